@@ -1,0 +1,56 @@
+// What apiserver discovery tells kubectl: resource names, short names, groups, scope.
+import type { Kind } from './types.js';
+
+export interface ResourceInfo {
+  kind: Kind;
+  /** plural resource name, e.g. "jobs" */
+  resource: string;
+  singular: string;
+  shortNames: string[];
+  group: string; // "" for core
+  version: string;
+  namespaced: boolean;
+}
+
+export const RESOURCES: readonly ResourceInfo[] = [
+  { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], group: '', version: 'v1', namespaced: true },
+  { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], group: '', version: 'v1', namespaced: true },
+  { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], group: '', version: 'v1', namespaced: true },
+  { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], group: '', version: 'v1', namespaced: false },
+  { kind: 'Job', resource: 'jobs', singular: 'job', shortNames: [], group: 'batch', version: 'v1', namespaced: true },
+  { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], group: 'batch', version: 'v1', namespaced: true },
+];
+
+/** Resolve a command-line type as kubectl's RESTMapper does: pods, pod, po, jobs.batch, jobs.v1.batch. */
+export function resolveResource(arg: string): ResourceInfo | undefined {
+  const a = arg.toLowerCase();
+  for (const r of RESOURCES) {
+    const names = [r.resource, r.singular, ...r.shortNames];
+    if (names.includes(a)) return r;
+    if (r.group) {
+      if (a === `${r.resource}.${r.group}` || a === `${r.singular}.${r.group}`) return r;
+      if (a === `${r.resource}.${r.version}.${r.group}` || a === `${r.singular}.${r.version}.${r.group}`) return r;
+    } else if (a === `${r.resource}.${r.version}` || a === `${r.singular}.${r.version}`) {
+      return r;
+    }
+  }
+  return undefined;
+}
+
+export function resourceForKind(kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.kind === kind);
+}
+
+/** "jobs.batch" or "pods": how Status messages name a resource. */
+export function groupResource(r: ResourceInfo): string {
+  return r.group ? `${r.resource}.${r.group}` : r.resource;
+}
+
+/** "job.batch" or "pod": the NamePrinter / mutation-message form (lower(kind)[.group]). */
+export function kindGroup(r: ResourceInfo): string {
+  return r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
+}
+
+export function apiVersionOf(r: ResourceInfo): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}

@@ -1,0 +1,44 @@
+// The objects kjob stores are plain Kubernetes objects as the apiserver returns them
+// (JSON-compatible, defaults applied). kubernetes-types gives the exact shapes; KObject is the
+// common envelope the store, printers and controllers pass around.
+import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { Job, CronJob } from 'kubernetes-types/batch/v1.js';
+import type { Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition } from 'kubernetes-types/core/v1.js';
+
+export type { ObjectMeta, OwnerReference, Job, CronJob, Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition };
+
+/** Any stored object. metadata.name/namespace/uid/resourceVersion/creationTimestamp are set once stored. */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** The kinds kjob stores. Event is written only by the engine (read-only to users). */
+export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Event';
+
+export const KINDS: readonly Kind[] = ['Namespace', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
+
+/** "namespace/name", the key work queues and caches use, as client-go's MetaNamespaceKeyFunc. */
+export function keyOf(obj: { metadata: ObjectMeta }): string {
+  const ns = obj.metadata.namespace;
+  return ns ? `${ns}/${obj.metadata.name}` : `${obj.metadata.name}`;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** The controller owner reference, as metav1.GetControllerOf. */
+export function controllerOf(obj: { metadata: ObjectMeta }): OwnerReference | undefined {
+  return (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+}
+
+/** RFC3339 with second precision, the way metav1.Time serialises. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

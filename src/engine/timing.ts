@@ -1,0 +1,47 @@
+// Every built-in delay in one place, with Kubernetes' values as defaults. KJOB_TIME_SCALE scales
+// them (0.01 turns a 10s back-off into 100ms); durations a user writes in a manifest
+// (activeDeadlineSeconds, ttlSecondsAfterFinished, terminationGracePeriodSeconds) are not scaled.
+export interface Timing {
+  /** Job controller: pod re-creation back-off base (10s), doubling, capped (10min). */
+  podFailureBackoffBaseMs: number;
+  podFailureBackoffMaxMs: number;
+  /** Job controller: batching delay after pod events (1s upstream). */
+  jobSyncBatchMs: number;
+  /** Kubelet: container restart back-off base (10s), doubling, capped (5min). */
+  containerBackoffBaseMs: number;
+  containerBackoffMaxMs: number;
+  /** CronJob controller: requeue slack after a schedule time (100ms upstream). */
+  cronJobRequeueSlackMs: number;
+  /** Engine: how long it stays up with nothing to do before exiting. */
+  engineIdleExitMs: number;
+}
+
+export const KUBERNETES_TIMING: Timing = {
+  podFailureBackoffBaseMs: 10_000,
+  podFailureBackoffMaxMs: 600_000,
+  jobSyncBatchMs: 1_000,
+  containerBackoffBaseMs: 10_000,
+  containerBackoffMaxMs: 300_000,
+  cronJobRequeueSlackMs: 100,
+  engineIdleExitMs: 2_000,
+};
+
+export function parseTimeScale(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`KJOB_TIME_SCALE must be a positive number, got "${raw}"`);
+  return n;
+}
+
+export function scaledTiming(scale: number, base: Timing = KUBERNETES_TIMING): Timing {
+  const out = { ...base };
+  for (const k of Object.keys(out) as (keyof Timing)[]) {
+    if (k === 'engineIdleExitMs') continue; // not a Kubernetes delay
+    out[k] = base[k] * scale;
+  }
+  return out;
+}
+
+export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): Timing {
+  return scaledTiming(parseTimeScale(env.KJOB_TIME_SCALE));
+}

@@ -1,0 +1,69 @@
+// A tiny error taxonomy, as changesets keeps it:
+//  - UserError: the user's mistake or a state kubectl would report. Its message is printed to
+//    stderr exactly as given (already in kubectl's words) and the process exits with exitCode.
+//  - anything else is a bug: the single exit point prints it with "this is a bug" and a stack.
+// StatusError mirrors an apiserver Status (NotFound, AlreadyExists, Conflict, Invalid, ...): the
+// CLI decides how to word it (kubectl prints "Error from server (Reason): message").
+
+export class UserError extends Error {
+  constructor(message: string, public readonly exitCode = 1) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed';
+
+export interface StatusCause { field: string; message: string; type?: string }
+
+/** An apiserver Status error. `message` is the Status message (e.g. `jobs.batch "pi" not found`). */
+export class StatusError extends Error {
+  constructor(
+    public readonly reason: StatusReason,
+    message: string,
+    public readonly details: { kind?: string; name?: string; group?: string; causes?: StatusCause[] } = {},
+  ) {
+    super(message);
+    this.name = 'StatusError';
+  }
+
+  /** What kubectl prints for this error (cmd/util/helpers.go checkErr / StandardErrorMessage). */
+  kubectlMessage(): string {
+    if (this.reason === 'Invalid' && this.details.causes && this.details.kind) {
+      const head = `The ${this.details.kind} "${this.details.name ?? ''}" is invalid: `;
+      const causes = this.details.causes;
+      if (causes.length === 1) return head + fieldErrorText(causes[0]);
+      return head + '\n' + causes.map((c) => `* ${fieldErrorText(c)}`).join('\n');
+    }
+    return `Error from server (${this.reason}): ${this.message}`;
+  }
+}
+
+function fieldErrorText(c: StatusCause): string {
+  return c.field ? `${c.field}: ${c.message}` : c.message;
+}
+
+/** `jobs.batch "x" not found`; resource is plural with group suffix ("pods" for core). */
+export function notFound(groupResource: string, name: string): StatusError {
+  return new StatusError('NotFound', `${groupResource} "${name}" not found`, { name });
+}
+
+export function alreadyExists(groupResource: string, name: string): StatusError {
+  return new StatusError('AlreadyExists', `${groupResource} "${name}" already exists`, { name });
+}
+
+export function conflict(groupResource: string, name: string): StatusError {
+  return new StatusError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${groupResource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name },
+  );
+}
+
+/** 422 Invalid with field causes; kind is the bare Kind ("Job"), group e.g. "batch". */
+export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): StatusError {
+  const gk = group ? `${kind}.${group}` : kind;
+  const body = causes.map(fieldErrorText);
+  const msg = `${gk} "${name}" is invalid: ${body.length === 1 ? body[0] : `[${body.join(', ')}]`}`;
+  return new StatusError('Invalid', msg, { kind, name, group, causes });
+}
