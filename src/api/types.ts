@@ -8,10 +8,14 @@ import type { Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpe
 export type { ObjectMeta, OwnerReference, Job, CronJob, Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition };
 
 /** Any stored object. metadata.name/namespace/uid/resourceVersion/creationTimestamp are set once stored. */
+/** kubernetes-types marks server-set fields readonly; the apiserver and controllers here set them. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type MutableObjectMeta = Mutable<ObjectMeta>;
+
 export interface KObject {
   apiVersion: string;
   kind: string;
-  metadata: ObjectMeta;
+  metadata: MutableObjectMeta;
   spec?: any;
   status?: any;
   [key: string]: unknown;

@@ -1,0 +1,157 @@
+// `kjob apply -f` and `kjob create -f`: read manifests, then for each object do what kubectl
+// and the apiserver do together: default, validate, create or update, and say what happened.
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { KObject } from '../api/types.js';
+import { loadManifests } from '../api/manifests.js';
+import { resolveKind } from '../api/manifests.js';
+import { defaultObject, admitPod } from '../api/defaults.js';
+import { validateCreate, validateJobUpdate } from '../api/validation.js';
+import { randomSuffix } from '../api/names.js';
+import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError, invalid, notFound } from '../errors.js';
+import { canonicalJSON, sortKeys } from '../util/canonical.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export interface ApplyOptions {
+  files: string[];
+  recursive?: boolean;
+  dryRun?: 'none' | 'client' | 'server';
+}
+
+export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
+  if (opts.files.length === 0) {
+    throw new UserError(verb === 'apply' ? 'error: must specify one of -f and -k' : 'error: must specify one of -f and -k');
+  }
+  const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => fs.readFileSync(0, 'utf8'), recursive: opts.recursive });
+  const messages: string[] = loadErrors.map((e) => e.message);
+  if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
+  const dry = opts.dryRun && opts.dryRun !== 'none' ? (opts.dryRun === 'client' ? ' (dry run)' : ' (server dry run)') : '';
+  let wrote = false;
+  for (const doc of docs) {
+    try {
+      const info = resolveKind(doc.object, doc.source);
+      const manifest = structuredClone(doc.object) as KObject;
+      manifest.metadata ??= {};
+      const ns = namespaceFor(ctx, info, manifest);
+      if (ns !== undefined) manifest.metadata.namespace = ns;
+      if (info.kind === 'Event') throw new UserError(`error: kjob: events are written by the engine and cannot be created from "${doc.source}"`);
+      const store = ctx.store;
+      if (ns !== undefined && ns !== 'default' && !store.get('Namespace', undefined, ns)) {
+        throw withSource(notFound('namespaces', ns), 'creating', doc.source);
+      }
+      const existing = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
+      const label = `${kindGroup(info)}/${manifest.metadata.name ?? ''}`;
+      if (verb === 'create' || !existing) {
+        if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);
+        if (verb === 'apply') setLastApplied(manifest);
+        const obj = prepareCreate(info, manifest);
+        if (!dry) {
+          store.create(obj);
+          wrote = true;
+        }
+        io.out(`${label} created${dry}\n`);
+        continue;
+      }
+      // apply to an existing object
+      const lastApplied = lastAppliedOf(manifest);
+      const had = existing.metadata.annotations?.[LAST_APPLIED];
+      if (had === undefined) {
+        io.err(
+          `Warning: resource ${info.resource}/${manifest.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+        );
+      }
+      if (had === lastApplied && !dry) {
+        io.out(`${label} unchanged\n`);
+        continue;
+      }
+      setLastApplied(manifest);
+      const updated = prepareUpdate(info, existing, manifest);
+      if (dry) {
+        io.out(`${label} configured${dry}\n`);
+        continue;
+      }
+      if (canonicalJSON(updated) === canonicalJSON(existing)) {
+        io.out(`${label} unchanged\n`);
+        continue;
+      }
+      store.update(updated);
+      wrote = true;
+      io.out(`${label} configured\n`);
+    } catch (e) {
+      if (e instanceof StatusError) messages.push(e.kubectlMessage());
+      else if (e instanceof UserError) messages.push(e.message);
+      else throw e;
+    }
+  }
+  if (wrote) await ctx.engine();
+  if (messages.length > 0) {
+    // An aggregate of several errors drops the "error: " prefix of each (kubectl checkErr).
+    const lines = messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages;
+    io.err(lines.join('\n') + '\n');
+    return 1;
+  }
+  return 0;
+}
+
+function namespaceFor(ctx: Context, info: ResourceInfo, obj: KObject): string | undefined {
+  if (!info.namespaced) return undefined;
+  const own = obj.metadata.namespace;
+  if (own && ctx.explicitNamespace && own !== ctx.namespace) {
+    throw new UserError(
+      `error: the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${own}' to perform this operation.`,
+    );
+  }
+  return own || ctx.namespace;
+}
+
+/** kubectl's annotation: the manifest as sent, without the annotation itself, as compact sorted JSON. */
+function lastAppliedOf(manifest: KObject): string {
+  const copy = structuredClone(manifest);
+  copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}) };
+  delete copy.metadata.annotations[LAST_APPLIED];
+  return JSON.stringify(sortKeys(copy)) + '\n';
+}
+
+function setLastApplied(manifest: KObject): void {
+  const value = lastAppliedOf(manifest);
+  manifest.metadata.annotations = { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: value };
+}
+
+/** The apiserver's create path: defaulting, admission, validation. */
+export function prepareCreate(info: ResourceInfo, manifest: KObject): KObject {
+  let obj = defaultObject(info, manifest, { uid: randomUUID() });
+  if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5) });
+  const causes = validateCreate(info, obj);
+  if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? manifest.metadata.name ?? '', causes);
+  return obj;
+}
+
+/** The apiserver's update path for apply: the desired object over the stored identity and status. */
+function prepareUpdate(info: ResourceInfo, existing: KObject, manifest: KObject): KObject {
+  const desired = defaultObject(info, manifest, { uid: existing.metadata.uid! });
+  const updated: KObject = {
+    ...desired,
+    metadata: {
+      ...existing.metadata,
+      labels: desired.metadata.labels,
+      annotations: desired.metadata.annotations,
+    },
+    status: existing.status,
+  };
+  if (info.kind === 'Pod') {
+    // Pod specs are immutable but for a few fields; keep the admitted spec.
+    updated.spec = existing.spec;
+  }
+  const causes = info.kind === 'Job' ? validateJobUpdate(existing, updated) : validateCreate(info, updated);
+  if (causes.length > 0) throw invalid(info.kind, info.group, existing.metadata.name!, causes);
+  return updated;
+}
+
+/** cmdutil.AddSourceToErr: `error when creating "file": <message>`. */
+function withSource(e: StatusError, verb: string, source: string): StatusError {
+  return new StatusError(e.reason, `error when ${verb} "${source}": ${e.message}`, e.details);
+}

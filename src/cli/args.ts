@@ -1,0 +1,45 @@
+// kubectl's resource arguments: `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME ...` (resource.Builder).
+import { UserError } from '../errors.js';
+import { resolveResource, type ResourceInfo } from '../api/resources.js';
+
+export interface ResourceRequest {
+  info: ResourceInfo;
+  /** names asked for; empty means "list" */
+  names: string[];
+}
+
+export function parseResourceArgs(args: string[]): ResourceRequest[] {
+  if (args.length === 0) return [];
+  const slashForm = args.filter((a) => a.includes('/'));
+  if (slashForm.length > 0) {
+    if (slashForm.length !== args.length) {
+      throw new UserError(
+        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kjob get resource/<resource_name>' instead of 'kjob get resource resource/<resource_name>'",
+      );
+    }
+    const out: ResourceRequest[] = [];
+    for (const a of args) {
+      const i = a.indexOf('/');
+      const type = a.slice(0, i);
+      const name = a.slice(i + 1);
+      if (!name) throw new UserError(`error: arguments in resource/name form must have a single resource and name`);
+      const info = resolveType(type);
+      const prev = out.find((r) => r.info === info);
+      if (prev) prev.names.push(name);
+      else out.push({ info, names: [name] });
+    }
+    return out;
+  }
+  const [types, ...names] = args;
+  const infos = types.split(',').filter(Boolean).map(resolveType);
+  if (names.length > 0 && infos.length > 1) {
+    throw new UserError(`error: you may only specify a single resource type`);
+  }
+  return infos.map((info) => ({ info, names: [...names] }));
+}
+
+export function resolveType(type: string): ResourceInfo {
+  const info = resolveResource(type);
+  if (!info) throw new UserError(`error: the server doesn't have a resource type "${type}"`);
+  return info;
+}

@@ -1,0 +1,59 @@
+// What every command needs: the state directory, the namespace, the store, and the engine.
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../store/store.js';
+import { ensureEngine } from '../engine/daemon.js';
+import { hasPendingWork } from '../engine/work.js';
+import { rfc3339 } from '../api/types.js';
+import { defaultObject } from '../api/defaults.js';
+import { resourceForKind } from '../api/resources.js';
+import { randomUUID } from 'node:crypto';
+
+export interface GlobalOptions {
+  home?: string;
+  namespace?: string;
+}
+
+export class Context {
+  readonly home: string;
+  readonly namespace: string;
+  /** true when -n was given explicitly (kubectl's enforceNamespace) */
+  readonly explicitNamespace: boolean;
+  private storeInstance?: Store;
+
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+    this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(os.homedir(), '.kjob'));
+    this.explicitNamespace = opts.namespace !== undefined;
+    this.namespace = opts.namespace ?? 'default';
+  }
+
+  get store(): Store {
+    if (!this.storeInstance) {
+      this.storeInstance = Store.open(this.home);
+      ensureBuiltinNamespaces(this.storeInstance);
+    }
+    return this.storeInstance;
+  }
+
+  /** Wake the engine, or start it when there is work for it. */
+  async engine(): Promise<void> {
+    await ensureEngine(this.home, () => hasPendingWork(this.store));
+  }
+
+  close(): void {
+    this.storeInstance?.close();
+  }
+}
+
+/** A new cluster has the default namespace; kjob creates it with the state file. */
+function ensureBuiltinNamespaces(store: Store): void {
+  if (store.get('Namespace', undefined, 'default')) return;
+  const info = resourceForKind('Namespace')!;
+  try {
+    store.create(
+      defaultObject(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', creationTimestamp: rfc3339(new Date()) } }, { uid: randomUUID() }),
+    );
+  } catch {
+    /* created concurrently by another kjob */
+  }
+}

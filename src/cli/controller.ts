@@ -1,0 +1,54 @@
+// `kjob controller status|start|stop|run`: manage the engine of a state directory.
+import fs from 'node:fs';
+import { UserError } from '../errors.js';
+import { Engine } from '../engine/engine.js';
+import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
+import { timingFromEnv } from '../engine/timing.js';
+import { hasPendingWork } from '../engine/work.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export async function controller(ctx: Context, action: string | undefined, io: IO): Promise<number> {
+  switch (action) {
+    case 'status': {
+      const pid = readLockPid(ctx.home);
+      const answering = pid !== undefined && (await sendToEngine(ctx.home, 'ping', 1000)) === 'pong';
+      if (answering) io.out(`engine: running (pid ${pid}) for ${ctx.home}\n`);
+      else io.out(`engine: not running for ${ctx.home}${hasPendingWork(ctx.store) ? ' (work is pending: any kjob command starts it)' : ''}\n`);
+      return 0;
+    }
+    case 'start': {
+      if ((await sendToEngine(ctx.home, 'ping', 1000)) !== 'pong') {
+        ctx.store; // create the state file before the engine opens it
+        spawnEngine(ctx.home);
+        if (!(await waitForEngine(ctx.home))) throw new UserError(`error: the engine did not start; see ${ctx.home}/engine.log`);
+      }
+      io.out(`engine: running (pid ${readLockPid(ctx.home)}) for ${ctx.home}\n`);
+      return 0;
+    }
+    case 'stop': {
+      const pid = readLockPid(ctx.home);
+      if (pid === undefined) {
+        io.out(`engine: not running for ${ctx.home}\n`);
+        return 0;
+      }
+      await sendToEngine(ctx.home, 'stop');
+      const end = Date.now() + 10_000;
+      while (readLockPid(ctx.home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      if (readLockPid(ctx.home) !== undefined) throw new UserError(`error: the engine (pid ${pid}) did not stop`);
+      io.out(`engine: stopped (pods keep running; any kjob command restarts the engine)\n`);
+      return 0;
+    }
+    case 'run': {
+      fs.mkdirSync(ctx.home, { recursive: true });
+      ctx.close();
+      const engine = new Engine({ home: ctx.home, timing: timingFromEnv() });
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
+      const ran = await engine.run();
+      if (!ran) io.err(`kjob: an engine is already running for ${ctx.home} (pid ${readLockPid(ctx.home) ?? '?'})\n`);
+      return 0;
+    }
+    default:
+      throw new UserError(`error: unknown controller action "${action ?? ''}": use status, start, stop or run`);
+  }
+}

@@ -1,0 +1,142 @@
+// `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
+import fs from 'node:fs';
+import type { KObject } from '../api/types.js';
+import { loadManifests, resolveKind } from '../api/manifests.js';
+import { parseSelector, everything } from '../api/labels.js';
+import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
+import { parseResourceArgs } from './args.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export interface DeleteOptions {
+  filename?: string[];
+  selector?: string;
+  all?: boolean;
+  cascade?: string | boolean;
+  gracePeriod?: string;
+  force?: boolean;
+  now?: boolean;
+  wait?: boolean;
+  ignoreNotFound?: boolean;
+  output?: string;
+  allNamespaces?: boolean;
+}
+
+const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'`;
+
+type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+function parseCascade(v: string | boolean | undefined): Propagation {
+  if (v === undefined || v === true || v === 'true' || v === 'background') return 'Background';
+  if (v === 'foreground') return 'Foreground';
+  if (v === false || v === 'false' || v === 'orphan') return 'Orphan';
+  throw new UserError(`error: invalid cascade value (${v}). Must be "background", "foreground", or "orphan".`);
+}
+
+interface Target {
+  info: ResourceInfo;
+  namespace?: string;
+  name: string;
+}
+
+export async function del(ctx: Context, args: string[], opts: DeleteOptions, io: IO): Promise<number> {
+  const propagationPolicy = parseCascade(opts.cascade);
+  let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
+  if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag`);
+  if (opts.now) grace = 1;
+  if (opts.force && grace === undefined) grace = 0;
+  if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
+  const store = ctx.store;
+  const targets: Target[] = [];
+  const errors: string[] = [];
+  let selected = false;
+  if (opts.filename && opts.filename.length > 0) {
+    if (args.length > 0) throw new UserError(`error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well`);
+    const { docs, errors: loadErrors } = loadManifests(opts.filename, { readStdin: () => fs.readFileSync(0, 'utf8') });
+    errors.push(...loadErrors.map((e) => e.message));
+    for (const d of docs) {
+      try {
+        const info = resolveKind(d.object, d.source);
+        targets.push({ info, namespace: info.namespaced ? d.object.metadata?.namespace ?? ctx.namespace : undefined, name: d.object.metadata?.name });
+      } catch (e) {
+        if (e instanceof UserError) errors.push(e.message);
+        else throw e;
+      }
+    }
+  } else {
+    if (args.length === 0) throw new UserError(NO_RESOURCES);
+    const requests = parseResourceArgs(args);
+    for (const req of requests) {
+      const ns = req.info.namespaced ? ctx.namespace : undefined;
+      if (req.names.length > 0) {
+        for (const name of req.names) targets.push({ info: req.info, namespace: ns, name });
+      } else if (opts.all || opts.selector) {
+        selected = true;
+        const sel = opts.selector ? parseSelector(opts.selector) : everything();
+        const listNs = opts.allNamespaces ? undefined : ns;
+        for (const o of store.list(req.info.kind, { namespace: listNs, labelSelector: (l) => sel.matches(l) })) {
+          targets.push({ info: req.info, namespace: o.metadata.namespace, name: o.metadata.name! });
+        }
+      } else {
+        throw new UserError('error: resource(s) were provided, but no name was specified');
+      }
+    }
+  }
+  if (targets.length === 0 && errors.length === 0 && selected) {
+    io.out('No resources found\n');
+    return 0;
+  }
+  if (opts.force && grace === 0) {
+    io.err(
+      'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n',
+    );
+  }
+  const deleted: KObject[] = [];
+  for (const t of targets) {
+    try {
+      const res = store.delete(t.info.kind, t.namespace, t.name, {
+        propagationPolicy,
+        gracePeriodSeconds: t.info.kind === 'Pod' ? grace : undefined,
+      });
+      deleted.push(res.object);
+      if (opts.output === 'name') io.out(`${kindGroup(t.info)}/${t.name}\n`);
+      else io.out(`${kindGroup(t.info)} "${t.name}" ${opts.force && grace === 0 ? 'force deleted' : 'deleted'}\n`);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'NotFound') {
+        if (!opts.ignoreNotFound) errors.push(`Error from server (NotFound): ${groupResource(t.info)} "${t.name}" not found`);
+      } else if (e instanceof StatusError) errors.push(e.kubectlMessage());
+      else throw e;
+    }
+  }
+  if (deleted.length > 0) await ctx.engine();
+  if (opts.wait !== false && deleted.length > 0) await waitForDeletion(ctx, deleted);
+  if (errors.length > 0) {
+    io.err(errors.join('\n') + '\n');
+    return 1;
+  }
+  return 0;
+}
+
+/** kubectl delete --wait: until every deleted object (by uid) has disappeared. */
+async function waitForDeletion(ctx: Context, objects: KObject[]): Promise<void> {
+  const store = ctx.store;
+  let nudged = Date.now();
+  for (;;) {
+    const remaining = objects.filter((o) => {
+      const cur = store.get(o.kind as ResourceInfo['kind'], o.metadata.namespace, o.metadata.name!);
+      return cur !== undefined && cur.metadata.uid === o.metadata.uid;
+    });
+    if (remaining.length === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+    if (Date.now() - nudged > 1000) {
+      nudged = Date.now();
+      await ctx.engine();
+    }
+  }
+}

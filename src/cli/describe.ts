@@ -1,0 +1,75 @@
+// `kjob describe`: kubectl's client-side describers over the stored objects and their events.
+import type { KObject } from '../api/types.js';
+import { parseSelector, everything } from '../api/labels.js';
+import { groupResource } from '../api/resources.js';
+import { UserError, notFound } from '../errors.js';
+import { describeJob, describePod, describeCronJob, describeObjects } from '../printers/describe.js';
+import { parseResourceArgs } from './args.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export interface DescribeOptions {
+  selector?: string;
+  allNamespaces?: boolean;
+  showEvents?: boolean;
+}
+
+export async function describe(ctx: Context, args: string[], opts: DescribeOptions, io: IO): Promise<number> {
+  if (args.length === 0) {
+    throw new UserError(
+      "You must specify the type of resource to describe. Use \"kjob api-resources\" for a complete list of supported resources.\nerror: Required resource not specified.\nSee 'kjob describe -h' for help and examples",
+    );
+  }
+  const requests = parseResourceArgs(args);
+  const store = ctx.store;
+  const selector = opts.selector ? parseSelector(opts.selector) : everything();
+  const outputs: string[] = [];
+  const errors: string[] = [];
+  const now = new Date();
+  for (const req of requests) {
+    if (!['Job', 'Pod', 'CronJob'].includes(req.info.kind)) {
+      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs and pods`);
+    }
+    const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
+    let objects: KObject[] = [];
+    if (req.names.length === 0) {
+      objects = store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) });
+    } else {
+      for (const name of req.names) {
+        const exact = store.get(req.info.kind, ns, name);
+        if (exact) {
+          objects.push(exact);
+          continue;
+        }
+        // kubectl describes every object whose name starts with NAME when none is called NAME.
+        const byPrefix = store.list(req.info.kind, { namespace: ns }).filter((o) => o.metadata.name!.startsWith(name));
+        if (byPrefix.length === 0) errors.push(notFound(groupResource(req.info), name).kubectlMessage());
+        objects.push(...byPrefix);
+      }
+    }
+    for (const obj of objects) {
+      const events = opts.showEvents === false ? [] : eventsFor(ctx, obj);
+      if (obj.kind === 'Job') outputs.push(describeJob(obj, events, now));
+      else if (obj.kind === 'Pod') outputs.push(describePod(obj, events, now));
+      else if (obj.kind === 'CronJob') {
+        const jobs = store.list('Job', { namespace: obj.metadata.namespace });
+        outputs.push(describeCronJob(obj, jobs, events, now));
+      }
+    }
+  }
+  if (outputs.length > 0) io.out(describeObjects(outputs));
+  if (errors.length > 0) {
+    io.err(errors.join('\n') + '\n');
+    return 1;
+  }
+  if (outputs.length === 0) io.err(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${ctx.namespace} namespace.\n`);
+  return 0;
+}
+
+/** The describers' event query: involvedObject name, namespace, uid (and kind, except for pods). */
+export function eventsFor(ctx: Context, obj: KObject): KObject[] {
+  return ctx.store.list('Event', { namespace: obj.metadata.namespace ?? 'default' }).filter((e) => {
+    const io = (e as { involvedObject?: { name?: string; uid?: string; kind?: string } }).involvedObject ?? {};
+    return io.name === obj.metadata.name && io.uid === obj.metadata.uid && (obj.kind === 'Pod' || io.kind === obj.kind);
+  });
+}

@@ -1,0 +1,164 @@
+// `kjob get`: list or fetch objects and print them as kubectl's get does (get.go), including -w.
+import type { KObject } from '../api/types.js';
+import { parseSelector, everything, type Selector } from '../api/labels.js';
+import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
+import { UserError, notFound } from '../errors.js';
+import { toTable } from '../printers/tables.js';
+import { TablePrinter } from '../printers/get.js';
+import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
+import { parseResourceArgs, type ResourceRequest } from './args.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export interface GetOptions {
+  output?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  noHeaders?: boolean;
+  watch?: boolean;
+  watchOnly?: boolean;
+  outputWatchEvents?: boolean;
+  showKind?: boolean;
+  showLabels?: boolean;
+  labelColumns?: string[];
+  ignoreNotFound?: boolean;
+}
+
+const ALLOWED_FORMATS =
+  'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
+const SUPPORTED_FORMATS = new Set(['', 'wide', 'json', 'yaml', 'name']);
+
+export function checkOutputFormat(output: string | undefined): string {
+  const fmt = (output ?? '').replace(/^=/, '');
+  const base = fmt.split('=')[0];
+  if (SUPPORTED_FORMATS.has(fmt)) return fmt;
+  if (ALLOWED_FORMATS.split(',').includes(base)) throw new UserError(`error: kjob does not support the output format "${base}" yet; use one of: json, yaml, wide, name`);
+  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
+}
+
+const NO_TYPE_MESSAGE =
+  'You must specify the type of resource to get. Use "kjob api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kjob get -h\' for help and examples';
+
+export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO): Promise<number> {
+  if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
+  const fmt = checkOutputFormat(opts.output);
+  if (opts.showLabels && fmt !== '' && fmt !== 'wide') throw new UserError(`error: --show-labels option cannot be used with ${fmt} printer`);
+  const requests = parseResourceArgs(args);
+  const selector = opts.selector ? parseSelector(opts.selector) : everything();
+  const watching = opts.watch || opts.watchOnly;
+  if (watching && requests.length > 1) {
+    throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');
+  }
+  const store = ctx.store;
+  // Bring the engine back if it should be running (for example after it was killed).
+  await ctx.engine();
+  const startRV = store.currentRV();
+  const errors: string[] = [];
+  const results: { req: ResourceRequest; objects: KObject[] }[] = [];
+  for (const req of requests) {
+    const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
+    if (req.names.length > 0) {
+      const objects: KObject[] = [];
+      for (const name of req.names) {
+        const o = store.get(req.info.kind, ns, name);
+        if (o) objects.push(o);
+        else if (!opts.ignoreNotFound) errors.push(notFound(groupResource(req.info), name).kubectlMessage());
+      }
+      results.push({ req, objects });
+    } else {
+      results.push({ req, objects: store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }) });
+    }
+  }
+  const now = new Date();
+  const all = results.flatMap((r) => r.objects);
+  const singleObject = requests.length === 1 && requests[0].names.length === 1;
+  const printer = new TablePrinter(io.out, {
+    noHeaders: opts.noHeaders,
+    wide: fmt === 'wide',
+    withNamespace: !!opts.allNamespaces,
+    showKind: opts.showKind || requests.length > 1,
+    labelColumns: opts.labelColumns,
+    showLabels: opts.showLabels,
+    watchEvents: !!opts.outputWatchEvents && !!watching,
+  });
+
+  if (!opts.watchOnly) {
+    if (fmt === 'json' || fmt === 'yaml') {
+      const doc = singleObject && all.length === 1 ? all[0] : asList(all);
+      if (!(watching && all.length === 0)) io.out(fmt === 'json' ? toJSON(doc) : toYAML(doc));
+    } else if (fmt === 'name') {
+      for (const o of all) io.out(`${nameOf(o)}\n`);
+    } else {
+      let first = true;
+      for (const { req, objects } of results) {
+        if (!first) printer.startNewType();
+        first = false;
+        if (objects.length === 0) continue;
+        printer.printTable(toTable(req.info.kind, objects, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+      }
+      printer.flush();
+    }
+  }
+  if (errors.length > 0) io.err(errors.join('\n') + '\n');
+  if (!watching) {
+    if (all.length === 0 && errors.length === 0 && !opts.ignoreNotFound && fmt !== 'name' && fmt !== 'json' && fmt !== 'yaml') {
+      const clusterWide = opts.allNamespaces || requests.some((r) => !r.info.namespaced);
+      io.err(clusterWide ? 'No resources found\n' : `No resources found in ${ctx.namespace} namespace.\n`);
+    }
+    return errors.length > 0 ? 1 : 0;
+  }
+  const req = requests[0];
+  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io);
+  return 0;
+}
+
+/** Follow the store's change log for one resource type until interrupted. */
+async function watchChanges(
+  ctx: Context,
+  req: ResourceRequest,
+  selector: Selector,
+  opts: GetOptions,
+  fmt: string,
+  printer: TablePrinter,
+  startRV: number,
+  io: IO,
+): Promise<void> {
+  const store = ctx.store;
+  const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
+  let rv = startRV;
+  let stop = false;
+  const onSignal = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let lastEngineCheck = Date.now();
+  while (!stop) {
+    const changes = store.changesSince(rv, 500);
+    for (const c of changes) {
+      rv = c.rv;
+      if (c.kind !== req.info.kind) continue;
+      if (ns !== undefined && c.namespace !== ns) continue;
+      if (req.names.length > 0 && !req.names.includes(c.name)) continue;
+      if (!selector.matches(c.object.metadata.labels ?? {})) continue;
+      printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io);
+    }
+    if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() - lastEngineCheck > 2000) {
+      lastEngineCheck = Date.now();
+      await ctx.engine();
+    }
+  }
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+}
+
+function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: GetOptions, fmt: string, printer: TablePrinter, io: IO): void {
+  if (fmt === 'json') io.out(toJSON(obj));
+  else if (fmt === 'yaml') io.out(`---\n${toYAML(obj)}`);
+  else if (fmt === 'name') io.out(`${nameOf(obj)}\n`);
+  else {
+    printer.printTable(toTable(info.kind, [obj], new Date()), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
+    printer.flush();
+  }
+}

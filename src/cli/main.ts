@@ -1,0 +1,214 @@
+// The kjob command line: one commander program, one file per verb, one exit point.
+import { Command, CommanderError } from 'commander';
+import { UserError, StatusError } from '../errors.js';
+import { Context, type GlobalOptions } from './context.js';
+import { processIO, type IO } from './io.js';
+import { applyOrCreate } from './apply.js';
+import { get } from './get.js';
+import { describe } from './describe.js';
+import { logs } from './logs.js';
+import { del } from './delete.js';
+import { controller } from './controller.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const stripEq = (v: string) => v.replace(/^=/, '');
+
+function buildProgram(io: IO, setExit: (code: number) => void): Command {
+  const program = new Command('kjob');
+  program
+    .description('kubectl for Kubernetes Jobs and CronJobs, on one machine, with no cluster')
+    .option('--home <dir>', 'state directory (default $KJOB_HOME or ~/.kjob)')
+    .option('-n, --namespace <namespace>', 'namespace of the request', stripEq)
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
+    .exitOverride();
+
+  const ctxOf = (cmd: Command) => new Context(cmd.optsWithGlobals() as GlobalOptions);
+  const run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => async (...a: unknown[]) => {
+    const cmd = a[a.length - 1] as Command;
+    const ctx = ctxOf(cmd);
+    try {
+      setExit(await fn(ctx, cmd));
+    } finally {
+      ctx.close();
+    }
+  };
+
+  for (const verb of ['apply', 'create'] as const) {
+    program
+      .command(verb)
+      .description(verb === 'apply' ? 'Apply a configuration to a resource by file name or stdin' : 'Create a resource from a file or from stdin')
+      .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
+      .option('-R, --recursive', 'process the directory used in -f recursively')
+      .option('--dry-run [mode]', 'none, client or server')
+      .action(
+        run((ctx, cmd) => {
+          const o = cmd.opts();
+          const dryRun = o.dryRun === true ? 'client' : o.dryRun;
+          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun }, io);
+        }),
+      );
+  }
+
+  program
+    .command('get')
+    .description('Display one or many resources')
+    .argument('[args...]')
+    .option('-o, --output <format>', 'json, yaml, wide or name', stripEq)
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--no-headers', "don't print headers")
+    .option('-w, --watch', 'after listing, watch for changes')
+    .option('--watch-only', 'watch for changes without listing first')
+    .option('--output-watch-events', 'print the watch event type')
+    .option('--show-kind', 'show the resource type in names')
+    .option('--show-labels', 'show all labels as the last column')
+    .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
+    .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return get(
+          ctx,
+          cmd.args,
+          {
+            output: o.output,
+            allNamespaces: o.allNamespaces,
+            selector: o.selector,
+            noHeaders: o.headers === false,
+            watch: o.watch,
+            watchOnly: o.watchOnly,
+            outputWatchEvents: o.outputWatchEvents,
+            showKind: o.showKind,
+            showLabels: o.showLabels,
+            labelColumns: (o.labelColumns ?? []).flatMap((s: string) => s.split(',')).filter(Boolean),
+            ignoreNotFound: o.ignoreNotFound,
+          },
+          io,
+        );
+      }),
+    );
+
+  program
+    .command('describe')
+    .description('Show details of a specific resource or group of resources')
+    .argument('[args...]')
+    .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('-A, --all-namespaces', 'across all namespaces')
+    .option('--show-events <bool>', 'show events', 'true')
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return describe(ctx, cmd.args, { selector: o.selector, allNamespaces: o.allNamespaces, showEvents: o.showEvents !== 'false' }, io);
+      }),
+    );
+
+  program
+    .command('logs')
+    .description('Print the logs for a container in a pod')
+    .argument('[args...]')
+    .option('-c, --container <name>', 'container name', stripEq)
+    .option('-f, --follow', 'stream the logs')
+    .option('-p, --previous', 'the previous instance of the container')
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return logs(ctx, cmd.args, { container: o.container, follow: o.follow, previous: o.previous }, io);
+      }),
+    );
+
+  program
+    .command('delete')
+    .description('Delete resources by file names, stdin, resources and names, or by resources and label selector')
+    .argument('[args...]')
+    .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
+    .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--all', 'delete all resources of the type in the namespace')
+    .option('-A, --all-namespaces', 'with --all or -l, across all namespaces')
+    .option('--cascade [policy]', 'background, foreground or orphan', stripEq)
+    .option('--grace-period <seconds>', 'seconds given to the pods to terminate gracefully', stripEq)
+    .option('--force', 'immediate deletion')
+    .option('--now', 'grace period 1')
+    .option('--wait [bool]', 'wait for the resources to be gone', 'true')
+    .option('--ignore-not-found', 'treat "resource not found" as a successful delete')
+    .option('-o, --output <format>', 'name', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return del(
+          ctx,
+          cmd.args,
+          {
+            filename: (o.filename ?? []).map(stripEq),
+            selector: o.selector,
+            all: o.all,
+            allNamespaces: o.allNamespaces,
+            cascade: o.cascade,
+            gracePeriod: o.gracePeriod,
+            force: o.force,
+            now: o.now,
+            wait: o.wait !== 'false' && o.wait !== false,
+            ignoreNotFound: o.ignoreNotFound,
+            output: o.output,
+          },
+          io,
+        );
+      }),
+    );
+
+  program
+    .command('controller')
+    .description('Manage the engine of this state directory: status, start, stop, run (foreground)')
+    .argument('[action]')
+    .action(run((ctx, cmd) => controller(ctx, cmd.args[0], io)));
+
+  return program;
+}
+
+/** Parse and run; the one place that turns errors into exit codes. */
+export async function main(argv: string[], io: IO = processIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+function report(e: unknown, io: IO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    const sub = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+    const m = /unknown option '([^']+)'/.exec(e.message);
+    if (m) {
+      io.err(`Error: unknown flag: ${m[1]}\nSee 'kjob ${sub} --help' for usage.\n`);
+      return 1;
+    }
+    const u = /unknown command '([^']+)'/.exec(e.message);
+    if (u) {
+      io.err(`Error: unknown command "${u[1]}" for "kjob"\nRun 'kjob --help' for usage.\n`);
+      return 1;
+    }
+    io.err(`${e.message.replace(/^error: /, 'Error: ')}\nSee 'kjob ${sub} --help' for usage.\n`);
+    return 1;
+  }
+  if (e instanceof StatusError) {
+    io.err(e.kubectlMessage() + '\n');
+    return 1;
+  }
+  if (e instanceof UserError) {
+    io.err(e.message + '\n');
+    return e.exitCode;
+  }
+  io.err(`kjob: this is a bug, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 2;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

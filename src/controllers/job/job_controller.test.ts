@@ -1,0 +1,202 @@
+// One reconcile step of syncJob on a fixture state, asserting the writes (sample-controller style).
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Store } from '../../store/store.js';
+import { FakeClock } from '../../util/clock.js';
+import { KUBERNETES_TIMING } from '../../engine/timing.js';
+import { defaultObject } from '../../api/defaults.js';
+import { resourceForKind } from '../../api/resources.js';
+import { rfc3339, type KObject } from '../../api/types.js';
+import { JobController } from './job_controller.js';
+import { JOB_TRACKING_FINALIZER } from './utils.js';
+
+let home: string;
+let store: Store;
+let clock: FakeClock;
+let jc: JobController;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-jobctl-'));
+  clock = new FakeClock('2026-11-23T12:00:00Z');
+  store = Store.open(home, { clock });
+  jc = new JobController({ store, clock, timing: KUBERNETES_TIMING });
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+function createJob(spec: Record<string, unknown>, name = 'pi'): KObject {
+  const manifest: KObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } },
+      ...spec,
+    },
+  };
+  return store.create(defaultObject(resourceForKind('Job')!, manifest, { uid: randomUUID() }));
+}
+
+const pods = () => store.list('Pod', { namespace: 'default' });
+const job = (name = 'pi') => store.get('Job', 'default', name)!;
+const reasons = () => store.list('Event', { namespace: 'default' }).map((e) => (e as { reason?: string }).reason);
+
+/** What the kubelet would write when a pod's container exits. */
+function finishPod(pod: KObject, phase: 'Succeeded' | 'Failed'): void {
+  const cur = store.get('Pod', 'default', pod.metadata.name!)!;
+  const t = rfc3339(clock.now());
+  cur.status = {
+    ...(cur.status ?? {}),
+    phase,
+    containerStatuses: [
+      {
+        name: 'c',
+        ready: false,
+        restartCount: 0,
+        state: { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, reason: phase === 'Succeeded' ? 'Completed' : 'Error', startedAt: t, finishedAt: t } },
+      },
+    ],
+  };
+  store.update(cur);
+}
+
+test('a new Job gets one pod with owner reference, labels and the tracking finalizer', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  const [pod] = pods();
+  assert.equal(pods().length, 1);
+  assert.match(pod.metadata.name!, /^pi-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.deepEqual(pod.metadata.finalizers, [JOB_TRACKING_FINALIZER]);
+  const owner = pod.metadata.ownerReferences![0];
+  assert.equal(owner.kind, 'Job');
+  assert.equal(owner.uid, job().metadata.uid);
+  assert.equal(owner.controller, true);
+  assert.equal(pod.metadata.labels!['batch.kubernetes.io/job-name'], 'pi');
+  assert.equal(job().status.active, 1);
+  assert.equal(job().status.startTime, '2026-11-23T12:00:00Z');
+  assert.deepEqual(reasons(), ['SuccessfulCreate']);
+});
+
+test('the sync is idempotent: a second sync creates nothing more', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  const rv = store.currentRV();
+  jc.syncJob('default/pi');
+  assert.equal(pods().length, 1);
+  assert.equal(store.currentRV(), rv);
+});
+
+test('parallelism 2, completions 8: never more than 2 active, 8 pods in all', () => {
+  createJob({ parallelism: 2, completions: 8 });
+  let created = 0;
+  for (let round = 0; round < 10; round++) {
+    jc.syncJob('default/pi');
+    const active = pods().filter((p) => !p.status?.phase || p.status.phase === 'Pending');
+    assert.ok(active.length <= 2, `round ${round}: ${active.length} active`);
+    created = Math.max(created, pods().length);
+    for (const p of active) finishPod(p, 'Succeeded');
+    clock.step(1000);
+  }
+  jc.syncJob('default/pi');
+  const j = job();
+  assert.equal(j.status.succeeded, 8);
+  assert.equal(store.list('Event', { namespace: 'default' }).filter((e) => (e as { reason?: string }).reason === 'SuccessfulCreate').length, 8);
+  assert.deepEqual(
+    j.status.conditions.map((c: { type: string }) => c.type),
+    ['SuccessCriteriaMet', 'Complete'],
+  );
+  assert.equal(j.status.completionTime !== undefined, true);
+});
+
+test('success: SuccessCriteriaMet then Complete, counted pods released, Completed event', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  finishPod(pods()[0], 'Succeeded');
+  clock.step(5000);
+  jc.syncJob('default/pi');
+  const j = job();
+  assert.equal(j.status.succeeded, 1);
+  assert.equal(j.status.active, 0);
+  assert.equal(j.status.ready, 0);
+  assert.equal(j.status.terminating, 0);
+  const [scm, complete] = j.status.conditions;
+  assert.equal(scm.type, 'SuccessCriteriaMet');
+  assert.equal(scm.reason, 'CompletionsReached');
+  assert.equal(scm.message, 'Reached expected number of succeeded pods');
+  assert.equal(complete.type, 'Complete');
+  assert.equal(j.status.completionTime, '2026-11-23T12:00:05Z');
+  assert.equal(pods()[0].metadata.finalizers, undefined);
+  assert.deepEqual(reasons(), ['SuccessfulCreate', 'Completed']);
+});
+
+test('work queue (no completions): after the first success no new pods; complete when all ended', () => {
+  createJob({ parallelism: 3, completions: null });
+  jc.syncJob('default/pi');
+  assert.equal(pods().length, 3);
+  finishPod(pods()[0], 'Succeeded');
+  jc.syncJob('default/pi');
+  assert.equal(pods().length, 3, 'no replacement pods after the first success');
+  assert.equal(job().status.active, 2, 'the others are not killed');
+  assert.equal(job().status.conditions, undefined);
+  for (const p of pods().slice(1)) finishPod(p, 'Succeeded');
+  jc.syncJob('default/pi');
+  assert.equal(job().status.conditions.at(-1).type, 'Complete');
+});
+
+test('a failed pod is replaced only after the pod-failure back-off', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  finishPod(pods()[0], 'Failed');
+  const r = jc.syncJob('default/pi');
+  assert.equal(job().status.failed, 1);
+  assert.equal(pods().length, 1, 'no replacement during the back-off');
+  assert.equal(r.requeueAfterMs, 10_000);
+  clock.step(10_000);
+  jc.syncJob('default/pi');
+  assert.equal(pods().length, 2);
+});
+
+test('backoffLimit 0: the first failure fails the Job with BackoffLimitExceeded', () => {
+  createJob({ backoffLimit: 0 });
+  jc.syncJob('default/pi');
+  finishPod(pods()[0], 'Failed');
+  jc.syncJob('default/pi');
+  const j = job();
+  assert.deepEqual(
+    j.status.conditions.map((c: { type: string; reason: string }) => [c.type, c.reason]),
+    [
+      ['FailureTarget', 'BackoffLimitExceeded'],
+      ['Failed', 'BackoffLimitExceeded'],
+    ],
+  );
+  assert.equal(j.status.completionTime, undefined);
+  assert.ok(reasons().includes('BackoffLimitExceeded'));
+});
+
+test('a pod deleted by its Job being scaled down is not counted as failed', () => {
+  createJob({ parallelism: 3, completions: 3 });
+  jc.syncJob('default/pi');
+  assert.equal(pods().length, 3);
+  const j = job();
+  j.spec.parallelism = 1;
+  store.update(j);
+  jc.syncJob('default/pi');
+  assert.equal(job().status.failed, 0);
+  assert.equal(reasons().filter((r) => r === 'SuccessfulDelete').length, 2);
+});
+
+test('an orphaned pod (its Job deleted) loses the tracking finalizer', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  const pod = pods()[0];
+  store.delete('Job', 'default', 'pi', { propagationPolicy: 'Orphan' });
+  jc.syncOrphanPod(`default/${pod.metadata.name}`);
+  assert.equal(store.get('Pod', 'default', pod.metadata.name!)!.metadata.finalizers, undefined);
+});

@@ -1,0 +1,415 @@
+// The Job controller (pkg/controller/job): one level-triggered reconcile, syncJob, per Job key.
+// It reads the Job and its pods, decides what should exist, creates or deletes pods, and writes
+// the status once. Pods are counted exactly once through the job-tracking finalizer: a finished
+// pod is counted and its finalizer removed in the same store transaction (kjob is one process, so
+// the upstream two-phase uncountedTerminatedPods protocol collapses into one atomic write).
+import { randomUUID } from 'node:crypto';
+import type { KObject } from '../../api/types.js';
+import { rfc3339, splitKey } from '../../api/types.js';
+import { resourceForKind } from '../../api/resources.js';
+import { defaultObject, admitPod } from '../../api/defaults.js';
+import { randomSuffix } from '../../api/names.js';
+import { selectorFromLabelSelector } from '../../api/labels.js';
+import type { Store } from '../../store/store.js';
+import { StatusError } from '../../errors.js';
+import type { Clock } from '../../util/clock.js';
+import type { Timing } from '../../engine/timing.js';
+import { canonicalJSON } from '../../util/canonical.js';
+import {
+  JOB_TRACKING_FINALIZER,
+  type JobCondition,
+  findCondition,
+  hasTrackingFinalizer,
+  isJobFinished,
+  isPodActive,
+  isPodReady,
+  isPodTerminal,
+  podFinishTime,
+} from './utils.js';
+import { BackoffRecord, remainingBackoffMs, updateBackoffRecord } from './backoff.js';
+
+export const COMPONENT = 'job-controller';
+const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+
+export interface SyncResult {
+  /** Sync again after this many ms (back-off expiry, deadline). */
+  requeueAfterMs?: number;
+}
+
+export interface JobControllerOptions {
+  store: Store;
+  clock: Clock;
+  timing: Timing;
+}
+
+interface FinishedCondition {
+  type: 'FailureTarget' | 'SuccessCriteriaMet';
+  reason: string;
+  message: string;
+}
+
+export class JobController {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly timing: Timing;
+  /** In-memory pod-failure back-off per Job (lost on restart, as upstream). */
+  private readonly backoff = new Map<string, BackoffRecord>();
+
+  constructor(opts: JobControllerOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.timing = opts.timing;
+  }
+
+  syncJob(key: string): SyncResult {
+    const { namespace, name } = splitKey(key);
+    const job = this.store.get('Job', namespace, name);
+    if (!job) {
+      this.backoff.delete(key);
+      return {};
+    }
+    const pods = this.podsForJob(job);
+    if (isJobFinished(job)) {
+      // Pods that finish after the Job did (e.g. torn down by a deletion) are released.
+      this.removeTrackingFinalizers(pods.filter((p) => hasTrackingFinalizer(p) && (isPodTerminal(p) || p.metadata.deletionTimestamp)));
+      this.backoff.delete(key);
+      return {};
+    }
+    return this.reconcile(key, job, pods);
+  }
+
+  /** Pods controlled by this Job (by owner reference uid), as podsForJob without adoption. */
+  podsForJob(job: KObject): KObject[] {
+    const uid = job.metadata.uid;
+    const selector = selectorFromLabelSelector(job.spec?.selector);
+    return this.store
+      .list('Pod', { namespace: job.metadata.namespace, labelSelector: (l) => selector.matches(l) })
+      .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid));
+  }
+
+  /**
+   * A pod whose Job is gone still carries the tracking finalizer; upstream the controller
+   * removes it when it sees such an orphan, so the pod can be deleted.
+   */
+  syncOrphanPod(key: string): SyncResult {
+    const { namespace, name } = splitKey(key);
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod || !hasTrackingFinalizer(pod)) return {};
+    const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
+    if (owner && this.store.getByUid(owner.uid)) return {};
+    this.removeTrackingFinalizers([pod]);
+    return {};
+  }
+
+  private reconcile(key: string, job: KObject, pods: KObject[]): SyncResult {
+    const now = this.clock.now();
+    const spec = job.spec ?? {};
+    const status = structuredClone(job.status ?? {});
+    const beingDeleted = !!job.metadata.deletionTimestamp;
+    const suspended = spec.suspend === true;
+    let requeueAfterMs: number | undefined;
+    const requeue = (ms: number) => {
+      requeueAfterMs = requeueAfterMs === undefined ? ms : Math.min(requeueAfterMs, ms);
+    };
+
+    // Newly finished pods: still carrying our finalizer, so not counted yet.
+    const newlySucceeded: KObject[] = [];
+    const newlyFailed: KObject[] = [];
+    for (const p of pods) {
+      if (!hasTrackingFinalizer(p)) continue;
+      const phase = p.status?.phase;
+      if (phase === 'Succeeded') newlySucceeded.push(p);
+      else if (phase === 'Failed') newlyFailed.push(p);
+      // podReplacementPolicy TerminatingOrFailed: a pod deleted by someone else counts as failed
+      // as soon as it is terminating.
+      else if (p.metadata.deletionTimestamp && this.replacementPolicy(job) === 'TerminatingOrFailed') newlyFailed.push(p);
+    }
+    const counted = new Set([...newlySucceeded, ...newlyFailed].map((p) => p.metadata.uid));
+    let active = pods.filter((p) => isPodActive(p) && !counted.has(p.metadata.uid));
+    const terminatingPods = pods.filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p));
+    let terminating = terminatingPods.length;
+
+    const succeeded = (status.succeeded ?? 0) + newlySucceeded.length;
+    const failed = (status.failed ?? 0) + newlyFailed.length;
+    status.succeeded = succeeded;
+    status.failed = failed;
+
+    if (!status.startTime && !suspended) status.startTime = rfc3339(now);
+
+    const record = updateBackoffRecord(this.backoff.get(key), newlySucceeded.map(podFinishTime), newlyFailed.map(podFinishTime));
+    this.backoff.set(key, record);
+
+    const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
+    const conditions: JobCondition[] = structuredClone(status.conditions ?? []);
+
+    // Decide whether the Job is finishing.
+    let finished: FinishedCondition | undefined;
+    const scm = findCondition(job, 'SuccessCriteriaMet');
+    const ft = findCondition(job, 'FailureTarget');
+    if (scm?.status === 'True') {
+      finished = { type: 'SuccessCriteriaMet', reason: scm.reason ?? '', message: scm.message ?? '' };
+    } else if (ft?.status === 'True') {
+      finished = { type: 'FailureTarget', reason: ft.reason ?? '', message: ft.message ?? '' };
+    } else if (failed > (spec.backoffLimit ?? 6) || this.restartCountExceeded(job, active)) {
+      finished = { type: 'FailureTarget', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    } else if (this.pastActiveDeadline(job, status.startTime, now)) {
+      finished = { type: 'FailureTarget', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+    }
+
+    const deletes: KObject[] = [];
+    const creates: KObject[] = [];
+    if (finished) {
+      // Tear down every active pod. On a failure they keep the finalizer and are counted as
+      // failed when they terminate; on success they are released uncounted.
+      deletes.push(...active);
+      terminating += active.length;
+      active = [];
+    } else if (!beingDeleted) {
+      const plan = this.manageJob(key, job, active, terminating, succeeded, record, now);
+      deletes.push(...plan.deletes);
+      creates.push(...plan.creates);
+      if (plan.requeueAfterMs !== undefined) requeue(plan.requeueAfterMs);
+      const deleted = new Set(plan.deletes.map((p) => p.metadata.uid));
+      active = active.filter((p) => !deleted.has(p.metadata.uid));
+      terminating += plan.deletes.length;
+      const activeAfter = active.length + plan.creates.length;
+      const complete = spec.completions == null ? succeeded > 0 && activeAfter === 0 : succeeded >= spec.completions && activeAfter === 0;
+      if (complete) {
+        finished = { type: 'SuccessCriteriaMet', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+      } else {
+        this.syncSuspendedCondition(job, conditions, status, suspended, now, events);
+      }
+      if (!suspended && spec.activeDeadlineSeconds != null && status.startTime) {
+        const due = Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 - now.getTime();
+        requeue(Math.max(due, 0));
+      }
+      status.active = activeAfter;
+    }
+    if (finished) status.active = active.length;
+
+    if (finished) {
+      setCondition(conditions, finished.type, 'True', finished.reason, finished.message, now);
+      // The terminal condition waits until no pod is terminating (delayed terminal conditions, 1.31+).
+      if (terminating === 0) {
+        const terminal = finished.type === 'SuccessCriteriaMet' ? 'Complete' : 'Failed';
+        if (!conditions.some((c) => c.type === terminal && c.status === 'True')) {
+          setCondition(conditions, terminal, 'True', finished.reason, finished.message, now);
+          if (terminal === 'Complete') {
+            status.completionTime = rfc3339(now);
+            if (spec.completions != null && succeeded > spec.completions) {
+              events.push(['Warning', 'TooManySucceededPods', 'Too many succeeded pods running after completion count reached']);
+            }
+            events.push(['Normal', 'Completed', 'Job completed']);
+          } else {
+            events.push(['Warning', finished.reason, finished.message]);
+          }
+        }
+      }
+    }
+
+    status.conditions = conditions.length ? conditions : undefined;
+    status.ready = active.filter(isPodReady).length;
+    status.terminating = terminating;
+    status.uncountedTerminatedPods = {};
+
+    this.commit(job, status, [...newlySucceeded, ...newlyFailed], deletes, creates, finished?.type === 'FailureTarget', events);
+    return { requeueAfterMs };
+  }
+
+  /** manageJob: how many pods should run, and which to create or delete now. */
+  private manageJob(
+    key: string,
+    job: KObject,
+    active: KObject[],
+    terminating: number,
+    succeeded: number,
+    record: BackoffRecord,
+    now: Date,
+  ): { creates: KObject[]; deletes: KObject[]; requeueAfterMs?: number } {
+    const spec = job.spec ?? {};
+    if (spec.suspend === true) return { creates: [], deletes: active.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
+    const parallelism: number = spec.parallelism ?? 1;
+    let wantActive: number;
+    if (spec.completions == null) {
+      // Work queue: after the first success no new pods, and none are killed.
+      wantActive = succeeded > 0 ? active.length : parallelism;
+    } else {
+      wantActive = Math.max(0, Math.min(parallelism, spec.completions - succeeded));
+    }
+    const rmAtLeast = active.length - wantActive;
+    if (rmAtLeast > 0) {
+      const ranked = [...active].sort(deletionRank);
+      return { creates: [], deletes: ranked.slice(0, Math.min(rmAtLeast, MAX_POD_CREATE_DELETE_PER_SYNC)) };
+    }
+    const countTerminating = this.replacementPolicy(job) === 'Failed' || spec.podFailurePolicy != null;
+    let diff = wantActive - active.length - (countTerminating ? terminating : 0);
+    if (diff <= 0) return { creates: [], deletes: [] };
+    const remaining = remainingBackoffMs(record, now.getTime(), this.timing);
+    if (remaining > 0) return { creates: [], deletes: [], requeueAfterMs: remaining };
+    diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
+    const creates: KObject[] = [];
+    for (let i = 0; i < diff; i++) creates.push(this.podFromTemplate(job));
+    void key;
+    return { creates, deletes: [] };
+  }
+
+  private replacementPolicy(job: KObject): string {
+    return job.spec?.podReplacementPolicy ?? (job.spec?.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed');
+  }
+
+  /** restartPolicy OnFailure: in-place restarts of active pods count toward backoffLimit. */
+  private restartCountExceeded(job: KObject, active: KObject[]): boolean {
+    if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
+    const limit: number = job.spec?.backoffLimit ?? 6;
+    let restarts = 0;
+    for (const p of active) {
+      const phase = p.status?.phase ?? 'Pending';
+      if (phase !== 'Running' && phase !== 'Pending') continue;
+      for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += s.restartCount ?? 0;
+    }
+    return limit === 0 ? restarts > 0 : restarts >= limit;
+  }
+
+  private pastActiveDeadline(job: KObject, startTime: string | undefined, now: Date): boolean {
+    const ads = job.spec?.activeDeadlineSeconds;
+    if (ads == null || !startTime || job.spec?.suspend === true) return false;
+    return now.getTime() - Date.parse(startTime) >= ads * 1000;
+  }
+
+  private syncSuspendedCondition(
+    job: KObject,
+    conditions: JobCondition[],
+    status: Record<string, any>,
+    suspended: boolean,
+    now: Date,
+    events: [type: 'Normal' | 'Warning', reason: string, message: string][],
+  ): void {
+    const cur = conditions.find((c) => c.type === 'Suspended');
+    if (suspended) {
+      if (cur?.status !== 'True') {
+        setCondition(conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now);
+        events.push(['Normal', 'Suspended', 'Job suspended']);
+      }
+    } else if (cur?.status === 'True') {
+      setCondition(conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', now);
+      events.push(['Normal', 'Resumed', 'Job resumed']);
+      // The active deadline counts from the last resume.
+      status.startTime = rfc3339(now);
+    }
+    void job;
+  }
+
+  /** The pod the Job's template describes (controller_utils GetPodFromTemplate + Job additions). */
+  private podFromTemplate(job: KObject): KObject {
+    const tmpl = structuredClone(job.spec.template ?? {});
+    const meta = tmpl.metadata ?? {};
+    const pod: KObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: `${job.metadata.name!.slice(0, 58)}-`,
+        namespace: job.metadata.namespace,
+        labels: { ...(meta.labels ?? {}) },
+        ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+        finalizers: [...new Set([...(meta.finalizers ?? []), JOB_TRACKING_FINALIZER])],
+        ownerReferences: [
+          { apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name!, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true },
+        ],
+      },
+      spec: tmpl.spec ?? {},
+    };
+    const podInfo = resourceForKind('Pod')!;
+    return admitPod(defaultObject(podInfo, pod, { uid: randomUUID() }), { randomSuffix: () => randomSuffix(5) });
+  }
+
+  /** Write everything decided in this sync: one status update, pod finalizers, creations, deletions, events. */
+  private commit(
+    job: KObject,
+    status: Record<string, any>,
+    countedPods: KObject[],
+    deletes: KObject[],
+    creates: KObject[],
+    failing: boolean,
+    events: [type: 'Normal' | 'Warning', reason: string, message: string][],
+  ): void {
+    const store = this.store;
+    const ns = job.metadata.namespace;
+    store.transaction(() => {
+      // Counted pods are released so that they can go away.
+      this.removeTrackingFinalizers(countedPods);
+      for (const p of deletes) {
+        // Pods removed by scale-down or suspend are not counted: drop the finalizer first.
+        // On a failure teardown they stay tracked and are counted as failed when they end.
+        if (!failing) this.removeTrackingFinalizers([p]);
+        try {
+          store.delete('Pod', ns, p.metadata.name!, { preconditionUid: p.metadata.uid });
+          store.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, { component: COMPONENT });
+        } catch (e) {
+          if (!(e instanceof StatusError)) throw e;
+          if (e.reason !== 'NotFound') store.recordEvent(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`, { component: COMPONENT });
+        }
+      }
+      for (const p of creates) {
+        try {
+          const created = store.create(p);
+          store.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, { component: COMPONENT });
+        } catch (e) {
+          if (!(e instanceof StatusError)) throw e;
+          store.recordEvent(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, { component: COMPONENT });
+        }
+      }
+      const fresh = store.get('Job', ns, job.metadata.name!);
+      if (fresh && fresh.metadata.uid === job.metadata.uid && canonicalJSON(fresh.status ?? {}) !== canonicalJSON(status)) {
+        fresh.status = stripUndefined(status);
+        store.update(fresh);
+      }
+      const target = fresh ?? job;
+      for (const [type, reason, message] of events) store.recordEvent(target, type, reason, message, { component: COMPONENT });
+    });
+  }
+
+  private removeTrackingFinalizers(pods: KObject[]): void {
+    for (const p of pods) {
+      const cur = this.store.get('Pod', p.metadata.namespace, p.metadata.name!);
+      if (!cur || cur.metadata.uid !== p.metadata.uid || !hasTrackingFinalizer(cur)) continue;
+      cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
+      if (cur.metadata.finalizers.length === 0) delete cur.metadata.finalizers;
+      this.store.update(cur);
+    }
+  }
+}
+
+function setCondition(conditions: JobCondition[], type: string, status: string, reason: string, message: string, now: Date): void {
+  const t = rfc3339(now);
+  const cur = conditions.find((c) => c.type === type);
+  if (cur) {
+    if (cur.status !== status || cur.reason !== reason || cur.message !== message) {
+      Object.assign(cur, { status, reason, message, lastProbeTime: t, lastTransitionTime: t });
+    }
+    return;
+  }
+  conditions.push({ type, status, reason, message, lastProbeTime: t, lastTransitionTime: t });
+}
+
+/**
+ * controller.ActivePods ranking for deletion: unscheduled < scheduled, Pending < Unknown <
+ * Running, not ready < ready, more restarts first, newer first.
+ */
+function deletionRank(a: KObject, b: KObject): number {
+  const sched = (p: KObject) => (p.spec?.nodeName ? 1 : 0);
+  if (sched(a) !== sched(b)) return sched(a) - sched(b);
+  const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+  const pa = phaseRank[a.status?.phase ?? 'Pending'] ?? 0;
+  const pb = phaseRank[b.status?.phase ?? 'Pending'] ?? 0;
+  if (pa !== pb) return pa - pb;
+  const ra = isPodReady(a) ? 1 : 0;
+  const rb = isPodReady(b) ? 1 : 0;
+  if (ra !== rb) return ra - rb;
+  const restarts = (p: KObject) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((s: { restartCount?: number }) => s.restartCount ?? 0));
+  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+  return Date.parse(b.metadata.creationTimestamp ?? '') - Date.parse(a.metadata.creationTimestamp ?? '');
+}
+
+function stripUndefined<T>(o: T): T {
+  return JSON.parse(JSON.stringify(o)) as T;
+}

@@ -1,0 +1,126 @@
+// One engine per state directory: a pid lock file taken with O_EXCL (stale locks of dead
+// processes are taken over), and a unix socket the CLI uses to wake or stop it.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export function socketPath(home: string): string {
+  return path.join(home, 'engine.sock');
+}
+
+export function lockPath(home: string): string {
+  return path.join(home, 'engine.pid');
+}
+
+export function logPath(home: string): string {
+  return path.join(home, 'engine.log');
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function readLockPid(home: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(lockPath(home), 'utf8').trim());
+    return pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Take the engine lock for this process; false when another live engine holds it. */
+export function acquireLock(home: string): boolean {
+  const file = lockPath(home);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+      fs.closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (readLockPid(home) !== undefined) return false;
+      // A stale lock from an engine that was killed: move it aside atomically, then retry.
+      try {
+        fs.renameSync(file, `${file}.stale.${process.pid}`);
+        fs.rmSync(`${file}.stale.${process.pid}`, { force: true });
+      } catch {
+        /* another engine took it over first */
+      }
+    }
+  }
+  return false;
+}
+
+export function releaseLock(home: string): void {
+  try {
+    if (Number(fs.readFileSync(lockPath(home), 'utf8').trim()) === process.pid) fs.rmSync(lockPath(home), { force: true });
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
+export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping', timeoutMs = 2000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.createConnection(socketPath(home));
+    let reply = '';
+    const done = (v: string | undefined) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    sock.on('connect', () => sock.write(`${command}\n`));
+    sock.on('data', (d) => {
+      reply += d.toString();
+      if (reply.includes('\n')) done(reply.trim());
+    });
+    sock.on('error', () => done(undefined));
+    sock.on('close', () => done(reply ? reply.trim() : undefined));
+  });
+}
+
+/** The CLI entry point a detached engine is started with. */
+function cliEntry(): string {
+  return fileURLToPath(new URL('../cli/main.js', import.meta.url));
+}
+
+/** Start a detached engine for home; it outlives this process. */
+export function spawnEngine(home: string): void {
+  fs.mkdirSync(home, { recursive: true });
+  const log = fs.openSync(logPath(home), 'a');
+  const child = spawn(process.execPath, [cliEntry(), '--home', home, 'controller', 'run'], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
+  child.unref();
+  fs.closeSync(log);
+}
+
+/** Wake the engine if it runs; start it when there is work for it and it does not. */
+export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
+  if ((await sendToEngine(home, 'wake')) !== undefined) return;
+  if (readLockPid(home) !== undefined) return; // starting up: it does a full resync anyway
+  if (hasWork()) spawnEngine(home);
+}
+
+/** Wait until an engine answers (after spawnEngine). */
+export async function waitForEngine(home: string, timeoutMs = 10_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if ((await sendToEngine(home, 'ping', 500)) === 'pong') return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}

@@ -1,0 +1,275 @@
+// The engine: kube-controller-manager and the kubelet in one daemon per state directory.
+// Informer: it follows the store's change log and turns each change into work-queue keys (event
+// handlers only enqueue). Workers: the Job controller, the garbage collector and the kubelet
+// reconcile one key at a time and ask to be requeued when something is due later. It wakes on a
+// CLI's nudge over the socket, on a container's exit (the kubelet's exit watch), or on a timer;
+// there is no polling loop. It exits when nothing is left to do.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import type { KObject } from '../api/types.js';
+import { keyOf, controllerOf } from '../api/types.js';
+import { Store, type Change } from '../store/store.js';
+import { JobController } from '../controllers/job/job_controller.js';
+import { hasTrackingFinalizer } from '../controllers/job/utils.js';
+import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
+import { Kubelet } from '../kubelet/kubelet.js';
+import type { Clock } from '../util/clock.js';
+import { realClock } from '../util/clock.js';
+import type { Timing } from './timing.js';
+import { DelayingQueue } from './queue.js';
+import { acquireLock, releaseLock, socketPath } from './daemon.js';
+import { hasPendingWork } from './work.js';
+
+export const NODE_NAME = 'kjob-node';
+export const HOST_IP = '127.0.0.1';
+
+export interface EngineOptions {
+  home: string;
+  timing: Timing;
+  clock?: Clock;
+  log?: (msg: string) => void;
+}
+
+export class Engine {
+  private readonly home: string;
+  private readonly timing: Timing;
+  private readonly clock: Clock;
+  private readonly log: (msg: string) => void;
+  private store!: Store;
+  private jobs!: JobController;
+  private gc!: GarbageCollector;
+  private kubelet!: Kubelet;
+  private readonly queue = new DelayingQueue();
+  private readonly jobGenerations = new Map<string, number>();
+  private lastRV = 0;
+  private server?: net.Server;
+  private timer?: NodeJS.Timeout;
+  private pumping = false;
+  private pumpAgain = false;
+  private idleSince?: number;
+  private stopped = false;
+  private resolveDone?: () => void;
+
+  constructor(opts: EngineOptions) {
+    this.home = opts.home;
+    this.timing = opts.timing;
+    this.clock = opts.clock ?? realClock;
+    this.log = opts.log ?? ((m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
+  }
+
+  /** Run until idle or stopped. Resolves false when another engine already serves this home. */
+  async run(): Promise<boolean> {
+    fs.mkdirSync(this.home, { recursive: true });
+    if (!acquireLock(this.home)) return false;
+    try {
+      this.store = Store.open(this.home, { clock: this.clock });
+      this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
+      this.gc = new GarbageCollector(this.store);
+      this.kubelet = new Kubelet({
+        store: this.store,
+        clock: this.clock,
+        timing: this.timing,
+        home: this.home,
+        nodeName: NODE_NAME,
+        hostIP: HOST_IP,
+      });
+      await this.listen();
+      this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
+      // Full resync first: everything that exists is looked at once.
+      this.lastRV = this.store.currentRV();
+      this.resyncAll();
+      this.kubelet.start((podKey) => {
+        this.queue.add(`pod:${podKey}`, 0);
+        this.kick();
+      });
+      const done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+      this.kick();
+      await done;
+      return true;
+    } finally {
+      this.shutdown();
+    }
+  }
+
+  private listen(): Promise<void> {
+    const sock = socketPath(this.home);
+    fs.rmSync(sock, { force: true }); // we hold the lock, so any socket file is stale
+    this.server = net.createServer((conn) => {
+      let buf = '';
+      conn.on('data', (d) => {
+        buf += d.toString();
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const cmd = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (cmd === 'ping') conn.end('pong\n');
+          else if (cmd === 'wake') {
+            this.idleSince = undefined;
+            conn.end('ok\n');
+            this.kick();
+          } else if (cmd === 'stop') {
+            conn.end('stopping\n');
+            this.stop('stop requested');
+          } else conn.end('unknown command\n');
+        }
+      });
+      conn.on('error', () => undefined);
+    });
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(sock, () => resolve());
+    });
+  }
+
+  stop(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log(`engine stopping: ${reason}`);
+    this.resolveDone?.();
+  }
+
+  private shutdown(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.kubelet?.stop();
+    this.server?.close();
+    fs.rmSync(socketPath(this.home), { force: true });
+    this.store?.close();
+    releaseLock(this.home);
+  }
+
+  private resyncAll(): void {
+    for (const job of this.store.list('Job')) this.queue.add(`job:${keyOf(job)}`, 0);
+    for (const pod of this.store.list('Pod')) {
+      this.queue.add(`pod:${keyOf(pod)}`, 0);
+      if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
+    }
+    this.queue.add('gc', 0);
+  }
+
+  /** Run the loop soon. */
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), 0);
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    this.pumping = true;
+    try {
+      for (let round = 0; round < 1000; round++) {
+        const sawChanges = this.drainChanges();
+        const keys = this.queue.popDue(this.clock.now().getTime());
+        for (const key of keys) this.process(key);
+        if (!sawChanges && keys.length === 0) break;
+      }
+    } catch (e) {
+      this.log(`this is a bug: ${(e as Error).stack ?? e}`);
+    } finally {
+      this.pumping = false;
+    }
+    if (this.pumpAgain) {
+      this.pumpAgain = false;
+      this.kick();
+      return;
+    }
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const now = this.clock.now().getTime();
+    let wakeAt = this.queue.nextDue();
+    if (this.queue.size === 0 && !this.kubelet.hasRunningContainers() && !hasPendingWork(this.store)) {
+      this.idleSince ??= now;
+      const exitAt = this.idleSince + this.timing.engineIdleExitMs;
+      if (now >= exitAt) {
+        this.stop('idle');
+        return;
+      }
+      wakeAt = exitAt;
+    } else {
+      this.idleSince = undefined;
+    }
+    if (wakeAt === undefined) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), Math.min(2 ** 31 - 1, Math.max(0, wakeAt - now)));
+  }
+
+  private process(key: string): void {
+    const i = key.indexOf(':');
+    const kind = i < 0 ? key : key.slice(0, i);
+    const rest = key.slice(i + 1);
+    const now = this.clock.now().getTime();
+    let requeueAfterMs: number | undefined;
+    try {
+      if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
+      else if (kind === 'pod') {
+        const [ns, name] = rest.split('/');
+        requeueAfterMs = this.kubelet.syncPod(ns, name).requeueAfterMs;
+      } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
+      else if (kind === 'gc') this.gc.sync();
+    } catch (e) {
+      // Errors are retried with a delay, as a rate-limited work queue does.
+      this.log(`sync ${key} failed: ${(e as Error).stack ?? e}`);
+      requeueAfterMs = 1000;
+    }
+    if (requeueAfterMs !== undefined) this.queue.add(key, now + requeueAfterMs);
+  }
+
+  /** The informer: map every new change to the keys that must look at it. */
+  private drainChanges(): boolean {
+    let saw = false;
+    for (;;) {
+      const changes = this.store.changesSince(this.lastRV, 1000);
+      if (changes.length === 0) return saw;
+      saw = true;
+      for (const c of changes) {
+        this.lastRV = c.rv;
+        this.handleChange(c);
+      }
+    }
+  }
+
+  private handleChange(c: Change): void {
+    const now = this.clock.now().getTime();
+    const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
+    const obj = c.object;
+    const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
+    switch (c.kind) {
+      case 'Pod': {
+        this.queue.add(`pod:${key}`, now);
+        const owner = controllerOf(obj);
+        // Pod events reach the Job controller batched (syncJobBatchPeriod).
+        if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
+        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        break;
+      }
+      case 'Job': {
+        const gen = obj.metadata.generation ?? 0;
+        const seen = this.jobGenerations.get(key);
+        const immediate = c.type !== 'MODIFIED' || seen !== gen || terminatingOrGone;
+        this.jobGenerations.set(key, gen);
+        if (c.type === 'DELETED') this.jobGenerations.delete(key);
+        this.queue.add(`job:${key}`, immediate ? now : now + this.timing.jobSyncBatchMs);
+        if (terminatingOrGone) this.queue.add('gc', now);
+        break;
+      }
+      case 'CronJob':
+        if (terminatingOrGone) this.queue.add('gc', now);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function isTerminal(pod: KObject): boolean {
+  const p = pod.status?.phase;
+  return p === 'Succeeded' || p === 'Failed';
+}

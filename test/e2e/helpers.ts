@@ -1,0 +1,112 @@
+// End-to-end helpers: run the real bin/kjob against a throwaway state directory, normalise what
+// moves between runs (ages, random suffixes, uids, times), and clean up every process started.
+import { spawnSync, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const KJOB = path.join(ROOT, 'bin/kjob');
+export const GOLDEN = path.join(ROOT, 'test/golden');
+
+export interface Run {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export class Sandbox {
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  private readonly children: ChildProcess[] = [];
+
+  constructor(env: NodeJS.ProcessEnv = {}) {
+    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-e2e-'));
+    this.env = { ...process.env, KJOB_HOME: this.home, TZ: 'UTC', ...env };
+  }
+
+  kjob(args: string[], opts: { input?: string; cwd?: string } = {}): Run {
+    const r = spawnSync(process.execPath, [KJOB, ...args], {
+      env: this.env,
+      cwd: opts.cwd ?? ROOT,
+      input: opts.input ?? '',
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+  }
+
+  /** Start kjob in the background (e.g. `get pods -w`); stopped by cleanup() at the latest. */
+  spawn(args: string[]): { child: ChildProcess; output: () => string } {
+    const child = spawn(process.execPath, [KJOB, ...args], { env: this.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d.toString()));
+    child.stderr!.on('data', (d) => (out += d.toString()));
+    this.children.push(child);
+    return { child, output: () => out };
+  }
+
+  /** Poll until fn returns true (real processes take real time; this is not a unit test). */
+  async until(what: string, fn: () => boolean, timeoutMs = 60_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (fn()) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  enginePid(): number | undefined {
+    try {
+      const pid = Number(fs.readFileSync(path.join(this.home, 'engine.pid'), 'utf8').trim());
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stop the engine and kill every process whose command line names this state directory (engine, container shims and their process groups). */
+  cleanup(): void {
+    for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
+    let pids: number[] = [];
+    try {
+      pids = execFileSync('pgrep', ['-f', this.home], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      /* none */
+    }
+    for (const pid of pids) {
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Mask what differs between two runs of the same story: ages and durations, random pod-name
+ * suffixes, uids, container ids, timestamps.
+ */
+export function normalise(s: string): string {
+  return s
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
+    .replace(/containerd:\/\/[0-9a-f]{64}/g, 'containerd://<id>')
+    .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}/g, '<time>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g, '<time>')
+    .replace(/\b([a-z0-9]+(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-<rand>')
+    .replace(/kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}/g, 'kube-api-access-<rand>')
+    .replace(/\b\d+(y\d+d|d\d+h|h\d+m|m\d+s|[smhdy])\b/g, '<age>')
+    .replace(/\(x\d+ over <age>\)/g, '(xN over <age>)')
+    .replace(/<age> +/g, '<age> ')
+    .replace(/ +$/gm, (m) => (m.length > 0 ? ' ' : ''));
+}
+
+export function golden(name: string): string {
+  return fs.readFileSync(path.join(GOLDEN, name), 'utf8');
+}
