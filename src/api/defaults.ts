@@ -1,0 +1,402 @@
+// What the apiserver does to an object on create before storing it: the versioned defaulting
+// functions (pkg/apis/core/v1/defaults.go, pkg/apis/batch/v1/defaults.go), the registry
+// strategies' PrepareForCreate (Job selector generation, status reset), and for Pods the
+// admission plugins (ServiceAccount, DefaultTolerationSeconds, Priority).
+import { createHash } from 'node:crypto';
+import { StatusError } from '../errors.js';
+import type { KObject } from './types.js';
+import type { ResourceInfo } from './resources.js';
+
+export const LEGACY_JOB_NAME_LABEL = 'job-name';
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
+export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+const isEmptyMap = (m: unknown) => m === undefined || m === null || Object.keys(m as object).length === 0;
+
+/**
+ * Returns a new object as the apiserver stores it on create. The caller has already resolved
+ * metadata.name (generateName) and passes the uid the object will get; metadata.uid is set here
+ * because the Job selector is derived from it. resourceVersion/creationTimestamp are the store's.
+ */
+export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: string }): KObject {
+  const o = clone(obj) as KObject;
+  o.metadata = o.metadata ?? {};
+  o.metadata.uid = opts.uid;
+  if (info.namespaced && !o.metadata.namespace) o.metadata.namespace = 'default';
+  switch (info.kind) {
+    case 'Job':
+      defaultJob(o);
+      break;
+    case 'CronJob':
+      defaultCronJob(o);
+      break;
+    case 'Pod':
+      o.spec = defaultPodSpec(o.spec ?? {}, false);
+      o.status = { phase: 'Pending', qosClass: podQOSClass(o.spec) };
+      break;
+    case 'Service':
+      defaultService(o, opts.uid);
+      break;
+    case 'Namespace':
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name as string };
+      o.spec = { ...(o.spec ?? {}), finalizers: o.spec?.finalizers ?? ['kubernetes'] };
+      o.status = { phase: 'Active' };
+      break;
+    case 'Event':
+      break;
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------- Job
+
+function defaultJob(o: KObject): void {
+  const spec = (o.spec = o.spec ?? {});
+  // SetDefaults_Job, in order
+  if (spec.completions == null && spec.parallelism == null) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  if (spec.parallelism == null) spec.parallelism = 1;
+  if (spec.backoffLimit == null) spec.backoffLimit = spec.backoffLimitPerIndex != null ? 2147483647 : 6;
+  if (spec.completionMode == null) spec.completionMode = 'NonIndexed';
+  if (spec.suspend == null) spec.suspend = false;
+  defaultPodFailurePolicy(spec);
+  if (spec.podReplacementPolicy == null) spec.podReplacementPolicy = spec.podFailurePolicy != null ? 'Failed' : 'TerminatingOrFailed';
+  if (spec.manualSelector == null) spec.manualSelector = false;
+
+  spec.template = defaultPodTemplate(spec.template ?? {});
+
+  // JobStrategy.PrepareForCreate: status reset, generation 1, generated selector + labels
+  o.status = {};
+  o.metadata.generation = 1;
+  if (spec.manualSelector !== true) generateSelector(o);
+
+  // SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
+  // the (generator-augmented) template labels.
+  if (isEmptyMap(o.metadata.labels) && spec.template.metadata.labels != null) {
+    o.metadata.labels = { ...spec.template.metadata.labels };
+  }
+}
+
+function generateSelector(o: KObject): void {
+  const spec = o.spec;
+  const name = o.metadata.name ?? '';
+  const uid = o.metadata.uid ?? '';
+  const labels: Record<string, string> = (spec.template.metadata.labels = spec.template.metadata.labels ?? {});
+  for (const k of [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL]) if (!(k in labels)) labels[k] = name;
+  for (const k of [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL]) if (!(k in labels)) labels[k] = uid;
+  spec.selector = spec.selector ?? {};
+  spec.selector.matchLabels = spec.selector.matchLabels ?? {};
+  if (!(CONTROLLER_UID_LABEL in spec.selector.matchLabels)) spec.selector.matchLabels[CONTROLLER_UID_LABEL] = uid;
+}
+
+function defaultPodFailurePolicy(spec: any): void {
+  for (const rule of spec.podFailurePolicy?.rules ?? []) {
+    for (const p of rule?.onPodConditions ?? []) if (p && !p.status) p.status = 'True';
+  }
+}
+
+/** PodTemplateSpec as serialised by a v1.32 apiserver: metadata always present with
+ * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989). */
+function defaultPodTemplate(t: any): any {
+  const tpl = { ...t };
+  tpl.metadata = { creationTimestamp: null, ...(tpl.metadata ?? {}) };
+  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata.creationTimestamp = null;
+  tpl.spec = defaultPodSpec(tpl.spec ?? {}, true);
+  return tpl;
+}
+
+// ---------------------------------------------------------------- CronJob
+
+function defaultCronJob(o: KObject): void {
+  const spec = (o.spec = o.spec ?? {});
+  if (!spec.concurrencyPolicy) spec.concurrencyPolicy = 'Allow';
+  if (spec.suspend == null) spec.suspend = false;
+  if (spec.successfulJobsHistoryLimit == null) spec.successfulJobsHistoryLimit = 3;
+  if (spec.failedJobsHistoryLimit == null) spec.failedJobsHistoryLimit = 1;
+  const jt = (spec.jobTemplate = { ...(spec.jobTemplate ?? {}) });
+  jt.metadata = { creationTimestamp: null, ...(jt.metadata ?? {}) };
+  if (jt.metadata.creationTimestamp === undefined) jt.metadata.creationTimestamp = null;
+  jt.spec = { ...(jt.spec ?? {}) };
+  // Job-level defaults are not applied to the template (SetDefaults_Job takes a *Job); pod
+  // template defaults are.
+  jt.spec.template = defaultPodTemplate(jt.spec.template ?? {});
+  o.status = {};
+  o.metadata.generation = 1;
+}
+
+// ---------------------------------------------------------------- PodSpec
+
+/** SetDefaults_PodSpec + per-container/volume defaults; isTemplate=false adds SetDefaults_Pod. */
+export function defaultPodSpec(spec: any, isTemplate: boolean): any {
+  const s = clone(spec ?? {});
+  if (!s.dnsPolicy) s.dnsPolicy = 'ClusterFirst';
+  if (!s.restartPolicy) s.restartPolicy = 'Always';
+  if (s.securityContext == null) s.securityContext = {};
+  if (s.terminationGracePeriodSeconds == null) s.terminationGracePeriodSeconds = 30;
+  if (!s.schedulerName) s.schedulerName = 'default-scheduler';
+  if (!isTemplate && s.enableServiceLinks == null) s.enableServiceLinks = true;
+  for (const list of [s.initContainers, s.containers]) {
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      list[i] = defaultContainer(list[i] ?? {}, !!s.hostNetwork);
+      if (!isTemplate) requestsFromLimits(list[i]);
+    }
+  }
+  if (Array.isArray(s.volumes)) s.volumes = s.volumes.map(defaultVolume);
+  return s;
+}
+
+function defaultContainer(c: any, hostNetwork: boolean): any {
+  if (!c.imagePullPolicy) c.imagePullPolicy = imageTag(c.image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
+  if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
+  if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
+  if (c.resources == null) c.resources = {};
+  for (const p of c.ports ?? []) {
+    if (!p.protocol) p.protocol = 'TCP';
+    if (hostNetwork && p.hostPort == null) p.hostPort = p.containerPort;
+  }
+  for (const e of c.env ?? []) {
+    if (e?.valueFrom?.fieldRef && !e.valueFrom.fieldRef.apiVersion) e.valueFrom.fieldRef.apiVersion = 'v1';
+  }
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k]) defaultProbe(c[k]);
+  for (const k of ['postStart', 'preStop']) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k].httpGet);
+  return c;
+}
+
+function defaultProbe(p: any): void {
+  if (p.timeoutSeconds == null) p.timeoutSeconds = 1;
+  if (p.periodSeconds == null) p.periodSeconds = 10;
+  if (p.successThreshold == null) p.successThreshold = 1;
+  if (p.failureThreshold == null) p.failureThreshold = 3;
+  if (p.httpGet) defaultHTTPGet(p.httpGet);
+  if (p.grpc && p.grpc.service == null) p.grpc.service = '';
+}
+
+function defaultHTTPGet(h: any): void {
+  if (!h.path) h.path = '/';
+  if (!h.scheme) h.scheme = 'HTTP';
+}
+
+/** parsers.ParseImageName's tag: untagged (and not digest-pinned) images count as :latest. */
+export function imageTag(image: string): string {
+  if (!image) return '';
+  const at = image.indexOf('@');
+  const beforeDigest = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = beforeDigest.lastIndexOf('/');
+  const colon = beforeDigest.indexOf(':', lastSlash + 1);
+  if (colon >= 0) return beforeDigest.slice(colon + 1);
+  return at >= 0 ? '' : 'latest';
+}
+
+function requestsFromLimits(c: any): void {
+  const limits = c.resources?.limits;
+  if (!limits || Object.keys(limits).length === 0) return;
+  c.resources.requests = c.resources.requests ?? {};
+  for (const [k, v] of Object.entries(limits)) if (!(k in c.resources.requests)) c.resources.requests[k] = v;
+}
+
+const VOLUME_SOURCES = [
+  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
+  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume',
+  'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+];
+
+function defaultVolume(v: any): any {
+  const vol = v ?? {};
+  if (!VOLUME_SOURCES.some((k) => vol[k] != null)) vol.emptyDir = {};
+  if (vol.hostPath && vol.hostPath.type == null) vol.hostPath.type = '';
+  if (vol.secret && vol.secret.defaultMode == null) vol.secret.defaultMode = 420;
+  if (vol.configMap && vol.configMap.defaultMode == null) vol.configMap.defaultMode = 420;
+  if (vol.downwardAPI) {
+    if (vol.downwardAPI.defaultMode == null) vol.downwardAPI.defaultMode = 420;
+    defaultDownwardItems(vol.downwardAPI.items);
+  }
+  if (vol.projected) {
+    if (vol.projected.defaultMode == null) vol.projected.defaultMode = 420;
+    for (const src of vol.projected.sources ?? []) {
+      if (src?.serviceAccountToken && src.serviceAccountToken.expirationSeconds == null) src.serviceAccountToken.expirationSeconds = 3600;
+      if (src?.downwardAPI) defaultDownwardItems(src.downwardAPI.items);
+    }
+  }
+  return vol;
+}
+
+function defaultDownwardItems(items: any[] | undefined): void {
+  for (const it of items ?? []) if (it?.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
+}
+
+// ---------------------------------------------------------------- QoS
+
+const UNITS: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
+};
+
+/** resource.Quantity as a number (enough precision to compare and to test for zero). */
+export function parseQuantity(q: unknown): number {
+  if (typeof q === 'number') return q;
+  if (typeof q !== 'string') return NaN;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  if (m[2]) return n * 10 ** Number(m[2].slice(1));
+  return n * UNITS[m[3] ?? ''];
+}
+
+/** qos.GetPodQOS over cpu and memory of containers and init containers. */
+export function podQOSClass(spec: any): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  const requests: Record<string, number> = {};
+  const limits: Record<string, number> = {};
+  let guaranteed = true;
+  const all = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+  for (const c of all) {
+    for (const [k, v] of Object.entries(c?.resources?.requests ?? {})) {
+      if (k !== 'cpu' && k !== 'memory') continue;
+      const n = parseQuantity(v);
+      if (n > 0) requests[k] = (requests[k] ?? 0) + n;
+    }
+    const seen = new Set<string>();
+    for (const [k, v] of Object.entries(c?.resources?.limits ?? {})) {
+      if (k !== 'cpu' && k !== 'memory') continue;
+      const n = parseQuantity(v);
+      if (n > 0) {
+        seen.add(k);
+        limits[k] = (limits[k] ?? 0) + n;
+      }
+    }
+    if (!seen.has('cpu') || !seen.has('memory')) guaranteed = false;
+  }
+  if (Object.keys(requests).length === 0 && Object.keys(limits).length === 0) return 'BestEffort';
+  if (guaranteed) {
+    for (const [k, v] of Object.entries(requests)) {
+      if (limits[k] === undefined || Math.abs(limits[k] - v) > 1e-12 * Math.max(1, v)) {
+        guaranteed = false;
+        break;
+      }
+    }
+  }
+  if (guaranteed && Object.keys(requests).length === Object.keys(limits).length) return 'Guaranteed';
+  return 'Burstable';
+}
+
+// ---------------------------------------------------------------- Service
+
+/** A stable fake ClusterIP in 10.96.0.0/12's first /16, derived from the uid. Skips .0.0, .0.1 and .0.10. */
+export function clusterIPFor(uid: string): string {
+  const h = createHash('sha256').update(uid).digest();
+  let x = h[0];
+  let y = h[1];
+  if (x === 0 && (y === 0 || y === 1 || y === 10)) y = 11 + h[2] % 200;
+  if (x === 255 && y === 255) y = 254;
+  return `10.96.${x}.${y}`;
+}
+
+function defaultService(o: KObject, uid: string): void {
+  const spec = (o.spec = o.spec ?? {});
+  if (!spec.type) spec.type = 'ClusterIP';
+  if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
+  for (const p of spec.ports ?? []) {
+    if (!p.protocol) p.protocol = 'TCP';
+    if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+  }
+  if (spec.type !== 'ExternalName') {
+    if (!spec.clusterIP) spec.clusterIP = spec.clusterIPs?.[0] ?? clusterIPFor(uid);
+    if (!spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];
+    if (!spec.ipFamilies) spec.ipFamilies = ['IPv4'];
+    if (!spec.ipFamilyPolicy) spec.ipFamilyPolicy = 'SingleStack';
+    if (!spec.internalTrafficPolicy) spec.internalTrafficPolicy = 'Cluster';
+  }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    if (!spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
+    (spec.ports ?? []).forEach((p: any, i: number) => {
+      if (p.nodePort == null) {
+        const h = createHash('sha256').update(`${uid}/${i}`).digest();
+        p.nodePort = 30000 + (h.readUInt16BE(0) % 2768);
+      }
+    });
+  }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts == null) spec.allocateLoadBalancerNodePorts = true;
+  o.status = { loadBalancer: {} };
+}
+
+// ---------------------------------------------------------------- Pod admission
+
+const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+/**
+ * The mutating admission plugins a v1.32 apiserver runs for a new Pod: ServiceAccount (default
+ * account + the projected kube-api-access-<suffix> volume mounted in every container),
+ * DefaultTolerationSeconds, Priority. `randomSuffix` gives the 5 characters of the volume name.
+ * Throws StatusError(Forbidden) for an unknown priorityClassName.
+ */
+export function admitPod(pod: KObject, opts: { randomSuffix: () => string }): KObject {
+  const p = clone(pod) as KObject;
+  const spec = (p.spec = p.spec ?? {});
+  // ServiceAccount
+  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
+  spec.serviceAccount = spec.serviceAccountName; // v1 conversion mirrors the deprecated field
+  if (spec.automountServiceAccountToken !== false) {
+    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    const needs = containers.some((c: any) => !(c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
+    if (needs) {
+      const volName = `kube-api-access-${opts.randomSuffix()}`;
+      spec.volumes = [
+        ...(spec.volumes ?? []),
+        {
+          name: volName,
+          projected: {
+            defaultMode: 420,
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
+              { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+            ],
+          },
+        },
+      ];
+      for (const c of containers) {
+        if ((c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
+        c.volumeMounts = [...(c.volumeMounts ?? []), { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volName, readOnly: true }];
+      }
+    }
+  }
+  // DefaultTolerationSeconds
+  const tolerations: any[] = (spec.tolerations = [...(spec.tolerations ?? [])]);
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const has = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
+    if (!has) tolerations.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: 300 });
+  }
+  // Priority
+  let priority = 0;
+  if (spec.priorityClassName) {
+    const v = BUILTIN_PRIORITY_CLASSES[spec.priorityClassName];
+    if (v === undefined) {
+      const name = p.metadata?.name ?? p.metadata?.generateName ?? '';
+      throw new StatusError('Forbidden', `pods "${name}" is forbidden: no PriorityClass with name ${spec.priorityClassName} was found`, {
+        kind: 'pods',
+        name,
+      });
+    }
+    priority = v;
+  }
+  if (spec.priority != null && spec.priority !== priority) {
+    const name = p.metadata?.name ?? '';
+    throw new StatusError(
+      'Forbidden',
+      `pods "${name}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+      { kind: 'pods', name },
+    );
+  }
+  spec.priority = priority;
+  if (spec.preemptionPolicy == null) spec.preemptionPolicy = 'PreemptLowerPriority';
+  return p;
+}

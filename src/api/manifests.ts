@@ -1,0 +1,300 @@
+// kubectl's manifest reading (cli-runtime resource.Builder FilenameParam + the YAML/JSON stream
+// decoder) and the RESTMapper step that turns apiVersion/kind into a resource.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { UserError } from '../errors.js';
+import { RESOURCES, apiVersionOf, type ResourceInfo } from './resources.js';
+
+export interface ManifestDoc {
+  source: string;
+  object: Record<string, any>;
+}
+
+export interface LoadResult {
+  docs: ManifestDoc[];
+  errors: UserError[];
+}
+
+const MANIFEST_EXTENSIONS = ['.json', '.yaml', '.yml'];
+
+/**
+ * Read `-f` arguments in order. Every error is a UserError whose message is what kubectl prints
+ * (with the `error: ` prefix). A file that fails to parse contributes no documents; the other
+ * files still load.
+ */
+export function loadManifests(paths: string[], opts: { readStdin?: () => string; recursive?: boolean } = {}): LoadResult {
+  const docs: ManifestDoc[] = [];
+  const errors: UserError[] = [];
+  const addFile = (source: string, text: string) => {
+    try {
+      docs.push(...parseManifestText(text, source));
+    } catch (e) {
+      if (e instanceof UserError) errors.push(e);
+      else throw e;
+    }
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      const text = opts.readStdin ? opts.readStdin() : readFileSync(0, 'utf8');
+      addFile('STDIN', text);
+      continue;
+    }
+    if (/^https?:\/\//.test(p)) {
+      errors.push(new UserError(`error: kjob: reading manifests from a URL is not supported: ${p}`));
+      continue;
+    }
+    if (!existsSync(p)) {
+      errors.push(new UserError(`error: the path "${p}" does not exist`));
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      errors.push(new UserError(`error: ${(e as Error).message}`));
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of listManifestFiles(p, !!opts.recursive)) {
+        addFile(f, readFileSync(f, 'utf8'));
+      }
+    } else {
+      let text: string;
+      try {
+        text = readFileSync(p, 'utf8');
+      } catch (e) {
+        errors.push(new UserError(`error: ${(e as Error).message}`));
+        continue;
+      }
+      addFile(p, text);
+    }
+  }
+  return { docs, errors };
+}
+
+/** filepath.Walk order (lexical), files ending .json/.yaml/.yml; subdirectories only with -R. */
+function listManifestFiles(dir: string, recursive: boolean): string[] {
+  const out: string[] = [];
+  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    const full = join(dir, name);
+    let st;
+    try {
+      st = statSync(full);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (recursive) out.push(...listManifestFiles(full, true));
+    } else if (MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext))) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+/** Parse one file/stream into objects (lists expanded, empty documents skipped). Throws UserError. */
+export function parseManifestText(text: string, source: string): ManifestDoc[] {
+  const values: unknown[] = /^\s*\{/.test(text) ? parseJSONStream(text, source) : parseYAMLStream(text, source);
+  const docs: ManifestDoc[] = [];
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      const t = Array.isArray(v) ? '[]interface {}' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool';
+      throw new UserError(`error: unable to decode "${source}": json: cannot unmarshal ${Array.isArray(v) ? 'array' : t} into Go value of type map[string]interface {}`);
+    }
+    expand(v as Record<string, any>, source, docs);
+  }
+  return docs;
+}
+
+function expand(obj: Record<string, any>, source: string, out: ManifestDoc[]): void {
+  const kind = obj.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(obj.items)) {
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    for (const item of obj.items) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      const o = { ...item };
+      // typed lists (JobList) may omit the items' apiVersion/kind
+      if (itemKind && o.kind === undefined) o.kind = itemKind;
+      if (itemKind && o.apiVersion === undefined && obj.apiVersion !== undefined) o.apiVersion = obj.apiVersion;
+      expand(o, source, out);
+    }
+    return;
+  }
+  out.push({ source, object: obj });
+}
+
+// ---- YAML: k8s.io/apimachinery yaml.NewYAMLReader splits on "---" lines, and each document is
+// converted with sigs.k8s.io/yaml (go-yaml v2), whose messages we imitate.
+
+function splitYAMLDocuments(text: string): string[] {
+  const docs: string[] = [];
+  let buf: string[] = [];
+  const lines = text.split(/(?<=\n)/);
+  for (const line of lines) {
+    if (line.startsWith('---') && /^---\s*(#.*)?$/.test(line.replace(/\r?\n$/, ''))) {
+      if (buf.length) docs.push(buf.join(''));
+      buf = [];
+      continue;
+    }
+    buf.push(line);
+  }
+  if (buf.length) docs.push(buf.join(''));
+  return docs;
+}
+
+function parseYAMLStream(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  for (const docText of splitYAMLDocuments(text)) {
+    const doc = YAML.parseDocument(docText, {
+      uniqueKeys: false,
+      prettyErrors: true,
+      version: '1.1', // go-yaml v2 is YAML 1.1 (yes/no booleans, 0777 octal)
+      merge: true,
+      // ...but it leaves timestamps and 12:30-style sexagesimals as strings when decoding to JSON
+      customTags: (tags) => tags.filter((t: any) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+    });
+    if (doc.errors.length > 0) {
+      throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlMessage(doc.errors[0], docText)}`);
+    }
+    out.push(doc.toJS({ maxAliasCount: -1 }));
+  }
+  return out;
+}
+
+interface YamlErrLike {
+  code: string;
+  message: string;
+  linePos?: [{ line: number; col: number }, { line: number; col: number }?] | { line: number; col: number }[];
+}
+
+/** Map a `yaml` package error to go-yaml v2's wording and line numbering. go-yaml reports scanner
+ * errors with a 1-based line and parser errors with the 0-based line (a known off-by-one; no
+ * "line N: " at all when that is 0). */
+export function goYamlMessage(err: YamlErrLike, docText: string): string {
+  const line = err.linePos?.[0]?.line ?? 0;
+  const first = err.message.split('\n')[0];
+  const scanner = (msg: string, l = line) => (l > 0 ? `line ${l}: ${msg}` : msg);
+  const parser = (msg: string) => (line - 1 > 0 ? `line ${line - 1}: ${msg}` : msg);
+  switch (err.code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return scanner('mapping values are not allowed in this context');
+    case 'TAB_AS_INDENT':
+    case 'BAD_SCALAR_START':
+      return scanner('found character that cannot start any token');
+    case 'BAD_INDENT':
+    case 'UNEXPECTED_TOKEN':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return parser('did not find expected key');
+    case 'MISSING_CHAR':
+      if (first.startsWith('Implicit map keys need to be followed by map values')) {
+        return scanner("could not find expected ':'", nextTokenLine(docText, line));
+      }
+      if (first.startsWith('Sequence item without - indicator')) return parser('did not find expected key');
+      if (first.startsWith('Missing closing')) return scanner('found unexpected end of stream', countLines(docText));
+      break;
+    case 'DUPLICATE_KEY':
+      break;
+  }
+  return scanner(first.replace(/ at line \d+, column \d+:?$/, ''));
+}
+
+/** go-yaml notices a stale simple key at the next token: the first non-blank, non-comment line after `line`. */
+function nextTokenLine(docText: string, line: number): number {
+  const lines = docText.split('\n');
+  for (let i = line; i < lines.length; i++) {
+    const t = lines[i].trim();
+    if (t !== '' && !t.startsWith('#')) return i + 1;
+  }
+  return countLines(docText);
+}
+
+function countLines(docText: string): number {
+  return docText.split('\n').length;
+}
+
+// ---- JSON: a stream of concatenated JSON values (json.Decoder). Error text UNCONFIRMED; we use
+// kubectl's `json: offset N: ...` frame around Node's message.
+
+function parseJSONStream(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  while (true) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    const end = jsonValueEnd(text, i);
+    const chunk = text.slice(i, end);
+    try {
+      out.push(JSON.parse(chunk));
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const off = m ? i + Number(m[1]) + 1 : end;
+      const msg = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/^Unexpected token '?(.)'?.*$/s, "invalid character '$1'");
+      throw new UserError(`error: error parsing ${source}: json: offset ${off}: ${msg}`);
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** End index (exclusive) of the JSON value starting at `start` (balanced braces, string-aware). */
+function jsonValueEnd(text: string, start: number): number {
+  const c = text[start];
+  if (c !== '{' && c !== '[') {
+    let j = start;
+    while (j < text.length && !/[\s{[]/.test(text[j])) j++;
+    return Math.max(j, start + 1);
+  }
+  let depth = 0;
+  let inStr = false;
+  for (let j = start; j < text.length; j++) {
+    const ch = text[j];
+    if (inStr) {
+      if (ch === '\\') j++;
+      else if (ch === '"') inStr = false;
+      continue;
+    }
+    if (ch === '"') inStr = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return text.length;
+}
+
+// ---- RESTMapper
+
+/**
+ * Map apiVersion/kind to the resource, as kubectl's RESTMapper does (case-sensitive kind, exact
+ * group/version). Throws UserError with kubectl's message.
+ */
+export function resolveKind(obj: Record<string, any>, source: string): ResourceInfo {
+  const kind = obj.kind;
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  if (typeof kind !== 'string' || kind === '') {
+    throw new UserError(`error: unable to decode "${source}": Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+  }
+  const info = RESOURCES.find((r) => r.kind === kind && apiVersionOf(r) === apiVersion);
+  if (!info) {
+    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
+    const ns = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : '';
+    let msg =
+      `error: resource mapping not found for name: "${name}" namespace: "${ns}" from "${source}": ` +
+      `no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first`;
+    if (apiVersion === 'batch/v1beta1' && (kind === 'CronJob' || kind === 'Job')) {
+      msg += '\nkjob: batch/v1beta1 was removed in Kubernetes v1.25; use apiVersion: batch/v1';
+    }
+    throw new UserError(msg);
+  }
+  if (info.kind === 'Event') {
+    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
+    throw new UserError(
+      `error: kjob: events are read-only (kjob's controllers and kubelet write them); refusing to create event "${name}" from "${source}"`,
+    );
+  }
+  return info;
+}

@@ -1,0 +1,104 @@
+// Container environment and command line, as the kubelet builds them (kubelet_pods.go
+// makeEnvironmentVariables, third_party/forked/golang/expansion).
+import type { KObject } from '../api/types.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
+
+/** Kubernetes `$(VAR)` expansion: `$$` escapes, unknown references are left as written. */
+export function expand(input: string, lookup: (name: string) => string | undefined): string {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    const ch = input[i];
+    if (ch === '$' && i + 1 < input.length) {
+      const next = input[i + 1];
+      if (next === '$') {
+        out += '$';
+        i += 2;
+        continue;
+      }
+      if (next === '(') {
+        const close = input.indexOf(')', i + 2);
+        if (close < 0) {
+          out += input.slice(i); // unterminated reference: written as is
+          break;
+        }
+        const name = input.slice(i + 2, close);
+        const v = lookup(name);
+        out += v === undefined ? `$(${name})` : v;
+        i = close + 1;
+        continue;
+      }
+      out += ch + next;
+      i += 2;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+function bracketKey(path: string, prefix: string): string | undefined {
+  // metadata.labels['k'] or metadata.labels["k"]
+  if (!path.startsWith(prefix + '[')) return undefined;
+  const m = /^\[['"](.*)['"]\]$/.exec(path.slice(prefix.length));
+  return m ? m[1] : undefined;
+}
+
+/** Downward API fieldRef value, as kubelet podFieldSelectorRuntimeValue. */
+export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): string {
+  const md = pod.metadata;
+  switch (fieldPath) {
+    case 'metadata.name': return md.name ?? '';
+    case 'metadata.namespace': return md.namespace ?? '';
+    case 'metadata.uid': return md.uid ?? '';
+    case 'spec.nodeName': return pod.spec?.nodeName ?? '';
+    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
+    case 'status.hostIP': return hostIP;
+    case 'status.hostIPs': return hostIP;
+    case 'status.podIP': return hostIP; // host network: the pod's IP is the node's
+    case 'status.podIPs': return hostIP;
+  }
+  const lk = bracketKey(fieldPath, 'metadata.labels');
+  if (lk !== undefined) return md.labels?.[lk] ?? '';
+  const ak = bracketKey(fieldPath, 'metadata.annotations');
+  if (ak !== undefined) return md.annotations?.[ak] ?? '';
+  if (fieldPath === 'metadata.labels') return Object.entries(md.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+  if (fieldPath === 'metadata.annotations') return Object.entries(md.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+  return '';
+}
+
+export interface ContainerEnvOptions { hostIP: string; hostname: string }
+
+/** The container's environment in order (name → value), with kubelet/runtime defaults added. */
+export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
+  const env = new Map<string, string>();
+  const lookup = (n: string) => env.get(n);
+  for (const e of (container.env ?? []) as any[]) {
+    if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
+    else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from
+    else env.set(e.name, expand(e.value ?? '', lookup));
+  }
+  const idx = pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION];
+  if (idx !== undefined && !env.has('JOB_COMPLETION_INDEX')) env.set('JOB_COMPLETION_INDEX', idx);
+  // What the runtime adds: PATH from the image (we use Debian's default), HOSTNAME, HOME.
+  if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH);
+  if (!env.has('HOSTNAME')) env.set('HOSTNAME', opts.hostname);
+  if (!env.has('HOME')) env.set('HOME', '/root');
+  return env;
+}
+
+/** command + args (command replaces ENTRYPOINT, args replace CMD), `$(VAR)` expanded. */
+export function buildCommand(container: any, env: Map<string, string>): string[] {
+  const lookup = (n: string) => env.get(n);
+  const argv = [...(container.command ?? []), ...(container.args ?? [])] as string[];
+  return argv.map((a) => expand(a, lookup));
+}
+
+/** The pod's hostname: spec.hostname (Indexed Job pods) or the pod name, at most 63 characters. */
+export function podHostname(pod: KObject): string {
+  const h: string = pod.spec?.hostname || pod.metadata.name || '';
+  return h.length > 63 ? h.slice(0, 63).replace(/[-.]+$/, '') : h;
+}

@@ -1,0 +1,268 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeClock } from '../util/clock.js';
+import { KUBERNETES_TIMING } from '../engine/timing.js';
+import { conflict } from '../errors.js';
+import type { KObject } from '../api/types.js';
+import { Kubelet, type KubeletStore } from './kubelet.js';
+import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
+import { expand, buildEnv, buildCommand } from './env.js';
+import { lookupExecutable } from './lookup.js';
+import { restartDelayMs, goDuration } from './status.js';
+import { bwrapArgv } from './sandbox.js';
+
+class FakeStore implements KubeletStore {
+  objs = new Map<string, KObject>();
+  events: { type: string; reason: string; message: string; fieldPath?: string }[] = [];
+  history: KObject[] = [];
+  rv = 1;
+  deleted: string[] = [];
+  key(kind: string, ns: string | undefined, name: string) { return `${kind}/${ns}/${name}`; }
+  get(kind: string, ns: string | undefined, name: string) { const o = this.objs.get(this.key(kind, ns, name)); return o && structuredClone(o); }
+  list() { return [...this.objs.values()]; }
+  create(o: KObject) { o.metadata.resourceVersion = String(this.rv++); this.objs.set(this.key(o.kind, o.metadata.namespace, o.metadata.name!), structuredClone(o)); return o; }
+  update(o: KObject) {
+    const k = this.key(o.kind, o.metadata.namespace, o.metadata.name!);
+    const cur = this.objs.get(k)!;
+    if (cur.metadata.resourceVersion !== o.metadata.resourceVersion) throw conflict('pods', o.metadata.name!);
+    const n = structuredClone(o);
+    n.metadata.resourceVersion = String(this.rv++);
+    this.objs.set(k, n);
+    this.history.push(structuredClone(n));
+    return structuredClone(n);
+  }
+  delete(kind: string, ns: string | undefined, name: string) { const k = this.key(kind, ns, name); const o = this.objs.get(k)!; this.objs.delete(k); this.deleted.push(name); return { object: o, removed: true }; }
+  recordEvent(_o: KObject, type: any, reason: string, message: string, _s: any, fieldPath?: string) { this.events.push({ type, reason, message, fieldPath }); }
+}
+
+class FakeRuntime implements ContainerRuntime {
+  a = new Map<string, AttemptState[]>();
+  started: StartSpec[] = [];
+  signals: string[] = [];
+  attempts(uid: string, c: string) { return structuredClone(this.a.get(`${uid}/${c}`) ?? []); }
+  start(s: StartSpec) { const k = `${s.uid}/${s.container}`; this.started.push(s); this.a.set(k, [...(this.a.get(k) ?? []), { n: s.n, containerID: s.containerID, startedAt: s.startedAt, running: true }]); }
+  recordStartError(uid: string, c: string, n: number, containerID: string, message: string, finishedAt: string) {
+    const k = `${uid}/${c}`;
+    this.a.set(k, [...(this.a.get(k) ?? []), { n, containerID, startedAt: '1970-01-01T00:00:00Z', running: false, exitCode: 128, startError: message, finishedAt }]);
+  }
+  signal(uid: string, c: string, n: number, sig: string, at: string) { this.signals.push(`${c}:${sig}`); const l = this.a.get(`${uid}/${c}`)!.at(-1)!; if (sig === 'SIGTERM') l.termSent = at; else l.killSent = at; }
+  anyRunning() { return [...this.a.values()].some((l) => l.some((x) => x.running)); }
+  exit(uid: string, c: string, code: number, at: Date) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+}
+
+function pod(name: string, spec: any, extra: any = {}): KObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: '2026-11-23T12:00:00Z', ...extra }, spec: { restartPolicy: 'Never', ...spec }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
+}
+
+function setup(sandbox: 'none' | 'bwrap' = 'bwrap') {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kubelet-'));
+  const store = new FakeStore();
+  const clock = new FakeClock();
+  const runtime = new FakeRuntime();
+  const k = new Kubelet({ store, clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime });
+  return { home, store, clock, runtime, k };
+}
+
+/** Calls syncPod until it asks for no immediate requeue. */
+function settle(k: Kubelet, name: string) {
+  let r: { requeueAfterMs?: number } = {};
+  for (let i = 0; i < 20; i++) { r = k.syncPod('default', name); if (r.requeueAfterMs !== 0) return r; }
+  throw new Error('no settle');
+}
+
+function statusOf(p: KObject): string {
+  const cs = p.status?.containerStatuses?.[0];
+  const ics = p.status?.initContainerStatuses?.[0];
+  if (ics && !p.status.conditions?.find((c: any) => c.type === 'Initialized' && c.status === 'True')) return ics.state.waiting?.reason === 'PodInitializing' || ics.state.running ? 'Init:0/1' : `Init:${ics.state.waiting?.reason ?? ics.state.terminated?.reason}`;
+  if (!cs) return p.status.phase;
+  return cs.state.waiting?.reason ?? cs.state.terminated?.reason ?? (cs.state.running ? 'Running' : p.status.phase);
+}
+
+test('expand: $(VAR), $$ escape, unknown and unterminated references', () => {
+  const m = (n: string) => ({ A: 'x', B: 'y' } as any)[n];
+  assert.equal(expand('$(A)-$(B)', m), 'x-y');
+  assert.equal(expand('$$(A)', m), '$(A)');
+  assert.equal(expand('$(C) $A $(A', m), '$(C) $A $(A');
+});
+
+test('buildEnv: values, fieldRefs, expansion, completion index, defaults', () => {
+  const p = pod('p', {}, { labels: { app: 'w' }, annotations: { 'batch.kubernetes.io/job-completion-index': '2' } });
+  p.spec.nodeName = 'node-1';
+  const c = { name: 'c', command: ['echo', '$(GREETING)', '$(POD)'], env: [{ name: 'WHO', value: 'me' }, { name: 'GREETING', value: 'hi $(WHO)' }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } }, { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] };
+  const env = buildEnv(p, c, { hostIP: '10.0.0.5', hostname: 'p' });
+  assert.equal(env.get('GREETING'), 'hi me');
+  assert.equal(env.get('APP'), 'w');
+  assert.equal(env.get('IP'), '10.0.0.5');
+  assert.equal(env.get('JOB_COMPLETION_INDEX'), '2');
+  assert.equal(env.get('PATH'), '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  assert.equal(env.get('HOSTNAME'), 'p');
+  assert.equal(env.get('HOME'), '/root');
+  assert.deepEqual(buildCommand(c, env), ['echo', 'hi me', 'p']);
+  assert.deepEqual(buildCommand({ args: ['sh', '-c', 'x'] }, env), ['sh', '-c', 'x']);
+});
+
+test('lookupExecutable: PATH search, relative to workingDir, messages', () => {
+  assert.deepEqual(lookupExecutable('sh', '/usr/bin:/bin', '/'), { ok: true, path: '/usr/bin/sh' });
+  assert.deepEqual(lookupExecutable('bin/sh', '/nowhere', '/'), { ok: true, path: '/bin/sh' });
+  const r = lookupExecutable('echo123', '/usr/bin:/bin', '/');
+  assert.equal(r.ok, false);
+  assert.equal((r as any).message, 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "echo123": executable file not found in $PATH: unknown');
+  const r2 = lookupExecutable('./nope', '/bin', '/');
+  assert.match((r2 as any).message, /exec: "\.\/nope": stat \.\/nope: no such file or directory: unknown$/);
+});
+
+test('restart back-off: 0, 10s, 20s … capped at 300s; a long run resets', () => {
+  const at = (n: number, start: number, end: number): AttemptState => ({ n, containerID: 'x', running: false, exitCode: 1, startedAt: new Date(start).toISOString(), finishedAt: new Date(end).toISOString() });
+  const seq: AttemptState[] = [];
+  const delays: number[] = [];
+  for (let i = 0; i < 9; i++) { seq.push(at(i, i * 1000, i * 1000 + 1)); delays.push(restartDelayMs(seq, 10_000, 300_000)); }
+  assert.deepEqual(delays, [0, 10e3, 20e3, 40e3, 80e3, 160e3, 300e3, 300e3, 300e3]);
+  seq.push(at(9, 0, 700_000));
+  assert.equal(restartDelayMs(seq, 10_000, 300_000), 0);
+  assert.equal(goDuration(10_000), '10s');
+  assert.equal(goDuration(80_000), '1m20s');
+  assert.equal(goDuration(300_000), '5m0s');
+});
+
+test('bwrap argv: sandbox flags, mounts, env', () => {
+  const a = bwrapArgv({ hostname: 'h', hostsFile: '/p/hosts', hostnameFile: '/p/hostname', mounts: [{ source: '/p/volumes/v', target: '/input', readOnly: false }, { source: '/data', target: '/d', readOnly: true }], workingDir: '/', env: new Map([['A', '1']]), argv: ['/bin/true'] });
+  const s = a.join(' ');
+  assert.ok(s.startsWith('/usr/bin/bwrap ') && s.includes(' --ro-bind /usr /usr '), s);
+  assert.ok(!s.includes('--ro-bind / /'), 'the host root is bound directory by directory, so mount points can be created');
+  assert.ok(s.includes('--dev /dev --proc /proc --tmpfs /tmp --unshare-uts --hostname h'));
+  assert.ok(s.includes('--bind /p/volumes/v /input --ro-bind /data /d --chdir / --clearenv --setenv A 1 -- /bin/true'));
+});
+
+test('Never pod: Pending → ContainerCreating → Running → Completed, events, conditions', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('pi', { containers: [{ name: 'pi', image: 'perl:5.34.0', command: ['sh', '-c', 'true'] }] }));
+  let r = k.syncPod('default', 'pi'); // schedule
+  assert.equal(r.requeueAfterMs, 0);
+  let p = store.get('Pod', 'default', 'pi')!;
+  assert.equal(p.spec.nodeName, 'node-1');
+  assert.equal(store.events[0].message, 'Successfully assigned default/pi to node-1');
+  r = k.syncPod('default', 'pi');
+  p = store.get('Pod', 'default', 'pi')!;
+  assert.equal(statusOf(p), 'ContainerCreating');
+  assert.equal(p.status.podIP, undefined);
+  assert.equal(runtime.started.length, 0);
+  r = settle(k, 'pi');
+  p = store.get('Pod', 'default', 'pi')!;
+  assert.equal(p.status.phase, 'Running');
+  assert.equal(p.status.containerStatuses[0].ready, true);
+  assert.match(p.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+  assert.deepEqual(store.events.slice(1).map((e) => e.reason), ['Pulled', 'Created', 'Started']);
+  assert.equal(store.events[1].fieldPath, 'spec.containers{pi}');
+  assert.equal(store.events[1].message, 'Container image "perl:5.34.0" already present on machine');
+  clock.step(5000);
+  runtime.exit('uid-pi', 'pi', 0, clock.now());
+  r = settle(k, 'pi');
+  p = store.get('Pod', 'default', 'pi')!;
+  assert.equal(p.status.phase, 'Succeeded');
+  assert.equal(statusOf(p), 'Completed');
+  assert.deepEqual(p.status.conditions.map((c: any) => `${c.type}=${c.status}${c.reason ? '/' + c.reason : ''}`), ['PodReadyToStartContainers=False', 'Initialized=True', 'Ready=False/PodCompleted', 'ContainersReady=False/PodCompleted', 'PodScheduled=True']);
+  assert.equal(p.status.containerStatuses[0].state.terminated.finishedAt, '2026-11-23T12:00:05Z');
+  assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'Running', 'Completed']);
+  const before = store.history.length;
+  k.syncPod('default', 'pi');
+  assert.equal(store.history.length, before, 'idempotent');
+});
+
+test('executable not found with Never: StartError exit 128, epoch start, Failed', () => {
+  const { store, k } = setup();
+  store.create(pod('f', { containers: [{ name: 'test-job', image: 'busybox', command: ['echo123', 'test failed job!'] }] }));
+  settle(k, 'f');
+  const p = store.get('Pod', 'default', 'f')!;
+  assert.equal(p.status.phase, 'Failed');
+  const t = p.status.containerStatuses[0].state.terminated;
+  assert.equal(t.reason, 'StartError');
+  assert.equal(t.exitCode, 128);
+  assert.equal(t.startedAt, '1970-01-01T00:00:00Z');
+  assert.match(t.message, /exec: "echo123": executable file not found in \$PATH: unknown$/);
+  assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'StartError']);
+  assert.ok(store.events.some((e) => e.reason === 'Failed' && e.type === 'Warning' && e.message === `Error: ${t.message}`));
+});
+
+test('OnFailure StartError: RunContainerError, immediate restart, then CrashLoopBackOff 10s', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('f', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['echo123'] }] }));
+  let r = settle(k, 'f');
+  let p = store.get('Pod', 'default', 'f')!;
+  assert.equal(runtime.started.length, 0);
+  assert.deepEqual(store.history.map((h) => `${statusOf(h)} ${h.status.containerStatuses?.[0]?.restartCount ?? 0}`), ['Pending 0', 'ContainerCreating 0', 'RunContainerError 0', 'RunContainerError 1', 'CrashLoopBackOff 1']);
+  assert.equal(p.status.phase, 'Running');
+  assert.equal(r.requeueAfterMs, 10_000);
+  assert.equal(p.status.containerStatuses[0].state.waiting.message, 'back-off 10s restarting failed container=c pod=f_default(uid-f)');
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.reason, 'StartError');
+  assert.ok(store.events.some((e) => e.reason === 'BackOff' && e.message === 'Back-off restarting failed container c in pod f_default(uid-f)'));
+  clock.step(10_000);
+  r = settle(k, 'f');
+  p = store.get('Pod', 'default', 'f')!;
+  assert.equal(p.status.containerStatuses[0].restartCount, 2);
+  assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+  assert.equal(r.requeueAfterMs, 20_000);
+});
+
+test('OnFailure: failed container restarts in place, success ends Succeeded', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('o', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 3'] }] }));
+  settle(k, 'o');
+  runtime.exit('uid-o', 'c', 3, clock.now());
+  settle(k, 'o');
+  let p = store.get('Pod', 'default', 'o')!;
+  assert.equal(p.status.containerStatuses[0].restartCount, 1);
+  assert.ok(p.status.containerStatuses[0].state.running);
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 3);
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.reason, 'Error');
+  runtime.exit('uid-o', 'c', 0, clock.now());
+  settle(k, 'o');
+  p = store.get('Pod', 'default', 'o')!;
+  assert.equal(p.status.phase, 'Succeeded');
+  assert.equal(p.status.containerStatuses[0].restartCount, 1);
+});
+
+test('init containers: Init:0/1 → PodInitializing → Running; volume mount without bwrap refused', () => {
+  const { store, clock, runtime, k } = setup();
+  const spec = { initContainers: [{ name: 'input', image: 'bash', command: ['sh', '-c', 'true'] }], containers: [{ name: 'worker', image: 'busybox', command: ['sh', '-c', 'true'] }] };
+  store.create(pod('ix', spec));
+  settle(k, 'ix');
+  runtime.exit('uid-ix', 'input', 0, clock.now());
+  settle(k, 'ix');
+  const seq = store.history.map(statusOf);
+  assert.deepEqual(seq, ['Pending', 'Init:0/1', 'Init:0/1', 'PodInitializing', 'Running']);
+  const p = store.get('Pod', 'default', 'ix')!;
+  assert.equal(p.status.initContainerStatuses[0].state.terminated.reason, 'Completed');
+
+  const n = setup('none');
+  n.store.create(pod('v', { volumes: [{ name: 'input', emptyDir: {} }], containers: [{ name: 'w', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'input', mountPath: '/input' }] }] }));
+  settle(n.k, 'v');
+  const q = n.store.get('Pod', 'default', 'v')!;
+  assert.deepEqual(q.status.containerStatuses[0].state.waiting, { reason: 'CreateContainerConfigError', message: 'kjob: volume mounts need bubblewrap (apt-get install bubblewrap)' });
+  assert.equal(n.runtime.started.length, 0);
+});
+
+test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then delete', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('d', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  settle(k, 'd');
+  const p = store.get('Pod', 'default', 'd')!;
+  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  p.metadata.deletionGracePeriodSeconds = 30;
+  store.objs.set('Pod/default/d', p);
+  let r = k.syncPod('default', 'd');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+  assert.equal(r.requeueAfterMs, 30_000);
+  assert.ok(store.events.some((e) => e.reason === 'Killing' && e.message === 'Stopping container c'));
+  clock.step(30_000);
+  k.syncPod('default', 'd');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL']);
+  runtime.exit('uid-d', 'c', 137, clock.now());
+  r = k.syncPod('default', 'd');
+  const last = store.history.at(-1)!;
+  assert.equal(last.status.phase, 'Failed');
+  assert.equal(last.status.containerStatuses[0].state.terminated.exitCode, 137);
+  assert.deepEqual(store.deleted, ['d']);
+});

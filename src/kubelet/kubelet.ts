@@ -1,0 +1,426 @@
+// The kubelet: runs a pod's containers as sandboxed local processes and writes pod status.
+// Level-triggered: every syncPod reads the pod and the runtime state on disk, publishes what it
+// observed (one status write), and only when the stored status is already up to date acts
+// (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
+// Running → Completed as separate updates, and a restarted engine picks up where it left off.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { KObject } from '../api/types.js';
+import { rfc3339 } from '../api/types.js';
+import { StatusError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
+import type { Timing } from '../engine/timing.js';
+import { schedulePod } from '../scheduler/scheduler.js';
+import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
+import { lookupExecutable } from './lookup.js';
+import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath } from './sandbox.js';
+import { ProcessRuntime, newContainerID, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
+import { containerLogPath } from './logs.js';
+import { goDuration, qosClass, restartDelayMs } from './status.js';
+
+/** The part of the Store the kubelet uses (src/store/store.ts satisfies it). */
+export interface KubeletStore {
+  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
+  list(kind: string, opts?: { namespace?: string; labelSelector?: any }): KObject[];
+  update(obj: KObject): KObject;
+  delete(kind: string, namespace: string | undefined, name: string, opts?: { gracePeriodSeconds?: number; preconditionUid?: string }): { object: KObject; removed: boolean };
+  recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string; host?: string }, fieldPath?: string): void;
+}
+
+export interface KubeletOptions {
+  store: KubeletStore;
+  clock: Clock;
+  timing: Timing;
+  home: string;
+  nodeName: string;
+  hostIP: string;
+  sandbox?: 'auto' | 'bwrap' | 'none';
+  /** Tests substitute an in-memory runtime. */
+  runtime?: ContainerRuntime;
+}
+
+interface Due { c: any; init: boolean; n: number }
+interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[] }
+
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export class Kubelet {
+  private readonly store: KubeletStore;
+  private readonly clock: Clock;
+  private readonly timing: Timing;
+  private readonly home: string;
+  private readonly nodeName: string;
+  private readonly hostIP: string;
+  private readonly sandboxed: boolean;
+  readonly runtime: ContainerRuntime;
+  private watcher?: fs.FSWatcher;
+
+  constructor(opts: KubeletOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.timing = opts.timing;
+    this.home = opts.home;
+    this.nodeName = opts.nodeName;
+    this.hostIP = opts.hostIP;
+    this.sandboxed = bwrapAvailable(opts.sandbox);
+    this.runtime = opts.runtime ?? new ProcessRuntime(opts.home);
+  }
+
+  private exitsDir(): string {
+    return path.join(this.home, 'run', 'exits');
+  }
+
+  start(onExit: (podKey: string) => void): void {
+    const dir = this.exitsDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const scan = (): void => {
+      let names: string[] = [];
+      try { names = fs.readdirSync(dir); } catch { return; }
+      for (const f of names) handle(f);
+    };
+    const handle = (f: string): void => {
+      const parts = f.split('_');
+      if (parts.length !== 5) return;
+      try { fs.unlinkSync(path.join(dir, f)); } catch { return; } // another event already took it
+      onExit(`${parts[0]}/${parts[1]}`);
+    };
+    this.watcher = fs.watch(dir, (_ev, filename) => {
+      if (filename) {
+        if (fs.existsSync(path.join(dir, filename))) handle(filename);
+      } else scan();
+    });
+    // Exits that happened while no engine was running. Running containers need no adoption
+    // beyond this: their state is on disk and the shim will notify when they end.
+    scan();
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  hasRunningContainers(): boolean {
+    return this.runtime.anyRunning();
+  }
+
+  syncPod(namespace: string, name: string): { requeueAfterMs?: number } {
+    try {
+      return this.sync(namespace, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'Conflict') return { requeueAfterMs: 0 };
+      if (e instanceof StatusError && e.reason === 'NotFound') return {};
+      throw e;
+    }
+  }
+
+  private podDir(pod: KObject): string {
+    return path.join(this.home, 'pods', pod.metadata.uid!);
+  }
+
+  private event(pod: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+    this.store.recordEvent(pod, type, reason, message, { component: 'kubelet', host: this.nodeName }, fieldPath);
+  }
+
+  private sync(namespace: string, name: string): { requeueAfterMs?: number } {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod) return {};
+    const now = this.clock.now();
+    if (!pod.spec?.nodeName) {
+      if (pod.metadata.deletionTimestamp) {
+        this.store.delete('Pod', namespace, name, { gracePeriodSeconds: 0, preconditionUid: pod.metadata.uid });
+        return {};
+      }
+      schedulePod(this.store, pod, this.nodeName, now);
+      return { requeueAfterMs: 0 };
+    }
+    if (pod.spec.nodeName !== this.nodeName) return {};
+    if (TERMINAL.has(pod.status?.phase)) {
+      if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
+      return {};
+    }
+    this.ensureSandbox(pod);
+    if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
+
+    const c0 = this.compute(pod, now, false);
+    if (!sameJSON(c0.status, pod.status)) {
+      this.write(pod, c0);
+      return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
+    }
+    if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
+    for (const d of c0.due) this.startContainer(pod, d, now);
+    const c1 = this.compute(pod, now, false);
+    if (!sameJSON(c1.status, pod.status)) this.write(pod, c1);
+    return { requeueAfterMs: c1.due.length ? 0 : c1.requeueMs };
+  }
+
+  private write(pod: KObject, c: Computed): KObject {
+    const next = { ...pod, status: c.status };
+    const out = this.store.update(next);
+    for (const name of c.backoff) {
+      this.event(out, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
+    }
+    return out;
+  }
+
+  private fieldPath(pod: KObject, container: string): string {
+    const init = (pod.spec.initContainers ?? []).some((c: any) => c.name === container);
+    return init ? `spec.initContainers{${container}}` : `spec.containers{${container}}`;
+  }
+
+  /** Pod directory: hosts, hostname, emptyDir volumes. Idempotent. */
+  private ensureSandbox(pod: KObject): void {
+    const dir = this.podDir(pod);
+    const hostname = podHostname(pod);
+    if (!fs.existsSync(path.join(dir, 'hosts'))) {
+      fs.mkdirSync(path.join(dir, 'volumes'), { recursive: true });
+      for (const v of (pod.spec.volumes ?? []) as any[]) if (v.emptyDir) fs.mkdirSync(path.join(dir, 'volumes', v.name), { recursive: true });
+      writeAtomic(path.join(dir, 'hostname'), hostname + '\n');
+      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, this.hostIP, this.peerHostnames(pod)));
+    }
+  }
+
+  /** Hostnames of the other pods of the same Indexed Job (they share the subdomain). */
+  private peerHostnames(pod: KObject): string[] {
+    if (!pod.spec.subdomain || pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION] === undefined) return [];
+    const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
+    if (!owner) return [];
+    const job = this.store.get('Job', pod.metadata.namespace, owner.name);
+    const n: number = job?.spec?.completions ?? 0;
+    const out: string[] = [];
+    for (let i = 0; i < Math.min(n, 1000); i++) out.push(`${owner.name}-${i}`);
+    return out;
+  }
+
+  private configError(pod: KObject, c: any): string | undefined {
+    const { mounts, error } = containerMounts(pod, c, this.podDir(pod));
+    if (error) return error;
+    if (mounts.length && !this.sandboxed) return NEEDS_BWRAP;
+    return undefined;
+  }
+
+  private startContainer(pod: KObject, d: Due, now: Date): void {
+    const c = d.c;
+    const uid = pod.metadata.uid!;
+    const fp = this.fieldPath(pod, c.name);
+    const hostname = podHostname(pod);
+    const env = buildEnv(pod, c, { hostIP: this.hostIP, hostname });
+    const argv = buildCommand(c, env);
+    const { mounts } = containerMounts(pod, c, this.podDir(pod));
+    const workingDir: string = c.workingDir || '/';
+    const id = newContainerID();
+    const ts = rfc3339(now);
+    this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
+    let failure: string | undefined;
+    let exe: string | undefined;
+    if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
+    else {
+      const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
+      if (r.ok) exe = r.path;
+      else failure = r.message;
+    }
+    if (!failure && !this.sandboxed && !fs.existsSync(workingDir)) {
+      failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
+    }
+    this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
+    if (failure) {
+      this.runtime.recordStartError(uid, c.name, d.n, id, failure, ts);
+      this.event(pod, 'Warning', 'Failed', `Error: ${failure}`, fp);
+      return;
+    }
+    const full = [exe!, ...argv.slice(1)];
+    const logPath = containerLogPath(this.home, pod, c.name, d.n);
+    if (this.sandboxed) {
+      for (const m of mounts) if (!fs.existsSync(m.source)) fs.mkdirSync(m.source, { recursive: true });
+      const dir = this.podDir(pod);
+      const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, env, argv: full });
+      this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: args, cwd: '/', logPath });
+    } else {
+      // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
+      // runs with the container's env and working directory only.
+      this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: full, cwd: workingDir, env, logPath });
+    }
+    this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+  }
+
+  private syncTerminating(pod: KObject, now: Date): { requeueAfterMs?: number } {
+    const uid = pod.metadata.uid!;
+    const deadline = Date.parse(pod.metadata.deletionTimestamp!);
+    const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    let running = false;
+    for (const c of all) {
+      const as = this.runtime.attempts(uid, c.name);
+      const last = as[as.length - 1];
+      if (!last?.running) continue;
+      running = true;
+      if (!last.termSent) {
+        this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
+        this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now));
+      }
+      if (now.getTime() >= deadline && !last.killSent) this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now));
+    }
+    if (TERMINAL.has(pod.status?.phase) && !running) {
+      this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
+      return {};
+    }
+    const comp = this.compute(pod, now, true);
+    if (running) {
+      if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
+      const left = deadline - now.getTime();
+      return { requeueAfterMs: left > 0 ? left : 1000 };
+    }
+    if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
+    this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
+    return {};
+  }
+
+  /** The status the kubelet would write now, and what is due to start. */
+  compute(pod: KObject, now: Date, terminating: boolean): Computed {
+    const spec = pod.spec;
+    const policy: string = spec.restartPolicy ?? 'Always';
+    const old = pod.status ?? {};
+    const uid = pod.metadata.uid!;
+    const due: Due[] = [];
+    const backoff: string[] = [];
+    let requeueMs: number | undefined;
+    const nowS = rfc3339(now);
+    const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
+    const storedOf = (list: any[] | undefined, n: string) => (list ?? []).find((s: any) => s.name === n);
+
+    const term = (a: AttemptState) => {
+      const t: any = { exitCode: a.exitCode };
+      t.reason = a.startError ? 'StartError' : a.exitCode === 0 ? 'Completed' : 'Error';
+      if (a.startError) t.message = a.startError;
+      t.startedAt = a.startedAt;
+      t.finishedAt = a.finishedAt;
+      t.containerID = a.containerID;
+      return t;
+    };
+    // One container's status; turn: it may start now.
+    const one = (c: any, init: boolean, turn: boolean, waitingReason: string, stored: any) => {
+      const as = this.runtime.attempts(uid, c.name);
+      const L = as[as.length - 1];
+      const prev = as.length > 1 ? { terminated: term(as[as.length - 2]) } : {};
+      let state: any;
+      let lastState: any = prev;
+      let ready = false;
+      let started = false;
+      let done: 'ok' | 'failed' | undefined; // finished for good
+      if (!L) {
+        const err = turn ? this.configError(pod, c) : undefined;
+        if (err) {
+          state = { waiting: { reason: 'CreateContainerConfigError', message: err } };
+          if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError') this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
+        } else {
+          state = { waiting: { reason: waitingReason } };
+          if (turn) due.push({ c, init, n: 0 });
+        }
+      } else if (L.running) {
+        state = { running: { startedAt: L.startedAt } };
+        ready = !init && !L.termSent;
+        started = true;
+      } else {
+        const ok = L.exitCode === 0 && !L.startError;
+        const restart = !terminating && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
+        if (!restart) {
+          state = { terminated: term(L) };
+          done = ok ? 'ok' : 'failed';
+        } else {
+          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs);
+          const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
+          const published = JSON.stringify(stored ?? {}).includes(L.containerID);
+          if (!published) {
+            if (L.startError) {
+              state = { waiting: { reason: 'RunContainerError', message: L.startError } };
+              lastState = { terminated: term(L) };
+            } else state = { terminated: term(L) };
+            soon(0);
+          } else if (remaining > 0) {
+            state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } };
+            lastState = { terminated: term(L) };
+            if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff') backoff.push(c.name);
+            soon(remaining);
+          } else {
+            state = stored.state;
+            lastState = stored.lastState;
+            if (turn) due.push({ c, init, n: L.n + 1 });
+          }
+        }
+      }
+      const cs: any = { name: c.name, state, lastState, ready, restartCount: L ? L.n : 0, image: c.image, imageID: '' };
+      if (L) cs.containerID = L.containerID;
+      cs.started = started;
+      return { cs, done, started: !!L };
+    };
+
+    const initSpecs: any[] = spec.initContainers ?? [];
+    const initStatuses: any[] = [];
+    let initialized = true;
+    let failed = false;
+    for (const c of initSpecs) {
+      const r = one(c, true, initialized && !terminating, 'PodInitializing', storedOf(old.initContainerStatuses, c.name));
+      initStatuses.push(r.cs);
+      if (r.done === 'failed') failed = true;
+      if (r.done !== 'ok') initialized = false;
+    }
+    const mainStatuses: any[] = [];
+    let allDone = true;
+    let allOk = true;
+    let anyStarted = false;
+    for (const c of spec.containers as any[]) {
+      const r = one(c, false, initialized && !terminating && !failed, initSpecs.length ? 'PodInitializing' : 'ContainerCreating', storedOf(old.containerStatuses, c.name));
+      mainStatuses.push(r.cs);
+      if (r.started) anyStarted = true;
+      if (!r.done) allDone = false;
+      if (r.done !== 'ok') allOk = false;
+    }
+    const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state.running);
+    const stopped = terminating && !anyRunning; // deletion: everything has exited
+    let phase: string;
+    if (failed) phase = 'Failed';
+    else if (!initialized) phase = stopped ? 'Failed' : 'Pending';
+    else if (allDone) phase = allOk ? 'Succeeded' : 'Failed';
+    else if (stopped) phase = mainStatuses.every((s) => s.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+    else phase = anyStarted ? 'Running' : 'Pending';
+    const terminal = TERMINAL.has(phase);
+    if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
+
+    const oldCond = new Map<string, any>(((old.conditions ?? []) as any[]).map((c) => [c.type, c]));
+    const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
+      const status = ok ? 'True' : 'False';
+      const prev = oldCond.get(type);
+      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : nowS };
+      if (reason) c.reason = reason;
+      if (message) c.message = message;
+      return c;
+    };
+    const notInit = initStatuses.filter((s) => s.state.terminated?.exitCode !== 0).map((s) => s.name);
+    const unready = mainStatuses.filter((s) => !s.ready).map((s) => s.name);
+    const conditions: any[] = [
+      cond('PodReadyToStartContainers', !terminal),
+      initialized ? cond('Initialized', true) : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
+    ];
+    const readyC = (type: string) =>
+      unready.length === 0 ? cond(type, true) : terminal ? cond(type, false, 'PodCompleted') : cond(type, false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+    conditions.push(readyC('Ready'), readyC('ContainersReady'));
+    conditions.push(oldCond.get('PodScheduled') ?? cond('PodScheduled', true));
+
+    const status: any = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
+    if (anyStarted || initStatuses.some((s) => s.containerID)) {
+      status.podIP = this.hostIP;
+      status.podIPs = [{ ip: this.hostIP }];
+    }
+    status.startTime = old.startTime ?? nowS;
+    if (initSpecs.length) status.initContainerStatuses = initStatuses;
+    status.containerStatuses = mainStatuses;
+    status.qosClass = old.qosClass ?? qosClass(spec);
+    // Stable key order, so an unchanged status compares equal.
+    const ordered: any = {};
+    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (status[k] !== undefined) ordered[k] = status[k];
+    for (const k of Object.keys(status)) if (!(k in ordered)) ordered[k] = status[k];
+    return { status: ordered, due, requeueMs, backoff };
+  }
+}

@@ -1,0 +1,39 @@
+// Executable lookup before start, as runc does inside the container root (exec.LookPath).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type LookupResult = { ok: true; path: string } | { ok: false; message: string };
+
+const OCI = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ';
+
+/** translate maps a path inside the container to the host path (volume mounts, private /tmp). */
+export function lookupExecutable(cmd: string, envPath: string, workingDir: string, translate: (p: string) => string | undefined = (p) => p): LookupResult {
+  const isExec = (p: string): boolean => {
+    const host = translate(p);
+    if (host === undefined) return false;
+    try {
+      const st = fs.statSync(host);
+      if (!st.isFile()) return false;
+      fs.accessSync(host, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) {
+    const abs = path.posix.resolve(workingDir || '/', cmd);
+    if (isExec(abs)) return { ok: true, path: abs };
+    let exists = false;
+    const host = translate(abs);
+    if (host !== undefined) try { fs.statSync(host); exists = true; } catch { /* missing */ }
+    return { ok: false, message: exists ? `${OCI}"${cmd}": permission denied: unknown` : `${OCI}"${cmd}": stat ${cmd}: no such file or directory: unknown` };
+  }
+  if (cmd !== '') {
+    for (const dir of envPath.split(':')) {
+      const d = dir === '' ? '.' : dir;
+      const p = path.posix.resolve(workingDir || '/', d, cmd);
+      if (isExec(p)) return { ok: true, path: p };
+    }
+  }
+  return { ok: false, message: `${OCI}"${cmd}": executable file not found in $PATH: unknown` };
+}

@@ -1,0 +1,207 @@
+// The container runtime: one detached shim per container attempt, state on disk.
+//
+// pods/<uid>/containers/<container>/<attempt>/
+//   id        containerd://<64 hex>
+//   started   RFC3339 start time (kubelet clock), written before the spawn
+//   shimpid   the shim's pid (session leader)
+//   pid       the container process (own session, pgid = pid), written by the shim
+//   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
+//   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128)
+//   term, kill  times SIGTERM / SIGKILL were sent (deletion)
+// run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
+// engine watches this one directory.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export interface AttemptState {
+  n: number;
+  containerID: string;
+  /** startedAt as shown (epoch 0 for StartError). */
+  startedAt: string;
+  running: boolean;
+  exitCode?: number;
+  finishedAt?: string;
+  startError?: string;
+  termSent?: string;
+  killSent?: string;
+}
+
+export interface StartSpec {
+  uid: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  n: number;
+  containerID: string;
+  startedAt: string;
+  argv: string[];
+  cwd: string;
+  /** env for the process when not sandboxed (bwrap sets its own) */
+  env?: Map<string, string>;
+  logPath: string;
+}
+
+export interface ContainerRuntime {
+  attempts(uid: string, container: string): AttemptState[];
+  start(spec: StartSpec): void;
+  recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void;
+  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): void;
+  anyRunning(): boolean;
+}
+
+export function newContainerID(): string {
+  return 'containerd://' + randomBytes(32).toString('hex');
+}
+
+export function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp${process.pid}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function readOpt(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e: any) {
+    return e.code === 'EPERM';
+  }
+  // A zombie still answers kill(0); treat it as gone.
+  const st = readOpt(`/proc/${pid}/stat`);
+  if (st) {
+    const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
+    if (state === 'Z' || state === 'X') return false;
+  }
+  return true;
+}
+
+// $1 attempt dir, $2 log file, $3 notification file, then the command. The container runs in
+// its own session (setsid), so the kubelet signals its process group and the shim survives to
+// record the exit status.
+const SHIM = [
+  'd=$1; log=$2; note=$3; shift 3',
+  'setsid "$@" >>"$log" 2>&1 </dev/null &',
+  'c=$!',
+  'echo $c >"$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"',
+  'wait $c; code=$?',
+  'echo "$code $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"',
+  ': >"$note"',
+].join('\n');
+
+export class ProcessRuntime implements ContainerRuntime {
+  constructor(private readonly home: string) {}
+
+  exitsDir(): string {
+    return path.join(this.home, 'run', 'exits');
+  }
+
+  attemptDir(uid: string, container: string, n: number): string {
+    return path.join(this.home, 'pods', uid, 'containers', container, String(n));
+  }
+
+  attempts(uid: string, container: string): AttemptState[] {
+    const base = path.join(this.home, 'pods', uid, 'containers', container);
+    let names: string[];
+    try {
+      names = fs.readdirSync(base);
+    } catch {
+      return [];
+    }
+    const out: AttemptState[] = [];
+    for (const nm of names) {
+      if (!/^\d+$/.test(nm)) continue;
+      const d = path.join(base, nm);
+      const id = readOpt(path.join(d, 'id'))?.trim();
+      if (!id) continue;
+      const a: AttemptState = { n: Number(nm), containerID: id, startedAt: readOpt(path.join(d, 'started'))?.trim() ?? '', running: false };
+      a.termSent = readOpt(path.join(d, 'term'))?.trim();
+      a.killSent = readOpt(path.join(d, 'kill'))?.trim();
+      const se = readOpt(path.join(d, 'starterror'));
+      const ex = readOpt(path.join(d, 'exit'));
+      if (se) {
+        const j = JSON.parse(se);
+        Object.assign(a, { startedAt: '1970-01-01T00:00:00Z', exitCode: 128, finishedAt: j.finishedAt, startError: j.message });
+      } else if (ex) {
+        const [code, fin] = ex.trim().split(/\s+/);
+        a.exitCode = Number(code);
+        a.finishedAt = fin;
+      } else {
+        const pid = Number(readOpt(path.join(d, 'pid')));
+        const shim = Number(readOpt(path.join(d, 'shimpid')));
+        if (pidAlive(pid) || pidAlive(shim)) a.running = true;
+        else {
+          // The shim died without recording the exit (killed, or the machine rebooted).
+          a.exitCode = a.killSent ? 137 : 255;
+          a.finishedAt = a.killSent ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        }
+      }
+      out.push(a);
+    }
+    return out.sort((x, y) => x.n - y.n);
+  }
+
+  start(s: StartSpec): void {
+    const d = this.attemptDir(s.uid, s.container, s.n);
+    fs.mkdirSync(d, { recursive: true });
+    fs.mkdirSync(path.dirname(s.logPath), { recursive: true });
+    fs.mkdirSync(this.exitsDir(), { recursive: true });
+    writeAtomic(path.join(d, 'started'), s.startedAt + '\n');
+    writeAtomic(path.join(d, 'id'), s.containerID + '\n');
+    const note = path.join(this.exitsDir(), `${s.namespace}_${s.pod}_${s.uid}_${s.container}_${s.n}`);
+    const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
+    const argv = s.env ? ['/usr/bin/env', '-i', ...[...s.env].map(([k, v]) => `${k}=${v}`), ...s.argv] : s.argv;
+    const child = spawn('/bin/sh', ['-c', SHIM, 'kjob-shim', d, s.logPath, note, ...argv], {
+      cwd: s.cwd,
+      detached: true,
+      stdio: 'ignore',
+      env: s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env,
+    });
+    child.on('error', () => { /* recorded as a lost shim by attempts() */ });
+    if (child.pid) writeAtomic(path.join(d, 'shimpid'), `${child.pid}\n`);
+    child.unref();
+  }
+
+  recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
+    const d = this.attemptDir(uid, container, n);
+    fs.mkdirSync(d, { recursive: true });
+    writeAtomic(path.join(d, 'starterror'), JSON.stringify({ message, finishedAt }));
+    writeAtomic(path.join(d, 'started'), '1970-01-01T00:00:00Z\n');
+    writeAtomic(path.join(d, 'id'), containerID + '\n');
+  }
+
+  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): void {
+    const d = this.attemptDir(uid, container, n);
+    writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
+    const pid = Number(readOpt(path.join(d, 'pid')));
+    if (pid > 0) {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        try { process.kill(pid, sig); } catch { /* gone */ }
+      }
+    }
+  }
+
+  anyRunning(): boolean {
+    const podsDir = path.join(this.home, 'pods');
+    let uids: string[] = [];
+    try { uids = fs.readdirSync(podsDir); } catch { return false; }
+    for (const uid of uids) {
+      let cs: string[] = [];
+      try { cs = fs.readdirSync(path.join(podsDir, uid, 'containers')); } catch { continue; }
+      for (const c of cs) if (this.attempts(uid, c).some((a) => a.running)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+// The pod sandbox: bubblewrap where installed, else a plain process (with what that cannot do).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { KObject } from '../api/types.js';
+
+export const BWRAP = '/usr/bin/bwrap';
+export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const NEEDS_BWRAP = 'kjob: volume mounts need bubblewrap (apt-get install bubblewrap)';
+
+export function bwrapAvailable(mode: 'auto' | 'bwrap' | 'none' | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (mode === 'none' || env.KJOB_SANDBOX === 'none') return false;
+  if (mode === 'bwrap') return true;
+  try {
+    fs.accessSync(BWRAP, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Mount { source: string; target: string; readOnly: boolean }
+
+/** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
+ * skipped: there is no API server, so there is no token or CA to project. */
+export function containerMounts(pod: KObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
+  const volumes = new Map<string, any>(((pod.spec?.volumes ?? []) as any[]).map((v) => [v.name, v]));
+  const mounts: Mount[] = [];
+  for (const vm of (container.volumeMounts ?? []) as any[]) {
+    const v = volumes.get(vm.name);
+    if (!v) return { mounts, error: `kjob: volume "${vm.name}" is not defined in the pod` };
+    if (v.projected && (vm.mountPath === SA_MOUNT_PATH || String(v.name).startsWith('kube-api-access-'))) continue;
+    let source: string;
+    if (v.emptyDir) source = path.join(podDir, 'volumes', v.name);
+    else if (v.hostPath) source = v.hostPath.path;
+    else return { mounts, error: `kjob: volume "${v.name}": only emptyDir and hostPath volumes are supported` };
+    if (vm.subPath) source = path.join(source, vm.subPath);
+    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true });
+  }
+  return { mounts };
+}
+
+/** Host path of a path inside the container (undefined: hidden, e.g. under the private /tmp). */
+export function translatePath(p: string, mounts: Mount[], sandboxed: boolean): string | undefined {
+  if (!sandboxed) return p;
+  let best: Mount | undefined;
+  for (const m of mounts) {
+    const t = m.target.replace(/\/+$/, '') || '/';
+    if (p === t || p.startsWith(t + '/')) if (!best || t.length > best.target.length) best = m;
+  }
+  if (best) return path.join(best.source, p.slice(best.target.replace(/\/+$/, '').length));
+  if (p === '/tmp' || p.startsWith('/tmp/')) return undefined;
+  return p;
+}
+
+export interface BwrapSpec {
+  hostname: string;
+  hostsFile: string;
+  hostnameFile: string;
+  mounts: Mount[];
+  workingDir: string;
+  env: Map<string, string>;
+  argv: string[];
+}
+
+const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp']);
+let rootBindsCache: string[] | undefined;
+
+/**
+ * The host's top-level directories bound read-only into the sandbox's own (tmpfs) root, one by
+ * one rather than `--ro-bind / /`: that way a volume can be mounted at a path the host does not
+ * have (an emptyDir at /input), because bwrap can create the mount point in the tmpfs root.
+ */
+export function rootBinds(): string[] {
+  if (rootBindsCache) return rootBindsCache;
+  const a: string[] = [];
+  for (const e of fs.readdirSync('/', { withFileTypes: true })) {
+    if (SPECIAL_ROOT_ENTRIES.has(e.name)) continue;
+    const p = `/${e.name}`;
+    if (e.isSymbolicLink()) a.push('--symlink', fs.readlinkSync(p), p);
+    else if (e.isDirectory() || e.isFile()) a.push('--ro-bind', p, p);
+  }
+  return (rootBindsCache = a);
+}
+
+/** bwrap argv: read-only host directories, private /tmp, own UTS namespace, host network. */
+export function bwrapArgv(s: BwrapSpec): string[] {
+  const a = [BWRAP, ...rootBinds(), '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
+    '--unshare-uts', '--hostname', s.hostname,
+    '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname'];
+  for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
+  a.push('--chdir', s.workingDir || '/', '--clearenv');
+  for (const [k, v] of s.env) a.push('--setenv', k, v);
+  a.push('--', ...s.argv);
+  return a;
+}
+
+/** kubelet's managed /etc/hosts (plus, kjob only, the peers of an Indexed Job with a subdomain:
+ * with the host network every pod has the node's IP, so `<job>-<i>.<subdomain>` resolves here
+ * instead of through cluster DNS). */
+export function hostsFileContent(pod: KObject, hostname: string, podIP: string, peers: string[] = []): string {
+  let s = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
+  const sub = pod.spec?.subdomain;
+  const ns = pod.metadata.namespace ?? 'default';
+  const line = (h: string) => (sub ? `${podIP}\t${h}.${sub}.${ns}.svc.cluster.local\t${h}.${sub}.${ns}.svc\t${h}.${sub}.${ns}\t${h}.${sub}\t${h}\n` : `${podIP}\t${h}\n`);
+  s += line(hostname);
+  const others = peers.filter((p) => p !== hostname);
+  if (others.length) {
+    s += '# kjob: peer pods (host network: every pod has the node IP)\n';
+    for (const p of others) s += line(p);
+  }
+  return s;
+}

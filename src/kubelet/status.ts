@@ -1,0 +1,51 @@
+// Pure pieces of the kubelet's status computation: back-off, durations, QoS, conditions.
+import type { AttemptState } from './runtime.js';
+
+/** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms). */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const totalS = ms / 1000;
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS - h * 3600) / 60);
+  const s = +(totalS - h * 3600 - m * 60).toFixed(3);
+  if (h) return `${h}h${m}m${s}s`;
+  if (m) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+/** Delay before restarting after the last attempt exited (kubelet §13): the first exit restarts
+ * at once; later ones wait base, 2×base … capped; an attempt that ran longer than 2×cap resets. */
+export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: number): number {
+  let entry = 0; // 0: no back-off entry
+  let delay = 0;
+  for (const a of attempts) {
+    const began = a.startError ? Date.parse(a.finishedAt ?? '') : Date.parse(a.startedAt);
+    const ran = Date.parse(a.finishedAt ?? '') - began;
+    if (entry === 0 || ran > 2 * maxMs) {
+      delay = 0;
+      entry = baseMs;
+    } else {
+      delay = entry;
+      entry = Math.min(entry * 2, maxMs);
+    }
+  }
+  return Math.min(delay, maxMs);
+}
+
+export function qosClass(spec: any): string {
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of all) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (lim[r] === undefined) guaranteed = false;
+      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}

@@ -1,0 +1,605 @@
+// kubectl describe for Job, Pod and CronJob: a port of k8s.io/kubectl/pkg/describe/describe.go
+// (v0.32). Output is written through text/tabwriter(minwidth 0, padding 2) via a PrefixWriter
+// (2 spaces per level), every Write escaped as printers.WriteEscaped does.
+import type { KObject } from '../api/types.js';
+import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
+import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { goCompare, labelSelectorString } from './labels.js';
+
+// ---------------------------------------------------------------------------------------------
+// Time formatting: Go's time.RFC1123Z in the local zone (metav1.Time is unmarshalled .Local()).
+
+/** Minutes east of UTC for an instant; defaults to the process's zone (TZ). */
+export type TzOffsetFn = (d: Date) => number;
+const localOffset: TzOffsetFn = (d) => -d.getTimezoneOffset();
+let tzOffset: TzOffsetFn = localOffset;
+
+/** For tests: format describe times in another zone (null restores the process's zone). */
+export function setDescribeTimeZone(fn: TzOffsetFn | null): void {
+  tzOffset = fn ?? localOffset;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** "Mon, 02 Jan 2006 15:04:05 -0700"; a zero/unset time is Go's zero time in UTC. */
+export function formatRFC1123Z(ts: string | undefined | null, offsetFn: TzOffsetFn = tzOffset): string {
+  const t = parseTime(ts);
+  if (t === undefined) return 'Mon, 01 Jan 0001 00:00:00 +0000';
+  const d = new Date(t);
+  const off = offsetFn(d);
+  const l = new Date(t + off * 60000);
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off);
+  return `${DAYS[l.getUTCDay()]}, ${p2(l.getUTCDate())} ${MONTHS[l.getUTCMonth()]} ${String(l.getUTCFullYear()).padStart(4, '0')} ` +
+    `${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())} ${sign}${p2(Math.floor(a / 60))}${p2(a % 60)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PrefixWriter
+
+class PrefixWriter {
+  constructor(private readonly tw: TabWriter) {}
+  write(level: number, s: string): void {
+    this.tw.write(escapeTerminal('  '.repeat(level) + s));
+  }
+  writeLine(s: string): void {
+    this.tw.write(escapeTerminal(s + '\n'));
+  }
+  flush(): void {
+    this.tw.flush();
+  }
+}
+
+function tabbedString(f: (w: PrefixWriter) => void): string {
+  let out = '';
+  const tw = describeTabWriter((s) => (out += s));
+  f(new PrefixWriter(tw));
+  tw.flush();
+  return out;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const MAX_ANNOTATION_LEN = 140;
+
+function sortedKeys(m: Record<string, unknown> | undefined | null, skip?: string): string[] {
+  return Object.keys(m ?? {}).filter((k) => k !== skip).sort(goCompare);
+}
+
+function printLabelsMultiline(w: PrefixWriter, title: string, labels: Record<string, string> | undefined | null): void {
+  w.write(0, `${title}:\t`);
+  const keys = sortedKeys(labels);
+  if (keys.length === 0) return w.writeLine('<none>');
+  keys.forEach((k, i) => {
+    if (i !== 0) w.write(0, '\t');
+    w.write(0, `${k}=${labels![k]}\n`);
+  });
+}
+
+function byteLen(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function shorten(s: string, max: number): string {
+  const b = Buffer.from(s, 'utf8');
+  if (b.length > max) return b.subarray(0, max).toString('utf8') + '...';
+  return s;
+}
+
+function printAnnotationsMultiline(w: PrefixWriter, title: string, ann: Record<string, string> | undefined | null): void {
+  w.write(0, `${title}:\t`);
+  const keys = sortedKeys(ann, LAST_APPLIED);
+  if (keys.length === 0) return w.writeLine('<none>');
+  const indent = '\t';
+  keys.forEach((k, i) => {
+    if (i !== 0) w.write(0, indent);
+    let value = ann![k];
+    if (value.endsWith('\n')) value = value.slice(0, -1);
+    if (byteLen(value) + byteLen(k) + 2 > MAX_ANNOTATION_LEN || value.includes('\n')) {
+      w.write(0, `${k}:\n`);
+      for (const s of value.split('\n')) w.write(0, `${indent}  ${shorten(s, MAX_ANNOTATION_LEN - 2)}\n`);
+    } else {
+      w.write(0, `${k}: ${value}\n`);
+    }
+  });
+}
+
+function printController(obj: KObject): string {
+  const ref = (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+  return ref ? `${ref.kind}/${ref.name}` : '';
+}
+
+function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: any[] | undefined): void {
+  w.write(0, `${title}:\t`);
+  const ts = [...(tolerations ?? [])];
+  if (ts.length === 0) return w.writeLine('<none>');
+  ts.sort((a, b) => goCompare(a.key ?? '', b.key ?? ''));
+  ts.forEach((t, i) => {
+    if (i !== 0) w.write(0, '\t');
+    let s = t.key ?? '';
+    if (t.value) s += `=${t.value}`;
+    if (t.effect) s += `:${t.effect}`;
+    if (t.operator === 'Exists' && !t.value) s += t.key || t.effect ? ' op=Exists' : 'op=Exists';
+    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) s += ` for ${t.tolerationSeconds}s`;
+    w.write(0, s + '\n');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+type EnvResolver = ((e: any) => string) | null;
+
+function describeContainers(label: string, containers: any[] | undefined, statuses: any[] | undefined,
+  resolver: EnvResolver, w: PrefixWriter, space: string): void {
+  const cs = containers ?? [];
+  const byName = new Map<string, any>();
+  for (const s of statuses ?? []) byName.set(s.name, s);
+  w.write(0, `${space}${label}:${cs.length === 0 ? ' <none>' : ''}\n`);
+  for (const c of cs) {
+    const st = byName.get(c.name);
+    const ok = statuses !== undefined && byName.has(c.name);
+    // basic info
+    w.write(1, `${space.length > 0 ? ' ' : ''}${c.name}:\n`);
+    if (ok) w.write(2, `Container ID:\t${st.containerID ?? ''}\n`);
+    w.write(2, `Image:\t${c.image ?? ''}\n`);
+    if (ok) w.write(2, `Image ID:\t${st.imageID ?? ''}\n`);
+    const ports: any[] = c.ports ?? [];
+    const portString = ports.map((p) => `${p.containerPort}/${p.protocol ?? ''}`).join(', ');
+    if (portString.includes(',')) w.write(2, `Ports:\t${portString}\n`);
+    else w.write(2, `Port:\t${portString || '<none>'}\n`);
+    const hostPortString = ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? ''}`).join(', ');
+    if (hostPortString.includes(',')) w.write(2, `Host Ports:\t${hostPortString}\n`);
+    else w.write(2, `Host Port:\t${hostPortString || '<none>'}\n`);
+    const sp = c.securityContext?.seccompProfile;
+    if (sp) {
+      w.write(2, `SeccompProfile:\t${sp.type}\n`);
+      if (sp.type === 'Localhost') w.write(3, `LocalhostProfile:\t${sp.localhostProfile ?? ''}\n`);
+    }
+    // command
+    if ((c.command ?? []).length > 0) {
+      w.write(2, 'Command:\n');
+      for (const x of c.command) for (const s of String(x).split('\n')) w.write(3, `${s}\n`);
+    }
+    if ((c.args ?? []).length > 0) {
+      w.write(2, 'Args:\n');
+      for (const x of c.args) for (const s of String(x).split('\n')) w.write(3, `${s}\n`);
+    }
+    if (ok) {
+      describeState('State', st.state ?? {}, w);
+      if (st.lastState?.terminated) describeState('Last State', st.lastState, w);
+      w.write(2, `Ready:\t${st.ready ? 'True' : 'False'}\n`);
+      w.write(2, `Restart Count:\t${st.restartCount ?? 0}\n`);
+    }
+    describeResources(c.resources, w);
+    describeProbes(c, w);
+    if ((c.envFrom ?? []).length > 0) describeEnvFrom(c, w);
+    describeEnv(c, resolver, w);
+    describeMounts(c, w);
+  }
+}
+
+function describeState(name: string, state: any, w: PrefixWriter): void {
+  if (state.running) {
+    w.write(2, `${name}:\tRunning\n`);
+    w.write(3, `Started:\t${formatRFC1123Z(state.running.startedAt)}\n`);
+  } else if (state.waiting) {
+    w.write(2, `${name}:\tWaiting\n`);
+    if (state.waiting.reason) w.write(3, `Reason:\t${state.waiting.reason}\n`);
+  } else if (state.terminated) {
+    const t = state.terminated;
+    w.write(2, `${name}:\tTerminated\n`);
+    if (t.reason) w.write(3, `Reason:\t${t.reason}\n`);
+    if (t.message) w.write(3, `Message:\t${t.message}\n`);
+    w.write(3, `Exit Code:\t${t.exitCode ?? 0}\n`);
+    if ((t.signal ?? 0) > 0) w.write(3, `Signal:\t${t.signal}\n`);
+    w.write(3, `Started:\t${formatRFC1123Z(t.startedAt)}\n`);
+    w.write(3, `Finished:\t${formatRFC1123Z(t.finishedAt)}\n`);
+  } else {
+    w.write(2, `${name}:\tWaiting\n`);
+  }
+}
+
+/** SortedResourceNames: by name. */
+function describeResources(r: any, w: PrefixWriter): void {
+  if (!r) return;
+  for (const [title, m] of [['Limits', r.limits], ['Requests', r.requests]] as const) {
+    const keys = sortedKeys(m);
+    if (keys.length > 0) w.write(2, `${title}:\n`);
+    for (const k of keys) w.write(3, `${k}:\t${String(m[k])}\n`);
+  }
+}
+
+function describeProbe(p: any): string {
+  const attrs = `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 0}s period=${p.periodSeconds ?? 0}s #success=${p.successThreshold ?? 0} #failure=${p.failureThreshold ?? 0}`;
+  if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`;
+  if (p.httpGet) {
+    const h = p.httpGet;
+    const scheme = String(h.scheme ?? 'HTTP').toLowerCase();
+    const host = h.host ?? '';
+    const port = h.port !== undefined ? `:${h.port}` : '';
+    return `http-get ${scheme}://${host}${port}${h.path ?? ''} ${attrs}`;
+  }
+  if (p.tcpSocket) return `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port} ${attrs}`;
+  if (p.grpc) return `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''} ${attrs}`;
+  return `unknown ${attrs}`;
+}
+
+function describeProbes(c: any, w: PrefixWriter): void {
+  if (c.livenessProbe) w.write(2, `Liveness:\t${describeProbe(c.livenessProbe)}\n`);
+  if (c.readinessProbe) w.write(2, `Readiness:\t${describeProbe(c.readinessProbe)}\n`);
+  if (c.startupProbe) w.write(2, `Startup:\t${describeProbe(c.startupProbe)}\n`);
+}
+
+function describeEnvFrom(c: any, w: PrefixWriter): void {
+  w.write(2, 'Environment Variables from:\n');
+  for (const e of c.envFrom ?? []) {
+    let from = '';
+    let name = '';
+    let optional = false;
+    if (e.configMapRef) {
+      from = 'ConfigMap';
+      name = e.configMapRef.name;
+      optional = !!e.configMapRef.optional;
+    } else if (e.secretRef) {
+      from = 'Secret';
+      name = e.secretRef.name;
+      optional = !!e.secretRef.optional;
+    }
+    if (!e.prefix) w.write(3, `${name}\t${from}\tOptional: ${optional}\n`);
+    else w.write(3, `${name}\t${from} with prefix '${e.prefix}'\tOptional: ${optional}\n`);
+  }
+}
+
+function describeEnv(c: any, resolver: EnvResolver, w: PrefixWriter): void {
+  const env: any[] = c.env ?? [];
+  w.write(2, `Environment:${env.length === 0 ? '\t<none>' : ''}\n`);
+  for (const e of env) {
+    const vf = e.valueFrom;
+    if (!vf) {
+      String(e.value ?? '').split('\n').forEach((s, i) => {
+        if (i === 0) w.write(3, `${e.name}:\t${s}\n`);
+        else w.write(3, `\t${s}\n`);
+      });
+      continue;
+    }
+    if (vf.fieldRef) {
+      const v = resolver ? resolver(e) : '';
+      w.write(3, `${e.name}:\t${v} (${vf.fieldRef.apiVersion ?? ''}:${vf.fieldRef.fieldPath})\n`);
+    } else if (vf.resourceFieldRef) {
+      w.write(3, `${e.name}:\t (${vf.resourceFieldRef.resource})\n`);
+    } else if (vf.secretKeyRef) {
+      w.write(3, `${e.name}:\t<set to the key '${vf.secretKeyRef.key}' in secret '${vf.secretKeyRef.name}'>\tOptional: ${!!vf.secretKeyRef.optional}\n`);
+    } else if (vf.configMapKeyRef) {
+      w.write(3, `${e.name}:\t<set to the key '${vf.configMapKeyRef.key}' of config map '${vf.configMapKeyRef.name}'>\tOptional: ${!!vf.configMapKeyRef.optional}\n`);
+    }
+  }
+}
+
+function goQuote(s: string): string {
+  return JSON.stringify(s);
+}
+
+function describeMounts(c: any, w: PrefixWriter): void {
+  const mounts: any[] = [...(c.volumeMounts ?? [])];
+  w.write(2, `Mounts:${mounts.length === 0 ? '\t<none>' : ''}\n`);
+  mounts.sort((a, b) => goCompare(a.mountPath ?? '', b.mountPath ?? ''));
+  for (const m of mounts) {
+    const flags = [m.readOnly ? 'ro' : 'rw'];
+    if (m.subPath) flags.push(`path=${goQuote(m.subPath)}`);
+    w.write(3, `${m.mountPath} from ${m.name} (${flags.join(',')})\n`);
+  }
+  const devices: any[] = c.volumeDevices ?? [];
+  if (devices.length > 0) {
+    w.write(2, 'Devices:\n');
+    for (const d of [...devices].sort((a, b) => goCompare(a.devicePath, b.devicePath))) {
+      w.write(3, `${d.devicePath} from ${d.name}\n`);
+    }
+  }
+}
+
+/** fieldpath.ExtractFieldPathAsString for the paths a downward-API env var may name. */
+function podFieldPath(pod: KObject, path: string): string {
+  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
+  if (m) return ((pod.metadata as any)[m[1]] ?? {})[m[2]] ?? '';
+  switch (path) {
+    case 'metadata.name': return pod.metadata.name ?? '';
+    case 'metadata.namespace': return pod.metadata.namespace ?? '';
+    case 'metadata.uid': return pod.metadata.uid ?? '';
+    case 'spec.nodeName': return pod.spec?.nodeName ?? '';
+    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
+    case 'status.hostIP': return pod.status?.hostIP ?? '';
+    case 'status.podIP': return pod.status?.podIP ?? '';
+    case 'status.podIPs': return (pod.status?.podIPs ?? []).map((x: any) => x.ip).join(',');
+    case 'status.hostIPs': return (pod.status?.hostIPs ?? []).map((x: any) => x.ip).join(',');
+    case 'metadata.labels': return Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => goCompare(a, b)).map(([k, v]) => `${k}="${v}"`).join('\n');
+    case 'metadata.annotations': return Object.entries(pod.metadata.annotations ?? {}).sort(([a], [b]) => goCompare(a, b)).map(([k, v]) => `${k}="${v}"`).join('\n');
+  }
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+function describeVolumes(volumes: any[] | undefined, w: PrefixWriter, space: string): void {
+  const vs = volumes ?? [];
+  if (vs.length === 0) {
+    w.write(0, `${space}Volumes:\t<none>\n`);
+    return;
+  }
+  w.write(0, `${space}Volumes:\n`);
+  for (const v of vs) {
+    w.write(1, `${space.length > 0 ? ' ' : ''}${v.name}:\n`);
+    if (v.hostPath) {
+      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type || '<none>'}\n`);
+    } else if (v.emptyDir) {
+      const sl = v.emptyDir.sizeLimit;
+      const size = sl !== undefined && sl !== null && !/^0+(\.0*)?[a-zA-Z]*$/.test(String(sl)) ? String(sl) : '<unset>';
+      w.write(2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ''}\n    SizeLimit:\t${size}\n`);
+    } else if (v.configMap) {
+      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name ?? ''}\n    Optional:\t${!!v.configMap.optional}\n`);
+    } else if (v.secret) {
+      w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName ?? ''}\n    Optional:\t${!!v.secret.optional}\n`);
+    } else if (v.persistentVolumeClaim) {
+      w.write(2, `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${v.persistentVolumeClaim.claimName}\n    ReadOnly:\t${!!v.persistentVolumeClaim.readOnly}\n`);
+    } else if (v.projected) {
+      w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
+      for (const s of v.projected.sources ?? []) {
+        if (s.secret) {
+          w.write(2, `SecretName:\t${s.secret.name ?? ''}\n    SecretOptionalName:\t${goPtr(s.secret.optional)}\n`);
+        } else if (s.downwardAPI) {
+          w.write(2, 'DownwardAPI:\ttrue\n');
+        } else if (s.configMap) {
+          w.write(2, `ConfigMapName:\t${s.configMap.name ?? ''}\n    ConfigMapOptional:\t${goPtr(s.configMap.optional)}\n`);
+        } else if (s.serviceAccountToken) {
+          w.write(2, `TokenExpirationSeconds:\t${s.serviceAccountToken.expirationSeconds ?? 0}\n`);
+        }
+      }
+    } else {
+      w.write(1, '<unknown>\n');
+    }
+  }
+}
+
+/** %v of a *bool: "<nil>" when unset (a set pointer prints an address in kubectl). */
+function goPtr(v: unknown): string {
+  return v === undefined || v === null ? '<nil>' : String(v);
+}
+
+function describePodTemplate(t: any, w: PrefixWriter): void {
+  w.write(0, 'Pod Template:\n');
+  if (!t) {
+    w.write(1, '<unset>');
+    return;
+  }
+  const meta = t.metadata ?? {};
+  const spec = t.spec ?? {};
+  printLabelsMultiline(w, '  Labels', meta.labels);
+  if (Object.keys(meta.annotations ?? {}).length > 0) printAnnotationsMultiline(w, '  Annotations', meta.annotations);
+  if (spec.serviceAccountName) w.write(1, `Service Account:\t${spec.serviceAccountName}\n`);
+  if ((spec.initContainers ?? []).length > 0) describeContainers('Init Containers', spec.initContainers, undefined, null, w, '  ');
+  describeContainers('Containers', spec.containers, undefined, null, w, '  ');
+  describeVolumes(spec.volumes, w, '  ');
+  if (spec.priorityClassName) w.write(1, `Priority Class Name:\t${spec.priorityClassName}\n`);
+  printLabelsMultiline(w, '  Node-Selectors', spec.nodeSelector);
+  printTolerationsMultiline(w, '  Tolerations', spec.tolerations);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+function describeEvents(events: KObject[], w: PrefixWriter, now: Date): void {
+  if (events.length === 0) {
+    w.write(0, 'Events:\t<none>\n');
+    return;
+  }
+  w.flush();
+  const sorted = [...events].sort((a: any, b: any) => (parseTime(a.lastTimestamp) ?? -Infinity) - (parseTime(b.lastTimestamp) ?? -Infinity));
+  w.write(0, 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n');
+  w.write(1, '----\t------\t----\t----\t-------\n');
+  for (const ev of sorted) {
+    const e = ev as any;
+    let first = translateTimestampSince(e.eventTime, now);
+    if (parseTime(e.eventTime) === undefined) first = translateTimestampSince(e.firstTimestamp, now);
+    let interval: string;
+    if (e.series) interval = `${translateTimestampSince(e.series.lastObservedTime, now)} (x${e.series.count ?? 0} over ${first})`;
+    else if ((e.count ?? 0) > 1) interval = `${translateTimestampSince(e.lastTimestamp, now)} (x${e.count} over ${first})`;
+    else interval = first;
+    const source = e.source?.component || e.reportingComponent || '';
+    w.write(1, `${e.type ?? ''}\t${e.reason ?? ''}\t${interval}\t${source}\t${String(e.message ?? '').trim()}\n`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job
+
+function capIndexesListOrNone(indexes: string | undefined, softLimit: number): string {
+  if (!indexes) return '<none>';
+  let ix = softLimit;
+  for (; ix < indexes.length; ix++) if (indexes[ix] === ',') break;
+  if (ix >= indexes.length) return indexes;
+  return indexes.slice(0, ix) + ',...';
+}
+
+export function describeJob(job: KObject, events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    const spec = job.spec ?? {};
+    const st = job.status ?? {};
+    w.write(0, `Name:\t${job.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${job.metadata.namespace ?? ''}\n`);
+    w.write(0, `Selector:\t${labelSelectorString(spec.selector)}\n`);
+    printLabelsMultiline(w, 'Labels', job.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', job.metadata.annotations);
+    const cb = printController(job);
+    if (cb) w.write(0, `Controlled By:\t${cb}\n`);
+    if (spec.parallelism !== undefined && spec.parallelism !== null) w.write(0, `Parallelism:\t${spec.parallelism}\n`);
+    if (spec.completions !== undefined && spec.completions !== null) w.write(0, `Completions:\t${spec.completions}\n`);
+    else w.write(0, 'Completions:\t<unset>\n');
+    if (spec.completionMode) w.write(0, `Completion Mode:\t${spec.completionMode}\n`);
+    if (spec.suspend !== undefined && spec.suspend !== null) w.write(0, `Suspend:\t${spec.suspend}\n`);
+    if (spec.backoffLimit !== undefined && spec.backoffLimit !== null) w.write(0, `Backoff Limit:\t${spec.backoffLimit}\n`);
+    if (spec.ttlSecondsAfterFinished !== undefined && spec.ttlSecondsAfterFinished !== null) {
+      w.write(0, `TTL Seconds After Finished:\t${spec.ttlSecondsAfterFinished}\n`);
+    }
+    if (st.startTime) w.write(0, `Start Time:\t${formatRFC1123Z(st.startTime)}\n`);
+    if (st.completionTime) w.write(0, `Completed At:\t${formatRFC1123Z(st.completionTime)}\n`);
+    if (st.startTime && st.completionTime) {
+      w.write(0, `Duration:\t${humanDuration((parseTime(st.completionTime) ?? 0) - (parseTime(st.startTime) ?? 0))}\n`);
+    }
+    if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
+      w.write(0, `Active Deadline Seconds:\t${spec.activeDeadlineSeconds}s\n`);
+    }
+    if (st.ready === undefined || st.ready === null) {
+      w.write(0, `Pods Statuses:\t${st.active ?? 0} Active / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed\n`);
+    } else {
+      w.write(0, `Pods Statuses:\t${st.active ?? 0} Active (${st.ready} Ready) / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed\n`);
+    }
+    if (spec.completionMode === 'Indexed') w.write(0, `Completed Indexes:\t${capIndexesListOrNone(st.completedIndexes, 50)}\n`);
+    describePodTemplate(spec.template, w);
+    describeEvents(events, w, now);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CronJob
+
+function printBoolPtr(v: unknown): string {
+  if (v === undefined || v === null) return '<unset>';
+  return v ? 'True' : 'False';
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+/** `jobs` is accepted for callers' convenience; kubectl 1.32 lists Active Jobs from status.active. */
+export function describeCronJob(cj: KObject, _jobs: KObject[], events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    const spec = cj.spec ?? {};
+    const st = cj.status ?? {};
+    w.write(0, `Name:\t${cj.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${cj.metadata.namespace ?? ''}\n`);
+    printLabelsMultiline(w, 'Labels', cj.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', cj.metadata.annotations);
+    w.write(0, `Schedule:\t${spec.schedule ?? ''}\n`);
+    w.write(0, `Concurrency Policy:\t${spec.concurrencyPolicy ?? ''}\n`);
+    w.write(0, `Suspend:\t${printBoolPtr(spec.suspend)}\n`);
+    w.write(0, `Successful Job History Limit:\t${isSet(spec.successfulJobsHistoryLimit) ? spec.successfulJobsHistoryLimit : '<unset>'}\n`);
+    w.write(0, `Failed Job History Limit:\t${isSet(spec.failedJobsHistoryLimit) ? spec.failedJobsHistoryLimit : '<unset>'}\n`);
+    w.write(0, `Starting Deadline Seconds:\t${isSet(spec.startingDeadlineSeconds) ? `${spec.startingDeadlineSeconds}s` : '<unset>'}\n`);
+    const jt = spec.jobTemplate?.spec ?? {};
+    w.write(0, `Selector:\t${jt.selector ? labelSelectorString(jt.selector) : '<unset>'}\n`);
+    w.write(0, `Parallelism:\t${isSet(jt.parallelism) ? jt.parallelism : '<unset>'}\n`);
+    w.write(0, `Completions:\t${isSet(jt.completions) ? jt.completions : '<unset>'}\n`);
+    if (isSet(jt.activeDeadlineSeconds)) w.write(0, `Active Deadline Seconds:\t${jt.activeDeadlineSeconds}s\n`);
+    describePodTemplate(jt.template, w);
+    w.write(0, `Last Schedule Time:\t${st.lastScheduleTime ? formatRFC1123Z(st.lastScheduleTime) : '<unset>'}\n`);
+    w.write(0, 'Active Jobs:\t');
+    const active: any[] = st.active ?? [];
+    if (active.length === 0) w.writeLine('<none>');
+    else {
+      w.write(0, active.map((j) => j.name ?? '').join(', '));
+      w.writeLine('');
+    }
+    describeEvents(events, w, now);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod
+
+/** kubectl util/qos.GetPodQOS: status.qosClass, else computed from requests and limits. */
+function podQOS(pod: KObject): string {
+  if (pod.status?.qosClass) return pod.status.qosClass;
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const requests: Record<string, boolean> = {};
+  const limits: Record<string, boolean> = {};
+  let isGuaranteed = true;
+  const supported = (n: string) => n === 'cpu' || n === 'memory';
+  const nonZero = (q: unknown) => !/^0+(\.0*)?[a-zA-Z]*$/.test(String(q));
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    for (const [n, q] of Object.entries(req)) if (supported(n) && nonZero(q)) requests[n] = true;
+    const qosLimits: Record<string, boolean> = {};
+    for (const [n, q] of Object.entries(lim)) if (supported(n) && nonZero(q)) { qosLimits[n] = true; limits[n] = true; }
+    if (!qosLimits.cpu || !qosLimits.memory) isGuaranteed = false;
+  }
+  if (Object.keys(requests).length === 0 && Object.keys(limits).length === 0) return 'BestEffort';
+  if (isGuaranteed) {
+    for (const c of containers) {
+      const req = c.resources?.requests ?? {};
+      const lim = c.resources?.limits ?? {};
+      for (const n of ['cpu', 'memory']) if (req[n] !== undefined && String(req[n]) !== String(lim[n])) isGuaranteed = false;
+    }
+  }
+  return isGuaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function describePod(pod: KObject, events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    const spec = pod.spec ?? {};
+    const st = pod.status ?? {};
+    w.write(0, `Name:\t${pod.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${pod.metadata.namespace ?? ''}\n`);
+    if (isSet(spec.priority)) w.write(0, `Priority:\t${spec.priority}\n`);
+    if (spec.priorityClassName) w.write(0, `Priority Class Name:\t${spec.priorityClassName}\n`);
+    if (spec.runtimeClassName) w.write(0, `Runtime Class Name:\t${spec.runtimeClassName}\n`);
+    if (spec.serviceAccountName) w.write(0, `Service Account:\t${spec.serviceAccountName}\n`);
+    if (!spec.nodeName) w.write(0, 'Node:\t<none>\n');
+    else w.write(0, `Node:\t${spec.nodeName}/${st.hostIP ?? ''}\n`);
+    if (st.startTime) w.write(0, `Start Time:\t${formatRFC1123Z(st.startTime)}\n`);
+    printLabelsMultiline(w, 'Labels', pod.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', pod.metadata.annotations);
+    if (pod.metadata.deletionTimestamp && st.phase !== 'Failed' && st.phase !== 'Succeeded') {
+      w.write(0, `Status:\tTerminating (lasts ${translateTimestampSince(pod.metadata.deletionTimestamp, now)})\n`);
+      w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 0}s\n`);
+    } else {
+      w.write(0, `Status:\t${st.phase ?? ''}\n`);
+    }
+    if (st.reason) w.write(0, `Reason:\t${st.reason}\n`);
+    if (st.message) w.write(0, `Message:\t${st.message}\n`);
+    const sp = spec.securityContext?.seccompProfile;
+    if (sp) {
+      w.write(0, `SeccompProfile:\t${sp.type}\n`);
+      if (sp.type === 'Localhost') w.write(1, `LocalhostProfile:\t${sp.localhostProfile ?? ''}\n`);
+    }
+    w.write(0, `IP:\t${st.podIP ?? ''}\n`);
+    const ips: any[] = st.podIPs ?? [];
+    if (ips.length === 0) w.write(0, 'IPs:\t<none>\n');
+    else {
+      w.write(0, 'IPs:\n');
+      for (const ip of ips) w.write(1, `IP:\t${ip.ip}\n`);
+    }
+    const cb = printController(pod);
+    if (cb) w.write(0, `Controlled By:\t${cb}\n`);
+    if (st.nominatedNodeName) w.write(0, `NominatedNodeName:\t${st.nominatedNodeName}\n`);
+    const resolver: EnvResolver = (e) => podFieldPath(pod, e.valueFrom.fieldRef.fieldPath);
+    if ((spec.initContainers ?? []).length > 0) {
+      describeContainers('Init Containers', spec.initContainers, st.initContainerStatuses ?? [], resolver, w, '');
+    }
+    describeContainers('Containers', spec.containers, st.containerStatuses ?? [], resolver, w, '');
+    const gates: any[] = spec.readinessGates ?? [];
+    if (gates.length > 0) {
+      w.write(0, 'Readiness Gates:\n  Type\tStatus\n');
+      for (const g of gates) {
+        const c = (st.conditions ?? []).find((c: any) => c.type === g.conditionType);
+        w.write(1, `${g.conditionType} \t${c ? c.status : '<none>'} \n`);
+      }
+    }
+    const conds: any[] = st.conditions ?? [];
+    if (conds.length > 0) {
+      w.write(0, 'Conditions:\n  Type\tStatus\n');
+      for (const c of conds) w.write(1, `${c.type} \t${c.status} \n`);
+    }
+    describeVolumes(spec.volumes, w, '');
+    w.write(0, `QoS Class:\t${podQOS(pod)}\n`);
+    printLabelsMultiline(w, 'Node-Selectors', spec.nodeSelector);
+    printTolerationsMultiline(w, 'Tolerations', spec.tolerations);
+    describeEvents(events, w, now);
+  });
+}
+
+/** Several describe outputs, as kubectl prints them: separated by a blank line pair. */
+export function describeObjects(outputs: string[]): string {
+  return outputs.join('\n\n');
+}

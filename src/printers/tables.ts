@@ -1,0 +1,341 @@
+// The server-side Table conversion: a port of k8s.io/kubernetes/pkg/printers/internalversion
+// printers.go for the kinds kjob stores. The apiserver always generates the wide cells
+// (GenerateOptions{Wide: true}); the client (get.ts) hides priority>0 columns unless -o wide.
+import type { Kind, KObject } from '../api/types.js';
+import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { formatLabels, formatLabelSelector } from './labels.js';
+
+export interface Column {
+  name: string;
+  priority: number;
+}
+
+export interface TableRow {
+  cells: string[];
+  object: KObject;
+}
+
+export interface Table {
+  columns: Column[];
+  rows: TableRow[];
+}
+
+const col = (name: string, priority = 0): Column => ({ name, priority });
+
+export const COLUMNS: Record<Kind, Column[]> = {
+  Pod: [
+    col('Name'), col('Ready'), col('Status'), col('Restarts'), col('Age'),
+    col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1),
+  ],
+  Job: [
+    col('Name'), col('Status'), col('Completions'), col('Duration'), col('Age'),
+    col('Containers', 1), col('Images', 1), col('Selector', 1),
+  ],
+  CronJob: [
+    col('Name'), col('Schedule'), col('Timezone'), col('Suspend'), col('Active'), col('Last Schedule'), col('Age'),
+    col('Containers', 1), col('Images', 1), col('Selector', 1),
+  ],
+  Event: [
+    col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1),
+    col('Message'), col('First Seen', 1), col('Count', 1), col('Name', 1),
+  ],
+  Service: [
+    col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1),
+  ],
+  Namespace: [col('Name'), col('Status'), col('Age')],
+};
+
+export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
+  const columns = COLUMNS[kind].map((c) => ({ ...c }));
+  const rows = objects.map((o) => ({ cells: cellsFor(kind, o, now), object: o }));
+  return { columns, rows };
+}
+
+export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
+  switch (kind) {
+    case 'Pod': return printPod(o, now);
+    case 'Job': return printJob(o, now);
+    case 'CronJob': return printCronJob(o, now);
+    case 'Event': return printEvent(o, now);
+    case 'Service': return printService(o, now);
+    case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod
+
+function isRestartableInitContainer(c: any): boolean {
+  return !!c && c.restartPolicy === 'Always';
+}
+
+function conditionTrue(status: any, type: string): boolean {
+  return (status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+}
+
+/** The later of two timestamps (ms), a zero time being undefined. */
+function later(a: number | undefined, ts: string | undefined | null): number | undefined {
+  const t = parseTime(ts);
+  if (t === undefined) return a;
+  if (a === undefined || a < t) return t;
+  return a;
+}
+
+export interface PodSummary {
+  ready: string;
+  reason: string;
+  restarts: string;
+}
+
+export function podSummary(pod: KObject, now: Date): PodSummary {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  let restarts = 0;
+  let sidecarRestarts = 0;
+  let totalContainers = (spec.containers ?? []).length;
+  let readyContainers = 0;
+  let lastRestart: number | undefined;
+  let lastSidecarRestart: number | undefined;
+
+  const podPhase: string = status.phase ?? '';
+  let reason = podPhase;
+  if (status.reason) reason = status.reason;
+  for (const c of status.conditions ?? []) {
+    if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  }
+
+  const initContainers = new Map<string, any>();
+  for (const c of spec.initContainers ?? []) {
+    initContainers.set(c.name, c);
+    if (isRestartableInitContainer(c)) totalContainers++;
+  }
+
+  let initializing = false;
+  const initStatuses: any[] = status.initContainerStatuses ?? [];
+  for (let i = 0; i < initStatuses.length; i++) {
+    const cs = initStatuses[i];
+    restarts += cs.restartCount ?? 0;
+    if (cs.lastState?.terminated) lastRestart = later(lastRestart, cs.lastState.terminated.finishedAt);
+    const sidecar = isRestartableInitContainer(initContainers.get(cs.name));
+    if (sidecar) {
+      sidecarRestarts += cs.restartCount ?? 0;
+      if (cs.lastState?.terminated) lastSidecarRestart = later(lastSidecarRestart, cs.lastState.terminated.finishedAt);
+    }
+    const term = cs.state?.terminated;
+    const waiting = cs.state?.waiting;
+    if (term && (term.exitCode ?? 0) === 0) continue;
+    if (sidecar && cs.started === true) {
+      if (cs.ready) readyContainers++;
+      continue;
+    }
+    if (term) {
+      if (!term.reason) {
+        reason = term.signal ? `Init:Signal:${term.signal}` : `Init:ExitCode:${term.exitCode ?? 0}`;
+      } else {
+        reason = 'Init:' + term.reason;
+      }
+    } else if (waiting && waiting.reason && waiting.reason !== 'PodInitializing') {
+      reason = 'Init:' + waiting.reason;
+    } else {
+      reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
+    }
+    initializing = true;
+    break;
+  }
+
+  if (!initializing || conditionTrue(status, 'Initialized')) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
+    let hasRunning = false;
+    const statuses: any[] = status.containerStatuses ?? [];
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const cs = statuses[i];
+      restarts += cs.restartCount ?? 0;
+      if (cs.lastState?.terminated) lastRestart = later(lastRestart, cs.lastState.terminated.finishedAt);
+      const waiting = cs.state?.waiting;
+      const term = cs.state?.terminated;
+      if (waiting && waiting.reason) {
+        reason = waiting.reason;
+      } else if (term && term.reason) {
+        reason = term.reason;
+      } else if (term) {
+        reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode ?? 0}`;
+      } else if (cs.ready && cs.state?.running) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      reason = conditionTrue(status, 'Ready') ? 'Running' : 'NotReady';
+    }
+  }
+
+  const deleting = !!pod.metadata.deletionTimestamp;
+  if (deleting && status.reason === 'NodeLost') {
+    reason = 'Unknown';
+  } else if (deleting && podPhase !== 'Succeeded' && podPhase !== 'Failed') {
+    reason = 'Terminating';
+  }
+
+  let restartsStr = String(restarts);
+  if (restarts !== 0 && lastRestart !== undefined) {
+    restartsStr = `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`;
+  }
+  return { ready: `${readyContainers}/${totalContainers}`, reason, restarts: restartsStr };
+}
+
+function printPod(pod: KObject, now: Date): string[] {
+  const s = podSummary(pod, now);
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const podIP = (status.podIPs ?? [])[0]?.ip || '<none>';
+  const nodeName = spec.nodeName || '<none>';
+  const nominated = status.nominatedNodeName || '<none>';
+  let gates = '<none>';
+  const rg: any[] = spec.readinessGates ?? [];
+  if (rg.length > 0) {
+    let t = 0;
+    for (const g of rg) {
+      const c = (status.conditions ?? []).find((c: any) => c.type === g.conditionType);
+      if (c && c.status === 'True') t++;
+    }
+    gates = `${t}/${rg.length}`;
+  }
+  return [
+    pod.metadata.name ?? '', s.ready, s.reason, s.restarts, translateTimestampSince(pod.metadata.creationTimestamp, now),
+    podIP, nodeName, nominated, gates,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job and CronJob
+
+function hasCondition(status: any, type: string): boolean {
+  return (status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+}
+
+export function jobStatus(job: KObject): string {
+  const st = job.status ?? {};
+  if (hasCondition(st, 'Complete')) return 'Complete';
+  if (hasCondition(st, 'Failed')) return 'Failed';
+  if (job.metadata.deletionTimestamp) return 'Terminating';
+  if (hasCondition(st, 'Suspended')) return 'Suspended';
+  if (hasCondition(st, 'FailureTarget')) return 'FailureTarget';
+  return 'Running';
+}
+
+function layoutContainerCells(containers: any[] | undefined): [string, string] {
+  const cs = containers ?? [];
+  return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
+}
+
+function printJob(job: KObject, now: Date): string[] {
+  const spec = job.spec ?? {};
+  const st = job.status ?? {};
+  const succeeded = st.succeeded ?? 0;
+  let completions: string;
+  if (spec.completions !== undefined && spec.completions !== null) {
+    completions = `${succeeded}/${spec.completions}`;
+  } else {
+    const parallelism = spec.parallelism ?? 0;
+    completions = parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+  }
+  let dur = '';
+  const start = parseTime(st.startTime);
+  const end = parseTime(st.completionTime);
+  if (start !== undefined) dur = humanDuration((end ?? now.getTime()) - start);
+  const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
+  return [
+    job.metadata.name ?? '', jobStatus(job), completions, dur, translateTimestampSince(job.metadata.creationTimestamp, now),
+    names, images, formatLabelSelector(spec.selector),
+  ];
+}
+
+function printBoolPtr(v: unknown): string {
+  if (v === undefined || v === null) return '<unset>';
+  return v ? 'True' : 'False';
+}
+
+function printCronJob(cj: KObject, now: Date): string[] {
+  const spec = cj.spec ?? {};
+  const st = cj.status ?? {};
+  const last = st.lastScheduleTime ? translateTimestampSince(st.lastScheduleTime, now) : '<none>';
+  const [names, images] = layoutContainerCells(spec.jobTemplate?.spec?.template?.spec?.containers);
+  return [
+    cj.metadata.name ?? '', spec.schedule ?? '', spec.timeZone ?? '<none>', printBoolPtr(spec.suspend),
+    String((st.active ?? []).length), last, translateTimestampSince(cj.metadata.creationTimestamp, now),
+    names, images, formatLabelSelector(spec.jobTemplate?.spec?.selector),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event
+
+function printEvent(ev: KObject, now: Date): string[] {
+  const e = ev as any;
+  let first = translateTimestampSince(e.firstTimestamp, now);
+  if (parseTime(e.firstTimestamp) === undefined) first = translateTimestampSince(e.eventTime, now);
+  let last = translateTimestampSince(e.lastTimestamp, now);
+  if (parseTime(e.lastTimestamp) === undefined) last = first;
+  let count: number = e.count ?? 0;
+  if (e.series) {
+    last = translateTimestampSince(e.series.lastObservedTime, now);
+    count = e.series.count ?? 0;
+  } else if (count === 0) {
+    count = 1;
+  }
+  const io = e.involvedObject ?? {};
+  const target = io.name ? `${String(io.kind ?? '').toLowerCase()}/${io.name}` : String(io.kind ?? '').toLowerCase();
+  const component = e.source?.component || e.reportingComponent || '';
+  const instance = e.source?.host || e.reportingInstance || '';
+  const source = instance ? `${component}, ${instance}` : component;
+  return [
+    last, e.type ?? '', e.reason ?? '', target, io.fieldPath ?? '', source,
+    String(e.message ?? '').trim(), first, String(count), ev.metadata.name ?? '',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service
+
+function loadBalancerStatusStringer(lb: any, wide: boolean): string {
+  const result: string[] = [];
+  for (const ing of lb?.ingress ?? []) {
+    if (ing.ip) result.push(ing.ip);
+    else if (ing.hostname) result.push(ing.hostname);
+  }
+  let r = result.join(',');
+  if (!wide && r.length > 16) r = r.slice(0, 13) + '...';
+  return r;
+}
+
+function serviceExternalIP(svc: KObject, wide: boolean): string {
+  const spec = svc.spec ?? {};
+  const ext: string[] = spec.externalIPs ?? [];
+  switch (spec.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return ext.length > 0 ? ext.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const lb = loadBalancerStatusStringer(svc.status?.loadBalancer, wide);
+      if (ext.length > 0) return [...(lb ? lb.split(',') : []), ...ext].join(',');
+      return lb || '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName ?? '';
+  }
+  return '<unknown>';
+}
+
+function printService(svc: KObject, now: Date): string[] {
+  const spec = svc.spec ?? {};
+  const clusterIP = (spec.clusterIPs ?? [])[0] ?? '<none>';
+  const ports = (spec.ports ?? [])
+    .map((p: any) => (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol ?? ''}` : `${p.port}/${p.protocol ?? ''}`))
+    .join(',');
+  // The apiserver generates wide cells, but EXTERNAL-IP is computed once; kubectl shows the same cell.
+  return [
+    svc.metadata.name ?? '', spec.type ?? '', clusterIP, serviceExternalIP(svc, true), ports || '<none>',
+    translateTimestampSince(svc.metadata.creationTimestamp, now), formatLabels(spec.selector),
+  ];
+}

@@ -1,0 +1,159 @@
+// A faithful port of Go's text/tabwriter (and the liggitt/tabwriter fork's RememberWidths flag),
+// the way kubectl uses it: left-aligned cells, padding with padChar, widths in Unicode code
+// points, a line with a single cell (no tab) flushes, '\f' forces a flush.
+
+export interface TabWriterOptions {
+  minWidth: number;
+  tabWidth: number;
+  padding: number;
+  padChar?: string;
+  rememberWidths?: boolean;
+}
+
+interface Cell {
+  text: string;
+  width: number; // code points
+  htab: boolean;
+}
+
+function runeCount(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+export class TabWriter {
+  private readonly out: (s: string) => void;
+  private readonly minWidth: number;
+  private readonly padding: number;
+  private readonly padChar: string;
+  private readonly remember: boolean;
+  private cell = '';
+  private lines: Cell[][] = [[]];
+  private widths: number[] = [];
+  private maxWidths: number[] = [];
+  private pending = '';
+
+  constructor(out: (s: string) => void, opts: TabWriterOptions) {
+    this.out = out;
+    this.minWidth = opts.minWidth;
+    this.padding = opts.padding;
+    this.padChar = opts.padChar ?? ' ';
+    this.remember = opts.rememberWidths ?? false;
+  }
+
+  write(s: string): void {
+    let start = 0;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i];
+      if (ch === '\t' || ch === '\v' || ch === '\n' || ch === '\f') {
+        this.cell += s.slice(start, i);
+        start = i + 1;
+        const ncells = this.terminateCell(ch === '\t');
+        if (ch === '\n' || ch === '\f') {
+          this.lines.push([]);
+          if (ch === '\f' || ncells === 1) this.flushInternal();
+        }
+      }
+    }
+    this.cell += s.slice(start);
+  }
+
+  flush(): void {
+    this.flushInternal();
+  }
+
+  /** liggitt/tabwriter SetRememberedWidths(nil). */
+  resetRememberedWidths(): void {
+    this.maxWidths = [];
+  }
+
+  private terminateCell(htab: boolean): number {
+    const line = this.lines[this.lines.length - 1];
+    line.push({ text: this.cell, width: runeCount(this.cell), htab });
+    this.cell = '';
+    return line.length;
+  }
+
+  private flushInternal(): void {
+    if (this.cell.length > 0) this.terminateCell(false);
+    this.format(0, this.lines.length);
+    this.lines = [[]];
+    this.widths = [];
+    this.cell = '';
+    this.emit();
+  }
+
+  private emit(): void {
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = '';
+      this.out(p);
+    }
+  }
+
+  private format(line0: number, line1: number): void {
+    const column = this.widths.length;
+    for (let th = line0; th < line1; th++) {
+      let line = this.lines[th];
+      if (column >= line.length - 1) continue;
+      this.writeLines(line0, th);
+      line0 = th;
+      let width = this.minWidth;
+      for (; th < line1; th++) {
+        line = this.lines[th];
+        if (column >= line.length - 1) break;
+        const w = line[column].width + this.padding;
+        if (w > width) width = w;
+      }
+      if (this.remember) {
+        if (this.maxWidths.length < this.widths.length) {
+          this.maxWidths.push(...this.widths.slice(this.maxWidths.length));
+        }
+        const c = this.widths.length;
+        if (this.maxWidths.length === c) this.maxWidths.push(width);
+        else if (this.maxWidths[c] > width) width = this.maxWidths[c];
+        else if (this.maxWidths[c] < width) this.maxWidths[c] = width;
+      }
+      this.widths.push(width);
+      this.format(line0, th);
+      this.widths.pop();
+      line0 = th;
+    }
+    this.writeLines(line0, line1);
+  }
+
+  private writeLines(line0: number, line1: number): void {
+    let s = '';
+    for (let i = line0; i < line1; i++) {
+      const line = this.lines[i];
+      for (let j = 0; j < line.length; j++) {
+        const c = line[j];
+        s += c.text;
+        if (j < this.widths.length) s += this.padChar.repeat(Math.max(0, this.widths[j] - c.width));
+      }
+      if (i + 1 === this.lines.length) {
+        s += this.cell;
+        this.cell = '';
+      } else {
+        s += '\n';
+      }
+    }
+    this.pending += s;
+  }
+}
+
+/** cli-runtime printers.GetNewTabWriter: liggitt/tabwriter(minwidth 6, tabwidth 4, padding 3, ' ', RememberWidths). */
+export function getTabWriter(out: (s: string) => void): TabWriter {
+  return new TabWriter(out, { minWidth: 6, tabWidth: 4, padding: 3, padChar: ' ', rememberWidths: true });
+}
+
+/** describe's tabbedString: text/tabwriter(minwidth 0, tabwidth 8, padding 2, ' ', 0). */
+export function describeTabWriter(out: (s: string) => void): TabWriter {
+  return new TabWriter(out, { minWidth: 0, tabWidth: 8, padding: 2, padChar: ' ' });
+}
+
+/** cli-runtime printers.EscapeTerminal / WriteEscaped: ESC -> "^[", CR -> "\\r". */
+export function escapeTerminal(s: string): string {
+  return s.replace(/\x1b/g, '^[').replace(/\r/g, '\\r');
+}
