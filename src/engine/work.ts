@@ -3,11 +3,17 @@ import type { Store } from '../store/store.js';
 import { isJobFinished, hasTrackingFinalizer, isPodTerminal } from '../controllers/job/utils.js';
 
 export function hasPendingWork(store: Store): boolean {
+  const jobs = store.list('Job');
+  const owners = new Set([...jobs, ...store.list('CronJob')].map((o) => o.metadata.uid));
+  // Dependents whose owner is gone wait for the garbage collector.
+  const orphaned = (o: { metadata: { ownerReferences?: { uid: string }[] } }) =>
+    (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
+  if (jobs.some(orphaned)) return true;
   for (const pod of store.list('Pod')) {
-    if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp) return true;
+    if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp || orphaned(pod)) return true;
     if (hasTrackingFinalizer(pod)) return true; // finished but not yet counted by its Job
   }
-  for (const job of store.list('Job')) {
+  for (const job of jobs) {
     if (job.metadata.deletionTimestamp) return true;
     if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
   }

@@ -81,6 +81,21 @@ test('describe pending, terminating pod (empty IP, no container ID)', () => {
   check('describe-pod-pending.txt', (now) => describePod(p, eventsFor(p), now));
 });
 
+test('describe pod web-0: init + two containers, probes, envFrom, env forms, ports, resources, readiness gates, volumes', () => {
+  const p = get('Pod', 'web-0');
+  check('describe-pod-web.txt', (now) => describePod(p, eventsFor(p), now));
+});
+
+test('describe cronjob nightly: selector, limits unset, deadlines, several active jobs', () => {
+  const c = get('CronJob', 'nightly');
+  check('describe-cronjob-nightly.txt', (now) => describeCronJob(c, [], eventsFor(c), now));
+});
+
+test('describe suspended job controlled by a CronJob, without completion mode', () => {
+  const j = get('Job', 'manual-1');
+  check('describe-job-manual.txt', (now) => describeJob(j, eventsFor(j), now));
+});
+
 test('describe cronjob hello', () => {
   const c = get('CronJob', 'hello');
   check('describe-cronjob-hello.txt', (now) => describeCronJob(c, [], eventsFor(c), now));

@@ -299,23 +299,13 @@ function describeMounts(c: any, w: PrefixWriter): void {
   }
 }
 
-/** fieldpath.ExtractFieldPathAsString for the paths a downward-API env var may name. */
+/**
+ * EnvValueRetriever: kubectl's scheme only has the default field-label conversion
+ * (metadata.name, metadata.namespace); any other path fails conversion and resolves to "".
+ */
 function podFieldPath(pod: KObject, path: string): string {
-  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-  if (m) return ((pod.metadata as any)[m[1]] ?? {})[m[2]] ?? '';
-  switch (path) {
-    case 'metadata.name': return pod.metadata.name ?? '';
-    case 'metadata.namespace': return pod.metadata.namespace ?? '';
-    case 'metadata.uid': return pod.metadata.uid ?? '';
-    case 'spec.nodeName': return pod.spec?.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
-    case 'status.hostIP': return pod.status?.hostIP ?? '';
-    case 'status.podIP': return pod.status?.podIP ?? '';
-    case 'status.podIPs': return (pod.status?.podIPs ?? []).map((x: any) => x.ip).join(',');
-    case 'status.hostIPs': return (pod.status?.hostIPs ?? []).map((x: any) => x.ip).join(',');
-    case 'metadata.labels': return Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => goCompare(a, b)).map(([k, v]) => `${k}="${v}"`).join('\n');
-    case 'metadata.annotations': return Object.entries(pod.metadata.annotations ?? {}).sort(([a], [b]) => goCompare(a, b)).map(([k, v]) => `${k}="${v}"`).join('\n');
-  }
+  if (path === 'metadata.name') return pod.metadata.name ?? '';
+  if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
   return '';
 }
 
@@ -332,7 +322,7 @@ function describeVolumes(volumes: any[] | undefined, w: PrefixWriter, space: str
   for (const v of vs) {
     w.write(1, `${space.length > 0 ? ' ' : ''}${v.name}:\n`);
     if (v.hostPath) {
-      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type || '<none>'}\n`);
+      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? '<none>'}\n`);
     } else if (v.emptyDir) {
       const sl = v.emptyDir.sizeLimit;
       const size = sl !== undefined && sl !== null && !/^0+(\.0*)?[a-zA-Z]*$/.test(String(sl)) ? String(sl) : '<unset>';

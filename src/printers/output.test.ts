@@ -18,11 +18,14 @@ test('-o yaml matches kubectl (job, pod, cronjob, list)', () => {
   assert.equal(toYAML(get('Job', 'pi')), golden('get-job-pi.yaml'));
   assert.equal(toYAML(get('Pod', 'pi-x7k2p')), golden('get-pod-pi.yaml'));
   assert.equal(toYAML(get('CronJob', 'hello')), golden('get-cronjob-hello.yaml'));
+  assert.equal(toYAML(get('Pod', 'web-0')), golden('get-pod-web.yaml'));
+  assert.equal(toYAML(get('CronJob', 'nightly')), golden('get-cronjob-nightly.yaml'));
   assert.equal(toYAML(asList(items.filter((o) => o.kind === 'Job'))), golden('get-jobs-list.yaml'));
 });
 
 test('-o json matches kubectl', () => {
   assert.equal(toJSON(get('Job', 'pi')), golden('get-job-pi.json'));
+  assert.equal(toJSON(get('Pod', 'web-0')), golden('get-pod-web.json'));
 });
 
 test('empty List', () => {

@@ -211,6 +211,8 @@ export class JobController {
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating;
     status.uncountedTerminatedPods = {};
+    // JobStatus' plain int32 counters are omitempty; ready and terminating are pointers and stay.
+    for (const k of ['active', 'succeeded', 'failed'] as const) if (status[k] === 0) delete status[k];
 
     this.commit(job, status, [...newlySucceeded, ...newlyFailed], deletes, creates, finished?.type === 'FailureTarget', events);
     return { requeueAfterMs };
