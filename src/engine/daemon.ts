@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../util/process.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -18,15 +19,6 @@ export function logPath(home: string): string {
   return path.join(home, 'engine.log');
 }
 
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function readLockPid(home: string): number | undefined {
   try {

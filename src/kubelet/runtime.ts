@@ -10,6 +10,7 @@
 //   term, kill  times SIGTERM / SIGKILL were sent (deletion)
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
+import { pidAlive } from '../util/process.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -69,21 +70,7 @@ function readOpt(file: string): string | undefined {
   }
 }
 
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
-  // A zombie still answers kill(0); treat it as gone.
-  const st = readOpt(`/proc/${pid}/stat`);
-  if (st) {
-    const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return false;
-  }
-  return true;
-}
+export { pidAlive };
 
 // $1 attempt dir, $2 log file, $3 notification file, then the command. The container runs in
 // its own session (setsid), so the kubelet signals its process group and the shim survives to
