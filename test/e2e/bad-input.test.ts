@@ -1,0 +1,149 @@
+// Bad input gets kubectl's error on stderr, exit code 1, and changes nothing.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Sandbox, KJOB } from './helpers.js';
+
+const sb = new Sandbox();
+let dir: string;
+after(() => sb.cleanup());
+
+const JOB = (name: string, extra = '') => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox
+        command: ["true"]
+`;
+
+before(() => {
+  dir = path.join(sb.home, 'manifests');
+  fs.mkdirSync(path.join(dir, 'empty'), { recursive: true });
+  const w = (f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
+  w('norestart.yaml', JOB('bad').replace('      restartPolicy: Never\n', ''));
+  w('neg.yaml', JOB('neg', '\n  parallelism: -1').replace('      restartPolicy: Never\n', ''));
+  w('broken.yaml', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  labels: a: b\n');
+  w('badkind.yaml', 'apiVersion: batch/v1\nkind: Jobb\nmetadata:\n  name: x\n');
+  w('badname.yaml', JOB('Bad_Name'));
+  w('multi.yaml', `${JOB('good')}---\n${JOB('bad2').replace('      restartPolicy: Never\n', '      restartPolicy: Always\n')}`);
+});
+
+/** Nothing stored changed: the same objects with the same resourceVersions. */
+function snapshot(): string {
+  return sb.kjob(['get', 'jobs,pods', '-A', '-o', 'json']).stdout;
+}
+
+function expectError(args: string[], stderr: string | RegExp, opts: { input?: string } = {}): void {
+  const before = snapshot();
+  const r = sb.kjob(args, opts);
+  assert.equal(r.code, 1, `exit code of kjob ${args.join(' ')}`);
+  assert.equal(r.stdout, '');
+  if (typeof stderr === 'string') assert.equal(r.stderr, stderr);
+  else assert.match(r.stderr, stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(snapshot(), before, 'nothing changed');
+}
+
+test('a missing file', () => expectError(['apply', '-f', 'missing.yaml'], 'error: the path "missing.yaml" does not exist\n'));
+
+test('a directory with no manifests', () => expectError(['apply', '-f', path.join(dir, 'empty')], 'error: no objects passed to apply\n'));
+
+test('restartPolicy missing (defaulted to Always) is refused with the apiserver message', () =>
+  expectError(
+    ['apply', '-f', path.join(dir, 'norestart.yaml')],
+    'The Job "bad" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"\n',
+  ));
+
+test('several causes are listed one per line after a trailing space', () =>
+  expectError(
+    ['create', '-f', path.join(dir, 'neg.yaml')],
+    'The Job "neg" is invalid: \n* spec.parallelism: Invalid value: -1: must be greater than or equal to 0\n* spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"\n',
+  ));
+
+test('YAML that does not parse names the file', () =>
+  expectError(
+    ['apply', '-f', path.join(dir, 'broken.yaml')],
+    `error: error parsing ${path.join(dir, 'broken.yaml')}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`,
+  ));
+
+test('an unknown kind', () =>
+  expectError(
+    ['apply', '-f', path.join(dir, 'badkind.yaml')],
+    `error: resource mapping not found for name: "x" namespace: "" from "${path.join(dir, 'badkind.yaml')}": no matches for kind "Jobb" in version "batch/v1"\nensure CRDs are installed first\n`,
+  ));
+
+test('batch/v1beta1 is refused as by v1.32, with a hint', () =>
+  expectError(['apply', '-f', 'fixtures/cronjob-hello-v1beta1.yaml'], /no matches for kind "CronJob" in version "batch\/v1beta1"\nensure CRDs are installed first\n.*batch\/v1/));
+
+test('an invalid name', () => expectError(['apply', '-f', path.join(dir, 'badname.yaml')], /^The Job "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/));
+
+test('command-line mistakes', () => {
+  expectError(['get', 'foo'], 'error: the server doesn\'t have a resource type "foo"\n');
+  expectError(['get', 'pods', '--foo'], "Error: unknown flag: --foo\nSee 'kjob get --help' for usage.\n");
+  expectError(['get', 'pods', '-o', 'foo'], /^error: unable to match a printer suitable for the output format "foo", allowed formats are: /);
+  expectError(['get', 'job', 'nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
+  expectError(['delete', 'job', 'nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
+  expectError(['logs', 'nope'], 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
+  expectError(['get', 'job', 'pi', 'pod/web-0'], /^error: there is no need to specify a resource type as a separate argument/);
+});
+
+test('in a multi-document file the valid documents are applied and each invalid one reported', () => {
+  const r = sb.kjob(['apply', '-f', path.join(dir, 'multi.yaml')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, 'job.batch/good created\n');
+  assert.equal(r.stderr, 'The Job "bad2" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"\n');
+  assert.match(sb.kjob(['get', 'jobs']).stdout, /\ngood /);
+  const again = sb.kjob(['create', '-f', path.join(dir, 'multi.yaml')]);
+  assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating ".*multi\.yaml": jobs\.batch "good" already exists/);
+});
+
+test('apply of an unchanged manifest says unchanged and writes nothing', async () => {
+  await sb.until('the good Job finished', () => /good +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 30_000);
+  await sb.until('the engine is idle', () => sb.enginePid() === undefined, 30_000);
+  const before = snapshot();
+  const r = sb.kjob(['apply', '-f', '-'], { input: JOB('good') });
+  assert.equal(r.stdout, 'job.batch/good unchanged\n');
+  assert.equal(snapshot(), before);
+});
+
+test('two applies at the same moment are serialised: both Jobs are stored', async () => {
+  const run = (name: string) =>
+    new Promise<number>((resolve) => {
+      const c = spawn(process.execPath, [KJOB, 'apply', '-f', '-'], { env: sb.env, stdio: ['pipe', 'ignore', 'ignore'] });
+      c.stdin.end(JOB(name));
+      c.on('exit', (code) => resolve(code ?? -1));
+    });
+  const codes = await Promise.all([run('race-a'), run('race-b'), run('race-c')]);
+  assert.deepEqual(codes, [0, 0, 0]);
+  const names = JSON.parse(sb.kjob(['get', 'jobs', '-o', 'json']).stdout).items.map((j: { metadata: { name: string } }) => j.metadata.name);
+  for (const n of ['race-a', 'race-b', 'race-c']) assert.ok(names.includes(n), n);
+});
+
+test('a corrupt state file gets a clear error and is left as it was', () => {
+  const home = path.join(sb.home, 'corrupt');
+  fs.mkdirSync(home);
+  const file = path.join(home, 'state.db');
+  fs.writeFileSync(file, 'this is not a database, but it is somebody\'s data\n'.repeat(200));
+  const bytes = fs.readFileSync(file);
+  const r = sb.kjob(['--home', home, 'get', 'jobs']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: state file ".*state\.db" is/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  assert.deepEqual(fs.readFileSync(file), bytes);
+});
+
+test('a state directory that cannot be created gets a clear error', () => {
+  const notADir = path.join(sb.home, 'plain-file');
+  fs.writeFileSync(notADir, '');
+  const r = sb.kjob(['--home', path.join(notADir, 'home'), 'get', 'jobs']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: cannot use state directory ".*plain-file\/home": /);
+});

@@ -1,0 +1,43 @@
+// The engine is a daemon started on demand; pods outlive it. kill -9 while the pi pod runs, then
+// any kjob command brings the engine back, it adopts the running container, and the pod ends
+// Completed with its full log.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Sandbox } from './helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+test('kill -9 of the engine while the pi pod runs: the engine comes back and adopts it', async () => {
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-pi.yaml']).code, 0);
+  await sb.until('a running pod', () => /1\/1 +Running/.test(sb.kjob(['get', 'pods']).stdout), 30_000);
+  const first = sb.enginePid();
+  assert.ok(first, 'an engine runs');
+  process.kill(first!, 'SIGKILL');
+  await sb.until('the engine is dead', () => sb.enginePid() === undefined, 5_000);
+
+  const r = sb.kjob(['get', 'pods']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /pi-\w{5} +1\/1 +Running/, 'the container kept running without the engine');
+  await sb.until('a new engine', () => sb.enginePid() !== undefined, 10_000);
+  assert.notEqual(sb.enginePid(), first);
+
+  await sb.until('the pod Completed', () => /0\/1 +Completed/.test(sb.kjob(['get', 'pods']).stdout), 90_000);
+  const pod = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('/')[1];
+  const expected = execFileSync('perl', ['-Mbignum=bpi', '-wle', 'print bpi(2000)'], { encoding: 'utf8' });
+  assert.equal(sb.kjob(['logs', pod]).stdout, expected);
+  await sb.until('the Job Complete', () => /pi +Complete +1\/1/.test(sb.kjob(['get', 'job']).stdout), 20_000);
+});
+
+test('controller status, stop and start', async () => {
+  await sb.until('the engine is idle and gone', () => sb.enginePid() === undefined, 20_000);
+  assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: not running for /);
+  const started = sb.kjob(['controller', 'start']);
+  assert.equal(started.code, 0);
+  assert.match(started.stdout, /^engine: running \(pid \d+\)/);
+  assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: running \(pid \d+\)/);
+  const stopped = sb.kjob(['controller', 'stop']);
+  assert.match(stopped.stdout, /^engine: stopped/);
+  assert.equal(sb.enginePid(), undefined);
+});
