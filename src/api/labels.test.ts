@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { everything, formatLabelSelector, parseSelector, selectorFromLabelSelector } from './labels.js';
+import { everything, parseSelector, selectorFromLabelSelector } from './labels.js';
+import { formatLabelSelector } from '../printers/labels.js';
 import { UserError } from '../errors.js';
 
 test('equality, inequality and set selectors', () => {

@@ -348,23 +348,3 @@ export function selectorFromLabelSelector(ls: LabelSelectorLike | undefined | nu
   }
   return new InternalSelector(sortReqs(reqs));
 }
-
-/** metav1.FormatLabelSelector: the `-o wide` SELECTOR cell and describe's "Selector:" line. */
-export function formatLabelSelector(ls: LabelSelectorLike | undefined | null): string {
-  let s: string;
-  try {
-    s = selectorFromLabelSelector(ls).string();
-  } catch {
-    return '<error>';
-  }
-  return s.length === 0 ? '<none>' : s;
-}
-
-/** labels.Set(m).String(): "k=v,k2=v2" sorted by key (describe "Labels:" uses its own format). */
-export function labelsString(m: Record<string, string> | undefined | null): string {
-  if (!m) return '';
-  return Object.keys(m)
-    .sort()
-    .map((k) => `${k}=${m[k]}`)
-    .join(',');
-}

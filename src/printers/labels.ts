@@ -1,4 +1,6 @@
-// apimachinery labels.FormatLabels, labels.Selector.String() and metav1.FormatLabelSelector.
+// apimachinery labels.FormatLabels and metav1.FormatLabelSelector; selector semantics live in
+// src/api/labels.ts.
+import { selectorFromLabelSelector, type LabelSelectorLike } from '../api/labels.js';
 
 /** labels.FormatLabels: "k=v" strings sorted as whole strings, joined by ","; "<none>" when empty. */
 export function formatLabels(labels: Record<string, string> | undefined | null): string {
@@ -19,28 +21,14 @@ export function goSort(xs: string[]): string[] {
   return xs.sort(goCompare);
 }
 
-interface LabelSelectorLike {
-  matchLabels?: Record<string, string> | null;
-  matchExpressions?: { key: string; operator: string; values?: string[] | null }[] | null;
-}
-
 /** labels.Selector.String() of metav1.LabelSelectorAsSelector(ls): "" for nil or empty selectors. */
 export function labelSelectorString(ls: LabelSelectorLike | undefined | null): string {
   if (!ls) return '';
-  const reqs: { key: string; s: string }[] = [];
-  for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push({ key: k, s: `${k}=${v}` });
-  for (const e of ls.matchExpressions ?? []) {
-    const vals = goSort([...(e.values ?? [])]).join(',');
-    switch (e.operator) {
-      case 'In': reqs.push({ key: e.key, s: `${e.key} in (${vals})` }); break;
-      case 'NotIn': reqs.push({ key: e.key, s: `${e.key} notin (${vals})` }); break;
-      case 'Exists': reqs.push({ key: e.key, s: e.key }); break;
-      case 'DoesNotExist': reqs.push({ key: e.key, s: `!${e.key}` }); break;
-      default: return '<error>';
-    }
+  try {
+    return selectorFromLabelSelector(ls).string();
+  } catch {
+    return '<error>';
   }
-  reqs.sort((a, b) => goCompare(a.key, b.key));
-  return reqs.map((r) => r.s).join(',');
 }
 
 /** metav1.FormatLabelSelector: the selector string, or "<none>". */
