@@ -1,0 +1,122 @@
+// The kubectl surface around the walkthrough: namespaces, services, several types in one get,
+// selectors, logs -f, and the three cascade policies of delete.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sandbox } from './helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+const manifests = (dir: string) => ({
+  ns: path.join(dir, 'team-a.yaml'),
+  sleeper: path.join(dir, 'sleeper.yaml'),
+  dir,
+});
+let m: ReturnType<typeof manifests>;
+
+const job = (name: string, ns: string, command: string, extra = '') => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels:
+    app: ${name}
+spec:${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: c
+        image: busybox
+        command: ["sh", "-c", "${command}"]
+`;
+
+before(() => {
+  m = manifests(path.join(sb.home, 'manifests'));
+  fs.mkdirSync(m.dir, { recursive: true });
+  fs.writeFileSync(m.ns, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n---\n${job('hello', 'team-a', 'echo hello from $HOSTNAME; sleep 1; echo bye', '\n  completions: 2')}`);
+  fs.writeFileSync(m.sleeper, job('sleeper', 'default', 'sleep 300', '\n  parallelism: 2\n  completions: 2'));
+});
+
+test('a namespace and a Job in it, from one file', async () => {
+  const r = sb.kjob(['apply', '-f', m.ns]);
+  assert.equal(r.stdout, 'namespace/team-a created\njob.batch/hello created\n');
+  const ns = sb.kjob(['get', 'ns']).stdout.split('\n');
+  assert.equal(ns[0], 'NAME      STATUS   AGE');
+  assert.match(ns[1], /^default +Active +\d+s$/);
+  assert.match(ns[2], /^team-a +Active +\d+s$/);
+  assert.equal(sb.kjob(['get', 'jobs']).stderr, 'No resources found in default namespace.\n');
+  const all = sb.kjob(['get', 'jobs', '-A']).stdout.split('\n');
+  assert.equal(all[0], 'NAMESPACE   NAME    STATUS    COMPLETIONS   DURATION   AGE');
+  assert.match(all[1], /^team-a {6}hello {3}Running {3}0\/2 /);
+  assert.match(sb.kjob(['get', 'jobs', '-n', 'team-a', '-l', 'app=hello', '--no-headers']).stdout, /^hello {3}Running {3}0\/2 /);
+  assert.equal(sb.kjob(['get', 'jobs', '-n', 'team-a', '-l', 'app=other']).stderr, 'No resources found in team-a namespace.\n');
+  await sb.until('hello Complete', () => /hello +Complete +2\/2/.test(sb.kjob(['get', 'jobs', '-n', 'team-a']).stdout), 30_000);
+});
+
+test('several types in one get: a table each, kind prefixes, a blank line between', () => {
+  const r = sb.kjob(['get', 'jobs,pods', '-n', 'team-a']);
+  const [jobs, pods] = r.stdout.split('\n\n');
+  assert.match(jobs, /^NAME {14}STATUS {5}COMPLETIONS {3}DURATION {3}AGE\njob\.batch\/hello {3}Complete {3}2\/2 /);
+  assert.match(pods, /^NAME {14}READY {3}STATUS {6}RESTARTS {3}AGE\npod\/hello-\w{5} {3}0\/1 {5}Completed /);
+  const names = sb.kjob(['get', 'pods', '-n', 'team-a', '-o', 'name']).stdout.trim().split('\n');
+  assert.equal(names.length, 2);
+  assert.ok(names.every((n) => /^pod\/hello-\w{5}$/.test(n)));
+});
+
+test('logs of a job/NAME and -c; hostname is the pod name', () => {
+  const pods = sb.kjob(['get', 'pods', '-n', 'team-a', '-o', 'name']).stdout.trim().split('\n').map((n) => n.split('/')[1]);
+  const r = sb.kjob(['logs', '-n', 'team-a', pods[0], '-c', 'c']);
+  assert.equal(r.stdout, `hello from ${pods[0]}\nbye\n`);
+  const j = sb.kjob(['logs', '-n', 'team-a', 'job/hello']);
+  assert.match(j.stderr, /^Found 2 pods, using pod\/hello-\w{5}\n$/);
+  assert.match(j.stdout, /^hello from hello-\w{5}\nbye\n$/);
+  assert.equal(sb.kjob(['logs', '-n', 'team-a', pods[0], '-c', 'nope']).stderr, `error: container nope is not valid for pod ${pods[0]}\n`);
+});
+
+test('logs -f follows a running container to its end', async () => {
+  const r = sb.kjob(['apply', '-f', '-'], { input: job('ticker', 'default', 'for i in 1 2 3; do echo tick $i; sleep 0.5; done') });
+  assert.equal(r.code, 0);
+  await sb.until('ticker running', () => /ticker-\w{5} +1\/1 +Running/.test(sb.kjob(['get', 'pods']).stdout), 20_000);
+  const pod = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('/')[1];
+  const f = sb.kjob(['logs', '-f', pod]);
+  assert.equal(f.stdout, 'tick 1\ntick 2\ntick 3\n');
+  assert.equal(f.code, 0);
+});
+
+test('delete --cascade=orphan leaves the pods running, without owner', async () => {
+  assert.equal(sb.kjob(['apply', '-f', m.sleeper]).code, 0);
+  await sb.until('two running pods', () => (sb.kjob(['get', 'pods', '-l', 'job-name=sleeper']).stdout.match(/1\/1 +Running/g) ?? []).length === 2, 20_000);
+  const r = sb.kjob(['delete', 'job', 'sleeper', '--cascade=orphan']);
+  assert.equal(r.stdout, 'job.batch "sleeper" deleted\n');
+  const pods = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=sleeper', '-o', 'json']).stdout).items;
+  assert.equal(pods.length, 2);
+  for (const p of pods) {
+    assert.equal(p.metadata.ownerReferences, undefined);
+    assert.equal(p.status.phase, 'Running');
+  }
+  const d = sb.kjob(['delete', 'pods', '-l', 'job-name=sleeper']);
+  assert.equal(d.stdout.split('\n').filter((l) => / deleted$/.test(l)).length, 2);
+  assert.equal(sb.kjob(['get', 'pods', '-l', 'job-name=sleeper']).stderr, 'No resources found in default namespace.\n');
+});
+
+test('delete --cascade=foreground removes the pods first, then the Job', async () => {
+  assert.equal(sb.kjob(['apply', '-f', m.sleeper]).code, 0);
+  await sb.until('two running pods', () => (sb.kjob(['get', 'pods', '-l', 'job-name=sleeper']).stdout.match(/1\/1 +Running/g) ?? []).length === 2, 20_000);
+  const r = sb.kjob(['delete', 'job', 'sleeper', '--cascade=foreground']);
+  assert.equal(r.stdout, 'job.batch "sleeper" deleted\n');
+  assert.equal(r.code, 0);
+  // kubectl delete waits for the object to be gone; in the foreground that is after its pods.
+  assert.equal(sb.kjob(['get', 'job', 'sleeper']).code, 1);
+  assert.equal(sb.kjob(['get', 'pods', '-l', 'job-name=sleeper']).stderr, 'No resources found in default namespace.\n');
+});
+
+test('delete --all and a selector that matches nothing', () => {
+  assert.equal(sb.kjob(['delete', 'jobs', '-l', 'app=nothing']).stdout, 'No resources found\n');
+  const r = sb.kjob(['delete', 'jobs', '--all', '-n', 'team-a']);
+  assert.equal(r.stdout, 'job.batch "hello" deleted\n');
+  assert.equal(sb.kjob(['delete', 'jobs']).stderr, 'error: resource(s) were provided, but no name was specified\n');
+});
