@@ -9,6 +9,7 @@ import { describe } from './describe.js';
 import { logs } from './logs.js';
 import { del } from './delete.js';
 import { controller } from './controller.js';
+import { patch } from './patch.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
@@ -157,6 +158,19 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     );
 
   program
+    .command('patch')
+    .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
+    .argument('[args...]')
+    .option('-p, --patch <patch>', 'the patch to be applied to the resource JSON file')
+    .option('--type <type>', 'the type of patch being provided; one of [json merge strategic]', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return patch(ctx, cmd.args, { patch: o.patch, type: o.type }, io);
+      }),
+    );
+
+  program
     .command('controller')
     .description('Manage the engine of this state directory: status, start, stop, run (foreground)')
     .argument('[action]')
@@ -167,6 +181,13 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
 
 /** Parse and run; the one place that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {
+  // `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
   try {
