@@ -6,7 +6,8 @@ import type { KObject } from '../api/types.js';
 import { loadManifests } from '../api/manifests.js';
 import { resolveKind } from '../api/manifests.js';
 import { defaultObject, admitPod } from '../api/defaults.js';
-import { validateCreate, validateJobUpdate } from '../api/validation.js';
+import { validateCreate, validateJobUpdate, validateCronJobUpdate } from '../api/validation.js';
+import { cronValidateOptions } from '../controllers/cronjob/cronjob_controller.js';
 import { randomSuffix } from '../api/names.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, invalid, notFound } from '../errors.js';
@@ -125,7 +126,7 @@ function setLastApplied(manifest: KObject): void {
 export function prepareCreate(info: ResourceInfo, manifest: KObject): KObject {
   let obj = defaultObject(info, manifest, { uid: randomUUID() });
   if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5) });
-  const causes = validateCreate(info, obj);
+  const causes = validateCreate(info, obj, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? manifest.metadata.name ?? '', causes);
   return obj;
 }
@@ -146,7 +147,12 @@ function prepareUpdate(info: ResourceInfo, existing: KObject, manifest: KObject)
     // Pod specs are immutable but for a few fields; keep the admitted spec.
     updated.spec = existing.spec;
   }
-  const causes = info.kind === 'Job' ? validateJobUpdate(existing, updated) : validateCreate(info, updated);
+  const causes =
+    info.kind === 'Job'
+      ? validateJobUpdate(existing, updated)
+      : info.kind === 'CronJob'
+        ? validateCronJobUpdate(existing, updated, cronValidateOptions)
+        : validateCreate(info, updated, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, existing.metadata.name!, causes);
   return updated;
 }

@@ -8,6 +8,7 @@ import { rfc3339 } from '../api/types.js';
 import { defaultObject } from '../api/defaults.js';
 import { resourceForKind } from '../api/resources.js';
 import { randomUUID } from 'node:crypto';
+import { StateClock } from '../util/clock.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -20,6 +21,8 @@ export class Context {
   /** true when -n was given explicitly (kubectl's enforceNamespace) */
   readonly explicitNamespace: boolean;
   private storeInstance?: Store;
+  /** The state directory's clock (real, or simulated by `kjob clock set`); the store stamps with it. */
+  readonly clock = new StateClock();
 
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(os.homedir(), '.kjob'));
@@ -29,10 +32,17 @@ export class Context {
 
   get store(): Store {
     if (!this.storeInstance) {
-      this.storeInstance = Store.open(this.home);
+      this.storeInstance = Store.open(this.home, { clock: this.clock });
+      this.clock.load(this.storeInstance);
       ensureBuiltinNamespaces(this.storeInstance);
     }
     return this.storeInstance;
+  }
+
+  /** "Now" for ages and timestamps: the state directory's clock. */
+  now(): Date {
+    void this.store; // loads the clock setting
+    return this.clock.now();
   }
 
   /** Wake the engine, or start it when there is work for it. */

@@ -25,7 +25,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   const selector = opts.selector ? parseSelector(opts.selector) : everything();
   const outputs: string[] = [];
   const errors: string[] = [];
-  const now = new Date();
+  const now = ctx.now();
   for (const req of requests) {
     if (!['Job', 'Pod', 'CronJob'].includes(req.info.kind)) {
       throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs and pods`);

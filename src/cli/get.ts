@@ -69,7 +69,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       results.push({ req, objects: store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }) });
     }
   }
-  const now = new Date();
+  const now = ctx.now();
   const all = results.flatMap((r) => r.objects);
   const singleObject = requests.length === 1 && requests[0].names.length === 1;
   const printer = new TablePrinter(io.out, {
@@ -141,7 +141,7 @@ async function watchChanges(
       if (ns !== undefined && c.namespace !== ns) continue;
       if (req.names.length > 0 && !req.names.includes(c.name)) continue;
       if (!selector.matches(c.object.metadata.labels ?? {})) continue;
-      printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io);
+      printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io, ctx.now());
     }
     if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));
     if (Date.now() - lastEngineCheck > 2000) {
@@ -153,12 +153,12 @@ async function watchChanges(
   process.removeListener('SIGTERM', onSignal);
 }
 
-function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: GetOptions, fmt: string, printer: TablePrinter, io: IO): void {
+function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: GetOptions, fmt: string, printer: TablePrinter, io: IO, now: Date): void {
   if (fmt === 'json') io.out(toJSON(obj));
   else if (fmt === 'yaml') io.out(`---\n${toYAML(obj)}`);
   else if (fmt === 'name') io.out(`${nameOf(obj)}\n`);
   else {
-    printer.printTable(toTable(info.kind, [obj], new Date()), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
+    printer.printTable(toTable(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
     printer.flush();
   }
 }

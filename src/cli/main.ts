@@ -9,6 +9,9 @@ import { describe } from './describe.js';
 import { logs } from './logs.js';
 import { del } from './delete.js';
 import { controller } from './controller.js';
+import { createJob, createCronJob } from './create.js';
+import { schedule } from './schedule.js';
+import { clock } from './clock.js';
 import { patch } from './patch.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -50,6 +53,64 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
         }),
       );
   }
+
+  // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run, so
+  // commander may hand it to the parent: the subcommands read it from there too.
+  const createCmd = program.commands.find((c) => c.name() === 'create')!;
+  const dryRunOf = (cmd: Command) => {
+    const v = cmd.opts().dryRun ?? cmd.parent?.opts().dryRun;
+    return v === true ? 'client' : v === undefined ? undefined : stripEq(String(v));
+  };
+  createCmd
+    .command('job')
+    .description('Create a job with the specified name')
+    .argument('[args...]', 'NAME [-- COMMAND [args...]]')
+    .option('--image <image>', 'image name to run', stripEq)
+    .option('--from <resource>', 'the name of the resource to create a Job from (only cronjob is supported)', stripEq)
+    .option('--dry-run [mode]', 'none, client or server')
+    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), output: o.output }, io);
+      }),
+    );
+  createCmd
+    .command('cronjob')
+    .alias('cj')
+    .description('Create a cronjob with the specified name')
+    .argument('[args...]', 'NAME --image=image --schedule=\'0/5 * * * ?\' -- [COMMAND] [args...]')
+    .option('--image <image>', 'image name to run', stripEq)
+    .option('--schedule <schedule>', 'a schedule in the Cron format the job should be run with', stripEq)
+    .option('--restart <policy>', "job's restart policy: OnFailure (default) or Never", stripEq)
+    .option('--dry-run [mode]', 'none, client or server')
+    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), output: o.output }, io);
+      }),
+    );
+
+  program
+    .command('schedule')
+    .description('kjob only: print the next times a CronJob will run, in its time zone')
+    .argument('[args...]', 'cronjob/NAME (or NAME)')
+    .option('--count <n>', 'how many times to print (default 5)', stripEq)
+    .option('--schedule <spec>', 'a schedule to evaluate instead of a CronJob', stripEq)
+    .option('--time-zone <tz>', 'with --schedule: an IANA time zone (default: local time)', stripEq)
+    .action(run((ctx, cmd) => schedule(ctx, cmd.args, cmd.opts(), io)));
+
+  program
+    .command('clock')
+    .description('kjob only: show, set, advance or reset the simulated clock of this state directory')
+    .argument('[action]', 'show (default), set, advance DURATION, reset')
+    .argument('[args...]')
+    .option('--time <rfc3339>', 'set: the simulated time (default: now)', stripEq)
+    .option('--rate <n>', 'set: simulated seconds per real second (0 stops the clock)', stripEq)
+    .action(run((ctx, cmd) => clock(ctx, cmd.args[0], cmd.args.slice(1), cmd.opts(), io)));
 
   program
     .command('get')
@@ -179,6 +240,18 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
   return program;
 }
 
+let currentArgv: string[] = [];
+
+/** NAME operands, and what follows `--` (the container command). */
+function splitDashDash(cmd: Command): { names: string[]; command: string[] } {
+  const argv = currentArgv;
+  const dd = argv.indexOf('--');
+  const args = cmd.args;
+  if (dd < 0) return { names: args, command: [] };
+  const after = argv.length - dd - 1;
+  return { names: args.slice(0, args.length - after), command: args.slice(args.length - after) };
+}
+
 /** Parse and run; the one place that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {
   // `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl.
@@ -189,6 +262,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
     });
   }
   let code = 0;
+  currentArgv = argv;
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });

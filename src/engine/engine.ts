@@ -13,9 +13,11 @@ import { Store, type Change } from '../store/store.js';
 import { JobController } from '../controllers/job/job_controller.js';
 import { hasTrackingFinalizer } from '../controllers/job/utils.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
+import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
+import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import type { Clock } from '../util/clock.js';
-import { realClock } from '../util/clock.js';
+import { StateClock } from '../util/clock.js';
 import type { Timing } from './timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, releaseLock, socketPath } from './daemon.js';
@@ -39,6 +41,10 @@ export class Engine {
   private store!: Store;
   private jobs!: JobController;
   private gc!: GarbageCollector;
+  private cronjobs!: CronJobController;
+  /** last seen schedule/timeZone per CronJob key (the informer's old object, for updateCronJob) */
+  private readonly cronSchedules = new Map<string, { schedule?: string; timeZone?: string | null }>();
+  private ttl!: TTLAfterFinishedController;
   private kubelet!: Kubelet;
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
@@ -54,7 +60,8 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.home = opts.home;
     this.timing = opts.timing;
-    this.clock = opts.clock ?? realClock;
+    // Default: the state directory's clock (real, or simulated by `kjob clock set`).
+    this.clock = opts.clock ?? new StateClock();
     this.log = opts.log ?? ((m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   }
 
@@ -64,8 +71,11 @@ export class Engine {
     if (!acquireLock(this.home)) return false;
     try {
       this.store = Store.open(this.home, { clock: this.clock });
+      if (this.clock instanceof StateClock) this.clock.load(this.store);
+      this.cronjobs = new CronJobController({ store: this.store, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
       this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
       this.gc = new GarbageCollector(this.store);
+      this.ttl = new TTLAfterFinishedController({ store: this.store, clock: this.clock });
       this.kubelet = new Kubelet({
         store: this.store,
         clock: this.clock,
@@ -77,6 +87,8 @@ export class Engine {
       await this.listen();
       this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
       // Full resync first: everything that exists is looked at once.
+      // The apiserver keeps events for an hour (--event-ttl); so does the state file.
+      this.store.pruneEvents(3600);
       this.lastRV = this.store.currentRV();
       this.resyncAll();
       this.kubelet.start((podKey) => {
@@ -106,6 +118,7 @@ export class Engine {
           if (cmd === 'ping') conn.end('pong\n');
           else if (cmd === 'wake') {
             this.idleSince = undefined;
+            if (this.clock instanceof StateClock) this.clock.load(this.store); // `kjob clock` may have changed it
             conn.end('ok\n');
             this.kick();
           } else if (cmd === 'stop') {
@@ -139,11 +152,15 @@ export class Engine {
   }
 
   private resyncAll(): void {
-    for (const job of this.store.list('Job')) this.queue.add(`job:${keyOf(job)}`, 0);
+    for (const job of this.store.list('Job')) {
+      this.queue.add(`job:${keyOf(job)}`, 0);
+      if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
+    }
     for (const pod of this.store.list('Pod')) {
       this.queue.add(`pod:${keyOf(pod)}`, 0);
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
     }
+    for (const cj of this.store.list('CronJob')) this.queue.add(`cronjob:${keyOf(cj)}`, 0);
     this.queue.add('gc', 0);
   }
 
@@ -164,7 +181,7 @@ export class Engine {
     try {
       for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
-        const keys = this.queue.popDue(this.clock.now().getTime());
+        const keys = this.queue.popDue(this.queueNow());
         for (const key of keys) this.process(key);
         if (!sawChanges && keys.length === 0) break;
       }
@@ -181,31 +198,42 @@ export class Engine {
     this.scheduleNext();
   }
 
+  /** The work queue's clock: the engine's, except that a stopped simulated clock (`kjob clock set
+   * --rate=0`) still lets queued delays (sync batching, requeues) pass in real time. */
+  private queueNow(): number {
+    return this.clock instanceof StateClock ? this.clock.queueNowMs() : this.clock.now().getTime();
+  }
+
   private scheduleNext(): void {
     if (this.stopped) return;
-    const now = this.clock.now().getTime();
-    let wakeAt = this.queue.nextDue();
+    const now = this.queueNow();
+    const due = this.queue.nextDue();
+    // Queue times are on the engine's clock, which `kjob clock` may simulate (faster, or stopped:
+    // Infinity); the idle exit is measured in real time.
+    const realDelay = (ms: number) => (this.clock instanceof StateClock ? this.clock.realDelayMs(ms) : ms);
+    let delay = due === undefined ? undefined : realDelay(due - now);
     if (this.queue.size === 0 && !this.kubelet.hasRunningContainers() && !hasPendingWork(this.store)) {
-      this.idleSince ??= now;
+      const realNow = Date.now();
+      this.idleSince ??= realNow;
       const exitAt = this.idleSince + this.timing.engineIdleExitMs;
-      if (now >= exitAt) {
+      if (realNow >= exitAt) {
         this.stop('idle');
         return;
       }
-      wakeAt = exitAt;
+      delay = exitAt - realNow;
     } else {
       this.idleSince = undefined;
     }
-    if (wakeAt === undefined) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.pump(), Math.min(2 ** 31 - 1, Math.max(0, wakeAt - now)));
+    if (delay === undefined || delay === Infinity) return;
+    this.timer = setTimeout(() => this.pump(), Math.min(2 ** 31 - 1, Math.max(0, delay)));
   }
 
   private process(key: string): void {
     const i = key.indexOf(':');
     const kind = i < 0 ? key : key.slice(0, i);
     const rest = key.slice(i + 1);
-    const now = this.clock.now().getTime();
+    const now = this.queueNow();
     let requeueAfterMs: number | undefined;
     try {
       if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
@@ -213,7 +241,9 @@ export class Engine {
         const [ns, name] = rest.split('/');
         requeueAfterMs = this.kubelet.syncPod(ns, name).requeueAfterMs;
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
+      else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
+      else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
     } catch (e) {
       // Errors are retried with a delay, as a rate-limited work queue does.
       this.log(`sync ${key} failed: ${(e as Error).stack ?? e}`);
@@ -237,7 +267,7 @@ export class Engine {
   }
 
   private handleChange(c: Change): void {
-    const now = this.clock.now().getTime();
+    const now = this.queueNow();
     const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
     const obj = c.object;
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
@@ -258,11 +288,23 @@ export class Engine {
         if (c.type === 'DELETED') this.jobGenerations.delete(key);
         this.queue.add(`job:${key}`, immediate ? now : now + this.timing.jobSyncBatchMs);
         if (terminatingOrGone) this.queue.add('gc', now);
+        // A Job controlled by a CronJob wakes its CronJob (addJob/updateJob/deleteJob handlers).
+        const cjOwner = controllerOf(obj);
+        if (cjOwner?.kind === 'CronJob') this.queue.add(`cronjob:${c.namespace}/${cjOwner.name}`, now);
+        // ttl-after-finished: every update of a finished Job with a TTL re-checks it.
+        if (c.type !== 'DELETED' && needsCleanup(obj)) this.queue.add(`ttl:${key}`, now);
         break;
       }
-      case 'CronJob':
+      case 'CronJob': {
         if (terminatingOrGone) this.queue.add('gc', now);
+        // updateCronJob: a new schedule or time zone requeues at its next time, anything else now.
+        const old = this.cronSchedules.get(key);
+        if (c.type === 'DELETED') this.cronSchedules.delete(key);
+        else this.cronSchedules.set(key, { schedule: obj.spec?.schedule, timeZone: obj.spec?.timeZone ?? null });
+        const delay = c.type === 'MODIFIED' ? this.cronjobs.onUpdate(old, obj) : 0;
+        if (delay !== undefined) this.queue.add(`cronjob:${key}`, now + delay);
         break;
+      }
       default:
         break;
     }

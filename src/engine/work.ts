@@ -16,9 +16,11 @@ export function hasPendingWork(store: Store): boolean {
   for (const job of jobs) {
     if (job.metadata.deletionTimestamp) return true;
     if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
+    if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
   }
   for (const cj of store.list('CronJob')) {
     if (cj.metadata.deletionTimestamp) return true;
+    if (cj.spec?.suspend !== true) return true; // its next scheduled time is work to wait for
   }
   return false;
 }

@@ -13,7 +13,7 @@ import type { Timing } from '../engine/timing.js';
 import { schedulePod } from '../scheduler/scheduler.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
 import { lookupExecutable } from './lookup.js';
-import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath } from './sandbox.js';
+import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath, workingDirPlan } from './sandbox.js';
 import { ProcessRuntime, newContainerID, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
 import { containerLogPath } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
@@ -222,7 +222,9 @@ export class Kubelet {
       if (r.ok) exe = r.path;
       else failure = r.message;
     }
-    if (!failure && !this.sandboxed && !fs.existsSync(workingDir)) {
+    const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
+    if (!failure && wdPlan === 'mkdir-host') fs.mkdirSync(translatePath(workingDir, mounts, true)!, { recursive: true });
+    if (!failure && wdPlan === 'impossible') {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
     }
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
@@ -236,7 +238,7 @@ export class Kubelet {
     if (this.sandboxed) {
       for (const m of mounts) if (!fs.existsSync(m.source)) fs.mkdirSync(m.source, { recursive: true });
       const dir = this.podDir(pod);
-      const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, env, argv: full });
+      const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full });
       this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: args, cwd: '/', logPath });
     } else {
       // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process

@@ -172,6 +172,16 @@ export class ProcessRuntime implements ContainerRuntime {
     writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
     const pid = Number(readOpt(path.join(d, 'pid')));
     if (pid > 0) {
+      // In the sandbox the group leader is bwrap, which would die of the SIGTERM and leave the
+      // container's processes running unsupervised; the graceful signal goes to the container's
+      // processes only, and bwrap exits with their status. SIGKILL takes the whole group.
+      if (sig === 'SIGTERM' && readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
+        for (const member of processGroupMembers(pid)) {
+          if (member === pid) continue;
+          try { process.kill(member, sig); } catch { /* gone */ }
+        }
+        return;
+      }
       try {
         process.kill(-pid, sig);
       } catch {
@@ -191,4 +201,19 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     return false;
   }
+}
+
+/** The pids of a process group (Linux /proc; field 5 of /proc/<pid>/stat is the pgid). */
+function processGroupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  let names: string[] = [];
+  try { names = fs.readdirSync('/proc'); } catch { return out; }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    const stat = readOpt(`/proc/${n}/stat`);
+    if (!stat) continue;
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pgid) out.push(Number(n));
+  }
+  return out;
 }

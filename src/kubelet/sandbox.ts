@@ -58,6 +58,8 @@ export interface BwrapSpec {
   hostnameFile: string;
   mounts: Mount[];
   workingDir: string;
+  /** Create the working directory in the sandbox (runc creates a missing cwd). */
+  makeWorkingDir?: boolean;
   env: Map<string, string>;
   argv: string[];
 }
@@ -85,9 +87,10 @@ export function rootBinds(): string[] {
 /** bwrap argv: read-only host directories, private /tmp, own UTS namespace, host network. */
 export function bwrapArgv(s: BwrapSpec): string[] {
   const a = [BWRAP, ...rootBinds(), '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
-    '--unshare-uts', '--hostname', s.hostname,
+    '--unshare-uts', '--hostname', s.hostname, '--die-with-parent',
     '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname'];
   for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
+  if (s.makeWorkingDir) a.push('--dir', s.workingDir);
   a.push('--chdir', s.workingDir || '/', '--clearenv');
   for (const [k, v] of s.env) a.push('--setenv', k, v);
   a.push('--', ...s.argv);
@@ -109,4 +112,20 @@ export function hostsFileContent(pod: KObject, hostname: string, podIP: string, 
     for (const p of others) s += line(p);
   }
   return s;
+}
+
+/**
+ * How a missing working directory is made, as runc creates the container's cwd: inside a pod
+ * volume or the private /tmp it is created; under a top-level directory the host does not have,
+ * bwrap creates it in its tmpfs root; anywhere else (a read-only host directory) it cannot be.
+ */
+export function workingDirPlan(wd: string, mounts: Mount[], sandboxed: boolean, podDir: string): 'exists' | 'mkdir-host' | 'mkdir-sandbox' | 'impossible' {
+  const host = translatePath(wd, mounts, sandboxed);
+  if (host === undefined) return sandboxed ? 'mkdir-sandbox' : 'impossible'; // under the private /tmp
+  if (fs.existsSync(host)) return 'exists';
+  if (!sandboxed) return 'impossible';
+  if (host.startsWith(podDir + '/')) return 'mkdir-host';
+  const top = '/' + wd.split('/').filter(Boolean)[0];
+  if (!fs.existsSync(top)) return 'mkdir-sandbox';
+  return 'impossible';
 }

@@ -425,10 +425,13 @@ export class Store {
       const base = `${im.name ?? ''}.`;
       const info = info_('Event');
       let name: string;
+      let attempt = 0;
       do {
-        // client-go: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()); sub-millisecond digits are random
-        // so that events recorded at the same (fake) instant get distinct names.
-        const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(crypto.randomInt(1_000_000));
+        // client-go: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()). The clock has milliseconds, so
+        // the sub-millisecond digits come from the global resourceVersion: events recorded in the
+        // same millisecond still get distinct names in the order they were recorded, and listing
+        // (by name) gives kubectl's describers the recording order for equal timestamps.
+        const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt((this.currentRV() + 1 + attempt++) % 1_000_000);
         name = base + nanos.toString(16).padStart(16, '0').slice(-16);
       } while (this.s.existsKey.get('Event', keyFor(info, ev.metadata.namespace, name)));
       ev.metadata.name = name;

@@ -26,7 +26,21 @@ import {
   isPodTerminal,
   podFinishTime,
 } from './utils.js';
-import { BackoffRecord, remainingBackoffMs, updateBackoffRecord } from './backoff.js';
+import { BackoffRecord, backoffDelayMs, remainingBackoffMs, updateBackoffRecord } from './backoff.js';
+import {
+  COMPLETION_INDEX_KEY,
+  INDEX_FAILURE_COUNT,
+  INDEX_IGNORED_FAILURE_COUNT,
+  annotationCount,
+  firstPendingIndexes,
+  formatIndexes,
+  indexedGenerateName,
+  parseIndexes,
+  podIndex,
+  validIndex,
+} from './indexes.js';
+import { matchPodFailurePolicy, type PolicyMatch } from './pod_failure_policy.js';
+import { matchSuccessPolicy } from './success_policy.js';
 
 export const COMPONENT = 'job-controller';
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -107,6 +121,10 @@ export class JobController {
     const status = structuredClone(job.status ?? {});
     const beingDeleted = !!job.metadata.deletionTimestamp;
     const suspended = spec.suspend === true;
+    const indexed = spec.completionMode === 'Indexed';
+    const completions: number = spec.completions ?? 0;
+    const perIndex = indexed && spec.backoffLimitPerIndex != null;
+    const pfp = spec.podFailurePolicy;
     let requeueAfterMs: number | undefined;
     const requeue = (ms: number) => {
       requeueAfterMs = requeueAfterMs === undefined ? ms : Math.min(requeueAfterMs, ms);
@@ -114,35 +132,60 @@ export class JobController {
 
     // Newly finished pods: still carrying our finalizer, so not counted yet.
     const newlySucceeded: KObject[] = [];
-    const newlyFailed: KObject[] = [];
+    const newlyFailed: KObject[] = []; // counted in status.failed
+    const newlyIgnored: KObject[] = []; // failed, but an Ignore rule says not to count them
+    const released: KObject[] = []; // finished pods that are not counted (Indexed: invalid index)
+    const matches = new Map<string, PolicyMatch | undefined>();
     for (const p of pods) {
       if (!hasTrackingFinalizer(p)) continue;
       const phase = p.status?.phase;
+      const finished = phase === 'Succeeded' || phase === 'Failed' || (!!p.metadata.deletionTimestamp && this.terminatingCountsAsFailed(job));
+      if (!finished) continue;
+      if (indexed && !validIndex(p, completions)) {
+        released.push(p);
+        continue;
+      }
       if (phase === 'Succeeded') newlySucceeded.push(p);
-      else if (phase === 'Failed') newlyFailed.push(p);
-      // podReplacementPolicy TerminatingOrFailed: a pod deleted by someone else counts as failed
-      // as soon as it is terminating.
-      else if (p.metadata.deletionTimestamp && this.replacementPolicy(job) === 'TerminatingOrFailed') newlyFailed.push(p);
+      else {
+        const m = phase === 'Failed' && pfp ? matchPodFailurePolicy(pfp, p) : undefined;
+        matches.set(p.metadata.uid!, m);
+        if (m?.action === 'Ignore') newlyIgnored.push(p);
+        else newlyFailed.push(p);
+      }
     }
-    const counted = new Set([...newlySucceeded, ...newlyFailed].map((p) => p.metadata.uid));
+    const counted = new Set([...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released].map((p) => p.metadata.uid));
     let active = pods.filter((p) => isPodActive(p) && !counted.has(p.metadata.uid));
     const terminatingPods = pods.filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p));
     let terminating = terminatingPods.length;
 
-    const succeeded = (status.succeeded ?? 0) + newlySucceeded.length;
-    const failed = (status.failed ?? 0) + newlyFailed.length;
-    status.succeeded = succeeded;
-    status.failed = failed;
+    // Indexes (Indexed Jobs): succeeded = distinct succeeded indexes; failed indexes per index.
+    const succeededIdx = indexed ? parseIndexes(status.completedIndexes, completions) : new Set<number>();
+    for (const p of newlySucceeded) if (indexed) succeededIdx.add(podIndex(p));
+    const failedIdx = perIndex ? parseIndexes(status.failedIndexes, completions) : new Set<number>();
+    if (perIndex) {
+      for (const p of newlyFailed) {
+        const i = podIndex(p);
+        if (succeededIdx.has(i)) continue;
+        if (matches.get(p.metadata.uid!)?.action === 'FailIndex' || annotationCount(p, INDEX_FAILURE_COUNT) >= spec.backoffLimitPerIndex) failedIdx.add(i);
+      }
+    }
+
+    let succeeded = indexed ? succeededIdx.size : (status.succeeded ?? 0) + newlySucceeded.length;
+    let failed = (status.failed ?? 0) + newlyFailed.length;
 
     if (!status.startTime && !suspended) status.startTime = rfc3339(now);
 
-    const record = updateBackoffRecord(this.backoff.get(key), newlySucceeded.map(podFinishTime), newlyFailed.map(podFinishTime));
+    const record = updateBackoffRecord(
+      this.backoff.get(key),
+      newlySucceeded.map(podFinishTime),
+      [...newlyFailed, ...newlyIgnored].map(podFinishTime),
+    );
     this.backoff.set(key, record);
 
     const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
     const conditions: JobCondition[] = structuredClone(status.conditions ?? []);
 
-    // Decide whether the Job is finishing.
+    // Decide whether the Job is finishing (first hit wins).
     let finished: FinishedCondition | undefined;
     const scm = findCondition(job, 'SuccessCriteriaMet');
     const ft = findCondition(job, 'FailureTarget');
@@ -150,22 +193,54 @@ export class JobController {
       finished = { type: 'SuccessCriteriaMet', reason: scm.reason ?? '', message: scm.message ?? '' };
     } else if (ft?.status === 'True') {
       finished = { type: 'FailureTarget', reason: ft.reason ?? '', message: ft.message ?? '' };
-    } else if (failed > (spec.backoffLimit ?? 6) || this.restartCountExceeded(job, active)) {
+    }
+    if (!finished && pfp) {
+      for (const p of pods) {
+        if (p.status?.phase !== 'Failed') continue;
+        const m = matches.has(p.metadata.uid!) ? matches.get(p.metadata.uid!) : matchPodFailurePolicy(pfp, p);
+        if (m?.action === 'FailJob') {
+          finished = { type: 'FailureTarget', reason: 'PodFailurePolicy', message: m.message };
+          break;
+        }
+      }
+    }
+    if (!finished && (failed > (spec.backoffLimit ?? 6) || this.restartCountExceeded(job, pods))) {
       finished = { type: 'FailureTarget', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
-    } else if (this.pastActiveDeadline(job, status.startTime, now)) {
+    }
+    if (!finished && this.pastActiveDeadline(job, status.startTime, now)) {
       finished = { type: 'FailureTarget', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+    }
+    if (!finished && perIndex) {
+      if (spec.maxFailedIndexes != null && failedIdx.size > spec.maxFailedIndexes) {
+        finished = { type: 'FailureTarget', reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+      } else if (failedIdx.size > 0 && failedIdx.size + succeededIdx.size >= completions) {
+        finished = { type: 'FailureTarget', reason: 'FailedIndexes', message: 'Job has failed indexes' };
+      }
+    }
+    if (!finished && indexed && spec.successPolicy && succeededIdx.size > 0) {
+      const rule = matchSuccessPolicy(spec.successPolicy, succeededIdx, completions);
+      if (rule !== undefined) finished = { type: 'SuccessCriteriaMet', reason: 'SuccessPolicy', message: `Matched rules at index ${rule}` };
     }
 
     const deletes: KObject[] = [];
     const creates: KObject[] = [];
     if (finished) {
-      // Tear down every active pod. On a failure they keep the finalizer and are counted as
-      // failed when they terminate; on success they are released uncounted.
+      if (finished.type === 'FailureTarget') {
+        // Every pod not yet finished is counted as failed as it is torn down.
+        for (const p of pods) {
+          if (!hasTrackingFinalizer(p) || counted.has(p.metadata.uid) || p.status?.phase === 'Succeeded') continue;
+          if (indexed && !validIndex(p, completions)) continue;
+          newlyFailed.push(p);
+          counted.add(p.metadata.uid);
+          failed++;
+        }
+      }
       deletes.push(...active);
       terminating += active.length;
       active = [];
+      status.active = 0;
     } else if (!beingDeleted) {
-      const plan = this.manageJob(key, job, active, terminating, succeeded, record, now);
+      const plan = this.manageJob(key, job, pods, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
       deletes.push(...plan.deletes);
       creates.push(...plan.creates);
       if (plan.requeueAfterMs !== undefined) requeue(plan.requeueAfterMs);
@@ -177,15 +252,16 @@ export class JobController {
       if (complete) {
         finished = { type: 'SuccessCriteriaMet', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
       } else {
-        this.syncSuspendedCondition(job, conditions, status, suspended, now, events);
+        this.syncSuspendedCondition(conditions, status, suspended, now, events);
       }
       if (!suspended && spec.activeDeadlineSeconds != null && status.startTime) {
         const due = Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 - now.getTime();
         requeue(Math.max(due, 0));
       }
       status.active = activeAfter;
+    } else {
+      status.active = active.length;
     }
-    if (finished) status.active = active.length;
 
     if (finished) {
       setCondition(conditions, finished.type, 'True', finished.reason, finished.message, now);
@@ -208,28 +284,45 @@ export class JobController {
     }
 
     status.conditions = conditions.length ? conditions : undefined;
+    status.succeeded = succeeded;
+    status.failed = failed;
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating;
+    if (indexed) status.completedIndexes = formatIndexes(succeededIdx) || undefined;
+    if (perIndex) status.failedIndexes = formatIndexes(failedIdx);
     status.uncountedTerminatedPods = {};
     // JobStatus' plain int32 counters are omitempty; ready and terminating are pointers and stay.
     for (const k of ['active', 'succeeded', 'failed'] as const) if (status[k] === 0) delete status[k];
+    void succeeded;
 
-    this.commit(job, status, [...newlySucceeded, ...newlyFailed], deletes, creates, finished?.type === 'FailureTarget', events);
+    this.commit(job, status, [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released], deletes, creates, events);
     return { requeueAfterMs };
+  }
+
+  /** Pods that failed (or count as failed) for this Job: phase Failed, or terminating when the replacement policy says so. */
+  private terminatingCountsAsFailed(job: KObject): boolean {
+    return this.replacementPolicy(job) === 'TerminatingOrFailed' && !job.spec?.podFailurePolicy;
   }
 
   /** manageJob: how many pods should run, and which to create or delete now. */
   private manageJob(
     key: string,
     job: KObject,
+    pods: KObject[],
     active: KObject[],
-    terminating: number,
+    terminatingPods: KObject[],
     succeeded: number,
+    succeededIdx: Set<number>,
+    failedIdx: Set<number>,
     record: BackoffRecord,
     now: Date,
   ): { creates: KObject[]; deletes: KObject[]; requeueAfterMs?: number } {
     const spec = job.spec ?? {};
-    if (spec.suspend === true) return { creates: [], deletes: active.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
+    const indexed = spec.completionMode === 'Indexed';
+    const completions: number = spec.completions ?? 0;
+    if (spec.suspend === true) {
+      return { creates: [], deletes: [...active].sort(deletionRank).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
+    }
     const parallelism: number = spec.parallelism ?? 1;
     let wantActive: number;
     if (spec.completions == null) {
@@ -238,21 +331,78 @@ export class JobController {
     } else {
       wantActive = Math.max(0, Math.min(parallelism, spec.completions - succeeded));
     }
-    const rmAtLeast = active.length - wantActive;
-    if (rmAtLeast > 0) {
-      const ranked = [...active].sort(deletionRank);
-      return { creates: [], deletes: ranked.slice(0, Math.min(rmAtLeast, MAX_POD_CREATE_DELETE_PER_SYNC)) };
+    let rmAtLeast = active.length - wantActive;
+    const deletes: KObject[] = [];
+    if (indexed) {
+      // Pods with an index out of range, and all but the best pod of an index, go first.
+      const byIndex = new Map<number, KObject[]>();
+      for (const p of active) {
+        const i = podIndex(p);
+        if (i < 0 || i >= completions) deletes.push(p);
+        else byIndex.set(i, [...(byIndex.get(i) ?? []), p]);
+      }
+      for (const group of byIndex.values()) {
+        if (group.length > 1) deletes.push(...[...group].sort(deletionRank).slice(0, group.length - 1));
+      }
     }
-    const countTerminating = this.replacementPolicy(job) === 'Failed' || spec.podFailurePolicy != null;
-    let diff = wantActive - active.length - (countTerminating ? terminating : 0);
+    if (rmAtLeast > deletes.length) {
+      const chosen = new Set(deletes.map((p) => p.metadata.uid));
+      const ranked = active.filter((p) => !chosen.has(p.metadata.uid)).sort(deletionRank);
+      deletes.push(...ranked.slice(0, rmAtLeast - deletes.length));
+    }
+    if (deletes.length > 0) return { creates: [], deletes: deletes.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
+    rmAtLeast = 0;
+
+    const waitForTerminating = this.replacementPolicy(job) === 'Failed' || spec.podFailurePolicy != null;
+    let diff = wantActive - active.length - (waitForTerminating ? terminatingPods.length : 0);
     if (diff <= 0) return { creates: [], deletes: [] };
-    const remaining = remainingBackoffMs(record, now.getTime(), this.timing);
-    if (remaining > 0) return { creates: [], deletes: [], requeueAfterMs: remaining };
+    const perIndex = indexed && spec.backoffLimitPerIndex != null;
+    if (!perIndex) {
+      const remaining = remainingBackoffMs(record, now.getTime(), this.timing);
+      if (remaining > 0) return { creates: [], deletes: [], requeueAfterMs: remaining };
+    }
     diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
     const creates: KObject[] = [];
-    for (let i = 0; i < diff; i++) creates.push(this.podFromTemplate(job));
+    if (!indexed) {
+      for (let i = 0; i < diff; i++) creates.push(this.podFromTemplate(job));
+      return { creates, deletes: [] };
+    }
+    const activeIdx = new Set(active.map(podIndex));
+    const terminatingIdx = new Set(waitForTerminating ? terminatingPods.map(podIndex) : []);
+    let requeueAfterMs: number | undefined;
+    for (const i of firstPendingIndexes(completions, completions, succeededIdx, activeIdx, failedIdx, terminatingIdx)) {
+      if (creates.length >= diff) break;
+      let failureCount = 0;
+      let ignoredCount = 0;
+      if (perIndex) {
+        const last = this.lastFailedPodOfIndex(job, pods, i);
+        if (last) {
+          const ignored = job.spec.podFailurePolicy && matchPodFailurePolicy(job.spec.podFailurePolicy, last)?.action === 'Ignore';
+          failureCount = annotationCount(last, INDEX_FAILURE_COUNT) + (ignored ? 0 : 1);
+          ignoredCount = annotationCount(last, INDEX_IGNORED_FAILURE_COUNT) + (ignored ? 1 : 0);
+          const remaining = backoffDelayMs(failureCount + ignoredCount, this.timing) - (now.getTime() - podFinishTime(last));
+          if (remaining > 0) {
+            requeueAfterMs = requeueAfterMs === undefined ? remaining : Math.min(requeueAfterMs, remaining);
+            continue;
+          }
+        }
+      }
+      creates.push(this.podFromTemplate(job, i, perIndex ? { failureCount, ignoredCount } : undefined));
+    }
     void key;
-    return { creates, deletes: [] };
+    return { creates, deletes: [], requeueAfterMs };
+  }
+
+  /** The most recently finished failed pod of an index (its annotations carry the index's failure counts). */
+  private lastFailedPodOfIndex(job: KObject, pods: KObject[], index: number): KObject | undefined {
+    let best: KObject | undefined;
+    for (const p of pods) {
+      if (podIndex(p) !== index) continue;
+      const failedPod = p.status?.phase === 'Failed' || (!!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && this.terminatingCountsAsFailed(job));
+      if (!failedPod) continue;
+      if (!best || podFinishTime(p) >= podFinishTime(best)) best = p;
+    }
+    return best;
   }
 
   private replacementPolicy(job: KObject): string {
@@ -260,11 +410,11 @@ export class JobController {
   }
 
   /** restartPolicy OnFailure: in-place restarts of active pods count toward backoffLimit. */
-  private restartCountExceeded(job: KObject, active: KObject[]): boolean {
+  private restartCountExceeded(job: KObject, pods: KObject[]): boolean {
     if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
     const limit: number = job.spec?.backoffLimit ?? 6;
     let restarts = 0;
-    for (const p of active) {
+    for (const p of pods) {
       const phase = p.status?.phase ?? 'Pending';
       if (phase !== 'Running' && phase !== 'Pending') continue;
       for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += s.restartCount ?? 0;
@@ -279,7 +429,6 @@ export class JobController {
   }
 
   private syncSuspendedCondition(
-    job: KObject,
     conditions: JobCondition[],
     status: Record<string, any>,
     suspended: boolean,
@@ -298,27 +447,44 @@ export class JobController {
       // The active deadline counts from the last resume.
       status.startTime = rfc3339(now);
     }
-    void job;
   }
 
   /** The pod the Job's template describes (controller_utils GetPodFromTemplate + Job additions). */
-  private podFromTemplate(job: KObject): KObject {
+  private podFromTemplate(job: KObject, index?: number, perIndex?: { failureCount: number; ignoredCount: number }): KObject {
     const tmpl = structuredClone(job.spec.template ?? {});
     const meta = tmpl.metadata ?? {};
+    const name = job.metadata.name!;
+    const labels: Record<string, string> = { ...(meta.labels ?? {}) };
+    const annotations: Record<string, string> = { ...(meta.annotations ?? {}) };
+    const spec = tmpl.spec ?? {};
+    if (index !== undefined) {
+      annotations[COMPLETION_INDEX_KEY] = String(index);
+      if (perIndex) {
+        annotations[INDEX_FAILURE_COUNT] = String(perIndex.failureCount);
+        if (perIndex.ignoredCount > 0) annotations[INDEX_IGNORED_FAILURE_COUNT] = String(perIndex.ignoredCount);
+      }
+      labels[COMPLETION_INDEX_KEY] = String(index);
+      spec.hostname = `${name}-${index}`;
+      // JOB_COMPLETION_INDEX from the downward API, in every container that does not set it.
+      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+        if ((c.env ?? []).some((e: { name: string }) => e.name === 'JOB_COMPLETION_INDEX')) continue;
+        c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${COMPLETION_INDEX_KEY}']` } } }];
+      }
+    }
     const pod: KObject = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
-        generateName: `${job.metadata.name!.slice(0, 58)}-`,
+        generateName: index === undefined ? `${name}-` : indexedGenerateName(name, index),
         namespace: job.metadata.namespace,
-        labels: { ...(meta.labels ?? {}) },
-        ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+        labels,
+        ...(Object.keys(annotations).length ? { annotations } : {}),
         finalizers: [...new Set([...(meta.finalizers ?? []), JOB_TRACKING_FINALIZER])],
         ownerReferences: [
-          { apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name!, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true },
+          { apiVersion: 'batch/v1', kind: 'Job', name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true },
         ],
       },
-      spec: tmpl.spec ?? {},
+      spec,
     };
     const podInfo = resourceForKind('Pod')!;
     return admitPod(defaultObject(podInfo, pod, { uid: randomUUID() }), { randomSuffix: () => randomSuffix(5) });
@@ -331,7 +497,6 @@ export class JobController {
     countedPods: KObject[],
     deletes: KObject[],
     creates: KObject[],
-    failing: boolean,
     events: [type: 'Normal' | 'Warning', reason: string, message: string][],
   ): void {
     const store = this.store;
@@ -340,9 +505,9 @@ export class JobController {
       // Counted pods are released so that they can go away.
       this.removeTrackingFinalizers(countedPods);
       for (const p of deletes) {
-        // Pods removed by scale-down or suspend are not counted: drop the finalizer first.
-        // On a failure teardown they stay tracked and are counted as failed when they end.
-        if (!failing) this.removeTrackingFinalizers([p]);
+        // Pods removed by scale-down or suspend are not counted: drop the finalizer first. On a
+        // failure teardown they were counted as failed above, which released them already.
+        this.removeTrackingFinalizers([p]);
         try {
           store.delete('Pod', ns, p.metadata.name!, { preconditionUid: p.metadata.uid });
           store.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, { component: COMPONENT });

@@ -1,0 +1,97 @@
+// One step of the TTL-after-finished controller on a real Store under a fake clock.
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Store } from '../../store/store.js';
+import { FakeClock } from '../../util/clock.js';
+import { defaultObject } from '../../api/defaults.js';
+import { resourceForKind } from '../../api/resources.js';
+import type { KObject } from '../../api/types.js';
+import { TTLAfterFinishedController } from './ttl_controller.js';
+
+let home: string;
+let store: Store;
+let clock: FakeClock;
+let ttl: TTLAfterFinishedController;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-ttl-'));
+  clock = new FakeClock('2026-11-23T12:00:00Z');
+  store = Store.open(home, { clock });
+  ttl = new TTLAfterFinishedController({ store, clock });
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+function finishedJob(ttlSeconds: number | undefined, finishedAt = '2026-11-23T12:00:00Z', type = 'Complete'): KObject {
+  const manifest: KObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'pi', namespace: 'default' },
+    spec: {
+      ...(ttlSeconds === undefined ? {} : { ttlSecondsAfterFinished: ttlSeconds }),
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
+    },
+  };
+  const job = store.create(defaultObject(resourceForKind('Job')!, manifest, { uid: randomUUID() }));
+  job.status = {
+    conditions: [
+      { type: type === 'Complete' ? 'SuccessCriteriaMet' : 'FailureTarget', status: 'True', lastTransitionTime: finishedAt },
+      { type, status: 'True', lastTransitionTime: finishedAt },
+    ],
+  };
+  return store.update(job);
+}
+
+test('not yet expired: requeued at finish + TTL, nothing deleted', () => {
+  finishedJob(100);
+  clock.step(40_000);
+  assert.deepEqual(ttl.sync('default/pi'), { requeueAfterMs: 60_000 });
+  assert.ok(store.get('Job', 'default', 'pi'));
+});
+
+test('expired: the Job is deleted in the foreground (foregroundDeletion finalizer), no events', () => {
+  finishedJob(100);
+  clock.step(100_000);
+  assert.deepEqual(ttl.sync('default/pi'), {});
+  const j = store.get('Job', 'default', 'pi');
+  // With no dependents left the store may remove it at once; otherwise it waits for the GC.
+  if (j) {
+    assert.ok(j.metadata.deletionTimestamp);
+    assert.ok(j.metadata.finalizers?.includes('foregroundDeletion'));
+  }
+  assert.equal(store.list('Event', { namespace: 'default' }).length, 0);
+});
+
+test('TTL 0 deletes at once; a failed Job is cleaned up too', () => {
+  finishedJob(0, '2026-11-23T12:00:00Z', 'Failed');
+  ttl.sync('default/pi');
+  const j = store.get('Job', 'default', 'pi');
+  assert.ok(!j || j.metadata.deletionTimestamp);
+});
+
+test('a Job without TTL, or not finished, is left alone', () => {
+  finishedJob(undefined);
+  clock.step(10_000_000);
+  assert.deepEqual(ttl.sync('default/pi'), {});
+  assert.ok(store.get('Job', 'default', 'pi'));
+});
+
+test('a TTL edited after the Job finished is honoured (the fresh object is read)', () => {
+  const j = finishedJob(100);
+  clock.step(50_000);
+  j.spec.ttlSecondsAfterFinished = 30;
+  store.update(store.get('Job', 'default', 'pi')!);
+  const fresh = store.get('Job', 'default', 'pi')!;
+  fresh.spec.ttlSecondsAfterFinished = 30;
+  store.update(fresh);
+  ttl.sync('default/pi');
+  const after = store.get('Job', 'default', 'pi');
+  assert.ok(!after || after.metadata.deletionTimestamp);
+});

@@ -1,0 +1,90 @@
+// Stories: activeDeadlineSeconds (SIGTERM, then SIGKILL after the grace period; DeadlineExceeded)
+// and ttlSecondsAfterFinished (the Job and its pods deleted that long after it finished). Both
+// durations are the user's and are not scaled by KJOB_TIME_SCALE.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sandbox } from './helpers.js';
+import { applyText, assertDescribeGolden, cond, job, pods } from './jobs-helpers.js';
+
+const deadline = new Sandbox({ KJOB_TIME_SCALE: '0.01' });
+const ttl = new Sandbox({ KJOB_TIME_SCALE: '0.01' });
+after(() => {
+  deadline.cleanup();
+  ttl.cleanup();
+});
+
+test('activeDeadlineSeconds: SIGTERM ignored, SIGKILL after terminationGracePeriodSeconds, DeadlineExceeded', async () => {
+  const sb = deadline;
+  applyText(
+    sb,
+    `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: deadline
+spec:
+  activeDeadlineSeconds: 2
+  template:
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: stubborn
+        image: busybox
+        command: ["sh", "-c", "trap '' TERM; while true; do sleep 0.2; done"]
+      restartPolicy: Never
+`,
+  );
+  await sb.until('the FailureTarget condition', () => !!cond(job(sb, 'deadline'), 'FailureTarget'), 15_000);
+  let j = job(sb, 'deadline');
+  assert.equal(cond(j, 'FailureTarget').reason, 'DeadlineExceeded');
+  assert.equal(cond(j, 'Failed'), undefined, 'Failed waits for the pod to terminate');
+  const started = Date.parse(j.status.startTime);
+  await sb.until('the Failed condition', () => !!cond(job(sb, 'deadline'), 'Failed'), 15_000);
+  j = job(sb, 'deadline');
+  const f = cond(j, 'Failed');
+  assert.equal(f.reason, 'DeadlineExceeded');
+  assert.equal(f.message, 'Job was active longer than specified deadline');
+  // Deadline 2s (not scaled), then the 2s grace period before SIGKILL.
+  assert.ok(Date.parse(f.lastTransitionTime) - started >= 3000, `failed ${Date.parse(f.lastTransitionTime) - started}ms after start`);
+  assert.equal(j.status.failed, 1);
+  const [p] = pods(sb).length ? pods(sb) : [undefined];
+  if (p) assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 137, 'killed by SIGKILL');
+  const d = sb.kjob(['describe', 'job', 'deadline']).stdout;
+  assert.match(d, /Warning +DeadlineExceeded +\S+ +job-controller +Job was active longer than specified deadline/);
+  await sb.until('the pod to be gone', () => pods(sb).length === 0, 10_000);
+  await assertDescribeGolden(sb, 'job', 'deadline', 'describe-job-deadline.txt');
+});
+
+test('ttlSecondsAfterFinished: the Job and its pods are deleted after the TTL, in the foreground', async () => {
+  const sb = ttl;
+  applyText(
+    sb,
+    `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ttl
+spec:
+  ttlSecondsAfterFinished: 3
+  completions: 2
+  template:
+    spec:
+      containers:
+      - name: c
+        image: busybox
+        command: ["echo", "done"]
+      restartPolicy: Never
+`,
+  );
+  await sb.until('the Job to complete', () => !!cond(job(sb, 'ttl'), 'Complete'), 15_000);
+  const finished = Date.parse(cond(job(sb, 'ttl'), 'Complete').lastTransitionTime);
+  assert.equal(pods(sb).length, 2);
+  const watch = sb.spawn(['get', 'pods', '-w', '--output-watch-events']);
+  await sb.until('the Job to be deleted', () => sb.kjob(['get', 'job', 'ttl']).code !== 0, 15_000);
+  const gone = Date.now();
+  assert.ok(gone - finished >= 2500, `deleted ${gone - finished}ms after finishing`);
+  assert.equal(pods(sb).length, 0, 'pods are deleted first (foreground)');
+  assert.match(sb.kjob(['get', 'job', 'ttl']).stderr, /jobs.batch "ttl" not found/);
+  await sb.until('the watch to see both DELETED', () => (watch.output().match(/^DELETED/gm) ?? []).length === 2, 5000);
+  // No events from the TTL controller.
+  const events = sb.kjob(['get', 'events', '-o', 'json']);
+  assert.ok(!events.stdout.includes('ttl-after-finished-controller'));
+});

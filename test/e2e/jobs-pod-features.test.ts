@@ -1,0 +1,63 @@
+// Pod features of Job templates: several containers, env from fieldRef (name, namespace, labels,
+// annotations, the completion index), emptyDir and hostPath volumes, workingDir, hostname.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sandbox } from './helpers.js';
+import { applyText, cond, job, pods } from './jobs-helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+test('env fieldRef, emptyDir, hostPath, workingDir, two containers in an Indexed pod', async () => {
+  const hostDir = path.join(sb.home, 'hostdata');
+  fs.mkdirSync(hostDir);
+  fs.writeFileSync(path.join(hostDir, 'f.txt'), 'from the host\n');
+  applyText(
+    sb,
+    `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: features
+spec:
+  completionMode: Indexed
+  completions: 1
+  template:
+    metadata:
+      labels: {team: a}
+      annotations: {note: hello}
+    spec:
+      restartPolicy: Never
+      volumes:
+      - {name: scratch, emptyDir: {}}
+      - {name: host, hostPath: {path: ${hostDir}}}
+      containers:
+      - name: main
+        image: busybox
+        workingDir: /app/dir
+        command: ["sh", "-c", "pwd; echo $POD $NS $TEAM $NOTE $IDX $JOB_COMPLETION_INDEX; cat /h/f.txt; echo x > /s/y; cat /s/y; hostname"]
+        env:
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+        - {name: TEAM, valueFrom: {fieldRef: {fieldPath: "metadata.labels['team']"}}}
+        - {name: NOTE, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['note']"}}}
+        - {name: IDX, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}}
+        volumeMounts:
+        - {name: scratch, mountPath: /s}
+        - {name: host, mountPath: /h}
+      - name: second
+        image: busybox
+        command: ["echo", "second"]
+`,
+  );
+  await sb.until('the Job to complete', () => !!cond(job(sb, 'features'), 'Complete'), 20_000);
+  const [p] = pods(sb);
+  const name = p.metadata.name;
+  assert.equal(sb.kjob(['logs', name, '-c', 'main']).stdout, `/app/dir\n${name} default a hello 0 0\nfrom the host\nx\nfeatures-0\n`);
+  assert.equal(sb.kjob(['logs', name, '-c', 'second']).stdout, 'second\n');
+  const r = sb.kjob(['logs', name]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, 'Defaulted container "main" out of: main, second\n');
+  assert.match(sb.kjob(['get', 'pods']).stdout, new RegExp(`${name} +0/2 +Completed +0 `));
+});
