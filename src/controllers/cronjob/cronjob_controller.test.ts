@@ -1,12 +1,10 @@
 // One syncCronJob at a time on a real Store in a temp dir, under a FakeClock: no waiting.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Store } from '../../store/store.js';
-import { FakeClock } from '../../util/clock.js';
+import type { Store } from '../../store/store.js';
+import { openTestStore, type TestStore } from '../../store/testing.js';
+import type { FakeClock } from '../../util/clock.js';
 import { defaultObject } from '../../api/defaults.js';
 import { resourceForKind } from '../../api/resources.js';
 import { rfc3339, type KObject } from '../../api/types.js';
@@ -17,23 +15,19 @@ import { parseStandard } from './cron.js';
 
 process.env.TZ = 'UTC';
 
-let home: string;
+let t: TestStore;
 let store: Store;
 let clock: FakeClock;
 let cc: CronJobController;
 
 beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cjctl-'));
   // 20s past the minute, as a user typing `kjob apply` would be
-  clock = new FakeClock('2026-11-23T12:00:20Z');
-  store = Store.open(home, { clock });
+  t = openTestStore('cjctl', '2026-11-23T12:00:20Z');
+  ({ store, clock } = t);
   cc = new CronJobController({ store, clock });
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterEach(() => t.dispose());
 
 function createCronJob(spec: Record<string, unknown> = {}, name = 'hello', labels?: Record<string, string>): KObject {
   const manifest: KObject = {

@@ -3,50 +3,30 @@
 // podReplacementPolicy, parallelism changes, suspend, activeDeadlineSeconds, OnFailure restarts.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Store } from '../../store/store.js';
-import { FakeClock } from '../../util/clock.js';
+import type { Store } from '../../store/store.js';
+import { openTestStore, type TestStore } from '../../store/testing.js';
+import type { FakeClock } from '../../util/clock.js';
 import { KUBERNETES_TIMING } from '../../engine/timing.js';
-import { defaultObject } from '../../api/defaults.js';
-import { resourceForKind } from '../../api/resources.js';
 import { rfc3339, type KObject } from '../../api/types.js';
 import { JobController } from './job_controller.js';
+import { createTestJob } from './testing.js';
 import { JOB_TRACKING_FINALIZER } from './utils.js';
 import { formatIndexes, parseIndexes, indexedGenerateName, podIndex } from './indexes.js';
 
-let home: string;
+let t: TestStore;
 let store: Store;
 let clock: FakeClock;
 let jc: JobController;
 
 beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-jobpol-'));
-  clock = new FakeClock('2026-11-23T12:00:00Z');
-  store = Store.open(home, { clock });
+  t = openTestStore('jobpol');
+  ({ store, clock } = t);
   jc = new JobController({ store, clock, timing: KUBERNETES_TIMING });
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterEach(() => t.dispose());
 
-function createJob(spec: Record<string, any>, name = 'j'): KObject {
-  const { restartPolicy = 'Never', containers, ...rest } = spec;
-  const manifest: KObject = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      template: { spec: { restartPolicy, containers: containers ?? [{ name: 'c', image: 'busybox', command: ['true'] }] } },
-      ...rest,
-    },
-  };
-  return store.create(defaultObject(resourceForKind('Job')!, manifest, { uid: randomUUID() }));
-}
+const createJob = (spec: Record<string, any>, name = 'j'): KObject => createTestJob(store, spec, name);
 
 const sync = (name = 'j') => jc.syncJob(`default/${name}`);
 const pods = () => store.list('Pod', { namespace: 'default' });

@@ -1,33 +1,27 @@
 // One step of the TTL-after-finished controller on a real Store under a fake clock.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Store } from '../../store/store.js';
-import { FakeClock } from '../../util/clock.js';
+import type { Store } from '../../store/store.js';
+import { openTestStore, type TestStore } from '../../store/testing.js';
+import type { FakeClock } from '../../util/clock.js';
 import { defaultObject } from '../../api/defaults.js';
 import { resourceForKind } from '../../api/resources.js';
 import type { KObject } from '../../api/types.js';
 import { TTLAfterFinishedController } from './ttl_controller.js';
 
-let home: string;
+let t: TestStore;
 let store: Store;
 let clock: FakeClock;
 let ttl: TTLAfterFinishedController;
 
 beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-ttl-'));
-  clock = new FakeClock('2026-11-23T12:00:00Z');
-  store = Store.open(home, { clock });
+  t = openTestStore('ttl');
+  ({ store, clock } = t);
   ttl = new TTLAfterFinishedController({ store, clock });
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterEach(() => t.dispose());
 
 function finishedJob(ttlSeconds: number | undefined, finishedAt = '2026-11-23T12:00:00Z', type = 'Complete'): KObject {
   const manifest: KObject = {

@@ -1,0 +1,29 @@
+// For unit tests of reconcilers: a real Store in a throwaway directory on a FakeClock.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from './store.js';
+import { FakeClock } from '../util/clock.js';
+
+export interface TestStore {
+  home: string;
+  store: Store;
+  clock: FakeClock;
+  /** Close the store and remove its directory (call in afterEach). */
+  dispose(): void;
+}
+
+export function openTestStore(prefix: string, start = '2026-11-23T12:00:00Z'): TestStore {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `kjob-${prefix}-`));
+  const clock = new FakeClock(start);
+  const store = Store.open(home, { clock });
+  return {
+    home,
+    store,
+    clock,
+    dispose() {
+      store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
