@@ -48,7 +48,7 @@ class FakeRuntime implements ContainerRuntime {
     const k = `${uid}/${c}`;
     this.a.set(k, [...(this.a.get(k) ?? []), { n, containerID, startedAt: '1970-01-01T00:00:00Z', running: false, exitCode: 128, startError: message, finishedAt }]);
   }
-  signal(uid: string, c: string, n: number, sig: string, at: string) { this.signals.push(`${c}:${sig}`); const l = this.a.get(`${uid}/${c}`)!.at(-1)!; if (sig === 'SIGTERM') l.termSent = at; else l.killSent = at; }
+  signal(uid: string, c: string, n: number, sig: string, at: string) { this.signals.push(`${c}:${sig}`); const l = this.a.get(`${uid}/${c}`)!.at(-1)!; if (sig === 'SIGTERM') l.termSent = at; else l.killSent = at; return true; }
   anyRunning() { return [...this.a.values()].some((l) => l.some((x) => x.running)); }
   exit(uid: string, c: string, code: number, at: Date) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 }

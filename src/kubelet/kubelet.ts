@@ -253,16 +253,18 @@ export class Kubelet {
     const deadline = Date.parse(pod.metadata.deletionTimestamp!);
     const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
     let running = false;
+    let unsignalled = false;
     for (const c of all) {
       const as = this.runtime.attempts(uid, c.name);
       const last = as[as.length - 1];
       if (!last?.running) continue;
       running = true;
       if (!last.termSent) {
-        this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
-        this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now));
+        if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) {
+          this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
+        } else unsignalled = true;
       }
-      if (now.getTime() >= deadline && !last.killSent) this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now));
+      if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
     if (TERMINAL.has(pod.status?.phase) && !running) {
       this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
@@ -272,6 +274,7 @@ export class Kubelet {
     if (running) {
       if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
       const left = deadline - now.getTime();
+      if (unsignalled) return { requeueAfterMs: 50 };
       return { requeueAfterMs: left > 0 ? left : 1000 };
     }
     if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);

@@ -48,7 +48,8 @@ export interface ContainerRuntime {
   attempts(uid: string, container: string): AttemptState[];
   start(spec: StartSpec): void;
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void;
-  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): void;
+  /** false when the container's pid is not known yet (nothing was sent; try again). */
+  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean;
   anyRunning(): boolean;
 }
 
@@ -167,11 +168,14 @@ export class ProcessRuntime implements ContainerRuntime {
     writeAtomic(path.join(d, 'id'), containerID + '\n');
   }
 
-  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): void {
+  signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
-    writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
     const pid = Number(readOpt(path.join(d, 'pid')));
-    if (pid > 0) {
+    // The shim writes the pid just after it spawns the container: until then there is nobody to
+    // signal, and the caller tries again rather than recording a signal that was never sent.
+    if (!(pid > 0)) return false;
+    writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
+    {
       // In the sandbox the group leader is bwrap, which would die of the SIGTERM and leave the
       // container's processes running unsupervised; the graceful signal goes to the container's
       // processes only, and bwrap exits with their status. SIGKILL takes the whole group.
@@ -180,7 +184,7 @@ export class ProcessRuntime implements ContainerRuntime {
           if (member === pid) continue;
           try { process.kill(member, sig); } catch { /* gone */ }
         }
-        return;
+        return true;
       }
       try {
         process.kill(-pid, sig);
@@ -188,6 +192,7 @@ export class ProcessRuntime implements ContainerRuntime {
         try { process.kill(pid, sig); } catch { /* gone */ }
       }
     }
+    return true;
   }
 
   anyRunning(): boolean {
