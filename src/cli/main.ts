@@ -9,6 +9,7 @@ import { describe } from './describe.js';
 import { logs } from './logs.js';
 import { del } from './delete.js';
 import { controller } from './controller.js';
+import { apiResources } from './api_resources.js';
 import { createJob, createCronJob } from './create.js';
 import { schedule } from './schedule.js';
 import { clock } from './clock.js';
@@ -230,6 +231,11 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
         return patch(ctx, cmd.args, { patch: o.patch, type: o.type }, io);
       }),
     );
+
+  program
+    .command('api-resources')
+    .description('Print the supported API resources')
+    .action(() => setExit(apiResources(io)));
 
   program
     .command('controller')

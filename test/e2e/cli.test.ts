@@ -120,3 +120,20 @@ test('delete --all and a selector that matches nothing', () => {
   assert.equal(r.stdout, 'job.batch "hello" deleted\n');
   assert.equal(sb.kjob(['delete', 'jobs']).stderr, 'error: resource(s) were provided, but no name was specified\n');
 });
+
+test('api-resources lists what kjob serves, as kubectl prints discovery', () => {
+  // Captured from kubectl v1.32 api-resources against kube-mirror serving the same resources.
+  assert.equal(
+    sb.kjob(['api-resources']).stdout,
+    [
+      'NAME         SHORTNAMES   APIVERSION   NAMESPACED   KIND',
+      'events       ev           v1           true         Event',
+      'namespaces   ns           v1           false        Namespace',
+      'pods         po           v1           true         Pod',
+      'services     svc          v1           true         Service',
+      'cronjobs     cj           batch/v1     true         CronJob',
+      'jobs                      batch/v1     true         Job',
+      '',
+    ].join('\n'),
+  );
+});
