@@ -67,7 +67,7 @@ export class Kubelet {
     this.nodeName = opts.nodeName;
     this.hostIP = opts.hostIP;
     this.sandboxed = bwrapAvailable(opts.sandbox);
-    this.runtime = opts.runtime ?? new ProcessRuntime(opts.home);
+    this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock));
   }
 
   private exitsDir(): string {

@@ -82,12 +82,23 @@ const SHIM = [
   'c=$!',
   'echo $c >"$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"',
   'wait $c; code=$?',
-  'echo "$code $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"',
+  'echo "$code $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"',
   ': >"$note"',
 ].join('\n');
 
 export class ProcessRuntime implements ContainerRuntime {
-  constructor(private readonly home: string) {}
+  /**
+   * fromReal maps a real instant to the kubelet's clock: the shim records a container's finish in
+   * real time, while under a simulated clock (`kjob clock`) every other pod time is simulated.
+   */
+  constructor(
+    private readonly home: string,
+    private readonly fromReal: (realMs: number) => number = (ms) => ms,
+  ) {}
+
+  private clockTime(realMs: number): string {
+    return new Date(this.fromReal(realMs)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
 
   exitsDir(): string {
     return path.join(this.home, 'run', 'exits');
@@ -122,7 +133,7 @@ export class ProcessRuntime implements ContainerRuntime {
       } else if (ex) {
         const [code, fin] = ex.trim().split(/\s+/);
         a.exitCode = Number(code);
-        a.finishedAt = fin;
+        a.finishedAt = this.clockTime(Date.parse(fin));
       } else {
         const pid = Number(readOpt(path.join(d, 'pid')));
         const shim = Number(readOpt(path.join(d, 'shimpid')));
@@ -130,7 +141,7 @@ export class ProcessRuntime implements ContainerRuntime {
         else {
           // The shim died without recording the exit (killed, or the machine rebooted).
           a.exitCode = a.killSent ? 137 : 255;
-          a.finishedAt = a.killSent ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          a.finishedAt = a.killSent ?? this.clockTime(Date.now());
         }
       }
       out.push(a);

@@ -2,6 +2,8 @@
 // drive them with a FakeClock and never sleep.
 export interface Clock {
   now(): Date;
+  /** This clock's time at a real instant (ms), for times other processes recorded in real time. */
+  fromReal?(realMs: number): number;
 }
 
 export const realClock: Clock = { now: () => new Date() };
@@ -61,10 +63,13 @@ export class StateClock implements Clock {
   }
 
   nowMs(): number {
+    return this.fromReal(this.realNow());
+  }
+
+  fromReal(realMs: number): number {
     const s = this.setting;
-    const real = this.realNow();
-    if (!s) return real;
-    return Math.floor(s.time + (real - s.realAt) * s.rate);
+    if (!s) return realMs;
+    return Math.floor(s.time + (realMs - s.realAt) * s.rate);
   }
 
   /** The clock of the engine's work queue: this clock, except that a stopped one (rate 0) lets
