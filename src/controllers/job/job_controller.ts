@@ -240,6 +240,19 @@ export class JobController {
       active = [];
       status.active = 0;
     } else if (!beingDeleted) {
+      if (perIndex && failedIdx.size > 0) {
+        // The pods still running for an index that has already failed are torn down, counted
+        // as failed as they go (upstream manageJob terminates them before anything else).
+        const doomed = active.filter((p) => failedIdx.has(podIndex(p)));
+        for (const p of doomed) {
+          newlyFailed.push(p);
+          counted.add(p.metadata.uid);
+          failed++;
+        }
+        deletes.push(...doomed);
+        terminating += doomed.length;
+        active = active.filter((p) => !failedIdx.has(podIndex(p)));
+      }
       const plan = this.manageJob(key, job, pods, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
       deletes.push(...plan.deletes);
       creates.push(...plan.creates);

@@ -271,6 +271,23 @@ test('backoffLimitPerIndex: per-index failure count annotation, failed index rec
   assert.equal(job().status.failed, 2);
 });
 
+test('backoffLimitPerIndex: the other running pods of a failed index are torn down and counted', () => {
+  createJob({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 0 });
+  sync();
+  // A second pod for index 0, as when a replacement started while the first was terminating.
+  const original = byIndex(0);
+  const dup = structuredClone(original);
+  dup.metadata = { ...dup.metadata, name: undefined, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined };
+  const twin = store.create(dup);
+  finish(original, 1);
+  sync();
+  assert.equal(job().status.failedIndexes, '0');
+  assert.equal(store.get('Pod', 'default', twin.metadata.name!), undefined, 'the twin is deleted');
+  assert.equal(job().status.failed, 2, 'and counted as failed');
+  assert.ok(events().some((e) => e.reason === 'SuccessfulDelete' && e.message === `Deleted pod: ${twin.metadata.name}`));
+  assert.equal(byIndex(1) !== undefined, true, 'index 1 keeps running');
+});
+
 test('maxFailedIndexes exceeded: MaxFailedIndexesExceeded', () => {
   createJob({ completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 0, maxFailedIndexes: 0 });
   sync();
