@@ -1,6 +1,8 @@
 // The apiserver's create/update validation for the kinds kjob stores, with kube-apiserver's field
 // paths and messages (pkg/apis/batch/validation, pkg/apis/core/validation, apimachinery
 // field/errors.go). Validation runs on the defaulted object (defaultObject first).
+import { jsonEqual } from '../util/canonical.js';
+import { goQuote } from '../util/go.js';
 import type { StatusCause } from '../errors.js';
 import type { KObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
@@ -46,9 +48,7 @@ function render(v: unknown): string {
 }
 
 /** Go %q for the common cases. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
+export { goQuote };
 
 const required = (field: string, detail = ''): StatusCause => ({
   field,
@@ -674,21 +674,6 @@ function validateObjectMetaUpdate(oldObj: KObject, newObj: KObject): Errs {
   return errs;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
-}
-function canon(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = canon(x);
-    }
-    return out;
-  }
-  return v;
-}
 
 /** Validate a spec update of a Job (both defaulted). Renders the template as `core.PodTemplateSpec{...}`. */
 export function validateJobUpdate(oldJob: KObject, newJob: KObject): StatusCause[] {
@@ -698,11 +683,11 @@ export function validateJobUpdate(oldJob: KObject, newJob: KObject): StatusCause
   errs.push(...validateJobSpecFull(spec, 'spec'));
   // completions
   if (spec.completionMode !== 'Indexed') {
-    if (!deepEqual(spec.completions, old.completions)) errs.push(invalid('spec.completions', spec.completions ?? null, 'field is immutable'));
-  } else if (!deepEqual(spec.completions, old.completions) && spec.completions != null && spec.completions !== spec.parallelism) {
+    if (!jsonEqual(spec.completions, old.completions)) errs.push(invalid('spec.completions', spec.completions ?? null, 'field is immutable'));
+  } else if (!jsonEqual(spec.completions, old.completions) && spec.completions != null && spec.completions !== spec.parallelism) {
     errs.push(invalid('spec.completions', spec.completions, 'can only be modified in tandem with spec.parallelism'));
   }
-  if (!deepEqual(spec.selector, old.selector)) errs.push(invalid('spec.selector', new GoValue(goLabelSelector(spec.selector)), 'field is immutable'));
+  if (!jsonEqual(spec.selector, old.selector)) errs.push(invalid('spec.selector', new GoValue(goLabelSelector(spec.selector)), 'field is immutable'));
   // template (scheduling directives are mutable while suspended and never started)
   let oldTpl = old.template;
   const newTpl = spec.template;
@@ -712,14 +697,14 @@ export function validateJobUpdate(oldJob: KObject, newJob: KObject): StatusCause
     oldTpl.spec = { ...(oldTpl.spec ?? {}) };
     for (const k of ['nodeSelector', 'tolerations', 'schedulingGates', 'affinity']) oldTpl.spec[k] = newTpl.spec?.[k];
   }
-  if (!deepEqual(newTpl, oldTpl)) errs.push(invalid('spec.template', new GoValue('core.PodTemplateSpec{...}'), 'field is immutable'));
-  if (!deepEqual(spec.completionMode, old.completionMode)) errs.push(invalid('spec.completionMode', spec.completionMode ?? null, 'field is immutable'));
-  if (!deepEqual(spec.podFailurePolicy, old.podFailurePolicy))
+  if (!jsonEqual(newTpl, oldTpl)) errs.push(invalid('spec.template', new GoValue('core.PodTemplateSpec{...}'), 'field is immutable'));
+  if (!jsonEqual(spec.completionMode, old.completionMode)) errs.push(invalid('spec.completionMode', spec.completionMode ?? null, 'field is immutable'));
+  if (!jsonEqual(spec.podFailurePolicy, old.podFailurePolicy))
     errs.push(invalid('spec.podFailurePolicy', new GoValue(spec.podFailurePolicy == null ? 'null' : 'batch.PodFailurePolicy{...}'), 'field is immutable'));
-  if (!deepEqual(spec.backoffLimitPerIndex, old.backoffLimitPerIndex))
+  if (!jsonEqual(spec.backoffLimitPerIndex, old.backoffLimitPerIndex))
     errs.push(invalid('spec.backoffLimitPerIndex', spec.backoffLimitPerIndex ?? null, 'field is immutable'));
-  if (!deepEqual(spec.managedBy, old.managedBy)) errs.push(invalid('spec.managedBy', spec.managedBy ?? null, 'field is immutable'));
-  if (!deepEqual(spec.successPolicy, old.successPolicy))
+  if (!jsonEqual(spec.managedBy, old.managedBy)) errs.push(invalid('spec.managedBy', spec.managedBy ?? null, 'field is immutable'));
+  if (!jsonEqual(spec.successPolicy, old.successPolicy))
     errs.push(invalid('spec.successPolicy', new GoValue(spec.successPolicy == null ? 'null' : 'batch.SuccessPolicy{...}'), 'field is immutable'));
   return dedupe(errs);
 }

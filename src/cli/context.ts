@@ -9,6 +9,7 @@ import { defaultObject } from '../api/defaults.js';
 import { resourceForKind } from '../api/resources.js';
 import { randomUUID } from 'node:crypto';
 import { StateClock } from '../util/clock.js';
+import { parseTimeScale } from '../engine/timing.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -28,6 +29,8 @@ export class Context {
     this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(os.homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
     this.namespace = opts.namespace ?? 'default';
+    // Refused here, before anything is written, rather than by an engine started in the background.
+    parseTimeScale(env.KJOB_TIME_SCALE);
   }
 
   get store(): Store {

@@ -1,5 +1,6 @@
 // `kjob controller status|start|stop|run`: manage the engine of a state directory.
 import fs from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import { Engine } from '../engine/engine.js';
 import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
@@ -14,7 +15,11 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       const pid = readLockPid(ctx.home);
       const answering = pid !== undefined && (await sendToEngine(ctx.home, 'ping', 1000)) === 'pong';
       if (answering) io.out(`engine: running (pid ${pid}) for ${ctx.home}\n`);
-      else io.out(`engine: not running for ${ctx.home}${hasPendingWork(ctx.store) ? ' (work is pending: any kjob command starts it)' : ''}\n`);
+      else {
+        // A status query does not create a state directory that is not there.
+        const pending = fs.existsSync(path.join(ctx.home, 'state.db')) && hasPendingWork(ctx.store);
+        io.out(`engine: not running for ${ctx.home}${pending ? ' (work is pending: any kjob command starts it)' : ''}\n`);
+      }
       return 0;
     }
     case 'start': {
@@ -45,7 +50,10 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       const engine = new Engine({ home: ctx.home, timing: timingFromEnv() });
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
       const ran = await engine.run();
-      if (!ran) io.err(`kjob: an engine is already running for ${ctx.home} (pid ${readLockPid(ctx.home) ?? '?'})\n`);
+      if (!ran) {
+        io.err(`kjob: an engine is already running for ${ctx.home} (pid ${readLockPid(ctx.home) ?? '?'})\n`);
+        return 1;
+      }
       return 0;
     }
     default:

@@ -274,14 +274,24 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    return report(e, io);
+    return report(e, argv, io);
   }
 }
 
-function report(e: unknown, io: IO): number {
+/** The verb in argv, past the global flags and their values (for "See 'kjob get --help'"). */
+function subcommandOf(argv: string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--home' || a === '-n' || a === '--namespace') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return '';
+}
+
+function report(e: unknown, argv: string[], io: IO): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-    const sub = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+    const sub = subcommandOf(argv);
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {
       io.err(`Error: unknown flag: ${m[1]}\nSee 'kjob ${sub} --help' for usage.\n`);

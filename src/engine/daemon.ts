@@ -29,28 +29,45 @@ export function readLockPid(home: string): number | undefined {
   }
 }
 
-/** Take the engine lock for this process; false when another live engine holds it. */
+/**
+ * Take the engine lock for this process; false when another live engine holds it. The lock file
+ * appears complete (link of a written temp file), so nobody reads an empty pid.
+ */
 export function acquireLock(home: string): boolean {
   const file = lockPath(home);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, `${process.pid}\n`);
-      fs.closeSync(fd);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (readLockPid(home) !== undefined) return false;
-      // A stale lock from an engine that was killed: move it aside atomically, then retry.
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, `${process.pid}\n`);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        fs.renameSync(file, `${file}.stale.${process.pid}`);
-        fs.rmSync(`${file}.stale.${process.pid}`, { force: true });
-      } catch {
-        /* another engine took it over first */
+        fs.linkSync(tmp, file);
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if (readLockPid(home) !== undefined) return false;
+        // A stale lock from an engine that was killed: move it aside atomically, then retry. Two
+        // engines racing here could both win; holdsLock() makes the loser stop at once.
+        try {
+          fs.renameSync(file, `${file}.stale.${process.pid}`);
+          fs.rmSync(`${file}.stale.${process.pid}`, { force: true });
+        } catch {
+          /* another engine took it over first */
+        }
       }
     }
+    return false;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
-  return false;
+}
+
+/** Whether this process still holds the engine lock (an engine that lost it stops). */
+export function holdsLock(home: string): boolean {
+  try {
+    return Number(fs.readFileSync(lockPath(home), 'utf8').trim()) === process.pid;
+  } catch {
+    return false;
+  }
 }
 
 export function releaseLock(home: string): void {
@@ -102,8 +119,15 @@ export function spawnEngine(home: string): void {
 
 /** Wake the engine if it runs; start it when there is work for it and it does not. */
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
-  if ((await sendToEngine(home, 'wake')) !== undefined) return;
-  if (readLockPid(home) !== undefined) return; // starting up: it does a full resync anyway
+  const reply = await sendToEngine(home, 'wake');
+  if (reply === 'ok') return;
+  if (reply === 'stopping') {
+    // It is exiting (idle) and will not see our change: wait for it to let go, then start anew.
+    const end = Date.now() + 5000;
+    while (readLockPid(home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  } else if (readLockPid(home) !== undefined) {
+    return; // starting up: it does a full resync anyway
+  }
   if (hasWork()) spawnEngine(home);
 }
 

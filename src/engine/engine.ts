@@ -7,11 +7,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import type { KObject } from '../api/types.js';
 import { keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';
 import { JobController } from '../controllers/job/job_controller.js';
-import { hasTrackingFinalizer } from '../controllers/job/utils.js';
+import { hasTrackingFinalizer, isPodTerminal } from '../controllers/job/utils.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
@@ -20,7 +19,7 @@ import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from './timing.js';
 import { DelayingQueue } from './queue.js';
-import { acquireLock, releaseLock, socketPath } from './daemon.js';
+import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
 
 export const NODE_NAME = 'kjob-node';
@@ -116,7 +115,10 @@ export class Engine {
           const cmd = buf.slice(0, i).trim();
           buf = buf.slice(i + 1);
           if (cmd === 'ping') conn.end('pong\n');
-          else if (cmd === 'wake') {
+          else if (cmd === 'wake' && this.stopped) {
+            // Too late: the CLI must start a new engine for its work.
+            conn.end('stopping\n');
+          } else if (cmd === 'wake') {
             this.idleSince = undefined;
             if (this.clock instanceof StateClock) this.clock.load(this.store); // `kjob clock` may have changed it
             conn.end('ok\n');
@@ -146,7 +148,8 @@ export class Engine {
     if (this.timer) clearTimeout(this.timer);
     this.kubelet?.stop();
     this.server?.close();
-    fs.rmSync(socketPath(this.home), { force: true });
+    // An engine that lost the lock leaves the socket and lock of the one that holds it alone.
+    if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });
     this.store?.close();
     releaseLock(this.home);
   }
@@ -206,6 +209,10 @@ export class Engine {
 
   private scheduleNext(): void {
     if (this.stopped) return;
+    if (!holdsLock(this.home)) {
+      this.stop('another engine holds the lock of this state directory');
+      return;
+    }
     const now = this.queueNow();
     const due = this.queue.nextDue();
     // Queue times are on the engine's clock, which `kjob clock` may simulate (faster, or stopped:
@@ -277,7 +284,7 @@ export class Engine {
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
-        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
         break;
       }
       case 'Job': {
@@ -309,9 +316,4 @@ export class Engine {
         break;
     }
   }
-}
-
-function isTerminal(pod: KObject): boolean {
-  const p = pod.status?.phase;
-  return p === 'Succeeded' || p === 'Failed';
 }

@@ -1,3 +1,5 @@
+import { UserError } from '../errors.js';
+
 // Every built-in delay in one place, with Kubernetes' values as defaults. KJOB_TIME_SCALE scales
 // them (0.01 turns a 10s back-off into 100ms); durations a user writes in a manifest
 // (activeDeadlineSeconds, ttlSecondsAfterFinished, terminationGracePeriodSeconds) are not scaled.
@@ -29,7 +31,7 @@ export const KUBERNETES_TIMING: Timing = {
 export function parseTimeScale(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`KJOB_TIME_SCALE must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`error: KJOB_TIME_SCALE must be a positive number, got "${raw}"`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 // kubectl describe for Job, Pod and CronJob: a port of k8s.io/kubectl/pkg/describe/describe.go
 // (v0.32). Output is written through text/tabwriter(minwidth 0, padding 2) via a PrefixWriter
 // (2 spaces per level), every Write escaped as printers.WriteEscaped does.
+import { printBoolPtr } from './tables.js';
 import type { KObject } from '../api/types.js';
 import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
@@ -454,10 +455,6 @@ export function describeJob(job: KObject, events: KObject[], now: Date): string 
 // ---------------------------------------------------------------------------------------------
 // CronJob
 
-function printBoolPtr(v: unknown): string {
-  if (v === undefined || v === null) return '<unset>';
-  return v ? 'True' : 'False';
-}
 
 const isSet = (v: unknown) => v !== undefined && v !== null;
 

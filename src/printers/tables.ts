@@ -210,17 +210,14 @@ function printPod(pod: KObject, now: Date): string[] {
 // ---------------------------------------------------------------------------------------------
 // Job and CronJob
 
-function hasCondition(status: any, type: string): boolean {
-  return (status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
-}
 
 export function jobStatus(job: KObject): string {
   const st = job.status ?? {};
-  if (hasCondition(st, 'Complete')) return 'Complete';
-  if (hasCondition(st, 'Failed')) return 'Failed';
+  if (conditionTrue(st, 'Complete')) return 'Complete';
+  if (conditionTrue(st, 'Failed')) return 'Failed';
   if (job.metadata.deletionTimestamp) return 'Terminating';
-  if (hasCondition(st, 'Suspended')) return 'Suspended';
-  if (hasCondition(st, 'FailureTarget')) return 'FailureTarget';
+  if (conditionTrue(st, 'Suspended')) return 'Suspended';
+  if (conditionTrue(st, 'FailureTarget')) return 'FailureTarget';
   return 'Running';
 }
 
@@ -251,7 +248,8 @@ function printJob(job: KObject, now: Date): string[] {
   ];
 }
 
-function printBoolPtr(v: unknown): string {
+/** Go %v of a *bool as the CronJob printers show it: True, False or <unset>. */
+export function printBoolPtr(v: unknown): string {
   if (v === undefined || v === null) return '<unset>';
   return v ? 'True' : 'False';
 }

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
@@ -325,7 +326,7 @@ export class Store {
       setOrDelete(m, 'deletionTimestamp', om.deletionTimestamp);
       setOrDelete(m, 'deletionGracePeriodSeconds', om.deletionGracePeriodSeconds);
       setOrDelete(m, 'generation', om.generation);
-      if ((info.kind === 'Job' || info.kind === 'CronJob') && !deepEqual(norm(obj.spec), norm(old.spec))) {
+      if ((info.kind === 'Job' || info.kind === 'CronJob') && !jsonEqual(norm(obj.spec), norm(old.spec))) {
         m.generation = (om.generation ?? 0) + 1;
       }
       // shouldDeleteDuringUpdate: the last finalizer of a terminating object was removed.
@@ -492,7 +493,7 @@ export class Store {
   private writeUpdate(row: Row, obj: KObject): KObject {
     meta(obj).resourceVersion = String(row.rv);
     const next = norm(obj) as KObject;
-    if (deepEqual(next, JSON.parse(row.body))) return next;
+    if (jsonEqual(next, JSON.parse(row.body))) return next;
     const rv = this.nextRV();
     meta(next).resourceVersion = String(rv);
     const body = JSON.stringify(next);
@@ -681,24 +682,4 @@ function clone<T>(x: T): T {
 /** JSON-normalised copy (drops undefined, as storage would). */
 function norm(x: unknown): unknown {
   return x === undefined ? undefined : JSON.parse(JSON.stringify(x));
-}
-
-/** Structural equality of JSON values, insensitive to key order. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
 }

@@ -15,3 +15,8 @@ export function sortKeys(v: unknown): unknown {
   }
   return v;
 }
+
+/** Equality of JSON-like values regardless of key order (undefined members count as absent). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return canonicalJSON(a) === canonicalJSON(b);
+}

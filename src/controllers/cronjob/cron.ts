@@ -2,6 +2,7 @@
 // SpecSchedule.Next and ConstantDelaySchedule (@every), with its exact error messages, its
 // Vixie-cron day rule (day-of-month OR day-of-week when both are restricted, AND when either is a
 // star) and its way of walking through daylight-saving changes. Time zones come from zone.ts.
+import { goQuote } from '../../util/go.js';
 import { Zone, loadLocation, localZone } from './zone.js';
 
 export interface Schedule {
@@ -135,20 +136,7 @@ function goList(xs: string[]): string {
   return `[${xs.join(' ')}]`;
 }
 
-/** strconv.Quote for the strings that reach error messages. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
+export { goQuote };
 
 /** strings.Fields: split on Unicode white space, dropping empty parts. */
 function goFields(s: string): string[] {

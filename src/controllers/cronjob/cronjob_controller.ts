@@ -59,6 +59,12 @@ export class CronJobController {
 
   /** sync(cronJobKey): cleanup, syncCronJob, one status write. */
   syncCronJob(key: string): SyncResult {
+    // One store transaction from read to write: a CLI update in between cannot make the status
+    // write conflict after the Job was already created.
+    return this.store.transaction(() => this.syncCronJobLocked(key));
+  }
+
+  private syncCronJobLocked(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
     const cronJob = this.store.get('CronJob', namespace, name);
     if (!cronJob) return {};

@@ -180,7 +180,6 @@ export class JobController {
       newlySucceeded.map(podFinishTime),
       [...newlyFailed, ...newlyIgnored].map(podFinishTime),
     );
-    this.backoff.set(key, record);
 
     const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
     const conditions: JobCondition[] = structuredClone(status.conditions ?? []);
@@ -253,7 +252,7 @@ export class JobController {
         terminating += doomed.length;
         active = active.filter((p) => !failedIdx.has(podIndex(p)));
       }
-      const plan = this.manageJob(key, job, pods, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
+      const plan = this.manageJob(job, pods, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
       deletes.push(...plan.deletes);
       creates.push(...plan.creates);
       if (plan.requeueAfterMs !== undefined) requeue(plan.requeueAfterMs);
@@ -306,9 +305,10 @@ export class JobController {
     status.uncountedTerminatedPods = {};
     // JobStatus' plain int32 counters are omitempty; ready and terminating are pointers and stay.
     for (const k of ['active', 'succeeded', 'failed'] as const) if (status[k] === 0) delete status[k];
-    void succeeded;
 
     this.commit(job, status, [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released], deletes, creates, events);
+    // Only once the writes succeeded: a retried sync must not count the same failures twice.
+    this.backoff.set(key, record);
     return { requeueAfterMs };
   }
 
@@ -319,7 +319,6 @@ export class JobController {
 
   /** manageJob: how many pods should run, and which to create or delete now. */
   private manageJob(
-    key: string,
     job: KObject,
     pods: KObject[],
     active: KObject[],
@@ -402,7 +401,6 @@ export class JobController {
       }
       creates.push(this.podFromTemplate(job, i, perIndex ? { failureCount, ignoredCount } : undefined));
     }
-    void key;
     return { creates, deletes: [], requeueAfterMs };
   }
 
