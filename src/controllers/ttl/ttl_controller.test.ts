@@ -54,12 +54,12 @@ test('expired: the Job is deleted in the foreground (foregroundDeletion finalize
   finishedJob(100);
   clock.step(100_000);
   assert.deepEqual(ttl.sync('default/pi'), {});
+  // A foreground deletion keeps the Job, with the finalizer, until the garbage collector has
+  // removed its dependents; a background one would have removed it at once.
   const j = store.get('Job', 'default', 'pi');
-  // With no dependents left the store may remove it at once; otherwise it waits for the GC.
-  if (j) {
-    assert.ok(j.metadata.deletionTimestamp);
-    assert.ok(j.metadata.finalizers?.includes('foregroundDeletion'));
-  }
+  assert.ok(j, 'the Job waits for its dependents');
+  assert.equal(j.metadata.deletionTimestamp, '2026-11-23T12:01:40Z');
+  assert.deepEqual(j.metadata.finalizers, ['foregroundDeletion']);
   assert.equal(store.list('Event', { namespace: 'default' }).length, 0);
 });
 
@@ -67,25 +67,32 @@ test('TTL 0 deletes at once; a failed Job is cleaned up too', () => {
   finishedJob(0, '2026-11-23T12:00:00Z', 'Failed');
   ttl.sync('default/pi');
   const j = store.get('Job', 'default', 'pi');
-  assert.ok(!j || j.metadata.deletionTimestamp);
+  assert.ok(j?.metadata.deletionTimestamp);
+  assert.deepEqual(j.metadata.finalizers, ['foregroundDeletion']);
 });
 
-test('a Job without TTL, or not finished, is left alone', () => {
+test('a Job without TTL is left alone', () => {
   finishedJob(undefined);
   clock.step(10_000_000);
   assert.deepEqual(ttl.sync('default/pi'), {});
-  assert.ok(store.get('Job', 'default', 'pi'));
+  assert.equal(store.get('Job', 'default', 'pi')!.metadata.deletionTimestamp, undefined);
+});
+
+test('a Job that has not finished is left alone, whatever its TTL', () => {
+  const job = finishedJob(0);
+  job.status = {};
+  store.update(job);
+  clock.step(10_000_000);
+  assert.deepEqual(ttl.sync('default/pi'), {});
+  assert.equal(store.get('Job', 'default', 'pi')!.metadata.deletionTimestamp, undefined);
 });
 
 test('a TTL edited after the Job finished is honoured (the fresh object is read)', () => {
-  const j = finishedJob(100);
+  finishedJob(100);
   clock.step(50_000);
-  j.spec.ttlSecondsAfterFinished = 30;
-  store.update(store.get('Job', 'default', 'pi')!);
   const fresh = store.get('Job', 'default', 'pi')!;
   fresh.spec.ttlSecondsAfterFinished = 30;
   store.update(fresh);
   ttl.sync('default/pi');
-  const after = store.get('Job', 'default', 'pi');
-  assert.ok(!after || after.metadata.deletionTimestamp);
+  assert.ok(store.get('Job', 'default', 'pi')!.metadata.deletionTimestamp, 'expired under the new TTL');
 });
