@@ -90,6 +90,9 @@ export class Engine {
       this.store.pruneEvents(3600);
       this.lastRV = this.store.currentRV();
       this.resyncAll();
+      // Runtime state and logs of pods removed while no engine ran; anything still running of
+      // them is killed (a force-deleted pod must not leave processes behind).
+      this.kubelet.cleanupOrphans(new Set(this.store.list('Pod').map((p) => p.metadata.uid!)));
       this.kubelet.start((podKey) => {
         this.queue.add(`pod:${podKey}`, 0);
         this.kick();
@@ -280,6 +283,7 @@ export class Engine {
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
     switch (c.kind) {
       case 'Pod': {
+        if (c.type === 'DELETED' && obj.metadata.uid) this.kubelet.podRemoved(obj.metadata.uid);
         this.queue.add(`pod:${key}`, now);
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).

@@ -7,7 +7,7 @@ import { FakeClock } from '../util/clock.js';
 import { KUBERNETES_TIMING } from '../engine/timing.js';
 import { conflict } from '../errors.js';
 import type { KObject } from '../api/types.js';
-import { Kubelet, type KubeletStore } from './kubelet.js';
+import { Kubelet, RELIST_MS, type KubeletStore } from './kubelet.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 import { expand, buildEnv, buildCommand } from './env.js';
 import { lookupExecutable } from './lookup.js';
@@ -50,6 +50,9 @@ class FakeRuntime implements ContainerRuntime {
   }
   signal(uid: string, c: string, n: number, sig: string, at: string) { this.signals.push(`${c}:${sig}`); const l = this.a.get(`${uid}/${c}`)!.at(-1)!; if (sig === 'SIGTERM') l.termSent = at; else l.killSent = at; return true; }
   anyRunning() { return [...this.a.values()].some((l) => l.some((x) => x.running)); }
+  podUids() { return [...new Set([...this.a.keys()].map((k) => k.split('/')[0]))]; }
+  removed: string[] = [];
+  removePod(uid: string) { this.removed.push(uid); for (const k of [...this.a.keys()]) if (k.startsWith(`${uid}/`)) this.a.delete(k); }
   exit(uid: string, c: string, code: number, at: Date) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 }
 
@@ -254,9 +257,12 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   store.objs.set('Pod/default/d', p);
   let r = k.syncPod('default', 'd');
   assert.deepEqual(runtime.signals, ['c:SIGTERM']);
-  assert.equal(r.requeueAfterMs, 30_000);
+  assert.equal(r.requeueAfterMs, RELIST_MS, 'relisted while it runs, though the grace period is longer');
+  clock.step(28_000);
+  r = k.syncPod('default', 'd');
+  assert.equal(r.requeueAfterMs, 2000, 'and woken at the deadline');
+  clock.step(2000);
   assert.ok(store.events.some((e) => e.reason === 'Killing' && e.message === 'Stopping container c'));
-  clock.step(30_000);
   k.syncPod('default', 'd');
   assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL']);
   runtime.exit('uid-d', 'c', 137, clock.now());
@@ -265,4 +271,51 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   assert.equal(last.status.phase, 'Failed');
   assert.equal(last.status.containerStatuses[0].state.terminated.exitCode, 137);
   assert.deepEqual(store.deleted, ['d']);
+});
+
+test('relist: a running container is looked at again every 2s, and its loss is then seen', () => {
+  const { store, clock, runtime, k } = setup();
+  assert.equal(RELIST_MS, 2000);
+  store.create(pod('r', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  let r = settle(k, 'r');
+  assert.equal(store.get('Pod', 'default', 'r')!.status.phase, 'Running');
+  assert.equal(r.requeueAfterMs, RELIST_MS);
+  r = k.syncPod('default', 'r'); // nothing changed: still relisted
+  assert.equal(r.requeueAfterMs, RELIST_MS);
+  // The shim and the container were killed: no exit note comes; the relist finds the exit the
+  // runtime recorded for the lost shim.
+  clock.step(RELIST_MS);
+  runtime.exit('uid-r', 'c', 255, clock.now());
+  settle(k, 'r');
+  const p = store.get('Pod', 'default', 'r')!;
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 255);
+  assert.equal(p.status.containerStatuses[0].restartCount, 1);
+});
+
+test('relist under a simulated clock: 2s of real time on the kubelet clock, never less than 2000', () => {
+  for (const [rate, want] of [[60, 120_000], [1, 2000], [0, 2000]] as const) {
+    const { store, clock, k } = setup();
+    (clock as any).fromReal = (ms: number) => Math.floor(1e12 + ms * rate);
+    store.create(pod('s', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+    assert.equal(settle(k, 's').requeueAfterMs, want, `rate ${rate}`);
+  }
+});
+
+test('podRemoved / cleanupOrphans: the runtime removes the pod (killing what runs), logs go', () => {
+  const { home, store, runtime, k } = setup();
+  store.create(pod('a', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  store.create(pod('b', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  settle(k, 'a');
+  settle(k, 'b');
+  for (const n of ['a', 'b']) { fs.mkdirSync(path.join(home, 'logs', `default_${n}_uid-${n}`, 'c'), { recursive: true }); }
+  k.podRemoved('uid-a');
+  assert.deepEqual(runtime.removed, ['uid-a']);
+  assert.equal(runtime.anyRunning(), true);
+  assert.deepEqual(fs.readdirSync(path.join(home, 'logs')), ['default_b_uid-b']);
+  k.cleanupOrphans(new Set(['uid-b']));
+  assert.deepEqual(runtime.removed, ['uid-a']);
+  k.cleanupOrphans(new Set());
+  assert.deepEqual(runtime.removed, ['uid-a', 'uid-b']);
+  assert.equal(runtime.anyRunning(), false);
+  assert.deepEqual(fs.readdirSync(path.join(home, 'logs')), []);
 });

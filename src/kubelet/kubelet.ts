@@ -14,8 +14,8 @@ import { schedulePod } from '../scheduler/scheduler.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
 import { lookupExecutable } from './lookup.js';
 import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath, workingDirPlan } from './sandbox.js';
-import { ProcessRuntime, newContainerID, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
-import { containerLogPath } from './logs.js';
+import { ProcessRuntime, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
+import { containerLogPath, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 
 /** The part of the Store the kubelet uses (src/store/store.ts satisfies it). */
@@ -43,6 +43,12 @@ interface Due { c: any; init: boolean; n: number }
 interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[] }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/**
+ * How often a running container is looked at again without an exit note (the kubelet's PLEG
+ * relists periodically): a shim killed together with its container sends none.
+ */
+export const RELIST_MS = 2000;
 
 function sameJSON(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -107,6 +113,36 @@ export class Kubelet {
     return this.runtime.anyRunning();
   }
 
+  /**
+   * The Pod with this uid was removed from the store: SIGKILL whatever of it still runs (a
+   * force-deleted pod leaves no processes behind) and remove its runtime state (pods/<uid>), its
+   * exit notes and its logs (logs/<ns>_<pod>_<uid>). Idempotent.
+   */
+  podRemoved(uid: string): void {
+    if (!validUid(uid)) return;
+    this.removeAll((u) => u === uid);
+  }
+
+  /**
+   * Engine start-up: the same as podRemoved for every uid with runtime state or logs on disk that
+   * is not in liveUids (the uids of all Pods in the store, of every namespace).
+   */
+  cleanupOrphans(liveUids: Set<string>): void {
+    this.removeAll((u) => !liveUids.has(u));
+  }
+
+  private removeAll(gone: (uid: string) => boolean): void {
+    for (const uid of this.runtime.podUids()) if (gone(uid)) this.runtime.removePod(uid);
+    // Exit notes (<ns>_<pod>_<uid>_<container>_<n>) of those pods: nobody is left to sync.
+    let notes: string[] = [];
+    try { notes = fs.readdirSync(this.exitsDir()); } catch { /* none */ }
+    for (const f of notes) {
+      const parts = f.split('_');
+      if (parts.length === 5 && gone(parts[2])) fs.rmSync(path.join(this.exitsDir(), f), { force: true });
+    }
+    removePodLogs(this.home, gone);
+  }
+
   syncPod(namespace: string, name: string): { requeueAfterMs?: number } {
     try {
       return this.sync(namespace, name);
@@ -115,6 +151,16 @@ export class Kubelet {
       if (e instanceof StatusError && e.reason === 'NotFound') return {};
       throw e;
     }
+  }
+
+  /**
+   * RELIST_MS of real time, on the kubelet's clock (the engine's queue runs on it): at least
+   * RELIST_MS, so a stopped simulated clock, whose queue moves in real time, does not spin.
+   */
+  private relistMs(): number {
+    if (!this.clock.fromReal) return RELIST_MS;
+    // fromReal is linear: its step over RELIST_MS is the same at any instant.
+    return Math.max(RELIST_MS, this.clock.fromReal(RELIST_MS) - this.clock.fromReal(0));
   }
 
   private podDir(pod: KObject): string {
@@ -275,7 +321,7 @@ export class Kubelet {
       if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
       const left = deadline - now.getTime();
       if (unsignalled) return { requeueAfterMs: 50 };
-      return { requeueAfterMs: left > 0 ? left : 1000 };
+      return { requeueAfterMs: Math.min(left > 0 ? left : 1000, this.relistMs()) };
     }
     if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
     this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
@@ -327,6 +373,7 @@ export class Kubelet {
         state = { running: { startedAt: L.startedAt } };
         ready = !init && !L.termSent;
         started = true;
+        soon(this.relistMs());
       } else {
         const ok = L.exitCode === 0 && !L.startError;
         const restart = !terminating && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));

@@ -12,6 +12,23 @@ export function containerLogPath(home: string, pod: KObject, container: string, 
   return path.join(podLogDir(home, pod), container, `${restart}.log`);
 }
 
+/** The uid of a pod log directory's name (<ns>_<pod>_<uid>; names and namespaces have no "_"). */
+function logDirUid(name: string): string | undefined {
+  const i = name.lastIndexOf('_');
+  return i > 0 ? name.slice(i + 1) : undefined;
+}
+
+/** Removes the log directories of the pods whose uid remove() accepts. */
+export function removePodLogs(home: string, remove: (uid: string) => boolean): void {
+  const dir = path.join(home, 'logs');
+  let names: string[] = [];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const n of names) {
+    const uid = logDirUid(n);
+    if (uid && remove(uid)) fs.rmSync(path.join(dir, n), { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
 function attemptsOnDisk(home: string, pod: KObject, container: string): number[] {
   try {
     return fs.readdirSync(path.join(podLogDir(home, pod), container))

@@ -6,6 +6,9 @@
 //   shimpid   the shim's pid (session leader)
 //   pid       the container process (own session, pgid = pid), written by the shim
 //   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
+//             (real time, ms); or by the runtime when it finds the shim gone without one
+//   finished  finishedAt on the kubelet's clock, written once when the exit is first seen, so a
+//             later `kjob clock advance` or `kjob clock set` does not move it
 //   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128)
 //   term, kill  times SIGTERM / SIGKILL were sent (deletion)
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
@@ -51,6 +54,15 @@ export interface ContainerRuntime {
   /** false when the container's pid is not known yet (nothing was sent; try again). */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean;
   anyRunning(): boolean;
+  /** The uids that have runtime state. */
+  podUids(): string[];
+  /** SIGKILL whatever of the pod still runs (containers and shims), then remove its runtime state. */
+  removePod(uid: string): void;
+}
+
+/** A pod uid as used in file names: no path separators, not . or .. */
+export function validUid(uid: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(uid) && !uid.includes('..');
 }
 
 export function newContainerID(): string {
@@ -61,6 +73,27 @@ export function writeAtomic(file: string, data: string): void {
   const tmp = `${file}.tmp${process.pid}`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
+}
+
+/**
+ * Writes file atomically unless it already exists, and returns its content: the first writer
+ * wins (link(2) does not replace), so a value derived once stays fixed for every later reader.
+ */
+function writeOnce(file: string, data: string): string {
+  const tmp = `${file}.tmp${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    try {
+      fs.linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return data; // e.g. the directory was removed meanwhile: nothing to keep it in
+  } finally {
+    try { fs.unlinkSync(tmp); } catch { /* not written */ }
+  }
 }
 
 function readOpt(file: string): string | undefined {
@@ -126,27 +159,36 @@ export class ProcessRuntime implements ContainerRuntime {
       a.termSent = readOpt(path.join(d, 'term'))?.trim();
       a.killSent = readOpt(path.join(d, 'kill'))?.trim();
       const se = readOpt(path.join(d, 'starterror'));
-      const ex = readOpt(path.join(d, 'exit'));
       if (se) {
         const j = JSON.parse(se);
         Object.assign(a, { startedAt: '1970-01-01T00:00:00Z', exitCode: 128, finishedAt: j.finishedAt, startError: j.message });
-      } else if (ex) {
-        const [code, fin] = ex.trim().split(/\s+/);
-        a.exitCode = Number(code);
-        a.finishedAt = this.clockTime(Date.parse(fin));
       } else {
-        const pid = Number(readOpt(path.join(d, 'pid')));
-        const shim = Number(readOpt(path.join(d, 'shimpid')));
-        if (pidAlive(pid) || pidAlive(shim)) a.running = true;
-        else {
-          // The shim died without recording the exit (killed, or the machine rebooted).
-          a.exitCode = a.killSent ? 137 : 255;
-          a.finishedAt = a.killSent ?? this.clockTime(Date.now());
+        let ex = readOpt(path.join(d, 'exit'));
+        if (!ex) {
+          const pid = Number(readOpt(path.join(d, 'pid')));
+          const shim = Number(readOpt(path.join(d, 'shimpid')));
+          if (pidAlive(pid) || pidAlive(shim)) a.running = true;
+          // Both gone: the shim may have recorded the exit just before it ended; if not, it died
+          // without recording it (killed, or the machine rebooted). Record the loss once, so the
+          // finish time (and the restart back-off that counts from it) stays put.
+          else ex = readOpt(path.join(d, 'exit')) ?? this.recordLost(d, a.killSent);
+        }
+        if (ex) {
+          const [code, fin] = ex.trim().split(/\s+/);
+          a.exitCode = Number(code);
+          a.finishedAt = readOpt(path.join(d, 'finished'))?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin)) + '\n').trim();
         }
       }
       out.push(a);
     }
     return out.sort((x, y) => x.n - y.n);
+  }
+
+  /** The exit of an attempt whose shim vanished: 137 if a SIGKILL was sent (at that time), else 255 now. */
+  private recordLost(d: string, killSent: string | undefined): string {
+    const realNow = new Date().toISOString();
+    writeOnce(path.join(d, 'finished'), (killSent ?? this.clockTime(Date.parse(realNow))) + '\n');
+    return writeOnce(path.join(d, 'exit'), `${killSent ? 137 : 255} ${realNow}\n`);
   }
 
   start(s: StartSpec): void {
@@ -217,6 +259,74 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     return false;
   }
+
+  podUids(): string[] {
+    try {
+      return fs.readdirSync(path.join(this.home, 'pods')).filter(validUid);
+    } catch {
+      return [];
+    }
+  }
+
+  removePod(uid: string): void {
+    if (!validUid(uid)) return;
+    const podDir = path.join(this.home, 'pods', uid);
+    let cs: string[] = [];
+    try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
+    for (const c of cs) {
+      let ns: string[] = [];
+      try { ns = fs.readdirSync(path.join(podDir, 'containers', c)); } catch { continue; }
+      for (const n of ns) if (/^\d+$/.test(n)) killAttempt(path.join(podDir, 'containers', c, n));
+    }
+    fs.rmSync(podDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/**
+ * SIGKILL what is left of an attempt. One that has not ended (no exit recorded): the shim's
+ * process group, so it records nothing more, and the container's, which has its own session; a
+ * container whose pid the shim has not written yet is found as the shim's child. One that ended:
+ * processes its main process left behind in its group (a process group keeps its id, so no new
+ * process can have it, while it has members).
+ */
+function killAttempt(d: string): void {
+  if (fs.existsSync(path.join(d, 'starterror'))) return;
+  if (fs.existsSync(path.join(d, 'exit'))) {
+    const pid = Number(readOpt(path.join(d, 'pid')));
+    // A live process with that pid is a newer one: the container's had ended.
+    if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
+    return;
+  }
+  const shim = Number(readOpt(path.join(d, 'shimpid')));
+  const targets = new Set<number>();
+  if (pidAlive(shim)) for (const child of childrenOf(shim)) targets.add(child);
+  if (pidAlive(shim)) killGroup(shim);
+  const pid = Number(readOpt(path.join(d, 'pid')));
+  if (pidAlive(pid)) targets.add(pid);
+  for (const t of targets) killGroup(t);
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+/** The pids whose parent is ppid (field 4 of /proc/<pid>/stat). */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  let names: string[] = [];
+  try { names = fs.readdirSync('/proc'); } catch { return out; }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    const stat = readOpt(`/proc/${n}/stat`);
+    if (!stat) continue;
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[1]) === ppid) out.push(Number(n));
+  }
+  return out;
 }
 
 /** The pids of a process group (Linux /proc; field 5 of /proc/<pid>/stat is the pgid). */

@@ -1,15 +1,19 @@
-// Real processes: the shim, the exit file, the notification, logs, bwrap.
+// The kubelet's runtime with real processes: the shim, the exit file, the notification, logs,
+// bwrap, a lost shim, and a removed pod's processes. (The unit tests beside the code never start
+// a process or wait; these do.)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { realClock } from '../util/clock.js';
-import { KUBERNETES_TIMING } from '../engine/timing.js';
-import type { KObject } from '../api/types.js';
-import { Kubelet, type KubeletStore } from './kubelet.js';
-import { readContainerLog } from './logs.js';
+import { realClock } from '../../src/util/clock.js';
+import { KUBERNETES_TIMING } from '../../src/engine/timing.js';
+import type { KObject } from '../../src/api/types.js';
+import { Kubelet, RELIST_MS, type KubeletStore } from '../../src/kubelet/kubelet.js';
+import { readContainerLog } from '../../src/kubelet/logs.js';
+import { pidAlive } from '../../src/util/process.js';
 
+const NO_BWRAP = !fs.existsSync('/usr/bin/bwrap') && 'needs /usr/bin/bwrap';
 
 const kubelets: Kubelet[] = [];
 after(() => {
@@ -17,6 +21,7 @@ after(() => {
     k.stop();
     const rt: any = k.runtime;
     // kill anything still running that the tests started
+    if (!fs.existsSync(path.join(rt.home, 'pods'))) continue;
     for (const d of fs.readdirSync(path.join(rt.home, 'pods'), { recursive: true }) as string[]) {
       if (d.endsWith('/pid')) { try { process.kill(-Number(fs.readFileSync(path.join(rt.home, 'pods', d), 'utf8')), 'SIGKILL'); } catch { /* gone */ } }
     }
@@ -71,7 +76,7 @@ test('plain process: exit code, log, notification', async () => {
   assert.equal(r.k.hasRunningContainers(), false);
 });
 
-test('bwrap sandbox: hostname, private /tmp, emptyDir shared by init and main container, env', async () => {
+test('bwrap sandbox: hostname, private /tmp, emptyDir shared by init and main container, env', { skip: NO_BWRAP }, async () => {
   const mount = [{ name: 'data', mountPath: '/input' }];
   const r = run('bwrap', {
     hostname: 'job-0',
@@ -109,3 +114,79 @@ test('sleeping container is running, SIGTERM on deletion gives 143', async () =>
   assert.equal(last!.status.phase, 'Failed');
   assert.equal(last!.status.containerStatuses[0].state.terminated.exitCode, 143);
 });
+
+function attemptFile(r: ReturnType<typeof run>, f: string): string {
+  return path.join(r.home, 'pods', r.pod().metadata.uid!, 'containers', 'c', '0', f);
+}
+
+async function runningPod(r: ReturnType<typeof run>): Promise<number> {
+  let res: { requeueAfterMs?: number } = {};
+  for (let i = 0; i < 10; i++) if ((res = r.k.syncPod('default', 'p1')).requeueAfterMs !== 0) break;
+  await until(() => fs.existsSync(attemptFile(r, 'pid')));
+  for (let i = 0; i < 10; i++) if ((res = r.k.syncPod('default', 'p1')).requeueAfterMs !== 0) break;
+  assert.equal(r.pod().status.phase, 'Running');
+  assert.equal(res.requeueAfterMs, RELIST_MS, 'a running container is relisted');
+  return Number(fs.readFileSync(attemptFile(r, 'pid'), 'utf8'));
+}
+
+test('kill -9 of shim and container: the relist sees exit 255, recorded once', async () => {
+  const r = run('none', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] });
+  const pid = await runningPod(r);
+  const shim = Number(fs.readFileSync(attemptFile(r, 'shimpid'), 'utf8'));
+  process.kill(-shim, 'SIGKILL');
+  process.kill(-pid, 'SIGKILL');
+  await until(() => !pidAlive(shim) && !pidAlive(pid));
+  // No exit note comes; the engine's relist (syncPod again after requeueAfterMs) notices.
+  const res = r.k.syncPod('default', 'p1');
+  assert.equal(res.requeueAfterMs, undefined);
+  const p = r.pod();
+  assert.equal(p.status.phase, 'Failed');
+  const t = p.status.containerStatuses[0].state.terminated;
+  assert.equal(t.exitCode, 255);
+  assert.match(fs.readFileSync(attemptFile(r, 'exit'), 'utf8'), /^255 /);
+  await new Promise((res) => setTimeout(res, 1100));
+  r.k.syncPod('default', 'p1');
+  assert.deepEqual(r.pod().status.containerStatuses[0].state.terminated, t, 'the finish time stays put');
+  assert.deepEqual(r.exits, []);
+});
+
+test('podRemoved: a running pod removed from the store leaves no process, state or log behind', async () => {
+  // A background child in the container's process group, and a main process that ignores SIGTERM.
+  const r = run('none', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', "trap '' TERM; sleep 30 & echo started; wait"] }] });
+  const uid = r.pod().metadata.uid!;
+  const pid = await runningPod(r);
+  const shim = Number(fs.readFileSync(attemptFile(r, 'shimpid'), 'utf8'));
+  await until(() => fs.readdirSync('/proc').some((n) => /^\d+$/.test(n) && Number(n) !== pid && pgidOf(Number(n)) === pid));
+  const members = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n) && pgidOf(Number(n)) === pid).map(Number);
+  assert.ok(members.length >= 2, 'sh and sleep');
+  const logDir = path.join(r.home, 'logs', `default_p1_${uid}`);
+  assert.ok(fs.existsSync(logDir));
+  r.store.pods.delete('default/p1'); // force-deleted
+  r.k.podRemoved(uid);
+  await until(() => [shim, ...members].every((p) => !pidAlive(p)));
+  assert.equal(fs.existsSync(path.join(r.home, 'pods', uid)), false);
+  assert.equal(fs.existsSync(logDir), false);
+  assert.equal(r.k.hasRunningContainers(), false);
+});
+
+test('cleanupOrphans at start-up: kills and removes pods not in the store, keeps the others', async () => {
+  const r = run('none', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'] }] });
+  const uid = r.pod().metadata.uid!;
+  const pid = await runningPod(r);
+  r.k.cleanupOrphans(new Set([uid]));
+  assert.ok(pidAlive(pid), 'a pod in the store is kept');
+  assert.ok(fs.existsSync(path.join(r.home, 'logs', `default_p1_${uid}`)));
+  r.k.cleanupOrphans(new Set());
+  await until(() => !pidAlive(pid));
+  assert.deepEqual(fs.readdirSync(path.join(r.home, 'pods')), []);
+  assert.deepEqual(fs.readdirSync(path.join(r.home, 'logs')), []);
+});
+
+function pgidOf(pid: number): number | undefined {
+  try {
+    const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+// ProcessRuntime's reading of the on-disk attempt state, without processes: every pid in these
+// attempt directories is dead, so nothing here starts a process or waits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeClock } from '../util/clock.js';
+import { KUBERNETES_TIMING } from '../engine/timing.js';
+import type { KObject } from '../api/types.js';
+import { Kubelet, type KubeletStore } from './kubelet.js';
+import { ProcessRuntime } from './runtime.js';
+
+/** Above any pid_max (2^22): never a live process. */
+const DEAD_PID = 2 ** 30;
+
+function home(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rtstate-'));
+}
+
+/** An attempt directory as the runtime leaves it; files maps name to content. */
+function attempt(h: string, uid: string, container: string, n: number, files: Record<string, string>): string {
+  const d = path.join(h, 'pods', uid, 'containers', container, String(n));
+  fs.mkdirSync(d, { recursive: true });
+  const base = { id: `containerd://${'a'.repeat(64)}\n`, started: '2026-11-23T12:00:00Z\n', pid: `${DEAD_PID}\n`, shimpid: `${DEAD_PID}\n` };
+  for (const [f, s] of Object.entries({ ...base, ...files })) fs.writeFileSync(path.join(d, f), s);
+  return d;
+}
+
+/** A runtime whose clock mapping the test moves (as `kjob clock advance` does). */
+function runtime(h: string) {
+  const m = { offset: 0 };
+  return { m, rt: new ProcessRuntime(h, (ms) => ms + m.offset) };
+}
+
+test('lost shim: recorded once as exit 255 with a fixed finish time', () => {
+  const h = home();
+  const d = attempt(h, 'u1', 'c', 0, {});
+  const { m, rt } = runtime(h);
+  const [a] = rt.attempts('u1', 'c');
+  assert.equal(a.running, false);
+  assert.equal(a.exitCode, 255);
+  assert.match(fs.readFileSync(path.join(d, 'exit'), 'utf8'), /^255 \d{4}-\d\d-\d\dT/);
+  m.offset += 3_600_000; // later reads, under a clock that moved
+  const [b] = rt.attempts('u1', 'c');
+  assert.deepEqual(b, a, 'later reads see the same attempt');
+});
+
+test('lost shim after SIGKILL: exit 137 at the kill time', () => {
+  const h = home();
+  attempt(h, 'u1', 'c', 0, { kill: '2026-11-23T12:00:30Z\n' });
+  const { m, rt } = runtime(h);
+  const [a] = rt.attempts('u1', 'c');
+  assert.equal(a.exitCode, 137);
+  assert.equal(a.finishedAt, '2026-11-23T12:00:30Z');
+  m.offset += 60_000;
+  assert.deepEqual(rt.attempts('u1', 'c')[0], a);
+});
+
+test('finish time is mapped onto the kubelet clock once, when the exit is first seen', () => {
+  const h = home();
+  const d = attempt(h, 'u1', 'c', 0, { exit: '3 2026-11-23T12:00:05.123Z\n' });
+  const { m, rt } = runtime(h);
+  m.offset = 86_400_000; // a simulated clock one day ahead
+  const [a] = rt.attempts('u1', 'c');
+  assert.equal(a.exitCode, 3);
+  assert.equal(a.finishedAt, '2026-11-24T12:00:05Z');
+  assert.equal(fs.readFileSync(path.join(d, 'finished'), 'utf8').trim(), '2026-11-24T12:00:05Z');
+  m.offset += 3_600_000; // kjob clock advance 1h
+  assert.equal(rt.attempts('u1', 'c')[0].finishedAt, '2026-11-24T12:00:05Z');
+});
+
+class Store implements KubeletStore {
+  pods = new Map<string, KObject>();
+  get(_k: string, ns: string | undefined, n: string) { return this.pods.get(`${ns}/${n}`); }
+  list() { return [...this.pods.values()]; }
+  update(o: KObject) { return o; }
+  delete(_k: string, ns: string | undefined, n: string) { const o = this.pods.get(`${ns}/${n}`)!; this.pods.delete(`${ns}/${n}`); return { object: o, removed: true }; }
+  recordEvent() {}
+}
+
+function kubelet(h: string) {
+  return new Kubelet({ store: new Store(), clock: new FakeClock(), timing: KUBERNETES_TIMING, home: h, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox: 'none' });
+}
+
+function logDir(h: string, name: string, uid: string): string {
+  const d = path.join(h, 'logs', `default_${name}_${uid}`, 'c');
+  fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(d, '0.log'), 'hi\n');
+  return path.dirname(d);
+}
+
+test('podRemoved: the pod runtime directory, its log directory and its exit notes go; other pods stay', () => {
+  const h = home();
+  attempt(h, 'u-gone', 'c', 0, { exit: '0 2026-11-23T12:00:05.000Z\n' });
+  attempt(h, 'u-kept', 'c', 0, { exit: '0 2026-11-23T12:00:05.000Z\n' });
+  const gone = logDir(h, 'a', 'u-gone');
+  const kept = logDir(h, 'b', 'u-kept');
+  fs.mkdirSync(path.join(h, 'run', 'exits'), { recursive: true });
+  fs.writeFileSync(path.join(h, 'run', 'exits', 'default_a_u-gone_c_0'), '');
+  const k = kubelet(h);
+  k.podRemoved('u-gone');
+  assert.equal(fs.existsSync(path.join(h, 'pods', 'u-gone')), false);
+  assert.equal(fs.existsSync(gone), false);
+  assert.deepEqual(fs.readdirSync(path.join(h, 'run', 'exits')), []);
+  assert.ok(fs.existsSync(path.join(h, 'pods', 'u-kept', 'containers', 'c', '0', 'exit')));
+  assert.ok(fs.existsSync(path.join(kept, 'c', '0.log')));
+  k.podRemoved('u-gone'); // again: nothing left, no error
+  k.podRemoved('../u-kept'); // not a uid: ignored
+  assert.ok(fs.existsSync(path.join(h, 'pods', 'u-kept')));
+});
+
+test('cleanupOrphans: state and logs of uids not in the store go, live ones stay', () => {
+  const h = home();
+  attempt(h, 'u-live', 'c', 0, {});
+  attempt(h, 'u-orphan', 'c', 0, {});
+  const live = logDir(h, 'a', 'u-live');
+  const orphan = logDir(h, 'b', 'u-orphan');
+  const onlyLogs = logDir(h, 'c', 'u-logs-only');
+  const k = kubelet(h);
+  k.cleanupOrphans(new Set(['u-live']));
+  assert.deepEqual(fs.readdirSync(path.join(h, 'pods')), ['u-live']);
+  assert.deepEqual(fs.readdirSync(path.join(h, 'logs')), [path.basename(live)]);
+  assert.equal(fs.existsSync(orphan) || fs.existsSync(onlyLogs), false);
+  k.cleanupOrphans(new Set()); // a fresh home without pods/ or logs/ is fine too
+  kubelet(home()).cleanupOrphans(new Set());
+});
