@@ -314,8 +314,9 @@ function killGroup(pid: number): void {
   }
 }
 
-/** The pids whose parent is ppid (field 4 of /proc/<pid>/stat). */
-function childrenOf(ppid: number): number[] {
+/** The pids whose /proc/<pid>/stat field (after the command name) has this value. */
+function processesWhere(field: 'ppid' | 'pgid', value: number): number[] {
+  const index = field === 'ppid' ? 1 : 2; // fields 4 and 5 of /proc/<pid>/stat
   const out: number[] = [];
   let names: string[] = [];
   try { names = fs.readdirSync('/proc'); } catch { return out; }
@@ -324,22 +325,10 @@ function childrenOf(ppid: number): number[] {
     const stat = readOpt(`/proc/${n}/stat`);
     if (!stat) continue;
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[1]) === ppid) out.push(Number(n));
+    if (Number(rest[index]) === value) out.push(Number(n));
   }
   return out;
 }
 
-/** The pids of a process group (Linux /proc; field 5 of /proc/<pid>/stat is the pgid). */
-function processGroupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  let names: string[] = [];
-  try { names = fs.readdirSync('/proc'); } catch { return out; }
-  for (const n of names) {
-    if (!/^\d+$/.test(n)) continue;
-    const stat = readOpt(`/proc/${n}/stat`);
-    if (!stat) continue;
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pgid) out.push(Number(n));
-  }
-  return out;
-}
+const childrenOf = (ppid: number) => processesWhere('ppid', ppid);
+const processGroupMembers = (pgid: number) => processesWhere('pgid', pgid);
