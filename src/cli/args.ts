@@ -2,6 +2,9 @@
 import { UserError } from '../errors.js';
 import { resolveResource, type ResourceInfo } from '../api/resources.js';
 
+/** The "all" category, in the order discovery lists it (pods, services, ..., cronjobs, jobs). */
+const ALL_CATEGORY = ['pods', 'services', 'cronjobs', 'jobs'];
+
 export interface ResourceRequest {
   info: ResourceInfo;
   /** names asked for; empty means "list" */
@@ -31,7 +34,10 @@ export function parseResourceArgs(args: string[]): ResourceRequest[] {
     return out;
   }
   const [types, ...names] = args;
-  const infos = types.split(',').filter(Boolean).map(resolveType);
+  const infos = types
+    .split(',')
+    .filter(Boolean)
+    .flatMap((t) => (t.toLowerCase() === 'all' ? ALL_CATEGORY.map(resolveType) : [resolveType(t)]));
   if (names.length > 0 && infos.length > 1) {
     throw new UserError(`error: you may only specify a single resource type`);
   }

@@ -137,3 +137,14 @@ test('api-resources lists what kjob serves, as kubectl prints discovery', () => 
     ].join('\n'),
   );
 });
+
+test('get all: the "all" category, pods, services, cronjobs, jobs, each table with kind prefixes', () => {
+  const r = sb.kjob(['apply', '-f', 'fixtures/job-pod-to-pod.yaml', '-n', 'team-a']);
+  assert.equal(r.stdout, 'service/headless-svc created\njob.batch/example-job created\n');
+  const names = sb.kjob(['get', 'all', '-n', 'team-a', '-o', 'name']).stdout.trim().split('\n');
+  assert.ok(names[0].startsWith('pod/example-job-'));
+  assert.deepEqual(names.slice(-2), ['service/headless-svc', 'job.batch/example-job']);
+  const tables = sb.kjob(['get', 'all', '-n', 'team-a']).stdout.split('\n\n');
+  assert.equal(tables.length, 3);
+  assert.match(tables[1], /^NAME {19}TYPE {8}CLUSTER-IP {3}EXTERNAL-IP {3}PORT\(S\) {3}AGE\nservice\/headless-svc {3}ClusterIP {3}None /);
+});
