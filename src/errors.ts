@@ -12,7 +12,7 @@ export class UserError extends Error {
   }
 }
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed';
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'Expired';
 
 export interface StatusCause { field: string; message: string; type?: string }
 

@@ -2,7 +2,7 @@
 import type { KObject } from '../api/types.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, notFound } from '../errors.js';
+import { UserError, StatusError, notFound } from '../errors.js';
 import { toTable } from '../printers/tables.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
@@ -135,6 +135,12 @@ async function watchChanges(
   let lastEngineCheck = Date.now();
   while (!stop) {
     const changes = store.changesSince(rv, 500);
+    const oldest = store.oldestChangeRV();
+    if (oldest > rv + 1) {
+      // The change log was trimmed past this watch: what happened in between is lost, and the
+      // apiserver answers such a watch with 410 Expired.
+      throw new StatusError('Expired', `too old resource version: ${rv} (${oldest - 1})`);
+    }
     for (const c of changes) {
       rv = c.rv;
       if (c.kind !== req.info.kind) continue;

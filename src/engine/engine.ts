@@ -53,6 +53,7 @@ export class Engine {
   private pumping = false;
   private pumpAgain = false;
   private idleSince?: number;
+  private lastEventPrune = 0;
   private stopped = false;
   private resolveDone?: () => void;
 
@@ -86,8 +87,7 @@ export class Engine {
       await this.listen();
       this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
       // Full resync first: everything that exists is looked at once.
-      // The apiserver keeps events for an hour (--event-ttl); so does the state file.
-      this.store.pruneEvents(3600);
+      this.pruneEvents();
       this.lastRV = this.store.currentRV();
       this.resyncAll();
       // Runtime state and logs of pods removed while no engine ran; anything still running of
@@ -181,10 +181,18 @@ export class Engine {
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
+  /** The apiserver keeps events for an hour (--event-ttl); so does the state file. */
+  private pruneEvents(): void {
+    this.lastEventPrune = Date.now();
+    this.store.pruneEvents(3600);
+  }
+
   private pump(): void {
     if (this.stopped) return;
     this.pumping = true;
     try {
+      // A long-lived engine (CronJobs keep it up) prunes every ten minutes.
+      if (Date.now() - this.lastEventPrune > 600_000) this.pruneEvents();
       for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
         const keys = this.queue.popDue(this.queueNow());
