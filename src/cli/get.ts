@@ -6,6 +6,7 @@ import { UserError, StatusError, notFound } from '../errors.js';
 import { toTable } from '../printers/tables.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
+import { jsonPathPrinter, JSONPathParseError, JSONPathExecError } from '../printers/jsonpath.js';
 import { parseResourceArgs, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -22,6 +23,8 @@ export interface GetOptions {
   showLabels?: boolean;
   labelColumns?: string[];
   ignoreNotFound?: boolean;
+  /** --allow-missing-template-keys (jsonpath); kubectl's default is true */
+  allowMissingTemplateKeys?: boolean;
 }
 
 const ALLOWED_FORMATS =
@@ -32,6 +35,7 @@ export function checkOutputFormat(output: string | undefined): string {
   const fmt = (output ?? '').replace(/^=/, '');
   const base = fmt.split('=')[0];
   if (SUPPORTED_FORMATS.has(fmt)) return fmt;
+  if (base === 'jsonpath' || base === 'jsonpath-as-json') return fmt;
   if (ALLOWED_FORMATS.split(',').includes(base)) throw new UserError(`error: kjob does not support the output format "${base}" yet; use one of: json, yaml, wide, name`);
   throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
 }
@@ -42,6 +46,7 @@ const NO_TYPE_MESSAGE =
 export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO): Promise<number> {
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const fmt = checkOutputFormat(opts.output);
+  const jsonPath = jsonPathFor(fmt, opts);
   if (opts.showLabels && fmt !== '' && fmt !== 'wide') throw new UserError(`error: --show-labels option cannot be used with ${fmt} printer`);
   const requests = parseResourceArgs(args);
   const selector = opts.selector ? parseSelector(opts.selector) : everything();
@@ -83,7 +88,10 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   });
 
   if (!opts.watchOnly) {
-    if (fmt === 'json' || fmt === 'yaml') {
+    if (jsonPath) {
+      const doc = singleObject && all.length === 1 ? all[0] : asList(all);
+      if (!(watching && all.length === 0)) io.out(runJSONPath(jsonPath, doc));
+    } else if (fmt === 'json' || fmt === 'yaml') {
       const doc = singleObject && all.length === 1 ? all[0] : asList(all);
       if (!(watching && all.length === 0)) io.out(fmt === 'json' ? toJSON(doc) : toYAML(doc));
     } else if (fmt === 'name') {
@@ -101,15 +109,37 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   }
   if (errors.length > 0) io.err(errors.join('\n') + '\n');
   if (!watching) {
-    if (all.length === 0 && errors.length === 0 && !opts.ignoreNotFound && fmt !== 'name' && fmt !== 'json' && fmt !== 'yaml') {
+    if (all.length === 0 && errors.length === 0 && !opts.ignoreNotFound && fmt !== 'name' && fmt !== 'json' && fmt !== 'yaml' && !jsonPath) {
       const clusterWide = opts.allNamespaces || requests.some((r) => !r.info.namespaced);
       io.err(clusterWide ? 'No resources found\n' : `No resources found in ${ctx.namespace} namespace.\n`);
     }
     return errors.length > 0 ? 1 : 0;
   }
   const req = requests[0];
-  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io);
+  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io, jsonPath);
   return 0;
+}
+
+/** kubectl's JSONPathPrinter for `-o jsonpath=...` / `-o jsonpath-as-json=...`, or undefined. */
+function jsonPathFor(fmt: string, opts: GetOptions): ((obj: unknown) => string) | undefined {
+  const base = fmt.split('=')[0];
+  if (base !== 'jsonpath' && base !== 'jsonpath-as-json') return undefined;
+  try {
+    return jsonPathPrinter(fmt.slice(base.length + 1), { allowMissingKeys: opts.allowMissingTemplateKeys !== false, asJSON: base === 'jsonpath-as-json' });
+  } catch (e) {
+    if (e instanceof JSONPathParseError) throw new UserError(`error: ${e.message.replace(/\n$/, '')}`);
+    throw e;
+  }
+}
+
+function runJSONPath(print: (obj: unknown) => string, doc: unknown): string {
+  try {
+    return print(doc);
+  } catch (e) {
+    // kubectl prints the message as it is: it already ends with blank lines
+    if (e instanceof JSONPathExecError) throw new UserError(`error: ${e.message.replace(/\n$/, '')}`);
+    throw e;
+  }
 }
 
 /** Follow the store's change log for one resource type until interrupted. */
@@ -122,6 +152,7 @@ async function watchChanges(
   printer: TablePrinter,
   startRV: number,
   io: IO,
+  jsonPath?: (obj: unknown) => string,
 ): Promise<void> {
   const store = ctx.store;
   const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
@@ -147,7 +178,8 @@ async function watchChanges(
       if (ns !== undefined && c.namespace !== ns) continue;
       if (req.names.length > 0 && !req.names.includes(c.name)) continue;
       if (!selector.matches(c.object.metadata.labels ?? {})) continue;
-      printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io, ctx.now());
+      if (jsonPath) io.out(runJSONPath(jsonPath, c.object));
+      else printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io, ctx.now());
     }
     if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));
     if (Date.now() - lastEngineCheck > 2000) {

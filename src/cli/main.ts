@@ -14,6 +14,7 @@ import { createJob, createCronJob } from './create.js';
 import { schedule } from './schedule.js';
 import { clock } from './clock.js';
 import { patch } from './patch.js';
+import { wait } from './wait.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
@@ -128,6 +129,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--show-labels', 'show all labels as the last column')
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
+    .option('--allow-missing-template-keys [bool]', 'jsonpath: ignore missing keys (default true)', stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
@@ -146,9 +148,26 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
             showLabels: o.showLabels,
             labelColumns: (o.labelColumns ?? []).flatMap((s: string) => s.split(',')).filter(Boolean),
             ignoreNotFound: o.ignoreNotFound,
+            allowMissingTemplateKeys: o.allowMissingTemplateKeys !== 'false',
           },
           io,
         );
+      }),
+    );
+
+  program
+    .command('wait')
+    .description('Experimental: Wait for a specific condition on one or many resources')
+    .argument('[args...]')
+    .option('--for <condition>', "delete, condition=NAME[=VALUE] or jsonpath='{...}'[=VALUE]", stripEq)
+    .option('--timeout <duration>', 'how long to wait (Go duration; 0 checks once, negative waits a week)', stripEq)
+    .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--all', 'all resources of the type in the namespace')
+    .option('-A, --all-namespaces', 'across all namespaces')
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return wait(ctx, cmd.args, { for: o.for, timeout: o.timeout, selector: o.selector, all: o.all, allNamespaces: o.allNamespaces }, io);
       }),
     );
 

@@ -1,0 +1,74 @@
+// kjob wait (condition, jsonpath, delete, timeouts, errors) and get -o jsonpath, end to end.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sandbox } from './helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+const sleeper = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: sleeper
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox
+        command: ["sh", "-c", "sleep 300"]
+`;
+
+test('wait --for=condition=complete prints "condition met" once the Job completes', () => {
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-echo.yaml']).stdout, 'job.batch/echo created\n');
+  const r = sb.kjob(['wait', '--for=condition=complete', 'job/echo', '--timeout=60s']);
+  assert.deepEqual(r, { stdout: 'job.batch/echo condition met\n', stderr: '', code: 0 });
+  // case-insensitive, TYPE NAME form, and =value
+  assert.equal(sb.kjob(['wait', '--for=condition=Complete=TRUE', 'jobs', 'echo', '--timeout=0']).stdout, 'job.batch/echo condition met\n');
+});
+
+test('wait --for=jsonpath and get -o jsonpath', () => {
+  assert.equal(sb.kjob(['wait', "--for=jsonpath={.status.succeeded}=1", 'job/echo']).stdout, 'job.batch/echo condition met\n');
+  assert.equal(sb.kjob(['wait', '--for=jsonpath=.status.succeeded', 'job/echo']).stdout, 'job.batch/echo condition met\n');
+  assert.equal(sb.kjob(['get', 'job', 'echo', '-o', 'jsonpath={.status.succeeded}']).stdout, '1');
+  assert.equal(sb.kjob(['get', 'job', 'echo', '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].status}']).stdout, 'True');
+  assert.equal(sb.kjob(['get', 'jobs', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}']).stdout, 'echo\n');
+  assert.match(sb.kjob(['get', 'pods', '-o', "jsonpath={.items[*].metadata.labels['batch\\.kubernetes\\.io/job-name']}"]).stdout, /^echo$/);
+  assert.equal(sb.kjob(['get', 'job', 'echo', '-o', 'jsonpath={.x}']).stdout, '');
+  const miss = sb.kjob(['get', 'job', 'echo', '-o', 'jsonpath={.x}', '--allow-missing-template-keys=false']);
+  assert.equal(miss.code, 1);
+  assert.match(miss.stderr, /^error: error executing jsonpath "\{\.x\}": Error executing template: x is not found\. Printing more information for debugging the template:\n\ttemplate was:\n\t\t\{\.x\}\n\tobject given to jsonpath engine was:\n\t\tmap\[string\]interface \{\}\{"apiVersion":"batch\/v1", .*\n\n\n$/);
+  assert.equal(sb.kjob(['get', 'job', 'echo', '-o', 'jsonpath={.x']).stderr, 'error: error parsing jsonpath {.x, unclosed action\n');
+  assert.equal(sb.kjob(['wait', '--for=jsonpath={.status.conditions[*].type}=Complete', 'job/echo']).stderr, 'error: given jsonpath expression matches more than one value\n');
+});
+
+test('a timeout, several failures, and the errors kubectl prints', () => {
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: sleeper }).stdout, 'job.batch/sleeper created\n');
+  const t = sb.kjob(['wait', '--for=condition=complete', 'job/sleeper', '--timeout=1s']);
+  assert.deepEqual(t, { stdout: '', stderr: 'error: timed out waiting for the condition on jobs/sleeper\n', code: 1 });
+  const all = sb.kjob(['wait', '--for=condition=complete=false', 'jobs', '--all', '--timeout=1s']);
+  assert.deepEqual(all, {
+    stdout: '',
+    stderr: 'timed out waiting for the condition on jobs/echo\ntimed out waiting for the condition on jobs/sleeper\n',
+    code: 1,
+  });
+  assert.equal(sb.kjob(['wait', '--for=condition=complete', 'job/sleeper', '--timeout=0']).stderr, 'error: condition not met for jobs/sleeper\n');
+  assert.deepEqual(sb.kjob(['wait', '--for=condition=complete', 'job/nope']), { stdout: '', stderr: 'Error from server (NotFound): jobs.batch "nope" not found\n', code: 1 });
+  assert.deepEqual(sb.kjob(['wait', '--for=condition=complete', 'jobs', '-l', 'app=none']), { stdout: '', stderr: 'error: no matching resources found\n', code: 1 });
+  assert.equal(sb.kjob(['wait', 'job/echo']).stderr, 'error: unrecognized condition: ""\n');
+  assert.equal(sb.kjob(['wait', '--for=condition=complete', 'job/echo', '--timeout=abc']).stderr, `Error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"\nSee 'kjob wait --help' for usage.\n`);
+});
+
+test('wait --for=delete returns when the Job is gone', async () => {
+  const w = sb.spawn(['wait', '--for=delete', 'job/sleeper', '--timeout=30s']);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(w.child.exitCode, null, 'still waiting while the Job exists');
+  assert.equal(sb.kjob(['delete', 'job', 'sleeper', '--wait=false']).stdout, 'job.batch "sleeper" deleted\n');
+  await sb.until('wait to exit', () => w.child.exitCode !== null, 20_000);
+  assert.equal(w.child.exitCode, 0);
+  assert.equal(w.output(), 'job.batch/sleeper condition met\n');
+  // a Job that is already gone: nothing to wait for, nothing printed
+  assert.deepEqual(sb.kjob(['wait', '--for=delete', 'job/sleeper']), { stdout: '', stderr: '', code: 0 });
+});
