@@ -5,6 +5,14 @@ import { resolveResource, type ResourceInfo } from '../api/resources.js';
 /** The "all" category, in the order discovery lists it (pods, services, ..., cronjobs, jobs). */
 const ALL_CATEGORY = ['pods', 'services', 'cronjobs', 'jobs'];
 
+/** kubectl's message when a command that needs resources got none (delete, wait). */
+export const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'`;
+
 export interface ResourceRequest {
   info: ResourceInfo;
   /** names asked for; empty means "list" */

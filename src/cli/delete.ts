@@ -5,7 +5,7 @@ import { loadManifests, resolveKind } from '../api/manifests.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { parseResourceArgs } from './args.js';
+import { NO_RESOURCES, parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -23,12 +23,6 @@ export interface DeleteOptions {
   allNamespaces?: boolean;
 }
 
-const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 type Propagation = 'Background' | 'Foreground' | 'Orphan';
 

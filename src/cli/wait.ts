@@ -5,7 +5,7 @@ import { parseSelector, everything } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
-import { parseResourceArgs } from './args.js';
+import { NO_RESOURCES, parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -17,12 +17,6 @@ export interface WaitOptions {
   allNamespaces?: boolean;
 }
 
-const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const POLL_MS = 100;
