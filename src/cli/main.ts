@@ -3,18 +3,27 @@ import { Command, CommanderError } from 'commander';
 import { UserError, StatusError } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
-import { applyOrCreate } from './apply.js';
-import { get } from './get.js';
-import { describe } from './describe.js';
-import { logs } from './logs.js';
-import { del } from './delete.js';
-import { controller } from './controller.js';
-import { apiResources } from './api_resources.js';
-import { createJob, createCronJob } from './create.js';
-import { schedule } from './schedule.js';
-import { clock } from './clock.js';
-import { patch } from './patch.js';
-import { wait } from './wait.js';
+
+
+// Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
+// parser, the cron parser or the engine.
+const lazy =
+  <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
+  async (...args: M[K] extends (...a: infer A) => unknown ? A : never): Promise<Awaited<M[K] extends (...a: never[]) => infer R ? R : never>> =>
+    ((await load())[name] as (...a: unknown[]) => unknown)(...args) as never;
+const applyOrCreate = lazy(() => import('./apply.js'), 'applyOrCreate');
+const get = lazy(() => import('./get.js'), 'get');
+const describe = lazy(() => import('./describe.js'), 'describe');
+const logs = lazy(() => import('./logs.js'), 'logs');
+const del = lazy(() => import('./delete.js'), 'del');
+const controller = lazy(() => import('./controller.js'), 'controller');
+const apiResources = lazy(() => import('./api_resources.js'), 'apiResources');
+const createJob = lazy(() => import('./create.js'), 'createJob');
+const createCronJob = lazy(() => import('./create.js'), 'createCronJob');
+const schedule = lazy(() => import('./schedule.js'), 'schedule');
+const clock = lazy(() => import('./clock.js'), 'clock');
+const patch = lazy(() => import('./patch.js'), 'patch');
+const wait = lazy(() => import('./wait.js'), 'wait');
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
@@ -254,7 +263,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
   program
     .command('api-resources')
     .description('Print the supported API resources')
-    .action(() => setExit(apiResources(io)));
+    .action(async () => setExit(await apiResources(io)));
 
   program
     .command('controller')
