@@ -42,7 +42,7 @@ interface Target {
 export async function del(ctx: Context, args: string[], opts: DeleteOptions, io: IO): Promise<number> {
   const propagationPolicy = parseCascade(opts.cascade);
   let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
-  if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag`);
+  if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default

@@ -11,6 +11,10 @@ export interface LogsOptions {
   container?: string;
   follow?: boolean;
   previous?: boolean;
+  /** lines from the end; -1 (default) all */
+  tail?: number;
+  allContainers?: boolean;
+  prefix?: boolean;
 }
 
 const USAGE =
@@ -40,6 +44,17 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     pod = store.get('Pod', ns, name);
     if (!pod) throw new UserError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
   }
+  if (opts.allContainers && (opts.container ?? args[1])) {
+    throw new UserError(`error: --all-containers=true should not be specified with container name ${opts.container ?? args[1]}`);
+  }
+  if (opts.follow && opts.tail !== undefined && opts.tail >= 0) throw new UserError('error: kjob does not support --tail with -f yet');
+  if (opts.allContainers) {
+    if (opts.follow) throw new UserError('error: kjob does not support --all-containers with -f yet');
+    // Spec order: init containers, then containers (kubectl 1.32's own order is not deterministic).
+    const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name);
+    for (const c of names) printLog(ctx, pod, c, opts, io, true);
+    return 0;
+  }
   const container = chooseContainer(pod, opts.container ?? args[1], io);
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const st = statuses.find((s: { name: string }) => s.name === container);
@@ -63,8 +78,25 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     });
     return 0;
   }
-  io.out(readContainerLog(ctx.home, pod, container, { previous: opts.previous }));
+  printLog(ctx, pod, container, opts, io, false);
   return 0;
+}
+
+/** One container's log with --tail and --prefix applied. */
+function printLog(ctx: Context, pod: KObject, container: string, opts: LogsOptions, io: IO, all: boolean): void {
+  let text: string;
+  try {
+    text = readContainerLog(ctx.home, pod, container, { previous: opts.previous });
+  } catch (e) {
+    if (all) return; // a container that never ran has nothing to add
+    throw e;
+  }
+  let lines = text.split('\n');
+  const trailingNewline = lines.at(-1) === '';
+  if (trailingNewline) lines.pop();
+  if (opts.tail !== undefined && opts.tail >= 0) lines = lines.slice(Math.max(0, lines.length - opts.tail));
+  if (opts.prefix) lines = lines.map((l) => `[pod/${pod.metadata.name}/${container}] ${l}`);
+  if (lines.length) io.out(lines.join('\n') + (trailingNewline ? '\n' : ''));
 }
 
 /** podcmd.FindOrDefaultContainerByName with kubectl's "Defaulted container" notice. */

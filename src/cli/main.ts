@@ -201,10 +201,18 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('-c, --container <name>', 'container name', stripEq)
     .option('-f, --follow', 'stream the logs')
     .option('-p, --previous', 'the previous instance of the container')
+    .option('--tail <lines>', 'lines of recent log to display; -1 shows all', stripEq)
+    .option('--all-containers', 'the logs of all containers in the pod')
+    .option('--prefix', 'prefix each line with the log source (pod and container)')
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        return logs(ctx, cmd.args, { container: o.container, follow: o.follow, previous: o.previous }, io);
+        let tail: number | undefined;
+        if (o.tail !== undefined) {
+          tail = Number(o.tail);
+          if (!Number.isInteger(tail)) throw new UserError(`Error: invalid argument "${o.tail}" for "--tail" flag: strconv.ParseInt: parsing "${o.tail}": invalid syntax\nSee 'kjob logs --help' for usage.`);
+        }
+        return logs(ctx, cmd.args, { container: o.container, follow: o.follow, previous: o.previous, tail, allContainers: o.allContainers, prefix: o.prefix }, io);
       }),
     );
 

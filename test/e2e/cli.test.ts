@@ -148,3 +148,16 @@ test('get all: the "all" category, pods, services, cronjobs, jobs, each table wi
   assert.equal(tables.length, 3);
   assert.match(tables[1], /^NAME {19}TYPE {8}CLUSTER-IP {3}EXTERNAL-IP {3}PORT\(S\) {3}AGE\nservice\/headless-svc {3}ClusterIP {3}None /);
 });
+
+test('logs --tail, --prefix and --all-containers; flag values checked as kubectl checks them', async () => {
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: job('twolines', 'default', 'echo one; echo two') }).code, 0);
+  await sb.until('twolines Complete', () => /twolines +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 30_000);
+  const pod = sb.kjob(['get', 'pods', '-l', 'job-name=twolines', '-o', 'name']).stdout.trim().split('/')[1];
+  assert.equal(sb.kjob(['logs', pod, '--tail=1']).stdout, 'two\n');
+  assert.equal(sb.kjob(['logs', pod, '--tail', '0']).stdout, '');
+  assert.equal(sb.kjob(['logs', pod, '--prefix']).stdout, `[pod/${pod}/c] one\n[pod/${pod}/c] two\n`);
+  assert.equal(sb.kjob(['logs', pod, '--all-containers']).stdout, 'one\ntwo\n');
+  const bad = sb.kjob(['logs', pod, '--tail=x']);
+  assert.equal(bad.stderr, `Error: invalid argument "x" for "--tail" flag: strconv.ParseInt: parsing "x": invalid syntax\nSee 'kjob logs --help' for usage.\n`);
+  assert.equal(bad.code, 1);
+});
