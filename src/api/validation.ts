@@ -48,7 +48,6 @@ function render(v: unknown): string {
 }
 
 /** Go %q for the common cases. */
-export { goQuote };
 
 const required = (field: string, detail = ''): StatusCause => ({
   field,

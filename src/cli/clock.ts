@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js';
 import { rfc3339 } from '../api/types.js';
 import { CLOCK_META_KEY, type ClockSetting } from '../util/clock.js';
-import { parseGoDuration } from '../controllers/cronjob/cron.js';
+import { parseGoDuration } from '../util/go.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 

@@ -1,5 +1,6 @@
 // `kjob wait`: kubectl wait (cmd/wait) for --for=condition=C[=V], --for=delete and
 // --for=jsonpath='{...}'[=V], polling the store while the engine runs.
+import { parseGoDuration } from '../util/go.js';
 import type { KObject } from '../api/types.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
@@ -139,27 +140,13 @@ function jsonPathMet(j: JSONPath, obj: KObject, value: string): boolean {
   return goV(r).trim() === value.trim();
 }
 
-/** Go's time.ParseDuration, in milliseconds. */
-export function parseGoDuration(s: string): number {
-  const bad = () => new UserError(`Error: invalid argument "${s}" for "--timeout" flag: time: invalid duration ${JSON.stringify(s)}\nSee 'kjob wait --help' for usage.`);
-  let rest = s;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
+/** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
+export function parseTimeoutFlag(s: string): number {
+  try {
+    return Number(parseGoDuration(s)) / 1e6;
+  } catch (e) {
+    throw new UserError(`Error: invalid argument "${s}" for "--timeout" flag: ${(e as Error).message}\nSee 'kjob wait --help' for usage.`);
   }
-  if (rest === '0') return 0;
-  if (rest === '') throw bad();
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  const re = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== '') {
-    const m = re.exec(rest);
-    if (!m) throw bad();
-    total += Number(m[1]) * units[m[2]];
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
 }
 
 interface Target {
@@ -171,7 +158,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO): Promise<number> {
   const cond = parseFor(opts.for ?? '');
-  let timeoutMs = parseGoDuration(opts.timeout ?? '30s');
+  let timeoutMs = parseTimeoutFlag(opts.timeout ?? '30s');
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
   if (args.length === 0) throw new UserError(NO_RESOURCES);
   const requests = parseResourceArgs(args);

@@ -1,6 +1,7 @@
 // kubectl's -o jsonpath: a port of k8s.io/client-go/util/jsonpath (parser.go, jsonpath.go) as
 // kubectl's JSONPathPrinter drives it, with the Go formatting it relies on (fmt %v, %#v,
 // encoding/json). Values are plain JSON values: integers are Go int64, other numbers float64.
+import { goQuote } from '../util/go.js';
 import { goCompare } from './labels.js';
 
 /** A parse error: kubectl prints `error parsing jsonpath TEMPLATE, MESSAGE`. */
@@ -640,26 +641,7 @@ export function goSharpV(v: unknown): string {
   return goText(v);
 }
 
-/** strconv.Quote. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const r = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (r >= 0x20 && r !== 0x7f && (r === 0x20 || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch))) out += ch;
-    else if (ch === '\x07') out += '\\a';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\v') out += '\\v';
-    else if (r < 0x20 || r === 0x7f) out += '\\x' + r.toString(16).padStart(2, '0');
-    else if (r < 0x10000) out += '\\u' + r.toString(16).padStart(4, '0');
-    else out += '\\U' + r.toString(16).padStart(8, '0');
-  }
-  return out + '"';
-}
+export { goQuote };
 
 /** fmt %#U: U+0025 '%'. */
 function goSharpU(ch: string): string {

@@ -1,7 +1,8 @@
 // The cron parser and Next(): robfig/cron v3 semantics, error messages, time zones and DST.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStandard, scheduleError, parseGoDuration, formatSchedule, ConstantDelaySchedule } from './cron.js';
+import { parseStandard, scheduleError, formatSchedule, ConstantDelaySchedule } from './cron.js';
+import { parseGoDuration } from '../../util/go.js';
 import { loadLocation, loadLocationError, Zone } from './zone.js';
 
 // Schedules without a time zone are evaluated in the process's zone (the controller manager's).
