@@ -1,4 +1,5 @@
 // `kjob logs`: the container's log file, chosen as kubectl chooses (logs.go, polymorphichelpers).
+import { isPodReady, isPodTerminal } from '../controllers/job/utils.js';
 import type { KObject } from '../api/types.js';
 import { selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
       const s = [...(cur.status?.initContainerStatuses ?? []), ...(cur.status?.containerStatuses ?? [])].find(
         (x: { name: string }) => x.name === container,
       );
-      return !!s?.state?.terminated || cur.status?.phase === 'Succeeded' || cur.status?.phase === 'Failed';
+      return !!s?.state?.terminated || isPodTerminal(cur);
     });
     return 0;
   }
@@ -130,7 +131,7 @@ function byLogging(a: KObject, b: KObject): number {
   const ra = rank[a.status?.phase ?? 'Pending'] ?? 2;
   const rb = rank[b.status?.phase ?? 'Pending'] ?? 2;
   if (ra !== rb) return ra - rb;
-  const ready = (p: KObject) => ((p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') ? 0 : 1);
+  const ready = (p: KObject) => (isPodReady(p) ? 0 : 1);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
   const restarts = (p: KObject) => (p.status?.containerStatuses ?? []).reduce((n: number, s: { restartCount?: number }) => n + (s.restartCount ?? 0), 0);
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);

@@ -3,6 +3,7 @@
 // observed (one status write), and only when the stored status is already up to date acts
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
+import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KObject } from '../api/types.js';
@@ -49,10 +50,6 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
  * relists periodically): a shim killed together with its container sends none.
  */
 export const RELIST_MS = 2000;
-
-function sameJSON(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 export class Kubelet {
   private readonly store: KubeletStore;
@@ -192,14 +189,14 @@ export class Kubelet {
     if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
 
     const c0 = this.compute(pod, now, false);
-    if (!sameJSON(c0.status, pod.status)) {
+    if (!jsonEqual(c0.status, pod.status)) {
       this.write(pod, c0);
       return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
     }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     for (const d of c0.due) this.startContainer(pod, d, now);
     const c1 = this.compute(pod, now, false);
-    if (!sameJSON(c1.status, pod.status)) this.write(pod, c1);
+    if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
     return { requeueAfterMs: c1.due.length ? 0 : c1.requeueMs };
   }
 
@@ -318,12 +315,12 @@ export class Kubelet {
     }
     const comp = this.compute(pod, now, true);
     if (running) {
-      if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
+      if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
       const left = deadline - now.getTime();
       if (unsignalled) return { requeueAfterMs: 50 };
       return { requeueAfterMs: Math.min(left > 0 ? left : 1000, this.relistMs()) };
     }
-    if (!sameJSON(comp.status, pod.status)) this.write(pod, comp);
+    if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
     this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
     return {};
   }

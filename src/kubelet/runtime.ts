@@ -14,6 +14,7 @@
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
 import { pidAlive } from '../util/process.js';
+import { rfc3339 } from '../api/types.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -130,7 +131,7 @@ export class ProcessRuntime implements ContainerRuntime {
   ) {}
 
   private clockTime(realMs: number): string {
-    return new Date(this.fromReal(realMs)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return rfc3339(new Date(this.fromReal(realMs)));
   }
 
   exitsDir(): string {
