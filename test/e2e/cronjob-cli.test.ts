@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox, golden } from './helpers.js';
 import { CREATE_CASES } from './cronjob-create-cases.js';
-import { until } from './cronjob-helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -73,7 +72,7 @@ test('create job --from=cronjob: a manual run with the instantiate annotation; -
   const cj = json(['get', 'cj', 'nightly']);
   assert.equal(job.metadata.annotations['cronjob.kubernetes.io/instantiate'], 'manual');
   assert.deepEqual(job.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }]);
-  await until('the manual run to complete', () => sb.kjob(['get', 'job', 'nightly-manual']).stdout.includes('Complete'), 30_000, 200);
+  await sb.until('the manual run to complete', () => sb.kjob(['get', 'job', 'nightly-manual']).stdout.includes('Complete'), 30_000, 200);
   assert.equal(ok(['delete', 'cronjob', 'nightly', '--cascade=orphan']), 'cronjob.batch "nightly" deleted\n');
   const kept = json(['get', 'job', 'nightly-manual']);
   assert.equal(kept.metadata.ownerReferences, undefined);
@@ -91,11 +90,11 @@ test('suspend and resume on the simulated clock: one Job for the most recent mis
   fs.writeFileSync(file, manifest(false));
   ok(['apply', '-f', file]);
   const name = `every-${Date.parse('2026-03-27T12:15:00Z') / 60_000}`;
-  await until('the Job of the 12:15 slot', () => sb.kjob(['get', 'job', name]).code === 0, 20_000, 100);
+  await sb.until('the Job of the 12:15 slot', () => sb.kjob(['get', 'job', name]).code === 0, 20_000, 100);
   const st = json(['get', 'cj', 'every']).status;
   assert.equal(st.lastScheduleTime, '2026-03-27T12:15:00Z');
   // the engine stays up while a CronJob is not suspended, even with nothing running
-  await until('the Job to complete', () => sb.kjob(['get', 'job', name]).stdout.includes('Complete'), 30_000, 200);
+  await sb.until('the Job to complete', () => sb.kjob(['get', 'job', name]).stdout.includes('Complete'), 30_000, 200);
   await new Promise((r) => setTimeout(r, 3000));
   assert.match(ok(['controller', 'status']), /^engine: running/);
 });

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sandbox, golden } from './helpers.js';
-import { runDemo, DEMO_VIEWS, mask, demoJob, until } from './cronjob-helpers.js';
+import { runDemo, DEMO_VIEWS, mask, demoJob } from './cronjob-helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -36,5 +36,5 @@ test('cronjob-demo: five runs on a simulated clock, history limit 3, output as k
 test('deleting the CronJob deletes its Jobs and their pods (background cascade)', async () => {
   const r = sb.kjob(['delete', 'cronjob', 'cronjob-demo']);
   assert.equal(r.stdout, 'cronjob.batch "cronjob-demo" deleted\n', r.stderr);
-  await until('jobs and pods to be gone', () => sb.kjob(['get', 'jobs,pods']).stderr === 'No resources found in default namespace.\n', 30_000, 200);
+  await sb.until('jobs and pods to be gone', () => sb.kjob(['get', 'jobs,pods']).stderr === 'No resources found in default namespace.\n', 30_000, 200);
 });

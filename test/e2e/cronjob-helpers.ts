@@ -39,15 +39,6 @@ interface Ev {
   message: string;
 }
 
-/** Poll fn every intervalMs (the clock runs fast: the Sandbox's 200ms is too coarse here). */
-export async function until(what: string, fn: () => boolean, timeoutMs: number, intervalMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function cronJobEvents(home: string): Ev[] {
   const store = Store.open(home);
@@ -81,7 +72,7 @@ export async function runDemo(sb: Sandbox): Promise<void> {
   const ap = sb.kjob(['apply', '-f', 'fixtures/cronjob-demo.yaml']);
   assert.equal(ap.stdout, 'cronjob.batch/cronjob-demo created\n', ap.stderr);
   const last = demoJob(DEMO_RUNS);
-  await until(
+  await sb.until(
     `${DEMO_RUNS} runs of cronjob-demo`,
     () => cronJobEvents(sb.home).some((e) => e.reason === 'SawCompletedJob' && e.message.startsWith(`Saw completed job: ${last},`)),
     60_000,
@@ -91,5 +82,5 @@ export async function runDemo(sb: Sandbox): Promise<void> {
   assert.equal(stop.code, 0, stop.stderr);
   const created = cronJobEvents(sb.home).filter((e) => e.reason === 'SuccessfulCreate');
   assert.equal(created.length, DEMO_RUNS, `the clock stopped before the next slot: ${created.map((e) => e.message).join(', ')}`);
-  await until('the pruned Jobs and their pods to be gone', () => count('Job', sb.home) === 3 && count('Pod', sb.home) === 3, 30_000, 50);
+  await sb.until('the pruned Jobs and their pods to be gone', () => count('Job', sb.home) === 3 && count('Pod', sb.home) === 3, 30_000, 50);
 }

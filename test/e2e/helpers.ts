@@ -48,11 +48,11 @@ export class Sandbox {
   }
 
   /** Poll until fn returns true (real processes take real time; this is not a unit test). */
-  async until(what: string, fn: () => boolean, timeoutMs = 60_000): Promise<void> {
+  async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 200): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       if (fn()) return;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
     throw new Error(`timed out waiting for ${what}`);
   }
