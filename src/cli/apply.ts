@@ -1,16 +1,12 @@
 // `kjob apply -f` and `kjob create -f`: read manifests, then for each object do what kubectl
 // and the apiserver do together: default, validate, create or update, and say what happened.
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import type { KObject } from '../api/types.js';
 import { loadManifests } from '../api/manifests.js';
 import { resolveKind } from '../api/manifests.js';
-import { defaultObject, admitPod } from '../api/defaults.js';
-import { validateCreate, validateJobUpdate, validateCronJobUpdate } from '../api/validation.js';
-import { cronValidateOptions } from '../controllers/cronjob/cronjob_controller.js';
-import { randomSuffix } from '../api/names.js';
+import { prepareCreate, prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError, invalid, notFound } from '../errors.js';
+import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON, sortKeys } from '../util/canonical.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -120,41 +116,6 @@ function lastAppliedOf(manifest: KObject): string {
 function setLastApplied(manifest: KObject): void {
   const value = lastAppliedOf(manifest);
   manifest.metadata.annotations = { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: value };
-}
-
-/** The apiserver's create path: defaulting, admission, validation. */
-export function prepareCreate(info: ResourceInfo, manifest: KObject): KObject {
-  let obj = defaultObject(info, manifest, { uid: randomUUID() });
-  if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5) });
-  const causes = validateCreate(info, obj, cronValidateOptions);
-  if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? manifest.metadata.name ?? '', causes);
-  return obj;
-}
-
-/** The apiserver's update path for apply: the desired object over the stored identity and status. */
-function prepareUpdate(info: ResourceInfo, existing: KObject, manifest: KObject): KObject {
-  const desired = defaultObject(info, manifest, { uid: existing.metadata.uid! });
-  const updated: KObject = {
-    ...desired,
-    metadata: {
-      ...existing.metadata,
-      labels: desired.metadata.labels,
-      annotations: desired.metadata.annotations,
-    },
-    status: existing.status,
-  };
-  if (info.kind === 'Pod') {
-    // Pod specs are immutable but for a few fields; keep the admitted spec.
-    updated.spec = existing.spec;
-  }
-  const causes =
-    info.kind === 'Job'
-      ? validateJobUpdate(existing, updated)
-      : info.kind === 'CronJob'
-        ? validateCronJobUpdate(existing, updated, cronValidateOptions)
-        : validateCreate(info, updated, cronValidateOptions);
-  if (causes.length > 0) throw invalid(info.kind, info.group, existing.metadata.name!, causes);
-  return updated;
 }
 
 /** cmdutil.AddSourceToErr: `error when creating "file": <message>`. */

@@ -6,7 +6,7 @@ import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
-import { prepareCreate } from './apply.js';
+import { prepareCreate } from '../api/strategy.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 

@@ -2,10 +2,9 @@
 // with the apiserver's update path (defaulting of the result, update validation, generation).
 import YAML from 'yaml';
 import type { KObject } from '../api/types.js';
-import { defaultObject } from '../api/defaults.js';
-import { validateCreate, validateJobUpdate, validateCronJobUpdate } from '../api/validation.js';
+import { prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup } from '../api/resources.js';
-import { UserError, invalid, notFound } from '../errors.js';
+import { UserError, notFound } from '../errors.js';
 import { canonicalJSON } from '../util/canonical.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
@@ -47,21 +46,12 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
       // What cannot be changed by a patch at all (identity) is kept as stored.
       patched.metadata = { ...patched.metadata, uid: existing.metadata.uid, resourceVersion: existing.metadata.resourceVersion };
       patched.status = existing.status;
-      // Defaulting runs on the result, as on every write to the apiserver.
-      const defaulted = defaultObject(req.info, patched, { uid: existing.metadata.uid! });
-      const updated: KObject = { ...defaulted, metadata: { ...existing.metadata, labels: patched.metadata.labels, annotations: patched.metadata.annotations }, status: existing.status };
-      if (req.info.kind === 'Pod') updated.spec = existing.spec;
+      // The apiserver's update path: defaulting, then update validation.
+      const updated = prepareUpdate(req.info, existing, patched);
       if (canonicalJSON(updated) === canonicalJSON(existing)) {
         io.out(`${label} patched (no change)\n`);
         continue;
       }
-      const causes =
-        req.info.kind === 'Job'
-          ? validateJobUpdate(existing, updated)
-          : req.info.kind === 'CronJob'
-            ? validateCronJobUpdate(existing, updated)
-            : validateCreate(req.info, updated);
-      if (causes.length > 0) throw invalid(req.info.kind, req.info.group, name, causes);
       store.update(updated);
       wrote = true;
       io.out(`${label} patched\n`);

@@ -161,3 +161,32 @@ test('logs --tail, --prefix and --all-containers; flag values checked as kubectl
   assert.equal(bad.stderr, `Error: invalid argument "x" for "--tail" flag: strconv.ParseInt: parsing "x": invalid syntax\nSee 'kjob logs --help' for usage.\n`);
   assert.equal(bad.code, 1);
 });
+
+test('patch goes through the same update validation as apply: a bad schedule is refused', () => {
+  const cj = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 3 * * *"
+  suspend: true
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: c
+            image: busybox
+            command: ["true"]
+`;
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: cj }).code, 0);
+  const before = sb.kjob(['get', 'cj', 'nightly', '-o', 'json']).stdout;
+  const r = sb.kjob(['patch', 'cj', 'nightly', '-p', '{"spec":{"schedule":"61 * * * *"}}']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'The CronJob "nightly" is invalid: spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61\n');
+  assert.equal(sb.kjob(['get', 'cj', 'nightly', '-o', 'json']).stdout, before);
+  assert.equal(sb.kjob(['patch', 'cj', 'nightly', '-p', '{"spec":{"schedule":"0 4 * * *"}}']).stdout, 'cronjob.batch/nightly patched\n');
+  assert.equal(sb.kjob(['patch', 'cj', 'nightly', '-p', '{"spec":{"schedule":"0 4 * * *"}}']).stdout, 'cronjob.batch/nightly patched (no change)\n');
+  assert.equal(sb.kjob(['delete', 'cj', 'nightly']).code, 0);
+});
