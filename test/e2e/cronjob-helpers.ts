@@ -9,6 +9,8 @@ export const DEMO_START = '2026-11-23T12:00:50Z';
 /** Simulated seconds per real second: one slot every 5 real seconds. */
 export const DEMO_RATE = 12;
 export const DEMO_RUNS = 5;
+/** Where the clock is held once the runs are done: one second before the sixth slot. */
+export const DEMO_STOP = '2026-11-23T12:05:59Z';
 /** The Jobs of slots 12:01 .. 12:05 (minutes since the epoch). */
 export const demoJob = (n: number) => `cronjob-demo-${29923920 + n}`;
 
@@ -80,6 +82,10 @@ export async function runDemo(sb: Sandbox): Promise<void> {
   );
   const stop = sb.kjob(['clock', 'set', '--rate=0']);
   assert.equal(stop.code, 0, stop.stderr);
+  // Then at a fixed instant just before the next slot, so every age printed (and so every column
+  // width) is the same from run to run, whenever in the window the clock was stopped.
+  const fix = sb.kjob(['clock', 'set', `--time=${DEMO_STOP}`, '--rate=0']);
+  assert.equal(fix.code, 0, `the last run finished after ${DEMO_STOP}: ${fix.stderr}`);
   const created = cronJobEvents(sb.home).filter((e) => e.reason === 'SuccessfulCreate');
   assert.equal(created.length, DEMO_RUNS, `the clock stopped before the next slot: ${created.map((e) => e.message).join(', ')}`);
   await sb.until('the pruned Jobs and their pods to be gone', () => count('Job', sb.home) === 3 && count('Pod', sb.home) === 3, 30_000, 50);
