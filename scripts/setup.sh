@@ -18,7 +18,8 @@ packages=(
   "iputils-ping|the pod-to-pod Job (fixtures/job-pod-to-pod.yaml) pings its peers"
   "bash|the indexed and pod-to-pod Jobs run bash"
   "util-linux|the indexed Job (fixtures/job-indexed.yaml) runs rev"
-  "procps|kjob's own tests read processes with ps"
+  "procps|kjob's tests and benchmarks find the processes they started with pgrep"
+  "zsh|kjob's tests run the zsh completion script (skipped without it)"
 )
 # Only needed when better-sqlite3 has no prebuilt binary for this Node and must be compiled.
 build_packages=(

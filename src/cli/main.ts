@@ -24,6 +24,9 @@ const schedule = lazy(() => import('./schedule.js'), 'schedule');
 const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
 const wait = lazy(() => import('./wait.js'), 'wait');
+const version = lazy(() => import('./version.js'), 'version');
+const completion = lazy(() => import('./completion.js'), 'completion');
+const complete = lazy(() => import('./completion.js'), 'complete');
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
@@ -272,6 +275,30 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .command('api-resources')
     .description('Print the supported API resources')
     .action(async () => setExit(await apiResources(io)));
+
+  program
+    .command('version')
+    .description("Print kjob's version and the Kubernetes version it follows")
+    .option('--client', "kjob's own version only (there is no server to ask)")
+    .option('-o, --output <format>', 'yaml or json', stripEq)
+    .action(async (o: { output?: string }) => setExit(await version({ output: o.output }, io)));
+
+  program
+    .command('completion')
+    .description('Output shell completion code for the specified shell (bash or zsh)')
+    .argument('[shell]')
+    .action(async (shell?: string) => setExit(await completion(shell, io)));
+
+  program
+    .command('__complete', { hidden: true })
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[]) => {
+      const candidates = await complete(program, words, (o) => new Context({ home: o.home ?? program.opts().home, namespace: o.namespace ?? program.opts().namespace }));
+      if (candidates.length) io.out(candidates.join('\n') + '\n');
+      setExit(0);
+    });
 
   program
     .command('controller')

@@ -1,0 +1,117 @@
+// kjob as a user gets it (issue 7): the scripts a new user runs end either way, `npm pack` makes a
+// package that `npm install -g` turns into a working `kjob`, `kjob version` and the completion
+// scripts.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Sandbox, ROOT } from './helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+/** Processes whose command line names this state directory (the engine, shims, containers, watches). */
+const leftovers = (home: string) => spawnSync('pgrep', ['-f', home], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+
+function walkthrough(fixture: string, home: string) {
+  const started = Date.now();
+  const r = spawnSync('bash', ['scripts/walkthrough.sh'], {
+    cwd: ROOT,
+    env: { ...process.env, KJOB_HOME: home, KJOB_WALKTHROUGH_FIXTURE: fixture, TZ: 'UTC' },
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { ...r, seconds: (Date.now() - started) / 1000 };
+}
+
+test('the walkthrough script ends with the Job: exit 0 when it completes, its watch stopped', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-wt-'));
+  try {
+    const r = walkthrough('fixtures/job-echo.yaml', home);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\n\$ kjob logs echo-[a-z0-9]{5}\nHello, Job\n/);
+    assert.match(r.stdout, /\n\$ kjob delete job echo\njob\.batch "echo" deleted\n/);
+    spawnSync(process.execPath, [path.join(ROOT, 'bin/kjob'), '--home', home, 'controller', 'stop']);
+    assert.deepEqual(leftovers(home), []);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a failing Job ends the walkthrough at once with the reason and exit 1, not a wait for the back-off', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-wt-'));
+  try {
+    const r = walkthrough('fixtures/job-failed-demo.yaml', home);
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.seconds < 60, `took ${r.seconds}s`);
+    assert.match(r.stderr, /walkthrough: a container of pod job-failed-demo-[a-z0-9]{5} failed/);
+    assert.match(r.stderr, /container test-job: StartError, restarts 0; ended StartError with exit code 128: .*exec: "echo123": executable file not found in \$PATH: unknown/);
+    assert.match(r.stderr, /up to backoffLimit=6 failures/);
+    assert.match(r.stderr, /Warning +Failed .*kubelet +Error: failed to create containerd task/);
+    assert.match(r.stderr, /The last lines of its log:\n {2}\(the container wrote nothing\)/);
+    // The watch the script started is gone with it.
+    assert.ok(!leftovers(home).some((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-w')));
+  } finally {
+    spawnSync(process.execPath, [path.join(ROOT, 'bin/kjob'), '--home', home, 'controller', 'stop']);
+    for (const pid of leftovers(home)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('kjob version: kjob and the Kubernetes version it follows, as kubectl version --client prints them', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(sb.kjob(['version']).stdout, `Client Version: v${pkg.version}\nKubernetes Version: v1.32.4\n`);
+  assert.equal(sb.kjob(['version', '--client']).stdout, `Client Version: v${pkg.version}\nKubernetes Version: v1.32.4\n`);
+  const j = JSON.parse(sb.kjob(['version', '-o', 'json']).stdout);
+  assert.equal(j.clientVersion.gitVersion, `v${pkg.version}`);
+  assert.deepEqual(j.kubernetesVersion, { major: '1', minor: '32', gitVersion: 'v1.32.4' });
+  assert.match(sb.kjob(['version', '-o', 'yaml']).stdout, /^clientVersion:\n {2}gitVersion: v\d+\.\d+\.\d+\n {2}major: "\d+"\n/);
+  assert.deepEqual(sb.kjob(['version', '-o', 'wide']), { stdout: '', stderr: "error: --output must be 'yaml' or 'json'\n", code: 1 });
+});
+
+test('completion: bash and zsh scripts complete verbs, types and names from the state file', async (t) => {
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-echo.yaml']).code, 0);
+  assert.deepEqual(sb.kjob(['completion']), { stdout: '', stderr: "error: Shell not specified.\nSee 'kjob completion -h' for help and examples\n", code: 1 });
+  assert.equal(sb.kjob(['completion', 'fish']).stderr, `error: Unsupported shell type "fish".\nSee 'kjob completion -h' for help and examples\n`);
+  const env = { ...sb.env, PATH: `${path.join(ROOT, 'bin')}:${process.env.PATH}` };
+  const bash = (words: string[]) =>
+    execFileSync('bash', ['-c', `source <(kjob completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _kjob_complete; (IFS=,; echo "\${COMPREPLY[*]}")`], { env, encoding: 'utf8' });
+  assert.equal(bash(['kjob', 'ge']), 'get\n');
+  assert.equal(bash(['kjob', 'get', 'cj', '']), '\n');
+  assert.equal(bash(['kjob', 'get', 'jo']), 'jobs\n');
+  assert.equal(bash(['kjob', 'describe', 'jobs', '']), 'echo\n');
+  assert.equal(bash(['kjob', 'get', 'job/']), 'job/echo\n');
+  assert.match(bash(['kjob', 'logs', '']), /^echo-[a-z0-9]{5}\n$/);
+  assert.equal(bash(['kjob', '-n', '']), 'default\n');
+  assert.equal(bash(['kjob', 'controller', 'st']), 'status,start,stop\n');
+  await t.test('zsh', { skip: spawnSync('zsh', ['--version']).error ? 'zsh is not installed' : false }, () => {
+    const zsh = execFileSync('zsh', ['-c', `compdef() { :; }; source <(kjob completion zsh); compadd() { shift; print -l -- "$@"; }; words=(kjob get jobs ''); CURRENT=4; _kjob`], { env, encoding: 'utf8' });
+    assert.equal(zsh, 'echo\n');
+  });
+});
+
+test('npm pack makes a package that npm install -g turns into a working kjob', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-pack-'));
+  try {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
+    assert.ok(files.includes('bin/kjob') && files.includes('dist/cli/main.js') && files.includes('fixtures/job-pi.yaml'));
+    assert.deepEqual(files.filter((f) => /(^src\/|^test\/|\.test\.js$|testing\.js$|^scripts\/|^bench\/)/.test(f)), []);
+    const prefix = path.join(work, 'prefix');
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', path.join(work, packed[0].filename)], { encoding: 'utf8', stdio: 'ignore', timeout: 300_000 });
+    const env = { ...process.env, PATH: `${path.join(prefix, 'bin')}:${process.env.PATH}`, KJOB_HOME: path.join(work, 'home') };
+    const run = (args: string[]) => execFileSync('kjob', args, { env, encoding: 'utf8', cwd: work });
+    assert.match(run(['version']), /^Client Version: v\d/);
+    const fixture = path.join(prefix, 'lib/node_modules/kjob/fixtures/job-echo.yaml');
+    assert.equal(run(['apply', '-f', fixture]), 'job.batch/echo created\n');
+    assert.equal(run(['wait', '--for=condition=complete', 'job/echo', '--timeout=60s']), 'job.batch/echo condition met\n');
+    assert.equal(run(['logs', 'job/echo']), 'Hello, Job\n');
+    run(['controller', 'stop']);
+  } finally {
+    for (const pid of leftovers(work)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
