@@ -159,7 +159,16 @@ function parseYAMLStream(text: string, source: string): unknown[] {
     if (doc.errors.length > 0) {
       throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlMessage(doc.errors[0], docText)}`);
     }
-    out.push(doc.toJS({ maxAliasCount: -1 }));
+    try {
+      // The yaml package's default alias budget (100, weighted by the size each alias expands to)
+      // refuses an alias bomb at once; go-yaml refuses it with this message.
+      out.push(doc.toJS({ maxAliasCount: 100 }));
+    } catch (e) {
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+        throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: document contains excessive aliasing`);
+      }
+      throw e;
+    }
   }
   return out;
 }
