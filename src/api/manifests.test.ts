@@ -144,10 +144,8 @@ test('resolveKind maps apiVersion/kind', () => {
 test('an alias bomb is refused at once with go-yaml\'s message, merge keys still work', () => {
   const levels = 'abcdefghi'.split('');
   const bomb = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"lol"').join(',') : Array(9).fill(`*${levels[i - 1]}`).join(',')}]`).join('\n');
-  const t0 = process.hrtime.bigint();
   assert.throws(() => parseManifestText(bomb, 'bomb.yaml'), (e: unknown) => e instanceof UserError && e.message === 'error: error parsing bomb.yaml: error converting YAML to JSON: yaml: document contains excessive aliasing');
-  // A billion expanded strings would take minutes and gigabytes; refusing it takes milliseconds.
-  assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 1000);
+  // (Expanded, it would be 387 million strings: the test would not finish if it were not refused.)
   const [doc] = parseManifestText('base: &b {x: 1}\nkind: Job\napiVersion: batch/v1\nmetadata: {<<: *b, name: m}\n', 'm.yaml');
   assert.deepEqual(doc.object.metadata, { x: 1, name: 'm' });
 });
