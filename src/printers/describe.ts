@@ -2,6 +2,7 @@
 // (v0.32). Output is written through text/tabwriter(minwidth 0, padding 2) via a PrefixWriter
 // (2 spaces per level), every Write escaped as printers.WriteEscaped does.
 import { printBoolPtr } from './tables.js';
+import { extractContainerResourceValue } from '../api/quantity.js';
 import type { KObject } from '../api/types.js';
 import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
@@ -269,7 +270,11 @@ function describeEnv(c: any, resolver: EnvResolver, w: PrefixWriter): void {
       const v = resolver ? resolver(e) : '';
       w.write(3, `${e.name}:\t${v} (${vf.fieldRef.apiVersion ?? ''}:${vf.fieldRef.fieldPath})\n`);
     } else if (vf.resourceFieldRef) {
-      w.write(3, `${e.name}:\t (${vf.resourceFieldRef.resource})\n`);
+      // kubectl reads the container's own requests and limits (not the node's allocatable).
+      let v = extractContainerResourceValue(vf.resourceFieldRef, c) ?? '';
+      const resource = vf.resourceFieldRef.resource;
+      if (v === '0' && (resource === 'limits.cpu' || resource === 'limits.memory')) v = 'node allocatable';
+      w.write(3, `${e.name}:\t${v} (${resource})\n`);
     } else if (vf.secretKeyRef) {
       w.write(3, `${e.name}:\t<set to the key '${vf.secretKeyRef.key}' in secret '${vf.secretKeyRef.name}'>\tOptional: ${!!vf.secretKeyRef.optional}\n`);
     } else if (vf.configMapKeyRef) {
