@@ -70,13 +70,8 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
 // ---------------------------------------------------------------------------------------------
 // Node
 
-function printNode(o: KObject, now: Date): string[] {
-  const st = o.status ?? {};
-  const status: string[] = [];
-  const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
-  if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
-  if (status.length === 0) status.push('Unknown');
-  if (o.spec?.unschedulable) status.push('SchedulingDisabled');
+/** findNodeRoles: node-role.kubernetes.io/<role> labels and a kubernetes.io/role value, sorted. */
+export function findNodeRoles(o: KObject): string[] {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries((o.metadata.labels ?? {}) as Record<string, string>)) {
     if (k.startsWith('node-role.kubernetes.io/')) {
@@ -84,10 +79,21 @@ function printNode(o: KObject, now: Date): string[] {
       if (role) roles.add(role);
     } else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
   }
+  return [...roles].sort();
+}
+
+function printNode(o: KObject, now: Date): string[] {
+  const st = o.status ?? {};
+  const status: string[] = [];
+  const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
+  if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
+  if (status.length === 0) status.push('Unknown');
+  if (o.spec?.unschedulable) status.push('SchedulingDisabled');
+  const roles = findNodeRoles(o);
   const address = (type: string) => (st.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
   const info = st.nodeInfo ?? {};
   return [
-    o.metadata.name ?? '', status.join(','), [...roles].sort().join(',') || '<none>', translateTimestampSince(o.metadata.creationTimestamp, now), info.kubeletVersion ?? '',
+    o.metadata.name ?? '', status.join(','), roles.join(',') || '<none>', translateTimestampSince(o.metadata.creationTimestamp, now), info.kubeletVersion ?? '',
     address('InternalIP'), address('ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>',
   ];
 }
