@@ -121,3 +121,26 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   assert.deepEqual(get().status.conditions.map((c: any) => `${c.type}=${c.status}`), ['PodScheduled=True']);
   assert.equal(events().at(-1).reason, 'Scheduled');
 });
+
+test('the scheduler cache follows the change log: pods bound, finished or deleted since the last attempt count as they are now', () => {
+  const { store, clock } = t;
+  store.create(node());
+  const s = new Scheduler(store);
+  const req = (cpu: string) => ({ container: { resources: { requests: { cpu } } } });
+  store.create(pod('a', req('1500m')));
+  s.schedule(store.get('Pod', 'default', 'a')!, 'kjob-node', clock.now(), 2000);
+  store.create(pod('b', req('1')));
+  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, undefined, 'a holds 1500m of 2');
+  const a = store.get('Pod', 'default', 'a')!;
+  a.status = { ...a.status, phase: 'Succeeded' };
+  store.update(a);
+  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, 'kjob-node', 'a finished: its cpu is free');
+  store.create(pod('c', req('1500m')));
+  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, undefined, 'b holds 1 of 2');
+  store.delete('Pod', 'default', 'b', { gracePeriodSeconds: 0 });
+  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, 'kjob-node', 'b deleted');
+});

@@ -23,6 +23,10 @@ export interface SchedulerStore {
   list(kind: string, opts?: { namespace?: string }): KObject[];
   update(obj: KObject): KObject;
   recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string; host?: string }, fieldPath?: string): void;
+  /** The change log (src/store/store.ts): with it the scheduler keeps its pod cache up to date instead of listing every pod per attempt. */
+  currentRV?(): number;
+  oldestChangeRV?(): number;
+  changesSince?(rv: number, limit?: number): { rv: number; type: string; kind: string; uid: string; object: KObject }[];
 }
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -228,7 +232,32 @@ export class Scheduler {
   /** Last FailedScheduling recorded per pod uid: its message and when (the engine's clock, ms). */
   private readonly recorded = new Map<string, { message: string; at: number }>();
 
+  /** The scheduler cache's pods, by uid, as of the change log's rv. */
+  private cache?: { rv: number; pods: Map<string, KObject> };
+
   constructor(private readonly store: SchedulerStore) {}
+
+  /** Every pod, as the scheduler's informer sees them: the cache brought up to date from the change log. */
+  private pods(): KObject[] {
+    const s = this.store;
+    if (!s.changesSince || !s.currentRV || !s.oldestChangeRV) return s.list('Pod');
+    if (!this.cache || s.oldestChangeRV() > this.cache.rv + 1) {
+      const rv = s.currentRV(); // read first: a change made meanwhile is applied again next time
+      this.cache = { rv, pods: new Map(s.list('Pod').map((p) => [p.metadata.uid!, p])) };
+    } else {
+      for (;;) {
+        const changes = s.changesSince(this.cache.rv, 1000);
+        for (const c of changes) {
+          this.cache.rv = c.rv;
+          if (c.kind !== 'Pod') continue;
+          if (c.type === 'DELETED') this.cache.pods.delete(c.uid);
+          else this.cache.pods.set(c.uid, c.object);
+        }
+        if (changes.length < 1000) break;
+      }
+    }
+    return [...this.cache.pods.values()];
+  }
 
   /**
    * One scheduling attempt. Returns after how long to try again when the pod stays unschedulable
@@ -237,7 +266,7 @@ export class Scheduler {
   schedule(pod: KObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
     if (pod.spec?.nodeName) return {};
     const node = this.store.get('Node', undefined, nodeName);
-    const fit: FitResult = node ? findFit(pod, node, this.store.list('Pod')) : { fits: true };
+    const fit: FitResult = node ? findFit(pod, node, this.pods()) : { fits: true };
     const uid = pod.metadata.uid!;
     if (fit.fits) {
       this.recorded.delete(uid);
