@@ -410,7 +410,10 @@ export class Kubelet {
         }
       } else if (L.running) {
         state = { running: { startedAt: L.startedAt } };
-        ready = !init && !L.termSent;
+        // Without a readiness probe a running container is ready, also while it is being stopped:
+        // the kubelet writes its status before killing it, so a terminating pod stays 1/1 (its
+        // Ready condition is what EndpointSlices call "serving").
+        ready = !init;
         started = true;
         soon(this.relistMs());
       } else {
