@@ -45,6 +45,7 @@ export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: str
       o.spec = { ...(o.spec ?? {}), finalizers: o.spec?.finalizers ?? ['kubernetes'] };
       o.status = { phase: 'Active' };
       break;
+    case 'Node':
     case 'Event':
       break;
   }
@@ -162,6 +163,8 @@ function defaultContainer(c: any, hostNetwork: boolean): any {
   }
   for (const e of c.env ?? []) {
     if (e?.valueFrom?.fieldRef && !e.valueFrom.fieldRef.apiVersion) e.valueFrom.fieldRef.apiVersion = 'v1';
+    // ResourceFieldSelector.divisor is a Quantity value, never omitted: unset reads back as "0".
+    if (e?.valueFrom?.resourceFieldRef && e.valueFrom.resourceFieldRef.divisor == null) e.valueFrom.resourceFieldRef.divisor = '0';
   }
   for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k]) defaultProbe(c[k]);
   for (const k of ['postStart', 'preStop']) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k].httpGet);
@@ -228,7 +231,10 @@ function defaultVolume(v: any): any {
 }
 
 function defaultDownwardItems(items: any[] | undefined): void {
-  for (const it of items ?? []) if (it?.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
+  for (const it of items ?? []) {
+    if (it?.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
+    if (it?.resourceFieldRef && it.resourceFieldRef.divisor == null) it.resourceFieldRef.divisor = '0';
+  }
 }
 
 // ---------------------------------------------------------------- QoS

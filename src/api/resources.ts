@@ -17,6 +17,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], group: '', version: 'v1', namespaced: true },
   { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], group: '', version: 'v1', namespaced: true },
   { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], group: '', version: 'v1', namespaced: false },
+  { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], group: '', version: 'v1', namespaced: false },
   { kind: 'Job', resource: 'jobs', singular: 'job', shortNames: [], group: 'batch', version: 'v1', namespaced: true },
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], group: 'batch', version: 'v1', namespaced: true },
 ];

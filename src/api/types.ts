@@ -22,9 +22,9 @@ export interface KObject {
 }
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
-export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Event';
+export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event';
 
-export const KINDS: readonly Kind[] = ['Namespace', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
+export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
 
 /** "namespace/name", the key work queues and caches use, as client-go's MetaNamespaceKeyFunc. */
 export function keyOf(obj: { metadata: ObjectMeta }): string {

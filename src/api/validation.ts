@@ -651,6 +651,8 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
       return dedupe(validateService(obj));
     case 'Namespace':
       return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Label));
+    case 'Node':
+      return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Subdomain));
     case 'Event':
       return [];
   }

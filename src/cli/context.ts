@@ -10,6 +10,7 @@ import { resourceForKind } from '../api/resources.js';
 import { randomUUID } from 'node:crypto';
 import { StateClock } from '../util/clock.js';
 import { parseTimeScale } from '../engine/timing.js';
+import { NODE_NAME, registerNode } from '../kubelet/node.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -38,6 +39,8 @@ export class Context {
       this.storeInstance = Store.open(this.home, { clock: this.clock });
       this.clock.load(this.storeInstance);
       ensureBuiltinNamespaces(this.storeInstance);
+      // A cluster always has its node: registered here too, so `get nodes` works before any engine ran.
+      if (!this.storeInstance.get('Node', undefined, NODE_NAME)) registerNode(this.storeInstance, { home: this.home, now: this.clock.now() });
     }
     return this.storeInstance;
   }

@@ -15,6 +15,7 @@ import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { NODE_NAME, HOST_IP, registerNode } from '../kubelet/node.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from './timing.js';
@@ -22,8 +23,7 @@ import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
 
-export const NODE_NAME = 'kjob-node';
-export const HOST_IP = '127.0.0.1';
+export { NODE_NAME, HOST_IP } from '../kubelet/node.js';
 
 export interface EngineOptions {
   home: string;
@@ -76,6 +76,8 @@ export class Engine {
       this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
       this.gc = new GarbageCollector(this.store);
       this.ttl = new TTLAfterFinishedController({ store: this.store, clock: this.clock });
+      // The kubelet registers its node (and brings its status up to date) before syncing pods.
+      registerNode(this.store, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
       this.kubelet = new Kubelet({
         store: this.store,
         clock: this.clock,

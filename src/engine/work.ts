@@ -1,6 +1,6 @@
 // Whether the engine has anything to do: the CLI starts it only then, and it exits when not.
 import type { Store } from '../store/store.js';
-import { isJobFinished, hasTrackingFinalizer, isPodTerminal } from '../controllers/job/utils.js';
+import { isJobFinished, hasTrackingFinalizer, hasTrueCondition, isPodTerminal } from '../controllers/job/utils.js';
 
 export function hasPendingWork(store: Store): boolean {
   const jobs = store.list('Job');
@@ -16,6 +16,9 @@ export function hasPendingWork(store: Store): boolean {
   for (const job of jobs) {
     if (job.metadata.deletionTimestamp) return true;
     if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
+    // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
+    // (condition Suspended=True, event Suspended); until then syncing it is work.
+    if (!isJobFinished(job) && !hasTrueCondition(job, 'Suspended')) return true;
     if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
   }
   for (const cj of store.list('CronJob')) {

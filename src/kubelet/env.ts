@@ -1,6 +1,8 @@
 // Container environment and command line, as the kubelet builds them (kubelet_pods.go
 // makeEnvironmentVariables, third_party/forked/golang/expansion).
 import type { KObject } from '../api/types.js';
+import { extractContainerResourceValue, parseQuantityExact } from '../api/quantity.js';
+import { goQuote } from '../util/go.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
@@ -47,6 +49,14 @@ function bracketKey(path: string, prefix: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** fieldpath.FormatMap: key="value" lines, keys sorted, values quoted as Go's %q. */
+function formatMap(m: Record<string, string> | undefined): string {
+  return Object.keys(m ?? {})
+    .sort()
+    .map((k) => `${k}=${goQuote(m![k])}`)
+    .join('\n');
+}
+
 /** Downward API fieldRef value, as kubelet podFieldSelectorRuntimeValue. */
 export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): string {
   const md = pod.metadata;
@@ -65,12 +75,34 @@ export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): 
   if (lk !== undefined) return md.labels?.[lk] ?? '';
   const ak = bracketKey(fieldPath, 'metadata.annotations');
   if (ak !== undefined) return md.annotations?.[ak] ?? '';
-  if (fieldPath === 'metadata.labels') return Object.entries(md.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-  if (fieldPath === 'metadata.annotations') return Object.entries(md.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+  if (fieldPath === 'metadata.labels') return formatMap(md.labels);
+  if (fieldPath === 'metadata.annotations') return formatMap(md.annotations);
   return '';
 }
 
-export interface ContainerEnvOptions { hostIP: string; hostname: string }
+export interface ContainerEnvOptions {
+  hostIP: string;
+  hostname: string;
+  /** The node's allocatable resources: the downward API's limits where a container sets none. */
+  allocatable?: Record<string, string>;
+}
+
+/**
+ * Downward API resourceFieldRef value, as kubelet containerResourceRuntimeValue: of the named
+ * container (containerName) or this one, its cpu, memory and ephemeral-storage limits defaulted
+ * to the node's allocatable when unset or zero (defaultPodLimitsForDownwardAPI).
+ */
+export function resourceFieldRefValue(pod: KObject, container: any, ref: any, allocatable: Record<string, string> = {}): string {
+  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const target = ref?.containerName ? all.find((c: any) => c.name === ref.containerName) : container;
+  if (!target) return '';
+  const limits: Record<string, unknown> = { ...(target.resources?.limits ?? {}) };
+  for (const r of ['cpu', 'memory', 'ephemeral-storage']) {
+    const cur = parseQuantityExact(limits[r] ?? '0');
+    if ((!cur || cur.num === 0n) && allocatable[r] !== undefined) limits[r] = allocatable[r];
+  }
+  return extractContainerResourceValue(ref ?? {}, { ...target, resources: { ...(target.resources ?? {}), limits } }) ?? '';
+}
 
 /** The container's environment in order (name → value), with kubelet/runtime defaults added. */
 export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
@@ -78,6 +110,7 @@ export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions
   const lookup = (n: string) => env.get(n);
   for (const e of (container.env ?? []) as any[]) {
     if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
+    else if (e.valueFrom?.resourceFieldRef) env.set(e.name, resourceFieldRefValue(pod, container, e.valueFrom.resourceFieldRef, opts.allocatable));
     else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from
     else env.set(e.name, expand(e.value ?? '', lookup));
   }

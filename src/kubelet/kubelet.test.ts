@@ -319,3 +319,65 @@ test('podRemoved / cleanupOrphans: the runtime removes the pod (killing what run
   assert.equal(runtime.anyRunning(), false);
   assert.deepEqual(fs.readdirSync(path.join(home, 'logs')), []);
 });
+
+test('image pull events: Always pulls (Pulling, then Pulled with time and size); IfNotPresent and Never find it present', () => {
+  const { store, k } = setup();
+  store.create(pod('a', { containers: [{ name: 'c', image: 'busybox', imagePullPolicy: 'Always', command: ['sh', '-c', 'true'] }] }));
+  store.create(pod('b', { containers: [{ name: 'c', image: 'busybox:1.36', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'true'] }] }));
+  store.create(pod('n', { containers: [{ name: 'c', image: 'busybox:1.36', imagePullPolicy: 'Never', command: ['sh', '-c', 'true'] }] }));
+  settle(k, 'a');
+  const a = store.events.filter((e) => e.reason.startsWith('Pull'));
+  assert.deepEqual(a.map((e) => e.reason), ['Pulling', 'Pulled']);
+  assert.equal(a[0].message, 'Pulling image "busybox"');
+  assert.match(a[1].message, /^Successfully pulled image "busybox" in (\d+ms|0s|[\d.]+s) \(\1 including waiting\)\. Image size: [1-9]\d* bytes\.$/);
+  assert.equal(a[1].fieldPath, 'spec.containers{c}');
+  store.events = [];
+  settle(k, 'b');
+  settle(k, 'n');
+  assert.deepEqual(store.events.filter((e) => e.reason.startsWith('Pull')).map((e) => e.message), [
+    'Container image "busybox:1.36" already present on machine',
+    'Container image "busybox:1.36" already present on machine',
+  ]);
+});
+
+test('resourceFieldRef: limits default to the node allocatable, cpu rounds up to the divisor, containerName', () => {
+  const p = pod('p', {
+    containers: [
+      { name: 'c', resources: { requests: { cpu: '250m', memory: '64Mi' } } },
+      { name: 'side', resources: { limits: { memory: '1Gi' }, requests: { memory: '1Gi' } } },
+    ],
+  });
+  const ref = (resource: string, divisor?: string, containerName?: string) => ({ name: resource, valueFrom: { resourceFieldRef: { resource, ...(divisor ? { divisor } : {}), ...(containerName ? { containerName } : {}) } } });
+  const c = {
+    ...p.spec.containers[0],
+    env: [
+      { ...ref('limits.cpu'), name: 'CPU_LIMIT' },
+      { ...ref('requests.cpu'), name: 'CPU_REQ' },
+      { ...ref('requests.cpu', '1m'), name: 'CPU_REQ_M' },
+      { ...ref('requests.memory'), name: 'MEM_REQ' },
+      { ...ref('requests.memory', '1Mi'), name: 'MEM_REQ_MI' },
+      { ...ref('limits.memory', '1Mi'), name: 'MEM_LIMIT_MI' },
+      { ...ref('limits.memory', '1Mi', 'side'), name: 'SIDE_LIMIT_MI' },
+      { ...ref('limits.ephemeral-storage', '1Gi'), name: 'EPH' },
+      { ...ref('requests.ephemeral-storage', '0'), name: 'EPH_REQ' },
+    ],
+  };
+  const env = buildEnv(p, c, { hostIP: '10.0.0.5', hostname: 'p', allocatable: { cpu: '4', memory: '8Gi', 'ephemeral-storage': '10Gi', pods: '110' } });
+  const got = Object.fromEntries([...env].filter(([k]) => !['PATH', 'HOSTNAME', 'HOME'].includes(k)));
+  assert.deepEqual(got, { CPU_LIMIT: '4', CPU_REQ: '1', CPU_REQ_M: '250', MEM_REQ: '67108864', MEM_REQ_MI: '64', MEM_LIMIT_MI: '8192', SIDE_LIMIT_MI: '1024', EPH: '10', EPH_REQ: '0' });
+});
+
+test('an unschedulable pod stays Pending: not started, requeued for another attempt', () => {
+  const { store, runtime, k } = setup();
+  store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } }, spec: {}, status: { allocatable: { cpu: '1', memory: '1Gi', pods: '110' } } });
+  store.create(pod('p', { nodeSelector: { disktype: 'ssd' }, containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  let r = k.syncPod('default', 'p');
+  assert.equal(r.requeueAfterMs, RELIST_MS);
+  r = k.syncPod('default', 'p');
+  const p = store.get('Pod', 'default', 'p')!;
+  assert.equal(p.spec.nodeName, undefined);
+  assert.equal(p.status.phase, 'Pending');
+  assert.equal(runtime.started.length, 0);
+  assert.deepEqual(store.events.map((e) => `${e.type} ${e.reason}`), ['Warning FailedScheduling']);
+  assert.match(store.events[0].message, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\. /);
+});

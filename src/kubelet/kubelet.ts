@@ -6,12 +6,15 @@
 import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { goQuote } from '../util/go.js';
 import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import type { Timing } from '../engine/timing.js';
-import { schedulePod } from '../scheduler/scheduler.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
 import { lookupExecutable } from './lookup.js';
 import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath, workingDirPlan } from './sandbox.js';
@@ -61,6 +64,8 @@ export class Kubelet {
   private readonly sandboxed: boolean;
   readonly runtime: ContainerRuntime;
   private watcher?: fs.FSWatcher;
+  private readonly scheduler: Scheduler;
+  private machineAllocatable?: Record<string, string>;
 
   constructor(opts: KubeletOptions) {
     this.store = opts.store;
@@ -71,6 +76,14 @@ export class Kubelet {
     this.hostIP = opts.hostIP;
     this.sandboxed = bwrapAvailable(opts.sandbox);
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock));
+    this.scheduler = new Scheduler(opts.store);
+  }
+
+  /** The node's allocatable resources (the registered Node's, or this machine's). */
+  private allocatable(): Record<string, string> {
+    const node = this.store.get('Node', undefined, this.nodeName);
+    if (node?.status?.allocatable) return node.status.allocatable;
+    return (this.machineAllocatable ??= machineResources(this.home).allocatable);
   }
 
   private exitsDir(): string {
@@ -116,6 +129,7 @@ export class Kubelet {
    * exit notes and its logs (logs/<ns>_<pod>_<uid>). Idempotent.
    */
   podRemoved(uid: string): void {
+    this.scheduler.forget(uid);
     if (!validUid(uid)) return;
     this.removeAll((u) => u === uid);
   }
@@ -177,8 +191,8 @@ export class Kubelet {
         this.store.delete('Pod', namespace, name, { gracePeriodSeconds: 0, preconditionUid: pod.metadata.uid });
         return {};
       }
-      schedulePod(this.store, pod, this.nodeName, now);
-      return { requeueAfterMs: 0 };
+      const r = this.scheduler.schedule(pod, this.nodeName, now, this.relistMs());
+      return { requeueAfterMs: r.requeueAfterMs ?? 0 };
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
     if (TERMINAL.has(pod.status?.phase)) {
@@ -250,13 +264,12 @@ export class Kubelet {
     const uid = pod.metadata.uid!;
     const fp = this.fieldPath(pod, c.name);
     const hostname = podHostname(pod);
-    const env = buildEnv(pod, c, { hostIP: this.hostIP, hostname });
+    const env = buildEnv(pod, c, { hostIP: this.hostIP, hostname, allocatable: this.allocatable() });
     const argv = buildCommand(c, env);
     const { mounts } = containerMounts(pod, c, this.podDir(pod));
     const workingDir: string = c.workingDir || '/';
     const id = newContainerID();
     const ts = rfc3339(now);
-    this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
     let failure: string | undefined;
     let exe: string | undefined;
     if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
@@ -265,6 +278,7 @@ export class Kubelet {
       if (r.ok) exe = r.path;
       else failure = r.message;
     }
+    this.ensureImage(pod, c, fp, exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed));
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
     if (!failure && wdPlan === 'mkdir-host') fs.mkdirSync(translatePath(workingDir, mounts, true)!, { recursive: true });
     if (!failure && wdPlan === 'impossible') {
@@ -289,6 +303,34 @@ export class Kubelet {
       this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: full, cwd: workingDir, env, logPath });
     }
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+  }
+
+  /**
+   * The image manager's EnsureImageExists, as its events tell it. Every image is present (kjob runs
+   * this machine's tools, nothing is downloaded), so IfNotPresent and Never find it on the
+   * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
+   * real time and its size.
+   */
+  private ensureImage(pod: KObject, c: any, fp: string, hostExe: string | undefined): void {
+    const image: string = c.image ?? '';
+    if (c.imagePullPolicy !== 'Always') {
+      this.event(pod, 'Normal', 'Pulled', `Container image ${goQuote(image)} already present on machine`, fp);
+      return;
+    }
+    this.event(pod, 'Normal', 'Pulling', `Pulling image ${goQuote(image)}`, fp);
+    const t0 = process.hrtime.bigint();
+    let size = 0;
+    if (hostExe) {
+      try {
+        const data = fs.readFileSync(hostExe);
+        createHash('sha256').update(data).digest();
+        size = data.length;
+      } catch {
+        /* unreadable: nothing pulled */
+      }
+    }
+    const ms = goDuration(Number((process.hrtime.bigint() - t0) / 1_000_000n));
+    this.event(pod, 'Normal', 'Pulled', `Successfully pulled image ${goQuote(image)} in ${ms} (${ms} including waiting). Image size: ${size} bytes.`, fp);
   }
 
   private syncTerminating(pod: KObject, now: Date): { requeueAfterMs?: number } {
@@ -368,7 +410,10 @@ export class Kubelet {
         }
       } else if (L.running) {
         state = { running: { startedAt: L.startedAt } };
-        ready = !init && !L.termSent;
+        // Without a readiness probe a running container is ready, also while it is being stopped:
+        // the kubelet writes its status before killing it, so a terminating pod stays 1/1 (its
+        // Ready condition is what EndpointSlices call "serving").
+        ready = !init;
         started = true;
         soon(this.relistMs());
       } else {

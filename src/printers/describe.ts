@@ -1,7 +1,8 @@
 // kubectl describe for Job, Pod and CronJob: a port of k8s.io/kubectl/pkg/describe/describe.go
 // (v0.32). Output is written through text/tabwriter(minwidth 0, padding 2) via a PrefixWriter
 // (2 spaces per level), every Write escaped as printers.WriteEscaped does.
-import { printBoolPtr } from './tables.js';
+import { findNodeRoles, printBoolPtr } from './tables.js';
+import { extractContainerResourceValue, formatQuantity, parseQuantity, podResources, quantityMilliValue, quantityValue, zeroQuantity, type Quantity, type ResourceList } from '../api/quantity.js';
 import type { KObject } from '../api/types.js';
 import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
@@ -269,7 +270,11 @@ function describeEnv(c: any, resolver: EnvResolver, w: PrefixWriter): void {
       const v = resolver ? resolver(e) : '';
       w.write(3, `${e.name}:\t${v} (${vf.fieldRef.apiVersion ?? ''}:${vf.fieldRef.fieldPath})\n`);
     } else if (vf.resourceFieldRef) {
-      w.write(3, `${e.name}:\t (${vf.resourceFieldRef.resource})\n`);
+      // kubectl reads the container's own requests and limits (not the node's allocatable).
+      let v = extractContainerResourceValue(vf.resourceFieldRef, c) ?? '';
+      const resource = vf.resourceFieldRef.resource;
+      if (v === '0' && (resource === 'limits.cpu' || resource === 'limits.memory')) v = 'node allocatable';
+      w.write(3, `${e.name}:\t${v} (${resource})\n`);
     } else if (vf.secretKeyRef) {
       w.write(3, `${e.name}:\t<set to the key '${vf.secretKeyRef.key}' in secret '${vf.secretKeyRef.name}'>\tOptional: ${!!vf.secretKeyRef.optional}\n`);
     } else if (vf.configMapKeyRef) {
@@ -584,6 +589,146 @@ export function describePod(pod: KObject, events: KObject[], now: Date): string 
     printTolerationsMultiline(w, 'Tolerations', spec.tolerations);
     describeEvents(events, w, now);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node
+
+function printNodeTaintsMultiline(w: PrefixWriter, title: string, taints: any[] | undefined): void {
+  w.write(0, `${title}:\t`);
+  const ts = [...(taints ?? [])];
+  if (ts.length === 0) return w.writeLine('<none>');
+  const key = (t: any) => `${t.effect ?? ''},${t.key ?? ''}`;
+  ts.sort((a, b) => goCompare(key(a), key(b)));
+  ts.forEach((t, i) => {
+    if (i !== 0) w.write(0, '\t');
+    w.write(0, `${t.value ? `${t.key}=${t.value}` : t.key}:${t.effect ?? ''}\n`);
+  });
+}
+
+const q0 = (list: ResourceList, name: string): Quantity => list[name] ?? zeroQuantity();
+const milli = (q: Quantity | undefined) => Number(q ? quantityMilliValue(q.value) : 0n);
+const whole = (q: Quantity | undefined) => Number(q ? quantityValue(q.value) : 0n);
+/** Go's int64(float64(a) / float64(b) * 100) (NaN and Inf as Go converts them on amd64). */
+const percent = (a: number, b: number): number => {
+  const f = (a / b) * 100;
+  return Number.isFinite(f) ? Math.trunc(f) : -9223372036854775808;
+};
+
+/**
+ * kubectl describe node. `pods` are the node's non-terminated pods (spec.nodeName = the node, not
+ * Succeeded or Failed). The Lease section is the kubelet's node lease as a cluster shows it: held by
+ * the node, renewed at its last heartbeat.
+ */
+export function describeNode(node: KObject, pods: KObject[], events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    const st = node.status ?? {};
+    const spec = node.spec ?? {};
+    w.write(0, `Name:\t${node.metadata.name ?? ''}\n`);
+    const roles = findNodeRoles(node);
+    w.write(0, `Roles:\t${roles.length > 0 ? roles.join(',') : '<none>'}\n`);
+    printLabelsMultiline(w, 'Labels', node.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', node.metadata.annotations);
+    w.write(0, `CreationTimestamp:\t${formatRFC1123Z(node.metadata.creationTimestamp)}\n`);
+    printNodeTaintsMultiline(w, 'Taints', spec.taints);
+    w.write(0, `Unschedulable:\t${spec.unschedulable === true}\n`);
+    const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
+    w.write(0, 'Lease:\n');
+    w.write(1, `HolderIdentity:\t${node.metadata.name ?? ''}\n`);
+    w.write(1, 'AcquireTime:\t<unset>\n');
+    w.write(1, `RenewTime:\t${ready?.lastHeartbeatTime ? formatRFC1123Z(ready.lastHeartbeatTime) : '<unset>'}\n`);
+    const conds: any[] = st.conditions ?? [];
+    if (conds.length > 0) {
+      w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
+      w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
+      for (const c of conds) {
+        w.write(1, `${c.type} \t${c.status} \t${formatRFC1123Z(c.lastHeartbeatTime)} \t${formatRFC1123Z(c.lastTransitionTime)} \t${c.reason ?? ''} \t${c.message ?? ''}\n`);
+      }
+    }
+    w.write(0, 'Addresses:\n');
+    for (const a of (st.addresses ?? []) as any[]) w.write(1, `${a.type}:\t${a.address}\n`);
+    const printResourceList = (list: Record<string, unknown>) => {
+      for (const name of Object.keys(list).sort()) {
+        const q = parseQuantity(list[name]);
+        w.write(0, `  ${name}:\t${q ? formatQuantity(q) : String(list[name])}\n`);
+      }
+    };
+    if (Object.keys(st.capacity ?? {}).length > 0) {
+      w.write(0, 'Capacity:\n');
+      printResourceList(st.capacity);
+    }
+    if (Object.keys(st.allocatable ?? {}).length > 0) {
+      w.write(0, 'Allocatable:\n');
+      printResourceList(st.allocatable);
+    }
+    const info = st.nodeInfo ?? {};
+    w.write(0, 'System Info:\n');
+    w.write(0, `  Machine ID:\t${info.machineID ?? ''}\n`);
+    w.write(0, `  System UUID:\t${info.systemUUID ?? ''}\n`);
+    w.write(0, `  Boot ID:\t${info.bootID ?? ''}\n`);
+    w.write(0, `  Kernel Version:\t${info.kernelVersion ?? ''}\n`);
+    w.write(0, `  OS Image:\t${info.osImage ?? ''}\n`);
+    w.write(0, `  Operating System:\t${info.operatingSystem ?? ''}\n`);
+    w.write(0, `  Architecture:\t${info.architecture ?? ''}\n`);
+    w.write(0, `  Container Runtime Version:\t${info.containerRuntimeVersion ?? ''}\n`);
+    w.write(0, `  Kubelet Version:\t${info.kubeletVersion ?? ''}\n`);
+    w.write(0, `  Kube-Proxy Version:\t${info.kubeProxyVersion ?? ''}\n`);
+    if (spec.podCIDR) w.write(0, `PodCIDR:\t${spec.podCIDR}\n`);
+    if ((spec.podCIDRs ?? []).length > 0) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
+    if (spec.providerID) w.write(0, `ProviderID:\t${spec.providerID}\n`);
+    describeNodeResource(pods, node, w, now);
+    describeEvents(events, w, now);
+  });
+}
+
+function describeNodeResource(pods: KObject[], node: KObject, w: PrefixWriter, now: Date): void {
+  w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
+  w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
+  w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
+  const st = node.status ?? {};
+  const raw: Record<string, unknown> = Object.keys(st.allocatable ?? {}).length > 0 ? st.allocatable : st.capacity ?? {};
+  const allocatable: ResourceList = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const q = parseQuantity(v);
+    if (q) allocatable[k] = q;
+  }
+  const allocCpu = milli(allocatable.cpu);
+  const allocMem = whole(allocatable.memory);
+  const fmt = (q: Quantity) => formatQuantity(q);
+  for (const pod of pods) {
+    const req = podResources(pod, 'requests');
+    const lim = podResources(pod, 'limits');
+    const [cr, cl, mr, ml] = [q0(req, 'cpu'), q0(lim, 'cpu'), q0(req, 'memory'), q0(lim, 'memory')];
+    w.write(1, `${pod.metadata.namespace ?? ''}\t${pod.metadata.name ?? ''}\t\t${fmt(cr)} (${percent(milli(cr), allocCpu)}%)\t${fmt(cl)} (${percent(milli(cl), allocCpu)}%)\t` +
+      `${fmt(mr)} (${percent(whole(mr), allocMem)}%)\t${fmt(ml)} (${percent(whole(ml), allocMem)}%)\t${translateTimestampSince(pod.metadata.creationTimestamp, now)}\n`);
+  }
+  w.write(0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n');
+  w.write(1, 'Resource\tRequests\tLimits\n');
+  w.write(1, '--------\t--------\t------\n');
+  const reqs: ResourceList = {};
+  const limits: ResourceList = {};
+  for (const pod of pods) {
+    for (const [k, q] of Object.entries(podResources(pod, 'requests'))) reqs[k] = reqs[k] ? { value: addRational(reqs[k], q), format: reqs[k].format } : q;
+    for (const [k, q] of Object.entries(podResources(pod, 'limits'))) limits[k] = limits[k] ? { value: addRational(limits[k], q), format: limits[k].format } : q;
+  }
+  const row = (name: string, a: number, measure: (q: Quantity | undefined) => number) => {
+    const r = q0(reqs, name);
+    const l = q0(limits, name);
+    const fr = a !== 0 ? percent(measure(r), a) : 0;
+    const fl = a !== 0 ? percent(measure(l), a) : 0;
+    w.write(1, `${name}\t${fmt(r)} (${fr}%)\t${fmt(l)} (${fl}%)\n`);
+  };
+  row('cpu', allocCpu, milli);
+  row('memory', allocMem, whole);
+  row('ephemeral-storage', whole(allocatable['ephemeral-storage']), whole);
+  const names = Object.keys(allocatable);
+  for (const h of names.filter((n) => n.startsWith('hugepages-')).sort()) row(h, whole(allocatable[h]), whole);
+  const standard = (n: string) => ['cpu', 'memory', 'ephemeral-storage', 'pods'].includes(n) || n.startsWith('hugepages-');
+  for (const ext of names.filter((n) => !standard(n)).sort()) w.write(1, `${ext}\t${fmt(q0(reqs, ext))}\t${fmt(q0(limits, ext))}\n`);
+}
+
+function addRational(a: Quantity, b: Quantity): Quantity['value'] {
+  return { num: a.value.num * b.value.den + b.value.num * a.value.den, den: a.value.den * b.value.den };
 }
 
 /** Several describe outputs, as kubectl prints them: separated by a blank line pair. */

@@ -43,6 +43,10 @@ export const COLUMNS: Record<Kind, Column[]> = {
     col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1),
   ],
   Namespace: [col('Name'), col('Status'), col('Age')],
+  Node: [
+    col('Name'), col('Status'), col('Roles'), col('Age'), col('Version'),
+    col('Internal-IP', 1), col('External-IP', 1), col('OS-Image', 1), col('Kernel-Version', 1), col('Container-Runtime', 1),
+  ],
 };
 
 export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
@@ -59,7 +63,39 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'Event': return printEvent(o, now);
     case 'Service': return printService(o, now);
     case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'Node': return printNode(o, now);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node
+
+/** findNodeRoles: node-role.kubernetes.io/<role> labels and a kubernetes.io/role value, sorted. */
+export function findNodeRoles(o: KObject): string[] {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries((o.metadata.labels ?? {}) as Record<string, string>)) {
+    if (k.startsWith('node-role.kubernetes.io/')) {
+      const role = k.slice('node-role.kubernetes.io/'.length);
+      if (role) roles.add(role);
+    } else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
+  }
+  return [...roles].sort();
+}
+
+function printNode(o: KObject, now: Date): string[] {
+  const st = o.status ?? {};
+  const status: string[] = [];
+  const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
+  if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
+  if (status.length === 0) status.push('Unknown');
+  if (o.spec?.unschedulable) status.push('SchedulingDisabled');
+  const roles = findNodeRoles(o);
+  const address = (type: string) => (st.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
+  const info = st.nodeInfo ?? {};
+  return [
+    o.metadata.name ?? '', status.join(','), roles.join(',') || '<none>', translateTimestampSince(o.metadata.creationTimestamp, now), info.kubeletVersion ?? '',
+    address('InternalIP'), address('ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>',
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

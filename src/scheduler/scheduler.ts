@@ -1,16 +1,323 @@
-// kube-scheduler for a one-node cluster: every unscheduled pod is bound to the node.
+// kube-scheduler for a one-node cluster (pkg/scheduler, default profile). An unscheduled pod is
+// run through the Filter plugins that matter on one node, in the profile's order, the first
+// failure deciding (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts,
+// NodeResourcesFit); NodeAffinity's PreFilter narrows to the nodes named by matchFields
+// metadata.name. A pod that fits is bound (spec.nodeName, PodScheduled=True, event Scheduled); one
+// that does not stays Pending with PodScheduled=False/Unschedulable and a FailedScheduling event
+// whose message is framework.FitError's, the default preemption's PostFilter message included.
+// Preemption itself is not implemented: where it could help, kjob reports that no victims were found.
 import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
+import {
+  compareQuantities,
+  parseQuantityExact,
+  podResources,
+  quantityMilliValue,
+  quantityValue,
+  type Rational,
+} from '../api/quantity.js';
 
 /** The part of the Store the scheduler needs (the real Store satisfies it structurally). */
 export interface SchedulerStore {
+  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
+  list(kind: string, opts?: { namespace?: string }): KObject[];
   update(obj: KObject): KObject;
   recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string; host?: string }, fieldPath?: string): void;
+  /** The change log (src/store/store.ts): with it the scheduler keeps its pod cache up to date instead of listing every pod per attempt. */
+  currentRV?(): number;
+  oldestChangeRV?(): number;
+  changesSince?(rv: number, limit?: number): { rv: number; type: string; kind: string; uid: string; object: KObject }[];
+}
+
+export const SCHEDULER_NAME = 'default-scheduler';
+
+/** How often an unschedulable pod is retried and its FailedScheduling recorded again without a change (podMaxInUnschedulablePodsDuration). */
+export const UNSCHEDULABLE_RETRY_MS = 5 * 60_000;
+
+interface Status {
+  /** Unschedulable (preemption might help) or UnschedulableAndUnresolvable (it cannot). */
+  code: 'Unschedulable' | 'UnschedulableAndUnresolvable';
+  reasons: string[];
+}
+
+export type FitResult = { fits: true } | { fits: false; message: string };
+
+// ---------------------------------------------------------------- filters
+
+function tolerates(tolerations: any[] | undefined, taint: { key?: string; value?: string; effect?: string }): boolean {
+  return (tolerations ?? []).some((t) => {
+    if (t?.effect && t.effect !== taint.effect) return false;
+    if (t?.key && t.key !== taint.key) return false;
+    const op = t?.operator ?? '';
+    if (op === 'Exists') return true;
+    if (op === '' || op === 'Equal') return (t?.value ?? '') === (taint.value ?? '');
+    return false;
+  });
+}
+
+function nodeUnschedulable(pod: KObject, node: KObject): Status | undefined {
+  if (!node.spec?.unschedulable) return undefined;
+  if (tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return undefined;
+  return { code: 'UnschedulableAndUnresolvable', reasons: ['node(s) were unschedulable'] };
+}
+
+function taintToleration(pod: KObject, node: KObject): Status | undefined {
+  for (const taint of (node.spec?.taints ?? []) as any[]) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!tolerates(pod.spec?.tolerations, taint)) {
+      return { code: 'UnschedulableAndUnresolvable', reasons: [`node(s) had untolerated taint {${taint.key ?? ''}: ${taint.value ?? ''}}`] };
+    }
+  }
+  return undefined;
+}
+
+/** A NodeSelectorRequirement against a value lookup (labels, or the node's fields). */
+function requirementMatches(r: any, get: (key: string) => string | undefined): boolean {
+  const v = get(r?.key ?? '');
+  const values: string[] = (r?.values ?? []).map(String);
+  switch (r?.operator) {
+    case 'In':
+      return v !== undefined && values.includes(v);
+    case 'NotIn':
+      return v === undefined || !values.includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+    case 'Lt': {
+      if (v === undefined || values.length !== 1 || !/^[+-]?\d+$/.test(v) || !/^[+-]?\d+$/.test(values[0])) return false;
+      const a = BigInt(v);
+      const b = BigInt(values[0]);
+      return r.operator === 'Gt' ? a > b : a < b;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A NodeSelectorTerm: its expressions and fields ANDed; an empty term matches nothing. */
+function termMatches(term: any, node: KObject): boolean {
+  const exprs: any[] = term?.matchExpressions ?? [];
+  const fields: any[] = term?.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  const label = (k: string) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : undefined);
+  const field = (k: string) => (k === 'metadata.name' ? node.metadata.name : undefined);
+  return exprs.every((r) => requirementMatches(r, label)) && fields.every((r) => requirementMatches(r, field));
+}
+
+function requiredTerms(pod: KObject): any[] | undefined {
+  return pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+}
+
+/**
+ * NodeAffinity's PreFilter: the node names every term restricts metadata.name to (In), or
+ * undefined when some term leaves all nodes eligible.
+ */
+function preFilterNodeNames(pod: KObject): Set<string> | undefined {
+  const terms = requiredTerms(pod);
+  if (!terms) return undefined;
+  let names: Set<string> | undefined;
+  for (const t of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of (t?.matchFields ?? []) as any[]) {
+      if (r?.key !== 'metadata.name' || r?.operator !== 'In') continue;
+      const s = new Set<string>((r.values ?? []).map(String));
+      termNames = termNames === undefined ? s : new Set([...termNames].filter((n) => s.has(n)));
+    }
+    if (termNames === undefined) return undefined;
+    names = new Set([...(names ?? []), ...termNames]);
+  }
+  return names;
+}
+
+function nodeAffinity(pod: KObject, node: KObject): Status | undefined {
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  const selectorOk = Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>).every(([k, v]) => labels[k] === String(v));
+  const terms = requiredTerms(pod);
+  const affinityOk = terms === undefined || terms.some((t) => termMatches(t, node));
+  if (selectorOk && affinityOk) return undefined;
+  return { code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't match Pod's node affinity/selector"] };
+}
+
+interface HostPort { ip: string; protocol: string; port: number }
+
+function hostPorts(pod: KObject): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])] as any[]) {
+    for (const p of c?.ports ?? []) {
+      if (!p?.hostPort) continue;
+      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+  return out;
+}
+
+function nodePorts(pod: KObject, others: KObject[]): Status | undefined {
+  const want = hostPorts(pod);
+  if (want.length === 0) return undefined;
+  const used = others.flatMap(hostPorts);
+  const conflict = want.some((w) => used.some((u) => u.port === w.port && u.protocol === w.protocol && (u.ip === w.ip || u.ip === '0.0.0.0' || w.ip === '0.0.0.0')));
+  return conflict ? { code: 'Unschedulable', reasons: ["node(s) didn't have free ports for the requested pod ports"] } : undefined;
+}
+
+/** The scheduler compares cpu in millicores and everything else in whole units. */
+function amount(name: string, q: Rational | undefined): bigint {
+  if (!q) return 0n;
+  return name === 'cpu' ? quantityMilliValue(q) : quantityValue(q);
+}
+
+function nodeResourcesFit(pod: KObject, node: KObject, others: KObject[], maxPodsFallback = 110): Status | undefined {
+  const allocatable: Record<string, unknown> = node.status?.allocatable ?? {};
+  const reasons: string[] = [];
+  const allowedPods = allocatable.pods !== undefined ? amount('pods', parseQuantityExact(allocatable.pods)) : BigInt(maxPodsFallback);
+  if (BigInt(others.length + 1) > allowedPods) reasons.push('Too many pods');
+  const want = podResources(pod, 'requests');
+  const used = new Map<string, bigint>();
+  for (const o of others) {
+    for (const [k, q] of Object.entries(podResources(o, 'requests'))) used.set(k, (used.get(k) ?? 0n) + amount(k, q.value));
+  }
+  const names = Object.keys(want).filter((k) => k !== 'pods' && compareQuantities(want[k].value, { num: 0n, den: 1n }) > 0);
+  const order = ['cpu', 'memory', 'ephemeral-storage'];
+  names.sort((a, b) => {
+    const ia = order.indexOf(a);
+    const ib = order.indexOf(b);
+    if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  for (const k of names) {
+    const free = amount(k, parseQuantityExact(allocatable[k] ?? '0')) - (used.get(k) ?? 0n);
+    if (amount(k, want[k].value) > free) reasons.push(`Insufficient ${k}`);
+  }
+  return reasons.length ? { code: 'Unschedulable', reasons } : undefined;
+}
+
+/** Pods bound to the node that still hold its resources (not Succeeded or Failed). */
+function podsOnNode(pods: KObject[], nodeName: string, except: KObject): KObject[] {
+  return pods.filter((p) => p.spec?.nodeName === nodeName && p.metadata.uid !== except.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+}
+
+/** One scheduling attempt of pod on node (the only node): fits, or FitError's message. */
+export function findFit(pod: KObject, node: KObject, allPods: KObject[]): FitResult {
+  const nodeName = node.metadata.name!;
+  let status: Status | undefined;
+  const names = preFilterNodeNames(pod);
+  if (names !== undefined && names.size === 0) {
+    // NodeAffinity PreFilter: the terms' node names conflict; no node is looked at.
+    return { fits: false, message: `0/1 nodes are available: pod affinity terms conflict. ${postFilterMessage(pod, 'UnschedulableAndUnresolvable')}` };
+  }
+  if (names !== undefined && !names.has(nodeName)) {
+    // Nodes the PreFilter result leaves out get this status (NodeToStatus.AbsentNodesStatus).
+    status = { code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't satisfy plugin(s) [NodeAffinity]"] };
+  } else {
+    const others = podsOnNode(allPods, nodeName, pod);
+    status = nodeUnschedulable(pod, node) ?? taintToleration(pod, node) ?? nodeAffinity(pod, node) ?? nodePorts(pod, others) ?? nodeResourcesFit(pod, node, others);
+  }
+  if (!status) return { fits: true };
+  const histogram = [...new Set(status.reasons)].map((r) => `1 ${r}`).sort();
+  return { fits: false, message: `0/1 nodes are available: ${histogram.join(', ')}. ${postFilterMessage(pod, status.code)}` };
+}
+
+/** DefaultPreemption's PostFilter message for the one node. */
+function postFilterMessage(pod: KObject, code: Status['code']): string {
+  if (pod.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
+  const why = code === 'UnschedulableAndUnresolvable' ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
+  return `preemption: 0/1 nodes are available: 1 ${why}.`;
+}
+
+// ---------------------------------------------------------------- the scheduler
+
+export class Scheduler {
+  /** Last FailedScheduling recorded per pod uid: its message and when (the engine's clock, ms). */
+  private readonly recorded = new Map<string, { message: string; at: number }>();
+
+  /** The scheduler cache's pods, by uid, as of the change log's rv. */
+  private cache?: { rv: number; pods: Map<string, KObject> };
+
+  constructor(private readonly store: SchedulerStore) {}
+
+  /** Every pod, as the scheduler's informer sees them: the cache brought up to date from the change log. */
+  private pods(): KObject[] {
+    const s = this.store;
+    if (!s.changesSince || !s.currentRV || !s.oldestChangeRV) return s.list('Pod');
+    if (!this.cache || s.oldestChangeRV() > this.cache.rv + 1) {
+      const rv = s.currentRV(); // read first: a change made meanwhile is applied again next time
+      this.cache = { rv, pods: new Map(s.list('Pod').map((p) => [p.metadata.uid!, p])) };
+    } else {
+      for (;;) {
+        const changes = s.changesSince(this.cache.rv, 1000);
+        for (const c of changes) {
+          this.cache.rv = c.rv;
+          if (c.kind !== 'Pod') continue;
+          if (c.type === 'DELETED') this.cache.pods.delete(c.uid);
+          else this.cache.pods.set(c.uid, c.object);
+        }
+        if (changes.length < 1000) break;
+      }
+    }
+    return [...this.cache.pods.values()];
+  }
+
+  /**
+   * One scheduling attempt. Returns after how long to try again when the pod stays unschedulable
+   * (it is also retried whenever it changes), or undefined once it is bound.
+   */
+  schedule(pod: KObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
+    if (pod.spec?.nodeName) return {};
+    const node = this.store.get('Node', undefined, nodeName);
+    const fit: FitResult = node ? findFit(pod, node, this.pods()) : { fits: true };
+    const uid = pod.metadata.uid!;
+    if (fit.fits) {
+      this.recorded.delete(uid);
+      bindPod(this.store, pod, nodeName, now);
+      return {};
+    }
+    const last = this.recorded.get(uid);
+    const cond = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+    const due = !last || last.message !== fit.message || now.getTime() - last.at >= UNSCHEDULABLE_RETRY_MS || cond?.message !== fit.message;
+    if (due) {
+      markUnschedulable(this.store, pod, fit.message, now);
+      this.recorded.set(uid, { message: fit.message, at: now.getTime() });
+    }
+    const at = this.recorded.get(uid)!.at;
+    return { requeueAfterMs: Math.max(0, Math.min(retryMs, at + UNSCHEDULABLE_RETRY_MS - now.getTime())) };
+  }
+
+  /** A pod that is gone needs no more attempts. */
+  forget(uid: string): void {
+    this.recorded.delete(uid);
+  }
+}
+
+/** PodScheduled=False/Unschedulable with the message (podutil.UpdatePodCondition), and the FailedScheduling event. */
+function markUnschedulable(store: SchedulerStore, pod: KObject, message: string, now: Date): KObject {
+  const next: KObject = structuredClone(pod);
+  const status = { ...(next.status ?? {}) };
+  const conditions: any[] = [...(status.conditions ?? [])];
+  const i = conditions.findIndex((c: any) => c.type === 'PodScheduled');
+  const prev = i >= 0 ? conditions[i] : undefined;
+  const cond = {
+    type: 'PodScheduled',
+    status: 'False',
+    lastProbeTime: null,
+    lastTransitionTime: prev?.status === 'False' ? prev.lastTransitionTime : rfc3339(now),
+    reason: 'Unschedulable',
+    message,
+  };
+  if (i >= 0) conditions[i] = cond;
+  else conditions.push(cond);
+  status.conditions = conditions;
+  if (!status.phase) status.phase = 'Pending';
+  next.status = status;
+  const out = store.update(next);
+  store.recordEvent(out, 'Warning', 'FailedScheduling', message, { component: SCHEDULER_NAME });
+  return out;
 }
 
 /** Binds pod to nodeName: spec.nodeName, condition PodScheduled=True, event Scheduled. Returns the
  * updated pod, or undefined when it was already bound. Throws the store's Conflict like any write. */
-export function schedulePod(store: SchedulerStore, pod: KObject, nodeName: string, now: Date): KObject | undefined {
+export function bindPod(store: Pick<SchedulerStore, 'update' | 'recordEvent'>, pod: KObject, nodeName: string, now: Date): KObject | undefined {
   if (pod.spec?.nodeName) return undefined;
   const next: KObject = structuredClone(pod);
   next.spec = { ...next.spec, nodeName };
@@ -21,6 +328,9 @@ export function schedulePod(store: SchedulerStore, pod: KObject, nodeName: strin
   if (!status.phase) status.phase = 'Pending';
   next.status = status;
   const out = store.update(next);
-  store.recordEvent(out, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, { component: 'default-scheduler' });
+  store.recordEvent(out, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, { component: SCHEDULER_NAME });
   return out;
 }
+
+/** The old entry point: bind without filtering. */
+export const schedulePod = bindPod;

@@ -425,6 +425,20 @@ describe('delete', () => {
     assert.equal(store.get('Pod', 'default', 'p'), undefined);
   });
 
+  test('pod: removing the last finalizer during the grace period keeps it until the kubelet deletes it with grace 0', () => {
+    store.create(pod('p', { nodeName: 'node', phase: 'Running', grace: 30, finalizers: ['batch.kubernetes.io/job-tracking'] }));
+    assert.equal(store.delete('Pod', 'default', 'p').removed, false);
+    const cur = store.get('Pod', 'default', 'p')!;
+    assert.equal(cur.metadata.deletionGracePeriodSeconds, 30);
+    cur.metadata.finalizers = [];
+    store.update(cur);
+    const kept = store.get('Pod', 'default', 'p');
+    assert.ok(kept?.metadata.deletionTimestamp, 'still terminating');
+    assert.deepEqual(kept.metadata.finalizers ?? [], []);
+    assert.equal(store.delete('Pod', 'default', 'p', { gracePeriodSeconds: 0 }).removed, true);
+    assert.equal(store.get('Pod', 'default', 'p'), undefined);
+  });
+
   test('namespace and cluster-scoped delete', () => {
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
     assert.equal(store.delete('Namespace', undefined, 'team').removed, true);

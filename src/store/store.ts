@@ -329,8 +329,10 @@ export class Store {
       if ((info.kind === 'Job' || info.kind === 'CronJob') && !jsonEqual(norm(obj.spec), norm(old.spec))) {
         m.generation = (om.generation ?? 0) + 1;
       }
-      // shouldDeleteDuringUpdate: the last finalizer of a terminating object was removed.
-      if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (om.finalizers ?? []).length > 0) {
+      // ShouldDeleteDuringUpdate: the last finalizer of a terminating object was removed, and its
+      // grace period is over (0 or unset). A pod still in its graceful termination stays until the
+      // kubelet deletes it with grace 0 (a Job pod's tracking finalizer goes long before that).
+      if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (om.finalizers ?? []).length > 0 && !om.deletionGracePeriodSeconds) {
         return this.writeDelete(row, obj);
       }
       return this.writeUpdate(row, obj);

@@ -129,6 +129,7 @@ test('api-resources lists what kjob serves, as kubectl prints discovery', () => 
       'NAME         SHORTNAMES   APIVERSION   NAMESPACED   KIND',
       'events       ev           v1           true         Event',
       'namespaces   ns           v1           false        Namespace',
+      'nodes        no           v1           false        Node',
       'pods         po           v1           true         Pod',
       'services     svc          v1           true         Service',
       'cronjobs     cj           batch/v1     true         CronJob',

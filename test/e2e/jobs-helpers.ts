@@ -18,7 +18,12 @@ const capturing = process.env.KJOB_CAPTURE_GOLDEN === '1';
 /** normalise(), plus the Events table's padding, which follows the widest (masked) age. */
 export function normaliseDescribe(s: string): string {
   // Pod names followed by "_<namespace>" (kubelet messages), which \b does not delimit.
-  const n = normalise(s.replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}_/g, '-<rand>_'));
+  // An image pull's durations are real, and its size is that of this machine's executable.
+  const pulls = s.replace(
+    /Successfully pulled image ("(?:[^"\\]|\\.)*") in \S+ \(\S+ including waiting\)\. Image size: \d+ bytes\./g,
+    'Successfully pulled image $1 in <duration> (<duration> including waiting). Image size: <size> bytes.',
+  );
+  const n = normalise(pulls.replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}_/g, '-<rand>_'));
   const i = n.indexOf('\nEvents:');
   if (i < 0) return n;
   // Events in the same second come in any order (kubectl's sort is not stable), so the rows are

@@ -181,3 +181,32 @@ test('an orphaned pod (its Job deleted) loses the tracking finalizer', () => {
   jc.syncOrphanPod(`default/${pod.metadata.name}`);
   assert.equal(store.get('Pod', 'default', pod.metadata.name!)!.metadata.finalizers, undefined);
 });
+
+test('a Job pod deleted with a grace period stays, counted in status.terminating, until the kubelet removes it', () => {
+  createJob({});
+  jc.syncJob('default/pi');
+  const name = pods()[0].metadata.name!;
+  const cur = store.get('Pod', 'default', name)!;
+  cur.spec.nodeName = 'kjob-node';
+  cur.status = { phase: 'Running' };
+  store.update(cur);
+  store.delete('Pod', 'default', name); // kjob delete pod: the pod's 30s grace period
+  clock.step(1000);
+  jc.syncJob('default/pi');
+  const terminating = store.get('Pod', 'default', name);
+  assert.ok(terminating?.metadata.deletionTimestamp, 'releasing the tracking finalizer does not end the grace period');
+  assert.equal(terminating.metadata.finalizers, undefined);
+  assert.equal(job().status.terminating, 1);
+  assert.equal(job().status.failed, 1, 'TerminatingOrFailed: counted as failed at once');
+  clock.step(2000);
+  jc.syncJob('default/pi');
+  assert.equal(job().status.terminating, 1, 'still terminating on the next sync');
+  // The container exited: the kubelet writes the final status and deletes the pod with grace 0.
+  const last = store.get('Pod', 'default', name)!;
+  last.status = { phase: 'Failed' };
+  store.update(last);
+  assert.equal(store.delete('Pod', 'default', name, { gracePeriodSeconds: 0 }).removed, true);
+  jc.syncJob('default/pi');
+  assert.equal(job().status.terminating, 0);
+  assert.equal(job().status.failed, 1, 'counted once');
+});

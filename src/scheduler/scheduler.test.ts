@@ -1,0 +1,146 @@
+// The scheduler's filters on one node, and one scheduling step against a store (no sleeps).
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KObject } from '../api/types.js';
+import { openTestStore, type TestStore } from '../store/testing.js';
+import { findFit, Scheduler, UNSCHEDULABLE_RETRY_MS } from './scheduler.js';
+
+const NOT_HELPFUL = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+const NO_VICTIMS = 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+
+function node(extra: { labels?: Record<string, string>; spec?: any; allocatable?: Record<string, string> } = {}): KObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'kjob-node', labels: { 'kubernetes.io/hostname': 'kjob-node', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux', ...(extra.labels ?? {}) } },
+    spec: extra.spec ?? {},
+    status: { allocatable: extra.allocatable ?? { cpu: '2', memory: '4Gi', 'ephemeral-storage': '10Gi', pods: '110' } },
+  };
+}
+
+function pod(name: string, spec: any = {}, extra: any = {}): KObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, ...extra },
+    spec: { containers: [{ name: 'c', image: 'busybox', ...(spec.container ?? {}) }], ...spec, container: undefined },
+    status: { phase: extra.phase ?? 'Pending' },
+  };
+}
+
+const msg = (r: ReturnType<typeof findFit>) => (r.fits ? 'fits' : r.message);
+
+test('nodeSelector: matching labels fit; any other value or a missing label does not', () => {
+  assert.equal(msg(findFit(pod('a', { nodeSelector: { 'kubernetes.io/os': 'linux' } }), node(), [])), 'fits');
+  assert.equal(msg(findFit(pod('b', { nodeSelector: { disktype: 'ssd' } }), node(), [])), `0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. ${NOT_HELPFUL}`);
+  assert.equal(msg(findFit(pod('c', { nodeSelector: { disktype: 'ssd' } }), node({ labels: { disktype: 'ssd' } }), [])), 'fits');
+});
+
+test('required node affinity: terms ORed, expressions ANDed, In/NotIn/Exists/DoesNotExist/Gt/Lt, matchFields', () => {
+  const aff = (...terms: any[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
+  const n = node({ labels: { cores: '8' } });
+  const fits = (spec: any) => findFit(pod('p', spec), n, []).fits;
+  assert.ok(fits(aff({ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }, { key: 'gpu', operator: 'DoesNotExist' }] })));
+  assert.ok(!fits(aff({ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'NotIn', values: ['amd64'] }] })));
+  assert.ok(fits(aff({ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }, { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['4'] }] })));
+  assert.ok(!fits(aff({ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['4'] }] })));
+  assert.ok(!fits(aff({ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['x'] }] })), 'a bad number matches nothing');
+  assert.ok(!fits(aff({})), 'an empty term matches nothing');
+  assert.ok(fits(aff({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['kjob-node'] }] })));
+  assert.equal(
+    msg(findFit(pod('p', aff({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['other'] }] })), n, [])),
+    `0/1 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity]. ${NOT_HELPFUL}`,
+  );
+  assert.ok(!fits({ nodeSelector: { cores: '8' }, ...aff({ matchExpressions: [{ key: 'cores', operator: 'In', values: ['4'] }] }) }), 'nodeSelector and affinity must both match');
+});
+
+test('taints and tolerations; an unschedulable node', () => {
+  const tainted = node({ spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'soft', effect: 'PreferNoSchedule' }] } });
+  assert.equal(msg(findFit(pod('p'), tainted, [])), `0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}. ${NOT_HELPFUL}`);
+  assert.ok(findFit(pod('p', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }), tainted, []).fits);
+  assert.ok(findFit(pod('p', { tolerations: [{ operator: 'Exists' }] }), tainted, []).fits);
+  assert.ok(!findFit(pod('p', { tolerations: [{ key: 'dedicated', value: 'cpu' }] }), tainted, []).fits);
+  const cordoned = node({ spec: { unschedulable: true } });
+  assert.equal(msg(findFit(pod('p'), cordoned, [])), `0/1 nodes are available: 1 node(s) were unschedulable. ${NOT_HELPFUL}`);
+  assert.ok(findFit(pod('p', { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), cordoned, []).fits);
+});
+
+test('resources: requests against allocatable minus the requests of running pods; pod count; first failing filter only', () => {
+  const n = node();
+  const req = (r: Record<string, string>) => ({ container: { resources: { requests: r } } });
+  assert.ok(findFit(pod('p', req({ cpu: '2', memory: '4Gi' })), n, []).fits, 'exactly allocatable fits');
+  assert.equal(msg(findFit(pod('p', req({ cpu: '2100m', memory: '5Gi' })), n, [])), `0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. ${NO_VICTIMS}`);
+  const running = pod('r', { nodeName: 'kjob-node', ...req({ cpu: '1500m' }) }, { phase: 'Running' });
+  const done = pod('d', { nodeName: 'kjob-node', ...req({ cpu: '2' }) }, { phase: 'Succeeded' });
+  assert.equal(msg(findFit(pod('p', req({ cpu: '600m' })), n, [running, done])), `0/1 nodes are available: 1 Insufficient cpu. ${NO_VICTIMS}`);
+  assert.ok(findFit(pod('p', req({ cpu: '500m' })), n, [running, done]).fits, 'finished pods hold nothing');
+  assert.equal(msg(findFit(pod('p', req({ 'example.com/gpu': '1' })), n, [])), `0/1 nodes are available: 1 Insufficient example.com/gpu. ${NO_VICTIMS}`);
+  const full = node({ allocatable: { cpu: '2', memory: '4Gi', pods: '1' } });
+  assert.equal(msg(findFit(pod('p'), full, [running])), `0/1 nodes are available: 1 Too many pods. ${NO_VICTIMS}`);
+  assert.equal(
+    msg(findFit(pod('p', { nodeSelector: { disktype: 'ssd' }, ...req({ cpu: '64' }) }), n, [])),
+    `0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. ${NOT_HELPFUL}`,
+    'NodeAffinity runs before NodeResourcesFit and decides',
+  );
+  assert.equal(msg(findFit(pod('p', { preemptionPolicy: 'Never', ...req({ cpu: '64' }) }), n, [])), '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+});
+
+let t: TestStore;
+beforeEach(() => (t = openTestStore('sched')));
+afterEach(() => t.dispose());
+
+test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedScheduling once per message, again after 5 minutes; bound once it fits', () => {
+  const { store, clock } = t;
+  store.create(node());
+  store.create(pod('p', { nodeSelector: { disktype: 'ssd' } }));
+  const s = new Scheduler(store);
+  const get = () => store.get('Pod', 'default', 'p')!;
+  let r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(r.requeueAfterMs, 2000);
+  const cond = get().status.conditions.find((c: any) => c.type === 'PodScheduled');
+  const message = `0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. ${NOT_HELPFUL}`;
+  assert.deepEqual(cond, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-11-23T12:00:00Z', reason: 'Unschedulable', message });
+  assert.equal(get().spec.nodeName, undefined);
+  assert.equal(get().status.phase, 'Pending');
+  const events = () => store.list('Event', { namespace: 'default' }) as any[];
+  assert.deepEqual(events().map((e) => [e.type, e.reason, e.message, e.source.component, e.count]), [['Warning', 'FailedScheduling', message, 'default-scheduler', 1]]);
+  const rv = store.currentRV();
+  clock.step(2000);
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(store.currentRV(), rv, 'a retry with the same outcome writes nothing');
+  clock.step(UNSCHEDULABLE_RETRY_MS);
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(events()[0].count, 2, 'recorded again after five minutes');
+  // The node gets the label: the next attempt binds the pod.
+  const n = store.get('Node', undefined, 'kjob-node')!;
+  n.metadata.labels!.disktype = 'ssd';
+  store.update(n);
+  r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(r.requeueAfterMs, undefined);
+  assert.equal(get().spec.nodeName, 'kjob-node');
+  assert.deepEqual(get().status.conditions.map((c: any) => `${c.type}=${c.status}`), ['PodScheduled=True']);
+  assert.equal(events().at(-1).reason, 'Scheduled');
+});
+
+test('the scheduler cache follows the change log: pods bound, finished or deleted since the last attempt count as they are now', () => {
+  const { store, clock } = t;
+  store.create(node());
+  const s = new Scheduler(store);
+  const req = (cpu: string) => ({ container: { resources: { requests: { cpu } } } });
+  store.create(pod('a', req('1500m')));
+  s.schedule(store.get('Pod', 'default', 'a')!, 'kjob-node', clock.now(), 2000);
+  store.create(pod('b', req('1')));
+  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, undefined, 'a holds 1500m of 2');
+  const a = store.get('Pod', 'default', 'a')!;
+  a.status = { ...a.status, phase: 'Succeeded' };
+  store.update(a);
+  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, 'kjob-node', 'a finished: its cpu is free');
+  store.create(pod('c', req('1500m')));
+  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, undefined, 'b holds 1 of 2');
+  store.delete('Pod', 'default', 'b', { gracePeriodSeconds: 0 });
+  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
+  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, 'kjob-node', 'b deleted');
+});
