@@ -43,6 +43,9 @@ export const COLUMNS: Record<Kind, Column[]> = {
     col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1),
   ],
   Namespace: [col('Name'), col('Status'), col('Age')],
+  ConfigMap: [col('Name'), col('Data'), col('Age')],
+  Secret: [col('Name'), col('Type'), col('Data'), col('Age')],
+  ServiceAccount: [col('Name'), col('Secrets'), col('Age')],
 };
 
 export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
@@ -59,8 +62,14 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'Event': return printEvent(o, now);
     case 'Service': return printService(o, now);
     case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    // printConfigMap, printSecret, printServiceAccount
+    case 'ConfigMap': return [o.metadata.name ?? '', String(count(o.data) + count(o.binaryData)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'Secret': return [o.metadata.name ?? '', String(o.type ?? ''), String(count(o.data)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'ServiceAccount': return [o.metadata.name ?? '', String(((o.secrets as unknown[]) ?? []).length), translateTimestampSince(o.metadata.creationTimestamp, now)];
   }
 }
+
+const count = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).length : 0);
 
 // ---------------------------------------------------------------------------------------------
 // Pod
