@@ -1,6 +1,8 @@
 // Container environment and command line, as the kubelet builds them (kubelet_pods.go
 // makeEnvironmentVariables, third_party/forked/golang/expansion).
 import type { KObject } from '../api/types.js';
+import { goQuote } from '../util/go.js';
+import { isRelaxedEnvVarName } from '../api/names.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
@@ -65,20 +67,115 @@ export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): 
   if (lk !== undefined) return md.labels?.[lk] ?? '';
   const ak = bracketKey(fieldPath, 'metadata.annotations');
   if (ak !== undefined) return md.annotations?.[ak] ?? '';
-  if (fieldPath === 'metadata.labels') return Object.entries(md.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-  if (fieldPath === 'metadata.annotations') return Object.entries(md.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+  if (fieldPath === 'metadata.labels') return formatMap(md.labels);
+  if (fieldPath === 'metadata.annotations') return formatMap(md.annotations);
   return '';
 }
 
-export interface ContainerEnvOptions { hostIP: string; hostname: string }
+/** fieldpath.FormatMap: `key="value"` lines (Go %q), keys sorted. */
+function formatMap(m: Record<string, string> | undefined): string {
+  return Object.keys(m ?? {})
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((k) => `${k}=${goQuote(m![k])}`)
+    .join('\n');
+}
+
+/** The kubelet's configMapManager / secretManager: an object of the pod's namespace, or undefined. */
+export type ObjectGetter = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => KObject | undefined;
+
+/** Why a container cannot be created (its waiting state is CreateContainerConfigError with this message). */
+export class ContainerConfigError extends Error {}
+
+/** What the apiserver's NotFound says for the kubelet's lookups: `configmap "x" not found`. */
+export function notFoundMessage(kind: 'ConfigMap' | 'Secret', name: string): string {
+  return `${kind.toLowerCase()} "${name}" not found`;
+}
+
+/** A ConfigMap's data or a Secret's (decoded) data as strings, as the kubelet's string(bytes). */
+export function dataOf(obj: KObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const data = (obj.data ?? {}) as Record<string, string | null>;
+  for (const [k, v] of Object.entries(data)) out[k] = obj.kind === 'Secret' ? Buffer.from(v ?? '', 'base64').toString('utf8') : (v ?? '');
+  return out;
+}
+
+export interface ContainerEnvOptions {
+  hostIP: string;
+  hostname: string;
+  /** Where configMapKeyRef, secretKeyRef and envFrom read from; without it they resolve to "". */
+  objects?: ObjectGetter;
+  /** The InvalidEnvironmentVariableNames event of envFrom keys that were skipped. */
+  onInvalidKeys?: (message: string) => void;
+}
+
+/** envFrom, then env, as makeEnvironmentVariables: throws ContainerConfigError for a missing
+ * (non-optional) ConfigMap, Secret or key. */
+function resolveRef(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): KObject | undefined {
+  const ns = pod.metadata.namespace ?? 'default';
+  const name: string = ref?.name ?? '';
+  const k = `${kind}/${name}`;
+  let obj = cache.get(k);
+  if (!obj) {
+    obj = opts.objects!(kind, ns, name);
+    if (!obj) {
+      if (ref?.optional === true) return undefined;
+      throw new ContainerConfigError(notFoundMessage(kind, name));
+    }
+    cache.set(k, obj);
+  }
+  return obj;
+}
+
+function envFromSources(pod: KObject, container: any, opts: ContainerEnvOptions, env: Map<string, string>, cache: Map<string, KObject>): void {
+  if (!opts.objects) return;
+  const ns = pod.metadata.namespace ?? 'default';
+  for (const ef of (container.envFrom ?? []) as any[]) {
+    const kind = ef?.configMapRef ? 'ConfigMap' : ef?.secretRef ? 'Secret' : undefined;
+    if (!kind) continue;
+    const ref = ef.configMapRef ?? ef.secretRef;
+    const obj = resolveRef(kind, ref, pod, opts, cache);
+    if (!obj) continue;
+    const invalid: string[] = [];
+    for (const [key, v] of Object.entries(dataOf(obj))) {
+      const name = (ef.prefix ?? '') + key;
+      if (!isRelaxedEnvVarName(name)) {
+        invalid.push(name);
+        continue;
+      }
+      env.set(name, v);
+    }
+    if (invalid.length > 0) {
+      invalid.sort();
+      opts.onInvalidKeys?.(`Keys [${invalid.join(', ')}] from the EnvFrom ${kind === 'ConfigMap' ? 'configMap' : 'secret'} ${ns}/${ref.name} were skipped since they are considered invalid environment variable names.`);
+    }
+  }
+}
+
+function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): string | undefined {
+  const obj = resolveRef(kind, ref, pod, opts, cache);
+  if (!obj) return undefined;
+  const data = dataOf(obj);
+  if (!Object.prototype.hasOwnProperty.call(data, ref.key)) {
+    if (ref.optional === true) return undefined;
+    throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace ?? 'default'}/${ref.name}`);
+  }
+  return data[ref.key];
+}
 
 /** The container's environment in order (name → value), with kubelet/runtime defaults added. */
 export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
   const env = new Map<string, string>();
   const lookup = (n: string) => env.get(n);
+  const cache = new Map<string, KObject>();
+  envFromSources(pod, container, opts, env, cache);
   for (const e of (container.env ?? []) as any[]) {
-    if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
-    else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from
+    const ref = e.value ? undefined : e.valueFrom?.configMapKeyRef ? 'ConfigMap' : e.valueFrom?.secretKeyRef ? 'Secret' : undefined;
+    if (ref && opts.objects) {
+      // An optional reference to a missing object or key leaves the variable unset.
+      const v = keyRefValue(ref, ref === 'ConfigMap' ? e.valueFrom.configMapKeyRef : e.valueFrom.secretKeyRef, pod, opts, cache);
+      if (v !== undefined) env.set(e.name, v);
+    } else if (!e.value && e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
+    else if (!e.value && e.valueFrom) env.set(e.name, ''); // resourceFieldRef: not resolved yet
     else env.set(e.name, expand(e.value ?? '', lookup));
   }
   const idx = pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION];

@@ -30,11 +30,14 @@ export function containerMounts(pod: KObject, container: any, podDir: string): {
     if (!v) return { mounts, error: `kjob: volume "${vm.name}" is not defined in the pod` };
     if (v.projected && (vm.mountPath === SA_MOUNT_PATH || String(v.name).startsWith('kube-api-access-'))) continue;
     let source: string;
-    if (v.emptyDir) source = path.join(podDir, 'volumes', v.name);
+    // configMap, secret, downwardAPI and projected volumes: files the kubelet wrote (volumes.ts),
+    // always mounted read-only.
+    const apiObject = !!(v.configMap || v.secret || v.downwardAPI || v.projected);
+    if (v.emptyDir || apiObject) source = path.join(podDir, 'volumes', v.name);
     else if (v.hostPath) source = v.hostPath.path;
-    else return { mounts, error: `kjob: volume "${v.name}": only emptyDir and hostPath volumes are supported` };
+    else return { mounts, error: `kjob: volume "${v.name}": only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported` };
     if (vm.subPath) source = path.join(source, vm.subPath);
-    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true });
+    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true || apiObject });
   }
   return { mounts };
 }
