@@ -453,7 +453,8 @@ export function validateConfigMap(cm: KObject): Errs {
     if (k in data) errs.push(invalid(`binaryData[${k}]`, k, 'duplicate of key present in data'));
     total += base64Len(binary[k]);
   }
-  if (total > MAX_SECRET_SIZE) errs.push(tooLong('', MAX_SECRET_SIZE));
+  // field.NewPath("") prints as "[]"
+  if (total > MAX_SECRET_SIZE) errs.push(tooLong('[]', MAX_SECRET_SIZE));
   return errs;
 }
 
