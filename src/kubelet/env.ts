@@ -108,8 +108,7 @@ export interface ContainerEnvOptions {
   onInvalidKeys?: (message: string) => void;
 }
 
-/** envFrom, then env, as makeEnvironmentVariables: throws ContainerConfigError for a missing
- * (non-optional) ConfigMap, Secret or key. */
+/** The referenced ConfigMap or Secret (once per container); undefined when missing and optional. */
 function resolveRef(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): KObject | undefined {
   const ns = pod.metadata.namespace ?? 'default';
   const name: string = ref?.name ?? '';
@@ -162,7 +161,11 @@ function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts:
   return data[ref.key];
 }
 
-/** The container's environment in order (name → value), with kubelet/runtime defaults added. */
+/**
+ * The container's environment in order (name → value), with kubelet/runtime defaults added:
+ * envFrom first, then env (which overrides it), as makeEnvironmentVariables. With
+ * opts.objects, throws ContainerConfigError for a missing (non-optional) ConfigMap, Secret or key.
+ */
 export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
   const env = new Map<string, string>();
   const lookup = (n: string) => env.get(n);
@@ -174,8 +177,10 @@ export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions
       // An optional reference to a missing object or key leaves the variable unset.
       const v = keyRefValue(ref, ref === 'ConfigMap' ? e.valueFrom.configMapKeyRef : e.valueFrom.secretKeyRef, pod, opts, cache);
       if (v !== undefined) env.set(e.name, v);
-    } else if (!e.value && e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
-    else if (!e.value && e.valueFrom) env.set(e.name, ''); // resourceFieldRef: not resolved yet
+      continue;
+    }
+    if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
+    else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from
     else env.set(e.name, expand(e.value ?? '', lookup));
   }
   const idx = pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION];
