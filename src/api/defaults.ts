@@ -45,11 +45,31 @@ export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: str
       o.spec = { ...(o.spec ?? {}), finalizers: o.spec?.finalizers ?? ['kubernetes'] };
       o.status = { phase: 'Active' };
       break;
+    case 'Secret':
+      defaultSecret(o);
+      break;
+    case 'ConfigMap':
+    case 'ServiceAccount':
     case 'Node':
     case 'Event':
       break;
   }
   return o;
+}
+
+// ---------------------------------------------------------------- Secret
+
+/** SetDefaults_Secret (type Opaque) and the v1 conversion that merges stringData into data
+ * (stringData wins; it is write-only and never stored). Data values stay base64, as served. */
+function defaultSecret(o: KObject): void {
+  if (!o.type) o.type = 'Opaque';
+  const sd = o.stringData as Record<string, string | null> | undefined;
+  if (sd && typeof sd === 'object' && Object.keys(sd).length > 0) {
+    const data: Record<string, string> = { ...((o.data as Record<string, string> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(v ?? '', 'utf8').toString('base64');
+    o.data = data;
+  }
+  delete o.stringData;
 }
 
 // ---------------------------------------------------------------- Job
@@ -338,19 +358,45 @@ const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
   'system-cluster-critical': 2000000000,
 };
 
+export interface AdmitPodOptions {
+  randomSuffix: () => string;
+  /**
+   * The ServiceAccount lister of the ServiceAccount admission plugin (namespace, name); without
+   * it the account is not looked up (unit tests of pure defaulting).
+   */
+  serviceAccount?: (namespace: string, name: string) => KObject | undefined;
+}
+
 /**
  * The mutating admission plugins a v1.32 apiserver runs for a new Pod: ServiceAccount (default
- * account + the projected kube-api-access-<suffix> volume mounted in every container),
+ * account, which must exist; the projected kube-api-access-<suffix> volume mounted in every
+ * container unless the pod or its account opts out; the account's imagePullSecrets),
  * DefaultTolerationSeconds, Priority. `randomSuffix` gives the 5 characters of the volume name.
- * Throws StatusError(Forbidden) for an unknown priorityClassName.
+ * Throws StatusError(Forbidden) for a missing ServiceAccount or an unknown priorityClassName.
  */
-export function admitPod(pod: KObject, opts: { randomSuffix: () => string }): KObject {
+export function admitPod(pod: KObject, opts: AdmitPodOptions): KObject {
   const p = clone(pod) as KObject;
   const spec = (p.spec = p.spec ?? {});
   // ServiceAccount
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
   spec.serviceAccount = spec.serviceAccountName; // v1 conversion mirrors the deprecated field
-  if (spec.automountServiceAccountToken !== false) {
+  let sa: KObject | undefined;
+  if (opts.serviceAccount) {
+    const ns = p.metadata?.namespace || 'default';
+    sa = opts.serviceAccount(ns, spec.serviceAccountName);
+    if (!sa) {
+      // admission.NewForbidden names the object by generateName before a name is generated.
+      const name = p.metadata?.name || p.metadata?.generateName || 'Unknown';
+      throw new StatusError(
+        'Forbidden',
+        `pods "${name}" is forbidden: error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
+        { kind: 'pods', name },
+      );
+    }
+  }
+  // shouldAutomount: the pod's preference, then the account's, else true.
+  const automount = spec.automountServiceAccountToken ?? (sa as any)?.automountServiceAccountToken ?? true;
+  if (automount !== false) {
     const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
     const needs = containers.some((c: any) => !(c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
     if (needs) {
@@ -374,6 +420,9 @@ export function admitPod(pod: KObject, opts: { randomSuffix: () => string }): KO
         c.volumeMounts = [...(c.volumeMounts ?? []), { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volName, readOnly: true }];
       }
     }
+  }
+  if (sa && (spec.imagePullSecrets ?? []).length === 0 && ((sa as any).imagePullSecrets ?? []).length > 0) {
+    spec.imagePullSecrets = ((sa as any).imagePullSecrets as any[]).map((r) => ({ name: r?.name ?? '' }));
   }
   // DefaultTolerationSeconds
   const tolerations: any[] = (spec.tolerations = [...(spec.tolerations ?? [])]);

@@ -125,3 +125,41 @@ export function isDNS1035Label(s: string): string[] {
 export function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith('-') ? name.slice(0, name.length - 2) + 'a' : name;
 }
+
+function hasChDirPrefix(value: string): string[] {
+  if (value === '.') return ["must not be '.'"];
+  if (value === '..') return ["must not be '..'"];
+  if (value.startsWith('..')) return ["must not start with '..'"];
+  return [];
+}
+
+const configMapKeyFmt = '[-._a-zA-Z0-9]+';
+const configMapKeyRe = new RegExp(`^${configMapKeyFmt}$`);
+const configMapKeyErrMsg = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
+
+/** validation.IsConfigMapKey: ConfigMap and Secret data keys. */
+export function isConfigMapKey(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+  if (!configMapKeyRe.test(value)) errs.push(regexError(configMapKeyErrMsg, configMapKeyFmt, 'key.name', 'KEY_NAME', 'key-name'));
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+const envVarNameFmt = '[-._a-zA-Z][-._a-zA-Z0-9]*';
+const envVarNameRe = new RegExp(`^${envVarNameFmt}$`);
+const envVarNameFmtErrMsg = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit";
+
+/** validation.IsEnvVarName (the strict rule kubectl applies to --from-env-file keys). */
+export function isEnvVarName(value: string): string[] {
+  const errs: string[] = [];
+  if (!envVarNameRe.test(value)) errs.push(regexError(envVarNameFmtErrMsg, envVarNameFmt, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+/** validation.IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation, on by default in v1.32):
+ * printable ASCII other than '='. */
+export function isRelaxedEnvVarName(value: string): boolean {
+  return value.length > 0 && /^[\x20-\x7e]*$/.test(value) && !value.includes('=');
+}

@@ -4,15 +4,22 @@ import { randomUUID } from 'node:crypto';
 import type { KObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 import { defaultObject, admitPod } from './defaults.js';
-import { validateCreate, validateJobUpdate, validateCronJobUpdate } from './validation.js';
+import { decodeCheck } from './decode.js';
+import { validateCreate, validateJobUpdate, validateCronJobUpdate, validateConfigMapUpdate, validateSecretUpdate } from './validation.js';
 import { randomSuffix } from './names.js';
 import { invalid } from '../errors.js';
 import { cronValidateOptions } from '../controllers/cronjob/cronjob_controller.js';
 
-/** Create: defaulting, admission, validation. Throws the Invalid StatusError. */
-export function prepareCreate(info: ResourceInfo, manifest: KObject): KObject {
+export interface CreateOptions {
+  /** The ServiceAccount admission plugin's lookup (see serviceAccountGetter); absent: not checked. */
+  serviceAccount?: (namespace: string, name: string) => KObject | undefined;
+}
+
+/** Create: decoding, defaulting, admission, validation. Throws the BadRequest, Forbidden or Invalid StatusError. */
+export function prepareCreate(info: ResourceInfo, manifest: KObject, opts: CreateOptions = {}): KObject {
+  decodeCheck(manifest);
   let obj = defaultObject(info, manifest, { uid: randomUUID() });
-  if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5) });
+  if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5), serviceAccount: opts.serviceAccount });
   const causes = validateCreate(info, obj, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? manifest.metadata.name ?? '', causes);
   return obj;
@@ -23,12 +30,14 @@ export function prepareCreate(info: ResourceInfo, manifest: KObject): KObject {
  * validation (immutable fields, schedules). Throws the Invalid StatusError.
  */
 export function prepareUpdate(info: ResourceInfo, existing: KObject, desired: KObject): KObject {
+  decodeCheck(desired);
   const defaulted = defaultObject(info, desired, { uid: existing.metadata.uid! });
   const updated: KObject = {
     ...defaulted,
     metadata: { ...existing.metadata, labels: defaulted.metadata.labels, annotations: defaulted.metadata.annotations },
-    status: existing.status,
   };
+  if (existing.status !== undefined) updated.status = existing.status;
+  else delete updated.status;
   // Pod specs are immutable but for a few fields; keep the admitted spec.
   if (info.kind === 'Pod') updated.spec = existing.spec;
   const causes =
@@ -36,7 +45,11 @@ export function prepareUpdate(info: ResourceInfo, existing: KObject, desired: KO
       ? validateJobUpdate(existing, updated)
       : info.kind === 'CronJob'
         ? validateCronJobUpdate(existing, updated, cronValidateOptions)
-        : validateCreate(info, updated, cronValidateOptions);
+        : info.kind === 'ConfigMap'
+          ? validateConfigMapUpdate(existing, updated)
+          : info.kind === 'Secret'
+            ? validateSecretUpdate(existing, updated)
+            : validateCreate(info, updated, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, existing.metadata.name!, causes);
   return updated;
 }

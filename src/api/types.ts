@@ -3,9 +3,9 @@
 // common envelope the store, printers and controllers pass around.
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { Job, CronJob } from 'kubernetes-types/batch/v1.js';
-import type { Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition, ConfigMap, Secret, ServiceAccount } from 'kubernetes-types/core/v1.js';
 
-export type { ObjectMeta, OwnerReference, Job, CronJob, Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition };
+export type { ObjectMeta, OwnerReference, Job, CronJob, Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition, ConfigMap, Secret, ServiceAccount };
 
 /** Any stored object. metadata.name/namespace/uid/resourceVersion/creationTimestamp are set once stored. */
 /** kubernetes-types marks server-set fields readonly; the apiserver and controllers here set them. */
@@ -22,9 +22,9 @@ export interface KObject {
 }
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
-export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event';
+export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
 
-export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
+export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
 
 /** "namespace/name", the key work queues and caches use, as client-go's MetaNamespaceKeyFunc. */
 export function keyOf(obj: { metadata: ObjectMeta }): string {

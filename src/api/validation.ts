@@ -10,7 +10,9 @@ import {
   isDNS1035Label,
   isDNS1123Label,
   isDNS1123Subdomain,
+  isConfigMapKey,
   isQualifiedName,
+  isRelaxedEnvVarName,
   isValidLabelValue,
   maskTrailingDash,
 } from './names.js';
@@ -183,6 +185,7 @@ export function validatePodSpec(spec: any, path: string): Errs {
       if (volNames.has(v.name)) errs.push(duplicate(`${p}.name`, v.name));
       volNames.add(v.name);
     }
+    errs.push(...validateVolumeSource(v ?? {}, p));
   });
   // containers
   const containers: any[] = spec.containers ?? [];
@@ -241,7 +244,9 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
   });
   (c.env ?? []).forEach((e: any, i: number) => {
     if (!e?.name) errs.push(required(`${p}.env[${i}].name`));
+    errs.push(...validateEnvVarValueFrom(e ?? {}, `${p}.env[${i}].valueFrom`));
   });
+  errs.push(...validateEnvFrom(c.envFrom, `${p}.envFrom`));
   (c.volumeMounts ?? []).forEach((m: any, i: number) => {
     const mp = `${p}.volumeMounts[${i}]`;
     if (!m?.name) errs.push(required(`${mp}.name`));
@@ -251,6 +256,286 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
   if (c.imagePullPolicy === '' || c.imagePullPolicy === undefined) errs.push(required(`${p}.imagePullPolicy`));
   else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
   return errs;
+}
+
+// ---------------------------------------------------------------- env and volume sources
+
+const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclusive';
+
+function fileMode(errs: Errs, mode: unknown, field: string): void {
+  if (isInt(mode) && (mode > 0o777 || mode < 0)) errs.push(invalid(field, mode, FILE_MODE_ERROR));
+}
+
+/** ValidateLocalNonReservedPath: relative, no '..' element, not starting with '..'. */
+function validateLocalNonReservedPath(p: string, field: string): Errs {
+  const errs: Errs = [];
+  if (p.startsWith('/')) errs.push(invalid(field, p, 'must be a relative path'));
+  if (p.split('/').includes('..')) errs.push(invalid(field, p, "must not contain '..'"));
+  if (errs.length === 0 && pathClean(p).startsWith('..')) errs.push(invalid(field, p, "must not start with '..'"));
+  return errs;
+}
+
+/** Go's path.Clean, enough for the '..' prefix test. */
+function pathClean(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/') || '.';
+}
+
+function validateKeyToPath(kp: any, field: string): Errs {
+  const errs: Errs = [];
+  if (!kp?.key) errs.push(required(`${field}.key`));
+  if (!kp?.path) errs.push(required(`${field}.path`));
+  errs.push(...validateLocalNonReservedPath(String(kp?.path ?? ''), `${field}.path`));
+  fileMode(errs, kp?.mode, `${field}.mode`);
+  return errs;
+}
+
+const VOLUME_DOWNWARD_API_FIELDS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
+
+function validateObjectFieldSelector(fs: any, supported: string[], field: string): Errs {
+  if (!fs?.apiVersion) return [required(`${field}.apiVersion`)];
+  if (!fs?.fieldPath) return [required(`${field}.fieldPath`)];
+  const m = /^([^[]+)\[(.*)\]$/.exec(fs.fieldPath);
+  if (m) {
+    const sub = m[2].replace(/^'(.*)'$/, '$1');
+    if (m[1] === 'metadata.annotations') return isQualifiedName(sub.toLowerCase()).map((msg) => invalid(field, sub.toLowerCase(), msg));
+    if (m[1] === 'metadata.labels') return isQualifiedName(sub).map((msg) => invalid(field, sub, msg));
+    return [invalid(field, m[1], 'does not support subscript')];
+  }
+  if (!supported.includes(fs.fieldPath)) return [notSupported(`${field}.fieldPath`, fs.fieldPath, supported)];
+  return [];
+}
+
+function validateDownwardAPIFiles(items: any[] | undefined, field: string): Errs {
+  const errs: Errs = [];
+  (items ?? []).forEach((f: any, i: number) => {
+    const p = `${field}[${i}]`;
+    if (!f?.path) errs.push(required(`${p}.path`));
+    errs.push(...validateLocalNonReservedPath(String(f?.path ?? ''), `${p}.path`));
+    if (f?.fieldRef) {
+      errs.push(...validateObjectFieldSelector(f.fieldRef, VOLUME_DOWNWARD_API_FIELDS, `${p}.fieldRef`));
+      if (f.resourceFieldRef) errs.push(invalid(p, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
+    } else if (!f?.resourceFieldRef) {
+      errs.push(required(p, 'one of fieldRef and resourceFieldRef is required'));
+    }
+    fileMode(errs, f?.mode, `${p}.mode`);
+  });
+  return errs;
+}
+
+/** The configMap, secret, downwardAPI and projected volume sources (validateVolumeSource). */
+function validateVolumeSource(v: any, p: string): Errs {
+  const errs: Errs = [];
+  if (v.configMap) {
+    const f = `${p}.configMap`;
+    if (!v.configMap.name) errs.push(required(`${f}.name`));
+    fileMode(errs, v.configMap.defaultMode, `${f}.defaultMode`);
+    (v.configMap.items ?? []).forEach((kp: any, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
+  }
+  if (v.secret) {
+    const f = `${p}.secret`;
+    if (!v.secret.secretName) errs.push(required(`${f}.secretName`));
+    fileMode(errs, v.secret.defaultMode, `${f}.defaultMode`);
+    (v.secret.items ?? []).forEach((kp: any, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
+  }
+  if (v.downwardAPI) {
+    fileMode(errs, v.downwardAPI.defaultMode, `${p}.downwardAPI.defaultMode`);
+    errs.push(...validateDownwardAPIFiles(v.downwardAPI.items, `${p}.downwardAPI.items`));
+  }
+  if (v.projected) {
+    const f = `${p}.projected`;
+    fileMode(errs, v.projected.defaultMode, `${f}.defaultMode`);
+    (v.projected.sources ?? []).forEach((src: any, i: number) => {
+      const sp = `${f}.sources[${i}]`;
+      for (const kind of ['secret', 'configMap'] as const) {
+        const s = src?.[kind];
+        if (!s) continue;
+        if (!s.name) errs.push(required(`${sp}.${kind}.name`));
+        (s.items ?? []).forEach((kp: any, j: number) => errs.push(...validateKeyToPath(kp, `${sp}.${kind}.items[${j}]`)));
+      }
+      if (src?.downwardAPI) errs.push(...validateDownwardAPIFiles(src.downwardAPI.items, `${sp}.downwardAPI.items`));
+      if (src?.serviceAccountToken) {
+        const t = src.serviceAccountToken;
+        const tp = `${sp}.serviceAccountToken`;
+        if (isInt(t.expirationSeconds) && t.expirationSeconds < 600) errs.push(invalid(`${tp}.expirationSeconds`, t.expirationSeconds, 'may not specify a duration less than 10 minutes'));
+        if (isInt(t.expirationSeconds) && t.expirationSeconds > 2 ** 32) errs.push(invalid(`${tp}.expirationSeconds`, t.expirationSeconds, 'may not specify a duration larger than 2^32 seconds'));
+        if (!t.path) errs.push(required(`${tp}.path`));
+      }
+    });
+  }
+  return errs;
+}
+
+function validateKeySelector(s: any, field: string): Errs {
+  const errs: Errs = [];
+  for (const msg of isDNS1123Subdomain(s?.name ?? '')) errs.push(invalid(`${field}.name`, s?.name ?? '', msg));
+  if (!s?.key) errs.push(required(`${field}.key`));
+  else for (const msg of isConfigMapKey(s.key)) errs.push(invalid(`${field}.key`, s.key, msg));
+  return errs;
+}
+
+/** validateEnvVarValueFrom (fieldRef and resourceFieldRef are counted, not checked here). */
+function validateEnvVarValueFrom(e: any, field: string): Errs {
+  const vf = e.valueFrom;
+  if (vf === undefined || vf === null) return [];
+  const errs: Errs = [];
+  let n = 0;
+  if (vf.fieldRef) n++;
+  if (vf.resourceFieldRef) n++;
+  if (vf.configMapKeyRef) {
+    n++;
+    errs.push(...validateKeySelector(vf.configMapKeyRef, `${field}.configMapKeyRef`));
+  }
+  if (vf.secretKeyRef) {
+    n++;
+    errs.push(...validateKeySelector(vf.secretKeyRef, `${field}.secretKeyRef`));
+  }
+  if (n === 0) errs.push(invalid(field, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+  else if (e.value) errs.push(invalid(field, '', 'may not be specified when `value` is not empty'));
+  else if (n > 1) errs.push(invalid(field, '', 'may not have more than one field specified at a time'));
+  return errs;
+}
+
+/** ValidateEnvFrom, with RelaxedEnvironmentVariableValidation (on by default in v1.32) for prefixes. */
+function validateEnvFrom(envFrom: any[] | undefined, field: string): Errs {
+  const errs: Errs = [];
+  (envFrom ?? []).forEach((ev: any, i: number) => {
+    const p = `${field}[${i}]`;
+    if (ev?.prefix && !isRelaxedEnvVarName(ev.prefix)) {
+      errs.push(invalid(`${p}.prefix`, ev.prefix, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+    }
+    let n = 0;
+    for (const kind of ['configMapRef', 'secretRef'] as const) {
+      const ref = ev?.[kind];
+      if (!ref) continue;
+      n++;
+      if (!ref.name) errs.push(required(`${p}.${kind}.name`));
+      else for (const msg of isDNS1123Subdomain(maskTrailingDash(ref.name))) errs.push(invalid(`${p}.${kind}.name`, ref.name, msg));
+    }
+    if (n === 0) errs.push(invalid(field, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (n > 1) errs.push(invalid(field, '', 'may not have more than one field specified at a time'));
+  });
+  return errs;
+}
+
+// ---------------------------------------------------------------- ConfigMap, Secret, ServiceAccount
+
+/** core.MaxSecretSize: the total size of a ConfigMap's or a Secret's data (1 MiB). */
+export const MAX_SECRET_SIZE = 1024 * 1024;
+
+const tooLong = (field: string, max: number): StatusCause => ({
+  field,
+  type: 'FieldValueTooLong',
+  message: `Too long: may not be more than ${max} bytes`,
+});
+
+const base64Len = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
+const goSortedKeys = (m: unknown) => Object.keys((m as object) ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** ValidateConfigMap (keys in sorted order: Go ranges over the map in random order). */
+export function validateConfigMap(cm: KObject): Errs {
+  const errs = validateObjectMeta(cm.metadata, true, isDNS1123Subdomain);
+  const data = (cm.data ?? {}) as Record<string, string>;
+  const binary = (cm.binaryData ?? {}) as Record<string, string>;
+  let total = 0;
+  for (const k of goSortedKeys(data)) {
+    for (const msg of isConfigMapKey(k)) errs.push(invalid(`data[${k}]`, k, msg));
+    if (k in binary) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+    total += Buffer.byteLength(String(data[k] ?? ''), 'utf8');
+  }
+  for (const k of goSortedKeys(binary)) {
+    for (const msg of isConfigMapKey(k)) errs.push(invalid(`binaryData[${k}]`, k, msg));
+    if (k in data) errs.push(invalid(`binaryData[${k}]`, k, 'duplicate of key present in data'));
+    total += base64Len(binary[k]);
+  }
+  // field.NewPath("") prints as "[]"
+  if (total > MAX_SECRET_SIZE) errs.push(tooLong('[]', MAX_SECRET_SIZE));
+  return errs;
+}
+
+/** ValidateSecret, with the per-type required keys (field paths as upstream writes them). */
+export function validateSecret(secret: KObject): Errs {
+  const errs = validateObjectMeta(secret.metadata, true, isDNS1123Subdomain);
+  const data = (secret.data ?? {}) as Record<string, string>;
+  let total = 0;
+  for (const k of goSortedKeys(data)) {
+    for (const msg of isConfigMapKey(k)) errs.push(invalid(`data[${k}]`, k, msg));
+    total += base64Len(data[k]);
+  }
+  if (total > MAX_SECRET_SIZE) errs.push(tooLong('data', MAX_SECRET_SIZE));
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(data, k);
+  const jsonCheck = (k: string) => {
+    if (!has(k)) return errs.push(required(`data[${k}]`));
+    try {
+      const v = JSON.parse(Buffer.from(data[k] ?? '', 'base64').toString('utf8'));
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
+    } catch (e) {
+      errs.push(invalid(`data[${k}]`, '<secret contents redacted>', (e as Error).message));
+    }
+    return 0;
+  };
+  switch (secret.type) {
+    case 'kubernetes.io/service-account-token':
+      if (!secret.metadata.annotations?.['kubernetes.io/service-account.name']) {
+        errs.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
+      }
+      break;
+    case 'kubernetes.io/dockercfg':
+      jsonCheck('.dockercfg');
+      break;
+    case 'kubernetes.io/dockerconfigjson':
+      jsonCheck('.dockerconfigjson');
+      break;
+    case 'kubernetes.io/basic-auth':
+      if (!has('username') && !has('password')) {
+        // upstream builds these paths with field.NewPath("data[%s]").Key(...)
+        errs.push(required('data[%s][username]'), required('data[%s][password]'));
+      }
+      break;
+    case 'kubernetes.io/ssh-auth':
+      if (base64Len(data['ssh-privatekey']) === 0) errs.push(required('data[%s][ssh-privatekey]'));
+      break;
+    case 'kubernetes.io/tls':
+      if (!has('tls.crt')) errs.push(required('data[tls.crt]'));
+      if (!has('tls.key')) errs.push(required('data[tls.key]'));
+      break;
+  }
+  return errs;
+}
+
+const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
+
+/** ValidateConfigMapUpdate: metadata, the immutable flag and data, then ValidateConfigMap. */
+export function validateConfigMapUpdate(oldCm: KObject, newCm: KObject): StatusCause[] {
+  const errs = validateObjectMetaUpdate(oldCm, newCm);
+  if (oldCm.immutable === true) {
+    if (newCm.immutable !== true) errs.push(forbidden('immutable', IMMUTABLE_WHEN_SET));
+    if (!jsonEqual(emptyToUndef(newCm.data), emptyToUndef(oldCm.data))) errs.push(forbidden('data', IMMUTABLE_WHEN_SET));
+    if (!jsonEqual(emptyToUndef(newCm.binaryData), emptyToUndef(oldCm.binaryData))) errs.push(forbidden('binaryData', IMMUTABLE_WHEN_SET));
+  }
+  errs.push(...validateConfigMap(newCm));
+  return dedupe(errs);
+}
+
+/** ValidateSecretUpdate: the type is immutable; so is data once `immutable` is set. */
+export function validateSecretUpdate(oldS: KObject, newS: KObject): StatusCause[] {
+  const errs = validateObjectMetaUpdate(oldS, newS);
+  if ((newS.type ?? '') !== (oldS.type ?? '')) errs.push(invalid('type', newS.type ?? '', 'field is immutable'));
+  if (oldS.immutable === true) {
+    if (newS.immutable !== true) errs.push(forbidden('immutable', IMMUTABLE_WHEN_SET));
+    if (!jsonEqual(emptyToUndef(newS.data), emptyToUndef(oldS.data))) errs.push(forbidden('data', IMMUTABLE_WHEN_SET));
+  }
+  errs.push(...validateSecret(newS));
+  return dedupe(errs);
+}
+
+function emptyToUndef(m: unknown): unknown {
+  return m && typeof m === 'object' && Object.keys(m).length > 0 ? m : undefined;
 }
 
 // ---------------------------------------------------------------- Job
@@ -653,6 +938,12 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
       return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Label));
     case 'Node':
       return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Subdomain));
+    case 'ConfigMap':
+      return dedupe(validateConfigMap(obj));
+    case 'Secret':
+      return dedupe(validateSecret(obj));
+    case 'ServiceAccount':
+      return dedupe(validateObjectMeta(obj.metadata, true, isDNS1123Subdomain));
     case 'Event':
       return [];
   }

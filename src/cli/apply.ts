@@ -7,6 +7,7 @@ import { resolveKind } from '../api/manifests.js';
 import { prepareCreate, prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
+import { ensureDefaultServiceAccount, serviceAccountGetter } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import { canonicalJSON, sortKeys } from '../util/canonical.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -45,9 +46,18 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       if (verb === 'create' || !existing) {
         if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);
         if (verb === 'apply') setLastApplied(manifest);
-        const obj = prepareCreate(info, manifest);
+        // A client dry run never reaches the apiserver, so no admission plugin looks at it.
+        let obj: KObject;
+        try {
+          obj = prepareCreate(info, manifest, opts.dryRun === 'client' ? {} : { serviceAccount: serviceAccountGetter(store) });
+        } catch (e) {
+          // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
+          throw e instanceof StatusError ? withSource(e, 'creating', doc.source) : e;
+        }
         if (!dry) {
           store.create(obj);
+          // The serviceaccounts controller gives a new namespace its "default" ServiceAccount.
+          if (info.kind === 'Namespace') ensureDefaultServiceAccount(store, obj.metadata.name!);
           wrote = true;
         }
         io.out(`${label} created${dry}\n`);

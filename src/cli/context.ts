@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { StateClock } from '../util/clock.js';
 import { parseTimeScale } from '../engine/timing.js';
 import { NODE_NAME, registerNode } from '../kubelet/node.js';
+import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -61,15 +62,22 @@ export class Context {
   }
 }
 
-/** A new cluster has the default namespace; kjob creates it with the state file. */
+/** A new cluster has the default namespace, and in it the default ServiceAccount; kjob creates
+ * them with the state file (and the account in state files from before ServiceAccounts). */
 function ensureBuiltinNamespaces(store: Store): void {
-  if (store.get('Namespace', undefined, 'default')) return;
-  const info = resourceForKind('Namespace')!;
+  if (!store.get('Namespace', undefined, 'default')) {
+    const info = resourceForKind('Namespace')!;
+    try {
+      store.create(
+        defaultObject(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', creationTimestamp: rfc3339(new Date()) } }, { uid: randomUUID() }),
+      );
+    } catch {
+      /* created concurrently by another kjob */
+    }
+  }
   try {
-    store.create(
-      defaultObject(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', creationTimestamp: rfc3339(new Date()) } }, { uid: randomUUID() }),
-    );
+    ensureDefaultServiceAccount(store, 'default');
   } catch {
-    /* created concurrently by another kjob */
+    /* a read-only state file: the ServiceAccount admission plugin creates it when it can */
   }
 }

@@ -9,6 +9,9 @@ import { toYAML, nameOf } from '../printers/output.js';
 import { prepareCreate } from '../api/strategy.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
 export interface CreateJobOptions {
   image?: string;
@@ -27,7 +30,7 @@ export interface CreateCronJobOptions {
 
 const OUTPUTS = ['json', 'yaml', 'name'];
 
-function checkArgs(what: 'job' | 'cronjob', names: string[], output: string | undefined, dryRun: string | undefined): string {
+function checkArgs(what: string, names: string[], output: string | undefined, dryRun: string | undefined): string {
   if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
     throw new UserError(
       `error: unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
@@ -105,7 +108,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   return finish(ctx, 'cronjob', cj, opts.dryRun, opts.output, io);
 }
 
-async function finish(ctx: Context, what: 'job' | 'cronjob', obj: KObject, dryRun: string | undefined, output: string | undefined, io: IO): Promise<number> {
+async function finish(ctx: Context, what: string, obj: KObject, dryRun: string | undefined, output: string | undefined, io: IO): Promise<number> {
   const info = resourceForKind(obj.kind)!;
   if (dryRun === 'client') {
     print(obj, output, ' (dry run)', io);
@@ -146,4 +149,206 @@ function goJSON(obj: unknown): string {
       .replace(/>/g, '\\u003e')
       .replace(/&/g, '\\u0026') + '\n'
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
+
+export interface CreateDataOptions {
+  fromFile?: string[];
+  fromLiteral?: string[];
+  fromEnvFile?: string[];
+  /** secret only */
+  type?: string;
+  saveConfig?: boolean;
+  dryRun?: string;
+  output?: string;
+}
+
+/** util.ParseLiteralSource: `key=value`, split at the first '='. */
+function parseLiteralSource(source: string): [string, string] {
+  const i = source.indexOf('=');
+  if (i <= 0) throw new UserError(`error: invalid literal source ${source}, expected key=value`);
+  return [source.slice(0, i), source.slice(i + 1)];
+}
+
+/** util.ParseFileSource: `path` (key: its base name) or `key=path`. */
+function parseFileSource(source: string): [string, string] {
+  const n = source.split('=').length - 1;
+  if (n === 0) return [path.posix.basename(source), source];
+  if (n === 1 && source.startsWith('=')) throw new UserError(`error: key name for file path ${source.slice(1)} missing`);
+  if (n === 1 && source.endsWith('=')) throw new UserError(`error: file path for key name ${source.slice(0, -1)} missing`);
+  if (n > 1) throw new UserError("error: key names or file paths cannot contain '='");
+  const [k, p] = source.split('=');
+  return [k, p];
+}
+
+/** Go's *os.PathError text for a failed read or stat. */
+function errnoText(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'not a directory';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+function statSource(p: string): fs.Stats {
+  try {
+    return fs.statSync(p);
+  } catch (e) {
+    throw new UserError(`error: error reading ${p}: ${errnoText(e)}`);
+  }
+}
+
+function readSource(p: string): Buffer {
+  try {
+    return fs.readFileSync(p);
+  } catch (e) {
+    throw new UserError(`error: open ${p}: ${errnoText(e)}`);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function validUTF8(b: Buffer): boolean {
+  try {
+    utf8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The regular files of a --from-file directory, as os.ReadDir lists them (sorted by name). */
+function dirFiles(dir: string, source: string): [string, string][] {
+  if (source.includes('=')) throw new UserError('error: cannot give a key name for a directory path');
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new UserError(`error: error listing files in ${dir}: ${errnoText(e)}`);
+  }
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((n) => [n, path.posix.join(dir, n)]);
+}
+
+/** cmdutil.AddFromEnvFile: KEY=VALUE lines (KEY alone: from kjob's environment), # comments. */
+function envFileEntries(file: string, what: 'config' | 'secret'): [string, string][] {
+  const st = statSource(file);
+  if (st.isDirectory()) throw new UserError(`error: env ${what} file cannot be a directory`);
+  const buf = readSource(file);
+  const out: [string, string][] = [];
+  // bufio.ScanLines: lines end at '\n' (a '\r' before it is dropped); no empty last line.
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] === 0x0a) {
+      lines.push(buf.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < buf.length) lines.push(buf.subarray(start));
+  lines.forEach((raw, n) => {
+    const line = raw.length && raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw;
+    if (!validUTF8(line)) throw new UserError(`error: env file ${file} contains invalid utf8 bytes at line ${n + 1}: [${[...line].join(' ')}]`);
+    let text = line.toString('utf8');
+    if (n === 0) text = text.replace(/^\uFEFF/, '');
+    text = text.replace(/^\s+/u, '');
+    if (text.length === 0 || text.startsWith('#')) return;
+    const eq = text.indexOf('=');
+    const key = eq < 0 ? text : text.slice(0, eq);
+    const errs = isEnvVarName(key);
+    if (errs.length) throw new UserError(`error: ${goQuoteKey(key)} is not a valid key name: ${errs.join(';')}`);
+    out.push([key, eq < 0 ? (process.env[key] ?? '') : text.slice(eq + 1)]);
+  });
+  return out;
+}
+
+const goQuoteKey = (k: string) => JSON.stringify(k);
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortedRecord = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries([...m.keys()].sort(byteOrder).map((k) => [k, m.get(k)!]));
+
+function checkDataSources(opts: CreateDataOptions): void {
+  if ((opts.fromEnvFile ?? []).length > 0 && ((opts.fromFile ?? []).length > 0 || (opts.fromLiteral ?? []).length > 0)) {
+    throw new UserError('error: from-env-file cannot be combined with from-file or from-literal');
+  }
+}
+
+/** `kjob create configmap NAME [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
+export async function createConfigMap(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
+  const name = checkArgs('configmap', names, opts.output, opts.dryRun);
+  checkDataSources(opts);
+  const data = new Map<string, string>();
+  const binary = new Map<string, string>();
+  const add = (key: string, value: Buffer | string) => {
+    const errs = isConfigMapKey(key);
+    if (errs.length) throw new UserError(`error: ${goQuoteKey(key)} is not a valid key name for a ConfigMap: ${errs.join(',')}`);
+    if (data.has(key)) throw new UserError(`error: cannot add key ${goQuoteKey(key)}, another key by that name already exists in Data for ConfigMap ${goQuoteKey(name)}`);
+    if (binary.has(key)) throw new UserError(`error: cannot add key ${goQuoteKey(key)}, another key by that name already exists in BinaryData for ConfigMap ${goQuoteKey(name)}`);
+    if (typeof value === 'string') data.set(key, value);
+    else if (validUTF8(value)) data.set(key, value.toString('utf8'));
+    else binary.set(key, value.toString('base64'));
+  };
+  for (const source of opts.fromFile ?? []) {
+    const [key, file] = parseFileSource(source);
+    if (statSource(file).isDirectory()) for (const [k, f] of dirFiles(file, source)) add(k, readSource(f));
+    else add(key, readSource(file));
+  }
+  for (const source of opts.fromLiteral ?? []) add(...parseLiteralSource(source));
+  for (const file of opts.fromEnvFile ?? []) for (const [k, v] of envFileEntries(file, 'config')) add(k, v);
+  const cm: KObject = {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+  };
+  if (data.size > 0) cm.data = sortedRecord(data);
+  if (binary.size > 0) cm.binaryData = sortedRecord(binary);
+  if (opts.saveConfig) saveConfig(cm);
+  return finish(ctx, 'configmap', cm, opts.dryRun, opts.output, io);
+}
+
+/** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
+export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
+  const name = checkArgs('secret generic', names, opts.output, opts.dryRun);
+  checkDataSources(opts);
+  const data = new Map<string, string>();
+  const add = (key: string, value: Buffer | string) => {
+    const errs = isConfigMapKey(key);
+    if (errs.length) throw new UserError(`error: ${goQuoteKey(key)} is not valid key name for a Secret ${errs.join(';')}`);
+    if (data.has(key)) throw new UserError(`error: cannot add key ${key}, another key by that name already exists`);
+    data.set(key, Buffer.from(value).toString('base64'));
+  };
+  for (const source of opts.fromLiteral ?? []) add(...parseLiteralSource(source));
+  for (const source of opts.fromFile ?? []) {
+    const [key, file] = parseFileSource(source);
+    if (statSource(file).isDirectory()) for (const [k, f] of dirFiles(file, source)) add(k, readSource(f));
+    else add(key, readSource(file));
+  }
+  for (const file of opts.fromEnvFile ?? []) for (const [k, v] of envFileEntries(file, 'secret')) add(k, v);
+  const secret: KObject = {
+    kind: 'Secret',
+    apiVersion: 'v1',
+    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+  };
+  if (data.size > 0) secret.data = sortedRecord(data);
+  if (opts.type) secret.type = opts.type;
+  if (opts.saveConfig) saveConfig(secret);
+  return finish(ctx, 'secret', secret, opts.dryRun, opts.output, io);
+}
+
+/** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation. */
+function saveConfig(obj: KObject): void {
+  const value = JSON.stringify(obj).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n';
+  const meta = obj.metadata as Record<string, unknown>;
+  const { name, namespace, creationTimestamp } = meta;
+  obj.metadata = {
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    creationTimestamp,
+    annotations: { 'kubectl.kubernetes.io/last-applied-configuration': value },
+  } as KObject['metadata'];
 }

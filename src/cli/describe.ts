@@ -3,7 +3,7 @@ import type { KObject } from '../api/types.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { groupResource } from '../api/resources.js';
 import { UserError, notFound } from '../errors.js';
-import { describeJob, describePod, describeCronJob, describeNode, describeObjects } from '../printers/describe.js';
+import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -27,8 +27,8 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   const errors: string[] = [];
   const now = ctx.now();
   for (const req of requests) {
-    if (!['Job', 'Pod', 'CronJob', 'Node'].includes(req.info.kind)) {
-      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, pods and nodes`);
+    if (!['Job', 'Pod', 'CronJob', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount'].includes(req.info.kind)) {
+      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, pods, nodes, configmaps, secrets and serviceaccounts`);
     }
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];
@@ -54,6 +54,11 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
       else if (obj.kind === 'Node') {
         const onNode = store.list('Pod').filter((p) => p.spec?.nodeName === obj.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
         outputs.push(describeNode(obj, onNode, events, now));
+      }
+      else if (obj.kind === 'ConfigMap') outputs.push(describeConfigMap(obj, events, now));
+      else if (obj.kind === 'Secret') outputs.push(describeSecret(obj)); // kubectl shows no events for a Secret
+      else if (obj.kind === 'ServiceAccount') {
+        outputs.push(describeServiceAccount(obj, store.list('Secret', { namespace: obj.metadata.namespace }), events, now));
       } else if (obj.kind === 'CronJob') {
         const jobs = store.list('Job', { namespace: obj.metadata.namespace });
         outputs.push(describeCronJob(obj, jobs, events, now));

@@ -20,6 +20,8 @@ const controller = lazy(() => import('./controller.js'), 'controller');
 const apiResources = lazy(() => import('./api_resources.js'), 'apiResources');
 const createJob = lazy(() => import('./create.js'), 'createJob');
 const createCronJob = lazy(() => import('./create.js'), 'createCronJob');
+const createConfigMap = lazy(() => import('./create.js'), 'createConfigMap');
+const createSecretGeneric = lazy(() => import('./create.js'), 'createSecretGeneric');
 const schedule = lazy(() => import('./schedule.js'), 'schedule');
 const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
@@ -29,6 +31,8 @@ const completion = lazy(() => import('./completion.js'), 'completion');
 const complete = lazy(() => import('./completion.js'), 'complete');
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** pflag's StringSlice: repeatable, and each value split at commas. */
+const collectSlice = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
 const stripEq = (v: string) => v.replace(/^=/, '');
 
 function buildProgram(io: IO, setExit: (code: number) => void): Command {
@@ -72,7 +76,8 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
   // commander may hand it to the parent: the subcommands read it from there too.
   const createCmd = program.commands.find((c) => c.name() === 'create')!;
   const dryRunOf = (cmd: Command) => {
-    const v = cmd.opts().dryRun ?? cmd.parent?.opts().dryRun;
+    let v: unknown;
+    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts().dryRun;
     return v === true ? 'client' : v === undefined ? undefined : stripEq(String(v));
   };
   createCmd
@@ -107,6 +112,28 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
         return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), output: o.output }, io);
       }),
     );
+
+  // `create configmap|cm NAME` and `create secret generic NAME`
+  const dataFlags = (cmd: Command) =>
+    cmd
+      .argument('[args...]', 'NAME')
+      .option('--from-file <[key=]source>', 'a file (key: its base name) or key=file, or a directory (repeatable)', collectSlice)
+      .option('--from-literal <key=value>', 'a key and literal value (repeatable)', collect)
+      .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice)
+      .option('--save-config', 'save the configuration in the last-applied annotation')
+      .option('--dry-run [mode]', 'none, client or server')
+      .option('-o, --output <format>', 'json, yaml or name', stripEq);
+  const dataOpts = (cmd: Command) => {
+    const o = cmd.opts();
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), output: o.output };
+  };
+  dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
+    run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
+  );
+  const secretCmd = createCmd.command('secret').description('Create a secret (kjob: generic only)');
+  dataFlags(secretCmd.command('generic').description('Create a secret from a local file, directory, or literal value'))
+    .option('--type <type>', 'the type of secret to create', stripEq)
+    .action(run((ctx, cmd) => createSecretGeneric(ctx, cmd.args, dataOpts(cmd), io)));
 
   program
     .command('schedule')

@@ -16,6 +16,8 @@ import { CronJobController } from '../controllers/cronjob/cronjob_controller.js'
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NODE_NAME, HOST_IP, registerNode } from '../kubelet/node.js';
+import { podReferences } from '../kubelet/volumes.js';
+import { ensureDefaultServiceAccount, DEFAULT_SERVICE_ACCOUNT } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from './timing.js';
@@ -264,6 +266,7 @@ export class Engine {
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
+      else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.store, rest);
     } catch (e) {
       // Errors are retried with a delay, as a rate-limited work queue does.
       this.log(`sync ${key} failed: ${(e as Error).stack ?? e}`);
@@ -326,6 +329,23 @@ export class Engine {
         if (delay !== undefined) this.queue.add(`cronjob:${key}`, now + delay);
         break;
       }
+      case 'ConfigMap':
+      case 'Secret': {
+        // The kubelet's configMap/secret managers watch what its pods read: a pod waiting for
+        // this object (CreateContainerConfigError, FailedMount) starts, mounted files refresh.
+        for (const pod of this.store.list('Pod', { namespace: c.namespace })) {
+          if (pod.spec?.nodeName && !isPodTerminal(pod) && podReferences(pod, c.kind, c.name)) this.queue.add(`pod:${keyOf(pod)}`, now);
+        }
+        break;
+      }
+      case 'Namespace':
+        // The serviceaccounts controller: a new namespace gets its default ServiceAccount.
+        if (c.type === 'ADDED') this.queue.add(`serviceaccounts:${c.name}`, now);
+        break;
+      case 'ServiceAccount':
+        // ...and gets it back when it is deleted.
+        if (c.type === 'DELETED' && c.name === DEFAULT_SERVICE_ACCOUNT) this.queue.add(`serviceaccounts:${c.namespace}`, now);
+        break;
       default:
         break;
     }

@@ -9,6 +9,9 @@ export interface Timing {
   podFailureBackoffMaxMs: number;
   /** Job controller: batching delay after pod events (1s upstream). */
   jobSyncBatchMs: number;
+  /** Job controller: retry after a failed pod create (DefaultJobApiBackOff 1s, doubling, MaxJobApiBackOff 1min). */
+  jobApiBackoffBaseMs: number;
+  jobApiBackoffMaxMs: number;
   /** Kubelet: container restart back-off base (10s), doubling, capped (5min). */
   containerBackoffBaseMs: number;
   containerBackoffMaxMs: number;
@@ -22,6 +25,8 @@ export const KUBERNETES_TIMING: Timing = {
   podFailureBackoffBaseMs: 10_000,
   podFailureBackoffMaxMs: 600_000,
   jobSyncBatchMs: 1_000,
+  jobApiBackoffBaseMs: 1_000,
+  jobApiBackoffMaxMs: 60_000,
   containerBackoffBaseMs: 10_000,
   containerBackoffMaxMs: 300_000,
   cronJobRequeueSlackMs: 100,

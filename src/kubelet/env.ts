@@ -3,6 +3,7 @@
 import type { KObject } from '../api/types.js';
 import { extractContainerResourceValue, parseQuantityExact } from '../api/quantity.js';
 import { goQuote } from '../util/go.js';
+import { isRelaxedEnvVarName } from '../api/names.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
@@ -80,13 +81,6 @@ export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): 
   return '';
 }
 
-export interface ContainerEnvOptions {
-  hostIP: string;
-  hostname: string;
-  /** The node's allocatable resources: the downward API's limits where a container sets none. */
-  allocatable?: Record<string, string>;
-}
-
 /**
  * Downward API resourceFieldRef value, as kubelet containerResourceRuntimeValue: of the named
  * container (containerName) or this one, its cpu, memory and ephemeral-storage limits defaulted
@@ -104,11 +98,107 @@ export function resourceFieldRefValue(pod: KObject, container: any, ref: any, al
   return extractContainerResourceValue(ref ?? {}, { ...target, resources: { ...(target.resources ?? {}), limits } }) ?? '';
 }
 
-/** The container's environment in order (name → value), with kubelet/runtime defaults added. */
+/** The kubelet's configMapManager / secretManager: an object of the pod's namespace, or undefined. */
+export type ObjectGetter = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => KObject | undefined;
+
+/** Why a container cannot be created (its waiting state is CreateContainerConfigError with this message). */
+export class ContainerConfigError extends Error {}
+
+/** What the apiserver's NotFound says for the kubelet's lookups: `configmap "x" not found`. */
+export function notFoundMessage(kind: 'ConfigMap' | 'Secret', name: string): string {
+  return `${kind.toLowerCase()} "${name}" not found`;
+}
+
+/** A ConfigMap's data or a Secret's (decoded) data as strings, as the kubelet's string(bytes). */
+export function dataOf(obj: KObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const data = (obj.data ?? {}) as Record<string, string | null>;
+  for (const [k, v] of Object.entries(data)) out[k] = obj.kind === 'Secret' ? Buffer.from(v ?? '', 'base64').toString('utf8') : (v ?? '');
+  return out;
+}
+
+export interface ContainerEnvOptions {
+  hostIP: string;
+  hostname: string;
+  /** The node's allocatable resources: the downward API's limits where a container sets none. */
+  allocatable?: Record<string, string>;
+  /** Where configMapKeyRef, secretKeyRef and envFrom read from; without it they resolve to "". */
+  objects?: ObjectGetter;
+  /** The InvalidEnvironmentVariableNames event of envFrom keys that were skipped. */
+  onInvalidKeys?: (message: string) => void;
+}
+
+/** The referenced ConfigMap or Secret (once per container); undefined when missing and optional. */
+function resolveRef(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): KObject | undefined {
+  const ns = pod.metadata.namespace ?? 'default';
+  const name: string = ref?.name ?? '';
+  const k = `${kind}/${name}`;
+  let obj = cache.get(k);
+  if (!obj) {
+    obj = opts.objects!(kind, ns, name);
+    if (!obj) {
+      if (ref?.optional === true) return undefined;
+      throw new ContainerConfigError(notFoundMessage(kind, name));
+    }
+    cache.set(k, obj);
+  }
+  return obj;
+}
+
+function envFromSources(pod: KObject, container: any, opts: ContainerEnvOptions, env: Map<string, string>, cache: Map<string, KObject>): void {
+  if (!opts.objects) return;
+  const ns = pod.metadata.namespace ?? 'default';
+  for (const ef of (container.envFrom ?? []) as any[]) {
+    const kind = ef?.configMapRef ? 'ConfigMap' : ef?.secretRef ? 'Secret' : undefined;
+    if (!kind) continue;
+    const ref = ef.configMapRef ?? ef.secretRef;
+    const obj = resolveRef(kind, ref, pod, opts, cache);
+    if (!obj) continue;
+    const invalid: string[] = [];
+    for (const [key, v] of Object.entries(dataOf(obj))) {
+      const name = (ef.prefix ?? '') + key;
+      if (!isRelaxedEnvVarName(name)) {
+        invalid.push(name);
+        continue;
+      }
+      env.set(name, v);
+    }
+    if (invalid.length > 0) {
+      invalid.sort();
+      opts.onInvalidKeys?.(`Keys [${invalid.join(', ')}] from the EnvFrom ${kind === 'ConfigMap' ? 'configMap' : 'secret'} ${ns}/${ref.name} were skipped since they are considered invalid environment variable names.`);
+    }
+  }
+}
+
+function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): string | undefined {
+  const obj = resolveRef(kind, ref, pod, opts, cache);
+  if (!obj) return undefined;
+  const data = dataOf(obj);
+  if (!Object.prototype.hasOwnProperty.call(data, ref.key)) {
+    if (ref.optional === true) return undefined;
+    throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace ?? 'default'}/${ref.name}`);
+  }
+  return data[ref.key];
+}
+
+/**
+ * The container's environment in order (name → value), with kubelet/runtime defaults added:
+ * envFrom first, then env (which overrides it), as makeEnvironmentVariables. With
+ * opts.objects, throws ContainerConfigError for a missing (non-optional) ConfigMap, Secret or key.
+ */
 export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
   const env = new Map<string, string>();
   const lookup = (n: string) => env.get(n);
+  const cache = new Map<string, KObject>();
+  envFromSources(pod, container, opts, env, cache);
   for (const e of (container.env ?? []) as any[]) {
+    const ref = e.value ? undefined : e.valueFrom?.configMapKeyRef ? 'ConfigMap' : e.valueFrom?.secretKeyRef ? 'Secret' : undefined;
+    if (ref && opts.objects) {
+      // An optional reference to a missing object or key leaves the variable unset.
+      const v = keyRefValue(ref, ref === 'ConfigMap' ? e.valueFrom.configMapKeyRef : e.valueFrom.secretKeyRef, pod, opts, cache);
+      if (v !== undefined) env.set(e.name, v);
+      continue;
+    }
     if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
     else if (e.valueFrom?.resourceFieldRef) env.set(e.name, resourceFieldRefValue(pod, container, e.valueFrom.resourceFieldRef, opts.allocatable));
     else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from

@@ -15,7 +15,8 @@ import type { Clock } from '../util/clock.js';
 import type { Timing } from '../engine/timing.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { machineResources } from './node.js';
-import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
+import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
+import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath, workingDirPlan } from './sandbox.js';
 import { ProcessRuntime, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
@@ -66,6 +67,10 @@ export class Kubelet {
   private watcher?: fs.FSWatcher;
   private readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
+  /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
+  private readonly mountErrors = new Map<string, string>();
+  /** The configMapManager and secretManager: objects of the pod's namespace, read from the store. */
+  private readonly objects: ObjectGetter = (kind, namespace, name) => this.store.get(kind, namespace, name);
 
   constructor(opts: KubeletOptions) {
     this.store = opts.store;
@@ -131,6 +136,7 @@ export class Kubelet {
   podRemoved(uid: string): void {
     this.scheduler.forget(uid);
     if (!validUid(uid)) return;
+    for (const k of this.mountErrors.keys()) if (k.startsWith(`${uid}/`)) this.mountErrors.delete(k);
     this.removeAll((u) => u === uid);
   }
 
@@ -201,15 +207,16 @@ export class Kubelet {
     }
     this.ensureSandbox(pod);
     if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
+    const volumesReady = this.setUpVolumes(pod);
 
-    const c0 = this.compute(pod, now, false);
+    const c0 = this.compute(pod, now, false, volumesReady);
     if (!jsonEqual(c0.status, pod.status)) {
       this.write(pod, c0);
       return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
     }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     for (const d of c0.due) this.startContainer(pod, d, now);
-    const c1 = this.compute(pod, now, false);
+    const c1 = this.compute(pod, now, false, volumesReady);
     if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
     return { requeueAfterMs: c1.due.length ? 0 : c1.requeueMs };
   }
@@ -252,7 +259,41 @@ export class Kubelet {
     return out;
   }
 
+  /**
+   * WaitForAttachAndMount for the API-object volumes: (re)write their files, and say whether every
+   * one has been set up. A volume whose SetUp fails (a missing ConfigMap) records FailedMount once
+   * per message and keeps the pod in ContainerCreating; one set up before keeps its last files.
+   * The engine syncs the pod again when a ConfigMap or Secret it reads changes.
+   */
+  private setUpVolumes(pod: KObject): boolean {
+    let ready = true;
+    for (const v of (pod.spec.volumes ?? []) as any[]) {
+      if (!isObjectVolume(v)) continue;
+      const dir = path.join(this.podDir(pod), 'volumes', v.name);
+      const key = `${pod.metadata.uid}/${v.name}`;
+      const r = volumePayload(pod, v, this.objects);
+      if ('error' in r) {
+        const msg = `MountVolume.SetUp failed for volume "${v.name}" : ${r.error}`;
+        if (this.mountErrors.get(key) !== msg) {
+          this.mountErrors.set(key, msg);
+          this.event(pod, 'Warning', 'FailedMount', msg);
+        }
+        if (!volumeIsSetUp(dir)) ready = false;
+        continue;
+      }
+      this.mountErrors.delete(key);
+      writePayload(dir, r.payload, new Date());
+    }
+    return ready;
+  }
+
   private configError(pod: KObject, c: any): string | undefined {
+    try {
+      buildEnv(pod, c, { hostIP: this.hostIP, hostname: podHostname(pod), objects: this.objects });
+    } catch (e) {
+      if (e instanceof ContainerConfigError) return e.message;
+      throw e;
+    }
     const { mounts, error } = containerMounts(pod, c, this.podDir(pod));
     if (error) return error;
     if (mounts.length && !this.sandboxed) return NEEDS_BWRAP;
@@ -264,7 +305,13 @@ export class Kubelet {
     const uid = pod.metadata.uid!;
     const fp = this.fieldPath(pod, c.name);
     const hostname = podHostname(pod);
-    const env = buildEnv(pod, c, { hostIP: this.hostIP, hostname, allocatable: this.allocatable() });
+    const env = buildEnv(pod, c, {
+      hostIP: this.hostIP,
+      hostname,
+      allocatable: this.allocatable(),
+      objects: this.objects,
+      onInvalidKeys: (message) => this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', message),
+    });
     const argv = buildCommand(c, env);
     const { mounts } = containerMounts(pod, c, this.podDir(pod));
     const workingDir: string = c.workingDir || '/';
@@ -368,7 +415,7 @@ export class Kubelet {
   }
 
   /** The status the kubelet would write now, and what is due to start. */
-  compute(pod: KObject, now: Date, terminating: boolean): Computed {
+  compute(pod: KObject, now: Date, terminating: boolean, volumesReady = true): Computed {
     const spec = pod.spec;
     const policy: string = spec.restartPolicy ?? 'Always';
     const old = pod.status ?? {};
@@ -403,7 +450,9 @@ export class Kubelet {
         const err = turn ? this.configError(pod, c) : undefined;
         if (err) {
           state = { waiting: { reason: 'CreateContainerConfigError', message: err } };
-          if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError') this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
+          if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError' || stored?.state?.waiting?.message !== err) {
+            this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
+          }
         } else {
           state = { waiting: { reason: waitingReason } };
           if (turn) due.push({ c, init, n: 0 });
@@ -455,7 +504,7 @@ export class Kubelet {
     let initialized = true;
     let failed = false;
     for (const c of initSpecs) {
-      const r = one(c, true, initialized && !terminating, 'PodInitializing', storedOf(old.initContainerStatuses, c.name));
+      const r = one(c, true, initialized && !terminating && volumesReady, 'PodInitializing', storedOf(old.initContainerStatuses, c.name));
       initStatuses.push(r.cs);
       if (r.done === 'failed') failed = true;
       if (r.done !== 'ok') initialized = false;
@@ -465,7 +514,7 @@ export class Kubelet {
     let allOk = true;
     let anyStarted = false;
     for (const c of spec.containers as any[]) {
-      const r = one(c, false, initialized && !terminating && !failed, initSpecs.length ? 'PodInitializing' : 'ContainerCreating', storedOf(old.containerStatuses, c.name));
+      const r = one(c, false, initialized && !terminating && !failed && volumesReady, initSpecs.length ? 'PodInitializing' : 'ContainerCreating', storedOf(old.containerStatuses, c.name));
       mainStatuses.push(r.cs);
       if (r.started) anyStarted = true;
       if (!r.done) allDone = false;
@@ -494,7 +543,8 @@ export class Kubelet {
     const notInit = initStatuses.filter((s) => s.state.terminated?.exitCode !== 0).map((s) => s.name);
     const unready = mainStatuses.filter((s) => !s.ready).map((s) => s.name);
     const conditions: any[] = [
-      cond('PodReadyToStartContainers', !terminal),
+      // No sandbox before the volumes are set up.
+      cond('PodReadyToStartContainers', !terminal && volumesReady),
       initialized ? cond('Initialized', true) : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
     ];
     const readyC = (type: string) =>

@@ -30,11 +30,14 @@ export function containerMounts(pod: KObject, container: any, podDir: string): {
     if (!v) return { mounts, error: `kjob: volume "${vm.name}" is not defined in the pod` };
     if (v.projected && (vm.mountPath === SA_MOUNT_PATH || String(v.name).startsWith('kube-api-access-'))) continue;
     let source: string;
-    if (v.emptyDir) source = path.join(podDir, 'volumes', v.name);
+    // configMap, secret, downwardAPI and projected volumes: files the kubelet wrote (volumes.ts),
+    // always mounted read-only.
+    const apiObject = !!(v.configMap || v.secret || v.downwardAPI || v.projected);
+    if (v.emptyDir || apiObject) source = path.join(podDir, 'volumes', v.name);
     else if (v.hostPath) source = v.hostPath.path;
-    else return { mounts, error: `kjob: volume "${v.name}": only emptyDir and hostPath volumes are supported` };
+    else return { mounts, error: `kjob: volume "${v.name}": only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported` };
     if (vm.subPath) source = path.join(source, vm.subPath);
-    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true });
+    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true || apiObject });
   }
   return { mounts };
 }
@@ -84,9 +87,51 @@ export function rootBinds(): string[] {
   return (rootBindsCache = a);
 }
 
+/**
+ * rootBinds, but with the host directories above a mount point the host does not have (an
+ * emptyDir or configMap volume at /etc/config) rebuilt as sandbox directories whose entries are
+ * bound one by one: bwrap cannot create a mount point inside a read-only bind of /etc.
+ */
+export function rootBindsFor(targets: string[]): string[] {
+  const explode = new Set<string>();
+  for (const t of targets) {
+    const parts = t.split('/').filter((x) => x && x !== '.');
+    if (parts.length < 2 || SPECIAL_ROOT_ENTRIES.has(parts[0])) continue;
+    let anc = '';
+    let i = 0;
+    for (; i < parts.length; i++) {
+      const st = fs.lstatSync(`${anc}/${parts[i]}`, { throwIfNoEntry: false });
+      if (!st || !st.isDirectory()) break;
+      anc += `/${parts[i]}`;
+    }
+    // Nothing to do: the target exists, its top-level directory does not (the tmpfs root takes
+    // the mount point), or a symlink or file is in the way.
+    if (i === parts.length || i === 0 || fs.existsSync(`${anc}/${parts[i]}`)) continue;
+    for (let j = 1, p = ''; j <= i; j++) explode.add((p += `/${parts[j - 1]}`));
+  }
+  if (explode.size === 0) return rootBinds();
+  const binds = (dir: string): string[] => {
+    const a: string[] = ['--dir', dir];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = `${dir}/${e.name}`;
+      if (explode.has(p)) a.push(...binds(p));
+      else if (e.isSymbolicLink()) a.push('--symlink', fs.readlinkSync(p), p);
+      else a.push('--ro-bind', p, p);
+    }
+    return a;
+  };
+  const out: string[] = [];
+  const root = rootBinds();
+  for (let i = 0; i < root.length; i += 3) {
+    if (root[i] === '--ro-bind' && explode.has(root[i + 2])) out.push(...binds(root[i + 2]));
+    else out.push(root[i], root[i + 1], root[i + 2]);
+  }
+  return out;
+}
+
 /** bwrap argv: read-only host directories, private /tmp, own UTS namespace, host network. */
 export function bwrapArgv(s: BwrapSpec): string[] {
-  const a = [BWRAP, ...rootBinds(), '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
+  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
     '--unshare-uts', '--hostname', s.hostname, '--die-with-parent',
     '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname'];
   for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);

@@ -337,6 +337,12 @@ function describeVolumes(volumes: any[] | undefined, w: PrefixWriter, space: str
       w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name ?? ''}\n    Optional:\t${!!v.configMap.optional}\n`);
     } else if (v.secret) {
       w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName ?? ''}\n    Optional:\t${!!v.secret.optional}\n`);
+    } else if (v.downwardAPI) {
+      w.write(2, 'Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n');
+      for (const it of v.downwardAPI.items ?? []) {
+        if (it.fieldRef) w.write(3, `${it.fieldRef.fieldPath ?? ''} -> ${it.path ?? ''}\n`);
+        if (it.resourceFieldRef) w.write(3, `${it.resourceFieldRef.resource ?? ''} -> ${it.path ?? ''}\n`);
+      }
     } else if (v.persistentVolumeClaim) {
       w.write(2, `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${v.persistentVolumeClaim.claimName}\n    ReadOnly:\t${!!v.persistentVolumeClaim.readOnly}\n`);
     } else if (v.projected) {
@@ -734,4 +740,96 @@ function addRational(a: Quantity, b: Quantity): Quantity['value'] {
 /** Several describe outputs, as kubectl prints them: separated by a blank line pair. */
 export function describeObjects(outputs: string[]): string {
   return outputs.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConfigMap, Secret, ServiceAccount
+//
+// kubectl ranges over the data maps, so it prints their keys in Go's random map order; kjob
+// prints them sorted (one of the orders kubectl prints).
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortedDataKeys = (m: unknown) => Object.keys((m as object) ?? {}).sort(byteOrder);
+const decodedLength = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
+
+export function describeConfigMap(cm: KObject, events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    w.write(0, `Name:\t${cm.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${cm.metadata.namespace ?? ''}\n`);
+    printLabelsMultiline(w, 'Labels', cm.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', cm.metadata.annotations);
+    w.write(0, '\nData\n====\n');
+    const data = (cm.data ?? {}) as Record<string, string>;
+    for (const k of sortedDataKeys(data)) {
+      w.write(0, `${k}:\n----\n`);
+      w.write(0, `${data[k] ?? ''}\n`);
+      w.write(0, '\n');
+    }
+    w.write(0, '\nBinaryData\n====\n');
+    const bin = (cm.binaryData ?? {}) as Record<string, string>;
+    for (const k of sortedDataKeys(bin)) w.write(0, `${k}: ${decodedLength(bin[k])} bytes\n`);
+    w.write(0, '\n');
+    describeEvents(events, w, now);
+  });
+}
+
+/** Byte counts only, never values (but the token of a service-account-token Secret, as kubectl). */
+export function describeSecret(secret: KObject): string {
+  return tabbedString((w) => {
+    w.write(0, `Name:\t${secret.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${secret.metadata.namespace ?? ''}\n`);
+    printLabelsMultiline(w, 'Labels', secret.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', secret.metadata.annotations);
+    w.write(0, `\nType:\t${secret.type ?? ''}\n`);
+    w.write(0, '\nData\n====\n');
+    const data = (secret.data ?? {}) as Record<string, string>;
+    for (const k of sortedDataKeys(data)) {
+      if (k === 'token' && secret.type === 'kubernetes.io/service-account-token') {
+        w.write(0, `${k}:\t${Buffer.from(data[k] ?? '', 'base64').toString('utf8')}\n`);
+      } else {
+        w.write(0, `${k}:\t${decodedLength(data[k])} bytes\n`);
+      }
+    }
+  });
+}
+
+/**
+ * `secrets` are the Secrets of the account's namespace: its tokens (service-account-token
+ * Secrets naming it by name and uid) and which referenced Secrets are missing.
+ */
+export function describeServiceAccount(sa: KObject, secrets: KObject[], events: KObject[], now: Date): string {
+  return tabbedString((w) => {
+    w.write(0, `Name:\t${sa.metadata.name ?? ''}\n`);
+    w.write(0, `Namespace:\t${sa.metadata.namespace ?? ''}\n`);
+    printLabelsMultiline(w, 'Labels', sa.metadata.labels);
+    printAnnotationsMultiline(w, 'Annotations', sa.metadata.annotations);
+    const existing = new Set(secrets.map((s) => s.metadata.name));
+    const tokens = secrets
+      .filter((s) => s.type === 'kubernetes.io/service-account-token')
+      .filter((s) => s.metadata.annotations?.['kubernetes.io/service-account.name'] === sa.metadata.name
+        && s.metadata.annotations?.['kubernetes.io/service-account.uid'] === sa.metadata.uid)
+      .map((s) => s.metadata.name ?? '');
+    const names = (refs: unknown) => ((refs as { name?: string }[] | undefined) ?? []).map((r) => r?.name ?? '');
+    const pull = names(sa.imagePullSecrets);
+    const mount = names(sa.secrets);
+    const missing = new Set([...pull, ...mount].filter((n) => !existing.has(n)));
+    const groups: [string, string[]][] = [
+      ['Image pull secrets:', pull],
+      ['Mountable secrets: ', mount],
+      ['Tokens:            ', tokens],
+    ];
+    const empty = '                   ';
+    for (const [header, list] of groups) {
+      if (list.length === 0) {
+        w.write(0, `${header}\t<none>\n`);
+        continue;
+      }
+      let prefix = header;
+      for (const n of list) {
+        w.write(0, `${prefix}\t${n}${missing.has(n) ? ' (not found)' : ''}\n`);
+        prefix = empty;
+      }
+    }
+    describeEvents(events, w, now);
+  });
 }

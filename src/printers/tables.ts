@@ -47,6 +47,9 @@ export const COLUMNS: Record<Kind, Column[]> = {
     col('Name'), col('Status'), col('Roles'), col('Age'), col('Version'),
     col('Internal-IP', 1), col('External-IP', 1), col('OS-Image', 1), col('Kernel-Version', 1), col('Container-Runtime', 1),
   ],
+  ConfigMap: [col('Name'), col('Data'), col('Age')],
+  Secret: [col('Name'), col('Type'), col('Data'), col('Age')],
+  ServiceAccount: [col('Name'), col('Secrets'), col('Age')],
 };
 
 export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
@@ -64,8 +67,14 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'Service': return printService(o, now);
     case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
     case 'Node': return printNode(o, now);
+    // printConfigMap, printSecret, printServiceAccount
+    case 'ConfigMap': return [o.metadata.name ?? '', String(count(o.data) + count(o.binaryData)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'Secret': return [o.metadata.name ?? '', String(o.type ?? ''), String(count(o.data)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'ServiceAccount': return [o.metadata.name ?? '', String(((o.secrets as unknown[]) ?? []).length), translateTimestampSince(o.metadata.creationTimestamp, now)];
   }
 }
+
+const count = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).length : 0);
 
 // ---------------------------------------------------------------------------------------------
 // Node

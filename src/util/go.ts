@@ -98,3 +98,59 @@ export function parseGoDuration(orig: string): bigint {
   if (d > (1n << 63n) - 1n) throw invalidErr();
   return d;
 }
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_DECODE = new Map<number, number>([...B64].map((c, i) => [c.charCodeAt(0), i]));
+
+/**
+ * encoding/base64 StdEncoding.Decode, as encoding/json decodes a []byte field: '\r' and '\n' are
+ * skipped, padding is required, and an error is Go's CorruptInputError ("illegal base64 data at
+ * input byte N", N a byte offset into the string's UTF-8 bytes).
+ */
+export function goBase64Decode(s: string): { data: Buffer } | { error: string } {
+  const src = Buffer.from(s, 'utf8');
+  const out: number[] = [];
+  const corrupt = (n: number) => ({ error: `illegal base64 data at input byte ${n}` });
+  const nl = (b: number) => b === 0x0a || b === 0x0d;
+  let si = 0;
+  for (;;) {
+    const dbuf = [0, 0, 0, 0];
+    let dlen = 4;
+    let trailing: number | undefined;
+    let j = 0;
+    for (; j < 4; j++) {
+      if (src.length === si) {
+        if (j === 0) return { data: Buffer.from(out) };
+        return corrupt(si - j); // padding is required
+      }
+      const b = src[si++];
+      const v = B64_DECODE.get(b);
+      if (v !== undefined) {
+        dbuf[j] = v;
+        continue;
+      }
+      if (nl(b)) {
+        j--;
+        continue;
+      }
+      if (b !== 0x3d) return corrupt(si - 1);
+      // padding
+      if (j === 0 || j === 1) return corrupt(si - 1);
+      if (j === 2) {
+        while (si < src.length && nl(src[si])) si++;
+        if (si === src.length) return corrupt(src.length);
+        if (src[si] !== 0x3d) return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.length && nl(src[si])) si++;
+      if (si < src.length) trailing = si;
+      dlen = j;
+      break;
+    }
+    const val = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3];
+    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
+    for (let k = 0; k < dlen - 1; k++) out.push(bytes[k]);
+    if (trailing !== undefined) return corrupt(trailing);
+    if (dlen < 4) return { data: Buffer.from(out) };
+  }
+}

@@ -122,18 +122,22 @@ test('delete --all and a selector that matches nothing', () => {
 });
 
 test('api-resources lists what kjob serves, as kubectl prints discovery', () => {
-  // Captured from kubectl v1.32 api-resources against kube-mirror serving the same resources.
+  // Captured from kubectl v1.32 api-resources against kube-mirror serving the same resources
+  // (with configmaps, secrets and serviceaccounts added to its table).
   assert.equal(
     sb.kjob(['api-resources']).stdout,
     [
-      'NAME         SHORTNAMES   APIVERSION   NAMESPACED   KIND',
-      'events       ev           v1           true         Event',
-      'namespaces   ns           v1           false        Namespace',
-      'nodes        no           v1           false        Node',
-      'pods         po           v1           true         Pod',
-      'services     svc          v1           true         Service',
-      'cronjobs     cj           batch/v1     true         CronJob',
-      'jobs                      batch/v1     true         Job',
+      'NAME              SHORTNAMES   APIVERSION   NAMESPACED   KIND',
+      'configmaps        cm           v1           true         ConfigMap',
+      'events            ev           v1           true         Event',
+      'namespaces        ns           v1           false        Namespace',
+      'nodes             no           v1           false        Node',
+      'pods              po           v1           true         Pod',
+      'secrets                        v1           true         Secret',
+      'serviceaccounts   sa           v1           true         ServiceAccount',
+      'services          svc          v1           true         Service',
+      'cronjobs          cj           batch/v1     true         CronJob',
+      'jobs                           batch/v1     true         Job',
       '',
     ].join('\n'),
   );

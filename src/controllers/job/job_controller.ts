@@ -12,6 +12,7 @@ import { randomSuffix } from '../../api/names.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Store } from '../../store/store.js';
 import { StatusError } from '../../errors.js';
+import { serviceAccountGetter } from '../serviceaccount/serviceaccounts_controller.js';
 import type { Clock } from '../../util/clock.js';
 import type { Timing } from '../../engine/timing.js';
 import { canonicalJSON } from '../../util/canonical.js';
@@ -68,6 +69,8 @@ export class JobController {
   private readonly timing: Timing;
   /** In-memory pod-failure back-off per Job (lost on restart, as upstream). */
   private readonly backoff = new Map<string, BackoffRecord>();
+  /** Consecutive syncs per Job whose pod creates were refused (the rate-limited requeue). */
+  private readonly createFailures = new Map<string, number>();
 
   constructor(opts: JobControllerOptions) {
     this.store = opts.store;
@@ -80,6 +83,7 @@ export class JobController {
     const job = this.store.get('Job', namespace, name);
     if (!job) {
       this.backoff.delete(key);
+      this.createFailures.delete(key);
       return {};
     }
     const pods = this.podsForJob(job);
@@ -306,9 +310,18 @@ export class JobController {
     // JobStatus' plain int32 counters are omitempty; ready and terminating are pointers and stay.
     for (const k of ['active', 'succeeded', 'failed'] as const) if (status[k] === 0) delete status[k];
 
-    this.commit(job, status, [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released], deletes, creates, events);
+    const failedCreates = this.commit(job, status, [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released], deletes, creates, events);
     // Only once the writes succeeded: a retried sync must not count the same failures twice.
     this.backoff.set(key, record);
+    if (failedCreates > 0) {
+      // The sync returns an error upstream: the key is requeued rate-limited (1s doubling to 1min).
+      const n = (this.createFailures.get(key) ?? 0) + 1;
+      this.createFailures.set(key, n);
+      const delay = Math.min(this.timing.jobApiBackoffBaseMs * 2 ** (n - 1), this.timing.jobApiBackoffMaxMs);
+      requeueAfterMs = requeueAfterMs === undefined ? delay : Math.min(requeueAfterMs, delay);
+    } else if (creates.length > 0) {
+      this.createFailures.delete(key);
+    }
     return { requeueAfterMs };
   }
 
@@ -498,10 +511,14 @@ export class JobController {
       spec,
     };
     const podInfo = resourceForKind('Pod')!;
-    return admitPod(defaultObject(podInfo, pod, { uid: randomUUID() }), { randomSuffix: () => randomSuffix(5) });
+    // Admission (ServiceAccount, ...) runs when the pod is created, in commit.
+    return defaultObject(podInfo, pod, { uid: randomUUID() });
   }
 
-  /** Write everything decided in this sync: one status update, pod finalizers, creations, deletions, events. */
+  /**
+   * Write everything decided in this sync: one status update, pod finalizers, creations,
+   * deletions, events. Returns how many pod creates the apiserver refused (they are not active).
+   */
   private commit(
     job: KObject,
     status: Record<string, any>,
@@ -509,9 +526,11 @@ export class JobController {
     deletes: KObject[],
     creates: KObject[],
     events: [type: 'Normal' | 'Warning', reason: string, message: string][],
-  ): void {
+  ): number {
     const store = this.store;
     const ns = job.metadata.namespace;
+    let failedCreates = 0;
+    const serviceAccount = serviceAccountGetter(store);
     store.transaction(() => {
       // Counted pods are released so that they can go away.
       this.removeTrackingFinalizers(countedPods);
@@ -529,12 +548,17 @@ export class JobController {
       }
       for (const p of creates) {
         try {
-          const created = store.create(p);
+          const created = store.create(admitPod(p, { randomSuffix: () => randomSuffix(5), serviceAccount }));
           store.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, { component: COMPONENT });
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
+          failedCreates++;
           store.recordEvent(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, { component: COMPONENT });
         }
+      }
+      if (failedCreates > 0 && typeof status.active === 'number') {
+        status.active -= failedCreates;
+        if (status.active === 0) delete status.active;
       }
       const fresh = store.get('Job', ns, job.metadata.name!);
       if (fresh && fresh.metadata.uid === job.metadata.uid && canonicalJSON(fresh.status ?? {}) !== canonicalJSON(status)) {
@@ -544,6 +568,7 @@ export class JobController {
       const target = fresh ?? job;
       for (const [type, reason, message] of events) store.recordEvent(target, type, reason, message, { component: COMPONENT });
     });
+    return failedCreates;
   }
 
   private removeTrackingFinalizers(pods: KObject[]): void {

@@ -1,0 +1,243 @@
+// The kubelet's reading of ConfigMaps and Secrets: env resolution (makeEnvironmentVariables),
+// volume payloads (the configmap/secret/downwardapi/projected plugins), the AtomicWriter layout,
+// and a pod waiting for a missing object until it appears. No sleeps: a fake runtime and clock.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KObject } from '../api/types.js';
+import { FakeClock } from '../util/clock.js';
+import { KUBERNETES_TIMING } from '../engine/timing.js';
+import { buildEnv, ContainerConfigError, type ObjectGetter } from './env.js';
+import { podReferences, volumePayload, writePayload, type Payload } from './volumes.js';
+import { Kubelet, type KubeletStore } from './kubelet.js';
+import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const configMap = (name: string, data: Record<string, string>, binaryData?: Record<string, string>): KObject => ({
+  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data, ...(binaryData ? { binaryData } : {}),
+});
+const secret = (name: string, data: Record<string, string>): KObject => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
+});
+const getter = (...objs: KObject[]): ObjectGetter => (kind, ns, name) => objs.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
+
+function pod(spec: any, meta: any = {}): KObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', uid: 'uid-p', labels: { app: 'web', tier: 'a"b' }, annotations: { note: 'hi' }, ...meta },
+    spec: { restartPolicy: 'Never', nodeName: 'kjob-node', ...spec },
+    status: { phase: 'Pending', qosClass: 'BestEffort' },
+  };
+}
+
+const env = (c: any, objects: ObjectGetter, onInvalidKeys?: (m: string) => void) =>
+  buildEnv(pod({ containers: [c] }), c, { hostIP: '127.0.0.1', hostname: 'p', objects, onInvalidKeys });
+const configError = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ContainerConfigError) return e.message;
+    throw e;
+  }
+  return assert.fail('expected a ContainerConfigError');
+};
+
+test('env: configMapKeyRef and secretKeyRef values; envFrom with a prefix; env overrides envFrom', () => {
+  const objects = getter(configMap('cfg', { greeting: 'hello', color: 'blue' }), secret('s', { password: 's3cret', color: 'red' }));
+  const e = env({
+    name: 'c',
+    envFrom: [{ configMapRef: { name: 'cfg' } }, { secretRef: { name: 's' }, prefix: 'S_' }],
+    env: [
+      { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } },
+      { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'password' } } },
+      { name: 'color', value: 'green $(S_color)' },
+    ],
+  }, objects);
+  assert.equal(e.get('GREETING'), 'hello');
+  assert.equal(e.get('PASSWORD'), 's3cret');
+  assert.equal(e.get('S_password'), 's3cret');
+  assert.equal(e.get('color'), 'green red');
+});
+
+test("env: a missing object or key is the kubelet's CreateContainerConfigError message", () => {
+  const objects = getter(configMap('cfg', { a: '1' }), secret('s', { a: '1' }));
+  assert.equal(configError(() => env({ env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'a' } } }] }, objects)), 'configmap "nope" not found');
+  assert.equal(configError(() => env({ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'a' } } }] }, objects)), 'secret "nope" not found');
+  assert.equal(configError(() => env({ env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }] }, objects)), "couldn't find key k in ConfigMap default/cfg");
+  assert.equal(configError(() => env({ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }, objects)), "couldn't find key k in Secret default/s");
+  assert.equal(configError(() => env({ envFrom: [{ secretRef: { name: 'gone' } }] }, objects)), 'secret "gone" not found');
+});
+
+test('env: optional references to a missing object or key leave the variable unset', () => {
+  const e = env({
+    envFrom: [{ configMapRef: { name: 'nope', optional: true } }],
+    env: [
+      { name: 'A', valueFrom: { configMapKeyRef: { name: 'nope', key: 'a', optional: true } } },
+      { name: 'B', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'missing', optional: true } } },
+      { name: 'C', valueFrom: { secretKeyRef: { name: 'nope', key: 'a', optional: true } } },
+    ],
+  }, getter(configMap('cfg', { a: '1' })));
+  assert.equal(e.has('A'), false);
+  assert.equal(e.has('B'), false);
+  assert.equal(e.has('C'), false);
+});
+
+test('env: envFrom keys that are not environment variable names are skipped with one event', () => {
+  const events: string[] = [];
+  const e = env({ envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'P_' }] }, getter(configMap('cfg', { ok: '1', 'has=eq': '2' })), (m) => events.push(m));
+  assert.equal(e.get('P_ok'), '1');
+  assert.deepEqual(events, ['Keys [P_has=eq] from the EnvFrom configMap default/cfg were skipped since they are considered invalid environment variable names.']);
+});
+
+test('volumes: configMap (all keys, items, binaryData), secret (decoded), modes', () => {
+  const objects = getter(configMap('cfg', { a: 'A', b: 'B' }, { bin: '/w==' }), secret('s', { user: 'admin' }));
+  const files = (r: ReturnType<typeof volumePayload>) => {
+    assert.ok('payload' in r, JSON.stringify(r));
+    return Object.fromEntries([...(r as { payload: Payload }).payload].map(([p, f]) => [p, [f.data.toString('latin1'), f.mode.toString(8)]]));
+  };
+  const p = pod({ containers: [] });
+  assert.deepEqual(files(volumePayload(p, { name: 'v', configMap: { name: 'cfg', defaultMode: 0o644 } }, objects)), { a: ['A', '644'], b: ['B', '644'], bin: ['\xff', '644'] });
+  assert.deepEqual(files(volumePayload(p, { name: 'v', configMap: { name: 'cfg', items: [{ key: 'b', path: 'sub/bee', mode: 0o400 }] } }, objects)), { 'sub/bee': ['B', '400'] });
+  assert.deepEqual(files(volumePayload(p, { name: 'v', secret: { secretName: 's', defaultMode: 0o400 } }, objects)), { user: ['admin', '400'] });
+  assert.deepEqual(files(volumePayload(p, { name: 'v', secret: { secretName: 'nope', optional: true } }, objects)), {});
+  assert.deepEqual(files(volumePayload(p, { name: 'v', configMap: { name: 'cfg', optional: true, items: [{ key: 'zz', path: 'z' }] } }, objects)), {});
+});
+
+test("volumes: SetUp errors are the plugins' messages; a projected volume aggregates them", () => {
+  const objects = getter(configMap('cfg', { a: 'A' }), secret('s', { a: 'x' }));
+  const p = pod({ containers: [] });
+  assert.deepEqual(volumePayload(p, { name: 'v', configMap: { name: 'nope' } }, objects), { error: 'configmap "nope" not found' });
+  assert.deepEqual(volumePayload(p, { name: 'v', secret: { secretName: 'nope' } }, objects), { error: 'secret "nope" not found' });
+  assert.deepEqual(volumePayload(p, { name: 'v', configMap: { name: 'cfg', items: [{ key: 'k', path: 'k' }] } }, objects), { error: 'configmap references non-existent config key: k' });
+  assert.deepEqual(volumePayload(p, { name: 'v', secret: { secretName: 's', items: [{ key: 'k', path: 'k' }] } }, objects), { error: 'references non-existent secret key: k' });
+  assert.deepEqual(volumePayload(p, { name: 'v', projected: { sources: [{ configMap: { name: 'x' } }, { secret: { name: 'y' } }] } }, objects), { error: '[configmap "x" not found, secret "y" not found]' });
+});
+
+test('volumes: downwardAPI and projected files (labels as sorted key="value" lines)', () => {
+  const p = pod({ containers: [] });
+  const r = volumePayload(p, {
+    name: 'v',
+    projected: {
+      defaultMode: 0o600,
+      sources: [
+        { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'dir/../name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+        { configMap: { name: 'cfg', items: [{ key: 'a', path: 'cfg/a' }] } },
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+      ],
+    },
+  }, getter(configMap('cfg', { a: 'A' })));
+  assert.ok('payload' in r);
+  const files = Object.fromEntries([...r.payload].map(([k, f]) => [k, f.data.toString()]));
+  assert.deepEqual(files, { labels: 'app="web"\ntier="a\\"b"', name: 'p', 'cfg/a': 'A' });
+  assert.equal(r.payload.get('labels')!.mode, 0o600);
+});
+
+test('podReferences: env, envFrom and volumes, not the kube-api-access volume', () => {
+  const p = pod({
+    containers: [{ name: 'c', env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }], envFrom: [{ configMapRef: { name: 'e' } }] }],
+    volumes: [{ name: 'v', projected: { sources: [{ configMap: { name: 'pc' } }] } }, { name: 'kube-api-access-x2b4z', projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }] } }],
+  });
+  assert.equal(podReferences(p, 'Secret', 's'), true);
+  assert.equal(podReferences(p, 'ConfigMap', 'e'), true);
+  assert.equal(podReferences(p, 'ConfigMap', 'pc'), true);
+  assert.equal(podReferences(p, 'ConfigMap', 'kube-root-ca.crt'), false);
+  assert.equal(podReferences(p, 'Secret', 'e'), false);
+});
+
+test('AtomicWriter: ..data points at a timestamped directory, top-level symlinks, atomic refresh', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-aw-'));
+  try {
+    const payload = (m: Record<string, string>): Payload => new Map(Object.entries(m).map(([k, v]) => [k, { data: Buffer.from(v), mode: 0o644 }]));
+    assert.equal(writePayload(dir, payload({ a: '1', 'sub/b': '2' }), new Date()), true);
+    const first = fs.readlinkSync(path.join(dir, '..data'));
+    assert.match(first, /^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$/);
+    assert.equal(fs.readlinkSync(path.join(dir, 'a')), '..data/a');
+    assert.equal(fs.readFileSync(path.join(dir, 'sub/b'), 'utf8'), '2');
+    assert.equal((fs.statSync(path.join(dir, first, 'a')).mode & 0o777), 0o644);
+    assert.equal(writePayload(dir, payload({ a: '1', 'sub/b': '2' }), new Date()), false, 'same payload: nothing written');
+    assert.equal(writePayload(dir, payload({ a: 'new' }), new Date()), true);
+    assert.equal(fs.readFileSync(path.join(dir, 'a'), 'utf8'), 'new');
+    assert.equal(fs.existsSync(path.join(dir, 'sub')), false, 'a key that went away is removed');
+    assert.equal(fs.existsSync(path.join(dir, first)), false, 'the old data directory is removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- the kubelet with a missing object
+
+class Store implements KubeletStore {
+  objs = new Map<string, KObject>();
+  events: { reason: string; message: string }[] = [];
+  rv = 1;
+  key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns}/${name}`;
+  get(kind: string, ns: string | undefined, name: string) { const o = this.objs.get(this.key(kind, ns, name)); return o && structuredClone(o); }
+  list() { return [...this.objs.values()]; }
+  put(o: KObject) { o.metadata.resourceVersion = String(this.rv++); this.objs.set(this.key(o.kind, o.metadata.namespace, o.metadata.name!), structuredClone(o)); return o; }
+  update(o: KObject) { return this.put(structuredClone(o)); }
+  delete(): never { throw new Error('not used'); }
+  recordEvent(_o: KObject, _t: any, reason: string, message: string) { this.events.push({ reason, message }); }
+}
+
+class Runtime implements ContainerRuntime {
+  started: StartSpec[] = [];
+  attempts(_uid: string, c: string): AttemptState[] { return this.started.filter((s) => s.container === c).map((s) => ({ n: s.n, containerID: s.containerID, startedAt: s.startedAt, running: true })); }
+  start(s: StartSpec) { this.started.push(s); }
+  recordStartError() { throw new Error('not expected'); }
+  signal() { return true; }
+  anyRunning() { return this.started.length > 0; }
+  podUids() { return []; }
+  removePod() {}
+}
+
+function kubelet(sandbox: 'bwrap' | 'none') {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kl-'));
+  const store = new Store();
+  const runtime = new Runtime();
+  const k = new Kubelet({ store, clock: new FakeClock('2026-11-23T12:00:00Z'), timing: KUBERNETES_TIMING, home, nodeName: 'kjob-node', hostIP: '127.0.0.1', sandbox, runtime });
+  return { home, store, runtime, k, sync: () => { for (let i = 0; i < 5; i++) k.syncPod('default', 'p'); } };
+}
+
+test('kubelet: a missing ConfigMap in env keeps the container in CreateContainerConfigError (one event) until it exists', () => {
+  const { home, store, runtime, sync } = kubelet('none');
+  try {
+    store.put(pod({ containers: [{ name: 'c', image: 'busybox', command: ['true'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
+    sync();
+    const waiting = store.get('Pod', 'default', 'p')!.status.containerStatuses[0].state.waiting;
+    assert.deepEqual(waiting, { reason: 'CreateContainerConfigError', message: 'configmap "cfg" not found' });
+    assert.deepEqual(store.events.filter((e) => e.reason === 'Failed'), [{ reason: 'Failed', message: 'Error: configmap "cfg" not found' }]);
+    assert.equal(runtime.started.length, 0);
+    store.put(configMap('cfg', { a: 'hello' }));
+    sync();
+    assert.equal(runtime.started.length, 1);
+    assert.equal(runtime.started[0].env?.get('A'), 'hello');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('kubelet: a missing ConfigMap volume keeps the pod in ContainerCreating with one FailedMount, then the files are written', () => {
+  const { home, store, runtime, sync } = kubelet('bwrap');
+  try {
+    store.put(pod({
+      containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'config', mountPath: '/etc/config' }] }],
+      volumes: [{ name: 'config', configMap: { name: 'cfg', defaultMode: 0o644 } }],
+    }));
+    sync();
+    const st = store.get('Pod', 'default', 'p')!.status;
+    assert.equal(st.containerStatuses[0].state.waiting.reason, 'ContainerCreating');
+    assert.equal(st.conditions.find((c: any) => c.type === 'PodReadyToStartContainers').status, 'False');
+    assert.deepEqual(store.events, [{ reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "config" : configmap "cfg" not found' }]);
+    store.put(configMap('cfg', { greeting: 'hello' }));
+    sync();
+    assert.equal(fs.readFileSync(path.join(home, 'pods', 'uid-p', 'volumes', 'config', 'greeting'), 'utf8'), 'hello');
+    assert.equal(runtime.started.length, 1);
+    const args = runtime.started[0].argv;
+    const i = args.indexOf(path.join(home, 'pods', 'uid-p', 'volumes', 'config'));
+    assert.deepEqual(args.slice(i - 1, i + 2), ['--ro-bind', path.join(home, 'pods', 'uid-p', 'volumes', 'config'), '/etc/config']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
