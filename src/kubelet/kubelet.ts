@@ -271,7 +271,7 @@ export class Kubelet {
       if (!isObjectVolume(v)) continue;
       const dir = path.join(this.podDir(pod), 'volumes', v.name);
       const key = `${pod.metadata.uid}/${v.name}`;
-      const r = volumePayload(pod, v, this.objects);
+      const r = volumePayload(pod, v, this.objects, this.allocatable());
       if ('error' in r) {
         const msg = `MountVolume.SetUp failed for volume "${v.name}" : ${r.error}`;
         if (this.mountErrors.get(key) !== msg) {

@@ -241,3 +241,22 @@ test('kubelet: a missing ConfigMap volume keeps the pod in ContainerCreating wit
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('downwardAPI volume: resourceFieldRef of the named container, an unset limit as the node allocatable', () => {
+  const p = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' },
+    spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { memory: '64Mi' } } }] },
+  } as any;
+  const r = volumePayload(p, {
+    name: 'v',
+    downwardAPI: {
+      items: [
+        { path: 'mem_request', resourceFieldRef: { containerName: 'c', resource: 'requests.memory', divisor: '1Mi' } },
+        { path: 'cpu_limit', resourceFieldRef: { containerName: 'c', resource: 'limits.cpu', divisor: '1m' } },
+      ],
+    },
+  }, () => undefined, { cpu: '2', memory: '1Gi' });
+  assert.ok('payload' in r);
+  const got = Object.fromEntries([...r.payload].map(([k, v]) => [k, v.data.toString('utf8')]));
+  assert.deepEqual(got, { mem_request: '64', cpu_limit: '2000' });
+});

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { KObject } from '../api/types.js';
-import { dataOf, fieldRefValue, notFoundMessage, type ObjectGetter } from './env.js';
+import { dataOf, fieldRefValue, notFoundMessage, resourceFieldRefValue, type ObjectGetter } from './env.js';
 
 export interface FileProjection {
   data: Buffer;
@@ -88,12 +88,12 @@ function keyPayload(obj: KObject, items: any[] | undefined, defaultMode: number,
   }
 }
 
-/** downwardapi.CollectData. resourceFieldRef items are written empty for now: HOOK for the
- * container resource values of the downward API (env.ts resolves resourceFieldRef for env). */
-function downwardPayload(pod: KObject, items: any[] | undefined, defaultMode: number, payload: Payload): void {
+/** downwardapi.CollectData: fieldRef items, and resourceFieldRef items of the named container
+ * (the apiserver requires containerName in a volume) with unset limits as the node's allocatable. */
+function downwardPayload(pod: KObject, items: any[] | undefined, defaultMode: number, payload: Payload, allocatable: Record<string, string>): void {
   for (const it of items ?? []) {
     const p = path.posix.normalize(String(it.path ?? ''));
-    const value = it.fieldRef ? fieldRefValue(pod, it.fieldRef.fieldPath, '') : '';
+    const value = it.fieldRef ? fieldRefValue(pod, it.fieldRef.fieldPath, '') : it.resourceFieldRef ? resourceFieldRefValue(pod, undefined, it.resourceFieldRef, allocatable) : '';
     payload.set(p, { data: Buffer.from(value, 'utf8'), mode: it.mode ?? defaultMode });
   }
 }
@@ -107,7 +107,7 @@ function aggregate(errs: string[]): string {
  * The files of one API-object volume, or the error its SetUp fails with (`configmap "x" not
  * found`, `references non-existent secret key: k`). An optional missing object gives no files.
  */
-export function volumePayload(pod: KObject, v: any, objects: ObjectGetter): { payload: Payload } | { error: string } {
+export function volumePayload(pod: KObject, v: any, objects: ObjectGetter, allocatable: Record<string, string> = {}): { payload: Payload } | { error: string } {
   const ns = pod.metadata.namespace ?? 'default';
   const payload: Payload = new Map();
   const get = (kind: 'ConfigMap' | 'Secret', name: string, optional: boolean): KObject | null => {
@@ -126,7 +126,7 @@ export function volumePayload(pod: KObject, v: any, objects: ObjectGetter): { pa
       const obj = get('Secret', v.secret.secretName ?? '', optional);
       if (obj) keyPayload(obj, v.secret.items, v.secret.defaultMode ?? 0o644, optional, payload);
     } else if (v.downwardAPI) {
-      downwardPayload(pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? 0o644, payload);
+      downwardPayload(pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? 0o644, payload, allocatable);
     } else if (v.projected) {
       const mode = v.projected.defaultMode ?? 0o644;
       const errs: string[] = [];
@@ -139,7 +139,7 @@ export function volumePayload(pod: KObject, v: any, objects: ObjectGetter): { pa
             const obj = get('Secret', s.secret.name ?? '', s.secret.optional === true);
             if (obj) keyPayload(obj, s.secret.items, mode, s.secret.optional === true, payload);
           } else if (s?.downwardAPI) {
-            downwardPayload(pod, s.downwardAPI.items, mode, payload);
+            downwardPayload(pod, s.downwardAPI.items, mode, payload, allocatable);
           }
           // serviceAccountToken: skipped, there is no API server to issue a token.
         } catch (e) {
