@@ -6,7 +6,7 @@ import { isPodReady, isPodTerminal } from '../controllers/job/utils.js';
 import type { KObject } from '../api/types.js';
 import { selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
-import { containerLogPathFor, followLog, readLog, type LogOptions } from '../kubelet/logs.js';
+import { containerLogPath, containerLogPathFor, followLog, readLog, type LogOptions } from '../kubelet/logs.js';
 import { parseGoRFC3339 } from '../util/go.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
@@ -126,6 +126,11 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
       if (opts.allContainers) continue; // a container without a previous instance has nothing to add
       throw e;
     }
+    // Following a container whose wrapper has not created its log yet: the file it will write.
+    if (!logPath && follow) {
+      const st = containerStatus(pod!, c);
+      if (st) logPath = containerLogPath(ctx.home, pod!, c, st.restartCount ?? 0);
+    }
     if (logPath) streams.push({ container: c, logPath });
   }
 
@@ -159,10 +164,14 @@ function roundToSeconds(ns: bigint): number {
   return Number(r);
 }
 
+/** The status of a container (init or not) of the pod. */
+function containerStatus(pod: KObject, container: string): any {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
+}
+
 /** The kubelet refuses the logs of a container that has not started, or a previous one that does not exist. */
 function checkContainerStarted(pod: KObject, container: string, previous: boolean): void {
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const st = statuses.find((s: { name: string }) => s.name === container);
+  const st = containerStatus(pod, container);
   const podName = pod.metadata.name!;
   if (previous) {
     if (!st?.lastState?.terminated) {
@@ -176,16 +185,14 @@ function checkContainerStarted(pod: KObject, container: string, previous: boolea
 
 /**
  * Whether the attempt whose log is followed has ended (the kubelet stops following when the
- * container is no longer running): it terminated, a later attempt started, or the pod finished or
- * is gone.
+ * container is no longer running): it is not running (terminated, or waiting to restart), a later
+ * attempt started, or the pod finished or is gone.
  */
 function attemptEnded(ctx: Context, pod: KObject, container: string, restart: number): boolean {
   const cur = ctx.store.get('Pod', pod.metadata.namespace, pod.metadata.name!);
   if (!cur || cur.metadata.uid !== pod.metadata.uid || isPodTerminal(cur)) return true;
-  const s = [...(cur.status?.initContainerStatuses ?? []), ...(cur.status?.containerStatuses ?? [])].find(
-    (x: { name: string }) => x.name === container,
-  );
-  return !!s?.state?.terminated || (s?.restartCount ?? 0) > restart;
+  const s = containerStatus(cur, container);
+  return !s?.state?.running || (s.restartCount ?? 0) > restart;
 }
 
 /**
