@@ -238,3 +238,16 @@ test('a large log is handed on in bounded chunks, waiting for each to drain', as
   // At most a read block's worth of output (plus what was still buffered) between two drains.
   assert.ok(mostBetweenDrains <= 2 * 64 * 1024, `${mostBetweenDrains} bytes without a drain`);
 });
+
+test('a snapshot read leaves no file open', async () => {
+  const d = dir();
+  const log = path.join(d, '0.log');
+  fs.writeFileSync(`${log}.20261123-140301`, rec(1, 'stdout', 'F', 'a'.repeat(100)).repeat(1000));
+  fs.writeFileSync(log, rec(2, 'stdout', 'F', 'b').repeat(10));
+  const fds = () => fs.readdirSync('/proc/self/fd').length;
+  const before = fds();
+  read(log);
+  read(log, { tail: 3 });
+  read(log, { limitBytes: 10 });
+  assert.equal(fds(), before);
+});

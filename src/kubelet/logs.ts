@@ -299,8 +299,9 @@ export class ContainerLogReader {
       if (this.paused && !this.stopped) return true;
       if (final && !this.stopped) this.endLine();
     } finally {
+      const finished = (final && !this.paused) || this.stopped;
       this.flush();
-      if ((final && !this.paused) || this.stopped) this.close();
+      if (finished) this.close();
     }
     return false;
   }
@@ -334,17 +335,17 @@ export class ContainerLogReader {
   /** Moves to the file after the one being read, in the files as they are now. */
   private nextFile(): void {
     this.endLine(); // a record never continues into the next file
-    const ino = this.ino;
-    this.close();
     this.files = logFiles(this.logPath);
     // Ours was renamed (possibly more than once since we listed): continue after it. If it was
-    // removed meanwhile, every file left is newer than it.
+    // removed meanwhile, every file left is newer than it. (It is still open, so its inode
+    // number cannot have been given to another file.)
     let at = -1;
     for (let i = 0; i < this.files.length; i++) {
       try {
-        if (fs.statSync(this.files[i]).ino === ino) { at = i; break; }
+        if (fs.statSync(this.files[i]).ino === this.ino) { at = i; break; }
       } catch { /* removed meanwhile */ }
     }
+    this.close();
     this.index = at + 1;
     this.offset = 0;
   }
