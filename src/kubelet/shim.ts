@@ -1,11 +1,12 @@
 // The container shim: one small perl process per container attempt that does the work of
 // containerd's shim and of its CRI logger (internal/cri/io/logger.go) together.
 //
-// Why perl: Jobs start hundreds of pods, and a node process per container costs ~40 ms and
-// ~40 MB; perl is always there on Debian (perl-base is Essential) and starts in ~2 ms. The program
-// uses no module at all (not even POSIX, which alone costs 5 ms to load): setsid and
-// clock_gettime are raw syscalls whose numbers the runtime passes in for this machine's
-// architecture (0 when unknown: then setsid(1) and whole-second... see the fallbacks below).
+// Why perl: Jobs start hundreds of pods, and a node process per container costs ~20 ms of CPU and
+// ~38 MB (bench/shim.mjs); perl is always there on Debian (perl-base is Essential) and starts in
+// a few ms. The program loads no module at all (not even POSIX, which alone costs 5 ms to load):
+// setsid and clock_gettime are raw syscalls whose numbers the runtime passes in for this machine's
+// architecture. Where they are not known (0), the container is started through setsid(1) and
+// times come from Time::HiRes (microseconds, padded to nine digits) or, without it, whole seconds.
 //
 // What it does, in order:
 //  1. opens the log file (append), makes two pipes, forks the container: own session (so the
@@ -14,23 +15,25 @@
 //  2. copies both pipes into the log in the CRI format, `<RFC3339Nano> <stdout|stderr> <F|P>
 //     <content>` per line: F for a whole line (its "\n", or "\r\n" as containerd drops it, not
 //     kept), P for a piece of a line longer than maxLine (containerd's max_container_log_line_size,
-//     16 KiB) and for a last line that ended without a newline. The timestamp is the UTC time of
-//     the read that brought the bytes (nanoseconds from clock_gettime; microseconds padded when
-//     only Time::HiRes is available; whole seconds without either).
+//     16 KiB) and for a last line that ended without a newline. The timestamp is the UTC time, in
+//     nanoseconds, of the read that brought the bytes (containerd stamps each line as it writes
+//     it; the difference is within one read). Always nine fraction digits, where containerd's
+//     RFC3339Nano drops trailing zeros: the kubelet reads both.
 //  3. rotates as the kubelet's container log manager does at its defaults (containerLogMaxSize,
 //     containerLogMaxFiles), but here, as the file fills, rather than every 10 s: before a write
 //     would take N.log past maxSize it removes the oldest rotated files beyond maxFiles-2,
-//     renames N.log to N.log.<YYYYMMDD-hhmmss> (local time, as the kubelet names them; a second
-//     already used takes the next one, so names stay unique and in order) and reopens N.log. So
-//     no file passes maxSize and at most maxFiles are kept. (The kubelet also gzips all but the
-//     newest rotated file; kjob does not.)
+//     renames N.log to N.log.<YYYYMMDD-hhmmss> (local time, as the kubelet names them) and reopens
+//     N.log. So no file passes maxSize and at most maxFiles are kept. A second already used takes
+//     the next one, so names stay unique and in order: output faster than maxSize a second runs
+//     the names ahead of the clock by a second per extra rotation. (The kubelet also gzips all but
+//     the newest rotated file; kjob does not.)
 //  4. once the container has ended and what it wrote is read (both pipes at EOF, or, when
 //     processes it left behind keep them open, whatever they hold right now), writes <attempt>/exit
 //     "<code> <finishedAt, ms>" (tmp + rename; 128+signal for a signalled container, as sh's wait
 //     reports it) and touches the notification file: the protocol at the top of runtime.ts.
 //  5. keeps copying what such leftover processes still write until the pipes close.
-// The container never blocks on the log beyond the pipe's own buffer while this process lives,
-// and it does not matter to this process whether the container closes its stdout early.
+// As under containerd, a container that writes faster than its log is written waits on a full
+// pipe; one that closes its stdout and stderr early is still waited for.
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;

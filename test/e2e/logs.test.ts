@@ -188,9 +188,9 @@ test('-f over all containers: whole lines with their prefix; --max-log-requests;
 });
 
 test('a container whose leftover process keeps its stdout open: the exit is recorded at once, the leftover output still logged', async () => {
-  apply(job('leftover', { c: '(sleep 5; echo late) & echo now' }));
-  // Succeeded well before the leftover's 5 s are up.
-  await sb.until('leftover Succeeded', () => podOf('leftover').phase === 'Succeeded', 4_500, 100);
+  apply(job('leftover', { c: '(sleep 8; echo late) & echo now' }));
+  // Succeeded well before the leftover's 8 s are up.
+  await sb.until('leftover Succeeded', () => podOf('leftover').phase === 'Succeeded', 7_000, 100);
   const pod = podOf('leftover');
   assert.equal(sb.kjob(['logs', pod.name]).stdout, 'now\n');
   await sb.until('late output', () => sb.kjob(['logs', pod.name]).stdout === 'now\nlate\n', 20_000, 200);
