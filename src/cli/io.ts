@@ -2,9 +2,15 @@
 export interface IO {
   out(s: string): void;
   err(s: string): void;
+  /**
+   * Resolves once what out() was given has been handed on: a command that streams a lot (logs)
+   * waits on it so that a slow reader of its output does not make it hold the output in memory.
+   */
+  drain?(): Promise<void>;
 }
 
 export const processIO: IO = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
 };

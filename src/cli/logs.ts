@@ -1,9 +1,13 @@
-// `kjob logs`: the container's log file, chosen as kubectl chooses (logs.go, polymorphichelpers).
+// `kjob logs`: kubectl's logs command (logs.go, polymorphichelpers) over the kubelet's reading of
+// the container log files (src/kubelet/logs.ts). The split is kubectl's: this file checks flags,
+// picks the pod and containers, and writes each stream line by line with --prefix; the kubelet
+// side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
 import { isPodReady, isPodTerminal } from '../controllers/job/utils.js';
 import type { KObject } from '../api/types.js';
 import { selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
-import { readContainerLog, followContainerLog } from '../kubelet/logs.js';
+import { containerLogPath, containerLogPathFor, followLog, readLog, type LogOptions } from '../kubelet/logs.js';
+import { parseGoRFC3339 } from '../util/go.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -16,51 +20,160 @@ export interface LogsOptions {
   tail?: number;
   allContainers?: boolean;
   prefix?: boolean;
+  timestamps?: boolean;
+  /** --since, in ns (Go's time.Duration); 0 or undefined: not given */
+  sinceNs?: bigint;
+  /** --since-time as given (RFC3339) */
+  sinceTime?: string;
+  /** --limit-bytes; 0 or undefined: no limit */
+  limitBytes?: number;
+  /** --max-log-requests (default 5) */
+  maxLogRequests?: number;
 }
 
 const USAGE =
   "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kjob logs -h' for help and examples";
 
 export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: IO): Promise<number> {
+  // Complete: the arguments, --since-time, then the object named.
   if (args.length === 0 || args.length > 2) throw new UserError(USAGE);
-  if (args.length === 2 && opts.container) throw new UserError('error: only one of -c or an inline [CONTAINER] arg is allowed');
+  const containerArg = opts.container ?? args[1];
+  let sinceTimeMs: number | undefined;
+  if (opts.sinceTime) {
+    try {
+      // ParseRFC3339 tries RFC3339Nano first; both accept the same inputs, and the error is RFC3339's.
+      sinceTimeMs = parseGoRFC3339(opts.sinceTime);
+    } catch (e) {
+      throw new UserError(`error: ${(e as Error).message}`);
+    }
+  }
   const store = ctx.store;
   const ns = ctx.namespace;
-  let pod: KObject | undefined;
   const target = args[0];
   const slash = target.indexOf('/');
+  let job: KObject | undefined;
+  let pod: KObject | undefined;
   if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));
     const name = target.slice(slash + 1);
     if (info.kind !== 'Job') throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and jobs`);
-    const job = store.get('Job', ns, name);
+    job = store.get('Job', ns, name);
     if (!job) throw new StatusError('NotFound', `jobs.batch "${name}" not found`);
-    const sel = selectorFromLabelSelector(job.spec?.selector);
-    const pods = store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) }).sort(byLogging);
-    if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
-    if (pods.length > 1) io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
-    pod = pods[0];
   } else {
     const name = slash >= 0 ? target.slice(slash + 1) : target;
     pod = store.get('Pod', ns, name);
     if (!pod) throw new UserError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
   }
-  if (opts.allContainers && (opts.container ?? args[1])) {
-    throw new UserError(`error: --all-containers=true should not be specified with container name ${opts.container ?? args[1]}`);
+
+  // Validate, in kubectl's order.
+  const sinceSeconds = opts.sinceNs ? roundToSeconds(opts.sinceNs) : undefined;
+  if (opts.sinceTime && opts.sinceNs) throw new UserError('error: at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (opts.allContainers && containerArg) throw new UserError(`error: --all-containers=true should not be specified with container name ${containerArg}`);
+  if (opts.container && args.length === 2) throw new UserError('error: only one of -c or an inline [CONTAINER] arg is allowed');
+  if ((opts.limitBytes ?? 0) < 0) throw new UserError('error: --limit-bytes must be greater than 0');
+  if (sinceSeconds !== undefined && sinceSeconds < 0) throw new UserError('error: --since must be greater than 0');
+  if (opts.tail !== undefined && opts.tail < -1) throw new UserError('error: --tail must be greater than or equal to -1');
+
+  if (job) {
+    const sel = selectorFromLabelSelector(job.spec?.selector);
+    const pods = store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) }).sort(byLogging);
+    if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
+    if (pods.length > 1) io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
+    pod = pods[0];
   }
-  if (opts.follow && opts.tail !== undefined && opts.tail >= 0) throw new UserError('error: kjob does not support --tail with -f yet');
-  if (opts.allContainers) {
-    if (opts.follow) throw new UserError('error: kjob does not support --all-containers with -f yet');
-    // Spec order: init containers, then containers (kubectl 1.32's own order is not deterministic).
-    const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name);
-    for (const c of names) printLog(ctx, pod, c, opts, io, true);
+  const podName = pod!.metadata.name!;
+  // The apiserver's validation of PodLogOptions: --since rounds to whole seconds, and 0 is refused.
+  if (sinceSeconds === 0) {
+    throw new StatusError('Invalid', `PodLogOptions "${podName}" is invalid: sinceSeconds: Invalid value: 0: must be greater than 0`, {
+      kind: 'PodLogOptions',
+      name: podName,
+      causes: [{ field: 'sinceSeconds', message: 'Invalid value: 0: must be greater than 0' }],
+    });
+  }
+
+  // The kubelet's options. Log timestamps are the runtime's real time (a simulated `kjob clock`
+  // moves the controllers, not the processes), so --since counts back from the real now; the
+  // apiserver passes sinceTime on with whole seconds.
+  let sinceMs: number | undefined;
+  if (sinceSeconds) sinceMs = Date.now() - sinceSeconds * 1000;
+  if (sinceTimeMs !== undefined) sinceMs = Math.max(sinceMs ?? -Infinity, Math.floor(sinceTimeMs / 1000) * 1000);
+  const logOpts: LogOptions = {
+    tail: opts.tail ?? -1,
+    limitBytes: opts.limitBytes ? opts.limitBytes : -1,
+    sinceMs,
+    timestamps: !!opts.timestamps,
+  };
+
+  const containers = opts.allContainers
+    ? // Spec order: init containers, then containers (kubectl 1.32's own order is not deterministic).
+      [...(pod!.spec?.initContainers ?? []), ...(pod!.spec?.containers ?? [])].map((c: { name: string }) => c.name)
+    : [chooseContainer(pod!, containerArg, io)];
+  if (!opts.allContainers) checkContainerStarted(pod!, containers[0], !!opts.previous);
+  const follow = !!opts.follow && !opts.previous;
+  const maxRequests = opts.maxLogRequests ?? 5;
+  if (follow && containers.length > 1 && containers.length > maxRequests) {
+    throw new UserError(
+      `error: you are attempting to follow ${containers.length} log streams, but maximum allowed concurrency is ${maxRequests}, use --max-log-requests to increase the limit`,
+    );
+  }
+
+  const streams: { container: string; logPath: string }[] = [];
+  for (const c of containers) {
+    let logPath: string | undefined;
+    try {
+      logPath = containerLogPathFor(ctx.home, pod!, c, { previous: opts.previous });
+    } catch (e) {
+      if (opts.allContainers) continue; // a container without a previous instance has nothing to add
+      throw e;
+    }
+    // Following a container whose wrapper has not created its log yet: the file it will write.
+    if (!logPath && follow) {
+      const st = containerStatus(pod!, c);
+      if (st) logPath = containerLogPath(ctx.home, pod!, c, st.restartCount ?? 0);
+    }
+    if (logPath) streams.push({ container: c, logPath });
+  }
+
+  const drain = async () => io.drain?.();
+  if (!follow) {
+    // kubectl's sequentialConsumeRequest: one stream after the other.
+    for (const s of streams) {
+      const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', false);
+      await readLog(s.logPath, logOpts, (b) => sink.write(b), drain);
+      sink.end();
+    }
     return 0;
   }
-  const container = chooseContainer(pod, opts.container ?? args[1], io);
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const st = statuses.find((s: { name: string }) => s.name === container);
+  // kubectl's parallelConsumeRequest when there are several: whole lines, as they come.
+  await Promise.all(
+    streams.map(async (s) => {
+      const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', streams.length > 1);
+      const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
+      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx, pod!, s.container, restart), undefined, drain);
+      sink.end();
+    }),
+  );
+  return 0;
+}
+
+/** time.Duration.Round(time.Second).Seconds(), as kubectl turns --since into sinceSeconds. */
+function roundToSeconds(ns: bigint): number {
+  const s = 1_000_000_000n;
+  const abs = ns < 0n ? -ns : ns;
+  const r = (abs / s + (abs % s >= s / 2n ? 1n : 0n)) * (ns < 0n ? -1n : 1n);
+  return Number(r);
+}
+
+/** The status of a container (init or not) of the pod. */
+function containerStatus(pod: KObject, container: string): any {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
+}
+
+/** The kubelet refuses the logs of a container that has not started, or a previous one that does not exist. */
+function checkContainerStarted(pod: KObject, container: string, previous: boolean): void {
+  const st = containerStatus(pod, container);
   const podName = pod.metadata.name!;
-  if (opts.previous) {
+  if (previous) {
     if (!st?.lastState?.terminated) {
       throw new StatusError('BadRequest', `previous terminated container "${container}" in pod "${podName}" not found`);
     }
@@ -68,36 +181,76 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
     throw new StatusError('BadRequest', `container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
   }
-  if (opts.follow && !opts.previous) {
-    await followContainerLog(ctx.home, pod, container, io.out, () => {
-      const cur = store.get('Pod', pod!.metadata.namespace, podName);
-      if (!cur || cur.metadata.uid !== pod!.metadata.uid) return true;
-      const s = [...(cur.status?.initContainerStatuses ?? []), ...(cur.status?.containerStatuses ?? [])].find(
-        (x: { name: string }) => x.name === container,
-      );
-      return !!s?.state?.terminated || isPodTerminal(cur);
-    });
-    return 0;
-  }
-  printLog(ctx, pod, container, opts, io, false);
-  return 0;
 }
 
-/** One container's log with --tail and --prefix applied. */
-function printLog(ctx: Context, pod: KObject, container: string, opts: LogsOptions, io: IO, all: boolean): void {
-  let text: string;
-  try {
-    text = readContainerLog(ctx.home, pod, container, { previous: opts.previous });
-  } catch (e) {
-    if (all) return; // a container that never ran has nothing to add
-    throw e;
+/**
+ * Whether the attempt whose log is followed has ended (the kubelet stops following when the
+ * container is no longer running): it is not running (terminated, or waiting to restart), a later
+ * attempt started, or the pod finished or is gone.
+ */
+function attemptEnded(ctx: Context, pod: KObject, container: string, restart: number): boolean {
+  const cur = ctx.store.get('Pod', pod.metadata.namespace, pod.metadata.name!);
+  if (!cur || cur.metadata.uid !== pod.metadata.uid || isPodTerminal(cur)) return true;
+  const s = containerStatus(cur, container);
+  return !s?.state?.running || (s.restartCount ?? 0) > restart;
+}
+
+/**
+ * kubectl's side of a log stream (DefaultConsumeRequest and the prefixing writer): the bytes go
+ * out line by line, each line after the prefix. When several streams are followed at once a line
+ * is written whole, so lines of different containers do not interleave.
+ */
+class LineWriter {
+  private readonly decoder = new TextDecoder();
+  private atLineStart = true;
+  private held: Buffer[] = [];
+  private heldLength = 0;
+
+  constructor(private readonly io: IO, private readonly prefix: string, private readonly wholeLines: boolean) {}
+
+  write(chunk: Buffer): void {
+    if (this.wholeLines) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+        this.held.push(chunk.subarray(start, nl + 1));
+        start = nl + 1;
+        this.out(Buffer.concat(this.held));
+        this.held = [];
+        this.heldLength = 0;
+      }
+      if (start < chunk.length) {
+        this.held.push(Buffer.from(chunk.subarray(start)));
+        this.heldLength += chunk.length - start;
+        // A line without end is not held without bound.
+        if (this.heldLength > 1024 * 1024) this.flushHeld();
+      }
+      return;
+    }
+    this.out(chunk);
   }
-  let lines = text.split('\n');
-  const trailingNewline = lines.at(-1) === '';
-  if (trailingNewline) lines.pop();
-  if (opts.tail !== undefined && opts.tail >= 0) lines = lines.slice(Math.max(0, lines.length - opts.tail));
-  if (opts.prefix) lines = lines.map((l) => `[pod/${pod.metadata.name}/${container}] ${l}`);
-  if (lines.length) io.out(lines.join('\n') + (trailingNewline ? '\n' : ''));
+
+  end(): void {
+    this.flushHeld();
+    const rest = this.decoder.decode();
+    if (rest) this.io.out(rest);
+  }
+
+  private flushHeld(): void {
+    if (!this.heldLength) return;
+    this.out(Buffer.concat(this.held));
+    this.held = [];
+    this.heldLength = 0;
+  }
+
+  private out(bytes: Buffer): void {
+    let text = this.decoder.decode(bytes, { stream: true });
+    if (this.prefix && text) {
+      const starts = this.atLineStart;
+      text = (starts ? this.prefix : '') + text.replace(/\n(?=[^])/g, '\n' + this.prefix);
+      this.atLineStart = text.endsWith('\n');
+    }
+    if (text) this.io.out(text);
+  }
 }
 
 /** podcmd.FindOrDefaultContainerByName with kubectl's "Defaulted container" notice. */

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError, StatusError } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
+import { parseGoDuration, parseGoInt } from '../util/go.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -234,15 +235,42 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--tail <lines>', 'lines of recent log to display; -1 shows all', stripEq)
     .option('--all-containers', 'the logs of all containers in the pod')
     .option('--prefix', 'prefix each line with the log source (pod and container)')
+    .option('--timestamps', 'include timestamps on each line in the log output')
+    .option('--since <duration>', 'only logs newer than a relative duration like 5s, 2m, or 3h', stripEq)
+    .option('--since-time <time>', 'only logs after a specific date (RFC3339)', stripEq)
+    .option('--limit-bytes <bytes>', 'maximum bytes of logs to return', stripEq)
+    .option('--max-log-requests <n>', 'maximum number of concurrent logs to follow (default 5)', stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        let tail: number | undefined;
-        if (o.tail !== undefined) {
-          tail = Number(o.tail);
-          if (!Number.isInteger(tail)) throw new UserError(`Error: invalid argument "${o.tail}" for "--tail" flag: strconv.ParseInt: parsing "${o.tail}": invalid syntax\nSee 'kjob logs --help' for usage.`);
-        }
-        return logs(ctx, cmd.args, { container: o.container, follow: o.follow, previous: o.previous, tail, allContainers: o.allContainers, prefix: o.prefix }, io);
+        // pflag's parsing of each flag's value, with its error.
+        const flag = <T>(name: string, value: string | undefined, parse: (v: string) => T): T | undefined => {
+          if (value === undefined) return undefined;
+          try {
+            return parse(value);
+          } catch (e) {
+            throw new UserError(`Error: invalid argument "${value}" for "--${name}" flag: ${(e as Error).message}\nSee 'kjob logs --help' for usage.`);
+          }
+        };
+        const int = (v: string) => Number(parseGoInt(v));
+        return logs(
+          ctx,
+          cmd.args,
+          {
+            container: o.container,
+            follow: o.follow,
+            previous: o.previous,
+            tail: flag('tail', o.tail, int),
+            allContainers: o.allContainers,
+            prefix: o.prefix,
+            timestamps: o.timestamps,
+            sinceNs: flag('since', o.since, parseGoDuration),
+            sinceTime: o.sinceTime,
+            limitBytes: flag('limit-bytes', o.limitBytes, int),
+            maxLogRequests: flag('max-log-requests', o.maxLogRequests, int),
+          },
+          io,
+        );
       }),
     );
 

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { shimArgs } from './shim.js';
 
 export interface AttemptState {
   n: number;
@@ -107,10 +108,12 @@ function readOpt(file: string): string | undefined {
 
 export { pidAlive };
 
-// $1 attempt dir, $2 log file, $3 notification file, then the command. The container runs in
-// its own session (setsid), so the kubelet signals its process group and the shim survives to
-// record the exit status.
-const SHIM = [
+/**
+ * Where no perl is installed: the container's stdout and stderr go raw into the log file, without
+ * timestamps or rotation (`kjob logs` prints such lines as they are). $1 attempt dir, $2 log
+ * file, $3 notification file, then the command; the same exit protocol as the perl shim.
+ */
+const RAW_SHIM = [
   'd=$1; log=$2; note=$3; shift 3',
   'setsid "$@" >>"$log" 2>&1 </dev/null &',
   'c=$!',
@@ -119,6 +122,16 @@ const SHIM = [
   'echo "$code $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"',
   ': >"$note"',
 ].join('\n');
+
+/** The perl that runs the container shim (src/kubelet/shim.ts), looked up once. */
+let perlPath: string | null | undefined;
+function perl(): string | null {
+  if (perlPath === undefined) {
+    const dirs = ['/usr/bin', '/bin', ...(process.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'))];
+    perlPath = dirs.map((d) => path.join(d, 'perl')).find((p) => { try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; } }) ?? null;
+  }
+  return perlPath;
+}
 
 export class ProcessRuntime implements ContainerRuntime {
   /**
@@ -203,12 +216,14 @@ export class ProcessRuntime implements ContainerRuntime {
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
     const argv = s.env ? ['/usr/bin/env', '-i', ...[...s.env].map(([k, v]) => `${k}=${v}`), ...s.argv] : s.argv;
-    const child = spawn('/bin/sh', ['-c', SHIM, 'kjob-shim', d, s.logPath, note, ...argv], {
-      cwd: s.cwd,
-      detached: true,
-      stdio: 'ignore',
-      env: s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env,
-    });
+    const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
+    // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
+    if (process.env.TZ) shimEnv.TZ = process.env.TZ;
+    const perlExe = perl();
+    const [exe, args] = perlExe
+      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv })]
+      : ['/bin/sh', ['-c', RAW_SHIM, 'kjob-shim', d, s.logPath, note, ...argv]];
+    const child = spawn(exe, args, { cwd: s.cwd, detached: true, stdio: 'ignore', env: shimEnv });
     child.on('error', () => { /* recorded as a lost shim by attempts() */ });
     if (child.pid) writeAtomic(path.join(d, 'shimpid'), `${child.pid}\n`);
     child.unref();

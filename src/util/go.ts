@@ -154,3 +154,105 @@ export function goBase64Decode(s: string): { data: Buffer } | { error: string } 
     if (dlen < 4) return { data: Buffer.from(out) };
   }
 }
+
+/**
+ * strconv.ParseInt(s, 0, 64), as pflag parses an int64 flag: an optional sign, then decimal, or
+ * 0x/0o/0b/0-prefixed hex, octal, binary or octal, underscores between digits. Throws Error with
+ * Go's message.
+ */
+export function parseGoInt(s: string): bigint {
+  const syntax = () => new Error(`strconv.ParseInt: parsing ${goQuote(s)}: invalid syntax`);
+  const m = /^([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/.exec(s);
+  if (!m) throw syntax();
+  const digits = m[2].replace(/_/g, '');
+  const v = /^0[0-7]+$/.test(digits) ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+  const n = m[1] === '-' ? -v : v;
+  if (n > (1n << 63n) - 1n || n < -(1n << 63n)) throw new Error(`strconv.ParseInt: parsing ${goQuote(s)}: value out of range`);
+  return n;
+}
+
+/** The time package's own quote (not strconv's): bytes outside printable ASCII as \xHH. */
+function timeQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x80 || c < 0x20) for (const b of Buffer.from(ch, 'utf8')) out += '\\x' + b.toString(16).padStart(2, '0');
+    else out += (ch === '"' || ch === '\\' ? '\\' : '') + ch;
+  }
+  return out + '"';
+}
+
+const RFC3339 = '2006-01-02T15:04:05Z07:00';
+
+/**
+ * time.Parse(time.RFC3339, value): its generic layout parser, which is what accepts (a one-digit
+ * hour, a fraction the layout does not name) and what it says when it refuses. Returns ms since
+ * the epoch (nanoseconds beyond ms are dropped). Throws Error with Go's message.
+ */
+export function parseGoRFC3339(value: string): number {
+  const cannot = (layoutElem: string, valueElem: string) =>
+    new Error(`parsing time ${timeQuote(value)} as ${timeQuote(RFC3339)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}`);
+  const range = (what: string) => new Error(`parsing time ${timeQuote(value)}: ${what} out of range`);
+  const isDigit = (s: string, i: number) => i < s.length && s[i] >= '0' && s[i] <= '9';
+  /** getnum: one or two digits (exactly two when fixed). */
+  const getnum = (s: string, fixed: boolean): [number, string] | undefined => {
+    if (!isDigit(s, 0)) return undefined;
+    if (!isDigit(s, 1)) return fixed ? undefined : [Number(s[0]), s.slice(1)];
+    return [Number(s.slice(0, 2)), s.slice(2)];
+  };
+  let v = value;
+  const skip = (prefix: string) => {
+    if (!v.startsWith(prefix)) throw cannot(prefix, v);
+    v = v.slice(prefix.length);
+  };
+  // 2006
+  if (v.length < 4 || !isDigit(v, 0) || !/^\d{4}$/.test(v.slice(0, 4))) throw cannot('2006', v);
+  const year = Number(v.slice(0, 4));
+  v = v.slice(4);
+  const num = (prefix: string, elem: string, fixed: boolean, max: number, what: string): number => {
+    skip(prefix);
+    const r = getnum(v, fixed);
+    if (!r) throw cannot(elem, v);
+    v = r[1];
+    if (r[0] < (what === 'month' ? 1 : 0) || r[0] > max) throw range(what);
+    return r[0];
+  };
+  const month = num('-', '01', true, 12, 'month');
+  // Any two digits: the day is checked against the month once everything else parsed.
+  const day = num('-', '02', true, 99, 'day');
+  const hour = num('T', '15', false, 23, 'hour');
+  const minute = num(':', '04', true, 59, 'minute');
+  const second = num(':', '05', true, 59, 'second');
+  let fracMs = 0;
+  // A fraction the layout does not name is accepted after the seconds.
+  if (v.length >= 2 && (v[0] === '.' || v[0] === ',') && isDigit(v, 1)) {
+    let n = 1;
+    while (isDigit(v, n)) n++;
+    fracMs = Number(`0.${v.slice(1, Math.min(n, 10))}`) * 1000;
+    v = v.slice(n);
+  }
+  // Z07:00
+  let offsetMin = 0;
+  if (v.startsWith('Z')) v = v.slice(1);
+  else {
+    if (v.length < 6 || v[3] !== ':') throw cannot('Z07:00', v);
+    const hh = getnum(v.slice(1, 3), true);
+    const mm = getnum(v.slice(4, 6), true);
+    if (!hh || !mm) throw cannot('Z07:00', v);
+    if (mm[0] > 60) throw range('time zone offset minute');
+    if (hh[0] > 24) throw range('time zone offset hour');
+    if (v[0] !== '+' && v[0] !== '-') throw cannot('Z07:00', v);
+    offsetMin = (v[0] === '-' ? -1 : 1) * (hh[0] * 60 + mm[0]);
+    v = v.slice(6);
+  }
+  if (v !== '') throw new Error(`parsing time ${timeQuote(value)}: extra text: ${timeQuote(v)}`);
+  const utc = (y: number, mo: number, d: number, h = 0, mi = 0, sec = 0) => {
+    const t = new Date(0);
+    t.setUTCFullYear(y, mo, d); // Date.UTC would read a two-digit year as 19xx
+    t.setUTCHours(h, mi, sec, 0);
+    return t.getTime();
+  };
+  const daysIn = new Date(utc(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysIn) throw range('day');
+  return utc(year, month - 1, day, hour, minute, second) + Math.floor(fracMs) - offsetMin * 60_000;
+}

@@ -1,0 +1,105 @@
+// The container shim's log writing (shim.ts): the program itself, run synchronously with small
+// limits so that line splitting and rotation show on a few bytes. No waiting: each run ends when
+// its container does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { shimArgs, type ShimSpec } from './shim.js';
+import { logFiles, parseCRIRecord } from './logs.js';
+
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
+
+function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const logPath = path.join(d, 'logs', '0.log');
+  fs.mkdirSync(path.dirname(logPath));
+  const before = Date.now();
+  const r = spawnSync('perl', shimArgs({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: ['/bin/sh', '-c', script], ...limits }, arch), {
+    stdio: 'ignore',
+    env: { PATH: '/usr/bin:/bin', TZ: 'UTC' },
+  });
+  assert.equal(r.status, 0, 'the shim itself exits 0');
+  const records = logFiles(logPath).flatMap((f) =>
+    fs.readFileSync(f, 'latin1').split(/(?<=\n)/).filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l, 'latin1'))!),
+  );
+  return { d, logPath, before, after: Date.now(), records, exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
+}
+
+const show = (rs: { stream: string; partial: boolean; content: Buffer }[]) => rs.map((r) => `${r.stream} ${r.partial ? 'P' : 'F'} ${JSON.stringify(r.content.toString())}`);
+
+test('lines become records: F for whole lines, P for pieces past the max line size and for an unterminated end; stderr kept apart; CR LF as LF', () => {
+  const r = runShim(`printf 'short\\nexactly8\\n123456789\\n\\nabc\\r\\n'; printf 'err\\n' >&2; sleep 0.1; printf 'end'`, { maxLine: 8 });
+  assert.deepEqual(show(r.records), [
+    'stdout F "short\\n"',
+    'stdout F "exactly8\\n"',
+    'stdout P "12345678"',
+    'stdout F "9\\n"',
+    'stdout F "\\n"',
+    'stdout F "abc\\n"',
+    'stderr F "err\\n"',
+    'stdout P "end"',
+  ]);
+  for (const rec of r.records) {
+    assert.match(rec.time, TIME);
+    const t = Date.parse(rec.time);
+    assert.ok(t >= r.before - 1000 && t <= r.after + 1000, rec.time);
+  }
+});
+
+test('the exit protocol: pid, then "<code> <finishedAt>" and the notification', () => {
+  const r = runShim('echo $$; exit 3');
+  assert.match(r.exit, /^3 \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\n$/);
+  assert.ok(fs.existsSync(path.join(r.d, 'note')));
+  // The container is the process the shim recorded (sh -c execs nothing here, so $$ is it).
+  assert.equal(fs.readFileSync(path.join(r.d, 'pid'), 'utf8'), r.records[0].content.toString());
+  assert.equal(runShim('kill -TERM $$').exit.split(' ')[0], '143');
+  // A container that closes its stdout and stderr early is still waited for.
+  assert.equal(runShim('exec >&- 2>&-; exit 4').exit.split(' ')[0], '4');
+});
+
+test('the container runs in its own session', () => {
+  const r = runShim('ps -o sid= -o pgid= -p $$ | tr -s " " | sed "s/^ //"');
+  const [sid, pgid] = r.records[0].content.toString().trim().split(' ');
+  const pid = fs.readFileSync(path.join(r.d, 'pid'), 'utf8').trim();
+  assert.deepEqual([sid, pgid], [pid, pid]);
+});
+
+test('a command that cannot be executed: exit 127 and the reason on stderr', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const logPath = path.join(d, '0.log');
+  spawnSync('perl', shimArgs({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: [path.join(d, 'missing')] }), { stdio: 'ignore' });
+  assert.equal(fs.readFileSync(path.join(d, 'exit'), 'utf8').split(' ')[0], '127');
+  const rec = parseCRIRecord(fs.readFileSync(logPath))!;
+  assert.equal(rec.stream, 'stderr');
+  assert.equal(rec.content.toString(), `exec ${path.join(d, 'missing')}: No such file or directory\n`);
+});
+
+test('rotation: no file past the max size, at most max files, rotated names in the kubelet format and in order, nothing lost in between', () => {
+  const r = runShim('i=1; while [ $i -le 60 ]; do echo line$i; i=$((i+1)); done', { maxSize: 300, maxFiles: 3 });
+  const files = logFiles(r.logPath);
+  assert.equal(files.length, 3);
+  for (const f of files) assert.ok(fs.statSync(f).size <= 300, `${f} has ${fs.statSync(f).size} bytes`);
+  const rotated = files.slice(0, -1).map((f) => path.basename(f));
+  for (const n of rotated) assert.match(n, /^0\.log\.\d{8}-\d{6}$/);
+  assert.deepEqual([...rotated].sort(), rotated);
+  assert.equal(new Set(rotated).size, rotated.length);
+  // The names are the rotation's local time (TZ=UTC here): at or after the first write.
+  const first = rotated[0].slice(6);
+  const started = new Date(r.before).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  assert.ok(first >= started, `${first} < ${started}`);
+  // What is kept is the end of the output, whole records, in order.
+  const lines = r.records.map((x) => x.content.toString().trim());
+  assert.equal(lines.at(-1), 'line60');
+  const from = Number(lines[0].slice(4));
+  assert.deepEqual(lines, Array.from({ length: 61 - from }, (_, i) => `line${from + i}`));
+});
+
+test('without the syscall numbers (an unknown architecture): setsid(1) and Time::HiRes', () => {
+  const r = runShim('echo hi; ps -o sid= -p $$', {}, 'unknown');
+  assert.equal(r.records[0].content.toString(), 'hi\n');
+  assert.match(r.records[0].time, TIME);
+  assert.equal(r.records[1].content.toString().trim(), fs.readFileSync(path.join(r.d, 'pid'), 'utf8').trim());
+});

@@ -1,0 +1,217 @@
+// The container shim: one small perl process per container attempt that does the work of
+// containerd's shim and of its CRI logger (internal/cri/io/logger.go) together.
+//
+// Why perl: Jobs start hundreds of pods, and a node process per container costs ~20 ms of CPU and
+// ~38 MB (bench/shim.mjs); perl is always there on Debian (perl-base is Essential) and starts in
+// a few ms. The program loads no module at all (not even POSIX, which alone costs 5 ms to load):
+// setsid and clock_gettime are raw syscalls whose numbers the runtime passes in for this machine's
+// architecture. Where they are not known (0), the container is started through setsid(1) and
+// times come from Time::HiRes (microseconds, padded to nine digits) or, without it, whole seconds.
+//
+// What it does, in order:
+//  1. opens the log file (append), makes two pipes, forks the container: own session (so the
+//     kubelet signals its process group and this shim survives to record the exit), stdin
+//     /dev/null, stdout and stderr to the pipes; writes <attempt>/pid (tmp + rename).
+//  2. copies both pipes into the log in the CRI format, `<RFC3339Nano> <stdout|stderr> <F|P>
+//     <content>` per line: F for a whole line (its "\n", or "\r\n" as containerd drops it, not
+//     kept), P for a piece of a line longer than maxLine (containerd's max_container_log_line_size,
+//     16 KiB) and for a last line that ended without a newline. The timestamp is the UTC time, in
+//     nanoseconds, of the read that brought the bytes (containerd stamps each line as it writes
+//     it; the difference is within one read). Always nine fraction digits, where containerd's
+//     RFC3339Nano drops trailing zeros: the kubelet reads both.
+//  3. rotates as the kubelet's container log manager does at its defaults (containerLogMaxSize,
+//     containerLogMaxFiles), but here, as the file fills, rather than every 10 s: before a write
+//     would take N.log past maxSize it removes the oldest rotated files beyond maxFiles-2,
+//     renames N.log to N.log.<YYYYMMDD-hhmmss> (local time, as the kubelet names them) and reopens
+//     N.log. So no file passes maxSize and at most maxFiles are kept. A second already used takes
+//     the next one, so names stay unique and in order: output faster than maxSize a second runs
+//     the names ahead of the clock by a second per extra rotation. (The kubelet also gzips all but
+//     the newest rotated file; kjob does not.)
+//  4. once the container has ended and what it wrote is read (both pipes at EOF, or, when
+//     processes it left behind keep them open, whatever they hold right now), writes <attempt>/exit
+//     "<code> <finishedAt, ms>" (tmp + rename; 128+signal for a signalled container, as sh's wait
+//     reports it) and touches the notification file: the protocol at the top of runtime.ts.
+//  5. keeps copying what such leftover processes still write until the pipes close.
+// As under containerd, a container that writes faster than its log is written waits on a full
+// pipe; one that closes its stdout and stderr early is still waited for.
+
+/** containerd's default max_container_log_line_size. */
+export const MAX_LOG_LINE = 16 * 1024;
+/** The kubelet's containerLogMaxSize default (10Mi). */
+export const CONTAINER_LOG_MAX_SIZE = 10 * 1024 * 1024;
+/** The kubelet's containerLogMaxFiles default. */
+export const CONTAINER_LOG_MAX_FILES = 5;
+
+/** setsid and clock_gettime by architecture (node's process.arch); others use the fallbacks. */
+const SYSCALLS: Record<string, { setsid: number; clockGettime: number }> = {
+  x64: { setsid: 112, clockGettime: 228 },
+  arm64: { setsid: 157, clockGettime: 113 }, // asm-generic numbering
+  riscv64: { setsid: 157, clockGettime: 113 },
+};
+
+export interface ShimSpec {
+  attemptDir: string;
+  logPath: string;
+  /** touched once the exit is recorded */
+  note: string;
+  argv: string[];
+  maxLine?: number;
+  maxSize?: number;
+  maxFiles?: number;
+}
+
+/** perl's arguments for one container attempt. */
+export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
+  const sys = SYSCALLS[arch] ?? { setsid: 0, clockGettime: 0 };
+  return [
+    '-e', SHIM, '--',
+    s.attemptDir, s.logPath, s.note,
+    String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
+    String(sys.setsid), String(sys.clockGettime),
+    ...s.argv,
+  ];
+}
+
+// Kept free of comments and blank lines: it travels on every shim's command line. The header
+// above explains it; the names say the rest.
+export const SHIM = String.raw`use strict;
+my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, @cmd) = @ARGV;
+$_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock;
+my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};
+my $lf;
+open($lf, '>>', $log) or open($lf, '>', '/dev/null') or die;
+my $size = -s $lf || 0;
+pipe(my $out_r, my $out_w) or die;
+pipe(my $err_r, my $err_w) or die;
+my $pid = fork;
+die unless defined $pid;
+if (!$pid) {
+  close $out_r; close $err_r; close $lf;
+  syscall($sys_setsid) if $sys_setsid;
+  open(STDIN, '<', '/dev/null'); open(STDOUT, '>&', $out_w); open(STDERR, '>&', $err_w);
+  my @run = $sys_setsid ? @cmd : ('setsid', @cmd);
+  exec { $run[0] } @run;
+  my $errno = $! + 0; my $msg = "$!";
+  syswrite STDERR, "exec $cmd[0]: $msg\n";
+  exit($errno == 2 ? 127 : 126);
+}
+close $out_w; close $err_w;
+sub wfile { my ($f, $s) = @_; open(my $h, '>', "$f.tmp") or return; print $h $s; close $h; rename "$f.tmp", $f }
+wfile("$dir/pid", "$pid\n");
+my $hires = !$sys_clock && eval { require Time::HiRes; 1 };
+my $tsbuf = "\0" x 16;
+my ($stamp_sec, $stamp_prefix) = (-1, '');
+sub stamp {
+  my ($s, $ns);
+  if ($sys_clock && syscall($sys_clock, 0, $tsbuf) == 0) { ($s, $ns) = unpack('q q', $tsbuf) }
+  elsif ($hires) { my $us; ($s, $us) = Time::HiRes::gettimeofday(); $ns = $us * 1000 }
+  else { ($s, $ns) = (time, 0) }
+  if ($s != $stamp_sec) { my @t = gmtime $s; $stamp_prefix = sprintf('%04d-%02d-%02dT%02d:%02d:%02d', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]); $stamp_sec = $s }
+  return sprintf('%s.%09dZ', $stamp_prefix, $ns);
+}
+my $too_long = qr/^[^\n]{@{[$maxline + 1]}}/m;
+my %carry = (stdout => '', stderr => '');
+sub take {
+  my ($stream, $data) = @_;
+  my $b = $carry{$stream} . $data;
+  my $h = stamp() . " $stream ";
+  my ($hf, $hp) = ($h . 'F ', $h . 'P ');
+  my $end = rindex($b, "\n") + 1;
+  my $out = '';
+  if ($end) {
+    my $lines = substr($b, 0, $end);
+    if (index($lines, "\r") < 0 && $lines !~ $too_long) {
+      $lines =~ s/^/$hf/mg;
+      $out = $lines;
+    } else {
+      my $p = 0;
+      while ($p < $end) {
+        my $nl = index($b, "\n", $p);
+        my $len = $nl - $p;
+        $len-- if $len && substr($b, $nl - 1, 1) eq "\r";
+        while ($len > $maxline) { $out .= $hp . substr($b, $p, $maxline) . "\n"; $p += $maxline; $len -= $maxline }
+        $out .= $hf . substr($b, $p, $len) . "\n";
+        $p = $nl + 1;
+      }
+    }
+  }
+  my $rest = substr($b, $end);
+  $out .= $hp . substr($rest, 0, $maxline, '') . "\n" while length($rest) > $maxline;
+  $carry{$stream} = $rest;
+  return $out;
+}
+sub finish {
+  my ($stream) = @_;
+  my $rest = $carry{$stream};
+  $carry{$stream} = '';
+  return length($rest) ? stamp() . " $stream P $rest\n" : '';
+}
+my $last_rotation = 0;
+sub rotate {
+  if (opendir(my $dh, $logdir)) {
+    my @old = sort grep { /^\Q$logbase\E\.\d{8}-\d{6}$/ } readdir $dh;
+    closedir $dh;
+    unlink "$logdir/" . shift(@old) while @old > $maxfiles - 2;
+  }
+  my $t = time;
+  $t = $last_rotation + 1 if $t <= $last_rotation;
+  my $name;
+  while (1) {
+    my @l = localtime $t;
+    $name = sprintf('%s.%04d%02d%02d-%02d%02d%02d', $log, $l[5] + 1900, $l[4] + 1, @l[3, 2, 1, 0]);
+    last unless -e $name;
+    $t++;
+  }
+  $last_rotation = $t;
+  rename $log, $name;
+  close $lf;
+  open($lf, '>>', $log) or open($lf, '>', '/dev/null');
+  $size = 0;
+}
+sub wr {
+  my ($s) = @_;
+  my $off = 0;
+  while ($off < length $s) {
+    my $n = syswrite($lf, $s, length($s) - $off, $off);
+    if (!defined $n) { next if $! == 4; last }
+    $off += $n;
+  }
+  $size += $off;
+}
+sub put {
+  my ($s) = @_;
+  return unless length $s;
+  if ($size + length($s) <= $maxsize) { wr($s); return }
+  for my $r (split /(?<=\n)/, $s) { rotate() if $size && $size + length($r) > $maxsize; wr($r) }
+}
+my %open = (stdout => $out_r, stderr => $err_r);
+sub pump {
+  my ($timeout) = @_;
+  my $rin = '';
+  vec($rin, fileno($open{$_}), 1) = 1 for keys %open;
+  my $n = select(my $rout = $rin, undef, undef, $timeout);
+  return 0 if $n <= 0;
+  my $out = '';
+  for my $s ('stdout', 'stderr') {
+    my $h = $open{$s} or next;
+    next unless vec($rout, fileno($h), 1);
+    my $r = sysread($h, my $buf, 65536);
+    next if !defined $r && $! == 4;
+    if ($r) { $out .= take($s, $buf) } else { $out .= finish($s); close $h; delete $open{$s} }
+  }
+  put($out);
+  return $n;
+}
+$SIG{CHLD} = sub {};
+my ($status, $budget);
+while (%open) {
+  my $n = pump(defined $status ? 0 : 1);
+  if (!defined $status && waitpid($pid, 1) == $pid) { $status = $?; $budget = 16 }
+  last if defined $status && ($n == 0 || --$budget <= 0);
+}
+if (!defined $status) { waitpid($pid, 0); $status = $? }
+my $code = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+wfile("$dir/exit", "$code " . substr(stamp(), 0, 23) . "Z\n");
+if (open(my $t, '>', $note)) { close $t }
+pump(undef) while %open;
+`;
