@@ -242,14 +242,32 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
   (c.env ?? []).forEach((e: any, i: number) => {
     if (!e?.name) errs.push(required(`${p}.env[${i}].name`));
   });
+  // ValidateVolumeMounts. subPath and subPathExpr errors name the list, not the item
+  // (fldPath.Child("subPath") where the other fields use idxPath): the apiserver's own paths.
+  const mountPoints = new Set<string>();
   (c.volumeMounts ?? []).forEach((m: any, i: number) => {
     const mp = `${p}.volumeMounts[${i}]`;
     if (!m?.name) errs.push(required(`${mp}.name`));
     else if (!volNames.has(m.name)) errs.push(notFound(`${mp}.name`, m.name));
     if (!m?.mountPath) errs.push(required(`${mp}.mountPath`));
+    if (mountPoints.has(m?.mountPath ?? '')) errs.push(invalid(`${mp}.mountPath`, m.mountPath, 'must be unique'));
+    mountPoints.add(m?.mountPath ?? '');
+    if (typeof m?.subPath === 'string' && m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, `${p}.volumeMounts.subPath`));
+    if (typeof m?.subPathExpr === 'string' && m.subPathExpr) {
+      if (m.subPath) errs.push(invalid(`${mp}.subPathExpr`, m.subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+      errs.push(...validateLocalDescendingPath(m.subPathExpr, `${p}.volumeMounts.subPathExpr`));
+    }
   });
   if (c.imagePullPolicy === '' || c.imagePullPolicy === undefined) errs.push(required(`${p}.imagePullPolicy`));
   else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
+  return errs;
+}
+
+/** validateLocalDescendingPath: not absolute, and no ".." element (one error for any number of them). */
+function validateLocalDescendingPath(target: string, field: string): Errs {
+  const errs: Errs = [];
+  if (target.startsWith('/')) errs.push(invalid(field, target, 'must be a relative path'));
+  if (target.split('/').includes('..')) errs.push(invalid(field, target, "must not contain '..'"));
   return errs;
 }
 
