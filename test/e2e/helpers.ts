@@ -21,8 +21,9 @@ export class Sandbox {
   readonly env: NodeJS.ProcessEnv;
   private readonly children: ChildProcess[] = [];
 
-  constructor(env: NodeJS.ProcessEnv = {}) {
-    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-e2e-'));
+  /** parent: where the state directory is made (default: the OS temp directory). */
+  constructor(env: NodeJS.ProcessEnv = {}, opts: { parent?: string } = {}) {
+    this.home = fs.mkdtempSync(path.join(opts.parent ?? os.tmpdir(), 'kjob-e2e-'));
     this.env = { ...process.env, KJOB_HOME: this.home, TZ: 'UTC', ...env };
   }
 
