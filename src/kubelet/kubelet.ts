@@ -14,7 +14,7 @@ import type { Timing } from '../engine/timing.js';
 import { schedulePod } from '../scheduler/scheduler.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION } from './env.js';
 import { lookupExecutable } from './lookup.js';
-import { bwrapArgv, containerMounts, hiddenPaths, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, hiddenPaths, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, mkdirPrivate, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -341,7 +341,7 @@ export class Kubelet {
       else failure = r.message;
     }
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
-    if (!failure && wdPlan === 'mkdir-host') fs.mkdirSync(translatePath(workingDir, mounts, true)!, { recursive: true });
+    if (!failure && wdPlan === 'mkdir-host') mkdirMode(translatePath(workingDir, mounts, true)!, 0o755);
     if (!failure && wdPlan === 'impossible') {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
     }
@@ -352,7 +352,7 @@ export class Kubelet {
       const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes };
       try {
         if (this.sandboxed) {
-          for (const m of mounts) if (!fs.existsSync(m.source)) fs.mkdirSync(m.source, { recursive: true });
+          for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
           const dir = this.podDir(pod);
           this.hidden ??= hiddenPaths(this.home);
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });

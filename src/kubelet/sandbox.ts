@@ -133,6 +133,24 @@ export function containerMounts(pod: KObject, container: any, podDir: string): {
   return { mounts };
 }
 
+/**
+ * mkdir -p of a directory a pod sees (a hostPath, a working directory), with the permissions a
+ * kubelet or runc gives it (0755), not the engine's private umask.
+ */
+export function mkdirMode(dir: string, mode: number): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      continue;
+    }
+    fs.chmodSync(d, mode);
+  }
+}
+
 /** validateLocalDescendingPath: relative, and no ".." element. */
 export function isLocalDescendingPath(p: string): boolean {
   return !p.startsWith('/') && !p.split('/').includes('..');
@@ -150,18 +168,23 @@ export function subPathError(volumeMount: string, container: string): string {
  */
 export function prepareSubPath(m: Mount): boolean {
   if (!m.volumeRoot) {
-    if (!fs.existsSync(m.source)) fs.mkdirSync(m.source, { recursive: true });
+    mkdirMode(m.source, 0o755);
     return true;
   }
-  if (!fs.existsSync(m.volumeRoot)) fs.mkdirSync(m.volumeRoot, { recursive: true });
+  mkdirMode(m.volumeRoot, 0o755);
   const rootReal = realpathOr(m.volumeRoot);
+  // The kubelet gives subPath directories the volume's own permissions.
+  const mode = fs.statSync(rootReal).mode & 0o7777;
   const rel = path.relative(m.volumeRoot, m.source);
   let cur = rootReal;
   for (const part of rel.split('/').filter(Boolean)) {
     const next = path.join(cur, part);
     let st: fs.Stats | undefined;
     try { st = fs.lstatSync(next); } catch { /* missing */ }
-    if (!st) fs.mkdirSync(next);
+    if (!st) {
+      fs.mkdirSync(next);
+      fs.chmodSync(next, mode);
+    }
     const real = realpathOr(next);
     if (real !== rootReal && !real.startsWith(rootReal + '/')) return false;
     cur = real;

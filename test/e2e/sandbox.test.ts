@@ -220,6 +220,24 @@ test('subPath with ".." is refused with the apiserver\'s message, and nothing is
   assert.equal(fs.existsSync(path.join(sb.home, 'pods')), false);
 });
 
+test('a subPath that leaves its volume through a symlink the pod planted is refused by the kubelet', { skip: NO_BWRAP }, async () => {
+  const sb = sandbox();
+  apply(sb, JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sym' },
+    spec: {
+      restartPolicy: 'Never', volumes: [{ name: 'e', emptyDir: {} }],
+      initContainers: [{ name: 'plant', image: 'busybox', command: ['ln', '-s', '/etc', '/e/evil'], volumeMounts: [{ name: 'e', mountPath: '/e' }] }],
+      containers: [{ name: 'c', image: 'busybox', command: ['ls', '/x'], volumeMounts: [{ name: 'e', mountPath: '/x', subPath: 'evil' }] }],
+    },
+  }));
+  let state: any;
+  await sb.until('the container is refused', () => {
+    state = JSON.parse(sb.kjob(['get', 'pod', 'sym', '-o', 'json']).stdout).status?.containerStatuses?.[0]?.state;
+    return state?.waiting?.reason === 'CreateContainerConfigError';
+  }, 30_000);
+  assert.equal(state.waiting.message, 'failed to prepare subPath for volumeMount "e" of container "c"');
+});
+
 test('kjob controller status says what the sandbox isolates and whether limits are enforced', () => {
   const sb = sandbox();
   const out = sb.kjob(['controller', 'status']).stdout;
