@@ -168,6 +168,7 @@ export class Engine {
     // An engine that lost the lock leaves the socket and lock of the one that holds it alone.
     if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });
     this.store?.close();
+    this.cgroups?.release();
     releaseLock(this.home);
   }
 

@@ -212,6 +212,15 @@ export class Cgroups {
     return new Cgroups({ enforced: true, version: plan.version }, plan.hierarchies, podPidsLimit);
   }
 
+  /**
+   * An engine that stops removes its `kjob` cgroup directories when no pod uses them, so that
+   * nothing of kjob is left in the cgroup it ran under (whose owner may want to remove it).
+   * One in use stays (rmdir refuses a cgroup with children).
+   */
+  release(): void {
+    for (const h of this.hierarchies) rmdirCg(h.dir);
+  }
+
   /** The controllers kjob enforces limits with, for messages: "memory, pids". */
   controllers(): Controller[] {
     return this.hierarchies.flatMap((h) => h.controllers).sort();
@@ -226,6 +235,9 @@ export class Cgroups {
     if (!this.status.enforced) return out;
     for (const h of this.hierarchies) {
       const podDir = path.join(h.dir, uid);
+      // The kjob directory may have been removed by an engine that went idle (release()).
+      fs.mkdirSync(h.dir, { recursive: true });
+      if (h.version === 2) enableControllers(h.dir, h.controllers);
       fs.mkdirSync(podDir, { recursive: true });
       if (h.version === 2) enableControllers(podDir, h.controllers);
       if (h.controllers.includes('pids')) writeCg(podDir, 'pids.max', this.podPidsLimit > 0 ? String(this.podPidsLimit) : 'max');

@@ -383,7 +383,7 @@ test('no sandbox: once per pod a Warning that says what the pod lacks and how to
   const { store, k } = setup('bwrap', { sandboxStatus: { sandboxed: false, reason: 'bubblewrap is not installed (/usr/bin/bwrap not found)', fix: 'apt-get install bubblewrap' } });
   store.create(pod('n', { containers: [{ name: 'a', image: 'busybox', command: ['sh', '-c', 'true'] }, { name: 'b', image: 'busybox', command: ['sh', '-c', 'true'] }] }));
   settle(k, 'n');
-  assert.deepEqual(warnings(store), ['SandboxUnavailable : bubblewrap is not installed (/usr/bin/bwrap not found): the containers of this pod run as plain processes, in the host\'s PID namespace, with its hostname and /tmp and all of root\'s capabilities; install it with: apt-get install bubblewrap']);
+  assert.deepEqual(warnings(store), ['SandboxUnavailable : bubblewrap is not installed (/usr/bin/bwrap not found): the containers of this pod run as plain processes, in the host\'s PID namespace, with its hostname and /tmp and kjob\'s own privileges; install it with: apt-get install bubblewrap']);
   const chosen = setup('none');
   chosen.store.create(pod('n', { containers: [{ name: 'a', image: 'busybox', command: ['sh', '-c', 'true'] }] }));
   settle(chosen.k, 'n');

@@ -304,6 +304,7 @@ export class Kubelet {
       return sb.fix || sb.chosen ? NEEDS_BWRAP : `kjob: volume mounts need bubblewrap, and ${sb.reason}`;
     }
     for (const m of mounts) {
+      if (!m.volumeRoot) continue;
       const vm = (c.volumeMounts ?? []).find((x: any) => x.mountPath === m.target);
       if (!prepareSubPath(m)) return subPathError(vm?.name ?? m.target, c.name);
     }
@@ -323,7 +324,7 @@ export class Kubelet {
     const ts = rfc3339(now);
     const sandbox = this.sandbox();
     if (!sandbox.sandboxed && !sandbox.chosen) {
-      this.warnOnce(pod, 'SandboxUnavailable', `${sandbox.reason}: the containers of this pod run as plain processes, in the host's PID namespace, with its hostname and /tmp and all of root's capabilities${sandbox.fix ? `; install it with: ${sandbox.fix}` : ''}`);
+      this.warnOnce(pod, 'SandboxUnavailable', `${sandbox.reason}: the containers of this pod run as plain processes, in the host's PID namespace, with its hostname and /tmp and kjob's own privileges${sandbox.fix ? `; install it with: ${sandbox.fix}` : ''}`);
     }
     const memory = c.resources?.limits?.memory;
     const memoryLimitBytes = memory === undefined ? undefined : parseQuantity(memory);

@@ -167,10 +167,7 @@ export function subPathError(volumeMount: string, container: string): string {
  * volume. Returns false when it would leave the volume.
  */
 export function prepareSubPath(m: Mount): boolean {
-  if (!m.volumeRoot) {
-    mkdirMode(m.source, 0o755);
-    return true;
-  }
+  if (!m.volumeRoot) return true;
   mkdirMode(m.volumeRoot, 0o755);
   const rootReal = realpathOr(m.volumeRoot);
   // The kubelet gives subPath directories the volume's own permissions.
