@@ -393,7 +393,10 @@ function cgroupDirs(d: string): string[] {
  * sandbox its PID namespace ended with PID 1; plain processes it left in its process group or
  * cgroup are killed now, as their namespace would have been. Idempotent; `reaped` once done.
  */
-function reapAttempt(d: string): void {
+const reapRetries = new Set<string>();
+
+function reapAttempt(d: string, retries = 20): void {
+  if (!fs.existsSync(d)) return; // removed with its pod meanwhile
   const dirs = cgroupDirs(d);
   if (readOpt(path.join(d, 'reason')) === undefined) writeOnce(path.join(d, 'reason'), oomKilled(dirs) ? 'OOMKilled\n' : '\n');
   const pid = Number(readOpt(path.join(d, 'pid')));
@@ -401,7 +404,15 @@ function reapAttempt(d: string): void {
   // keeps its id while it has members, so the group's are the container's.
   if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
   killCgroups(dirs);
-  if (dirs.length && !removeCgroups(dirs)) return; // still emptying: the next look finishes
+  if (dirs.length && !removeCgroups(dirs)) {
+    // Killed processes leave their cgroup a moment later; nobody may look at this attempt
+    // again (a finished pod is not synced), so look again shortly.
+    if (retries > 0 && !reapRetries.has(d)) {
+      reapRetries.add(d);
+      setTimeout(() => { reapRetries.delete(d); reapAttempt(d, retries - 1); }, 100).unref();
+    }
+    return;
+  }
   try { fs.rmSync(path.join(d, 'cgroup'), { force: true }); } catch { /* removed with the pod */ }
   writeOnce(path.join(d, 'reaped'), '');
 }
