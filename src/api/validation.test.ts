@@ -88,6 +88,32 @@ test('containers and images', () => {
   assert.match(msgs(job((s) => (s.template.spec.containers[0].name = 'Pi')))[0], /^spec\.template\.spec\.containers\[0\]\.name: Invalid value: "Pi": a lowercase RFC 1123 label/);
 });
 
+test('volumeMounts: subPath and subPathExpr are relative paths without ".." (the apiserver names the list, not the item); mountPaths unique', () => {
+  const withMounts = (mounts: any[]) => job((s) => {
+    s.template.spec.volumes = [{ name: 'v', emptyDir: {} }];
+    s.template.spec.containers[0].volumeMounts = mounts;
+  });
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: 'a/b' }])), []);
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: '../../../../../victim' }])), [
+    `spec.template.spec.containers[0].volumeMounts.subPath: Invalid value: "../../../../../victim": must not contain '..'`,
+  ]);
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: 'a/../../x' }])), [
+    `spec.template.spec.containers[0].volumeMounts.subPath: Invalid value: "a/../../x": must not contain '..'`,
+  ]);
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: '/etc/..' }])), [
+    'spec.template.spec.containers[0].volumeMounts.subPath: Invalid value: "/etc/..": must be a relative path',
+    `spec.template.spec.containers[0].volumeMounts.subPath: Invalid value: "/etc/..": must not contain '..'`,
+  ]);
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: '..x/y..' }])), [], 'only a whole ".." element is a step up');
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v', subPath: 'a', subPathExpr: '$(P)/..' }])), [
+    'spec.template.spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "$(P)/..": subPathExpr and subPath are mutually exclusive',
+    `spec.template.spec.containers[0].volumeMounts.subPathExpr: Invalid value: "$(P)/..": must not contain '..'`,
+  ]);
+  assert.deepEqual(msgs(withMounts([{ name: 'v', mountPath: '/v' }, { name: 'v', mountPath: '/v' }])), [
+    'spec.template.spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/v": must be unique',
+  ]);
+});
+
 test('manual selector must match the template labels', () => {
   const o = job((s) => { s.manualSelector = true; s.selector = { matchLabels: { app: 'x' } }; s.template.metadata = { labels: { app: 'y' } }; });
   assert.deepEqual(msgs(o), ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"y"}: `selector` does not match template `labels`']);

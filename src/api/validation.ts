@@ -247,11 +247,21 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
     errs.push(...validateEnvVarValueFrom(e ?? {}, `${p}.env[${i}].valueFrom`));
   });
   errs.push(...validateEnvFrom(c.envFrom, `${p}.envFrom`));
+  // ValidateVolumeMounts. subPath and subPathExpr errors name the list, not the item
+  // (fldPath.Child("subPath") where the other fields use idxPath): the apiserver's own paths.
+  const mountPoints = new Set<string>();
   (c.volumeMounts ?? []).forEach((m: any, i: number) => {
     const mp = `${p}.volumeMounts[${i}]`;
     if (!m?.name) errs.push(required(`${mp}.name`));
     else if (!volNames.has(m.name)) errs.push(notFound(`${mp}.name`, m.name));
     if (!m?.mountPath) errs.push(required(`${mp}.mountPath`));
+    if (mountPoints.has(m?.mountPath ?? '')) errs.push(invalid(`${mp}.mountPath`, m.mountPath, 'must be unique'));
+    mountPoints.add(m?.mountPath ?? '');
+    if (typeof m?.subPath === 'string' && m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, `${p}.volumeMounts.subPath`));
+    if (typeof m?.subPathExpr === 'string' && m.subPathExpr) {
+      if (m.subPath) errs.push(invalid(`${mp}.subPathExpr`, m.subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+      errs.push(...validateLocalDescendingPath(m.subPathExpr, `${p}.volumeMounts.subPathExpr`));
+    }
   });
   if (c.imagePullPolicy === '' || c.imagePullPolicy === undefined) errs.push(required(`${p}.imagePullPolicy`));
   else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
@@ -536,6 +546,14 @@ export function validateSecretUpdate(oldS: KObject, newS: KObject): StatusCause[
 
 function emptyToUndef(m: unknown): unknown {
   return m && typeof m === 'object' && Object.keys(m).length > 0 ? m : undefined;
+}
+
+/** validateLocalDescendingPath: not absolute, and no ".." element (one error for any number of them). */
+function validateLocalDescendingPath(target: string, field: string): Errs {
+  const errs: Errs = [];
+  if (target.startsWith('/')) errs.push(invalid(field, target, 'must be a relative path'));
+  if (target.split('/').includes('..')) errs.push(invalid(field, target, "must not contain '..'"));
+  return errs;
 }
 
 // ---------------------------------------------------------------- Job

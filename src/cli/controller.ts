@@ -6,6 +6,9 @@ import { Engine } from '../engine/engine.js';
 import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
 import { timingFromEnv } from '../engine/timing.js';
 import { hasPendingWork } from '../engine/work.js';
+import { Cgroups } from '../kubelet/cgroups.js';
+import { probeSandbox } from '../kubelet/sandbox.js';
+import { nodeStatus, nodeStatusLines, type NodeStatus } from '../kubelet/node_status.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -14,12 +17,19 @@ export async function controller(ctx: Context, action: string | undefined, io: I
     case 'status': {
       const pid = readLockPid(ctx.home);
       const answering = pid !== undefined && (await sendToEngine(ctx.home, 'ping', 1000)) === 'pong';
-      if (answering) io.out(`engine: running (pid ${pid}) for ${ctx.home}\n`);
-      else {
+      let node: NodeStatus | undefined;
+      if (answering) {
+        io.out(`engine: running (pid ${pid}) for ${ctx.home}\n`);
+        // What the engine found when it probed (an engine from before this question says nothing).
+        try { node = JSON.parse((await sendToEngine(ctx.home, 'node', 5000)) ?? ''); } catch { /* probe here */ }
+      } else {
         // A status query does not create a state directory that is not there.
         const pending = fs.existsSync(path.join(ctx.home, 'state.db')) && hasPendingWork(ctx.store);
         io.out(`engine: not running for ${ctx.home}${pending ? ' (work is pending: any kjob command starts it)' : ''}\n`);
       }
+      // Without an engine, what one started now would find (nothing is written to find it).
+      node ??= nodeStatus(probeSandbox(undefined, { home: ctx.home }), Cgroups.inspect());
+      for (const line of nodeStatusLines(node)) io.out(line + '\n');
       return 0;
     }
     case 'start': {

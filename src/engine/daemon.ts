@@ -36,7 +36,7 @@ export function readLockPid(home: string): number | undefined {
 export function acquireLock(home: string): boolean {
   const file = lockPath(home);
   const tmp = `${file}.${process.pid}`;
-  fs.writeFileSync(tmp, `${process.pid}\n`);
+  fs.writeFileSync(tmp, `${process.pid}\n`, { mode: 0o600 });
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -79,7 +79,7 @@ export function releaseLock(home: string): void {
 }
 
 /** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
-export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping', timeoutMs = 2000): Promise<string | undefined> {
+export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | 'node', timeoutMs = 2000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const sock = net.createConnection(socketPath(home));
     let reply = '';
@@ -106,8 +106,9 @@ function cliEntry(): string {
 
 /** Start a detached engine for home; it outlives this process. */
 export function spawnEngine(home: string): void {
-  fs.mkdirSync(home, { recursive: true });
-  const log = fs.openSync(logPath(home), 'a');
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const log = fs.openSync(logPath(home), 'a', 0o600);
+  try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
   const child = spawn(process.execPath, [cliEntry(), '--home', home, 'controller', 'run'], {
     detached: true,
     stdio: ['ignore', log, log],

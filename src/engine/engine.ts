@@ -18,6 +18,8 @@ import { Kubelet } from '../kubelet/kubelet.js';
 import { NODE_NAME, HOST_IP, registerNode } from '../kubelet/node.js';
 import { podReferences } from '../kubelet/volumes.js';
 import { ensureDefaultServiceAccount, DEFAULT_SERVICE_ACCOUNT } from '../controllers/serviceaccount/serviceaccounts_controller.js';
+import { Cgroups } from '../kubelet/cgroups.js';
+import { nodeStatus } from '../kubelet/node_status.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from './timing.js';
@@ -58,6 +60,7 @@ export class Engine {
   private lastEventPrune = 0;
   private stopped = false;
   private resolveDone?: () => void;
+  private cgroups?: Cgroups;
 
   constructor(opts: EngineOptions) {
     this.home = opts.home;
@@ -69,10 +72,15 @@ export class Engine {
 
   /** Run until idle or stopped. Resolves false when another engine already serves this home. */
   async run(): Promise<boolean> {
-    fs.mkdirSync(this.home, { recursive: true });
+    // Everything the engine and its container shims create in the state directory (runtime
+    // state, logs, the socket) is its user's only, whatever umask it was started with.
+    process.umask(0o077);
+    fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
     if (!acquireLock(this.home)) return false;
     try {
       this.store = Store.open(this.home, { clock: this.clock });
+      this.cgroups = Cgroups.detect();
+      if (!this.cgroups.status.enforced) this.log(`cgroups: resource limits are not enforced: ${this.cgroups.status.reason}`);
       if (this.clock instanceof StateClock) this.clock.load(this.store);
       this.cronjobs = new CronJobController({ store: this.store, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
       this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
@@ -87,6 +95,7 @@ export class Engine {
         home: this.home,
         nodeName: NODE_NAME,
         hostIP: HOST_IP,
+        cgroups: this.cgroups,
       });
       await this.listen();
       this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
@@ -122,6 +131,7 @@ export class Engine {
           const cmd = buf.slice(0, i).trim();
           buf = buf.slice(i + 1);
           if (cmd === 'ping') conn.end('pong\n');
+          else if (cmd === 'node') conn.end(JSON.stringify(nodeStatus(this.kubelet.sandbox(), this.cgroups!)) + '\n');
           else if (cmd === 'wake' && this.stopped) {
             // Too late: the CLI must start a new engine for its work.
             conn.end('stopping\n');
@@ -140,7 +150,11 @@ export class Engine {
     });
     return new Promise((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(sock, () => resolve());
+      this.server!.listen(sock, () => {
+        // Only its user may wake or stop the engine (the state directory is private too).
+        try { fs.chmodSync(sock, 0o600); } catch { /* removed meanwhile */ }
+        resolve();
+      });
     });
   }
 
@@ -158,6 +172,7 @@ export class Engine {
     // An engine that lost the lock leaves the socket and lock of the one that holds it alone.
     if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });
     this.store?.close();
+    this.cgroups?.release();
     releaseLock(this.home);
   }
 

@@ -12,7 +12,8 @@ import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 import { expand, buildEnv, buildCommand } from './env.js';
 import { lookupExecutable } from './lookup.js';
 import { restartDelayMs, goDuration } from './status.js';
-import { bwrapArgv } from './sandbox.js';
+import { bwrapArgv, type SandboxStatus } from './sandbox.js';
+import { containerLogPath } from './logs.js';
 
 class FakeStore implements KubeletStore {
   objs = new Map<string, KObject>();
@@ -39,6 +40,7 @@ class FakeStore implements KubeletStore {
 }
 
 class FakeRuntime implements ContainerRuntime {
+  limits?: () => { enforced: boolean; reason?: string };
   a = new Map<string, AttemptState[]>();
   started: StartSpec[] = [];
   signals: string[] = [];
@@ -53,19 +55,20 @@ class FakeRuntime implements ContainerRuntime {
   podUids() { return [...new Set([...this.a.keys()].map((k) => k.split('/')[0]))]; }
   removed: string[] = [];
   removePod(uid: string) { this.removed.push(uid); for (const k of [...this.a.keys()]) if (k.startsWith(`${uid}/`)) this.a.delete(k); }
-  exit(uid: string, c: string, code: number, at: Date) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+  exit(uid: string, c: string, code: number, at: Date, reason?: string) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); if (reason) l.reason = reason; }
 }
 
 function pod(name: string, spec: any, extra: any = {}): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: '2026-11-23T12:00:00Z', ...extra }, spec: { restartPolicy: 'Never', ...spec }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
 }
 
-function setup(sandbox: 'none' | 'bwrap' = 'bwrap') {
+function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string } } = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kubelet-'));
   const store = new FakeStore();
   const clock = new FakeClock();
   const runtime = new FakeRuntime();
-  const k = new Kubelet({ store, clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime });
+  if (opts.limits) runtime.limits = () => opts.limits!;
+  const k = new Kubelet({ store, clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus });
   return { home, store, clock, runtime, k };
 }
 
@@ -131,11 +134,16 @@ test('restart back-off: 0, 10s, 20s … capped at 300s; a long run resets', () =
 });
 
 test('bwrap argv: sandbox flags, mounts, env', () => {
-  const a = bwrapArgv({ hostname: 'h', hostsFile: '/p/hosts', hostnameFile: '/p/hostname', mounts: [{ source: '/p/volumes/v', target: '/input', readOnly: false }, { source: '/data', target: '/d', readOnly: true }], workingDir: '/', env: new Map([['A', '1']]), argv: ['/bin/true'] });
+  const a = bwrapArgv({ hostname: 'h', hostsFile: '/p/hosts', hostnameFile: '/p/hostname', mounts: [{ source: '/p/volumes/v', target: '/input', readOnly: false }, { source: '/data', target: '/d', readOnly: true }], workingDir: '/', env: new Map([['A', '1']]), argv: ['/bin/true'], hidden: ['/home/u/.kjob'] });
   const s = a.join(' ');
   assert.ok(s.startsWith('/usr/bin/bwrap ') && s.includes(' --ro-bind /usr /usr '), s);
   assert.ok(!s.includes('--ro-bind / /'), 'the host root is bound directory by directory, so mount points can be created');
-  assert.ok(s.includes('--dev /dev --proc /proc --tmpfs /tmp --unshare-uts --hostname h'));
+  assert.ok(s.includes('--dev /dev --proc /proc --ro-bind /proc/sys /proc/sys --ro-bind-try /proc/sysrq-trigger /proc/sysrq-trigger'), 'sysctls are read-only');
+  assert.ok(s.includes('--unshare-pid --as-pid-1 --unshare-ipc --unshare-uts --new-session --die-with-parent --cap-drop ALL --cap-add CAP_CHOWN '), s);
+  const caps = a.flatMap((x, i) => (a[i - 1] === '--cap-add' ? [x] : []));
+  assert.deepEqual(caps, ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE']);
+  assert.ok(!caps.includes('CAP_SYS_ADMIN'));
+  assert.ok(s.includes('--tmpfs /tmp --tmpfs /home/u/.kjob --hostname h --ro-bind /p/hosts /etc/hosts'), 'the state directory is covered before the volumes are bound');
   assert.ok(s.includes('--bind /p/volumes/v /input --ro-bind /data /d --chdir / --clearenv --setenv A 1 -- /bin/true'));
 });
 
@@ -380,4 +388,74 @@ test('an unschedulable pod stays Pending: not started, requeued for another atte
   assert.equal(runtime.started.length, 0);
   assert.deepEqual(store.events.map((e) => `${e.type} ${e.reason}`), ['Warning FailedScheduling']);
   assert.match(store.events[0].message, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\. /);
+});
+
+const warnings = (store: FakeStore) => store.events.filter((e) => e.type === 'Warning' && !['Failed', 'BackOff'].includes(e.reason)).map((e) => `${e.reason} ${e.fieldPath ?? ''}: ${e.message}`);
+
+test('OOMKilled: a container the kernel killed for its memory limit says so (137, reason OOMKilled)', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('m', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'true'], resources: { limits: { memory: '50Mi' } } }] }));
+  settle(k, 'm');
+  runtime.exit('uid-m', 'c', 137, clock.now(), 'OOMKilled');
+  settle(k, 'm');
+  const p = store.get('Pod', 'default', 'm')!;
+  assert.equal(p.status.phase, 'Failed');
+  assert.equal(p.status.containerStatuses[0].state.terminated.reason, 'OOMKilled');
+  assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 137);
+  assert.deepEqual(warnings(store), [], 'limits enforced: nothing to warn about');
+});
+
+test('a command missing on this machine: StartError as on a cluster, and once a Warning that names the package', () => {
+  const { store, clock, k } = setup();
+  // PATH without ping: what a machine without iputils-ping looks like to the lookup.
+  store.create(pod('p', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['ping', '-c1', 'x'], env: [{ name: 'PATH', value: '/nonexistent' }] }] }));
+  settle(k, 'p');
+  clock.step(10_000);
+  settle(k, 'p');
+  const p = store.get('Pod', 'default', 'p')!;
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.reason, 'StartError');
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 128);
+  assert.ok(store.events.filter((e) => e.reason === 'Failed').length >= 2, 'each start fails');
+  assert.deepEqual(warnings(store), ['ExecutableNotFound spec.containers{c}: kjob runs this machine\'s programs, not those of image "busybox", and "ping" is not installed here; install it with: apt-get install iputils-ping']);
+});
+
+test('exit 127 and 126: once a Warning that explains the code, naming the missing command from the log', () => {
+  const { home, store, clock, runtime, k } = setup();
+  store.create(pod('s', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'bash', command: ['sh', '-c', 'rev < x'] }] }));
+  settle(k, 's');
+  const p0 = store.get('Pod', 'default', 's')!;
+  fs.mkdirSync(path.dirname(containerLogPath(home, p0, 'c', 0)), { recursive: true });
+  fs.writeFileSync(containerLogPath(home, p0, 'c', 0), 'sh: 1: rev: not found\n');
+  runtime.exit('uid-s', 'c', 127, clock.now());
+  settle(k, 's');
+  runtime.exit('uid-s', 'c', 127, clock.now());
+  clock.step(10_000);
+  settle(k, 's');
+  assert.deepEqual(warnings(store), ['CommandNotFound spec.containers{c}: Container c exited with code 127: "rev" was not found; kjob runs this machine\'s programs, not those of image "bash", and "rev" is not installed here; install it with: apt-get install util-linux']);
+
+  const b = setup();
+  b.store.create(pod('x', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', './run'] }] }));
+  settle(b.k, 'x');
+  b.runtime.exit('uid-x', 'c', 126, b.clock.now());
+  settle(b.k, 'x');
+  assert.deepEqual(warnings(b.store), ['CommandNotExecutable spec.containers{c}: Container c exited with code 126: a command was found but could not be run (no execute permission, or not a program for this machine); see its log']);
+});
+
+test('no sandbox: once per pod a Warning that says what the pod lacks and how to fix it; none when KJOB_SANDBOX=none chose it', () => {
+  const { store, k } = setup('bwrap', { sandboxStatus: { sandboxed: false, reason: 'bubblewrap is not installed (/usr/bin/bwrap not found)', fix: 'apt-get install bubblewrap' } });
+  store.create(pod('n', { containers: [{ name: 'a', image: 'busybox', command: ['sh', '-c', 'true'] }, { name: 'b', image: 'busybox', command: ['sh', '-c', 'true'] }] }));
+  settle(k, 'n');
+  assert.deepEqual(warnings(store), ['SandboxUnavailable : bubblewrap is not installed (/usr/bin/bwrap not found): the containers of this pod run as plain processes, in the host\'s PID namespace, with its hostname and /tmp and kjob\'s own privileges; install it with: apt-get install bubblewrap']);
+  const chosen = setup('none');
+  chosen.store.create(pod('n', { containers: [{ name: 'a', image: 'busybox', command: ['sh', '-c', 'true'] }] }));
+  settle(chosen.k, 'n');
+  assert.deepEqual(warnings(chosen.store), []);
+});
+
+test('cgroups unavailable: a container with a memory limit gets a Warning that it is not enforced; others none', () => {
+  const { store, k } = setup('bwrap', { limits: { enforced: false, reason: 'the cgroup filesystem is read-only (/sys/fs/cgroup/memory)' } });
+  store.create(pod('l', { containers: [{ name: 'a', image: 'busybox', command: ['sh', '-c', 'true'], resources: { limits: { memory: '50Mi' } } }, { name: 'b', image: 'busybox', command: ['sh', '-c', 'true'] }] }));
+  settle(k, 'l');
+  settle(k, 'l');
+  assert.deepEqual(warnings(store), ['MemoryLimitNotEnforced spec.containers{a}: The memory limit of container a (50Mi) is not enforced: the cgroup filesystem is read-only (/sys/fs/cgroup/memory)']);
 });

@@ -18,9 +18,12 @@ import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
-import { bwrapArgv, bwrapAvailable, containerMounts, hostsFileContent, NEEDS_BWRAP, translatePath, workingDirPlan } from './sandbox.js';
-import { ProcessRuntime, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
-import { containerLogPath, removePodLogs } from './logs.js';
+import { bwrapArgv, containerMounts, hiddenPaths, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { ProcessRuntime, mkdirPrivate, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
+import type { Cgroups } from './cgroups.js';
+import { exitCodeHint, missingExecutableHint } from './hints.js';
+import { parseQuantity } from '../api/defaults.js';
+import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 
 /** The part of the Store the kubelet uses (src/store/store.ts satisfies it). */
@@ -39,7 +42,12 @@ export interface KubeletOptions {
   home: string;
   nodeName: string;
   hostIP: string;
-  sandbox?: 'auto' | 'bwrap' | 'none';
+  /** 'auto' (the default; KJOB_SANDBOX=none chooses plain processes) probes bubblewrap once; 'bwrap' trusts it without a probe run. */
+  sandbox?: SandboxMode;
+  /** Tests say what the probe would have found. */
+  sandboxStatus?: SandboxStatus;
+  /** Where memory and process limits are enforced (the engine's Cgroups.detect()); none when absent. */
+  cgroups?: Cgroups;
   /** Tests substitute an in-memory runtime. */
   runtime?: ContainerRuntime;
 }
@@ -62,7 +70,9 @@ export class Kubelet {
   private readonly home: string;
   private readonly nodeName: string;
   private readonly hostIP: string;
-  private readonly sandboxed: boolean;
+  private readonly sandboxMode?: SandboxMode;
+  private sandboxStatus?: SandboxStatus;
+  private hidden?: string[];
   readonly runtime: ContainerRuntime;
   private watcher?: fs.FSWatcher;
   private readonly scheduler: Scheduler;
@@ -79,8 +89,9 @@ export class Kubelet {
     this.home = opts.home;
     this.nodeName = opts.nodeName;
     this.hostIP = opts.hostIP;
-    this.sandboxed = bwrapAvailable(opts.sandbox);
-    this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock));
+    this.sandboxMode = opts.sandbox;
+    this.sandboxStatus = opts.sandboxStatus;
+    this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
     this.scheduler = new Scheduler(opts.store);
   }
 
@@ -89,6 +100,20 @@ export class Kubelet {
     const node = this.store.get('Node', undefined, this.nodeName);
     if (node?.status?.allocatable) return node.status.allocatable;
     return (this.machineAllocatable ??= machineResources(this.home).allocatable);
+  }
+
+  /** What this machine gives pods (bubblewrap or plain processes, and why), probed once, when first needed. */
+  sandbox(): SandboxStatus {
+    return (this.sandboxStatus ??= probeSandbox(this.sandboxMode, { home: this.home }));
+  }
+
+  private get sandboxed(): boolean {
+    return this.sandbox().sandboxed;
+  }
+
+  /** Whether resource limits are enforced (the runtime's cgroups), and why not. */
+  limits(): { enforced: boolean; reason?: string } {
+    return this.runtime.limits?.() ?? { enforced: true };
   }
 
   private exitsDir(): string {
@@ -188,6 +213,31 @@ export class Kubelet {
     this.store.recordEvent(pod, type, reason, message, { component: 'kubelet', host: this.nodeName }, fieldPath);
   }
 
+  /**
+   * A Warning about what this machine cannot do for the pod, recorded once per pod (and
+   * container): a marker in the pod's runtime directory, which goes with the pod.
+   */
+  private warnOnce(pod: KObject, reason: string, message: string | (() => string), container?: string): void {
+    const dir = path.join(this.podDir(pod), 'warned');
+    const marker = path.join(dir, container ? `${reason}_${container}` : reason);
+    try {
+      mkdirPrivate(dir);
+      fs.writeFileSync(marker, '', { flag: 'wx', mode: 0o600 });
+    } catch {
+      return; // already said (or the pod is being removed)
+    }
+    this.event(pod, 'Warning', reason, typeof message === 'string' ? message : message(), container ? this.fieldPath(pod, container) : undefined);
+  }
+
+  /** The container's latest log, for hints; empty when it cannot be read. */
+  private lastLog(pod: KObject, container: string): string {
+    try {
+      return readContainerLog(this.home, pod, container);
+    } catch {
+      return '';
+    }
+  }
+
   private sync(namespace: string, name: string): { requeueAfterMs?: number } {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod) return {};
@@ -240,10 +290,18 @@ export class Kubelet {
     const dir = this.podDir(pod);
     const hostname = podHostname(pod);
     if (!fs.existsSync(path.join(dir, 'hosts'))) {
-      fs.mkdirSync(path.join(dir, 'volumes'), { recursive: true });
-      for (const v of (pod.spec.volumes ?? []) as any[]) if (v.emptyDir) fs.mkdirSync(path.join(dir, 'volumes', v.name), { recursive: true });
-      writeAtomic(path.join(dir, 'hostname'), hostname + '\n');
-      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, this.hostIP, this.peerHostnames(pod)));
+      mkdirPrivate(path.join(dir, 'volumes'));
+      for (const v of (pod.spec.volumes ?? []) as any[]) {
+        if (!v.emptyDir) continue;
+        // As the kubelet makes an emptyDir: writable by any user of the pod. The pod's directory
+        // above it is private, so nobody outside the pod reaches it.
+        fs.mkdirSync(path.join(dir, 'volumes', v.name), { recursive: true });
+        fs.chmodSync(path.join(dir, 'volumes', v.name), 0o777);
+      }
+      // The pod's /etc/hostname and /etc/hosts, readable by any user in the pod (0644, as the
+      // kubelet writes them); private by the 0700 directories above.
+      writeAtomic(path.join(dir, 'hostname'), hostname + '\n', 0o644);
+      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, this.hostIP, this.peerHostnames(pod)), 0o644);
     }
   }
 
@@ -296,7 +354,15 @@ export class Kubelet {
     }
     const { mounts, error } = containerMounts(pod, c, this.podDir(pod));
     if (error) return error;
-    if (mounts.length && !this.sandboxed) return NEEDS_BWRAP;
+    if (mounts.length && !this.sandboxed) {
+      const sb = this.sandbox();
+      return sb.fix || sb.chosen ? NEEDS_BWRAP : `kjob: volume mounts need bubblewrap, and ${sb.reason}`;
+    }
+    for (const m of mounts) {
+      if (!m.volumeRoot) continue;
+      const vm = (c.volumeMounts ?? []).find((x: any) => x.mountPath === m.target);
+      if (!prepareSubPath(m)) return subPathError(vm?.name ?? m.target, c.name);
+    }
     return undefined;
   }
 
@@ -317,6 +383,16 @@ export class Kubelet {
     const workingDir: string = c.workingDir || '/';
     const id = newContainerID();
     const ts = rfc3339(now);
+    const sandbox = this.sandbox();
+    if (!sandbox.sandboxed && !sandbox.chosen) {
+      this.warnOnce(pod, 'SandboxUnavailable', `${sandbox.reason}: the containers of this pod run as plain processes, in the host's PID namespace, with its hostname and /tmp and kjob's own privileges${sandbox.fix ? `; install it with: ${sandbox.fix}` : ''}`);
+    }
+    const memory = c.resources?.limits?.memory;
+    const memoryLimitBytes = memory === undefined ? undefined : parseQuantity(memory);
+    const limits = this.limits();
+    if (memoryLimitBytes !== undefined && !limits.enforced) {
+      this.warnOnce(pod, 'MemoryLimitNotEnforced', `The memory limit of container ${c.name} (${memory}) is not enforced: ${limits.reason}`, c.name);
+    }
     let failure: string | undefined;
     let exe: string | undefined;
     if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
@@ -327,27 +403,38 @@ export class Kubelet {
     }
     this.ensureImage(pod, c, fp, exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed));
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
-    if (!failure && wdPlan === 'mkdir-host') fs.mkdirSync(translatePath(workingDir, mounts, true)!, { recursive: true });
+    if (!failure && wdPlan === 'mkdir-host') mkdirMode(translatePath(workingDir, mounts, true)!, 0o755);
     if (!failure && wdPlan === 'impossible') {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
     }
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
+    if (!failure) {
+      const full = [exe!, ...argv.slice(1)];
+      const logPath = containerLogPath(this.home, pod, c.name, d.n);
+      const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes };
+      try {
+        if (this.sandboxed) {
+          for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
+          const dir = this.podDir(pod);
+          this.hidden ??= hiddenPaths(this.home);
+          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
+          this.runtime.start({ ...base, argv: args, cwd: '/' });
+        } else {
+          // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
+          // runs with the container's env and working directory only.
+          this.runtime.start({ ...base, argv: full, cwd: workingDir, env });
+        }
+      } catch (e) {
+        // runc fails the container when its cgroups cannot be made.
+        failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply cgroup configuration: ${(e as Error).message}: unknown`;
+      }
+    }
     if (failure) {
       this.runtime.recordStartError(uid, c.name, d.n, id, failure, ts);
       this.event(pod, 'Warning', 'Failed', `Error: ${failure}`, fp);
+      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image) : undefined;
+      if (hint) this.warnOnce(pod, 'ExecutableNotFound', hint, c.name);
       return;
-    }
-    const full = [exe!, ...argv.slice(1)];
-    const logPath = containerLogPath(this.home, pod, c.name, d.n);
-    if (this.sandboxed) {
-      for (const m of mounts) if (!fs.existsSync(m.source)) fs.mkdirSync(m.source, { recursive: true });
-      const dir = this.podDir(pod);
-      const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full });
-      this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: args, cwd: '/', logPath });
-    } else {
-      // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
-      // runs with the container's env and working directory only.
-      this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, argv: full, cwd: workingDir, env, logPath });
     }
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
   }
@@ -429,7 +516,7 @@ export class Kubelet {
 
     const term = (a: AttemptState) => {
       const t: any = { exitCode: a.exitCode };
-      t.reason = a.startError ? 'StartError' : a.exitCode === 0 ? 'Completed' : 'Error';
+      t.reason = a.startError ? 'StartError' : a.reason === 'OOMKilled' ? 'OOMKilled' : a.exitCode === 0 ? 'Completed' : 'Error';
       if (a.startError) t.message = a.startError;
       t.startedAt = a.startedAt;
       t.finishedAt = a.finishedAt;
@@ -466,6 +553,9 @@ export class Kubelet {
         started = true;
         soon(this.relistMs());
       } else {
+        if (!L.startError && (L.exitCode === 127 || L.exitCode === 126)) {
+          this.warnOnce(pod, L.exitCode === 127 ? 'CommandNotFound' : 'CommandNotExecutable', () => exitCodeHint(L.exitCode!, c.name, c.image, this.lastLog(pod, c.name))!.message, c.name);
+        }
         const ok = L.exitCode === 0 && !L.startError;
         const restart = !terminating && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {

@@ -46,6 +46,37 @@ test('lost shim: recorded once as exit 255 with a fixed finish time', () => {
   assert.deepEqual(b, a, 'later reads see the same attempt');
 });
 
+test('an attempt recorded by an engine killed before its container started is no attempt: it is not failed', () => {
+  const h = home();
+  // The engine wrote id and started, then died before the shim ran (no shim pid), or after
+  // spawning a shim that is gone without having written the container's pid.
+  const d = attempt(h, 'u1', 'c', 0, {});
+  fs.rmSync(path.join(d, 'pid'));
+  fs.rmSync(path.join(d, 'shimpid'));
+  const d2 = attempt(h, 'u2', 'c', 0, {});
+  fs.rmSync(path.join(d2, 'pid'));
+  const { rt } = runtime(h);
+  assert.deepEqual(rt.attempts('u1', 'c'), []);
+  assert.deepEqual(rt.attempts('u2', 'c'), []);
+  assert.equal(fs.existsSync(path.join(d, 'exit')), false, 'no exit is made up for it');
+  assert.equal(rt.anyRunning(), false);
+  // An earlier attempt that did run is kept; the lost one does not count.
+  attempt(h, 'u3', 'c', 0, { exit: '1 2026-11-23T12:00:05.000Z\n' });
+  const d3 = attempt(h, 'u3', 'c', 1, {});
+  fs.rmSync(path.join(d3, 'pid'));
+  fs.rmSync(path.join(d3, 'shimpid'));
+  assert.deepEqual(rt.attempts('u3', 'c').map((a) => [a.n, a.exitCode]), [[0, 1]]);
+});
+
+test('a container the kernel OOM-killed reports reason OOMKilled', () => {
+  const h = home();
+  attempt(h, 'u1', 'c', 0, { exit: '137 2026-11-23T12:00:05.000Z\n', reason: 'OOMKilled\n' });
+  attempt(h, 'u1', 'd', 0, { exit: '137 2026-11-23T12:00:05.000Z\n' });
+  const { rt } = runtime(h);
+  assert.equal(rt.attempts('u1', 'c')[0].reason, 'OOMKilled');
+  assert.equal(rt.attempts('u1', 'd')[0].reason, undefined, 'a SIGKILL without an OOM kill is no OOMKilled');
+});
+
 test('lost shim after SIGKILL: exit 137 at the kill time', () => {
   const h = home();
   attempt(h, 'u1', 'c', 0, { kill: '2026-11-23T12:00:30Z\n' });

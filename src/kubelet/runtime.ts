@@ -3,23 +3,32 @@
 // pods/<uid>/containers/<container>/<attempt>/
 //   id        containerd://<64 hex>
 //   started   RFC3339 start time (kubelet clock), written before the spawn
-//   shimpid   the shim's pid (session leader)
-//   pid       the container process (own session, pgid = pid), written by the shim
+//   shimpid   the shim's pid (session leader); its argv names this directory, so a shim whose
+//             pid was not written yet (the engine was killed just after the spawn) is found in /proc
+//   pid       the container process (own session, pgid = pid), written by the shim: in the
+//             sandbox, bwrap, whose one child is the container's PID 1
+//   cgroup    JSON list of the attempt's cgroup directories (cgroups.ts), removed once they are
+//   reason    "OOMKilled" or empty: read from the cgroup once the container ended
+//   reaped    the attempt ended and nothing of it is left (leftover processes, cgroups)
 //   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
 //             (real time, ms); or by the runtime when it finds the shim gone without one
 //   finished  finishedAt on the kubelet's clock, written once when the exit is first seen, so a
 //             later `kjob clock advance` or `kjob clock set` does not move it
 //   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128)
 //   term, kill  times SIGTERM / SIGKILL were sent (deletion)
+// An attempt with an id but neither a pid nor a live shim was recorded by an engine killed before
+// the container could start: it is not an attempt (attempts() leaves it out), and start() uses
+// its number again. Only a container that ran (its pid was written) and lost its shim has failed.
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
 import { pidAlive } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
+import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { shimArgs } from './shim.js';
+import { SHIM, shimArgs } from './shim.js';
 
 export interface AttemptState {
   n: number;
@@ -30,6 +39,8 @@ export interface AttemptState {
   exitCode?: number;
   finishedAt?: string;
   startError?: string;
+  /** "OOMKilled" when the kernel killed a process of the container for its memory limit */
+  reason?: string;
   termSent?: string;
   killSent?: string;
 }
@@ -47,11 +58,16 @@ export interface StartSpec {
   /** env for the process when not sandboxed (bwrap sets its own) */
   env?: Map<string, string>;
   logPath: string;
+  /** resources.limits.memory in bytes */
+  memoryLimitBytes?: number;
 }
 
 export interface ContainerRuntime {
   attempts(uid: string, container: string): AttemptState[];
+  /** Throws when the container cannot be created (its cgroups refused): a StartError. */
   start(spec: StartSpec): void;
+  /** Whether resource limits are enforced here, and why not (undefined: this runtime needs none). */
+  limits?(): { enforced: boolean; reason?: string };
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void;
   /** false when the container's pid is not known yet (nothing was sent; try again). */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean;
@@ -71,10 +87,23 @@ export function newContainerID(): string {
   return 'containerd://' + randomBytes(32).toString('hex');
 }
 
-export function writeAtomic(file: string, data: string): void {
+/** Runtime state is private to its user, whatever the umask. */
+export function writeAtomic(file: string, data: string, mode = 0o600): void {
   const tmp = `${file}.tmp${process.pid}`;
-  fs.writeFileSync(tmp, data);
+  fs.writeFileSync(tmp, data, { mode });
+  fs.chmodSync(tmp, mode);
   fs.renameSync(tmp, file);
+}
+
+/** mkdir -p with private directories (0700), whatever the umask. */
+export function mkdirPrivate(dir: string): void {
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  // Every directory mkdir created, from the first down to dir.
+  for (let d = dir; ; d = path.dirname(d)) {
+    try { fs.chmodSync(d, 0o700); } catch { /* raced away */ }
+    if (d === first || d === path.dirname(d)) break;
+  }
 }
 
 /**
@@ -84,7 +113,7 @@ export function writeAtomic(file: string, data: string): void {
 function writeOnce(file: string, data: string): string {
   const tmp = `${file}.tmp${process.pid}`;
   try {
-    fs.writeFileSync(tmp, data);
+    fs.writeFileSync(tmp, data, { mode: 0o600 });
     try {
       fs.linkSync(tmp, file);
     } catch (e) {
@@ -111,9 +140,12 @@ export { pidAlive };
 /**
  * Where no perl is installed: the container's stdout and stderr go raw into the log file, without
  * timestamps or rotation (`kjob logs` prints such lines as they are). $1 attempt dir, $2 log
- * file, $3 notification file, then the command; the same exit protocol as the perl shim.
+ * file, $3 notification file, then the command; the same exit protocol as the perl shim. The
+ * shim's files (pid, exit, the log, the note) are private: umask 077; the container itself gets a
+ * runtime's usual 022 back from CONTAINER_INIT.
  */
 const RAW_SHIM = [
+  'umask 077',
   'd=$1; log=$2; note=$3; shift 3',
   'setsid "$@" >>"$log" 2>&1 </dev/null &',
   'c=$!',
@@ -133,18 +165,38 @@ function perl(): string | null {
   return perlPath;
 }
 
+/** The shim's $0: with the attempt directory ($1) it identifies a shim in /proc. */
+const SHIM_NAME = 'kjob-shim';
+
+// What runs first in the container's process (the pid the shim records), before it becomes
+// bwrap or the command: the umask a container runtime gives (022), and the move into the
+// attempt's cgroups (writing 0 to cgroup.procs moves the writer), so that everything the
+// container starts is accounted and limited there. Arguments: cgroup.procs files, "--", argv.
+const CONTAINER_INIT = [
+  'umask 022',
+  'while [ "$1" != -- ]; do echo 0 >"$1" || exit 128; shift; done',
+  'shift',
+  'exec "$@"',
+].join('\n');
+
 export class ProcessRuntime implements ContainerRuntime {
   /**
    * fromReal maps a real instant to the kubelet's clock: the shim records a container's finish in
    * real time, while under a simulated clock (`kjob clock`) every other pod time is simulated.
+   * cgroups: where memory and process limits are enforced (undefined: not at all).
    */
   constructor(
     private readonly home: string,
     private readonly fromReal: (realMs: number) => number = (ms) => ms,
+    private readonly cgroups?: Cgroups,
   ) {}
 
   private clockTime(realMs: number): string {
     return rfc3339(new Date(this.fromReal(realMs)));
+  }
+
+  limits(): { enforced: boolean; reason?: string } {
+    return this.cgroups ? { enforced: this.cgroups.status.enforced, reason: this.cgroups.status.reason } : { enforced: false, reason: 'cgroups are not used' };
   }
 
   exitsDir(): string {
@@ -179,9 +231,15 @@ export class ProcessRuntime implements ContainerRuntime {
       } else {
         let ex = readOpt(path.join(d, 'exit'));
         if (!ex) {
-          const pid = Number(readOpt(path.join(d, 'pid')));
-          const shim = Number(readOpt(path.join(d, 'shimpid')));
-          if (pidAlive(pid) || pidAlive(shim)) a.running = true;
+          const pidText = readOpt(path.join(d, 'pid'));
+          const shimAlive = shimRunning(d);
+          if (pidText === undefined) {
+            // The shim has not written the container's pid: starting, if the shim lives; if not,
+            // the engine that recorded the attempt was killed before the container could run.
+            if (!shimAlive && readOpt(path.join(d, 'exit')) === undefined) continue;
+            if (shimAlive) a.running = true;
+            else ex = readOpt(path.join(d, 'exit'));
+          } else if (pidAlive(Number(pidText)) || shimAlive) a.running = true;
           // Both gone: the shim may have recorded the exit just before it ended; if not, it died
           // without recording it (killed, or the machine rebooted). Record the loss once, so the
           // finish time (and the restart back-off that counts from it) stays put.
@@ -191,6 +249,9 @@ export class ProcessRuntime implements ContainerRuntime {
           const [code, fin] = ex.trim().split(/\s+/);
           a.exitCode = Number(code);
           a.finishedAt = readOpt(path.join(d, 'finished'))?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin)) + '\n').trim();
+          if (!fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
+          const reason = readOpt(path.join(d, 'reason'))?.trim();
+          if (reason) a.reason = reason;
         }
       }
       out.push(a);
@@ -207,22 +268,30 @@ export class ProcessRuntime implements ContainerRuntime {
 
   start(s: StartSpec): void {
     const d = this.attemptDir(s.uid, s.container, s.n);
-    fs.mkdirSync(d, { recursive: true });
-    fs.mkdirSync(path.dirname(s.logPath), { recursive: true });
-    fs.mkdirSync(this.exitsDir(), { recursive: true });
+    // A directory left by an attempt that never started (see above) is replaced.
+    fs.rmSync(d, { recursive: true, force: true });
+    mkdirPrivate(d);
+    mkdirPrivate(path.dirname(s.logPath));
+    mkdirPrivate(this.exitsDir());
+    let cg = { dirs: [] as string[], procs: [] as string[] };
+    if (this.cgroups?.status.enforced) {
+      cg = this.cgroups.createAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
+      writeAtomic(path.join(d, 'cgroup'), JSON.stringify(cg.dirs));
+    }
     writeAtomic(path.join(d, 'started'), s.startedAt + '\n');
     writeAtomic(path.join(d, 'id'), s.containerID + '\n');
     const note = path.join(this.exitsDir(), `${s.namespace}_${s.pod}_${s.uid}_${s.container}_${s.n}`);
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
-    const argv = s.env ? ['/usr/bin/env', '-i', ...[...s.env].map(([k, v]) => `${k}=${v}`), ...s.argv] : s.argv;
+    const command = s.env ? ['/usr/bin/env', '-i', ...[...s.env].map(([k, v]) => `${k}=${v}`), ...s.argv] : s.argv;
+    const argv = ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...command];
     const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
     const perlExe = perl();
     const [exe, args] = perlExe
       ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv })]
-      : ['/bin/sh', ['-c', RAW_SHIM, 'kjob-shim', d, s.logPath, note, ...argv]];
+      : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
     const child = spawn(exe, args, { cwd: s.cwd, detached: true, stdio: 'ignore', env: shimEnv });
     child.on('error', () => { /* recorded as a lost shim by attempts() */ });
     if (child.pid) writeAtomic(path.join(d, 'shimpid'), `${child.pid}\n`);
@@ -231,36 +300,48 @@ export class ProcessRuntime implements ContainerRuntime {
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
     const d = this.attemptDir(uid, container, n);
-    fs.mkdirSync(d, { recursive: true });
+    fs.rmSync(d, { recursive: true, force: true });
+    mkdirPrivate(d);
     writeAtomic(path.join(d, 'starterror'), JSON.stringify({ message, finishedAt }));
     writeAtomic(path.join(d, 'started'), '1970-01-01T00:00:00Z\n');
     writeAtomic(path.join(d, 'id'), containerID + '\n');
   }
 
+  /**
+   * A container runtime's StopContainer: SIGTERM to the container's init process only, SIGKILL
+   * to all of it. In the sandbox the recorded pid is bwrap's, outside the pod's PID namespace;
+   * its one child is the container's PID 1 (bwrap must not get the SIGTERM: it would die of it,
+   * and with it, by --die-with-parent, the container at once). Signalling PID 1 from outside
+   * follows PID 1's rules: a SIGTERM it has no handler for is ignored, SIGKILL always ends it,
+   * and with it everything in its namespace. Plain processes are signalled as a process group.
+   */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
     const pid = Number(readOpt(path.join(d, 'pid')));
     // The shim writes the pid just after it spawns the container: until then there is nobody to
     // signal, and the caller tries again rather than recording a signal that was never sent.
     if (!(pid > 0)) return false;
-    writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
-    {
-      // In the sandbox the group leader is bwrap, which would die of the SIGTERM and leave the
-      // container's processes running unsupervised; the graceful signal goes to the container's
-      // processes only, and bwrap exits with their status. SIGKILL takes the whole group.
-      if (sig === 'SIGTERM' && readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
-        for (const member of processGroupMembers(pid)) {
-          if (member === pid) continue;
-          try { process.kill(member, sig); } catch { /* gone */ }
-        }
+    if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
+      const init = childrenOf(pid)[0];
+      if (sig === 'SIGTERM') {
+        if (init === undefined) return false; // bwrap has not started the container yet
+        writeAtomic(path.join(d, 'term'), at + '\n');
+        try { process.kill(init, 'SIGTERM'); } catch { /* gone */ }
         return true;
       }
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        try { process.kill(pid, sig); } catch { /* gone */ }
-      }
+      writeAtomic(path.join(d, 'kill'), at + '\n');
+      if (init !== undefined) try { process.kill(init, 'SIGKILL'); } catch { /* gone */ }
+      killGroup(pid);
+      killCgroups(cgroupDirs(d));
+      return true;
     }
+    writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try { process.kill(pid, sig); } catch { /* gone */ }
+    }
+    if (sig === 'SIGKILL') killCgroups(cgroupDirs(d));
     return true;
   }
 
@@ -284,41 +365,134 @@ export class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  removePod(uid: string): void {
+  removePod(uid: string, retries = 20): void {
     if (!validUid(uid)) return;
     const podDir = path.join(this.home, 'pods', uid);
+    const attemptDirs: string[] = [];
     let cs: string[] = [];
     try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
     for (const c of cs) {
       let ns: string[] = [];
       try { ns = fs.readdirSync(path.join(podDir, 'containers', c)); } catch { continue; }
-      for (const n of ns) if (/^\d+$/.test(n)) killAttempt(path.join(podDir, 'containers', c, n));
+      for (const n of ns) if (/^\d+$/.test(n)) attemptDirs.push(path.join(podDir, 'containers', c, n));
+    }
+    for (const d of attemptDirs) killAttempt(d);
+    // A killed process leaves its cgroup a moment later; until every cgroup is gone, the pod's
+    // runtime directory keeps the list, so that this (or the next engine's clean-up) finishes it.
+    const cgroups = attemptDirs.flatMap(cgroupDirs);
+    if (!removeCgroups(cgroups)) {
+      for (const d of attemptDirs) {
+        for (const f of fs.readdirSync(d)) if (f !== 'cgroup') fs.rmSync(path.join(d, f), { recursive: true, force: true });
+      }
+      fs.rmSync(path.join(podDir, 'volumes'), { recursive: true, force: true, maxRetries: 3 });
+      if (retries > 0) setTimeout(() => this.removePod(uid, retries - 1), 100).unref();
+      return;
     }
     fs.rmSync(podDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
+function cgroupDirs(d: string): string[] {
+  const s = readOpt(path.join(d, 'cgroup'));
+  if (!s) return [];
+  try {
+    const v = JSON.parse(s);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An attempt that ended: what the kernel says about it (an OOM kill in its cgroup gives the
+ * container `reason: OOMKilled`, as containerd reports it), then nothing of it is left: in the
+ * sandbox its PID namespace ended with PID 1; plain processes it left in its process group or
+ * cgroup are killed now, as their namespace would have been. Idempotent; `reaped` once done.
+ */
+const reapRetries = new Set<string>();
+
+function reapAttempt(d: string, retries = 20): void {
+  if (!fs.existsSync(d)) return; // removed with its pod meanwhile
+  const dirs = cgroupDirs(d);
+  if (readOpt(path.join(d, 'reason')) === undefined) writeOnce(path.join(d, 'reason'), oomKilled(dirs) ? 'OOMKilled\n' : '\n');
+  const pid = Number(readOpt(path.join(d, 'pid')));
+  // A live process with that pid is a newer one: the container's had ended. A process group
+  // keeps its id while it has members, so the group's are the container's.
+  if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
+  killCgroups(dirs);
+  if (dirs.length && !removeCgroups(dirs)) {
+    // Killed processes leave their cgroup a moment later; nobody may look at this attempt
+    // again (a finished pod is not synced), so look again shortly.
+    if (retries > 0 && !reapRetries.has(d)) {
+      reapRetries.add(d);
+      setTimeout(() => { reapRetries.delete(d); reapAttempt(d, retries - 1); }, 100).unref();
+    }
+    return;
+  }
+  try { fs.rmSync(path.join(d, 'cgroup'), { force: true }); } catch { /* removed with the pod */ }
+  writeOnce(path.join(d, 'reaped'), '');
+}
+
+/** Whether the shim of attempt directory d runs: by its recorded pid, or found in /proc by its argv (and then recorded). */
+function shimRunning(d: string): boolean {
+  const recorded = Number(readOpt(path.join(d, 'shimpid')));
+  if (recorded > 0 && pidAlive(recorded)) {
+    const argv = cmdline(recorded);
+    // A pid that is alive but is not this attempt's shim was reused by another process.
+    return argv === undefined || isShimOf(argv, d);
+  }
+  if (recorded > 0) return false;
+  const found = findShim(d);
+  if (found !== undefined) {
+    try { writeAtomic(path.join(d, 'shimpid'), `${found}\n`); } catch { /* removed meanwhile */ }
+    return true;
+  }
+  return false;
+}
+
+function cmdline(pid: number): string[] | undefined {
+  const s = readOpt(`/proc/${pid}/cmdline`);
+  return s === undefined ? undefined : s.split('\0');
+}
+
+/** A shim's command line: `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim <attempt dir> ...`. */
+function isShimOf(argv: string[], d: string): boolean {
+  return argv[4] === d && (argv[3] === SHIM_NAME || (argv[3] === '--' && argv[1] === '-e' && argv[2] === SHIM));
+}
+
+function findShim(d: string): number | undefined {
+  let names: string[] = [];
+  try { names = fs.readdirSync('/proc'); } catch { return undefined; }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    const argv = cmdline(Number(n));
+    if (argv && isShimOf(argv, d) && pidAlive(Number(n))) return Number(n);
+  }
+  return undefined;
+}
+
 /**
  * SIGKILL what is left of an attempt. One that has not ended (no exit recorded): the shim's
- * process group, so it records nothing more, and the container's, which has its own session; a
- * container whose pid the shim has not written yet is found as the shim's child. One that ended:
- * processes its main process left behind in its group (a process group keeps its id, so no new
- * process can have it, while it has members).
+ * process group, so it records nothing more, and the container's, which has its own session
+ * (in the sandbox also bwrap's child, the container's PID 1, whose end ends its namespace); a
+ * container whose pid the shim has not written yet is found as the shim's child. Its cgroups,
+ * whatever escaped the groups. One that ended: what reapAttempt kills.
  */
 function killAttempt(d: string): void {
   if (fs.existsSync(path.join(d, 'starterror'))) return;
+  killCgroups(cgroupDirs(d));
   if (fs.existsSync(path.join(d, 'exit'))) {
     const pid = Number(readOpt(path.join(d, 'pid')));
-    // A live process with that pid is a newer one: the container's had ended.
     if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
     return;
   }
-  const shim = Number(readOpt(path.join(d, 'shimpid')));
+  const shim = Number(readOpt(path.join(d, 'shimpid'))) || findShim(d) || 0;
   const targets = new Set<number>();
   if (pidAlive(shim)) for (const child of childrenOf(shim)) targets.add(child);
-  if (pidAlive(shim)) killGroup(shim);
   const pid = Number(readOpt(path.join(d, 'pid')));
   if (pidAlive(pid)) targets.add(pid);
+  for (const t of [...targets]) for (const c of childrenOf(t)) targets.add(c);
+  if (pidAlive(shim)) killGroup(shim);
   for (const t of targets) killGroup(t);
 }
 
@@ -346,5 +520,10 @@ function processesWhere(field: 'ppid' | 'pgid', value: number): number[] {
   return out;
 }
 
-const childrenOf = (ppid: number) => processesWhere('ppid', ppid);
+/** The children of pid: /proc/<pid>/task/<pid>/children where the kernel has it, else a scan. */
+function childrenOf(ppid: number): number[] {
+  const s = readOpt(`/proc/${ppid}/task/${ppid}/children`);
+  if (s !== undefined) return s.trim().split(/\s+/).filter(Boolean).map(Number);
+  return processesWhere('ppid', ppid);
+}
 const processGroupMembers = (pgid: number) => processesWhere('pgid', pgid);

@@ -1,24 +1,112 @@
-// The pod sandbox: bubblewrap where installed, else a plain process (with what that cannot do).
+// The pod sandbox: bubblewrap where it is installed and works, else a plain process (with what
+// that cannot do). The sandbox gives what a container runtime gives a pod, with this machine's
+// programs instead of an image: its own PID namespace with the container's command as PID 1 (so
+// signals behave as in a cluster, and every process of the container dies with it), its own UTS
+// and IPC namespaces, the capabilities of containerd's default set and no more, the host
+// read-only, a private /tmp, kjob's state directory hidden, and volumes only where declared. The
+// network is the host's (pods reach each other and the world through it).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type { KObject } from '../api/types.js';
 
 export const BWRAP = '/usr/bin/bwrap';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const NEEDS_BWRAP = 'kjob: volume mounts need bubblewrap (apt-get install bubblewrap)';
+export const INSTALL_BWRAP = 'apt-get install bubblewrap';
 
-export function bwrapAvailable(mode: 'auto' | 'bwrap' | 'none' | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (mode === 'none' || env.KJOB_SANDBOX === 'none') return false;
-  if (mode === 'bwrap') return true;
+/**
+ * containerd's and Docker's default capability set (oci.DefaultSpec / defaultCapabilities):
+ * what an unprivileged container's root has. No CAP_SYS_ADMIN (no mount, no remount), no
+ * CAP_SYS_PTRACE, CAP_NET_ADMIN, CAP_SYS_MODULE, ...
+ */
+export const DEFAULT_CAPABILITIES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+];
+
+export type SandboxMode = 'auto' | 'bwrap' | 'none';
+
+/** What this machine gives pods: bubblewrap, or plain processes and why. */
+export interface SandboxStatus {
+  sandboxed: boolean;
+  /** "bubblewrap 0.8.0" */
+  version?: string;
+  /** why pods run as plain processes */
+  reason?: string;
+  /** the command that fixes it, when there is one */
+  fix?: string;
+  /** KJOB_SANDBOX=none: the user chose plain processes; nothing to warn about */
+  chosen?: boolean;
+}
+
+export function sandboxModeFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxMode {
+  return env.KJOB_SANDBOX === 'none' ? 'none' : 'auto';
+}
+
+/**
+ * Whether pods can be sandboxed here, found by running bubblewrap once with the flags kjob uses
+ * (on `true`) and keeping its complaint: an installed bwrap may still be refused namespaces (in
+ * an unprivileged container, or where user namespaces are disabled). mode 'bwrap' trusts it
+ * without a run (tests that build argv only).
+ */
+export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: string; env?: NodeJS.ProcessEnv } = {}): SandboxStatus {
+  const env = opts.env ?? process.env;
+  if (mode === 'none' || (mode !== 'bwrap' && sandboxModeFromEnv(env) === 'none')) {
+    return { sandboxed: false, chosen: true, reason: 'KJOB_SANDBOX=none' };
+  }
+  if (mode === 'bwrap') return { sandboxed: true };
   try {
     fs.accessSync(BWRAP, fs.constants.X_OK);
-    return true;
   } catch {
-    return false;
+    return { sandboxed: false, reason: `bubblewrap is not installed (${BWRAP} not found)`, fix: INSTALL_BWRAP };
+  }
+  const v = spawnSync(BWRAP, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const version = (v.stdout ?? '').trim().split('\n')[0] || undefined;
+  const trueBin = ['/usr/bin/true', '/bin/true'].find((p) => fs.existsSync(p)) ?? '/bin/true';
+  const argv = bwrapArgv({
+    hostname: 'kjob-probe', hostsFile: '/dev/null', hostnameFile: '/dev/null', mounts: [], workingDir: '/',
+    env: new Map(), argv: [trueBin], hidden: opts.home ? hiddenPaths(opts.home) : [],
+  });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status === 0) return { sandboxed: true, version };
+  const why = (r.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? (r.error ? r.error.message : `exit status ${r.status ?? r.signal}`);
+  return { sandboxed: false, version, reason: `${version ?? 'bubblewrap'} cannot create a sandbox here: ${why}` };
+}
+
+/**
+ * The directories a pod must not see: this state directory (its state.db, other pods' volumes
+ * and logs, the engine's socket), and the default one (~/.kjob) when another is in use. Both as
+ * given and resolved, since either may be how the sandbox reaches it. Under /tmp they are hidden
+ * already: the pod's /tmp is its own.
+ */
+export function hiddenPaths(home: string): string[] {
+  const out = new Set<string>();
+  for (const h of [home, path.join(os.homedir(), '.kjob')]) {
+    for (const p of [path.resolve(h), realpathOr(h)]) {
+      if (p === '/' || p === '/tmp' || p.startsWith('/tmp/')) continue;
+      if (fs.existsSync(p)) out.add(p);
+    }
+  }
+  return [...out];
+}
+
+function realpathOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
   }
 }
 
-export interface Mount { source: string; target: string; readOnly: boolean }
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+  /** with a subPath: the volume's own directory, which the subPath must stay inside */
+  volumeRoot?: string;
+}
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
  * skipped: there is no API server, so there is no token or CA to project. */
@@ -36,10 +124,73 @@ export function containerMounts(pod: KObject, container: any, podDir: string): {
     if (v.emptyDir || apiObject) source = path.join(podDir, 'volumes', v.name);
     else if (v.hostPath) source = v.hostPath.path;
     else return { mounts, error: `kjob: volume "${v.name}": only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported` };
-    if (vm.subPath) source = path.join(source, vm.subPath);
-    mounts.push({ source, target: vm.mountPath, readOnly: vm.readOnly === true || apiObject });
+    const readOnly = vm.readOnly === true || apiObject;
+    if (vm.subPath) {
+      // The apiserver refuses these; the kubelet checks again, as it does, for objects stored
+      // before that check existed.
+      if (!isLocalDescendingPath(vm.subPath)) return { mounts, error: subPathError(vm.name, container.name) };
+      mounts.push({ source: path.join(source, vm.subPath), target: vm.mountPath, readOnly, volumeRoot: source });
+      continue;
+    }
+    mounts.push({ source, target: vm.mountPath, readOnly });
   }
   return { mounts };
+}
+
+/**
+ * mkdir -p of a directory a pod sees (a hostPath, a working directory), with the permissions a
+ * kubelet or runc gives it (0755), not the engine's private umask.
+ */
+export function mkdirMode(dir: string, mode: number): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      continue;
+    }
+    fs.chmodSync(d, mode);
+  }
+}
+
+/** validateLocalDescendingPath: relative, and no ".." element. */
+export function isLocalDescendingPath(p: string): boolean {
+  return !p.startsWith('/') && !p.split('/').includes('..');
+}
+
+/** The kubelet's words when a subPath cannot be prepared (kubelet_pods.go makeMounts). */
+export function subPathError(volumeMount: string, container: string): string {
+  return `failed to prepare subPath for volumeMount "${volumeMount}" of container "${container}"`;
+}
+
+/**
+ * Creates a mount's subPath inside its volume as the kubelet does (doSafeMakeDir): one component
+ * at a time, refusing any that resolves (through a symlink the pod may have planted) outside the
+ * volume. Returns false when it would leave the volume.
+ */
+export function prepareSubPath(m: Mount): boolean {
+  if (!m.volumeRoot) return true;
+  mkdirMode(m.volumeRoot, 0o755);
+  const rootReal = realpathOr(m.volumeRoot);
+  // The kubelet gives subPath directories the volume's own permissions.
+  const mode = fs.statSync(rootReal).mode & 0o7777;
+  const rel = path.relative(m.volumeRoot, m.source);
+  let cur = rootReal;
+  for (const part of rel.split('/').filter(Boolean)) {
+    const next = path.join(cur, part);
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(next); } catch { /* missing */ }
+    if (!st) {
+      fs.mkdirSync(next);
+      fs.chmodSync(next, mode);
+    }
+    const real = realpathOr(next);
+    if (real !== rootReal && !real.startsWith(rootReal + '/')) return false;
+    cur = real;
+  }
+  return true;
 }
 
 /** Host path of a path inside the container (undefined: hidden, e.g. under the private /tmp). */
@@ -65,6 +216,8 @@ export interface BwrapSpec {
   makeWorkingDir?: boolean;
   env: Map<string, string>;
   argv: string[];
+  /** host directories covered by an empty tmpfs (kjob's state directories: hiddenPaths) */
+  hidden?: string[];
 }
 
 const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp']);
@@ -129,11 +282,31 @@ export function rootBindsFor(targets: string[]): string[] {
   return out;
 }
 
-/** bwrap argv: read-only host directories, private /tmp, own UTS namespace, host network. */
+/**
+ * The isolation flags, the same for every pod (and for the probe):
+ * - a fresh /proc of the pod's own PID namespace, with /proc/sys (sysctls: writable by root
+ *   without any capability) and /proc/sysrq-trigger read-only, as runc masks them;
+ * - PID, IPC and UTS namespaces; --as-pid-1 makes the container's command PID 1 itself (no
+ *   bwrap reaper in between): a PID 1 without a SIGTERM handler ignores SIGTERM and is
+ *   SIGKILLed at the end of the grace period (137), and when it exits the kernel kills every
+ *   other process of the namespace, whatever it did to detach (setsid, double fork);
+ * - its own session (no terminal to inject input into); killed with its parent (the shim);
+ * - containerd's default capabilities only (bwrap also sets no_new_privs: no setuid way back).
+ */
+export function isolationFlags(): string[] {
+  const a = ['--dev', '/dev', '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
+    '--unshare-pid', '--as-pid-1', '--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--cap-drop', 'ALL'];
+  for (const c of DEFAULT_CAPABILITIES) a.push('--cap-add', c);
+  return a;
+}
+
+/** bwrap argv: read-only host directories, private /tmp, kjob's state hidden, the pod's namespaces, host network. */
 export function bwrapArgv(s: BwrapSpec): string[] {
-  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
-    '--unshare-uts', '--hostname', s.hostname, '--die-with-parent',
-    '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname'];
+  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp'];
+  // Before the volumes: a volume's source lives under the state directory, but bwrap binds
+  // sources from the host's view, so covering the directory in the sandbox does not hide them.
+  for (const h of s.hidden ?? []) a.push('--tmpfs', h);
+  a.push('--hostname', s.hostname, '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname');
   for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   if (s.makeWorkingDir) a.push('--dir', s.workingDir);
   a.push('--chdir', s.workingDir || '/', '--clearenv');

@@ -8,6 +8,9 @@
 // architecture. Where they are not known (0), the container is started through setsid(1) and
 // times come from Time::HiRes (microseconds, padded to nine digits) or, without it, whole seconds.
 //
+// Its own files (pid, exit, the log, the note) are private (umask 077); the container gets a
+// runtime's usual 022 back from the runtime's CONTAINER_INIT, which it execs first.
+//
 // What it does, in order:
 //  1. opens the log file (append), makes two pipes, forks the container: own session (so the
 //     kubelet signals its process group and this shim survives to record the exit), stdin
@@ -75,6 +78,7 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
 // Kept free of comments and blank lines: it travels on every shim's command line. The header
 // above explains it; the names say the rest.
 export const SHIM = String.raw`use strict;
+umask 077;
 my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, @cmd) = @ARGV;
 $_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock;
 my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};

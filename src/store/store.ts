@@ -171,9 +171,11 @@ export class Store {
   static open(home: string, opts: { clock?: Clock } = {}): Store {
     const dir = path.resolve(home);
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const st = fs.statSync(dir);
+      if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+      makePrivate(dir, st);
     } catch (e) {
       throw new UserError(`error: cannot use state directory "${home}": ${errnoText(e)}`);
     }
@@ -189,6 +191,11 @@ export class Store {
     let db: Database.Database | undefined;
     try {
       db = new Database(abs, { timeout: 10_000 });
+      // SQLite creates the file 0644 (and its -wal and -shm with the file's mode): the state is
+      // its user's only, so the file is made 0600 before the journal files exist.
+      for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) {
+        try { fs.chmodSync(f, 0o600); } catch { /* not there (yet), or not ours */ }
+      }
       db.pragma('busy_timeout = 10000');
       // Reading the header first: a file that is not a database fails here, before anything is written.
       const version = db.pragma('user_version', { simple: true }) as number;
@@ -684,4 +691,15 @@ function clone<T>(x: T): T {
 /** JSON-normalised copy (drops undefined, as storage would). */
 function norm(x: unknown): unknown {
   return x === undefined ? undefined : JSON.parse(JSON.stringify(x));
+}
+
+/**
+ * The state directory is its user's only (0700): it holds every object, the logs and the engine's
+ * socket. An existing directory of ours is tightened too, unless it is a shared one such as /tmp
+ * (sticky) that a state directory should not be anyway.
+ */
+function makePrivate(dir: string, st: fs.Stats): void {
+  if ((st.mode & 0o077) === 0 || (st.mode & 0o1000) !== 0 /* sticky */) return;
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return;
+  fs.chmodSync(dir, 0o700);
 }

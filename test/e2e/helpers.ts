@@ -21,8 +21,9 @@ export class Sandbox {
   readonly env: NodeJS.ProcessEnv;
   private readonly children: ChildProcess[] = [];
 
-  constructor(env: NodeJS.ProcessEnv = {}) {
-    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-e2e-'));
+  /** parent: where the state directory is made (default: the OS temp directory). */
+  constructor(env: NodeJS.ProcessEnv = {}, opts: { parent?: string } = {}) {
+    this.home = fs.mkdtempSync(path.join(opts.parent ?? os.tmpdir(), 'kjob-e2e-'));
     this.env = { ...process.env, KJOB_HOME: this.home, TZ: 'UTC', ...env };
   }
 
@@ -69,6 +70,7 @@ export class Sandbox {
 
   /** Stop the engine and kill every process whose command line names this state directory (engine, container shims and their process groups). */
   cleanup(): void {
+    const cgroups = this.podCgroups();
     for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
     let pids: number[] = [];
     try {
@@ -85,7 +87,29 @@ export class Sandbox {
         }
       }
     }
+    // The cgroups of containers killed here: nobody is left to remove them (a killed process
+    // leaves its cgroup a moment later, hence the retries).
+    for (let i = 0; i < 50 && cgroups.length; i++) {
+      for (const d of [...cgroups]) {
+        try { fs.rmdirSync(d); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') continue; }
+        cgroups.splice(cgroups.indexOf(d), 1);
+        try { fs.rmdirSync(path.dirname(d)); } catch { /* another attempt's, or gone */ }
+      }
+      if (cgroups.length) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
     fs.rmSync(this.home, { recursive: true, force: true });
+  }
+
+  /** The cgroup directories kjob recorded for this state directory's container attempts. */
+  private podCgroups(): string[] {
+    const out: string[] = [];
+    const pods = path.join(this.home, 'pods');
+    let files: string[] = [];
+    try { files = (fs.readdirSync(pods, { recursive: true }) as string[]).filter((f) => f.endsWith('/cgroup')); } catch { return out; }
+    for (const f of files) {
+      try { out.push(...(JSON.parse(fs.readFileSync(path.join(pods, f), 'utf8')) as string[]).filter((d) => d.startsWith('/sys/fs/cgroup/'))); } catch { /* reaped meanwhile */ }
+    }
+    return out;
   }
 }
 
