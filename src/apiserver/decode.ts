@@ -104,7 +104,7 @@ class Decoder {
       const v = this.value(value[key], prop, { fields: [...ctx.fields, key], struct: structName, path });
       if (v !== ABSENT) out[key] = v;
     }
-    return out;
+    return inOrderOf(value, out);
   }
 
   /** A value of a field (or list element, or map value) of schema s. */
@@ -136,7 +136,7 @@ class Decoder {
           const r = e === null ? zeroOf(vs) : this.value(e, vs, { ...ctx, path: `${ctx.path}.${k}` });
           out[k] = r === ABSENT ? zeroOf(vs) : r;
         }
-        return out;
+        return inOrderOf(v, out);
       }
       case 'string':
         if (v === null || v === undefined) return ABSENT;
@@ -287,6 +287,13 @@ function jsonKind(v: unknown): string {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The decoded fields in the order the manifest wrote them (it is decoded in sorted order). */
+function inOrderOf(original: Record<string, unknown>, decoded: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(original)) if (Object.prototype.hasOwnProperty.call(decoded, k)) out[k] = decoded[k];
+  return out;
 }
 
 /** Keys in the order Go's encoding/json writes a map: sorted by their UTF-8 bytes. */

@@ -8,6 +8,7 @@ import { prepareCreate, prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON, sortKeys } from '../util/canonical.js';
+import { decodeTyped, decodeError, validationDirective } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -17,12 +18,15 @@ export interface ApplyOptions {
   files: string[];
   recursive?: boolean;
   dryRun?: 'none' | 'client' | 'server';
+  /** --validate: strict|true (default), warn, ignore|false */
+  validate?: string | boolean;
 }
 
 export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
   if (opts.files.length === 0) {
     throw new UserError(verb === 'apply' ? 'error: must specify one of -f and -k' : 'error: must specify one of -f and -k');
   }
+  const validation = validationDirective(opts.validate);
   const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => fs.readFileSync(0, 'utf8'), recursive: opts.recursive });
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
@@ -31,10 +35,19 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   for (const doc of docs) {
     try {
       const info = resolveKind(doc.object, doc.source);
-      const manifest = structuredClone(doc.object) as KObject;
+      // The apiserver decodes the body into the kind's Go type first (types, unknown fields);
+      // what it stores is the decoded object. The last-applied annotation is kubectl's copy of
+      // the manifest as written.
+      const raw = structuredClone(doc.object) as KObject;
+      if (verb === 'apply') dropUnreadableAnnotations(raw);
+      const decoded = decodeTyped(info.kind, raw, validation);
+      if (decoded.error !== undefined) throw withSource(decodeError(info.kind, raw, decoded.error), 'creating', doc.source);
+      for (const w of decoded.result!.warnings) io.err(`Warning: ${w}\n`);
+      const manifest = decoded.result!.object as KObject;
       manifest.metadata ??= {};
+      raw.metadata = isPlainObject(raw.metadata) ? raw.metadata : {};
       const ns = namespaceFor(ctx, info, manifest);
-      if (ns !== undefined) manifest.metadata.namespace = ns;
+      if (ns !== undefined) manifest.metadata.namespace = raw.metadata.namespace = ns;
       if (info.kind === 'Event') throw new UserError(`error: kjob: events are written by the engine and cannot be created from "${doc.source}"`);
       const store = ctx.store;
       if (ns !== undefined && ns !== 'default' && !store.get('Namespace', undefined, ns)) {
@@ -44,7 +57,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       const label = `${kindGroup(info)}/${manifest.metadata.name ?? ''}`;
       if (verb === 'create' || !existing) {
         if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);
-        if (verb === 'apply') setLastApplied(manifest);
+        if (verb === 'apply') setLastApplied(manifest, raw);
         const obj = prepareCreate(info, manifest);
         if (!dry) {
           store.create(obj);
@@ -54,7 +67,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         continue;
       }
       // apply to an existing object
-      const lastApplied = lastAppliedOf(manifest);
+      const lastApplied = lastAppliedOf(raw);
       const had = existing.metadata.annotations?.[LAST_APPLIED];
       if (had === undefined) {
         io.err(
@@ -65,7 +78,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         io.out(`${label} unchanged\n`);
         continue;
       }
-      setLastApplied(manifest);
+      setLastApplied(manifest, raw);
       const updated = prepareUpdate(info, existing, manifest);
       if (dry) {
         io.out(`${label} configured${dry}\n`);
@@ -113,9 +126,20 @@ function lastAppliedOf(manifest: KObject): string {
   return JSON.stringify(sortKeys(copy)) + '\n';
 }
 
-function setLastApplied(manifest: KObject): void {
-  const value = lastAppliedOf(manifest);
+function setLastApplied(manifest: KObject, asWritten: KObject): void {
+  const value = lastAppliedOf(asWritten);
   manifest.metadata.annotations = { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: value };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** kubectl apply reads metadata.annotations as a map of strings (unstructured NestedStringMap);
+ * anything else reads as none, and the annotations it writes back replace it. */
+function dropUnreadableAnnotations(obj: KObject): void {
+  const meta = obj.metadata as unknown;
+  if (!isPlainObject(meta) || !('annotations' in meta)) return;
+  const a = meta.annotations;
+  if (!isPlainObject(a) || Object.values(a).some((v) => typeof v !== 'string')) meta.annotations = {};
 }
 
 /** cmdutil.AddSourceToErr: `error when creating "file": <message>`. */

@@ -59,11 +59,13 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
       .action(
         run((ctx, cmd) => {
           const o = cmd.opts();
           const dryRun = o.dryRun === true ? 'client' : o.dryRun;
-          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun }, io);
+          const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
+          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, io);
         }),
       );
   }

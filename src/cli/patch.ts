@@ -6,6 +6,7 @@ import { prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup } from '../api/resources.js';
 import { UserError, notFound } from '../errors.js';
 import { canonicalJSON } from '../util/canonical.js';
+import { decodeTyped, decodeError } from '../apiserver/decode.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -46,6 +47,11 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
       // What cannot be changed by a patch at all (identity) is kept as stored.
       patched.metadata = { ...patched.metadata, uid: existing.metadata.uid, resourceVersion: existing.metadata.resourceVersion };
       patched.status = existing.status;
+      // The patched object is decoded into the kind's Go type as any body is (unknown fields warned about and dropped).
+      const decoded = decodeTyped(req.info.kind, patched, 'Warn');
+      if (decoded.error !== undefined) throw decodeError(req.info.kind, patched, decoded.error);
+      for (const w of decoded.result!.warnings) io.err(`Warning: ${w}\n`);
+      patched = decoded.result!.object as KObject;
       // The apiserver's update path: defaulting, then update validation.
       const updated = prepareUpdate(req.info, existing, patched);
       if (canonicalJSON(updated) === canonicalJSON(existing)) {
