@@ -371,3 +371,92 @@ export function validationDirective(flag: string | boolean | undefined): FieldVa
   }
   throw new UserError(`error: invalid - validate option ${goQuote(s)}; must be one of: strict (or true), warn, ignore (or false)`);
 }
+
+// ---------------------------------------------------------------- reading what is stored
+
+/**
+ * A view of a stored object that readers (get, describe, the engine's routing) can rely on: every
+ * field has its schema's JSON type. State files written before decoding was strict may hold
+ * objects of the wrong shape (`completions: "3"`, `annotations: 5`); here a value of the wrong type
+ * is converted when it reads unambiguously as the right one ("3" as 3, "true" as true, 5 as "5")
+ * and dropped otherwise. Unknown fields are kept. Well-formed objects come back equal.
+ */
+export function readable<T>(kind: string, obj: T): T {
+  const root = kindDefinition(kind);
+  if (!root || !isPlainObject(obj)) return obj;
+  const r = lenientStruct(obj, root);
+  return r as T;
+}
+
+/** The decoding error of a stored object, or undefined when it decodes (cached per uid@resourceVersion). */
+const malformedCache = new Map<string, string | undefined>();
+export function storedDecodeError(kind: string, obj: Record<string, any>): string | undefined {
+  if (!kindDefinition(kind)) return undefined;
+  const key = `${kind}/${obj?.metadata?.uid}@${obj?.metadata?.resourceVersion}`;
+  if (malformedCache.has(key)) return malformedCache.get(key);
+  const { error } = decodeTyped(kind, obj, 'Ignore');
+  if (malformedCache.size > 10_000) malformedCache.clear();
+  malformedCache.set(key, error);
+  return error;
+}
+
+function lenientStruct(v: Record<string, unknown>, def: string): Record<string, unknown> {
+  const props = definition(def).properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const p = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
+    if (!p) {
+      out[k] = x;
+      continue;
+    }
+    const r = lenientValue(x, p);
+    if (r !== ABSENT) out[k] = r;
+  }
+  return out;
+}
+
+function lenientValue(v: unknown, s: PropSchema): unknown {
+  if (v === null || v === undefined) return v === null ? null : ABSENT;
+  if (s.$ref) {
+    switch (s.$ref) {
+      case QUANTITY:
+        return typeof v === 'string' ? v : typeof v === 'number' ? goJSONNumber(v) : ABSENT;
+      case INT_OR_STRING:
+        return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : ABSENT;
+      case TIME:
+      case MICRO_TIME:
+        return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : ABSENT;
+      case FIELDS_V1:
+        return v;
+    }
+    return isPlainObject(v) ? lenientStruct(v, s.$ref) : ABSENT;
+  }
+  switch (s.type) {
+    case 'array':
+      if (!Array.isArray(v)) return ABSENT;
+      return v.map((e) => lenientValue(e, s.items!)).filter((e) => e !== ABSENT && e !== null);
+    case 'object': {
+      if (!isPlainObject(v)) return ABSENT;
+      const vs = s.additionalProperties;
+      if (!vs) return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of Object.entries(v)) {
+        const r = lenientValue(e, vs);
+        if (r !== ABSENT && r !== null) out[k] = r;
+      }
+      return out;
+    }
+    case 'string':
+      if (typeof v === 'string') return v;
+      return typeof v === 'number' || typeof v === 'boolean' ? String(v) : ABSENT;
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      return v === 'true' ? true : v === 'false' ? false : ABSENT;
+    case 'integer':
+    case 'number':
+      if (typeof v === 'number') return Number.isFinite(v) ? v : ABSENT;
+      return typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : ABSENT;
+    default:
+      return v;
+  }
+}

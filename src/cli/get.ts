@@ -4,6 +4,7 @@ import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toTable } from '../printers/tables.js';
+import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { jsonPathPrinter, JSONPathParseError, JSONPathExecError } from '../printers/jsonpath.js';
@@ -102,7 +103,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
         if (!first) printer.startNewType();
         first = false;
         if (objects.length === 0) continue;
-        printer.printTable(toTable(req.info.kind, objects, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        printer.printTable(toTable(req.info.kind, objects.map((o) => readable(req.info.kind, o)), now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
       }
       printer.flush();
     }
@@ -196,7 +197,7 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
   else if (fmt === 'yaml') io.out(`---\n${toYAML(obj)}`);
   else if (fmt === 'name') io.out(`${nameOf(obj)}\n`);
   else {
-    printer.printTable(toTable(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
+    printer.printTable(toTable(info.kind, [readable(info.kind, obj)], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
     printer.flush();
   }
 }

@@ -323,14 +323,19 @@ function splitDashDash(cmd: Command): { names: string[]; command: string[] } {
   return { names: args.slice(0, args.length - after), command: args.slice(args.length - after) };
 }
 
+let pipeHandlersInstalled = false;
+
 /** Parse and run; the one place that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {
   // `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl.
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
+  if (!pipeHandlersInstalled) {
+    pipeHandlersInstalled = true;
+    for (const s of [process.stdout, process.stderr]) {
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+    }
   }
   let code = 0;
   currentArgv = argv;

@@ -21,6 +21,8 @@ import type { Timing } from './timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
+import { readable, storedDecodeError } from '../apiserver/decode.js';
+import type { Kind } from '../api/types.js';
 
 export const NODE_NAME = 'kjob-node';
 export const HOST_IP = '127.0.0.1';
@@ -48,6 +50,10 @@ export class Engine {
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
   private lastRV = 0;
+  /** Keys whose sync failed, or whose object cannot be decoded: retries so far (exponential back-off). */
+  private failures = new Map<string, number>();
+  /** "uid@resourceVersion" of malformed objects already reported with an event. */
+  private reportedMalformed = new Set<string>();
   private server?: net.Server;
   private timer?: NodeJS.Timeout;
   private pumping = false;
@@ -158,11 +164,11 @@ export class Engine {
   }
 
   private resyncAll(): void {
-    for (const job of this.store.list('Job')) {
+    for (const job of this.store.list('Job').map((j) => readable('Job', j))) {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
-    for (const pod of this.store.list('Pod')) {
+    for (const pod of this.store.list('Pod').map((p) => readable('Pod', p))) {
       this.queue.add(`pod:${keyOf(pod)}`, 0);
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
     }
@@ -253,6 +259,7 @@ export class Engine {
     const rest = key.slice(i + 1);
     const now = this.queueNow();
     let requeueAfterMs: number | undefined;
+    if (this.skipMalformed(kind, rest, key, now)) return;
     try {
       if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
       else if (kind === 'pod') {
@@ -262,12 +269,45 @@ export class Engine {
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
+      this.failures.delete(key);
     } catch (e) {
-      // Errors are retried with a delay, as a rate-limited work queue does.
-      this.log(`sync ${key} failed: ${(e as Error).stack ?? e}`);
-      requeueAfterMs = 1000;
+      // Errors are retried with a growing delay, as a rate-limited work queue does (5ms doubling
+      // to 1000s there; 1s doubling to 5m here); the stack is logged once, then a line per retry.
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.log(n === 1 ? `sync ${key} failed: ${(e as Error).stack ?? e}` : `sync ${key} failed again (${n} times): ${(e as Error).message ?? e}`);
+      requeueAfterMs = Math.min(300_000, 1000 * 2 ** Math.min(n - 1, 20));
     }
     if (requeueAfterMs !== undefined) this.queue.add(key, now + requeueAfterMs);
+  }
+
+  /**
+   * An object stored before the apiserver decoded strictly may not decode into its Go type: the
+   * controllers skip it. One Warning event (FailedSync) per version of the object says why, and
+   * the key is retried with back-off, so a fixed object (kjob apply, patch) is picked up.
+   */
+  private skipMalformed(kind: string, rest: string, key: string, now: number): boolean {
+    const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
+    if (!objKind) return false;
+    const slash = rest.indexOf('/');
+    const obj = slash < 0 ? undefined : this.store.get(objKind, rest.slice(0, slash), rest.slice(slash + 1));
+    if (!obj) return false;
+    const error = storedDecodeError(objKind, obj);
+    if (error === undefined) return false;
+    const id = `${obj.metadata.uid}@${obj.metadata.resourceVersion}`;
+    if (!this.reportedMalformed.has(id)) {
+      this.reportedMalformed.add(id);
+      const component = objKind === 'Job' ? 'job-controller' : objKind === 'CronJob' ? 'cronjob-controller' : 'kubelet';
+      try {
+        this.store.recordEvent(obj, 'Warning', 'FailedSync', `kjob: the stored ${objKind} cannot be decoded and is skipped until it is fixed: ${error}`, { component });
+      } catch (e) {
+        this.log(`recording the FailedSync event of ${key} failed: ${(e as Error).message}`);
+      }
+    }
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    this.queue.add(key, now + Math.min(300_000, 10_000 * 2 ** Math.min(n - 1, 10)));
+    return true;
   }
 
   /** The informer: map every new change to the keys that must look at it. */
@@ -287,7 +327,7 @@ export class Engine {
   private handleChange(c: Change): void {
     const now = this.queueNow();
     const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
-    const obj = c.object;
+    const obj = readable(c.kind, c.object);
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
     switch (c.kind) {
       case 'Pod': {
