@@ -22,7 +22,25 @@ import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
 import { readable, storedDecodeError } from '../apiserver/decode.js';
-import type { Kind } from '../api/types.js';
+import type { Kind, KObject } from '../api/types.js';
+
+/**
+ * The store as the controllers and the kubelet read it: an object stored before the apiserver
+ * decoded strictly is seen with its fields' types (readable()), as an informer would only ever
+ * hold decoded objects. Writes go to the store unchanged.
+ */
+export function decodedView(store: Store): Store {
+  const view = (o: KObject | undefined) => (o && storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'get') return (kind: Kind, ns: string | undefined, name: string) => view(target.get(kind, ns, name));
+      if (prop === 'getByUid') return (uid: string) => view(target.getByUid(uid));
+      if (prop === 'list') return (kind: Kind, opts?: Parameters<Store['list']>[1]) => target.list(kind, opts).map((o) => view(o)!);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
 
 export const NODE_NAME = 'kjob-node';
 export const HOST_IP = '127.0.0.1';
@@ -78,12 +96,14 @@ export class Engine {
     try {
       this.store = Store.open(this.home, { clock: this.clock });
       if (this.clock instanceof StateClock) this.clock.load(this.store);
-      this.cronjobs = new CronJobController({ store: this.store, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
-      this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
-      this.gc = new GarbageCollector(this.store);
-      this.ttl = new TTLAfterFinishedController({ store: this.store, clock: this.clock });
+      // The controllers and the kubelet read through a view in which every object decodes.
+      const view = decodedView(this.store);
+      this.cronjobs = new CronJobController({ store: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
+      this.jobs = new JobController({ store: view, clock: this.clock, timing: this.timing });
+      this.gc = new GarbageCollector(view);
+      this.ttl = new TTLAfterFinishedController({ store: view, clock: this.clock });
       this.kubelet = new Kubelet({
-        store: this.store,
+        store: view,
         clock: this.clock,
         timing: this.timing,
         home: this.home,
@@ -283,8 +303,8 @@ export class Engine {
 
   /**
    * An object stored before the apiserver decoded strictly may not decode into its Go type: the
-   * controllers skip it. One Warning event (FailedSync) per version of the object says why, and
-   * the key is retried with back-off, so a fixed object (kjob apply, patch) is picked up.
+   * controllers skip it. One Warning event (FailedSync) per version of the object says why; it
+   * keeps no engine alive (hasPendingWork ignores it) and is looked at again when it changes.
    */
   private skipMalformed(kind: string, rest: string, key: string, now: number): boolean {
     const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
@@ -304,9 +324,8 @@ export class Engine {
         this.log(`recording the FailedSync event of ${key} failed: ${(e as Error).message}`);
       }
     }
-    const n = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, n);
-    this.queue.add(key, now + Math.min(300_000, 10_000 * 2 ** Math.min(n - 1, 10)));
+    // Not requeued: fixing the object (apply, patch) is a change, and a change queues the key.
+    void now;
     return true;
   }
 
