@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import type { KObject } from '../api/types.js';
 import { prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup } from '../api/resources.js';
-import { UserError, notFound } from '../errors.js';
+import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON } from '../util/canonical.js';
 import { decodeTyped, decodeError } from '../apiserver/decode.js';
 import { parseResourceArgs } from './args.js';
@@ -41,6 +41,11 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
       const existing = store.get(req.info.kind, ns, name);
       if (!existing) throw notFound(groupResource(req.info), name);
       let patched: KObject;
+      if (type !== 'json' && (typeof patchDoc !== 'object' || patchDoc === null || Array.isArray(patchDoc))) {
+        // The apiserver reads a merge patch into a map first.
+        const what = patchDoc === null ? 'null' : Array.isArray(patchDoc) ? 'array' : typeof patchDoc === 'boolean' ? 'bool' : typeof patchDoc;
+        throw new StatusError('BadRequest', `json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
+      }
       if (type === 'json') patched = applyJSONPatch(existing, patchDoc) as KObject;
       else patched = mergePatch(existing, patchDoc, type === 'strategic') as KObject;
       const label = `${kindGroup(req.info)}/${name}`;
