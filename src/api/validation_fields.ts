@@ -24,7 +24,9 @@ const invalid = (field: string, value: unknown, detail: string): StatusCause => 
   type: 'FieldValueInvalid',
   message: `Invalid value: ${render(value)}: ${detail}`,
 });
-const tooLong = (field: string, max: number): StatusCause => ({ field, type: 'FieldValueTooLong', message: `Too long: must have at most ${max} bytes` });
+/** field.TooLong as of v1.32 (kubernetes#128553, merged for 1.32, changed the wording from
+ * "must have at most N bytes" to this; the value itself is never shown). */
+const tooLong = (field: string, max: number): StatusCause => ({ field, type: 'FieldValueTooLong', message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` });
 const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -47,14 +47,14 @@ export const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
 export const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
 export const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
 
-/** The JSON files sit beside this module in src/; the built module in dist/ reads them from the
- * package's src/api/openapi (package.json "files" ships them). */
+/** The JSON files sit beside this module in src/; the build (scripts/build.mjs) copies them into
+ * dist/. A dist/ built by plain `tsc` in a checkout reads them from src/. */
 function dataFile(name: string): string {
   for (const rel of [`./${name}`, `../../../src/api/openapi/${name}`]) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error(`kjob: the API schema ${name} is missing from this installation`);
+  throw new Error(`kjob: the API schema ${name} is missing from this installation (npm run build copies it into dist/)`);
 }
 
 let schema: APISchema | undefined;
