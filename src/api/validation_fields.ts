@@ -83,9 +83,24 @@ function validateResources(res: unknown, path: string): Errs {
   return errs;
 }
 
+/** ValidatePortNumOrName for an httpGet or tcpSocket port. */
+function validateHandlerPort(handler: unknown, path: string): Errs {
+  const errs: Errs = [];
+  if (!isObj(handler)) return errs;
+  for (const kind of ['httpGet', 'tcpSocket']) {
+    const h = handler[kind];
+    if (!isObj(h)) continue;
+    const port = h.port;
+    if (num(port) && (port < 1 || port > 65535)) errs.push(invalid(`${path}.${kind}.port`, port, PORT_RANGE_ERROR));
+    else if (typeof port === 'string' && port.length > 0) for (const msg of portNameErrors(port)) errs.push(invalid(`${path}.${kind}.port`, port, msg));
+  }
+  return errs;
+}
+
 function validateProbe(probe: unknown, path: string): Errs {
   const errs: Errs = [];
   if (!isObj(probe)) return errs;
+  errs.push(...validateHandlerPort(probe, path));
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
     if (num(probe[f]) && probe[f] < 0) errs.push(invalid(`${path}.${f}`, probe[f], NON_NEGATIVE));
   }
@@ -129,6 +144,7 @@ function validateContainer(c: unknown, path: string): Errs {
   });
   errs.push(...validateResources(c.resources, `${path}.resources`));
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) errs.push(...validateProbe(c[probe], `${path}.${probe}`));
+  if (isObj(c.lifecycle)) for (const h of ['postStart', 'preStop']) errs.push(...validateHandlerPort(c.lifecycle[h], `${path}.lifecycle.${h}`));
   errs.push(...validateSecurityContextIDs(c.securityContext, `${path}.securityContext`, false));
   return errs;
 }
@@ -162,6 +178,18 @@ export function validatePodSpecValues(spec: unknown, path: string): Errs {
   list(spec.containers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.containers[${i}]`)));
   list(spec.initContainers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.initContainers[${i}]`)));
   errs.push(...validateSecurityContextIDs(spec.securityContext, `${path}.securityContext`, true));
+  list(spec.topologySpreadConstraints).forEach((t, i) => {
+    if (isObj(t) && num(t.maxSkew) && t.maxSkew <= 0) errs.push(invalid(`${path}.topologySpreadConstraints[${i}].maxSkew`, t.maxSkew, 'must be greater than zero'));
+  });
+  const aff = isObj(spec.affinity) ? spec.affinity : {};
+  const weights = (terms: unknown, p: string) =>
+    list(terms).forEach((t, i) => {
+      if (isObj(t) && num(t.weight) && (t.weight < 1 || t.weight > 100)) errs.push(invalid(`${p}[${i}].weight`, t.weight, 'must be in the range 1-100'));
+    });
+  if (isObj(aff.nodeAffinity)) weights(aff.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, `${path}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution`);
+  for (const k of ['podAffinity', 'podAntiAffinity']) {
+    if (isObj(aff[k])) weights(aff[k].preferredDuringSchedulingIgnoredDuringExecution, `${path}.affinity.${k}.preferredDuringSchedulingIgnoredDuringExecution`);
+  }
   return errs;
 }
 
@@ -204,6 +232,10 @@ export function validateServiceValues(svc: KObject): Errs {
       for (const msg of portNameErrors(tp)) errs.push(invalid(`${pp}.targetPort`, tp, msg));
     }
   });
+  if (spec.sessionAffinity === 'ClientIP') {
+    const t = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+    if (num(t) && (t <= 0 || t > 86400)) errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', t, 'must be greater than 0 and less than 86400'));
+  }
   return errs;
 }
 
