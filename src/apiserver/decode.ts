@@ -400,19 +400,24 @@ export function storedDecodeError(kind: string, obj: Record<string, any>): strin
   return error;
 }
 
+/** The struct with its fields read leniently; the same object when nothing had to change. */
 function lenientStruct(v: Record<string, unknown>, def: string): Record<string, unknown> {
   const props = definition(def).properties ?? {};
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const x = v[k];
     const p = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
-    if (!p) {
-      out[k] = x;
-      continue;
+    const r = p ? lenientValue(x, p) : x;
+    if (r === x && !out) continue;
+    if (!out) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
     }
-    const r = lenientValue(x, p);
     if (r !== ABSENT) out[k] = r;
   }
-  return out;
+  return out ?? v;
 }
 
 function lenientValue(v: unknown, s: PropSchema): unknown {
@@ -432,19 +437,23 @@ function lenientValue(v: unknown, s: PropSchema): unknown {
     return isPlainObject(v) ? lenientStruct(v, s.$ref) : ABSENT;
   }
   switch (s.type) {
-    case 'array':
+    case 'array': {
       if (!Array.isArray(v)) return ABSENT;
-      return v.map((e) => lenientValue(e, s.items!)).filter((e) => e !== ABSENT && e !== null);
+      const items = v.map((e) => lenientValue(e, s.items!));
+      return items.every((e, i) => e === v[i] && e !== null) ? v : items.filter((e) => e !== ABSENT && e !== null);
+    }
     case 'object': {
       if (!isPlainObject(v)) return ABSENT;
       const vs = s.additionalProperties;
       if (!vs) return v;
+      let same = true;
       const out: Record<string, unknown> = {};
       for (const [k, e] of Object.entries(v)) {
         const r = lenientValue(e, vs);
+        if (r !== e || r === null) same = false;
         if (r !== ABSENT && r !== null) out[k] = r;
       }
-      return out;
+      return same ? v : out;
     }
     case 'string':
       if (typeof v === 'string') return v;
