@@ -279,7 +279,7 @@ export class Engine {
     const rest = key.slice(i + 1);
     const now = this.queueNow();
     let requeueAfterMs: number | undefined;
-    if (this.skipMalformed(kind, rest, key, now)) return;
+    if (this.skipMalformed(kind, rest, key)) return;
     try {
       if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
       else if (kind === 'pod') {
@@ -306,7 +306,7 @@ export class Engine {
    * controllers skip it. One Warning event (FailedSync) per version of the object says why; it
    * keeps no engine alive (hasPendingWork ignores it) and is looked at again when it changes.
    */
-  private skipMalformed(kind: string, rest: string, key: string, now: number): boolean {
+  private skipMalformed(kind: string, rest: string, key: string): boolean {
     const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
     if (!objKind) return false;
     const slash = rest.indexOf('/');
@@ -325,7 +325,6 @@ export class Engine {
       }
     }
     // Not requeued: fixing the object (apply, patch) is a change, and a change queues the key.
-    void now;
     return true;
   }
 
