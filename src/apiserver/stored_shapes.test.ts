@@ -12,6 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { KUBERNETES_TIMING } from '../engine/timing.js';
 import type { KObject } from '../api/types.js';
 import { hasPendingWork } from '../engine/work.js';
+import { decodeTyped } from './decode.js';
 
 process.env.KJOB_ENGINE = 'off';
 
@@ -117,4 +118,46 @@ test('the engine skips objects that do not decode, with one FailedSync event eac
   const stacks = logs.filter((l) => /\n\s+at /.test(l));
   assert.ok(stacks.length <= 3, `stack traces logged:\n${stacks.join('\n---\n')}`);
   assert.ok(!logs.some((l) => /this is a bug/.test(l)), logs.join('\n'));
+});
+
+test('writes that start from an object of the wrong shape store only what decodes', async () => {
+  const home = homeWithMalformed();
+  const root = new URL('../../', import.meta.url).pathname;
+  const cj = path.join(home, 'cj.yaml');
+  fs.writeFileSync(cj, 'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c1\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: busybox\n          restartPolicy: OnFailure\n');
+  try {
+    const before = new Map<string, string>();
+    {
+      const store = Store.open(home);
+      for (const k of ['Job', 'CronJob', 'Pod'] as const) for (const o of store.list(k)) before.set(o.metadata.uid!, o.metadata.resourceVersion!);
+      store.close();
+    }
+    const runs = [
+      ['apply', '-f', cj],
+      ['patch', 'cronjob', 'c2', '-p', '{"spec":{"suspend":true}}'],
+      ['patch', 'job', 'j1', '-p', '{"spec":{"suspend":false}}'],
+      ['create', 'job', 'from-c2', '--from=cronjob/c2'],
+      ['create', 'job', 'from-c1', '--from=cronjob/c1'],
+      ['apply', '-f', path.join(root, 'fixtures/job-echo.yaml')],
+      ['delete', 'pod', 'p1', '--wait=false'],
+    ];
+    for (const argv of runs) {
+      const r = await run(home, argv);
+      assert.ok(r.code === 0 || r.code === 1, `${argv.join(' ')}: ${r.code} ${r.err}`);
+      assert.doesNotMatch(r.err, /this is a bug|\n\s+at /, `${argv.join(' ')}: ${r.err}`);
+    }
+    const store = Store.open(home);
+    try {
+      for (const k of ['Job', 'CronJob', 'Pod'] as const) {
+        for (const o of store.list(k)) {
+          if (before.get(o.metadata.uid!) === o.metadata.resourceVersion) continue; // untouched
+          assert.equal(decodeTyped(k, o as Record<string, unknown>, 'Strict').error, undefined, `${k}/${o.metadata.name} was written and does not decode`);
+        }
+      }
+    } finally {
+      store.close();
+    }
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });

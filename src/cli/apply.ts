@@ -8,7 +8,7 @@ import { prepareCreate, prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON, sortKeys } from '../util/canonical.js';
-import { decodeTyped, decodeError, validationDirective } from '../apiserver/decode.js';
+import { decodeTyped, decodeError, readable, validationDirective } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -53,7 +53,9 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       if (ns !== undefined && ns !== 'default' && !store.get('Namespace', undefined, ns)) {
         throw withSource(notFound('namespaces', ns), 'creating', doc.source);
       }
-      const existing = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
+      // An object stored before decoding was strict is updated from its readable view.
+      const stored = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
+      const existing = stored && (readable(info.kind, stored) as KObject);
       const label = `${kindGroup(info)}/${manifest.metadata.name ?? ''}`;
       if (verb === 'create' || !existing) {
         if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);

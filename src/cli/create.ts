@@ -7,6 +7,7 @@ import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
 import { prepareCreate } from '../api/strategy.js';
+import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -65,8 +66,9 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     if (slash <= 0 || !res) throw new UserError(`error: from must be of the form <resource>/<name>`);
     if (res.kind !== 'CronJob') throw new UserError(`error: unknown object type *v1.${res.kind}`);
     const cjName = opts.from!.slice(slash + 1);
-    const cj = ctx.store.get('CronJob', ctx.namespace, cjName);
-    if (!cj) throw notFound(groupResource(res), cjName);
+    const storedCj = ctx.store.get('CronJob', ctx.namespace, cjName);
+    if (!storedCj) throw notFound(groupResource(res), cjName);
+    const cj = readable('CronJob', storedCj) as KObject;
     const jt = cj.spec?.jobTemplate ?? {};
     const annotations: Record<string, string> = { 'cronjob.kubernetes.io/instantiate': 'manual', ...(jt.metadata?.annotations ?? {}) };
     const metadata: Record<string, unknown> = { name };

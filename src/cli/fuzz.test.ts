@@ -2,8 +2,9 @@
 // type swaps, deletions, unknown fields, huge and negative numbers, unicode, deep nesting, long
 // strings, random bytes in the text; written as YAML or JSON) and argument strings, each run
 // through main() against one throwaway state directory with no engine. Every run exits 0 or 1
-// and none is "a bug"; afterwards every stored object decodes and validates, and get and
-// describe of every kind still work.
+// and none is "a bug"; afterwards every object stored (or changed) by them decodes and validates,
+// and get and describe of every kind still work. A few objects of the wrong shape, as a state
+// file written before decoding was strict may hold, are there from the start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -186,6 +187,22 @@ test(`fuzz: ${RUNS} manifests and command lines through main() (seed ${SEED})`, 
   const fz = fuzzer(rand);
   const problems: string[] = [];
   const codes = new Map<number, number>();
+  // Objects stored before decoding was strict, under the names the fixtures use, so that apply,
+  // patch, delete, get and describe meet them too.
+  const seeded = new Map<string, string>();
+  {
+    const store = Store.open(home);
+    const bad = (kind: string, apiVersion: string, name: string, body: Record<string, unknown>) => {
+      const o = store.create({ apiVersion, kind, metadata: { name, namespace: 'default', annotations: 5 as unknown as Record<string, string> }, ...body } as never);
+      seeded.set(o.metadata.uid!, o.metadata.resourceVersion!);
+    };
+    bad('Job', 'batch/v1', 'pi', { spec: { completions: '3', suspend: 'true', template: { spec: { containers: 'x' } } }, status: { conditions: 'y' } });
+    bad('Job', 'batch/v1', 'echo-3', { spec: 5 });
+    bad('CronJob', 'batch/v1', 'hello', { spec: { schedule: 5, jobTemplate: { spec: { template: 'x' } } }, status: { active: 'x' } });
+    bad('Pod', 'v1', 'pod', { spec: { containers: [7] }, status: { containerStatuses: 'x' } });
+    bad('Service', 'v1', 'svc', { spec: { ports: 'x' } });
+    store.close();
+  }
   try {
     for (let i = 0; i < RUNS; i++) {
       const text = fz.manifest();
@@ -208,6 +225,7 @@ test(`fuzz: ${RUNS} manifests and command lines through main() (seed ${SEED})`, 
     try {
       for (const kind of ['Job', 'CronJob', 'Pod', 'Service', 'Namespace'] as Kind[]) {
         for (const obj of store.list(kind)) {
+          if (seeded.get(obj.metadata.uid!) === obj.metadata.resourceVersion) continue;
           stored++;
           const d = decodeTyped(kind, obj as Record<string, unknown>, 'Strict');
           if (d.error) refused.push(`${kind}/${obj.metadata.name}: ${d.error}`);

@@ -6,7 +6,7 @@ import { prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON } from '../util/canonical.js';
-import { decodeTyped, decodeError } from '../apiserver/decode.js';
+import { decodeTyped, decodeError, readable } from '../apiserver/decode.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -38,8 +38,10 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
     if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
     for (const name of req.names) {
       const ns = req.info.namespaced ? ctx.namespace : undefined;
-      const existing = store.get(req.info.kind, ns, name);
-      if (!existing) throw notFound(groupResource(req.info), name);
+      const stored = store.get(req.info.kind, ns, name);
+      if (!stored) throw notFound(groupResource(req.info), name);
+      // An object stored before decoding was strict is patched from its readable view.
+      const existing = readable(req.info.kind, stored) as KObject;
       let patched: KObject;
       if (type !== 'json' && (typeof patchDoc !== 'object' || patchDoc === null || Array.isArray(patchDoc))) {
         // The apiserver reads a merge patch into a map first.
