@@ -162,7 +162,14 @@ function parseYAMLStream(text: string, source: string): unknown[] {
     try {
       // The yaml package's default alias budget (100, weighted by the size each alias expands to)
       // refuses an alias bomb at once; go-yaml refuses it with this message.
-      out.push(doc.toJS({ maxAliasCount: 100 }));
+      const value = doc.toJS({ maxAliasCount: 100 });
+      // .inf and .nan are YAML numbers that encoding/json cannot write (keys in Go's map order).
+      const bad = firstNonFinite(value);
+      if (bad !== undefined) {
+        const text = Number.isNaN(bad) ? 'NaN' : bad > 0 ? '+Inf' : '-Inf';
+        throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: json: unsupported value: ${text}`);
+      }
+      out.push(value);
     } catch (e) {
       if (e instanceof ReferenceError && /alias/i.test(e.message)) {
         throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: document contains excessive aliasing`);
@@ -171,6 +178,23 @@ function parseYAMLStream(text: string, source: string): unknown[] {
     }
   }
   return out;
+}
+
+function firstNonFinite(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : v;
+  if (Array.isArray(v)) {
+    for (const e of v) {
+      const r = firstNonFinite(e);
+      if (r !== undefined) return r;
+    }
+  } else if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    for (const k of keys) {
+      const r = firstNonFinite((v as Record<string, unknown>)[k]);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
 }
 
 interface YamlErrLike {

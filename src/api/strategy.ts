@@ -9,6 +9,15 @@ import { validateCreate, validateJobUpdate, validateCronJobUpdate, validateConfi
 import { randomSuffix } from './names.js';
 import { invalid } from '../errors.js';
 import { cronValidateOptions } from '../controllers/cronjob/cronjob_controller.js';
+import { decodeTyped, decodeError } from '../apiserver/decode.js';
+
+/** What is stored must decode as the kind's Go type (an object read from a state file written
+ * before decoding was strict, carried into an update, might not): refused as the apiserver
+ * refuses a body it cannot decode. */
+function mustDecode(info: ResourceInfo, obj: KObject): void {
+  const { error } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict');
+  if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
+}
 
 export interface CreateOptions {
   /** The ServiceAccount admission plugin's lookup (see serviceAccountGetter); absent: not checked. */
@@ -22,6 +31,7 @@ export function prepareCreate(info: ResourceInfo, manifest: KObject, opts: Creat
   if (info.kind === 'Pod') obj = admitPod(obj, { randomSuffix: () => randomSuffix(5), serviceAccount: opts.serviceAccount });
   const causes = validateCreate(info, obj, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, obj.metadata.name ?? manifest.metadata.name ?? '', causes);
+  mustDecode(info, obj);
   return obj;
 }
 
@@ -51,5 +61,6 @@ export function prepareUpdate(info: ResourceInfo, existing: KObject, desired: KO
             ? validateSecretUpdate(existing, updated)
             : validateCreate(info, updated, cronValidateOptions);
   if (causes.length > 0) throw invalid(info.kind, info.group, existing.metadata.name!, causes);
+  mustDecode(info, updated);
   return updated;
 }

@@ -23,6 +23,7 @@ import {
   LEGACY_CONTROLLER_UID_LABEL,
   LEGACY_JOB_NAME_LABEL,
 } from './defaults.js';
+import { validateAnnotationsSize, validateJobValues, validateCronJobValues, validatePodValues, validateServiceValues, validateNamespaceValues } from './validation_fields.js';
 
 export interface ValidateOptions {
   /** robfig/cron ParseStandard: returns the parser's error text, or undefined when valid. */
@@ -937,23 +938,25 @@ function validateService(svc: KObject): Errs {
 export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = {}): StatusCause[] {
   switch (info.kind) {
     case 'Job':
-      return dedupe(validateJob(obj));
+      return dedupe([...validateJob(obj), ...validateJobValues(obj)]);
     case 'CronJob': {
       const errs = validateObjectMeta(obj.metadata, true, isDNS1123Subdomain);
       errs.push(...validateCronJobSpec(obj.spec ?? {}, undefined, opts));
       const name = obj.metadata?.name ?? '';
       if (name.length > 52) errs.push(invalid('metadata.name', name, 'must be no more than 52 characters'));
+      errs.push(...validateCronJobValues(obj));
       return dedupe(errs);
     }
     case 'Pod': {
       const errs = validateObjectMeta(obj.metadata, true, isDNS1123Subdomain);
       errs.push(...validatePodSpec(obj.spec ?? {}, 'spec'));
+      errs.push(...validatePodValues(obj));
       return dedupe(errs);
     }
     case 'Service':
-      return dedupe(validateService(obj));
+      return dedupe([...validateService(obj), ...validateServiceValues(obj)]);
     case 'Namespace':
-      return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Label));
+      return dedupe([...validateObjectMeta(obj.metadata, false, isDNS1123Label), ...validateNamespaceValues(obj)]);
     case 'Node':
       return dedupe(validateObjectMeta(obj.metadata, false, isDNS1123Subdomain));
     case 'ConfigMap':
@@ -971,6 +974,7 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
 export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = {}): StatusCause[] {
   const errs = validateObjectMetaUpdate(oldCj, newCj);
   errs.push(...validateCronJobSpec(newCj.spec ?? {}, oldCj.spec ?? {}, opts));
+  errs.push(...validateCronJobValues(newCj).filter((e) => e.field !== 'metadata.annotations'));
   return dedupe(errs);
 }
 
@@ -981,6 +985,7 @@ function validateObjectMetaUpdate(oldObj: KObject, newObj: KObject): Errs {
     errs.push(invalid('metadata.namespace', newObj.metadata?.namespace ?? '', 'field is immutable'));
   errs.push(...validateLabels(newObj.metadata?.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(newObj.metadata?.annotations, 'metadata.annotations'));
+  errs.push(...validateAnnotationsSize(newObj.metadata?.annotations, 'metadata.annotations'));
   return errs;
 }
 

@@ -9,6 +9,7 @@ import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js
 import { UserError, StatusError, notFound } from '../errors.js';
 import { ensureDefaultServiceAccount, serviceAccountGetter } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import { canonicalJSON, sortKeys } from '../util/canonical.js';
+import { decodeTyped, decodeError, readable, validationDirective } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -18,12 +19,15 @@ export interface ApplyOptions {
   files: string[];
   recursive?: boolean;
   dryRun?: 'none' | 'client' | 'server';
+  /** --validate: strict|true (default), warn, ignore|false */
+  validate?: string | boolean;
 }
 
 export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
   if (opts.files.length === 0) {
     throw new UserError(verb === 'apply' ? 'error: must specify one of -f and -k' : 'error: must specify one of -f and -k');
   }
+  const validation = validationDirective(opts.validate);
   const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => fs.readFileSync(0, 'utf8'), recursive: opts.recursive });
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
@@ -32,20 +36,31 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   for (const doc of docs) {
     try {
       const info = resolveKind(doc.object, doc.source);
-      const manifest = structuredClone(doc.object) as KObject;
+      // The apiserver decodes the body into the kind's Go type first (types, unknown fields);
+      // what it stores is the decoded object. The last-applied annotation is kubectl's copy of
+      // the manifest as written.
+      const raw = structuredClone(doc.object) as KObject;
+      if (verb === 'apply') dropUnreadableAnnotations(raw);
+      const decoded = decodeTyped(info.kind, raw, validation);
+      if (decoded.error !== undefined) throw withSource(decodeError(info.kind, raw, decoded.error), 'creating', doc.source);
+      for (const w of decoded.result!.warnings) io.err(`Warning: ${w}\n`);
+      const manifest = decoded.result!.object as KObject;
       manifest.metadata ??= {};
+      raw.metadata = isPlainObject(raw.metadata) ? raw.metadata : {};
       const ns = namespaceFor(ctx, info, manifest);
-      if (ns !== undefined) manifest.metadata.namespace = ns;
+      if (ns !== undefined) manifest.metadata.namespace = raw.metadata.namespace = ns;
       if (info.kind === 'Event') throw new UserError(`error: kjob: events are written by the engine and cannot be created from "${doc.source}"`);
       const store = ctx.store;
       if (ns !== undefined && ns !== 'default' && !store.get('Namespace', undefined, ns)) {
         throw withSource(notFound('namespaces', ns), 'creating', doc.source);
       }
-      const existing = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
+      // An object stored before decoding was strict is updated from its readable view.
+      const stored = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
+      const existing = stored && (readable(info.kind, stored) as KObject);
       const label = `${kindGroup(info)}/${manifest.metadata.name ?? ''}`;
       if (verb === 'create' || !existing) {
         if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);
-        if (verb === 'apply') setLastApplied(manifest);
+        if (verb === 'apply') setLastApplied(manifest, raw);
         // A client dry run never reaches the apiserver, so no admission plugin looks at it.
         let obj: KObject;
         try {
@@ -64,7 +79,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         continue;
       }
       // apply to an existing object
-      const lastApplied = lastAppliedOf(manifest);
+      const lastApplied = lastAppliedOf(raw);
       const had = existing.metadata.annotations?.[LAST_APPLIED];
       if (had === undefined) {
         io.err(
@@ -75,7 +90,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         io.out(`${label} unchanged\n`);
         continue;
       }
-      setLastApplied(manifest);
+      setLastApplied(manifest, raw);
       const updated = prepareUpdate(info, existing, manifest);
       if (dry) {
         io.out(`${label} configured${dry}\n`);
@@ -123,9 +138,20 @@ function lastAppliedOf(manifest: KObject): string {
   return JSON.stringify(sortKeys(copy)) + '\n';
 }
 
-function setLastApplied(manifest: KObject): void {
-  const value = lastAppliedOf(manifest);
+function setLastApplied(manifest: KObject, asWritten: KObject): void {
+  const value = lastAppliedOf(asWritten);
   manifest.metadata.annotations = { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: value };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** kubectl apply reads metadata.annotations as a map of strings (unstructured NestedStringMap);
+ * anything else reads as none, and the annotations it writes back replace it. */
+function dropUnreadableAnnotations(obj: KObject): void {
+  const meta = obj.metadata as unknown;
+  if (!isPlainObject(meta) || !('annotations' in meta)) return;
+  const a = meta.annotations;
+  if (!isPlainObject(a) || Object.values(a).some((v) => typeof v !== 'string')) meta.annotations = {};
 }
 
 /** cmdutil.AddSourceToErr: `error when creating "file": <message>`. */

@@ -54,6 +54,8 @@ export class Context {
 
   /** Wake the engine, or start it when there is work for it. */
   async engine(): Promise<void> {
+    // KJOB_ENGINE=off: never start or wake an engine (in-process tests of the CLI).
+    if (process.env.KJOB_ENGINE === 'off') return;
     await ensureEngine(this.home, () => hasPendingWork(this.store));
   }
 

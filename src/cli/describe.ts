@@ -4,6 +4,7 @@ import { parseSelector, everything } from '../api/labels.js';
 import { groupResource } from '../api/resources.js';
 import { UserError, notFound } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
+import { readable } from '../apiserver/decode.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -47,7 +48,8 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
         objects.push(...byPrefix);
       }
     }
-    for (const obj of objects) {
+    // Objects stored before decoding was strict may be of the wrong shape: describe what reads.
+    for (const obj of objects.map((o) => readable(o.kind, o))) {
       const events = opts.showEvents === false ? [] : eventsFor(ctx, obj);
       if (obj.kind === 'Job') outputs.push(describeJob(obj, events, now));
       else if (obj.kind === 'Pod') outputs.push(describePod(obj, events, now));
@@ -60,7 +62,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
       else if (obj.kind === 'ServiceAccount') {
         outputs.push(describeServiceAccount(obj, store.list('Secret', { namespace: obj.metadata.namespace }), events, now));
       } else if (obj.kind === 'CronJob') {
-        const jobs = store.list('Job', { namespace: obj.metadata.namespace });
+        const jobs = store.list('Job', { namespace: obj.metadata.namespace }).map((j) => readable('Job', j));
         outputs.push(describeCronJob(obj, jobs, events, now));
       }
     }
@@ -76,7 +78,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
 
 /** The describers' event query: involvedObject name, namespace, uid (and kind, except for pods). */
 export function eventsFor(ctx: Context, obj: KObject): KObject[] {
-  return ctx.store.list('Event', { namespace: obj.metadata.namespace ?? 'default' }).filter((e) => {
+  return ctx.store.list('Event', { namespace: obj.metadata.namespace ?? 'default' }).map((e) => readable('Event', e)).filter((e) => {
     const io = (e as { involvedObject?: { name?: string; uid?: string; kind?: string } }).involvedObject ?? {};
     return io.name === obj.metadata.name && io.uid === obj.metadata.uid && (obj.kind === 'Pod' || io.kind === obj.kind);
   });

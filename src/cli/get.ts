@@ -1,9 +1,10 @@
 // `kjob get`: list or fetch objects and print them as kubectl's get does (get.go), including -w.
-import type { KObject } from '../api/types.js';
+import type { KObject, Kind } from '../api/types.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toTable } from '../printers/tables.js';
+import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { jsonPathPrinter, JSONPathParseError, JSONPathExecError } from '../printers/jsonpath.js';
@@ -102,7 +103,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
         if (!first) printer.startNewType();
         first = false;
         if (objects.length === 0) continue;
-        printer.printTable(toTable(req.info.kind, objects, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        printer.printTable(tableOf(req.info.kind, objects, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
       }
       printer.flush();
     }
@@ -196,7 +197,20 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
   else if (fmt === 'yaml') io.out(`---\n${toYAML(obj)}`);
   else if (fmt === 'name') io.out(`${nameOf(obj)}\n`);
   else {
-    printer.printTable(toTable(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
+    printer.printTable(tableOf(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
     printer.flush();
   }
+}
+
+/** The table of objects; an object stored before decoding was strict, of a shape the printers
+ * cannot read, is printed from its readable() view instead (only then: this is the hot path). */
+function tableOf(kind: Kind, objects: KObject[], now: Date): ReturnType<typeof toTable> {
+  try {
+    const table = toTable(kind, objects, now);
+    // Every cell a string, or the table is printed from the readable view.
+    if (table.rows.every((r) => r.cells.every((c) => typeof c === 'string'))) return table;
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+  }
+  return toTable(kind, objects.map((o) => readable(kind, o)), now);
 }

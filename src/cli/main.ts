@@ -64,11 +64,13 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
       .action(
         run((ctx, cmd) => {
           const o = cmd.opts();
           const dryRun = o.dryRun === true ? 'client' : o.dryRun;
-          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun }, io);
+          const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
+          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, io);
         }),
       );
   }
@@ -376,14 +378,19 @@ function splitDashDash(cmd: Command): { names: string[]; command: string[] } {
   return { names: args.slice(0, args.length - after), command: args.slice(args.length - after) };
 }
 
+let pipeHandlersInstalled = false;
+
 /** Parse and run; the one place that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {
   // `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl.
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
+  if (!pipeHandlersInstalled) {
+    pipeHandlersInstalled = true;
+    for (const s of [process.stdout, process.stderr]) {
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+    }
   }
   let code = 0;
   currentArgv = argv;

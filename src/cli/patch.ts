@@ -4,8 +4,9 @@ import YAML from 'yaml';
 import type { KObject } from '../api/types.js';
 import { prepareUpdate } from '../api/strategy.js';
 import { groupResource, kindGroup } from '../api/resources.js';
-import { UserError, notFound } from '../errors.js';
+import { UserError, StatusError, notFound } from '../errors.js';
 import { canonicalJSON } from '../util/canonical.js';
+import { decodeTyped, decodeError, readable } from '../apiserver/decode.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -37,15 +38,27 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
     if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
     for (const name of req.names) {
       const ns = req.info.namespaced ? ctx.namespace : undefined;
-      const existing = store.get(req.info.kind, ns, name);
-      if (!existing) throw notFound(groupResource(req.info), name);
+      const stored = store.get(req.info.kind, ns, name);
+      if (!stored) throw notFound(groupResource(req.info), name);
+      // An object stored before decoding was strict is patched from its readable view.
+      const existing = readable(req.info.kind, stored) as KObject;
       let patched: KObject;
+      if (type !== 'json' && (typeof patchDoc !== 'object' || patchDoc === null || Array.isArray(patchDoc))) {
+        // The apiserver reads a merge patch into a map first.
+        const what = patchDoc === null ? 'null' : Array.isArray(patchDoc) ? 'array' : typeof patchDoc === 'boolean' ? 'bool' : typeof patchDoc;
+        throw new StatusError('BadRequest', `json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
+      }
       if (type === 'json') patched = applyJSONPatch(existing, patchDoc) as KObject;
       else patched = mergePatch(existing, patchDoc, type === 'strategic') as KObject;
       const label = `${kindGroup(req.info)}/${name}`;
       // What cannot be changed by a patch at all (identity) is kept as stored.
       patched.metadata = { ...patched.metadata, uid: existing.metadata.uid, resourceVersion: existing.metadata.resourceVersion };
       patched.status = existing.status;
+      // The patched object is decoded into the kind's Go type as any body is (unknown fields warned about and dropped).
+      const decoded = decodeTyped(req.info.kind, patched, 'Warn');
+      if (decoded.error !== undefined) throw decodeError(req.info.kind, patched, decoded.error);
+      for (const w of decoded.result!.warnings) io.err(`Warning: ${w}\n`);
+      patched = decoded.result!.object as KObject;
       // The apiserver's update path: defaulting, then update validation.
       const updated = prepareUpdate(req.info, existing, patched);
       if (canonicalJSON(updated) === canonicalJSON(existing)) {

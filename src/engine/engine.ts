@@ -26,6 +26,26 @@ import type { Timing } from './timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
+import { readable, storedDecodeError } from '../apiserver/decode.js';
+import type { Kind, KObject } from '../api/types.js';
+
+/**
+ * The store as the controllers and the kubelet read it: an object stored before the apiserver
+ * decoded strictly is seen with its fields' types (readable()), as an informer would only ever
+ * hold decoded objects. Writes go to the store unchanged.
+ */
+export function decodedView(store: Store): Store {
+  const view = (o: KObject | undefined) => (o && storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'get') return (kind: Kind, ns: string | undefined, name: string) => view(target.get(kind, ns, name));
+      if (prop === 'getByUid') return (uid: string) => view(target.getByUid(uid));
+      if (prop === 'list') return (kind: Kind, opts?: Parameters<Store['list']>[1]) => target.list(kind, opts).map((o) => view(o)!);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
 
 export { NODE_NAME, HOST_IP } from '../kubelet/node.js';
 
@@ -52,6 +72,10 @@ export class Engine {
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
   private lastRV = 0;
+  /** Keys whose sync failed, or whose object cannot be decoded: retries so far (exponential back-off). */
+  private failures = new Map<string, number>();
+  /** "uid@resourceVersion" of malformed objects already reported with an event. */
+  private reportedMalformed = new Set<string>();
   private server?: net.Server;
   private timer?: NodeJS.Timeout;
   private pumping = false;
@@ -82,14 +106,16 @@ export class Engine {
       this.cgroups = Cgroups.detect();
       if (!this.cgroups.status.enforced) this.log(`cgroups: resource limits are not enforced: ${this.cgroups.status.reason}`);
       if (this.clock instanceof StateClock) this.clock.load(this.store);
-      this.cronjobs = new CronJobController({ store: this.store, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
-      this.jobs = new JobController({ store: this.store, clock: this.clock, timing: this.timing });
-      this.gc = new GarbageCollector(this.store);
-      this.ttl = new TTLAfterFinishedController({ store: this.store, clock: this.clock });
+      // The controllers and the kubelet read through a view in which every object decodes.
+      const view = decodedView(this.store);
+      this.cronjobs = new CronJobController({ store: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
+      this.jobs = new JobController({ store: view, clock: this.clock, timing: this.timing });
+      this.gc = new GarbageCollector(view);
+      this.ttl = new TTLAfterFinishedController({ store: view, clock: this.clock });
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
       registerNode(this.store, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
       this.kubelet = new Kubelet({
-        store: this.store,
+        store: view,
         clock: this.clock,
         timing: this.timing,
         home: this.home,
@@ -177,11 +203,11 @@ export class Engine {
   }
 
   private resyncAll(): void {
-    for (const job of this.store.list('Job')) {
+    for (const job of this.store.list('Job').map((j) => readable('Job', j))) {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
-    for (const pod of this.store.list('Pod')) {
+    for (const pod of this.store.list('Pod').map((p) => readable('Pod', p))) {
       this.queue.add(`pod:${keyOf(pod)}`, 0);
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
     }
@@ -272,6 +298,7 @@ export class Engine {
     const rest = key.slice(i + 1);
     const now = this.queueNow();
     let requeueAfterMs: number | undefined;
+    if (this.skipMalformed(kind, rest, key)) return;
     try {
       if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
       else if (kind === 'pod') {
@@ -282,12 +309,43 @@ export class Engine {
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
       else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.store, rest);
+      this.failures.delete(key);
     } catch (e) {
-      // Errors are retried with a delay, as a rate-limited work queue does.
-      this.log(`sync ${key} failed: ${(e as Error).stack ?? e}`);
-      requeueAfterMs = 1000;
+      // Errors are retried with a growing delay, as a rate-limited work queue does (5ms doubling
+      // to 1000s there; 1s doubling to 5m here); the stack is logged once, then a line per retry.
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.log(n === 1 ? `sync ${key} failed: ${(e as Error).stack ?? e}` : `sync ${key} failed again (${n} times): ${(e as Error).message ?? e}`);
+      requeueAfterMs = Math.min(300_000, 1000 * 2 ** Math.min(n - 1, 20));
     }
     if (requeueAfterMs !== undefined) this.queue.add(key, now + requeueAfterMs);
+  }
+
+  /**
+   * An object stored before the apiserver decoded strictly may not decode into its Go type: the
+   * controllers skip it. One Warning event (FailedSync) per version of the object says why; it
+   * keeps no engine alive (hasPendingWork ignores it) and is looked at again when it changes.
+   */
+  private skipMalformed(kind: string, rest: string, key: string): boolean {
+    const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
+    if (!objKind) return false;
+    const slash = rest.indexOf('/');
+    const obj = slash < 0 ? undefined : this.store.get(objKind, rest.slice(0, slash), rest.slice(slash + 1));
+    if (!obj) return false;
+    const error = storedDecodeError(objKind, obj);
+    if (error === undefined) return false;
+    const id = `${obj.metadata.uid}@${obj.metadata.resourceVersion}`;
+    if (!this.reportedMalformed.has(id)) {
+      this.reportedMalformed.add(id);
+      const component = objKind === 'Job' ? 'job-controller' : objKind === 'CronJob' ? 'cronjob-controller' : 'kubelet';
+      try {
+        this.store.recordEvent(obj, 'Warning', 'FailedSync', `kjob: the stored ${objKind} cannot be decoded and is skipped until it is fixed: ${error}`, { component });
+      } catch (e) {
+        this.log(`recording the FailedSync event of ${key} failed: ${(e as Error).message}`);
+      }
+    }
+    // Not requeued: fixing the object (apply, patch) is a change, and a change queues the key.
+    return true;
   }
 
   /** The informer: map every new change to the keys that must look at it. */
@@ -307,7 +365,7 @@ export class Engine {
   private handleChange(c: Change): void {
     const now = this.queueNow();
     const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
-    const obj = c.object;
+    const obj = readable(c.kind, c.object);
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
     switch (c.kind) {
       case 'Pod': {

@@ -1,15 +1,20 @@
 // Whether the engine has anything to do: the CLI starts it only then, and it exits when not.
 import type { Store } from '../store/store.js';
 import { isJobFinished, hasTrackingFinalizer, hasTrueCondition, isPodTerminal } from '../controllers/job/utils.js';
+import { storedDecodeError } from '../apiserver/decode.js';
+import type { Kind, KObject } from '../api/types.js';
+
+/** Objects the controllers act on: one stored before decoding was strict that does not decode is skipped by them. */
+const decodable = (store: Store, kind: Kind): KObject[] => store.list(kind).filter((o) => storedDecodeError(kind, o) === undefined);
 
 export function hasPendingWork(store: Store): boolean {
-  const jobs = store.list('Job');
-  const owners = new Set([...jobs, ...store.list('CronJob')].map((o) => o.metadata.uid));
+  const jobs = decodable(store, 'Job');
+  const owners = new Set([...store.list('Job'), ...store.list('CronJob')].map((o) => o.metadata.uid));
   // Dependents whose owner is gone wait for the garbage collector.
   const orphaned = (o: { metadata: { ownerReferences?: { uid: string }[] } }) =>
     (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
   if (jobs.some(orphaned)) return true;
-  for (const pod of store.list('Pod')) {
+  for (const pod of decodable(store, 'Pod')) {
     if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp || orphaned(pod)) return true;
     if (hasTrackingFinalizer(pod)) return true; // finished but not yet counted by its Job
   }
@@ -21,7 +26,7 @@ export function hasPendingWork(store: Store): boolean {
     if (!isJobFinished(job) && !hasTrueCondition(job, 'Suspended')) return true;
     if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
   }
-  for (const cj of store.list('CronJob')) {
+  for (const cj of decodable(store, 'CronJob')) {
     if (cj.metadata.deletionTimestamp) return true;
     if (cj.spec?.suspend !== true) return true; // its next scheduled time is work to wait for
   }

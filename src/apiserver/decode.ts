@@ -1,0 +1,471 @@
+// The apiserver's decoding of a request body into the Go type of its kind (create handler →
+// apimachinery runtime/serializer/json → sigs.k8s.io/json), driven by the API schema as data:
+//
+//  - every value is checked against its field's Go type: string, bool, int32/int64 (integral and
+//    in range), float64, structs, slices, maps; the first type error wins and is reported as
+//    encoding/json words it: `json: cannot unmarshal string into Go struct field
+//    JobSpec.spec.completions of type int32` (Struct is the Go struct holding the field, the path
+//    is the Go field names from the root, without indices or map keys);
+//  - types with their own UnmarshalJSON report their own errors, and those end decoding at once:
+//    resource.Quantity (ParseQuantity's messages, no field), intstr.IntOrString (an int32 or a
+//    string), metav1.Time/MicroTime (a string in RFC 3339: time.Parse's messages); []byte fields
+//    are base64 (encoding/base64's message);
+//  - `null` leaves Go's zero value: the field is absent afterwards (zero-valued elements in lists
+//    and maps);
+//  - unknown fields (strict decoding, case-sensitive) are collected with their path
+//    (`spec.template.spec.containers[0].foo`), at most 100, and dropped from the object; they are
+//    an error only when nothing else was (Strict), warnings (Warn), or silently dropped (Ignore).
+//
+// kubectl sends the object as Go marshals a map: keys sorted at every level. Which error is "first"
+// follows that order. Duplicate keys never reach the apiserver from kubectl (its YAML and JSON
+// readers keep the last value), so there is no duplicate-field case here.
+import { StatusError, UserError } from '../errors.js';
+import { goQuote } from '../util/go.js';
+import {
+  definition,
+  kindDefinition,
+  goStructName,
+  FIELDS_V1,
+  INT_OR_STRING,
+  MICRO_TIME,
+  QUANTITY,
+  TIME,
+  type PropSchema,
+} from '../api/openapi/schema.js';
+import { base64Error, goJSONNumber, parseGoTime, quantityError, RFC3339, RFC3339_MICRO } from './gojson.js';
+
+/** metav1.FieldValidation: what the apiserver does with unknown fields. */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface DecodeResult {
+  object: Record<string, unknown>;
+  /** `unknown field "spec.foo"` for each unknown field, in Warn mode (kubectl prints `Warning: ...`). */
+  warnings: string[];
+}
+
+const MAX_STRICT_ERRORS = 100;
+const ABSENT = Symbol('absent');
+
+class Fatal {
+  constructor(public readonly message: string) {}
+}
+
+interface Ctx {
+  /** Go field names from the root (json names), for UnmarshalTypeError.Field */
+  fields: string[];
+  /** the Go struct that holds the current field, for UnmarshalTypeError.Struct */
+  struct: string;
+  /** the strict-decoding path: keys joined by '.', indices as [i] */
+  path: string;
+}
+
+class Decoder {
+  saved?: string;
+  strict: string[] = [];
+  private seenStrict = new Set<string>();
+
+  constructor(private readonly collectStrict: boolean) {}
+
+  typeError(value: unknown, goType: string, ctx: Ctx, literal?: string): void {
+    if (this.saved !== undefined) return;
+    const what = literal !== undefined ? `number ${literal}` : jsonKind(value);
+    this.saved = ctx.fields.length
+      ? `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.fields.join('.')} of type ${goType}`
+      : `json: cannot unmarshal ${what} into Go value of type ${goType}`;
+  }
+
+  /** An error an UnmarshalJSON method returned: decoding stops. */
+  fatalType(value: unknown, goType: string, ctx: Ctx, literal?: string): never {
+    const what = literal !== undefined ? `number ${literal}` : jsonKind(value);
+    throw new Fatal(`json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.fields.join('.')} of type ${goType}`);
+  }
+
+  unknown(path: string): void {
+    if (!this.collectStrict || this.strict.length >= MAX_STRICT_ERRORS) return;
+    const msg = `unknown field ${goStrconvQuote(path)}`;
+    if (this.seenStrict.has(msg)) return;
+    this.seenStrict.add(msg);
+    this.strict.push(msg);
+  }
+
+  /** A struct (a definition with properties). */
+  struct(value: Record<string, unknown>, def: string, ctx: Ctx): Record<string, unknown> {
+    const d = definition(def);
+    const props = d.properties ?? {};
+    const out: Record<string, unknown> = {};
+    const structName = goStructName(def);
+    for (const key of sortedKeys(value)) {
+      const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
+      const path = ctx.path ? `${ctx.path}.${key}` : key;
+      if (!prop) {
+        this.unknown(path);
+        continue;
+      }
+      const v = this.value(value[key], prop, { fields: [...ctx.fields, key], struct: structName, path });
+      if (v !== ABSENT) out[key] = v;
+    }
+    return inOrderOf(value, out);
+  }
+
+  /** A value of a field (or list element, or map value) of schema s. */
+  value(v: unknown, s: PropSchema, ctx: Ctx): unknown {
+    if (s.$ref) return this.ref(v, s.$ref, ctx);
+    switch (s.type) {
+      case 'array': {
+        if (v === null || v === undefined) return ABSENT;
+        if (!Array.isArray(v)) {
+          this.typeError(v, s.go, ctx);
+          return ABSENT;
+        }
+        return v.map((e, i) => {
+          const r = e === null ? zeroOf(s.items!) : this.value(e, s.items!, { ...ctx, path: `${ctx.path}[${i}]` });
+          return r === ABSENT ? zeroOf(s.items!) : r;
+        });
+      }
+      case 'object': {
+        if (v === null || v === undefined) return ABSENT;
+        if (!isPlainObject(v)) {
+          this.typeError(v, s.go, ctx);
+          return ABSENT;
+        }
+        const vs = s.additionalProperties;
+        if (!vs) return v;
+        const out: Record<string, unknown> = {};
+        for (const k of sortedKeys(v)) {
+          const e = v[k];
+          const r = e === null ? zeroOf(vs) : this.value(e, vs, { ...ctx, path: `${ctx.path}.${k}` });
+          out[k] = r === ABSENT ? zeroOf(vs) : r;
+        }
+        return inOrderOf(v, out);
+      }
+      case 'string':
+        if (v === null || v === undefined) return ABSENT;
+        if (s.format === 'byte') return this.bytes(v, ctx);
+        if (typeof v === 'string') return v;
+        this.typeError(v, s.go, ctx);
+        return ABSENT;
+      case 'boolean':
+        if (v === null || v === undefined) return ABSENT;
+        if (typeof v === 'boolean') return v;
+        this.typeError(v, s.go, ctx);
+        return ABSENT;
+      case 'integer': {
+        if (v === null || v === undefined) return ABSENT;
+        if (typeof v !== 'number') {
+          this.typeError(v, s.go, ctx);
+          return ABSENT;
+        }
+        const lit = goJSONNumber(v);
+        if (!fitsInt(lit, s.format === 'int32' ? 32 : 64)) {
+          this.typeError(v, s.go, ctx, lit);
+          return ABSENT;
+        }
+        return v;
+      }
+      case 'number':
+        if (v === null || v === undefined) return ABSENT;
+        if (typeof v === 'number') return v;
+        this.typeError(v, s.go, ctx);
+        return ABSENT;
+      default:
+        return v;
+    }
+  }
+
+  private ref(v: unknown, ref: string, ctx: Ctx): unknown {
+    switch (ref) {
+      case QUANTITY:
+        return quantity(v);
+      case INT_OR_STRING:
+        if (v === null || v === undefined) return ABSENT;
+        if (typeof v === 'string') return v;
+        if (typeof v === 'number') {
+          const lit = goJSONNumber(v);
+          if (!fitsInt(lit, 32)) this.fatalType(v, 'int32', ctx, lit);
+          return v;
+        }
+        return this.fatalType(v, 'int32', ctx);
+      case TIME:
+      case MICRO_TIME: {
+        if (v === null || v === undefined) return ABSENT;
+        if (typeof v !== 'string') return this.fatalType(v, 'string', ctx);
+        const t = parseGoTime(ref === TIME ? RFC3339 : RFC3339_MICRO, v);
+        if (t.error) throw new Fatal(t.error);
+        return v;
+      }
+      case FIELDS_V1:
+        return v === null || v === undefined ? ABSENT : v;
+    }
+    const d = definition(ref);
+    if (v === null || v === undefined) return ABSENT;
+    if (!isPlainObject(v)) {
+      this.typeError(v, d.go, ctx);
+      return ABSENT;
+    }
+    return this.struct(v, ref, ctx);
+  }
+
+  private bytes(v: unknown, ctx: Ctx): unknown {
+    if (typeof v === 'string') {
+      const err = base64Error(v);
+      if (err !== undefined && this.saved === undefined) this.saved = err;
+      return err === undefined ? v : ABSENT;
+    }
+    if (Array.isArray(v)) {
+      // encoding/json fills a []byte from a JSON array of numbers, too
+      for (const e of v) {
+        if (e === null) continue;
+        if (typeof e !== 'number') {
+          this.typeError(e, 'uint8', ctx);
+          return ABSENT;
+        }
+        const lit = goJSONNumber(e);
+        if (!/^\d+$/.test(lit) || Number(lit) > 255) {
+          this.typeError(e, 'uint8', ctx, lit);
+          return ABSENT;
+        }
+      }
+      return Buffer.from(v.map((e) => (e === null ? 0 : (e as number)))).toString('base64');
+    }
+    this.typeError(v, '[]uint8', ctx);
+    return ABSENT;
+  }
+}
+
+/** resource.Quantity.UnmarshalJSON: the JSON text between quotes, or the literal, must parse. */
+function quantity(v: unknown): unknown {
+  if (v === null || v === undefined) return ABSENT;
+  let text: string;
+  if (typeof v === 'string') text = JSON.stringify(v).slice(1, -1);
+  else if (typeof v === 'number') text = goJSONNumber(v);
+  else text = typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  const trimmed = text.trim();
+  const err = quantityError(trimmed);
+  if (err) throw new Fatal(err);
+  return typeof v === 'number' ? trimmed : v;
+}
+
+/** Go's zero value of a list element or map value. */
+function zeroOf(s: PropSchema): unknown {
+  if (s.$ref === QUANTITY) return '0';
+  if (s.$ref === INT_OR_STRING) return 0;
+  if (s.$ref) return s.$ref === TIME || s.$ref === MICRO_TIME ? null : {};
+  switch (s.type) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
+  }
+}
+
+function fitsInt(lit: string, bits: 32 | 64): boolean {
+  if (!/^-?\d+$/.test(lit)) return false;
+  const b = BigInt(lit);
+  const lim = bits === 32 ? 2n ** 31n : 2n ** 63n;
+  return b >= -lim && b < lim;
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The decoded fields in the order the manifest wrote them (it is decoded in sorted order). */
+function inOrderOf(original: Record<string, unknown>, decoded: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(original)) if (Object.prototype.hasOwnProperty.call(decoded, k)) out[k] = decoded[k];
+  return out;
+}
+
+/** Keys in the order Go's encoding/json writes a map: sorted by their UTF-8 bytes. */
+function sortedKeys(o: Record<string, unknown>): string[] {
+  return Object.keys(o).sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+}
+
+/** strconv.Quote for the paths of strict errors. */
+function goStrconvQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const r = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (r >= 0x20 && r !== 0x7f && (r < 0x80 || /^[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]$/u.test(ch))) out += ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (r < 0x80) out += '\\x' + r.toString(16).padStart(2, '0');
+    else if (r < 0x10000) out += '\\u' + r.toString(16).padStart(4, '0');
+    else out += '\\U' + r.toString(16).padStart(8, '0');
+  }
+  return out + '"';
+}
+
+/** The base error decoding `obj` as `kind` would give (no "X in version..." prefix), or the result. */
+export function decodeTyped(kind: string, obj: Record<string, unknown>, validation: FieldValidation): { error?: string; result?: DecodeResult } {
+  const root = kindDefinition(kind);
+  if (!root) throw new Error(`kjob: no schema for kind ${kind}`);
+  const dec = new Decoder(validation !== 'Ignore');
+  let out: Record<string, unknown>;
+  try {
+    out = dec.struct(obj, root, { fields: [], struct: goStructName(root), path: '' });
+  } catch (e) {
+    if (e instanceof Fatal) return { error: e.message };
+    throw e;
+  }
+  if (dec.saved !== undefined) return { error: dec.saved };
+  if (dec.strict.length > 0 && validation === 'Strict') return { error: `strict decoding error: ${dec.strict.join(', ')}` };
+  return { result: { object: out, warnings: validation === 'Warn' ? dec.strict : [] } };
+}
+
+/**
+ * Decode a manifest object for its kind as the create handler does. Throws the apiserver's 400:
+ * `Job in version "v1" cannot be handled as a Job: <error>`.
+ */
+export function decodeObject(kind: string, obj: Record<string, unknown>, validation: FieldValidation = 'Strict'): DecodeResult {
+  const { error, result } = decodeTyped(kind, obj, validation);
+  if (error !== undefined) throw decodeError(kind, obj, error);
+  return result!;
+}
+
+/** transformDecodeError: the kind and version the body names, and the kind it was decoded into. */
+export function decodeError(kind: string, obj: Record<string, unknown>, base: string): StatusError {
+  const dataKind = typeof obj.kind === 'string' ? obj.kind : '';
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+  if (dataKind) return new StatusError('BadRequest', `${dataKind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${base}`);
+  return new StatusError('BadRequest', `the object provided is unrecognized (must be of type ${kind}): ${base}`);
+}
+
+/** kubectl's --validate flag (GetValidationDirective): strict|true|warn|ignore|false, and what strconv.ParseBool accepts. */
+export function validationDirective(flag: string | boolean | undefined): FieldValidation {
+  if (flag === undefined || flag === true) return 'Strict';
+  if (flag === false) return 'Ignore';
+  const s = String(flag);
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return 'Strict';
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return 'Ignore';
+  switch (s) {
+    case 'strict':
+      return 'Strict';
+    case 'warn':
+      return 'Warn';
+    case 'ignore':
+      return 'Ignore';
+  }
+  throw new UserError(`error: invalid - validate option ${goQuote(s)}; must be one of: strict (or true), warn, ignore (or false)`);
+}
+
+// ---------------------------------------------------------------- reading what is stored
+
+/**
+ * A view of a stored object that readers (get, describe, the engine's routing) can rely on: every
+ * field has its schema's JSON type. State files written before decoding was strict may hold
+ * objects of the wrong shape (`completions: "3"`, `annotations: 5`); here a value of the wrong type
+ * is converted when it reads unambiguously as the right one ("3" as 3, "true" as true, 5 as "5")
+ * and dropped otherwise. Unknown fields are kept. Well-formed objects come back equal.
+ */
+export function readable<T>(kind: string, obj: T): T {
+  const root = kindDefinition(kind);
+  if (!root || !isPlainObject(obj)) return obj;
+  const r = lenientStruct(obj, root);
+  return r as T;
+}
+
+/** The decoding error of a stored object, or undefined when it decodes (cached per uid@resourceVersion). */
+const malformedCache = new Map<string, string | undefined>();
+export function storedDecodeError(kind: string, obj: Record<string, any>): string | undefined {
+  if (!kindDefinition(kind)) return undefined;
+  const key = `${kind}/${obj?.metadata?.uid}@${obj?.metadata?.resourceVersion}`;
+  if (malformedCache.has(key)) return malformedCache.get(key);
+  const { error } = decodeTyped(kind, obj, 'Ignore');
+  if (malformedCache.size > 10_000) malformedCache.clear();
+  malformedCache.set(key, error);
+  return error;
+}
+
+/** The struct with its fields read leniently; the same object when nothing had to change. */
+function lenientStruct(v: Record<string, unknown>, def: string): Record<string, unknown> {
+  const props = definition(def).properties ?? {};
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const x = v[k];
+    const p = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
+    const r = p ? lenientValue(x, p) : x;
+    if (r === x && !out) continue;
+    if (!out) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
+    }
+    if (r !== ABSENT) out[k] = r;
+  }
+  return out ?? v;
+}
+
+function lenientValue(v: unknown, s: PropSchema): unknown {
+  if (v === null || v === undefined) return v === null ? null : ABSENT;
+  if (s.$ref) {
+    switch (s.$ref) {
+      case QUANTITY:
+        return typeof v === 'string' ? v : typeof v === 'number' ? goJSONNumber(v) : ABSENT;
+      case INT_OR_STRING:
+        return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : ABSENT;
+      case TIME:
+      case MICRO_TIME:
+        return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : ABSENT;
+      case FIELDS_V1:
+        return v;
+    }
+    return isPlainObject(v) ? lenientStruct(v, s.$ref) : ABSENT;
+  }
+  switch (s.type) {
+    case 'array': {
+      if (!Array.isArray(v)) return ABSENT;
+      const items = v.map((e) => lenientValue(e, s.items!));
+      return items.every((e, i) => e === v[i] && e !== null) ? v : items.filter((e) => e !== ABSENT && e !== null);
+    }
+    case 'object': {
+      if (!isPlainObject(v)) return ABSENT;
+      const vs = s.additionalProperties;
+      if (!vs) return v;
+      let same = true;
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of Object.entries(v)) {
+        const r = lenientValue(e, vs);
+        if (r !== e || r === null) same = false;
+        if (r !== ABSENT && r !== null) out[k] = r;
+      }
+      return same ? v : out;
+    }
+    case 'string':
+      if (typeof v === 'string') return v;
+      return typeof v === 'number' || typeof v === 'boolean' ? String(v) : ABSENT;
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      return v === 'true' ? true : v === 'false' ? false : ABSENT;
+    case 'integer':
+    case 'number':
+      if (typeof v === 'number') return Number.isFinite(v) ? v : ABSENT;
+      return typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : ABSENT;
+    default:
+      return v;
+  }
+}
