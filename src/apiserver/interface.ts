@@ -1,0 +1,86 @@
+// The contract of kjob's apiserver: the one door between every writer (the CLI, the controllers,
+// the kubelet, `kjob serve`) and the store. It speaks in resources and request bodies, as the
+// REST API does, so the HTTP server is a thin translation of it and the CLI can talk to a real
+// cluster through the same shape (an HTTP client implements it too).
+//
+// Errors are StatusError (src/errors.ts) with the apiserver's reasons and messages: NotFound,
+// AlreadyExists, Conflict, Invalid (with causes), BadRequest (decoding), Forbidden (admission),
+// Expired (a watch from a resourceVersion the change log no longer holds: 410 Gone).
+import type { KObject } from '../api/types.js';
+import type { ResourceInfo } from '../api/resources.js';
+import type { FieldValidation } from './decode.js';
+
+export interface WriteOptions {
+  /** dryRun=All: admission, defaults and validation run; nothing is stored. */
+  dryRun?: boolean;
+  /** fieldValidation: what to do with unknown fields of the body (default Strict, as kubectl sends). */
+  fieldValidation?: FieldValidation;
+  fieldManager?: string;
+}
+
+export interface ListOptions {
+  /** undefined: all namespaces (or a cluster-scoped resource). */
+  namespace?: string;
+  /** labels.Parse syntax: `app=x,tier!=db,env in (a,b),!foo` */
+  labelSelector?: string;
+  /** fields.ParseSelector syntax over the fields each resource supports (metadata.name, status.phase, ...) */
+  fieldSelector?: string;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic';
+
+/** application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json */
+export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+export interface WriteResult {
+  object: KObject;
+  /** Warning headers (`unknown field "spec.foo"` with fieldValidation=Warn, deprecations). */
+  warnings: string[];
+}
+
+export interface DeleteResult extends WriteResult {
+  /** false: only marked (deletionTimestamp, finalizers, a pod's grace period); the object still exists. */
+  removed: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KObject;
+}
+
+/** A watch: events after a resourceVersion, in order, for the objects the options select. */
+export interface Watch {
+  /** Events since the last call (or since the start), oldest first; [] when nothing happened. Throws Expired (410). */
+  next(): WatchEvent[];
+  /** The resourceVersion the watch has reached (for a BOOKMARK). */
+  resourceVersion(): string;
+  close(): void;
+}
+
+export interface APIServer {
+  get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject;
+  list(resource: ResourceInfo, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
+  /** POST: decode, admission (mutating), defaults, generateName, validation, admission (validating), store. */
+  create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): WriteResult;
+  /** PUT: the same over the stored object; status is kept as stored (status is its own subresource). */
+  update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
+  /** PUT .../status: only status changes (metadata and spec kept as stored). */
+  updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
+  /** PATCH (or PATCH .../status): applied to the stored object and retried on a conflict, as the apiserver does. */
+  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): WriteResult;
+  delete(resource: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): DeleteResult;
+  /** From resourceVersion (exclusive); "" or undefined: from now (after a list, pass its resourceVersion). */
+  watch(resource: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): Watch;
+}
