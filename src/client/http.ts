@@ -120,7 +120,7 @@ export class HTTPClient implements Client {
     const doc = this.json(await this.request('GET', `${collectionPath(r, opts.namespace)}?${q}`));
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     // List items come without apiVersion/kind; kjob's printers want them, as kubectl's decoder adds them.
-    const items = (doc.items ?? []).map((o: KObject) => ({ apiVersion, kind: r.kind, ...o }));
+    const items = (doc.items ?? []).map((o: Record<string, unknown>) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? r.kind }) as KObject);
     return { items, resourceVersion: doc.metadata?.resourceVersion ?? '' };
   }
 
