@@ -176,6 +176,10 @@ test('bodies it cannot decode throw an Error that says why', () => {
   assert.throws(() => decodeProtobufBody(body('', '', meta('r'))), /no apiVersion or kind/);
   assert.throws(() => decodeProtobufBody(body('v1', 'ConfigMap', msg(1, int(1, 5)))), /metadata\.name: wire type 0 for string field name/);
   assert.throws(() => decodeProtobufBody(body('v1', 'ConfigMap', meta('c'), bytes(2, 'x'))), /protobuf body: data/);
+  // a WatchEvent whose object is a WatchEvent whose object is ...
+  let deep = body('v1', 'Namespace', meta('deep'));
+  for (let i = 0; i < 120; i++) deep = body('v1', 'WatchEvent', bytes(1, 'ADDED'), msg(2, bytes(1, deep)));
+  assert.throws(() => decodeProtobufBody(deep), /nested more than 100 messages deep/);
   const gz = Buffer.concat([Buffer.from('k8s\0', 'latin1'), msg(1, bytes(1, 'v1'), bytes(2, 'ConfigMap')), msg(2), bytes(3, 'gzip')]);
   assert.throws(() => decodeProtobufBody(gz), /content encoding "gzip" is not supported/);
   const json = Buffer.concat([Buffer.from('k8s\0', 'latin1'), msg(1, bytes(1, 'v1'), bytes(2, 'ConfigMap')), msg(2), bytes(4, 'application/json')]);

@@ -355,7 +355,22 @@ function mapValue(f: ProtoField, occurrences: WireValue[], path: string): Record
   return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
 }
 
+// Kubernetes objects nest a few dozen levels at most (JSONSchemaProps is the deepest); a body
+// nested deeper is refused rather than left to overflow the stack.
+const MAX_DEPTH = 100;
+let depth = 0;
+
 function decodeMessage(typeName: string, buf: Buffer, path: string): Record<string, unknown> {
+  if (depth >= MAX_DEPTH) throw new Error(`protobuf body: ${path}: nested more than ${MAX_DEPTH} messages deep`);
+  depth++;
+  try {
+    return decodeFields(typeName, buf, path);
+  } finally {
+    depth--;
+  }
+}
+
+function decodeFields(typeName: string, buf: Buffer, path: string): Record<string, unknown> {
   const msg = message(typeName);
   const wire = readFields(buf, path);
   const out: Record<string, unknown> = {};
