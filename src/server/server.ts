@@ -13,9 +13,10 @@ import type { APIServer, PatchType, WatchEvent } from '../apiserver/interface.js
 import { AGGREGATED_V2, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, SUBRESOURCES, versionInfo } from './discovery.js';
 import { openAPIDocument, openAPIIndex } from './openapi.js';
 import { toServerTable, wantsTable, type IncludeObject } from './table.js';
-import { streamContainerLog } from '../kubelet/log_server.js';
+import { checkContainerStarted, streamContainerLog } from '../kubelet/log_server.js';
 import type { LogOptions } from '../kubelet/logs.js';
 import { parseGoRFC3339 } from '../util/go.js';
+import { decodeProtobufBody } from './protobuf.js';
 
 export interface ServerOptions {
   api: APIServer;
@@ -96,6 +97,10 @@ export function parseResourcePath(pathname: string): Route | undefined {
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
+  return readBodyBuffer(req).then((b) => b.toString('utf8'));
+}
+
+function readBodyBuffer(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -107,17 +112,29 @@ function readBody(req: http.IncomingMessage): Promise<string> {
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-/** Request bodies kjob can read: JSON (kubectl's typed clients may send protobuf, and go back to JSON on a 415). */
-function checkContentType(req: http.IncomingMessage): void {
+/**
+ * A create or update body: JSON, or Kubernetes protobuf, which kubectl's typed clients send
+ * (`kubectl create job --from`, `create configmap`, ...). CBOR is not read.
+ */
+async function readObjectBody(req: http.IncomingMessage, what: string): Promise<unknown> {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-  if (ct.includes('protobuf') || ct.includes('cbor')) {
-    throw new StatusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  if (ct === 'application/vnd.kubernetes.protobuf') {
+    const buf = await readBodyBuffer(req);
+    try {
+      return decodeProtobufBody(buf);
+    } catch (e) {
+      throw new StatusError('BadRequest', `the body of the request could not be decoded as protobuf: ${(e as Error).message}`);
+    }
   }
+  if (ct.includes('cbor')) {
+    throw new StatusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+  }
+  return parseJSONBody((await readBodyBuffer(req)).toString('utf8'), what);
 }
 
 function parseJSONBody(text: string, what: string): unknown {
@@ -248,16 +265,14 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
         });
       }
       case 'POST': {
-        checkContentType(req);
         if (route.name) throw new StatusError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
-        const body = parseJSONBody(await readBody(req), 'POST');
+        const body = await readObjectBody(req, 'POST');
         const out = api.create(r, ns, body, write);
         return one(out.object, 201, out.warnings);
       }
       case 'PUT': {
-        checkContentType(req);
         if (!route.name) throw new StatusError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
-        const body = parseJSONBody(await readBody(req), 'PUT');
+        const body = await readObjectBody(req, 'PUT');
         const out = route.subresource === 'status' ? api.updateStatus(r, ns, route.name, body, write) : api.update(r, ns, route.name, body, write);
         return one(out.object, 200, out.warnings);
       }
@@ -298,6 +313,8 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
     const initial = !rv || rv === '0' ? api.list(r, listOpts) : undefined;
     const watch = api.watch(r, { ...listOpts, resourceVersion: initial ? initial.resourceVersion : rv });
     res.writeHead(200, { 'Content-Type': table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    // A watch client waits for the response headers before it reads events: send them now.
+    res.flushHeaders();
     const emit = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
     const render = (e: WatchEvent) => (table ? toServerTable(r.kind, [e.object], opts.now(), e.object.metadata.resourceVersion ?? '', include) : e.object);
     for (const o of initial?.items ?? []) emit('ADDED', render({ type: 'ADDED', object: o }));
@@ -360,11 +377,22 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
     };
     let started = false;
     const start = () => {
-      if (!started) res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+      if (!started) {
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+        res.flushHeaders();
+      }
       started = true;
     };
     let closed = false;
     res.on('close', () => (closed = true));
+    // A follower sees the stream open at once (its checks first: a container that has not started
+    // is a 400, not an empty stream).
+    if (logOpts.follow) {
+      const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: { name: string }) => c.name);
+      if (!all.includes(container)) throw new StatusError('BadRequest', `container ${container} is not valid for pod ${name}`);
+      checkContainerStarted(pod, container, false);
+      start();
+    }
     const drain = () => new Promise<void>((resolve) => (res.writableNeedDrain && !closed ? res.once('drain', resolve) : resolve()));
     await streamContainerLog(
       opts.home,

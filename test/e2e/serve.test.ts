@@ -94,6 +94,21 @@ test('the walkthrough with the real kubectl: apply, get, get -w, describe, logs,
   assert.equal(sb.kjob(['get', 'jobs']).stderr, 'No resources found in default namespace.\n');
 });
 
+test("kubectl's typed clients send protobuf: create job --from=cronjob, create configmap, create secret", { skip: NO_KUBECTL }, async () => {
+  assert.equal(kubectl(['apply', '-f', 'fixtures/cronjob-demo.yaml']).stdout, 'cronjob.batch/cronjob-demo created\n');
+  assert.deepEqual(kubectl(['create', 'job', 'manual', '--from=cronjob/cronjob-demo']), { stdout: 'job.batch/manual created\n', stderr: '', code: 0 });
+  assert.equal(kubectl(['create', 'configmap', 'cfg', '--from-literal=a=b']).stdout, 'configmap/cfg created\n');
+  assert.equal(kubectl(['create', 'secret', 'generic', 's', '--from-literal=x=y']).stdout, 'secret/s created\n');
+  const job = JSON.parse(sb.kjob(['get', 'job', 'manual', '-o', 'json']).stdout);
+  assert.equal(job.metadata.annotations['cronjob.kubernetes.io/instantiate'], 'manual');
+  assert.equal(job.metadata.ownerReferences[0].name, 'cronjob-demo');
+  assert.equal(kubectl(['wait', '--for=condition=complete', 'job/manual', '--timeout=60s']).stdout, 'job.batch/manual condition met\n');
+  assert.equal(kubectl(['logs', 'job/manual']).stdout, '9\n8\n7\n6\n5\n4\n3\n2\n1\n');
+  same(['get', 'cm,secret']);
+  same(['describe', 'cm', 'cfg']);
+  assert.equal(kubectl(['delete', 'cj', 'cronjob-demo']).stdout, 'cronjob.batch "cronjob-demo" deleted\n');
+});
+
 test('kubectl explain reads the OpenAPI v3 documents kjob serves', { skip: NO_KUBECTL }, () => {
   const r = kubectl(['explain', 'job.spec.backoffLimit']);
   assert.equal(r.code, 0, r.stderr);
