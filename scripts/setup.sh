@@ -18,6 +18,7 @@ packages=(
   "iputils-ping|the pod-to-pod Job (fixtures/job-pod-to-pod.yaml) pings its peers"
   "bash|the indexed and pod-to-pod Jobs run bash"
   "util-linux|the indexed Job (fixtures/job-indexed.yaml) runs rev"
+  "openssl|kjob serve makes its TLS certificate with it (kubectl sends its token only over TLS)"
   "procps|kjob's tests and benchmarks find the processes they started with pgrep"
   "zsh|kjob's tests run the zsh completion script (skipped without it)"
 )

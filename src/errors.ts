@@ -12,7 +12,7 @@ export class UserError extends Error {
   }
 }
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'Expired';
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'Expired' | 'UnsupportedMediaType';
 
 export interface StatusCause { field: string; message: string; type?: string }
 

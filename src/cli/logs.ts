@@ -2,11 +2,12 @@
 // the container log files (src/kubelet/logs.ts). The split is kubectl's: this file checks flags,
 // picks the pod and containers, and writes each stream line by line with --prefix; the kubelet
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
-import { isPodReady, isPodTerminal } from '../controllers/job/utils.js';
+import { isPodReady } from '../controllers/job/utils.js';
 import type { KObject } from '../api/types.js';
 import { selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
-import { containerLogPath, containerLogPathFor, followLog, readLog, type LogOptions } from '../kubelet/logs.js';
+import { followLog, readLog, type LogOptions } from '../kubelet/logs.js';
+import { attemptEnded, checkContainerStarted, logPathFor } from '../kubelet/log_server.js';
 import { parseGoRFC3339 } from '../util/go.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
@@ -121,15 +122,10 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   for (const c of containers) {
     let logPath: string | undefined;
     try {
-      logPath = containerLogPathFor(ctx.home, pod!, c, { previous: opts.previous });
+      logPath = logPathFor(ctx.home, pod!, c, { previous: opts.previous, follow });
     } catch (e) {
       if (opts.allContainers) continue; // a container without a previous instance has nothing to add
       throw e;
-    }
-    // Following a container whose wrapper has not created its log yet: the file it will write.
-    if (!logPath && follow) {
-      const st = containerStatus(pod!, c);
-      if (st) logPath = containerLogPath(ctx.home, pod!, c, st.restartCount ?? 0);
     }
     if (logPath) streams.push({ container: c, logPath });
   }
@@ -149,7 +145,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     streams.map(async (s) => {
       const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', streams.length > 1);
       const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
-      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx, pod!, s.container, restart), undefined, drain);
+      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx.store.get('Pod', pod!.metadata.namespace, podName), pod!, s.container, restart), undefined, drain);
       sink.end();
     }),
   );
@@ -162,37 +158,6 @@ function roundToSeconds(ns: bigint): number {
   const abs = ns < 0n ? -ns : ns;
   const r = (abs / s + (abs % s >= s / 2n ? 1n : 0n)) * (ns < 0n ? -1n : 1n);
   return Number(r);
-}
-
-/** The status of a container (init or not) of the pod. */
-function containerStatus(pod: KObject, container: string): any {
-  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
-}
-
-/** The kubelet refuses the logs of a container that has not started, or a previous one that does not exist. */
-function checkContainerStarted(pod: KObject, container: string, previous: boolean): void {
-  const st = containerStatus(pod, container);
-  const podName = pod.metadata.name!;
-  if (previous) {
-    if (!st?.lastState?.terminated) {
-      throw new StatusError('BadRequest', `previous terminated container "${container}" in pod "${podName}" not found`);
-    }
-  } else if (!st || (st.state?.waiting && !st.lastState?.terminated && (st.restartCount ?? 0) === 0)) {
-    const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
-    throw new StatusError('BadRequest', `container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
-  }
-}
-
-/**
- * Whether the attempt whose log is followed has ended (the kubelet stops following when the
- * container is no longer running): it is not running (terminated, or waiting to restart), a later
- * attempt started, or the pod finished or is gone.
- */
-function attemptEnded(ctx: Context, pod: KObject, container: string, restart: number): boolean {
-  const cur = ctx.store.get('Pod', pod.metadata.namespace, pod.metadata.name!);
-  if (!cur || cur.metadata.uid !== pod.metadata.uid || isPodTerminal(cur)) return true;
-  const s = containerStatus(cur, container);
-  return !s?.state?.running || (s.restartCount ?? 0) > restart;
 }
 
 /**

@@ -28,6 +28,7 @@ const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
 const wait = lazy(() => import('./wait.js'), 'wait');
 const version = lazy(() => import('./version.js'), 'version');
+const serve = lazy(() => import('./serve.js'), 'serve');
 const completion = lazy(() => import('./completion.js'), 'completion');
 const complete = lazy(() => import('./completion.js'), 'complete');
 
@@ -332,6 +333,14 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .command('api-resources')
     .description('Print the supported API resources')
     .action(async () => setExit(await apiResources(io)));
+
+  program
+    .command('serve')
+    .description('Serve the Kubernetes API of this state directory, for kubectl, k9s and client libraries')
+    .option('--port <port>', 'the port to listen on (default 8080; 0 picks a free one)', stripEq)
+    .option('--address <address>', 'the address to listen on (default 127.0.0.1: this machine only)', stripEq)
+    .option('--kubeconfig <file>', 'write a kubeconfig for the server to this file (default: print it)', stripEq)
+    .action(run((ctx, cmd) => serve(ctx, cmd.opts(), io)));
 
   program
     .command('version')

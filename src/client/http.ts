@@ -1,0 +1,223 @@
+// A Client over the Kubernetes REST API (client-go's REST client, the parts kjob's verbs use):
+// JSON bodies, Status errors turned back into StatusError so kjob prints them as kubectl does,
+// watches as newline-delimited JSON streams, pod logs as a byte stream.
+import https from 'node:https';
+import http from 'node:http';
+import type { KObject } from '../api/types.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { StatusError, UserError, type StatusReason } from '../errors.js';
+import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
+import type { Client, PodLogOptions, WatchStream } from './client.js';
+import type { ClusterConnection } from './kubeconfig.js';
+
+const KNOWN_REASONS = new Set(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'BadRequest', 'Forbidden', 'MethodNotAllowed', 'Expired', 'UnsupportedMediaType']);
+
+function collectionPath(r: ResourceInfo, namespace: string | undefined): string {
+  const prefix = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  return r.namespaced && namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.resource}` : `${prefix}/${r.resource}`;
+}
+
+function writeQuery(opts: WriteOptions | undefined, q = new URLSearchParams()): URLSearchParams {
+  if (opts?.dryRun) q.set('dryRun', 'All');
+  q.set('fieldManager', opts?.fieldManager ?? 'kjob');
+  if (opts?.fieldValidation) q.set('fieldValidation', opts.fieldValidation);
+  return q;
+}
+
+interface Response {
+  code: number;
+  body: Buffer;
+  headers: http.IncomingHttpHeaders;
+}
+
+export class HTTPClient implements Client {
+  readonly remote = true;
+  readonly location: string;
+  private readonly agent: https.Agent | http.Agent;
+
+  constructor(private readonly conn: ClusterConnection) {
+    this.location = conn.server;
+    this.agent = conn.server.startsWith('https:')
+      ? new https.Agent({ keepAlive: true, ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTLSVerify })
+      : new http.Agent({ keepAlive: true });
+  }
+
+  /** One request; the response body in full, or, with onData, streamed (resolves when it ends). */
+  private request(method: string, pathname: string, body?: unknown, contentType = 'application/json', onData?: (chunk: Buffer) => void, onRequest?: (req: http.ClientRequest) => void): Promise<Response> {
+    const url = new URL(pathname, this.conn.server);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kjob' };
+    if (this.conn.token) headers.Authorization = `Bearer ${this.conn.token}`;
+    if (payload) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = String(payload.length);
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: this.agent as https.Agent }, (res) => {
+        const chunks: Buffer[] = [];
+        const streaming = onData && res.statusCode! < 300;
+        res.on('data', (c: Buffer) => (streaming ? onData!(c) : chunks.push(c)));
+        res.on('end', () => resolve({ code: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on('error', reject);
+      });
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(new UserError(`The connection to the server ${url.host} was refused - did you specify the right host or port?${e.code && e.code !== 'ECONNREFUSED' ? ` (${e.message})` : ''}`)),
+      );
+      onRequest?.(req);
+      req.end(payload);
+    });
+  }
+
+  /** A non-2xx response as the StatusError it carries (kubectl prints those as `Error from server (...)`). */
+  private check(res: Response): Response {
+    if (res.code >= 200 && res.code < 300) return res;
+    let status: Record<string, any> | undefined;
+    try {
+      status = JSON.parse(res.body.toString('utf8'));
+    } catch {
+      /* not a Status */
+    }
+    if (res.code === 401) throw new UserError('error: You must be logged in to the server (Unauthorized)');
+    if (status?.kind === 'Status') {
+      const reason = KNOWN_REASONS.has(status.reason) ? (status.reason as StatusReason) : 'BadRequest';
+      const d = status.details ?? {};
+      throw new StatusError(reason, status.message ?? '', {
+        name: d.name,
+        kind: reason === 'Invalid' ? d.kind : undefined,
+        group: d.group,
+        causes: (d.causes ?? []).map((c: Record<string, string>) => ({ field: c.field ?? '', message: c.message ?? '', type: c.reason })),
+      });
+    }
+    throw new UserError(`error: the server responded ${res.code}: ${res.body.toString('utf8').slice(0, 500)}`);
+  }
+
+  private json(res: Response): any {
+    return JSON.parse(this.check(res).body.toString('utf8'));
+  }
+
+  private warnings(res: Response): string[] {
+    const h = res.headers.warning;
+    const all = Array.isArray(h) ? h : h ? [h] : [];
+    return all.map((w) => {
+      const m = /^\d{3} \S+ "(.*)"/.exec(w);
+      return m ? JSON.parse(`"${m[1]}"`) : w;
+    });
+  }
+
+  async version(): Promise<Record<string, string>> {
+    return this.json(await this.request('GET', '/version'));
+  }
+
+  async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
+    return this.json(await this.request('GET', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`));
+  }
+
+  async list(r: ResourceInfo, opts: ListOptions = {}): Promise<{ items: KObject[]; resourceVersion: string }> {
+    const q = new URLSearchParams();
+    if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+    const doc = this.json(await this.request('GET', `${collectionPath(r, opts.namespace)}?${q}`));
+    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    // List items come without apiVersion/kind; kjob's printers want them, as kubectl's decoder adds them.
+    const items = (doc.items ?? []).map((o: Record<string, unknown>) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? r.kind }) as KObject);
+    return { items, resourceVersion: doc.metadata?.resourceVersion ?? '' };
+  }
+
+  async create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
+    const res = this.check(await this.request('POST', `${collectionPath(r, namespace)}?${writeQuery(opts)}`, body));
+    return { object: JSON.parse(res.body.toString('utf8')), warnings: this.warnings(res) };
+  }
+
+  async update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
+    const res = this.check(await this.request('PUT', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}?${writeQuery(opts)}`, body));
+    return { object: JSON.parse(res.body.toString('utf8')), warnings: this.warnings(res) };
+  }
+
+  async patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult> {
+    const sub = opts?.subresource ? `/${opts.subresource}` : '';
+    const res = this.check(await this.request('PATCH', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}${sub}?${writeQuery(opts)}`, patch, PATCH_CONTENT_TYPES[type]));
+    return { object: JSON.parse(res.body.toString('utf8')), warnings: this.warnings(res) };
+  }
+
+  async delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
+    if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
+    if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+    if (opts.preconditions) body.preconditions = opts.preconditions;
+    if (opts.dryRun) body.dryRun = ['All'];
+    const res = this.check(await this.request('DELETE', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`, body));
+    const object = JSON.parse(res.body.toString('utf8'));
+    // 200 with the object: gone (or a Status of success); 202: marked for deletion.
+    return { object, removed: res.code === 200, warnings: this.warnings(res) };
+  }
+
+  watch(r: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): WatchStream {
+    const q = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true' });
+    if (opts.resourceVersion) q.set('resourceVersion', opts.resourceVersion);
+    if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+    const queue: WatchEvent[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    let failure: unknown;
+    let request: http.ClientRequest | undefined;
+    let partial = '';
+    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    this.request('GET', `${collectionPath(r, opts.namespace)}?${q}`, undefined, undefined, (chunk) => {
+      partial += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = partial.indexOf('\n')) >= 0) {
+        const line = partial.slice(0, nl).trim();
+        partial = partial.slice(nl + 1);
+        if (!line) continue;
+        const ev = JSON.parse(line) as { type: string; object: Record<string, any> };
+        if (ev.type === 'ERROR') {
+          const s = ev.object;
+          failure = new StatusError(s.reason === 'Expired' || s.code === 410 ? 'Expired' : 'BadRequest', s.message ?? 'watch error');
+          done = true;
+        } else if (ev.type !== 'BOOKMARK') {
+          queue.push({ type: ev.type as WatchEvent['type'], object: { apiVersion, kind: r.kind, ...ev.object } as KObject });
+        }
+        wake?.();
+      }
+    }, (req) => (request = req))
+      .then((res) => {
+        if (res.code >= 300) this.check(res);
+      })
+      .catch((e) => (failure = e))
+      .finally(() => {
+        done = true;
+        wake?.();
+      });
+    return {
+      close: () => {
+        done = true;
+        request?.destroy();
+        wake?.();
+      },
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          while (queue.length) yield queue.shift()!;
+          if (failure) throw failure;
+          if (done) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      },
+    };
+  }
+
+  async podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void> {
+    const q = new URLSearchParams({ container: opts.container });
+    if (opts.follow) q.set('follow', 'true');
+    if (opts.previous) q.set('previous', 'true');
+    if (opts.sinceSeconds !== undefined) q.set('sinceSeconds', String(opts.sinceSeconds));
+    if (opts.sinceTime) q.set('sinceTime', opts.sinceTime);
+    if (opts.timestamps) q.set('timestamps', 'true');
+    if (opts.tailLines !== undefined && opts.tailLines >= 0) q.set('tailLines', String(opts.tailLines));
+    if (opts.limitBytes) q.set('limitBytes', String(opts.limitBytes));
+    const res = await this.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log?${q}`, undefined, undefined, write);
+    this.check(res);
+  }
+}

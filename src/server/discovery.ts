@@ -1,0 +1,116 @@
+// What the apiserver tells clients about itself: /version, the legacy discovery documents (/api,
+// /apis, /api/v1, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io/v2, which
+// kubectl 1.32 asks for first), for the resources kjob serves.
+import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
+import { KUBERNETES_VERSION, kjobVersion } from '../cli/version.js';
+
+/** Subresources the server serves, and their verbs. */
+export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
+  pods: { log: ['get'], status: ['get', 'patch', 'update'] },
+  jobs: { status: ['get', 'patch', 'update'] },
+  cronjobs: { status: ['get', 'patch', 'update'] },
+  nodes: { status: ['get', 'patch', 'update'] },
+  namespaces: { status: ['get', 'patch', 'update'] },
+  services: { status: ['get', 'patch', 'update'] },
+};
+
+/** The `all` category of kubectl get all. */
+const CATEGORIES: Record<string, string[]> = { pods: ['all'], services: ['all'], jobs: ['all'], cronjobs: ['all'] };
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const verbsOf = (r: ResourceInfo) => (r.kind === 'Namespace' || r.kind === 'Node' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS);
+
+export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+export function versionInfo(): Record<string, string> {
+  const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
+  return {
+    major,
+    minor,
+    // Semver build metadata: clients see v1.32.4, and a person reading it sees it is kjob.
+    gitVersion: `${KUBERNETES_VERSION}+kjob.${kjobVersion()}`,
+    gitCommit: '',
+    gitTreeState: 'clean',
+    buildDate: '',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'kjob',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+const groups = (): string[] => [...new Set(RESOURCES.map((r) => r.group))].filter((g) => g !== '').sort();
+
+export function apiVersions(): unknown {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] };
+}
+
+export function apiGroupList(): unknown {
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups().map((g) => ({ name: g, versions: [{ groupVersion: `${g}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${g}/v1`, version: 'v1' } })),
+  };
+}
+
+/** APIResourceList of a group version, or undefined if kjob serves none of it. */
+export function apiResourceList(group: string, version: string): unknown | undefined {
+  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (rs.length === 0) return undefined;
+  const resources: unknown[] = [];
+  for (const r of [...rs].sort((a, b) => a.resource.localeCompare(b.resource))) {
+    resources.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: verbsOf(r),
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+    });
+    for (const [sub, verbs] of Object.entries(SUBRESOURCES[r.resource] ?? {})) {
+      resources.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind: sub === 'log' ? 'Pod' : r.kind, verbs });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(rs[0]), resources };
+}
+
+function discoveryGroup(group: string): unknown {
+  const rs = RESOURCES.filter((r) => r.group === group).sort((a, b) => a.resource.localeCompare(b.resource));
+  return {
+    metadata: group ? { name: group, creationTimestamp: null } : { creationTimestamp: null },
+    versions: [
+      {
+        version: 'v1',
+        resources: rs.map((r) => ({
+          resource: r.resource,
+          responseKind: { group, version: r.version, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singular,
+          verbs: verbsOf(r),
+          ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+          ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+          ...(SUBRESOURCES[r.resource]
+            ? {
+                subresources: Object.entries(SUBRESOURCES[r.resource]).map(([sub, verbs]) => ({
+                  subresource: sub,
+                  responseKind: sub === 'log' ? { group: '', version: '', kind: 'string' } : { group, version: r.version, kind: r.kind },
+                  verbs,
+                })),
+              }
+            : {}),
+        })),
+        freshness: 'Current',
+      },
+    ],
+  };
+}
+
+/** Aggregated discovery for /api (the core group) or /apis (every named group). */
+export function aggregatedDiscovery(core: boolean): unknown {
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: core ? [discoveryGroup('')] : groups().map(discoveryGroup),
+  };
+}
