@@ -47,6 +47,10 @@ export function createProgress(streams: Streams = { stdout: process.stdout, stde
     chalk,
     update(text) {
       if (mode !== 'spinner') return;
+      // A terminal that reports no size (a pty without one, as `script` makes) reads as 0 columns,
+      // which ora divides by: take 80, as a terminal would default to.
+      const tty = streams.stderr as { columns?: number };
+      if (!(typeof tty.columns === 'number' && tty.columns > 0)) tty.columns = 80;
       if (!spinner) {
         spinner = ora({ text, stream: streams.stderr, isEnabled: true, discardStdin: false, color: 'cyan' });
         spinner.start();
@@ -117,10 +121,6 @@ export function jobProgressText(label: string, job: KObject, now: number, chalk:
   const c = jobCounts(job);
   const state = jobState(job);
   const succeeded = c.completions != null ? `${c.succeeded}/${c.completions}` : `${c.succeeded}`;
-  const parts = [
-    `${c.active} active`,
-    chalk[c.succeeded > 0 ? 'green' : 'reset'](`${succeeded} succeeded`),
-    chalk[c.failed > 0 ? 'red' : 'reset'](`${c.failed} failed`),
-  ];
+  const parts = [`${c.active} active`, c.succeeded > 0 ? chalk.green(`${succeeded} succeeded`) : `${succeeded} succeeded`, c.failed > 0 ? chalk.red(`${c.failed} failed`) : `${c.failed} failed`];
   return `${chalk.bold(label)}  ${paintStatus(chalk, state === 'FailureTarget' ? 'Failed' : state, state)}  ${parts.join(', ')}  ${chalk.gray(humanDuration(jobElapsedMs(job, now)))}`;
 }

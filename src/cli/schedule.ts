@@ -86,16 +86,18 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
   }
   const local = localZone();
   const both = local.name !== zone.name;
-  const head = [`RUN (${zone.name})`, ...(both ? [`LOCAL (${local.name})`] : []), 'IN', ...(cj ? ['WILL IT RUN'] : []), 'NOTE'];
-  const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true } });
   let prevOffset = zone.rfc3339(now).slice(19);
-  for (const at of times) {
+  const rows = times.map((at) => {
     const when = zone.rfc3339(at);
     const offset = when.slice(19);
     const note = offset !== prevOffset ? c.yellow(`clocks change: ${utcOffset(prevOffset)} → ${utcOffset(offset)}`) : '';
     prevOffset = offset;
-    table.push([when, ...(both ? [local.rfc3339(at)] : []), humanDuration(at - now), ...(cj ? [willItRun(ctx, cj, at, c)] : []), note]);
-  }
+    return [when, ...(both ? [local.rfc3339(at)] : []), humanDuration(at - now), ...(cj ? [willItRun(ctx, cj, at, c)] : []), note];
+  });
+  const notes = rows.some((r) => r[r.length - 1] !== '');
+  const head = [`RUN (${zone.name})`, ...(both ? [`LOCAL (${local.name})`] : []), 'IN', ...(cj ? ['WILL IT RUN'] : []), ...(notes ? ['NOTE'] : [])];
+  const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true } });
+  for (const r of rows) table.push(notes ? r : r.slice(0, -1));
   io.out(table.toString() + '\n');
   return 0;
 }
