@@ -244,6 +244,10 @@ export function jobTimeline(job: KObject, allPods: KObject[], allEvents: KObject
   if (completed !== undefined) markers.push({ kind: 'complete', at: completed, text: 'complete' });
   const failedC = firstCondition(job, 'Failed');
   if (failedC?.status === 'True' && time(failedC.lastTransitionTime) !== undefined) markers.push({ kind: 'failed', at: time(failedC.lastTransitionTime)!, text: `failed: ${failedC.reason ?? ''}` });
+  const target = firstCondition(job, 'FailureTarget');
+  if (failedC?.status !== 'True' && target?.status === 'True' && time(target.lastTransitionTime) !== undefined) {
+    markers.push({ kind: 'failed', at: time(target.lastTransitionTime)!, text: `failing: ${target.reason ?? ''} (pods being stopped)` });
+  }
   const susp = firstCondition(job, 'Suspended');
   if (susp && time(susp.lastTransitionTime) !== undefined) {
     markers.push(susp.status === 'True' ? { kind: 'suspended', at: time(susp.lastTransitionTime)!, text: 'suspended' } : { kind: 'resumed', at: time(susp.lastTransitionTime)!, text: 'resumed' });
@@ -265,7 +269,7 @@ export function jobTimeline(job: KObject, allPods: KObject[], allEvents: KObject
   if (pods.length === 0 && gone.size === 0 && counted === 0) notes.push('no pods yet');
 
   const state = jobStateWord(job);
-  const why = state === 'Failed' ? failedC : state === 'Complete' ? firstCondition(job, 'Complete') : state === 'Suspended' ? susp : undefined;
+  const why = state === 'Failed' ? failedC : state === 'Complete' ? firstCondition(job, 'Complete') : state === 'Suspended' ? susp : state === 'FailureTarget' ? target : undefined;
   return {
     name: job.metadata.name!,
     namespace: job.metadata.namespace ?? 'default',
