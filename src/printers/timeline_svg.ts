@@ -154,7 +154,7 @@ function jobSvg(j: JobTimeline, out: string[], g: { x: (t: number) => number; y:
   }
   const rowsBottom = y;
   for (const m of j.markers) {
-    if (m.kind !== 'deadline' && m.kind !== 'complete' && m.kind !== 'failed') continue;
+    if ((m.kind !== 'deadline' && m.kind !== 'complete' && m.kind !== 'failed') || m.at > g.tl.end) continue;
     const px = g.x(m.at).toFixed(1);
     out.push(
       `<line class="marker ${m.kind}" x1="${px}" y1="${rowsTop}" x2="${px}" y2="${rowsBottom}" stroke="${MARKER_COLORS[m.kind]}" stroke-width="2"${m.kind === 'deadline' ? ' stroke-dasharray="4 2"' : ''}><title>${xmlEscape(`${m.text} at +${shortDuration(m.at - g.tl.start)}`)}</title></line>`,
@@ -162,10 +162,11 @@ function jobSvg(j: JobTimeline, out: string[], g: { x: (t: number) => number; y:
   }
   for (const m of j.markers) {
     y += 14;
-    const px = g.x(m.at);
+    const beyond = m.at > g.tl.end;
+    const px = Math.min(g.x(m.at), g.L + g.PW);
     const right = px > g.L + g.PW * 0.6;
     out.push(
-      `<text x="${(right ? px - 4 : px + 4).toFixed(1)}" y="${y}" class="marker-label" fill="${MARKER_COLORS[m.kind] ?? '#57606a'}" text-anchor="${right ? 'end' : 'start'}">${xmlEscape(`${right ? '' : '▲ '}${m.text} +${shortDuration(m.at - g.tl.start)}${right ? ' ▲' : ''}`)}</text>`,
+      `<text x="${(right ? px - 4 : px + 4).toFixed(1)}" y="${y}" class="marker-label" fill="${MARKER_COLORS[m.kind] ?? '#57606a'}" text-anchor="${right ? 'end' : 'start'}">${xmlEscape(`${right ? '' : '▲ '}${m.text} +${shortDuration(m.at - g.tl.start)}${beyond ? ', after the end →' : right ? ' ▲' : ''}`)}</text>`,
     );
   }
   out.push(`</g>`);

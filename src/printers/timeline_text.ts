@@ -101,7 +101,7 @@ export function renderTimelineText(tl: Timeline, o: TextOptions): string {
   out.push(pad + c.gray(axisLine.join('')));
 
   for (const j of tl.jobs) {
-    out.push(...jobLines(j, { c, W, labelW, x, pad, maxEvents: o.maxEvents ?? 15, start: tl.start }));
+    out.push(...jobLines(j, { c, W, labelW, x, pad, maxEvents: o.maxEvents ?? 15, start: tl.start, end: tl.end }));
   }
   out.push('');
   out.push(
@@ -113,7 +113,7 @@ export function renderTimelineText(tl: Timeline, o: TextOptions): string {
 
 function jobLines(
   j: JobTimeline,
-  g: { c: ChalkInstance; W: number; labelW: number; x: (t: number) => number; pad: string; maxEvents: number; start: number },
+  g: { c: ChalkInstance; W: number; labelW: number; x: (t: number) => number; pad: string; maxEvents: number; start: number; end: number },
 ): string[] {
   const { c, W, labelW, x, pad } = g;
   const out: string[] = [''];
@@ -129,7 +129,8 @@ function jobLines(
   ].filter(Boolean);
   out.push(c.gray(`${facts.join(', ')} · ${j.succeeded} succeeded, ${j.failed} failed · ${j.attempts} attempt${j.attempts === 1 ? '' : 's'} drawn`));
   for (const n of j.notes) out.push(c.yellow(`note: ${n}`));
-  const drawn = j.markers.filter((m) => m.kind === 'deadline' || m.kind === 'complete' || m.kind === 'failed');
+  // drawn down the rows when within the time shown (a deadline after a Job's end is only named)
+  const drawn = j.markers.filter((m) => (m.kind === 'deadline' || m.kind === 'complete' || m.kind === 'failed') && m.at <= g.end);
   for (const r of j.rows) {
     const cells: Cell[] = Array.from({ length: W }, () => ({ ch: ' ' }));
     for (const m of drawn) {
@@ -158,8 +159,13 @@ function jobLines(
   // the markers, one per line, under the rows
   for (const m of j.markers) {
     const p = Math.min(W - 1, x(m.at));
-    const text = `${m.text} ${c.gray(`+${shortDuration(m.at - g.start)}`)}`;
-    const plainLen = `${m.text} +${shortDuration(m.at - g.start)}`.length;
+    const beyond = m.at > g.end ? ', after the end →' : '';
+    const text = `${m.text} ${c.gray(`+${shortDuration(m.at - g.start)}${beyond}`)}`;
+    const plainLen = `${m.text} +${shortDuration(m.at - g.start)}${beyond}`.length;
+    if (beyond) {
+      out.push(pad + ' '.repeat(Math.max(0, W - plainLen)) + markerPaint(c, m)(m.text) + ' ' + c.gray(`+${shortDuration(m.at - g.start)}${beyond}`));
+      continue;
+    }
     const line = p + 2 + plainLen <= W ? ' '.repeat(p) + markerPaint(c, m)('▲') + ' ' + text : ' '.repeat(Math.max(0, p - plainLen - 1)) + text + ' ' + markerPaint(c, m)('▲');
     out.push(pad + line);
   }

@@ -127,3 +127,9 @@ test("a CronJob: its Jobs on one axis; and the errors", () => {
   assert.match(sb.kjob(['timeline', 'pod/x']).stderr, /^error: specify one Job or CronJob/);
   assert.match(sb.kjob(['timeline', 'job/retry', '-o', 'png', 'x']).stderr, /^error: unable to match a printer suitable for the output format "png", allowed formats are: text,svg,html\n/);
 });
+
+test("the README's picture (test/golden/timeline/render.svg, from a real run of render.yaml) is well-formed, one bar per attempt", () => {
+  const { problems, elements } = checkXml(fs.readFileSync(path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../golden/timeline/render.svg'), 'utf8'));
+  assert.deepEqual(problems, []);
+  assert.equal(elements.filter((e) => e.name === 'rect' && /\battempt\b/.test(e.attrs.class ?? '')).length, 5);
+});
