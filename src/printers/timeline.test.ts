@@ -98,7 +98,7 @@ test('deleted pods: the events name them, the timeline says they are not drawn; 
 });
 
 test('SVG: well-formed XML, one bar per pod attempt, text escaped; HTML around it', () => {
-  const j = job({ backoffLimit: 1, activeDeadlineSeconds: 20 }, { startTime: at(0), failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified <backoff> limit & more', lastTransitionTime: at(15) }] });
+  const j = job({ backoffLimit: 1, activeDeadlineSeconds: 10 }, { startTime: at(0), failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified <backoff> limit & more', lastTransitionTime: at(15) }] });
   const pods = [pod('pi-aaaaa', 0, { state: terminated(1, 2, 1) }, { phase: 'Failed' }), pod('pi-bbbbb', 12, { state: terminated(13, 14, 1) }, { phase: 'Failed' })];
   const tl = timeline('job.batch/pi', [jobTimeline(j, pods, [], T0 + 60_000)], T0 + 60_000);
   const svg = renderTimelineSvg(tl, { formatTime: (t) => new Date(t).toISOString() });
@@ -132,4 +132,15 @@ test('durations and ticks', () => {
   assert.equal(shortDuration(3_600_000 * 26), '1d2h');
   assert.equal(tickStep(24_000, 8), 5000);
   assert.equal(tickStep(3_600_000, 6), 600_000);
+});
+
+test('a deadline after the end is named, not drawn', () => {
+  const j = job({ activeDeadlineSeconds: 600 }, { startTime: at(0), completionTime: at(5), succeeded: 1, conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: at(5) }] });
+  const tl = timeline('job.batch/pi', [jobTimeline(j, [pod('pi-aaaaa', 0, { state: terminated(1, 4, 0) }, { phase: 'Succeeded' })], [], T0 + 60_000)], T0 + 60_000);
+  assert.equal(tl.end, T0 + 5000);
+  const text = renderTimelineText(tl, { width: 80, chalk: new Chalk({ level: 0 }), formatTime: String });
+  assert.match(text, /deadline \(activeDeadlineSeconds 600\) \+10m, after the end →\n/);
+  assert.doesNotMatch(text.split('\n').find((l) => l.startsWith('pi-aaaaa'))!, /┆/);
+  const { elements } = checkXml(renderTimelineSvg(tl, { formatTime: String }));
+  assert.ok(!elements.some((e) => e.name === 'line' && e.attrs.class === 'marker deadline'));
 });
