@@ -1,3 +1,5 @@
+import { colorWarnings, warningColorAllowed } from './color.js';
+
 // Where a command writes. Commands never touch process.stdout directly, so tests can capture.
 export interface IO {
   out(s: string): void;
@@ -11,6 +13,7 @@ export interface IO {
 
 export const processIO: IO = {
   out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
+  // kubectl's one colour: "Warning:" in bold yellow on a terminal (color.ts).
+  err: (s) => void process.stderr.write(warningColorAllowed() ? colorWarnings(s) : s),
   drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
 };

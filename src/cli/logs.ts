@@ -12,6 +12,8 @@ import { parseGoRFC3339 } from '../util/go.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { createProgress, type Progress } from './progress.js';
+import { waitForContainer, waitForJobPods } from './logs_wait.js';
 
 export interface LogsOptions {
   container?: string;
@@ -35,7 +37,7 @@ export interface LogsOptions {
 const USAGE =
   "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kjob logs -h' for help and examples";
 
-export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: IO): Promise<number> {
+export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
   // Complete: the arguments, --since-time, then the object named.
   if (args.length === 0 || args.length > 2) throw new UserError(USAGE);
   const containerArg = opts.container ?? args[1];
@@ -77,7 +79,10 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
 
   if (job) {
     const sel = selectorFromLabelSelector(job.spec?.selector);
-    const pods = store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) }).sort(byLogging);
+    const list = () => store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) }).sort(byLogging);
+    let pods = list();
+    // kjob on a terminal: -f waits for the Job's first pod, saying so (logs_wait.ts).
+    if (pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
     if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
     if (pods.length > 1) io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
     pod = pods[0];
@@ -109,7 +114,18 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     ? // Spec order: init containers, then containers (kubectl 1.32's own order is not deterministic).
       [...(pod!.spec?.initContainers ?? []), ...(pod!.spec?.containers ?? [])].map((c: { name: string }) => c.name)
     : [chooseContainer(pod!, containerArg, io)];
-  if (!opts.allContainers) checkContainerStarted(pod!, containers[0], !!opts.previous);
+  if (!opts.allContainers) {
+    try {
+      checkContainerStarted(pod!, containers[0], !!opts.previous);
+    } catch (e) {
+      // kjob on a terminal: -f waits for the container to start, saying what it waits for
+      // (logs_wait.ts); elsewhere kubectl's error.
+      if (!(e instanceof StatusError) || !opts.follow || opts.previous || progress.mode === 'off') throw e;
+      const started = await waitForContainer(ctx, pod!, containers[0], progress);
+      if (!started) throw e;
+      pod = started;
+    }
+  }
   const follow = !!opts.follow && !opts.previous;
   const maxRequests = opts.maxLogRequests ?? 5;
   if (follow && containers.length > 1 && containers.length > maxRequests) {

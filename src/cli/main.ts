@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError, StatusError } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
+import { setNoColor } from './color.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 
 
@@ -27,6 +28,8 @@ const schedule = lazy(() => import('./schedule.js'), 'schedule');
 const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
 const wait = lazy(() => import('./wait.js'), 'wait');
+const applyThenWait = lazy(() => import('./apply_wait.js'), 'applyThenWait');
+const timeline = lazy(() => import('./timeline.js'), 'timeline');
 const version = lazy(() => import('./version.js'), 'version');
 const serve = lazy(() => import('./serve.js'), 'serve');
 const completion = lazy(() => import('./completion.js'), 'completion');
@@ -43,6 +46,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .description('kubectl for Kubernetes Jobs and CronJobs, on one machine, with no cluster')
     .option('--home <dir>', 'state directory (default $KJOB_HOME or ~/.kjob)')
     .option('-n, --namespace <namespace>', 'namespace of the request', stripEq)
+    .option('--no-color', "kjob's own views (timeline, schedule, progress) and kubectl's Warning: prefix without colour")
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
     .exitOverride();
@@ -71,10 +75,15 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
           const o = cmd.opts();
           const dryRun = o.dryRun === true ? 'client' : o.dryRun;
           const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
-          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, io);
+          const go = (out: IO) => applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, out);
+          return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
         }),
       );
   }
+  program
+    .commands.find((c) => c.name() === 'apply')!
+    .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
+    .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
   // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run, so
   // commander may hand it to the parent: the subcommands read it from there too.
@@ -147,6 +156,14 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--schedule <spec>', 'a schedule to evaluate instead of a CronJob', stripEq)
     .option('--time-zone <tz>', 'with --schedule: an IANA time zone (default: local time)', stripEq)
     .action(run((ctx, cmd) => schedule(ctx, cmd.args, cmd.opts(), io)));
+
+  program
+    .command('timeline')
+    .description("kjob only: when each pod of a Job (or of a CronJob's Jobs) ran, on the terminal or as an SVG or HTML file")
+    .argument('[args...]', 'job/NAME or cronjob/NAME, then FILE with -o svg|html ("-" for stdout)')
+    .option('-o, --output <format>', 'text (default), svg or html', stripEq)
+    .option('--width <columns>', 'text: the width to draw (default: the terminal, or 100)', stripEq)
+    .action(run((ctx, cmd) => timeline(ctx, cmd.args, cmd.opts(), io)));
 
   program
     .command('clock')
@@ -403,6 +420,9 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   }
   let code = 0;
   currentArgv = argv;
+  // --no-color (global, before `--`): read before any command writes.
+  const dd = argv.indexOf('--');
+  setNoColor((dd < 0 ? argv : argv.slice(0, dd)).includes('--no-color'));
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });

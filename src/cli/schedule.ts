@@ -1,6 +1,8 @@
 // `kjob schedule cronjob/NAME [--count N]` (kjob only; kubectl has no such command): the next N
-// times the CronJob controller will create a Job, in the CronJob's time zone, computed exactly as
-// the controller computes them (robfig/cron, timeZone, the state directory's clock).
+// times the CronJob controller will create a Job, in the CronJob's time zone and in local time,
+// computed exactly as the controller computes them (robfig/cron's rules through cron-parser,
+// timeZone, the state directory's clock), as a cli-table3 table: how long until each, whether
+// suspend or concurrencyPolicy would skip it, where the clocks change; and the last run's result.
 // `kjob schedule --schedule SPEC [--time-zone TZ]` does the same for a schedule not yet applied.
 import type { KObject } from '../api/types.js';
 import { parseResourceArgs } from './args.js';
@@ -12,6 +14,13 @@ import { loadLocation, localZone, type Zone } from '../controllers/cronjob/zone.
 import { notFound } from '../errors.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { controllerOf } from '../api/types.js';
+import { parseTime } from '../printers/duration.js';
+import { SCHEDULED_TIMESTAMP_ANNOTATION } from '../controllers/cronjob/utils.js';
+import { chalkFor, paintStatus } from './color.js';
+import { jobElapsedMs, jobState } from './progress.js';
 
 export interface ScheduleOptions {
   count?: string;
@@ -59,21 +68,90 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
   }
   const now = ctx.now().getTime();
   const zoneText = tz != null ? tz : `local time of the engine, ${zone.name}`;
+  const c = chalkFor(process.stdout);
   if (cj?.spec?.suspend === true) io.err(`Warning: ${subject} is suspended: no Job is created until it is resumed (suspend: false)\n`);
   const what = opts.schedule !== undefined ? `${subject} (${zoneText})` : `${subject} (${JSON.stringify(spec)}, ${zoneText})`;
   io.out(`Next ${count === 1 ? 'run' : `${count} runs`} of ${what}:\n`);
-  const rows: [string, string][] = [];
+  if (cj) io.out(lastRun(ctx, cj, zone, now, c));
+  const times: number[] = [];
   let t: number | null = now;
   for (let i = 0; i < count; i++) {
     t = sched.next(t!);
     if (t === null) break;
-    rows.push([zone.rfc3339(t), `in ${humanDuration(t - now)}`]);
+    times.push(t);
   }
-  if (rows.length === 0) {
+  if (times.length === 0) {
     io.out('  none within the next five years (an impossible date, such as February 30?)\n');
     return 0;
   }
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [a, b] of rows) io.out(`  ${a.padEnd(w)}   ${b}\n`);
+  const local = localZone();
+  const both = local.name !== zone.name;
+  let prevOffset = zone.rfc3339(now).slice(19);
+  const rows = times.map((at) => {
+    const when = zone.rfc3339(at);
+    const offset = when.slice(19);
+    const note = offset !== prevOffset ? c.yellow(`clocks change: ${utcOffset(prevOffset)} → ${utcOffset(offset)}`) : '';
+    prevOffset = offset;
+    return [when, ...(both ? [local.rfc3339(at)] : []), humanDuration(at - now), ...(cj ? [willItRun(ctx, cj, at, c)] : []), note];
+  });
+  const notes = rows.some((r) => r[r.length - 1] !== '');
+  const head = [`RUN (${zone.name})`, ...(both ? [`LOCAL (${local.name})`] : []), 'IN', ...(cj ? ['WILL IT RUN'] : []), ...(notes ? ['NOTE'] : [])];
+  const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true } });
+  for (const r of rows) table.push(notes ? r : r.slice(0, -1));
+  io.out(table.toString() + '\n');
   return 0;
+}
+
+/** "Z" or "+02:00" as "UTC" or "UTC+02:00". */
+function utcOffset(o: string): string {
+  return o === 'Z' ? 'UTC' : `UTC${o}`;
+}
+
+/** The CronJob's Jobs, newest scheduled first. */
+function jobsOf(ctx: Context, cj: KObject): KObject[] {
+  const when = (j: KObject) => parseTime(j.metadata.annotations?.[SCHEDULED_TIMESTAMP_ANNOTATION]) ?? parseTime(j.metadata.creationTimestamp) ?? 0;
+  return ctx.store
+    .list('Job', { namespace: cj.metadata.namespace })
+    .filter((j) => controllerOf(j)?.uid === cj.metadata.uid)
+    .sort((a, b) => when(b) - when(a));
+}
+
+/** "Last run: job.batch/x Complete at T, took 3s" (and the Jobs still running). */
+function lastRun(ctx: Context, cj: KObject, zone: Zone, now: number, c: ChalkInstance): string {
+  const jobs = jobsOf(ctx, cj);
+  const finished = jobs.find((j) => ['Complete', 'Failed'].includes(jobState(j)));
+  let out = '';
+  if (finished) {
+    const state = jobState(finished);
+    const end = finished.status?.completionTime ?? (finished.status?.conditions ?? []).find((x: { type?: string }) => x.type === 'Failed')?.lastTransitionTime;
+    const reason = state === 'Failed' ? (finished.status?.conditions ?? []).find((x: { type?: string }) => x.type === 'Failed')?.reason : undefined;
+    out += `Last run: job.batch/${finished.metadata.name} ${paintStatus(c, state)}${reason ? ` (${reason})` : ''}${end ? ` at ${zone.rfc3339(Date.parse(end))}` : ''}, took ${humanDuration(jobElapsedMs(finished, now))}\n`;
+  } else if (cj.status?.lastScheduleTime) {
+    out += `Last run: scheduled at ${zone.rfc3339(Date.parse(cj.status.lastScheduleTime))}, no finished Job kept\n`;
+  } else out += 'Last run: none yet\n';
+  const active = jobs.filter((j) => !['Complete', 'Failed'].includes(jobState(j)));
+  if (active.length) out += `Running now: ${active.map((j) => `job.batch/${j.metadata.name} (${paintStatus(c, jobState(j))})`).join(', ')}\n`;
+  return out;
+}
+
+/** Whether the controller would start a Job at `at`, as far as can be told now: suspend, and
+ * concurrencyPolicy against the Jobs running now (a Job with activeDeadlineSeconds has ended by its deadline). */
+function willItRun(ctx: Context, cj: KObject, at: number, c: ChalkInstance): string {
+  if (cj.spec?.suspend === true) return c.yellow('skipped: suspended');
+  const running = jobsOf(ctx, cj).filter((j) => {
+    if (['Complete', 'Failed'].includes(jobState(j))) return false;
+    const start = parseTime(j.status?.startTime);
+    const ads = j.spec?.activeDeadlineSeconds;
+    return !(start !== undefined && typeof ads === 'number' && start + ads * 1000 < at);
+  });
+  if (running.length === 0) return c.green('runs');
+  const names = running.map((j) => j.metadata.name).join(', ');
+  switch (cj.spec?.concurrencyPolicy ?? 'Allow') {
+    case 'Forbid':
+      return c.yellow(`skipped if ${names} still runs (Forbid)`);
+    case 'Replace':
+      return c.blue(`replaces ${names} if it still runs (Replace)`);
+    default:
+      return c.green(`runs, beside ${names} if it still runs`);
+  }
 }

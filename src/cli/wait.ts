@@ -9,6 +9,7 @@ import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpress
 import { NO_RESOURCES, parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { createProgress, jobProgressText, type Progress } from './progress.js';
 
 export interface WaitOptions {
   for?: string;
@@ -34,6 +35,8 @@ class WaitFailure extends Error {
 interface Condition {
   kind: 'delete' | 'check';
   check?: Check;
+  /** condition=NAME[=VALUE], lower-cased: a wait for a Job's complete fails fast (jobWillNotComplete) */
+  condition?: { name: string; value: string };
 }
 
 /** conditionFuncFor. */
@@ -48,7 +51,7 @@ export function parseFor(condition: string): Condition {
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    return { kind: 'check', check: (obj) => conditionMet(obj, name, value) };
+    return { kind: 'check', check: (obj) => conditionMet(obj, name, value), condition: { name: name.toLowerCase(), value: value.toLowerCase() } };
   }
   if (condition.startsWith('jsonpath=')) {
     const parts = splitJSONPathInput(condition.slice('jsonpath='.length));
@@ -140,6 +143,28 @@ function jsonPathMet(j: JSONPath, obj: KObject, value: string): boolean {
   return goV(r).trim() === value.trim();
 }
 
+/**
+ * kjob's fail-fast (kubectl waits until the timeout): why a Job that a wait for
+ * condition=complete watches will not complete, or undefined while it still may. A Job that
+ * failed (Failed, or FailureTarget: the failure is decided and its pods are being stopped), or
+ * that is suspended (Suspended=True and spec.suspend still true), will not.
+ */
+export function jobWillNotComplete(job: KObject): { state: 'failed' | 'suspended'; reason: string; message: string } | undefined {
+  const conds: { type?: string; status?: string; reason?: string; message?: string }[] = Array.isArray(job.status?.conditions) ? job.status.conditions : [];
+  const first = (t: string) => conds.find((c) => c?.type === t);
+  if (first('Complete')?.status === 'True') return undefined;
+  const failed = first('Failed')?.status === 'True' ? first('Failed') : first('FailureTarget')?.status === 'True' ? first('FailureTarget') : undefined;
+  if (failed) return { state: 'failed', reason: failed.reason ?? '', message: failed.message ?? '' };
+  const suspended = first('Suspended');
+  if (suspended?.status === 'True' && job.spec?.suspend === true) return { state: 'suspended', reason: suspended.reason ?? '', message: suspended.message ?? '' };
+  return undefined;
+}
+
+/** "job.batch/pi failed: BackoffLimitExceeded: Job has reached the specified backoff limit" */
+export function willNotCompleteMessage(label: string, why: { state: string; reason: string; message: string }): string {
+  return `${label} ${why.state}: ${[why.reason, why.message].filter(Boolean).join(': ')}`;
+}
+
 /** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
 export function parseTimeoutFlag(s: string): number {
   try {
@@ -156,8 +181,9 @@ interface Target {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO): Promise<number> {
+export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
   const cond = parseFor(opts.for ?? '');
+  const failFast = cond.condition?.name === 'complete' && cond.condition.value === 'true';
   let timeoutMs = parseTimeoutFlag(opts.timeout ?? '30s');
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
   if (args.length === 0) throw new UserError(NO_RESOURCES);
@@ -182,11 +208,30 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     visitCount++;
     try {
       await (isDelete ? waitDeleted(t) : waitCondition(t, cond.check!));
+      finish(t, 'ok');
       io.out(`${kindGroup(t.info)}/${t.obj.metadata.name} condition met\n`);
     } catch (e) {
-      if (e instanceof WaitFailure) errors.push(e);
-      else throw e;
+      if (e instanceof WaitFailure) {
+        finish(t, 'failed');
+        errors.push(e);
+      } else {
+        progress.stop();
+        throw e;
+      }
     }
+  };
+  const label = (t: Target) => `${kindGroup(t.info)}/${t.obj.metadata.name}`;
+  // Progress (a terminal only): a Job's counts while it is waited for, then its final line.
+  const show = (t: Target, cur: KObject | undefined) => {
+    if (progress.mode !== 'spinner') return;
+    if (cur && t.info.kind === 'Job') progress.update(jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
+    else progress.update(`${progress.chalk.bold(label(t))}  waiting for ${opts.for}`);
+  };
+  const finish = (t: Target, kind: 'ok' | 'failed') => {
+    if (progress.mode === 'off') return;
+    const cur = current(t);
+    if (cur && t.info.kind === 'Job') progress.done(kind, jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
+    else progress.done(kind, `${label(t)} ${kind === 'ok' ? 'condition met' : 'condition not met'}`);
   };
   const objectName = (t: Target) => `${t.info.resource}/${t.obj.metadata.name}`;
   const current = (t: Target) => store.get(t.info.kind, t.obj.metadata.namespace, t.obj.metadata.name!);
@@ -202,17 +247,26 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     if (timeoutMs === 0) throw new WaitFailure(`condition not met for ${objectName(t)}`);
     for (;;) {
       if (Date.now() >= deadline) throw timedOut(t);
+      show(t, current(t));
       await sleep(POLL_MS);
       if (gone()) return;
       await nudge();
     }
   };
 
+  const wontComplete = (t: Target, cur: KObject) => {
+    if (!failFast || t.info.kind !== 'Job') return;
+    const why = jobWillNotComplete(cur);
+    if (why) throw new WaitFailure(willNotCompleteMessage(label(t), why));
+  };
   const waitCondition = async (t: Target, check: Check): Promise<void> => {
     if (timeoutMs === 0) {
       const cur = current(t);
       if (!cur) throw notFoundOf(t);
-      if (!check(cur)) throw new WaitFailure(`condition not met for ${objectName(t)}`);
+      if (!check(cur)) {
+        wontComplete(t, cur);
+        throw new WaitFailure(`condition not met for ${objectName(t)}`);
+      }
       return;
     }
     if (Date.now() >= deadline) throw timedOut(t);
@@ -220,6 +274,8 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
       const cur = current(t);
       if (!cur) throw notFoundOf(t);
       if (check(cur)) return;
+      wontComplete(t, cur);
+      show(t, cur);
       if (Date.now() >= deadline) throw timedOut(t);
       await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
       await nudge();

@@ -36,12 +36,55 @@ test('create cronjob, then schedule prints its next runs; a time zone across the
   assert.equal(cj.spec.successfulJobsHistoryLimit, 3);
   assert.equal(
     ok(['schedule', 'cronjob/nightly', '--count', '2']),
-    'Next 2 runs of cronjob.batch/nightly ("0 3 * * *", local time of the engine, UTC):\n  2026-03-28T03:00:00Z   in 15h\n  2026-03-29T03:00:00Z   in 39h\n',
+    [
+      'Next 2 runs of cronjob.batch/nightly ("0 3 * * *", local time of the engine, UTC):',
+      'Last run: none yet',
+      '┌──────────────────────┬─────┬─────────────┐',
+      '│ RUN (UTC)            │ IN  │ WILL IT RUN │',
+      '├──────────────────────┼─────┼─────────────┤',
+      '│ 2026-03-28T03:00:00Z │ 15h │ runs        │',
+      '│ 2026-03-29T03:00:00Z │ 39h │ runs        │',
+      '└──────────────────────┴─────┴─────────────┘',
+      '',
+    ].join('\n'),
   );
+  // a time zone, and its DST change (Paris moves to UTC+2 on 2026-03-29), beside local time
   assert.equal(
     ok(['schedule', '--schedule', '0 9 * * *', '--time-zone', 'Europe/Paris', '--count', '3']),
-    'Next 3 runs of "0 9 * * *" (Europe/Paris):\n  2026-03-28T09:00:00+01:00   in 20h\n  2026-03-29T09:00:00+02:00   in 43h\n  2026-03-30T09:00:00+02:00   in 2d19h\n',
+    [
+      'Next 3 runs of "0 9 * * *" (Europe/Paris):',
+      '┌───────────────────────────┬──────────────────────┬───────┬──────────────────────────────────────┐',
+      '│ RUN (Europe/Paris)        │ LOCAL (UTC)          │ IN    │ NOTE                                 │',
+      '├───────────────────────────┼──────────────────────┼───────┼──────────────────────────────────────┤',
+      '│ 2026-03-28T09:00:00+01:00 │ 2026-03-28T08:00:00Z │ 20h   │                                      │',
+      '│ 2026-03-29T09:00:00+02:00 │ 2026-03-29T07:00:00Z │ 43h   │ clocks change: UTC+01:00 → UTC+02:00 │',
+      '│ 2026-03-30T09:00:00+02:00 │ 2026-03-30T07:00:00Z │ 2d19h │                                      │',
+      '└───────────────────────────┴──────────────────────┴───────┴──────────────────────────────────────┘',
+      '',
+    ].join('\n'),
   );
+  // London's gap (2026-03-29 01:00 → 02:00): no 01:30 that day, robfig/cron's rule
+  assert.equal(
+    ok(['schedule', '--schedule', '30 1 * * *', '--time-zone', 'Europe/London', '--count', '2']),
+    [
+      'Next 2 runs of "30 1 * * *" (Europe/London):',
+      '┌───────────────────────────┬──────────────────────┬───────┬────────────────────────────────┐',
+      '│ RUN (Europe/London)       │ LOCAL (UTC)          │ IN    │ NOTE                           │',
+      '├───────────────────────────┼──────────────────────┼───────┼────────────────────────────────┤',
+      '│ 2026-03-28T01:30:00Z      │ 2026-03-28T01:30:00Z │ 13h   │                                │',
+      '│ 2026-03-30T01:30:00+01:00 │ 2026-03-30T00:30:00Z │ 2d12h │ clocks change: UTC → UTC+01:00 │',
+      '└───────────────────────────┴──────────────────────┴───────┴────────────────────────────────┘',
+      '',
+    ].join('\n'),
+  );
+  // colour only when asked for (FORCE_COLOR) and not refused (--no-color, NO_COLOR)
+  const forced = sb.kjob(['schedule', '--schedule', '0 9 * * *', '--time-zone', 'Europe/Paris', '--count', '2'], { env: { FORCE_COLOR: '1' } });
+  assert.match(forced.stdout, /\x1b\[1mRUN \(Europe\/Paris\)\x1b\[22m/);
+  assert.match(forced.stdout, /\x1b\[33mclocks change/);
+  for (const env of [{ FORCE_COLOR: '1', NO_COLOR: '1' }, {}]) {
+    assert.doesNotMatch(sb.kjob(['schedule', '--schedule', '0 9 * * *', '--time-zone', 'Europe/Paris', '--count', '2'], { env }).stdout, /\x1b/);
+  }
+  assert.doesNotMatch(sb.kjob(['--no-color', 'schedule', '--schedule', '0 9 * * *', '--time-zone', 'Europe/Paris'], { env: { FORCE_COLOR: '1' } }).stdout, /\x1b/);
   const bad = sb.kjob(['schedule', '--schedule', '0 0 30 2 *']);
   assert.match(bad.stdout, /none within the next five years/);
   const missing = sb.kjob(['schedule', 'nope']);

@@ -27,9 +27,9 @@ export class Sandbox {
     this.env = { ...process.env, KJOB_HOME: this.home, TZ: 'UTC', ...env };
   }
 
-  kjob(args: string[], opts: { input?: string; cwd?: string } = {}): Run {
+  kjob(args: string[], opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
     const r = spawnSync(process.execPath, [KJOB, ...args], {
-      env: this.env,
+      env: opts.env ? { ...this.env, ...opts.env } : this.env,
       cwd: opts.cwd ?? ROOT,
       input: opts.input ?? '',
       encoding: 'utf8',

@@ -173,3 +173,66 @@ test('time zone loading: IANA names, case-sensitive, Go error text', () => {
   assert.equal((loadLocation('Europe/London') as Zone).rfc3339(T('2026-12-01T10:00:00Z')), '2026-12-01T10:00:00Z');
   assert.equal((loadLocation('America/St_Johns') as Zone).rfc3339(T('2026-12-01T10:00:00Z')), '2026-12-01T06:30:00-03:30');
 });
+
+// robfig/cron v3 spec_test.go TestNext, the cases of the standard parser (second 0), as its
+// authors wrote them: the reference for DST gaps (a skipped wall time does not run), overlaps (a
+// repeated one runs at each occurrence) and the day rule. Times without an offset are UTC here.
+const ROBFIG_NEXT: [from: string, spec: string, expected: string | null][] = [
+  ['2012-07-09T14:45:00Z', '0/15 * * * *', '2012-07-09T15:00:00Z'],
+  ['2012-07-09T14:59:00Z', '0/15 * * * *', '2012-07-09T15:00:00Z'],
+  ['2012-07-09T14:59:59Z', '0/15 * * * *', '2012-07-09T15:00:00Z'],
+  ['2012-07-09T15:45:00Z', '20-35/15 * * * *', '2012-07-09T16:20:00Z'],
+  ['2012-07-09T23:46:00Z', '*/15 * * * *', '2012-07-10T00:00:00Z'],
+  ['2012-07-09T23:45:00Z', '20-35/15 * * * *', '2012-07-10T00:20:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 9 Apr-Oct ?', '2012-08-09T00:00:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 */5 Apr,Aug,Oct Mon', '2012-08-01T00:00:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 */5 Oct Mon', '2012-10-01T00:00:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 * Feb Mon', '2013-02-04T00:00:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 * Feb Mon/2', '2013-02-01T00:00:00Z'],
+  ['2012-12-31T23:59:45Z', '* * * * *', '2013-01-01T00:00:00Z'],
+  ['2012-07-09T23:35:00Z', '0 0 29 Feb ?', '2016-02-29T00:00:00Z'],
+  ['2012-03-11T00:00:00-05:00', 'TZ=America/New_York 30 2 11 Mar ?', '2013-03-11T02:30:00-04:00'],
+  ['2012-03-11T00:00:00-05:00', 'TZ=America/New_York 0 * * * ?', '2012-03-11T01:00:00-05:00'],
+  ['2012-03-11T01:00:00-05:00', 'TZ=America/New_York 0 * * * ?', '2012-03-11T03:00:00-04:00'],
+  ['2012-03-11T03:00:00-04:00', 'TZ=America/New_York 0 * * * ?', '2012-03-11T04:00:00-04:00'],
+  ['2012-03-11T04:00:00-04:00', 'CRON_TZ=America/New_York 0 * * * ?', '2012-03-11T05:00:00-04:00'],
+  ['2012-03-11T00:00:00-05:00', 'TZ=America/New_York 0 1 * * ?', '2012-03-11T01:00:00-05:00'],
+  ['2012-03-11T01:00:00-05:00', 'TZ=America/New_York 0 1 * * ?', '2012-03-12T01:00:00-04:00'],
+  ['2012-03-11T00:00:00-05:00', 'TZ=America/New_York 0 2 * * ?', '2012-03-12T02:00:00-04:00'],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 30 2 04 Nov ?', '2012-11-04T02:30:00-05:00'],
+  ['2012-11-04T01:45:00-04:00', 'TZ=America/New_York 30 1 04 Nov ?', '2012-11-04T01:30:00-05:00'],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 0 * * * ?', '2012-11-04T01:00:00-04:00'],
+  ['2012-11-04T01:00:00-04:00', 'TZ=America/New_York 0 * * * ?', '2012-11-04T01:00:00-05:00'],
+  ['2012-11-04T01:00:00-05:00', 'TZ=America/New_York 0 * * * ?', '2012-11-04T02:00:00-05:00'],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 0 1 * * ?', '2012-11-04T01:00:00-04:00'],
+  ['2012-11-04T01:00:00-04:00', 'TZ=America/New_York 0 1 * * ?', '2012-11-04T01:00:00-05:00'],
+  ['2012-11-04T01:00:00-05:00', 'TZ=America/New_York 0 1 * * ?', '2012-11-05T01:00:00-05:00'],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 0 2 * * ?', '2012-11-04T02:00:00-05:00'],
+  ['2012-11-04T02:00:00-05:00', 'TZ=America/New_York 0 2 * * ?', '2012-11-05T02:00:00-05:00'],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 0 3 * * ?', '2012-11-04T03:00:00-05:00'],
+  ['2012-11-04T03:00:00-05:00', 'TZ=America/New_York 0 3 * * ?', '2012-11-05T03:00:00-05:00'],
+  ['2012-07-09T23:35:00Z', '0 0 30 Feb ?', null],
+  ['2012-07-09T23:35:00Z', '0 0 31 Apr ?', null],
+  ['2012-11-04T00:00:00-04:00', 'TZ=America/New_York 0 3 3 * ?', '2012-12-03T03:00:00-05:00'],
+  ['2018-10-17T05:00:00-04:00', 'TZ=America/Sao_Paulo 0 9 10 * ?', '2018-11-10T06:00:00-05:00'],
+  ['2018-02-14T05:00:00-05:00', 'TZ=America/Sao_Paulo 0 9 22 * ?', '2018-02-22T07:00:00-05:00'],
+];
+
+test("robfig/cron's own Next() vectors (spec_test.go), DST included", () => {
+  for (const [from, spec, expected] of ROBFIG_NEXT) {
+    assert.equal(parseStandard(spec).next(T(from)), expected === null ? null : T(expected), `${spec} from ${from}`);
+  }
+});
+
+test('DST in other zones: Europe/London, Australia/Lord_Howe (30 minutes), Asia/Kolkata (none)', () => {
+  // London springs forward at 01:00 GMT (2026-03-29): 01:30 does not exist that day
+  assert.deepEqual(nexts('TZ=Europe/London 30 1 * * *', '2026-03-28T12:00:00Z', 2), ['2026-03-30T00:30:00Z', '2026-03-31T00:30:00Z']);
+  // and falls back at 02:00 BST (2026-10-25): 01:30 happens twice, and runs twice
+  assert.deepEqual(nexts('TZ=Europe/London 30 1 * * *', '2026-10-24T12:00:00Z', 3), ['2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z', '2026-10-26T01:30:00Z']);
+  // Lord Howe moves 30 minutes: 02:00 → 02:30 on 2026-10-04, so 02:15 is skipped and 02:45 runs
+  assert.deepEqual(nexts('TZ=Australia/Lord_Howe 15 2 * * *', '2026-10-03T00:00:00Z', 1), ['2026-10-04T15:15:00Z']);
+  assert.deepEqual(nexts('TZ=Australia/Lord_Howe 45 2 * * *', '2026-10-03T00:00:00Z', 1), ['2026-10-03T15:45:00Z']);
+  // and back 02:00 → 01:30 on 2026-04-05: 01:45 runs twice
+  assert.deepEqual(nexts('TZ=Australia/Lord_Howe 45 1 * * *', '2026-04-04T00:00:00Z', 3), ['2026-04-04T14:45:00Z', '2026-04-04T15:15:00Z', '2026-04-05T15:15:00Z']);
+  assert.deepEqual(nexts('TZ=Asia/Kolkata 30 2 * * *', '2026-03-08T00:00:00Z', 2), ['2026-03-08T21:00:00Z', '2026-03-09T21:00:00Z']);
+});

@@ -1,9 +1,11 @@
-// The cron schedule Kubernetes uses: a port of github.com/robfig/cron/v3 (v3.0.1) ParseStandard,
-// SpecSchedule.Next and ConstantDelaySchedule (@every), with its exact error messages, its
-// Vixie-cron day rule (day-of-month OR day-of-week when both are restricted, AND when either is a
-// star) and its way of walking through daylight-saving changes. Time zones come from zone.ts.
+// The cron schedule Kubernetes uses: github.com/robfig/cron/v3 (v3.0.1) ParseStandard's grammar,
+// with its exact error messages (what robfig refuses, such as six fields, L, W or #, is refused
+// here with its words), ConstantDelaySchedule (@every), and SpecSchedule, whose Next() is computed
+// by cron-parser through the one adapter that keeps robfig's semantics (robfig_adapter.ts: the
+// day-of-month/day-of-week rule, DST gaps and overlaps, the five-year limit). Zone names: zone.ts.
 import { goQuote, parseGoDuration } from '../../util/go.js';
-import { Zone, loadLocation, localZone } from './zone.js';
+import { type Zone, loadLocation } from './zone.js';
+import { RobfigSchedule } from './robfig_adapter.js';
 
 export interface Schedule {
   /** The first activation time strictly after t (ms since the epoch), or null when there is none
@@ -35,8 +37,11 @@ const DOW: Bounds = { min: 0, max: 6, names: { sun: 0, mon: 1, tue: 2, wed: 3, t
 
 export class CronError extends Error {}
 
-/** A schedule of the five (plus seconds) fields, in a location (undefined = time.Local). */
+/** A schedule of the five (plus seconds) fields, in a location (undefined = time.Local). Next()
+ * is robfig's, computed by cron-parser through robfig_adapter.ts. */
 export class SpecSchedule implements Schedule {
+  private readonly impl: RobfigSchedule;
+
   constructor(
     readonly second: Field,
     readonly minute: Field,
@@ -45,77 +50,25 @@ export class SpecSchedule implements Schedule {
     readonly month: Field,
     readonly dow: Field,
     readonly location: Zone | undefined,
-  ) {}
-
-  next(from: number): number | null {
-    // Schedules without a location are "local to the time provided": this process's zone.
-    const z = this.location ?? localZone();
-    const f = (t: number) => z.fields(t);
-    // Start at the earliest possible time (the upcoming second).
-    let t = Math.floor(from / 1000) * 1000 + 1000;
-    let added = false;
-    const yearLimit = f(t).year + 5;
-    const addDate = (tt: number, months: number, days: number) => {
-      const x = f(tt);
-      return z.date(x.year, x.month + months, x.day + days, x.hour, x.minute, x.second);
-    };
-    wrap: for (;;) {
-      if (f(t).year > yearLimit) return null;
-      while (!this.month.bits[f(t).month]) {
-        if (!added) {
-          added = true;
-          const x = f(t);
-          t = z.date(x.year, x.month, 1, 0, 0, 0);
-        }
-        t = addDate(t, 1, 0);
-        if (f(t).month === 1) continue wrap;
-      }
-      while (!this.dayMatches(f(t))) {
-        if (!added) {
-          added = true;
-          const x = f(t);
-          t = z.date(x.year, x.month, x.day, 0, 0, 0);
-        }
-        t = addDate(t, 0, 1);
-        // Notice if the hour is no longer midnight due to DST.
-        const h = f(t).hour;
-        if (h !== 0) t += (h > 12 ? 24 - h : -h) * 3_600_000;
-        if (f(t).day === 1) continue wrap;
-      }
-      while (!this.hour.bits[f(t).hour]) {
-        if (!added) {
-          added = true;
-          const x = f(t);
-          t = z.date(x.year, x.month, x.day, x.hour, 0, 0);
-        }
-        t += 3_600_000;
-        if (f(t).hour === 0) continue wrap;
-      }
-      while (!this.minute.bits[f(t).minute]) {
-        if (!added) {
-          added = true;
-          t -= mod(t, 60_000);
-        }
-        t += 60_000;
-        if (f(t).minute === 0) continue wrap;
-      }
-      while (!this.second.bits[f(t).second]) {
-        if (!added) {
-          added = true;
-          t -= mod(t, 1000);
-        }
-        t += 1000;
-        if (f(t).second === 0) continue wrap;
-      }
-      return t;
-    }
+  ) {
+    const values = (f: Field) => f.bits.flatMap((on, i) => (on ? [i] : []));
+    this.impl = new RobfigSchedule(
+      {
+        second: values(second),
+        minute: values(minute),
+        hour: values(hour),
+        dom: values(dom),
+        month: values(month),
+        dow: values(dow),
+        domStar: dom.star,
+        dowStar: dow.star,
+      },
+      location?.name,
+    );
   }
 
-  private dayMatches(x: { day: number; weekday: number }): boolean {
-    const domMatch = !!this.dom.bits[x.day];
-    const dowMatch = !!this.dow.bits[x.weekday];
-    if (this.dom.star || this.dow.star) return domMatch && dowMatch;
-    return domMatch || dowMatch;
+  next(from: number): number | null {
+    return this.impl.next(from);
   }
 }
 
@@ -125,10 +78,6 @@ export class ConstantDelaySchedule implements Schedule {
   next(t: number): number {
     return Math.floor(t / 1000) * 1000 + this.delayMs;
   }
-}
-
-function mod(a: number, b: number): number {
-  return ((a % b) + b) % b;
 }
 
 /** Go's %s of a []string: "[a b c]". */
