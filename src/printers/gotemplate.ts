@@ -656,7 +656,7 @@ class ExecState {
     }
   }
 
-  walkRange(dot: Val, n: Node & { k: 'range' }): void {
+  walkRange(dot: Val, n: Node & { k: "if" | "with" | "range" }): void {
     const mark = this.vars.length;
     const v = this.evalPipeline(dot, { ...n.pipe, decl: [] });
     const one = (key: Val, elem: Val): boolean => {
