@@ -106,7 +106,8 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
     const seg = opts.for.split('/');
     if (seg.length !== 2) throw new UserError('error: arguments in resource/name form may not have more than one slash');
     const info = resolveResource(seg[0]);
-    if (!info) throw new UserError(`error: the server doesn't have a resource type "${seg[0]}"`);
+    // the RESTMapper's error, which kubectl prints as it is
+    if (!info) throw new UserError(`the server doesn't have a resource type "${seg[0]}"`);
     forKind = { kind: info.kind, apiVersion: apiVersionOf(info), name: seg[1] };
   }
   const types = [...new Set(opts.types ?? [])].sort();

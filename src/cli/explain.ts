@@ -18,7 +18,8 @@ export async function explainCommand(args: string[], opts: ExplainOptions, io: I
   if (output !== 'plaintext' && output !== 'plaintext-openapiv2') throw new UserError(`error: unrecognized format: ${output}`);
   const [resource, ...fieldPath] = args[0].split('.');
   const info = resolveResource(resource);
-  if (!info) throw new UserError(`error: the server doesn't have a resource type "${resource}"`);
+  // the RESTMapper's error, which kubectl prints as it is
+  if (!info) throw new UserError(`the server doesn't have a resource type "${resource}"`);
   let group = info.group;
   let version = info.version;
   if (opts.apiVersion) {

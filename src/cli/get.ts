@@ -115,7 +115,17 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
         if (!first) printer.startNewType();
         first = false;
         if (objects.length === 0) continue;
-        const sorted = opts.sortBy && !watching ? sortObjects(objects, opts.sortBy) : objects;
+        let sorted = objects;
+        if (opts.sortBy && !watching && objects.length > 1) {
+          // kubectl's SortingPrinter fails on a table whose objects lack the field, and get
+          // ignores what its printer returns: the table is not printed, and nothing is said.
+          try {
+            sorted = sortObjects(objects, opts.sortBy);
+          } catch (e) {
+            if (e instanceof UserError && /couldn't find any field/.test(e.message)) continue;
+            throw e;
+          }
+        }
         printer.printTable(tableOf(req.info.kind, sorted, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
         printed = true;
       }

@@ -229,7 +229,6 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .description('Show details of a specific resource or group of resources')
     .argument('[args...]')
     .option('-l, --selector <selector>', 'label selector', stripEq)
-    .option('--field-selector <selector>', 'field selector', stripEq)
     .option('-A, --all-namespaces', 'across all namespaces')
     .option('--show-events <bool>', 'show events', 'true')
     .action(
