@@ -28,3 +28,10 @@ test("Go's sort.Sort: insertion sort (stable) up to 12 elements, pdqsort's order
   const rev = Array.from({ length: 100 }, (_, i) => 100 - i);
   assert.deepEqual(goSorted(rev, (a, b) => a < b), [...rev].reverse());
 });
+
+test("ties land where kubectl's Go sort leaves them (259 events, captured from kubectl v1.32)", async () => {
+  const { readFileSync } = await import('node:fs');
+  const g = JSON.parse(readFileSync(new URL('../../test/golden/issue12/sort-ties.json', import.meta.url), 'utf8')) as { input: [string, string][]; kubectl: string[] };
+  const objs = g.input.map(([name, lastTimestamp]) => ({ metadata: { name }, lastTimestamp }));
+  assert.deepEqual(sortObjects(objs, '.lastTimestamp').map((o) => o.metadata.name), g.kubectl);
+});

@@ -172,9 +172,10 @@ function breakPatterns(d: SortData, a: number, b: number): void {
     let r = BigInt(length);
     const mask = (1n << 64n) - 1n;
     const next = () => {
+      // xorshift with the shifts Go uses since go1.21 (13, 17, 5)
       r ^= (r << 13n) & mask;
-      r ^= r >> 7n;
-      r ^= (r << 17n) & mask;
+      r ^= r >> 17n;
+      r ^= (r << 5n) & mask;
       return r;
     };
     const modulus = BigInt(2 ** bitsLen(length));
@@ -182,7 +183,7 @@ function breakPatterns(d: SortData, a: number, b: number): void {
     for (let i = 0; i < 3; i++) {
       let other = Number(next() & (modulus - 1n));
       if (other >= length) other -= length;
-      d.swap(idx - 1 + i, a + other);
+      d.swap(idx + i, a + other);
     }
   }
 }
