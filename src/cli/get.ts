@@ -8,7 +8,7 @@ import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { checkOutputFormat, genericPrinter, isGenericFormat, type GenericPrinter } from '../printers/generic.js';
-import { sortObjects } from '../printers/sort.js';
+import { sortObjects, checkSortOverTables } from '../printers/sort.js';
 import { listFieldMatcher } from '../api/fields.js';
 import { parseResourceArgs, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
@@ -110,6 +110,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
         }
       }
     } else {
+      if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
       let first = true;
       for (const { req, objects } of results) {
         if (!first) printer.startNewType();
@@ -120,7 +121,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
           // kubectl's SortingPrinter fails on a table whose objects lack the field, and get
           // ignores what its printer returns: the table is not printed, and nothing is said.
           try {
-            sorted = sortObjects(objects, opts.sortBy);
+            sorted = sortObjects(objects, opts.sortBy, undefined, 'table');
           } catch (e) {
             if (e instanceof UserError && /couldn't find any field/.test(e.message)) continue;
             throw e;

@@ -10,7 +10,7 @@ test('isLess: numbers, strings, quantities compared as quantities, nil first', (
   assert.ok(!isLess('b', 'a', 'f'));
   assert.ok(isLess('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 'f'), 'timestamps are strings');
   assert.ok(isLess(null, 'a', 'f'));
-  assert.throws(() => isLess(true, false, '{.x}'), /unsortable type: bool/);
+  assert.throws(() => isLess(true, false, '{.x}'), { message: /^F\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ sorter\.go:329\] Field \{\.x\} in \*unstructured\.Unstructured is an unsortable type: interface, err: unsortable type: bool$/ });
 });
 
 test('sortObjects: by the first result, objects without the field first, kubectl errors', () => {

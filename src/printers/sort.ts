@@ -23,8 +23,25 @@ function quantity(s: string) {
   return parseQuantityExact(s);
 }
 
+/** klog's Exitf line: "F1202 09:44:55.605356   24401 sorter.go:375] ..." (local time). */
+export function klogFatal(file: string, msg: string, now = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const us = p(now.getMilliseconds(), 3) + '000';
+  return `F${p(now.getMonth() + 1)}${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${file}] ${msg}`;
+}
+
+/** Where the comparison fails: TableSorter.Less (the table of `get`) or RuntimeSort.Less (other outputs). */
+export type SortSite = 'table' | 'objects';
+
 /** sorter.go isLess for the values of unstructured objects. */
-export function isLess(i: unknown, j: unknown, field: string): boolean {
+export function isLess(i: unknown, j: unknown, field: string, site: SortSite = 'objects'): boolean {
+  const fail = (err: string): never => {
+    throw new UnsortableError(
+      site === 'table'
+        ? klogFatal('sorter.go:375', `Field ${field} in [][][]reflect.Value is an unsortable type: interface, err: ${err}`)
+        : klogFatal('sorter.go:329', `Field ${field} in *unstructured.Unstructured is an unsortable type: interface, err: ${err}`),
+    );
+  };
   if (i === null && j === null) return false;
   if (i === null) return true;
   if (j === null) return false;
@@ -38,16 +55,25 @@ export function isLess(i: unknown, j: unknown, field: string): boolean {
       return Buffer.compare(Buffer.from(i), Buffer.from(j)) < 0;
     }
   } else {
-    throw new UnsortableError(`error: Field ${field} is an unsortable type: interface, err: unsortable type: ${goType(i)}`);
+    return fail(`unsortable type: ${goType(i)}`);
   }
-  throw new UnsortableError(`error: Field ${field} is an unsortable type: interface, err: unsortable interface: interface`);
+  return fail('unsortable interface: interface');
+}
+
+/**
+ * get's RuntimeSorter when a human-readable get prints several tables (several types, or several
+ * names): it sorts the Table objects themselves, and fails unless the field is one a Table has.
+ */
+export function checkSortOverTables(sortBy: string, tables: number): void {
+  if (tables < 2) return;
+  sortObjects([{ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '1' } }], sortBy);
 }
 
 /**
  * Objects in --sort-by order. `field` is the flag's value; the errors are kubectl's
  * (`couldn't find any field with path "{.x}" in the list of objects`).
  */
-export function sortObjects<T>(objects: readonly T[], sortBy: string, toData: (o: T) => unknown = (o) => o): T[] {
+export function sortObjects<T>(objects: readonly T[], sortBy: string, toData: (o: T) => unknown = (o) => o, site: SortSite = 'objects'): T[] {
   let field: string;
   try {
     field = relaxedJSONPathExpression(sortBy);
@@ -78,7 +104,7 @@ export function sortObjects<T>(objects: readonly T[], sortBy: string, toData: (o
       const y = firsts[idx[b]];
       if (!x) return true;
       if (!y) return false;
-      return isLess(x.v, y.v, field);
+      return isLess(x.v, y.v, field, site);
     },
   });
   return idx.map((i) => objects[i]);
