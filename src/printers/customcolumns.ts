@@ -52,7 +52,7 @@ export function columnsFromFile(file: string): CustomColumn[] {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new UserError(`error: error reading template ${file}, open ${file}: ${why}\n`);
+    throw new UserError(`error: error reading template ${file}, open ${file}: ${why}`);
   }
   // bufio.Scanner: a file with a header line but no second line
   const lines = text.split('\n');
