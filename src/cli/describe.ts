@@ -5,12 +5,16 @@ import { groupResource } from '../api/resources.js';
 import { UserError, notFound } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { readable } from '../apiserver/decode.js';
+import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
+import { listFieldMatcher } from '../api/fields.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
 export interface DescribeOptions {
   selector?: string;
+  /** --field-selector */
+  fieldSelector?: string;
   allNamespaces?: boolean;
   showEvents?: boolean;
 }
@@ -28,13 +32,14 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   const errors: string[] = [];
   const now = ctx.now();
   for (const req of requests) {
-    if (!['Job', 'Pod', 'CronJob', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount'].includes(req.info.kind)) {
-      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, pods, nodes, configmaps, secrets and serviceaccounts`);
+    if (!['Job', 'Pod', 'CronJob', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
+      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
     }
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];
     if (req.names.length === 0) {
-      objects = store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) });
+      const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
+      objects = store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }).filter(fieldMatch);
     } else {
       for (const name of req.names) {
         const exact = store.get(req.info.kind, ns, name);
@@ -61,7 +66,11 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
       else if (obj.kind === 'Secret') outputs.push(describeSecret(obj)); // kubectl shows no events for a Secret
       else if (obj.kind === 'ServiceAccount') {
         outputs.push(describeServiceAccount(obj, store.list('Secret', { namespace: obj.metadata.namespace }), events, now));
-      } else if (obj.kind === 'CronJob') {
+      } else if (obj.kind === 'Service') {
+        outputs.push(describeService(obj, store.list('Pod', { namespace: obj.metadata.namespace }), opts.showEvents === false ? undefined : events, now));
+      } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj));
+      else if (obj.kind === 'Event') outputs.push(describeGeneric(obj, opts.showEvents === false ? undefined : events, now));
+      else if (obj.kind === 'CronJob') {
         const jobs = store.list('Job', { namespace: obj.metadata.namespace }).map((j) => readable('Job', j));
         outputs.push(describeCronJob(obj, jobs, events, now));
       }

@@ -7,7 +7,9 @@ import { toTable } from '../printers/tables.js';
 import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
-import { jsonPathPrinter, JSONPathParseError, JSONPathExecError } from '../printers/jsonpath.js';
+import { checkOutputFormat, genericPrinter, isGenericFormat, type GenericPrinter } from '../printers/generic.js';
+import { sortObjects, checkSortOverTables } from '../printers/sort.js';
+import { listFieldMatcher } from '../api/fields.js';
 import { parseResourceArgs, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -16,6 +18,12 @@ export interface GetOptions {
   output?: string;
   allNamespaces?: boolean;
   selector?: string;
+  /** --field-selector */
+  fieldSelector?: string;
+  /** --sort-by (a JSONPath) */
+  sortBy?: string;
+  /** --template (with -o go-template, jsonpath, ...) */
+  template?: string;
   noHeaders?: boolean;
   watch?: boolean;
   watchOnly?: boolean;
@@ -28,33 +36,25 @@ export interface GetOptions {
   allowMissingTemplateKeys?: boolean;
 }
 
-const ALLOWED_FORMATS =
-  'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
-const SUPPORTED_FORMATS = new Set(['', 'wide', 'json', 'yaml', 'name']);
-
-export function checkOutputFormat(output: string | undefined): string {
-  const fmt = (output ?? '').replace(/^=/, '');
-  const base = fmt.split('=')[0];
-  if (SUPPORTED_FORMATS.has(fmt)) return fmt;
-  if (base === 'jsonpath' || base === 'jsonpath-as-json') return fmt;
-  if (ALLOWED_FORMATS.split(',').includes(base)) throw new UserError(`error: kjob does not support the output format "${base}" yet; use one of: json, yaml, wide, name`);
-  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
-}
+export { checkOutputFormat };
 
 const NO_TYPE_MESSAGE =
-  'You must specify the type of resource to get. Use "kjob api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kjob get -h\' for help and examples';
+  'You must specify the type of resource to get. Use "kjob api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kjob explain <resource>" for a detailed description of that resource (e.g. kjob explain pods).\nSee \'kjob get -h\' for help and examples';
 
 export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO): Promise<number> {
-  if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
+  const watching = opts.watch || opts.watchOnly;
+  if (args.length === 0 && !watching) throw new UserError(NO_TYPE_MESSAGE);
   const fmt = checkOutputFormat(opts.output);
-  const jsonPath = jsonPathFor(fmt, opts);
   if (opts.showLabels && fmt !== '' && fmt !== 'wide') throw new UserError(`error: --show-labels option cannot be used with ${fmt} printer`);
+  const generic = isGenericFormat(fmt) ? genericPrinter(fmt, { allowMissingTemplateKeys: opts.allowMissingTemplateKeys, noHeaders: opts.noHeaders, template: opts.template }) : undefined;
+  if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const requests = parseResourceArgs(args);
   const selector = opts.selector ? parseSelector(opts.selector) : everything();
-  const watching = opts.watch || opts.watchOnly;
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');
   }
+  if (opts.sortBy && opts.watch) io.err('warning: --watch requested, --sort-by will be ignored for watch events received\n');
+  else if (opts.sortBy && opts.watchOnly) io.err('warning: --watch-only requested, --sort-by will be ignored\n');
   const store = ctx.store;
   // Bring the engine back if it should be running (for example after it was killed).
   await ctx.engine();
@@ -72,11 +72,12 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       }
       results.push({ req, objects });
     } else {
-      results.push({ req, objects: store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }) });
+      // The apiserver refuses a field selector it cannot convert before listing anything.
+      const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
+      results.push({ req, objects: store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }).filter(fieldMatch) });
     }
   }
   const now = ctx.now();
-  const all = results.flatMap((r) => r.objects);
   const singleObject = requests.length === 1 && requests[0].names.length === 1;
   const printer = new TablePrinter(io.out, {
     noHeaders: opts.noHeaders,
@@ -88,59 +89,66 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     watchEvents: !!opts.outputWatchEvents && !!watching,
   });
 
+  let printed = false;
   if (!opts.watchOnly) {
-    if (jsonPath) {
-      const doc = singleObject && all.length === 1 ? all[0] : asList(all);
-      if (!(watching && all.length === 0)) io.out(runJSONPath(jsonPath, doc));
-    } else if (fmt === 'json' || fmt === 'yaml') {
-      const doc = singleObject && all.length === 1 ? all[0] : asList(all);
-      if (!(watching && all.length === 0)) io.out(fmt === 'json' ? toJSON(doc) : toYAML(doc));
-    } else if (fmt === 'name') {
-      for (const o of all) io.out(`${nameOf(o)}\n`);
+    if (generic) {
+      let all = results.flatMap((r) => r.objects);
+      if (singleObject && all.length === 0 && errors.length > 0) {
+        // printGeneric: one object asked for and not found is only the error
+      } else {
+        const asList = !(singleObject && all.length === 1);
+        if (opts.sortBy && asList && !watching) all = sortObjects(all, opts.sortBy);
+        const doc = asList ? listOf(all) : all[0];
+        if (!(watching && all.length === 0)) {
+          try {
+            generic(doc, io.out);
+          } catch (e) {
+            if (errors.length > 0 && e instanceof UserError) io.err(errors.join('\n') + '\n');
+            throw e;
+          }
+          printed = all.length > 0;
+        }
+      }
     } else {
+      if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
       let first = true;
       for (const { req, objects } of results) {
         if (!first) printer.startNewType();
         first = false;
         if (objects.length === 0) continue;
-        printer.printTable(tableOf(req.info.kind, objects, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        let sorted = objects;
+        if (opts.sortBy && !watching && objects.length > 1) {
+          // kubectl's SortingPrinter fails on a table whose objects lack the field, and get
+          // ignores what its printer returns: the table is not printed, and nothing is said.
+          try {
+            sorted = sortObjects(objects, opts.sortBy, undefined, 'table');
+          } catch (e) {
+            if (e instanceof UserError && /couldn't find any field/.test(e.message)) continue;
+            throw e;
+          }
+        }
+        printer.printTable(tableOf(req.info.kind, sorted, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        printed = true;
       }
       printer.flush();
     }
   }
   if (errors.length > 0) io.err(errors.join('\n') + '\n');
   if (!watching) {
-    if (all.length === 0 && errors.length === 0 && !opts.ignoreNotFound && fmt !== 'name' && fmt !== 'json' && fmt !== 'yaml' && !jsonPath) {
+    if (!printed && errors.length === 0 && !opts.ignoreNotFound && !generic) {
       const clusterWide = opts.allNamespaces || requests.some((r) => !r.info.namespaced);
       io.err(clusterWide ? 'No resources found\n' : `No resources found in ${ctx.namespace} namespace.\n`);
     }
     return errors.length > 0 ? 1 : 0;
   }
   const req = requests[0];
-  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io, jsonPath);
+  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io, generic);
   return 0;
 }
 
-/** kubectl's JSONPathPrinter for `-o jsonpath=...` / `-o jsonpath-as-json=...`, or undefined. */
-function jsonPathFor(fmt: string, opts: GetOptions): ((obj: unknown) => string) | undefined {
-  const base = fmt.split('=')[0];
-  if (base !== 'jsonpath' && base !== 'jsonpath-as-json') return undefined;
-  try {
-    return jsonPathPrinter(fmt.slice(base.length + 1), { allowMissingKeys: opts.allowMissingTemplateKeys !== false, asJSON: base === 'jsonpath-as-json' });
-  } catch (e) {
-    if (e instanceof JSONPathParseError) throw new UserError(`error: ${e.message.replace(/\n$/, '')}`);
-    throw e;
-  }
-}
-
-function runJSONPath(print: (obj: unknown) => string, doc: unknown): string {
-  try {
-    return print(doc);
-  } catch (e) {
-    // kubectl prints the message as it is: it already ends with blank lines
-    if (e instanceof JSONPathExecError) throw new UserError(`error: ${e.message.replace(/\n$/, '')}`);
-    throw e;
-  }
+/** The List get prints several objects as (printGeneric). */
+function listOf(items: KObject[]): object {
+  return asList(items);
 }
 
 /** Follow the store's change log for one resource type until interrupted. */
@@ -153,10 +161,11 @@ async function watchChanges(
   printer: TablePrinter,
   startRV: number,
   io: IO,
-  jsonPath?: (obj: unknown) => string,
+  generic?: GenericPrinter,
 ): Promise<void> {
   const store = ctx.store;
   const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
+  const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
   let rv = startRV;
   let stop = false;
   const onSignal = () => {
@@ -179,7 +188,8 @@ async function watchChanges(
       if (ns !== undefined && c.namespace !== ns) continue;
       if (req.names.length > 0 && !req.names.includes(c.name)) continue;
       if (!selector.matches(c.object.metadata.labels ?? {})) continue;
-      if (jsonPath) io.out(runJSONPath(jsonPath, c.object));
+      if (!fieldMatch(c.object)) continue;
+      if (generic && fmt !== 'json' && fmt !== 'yaml' && fmt !== 'name') generic(c.object, io.out);
       else printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io, ctx.now());
     }
     if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));

@@ -4,7 +4,7 @@
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
 import { isPodReady } from '../controllers/job/utils.js';
 import type { KObject } from '../api/types.js';
-import { selectorFromLabelSelector } from '../api/labels.js';
+import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
 import { followLog, readLog, type LogOptions } from '../kubelet/logs.js';
 import { attemptEnded, checkContainerStarted, logPathFor } from '../kubelet/log_server.js';
@@ -32,6 +32,12 @@ export interface LogsOptions {
   limitBytes?: number;
   /** --max-log-requests (default 5) */
   maxLogRequests?: number;
+  /** --tail was given (a selector's default of 10 applies only when it was not) */
+  tailSpecified?: boolean;
+  /** -l: the logs of every pod the label selector matches (--tail defaults to 10 then) */
+  selector?: string;
+  /** --all-pods: every pod of a job, not only the first; sets --prefix */
+  allPods?: boolean;
 }
 
 const USAGE =
@@ -39,7 +45,9 @@ const USAGE =
 
 export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
   // Complete: the arguments, --since-time, then the object named.
-  if (args.length === 0 || args.length > 2) throw new UserError(USAGE);
+  if ((args.length === 0 && !opts.selector) || args.length > 2) throw new UserError(USAGE);
+  if (args.length === 1 && opts.selector) throw new UserError("error: only a selector (-l) or a POD name is allowed\nSee 'kjob logs -h' for help and examples");
+  if (opts.allPods) opts = { ...opts, prefix: true };
   const containerArg = opts.container ?? args[1];
   let sinceTimeMs: number | undefined;
   if (opts.sinceTime) {
@@ -52,11 +60,16 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   }
   const store = ctx.store;
   const ns = ctx.namespace;
-  const target = args[0];
+  const target = args[0] ?? '';
   const slash = target.indexOf('/');
   let job: KObject | undefined;
   let pod: KObject | undefined;
-  if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
+  let selected: KObject[] | undefined;
+  if (opts.selector) {
+    const sel = parseSelector(opts.selector);
+    selected = store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) });
+    if (selected.length === 0) io.err(`No resources found in ${ns} namespace.\n`);
+  } else if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));
     const name = target.slice(slash + 1);
     if (info.kind !== 'Job') throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and jobs`);
@@ -84,9 +97,13 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     // kjob on a terminal: -f waits for the Job's first pod, saying so (logs_wait.ts).
     if (pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
     if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
-    if (pods.length > 1) io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
-    pod = pods[0];
+    if (opts.allPods) selected = pods;
+    else {
+      if (pods.length > 1) io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
+      pod = pods[0];
+    }
   }
+  if (selected) return logsOfPods(ctx, selected, containerArg, opts, io);
   const podName = pod!.metadata.name!;
   // The apiserver's validation of PodLogOptions: --since rounds to whole seconds, and 0 is refused.
   if (sinceSeconds === 0) {
@@ -162,6 +179,72 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
       const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', streams.length > 1);
       const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
       await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx.store.get('Pod', pod!.metadata.namespace, podName), pod!, s.container, restart), undefined, drain);
+      sink.end();
+    }),
+  );
+  return 0;
+}
+
+/**
+ * The logs of several pods (-l, --all-pods): each pod's containers as for one pod, the streams one
+ * after the other, or all at once with -f (at most --max-log-requests of them); --tail defaults
+ * to 10 with a selector.
+ */
+async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | undefined, opts: LogsOptions, io: IO): Promise<number> {
+  const sinceSeconds = opts.sinceNs ? roundToSeconds(opts.sinceNs) : undefined;
+  if (opts.sinceTime && opts.sinceNs) throw new UserError('error: at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (opts.allContainers && containerArg) throw new UserError(`error: --all-containers=true should not be specified with container name ${containerArg}`);
+  if ((opts.limitBytes ?? 0) < 0) throw new UserError('error: --limit-bytes must be greater than 0');
+  if (sinceSeconds !== undefined && sinceSeconds < 0) throw new UserError('error: --since must be greater than 0');
+  if (opts.tail !== undefined && opts.tail < -1) throw new UserError('error: --tail must be greater than or equal to -1');
+  let sinceMs: number | undefined;
+  if (sinceSeconds) sinceMs = Date.now() - sinceSeconds * 1000;
+  if (opts.sinceTime) sinceMs = Math.floor(parseGoRFC3339(opts.sinceTime) / 1000) * 1000;
+  const tail = opts.tail === undefined || (opts.tail === -1 && !opts.tailSpecified) ? (opts.selector ? 10 : -1) : opts.tail;
+  const logOpts: LogOptions = { tail, limitBytes: opts.limitBytes ? opts.limitBytes : -1, sinceMs, timestamps: !!opts.timestamps };
+  const follow = !!opts.follow && !opts.previous;
+  const streams: { pod: KObject; container: string; logPath: string }[] = [];
+  for (const pod of pods) {
+    const containers = opts.allContainers
+      ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name)
+      : [chooseContainer(pod, containerArg, io)];
+    for (const c of containers) {
+      if (!opts.allContainers) checkContainerStarted(pod, c, !!opts.previous);
+      let logPath: string | undefined;
+      try {
+        logPath = containerLogPathFor(ctx.home, pod, c, { previous: opts.previous });
+      } catch (e) {
+        if (opts.allContainers) continue;
+        throw e;
+      }
+      if (!logPath && follow) {
+        const st = containerStatus(pod, c);
+        if (st) logPath = containerLogPath(ctx.home, pod, c, st.restartCount ?? 0);
+      }
+      if (logPath) streams.push({ pod, container: c, logPath });
+    }
+  }
+  const maxRequests = opts.maxLogRequests ?? 5;
+  if (follow && streams.length > 1 && streams.length > maxRequests) {
+    throw new UserError(
+      `error: you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${maxRequests}, use --max-log-requests to increase the limit`,
+    );
+  }
+  const drain = async () => io.drain?.();
+  const prefixOf = (s: { pod: KObject; container: string }) => (opts.prefix ? `[pod/${s.pod.metadata.name}/${s.container}] ` : '');
+  if (!follow) {
+    for (const s of streams) {
+      const sink = new LineWriter(io, prefixOf(s), false);
+      await readLog(s.logPath, logOpts, (b) => sink.write(b), drain);
+      sink.end();
+    }
+    return 0;
+  }
+  await Promise.all(
+    streams.map(async (s) => {
+      const sink = new LineWriter(io, prefixOf(s), streams.length > 1);
+      const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
+      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx, s.pod, s.container, restart), undefined, drain);
       sink.end();
     }),
   );

@@ -33,6 +33,9 @@ const timeline = lazy(() => import('./timeline.js'), 'timeline');
 const version = lazy(() => import('./version.js'), 'version');
 const serve = lazy(() => import('./serve.js'), 'serve');
 const completion = lazy(() => import('./completion.js'), 'completion');
+const events = lazy(() => import('./events.js'), 'events');
+const tree = lazy(() => import('./tree.js'), 'tree');
+const explainCommand = lazy(() => import('./explain.js'), 'explainCommand');
 const complete = lazy(() => import('./completion.js'), 'complete');
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -181,6 +184,10 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('-o, --output <format>', 'json, yaml, wide or name', stripEq)
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--field-selector <selector>', "field selector (e.g. status.phase=Running, metadata.name!=x); '=', '==', '!=' and commas", stripEq)
+    .option('--sort-by <jsonpath>', "sort list types by this field (a JSONPath, e.g. '{.metadata.creationTimestamp}')", stripEq)
+    .option('--template <template>', 'the template (or template file) for -o go-template, go-template-file, jsonpath, jsonpath-file', stripEq)
+    .option('--chunk-size <n>', 'list in chunks of this size (accepted; kjob lists at once)', stripEq)
     .option('--no-headers', "don't print headers")
     .option('-w, --watch', 'after listing, watch for changes')
     .option('--watch-only', 'watch for changes without listing first')
@@ -189,7 +196,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--show-labels', 'show all labels as the last column')
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
-    .option('--allow-missing-template-keys [bool]', 'jsonpath: ignore missing keys (default true)', stripEq)
+    .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
@@ -200,6 +207,9 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
             output: o.output,
             allNamespaces: o.allNamespaces,
             selector: o.selector,
+            fieldSelector: o.fieldSelector,
+            sortBy: o.sortBy,
+            template: o.template,
             noHeaders: o.headers === false,
             watch: o.watch,
             watchOnly: o.watchOnly,
@@ -222,12 +232,13 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--for <condition>', "delete, condition=NAME[=VALUE] or jsonpath='{...}'[=VALUE]", stripEq)
     .option('--timeout <duration>', 'how long to wait (Go duration; 0 checks once, negative waits a week)', stripEq)
     .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--field-selector <selector>', 'field selector', stripEq)
     .option('--all', 'all resources of the type in the namespace')
     .option('-A, --all-namespaces', 'across all namespaces')
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        return wait(ctx, cmd.args, { for: o.for, timeout: o.timeout, selector: o.selector, all: o.all, allNamespaces: o.allNamespaces }, io);
+        return wait(ctx, cmd.args, { for: o.for, timeout: o.timeout, selector: o.selector, fieldSelector: o.fieldSelector, all: o.all, allNamespaces: o.allNamespaces }, io);
       }),
     );
 
@@ -241,7 +252,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        return describe(ctx, cmd.args, { selector: o.selector, allNamespaces: o.allNamespaces, showEvents: o.showEvents !== 'false' }, io);
+        return describe(ctx, cmd.args, { selector: o.selector, fieldSelector: o.fieldSelector, allNamespaces: o.allNamespaces, showEvents: stripEq(String(o.showEvents)) !== 'false' }, io);
       }),
     );
 
@@ -260,6 +271,9 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--since-time <time>', 'only logs after a specific date (RFC3339)', stripEq)
     .option('--limit-bytes <bytes>', 'maximum bytes of logs to return', stripEq)
     .option('--max-log-requests <n>', 'maximum number of concurrent logs to follow (default 5)', stripEq)
+    .option('-l, --selector <selector>', 'the logs of the pods this label selector matches (--tail defaults to 10)', stripEq)
+    .option('--all-pods', "the logs of all of a job's pods, not only one; sets --prefix")
+    .option('--pod-running-timeout <duration>', 'how long to wait for a pod to be running (accepted; default 20s)', stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
@@ -288,6 +302,9 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
             sinceTime: o.sinceTime,
             limitBytes: flag('limit-bytes', o.limitBytes, int),
             maxLogRequests: flag('max-log-requests', o.maxLogRequests, int),
+            selector: o.selector,
+            allPods: o.allPods,
+            tailSpecified: o.tail !== undefined,
           },
           io,
         );
@@ -349,7 +366,69 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
   program
     .command('api-resources')
     .description('Print the supported API resources')
-    .action(async () => setExit(await apiResources(io)));
+    .argument('[args...]')
+    .option('-o, --output <format>', 'wide or name', stripEq)
+    .option('--namespaced [bool]', 'true: only namespaced resources; false: only cluster-scoped ones')
+    .option('--api-group <group>', 'only the resources of this API group ("" for the core group)')
+    .option('--no-headers', "don't print headers")
+    .option('--sort-by <field>', 'name or kind', stripEq)
+    .option('--verbs <verbs>', 'only resources that support these verbs', collectSlice)
+    .option('--categories <categories>', 'only resources in these categories', collectSlice)
+    .option('--cached', 'use the cached list of resources (kjob: always current)')
+    .action(async (args: string[], o: Record<string, any>) => {
+      const ns = o.namespaced === undefined ? undefined : o.namespaced === true || stripEq(String(o.namespaced)) !== 'false';
+      const group = o.apiGroup === undefined ? undefined : stripEq(String(o.apiGroup));
+      setExit(await apiResources(io, args, { output: o.output, namespaced: ns, apiGroup: group, noHeaders: o.headers === false, sortBy: o.sortBy, verbs: o.verbs, categories: o.categories }));
+    });
+
+  program
+    .command('events')
+    .description('List events')
+    .argument('[args...]')
+    .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
+    .option('-A, --all-namespaces', 'events of every namespace')
+    .option('--for <TYPE/NAME>', 'only the events of this object', stripEq)
+    .option('--types <types>', 'only events of these types (Normal, Warning)', collectSlice)
+    .option('-w, --watch', 'after listing the requested events, watch for more events')
+    .option('--no-headers', "don't print headers")
+    .option('--chunk-size <n>', 'list in chunks of this size (accepted; kjob lists at once)', stripEq)
+    .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
+    .option('--template <template>', 'the template for -o go-template or jsonpath', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return events(
+          ctx,
+          cmd.args,
+          { output: o.output, allNamespaces: o.allNamespaces, for: o.for, types: o.types?.map(stripEq), watch: o.watch, noHeaders: o.headers === false, allowMissingTemplateKeys: o.allowMissingTemplateKeys !== 'false', template: o.template },
+          io,
+        );
+      }),
+    );
+
+  program
+    .command('tree')
+    .description('kubectl-tree: show an object and what it owns (by ownerReferences), e.g. a CronJob, its Jobs and their Pods')
+    .argument('[args...]', 'TYPE NAME or TYPE/NAME')
+    .option('-A, --all-namespaces', 'owned objects in every namespace')
+    .option('-c, --color <when>', "'always', 'never' or 'auto' (a terminal; NO_COLOR turns it off)", stripEq)
+    .option('--condition-types <types>', 'the condition types READY and REASON come from (default Ready)', collectSlice)
+    .option('-l, --selector <selector>', 'only owned objects with these labels', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return tree(ctx, cmd.args, { allNamespaces: o.allNamespaces, color: o.color, conditionTypes: o.conditionTypes, selector: o.selector, isTTY: !!process.stdout.isTTY }, io);
+      }),
+    );
+
+  program
+    .command('explain')
+    .description('Get documentation for a resource')
+    .argument('[args...]', 'RESOURCE[.FIELD...]')
+    .option('--recursive', 'print the fields of fields (currently only one level deep is shown without it)')
+    .option('--api-version <group/version>', 'the API version of the resource (e.g. batch/v1)', stripEq)
+    .option('--output <format>', 'plaintext or plaintext-openapiv2', stripEq)
+    .action(async (args: string[], o: Record<string, any>) => setExit(await explainCommand(args, { recursive: o.recursive, apiVersion: o.apiVersion, output: o.output }, io)));
 
   program
     .command('serve')
@@ -446,9 +525,19 @@ function report(e: unknown, argv: string[], io: IO): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     const sub = subcommandOf(argv);
+    // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {
-      io.err(`Error: unknown flag: ${m[1]}\nSee 'kjob ${sub} --help' for usage.\n`);
+      const flag = m[1];
+      const what = flag.startsWith('--') ? `unknown flag: ${flag.split('=')[0]}` : `unknown shorthand flag: '${[...flag][1] ?? ''}' in ${flag}`;
+      io.err(`Error: ${what}\nSee 'kjob ${sub} --help' for usage.\n`);
+      return 1;
+    }
+    const a = /option '(?:-(\S), )?(--[^ ']+)[^']*' argument missing/.exec(e.message);
+    if (a) {
+      const [, short, long] = a;
+      const usedShort = short !== undefined && argv.lastIndexOf(`-${short}`) > argv.lastIndexOf(long);
+      io.err(`Error: flag needs an argument: ${usedShort ? `'${short}' in -${short}` : long}\nSee 'kjob ${sub} --help' for usage.\n`);
       return 1;
     }
     const u = /unknown command '([^']+)'/.exec(e.message);

@@ -833,3 +833,6 @@ export function describeServiceAccount(sa: KObject, secrets: KObject[], events: 
     describeEvents(events, w, now);
   });
 }
+
+// The building blocks, for the describers of other kinds (src/printers/describe_more.ts).
+export { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, PrefixWriter };
