@@ -212,14 +212,10 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
       if (!opts.allContainers) checkContainerStarted(pod, c, !!opts.previous);
       let logPath: string | undefined;
       try {
-        logPath = containerLogPathFor(ctx.home, pod, c, { previous: opts.previous });
+        logPath = logPathFor(ctx.home, pod, c, { previous: opts.previous, follow });
       } catch (e) {
         if (opts.allContainers) continue;
         throw e;
-      }
-      if (!logPath && follow) {
-        const st = containerStatus(pod, c);
-        if (st) logPath = containerLogPath(ctx.home, pod, c, st.restartCount ?? 0);
       }
       if (logPath) streams.push({ pod, container: c, logPath });
     }
@@ -244,7 +240,7 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
     streams.map(async (s) => {
       const sink = new LineWriter(io, prefixOf(s), streams.length > 1);
       const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
-      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx, s.pod, s.container, restart), undefined, drain);
+      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx.store.get('Pod', s.pod.metadata.namespace, s.pod.metadata.name!), s.pod, s.container, restart), undefined, drain);
       sink.end();
     }),
   );
