@@ -96,7 +96,9 @@ test('completion: bash and zsh scripts complete verbs, types and names from the 
 test('npm pack makes a package that npm install -g turns into a working kjob', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-pack-'));
   try {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    // --ignore-scripts: npm test has just built dist/, and rebuilding it here (npm's prepack) would
+    // swap files under the other e2e tests that are running bin/kjob at the same time.
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
     assert.ok(files.includes('bin/kjob') && files.includes('dist/cli/main.js') && files.includes('fixtures/job-pi.yaml'));
     assert.deepEqual(files.filter((f) => /(^src\/|^test\/|\.test\.js$|testing\.js$|^scripts\/|^bench\/)/.test(f)), []);
