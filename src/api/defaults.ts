@@ -1,9 +1,8 @@
-// What the apiserver does to an object on create before storing it: the versioned defaulting
-// functions (pkg/apis/core/v1/defaults.go, pkg/apis/batch/v1/defaults.go), the registry
-// strategies' PrepareForCreate (Job selector generation, status reset), and for Pods the
-// admission plugins (ServiceAccount, DefaultTolerationSeconds, Priority).
+// The versioned defaulting functions the apiserver's decoder applies to every body it reads
+// (pkg/apis/core/v1/defaults.go, pkg/apis/batch/v1/defaults.go), and the object transforms the
+// registry strategies use at create time (Job selector generation, QoS class, Service addresses).
+// The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import { StatusError } from '../errors.js';
 import type { KObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 
@@ -17,15 +16,13 @@ const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 const isEmptyMap = (m: unknown) => m === undefined || m === null || Object.keys(m as object).length === 0;
 
 /**
- * Returns a new object as the apiserver stores it on create. The caller has already resolved
- * metadata.name (generateName) and passes the uid the object will get; metadata.uid is set here
- * because the Job selector is derived from it. resourceVersion/creationTimestamp are the store's.
+ * SetDefaults_<Kind>: a new object with the defaults the decoder fills in. Nothing here depends on
+ * the object's name or uid (those are set later, by the registry); what does is in the strategies'
+ * PrepareForCreate.
  */
-export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: string }): KObject {
+export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
   const o = clone(obj) as KObject;
   o.metadata = o.metadata ?? {};
-  o.metadata.uid = opts.uid;
-  if (info.namespaced && !o.metadata.namespace) o.metadata.namespace = 'default';
   switch (info.kind) {
     case 'Job':
       defaultJob(o);
@@ -35,15 +32,13 @@ export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: str
       break;
     case 'Pod':
       o.spec = defaultPodSpec(o.spec ?? {}, false);
-      o.status = { phase: 'Pending', qosClass: podQOSClass(o.spec) };
       break;
     case 'Service':
-      defaultService(o, opts.uid);
+      defaultService(o);
       break;
     case 'Namespace':
-      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name as string };
-      o.spec = { ...(o.spec ?? {}), finalizers: o.spec?.finalizers ?? ['kubernetes'] };
-      o.status = { phase: 'Active' };
+      // SetDefaults_Namespace: the name label (again once a generated name is known).
+      if (o.metadata.name) o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
       break;
     case 'Secret':
       defaultSecret(o);
@@ -88,22 +83,21 @@ function defaultJob(o: KObject): void {
   defaultPodFailurePolicy(spec);
   if (spec.podReplacementPolicy == null) spec.podReplacementPolicy = spec.podFailurePolicy != null ? 'Failed' : 'TerminatingOrFailed';
   if (spec.manualSelector == null) spec.manualSelector = false;
-
   spec.template = defaultPodTemplate(spec.template ?? {});
-
-  // JobStrategy.PrepareForCreate: status reset, generation 1, generated selector + labels
-  o.status = {};
-  o.metadata.generation = 1;
-  if (spec.manualSelector !== true) generateSelector(o);
-
-  // SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
-  // the (generator-augmented) template labels.
-  if (isEmptyMap(o.metadata.labels) && spec.template.metadata.labels != null) {
-    o.metadata.labels = { ...spec.template.metadata.labels };
-  }
+  mirrorJobLabels(o);
 }
 
-function generateSelector(o: KObject): void {
+/**
+ * SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
+ * the (generator-augmented) template labels.
+ */
+export function mirrorJobLabels(o: KObject): void {
+  const tl = o.spec?.template?.metadata?.labels;
+  if (isEmptyMap(o.metadata.labels) && tl != null) o.metadata.labels = { ...tl };
+}
+
+/** JobStrategy.PrepareForCreate's generateSelector: the controller-uid and job-name labels and selector. */
+export function generateJobSelector(o: KObject): void {
   const spec = o.spec;
   const name = o.metadata.name ?? '';
   const uid = o.metadata.uid ?? '';
@@ -146,8 +140,6 @@ function defaultCronJob(o: KObject): void {
   // Job-level defaults are not applied to the template (SetDefaults_Job takes a *Job); pod
   // template defaults are.
   jt.spec.template = defaultPodTemplate(jt.spec.template ?? {});
-  o.status = {};
-  o.metadata.generation = 1;
 }
 
 // ---------------------------------------------------------------- PodSpec
@@ -323,7 +315,7 @@ export function clusterIPFor(uid: string): string {
   return `10.96.${x}.${y}`;
 }
 
-function defaultService(o: KObject, uid: string): void {
+function defaultService(o: KObject): void {
   const spec = (o.spec = o.spec ?? {});
   if (!spec.type) spec.type = 'ClusterIP';
   if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
@@ -331,6 +323,18 @@ function defaultService(o: KObject, uid: string): void {
     if (!p.protocol) p.protocol = 'TCP';
     if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    if (!spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
+  }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts == null) spec.allocateLoadBalancerNodePorts = true;
+}
+
+/**
+ * What the Service REST allocates on create (ClusterIP from the uid, node ports) and the
+ * IP-family fields it fills in with them.
+ */
+export function allocateServiceAddresses(o: KObject, uid: string): void {
+  const spec = (o.spec = o.spec ?? {});
   if (spec.type !== 'ExternalName') {
     if (!spec.clusterIP) spec.clusterIP = spec.clusterIPs?.[0] ?? clusterIPFor(uid);
     if (!spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];
@@ -339,7 +343,6 @@ function defaultService(o: KObject, uid: string): void {
     if (!spec.internalTrafficPolicy) spec.internalTrafficPolicy = 'Cluster';
   }
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-    if (!spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
     (spec.ports ?? []).forEach((p: any, i: number) => {
       if (p.nodePort == null) {
         const h = createHash('sha256').update(`${uid}/${i}`).digest();
@@ -347,111 +350,5 @@ function defaultService(o: KObject, uid: string): void {
       }
     });
   }
-  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts == null) spec.allocateLoadBalancerNodePorts = true;
-  o.status = { loadBalancer: {} };
 }
 
-// ---------------------------------------------------------------- Pod admission
-
-const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
-export interface AdmitPodOptions {
-  randomSuffix: () => string;
-  /**
-   * The ServiceAccount lister of the ServiceAccount admission plugin (namespace, name); without
-   * it the account is not looked up (unit tests of pure defaulting).
-   */
-  serviceAccount?: (namespace: string, name: string) => KObject | undefined;
-}
-
-/**
- * The mutating admission plugins a v1.32 apiserver runs for a new Pod: ServiceAccount (default
- * account, which must exist; the projected kube-api-access-<suffix> volume mounted in every
- * container unless the pod or its account opts out; the account's imagePullSecrets),
- * DefaultTolerationSeconds, Priority. `randomSuffix` gives the 5 characters of the volume name.
- * Throws StatusError(Forbidden) for a missing ServiceAccount or an unknown priorityClassName.
- */
-export function admitPod(pod: KObject, opts: AdmitPodOptions): KObject {
-  const p = clone(pod) as KObject;
-  const spec = (p.spec = p.spec ?? {});
-  // ServiceAccount
-  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName; // v1 conversion mirrors the deprecated field
-  let sa: KObject | undefined;
-  if (opts.serviceAccount) {
-    const ns = p.metadata?.namespace || 'default';
-    sa = opts.serviceAccount(ns, spec.serviceAccountName);
-    if (!sa) {
-      // admission.NewForbidden names the object by generateName before a name is generated.
-      const name = p.metadata?.name || p.metadata?.generateName || 'Unknown';
-      throw new StatusError(
-        'Forbidden',
-        `pods "${name}" is forbidden: error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
-        { kind: 'pods', name },
-      );
-    }
-  }
-  // shouldAutomount: the pod's preference, then the account's, else true.
-  const automount = spec.automountServiceAccountToken ?? (sa as any)?.automountServiceAccountToken ?? true;
-  if (automount !== false) {
-    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-    const needs = containers.some((c: any) => !(c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
-    if (needs) {
-      const volName = `kube-api-access-${opts.randomSuffix()}`;
-      spec.volumes = [
-        ...(spec.volumes ?? []),
-        {
-          name: volName,
-          projected: {
-            defaultMode: 420,
-            sources: [
-              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-              { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-              { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
-            ],
-          },
-        },
-      ];
-      for (const c of containers) {
-        if ((c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
-        c.volumeMounts = [...(c.volumeMounts ?? []), { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volName, readOnly: true }];
-      }
-    }
-  }
-  if (sa && (spec.imagePullSecrets ?? []).length === 0 && ((sa as any).imagePullSecrets ?? []).length > 0) {
-    spec.imagePullSecrets = ((sa as any).imagePullSecrets as any[]).map((r) => ({ name: r?.name ?? '' }));
-  }
-  // DefaultTolerationSeconds
-  const tolerations: any[] = (spec.tolerations = [...(spec.tolerations ?? [])]);
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
-    if (!has) tolerations.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: 300 });
-  }
-  // Priority
-  let priority = 0;
-  if (spec.priorityClassName) {
-    const v = BUILTIN_PRIORITY_CLASSES[spec.priorityClassName];
-    if (v === undefined) {
-      const name = p.metadata?.name ?? p.metadata?.generateName ?? '';
-      throw new StatusError('Forbidden', `pods "${name}" is forbidden: no PriorityClass with name ${spec.priorityClassName} was found`, {
-        kind: 'pods',
-        name,
-      });
-    }
-    priority = v;
-  }
-  if (spec.priority != null && spec.priority !== priority) {
-    const name = p.metadata?.name ?? '';
-    throw new StatusError(
-      'Forbidden',
-      `pods "${name}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
-      { kind: 'pods', name },
-    );
-  }
-  spec.priority = priority;
-  if (spec.preemptionPolicy == null) spec.preemptionPolicy = 'PreemptLowerPriority';
-  return p;
-}

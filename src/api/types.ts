@@ -46,3 +46,12 @@ export function controllerOf(obj: { metadata: ObjectMeta }): OwnerReference | un
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Milliseconds since the epoch of an RFC3339 timestamp, or undefined for unset/zero. */
+export function parseTime(ts: string | undefined | null): number | undefined {
+  if (!ts) return undefined;
+  const t = Date.parse(ts);
+  if (Number.isNaN(t)) return undefined;
+  if (t === Date.parse('0001-01-01T00:00:00Z')) return undefined;
+  return t;
+}

@@ -23,6 +23,8 @@ import {
   LEGACY_CONTROLLER_UID_LABEL,
   LEGACY_JOB_NAME_LABEL,
 } from './defaults.js';
+import { scheduleError } from '../util/cron/cron.js';
+import { loadLocationError } from '../util/cron/zone.js';
 import { validateAnnotationsSize, validateJobValues, validateCronJobValues, validatePodValues, validateServiceValues, validateNamespaceValues } from './validation_fields.js';
 
 export interface ValidateOptions {
@@ -31,6 +33,9 @@ export interface ValidateOptions {
   /** time.LoadLocation: returns the Go error text (e.g. "unknown time zone Foo/Bar") or undefined. */
   loadLocation?: (tz: string) => string | undefined;
 }
+
+/** What the apiserver validates schedules and time zones with (robfig/cron and the tz database). */
+export const CRON_VALIDATION: Required<ValidateOptions> = { validateSchedule: scheduleError, loadLocation: loadLocationError };
 
 // ---------------------------------------------------------------- field errors
 
@@ -935,7 +940,7 @@ function validateService(svc: KObject): Errs {
 // ---------------------------------------------------------------- entry points
 
 /** Validate an object being created (already defaulted). [] when valid. */
-export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = {}): StatusCause[] {
+export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   switch (info.kind) {
     case 'Job':
       return dedupe([...validateJob(obj), ...validateJobValues(obj)]);
@@ -971,7 +976,7 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
 }
 
 /** CronJob updates: spec rules again (no 52-char name rule; TZ-in-schedule tolerated if it was there). */
-export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = {}): StatusCause[] {
+export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   const errs = validateObjectMetaUpdate(oldCj, newCj);
   errs.push(...validateCronJobSpec(newCj.spec ?? {}, oldCj.spec ?? {}, opts));
   errs.push(...validateCronJobValues(newCj).filter((e) => e.field !== 'metadata.annotations'));

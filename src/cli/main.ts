@@ -64,15 +64,16 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
-      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
-      .action(
-        run((ctx, cmd) => {
-          const o = cmd.opts();
-          const dryRun = o.dryRun === true ? 'client' : o.dryRun;
-          const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
-          return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, io);
-        }),
-      );
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped');
+    if (verb === 'apply') program.commands.at(-1)!.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
+    program.commands.at(-1)!.action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const dryRun = o.dryRun === true ? 'client' : o.dryRun;
+        const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
+        return applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true }, io);
+      }),
+    );
   }
 
   // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run, so
@@ -163,6 +164,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('-o, --output <format>', 'json, yaml, wide or name', stripEq)
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('-l, --selector <selector>', 'label selector', stripEq)
+    .option('--field-selector <selector>', 'field selector (metadata.name=x, status.phase=Running, ...)', stripEq)
     .option('--no-headers', "don't print headers")
     .option('-w, --watch', 'after listing, watch for changes')
     .option('--watch-only', 'watch for changes without listing first')
@@ -182,6 +184,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
             output: o.output,
             allNamespaces: o.allNamespaces,
             selector: o.selector,
+            fieldSelector: o.fieldSelector,
             noHeaders: o.headers === false,
             watch: o.watch,
             watchOnly: o.watchOnly,

@@ -3,19 +3,17 @@
 // owns, and when a scheduled time is due creates the Job for it (one per sync, the most recent
 // missed time only), honouring suspend, startingDeadlineSeconds and the concurrency policy. It
 // asks to be requeued at the next scheduled time (+100ms).
-import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../api/types.js';
 import { controllerOf, splitKey, rfc3339 } from '../../api/types.js';
-import { resourceForKind } from '../../api/resources.js';
-import { defaultObject } from '../../api/defaults.js';
-import { validateCreate } from '../../api/validation.js';
-import { invalid, StatusError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import { StatusError } from '../../errors.js';
+import type { LocalAPIServer } from '../../apiserver/interface.js';
+import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
+import { CRONJOBS, JOBS, listItems, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import { parseTime } from '../../printers/duration.js';
-import { hasTrueCondition } from '../job/utils.js';
-import { CronError, formatSchedule, parseStandard, scheduleError, type Schedule } from './cron.js';
-import { loadLocation, loadLocationError } from './zone.js';
+import { parseTime } from '../../api/types.js';
+import { hasTrueCondition } from '../../api/job_util.js';
+import { CronError, formatSchedule, parseStandard, type Schedule } from '../../util/cron/cron.js';
+import { loadLocation, loadLocationError } from '../../util/cron/zone.js';
 import { getJobFromTemplate, getJobName, mostRecentScheduleTime, nextScheduleTimeDuration, rfc1123z, NEXT_SCHEDULE_DELTA_MS } from './utils.js';
 
 export const COMPONENT = 'cronjob-controller';
@@ -25,14 +23,13 @@ export interface SyncResult {
 }
 
 export interface CronJobControllerOptions {
-  store: Store;
+  api: LocalAPIServer;
   clock: Clock;
+  /** default: Events through api, as cronjob-controller */
+  recorder?: EventRecorder;
   /** requeue slack after a schedule time (100ms upstream) */
   requeueSlackMs?: number;
 }
-
-/** The validation hooks the apiserver side uses (robfig ParseStandard, time.LoadLocation). */
-export const cronValidateOptions = { validateSchedule: scheduleError, loadLocation: loadLocationError };
 
 type Ref = { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; resourceVersion?: string };
 
@@ -43,30 +40,32 @@ function finishedCondition(job: KObject): 'Complete' | 'Failed' | undefined {
 }
 
 export class CronJobController {
-  private readonly store: Store;
+  private readonly api: LocalAPIServer;
+  private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly slack: number;
 
   constructor(opts: CronJobControllerOptions) {
-    this.store = opts.store;
+    this.api = opts.api;
     this.clock = opts.clock;
     this.slack = opts.requeueSlackMs ?? NEXT_SCHEDULE_DELTA_MS;
+    this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: COMPONENT }, opts.clock);
   }
 
   private event(cj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    this.store.recordEvent(cj, type, reason, message, { component: COMPONENT });
+    this.recorder.event(cj, type, reason, message);
   }
 
   /** sync(cronJobKey): cleanup, syncCronJob, one status write. */
   syncCronJob(key: string): SyncResult {
-    // One store transaction from read to write: a CLI update in between cannot make the status
-    // write conflict after the Job was already created.
-    return this.store.transaction(() => this.syncCronJobLocked(key));
+    // One atomic group from read to write: a CLI update in between cannot make the status write
+    // conflict after the Job was already created.
+    return this.api.atomic(() => this.syncCronJobLocked(key));
   }
 
   private syncCronJobLocked(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const cronJob = this.store.get('CronJob', namespace, name);
+    const cronJob = tryGet(this.api, 'CronJob', namespace, name);
     if (!cronJob) return {};
     const jobs = this.jobsToBeReconciled(cronJob);
     const cj = structuredClone(cronJob);
@@ -76,14 +75,14 @@ export class CronJobController {
     if (updateAfterCleanup || r.updateStatus) {
       const latest = r.cronJob;
       if (latest.status?.active && latest.status.active.length === 0) delete latest.status.active;
-      this.store.update(latest);
+      this.api.updateStatus(CRONJOBS, latest.metadata.namespace, latest.metadata.name!, latest);
     }
     return r.requeueAfterMs === undefined ? {} : { requeueAfterMs: r.requeueAfterMs };
   }
 
   /** getJobsToBeReconciled: every Job of the namespace whose controller ref names this CronJob. */
   private jobsToBeReconciled(cj: KObject): KObject[] {
-    return this.store.list('Job', { namespace: cj.metadata.namespace }).filter((j) => controllerOf(j)?.name === cj.metadata.name);
+    return listItems(this.api, 'Job', cj.metadata.namespace).filter((j) => controllerOf(j)?.name === cj.metadata.name);
   }
 
   private cleanupFinishedJobs(cj: KObject, jobs: KObject[]): boolean {
@@ -114,7 +113,7 @@ export class CronJobController {
   /** deleteJob: background deletion, drop from active, SuccessfulDelete. */
   private deleteJob(cj: KObject, job: KObject): boolean {
     try {
-      this.store.delete('Job', job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background' });
+      this.api.delete(JOBS, job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background' });
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       this.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${e.message}`);
@@ -136,7 +135,7 @@ export class CronJobController {
       const found = inActiveList(cj, j.metadata.uid!);
       const cond = finishedCondition(j);
       if (!found && !cond) {
-        const fresh = this.store.get('CronJob', cj.metadata.namespace, cj.metadata.name!);
+        const fresh = tryGet(this.api, 'CronJob', cj.metadata.namespace, cj.metadata.name!);
         if (fresh && inActiveList(fresh, j.metadata.uid!)) {
           cj = structuredClone(fresh);
           cj.status ??= {};
@@ -167,7 +166,7 @@ export class CronJobController {
     // Active refs whose Job is gone.
     for (const ref of [...((cj.status.active ?? []) as Ref[])]) {
       if (children.has(ref.uid ?? '')) continue;
-      const j = this.store.get('Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
+      const j = tryGet(this.api, 'Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
       if (!j) {
         this.event(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
         deleteFromActiveList(cj, ref.uid ?? '');
@@ -235,7 +234,7 @@ export class CronJobController {
     }
     if (spec.concurrencyPolicy === 'Replace') {
       for (const ref of [...active]) {
-        const j = this.store.get('Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
+        const j = tryGet(this.api, 'Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
         if (!j) {
           this.event(cj, 'Warning', 'FailedGet', `Get job: jobs.batch ${JSON.stringify(ref.name ?? '')} not found`);
           return done(1000);
@@ -247,13 +246,8 @@ export class CronJobController {
 
     let created: KObject;
     let alreadyExisted = false;
-    const info = resourceForKind('Job')!;
     try {
-      const req = getJobFromTemplate(cj, scheduledTime);
-      const job = defaultObject(info, req, { uid: randomUUID() });
-      const causes = validateCreate(info, job);
-      if (causes.length > 0) throw invalid('Job', 'batch', job.metadata.name!, causes);
-      created = this.store.create(job);
+      created = this.api.create(JOBS, cj.metadata.namespace, getJobFromTemplate(cj, scheduledTime)).object;
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.reason !== 'AlreadyExists') {
@@ -261,7 +255,7 @@ export class CronJobController {
         return done(1000);
       }
       alreadyExisted = true;
-      const existing = this.store.get('Job', cj.metadata.namespace, jobName);
+      const existing = tryGet(this.api, 'Job', cj.metadata.namespace, jobName);
       if (!existing) return done(1000);
       const owner = controllerOf(existing);
       if (!owner || owner.uid !== cj.metadata.uid) return done();

@@ -1,9 +1,9 @@
 // pkg/controller/cronjob/utils.go: which scheduled time is due, when to look again, the name and
 // shape of the Job created for a scheduled time.
 import type { KObject } from '../../api/types.js';
-import { parseTime } from '../../printers/duration.js';
-import type { Schedule } from './cron.js';
-import { loadLocation, utcZone } from './zone.js';
+import { parseTime } from '../../api/types.js';
+import type { Schedule } from '../../util/cron/cron.js';
+import { loadLocation, utcZone } from '../../util/cron/zone.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** nextScheduleDelta: requeue slack after a schedule time, for clock skew. */

@@ -1,20 +1,18 @@
 // The Job controller (pkg/controller/job): one level-triggered reconcile, syncJob, per Job key.
 // It reads the Job and its pods, decides what should exist, creates or deletes pods, and writes
-// the status once. Pods are counted exactly once through the job-tracking finalizer: a finished
-// pod is counted and its finalizer removed in the same store transaction (kjob is one process, so
-// the upstream two-phase uncountedTerminatedPods protocol collapses into one atomic write).
-import { randomUUID } from 'node:crypto';
+// the status once, all through the apiserver. Pods are counted exactly once through the
+// job-tracking finalizer: a finished pod is counted and its finalizer removed in one atomic group
+// of requests (kjob's controllers and apiserver share a process, so the upstream two-phase
+// uncountedTerminatedPods protocol collapses into one atomic write).
 import type { KObject } from '../../api/types.js';
 import { rfc3339, splitKey } from '../../api/types.js';
-import { resourceForKind } from '../../api/resources.js';
-import { defaultObject, admitPod } from '../../api/defaults.js';
-import { randomSuffix } from '../../api/names.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
-import type { Store } from '../../store/store.js';
 import { StatusError } from '../../errors.js';
-import { serviceAccountGetter } from '../serviceaccount/serviceaccounts_controller.js';
+import type { LocalAPIServer } from '../../apiserver/interface.js';
+import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
+import { JOBS, PODS, listItems, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import type { Timing } from '../../engine/timing.js';
+import type { Timing } from '../../util/timing.js';
 import { canonicalJSON } from '../../util/canonical.js';
 import {
   JOB_TRACKING_FINALIZER,
@@ -52,9 +50,11 @@ export interface SyncResult {
 }
 
 export interface JobControllerOptions {
-  store: Store;
+  api: LocalAPIServer;
   clock: Clock;
   timing: Timing;
+  /** default: Events through api, as job-controller */
+  recorder?: EventRecorder;
 }
 
 interface FinishedCondition {
@@ -64,7 +64,8 @@ interface FinishedCondition {
 }
 
 export class JobController {
-  private readonly store: Store;
+  private readonly api: LocalAPIServer;
+  private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly timing: Timing;
   /** In-memory pod-failure back-off per Job (lost on restart, as upstream). */
@@ -73,14 +74,15 @@ export class JobController {
   private readonly createFailures = new Map<string, number>();
 
   constructor(opts: JobControllerOptions) {
-    this.store = opts.store;
+    this.api = opts.api;
     this.clock = opts.clock;
     this.timing = opts.timing;
+    this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: COMPONENT }, opts.clock);
   }
 
   syncJob(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const job = this.store.get('Job', namespace, name);
+    const job = tryGet(this.api, 'Job', namespace, name);
     if (!job) {
       this.backoff.delete(key);
       this.createFailures.delete(key);
@@ -100,9 +102,9 @@ export class JobController {
   podsForJob(job: KObject): KObject[] {
     const uid = job.metadata.uid;
     const selector = selectorFromLabelSelector(job.spec?.selector);
-    return this.store
-      .list('Pod', { namespace: job.metadata.namespace, labelSelector: (l) => selector.matches(l) })
-      .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid));
+    return listItems(this.api, 'Pod', job.metadata.namespace).filter(
+      (p) => selector.matches(p.metadata.labels ?? {}) && (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid),
+    );
   }
 
   /**
@@ -111,10 +113,10 @@ export class JobController {
    */
   syncOrphanPod(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const pod = this.store.get('Pod', namespace, name);
+    const pod = tryGet(this.api, 'Pod', namespace, name);
     if (!pod || !hasTrackingFinalizer(pod)) return {};
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
-    if (owner && this.store.getByUid(owner.uid)) return {};
+    if (owner && tryGet(this.api, 'Job', namespace, owner.name)?.metadata.uid === owner.uid) return {};
     this.removeTrackingFinalizers([pod]);
     return {};
   }
@@ -510,9 +512,8 @@ export class JobController {
       },
       spec,
     };
-    const podInfo = resourceForKind('Pod')!;
-    // Admission (ServiceAccount, ...) runs when the pod is created, in commit.
-    return defaultObject(podInfo, pod, { uid: randomUUID() });
+    // The apiserver defaults it and runs admission (ServiceAccount, ...) when it is created, in commit.
+    return pod;
   }
 
   /**
@@ -527,11 +528,10 @@ export class JobController {
     creates: KObject[],
     events: [type: 'Normal' | 'Warning', reason: string, message: string][],
   ): number {
-    const store = this.store;
+    const api = this.api;
     const ns = job.metadata.namespace;
     let failedCreates = 0;
-    const serviceAccount = serviceAccountGetter(store);
-    store.transaction(() => {
+    api.atomic(() => {
       // Counted pods are released so that they can go away.
       this.removeTrackingFinalizers(countedPods);
       for (const p of deletes) {
@@ -539,45 +539,42 @@ export class JobController {
         // failure teardown they were counted as failed above, which released them already.
         this.removeTrackingFinalizers([p]);
         try {
-          store.delete('Pod', ns, p.metadata.name!, { preconditionUid: p.metadata.uid });
-          store.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, { component: COMPONENT });
+          api.delete(PODS, ns, p.metadata.name!, { preconditions: { uid: p.metadata.uid } });
+          this.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
-          if (e.reason !== 'NotFound') store.recordEvent(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`, { component: COMPONENT });
+          if (e.reason !== 'NotFound') this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`);
         }
       }
       for (const p of creates) {
         try {
-          const created = store.create(admitPod(p, { randomSuffix: () => randomSuffix(5), serviceAccount }));
-          store.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, { component: COMPONENT });
+          const created = api.create(PODS, ns, p).object;
+          this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
           failedCreates++;
-          store.recordEvent(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, { component: COMPONENT });
+          this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
         }
       }
       if (failedCreates > 0 && typeof status.active === 'number') {
         status.active -= failedCreates;
         if (status.active === 0) delete status.active;
       }
-      const fresh = store.get('Job', ns, job.metadata.name!);
+      const fresh = tryGet(api, 'Job', ns, job.metadata.name!);
       if (fresh && fresh.metadata.uid === job.metadata.uid && canonicalJSON(fresh.status ?? {}) !== canonicalJSON(status)) {
-        fresh.status = stripUndefined(status);
-        store.update(fresh);
+        api.updateStatus(JOBS, ns, job.metadata.name!, { ...fresh, status: stripUndefined(status) });
       }
-      const target = fresh ?? job;
-      for (const [type, reason, message] of events) store.recordEvent(target, type, reason, message, { component: COMPONENT });
+      for (const [type, reason, message] of events) this.recorder.event(fresh ?? job, type, reason, message);
     });
     return failedCreates;
   }
 
+  /** The tracking finalizer removed, as the upstream controller patches it away. */
   private removeTrackingFinalizers(pods: KObject[]): void {
     for (const p of pods) {
-      const cur = this.store.get('Pod', p.metadata.namespace, p.metadata.name!);
+      const cur = tryGet(this.api, 'Pod', p.metadata.namespace, p.metadata.name!);
       if (!cur || cur.metadata.uid !== p.metadata.uid || !hasTrackingFinalizer(cur)) continue;
-      cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
-      if (cur.metadata.finalizers.length === 0) delete cur.metadata.finalizers;
-      this.store.update(cur);
+      this.api.patch(PODS, p.metadata.namespace, p.metadata.name!, 'strategic', { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } });
     }
   }
 }

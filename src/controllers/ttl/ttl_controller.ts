@@ -4,10 +4,11 @@
 // is never scaled by KJOB_TIME_SCALE.
 import type { KObject } from '../../api/types.js';
 import { splitKey } from '../../api/types.js';
-import type { Store } from '../../store/store.js';
 import { StatusError } from '../../errors.js';
+import type { APIServer } from '../../apiserver/interface.js';
+import { JOBS, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import { isJobFinished } from '../job/utils.js';
+import { isJobFinished } from '../../api/job_util.js';
 
 export interface SyncResult {
   requeueAfterMs?: number;
@@ -30,20 +31,20 @@ export function expiresAt(job: KObject): number | undefined {
 }
 
 export class TTLAfterFinishedController {
-  constructor(private readonly opts: { store: Store; clock: Clock }) {}
+  constructor(private readonly opts: { api: APIServer; clock: Clock }) {}
 
   sync(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const store = this.opts.store;
+    const api = this.opts.api;
     // Always the fresh object: the TTL may have been edited since it was queued.
-    const job = store.get('Job', namespace, name);
+    const job = tryGet(api, 'Job', namespace, name);
     if (!job || !needsCleanup(job)) return {};
     const at = expiresAt(job);
     if (at === undefined) return {};
     const left = at - this.opts.clock.now().getTime();
     if (left > 0) return { requeueAfterMs: left };
     try {
-      store.delete('Job', namespace, name, { propagationPolicy: 'Foreground', preconditionUid: job.metadata.uid });
+      api.delete(JOBS, namespace, name, { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata.uid } });
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.reason !== 'NotFound' && e.reason !== 'Conflict') throw e;
