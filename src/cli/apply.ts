@@ -128,15 +128,14 @@ function applyOne(
       `Warning: resource ${info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
     );
   }
-  const original = parseLastApplied(current);
   let patch: JSONMap;
   try {
-    patch = createThreeWayMergePatch(original, modified as unknown as JSONMap, current as unknown as JSONMap, patchMetaForKind(info.kind));
+    patch = applyPatchFor(info, manifest, current);
   } catch (e) {
     if (!(e instanceof PatchError)) throw e;
     const text = (v: unknown) => JSON.stringify(v);
     throw new UserError(
-      `error: error when creating patch with:\noriginal:\n${text(original)}\nmodified:\n${text(modified)}\ncurrent:\n${text(current)}\nfor: "${source}": ${e.message}`,
+      `error: error when creating patch with:\noriginal:\n${text(parseLastApplied(current))}\nmodified:\n${text(modified)}\ncurrent:\n${text(current)}\nfor: "${source}": ${e.message}`,
     );
   }
   const patchText = JSON.stringify(sortKeys(patch));
@@ -152,6 +151,15 @@ function applyOne(
     throw e;
   }
   return { name, verb: 'configured', wrote: dryRun !== 'server' };
+}
+
+/**
+ * The patch kubectl apply sends for this manifest against the live object: the three-way
+ * strategic merge patch from the last-applied configuration (original), the manifest with its
+ * own annotation (modified) and the live object (current). `{}` means unchanged.
+ */
+export function applyPatchFor(info: ResourceInfo, manifest: KObject, current: KObject): JSONMap {
+  return createThreeWayMergePatch(parseLastApplied(current), withLastApplied(manifest) as unknown as JSONMap, current as unknown as JSONMap, patchMetaForKind(info.kind));
 }
 
 /** POST, with the "creating" source on errors; prints the apiserver's warnings. */
