@@ -84,8 +84,11 @@ export function recordingAPI<T extends LocalAPI>(api: T): T & { actions: Action[
         if (verb === 'list' || verb === 'watch') a.namespace = args[1]?.namespace;
         if (verb === 'create') {
           a.name = args[2]?.metadata?.name || (args[2]?.metadata?.generateName ? `${args[2].metadata.generateName}*` : undefined);
+          // An Event is named by its reason (its name is a timestamp).
+          if (r.resource === 'events') a.name = args[2]?.reason;
           if (args[3]?.subresource) a.subresource = args[3].subresource;
         }
+        if (verb === 'patch' && r.resource === 'events') a.name = undefined;
         if (verb === 'patch' && args[5]?.subresource) a.subresource = args[5].subresource;
         if (verb === 'updateStatus') a.subresource = 'status';
         actions.push(a);

@@ -23,7 +23,7 @@ test('an Event about an object, as client-go writes it', () => {
     spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' } } },
   }).object;
   new APIEventRecorder(api, { component: 'job-controller' }, t.clock).event(j, 'Normal', 'SuccessfulCreate', 'Created pod: pi-abcde');
-  assert.deepEqual(api.writes(), [`create events ${events()[0].metadata.name}`], 'through the apiserver');
+  assert.deepEqual(api.writes(), ['create events SuccessfulCreate'], 'through the apiserver');
   const [ev] = events();
   assert.match(ev.metadata.name!, /^pi\.[0-9a-f]{16}$/);
   assert.equal(ev.metadata.namespace, 'default');

@@ -1,7 +1,7 @@
 // One syncCronJob at a time on a real Store in a temp dir, under a FakeClock: no waiting.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestAPI, type TestAPI } from '../../apiserver/testing.js';
+import { openTestAPI, recordingAPI, type TestAPI } from '../../apiserver/testing.js';
 import type { LocalAPIServer } from '../../apiserver/apiserver.js';
 import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
@@ -73,6 +73,15 @@ function startJob(name: string): void {
   j.status = { ...(j.status ?? {}), startTime: rfc3339(clock.now()), active: 1 };
   api.updateStatus(JOBS, 'default', name, j);
 }
+
+test('the requests of a sync with a slot due: the Job, its event, the status (one atomic step)', () => {
+  const rec = recordingAPI(api);
+  const c = new CronJobController({ api: rec, clock });
+  createCronJob();
+  clock.set('2026-11-23T12:01:00Z');
+  c.syncCronJob('default/hello');
+  assert.deepEqual(rec.writes(), [`create jobs hello-${minutes('2026-11-23T12:01:00Z')}`, 'create events SuccessfulCreate', 'update cronjobs/status hello']);
+});
 
 test('nothing is due before the first slot: requeue at the next minute + 100ms', () => {
   createCronJob();

@@ -1,7 +1,7 @@
 // One reconcile step of syncJob on a fixture state, asserting the writes (sample-controller style).
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestAPI, type TestAPI } from '../../apiserver/testing.js';
+import { openTestAPI, recordingAPI, type TestAPI } from '../../apiserver/testing.js';
 import type { LocalAPIServer } from '../../apiserver/apiserver.js';
 import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
@@ -64,6 +64,23 @@ test('a new Job gets one pod with owner reference, labels and the tracking final
   assert.equal(job().status.active, 1);
   assert.equal(job().status.startTime, '2026-11-23T12:00:00Z');
   assert.deepEqual(reasons(), ['SuccessfulCreate']);
+});
+
+test('one sync, the requests it makes (sample-controller style): the pod, its event, the status', () => {
+  const rec = recordingAPI(api);
+  const c = new JobController({ api: rec, clock, timing: KUBERNETES_TIMING });
+  createJob({});
+  c.syncJob('default/pi');
+  assert.deepEqual(rec.writes(), ['create pods pi-*', 'create events SuccessfulCreate', 'update jobs/status pi']);
+  rec.actions.length = 0;
+  finishPod(pods()[0], 'Succeeded');
+  c.syncJob('default/pi');
+  const name = pods()[0].metadata.name;
+  // The finished pod is counted and released (its tracking finalizer patched away) with the status write.
+  assert.deepEqual(rec.writes(), [`patch pods ${name}`, 'update jobs/status pi', 'create events Completed']);
+  rec.actions.length = 0;
+  c.syncJob('default/pi');
+  assert.deepEqual(rec.writes(), [], 'a finished Job: nothing to write');
 });
 
 test('the sync is idempotent: a second sync creates nothing more', () => {

@@ -1,7 +1,7 @@
 // One step of the TTL-after-finished controller on a real Store under a fake clock.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestAPI, type TestAPI } from '../../apiserver/testing.js';
+import { openTestAPI, recordingAPI, type TestAPI } from '../../apiserver/testing.js';
 import type { LocalAPIServer } from '../../apiserver/apiserver.js';
 import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
@@ -51,7 +51,9 @@ test('not yet expired: requeued at finish + TTL, nothing deleted', () => {
 test('expired: the Job is deleted in the foreground (foregroundDeletion finalizer), no events', () => {
   finishedJob(100);
   clock.step(100_000);
-  assert.deepEqual(ttl.sync('default/pi'), {});
+  const rec = recordingAPI(api);
+  assert.deepEqual(new TTLAfterFinishedController({ api: rec, clock }).sync('default/pi'), {});
+  assert.deepEqual(rec.writes(), ['delete jobs pi']);
   // A foreground deletion keeps the Job, with the finalizer, until the garbage collector has
   // removed its dependents; a background one would have removed it at once.
   const j = tryGet(api, 'Job', 'default', 'pi');
