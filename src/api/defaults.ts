@@ -3,8 +3,13 @@
 // registry strategies use at create time (Job selector generation, QoS class, Service addresses).
 // The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import type { KObject } from './types.js';
+import type { KObject, JobObject, CronJobObject, JobSpec, PodSpec, PodTemplateSpec, Container, Volume } from './types.js';
 import type { ResourceInfo } from './resources.js';
+import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
+import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
+
+/** The zero metav1.Time Go writes as null (kubernetes-types has no null for it). */
+const ZERO_TIME = null as unknown as string;
 
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -69,8 +74,8 @@ function defaultSecret(o: KObject): void {
 
 // ---------------------------------------------------------------- Job
 
-function defaultJob(o: KObject): void {
-  const spec = (o.spec = o.spec ?? {});
+function defaultJob(o: JobObject): void {
+  const spec: JobSpec = (o.spec = o.spec ?? ({} as JobSpec));
   // SetDefaults_Job, in order
   if (spec.completions == null && spec.parallelism == null) {
     spec.completions = 1;
@@ -91,17 +96,18 @@ function defaultJob(o: KObject): void {
  * SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
  * the (generator-augmented) template labels.
  */
-export function mirrorJobLabels(o: KObject): void {
+export function mirrorJobLabels(o: JobObject): void {
   const tl = o.spec?.template?.metadata?.labels;
   if (isEmptyMap(o.metadata.labels) && tl != null) o.metadata.labels = { ...tl };
 }
 
 /** JobStrategy.PrepareForCreate's generateSelector: the controller-uid and job-name labels and selector. */
-export function generateJobSelector(o: KObject): void {
-  const spec = o.spec;
+export function generateJobSelector(o: JobObject): void {
+  const spec = o.spec!;
   const name = o.metadata.name ?? '';
   const uid = o.metadata.uid ?? '';
-  const labels: Record<string, string> = (spec.template.metadata.labels = spec.template.metadata.labels ?? {});
+  const meta = (spec.template.metadata ??= {});
+  const labels: Record<string, string> = (meta.labels = meta.labels ?? {});
   for (const k of [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL]) if (!(k in labels)) labels[k] = name;
   for (const k of [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL]) if (!(k in labels)) labels[k] = uid;
   spec.selector = spec.selector ?? {};
@@ -109,7 +115,7 @@ export function generateJobSelector(o: KObject): void {
   if (!(CONTROLLER_UID_LABEL in spec.selector.matchLabels)) spec.selector.matchLabels[CONTROLLER_UID_LABEL] = uid;
 }
 
-function defaultPodFailurePolicy(spec: any): void {
+function defaultPodFailurePolicy(spec: { podFailurePolicy?: PodFailurePolicy }): void {
   for (const rule of spec.podFailurePolicy?.rules ?? []) {
     for (const p of rule?.onPodConditions ?? []) if (p && !p.status) p.status = 'True';
   }
@@ -117,26 +123,26 @@ function defaultPodFailurePolicy(spec: any): void {
 
 /** PodTemplateSpec as serialised by a v1.32 apiserver: metadata always present with
  * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989). */
-function defaultPodTemplate(t: any): any {
+function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
   const tpl = { ...t };
-  tpl.metadata = { creationTimestamp: null, ...(tpl.metadata ?? {}) };
-  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata.creationTimestamp = null;
-  tpl.spec = defaultPodSpec(tpl.spec ?? {}, true);
+  tpl.metadata = { creationTimestamp: ZERO_TIME, ...(tpl.metadata ?? {}) };
+  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata = { ...tpl.metadata, creationTimestamp: ZERO_TIME };
+  tpl.spec = defaultPodSpec(tpl.spec ?? ({} as PodSpec), true);
   return tpl;
 }
 
 // ---------------------------------------------------------------- CronJob
 
-function defaultCronJob(o: KObject): void {
-  const spec = (o.spec = o.spec ?? {});
+function defaultCronJob(o: CronJobObject): void {
+  const spec = (o.spec = o.spec ?? ({} as NonNullable<CronJobObject['spec']>));
   if (!spec.concurrencyPolicy) spec.concurrencyPolicy = 'Allow';
   if (spec.suspend == null) spec.suspend = false;
   if (spec.successfulJobsHistoryLimit == null) spec.successfulJobsHistoryLimit = 3;
   if (spec.failedJobsHistoryLimit == null) spec.failedJobsHistoryLimit = 1;
   const jt = (spec.jobTemplate = { ...(spec.jobTemplate ?? {}) });
-  jt.metadata = { creationTimestamp: null, ...(jt.metadata ?? {}) };
-  if (jt.metadata.creationTimestamp === undefined) jt.metadata.creationTimestamp = null;
-  jt.spec = { ...(jt.spec ?? {}) };
+  jt.metadata = { creationTimestamp: ZERO_TIME, ...(jt.metadata ?? {}) };
+  if (jt.metadata.creationTimestamp === undefined) jt.metadata = { ...jt.metadata, creationTimestamp: ZERO_TIME };
+  jt.spec = { ...(jt.spec ?? ({} as JobSpec)) };
   // Job-level defaults are not applied to the template (SetDefaults_Job takes a *Job); pod
   // template defaults are.
   jt.spec.template = defaultPodTemplate(jt.spec.template ?? {});
@@ -145,8 +151,8 @@ function defaultCronJob(o: KObject): void {
 // ---------------------------------------------------------------- PodSpec
 
 /** SetDefaults_PodSpec + per-container/volume defaults; isTemplate=false adds SetDefaults_Pod. */
-export function defaultPodSpec(spec: any, isTemplate: boolean): any {
-  const s = clone(spec ?? {});
+export function defaultPodSpec(spec: PodSpec, isTemplate: boolean): PodSpec {
+  const s: PodSpec = clone(spec ?? ({} as PodSpec));
   if (!s.dnsPolicy) s.dnsPolicy = 'ClusterFirst';
   if (!s.restartPolicy) s.restartPolicy = 'Always';
   if (s.securityContext == null) s.securityContext = {};
@@ -156,7 +162,7 @@ export function defaultPodSpec(spec: any, isTemplate: boolean): any {
   for (const list of [s.initContainers, s.containers]) {
     if (!Array.isArray(list)) continue;
     for (let i = 0; i < list.length; i++) {
-      list[i] = defaultContainer(list[i] ?? {}, !!s.hostNetwork);
+      list[i] = defaultContainer(list[i] ?? ({} as Container), !!s.hostNetwork);
       if (!isTemplate) requestsFromLimits(list[i]);
     }
   }
@@ -164,7 +170,7 @@ export function defaultPodSpec(spec: any, isTemplate: boolean): any {
   return s;
 }
 
-function defaultContainer(c: any, hostNetwork: boolean): any {
+function defaultContainer(c: Container, hostNetwork: boolean): Container {
   if (!c.imagePullPolicy) c.imagePullPolicy = imageTag(c.image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
   if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
   if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
@@ -178,12 +184,12 @@ function defaultContainer(c: any, hostNetwork: boolean): any {
     // ResourceFieldSelector.divisor is a Quantity value, never omitted: unset reads back as "0".
     if (e?.valueFrom?.resourceFieldRef && e.valueFrom.resourceFieldRef.divisor == null) e.valueFrom.resourceFieldRef.divisor = '0';
   }
-  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k]) defaultProbe(c[k]);
-  for (const k of ['postStart', 'preStop']) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k].httpGet);
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) if (c[k]) defaultProbe(c[k]!);
+  for (const k of ['postStart', 'preStop'] as const) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k]!.httpGet!);
   return c;
 }
 
-function defaultProbe(p: any): void {
+function defaultProbe(p: Probe): void {
   if (p.timeoutSeconds == null) p.timeoutSeconds = 1;
   if (p.periodSeconds == null) p.periodSeconds = 10;
   if (p.successThreshold == null) p.successThreshold = 1;
@@ -192,7 +198,7 @@ function defaultProbe(p: any): void {
   if (p.grpc && p.grpc.service == null) p.grpc.service = '';
 }
 
-function defaultHTTPGet(h: any): void {
+function defaultHTTPGet(h: HTTPGetAction): void {
   if (!h.path) h.path = '/';
   if (!h.scheme) h.scheme = 'HTTP';
 }
@@ -208,11 +214,11 @@ export function imageTag(image: string): string {
   return at >= 0 ? '' : 'latest';
 }
 
-function requestsFromLimits(c: any): void {
+function requestsFromLimits(c: Container): void {
   const limits = c.resources?.limits;
   if (!limits || Object.keys(limits).length === 0) return;
-  c.resources.requests = c.resources.requests ?? {};
-  for (const [k, v] of Object.entries(limits)) if (!(k in c.resources.requests)) c.resources.requests[k] = v;
+  const requests = (c.resources!.requests = c.resources!.requests ?? {});
+  for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
 }
 
 const VOLUME_SOURCES = [
@@ -222,9 +228,9 @@ const VOLUME_SOURCES = [
   'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
 ];
 
-function defaultVolume(v: any): any {
-  const vol = v ?? {};
-  if (!VOLUME_SOURCES.some((k) => vol[k] != null)) vol.emptyDir = {};
+function defaultVolume(v: Volume): Volume {
+  const vol = v ?? ({} as Volume);
+  if (!VOLUME_SOURCES.some((k) => (vol as unknown as Record<string, unknown>)[k] != null)) vol.emptyDir = {};
   if (vol.hostPath && vol.hostPath.type == null) vol.hostPath.type = '';
   if (vol.secret && vol.secret.defaultMode == null) vol.secret.defaultMode = 420;
   if (vol.configMap && vol.configMap.defaultMode == null) vol.configMap.defaultMode = 420;
@@ -242,7 +248,7 @@ function defaultVolume(v: any): any {
   return vol;
 }
 
-function defaultDownwardItems(items: any[] | undefined): void {
+function defaultDownwardItems(items: DownwardAPIVolumeFile[] | undefined): void {
   for (const it of items ?? []) {
     if (it?.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
     if (it?.resourceFieldRef && it.resourceFieldRef.divisor == null) it.resourceFieldRef.divisor = '0';
@@ -268,7 +274,7 @@ export function parseQuantity(q: unknown): number {
 }
 
 /** qos.GetPodQOS over cpu and memory of containers and init containers. */
-export function podQOSClass(spec: any): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+export function podQOSClass(spec: PodSpec | undefined): 'BestEffort' | 'Burstable' | 'Guaranteed' {
   const requests: Record<string, number> = {};
   const limits: Record<string, number> = {};
   let guaranteed = true;
@@ -343,7 +349,7 @@ export function allocateServiceAddresses(o: KObject, uid: string): void {
     if (!spec.internalTrafficPolicy) spec.internalTrafficPolicy = 'Cluster';
   }
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-    (spec.ports ?? []).forEach((p: any, i: number) => {
+    (spec.ports ?? []).forEach((p: ServicePort, i: number) => {
       if (p.nodePort == null) {
         const h = createHash('sha256').update(`${uid}/${i}`).digest();
         p.nodePort = 30000 + (h.readUInt16BE(0) % 2768);

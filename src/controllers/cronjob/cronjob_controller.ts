@@ -3,7 +3,7 @@
 // owns, and when a scheduled time is due creates the Job for it (one per sync, the most recent
 // missed time only), honouring suspend, startingDeadlineSeconds and the concurrency policy. It
 // asks to be requeued at the next scheduled time (+100ms).
-import type { KObject } from '../../api/types.js';
+import type { CronJobObject, CronJobSpec, JobObject, ObjectReference } from '../../api/types.js';
 import { controllerOf, splitKey, rfc3339 } from '../../api/types.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
@@ -31,9 +31,9 @@ export interface CronJobControllerOptions {
   requeueSlackMs?: number;
 }
 
-type Ref = { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; resourceVersion?: string };
+type Ref = ObjectReference;
 
-function finishedCondition(job: KObject): 'Complete' | 'Failed' | undefined {
+function finishedCondition(job: JobObject): 'Complete' | 'Failed' | undefined {
   if (hasTrueCondition(job, 'Complete')) return 'Complete';
   if (hasTrueCondition(job, 'Failed')) return 'Failed';
   return undefined;
@@ -52,7 +52,7 @@ export class CronJobController {
     this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: COMPONENT }, opts.clock);
   }
 
-  private event(cj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  private event(cj: CronJobObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     this.recorder.event(cj, type, reason, message);
   }
 
@@ -81,15 +81,15 @@ export class CronJobController {
   }
 
   /** getJobsToBeReconciled: every Job of the namespace whose controller ref names this CronJob. */
-  private jobsToBeReconciled(cj: KObject): KObject[] {
+  private jobsToBeReconciled(cj: CronJobObject): JobObject[] {
     return listItems(this.api, 'Job', cj.metadata.namespace).filter((j) => controllerOf(j)?.name === cj.metadata.name);
   }
 
-  private cleanupFinishedJobs(cj: KObject, jobs: KObject[]): boolean {
-    const spec = cj.spec ?? {};
+  private cleanupFinishedJobs(cj: CronJobObject, jobs: JobObject[]): boolean {
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (spec.failedJobsHistoryLimit == null && spec.successfulJobsHistoryLimit == null) return false;
-    const succeeded: KObject[] = [];
-    const failed: KObject[] = [];
+    const succeeded: JobObject[] = [];
+    const failed: JobObject[] = [];
     for (const j of jobs) {
       const c = finishedCondition(j);
       if (c === 'Complete') succeeded.push(j);
@@ -101,7 +101,7 @@ export class CronJobController {
     return update;
   }
 
-  private removeOldestJobs(cj: KObject, jobs: KObject[], max: number): boolean {
+  private removeOldestJobs(cj: CronJobObject, jobs: JobObject[], max: number): boolean {
     const n = jobs.length - max;
     if (n <= 0) return false;
     jobs.sort(byJobStartTime);
@@ -111,7 +111,7 @@ export class CronJobController {
   }
 
   /** deleteJob: background deletion, drop from active, SuccessfulDelete. */
-  private deleteJob(cj: KObject, job: KObject): boolean {
+  private deleteJob(cj: CronJobObject, job: JobObject): boolean {
     try {
       this.api.delete(JOBS, job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background' });
     } catch (e) {
@@ -124,7 +124,7 @@ export class CronJobController {
     return true;
   }
 
-  private sync(input: KObject, jobs: KObject[]): { cronJob: KObject; updateStatus: boolean; requeueAfterMs?: number } {
+  private sync(input: CronJobObject, jobs: JobObject[]): { cronJob: CronJobObject; updateStatus: boolean; requeueAfterMs?: number } {
     let cj = input;
     const now = this.clock.now().getTime();
     let updateStatus = false;
@@ -150,21 +150,21 @@ export class CronJobController {
       if (cond === 'Complete') {
         // a job does not have to be in active list to count for lastSuccessfulTime
         const ct = j.status?.completionTime;
-        const last = parseTime(cj.status.lastSuccessfulTime);
+        const last = parseTime(st(cj).lastSuccessfulTime);
         if (last === undefined) {
           if (ct) {
-            cj.status.lastSuccessfulTime = ct;
+            st(cj).lastSuccessfulTime = ct;
             updateStatus = true;
           }
         } else if (ct && (parseTime(ct) ?? 0) > last) {
-          cj.status.lastSuccessfulTime = ct;
+          st(cj).lastSuccessfulTime = ct;
           updateStatus = true;
         }
       }
     }
 
     // Active refs whose Job is gone.
-    for (const ref of [...((cj.status.active ?? []) as Ref[])]) {
+    for (const ref of [...((st(cj).active ?? []) as Ref[])]) {
       if (children.has(ref.uid ?? '')) continue;
       const j = tryGet(this.api, 'Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
       if (!j) {
@@ -176,7 +176,7 @@ export class CronJobController {
 
     if (cj.metadata.deletionTimestamp) return done();
 
-    const spec = cj.spec ?? {};
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (spec.timeZone != null) {
       const err = loadLocationError(spec.timeZone);
       if (err) {
@@ -224,8 +224,8 @@ export class CronJobController {
       return done(nextIn());
     }
     const jobName = getJobName(cj, scheduledTime);
-    const active = (cj.status.active ?? []) as Ref[];
-    if (active.some((r) => r.name === jobName && r.namespace === cj.metadata.namespace) || parseTime(cj.status.lastScheduleTime) === scheduledTime) {
+    const active = (st(cj).active ?? []) as Ref[];
+    if (active.some((r) => r.name === jobName && r.namespace === cj.metadata.namespace) || parseTime(st(cj).lastScheduleTime) === scheduledTime) {
       return done(nextIn());
     }
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
@@ -244,7 +244,7 @@ export class CronJobController {
       }
     }
 
-    let created: KObject;
+    let created: JobObject;
     let alreadyExisted = false;
     try {
       created = this.api.create(JOBS, cj.metadata.namespace, getJobFromTemplate(cj, scheduledTime)).object;
@@ -271,8 +271,8 @@ export class CronJobController {
       apiVersion: 'batch/v1',
       resourceVersion: created.metadata.resourceVersion,
     };
-    cj.status.active = [...((cj.status.active ?? []) as Ref[]), ref];
-    cj.status.lastScheduleTime = rfc3339(new Date(scheduledTime));
+    st(cj).active = [...((st(cj).active ?? []) as Ref[]), ref];
+    st(cj).lastScheduleTime = rfc3339(new Date(scheduledTime));
     updateStatus = true;
     return done(nextIn());
   }
@@ -282,8 +282,8 @@ export class CronJobController {
    * new next time (or records UnParseableCronJobSchedule); any other change syncs at once.
    * Returns the delay in ms, or undefined for "do not enqueue".
    */
-  onUpdate(oldSpec: { schedule?: string; timeZone?: string | null } | undefined, cj: KObject): number | undefined {
-    const spec = cj.spec ?? {};
+  onUpdate(oldSpec: { schedule?: string; timeZone?: string | null } | undefined, cj: CronJobObject): number | undefined {
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (!oldSpec || (oldSpec.schedule === spec.schedule && (oldSpec.timeZone ?? null) === (spec.timeZone ?? null))) return 0;
     let sched: Schedule;
     try {
@@ -297,18 +297,21 @@ export class CronJobController {
   }
 }
 
-function inActiveList(cj: KObject, uid: string): boolean {
+/** The CronJob's status, made present. */
+const st = (cj: CronJobObject) => (cj.status ??= {});
+
+function inActiveList(cj: CronJobObject, uid: string): boolean {
   return ((cj.status?.active ?? []) as Ref[]).some((r) => r.uid === uid);
 }
 
-function deleteFromActiveList(cj: KObject, uid: string): void {
+function deleteFromActiveList(cj: CronJobObject, uid: string): void {
   cj.status ??= {};
-  const active = ((cj.status.active ?? []) as Ref[]).filter((r) => r.uid !== uid);
-  cj.status.active = active;
+  const active = ((st(cj).active ?? []) as Ref[]).filter((r) => r.uid !== uid);
+  st(cj).active = active;
 }
 
 /** byJobStartTime: by status.startTime, Jobs without one last, ties by name. */
-function byJobStartTime(a: KObject, b: KObject): number {
+function byJobStartTime(a: JobObject, b: JobObject): number {
   const sa = parseTime(a.status?.startTime);
   const sb = parseTime(b.status?.startTime);
   if (sa === undefined && sb !== undefined) return 1;

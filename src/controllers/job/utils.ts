@@ -1,11 +1,11 @@
 // The Job controller's helpers over pods; the shared predicates live in api/job_util and api/pod_util.
-import type { KObject } from '../../api/types.js';
+import type { PodObject } from '../../api/types.js';
 
 export { JOB_TRACKING_FINALIZER, findCondition, hasTrueCondition, isJobFinished, hasTrackingFinalizer, type JobCondition } from '../../api/job_util.js';
 export { podPhase, isPodTerminal, isPodActive, isPodReady } from '../../api/pod_util.js';
 
 /** Latest finish time of a pod, as backoff_utils getFinishedTime computes it. */
-export function podFinishTime(pod: KObject): number {
+export function podFinishTime(pod: PodObject): number {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   let latest = 0;
   let allTerminated = statuses.length > 0;

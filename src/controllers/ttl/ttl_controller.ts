@@ -2,7 +2,7 @@
 // spec.ttlSecondsAfterFinished is deleted, in the foreground (its pods first), that many seconds
 // after its Complete or Failed condition. It emits no events. The TTL is the user's duration and
 // is never scaled by KJOB_TIME_SCALE.
-import type { KObject } from '../../api/types.js';
+import type { JobObject } from '../../api/types.js';
 import { splitKey } from '../../api/types.js';
 import { StatusError } from '../../errors.js';
 import type { APIServer } from '../../apiserver/interface.js';
@@ -15,12 +15,12 @@ export interface SyncResult {
 }
 
 /** A Job the controller watches: TTL set, finished, not being deleted. */
-export function needsCleanup(job: KObject): boolean {
+export function needsCleanup(job: JobObject): boolean {
   return job.spec?.ttlSecondsAfterFinished != null && !job.metadata.deletionTimestamp && isJobFinished(job);
 }
 
 /** When the Job's TTL expires (ms since epoch): its finish time plus the TTL. */
-export function expiresAt(job: KObject): number | undefined {
+export function expiresAt(job: JobObject): number | undefined {
   const ttl = job.spec?.ttlSecondsAfterFinished;
   if (ttl == null) return undefined;
   const cond = ((job.status?.conditions ?? []) as { type: string; status: string; lastTransitionTime?: string }[]).find(
