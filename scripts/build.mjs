@@ -2,17 +2,59 @@
 // The build: tsc, then the data files the compiled code reads beside itself (the API schema in
 // src/api/openapi/*.json) copied into dist/. package.json's build, prepare, prepack, test and
 // bench scripts run this.
+//
+// tsc writes into a scratch directory, and only the files that changed are moved into dist/, each
+// by a rename: `npm pack` (prepack) rebuilds while other kjob processes run from dist/ (the e2e
+// suite packs the package while other tests run), and tsc truncating and rewriting a module under
+// a process that is importing it makes that import fail ("does not provide an export named …").
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-for (const dir of ['src/api/openapi']) {
-  const out = join(root, dir.replace(/^src/, 'dist'));
-  mkdirSync(out, { recursive: true });
-  for (const f of readdirSync(join(root, dir))) if (f.endsWith('.json')) copyFileSync(join(root, dir, f), join(out, f));
+const scratch = mkdtempSync(join(tmpdir(), 'kjob-build-'));
+let failure;
+try {
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', scratch], { stdio: 'inherit' });
+  } catch (e) {
+    failure = e; // tsc still emits on type errors, and dist/ gets what it emitted, as before
+  }
+  for (const dir of ['src/api/openapi']) {
+    const out = join(scratch, dir.replace(/^src\//, ''));
+    mkdirSync(out, { recursive: true });
+    for (const f of readdirSync(join(root, dir))) if (f.endsWith('.json')) copyFileSync(join(root, dir, f), join(out, f));
+  }
+  sync(scratch, join(root, 'dist'));
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+if (failure) process.exit(failure.status ?? 1);
+
+/** Put every file of `from` into `to`: unchanged files are left alone, changed ones replaced atomically. */
+function sync(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    const dst = join(to, e.name);
+    if (e.isDirectory()) {
+      sync(src, dst);
+      continue;
+    }
+    const data = readFileSync(src);
+    let old;
+    try {
+      old = readFileSync(dst);
+    } catch {
+      /* new file */
+    }
+    if (old && old.equals(data)) continue;
+    const tmp = `${dst}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, dst);
+  }
 }

@@ -12,7 +12,19 @@ export class UserError extends Error {
   }
 }
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'Expired' | 'UnsupportedMediaType';
+/** metav1.StatusReason; 'Unknown' is the empty reason (kubectl prints `Error from server: <message>`). */
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'BadRequest'
+  | 'Forbidden'
+  | 'MethodNotAllowed'
+  | 'Expired'
+  | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
+  | 'Unknown';
 
 export interface StatusCause { field: string; message: string; type?: string }
 
@@ -35,6 +47,13 @@ export class StatusError extends Error {
       if (causes.length === 1) return head + fieldErrorText(causes[0]);
       return head + '\n' + causes.map((c) => `* ${fieldErrorText(c)}`).join('\n');
     }
+    if (this.reason === 'Invalid' && !this.details.kind && !this.details.name) {
+      // An Invalid Status about the request rather than an object (a patch that cannot be applied).
+      const causes = this.details.causes ?? [];
+      if (causes.length === 0) return `The request is invalid: ${this.message}`;
+      return `The request is invalid: ${causes.length === 1 ? fieldErrorText(causes[0]) : `[${causes.map(fieldErrorText).join(', ')}]`}`;
+    }
+    if (this.reason === 'Unknown') return `Error from server: ${this.message}`;
     return `Error from server (${this.reason}): ${this.message}`;
   }
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admitPod, defaultObject, defaultPodSpec, podQOSClass } from './defaults.js';
+import { defaultPodSpec, podQOSClass } from './defaults.js';
+import { admitPod, defaultObject } from '../apiserver/testing.js';
 import { resourceForKind } from './resources.js';
 import type { KObject } from './types.js';
 

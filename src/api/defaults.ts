@@ -1,11 +1,15 @@
-// What the apiserver does to an object on create before storing it: the versioned defaulting
-// functions (pkg/apis/core/v1/defaults.go, pkg/apis/batch/v1/defaults.go), the registry
-// strategies' PrepareForCreate (Job selector generation, status reset), and for Pods the
-// admission plugins (ServiceAccount, DefaultTolerationSeconds, Priority).
+// The versioned defaulting functions the apiserver's decoder applies to every body it reads
+// (pkg/apis/core/v1/defaults.go, pkg/apis/batch/v1/defaults.go), and the object transforms the
+// registry strategies use at create time (Job selector generation, QoS class, Service addresses).
+// The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import { StatusError } from '../errors.js';
-import type { KObject } from './types.js';
+import type { KObject, JobObject, CronJobObject, JobSpec, PodSpec, PodTemplateSpec, Container, Volume } from './types.js';
 import type { ResourceInfo } from './resources.js';
+import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
+import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
+
+/** The zero metav1.Time Go writes as null (kubernetes-types has no null for it). */
+const ZERO_TIME = null as unknown as string;
 
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -17,15 +21,13 @@ const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 const isEmptyMap = (m: unknown) => m === undefined || m === null || Object.keys(m as object).length === 0;
 
 /**
- * Returns a new object as the apiserver stores it on create. The caller has already resolved
- * metadata.name (generateName) and passes the uid the object will get; metadata.uid is set here
- * because the Job selector is derived from it. resourceVersion/creationTimestamp are the store's.
+ * SetDefaults_<Kind>: a new object with the defaults the decoder fills in. Nothing here depends on
+ * the object's name or uid (those are set later, by the registry); what does is in the strategies'
+ * PrepareForCreate.
  */
-export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: string }): KObject {
+export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
   const o = clone(obj) as KObject;
   o.metadata = o.metadata ?? {};
-  o.metadata.uid = opts.uid;
-  if (info.namespaced && !o.metadata.namespace) o.metadata.namespace = 'default';
   switch (info.kind) {
     case 'Job':
       defaultJob(o);
@@ -35,15 +37,13 @@ export function defaultObject(info: ResourceInfo, obj: KObject, opts: { uid: str
       break;
     case 'Pod':
       o.spec = defaultPodSpec(o.spec ?? {}, false);
-      o.status = { phase: 'Pending', qosClass: podQOSClass(o.spec) };
       break;
     case 'Service':
-      defaultService(o, opts.uid);
+      defaultService(o);
       break;
     case 'Namespace':
-      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name as string };
-      o.spec = { ...(o.spec ?? {}), finalizers: o.spec?.finalizers ?? ['kubernetes'] };
-      o.status = { phase: 'Active' };
+      // SetDefaults_Namespace: the name label (again once a generated name is known).
+      if (o.metadata.name) o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
       break;
     case 'Secret':
       defaultSecret(o);
@@ -74,8 +74,8 @@ function defaultSecret(o: KObject): void {
 
 // ---------------------------------------------------------------- Job
 
-function defaultJob(o: KObject): void {
-  const spec = (o.spec = o.spec ?? {});
+function defaultJob(o: JobObject): void {
+  const spec: JobSpec = (o.spec = o.spec ?? ({} as JobSpec));
   // SetDefaults_Job, in order
   if (spec.completions == null && spec.parallelism == null) {
     spec.completions = 1;
@@ -88,26 +88,26 @@ function defaultJob(o: KObject): void {
   defaultPodFailurePolicy(spec);
   if (spec.podReplacementPolicy == null) spec.podReplacementPolicy = spec.podFailurePolicy != null ? 'Failed' : 'TerminatingOrFailed';
   if (spec.manualSelector == null) spec.manualSelector = false;
-
   spec.template = defaultPodTemplate(spec.template ?? {});
-
-  // JobStrategy.PrepareForCreate: status reset, generation 1, generated selector + labels
-  o.status = {};
-  o.metadata.generation = 1;
-  if (spec.manualSelector !== true) generateSelector(o);
-
-  // SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
-  // the (generator-augmented) template labels.
-  if (isEmptyMap(o.metadata.labels) && spec.template.metadata.labels != null) {
-    o.metadata.labels = { ...spec.template.metadata.labels };
-  }
+  mirrorJobLabels(o);
 }
 
-function generateSelector(o: KObject): void {
-  const spec = o.spec;
+/**
+ * SetDefaults_Job step 4, as a Job reads back from storage: with no labels of its own it carries
+ * the (generator-augmented) template labels.
+ */
+export function mirrorJobLabels(o: JobObject): void {
+  const tl = o.spec?.template?.metadata?.labels;
+  if (isEmptyMap(o.metadata.labels) && tl != null) o.metadata.labels = { ...tl };
+}
+
+/** JobStrategy.PrepareForCreate's generateSelector: the controller-uid and job-name labels and selector. */
+export function generateJobSelector(o: JobObject): void {
+  const spec = o.spec!;
   const name = o.metadata.name ?? '';
   const uid = o.metadata.uid ?? '';
-  const labels: Record<string, string> = (spec.template.metadata.labels = spec.template.metadata.labels ?? {});
+  const meta = (spec.template.metadata ??= {});
+  const labels: Record<string, string> = (meta.labels = meta.labels ?? {});
   for (const k of [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL]) if (!(k in labels)) labels[k] = name;
   for (const k of [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL]) if (!(k in labels)) labels[k] = uid;
   spec.selector = spec.selector ?? {};
@@ -115,7 +115,7 @@ function generateSelector(o: KObject): void {
   if (!(CONTROLLER_UID_LABEL in spec.selector.matchLabels)) spec.selector.matchLabels[CONTROLLER_UID_LABEL] = uid;
 }
 
-function defaultPodFailurePolicy(spec: any): void {
+function defaultPodFailurePolicy(spec: { podFailurePolicy?: PodFailurePolicy }): void {
   for (const rule of spec.podFailurePolicy?.rules ?? []) {
     for (const p of rule?.onPodConditions ?? []) if (p && !p.status) p.status = 'True';
   }
@@ -123,38 +123,36 @@ function defaultPodFailurePolicy(spec: any): void {
 
 /** PodTemplateSpec as serialised by a v1.32 apiserver: metadata always present with
  * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989). */
-function defaultPodTemplate(t: any): any {
+function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
   const tpl = { ...t };
-  tpl.metadata = { creationTimestamp: null, ...(tpl.metadata ?? {}) };
-  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata.creationTimestamp = null;
-  tpl.spec = defaultPodSpec(tpl.spec ?? {}, true);
+  tpl.metadata = { creationTimestamp: ZERO_TIME, ...(tpl.metadata ?? {}) };
+  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata = { ...tpl.metadata, creationTimestamp: ZERO_TIME };
+  tpl.spec = defaultPodSpec(tpl.spec ?? ({} as PodSpec), true);
   return tpl;
 }
 
 // ---------------------------------------------------------------- CronJob
 
-function defaultCronJob(o: KObject): void {
-  const spec = (o.spec = o.spec ?? {});
+function defaultCronJob(o: CronJobObject): void {
+  const spec = (o.spec = o.spec ?? ({} as NonNullable<CronJobObject['spec']>));
   if (!spec.concurrencyPolicy) spec.concurrencyPolicy = 'Allow';
   if (spec.suspend == null) spec.suspend = false;
   if (spec.successfulJobsHistoryLimit == null) spec.successfulJobsHistoryLimit = 3;
   if (spec.failedJobsHistoryLimit == null) spec.failedJobsHistoryLimit = 1;
   const jt = (spec.jobTemplate = { ...(spec.jobTemplate ?? {}) });
-  jt.metadata = { creationTimestamp: null, ...(jt.metadata ?? {}) };
-  if (jt.metadata.creationTimestamp === undefined) jt.metadata.creationTimestamp = null;
-  jt.spec = { ...(jt.spec ?? {}) };
+  jt.metadata = { creationTimestamp: ZERO_TIME, ...(jt.metadata ?? {}) };
+  if (jt.metadata.creationTimestamp === undefined) jt.metadata = { ...jt.metadata, creationTimestamp: ZERO_TIME };
+  jt.spec = { ...(jt.spec ?? ({} as JobSpec)) };
   // Job-level defaults are not applied to the template (SetDefaults_Job takes a *Job); pod
   // template defaults are.
   jt.spec.template = defaultPodTemplate(jt.spec.template ?? {});
-  o.status = {};
-  o.metadata.generation = 1;
 }
 
 // ---------------------------------------------------------------- PodSpec
 
 /** SetDefaults_PodSpec + per-container/volume defaults; isTemplate=false adds SetDefaults_Pod. */
-export function defaultPodSpec(spec: any, isTemplate: boolean): any {
-  const s = clone(spec ?? {});
+export function defaultPodSpec(spec: PodSpec, isTemplate: boolean): PodSpec {
+  const s: PodSpec = clone(spec ?? ({} as PodSpec));
   if (!s.dnsPolicy) s.dnsPolicy = 'ClusterFirst';
   if (!s.restartPolicy) s.restartPolicy = 'Always';
   if (s.securityContext == null) s.securityContext = {};
@@ -164,7 +162,7 @@ export function defaultPodSpec(spec: any, isTemplate: boolean): any {
   for (const list of [s.initContainers, s.containers]) {
     if (!Array.isArray(list)) continue;
     for (let i = 0; i < list.length; i++) {
-      list[i] = defaultContainer(list[i] ?? {}, !!s.hostNetwork);
+      list[i] = defaultContainer(list[i] ?? ({} as Container), !!s.hostNetwork);
       if (!isTemplate) requestsFromLimits(list[i]);
     }
   }
@@ -172,7 +170,7 @@ export function defaultPodSpec(spec: any, isTemplate: boolean): any {
   return s;
 }
 
-function defaultContainer(c: any, hostNetwork: boolean): any {
+function defaultContainer(c: Container, hostNetwork: boolean): Container {
   if (!c.imagePullPolicy) c.imagePullPolicy = imageTag(c.image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
   if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
   if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
@@ -186,12 +184,12 @@ function defaultContainer(c: any, hostNetwork: boolean): any {
     // ResourceFieldSelector.divisor is a Quantity value, never omitted: unset reads back as "0".
     if (e?.valueFrom?.resourceFieldRef && e.valueFrom.resourceFieldRef.divisor == null) e.valueFrom.resourceFieldRef.divisor = '0';
   }
-  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k]) defaultProbe(c[k]);
-  for (const k of ['postStart', 'preStop']) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k].httpGet);
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) if (c[k]) defaultProbe(c[k]!);
+  for (const k of ['postStart', 'preStop'] as const) if (c.lifecycle?.[k]?.httpGet) defaultHTTPGet(c.lifecycle[k]!.httpGet!);
   return c;
 }
 
-function defaultProbe(p: any): void {
+function defaultProbe(p: Probe): void {
   if (p.timeoutSeconds == null) p.timeoutSeconds = 1;
   if (p.periodSeconds == null) p.periodSeconds = 10;
   if (p.successThreshold == null) p.successThreshold = 1;
@@ -200,7 +198,7 @@ function defaultProbe(p: any): void {
   if (p.grpc && p.grpc.service == null) p.grpc.service = '';
 }
 
-function defaultHTTPGet(h: any): void {
+function defaultHTTPGet(h: HTTPGetAction): void {
   if (!h.path) h.path = '/';
   if (!h.scheme) h.scheme = 'HTTP';
 }
@@ -216,11 +214,11 @@ export function imageTag(image: string): string {
   return at >= 0 ? '' : 'latest';
 }
 
-function requestsFromLimits(c: any): void {
+function requestsFromLimits(c: Container): void {
   const limits = c.resources?.limits;
   if (!limits || Object.keys(limits).length === 0) return;
-  c.resources.requests = c.resources.requests ?? {};
-  for (const [k, v] of Object.entries(limits)) if (!(k in c.resources.requests)) c.resources.requests[k] = v;
+  const requests = (c.resources!.requests = c.resources!.requests ?? {});
+  for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
 }
 
 const VOLUME_SOURCES = [
@@ -230,9 +228,9 @@ const VOLUME_SOURCES = [
   'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
 ];
 
-function defaultVolume(v: any): any {
-  const vol = v ?? {};
-  if (!VOLUME_SOURCES.some((k) => vol[k] != null)) vol.emptyDir = {};
+function defaultVolume(v: Volume): Volume {
+  const vol = v ?? ({} as Volume);
+  if (!VOLUME_SOURCES.some((k) => (vol as unknown as Record<string, unknown>)[k] != null)) vol.emptyDir = {};
   if (vol.hostPath && vol.hostPath.type == null) vol.hostPath.type = '';
   if (vol.secret && vol.secret.defaultMode == null) vol.secret.defaultMode = 420;
   if (vol.configMap && vol.configMap.defaultMode == null) vol.configMap.defaultMode = 420;
@@ -250,7 +248,7 @@ function defaultVolume(v: any): any {
   return vol;
 }
 
-function defaultDownwardItems(items: any[] | undefined): void {
+function defaultDownwardItems(items: DownwardAPIVolumeFile[] | undefined): void {
   for (const it of items ?? []) {
     if (it?.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
     if (it?.resourceFieldRef && it.resourceFieldRef.divisor == null) it.resourceFieldRef.divisor = '0';
@@ -276,7 +274,7 @@ export function parseQuantity(q: unknown): number {
 }
 
 /** qos.GetPodQOS over cpu and memory of containers and init containers. */
-export function podQOSClass(spec: any): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+export function podQOSClass(spec: PodSpec | undefined): 'BestEffort' | 'Burstable' | 'Guaranteed' {
   const requests: Record<string, number> = {};
   const limits: Record<string, number> = {};
   let guaranteed = true;
@@ -323,7 +321,7 @@ export function clusterIPFor(uid: string): string {
   return `10.96.${x}.${y}`;
 }
 
-function defaultService(o: KObject, uid: string): void {
+function defaultService(o: KObject): void {
   const spec = (o.spec = o.spec ?? {});
   if (!spec.type) spec.type = 'ClusterIP';
   if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
@@ -331,6 +329,18 @@ function defaultService(o: KObject, uid: string): void {
     if (!p.protocol) p.protocol = 'TCP';
     if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    if (!spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
+  }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts == null) spec.allocateLoadBalancerNodePorts = true;
+}
+
+/**
+ * What the Service REST allocates on create (ClusterIP from the uid, node ports) and the
+ * IP-family fields it fills in with them.
+ */
+export function allocateServiceAddresses(o: KObject, uid: string): void {
+  const spec = (o.spec = o.spec ?? {});
   if (spec.type !== 'ExternalName') {
     if (!spec.clusterIP) spec.clusterIP = spec.clusterIPs?.[0] ?? clusterIPFor(uid);
     if (!spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];
@@ -339,119 +349,12 @@ function defaultService(o: KObject, uid: string): void {
     if (!spec.internalTrafficPolicy) spec.internalTrafficPolicy = 'Cluster';
   }
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-    if (!spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
-    (spec.ports ?? []).forEach((p: any, i: number) => {
+    (spec.ports ?? []).forEach((p: ServicePort, i: number) => {
       if (p.nodePort == null) {
         const h = createHash('sha256').update(`${uid}/${i}`).digest();
         p.nodePort = 30000 + (h.readUInt16BE(0) % 2768);
       }
     });
   }
-  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts == null) spec.allocateLoadBalancerNodePorts = true;
-  o.status = { loadBalancer: {} };
 }
 
-// ---------------------------------------------------------------- Pod admission
-
-const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
-export interface AdmitPodOptions {
-  randomSuffix: () => string;
-  /**
-   * The ServiceAccount lister of the ServiceAccount admission plugin (namespace, name); without
-   * it the account is not looked up (unit tests of pure defaulting).
-   */
-  serviceAccount?: (namespace: string, name: string) => KObject | undefined;
-}
-
-/**
- * The mutating admission plugins a v1.32 apiserver runs for a new Pod: ServiceAccount (default
- * account, which must exist; the projected kube-api-access-<suffix> volume mounted in every
- * container unless the pod or its account opts out; the account's imagePullSecrets),
- * DefaultTolerationSeconds, Priority. `randomSuffix` gives the 5 characters of the volume name.
- * Throws StatusError(Forbidden) for a missing ServiceAccount or an unknown priorityClassName.
- */
-export function admitPod(pod: KObject, opts: AdmitPodOptions): KObject {
-  const p = clone(pod) as KObject;
-  const spec = (p.spec = p.spec ?? {});
-  // ServiceAccount
-  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName; // v1 conversion mirrors the deprecated field
-  let sa: KObject | undefined;
-  if (opts.serviceAccount) {
-    const ns = p.metadata?.namespace || 'default';
-    sa = opts.serviceAccount(ns, spec.serviceAccountName);
-    if (!sa) {
-      // admission.NewForbidden names the object by generateName before a name is generated.
-      const name = p.metadata?.name || p.metadata?.generateName || 'Unknown';
-      throw new StatusError(
-        'Forbidden',
-        `pods "${name}" is forbidden: error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
-        { kind: 'pods', name },
-      );
-    }
-  }
-  // shouldAutomount: the pod's preference, then the account's, else true.
-  const automount = spec.automountServiceAccountToken ?? (sa as any)?.automountServiceAccountToken ?? true;
-  if (automount !== false) {
-    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-    const needs = containers.some((c: any) => !(c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
-    if (needs) {
-      const volName = `kube-api-access-${opts.randomSuffix()}`;
-      spec.volumes = [
-        ...(spec.volumes ?? []),
-        {
-          name: volName,
-          projected: {
-            defaultMode: 420,
-            sources: [
-              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-              { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-              { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
-            ],
-          },
-        },
-      ];
-      for (const c of containers) {
-        if ((c.volumeMounts ?? []).some((m: any) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
-        c.volumeMounts = [...(c.volumeMounts ?? []), { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volName, readOnly: true }];
-      }
-    }
-  }
-  if (sa && (spec.imagePullSecrets ?? []).length === 0 && ((sa as any).imagePullSecrets ?? []).length > 0) {
-    spec.imagePullSecrets = ((sa as any).imagePullSecrets as any[]).map((r) => ({ name: r?.name ?? '' }));
-  }
-  // DefaultTolerationSeconds
-  const tolerations: any[] = (spec.tolerations = [...(spec.tolerations ?? [])]);
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
-    if (!has) tolerations.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: 300 });
-  }
-  // Priority
-  let priority = 0;
-  if (spec.priorityClassName) {
-    const v = BUILTIN_PRIORITY_CLASSES[spec.priorityClassName];
-    if (v === undefined) {
-      const name = p.metadata?.name ?? p.metadata?.generateName ?? '';
-      throw new StatusError('Forbidden', `pods "${name}" is forbidden: no PriorityClass with name ${spec.priorityClassName} was found`, {
-        kind: 'pods',
-        name,
-      });
-    }
-    priority = v;
-  }
-  if (spec.priority != null && spec.priority !== priority) {
-    const name = p.metadata?.name ?? '';
-    throw new StatusError(
-      'Forbidden',
-      `pods "${name}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
-      { kind: 'pods', name },
-    );
-  }
-  spec.priority = priority;
-  if (spec.preemptionPolicy == null) spec.preemptionPolicy = 'PreemptLowerPriority';
-  return p;
-}

@@ -1,6 +1,7 @@
 // resource.Quantity (k8s.io/apimachinery/pkg/api/resource), exactly: a quantity is a rational
 // number, so the downward API's rounding (ceil of value / divisor) and the scheduler's sums are
 // free of floating-point error ("0.1" cpu is 100m, not 100.00000000000001m).
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 
 export interface Rational {
   num: bigint;
@@ -147,7 +148,7 @@ function maxResourceList(list: ResourceList, other: ResourceList): void {
  * resourcehelper.PodRequests / PodLimits: the sum over containers, at least the largest init
  * container (restartable init containers, sidecars, add to both), plus the pod overhead.
  */
-export function podResources(pod: { spec?: any }, which: 'requests' | 'limits'): ResourceList {
+export function podResources(pod: { spec?: Partial<PodSpec> }, which: 'requests' | 'limits'): ResourceList {
   const spec = pod.spec ?? {};
   const total: ResourceList = {};
   for (const c of spec.containers ?? []) addResourceList(total, c?.resources?.[which]);
@@ -185,7 +186,7 @@ export function podResources(pod: { spec?: any }, which: 'requests' | 'limits'):
  * ephemeral-storage or hugepages-*, divided by the divisor (absent or zero: 1) and rounded up;
  * cpu is compared in millicores. An unset resource is 0. undefined for an unsupported resource.
  */
-export function extractContainerResourceValue(ref: { resource?: string; divisor?: unknown }, container: any): string | undefined {
+export function extractContainerResourceValue(ref: { resource?: string; divisor?: unknown }, container: Partial<Container> | undefined): string | undefined {
   const resource = ref.resource ?? '';
   const dot = resource.indexOf('.');
   const which = resource.slice(0, dot);

@@ -2,10 +2,60 @@
 // (JSON-compatible, defaults applied). kubernetes-types gives the exact shapes; KObject is the
 // common envelope the store, printers and controllers pass around.
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
-import type { Job, CronJob } from 'kubernetes-types/batch/v1.js';
-import type { Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition, ConfigMap, Secret, ServiceAccount } from 'kubernetes-types/core/v1.js';
+import type { Job, CronJob, JobSpec, JobStatus, JobCondition, CronJobSpec, CronJobStatus, PodFailurePolicy, PodFailurePolicyRule, SuccessPolicy } from 'kubernetes-types/batch/v1.js';
+import type {
+  Pod,
+  Service,
+  Namespace,
+  Event,
+  Container,
+  ContainerStatus,
+  ContainerState,
+  PodSpec,
+  PodStatus,
+  PodCondition,
+  PodTemplateSpec,
+  ConfigMap,
+  Secret,
+  ServiceAccount,
+  ObjectReference,
+  Toleration,
+  Volume,
+  EnvVar,
+} from 'kubernetes-types/core/v1.js';
 
-export type { ObjectMeta, OwnerReference, Job, CronJob, Pod, Service, Namespace, Event, Container, ContainerStatus, PodSpec, PodCondition, ConfigMap, Secret, ServiceAccount };
+export type {
+  ObjectMeta,
+  OwnerReference,
+  Job,
+  CronJob,
+  JobSpec,
+  JobStatus,
+  JobCondition,
+  CronJobSpec,
+  CronJobStatus,
+  PodFailurePolicy,
+  PodFailurePolicyRule,
+  SuccessPolicy,
+  Pod,
+  Service,
+  Namespace,
+  Event,
+  Container,
+  ContainerStatus,
+  ContainerState,
+  PodSpec,
+  PodStatus,
+  PodCondition,
+  PodTemplateSpec,
+  ConfigMap,
+  Secret,
+  ServiceAccount,
+  ObjectReference,
+  Toleration,
+  Volume,
+  EnvVar,
+};
 
 /** Any stored object. metadata.name/namespace/uid/resourceVersion/creationTimestamp are set once stored. */
 /** kubernetes-types marks server-set fields readonly; the apiserver and controllers here set them. */
@@ -20,6 +70,23 @@ export interface KObject {
   status?: any;
   [key: string]: unknown;
 }
+
+/**
+ * A stored object of one kind, typed with kubernetes-types: the compiler checks the field names of
+ * its spec and status. (A type alias, so that it is also a KObject.) Objects decoded by the
+ * apiserver have these shapes; readers of what a state file holds go through readable() first.
+ */
+export type TypedObject<S, T> = {
+  apiVersion: string;
+  kind: string;
+  metadata: MutableObjectMeta;
+  spec?: S;
+  status?: T;
+};
+
+export type JobObject = TypedObject<JobSpec, JobStatus>;
+export type CronJobObject = TypedObject<CronJobSpec, CronJobStatus>;
+export type PodObject = TypedObject<PodSpec, PodStatus>;
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
 export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
@@ -45,4 +112,13 @@ export function controllerOf(obj: { metadata: ObjectMeta }): OwnerReference | un
 /** RFC3339 with second precision, the way metav1.Time serialises. */
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Milliseconds since the epoch of an RFC3339 timestamp, or undefined for unset/zero. */
+export function parseTime(ts: string | undefined | null): number | undefined {
+  if (!ts) return undefined;
+  const t = Date.parse(ts);
+  if (Number.isNaN(t)) return undefined;
+  if (t === Date.parse('0001-01-01T00:00:00Z')) return undefined;
+  return t;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultObject } from './defaults.js';
+import { defaultObject } from '../apiserver/testing.js';
 import { validateCreate, validateCronJobUpdate, validateJobUpdate } from './validation.js';
 import { resourceForKind } from './resources.js';
 import { invalid } from '../errors.js';

@@ -5,6 +5,24 @@ import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
 import type { StatusCause } from '../errors.js';
 import type { KObject } from './types.js';
+import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { JobSpec, CronJobSpec, PodFailurePolicyRule, SuccessPolicyRule } from 'kubernetes-types/batch/v1.js';
+import type {
+  Container,
+  ContainerPort,
+  DownwardAPIVolumeFile,
+  EnvFromSource,
+  EnvVar,
+  KeyToPath,
+  ObjectFieldSelector,
+  PodSpec,
+  PodTemplateSpec,
+  ServicePort,
+  ServiceSpec,
+  Volume,
+  VolumeMount,
+  VolumeProjection,
+} from 'kubernetes-types/core/v1.js';
 import type { ResourceInfo } from './resources.js';
 import {
   isDNS1035Label,
@@ -23,6 +41,8 @@ import {
   LEGACY_CONTROLLER_UID_LABEL,
   LEGACY_JOB_NAME_LABEL,
 } from './defaults.js';
+import { scheduleError } from '../util/cron/cron.js';
+import { loadLocationError } from '../util/cron/zone.js';
 import { validateAnnotationsSize, validateJobValues, validateCronJobValues, validatePodValues, validateServiceValues, validateNamespaceValues } from './validation_fields.js';
 
 export interface ValidateOptions {
@@ -31,6 +51,9 @@ export interface ValidateOptions {
   /** time.LoadLocation: returns the Go error text (e.g. "unknown time zone Foo/Bar") or undefined. */
   loadLocation?: (tz: string) => string | undefined;
 }
+
+/** What the apiserver validates schedules and time zones with (robfig/cron and the tz database). */
+export const CRON_VALIDATION: Required<ValidateOptions> = { validateSchedule: scheduleError, loadLocation: loadLocationError };
 
 // ---------------------------------------------------------------- field errors
 
@@ -87,7 +110,7 @@ export function goStringMap(m: Record<string, string> | undefined | null): strin
 }
 
 /** Go %#v of a metav1.LabelSelector (the value field errors print for spec.selector). */
-export function goLabelSelector(ls: any): string {
+export function goLabelSelector(ls: LabelSelector | undefined | null): string {
   if (ls === undefined || ls === null) return 'null';
   const ml = ls.matchLabels == null ? 'map[string]string(nil)' : goStringMap(ls.matchLabels);
   let me: string;
@@ -96,7 +119,7 @@ export function goLabelSelector(ls: any): string {
     me =
       '[]v1.LabelSelectorRequirement{' +
       ls.matchExpressions
-        .map((e: any) => {
+        .map((e: LabelSelectorRequirement) => {
           const vals = e.values == null ? '[]string(nil)' : `[]string{${e.values.map((v: string) => goQuote(v)).join(', ')}}`;
           return `v1.LabelSelectorRequirement{Key:${goQuote(e.key ?? '')}, Operator:${goQuote(e.operator ?? '')}, Values:${vals}}`;
         })
@@ -126,7 +149,7 @@ function dedupe(errs: Errs): Errs {
 
 type NameFn = (s: string) => string[];
 
-function validateObjectMeta(meta: any, namespaced: boolean, nameFn: NameFn, opts: { skipLabels?: boolean } = {}): Errs {
+function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boolean, nameFn: NameFn, opts: { skipLabels?: boolean } = {}): Errs {
   const errs: Errs = [];
   const m = meta ?? {};
   if (m.generateName) for (const msg of nameFn(maskTrailingDash(m.generateName))) errs.push(invalid('metadata.generateName', m.generateName, msg));
@@ -164,7 +187,7 @@ function validateAnnotations(ann: Record<string, unknown> | undefined | null, fi
 
 // ---------------------------------------------------------------- pod spec
 
-function validatePodTemplateSpec(tpl: any, path: string): Errs {
+function validatePodTemplateSpec(tpl: PodTemplateSpec | undefined, path: string): Errs {
   const errs: Errs = [];
   errs.push(...validateLabels(tpl?.metadata?.labels, `${path}.labels`));
   errs.push(...validateAnnotations(tpl?.metadata?.annotations, `${path}.annotations`));
@@ -174,11 +197,11 @@ function validatePodTemplateSpec(tpl: any, path: string): Errs {
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 
-export function validatePodSpec(spec: any, path: string): Errs {
+export function validatePodSpec(spec: Partial<PodSpec>, path: string): Errs {
   const errs: Errs = [];
   // volumes
   const volNames = new Set<string>();
-  (spec.volumes ?? []).forEach((v: any, i: number) => {
+  (spec.volumes ?? []).forEach((v: Volume, i: number) => {
     const p = `${path}.volumes[${i}]`;
     if (!v?.name) errs.push(required(`${p}.name`));
     else {
@@ -189,7 +212,7 @@ export function validatePodSpec(spec: any, path: string): Errs {
     errs.push(...validateVolumeSource(v ?? {}, p));
   });
   // containers
-  const containers: any[] = spec.containers ?? [];
+  const containers: Container[] = spec.containers ?? [];
   const names = new Set<string>();
   if (containers.length === 0) errs.push(required(`${path}.containers`));
   else
@@ -199,7 +222,7 @@ export function validatePodSpec(spec: any, path: string): Errs {
       if (names.has(c?.name)) errs.push(duplicate(`${p}.name`, c?.name ?? ''));
       else names.add(c?.name);
     });
-  (spec.initContainers ?? []).forEach((c: any, i: number) => {
+  (spec.initContainers ?? []).forEach((c: Container, i: number) => {
     const p = `${path}.initContainers[${i}]`;
     errs.push(...validateContainerCommon(c ?? {}, p, volNames));
     if (names.has(c?.name)) errs.push(duplicate(`${p}.name`, c?.name ?? ''));
@@ -226,7 +249,7 @@ export function validatePodSpec(spec: any, path: string): Errs {
   return errs;
 }
 
-function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs {
+function validateContainerCommon(c: Partial<Container>, p: string, volNames: Set<string>): Errs {
   const errs: Errs = [];
   if (!c.name) errs.push(required(`${p}.name`));
   else for (const msg of isDNS1123Label(c.name)) errs.push(invalid(`${p}.name`, c.name, msg));
@@ -236,14 +259,14 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
     if (tmp === '') errs.push(required(`${p}.terminationMessagePolicy`, 'must be \'File\' or \'FallbackToLogsOnError\''));
     else errs.push(invalid(`${p}.terminationMessagePolicy`, tmp, "must be 'File' or 'FallbackToLogsOnError'"));
   }
-  (c.ports ?? []).forEach((port: any, i: number) => {
+  (c.ports ?? []).forEach((port: ContainerPort, i: number) => {
     const pp = `${p}.ports[${i}]`;
     if (port?.containerPort == null || port.containerPort === 0) errs.push(required(`${pp}.containerPort`));
     else if (isInt(port.containerPort) && (port.containerPort < 1 || port.containerPort > 65535))
       errs.push(invalid(`${pp}.containerPort`, port.containerPort, 'must be between 1 and 65535, inclusive'));
     if (port?.protocol && !['TCP', 'UDP', 'SCTP'].includes(port.protocol)) errs.push(notSupported(`${pp}.protocol`, port.protocol, ['SCTP', 'TCP', 'UDP']));
   });
-  (c.env ?? []).forEach((e: any, i: number) => {
+  (c.env ?? []).forEach((e: EnvVar, i: number) => {
     if (!e?.name) errs.push(required(`${p}.env[${i}].name`));
     errs.push(...validateEnvVarValueFrom(e ?? {}, `${p}.env[${i}].valueFrom`));
   });
@@ -251,7 +274,7 @@ function validateContainerCommon(c: any, p: string, volNames: Set<string>): Errs
   // ValidateVolumeMounts. subPath and subPathExpr errors name the list, not the item
   // (fldPath.Child("subPath") where the other fields use idxPath): the apiserver's own paths.
   const mountPoints = new Set<string>();
-  (c.volumeMounts ?? []).forEach((m: any, i: number) => {
+  (c.volumeMounts ?? []).forEach((m: VolumeMount, i: number) => {
     const mp = `${p}.volumeMounts[${i}]`;
     if (!m?.name) errs.push(required(`${mp}.name`));
     else if (!volNames.has(m.name)) errs.push(notFound(`${mp}.name`, m.name));
@@ -297,7 +320,7 @@ function pathClean(p: string): string {
   return out.join('/') || '.';
 }
 
-function validateKeyToPath(kp: any, field: string): Errs {
+function validateKeyToPath(kp: KeyToPath | undefined, field: string): Errs {
   const errs: Errs = [];
   if (!kp?.key) errs.push(required(`${field}.key`));
   if (!kp?.path) errs.push(required(`${field}.path`));
@@ -308,7 +331,7 @@ function validateKeyToPath(kp: any, field: string): Errs {
 
 const VOLUME_DOWNWARD_API_FIELDS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
 
-function validateObjectFieldSelector(fs: any, supported: string[], field: string): Errs {
+function validateObjectFieldSelector(fs: ObjectFieldSelector | undefined, supported: string[], field: string): Errs {
   if (!fs?.apiVersion) return [required(`${field}.apiVersion`)];
   if (!fs?.fieldPath) return [required(`${field}.fieldPath`)];
   const m = /^([^[]+)\[(.*)\]$/.exec(fs.fieldPath);
@@ -322,9 +345,9 @@ function validateObjectFieldSelector(fs: any, supported: string[], field: string
   return [];
 }
 
-function validateDownwardAPIFiles(items: any[] | undefined, field: string): Errs {
+function validateDownwardAPIFiles(items: DownwardAPIVolumeFile[] | undefined, field: string): Errs {
   const errs: Errs = [];
-  (items ?? []).forEach((f: any, i: number) => {
+  (items ?? []).forEach((f: DownwardAPIVolumeFile, i: number) => {
     const p = `${field}[${i}]`;
     if (!f?.path) errs.push(required(`${p}.path`));
     errs.push(...validateLocalNonReservedPath(String(f?.path ?? ''), `${p}.path`));
@@ -340,19 +363,19 @@ function validateDownwardAPIFiles(items: any[] | undefined, field: string): Errs
 }
 
 /** The configMap, secret, downwardAPI and projected volume sources (validateVolumeSource). */
-function validateVolumeSource(v: any, p: string): Errs {
+function validateVolumeSource(v: Partial<Volume>, p: string): Errs {
   const errs: Errs = [];
   if (v.configMap) {
     const f = `${p}.configMap`;
     if (!v.configMap.name) errs.push(required(`${f}.name`));
     fileMode(errs, v.configMap.defaultMode, `${f}.defaultMode`);
-    (v.configMap.items ?? []).forEach((kp: any, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
+    (v.configMap.items ?? []).forEach((kp: KeyToPath, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
   }
   if (v.secret) {
     const f = `${p}.secret`;
     if (!v.secret.secretName) errs.push(required(`${f}.secretName`));
     fileMode(errs, v.secret.defaultMode, `${f}.defaultMode`);
-    (v.secret.items ?? []).forEach((kp: any, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
+    (v.secret.items ?? []).forEach((kp: KeyToPath, i: number) => errs.push(...validateKeyToPath(kp, `${f}.items[${i}]`)));
   }
   if (v.downwardAPI) {
     fileMode(errs, v.downwardAPI.defaultMode, `${p}.downwardAPI.defaultMode`);
@@ -361,13 +384,13 @@ function validateVolumeSource(v: any, p: string): Errs {
   if (v.projected) {
     const f = `${p}.projected`;
     fileMode(errs, v.projected.defaultMode, `${f}.defaultMode`);
-    (v.projected.sources ?? []).forEach((src: any, i: number) => {
+    (v.projected.sources ?? []).forEach((src: VolumeProjection, i: number) => {
       const sp = `${f}.sources[${i}]`;
       for (const kind of ['secret', 'configMap'] as const) {
         const s = src?.[kind];
         if (!s) continue;
         if (!s.name) errs.push(required(`${sp}.${kind}.name`));
-        (s.items ?? []).forEach((kp: any, j: number) => errs.push(...validateKeyToPath(kp, `${sp}.${kind}.items[${j}]`)));
+        (s.items ?? []).forEach((kp: KeyToPath, j: number) => errs.push(...validateKeyToPath(kp, `${sp}.${kind}.items[${j}]`)));
       }
       if (src?.downwardAPI) errs.push(...validateDownwardAPIFiles(src.downwardAPI.items, `${sp}.downwardAPI.items`));
       if (src?.serviceAccountToken) {
@@ -382,7 +405,7 @@ function validateVolumeSource(v: any, p: string): Errs {
   return errs;
 }
 
-function validateKeySelector(s: any, field: string): Errs {
+function validateKeySelector(s: { name?: string; key?: string } | undefined, field: string): Errs {
   const errs: Errs = [];
   for (const msg of isDNS1123Subdomain(s?.name ?? '')) errs.push(invalid(`${field}.name`, s?.name ?? '', msg));
   if (!s?.key) errs.push(required(`${field}.key`));
@@ -391,7 +414,7 @@ function validateKeySelector(s: any, field: string): Errs {
 }
 
 /** validateEnvVarValueFrom (fieldRef and resourceFieldRef are counted, not checked here). */
-function validateEnvVarValueFrom(e: any, field: string): Errs {
+function validateEnvVarValueFrom(e: Partial<EnvVar>, field: string): Errs {
   const vf = e.valueFrom;
   if (vf === undefined || vf === null) return [];
   const errs: Errs = [];
@@ -413,9 +436,9 @@ function validateEnvVarValueFrom(e: any, field: string): Errs {
 }
 
 /** ValidateEnvFrom, with RelaxedEnvironmentVariableValidation (on by default in v1.32) for prefixes. */
-function validateEnvFrom(envFrom: any[] | undefined, field: string): Errs {
+function validateEnvFrom(envFrom: EnvFromSource[] | undefined, field: string): Errs {
   const errs: Errs = [];
-  (envFrom ?? []).forEach((ev: any, i: number) => {
+  (envFrom ?? []).forEach((ev: EnvFromSource, i: number) => {
     const p = `${field}[${i}]`;
     if (ev?.prefix && !isRelaxedEnvVarName(ev.prefix)) {
       errs.push(invalid(`${p}.prefix`, ev.prefix, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
@@ -593,9 +616,9 @@ function validateGeneratedSelector(job: KObject): Errs {
   return errs;
 }
 
-function validateLabelSelector(ls: any, path: string): Errs {
+function validateLabelSelector(ls: LabelSelector, path: string): Errs {
   const errs: Errs = [];
-  (ls.matchExpressions ?? []).forEach((e: any, i: number) => {
+  (ls.matchExpressions ?? []).forEach((e: LabelSelectorRequirement, i: number) => {
     const p = `${path}.matchExpressions[${i}]`;
     const op = e?.operator;
     const vals: unknown[] = e?.values ?? [];
@@ -613,7 +636,7 @@ function validateLabelSelector(ls: any, path: string): Errs {
 }
 
 /** validateJobSpec (shared by Job and CronJob.spec.jobTemplate.spec). */
-function validateJobSpecCommon(spec: any, path: string): Errs {
+function validateJobSpecCommon(spec: Partial<JobSpec>, path: string): Errs {
   const errs: Errs = [];
   nonNegative(errs, spec.parallelism, `${path}.parallelism`);
   nonNegative(errs, spec.completions, `${path}.completions`);
@@ -692,23 +715,24 @@ function validateJobSpecCommon(spec: any, path: string): Errs {
 
 const PFP_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
 
-function validatePodFailurePolicy(spec: any, path: string): Errs {
+function validatePodFailurePolicy(spec: Partial<JobSpec>, path: string): Errs {
   const errs: Errs = [];
-  const rules: any[] = spec.podFailurePolicy?.rules ?? [];
+  const rules: PodFailurePolicyRule[] = spec.podFailurePolicy?.rules ?? [];
   if (rules.length > 20) errs.push(tooMany(`${path}.rules`, rules.length, 20));
-  const containerNames = new Set<string>([...(spec.template?.spec?.containers ?? []), ...(spec.template?.spec?.initContainers ?? [])].map((c: any) => c?.name));
+  const containerNames = new Set<string>([...(spec.template?.spec?.containers ?? []), ...(spec.template?.spec?.initContainers ?? [])].map((c: Container) => c?.name));
   rules.forEach((rule, i) => {
     const p = `${path}.rules[${i}]`;
     const action = rule?.action ?? '';
     if (action === '') errs.push(required(`${p}.action`, 'valid values: ["Count" "FailIndex" "FailJob" "Ignore"]'));
     else if (!PFP_ACTIONS.includes(action)) errs.push(notSupported(`${p}.action`, action, PFP_ACTIONS));
     else if (action === 'FailIndex' && spec.backoffLimitPerIndex == null) errs.push(invalid(`${p}.action`, action, 'requires the backoffLimitPerIndex to be set'));
-    const hasCodes = rule?.onExitCodes != null;
-    const hasConds = Array.isArray(rule?.onPodConditions) && rule.onPodConditions.length > 0;
+    const oc = rule?.onExitCodes;
+    const conds = rule?.onPodConditions ?? [];
+    const hasCodes = oc != null;
+    const hasConds = Array.isArray(rule?.onPodConditions) && conds.length > 0;
     if (hasCodes && hasConds) errs.push({ field: p, type: 'FieldValueInvalid', message: 'Invalid value: specifying both OnExitCodes and OnPodConditions is not supported' });
     else if (!hasCodes && !hasConds) errs.push({ field: p, type: 'FieldValueInvalid', message: 'Invalid value: specifying one of OnExitCodes and OnPodConditions is required' });
-    if (hasCodes) {
-      const oc = rule.onExitCodes;
+    if (oc != null) {
       const cp = `${p}.onExitCodes`;
       if (oc.containerName != null && !containerNames.has(oc.containerName))
         errs.push(invalid(`${cp}.containerName`, oc.containerName, 'must be one of the container or initContainer names in the pod template'));
@@ -733,8 +757,8 @@ function validatePodFailurePolicy(spec: any, path: string): Errs {
       }
     }
     if (hasConds) {
-      if (rule.onPodConditions.length > 20) errs.push(tooMany(`${p}.onPodConditions`, rule.onPodConditions.length, 20));
-      rule.onPodConditions.forEach((pat: any, j: number) => {
+      if (conds.length > 20) errs.push(tooMany(`${p}.onPodConditions`, conds.length, 20));
+      conds.forEach((pat, j: number) => {
         const pp = `${p}.onPodConditions[${j}]`;
         const st = pat?.status ?? '';
         if (st === '') errs.push(required(`${pp}.status`, 'valid values: ["False" "True" "Unknown"]'));
@@ -772,9 +796,9 @@ export function validateIndexesFormat(s: string, completions: number): [number, 
   return [total, undefined];
 }
 
-function validateSuccessPolicy(spec: any, path: string): Errs {
+function validateSuccessPolicy(spec: Partial<JobSpec>, path: string): Errs {
   const errs: Errs = [];
-  const rules: any[] = spec.successPolicy?.rules ?? [];
+  const rules: SuccessPolicyRule[] = spec.successPolicy?.rules ?? [];
   const rp = `${path}.rules`;
   if (rules.length === 0) errs.push(required(rp, 'at least one rules must be specified when the successPolicy is specified'));
   if (rules.length > 20) errs.push(tooMany(rp, rules.length, 20));
@@ -805,7 +829,7 @@ function validateSuccessPolicy(spec: any, path: string): Errs {
 }
 
 /** ValidateJobSpec: validateJobSpec + selector required/valid + selector matches template labels. */
-function validateJobSpecFull(spec: any, path: string): Errs {
+function validateJobSpecFull(spec: Partial<JobSpec>, path: string): Errs {
   const errs = validateJobSpecCommon(spec, path);
   if (spec.selector == null) errs.push(required(`${path}.selector`));
   else errs.push(...validateLabelSelector(spec.selector, `${path}.selector`));
@@ -859,7 +883,7 @@ function defaultLoadLocation(tz: string): string | undefined {
   }
 }
 
-function validateCronJobSpec(spec: any, oldSpec: any | undefined, opts: ValidateOptions): Errs {
+function validateCronJobSpec(spec: Partial<CronJobSpec>, oldSpec: Partial<CronJobSpec> | undefined, opts: ValidateOptions): Errs {
   const errs: Errs = [];
   const schedule: string = spec.schedule ?? '';
   if (schedule.length === 0) errs.push(required('spec.schedule'));
@@ -877,7 +901,7 @@ function validateCronJobSpec(spec: any, oldSpec: any | undefined, opts: Validate
   const cp = spec.concurrencyPolicy ?? '';
   if (cp === '') errs.push(required('spec.concurrencyPolicy'));
   else if (!['Allow', 'Forbid', 'Replace'].includes(cp)) errs.push(notSupported('spec.concurrencyPolicy', cp, ['Allow', 'Forbid', 'Replace']));
-  const jts = spec.jobTemplate?.spec ?? {};
+  const jts: Partial<JobSpec> = spec.jobTemplate?.spec ?? {};
   errs.push(...validateJobSpecCommon(jts, 'spec.jobTemplate.spec'));
   if (jts.selector != null) errs.push(invalid('spec.jobTemplate.spec.selector', new GoValue(goLabelSelector(jts.selector)), '`selector` will be auto-generated'));
   if (jts.manualSelector === true) errs.push(notSupported('spec.jobTemplate.spec.manualSelector', true, ['nil', 'false']));
@@ -906,7 +930,7 @@ function validateService(svc: KObject): Errs {
   const errs = validateObjectMeta(svc.metadata, true, isDNS1035Label);
   const spec = svc.spec ?? {};
   const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
-  const ports: any[] = spec.ports ?? [];
+  const ports: ServicePort[] = spec.ports ?? [];
   const headless = spec.clusterIP === 'None';
   if (spec.type === 'ExternalName') {
     if (!spec.externalName) errs.push(required('spec.externalName'));
@@ -935,7 +959,7 @@ function validateService(svc: KObject): Errs {
 // ---------------------------------------------------------------- entry points
 
 /** Validate an object being created (already defaulted). [] when valid. */
-export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = {}): StatusCause[] {
+export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   switch (info.kind) {
     case 'Job':
       return dedupe([...validateJob(obj), ...validateJobValues(obj)]);
@@ -971,7 +995,7 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
 }
 
 /** CronJob updates: spec rules again (no 52-char name rule; TZ-in-schedule tolerated if it was there). */
-export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = {}): StatusCause[] {
+export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   const errs = validateObjectMetaUpdate(oldCj, newCj);
   errs.push(...validateCronJobSpec(newCj.spec ?? {}, oldCj.spec ?? {}, opts));
   errs.push(...validateCronJobValues(newCj).filter((e) => e.field !== 'metadata.annotations'));

@@ -2,7 +2,7 @@
 // backoffLimitPerIndex/maxFailedIndexes, with kube-apiserver's field paths and messages (§10).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultObject } from './defaults.js';
+import { defaultObject } from '../apiserver/testing.js';
 import { validateCreate } from './validation.js';
 import { resourceForKind } from './resources.js';
 import type { KObject } from './types.js';

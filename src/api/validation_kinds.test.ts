@@ -2,8 +2,8 @@
 // validation (with kube-apiserver's messages), update rules, and the ServiceAccount admission.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareCreate, prepareUpdate } from './strategy.js';
-import { admitPod, defaultObject } from './defaults.js';
+import { prepareCreate, prepareUpdate, admitPod, defaultObject } from '../apiserver/testing.js';
+
 import { resourceForKind, resolveResource } from './resources.js';
 import { validateCreate } from './validation.js';
 import { StatusError } from '../errors.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { decodeObject, decodeTyped, readable, validationDirective } from './decode.js';
 import { apiSchema, definition, type PropSchema } from '../api/openapi/schema.js';
 import { QUANTITY_FORMAT_ERROR } from './gojson.js';
-import { prepareCreate } from '../api/strategy.js';
+import { prepareCreate } from './testing.js';
 import { resourceForKind } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { KObject } from '../api/types.js';

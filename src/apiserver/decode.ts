@@ -64,7 +64,13 @@ class Decoder {
   strict: string[] = [];
   private seenStrict = new Set<string>();
 
-  constructor(private readonly collectStrict: boolean) {}
+  constructor(
+    private readonly collectStrict: boolean,
+    /** `null` for a metav1.Time stays null (what Go writes back for a zero time that is not a pointer). */
+    private readonly keepNullTimes = false,
+    /** Empty lists and maps of optional (omitempty) fields are dropped, as Go's encoding leaves them out. */
+    private readonly omitEmpty = false,
+  ) {}
 
   typeError(value: unknown, goType: string, ctx: Ctx, literal?: string): void {
     if (this.saved !== undefined) return;
@@ -102,7 +108,9 @@ class Decoder {
         continue;
       }
       const v = this.value(value[key], prop, { fields: [...ctx.fields, key], struct: structName, path });
-      if (v !== ABSENT) out[key] = v;
+      if (v === ABSENT) continue;
+      if (this.omitEmpty && !(d.required ?? []).includes(key) && isEmptyCollection(v, prop)) continue;
+      out[key] = v;
     }
     return inOrderOf(value, out);
   }
@@ -187,6 +195,7 @@ class Decoder {
         return this.fatalType(v, 'int32', ctx);
       case TIME:
       case MICRO_TIME: {
+        if (v === null && this.keepNullTimes) return null;
         if (v === null || v === undefined) return ABSENT;
         if (typeof v !== 'string') return this.fatalType(v, 'string', ctx);
         const t = parseGoTime(ref === TIME ? RFC3339 : RFC3339_MICRO, v);
@@ -270,6 +279,12 @@ function fitsInt(lit: string, bits: 32 | 64): boolean {
   return b >= -lim && b < lim;
 }
 
+/** An empty slice, or an empty map of a map-typed field (structs are never empty for omitempty). */
+function isEmptyCollection(v: unknown, s: PropSchema): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return !s.$ref && s.type === 'object' && !!s.additionalProperties && isPlainObject(v) && Object.keys(v).length === 0;
+}
+
 function jsonKind(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -319,10 +334,15 @@ function goStrconvQuote(s: string): string {
 }
 
 /** The base error decoding `obj` as `kind` would give (no "X in version..." prefix), or the result. */
-export function decodeTyped(kind: string, obj: Record<string, unknown>, validation: FieldValidation): { error?: string; result?: DecodeResult } {
+export function decodeTyped(
+  kind: string,
+  obj: Record<string, unknown>,
+  validation: FieldValidation,
+  opts: { keepNullTimes?: boolean; omitEmpty?: boolean } = {},
+): { error?: string; result?: DecodeResult } {
   const root = kindDefinition(kind);
   if (!root) throw new Error(`kjob: no schema for kind ${kind}`);
-  const dec = new Decoder(validation !== 'Ignore');
+  const dec = new Decoder(validation !== 'Ignore', opts.keepNullTimes, opts.omitEmpty);
   let out: Record<string, unknown>;
   try {
     out = dec.struct(obj, root, { fields: [], struct: goStructName(root), path: '' });

@@ -69,11 +69,16 @@ export interface Watch {
   close(): void;
 }
 
+/** create() options: a body for a subresource of an existing object (pods/binding: a Binding whose metadata.name is the pod). */
+export interface CreateOptions extends WriteOptions {
+  subresource?: 'binding';
+}
+
 export interface APIServer {
   get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject;
   list(resource: ResourceInfo, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
   /** POST: decode, admission (mutating), defaults, generateName, validation, admission (validating), store. */
-  create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): WriteResult;
+  create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: CreateOptions): WriteResult;
   /** PUT: the same over the stored object; status is kept as stored (status is its own subresource). */
   update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
   /** PUT .../status: only status changes (metadata and spec kept as stored). */
@@ -83,4 +88,16 @@ export interface APIServer {
   delete(resource: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): DeleteResult;
   /** From resourceVersion (exclusive); "" or undefined: from now (after a list, pass its resourceVersion). */
   watch(resource: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): Watch;
+}
+
+/**
+ * The apiserver in this process (src/apiserver/apiserver.ts), which the engine's controllers and
+ * the kubelet use: the same door, plus requests grouped into one atomic step where upstream's
+ * controllers rely on protocols a single writer process does not need (the Job controller counts
+ * a finished pod and releases its finalizer together; a CronJob sync creates its Job and records
+ * it in its status together). An HTTP client cannot offer it, and nothing above the engine uses it.
+ */
+export interface LocalAPIServer extends APIServer {
+  /** Runs fn's requests as one transaction of the store: all of them happen, or none. */
+  atomic<T>(fn: () => T): T;
 }

@@ -4,12 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../store/store.js';
 import { main } from '../cli/main.js';
 import { Engine } from '../engine/engine.js';
-import { KUBERNETES_TIMING } from '../engine/timing.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
 import type { KObject } from '../api/types.js';
 import { hasPendingWork } from '../engine/work.js';
 import { decodeTyped } from './decode.js';
@@ -39,7 +40,8 @@ export const MALFORMED: Record<string, any>[] = [
 function homeWithMalformed(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shapes-'));
   const store = Store.open(home);
-  for (const o of MALFORMED) store.create(structuredClone(o) as KObject);
+  // as a store written before decoding was strict holds them (with the uids the old store gave)
+  for (const o of MALFORMED) store.create({ ...structuredClone(o), metadata: { ...o.metadata, uid: randomUUID() } } as KObject);
   store.close();
   return home;
 }

@@ -1,15 +1,22 @@
-// `kjob apply -f` and `kjob create -f`: read manifests, then for each object do what kubectl
-// and the apiserver do together: default, validate, create or update, and say what happened.
+// `kjob apply -f` and `kjob create -f`: read manifests, then for each object do what kubectl does
+// (cmd/apply/apply.go, patcher.go; cmd/create/create.go) against the apiserver:
+//  - create: POST the object (create with --save-config semantics for apply: the
+//    kubectl.kubernetes.io/last-applied-configuration annotation);
+//  - apply to an existing object: the three-way strategic merge patch from the last-applied
+//    configuration (original), the manifest (modified) and the live object (current), sent as a
+//    PATCH; `{}` means unchanged. So fields a `kjob patch` set survive an apply that does not
+//    mention them, and fields the manifest no longer has are removed.
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
-import { loadManifests } from '../api/manifests.js';
-import { resolveKind } from '../api/manifests.js';
-import { prepareCreate, prepareUpdate } from '../api/strategy.js';
-import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError, notFound } from '../errors.js';
-import { ensureDefaultServiceAccount, serviceAccountGetter } from '../controllers/serviceaccount/serviceaccounts_controller.js';
-import { canonicalJSON, sortKeys } from '../util/canonical.js';
-import { decodeTyped, decodeError, readable, validationDirective } from '../apiserver/decode.js';
+import { loadManifests, resolveKind } from '../api/manifests.js';
+import { kindGroup, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
+import { sortKeys } from '../util/canonical.js';
+import { validationDirective } from '../apiserver/decode.js';
+import { createThreeWayMergePatch, PatchError } from '../api/patch/strategic.js';
+import { patchMetaForKind } from '../api/patch/meta.js';
+import type { JSONMap } from '../api/patch/gofmt.js';
+import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -21,88 +28,38 @@ export interface ApplyOptions {
   dryRun?: 'none' | 'client' | 'server';
   /** --validate: strict|true (default), warn, ignore|false */
   validate?: string | boolean;
+  /** --server-side: not supported (refused) */
+  serverSide?: boolean;
 }
 
 export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
-  if (opts.files.length === 0) {
-    throw new UserError(verb === 'apply' ? 'error: must specify one of -f and -k' : 'error: must specify one of -f and -k');
+  if (opts.files.length === 0) throw new UserError('error: must specify one of -f and -k');
+  if (verb === 'apply' && opts.serverSide) {
+    throw new UserError('error: kjob: server-side apply (--server-side) is not supported; client-side apply (the default) keeps the last-applied configuration as kubectl does');
   }
   const validation = validationDirective(opts.validate);
   const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => fs.readFileSync(0, 'utf8'), recursive: opts.recursive });
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
-  const dry = opts.dryRun && opts.dryRun !== 'none' ? (opts.dryRun === 'client' ? ' (dry run)' : ' (server dry run)') : '';
+  const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   let wrote = false;
   for (const doc of docs) {
     try {
       const info = resolveKind(doc.object, doc.source);
-      // The apiserver decodes the body into the kind's Go type first (types, unknown fields);
-      // what it stores is the decoded object. The last-applied annotation is kubectl's copy of
-      // the manifest as written.
-      const raw = structuredClone(doc.object) as KObject;
-      if (verb === 'apply') dropUnreadableAnnotations(raw);
-      const decoded = decodeTyped(info.kind, raw, validation);
-      if (decoded.error !== undefined) throw withSource(decodeError(info.kind, raw, decoded.error), 'creating', doc.source);
-      for (const w of decoded.result!.warnings) io.err(`Warning: ${w}\n`);
-      const manifest = decoded.result!.object as KObject;
-      manifest.metadata ??= {};
-      raw.metadata = isPlainObject(raw.metadata) ? raw.metadata : {};
+      const manifest = structuredClone(doc.object) as KObject;
+      if (verb === 'apply') dropUnreadableAnnotations(manifest);
+      manifest.metadata = isPlainObject(manifest.metadata) ? manifest.metadata : ({} as KObject['metadata']);
       const ns = namespaceFor(ctx, info, manifest);
-      if (ns !== undefined) manifest.metadata.namespace = raw.metadata.namespace = ns;
+      if (ns !== undefined) manifest.metadata.namespace = ns;
       if (info.kind === 'Event') throw new UserError(`error: kjob: events are written by the engine and cannot be created from "${doc.source}"`);
-      const store = ctx.store;
-      if (ns !== undefined && ns !== 'default' && !store.get('Namespace', undefined, ns)) {
-        throw withSource(notFound('namespaces', ns), 'creating', doc.source);
-      }
-      // An object stored before decoding was strict is updated from its readable view.
-      const stored = manifest.metadata.name ? store.get(info.kind, ns, manifest.metadata.name) : undefined;
-      const existing = stored && (readable(info.kind, stored) as KObject);
-      const label = `${kindGroup(info)}/${manifest.metadata.name ?? ''}`;
-      if (verb === 'create' || !existing) {
-        if (existing) throw withSource(new StatusError('AlreadyExists', `${groupResource(info)} "${manifest.metadata.name}" already exists`), 'creating', doc.source);
-        if (verb === 'apply') setLastApplied(manifest, raw);
-        // A client dry run never reaches the apiserver, so no admission plugin looks at it.
-        let obj: KObject;
-        try {
-          obj = prepareCreate(info, manifest, opts.dryRun === 'client' ? {} : { serviceAccount: serviceAccountGetter(store) });
-        } catch (e) {
-          // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
-          throw e instanceof StatusError ? withSource(e, 'creating', doc.source) : e;
-        }
-        if (!dry) {
-          store.create(obj);
-          // The serviceaccounts controller gives a new namespace its "default" ServiceAccount.
-          if (info.kind === 'Namespace') ensureDefaultServiceAccount(store, obj.metadata.name!);
-          wrote = true;
-        }
-        io.out(`${label} created${dry}\n`);
-        continue;
-      }
-      // apply to an existing object
-      const lastApplied = lastAppliedOf(raw);
-      const had = existing.metadata.annotations?.[LAST_APPLIED];
-      if (had === undefined) {
-        io.err(
-          `Warning: resource ${info.resource}/${manifest.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
-        );
-      }
-      if (had === lastApplied && !dry) {
-        io.out(`${label} unchanged\n`);
-        continue;
-      }
-      setLastApplied(manifest, raw);
-      const updated = prepareUpdate(info, existing, manifest);
-      if (dry) {
-        io.out(`${label} configured${dry}\n`);
-        continue;
-      }
-      if (canonicalJSON(updated) === canonicalJSON(existing)) {
-        io.out(`${label} unchanged\n`);
-        continue;
-      }
-      store.update(updated);
-      wrote = true;
-      io.out(`${label} configured\n`);
+      const name = typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '';
+      const r =
+        verb === 'create'
+          ? createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
+          : applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
+      if (r.wrote) wrote = true;
+      io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
     } catch (e) {
       if (e instanceof StatusError) messages.push(e.kubectlMessage());
       else if (e instanceof UserError) messages.push(e.message);
@@ -119,9 +76,110 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   return 0;
 }
 
+interface Outcome {
+  name: string;
+  verb: 'created' | 'configured' | 'unchanged';
+  wrote: boolean;
+}
+
+/** `kubectl create -f`: POST the manifest as it is. */
+function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Outcome {
+  const name = String(manifest.metadata.name ?? '');
+  if (dryRun === 'client') return { name, verb: 'created', wrote: false };
+  const res = post(ctx, info, manifest, source, validation, dryRun === 'server', io);
+  return { name: res.metadata.name!, verb: 'created', wrote: dryRun !== 'server' };
+}
+
+/** applyOneObject: create with the last-applied annotation, or the three-way patch. */
+function applyOne(
+  ctx: Context,
+  info: ResourceInfo,
+  manifest: KObject,
+  name: string,
+  source: string,
+  validation: ReturnType<typeof validationDirective>,
+  dryRun: string | undefined,
+  io: IO,
+): Outcome {
+  if (!name) {
+    const gen = manifest.metadata.generateName;
+    if (typeof gen === 'string' && gen) throw new UserError(`error: from ${gen}: cannot use generate name with apply`);
+    throw new UserError(
+      `error: error when retrieving current configuration of:\n${infoString(info, '', manifest.metadata.namespace)}\nfrom server for: "${source}": resource name may not be empty`,
+    );
+  }
+  // GetModifiedConfiguration: the manifest with its own serialization as the annotation.
+  const modified = withLastApplied(manifest);
+  let current: KObject | undefined;
+  try {
+    current = ctx.api.get(info, manifest.metadata.namespace, name);
+  } catch (e) {
+    if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+  }
+  if (!current) {
+    if (dryRun === 'client') return { name, verb: 'created', wrote: false };
+    post(ctx, info, modified, source, validation, dryRun === 'server', io);
+    return { name, verb: 'created', wrote: dryRun !== 'server' };
+  }
+  // A client dry run computes nothing: kubectl says "configured (dry run)".
+  if (dryRun === 'client') return { name, verb: 'configured', wrote: false };
+  if (current.metadata.annotations?.[LAST_APPLIED] === undefined) {
+    io.err(
+      `Warning: resource ${info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+    );
+  }
+  let patch: JSONMap;
+  try {
+    patch = applyPatchFor(info, manifest, current);
+  } catch (e) {
+    if (!(e instanceof PatchError)) throw e;
+    const text = (v: unknown) => JSON.stringify(v);
+    throw new UserError(
+      `error: error when creating patch with:\noriginal:\n${text(parseLastApplied(current))}\nmodified:\n${text(modified)}\ncurrent:\n${text(current)}\nfor: "${source}": ${e.message}`,
+    );
+  }
+  const patchText = JSON.stringify(sortKeys(patch));
+  if (patchText === '{}') return { name, verb: 'unchanged', wrote: false };
+  try {
+    const r = ctx.api.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server' });
+    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+  } catch (e) {
+    // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
+    if (e instanceof StatusError) {
+      throw withSource(e, `applying patch:\n${patchText}\nto:\n${infoString(info, name, manifest.metadata.namespace)}\nfor:`, source);
+    }
+    throw e;
+  }
+  return { name, verb: 'configured', wrote: dryRun !== 'server' };
+}
+
+/**
+ * The patch kubectl apply sends for this manifest against the live object: the three-way
+ * strategic merge patch from the last-applied configuration (original), the manifest with its
+ * own annotation (modified) and the live object (current). `{}` means unchanged.
+ */
+export function applyPatchFor(info: ResourceInfo, manifest: KObject, current: KObject): JSONMap {
+  return createThreeWayMergePatch(parseLastApplied(current), withLastApplied(manifest) as unknown as JSONMap, current as unknown as JSONMap, patchMetaForKind(info.kind));
+}
+
+/** POST, with the "creating" source on errors; prints the apiserver's warnings. */
+function post(ctx: Context, info: ResourceInfo, obj: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: boolean, io: IO): KObject {
+  let created: KObject;
+  try {
+    const r = ctx.api.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun });
+    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    created = r.object;
+  } catch (e) {
+    throw e instanceof StatusError ? withSource(e, 'creating', source) : e;
+  }
+  // The serviceaccounts controller gives a new namespace its "default" ServiceAccount.
+  if (info.kind === 'Namespace' && !dryRun) ensureDefaultServiceAccount(ctx.api, created.metadata.name!);
+  return created;
+}
+
 function namespaceFor(ctx: Context, info: ResourceInfo, obj: KObject): string | undefined {
   if (!info.namespaced) return undefined;
-  const own = obj.metadata.namespace;
+  const own = typeof obj.metadata.namespace === 'string' ? obj.metadata.namespace : '';
   if (own && ctx.explicitNamespace && own !== ctx.namespace) {
     throw new UserError(
       `error: the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${own}' to perform this operation.`,
@@ -138,9 +196,23 @@ function lastAppliedOf(manifest: KObject): string {
   return JSON.stringify(sortKeys(copy)) + '\n';
 }
 
-function setLastApplied(manifest: KObject, asWritten: KObject): void {
-  const value = lastAppliedOf(asWritten);
-  manifest.metadata.annotations = { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: value };
+/** GetModifiedConfiguration(obj, annotate=true): the manifest carrying its own last-applied annotation. */
+function withLastApplied(manifest: KObject): KObject {
+  const out = structuredClone(manifest);
+  out.metadata.annotations = { ...(out.metadata.annotations ?? {}), [LAST_APPLIED]: lastAppliedOf(manifest) };
+  return JSON.parse(JSON.stringify(sortKeys(out))) as KObject;
+}
+
+/** GetOriginalConfiguration: the live object's annotation, as a map ({} when there is none). */
+function parseLastApplied(current: KObject): JSONMap {
+  const raw = current.metadata.annotations?.[LAST_APPLIED];
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw);
+    return isPlainObject(v) ? (v as JSONMap) : {};
+  } catch {
+    return {};
+  }
 }
 
 const isPlainObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -154,7 +226,13 @@ function dropUnreadableAnnotations(obj: KObject): void {
   if (!isPlainObject(a) || Object.values(a).some((v) => typeof v !== 'string')) meta.annotations = {};
 }
 
-/** cmdutil.AddSourceToErr: `error when creating "file": <message>`. */
+/** resource.Info.String(): the mapping and the name, as kubectl's errors quote them. */
+function infoString(info: ResourceInfo, name: string, namespace: string | undefined): string {
+  const gv = info.group ? `${info.group}/${info.version}` : `/${info.version}`;
+  return `Resource: "${gv}, Resource=${info.resource}", GroupVersionKind: "${gv}, Kind=${info.kind}"\nName: "${name}", Namespace: "${namespace ?? ''}"`;
+}
+
+/** cmdutil.AddSourceToErr: `error when <verb> "<file>": <message>`. */
 function withSource(e: StatusError, verb: string, source: string): StatusError {
   return new StatusError(e.reason, `error when ${verb} "${source}": ${e.message}`, e.details);
 }

@@ -2,14 +2,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../store/store.js';
+import { LocalAPIServer } from '../apiserver/apiserver.js';
 import { ensureEngine } from '../engine/daemon.js';
 import { hasPendingWork } from '../engine/work.js';
-import { rfc3339 } from '../api/types.js';
-import { defaultObject } from '../api/defaults.js';
 import { resourceForKind } from '../api/resources.js';
-import { randomUUID } from 'node:crypto';
 import { StateClock } from '../util/clock.js';
-import { parseTimeScale } from '../engine/timing.js';
+import { parseTimeScale } from '../util/timing.js';
 import { NODE_NAME, registerNode } from '../kubelet/node.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 
@@ -24,6 +22,7 @@ export class Context {
   /** true when -n was given explicitly (kubectl's enforceNamespace) */
   readonly explicitNamespace: boolean;
   private storeInstance?: Store;
+  private apiInstance?: LocalAPIServer;
   /** The state directory's clock (real, or simulated by `kjob clock set`); the store stamps with it. */
   readonly clock = new StateClock();
 
@@ -35,15 +34,23 @@ export class Context {
     parseTimeScale(env.KJOB_TIME_SCALE);
   }
 
+  /** The state file. Readers may use it; every write goes through `api`. */
   get store(): Store {
     if (!this.storeInstance) {
-      this.storeInstance = Store.open(this.home, { clock: this.clock });
+      this.storeInstance = Store.open(this.home);
       this.clock.load(this.storeInstance);
-      ensureBuiltinNamespaces(this.storeInstance);
+      this.apiInstance = new LocalAPIServer(this.storeInstance, { clock: this.clock });
+      ensureBuiltinNamespaces(this.apiInstance);
       // A cluster always has its node: registered here too, so `get nodes` works before any engine ran.
-      if (!this.storeInstance.get('Node', undefined, NODE_NAME)) registerNode(this.storeInstance, { home: this.home, now: this.clock.now() });
+      if (!this.storeInstance.get('Node', undefined, NODE_NAME)) registerNode(this.apiInstance, { home: this.home, now: this.clock.now() });
     }
     return this.storeInstance;
+  }
+
+  /** The apiserver over the state file: what every command writes (and reads) through. */
+  get api(): LocalAPIServer {
+    void this.store;
+    return this.apiInstance!;
   }
 
   /** "Now" for ages and timestamps: the state directory's clock. */
@@ -66,19 +73,17 @@ export class Context {
 
 /** A new cluster has the default namespace, and in it the default ServiceAccount; kjob creates
  * them with the state file (and the account in state files from before ServiceAccounts). */
-function ensureBuiltinNamespaces(store: Store): void {
+function ensureBuiltinNamespaces(api: LocalAPIServer): void {
+  const store = api.store;
   if (!store.get('Namespace', undefined, 'default')) {
-    const info = resourceForKind('Namespace')!;
     try {
-      store.create(
-        defaultObject(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', creationTimestamp: rfc3339(new Date()) } }, { uid: randomUUID() }),
-      );
+      api.create(resourceForKind('Namespace')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     } catch {
       /* created concurrently by another kjob */
     }
   }
   try {
-    ensureDefaultServiceAccount(store, 'default');
+    ensureDefaultServiceAccount(api, 'default');
   } catch {
     /* a read-only state file: the ServiceAccount admission plugin creates it when it can */
   }

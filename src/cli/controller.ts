@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { Engine } from '../engine/engine.js';
 import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
-import { timingFromEnv } from '../engine/timing.js';
+import { timingFromEnv } from '../util/timing.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
 import { probeSandbox } from '../kubelet/sandbox.js';

@@ -6,7 +6,6 @@ import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
-import { prepareCreate } from '../api/strategy.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -69,8 +68,13 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     if (slash <= 0 || !res) throw new UserError(`error: from must be of the form <resource>/<name>`);
     if (res.kind !== 'CronJob') throw new UserError(`error: unknown object type *v1.${res.kind}`);
     const cjName = opts.from!.slice(slash + 1);
-    const storedCj = ctx.store.get('CronJob', ctx.namespace, cjName);
-    if (!storedCj) throw notFound(groupResource(res), cjName);
+    let storedCj: KObject;
+    try {
+      storedCj = ctx.api.get(res, ctx.namespace, cjName);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'NotFound') throw notFound(groupResource(res), cjName);
+      throw e;
+    }
     const cj = readable('CronJob', storedCj) as KObject;
     const jt = cj.spec?.jobTemplate ?? {};
     const annotations: Record<string, string> = { 'cronjob.kubernetes.io/instantiate': 'manual', ...(jt.metadata?.annotations ?? {}) };
@@ -122,11 +126,9 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
   delete manifest.status;
   let created: KObject;
   try {
-    const store = ctx.store;
-    if (ctx.namespace !== 'default' && !store.get('Namespace', undefined, ctx.namespace)) throw notFound('namespaces', ctx.namespace);
-    if (store.get(info.kind, ctx.namespace, obj.metadata.name!)) throw new StatusError('AlreadyExists', `${groupResource(info)} "${obj.metadata.name}" already exists`);
-    const prepared = prepareCreate(info, manifest);
-    created = dryRun === 'server' ? prepared : store.create(prepared);
+    const r = ctx.api.create(info, ctx.namespace, manifest, { dryRun: dryRun === 'server' });
+    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    created = r.object;
   } catch (e) {
     if (e instanceof StatusError) throw new UserError(`error: failed to create ${what}: ${e.message}`);
     throw e;

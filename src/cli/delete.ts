@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
 import { loadManifests, resolveKind } from '../api/manifests.js';
-import { parseSelector, everything } from '../api/labels.js';
+import { parseSelector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs } from './args.js';
@@ -46,7 +46,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
-  const store = ctx.store;
+  const api = ctx.api;
   const targets: Target[] = [];
   const errors: string[] = [];
   let selected = false;
@@ -72,9 +72,10 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
         for (const name of req.names) targets.push({ info: req.info, namespace: ns, name });
       } else if (opts.all || opts.selector) {
         selected = true;
-        const sel = opts.selector ? parseSelector(opts.selector) : everything();
+        // kubectl parses nothing itself; the selector's errors are the parser's, as before.
+        const labelSelector = opts.selector ? parseSelector(opts.selector).string() : undefined;
         const listNs = opts.allNamespaces ? undefined : ns;
-        for (const o of store.list(req.info.kind, { namespace: listNs, labelSelector: (l) => sel.matches(l) })) {
+        for (const o of api.list(req.info, { namespace: listNs, labelSelector }).items) {
           targets.push({ info: req.info, namespace: o.metadata.namespace, name: o.metadata.name! });
         }
       } else {
@@ -94,10 +95,11 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   const deleted: KObject[] = [];
   for (const t of targets) {
     try {
-      const res = store.delete(t.info.kind, t.namespace, t.name, {
+      const res = api.delete(t.info, t.namespace, t.name, {
         propagationPolicy,
         gracePeriodSeconds: t.info.kind === 'Pod' ? grace : undefined,
       });
+      for (const w of res.warnings) io.err(`Warning: ${w}\n`);
       deleted.push(res.object);
       if (opts.output === 'name') io.out(`${kindGroup(t.info)}/${t.name}\n`);
       else io.out(`${kindGroup(t.info)} "${t.name}" ${opts.force && grace === 0 ? 'force deleted' : 'deleted'}\n`);
@@ -122,6 +124,7 @@ async function waitForDeletion(ctx: Context, objects: KObject[]): Promise<void> 
   const store = ctx.store;
   let nudged = Date.now();
   for (;;) {
+    // The watch kubectl delete --wait runs; here a look at the state file every 50ms.
     const remaining = objects.filter((o) => {
       const cur = store.get(o.kind as ResourceInfo['kind'], o.metadata.namespace, o.metadata.name!);
       return cur !== undefined && cur.metadata.uid === o.metadata.uid;

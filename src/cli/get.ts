@@ -55,26 +55,35 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   }
   if (opts.sortBy && opts.watch) io.err('warning: --watch requested, --sort-by will be ignored for watch events received\n');
   else if (opts.sortBy && opts.watchOnly) io.err('warning: --watch-only requested, --sort-by will be ignored\n');
-  const store = ctx.store;
+  const api = ctx.api;
   // Bring the engine back if it should be running (for example after it was killed).
   await ctx.engine();
-  const startRV = store.currentRV();
+  let startRV = String(ctx.store.currentRV());
   const errors: string[] = [];
   const results: { req: ResourceRequest; objects: KObject[] }[] = [];
+  const labelSelector = selector.empty() ? undefined : selector.string();
   for (const req of requests) {
     const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
     if (req.names.length > 0) {
       const objects: KObject[] = [];
       for (const name of req.names) {
-        const o = store.get(req.info.kind, ns, name);
-        if (o) objects.push(o);
-        else if (!opts.ignoreNotFound) errors.push(notFound(groupResource(req.info), name).kubectlMessage());
+        try {
+          objects.push(api.get(req.info, ns, name));
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+          if (!opts.ignoreNotFound) errors.push(e.kubectlMessage());
+        }
       }
       results.push({ req, objects });
     } else {
-      // The apiserver refuses a field selector it cannot convert before listing anything.
-      const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
-      results.push({ req, objects: store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }).filter(fieldMatch) });
+      try {
+        const list = api.list(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector });
+        startRV = list.resourceVersion;
+        results.push({ req, objects: list.items });
+      } catch (e) {
+        if (e instanceof StatusError) throw enhanceListError(e, req.info, opts.selector ?? '', opts.fieldSelector ?? '');
+        throw e;
+      }
     }
   }
   const now = ctx.now();
@@ -142,7 +151,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     return errors.length > 0 ? 1 : 0;
   }
   const req = requests[0];
-  await watchChanges(ctx, req, selector, opts, fmt, printer, startRV, io, generic);
+  await watchChanges(ctx, req, labelSelector, opts, fmt, printer, startRV, io, generic);
   return 0;
 }
 
@@ -151,22 +160,31 @@ function listOf(items: KObject[]): object {
   return asList(items);
 }
 
-/** Follow the store's change log for one resource type until interrupted. */
+/** cli-runtime's EnhanceListError: the list's BadRequest or NotFound, with what was asked for. */
+function enhanceListError(e: StatusError, info: ResourceInfo, labelSelector: string, fieldSelector: string): StatusError {
+  if (e.reason !== 'BadRequest' && e.reason !== 'NotFound') return e;
+  const gvr = `${info.group ? `${info.group}/${info.version}` : `/${info.version}`}, Resource=${info.resource}`;
+  const message =
+    labelSelector === '' && fieldSelector === ''
+      ? `Unable to list "${gvr}": ${e.message}`
+      : `Unable to find "${gvr}" that match label selector "${labelSelector}", field selector "${fieldSelector}": ${e.message}`;
+  return new StatusError(e.reason, message, e.details);
+}
+
+/** Follow the apiserver's watch of one resource type until interrupted. */
 async function watchChanges(
   ctx: Context,
   req: ResourceRequest,
-  selector: Selector,
+  labelSelector: string | undefined,
   opts: GetOptions,
   fmt: string,
   printer: TablePrinter,
-  startRV: number,
+  startRV: string,
   io: IO,
   generic?: GenericPrinter,
 ): Promise<void> {
-  const store = ctx.store;
   const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
-  const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
-  let rv = startRV;
+  const w = ctx.api.watch(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: startRV });
   let stop = false;
   const onSignal = () => {
     stop = true;
@@ -174,32 +192,26 @@ async function watchChanges(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let lastEngineCheck = Date.now();
-  while (!stop) {
-    const changes = store.changesSince(rv, 500);
-    const oldest = store.oldestChangeRV();
-    if (oldest > rv + 1) {
-      // The change log was trimmed past this watch: what happened in between is lost, and the
-      // apiserver answers such a watch with 410 Expired.
-      throw new StatusError('Expired', `too old resource version: ${rv} (${oldest - 1})`);
+  try {
+    while (!stop) {
+      // An Expired watch (410: the change log was trimmed past it) ends the command with its error.
+      const events = w.next();
+      for (const e of events) {
+        if (req.names.length > 0 && !req.names.includes(e.object.metadata.name!)) continue;
+        if (generic && fmt !== 'json' && fmt !== 'yaml' && fmt !== 'name') generic(e.object, io.out);
+        else printWatchEvent(req.info, e.object, e.type, opts, fmt, printer, io, ctx.now());
+      }
+      if (events.length < 500) await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() - lastEngineCheck > 2000) {
+        lastEngineCheck = Date.now();
+        await ctx.engine();
+      }
     }
-    for (const c of changes) {
-      rv = c.rv;
-      if (c.kind !== req.info.kind) continue;
-      if (ns !== undefined && c.namespace !== ns) continue;
-      if (req.names.length > 0 && !req.names.includes(c.name)) continue;
-      if (!selector.matches(c.object.metadata.labels ?? {})) continue;
-      if (!fieldMatch(c.object)) continue;
-      if (generic && fmt !== 'json' && fmt !== 'yaml' && fmt !== 'name') generic(c.object, io.out);
-      else printWatchEvent(req.info, c.object, c.type, opts, fmt, printer, io, ctx.now());
-    }
-    if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));
-    if (Date.now() - lastEngineCheck > 2000) {
-      lastEngineCheck = Date.now();
-      await ctx.engine();
-    }
+  } finally {
+    w.close();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
 }
 
 function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: GetOptions, fmt: string, printer: TablePrinter, io: IO, now: Date): void {

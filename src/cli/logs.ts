@@ -2,7 +2,7 @@
 // the container log files (src/kubelet/logs.ts). The split is kubectl's: this file checks flags,
 // picks the pod and containers, and writes each stream line by line with --prefix; the kubelet
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
-import { isPodReady } from '../controllers/job/utils.js';
+import { isPodReady } from '../api/pod_util.js';
 import type { KObject } from '../api/types.js';
 import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';

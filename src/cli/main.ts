@@ -72,16 +72,17 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
-      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
-      .action(
-        run((ctx, cmd) => {
-          const o = cmd.opts();
-          const dryRun = o.dryRun === true ? 'client' : o.dryRun;
-          const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
-          const go = (out: IO) => applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate }, out);
-          return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
-        }),
-      );
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped');
+    if (verb === 'apply') program.commands.at(-1)!.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
+    program.commands.at(-1)!.action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const dryRun = o.dryRun === true ? 'client' : o.dryRun;
+        const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
+        const go = (out: IO) => applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true }, out);
+        return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
+      }),
+    );
   }
   program
     .commands.find((c) => c.name() === 'apply')!

@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { createServer } from '../server/server.js';
-import { LocalAPIServer } from '../server/local_api.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -82,7 +81,7 @@ export async function serve(ctx: Context, opts: ServeOptions, io: IO): Promise<n
   const store = ctx.store;
   const token = serveToken(ctx.home);
   const tls = serveCertificate(ctx.home, address);
-  const api = new LocalAPIServer(store);
+  const api = ctx.api;
   // Writes through the API wake the engine (or start it) as kjob's own verbs do.
   let waking = false;
   const wake = () => {

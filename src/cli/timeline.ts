@@ -10,7 +10,7 @@ import { UserError, notFound } from '../errors.js';
 import { jobTimeline, timeline as buildTimeline, type Timeline } from '../printers/timeline.js';
 import { renderTimelineText } from '../printers/timeline_text.js';
 import { renderTimelineHtml, renderTimelineSvg } from '../printers/timeline_svg.js';
-import { utcZone } from '../controllers/cronjob/zone.js';
+import { utcZone } from '../util/cron/zone.js';
 import { resolveType } from './args.js';
 import { chalkFor } from './color.js';
 import type { Context } from './context.js';

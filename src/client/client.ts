@@ -1,39 +1,36 @@
-// What kjob's verbs talk to: the apiserver of this state directory, in-process (LocalClient), or
-// any Kubernetes API server through a kubeconfig (HTTPClient: a real cluster, or `kjob serve`).
-// The shape is the REST API's, as in src/apiserver/interface.ts, but asynchronous, with the two
-// streams the verbs need: watches and pod logs.
-import type { KObject } from '../api/types.js';
-import type { ResourceInfo } from '../api/resources.js';
-import type { DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
+// What the controllers and the kubelet need on top of the apiserver's requests, as client-go's
+// listers and typed clients give it: the resources by kind, and a get that answers "not there".
+import type { KObject, Kind } from '../api/types.js';
+import { resourceForKind, type ResourceInfo } from '../api/resources.js';
+import { StatusError } from '../errors.js';
+import type { APIServer } from '../apiserver/interface.js';
 
-export interface PodLogOptions {
-  container: string;
-  follow?: boolean;
-  previous?: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  tailLines?: number;
-  limitBytes?: number;
+export function resource(kind: Kind): ResourceInfo {
+  return resourceForKind(kind)!;
 }
 
-export interface WatchStream extends AsyncIterable<WatchEvent> {
-  close(): void;
+export const JOBS = resource('Job');
+export const CRONJOBS = resource('CronJob');
+export const PODS = resource('Pod');
+export const NODES = resource('Node');
+export const NAMESPACES = resource('Namespace');
+export const EVENTS = resource('Event');
+
+/** GET, with NotFound as undefined. */
+export function tryGet(api: APIServer, kind: Kind, namespace: string | undefined, name: string): KObject | undefined {
+  try {
+    return api.get(resource(kind), namespace, name);
+  } catch (e) {
+    if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+    throw e;
+  }
 }
 
-export interface Client {
-  /** true when the objects live elsewhere (a kubeconfig's cluster): verbs about the local engine refuse. */
-  readonly remote: boolean;
-  /** Where the objects are, for messages: the state directory or the server URL. */
-  readonly location: string;
-  get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject>;
-  list(r: ResourceInfo, opts?: ListOptions): Promise<{ items: KObject[]; resourceVersion: string }>;
-  create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
-  update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
-  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult>;
-  delete(r: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<DeleteResult>;
-  watch(r: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): WatchStream;
-  podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void>;
-  /** The server's /version. */
-  version(): Promise<Record<string, string>>;
+/** The items of a list (every namespace when namespace is undefined). */
+export function listItems(api: APIServer, kind: Kind, namespace?: string, labelSelector?: string): KObject[] {
+  return api.list(resource(kind), { namespace, labelSelector }).items;
+}
+
+export function isStatus(e: unknown, ...reasons: string[]): e is StatusError {
+  return e instanceof StatusError && (reasons.length === 0 || reasons.includes(e.reason));
 }

@@ -7,7 +7,7 @@ import type { KObject } from '../api/types.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { StatusError, UserError, type StatusReason } from '../errors.js';
 import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
-import type { Client, PodLogOptions, WatchStream } from './client.js';
+import type { Client, PodLogOptions, WatchStream } from './interface.js';
 import type { ClusterConnection } from './kubeconfig.js';
 
 const KNOWN_REASONS = new Set(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'BadRequest', 'Forbidden', 'MethodNotAllowed', 'Expired', 'UnsupportedMediaType']);

@@ -9,8 +9,13 @@ import net from 'node:net';
 import os from 'node:os';
 import { keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';
+import { LocalAPIServer } from '../apiserver/apiserver.js';
+import type { LocalAPIServer as LocalAPI, ListOptions } from '../apiserver/interface.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { APIEventRecorder } from '../client/record.js';
 import { JobController } from '../controllers/job/job_controller.js';
-import { hasTrackingFinalizer, isPodTerminal } from '../controllers/job/utils.js';
+import { hasTrackingFinalizer } from '../api/job_util.js';
+import { isPodTerminal } from '../api/pod_util.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
@@ -22,7 +27,7 @@ import { Cgroups } from '../kubelet/cgroups.js';
 import { nodeStatus } from '../kubelet/node_status.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
-import type { Timing } from './timing.js';
+import type { Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
@@ -30,17 +35,21 @@ import { readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
 /**
- * The store as the controllers and the kubelet read it: an object stored before the apiserver
+ * The apiserver as the controllers and the kubelet read it: an object stored before the apiserver
  * decoded strictly is seen with its fields' types (readable()), as an informer would only ever
- * hold decoded objects. Writes go to the store unchanged.
+ * hold decoded objects. Requests other than get and list go to the apiserver unchanged.
  */
-export function decodedView(store: Store): Store {
-  const view = (o: KObject | undefined) => (o && storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
-  return new Proxy(store, {
+export function decodedView<T extends LocalAPI>(api: T): T {
+  const view = (o: KObject) => (storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
+  return new Proxy(api, {
     get(target, prop) {
-      if (prop === 'get') return (kind: Kind, ns: string | undefined, name: string) => view(target.get(kind, ns, name));
-      if (prop === 'getByUid') return (uid: string) => view(target.getByUid(uid));
-      if (prop === 'list') return (kind: Kind, opts?: Parameters<Store['list']>[1]) => target.list(kind, opts).map((o) => view(o)!);
+      if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
+      if (prop === 'list') {
+        return (r: ResourceInfo, opts?: ListOptions) => {
+          const l = target.list(r, opts);
+          return { ...l, items: l.items.map(view) };
+        };
+      }
       const v = Reflect.get(target, prop, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
@@ -62,6 +71,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
   private store!: Store;
+  private api!: LocalAPIServer;
   private jobs!: JobController;
   private gc!: GarbageCollector;
   private cronjobs!: CronJobController;
@@ -102,20 +112,22 @@ export class Engine {
     fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
     if (!acquireLock(this.home)) return false;
     try {
-      this.store = Store.open(this.home, { clock: this.clock });
+      this.store = Store.open(this.home);
+      this.api = new LocalAPIServer(this.store, { clock: this.clock });
       this.cgroups = Cgroups.detect();
       if (!this.cgroups.status.enforced) this.log(`cgroups: resource limits are not enforced: ${this.cgroups.status.reason}`);
       if (this.clock instanceof StateClock) this.clock.load(this.store);
-      // The controllers and the kubelet read through a view in which every object decodes.
-      const view = decodedView(this.store);
-      this.cronjobs = new CronJobController({ store: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
-      this.jobs = new JobController({ store: view, clock: this.clock, timing: this.timing });
+      // The controllers and the kubelet go through the apiserver, reading a view in which every
+      // object decodes.
+      const view = decodedView(this.api);
+      this.cronjobs = new CronJobController({ api: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
+      this.jobs = new JobController({ api: view, clock: this.clock, timing: this.timing });
       this.gc = new GarbageCollector(view);
-      this.ttl = new TTLAfterFinishedController({ store: view, clock: this.clock });
+      this.ttl = new TTLAfterFinishedController({ api: view, clock: this.clock });
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
-      registerNode(this.store, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
+      registerNode(this.api, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
       this.kubelet = new Kubelet({
-        store: view,
+        api: view,
         clock: this.clock,
         timing: this.timing,
         home: this.home,
@@ -229,7 +241,7 @@ export class Engine {
   /** The apiserver keeps events for an hour (--event-ttl); so does the state file. */
   private pruneEvents(): void {
     this.lastEventPrune = Date.now();
-    this.store.pruneEvents(3600);
+    this.api.expireEvents(3600);
   }
 
   private pump(): void {
@@ -308,7 +320,7 @@ export class Engine {
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
-      else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.store, rest);
+      else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.api, rest);
       this.failures.delete(key);
     } catch (e) {
       // Errors are retried with a growing delay, as a rate-limited work queue does (5ms doubling
@@ -339,7 +351,12 @@ export class Engine {
       this.reportedMalformed.add(id);
       const component = objKind === 'Job' ? 'job-controller' : objKind === 'CronJob' ? 'cronjob-controller' : 'kubelet';
       try {
-        this.store.recordEvent(obj, 'Warning', 'FailedSync', `kjob: the stored ${objKind} cannot be decoded and is skipped until it is fixed: ${error}`, { component });
+        new APIEventRecorder(this.api, { component }, this.clock).event(
+          obj,
+          'Warning',
+          'FailedSync',
+          `kjob: the stored ${objKind} cannot be decoded and is skipped until it is fixed: ${error}`,
+        );
       } catch (e) {
         this.log(`recording the FailedSync event of ${key} failed: ${(e as Error).message}`);
       }

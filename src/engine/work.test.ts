@@ -1,29 +1,28 @@
 // hasPendingWork: what starts the engine and keeps it up.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../store/store.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
-import { KUBERNETES_TIMING } from './timing.js';
+import { openTestAPI, type TestAPI } from '../apiserver/testing.js';
+import { JOBS } from '../client/client.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
 import { JobController } from '../controllers/job/job_controller.js';
 import { createTestJob } from '../controllers/job/testing.js';
 import { hasPendingWork } from './work.js';
 
-let t: TestStore;
-let store: Store;
+let t: TestAPI;
 
 beforeEach(() => {
-  t = openTestStore('work');
-  store = t.store;
+  t = openTestAPI('work');
 });
 afterEach(() => t.dispose());
 
 test('a Job created suspended is work until the Job controller has recorded it as suspended', () => {
-  createTestJob(store, { suspend: true }, 'later');
+  const { api, store } = t;
+  createTestJob(api, { suspend: true }, 'later');
   assert.equal(hasPendingWork(store), true, 'its Suspended condition and event are still to be written');
-  new JobController({ store, clock: t.clock, timing: KUBERNETES_TIMING }).syncJob('default/later');
+  new JobController({ api, clock: t.clock, timing: KUBERNETES_TIMING }).syncJob('default/later');
   assert.equal(hasPendingWork(store), false, 'nothing to wait for while it stays suspended');
-  const j = store.get('Job', 'default', 'later')!;
+  const j = api.get(JOBS, 'default', 'later');
   j.spec.suspend = false;
-  store.update(j);
+  api.update(JOBS, 'default', 'later', j);
   assert.equal(hasPendingWork(store), true, 'resumed');
 });

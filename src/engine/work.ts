@@ -1,6 +1,7 @@
 // Whether the engine has anything to do: the CLI starts it only then, and it exits when not.
 import type { Store } from '../store/store.js';
-import { isJobFinished, hasTrackingFinalizer, hasTrueCondition, isPodTerminal } from '../controllers/job/utils.js';
+import { isJobFinished, hasTrackingFinalizer, hasTrueCondition } from '../api/job_util.js';
+import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 

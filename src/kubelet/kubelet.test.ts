@@ -4,10 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../util/clock.js';
-import { KUBERNETES_TIMING } from '../engine/timing.js';
-import { conflict } from '../errors.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
+import { conflict, notFound } from '../errors.js';
 import type { KObject } from '../api/types.js';
-import { Kubelet, RELIST_MS, type KubeletStore } from './kubelet.js';
+import type { ResourceInfo } from '../api/resources.js';
+import type { APIServer } from '../apiserver/interface.js';
+import type { EventRecorder } from '../client/record.js';
+import { Kubelet, RELIST_MS } from './kubelet.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 import { expand, buildEnv, buildCommand } from './env.js';
 import { lookupExecutable } from './lookup.js';
@@ -15,7 +18,8 @@ import { restartDelayMs, goDuration } from './status.js';
 import { bwrapArgv, type SandboxStatus } from './sandbox.js';
 import { containerLogPath } from './logs.js';
 
-class FakeStore implements KubeletStore {
+/** The objects the kubelet sees, and what it wrote: status updates (history), deletes, events. */
+class FakeStore {
   objs = new Map<string, KObject>();
   events: { type: string; reason: string; message: string; fieldPath?: string }[] = [];
   history: KObject[] = [];
@@ -23,20 +27,52 @@ class FakeStore implements KubeletStore {
   deleted: string[] = [];
   key(kind: string, ns: string | undefined, name: string) { return `${kind}/${ns}/${name}`; }
   get(kind: string, ns: string | undefined, name: string) { const o = this.objs.get(this.key(kind, ns, name)); return o && structuredClone(o); }
-  list() { return [...this.objs.values()]; }
   create(o: KObject) { o.metadata.resourceVersion = String(this.rv++); this.objs.set(this.key(o.kind, o.metadata.namespace, o.metadata.name!), structuredClone(o)); return o; }
-  update(o: KObject) {
-    const k = this.key(o.kind, o.metadata.namespace, o.metadata.name!);
-    const cur = this.objs.get(k)!;
-    if (cur.metadata.resourceVersion !== o.metadata.resourceVersion) throw conflict('pods', o.metadata.name!);
-    const n = structuredClone(o);
-    n.metadata.resourceVersion = String(this.rv++);
-    this.objs.set(k, n);
-    this.history.push(structuredClone(n));
-    return structuredClone(n);
+  /** The apiserver the kubelet talks to: GET, LIST, PUT status, DELETE, pods/binding. */
+  api(): APIServer {
+    const s = this;
+    const api = {
+      get: (r: ResourceInfo, ns: string | undefined, name: string) => {
+        const o = s.get(r.kind, ns, name);
+        if (!o) throw notFound(r.resource, name);
+        return o;
+      },
+      list: () => ({ items: [...s.objs.values()].map((o) => structuredClone(o)), resourceVersion: String(s.rv) }),
+      watch: () => ({ next: () => [], resourceVersion: () => String(s.rv), close: () => undefined }),
+      updateStatus: (r: ResourceInfo, ns: string | undefined, name: string, body: KObject) => {
+        const k = s.key(r.kind, ns, name);
+        const cur = s.objs.get(k)!;
+        if (cur.metadata.resourceVersion !== body.metadata.resourceVersion) throw conflict('pods', name);
+        const n = structuredClone({ ...cur, status: body.status });
+        n.metadata.resourceVersion = String(s.rv++);
+        s.objs.set(k, n);
+        s.history.push(structuredClone(n));
+        return { object: structuredClone(n), warnings: [] };
+      },
+      delete: (r: ResourceInfo, ns: string | undefined, name: string) => {
+        const k = s.key(r.kind, ns, name);
+        const o = s.objs.get(k)!;
+        s.objs.delete(k);
+        s.deleted.push(name);
+        return { object: o, removed: true, warnings: [] };
+      },
+      create: (r: ResourceInfo, ns: string | undefined, body: any) => {
+        // pods/binding
+        const k = s.key('Pod', ns, body.metadata.name);
+        const cur = structuredClone(s.objs.get(k)!);
+        cur.spec.nodeName = body.target.name;
+        cur.status = { ...(cur.status ?? {}), conditions: [{ type: 'PodScheduled', status: 'True' }] };
+        cur.metadata.resourceVersion = String(s.rv++);
+        s.objs.set(k, cur);
+        s.history.push(structuredClone(cur));
+        return { object: structuredClone(cur), warnings: [] };
+      },
+    };
+    return api as unknown as APIServer;
   }
-  delete(kind: string, ns: string | undefined, name: string) { const k = this.key(kind, ns, name); const o = this.objs.get(k)!; this.objs.delete(k); this.deleted.push(name); return { object: o, removed: true }; }
-  recordEvent(_o: KObject, type: any, reason: string, message: string, _s: any, fieldPath?: string) { this.events.push({ type, reason, message, fieldPath }); }
+  recorder(): EventRecorder {
+    return { event: (_o, type, reason, message, fieldPath) => void this.events.push({ type, reason, message, fieldPath }) };
+  }
 }
 
 class FakeRuntime implements ContainerRuntime {
@@ -68,7 +104,7 @@ function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: Sand
   const clock = new FakeClock();
   const runtime = new FakeRuntime();
   if (opts.limits) runtime.limits = () => opts.limits!;
-  const k = new Kubelet({ store, clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus });
+  const k = new Kubelet({ api: store.api(), recorder: store.recorder(), schedulerRecorder: store.recorder(), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus });
   return { home, store, clock, runtime, k };
 }
 

@@ -12,8 +12,12 @@ import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
-import type { Timing } from '../engine/timing.js';
+import type { Timing } from '../util/timing.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { SCHEDULER_NAME } from '../scheduler/scheduler.js';
+import type { APIServer } from '../apiserver/interface.js';
+import { APIEventRecorder, type EventRecorder } from '../client/record.js';
+import { PODS, tryGet } from '../client/client.js';
 import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
@@ -26,17 +30,13 @@ import { parseQuantity } from '../api/defaults.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 
-/** The part of the Store the kubelet uses (src/store/store.ts satisfies it). */
-export interface KubeletStore {
-  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
-  list(kind: string, opts?: { namespace?: string; labelSelector?: any }): KObject[];
-  update(obj: KObject): KObject;
-  delete(kind: string, namespace: string | undefined, name: string, opts?: { gracePeriodSeconds?: number; preconditionUid?: string }): { object: KObject; removed: boolean };
-  recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string; host?: string }, fieldPath?: string): void;
-}
-
 export interface KubeletOptions {
-  store: KubeletStore;
+  /** Reads and writes go through the apiserver: status with updateStatus, never the spec. */
+  api: APIServer;
+  /** default: Events through api, from kubelet on this node */
+  recorder?: EventRecorder;
+  /** default: Events through api, from default-scheduler */
+  schedulerRecorder?: EventRecorder;
   clock: Clock;
   timing: Timing;
   home: string;
@@ -64,7 +64,8 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 export const RELIST_MS = 2000;
 
 export class Kubelet {
-  private readonly store: KubeletStore;
+  private readonly api: APIServer;
+  private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly timing: Timing;
   private readonly home: string;
@@ -80,10 +81,11 @@ export class Kubelet {
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();
   /** The configMapManager and secretManager: objects of the pod's namespace, read from the store. */
-  private readonly objects: ObjectGetter = (kind, namespace, name) => this.store.get(kind, namespace, name);
+  private readonly objects: ObjectGetter = (kind, namespace, name) => tryGet(this.api, kind, namespace, name);
 
   constructor(opts: KubeletOptions) {
-    this.store = opts.store;
+    this.api = opts.api;
+    this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: 'kubelet', host: opts.nodeName }, opts.clock);
     this.clock = opts.clock;
     this.timing = opts.timing;
     this.home = opts.home;
@@ -92,12 +94,12 @@ export class Kubelet {
     this.sandboxMode = opts.sandbox;
     this.sandboxStatus = opts.sandboxStatus;
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
-    this.scheduler = new Scheduler(opts.store);
+    this.scheduler = new Scheduler(opts.api, opts.schedulerRecorder ?? new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock));
   }
 
   /** The node's allocatable resources (the registered Node's, or this machine's). */
   private allocatable(): Record<string, string> {
-    const node = this.store.get('Node', undefined, this.nodeName);
+    const node = tryGet(this.api, 'Node', undefined, this.nodeName);
     if (node?.status?.allocatable) return node.status.allocatable;
     return (this.machineAllocatable ??= machineResources(this.home).allocatable);
   }
@@ -210,7 +212,7 @@ export class Kubelet {
   }
 
   private event(pod: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
-    this.store.recordEvent(pod, type, reason, message, { component: 'kubelet', host: this.nodeName }, fieldPath);
+    this.recorder.event(pod, type, reason, message, fieldPath);
   }
 
   /**
@@ -239,12 +241,12 @@ export class Kubelet {
   }
 
   private sync(namespace: string, name: string): { requeueAfterMs?: number } {
-    const pod = this.store.get('Pod', namespace, name);
+    const pod = tryGet(this.api, 'Pod', namespace, name);
     if (!pod) return {};
     const now = this.clock.now();
     if (!pod.spec?.nodeName) {
       if (pod.metadata.deletionTimestamp) {
-        this.store.delete('Pod', namespace, name, { gracePeriodSeconds: 0, preconditionUid: pod.metadata.uid });
+        this.api.delete(PODS, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return {};
       }
       const r = this.scheduler.schedule(pod, this.nodeName, now, this.relistMs());
@@ -272,8 +274,7 @@ export class Kubelet {
   }
 
   private write(pod: KObject, c: Computed): KObject {
-    const next = { ...pod, status: c.status };
-    const out = this.store.update(next);
+    const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
     for (const name of c.backoff) {
       this.event(out, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
     }
@@ -310,7 +311,7 @@ export class Kubelet {
     if (!pod.spec.subdomain || pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION] === undefined) return [];
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
     if (!owner) return [];
-    const job = this.store.get('Job', pod.metadata.namespace, owner.name);
+    const job = tryGet(this.api, 'Job', pod.metadata.namespace, owner.name);
     const n: number = job?.spec?.completions ?? 0;
     const out: string[] = [];
     for (let i = 0; i < Math.min(n, 1000); i++) out.push(`${owner.name}-${i}`);
@@ -486,7 +487,7 @@ export class Kubelet {
       if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
     if (TERMINAL.has(pod.status?.phase) && !running) {
-      this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
+      this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
     }
     const comp = this.compute(pod, now, true);
@@ -497,7 +498,7 @@ export class Kubelet {
       return { requeueAfterMs: Math.min(left > 0 ? left : 1000, this.relistMs()) };
     }
     if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
-    this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditionUid: uid });
+    this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
     return {};
   }
 

@@ -7,18 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
+import type { APIServer } from '../apiserver/interface.js';
+import { NODES, tryGet } from '../client/client.js';
 
 export const NODE_NAME = 'kjob-node';
 export const HOST_IP = '127.0.0.1';
 export const KUBELET_VERSION = 'v1.32.0';
 export const MAX_PODS = 110;
-
-/** The part of the Store node registration uses. */
-export interface NodeStore {
-  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
-  create(obj: KObject): KObject;
-  update(obj: KObject): KObject;
-}
 
 /** GOARCH for this machine. */
 export function goArch(arch: string = process.arch): string {
@@ -178,21 +173,24 @@ export function machineNode(opts: NodeOptions): KObject {
  * Heartbeat times move only when something else in the status changed, so an engine start does
  * not rewrite an unchanged node.
  */
-export function registerNode(store: NodeStore, opts: NodeOptions): KObject {
+export function registerNode(api: APIServer, opts: NodeOptions): KObject {
   const fresh = machineNode(opts);
   const name = fresh.metadata.name!;
-  const existing = store.get('Node', undefined, name);
+  const existing = tryGet(api, 'Node', undefined, name);
   if (!existing) {
     try {
-      return store.create(fresh);
+      return api.create(NODES, undefined, fresh).object;
     } catch {
       // registered concurrently by another kjob process
-      return store.get('Node', undefined, name) ?? fresh;
+      return tryGet(api, 'Node', undefined, name) ?? fresh;
     }
   }
-  const next = structuredClone(existing);
-  next.metadata.labels = { ...(existing.metadata.labels ?? {}), ...fresh.metadata.labels };
-  next.metadata.annotations = { ...(existing.metadata.annotations ?? {}), ...fresh.metadata.annotations };
+  let out = existing;
+  const labels = { ...(existing.metadata.labels ?? {}), ...fresh.metadata.labels };
+  const annotations = { ...(existing.metadata.annotations ?? {}), ...fresh.metadata.annotations };
+  if (JSON.stringify(labels) !== JSON.stringify(existing.metadata.labels ?? {}) || JSON.stringify(annotations) !== JSON.stringify(existing.metadata.annotations ?? {})) {
+    out = api.update(NODES, undefined, name, { ...structuredClone(existing), metadata: { ...existing.metadata, labels, annotations } }).object;
+  }
   const oldStatus = existing.status ?? {};
   const status = { ...oldStatus, ...fresh.status };
   // Conditions keep their transition (and heartbeat) times while they hold.
@@ -200,7 +198,6 @@ export function registerNode(store: NodeStore, opts: NodeOptions): KObject {
     const prev = (oldStatus.conditions ?? []).find((p: any) => p.type === c.type);
     return prev && prev.status === c.status && prev.reason === c.reason ? prev : c;
   });
-  next.status = status;
-  if (JSON.stringify(next) === JSON.stringify(existing)) return existing;
-  return store.update(next);
+  if (JSON.stringify(status) !== JSON.stringify(oldStatus)) out = api.updateStatus(NODES, undefined, name, { ...out, status }).object;
+  return out;
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../util/clock.js';
-import { KUBERNETES_TIMING } from '../engine/timing.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
 import type { KObject } from '../api/types.js';
 import { Kubelet, type KubeletStore } from './kubelet.js';
 import { ProcessRuntime } from './runtime.js';

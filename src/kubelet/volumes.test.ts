@@ -8,10 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KObject } from '../api/types.js';
 import { FakeClock } from '../util/clock.js';
-import { KUBERNETES_TIMING } from '../engine/timing.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
 import { buildEnv, ContainerConfigError, type ObjectGetter } from './env.js';
 import { podReferences, volumePayload, writePayload, type Payload } from './volumes.js';
-import { Kubelet, type KubeletStore } from './kubelet.js';
+import { Kubelet } from './kubelet.js';
+import type { APIServer } from '../apiserver/interface.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { notFound } from '../errors.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -168,17 +171,26 @@ test('AtomicWriter: ..data points at a timestamped directory, top-level symlinks
 
 // ---------------------------------------------------------------- the kubelet with a missing object
 
-class Store implements KubeletStore {
+class Store {
   objs = new Map<string, KObject>();
   events: { reason: string; message: string }[] = [];
   rv = 1;
   key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns}/${name}`;
   get(kind: string, ns: string | undefined, name: string) { const o = this.objs.get(this.key(kind, ns, name)); return o && structuredClone(o); }
-  list() { return [...this.objs.values()]; }
   put(o: KObject) { o.metadata.resourceVersion = String(this.rv++); this.objs.set(this.key(o.kind, o.metadata.namespace, o.metadata.name!), structuredClone(o)); return o; }
-  update(o: KObject) { return this.put(structuredClone(o)); }
-  delete(): never { throw new Error('not used'); }
-  recordEvent(_o: KObject, _t: any, reason: string, message: string) { this.events.push({ reason, message }); }
+  /** The apiserver the kubelet talks to (GET and PUT status; the pods here are bound already). */
+  api(): APIServer {
+    const get = (r: ResourceInfo, ns: string | undefined, n: string) => {
+      const o = this.get(r.kind, ns, n);
+      if (!o) throw notFound(r.resource, n);
+      return o;
+    };
+    return {
+      get,
+      updateStatus: (r: ResourceInfo, ns: string | undefined, n: string, body: KObject) => ({ object: this.put({ ...get(r, ns, n), status: structuredClone(body.status) }), warnings: [] }),
+      delete: () => { throw new Error('not used'); },
+    } as unknown as APIServer;
+  }
 }
 
 class Runtime implements ContainerRuntime {
@@ -196,7 +208,8 @@ function kubelet(sandbox: 'bwrap' | 'none') {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kl-'));
   const store = new Store();
   const runtime = new Runtime();
-  const k = new Kubelet({ store, clock: new FakeClock('2026-11-23T12:00:00Z'), timing: KUBERNETES_TIMING, home, nodeName: 'kjob-node', hostIP: '127.0.0.1', sandbox, runtime });
+  const recorder = { event: (_o: KObject, _t: string, reason: string, message: string) => void store.events.push({ reason, message }) };
+  const k = new Kubelet({ api: store.api(), recorder, clock: new FakeClock('2026-11-23T12:00:00Z'), timing: KUBERNETES_TIMING, home, nodeName: 'kjob-node', hostIP: '127.0.0.1', sandbox, runtime });
   return { home, store, runtime, k, sync: () => { for (let i = 0; i < 5; i++) k.syncPod('default', 'p'); } };
 }
 

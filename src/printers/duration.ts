@@ -1,4 +1,7 @@
 // apimachinery pkg/util/duration.HumanDuration and the printers' translateTimestampSince.
+import { parseTime } from '../api/types.js';
+
+export { parseTime };
 
 export function humanDuration(ms: number): string {
   // Go: seconds := int(d.Seconds()) truncates toward zero.
@@ -28,15 +31,6 @@ export function humanDuration(ms: number): string {
     return dy === 0 ? `${Math.trunc(hours / 24 / 365)}y` : `${Math.trunc(hours / 24 / 365)}y${dy}d`;
   }
   return `${Math.trunc(hours / 24 / 365)}y`;
-}
-
-/** Milliseconds since the epoch of an RFC3339 timestamp, or undefined for unset/zero. */
-export function parseTime(ts: string | undefined | null): number | undefined {
-  if (!ts) return undefined;
-  const t = Date.parse(ts);
-  if (Number.isNaN(t)) return undefined;
-  if (t === Date.parse('0001-01-01T00:00:00Z')) return undefined;
-  return t;
 }
 
 export function translateTimestampSince(ts: string | undefined | null, now: Date): string {

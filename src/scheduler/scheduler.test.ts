@@ -2,7 +2,9 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../api/types.js';
-import { openTestStore, type TestStore } from '../store/testing.js';
+import { openTestAPI, type TestAPI } from '../apiserver/testing.js';
+import { APIEventRecorder } from '../client/record.js';
+import { EVENTS, NODES, PODS } from '../client/client.js';
 import { findFit, Scheduler, UNSCHEDULABLE_RETRY_MS } from './scheduler.js';
 
 const NOT_HELPFUL = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
@@ -85,16 +87,16 @@ test('resources: requests against allocatable minus the requests of running pods
   assert.equal(msg(findFit(pod('p', { preemptionPolicy: 'Never', ...req({ cpu: '64' }) }), n, [])), '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
 });
 
-let t: TestStore;
-beforeEach(() => (t = openTestStore('sched')));
+let t: TestAPI;
+beforeEach(() => (t = openTestAPI('sched')));
 afterEach(() => t.dispose());
 
 test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedScheduling once per message, again after 5 minutes; bound once it fits', () => {
-  const { store, clock } = t;
-  store.create(node());
-  store.create(pod('p', { nodeSelector: { disktype: 'ssd' } }));
-  const s = new Scheduler(store);
-  const get = () => store.get('Pod', 'default', 'p')!;
+  const { api, clock, store } = t;
+  api.create(NODES, undefined, node());
+  api.create(PODS, 'default', pod('p', { nodeSelector: { disktype: 'ssd' } }));
+  const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
+  const get = () => api.get(PODS, 'default', 'p');
   let r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(r.requeueAfterMs, 2000);
   const cond = get().status.conditions.find((c: any) => c.type === 'PodScheduled');
@@ -102,7 +104,7 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   assert.deepEqual(cond, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-11-23T12:00:00Z', reason: 'Unschedulable', message });
   assert.equal(get().spec.nodeName, undefined);
   assert.equal(get().status.phase, 'Pending');
-  const events = () => store.list('Event', { namespace: 'default' }) as any[];
+  const events = () => api.list(EVENTS, { namespace: 'default' }).items as any[];
   assert.deepEqual(events().map((e) => [e.type, e.reason, e.message, e.source.component, e.count]), [['Warning', 'FailedScheduling', message, 'default-scheduler', 1]]);
   const rv = store.currentRV();
   clock.step(2000);
@@ -111,10 +113,10 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   clock.step(UNSCHEDULABLE_RETRY_MS);
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(events()[0].count, 2, 'recorded again after five minutes');
-  // The node gets the label: the next attempt binds the pod.
-  const n = store.get('Node', undefined, 'kjob-node')!;
+  // The node gets the label: the next attempt binds the pod (pods/binding).
+  const n = api.get(NODES, undefined, 'kjob-node');
   n.metadata.labels!.disktype = 'ssd';
-  store.update(n);
+  api.update(NODES, undefined, 'kjob-node', n);
   r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(r.requeueAfterMs, undefined);
   assert.equal(get().spec.nodeName, 'kjob-node');
@@ -122,25 +124,25 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   assert.equal(events().at(-1).reason, 'Scheduled');
 });
 
-test('the scheduler cache follows the change log: pods bound, finished or deleted since the last attempt count as they are now', () => {
-  const { store, clock } = t;
-  store.create(node());
-  const s = new Scheduler(store);
+test('the scheduler cache follows a watch: pods bound, finished or deleted since the last attempt count as they are now', () => {
+  const { api, clock } = t;
+  api.create(NODES, undefined, node());
+  const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
   const req = (cpu: string) => ({ container: { resources: { requests: { cpu } } } });
-  store.create(pod('a', req('1500m')));
-  s.schedule(store.get('Pod', 'default', 'a')!, 'kjob-node', clock.now(), 2000);
-  store.create(pod('b', req('1')));
-  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
-  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, undefined, 'a holds 1500m of 2');
-  const a = store.get('Pod', 'default', 'a')!;
-  a.status = { ...a.status, phase: 'Succeeded' };
-  store.update(a);
-  s.schedule(store.get('Pod', 'default', 'b')!, 'kjob-node', clock.now(), 2000);
-  assert.equal(store.get('Pod', 'default', 'b')!.spec.nodeName, 'kjob-node', 'a finished: its cpu is free');
-  store.create(pod('c', req('1500m')));
-  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
-  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, undefined, 'b holds 1 of 2');
-  store.delete('Pod', 'default', 'b', { gracePeriodSeconds: 0 });
-  s.schedule(store.get('Pod', 'default', 'c')!, 'kjob-node', clock.now(), 2000);
-  assert.equal(store.get('Pod', 'default', 'c')!.spec.nodeName, 'kjob-node', 'b deleted');
+  const get = (n: string) => api.get(PODS, 'default', n);
+  api.create(PODS, 'default', pod('a', req('1500m')));
+  s.schedule(get('a'), 'kjob-node', clock.now(), 2000);
+  api.create(PODS, 'default', pod('b', req('1')));
+  s.schedule(get('b'), 'kjob-node', clock.now(), 2000);
+  assert.equal(get('b').spec.nodeName, undefined, 'a holds 1500m of 2');
+  const a = get('a');
+  api.updateStatus(PODS, 'default', 'a', { ...a, status: { ...a.status, phase: 'Succeeded' } });
+  s.schedule(get('b'), 'kjob-node', clock.now(), 2000);
+  assert.equal(get('b').spec.nodeName, 'kjob-node', 'a finished: its cpu is free');
+  api.create(PODS, 'default', pod('c', req('1500m')));
+  s.schedule(get('c'), 'kjob-node', clock.now(), 2000);
+  assert.equal(get('c').spec.nodeName, undefined, 'b holds 1 of 2');
+  api.delete(PODS, 'default', 'b', { gracePeriodSeconds: 0 });
+  s.schedule(get('c'), 'kjob-node', clock.now(), 2000);
+  assert.equal(get('c').spec.nodeName, 'kjob-node', 'b deleted');
 });

@@ -8,6 +8,10 @@
 // Preemption itself is not implemented: where it could help, kjob reports that no victims were found.
 import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
+import { StatusError } from '../errors.js';
+import type { APIServer, Watch } from '../apiserver/interface.js';
+import type { EventRecorder } from '../client/record.js';
+import { PODS, tryGet } from '../client/client.js';
 import {
   compareQuantities,
   parseQuantityExact,
@@ -16,18 +20,6 @@ import {
   quantityValue,
   type Rational,
 } from '../api/quantity.js';
-
-/** The part of the Store the scheduler needs (the real Store satisfies it structurally). */
-export interface SchedulerStore {
-  get(kind: string, namespace: string | undefined, name: string): KObject | undefined;
-  list(kind: string, opts?: { namespace?: string }): KObject[];
-  update(obj: KObject): KObject;
-  recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string; host?: string }, fieldPath?: string): void;
-  /** The change log (src/store/store.ts): with it the scheduler keeps its pod cache up to date instead of listing every pod per attempt. */
-  currentRV?(): number;
-  oldestChangeRV?(): number;
-  changesSince?(rv: number, limit?: number): { rv: number; type: string; kind: string; uid: string; object: KObject }[];
-}
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -232,29 +224,31 @@ export class Scheduler {
   /** Last FailedScheduling recorded per pod uid: its message and when (the engine's clock, ms). */
   private readonly recorded = new Map<string, { message: string; at: number }>();
 
-  /** The scheduler cache's pods, by uid, as of the change log's rv. */
-  private cache?: { rv: number; pods: Map<string, KObject> };
+  /** The scheduler cache's pods, by uid, kept up to date by a watch. */
+  private cache?: { watch: Watch; pods: Map<string, KObject> };
 
-  constructor(private readonly store: SchedulerStore) {}
+  constructor(
+    private readonly api: APIServer,
+    private readonly recorder: EventRecorder,
+  ) {}
 
-  /** Every pod, as the scheduler's informer sees them: the cache brought up to date from the change log. */
+  /** Every pod, as the scheduler's informer sees them: a list, then its watch. */
   private pods(): KObject[] {
-    const s = this.store;
-    if (!s.changesSince || !s.currentRV || !s.oldestChangeRV) return s.list('Pod');
-    if (!this.cache || s.oldestChangeRV() > this.cache.rv + 1) {
-      const rv = s.currentRV(); // read first: a change made meanwhile is applied again next time
-      this.cache = { rv, pods: new Map(s.list('Pod').map((p) => [p.metadata.uid!, p])) };
-    } else {
-      for (;;) {
-        const changes = s.changesSince(this.cache.rv, 1000);
-        for (const c of changes) {
-          this.cache.rv = c.rv;
-          if (c.kind !== 'Pod') continue;
-          if (c.type === 'DELETED') this.cache.pods.delete(c.uid);
-          else this.cache.pods.set(c.uid, c.object);
+    if (this.cache) {
+      try {
+        for (const e of this.cache.watch.next()) {
+          if (e.type === 'DELETED') this.cache.pods.delete(e.object.metadata.uid!);
+          else this.cache.pods.set(e.object.metadata.uid!, e.object);
         }
-        if (changes.length < 1000) break;
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'Expired')) throw e;
+        this.cache.watch.close();
+        this.cache = undefined; // the watch fell behind the change log: list again
       }
+    }
+    if (!this.cache) {
+      const { items, resourceVersion } = this.api.list(PODS);
+      this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(items.map((p) => [p.metadata.uid!, p])) };
     }
     return [...this.cache.pods.values()];
   }
@@ -265,19 +259,19 @@ export class Scheduler {
    */
   schedule(pod: KObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
     if (pod.spec?.nodeName) return {};
-    const node = this.store.get('Node', undefined, nodeName);
+    const node = tryGet(this.api, 'Node', undefined, nodeName);
     const fit: FitResult = node ? findFit(pod, node, this.pods()) : { fits: true };
     const uid = pod.metadata.uid!;
     if (fit.fits) {
       this.recorded.delete(uid);
-      bindPod(this.store, pod, nodeName, now);
+      bindPod(this.api, this.recorder, pod, nodeName);
       return {};
     }
     const last = this.recorded.get(uid);
     const cond = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
     const due = !last || last.message !== fit.message || now.getTime() - last.at >= UNSCHEDULABLE_RETRY_MS || cond?.message !== fit.message;
     if (due) {
-      markUnschedulable(this.store, pod, fit.message, now);
+      markUnschedulable(this.api, this.recorder, pod, fit.message, now);
       this.recorded.set(uid, { message: fit.message, at: now.getTime() });
     }
     const at = this.recorded.get(uid)!.at;
@@ -291,7 +285,7 @@ export class Scheduler {
 }
 
 /** PodScheduled=False/Unschedulable with the message (podutil.UpdatePodCondition), and the FailedScheduling event. */
-function markUnschedulable(store: SchedulerStore, pod: KObject, message: string, now: Date): KObject {
+function markUnschedulable(api: APIServer, recorder: EventRecorder, pod: KObject, message: string, now: Date): KObject {
   const next: KObject = structuredClone(pod);
   const status = { ...(next.status ?? {}) };
   const conditions: any[] = [...(status.conditions ?? [])];
@@ -310,27 +304,23 @@ function markUnschedulable(store: SchedulerStore, pod: KObject, message: string,
   status.conditions = conditions;
   if (!status.phase) status.phase = 'Pending';
   next.status = status;
-  const out = store.update(next);
-  store.recordEvent(out, 'Warning', 'FailedScheduling', message, { component: SCHEDULER_NAME });
+  const out = api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, next).object;
+  recorder.event(out, 'Warning', 'FailedScheduling', message);
   return out;
 }
 
-/** Binds pod to nodeName: spec.nodeName, condition PodScheduled=True, event Scheduled. Returns the
- * updated pod, or undefined when it was already bound. Throws the store's Conflict like any write. */
-export function bindPod(store: Pick<SchedulerStore, 'update' | 'recordEvent'>, pod: KObject, nodeName: string, now: Date): KObject | undefined {
+/** Binds pod to nodeName through pods/binding (spec.nodeName, condition PodScheduled=True) and
+ * records Scheduled. Returns the bound pod, or undefined when it was already bound. Throws the
+ * apiserver's Conflict like any write. */
+export function bindPod(api: APIServer, recorder: EventRecorder, pod: KObject, nodeName: string): KObject | undefined {
   if (pod.spec?.nodeName) return undefined;
-  const next: KObject = structuredClone(pod);
-  next.spec = { ...next.spec, nodeName };
-  const status = { ...(next.status ?? {}) };
-  const conditions: any[] = [...(status.conditions ?? [])].filter((c: any) => c.type !== 'PodScheduled');
-  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(now) });
-  status.conditions = conditions;
-  if (!status.phase) status.phase = 'Pending';
-  next.status = status;
-  const out = store.update(next);
-  store.recordEvent(out, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, { component: SCHEDULER_NAME });
+  const binding = {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+    target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+  };
+  const out = api.create(PODS, pod.metadata.namespace, binding, { subresource: 'binding' }).object;
+  recorder.event(out, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`);
   return out;
 }
-
-/** The old entry point: bind without filtering. */
-export const schedulePod = bindPod;

@@ -1,21 +1,20 @@
-// The apiserver + etcd of kjob: every object with a resourceVersion, a change log that watches
-// follow, events. One SQLite file (WAL) shared by every kjob process of a state directory; every
-// write is one BEGIN IMMEDIATE transaction, so concurrent writers serialise and a killed process
-// never leaves half-written state.
+// The state file, kjob's etcd: every object with a resourceVersion, and a change log that watches
+// follow. One SQLite file (WAL) shared by every kjob process of a state directory; every write is
+// one BEGIN IMMEDIATE transaction, so concurrent writers serialise and a killed process never
+// leaves half-written state.
 //
-// Semantics follow k8s.io/apiserver/pkg/registry/generic/registry/store.go (Create, Update,
-// Delete with graceful deletion and finalizers), rest/create.go, rest/update.go, rest/delete.go,
-// the pod strategy's CheckGracefulDelete and client-go's EventCorrelator.
+// It stores what it is given, as etcd3's storage does (k8s.io/apiserver/pkg/storage/etcd3): a
+// create fails when the key exists, an update and a delete when the preconditions (resourceVersion,
+// uid) do not hold, an update that changes nothing writes nothing. Names, uids, timestamps,
+// defaults, generations, graceful deletion, finalizers and propagation are the apiserver's
+// (src/apiserver); only it writes here.
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
-import { rfc3339 } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError, alreadyExists, conflict, notFound, invalid } from '../errors.js';
-import { realClock, type Clock } from '../util/clock.js';
+import { UserError, StatusError, alreadyExists, conflict, notFound } from '../errors.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -33,23 +32,17 @@ export interface Change {
 export interface ListOptions {
   namespace?: string;
   labelSelector?: (labels: Record<string, string>) => boolean;
+  /**
+   * Exact values of fields, by dotted path (`involvedObject.uid`): matched inside the state file,
+   * so the objects that do not match are never decoded (the apiserver's field selectors use it).
+   */
+  fields?: Record<string, string>;
 }
 
-export interface DeleteOptions {
-  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
-  gracePeriodSeconds?: number;
-  preconditionUid?: string;
-}
-
-/** removed=false when only deletionTimestamp (and finalizers) were set, or a graceful deletion was already pending. */
-export interface DeleteResult {
-  object: KObject;
-  removed: boolean;
-}
-
-export interface EventSource {
-  component: string;
-  host?: string;
+/** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
 }
 
 /** The schema version this build writes; older files are migrated, newer ones refused. */
@@ -57,12 +50,8 @@ export const SCHEMA_VERSION = 1;
 /** How many change-log entries are kept (older ones are trimmed; a watch from before them is "too old"). */
 export const CHANGE_LOG_KEEP = 20_000;
 const TRIM_EVERY = 500;
-
-export const FINALIZER_FOREGROUND = 'foregroundDeletion';
-export const FINALIZER_ORPHAN = 'orphan';
-
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const MAX_GENERATED_NAME_BASE = 58; // 63 - 5 random chars
+/** etcd's --max-request-bytes (1.5 MiB): a larger object is refused as etcd refuses it. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 const OWN_TABLES = new Set(['objects', 'changes', 'counter', 'meta']);
 
@@ -75,7 +64,7 @@ CREATE TABLE IF NOT EXISTS objects (
   name TEXT NOT NULL,
   uid TEXT NOT NULL,
   rv INTEGER NOT NULL,
-  aggkey TEXT,                -- Events only: the EventCorrelator's aggregation key
+  aggkey TEXT,                -- unused since the apiserver layer (kept: the schema of version 1)
   body TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS objects_by_key ON objects(kind, key);
@@ -114,17 +103,13 @@ const meta = (o: KObject): Meta => o.metadata as Meta;
 
 export class Store {
   readonly home: string;
-  readonly clock: Clock;
   readonly file: string;
   private readonly db: Database.Database;
   private readonly s: {
     getByKey: Stmt;
-    getByUid: Stmt;
-    getByAgg: Stmt;
     existsKey: Stmt;
     listAll: Stmt;
     listNs: Stmt;
-    listLike: Stmt;
     insert: Stmt;
     update: Stmt;
     remove: Stmt;
@@ -133,34 +118,34 @@ export class Store {
     addChange: Stmt;
     changes: Stmt;
     oldestChange: Stmt;
+    previousChange: Stmt;
     trim: Stmt;
     getMeta: Stmt;
     setMeta: Stmt;
   };
+  /** Prepared lists with field filters, by their SQL. */
+  private readonly filtered = new Map<string, Stmt>();
 
-  private constructor(home: string, file: string, db: Database.Database, clock: Clock) {
+  private constructor(home: string, file: string, db: Database.Database) {
     this.home = home;
     this.file = file;
     this.db = db;
-    this.clock = clock;
     const p = (sql: string) => db.prepare(sql);
     const cols = 'id, kind, key, namespace, name, uid, rv, body';
     this.s = {
       getByKey: p(`SELECT ${cols} FROM objects WHERE kind = ? AND key = ?`),
-      getByUid: p(`SELECT body FROM objects WHERE uid = ? LIMIT 1`).pluck(),
-      getByAgg: p(`SELECT ${cols} FROM objects WHERE aggkey = ? AND kind = 'Event' LIMIT 1`),
       existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`).pluck(),
       listAll: p(`SELECT body FROM objects WHERE kind = ? ORDER BY key`).pluck(),
       listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`).pluck(),
-      listLike: p(`SELECT ${cols} FROM objects WHERE body LIKE ? ORDER BY kind, key`),
-      insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      update: p(`UPDATE objects SET rv = ?, aggkey = ?, body = ? WHERE id = ?`),
+      insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`),
+      update: p(`UPDATE objects SET rv = ?, body = ? WHERE id = ?`),
       remove: p(`DELETE FROM objects WHERE id = ?`),
       bump: p(`UPDATE counter SET rv = rv + 1 WHERE id = 1 RETURNING rv`).pluck(),
       currentRV: p(`SELECT rv FROM counter WHERE id = 1`).pluck(),
       addChange: p(`INSERT INTO changes (rv, type, kind, namespace, name, uid, object) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       changes: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE rv > ? ORDER BY rv LIMIT ?`),
       oldestChange: p(`SELECT MIN(rv) FROM changes`).pluck(),
+      previousChange: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE uid = ? AND rv < ? ORDER BY rv DESC LIMIT 1`),
       trim: p(`DELETE FROM changes WHERE rv <= ?`),
       getMeta: p(`SELECT value FROM meta WHERE key = ?`).pluck(),
       setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
@@ -168,7 +153,7 @@ export class Store {
   }
 
   /** Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or file. */
-  static open(home: string, opts: { clock?: Clock } = {}): Store {
+  static open(home: string): Store {
     const dir = path.resolve(home);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -203,7 +188,7 @@ export class Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       if (version < SCHEMA_VERSION) migrate(db, file);
-      return new Store(home, file, db, opts.clock ?? realClock);
+      return new Store(home, file, db);
     } catch (e) {
       try {
         db?.close();
@@ -239,27 +224,31 @@ export class Store {
     });
   }
 
-  getByUid(uid: string): KObject | undefined {
-    if (!uid) return undefined;
-    return this.guard(() => {
-      const body = this.s.getByUid.get(uid) as string | undefined;
-      return body === undefined ? undefined : (JSON.parse(body) as KObject);
-    });
-  }
-
   /** Sorted as etcd keys are: by "<namespace>/<name>". */
   list(kind: Kind, opts: ListOptions = {}): KObject[] {
     return this.guard(() => {
       const info = info_(kind);
-      const bodies = (
-        info.namespaced && opts.namespace !== undefined ? this.s.listNs.all(kind, opts.namespace) : this.s.listAll.all(kind)
-      ) as string[];
+      const ns = info.namespaced && opts.namespace !== undefined ? opts.namespace : undefined;
+      const fields = Object.entries(opts.fields ?? {});
+      let bodies: string[];
+      if (fields.length === 0) {
+        bodies = (ns !== undefined ? this.s.listNs.all(kind, ns) : this.s.listAll.all(kind)) as string[];
+      } else {
+        const where = fields.map(() => `json_extract(body, ?) IS ?`).join(' AND ');
+        const sql = `SELECT body FROM objects WHERE kind = ?${ns !== undefined ? ' AND namespace = ?' : ''} AND ${where} ORDER BY key`;
+        let stmt = this.filtered.get(sql);
+        if (!stmt) this.filtered.set(sql, (stmt = this.db.prepare(sql).pluck()));
+        const args: unknown[] = [kind];
+        if (ns !== undefined) args.push(ns);
+        for (const [p, v] of fields) args.push(jsonPath(p), v);
+        bodies = stmt.all(...args) as string[];
+      }
       const out: KObject[] = new Array(bodies.length);
       let n = 0;
       const sel = opts.labelSelector;
       for (const b of bodies) {
         const o = JSON.parse(b) as KObject;
-        if (sel && !sel(o.metadata.labels ?? {})) continue;
+        if (sel && !sel(o.metadata?.labels ?? {})) continue;
         out[n++] = o;
       }
       out.length = n;
@@ -273,9 +262,14 @@ export class Store {
 
   /** Changes with rv > the given one, oldest first. */
   changesSince(rv: number, limit = 10_000): Change[] {
+    return this.guard(() => (this.s.changes.all(rv, limit) as ChangeRow[]).map(changeOf));
+  }
+
+  /** The change of the object with this uid just before rv (what a watch needs to know whether it matched before), if still logged. */
+  previousChange(uid: string, beforeRV: number): Change | undefined {
     return this.guard(() => {
-      const rows = this.s.changes.all(rv, limit) as { rv: number; type: ChangeType; kind: Kind; namespace: string; name: string; uid: string; object: string }[];
-      return rows.map((r) => ({ rv: r.rv, type: r.type, kind: r.kind, namespace: r.namespace, name: r.name, uid: r.uid, object: JSON.parse(r.object) as KObject }));
+      const r = this.s.previousChange.get(uid, beforeRV) as ChangeRow | undefined;
+      return r && changeOf(r);
     });
   }
 
@@ -303,221 +297,92 @@ export class Store {
     });
   }
 
-  // ---------------------------------------------------------------- writes
-
-  create(input: KObject): KObject {
-    return this.transaction(() => this.createInTx(clone(input)));
-  }
-
-  update(input: KObject): KObject {
-    return this.transaction(() => {
-      const obj = clone(input);
-      const info = info_(obj.kind);
-      const gr = groupResource(info);
-      const name = obj.metadata?.name ?? '';
-      const row = this.s.getByKey.get(info.kind, keyFor(info, obj.metadata?.namespace, name)) as Row | undefined;
-      if (!row) throw notFound(gr, name);
-      const old = JSON.parse(row.body) as KObject;
-      const givenRV = obj.metadata.resourceVersion;
-      if (givenRV !== undefined && givenRV !== '' && givenRV !== String(row.rv)) throw conflict(gr, name);
-      const givenUid = obj.metadata.uid;
-      if (givenUid && givenUid !== row.uid) throw preconditionFailed(gr, name, givenUid, row.uid);
-      const m = meta(obj);
-      const om = old.metadata;
-      m.uid = om.uid;
-      m.name = om.name;
-      if (info.namespaced) m.namespace = om.namespace;
-      else delete m.namespace;
-      m.creationTimestamp = om.creationTimestamp;
-      // An update can never set, change or remove a deletion timestamp or grace period.
-      setOrDelete(m, 'deletionTimestamp', om.deletionTimestamp);
-      setOrDelete(m, 'deletionGracePeriodSeconds', om.deletionGracePeriodSeconds);
-      setOrDelete(m, 'generation', om.generation);
-      if ((info.kind === 'Job' || info.kind === 'CronJob') && !jsonEqual(norm(obj.spec), norm(old.spec))) {
-        m.generation = (om.generation ?? 0) + 1;
-      }
-      // ShouldDeleteDuringUpdate: the last finalizer of a terminating object was removed, and its
-      // grace period is over (0 or unset). A pod still in its graceful termination stays until the
-      // kubelet deletes it with grace 0 (a Job pod's tracking finalizer goes long before that).
-      if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (om.finalizers ?? []).length > 0 && !om.deletionGracePeriodSeconds) {
-        return this.writeDelete(row, obj);
-      }
-      return this.writeUpdate(row, obj);
+  /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
+  read<T>(fn: () => T): T {
+    return this.guard(() => {
+      if (this.db.inTransaction) return fn();
+      return this.db.transaction(fn).deferred();
     });
   }
 
-  delete(kind: Kind, namespace: string | undefined, name: string, opts: DeleteOptions = {}): DeleteResult {
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Stores a new object as given (kind, metadata.name, metadata.namespace for a namespaced kind,
+   * metadata.uid), with the next resourceVersion. AlreadyExists when the key is taken.
+   */
+  create(input: KObject): KObject {
     return this.transaction(() => {
-      const info = info_(kind);
-      const gr = groupResource(info);
-      const row = this.s.getByKey.get(kind, keyFor(info, namespace, name)) as Row | undefined;
-      if (!row) throw notFound(gr, name);
-      const obj = JSON.parse(row.body) as KObject;
-      if (opts.preconditionUid !== undefined && opts.preconditionUid !== row.uid) {
-        throw preconditionFailed(gr, name, opts.preconditionUid, row.uid);
-      }
-      const m = obj.metadata;
-      const now = this.clock.now();
-
-      // Graceful deletion (pods). A pending graceful deletion may only be shortened; the
-      // propagation policy cannot change during it.
-      let graceful = false;
-      if (kind === 'Pod') {
-        const r = podGracefulDelete(obj, opts.gracePeriodSeconds, now);
-        if (r === 'pending') return { object: obj, removed: false };
-        graceful = r === 'graceful';
-      }
-
-      const existingFinalizers = m.finalizers ?? [];
-      const policy = opts.propagationPolicy ?? (existingFinalizers.includes(FINALIZER_FOREGROUND) ? 'Foreground' : existingFinalizers.includes(FINALIZER_ORPHAN) ? 'Orphan' : 'Background');
-      if (policy === 'Orphan') this.orphanDependents(row.uid);
-      // deletionFinalizersForGarbageCollection: Orphan is done right here, so only foreground leaves a finalizer.
-      const finalizers = existingFinalizers.filter((f) => f !== FINALIZER_FOREGROUND && f !== FINALIZER_ORPHAN);
-      if (policy === 'Foreground') finalizers.push(FINALIZER_FOREGROUND);
-      if (finalizers.length > 0 || m.finalizers !== undefined) m.finalizers = finalizers;
-      if (m.finalizers && m.finalizers.length === 0) delete m.finalizers;
-
-      if (graceful) return { object: this.writeUpdate(row, obj), removed: false };
-      if (finalizers.length > 0) {
-        markAsDeleting(obj, now);
-        return { object: this.writeUpdate(row, obj), removed: false };
-      }
-      return { object: this.writeDelete(row, obj), removed: true };
+      const obj = clone(input);
+      const info = info_(obj.kind);
+      const m = meta(obj);
+      const name = m?.name;
+      if (!name) throw new Error(`kjob: store.create of a ${obj.kind} without a name`);
+      if (info.namespaced && !m.namespace) throw new Error(`kjob: store.create of ${obj.kind} ${name} without a namespace`);
+      const key = keyFor(info, m.namespace, name);
+      if (this.s.existsKey.get(info.kind, key)) throw alreadyExists(groupResource(info), name);
+      const rv = this.nextRV();
+      m.resourceVersion = String(rv);
+      const body = bodyOf(obj);
+      this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, body);
+      this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
+      return JSON.parse(body) as KObject;
     });
   }
 
   /**
-   * Records an Event about `involved`, aggregated as client-go's EventCorrelator does: a repeat of
-   * the same (object uid, type, reason, message, source component, fieldPath) bumps count and
-   * lastTimestamp of the existing Event instead of creating a new one.
+   * Replaces the stored object with this one (GuaranteedUpdate). Conflict when the object's
+   * metadata.resourceVersion (if set) or the preconditions do not match what is stored; NotFound
+   * when nothing is stored. An object equal to the stored one is not written (no new
+   * resourceVersion, no change), as etcd3's store skips a no-op update.
    */
-  recordEvent(involved: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
-    this.transaction(() => {
-      const now = this.clock.now();
-      const ts = rfc3339(now);
-      const im = involved.metadata ?? {};
-      const involvedObject: Record<string, unknown> = {
-        kind: involved.kind,
-        ...(im.namespace ? { namespace: im.namespace } : {}),
-        name: im.name,
-        uid: im.uid,
-        apiVersion: involved.apiVersion,
-        resourceVersion: im.resourceVersion,
-        ...(fieldPath ? { fieldPath } : {}),
-      };
-      const src: Record<string, string> = { component: source.component };
-      if (source.host) src.host = source.host;
-      const ev: KObject = {
-        kind: 'Event',
-        apiVersion: 'v1',
-        metadata: { name: '', namespace: im.namespace || 'default' },
-        involvedObject,
-        reason,
-        message,
-        source: src,
-        firstTimestamp: ts,
-        lastTimestamp: ts,
-        count: 1,
-        type,
-        eventTime: null,
-        reportingComponent: source.component,
-        reportingInstance: source.host ?? '',
-      };
-      const agg = eventKey(ev);
-      const row = agg === null ? undefined : (this.s.getByAgg.get(agg) as Row | undefined);
-      if (row) {
-        const existing = JSON.parse(row.body) as KObject;
-        existing.count = ((existing.count as number | undefined) ?? 1) + 1;
-        existing.lastTimestamp = ts;
-        this.writeUpdate(row, existing);
-        return;
-      }
-      const base = `${im.name ?? ''}.`;
-      const info = info_('Event');
-      let name: string;
-      let attempt = 0;
-      do {
-        // client-go: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()). The clock has milliseconds, so
-        // the sub-millisecond digits come from the global resourceVersion: events recorded in the
-        // same millisecond still get distinct names in the order they were recorded, and listing
-        // (by name) gives kubectl's describers the recording order for equal timestamps.
-        const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt((this.currentRV() + 1 + attempt++) % 1_000_000);
-        name = base + nanos.toString(16).padStart(16, '0').slice(-16);
-      } while (this.s.existsKey.get('Event', keyFor(info, ev.metadata.namespace, name)));
-      ev.metadata.name = name;
-      this.createInTx(ev);
+  update(input: KObject, preconditions: Preconditions = {}): KObject {
+    return this.transaction(() => {
+      const obj = clone(input);
+      const info = info_(obj.kind);
+      const name = obj.metadata?.name ?? '';
+      const row = this.s.getByKey.get(info.kind, keyFor(info, obj.metadata?.namespace, name)) as Row | undefined;
+      if (!row) throw notFound(groupResource(info), name);
+      checkPreconditions(info, row, preconditions);
+      const givenRV = obj.metadata.resourceVersion;
+      if (givenRV !== undefined && givenRV !== '' && givenRV !== String(row.rv)) throw conflict(groupResource(info), name);
+      return this.writeUpdate(row, obj);
     });
   }
 
-  /** Deletes Events not written for `ttlSeconds` (the apiserver's --event-ttl, 1h). Returns how many. */
-  pruneEvents(ttlSeconds = 3600): number {
+  /**
+   * Removes the object. The change log records `lastState` (default: the stored object) under the
+   * deletion's resourceVersion, as a watch sees the DELETED object. NotFound, or Conflict when the
+   * preconditions do not hold.
+   */
+  delete(kind: Kind, namespace: string | undefined, name: string, opts: { preconditions?: Preconditions; lastState?: KObject } = {}): KObject {
     return this.transaction(() => {
-      const cutoff = this.clock.now().getTime() - ttlSeconds * 1000;
-      let n = 0;
-      for (const b of this.s.listAll.all('Event') as string[]) {
-        const ev = JSON.parse(b) as KObject;
-        const last = Date.parse(String(ev.lastTimestamp ?? ev.metadata.creationTimestamp ?? ''));
-        if (!Number.isFinite(last) || last >= cutoff) continue;
-        const row = this.s.getByKey.get('Event', keyFor(info_('Event'), ev.metadata.namespace, ev.metadata.name!)) as Row | undefined;
-        if (row) {
-          this.writeDelete(row, ev);
-          n++;
-        }
-      }
-      return n;
+      const info = info_(kind);
+      const row = this.s.getByKey.get(kind, keyFor(info, namespace, name)) as Row | undefined;
+      if (!row) throw notFound(groupResource(info), name);
+      checkPreconditions(info, row, opts.preconditions ?? {});
+      const obj = opts.lastState ? clone(opts.lastState) : (JSON.parse(row.body) as KObject);
+      const rv = this.nextRV();
+      meta(obj).resourceVersion = String(rv);
+      const body = JSON.stringify(obj);
+      this.s.remove.run(row.id);
+      this.s.addChange.run(rv, 'DELETED', row.kind, row.namespace, row.name, row.uid, body);
+      return JSON.parse(body) as KObject;
     });
   }
 
   // ---------------------------------------------------------------- internals
 
-  private createInTx(obj: KObject): KObject {
-    const info = info_(obj.kind);
-    const gr = groupResource(info);
-    obj.metadata ??= {};
-    const m = meta(obj);
-    if (info.namespaced) m.namespace ||= 'default';
-    else delete m.namespace;
-    if (!m.name) {
-      if (!m.generateName) {
-        throw invalid(info.kind, info.group, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', type: 'FieldValueRequired' }]);
-      }
-      const base = m.generateName.slice(0, MAX_GENERATED_NAME_BASE);
-      do m.name = base + randomSuffix();
-      while (this.s.existsKey.get(info.kind, keyFor(info, m.namespace, m.name)));
-    } else if (this.s.existsKey.get(info.kind, keyFor(info, m.namespace, m.name))) {
-      throw alreadyExists(gr, m.name);
-    }
-    m.uid ||= crypto.randomUUID();
-    m.creationTimestamp = rfc3339(this.clock.now());
-    if (info.kind === 'Job' || info.kind === 'CronJob') m.generation = 1;
-    const rv = this.nextRV();
-    m.resourceVersion = String(rv);
-    const body = JSON.stringify(obj);
-    this.s.insert.run(info.kind, keyFor(info, m.namespace, m.name), m.namespace ?? '', m.name, m.uid, rv, eventKey(obj), body);
-    this.s.addChange.run(rv, 'ADDED', info.kind, m.namespace ?? '', m.name, m.uid, body);
-    return JSON.parse(body) as KObject;
-  }
-
-  /** Writes obj over row (MODIFIED), unless nothing changed (then no write, as the apiserver's no-op update). */
+  /** Writes obj over row (MODIFIED), unless nothing changed (then no write). */
   private writeUpdate(row: Row, obj: KObject): KObject {
     meta(obj).resourceVersion = String(row.rv);
     const next = norm(obj) as KObject;
     if (jsonEqual(next, JSON.parse(row.body))) return next;
     const rv = this.nextRV();
     meta(next).resourceVersion = String(rv);
-    const body = JSON.stringify(next);
-    this.s.update.run(rv, eventKey(next), body, row.id);
+    const body = bodyOf(next);
+    this.s.update.run(rv, body, row.id);
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
-    return JSON.parse(body) as KObject;
-  }
-
-  /** Removes row; the change log gets obj (its last state) under the deletion's rv. */
-  private writeDelete(row: Row, obj: KObject): KObject {
-    const rv = this.nextRV();
-    meta(obj).resourceVersion = String(rv);
-    const body = JSON.stringify(obj);
-    this.s.remove.run(row.id);
-    this.s.addChange.run(rv, 'DELETED', row.kind, row.namespace, row.name, row.uid, body);
     return JSON.parse(body) as KObject;
   }
 
@@ -525,21 +390,6 @@ export class Store {
     const rv = this.s.bump.get() as number;
     if (rv % TRIM_EVERY === 0) this.s.trim.run(rv - CHANGE_LOG_KEEP);
     return rv;
-  }
-
-  /** Orphan propagation: strip owner references to uid from every object (MODIFIED each). */
-  private orphanDependents(uid: string): void {
-    const pattern = `%${uid.replace(/[%_\\]/g, '')}%`;
-    for (const row of this.s.listLike.all(pattern) as Row[]) {
-      if (row.uid === uid) continue;
-      const obj = JSON.parse(row.body) as KObject;
-      const refs = obj.metadata.ownerReferences;
-      if (!refs || !refs.some((r) => r.uid === uid)) continue;
-      const kept = refs.filter((r) => r.uid !== uid);
-      if (kept.length > 0) obj.metadata.ownerReferences = kept;
-      else delete obj.metadata.ownerReferences;
-      this.writeUpdate(row, obj);
-    }
   }
 
   /** SQLite failures after open, in kubectl-style words; everything else passes through. */
@@ -619,69 +469,51 @@ function keyFor(info: ResourceInfo, namespace: string | undefined, name: string)
   return info.namespaced ? `${namespace || 'default'}/${name}` : name;
 }
 
-function preconditionFailed(gr: string, name: string, want: string, have: string): StatusError {
-  return new StatusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${gr} "${name}": Precondition failed: UID in precondition: ${want}, UID in object meta: ${have}`,
-    { name },
-  );
+
+
+
+
+
+
+interface ChangeRow {
+  rv: number;
+  type: ChangeType;
+  kind: Kind;
+  namespace: string;
+  name: string;
+  uid: string;
+  object: string;
 }
 
-function randomSuffix(): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) s += NAME_ALPHABET[crypto.randomInt(NAME_ALPHABET.length)];
-  return s;
+function changeOf(r: ChangeRow): Change {
+  return { rv: r.rv, type: r.type, kind: r.kind, namespace: r.namespace, name: r.name, uid: r.uid, object: JSON.parse(r.object) as KObject };
 }
 
-/**
- * rest.BeforeDelete with the pod strategy's CheckGracefulDelete. Mutates obj. Returns
- * 'pending' (a graceful deletion at least as short is already under way: nothing to do),
- * 'graceful' (deletionTimestamp in the future is set: write it, keep the pod), or
- * 'immediate' (grace 0: remove, or mark as deleting when finalizers remain).
- */
-function podGracefulDelete(obj: KObject, requested: number | undefined, now: Date): 'pending' | 'graceful' | 'immediate' {
-  const m = meta(obj);
-  let grace = requested ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
-  if (!(grace > 0)) grace = 0;
-  grace = Math.floor(grace);
-  if (!obj.spec?.nodeName) grace = 0;
-  const phase = obj.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') grace = 0;
-  if (m.deletionTimestamp) {
-    const old = m.deletionGracePeriodSeconds;
-    if (old === undefined || old === null || old === 0) return 'immediate';
-    if (grace >= old) return 'pending';
-    const started = Date.parse(m.deletionTimestamp as string) - old * 1000;
-    m.deletionTimestamp = rfc3339(new Date(started + grace * 1000));
-    m.deletionGracePeriodSeconds = grace;
-    return grace > 0 ? 'graceful' : 'immediate';
+/** `involvedObject.uid` as an SQLite JSON path. */
+function jsonPath(dotted: string): string {
+  return '$' + dotted.split('.').map((p) => `."${p.replace(/"/g, '')}"`).join('');
+}
+
+/** The stored text of an object: refused, as etcd refuses it, when it is too large. */
+function bodyOf(obj: KObject): string {
+  const body = JSON.stringify(obj);
+  if (Buffer.byteLength(body) > MAX_OBJECT_BYTES) throw new StatusError('Unknown', 'etcdserver: request is too large');
+  return body;
+}
+
+/** storage.Preconditions.Check, with the message the apiserver's storage errors carry. */
+function checkPreconditions(info: ResourceInfo, row: Row, p: Preconditions): void {
+  const gr = groupResource(info);
+  if (p.uid !== undefined && p.uid !== row.uid) {
+    throw new StatusError('Conflict', `Operation cannot be fulfilled on ${gr} "${row.name}": Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${row.uid}`, { name: row.name });
   }
-  m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
-  m.deletionGracePeriodSeconds = grace;
-  if (m.generation && m.generation > 0) m.generation += 1;
-  return grace > 0 ? 'graceful' : 'immediate';
-}
-
-/** store.go markAsDeleting: deletionTimestamp = now unless already earlier, grace 0, generation bump on first mark. */
-function markAsDeleting(obj: KObject, now: Date): void {
-  const m = meta(obj);
-  if (!m.deletionTimestamp && m.generation && m.generation > 0) m.generation += 1;
-  const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp as string) : undefined;
-  if (existing === undefined || existing > now.getTime()) m.deletionTimestamp = rfc3339(now);
-  m.deletionGracePeriodSeconds = 0;
-}
-
-/** The aggregation key of an Event (null for other kinds). */
-function eventKey(obj: KObject): string | null {
-  if (obj.kind !== 'Event') return null;
-  const io = (obj.involvedObject ?? {}) as Record<string, unknown>;
-  const src = (obj.source ?? {}) as Record<string, unknown>;
-  return JSON.stringify([io.uid ?? '', obj.type ?? '', obj.reason ?? '', obj.message ?? '', src.component ?? '', io.fieldPath ?? '']);
-}
-
-function setOrDelete(m: Record<string, any>, key: string, value: unknown): void {
-  if (value === undefined || value === null) delete m[key];
-  else m[key] = value;
+  if (p.resourceVersion !== undefined && p.resourceVersion !== String(row.rv)) {
+    throw new StatusError(
+      'Conflict',
+      `Operation cannot be fulfilled on ${gr} "${row.name}": Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${row.rv}`,
+      { name: row.name },
+    );
+  }
 }
 
 function clone<T>(x: T): T {

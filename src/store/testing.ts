@@ -16,7 +16,7 @@ export interface TestStore {
 export function openTestStore(prefix: string, start = '2026-11-23T12:00:00Z'): TestStore {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `kjob-${prefix}-`));
   const clock = new FakeClock(start);
-  const store = Store.open(home, { clock });
+  const store = Store.open(home);
   return {
     home,
     store,

@@ -7,9 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { realClock } from '../../src/util/clock.js';
-import { KUBERNETES_TIMING } from '../../src/engine/timing.js';
+import { KUBERNETES_TIMING } from '../../src/util/timing.js';
 import type { KObject } from '../../src/api/types.js';
-import { Kubelet, RELIST_MS, type KubeletStore } from '../../src/kubelet/kubelet.js';
+import { Kubelet, RELIST_MS } from '../../src/kubelet/kubelet.js';
+import type { APIServer } from '../../src/apiserver/interface.js';
+import type { ResourceInfo } from '../../src/api/resources.js';
+import { notFound } from '../../src/errors.js';
 import { readContainerLog } from '../../src/kubelet/logs.js';
 import { pidAlive } from '../../src/util/process.js';
 
@@ -28,14 +31,32 @@ after(() => {
   }
 });
 
-class MiniStore implements KubeletStore {
+/** The pods the kubelet sees; every write it makes goes through update (tests intercept it). */
+class MiniStore {
   pods = new Map<string, KObject>();
   rv = 1;
   get(_k: string, ns: string | undefined, n: string) { const p = this.pods.get(`${ns}/${n}`); return p && structuredClone(p); }
-  list() { return []; }
   update(o: KObject) { const n = structuredClone(o); n.metadata.resourceVersion = String(this.rv++); this.pods.set(`${o.metadata.namespace}/${o.metadata.name}`, n); return structuredClone(n); }
-  delete(_k: string, ns: string | undefined, n: string) { const o = this.pods.get(`${ns}/${n}`)!; this.pods.delete(`${ns}/${n}`); return { object: o, removed: true }; }
-  recordEvent() {}
+  /** The apiserver the kubelet talks to: GET, PUT status, DELETE, pods/binding; events dropped. */
+  api(): APIServer {
+    const get = (r: ResourceInfo, ns: string | undefined, n: string) => {
+      const o = this.get(r.kind, ns, n);
+      if (!o || r.kind !== 'Pod') throw notFound(r.resource, n);
+      return o;
+    };
+    return {
+      get,
+      list: () => ({ items: [], resourceVersion: String(this.rv) }),
+      watch: () => ({ next: () => [], resourceVersion: () => String(this.rv), close: () => undefined }),
+      updateStatus: (r: ResourceInfo, ns: string | undefined, n: string, body: KObject) => ({ object: this.update({ ...get(r, ns, n), status: body.status }), warnings: [] }),
+      delete: (_r: ResourceInfo, ns: string | undefined, n: string) => { const o = this.pods.get(`${ns}/${n}`)!; this.pods.delete(`${ns}/${n}`); return { object: o, removed: true, warnings: [] }; },
+      create: (r: ResourceInfo, ns: string | undefined, body: any) => {
+        if (r.kind !== 'Pod') return { object: body, warnings: [] }; // an Event
+        const p = get(r, ns, body.metadata.name);
+        return { object: this.update({ ...p, spec: { ...p.spec, nodeName: body.target.name } }), warnings: [] };
+      },
+    } as unknown as APIServer;
+  }
 }
 
 async function until(fn: () => boolean, ms = 5000): Promise<void> {
@@ -49,7 +70,7 @@ async function until(fn: () => boolean, ms = 5000): Promise<void> {
 function run(sandbox: 'none' | 'bwrap', spec: any) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rt-'));
   const store = new MiniStore();
-  const k = new Kubelet({ store, clock: realClock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '127.0.0.1', sandbox });
+  const k = new Kubelet({ api: store.api(), recorder: { event: () => undefined }, schedulerRecorder: { event: () => undefined }, clock: realClock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '127.0.0.1', sandbox });
   kubelets.push(k);
   const p: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'default', uid: 'u-' + path.basename(home) }, spec: { restartPolicy: 'Never', ...spec }, status: {} };
   store.pods.set('default/p1', p);

@@ -1,30 +1,28 @@
 // One syncCronJob at a time on a real Store in a temp dir, under a FakeClock: no waiting.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/store.js';
-import { openTestStore, type TestStore } from '../../store/testing.js';
+import { openTestAPI, recordingAPI, type TestAPI } from '../../apiserver/testing.js';
+import type { LocalAPIServer } from '../../apiserver/apiserver.js';
+import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
-import { defaultObject } from '../../api/defaults.js';
 import { resourceForKind } from '../../api/resources.js';
 import { rfc3339, type KObject } from '../../api/types.js';
-import { validateCreate } from '../../api/validation.js';
-import { CronJobController, cronValidateOptions } from './cronjob_controller.js';
+import { CronJobController } from './cronjob_controller.js';
 import { SCHEDULED_TIMESTAMP_ANNOTATION, mostRecentScheduleTime } from './utils.js';
-import { parseStandard } from './cron.js';
+import { parseStandard } from '../../util/cron/cron.js';
 
 process.env.TZ = 'UTC';
 
-let t: TestStore;
-let store: Store;
+let t: TestAPI;
+let api: LocalAPIServer;
 let clock: FakeClock;
 let cc: CronJobController;
 
 beforeEach(() => {
   // 20s past the minute, as a user typing `kjob apply` would be
-  t = openTestStore('cjctl', '2026-11-23T12:00:20Z');
-  ({ store, clock } = t);
-  cc = new CronJobController({ store, clock });
+  t = openTestAPI('cjctl', '2026-11-23T12:00:20Z');
+  ({ api, clock } = t);
+  cc = new CronJobController({ api, clock });
 });
 
 afterEach(() => t.dispose());
@@ -42,26 +40,24 @@ function createCronJob(spec: Record<string, unknown> = {}, name = 'hello', label
       ...spec,
     },
   };
-  const obj = defaultObject(resourceForKind('CronJob')!, manifest, { uid: randomUUID() });
-  assert.deepEqual(validateCreate(resourceForKind('CronJob')!, obj, cronValidateOptions), []);
-  return store.create(obj);
+  return api.create(CRONJOBS, 'default', manifest).object;
 }
 
 const sync = (name = 'hello') => cc.syncCronJob(`default/${name}`);
-const cj = (name = 'hello') => store.get('CronJob', 'default', name)!;
-const jobs = () => store.list('Job', { namespace: 'default' });
+const cj = (name = 'hello') => api.get(CRONJOBS, 'default', name);
+const jobs = () => api.list(JOBS, { namespace: 'default' }).items;
 const jobNames = () => jobs().map((j) => j.metadata.name);
 const events = () =>
-  store
-    .list('Event', { namespace: 'default' })
-    .map((e) => e as unknown as { reason: string; message: string; type: string; firstTimestamp: string; metadata: { resourceVersion: string } })
+  api
+    .list(EVENTS, { namespace: 'default' })
+    .items.map((e) => e as unknown as { reason: string; message: string; type: string; firstTimestamp: string; metadata: { resourceVersion: string } })
     .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
 const reasons = () => events().map((e) => e.reason);
 const minutes = (iso: string) => Date.parse(iso) / 60_000;
 
 /** What the Job controller writes when a Job ends. */
 function finishJob(name: string, type: 'Complete' | 'Failed', startedAt?: string): void {
-  const j = store.get('Job', 'default', name)!;
+  const j = api.get(JOBS, 'default', name);
   const t = rfc3339(clock.now());
   j.status = {
     ...(j.status ?? {}),
@@ -69,14 +65,23 @@ function finishJob(name: string, type: 'Complete' | 'Failed', startedAt?: string
     conditions: [{ type, status: 'True', lastProbeTime: t, lastTransitionTime: t }],
     ...(type === 'Complete' ? { completionTime: t, succeeded: 1 } : { failed: 1 }),
   };
-  store.update(j);
+  api.updateStatus(JOBS, 'default', name, j);
 }
 
 function startJob(name: string): void {
-  const j = store.get('Job', 'default', name)!;
+  const j = api.get(JOBS, 'default', name);
   j.status = { ...(j.status ?? {}), startTime: rfc3339(clock.now()), active: 1 };
-  store.update(j);
+  api.updateStatus(JOBS, 'default', name, j);
 }
+
+test('the requests of a sync with a slot due: the Job, its event, the status (one atomic step)', () => {
+  const rec = recordingAPI(api);
+  const c = new CronJobController({ api: rec, clock });
+  createCronJob();
+  clock.set('2026-11-23T12:01:00Z');
+  c.syncCronJob('default/hello');
+  assert.deepEqual(rec.writes(), [`create jobs hello-${minutes('2026-11-23T12:01:00Z')}`, 'create events SuccessfulCreate', 'update cronjobs/status hello']);
+});
 
 test('nothing is due before the first slot: requeue at the next minute + 100ms', () => {
   createCronJob();
@@ -278,7 +283,7 @@ test('suspend: no Job and no requeue; resuming starts one Job for the most recen
   assert.equal(jobs().length, 0);
   const c = cj();
   c.spec.suspend = false;
-  store.update(c);
+  api.update(CRONJOBS, 'default', c.metadata.name!, c);
   sync();
   assert.deepEqual(jobNames(), [`hello-${minutes('2026-11-23T12:05:00Z')}`]);
 });
@@ -318,23 +323,18 @@ test('@every 90s: slots from the creation time', () => {
 
 test('an unfinished Job it owns but does not list: UnexpectedJob; an active Job gone: MissingJob', () => {
   const c = createCronJob();
-  const stray = defaultObject(
-    resourceForKind('Job')!,
-    {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'stray', namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'hello', uid: c.metadata.uid!, controller: true }] },
-      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
-    },
-    { uid: randomUUID() },
-  );
-  store.create(stray);
+  api.create(JOBS, 'default', {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'stray', namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'hello', uid: c.metadata.uid!, controller: true }] },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+  });
   sync();
   assert.equal(events()[0].message, 'Saw a job that the controller did not create or forgot: stray');
-  store.delete('Job', 'default', 'stray');
+  api.delete(JOBS, 'default', 'stray', { propagationPolicy: 'Background' });
   clock.set('2026-11-23T12:01:00Z');
   sync();
-  store.delete('Job', 'default', 'hello-29923921');
+  api.delete(JOBS, 'default', 'hello-29923921', { propagationPolicy: 'Background' });
   sync();
   assert.equal(events().at(-1)!.reason, 'MissingJob');
   assert.equal(events().at(-1)!.message, 'Active job went missing: hello-29923921');
@@ -345,8 +345,8 @@ test('a CronJob being deleted creates nothing', () => {
   createCronJob();
   const c = cj();
   c.metadata.finalizers = ['foregroundDeletion'];
-  store.update(c);
-  store.delete('CronJob', 'default', 'hello', { propagationPolicy: 'Foreground' });
+  api.update(CRONJOBS, 'default', c.metadata.name!, c);
+  api.delete(CRONJOBS, 'default', 'hello', { propagationPolicy: 'Foreground' });
   clock.set('2026-11-23T12:05:00Z');
   sync();
   assert.equal(jobs().length, 0);
@@ -359,20 +359,17 @@ test('a changed schedule requeues at its next time; an unchanged one at once', (
   assert.equal(cc.onUpdate({ schedule: '30 12 * * *' }, c), 0);
 });
 
-test('validation hooks: the parser and LoadLocation messages reach the apiserver errors', () => {
-  const info = resourceForKind('CronJob')!;
-  const bad = defaultObject(
-    info,
-    {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name: 'x', namespace: 'default' },
-      spec: { schedule: '61 * * * *', timeZone: 'Mars/Olympus', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } } } },
-    },
-    { uid: randomUUID() },
-  );
-  assert.deepEqual(
-    validateCreate(info, bad, cronValidateOptions).map((c) => `${c.field}: ${c.message}`),
-    ['spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61', 'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus'],
+test('validation: the parser and LoadLocation messages reach the apiserver errors', () => {
+  const bad = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'x', namespace: 'default' },
+    spec: { schedule: '61 * * * *', timeZone: 'Mars/Olympus', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } } } },
+  };
+  assert.throws(
+    () => api.create(CRONJOBS, 'default', bad),
+    (e: any) =>
+      JSON.stringify(e.details.causes.map((c: any) => `${c.field}: ${c.message}`)) ===
+      JSON.stringify(['spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61', 'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']),
   );
 });

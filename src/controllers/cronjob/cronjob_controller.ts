@@ -3,19 +3,17 @@
 // owns, and when a scheduled time is due creates the Job for it (one per sync, the most recent
 // missed time only), honouring suspend, startingDeadlineSeconds and the concurrency policy. It
 // asks to be requeued at the next scheduled time (+100ms).
-import { randomUUID } from 'node:crypto';
-import type { KObject } from '../../api/types.js';
+import type { CronJobObject, CronJobSpec, JobObject, ObjectReference } from '../../api/types.js';
 import { controllerOf, splitKey, rfc3339 } from '../../api/types.js';
-import { resourceForKind } from '../../api/resources.js';
-import { defaultObject } from '../../api/defaults.js';
-import { validateCreate } from '../../api/validation.js';
-import { invalid, StatusError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import { StatusError } from '../../errors.js';
+import type { LocalAPIServer } from '../../apiserver/interface.js';
+import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
+import { CRONJOBS, JOBS, listItems, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import { parseTime } from '../../printers/duration.js';
-import { hasTrueCondition } from '../job/utils.js';
-import { CronError, formatSchedule, parseStandard, scheduleError, type Schedule } from './cron.js';
-import { loadLocation, loadLocationError } from './zone.js';
+import { parseTime } from '../../api/types.js';
+import { hasTrueCondition } from '../../api/job_util.js';
+import { CronError, formatSchedule, parseStandard, type Schedule } from '../../util/cron/cron.js';
+import { loadLocation, loadLocationError } from '../../util/cron/zone.js';
 import { getJobFromTemplate, getJobName, mostRecentScheduleTime, nextScheduleTimeDuration, rfc1123z, NEXT_SCHEDULE_DELTA_MS } from './utils.js';
 
 export const COMPONENT = 'cronjob-controller';
@@ -25,48 +23,49 @@ export interface SyncResult {
 }
 
 export interface CronJobControllerOptions {
-  store: Store;
+  api: LocalAPIServer;
   clock: Clock;
+  /** default: Events through api, as cronjob-controller */
+  recorder?: EventRecorder;
   /** requeue slack after a schedule time (100ms upstream) */
   requeueSlackMs?: number;
 }
 
-/** The validation hooks the apiserver side uses (robfig ParseStandard, time.LoadLocation). */
-export const cronValidateOptions = { validateSchedule: scheduleError, loadLocation: loadLocationError };
+type Ref = ObjectReference;
 
-type Ref = { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; resourceVersion?: string };
-
-function finishedCondition(job: KObject): 'Complete' | 'Failed' | undefined {
+function finishedCondition(job: JobObject): 'Complete' | 'Failed' | undefined {
   if (hasTrueCondition(job, 'Complete')) return 'Complete';
   if (hasTrueCondition(job, 'Failed')) return 'Failed';
   return undefined;
 }
 
 export class CronJobController {
-  private readonly store: Store;
+  private readonly api: LocalAPIServer;
+  private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly slack: number;
 
   constructor(opts: CronJobControllerOptions) {
-    this.store = opts.store;
+    this.api = opts.api;
     this.clock = opts.clock;
     this.slack = opts.requeueSlackMs ?? NEXT_SCHEDULE_DELTA_MS;
+    this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: COMPONENT }, opts.clock);
   }
 
-  private event(cj: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    this.store.recordEvent(cj, type, reason, message, { component: COMPONENT });
+  private event(cj: CronJobObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.recorder.event(cj, type, reason, message);
   }
 
   /** sync(cronJobKey): cleanup, syncCronJob, one status write. */
   syncCronJob(key: string): SyncResult {
-    // One store transaction from read to write: a CLI update in between cannot make the status
-    // write conflict after the Job was already created.
-    return this.store.transaction(() => this.syncCronJobLocked(key));
+    // One atomic group from read to write: a CLI update in between cannot make the status write
+    // conflict after the Job was already created.
+    return this.api.atomic(() => this.syncCronJobLocked(key));
   }
 
   private syncCronJobLocked(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const cronJob = this.store.get('CronJob', namespace, name);
+    const cronJob = tryGet(this.api, 'CronJob', namespace, name);
     if (!cronJob) return {};
     const jobs = this.jobsToBeReconciled(cronJob);
     const cj = structuredClone(cronJob);
@@ -76,21 +75,21 @@ export class CronJobController {
     if (updateAfterCleanup || r.updateStatus) {
       const latest = r.cronJob;
       if (latest.status?.active && latest.status.active.length === 0) delete latest.status.active;
-      this.store.update(latest);
+      this.api.updateStatus(CRONJOBS, latest.metadata.namespace, latest.metadata.name!, latest);
     }
     return r.requeueAfterMs === undefined ? {} : { requeueAfterMs: r.requeueAfterMs };
   }
 
   /** getJobsToBeReconciled: every Job of the namespace whose controller ref names this CronJob. */
-  private jobsToBeReconciled(cj: KObject): KObject[] {
-    return this.store.list('Job', { namespace: cj.metadata.namespace }).filter((j) => controllerOf(j)?.name === cj.metadata.name);
+  private jobsToBeReconciled(cj: CronJobObject): JobObject[] {
+    return listItems(this.api, 'Job', cj.metadata.namespace).filter((j) => controllerOf(j)?.name === cj.metadata.name);
   }
 
-  private cleanupFinishedJobs(cj: KObject, jobs: KObject[]): boolean {
-    const spec = cj.spec ?? {};
+  private cleanupFinishedJobs(cj: CronJobObject, jobs: JobObject[]): boolean {
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (spec.failedJobsHistoryLimit == null && spec.successfulJobsHistoryLimit == null) return false;
-    const succeeded: KObject[] = [];
-    const failed: KObject[] = [];
+    const succeeded: JobObject[] = [];
+    const failed: JobObject[] = [];
     for (const j of jobs) {
       const c = finishedCondition(j);
       if (c === 'Complete') succeeded.push(j);
@@ -102,7 +101,7 @@ export class CronJobController {
     return update;
   }
 
-  private removeOldestJobs(cj: KObject, jobs: KObject[], max: number): boolean {
+  private removeOldestJobs(cj: CronJobObject, jobs: JobObject[], max: number): boolean {
     const n = jobs.length - max;
     if (n <= 0) return false;
     jobs.sort(byJobStartTime);
@@ -112,9 +111,9 @@ export class CronJobController {
   }
 
   /** deleteJob: background deletion, drop from active, SuccessfulDelete. */
-  private deleteJob(cj: KObject, job: KObject): boolean {
+  private deleteJob(cj: CronJobObject, job: JobObject): boolean {
     try {
-      this.store.delete('Job', job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background' });
+      this.api.delete(JOBS, job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background' });
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       this.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${e.message}`);
@@ -125,7 +124,7 @@ export class CronJobController {
     return true;
   }
 
-  private sync(input: KObject, jobs: KObject[]): { cronJob: KObject; updateStatus: boolean; requeueAfterMs?: number } {
+  private sync(input: CronJobObject, jobs: JobObject[]): { cronJob: CronJobObject; updateStatus: boolean; requeueAfterMs?: number } {
     let cj = input;
     const now = this.clock.now().getTime();
     let updateStatus = false;
@@ -136,7 +135,7 @@ export class CronJobController {
       const found = inActiveList(cj, j.metadata.uid!);
       const cond = finishedCondition(j);
       if (!found && !cond) {
-        const fresh = this.store.get('CronJob', cj.metadata.namespace, cj.metadata.name!);
+        const fresh = tryGet(this.api, 'CronJob', cj.metadata.namespace, cj.metadata.name!);
         if (fresh && inActiveList(fresh, j.metadata.uid!)) {
           cj = structuredClone(fresh);
           cj.status ??= {};
@@ -151,23 +150,23 @@ export class CronJobController {
       if (cond === 'Complete') {
         // a job does not have to be in active list to count for lastSuccessfulTime
         const ct = j.status?.completionTime;
-        const last = parseTime(cj.status.lastSuccessfulTime);
+        const last = parseTime(st(cj).lastSuccessfulTime);
         if (last === undefined) {
           if (ct) {
-            cj.status.lastSuccessfulTime = ct;
+            st(cj).lastSuccessfulTime = ct;
             updateStatus = true;
           }
         } else if (ct && (parseTime(ct) ?? 0) > last) {
-          cj.status.lastSuccessfulTime = ct;
+          st(cj).lastSuccessfulTime = ct;
           updateStatus = true;
         }
       }
     }
 
     // Active refs whose Job is gone.
-    for (const ref of [...((cj.status.active ?? []) as Ref[])]) {
+    for (const ref of [...((st(cj).active ?? []) as Ref[])]) {
       if (children.has(ref.uid ?? '')) continue;
-      const j = this.store.get('Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
+      const j = tryGet(this.api, 'Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
       if (!j) {
         this.event(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
         deleteFromActiveList(cj, ref.uid ?? '');
@@ -177,7 +176,7 @@ export class CronJobController {
 
     if (cj.metadata.deletionTimestamp) return done();
 
-    const spec = cj.spec ?? {};
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (spec.timeZone != null) {
       const err = loadLocationError(spec.timeZone);
       if (err) {
@@ -225,8 +224,8 @@ export class CronJobController {
       return done(nextIn());
     }
     const jobName = getJobName(cj, scheduledTime);
-    const active = (cj.status.active ?? []) as Ref[];
-    if (active.some((r) => r.name === jobName && r.namespace === cj.metadata.namespace) || parseTime(cj.status.lastScheduleTime) === scheduledTime) {
+    const active = (st(cj).active ?? []) as Ref[];
+    if (active.some((r) => r.name === jobName && r.namespace === cj.metadata.namespace) || parseTime(st(cj).lastScheduleTime) === scheduledTime) {
       return done(nextIn());
     }
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
@@ -235,7 +234,7 @@ export class CronJobController {
     }
     if (spec.concurrencyPolicy === 'Replace') {
       for (const ref of [...active]) {
-        const j = this.store.get('Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
+        const j = tryGet(this.api, 'Job', ref.namespace ?? cj.metadata.namespace, ref.name ?? '');
         if (!j) {
           this.event(cj, 'Warning', 'FailedGet', `Get job: jobs.batch ${JSON.stringify(ref.name ?? '')} not found`);
           return done(1000);
@@ -245,15 +244,10 @@ export class CronJobController {
       }
     }
 
-    let created: KObject;
+    let created: JobObject;
     let alreadyExisted = false;
-    const info = resourceForKind('Job')!;
     try {
-      const req = getJobFromTemplate(cj, scheduledTime);
-      const job = defaultObject(info, req, { uid: randomUUID() });
-      const causes = validateCreate(info, job);
-      if (causes.length > 0) throw invalid('Job', 'batch', job.metadata.name!, causes);
-      created = this.store.create(job);
+      created = this.api.create(JOBS, cj.metadata.namespace, getJobFromTemplate(cj, scheduledTime)).object;
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.reason !== 'AlreadyExists') {
@@ -261,7 +255,7 @@ export class CronJobController {
         return done(1000);
       }
       alreadyExisted = true;
-      const existing = this.store.get('Job', cj.metadata.namespace, jobName);
+      const existing = tryGet(this.api, 'Job', cj.metadata.namespace, jobName);
       if (!existing) return done(1000);
       const owner = controllerOf(existing);
       if (!owner || owner.uid !== cj.metadata.uid) return done();
@@ -277,8 +271,8 @@ export class CronJobController {
       apiVersion: 'batch/v1',
       resourceVersion: created.metadata.resourceVersion,
     };
-    cj.status.active = [...((cj.status.active ?? []) as Ref[]), ref];
-    cj.status.lastScheduleTime = rfc3339(new Date(scheduledTime));
+    st(cj).active = [...((st(cj).active ?? []) as Ref[]), ref];
+    st(cj).lastScheduleTime = rfc3339(new Date(scheduledTime));
     updateStatus = true;
     return done(nextIn());
   }
@@ -288,8 +282,8 @@ export class CronJobController {
    * new next time (or records UnParseableCronJobSchedule); any other change syncs at once.
    * Returns the delay in ms, or undefined for "do not enqueue".
    */
-  onUpdate(oldSpec: { schedule?: string; timeZone?: string | null } | undefined, cj: KObject): number | undefined {
-    const spec = cj.spec ?? {};
+  onUpdate(oldSpec: { schedule?: string; timeZone?: string | null } | undefined, cj: CronJobObject): number | undefined {
+    const spec: Partial<CronJobSpec> = cj.spec ?? {};
     if (!oldSpec || (oldSpec.schedule === spec.schedule && (oldSpec.timeZone ?? null) === (spec.timeZone ?? null))) return 0;
     let sched: Schedule;
     try {
@@ -303,18 +297,21 @@ export class CronJobController {
   }
 }
 
-function inActiveList(cj: KObject, uid: string): boolean {
+/** The CronJob's status, made present. */
+const st = (cj: CronJobObject) => (cj.status ??= {});
+
+function inActiveList(cj: CronJobObject, uid: string): boolean {
   return ((cj.status?.active ?? []) as Ref[]).some((r) => r.uid === uid);
 }
 
-function deleteFromActiveList(cj: KObject, uid: string): void {
+function deleteFromActiveList(cj: CronJobObject, uid: string): void {
   cj.status ??= {};
-  const active = ((cj.status.active ?? []) as Ref[]).filter((r) => r.uid !== uid);
-  cj.status.active = active;
+  const active = ((st(cj).active ?? []) as Ref[]).filter((r) => r.uid !== uid);
+  st(cj).active = active;
 }
 
 /** byJobStartTime: by status.startTime, Jobs without one last, ties by name. */
-function byJobStartTime(a: KObject, b: KObject): number {
+function byJobStartTime(a: JobObject, b: JobObject): number {
   const sa = parseTime(a.status?.startTime);
   const sb = parseTime(b.status?.startTime);
   if (sa === undefined && sb !== undefined) return 1;

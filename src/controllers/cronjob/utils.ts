@@ -1,9 +1,9 @@
 // pkg/controller/cronjob/utils.go: which scheduled time is due, when to look again, the name and
 // shape of the Job created for a scheduled time.
-import type { KObject } from '../../api/types.js';
-import { parseTime } from '../../printers/duration.js';
-import type { Schedule } from './cron.js';
-import { loadLocation, utcZone } from './zone.js';
+import type { CronJobObject, JobObject, JobSpec } from '../../api/types.js';
+import { parseTime } from '../../api/types.js';
+import type { Schedule } from '../../util/cron/cron.js';
+import { loadLocation, utcZone } from '../../util/cron/zone.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** nextScheduleDelta: requeue slack after a schedule time, for clock skew. */
@@ -21,12 +21,12 @@ export interface MostRecent {
 }
 
 /** creationTimestamp, or status.lastScheduleTime when set (ms). */
-function earliestOf(cj: KObject): number {
+function earliestOf(cj: CronJobObject): number {
   return parseTime(cj.status?.lastScheduleTime) ?? parseTime(cj.metadata.creationTimestamp) ?? 0;
 }
 
 /** mostRecentScheduleTime (utils.go), with Go's integer arithmetic on seconds. */
-export function mostRecentScheduleTime(cj: KObject, now: number, schedule: Schedule, includeStartingDeadlineSeconds: boolean): MostRecent {
+export function mostRecentScheduleTime(cj: CronJobObject, now: number, schedule: Schedule, includeStartingDeadlineSeconds: boolean): MostRecent {
   let earliest = earliestOf(cj);
   let missed: Missed = 'none';
   const sds = cj.spec?.startingDeadlineSeconds;
@@ -53,7 +53,7 @@ export function mostRecentScheduleTime(cj: KObject, now: number, schedule: Sched
 }
 
 /** nextScheduleTimeDuration: ms from now until the next schedule time (+100ms). */
-export function nextScheduleTimeDuration(cj: KObject, now: number, schedule: Schedule, deltaMs = NEXT_SCHEDULE_DELTA_MS): number | undefined {
+export function nextScheduleTimeDuration(cj: CronJobObject, now: number, schedule: Schedule, deltaMs = NEXT_SCHEDULE_DELTA_MS): number | undefined {
   const r = mostRecentScheduleTime(cj, now, schedule, false);
   let from: number;
   if (r.error) from = now;
@@ -67,12 +67,12 @@ export function nextScheduleTimeDuration(cj: KObject, now: number, schedule: Sch
 }
 
 /** getJobName: "<cronjob>-<scheduled minutes since the epoch>". */
-export function getJobName(cj: KObject, scheduledTime: number): string {
+export function getJobName(cj: CronJobObject, scheduledTime: number): string {
   return `${cj.metadata.name}-${Math.floor(Math.floor(scheduledTime / 1000) / 60)}`;
 }
 
 /** getJobFromTemplate2: the Job the controller creates for scheduledTime (before apiserver defaulting). */
-export function getJobFromTemplate(cj: KObject, scheduledTime: number): KObject {
+export function getJobFromTemplate(cj: CronJobObject, scheduledTime: number): JobObject {
   const jt = cj.spec?.jobTemplate ?? {};
   const labels: Record<string, string> = { ...(jt.metadata?.labels ?? {}) };
   const annotations: Record<string, string> = { ...(jt.metadata?.annotations ?? {}) };
@@ -80,7 +80,7 @@ export function getJobFromTemplate(cj: KObject, scheduledTime: number): KObject 
   const loc = tz == null ? utcZone : loadLocation(tz);
   if (typeof loc === 'string') throw new Error(loc);
   annotations[SCHEDULED_TIMESTAMP_ANNOTATION] = loc.rfc3339(scheduledTime);
-  const metadata: KObject['metadata'] = {};
+  const metadata: JobObject['metadata'] = {};
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   metadata.annotations = annotations;
   metadata.name = getJobName(cj, scheduledTime);
@@ -88,7 +88,7 @@ export function getJobFromTemplate(cj: KObject, scheduledTime: number): KObject 
   metadata.ownerReferences = [
     { apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true },
   ];
-  return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: structuredClone(jt.spec ?? {}) };
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: structuredClone(jt.spec ?? ({} as JobSpec)) };
 }
 
 /** time.RFC1123Z in UTC: "Mon, 02 Jan 2006 15:04:05 +0000". */

@@ -1,6 +1,6 @@
 // Pod re-creation back-off (backoff_utils.go): after failures, new pods wait
 // base * 2^(failures-1), capped, measured from the latest failure.
-import type { Timing } from '../../engine/timing.js';
+import type { Timing } from '../../util/timing.js';
 
 export interface BackoffRecord {
   failuresAfterLastSuccess: number;

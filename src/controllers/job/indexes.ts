@@ -1,13 +1,13 @@
 // Completion indexes (indexed_job_utils.go): the index of a pod, and the interval strings of
 // status.completedIndexes, status.failedIndexes and successPolicy.rules[].succeededIndexes.
-import type { KObject } from '../../api/types.js';
+import type { PodObject } from '../../api/types.js';
 
 export const COMPLETION_INDEX_KEY = 'batch.kubernetes.io/job-completion-index';
 export const INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
 export const INDEX_IGNORED_FAILURE_COUNT = 'batch.kubernetes.io/job-index-ignored-failure-count';
 
 /** getCompletionIndex: the annotation (then the label), or -1 when absent or not a number. */
-export function podIndex(pod: KObject): number {
+export function podIndex(pod: PodObject): number {
   const raw = pod.metadata.annotations?.[COMPLETION_INDEX_KEY] ?? pod.metadata.labels?.[COMPLETION_INDEX_KEY];
   if (raw === undefined || !/^\d+$/.test(String(raw))) return -1;
   const n = Number(raw);
@@ -15,7 +15,7 @@ export function podIndex(pod: KObject): number {
 }
 
 /** A pod whose index is valid for a Job of `completions` completions. */
-export function validIndex(pod: KObject, completions: number): boolean {
+export function validIndex(pod: PodObject, completions: number): boolean {
   const i = podIndex(pod);
   return i >= 0 && i < completions;
 }
@@ -67,7 +67,7 @@ export function indexedGenerateName(jobName: string, index: number): string {
   return jobName.slice(0, 58 - suffix.length) + suffix;
 }
 
-export function annotationCount(pod: KObject, key: string): number {
+export function annotationCount(pod: PodObject, key: string): number {
   const raw = pod.metadata.annotations?.[key];
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 0;
 }

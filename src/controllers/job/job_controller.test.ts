@@ -1,37 +1,38 @@
 // One reconcile step of syncJob on a fixture state, asserting the writes (sample-controller style).
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../store/store.js';
-import { openTestStore, type TestStore } from '../../store/testing.js';
+import { openTestAPI, recordingAPI, type TestAPI } from '../../apiserver/testing.js';
+import type { LocalAPIServer } from '../../apiserver/apiserver.js';
+import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
-import { KUBERNETES_TIMING } from '../../engine/timing.js';
+import { KUBERNETES_TIMING } from '../../util/timing.js';
 import { rfc3339, type KObject } from '../../api/types.js';
 import { JobController } from './job_controller.js';
-import { createTestJob } from './testing.js';
+import { bindPod, createTestJob } from './testing.js';
 import { JOB_TRACKING_FINALIZER } from './utils.js';
 
-let t: TestStore;
-let store: Store;
+let t: TestAPI;
+let api: LocalAPIServer;
 let clock: FakeClock;
 let jc: JobController;
 
 beforeEach(() => {
-  t = openTestStore('jobctl');
-  ({ store, clock } = t);
-  jc = new JobController({ store, clock, timing: KUBERNETES_TIMING });
+  t = openTestAPI('jobctl');
+  ({ api, clock } = t);
+  jc = new JobController({ api, clock, timing: KUBERNETES_TIMING });
 });
 
 afterEach(() => t.dispose());
 
-const createJob = (spec: Record<string, any>, name = 'pi'): KObject => createTestJob(store, spec, name);
+const createJob = (spec: Record<string, any>, name = 'pi'): KObject => createTestJob(api, spec, name);
 
-const pods = () => store.list('Pod', { namespace: 'default' });
-const job = (name = 'pi') => store.get('Job', 'default', name)!;
-const reasons = () => store.list('Event', { namespace: 'default' }).map((e) => (e as { reason?: string }).reason);
+const pods = () => api.list(PODS, { namespace: 'default' }).items;
+const job = (name = 'pi') => api.get(JOBS, 'default', name);
+const reasons = () => api.list(EVENTS, { namespace: 'default' }).items.map((e) => (e as { reason?: string }).reason);
 
 /** What the kubelet would write when a pod's container exits. */
 function finishPod(pod: KObject, phase: 'Succeeded' | 'Failed'): void {
-  const cur = store.get('Pod', 'default', pod.metadata.name!)!;
+  const cur = api.get(PODS, 'default', pod.metadata.name!);
   const t = rfc3339(clock.now());
   cur.status = {
     ...(cur.status ?? {}),
@@ -45,7 +46,7 @@ function finishPod(pod: KObject, phase: 'Succeeded' | 'Failed'): void {
       },
     ],
   };
-  store.update(cur);
+  api.updateStatus(PODS, 'default', cur.metadata.name!, cur);
 }
 
 test('a new Job gets one pod with owner reference, labels and the tracking finalizer', () => {
@@ -65,13 +66,30 @@ test('a new Job gets one pod with owner reference, labels and the tracking final
   assert.deepEqual(reasons(), ['SuccessfulCreate']);
 });
 
+test('one sync, the requests it makes (sample-controller style): the pod, its event, the status', () => {
+  const rec = recordingAPI(api);
+  const c = new JobController({ api: rec, clock, timing: KUBERNETES_TIMING });
+  createJob({});
+  c.syncJob('default/pi');
+  assert.deepEqual(rec.writes(), ['create pods pi-*', 'create events SuccessfulCreate', 'update jobs/status pi']);
+  rec.actions.length = 0;
+  finishPod(pods()[0], 'Succeeded');
+  c.syncJob('default/pi');
+  const name = pods()[0].metadata.name;
+  // The finished pod is counted and released (its tracking finalizer patched away) with the status write.
+  assert.deepEqual(rec.writes(), [`patch pods ${name}`, 'update jobs/status pi', 'create events Completed']);
+  rec.actions.length = 0;
+  c.syncJob('default/pi');
+  assert.deepEqual(rec.writes(), [], 'a finished Job: nothing to write');
+});
+
 test('the sync is idempotent: a second sync creates nothing more', () => {
   createJob({});
   jc.syncJob('default/pi');
-  const rv = store.currentRV();
+  const rv = t.store.currentRV();
   jc.syncJob('default/pi');
   assert.equal(pods().length, 1);
-  assert.equal(store.currentRV(), rv);
+  assert.equal(t.store.currentRV(), rv);
 });
 
 test('parallelism 2, completions 8: never more than 2 active, 8 pods in all', () => {
@@ -88,7 +106,7 @@ test('parallelism 2, completions 8: never more than 2 active, 8 pods in all', ()
   jc.syncJob('default/pi');
   const j = job();
   assert.equal(j.status.succeeded, 8);
-  assert.equal(store.list('Event', { namespace: 'default' }).filter((e) => (e as { reason?: string }).reason === 'SuccessfulCreate').length, 8);
+  assert.equal(api.list(EVENTS, { namespace: 'default' }).items.filter((e) => (e as { reason?: string }).reason === 'SuccessfulCreate').length, 8);
   assert.deepEqual(
     j.status.conditions.map((c: { type: string }) => c.type),
     ['SuccessCriteriaMet', 'Complete'],
@@ -167,7 +185,7 @@ test('a pod deleted by its Job being scaled down is not counted as failed', () =
   assert.equal(pods().length, 3);
   const j = job();
   j.spec.parallelism = 1;
-  store.update(j);
+  api.update(JOBS, 'default', 'pi', j);
   jc.syncJob('default/pi');
   assert.equal(job().status.failed, undefined, "no failures counted");
   assert.equal(reasons().filter((r) => r === 'SuccessfulDelete').length, 2);
@@ -177,23 +195,23 @@ test('an orphaned pod (its Job deleted) loses the tracking finalizer', () => {
   createJob({});
   jc.syncJob('default/pi');
   const pod = pods()[0];
-  store.delete('Job', 'default', 'pi', { propagationPolicy: 'Orphan' });
+  api.delete(JOBS, 'default', 'pi', { propagationPolicy: 'Orphan' });
   jc.syncOrphanPod(`default/${pod.metadata.name}`);
-  assert.equal(store.get('Pod', 'default', pod.metadata.name!)!.metadata.finalizers, undefined);
+  assert.equal(api.get(PODS, 'default', pod.metadata.name!).metadata.finalizers, undefined);
 });
 
 test('a Job pod deleted with a grace period stays, counted in status.terminating, until the kubelet removes it', () => {
   createJob({});
   jc.syncJob('default/pi');
   const name = pods()[0].metadata.name!;
-  const cur = store.get('Pod', 'default', name)!;
-  cur.spec.nodeName = 'kjob-node';
+  bindPod(api, name);
+  const cur = api.get(PODS, 'default', name);
   cur.status = { phase: 'Running' };
-  store.update(cur);
-  store.delete('Pod', 'default', name); // kjob delete pod: the pod's 30s grace period
+  api.updateStatus(PODS, 'default', name, cur);
+  api.delete(PODS, 'default', name); // kjob delete pod: the pod's 30s grace period
   clock.step(1000);
   jc.syncJob('default/pi');
-  const terminating = store.get('Pod', 'default', name);
+  const terminating = tryGet(api, 'Pod', 'default', name);
   assert.ok(terminating?.metadata.deletionTimestamp, 'releasing the tracking finalizer does not end the grace period');
   assert.equal(terminating.metadata.finalizers, undefined);
   assert.equal(job().status.terminating, 1);
@@ -202,10 +220,10 @@ test('a Job pod deleted with a grace period stays, counted in status.terminating
   jc.syncJob('default/pi');
   assert.equal(job().status.terminating, 1, 'still terminating on the next sync');
   // The container exited: the kubelet writes the final status and deletes the pod with grace 0.
-  const last = store.get('Pod', 'default', name)!;
+  const last = api.get(PODS, 'default', name);
   last.status = { phase: 'Failed' };
-  store.update(last);
-  assert.equal(store.delete('Pod', 'default', name, { gracePeriodSeconds: 0 }).removed, true);
+  api.updateStatus(PODS, 'default', name, last);
+  assert.equal(api.delete(PODS, 'default', name, { gracePeriodSeconds: 0 }).removed, true);
   jc.syncJob('default/pi');
   assert.equal(job().status.terminating, 0);
   assert.equal(job().status.failed, 1, 'counted once');

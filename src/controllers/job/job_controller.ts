@@ -1,20 +1,18 @@
 // The Job controller (pkg/controller/job): one level-triggered reconcile, syncJob, per Job key.
 // It reads the Job and its pods, decides what should exist, creates or deletes pods, and writes
-// the status once. Pods are counted exactly once through the job-tracking finalizer: a finished
-// pod is counted and its finalizer removed in the same store transaction (kjob is one process, so
-// the upstream two-phase uncountedTerminatedPods protocol collapses into one atomic write).
-import { randomUUID } from 'node:crypto';
-import type { KObject } from '../../api/types.js';
+// the status once, all through the apiserver. Pods are counted exactly once through the
+// job-tracking finalizer: a finished pod is counted and its finalizer removed in one atomic group
+// of requests (kjob's controllers and apiserver share a process, so the upstream two-phase
+// uncountedTerminatedPods protocol collapses into one atomic write).
+import type { JobObject, JobSpec, JobStatus, PodObject, PodSpec, PodTemplateSpec } from '../../api/types.js';
 import { rfc3339, splitKey } from '../../api/types.js';
-import { resourceForKind } from '../../api/resources.js';
-import { defaultObject, admitPod } from '../../api/defaults.js';
-import { randomSuffix } from '../../api/names.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
-import type { Store } from '../../store/store.js';
 import { StatusError } from '../../errors.js';
-import { serviceAccountGetter } from '../serviceaccount/serviceaccounts_controller.js';
+import type { LocalAPIServer } from '../../apiserver/interface.js';
+import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
+import { JOBS, PODS, listItems, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import type { Timing } from '../../engine/timing.js';
+import type { Timing } from '../../util/timing.js';
 import { canonicalJSON } from '../../util/canonical.js';
 import {
   JOB_TRACKING_FINALIZER,
@@ -52,9 +50,11 @@ export interface SyncResult {
 }
 
 export interface JobControllerOptions {
-  store: Store;
+  api: LocalAPIServer;
   clock: Clock;
   timing: Timing;
+  /** default: Events through api, as job-controller */
+  recorder?: EventRecorder;
 }
 
 interface FinishedCondition {
@@ -64,7 +64,8 @@ interface FinishedCondition {
 }
 
 export class JobController {
-  private readonly store: Store;
+  private readonly api: LocalAPIServer;
+  private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly timing: Timing;
   /** In-memory pod-failure back-off per Job (lost on restart, as upstream). */
@@ -73,14 +74,15 @@ export class JobController {
   private readonly createFailures = new Map<string, number>();
 
   constructor(opts: JobControllerOptions) {
-    this.store = opts.store;
+    this.api = opts.api;
     this.clock = opts.clock;
     this.timing = opts.timing;
+    this.recorder = opts.recorder ?? new APIEventRecorder(opts.api, { component: COMPONENT }, opts.clock);
   }
 
   syncJob(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const job = this.store.get('Job', namespace, name);
+    const job = tryGet(this.api, 'Job', namespace, name);
     if (!job) {
       this.backoff.delete(key);
       this.createFailures.delete(key);
@@ -97,12 +99,12 @@ export class JobController {
   }
 
   /** Pods controlled by this Job (by owner reference uid), as podsForJob without adoption. */
-  podsForJob(job: KObject): KObject[] {
+  podsForJob(job: JobObject): PodObject[] {
     const uid = job.metadata.uid;
     const selector = selectorFromLabelSelector(job.spec?.selector);
-    return this.store
-      .list('Pod', { namespace: job.metadata.namespace, labelSelector: (l) => selector.matches(l) })
-      .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid));
+    return listItems(this.api, 'Pod', job.metadata.namespace).filter(
+      (p) => selector.matches(p.metadata.labels ?? {}) && (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid),
+    );
   }
 
   /**
@@ -111,18 +113,18 @@ export class JobController {
    */
   syncOrphanPod(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const pod = this.store.get('Pod', namespace, name);
+    const pod = tryGet(this.api, 'Pod', namespace, name);
     if (!pod || !hasTrackingFinalizer(pod)) return {};
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
-    if (owner && this.store.getByUid(owner.uid)) return {};
+    if (owner && tryGet(this.api, 'Job', namespace, owner.name)?.metadata.uid === owner.uid) return {};
     this.removeTrackingFinalizers([pod]);
     return {};
   }
 
-  private reconcile(key: string, job: KObject, pods: KObject[]): SyncResult {
+  private reconcile(key: string, job: JobObject, pods: PodObject[]): SyncResult {
     const now = this.clock.now();
-    const spec = job.spec ?? {};
-    const status = structuredClone(job.status ?? {});
+    const spec: Partial<JobSpec> = job.spec ?? {};
+    const status: JobStatus = structuredClone(job.status ?? {});
     const beingDeleted = !!job.metadata.deletionTimestamp;
     const suspended = spec.suspend === true;
     const indexed = spec.completionMode === 'Indexed';
@@ -135,10 +137,10 @@ export class JobController {
     };
 
     // Newly finished pods: still carrying our finalizer, so not counted yet.
-    const newlySucceeded: KObject[] = [];
-    const newlyFailed: KObject[] = []; // counted in status.failed
-    const newlyIgnored: KObject[] = []; // failed, but an Ignore rule says not to count them
-    const released: KObject[] = []; // finished pods that are not counted (Indexed: invalid index)
+    const newlySucceeded: PodObject[] = [];
+    const newlyFailed: PodObject[] = []; // counted in status.failed
+    const newlyIgnored: PodObject[] = []; // failed, but an Ignore rule says not to count them
+    const released: PodObject[] = []; // finished pods that are not counted (Indexed: invalid index)
     const matches = new Map<string, PolicyMatch | undefined>();
     for (const p of pods) {
       if (!hasTrackingFinalizer(p)) continue;
@@ -170,7 +172,7 @@ export class JobController {
       for (const p of newlyFailed) {
         const i = podIndex(p);
         if (succeededIdx.has(i)) continue;
-        if (matches.get(p.metadata.uid!)?.action === 'FailIndex' || annotationCount(p, INDEX_FAILURE_COUNT) >= spec.backoffLimitPerIndex) failedIdx.add(i);
+        if (matches.get(p.metadata.uid!)?.action === 'FailIndex' || annotationCount(p, INDEX_FAILURE_COUNT) >= (spec.backoffLimitPerIndex ?? 0)) failedIdx.add(i);
       }
     }
 
@@ -225,8 +227,8 @@ export class JobController {
       if (rule !== undefined) finished = { type: 'SuccessCriteriaMet', reason: 'SuccessPolicy', message: `Matched rules at index ${rule}` };
     }
 
-    const deletes: KObject[] = [];
-    const creates: KObject[] = [];
+    const deletes: PodObject[] = [];
+    const creates: PodObject[] = [];
     if (finished) {
       if (finished.type === 'FailureTarget') {
         // Every pod not yet finished is counted as failed as it is torn down.
@@ -326,23 +328,23 @@ export class JobController {
   }
 
   /** Pods that failed (or count as failed) for this Job: phase Failed, or terminating when the replacement policy says so. */
-  private terminatingCountsAsFailed(job: KObject): boolean {
+  private terminatingCountsAsFailed(job: JobObject): boolean {
     return this.replacementPolicy(job) === 'TerminatingOrFailed' && !job.spec?.podFailurePolicy;
   }
 
   /** manageJob: how many pods should run, and which to create or delete now. */
   private manageJob(
-    job: KObject,
-    pods: KObject[],
-    active: KObject[],
-    terminatingPods: KObject[],
+    job: JobObject,
+    pods: PodObject[],
+    active: PodObject[],
+    terminatingPods: PodObject[],
     succeeded: number,
     succeededIdx: Set<number>,
     failedIdx: Set<number>,
     record: BackoffRecord,
     now: Date,
-  ): { creates: KObject[]; deletes: KObject[]; requeueAfterMs?: number } {
-    const spec = job.spec ?? {};
+  ): { creates: PodObject[]; deletes: PodObject[]; requeueAfterMs?: number } {
+    const spec: Partial<JobSpec> = job.spec ?? {};
     const indexed = spec.completionMode === 'Indexed';
     const completions: number = spec.completions ?? 0;
     if (spec.suspend === true) {
@@ -357,10 +359,10 @@ export class JobController {
       wantActive = Math.max(0, Math.min(parallelism, spec.completions - succeeded));
     }
     let rmAtLeast = active.length - wantActive;
-    const deletes: KObject[] = [];
+    const deletes: PodObject[] = [];
     if (indexed) {
       // Pods with an index out of range, and all but the best pod of an index, go first.
-      const byIndex = new Map<number, KObject[]>();
+      const byIndex = new Map<number, PodObject[]>();
       for (const p of active) {
         const i = podIndex(p);
         if (i < 0 || i >= completions) deletes.push(p);
@@ -387,7 +389,7 @@ export class JobController {
       if (remaining > 0) return { creates: [], deletes: [], requeueAfterMs: remaining };
     }
     diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
-    const creates: KObject[] = [];
+    const creates: PodObject[] = [];
     if (!indexed) {
       for (let i = 0; i < diff; i++) creates.push(this.podFromTemplate(job));
       return { creates, deletes: [] };
@@ -402,7 +404,7 @@ export class JobController {
       if (perIndex) {
         const last = this.lastFailedPodOfIndex(job, pods, i);
         if (last) {
-          const ignored = job.spec.podFailurePolicy && matchPodFailurePolicy(job.spec.podFailurePolicy, last)?.action === 'Ignore';
+          const ignored = spec.podFailurePolicy && matchPodFailurePolicy(spec.podFailurePolicy, last)?.action === 'Ignore';
           failureCount = annotationCount(last, INDEX_FAILURE_COUNT) + (ignored ? 0 : 1);
           ignoredCount = annotationCount(last, INDEX_IGNORED_FAILURE_COUNT) + (ignored ? 1 : 0);
           const remaining = backoffDelayMs(failureCount + ignoredCount, this.timing) - (now.getTime() - podFinishTime(last));
@@ -418,8 +420,8 @@ export class JobController {
   }
 
   /** The most recently finished failed pod of an index (its annotations carry the index's failure counts). */
-  private lastFailedPodOfIndex(job: KObject, pods: KObject[], index: number): KObject | undefined {
-    let best: KObject | undefined;
+  private lastFailedPodOfIndex(job: JobObject, pods: PodObject[], index: number): PodObject | undefined {
+    let best: PodObject | undefined;
     for (const p of pods) {
       if (podIndex(p) !== index) continue;
       const failedPod = p.status?.phase === 'Failed' || (!!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && this.terminatingCountsAsFailed(job));
@@ -429,12 +431,12 @@ export class JobController {
     return best;
   }
 
-  private replacementPolicy(job: KObject): string {
+  private replacementPolicy(job: JobObject): string {
     return job.spec?.podReplacementPolicy ?? (job.spec?.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed');
   }
 
   /** restartPolicy OnFailure: in-place restarts of active pods count toward backoffLimit. */
-  private restartCountExceeded(job: KObject, pods: KObject[]): boolean {
+  private restartCountExceeded(job: JobObject, pods: PodObject[]): boolean {
     if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
     const limit: number = job.spec?.backoffLimit ?? 6;
     let restarts = 0;
@@ -446,7 +448,7 @@ export class JobController {
     return limit === 0 ? restarts > 0 : restarts >= limit;
   }
 
-  private pastActiveDeadline(job: KObject, startTime: string | undefined, now: Date): boolean {
+  private pastActiveDeadline(job: JobObject, startTime: string | undefined, now: Date): boolean {
     const ads = job.spec?.activeDeadlineSeconds;
     if (ads == null || !startTime || job.spec?.suspend === true) return false;
     return now.getTime() - Date.parse(startTime) >= ads * 1000;
@@ -454,7 +456,7 @@ export class JobController {
 
   private syncSuspendedCondition(
     conditions: JobCondition[],
-    status: Record<string, any>,
+    status: JobStatus,
     suspended: boolean,
     now: Date,
     events: [type: 'Normal' | 'Warning', reason: string, message: string][],
@@ -474,13 +476,13 @@ export class JobController {
   }
 
   /** The pod the Job's template describes (controller_utils GetPodFromTemplate + Job additions). */
-  private podFromTemplate(job: KObject, index?: number, perIndex?: { failureCount: number; ignoredCount: number }): KObject {
-    const tmpl = structuredClone(job.spec.template ?? {});
+  private podFromTemplate(job: JobObject, index?: number, perIndex?: { failureCount: number; ignoredCount: number }): PodObject {
+    const tmpl: PodTemplateSpec = structuredClone(job.spec?.template ?? {});
     const meta = tmpl.metadata ?? {};
     const name = job.metadata.name!;
     const labels: Record<string, string> = { ...(meta.labels ?? {}) };
     const annotations: Record<string, string> = { ...(meta.annotations ?? {}) };
-    const spec = tmpl.spec ?? {};
+    const spec: PodSpec = tmpl.spec ?? { containers: [] };
     if (index !== undefined) {
       annotations[COMPLETION_INDEX_KEY] = String(index);
       if (perIndex) {
@@ -491,11 +493,11 @@ export class JobController {
       spec.hostname = `${name}-${index}`;
       // JOB_COMPLETION_INDEX from the downward API, in every container that does not set it.
       for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-        if ((c.env ?? []).some((e: { name: string }) => e.name === 'JOB_COMPLETION_INDEX')) continue;
+        if ((c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX')) continue;
         c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${COMPLETION_INDEX_KEY}']` } } }];
       }
     }
-    const pod: KObject = {
+    const pod: PodObject = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
@@ -510,9 +512,8 @@ export class JobController {
       },
       spec,
     };
-    const podInfo = resourceForKind('Pod')!;
-    // Admission (ServiceAccount, ...) runs when the pod is created, in commit.
-    return defaultObject(podInfo, pod, { uid: randomUUID() });
+    // The apiserver defaults it and runs admission (ServiceAccount, ...) when it is created, in commit.
+    return pod;
   }
 
   /**
@@ -520,18 +521,17 @@ export class JobController {
    * deletions, events. Returns how many pod creates the apiserver refused (they are not active).
    */
   private commit(
-    job: KObject,
-    status: Record<string, any>,
-    countedPods: KObject[],
-    deletes: KObject[],
-    creates: KObject[],
+    job: JobObject,
+    status: JobStatus,
+    countedPods: PodObject[],
+    deletes: PodObject[],
+    creates: PodObject[],
     events: [type: 'Normal' | 'Warning', reason: string, message: string][],
   ): number {
-    const store = this.store;
+    const api = this.api;
     const ns = job.metadata.namespace;
     let failedCreates = 0;
-    const serviceAccount = serviceAccountGetter(store);
-    store.transaction(() => {
+    api.atomic(() => {
       // Counted pods are released so that they can go away.
       this.removeTrackingFinalizers(countedPods);
       for (const p of deletes) {
@@ -539,45 +539,42 @@ export class JobController {
         // failure teardown they were counted as failed above, which released them already.
         this.removeTrackingFinalizers([p]);
         try {
-          store.delete('Pod', ns, p.metadata.name!, { preconditionUid: p.metadata.uid });
-          store.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, { component: COMPONENT });
+          api.delete(PODS, ns, p.metadata.name!, { preconditions: { uid: p.metadata.uid } });
+          this.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
-          if (e.reason !== 'NotFound') store.recordEvent(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`, { component: COMPONENT });
+          if (e.reason !== 'NotFound') this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`);
         }
       }
       for (const p of creates) {
         try {
-          const created = store.create(admitPod(p, { randomSuffix: () => randomSuffix(5), serviceAccount }));
-          store.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, { component: COMPONENT });
+          const created = api.create(PODS, ns, p).object;
+          this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
           failedCreates++;
-          store.recordEvent(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, { component: COMPONENT });
+          this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
         }
       }
       if (failedCreates > 0 && typeof status.active === 'number') {
         status.active -= failedCreates;
         if (status.active === 0) delete status.active;
       }
-      const fresh = store.get('Job', ns, job.metadata.name!);
+      const fresh = tryGet(api, 'Job', ns, job.metadata.name!);
       if (fresh && fresh.metadata.uid === job.metadata.uid && canonicalJSON(fresh.status ?? {}) !== canonicalJSON(status)) {
-        fresh.status = stripUndefined(status);
-        store.update(fresh);
+        api.updateStatus(JOBS, ns, job.metadata.name!, { ...fresh, status: stripUndefined(status) });
       }
-      const target = fresh ?? job;
-      for (const [type, reason, message] of events) store.recordEvent(target, type, reason, message, { component: COMPONENT });
+      for (const [type, reason, message] of events) this.recorder.event(fresh ?? job, type, reason, message);
     });
     return failedCreates;
   }
 
-  private removeTrackingFinalizers(pods: KObject[]): void {
+  /** The tracking finalizer removed, as the upstream controller patches it away. */
+  private removeTrackingFinalizers(pods: PodObject[]): void {
     for (const p of pods) {
-      const cur = this.store.get('Pod', p.metadata.namespace, p.metadata.name!);
+      const cur = tryGet(this.api, 'Pod', p.metadata.namespace, p.metadata.name!);
       if (!cur || cur.metadata.uid !== p.metadata.uid || !hasTrackingFinalizer(cur)) continue;
-      cur.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
-      if (cur.metadata.finalizers.length === 0) delete cur.metadata.finalizers;
-      this.store.update(cur);
+      this.api.patch(PODS, p.metadata.namespace, p.metadata.name!, 'strategic', { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } });
     }
   }
 }
@@ -598,8 +595,8 @@ function setCondition(conditions: JobCondition[], type: string, status: string, 
  * controller.ActivePods ranking for deletion: unscheduled < scheduled, Pending < Unknown <
  * Running, not ready < ready, more restarts first, newer first.
  */
-function deletionRank(a: KObject, b: KObject): number {
-  const sched = (p: KObject) => (p.spec?.nodeName ? 1 : 0);
+function deletionRank(a: PodObject, b: PodObject): number {
+  const sched = (p: PodObject) => (p.spec?.nodeName ? 1 : 0);
   if (sched(a) !== sched(b)) return sched(a) - sched(b);
   const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
   const pa = phaseRank[a.status?.phase ?? 'Pending'] ?? 0;
@@ -608,7 +605,7 @@ function deletionRank(a: KObject, b: KObject): number {
   const ra = isPodReady(a) ? 1 : 0;
   const rb = isPodReady(b) ? 1 : 0;
   if (ra !== rb) return ra - rb;
-  const restarts = (p: KObject) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((s: { restartCount?: number }) => s.restartCount ?? 0));
+  const restarts = (p: PodObject) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((s: { restartCount?: number }) => s.restartCount ?? 0));
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   return Date.parse(b.metadata.creationTimestamp ?? '') - Date.parse(a.metadata.creationTimestamp ?? '');
 }

@@ -3,43 +3,44 @@
 // podReplacementPolicy, parallelism changes, suspend, activeDeadlineSeconds, OnFailure restarts.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../store/store.js';
-import { openTestStore, type TestStore } from '../../store/testing.js';
+import { openTestAPI, type TestAPI } from '../../apiserver/testing.js';
+import type { LocalAPIServer } from '../../apiserver/apiserver.js';
+import { JOBS, PODS, EVENTS, CRONJOBS, tryGet } from '../../client/client.js';
 import type { FakeClock } from '../../util/clock.js';
-import { KUBERNETES_TIMING } from '../../engine/timing.js';
+import { KUBERNETES_TIMING } from '../../util/timing.js';
 import { rfc3339, type KObject } from '../../api/types.js';
 import { JobController } from './job_controller.js';
-import { createTestJob } from './testing.js';
+import { bindPod, createTestJob } from './testing.js';
 import { JOB_TRACKING_FINALIZER } from './utils.js';
 import { formatIndexes, parseIndexes, indexedGenerateName, podIndex } from './indexes.js';
 
-let t: TestStore;
-let store: Store;
+let t: TestAPI;
+let api: LocalAPIServer;
 let clock: FakeClock;
 let jc: JobController;
 
 beforeEach(() => {
-  t = openTestStore('jobpol');
-  ({ store, clock } = t);
-  jc = new JobController({ store, clock, timing: KUBERNETES_TIMING });
+  t = openTestAPI('jobpol');
+  ({ api, clock } = t);
+  jc = new JobController({ api, clock, timing: KUBERNETES_TIMING });
 });
 
 afterEach(() => t.dispose());
 
-const createJob = (spec: Record<string, any>, name = 'j'): KObject => createTestJob(store, spec, name);
+const createJob = (spec: Record<string, any>, name = 'j'): KObject => createTestJob(api, spec, name);
 
 const sync = (name = 'j') => jc.syncJob(`default/${name}`);
-const pods = () => store.list('Pod', { namespace: 'default' });
+const pods = () => api.list(PODS, { namespace: 'default' }).items;
 const live = () => pods().filter((p) => !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase));
-const job = (name = 'j') => store.get('Job', 'default', name)!;
+const job = (name = 'j') => api.get(JOBS, 'default', name);
 const conds = (name = 'j') => (job(name).status.conditions ?? []).map((c: any) => `${c.type}/${c.reason}`);
-const events = () => store.list('Event', { namespace: 'default' }) as any[];
+const events = () => api.list(EVENTS, { namespace: 'default' }).items as any[];
 const indexOf = (p: KObject) => podIndex(p);
 const byIndex = (i: number) => live().find((p) => indexOf(p) === i)!;
 
 /** What the kubelet writes when the pod's container exits. */
 function finish(pod: KObject, exitCode: number, extra: { conditions?: any[] } = {}): void {
-  const cur = store.get('Pod', 'default', pod.metadata.name!)!;
+  const cur = api.get(PODS, 'default', pod.metadata.name!);
   const t = rfc3339(clock.now());
   cur.status = {
     ...(cur.status ?? {}),
@@ -49,19 +50,19 @@ function finish(pod: KObject, exitCode: number, extra: { conditions?: any[] } = 
       { name: 'c', ready: false, restartCount: 0, state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: t, finishedAt: t } } },
     ],
   };
-  store.update(cur);
+  api.updateStatus(PODS, 'default', cur.metadata.name!, cur);
 }
 
 function running(pod: KObject, restartCount = 0): void {
-  const cur = store.get('Pod', 'default', pod.metadata.name!)!;
-  cur.spec.nodeName = 'kjob-node';
+  bindPod(api, pod.metadata.name!);
+  const cur = api.get(PODS, 'default', pod.metadata.name!);
   cur.status = {
     ...(cur.status ?? {}),
     phase: 'Running',
     containerStatuses: [{ name: 'c', ready: true, restartCount, state: { running: { startedAt: rfc3339(clock.now()) } } }],
     conditions: [{ type: 'Ready', status: 'True' }],
   };
-  store.update(cur);
+  api.updateStatus(PODS, 'default', cur.metadata.name!, cur);
 }
 
 // ---------------------------------------------------------------- index strings
@@ -124,7 +125,7 @@ test('Indexed: duplicate pods of one index and out-of-range indexes are deleted 
   const j = job();
   j.spec.completions = 2;
   j.spec.parallelism = 2;
-  store.update(j);
+  api.update(JOBS, 'default', j.metadata.name!, j);
   sync();
   assert.deepEqual(live().map(indexOf).sort(), [0, 1]);
   assert.equal(job().status.failed, undefined);
@@ -144,12 +145,12 @@ test('podFailurePolicy FailJob on an exit code: FailureTarget/PodFailurePolicy w
   const ft = job().status.conditions.find((c: any) => c.type === 'FailureTarget');
   assert.equal(ft.reason, 'PodFailurePolicy');
   assert.equal(ft.message, `Container c for pod default/${a.metadata.name} failed with exit code 42 matching FailJob rule at index 0`);
-  assert.ok(store.get('Pod', 'default', b.metadata.name!)?.metadata.deletionTimestamp, 'the other pod is being deleted');
+  assert.ok(tryGet(api, 'Pod', 'default', b.metadata.name!)?.metadata.deletionTimestamp, 'the other pod is being deleted');
   assert.equal(job().status.failed, 2, 'the torn-down pod counts as failed');
   assert.equal(job().status.terminating, 1);
   assert.ok(!conds().includes('Failed/PodFailurePolicy'), 'Failed waits for the pod to terminate');
   // The kubelet finishes the deletion.
-  store.delete('Pod', 'default', b.metadata.name!, { gracePeriodSeconds: 0 });
+  api.delete(PODS, 'default', b.metadata.name!, { gracePeriodSeconds: 0 });
   sync();
   assert.deepEqual(conds(), ['FailureTarget/PodFailurePolicy', 'Failed/PodFailurePolicy']);
   const warn = events().find((e) => e.reason === 'PodFailurePolicy');
@@ -205,7 +206,7 @@ test('podFailurePolicy: a terminating pod is not replaced until it has failed (p
   sync();
   const p = live()[0];
   running(p);
-  store.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
+  api.delete(PODS, 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
   sync();
   assert.equal(pods().length, 1, 'no replacement while it terminates');
   assert.equal(job().status.terminating, 1);
@@ -219,7 +220,7 @@ test('podReplacementPolicy TerminatingOrFailed: a pod deleted by someone else co
   sync();
   const p = live()[0];
   running(p);
-  store.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
+  api.delete(PODS, 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
   sync();
   assert.equal(job().status.failed, 1);
   assert.equal(job().status.terminating, 1);
@@ -235,7 +236,7 @@ test('podReplacementPolicy Failed (set explicitly): the replacement waits for th
   sync();
   const p = live()[0];
   running(p);
-  store.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
+  api.delete(PODS, 'default', p.metadata.name!, { gracePeriodSeconds: 30 });
   sync();
   assert.equal(live().length, 0);
   assert.equal(job().status.failed, undefined);
@@ -278,11 +279,11 @@ test('backoffLimitPerIndex: the other running pods of a failed index are torn do
   const original = byIndex(0);
   const dup = structuredClone(original);
   dup.metadata = { ...dup.metadata, name: undefined, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined };
-  const twin = store.create(dup);
+  const twin = api.create(PODS, 'default', dup).object;
   finish(original, 1);
   sync();
   assert.equal(job().status.failedIndexes, '0');
-  assert.equal(store.get('Pod', 'default', twin.metadata.name!), undefined, 'the twin is deleted');
+  assert.equal(tryGet(api, 'Pod', 'default', twin.metadata.name!), undefined, 'the twin is deleted');
   assert.equal(job().status.failed, 2, 'and counted as failed');
   assert.ok(events().some((e) => e.reason === 'SuccessfulDelete' && e.message === `Deleted pod: ${twin.metadata.name}`));
   assert.equal(byIndex(1) !== undefined, true, 'index 1 keeps running');
@@ -326,7 +327,7 @@ test('successPolicy succeededIndexes: SuccessCriteriaMet/SuccessPolicy, the rest
   assert.deepEqual(conds(), ['SuccessCriteriaMet/SuccessPolicy']);
   assert.equal(job().status.conditions[0].message, 'Matched rules at index 0');
   assert.equal(job().status.terminating, 2);
-  for (const p of pods().filter((p) => p.metadata.deletionTimestamp)) store.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
+  for (const p of pods().filter((p) => p.metadata.deletionTimestamp)) api.delete(PODS, 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
   sync();
   assert.deepEqual(conds(), ['SuccessCriteriaMet/SuccessPolicy', 'Complete/SuccessPolicy']);
   assert.equal(job().status.failed, undefined, 'pods removed on success are not failures');
@@ -350,14 +351,14 @@ test('parallelism scale up creates pods; scale down deletes the newest not-ready
   running(live()[0]);
   let j = job();
   j.spec.parallelism = 3;
-  store.update(j);
+  api.update(JOBS, 'default', j.metadata.name!, j);
   clock.step(1000);
   sync();
   assert.equal(live().length, 3);
   const readyOne = live().find((p) => p.status?.phase === 'Running')!;
   j = job();
   j.spec.parallelism = 1;
-  store.update(j);
+  api.update(JOBS, 'default', j.metadata.name!, j);
   sync();
   assert.deepEqual(live().map((p) => p.metadata.name), [readyOne.metadata.name], 'the running, ready pod is kept');
   assert.equal(job().status.failed, undefined);
@@ -383,7 +384,7 @@ test('created suspended: no startTime, no pods, Suspended; resume sets startTime
   clock.step(60_000);
   const j = job();
   j.spec.suspend = false;
-  store.update(j);
+  api.update(JOBS, 'default', j.metadata.name!, j);
   sync();
   assert.equal(job().status.startTime, '2026-11-23T12:01:00Z');
   assert.deepEqual(conds(), ['Suspended/JobResumed']);
@@ -398,7 +399,7 @@ test('suspending a running Job deletes its pods without counting them; no deadli
   for (const p of live()) running(p);
   const j = job();
   j.spec.suspend = true;
-  store.update(j);
+  api.update(JOBS, 'default', j.metadata.name!, j);
   const r = sync();
   assert.equal(r.requeueAfterMs, undefined, 'no deadline re-sync while suspended');
   assert.equal(live().length, 0);
@@ -419,7 +420,7 @@ test('activeDeadlineSeconds: requeued at the deadline, then DeadlineExceeded wit
   assert.deepEqual(conds(), ['FailureTarget/DeadlineExceeded']);
   assert.equal(job().status.failed, 1);
   assert.equal(job().status.active, undefined);
-  for (const p of pods()) store.delete('Pod', 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
+  for (const p of pods()) api.delete(PODS, 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
   sync();
   assert.deepEqual(conds(), ['FailureTarget/DeadlineExceeded', 'Failed/DeadlineExceeded']);
   assert.ok(events().some((e) => e.reason === 'DeadlineExceeded' && e.type === 'Warning' && e.message === 'Job was active longer than specified deadline'));
@@ -445,7 +446,7 @@ test('several containers per pod: the pod fails if one container fails; exit cod
     ...pfp([{ action: 'FailJob', onExitCodes: { containerName: 'b', operator: 'In', values: [5] } }]),
   });
   sync();
-  const p = store.get('Pod', 'default', live()[0].metadata.name!)!;
+  const p = tryGet(api, 'Pod', 'default', live()[0].metadata.name!)!;
   const t = rfc3339(clock.now());
   p.status = {
     phase: 'Failed',
@@ -454,7 +455,7 @@ test('several containers per pod: the pod fails if one container fails; exit cod
       { name: 'b', state: { terminated: { exitCode: 0, finishedAt: t } } },
     ],
   };
-  store.update(p);
+  api.updateStatus(PODS, 'default', p.metadata.name!, p);
   sync();
   assert.equal(job().status.failed, 1);
   assert.deepEqual(conds(), [], 'container a exited 5, but the rule names container b');

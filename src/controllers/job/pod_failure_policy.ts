@@ -1,6 +1,7 @@
 // spec.podFailurePolicy (pod_failure_policy.go): the first rule matching a failed pod decides
 // what its failure means.
-import type { KObject } from '../../api/types.js';
+import type { PodFailurePolicy, PodObject } from '../../api/types.js';
+import type { PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyOnPodConditionsPattern } from 'kubernetes-types/batch/v1.js';
 
 export type PodFailureAction = 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
 
@@ -12,8 +13,8 @@ export interface PolicyMatch {
 }
 
 /** matchPodFailurePolicy: undefined when no rule matches (the failure is counted normally). */
-export function matchPodFailurePolicy(policy: any, pod: KObject): PolicyMatch | undefined {
-  const rules: any[] = policy?.rules ?? [];
+export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, pod: PodObject): PolicyMatch | undefined {
+  const rules = policy?.rules ?? [];
   const ns = pod.metadata.namespace;
   const name = pod.metadata.name;
   for (let i = 0; i < rules.length; i++) {
@@ -36,7 +37,7 @@ export function matchPodFailurePolicy(policy: any, pod: KObject): PolicyMatch | 
   return undefined;
 }
 
-function matchOnExitCodes(req: any, pod: KObject): { name: string; code: number } | undefined {
+function matchOnExitCodes(req: PodFailurePolicyOnExitCodesRequirement, pod: PodObject): { name: string; code: number } | undefined {
   const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
   for (const s of statuses) {
     if (req.containerName && req.containerName !== s.name) continue;
@@ -49,8 +50,8 @@ function matchOnExitCodes(req: any, pod: KObject): { name: string; code: number 
   return undefined;
 }
 
-function matchOnPodConditions(patterns: any[], pod: KObject): string | undefined {
-  for (const c of (pod.status?.conditions ?? []) as { type: string; status: string }[]) {
+function matchOnPodConditions(patterns: PodFailurePolicyOnPodConditionsPattern[], pod: PodObject): string | undefined {
+  for (const c of pod.status?.conditions ?? []) {
     for (const p of patterns) {
       if (p.type === c.type && (p.status ?? 'True') === c.status) return c.type;
     }

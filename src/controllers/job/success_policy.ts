@@ -1,9 +1,10 @@
 // spec.successPolicy (success_policy.go): Indexed Jobs that succeed before every index has.
+import type { SuccessPolicy } from '../../api/types.js';
 import { parseIndexes } from './indexes.js';
 
 /** The index of the first matching rule, or undefined. */
-export function matchSuccessPolicy(policy: any, succeeded: Set<number>, completions: number): number | undefined {
-  const rules: any[] = policy?.rules ?? [];
+export function matchSuccessPolicy(policy: SuccessPolicy | undefined, succeeded: Set<number>, completions: number): number | undefined {
+  const rules = policy?.rules ?? [];
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     if (r.succeededIndexes != null) {

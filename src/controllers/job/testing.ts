@@ -1,12 +1,10 @@
-// For unit tests of the Job controller: a Job stored as the apiserver would store it.
-import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/store.js';
-import { defaultObject } from '../../api/defaults.js';
-import { resourceForKind } from '../../api/resources.js';
+// For unit tests of the Job controller: a Job created through the apiserver, and the scheduler's binding.
 import type { KObject } from '../../api/types.js';
+import type { APIServer } from '../../apiserver/interface.js';
+import { JOBS, PODS } from '../../client/client.js';
 
 /** spec fields, plus restartPolicy and containers for the template (default: one `true`). */
-export function createTestJob(store: Store, spec: Record<string, any>, name: string): KObject {
+export function createTestJob(api: APIServer, spec: Record<string, any>, name: string): KObject {
   const { restartPolicy = 'Never', containers, ...rest } = spec;
   const manifest: KObject = {
     apiVersion: 'batch/v1',
@@ -17,5 +15,11 @@ export function createTestJob(store: Store, spec: Record<string, any>, name: str
       ...rest,
     },
   };
-  return store.create(defaultObject(resourceForKind('Job')!, manifest, { uid: randomUUID() }));
+  return api.create(JOBS, 'default', manifest).object;
+}
+
+/** What the scheduler does: pods/binding to the node (once). */
+export function bindPod(api: APIServer, name: string, node = 'kjob-node'): void {
+  if (api.get(PODS, 'default', name).spec?.nodeName) return;
+  api.create(PODS, 'default', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } }, { subresource: 'binding' });
 }

@@ -1,0 +1,27 @@
+// Predicates over Jobs that controllers, the engine and the CLI share (pkg/controller/job/util,
+// batch's IsJobFinished): they read an object, so they sit with the API types.
+import type { JobCondition, JobObject, KObject, PodObject } from './types.js';
+
+/** The finalizer the Job controller puts on its pods until it has counted them. */
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+
+export type JobConditionType = 'Complete' | 'Failed' | 'SuccessCriteriaMet' | 'FailureTarget' | 'Suspended';
+
+export type { JobCondition };
+
+export function findCondition(job: JobObject, type: JobConditionType): JobCondition | undefined {
+  return (job.status?.conditions ?? []).find((c) => c.type === type);
+}
+
+export function hasTrueCondition(job: JobObject, type: JobConditionType): boolean {
+  return findCondition(job, type)?.status === 'True';
+}
+
+/** IsJobFinished: a true Complete or Failed condition. */
+export function isJobFinished(job: JobObject): boolean {
+  return hasTrueCondition(job, 'Complete') || hasTrueCondition(job, 'Failed');
+}
+
+export function hasTrackingFinalizer(pod: KObject | PodObject): boolean {
+  return (pod.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
+}

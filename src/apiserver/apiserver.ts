@@ -1,0 +1,587 @@
+// kjob's apiserver: the one door to the store. Every writer (the CLI verbs, the controllers, the
+// kubelet, `kjob serve`) goes through it, and each request goes the way kube-apiserver takes it:
+//
+//   create   decode strictly → defaults → mutating admission (NamespaceLifecycle, ServiceAccount,
+//            Priority, DefaultTolerationSeconds) → uid, creationTimestamp, generateName →
+//            PrepareForCreate → Validate (+ object meta) → warnings → size limit → store
+//            (a generated name that is taken is generated again, up to 8 times)
+//   update   decode → defaults → admission → the stored object's system fields → PrepareForUpdate
+//            (status kept: it is a subresource) → ValidateUpdate (immutable fields) → store, with
+//            optimistic concurrency on resourceVersion; removing the last finalizer of an object
+//            being deleted deletes it
+//   status   the same over the status subresource: only status changes
+//   patch    the patch (JSON, merge, strategic) applied to the stored object, decoded, defaulted,
+//            then the update path; read, patch and write are one transaction, so a patch never
+//            conflicts unless it names a resourceVersion itself
+//   delete   preconditions → graceful deletion (pods) → propagation (orphan, background,
+//            foreground finalizer) → finalizers → removed, or only marked
+//   list, watch  label and field selectors; watch from the store's change log
+//
+// Sources: k8s.io/apiserver pkg/endpoints/handlers (create.go, update.go, patch.go, delete.go),
+// pkg/registry/generic/registry/store.go, pkg/registry/rest (create.go, update.go, delete.go).
+import { randomUUID } from 'node:crypto';
+import { StatusError, invalid, notFound, type StatusCause } from '../errors.js';
+import type { KObject, Kind } from '../api/types.js';
+import { rfc3339, KINDS } from '../api/types.js';
+import { apiVersionOf, groupResource, resourceForKind, type ResourceInfo } from '../api/resources.js';
+import { parseSelector, everything, type Selector } from '../api/labels.js';
+import { randomSuffix } from '../api/names.js';
+import { strategicMergePatch, PatchError } from '../api/patch/strategic.js';
+import { patchMetaForKind } from '../api/patch/meta.js';
+import { jsonMergePatch } from '../api/patch/merge.js';
+import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
+import type { JSONMap } from '../api/patch/gofmt.js';
+import { goV } from '../api/patch/gofmt.js';
+import { goQuote } from '../util/go.js';
+import { realClock, type Clock } from '../util/clock.js';
+import { Store } from '../store/store.js';
+import type {
+  CreateOptions,
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  LocalAPIServer as LocalAPIServerContract,
+  PatchType,
+  Watch,
+  WriteOptions,
+  WriteResult,
+} from './interface.js';
+import { decodeTyped, decodeError, readable, type FieldValidation } from './decode.js';
+import { strategyFor, type Strategy } from './registry/index.js';
+import { bindPod } from './registry/pod.js';
+import { admit, type Attributes } from './admission/admission.js';
+import { DEFAULT_SERVICE_ACCOUNT } from './admission/serviceaccount.js';
+import { parseFieldSelector, selectableFields, storeFieldFilter, EVERYTHING, type FieldSelector } from './fieldselector.js';
+import { StoreWatch } from './watch.js';
+
+/** The apiserver's request body limit (--max-request-bytes default for the handlers: 3 MiB). */
+export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+/** maxNameGenerationCreateAttempts */
+const GENERATE_NAME_ATTEMPTS = 8;
+const MAX_GENERATED_NAME_BASE = 58; // 63 - 5 random characters
+
+export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+export const FINALIZER_ORPHAN = 'orphan';
+
+export interface LocalAPIServerOptions {
+  /** creationTimestamp, deletionTimestamp: the state directory's clock */
+  clock?: Clock;
+}
+
+type Meta = KObject['metadata'];
+
+export class LocalAPIServer implements LocalAPIServerContract {
+  readonly store: Store;
+  readonly clock: Clock;
+
+  constructor(store: Store, opts: LocalAPIServerOptions = {}) {
+    this.store = store;
+    this.clock = opts.clock ?? realClock;
+  }
+
+  atomic<T>(fn: () => T): T {
+    return this.store.transaction(fn);
+  }
+
+  // ================================================================ reads
+
+  get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject {
+    const obj = this.store.get(resource.kind, requestNamespace(resource, namespace), name);
+    if (!obj) throw notFound(groupResource(resource), name);
+    return obj;
+  }
+
+  list(resource: ResourceInfo, opts: ListOptions = {}): { items: KObject[]; resourceVersion: string } {
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(resource.kind, opts.fieldSelector);
+    const ns = resource.namespaced ? opts.namespace : undefined;
+    return this.store.read(() => {
+      const resourceVersion = String(this.store.currentRV());
+      const items = this.store
+        .list(resource.kind, { namespace: ns, fields: storeFieldFilter(resource.kind, fields), labelSelector: labels.empty() ? undefined : (l) => labels.matches(l) })
+        .filter((o) => fields.empty() || fields.matches(selectableFields(o)));
+      return { items, resourceVersion };
+    });
+  }
+
+  watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(resource.kind, opts.fieldSelector);
+    const from = opts.resourceVersion ? Number(opts.resourceVersion) : this.store.currentRV();
+    if (!Number.isInteger(from) || from < 0) throw new StatusError('BadRequest', `invalid resource version: ${goQuote(String(opts.resourceVersion))}`);
+    return new StoreWatch(this.store, { kind: resource.kind, namespace: resource.namespaced ? opts.namespace : undefined, labels, fields }, from);
+  }
+
+  // ================================================================ create
+
+  create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts: CreateOptions = {}): WriteResult {
+    if (opts.subresource === 'binding') return this.bind(resource, namespace, body, opts);
+    checkSize(body);
+    const strategy = strategyFor(resource.kind);
+    const { object: decoded, warnings } = this.decode(resource, body, opts.fieldValidation);
+    const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
+    ensureNamespace(resource, ns, decoded.metadata);
+    const obj = strategy.defaults(decoded);
+    return this.store.transaction(() => {
+      this.admit({ operation: 'CREATE', resource, namespace: ns ?? '', name: obj.metadata.name ?? '', object: obj });
+      const generated = !obj.metadata.name && !!obj.metadata.generateName;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return this.createObject(strategy, structuredClone(obj), warnings, opts.dryRun === true);
+        } catch (e) {
+          if (!(generated && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < GENERATE_NAME_ATTEMPTS)) throw e;
+        }
+      }
+    });
+  }
+
+  /** store.go create: system fields, the generated name, BeforeCreate, the store. */
+  private createObject(strategy: Strategy, obj: KObject, warnings: string[], dryRun: boolean): WriteResult {
+    const info = strategy.info;
+    const m = obj.metadata as Meta;
+    // FillObjectMetaSystemFields
+    m.creationTimestamp = rfc3339(this.clock.now());
+    m.uid = randomUUID();
+    delete m.resourceVersion;
+    for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink', 'managedFields'] as const) delete (m as Record<string, unknown>)[k];
+    if (!m.name && m.generateName) m.name = m.generateName.slice(0, MAX_GENERATED_NAME_BASE) + randomSuffix(5);
+    // BeforeCreate
+    strategy.prepareForCreate(obj);
+    const causes = strategy.validate(obj);
+    if (causes.length > 0) throw invalid(info.kind, info.group, m.name ?? '', causes);
+    const out = mustDecode(info, obj);
+    const all = [...warnings, ...strategy.warningsOnCreate(out)];
+    if (dryRun) {
+      if (this.store.get(info.kind, m.namespace, m.name!)) throw alreadyExistsError(info, this.store, m.namespace, m.name!);
+      return { object: out, warnings: all };
+    }
+    try {
+      return { object: this.store.create(out), warnings: all };
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'AlreadyExists') throw alreadyExistsError(info, this.store, m.namespace, m.name!);
+      throw e;
+    }
+  }
+
+  /** pods/binding: the scheduler assigns a node. */
+  private bind(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): WriteResult {
+    if (resource.kind !== 'Pod') throw new StatusError('NotFound', 'the server could not find the requested resource');
+    const b = body as { metadata?: { name?: string }; target?: { kind?: string; name?: string } };
+    const name = b?.metadata?.name ?? '';
+    const node = b?.target?.name ?? '';
+    if (!node || (b.target?.kind && b.target.kind !== 'Node')) {
+      throw invalid('Binding', '', name, [{ field: 'target.kind', message: 'Unsupported value: ' + goQuote(b?.target?.kind ?? '') + ': supported values: "Node"', type: 'FieldValueNotSupported' }]);
+    }
+    return this.store.transaction(() => {
+      const pod = this.get(resource, namespace, name);
+      const next = bindPod(pod, node, this.clock.now());
+      if (opts.dryRun) return { object: next, warnings: [] };
+      return { object: this.store.update(next, { resourceVersion: pod.metadata.resourceVersion }), warnings: [] };
+    });
+  }
+
+  // ================================================================ update, status, patch
+
+  update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
+    checkSize(body);
+    const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
+    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, false));
+  }
+
+  updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
+    checkSize(body);
+    const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
+    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
+  }
+
+  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patchIn: unknown, opts: WriteOptions & { subresource?: 'status' } = {}): WriteResult {
+    checkSize(patchIn);
+    const patch = patchIn === undefined ? undefined : (JSON.parse(JSON.stringify(patchIn)) as unknown);
+    if (type !== 'json' && !isPlainObject(patch)) {
+      // The apiserver reads a merge patch into a map first.
+      throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
+    }
+    if (type === 'json' && !Array.isArray(patch)) throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type jsonpatch.Patch`);
+    // Read, patch and write in one transaction: no other writer comes in between, so the patch
+    // is never refused with a Conflict (patch.go's retries of GuaranteedUpdate have nothing to do).
+    return this.store.transaction(() => {
+      const stored = this.store.get(resource.kind, requestNamespace(resource, namespace), name);
+      if (!stored) throw notFound(groupResource(resource), name);
+      // An object stored before decoding was strict is patched from its readable view.
+      const current = readable(resource.kind, stored) as KObject;
+      const patched = applyPatch(resource, current, type, patch);
+      const { object, warnings } = this.decodePatched(resource, patched, type, patch, opts.fieldValidation ?? 'Strict');
+      // The stored object's resourceVersion, unless the patch named one (then it is a precondition).
+      const patchRV = (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) as string | undefined;
+      object.metadata.resourceVersion = patchRV ?? stored.metadata.resourceVersion;
+      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'status');
+    });
+  }
+
+  /** store.go Update with rest.BeforeUpdate, over a decoded body. Call inside a transaction. */
+  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, status: boolean): WriteResult {
+    const strategy = strategyFor(resource.kind);
+    const info = strategy.info;
+    const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
+    ensureNamespace(resource, ns, decoded.metadata);
+    checkName(decoded, name);
+    const stored = this.store.get(info.kind, ns, name);
+    if (!stored) throw notFound(groupResource(info), name);
+    const old = readable(info.kind, stored) as KObject;
+    const rv = decoded.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== stored.metadata.resourceVersion) throw conflictError(info, name);
+    if (status && !strategy.statusSubresource) throw new StatusError('NotFound', 'the server could not find the requested resource');
+    const obj = strategy.defaults(decoded);
+    this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
+    // rest.BeforeUpdate
+    const m = obj.metadata as Meta;
+    const om = old.metadata;
+    if (m.uid && m.uid !== om.uid) {
+      throw invalid(info.kind, info.group, name, [{ field: 'metadata.uid', message: `Invalid value: ${goQuote(m.uid)}: field is immutable`, type: 'FieldValueInvalid' }]);
+    }
+    // Requests cannot set the generation; the strategy bumps it for a new spec.
+    setOrDelete(m, 'generation', om.generation);
+    if (status) strategy.prepareForStatusUpdate(obj, old);
+    else strategy.prepareForUpdate(obj, old);
+    const mm = obj.metadata as Meta;
+    mm.uid = om.uid;
+    mm.name = om.name;
+    if (info.namespaced) mm.namespace = om.namespace;
+    else delete mm.namespace;
+    mm.creationTimestamp = om.creationTimestamp;
+    setOrDelete(mm, 'deletionTimestamp', om.deletionTimestamp);
+    if (om.deletionGracePeriodSeconds != null && mm.deletionGracePeriodSeconds == null) mm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    const causes = status ? strategy.validateStatusUpdate(obj, old) : strategy.validateUpdate(obj, old);
+    if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
+    const out = mustDecode(info, obj);
+    out.metadata.resourceVersion = stored.metadata.resourceVersion;
+    if (opts.dryRun) return { object: out, warnings };
+    // ShouldDeleteDuringUpdate: the last finalizer of an object being deleted is gone, and its grace
+    // period is over (a pod in its graceful termination stays until the kubelet deletes it).
+    if (om.deletionTimestamp && (out.metadata.finalizers ?? []).length === 0 && !om.deletionGracePeriodSeconds) {
+      return { object: this.store.delete(info.kind, ns, name, { lastState: out, preconditions: { resourceVersion: stored.metadata.resourceVersion } }), warnings };
+    }
+    return { object: this.store.update(out, { resourceVersion: stored.metadata.resourceVersion }), warnings };
+  }
+
+  // ================================================================ delete
+
+  delete(resource: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): DeleteResult {
+    const strategy = strategyFor(resource.kind);
+    const info = strategy.info;
+    const ns = requestNamespace(resource, namespace);
+    return this.store.transaction(() => {
+      const stored = this.store.get(info.kind, ns, name);
+      if (!stored) throw notFound(groupResource(info), name);
+      this.admit({ operation: 'DELETE', resource, namespace: ns ?? '', name, oldObject: stored });
+      const obj = structuredClone(stored);
+      const m = obj.metadata as Meta;
+      // rest.BeforeDelete: the preconditions first.
+      const pre = opts.preconditions ?? {};
+      const kindGR = info.group ? `${info.kind}.${info.group}` : info.kind;
+      if (pre.uid !== undefined && pre.uid !== m.uid) {
+        throw new StatusError(
+          'Conflict',
+          `Operation cannot be fulfilled on ${kindGR} "${name}": the UID in the precondition (${pre.uid}) does not match the UID in record (${m.uid}). The object might have been deleted and then recreated`,
+          { name },
+        );
+      }
+      if (pre.resourceVersion !== undefined && pre.resourceVersion !== m.resourceVersion) {
+        throw new StatusError(
+          'Conflict',
+          `Operation cannot be fulfilled on ${kindGR} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${m.resourceVersion}). The object might have been modified`,
+          { name },
+        );
+      }
+      const now = this.clock.now();
+      const warnings: string[] = [];
+      // Graceful deletion (pods): a pending graceful deletion may only be shortened; the
+      // propagation policy cannot change during it.
+      let graceful = false;
+      if (strategy.gracePeriod) {
+        const r = gracefulDelete(strategy, obj, opts.gracePeriodSeconds, now);
+        if (r === 'pending') return { object: stored, removed: false, warnings };
+        graceful = r === 'graceful';
+      }
+      const existing = m.finalizers ?? [];
+      let policy = opts.propagationPolicy;
+      if (!policy) {
+        if (existing.includes(FINALIZER_FOREGROUND)) policy = 'Foreground';
+        else if (existing.includes(FINALIZER_ORPHAN)) policy = 'Orphan';
+        else if (strategy.defaultGarbageCollectionPolicy() === 'OrphanDependents') {
+          policy = 'Orphan';
+          const w = strategy.deleteWarning?.();
+          if (w) warnings.push(w);
+        } else policy = 'Background';
+      }
+      // The garbage collector's orphaning, done here at once: the dependents lose their owner
+      // reference before the owner goes (deletionFinalizersForGarbageCollection leaves no
+      // "orphan" finalizer to wait for).
+      if (policy === 'Orphan' && !opts.dryRun) this.orphanDependents(m.uid!);
+      const finalizers = existing.filter((f) => f !== FINALIZER_FOREGROUND && f !== FINALIZER_ORPHAN);
+      if (policy === 'Foreground') finalizers.push(FINALIZER_FOREGROUND);
+      if (finalizers.length > 0) m.finalizers = finalizers;
+      else delete m.finalizers;
+      if (graceful || finalizers.length > 0) {
+        if (!graceful) markAsDeleting(obj, now);
+        const out = opts.dryRun ? obj : this.store.update(obj, { resourceVersion: stored.metadata.resourceVersion });
+        return { object: out, removed: false, warnings };
+      }
+      if (opts.dryRun) return { object: obj, removed: true, warnings };
+      return { object: this.store.delete(info.kind, ns, name, { lastState: obj }), removed: true, warnings };
+    });
+  }
+
+  /** Orphan propagation: strip owner references to uid from every object that has one. */
+  private orphanDependents(uid: string): void {
+    for (const kind of KINDS) {
+      if (kind === 'Event' || kind === 'Namespace' || kind === 'Node') continue;
+      for (const o of this.store.list(kind)) {
+        const refs = o.metadata.ownerReferences;
+        if (!refs || !refs.some((r) => r.uid === uid)) continue;
+        const kept = refs.filter((r) => r.uid !== uid);
+        if (kept.length > 0) o.metadata.ownerReferences = kept;
+        else delete o.metadata.ownerReferences;
+        this.store.update(o);
+      }
+    }
+  }
+
+  // ================================================================ housekeeping
+
+  /**
+   * The apiserver's --event-ttl (1h): Events not written for that long are removed, as etcd's
+   * lease on them expires. Returns how many.
+   */
+  expireEvents(ttlSeconds = 3600): number {
+    return this.store.transaction(() => {
+      const cutoff = this.clock.now().getTime() - ttlSeconds * 1000;
+      let n = 0;
+      for (const ev of this.store.list('Event')) {
+        const last = Date.parse(String(ev.lastTimestamp ?? ev.metadata.creationTimestamp ?? ''));
+        if (!Number.isFinite(last) || last >= cutoff) continue;
+        this.store.delete('Event', ev.metadata.namespace, ev.metadata.name!);
+        n++;
+      }
+      return n;
+    });
+  }
+
+  // ================================================================ internals
+
+  private admit(a: Attributes): void {
+    admit(a, {
+      get: (kind, ns, name) => this.store.get(kind, ns, name),
+      ensureDefaultServiceAccount: (ns) => this.ensureDefaultServiceAccount(ns),
+      randomSuffix: () => randomSuffix(5),
+    });
+  }
+
+  /**
+   * What the ServiceAccount admission plugin waits for: the serviceaccounts controller gives every
+   * active namespace a "default" ServiceAccount. In one process the wait is this create.
+   */
+  ensureDefaultServiceAccount(namespace: string): KObject | undefined {
+    const existing = this.store.get('ServiceAccount', namespace, DEFAULT_SERVICE_ACCOUNT);
+    if (existing) return existing;
+    const ns = this.store.get('Namespace', undefined, namespace);
+    if (ns ? ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating' : namespace !== 'default') return undefined;
+    try {
+      return this.create(resourceForKind('ServiceAccount')!, namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace } }).object;
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'AlreadyExists') return this.store.get('ServiceAccount', namespace, DEFAULT_SERVICE_ACCOUNT);
+      throw e;
+    }
+  }
+
+  /** The create and update handlers' decoding of a body into the kind's Go type. */
+  private decode(resource: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict'): { object: KObject; warnings: string[] } {
+    if (!isPlainObject(body)) throw new StatusError('BadRequest', `the object provided is unrecognized (must be of type ${resource.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+    // A body is JSON: what is not JSON (undefined members) is not part of it.
+    const src = JSON.parse(JSON.stringify(body)) as Record<string, any>;
+    if (src.kind !== undefined && src.kind !== resource.kind) {
+      throw decodeError(resource.kind, src, `json: cannot unmarshal into Go value of type ${resource.kind}`);
+    }
+    src.kind ??= resource.kind;
+    src.apiVersion ??= apiVersionOf(resource);
+    const { error, result } = decodeTyped(resource.kind, src, validation, { keepNullTimes: true });
+    if (error !== undefined) throw decodeError(resource.kind, src, error);
+    const object = result!.object as KObject;
+    object.metadata ??= {} as Meta;
+    return { object, warnings: result!.warnings };
+  }
+
+  /** applyPatchToObject's decoding of the patched object: its errors are Invalid, about "patch". */
+  private decodePatched(resource: ResourceInfo, patched: unknown, type: PatchType, patch: unknown, validation: FieldValidation): { object: KObject; warnings: string[] } {
+    if (!isPlainObject(patched)) throw patchInvalid(type, patch, patched, `json: cannot unmarshal ${jsonKind(patched)} into Go value of type ${goTypeOf(resource)}`);
+    const { error, result } = decodeTyped(resource.kind, patched, validation, { keepNullTimes: true });
+    if (error !== undefined) throw patchInvalid(type, patch, patched, error);
+    const object = result!.object as KObject;
+    object.metadata ??= {} as Meta;
+    return { object, warnings: result!.warnings };
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function goTypeOf(r: ResourceInfo): string {
+  return `v1.${r.kind}`;
+}
+
+/** The request's namespace for a resource: the given one, else the body's, else default; none for cluster-scoped kinds. */
+function requestNamespace(resource: ResourceInfo, namespace: string | undefined, bodyNamespace?: string): string | undefined {
+  if (!resource.namespaced) return undefined;
+  return namespace || bodyNamespace || 'default';
+}
+
+/** rest.EnsureObjectNamespaceMatchesRequestNamespace. */
+function ensureNamespace(resource: ResourceInfo, ns: string | undefined, meta: Meta | undefined): void {
+  if (!meta) return;
+  const own = meta.namespace;
+  if (!resource.namespaced) {
+    delete meta.namespace;
+    return;
+  }
+  if (own && own !== ns) throw new StatusError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  meta.namespace = ns;
+}
+
+/** checkName: the body's name is the URL's. */
+function checkName(obj: KObject, name: string): void {
+  const own = obj.metadata.name;
+  if (own && own !== name) throw new StatusError('BadRequest', `the name of the object (${own}) does not match the name on the URL (${name})`);
+  obj.metadata.name = name;
+}
+
+function checkSize(body: unknown): void {
+  let n: number;
+  try {
+    n = Buffer.byteLength(JSON.stringify(body) ?? '');
+  } catch {
+    return;
+  }
+  if (n > MAX_REQUEST_BYTES) throw new StatusError('RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BYTES}`);
+}
+
+function parseLabelSelector(s: string | undefined): Selector {
+  if (!s) return everything();
+  try {
+    return parseSelector(s);
+  } catch (e) {
+    throw new StatusError('BadRequest', `unable to parse requirement: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * What is stored must decode as the kind's Go type (a strategy or a readable view could slip),
+ * and is what Go would write back: empty optional lists and maps left out.
+ */
+function mustDecode(info: ResourceInfo, obj: KObject): KObject {
+  const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true });
+  if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
+  return result!.object as KObject;
+}
+
+function conflictError(info: ResourceInfo, name: string): StatusError {
+  return new StatusError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${groupResource(info)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name },
+  );
+}
+
+/** AlreadyExists, with "object is being deleted: " when the one that exists is terminating. */
+function alreadyExistsError(info: ResourceInfo, store: Store, namespace: string | undefined, name: string): StatusError {
+  const existing = store.get(info.kind, namespace, name);
+  const msg = `${groupResource(info)} "${name}" already exists`;
+  return new StatusError('AlreadyExists', existing?.metadata.deletionTimestamp ? `object is being deleted: ${msg}` : msg, { name, kind: info.resource, group: info.group });
+}
+
+function setOrDelete(m: Record<string, any>, key: string, value: unknown): void {
+  if (value === undefined || value === null) delete m[key];
+  else m[key] = value;
+}
+
+/**
+ * rest.BeforeDelete with the strategy's CheckGracefulDelete. Mutates obj. 'pending': a graceful
+ * deletion at least as short is under way (nothing to do); 'graceful': deletionTimestamp in the
+ * future is set (write it, keep the object); 'immediate': grace 0.
+ */
+function gracefulDelete(strategy: Strategy, obj: KObject, requested: number | undefined, now: Date): 'pending' | 'graceful' | 'immediate' {
+  const m = obj.metadata as Meta;
+  // Negative values count as 1s on the delete path.
+  const req = requested !== undefined && requested < 0 ? 1 : requested;
+  if (m.deletionTimestamp) {
+    const old = m.deletionGracePeriodSeconds;
+    if (old === undefined || old === null || old === 0) return 'immediate';
+    if (req === undefined) return 'pending';
+    const grace = Math.floor(req);
+    if (grace >= old) return 'pending';
+    const started = Date.parse(m.deletionTimestamp) - old * 1000;
+    m.deletionTimestamp = rfc3339(new Date(started + grace * 1000));
+    m.deletionGracePeriodSeconds = grace;
+    return grace > 0 ? 'graceful' : 'immediate';
+  }
+  const grace = strategy.gracePeriod!(obj, req);
+  m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+  m.deletionGracePeriodSeconds = grace;
+  if (m.generation && m.generation > 0) m.generation += 1;
+  return grace > 0 ? 'graceful' : 'immediate';
+}
+
+/** store.go markAsDeleting: deletionTimestamp = now unless already earlier, grace 0, generation bump on first mark. */
+function markAsDeleting(obj: KObject, now: Date): void {
+  const m = obj.metadata as Meta;
+  if (!m.deletionTimestamp && m.generation && m.generation > 0) m.generation += 1;
+  const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp) : undefined;
+  if (existing === undefined || existing > now.getTime()) m.deletionTimestamp = rfc3339(now);
+  m.deletionGracePeriodSeconds = 0;
+}
+
+/** The patch applied to the current object, with the apiserver's errors. */
+function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, patch: unknown): unknown {
+  try {
+    if (type === 'json') return applyJSONPatch(current, patch as unknown[]);
+    if (type === 'merge') return jsonMergePatch(current, patch);
+    return strategicMergePatch(current as unknown as JSONMap, patch as JSONMap, patchMetaForKind(resource.kind));
+  } catch (e) {
+    // A JSON patch that cannot be applied: 422 without the library's words.
+    if (e instanceof JSONPatchError) throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');
+    if (e instanceof PatchError) {
+      if (e.kind === 'BadRequest') throw new StatusError('BadRequest', e.message);
+      if (e.kind === 'Unprocessable') throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');
+      throw new StatusError('Unknown', e.message);
+    }
+    throw e;
+  }
+}
+
+/**
+ * field.Invalid(field.NewPath("patch"), value, detail) in a kind-less Invalid: the value is the
+ * patched object (JSON and merge patches) or the patch as Go prints a map (strategic).
+ */
+function patchInvalid(type: PatchType, patch: unknown, patched: unknown, detail: string): StatusError {
+  const value = type === 'strategic' ? goV(patch) : JSON.stringify(sortKeysDeep(patched));
+  const cause: StatusCause = { field: 'patch', message: `Invalid value: ${goQuote(value)}: ${detail}`, type: 'FieldValueInvalid' };
+  return new StatusError('Invalid', `patch: Invalid value: ${goQuote(value)}: ${detail}`, { causes: [cause] });
+}
+
+function sortKeysDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeysDeep);
+  if (isPlainObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeysDeep(v[k])]));
+  return v;
+}
+
+export { selectableFields, parseFieldSelector, EVERYTHING };
+export type { FieldSelector, Kind };

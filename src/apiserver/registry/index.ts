@@ -1,0 +1,28 @@
+// The strategy of each kind kjob serves.
+import type { Kind } from '../../api/types.js';
+import type { Strategy } from './strategy.js';
+import { JobStrategy } from './job.js';
+import { CronJobStrategy } from './cronjob.js';
+import { PodStrategy } from './pod.js';
+import { ServiceStrategy } from './service.js';
+import { NamespaceStrategy } from './namespace.js';
+import { ConfigMapStrategy, EventStrategy, NodeStrategy, SecretStrategy, ServiceAccountStrategy } from './simple.js';
+
+const STRATEGIES: Record<Kind, Strategy> = {
+  Job: new JobStrategy(),
+  CronJob: new CronJobStrategy(),
+  Pod: new PodStrategy(),
+  Service: new ServiceStrategy(),
+  Namespace: new NamespaceStrategy(),
+  ConfigMap: new ConfigMapStrategy(),
+  Secret: new SecretStrategy(),
+  ServiceAccount: new ServiceAccountStrategy(),
+  Event: new EventStrategy(),
+  Node: new NodeStrategy(),
+};
+
+export function strategyFor(kind: Kind): Strategy {
+  return STRATEGIES[kind];
+}
+
+export type { Strategy } from './strategy.js';

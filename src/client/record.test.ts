@@ -1,0 +1,91 @@
+// The event recorder: core/v1 Events written through the apiserver, aggregated as client-go's
+// EventCorrelator does.
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { openTestAPI, recordingAPI, type TestAPI } from '../apiserver/testing.js';
+import { resourceForKind } from '../api/resources.js';
+import { APIEventRecorder } from './record.js';
+
+const T0 = '2026-11-23T12:00:00Z';
+const EVENTS = resourceForKind('Event')!;
+let t: TestAPI;
+beforeEach(() => (t = openTestAPI('record', T0)));
+afterEach(() => t.dispose());
+
+const events = (ns = 'default') => t.api.list(EVENTS, { namespace: ns }).items as any[];
+
+test('an Event about an object, as client-go writes it', () => {
+  const api = recordingAPI(t.api);
+  const j = t.api.create(resourceForKind('Job')!, 'default', {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'pi' },
+    spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' } } },
+  }).object;
+  new APIEventRecorder(api, { component: 'job-controller' }, t.clock).event(j, 'Normal', 'SuccessfulCreate', 'Created pod: pi-abcde');
+  assert.deepEqual(api.writes(), ['create events SuccessfulCreate'], 'through the apiserver');
+  const [ev] = events();
+  assert.match(ev.metadata.name!, /^pi\.[0-9a-f]{16}$/);
+  assert.equal(ev.metadata.namespace, 'default');
+  assert.deepEqual(ev.involvedObject, { kind: 'Job', namespace: 'default', name: 'pi', uid: j.metadata.uid, apiVersion: 'batch/v1', resourceVersion: j.metadata.resourceVersion });
+  assert.equal(ev.reason, 'SuccessfulCreate');
+  assert.equal(ev.message, 'Created pod: pi-abcde');
+  assert.equal(ev.type, 'Normal');
+  assert.deepEqual(ev.source, { component: 'job-controller' });
+  assert.equal(ev.firstTimestamp, T0);
+  assert.equal(ev.lastTimestamp, T0);
+  assert.equal(ev.count, 1);
+  assert.equal(ev.eventTime, null);
+  assert.equal(ev.reportingComponent, 'job-controller');
+  assert.equal(ev.reportingInstance, '');
+});
+
+test('repeats aggregate: count+1, lastTimestamp moves, firstTimestamp stays', () => {
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team', uid: 'pod-uid', resourceVersion: '7' } };
+  t.api.create(resourceForKind('Namespace')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+  const r = new APIEventRecorder(t.api, { component: 'kubelet', host: 'node' }, t.clock);
+  r.event(p, 'Warning', 'BackOff', 'Back-off restarting failed container c', 'spec.containers{c}');
+  t.clock.step(10_000);
+  r.event(p, 'Warning', 'BackOff', 'Back-off restarting failed container c', 'spec.containers{c}');
+  t.clock.step(20_000);
+  r.event(p, 'Warning', 'BackOff', 'Back-off restarting failed container c', 'spec.containers{c}');
+  // different reason, message or fieldPath → separate events
+  r.event(p, 'Normal', 'Pulled', 'Container image "busybox" already present on machine', 'spec.containers{c}');
+  r.event(p, 'Warning', 'BackOff', 'Back-off restarting failed container c', 'spec.containers{d}');
+  const evs = events('team');
+  assert.equal(evs.length, 3);
+  const backoff = evs.find((e) => e.reason === 'BackOff' && e.involvedObject.fieldPath === 'spec.containers{c}')!;
+  assert.equal(backoff.count, 3);
+  assert.equal(backoff.firstTimestamp, T0);
+  assert.equal(backoff.lastTimestamp, '2026-11-23T12:00:30Z');
+  assert.deepEqual(backoff.source, { component: 'kubelet', host: 'node' });
+  assert.equal(backoff.reportingInstance, 'node');
+  assert.equal(events('default').length, 0);
+});
+
+test('events about a cluster-scoped object go to default; same-instant events get distinct names, in order', () => {
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', uid: 'ns-uid' } };
+  const r = new APIEventRecorder(t.api, { component: 'c' }, t.clock);
+  for (let i = 0; i < 20; i++) r.event(ns, 'Normal', 'R', `m${i}`);
+  const evs = events('default');
+  assert.equal(evs.length, 20);
+  assert.deepEqual(evs.map((e) => e.message), Array.from({ length: 20 }, (_, i) => `m${i}`), 'listed by name: recording order');
+  assert.equal(evs[0].involvedObject.namespace, undefined);
+});
+
+test('an Event the apiserver refuses (its namespace is gone) is dropped, not thrown', () => {
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'gone', uid: 'u' } };
+  new APIEventRecorder(t.api, { component: 'kubelet' }, t.clock).event(p, 'Normal', 'Killing', 'Stopping container c');
+  assert.equal(t.api.list(EVENTS).items.length, 0);
+});
+
+test('expireEvents deletes Events not written for the TTL', () => {
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' } };
+  const r = new APIEventRecorder(t.api, { component: 'c' }, t.clock);
+  r.event(p, 'Normal', 'Old', 'old');
+  t.clock.step(3000_000);
+  r.event(p, 'Normal', 'New', 'new');
+  t.clock.step(1000_000);
+  assert.equal(t.api.expireEvents(), 1);
+  assert.deepEqual(events().map((e) => e.reason), ['New']);
+});
