@@ -22,8 +22,10 @@ const ALLOWED: Record<string, string[]> = {
   scheduler: ['client', 'apiserver/interface', 'api', 'util', 'errors.ts'],
   kubelet: ['scheduler', 'client', 'apiserver/interface', 'api', 'util', 'errors.ts'],
   printers: ['api', 'util', 'errors.ts'],
+  // kjob serve: the REST translation of the apiserver, with the printers' Tables and the kubelet's logs.
+  server: ['kubelet', 'printers', 'apiserver/interface', 'api', 'util', 'errors.ts'],
   engine: ['controllers', 'kubelet', 'scheduler', 'client', 'apiserver', 'store', 'api', 'util', 'errors.ts'],
-  cli: ['engine', 'printers', 'controllers', 'kubelet', 'scheduler', 'client', 'apiserver', 'store', 'api', 'util', 'errors.ts'],
+  cli: ['server', 'engine', 'printers', 'controllers', 'kubelet', 'scheduler', 'client', 'apiserver', 'store', 'api', 'util', 'errors.ts'],
 };
 
 function sources(dir: string): string[] {

@@ -1,19 +1,12 @@
 // `kjob version`: kjob's own version and the Kubernetes version whose behaviour and output it
 // follows, in the shape of `kubectl version --client` (text, or -o json|yaml).
-import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import type { IO } from './io.js';
 
-/** The Kubernetes release kjob's controllers, validation and printers follow (the kubectl its goldens come from). */
-export const KUBERNETES_VERSION = 'v1.32.4';
-
-export function kjobVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { KUBERNETES_VERSION, kjobVersion } from '../util/version.js';
+import { KUBERNETES_VERSION, kjobVersion } from '../util/version.js';
 
 interface VersionInfo {
   major: string;

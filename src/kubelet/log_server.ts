@@ -3,7 +3,7 @@
 // `kjob logs` and `kjob serve`'s pods/log both read a log through here.
 import type { KObject } from '../api/types.js';
 import { StatusError } from '../errors.js';
-import { isPodTerminal } from '../controllers/job/utils.js';
+import { isPodTerminal } from '../api/pod_util.js';
 import { containerLogPath, containerLogPathFor, followLog, readLog, type Drain, type LogOptions } from './logs.js';
 
 /** The status of a container (init or not) of the pod. */

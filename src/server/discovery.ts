@@ -2,7 +2,7 @@
 // /apis, /api/v1, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io/v2, which
 // kubectl 1.32 asks for first), for the resources kjob serves.
 import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
-import { KUBERNETES_VERSION, kjobVersion } from '../cli/version.js';
+import { KUBERNETES_VERSION, kjobVersion } from '../util/version.js';
 
 /** Subresources the server serves, and their verbs. */
 export const SUBRESOURCES: Record<string, Record<string, string[]>> = {

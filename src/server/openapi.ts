@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { apiSchema, description, type PropSchema } from '../api/openapi/schema.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
-import { KUBERNETES_VERSION } from '../cli/version.js';
+import { KUBERNETES_VERSION } from '../util/version.js';
 
 const REF = (name: string) => `#/components/schemas/${name}`;
 
