@@ -18,7 +18,7 @@ import { patchMetaForKind } from '../api/patch/meta.js';
 import type { JSONMap } from '../api/patch/gofmt.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
-import type { IO } from './io.js';
+import { readStdin, type IO } from './io.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -38,7 +38,8 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
     throw new UserError('error: kjob: server-side apply (--server-side) is not supported; client-side apply (the default) keeps the last-applied configuration as kubectl does');
   }
   const validation = validationDirective(opts.validate);
-  const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => fs.readFileSync(0, 'utf8'), recursive: opts.recursive });
+  const stdinText = opts.files.includes('-') ? await readStdin() : '';
+  const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
   const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;

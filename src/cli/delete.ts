@@ -7,7 +7,7 @@ import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js
 import { UserError, StatusError } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
-import type { IO } from './io.js';
+import { readStdin, type IO } from './io.js';
 
 export interface DeleteOptions {
   filename?: string[];
@@ -52,7 +52,8 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   let selected = false;
   if (opts.filename && opts.filename.length > 0) {
     if (args.length > 0) throw new UserError(`error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well`);
-    const { docs, errors: loadErrors } = loadManifests(opts.filename, { readStdin: () => fs.readFileSync(0, 'utf8') });
+    const stdinText = opts.filename.includes('-') ? await readStdin() : '';
+    const { docs, errors: loadErrors } = loadManifests(opts.filename, { readStdin: () => stdinText });
     errors.push(...loadErrors.map((e) => e.message));
     for (const d of docs) {
       try {

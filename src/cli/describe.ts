@@ -6,7 +6,7 @@ import { UserError, notFound } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
-import { listFieldMatcher } from '../api/fields.js';
+import { listObjects } from './list.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -38,8 +38,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];
     if (req.names.length === 0) {
-      const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
-      objects = store.list(req.info.kind, { namespace: ns, labelSelector: (l) => selector.matches(l) }).filter(fieldMatch);
+      objects = listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector }).items;
     } else {
       for (const name of req.names) {
         const exact = store.get(req.info.kind, ns, name);

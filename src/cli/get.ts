@@ -9,7 +9,7 @@ import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { checkOutputFormat, genericPrinter, isGenericFormat, type GenericPrinter } from '../printers/generic.js';
 import { sortObjects, checkSortOverTables } from '../printers/sort.js';
-import { listFieldMatcher } from '../api/fields.js';
+import { listObjects } from './list.js';
 import { parseResourceArgs, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -76,14 +76,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       }
       results.push({ req, objects });
     } else {
-      try {
-        const list = api.list(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector });
-        startRV = list.resourceVersion;
-        results.push({ req, objects: list.items });
-      } catch (e) {
-        if (e instanceof StatusError) throw enhanceListError(e, req.info, opts.selector ?? '', opts.fieldSelector ?? '');
-        throw e;
-      }
+      const list = listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
+      startRV = list.resourceVersion;
+      results.push({ req, objects: list.items });
     }
   }
   const now = ctx.now();
@@ -158,17 +153,6 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
 /** The List get prints several objects as (printGeneric). */
 function listOf(items: KObject[]): object {
   return asList(items);
-}
-
-/** cli-runtime's EnhanceListError: the list's BadRequest or NotFound, with what was asked for. */
-function enhanceListError(e: StatusError, info: ResourceInfo, labelSelector: string, fieldSelector: string): StatusError {
-  if (e.reason !== 'BadRequest' && e.reason !== 'NotFound') return e;
-  const gvr = `${info.group ? `${info.group}/${info.version}` : `/${info.version}`}, Resource=${info.resource}`;
-  const message =
-    labelSelector === '' && fieldSelector === ''
-      ? `Unable to list "${gvr}": ${e.message}`
-      : `Unable to find "${gvr}" that match label selector "${labelSelector}", field selector "${fieldSelector}": ${e.message}`;
-  return new StatusError(e.reason, message, e.details);
 }
 
 /** Follow the apiserver's watch of one resource type until interrupted. */

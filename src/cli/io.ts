@@ -17,3 +17,13 @@ export const processIO: IO = {
   err: (s) => void process.stderr.write(warningColorAllowed() ? colorWarnings(s) : s),
   drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
 };
+
+/**
+ * All of stdin, for `-f -`. Read as a stream: readFileSync(0) fails with EAGAIN when the parent
+ * handed us a non-blocking pipe (a shell pipeline under some parents, node's spawn).
+ */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -3,7 +3,7 @@
 import { parseGoDuration } from '../util/go.js';
 import type { KObject } from '../api/types.js';
 import { parseSelector, everything } from '../api/labels.js';
-import { listFieldMatcher } from '../api/fields.js';
+import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
@@ -294,10 +294,8 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
         else if (!isDelete) errors.push(new WaitFailure(`Error from server (NotFound): ${groupResource(req.info)} "${name}" not found`, true));
       }
     } else if (opts.all || opts.selector || opts.fieldSelector) {
-      const sel = opts.selector ? parseSelector(opts.selector) : everything();
       const listNs = opts.allNamespaces ? undefined : ns;
-      const fieldMatch = listFieldMatcher(req.info, opts.selector, opts.fieldSelector);
-      for (const obj of store.list(req.info.kind, { namespace: listNs, labelSelector: (l) => sel.matches(l) }).filter(fieldMatch)) await visit({ info: req.info, obj });
+      for (const obj of listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector, fieldSelector: opts.fieldSelector }).items) await visit({ info: req.info, obj });
     } else {
       throw new UserError('error: resource(s) were provided, but no name was specified');
     }

@@ -1,0 +1,27 @@
+// A list as kubectl's resource builder makes it: through the apiserver, which applies the label
+// and field selectors (and refuses a field it cannot select by), with cli-runtime's
+// EnhanceListError around what it refuses.
+import type { KObject } from '../api/types.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { StatusError } from '../errors.js';
+import type { Context } from './context.js';
+
+export function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): { items: KObject[]; resourceVersion: string } {
+  try {
+    return ctx.api.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });
+  } catch (e) {
+    if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');
+    throw e;
+  }
+}
+
+/** cli-runtime's EnhanceListError: the list's BadRequest or NotFound, with what was asked for. */
+export function enhanceListError(e: StatusError, info: ResourceInfo, labelSelector: string, fieldSelector: string): StatusError {
+  if (e.reason !== 'BadRequest' && e.reason !== 'NotFound') return e;
+  const gvr = `${info.group ? `${info.group}/${info.version}` : `/${info.version}`}, Resource=${info.resource}`;
+  const message =
+    labelSelector === '' && fieldSelector === ''
+      ? `Unable to list "${gvr}": ${e.message}`
+      : `Unable to find "${gvr}" that match label selector "${labelSelector}", field selector "${fieldSelector}": ${e.message}`;
+  return new StatusError(e.reason, message, e.details);
+}
