@@ -10,10 +10,19 @@ import { StateClock } from '../util/clock.js';
 import { parseTimeScale } from '../util/timing.js';
 import { NODE_NAME, registerNode } from '../kubelet/node.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
+import { UserError } from '../errors.js';
+import { kubeconfigFiles, resolveConnection, type ClusterConnection } from '../client/kubeconfig.js';
+import { HTTPClient } from '../client/http.js';
+import type { Client } from '../client/interface.js';
+import { LocalClient } from './local_client.js';
 
 export interface GlobalOptions {
   home?: string;
   namespace?: string;
+  /** --kubeconfig: talk to that cluster instead of the state directory. */
+  kubeconfig?: string;
+  /** --context: the kubeconfig context to use. */
+  context?: string;
 }
 
 export class Context {
@@ -25,11 +34,18 @@ export class Context {
   private apiInstance?: LocalAPIServer;
   /** The state directory's clock (real, or simulated by `kjob clock set`); the store stamps with it. */
   readonly clock = new StateClock();
+  /** In cluster mode: the cluster kubectl's rules pick from the kubeconfig; undefined: the state directory. */
+  readonly cluster?: ClusterConnection;
+  private clientInstance?: Client;
 
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(os.homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
-    this.namespace = opts.namespace ?? 'default';
+    // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
+    // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
+    const files = kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(os.homedir(), '.kube', 'config')] : undefined);
+    if (files) this.cluster = resolveConnection(files, { context: opts.context, namespace: opts.namespace });
+    this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.
     parseTimeScale(env.KJOB_TIME_SCALE);
   }
@@ -53,14 +69,36 @@ export class Context {
     return this.apiInstance!;
   }
 
-  /** "Now" for ages and timestamps: the state directory's clock. */
+  /**
+   * What the verbs read and write through: this state directory's apiserver, or, in cluster mode,
+   * the API server of the kubeconfig (a real cluster, or `kjob serve`).
+   */
+  get client(): Client {
+    if (!this.clientInstance) {
+      this.clientInstance = this.cluster
+        ? new HTTPClient(this.cluster)
+        : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() });
+    }
+    return this.clientInstance;
+  }
+
+  /** Verbs about this machine's engine and state file refuse cluster mode with this. */
+  requireLocal(verb: string): void {
+    if (this.cluster) {
+      throw new UserError(`error: kjob ${verb} works on a local state directory (--home, $KJOB_HOME); it has nothing to do with the cluster at ${this.cluster.server} (context "${this.cluster.context}")`);
+    }
+  }
+
+  /** "Now" for ages and timestamps: the state directory's clock (the real time in cluster mode). */
   now(): Date {
+    if (this.cluster) return new Date();
     void this.store; // loads the clock setting
     return this.clock.now();
   }
 
   /** Wake the engine, or start it when there is work for it. */
   async engine(): Promise<void> {
+    if (this.cluster) return;
     // KJOB_ENGINE=off: never start or wake an engine (in-process tests of the CLI).
     if (process.env.KJOB_ENGINE === 'off') return;
     await ensureEngine(this.home, () => hasPendingWork(this.store));

@@ -49,12 +49,18 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .description('kubectl for Kubernetes Jobs and CronJobs, on one machine, with no cluster')
     .option('--home <dir>', 'state directory (default $KJOB_HOME or ~/.kjob)')
     .option('-n, --namespace <namespace>', 'namespace of the request', stripEq)
+    .option('--kubeconfig <file>', 'talk to the cluster of this kubeconfig instead of the state directory (also $KUBECONFIG)', stripEq)
+    .option('--context <name>', 'the kubeconfig context to use', stripEq)
     .option('--no-color', "kjob's own views (timeline, schedule, progress) and kubectl's Warning: prefix without colour")
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
     .exitOverride();
 
-  const ctxOf = (cmd: Command) => new Context(cmd.optsWithGlobals() as GlobalOptions);
+  const ctxOf = (cmd: Command) => {
+    const o = cmd.optsWithGlobals() as GlobalOptions;
+    // `kjob serve --kubeconfig FILE` names the kubeconfig it writes, not a cluster to talk to.
+    return new Context(cmd.name() === 'serve' ? { ...o, kubeconfig: undefined } : o);
+  };
   const run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => async (...a: unknown[]) => {
     const cmd = a[a.length - 1] as Command;
     const ctx = ctxOf(cmd);
@@ -437,7 +443,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--port <port>', 'the port to listen on (default 8080; 0 picks a free one)', stripEq)
     .option('--address <address>', 'the address to listen on (default 127.0.0.1: this machine only)', stripEq)
     .option('--kubeconfig <file>', 'write a kubeconfig for the server to this file (default: print it)', stripEq)
-    .action(run((ctx, cmd) => serve(ctx, cmd.opts(), io)));
+    .action(run((ctx, cmd) => serve(ctx, { ...cmd.opts(), kubeconfig: cmd.optsWithGlobals().kubeconfig }, io)));
 
   program
     .command('version')

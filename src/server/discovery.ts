@@ -2,7 +2,8 @@
 // /apis, /api/v1, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io/v2, which
 // kubectl 1.32 asks for first), for the resources kjob serves.
 import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
-import { KUBERNETES_VERSION, kjobVersion } from '../util/version.js';
+import { versionInfo } from '../util/version.js';
+export { versionInfo };
 
 /** Subresources the server serves, and their verbs. */
 export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
@@ -22,21 +23,6 @@ const verbsOf = (r: ResourceInfo) => (r.kind === 'Namespace' || r.kind === 'Node
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
-export function versionInfo(): Record<string, string> {
-  const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
-  return {
-    major,
-    minor,
-    // Semver build metadata: clients see v1.32.4, and a person reading it sees it is kjob.
-    gitVersion: `${KUBERNETES_VERSION}+kjob.${kjobVersion()}`,
-    gitCommit: '',
-    gitTreeState: 'clean',
-    buildDate: '',
-    goVersion: `node${process.versions.node}`,
-    compiler: 'kjob',
-    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-  };
-}
 
 const groups = (): string[] => [...new Set(RESOURCES.map((r) => r.group))].filter((g) => g !== '').sort();
 

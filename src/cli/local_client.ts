@@ -1,0 +1,102 @@
+// The Client of this state directory: the apiserver in-process, the kubelet's log files read
+// directly, and the engine woken after every write (as the apiserver's watchers would be).
+import type { KObject } from '../api/types.js';
+import type { ResourceInfo } from '../api/resources.js';
+import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
+import { parseGoRFC3339 } from '../util/go.js';
+import { streamContainerLog } from '../kubelet/log_server.js';
+import { PODS, tryGet } from '../client/client.js';
+import { versionInfo } from '../util/version.js';
+import type { Client, PodLogOptions, WatchStream } from '../client/interface.js';
+
+export interface LocalClientOptions {
+  api: APIServer;
+  home: string;
+  /** Called after a write (not a dry run): wake the engine. */
+  afterWrite?: () => Promise<void>;
+  /** How often a watch looks at the change log. */
+  watchPollMs?: number;
+}
+
+export class LocalClient implements Client {
+  readonly remote = false;
+  readonly location: string;
+
+  constructor(private readonly o: LocalClientOptions) {
+    this.location = o.home;
+  }
+
+  private async wrote<T>(fn: () => T, opts?: WriteOptions): Promise<T> {
+    const out = fn();
+    if (!opts?.dryRun) await this.o.afterWrite?.();
+    return out;
+  }
+
+  async version(): Promise<Record<string, string>> {
+    return versionInfo();
+  }
+
+  async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
+    return this.o.api.get(r, namespace, name);
+  }
+
+  async list(r: ResourceInfo, opts?: ListOptions): Promise<{ items: KObject[]; resourceVersion: string }> {
+    return this.o.api.list(r, opts);
+  }
+
+  create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
+    return this.wrote(() => this.o.api.create(r, namespace, body, opts), opts);
+  }
+
+  update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
+    return this.wrote(() => this.o.api.update(r, namespace, name, body, opts), opts);
+  }
+
+  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult> {
+    return this.wrote(() => this.o.api.patch(r, namespace, name, type, patch, opts), opts);
+  }
+
+  delete(r: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<DeleteResult> {
+    return this.wrote(() => this.o.api.delete(r, namespace, name, opts), opts);
+  }
+
+  watch(r: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): WatchStream {
+    const w = this.o.api.watch(r, opts);
+    const poll = this.o.watchPollMs ?? 50;
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
+    let wake: (() => void) | undefined;
+    return {
+      close: () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        w.close();
+        wake?.();
+      },
+      async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+        while (!closed) {
+          for (const e of w.next()) yield e;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            timer = setTimeout(resolve, poll);
+          });
+        }
+      },
+    };
+  }
+
+  async podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void> {
+    const pod = this.o.api.get(PODS, namespace, name);
+    let sinceMs: number | undefined;
+    if (opts.sinceSeconds !== undefined) sinceMs = Date.now() - opts.sinceSeconds * 1000;
+    if (opts.sinceTime) sinceMs = Math.floor(parseGoRFC3339(opts.sinceTime) / 1000) * 1000;
+    await streamContainerLog(
+      this.o.home,
+      pod,
+      opts.container,
+      { tail: opts.tailLines ?? -1, limitBytes: opts.limitBytes ?? -1, sinceMs, timestamps: !!opts.timestamps, follow: opts.follow, previous: opts.previous },
+      write,
+      () => tryGet(this.o.api, 'Pod', namespace, name),
+    );
+  }
+}
