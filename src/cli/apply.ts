@@ -57,8 +57,8 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       const name = typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '';
       const r =
         verb === 'create'
-          ? createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
-          : applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
+          ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
+          : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
       if (r.wrote) wrote = true;
       io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
     } catch (e) {
@@ -84,15 +84,15 @@ interface Outcome {
 }
 
 /** `kubectl create -f`: POST the manifest as it is. */
-function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Outcome {
+async function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Promise<Outcome> {
   const name = String(manifest.metadata.name ?? '');
   if (dryRun === 'client') return { name, verb: 'created', wrote: false };
-  const res = post(ctx, info, manifest, source, validation, dryRun === 'server', io);
+  const res = await post(ctx, info, manifest, source, validation, dryRun === 'server', io);
   return { name: res.metadata.name!, verb: 'created', wrote: dryRun !== 'server' };
 }
 
 /** applyOneObject: create with the last-applied annotation, or the three-way patch. */
-function applyOne(
+async function applyOne(
   ctx: Context,
   info: ResourceInfo,
   manifest: KObject,
@@ -101,7 +101,7 @@ function applyOne(
   validation: ReturnType<typeof validationDirective>,
   dryRun: string | undefined,
   io: IO,
-): Outcome {
+): Promise<Outcome> {
   if (!name) {
     const gen = manifest.metadata.generateName;
     if (typeof gen === 'string' && gen) throw new UserError(`error: from ${gen}: cannot use generate name with apply`);
@@ -113,13 +113,13 @@ function applyOne(
   const modified = withLastApplied(manifest);
   let current: KObject | undefined;
   try {
-    current = ctx.api.get(info, manifest.metadata.namespace, name);
+    current = await ctx.client.get(info, manifest.metadata.namespace, name);
   } catch (e) {
     if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
   }
   if (!current) {
     if (dryRun === 'client') return { name, verb: 'created', wrote: false };
-    post(ctx, info, modified, source, validation, dryRun === 'server', io);
+    await post(ctx, info, modified, source, validation, dryRun === 'server', io);
     return { name, verb: 'created', wrote: dryRun !== 'server' };
   }
   // A client dry run computes nothing: kubectl says "configured (dry run)".
@@ -142,7 +142,7 @@ function applyOne(
   const patchText = JSON.stringify(sortKeys(patch));
   if (patchText === '{}') return { name, verb: 'unchanged', wrote: false };
   try {
-    const r = ctx.api.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server' });
+    const r = await ctx.client.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server', fieldManager: 'kubectl-client-side-apply' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
   } catch (e) {
     // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
@@ -164,17 +164,18 @@ export function applyPatchFor(info: ResourceInfo, manifest: KObject, current: KO
 }
 
 /** POST, with the "creating" source on errors; prints the apiserver's warnings. */
-function post(ctx: Context, info: ResourceInfo, obj: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: boolean, io: IO): KObject {
+async function post(ctx: Context, info: ResourceInfo, obj: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: boolean, io: IO): Promise<KObject> {
   let created: KObject;
   try {
-    const r = ctx.api.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun });
+    const r = await ctx.client.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun, fieldManager: 'kubectl-client-side-apply' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     created = r.object;
   } catch (e) {
     throw e instanceof StatusError ? withSource(e, 'creating', source) : e;
   }
   // The serviceaccounts controller gives a new namespace its "default" ServiceAccount.
-  if (info.kind === 'Namespace' && !dryRun) ensureDefaultServiceAccount(ctx.api, created.metadata.name!);
+  // (A cluster's own controller does it there.)
+  if (info.kind === 'Namespace' && !dryRun && !ctx.cluster) ensureDefaultServiceAccount(ctx.api, created.metadata.name!);
   return created;
 }
 

@@ -23,6 +23,7 @@ function describe(s: ClockSetting | undefined, now: Date): string {
 }
 
 export async function clock(ctx: Context, action: string | undefined, args: string[], opts: ClockOptions, io: IO): Promise<number> {
+  ctx.requireLocal('clock');
   const store = ctx.store;
   const current = ctx.clock.simulated;
   const now = ctx.now().getTime();

@@ -113,7 +113,7 @@ function takesValue(cmd: Command, flag: string): boolean {
 /** Names of objects of a type in the context's namespace, read from the state file if there is one. */
 function names(ctx: Context, type: string): string[] {
   const info = resolveResource(type);
-  if (!info || !fs.existsSync(path.join(ctx.home, 'state.db'))) return [];
+  if (!info || ctx.cluster || !fs.existsSync(path.join(ctx.home, 'state.db'))) return [];
   try {
     return ctx.store.list(info.kind, info.namespaced ? { namespace: ctx.namespace } : {}).map((o) => o.metadata.name!);
   } catch {

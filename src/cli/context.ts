@@ -23,6 +23,8 @@ export interface GlobalOptions {
   kubeconfig?: string;
   /** --context: the kubeconfig context to use. */
   context?: string;
+  /** Always this state directory, whatever $KUBECONFIG says (kjob serve). */
+  local?: boolean;
 }
 
 export class Context {
@@ -43,7 +45,7 @@ export class Context {
     this.explicitNamespace = opts.namespace !== undefined;
     // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
     // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
-    const files = kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(os.homedir(), '.kube', 'config')] : undefined);
+    const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(os.homedir(), '.kube', 'config')] : undefined);
     if (files) this.cluster = resolveConnection(files, { context: opts.context, namespace: opts.namespace });
     this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.

@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import type { IO } from './io.js';
 
 export async function controller(ctx: Context, action: string | undefined, io: IO): Promise<number> {
+  ctx.requireLocal('controller');
   switch (action) {
     case 'status': {
       const pid = readLockPid(ctx.home);

@@ -70,7 +70,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     const cjName = opts.from!.slice(slash + 1);
     let storedCj: KObject;
     try {
-      storedCj = ctx.api.get(res, ctx.namespace, cjName);
+      storedCj = await ctx.client.get(res, ctx.namespace, cjName);
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'NotFound') throw notFound(groupResource(res), cjName);
       throw e;
@@ -126,7 +126,7 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
   delete manifest.status;
   let created: KObject;
   try {
-    const r = ctx.api.create(info, ctx.namespace, manifest, { dryRun: dryRun === 'server' });
+    const r = await ctx.client.create(info, ctx.namespace, manifest, { dryRun: dryRun === 'server', fieldManager: 'kubectl-create' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     created = r.object;
   } catch (e) {

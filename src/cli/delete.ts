@@ -46,7 +46,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
-  const api = ctx.api;
+  const client = ctx.client;
   const targets: Target[] = [];
   const errors: string[] = [];
   let selected = false;
@@ -76,7 +76,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
         // kubectl parses nothing itself; the selector's errors are the parser's, as before.
         const labelSelector = opts.selector ? parseSelector(opts.selector).string() : undefined;
         const listNs = opts.allNamespaces ? undefined : ns;
-        for (const o of api.list(req.info, { namespace: listNs, labelSelector }).items) {
+        for (const o of (await client.list(req.info, { namespace: listNs, labelSelector })).items) {
           targets.push({ info: req.info, namespace: o.metadata.namespace, name: o.metadata.name! });
         }
       } else {
@@ -93,15 +93,17 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
       'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n',
     );
   }
-  const deleted: KObject[] = [];
+  const deleted: { info: ResourceInfo; namespace?: string; name: string; uid?: string }[] = [];
   for (const t of targets) {
     try {
-      const res = api.delete(t.info, t.namespace, t.name, {
+      const res = await client.delete(t.info, t.namespace, t.name, {
         propagationPolicy,
         gracePeriodSeconds: t.info.kind === 'Pod' ? grace : undefined,
       });
       for (const w of res.warnings) io.err(`Warning: ${w}\n`);
-      deleted.push(res.object);
+      // The deleted object, or (some servers, some kinds) a Status naming its uid.
+      const uid = res.object.kind === 'Status' ? (res.object as { details?: { uid?: string } }).details?.uid : res.object.metadata?.uid;
+      deleted.push({ info: t.info, namespace: t.namespace, name: t.name, uid });
       if (opts.output === 'name') io.out(`${kindGroup(t.info)}/${t.name}\n`);
       else io.out(`${kindGroup(t.info)} "${t.name}" ${opts.force && grace === 0 ? 'force deleted' : 'deleted'}\n`);
     } catch (e) {
@@ -121,15 +123,21 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
 }
 
 /** kubectl delete --wait: until every deleted object (by uid) has disappeared. */
-async function waitForDeletion(ctx: Context, objects: KObject[]): Promise<void> {
-  const store = ctx.store;
+async function waitForDeletion(ctx: Context, objects: { info: ResourceInfo; namespace?: string; name: string; uid?: string }[]): Promise<void> {
   let nudged = Date.now();
+  let remaining = objects;
   for (;;) {
-    // The watch kubectl delete --wait runs; here a look at the state file every 50ms.
-    const remaining = objects.filter((o) => {
-      const cur = store.get(o.kind as ResourceInfo['kind'], o.metadata.namespace, o.metadata.name!);
-      return cur !== undefined && cur.metadata.uid === o.metadata.uid;
-    });
+    // The watch kubectl delete --wait runs; here a look every 50ms.
+    const still: typeof objects = [];
+    for (const o of remaining) {
+      try {
+        const cur = await ctx.client.get(o.info, o.namespace, o.name);
+        if (o.uid === undefined || cur.metadata.uid === o.uid) still.push(o);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+      }
+    }
+    remaining = still;
     if (remaining.length === 0) return;
     await new Promise((r) => setTimeout(r, 50));
     if (Date.now() - nudged > 1000) {

@@ -1,8 +1,7 @@
 // `kjob describe`: kubectl's client-side describers over the stored objects and their events.
 import type { KObject } from '../api/types.js';
-import { parseSelector, everything } from '../api/labels.js';
-import { groupResource } from '../api/resources.js';
-import { UserError, notFound } from '../errors.js';
+import { groupResource, resourceForKind } from '../api/resources.js';
+import { UserError, StatusError, notFound } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
@@ -26,8 +25,9 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
     );
   }
   const requests = parseResourceArgs(args);
-  const store = ctx.store;
-  const selector = opts.selector ? parseSelector(opts.selector) : everything();
+  const client = ctx.client;
+  const list = async (kind: string, namespace?: string, fieldSelector?: string) =>
+    (await client.list(resourceForKind(kind)!, { namespace, fieldSelector })).items.map((o) => readable(kind, o));
   const outputs: string[] = [];
   const errors: string[] = [];
   const now = ctx.now();
@@ -38,39 +38,41 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];
     if (req.names.length === 0) {
-      objects = listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector }).items;
+      objects = (await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items;
     } else {
       for (const name of req.names) {
-        const exact = store.get(req.info.kind, ns, name);
-        if (exact) {
-          objects.push(exact);
+        try {
+          objects.push(await client.get(req.info, ns, name));
           continue;
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
         }
         // kubectl describes every object whose name starts with NAME when none is called NAME.
-        const byPrefix = store.list(req.info.kind, { namespace: ns }).filter((o) => o.metadata.name!.startsWith(name));
+        const byPrefix = (await client.list(req.info, { namespace: ns })).items.filter((o) => o.metadata.name!.startsWith(name));
         if (byPrefix.length === 0) errors.push(notFound(groupResource(req.info), name).kubectlMessage());
         objects.push(...byPrefix);
       }
     }
     // Objects stored before decoding was strict may be of the wrong shape: describe what reads.
     for (const obj of objects.map((o) => readable(o.kind, o))) {
-      const events = opts.showEvents === false ? [] : eventsFor(ctx, obj);
+      const events = opts.showEvents === false ? [] : await eventsFor(ctx, obj);
       if (obj.kind === 'Job') outputs.push(describeJob(obj, events, now));
       else if (obj.kind === 'Pod') outputs.push(describePod(obj, events, now));
       else if (obj.kind === 'Node') {
-        const onNode = store.list('Pod').filter((p) => p.spec?.nodeName === obj.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+        // describe.go's query: spec.nodeName=NODE,status.phase!=Failed,status.phase!=Succeeded.
+        const onNode = await list('Pod', undefined, `spec.nodeName=${obj.metadata.name},status.phase!=Failed,status.phase!=Succeeded`);
         outputs.push(describeNode(obj, onNode, events, now));
       }
       else if (obj.kind === 'ConfigMap') outputs.push(describeConfigMap(obj, events, now));
       else if (obj.kind === 'Secret') outputs.push(describeSecret(obj)); // kubectl shows no events for a Secret
       else if (obj.kind === 'ServiceAccount') {
-        outputs.push(describeServiceAccount(obj, store.list('Secret', { namespace: obj.metadata.namespace }), events, now));
+        outputs.push(describeServiceAccount(obj, await list('Secret', obj.metadata.namespace), events, now));
       } else if (obj.kind === 'Service') {
-        outputs.push(describeService(obj, store.list('Pod', { namespace: obj.metadata.namespace }), opts.showEvents === false ? undefined : events, now));
+        outputs.push(describeService(obj, await list('Pod', obj.metadata.namespace), opts.showEvents === false ? undefined : events, now));
       } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj));
       else if (obj.kind === 'Event') outputs.push(describeGeneric(obj, opts.showEvents === false ? undefined : events, now));
       else if (obj.kind === 'CronJob') {
-        const jobs = store.list('Job', { namespace: obj.metadata.namespace }).map((j) => readable('Job', j));
+        const jobs = await list('Job', obj.metadata.namespace);
         outputs.push(describeCronJob(obj, jobs, events, now));
       }
     }
@@ -84,10 +86,10 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   return 0;
 }
 
-/** The describers' event query: involvedObject name, namespace, uid (and kind, except for pods). */
-export function eventsFor(ctx: Context, obj: KObject): KObject[] {
-  return ctx.store.list('Event', { namespace: obj.metadata.namespace ?? 'default' }).map((e) => readable('Event', e)).filter((e) => {
-    const io = (e as { involvedObject?: { name?: string; uid?: string; kind?: string } }).involvedObject ?? {};
-    return io.name === obj.metadata.name && io.uid === obj.metadata.uid && (obj.kind === 'Pod' || io.kind === obj.kind);
-  });
+/** The describers' event query: involvedObject name, namespace, uid (and kind, except for pods), as a field selector. */
+export async function eventsFor(ctx: Context, obj: KObject): Promise<KObject[]> {
+  const sel = [`involvedObject.name=${obj.metadata.name}`, `involvedObject.namespace=${obj.metadata.namespace ?? ''}`, `involvedObject.uid=${obj.metadata.uid}`];
+  if (obj.kind !== 'Pod') sel.push(`involvedObject.kind=${obj.kind}`);
+  const events = await ctx.client.list(resourceForKind('Event')!, { namespace: obj.metadata.namespace ?? 'default', fieldSelector: sel.join(',') });
+  return events.items.map((e) => readable('Event', e));
 }

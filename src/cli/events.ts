@@ -14,6 +14,7 @@ import { toYAML } from '../printers/output.js';
 import { genericPrinter, splitFormat } from '../printers/generic.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { resourceForKind } from '../api/resources.js';
 
 export interface EventsOptions {
   output?: string;
@@ -136,10 +137,10 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
     }
     return true;
   };
-  const store = ctx.store;
   const ns = opts.allNamespaces ? undefined : ctx.namespace;
-  const startRV = store.currentRV();
-  const list = store.list('Event', { namespace: ns }).map((e) => readable('Event', e) as Ev).filter(wanted);
+  const EVENTS = resourceForKind('Event')!;
+  const listed = await ctx.client.list(EVENTS, { namespace: ns });
+  const list = listed.items.map((e) => readable('Event', e) as Ev).filter(wanted);
   const now = ctx.now();
 
   if (!opts.watch) {
@@ -173,28 +174,21 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
     w.flush();
   };
   for (const e of list) printOne(e);
-  let rv = startRV;
-  let stop = false;
-  const onSignal = () => (stop = true);
+  const watch = ctx.client.watch(EVENTS, { namespace: ns, resourceVersion: listed.resourceVersion });
+  const onSignal = () => watch.close();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let lastEngineCheck = Date.now();
-  while (!stop) {
-    const changes = store.changesSince(rv, 500);
-    for (const c of changes) {
-      rv = c.rv;
-      if (c.kind !== 'Event' || c.type === 'DELETED') continue;
-      if (ns !== undefined && c.namespace !== ns) continue;
+  const engineCheck = ctx.cluster ? undefined : setInterval(() => void ctx.engine(), 2000);
+  try {
+    for await (const c of watch) {
+      if (c.type === 'DELETED') continue;
       const e = readable('Event', c.object) as Ev;
       if (wanted(e)) printOne(e);
     }
-    if (changes.length < 500) await new Promise((r) => setTimeout(r, 100));
-    if (Date.now() - lastEngineCheck > 2000) {
-      lastEngineCheck = Date.now();
-      await ctx.engine();
-    }
+  } finally {
+    if (engineCheck) clearInterval(engineCheck);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
   return 0;
 }

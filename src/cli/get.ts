@@ -55,10 +55,10 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   }
   if (opts.sortBy && opts.watch) io.err('warning: --watch requested, --sort-by will be ignored for watch events received\n');
   else if (opts.sortBy && opts.watchOnly) io.err('warning: --watch-only requested, --sort-by will be ignored\n');
-  const api = ctx.api;
+  const client = ctx.client;
   // Bring the engine back if it should be running (for example after it was killed).
   await ctx.engine();
-  let startRV = String(ctx.store.currentRV());
+  let startRV = '';
   const errors: string[] = [];
   const results: { req: ResourceRequest; objects: KObject[] }[] = [];
   const labelSelector = selector.empty() ? undefined : selector.string();
@@ -68,7 +68,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       const objects: KObject[] = [];
       for (const name of req.names) {
         try {
-          objects.push(api.get(req.info, ns, name));
+          objects.push(await client.get(req.info, ns, name));
         } catch (e) {
           if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
           if (!opts.ignoreNotFound) errors.push(e.kubectlMessage());
@@ -76,7 +76,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       }
       results.push({ req, objects });
     } else {
-      const list = listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
+      const list = await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
       startRV = list.resourceVersion;
       results.push({ req, objects: list.items });
     }
@@ -146,6 +146,8 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     return errors.length > 0 ? 1 : 0;
   }
   const req = requests[0];
+  // A watch of named objects starts after a list of the type, as kubectl's does.
+  if (!startRV) startRV = (await listObjects(ctx, req.info, { namespace: req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).resourceVersion;
   await watchChanges(ctx, req, labelSelector, opts, fmt, printer, startRV, io, generic);
   return 0;
 }
@@ -168,30 +170,21 @@ async function watchChanges(
   generic?: GenericPrinter,
 ): Promise<void> {
   const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
-  const w = ctx.api.watch(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: startRV });
-  let stop = false;
-  const onSignal = () => {
-    stop = true;
-  };
+  const w = ctx.client.watch(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: startRV });
+  const onSignal = () => w.close();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let lastEngineCheck = Date.now();
+  // Bring a killed engine back while watching (local only): its pods would stop changing otherwise.
+  const engineCheck = ctx.cluster ? undefined : setInterval(() => void ctx.engine(), 2000);
   try {
-    while (!stop) {
-      // An Expired watch (410: the change log was trimmed past it) ends the command with its error.
-      const events = w.next();
-      for (const e of events) {
-        if (req.names.length > 0 && !req.names.includes(e.object.metadata.name!)) continue;
-        if (generic && fmt !== 'json' && fmt !== 'yaml' && fmt !== 'name') generic(e.object, io.out);
-        else printWatchEvent(req.info, e.object, e.type, opts, fmt, printer, io, ctx.now());
-      }
-      if (events.length < 500) await new Promise((r) => setTimeout(r, 100));
-      if (Date.now() - lastEngineCheck > 2000) {
-        lastEngineCheck = Date.now();
-        await ctx.engine();
-      }
+    // An Expired watch (410: the change log was trimmed past it) ends the command with its error.
+    for await (const e of w) {
+      if (req.names.length > 0 && !req.names.includes(e.object.metadata.name!)) continue;
+      if (generic && fmt !== 'json' && fmt !== 'yaml' && fmt !== 'name') generic(e.object, io.out);
+      else printWatchEvent(req.info, e.object, e.type, opts, fmt, printer, io, ctx.now());
     }
   } finally {
+    if (engineCheck) clearInterval(engineCheck);
     w.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -2,13 +2,13 @@
 // and field selectors (and refuses a field it cannot select by), with cli-runtime's
 // EnhanceListError around what it refuses.
 import type { KObject } from '../api/types.js';
-import type { ResourceInfo } from '../api/resources.js';
+import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
 
-export function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): { items: KObject[]; resourceVersion: string } {
+export async function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Promise<{ items: KObject[]; resourceVersion: string }> {
   try {
-    return ctx.api.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });
+    return await ctx.client.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });
   } catch (e) {
     if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');
     throw e;
@@ -24,4 +24,19 @@ export function enhanceListError(e: StatusError, info: ResourceInfo, labelSelect
       ? `Unable to list "${gvr}": ${e.message}`
       : `Unable to find "${gvr}" that match label selector "${labelSelector}", field selector "${fieldSelector}": ${e.message}`;
   return new StatusError(e.reason, message, e.details);
+}
+
+/** GET, with NotFound as undefined. */
+export async function getOrUndefined(ctx: Context, info: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject | undefined> {
+  try {
+    return await ctx.client.get(info, namespace, name);
+  } catch (e) {
+    if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+    throw e;
+  }
+}
+
+/** The items of a kind (every namespace when namespace is undefined). */
+export async function listKind(ctx: Context, kind: string, namespace?: string, labelSelector?: string): Promise<KObject[]> {
+  return (await ctx.client.list(resourceForKind(kind)!, { namespace, labelSelector: labelSelector || undefined })).items;
 }

@@ -4,6 +4,7 @@
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
 import { isPodReady } from '../api/pod_util.js';
 import type { KObject } from '../api/types.js';
+import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
 import { followLog, readLog, type LogOptions } from '../kubelet/logs.js';
@@ -58,26 +59,34 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
       throw new UserError(`error: ${(e as Error).message}`);
     }
   }
-  const store = ctx.store;
+  const client = ctx.client;
   const ns = ctx.namespace;
+  const PODS = resourceForKind('Pod')!;
+  const getOrUndefined = async (info: ResourceInfo, name: string) => {
+    try {
+      return await client.get(info, ns, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+      throw e;
+    }
+  };
   const target = args[0] ?? '';
   const slash = target.indexOf('/');
   let job: KObject | undefined;
   let pod: KObject | undefined;
   let selected: KObject[] | undefined;
   if (opts.selector) {
-    const sel = parseSelector(opts.selector);
-    selected = store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) });
+    selected = (await client.list(PODS, { namespace: ns, labelSelector: parseSelector(opts.selector).string() || undefined })).items;
     if (selected.length === 0) io.err(`No resources found in ${ns} namespace.\n`);
   } else if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));
     const name = target.slice(slash + 1);
     if (info.kind !== 'Job') throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and jobs`);
-    job = store.get('Job', ns, name);
+    job = await getOrUndefined(resourceForKind('Job')!, name);
     if (!job) throw new StatusError('NotFound', `jobs.batch "${name}" not found`);
   } else {
     const name = slash >= 0 ? target.slice(slash + 1) : target;
-    pod = store.get('Pod', ns, name);
+    pod = await getOrUndefined(PODS, name);
     if (!pod) throw new UserError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
   }
 
@@ -91,9 +100,9 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   if (opts.tail !== undefined && opts.tail < -1) throw new UserError('error: --tail must be greater than or equal to -1');
 
   if (job) {
-    const sel = selectorFromLabelSelector(job.spec?.selector);
-    const list = () => store.list('Pod', { namespace: ns, labelSelector: (l) => sel.matches(l) }).sort(byLogging);
-    let pods = list();
+    const labelSelector = selectorFromLabelSelector(job.spec?.selector).string();
+    const list = async () => (await client.list(PODS, { namespace: ns, labelSelector: labelSelector || undefined })).items.sort(byLogging);
+    let pods = await list();
     // kjob on a terminal: -f waits for the Job's first pod, saying so (logs_wait.ts).
     if (pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
     if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
@@ -151,38 +160,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     );
   }
 
-  const streams: { container: string; logPath: string }[] = [];
-  for (const c of containers) {
-    let logPath: string | undefined;
-    try {
-      logPath = logPathFor(ctx.home, pod!, c, { previous: opts.previous, follow });
-    } catch (e) {
-      if (opts.allContainers) continue; // a container without a previous instance has nothing to add
-      throw e;
-    }
-    if (logPath) streams.push({ container: c, logPath });
-  }
-
-  const drain = async () => io.drain?.();
-  if (!follow) {
-    // kubectl's sequentialConsumeRequest: one stream after the other.
-    for (const s of streams) {
-      const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', false);
-      await readLog(s.logPath, logOpts, (b) => sink.write(b), drain);
-      sink.end();
-    }
-    return 0;
-  }
-  // kubectl's parallelConsumeRequest when there are several: whole lines, as they come.
-  await Promise.all(
-    streams.map(async (s) => {
-      const sink = new LineWriter(io, opts.prefix ? `[pod/${podName}/${s.container}] ` : '', streams.length > 1);
-      const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
-      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx.store.get('Pod', pod!.metadata.namespace, podName), pod!, s.container, restart), undefined, drain);
-      sink.end();
-    }),
-  );
-  return 0;
+  return runStreams(ctx, containers.map((container) => ({ pod: pod!, container })), opts, logOpts, follow, io);
 }
 
 /**
@@ -203,22 +181,39 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
   const tail = opts.tail === undefined || (opts.tail === -1 && !opts.tailSpecified) ? (opts.selector ? 10 : -1) : opts.tail;
   const logOpts: LogOptions = { tail, limitBytes: opts.limitBytes ? opts.limitBytes : -1, sinceMs, timestamps: !!opts.timestamps };
   const follow = !!opts.follow && !opts.previous;
-  const streams: { pod: KObject; container: string; logPath: string }[] = [];
+  const streams: { pod: KObject; container: string }[] = [];
   for (const pod of pods) {
     const containers = opts.allContainers
       ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name)
       : [chooseContainer(pod, containerArg, io)];
     for (const c of containers) {
       if (!opts.allContainers) checkContainerStarted(pod, c, !!opts.previous);
-      let logPath: string | undefined;
-      try {
-        logPath = logPathFor(ctx.home, pod, c, { previous: opts.previous, follow });
-      } catch (e) {
-        if (opts.allContainers) continue;
-        throw e;
-      }
-      if (logPath) streams.push({ pod, container: c, logPath });
+      streams.push({ pod, container: c });
     }
+  }
+  return runStreams(ctx, streams, opts, logOpts, follow, io);
+}
+
+/**
+ * The streams, as kubectl consumes them: one after the other (sequentialConsumeRequest), or, with
+ * -f and several of them, all at once and whole lines (parallelConsumeRequest), at most
+ * --max-log-requests. Locally the kubelet's files are read here; against a cluster, pods/log.
+ */
+async function runStreams(ctx: Context, wanted: { pod: KObject; container: string }[], opts: LogsOptions, logOpts: LogOptions, follow: boolean, io: IO): Promise<number> {
+  const streams: { pod: KObject; container: string; logPath?: string }[] = [];
+  for (const s of wanted) {
+    if (ctx.cluster) {
+      streams.push(s);
+      continue;
+    }
+    let logPath: string | undefined;
+    try {
+      logPath = logPathFor(ctx.home, s.pod, s.container, { previous: opts.previous, follow });
+    } catch (e) {
+      if (opts.allContainers) continue; // a container without a previous instance has nothing to add
+      throw e;
+    }
+    if (logPath) streams.push({ ...s, logPath });
   }
   const maxRequests = opts.maxLogRequests ?? 5;
   if (follow && streams.length > 1 && streams.length > maxRequests) {
@@ -228,22 +223,38 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
   }
   const drain = async () => io.drain?.();
   const prefixOf = (s: { pod: KObject; container: string }) => (opts.prefix ? `[pod/${s.pod.metadata.name}/${s.container}] ` : '');
-  if (!follow) {
-    for (const s of streams) {
-      const sink = new LineWriter(io, prefixOf(s), false);
-      await readLog(s.logPath, logOpts, (b) => sink.write(b), drain);
-      sink.end();
+  const one = async (s: (typeof streams)[number], wholeLines: boolean) => {
+    const sink = new LineWriter(io, prefixOf(s), wholeLines);
+    const write = (b: Buffer) => sink.write(b);
+    if (!s.logPath) {
+      const sinceSeconds = logOpts.sinceMs !== undefined && !opts.sinceTime ? Math.round((Date.now() - logOpts.sinceMs) / 1000) : undefined;
+      try {
+        await ctx.client.podLogs(s.pod.metadata.namespace!, s.pod.metadata.name!, {
+          container: s.container,
+          follow,
+          previous: opts.previous,
+          sinceSeconds,
+          sinceTime: opts.sinceTime,
+          timestamps: logOpts.timestamps,
+          tailLines: logOpts.tail >= 0 ? logOpts.tail : undefined,
+          limitBytes: logOpts.limitBytes > 0 ? logOpts.limitBytes : undefined,
+        }, write);
+      } catch (e) {
+        if (opts.allContainers && opts.previous && e instanceof StatusError) return;
+        throw e;
+      }
+    } else if (!follow) await readLog(s.logPath, logOpts, write, drain);
+    else {
+      const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
+      await followLog(s.logPath, logOpts, write, () => attemptEnded(ctx.store.get('Pod', s.pod.metadata.namespace, s.pod.metadata.name!), s.pod, s.container, restart), undefined, drain);
     }
+    sink.end();
+  };
+  if (!follow) {
+    for (const s of streams) await one(s, false);
     return 0;
   }
-  await Promise.all(
-    streams.map(async (s) => {
-      const sink = new LineWriter(io, prefixOf(s), streams.length > 1);
-      const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
-      await followLog(s.logPath, logOpts, (b) => sink.write(b), () => attemptEnded(ctx.store.get('Pod', s.pod.metadata.namespace, s.pod.metadata.name!), s.pod, s.container, restart), undefined, drain);
-      sink.end();
-    }),
-  );
+  await Promise.all(streams.map((s) => one(s, streams.length > 1)));
   return 0;
 }
 

@@ -3,6 +3,8 @@
 // waiting for (a spinner, or plain lines with NO_COLOR) and follows the log once the container
 // runs. Not on a terminal, logs keeps kubectl's behaviour (progressMode 'off').
 import type { KObject } from '../api/types.js';
+import { resourceForKind } from '../api/resources.js';
+import { StatusError } from '../errors.js';
 import { isPodTerminal } from '../controllers/job/utils.js';
 import type { Context } from './context.js';
 import type { Progress } from './progress.js';
@@ -29,7 +31,7 @@ export async function waitForContainer(ctx: Context, pod: KObject, container: st
   let lastEngine = Date.now();
   const started = Date.now();
   for (;;) {
-    const cur = ctx.store.get('Pod', pod.metadata.namespace, pod.metadata.name!);
+    const cur = await current(ctx, 'Pod', pod.metadata.namespace, pod.metadata.name!);
     if (!cur || cur.metadata.uid !== pod.metadata.uid) return progress.stop(), undefined;
     const why = waitingFor(cur, container);
     if (why === undefined) return progress.stop(), cur;
@@ -47,13 +49,13 @@ export async function waitForContainer(ctx: Context, pod: KObject, container: st
 }
 
 /** Waits until a pod of the Job exists (a Job whose pods are not created yet); the pods then. */
-export async function waitForJobPods(ctx: Context, job: KObject, list: () => KObject[], progress: Progress): Promise<KObject[]> {
+export async function waitForJobPods(ctx: Context, job: KObject, list: () => Promise<KObject[]>, progress: Progress): Promise<KObject[]> {
   const started = Date.now();
   let said = false;
   for (;;) {
-    const pods = list();
+    const pods = await list();
     if (pods.length > 0) return progress.stop(), pods;
-    const cur = ctx.store.get('Job', job.metadata.namespace, job.metadata.name!);
+    const cur = await current(ctx, 'Job', job.metadata.namespace, job.metadata.name!);
     if (!cur) return progress.stop(), [];
     const text = `job/${job.metadata.name}: waiting for a pod${cur.spec?.suspend ? ' (the Job is suspended)' : ''}`;
     if (progress.mode === 'spinner') progress.update(`${text}  ${progress.chalk.gray(`${Math.round((Date.now() - started) / 1000)}s`)}`);
@@ -61,5 +63,15 @@ export async function waitForJobPods(ctx: Context, job: KObject, list: () => KOb
     said = true;
     await sleep(POLL_MS);
     await ctx.engine();
+  }
+}
+
+/** The object as the cluster has it now, or undefined when it is gone. */
+async function current(ctx: Context, kind: 'Pod' | 'Job', namespace: string | undefined, name: string): Promise<KObject | undefined> {
+  try {
+    return await ctx.client.get(resourceForKind(kind)!, namespace, name);
+  } catch (e) {
+    if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+    throw e;
   }
 }

@@ -59,7 +59,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
   const ctxOf = (cmd: Command) => {
     const o = cmd.optsWithGlobals() as GlobalOptions;
     // `kjob serve --kubeconfig FILE` names the kubeconfig it writes, not a cluster to talk to.
-    return new Context(cmd.name() === 'serve' ? { ...o, kubeconfig: undefined } : o);
+    return new Context(cmd.name() === 'serve' ? { ...o, kubeconfig: undefined, local: true } : o);
   };
   const run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => async (...a: unknown[]) => {
     const cmd = a[a.length - 1] as Command;
@@ -450,7 +450,14 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .description("Print kjob's version and the Kubernetes version it follows")
     .option('--client', "kjob's own version only (there is no server to ask)")
     .option('-o, --output <format>', 'yaml or json', stripEq)
-    .action(async (o: { output?: string }) => setExit(await version({ output: o.output }, io)));
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts() as { output?: string; client?: boolean };
+        // In cluster mode, the server's version too, as kubectl version prints it (not with --client).
+        const server = ctx.cluster && !o.client ? await ctx.client.version() : undefined;
+        return version({ output: o.output }, io, server);
+      }),
+    );
 
   program
     .command('completion')

@@ -39,9 +39,9 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
     if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
     for (const name of req.names) {
       const ns = req.info.namespaced ? ctx.namespace : undefined;
-      const before = ctx.api.get(req.info, ns, name);
+      const before = await ctx.client.get(req.info, ns, name);
       // kubectl patch sends no fieldValidation: the apiserver's default is to warn about unknown fields.
-      const r = ctx.api.patch(req.info, ns, name, type as PatchType, patchDoc, { fieldValidation: 'Warn' });
+      const r = await ctx.client.patch(req.info, ns, name, type as PatchType, patchDoc, { fieldValidation: 'Warn', fieldManager: 'kubectl-patch' });
       for (const w of r.warnings) io.err(`Warning: ${w}\n`);
       const label = `${kindGroup(req.info)}/${name}`;
       if (r.object.metadata.resourceVersion === before.metadata.resourceVersion) {

@@ -13,6 +13,7 @@ import { CronError, formatSchedule, parseStandard } from '../util/cron/cron.js';
 import { loadLocation, localZone, type Zone } from '../util/cron/zone.js';
 import { notFound } from '../errors.js';
 import type { Context } from './context.js';
+import { getOrUndefined, listKind } from './list.js';
 import type { IO } from './io.js';
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
@@ -35,6 +36,7 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
   let tz: string | undefined;
   let subject: string;
   let cj: KObject | undefined;
+  let jobs: KObject[] = [];
   if (opts.schedule !== undefined) {
     if (args.length > 0) throw new UserError('error: give either a CronJob or --schedule, not both');
     spec = opts.schedule;
@@ -47,8 +49,9 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
     if (names.length !== 1 || names[0].r.info.kind !== 'CronJob') {
       throw new UserError("error: specify one CronJob (cronjob/NAME, or NAME), or --schedule SPEC\nSee 'kjob schedule --help' for usage.");
     }
-    cj = ctx.store.get('CronJob', ctx.namespace, names[0].n);
+    cj = await getOrUndefined(ctx, resourceForKind('CronJob')!, ctx.namespace, names[0].n);
     if (!cj) throw notFound(groupResource(resourceForKind('CronJob')!), names[0].n);
+    jobs = await jobsOf(ctx, cj);
     spec = String(cj.spec?.schedule ?? '');
     tz = cj.spec?.timeZone ?? undefined;
     subject = `${kindGroup(resourceForKind('CronJob')!)}/${cj.metadata.name}`;
@@ -72,7 +75,7 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
   if (cj?.spec?.suspend === true) io.err(`Warning: ${subject} is suspended: no Job is created until it is resumed (suspend: false)\n`);
   const what = opts.schedule !== undefined ? `${subject} (${zoneText})` : `${subject} (${JSON.stringify(spec)}, ${zoneText})`;
   io.out(`Next ${count === 1 ? 'run' : `${count} runs`} of ${what}:\n`);
-  if (cj) io.out(lastRun(ctx, cj, zone, now, c));
+  if (cj) io.out(lastRun(jobs, cj, zone, now, c));
   const times: number[] = [];
   let t: number | null = now;
   for (let i = 0; i < count; i++) {
@@ -92,7 +95,7 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
     const offset = when.slice(19);
     const note = offset !== prevOffset ? c.yellow(`clocks change: ${utcOffset(prevOffset)} → ${utcOffset(offset)}`) : '';
     prevOffset = offset;
-    return [when, ...(both ? [local.rfc3339(at)] : []), humanDuration(at - now), ...(cj ? [willItRun(ctx, cj, at, c)] : []), note];
+    return [when, ...(both ? [local.rfc3339(at)] : []), humanDuration(at - now), ...(cj ? [willItRun(jobs, cj, at, c)] : []), note];
   });
   const notes = rows.some((r) => r[r.length - 1] !== '');
   const head = [`RUN (${zone.name})`, ...(both ? [`LOCAL (${local.name})`] : []), 'IN', ...(cj ? ['WILL IT RUN'] : []), ...(notes ? ['NOTE'] : [])];
@@ -108,17 +111,15 @@ function utcOffset(o: string): string {
 }
 
 /** The CronJob's Jobs, newest scheduled first. */
-function jobsOf(ctx: Context, cj: KObject): KObject[] {
+async function jobsOf(ctx: Context, cj: KObject): Promise<KObject[]> {
   const when = (j: KObject) => parseTime(j.metadata.annotations?.[SCHEDULED_TIMESTAMP_ANNOTATION]) ?? parseTime(j.metadata.creationTimestamp) ?? 0;
-  return ctx.store
-    .list('Job', { namespace: cj.metadata.namespace })
+  return (await listKind(ctx, 'Job', cj.metadata.namespace))
     .filter((j) => controllerOf(j)?.uid === cj.metadata.uid)
     .sort((a, b) => when(b) - when(a));
 }
 
 /** "Last run: job.batch/x Complete at T, took 3s" (and the Jobs still running). */
-function lastRun(ctx: Context, cj: KObject, zone: Zone, now: number, c: ChalkInstance): string {
-  const jobs = jobsOf(ctx, cj);
+function lastRun(jobs: KObject[], cj: KObject, zone: Zone, now: number, c: ChalkInstance): string {
   const finished = jobs.find((j) => ['Complete', 'Failed'].includes(jobState(j)));
   let out = '';
   if (finished) {
@@ -136,9 +137,9 @@ function lastRun(ctx: Context, cj: KObject, zone: Zone, now: number, c: ChalkIns
 
 /** Whether the controller would start a Job at `at`, as far as can be told now: suspend, and
  * concurrencyPolicy against the Jobs running now (a Job with activeDeadlineSeconds has ended by its deadline). */
-function willItRun(ctx: Context, cj: KObject, at: number, c: ChalkInstance): string {
+function willItRun(jobs: KObject[], cj: KObject, at: number, c: ChalkInstance): string {
   if (cj.spec?.suspend === true) return c.yellow('skipped: suspended');
-  const running = jobsOf(ctx, cj).filter((j) => {
+  const running = jobs.filter((j) => {
     if (['Complete', 'Failed'].includes(jobState(j))) return false;
     const start = parseTime(j.status?.startTime);
     const ads = j.spec?.activeDeadlineSeconds;

@@ -75,6 +75,7 @@ export function kubeconfigFor(server: string, token: string, namespace: string, 
 }
 
 export async function serve(ctx: Context, opts: ServeOptions, io: IO): Promise<number> {
+  ctx.requireLocal('serve');
   const port = opts.port === undefined ? 8080 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`error: invalid port "${opts.port}": must be between 0 and 65535`);
   const address = opts.address ?? '127.0.0.1';

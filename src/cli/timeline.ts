@@ -14,6 +14,7 @@ import { utcZone } from '../util/cron/zone.js';
 import { resolveType } from './args.js';
 import { chalkFor } from './color.js';
 import type { Context } from './context.js';
+import { getOrUndefined, listKind } from './list.js';
 import type { IO } from './io.js';
 
 export interface TimelineOptions {
@@ -24,17 +25,15 @@ export interface TimelineOptions {
 const USAGE = "error: specify one Job or CronJob: kjob timeline job/NAME|cronjob/NAME [-o text|svg|html] [FILE]\nSee 'kjob timeline --help' for usage.";
 
 /** The timeline of a Job or CronJob in the store, at the state directory's now. */
-export function timelineOf(ctx: Context, kind: 'Job' | 'CronJob', name: string): Timeline {
-  const store = ctx.store;
+export async function timelineOf(ctx: Context, kind: 'Job' | 'CronJob', name: string): Promise<Timeline> {
   const ns = ctx.namespace;
   const now = ctx.now().getTime();
-  const obj = store.get(kind, ns, name);
+  const obj = await getOrUndefined(ctx, resourceForKind(kind)!, ns, name);
   if (!obj) throw notFound(groupResource(resourceForKind(kind)!), name);
-  const pods = store.list('Pod', { namespace: ns });
-  const events = store.list('Event', { namespace: ns });
+  const pods = await listKind(ctx, 'Pod', ns);
+  const events = await listKind(ctx, 'Event', ns);
   if (kind === 'Job') return buildTimeline(`job.batch/${name}`, [jobTimeline(obj, pods, events, now)], now);
-  const jobs = store
-    .list('Job', { namespace: ns })
+  const jobs = (await listKind(ctx, 'Job', ns))
     .filter((j) => controllerOf(j)?.uid === obj.metadata.uid)
     .sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '') || a.metadata.name!.localeCompare(b.metadata.name!));
   const notes: string[] = [];
@@ -64,7 +63,7 @@ export async function timeline(ctx: Context, args: string[], opts: TimelineOptio
   if (rest.length > 0) throw new UserError(USAGE);
   if (output !== 'text' && file === undefined) throw new UserError(`error: -o ${output} writes to a file: kjob timeline ${target.kind.toLowerCase()}/${target.name} -o ${output} FILE (or - for stdout)`);
 
-  const tl = timelineOf(ctx, target.kind, target.name);
+  const tl = await timelineOf(ctx, target.kind, target.name);
   // Times are shown in UTC, as the API's timestamps are.
   const formatTime = (t: number) => utcZone.rfc3339(t);
   if (output === 'text') {

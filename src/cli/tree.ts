@@ -13,6 +13,7 @@ import { humanDuration, parseTime } from '../printers/duration.js';
 import { parseResourceArgs } from './args.js';
 import { groupResource } from '../api/resources.js';
 import type { Context } from './context.js';
+import { getOrUndefined, listKind } from './list.js';
 import type { IO } from './io.js';
 
 export interface TreeOptions {
@@ -130,15 +131,14 @@ export async function tree(ctx: Context, args: string[], opts: TreeOptions, io: 
   if (names.length === 0) throw new UserError('Error: no resources found');
   if (names.length > 1) throw new UserError('Error: multiple resources found, specify a single resource');
   const { info, name } = names[0];
-  const store = ctx.store;
   const ns = info.namespaced ? ctx.namespace : undefined;
-  const root = store.get(info.kind, ns, name);
+  const root = await getOrUndefined(ctx, info, ns, name);
   if (!root) throw new UserError(`Error: failed to resolve resource: ${groupResource(info)} "${name}" not found`);
 
   // Every object of every kind (in the namespace, or everywhere with -A), by owner uid.
   const byOwner = new Map<string, KObject[]>();
   for (const r of RESOURCES) {
-    const objs = store.list(r.kind as Kind, { namespace: r.namespaced && !opts.allNamespaces ? ctx.namespace : undefined, labelSelector: (l) => selector.matches(l) });
+    const objs = await listKind(ctx, r.kind, r.namespaced && !opts.allNamespaces ? ctx.namespace : undefined, selector.string());
     for (const o of objs) {
       for (const ref of o.metadata.ownerReferences ?? []) {
         if (!byOwner.has(ref.uid)) byOwner.set(ref.uid, []);

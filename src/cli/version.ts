@@ -21,16 +21,18 @@ function info(semver: string, extra: Partial<VersionInfo> = {}): VersionInfo {
   return { major, minor, gitVersion: semver.startsWith('v') ? semver : `v${semver}`, ...extra };
 }
 
-export function version(opts: { output?: string }, io: IO): number {
+/** server: the /version of the cluster kjob talks to in cluster mode (kubectl's Server Version). */
+export function version(opts: { output?: string }, io: IO, server?: Record<string, string>): number {
   const platform = `${os.platform()}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
   const doc = {
     clientVersion: info(kjobVersion(), { platform, nodeVersion: process.version }),
     kubernetesVersion: info(KUBERNETES_VERSION),
+    ...(server ? { serverVersion: server } : {}),
   };
   switch (opts.output) {
     case undefined:
     case '':
-      io.out(`Client Version: ${doc.clientVersion.gitVersion}\nKubernetes Version: ${doc.kubernetesVersion.gitVersion}\n`);
+      io.out(`Client Version: ${doc.clientVersion.gitVersion}\nKubernetes Version: ${doc.kubernetesVersion.gitVersion}\n${server ? `Server Version: ${server.gitVersion}\n` : ''}`);
       return 0;
     case 'json':
       io.out(JSON.stringify(doc, null, 2) + '\n');

@@ -5,7 +5,7 @@ import type { KObject } from '../api/types.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError } from '../errors.js';
+import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
@@ -191,7 +191,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
   if (args.length === 0) throw new UserError(NO_RESOURCES);
   const requests = parseResourceArgs(args);
-  const store = ctx.store;
+  const client = ctx.client;
   await ctx.engine();
   const deadline = Date.now() + timeoutMs;
   let lastEngineCheck = Date.now();
@@ -211,11 +211,11 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     visitCount++;
     try {
       await (isDelete ? waitDeleted(t) : waitCondition(t, cond.check!));
-      finish(t, 'ok');
+      await finish(t, 'ok');
       io.out(`${kindGroup(t.info)}/${t.obj.metadata.name} condition met\n`);
     } catch (e) {
       if (e instanceof WaitFailure) {
-        finish(t, 'failed');
+        await finish(t, 'failed');
         errors.push(e);
       } else {
         progress.stop();
@@ -230,29 +230,36 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     if (cur && t.info.kind === 'Job') progress.update(jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
     else progress.update(`${progress.chalk.bold(label(t))}  waiting for ${opts.for}`);
   };
-  const finish = (t: Target, kind: 'ok' | 'failed') => {
+  const finish = async (t: Target, kind: 'ok' | 'failed') => {
     if (progress.mode === 'off') return;
-    const cur = current(t);
+    const cur = await current(t);
     if (cur && t.info.kind === 'Job') progress.done(kind, jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
     else progress.done(kind, `${label(t)} ${kind === 'ok' ? 'condition met' : 'condition not met'}`);
   };
   const objectName = (t: Target) => `${t.info.resource}/${t.obj.metadata.name}`;
-  const current = (t: Target) => store.get(t.info.kind, t.obj.metadata.namespace, t.obj.metadata.name!);
+  const current = async (t: Target): Promise<KObject | undefined> => {
+    try {
+      return await client.get(t.info, t.obj.metadata.namespace, t.obj.metadata.name!);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+      throw e;
+    }
+  };
   const notFoundOf = (t: Target) => new WaitFailure(`Error from server (NotFound): ${groupResource(t.info)} "${t.obj.metadata.name}" not found`, true);
   const timedOut = (t: Target) => new WaitFailure(`timed out waiting for the condition on ${objectName(t)}`);
 
   const waitDeleted = async (t: Target): Promise<void> => {
-    const gone = () => {
-      const cur = current(t);
+    const gone = async () => {
+      const cur = await current(t);
       return cur === undefined || cur.metadata.uid !== t.obj.metadata.uid;
     };
-    if (gone()) return;
+    if (await gone()) return;
     if (timeoutMs === 0) throw new WaitFailure(`condition not met for ${objectName(t)}`);
     for (;;) {
       if (Date.now() >= deadline) throw timedOut(t);
-      show(t, current(t));
+      show(t, await current(t));
       await sleep(POLL_MS);
-      if (gone()) return;
+      if (await gone()) return;
       await nudge();
     }
   };
@@ -264,7 +271,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   };
   const waitCondition = async (t: Target, check: Check): Promise<void> => {
     if (timeoutMs === 0) {
-      const cur = current(t);
+      const cur = await current(t);
       if (!cur) throw notFoundOf(t);
       if (!check(cur)) {
         wontComplete(t, cur);
@@ -274,7 +281,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     }
     if (Date.now() >= deadline) throw timedOut(t);
     for (;;) {
-      const cur = current(t);
+      const cur = await current(t);
       if (!cur) throw notFoundOf(t);
       if (check(cur)) return;
       wontComplete(t, cur);
@@ -289,13 +296,13 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     const ns = req.info.namespaced ? ctx.namespace : undefined;
     if (req.names.length > 0) {
       for (const name of req.names) {
-        const obj = store.get(req.info.kind, ns, name);
+        const obj = await current({ info: req.info, obj: { apiVersion: '', kind: req.info.kind, metadata: { namespace: ns, name } } });
         if (obj) await visit({ info: req.info, obj });
         else if (!isDelete) errors.push(new WaitFailure(`Error from server (NotFound): ${groupResource(req.info)} "${name}" not found`, true));
       }
     } else if (opts.all || opts.selector || opts.fieldSelector) {
       const listNs = opts.allNamespaces ? undefined : ns;
-      for (const obj of listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector, fieldSelector: opts.fieldSelector }).items) await visit({ info: req.info, obj });
+      for (const obj of (await listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items) await visit({ info: req.info, obj });
     } else {
       throw new UserError('error: resource(s) were provided, but no name was specified');
     }
