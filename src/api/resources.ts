@@ -58,3 +58,15 @@ export function kindGroup(r: ResourceInfo): string {
 export function apiVersionOf(r: ResourceInfo): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** The verbs discovery lists for a resource, as a v1.32 apiserver does (namespaces have no deletecollection). */
+export function resourceVerbs(r: ResourceInfo): string[] {
+  return r.kind === 'Namespace' ? ALL_VERBS.filter((v) => v !== 'deletecollection') : ALL_VERBS;
+}
+
+/** The categories discovery lists: `all` for what `kubectl get all` shows. */
+export function resourceCategories(r: ResourceInfo): string[] {
+  return ['pods', 'services', 'jobs', 'cronjobs', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'replicationcontrollers', 'horizontalpodautoscalers'].includes(r.resource) ? ['all'] : [];
+}

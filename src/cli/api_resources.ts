@@ -2,7 +2,7 @@
 // (pkg/cmd/apiresources): the core group first, then by group (sort.Stable; --sort-by name|kind,
 // ties by name), -o wide (VERBS, CATEGORIES) or name (`jobs.batch`), --namespaced, --api-group,
 // --verbs, --categories, --no-headers.
-import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, apiVersionOf, resourceCategories, resourceVerbs, type ResourceInfo } from '../api/resources.js';
 import { getTabWriter } from '../printers/tabwriter.js';
 import { UserError } from '../errors.js';
 import type { IO } from './io.js';
@@ -19,10 +19,7 @@ export interface APIResourcesOptions {
   categories?: string[];
 }
 
-/** The verbs and categories a v1.32 apiserver lists for these resources. */
-const CATEGORIES: Record<string, string[]> = { pods: ['all'], services: ['all'], jobs: ['all'], cronjobs: ['all'] };
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const verbsOf = (r: ResourceInfo) => (r.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS);
+const verbsOf = resourceVerbs;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -39,7 +36,7 @@ export function apiResources(io: IO, args: string[] = [], opts: APIResourcesOpti
       (opts.apiGroup === undefined || r.group === opts.apiGroup) &&
       (opts.namespaced === undefined || r.namespaced === opts.namespaced) &&
       (opts.verbs ?? []).every((v) => verbsOf(r).includes(v)) &&
-      (opts.categories ?? []).every((c) => (CATEGORIES[r.resource] ?? []).includes(c)),
+      (opts.categories ?? []).every((c) => resourceCategories(r).includes(c)),
   );
   const key = (r: ResourceInfo) => (sortBy === 'name' ? r.resource : sortBy === 'kind' ? r.kind : r.group);
   // sort.Stable, ties broken by name
@@ -52,7 +49,7 @@ export function apiResources(io: IO, args: string[] = [], opts: APIResourcesOpti
     if (output === 'name') w.write(`${r.resource}${r.group ? '.' + r.group : ''}\n`);
     else {
       const cells = [r.resource, r.shortNames.join(','), apiVersionOf(r), String(r.namespaced), r.kind];
-      if (output === 'wide') cells.push(verbsOf(r).join(','), (CATEGORIES[r.resource] ?? []).join(','));
+      if (output === 'wide') cells.push(verbsOf(r).join(','), resourceCategories(r).join(','));
       w.write(cells.join('\t') + '\n');
     }
   }

@@ -1,9 +1,12 @@
 // kubectl's resource arguments: `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME ...` (resource.Builder).
 import { UserError } from '../errors.js';
-import { resolveResource, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, resolveResource, resourceCategories, type ResourceInfo } from '../api/resources.js';
 
-/** The "all" category, in the order discovery lists it (pods, services, ..., cronjobs, jobs). */
-const ALL_CATEGORY = ['pods', 'services', 'cronjobs', 'jobs'];
+/** The "all" category, in the order discovery lists it: the core group, then the others by name
+ * (pods, services, then apps' deployments, replicasets, then batch's cronjobs, jobs). */
+const ALL_CATEGORY = RESOURCES.filter((r) => resourceCategories(r).includes('all'))
+  .sort((a, b) => (a.group === b.group ? (a.resource < b.resource ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1))
+  .map((r) => r.resource);
 
 /** kubectl's message when a command that needs resources got none (delete, wait). */
 export const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.

@@ -1,7 +1,7 @@
 // What the apiserver tells clients about itself: /version, the legacy discovery documents (/api,
 // /apis, /api/v1, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io/v2, which
 // kubectl 1.32 asks for first), for the resources kjob serves.
-import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, apiVersionOf, resourceCategories, resourceVerbs, type ResourceInfo } from '../api/resources.js';
 import { versionInfo } from '../util/version.js';
 export { versionInfo };
 
@@ -15,11 +15,7 @@ export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
   services: { status: ['get', 'patch', 'update'] },
 };
 
-/** The `all` category of kubectl get all. */
-const CATEGORIES: Record<string, string[]> = { pods: ['all'], services: ['all'], jobs: ['all'], cronjobs: ['all'] };
-
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const verbsOf = (r: ResourceInfo) => (r.kind === 'Namespace' || r.kind === 'Node' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS);
+const verbsOf = resourceVerbs;
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -51,7 +47,7 @@ export function apiResourceList(group: string, version: string): unknown | undef
       kind: r.kind,
       verbs: verbsOf(r),
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-      ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+      ...(resourceCategories(r).length ? { categories: resourceCategories(r) } : {}),
     });
     for (const [sub, verbs] of Object.entries(SUBRESOURCES[r.resource] ?? {})) {
       resources.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind: sub === 'log' ? 'Pod' : r.kind, verbs });
@@ -74,7 +70,7 @@ function discoveryGroup(group: string): unknown {
           singularResource: r.singular,
           verbs: verbsOf(r),
           ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-          ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+          ...(resourceCategories(r).length ? { categories: resourceCategories(r) } : {}),
           ...(SUBRESOURCES[r.resource]
             ? {
                 subresources: Object.entries(SUBRESOURCES[r.resource]).map(([sub, verbs]) => ({
