@@ -5,48 +5,12 @@
 // (each `name\t<type>` with -required- and enum:, its description wrapped at 78 - indent), or the
 // field tree with --recursive. Refs are `allOf: [{$ref}]` as the apiserver's v3 documents have
 // them, and cycles stop where the template stops them.
-import { apiSchema, description, type PropSchema } from '../api/openapi/schema.js';
+import { apiSchema, description } from '../api/openapi/schema.js';
+import { openAPISchemas } from '../api/openapi/v3.js';
 
 type Schema = Record<string, any>;
 
 const REF_PREFIX = '#/components/schemas/';
-
-function prop(p: PropSchema, desc: string | undefined): Schema {
-  const out: Schema = {};
-  if (p.$ref) out.allOf = [{ $ref: REF_PREFIX + p.$ref }];
-  else {
-    if (p.type) out.type = p.type;
-    if (p.format) out.format = p.format;
-    if (p.items) out.items = prop(p.items, undefined);
-    if (p.additionalProperties) out.additionalProperties = prop(p.additionalProperties, undefined);
-  }
-  if (desc) out.description = desc;
-  return out;
-}
-
-let componentsCache: Record<string, Schema> | undefined;
-
-/** components.schemas of the apiserver's OpenAPI v3 document. */
-export function openAPISchemas(): Record<string, Schema> {
-  if (componentsCache) return componentsCache;
-  const out: Record<string, Schema> = {};
-  for (const [name, d] of Object.entries(apiSchema().definitions)) {
-    const s: Schema = {};
-    const desc = description(name);
-    if (desc) s.description = desc;
-    if (d.properties) {
-      s.type = 'object';
-      s.properties = Object.fromEntries(Object.entries(d.properties).map(([k, p]) => [k, prop(p, description(name, k))]));
-      if (d.required?.length) s.required = d.required;
-    } else {
-      if (d.type) s.type = d.type;
-      if (d.format && d.format !== 'quantity') s.format = d.format;
-    }
-    if (d.gvk) s['x-kubernetes-group-version-kind'] = d.gvk;
-    out[name] = s;
-  }
-  return (componentsCache = out);
-}
 
 /** mitchellh/go-wordwrap v1.0.1 WrapString. */
 export function wrapString(s: string, lim: number): string {

@@ -4,54 +4,10 @@
 // that parameter). Every document carries all of kjob's definitions; paths only for its own
 // group version.
 import { createHash } from 'node:crypto';
-import { apiSchema, description, type PropSchema } from '../api/openapi/schema.js';
+import { apiSchema } from '../api/openapi/schema.js';
+import { openAPISchemas, REF } from '../api/openapi/v3.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { KUBERNETES_VERSION } from '../util/version.js';
-
-const REF = (name: string) => `#/components/schemas/${name}`;
-
-function prop(p: PropSchema, desc: string | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (p.$ref) {
-    out.allOf = [{ $ref: REF(p.$ref) }];
-  } else {
-    if (p.type) out.type = p.type;
-    if (p.format) out.format = p.format;
-    if (p.items) out.items = prop(p.items, undefined);
-    if (p.additionalProperties) out.additionalProperties = prop(p.additionalProperties, undefined);
-  }
-  if (desc) out.description = desc;
-  if (p.patchMergeKey) out['x-kubernetes-patch-merge-key'] = p.patchMergeKey;
-  if (p.patchStrategy) out['x-kubernetes-patch-strategy'] = p.patchStrategy;
-  if (p.listType) out['x-kubernetes-list-type'] = p.listType;
-  if (p.listMapKeys) out['x-kubernetes-list-map-keys'] = p.listMapKeys;
-  if (p.mapType) out['x-kubernetes-map-type'] = p.mapType;
-  return out;
-}
-
-let schemasCache: Record<string, unknown> | undefined;
-
-function schemas(): Record<string, unknown> {
-  if (schemasCache) return schemasCache;
-  const out: Record<string, unknown> = {};
-  for (const [name, d] of Object.entries(apiSchema().definitions)) {
-    const s: Record<string, unknown> = {};
-    const desc = description(name);
-    if (desc) s.description = desc;
-    if (d.properties) {
-      s.type = 'object';
-      s.properties = Object.fromEntries(Object.entries(d.properties).map(([k, p]) => [k, prop(p, description(name, k))]));
-      if (d.required?.length) s.required = d.required;
-    } else {
-      if (d.type) s.type = d.type;
-      if (d.format && d.format !== 'quantity') s.format = d.format;
-    }
-    if (d.gvk) s['x-kubernetes-group-version-kind'] = d.gvk;
-    if (d.mapType) s['x-kubernetes-map-type'] = d.mapType;
-    out[name] = s;
-  }
-  return (schemasCache = out);
-}
 
 const PARAM = (name: string, type = 'string', where = 'query') => ({ name, in: where, schema: { type, uniqueItems: true } });
 
@@ -104,7 +60,7 @@ export function openAPIDocument(gvPath: string): string | undefined {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: KUBERNETES_VERSION },
     paths: paths(rs),
-    components: { schemas: schemas() },
+    components: { schemas: openAPISchemas() },
   });
   docCache.set(gvPath, doc);
   return doc;
