@@ -134,3 +134,22 @@ export function normalise(s: string): string {
 export function golden(name: string): string {
   return fs.readFileSync(path.join(GOLDEN, name), 'utf8');
 }
+
+/** A Job manifest running `sh -c COMMAND` (restart Never, a 1s grace period), with SPEC lines (indented two spaces) under spec. */
+export function shJob(name: string, spec: string, command: string): string {
+  return `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${spec}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox
+        command: ["sh", "-c", "${command}"]
+`;
+}

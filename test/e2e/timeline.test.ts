@@ -5,27 +5,13 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox } from './helpers.js';
+import { Sandbox, shJob } from './helpers.js';
 import { checkXml } from './xml.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const job = (name: string, spec: string, command: string) => `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-${spec}
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: c
-        image: busybox
-        command: ["sh", "-c", "${command}"]
-`;
+const job = shJob;
 
 const run = (args: string[], env?: NodeJS.ProcessEnv) => {
   const r = sb.kjob(args, { env });

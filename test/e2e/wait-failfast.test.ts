@@ -3,26 +3,12 @@
 // message; and `apply --wait`, which is apply then that wait.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox } from './helpers.js';
+import { Sandbox, shJob } from './helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const job = (name: string, spec: string, command: string) => `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-${spec}
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: c
-        image: busybox
-        command: ["sh", "-c", "${command}"]
-`;
+const job = shJob;
 
 const timed = (args: string[], input?: string) => {
   const t0 = Date.now();
