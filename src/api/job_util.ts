@@ -25,3 +25,16 @@ export function isJobFinished(job: JobObject): boolean {
 export function hasTrackingFinalizer(pod: KObject | PodObject): boolean {
   return (pod.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
 }
+
+/** A Job's state in one word, as `kubectl get job` shows it (first condition of each type). */
+export function jobState(job: { metadata: { deletionTimestamp?: string }; status?: any }): 'Complete' | 'Failed' | 'Terminating' | 'Suspended' | 'FailureTarget' | 'Running' | 'Pending' {
+  const conds: { type?: string; status?: string }[] = job.status?.conditions ?? [];
+  const is = (t: string) => conds.find((c) => c.type === t)?.status === 'True';
+  if (is('Complete')) return 'Complete';
+  if (is('Failed')) return 'Failed';
+  if (job.metadata.deletionTimestamp) return 'Terminating';
+  if (is('Suspended')) return 'Suspended';
+  if (is('FailureTarget')) return 'FailureTarget';
+  if (!job.status?.startTime) return 'Pending';
+  return 'Running';
+}

@@ -93,18 +93,8 @@ export function jobCounts(job: KObject): JobCounts {
   };
 }
 
-/** A Job's state in one word, as `kubectl get job` shows it (first condition of each type). */
-export function jobState(job: KObject): 'Complete' | 'Failed' | 'Terminating' | 'Suspended' | 'FailureTarget' | 'Running' | 'Pending' {
-  const conds: { type?: string; status?: string }[] = job.status?.conditions ?? [];
-  const is = (t: string) => conds.find((c) => c.type === t)?.status === 'True';
-  if (is('Complete')) return 'Complete';
-  if (is('Failed')) return 'Failed';
-  if (job.metadata.deletionTimestamp) return 'Terminating';
-  if (is('Suspended')) return 'Suspended';
-  if (is('FailureTarget')) return 'FailureTarget';
-  if (!job.status?.startTime) return 'Pending';
-  return 'Running';
-}
+export { jobState } from '../api/job_util.js';
+import { jobState } from '../api/job_util.js';
 
 /** How long the Job has run (since startTime, or creation) at `now`, to its end when it ended. */
 export function jobElapsedMs(job: KObject, now: number): number {

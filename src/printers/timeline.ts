@@ -4,6 +4,7 @@
 // deletion) and its events. One row per completion index (Indexed Jobs) or per pod; a row's
 // segments are its pods' pending time, attempts, and the back-offs between them. Deleted pods are
 // gone from the store: the timeline says how many, from the Job's events and counters.
+import { jobState } from '../api/job_util.js';
 import type { KObject } from '../api/types.js';
 
 export type SegmentKind = 'pending' | 'running' | 'succeeded' | 'failed' | 'backoff';
@@ -125,16 +126,8 @@ function firstCondition(job: KObject, type: string): Cond | undefined {
   return ((job.status?.conditions ?? []) as Cond[]).find((c) => c.type === type);
 }
 
-export function jobStateWord(job: KObject): string {
-  const is = (t: string) => firstCondition(job, t)?.status === 'True';
-  if (is('Complete')) return 'Complete';
-  if (is('Failed')) return 'Failed';
-  if (job.metadata.deletionTimestamp) return 'Terminating';
-  if (is('Suspended')) return 'Suspended';
-  if (is('FailureTarget')) return 'FailureTarget';
-  if (!job.status?.startTime) return 'Pending';
-  return 'Running';
-}
+/** A Job's state in one word (api/job_util.ts). */
+export const jobStateWord = jobState;
 
 interface Attempt {
   start: number;
