@@ -84,9 +84,17 @@ export type TypedObject<S, T> = {
   status?: T;
 };
 
+/**
+ * A pod condition as the apiserver serialises it: Go's zero metav1.Time marshals as null, which
+ * kubernetes-types (string | undefined) cannot say.
+ */
+export type PodConditionWire = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime?: string | null };
+
 export type JobObject = TypedObject<JobSpec, JobStatus>;
 export type CronJobObject = TypedObject<CronJobSpec, CronJobStatus>;
-export type PodObject = TypedObject<PodSpec, PodStatus>;
+/** A pod's status as stored and served: conditions as the apiserver serialises them. */
+export type PodStatusWire = Omit<PodStatus, 'conditions'> & { conditions?: PodConditionWire[] };
+export type PodObject = TypedObject<PodSpec, PodStatusWire>;
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
 export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';

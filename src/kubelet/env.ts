@@ -1,6 +1,10 @@
 // Container environment and command line, as the kubelet builds them (kubelet_pods.go
 // makeEnvironmentVariables, third_party/forked/golang/expansion).
-import type { KObject } from '../api/types.js';
+import type { Container, KObject, PodObject } from '../api/types.js';
+import type { ConfigMapEnvSource, ConfigMapKeySelector, EphemeralContainer, ResourceFieldSelector, SecretEnvSource, SecretKeySelector } from 'kubernetes-types/core/v1.js';
+
+/** A container of any of the pod's three lists, as the kubelet runs it. */
+export type AnyContainer = Container | EphemeralContainer;
 import { extractContainerResourceValue, parseQuantityExact } from '../api/quantity.js';
 import { goQuote } from '../util/go.js';
 import { isRelaxedEnvVarName } from '../api/names.js';
@@ -59,7 +63,7 @@ function formatMap(m: Record<string, string> | undefined): string {
 }
 
 /** Downward API fieldRef value, as kubelet podFieldSelectorRuntimeValue. */
-export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): string {
+export function fieldRefValue(pod: PodObject, fieldPath: string, hostIP: string): string {
   const md = pod.metadata;
   switch (fieldPath) {
     case 'metadata.name': return md.name ?? '';
@@ -86,16 +90,16 @@ export function fieldRefValue(pod: KObject, fieldPath: string, hostIP: string): 
  * container (containerName) or this one, its cpu, memory and ephemeral-storage limits defaulted
  * to the node's allocatable when unset or zero (defaultPodLimitsForDownwardAPI).
  */
-export function resourceFieldRefValue(pod: KObject, container: any, ref: any, allocatable: Record<string, string> = {}): string {
-  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const target = ref?.containerName ? all.find((c: any) => c.name === ref.containerName) : container;
+export function resourceFieldRefValue(pod: PodObject, container: AnyContainer | undefined, ref: ResourceFieldSelector, allocatable: Record<string, string> = {}): string {
+  const all: AnyContainer[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const target = ref.containerName ? all.find((c) => c.name === ref.containerName) : container;
   if (!target) return '';
-  const limits: Record<string, unknown> = { ...(target.resources?.limits ?? {}) };
+  const limits: Record<string, string> = { ...(target.resources?.limits ?? {}) };
   for (const r of ['cpu', 'memory', 'ephemeral-storage']) {
     const cur = parseQuantityExact(limits[r] ?? '0');
     if ((!cur || cur.num === 0n) && allocatable[r] !== undefined) limits[r] = allocatable[r];
   }
-  return extractContainerResourceValue(ref ?? {}, { ...target, resources: { ...(target.resources ?? {}), limits } }) ?? '';
+  return extractContainerResourceValue(ref, { ...target, resources: { ...(target.resources ?? {}), limits } }) ?? '';
 }
 
 /** The kubelet's configMapManager / secretManager: an object of the pod's namespace, or undefined. */
@@ -129,15 +133,17 @@ export interface ContainerEnvOptions {
 }
 
 /** The referenced ConfigMap or Secret (once per container); undefined when missing and optional. */
-function resolveRef(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): KObject | undefined {
+type ObjectRef = ConfigMapEnvSource | SecretEnvSource | ConfigMapKeySelector | SecretKeySelector;
+
+function resolveRef(kind: 'ConfigMap' | 'Secret', ref: ObjectRef, pod: PodObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): KObject | undefined {
   const ns = pod.metadata.namespace ?? 'default';
-  const name: string = ref?.name ?? '';
+  const name = ref.name ?? '';
   const k = `${kind}/${name}`;
   let obj = cache.get(k);
   if (!obj) {
     obj = opts.objects!(kind, ns, name);
     if (!obj) {
-      if (ref?.optional === true) return undefined;
+      if (ref.optional === true) return undefined;
       throw new ContainerConfigError(notFoundMessage(kind, name));
     }
     cache.set(k, obj);
@@ -145,13 +151,13 @@ function resolveRef(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: 
   return obj;
 }
 
-function envFromSources(pod: KObject, container: any, opts: ContainerEnvOptions, env: Map<string, string>, cache: Map<string, KObject>): void {
+function envFromSources(pod: PodObject, container: AnyContainer, opts: ContainerEnvOptions, env: Map<string, string>, cache: Map<string, KObject>): void {
   if (!opts.objects) return;
   const ns = pod.metadata.namespace ?? 'default';
-  for (const ef of (container.envFrom ?? []) as any[]) {
-    const kind = ef?.configMapRef ? 'ConfigMap' : ef?.secretRef ? 'Secret' : undefined;
-    if (!kind) continue;
+  for (const ef of container.envFrom ?? []) {
     const ref = ef.configMapRef ?? ef.secretRef;
+    const kind = ef.configMapRef ? 'ConfigMap' : 'Secret';
+    if (!ref) continue;
     const obj = resolveRef(kind, ref, pod, opts, cache);
     if (!obj) continue;
     const invalid: string[] = [];
@@ -170,7 +176,7 @@ function envFromSources(pod: KObject, container: any, opts: ContainerEnvOptions,
   }
 }
 
-function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): string | undefined {
+function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: ConfigMapKeySelector | SecretKeySelector, pod: PodObject, opts: ContainerEnvOptions, cache: Map<string, KObject>): string | undefined {
   const obj = resolveRef(kind, ref, pod, opts, cache);
   if (!obj) return undefined;
   const data = dataOf(obj);
@@ -186,16 +192,16 @@ function keyRefValue(kind: 'ConfigMap' | 'Secret', ref: any, pod: KObject, opts:
  * envFrom first, then env (which overrides it), as makeEnvironmentVariables. With
  * opts.objects, throws ContainerConfigError for a missing (non-optional) ConfigMap, Secret or key.
  */
-export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions): Map<string, string> {
+export function buildEnv(pod: PodObject, container: AnyContainer, opts: ContainerEnvOptions): Map<string, string> {
   const env = new Map<string, string>();
   const lookup = (n: string) => env.get(n);
   const cache = new Map<string, KObject>();
   envFromSources(pod, container, opts, env, cache);
-  for (const e of (container.env ?? []) as any[]) {
-    const ref = e.value ? undefined : e.valueFrom?.configMapKeyRef ? 'ConfigMap' : e.valueFrom?.secretKeyRef ? 'Secret' : undefined;
-    if (ref && opts.objects) {
+  for (const e of container.env ?? []) {
+    const keyRef = e.value ? undefined : (e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef);
+    if (keyRef && opts.objects) {
       // An optional reference to a missing object or key leaves the variable unset.
-      const v = keyRefValue(ref, ref === 'ConfigMap' ? e.valueFrom.configMapKeyRef : e.valueFrom.secretKeyRef, pod, opts, cache);
+      const v = keyRefValue(e.valueFrom?.configMapKeyRef ? 'ConfigMap' : 'Secret', keyRef, pod, opts, cache);
       if (v !== undefined) env.set(e.name, v);
       continue;
     }
@@ -214,14 +220,14 @@ export function buildEnv(pod: KObject, container: any, opts: ContainerEnvOptions
 }
 
 /** command + args (command replaces ENTRYPOINT, args replace CMD), `$(VAR)` expanded. */
-export function buildCommand(container: any, env: Map<string, string>): string[] {
+export function buildCommand(container: AnyContainer, env: Map<string, string>): string[] {
   const lookup = (n: string) => env.get(n);
-  const argv = [...(container.command ?? []), ...(container.args ?? [])] as string[];
+  const argv = [...(container.command ?? []), ...(container.args ?? [])];
   return argv.map((a) => expand(a, lookup));
 }
 
 /** The pod's hostname: spec.hostname (Indexed Job pods) or the pod name, at most 63 characters. */
-export function podHostname(pod: KObject): string {
-  const h: string = pod.spec?.hostname || pod.metadata.name || '';
+export function podHostname(pod: PodObject): string {
+  const h = pod.spec?.hostname || pod.metadata.name || '';
   return h.length > 63 ? h.slice(0, 63).replace(/[-.]+$/, '') : h;
 }

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import type { KObject } from '../api/types.js';
+import type { KObject, PodObject, Volume } from '../api/types.js';
+import type { DownwardAPIVolumeFile, KeyToPath } from 'kubernetes-types/core/v1.js';
 import { dataOf, fieldRefValue, notFoundMessage, resourceFieldRefValue, type ObjectGetter } from './env.js';
 
 export interface FileProjection {
@@ -20,20 +21,20 @@ export type Payload = Map<string, FileProjection>;
 
 /** The projected volume the ServiceAccount admission plugin adds: there is no API server to
  * issue its token or CA, so it is not materialised (and not mounted, see containerMounts). */
-export function isServiceAccountTokenVolume(v: any): boolean {
+export function isServiceAccountTokenVolume(v: Volume | undefined): boolean {
   return !!v?.projected && String(v.name ?? '').startsWith('kube-api-access-');
 }
 
 /** Whether kjob's kubelet writes this volume's files (the API-object volume types). */
-export function isObjectVolume(v: any): boolean {
+export function isObjectVolume(v: Volume | undefined): boolean {
   return !!(v?.configMap || v?.secret || v?.downwardAPI || v?.projected) && !isServiceAccountTokenVolume(v);
 }
 
 /** The ConfigMaps and Secrets a pod reads: env, envFrom (all containers) and volumes. */
-export function referencedObjects(pod: KObject): { kind: 'ConfigMap' | 'Secret'; name: string }[] {
+export function referencedObjects(pod: PodObject): { kind: 'ConfigMap' | 'Secret'; name: string }[] {
   const out: { kind: 'ConfigMap' | 'Secret'; name: string }[] = [];
-  const spec = pod.spec ?? {};
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as any[]) {
+  const spec = pod.spec;
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
     for (const e of c.env ?? []) {
       if (e?.valueFrom?.configMapKeyRef) out.push({ kind: 'ConfigMap', name: e.valueFrom.configMapKeyRef.name ?? '' });
       if (e?.valueFrom?.secretKeyRef) out.push({ kind: 'Secret', name: e.valueFrom.secretKeyRef.name ?? '' });
@@ -43,7 +44,7 @@ export function referencedObjects(pod: KObject): { kind: 'ConfigMap' | 'Secret';
       if (ef?.secretRef) out.push({ kind: 'Secret', name: ef.secretRef.name ?? '' });
     }
   }
-  for (const v of (spec.volumes ?? []) as any[]) {
+  for (const v of spec?.volumes ?? []) {
     if (!isObjectVolume(v)) continue;
     if (v.configMap) out.push({ kind: 'ConfigMap', name: v.configMap.name ?? '' });
     if (v.secret) out.push({ kind: 'Secret', name: v.secret.secretName ?? '' });
@@ -55,7 +56,7 @@ export function referencedObjects(pod: KObject): { kind: 'ConfigMap' | 'Secret';
   return out;
 }
 
-export function podReferences(pod: KObject, kind: string, name: string): boolean {
+export function podReferences(pod: PodObject, kind: string, name: string): boolean {
   return referencedObjects(pod).some((r) => r.kind === kind && r.name === name);
 }
 
@@ -72,7 +73,7 @@ function objectFiles(obj: KObject): Map<string, Buffer> {
 }
 
 /** MakePayload of the configmap and secret plugins (items select and rename keys). */
-function keyPayload(obj: KObject, items: any[] | undefined, defaultMode: number, optional: boolean, payload: Payload): void {
+function keyPayload(obj: KObject, items: readonly KeyToPath[] | undefined, defaultMode: number, optional: boolean, payload: Payload): void {
   const files = objectFiles(obj);
   if (!items || items.length === 0) {
     for (const [k, data] of files) payload.set(k, { data, mode: defaultMode });
@@ -90,7 +91,7 @@ function keyPayload(obj: KObject, items: any[] | undefined, defaultMode: number,
 
 /** downwardapi.CollectData: fieldRef items, and resourceFieldRef items of the named container
  * (the apiserver requires containerName in a volume) with unset limits as the node's allocatable. */
-function downwardPayload(pod: KObject, items: any[] | undefined, defaultMode: number, payload: Payload, allocatable: Record<string, string>): void {
+function downwardPayload(pod: PodObject, items: readonly DownwardAPIVolumeFile[] | undefined, defaultMode: number, payload: Payload, allocatable: Record<string, string>): void {
   for (const it of items ?? []) {
     const p = path.posix.normalize(String(it.path ?? ''));
     const value = it.fieldRef ? fieldRefValue(pod, it.fieldRef.fieldPath, '') : it.resourceFieldRef ? resourceFieldRefValue(pod, undefined, it.resourceFieldRef, allocatable) : '';
@@ -107,7 +108,7 @@ function aggregate(errs: string[]): string {
  * The files of one API-object volume, or the error its SetUp fails with (`configmap "x" not
  * found`, `references non-existent secret key: k`). An optional missing object gives no files.
  */
-export function volumePayload(pod: KObject, v: any, objects: ObjectGetter, allocatable: Record<string, string> = {}): { payload: Payload } | { error: string } {
+export function volumePayload(pod: PodObject, v: Volume, objects: ObjectGetter, allocatable: Record<string, string> = {}): { payload: Payload } | { error: string } {
   const ns = pod.metadata.namespace ?? 'default';
   const payload: Payload = new Map();
   const get = (kind: 'ConfigMap' | 'Secret', name: string, optional: boolean): KObject | null => {

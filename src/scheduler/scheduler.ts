@@ -6,7 +6,8 @@
 // that does not stays Pending with PodScheduled=False/Unschedulable and a FailedScheduling event
 // whose message is framework.FitError's, the default preemption's PostFilter message included.
 // Preemption itself is not implemented: where it could help, kjob reports that no victims were found.
-import type { KObject } from '../api/types.js';
+import type { KObject, PodObject, TypedObject, PodConditionWire, Toleration } from '../api/types.js';
+import type { NodeSpec, NodeStatus, NodeSelectorRequirement, NodeSelectorTerm, Taint } from 'kubernetes-types/core/v1.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, Watch } from '../apiserver/interface.js';
@@ -32,11 +33,13 @@ interface Status {
   reasons: string[];
 }
 
+type NodeObject = TypedObject<NodeSpec, NodeStatus>;
+
 export type FitResult = { fits: true } | { fits: false; message: string };
 
 // ---------------------------------------------------------------- filters
 
-function tolerates(tolerations: any[] | undefined, taint: { key?: string; value?: string; effect?: string }): boolean {
+function tolerates(tolerations: readonly Toleration[] | undefined, taint: { key?: string; value?: string; effect?: string }): boolean {
   return (tolerations ?? []).some((t) => {
     if (t?.effect && t.effect !== taint.effect) return false;
     if (t?.key && t.key !== taint.key) return false;
@@ -47,14 +50,14 @@ function tolerates(tolerations: any[] | undefined, taint: { key?: string; value?
   });
 }
 
-function nodeUnschedulable(pod: KObject, node: KObject): Status | undefined {
+function nodeUnschedulable(pod: PodObject, node: NodeObject): Status | undefined {
   if (!node.spec?.unschedulable) return undefined;
   if (tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return undefined;
   return { code: 'UnschedulableAndUnresolvable', reasons: ['node(s) were unschedulable'] };
 }
 
-function taintToleration(pod: KObject, node: KObject): Status | undefined {
-  for (const taint of (node.spec?.taints ?? []) as any[]) {
+function taintToleration(pod: PodObject, node: NodeObject): Status | undefined {
+  for (const taint of (node.spec?.taints ?? []) as readonly Taint[]) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
     if (!tolerates(pod.spec?.tolerations, taint)) {
       return { code: 'UnschedulableAndUnresolvable', reasons: [`node(s) had untolerated taint {${taint.key ?? ''}: ${taint.value ?? ''}}`] };
@@ -64,7 +67,7 @@ function taintToleration(pod: KObject, node: KObject): Status | undefined {
 }
 
 /** A NodeSelectorRequirement against a value lookup (labels, or the node's fields). */
-function requirementMatches(r: any, get: (key: string) => string | undefined): boolean {
+function requirementMatches(r: NodeSelectorRequirement | undefined, get: (key: string) => string | undefined): boolean {
   const v = get(r?.key ?? '');
   const values: string[] = (r?.values ?? []).map(String);
   switch (r?.operator) {
@@ -81,7 +84,7 @@ function requirementMatches(r: any, get: (key: string) => string | undefined): b
       if (v === undefined || values.length !== 1 || !/^[+-]?\d+$/.test(v) || !/^[+-]?\d+$/.test(values[0])) return false;
       const a = BigInt(v);
       const b = BigInt(values[0]);
-      return r.operator === 'Gt' ? a > b : a < b;
+      return r?.operator === 'Gt' ? a > b : a < b;
     }
     default:
       return false;
@@ -89,9 +92,9 @@ function requirementMatches(r: any, get: (key: string) => string | undefined): b
 }
 
 /** A NodeSelectorTerm: its expressions and fields ANDed; an empty term matches nothing. */
-function termMatches(term: any, node: KObject): boolean {
-  const exprs: any[] = term?.matchExpressions ?? [];
-  const fields: any[] = term?.matchFields ?? [];
+function termMatches(term: NodeSelectorTerm | undefined, node: NodeObject): boolean {
+  const exprs = term?.matchExpressions ?? [];
+  const fields = term?.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
   const labels: Record<string, string> = node.metadata.labels ?? {};
   const label = (k: string) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : undefined);
@@ -99,7 +102,7 @@ function termMatches(term: any, node: KObject): boolean {
   return exprs.every((r) => requirementMatches(r, label)) && fields.every((r) => requirementMatches(r, field));
 }
 
-function requiredTerms(pod: KObject): any[] | undefined {
+function requiredTerms(pod: PodObject): readonly NodeSelectorTerm[] | undefined {
   return pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
 }
 
@@ -107,13 +110,13 @@ function requiredTerms(pod: KObject): any[] | undefined {
  * NodeAffinity's PreFilter: the node names every term restricts metadata.name to (In), or
  * undefined when some term leaves all nodes eligible.
  */
-function preFilterNodeNames(pod: KObject): Set<string> | undefined {
+function preFilterNodeNames(pod: PodObject): Set<string> | undefined {
   const terms = requiredTerms(pod);
   if (!terms) return undefined;
   let names: Set<string> | undefined;
   for (const t of terms) {
     let termNames: Set<string> | undefined;
-    for (const r of (t?.matchFields ?? []) as any[]) {
+    for (const r of t?.matchFields ?? []) {
       if (r?.key !== 'metadata.name' || r?.operator !== 'In') continue;
       const s = new Set<string>((r.values ?? []).map(String));
       termNames = termNames === undefined ? s : new Set([...termNames].filter((n) => s.has(n)));
@@ -124,9 +127,9 @@ function preFilterNodeNames(pod: KObject): Set<string> | undefined {
   return names;
 }
 
-function nodeAffinity(pod: KObject, node: KObject): Status | undefined {
+function nodeAffinity(pod: PodObject, node: NodeObject): Status | undefined {
   const labels: Record<string, string> = node.metadata.labels ?? {};
-  const selectorOk = Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>).every(([k, v]) => labels[k] === String(v));
+  const selectorOk = Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === String(v));
   const terms = requiredTerms(pod);
   const affinityOk = terms === undefined || terms.some((t) => termMatches(t, node));
   if (selectorOk && affinityOk) return undefined;
@@ -135,9 +138,9 @@ function nodeAffinity(pod: KObject, node: KObject): Status | undefined {
 
 interface HostPort { ip: string; protocol: string; port: number }
 
-function hostPorts(pod: KObject): HostPort[] {
+function hostPorts(pod: PodObject): HostPort[] {
   const out: HostPort[] = [];
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])] as any[]) {
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     for (const p of c?.ports ?? []) {
       if (!p?.hostPort) continue;
       out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
@@ -146,7 +149,7 @@ function hostPorts(pod: KObject): HostPort[] {
   return out;
 }
 
-function nodePorts(pod: KObject, others: KObject[]): Status | undefined {
+function nodePorts(pod: PodObject, others: PodObject[]): Status | undefined {
   const want = hostPorts(pod);
   if (want.length === 0) return undefined;
   const used = others.flatMap(hostPorts);
@@ -160,8 +163,8 @@ function amount(name: string, q: Rational | undefined): bigint {
   return name === 'cpu' ? quantityMilliValue(q) : quantityValue(q);
 }
 
-function nodeResourcesFit(pod: KObject, node: KObject, others: KObject[], maxPodsFallback = 110): Status | undefined {
-  const allocatable: Record<string, unknown> = node.status?.allocatable ?? {};
+function nodeResourcesFit(pod: PodObject, node: NodeObject, others: PodObject[], maxPodsFallback = 110): Status | undefined {
+  const allocatable: Record<string, string> = node.status?.allocatable ?? {};
   const reasons: string[] = [];
   const allowedPods = allocatable.pods !== undefined ? amount('pods', parseQuantityExact(allocatable.pods)) : BigInt(maxPodsFallback);
   if (BigInt(others.length + 1) > allowedPods) reasons.push('Too many pods');
@@ -186,12 +189,12 @@ function nodeResourcesFit(pod: KObject, node: KObject, others: KObject[], maxPod
 }
 
 /** Pods bound to the node that still hold its resources (not Succeeded or Failed). */
-function podsOnNode(pods: KObject[], nodeName: string, except: KObject): KObject[] {
+function podsOnNode(pods: PodObject[], nodeName: string, except: PodObject): PodObject[] {
   return pods.filter((p) => p.spec?.nodeName === nodeName && p.metadata.uid !== except.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
 }
 
 /** One scheduling attempt of pod on node (the only node): fits, or FitError's message. */
-export function findFit(pod: KObject, node: KObject, allPods: KObject[]): FitResult {
+export function findFit(pod: PodObject, node: NodeObject, allPods: PodObject[]): FitResult {
   const nodeName = node.metadata.name!;
   let status: Status | undefined;
   const names = preFilterNodeNames(pod);
@@ -212,7 +215,7 @@ export function findFit(pod: KObject, node: KObject, allPods: KObject[]): FitRes
 }
 
 /** DefaultPreemption's PostFilter message for the one node. */
-function postFilterMessage(pod: KObject, code: Status['code']): string {
+function postFilterMessage(pod: PodObject, code: Status['code']): string {
   if (pod.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
   const why = code === 'UnschedulableAndUnresolvable' ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
   return `preemption: 0/1 nodes are available: 1 ${why}.`;
@@ -225,7 +228,7 @@ export class Scheduler {
   private readonly recorded = new Map<string, { message: string; at: number }>();
 
   /** The scheduler cache's pods, by uid, kept up to date by a watch. */
-  private cache?: { watch: Watch; pods: Map<string, KObject> };
+  private cache?: { watch: Watch; pods: Map<string, PodObject> };
 
   constructor(
     private readonly api: APIServer,
@@ -233,12 +236,12 @@ export class Scheduler {
   ) {}
 
   /** Every pod, as the scheduler's informer sees them: a list, then its watch. */
-  private pods(): KObject[] {
+  private pods(): PodObject[] {
     if (this.cache) {
       try {
         for (const e of this.cache.watch.next()) {
           if (e.type === 'DELETED') this.cache.pods.delete(e.object.metadata.uid!);
-          else this.cache.pods.set(e.object.metadata.uid!, e.object);
+          else this.cache.pods.set(e.object.metadata.uid!, e.object as PodObject);
         }
       } catch (e) {
         if (!(e instanceof StatusError && e.reason === 'Expired')) throw e;
@@ -248,7 +251,7 @@ export class Scheduler {
     }
     if (!this.cache) {
       const { items, resourceVersion } = this.api.list(PODS);
-      this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(items.map((p) => [p.metadata.uid!, p])) };
+      this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(items.map((p) => [p.metadata.uid!, p as PodObject])) };
     }
     return [...this.cache.pods.values()];
   }
@@ -257,10 +260,10 @@ export class Scheduler {
    * One scheduling attempt. Returns after how long to try again when the pod stays unschedulable
    * (it is also retried whenever it changes), or undefined once it is bound.
    */
-  schedule(pod: KObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
+  schedule(pod: PodObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
     if (pod.spec?.nodeName) return {};
     const node = tryGet(this.api, 'Node', undefined, nodeName);
-    const fit: FitResult = node ? findFit(pod, node, this.pods()) : { fits: true };
+    const fit: FitResult = node ? findFit(pod, node as NodeObject, this.pods()) : { fits: true };
     const uid = pod.metadata.uid!;
     if (fit.fits) {
       this.recorded.delete(uid);
@@ -268,7 +271,7 @@ export class Scheduler {
       return {};
     }
     const last = this.recorded.get(uid);
-    const cond = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+    const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
     const due = !last || last.message !== fit.message || now.getTime() - last.at >= UNSCHEDULABLE_RETRY_MS || cond?.message !== fit.message;
     if (due) {
       markUnschedulable(this.api, this.recorder, pod, fit.message, now);
@@ -285,13 +288,13 @@ export class Scheduler {
 }
 
 /** PodScheduled=False/Unschedulable with the message (podutil.UpdatePodCondition), and the FailedScheduling event. */
-function markUnschedulable(api: APIServer, recorder: EventRecorder, pod: KObject, message: string, now: Date): KObject {
-  const next: KObject = structuredClone(pod);
+function markUnschedulable(api: APIServer, recorder: EventRecorder, pod: PodObject, message: string, now: Date): KObject {
+  const next: PodObject = structuredClone(pod);
   const status = { ...(next.status ?? {}) };
-  const conditions: any[] = [...(status.conditions ?? [])];
-  const i = conditions.findIndex((c: any) => c.type === 'PodScheduled');
+  const conditions: PodConditionWire[] = [...(status.conditions ?? [])];
+  const i = conditions.findIndex((c) => c.type === 'PodScheduled');
   const prev = i >= 0 ? conditions[i] : undefined;
-  const cond = {
+  const cond: PodConditionWire = {
     type: 'PodScheduled',
     status: 'False',
     lastProbeTime: null,
@@ -312,7 +315,7 @@ function markUnschedulable(api: APIServer, recorder: EventRecorder, pod: KObject
 /** Binds pod to nodeName through pods/binding (spec.nodeName, condition PodScheduled=True) and
  * records Scheduled. Returns the bound pod, or undefined when it was already bound. Throws the
  * apiserver's Conflict like any write. */
-export function bindPod(api: APIServer, recorder: EventRecorder, pod: KObject, nodeName: string): KObject | undefined {
+export function bindPod(api: APIServer, recorder: EventRecorder, pod: PodObject, nodeName: string): KObject | undefined {
   if (pod.spec?.nodeName) return undefined;
   const binding = {
     apiVersion: 'v1',
