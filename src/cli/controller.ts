@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { Engine } from '../engine/engine.js';
-import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
+import { EXIT_WHEN_IDLE_ENV, readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
 import { timingFromEnv } from '../util/timing.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
@@ -34,9 +34,12 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       return 0;
     }
     case 'start': {
-      if ((await sendToEngine(ctx.home, 'ping', 1000)) !== 'pong') {
+      if ((await sendToEngine(ctx.home, 'stay', 1000)) !== 'ok') {
+        // An engine exiting as idle still holds the lock: let it go first.
+        const end = Date.now() + 5000;
+        while (readLockPid(ctx.home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
         ctx.store; // create the state file before the engine opens it
-        spawnEngine(ctx.home);
+        spawnEngine(ctx.home, { exitWhenIdle: false });
         if (!(await waitForEngine(ctx.home))) throw new UserError(`error: the engine did not start; see ${ctx.home}/engine.log`);
       }
       io.out(`engine: running (pid ${readLockPid(ctx.home)}) for ${ctx.home}\n`);
@@ -58,7 +61,7 @@ export async function controller(ctx: Context, action: string | undefined, io: I
     case 'run': {
       fs.mkdirSync(ctx.home, { recursive: true });
       ctx.close();
-      const engine = new Engine({ home: ctx.home, timing: timingFromEnv() });
+      const engine = new Engine({ home: ctx.home, timing: timingFromEnv(), exitWhenIdle: process.env[EXIT_WHEN_IDLE_ENV] === '1' });
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
       const ran = await engine.run();
       if (!ran) {

@@ -79,7 +79,7 @@ export function releaseLock(home: string): void {
 }
 
 /** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
-export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | 'node', timeoutMs = 2000): Promise<string | undefined> {
+export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | 'node' | 'stay', timeoutMs = 2000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const sock = net.createConnection(socketPath(home));
     let reply = '';
@@ -105,14 +105,18 @@ function cliEntry(): string {
 }
 
 /** Start a detached engine for home; it outlives this process. */
-export function spawnEngine(home: string): void {
+/** The variable by which a kjob command tells the engine it starts to exit once idle. */
+export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
+
+/** Start the engine in the background: one a command needs exits once idle, one started by hand does not. */
+export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const log = fs.openSync(logPath(home), 'a', 0o600);
   try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
   const child = spawn(process.execPath, [cliEntry(), '--home', home, 'controller', 'run'], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: process.env,
+    env: { ...process.env, [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '' },
   });
   child.unref();
   fs.closeSync(log);
@@ -129,7 +133,7 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
   } else if (readLockPid(home) !== undefined) {
     return; // starting up: it does a full resync anyway
   }
-  if (hasWork()) spawnEngine(home);
+  if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
 }
 
 /** Wait until an engine answers (after spawnEngine). */

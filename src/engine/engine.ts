@@ -63,6 +63,8 @@ export interface EngineOptions {
   timing: Timing;
   clock?: Clock;
   log?: (msg: string) => void;
+  /** Exit once idle (an engine a kjob command started); one started by hand stays until stopped. */
+  exitWhenIdle?: boolean;
 }
 
 export class Engine {
@@ -70,6 +72,7 @@ export class Engine {
   private readonly timing: Timing;
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
+  private exitWhenIdle: boolean;
   private store!: Store;
   private api!: LocalAPIServer;
   private jobs!: JobController;
@@ -101,6 +104,7 @@ export class Engine {
     this.timing = opts.timing;
     // Default: the state directory's clock (real, or simulated by `kjob clock set`).
     this.clock = opts.clock ?? new StateClock();
+    this.exitWhenIdle = opts.exitWhenIdle ?? true;
     this.log = opts.log ?? ((m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   }
 
@@ -178,6 +182,10 @@ export class Engine {
             if (this.clock instanceof StateClock) this.clock.load(this.store); // `kjob clock` may have changed it
             conn.end('ok\n');
             this.kick();
+          } else if (cmd === 'stay' && !this.stopped) {
+            // `kjob controller start` on an engine a command had started: keep it until stopped.
+            this.exitWhenIdle = false;
+            conn.end('ok\n');
           } else if (cmd === 'stop') {
             conn.end('stopping\n');
             this.stop('stop requested');
@@ -287,7 +295,7 @@ export class Engine {
     // Infinity); the idle exit is measured in real time.
     const realDelay = (ms: number) => (this.clock instanceof StateClock ? this.clock.realDelayMs(ms) : ms);
     let delay = due === undefined ? undefined : realDelay(due - now);
-    if (this.queue.size === 0 && !this.kubelet.hasRunningContainers() && !hasPendingWork(this.store)) {
+    if (this.exitWhenIdle && this.queue.size === 0 && !this.kubelet.hasRunningContainers() && !hasPendingWork(this.store)) {
       const realNow = Date.now();
       this.idleSince ??= realNow;
       const exitAt = this.idleSince + this.timing.engineIdleExitMs;

@@ -37,6 +37,9 @@ test('controller status, stop and start', async () => {
   assert.equal(started.code, 0);
   assert.match(started.stdout, /^engine: running \(pid \d+\)/);
   assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: running \(pid \d+\)/);
+  // Started by hand, it outlives the idle exit (2 s) of an engine a command starts.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: running \(pid \d+\)/);
   const stopped = sb.kjob(['controller', 'stop']);
   assert.match(stopped.stdout, /^engine: stopped/);
   assert.equal(sb.enginePid(), undefined);
