@@ -1,0 +1,54 @@
+// The commander wiring of the verbs that change objects or run things by hand (label, annotate,
+// replace, edit, run, exec, debug), kept out of main.ts: main.ts calls addWriteVerbs once.
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const stripEq = (v: string) => v.replace(/^=/, '');
+
+export function addWriteVerbs(program: Command, run: Run, io: IO): void {
+  for (const [verb, description] of [
+    ['label', 'Update the labels on a resource'],
+    ['annotate', 'Update the annotations on a resource'],
+  ] as const) {
+    program
+      .command(verb)
+      .description(description)
+      .argument('[args...]', `TYPE NAME | TYPE/NAME | -f FILE, then KEY_1=VAL_1 ... KEY_N=VAL_N (KEY- removes)`)
+      .option('--overwrite', `if true, allow ${verb === 'label' ? 'labels' : 'annotations'} to be overwritten, otherwise reject updates that overwrite existing ones`)
+      .option('--list', `if true, display the ${verb === 'label' ? 'labels' : 'annotations'} for a given resource`)
+      .option('--all', 'select all resources, in the namespace of the specified resource types')
+      .option('-A, --all-namespaces', 'if true, check the specified action in all namespaces')
+      .option('-l, --selector <selector>', 'selector (label query) to filter on', stripEq)
+      .option('--field-selector <selector>', "selector (field query) to filter on, supports '=', '==', and '!='", stripEq)
+      .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to update', collect)
+      .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+      .option('--resource-version <version>', 'if non-empty, the update will only succeed if this is the current resource-version for the object', stripEq)
+      .option('--dry-run [mode]', 'none, server, or client')
+      .option('-o, --output <format>', 'json, yaml or name', stripEq)
+      .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq)
+      .action(
+        run(async (ctx, cmd) => {
+          const o = cmd.opts();
+          const m = await import('./label.js');
+          const opts = {
+            overwrite: o.overwrite,
+            list: o.list,
+            all: o.all,
+            allNamespaces: o.allNamespaces,
+            selector: o.selector,
+            fieldSelector: o.fieldSelector,
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            resourceVersion: o.resourceVersion,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            output: o.output,
+          };
+          return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
+        }),
+      );
+  }
+}

@@ -1,0 +1,87 @@
+// Issue 12, the verbs that change objects: each section is a sequence of commands run in order on
+// one state directory. capture.ts (test/golden/issue12-writes) runs a section with the real
+// kubectl v1.32 against `kjob serve` of a fresh state directory and writes what it printed to
+// <section>.txt; kubectl-write.test.ts runs the same sequence with kjob and compares.
+import fs from 'node:fs';
+import path from 'node:path';
+import { GOLDEN } from './helpers.js';
+import { normaliseRead } from './kubectl-read-helpers.js';
+
+export const WRITES = path.join(GOLDEN, 'issue12-writes');
+
+export interface Step {
+  args: string[];
+  /** a set-up step run with kjob in both runs; its output is not compared */
+  setup?: boolean;
+  /** Go map order: kubectl's --list prints a map, so compare its lines sorted */
+  sorted?: boolean;
+  input?: string;
+  env?: Record<string, string>;
+}
+
+const JOB = ['apply', '-f', 'fixtures/job-echo.yaml'];
+
+export const SECTIONS: Record<string, Step[]> = {
+  label: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['label', 'job', 'echo', 'team=a'] },
+    { args: ['label', 'job', 'echo', 'team=b'] },
+    { args: ['label', 'job', 'echo', 'team=b', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'team=b', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'team-'] },
+    { args: ['label', 'job', 'echo', 'team-'] },
+    { args: ['label', 'job', 'echo', 'a=1'] },
+    { args: ['label', 'job', 'echo', 'b=2', 'a-'] },
+    { args: ['label', 'jobs', '--all', 'x=1'] },
+    { args: ['label', 'jobs', '-l', 'x=1', 'y=1'] },
+    { args: ['label', 'jobs', '--field-selector', 'metadata.name=echo', 'y=2', '--overwrite'] },
+    { args: ['label', 'pods', '-l', 'job-name=echo', 'checked=yes'] },
+    { args: ['label', 'job', 'echo', '--list'], sorted: true },
+    { args: ['label', 'jobs,pods', '-l', 'job-name=echo', '--list'], sorted: true },
+    { args: ['label', 'job', 'echo', 'b-', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'z=1', '--dry-run=client'] },
+    { args: ['label', 'job', 'echo', 'z=1', '--dry-run=server'] },
+    { args: ['label', 'job', 'echo', 'z-', '--dry-run=server'] },
+    { args: ['label', 'job', 'echo', 'w=1', '-o', 'name'] },
+    { args: ['get', 'job', 'echo', '--no-headers', '-o', 'custom-columns=L:.metadata.labels'] },
+    { args: ['label', 'job', 'nope', 'a=b'] },
+    { args: ['label', 'job/echo', 'job/nope', 'c=1'] },
+    { args: ['label', 'job', 'echo'] },
+    { args: ['label', 'job', 'echo', 'a=b', 'a-'] },
+    { args: ['label', 'job', 'echo', 'a=b=c'] },
+    { args: ['label', 'job', 'echo', 'a=b c'] },
+    { args: ['label', 'job', 'echo', 'a'] },
+    { args: ['label', 'job', 'echo', 'a=1', 'pod'] },
+    { args: ['label', 'jobs', 'k=1'] },
+    { args: ['label', 'k=1'] },
+    { args: ['label', 'jobs', '--all', '-l', 'x=1', 'k=1'] },
+    { args: ['label', 'job', 'echo', '--list', '-o', 'yaml'] },
+    { args: ['label', 'job', 'echo', 'bad key=1'] },
+    { args: ['annotate', 'job', 'echo', 'note=hi'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho', '--overwrite'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho'] },
+    { args: ['annotate', 'job', 'echo', 'other=x=y'] },
+    { args: ['annotate', 'job', 'echo', '--list'], sorted: true },
+    { args: ['annotate', 'job', 'echo', 'note-', 'other-'] },
+    { args: ['annotate', 'job', 'echo', 'note-'] },
+    { args: ['annotate', 'jobs', '--all', 'team=a', '--dry-run=client'] },
+    { args: ['annotate', 'job', 'echo', '=x'] },
+    { args: ['annotate', 'job', 'echo', 'a=1', 'a-'] },
+    { args: ['annotate', 'job', 'echo'] },
+    { args: ['annotate', 'job', 'nope', 'a=1'] },
+    { args: ['annotate', 'job', 'echo', 'n=1', '-o', 'name'] },
+  ],
+};
+
+/** One step's output as the golden keeps it. */
+export function renderStep(step: Step, r: { stdout: string; stderr: string; code: number }): string {
+  let out = normaliseRead(r.stdout);
+  if (step.sorted) out = out.split('\n').filter(Boolean).sort().map((l) => l + '\n').join('');
+  return `$ kjob ${step.args.join(' ')}\n${out}--- stderr\n${normaliseRead(r.stderr)}--- exit ${r.code}\n\n`;
+}
+
+export function goldenOf(section: string): string {
+  return fs.readFileSync(path.join(WRITES, `${section}.txt`), 'utf8');
+}

@@ -1,0 +1,27 @@
+// Issue 12, the verbs that change objects: each section of kubectl-write-helpers.ts run with kjob
+// prints what the real kubectl v1.32 printed for the same steps against `kjob serve`
+// (test/golden/issue12-writes/<section>.txt, captured by capture.ts there).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sandbox } from './helpers.js';
+import { SECTIONS, renderStep, goldenOf } from './kubectl-write-helpers.js';
+
+const sandboxes: Sandbox[] = [];
+after(() => sandboxes.forEach((s) => s.cleanup()));
+
+for (const section of Object.keys(SECTIONS)) {
+  test(`${section}: as kubectl v1.32 against the same objects`, () => {
+    const sb = new Sandbox();
+    sandboxes.push(sb);
+    let text = '';
+    for (const step of SECTIONS[section]) {
+      const r = sb.kjob(step.args, { input: step.input, env: step.env });
+      if (step.setup) {
+        assert.equal(r.code, 0, `${step.args.join(' ')}: ${r.stderr}`);
+        continue;
+      }
+      text += renderStep(step, r);
+    }
+    assert.equal(text, goldenOf(section));
+  });
+}
