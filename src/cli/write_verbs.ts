@@ -51,4 +51,42 @@ export function addWriteVerbs(program: Command, run: Run, io: IO): void {
         }),
       );
   }
+
+  program
+    .command('replace')
+    .description('Replace a resource by file name or stdin')
+    .option('-f, --filename <file>', 'the files that contain the configurations to replace', collect)
+    .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+    .option('--force', 'if true, immediately remove resources from API and bypass graceful deletion; delete and re-create the resource')
+    .option('--grace-period <seconds>', 'period of time in seconds given to the resource to terminate gracefully (only with --force)', stripEq)
+    .option('--cascade [policy]', 'must be "background", "orphan", or "foreground" (default background)', stripEq)
+    .option('--timeout <duration>', 'the length of time to wait before giving up on a delete (only with --force)', stripEq)
+    .option('--wait [bool]', 'if true, wait for resources to be gone before returning', 'true')
+    .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
+    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
+    .option('--dry-run [mode]', 'none, server, or client')
+    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { replace } = await import('./replace.js');
+        return replace(
+          ctx,
+          {
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            force: o.force,
+            gracePeriod: o.gracePeriod,
+            cascade: o.cascade,
+            timeout: o.timeout,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            output: o.output,
+            validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
+            saveConfig: o.saveConfig,
+          },
+          io,
+        );
+      }),
+    );
 }

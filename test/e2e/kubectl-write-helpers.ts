@@ -21,7 +21,31 @@ export interface Step {
 
 const JOB = ['apply', '-f', 'fixtures/job-echo.yaml'];
 
+const F = 'test/golden/issue12-writes/files/';
+
 export const SECTIONS: Record<string, Step[]> = {
+  replace: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['create', '-f', F + 'cm.yaml'], setup: true },
+    { args: ['replace', '-f', F + 'cm-v2.yaml'] },
+    { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode} {.metadata.labels}'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--dry-run=client'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--dry-run=server', '-o', 'name'] },
+    { args: ['replace', '-f', '-'], input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: stdin\n' },
+    { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode}'] },
+    { args: ['replace', '-f', F + 'nope.yaml'] },
+    { args: ['replace', '-f', F + 'missing.yaml'] },
+    { args: ['replace'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--grace-period=1'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--force', '--dry-run=client'] },
+    { args: ['replace', '-f', F + 'echo-v2.yaml'] },
+    { args: ['replace', '--force', '-f', F + 'echo-v2.yaml'] },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['get', 'job', 'echo', '-o', 'jsonpath={.spec.template.spec.containers[0].command}'] },
+    { args: ['replace', '--force', '-f', F + 'nope.yaml'] },
+    { args: ['replace', '--force', '-f', F + 'nope.yaml', '-f', F + 'cm.yaml'] },
+  ],
   label: [
     { args: JOB, setup: true },
     { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
