@@ -89,4 +89,36 @@ export function addWriteVerbs(program: Command, run: Run, io: IO): void {
         );
       }),
     );
+
+  program
+    .command('edit')
+    .description('Edit a resource on the server, with the editor of $KUBE_EDITOR or $EDITOR (default vi)')
+    .argument('[args...]', 'TYPE NAME | TYPE/NAME')
+    .option('-f, --filename <file>', 'filename, directory, or URL to files to use to edit the resource', collect)
+    .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+    .option('-o, --output <format>', 'the format to edit in (yaml or json) and to print the result in', stripEq)
+    .option('--output-patch', 'output the patch if the resource is edited')
+    .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
+    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-edit")', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { edit } = await import('./edit.js');
+        return edit(
+          ctx,
+          cmd.args,
+          {
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            output: o.output,
+            outputPatch: o.outputPatch,
+            saveConfig: o.saveConfig,
+            validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
+            fieldManager: o.fieldManager,
+          },
+          io,
+        );
+      }),
+    );
 }

@@ -19,11 +19,43 @@ export interface Step {
   env?: Record<string, string>;
 }
 
+/** The environment of step i of a run in sb's state directory (the scripted editor's counter). */
+export function stepEnv(step: Step, home: string, i: number): Record<string, string> {
+  return { ...step.env, EDIT_COUNT: path.join(home, `edit-count-${i}`) };
+}
+
+/** The scripted editor (files/editor.sh), with the sed script of each time it is opened. */
+function editor(...scripts: string[]): Record<string, string> {
+  const env: Record<string, string> = { KUBE_EDITOR: 'sh test/golden/issue12-writes/files/editor.sh' };
+  scripts.forEach((s, i) => (env[`EDIT_${i + 1}`] = s));
+  return env;
+}
+
 const JOB = ['apply', '-f', 'fixtures/job-echo.yaml'];
 
 const F = 'test/golden/issue12-writes/files/';
 
 export const SECTIONS: Record<string, Step[]> = {
+  edit: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['create', '-f', F + 'cm.yaml'], setup: true },
+    { args: ['create', 'configmap', 'other', '--from-literal=a=b'], setup: true },
+    { args: ['edit', 'job', 'echo'], env: editor() },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 4/backoffLimit: 5/') },
+    { args: ['edit', 'job/echo', '--output-patch'], env: editor('s/backoffLimit: 5/backoffLimit: 6/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 6/backoffLimit: -1/', 's/backoffLimit: -1/backoffLimit: 3/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 3/backoffLimit: -1/', '') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^kind: Job$/kind: Job: x/', 's/^kind: Job: x$/kind: Job/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^  name: echo$/  name: other/') },
+    { args: ['edit', 'job', 'echo'], env: editor('empty') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^apiVersion: batch\\/v1$//') },
+    { args: ['edit', 'job', 'echo'], env: editor('fail') },
+    { args: ['edit', 'job', 'nope'], env: editor() },
+    { args: ['edit'], env: editor() },
+    { args: ['edit', 'cm', 'settings', '-o', 'json'], env: editor('s/"mode": "fast"/"mode": "slow"/') },
+    { args: ['get', 'cm', '-o', 'custom-columns=NAME:.metadata.name,DATA:.data'] },
+  ],
   replace: [
     { args: JOB, setup: true },
     { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
@@ -101,9 +133,10 @@ export const SECTIONS: Record<string, Step[]> = {
 
 /** One step's output as the golden keeps it. */
 export function renderStep(step: Step, r: { stdout: string; stderr: string; code: number }): string {
-  let out = normaliseRead(r.stdout);
+  const tmp = (t: string) => t.replace(/\/(?:kubectl|kjob)-edit-\d+\.(yaml|json)/g, '/kjob-edit-<n>.$1').replace(/\`kubectl replace/g, '`kjob replace');
+  let out = tmp(normaliseRead(r.stdout));
   if (step.sorted) out = out.split('\n').filter(Boolean).sort().map((l) => l + '\n').join('');
-  return `$ kjob ${step.args.join(' ')}\n${out}--- stderr\n${normaliseRead(r.stderr)}--- exit ${r.code}\n\n`;
+  return `$ kjob ${step.args.join(' ')}\n${out}--- stderr\n${tmp(normaliseRead(r.stderr))}--- exit ${r.code}\n\n`;
 }
 
 export function goldenOf(section: string): string {

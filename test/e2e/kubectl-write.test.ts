@@ -3,8 +3,10 @@
 // (test/golden/issue12-writes/<section>.txt, captured by capture.ts there).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Sandbox } from './helpers.js';
-import { SECTIONS, renderStep, goldenOf } from './kubectl-write-helpers.js';
+import { SECTIONS, stepEnv, renderStep, goldenOf } from './kubectl-write-helpers.js';
 
 const sandboxes: Sandbox[] = [];
 after(() => sandboxes.forEach((s) => s.cleanup()));
@@ -14,14 +16,16 @@ for (const section of Object.keys(SECTIONS)) {
     const sb = new Sandbox();
     sandboxes.push(sb);
     let text = '';
-    for (const step of SECTIONS[section]) {
-      const r = sb.kjob(step.args, { input: step.input, env: step.env });
+    for (const [i, step] of SECTIONS[section].entries()) {
+      const r = sb.kjob(step.args, { input: step.input, env: stepEnv(step, sb.home, i) });
       if (step.setup) {
         assert.equal(r.code, 0, `${step.args.join(' ')}: ${r.stderr}`);
         continue;
       }
       text += renderStep(step, r);
     }
+    // KJOB_ACTUAL_DIR=DIR keeps what kjob printed, to diff against the golden
+    if (process.env.KJOB_ACTUAL_DIR) fs.writeFileSync(path.join(process.env.KJOB_ACTUAL_DIR, `${section}.txt`), text);
     assert.equal(text, goldenOf(section));
   });
 }

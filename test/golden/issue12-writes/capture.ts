@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Sandbox, ROOT, KJOB } from '../../e2e/helpers.js';
-import { SECTIONS, WRITES, renderStep } from '../../e2e/kubectl-write-helpers.js';
+import { SECTIONS, stepEnv, WRITES, renderStep } from '../../e2e/kubectl-write-helpers.js';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SECTIONS);
 for (const section of names) {
@@ -19,9 +19,9 @@ for (const section of names) {
     for (let i = 0; i < 100 && !fs.existsSync(kubeconfig); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-cache-'));
     let text = '';
-    for (const step of SECTIONS[section]) {
+    for (const [i, step] of SECTIONS[section].entries()) {
       if (step.setup) {
-        const r = sb.kjob(step.args, { input: step.input, env: step.env });
+        const r = sb.kjob(step.args, { input: step.input, env: stepEnv(step, sb.home, i) });
         if (r.code !== 0) throw new Error(`kjob ${step.args.join(' ')}: ${r.stderr}`);
         continue;
       }
@@ -29,7 +29,7 @@ for (const section of names) {
         cwd: ROOT,
         encoding: 'utf8',
         input: step.input ?? '',
-        env: { ...process.env, TZ: 'UTC', ...step.env },
+        env: { ...process.env, TZ: 'UTC', ...stepEnv(step, sb.home, i) },
       });
       const kjobWords = (s: string) => s.replace(/'kubectl /g, "'kjob ").replace(/"kubectl /g, '"kjob ');
       text += renderStep(step, { stdout: r.stdout, stderr: kjobWords(r.stderr), code: r.status ?? -1 });
