@@ -199,7 +199,7 @@ function lastAppliedOf(manifest: KObject): string {
 }
 
 /** GetModifiedConfiguration(obj, annotate=true): the manifest carrying its own last-applied annotation. */
-function withLastApplied(manifest: KObject): KObject {
+export function withLastApplied(manifest: KObject): KObject {
   const out = structuredClone(manifest);
   out.metadata.annotations = { ...(out.metadata.annotations ?? {}), [LAST_APPLIED]: lastAppliedOf(manifest) };
   return JSON.parse(JSON.stringify(sortKeys(out))) as KObject;
@@ -235,6 +235,6 @@ function infoString(info: ResourceInfo, name: string, namespace: string | undefi
 }
 
 /** cmdutil.AddSourceToErr: `error when <verb> "<file>": <message>`. */
-function withSource(e: StatusError, verb: string, source: string): StatusError {
+export function withSource(e: StatusError, verb: string, source: string): StatusError {
   return new StatusError(e.reason, `error when ${verb} "${source}": ${e.message}`, e.details);
 }

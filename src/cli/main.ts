@@ -5,6 +5,7 @@ import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
 import { setNoColor } from './color.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
+import { addWriteVerbs } from './write_verbs.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -369,6 +370,8 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
         return patch(ctx, cmd.args, { patch: o.patch, type: o.type }, io);
       }),
     );
+
+  addWriteVerbs(program, run, io);
 
   program
     .command('api-resources')

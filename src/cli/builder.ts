@@ -1,0 +1,102 @@
+// cli-runtime's resource.Builder for the verbs that change objects (label, annotate, replace,
+// edit): TYPE NAME..., TYPE/NAME..., TYPE with -l, --field-selector or --all, or -f FILE; each
+// object fetched as it is now (Latest()), and the errors of the ones that could not be (NotFound)
+// kept in order beside them, as ContinueOnError keeps them.
+import type { KObject } from '../api/types.js';
+import { loadManifests, resolveKind } from '../api/manifests.js';
+import { groupResource, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
+import { parseResourceArgs } from './args.js';
+import type { Context } from './context.js';
+import { readStdin } from './io.js';
+import { listObjects } from './list.js';
+
+export interface BuilderOptions {
+  filenames?: string[];
+  recursive?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  all?: boolean;
+  allNamespaces?: boolean;
+  /** the objects of -f as the files have them, not fetched (replace, label --local) */
+  local?: boolean;
+}
+
+export interface Info {
+  info: ResourceInfo;
+  namespace?: string;
+  name: string;
+  /** the object (the server's, or the file's with local) */
+  object: KObject;
+  /** the file's object, with -f */
+  manifest?: KObject;
+}
+
+export interface Visit {
+  /** objects and errors in the order the arguments named them */
+  items: (Info | { error: unknown })[];
+  /** IntoSingleItemImplied: one object named by TYPE NAME, TYPE/NAME or one file's one document */
+  single: boolean;
+  /** listed by selector or --all (kubectl says "No resources found" when empty) */
+  listed: boolean;
+}
+
+export async function visit(ctx: Context, args: string[], opts: BuilderOptions): Promise<Visit> {
+  const items: Visit['items'] = [];
+  const files = opts.filenames ?? [];
+  if (files.length > 0) {
+    if (args.length > 0) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const stdinText = files.includes('-') ? await readStdin() : '';
+    const { docs, errors } = loadManifests(files, { readStdin: () => stdinText, recursive: opts.recursive });
+    for (const e of errors) items.push({ error: e });
+    for (const d of docs) {
+      try {
+        const info = resolveKind(d.object, d.source);
+        const namespace = info.namespaced ? (d.object.metadata?.namespace ?? ctx.namespace) : undefined;
+        if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== ctx.namespace) {
+          throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);
+        }
+        const name = d.object.metadata?.name as string;
+        const object = opts.local ? (d.object as KObject) : await ctx.client.get(info, namespace, name);
+        items.push({ info, namespace, name, object, manifest: d.object as KObject });
+      } catch (e) {
+        items.push({ error: e });
+      }
+    }
+    return { items, single: docs.length === 1 && errors.length === 0 && files.length === 1 && files[0] !== '-' && !/\/$/.test(files[0]), listed: false };
+  }
+  const requests = parseResourceArgs(args);
+  if (requests.length === 0) throw new UserError('error: one or more resources must be specified as <resource> <name> or <resource>/<name>');
+  let count = 0;
+  let listed = false;
+  for (const req of requests) {
+    const ns = req.info.namespaced ? ctx.namespace : undefined;
+    if (req.names.length > 0) {
+      if (opts.all || opts.selector) throw new UserError('error: name cannot be provided when a selector is specified');
+      for (const name of req.names) {
+        count++;
+        try {
+          items.push({ info: req.info, namespace: ns, name, object: await ctx.client.get(req.info, ns, name) });
+        } catch (e) {
+          if (e instanceof StatusError && e.reason === 'NotFound') items.push({ error: new StatusError('NotFound', `${groupResource(req.info)} "${name}" not found`) });
+          else items.push({ error: e });
+        }
+      }
+    } else if (opts.all || opts.selector || opts.fieldSelector) {
+      listed = true;
+      count += 2;
+      const list = await listObjects(ctx, req.info, { namespace: opts.allNamespaces ? undefined : ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
+      for (const o of list.items) items.push({ info: req.info, namespace: o.metadata.namespace, name: o.metadata.name!, object: o });
+    } else {
+      throw new UserError('error: resource(s) were provided, but no name was specified');
+    }
+  }
+  return { items, single: count === 1, listed };
+}
+
+/** The errors of a visit, as cmdutil.CheckErr prints them (kubectl's `Error from server (...)` for the server's). */
+export function errorText(e: unknown): string {
+  if (e instanceof StatusError) return e.kubectlMessage();
+  if (e instanceof UserError) return e.message;
+  throw e;
+}

@@ -1,0 +1,180 @@
+// `kjob replace -f FILE` and `replace --force -f FILE`: kubectl's replace.go. Each object of the
+// files is PUT as it is (with the live resourceVersion when the file has none, as the resource
+// helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
+// again: the way to rerun a Job with a changed template, which an update may not change.
+import type { KObject } from '../api/types.js';
+import { loadManifests, resolveKind } from '../api/manifests.js';
+import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
+import { validationDirective } from '../apiserver/decode.js';
+import { toYAML, toJSON, nameOf } from '../printers/output.js';
+import { withSource, withLastApplied } from './apply.js';
+import type { Context } from './context.js';
+import { readStdin, type IO } from './io.js';
+
+export interface ReplaceOptions {
+  filenames: string[];
+  recursive?: boolean;
+  force?: boolean;
+  gracePeriod?: string;
+  cascade?: string | boolean;
+  timeout?: string;
+  wait?: boolean;
+  dryRun?: string;
+  output?: string;
+  validate?: string | boolean;
+  saveConfig?: boolean;
+}
+
+interface Doc {
+  info: ResourceInfo;
+  namespace?: string;
+  name: string;
+  manifest: KObject;
+  source: string;
+}
+
+export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promise<number> {
+  const dryRun = opts.dryRun ?? 'none';
+  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
+  if (opts.output && !['json', 'yaml', 'name'].includes(opts.output)) {
+    throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json,name,yaml`);
+  }
+  let grace = opts.gracePeriod === undefined ? -1 : Number(opts.gracePeriod);
+  if (!Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob replace --help' for usage.`);
+  if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
+  if (opts.filenames.length === 0) throw new UserError('error: must specify one of -f and -k');
+  if (opts.gracePeriod !== undefined && Number(opts.gracePeriod) >= 0 && !opts.force) throw new UserError('error: --grace-period must have --force specified');
+  if (opts.timeout !== undefined && opts.timeout !== '0s' && opts.timeout !== '0' && !opts.force) throw new UserError('error: --timeout must have --force specified');
+  if (opts.force && dryRun !== 'none') throw new UserError('error: --dry-run can not be used when --force is set');
+  const validation = validationDirective(opts.validate);
+
+  const stdinText = opts.filenames.includes('-') ? await readStdin() : '';
+  const { docs: raw, errors: loadErrors } = loadManifests(opts.filenames, { readStdin: () => stdinText, recursive: opts.recursive });
+  const errors: string[] = loadErrors.map((e) => e.message);
+  const docs: Doc[] = [];
+  for (const d of raw) {
+    try {
+      const info = resolveKind(d.object, d.source);
+      const manifest = structuredClone(d.object) as KObject;
+      manifest.metadata ??= {} as KObject['metadata'];
+      let namespace: string | undefined;
+      if (info.namespaced) {
+        const own = manifest.metadata.namespace;
+        if (own && ctx.explicitNamespace && own !== ctx.namespace) {
+          throw new UserError(`error: the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${own}' to perform this operation.`);
+        }
+        namespace = own || ctx.namespace;
+        manifest.metadata.namespace = namespace;
+      }
+      docs.push({ info, namespace, name: String(manifest.metadata.name ?? ''), manifest: opts.saveConfig ? withLastApplied(manifest) : manifest, source: d.source });
+    } catch (e) {
+      errors.push(message(e));
+    }
+  }
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  let wrote = false;
+  const print = (obj: KObject, info: ResourceInfo, name: string) => {
+    if (opts.output === 'yaml') io.out(toYAML(obj));
+    else if (opts.output === 'json') io.out(toJSON(obj));
+    else if (opts.output === 'name') io.out(`${nameOf(obj)}\n`);
+    else io.out(`${kindGroup(info)}/${name} replaced${suffix}\n`);
+  };
+
+  if (!opts.force) {
+    for (const d of docs) {
+      try {
+        if (dryRun === 'client') {
+          print(d.manifest, d.info, d.name);
+          continue;
+        }
+        const body = structuredClone(d.manifest);
+        if (!body.metadata.resourceVersion) {
+          try {
+            body.metadata.resourceVersion = (await ctx.client.get(d.info, d.namespace, d.name)).metadata.resourceVersion;
+          } catch (e) {
+            throw e instanceof StatusError ? withSource(e, 'replacing', d.source) : e;
+          }
+        }
+        let r;
+        try {
+          r = await ctx.client.update(d.info, d.namespace, d.name, body, { fieldValidation: validation, dryRun: dryRun === 'server', fieldManager: 'kubectl-replace' });
+        } catch (e) {
+          throw e instanceof StatusError ? withSource(e, 'replacing', d.source) : e;
+        }
+        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        if (dryRun !== 'server') wrote = true;
+        print(r.object, d.info, d.name);
+      } catch (e) {
+        errors.push(message(e));
+      }
+    }
+  } else {
+    // DeleteResult (not found ignored), then wait until each is gone, then create.
+    const cascade = opts.cascade === undefined || opts.cascade === true || opts.cascade === 'background' || opts.cascade === 'true' ? 'Background' : opts.cascade === 'foreground' ? 'Foreground' : 'Orphan';
+    const deleted: { d: Doc; uid?: string }[] = [];
+    for (const d of docs) {
+      try {
+        const res = await ctx.client.delete(d.info, d.namespace, d.name, { propagationPolicy: cascade, gracePeriodSeconds: grace >= 0 && d.info.kind === 'Pod' ? grace : undefined });
+        for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+        io.out(opts.output === 'name' ? `${kindGroup(d.info)}/${d.name}\n` : `${kindGroup(d.info)} "${d.name}" deleted\n`);
+        deleted.push({ d, uid: res.object.metadata?.uid });
+        wrote = true;
+      } catch (e) {
+        if (e instanceof StatusError && e.reason === 'NotFound') deleted.push({ d });
+        else errors.push(message(e));
+      }
+    }
+    if (wrote) await ctx.engine();
+    const timeoutMs = opts.timeout ? goDurationMs(opts.timeout) || 5 * 60_000 : 5 * 60_000;
+    const end = Date.now() + timeoutMs;
+    for (const { d } of deleted) {
+      for (;;) {
+        try {
+          await ctx.client.get(d.info, d.namespace, d.name);
+        } catch (e) {
+          if (e instanceof StatusError && e.reason === 'NotFound') break;
+          throw e;
+        }
+        if (Date.now() > end) throw new UserError('error: timed out waiting for the condition');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    let count = 0;
+    for (const d of docs) {
+      try {
+        const body = structuredClone(d.manifest);
+        delete body.metadata.resourceVersion;
+        const r = await ctx.client.create(d.info, d.namespace, body, { fieldValidation: validation, fieldManager: 'kubectl-replace' });
+        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        count++;
+        wrote = true;
+        print(r.object, d.info, d.name);
+      } catch (e) {
+        errors.push(message(e));
+      }
+    }
+    if (count === 0 && errors.length === 0) errors.push('error: no objects passed to replace');
+  }
+  if (wrote) await ctx.engine();
+  if (errors.length) {
+    io.err((errors.length > 1 ? errors.map((m) => m.replace(/^error: /, '')) : errors).join('\n') + '\n');
+    return 1;
+  }
+  if (docs.length === 0 && loadErrors.length === 0) throw new UserError('error: no objects passed to replace');
+  return 0;
+}
+
+function message(e: unknown): string {
+  if (e instanceof StatusError) return e.kubectlMessage();
+  if (e instanceof UserError) return e.message;
+  throw e;
+}
+
+function goDurationMs(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s);
+  if (!m) throw new UserError(`Error: invalid argument "${s}" for "--timeout" flag: time: invalid duration "${s}"\nSee 'kjob replace --help' for usage.`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
+}
+
+void groupResource;

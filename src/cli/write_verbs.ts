@@ -1,0 +1,124 @@
+// The commander wiring of the verbs that change objects or run things by hand (label, annotate,
+// replace, edit, run, exec, debug), kept out of main.ts: main.ts calls addWriteVerbs once.
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const stripEq = (v: string) => v.replace(/^=/, '');
+
+export function addWriteVerbs(program: Command, run: Run, io: IO): void {
+  for (const [verb, description] of [
+    ['label', 'Update the labels on a resource'],
+    ['annotate', 'Update the annotations on a resource'],
+  ] as const) {
+    program
+      .command(verb)
+      .description(description)
+      .argument('[args...]', `TYPE NAME | TYPE/NAME | -f FILE, then KEY_1=VAL_1 ... KEY_N=VAL_N (KEY- removes)`)
+      .option('--overwrite', `if true, allow ${verb === 'label' ? 'labels' : 'annotations'} to be overwritten, otherwise reject updates that overwrite existing ones`)
+      .option('--list', `if true, display the ${verb === 'label' ? 'labels' : 'annotations'} for a given resource`)
+      .option('--all', 'select all resources, in the namespace of the specified resource types')
+      .option('-A, --all-namespaces', 'if true, check the specified action in all namespaces')
+      .option('-l, --selector <selector>', 'selector (label query) to filter on', stripEq)
+      .option('--field-selector <selector>', "selector (field query) to filter on, supports '=', '==', and '!='", stripEq)
+      .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to update', collect)
+      .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+      .option('--resource-version <version>', 'if non-empty, the update will only succeed if this is the current resource-version for the object', stripEq)
+      .option('--dry-run [mode]', 'none, server, or client')
+      .option('-o, --output <format>', 'json, yaml or name', stripEq)
+      .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq)
+      .action(
+        run(async (ctx, cmd) => {
+          const o = cmd.opts();
+          const m = await import('./label.js');
+          const opts = {
+            overwrite: o.overwrite,
+            list: o.list,
+            all: o.all,
+            allNamespaces: o.allNamespaces,
+            selector: o.selector,
+            fieldSelector: o.fieldSelector,
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            resourceVersion: o.resourceVersion,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            output: o.output,
+          };
+          return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
+        }),
+      );
+  }
+
+  program
+    .command('replace')
+    .description('Replace a resource by file name or stdin')
+    .option('-f, --filename <file>', 'the files that contain the configurations to replace', collect)
+    .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+    .option('--force', 'if true, immediately remove resources from API and bypass graceful deletion; delete and re-create the resource')
+    .option('--grace-period <seconds>', 'period of time in seconds given to the resource to terminate gracefully (only with --force)', stripEq)
+    .option('--cascade [policy]', 'must be "background", "orphan", or "foreground" (default background)', stripEq)
+    .option('--timeout <duration>', 'the length of time to wait before giving up on a delete (only with --force)', stripEq)
+    .option('--wait [bool]', 'if true, wait for resources to be gone before returning', 'true')
+    .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
+    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
+    .option('--dry-run [mode]', 'none, server, or client')
+    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { replace } = await import('./replace.js');
+        return replace(
+          ctx,
+          {
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            force: o.force,
+            gracePeriod: o.gracePeriod,
+            cascade: o.cascade,
+            timeout: o.timeout,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            output: o.output,
+            validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
+            saveConfig: o.saveConfig,
+          },
+          io,
+        );
+      }),
+    );
+
+  program
+    .command('edit')
+    .description('Edit a resource on the server, with the editor of $KUBE_EDITOR or $EDITOR (default vi)')
+    .argument('[args...]', 'TYPE NAME | TYPE/NAME')
+    .option('-f, --filename <file>', 'filename, directory, or URL to files to use to edit the resource', collect)
+    .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
+    .option('-o, --output <format>', 'the format to edit in (yaml or json) and to print the result in', stripEq)
+    .option('--output-patch', 'output the patch if the resource is edited')
+    .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
+    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-edit")', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { edit } = await import('./edit.js');
+        return edit(
+          ctx,
+          cmd.args,
+          {
+            filenames: (o.filename ?? []).map(stripEq),
+            recursive: o.recursive,
+            output: o.output,
+            outputPatch: o.outputPatch,
+            saveConfig: o.saveConfig,
+            validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
+            fieldManager: o.fieldManager,
+          },
+          io,
+        );
+      }),
+    );
+}

@@ -1,0 +1,144 @@
+// Issue 12, the verbs that change objects: each section is a sequence of commands run in order on
+// one state directory. capture.ts (test/golden/issue12-writes) runs a section with the real
+// kubectl v1.32 against `kjob serve` of a fresh state directory and writes what it printed to
+// <section>.txt; kubectl-write.test.ts runs the same sequence with kjob and compares.
+import fs from 'node:fs';
+import path from 'node:path';
+import { GOLDEN } from './helpers.js';
+import { normaliseRead } from './kubectl-read-helpers.js';
+
+export const WRITES = path.join(GOLDEN, 'issue12-writes');
+
+export interface Step {
+  args: string[];
+  /** a set-up step run with kjob in both runs; its output is not compared */
+  setup?: boolean;
+  /** Go map order: kubectl's --list prints a map, so compare its lines sorted */
+  sorted?: boolean;
+  input?: string;
+  env?: Record<string, string>;
+}
+
+/** The environment of step i of a run in sb's state directory (the scripted editor's counter). */
+export function stepEnv(step: Step, home: string, i: number): Record<string, string> {
+  return { ...step.env, EDIT_COUNT: path.join(home, `edit-count-${i}`) };
+}
+
+/** The scripted editor (files/editor.sh), with the sed script of each time it is opened. */
+function editor(...scripts: string[]): Record<string, string> {
+  const env: Record<string, string> = { KUBE_EDITOR: 'sh test/golden/issue12-writes/files/editor.sh' };
+  scripts.forEach((s, i) => (env[`EDIT_${i + 1}`] = s));
+  return env;
+}
+
+const JOB = ['apply', '-f', 'fixtures/job-echo.yaml'];
+
+const F = 'test/golden/issue12-writes/files/';
+
+export const SECTIONS: Record<string, Step[]> = {
+  edit: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['create', '-f', F + 'cm.yaml'], setup: true },
+    { args: ['create', 'configmap', 'other', '--from-literal=a=b'], setup: true },
+    { args: ['edit', 'job', 'echo'], env: editor() },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 4/backoffLimit: 5/') },
+    { args: ['edit', 'job/echo', '--output-patch'], env: editor('s/backoffLimit: 5/backoffLimit: 6/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 6/backoffLimit: -1/', 's/backoffLimit: -1/backoffLimit: 3/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/backoffLimit: 3/backoffLimit: -1/', '') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^kind: Job$/kind: Job: x/', 's/^kind: Job: x$/kind: Job/') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^  name: echo$/  name: other/') },
+    { args: ['edit', 'job', 'echo'], env: editor('empty') },
+    { args: ['edit', 'job', 'echo'], env: editor('s/^apiVersion: batch\\/v1$//') },
+    { args: ['edit', 'job', 'echo'], env: editor('fail') },
+    { args: ['edit', 'job', 'nope'], env: editor() },
+    { args: ['edit'], env: editor() },
+    { args: ['edit', 'cm', 'settings', '-o', 'json'], env: editor('s/"mode": "fast"/"mode": "slow"/') },
+    { args: ['get', 'cm', '-o', 'custom-columns=NAME:.metadata.name,DATA:.data'] },
+  ],
+  replace: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['create', '-f', F + 'cm.yaml'], setup: true },
+    { args: ['replace', '-f', F + 'cm-v2.yaml'] },
+    { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode} {.metadata.labels}'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--dry-run=client'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--dry-run=server', '-o', 'name'] },
+    { args: ['replace', '-f', '-'], input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: stdin\n' },
+    { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode}'] },
+    { args: ['replace', '-f', F + 'nope.yaml'] },
+    { args: ['replace', '-f', F + 'missing.yaml'] },
+    { args: ['replace'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--grace-period=1'] },
+    { args: ['replace', '-f', F + 'cm.yaml', '--force', '--dry-run=client'] },
+    { args: ['replace', '-f', F + 'echo-v2.yaml'] },
+    { args: ['replace', '--force', '-f', F + 'echo-v2.yaml'] },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['get', 'job', 'echo', '-o', 'jsonpath={.spec.template.spec.containers[0].command}'] },
+    { args: ['replace', '--force', '-f', F + 'nope.yaml'] },
+    { args: ['replace', '--force', '-f', F + 'nope.yaml', '-f', F + 'cm.yaml'] },
+  ],
+  label: [
+    { args: JOB, setup: true },
+    { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+    { args: ['label', 'job', 'echo', 'team=a'] },
+    { args: ['label', 'job', 'echo', 'team=b'] },
+    { args: ['label', 'job', 'echo', 'team=b', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'team=b', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'team-'] },
+    { args: ['label', 'job', 'echo', 'team-'] },
+    { args: ['label', 'job', 'echo', 'a=1'] },
+    { args: ['label', 'job', 'echo', 'b=2', 'a-'] },
+    { args: ['label', 'jobs', '--all', 'x=1'] },
+    { args: ['label', 'jobs', '-l', 'x=1', 'y=1'] },
+    { args: ['label', 'jobs', '--field-selector', 'metadata.name=echo', 'y=2', '--overwrite'] },
+    { args: ['label', 'pods', '-l', 'job-name=echo', 'checked=yes'] },
+    { args: ['label', 'job', 'echo', '--list'], sorted: true },
+    { args: ['label', 'jobs,pods', '-l', 'job-name=echo', '--list'], sorted: true },
+    { args: ['label', 'job', 'echo', 'b-', '--overwrite'] },
+    { args: ['label', 'job', 'echo', 'z=1', '--dry-run=client'] },
+    { args: ['label', 'job', 'echo', 'z=1', '--dry-run=server'] },
+    { args: ['label', 'job', 'echo', 'z-', '--dry-run=server'] },
+    { args: ['label', 'job', 'echo', 'w=1', '-o', 'name'] },
+    { args: ['get', 'job', 'echo', '--no-headers', '-o', 'custom-columns=L:.metadata.labels'] },
+    { args: ['label', 'job', 'nope', 'a=b'] },
+    { args: ['label', 'job/echo', 'job/nope', 'c=1'] },
+    { args: ['label', 'job', 'echo'] },
+    { args: ['label', 'job', 'echo', 'a=b', 'a-'] },
+    { args: ['label', 'job', 'echo', 'a=b=c'] },
+    { args: ['label', 'job', 'echo', 'a=b c'] },
+    { args: ['label', 'job', 'echo', 'a'] },
+    { args: ['label', 'job', 'echo', 'a=1', 'pod'] },
+    { args: ['label', 'jobs', 'k=1'] },
+    { args: ['label', 'k=1'] },
+    { args: ['label', 'jobs', '--all', '-l', 'x=1', 'k=1'] },
+    { args: ['label', 'job', 'echo', '--list', '-o', 'yaml'] },
+    { args: ['label', 'job', 'echo', 'bad key=1'] },
+    { args: ['annotate', 'job', 'echo', 'note=hi'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho', '--overwrite'] },
+    { args: ['annotate', 'job', 'echo', 'note=ho'] },
+    { args: ['annotate', 'job', 'echo', 'other=x=y'] },
+    { args: ['annotate', 'job', 'echo', '--list'], sorted: true },
+    { args: ['annotate', 'job', 'echo', 'note-', 'other-'] },
+    { args: ['annotate', 'job', 'echo', 'note-'] },
+    { args: ['annotate', 'jobs', '--all', 'team=a', '--dry-run=client'] },
+    { args: ['annotate', 'job', 'echo', '=x'] },
+    { args: ['annotate', 'job', 'echo', 'a=1', 'a-'] },
+    { args: ['annotate', 'job', 'echo'] },
+    { args: ['annotate', 'job', 'nope', 'a=1'] },
+    { args: ['annotate', 'job', 'echo', 'n=1', '-o', 'name'] },
+  ],
+};
+
+/** One step's output as the golden keeps it. */
+export function renderStep(step: Step, r: { stdout: string; stderr: string; code: number }): string {
+  const tmp = (t: string) => t.replace(/\/(?:kubectl|kjob)-edit-\d+\.(yaml|json)/g, '/kjob-edit-<n>.$1').replace(/\`kubectl replace/g, '`kjob replace');
+  let out = tmp(normaliseRead(r.stdout));
+  if (step.sorted) out = out.split('\n').filter(Boolean).sort().map((l) => l + '\n').join('');
+  return `$ kjob ${step.args.join(' ')}\n${out}--- stderr\n${tmp(normaliseRead(r.stderr))}--- exit ${r.code}\n\n`;
+}
+
+export function goldenOf(section: string): string {
+  return fs.readFileSync(path.join(WRITES, `${section}.txt`), 'utf8');
+}
