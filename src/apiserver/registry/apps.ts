@@ -1,0 +1,40 @@
+// pkg/registry/apps/deployment/strategy.go and pkg/registry/apps/replicaset/strategy.go:
+// generation 1 and an empty status on create; a spec change (for a Deployment, an annotation
+// change too, since annotations are copied to its ReplicaSets) bumps the generation; status is
+// its own subresource; the selector is immutable in apps/v1.
+import type { StatusCause } from '../../errors.js';
+import type { KObject } from '../../api/types.js';
+import { resourceForKind } from '../../api/resources.js';
+import { validateAppsWorkloadUpdate } from '../../api/validation_apps.js';
+import { BaseStrategy, keepStatus, sameJSON } from './strategy.js';
+
+class AppsWorkloadStrategy extends BaseStrategy {
+  override readonly statusSubresource = true;
+  constructor(private readonly kind: 'Deployment' | 'ReplicaSet') {
+    super(resourceForKind(kind)!);
+  }
+  override prepareForCreate(obj: KObject): void {
+    obj.status = {};
+    obj.metadata.generation = 1;
+  }
+  override prepareForUpdate(obj: KObject, old: KObject): void {
+    keepStatus(obj, old);
+    const annotationsChanged = this.kind === 'Deployment' && !sameJSON(obj.metadata.annotations ?? {}, old.metadata.annotations ?? {});
+    if (!sameJSON(obj.spec, old.spec) || annotationsChanged) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  }
+  override validateUpdate(obj: KObject, old: KObject): StatusCause[] {
+    return validateAppsWorkloadUpdate(this.kind, obj, old);
+  }
+}
+
+export class DeploymentStrategy extends AppsWorkloadStrategy {
+  constructor() {
+    super('Deployment');
+  }
+}
+
+export class ReplicaSetStrategy extends AppsWorkloadStrategy {
+  constructor() {
+    super('ReplicaSet');
+  }
+}
