@@ -25,6 +25,16 @@ class AppsWorkloadStrategy extends BaseStrategy {
   override validateUpdate(obj: KObject, old: KObject): StatusCause[] {
     return validateAppsWorkloadUpdate(this.kind, obj, old);
   }
+  override prepareForStatusUpdate(obj: KObject, old: KObject): void {
+    const annotations = obj.metadata?.annotations;
+    super.prepareForStatusUpdate(obj, old);
+    // deploymentStatusStrategy keeps only the spec and labels as stored: the deployment
+    // controller records the revision annotation with its status updates.
+    if (this.kind === 'Deployment') {
+      if (annotations && Object.keys(annotations).length) obj.metadata.annotations = annotations;
+      else delete obj.metadata.annotations;
+    }
+  }
 }
 
 export class DeploymentStrategy extends AppsWorkloadStrategy {
