@@ -13,7 +13,7 @@ import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
 import { PODS, listItems, resource, tryGet } from '../../client/client.js';
 import { StatusError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
-import { sameJSON } from '../../apiserver/registry/strategy.js';
+import { jsonEqual as sameJSON } from '../../util/canonical.js';
 
 export const COMPONENT = 'replicaset-controller';
 /** burstReplicas: at most this many creates or deletes per sync. */
