@@ -35,6 +35,10 @@ export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
     case 'CronJob':
       defaultCronJob(o);
       break;
+    case 'Deployment':
+    case 'ReplicaSet':
+      defaultAppsWorkload(info.kind, o);
+      break;
     case 'Pod':
       o.spec = defaultPodSpec(o.spec ?? {}, false);
       break;
@@ -123,12 +127,32 @@ function defaultPodFailurePolicy(spec: { podFailurePolicy?: PodFailurePolicy }):
 
 /** PodTemplateSpec as serialised by a v1.32 apiserver: metadata always present with
  * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989). */
-function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
+export function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
   const tpl = { ...t };
   tpl.metadata = { creationTimestamp: ZERO_TIME, ...(tpl.metadata ?? {}) };
   if (tpl.metadata.creationTimestamp === undefined) tpl.metadata = { ...tpl.metadata, creationTimestamp: ZERO_TIME };
   tpl.spec = defaultPodSpec(tpl.spec ?? ({} as PodSpec), true);
   return tpl;
+}
+
+// ---------------------------------------------------------------- apps/v1
+
+/** SetDefaults_Deployment and SetDefaults_ReplicaSet (pkg/apis/apps/v1/defaults.go), and the template's pod defaults. */
+function defaultAppsWorkload(kind: 'Deployment' | 'ReplicaSet', o: KObject): void {
+  const spec = (o.spec = o.spec ?? {});
+  if (spec.replicas == null) spec.replicas = 1;
+  if (kind === 'Deployment') {
+    const strategy = (spec.strategy = spec.strategy ?? {});
+    if (!strategy.type) strategy.type = 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      const ru = (strategy.rollingUpdate = strategy.rollingUpdate ?? {});
+      if (ru.maxUnavailable == null) ru.maxUnavailable = '25%';
+      if (ru.maxSurge == null) ru.maxSurge = '25%';
+    }
+    if (spec.revisionHistoryLimit == null) spec.revisionHistoryLimit = 10;
+    if (spec.progressDeadlineSeconds == null) spec.progressDeadlineSeconds = 600;
+  }
+  spec.template = defaultPodTemplate(spec.template ?? {});
 }
 
 // ---------------------------------------------------------------- CronJob

@@ -23,6 +23,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], group: '', version: 'v1', namespaced: false },
   { kind: 'Job', resource: 'jobs', singular: 'job', shortNames: [], group: 'batch', version: 'v1', namespaced: true },
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], group: 'batch', version: 'v1', namespaced: true },
+  { kind: 'Deployment', resource: 'deployments', singular: 'deployment', shortNames: ['deploy'], group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', shortNames: ['rs'], group: 'apps', version: 'v1', namespaced: true },
 ];
 
 /** Resolve a command-line type as kubectl's RESTMapper does: pods, pod, po, jobs.batch, jobs.v1.batch. */

@@ -1,6 +1,7 @@
 // The apiserver's create/update validation for the kinds kjob stores, with kube-apiserver's field
 // paths and messages (pkg/apis/batch/validation, pkg/apis/core/validation, apimachinery
 // field/errors.go). Validation runs on the defaulted object (defaultObject first).
+import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
 import type { StatusCause } from '../errors.js';
@@ -75,24 +76,24 @@ function render(v: unknown): string {
 
 /** Go %q for the common cases. */
 
-const required = (field: string, detail = ''): StatusCause => ({
+export const required = (field: string, detail = ''): StatusCause => ({
   field,
   type: 'FieldValueRequired',
   message: detail ? `Required value: ${detail}` : 'Required value',
 });
-const invalid = (field: string, value: unknown, detail: string): StatusCause => ({
+export const invalid = (field: string, value: unknown, detail: string): StatusCause => ({
   field,
   type: 'FieldValueInvalid',
   message: `Invalid value: ${render(value)}${detail ? `: ${detail}` : ''}`,
 });
-const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
+export const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
   field,
   type: 'FieldValueNotSupported',
   message: `Unsupported value: ${render(value)}${supported.length ? `: supported values: ${supported.map((s) => goQuote(s)).join(', ')}` : ''}`,
 });
 const duplicate = (field: string, value: unknown): StatusCause => ({ field, type: 'FieldValueDuplicate', message: `Duplicate value: ${render(value)}` });
 const notFound = (field: string, value: unknown): StatusCause => ({ field, type: 'FieldValueNotFound', message: `Not found: ${render(value)}` });
-const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
+export const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
 const tooMany = (field: string, n: number, max: number): StatusCause => ({
   field,
   type: 'FieldValueTooMany',
@@ -135,7 +136,7 @@ const nonNegative = (errs: Errs, v: unknown, field: string) => {
 };
 
 /** Identical field+message pairs are shown once (kubectl's statusCausesToAggrError). */
-function dedupe(errs: Errs): Errs {
+export function dedupe(errs: Errs): Errs {
   const seen = new Set<string>();
   return errs.filter((e) => {
     const k = `${e.field}: ${e.message}`;
@@ -149,7 +150,7 @@ function dedupe(errs: Errs): Errs {
 
 type NameFn = (s: string) => string[];
 
-function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boolean, nameFn: NameFn, opts: { skipLabels?: boolean } = {}): Errs {
+export function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boolean, nameFn: NameFn, opts: { skipLabels?: boolean } = {}): Errs {
   const errs: Errs = [];
   const m = meta ?? {};
   if (m.generateName) for (const msg of nameFn(maskTrailingDash(m.generateName))) errs.push(invalid('metadata.generateName', m.generateName, msg));
@@ -187,7 +188,7 @@ function validateAnnotations(ann: Record<string, unknown> | undefined | null, fi
 
 // ---------------------------------------------------------------- pod spec
 
-function validatePodTemplateSpec(tpl: PodTemplateSpec | undefined, path: string): Errs {
+export function validatePodTemplateSpec(tpl: PodTemplateSpec | undefined, path: string): Errs {
   const errs: Errs = [];
   errs.push(...validateLabels(tpl?.metadata?.labels, `${path}.labels`));
   errs.push(...validateAnnotations(tpl?.metadata?.annotations, `${path}.annotations`));
@@ -616,7 +617,7 @@ function validateGeneratedSelector(job: KObject): Errs {
   return errs;
 }
 
-function validateLabelSelector(ls: LabelSelector, path: string): Errs {
+export function validateLabelSelector(ls: LabelSelector, path: string): Errs {
   const errs: Errs = [];
   (ls.matchExpressions ?? []).forEach((e: LabelSelectorRequirement, i: number) => {
     const p = `${path}.matchExpressions[${i}]`;
@@ -991,6 +992,9 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
       return dedupe(validateObjectMeta(obj.metadata, true, isDNS1123Subdomain));
     case 'Event':
       return [];
+    case 'Deployment':
+    case 'ReplicaSet':
+      return dedupe(validateAppsWorkload(info.kind, obj));
   }
 }
 
@@ -1002,7 +1006,7 @@ export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: Vali
   return dedupe(errs);
 }
 
-function validateObjectMetaUpdate(oldObj: KObject, newObj: KObject): Errs {
+export function validateObjectMetaUpdate(oldObj: KObject, newObj: KObject): Errs {
   const errs: Errs = [];
   if (newObj.metadata?.name !== oldObj.metadata?.name) errs.push(invalid('metadata.name', newObj.metadata?.name ?? '', 'field is immutable'));
   if ((newObj.metadata?.namespace ?? '') !== (oldObj.metadata?.namespace ?? ''))

@@ -16,6 +16,8 @@ import { APIEventRecorder } from '../client/record.js';
 import { JobController } from '../controllers/job/job_controller.js';
 import { hasTrackingFinalizer } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
+import { ReplicaSetController } from '../controllers/replicaset/replica_set.js';
+import { DeploymentController } from '../controllers/deployment/deployment_controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
@@ -77,6 +79,8 @@ export class Engine {
   private api!: LocalAPIServer;
   private jobs!: JobController;
   private gc!: GarbageCollector;
+  private replicasets!: ReplicaSetController;
+  private deployments!: DeploymentController;
   private cronjobs!: CronJobController;
   /** last seen schedule/timeZone per CronJob key (the informer's old object, for updateCronJob) */
   private readonly cronSchedules = new Map<string, { schedule?: string; timeZone?: string | null }>();
@@ -127,6 +131,8 @@ export class Engine {
       this.cronjobs = new CronJobController({ api: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
       this.jobs = new JobController({ api: view, clock: this.clock, timing: this.timing });
       this.gc = new GarbageCollector(view);
+      this.replicasets = new ReplicaSetController({ api: view, clock: this.clock });
+      this.deployments = new DeploymentController({ api: view, clock: this.clock });
       this.ttl = new TTLAfterFinishedController({ api: view, clock: this.clock });
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
       registerNode(this.api, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
@@ -232,6 +238,8 @@ export class Engine {
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
     }
     for (const cj of this.store.list('CronJob')) this.queue.add(`cronjob:${keyOf(cj)}`, 0);
+    for (const rs of this.store.list('ReplicaSet')) this.queue.add(`rs:${keyOf(rs)}`, 0);
+    for (const d of this.store.list('Deployment')) this.queue.add(`deploy:${keyOf(d)}`, 0);
     this.queue.add('gc', 0);
   }
 
@@ -327,6 +335,8 @@ export class Engine {
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
+      else if (kind === 'rs') requeueAfterMs = this.replicasets.syncReplicaSet(rest).requeueAfterMs;
+      else if (kind === 'deploy') requeueAfterMs = this.deployments.syncDeployment(rest).requeueAfterMs;
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
       else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.api, rest);
       this.failures.delete(key);
@@ -347,7 +357,7 @@ export class Engine {
    * keeps no engine alive (hasPendingWork ignores it) and is looked at again when it changes.
    */
   private skipMalformed(kind: string, rest: string, key: string): boolean {
-    const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
+    const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'rs' ? 'ReplicaSet' : kind === 'deploy' ? 'Deployment' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
     if (!objKind) return false;
     const slash = rest.indexOf('/');
     const obj = slash < 0 ? undefined : this.store.get(objKind, rest.slice(0, slash), rest.slice(slash + 1));
@@ -371,6 +381,12 @@ export class Engine {
     }
     // Not requeued: fixing the object (apply, patch) is a change, and a change queues the key.
     return true;
+  }
+
+  private enqueueDeploymentOfReplicaSet(namespace: string, rsName: string, now: number): void {
+    const rs = this.store.get('ReplicaSet', namespace, rsName);
+    const owner = rs ? controllerOf(rs) : undefined;
+    if (owner?.kind === 'Deployment') this.queue.add(`deploy:${namespace}/${owner.name}`, now);
   }
 
   /** The informer: map every new change to the keys that must look at it. */
@@ -400,6 +416,15 @@ export class Engine {
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
         if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        // The ReplicaSet controller's pod handlers: its owner, or for an orphan every ReplicaSet
+        // that selects it (adoption).
+        if (owner?.kind === 'ReplicaSet') {
+          this.queue.add(`rs:${c.namespace}/${owner.name}`, now);
+          // deletePod of the deployment controller: a Recreate rollout waits for old pods to go.
+          if (c.type === 'DELETED') this.enqueueDeploymentOfReplicaSet(c.namespace!, owner.name, now);
+        } else if (!owner && c.type !== 'DELETED' && !obj.metadata.deletionTimestamp) {
+          for (const rs of this.replicasets.replicaSetsForPod(obj)) this.queue.add(`rs:${keyOf(rs)}`, now);
+        }
         break;
       }
       case 'Job': {
@@ -415,6 +440,19 @@ export class Engine {
         if (cjOwner?.kind === 'CronJob') this.queue.add(`cronjob:${c.namespace}/${cjOwner.name}`, now);
         // ttl-after-finished: every update of a finished Job with a TTL re-checks it.
         if (c.type !== 'DELETED' && needsCleanup(obj)) this.queue.add(`ttl:${key}`, now);
+        break;
+      }
+      case 'ReplicaSet': {
+        if (terminatingOrGone) this.queue.add('gc', now);
+        this.queue.add(`rs:${key}`, now);
+        const dOwner = controllerOf(obj);
+        if (dOwner?.kind === 'Deployment') this.queue.add(`deploy:${c.namespace}/${dOwner.name}`, now);
+        else if (!dOwner && c.type !== 'DELETED') for (const d of this.deployments.deploymentsForReplicaSet(obj)) this.queue.add(`deploy:${keyOf(d)}`, now);
+        break;
+      }
+      case 'Deployment': {
+        if (terminatingOrGone) this.queue.add('gc', now);
+        this.queue.add(`deploy:${key}`, now);
         break;
       }
       case 'CronJob': {

@@ -10,7 +10,7 @@ const decodable = (store: Store, kind: Kind): KObject[] => store.list(kind).filt
 
 export function hasPendingWork(store: Store): boolean {
   const jobs = decodable(store, 'Job');
-  const owners = new Set([...store.list('Job'), ...store.list('CronJob')].map((o) => o.metadata.uid));
+  const owners = new Set([...store.list('Job'), ...store.list('CronJob'), ...store.list('Deployment'), ...store.list('ReplicaSet')].map((o) => o.metadata.uid));
   // Dependents whose owner is gone wait for the garbage collector.
   const orphaned = (o: { metadata: { ownerReferences?: { uid: string }[] } }) =>
     (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
@@ -26,6 +26,15 @@ export function hasPendingWork(store: Store): boolean {
     // (condition Suspended=True, event Suspended); until then syncing it is work.
     if (!isJobFinished(job) && !hasTrueCondition(job, 'Suspended')) return true;
     if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
+  }
+  // Deployments and ReplicaSets whose controller has not caught up yet (a new generation, a
+  // replica count not reached); their running pods keep the engine up anyway.
+  for (const kind of ['Deployment', 'ReplicaSet'] as const) {
+    for (const o of decodable(store, kind)) {
+      if (o.metadata.deletionTimestamp || orphaned(o)) return true;
+      if ((o.status?.observedGeneration ?? 0) < (o.metadata.generation ?? 1)) return true;
+      if ((o.status?.replicas ?? 0) !== (o.spec?.replicas ?? 1)) return true;
+    }
   }
   for (const cj of decodable(store, 'CronJob')) {
     if (cj.metadata.deletionTimestamp) return true;

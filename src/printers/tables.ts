@@ -35,6 +35,14 @@ export const COLUMNS: Record<Kind, Column[]> = {
     col('Name'), col('Schedule'), col('Timezone'), col('Suspend'), col('Active'), col('Last Schedule'), col('Age'),
     col('Containers', 1), col('Images', 1), col('Selector', 1),
   ],
+  Deployment: [
+    col('Name'), col('Ready'), col('Up-to-date'), col('Available'), col('Age'),
+    col('Containers', 1), col('Images', 1), col('Selector', 1),
+  ],
+  ReplicaSet: [
+    col('Name'), col('Desired'), col('Current'), col('Ready'), col('Age'),
+    col('Containers', 1), col('Images', 1), col('Selector', 1),
+  ],
   Event: [
     col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1),
     col('Message'), col('First Seen', 1), col('Count', 1), col('Name', 1),
@@ -63,6 +71,8 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'Pod': return printPod(o, now);
     case 'Job': return printJob(o, now);
     case 'CronJob': return printCronJob(o, now);
+    case 'Deployment': return printDeployment(o, now);
+    case 'ReplicaSet': return printReplicaSet(o, now);
     case 'Event': return printEvent(o, now);
     case 'Service': return printService(o, now);
     case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
@@ -290,6 +300,29 @@ function printJob(job: KObject, now: Date): string[] {
   return [
     job.metadata.name ?? '', jobStatus(job), completions, dur, translateTimestampSince(job.metadata.creationTimestamp, now),
     names, images, formatLabelSelector(spec.selector),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment and ReplicaSet (printDeployment, printReplicaSet)
+
+function printDeployment(d: KObject, now: Date): string[] {
+  const spec = d.spec ?? {};
+  const st = d.status ?? {};
+  const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
+  return [
+    d.metadata.name ?? '', `${st.readyReplicas ?? 0}/${spec.replicas ?? 0}`, String(st.updatedReplicas ?? 0), String(st.availableReplicas ?? 0),
+    translateTimestampSince(d.metadata.creationTimestamp, now), names, images, formatLabelSelector(spec.selector),
+  ];
+}
+
+function printReplicaSet(rs: KObject, now: Date): string[] {
+  const spec = rs.spec ?? {};
+  const st = rs.status ?? {};
+  const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
+  return [
+    rs.metadata.name ?? '', String(spec.replicas ?? 0), String(st.replicas ?? 0), String(st.readyReplicas ?? 0),
+    translateTimestampSince(rs.metadata.creationTimestamp, now), names, images, formatLabelSelector(spec.selector),
   ];
 }
 

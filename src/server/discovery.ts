@@ -10,6 +10,8 @@ export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
   pods: { log: ['get'], status: ['get', 'patch', 'update'] },
   jobs: { status: ['get', 'patch', 'update'] },
   cronjobs: { status: ['get', 'patch', 'update'] },
+  deployments: { status: ['get', 'patch', 'update'] },
+  replicasets: { status: ['get', 'patch', 'update'] },
   nodes: { status: ['get', 'patch', 'update'] },
   namespaces: { status: ['get', 'patch', 'update'] },
   services: { status: ['get', 'patch', 'update'] },

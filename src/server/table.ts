@@ -9,7 +9,7 @@ import { description } from '../api/openapi/schema.js';
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** Columns whose cells the printers hand back as numbers (int64 in Go). */
-const INTEGER_COLUMNS: Record<string, string[]> = { CronJob: ['Active'], Event: ['Count'], ConfigMap: ['Data'], Secret: ['Data'], ServiceAccount: ['Secrets'] };
+const INTEGER_COLUMNS: Record<string, string[]> = { CronJob: ['Active'], Deployment: ['Up-to-date', 'Available'], ReplicaSet: ['Desired', 'Current', 'Ready'], Event: ['Count'], ConfigMap: ['Data'], Secret: ['Data'], ServiceAccount: ['Secrets'] };
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 

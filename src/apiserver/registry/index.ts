@@ -3,6 +3,7 @@ import type { Kind } from '../../api/types.js';
 import type { Strategy } from './strategy.js';
 import { JobStrategy } from './job.js';
 import { CronJobStrategy } from './cronjob.js';
+import { DeploymentStrategy, ReplicaSetStrategy } from './apps.js';
 import { PodStrategy } from './pod.js';
 import { ServiceStrategy } from './service.js';
 import { NamespaceStrategy } from './namespace.js';
@@ -11,6 +12,8 @@ import { ConfigMapStrategy, EventStrategy, NodeStrategy, SecretStrategy, Service
 const STRATEGIES: Record<Kind, Strategy> = {
   Job: new JobStrategy(),
   CronJob: new CronJobStrategy(),
+  Deployment: new DeploymentStrategy(),
+  ReplicaSet: new ReplicaSetStrategy(),
   Pod: new PodStrategy(),
   Service: new ServiceStrategy(),
   Namespace: new NamespaceStrategy(),

@@ -1,0 +1,202 @@
+// pkg/controller/deployment/util (deployment_util.go) and pkg/controller/controller_utils.go's
+// ComputeHash: revisions, replica annotations, surge and unavailability, the template hash.
+import type { KObject } from '../../api/types.js';
+import { canonicalJSON } from '../../util/canonical.js';
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
+export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+/** Annotations a Deployment does not copy to its ReplicaSets (skipCopyAnnotation). */
+const SKIP_COPY = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+  DESIRED_REPLICAS_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  'deprecated.deployment.rollback.to',
+]);
+
+/** rand.SafeEncodeString's alphabet: no vowels, no confusable characters. */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function safeEncodeString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += ALPHANUMS[s.charCodeAt(i) % ALPHANUMS.length];
+  return out;
+}
+
+/** FNV-1a, 32 bits. */
+export function fnv32a(data: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(data, 'utf8')) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * ComputeHash: FNV-32a of the template (and the collision count, when set), encoded with
+ * SafeEncodeString. Kubernetes hashes go-spew's printing of the Go struct; kjob hashes the
+ * canonical JSON of the template, so the hash has Kubernetes' shape and stability (same template,
+ * same hash) but not its exact value.
+ */
+export function computeHash(template: unknown, collisionCount?: number | null): string {
+  let data = canonicalJSON(template ?? {});
+  if (collisionCount != null) {
+    // The collision count is written after the template, as its 4 little-endian bytes.
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(collisionCount >>> 0);
+    data += b.toString('latin1');
+  }
+  return safeEncodeString(String(fnv32a(data)));
+}
+
+/** A template without its pod-template-hash label (EqualIgnoreHash compares these). */
+export function templateWithoutHash(t: KObject['spec']): unknown {
+  const c = structuredClone(t ?? {});
+  if (c.metadata?.labels) {
+    delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
+    if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
+  }
+  return c;
+}
+
+export function equalIgnoreHash(a: unknown, b: unknown): boolean {
+  return canonicalJSON(templateWithoutHash(a)) === canonicalJSON(templateWithoutHash(b));
+}
+
+export function revisionOf(rs: KObject): number {
+  const v = parseInt(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '', 10);
+  return Number.isFinite(v) ? v : 0;
+}
+
+export function maxRevision(rss: KObject[]): number {
+  return Math.max(0, ...rss.map(revisionOf));
+}
+
+/** intstrutil.GetScaledValueFromIntOrPercent */
+export function scaledValue(v: unknown, total: number, roundUp: boolean): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^[0-9]+%$/.test(v)) {
+    const x = (parseInt(v, 10) * total) / 100;
+    return roundUp ? Math.ceil(x) : Math.floor(x);
+  }
+  if (typeof v === 'string' && /^[0-9]+$/.test(v)) return parseInt(v, 10);
+  return 0;
+}
+
+const isRolling = (d: KObject) => d.spec?.strategy?.type === 'RollingUpdate';
+const replicas = (o: KObject): number => o.spec?.replicas ?? 1;
+
+/** ResolveFenceposts: surge rounds up, unavailability down; both 0 means one unavailable. */
+export function resolveFenceposts(d: KObject): [number, number] {
+  const ru = d.spec?.strategy?.rollingUpdate ?? {};
+  const desired = replicas(d);
+  const surge = scaledValue(ru.maxSurge ?? '25%', desired, true);
+  let unavailable = scaledValue(ru.maxUnavailable ?? '25%', desired, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return [surge, unavailable];
+}
+
+export function maxSurge(d: KObject): number {
+  return isRolling(d) ? resolveFenceposts(d)[0] : 0;
+}
+
+export function maxUnavailable(d: KObject): number {
+  if (!isRolling(d) || replicas(d) === 0) return 0;
+  return Math.min(resolveFenceposts(d)[1], replicas(d));
+}
+
+export const specReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs ? replicas(rs) : 0), 0);
+export const statusReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
+export const readyReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
+export const availableReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+
+/** NewRSNewReplicas: how many replicas the new ReplicaSet may have now. */
+export function newRSNewReplicas(d: KObject, all: KObject[], newRS: KObject): number {
+  if (!isRolling(d)) return replicas(d);
+  const current = specReplicas(all);
+  const maxTotal = replicas(d) + maxSurge(d);
+  if (current >= maxTotal) return replicas(newRS);
+  const up = Math.min(maxTotal - current, replicas(d) - replicas(newRS));
+  return replicas(newRS) + up;
+}
+
+/** SetReplicasAnnotations: desired-replicas and max-replicas; true when they changed. */
+export function setReplicasAnnotations(rs: KObject, desired: number, max: number): boolean {
+  const a = (rs.metadata.annotations = rs.metadata.annotations ?? {});
+  let changed = false;
+  if (a[DESIRED_REPLICAS_ANNOTATION] !== String(desired)) {
+    a[DESIRED_REPLICAS_ANNOTATION] = String(desired);
+    changed = true;
+  }
+  if (a[MAX_REPLICAS_ANNOTATION] !== String(max)) {
+    a[MAX_REPLICAS_ANNOTATION] = String(max);
+    changed = true;
+  }
+  return changed;
+}
+
+export function replicasAnnotationsNeedUpdate(rs: KObject, desired: number, max: number): boolean {
+  const a = rs.metadata.annotations ?? {};
+  return a[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || a[MAX_REPLICAS_ANNOTATION] !== String(max);
+}
+
+/** SetNewReplicaSetAnnotations: the Deployment's annotations, the revision (and its history on a roll back). */
+export function setNewReplicaSetAnnotations(d: KObject, rs: KObject, newRevision: number, exists: boolean): boolean {
+  let changed = false;
+  const a = (rs.metadata.annotations = rs.metadata.annotations ?? {});
+  for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) {
+    if (SKIP_COPY.has(k) || a[k] === v) continue;
+    a[k] = v;
+    changed = true;
+  }
+  const oldRevision = a[REVISION_ANNOTATION];
+  const had = oldRevision !== undefined;
+  let oldInt = 0;
+  if (had) {
+    oldInt = parseInt(oldRevision, 10);
+    if (!Number.isFinite(oldInt)) {
+      if (oldRevision !== '') return false;
+      oldInt = 0;
+    }
+  }
+  if (oldInt < newRevision) {
+    a[REVISION_ANNOTATION] = String(newRevision);
+    changed = true;
+    if (had) {
+      const hist = a[REVISION_HISTORY_ANNOTATION];
+      a[REVISION_HISTORY_ANNOTATION] = hist ? `${hist},${oldRevision}` : oldRevision;
+    }
+  }
+  if (!exists && setReplicasAnnotations(rs, replicas(d), replicas(d) + maxSurge(d))) changed = true;
+  return changed;
+}
+
+/** GetProportion: a ReplicaSet's share of a scaling during a rollout. */
+export function proportion(rs: KObject, d: KObject, toAdd: number, added: number): number {
+  if (replicas(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
+  let fraction: number;
+  if (replicas(d) === 0) fraction = -replicas(rs);
+  else {
+    const dReplicas = replicas(d) + maxSurge(d);
+    const annotated = parseInt(rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION] ?? '', 10);
+    const base = Number.isFinite(annotated) ? annotated : (d.status?.replicas ?? 0);
+    fraction = Math.round((replicas(rs) * dReplicas) / base) - replicas(rs);
+  }
+  const allowed = toAdd - added;
+  return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+}
+
+const created = (o: KObject) => Date.parse(o.metadata.creationTimestamp ?? '') || 0;
+
+/** ReplicaSetsByCreationTimestamp: oldest first, then by name. */
+export function byCreation(a: KObject, b: KObject): number {
+  return created(a) - created(b) || (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0);
+}
