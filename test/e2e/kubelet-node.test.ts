@@ -19,9 +19,9 @@ after(() => {
   for (const sb of boxes) sb.cleanup();
 });
 
-// The handler outlives the SIGTERM by 3s; the loop keeps sleeping in short steps, so the handler
+// The handler outlives the SIGTERM by 8s (long enough for several reads on a loaded machine); the loop keeps sleeping in short steps, so the handler
 // runs promptly whether sh is PID 1 of its own PID namespace or an ordinary process.
-const handler = (exitCode = 0) => `trap 'echo term; sleep 3; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
+const handler = (exitCode = 0) => `trap 'echo term; sleep 8; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
 
 function termJob(name: string, extra = '', exitCode = 0): string {
   return `apiVersion: batch/v1
@@ -74,7 +74,7 @@ test('kjob delete pod of a Job: Terminating while its SIGTERM handler runs, coun
   assert.ok(events(sb).some((e) => e.reason === 'Killing' && e.message === 'Stopping container c' && e.involvedObject.name === name));
 
   await sb.until('the pod to be gone once the handler exits', () => !podNamed(sb, name), 20_000);
-  assert.ok(Date.now() - deletedAt >= 2500, 'the handler had its 3s');
+  assert.ok(Date.now() - deletedAt >= 7500, 'the handler had its 8s');
   await sb.until('status.terminating back to 0', () => job(sb, 'term').status?.terminating === 0, 10_000);
   const j = job(sb, 'term');
   assert.equal(j.status.failed, 1, 'the deleted pod counts as failed (podReplacementPolicy TerminatingOrFailed)');
