@@ -9,7 +9,10 @@ type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unkno
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
 
-export function addWriteVerbs(program: Command, run: Run, io: IO): void {
+/** main.ts's split of the operands at `--`: NAME operands, and the command after it. */
+type SplitDashDash = (cmd: Command) => { names: string[]; command: string[] };
+
+export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash: SplitDashDash): void {
   for (const [verb, description] of [
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
@@ -119,6 +122,24 @@ export function addWriteVerbs(program: Command, run: Run, io: IO): void {
           },
           io,
         );
+      }),
+    );
+
+  program
+    .command('exec')
+    .description('Execute a command in a container')
+    .argument('[args...]', 'POD | TYPE/NAME, then -- COMMAND [args...]')
+    .option('-c, --container <name>', 'container name; if omitted, the kubectl.kubernetes.io/default-container annotation or the first container', stripEq)
+    .option('-i, --stdin', 'pass stdin to the container')
+    .option('-t, --tty', 'stdin is a TTY')
+    .option('-q, --quiet', 'only print output from the remote session')
+    .option('--pod-running-timeout <duration>', 'the length of time to wait until at least one pod is running (default 1m0s)', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        const { exec } = await import('./exec.js');
+        return exec(ctx, names, command, command.length > 0, { container: o.container, stdin: o.stdin, tty: o.tty, quiet: o.quiet, stdinIsTerminal: !!process.stdin.isTTY }, io);
       }),
     );
 }
