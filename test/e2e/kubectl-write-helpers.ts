@@ -40,6 +40,26 @@ const F = 'test/golden/issue12-writes/files/';
 const U = 'URL/';
 
 export const SECTIONS: Record<string, Step[]> = {
+  run: [
+    { args: ['run', 'a1', '--image=busybox', '-i', '-t', '--attach=false', '--dry-run=client', '-o', 'yaml', '--port=8080', '--image-pull-policy=Never', '--annotations=x=y', '--privileged', '--', 'sh'] },
+    { args: ['run', 'a1', '--image=busybox', '-i', '--leave-stdin-open', '--attach=false', '--dry-run=client', '-o', 'json'] },
+    { args: ['run', 'oneshot', '--image=busybox', '--restart=OnFailure', '--command', '--env=A=1', '--env=B=x y', '--labels=a=b,c=d', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=client', '-o', 'name'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=server'] },
+    { args: ['run', 'web2', '--image=busybox', '--', 'sleep', '3600'] },
+    { args: ['get', 'pod', 'web2', '-o', 'jsonpath={.spec.containers[0].args} {.spec.restartPolicy} {.metadata.labels}'] },
+    { args: ['run', 'web2', '--image=busybox'] },
+    { args: ['run', 'a1', '--image=busybox', '--restart=Foo'] },
+    { args: ['run', 'a1', '--image=busybox', '-t'] },
+    { args: ['run', 'a1', '--image=busybox', '--rm'] },
+    { args: ['run', 'a1', '--image=BAD:IMG:x'] },
+    { args: ['run', 'a1', '--image=busybox', '--env=NOEQ'] },
+    { args: ['run', 'a1', '--image=busybox', '-i', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--labels=a', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--image-pull-policy=Sometimes'] },
+    { args: ['run', '--image=busybox'] },
+  ],
   url: [
     { args: ['apply', '-f', U + 'cm.yaml'] },
     { args: ['apply', '-f', U + 'cm-v2.yaml'] },
