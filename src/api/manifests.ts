@@ -23,7 +23,8 @@ const MANIFEST_EXTENSIONS = ['.json', '.yaml', '.yml'];
  * (with the `error: ` prefix). A file that fails to parse contributes no documents; the other
  * files still load.
  */
-export function loadManifests(paths: string[], opts: { readStdin?: () => string; recursive?: boolean } = {}): LoadResult {
+/** urls: what each http(s) path read as (its text, or the error to report), fetched beforehand (src/cli/urls.ts). */
+export function loadManifests(paths: string[], opts: { readStdin?: () => string; recursive?: boolean; urls?: Map<string, string | Error> } = {}): LoadResult {
   const docs: ManifestDoc[] = [];
   const errors: UserError[] = [];
   const addFile = (source: string, text: string) => {
@@ -41,7 +42,9 @@ export function loadManifests(paths: string[], opts: { readStdin?: () => string;
       continue;
     }
     if (/^https?:\/\//.test(p)) {
-      errors.push(new UserError(`error: kjob: reading manifests from a URL is not supported: ${p}`));
+      const got = opts.urls?.get(p);
+      if (typeof got === 'string') addFile(p, got);
+      else errors.push(new UserError(got?.message ?? `error: kjob: the URL ${p} was not read`));
       continue;
     }
     if (!existsSync(p)) {

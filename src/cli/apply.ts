@@ -8,7 +8,8 @@
 //    mention them, and fields the manifest no longer has are removed.
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
-import { loadManifests, resolveKind } from '../api/manifests.js';
+import { resolveKind } from '../api/manifests.js';
+import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { sortKeys } from '../util/canonical.js';
@@ -39,7 +40,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   }
   const validation = validationDirective(opts.validate);
   const stdinText = opts.files.includes('-') ? await readStdin() : '';
-  const { docs, errors: loadErrors } = loadManifests(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });
+  const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
   const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;

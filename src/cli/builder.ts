@@ -3,7 +3,8 @@
 // object fetched as it is now (Latest()), and the errors of the ones that could not be (NotFound)
 // kept in order beside them, as ContinueOnError keeps them.
 import type { KObject } from '../api/types.js';
-import { loadManifests, resolveKind } from '../api/manifests.js';
+import { resolveKind } from '../api/manifests.js';
+import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { parseResourceArgs } from './args.js';
@@ -47,7 +48,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
   if (files.length > 0) {
     if (args.length > 0) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
     const stdinText = files.includes('-') ? await readStdin() : '';
-    const { docs, errors } = loadManifests(files, { readStdin: () => stdinText, recursive: opts.recursive });
+    const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive: opts.recursive });
     for (const e of errors) items.push({ error: e });
     for (const d of docs) {
       try {

@@ -1,7 +1,8 @@
 // `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
-import { loadManifests, resolveKind } from '../api/manifests.js';
+import { resolveKind } from '../api/manifests.js';
+import { loadManifestsWithURLs } from './urls.js';
 import { parseSelector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
@@ -53,7 +54,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (opts.filename && opts.filename.length > 0) {
     if (args.length > 0) throw new UserError(`error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well`);
     const stdinText = opts.filename.includes('-') ? await readStdin() : '';
-    const { docs, errors: loadErrors } = loadManifests(opts.filename, { readStdin: () => stdinText });
+    const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.filename, { readStdin: () => stdinText });
     errors.push(...loadErrors.map((e) => e.message));
     for (const d of docs) {
       try {

@@ -325,7 +325,7 @@ class LineWriter {
 }
 
 /** podcmd.FindOrDefaultContainerByName with kubectl's "Defaulted container" notice. */
-function chooseContainer(pod: KObject, requested: string | undefined, io: IO): string {
+export function chooseContainer(pod: KObject, requested: string | undefined, io: IO): string {
   const containers: { name: string }[] = pod.spec?.containers ?? [];
   const inits: { name: string }[] = pod.spec?.initContainers ?? [];
   const ephemeral: { name: string }[] = pod.spec?.ephemeralContainers ?? [];

@@ -371,7 +371,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       }),
     );
 
-  addWriteVerbs(program, run, io);
+  addWriteVerbs(program, run, io, splitDashDash);
 
   program
     .command('api-resources')

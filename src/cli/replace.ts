@@ -3,7 +3,8 @@
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
 import type { KObject } from '../api/types.js';
-import { loadManifests, resolveKind } from '../api/manifests.js';
+import { resolveKind } from '../api/manifests.js';
+import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { validationDirective } from '../apiserver/decode.js';
@@ -50,7 +51,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   const validation = validationDirective(opts.validate);
 
   const stdinText = opts.filenames.includes('-') ? await readStdin() : '';
-  const { docs: raw, errors: loadErrors } = loadManifests(opts.filenames, { readStdin: () => stdinText, recursive: opts.recursive });
+  const { docs: raw, errors: loadErrors } = await loadManifestsWithURLs(opts.filenames, { readStdin: () => stdinText, recursive: opts.recursive });
   const errors: string[] = loadErrors.map((e) => e.message);
   const docs: Doc[] = [];
   for (const d of raw) {

@@ -9,7 +9,10 @@ type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unkno
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const stripEq = (v: string) => v.replace(/^=/, '');
 
-export function addWriteVerbs(program: Command, run: Run, io: IO): void {
+/** main.ts's split of the operands at `--`: NAME operands, and the command after it. */
+type SplitDashDash = (cmd: Command) => { names: string[]; command: string[] };
+
+export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash: SplitDashDash): void {
   for (const [verb, description] of [
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
@@ -116,6 +119,83 @@ export function addWriteVerbs(program: Command, run: Run, io: IO): void {
             saveConfig: o.saveConfig,
             validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
             fieldManager: o.fieldManager,
+          },
+          io,
+        );
+      }),
+    );
+
+  program
+    .command('exec')
+    .description('Execute a command in a container')
+    .argument('[args...]', 'POD | TYPE/NAME, then -- COMMAND [args...]')
+    .option('-c, --container <name>', 'container name; if omitted, the kubectl.kubernetes.io/default-container annotation or the first container', stripEq)
+    .option('-i, --stdin', 'pass stdin to the container')
+    .option('-t, --tty', 'stdin is a TTY')
+    .option('-q, --quiet', 'only print output from the remote session')
+    .option('--pod-running-timeout <duration>', 'the length of time to wait until at least one pod is running (default 1m0s)', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        const { exec } = await import('./exec.js');
+        return exec(ctx, names, command, command.length > 0, { container: o.container, stdin: o.stdin, tty: o.tty, quiet: o.quiet, stdinIsTerminal: !!process.stdin.isTTY }, io);
+      }),
+    );
+
+  const bool = (v: unknown) => (v === undefined ? undefined : v === true || stripEq(String(v)) !== 'false');
+  program
+    .command('run')
+    .description('Run a particular image in a pod')
+    .argument('[args...]', 'NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]')
+    .option('--image <image>', 'the image for the container to run', stripEq)
+    .option('--restart <policy>', 'the restart policy for this Pod: Always (default), OnFailure, Never', stripEq)
+    .option('--command', "use the extra arguments as the 'command' field in the container, rather than the 'args' field")
+    .option('-i, --stdin', 'keep stdin open on the container in the pod (kjob: containers get no stdin; the output is followed)')
+    .option('-t, --tty', 'allocate a TTY for the container in the pod')
+    .option('--attach [bool]', 'wait for the Pod to start running, then follow its output (default false, unless -i)')
+    .option('--rm', 'delete the pod after it exits; only valid when attaching to the container')
+    .option('--env <key=value>', 'environment variables to set in the container (repeatable)', collect)
+    .option('-l, --labels <labels>', 'comma separated labels to apply to the pod (default run=NAME)', stripEq)
+    .option('--annotations <key=value>', 'annotations to apply to the pod (repeatable)', collect)
+    .option('--port <port>', 'the port that this container exposes', stripEq)
+    .option('--image-pull-policy <policy>', 'the image pull policy for the container: Always, IfNotPresent or Never', stripEq)
+    .option('--privileged', 'run the container in privileged mode')
+    .option('--leave-stdin-open', 'leave stdin open after the first attach completes')
+    .option('-q, --quiet', 'suppress prompt messages')
+    .option('--dry-run [mode]', 'none, server, or client')
+    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .option('--pod-running-timeout <duration>', 'how long to wait until the pod is running (default 1m0s)', stripEq)
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-run")', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        const m = await import('./run.js');
+        return m.run(
+          ctx,
+          names,
+          command,
+          {
+            image: o.image,
+            restart: o.restart,
+            command: o.command,
+            stdin: o.stdin,
+            tty: o.tty,
+            attach: bool(o.attach),
+            rm: o.rm,
+            env: o.env,
+            labels: o.labels,
+            annotations: o.annotations,
+            port: o.port,
+            imagePullPolicy: o.imagePullPolicy,
+            privileged: o.privileged,
+            leaveStdinOpen: o.leaveStdinOpen,
+            quiet: o.quiet,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            output: o.output,
+            podRunningTimeout: o.podRunningTimeout,
+            stdinIsTerminal: !!process.stdin.isTTY,
           },
           io,
         );

@@ -3,6 +3,7 @@
 // kubectl v1.32 against `kjob serve` of a fresh state directory and writes what it printed to
 // <section>.txt; kubectl-write.test.ts runs the same sequence with kjob and compares.
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { GOLDEN } from './helpers.js';
 import { normaliseRead } from './kubectl-read-helpers.js';
@@ -35,7 +36,42 @@ const JOB = ['apply', '-f', 'fixtures/job-echo.yaml'];
 
 const F = 'test/golden/issue12-writes/files/';
 
+/** Where files/http-server.mjs serves files/ (URL, replaced in args when the section runs). */
+const U = 'URL/';
+
 export const SECTIONS: Record<string, Step[]> = {
+  run: [
+    { args: ['run', 'a1', '--image=busybox', '-i', '-t', '--attach=false', '--dry-run=client', '-o', 'yaml', '--port=8080', '--image-pull-policy=Never', '--annotations=x=y', '--privileged', '--', 'sh'] },
+    { args: ['run', 'a1', '--image=busybox', '-i', '--leave-stdin-open', '--attach=false', '--dry-run=client', '-o', 'json'] },
+    { args: ['run', 'oneshot', '--image=busybox', '--restart=OnFailure', '--command', '--env=A=1', '--env=B=x y', '--labels=a=b,c=d', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=client', '-o', 'name'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--dry-run=server'] },
+    { args: ['run', 'web2', '--image=busybox', '--', 'sleep', '3600'] },
+    { args: ['get', 'pod', 'web2', '-o', 'jsonpath={.spec.containers[0].args} {.spec.restartPolicy} {.metadata.labels}'] },
+    { args: ['run', 'web2', '--image=busybox'] },
+    { args: ['run', 'a1', '--image=busybox', '--restart=Foo'] },
+    { args: ['run', 'a1', '--image=busybox', '-t'] },
+    { args: ['run', 'a1', '--image=busybox', '--rm'] },
+    { args: ['run', 'a1', '--image=BAD:IMG:x'] },
+    { args: ['run', 'a1', '--image=busybox', '--env=NOEQ'] },
+    { args: ['run', 'a1', '--image=busybox', '-i', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--labels=a', '--dry-run=client'] },
+    { args: ['run', 'a1', '--image=busybox', '--image-pull-policy=Sometimes'] },
+    { args: ['run', '--image=busybox'] },
+  ],
+  url: [
+    { args: ['apply', '-f', U + 'cm.yaml'] },
+    { args: ['apply', '-f', U + 'cm-v2.yaml'] },
+    { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode}'] },
+    { args: ['apply', '-f', U + 'missing.yaml'] },
+    { args: ['apply', '-f', U + 'status/500'] },
+    { args: ['apply', '-f', 'http://127.0.0.1:1/job.yaml'] },
+    { args: ['create', '-f', U + 'nope.yaml'] },
+    { args: ['replace', '-f', U + 'cm.yaml'] },
+    { args: ['delete', '-f', U + 'nope.yaml'] },
+    { args: ['apply', '-f', U + 'nope.yaml', '-f', U + 'missing.yaml'] },
+  ],
   edit: [
     { args: JOB, setup: true },
     { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
@@ -131,9 +167,18 @@ export const SECTIONS: Record<string, Step[]> = {
   ],
 };
 
+/** files/http-server.mjs, started for a run; args with URL/ get its address. */
+export function startFileServer(home: string): { args: (a: string[]) => string[]; stop: () => void } {
+  const portFile = path.join(home, 'http-port');
+  const child = spawn(process.execPath, [path.join(WRITES, 'files/http-server.mjs'), portFile], { stdio: ['pipe', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  const base = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}/`;
+  return { args: (a) => a.map((x) => (x.startsWith('URL/') ? base + x.slice(4) : x)), stop: () => child.kill('SIGKILL') };
+}
+
 /** One step's output as the golden keeps it. */
 export function renderStep(step: Step, r: { stdout: string; stderr: string; code: number }): string {
-  const tmp = (t: string) => t.replace(/\/(?:kubectl|kjob)-edit-\d+\.(yaml|json)/g, '/kjob-edit-<n>.$1').replace(/\`kubectl replace/g, '`kjob replace');
+  const tmp = (t: string) => t.replace(/<ip>:(?!1\b)\d+/g, '<ip>:<port>').replace(/\/(?:kubectl|kjob)-edit-\d+\.(yaml|json)/g, '/kjob-edit-<n>.$1').replace(/\`kubectl replace/g, '`kjob replace');
   let out = tmp(normaliseRead(r.stdout));
   if (step.sorted) out = out.split('\n').filter(Boolean).sort().map((l) => l + '\n').join('');
   return `$ kjob ${step.args.join(' ')}\n${out}--- stderr\n${tmp(normaliseRead(r.stderr))}--- exit ${r.code}\n\n`;

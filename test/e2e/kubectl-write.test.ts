@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
-import { SECTIONS, stepEnv, renderStep, goldenOf } from './kubectl-write-helpers.js';
+import { SECTIONS, stepEnv, startFileServer, renderStep, goldenOf } from './kubectl-write-helpers.js';
 
 const sandboxes: Sandbox[] = [];
 after(() => sandboxes.forEach((s) => s.cleanup()));
@@ -16,8 +16,9 @@ for (const section of Object.keys(SECTIONS)) {
     const sb = new Sandbox();
     sandboxes.push(sb);
     let text = '';
+    const files = startFileServer(sb.home);
     for (const [i, step] of SECTIONS[section].entries()) {
-      const r = sb.kjob(step.args, { input: step.input, env: stepEnv(step, sb.home, i) });
+      const r = sb.kjob(files.args(step.args), { input: step.input, env: stepEnv(step, sb.home, i) });
       if (step.setup) {
         assert.equal(r.code, 0, `${step.args.join(' ')}: ${r.stderr}`);
         continue;
@@ -26,6 +27,7 @@ for (const section of Object.keys(SECTIONS)) {
     }
     // KJOB_ACTUAL_DIR=DIR keeps what kjob printed, to diff against the golden
     if (process.env.KJOB_ACTUAL_DIR) fs.writeFileSync(path.join(process.env.KJOB_ACTUAL_DIR, `${section}.txt`), text);
+    files.stop();
     assert.equal(text, goldenOf(section));
   });
 }

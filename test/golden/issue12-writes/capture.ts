@@ -7,25 +7,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Sandbox, ROOT, KJOB } from '../../e2e/helpers.js';
-import { SECTIONS, stepEnv, WRITES, renderStep } from '../../e2e/kubectl-write-helpers.js';
+import { SECTIONS, stepEnv, startFileServer, WRITES, renderStep } from '../../e2e/kubectl-write-helpers.js';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SECTIONS);
 for (const section of names) {
   const sb = new Sandbox();
   let serve: ReturnType<typeof spawn> | undefined;
+  const stops: (() => void)[] = [];
   try {
     const kubeconfig = path.join(sb.home, 'kubeconfig');
     serve = spawn(process.execPath, [KJOB, 'serve', '--port', '0', '--kubeconfig', kubeconfig], { env: sb.env, stdio: 'ignore' });
     for (let i = 0; i < 100 && !fs.existsSync(kubeconfig); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-cache-'));
     let text = '';
+    const files = startFileServer(sb.home);
+    stops.push(files.stop);
     for (const [i, step] of SECTIONS[section].entries()) {
       if (step.setup) {
-        const r = sb.kjob(step.args, { input: step.input, env: stepEnv(step, sb.home, i) });
+        const r = sb.kjob(files.args(step.args), { input: step.input, env: stepEnv(step, sb.home, i) });
         if (r.code !== 0) throw new Error(`kjob ${step.args.join(' ')}: ${r.stderr}`);
         continue;
       }
-      const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...step.args], {
+      const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...files.args(step.args)], {
         cwd: ROOT,
         encoding: 'utf8',
         input: step.input ?? '',
@@ -38,6 +41,7 @@ for (const section of names) {
     console.log('captured', section);
   } finally {
     serve?.kill('SIGKILL');
+    stops.forEach((s) => s());
     sb.cleanup();
   }
 }

@@ -1,0 +1,211 @@
+// `kjob run NAME --image=IMG [-- ARGS]`: kubectl's run.go with the run-pod/v1 generator
+// (generate/versioned/run.go): a bare Pod built field by field as kubectl builds it, created
+// through the apiserver. With -i (or --attach) kubectl waits for the pod to run and attaches to
+// it; kjob's containers have no attachable stdio, so kjob follows the container's output (its
+// log, from the start) until the container ends, then waits for the pod as kubectl does and
+// gives the container's exit code; --rm deletes the pod afterwards.
+import type { KObject } from '../api/types.js';
+import { resolveType } from './args.js';
+import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.js';
+import { UserError, StatusError } from '../errors.js';
+import { toYAML, nameOf } from '../printers/output.js';
+import { isPodReady } from '../api/pod_util.js';
+import { parseGoDuration } from '../util/go.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export interface RunOptions {
+  image?: string;
+  restart?: string;
+  command?: boolean;
+  stdin?: boolean;
+  tty?: boolean;
+  attach?: boolean;
+  rm?: boolean;
+  env?: string[];
+  labels?: string;
+  annotations?: string[];
+  port?: string;
+  imagePullPolicy?: string;
+  privileged?: boolean;
+  leaveStdinOpen?: boolean;
+  quiet?: boolean;
+  dryRun?: string;
+  output?: string;
+  podRunningTimeout?: string;
+  stdinIsTerminal?: boolean;
+}
+
+const usage = (msg: string) => new UserError(`error: ${msg}\nSee 'kjob run -h' for help and examples`);
+
+/** distribution/reference's ReferenceRegexp, as kubectl checks --image. */
+const REFERENCE =
+  /^((?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[(?:[a-fA-F0-9:]+)\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,})?$/;
+
+/** generate.ParseLabels: "a=b,c=d" */
+function parseLabels(spec: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of spec.split(',')) {
+    const kv = pair.split('=');
+    if (kv.length !== 2) throw new UserError(`error: unexpected label spec: ${pair}`);
+    const errs = [...isQualifiedName(kv[0]), ...isValidLabelValue(kv[1])];
+    if (errs.length) throw new UserError(`error: invalid label spec: ${pair}`);
+    out[kv[0]] = kv[1];
+  }
+  return out;
+}
+
+/** The run-pod/v1 generator's Pod, fields in the Go structs' order (for -o json). */
+export function generatePod(name: string, args: string[], o: RunOptions, restartPolicy: string): KObject {
+  const env = (o.env ?? []).map((e) => {
+    const i = e.indexOf('=');
+    if (i <= 0 || isEnvVarName(e.slice(0, i)).length) throw new UserError(`error: invalid env: ${e}`);
+    return { name: e.slice(0, i), value: e.slice(i + 1) };
+  });
+  const annotations: Record<string, string> = {};
+  for (const a of o.annotations ?? []) {
+    const i = a.indexOf('=');
+    if (i < 0) throw new UserError(`error: invalid annotation spec: ${a}`);
+    annotations[a.slice(0, i)] = a.slice(i + 1);
+  }
+  const labels = o.labels ? parseLabels(o.labels) : { run: name };
+  const container: Record<string, unknown> = { name, image: o.image };
+  if (args.length) container[o.command ? 'command' : 'args'] = args;
+  if (o.port) {
+    const port = Number(o.port);
+    if (!/^[+-]?\d+$/.test(o.port)) throw new UserError(`error: strconv.Atoi: parsing ${JSON.stringify(o.port)}: invalid syntax`);
+    container.ports = [{ containerPort: port }];
+  }
+  if (env.length) container.env = env;
+  container.resources = {};
+  if (o.imagePullPolicy) container.imagePullPolicy = o.imagePullPolicy;
+  if (o.privileged) container.securityContext = { privileged: true };
+  if (o.stdin) container.stdin = true;
+  if (o.stdin && !o.leaveStdinOpen) container.stdinOnce = true;
+  if (o.tty) container.tty = true;
+  const metadata: Record<string, unknown> = { name, creationTimestamp: null, labels };
+  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: metadata as KObject['metadata'],
+    spec: { containers: [container], restartPolicy, dnsPolicy: 'ClusterFirst' },
+    status: {},
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
+  if (names.length === 0) throw usage('NAME is required for run');
+  const timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;
+  // cobra's required flag, which kubectl's main reports through klog
+  if (o.image === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"image\\" not set"'));
+  if (o.image === '') throw new UserError('error: --image is required');
+  if (!REFERENCE.test(o.image)) throw new UserError(`error: Invalid image name ${JSON.stringify(o.image)}: invalid reference format`);
+  if (o.tty && !o.stdin) throw usage('-i/--stdin is required for containers with -t/--tty=true');
+  const restart = o.restart ?? 'Always';
+  if (!['Always', 'OnFailure', 'Never'].includes(restart)) throw usage(`invalid restart policy: ${restart}`);
+  const attach = o.attach ?? !!o.stdin;
+  if (!attach && o.rm) throw usage('--rm should only be used for attached containers');
+  const dryRun = o.dryRun ?? 'none';
+  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
+  if (attach && dryRun !== 'none') throw usage("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+  if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
+  if (o.output && !['json', 'yaml', 'name'].includes(o.output)) {
+    throw new UserError(`error: unable to match a printer suitable for the output format "${o.output}", allowed formats are: json,name,yaml`);
+  }
+  const name = names[0];
+  const pod = generatePod(name, [...names.slice(1), ...args], o, restart);
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const print = (obj: KObject) => {
+    if (o.output === 'yaml') io.out(toYAML(obj));
+    else if (o.output === 'json') io.out(JSON.stringify(obj, null, 4).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n');
+    else if (o.output === 'name') io.out(`${nameOf(obj)}\n`);
+    else io.out(`pod/${obj.metadata.name} created${suffix}\n`);
+  };
+  if (dryRun === 'client') {
+    print(pod);
+    return 0;
+  }
+  const PODS = resolveType('pods');
+  const body = structuredClone(pod);
+  body.metadata.namespace = ctx.namespace;
+  delete (body.metadata as Record<string, unknown>).creationTimestamp;
+  delete body.status;
+  const created = await ctx.client.create(PODS, ctx.namespace, body, { dryRun: dryRun === 'server', fieldManager: 'kubectl-run' });
+  for (const w of created.warnings) io.err(`Warning: ${w}\n`);
+  if (dryRun !== 'server') await ctx.engine();
+  if (!attach) {
+    print(created.object);
+    return 0;
+  }
+  try {
+    return await attachAndWait(ctx, name, restart, timeoutMs, o, io);
+  } finally {
+    if (o.rm) {
+      try {
+        await ctx.client.delete(PODS, ctx.namespace, name, {});
+        if (!o.quiet) io.out(`pod "${name}" deleted\n`);
+        await ctx.engine();
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+      }
+    }
+  }
+}
+
+/** waitForPod: the pod each 100ms until cond says it is done (or throws). */
+async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (p: KObject) => boolean): Promise<KObject> {
+  const PODS = resolveType('pods');
+  const end = Date.now() + timeoutMs;
+  let nudged = Date.now();
+  for (;;) {
+    let p: KObject;
+    try {
+      p = await ctx.client.get(PODS, ctx.namespace, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === 'NotFound') throw new UserError(`Error from server (NotFound): pods "" not found`);
+      throw e;
+    }
+    if (cond(p)) return p;
+    if (timeoutMs > 0 && Date.now() > end) throw new UserError('error: timed out waiting for the condition');
+    await sleep(100);
+    if (Date.now() - nudged > 1000) {
+      nudged = Date.now();
+      await ctx.engine();
+    }
+  }
+}
+
+async function attachAndWait(ctx: Context, name: string, restart: string, timeoutMs: number, o: RunOptions, io: IO): Promise<number> {
+  const done = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  // handleAttachPod: running and ready, or already completed
+  const pod = await waitForPod(ctx, name, timeoutMs, (p) => done(p) || (p.status?.phase === 'Running' && isPodReady(p)));
+  const write = (c: Buffer) => io.out(c.toString('utf8'));
+  if (done(pod)) {
+    await ctx.client.podLogs(ctx.namespace, name, { container: name }, write);
+  } else {
+    // AttachOptions.Run: SetupTTY, then the prompt hint
+    if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
+    await ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write);
+  }
+  const waitForExit = !o.leaveStdinOpen && (restart === 'Never' || restart === 'OnFailure');
+  if (!waitForExit) return 0;
+  const final = await waitForPod(ctx, name, timeoutMs, restart === 'OnFailure' ? (p) => p.status?.phase === 'Succeeded' : done);
+  if (final.status?.phase === 'Succeeded') return 0;
+  const ns = final.metadata.namespace;
+  const term = final.status?.containerStatuses?.[0]?.state?.terminated;
+  if (!term || !term.exitCode) throw new UserError(`error: pod ${ns}/${name} failed with unknown exit code`);
+  // CodeExitError; CheckErr ends the message with one newline
+  throw new UserError(`pod ${ns}/${name} terminated (${term.reason ?? ''})\n${term.message ?? ''}`.replace(/\n$/, ''), term.exitCode);
+}
+
+/** A klog error line (E MMDD hh:mm:ss.uuuuuu PID file:line] msg), as kubectl prints it. */
+function klogError(where: string, msg: string): string {
+  const d = new Date();
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const us = String(d.getMilliseconds() * 1000).padStart(6, '0');
+  return `E${p2(d.getMonth() + 1)}${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${where}] ${msg}`;
+}

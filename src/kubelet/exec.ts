@@ -1,0 +1,117 @@
+// The kubelet's exec (what a CRI runtime's ExecSync/Exec does for `kubectl exec`): a command run
+// inside a running container, in the namespaces of the container's init process (mount: its
+// volumes, private /tmp and hidden state; UTS: the pod's hostname; IPC; PID: it sees the
+// container's processes and dies with them; network: today the host's, a pod's own once pods get
+// one), with the container's environment, its working directory, the container's capabilities
+// only (containerd's default set, no new privileges) and in its cgroups (its limits count it).
+// With tty, the command gets a terminal of the container's own devpts (script(1) makes it).
+//
+// Kept apart from the runtime: exec enters namespaces another module creates (sandbox.ts today,
+// a per-pod network namespace later), by the init process's pid.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CAPABILITIES } from './sandbox.js';
+
+export const NSENTER = '/usr/bin/nsenter';
+export const SETPRIV = '/usr/bin/setpriv';
+export const SCRIPT = '/usr/bin/script';
+
+export interface ExecTarget {
+  /** the container's init process (host pid) */
+  pid: number;
+  /** true when it runs in a bubblewrap sandbox (its own namespaces); false: a plain process */
+  sandboxed: boolean;
+  /** the attempt directory (pods/<uid>/containers/<name>/<n>) */
+  attemptDir: string;
+}
+
+function readOpt(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running attempt of a container and its init process, or undefined when it does not run. */
+export function findExecTarget(home: string, uid: string, container: string): ExecTarget | undefined {
+  const base = path.join(home, 'pods', uid, 'containers', container);
+  let names: string[];
+  try {
+    names = fs.readdirSync(base).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return undefined;
+  }
+  names.sort((a, b) => Number(b) - Number(a));
+  for (const n of names) {
+    const d = path.join(base, n);
+    if (readOpt(path.join(d, 'exit')) !== undefined) continue;
+    const pid = Number(readOpt(path.join(d, 'pid')));
+    if (!(pid > 0) || !alive(pid)) continue;
+    if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
+      // bwrap --as-pid-1: its one child is the container's PID 1
+      const init = Number((readOpt(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/)[0]);
+      if (init > 0 && alive(init)) return { pid: init, sandboxed: true, attemptDir: d };
+      continue;
+    }
+    return { pid, sandboxed: false, attemptDir: d };
+  }
+  return undefined;
+}
+
+/** The environment the container's process started with (/proc/PID/environ). */
+export function containerEnv(pid: number): string[] {
+  const s = readOpt(`/proc/${pid}/environ`);
+  return s ? s.split('\0').filter(Boolean) : [];
+}
+
+/** cgroup.procs files of the container's cgroups, which the exec'd process joins. */
+export function cgroupProcsFiles(target: ExecTarget): string[] {
+  const s = readOpt(path.join(target.attemptDir, 'cgroup'));
+  if (!s) return [];
+  try {
+    const dirs = JSON.parse(s);
+    return Array.isArray(dirs) ? dirs.filter((d): d is string => typeof d === 'string' && fs.existsSync(d)).map((d) => path.join(d, 'cgroup.procs')) : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface ExecSpec {
+  command: string[];
+  workingDir?: string;
+  tty?: boolean;
+}
+
+/**
+ * The argv that runs spec.command in the target's container: a shell that moves itself into the
+ * container's cgroups, then nsenter into its namespaces and root, `env -i` with the container's
+ * environment and working directory, setpriv with the container's capabilities, and, with a tty,
+ * script(1) for a terminal of the container's own.
+ */
+export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
+  const env = containerEnv(target.pid);
+  if (spec.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+  const wd = spec.workingDir || '/';
+  let cmd = spec.command;
+  if (spec.tty) cmd = [SCRIPT, '-q', '-e', '-c', cmd.map(shellQuote).join(' '), '/dev/null'];
+  const caps = ['-all', ...DEFAULT_CAPABILITIES.map((c) => '+' + c.replace(/^CAP_/, '').toLowerCase())].join(',');
+  const inner = ['/usr/bin/env', '-i', '-C', wd, ...env, SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', ...cmd];
+  const enter = target.sandboxed ? [NSENTER, '-t', String(target.pid), '-m', '-u', '-i', '-p', '-n', '-r', '-w', '--', ...inner] : inner;
+  const procs = cgroupProcsFiles(target);
+  // $0: the cgroup.procs files, newline-separated
+  return ['/bin/sh', '-c', 'IFS="\n"; for f in $0; do echo $$ > "$f" 2>/dev/null; done; exec "$@"', procs.join('\n'), ...enter];
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

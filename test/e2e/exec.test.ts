@@ -1,0 +1,101 @@
+// Issue 12, inside a running pod: `kjob exec` runs a command in the container's sandbox (its
+// mount, PID, UTS and IPC namespaces, its volumes, environment and working directory). kubectl
+// cannot exec through `kjob serve` (no streaming exec subresource), so the expected messages are
+// kubectl v1.32's own, from its source: pkg/cmd/exec/exec.go (Validate, Run, SetupTTY),
+// pkg/util/podcmd (the Defaulted container notice), cmdutil.CheckErr (CodeExitError:
+// "command terminated with exit code N" with N as kubectl's exit code).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sandbox } from './helpers.js';
+import { ptyRun } from './pty.js';
+
+const sb = new Sandbox();
+const BOX = 'test/golden/issue12-writes/files/box.yaml';
+
+before(() => {
+  const r = sb.kjob(['apply', '-f', BOX]);
+  assert.equal(r.code, 0, r.stderr);
+  const w = sb.kjob(['wait', '--for=condition=ready', 'pod/box', '--timeout=120s']);
+  assert.equal(w.code, 0, w.stderr);
+});
+after(() => sb.cleanup());
+
+test('the default container, named as kubectl names it, with its working directory and the volume the init container wrote', () => {
+  const r = sb.kjob(['exec', 'box', '--', 'cat', 'state']);
+  assert.deepEqual(r, { stdout: 'ready\n', stderr: 'Defaulted container "main" out of: main, side, setup (init)\n', code: 0 });
+  const q = sb.kjob(['exec', '-q', 'box', '--', 'pwd']);
+  assert.deepEqual(q, { stdout: '/work\n', stderr: '', code: 0 });
+});
+
+test("the container's environment, hostname and PID namespace (its command is PID 1)", () => {
+  const r = sb.kjob(['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'echo $GREETING $(hostname) $(cat /etc/hostname); tr "\\0" " " </proc/1/cmdline; echo; ls /proc | grep -c "^[0-9]"']);
+  assert.equal(r.code, 0, r.stderr);
+  const [env, cmdline, count] = r.stdout.split('\n');
+  assert.equal(env, 'hello box box');
+  assert.match(cmdline.trim(), /^(\/usr\/bin\/)?sleep 3600$/);
+  // sleep, sh, ls, grep (and tr's leftovers at most): only the container's processes
+  assert.ok(Number(count) <= 5, r.stdout);
+  // the other container has its own: no GREETING, no /work
+  const side = sb.kjob(['exec', 'box', '-c', 'side', '--', 'sh', '-c', 'echo "[$GREETING]"; ls /work 2>&1 | head -1']);
+  assert.equal(side.stdout.split('\n')[0], '[]');
+  assert.match(side.stdout, /No such file or directory/);
+});
+
+test("the command's exit code is kjob's, with kubectl's words", () => {
+  assert.deepEqual(sb.kjob(['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']), { stdout: 'out\n', stderr: 'err\ncommand terminated with exit code 7\n', code: 7 });
+  const missing = sb.kjob(['exec', 'box', '-c', 'main', '--', 'no-such-command']);
+  assert.equal(missing.code, 127);
+  assert.match(missing.stderr, /command terminated with exit code 127\n$/);
+});
+
+test('stdin only with -i; -t without a terminal says so and runs without one', () => {
+  assert.deepEqual(sb.kjob(['exec', '-i', 'box', '-c', 'main', '--', 'cat'], { input: 'abc\n' }), { stdout: 'abc\n', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['exec', 'box', '-c', 'main', '--', 'cat'], { input: 'abc\n' }), { stdout: '', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['exec', '-it', 'box', '-c', 'main', '--', 'sh', '-c', 'tty; true'], { input: '' }), {
+    stdout: 'not a tty\n',
+    stderr: 'Unable to use a TTY - input is not a terminal or the right kind of file\n',
+    code: 0,
+  });
+  // -t alone: no stdin, so no TTY and nothing said (SetupTTY)
+  assert.deepEqual(sb.kjob(['exec', '-t', 'box', '-c', 'main', '--', 'sh', '-c', 'tty; true']), { stdout: 'not a tty\n', stderr: '', code: 0 });
+});
+
+test('-it on a terminal: a terminal of the container, exit code through', () => {
+  const r = ptyRun(sb, ['exec', '-it', 'box', '-c', 'main', '--', 'sh', '-c', 'tty; echo "[$TERM]"; exit 4']);
+  assert.equal(r.code, 4, r.output);
+  assert.match(r.output, /\/dev\/pts\/\d+\r\n\[xterm\]\r\n/);
+  assert.match(r.output, /command terminated with exit code 4/);
+});
+
+test("the container's capabilities only: no mount, state directory hidden", () => {
+  const r = sb.kjob(['exec', 'box', '-c', 'main', '--', 'sh', '-c', `mount -t tmpfs x /mnt 2>/dev/null && echo mounted; ls -A ${sb.home} | wc -l; grep CapEff /proc/self/status`]);
+  assert.equal(r.code, 0, r.stderr);
+  const [files, caps] = r.stdout.trim().split('\n');
+  assert.equal(files.trim(), '0');
+  assert.equal(caps, 'CapEff:\t00000000a80425fb');
+});
+
+test("kubectl's errors: no command, the old form, a missing pod, a finished pod, a container that does not run", () => {
+  const cases: [string[], string][] = [
+    [['exec', 'box'], 'error: you must specify at least one command for the container\n'],
+    [['exec'], 'error: pod, type/name or --filename must be specified\n'],
+    [['exec', 'box', 'ls', '/'], "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kjob exec -h' for help and examples\n"],
+    [['exec', 'nope', '--', 'ls'], 'Error from server (NotFound): pods "nope" not found\n'],
+    [['exec', 'box', '-c', 'setup', '--', 'ls'], 'error: unable to upgrade connection: container not found ("setup")\n'],
+  ];
+  for (const [args, err] of cases) assert.deepEqual(sb.kjob(args), { stdout: '', stderr: err, code: 1 }, args.join(' '));
+  const job = sb.kjob(['apply', '-f', 'fixtures/job-echo.yaml']);
+  assert.equal(job.code, 0);
+  assert.equal(sb.kjob(['wait', '--for=condition=complete', 'job/echo', '--timeout=120s']).code, 0);
+  assert.deepEqual(sb.kjob(['exec', 'job/echo', '--', 'ls']), { stdout: '', stderr: 'error: cannot exec into a container in a completed pod; current phase is Succeeded\n', code: 1 });
+});
+
+test('cluster mode says plainly that exec is not there yet', () => {
+  const kc = path.join(sb.home, 'kubeconfig');
+  fs.writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: x\n');
+  const r = sb.kjob(['exec', 'box', '--', 'ls'], { env: { KJOB_HOME: '', KUBECONFIG: kc } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: kjob exec runs commands in the pods of a state directory; in the cluster at https:\/\/127.0.0.1:1, use kubectl exec/);
+});
