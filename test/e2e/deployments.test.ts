@@ -108,3 +108,46 @@ test('scale, a rolling update of the env, rollout history, undo and restart', as
   assert.equal(ok(['delete', 'deploy', 'nginx']), 'deployment.apps "nginx" deleted\n');
   await sb.until('the garbage collector', () => readJSON(sb, ['get', 'rs']).items.length === 0 && pods(sb).length === 0, 90_000);
 });
+
+test('probes: READY follows the readiness probe, a failing liveness probe restarts the container', async () => {
+  const srv = (await import('node:net')).createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: python:3
+        command: ["sh", "-c", "touch /tmp/healthy; sleep 2; python3 -m http.server ${port} & sleep 6; rm /tmp/healthy; wait"]
+        readinessProbe:
+          httpGet: {path: /, port: ${port}}
+          periodSeconds: 1
+        livenessProbe:
+          exec:
+            command: ["cat", "/tmp/healthy"]
+          periodSeconds: 1
+          failureThreshold: 2
+`;
+  assert.equal(ok(['apply', '-f', '-'], manifest), 'deployment.apps/web created\n');
+  const web = () => pods(sb).find((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
+  // Not ready while nothing answers (the Readiness events below), ready once the server does.
+  await sb.until('ready once the server answers', () => !!web() && ready(web()), 30_000);
+  await sb.until('restarted by the liveness probe', () => web()?.status?.containerStatuses?.[0]?.restartCount >= 1, 60_000);
+  const events = readJSON(sb, ['get', 'events']).items.filter((e: any) => e.involvedObject.name === web().metadata.name).map((e: any) => `${e.type} ${e.reason} ${e.message}`);
+  assert.ok(events.includes('Warning Unhealthy Liveness probe failed: cat: /tmp/healthy: No such file or directory\n'), events.join('\n'));
+  assert.ok(events.includes('Normal Killing Container web failed liveness probe, will be restarted'), events.join('\n'));
+  assert.ok(events.some((e: string) => e.startsWith(`Warning Unhealthy Readiness probe failed: Get "http://`)), events.join('\n'));
+  ok(['delete', 'deploy', 'web']);
+});
