@@ -53,7 +53,7 @@ export function completion(shell: string | undefined, io: IO): number {
 }
 
 /** Verbs whose operands are TYPE NAME... (or TYPE/NAME). */
-const TYPED_VERBS = new Set(['get', 'describe', 'delete', 'wait', 'patch', 'schedule']);
+const TYPED_VERBS = new Set(['get', 'describe', 'delete', 'wait', 'patch', 'schedule', 'scale', 'status', 'history', 'undo', 'restart']);
 const OUTPUTS = ['json', 'yaml', 'wide', 'name', 'jsonpath='];
 const GLOBAL_VALUE_FLAGS = new Set(['--home', '-n', '--namespace']);
 

@@ -6,6 +6,7 @@ import { describeJob, describePod, describeCronJob, describeNode, describeObject
 import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
 import { listObjects } from './list.js';
+import { describeApps } from './describe_apps.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -32,8 +33,8 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   const errors: string[] = [];
   const now = ctx.now();
   for (const req of requests) {
-    if (!['Job', 'Pod', 'CronJob', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
-      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
+    if (!['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
+      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, deployments, replicasets, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
     }
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];
@@ -71,6 +72,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
         outputs.push(describeService(obj, await list('Pod', obj.metadata.namespace), opts.showEvents === false ? undefined : events, now));
       } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj));
       else if (obj.kind === 'Event') outputs.push(describeGeneric(obj, opts.showEvents === false ? undefined : events, now));
+      else if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') outputs.push(await describeApps(obj, list, opts.showEvents === false ? undefined : events, now));
       else if (obj.kind === 'CronJob') {
         const jobs = await list('Job', obj.metadata.namespace);
         outputs.push(describeCronJob(obj, jobs, events, now));

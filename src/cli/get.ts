@@ -117,9 +117,11 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
       let first = true;
       for (const { req, objects } of results) {
+        // get.go starts a new type when the objects it prints change type: a type with nothing
+        // to print starts none (no blank line after the last table).
+        if (objects.length === 0) continue;
         if (!first) printer.startNewType();
         first = false;
-        if (objects.length === 0) continue;
         let sorted = objects;
         if (opts.sortBy && !watching && objects.length > 1) {
           // kubectl's SortingPrinter fails on a table whose objects lack the field, and get

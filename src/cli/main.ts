@@ -4,6 +4,7 @@ import { UserError, StatusError } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
 import { setNoColor } from './color.js';
+import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 
@@ -357,6 +358,8 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
         );
       }),
     );
+
+  registerAppsCommands(program, run, io);
 
   program
     .command('patch')

@@ -29,6 +29,7 @@ import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
+import { ProbeManager, type ProbeStatus, type ProbeType } from './prober.js';
 
 export interface KubeletOptions {
   /** Reads and writes go through the apiserver: status with updateStatus, never the spec. */
@@ -53,7 +54,9 @@ export interface KubeletOptions {
 }
 
 interface Due { c: any; init: boolean; n: number }
-interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[] }
+interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
+/** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
+interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
@@ -76,6 +79,9 @@ export class Kubelet {
   private hidden?: string[];
   readonly runtime: ContainerRuntime;
   private watcher?: fs.FSWatcher;
+  /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
+  private readonly prober = new ProbeManager();
+  private notifyPod?: (podKey: string) => void;
   private readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
@@ -123,6 +129,7 @@ export class Kubelet {
   }
 
   start(onExit: (podKey: string) => void): void {
+    this.notifyPod = onExit;
     const dir = this.exitsDir();
     fs.mkdirSync(dir, { recursive: true });
     const scan = (): void => {
@@ -262,6 +269,7 @@ export class Kubelet {
     const volumesReady = this.setUpVolumes(pod);
 
     const c0 = this.compute(pod, now, false, volumesReady);
+    this.killUnhealthy(pod, c0.kills, now);
     if (!jsonEqual(c0.status, pod.status)) {
       this.write(pod, c0);
       return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
@@ -271,6 +279,46 @@ export class Kubelet {
     const c1 = this.compute(pod, now, false, volumesReady);
     if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
     return { requeueAfterMs: c1.due.length ? 0 : c1.requeueMs };
+  }
+
+  /** The prober's view of a running container: ready, started, a kill it asks for. */
+  private probe(pod: KObject, c: any, L: AttemptState, now: Date): ProbeStatus | undefined {
+    if (!c.readinessProbe && !c.livenessProbe && !c.startupProbe) return undefined;
+    const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    let pid: number | undefined;
+    try {
+      pid = Number(fs.readFileSync(path.join(this.podDir(pod), 'containers', c.name, String(L.n), 'pid'), 'utf8').trim()) || undefined;
+    } catch {
+      pid = undefined;
+    }
+    const target = {
+      podKey,
+      podIP: pod.status?.podIP ?? this.hostIP,
+      pid,
+      sandboxed: this.sandboxed,
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+      gracePeriodMs: (pod.spec.terminationGracePeriodSeconds ?? 30) * 1000,
+    };
+    const fp = this.fieldPath(pod, c.name);
+    return this.prober.status(L.containerID, c, Date.parse(L.startedAt ?? '') || now.getTime(), now.getTime(), target, {
+      unhealthy: (type, output) => this.event(pod, 'Warning', 'Unhealthy', `${type} probe failed: ${output}`, fp),
+      changed: () => this.notifyPod?.(podKey),
+    });
+  }
+
+  /** killContainer for a failed liveness or startup probe: SIGTERM, SIGKILL after the grace period; the restart policy restarts it. */
+  private killUnhealthy(pod: KObject, kills: ProbeKill[], now: Date): void {
+    for (const k of kills) {
+      if (k.force) {
+        this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGKILL', rfc3339(now));
+        continue;
+      }
+      const restart = (pod.spec.restartPolicy ?? 'Always') !== 'Never';
+      const probe = k.type === 'Startup' ? 'startup' : 'liveness';
+      this.event(pod, 'Normal', 'Killing', `Container ${k.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`, this.fieldPath(pod, k.name));
+      this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
+      this.prober.killSent(k.containerID, now.getTime());
+    }
   }
 
   private write(pod: KObject, c: Computed): KObject {
@@ -510,6 +558,7 @@ export class Kubelet {
     const uid = pod.metadata.uid!;
     const due: Due[] = [];
     const backoff: string[] = [];
+    const kills: ProbeKill[] = [];
     let requeueMs: number | undefined;
     const nowS = rfc3339(now);
     const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
@@ -549,14 +598,17 @@ export class Kubelet {
         state = { running: { startedAt: L.startedAt } };
         // Without a readiness probe a running container is ready, also while it is being stopped:
         // the kubelet writes its status before killing it, so a terminating pod stays 1/1 (its
-        // Ready condition is what EndpointSlices call "serving").
-        ready = !init;
-        started = true;
-        soon(this.relistMs());
+        // Ready condition is what EndpointSlices call "serving"). Probes: src/kubelet/prober.ts.
+        const pr = init || terminating ? undefined : this.probe(pod, c, L, now);
+        ready = !init && (pr ? pr.ready : true);
+        started = pr ? pr.started : true;
+        if (pr && (pr.kill || pr.forceKill)) kills.push({ name: c.name, n: L.n, containerID: L.containerID, type: pr.kill, force: !!pr.forceKill });
+        soon(Math.min(pr?.nextMs ?? Infinity, this.relistMs()));
       } else {
         if (!L.startError && (L.exitCode === 127 || L.exitCode === 126)) {
           this.warnOnce(pod, L.exitCode === 127 ? 'CommandNotFound' : 'CommandNotExecutable', () => exitCodeHint(L.exitCode!, c.name, c.image, this.lastLog(pod, c.name))!.message, c.name);
         }
+        this.prober.forget(L.containerID);
         const ok = L.exitCode === 0 && !L.startError;
         const restart = !terminating && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {
@@ -656,6 +708,6 @@ export class Kubelet {
     const ordered: any = {};
     for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (status[k] !== undefined) ordered[k] = status[k];
     for (const k of Object.keys(status)) if (!(k in ordered)) ordered[k] = status[k];
-    return { status: ordered, due, requeueMs, backoff };
+    return { status: ordered, due, requeueMs, backoff, kills };
   }
 }

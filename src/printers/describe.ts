@@ -834,5 +834,5 @@ export function describeServiceAccount(sa: KObject, secrets: KObject[], events: 
   });
 }
 
-// The building blocks, for the describers of other kinds (src/printers/describe_more.ts).
-export { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, PrefixWriter };
+// The building blocks, for the describers of other kinds (src/printers/describe_more.ts, describe_apps.ts).
+export { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, PrefixWriter, printController, describePodTemplate };

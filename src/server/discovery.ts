@@ -10,8 +10,8 @@ export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
   pods: { log: ['get'], status: ['get', 'patch', 'update'] },
   jobs: { status: ['get', 'patch', 'update'] },
   cronjobs: { status: ['get', 'patch', 'update'] },
-  deployments: { status: ['get', 'patch', 'update'] },
-  replicasets: { status: ['get', 'patch', 'update'] },
+  deployments: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
+  replicasets: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
   nodes: { status: ['get', 'patch', 'update'] },
   namespaces: { status: ['get', 'patch', 'update'] },
   services: { status: ['get', 'patch', 'update'] },
@@ -52,7 +52,8 @@ export function apiResourceList(group: string, version: string): unknown | undef
       ...(resourceCategories(r).length ? { categories: resourceCategories(r) } : {}),
     });
     for (const [sub, verbs] of Object.entries(SUBRESOURCES[r.resource] ?? {})) {
-      resources.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind: sub === 'log' ? 'Pod' : r.kind, verbs });
+      const scale = sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {};
+      resources.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, ...scale, kind: sub === 'log' ? 'Pod' : sub === 'scale' ? 'Scale' : r.kind, verbs });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(rs[0]), resources };
@@ -77,7 +78,8 @@ function discoveryGroup(group: string): unknown {
             ? {
                 subresources: Object.entries(SUBRESOURCES[r.resource]).map(([sub, verbs]) => ({
                   subresource: sub,
-                  responseKind: sub === 'log' ? { group: '', version: '', kind: 'string' } : { group, version: r.version, kind: r.kind },
+                  responseKind:
+                    sub === 'log' ? { group: '', version: '', kind: 'string' } : sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group, version: r.version, kind: r.kind },
                   verbs,
                 })),
               }

@@ -3,6 +3,7 @@
 // (/api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]], /apis/GROUP/VERSION/...); errors are
 // metav1.Status bodies with the apiserver's codes and messages, so clients print what they print
 // against a cluster. Every request needs the bearer token the kubeconfig carries (401 otherwise).
+import { serveScale } from './scale.js';
 import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
@@ -249,6 +250,10 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
     const one = (o: KObject, code = 200, warnings: string[] = []) =>
       table ? sendJSON(res, code, toServerTable(r.kind, [o], opts.now(), o.metadata.resourceVersion ?? '', include), 'application/json;as=Table;v=v1;g=meta.k8s.io') : sendJSON(res, code, o, 'application/json', warnings);
 
+    if (route.name && route.subresource === 'scale') {
+      const body = req.method === 'GET' ? undefined : parseJSONBody(await readBody(req), req.method ?? '');
+      return sendJSON(res, 200, serveScale(api, r, ns, route.name, req.method ?? 'GET', body));
+    }
     switch (req.method) {
       case 'GET': {
         if (route.name && route.subresource === 'log') return servePodLog(res, ns, route.name, q);

@@ -138,6 +138,8 @@ test('api-resources lists what kjob serves, as kubectl prints discovery', () => 
       'secrets                        v1           true         Secret',
       'serviceaccounts   sa           v1           true         ServiceAccount',
       'services          svc          v1           true         Service',
+      'deployments       deploy       apps/v1      true         Deployment',
+      'replicasets       rs           apps/v1      true         ReplicaSet',
       'cronjobs          cj           batch/v1     true         CronJob',
       'jobs                           batch/v1     true         Job',
       '',

@@ -1,0 +1,41 @@
+// The workload verbs of kubectl for Deployments and ReplicaSets: scale and rollout
+// (status|history|undo|restart), registered on the program by main.ts.
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
+const stripEq = (v: string) => v.replace(/^=/, '');
+
+export function registerAppsCommands(program: Command, run: Run, io: IO): void {
+  program
+    .command('scale')
+    .description('Set a new size for a deployment or replica set')
+    .argument('[args...]')
+    .option('--replicas <count>', 'the new desired number of replicas (required)', stripEq)
+    .option('--current-replicas <count>', 'precondition for the current size: the scale happens only if it is this', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { scale } = await import('./scale.js');
+        return scale(ctx, cmd.args, { replicas: o.replicas, currentReplicas: o.currentReplicas }, io);
+      }),
+    );
+  const rollout = program.command('rollout').description('Manage the rollout of a deployment');
+  const sub = (name: string, description: string) =>
+    rollout.command(name).description(description).argument('[args...]');
+  const go = (name: string) =>
+    run(async (ctx, cmd) => {
+      const o = cmd.opts();
+      const { rollout: r } = await import('./rollout.js');
+      return r(ctx, name, cmd.args, { watch: o.watch === undefined ? undefined : o.watch !== 'false' && o.watch !== false, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision }, io);
+    });
+  sub('status', 'Show the status of the rollout')
+    .option('-w, --watch [bool]', 'watch the status of the rollout until it is done (default true)')
+    .option('--timeout <duration>', 'the length of time to wait before ending watch, zero means never', stripEq)
+    .option('--revision <n>', 'pin to a specific revision (not supported)', stripEq)
+    .action(go('status'));
+  sub('history', 'View rollout history').option('--revision <n>', 'see the details of the revision specified', stripEq).action(go('history'));
+  sub('undo', 'Undo a previous rollout').option('--to-revision <n>', 'the revision to roll back to (default 0: the last one)', stripEq).action(go('undo'));
+  sub('restart', 'Restart a resource').action(go('restart'));
+}

@@ -1,0 +1,203 @@
+// `kjob rollout status|history|undo|restart TYPE NAME | TYPE/NAME`: kubectl rollout for
+// Deployments, with its texts. status watches the Deployment (a line per change, as kubectl's
+// watch prints one per event) until the rollout is done; history lists the revisions of its
+// ReplicaSets; undo puts a revision's template back (DeploymentRollbacker); restart stamps the
+// template with kubectl.kubernetes.io/restartedAt.
+import { kindGroup, type ResourceInfo } from '../api/resources.js';
+import { resourceForKind } from '../api/resources.js';
+import type { KObject } from '../api/types.js';
+import { UserError } from '../errors.js';
+import { parseGoDuration } from '../util/go.js';
+import { parseResourceArgs } from './args.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+import { describeTabWriter } from '../printers/tabwriter.js';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+const SKIP_ON_ROLLBACK = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+
+export interface RolloutOptions {
+  watch?: boolean;
+  timeout?: string;
+  toRevision?: string;
+  revision?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function targets(args: string[]): { info: ResourceInfo; name: string }[] {
+  if (args.length === 0) {
+    throw new UserError("error: required resource not specified");
+  }
+  const out: { info: ResourceInfo; name: string }[] = [];
+  for (const req of parseResourceArgs(args)) {
+    if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
+    for (const name of req.names) out.push({ info: req.info, name });
+  }
+  return out;
+}
+
+function requireDeployment(info: ResourceInfo, what: string): void {
+  if (info.kind !== 'Deployment') throw new UserError(`error: no ${what} has been implemented for ${info.kind}${info.group ? `.${info.group}` : ''}`);
+}
+
+/** DeploymentStatusViewer.Status */
+export function deploymentRolloutStatus(d: KObject): { text: string; done: boolean; error?: string } {
+  const name = d.metadata.name;
+  const st = d.status ?? {};
+  if ((d.metadata.generation ?? 0) <= (st.observedGeneration ?? 0)) {
+    const cond = (st.conditions ?? []).find((c: { type: string }) => c.type === 'Progressing');
+    if (cond?.reason === 'ProgressDeadlineExceeded') return { text: '', done: false, error: `deployment "${name}" exceeded its progress deadline` };
+    const want = d.spec?.replicas ?? 1;
+    const updated = st.updatedReplicas ?? 0;
+    if (updated < want) return { text: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...\n`, done: false };
+    if ((st.replicas ?? 0) > updated) return { text: `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - updated} old replicas are pending termination...\n`, done: false };
+    if ((st.availableReplicas ?? 0) < updated) return { text: `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${updated} updated replicas are available...\n`, done: false };
+    return { text: `deployment "${name}" successfully rolled out\n`, done: true };
+  }
+  return { text: 'Waiting for deployment spec update to be observed...\n', done: false };
+}
+
+async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
+  const [t] = targets(args);
+  requireDeployment(t.info, 'status viewer');
+  const timeoutMs = opts.timeout && opts.timeout !== '0' && opts.timeout !== '0s' ? Number(parseGoDuration(opts.timeout) / 1_000_000n) : Infinity;
+  const deadline = Date.now() + timeoutMs;
+  let lastRV = '';
+  for (;;) {
+    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    if (d.metadata.resourceVersion !== lastRV) {
+      lastRV = d.metadata.resourceVersion ?? '';
+      const s = deploymentRolloutStatus(d);
+      if (s.error) throw new UserError(`error: ${s.error}`);
+      io.out(s.text);
+      if (s.done || opts.watch === false) return 0;
+    }
+    if (Date.now() >= deadline) throw new UserError('error: timed out waiting for the condition');
+    await sleep(Math.min(200, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** The ReplicaSets a Deployment controls, by revision. */
+async function history(ctx: Context, d: KObject): Promise<Map<number, KObject>> {
+  const rsInfo = resourceForKind('ReplicaSet')!;
+  const all = await ctx.client.list(rsInfo, { namespace: d.metadata.namespace });
+  const out = new Map<number, KObject>();
+  for (const rs of all.items) {
+    if (!(rs.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === d.metadata.uid)) continue;
+    const v = parseInt(rs.metadata.annotations?.[REVISION] ?? '', 10);
+    if (Number.isFinite(v)) out.set(v, rs);
+  }
+  return out;
+}
+
+async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
+  for (const t of targets(args)) {
+    requireDeployment(t.info, 'history viewer');
+    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    const h = await history(ctx, d);
+    const revision = opts.revision ? parseInt(opts.revision, 10) : 0;
+    if (revision > 0) {
+      if (!h.has(revision)) throw new UserError(`error: unable to find the specified revision`);
+      throw new UserError('error: kjob does not print a single revision\'s pod template yet (rollout history --revision)');
+    }
+    // tabbedString: text/tabwriter(0, 8, 2, ' ', 0)
+    let table = '';
+    const tw = describeTabWriter((s) => (table += s));
+    tw.write('REVISION\tCHANGE-CAUSE\n');
+    for (const r of [...h.keys()].sort((a, b) => a - b)) tw.write(`${r}\t${h.get(r)!.metadata.annotations?.[CHANGE_CAUSE] || '<none>'}\n`);
+    tw.flush();
+    io.out(`${kindGroup(t.info)}/${t.name} \n${table}\n`);
+  }
+  return 0;
+}
+
+function withoutHash(tpl: any): any {
+  const c = structuredClone(tpl ?? {});
+  if (c.metadata?.labels) delete c.metadata.labels['pod-template-hash'];
+  return c;
+}
+
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+
+async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
+  let wrote = false;
+  for (const t of targets(args)) {
+    requireDeployment(t.info, 'rollbacker');
+    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    if (d.spec?.paused) throw new UserError("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    const h = await history(ctx, d);
+    let to = opts.toRevision ? parseInt(opts.toRevision, 10) : 0;
+    if (h.size === 0) throw new UserError(`error: no rollout history found for deployment "${t.name}"`);
+    if (to === 0) {
+      const revs = [...h.keys()].sort((a, b) => b - a);
+      if (revs.length < 2) throw new UserError(`error: no last revision to roll back to`);
+      to = revs[1];
+    }
+    const rs = h.get(to);
+    if (!rs) throw new UserError(`error: unable to find specified revision ${to} in history`);
+    const tpl = withoutHash(rs.spec?.template);
+    if (canonical(tpl) === canonical(withoutHash(d.spec?.template))) {
+      io.out(`${kindGroup(t.info)}/${t.name} skipped rollback (current template already matches revision ${to})\n`);
+      continue;
+    }
+    const annotations: Record<string, string> = {};
+    for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) if (SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
+    for (const [k, v] of Object.entries<string>(rs.metadata.annotations ?? {})) if (!SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
+    await ctx.client.patch(t.info, ctx.namespace, t.name, 'json', [
+      { op: 'replace', path: '/spec/template', value: tpl },
+      { op: 'replace', path: '/metadata/annotations', value: annotations },
+    ]);
+    wrote = true;
+    io.out(`${kindGroup(t.info)}/${t.name} rolled back\n`);
+  }
+  if (wrote) await ctx.engine();
+  return 0;
+}
+
+/** Go's time.Now().Format(time.RFC3339), in the local zone. */
+function localRFC3339(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const p = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const local = new Date(d.getTime() + off * 60_000).toISOString().replace(/\.\d{3}Z$/, '');
+  return off === 0 ? `${local}Z` : `${local}${off > 0 ? '+' : '-'}${p(off / 60)}:${p(off % 60)}`;
+}
+
+async function restart(ctx: Context, args: string[], _opts: RolloutOptions, io: IO): Promise<number> {
+  let wrote = false;
+  for (const t of targets(args)) {
+    requireDeployment(t.info, 'restarter');
+    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    if (d.spec?.paused) throw new UserError(`error: ${kindGroup(t.info)}/${t.name} can't restart paused deployment (run rollout resume first)`);
+    await ctx.client.patch(t.info, ctx.namespace, t.name, 'strategic', {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },
+    });
+    wrote = true;
+    io.out(`${kindGroup(t.info)}/${t.name} restarted\n`);
+  }
+  if (wrote) await ctx.engine();
+  return 0;
+}
+
+export async function rollout(ctx: Context, sub: string, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
+  switch (sub) {
+    case 'status':
+      return status(ctx, args, opts, io);
+    case 'history':
+      return historyCmd(ctx, args, opts, io);
+    case 'undo':
+      return undo(ctx, args, opts, io);
+    case 'restart':
+      return restart(ctx, args, opts, io);
+    default:
+      throw new UserError(`error: unknown command "${sub}" for "kjob rollout"`);
+  }
+}

@@ -1,0 +1,46 @@
+// `kjob scale [--current-replicas=N] --replicas=N TYPE NAME | TYPE/NAME`: kubectl scale, for
+// Deployments and ReplicaSets (and a Job's parallelism is not scaled: kubectl 1.32 no longer does
+// it either). kubectl sends the new size to the scale subresource; kjob patches spec.replicas,
+// which is what the apiserver's scale subresource does.
+import { kindGroup } from '../api/resources.js';
+import { UserError } from '../errors.js';
+import { parseResourceArgs } from './args.js';
+import type { Context } from './context.js';
+import type { IO } from './io.js';
+
+export interface ScaleOptions {
+  replicas?: string;
+  currentReplicas?: string;
+}
+
+const SCALABLE = ['Deployment', 'ReplicaSet'];
+
+function parseCount(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new UserError(`error: invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return parseInt(v, 10);
+}
+
+export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io: IO): Promise<number> {
+  const replicas = parseCount(opts.replicas, 'replicas');
+  const current = parseCount(opts.currentReplicas, 'current-replicas') ?? -1;
+  if (replicas === undefined) throw new UserError('error: required flag(s) "replicas" not set');
+  if (replicas < 0) throw new UserError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  if (args.length === 0) throw new UserError('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
+  let wrote = false;
+  for (const req of parseResourceArgs(args)) {
+    if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
+    for (const name of req.names) {
+      if (!SCALABLE.includes(req.info.kind)) throw new UserError(`error: no scaler has been implemented for {"${req.info.group}" "${req.info.kind}"}`);
+      const ns = ctx.namespace;
+      const obj = await ctx.client.get(req.info, ns, name);
+      // ScalePrecondition: the size the user expects, checked against the scale's spec.replicas.
+      if (current >= 0 && (obj.spec?.replicas ?? 1) !== current) throw new UserError(`error: Expected replicas to be ${current}, was ${obj.spec?.replicas ?? 1}`);
+      await ctx.client.patch(req.info, ns, name, 'merge', { spec: { replicas } });
+      wrote = true;
+      io.out(`${kindGroup(req.info)}/${name} scaled\n`);
+    }
+  }
+  if (wrote) await ctx.engine();
+  return 0;
+}

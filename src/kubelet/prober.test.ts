@@ -1,0 +1,94 @@
+// The prober's bookkeeping with a scripted probe runner (no processes, no sockets, no sleeps):
+// initial delay and period, readiness thresholds, a liveness kill past failureThreshold, startup
+// gating the other probes; and the real tcp/http probes' wording against a closed port.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { ProbeManager, tcpProbe, httpProbe, type ProbeType } from './prober.js';
+
+const target = { podKey: 'default/p', podIP: '127.0.0.1', sandboxed: false, env: {}, gracePeriodMs: 30_000 };
+
+function scripted(results: Record<ProbeType, ('success' | 'failure')[]>) {
+  const calls: ProbeType[] = [];
+  const pending: (() => void)[] = [];
+  const run = (type: ProbeType) => {
+    calls.push(type);
+    const result = results[type].shift() ?? 'success';
+    return new Promise<{ result: 'success' | 'failure'; output: string }>((resolve) => pending.push(() => resolve({ result, output: `${type} says ${result}` })));
+  };
+  /** Let every probe in flight answer. */
+  const answer = async () => {
+    while (pending.length) pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { run, calls, answer };
+}
+
+test('readiness: not ready until the first success; ready drops after failureThreshold failures', async () => {
+  const s = scripted({ Readiness: ['failure', 'success', 'failure', 'failure'], Liveness: [], Startup: [] });
+  const m = new ProbeManager(s.run);
+  const events: string[] = [];
+  const ev = { unhealthy: (t: ProbeType, o: string) => events.push(`${t} probe failed: ${o}`), changed: () => events.push('changed') };
+  const c = { name: 'c', readinessProbe: { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 2, successThreshold: 1 } };
+  let st = m.status('id1', c, 0, 0, target, ev);
+  assert.deepEqual([st.ready, st.started, st.nextMs], [false, true, 5000]);
+  assert.deepEqual(s.calls, []);
+  st = m.status('id1', c, 0, 5000, target, ev); // due: runs
+  await s.answer();
+  assert.equal(m.status('id1', c, 0, 6000, target, ev).ready, false);
+  assert.deepEqual(events, ['Readiness probe failed: Readiness says failure']);
+  m.status('id1', c, 0, 15000, target, ev);
+  await s.answer();
+  assert.equal(m.status('id1', c, 0, 16000, target, ev).ready, true);
+  m.status('id1', c, 0, 25000, target, ev);
+  await s.answer();
+  assert.equal(m.status('id1', c, 0, 26000, target, ev).ready, true, 'one failure is below failureThreshold');
+  m.status('id1', c, 0, 35000, target, ev);
+  await s.answer();
+  assert.equal(m.status('id1', c, 0, 36000, target, ev).ready, false);
+});
+
+test('liveness: a kill after failureThreshold consecutive failures, then SIGKILL after the grace period', async () => {
+  const s = scripted({ Readiness: [], Liveness: ['failure', 'failure'], Startup: [] });
+  const m = new ProbeManager(s.run);
+  const ev = { unhealthy: () => undefined, changed: () => undefined };
+  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 2 } };
+  m.status('id', c, 0, 0, target, ev);
+  await s.answer();
+  assert.equal(m.status('id', c, 0, 1000, target, ev).kill, undefined);
+  await s.answer();
+  const st = m.status('id', c, 0, 2000, target, ev);
+  assert.equal(st.kill, 'Liveness');
+  m.killSent('id', 2000);
+  assert.deepEqual([m.status('id', c, 0, 3000, target, ev).kill, m.status('id', c, 0, 3000, target, ev).forceKill], [undefined, false]);
+  assert.equal(m.status('id', c, 0, 33_000, target, ev).forceKill, true);
+});
+
+test('startup gates readiness and liveness until it succeeds', async () => {
+  const s = scripted({ Readiness: ['success'], Liveness: ['success'], Startup: ['failure', 'success'] });
+  const m = new ProbeManager(s.run);
+  const ev = { unhealthy: () => undefined, changed: () => undefined };
+  const c = { name: 'c', startupProbe: { periodSeconds: 1, failureThreshold: 5 }, readinessProbe: { periodSeconds: 1 }, livenessProbe: { periodSeconds: 1 } };
+  assert.equal(m.status('id', c, 0, 0, target, ev).started, false);
+  await s.answer();
+  m.status('id', c, 0, 1000, target, ev);
+  await s.answer();
+  assert.deepEqual(s.calls, ['Startup', 'Startup']);
+  const st = m.status('id', c, 0, 2000, target, ev);
+  assert.equal(st.started, true);
+  await s.answer();
+  assert.deepEqual(s.calls, ['Startup', 'Startup', 'Readiness', 'Liveness']);
+  assert.equal(m.status('id', c, 0, 2500, target, ev).ready, true);
+});
+
+test('tcp and http probes against a closed port say what Go says', async () => {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  assert.deepEqual(await tcpProbe('127.0.0.1', port, 1000), { result: 'failure', output: `dial tcp 127.0.0.1:${port}: connect: connection refused` });
+  assert.deepEqual(await httpProbe('http', '127.0.0.1', port, '/healthz', [], 1000), {
+    result: 'failure',
+    output: `Get "http://127.0.0.1:${port}/healthz": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+  });
+});

@@ -1,0 +1,245 @@
+// The kubelet's prober (pkg/kubelet/prober): startup, readiness and liveness probes of running
+// containers — exec (in the container's namespaces), httpGet and tcpSocket (to the pod's IP) —
+// with initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold and failureThreshold.
+// A probe runs asynchronously; its result is kept per container attempt (a restarted container
+// starts over) and the pod is synced again when a result changes what the kubelet writes.
+// Readiness drives the container's ready flag (and so READY and the Ready condition); a liveness
+// or startup failure past its threshold asks the kubelet to kill the container, which its restart
+// policy then restarts.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+
+export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';
+type Result = 'success' | 'failure';
+
+interface Worker {
+  result?: Result;
+  successes: number;
+  failures: number;
+  nextAt: number;
+  inflight: boolean;
+}
+
+interface ContainerProbes {
+  workers: Partial<Record<ProbeType, Worker>>;
+  started: boolean;
+  kill?: { type: ProbeType; sentAt?: number };
+}
+
+export interface ProbeTarget {
+  podKey: string;
+  podIP: string;
+  /** The container's process (the sandbox's outer process), for exec probes. */
+  pid?: number;
+  sandboxed: boolean;
+  env: Record<string, string>;
+  /** The pod's termination grace period, for a kill the container ignores. */
+  gracePeriodMs: number;
+}
+
+export interface ProbeEvents {
+  /** An Unhealthy event: `Liveness probe failed: ...`. */
+  unhealthy(type: ProbeType, output: string): void;
+  /** A probe result the kubelet must look at (the pod is synced again). */
+  changed(): void;
+}
+
+export interface ProbeStatus {
+  ready: boolean;
+  started: boolean;
+  /** Run the sync again in this many ms (the next probe is due). */
+  nextMs?: number;
+  /** A liveness or startup failure: the container must be killed. */
+  kill?: ProbeType;
+  /** The kill was asked for longer ago than the grace period: SIGKILL it. */
+  forceKill?: boolean;
+}
+
+const PROBE_FIELD: Record<ProbeType, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = { Startup: 'startupProbe', Readiness: 'readinessProbe', Liveness: 'livenessProbe' };
+
+export type ProbeRunner = (type: ProbeType, probe: any, container: any, target: ProbeTarget) => Promise<{ result: Result; output: string }>;
+
+export class ProbeManager {
+  private readonly containers = new Map<string, ContainerProbes>();
+
+  constructor(private readonly run: ProbeRunner = runProbe) {}
+
+  /**
+   * The probes of one running container attempt (containerID), started at startedAt: what its
+   * ready and started flags are now, starting the probes that are due.
+   */
+  status(containerID: string, container: any, startedAt: number, now: number, target: ProbeTarget, events: ProbeEvents): ProbeStatus {
+    let cp = this.containers.get(containerID);
+    if (!cp) {
+      cp = { workers: {}, started: !container.startupProbe };
+      this.containers.set(containerID, cp);
+    }
+    const active: ProbeType[] = cp.started ? (['Readiness', 'Liveness'] as ProbeType[]).filter((t) => container[PROBE_FIELD[t]]) : ['Startup'];
+    let nextMs: number | undefined;
+    for (const type of active) {
+      const probe = container[PROBE_FIELD[type]];
+      let w = cp.workers[type];
+      if (!w) {
+        w = { successes: 0, failures: 0, nextAt: (type === 'Startup' || !container.startupProbe ? startedAt : now) + (probe.initialDelaySeconds ?? 0) * 1000, inflight: false };
+        cp.workers[type] = w;
+      }
+      if (!w.inflight && now >= w.nextAt && !cp.kill) {
+        w.inflight = true;
+        w.nextAt = now + (probe.periodSeconds ?? 10) * 1000;
+        const worker = w;
+        const entry = cp;
+        this.run(type, probe, container, target).then(
+          ({ result, output }) => this.record(entry, worker, type, probe, result, output, events),
+          (e) => this.record(entry, worker, type, probe, 'failure', String((e as Error).message ?? e), events),
+        );
+      }
+      if (!w.inflight) nextMs = Math.min(nextMs ?? Infinity, Math.max(0, w.nextAt - now));
+    }
+    const readiness = cp.workers.Readiness;
+    const ready = cp.started && (!container.readinessProbe || readiness?.result === 'success');
+    const forceKill = cp.kill?.sentAt !== undefined && now - cp.kill.sentAt > target.gracePeriodMs;
+    return { ready, started: cp.started, nextMs, kill: cp.kill && cp.kill.sentAt === undefined ? cp.kill.type : undefined, forceKill };
+  }
+
+  /** The attempt is no longer running: its probes are done. */
+  forget(containerID: string): void {
+    this.containers.delete(containerID);
+  }
+
+  /** The kubelet has asked the container to stop (a liveness or startup kill). */
+  killSent(containerID: string, now: number): void {
+    const cp = this.containers.get(containerID);
+    if (cp?.kill) cp.kill.sentAt = now;
+  }
+
+  private record(cp: ContainerProbes, w: Worker, type: ProbeType, probe: any, result: Result, output: string, events: ProbeEvents): void {
+    w.inflight = false;
+    const before = w.result;
+    if (result === 'success') {
+      w.failures = 0;
+      w.successes++;
+      if (w.successes >= (probe.successThreshold ?? 1)) w.result = 'success';
+    } else {
+      w.successes = 0;
+      w.failures++;
+      events.unhealthy(type, output);
+      if (w.failures >= (probe.failureThreshold ?? 3)) w.result = 'failure';
+    }
+    if (type === 'Startup' && w.result === 'success' && !cp.started) cp.started = true;
+    if ((type === 'Liveness' || type === 'Startup') && w.result === 'failure' && !cp.kill) cp.kill = { type };
+    if (w.result !== before || cp.kill) events.changed();
+  }
+}
+
+const timeoutMsOf = (probe: any) => (probe.timeoutSeconds ?? 1) * 1000;
+
+/** The named or numbered port of a container. */
+function resolvePort(port: unknown, container: any): number | undefined {
+  if (typeof port === 'number') return port;
+  if (typeof port === 'string' && /^\d+$/.test(port)) return Number(port);
+  const p = (container.ports ?? []).find((x: any) => x.name === port);
+  return p?.containerPort;
+}
+
+/** Run one probe (prober.runProbe), with Go's wording of its failures. */
+export async function runProbe(_type: ProbeType, probe: any, container: any, target: ProbeTarget): Promise<{ result: Result; output: string }> {
+  const timeout = timeoutMsOf(probe);
+  if (probe.exec) return execProbe(probe.exec.command ?? [], target, timeout);
+  if (probe.httpGet) {
+    const h = probe.httpGet;
+    const port = resolvePort(h.port, container);
+    if (port === undefined) return { result: 'failure', output: `unable to find port "${h.port}" in container` };
+    return httpProbe(h.scheme === 'HTTPS' ? 'https' : 'http', h.host || target.podIP, port, h.path || '/', h.httpHeaders ?? [], timeout);
+  }
+  if (probe.tcpSocket) {
+    const port = resolvePort(probe.tcpSocket.port, container);
+    if (port === undefined) return { result: 'failure', output: `unable to find port "${probe.tcpSocket.port}" in container` };
+    return tcpProbe(probe.tcpSocket.host || target.podIP, port, timeout);
+  }
+  return { result: 'failure', output: 'kjob: grpc probes are not supported' };
+}
+
+function dialError(host: string, port: number, e: NodeJS.ErrnoException): string {
+  const what = e.code === 'ECONNREFUSED' ? 'connect: connection refused' : e.code === 'ETIMEDOUT' ? 'i/o timeout' : e.code === 'EHOSTUNREACH' ? 'connect: no route to host' : (e.message ?? String(e));
+  return `dial tcp ${host}:${port}: ${what}`;
+}
+
+export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<{ result: Result; output: string }> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ result: 'failure', output: `dial tcp ${host}:${port}: i/o timeout` });
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ result: 'success', output: '' });
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      resolve({ result: 'failure', output: dialError(host, port, e as NodeJS.ErrnoException) });
+    });
+  });
+}
+
+export function httpProbe(scheme: 'http' | 'https', host: string, port: number, path: string, headers: { name: string; value: string }[], timeoutMs: number): Promise<{ result: Result; output: string }> {
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
+  return new Promise((resolve) => {
+    const h: Record<string, string> = { 'User-Agent': 'kube-probe/1.32', Accept: '*/*' };
+    for (const x of headers) h[x.name] = x.value;
+    const mod = scheme === 'https' ? https : http;
+    const req = mod.get(url, { headers: h, timeout: timeoutMs, ...(scheme === 'https' ? { rejectUnauthorized: false } : {}) }, (res) => {
+      res.resume();
+      const code = res.statusCode ?? 0;
+      if (code >= 200 && code < 400) resolve({ result: 'success', output: '' });
+      else resolve({ result: 'failure', output: `HTTP probe failed with statuscode: ${code}` });
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve({ result: 'failure', output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+    });
+    req.on('error', (e) => resolve({ result: 'failure', output: `Get "${url}": ${dialError(host, port, e as NodeJS.ErrnoException)}` }));
+  });
+}
+
+/** The container's first process inside the sandbox: the child of bubblewrap's outer process. */
+function sandboxChild(pid: number): number | undefined {
+  try {
+    const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return kids.length ? Number(kids[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An exec probe: the command in the container's namespaces (nsenter), its output the failure message. */
+export function execProbe(command: string[], target: ProbeTarget, timeoutMs: number): Promise<{ result: Result; output: string }> {
+  return new Promise((resolve) => {
+    if (command.length === 0) return resolve({ result: 'failure', output: 'no command specified' });
+    let argv = command;
+    if (target.sandboxed && target.pid) {
+      const inner = sandboxChild(target.pid);
+      if (inner) argv = ['nsenter', '-t', String(inner), '-m', '-u', '-i', '-p', '-r', '-w', '--', ...command];
+    }
+    const child = spawn(argv[0], argv.slice(1), { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ result: 'failure', output: `command "${command.join(' ')}" timed out` });
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ result: 'failure', output: e.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? { result: 'success', output: out } : { result: 'failure', output: out });
+    });
+  });
+}

@@ -1,0 +1,153 @@
+// Deployments and ReplicaSets (issue 14): seed 004's Deployment with an init container writing
+// to an emptyDir, pods named after the pod-template-hash, replicas kept after a pod is deleted
+// and after its container is killed, scale, a rolling update, rollout status|history|undo|restart,
+// get and describe as kubectl prints them (goldens in test/golden/apps, captured from the real
+// kubectl against `kjob serve` with CAPTURE_GOLDEN=1).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Sandbox, GOLDEN, normalise } from './helpers.js';
+import { readJSON, pods, normaliseDescribe } from './jobs-helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+
+const ok = (args: string[], input?: string) => {
+  const r = sb.kjob(args, { input });
+  assert.equal(r.code, 0, `kjob ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+const deploy = () => readJSON(sb, ['get', 'deploy', 'nginx']);
+const live = () => pods(sb).filter((p) => !p.metadata.deletionTimestamp);
+const ready = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+const rolledOut = (n: number) => () => {
+  const d = deploy();
+  const s = d.status ?? {};
+  return s.observedGeneration === d.metadata.generation && s.updatedReplicas === n && s.availableReplicas === n && (s.replicas ?? 0) === n && live().filter(ready).length === n;
+};
+
+/** What kubectl prints for the same state, through `kjob serve` (capture mode only). */
+async function kubectl(args: string[]): Promise<string> {
+  const kc = path.join(sb.home, 'kubeconfig');
+  const serve = sb.spawn(['serve', '--port', '0', '--kubeconfig', kc]);
+  await sb.until('kjob serve', () => serve.output().includes('kubeconfig written'), 20_000);
+  const r = spawnSync('kubectl', args, { env: { ...sb.env, KUBECONFIG: kc }, encoding: 'utf8' });
+  serve.child.kill('SIGTERM');
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+async function assertGolden(name: string, args: string[], norm: (s: string) => string = normalise): Promise<void> {
+  const file = path.join(GOLDEN, 'apps', name);
+  if (process.env.CAPTURE_GOLDEN) fs.writeFileSync(file, norm(await kubectl(args)));
+  assert.equal(norm(ok(args)), fs.readFileSync(file, 'utf8'), `kjob ${args.join(' ')} differs from ${file}`);
+}
+
+test('seed 004: a Deployment whose init container writes into an emptyDir; hash-named pods; describe as kubectl', async () => {
+  assert.equal(ok(['create', '-f', 'fixtures/deployment-init-container.yaml']), 'deployment.apps/nginx created\n');
+  const status = ok(['rollout', 'status', 'deployment/nginx', '--timeout=60s']);
+  assert.match(status, /deployment "nginx" successfully rolled out\n$/);
+  const [rs] = readJSON(sb, ['get', 'rs']).items;
+  const hash = rs.metadata.labels['pod-template-hash'];
+  assert.equal(rs.metadata.name, `nginx-${hash}`);
+  const [pod] = live();
+  assert.match(pod.metadata.name, new RegExp(`^nginx-${hash}-${SAFE}{5}$`));
+  assert.deepEqual(pod.metadata.ownerReferences.map((r: any) => `${r.kind}/${r.name}`), [`ReplicaSet/${rs.metadata.name}`]);
+  // What `kubectl exec <pod> -- ls /mnt` shows: the file the init container made in the emptyDir.
+  assert.ok(fs.existsSync(path.join(sb.home, 'pods', pod.metadata.uid, 'volumes', 'init-volume', 'test-init.txt')));
+  await assertGolden('get-deploy-wide.txt', ['get', 'deploy,rs', '-o', 'wide']);
+  await assertGolden('describe-deploy.txt', ['describe', 'deploy', 'nginx'], normaliseDescribe);
+  await assertGolden('describe-rs.txt', ['describe', 'rs'], normaliseDescribe);
+});
+
+test('replicas are kept: a deleted pod is replaced, a killed container restarted', async () => {
+  const [pod] = live();
+  // The container killed: the kubelet restarts it (restartPolicy Always).
+  const pidFile = path.join(sb.home, 'pods', pod.metadata.uid, 'containers', 'nginx01', '0', 'pid');
+  process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+  await sb.until('the container restarted', () => {
+    const p = live().find((x) => x.metadata.uid === pod.metadata.uid);
+    return p?.status?.containerStatuses?.[0]?.restartCount >= 1 && ready(p);
+  }, 60_000);
+  // The pod deleted: the ReplicaSet makes another one.
+  assert.equal(ok(['delete', 'pod', pod.metadata.name, '--wait=false']), `pod "${pod.metadata.name}" deleted\n`);
+  await sb.until('a replacement pod', () => live().some((p) => p.metadata.name !== pod.metadata.name && ready(p)), 60_000);
+  const events = readJSON(sb, ['get', 'events']).items.filter((e: any) => e.involvedObject.kind === 'ReplicaSet').map((e: any) => `${e.reason} ${e.message}`);
+  assert.equal(events.filter((e: string) => e.startsWith('SuccessfulCreate Created pod: nginx-')).length, 2);
+});
+
+test('scale, a rolling update of the env, rollout history, undo and restart', async () => {
+  assert.equal(ok(['scale', 'deploy', 'nginx', '--replicas=3']), 'deployment.apps/nginx scaled\n');
+  await sb.until('3 replicas', rolledOut(3), 60_000);
+  const r = sb.kjob(['scale', 'deploy/nginx', '--replicas=2', '--current-replicas=5']);
+  assert.deepEqual([r.code, r.stderr], [1, 'error: Expected replicas to be 5, was 3\n']);
+  // A rolling update: a new env var in the template.
+  ok(['patch', 'deploy', 'nginx', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx01","env":[{"name":"VERSION","value":"2"}]}]}}}}']);
+  assert.match(ok(['rollout', 'status', 'deploy', 'nginx', '--timeout=90s']), /deployment "nginx" successfully rolled out\n$/);
+  await sb.until('the rolling update', rolledOut(3), 60_000);
+  const rss = readJSON(sb, ['get', 'rs']).items;
+  assert.deepEqual(rss.map((x: any) => [x.metadata.annotations['deployment.kubernetes.io/revision'], x.spec.replicas]).sort(), [['1', 0], ['2', 3]]);
+  const msgs = readJSON(sb, ['get', 'events']).items.filter((e: any) => e.reason === 'ScalingReplicaSet').map((e: any) => e.message.replace(/nginx-[a-z0-9]+/, 'RS'));
+  assert.ok(msgs.includes('Scaled up replica set RS from 0 to 1'), msgs.join('\n'));
+  assert.ok(msgs.includes('Scaled down replica set RS from 1 to 0'), msgs.join('\n'));
+  assert.equal(ok(['rollout', 'history', 'deployment/nginx']), 'deployment.apps/nginx \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+  // Undo: revision 1's template comes back as revision 3.
+  assert.equal(ok(['rollout', 'undo', 'deployment/nginx']), 'deployment.apps/nginx rolled back\n');
+  await sb.until('the undo', () => rolledOut(3)() && deploy().metadata.annotations['deployment.kubernetes.io/revision'] === '3', 60_000);
+  assert.equal(deploy().spec.template.spec.containers[0].env, undefined);
+  assert.equal(ok(['rollout', 'history', 'deployment/nginx']), 'deployment.apps/nginx \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
+  assert.equal(ok(['rollout', 'restart', 'deployment/nginx']), 'deployment.apps/nginx restarted\n');
+  await sb.until('the restart', () => rolledOut(3)() && !!deploy().spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'], 60_000);
+  // Scale down: the surplus pods go.
+  assert.equal(ok(['scale', 'deploy', 'nginx', '--replicas=1']), 'deployment.apps/nginx scaled\n');
+  await sb.until('1 replica', rolledOut(1), 60_000);
+  // Deleting the Deployment takes its ReplicaSets and pods with it (garbage collection).
+  assert.equal(ok(['delete', 'deploy', 'nginx']), 'deployment.apps "nginx" deleted\n');
+  await sb.until('the garbage collector', () => readJSON(sb, ['get', 'rs']).items.length === 0 && pods(sb).length === 0, 90_000);
+});
+
+test('probes: READY follows the readiness probe, a failing liveness probe restarts the container', async () => {
+  const srv = (await import('node:net')).createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: python:3
+        command: ["sh", "-c", "touch /tmp/healthy; sleep 2; python3 -m http.server ${port} & sleep 6; rm /tmp/healthy; wait"]
+        readinessProbe:
+          httpGet: {path: /, port: ${port}}
+          periodSeconds: 1
+        livenessProbe:
+          exec:
+            command: ["cat", "/tmp/healthy"]
+          periodSeconds: 1
+          failureThreshold: 2
+`;
+  assert.equal(ok(['apply', '-f', '-'], manifest), 'deployment.apps/web created\n');
+  const web = () => pods(sb).find((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
+  // Not ready while nothing answers (the Readiness events below), ready once the server does.
+  await sb.until('ready once the server answers', () => !!web() && ready(web()), 30_000);
+  await sb.until('restarted by the liveness probe', () => web()?.status?.containerStatuses?.[0]?.restartCount >= 1, 60_000);
+  const events = readJSON(sb, ['get', 'events']).items.filter((e: any) => e.involvedObject.name === web().metadata.name).map((e: any) => `${e.type} ${e.reason} ${e.message}`);
+  assert.ok(events.includes('Warning Unhealthy Liveness probe failed: cat: /tmp/healthy: No such file or directory\n'), events.join('\n'));
+  assert.ok(events.includes('Normal Killing Container web failed liveness probe, will be restarted'), events.join('\n'));
+  assert.ok(events.some((e: string) => e.startsWith(`Warning Unhealthy Readiness probe failed: Get "http://`)), events.join('\n'));
+  ok(['delete', 'deploy', 'web']);
+});
