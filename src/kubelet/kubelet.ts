@@ -28,6 +28,7 @@ import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
 import { PodNetwork, resolvConf, type NetworkStatus } from './network.js';
+import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 
@@ -270,7 +271,9 @@ export class Kubelet {
     if (pod.spec.nodeName !== this.nodeName) return {};
     if (TERMINAL.has(pod.status?.phase)) {
       // Its containers have ended: the pod's network goes (the address stays in its status).
-      this.podNetwork?.tearDown(pod.metadata.uid!);
+      // kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that
+      // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
+      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }

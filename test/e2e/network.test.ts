@@ -57,3 +57,25 @@ test('two pods listen on the same port, each at its own address, and reach each 
   assert.equal(sb.kjob(['delete', 'pod', 'web1', 'web2', '--grace-period=0', '--force']).code, 0);
   await sb.until('the pods\' namespaces removed', () => net.uids().length === 0);
 });
+
+test('the pod-to-pod Job: its pods reach each other by <hostname>.<subdomain> through the cluster DNS, and it completes', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-pod-to-pod.yaml']).code, 0);
+  await sb.until('example-job Complete', () => /example-job +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
+  const pods = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('\n');
+  for (const p of pods) assert.match(sb.kjob(['logs', p]).stdout, /Successfully pinged pod: example-job-0\.headless-svc\n(.*\n)*Successfully pinged pod: example-job-2\.headless-svc\n$/);
+});
+
+test('a Service is reached by its names (queue, queue.default, queue.default.svc.cluster.local) and its ClusterIP, which goes to a ready pod', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'queue' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } };
+  apply(sb, svc, webPod('web1'));
+  await sb.until('web1 listening', () => sb.kjob(['logs', 'web1']).stdout.includes('listening'));
+  const ip = JSON.parse(sb.kjob(['get', 'svc', 'queue', '-o', 'json']).stdout).spec.clusterIP;
+  const script = `for n in queue queue.default queue.default.svc.cluster.local ${ip}; do curl -s -m 5 http://$n/ || echo "failed $n"; done; getent hosts queue.default | cut -d' ' -f1; getent hosts nowhere.default || echo nxdomain`;
+  apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'curl', command: ['sh', '-c', script] }] } });
+  await sb.until('client done', () => pod(sb, 'client')?.status?.phase === 'Succeeded');
+  assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb1\nweb1\nweb1\n${ip}\nnxdomain\n`);
+});

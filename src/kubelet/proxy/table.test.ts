@@ -30,3 +30,14 @@ test('a headless Service resolves to its pods, and <hostname>.<subdomain> to eac
   assert.deepEqual(t.dns['j-1.headless-svc.default.svc.cluster.local'], ['10.244.0.3']);
   assert.deepEqual(t.services, []);
 });
+
+test('a pod that succeeded under a subdomain keeps its name while it exists; one that failed does not', () => {
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'h', namespace: 'default' }, spec: { clusterIP: 'None', selector: { j: 'x' } } } as any;
+  const t = buildTable([svc], [
+    pod('x-0', '10.244.0.2', { j: 'x' }, { spec: { hostname: 'x-0', subdomain: 'h' }, status: { phase: 'Succeeded', conditions: [] } }),
+    pod('x-1', '10.244.0.3', { j: 'x' }, { spec: { hostname: 'x-1', subdomain: 'h' }, status: { phase: 'Failed', conditions: [] } }),
+  ]);
+  assert.deepEqual(t.dns['x-0.h.default.svc.cluster.local'], ['10.244.0.2']);
+  assert.equal(t.dns['x-1.h.default.svc.cluster.local'], undefined);
+  assert.deepEqual(t.dns['h.default.svc.cluster.local'], []);
+});

@@ -15,6 +15,21 @@ export interface Table {
   services: ServicePort[];
 }
 
+/**
+ * kjob only: a pod that succeeded under a subdomain keeps its network and its DNS name until it
+ * is deleted. The pods of an Indexed Job that reach each other by <hostname>.<subdomain> (the
+ * pod-to-pod tutorial) start here within a second of each other, so the first to have reached
+ * all its peers ends before the others have reached it; on a cluster, slower starts hide that.
+ */
+export function keepsNetwork(pod: KObject): boolean {
+  return pod.status?.phase === 'Succeeded' && !!pod.spec?.subdomain && !!pod.spec?.hostname;
+}
+
+function selects(svc: KObject, pod: KObject): boolean {
+  const sel = svc.spec?.selector;
+  return !!sel && Object.keys(sel).length > 0 && selectorFromLabelSelector({ matchLabels: sel }).matches(pod.metadata.labels);
+}
+
 /** The pods that back a Service, as the Endpoints controller picks them: selected, scheduled,
  * with an address, not terminal or terminating; ready unless publishNotReadyAddresses. */
 export function servicePods(svc: KObject, pods: KObject[]): KObject[] {
@@ -53,8 +68,10 @@ export function buildTable(services: KObject[], pods: KObject[]): Table {
     const backing = servicePods(svc, pods);
     if (spec.clusterIP === 'None') {
       add(fqdn, backing.map((p) => p.status.podIP));
-      // A pod with a hostname and this Service as its subdomain: <hostname>.<service>.
-      for (const p of backing) if (p.spec?.hostname && p.spec?.subdomain === svc.metadata.name) add(`${p.spec.hostname}.${fqdn}`, [p.status.podIP]);
+      // A pod with a hostname and this Service as its subdomain: <hostname>.<service>; kjob
+      // keeps the name of such a pod that succeeded while the pod exists (keepsNetwork).
+      const done = pods.filter((p) => keepsNetwork(p) && p.status?.podIP && !p.metadata.deletionTimestamp && p.metadata.namespace === ns && selects(svc, p));
+      for (const p of [...backing, ...done]) if (p.spec?.hostname && p.spec?.subdomain === svc.metadata.name) add(`${p.spec.hostname}.${fqdn}`, [p.status.podIP]);
       continue;
     }
     if (!spec.clusterIP) continue;
