@@ -2,6 +2,7 @@
 // two pods listen on the same port, reach each other by pod IP, and nothing off the machine.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Sandbox } from './helpers.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
 import { probeSandbox } from '../../src/kubelet/sandbox.js';
@@ -78,4 +79,34 @@ test('a Service is reached by its names (queue, queue.default, queue.default.svc
   apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'curl', command: ['sh', '-c', script] }] } });
   await sb.until('client done', () => pod(sb, 'client')?.status?.phase === 'Succeeded');
   assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb1\nweb1\nweb1\n${ip}\nnxdomain\n`);
+});
+
+/** GET http://127.0.0.1:port/ (or [::1]) with curl, as a user would. */
+function curl(url: string): string {
+  return execFileSync('curl', ['-s', '-m', '10', url], { encoding: 'utf8' });
+}
+
+test('port-forward pod/NAME and svc/NAME: kubectl\'s lines, one Handling line per connection, stops on SIGINT', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } };
+  apply(sb, svc, webPod('web1'));
+  await sb.until('web1 listening', () => sb.kjob(['logs', 'web1']).stdout.includes('listening'));
+  for (const [target, port, remote] of [['pod/web1', '8080', 8080], ['svc/web', '80', 8080], ['web1', 'http', 8080]] as const) {
+    const pf = sb.spawn(['port-forward', target, `:${port}`]);
+    await sb.until('forwarding', () => pf.output().split('\n').length >= 3);
+    const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)\nForwarding from \[::1\]:\1 -> \2\n$/.exec(pf.output());
+    assert.ok(m, pf.output());
+    assert.equal(Number(m[2]), remote);
+    assert.equal(curl(`http://127.0.0.1:${m[1]}/`), 'web1\n');
+    assert.equal(curl(`http://[::1]:${m[1]}/`), 'web1\n');
+    await sb.until('two connections handled', () => pf.output().endsWith(`Handling connection for ${m[1]}\nHandling connection for ${m[1]}\n`));
+    pf.child.kill('SIGINT');
+    const code = await new Promise((r) => pf.child.once('exit', r));
+    assert.equal(code, 0);
+  }
+  const bad = sb.kjob(['port-forward', 'svc/web', '9999']);
+  assert.equal(bad.stderr, 'error: Service web does not have a service port 9999\n');
+  assert.equal(bad.code, 1);
+  assert.equal(sb.kjob(['port-forward', 'pod/web1']).stderr, "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kjob port-forward -h' for help and examples\n");
 });
