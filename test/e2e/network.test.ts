@@ -110,3 +110,35 @@ test('port-forward pod/NAME and svc/NAME: kubectl\'s lines, one Handling line pe
   assert.equal(bad.code, 1);
   assert.equal(sb.kjob(['port-forward', 'pod/web1']).stderr, "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kjob port-forward -h' for help and examples\n");
 });
+
+test('the work-queue story: a queue server behind the Service queue, loaded through port-forward, drained by five consumers; the Job completes', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/queue-server.yaml']).code, 0);
+  await sb.until('the queue serving', () => sb.kjob(['logs', 'queue']).stdout.includes('Serving on :8080'));
+  // The tutorial: kubectl port-forward rs/queue 8080:8080, then load-queue.sh (here 20 items,
+  // on a free local port).
+  const pf = sb.spawn(['port-forward', 'pod/queue', ':8080']);
+  await sb.until('forwarding', () => /Forwarding from 127\.0\.0\.1:\d+/.test(pf.output()));
+  const base = `http://127.0.0.1:${/127\.0\.0\.1:(\d+)/.exec(pf.output())![1]}/memq/server`;
+  assert.equal((await fetch(`${base}/queues/keygen`, { method: 'PUT' })).status, 200);
+  for (let i = 0; i < 20; i++) {
+    const msg = await (await fetch(`${base}/queues/keygen/enqueue`, { method: 'POST', body: `work-item-${i}` })).json();
+    assert.equal(msg.kind, 'message');
+    assert.equal(msg.body, `work-item-${i}`);
+  }
+  assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 20, enqueued: 20, dequeued: 0, drained: 0 }] });
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-consumers.yaml']).stdout, 'job.batch/consumers created\n');
+  await sb.until('consumers Complete', () => /consumers +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 90_000);
+  assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 0, enqueued: 20, dequeued: 20, drained: 0 }] });
+  const pods = sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'name']).stdout.trim().split('\n');
+  assert.equal(pods.length, 5);
+  let done = 0;
+  for (const p of pods) {
+    const log = sb.kjob(['logs', p]).stdout;
+    assert.match(log, /^\(ID 0\) Workload starting\n(.*\n)*\(ID 0\) Workload exiting\n$/);
+    done += (log.match(/Item done: SHA256:/g) ?? []).length;
+  }
+  assert.equal(done, 20);
+  pf.child.kill('SIGINT');
+});
