@@ -103,14 +103,19 @@ export class PodNetwork {
     return path.join(NETNS_DIR, this.podNsName(uid));
   }
 
+  /** What probe() would find, without creating anything (for `controller status` with no engine). */
+  expected(): NetworkStatus {
+    if (this.env.KJOB_NETWORK === 'host') return { enabled: false, chosen: true, reason: 'KJOB_NETWORK=host' };
+    if (process.getuid?.() !== 0) return { enabled: false, reason: 'a network namespace per pod needs root' };
+    for (const exe of [IP, NSENTER]) if (!fs.existsSync(exe)) return { enabled: false, reason: `${exe} not found (apt-get install ${exe === IP ? 'iproute2' : 'util-linux'})` };
+    return { enabled: true };
+  }
+
   /** Whether pods get their own network here; the first call sets the node namespace up. */
   probe(): NetworkStatus {
     if (this.status) return this.status;
-    if (this.env.KJOB_NETWORK === 'host') return (this.status = { enabled: false, chosen: true, reason: 'KJOB_NETWORK=host' });
-    if (process.getuid?.() !== 0) return (this.status = { enabled: false, reason: 'a network namespace per pod needs root' });
-    for (const exe of [IP, NSENTER]) {
-      if (!fs.existsSync(exe)) return (this.status = { enabled: false, reason: `${exe} not found (apt-get install ${exe === IP ? 'iproute2' : 'util-linux'})` });
-    }
+    const expected = this.expected();
+    if (!expected.enabled) return (this.status = expected);
     try {
       this.ensureNode();
     } catch (e) {
