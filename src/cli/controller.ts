@@ -9,6 +9,7 @@ import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
 import { probeSandbox } from '../kubelet/sandbox.js';
 import { nodeStatus, nodeStatusLines, type NodeStatus } from '../kubelet/node_status.js';
+import { PodNetwork } from '../kubelet/network.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -29,7 +30,7 @@ export async function controller(ctx: Context, action: string | undefined, io: I
         io.out(`engine: not running for ${ctx.home}${pending ? ' (work is pending: any kjob command starts it)' : ''}\n`);
       }
       // Without an engine, what one started now would find (nothing is written to find it).
-      node ??= nodeStatus(probeSandbox(undefined, { home: ctx.home }), Cgroups.inspect());
+      node ??= nodeStatus(probeSandbox(undefined, { home: ctx.home }), Cgroups.inspect(), new PodNetwork(ctx.home).expected());
       for (const line of nodeStatusLines(node)) io.out(line + '\n');
       return 0;
     }

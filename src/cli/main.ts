@@ -30,6 +30,7 @@ const schedule = lazy(() => import('./schedule.js'), 'schedule');
 const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
 const wait = lazy(() => import('./wait.js'), 'wait');
+const portForward = lazy(() => import('./port_forward.js'), 'portForward');
 const applyThenWait = lazy(() => import('./apply_wait.js'), 'applyThenWait');
 const timeline = lazy(() => import('./timeline.js'), 'timeline');
 const version = lazy(() => import('./version.js'), 'version');
@@ -231,6 +232,20 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
           },
           io,
         );
+      }),
+    );
+
+  program
+    .command('port-forward')
+    .description('Forward one or more local ports to a pod')
+    .argument('[args...]')
+    .option('--address <addresses>', 'addresses to listen on (comma separated); localhost is 127.0.0.1 and ::1', collect)
+    .option('--pod-running-timeout <duration>', 'how long to wait for a pod (default 1m0s)', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const timeout = o.podRunningTimeout === undefined ? undefined : Number(parseGoDuration(o.podRunningTimeout) / 1_000_000n);
+        return portForward(ctx, cmd.args, { address: (o.address ?? []).map(stripEq), podRunningTimeoutMs: timeout }, io);
       }),
     );
 

@@ -27,6 +27,8 @@ import { podReferences } from '../kubelet/volumes.js';
 import { ensureDefaultServiceAccount, DEFAULT_SERVICE_ACCOUNT } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import { Cgroups } from '../kubelet/cgroups.js';
 import { nodeStatus } from '../kubelet/node_status.js';
+import { PodNetwork, networkStatusLine } from '../kubelet/network.js';
+import { ServiceProxy } from '../kubelet/proxy/manager.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
@@ -102,6 +104,8 @@ export class Engine {
   private stopped = false;
   private resolveDone?: () => void;
   private cgroups?: Cgroups;
+  private network?: PodNetwork;
+  private proxy?: ServiceProxy;
 
   constructor(opts: EngineOptions) {
     this.home = opts.home;
@@ -144,7 +148,11 @@ export class Engine {
         nodeName: NODE_NAME,
         hostIP: HOST_IP,
         cgroups: this.cgroups,
+        network: (this.network = new PodNetwork(this.home)),
       });
+      const net = this.network.probe();
+      if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
+      this.proxy = new ServiceProxy(this.network, this.log);
       await this.listen();
       this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
       // Full resync first: everything that exists is looked at once.
@@ -179,7 +187,7 @@ export class Engine {
           const cmd = buf.slice(0, i).trim();
           buf = buf.slice(i + 1);
           if (cmd === 'ping') conn.end('pong\n');
-          else if (cmd === 'node') conn.end(JSON.stringify(nodeStatus(this.kubelet.sandbox(), this.cgroups!)) + '\n');
+          else if (cmd === 'node') conn.end(JSON.stringify(nodeStatus(this.kubelet.sandbox(), this.cgroups!, this.kubelet.networkStatus())) + '\n');
           else if (cmd === 'wake' && this.stopped) {
             // Too late: the CLI must start a new engine for its work.
             conn.end('stopping\n');
@@ -220,6 +228,13 @@ export class Engine {
   private shutdown(): void {
     if (this.timer) clearTimeout(this.timer);
     this.kubelet?.stop();
+    this.proxy?.stop();
+    // Nothing of this state directory left on the pod network: its node namespace goes too.
+    try {
+      if (this.network?.probe().enabled && this.network.uids().length === 0) this.network.tearDownAll();
+    } catch (e) {
+      this.log(`removing the pod network failed: ${(e as Error).message}`);
+    }
     this.server?.close();
     // An engine that lost the lock leaves the socket and lock of the one that holds it alone.
     if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });
@@ -241,6 +256,7 @@ export class Engine {
     for (const rs of this.store.list('ReplicaSet')) this.queue.add(`rs:${keyOf(rs)}`, 0);
     for (const d of this.store.list('Deployment')) this.queue.add(`deploy:${keyOf(d)}`, 0);
     this.queue.add('gc', 0);
+    this.queue.add('proxy', 0);
   }
 
   /** Run the loop soon. */
@@ -337,6 +353,7 @@ export class Engine {
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'rs') requeueAfterMs = this.replicasets.syncReplicaSet(rest).requeueAfterMs;
       else if (kind === 'deploy') requeueAfterMs = this.deployments.syncDeployment(rest).requeueAfterMs;
+      else if (kind === 'proxy') this.proxy?.sync(this.store.list('Service').map((o) => readable('Service', o)), this.store.list('Pod').map((o) => readable('Pod', o)));
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
       else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.api, rest);
       this.failures.delete(key);
@@ -409,8 +426,13 @@ export class Engine {
     const obj = readable(c.kind, c.object);
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
     switch (c.kind) {
+      case 'Service':
+        this.queue.add('proxy', now);
+        break;
       case 'Pod': {
         if (c.type === 'DELETED' && obj.metadata.uid) this.kubelet.podRemoved(obj.metadata.uid);
+        // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
+        this.queue.add('proxy', now);
         this.queue.add(`pod:${key}`, now);
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).

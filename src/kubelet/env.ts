@@ -63,7 +63,7 @@ function formatMap(m: Record<string, string> | undefined): string {
 }
 
 /** Downward API fieldRef value, as kubelet podFieldSelectorRuntimeValue. */
-export function fieldRefValue(pod: PodObject, fieldPath: string, hostIP: string): string {
+export function fieldRefValue(pod: PodObject, fieldPath: string, hostIP: string, podIP = hostIP): string {
   const md = pod.metadata;
   switch (fieldPath) {
     case 'metadata.name': return md.name ?? '';
@@ -73,8 +73,8 @@ export function fieldRefValue(pod: PodObject, fieldPath: string, hostIP: string)
     case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? '';
     case 'status.hostIP': return hostIP;
     case 'status.hostIPs': return hostIP;
-    case 'status.podIP': return hostIP; // host network: the pod's IP is the node's
-    case 'status.podIPs': return hostIP;
+    case 'status.podIP': return podIP; // the node's on the host network
+    case 'status.podIPs': return podIP;
   }
   const lk = bracketKey(fieldPath, 'metadata.labels');
   if (lk !== undefined) return md.labels?.[lk] ?? '';
@@ -123,6 +123,8 @@ export function dataOf(obj: KObject): Record<string, string> {
 
 export interface ContainerEnvOptions {
   hostIP: string;
+  /** the pod's own address (default: hostIP, the host network) */
+  podIP?: string;
   hostname: string;
   /** The node's allocatable resources: the downward API's limits where a container sets none. */
   allocatable?: Record<string, string>;
@@ -205,7 +207,7 @@ export function buildEnv(pod: PodObject, container: AnyContainer, opts: Containe
       if (v !== undefined) env.set(e.name, v);
       continue;
     }
-    if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP));
+    if (e.valueFrom?.fieldRef) env.set(e.name, fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, opts.hostIP, opts.podIP));
     else if (e.valueFrom?.resourceFieldRef) env.set(e.name, resourceFieldRefValue(pod, container, e.valueFrom.resourceFieldRef, opts.allocatable));
     else if (e.valueFrom) env.set(e.name, ''); // configMap/secret/resource refs: there is no API server to read them from
     else env.set(e.name, expand(e.value ?? '', lookup));

@@ -27,6 +27,8 @@ import { ProcessRuntime, mkdirPrivate, newContainerID, validUid, writeAtomic, ty
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
+import { PodNetwork, resolvConf, type NetworkStatus } from './network.js';
+import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 import { ProbeManager, type ProbeStatus, type ProbeType } from './prober.js';
@@ -51,6 +53,8 @@ export interface KubeletOptions {
   cgroups?: Cgroups;
   /** Tests substitute an in-memory runtime. */
   runtime?: ContainerRuntime;
+  /** A network namespace and address per pod (the engine's; without it pods share the host's network). */
+  network?: PodNetwork;
 }
 
 interface Due { c: any; init: boolean; n: number }
@@ -78,6 +82,7 @@ export class Kubelet {
   private sandboxStatus?: SandboxStatus;
   private hidden?: string[];
   readonly runtime: ContainerRuntime;
+  private readonly network?: PodNetwork;
   private watcher?: fs.FSWatcher;
   /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
   private readonly prober = new ProbeManager();
@@ -99,6 +104,7 @@ export class Kubelet {
     this.hostIP = opts.hostIP;
     this.sandboxMode = opts.sandbox;
     this.sandboxStatus = opts.sandboxStatus;
+    this.network = opts.network;
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
     this.scheduler = new Scheduler(opts.api, opts.schedulerRecorder ?? new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock));
   }
@@ -113,6 +119,15 @@ export class Kubelet {
   /** What this machine gives pods (bubblewrap or plain processes, and why), probed once, when first needed. */
   sandbox(): SandboxStatus {
     return (this.sandboxStatus ??= probeSandbox(this.sandboxMode, { home: this.home }));
+  }
+
+  /** Whether pods get their own network namespace (probed once), and why not. */
+  networkStatus(): NetworkStatus {
+    return this.network ? this.network.probe() : { enabled: false, reason: 'this kubelet has no pod network' };
+  }
+
+  private get podNetwork(): PodNetwork | undefined {
+    return this.network?.probe().enabled ? this.network : undefined;
   }
 
   private get sandboxed(): boolean {
@@ -184,6 +199,7 @@ export class Kubelet {
 
   private removeAll(gone: (uid: string) => boolean): void {
     for (const uid of this.runtime.podUids()) if (gone(uid)) this.runtime.removePod(uid);
+    if (this.podNetwork) for (const uid of this.podNetwork.uids()) if (gone(uid)) this.podNetwork.tearDown(uid);
     // Exit notes (<ns>_<pod>_<uid>_<container>_<n>) of those pods: nobody is left to sync.
     let notes: string[] = [];
     try { notes = fs.readdirSync(this.exitsDir()); } catch { /* none */ }
@@ -261,6 +277,10 @@ export class Kubelet {
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
     if (TERMINAL.has(pod.status?.phase)) {
+      // Its containers have ended: the pod's network goes (the address stays in its status).
+      // kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that
+      // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
+      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }
@@ -350,8 +370,19 @@ export class Kubelet {
       // The pod's /etc/hostname and /etc/hosts, readable by any user in the pod (0644, as the
       // kubelet writes them); private by the 0700 directories above.
       writeAtomic(path.join(dir, 'hostname'), hostname + '\n', 0o644);
-      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, this.hostIP, this.peerHostnames(pod)), 0o644);
+      const net = this.podNetwork;
+      // With its own network the pod has its own address and the cluster DNS finds its peers.
+      if (net) writeAtomic(path.join(dir, 'resolv.conf'), resolvConf(pod.metadata.namespace ?? 'default'), 0o644);
+      const ip = net ? net.setUp(pod.metadata.uid!) : this.hostIP;
+      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, ip, net ? [] : this.peerHostnames(pod)), 0o644);
+    } else if (this.podNetwork && !pod.metadata.deletionTimestamp) {
+      this.podNetwork.setUp(pod.metadata.uid!); // idempotent: after a restart, or a torn-down namespace
     }
+  }
+
+  /** The pod's address: its own where pods have their own network, else the node's. */
+  private podIPOf(pod: KObject): string {
+    return (this.podNetwork && this.podNetwork.podIP(pod.metadata.uid!)) || pod.status?.podIP || this.hostIP;
   }
 
   /** Hostnames of the other pods of the same Indexed Job (they share the subdomain). */
@@ -422,6 +453,7 @@ export class Kubelet {
     const hostname = podHostname(pod);
     const env = buildEnv(pod, c, {
       hostIP: this.hostIP,
+      podIP: this.podIPOf(pod),
       hostname,
       allocatable: this.allocatable(),
       objects: this.objects,
@@ -466,12 +498,15 @@ export class Kubelet {
           for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
           const dir = this.podDir(pod);
           this.hidden ??= hiddenPaths(this.home);
-          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
-          this.runtime.start({ ...base, argv: args, cwd: '/' });
+          const net = this.podNetwork;
+          const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
+          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
+          this.runtime.start({ ...base, argv: net ? net.wrap(uid, args) : args, cwd: '/' });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.
-          this.runtime.start({ ...base, argv: full, cwd: workingDir, env });
+          const net = this.podNetwork;
+          this.runtime.start({ ...base, argv: net ? net.wrap(uid, full) : full, cwd: workingDir, env });
         }
       } catch (e) {
         // runc fails the container when its cgroups cannot be made.
@@ -697,8 +732,9 @@ export class Kubelet {
 
     const status: any = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
     if (anyStarted || initStatuses.some((s) => s.containerID)) {
-      status.podIP = this.hostIP;
-      status.podIPs = [{ ip: this.hostIP }];
+      const ip = this.podIPOf(pod);
+      status.podIP = ip;
+      status.podIPs = [{ ip }];
     }
     status.startTime = old.startTime ?? nowS;
     if (initSpecs.length) status.initContainerStatuses = initStatuses;

@@ -4,7 +4,8 @@
 // signals behave as in a cluster, and every process of the container dies with it), its own UTS
 // and IPC namespaces, the capabilities of containerd's default set and no more, the host
 // read-only, a private /tmp, kjob's state directory hidden, and volumes only where declared. The
-// network is the host's (pods reach each other and the world through it).
+// network is the host's, or the pod's own namespace (network.ts), which the runtime enters before
+// bubblewrap starts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -210,6 +211,8 @@ export interface BwrapSpec {
   hostname: string;
   hostsFile: string;
   hostnameFile: string;
+  /** the pod's own /etc/resolv.conf (cluster DNS), when it has its own network */
+  resolvFile?: string;
   mounts: Mount[];
   workingDir: string;
   /** Create the working directory in the sandbox (runc creates a missing cwd). */
@@ -307,6 +310,7 @@ export function bwrapArgv(s: BwrapSpec): string[] {
   // sources from the host's view, so covering the directory in the sandbox does not hide them.
   for (const h of s.hidden ?? []) a.push('--tmpfs', h);
   a.push('--hostname', s.hostname, '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname');
+  if (s.resolvFile) a.push('--ro-bind', s.resolvFile, '/etc/resolv.conf');
   for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   if (s.makeWorkingDir) a.push('--dir', s.workingDir);
   a.push('--chdir', s.workingDir || '/', '--clearenv');

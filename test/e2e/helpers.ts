@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PodNetwork } from '../../src/kubelet/network.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KJOB = path.join(ROOT, 'bin/kjob');
@@ -97,6 +98,8 @@ export class Sandbox {
       }
       if (cgroups.length) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
+    // The pod network's namespaces of this state directory (root only; nothing otherwise).
+    new PodNetwork(this.home).tearDownAll();
     fs.rmSync(this.home, { recursive: true, force: true });
   }
 
@@ -121,6 +124,8 @@ export function normalise(s: string): string {
   return s
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
     .replace(/containerd:\/\/[0-9a-f]{64}/g, 'containerd://<id>')
+    // A pod's own address (its order of creation picks it); 127.0.0.1 on the shared host network.
+    .replace(/\b10\.244\.0\.\d{1,3}\b/g, '127.0.0.1')
     .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}/g, '<time>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g, '<time>')
     .replace(/\b([a-z0-9]+(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-<rand>')

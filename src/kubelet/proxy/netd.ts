@@ -1,0 +1,88 @@
+// netd: the service proxy and the cluster DNS of one state directory, run by the engine inside
+// its node network namespace (network.ts), where every address of the service range is local.
+//   node netd.js <table.json>
+// It serves what the engine last wrote to table.json (table.ts): A records on DNS_IP:53 (UDP),
+// and a userspace proxy per ClusterIP port (TCP) to one of its ready backends, picked at random
+// per connection, as kube-proxy's userspace mode did. It exits with the engine (its parent).
+import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { answer, parseQuery } from './dns.js';
+import { DNS_IP } from '../network.js';
+import type { ServicePort, Table } from './table.js';
+
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('usage: netd <table.json>\n');
+  process.exit(2);
+}
+const log = (m: string) => process.stderr.write(`${new Date().toISOString()} netd: ${m}\n`);
+
+let records = new Map<string, string[]>();
+const proxies = new Map<string, { server: net.Server; sp: ServicePort }>();
+
+function load(): void {
+  let t: Table;
+  try {
+    t = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return; // not written yet, or being replaced
+  }
+  records = new Map(Object.entries(t.dns));
+  const want = new Map(t.services.filter((s) => s.protocol === 'TCP').map((s) => [`${s.ip}:${s.port}`, s]));
+  for (const [k, p] of proxies) {
+    if (!want.has(k)) {
+      p.server.close();
+      proxies.delete(k);
+    }
+  }
+  for (const [k, sp] of want) {
+    const cur = proxies.get(k);
+    if (cur) {
+      cur.sp = sp;
+      continue;
+    }
+    const entry = { server: net.createServer((c) => forward(c, entry.sp)), sp };
+    entry.server.on('error', (e) => log(`cannot serve ${k} (${sp.service}): ${e.message}`));
+    entry.server.listen(sp.port, sp.ip);
+    proxies.set(k, entry);
+  }
+}
+
+function forward(client: net.Socket, sp: ServicePort): void {
+  const b = sp.backends[Math.floor(Math.random() * sp.backends.length)];
+  if (!b) {
+    // No ready endpoint: the connection is refused, as kube-proxy's REJECT rule does.
+    client.resetAndDestroy();
+    return;
+  }
+  const up = net.connect(b.port, b.ip);
+  client.pipe(up).pipe(client);
+  const close = () => {
+    client.destroy();
+    up.destroy();
+  };
+  up.on('error', close);
+  client.on('error', close);
+}
+
+const dns = dgram.createSocket('udp4');
+dns.on('message', (msg, rinfo) => {
+  const q = parseQuery(msg);
+  if (!q) return;
+  dns.send(answer(q, records), rinfo.port, rinfo.address);
+});
+dns.on('error', (e) => log(`DNS on ${DNS_IP}:53: ${e.message}`));
+dns.bind(53, DNS_IP);
+
+load();
+fs.watch(path.dirname(file), (_ev, name) => {
+  if (!name || name === path.basename(file)) load();
+});
+// With the engine: the parent is gone when this process is re-parented.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000).unref();
+setInterval(load, 5000); // and a periodic look, should a watch event be missed
