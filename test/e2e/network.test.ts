@@ -114,11 +114,11 @@ test('port-forward pod/NAME and svc/NAME: kubectl\'s lines, one Handling line pe
 test('the work-queue story: a queue server behind the Service queue, loaded through port-forward, drained by five consumers; the Job completes', { skip: NO_NET }, async () => {
   const sb = new Sandbox();
   sandboxes.push(sb);
-  assert.equal(sb.kjob(['apply', '-f', 'fixtures/queue-server.yaml']).code, 0);
-  await sb.until('the queue serving', () => sb.kjob(['logs', 'queue']).stdout.includes('Serving on :8080'));
+  assert.equal(sb.kjob(['apply', '-f', 'fixtures/queue-server.yaml']).stdout, 'configmap/memq created\nreplicaset.apps/queue created\nservice/queue created\n');
+  await sb.until('the queue serving', () => sb.kjob(['logs', 'rs/queue']).stdout.includes('Serving on :8080'));
   // The tutorial: kubectl port-forward rs/queue 8080:8080, then load-queue.sh (here 20 items,
   // on a free local port).
-  const pf = sb.spawn(['port-forward', 'pod/queue', ':8080']);
+  const pf = sb.spawn(['port-forward', 'rs/queue', ':8080']);
   await sb.until('forwarding', () => /Forwarding from 127\.0\.0\.1:\d+/.test(pf.output()));
   const base = `http://127.0.0.1:${/127\.0\.0\.1:(\d+)/.exec(pf.output())![1]}/memq/server`;
   assert.equal((await fetch(`${base}/queues/keygen`, { method: 'PUT' })).status, 200);
