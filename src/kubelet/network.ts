@@ -80,6 +80,9 @@ export class PodNetwork {
   readonly nodeNs: string;
   private status?: NetworkStatus;
   private readonly env: NodeJS.ProcessEnv;
+  /** Set up by this process (every pod is synced often: each `ip` run costs ~50 ms). */
+  private nodeReady = false;
+  private readonly ready = new Set<string>();
 
   constructor(home: string, env: NodeJS.ProcessEnv = process.env) {
     this.home = path.resolve(home);
@@ -127,6 +130,7 @@ export class PodNetwork {
   /** The node namespace with its bridge; idempotent. Namespaces of state directories that no
    * longer exist (a removed temporary KJOB_HOME) are removed first. */
   ensureNode(): void {
+    if (this.nodeReady && fs.existsSync(this.nodeNsPath())) return;
     this.collectAbandoned();
     const ns = this.nodeNs;
     if (!fs.existsSync(this.nodeNsPath())) {
@@ -140,6 +144,7 @@ export class PodNetwork {
       // address need no per-Service setup, the proxy binds them directly.
       batch(ns, ['link set lo up', `link add ${BRIDGE} type bridge`, `addr add ${GATEWAY}/24 dev ${BRIDGE}`, `link set ${BRIDGE} up`, `route add local ${SERVICE_CIDR} dev lo`]);
     }
+    this.nodeReady = true;
   }
 
   /** Node namespaces whose state directory is gone, with their pods' namespaces. */
@@ -171,15 +176,21 @@ export class PodNetwork {
    */
   setUp(uid: string): string {
     this.ensureNode();
-    const ip = this.podIP(uid) ?? this.lease(uid);
+    const known = this.podIP(uid);
+    if (known && this.ready.has(uid)) return known;
+    const ip = known ?? this.lease(uid);
     const pns = this.podNsName(uid);
-    if (fs.existsSync(this.podNsPath(uid)) && run(['-n', pns, 'addr', 'show', 'dev', 'eth0']).ok) return ip;
+    if (fs.existsSync(this.podNsPath(uid)) && run(['-n', pns, 'addr', 'show', 'dev', 'eth0']).ok) {
+      this.ready.add(uid);
+      return ip;
+    }
     if (!fs.existsSync(this.podNsPath(uid))) must(['netns', 'add', pns]);
     const host = `kv${createHash('sha256').update(uid).digest('hex').slice(0, 10)}`;
     run(['-n', this.nodeNs, 'link', 'del', host]); // a half-done earlier attempt
     // Two ip runs (each costs ~50 ms): the node's side, then the pod's.
     batch(this.nodeNs, [`link add ${host} type veth peer name eth0 netns ${pns}`, `link set ${host} master ${BRIDGE} up`]);
     batch(pns, ['link set lo up', `addr add ${ip}/24 dev eth0`, 'link set eth0 up', `route add ${SERVICE_CIDR} via ${GATEWAY}`]);
+    this.ready.add(uid);
     return ip;
   }
 
@@ -206,6 +217,7 @@ export class PodNetwork {
 
   /** CNI DEL: the pod's namespace (its eth0 and the veth's peer go with it) and its lease. */
   tearDown(uid: string): void {
+    this.ready.delete(uid);
     if (fs.existsSync(this.podNsPath(uid))) run(['netns', 'del', this.podNsName(uid)]);
     fs.rmSync(path.join(this.leaseDir, uid), { force: true });
   }
@@ -215,6 +227,7 @@ export class PodNetwork {
     for (const uid of this.uids()) this.tearDown(uid);
     removeNamespaces(this.nodeNs);
     fs.rmSync(path.join(OWNERS_DIR, this.nodeNs), { force: true });
+    this.nodeReady = false;
   }
 
   /** argv that runs argv inside the pod's network namespace. */
