@@ -56,8 +56,12 @@ test('seed 004: a Deployment whose init container writes into an emptyDir; hash-
   const [pod] = live();
   assert.match(pod.metadata.name, new RegExp(`^nginx-${hash}-${SAFE}{5}$`));
   assert.deepEqual(pod.metadata.ownerReferences.map((r: any) => `${r.kind}/${r.name}`), [`ReplicaSet/${rs.metadata.name}`]);
-  // What `kubectl exec <pod> -- ls /mnt` shows: the file the init container made in the emptyDir.
-  assert.ok(fs.existsSync(path.join(sb.home, 'pods', pod.metadata.uid, 'volumes', 'init-volume', 'test-init.txt')));
+  // The tutorial's `kubectl exec nginx-... -- ls /mnt`: the file the init container made in the
+  // emptyDir, with kubectl's notice of the container it chose.
+  const ls = sb.kjob(['exec', pod.metadata.name, '--', 'ls', '/mnt']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stdout, 'test-init.txt\n');
+  assert.equal(ls.stderr, 'Defaulted container "nginx01" out of: nginx01, init-test (init)\n');
   await assertGolden('get-deploy-wide.txt', ['get', 'deploy,rs', '-o', 'wide']);
   await assertGolden('describe-deploy.txt', ['describe', 'deploy', 'nginx'], normaliseDescribe);
   await assertGolden('describe-rs.txt', ['describe', 'rs'], normaliseDescribe);
