@@ -223,7 +223,12 @@ export interface BwrapSpec {
   hidden?: string[];
 }
 
-const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp']);
+// /run is the sandbox's own, as a container image's is: the host's holds other pods' network
+// namespaces (nsfs mounts that come and go, which made a recursive bind of it fail at random) and
+// sockets a pod has no business with. Only the stub resolver's directory is kept, for hosts whose
+// /etc/resolv.conf links into it.
+const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp', 'run']);
+const RUN_KEPT = '/run/systemd/resolve';
 let rootBindsCache: string[] | undefined;
 
 /**
@@ -305,7 +310,7 @@ export function isolationFlags(): string[] {
 
 /** bwrap argv: read-only host directories, private /tmp, kjob's state hidden, the pod's namespaces, host network. */
 export function bwrapArgv(s: BwrapSpec): string[] {
-  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp'];
+  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp', '--tmpfs', '/run', '--ro-bind-try', RUN_KEPT, RUN_KEPT];
   // Before the volumes: a volume's source lives under the state directory, but bwrap binds
   // sources from the host's view, so covering the directory in the sandbox does not hide them.
   for (const h of s.hidden ?? []) a.push('--tmpfs', h);
