@@ -6,7 +6,15 @@ import type { Job, CronJob, JobSpec, JobStatus, JobCondition, CronJobSpec, CronJ
 import type {
   Pod,
   Service,
+  ServiceSpec,
+  ServiceStatus,
+  ServicePort,
   Namespace,
+  NamespaceSpec,
+  NamespaceStatus,
+  Node,
+  NodeSpec,
+  NodeStatus,
   Event,
   Container,
   ContainerStatus,
@@ -39,7 +47,15 @@ export type {
   SuccessPolicy,
   Pod,
   Service,
+  ServiceSpec,
+  ServiceStatus,
+  ServicePort,
   Namespace,
+  NamespaceSpec,
+  NamespaceStatus,
+  Node,
+  NodeSpec,
+  NodeStatus,
   Event,
   Container,
   ContainerStatus,
@@ -95,9 +111,51 @@ export type CronJobObject = TypedObject<CronJobSpec, CronJobStatus>;
 /** A pod's status as stored and served: conditions as the apiserver serialises them. */
 export type PodStatusWire = Omit<PodStatus, 'conditions'> & { conditions?: PodConditionWire[] };
 export type PodObject = TypedObject<PodSpec, PodStatusWire>;
+export type ServiceObject = TypedObject<ServiceSpec, ServiceStatus>;
+export type NodeObject = TypedObject<NodeSpec, NodeStatus>;
+export type NamespaceObject = TypedObject<NamespaceSpec, NamespaceStatus>;
+
+/**
+ * A stored object of a kind without spec/status (Event, ConfigMap, Secret, ServiceAccount): its
+ * kubernetes-types fields, with the envelope every stored object has.
+ */
+export type FlatObject<T> = Omit<T, 'apiVersion' | 'kind' | 'metadata'> & {
+  apiVersion: string;
+  kind: string;
+  metadata: MutableObjectMeta;
+};
+export type EventObject = FlatObject<Event>;
+export type ConfigMapObject = FlatObject<ConfigMap>;
+export type SecretObject = FlatObject<Secret>;
+export type ServiceAccountObject = FlatObject<ServiceAccount>;
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
 export type Kind = 'Job' | 'CronJob' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
+
+/** The typed object of each kind kjob stores. */
+export interface KindObjects {
+  Job: JobObject;
+  CronJob: CronJobObject;
+  Pod: PodObject;
+  Service: ServiceObject;
+  Namespace: NamespaceObject;
+  Node: NodeObject;
+  Event: EventObject;
+  ConfigMap: ConfigMapObject;
+  Secret: SecretObject;
+  ServiceAccount: ServiceAccountObject;
+}
+
+/** The typed object of a kind named by a literal; any other string gives the envelope. */
+export type ObjectOf<K extends string> = K extends Kind ? KindObjects[K] : KObject;
+
+/**
+ * A served object seen as the typed object of its kind. Only for objects that come out of the
+ * apiserver (decoded, or made readable()), whose fields have the types kubernetes-types gives.
+ */
+export function asKind<K extends string>(_kind: K, obj: KObject): ObjectOf<K> {
+  return obj as ObjectOf<K>;
+}
 
 export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Pod', 'Event'];
 
