@@ -3,7 +3,7 @@
 // registry strategies use at create time (Job selector generation, QoS class, Service addresses).
 // The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import type { KObject, JobObject, CronJobObject, JobSpec, PodSpec, PodTemplateSpec, Container, Volume } from './types.js';
+import type { KObject, JobObject, CronJobObject, JobSpec, PodSpec, PodTemplateSpec, Container, Volume, ServiceObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
@@ -339,7 +339,7 @@ function defaultService(o: KObject): void {
  * What the Service REST allocates on create (ClusterIP from the uid, node ports) and the
  * IP-family fields it fills in with them.
  */
-export function allocateServiceAddresses(o: KObject, uid: string): void {
+export function allocateServiceAddresses(o: ServiceObject, uid: string): void {
   const spec = (o.spec = o.spec ?? {});
   if (spec.type !== 'ExternalName') {
     if (!spec.clusterIP) spec.clusterIP = spec.clusterIPs?.[0] ?? clusterIPFor(uid);
