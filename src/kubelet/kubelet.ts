@@ -253,7 +253,7 @@ export class Kubelet {
       return { requeueAfterMs: r.requeueAfterMs ?? 0 };
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
-    if (TERMINAL.has(pod.status?.phase)) {
+    if (TERMINAL.has(pod.status?.phase ?? '')) {
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }
