@@ -78,12 +78,17 @@ export type {
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type MutableObjectMeta = Mutable<ObjectMeta>;
 
+/**
+ * The envelope of any stored object. spec and status are unknown: code that reads them narrows
+ * the object to its kind first (asKind, or a TypedObject parameter), so the compiler checks the
+ * field names against kubernetes-types.
+ */
 export interface KObject {
   apiVersion: string;
   kind: string;
   metadata: MutableObjectMeta;
-  spec?: any;
-  status?: any;
+  spec?: unknown;
+  status?: unknown;
   [key: string]: unknown;
 }
 
