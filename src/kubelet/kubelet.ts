@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { goQuote } from '../util/go.js';
-import { asKind, type KObject, type PodObject } from '../api/types.js';
+import { asKind, type Container, type KObject, type PodObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
@@ -52,7 +52,7 @@ export interface KubeletOptions {
   runtime?: ContainerRuntime;
 }
 
-interface Due { c: any; init: boolean; n: number }
+interface Due { c: Container; init: boolean; n: number }
 interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[] }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
@@ -346,7 +346,7 @@ export class Kubelet {
     return ready;
   }
 
-  private configError(pod: PodObject, c: any): string | undefined {
+  private configError(pod: PodObject, c: Container): string | undefined {
     try {
       buildEnv(pod, c, { hostIP: this.hostIP, hostname: podHostname(pod), objects: this.objects });
     } catch (e) {
@@ -361,7 +361,7 @@ export class Kubelet {
     }
     for (const m of mounts) {
       if (!m.volumeRoot) continue;
-      const vm = (c.volumeMounts ?? []).find((x: any) => x.mountPath === m.target);
+      const vm = (c.volumeMounts ?? []).find((x) => x.mountPath === m.target);
       if (!prepareSubPath(m)) return subPathError(vm?.name ?? m.target, c.name);
     }
     return undefined;
@@ -433,7 +433,7 @@ export class Kubelet {
     if (failure) {
       this.runtime.recordStartError(uid, c.name, d.n, id, failure, ts);
       this.event(pod, 'Warning', 'Failed', `Error: ${failure}`, fp);
-      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image) : undefined;
+      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image!) : undefined;
       if (hint) this.warnOnce(pod, 'ExecutableNotFound', hint, c.name);
       return;
     }
@@ -446,7 +446,7 @@ export class Kubelet {
    * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
    * real time and its size.
    */
-  private ensureImage(pod: PodObject, c: any, fp: string, hostExe: string | undefined): void {
+  private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: string | undefined): void {
     const image: string = c.image ?? '';
     if (c.imagePullPolicy !== 'Always') {
       this.event(pod, 'Normal', 'Pulled', `Container image ${goQuote(image)} already present on machine`, fp);

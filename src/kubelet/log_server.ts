@@ -1,13 +1,13 @@
 // The kubelet's GetContainerLogs (the apiserver's pods/log proxies to it): which container
 // attempt's file, whether the container has started at all, and when a followed attempt has ended.
 // `kjob logs` and `kjob serve`'s pods/log both read a log through here.
-import { asKind, type KObject, type PodObject } from '../api/types.js';
+import { asKind, type ContainerStatus, type KObject, type PodObject } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { containerLogPath, containerLogPathFor, followLog, readLog, type Drain, type LogOptions } from './logs.js';
 
 /** The status of a container (init or not) of the pod. */
-export function containerStatus(pod: PodObject, container: string): any {
+export function containerStatus(pod: PodObject, container: string): ContainerStatus | undefined {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
 }
 
