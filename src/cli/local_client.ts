@@ -1,6 +1,6 @@
 // The Client of this state directory: the apiserver in-process, the kubelet's log files read
 // directly, and the engine woken after every write (as the apiserver's watchers would be).
-import type { KObject } from '../api/types.js';
+import { asKind, type KObject } from '../api/types.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
 import { parseGoRFC3339 } from '../util/go.js';
@@ -86,7 +86,7 @@ export class LocalClient implements Client {
   }
 
   async podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void> {
-    const pod = this.o.api.get(PODS, namespace, name);
+    const pod = asKind('Pod', this.o.api.get(PODS, namespace, name));
     let sinceMs: number | undefined;
     if (opts.sinceSeconds !== undefined) sinceMs = Date.now() - opts.sinceSeconds * 1000;
     if (opts.sinceTime) sinceMs = Math.floor(parseGoRFC3339(opts.sinceTime) / 1000) * 1000;

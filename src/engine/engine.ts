@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { keyOf, controllerOf } from '../api/types.js';
+import { asKind, keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
 import type { LocalAPIServer as LocalAPI, ListOptions } from '../apiserver/interface.js';
@@ -244,7 +244,7 @@ export class Engine {
   }
 
   private resyncAll(): void {
-    for (const job of this.store.list('Job').map((j) => readable('Job', j))) {
+    for (const job of this.store.list('Job').map((j) => asKind('Job', readable('Job', j)))) {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
@@ -437,7 +437,7 @@ export class Engine {
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
-        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(asKind('Pod', obj)))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
         // The ReplicaSet controller's pod handlers: its owner, or for an orphan every ReplicaSet
         // that selects it (adoption).
         if (owner?.kind === 'ReplicaSet') {
@@ -461,7 +461,7 @@ export class Engine {
         const cjOwner = controllerOf(obj);
         if (cjOwner?.kind === 'CronJob') this.queue.add(`cronjob:${c.namespace}/${cjOwner.name}`, now);
         // ttl-after-finished: every update of a finished Job with a TTL re-checks it.
-        if (c.type !== 'DELETED' && needsCleanup(obj)) this.queue.add(`ttl:${key}`, now);
+        if (c.type !== 'DELETED' && needsCleanup(asKind('Job', obj))) this.queue.add(`ttl:${key}`, now);
         break;
       }
       case 'ReplicaSet': {
@@ -478,12 +478,13 @@ export class Engine {
         break;
       }
       case 'CronJob': {
+        const cj = asKind('CronJob', obj);
         if (terminatingOrGone) this.queue.add('gc', now);
         // updateCronJob: a new schedule or time zone requeues at its next time, anything else now.
         const old = this.cronSchedules.get(key);
         if (c.type === 'DELETED') this.cronSchedules.delete(key);
-        else this.cronSchedules.set(key, { schedule: obj.spec?.schedule, timeZone: obj.spec?.timeZone ?? null });
-        const delay = c.type === 'MODIFIED' ? this.cronjobs.onUpdate(old, obj) : 0;
+        else this.cronSchedules.set(key, { schedule: cj.spec?.schedule, timeZone: cj.spec?.timeZone ?? null });
+        const delay = c.type === 'MODIFIED' ? this.cronjobs.onUpdate(old, cj) : 0;
         if (delay !== undefined) this.queue.add(`cronjob:${key}`, now + delay);
         break;
       }
@@ -491,7 +492,7 @@ export class Engine {
       case 'Secret': {
         // The kubelet's configMap/secret managers watch what its pods read: a pod waiting for
         // this object (CreateContainerConfigError, FailedMount) starts, mounted files refresh.
-        for (const pod of this.store.list('Pod', { namespace: c.namespace })) {
+        for (const pod of this.store.list('Pod', { namespace: c.namespace }).map((p) => asKind('Pod', p))) {
           if (pod.spec?.nodeName && !isPodTerminal(pod) && podReferences(pod, c.kind, c.name)) this.queue.add(`pod:${keyOf(pod)}`, now);
         }
         break;

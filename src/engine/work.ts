@@ -3,10 +3,11 @@ import type { Store } from '../store/store.js';
 import { isJobFinished, hasTrackingFinalizer, hasTrueCondition } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
-import type { Kind, KObject } from '../api/types.js';
+import { asKind, type Kind, type ObjectOf } from '../api/types.js';
 
 /** Objects the controllers act on: one stored before decoding was strict that does not decode is skipped by them. */
-const decodable = (store: Store, kind: Kind): KObject[] => store.list(kind).filter((o) => storedDecodeError(kind, o) === undefined);
+const decodable = <K extends Kind>(store: Store, kind: K): ObjectOf<K>[] =>
+  store.list(kind).filter((o) => storedDecodeError(kind, o) === undefined).map((o) => asKind(kind, o));
 
 export function hasPendingWork(store: Store): boolean {
   const jobs = decodable(store, 'Job');

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { KObject } from '../api/types.js';
+import type { PodObject } from '../api/types.js';
 
 export const BWRAP = '/usr/bin/bwrap';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -111,7 +111,7 @@ export interface Mount {
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
  * skipped: there is no API server, so there is no token or CA to project. */
-export function containerMounts(pod: KObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
+export function containerMounts(pod: PodObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
   const volumes = new Map<string, any>(((pod.spec?.volumes ?? []) as any[]).map((v) => [v.name, v]));
   const mounts: Mount[] = [];
   for (const vm of (container.volumeMounts ?? []) as any[]) {
@@ -327,7 +327,7 @@ export function bwrapArgv(s: BwrapSpec): string[] {
 /** kubelet's managed /etc/hosts (plus, kjob only, the peers of an Indexed Job with a subdomain:
  * with the host network every pod has the node's IP, so `<job>-<i>.<subdomain>` resolves here
  * instead of through cluster DNS). */
-export function hostsFileContent(pod: KObject, hostname: string, podIP: string, peers: string[] = []): string {
+export function hostsFileContent(pod: PodObject, hostname: string, podIP: string, peers: string[] = []): string {
   let s = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
   const sub = pod.spec?.subdomain;
   const ns = pod.metadata.namespace ?? 'default';

@@ -3,7 +3,7 @@
 // for it: kjob has no such objects, so they are computed from the pods the selector matches),
 // describeNamespace (no ResourceQuota or LimitRange kinds in kjob: the empty lists' lines), and
 // the genericDescriber an Event gets (every field, sorted, with smartLabelFor's labels).
-import type { KObject } from '../api/types.js';
+import type { KObject, ServiceObject, PodObject, NamespaceObject, EventObject } from '../api/types.js';
 import { formatLabels } from './labels.js';
 import { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, formatRFC1123Z, type PrefixWriter } from './describe.js';
 import { goFloatV } from './jsonpath.js';
@@ -20,7 +20,7 @@ interface Slice {
   endpoints: { address: string; ready: boolean }[];
 }
 
-const isReady = (p: KObject) => (p.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === 'Ready' && c.status === 'True');
+const isReady = (p: PodObject) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /**
  * The EndpointSlices the endpointslice controller keeps for a Service: none without a selector;
@@ -28,15 +28,15 @@ const isReady = (p: KObject) => (p.status?.conditions ?? []).some((c: { type?: s
  * target ports they resolve to (a named targetPort is the pod's container port of that name), or
  * one placeholder slice without ports or endpoints when no pod qualifies.
  */
-export function endpointSlicesFor(svc: KObject, pods: KObject[]): Slice[] {
-  const selector: Record<string, string> | undefined = svc.spec?.selector;
+export function endpointSlicesFor(svc: ServiceObject, pods: PodObject[]): Slice[] {
+  const selector = svc.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
-  const matches = (p: KObject) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v);
+  const matches = (p: PodObject) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v);
   const slices = new Map<string, Slice>();
   for (const p of pods) {
     if (!matches(p) || p.metadata.deletionTimestamp) continue;
     if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
-    const ip: string | undefined = p.status?.podIPs?.[0]?.ip ?? p.status?.podIP;
+    const ip = p.status?.podIPs?.[0]?.ip ?? p.status?.podIP;
     if (!ip) continue;
     const ports: SlicePort[] = [];
     let ok = true;
@@ -47,7 +47,7 @@ export function endpointSlicesFor(svc: KObject, pods: KObject[]): Slice[] {
       else if (/^\d+$/.test(String(tp))) port = Number(tp);
       else {
         for (const c of p.spec?.containers ?? []) {
-          const cp = (c.ports ?? []).find((x: { name?: string; protocol?: string }) => x.name === tp && (x.protocol ?? 'TCP') === (sp.protocol ?? 'TCP'));
+          const cp = (c.ports ?? []).find((x) => x.name === tp && (x.protocol ?? 'TCP') === (sp.protocol ?? 'TCP'));
           if (cp) {
             port = cp.containerPort;
             break;
@@ -101,7 +101,7 @@ export function formatEndpointSlices(slices: Slice[], portName: string | undefin
   return more ? `${ret} + ${count - max} more...` : ret;
 }
 
-export function describeService(svc: KObject, pods: KObject[], events: KObject[] | undefined, now: Date): string {
+export function describeService(svc: ServiceObject, pods: PodObject[], events: EventObject[] | undefined, now: Date): string {
   const spec = svc.spec ?? {};
   const slices = endpointSlicesFor(svc, pods);
   return tabbedString((w: PrefixWriter) => {
@@ -118,7 +118,7 @@ export function describeService(svc: KObject, pods: KObject[], events: KObject[]
     if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(',')}\n`);
     if (spec.loadBalancerIP) w.write(0, `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`);
     if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
-    const ingress: { ip?: string; hostname?: string }[] = svc.status?.loadBalancer?.ingress ?? [];
+    const ingress = svc.status?.loadBalancer?.ingress ?? [];
     if (ingress.length) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname || '').filter(Boolean).join(', ')}\n`);
     for (const sp of spec.ports ?? []) {
       const name = sp.name || '<unset>';
@@ -141,13 +141,13 @@ export function describeService(svc: KObject, pods: KObject[], events: KObject[]
 // ---------------------------------------------------------------------------------------------
 // Namespace
 
-export function describeNamespace(ns: KObject): string {
+export function describeNamespace(ns: NamespaceObject): string {
   return tabbedString((w: PrefixWriter) => {
     w.write(0, `Name:\t${ns.metadata.name}\n`);
     printLabelsMultiline(w, 'Labels', ns.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', ns.metadata.annotations);
     w.write(0, `Status:\t${ns.status?.phase ?? ''}\n`);
-    const conds: any[] = ns.status?.conditions ?? [];
+    const conds = ns.status?.conditions ?? [];
     if (conds.length > 0) {
       w.write(0, 'Conditions:\n');
       w.write(1, 'Type\tStatus\tLastTransitionTime\tReason\tMessage\n');
@@ -229,7 +229,7 @@ function printUnstructuredContent(w: PrefixWriter, level: number, content: Recor
   }
 }
 
-export function describeGeneric(obj: KObject, events: KObject[] | undefined, now: Date): string {
+export function describeGeneric(obj: KObject, events: EventObject[] | undefined, now: Date): string {
   return tabbedString((w: PrefixWriter) => {
     w.write(0, `Name:\t${obj.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${obj.metadata.namespace ?? ''}\n`);
