@@ -40,7 +40,18 @@ import type { Kind, KObject } from '../api/types.js';
  * hold decoded objects. Requests other than get and list go to the apiserver unchanged.
  */
 export function decodedView<T extends LocalAPI>(api: T): T {
-  const view = (o: KObject) => (storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
+  // Whether a version of an object decodes never changes: checked once per uid@resourceVersion.
+  const decodes = new Map<string, boolean>();
+  const view = (o: KObject) => {
+    const id = `${o.metadata?.uid}@${o.metadata?.resourceVersion}`;
+    let ok = decodes.get(id);
+    if (ok === undefined) {
+      ok = storedDecodeError(o.kind, o) === undefined;
+      if (decodes.size >= 100_000) decodes.clear();
+      if (o.metadata?.uid && o.metadata.resourceVersion) decodes.set(id, ok);
+    }
+    return ok ? o : readable(o.kind, o);
+  };
   return new Proxy(api, {
     get(target, prop) {
       if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
