@@ -31,6 +31,7 @@ import type { Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
+import { EventExpiry } from './housekeeping.js';
 import { readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
@@ -102,7 +103,7 @@ export class Engine {
   private pumping = false;
   private pumpAgain = false;
   private idleSince?: number;
-  private lastEventPrune = 0;
+  private eventExpiry?: EventExpiry;
   private stopped = false;
   private resolveDone?: () => void;
   private cgroups?: Cgroups;
@@ -251,21 +252,27 @@ export class Engine {
 
   /** The apiserver keeps events for an hour (--event-ttl); so does the state file. */
   private pruneEvents(): void {
-    this.lastEventPrune = Date.now();
-    this.api.expireEvents(3600);
+    (this.eventExpiry ??= new EventExpiry(this.api, this.clock)).tick();
   }
 
   private pump(): void {
     if (this.stopped) return;
     this.pumping = true;
     try {
-      // A long-lived engine (CronJobs keep it up) prunes every ten minutes.
-      if (Date.now() - this.lastEventPrune > 600_000) this.pruneEvents();
+      // A long-lived engine (CronJobs keep it up) prunes every ten minutes of its clock.
+      this.pruneEvents();
+      // Rounds until nothing is left, yielding after about 20 ms so that the socket (a CLI's
+      // wake) and timers are served while a big Job runs.
+      const t0 = Date.now();
       for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
         const keys = this.queue.popDue(this.queueNow());
         for (const key of keys) this.process(key);
         if (!sawChanges && keys.length === 0) break;
+        if (Date.now() - t0 > 20) {
+          this.pumpAgain = true;
+          break;
+        }
       }
     } catch (e) {
       this.log(`this is a bug: ${(e as Error).stack ?? e}`);
@@ -379,6 +386,15 @@ export class Engine {
   /** The informer: map every new change to the keys that must look at it. */
   private drainChanges(): boolean {
     let saw = false;
+    // Fallen behind the change log's compaction (a storm of writes while busy): what was missed
+    // is not known, so everything is looked at again, as an informer relists after a 410.
+    const oldest = this.store.oldestChangeRV();
+    if (oldest > this.lastRV + 1) {
+      this.log(`the change log was compacted past rv ${this.lastRV}: resyncing everything`);
+      this.lastRV = this.store.currentRV();
+      this.resyncAll();
+      saw = true;
+    }
     for (;;) {
       const changes = this.store.changesSince(this.lastRV, 1000);
       if (changes.length === 0) return saw;

@@ -49,8 +49,12 @@ export interface Preconditions {
  * 2: objects.ref (the aggkey column of version 1) holds the uid of the object an Event is about,
  * or of a Pod's controller, indexed with kind and namespace. */
 export const SCHEMA_VERSION = 2;
-/** How many change-log entries are kept (older ones are trimmed; a watch from before them is "too old"). */
-export const CHANGE_LOG_KEEP = 20_000;
+/**
+ * How many change-log entries are kept (older ones are trimmed; a watch from before them is "too
+ * old"): the compaction etcd does every 5 minutes for the apiserver. Each entry holds a whole
+ * object, so this bounds the state file (about 10,000 × 2-4 kB).
+ */
+export const CHANGE_LOG_KEEP = 10_000;
 const TRIM_EVERY = 500;
 /** etcd's --max-request-bytes (1.5 MiB): a larger object is refused as etcd refuses it. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
