@@ -330,10 +330,12 @@ export class Engine {
     let requeueAfterMs: number | undefined;
     if (this.skipMalformed(kind, rest, key)) return;
     try {
-      if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
+      // A Job's or a pod's sync writes several objects (pods and their events; a status and the
+      // Scheduled, Pulling, Pulled, Created, Started events): one store transaction for all.
+      if (kind === 'job') requeueAfterMs = this.store.transaction(() => this.jobs.syncJob(rest)).requeueAfterMs;
       else if (kind === 'pod') {
         const [ns, name] = rest.split('/');
-        requeueAfterMs = this.kubelet.syncPod(ns, name).requeueAfterMs;
+        requeueAfterMs = this.store.transaction(() => this.kubelet.syncPod(ns, name)).requeueAfterMs;
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();

@@ -4,8 +4,9 @@
 // returns at once. The engine asks over a pair of FIFOs and reads the shim's pid back
 // synchronously, so start() still knows its shim when it returns. The shims it forks are
 // detached (own session, /dev/null for stdio), as spawn(..., { detached: true }) made them; it
-// exits when the engine closes its end, and the shims live on, as before. Without perl, or if it
-// fails, the runtime falls back to node's spawn.
+// exits when the engine closes its end, and the shims live on, as before; a request left in the
+// pipe by an engine that was killed is not carried out. Without perl, or if it fails, the runtime
+// falls back to node's spawn.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +17,11 @@ open(my $in, '<', $req) or exit 1;
 open(my $out, '>', $rep) or exit 1;
 select((select($out), $| = 1)[0]);
 $SIG{CHLD} = 'IGNORE';
+my $engine = getppid();
 while (defined(my $len = <$in>)) {
+  # A request still in the pipe when its engine was killed is dropped: the next engine, finding
+  # no shim for the attempt, starts it itself, and two shims must never run one attempt.
+  exit 0 if getppid() != $engine;
   chomp $len;
   my $buf = '';
   while (length($buf) < $len) { my $n = read($in, $buf, $len - length($buf), length($buf)); exit 0 unless $n; }
