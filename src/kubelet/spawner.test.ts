@@ -64,3 +64,18 @@ test('without perl it falls back to node spawn', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the pid is returned once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
+  const sp = new Spawner(path.join(dir, 'run'), perl);
+  try {
+    const pid = sp.spawnDetached('/bin/sleep', ['5'], { env: {} })!;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.deepEqual(cmdline.slice(0, 2), ['/bin/sleep', '5']);
+    process.kill(pid, 'SIGKILL');
+    assert.equal(sp.spawnDetached('/nonexistent/program', [], { env: {} }), undefined);
+  } finally {
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -28,18 +28,27 @@ while (defined(my $len = <$in>)) {
   my ($cwd, $nenv, @rest) = split /\0/, $buf, -1;
   my @env = splice(@rest, 0, $nenv);
   my ($exe, @args) = @rest;
+  # Replied once the child has exec'd (the pipe closes on exec), as node's spawn does: until then
+  # its command line is the spawner's, and the kubelet would not recognise the shim in /proc.
+  pipe(my $er, my $ew) or do { print $out "E$!\n"; next; };
   my $pid = fork();
-  if (!defined $pid) { print $out "E$!\n"; next; }
+  if (!defined $pid) { print $out "E$!\n"; close $er; close $ew; next; }
   if ($pid == 0) {
+    close $er;
     $SIG{CHLD} = 'DEFAULT';
     POSIX::setsid();
     chdir($cwd) or POSIX::_exit(127);
     open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null');
     %ENV = map { my $i = index($_, '='); (substr($_, 0, $i), substr($_, $i + 1)) } @env;
     exec { $exe } $exe, @args;
+    syswrite($ew, "$!");
     POSIX::_exit(127);
   }
-  print $out "$pid\n";
+  close $ew;
+  my $err = '';
+  sysread($er, $err, 512);
+  close $er;
+  print $out ($err eq '' ? "$pid\n" : "E$err\n");
 }
 `;
 
