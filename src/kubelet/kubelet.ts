@@ -171,6 +171,7 @@ export class Kubelet {
   stop(): void {
     this.watcher?.close();
     this.watcher = undefined;
+    this.runtime.close?.();
   }
 
   hasRunningContainers(): boolean {
