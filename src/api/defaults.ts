@@ -7,6 +7,7 @@ import { asKind, type KObject, type JobObject, type CronJobObject, type JobSpec,
 import type { ResourceInfo } from './resources.js';
 import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
+import type { DeploymentSpec } from 'kubernetes-types/apps/v1.js';
 
 /** The zero metav1.Time Go writes as null (kubernetes-types has no null for it). */
 const ZERO_TIME = null as unknown as string;
@@ -140,7 +141,9 @@ export function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
 // ---------------------------------------------------------------- apps/v1
 
 /** SetDefaults_Deployment and SetDefaults_ReplicaSet (pkg/apis/apps/v1/defaults.go), and the template's pod defaults. */
-function defaultAppsWorkload(kind: 'Deployment' | 'ReplicaSet', o: KObject): void {
+function defaultAppsWorkload(kind: 'Deployment' | 'ReplicaSet', obj: KObject): void {
+  // A ReplicaSet's spec has a subset of the Deployment's fields, of the same types.
+  const o: { spec?: Partial<DeploymentSpec> } = asKind(kind, obj);
   const spec = (o.spec = o.spec ?? {});
   if (spec.replicas == null) spec.replicas = 1;
   if (kind === 'Deployment') {

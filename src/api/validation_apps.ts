@@ -2,6 +2,8 @@
 // ValidateReplicaSet and their updates, with the apiserver's field paths and messages.
 import type { StatusCause } from '../errors.js';
 import type { KObject } from './types.js';
+import { asKind } from './types.js';
+import type { DeploymentSpec, DeploymentStrategy } from 'kubernetes-types/apps/v1.js';
 import { isDNS1123Subdomain } from './names.js';
 import { selectorFromLabelSelector } from './labels.js';
 import { jsonEqual } from '../util/canonical.js';
@@ -50,13 +52,13 @@ function validatePositiveIntOrPercent(v: unknown, field: string): Errs {
   return errs;
 }
 
-function validateDeploymentStrategy(strategy: KObject['spec'], path: string): Errs {
+function validateDeploymentStrategy(strategy: DeploymentStrategy | undefined, path: string): Errs {
   const errs: Errs = [];
   const type = strategy?.type ?? '';
   if (type === 'Recreate') {
-    if (strategy.rollingUpdate != null) errs.push(forbidden(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'"));
+    if (strategy!.rollingUpdate != null) errs.push(forbidden(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'"));
   } else if (type === 'RollingUpdate') {
-    const ru = strategy.rollingUpdate;
+    const ru = strategy!.rollingUpdate;
     if (ru == null) errs.push(required(`${path}.rollingUpdate`, 'this should be defaulted and never be nil'));
     else {
       const p = `${path}.rollingUpdate`;
@@ -73,8 +75,9 @@ function validateDeploymentStrategy(strategy: KObject['spec'], path: string): Er
   return errs;
 }
 
-/** ValidateReplicaSetSpec / ValidateDeploymentSpec: the selector and the template they share, then the Deployment's own fields. */
-function validateWorkloadSpec(kind: 'Deployment' | 'ReplicaSet', spec: KObject['spec']): Errs {
+/** ValidateReplicaSetSpec / ValidateDeploymentSpec: the selector and the template they share, then the Deployment's own fields.
+ * (A ReplicaSet's spec has a subset of the Deployment's fields, of the same types.) */
+function validateWorkloadSpec(kind: 'Deployment' | 'ReplicaSet', spec: Partial<DeploymentSpec> | undefined): Errs {
   const s = spec ?? {};
   const errs: Errs = [];
   nonNegative(errs, s.replicas, 'spec.replicas');
@@ -123,15 +126,16 @@ function validateWorkloadSpec(kind: 'Deployment' | 'ReplicaSet', spec: KObject['
 /** ValidateDeployment / ValidateReplicaSet (create). */
 export function validateAppsWorkload(kind: 'Deployment' | 'ReplicaSet', obj: KObject): Errs {
   const errs = validateObjectMeta(obj.metadata, true, isDNS1123Subdomain);
-  errs.push(...validateWorkloadSpec(kind, obj.spec));
+  errs.push(...validateWorkloadSpec(kind, asKind(kind, obj).spec));
   return errs;
 }
 
 /** ValidateDeploymentUpdate / ValidateReplicaSetUpdate, with apps/v1's immutable selector. */
 export function validateAppsWorkloadUpdate(kind: 'Deployment' | 'ReplicaSet', obj: KObject, old: KObject): StatusCause[] {
   const errs = validateObjectMetaUpdate(old, obj);
-  errs.push(...validateWorkloadSpec(kind, obj.spec));
-  if (!jsonEqual(obj.spec?.selector ?? null, old.spec?.selector ?? null))
-    errs.push(invalid('spec.selector', new GoValue(goLabelSelector(obj.spec?.selector)), 'field is immutable'));
+  const spec = asKind(kind, obj).spec;
+  errs.push(...validateWorkloadSpec(kind, spec));
+  if (!jsonEqual(spec?.selector ?? null, asKind(kind, old).spec?.selector ?? null))
+    errs.push(invalid('spec.selector', new GoValue(goLabelSelector(spec?.selector)), 'field is immutable'));
   return dedupe(errs);
 }

@@ -3,6 +3,7 @@
 // it either). kubectl sends the new size to the scale subresource; kjob patches spec.replicas,
 // which is what the apiserver's scale subresource does.
 import { kindGroup } from '../api/resources.js';
+import { asKind } from '../api/types.js';
 import { UserError } from '../errors.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
@@ -33,7 +34,7 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
     for (const name of req.names) {
       if (!SCALABLE.includes(req.info.kind)) throw new UserError(`error: no scaler has been implemented for {"${req.info.group}" "${req.info.kind}"}`);
       const ns = ctx.namespace;
-      const obj = await ctx.client.get(req.info, ns, name);
+      const obj = asKind(req.info.kind as 'Deployment' | 'ReplicaSet', await ctx.client.get(req.info, ns, name));
       // ScalePrecondition: the size the user expects, checked against the scale's spec.replicas.
       if (current >= 0 && (obj.spec?.replicas ?? 1) !== current) throw new UserError(`error: Expected replicas to be ${current}, was ${obj.spec?.replicas ?? 1}`);
       await ctx.client.patch(req.info, ns, name, 'merge', { spec: { replicas } });

@@ -474,7 +474,7 @@ export class Engine {
           // deletePod of the deployment controller: a Recreate rollout waits for old pods to go.
           if (c.type === 'DELETED') this.enqueueDeploymentOfReplicaSet(c.namespace!, owner.name, now);
         } else if (!owner && c.type !== 'DELETED' && !obj.metadata.deletionTimestamp) {
-          for (const rs of this.replicasets.replicaSetsForPod(obj)) this.queue.add(`rs:${keyOf(rs)}`, now);
+          for (const rs of this.replicasets.replicaSetsForPod(asKind('Pod', obj))) this.queue.add(`rs:${keyOf(rs)}`, now);
         }
         break;
       }
@@ -498,7 +498,7 @@ export class Engine {
         this.queue.add(`rs:${key}`, now);
         const dOwner = controllerOf(obj);
         if (dOwner?.kind === 'Deployment') this.queue.add(`deploy:${c.namespace}/${dOwner.name}`, now);
-        else if (!dOwner && c.type !== 'DELETED') for (const d of this.deployments.deploymentsForReplicaSet(obj)) this.queue.add(`deploy:${keyOf(d)}`, now);
+        else if (!dOwner && c.type !== 'DELETED') for (const d of this.deployments.deploymentsForReplicaSet(asKind('ReplicaSet', obj))) this.queue.add(`deploy:${keyOf(d)}`, now);
         break;
       }
       case 'Deployment': {

@@ -9,6 +9,7 @@ import { isJobFinished, hasTrackingFinalizer, hasTrueCondition } from '../api/jo
 import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
 
 /** The meta key: the resourceVersion at which the state was last found to hold no work. */
 export const IDLE_RV_META_KEY = 'engine.idleRV';
@@ -20,7 +21,8 @@ type Owned = { metadata: { ownerReferences?: { uid: string; name?: string; kind?
 /** Objects the controllers act on: one stored before decoding was strict that does not decode is skipped by them. */
 const decodes = (kind: Kind, o: KObject) => storedDecodeError(kind, o) === undefined;
 
-function jobIsWork(job: KObject): boolean {
+function jobIsWork(obj: KObject): boolean {
+  const job = asKind('Job', obj);
   if (job.metadata.deletionTimestamp) return true;
   if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
   // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
@@ -30,19 +32,22 @@ function jobIsWork(job: KObject): boolean {
   return false;
 }
 
-function podIsWork(pod: KObject): boolean {
+function podIsWork(obj: KObject): boolean {
+  const pod = asKind('Pod', obj);
   if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp) return true;
   return hasTrackingFinalizer(pod); // finished but not yet counted by its Job
 }
 
-function cronJobIsWork(cj: KObject): boolean {
+function cronJobIsWork(obj: KObject): boolean {
+  const cj = asKind('CronJob', obj);
   if (cj.metadata.deletionTimestamp) return true;
   return cj.spec?.suspend !== true; // its next scheduled time is work to wait for
 }
 
 /** A Deployment or ReplicaSet whose controller has not caught up yet (a new generation, a replica
  * count not reached); their running pods keep the engine up anyway. */
-function appsIsWork(o: KObject): boolean {
+function appsIsWork(obj: KObject): boolean {
+  const o = asKind(obj.kind as 'Deployment' | 'ReplicaSet', obj);
   if (o.metadata.deletionTimestamp) return true;
   if ((o.status?.observedGeneration ?? 0) < (o.metadata.generation ?? 1)) return true;
   return (o.status?.replicas ?? 0) !== (o.spec?.replicas ?? 1);

@@ -382,7 +382,7 @@ export class Kubelet {
   }
 
   /** The pod's address: its own where pods have their own network, else the node's. */
-  private podIPOf(pod: KObject): string {
+  private podIPOf(pod: PodObject): string {
     return (this.podNetwork && this.podNetwork.podIP(pod.metadata.uid!)) || pod.status?.podIP || this.hostIP;
   }
 

@@ -1,13 +1,16 @@
 // The scale subresource of Deployments and ReplicaSets (autoscaling/v1 Scale), which
 // `kubectl scale` reads and patches: spec.replicas of the object, status.replicas and its
 // selector as a string.
-import type { KObject } from '../api/types.js';
+import type { DeploymentObject, KObject, ReplicaSetObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer } from '../apiserver/interface.js';
 import { StatusError } from '../errors.js';
 import { formatLabelSelector } from '../printers/labels.js';
 
-export function toScale(o: KObject): KObject {
+export function toScale(obj: KObject): KObject {
+  // Only Deployments and ReplicaSets serve a scale subresource.
+  const o: DeploymentObject | ReplicaSetObject = asKind(obj.kind as 'Deployment' | 'ReplicaSet', obj);
   const m = o.metadata;
   return {
     kind: 'Scale',

@@ -5,8 +5,9 @@
 // recreate.go), a scaling of the Deployment spreads over them (sync.go), the revision
 // annotations follow, and the status with its Available and Progressing conditions is written
 // through the status subresource (progress.go).
-import type { KObject } from '../../api/types.js';
-import { rfc3339, splitKey } from '../../api/types.js';
+import type { DeploymentObject, ReplicaSetObject } from '../../api/types.js';
+import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
+import { asKind, rfc3339, splitKey } from '../../api/types.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
@@ -54,7 +55,7 @@ interface Condition {
   message?: string;
 }
 
-const replicas = (o: KObject): number => o.spec?.replicas ?? 1;
+const replicas = (o: DeploymentObject | ReplicaSetObject): number => o.spec?.replicas ?? 1;
 const getCondition = (status: { conditions?: Condition[] } | undefined, type: string) => (status?.conditions ?? []).find((c) => c.type === type);
 
 /** SetDeploymentCondition: a condition with the same status and reason is left as it is. */
@@ -90,7 +91,7 @@ export class DeploymentController {
   }
 
   /** The Deployments whose selector matches a ReplicaSet's labels (getDeploymentsForReplicaSet), for an orphan. */
-  deploymentsForReplicaSet(rs: KObject): KObject[] {
+  deploymentsForReplicaSet(rs: ReplicaSetObject): DeploymentObject[] {
     return listItems(this.api, 'Deployment', rs.metadata.namespace).filter((d) => {
       try {
         const s = selectorFromLabelSelector(d.spec?.selector);
@@ -115,7 +116,7 @@ export class DeploymentController {
   }
 
   /** getReplicaSetsForDeployment: ClaimReplicaSets (adoption and release by selector). */
-  private claimReplicaSets(d: KObject): KObject[] {
+  private claimReplicaSets(d: DeploymentObject): ReplicaSetObject[] {
     let selector;
     try {
       selector = selectorFromLabelSelector(d.spec?.selector);
@@ -123,7 +124,7 @@ export class DeploymentController {
       return [];
     }
     const uid = d.metadata.uid;
-    const out: KObject[] = [];
+    const out: ReplicaSetObject[] = [];
     for (const rs of listItems(this.api, 'ReplicaSet', d.metadata.namespace)) {
       const ref = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
       const matches = !selector.empty() && selector.matches(rs.metadata.labels ?? {});
@@ -140,9 +141,9 @@ export class DeploymentController {
     return out;
   }
 
-  private patchOwner(rs: KObject, meta: Record<string, unknown>): KObject | undefined {
+  private patchOwner(rs: ReplicaSetObject, meta: Record<string, unknown>): ReplicaSetObject | undefined {
     try {
-      return this.api.patch(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, 'strategic', { metadata: { ...meta, uid: rs.metadata.uid } }).object;
+      return asKind('ReplicaSet', this.api.patch(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, 'strategic', { metadata: { ...meta, uid: rs.metadata.uid } }).object);
     } catch (e) {
       if (e instanceof StatusError) return undefined;
       throw e;
@@ -150,13 +151,13 @@ export class DeploymentController {
   }
 
   /** FindNewReplicaSet: the oldest ReplicaSet whose template is the Deployment's (ignoring the hash label). */
-  private findNewReplicaSet(d: KObject, rsList: KObject[]): KObject | undefined {
+  private findNewReplicaSet(d: DeploymentObject, rsList: ReplicaSetObject[]): ReplicaSetObject | undefined {
     return [...rsList].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
   }
 
-  private isScalingEvent(d: KObject, rsList: KObject[]): boolean {
+  private isScalingEvent(d: DeploymentObject, rsList: ReplicaSetObject[]): boolean {
     const [newRS, oldRSs] = this.getAllReplicaSetsAndSyncRevision(d, rsList, false);
-    for (const rs of [...oldRSs, newRS].filter((r): r is KObject => !!r && replicas(r) > 0)) {
+    for (const rs of [...oldRSs, newRS].filter((r): r is ReplicaSetObject => !!r && replicas(r) > 0)) {
       const desired = rs.metadata.annotations?.[DESIRED_REPLICAS_ANNOTATION];
       if (desired !== undefined && parseInt(desired, 10) !== replicas(d)) return true;
     }
@@ -164,21 +165,21 @@ export class DeploymentController {
   }
 
   /** getAllReplicaSetsAndSyncRevision: the new ReplicaSet (created when asked) and all the old ones. */
-  private getAllReplicaSetsAndSyncRevision(d: KObject, rsList: KObject[], create: boolean): [KObject | undefined, KObject[]] {
+  private getAllReplicaSetsAndSyncRevision(d: DeploymentObject, rsList: ReplicaSetObject[], create: boolean): [ReplicaSetObject | undefined, ReplicaSetObject[]] {
     const existing = this.findNewReplicaSet(d, rsList);
     const oldRSs = rsList.filter((rs) => rs !== existing);
     return [this.getNewReplicaSet(d, rsList, oldRSs, existing, create), oldRSs];
   }
 
-  private getNewReplicaSet(d: KObject, rsList: KObject[], oldRSs: KObject[], existing: KObject | undefined, create: boolean): KObject | undefined {
+  private getNewReplicaSet(d: DeploymentObject, rsList: ReplicaSetObject[], oldRSs: ReplicaSetObject[], existing: ReplicaSetObject | undefined, create: boolean): ReplicaSetObject | undefined {
     const newRevision = maxRevision(oldRSs) + 1;
     if (existing) {
       const rsCopy = structuredClone(existing);
       const annotationsUpdated = setNewReplicaSetAnnotations(d, rsCopy, newRevision, true);
       const minReadyChanged = (rsCopy.spec?.minReadySeconds ?? 0) !== (d.spec?.minReadySeconds ?? 0);
       if (annotationsUpdated || minReadyChanged) {
-        rsCopy.spec.minReadySeconds = d.spec?.minReadySeconds ?? 0;
-        if (!rsCopy.spec.minReadySeconds) delete rsCopy.spec.minReadySeconds;
+        rsCopy.spec!.minReadySeconds = d.spec?.minReadySeconds ?? 0;
+        if (!rsCopy.spec!.minReadySeconds) delete rsCopy.spec!.minReadySeconds;
         return this.updateRS(rsCopy) ?? existing;
       }
       let needsUpdate = this.setDeploymentRevision(d, rsCopy.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
@@ -197,19 +198,19 @@ export class DeploymentController {
     template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
     const selector = structuredClone(d.spec?.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const newRS: KObject = {
+    const newRS: ReplicaSetObject = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: { name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace, ownerReferences: [controllerRef(d)], labels: { ...template.metadata.labels } },
       spec: { replicas: 0, selector, template, ...(d.spec?.minReadySeconds ? { minReadySeconds: d.spec.minReadySeconds } : {}) },
     };
     const count = newRSNewReplicas(d, [...oldRSs, newRS], newRS);
-    newRS.spec.replicas = count;
+    newRS.spec!.replicas = count;
     setNewReplicaSetAnnotations(d, newRS, newRevision, false);
-    let createdRS: KObject;
+    let createdRS: ReplicaSetObject;
     let alreadyExists = false;
     try {
-      createdRS = this.api.create(REPLICASETS, d.metadata.namespace, newRS).object;
+      createdRS = asKind('ReplicaSet', this.api.create(REPLICASETS, d.metadata.namespace, newRS).object);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.reason === 'AlreadyExists') {
@@ -248,7 +249,7 @@ export class DeploymentController {
   }
 
   /** SetDeploymentRevision: the Deployment's revision annotation; true when it changed. */
-  private setDeploymentRevision(d: KObject, revision: string): boolean {
+  private setDeploymentRevision(d: DeploymentObject, revision: string): boolean {
     const a = (d.metadata.annotations = d.metadata.annotations ?? {});
     if (a[REVISION_ANNOTATION] === revision) return false;
     a[REVISION_ANNOTATION] = revision;
@@ -256,9 +257,9 @@ export class DeploymentController {
   }
 
   /** UpdateStatus of the Deployment as the controller holds it (annotations included); d follows the stored object. */
-  private writeStatus(d: KObject): boolean {
+  private writeStatus(d: DeploymentObject): boolean {
     try {
-      const out = this.api.updateStatus(DEPLOYMENTS, d.metadata.namespace, d.metadata.name!, d).object;
+      const out = asKind('Deployment', this.api.updateStatus(DEPLOYMENTS, d.metadata.namespace, d.metadata.name!, d).object);
       d.metadata = out.metadata;
       d.status = out.status;
       return true;
@@ -268,9 +269,9 @@ export class DeploymentController {
     }
   }
 
-  private updateRS(rs: KObject): KObject | undefined {
+  private updateRS(rs: ReplicaSetObject): ReplicaSetObject | undefined {
     try {
-      return this.api.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, rs).object;
+      return asKind('ReplicaSet', this.api.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, rs).object);
     } catch (e) {
       if (!(e instanceof StatusError) || (e.reason !== 'Conflict' && e.reason !== 'NotFound')) throw e;
       return undefined;
@@ -278,14 +279,14 @@ export class DeploymentController {
   }
 
   /** scaleReplicaSetAndRecordEvent / scaleReplicaSet: the size and the replica annotations, one event per size change. */
-  private scaleReplicaSet(rs: KObject, newScale: number, d: KObject, operation?: string): KObject {
+  private scaleReplicaSet(rs: ReplicaSetObject, newScale: number, d: DeploymentObject, operation?: string): ReplicaSetObject {
     const old = replicas(rs);
     const sizeChanged = old !== newScale;
     const desired = replicas(d);
     const max = desired + maxSurge(d);
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, desired, max)) return rs;
     const copy = structuredClone(rs);
-    copy.spec.replicas = newScale;
+    copy.spec!.replicas = newScale;
     setReplicasAnnotations(copy, desired, max);
     const out = this.updateRS(copy);
     if (!out) return rs;
@@ -298,17 +299,17 @@ export class DeploymentController {
   }
 
   /** sync: scale (a scaling event or a paused Deployment), then the status. */
-  private sync(d: KObject, rsList: KObject[]): SyncResult {
+  private sync(d: DeploymentObject, rsList: ReplicaSetObject[]): SyncResult {
     const [newRS, oldRSs] = this.getAllReplicaSetsAndSyncRevision(d, rsList, false);
     this.scale(d, newRS, oldRSs);
     if (d.spec?.paused) this.cleanupDeployment(oldRSs, d);
     return this.syncDeploymentStatus([...oldRSs, ...(newRS ? [newRS] : [])], newRS, d);
   }
 
-  private scale(d: KObject, newRS: KObject | undefined, oldRSs: KObject[]): void {
+  private scale(d: DeploymentObject, newRS: ReplicaSetObject | undefined, oldRSs: ReplicaSetObject[]): void {
     const active = [...oldRSs, ...(newRS ? [newRS] : [])].filter((rs) => replicas(rs) > 0);
     // FindActiveOrLatest
-    let activeOrLatest: KObject | undefined;
+    let activeOrLatest: ReplicaSetObject | undefined;
     if (active.length === 1) activeOrLatest = active[0];
     else if (active.length === 0) activeOrLatest = newRS ?? [...oldRSs].sort(byCreation).reverse()[0];
     if (activeOrLatest || active.length <= 1) {
@@ -335,7 +336,7 @@ export class DeploymentController {
       operation = 'down';
     }
     let added = 0;
-    const sizes = new Map<KObject, number>();
+    const sizes = new Map<ReplicaSetObject, number>();
     for (const rs of sorted) {
       if (toAdd !== 0) {
         const p = proportion(rs, d, toAdd, added);
@@ -349,7 +350,7 @@ export class DeploymentController {
     });
   }
 
-  private rolloutRolling(d: KObject, rsList: KObject[]): SyncResult {
+  private rolloutRolling(d: DeploymentObject, rsList: ReplicaSetObject[]): SyncResult {
     const [newRS, oldRSs] = this.getAllReplicaSetsAndSyncRevision(d, rsList, true);
     if (!newRS) return { requeueAfterMs: 0 };
     const all = [...oldRSs, newRS];
@@ -366,7 +367,7 @@ export class DeploymentController {
     return this.syncRolloutStatus(all, newRS, d);
   }
 
-  private reconcileOldReplicaSets(all: KObject[], oldRSs: KObject[], newRS: KObject, d: KObject): boolean {
+  private reconcileOldReplicaSets(all: ReplicaSetObject[], oldRSs: ReplicaSetObject[], newRS: ReplicaSetObject, d: DeploymentObject): boolean {
     if (specReplicas(oldRSs) === 0) return false;
     const minAvailable = replicas(d) - maxUnavailable(d);
     const newUnavailable = replicas(newRS) - (newRS.status?.availableReplicas ?? 0);
@@ -398,7 +399,7 @@ export class DeploymentController {
     return cleaned + scaled > 0;
   }
 
-  private rolloutRecreate(d: KObject, rsList: KObject[]): SyncResult {
+  private rolloutRecreate(d: DeploymentObject, rsList: ReplicaSetObject[]): SyncResult {
     let [newRS, oldRSs] = this.getAllReplicaSetsAndSyncRevision(d, rsList, false);
     let all = [...oldRSs, ...(newRS ? [newRS] : [])];
     let scaledDown = false;
@@ -418,7 +419,7 @@ export class DeploymentController {
   }
 
   /** oldPodsRunning: old ReplicaSets still report replicas, or pods of theirs are not finished (terminating ones count). */
-  private oldPodsRunning(newRS: KObject | undefined, oldRSs: KObject[], d: KObject): boolean {
+  private oldPodsRunning(newRS: ReplicaSetObject | undefined, oldRSs: ReplicaSetObject[], d: DeploymentObject): boolean {
     if (statusReplicas(oldRSs) > 0) return true;
     const oldUIDs = new Set(oldRSs.map((rs) => rs.metadata.uid));
     return listItems(this.api, 'Pod', d.metadata.namespace).some((p) => {
@@ -430,7 +431,7 @@ export class DeploymentController {
   }
 
   /** cleanupDeployment: old, empty ReplicaSets beyond revisionHistoryLimit are deleted, oldest revision first. */
-  private cleanupDeployment(oldRSs: KObject[], d: KObject): void {
+  private cleanupDeployment(oldRSs: ReplicaSetObject[], d: DeploymentObject): void {
     const limit = d.spec?.revisionHistoryLimit;
     if (limit == null) return;
     const cleanable = oldRSs.filter((rs) => replicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata.deletionTimestamp);
@@ -447,10 +448,10 @@ export class DeploymentController {
     }
   }
 
-  private calculateStatus(all: KObject[], newRS: KObject | undefined, d: KObject): Record<string, any> {
+  private calculateStatus(all: ReplicaSetObject[], newRS: ReplicaSetObject | undefined, d: DeploymentObject): DeploymentStatus {
     const available = availableReplicas(all);
-    const status: Record<string, any> = { observedGeneration: d.metadata.generation ?? 1 };
-    const set = (k: string, v: number) => {
+    const status: DeploymentStatus = { observedGeneration: d.metadata.generation ?? 1 };
+    const set = (k: 'replicas' | 'updatedReplicas' | 'readyReplicas' | 'availableReplicas' | 'unavailableReplicas', v: number) => {
       if (v) status[k] = v;
     };
     set('replicas', statusReplicas(all));
@@ -466,24 +467,24 @@ export class DeploymentController {
   }
 
   /** DeploymentComplete */
-  private complete(d: KObject, s: Record<string, any>): boolean {
+  private complete(d: DeploymentObject, s: DeploymentStatus): boolean {
     const n = replicas(d);
     return (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n && (s.availableReplicas ?? 0) === n && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1);
   }
 
-  private syncDeploymentStatus(all: KObject[], newRS: KObject | undefined, d: KObject): SyncResult {
+  private syncDeploymentStatus(all: ReplicaSetObject[], newRS: ReplicaSetObject | undefined, d: DeploymentObject): SyncResult {
     const status = this.calculateStatus(all, newRS, d);
     if (!jsonEqual(status, d.status ?? {})) this.writeStatus({ ...d, status });
     return {};
   }
 
-  private syncStatusOnly(d: KObject, rsList: KObject[]): SyncResult {
+  private syncStatusOnly(d: DeploymentObject, rsList: ReplicaSetObject[]): SyncResult {
     const [newRS, oldRSs] = this.getAllReplicaSetsAndSyncRevision(d, rsList, false);
     return this.syncDeploymentStatus([...oldRSs, ...(newRS ? [newRS] : [])], newRS, d);
   }
 
   /** syncRolloutStatus (progress.go): the Progressing condition, replica failures, and a requeue at the progress deadline. */
-  private syncRolloutStatus(all: KObject[], newRS: KObject | undefined, d: KObject): SyncResult {
+  private syncRolloutStatus(all: ReplicaSetObject[], newRS: ReplicaSetObject | undefined, d: DeploymentObject): SyncResult {
     const status = this.calculateStatus(all, newRS, d);
     const deadline: number | undefined = d.spec?.progressDeadlineSeconds ?? undefined;
     if (deadline == null) removeCondition(status, 'Progressing');
@@ -522,7 +523,7 @@ export class DeploymentController {
     return this.requeueStuck(d, status);
   }
 
-  private timedOut(d: KObject, status: Record<string, any>): boolean {
+  private timedOut(d: DeploymentObject, status: DeploymentStatus): boolean {
     const c = getCondition(status, 'Progressing');
     if (!c || c.reason === 'NewReplicaSetAvailable') return false;
     if (c.reason === 'ProgressDeadlineExceeded') return true;
@@ -531,7 +532,7 @@ export class DeploymentController {
   }
 
   /** requeueStuckDeployment: look again when the progress deadline passes. */
-  private requeueStuck(d: KObject, status: Record<string, any>): SyncResult {
+  private requeueStuck(d: DeploymentObject, status: DeploymentStatus): SyncResult {
     const c = getCondition(status, 'Progressing');
     if (d.spec?.progressDeadlineSeconds == null || !c || c.status !== 'True' || c.reason === 'NewReplicaSetAvailable' || this.complete(d, status)) return {};
     const from = Date.parse(c.lastUpdateTime ?? '');

@@ -1,6 +1,7 @@
 // pkg/controller/deployment/util (deployment_util.go) and pkg/controller/controller_utils.go's
 // ComputeHash: revisions, replica annotations, surge and unavailability, the template hash.
-import type { KObject } from '../../api/types.js';
+import type { DeploymentObject, KObject, ReplicaSetObject } from '../../api/types.js';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { canonicalJSON } from '../../util/canonical.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -58,8 +59,8 @@ export function computeHash(template: unknown, collisionCount?: number | null): 
 }
 
 /** A template without its pod-template-hash label (EqualIgnoreHash compares these). */
-export function templateWithoutHash(t: KObject['spec']): unknown {
-  const c = structuredClone(t ?? {});
+export function templateWithoutHash(t: PodTemplateSpec | undefined): unknown {
+  const c: PodTemplateSpec = structuredClone(t ?? {});
   if (c.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
@@ -67,7 +68,7 @@ export function templateWithoutHash(t: KObject['spec']): unknown {
   return c;
 }
 
-export function equalIgnoreHash(a: unknown, b: unknown): boolean {
+export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   return canonicalJSON(templateWithoutHash(a)) === canonicalJSON(templateWithoutHash(b));
 }
 
@@ -91,11 +92,11 @@ export function scaledValue(v: unknown, total: number, roundUp: boolean): number
   return 0;
 }
 
-const isRolling = (d: KObject) => d.spec?.strategy?.type === 'RollingUpdate';
-const replicas = (o: KObject): number => o.spec?.replicas ?? 1;
+const isRolling = (d: DeploymentObject) => d.spec?.strategy?.type === 'RollingUpdate';
+const replicas = (o: DeploymentObject | ReplicaSetObject): number => o.spec?.replicas ?? 1;
 
 /** ResolveFenceposts: surge rounds up, unavailability down; both 0 means one unavailable. */
-export function resolveFenceposts(d: KObject): [number, number] {
+export function resolveFenceposts(d: DeploymentObject): [number, number] {
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
   const desired = replicas(d);
   const surge = scaledValue(ru.maxSurge ?? '25%', desired, true);
@@ -104,22 +105,22 @@ export function resolveFenceposts(d: KObject): [number, number] {
   return [surge, unavailable];
 }
 
-export function maxSurge(d: KObject): number {
+export function maxSurge(d: DeploymentObject): number {
   return isRolling(d) ? resolveFenceposts(d)[0] : 0;
 }
 
-export function maxUnavailable(d: KObject): number {
+export function maxUnavailable(d: DeploymentObject): number {
   if (!isRolling(d) || replicas(d) === 0) return 0;
   return Math.min(resolveFenceposts(d)[1], replicas(d));
 }
 
-export const specReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs ? replicas(rs) : 0), 0);
-export const statusReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
-export const readyReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
-export const availableReplicas = (rss: (KObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+export const specReplicas = (rss: (ReplicaSetObject | undefined)[]) => rss.reduce((n, rs) => n + (rs ? replicas(rs) : 0), 0);
+export const statusReplicas = (rss: (ReplicaSetObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
+export const readyReplicas = (rss: (ReplicaSetObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
+export const availableReplicas = (rss: (ReplicaSetObject | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
 
 /** NewRSNewReplicas: how many replicas the new ReplicaSet may have now. */
-export function newRSNewReplicas(d: KObject, all: KObject[], newRS: KObject): number {
+export function newRSNewReplicas(d: DeploymentObject, all: ReplicaSetObject[], newRS: ReplicaSetObject): number {
   if (!isRolling(d)) return replicas(d);
   const current = specReplicas(all);
   const maxTotal = replicas(d) + maxSurge(d);
@@ -129,7 +130,7 @@ export function newRSNewReplicas(d: KObject, all: KObject[], newRS: KObject): nu
 }
 
 /** SetReplicasAnnotations: desired-replicas and max-replicas; true when they changed. */
-export function setReplicasAnnotations(rs: KObject, desired: number, max: number): boolean {
+export function setReplicasAnnotations(rs: ReplicaSetObject, desired: number, max: number): boolean {
   const a = (rs.metadata.annotations = rs.metadata.annotations ?? {});
   let changed = false;
   if (a[DESIRED_REPLICAS_ANNOTATION] !== String(desired)) {
@@ -143,13 +144,13 @@ export function setReplicasAnnotations(rs: KObject, desired: number, max: number
   return changed;
 }
 
-export function replicasAnnotationsNeedUpdate(rs: KObject, desired: number, max: number): boolean {
+export function replicasAnnotationsNeedUpdate(rs: ReplicaSetObject, desired: number, max: number): boolean {
   const a = rs.metadata.annotations ?? {};
   return a[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || a[MAX_REPLICAS_ANNOTATION] !== String(max);
 }
 
 /** SetNewReplicaSetAnnotations: the Deployment's annotations, the revision (and its history on a roll back). */
-export function setNewReplicaSetAnnotations(d: KObject, rs: KObject, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(d: DeploymentObject, rs: ReplicaSetObject, newRevision: number, exists: boolean): boolean {
   let changed = false;
   const a = (rs.metadata.annotations = rs.metadata.annotations ?? {});
   for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) {
@@ -180,7 +181,7 @@ export function setNewReplicaSetAnnotations(d: KObject, rs: KObject, newRevision
 }
 
 /** GetProportion: a ReplicaSet's share of a scaling during a rollout. */
-export function proportion(rs: KObject, d: KObject, toAdd: number, added: number): number {
+export function proportion(rs: ReplicaSetObject, d: DeploymentObject, toAdd: number, added: number): number {
   if (replicas(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
   let fraction: number;
   if (replicas(d) === 0) fraction = -replicas(rs);

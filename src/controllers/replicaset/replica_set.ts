@@ -4,8 +4,10 @@
 // the surplus ranked as ActivePodsWithRanks ranks them, and writes the status once through the
 // status subresource. Expectations are not needed here: the controller and the store share a
 // process, so what it just created is in the next list.
-import type { KObject, OwnerReference, PodObject } from '../../api/types.js';
-import { rfc3339, splitKey } from '../../api/types.js';
+import type { KObject, MutableObjectMeta, OwnerReference, PodObject, ReplicaSetObject } from '../../api/types.js';
+import type { ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { asKind, rfc3339, splitKey } from '../../api/types.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { isPodActive, isPodReady } from '../../api/pod_util.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
@@ -106,13 +108,13 @@ export function rankPodsForDeletion(pods: PodObject[], ranks: Map<string, number
 }
 
 /** controller.GetPodFromTemplate: a pod of the template, named after its controller, controlled by it. */
-export function podFromTemplate(owner: KObject): KObject {
+export function podFromTemplate(owner: ReplicaSetObject): PodObject {
   const tpl = owner.spec?.template ?? {};
-  const meta: Record<string, unknown> = { generateName: `${owner.metadata.name}-`, ownerReferences: [controllerRef(owner)] };
+  const meta: MutableObjectMeta = { generateName: `${owner.metadata.name}-`, ownerReferences: [controllerRef(owner)] };
   if (tpl.metadata?.labels) meta.labels = { ...tpl.metadata.labels };
   if (tpl.metadata?.annotations) meta.annotations = { ...tpl.metadata.annotations };
   if (tpl.metadata?.finalizers) meta.finalizers = [...tpl.metadata.finalizers];
-  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: structuredClone(tpl.spec ?? {}) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: structuredClone(tpl.spec ?? ({} as PodSpec)) }; // validation makes the template's spec required
 }
 
 export class ReplicaSetController {
@@ -127,7 +129,7 @@ export class ReplicaSetController {
   }
 
   /** The ReplicaSets whose selector matches a pod's labels (getPodReplicaSets), to enqueue for an orphan. */
-  replicaSetsForPod(pod: KObject): KObject[] {
+  replicaSetsForPod(pod: PodObject): ReplicaSetObject[] {
     return listItems(this.api, 'ReplicaSet', pod.metadata.namespace).filter((rs) => {
       try {
         const s = selectorFromLabelSelector(rs.spec?.selector);
@@ -153,7 +155,7 @@ export class ReplicaSetController {
   }
 
   /** The active pods this ReplicaSet controls, after adoption and release (ClaimPods). */
-  private claimPods(rs: KObject, active: KObject[]): KObject[] {
+  private claimPods(rs: ReplicaSetObject, active: PodObject[]): PodObject[] {
     let selector;
     try {
       selector = selectorFromLabelSelector(rs.spec?.selector);
@@ -161,7 +163,7 @@ export class ReplicaSetController {
       return [];
     }
     const uid = rs.metadata.uid;
-    const out: KObject[] = [];
+    const out: PodObject[] = [];
     for (const pod of active) {
       const ref = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
       const matches = !selector.empty() && selector.matches(pod.metadata.labels ?? {});
@@ -178,16 +180,16 @@ export class ReplicaSetController {
     return out;
   }
 
-  private claimed(rs: KObject, active: KObject[]): KObject[] {
+  private claimed(rs: ReplicaSetObject, active: PodObject[]): PodObject[] {
     return active.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === rs.metadata.uid));
   }
 
   /** AdoptPod: a strategic merge patch that adds the controller reference (with the pod's uid as precondition). */
-  private adopt(rs: KObject, pod: KObject): KObject | undefined {
+  private adopt(rs: ReplicaSetObject, pod: PodObject): PodObject | undefined {
     try {
-      return this.api.patch(PODS, pod.metadata.namespace, pod.metadata.name!, 'strategic', {
+      return asKind('Pod', this.api.patch(PODS, pod.metadata.namespace, pod.metadata.name!, 'strategic', {
         metadata: { ownerReferences: [controllerRef(rs)], uid: pod.metadata.uid },
-      }).object;
+      }).object);
     } catch (e) {
       if (e instanceof StatusError) return undefined;
       throw e;
@@ -195,7 +197,7 @@ export class ReplicaSetController {
   }
 
   /** ReleasePod: the controller reference removed. */
-  private release(pod: KObject, uid: string): void {
+  private release(pod: PodObject, uid: string): void {
     try {
       this.api.patch(PODS, pod.metadata.namespace, pod.metadata.name!, 'strategic', {
         metadata: { ownerReferences: [{ $patch: 'delete', uid }], uid: pod.metadata.uid },
@@ -206,7 +208,7 @@ export class ReplicaSetController {
   }
 
   /** manageReplicas: create or delete pods to reach spec.replicas; the error of a refused create, if any. */
-  private manageReplicas(rs: KObject, pods: KObject[], all: KObject[], now: Date): string | undefined {
+  private manageReplicas(rs: ReplicaSetObject, pods: PodObject[], all: PodObject[], now: Date): string | undefined {
     const want: number = rs.spec?.replicas ?? 1;
     const diff = pods.length - want;
     if (diff < 0) {
@@ -218,7 +220,7 @@ export class ReplicaSetController {
         const size = Math.min(batch, remaining);
         for (let i = 0; i < size; i++) {
           try {
-            const pod = this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs)).object;
+            const pod = asKind('Pod', this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs)).object);
             this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
           } catch (e) {
             if (!(e instanceof StatusError)) throw e;
@@ -253,7 +255,7 @@ export class ReplicaSetController {
   }
 
   /** getIndirectlyRelatedPods: the active pods of every ReplicaSet with the same controller (or just this one's). */
-  private relatedPods(rs: KObject, all: KObject[]): KObject[] {
+  private relatedPods(rs: ReplicaSetObject, all: PodObject[]): PodObject[] {
     const owner = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
     const uids = new Set<string>([rs.metadata.uid!]);
     if (owner) {
@@ -265,13 +267,13 @@ export class ReplicaSetController {
   }
 
   /** calculateStatus + updateReplicaSetStatus: written only when it changed. */
-  private updateStatus(rs: KObject, pods: KObject[], now: Date, manageError: string | undefined): SyncResult {
+  private updateStatus(rs: ReplicaSetObject, pods: PodObject[], now: Date, manageError: string | undefined): SyncResult {
     const minReady: number = rs.spec?.minReadySeconds ?? 0;
     const tplLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
     const fully = pods.filter((p) => Object.entries(tplLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length;
     const ready = pods.filter((p) => isPodReady(p)).length;
     const available = pods.filter((p) => isPodAvailable(p, minReady, now)).length;
-    const old = rs.status ?? {};
+    const old: Partial<ReplicaSetStatus> = rs.status ?? {};
     const status: Record<string, unknown> = { replicas: pods.length };
     if (fully) status.fullyLabeledReplicas = fully;
     if (ready) status.readyReplicas = ready;
