@@ -82,17 +82,14 @@ export type MutableObjectMeta = Mutable<ObjectMeta>;
 /**
  * The envelope of any stored object. Code that reads spec or status narrows the object to its
  * kind first (asKind, or a TypedObject parameter), so the compiler checks the field names against
- * kubernetes-types. (spec and status are still `any` here while the apps and networking modules
- * are moved to their typed objects; they become unknown once none relies on it.)
+ * kubernetes-types; here they are unknown.
  */
 export interface KObject {
   apiVersion: string;
   kind: string;
   metadata: MutableObjectMeta;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: any;
+  spec?: unknown;
+  status?: unknown;
   [key: string]: unknown;
 }
 

@@ -5,7 +5,8 @@
 // a terminal of the container's own.
 import os from 'node:os';
 import { spawn } from 'node:child_process';
-import type { KObject } from '../api/types.js';
+import type { PodObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
 import { UserError } from '../errors.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
@@ -25,18 +26,18 @@ export interface ExecOptions {
 const usage = (msg: string) => new UserError(`error: ${msg}\nSee 'kjob exec -h' for help and examples`);
 
 /** The pod a TYPE/NAME names (AttachablePodForObject): the pod itself, or a Job's first pod. */
-export async function podFor(ctx: Context, ref: string): Promise<KObject> {
+export async function podFor(ctx: Context, ref: string): Promise<PodObject> {
   const slash = ref.indexOf('/');
   const info = slash < 0 ? resolveType('pods') : resolveType(ref.slice(0, slash));
   const name = slash < 0 ? ref : ref.slice(slash + 1);
   const obj = await ctx.client.get(info, ctx.namespace, name);
-  if (info.kind === 'Pod') return obj;
+  if (info.kind === 'Pod') return asKind('Pod', obj);
   if (info.kind === 'Job') {
     const uid = obj.metadata.uid;
     const pods = (await ctx.client.list(resolveType('pods'), { namespace: ctx.namespace, labelSelector: `batch.kubernetes.io/controller-uid=${uid}` })).items;
     const sorted = pods.sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
     if (!sorted.length) throw new UserError(`error: no pods found for job ${name}`);
-    return sorted[0];
+    return asKind('Pod', sorted[0]);
   }
   throw new UserError(`error: cannot attach to *v1.${info.kind}: not implemented`);
 }

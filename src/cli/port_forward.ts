@@ -4,7 +4,9 @@
 // the pod's container port; local listeners on --address (localhost: 127.0.0.1 and ::1) relay
 // each connection into the pod's network namespace (the kubelet's dialPod) until SIGINT.
 import * as net from 'node:net';
-import type { KObject } from '../api/types.js';
+import type { KObject, PodObject, ServiceObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { resolveResource, resourceForKind } from '../api/resources.js';
 import { selectorFromLabelSelector } from '../api/labels.js';
 import { isPodReady } from '../api/pod_util.js';
@@ -40,30 +42,32 @@ function validPort(s: string, what: string): number {
 }
 
 /** kubectl's ActivePods, reversed: the most active first (ready, running, scheduled, older). */
-function rank(p: KObject): number[] {
+function rank(p: PodObject): number[] {
   const phase = { Running: 2, Unknown: 1, Pending: 0 }[p.status?.phase as string] ?? -1;
-  return [p.spec?.nodeName ? 1 : 0, phase, isPodReady(p as any) ? 1 : 0, -Date.parse(p.metadata.creationTimestamp ?? '')];
+  return [p.spec?.nodeName ? 1 : 0, phase, isPodReady(p) ? 1 : 0, -Date.parse(p.metadata.creationTimestamp ?? '')];
 }
 
-function selectorOf(obj: KObject): Record<string, any> | undefined {
-  const sel = obj.spec?.selector;
-  if (!sel) return undefined;
+function selectorOf(obj: KObject): LabelSelector | undefined {
   // A Service's selector is a map; the workloads' a LabelSelector.
-  return obj.kind === 'Service' ? { matchLabels: sel } : sel;
+  if (obj.kind === 'Service') {
+    const sel = asKind('Service', obj).spec?.selector;
+    return sel ? { matchLabels: sel } : undefined;
+  }
+  return asKind(obj.kind as 'Deployment' | 'ReplicaSet' | 'Job', obj).spec?.selector;
 }
 
-async function podFor(ctx: Context, obj: KObject, timeoutMs: number): Promise<KObject> {
-  if (obj.kind === 'Pod') return obj;
+async function podFor(ctx: Context, obj: KObject, timeoutMs: number): Promise<PodObject> {
+  if (obj.kind === 'Pod') return asKind('Pod', obj);
   const ls = selectorOf(obj);
   if (!ls || (Object.keys(ls.matchLabels ?? {}).length === 0 && !(ls.matchExpressions ?? []).length)) {
     if (obj.kind === 'Service') throw new UserError(`error: cannot attach to *v1.Service: invalid service '${obj.metadata.name}': Service is defined without a selector`);
     throw new UserError(`error: cannot attach to *v1.${obj.kind}: selector for *v1.${obj.kind} not implemented`);
   }
-  const selector = selectorFromLabelSelector(ls as any);
+  const selector = selectorFromLabelSelector(ls);
   const end = Date.now() + timeoutMs;
   for (;;) {
     const { items } = await ctx.client.list(resourceForKind('Pod')!, { namespace: obj.metadata.namespace });
-    const pods = items.filter((p) => selector.matches(p.metadata.labels));
+    const pods = items.map((p) => asKind('Pod', p)).filter((p) => selector.matches(p.metadata.labels));
     if (pods.length) {
       pods.sort((a, b) => {
         const ra = rank(a), rb = rank(b);
@@ -78,9 +82,9 @@ async function podFor(ctx: Context, obj: KObject, timeoutMs: number): Promise<KO
 }
 
 /** A Service port (number or name) as the pod's container port (translateServicePortToTargetPort). */
-function servicePortToContainer(svc: KObject, pod: KObject, remote: string): number {
+function servicePortToContainer(svc: ServiceObject, pod: PodObject, remote: string): number {
   const byName = !/^\d+$/.test(remote);
-  const sp = ((svc.spec?.ports ?? []) as any[]).find((p) => (byName ? p.name === remote : p.port === Number(remote)));
+  const sp = (svc.spec?.ports ?? []).find((p) => (byName ? p.name === remote : p.port === Number(remote)));
   if (!sp) throw new UserError(byName ? `error: Service ${svc.metadata.name} does not have a named port '${remote}'` : `error: Service ${svc.metadata.name} does not have a service port ${remote}`);
   const t = sp.targetPort ?? sp.port;
   if (typeof t === 'number') return t;
@@ -88,8 +92,8 @@ function servicePortToContainer(svc: KObject, pod: KObject, remote: string): num
   return containerPort(pod, String(t));
 }
 
-function containerPort(pod: KObject, name: string): number {
-  for (const c of (pod.spec?.containers ?? []) as any[]) for (const p of (c.ports ?? []) as any[]) if (p.name === name) return p.containerPort;
+function containerPort(pod: PodObject, name: string): number {
+  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name === name) return p.containerPort;
   throw new UserError(`error: Pod '${pod.metadata.name}' does not have a named port '${name}'`);
 }
 
@@ -106,7 +110,7 @@ export async function portForward(ctx: Context, args: string[], opts: PortForwar
   const pod = await podFor(ctx, obj, opts.podRunningTimeoutMs ?? 60_000);
   const pairs: PortPair[] = specs.map((s) => {
     let remote: number;
-    if (obj.kind === 'Service') remote = servicePortToContainer(obj, pod, s.remote);
+    if (obj.kind === 'Service') remote = servicePortToContainer(asKind('Service', obj), pod, s.remote);
     else remote = /^\d+$/.test(s.remote) ? validPort(s.remote, 'Remote') : containerPort(pod, s.remote);
     const local = s.local === '' ? 0 : validPort(s.local, 'Local');
     return { local, remote, remoteSpec: s.remote };

@@ -5,7 +5,9 @@
 // template with kubectl.kubernetes.io/restartedAt.
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { resourceForKind } from '../api/resources.js';
-import type { KObject } from '../api/types.js';
+import type { DeploymentObject, ReplicaSetObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { UserError } from '../errors.js';
 import { parseGoDuration } from '../util/go.js';
 import { parseResourceArgs } from './args.js';
@@ -50,7 +52,7 @@ function requireDeployment(info: ResourceInfo, what: string): void {
 }
 
 /** DeploymentStatusViewer.Status */
-export function deploymentRolloutStatus(d: KObject): { text: string; done: boolean; error?: string } {
+export function deploymentRolloutStatus(d: DeploymentObject): { text: string; done: boolean; error?: string } {
   const name = d.metadata.name;
   const st = d.status ?? {};
   if ((d.metadata.generation ?? 0) <= (st.observedGeneration ?? 0)) {
@@ -73,7 +75,7 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO
   const deadline = Date.now() + timeoutMs;
   let lastRV = '';
   for (;;) {
-    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
     if (d.metadata.resourceVersion !== lastRV) {
       lastRV = d.metadata.resourceVersion ?? '';
       const s = deploymentRolloutStatus(d);
@@ -87,11 +89,11 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO
 }
 
 /** The ReplicaSets a Deployment controls, by revision. */
-async function history(ctx: Context, d: KObject): Promise<Map<number, KObject>> {
+async function history(ctx: Context, d: DeploymentObject): Promise<Map<number, ReplicaSetObject>> {
   const rsInfo = resourceForKind('ReplicaSet')!;
   const all = await ctx.client.list(rsInfo, { namespace: d.metadata.namespace });
-  const out = new Map<number, KObject>();
-  for (const rs of all.items) {
+  const out = new Map<number, ReplicaSetObject>();
+  for (const rs of all.items.map((o) => asKind('ReplicaSet', o))) {
     if (!(rs.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === d.metadata.uid)) continue;
     const v = parseInt(rs.metadata.annotations?.[REVISION] ?? '', 10);
     if (Number.isFinite(v)) out.set(v, rs);
@@ -102,7 +104,7 @@ async function history(ctx: Context, d: KObject): Promise<Map<number, KObject>> 
 async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
   for (const t of targets(args)) {
     requireDeployment(t.info, 'history viewer');
-    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
     const h = await history(ctx, d);
     const revision = opts.revision ? parseInt(opts.revision, 10) : 0;
     if (revision > 0) {
@@ -120,8 +122,8 @@ async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io
   return 0;
 }
 
-function withoutHash(tpl: any): any {
-  const c = structuredClone(tpl ?? {});
+function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
+  const c: PodTemplateSpec = structuredClone(tpl ?? {});
   if (c.metadata?.labels) delete c.metadata.labels['pod-template-hash'];
   return c;
 }
@@ -132,7 +134,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO):
   let wrote = false;
   for (const t of targets(args)) {
     requireDeployment(t.info, 'rollbacker');
-    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
     if (d.spec?.paused) throw new UserError("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     const h = await history(ctx, d);
     let to = opts.toRevision ? parseInt(opts.toRevision, 10) : 0;
@@ -175,7 +177,7 @@ async function restart(ctx: Context, args: string[], _opts: RolloutOptions, io: 
   let wrote = false;
   for (const t of targets(args)) {
     requireDeployment(t.info, 'restarter');
-    const d = await ctx.client.get(t.info, ctx.namespace, t.name);
+    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
     if (d.spec?.paused) throw new UserError(`error: ${kindGroup(t.info)}/${t.name} can't restart paused deployment (run rollout resume first)`);
     await ctx.client.patch(t.info, ctx.namespace, t.name, 'strategic', {
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },

@@ -4,7 +4,8 @@
 // it; kjob's containers have no attachable stdio, so kjob follows the container's output (its
 // log, from the start) until the container ends, then waits for the pod as kubectl does and
 // gives the container's exit code; --rm deletes the pod afterwards.
-import type { KObject } from '../api/types.js';
+import type { KObject, PodObject } from '../api/types.js';
+import { asKind } from '../api/types.js';
 import { resolveType } from './args.js';
 import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.js';
 import { UserError, StatusError } from '../errors.js';
@@ -156,14 +157,14 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
 }
 
 /** waitForPod: the pod each 100ms until cond says it is done (or throws). */
-async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (p: KObject) => boolean): Promise<KObject> {
+async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (p: PodObject) => boolean): Promise<PodObject> {
   const PODS = resolveType('pods');
   const end = Date.now() + timeoutMs;
   let nudged = Date.now();
   for (;;) {
-    let p: KObject;
+    let p: PodObject;
     try {
-      p = await ctx.client.get(PODS, ctx.namespace, name);
+      p = asKind('Pod', await ctx.client.get(PODS, ctx.namespace, name));
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'NotFound') throw new UserError(`Error from server (NotFound): pods "" not found`);
       throw e;
@@ -179,7 +180,7 @@ async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (
 }
 
 async function attachAndWait(ctx: Context, name: string, restart: string, timeoutMs: number, o: RunOptions, io: IO): Promise<number> {
-  const done = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const done = (p: PodObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
   // handleAttachPod: running and ready, or already completed
   const pod = await waitForPod(ctx, name, timeoutMs, (p) => done(p) || (p.status?.phase === 'Running' && isPodReady(p)));
   const write = (c: Buffer) => io.out(c.toString('utf8'));

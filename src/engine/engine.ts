@@ -373,7 +373,7 @@ export class Engine {
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'rs') requeueAfterMs = this.replicasets.syncReplicaSet(rest).requeueAfterMs;
       else if (kind === 'deploy') requeueAfterMs = this.deployments.syncDeployment(rest).requeueAfterMs;
-      else if (kind === 'proxy') this.proxy?.sync(this.store.list('Service').map((o) => readable('Service', o)), this.store.list('Pod').map((o) => readable('Pod', o)));
+      else if (kind === 'proxy') this.proxy?.sync(this.store.list('Service').map((o) => asKind('Service', readable('Service', o))), this.store.list('Pod').map((o) => asKind('Pod', readable('Pod', o))));
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
       else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.api, rest);
       this.failures.delete(key);

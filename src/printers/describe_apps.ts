@@ -1,5 +1,6 @@
 // kubectl's DeploymentDescriber and ReplicaSetDescriber (k8s.io/kubectl/pkg/describe).
-import type { EventObject, KObject } from '../api/types.js';
+import type { DeploymentObject, EventObject, PodObject, ReplicaSetObject } from '../api/types.js';
+import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { formatLabelSelector } from './labels.js';
 import { formatRFC1123Z, tabbedString, printLabelsMultiline, printAnnotationsMultiline, printController, describePodTemplate, describeEvents, type PrefixWriter } from './describe.js';
 
@@ -11,7 +12,7 @@ function printConditions(w: PrefixWriter, conditions: { type: string; status: st
 }
 
 /** printReplicaSetsByLabels */
-function replicaSetList(rss: KObject[]): string {
+function replicaSetList(rss: ReplicaSetObject[]): string {
   if (rss.length === 0) return '<none>';
   return rss.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 1} replicas created)`).join(', ');
 }
@@ -23,9 +24,9 @@ const intOrString = (v: unknown) => (v === undefined || v === null ? '0' : Strin
  * describe deployment: newRS is the ReplicaSet of the current template (undefined when none),
  * oldRSs every other ReplicaSet the Deployment controls, in list order.
  */
-export function describeDeployment(d: KObject, newRS: KObject | undefined, oldRSs: KObject[], events: EventObject[] | undefined, now: Date): string {
-  const spec = d.spec ?? {};
-  const st = d.status ?? {};
+export function describeDeployment(d: DeploymentObject, newRS: ReplicaSetObject | undefined, oldRSs: ReplicaSetObject[], events: EventObject[] | undefined, now: Date): string {
+  const spec: Partial<DeploymentSpec> = d.spec ?? {};
+  const st: DeploymentStatus = d.status ?? {};
   return tabbedString((w) => {
     w.write(0, `Name:\t${d.metadata.name}\n`);
     w.write(0, `Namespace:\t${d.metadata.namespace}\n`);
@@ -49,9 +50,9 @@ export function describeDeployment(d: KObject, newRS: KObject | undefined, oldRS
 }
 
 /** describe replicaset: pods are the namespace's pods, counted when this ReplicaSet controls them. */
-export function describeReplicaSet(rs: KObject, pods: KObject[], events: EventObject[] | undefined, now: Date): string {
-  const spec = rs.spec ?? {};
-  const st = rs.status ?? {};
+export function describeReplicaSet(rs: ReplicaSetObject, pods: PodObject[], events: EventObject[] | undefined, now: Date): string {
+  const spec: Partial<ReplicaSetSpec> = rs.spec ?? {};
+  const st: Partial<ReplicaSetStatus> = rs.status ?? {};
   const counts = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 } as Record<string, number>;
   for (const p of pods) {
     const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller === true);

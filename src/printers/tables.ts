@@ -6,6 +6,7 @@ import type {
   EventObject, ConfigMapObject, DeploymentObject, ReplicaSetObject, SecretObject, ServiceAccountObject, Container, PodStatusWire, JobStatus,
 } from '../api/types.js';
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
+import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
 
@@ -325,9 +326,9 @@ function printJob(job: JobObject, now: Date): string[] {
 // ---------------------------------------------------------------------------------------------
 // Deployment and ReplicaSet (printDeployment, printReplicaSet)
 
-function printDeployment(d: KObject, now: Date): string[] {
-  const spec = d.spec ?? {};
-  const st = d.status ?? {};
+function printDeployment(d: DeploymentObject, now: Date): string[] {
+  const spec: Partial<DeploymentSpec> = d.spec ?? {};
+  const st: DeploymentStatus = d.status ?? {};
   const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
   return [
     d.metadata.name ?? '', `${st.readyReplicas ?? 0}/${spec.replicas ?? 0}`, String(st.updatedReplicas ?? 0), String(st.availableReplicas ?? 0),
@@ -335,9 +336,9 @@ function printDeployment(d: KObject, now: Date): string[] {
   ];
 }
 
-function printReplicaSet(rs: KObject, now: Date): string[] {
-  const spec = rs.spec ?? {};
-  const st = rs.status ?? {};
+function printReplicaSet(rs: ReplicaSetObject, now: Date): string[] {
+  const spec: Partial<ReplicaSetSpec> = rs.spec ?? {};
+  const st: Partial<ReplicaSetStatus> = rs.status ?? {};
   const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
   return [
     rs.metadata.name ?? '', String(spec.replicas ?? 0), String(st.replicas ?? 0), String(st.readyReplicas ?? 0),

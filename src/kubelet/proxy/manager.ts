@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { KObject } from '../../api/types.js';
+import type { PodObject, ServiceObject } from '../../api/types.js';
 import { NSENTER, type PodNetwork } from '../network.js';
 import { buildTable } from './table.js';
 
@@ -18,7 +18,7 @@ export class ServiceProxy {
   }
 
   /** Brings the table up to date and netd up. */
-  sync(services: KObject[], pods: KObject[]): void {
+  sync(services: ServiceObject[], pods: PodObject[]): void {
     if (!this.network.probe().enabled) return;
     const data = JSON.stringify(buildTable(services, pods));
     if (data !== this.last) {
