@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { goQuote } from '../util/go.js';
-import { asKind, type Container, type KObject, type PodObject } from '../api/types.js';
+import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
+import type { ContainerState, ContainerStateTerminated, ContainerStatus } from 'kubernetes-types/core/v1.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
@@ -58,7 +59,7 @@ export interface KubeletOptions {
 }
 
 interface Due { c: Container; init: boolean; n: number }
-interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
+interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
 
@@ -598,10 +599,10 @@ export class Kubelet {
     let requeueMs: number | undefined;
     const nowS = rfc3339(now);
     const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
-    const storedOf = (list: any[] | undefined, n: string) => (list ?? []).find((s: any) => s.name === n);
+    const storedOf = (list: ContainerStatus[] | undefined, n: string) => (list ?? []).find((s) => s.name === n);
 
     const term = (a: AttemptState) => {
-      const t: any = { exitCode: a.exitCode };
+      const t: ContainerStateTerminated = { exitCode: a.exitCode! };
       t.reason = a.startError ? 'StartError' : a.reason === 'OOMKilled' ? 'OOMKilled' : a.exitCode === 0 ? 'Completed' : 'Error';
       if (a.startError) t.message = a.startError;
       t.startedAt = a.startedAt;
@@ -610,12 +611,12 @@ export class Kubelet {
       return t;
     };
     // One container's status; turn: it may start now.
-    const one = (c: any, init: boolean, turn: boolean, waitingReason: string, stored: any) => {
+    const one = (c: Container, init: boolean, turn: boolean, waitingReason: string, stored: ContainerStatus | undefined) => {
       const as = this.runtime.attempts(uid, c.name);
       const L = as[as.length - 1];
       const prev = as.length > 1 ? { terminated: term(as[as.length - 2]) } : {};
-      let state: any;
-      let lastState: any = prev;
+      let state: ContainerState | undefined;
+      let lastState: ContainerState | undefined = prev;
       let ready = false;
       let started = false;
       let done: 'ok' | 'failed' | undefined; // finished for good
@@ -642,7 +643,7 @@ export class Kubelet {
         soon(Math.min(pr?.nextMs ?? Infinity, this.relistMs()));
       } else {
         if (!L.startError && (L.exitCode === 127 || L.exitCode === 126)) {
-          this.warnOnce(pod, L.exitCode === 127 ? 'CommandNotFound' : 'CommandNotExecutable', () => exitCodeHint(L.exitCode!, c.name, c.image, this.lastLog(pod, c.name))!.message, c.name);
+          this.warnOnce(pod, L.exitCode === 127 ? 'CommandNotFound' : 'CommandNotExecutable', () => exitCodeHint(L.exitCode!, c.name, c.image!, this.lastLog(pod, c.name))!.message, c.name);
         }
         this.prober.forget(L.containerID);
         const ok = L.exitCode === 0 && !L.startError;
@@ -666,20 +667,20 @@ export class Kubelet {
             if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff') backoff.push(c.name);
             soon(remaining);
           } else {
-            state = stored.state;
-            lastState = stored.lastState;
+            state = stored!.state;
+            lastState = stored!.lastState;
             if (turn) due.push({ c, init, n: L.n + 1 });
           }
         }
       }
-      const cs: any = { name: c.name, state, lastState, ready, restartCount: L ? L.n : 0, image: c.image, imageID: '' };
+      const cs: ContainerStatus = { name: c.name, state, lastState, ready, restartCount: L ? L.n : 0, image: c.image!, imageID: '' };
       if (L) cs.containerID = L.containerID;
       cs.started = started;
       return { cs, done, started: !!L };
     };
 
-    const initSpecs: any[] = spec.initContainers ?? [];
-    const initStatuses: any[] = [];
+    const initSpecs: Container[] = spec.initContainers ?? [];
+    const initStatuses: ContainerStatus[] = [];
     let initialized = true;
     let failed = false;
     for (const c of initSpecs) {
@@ -688,40 +689,40 @@ export class Kubelet {
       if (r.done === 'failed') failed = true;
       if (r.done !== 'ok') initialized = false;
     }
-    const mainStatuses: any[] = [];
+    const mainStatuses: ContainerStatus[] = [];
     let allDone = true;
     let allOk = true;
     let anyStarted = false;
-    for (const c of spec.containers as any[]) {
+    for (const c of spec.containers) {
       const r = one(c, false, initialized && !terminating && !failed && volumesReady, initSpecs.length ? 'PodInitializing' : 'ContainerCreating', storedOf(old.containerStatuses, c.name));
       mainStatuses.push(r.cs);
       if (r.started) anyStarted = true;
       if (!r.done) allDone = false;
       if (r.done !== 'ok') allOk = false;
     }
-    const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state.running);
+    const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state?.running);
     const stopped = terminating && !anyRunning; // deletion: everything has exited
     let phase: string;
     if (failed) phase = 'Failed';
     else if (!initialized) phase = stopped ? 'Failed' : 'Pending';
     else if (allDone) phase = allOk ? 'Succeeded' : 'Failed';
-    else if (stopped) phase = mainStatuses.every((s) => s.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+    else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     else phase = anyStarted ? 'Running' : 'Pending';
     const terminal = TERMINAL.has(phase);
     if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
 
-    const oldCond = new Map<string, any>(((old.conditions ?? []) as any[]).map((c) => [c.type, c]));
+    const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));
     const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
       const status = ok ? 'True' : 'False';
       const prev = oldCond.get(type);
-      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : nowS };
+      const c: PodConditionWire = { type, status, lastProbeTime: null, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : nowS };
       if (reason) c.reason = reason;
       if (message) c.message = message;
       return c;
     };
-    const notInit = initStatuses.filter((s) => s.state.terminated?.exitCode !== 0).map((s) => s.name);
+    const notInit = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
     const unready = mainStatuses.filter((s) => !s.ready).map((s) => s.name);
-    const conditions: any[] = [
+    const conditions: PodConditionWire[] = [
       // No sandbox before the volumes are set up.
       cond('PodReadyToStartContainers', !terminal && volumesReady),
       initialized ? cond('Initialized', true) : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
@@ -731,7 +732,7 @@ export class Kubelet {
     conditions.push(readyC('Ready'), readyC('ContainersReady'));
     conditions.push(oldCond.get('PodScheduled') ?? cond('PodScheduled', true));
 
-    const status: any = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
+    const status: PodStatusWire = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
     if (anyStarted || initStatuses.some((s) => s.containerID)) {
       const ip = this.podIPOf(pod);
       status.podIP = ip;
@@ -742,9 +743,10 @@ export class Kubelet {
     status.containerStatuses = mainStatuses;
     status.qosClass = old.qosClass ?? qosClass(spec);
     // Stable key order, so an unchanged status compares equal.
-    const ordered: any = {};
-    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (status[k] !== undefined) ordered[k] = status[k];
-    for (const k of Object.keys(status)) if (!(k in ordered)) ordered[k] = status[k];
-    return { status: ordered, due, requeueMs, backoff, kills };
+    const st: Record<string, unknown> = status;
+    const ordered: Record<string, unknown> = {};
+    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (st[k] !== undefined) ordered[k] = st[k];
+    for (const k of Object.keys(st)) if (!(k in ordered)) ordered[k] = st[k];
+    return { status: ordered as PodStatusWire, due, requeueMs, backoff, kills };
   }
 }

@@ -1,5 +1,6 @@
 // Pure pieces of the kubelet's status computation: back-off, durations, QoS, conditions.
 import type { AttemptState } from './runtime.js';
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
 
 /** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms). */
 export function goDuration(ms: number): string {
@@ -33,7 +34,7 @@ export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: 
   return Math.min(delay, maxMs);
 }
 
-export function qosClass(spec: any): string {
+export function qosClass(spec: PodSpec): string {
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   let any = false;
   let guaranteed = true;
