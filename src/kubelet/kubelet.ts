@@ -353,7 +353,8 @@ export class Kubelet {
 
   private fieldPath(pod: PodObject, container: string): string {
     const init = (pod.spec!.initContainers ?? []).some((c) => c.name === container);
-    return init ? `spec.initContainers{${container}}` : `spec.containers{${container}}`;
+    if (init) return `spec.initContainers{${container}}`;
+    return (pod.spec!.ephemeralContainers ?? []).some((c) => c.name === container) ? `spec.ephemeralContainers{${container}}` : `spec.containers{${container}}`;
   }
 
   /** Pod directory: hosts, hostname, emptyDir volumes. Idempotent. */
@@ -760,9 +761,10 @@ export class Kubelet {
     if (initSpecs.length) status.initContainerStatuses = initStatuses;
     status.containerStatuses = mainStatuses;
     status.qosClass = old.qosClass ?? qosClass(spec);
+    if (ephStatuses.length) status.ephemeralContainerStatuses = ephStatuses;
     // Stable key order, so an unchanged status compares equal.
     const ordered: any = {};
-    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (status[k] !== undefined) ordered[k] = status[k];
+    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass', 'ephemeralContainerStatuses']) if (status[k] !== undefined) ordered[k] = status[k];
     for (const k of Object.keys(status)) if (!(k in ordered)) ordered[k] = status[k];
     return { status: ordered, due, requeueMs, backoff, kills };
   }
