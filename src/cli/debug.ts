@@ -46,13 +46,13 @@ export async function debug(ctx: Context, names: string[], args: string[], o: De
   if (!REFERENCE.test(o.image)) throw new UserError(`error: invalid image name ${JSON.stringify(o.image)}: invalid reference format`);
   if (names.length === 0) throw new UserError('error: NAME or filename is required for debug');
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw new UserError(`error: invalid image pull policy: ${o.imagePullPolicy}`);
-  const profile = o.profile ?? 'general';
+  const profile = o.profile ?? 'legacy'; // kubectl v1.32's default
   if (!['general', 'baseline', 'restricted', 'netadmin', 'sysadmin', 'legacy'].includes(profile)) throw new UserError(`error: unknown profile: ${profile}`);
   if (o.target && !o.quiet) {
     io.out(`Targeting container ${JSON.stringify(o.target)}. If you don't see processes from this container it may be because the container runtime doesn't support this feature.\n`);
   }
   if (o.tty && !o.stdin) throw new UserError('error: -i/--stdin is required for containers with -t/--tty=true');
-  if (profile === 'legacy') io.err('--profile=legacy is deprecated and planned to be removed in v1.39. It is recommended to specify other profile, for example "--profile=general".\n');
+  if (profile === 'legacy') io.err('--profile=legacy is deprecated and will be removed in the future. It is recommended to explicitly specify a profile, for example "--profile=general".\n');
 
   const PODS = resolveType('pods');
   let code = 0;
@@ -66,7 +66,7 @@ export async function debug(ctx: Context, names: string[], args: string[], o: De
       while (!name || taken.has(name)) name = `debugger-${randomSuffix(5)}`;
       if (!o.quiet) io.out(`Defaulting debug container name to ${name}.\n`);
     }
-    const ec: EphemeralContainer = { name, image: o.image };
+    const ec: EphemeralContainer = { name, image: o.image, resources: {} };
     const env = (o.env ?? []).map((kv) => {
       const i = kv.indexOf('=');
       return { name: i < 0 ? kv : kv.slice(0, i), value: i < 0 ? '' : kv.slice(i + 1) };

@@ -159,7 +159,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('-q, --quiet', 'if true, suppress informational messages')
     .option('--env <key=value>', 'environment variables to set in the container (repeatable)', collect)
     .option('--image-pull-policy <policy>', 'the image pull policy for the container', stripEq)
-    .option('--profile <name>', 'options are "general", "baseline", "restricted", "netadmin" or "sysadmin" (default "general")', stripEq)
+    .option('--profile <name>', 'options are "legacy", "general", "baseline", "netadmin", "restricted" or "sysadmin" (default "legacy")', stripEq)
     .option('--arguments-only', "if specified, everything after -- will be passed to the new container as Args instead of Command")
     .option('--copy-to <name>', 'create a copy of the target Pod with this name (kjob: not supported yet)', stripEq)
     .action(
