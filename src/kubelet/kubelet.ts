@@ -484,14 +484,17 @@ export class Kubelet {
       const r = ephemeralArgv(this.home, pod, c, argv, env);
       if ('error' in r) failure = r.error;
       else ephArgv = r.argv;
-      if (!failure) exe = argv[0];
+      if (!failure) {
+        const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
+        if (r.ok) exe = r.path;
+      }
     } else if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
     else {
       const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
       if (r.ok) exe = r.path;
       else failure = r.message;
     }
-    this.ensureImage(pod, c, fp, exe === undefined || d.ephemeral ? undefined : translatePath(exe, mounts, this.sandboxed));
+    this.ensureImage(pod, c, fp, exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed));
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
     if (!failure && ephArgv) {
       this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
