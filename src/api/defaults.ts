@@ -188,7 +188,7 @@ export function defaultPodSpec(spec: PodSpec, isTemplate: boolean): PodSpec {
   if (s.terminationGracePeriodSeconds == null) s.terminationGracePeriodSeconds = 30;
   if (!s.schedulerName) s.schedulerName = 'default-scheduler';
   if (!isTemplate && s.enableServiceLinks == null) s.enableServiceLinks = true;
-  for (const list of [s.initContainers, s.containers]) {
+  for (const list of [s.initContainers, s.containers, s.ephemeralContainers as Container[] | undefined]) {
     if (!Array.isArray(list)) continue;
     for (let i = 0; i < list.length; i++) {
       list[i] = defaultContainer(list[i] ?? ({} as Container), !!s.hostNetwork);

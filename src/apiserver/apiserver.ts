@@ -49,6 +49,7 @@ import type {
 import { decodeTyped, decodeError, readable, type FieldValidation } from './decode.js';
 import { strategyFor, type Strategy } from './registry/index.js';
 import { bindPod } from './registry/pod.js';
+import { prepareEphemeralUpdate, validateEphemeralUpdate } from './registry/pod_ephemeral.js';
 import { admit, type Attributes } from './admission/admission.js';
 import { DEFAULT_SERVICE_ACCOUNT } from './admission/serviceaccount.js';
 import { parseFieldSelector, selectableFields, storeFieldFilter, EVERYTHING, type FieldSelector } from './fieldselector.js';
@@ -194,7 +195,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
   }
 
-  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patchIn: unknown, opts: WriteOptions & { subresource?: 'status' } = {}): WriteResult {
+  /** PUT of pods/ephemeralcontainers: only spec.ephemeralContainers of the stored pod changes. */
+  updateEphemeralContainers(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
+    checkSize(body);
+    const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
+    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, 'ephemeralcontainers'));
+  }
+
+  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patchIn: unknown, opts: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' } = {}): WriteResult {
     checkSize(patchIn);
     const patch = patchIn === undefined ? undefined : (JSON.parse(JSON.stringify(patchIn)) as unknown);
     if (type !== 'json' && !isPlainObject(patch)) {
@@ -214,12 +222,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
       // The stored object's resourceVersion, unless the patch named one (then it is a precondition).
       const patchRV = (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) as string | undefined;
       object.metadata.resourceVersion = patchRV ?? stored.metadata.resourceVersion;
-      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'status');
+      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status');
     });
   }
 
   /** store.go Update with rest.BeforeUpdate, over a decoded body. Call inside a transaction. */
-  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, status: boolean): WriteResult {
+  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers'): WriteResult {
+    const status = sub === true;
+    const ephemeral = sub === 'ephemeralcontainers';
     const strategy = strategyFor(resource.kind);
     const info = strategy.info;
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
@@ -231,8 +241,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const rv = decoded.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== stored.metadata.resourceVersion) throw conflictError(info, name);
     if (status && !strategy.statusSubresource) throw new StatusError('NotFound', 'the server could not find the requested resource');
-    const obj = strategy.defaults(decoded);
-    this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
+    if (ephemeral && info.kind !== 'Pod') throw new StatusError('NotFound', 'the server could not find the requested resource');
+    let obj = strategy.defaults(decoded);
+    if (ephemeral) obj = prepareEphemeralUpdate(obj as never, old as never);
+    this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : ephemeral ? 'ephemeralcontainers' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
     // rest.BeforeUpdate
     const m = obj.metadata as Meta;
     const om = old.metadata;
@@ -242,7 +254,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     // Requests cannot set the generation; the strategy bumps it for a new spec.
     setOrDelete(m, 'generation', om.generation);
     if (status) strategy.prepareForStatusUpdate(obj, old);
-    else strategy.prepareForUpdate(obj, old);
+    else if (!ephemeral) strategy.prepareForUpdate(obj, old);
     const mm = obj.metadata as Meta;
     mm.uid = om.uid;
     mm.name = om.name;
@@ -251,7 +263,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     mm.creationTimestamp = om.creationTimestamp;
     setOrDelete(mm, 'deletionTimestamp', om.deletionTimestamp);
     if (om.deletionGracePeriodSeconds != null && mm.deletionGracePeriodSeconds == null) mm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
-    const causes = status ? strategy.validateStatusUpdate(obj, old) : strategy.validateUpdate(obj, old);
+    const causes = status ? strategy.validateStatusUpdate(obj, old) : ephemeral ? validateEphemeralUpdate(obj as never, old as never) : strategy.validateUpdate(obj, old);
     if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
     const out = mustDecode(info, obj);
     out.metadata.resourceVersion = stored.metadata.resourceVersion;

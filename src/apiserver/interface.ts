@@ -83,8 +83,10 @@ export interface APIServer {
   update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
   /** PUT .../status: only status changes (metadata and spec kept as stored). */
   updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
+  /** PUT of pods/ephemeralcontainers: only the pod's spec.ephemeralContainers changes. */
+  updateEphemeralContainers(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): WriteResult;
   /** PATCH (or PATCH .../status): applied to the stored object and retried on a conflict, as the apiserver does. */
-  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): WriteResult;
+  patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): WriteResult;
   delete(resource: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): DeleteResult;
   /** From resourceVersion (exclusive); "" or undefined: from now (after a list, pass its resourceVersion). */
   watch(resource: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): Watch;

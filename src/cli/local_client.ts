@@ -54,7 +54,7 @@ export class LocalClient implements Client {
     return this.wrote(() => this.o.api.update(r, namespace, name, body, opts), opts);
   }
 
-  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult> {
+  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): Promise<WriteResult> {
     return this.wrote(() => this.o.api.patch(r, namespace, name, type, patch, opts), opts);
   }
 

@@ -40,7 +40,7 @@ export interface RunOptions {
 const usage = (msg: string) => new UserError(`error: ${msg}\nSee 'kjob run -h' for help and examples`);
 
 /** distribution/reference's ReferenceRegexp, as kubectl checks --image. */
-const REFERENCE =
+export const REFERENCE =
   /^((?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[(?:[a-fA-F0-9:]+)\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,})?$/;
 
 /** generate.ParseLabels: "a=b,c=d" */

@@ -146,6 +146,32 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       }),
     );
 
+  program
+    .command('debug')
+    .description('Create debugging sessions for troubleshooting workloads: an ephemeral container in a running pod')
+    .argument('[args...]', 'POD | TYPE/NAME, then -- COMMAND [args...]')
+    .option('--image <image>', 'container image to use for debug container', stripEq)
+    .option('-c, --container <name>', 'container name to use for debug container', stripEq)
+    .option('--target <name>', 'when using an ephemeral container, target processes in this container name', stripEq)
+    .option('-i, --stdin', 'keep stdin open on the container(s) in the pod, even if nothing is attached (kjob: stdin is not forwarded; the output is followed)')
+    .option('-t, --tty', 'allocate a TTY for the debugging container')
+    .option('--attach [bool]', 'if true, wait for the container to start running, and then attach as if kubectl attach ... were called (default false, unless -i)')
+    .option('-q, --quiet', 'if true, suppress informational messages')
+    .option('--env <key=value>', 'environment variables to set in the container (repeatable)', collect)
+    .option('--image-pull-policy <policy>', 'the image pull policy for the container', stripEq)
+    .option('--profile <name>', 'options are "legacy", "general", "baseline", "netadmin", "restricted" or "sysadmin" (default "legacy")', stripEq)
+    .option('--arguments-only', "if specified, everything after -- will be passed to the new container as Args instead of Command")
+    .option('--copy-to <name>', 'create a copy of the target Pod with this name (kjob: not supported yet)', stripEq)
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        const { debug } = await import('./debug.js');
+        const attach = o.attach === undefined ? undefined : o.attach === true || stripEq(String(o.attach)) !== 'false';
+        return debug(ctx, names, command, { image: o.image, container: o.container, target: o.target, stdin: o.stdin, tty: o.tty, attach, quiet: o.quiet, env: o.env, imagePullPolicy: o.imagePullPolicy, profile: o.profile, argsOnly: o.argumentsOnly, copyTo: o.copyTo, stdinIsTerminal: !!process.stdin.isTTY }, io);
+      }),
+    );
+
   const bool = (v: unknown) => (v === undefined ? undefined : v === true || stripEq(String(v)) !== 'false');
   program
     .command('run')

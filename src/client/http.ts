@@ -134,7 +134,7 @@ export class HTTPClient implements Client {
     return { object: JSON.parse(res.body.toString('utf8')), warnings: this.warnings(res) };
   }
 
-  async patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult> {
+  async patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): Promise<WriteResult> {
     const sub = opts?.subresource ? `/${opts.subresource}` : '';
     const res = this.check(await this.request('PATCH', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}${sub}?${writeQuery(opts)}`, patch, PATCH_CONTENT_TYPES[type]));
     return { object: JSON.parse(res.body.toString('utf8')), warnings: this.warnings(res) };

@@ -30,7 +30,7 @@ export interface Client {
   list(r: ResourceInfo, opts?: ListOptions): Promise<{ items: KObject[]; resourceVersion: string }>;
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
   update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
-  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' }): Promise<WriteResult>;
+  patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): Promise<WriteResult>;
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<DeleteResult>;
   watch(r: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): WatchStream;
   podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void>;

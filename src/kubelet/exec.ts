@@ -90,6 +90,8 @@ export interface ExecSpec {
   command: string[];
   workingDir?: string;
   tty?: boolean;
+  /** the environment (NAME=value) instead of the container's (an ephemeral container's own) */
+  env?: string[];
 }
 
 /**
@@ -99,7 +101,7 @@ export interface ExecSpec {
  * script(1) for a terminal of the container's own.
  */
 export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
-  const env = containerEnv(target.pid);
+  const env = spec.env ? [...spec.env] : containerEnv(target.pid);
   if (spec.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
   const wd = spec.workingDir || '/';
   let cmd = spec.command;

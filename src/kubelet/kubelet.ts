@@ -21,6 +21,7 @@ import { APIEventRecorder, type EventRecorder } from '../client/record.js';
 import { PODS, tryGet } from '../client/client.js';
 import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
+import { ephemeralArgv } from './ephemeral.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { bwrapArgv, containerMounts, hiddenPaths, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
@@ -58,7 +59,7 @@ export interface KubeletOptions {
   network?: PodNetwork;
 }
 
-interface Due { c: Container; init: boolean; n: number }
+interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
 interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
@@ -353,7 +354,8 @@ export class Kubelet {
 
   private fieldPath(pod: PodObject, container: string): string {
     const init = (pod.spec!.initContainers ?? []).some((c) => c.name === container);
-    return init ? `spec.initContainers{${container}}` : `spec.containers{${container}}`;
+    if (init) return `spec.initContainers{${container}}`;
+    return (pod.spec!.ephemeralContainers ?? []).some((c) => c.name === container) ? `spec.ephemeralContainers{${container}}` : `spec.containers{${container}}`;
   }
 
   /** Pod directory: hosts, hostname, emptyDir volumes. Idempotent. */
@@ -478,7 +480,16 @@ export class Kubelet {
     }
     let failure: string | undefined;
     let exe: string | undefined;
-    if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
+    let ephArgv: string[] | undefined;
+    if (d.ephemeral) {
+      const r = ephemeralArgv(this.home, pod, c, argv, env);
+      if ('error' in r) failure = r.error;
+      else ephArgv = r.argv;
+      if (!failure) {
+        const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
+        if (r.ok) exe = r.path;
+      }
+    } else if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
     else {
       const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
       if (r.ok) exe = r.path;
@@ -486,6 +497,16 @@ export class Kubelet {
     }
     this.ensureImage(pod, c, fp, exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed));
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
+    if (!failure && ephArgv) {
+      this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
+      try {
+        this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/' });
+        this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+        return;
+      } catch (e) {
+        failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply cgroup configuration: ${(e as Error).message}: unknown`;
+      }
+    }
     if (!failure && wdPlan === 'mkdir-host') mkdirMode(translatePath(workingDir, mounts, true)!, 0o755);
     if (!failure && wdPlan === 'impossible') {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
@@ -556,7 +577,7 @@ export class Kubelet {
   private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const uid = pod.metadata.uid!;
     const deadline = Date.parse(pod.metadata.deletionTimestamp!);
-    const all = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers];
+    const all = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
     let running = false;
     let unsignalled = false;
     for (const c of all) {
@@ -611,7 +632,7 @@ export class Kubelet {
       return t;
     };
     // One container's status; turn: it may start now.
-    const one = (c: Container, init: boolean, turn: boolean, waitingReason: string, stored: ContainerStatus | undefined) => {
+    const one = (c: Container, init: boolean, turn: boolean, waitingReason: string, stored: ContainerStatus | undefined, ephemeral = false) => {
       const as = this.runtime.attempts(uid, c.name);
       const L = as[as.length - 1];
       const prev = as.length > 1 ? { terminated: term(as[as.length - 2]) } : {};
@@ -629,15 +650,15 @@ export class Kubelet {
           }
         } else {
           state = { waiting: { reason: waitingReason } };
-          if (turn) due.push({ c, init, n: 0 });
+          if (turn) due.push({ c, init, n: 0, ephemeral });
         }
       } else if (L.running) {
         state = { running: { startedAt: L.startedAt } };
         // Without a readiness probe a running container is ready, also while it is being stopped:
         // the kubelet writes its status before killing it, so a terminating pod stays 1/1 (its
         // Ready condition is what EndpointSlices call "serving"). Probes: src/kubelet/prober.ts.
-        const pr = init || terminating ? undefined : this.probe(pod, c, L, now);
-        ready = !init && (pr ? pr.ready : true);
+        const pr = init || ephemeral || terminating ? undefined : this.probe(pod, c, L, now);
+        ready = !init && !ephemeral && (pr ? pr.ready : true);
         started = pr ? pr.started : true;
         if (pr && (pr.kill || pr.forceKill)) kills.push({ name: c.name, n: L.n, containerID: L.containerID, type: pr.kill, force: !!pr.forceKill });
         soon(Math.min(pr?.nextMs ?? Infinity, this.relistMs()));
@@ -647,7 +668,7 @@ export class Kubelet {
         }
         this.prober.forget(L.containerID);
         const ok = L.exitCode === 0 && !L.startError;
-        const restart = !terminating && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
+        const restart = !terminating && !ephemeral && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {
           state = { terminated: term(L) };
           done = ok ? 'ok' : 'failed';
@@ -709,6 +730,8 @@ export class Kubelet {
     else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     else phase = anyStarted ? 'Running' : 'Pending';
     const terminal = TERMINAL.has(phase);
+    // Ephemeral containers: started once the pod runs, never restarted, never ready.
+    const ephStatuses = ((spec.ephemeralContainers ?? []) as any[]).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
     if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));
@@ -742,10 +765,11 @@ export class Kubelet {
     if (initSpecs.length) status.initContainerStatuses = initStatuses;
     status.containerStatuses = mainStatuses;
     status.qosClass = old.qosClass ?? qosClass(spec);
+    if (ephStatuses.length) status.ephemeralContainerStatuses = ephStatuses;
     // Stable key order, so an unchanged status compares equal.
     const st: Record<string, unknown> = status;
     const ordered: Record<string, unknown> = {};
-    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass']) if (st[k] !== undefined) ordered[k] = st[k];
+    for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass', 'ephemeralContainerStatuses']) if (st[k] !== undefined) ordered[k] = st[k];
     for (const k of Object.keys(st)) if (!(k in ordered)) ordered[k] = st[k];
     return { status: ordered as PodStatusWire, due, requeueMs, backoff, kills };
   }

@@ -8,7 +8,7 @@ import { containerLogPath, containerLogPathFor, followLog, readLog, type Drain, 
 
 /** The status of a container (init or not) of the pod. */
 export function containerStatus(pod: PodObject, container: string): ContainerStatus | undefined {
-  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])].find((s: { name: string }) => s.name === container);
 }
 
 /** The kubelet refuses the logs of a container that has not started, or a previous one that does not exist. */

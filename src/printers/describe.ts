@@ -579,6 +579,9 @@ export function describePod(pod: PodObject, events: EventObject[], now: Date): s
       describeContainers('Init Containers', spec.initContainers, st.initContainerStatuses ?? [], resolver, w, '');
     }
     describeContainers('Containers', spec.containers, st.containerStatuses ?? [], resolver, w, '');
+    if ((spec.ephemeralContainers ?? []).length > 0) {
+      describeContainers('Ephemeral Containers', spec.ephemeralContainers as Container[], st.ephemeralContainerStatuses ?? [], resolver, w, '');
+    }
     const gates = spec.readinessGates ?? [];
     if (gates.length > 0) {
       w.write(0, 'Readiness Gates:\n  Type\tStatus\n');

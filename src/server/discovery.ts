@@ -7,7 +7,7 @@ export { versionInfo };
 
 /** Subresources the server serves, and their verbs. */
 export const SUBRESOURCES: Record<string, Record<string, string[]>> = {
-  pods: { log: ['get'], status: ['get', 'patch', 'update'] },
+  pods: { ephemeralcontainers: ['get', 'patch', 'update'], log: ['get'], status: ['get', 'patch', 'update'] },
   jobs: { status: ['get', 'patch', 'update'] },
   cronjobs: { status: ['get', 'patch', 'update'] },
   deployments: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },

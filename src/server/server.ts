@@ -278,7 +278,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
       case 'PUT': {
         if (!route.name) throw new StatusError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
         const body = await readObjectBody(req, 'PUT');
-        const out = route.subresource === 'status' ? api.updateStatus(r, ns, route.name, body, write) : api.update(r, ns, route.name, body, write);
+        const out = route.subresource === 'status' ? api.updateStatus(r, ns, route.name, body, write) : route.subresource === 'ephemeralcontainers' ? api.updateEphemeralContainers(r, ns, route.name, body, write) : api.update(r, ns, route.name, body, write);
         return one(out.object, 200, out.warnings);
       }
       case 'PATCH': {
@@ -291,7 +291,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
           return sendJSON(res, 415, body);
         }
         const patch = parseJSONBody(await readBody(req), 'PATCH');
-        const out = api.patch(r, ns, route.name, type, patch, { ...write, subresource: route.subresource === 'status' ? 'status' : undefined });
+        const out = api.patch(r, ns, route.name, type, patch, { ...write, subresource: route.subresource === 'status' || route.subresource === 'ephemeralcontainers' ? route.subresource : undefined });
         return one(out.object, 200, out.warnings);
       }
       case 'DELETE': {
