@@ -97,9 +97,9 @@ export type PodStatusWire = Omit<PodStatus, 'conditions'> & { conditions?: PodCo
 export type PodObject = TypedObject<PodSpec, PodStatusWire>;
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
-export type Kind = 'Job' | 'CronJob' | 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
+export type Kind = 'Job' | 'CronJob' | 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
 
-export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Pod', 'Event'];
+export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Pod', 'Endpoints', 'EndpointSlice', 'Event'];
 
 /** "namespace/name", the key work queues and caches use, as client-go's MetaNamespaceKeyFunc. */
 export function keyOf(obj: { metadata: ObjectMeta }): string {

@@ -3,6 +3,7 @@
 // (GenerateOptions{Wide: true}); the client (get.ts) hides priority>0 columns unless -o wide.
 import type { Kind, KObject } from '../api/types.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
 
 export interface Column {
@@ -50,6 +51,8 @@ export const COLUMNS: Record<Kind, Column[]> = {
   Service: [
     col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1),
   ],
+  Endpoints: [col('Name'), col('Endpoints'), col('Age')],
+  EndpointSlice: [col('Name'), col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
   Namespace: [col('Name'), col('Status'), col('Age')],
   Node: [
     col('Name'), col('Status'), col('Roles'), col('Age'), col('Version'),
@@ -75,6 +78,8 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'ReplicaSet': return printReplicaSet(o, now);
     case 'Event': return printEvent(o, now);
     case 'Service': return printService(o, now);
+    case 'Endpoints': return printEndpoints(o, now);
+    case 'EndpointSlice': return printEndpointSlice(o, now);
     case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
     case 'Node': return printNode(o, now);
     // printConfigMap, printSecret, printServiceAccount
