@@ -4,7 +4,18 @@
 // empties; deleting the Service deletes both (the controller, and GC through ownerReferences).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox } from './helpers.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sandbox, ROOT } from './helpers.js';
+
+/** As test/golden/endpoints/capture.sh normalises kubectl's output (captured against kjob serve). */
+const norm = (s: string) => s.replace(/10\.244\.0\.\d+/g, '<pod-ip>').replace(/10\.96\.\d+\.\d+/g, '<cluster-ip>').replace(/web-[a-z0-9]{5}/g, 'web-<suffix>').replace(/ \d+s$/gm, ' <age>');
+const golden = (name: string) => fs.readFileSync(path.join(ROOT, 'test/golden/endpoints', name), 'utf8');
+function sameAsKubectl(sb: Sandbox, suffix: string): void {
+  assert.equal(norm(sb.kjob(['get', 'ep']).stdout), golden(`get-ep${suffix}.txt`));
+  assert.equal(norm(sb.kjob(['get', 'endpointslices']).stdout), golden(`get-endpointslices${suffix}.txt`));
+  assert.equal(norm(sb.kjob(['describe', 'svc', 'web']).stdout), golden(`describe-svc${suffix}.txt`));
+}
 
 const sandboxes: Sandbox[] = [];
 after(() => {
@@ -49,6 +60,7 @@ test('Endpoints and EndpointSlice follow the pod readiness; they go with the Ser
   assert.deepEqual(s.endpoints[0].addresses, [ip]);
   assert.match(sb.kjob(['get', 'ep']).stdout, new RegExp(`^NAME\\s+ENDPOINTS\\s+AGE\\nweb\\s+${ip.replace(/\./g, '\\.')}:8080\\s+\\S+\\n$`));
   assert.match(sb.kjob(['describe', 'svc', 'web']).stdout, new RegExp(`\\nEndpoints: +${ip.replace(/\./g, '\\.')}:8080\\n`));
+  sameAsKubectl(sb, '');
 
   // The probe starts failing.
   assert.equal(sb.kjob(['exec', 'web', '--', 'rm', '/tmp/ready']).code, 0);
@@ -58,6 +70,7 @@ test('Endpoints and EndpointSlice follow the pod readiness; they go with the Ser
   assert.deepEqual(slice().endpoints[0].conditions, { ready: false, serving: false, terminating: false });
   assert.equal(slice().metadata.name, s.metadata.name);
   assert.match(sb.kjob(['describe', 'svc', 'web']).stdout, /\nEndpoints: +\n/);
+  sameAsKubectl(sb, '-notready');
 
   // Ready again.
   assert.equal(sb.kjob(['exec', 'web', '--', 'touch', '/tmp/ready']).code, 0);
