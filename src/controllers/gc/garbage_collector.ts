@@ -12,7 +12,7 @@ import { listItems, resource, tryGet } from '../../client/client.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 const DEPENDENT_KINDS: Kind[] = ['Job', 'ReplicaSet', 'Pod', 'EndpointSlice'];
-const OWNER_KINDS: Kind[] = ['CronJob', 'Job', 'Deployment', 'ReplicaSet'];
+const OWNER_KINDS: Kind[] = ['CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Service'];
 
 export class GarbageCollector {
   constructor(private readonly api: APIServer) {}
