@@ -3,7 +3,7 @@
 // registry strategies use at create time (Job selector generation, QoS class, Service addresses).
 // The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import type { KObject, JobObject, CronJobObject, JobSpec, PodSpec, PodTemplateSpec, Container, Volume } from './types.js';
+import { asKind, type KObject, type JobObject, type CronJobObject, type JobSpec, type PodSpec, type PodTemplateSpec, type Container, type Volume, type ServiceObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
@@ -30,10 +30,10 @@ export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
   o.metadata = o.metadata ?? {};
   switch (info.kind) {
     case 'Job':
-      defaultJob(o);
+      defaultJob(asKind('Job', o));
       break;
     case 'CronJob':
-      defaultCronJob(o);
+      defaultCronJob(asKind('CronJob', o));
       break;
     case 'Deployment':
     case 'ReplicaSet':
@@ -50,11 +50,13 @@ export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
         if (!p.protocol) p.protocol = 'TCP';
       }
       break;
-    case 'Pod':
-      o.spec = defaultPodSpec(o.spec ?? {}, false);
+    case 'Pod': {
+      const pod = asKind('Pod', o);
+      pod.spec = defaultPodSpec(pod.spec ?? ({} as PodSpec), false);
       break;
+    }
     case 'Service':
-      defaultService(o);
+      defaultService(asKind('Service', o));
       break;
     case 'Namespace':
       // SetDefaults_Namespace: the name label (again once a generated name is known).
@@ -356,7 +358,7 @@ export function clusterIPFor(uid: string): string {
   return `10.96.${x}.${y}`;
 }
 
-function defaultService(o: KObject): void {
+function defaultService(o: ServiceObject): void {
   const spec = (o.spec = o.spec ?? {});
   if (!spec.type) spec.type = 'ClusterIP';
   if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
@@ -374,7 +376,7 @@ function defaultService(o: KObject): void {
  * What the Service REST allocates on create (ClusterIP from the uid, node ports) and the
  * IP-family fields it fills in with them.
  */
-export function allocateServiceAddresses(o: KObject, uid: string): void {
+export function allocateServiceAddresses(o: ServiceObject, uid: string): void {
   const spec = (o.spec = o.spec ?? {});
   if (spec.type !== 'ExternalName') {
     if (!spec.clusterIP) spec.clusterIP = spec.clusterIPs?.[0] ?? clusterIPFor(uid);

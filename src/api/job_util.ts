@@ -1,6 +1,6 @@
 // Predicates over Jobs that controllers, the engine and the CLI share (pkg/controller/job/util,
 // batch's IsJobFinished): they read an object, so they sit with the API types.
-import type { JobCondition, JobObject, KObject, PodObject } from './types.js';
+import type { JobCondition, JobObject, JobStatus, KObject, PodObject } from './types.js';
 
 /** The finalizer the Job controller puts on its pods until it has counted them. */
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
@@ -27,8 +27,8 @@ export function hasTrackingFinalizer(pod: KObject | PodObject): boolean {
 }
 
 /** A Job's state in one word, as `kubectl get job` shows it (first condition of each type). */
-export function jobState(job: { metadata: { deletionTimestamp?: string }; status?: any }): 'Complete' | 'Failed' | 'Terminating' | 'Suspended' | 'FailureTarget' | 'Running' | 'Pending' {
-  const conds: { type?: string; status?: string }[] = job.status?.conditions ?? [];
+export function jobState(job: { metadata: { deletionTimestamp?: string }; status?: JobStatus }): 'Complete' | 'Failed' | 'Terminating' | 'Suspended' | 'FailureTarget' | 'Running' | 'Pending' {
+  const conds = job.status?.conditions ?? [];
   const is = (t: string) => conds.find((c) => c.type === t)?.status === 'True';
   if (is('Complete')) return 'Complete';
   if (is('Failed')) return 'Failed';

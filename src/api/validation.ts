@@ -5,7 +5,7 @@ import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
 import type { StatusCause } from '../errors.js';
-import type { KObject } from './types.js';
+import { asKind, type KObject, type JobObject, type ServiceObject } from './types.js';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { JobSpec, CronJobSpec, PodFailurePolicyRule, SuccessPolicyRule } from 'kubernetes-types/batch/v1.js';
 import type {
@@ -589,9 +589,9 @@ const COMPLETIONS_SOFT_LIMIT = 100000;
 const PARALLELISM_LIMIT_HIGH_COMPLETIONS = 10000;
 const MAX_FAILED_INDEXES_HIGH_COMPLETIONS = 10000;
 
-function validateGeneratedSelector(job: KObject): Errs {
+function validateGeneratedSelector(job: JobObject): Errs {
   const errs: Errs = [];
-  const spec = job.spec ?? {};
+  const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
   if (spec.manualSelector === true || spec.selector == null) return errs;
   const uid = job.metadata?.uid ?? '';
   const name = job.metadata?.name ?? '';
@@ -845,8 +845,8 @@ function validateJobSpecFull(spec: Partial<JobSpec>, path: string): Errs {
   return errs;
 }
 
-function validateJob(job: KObject): Errs {
-  const spec = job.spec ?? {};
+function validateJob(job: JobObject): Errs {
+  const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
   // A Job's labels mirror its template's (SetDefaults_Job). The apiserver validates them before
   // the selector generator runs, so mirrored generated labels are reported only under
   // spec.template.labels. UNCONFIRMED: a Job whose template had labels of its own reports the
@@ -927,7 +927,7 @@ function validateTimeZone(tz: unknown, opts: ValidateOptions): Errs {
 
 // ---------------------------------------------------------------- Service
 
-function validateService(svc: KObject): Errs {
+function validateService(svc: ServiceObject): Errs {
   const errs = validateObjectMeta(svc.metadata, true, isDNS1035Label);
   const spec = svc.spec ?? {};
   const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -963,23 +963,23 @@ function validateService(svc: KObject): Errs {
 export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   switch (info.kind) {
     case 'Job':
-      return dedupe([...validateJob(obj), ...validateJobValues(obj)]);
+      return dedupe([...validateJob(asKind('Job', obj)), ...validateJobValues(asKind('Job', obj))]);
     case 'CronJob': {
       const errs = validateObjectMeta(obj.metadata, true, isDNS1123Subdomain);
       errs.push(...validateCronJobSpec(obj.spec ?? {}, undefined, opts));
       const name = obj.metadata?.name ?? '';
       if (name.length > 52) errs.push(invalid('metadata.name', name, 'must be no more than 52 characters'));
-      errs.push(...validateCronJobValues(obj));
+      errs.push(...validateCronJobValues(asKind('CronJob', obj)));
       return dedupe(errs);
     }
     case 'Pod': {
       const errs = validateObjectMeta(obj.metadata, true, isDNS1123Subdomain);
       errs.push(...validatePodSpec(obj.spec ?? {}, 'spec'));
-      errs.push(...validatePodValues(obj));
+      errs.push(...validatePodValues(asKind('Pod', obj)));
       return dedupe(errs);
     }
     case 'Service':
-      return dedupe([...validateService(obj), ...validateServiceValues(obj)]);
+      return dedupe([...validateService(asKind('Service', obj)), ...validateServiceValues(asKind('Service', obj))]);
     case 'Namespace':
       return dedupe([...validateObjectMeta(obj.metadata, false, isDNS1123Label), ...validateNamespaceValues(obj)]);
     case 'Node':
@@ -1005,7 +1005,7 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
 export function validateCronJobUpdate(oldCj: KObject, newCj: KObject, opts: ValidateOptions = CRON_VALIDATION): StatusCause[] {
   const errs = validateObjectMetaUpdate(oldCj, newCj);
   errs.push(...validateCronJobSpec(newCj.spec ?? {}, oldCj.spec ?? {}, opts));
-  errs.push(...validateCronJobValues(newCj).filter((e) => e.field !== 'metadata.annotations'));
+  errs.push(...validateCronJobValues(asKind('CronJob', newCj)).filter((e) => e.field !== 'metadata.annotations'));
   return dedupe(errs);
 }
 
@@ -1022,9 +1022,9 @@ export function validateObjectMetaUpdate(oldObj: KObject, newObj: KObject): Errs
 
 
 /** Validate a spec update of a Job (both defaulted). Renders the template as `core.PodTemplateSpec{...}`. */
-export function validateJobUpdate(oldJob: KObject, newJob: KObject): StatusCause[] {
-  const spec = newJob.spec ?? {};
-  const old = oldJob.spec ?? {};
+export function validateJobUpdate(oldJob: JobObject, newJob: JobObject): StatusCause[] {
+  const spec: Partial<NonNullable<JobObject['spec']>> = newJob.spec ?? {};
+  const old: Partial<NonNullable<JobObject['spec']>> = oldJob.spec ?? {};
   const errs = validateObjectMetaUpdate(oldJob, newJob);
   errs.push(...validateJobSpecFull(spec, 'spec'));
   // completions
@@ -1040,8 +1040,11 @@ export function validateJobUpdate(oldJob: KObject, newJob: KObject): StatusCause
   if (old.suspend === true && oldJob.status?.startTime == null && oldTpl && newTpl) {
     oldTpl = structuredClone(oldTpl);
     oldTpl.metadata = { ...(oldTpl.metadata ?? {}), labels: newTpl.metadata?.labels, annotations: newTpl.metadata?.annotations };
-    oldTpl.spec = { ...(oldTpl.spec ?? {}) };
-    for (const k of ['nodeSelector', 'tolerations', 'schedulingGates', 'affinity']) oldTpl.spec[k] = newTpl.spec?.[k];
+    const oldSpec: PodSpec = (oldTpl.spec = { ...(oldTpl.spec ?? ({} as PodSpec)) });
+    const mutable = <K extends keyof PodSpec>(k: K) => {
+      oldSpec[k] = newTpl.spec?.[k] as PodSpec[K];
+    };
+    for (const k of ['nodeSelector', 'tolerations', 'schedulingGates', 'affinity'] as const) mutable(k);
   }
   if (!jsonEqual(newTpl, oldTpl)) errs.push(invalid('spec.template', new GoValue('core.PodTemplateSpec{...}'), 'field is immutable'));
   if (!jsonEqual(spec.completionMode, old.completionMode)) errs.push(invalid('spec.completionMode', spec.completionMode ?? null, 'field is immutable'));

@@ -3,7 +3,7 @@
 // apimachinery's ValidateAnnotations and util/validation), with its field paths and messages.
 // validateCreate (validation.ts) appends these to the rules it already has.
 import type { StatusCause } from '../errors.js';
-import type { KObject } from './types.js';
+import type { KObject, JobObject, CronJobObject, PodObject, ServiceObject } from './types.js';
 import { goQuote } from '../util/go.js';
 import { isQualifiedName } from './names.js';
 import { parseQuantity } from './defaults.js';
@@ -198,11 +198,11 @@ function templateValues(tpl: unknown, path: string): Errs {
   return [...validateAnnotationsSize(tpl.metadata?.annotations, `${path}.annotations`), ...validatePodSpecValues(tpl.spec, `${path}.spec`)];
 }
 
-export function validateJobValues(job: KObject): Errs {
+export function validateJobValues(job: JobObject): Errs {
   return [...validateAnnotationsSize(job.metadata?.annotations, 'metadata.annotations'), ...templateValues(job.spec?.template, 'spec.template')];
 }
 
-export function validateCronJobValues(cj: KObject): Errs {
+export function validateCronJobValues(cj: CronJobObject): Errs {
   const jt = cj.spec?.jobTemplate;
   return [
     ...validateAnnotationsSize(cj.metadata?.annotations, 'metadata.annotations'),
@@ -211,13 +211,13 @@ export function validateCronJobValues(cj: KObject): Errs {
   ];
 }
 
-export function validatePodValues(pod: KObject): Errs {
+export function validatePodValues(pod: PodObject): Errs {
   return [...validateAnnotationsSize(pod.metadata?.annotations, 'metadata.annotations'), ...validatePodSpecValues(pod.spec, 'spec')];
 }
 
-export function validateServiceValues(svc: KObject): Errs {
+export function validateServiceValues(svc: ServiceObject): Errs {
   const errs = validateAnnotationsSize(svc.metadata?.annotations, 'metadata.annotations');
-  const spec = svc.spec ?? {};
+  const spec: NonNullable<ServiceObject['spec']> = svc.spec ?? {};
   list(spec.ports).forEach((p, i) => {
     if (!isObj(p)) return;
     const pp = `spec.ports[${i}]`;

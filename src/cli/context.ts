@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../store/store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
-import { ensureEngine } from '../engine/daemon.js';
+import { ensureEngine, ensureEngineRunning } from '../engine/daemon.js';
 import { hasPendingWork } from '../engine/work.js';
 import { resourceForKind } from '../api/resources.js';
 import { StateClock } from '../util/clock.js';
@@ -104,6 +104,12 @@ export class Context {
     // KJOB_ENGINE=off: never start or wake an engine (in-process tests of the CLI).
     if (process.env.KJOB_ENGINE === 'off') return;
     await ensureEngine(this.home, () => hasPendingWork(this.store));
+  }
+
+  /** For readers: start the engine when none runs and it has work; never wait for a running one. */
+  engineIfStopped(): void {
+    if (this.cluster || process.env.KJOB_ENGINE === 'off') return;
+    ensureEngineRunning(this.home, () => hasPendingWork(this.store));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // `kjob create job|cronjob NAME ...`: kubectl's imperative generators (create_job.go,
 // create_cronjob.go). The object is built as kubectl builds it (a typed object: -o json follows
 // the Go struct field order, -o yaml sorts keys), then created through the apiserver path.
-import type { KObject } from '../api/types.js';
+import { asKind, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
@@ -75,7 +75,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
       if (e instanceof StatusError && e.reason === 'NotFound') throw notFound(groupResource(res), cjName);
       throw e;
     }
-    const cj = readable('CronJob', storedCj) as KObject;
+    const cj = asKind('CronJob', readable('CronJob', storedCj));
     const jt = cj.spec?.jobTemplate ?? {};
     const annotations: Record<string, string> = { 'cronjob.kubernetes.io/instantiate': 'manual', ...(jt.metadata?.annotations ?? {}) };
     const metadata: Record<string, unknown> = { name };

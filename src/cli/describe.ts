@@ -1,5 +1,5 @@
 // `kjob describe`: kubectl's client-side describers over the stored objects and their events.
-import type { KObject } from '../api/types.js';
+import type { KObject, JobObject, PodObject, NodeObject, ConfigMapObject, SecretObject, ServiceAccountObject, CronJobObject, EventObject, ServiceObject, NamespaceObject } from '../api/types.js';
 import { groupResource, resourceForKind } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
@@ -27,8 +27,8 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   }
   const requests = parseResourceArgs(args);
   const client = ctx.client;
-  const list = async (kind: string, namespace?: string, fieldSelector?: string) =>
-    (await client.list(resourceForKind(kind)!, { namespace, fieldSelector })).items.map((o) => readable(kind, o));
+  const list = async <T extends KObject>(kind: T['kind'], namespace?: string, fieldSelector?: string) =>
+    (await client.list(resourceForKind(kind)!, { namespace, fieldSelector })).items.map((o) => readable(kind, o) as T);
   const outputs: string[] = [];
   const errors: string[] = [];
   const now = ctx.now();
@@ -57,27 +57,27 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
     // Objects stored before decoding was strict may be of the wrong shape: describe what reads.
     for (const obj of objects.map((o) => readable(o.kind, o))) {
       const events = opts.showEvents === false ? [] : await eventsFor(ctx, obj);
-      if (obj.kind === 'Job') outputs.push(describeJob(obj, events, now));
-      else if (obj.kind === 'Pod') outputs.push(describePod(obj, events, now));
+      if (obj.kind === 'Job') outputs.push(describeJob(obj as JobObject, events, now));
+      else if (obj.kind === 'Pod') outputs.push(describePod(obj as PodObject, events, now));
       else if (obj.kind === 'Node') {
         // describe.go's query: spec.nodeName=NODE,status.phase!=Failed,status.phase!=Succeeded.
-        const onNode = await list('Pod', undefined, `spec.nodeName=${obj.metadata.name},status.phase!=Failed,status.phase!=Succeeded`);
-        outputs.push(describeNode(obj, onNode, events, now));
+        const onNode = await list<PodObject>('Pod', undefined, `spec.nodeName=${obj.metadata.name},status.phase!=Failed,status.phase!=Succeeded`);
+        outputs.push(describeNode(obj as NodeObject, onNode, events, now));
       }
-      else if (obj.kind === 'ConfigMap') outputs.push(describeConfigMap(obj, events, now));
-      else if (obj.kind === 'Secret') outputs.push(describeSecret(obj)); // kubectl shows no events for a Secret
+      else if (obj.kind === 'ConfigMap') outputs.push(describeConfigMap(obj as ConfigMapObject, events, now));
+      else if (obj.kind === 'Secret') outputs.push(describeSecret(obj as SecretObject)); // kubectl shows no events for a Secret
       else if (obj.kind === 'ServiceAccount') {
-        outputs.push(describeServiceAccount(obj, await list('Secret', obj.metadata.namespace), events, now));
+        outputs.push(describeServiceAccount(obj as ServiceAccountObject, await list<SecretObject>('Secret', obj.metadata.namespace), events, now));
       } else if (obj.kind === 'Service') {
         // describe.go lists the Service's EndpointSlices by the kubernetes.io/service-name label.
         const slices = (await client.list(resourceForKind('EndpointSlice')!, { namespace: obj.metadata.namespace, labelSelector: `kubernetes.io/service-name=${obj.metadata.name}` })).items;
-        outputs.push(describeService(obj, slices.map((o) => readable('EndpointSlice', o)), opts.showEvents === false ? undefined : events, now));
-      } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj));
+        outputs.push(describeService(obj as ServiceObject, slices.map((o) => readable('EndpointSlice', o)), opts.showEvents === false ? undefined : events, now));
+      } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj as NamespaceObject));
       else if (obj.kind === 'Event') outputs.push(describeGeneric(obj, opts.showEvents === false ? undefined : events, now));
       else if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') outputs.push(await describeApps(obj, list, opts.showEvents === false ? undefined : events, now));
       else if (obj.kind === 'CronJob') {
         const jobs = await list('Job', obj.metadata.namespace);
-        outputs.push(describeCronJob(obj, jobs, events, now));
+        outputs.push(describeCronJob(obj as CronJobObject, jobs, events, now));
       }
     }
   }
@@ -91,9 +91,9 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
 }
 
 /** The describers' event query: involvedObject name, namespace, uid (and kind, except for pods), as a field selector. */
-export async function eventsFor(ctx: Context, obj: KObject): Promise<KObject[]> {
+export async function eventsFor(ctx: Context, obj: KObject): Promise<EventObject[]> {
   const sel = [`involvedObject.name=${obj.metadata.name}`, `involvedObject.namespace=${obj.metadata.namespace ?? ''}`, `involvedObject.uid=${obj.metadata.uid}`];
   if (obj.kind !== 'Pod') sel.push(`involvedObject.kind=${obj.kind}`);
   const events = await ctx.client.list(resourceForKind('Event')!, { namespace: obj.metadata.namespace ?? 'default', fieldSelector: sel.join(',') });
-  return events.items.map((e) => readable('Event', e));
+  return events.items.map((e) => readable('Event', e) as EventObject);
 }

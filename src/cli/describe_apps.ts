@@ -1,12 +1,12 @@
 // describe for Deployments and ReplicaSets: what the describers read besides the object (the
 // ReplicaSets a Deployment controls, the pods of a ReplicaSet).
-import type { KObject } from '../api/types.js';
+import type { EventObject, KObject } from '../api/types.js';
 import { describeDeployment, describeReplicaSet } from '../printers/describe_apps.js';
 import { equalIgnoreHash } from '../controllers/deployment/util.js';
 
 type List = (kind: string, namespace?: string, fieldSelector?: string) => Promise<KObject[]>;
 
-export async function describeApps(obj: KObject, list: List, events: KObject[] | undefined, now: Date): Promise<string> {
+export async function describeApps(obj: KObject, list: List, events: EventObject[] | undefined, now: Date): Promise<string> {
   if (obj.kind === 'ReplicaSet') return describeReplicaSet(obj, await list('Pod', obj.metadata.namespace), events, now);
   // deploymentutil.GetAllReplicaSetsInChunks: the controlled ReplicaSets; the new one is the
   // oldest whose template is the Deployment's.

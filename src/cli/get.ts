@@ -57,7 +57,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   else if (opts.sortBy && opts.watchOnly) io.err('warning: --watch-only requested, --sort-by will be ignored\n');
   const client = ctx.client;
   // Bring the engine back if it should be running (for example after it was killed).
-  await ctx.engine();
+  ctx.engineIfStopped();
   let startRV = '';
   const errors: string[] = [];
   const results: { req: ResourceRequest; objects: KObject[] }[] = [];

@@ -1,7 +1,7 @@
 // A list as kubectl's resource builder makes it: through the apiserver, which applies the label
 // and field selectors (and refuses a field it cannot select by), with cli-runtime's
 // EnhanceListError around what it refuses.
-import type { KObject } from '../api/types.js';
+import { asKind, type KObject, type ObjectOf } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
@@ -37,6 +37,6 @@ export async function getOrUndefined(ctx: Context, info: ResourceInfo, namespace
 }
 
 /** The items of a kind (every namespace when namespace is undefined). */
-export async function listKind(ctx: Context, kind: string, namespace?: string, labelSelector?: string): Promise<KObject[]> {
-  return (await ctx.client.list(resourceForKind(kind)!, { namespace, labelSelector: labelSelector || undefined })).items;
+export async function listKind<K extends string>(ctx: Context, kind: K, namespace?: string, labelSelector?: string): Promise<ObjectOf<K>[]> {
+  return (await ctx.client.list(resourceForKind(kind)!, { namespace, labelSelector: labelSelector || undefined })).items.map((o) => asKind(kind, o));
 }

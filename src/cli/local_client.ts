@@ -1,6 +1,8 @@
 // The Client of this state directory: the apiserver in-process, the kubelet's log files read
 // directly, and the engine woken after every write (as the apiserver's watchers would be).
-import type { KObject } from '../api/types.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { asKind, type KObject } from '../api/types.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
 import { parseGoRFC3339 } from '../util/go.js';
@@ -66,10 +68,20 @@ export class LocalClient implements Client {
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
     let wake: (() => void) | undefined;
+    // Every write is a commit to the state file's write-ahead log: watching that file wakes the
+    // watch at once (the poll remains, for file systems without notifications).
+    let notify: fs.FSWatcher | undefined;
+    try {
+      notify = fs.watch(path.join(this.o.home, 'state.db-wal'), { persistent: false }, () => wake?.());
+      notify.on('error', () => undefined);
+    } catch {
+      /* no WAL yet, or no inotify: polling only */
+    }
     return {
       close: () => {
         closed = true;
         if (timer) clearTimeout(timer);
+        notify?.close();
         w.close();
         wake?.();
       },
@@ -77,8 +89,12 @@ export class LocalClient implements Client {
         while (!closed) {
           for (const e of w.next()) yield e;
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimeout(resolve, poll);
+            wake = () => {
+              if (timer) clearTimeout(timer);
+              wake = undefined;
+              resolve();
+            };
+            timer = setTimeout(wake, poll);
           });
         }
       },
@@ -86,7 +102,7 @@ export class LocalClient implements Client {
   }
 
   async podLogs(namespace: string, name: string, opts: PodLogOptions, write: (chunk: Buffer) => void): Promise<void> {
-    const pod = this.o.api.get(PODS, namespace, name);
+    const pod = asKind('Pod', this.o.api.get(PODS, namespace, name));
     let sinceMs: number | undefined;
     if (opts.sinceSeconds !== undefined) sinceMs = Date.now() - opts.sinceSeconds * 1000;
     if (opts.sinceTime) sinceMs = Math.floor(parseGoRFC3339(opts.sinceTime) / 1000) * 1000;

@@ -3,7 +3,7 @@
 // picks the pod and containers, and writes each stream line by line with --prefix; the kubelet
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
 import { isPodReady } from '../api/pod_util.js';
-import type { KObject } from '../api/types.js';
+import { asKind, type JobObject, type PodObject } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
@@ -72,21 +72,23 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   };
   const target = args[0] ?? '';
   const slash = target.indexOf('/');
-  let job: KObject | undefined;
-  let pod: KObject | undefined;
-  let selected: KObject[] | undefined;
+  let job: JobObject | undefined;
+  let pod: PodObject | undefined;
+  let selected: PodObject[] | undefined;
   if (opts.selector) {
-    selected = (await client.list(PODS, { namespace: ns, labelSelector: parseSelector(opts.selector).string() || undefined })).items;
+    selected = (await client.list(PODS, { namespace: ns, labelSelector: parseSelector(opts.selector).string() || undefined })).items.map((p) => asKind('Pod', p));
     if (selected.length === 0) io.err(`No resources found in ${ns} namespace.\n`);
   } else if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));
     const name = target.slice(slash + 1);
     if (info.kind !== 'Job') throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and jobs`);
-    job = await getOrUndefined(resourceForKind('Job')!, name);
+    const found = await getOrUndefined(resourceForKind('Job')!, name);
+    job = found && asKind('Job', found);
     if (!job) throw new StatusError('NotFound', `jobs.batch "${name}" not found`);
   } else {
     const name = slash >= 0 ? target.slice(slash + 1) : target;
-    pod = await getOrUndefined(PODS, name);
+    const found = await getOrUndefined(PODS, name);
+    pod = found && asKind('Pod', found);
     if (!pod) throw new UserError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
   }
 
@@ -101,7 +103,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
 
   if (job) {
     const labelSelector = selectorFromLabelSelector(job.spec?.selector).string();
-    const list = async () => (await client.list(PODS, { namespace: ns, labelSelector: labelSelector || undefined })).items.sort(byLogging);
+    const list = async () => (await client.list(PODS, { namespace: ns, labelSelector: labelSelector || undefined })).items.map((p) => asKind('Pod', p)).sort(byLogging);
     let pods = await list();
     // kjob on a terminal: -f waits for the Job's first pod, saying so (logs_wait.ts).
     if (pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
@@ -138,7 +140,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
 
   const containers = opts.allContainers
     ? // Spec order: init containers, then containers (kubectl 1.32's own order is not deterministic).
-      [...(pod!.spec?.initContainers ?? []), ...(pod!.spec?.containers ?? [])].map((c: { name: string }) => c.name)
+      [...(pod!.spec?.initContainers ?? []), ...(pod!.spec?.containers ?? [])].map((c) => c.name)
     : [chooseContainer(pod!, containerArg, io)];
   if (!opts.allContainers) {
     try {
@@ -168,7 +170,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
  * after the other, or all at once with -f (at most --max-log-requests of them); --tail defaults
  * to 10 with a selector.
  */
-async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | undefined, opts: LogsOptions, io: IO): Promise<number> {
+async function logsOfPods(ctx: Context, pods: PodObject[], containerArg: string | undefined, opts: LogsOptions, io: IO): Promise<number> {
   const sinceSeconds = opts.sinceNs ? roundToSeconds(opts.sinceNs) : undefined;
   if (opts.sinceTime && opts.sinceNs) throw new UserError('error: at most one of `sinceTime` or `sinceSeconds` may be specified');
   if (opts.allContainers && containerArg) throw new UserError(`error: --all-containers=true should not be specified with container name ${containerArg}`);
@@ -181,10 +183,10 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
   const tail = opts.tail === undefined || (opts.tail === -1 && !opts.tailSpecified) ? (opts.selector ? 10 : -1) : opts.tail;
   const logOpts: LogOptions = { tail, limitBytes: opts.limitBytes ? opts.limitBytes : -1, sinceMs, timestamps: !!opts.timestamps };
   const follow = !!opts.follow && !opts.previous;
-  const streams: { pod: KObject; container: string }[] = [];
+  const streams: { pod: PodObject; container: string }[] = [];
   for (const pod of pods) {
     const containers = opts.allContainers
-      ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name)
+      ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name)
       : [chooseContainer(pod, containerArg, io)];
     for (const c of containers) {
       if (!opts.allContainers) checkContainerStarted(pod, c, !!opts.previous);
@@ -199,8 +201,8 @@ async function logsOfPods(ctx: Context, pods: KObject[], containerArg: string | 
  * -f and several of them, all at once and whole lines (parallelConsumeRequest), at most
  * --max-log-requests. Locally the kubelet's files are read here; against a cluster, pods/log.
  */
-async function runStreams(ctx: Context, wanted: { pod: KObject; container: string }[], opts: LogsOptions, logOpts: LogOptions, follow: boolean, io: IO): Promise<number> {
-  const streams: { pod: KObject; container: string; logPath?: string }[] = [];
+async function runStreams(ctx: Context, wanted: { pod: PodObject; container: string }[], opts: LogsOptions, logOpts: LogOptions, follow: boolean, io: IO): Promise<number> {
+  const streams: { pod: PodObject; container: string; logPath?: string }[] = [];
   for (const s of wanted) {
     if (ctx.cluster) {
       streams.push(s);
@@ -222,7 +224,7 @@ async function runStreams(ctx: Context, wanted: { pod: KObject; container: strin
     );
   }
   const drain = async () => io.drain?.();
-  const prefixOf = (s: { pod: KObject; container: string }) => (opts.prefix ? `[pod/${s.pod.metadata.name}/${s.container}] ` : '');
+  const prefixOf = (s: { pod: PodObject; container: string }) => (opts.prefix ? `[pod/${s.pod.metadata.name}/${s.container}] ` : '');
   const one = async (s: (typeof streams)[number], wholeLines: boolean) => {
     const sink = new LineWriter(io, prefixOf(s), wholeLines);
     const write = (b: Buffer) => sink.write(b);
@@ -325,10 +327,10 @@ class LineWriter {
 }
 
 /** podcmd.FindOrDefaultContainerByName with kubectl's "Defaulted container" notice. */
-export function chooseContainer(pod: KObject, requested: string | undefined, io: IO): string {
-  const containers: { name: string }[] = pod.spec?.containers ?? [];
-  const inits: { name: string }[] = pod.spec?.initContainers ?? [];
-  const ephemeral: { name: string }[] = pod.spec?.ephemeralContainers ?? [];
+export function chooseContainer(pod: PodObject, requested: string | undefined, io: IO): string {
+  const containers = pod.spec?.containers ?? [];
+  const inits = pod.spec?.initContainers ?? [];
+  const ephemeral = pod.spec?.ephemeralContainers ?? [];
   if (requested) {
     if (![...containers, ...inits, ...ephemeral].some((c) => c.name === requested)) {
       throw new UserError(`error: container ${requested} is not valid for pod ${pod.metadata.name}`);
@@ -348,16 +350,16 @@ export function chooseContainer(pod: KObject, requested: string | undefined, io:
 }
 
 /** podutils.ByLogging: the pod kubectl picks when a Job has several. */
-function byLogging(a: KObject, b: KObject): number {
-  const assigned = (p: KObject) => (p.spec?.nodeName ? 0 : 1);
+function byLogging(a: PodObject, b: PodObject): number {
+  const assigned = (p: PodObject) => (p.spec?.nodeName ? 0 : 1);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
   const rank: Record<string, number> = { Running: 0, Succeeded: 0, Failed: 0, Unknown: 1, Pending: 2 };
   const ra = rank[a.status?.phase ?? 'Pending'] ?? 2;
   const rb = rank[b.status?.phase ?? 'Pending'] ?? 2;
   if (ra !== rb) return ra - rb;
-  const ready = (p: KObject) => (isPodReady(p) ? 0 : 1);
+  const ready = (p: PodObject) => (isPodReady(p) ? 0 : 1);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
-  const restarts = (p: KObject) => (p.status?.containerStatuses ?? []).reduce((n: number, s: { restartCount?: number }) => n + (s.restartCount ?? 0), 0);
+  const restarts = (p: PodObject) => (p.status?.containerStatuses ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0);
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   return Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '');
 }

@@ -2,7 +2,7 @@
 // yet): instead of kubectl's immediate "is waiting to start" error, kjob says on stderr what it is
 // waiting for (a spinner, or plain lines with NO_COLOR) and follows the log once the container
 // runs. Not on a terminal, logs keeps kubectl's behaviour (progressMode 'off').
-import type { KObject } from '../api/types.js';
+import { asKind, type JobObject, type ObjectOf, type PodObject } from '../api/types.js';
 import { resourceForKind } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import { isPodTerminal } from '../controllers/job/utils.js';
@@ -13,20 +13,20 @@ const POLL_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a pod's container waits for, in words ("ContainerCreating", "Unschedulable: 0/1 nodes..."), or undefined once it started. */
-export function waitingFor(pod: KObject, container: string): string | undefined {
-  const st = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
+export function waitingFor(pod: PodObject, container: string): string | undefined {
+  const st = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
   if (st && (st.state?.running || st.state?.terminated || st.lastState?.terminated || (st.restartCount ?? 0) > 0)) return undefined;
-  const sched = (pod.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'PodScheduled');
+  const sched = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
   if (sched?.status === 'False') return [sched.reason, sched.message].filter(Boolean).join(': ') || 'Unschedulable';
   const w = st?.state?.waiting;
   if (w?.reason) return w.message ? `${w.reason}: ${w.message}` : w.reason;
-  const init = (pod.status?.initContainerStatuses ?? []).find((s: { state?: { terminated?: unknown } }) => !s.state?.terminated);
+  const init = (pod.status?.initContainerStatuses ?? []).find((s) => !s.state?.terminated);
   if (init && init.name !== container) return `init container "${init.name}"`;
   return 'ContainerCreating';
 }
 
 /** Waits until the container started; the pod as it is then, or undefined when it is gone or ended without starting it. */
-export async function waitForContainer(ctx: Context, pod: KObject, container: string, progress: Progress): Promise<KObject | undefined> {
+export async function waitForContainer(ctx: Context, pod: PodObject, container: string, progress: Progress): Promise<PodObject | undefined> {
   let last = '';
   let lastEngine = Date.now();
   const started = Date.now();
@@ -49,7 +49,7 @@ export async function waitForContainer(ctx: Context, pod: KObject, container: st
 }
 
 /** Waits until a pod of the Job exists (a Job whose pods are not created yet); the pods then. */
-export async function waitForJobPods(ctx: Context, job: KObject, list: () => Promise<KObject[]>, progress: Progress): Promise<KObject[]> {
+export async function waitForJobPods(ctx: Context, job: JobObject, list: () => Promise<PodObject[]>, progress: Progress): Promise<PodObject[]> {
   const started = Date.now();
   let said = false;
   for (;;) {
@@ -67,9 +67,9 @@ export async function waitForJobPods(ctx: Context, job: KObject, list: () => Pro
 }
 
 /** The object as the cluster has it now, or undefined when it is gone. */
-async function current(ctx: Context, kind: 'Pod' | 'Job', namespace: string | undefined, name: string): Promise<KObject | undefined> {
+async function current<K extends 'Pod' | 'Job'>(ctx: Context, kind: K, namespace: string | undefined, name: string): Promise<ObjectOf<K> | undefined> {
   try {
-    return await ctx.client.get(resourceForKind(kind)!, namespace, name);
+    return asKind(kind, await ctx.client.get(resourceForKind(kind)!, namespace, name));
   } catch (e) {
     if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
     throw e;

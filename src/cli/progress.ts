@@ -4,7 +4,7 @@
 // stdout or stderr is not a terminal: nothing at all, so a pipeline sees exactly kubectl's lines.
 import ora, { type Ora } from 'ora';
 import type { ChalkInstance } from 'chalk';
-import type { KObject } from '../api/types.js';
+import type { JobObject } from '../api/types.js';
 import { humanDuration } from '../printers/duration.js';
 import { chalkFor, colorLevel, paintStatus } from './color.js';
 
@@ -82,8 +82,8 @@ export interface JobCounts {
   completions: number | undefined;
 }
 
-export function jobCounts(job: KObject): JobCounts {
-  const st = job.status ?? {};
+export function jobCounts(job: JobObject): JobCounts {
+  const st: Partial<NonNullable<JobObject['status']>> = job.status ?? {};
   return {
     active: st.active ?? 0,
     ready: st.ready ?? 0,
@@ -97,17 +97,17 @@ export { jobState } from '../api/job_util.js';
 import { jobState } from '../api/job_util.js';
 
 /** How long the Job has run (since startTime, or creation) at `now`, to its end when it ended. */
-export function jobElapsedMs(job: KObject, now: number): number {
+export function jobElapsedMs(job: JobObject, now: number): number {
   const start = Date.parse(job.status?.startTime ?? job.metadata.creationTimestamp ?? '');
   if (Number.isNaN(start)) return 0;
-  const conds: { type?: string; status?: string; lastTransitionTime?: string }[] = job.status?.conditions ?? [];
+  const conds = job.status?.conditions ?? [];
   const end = job.status?.completionTime ?? conds.find((c) => (c.type === 'Failed' || c.type === 'Complete') && c.status === 'True')?.lastTransitionTime;
   const stop = end ? Date.parse(end) : now;
   return Math.max(0, stop - start);
 }
 
 /** "job.batch/pi  Running  1 active, 0/1 succeeded, 0 failed  12s" (coloured by the chalk). */
-export function jobProgressText(label: string, job: KObject, now: number, chalk: ChalkInstance): string {
+export function jobProgressText(label: string, job: JobObject, now: number, chalk: ChalkInstance): string {
   const c = jobCounts(job);
   const state = jobState(job);
   const succeeded = c.completions != null ? `${c.succeeded}/${c.completions}` : `${c.succeeded}`;

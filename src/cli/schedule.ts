@@ -4,7 +4,7 @@
 // timeZone, the state directory's clock), as a cli-table3 table: how long until each, whether
 // suspend or concurrencyPolicy would skip it, where the clocks change; and the last run's result.
 // `kjob schedule --schedule SPEC [--time-zone TZ]` does the same for a schedule not yet applied.
-import type { KObject } from '../api/types.js';
+import { asKind, type CronJobObject, type JobObject } from '../api/types.js';
 import { parseResourceArgs } from './args.js';
 import { groupResource, kindGroup, resourceForKind } from '../api/resources.js';
 import { UserError } from '../errors.js';
@@ -35,8 +35,8 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
   let spec: string;
   let tz: string | undefined;
   let subject: string;
-  let cj: KObject | undefined;
-  let jobs: KObject[] = [];
+  let cj: CronJobObject | undefined;
+  let jobs: JobObject[] = [];
   if (opts.schedule !== undefined) {
     if (args.length > 0) throw new UserError('error: give either a CronJob or --schedule, not both');
     spec = opts.schedule;
@@ -49,7 +49,8 @@ export async function schedule(ctx: Context, args: string[], opts: ScheduleOptio
     if (names.length !== 1 || names[0].r.info.kind !== 'CronJob') {
       throw new UserError("error: specify one CronJob (cronjob/NAME, or NAME), or --schedule SPEC\nSee 'kjob schedule --help' for usage.");
     }
-    cj = await getOrUndefined(ctx, resourceForKind('CronJob')!, ctx.namespace, names[0].n);
+    const found = await getOrUndefined(ctx, resourceForKind('CronJob')!, ctx.namespace, names[0].n);
+    cj = found && asKind('CronJob', found);
     if (!cj) throw notFound(groupResource(resourceForKind('CronJob')!), names[0].n);
     jobs = await jobsOf(ctx, cj);
     spec = String(cj.spec?.schedule ?? '');
@@ -111,21 +112,21 @@ function utcOffset(o: string): string {
 }
 
 /** The CronJob's Jobs, newest scheduled first. */
-async function jobsOf(ctx: Context, cj: KObject): Promise<KObject[]> {
-  const when = (j: KObject) => parseTime(j.metadata.annotations?.[SCHEDULED_TIMESTAMP_ANNOTATION]) ?? parseTime(j.metadata.creationTimestamp) ?? 0;
+async function jobsOf(ctx: Context, cj: CronJobObject): Promise<JobObject[]> {
+  const when = (j: JobObject) => parseTime(j.metadata.annotations?.[SCHEDULED_TIMESTAMP_ANNOTATION]) ?? parseTime(j.metadata.creationTimestamp) ?? 0;
   return (await listKind(ctx, 'Job', cj.metadata.namespace))
     .filter((j) => controllerOf(j)?.uid === cj.metadata.uid)
     .sort((a, b) => when(b) - when(a));
 }
 
 /** "Last run: job.batch/x Complete at T, took 3s" (and the Jobs still running). */
-function lastRun(jobs: KObject[], cj: KObject, zone: Zone, now: number, c: ChalkInstance): string {
+function lastRun(jobs: JobObject[], cj: CronJobObject, zone: Zone, now: number, c: ChalkInstance): string {
   const finished = jobs.find((j) => ['Complete', 'Failed'].includes(jobState(j)));
   let out = '';
   if (finished) {
     const state = jobState(finished);
-    const end = finished.status?.completionTime ?? (finished.status?.conditions ?? []).find((x: { type?: string }) => x.type === 'Failed')?.lastTransitionTime;
-    const reason = state === 'Failed' ? (finished.status?.conditions ?? []).find((x: { type?: string }) => x.type === 'Failed')?.reason : undefined;
+    const end = finished.status?.completionTime ?? (finished.status?.conditions ?? []).find((x) => x.type === 'Failed')?.lastTransitionTime;
+    const reason = state === 'Failed' ? (finished.status?.conditions ?? []).find((x) => x.type === 'Failed')?.reason : undefined;
     out += `Last run: job.batch/${finished.metadata.name} ${paintStatus(c, state)}${reason ? ` (${reason})` : ''}${end ? ` at ${zone.rfc3339(Date.parse(end))}` : ''}, took ${humanDuration(jobElapsedMs(finished, now))}\n`;
   } else if (cj.status?.lastScheduleTime) {
     out += `Last run: scheduled at ${zone.rfc3339(Date.parse(cj.status.lastScheduleTime))}, no finished Job kept\n`;
@@ -137,7 +138,7 @@ function lastRun(jobs: KObject[], cj: KObject, zone: Zone, now: number, c: Chalk
 
 /** Whether the controller would start a Job at `at`, as far as can be told now: suspend, and
  * concurrencyPolicy against the Jobs running now (a Job with activeDeadlineSeconds has ended by its deadline). */
-function willItRun(jobs: KObject[], cj: KObject, at: number, c: ChalkInstance): string {
+function willItRun(jobs: JobObject[], cj: CronJobObject, at: number, c: ChalkInstance): string {
   if (cj.spec?.suspend === true) return c.yellow('skipped: suspended');
   const running = jobs.filter((j) => {
     if (['Complete', 'Failed'].includes(jobState(j))) return false;

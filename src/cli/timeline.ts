@@ -3,8 +3,7 @@
 // written as an SVG picture or an HTML page to FILE ("-" for stdout). Reads what the store holds:
 // pods deleted since are gone, and the timeline says so.
 import fs from 'node:fs';
-import type { KObject } from '../api/types.js';
-import { controllerOf } from '../api/types.js';
+import { asKind, controllerOf } from '../api/types.js';
 import { groupResource, resourceForKind } from '../api/resources.js';
 import { UserError, notFound } from '../errors.js';
 import { jobTimeline, timeline as buildTimeline, type Timeline } from '../printers/timeline.js';
@@ -28,11 +27,12 @@ const USAGE = "error: specify one Job or CronJob: kjob timeline job/NAME|cronjob
 export async function timelineOf(ctx: Context, kind: 'Job' | 'CronJob', name: string): Promise<Timeline> {
   const ns = ctx.namespace;
   const now = ctx.now().getTime();
-  const obj = await getOrUndefined(ctx, resourceForKind(kind)!, ns, name);
-  if (!obj) throw notFound(groupResource(resourceForKind(kind)!), name);
+  const found = await getOrUndefined(ctx, resourceForKind(kind)!, ns, name);
+  if (!found) throw notFound(groupResource(resourceForKind(kind)!), name);
   const pods = await listKind(ctx, 'Pod', ns);
   const events = await listKind(ctx, 'Event', ns);
-  if (kind === 'Job') return buildTimeline(`job.batch/${name}`, [jobTimeline(obj, pods, events, now)], now);
+  if (kind === 'Job') return buildTimeline(`job.batch/${name}`, [jobTimeline(asKind('Job', found), pods, events, now)], now);
+  const obj = asKind('CronJob', found);
   const jobs = (await listKind(ctx, 'Job', ns))
     .filter((j) => controllerOf(j)?.uid === obj.metadata.uid)
     .sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '') || a.metadata.name!.localeCompare(b.metadata.name!));
@@ -40,7 +40,7 @@ export async function timelineOf(ctx: Context, kind: 'Job' | 'CronJob', name: st
   if (jobs.length === 0) notes.push('no Jobs of this CronJob are kept (none ran yet, or the history limits removed them)');
   const limits = [obj.spec?.successfulJobsHistoryLimit, obj.spec?.failedJobsHistoryLimit];
   if (jobs.length > 0 && limits.some((l) => typeof l === 'number')) notes.push(`older Jobs are removed by the history limits (successful ${limits[0] ?? 3}, failed ${limits[1] ?? 1})`);
-  return buildTimeline(`cronjob.batch/${name}`, jobs.map((j: KObject) => jobTimeline(j, pods, events, now)), now, notes);
+  return buildTimeline(`cronjob.batch/${name}`, jobs.map((j) => jobTimeline(j, pods, events, now)), now, notes);
 }
 
 export async function timeline(ctx: Context, args: string[], opts: TimelineOptions, io: IO): Promise<number> {

@@ -1,7 +1,7 @@
 // `kjob wait`: kubectl wait (cmd/wait) for --for=condition=C[=V], --for=delete and
 // --for=jsonpath='{...}'[=V], polling the store while the engine runs.
 import { parseGoDuration } from '../util/go.js';
-import type { KObject } from '../api/types.js';
+import { asKind, type JobObject, type KObject } from '../api/types.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
@@ -152,8 +152,8 @@ function jsonPathMet(j: JSONPath, obj: KObject, value: string): boolean {
  * failed (Failed, or FailureTarget: the failure is decided and its pods are being stopped), or
  * that is suspended (Suspended=True and spec.suspend still true), will not.
  */
-export function jobWillNotComplete(job: KObject): { state: 'failed' | 'suspended'; reason: string; message: string } | undefined {
-  const conds: { type?: string; status?: string; reason?: string; message?: string }[] = Array.isArray(job.status?.conditions) ? job.status.conditions : [];
+export function jobWillNotComplete(job: JobObject): { state: 'failed' | 'suspended'; reason: string; message: string } | undefined {
+  const conds = Array.isArray(job.status?.conditions) ? job.status.conditions : [];
   const first = (t: string) => conds.find((c) => c?.type === t);
   if (first('Complete')?.status === 'True') return undefined;
   const failed = first('Failed')?.status === 'True' ? first('Failed') : first('FailureTarget')?.status === 'True' ? first('FailureTarget') : undefined;
@@ -227,13 +227,13 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   // Progress (a terminal only): a Job's counts while it is waited for, then its final line.
   const show = (t: Target, cur: KObject | undefined) => {
     if (progress.mode !== 'spinner') return;
-    if (cur && t.info.kind === 'Job') progress.update(jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
+    if (cur && t.info.kind === 'Job') progress.update(jobProgressText(label(t), asKind('Job', cur), ctx.now().getTime(), progress.chalk));
     else progress.update(`${progress.chalk.bold(label(t))}  waiting for ${opts.for}`);
   };
   const finish = async (t: Target, kind: 'ok' | 'failed') => {
     if (progress.mode === 'off') return;
     const cur = await current(t);
-    if (cur && t.info.kind === 'Job') progress.done(kind, jobProgressText(label(t), cur, ctx.now().getTime(), progress.chalk));
+    if (cur && t.info.kind === 'Job') progress.done(kind, jobProgressText(label(t), asKind('Job', cur), ctx.now().getTime(), progress.chalk));
     else progress.done(kind, `${label(t)} ${kind === 'ok' ? 'condition met' : 'condition not met'}`);
   };
   const objectName = (t: Target) => `${t.info.resource}/${t.obj.metadata.name}`;
@@ -266,7 +266,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
 
   const wontComplete = (t: Target, cur: KObject) => {
     if (!failFast || t.info.kind !== 'Job') return;
-    const why = jobWillNotComplete(cur);
+    const why = jobWillNotComplete(asKind('Job', cur));
     if (why) throw new WaitFailure(willNotCompleteMessage(label(t), why));
   };
   const waitCondition = async (t: Target, check: Check): Promise<void> => {

@@ -33,6 +33,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       .option('--dry-run [mode]', 'none, server, or client')
       .option('-o, --output <format>', 'json, yaml or name', stripEq)
       .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq)
+      .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
       .action(
         run(async (ctx, cmd) => {
           const o = cmd.opts();
@@ -70,6 +71,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--dry-run [mode]', 'none, server, or client')
     .option('-o, --output <format>', 'json, yaml or name', stripEq)
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq)
+    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
@@ -104,6 +106,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-edit")', stripEq)
+    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
@@ -147,7 +150,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
   program
     .command('run')
     .description('Run a particular image in a pod')
-    .argument('[args...]', 'NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]')
+    .argument('[args...]', 'NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--command] -- [COMMAND] [args...]')
     .option('--image <image>', 'the image for the container to run', stripEq)
     .option('--restart <policy>', 'the restart policy for this Pod: Always (default), OnFailure, Never', stripEq)
     .option('--command', "use the extra arguments as the 'command' field in the container, rather than the 'args' field")
@@ -167,6 +170,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('-o, --output <format>', 'json, yaml or name', stripEq)
     .option('--pod-running-timeout <duration>', 'how long to wait until the pod is running (default 1m0s)', stripEq)
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-run")', stripEq)
+    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();

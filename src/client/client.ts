@@ -1,6 +1,6 @@
 // What the controllers and the kubelet need on top of the apiserver's requests, as client-go's
 // listers and typed clients give it: the resources by kind, and a get that answers "not there".
-import type { KObject, Kind } from '../api/types.js';
+import { asKind, type KObject, type Kind, type ObjectOf } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { APIServer } from '../apiserver/interface.js';
@@ -17,9 +17,9 @@ export const NAMESPACES = resource('Namespace');
 export const EVENTS = resource('Event');
 
 /** GET, with NotFound as undefined. */
-export function tryGet(api: APIServer, kind: Kind, namespace: string | undefined, name: string): KObject | undefined {
+export function tryGet<K extends Kind>(api: APIServer, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {
   try {
-    return api.get(resource(kind), namespace, name);
+    return asKind(kind, api.get(resource(kind), namespace, name));
   } catch (e) {
     if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
     throw e;
@@ -27,8 +27,8 @@ export function tryGet(api: APIServer, kind: Kind, namespace: string | undefined
 }
 
 /** The items of a list (every namespace when namespace is undefined). */
-export function listItems(api: APIServer, kind: Kind, namespace?: string, labelSelector?: string): KObject[] {
-  return api.list(resource(kind), { namespace, labelSelector }).items;
+export function listItems<K extends Kind>(api: APIServer, kind: K, namespace?: string, labelSelector?: string): ObjectOf<K>[] {
+  return api.list(resource(kind), { namespace, labelSelector }).items.map((o) => asKind(kind, o));
 }
 
 export function isStatus(e: unknown, ...reasons: string[]): e is StatusError {

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+
+/** yaml, loaded only when a kubeconfig is read (every command builds a Context, few read one). */
+const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 import { UserError } from '../errors.js';
 
 export interface ClusterConnection {

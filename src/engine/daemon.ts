@@ -136,6 +136,16 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
   if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
 }
 
+/**
+ * For readers: start the engine if none runs and there is work for it (after it was killed, or a
+ * reboot). A running one is left alone: nothing changed, so there is nothing to wake it for, and
+ * a reader does not wait for a busy engine's reply.
+ */
+export function ensureEngineRunning(home: string, hasWork: () => boolean): void {
+  if (readLockPid(home) !== undefined) return;
+  if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
+}
+
 /** Wait until an engine answers (after spawnEngine). */
 export async function waitForEngine(home: string, timeoutMs = 10_000): Promise<boolean> {
   const end = Date.now() + timeoutMs;

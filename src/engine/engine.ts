@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { keyOf, controllerOf } from '../api/types.js';
+import { asKind, keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
 import type { LocalAPIServer as LocalAPI, ListOptions } from '../apiserver/interface.js';
@@ -37,6 +37,7 @@ import type { Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
+import { EventExpiry } from './housekeeping.js';
 import { readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
@@ -46,7 +47,18 @@ import type { Kind, KObject } from '../api/types.js';
  * hold decoded objects. Requests other than get and list go to the apiserver unchanged.
  */
 export function decodedView<T extends LocalAPI>(api: T): T {
-  const view = (o: KObject) => (storedDecodeError(o.kind, o) !== undefined ? readable(o.kind, o) : o);
+  // Whether a version of an object decodes never changes: checked once per uid@resourceVersion.
+  const decodes = new Map<string, boolean>();
+  const view = (o: KObject) => {
+    const id = `${o.metadata?.uid}@${o.metadata?.resourceVersion}`;
+    let ok = decodes.get(id);
+    if (ok === undefined) {
+      ok = storedDecodeError(o.kind, o) === undefined;
+      if (decodes.size >= 100_000) decodes.clear();
+      if (o.metadata?.uid && o.metadata.resourceVersion) decodes.set(id, ok);
+    }
+    return ok ? o : readable(o.kind, o);
+  };
   return new Proxy(api, {
     get(target, prop) {
       if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
@@ -104,7 +116,7 @@ export class Engine {
   private pumping = false;
   private pumpAgain = false;
   private idleSince?: number;
-  private lastEventPrune = 0;
+  private eventExpiry?: EventExpiry;
   private stopped = false;
   private resolveDone?: () => void;
   private cgroups?: Cgroups;
@@ -250,7 +262,7 @@ export class Engine {
   }
 
   private resyncAll(): void {
-    for (const job of this.store.list('Job').map((j) => readable('Job', j))) {
+    for (const job of this.store.list('Job').map((j) => asKind('Job', readable('Job', j)))) {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
@@ -279,21 +291,27 @@ export class Engine {
 
   /** The apiserver keeps events for an hour (--event-ttl); so does the state file. */
   private pruneEvents(): void {
-    this.lastEventPrune = Date.now();
-    this.api.expireEvents(3600);
+    (this.eventExpiry ??= new EventExpiry(this.api, this.clock)).tick();
   }
 
   private pump(): void {
     if (this.stopped) return;
     this.pumping = true;
     try {
-      // A long-lived engine (CronJobs keep it up) prunes every ten minutes.
-      if (Date.now() - this.lastEventPrune > 600_000) this.pruneEvents();
+      // A long-lived engine (CronJobs keep it up) prunes every ten minutes of its clock.
+      this.pruneEvents();
+      // Rounds until nothing is left, yielding after about 20 ms so that the socket (a CLI's
+      // wake) and timers are served while a big Job runs.
+      const t0 = Date.now();
       for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
         const keys = this.queue.popDue(this.queueNow());
         for (const key of keys) this.process(key);
         if (!sawChanges && keys.length === 0) break;
+        if (Date.now() - t0 > 20) {
+          this.pumpAgain = true;
+          break;
+        }
       }
     } catch (e) {
       this.log(`this is a bug: ${(e as Error).stack ?? e}`);
@@ -351,10 +369,12 @@ export class Engine {
     let requeueAfterMs: number | undefined;
     if (this.skipMalformed(kind, rest, key)) return;
     try {
-      if (kind === 'job') requeueAfterMs = this.jobs.syncJob(rest).requeueAfterMs;
+      // A Job's or a pod's sync writes several objects (pods and their events; a status and the
+      // Scheduled, Pulling, Pulled, Created, Started events): one store transaction for all.
+      if (kind === 'job') requeueAfterMs = this.store.transaction(() => this.jobs.syncJob(rest)).requeueAfterMs;
       else if (kind === 'pod') {
         const [ns, name] = rest.split('/');
-        requeueAfterMs = this.kubelet.syncPod(ns, name).requeueAfterMs;
+        requeueAfterMs = this.store.transaction(() => this.kubelet.syncPod(ns, name)).requeueAfterMs;
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
@@ -424,6 +444,15 @@ export class Engine {
   /** The informer: map every new change to the keys that must look at it. */
   private drainChanges(): boolean {
     let saw = false;
+    // Fallen behind the change log's compaction (a storm of writes while busy): what was missed
+    // is not known, so everything is looked at again, as an informer relists after a 410.
+    const oldest = this.store.oldestChangeRV();
+    if (oldest > this.lastRV + 1) {
+      this.log(`the change log was compacted past rv ${this.lastRV}: resyncing everything`);
+      this.lastRV = this.store.currentRV();
+      this.resyncAll();
+      saw = true;
+    }
     for (;;) {
       const changes = this.store.changesSince(this.lastRV, 1000);
       if (changes.length === 0) return saw;
@@ -465,7 +494,7 @@ export class Engine {
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
-        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(obj))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(asKind('Pod', obj)))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
         // The ReplicaSet controller's pod handlers: its owner, or for an orphan every ReplicaSet
         // that selects it (adoption).
         if (owner?.kind === 'ReplicaSet') {
@@ -489,7 +518,7 @@ export class Engine {
         const cjOwner = controllerOf(obj);
         if (cjOwner?.kind === 'CronJob') this.queue.add(`cronjob:${c.namespace}/${cjOwner.name}`, now);
         // ttl-after-finished: every update of a finished Job with a TTL re-checks it.
-        if (c.type !== 'DELETED' && needsCleanup(obj)) this.queue.add(`ttl:${key}`, now);
+        if (c.type !== 'DELETED' && needsCleanup(asKind('Job', obj))) this.queue.add(`ttl:${key}`, now);
         break;
       }
       case 'ReplicaSet': {
@@ -506,12 +535,13 @@ export class Engine {
         break;
       }
       case 'CronJob': {
+        const cj = asKind('CronJob', obj);
         if (terminatingOrGone) this.queue.add('gc', now);
         // updateCronJob: a new schedule or time zone requeues at its next time, anything else now.
         const old = this.cronSchedules.get(key);
         if (c.type === 'DELETED') this.cronSchedules.delete(key);
-        else this.cronSchedules.set(key, { schedule: obj.spec?.schedule, timeZone: obj.spec?.timeZone ?? null });
-        const delay = c.type === 'MODIFIED' ? this.cronjobs.onUpdate(old, obj) : 0;
+        else this.cronSchedules.set(key, { schedule: cj.spec?.schedule, timeZone: cj.spec?.timeZone ?? null });
+        const delay = c.type === 'MODIFIED' ? this.cronjobs.onUpdate(old, cj) : 0;
         if (delay !== undefined) this.queue.add(`cronjob:${key}`, now + delay);
         break;
       }
@@ -519,7 +549,7 @@ export class Engine {
       case 'Secret': {
         // The kubelet's configMap/secret managers watch what its pods read: a pod waiting for
         // this object (CreateContainerConfigError, FailedMount) starts, mounted files refresh.
-        for (const pod of this.store.list('Pod', { namespace: c.namespace })) {
+        for (const pod of this.store.list('Pod', { namespace: c.namespace }).map((p) => asKind('Pod', p))) {
           if (pod.spec?.nodeName && !isPodTerminal(pod) && podReferences(pod, c.kind, c.name)) this.queue.add(`pod:${keyOf(pod)}`, now);
         }
         break;

@@ -6,7 +6,8 @@ import { JOBS } from '../client/client.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
 import { JobController } from '../controllers/job/job_controller.js';
 import { createTestJob } from '../controllers/job/testing.js';
-import { hasPendingWork } from './work.js';
+import { hasPendingWork, IDLE_RV_META_KEY } from './work.js';
+import { resourceForKind } from '../api/resources.js';
 
 let t: TestAPI;
 
@@ -25,4 +26,27 @@ test('a Job created suspended is work until the Job controller has recorded it a
   j.spec.suspend = false;
   api.update(JOBS, 'default', 'later', j);
   assert.equal(hasPendingWork(store), true, 'resumed');
+});
+
+test('"no work" is remembered with its resourceVersion; later questions look only at the changes since', () => {
+  const { api, store } = t;
+  assert.equal(hasPendingWork(store), false);
+  assert.equal(store.getMeta(IDLE_RV_META_KEY), String(store.currentRV()), 'remembered');
+  // A change that brings no work (a ConfigMap) moves the answer forward without a scan.
+  api.create(resourceForKind('ConfigMap')!, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } });
+  assert.equal(hasPendingWork(store), false);
+  assert.equal(store.getMeta(IDLE_RV_META_KEY), String(store.currentRV()));
+  // A new Job is work, found from the change log.
+  createTestJob(api, {}, 'now');
+  assert.equal(hasPendingWork(store), true);
+  assert.equal(Number(store.getMeta(IDLE_RV_META_KEY)) < store.currentRV(), true, 'work is not remembered');
+});
+
+test('deleting an owner is decided by a full look (its dependents may be left to the garbage collector)', () => {
+  const { api, store } = t;
+  createTestJob(api, { suspend: true }, 'later');
+  new JobController({ api, clock: t.clock, timing: KUBERNETES_TIMING }).syncJob('default/later');
+  assert.equal(hasPendingWork(store), false);
+  store.delete('Job', 'default', 'later');
+  assert.equal(hasPendingWork(store), false, 'nothing depended on it');
 });

@@ -1,44 +1,120 @@
 // Whether the engine has anything to do: the CLI starts it only then, and it exits when not.
-import type { Store } from '../store/store.js';
+//
+// Deciding it from scratch reads every Job, CronJob and Pod. So the answer "nothing to do" is
+// remembered with the resourceVersion it holds for (a meta key of the state file); a later
+// question looks only at what changed since then in the change log, which is what every write
+// appends to. `kjob get pod X` with 100,000 finished pods stored costs the same as with none.
+import type { Change, Store } from '../store/store.js';
 import { isJobFinished, hasTrackingFinalizer, hasTrueCondition } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
-/** Objects the controllers act on: one stored before decoding was strict that does not decode is skipped by them. */
-const decodable = (store: Store, kind: Kind): KObject[] => store.list(kind).filter((o) => storedDecodeError(kind, o) === undefined);
+/** The meta key: the resourceVersion at which the state was last found to hold no work. */
+export const IDLE_RV_META_KEY = 'engine.idleRV';
+/** More changes than this since the last answer: decide from scratch. */
+const MAX_INCREMENTAL_CHANGES = 2000;
 
-export function hasPendingWork(store: Store): boolean {
-  const jobs = decodable(store, 'Job');
+type Owned = { metadata: { ownerReferences?: { uid: string; name?: string; kind?: string }[]; namespace?: string } };
+
+/** Objects the controllers act on: one stored before decoding was strict that does not decode is skipped by them. */
+const decodes = (kind: Kind, o: KObject) => storedDecodeError(kind, o) === undefined;
+
+function jobIsWork(job: KObject): boolean {
+  if (job.metadata.deletionTimestamp) return true;
+  if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
+  // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
+  // (condition Suspended=True, event Suspended); until then syncing it is work.
+  if (!isJobFinished(job) && !hasTrueCondition(job, 'Suspended')) return true;
+  if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
+  return false;
+}
+
+function podIsWork(pod: KObject): boolean {
+  if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp) return true;
+  return hasTrackingFinalizer(pod); // finished but not yet counted by its Job
+}
+
+function cronJobIsWork(cj: KObject): boolean {
+  if (cj.metadata.deletionTimestamp) return true;
+  return cj.spec?.suspend !== true; // its next scheduled time is work to wait for
+}
+
+/** A Deployment or ReplicaSet whose controller has not caught up yet (a new generation, a replica
+ * count not reached); their running pods keep the engine up anyway. */
+function appsIsWork(o: KObject): boolean {
+  if (o.metadata.deletionTimestamp) return true;
+  if ((o.status?.observedGeneration ?? 0) < (o.metadata.generation ?? 1)) return true;
+  return (o.status?.replicas ?? 0) !== (o.spec?.replicas ?? 1);
+}
+
+/** The kinds that own others here (their dependents wait for the garbage collector once they are gone). */
+const OWNER_KINDS = new Set(['Job', 'CronJob', 'Deployment', 'ReplicaSet']);
+const WORK_KINDS = new Set(['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet']);
+
+/** The whole state, read once. */
+function scan(store: Store): boolean {
+  const jobs = store.list('Job').filter((j) => decodes('Job', j));
   const owners = new Set([...store.list('Job'), ...store.list('CronJob'), ...store.list('Deployment'), ...store.list('ReplicaSet')].map((o) => o.metadata.uid));
   // Dependents whose owner is gone wait for the garbage collector.
-  const orphaned = (o: { metadata: { ownerReferences?: { uid: string }[] } }) =>
-    (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
+  const orphaned = (o: Owned) => (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
   if (jobs.some(orphaned)) return true;
-  for (const pod of decodable(store, 'Pod')) {
-    if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp || orphaned(pod)) return true;
-    if (hasTrackingFinalizer(pod)) return true; // finished but not yet counted by its Job
+  for (const pod of store.list('Pod')) {
+    if ((podIsWork(pod) || orphaned(pod)) && decodes('Pod', pod)) return true;
   }
-  for (const job of jobs) {
-    if (job.metadata.deletionTimestamp) return true;
-    if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
-    // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
-    // (condition Suspended=True, event Suspended); until then syncing it is work.
-    if (!isJobFinished(job) && !hasTrueCondition(job, 'Suspended')) return true;
-    if (isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null) return true; // waiting for its TTL
-  }
-  // Deployments and ReplicaSets whose controller has not caught up yet (a new generation, a
-  // replica count not reached); their running pods keep the engine up anyway.
+  if (jobs.some(jobIsWork)) return true;
   for (const kind of ['Deployment', 'ReplicaSet'] as const) {
-    for (const o of decodable(store, kind)) {
-      if (o.metadata.deletionTimestamp || orphaned(o)) return true;
-      if ((o.status?.observedGeneration ?? 0) < (o.metadata.generation ?? 1)) return true;
-      if ((o.status?.replicas ?? 0) !== (o.spec?.replicas ?? 1)) return true;
+    if (store.list(kind).some((o) => (appsIsWork(o) || orphaned(o)) && decodes(kind, o))) return true;
+  }
+  return store.list('CronJob').some((cj) => cronJobIsWork(cj) && decodes('CronJob', cj));
+}
+
+/** Whether one change since a state without work brings work; undefined: cannot tell from it alone. */
+function changeIsWork(store: Store, c: Change): boolean | undefined {
+  if (!WORK_KINDS.has(c.kind)) return false;
+  // A deleted owner leaves dependents to the garbage collector.
+  if (c.type === 'DELETED') return c.kind === 'Pod' ? false : undefined;
+  // The object as it is now (a later change of it is looked at too).
+  const obj = store.get(c.kind, c.namespace, c.name);
+  if (!obj || obj.metadata.uid !== c.uid || !decodes(c.kind, obj)) return false;
+  if (c.kind === 'CronJob') return cronJobIsWork(obj);
+  if (c.kind === 'Pod' && podIsWork(obj)) return true;
+  if (c.kind === 'Job' && jobIsWork(obj)) return true;
+  if ((c.kind === 'Deployment' || c.kind === 'ReplicaSet') && appsIsWork(obj)) return true;
+  // Orphaned: every owner gone. Owners are objects of the same namespace, by name.
+  const refs = (obj as Owned).metadata.ownerReferences ?? [];
+  if (refs.length === 0) return false;
+  return refs.every((r) => {
+    if (!r.kind || !OWNER_KINDS.has(r.kind)) return true;
+    return store.get(r.kind as Kind, c.namespace, r.name ?? '')?.metadata.uid !== r.uid;
+  });
+}
+
+export function hasPendingWork(store: Store): boolean {
+  const { work, rv } = store.read(() => {
+    const rv = store.currentRV();
+    const idle = Number(store.getMeta(IDLE_RV_META_KEY) ?? NaN);
+    if (idle === rv) return { work: false, rv: undefined };
+    if (Number.isInteger(idle) && idle < rv && rv - idle <= MAX_INCREMENTAL_CHANGES && store.oldestChangeRV() <= idle + 1) {
+      let undecided = false;
+      for (const c of store.changesSince(idle, MAX_INCREMENTAL_CHANGES)) {
+        const w = changeIsWork(store, c);
+        if (w === true) return { work: true, rv };
+        if (w === undefined) undecided = true;
+      }
+      if (!undecided) return { work: false, rv };
     }
+    return { work: scan(store), rv };
+  });
+  if (!work && rv !== undefined) remember(store, rv);
+  return work;
+}
+
+/** Remembers "no work at rv" (best effort: a read-only state file just answers). */
+function remember(store: Store, rv: number): void {
+  try {
+    store.setMeta(IDLE_RV_META_KEY, String(rv));
+  } catch {
+    /* not writable: the next question scans again */
   }
-  for (const cj of decodable(store, 'CronJob')) {
-    if (cj.metadata.deletionTimestamp) return true;
-    if (cj.spec?.suspend !== true) return true; // its next scheduled time is work to wait for
-  }
-  return false;
 }

@@ -179,7 +179,8 @@ test('bwrap argv: sandbox flags, mounts, env', () => {
   const caps = a.flatMap((x, i) => (a[i - 1] === '--cap-add' ? [x] : []));
   assert.deepEqual(caps, ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE']);
   assert.ok(!caps.includes('CAP_SYS_ADMIN'));
-  assert.ok(s.includes('--tmpfs /tmp --tmpfs /home/u/.kjob --hostname h --ro-bind /p/hosts /etc/hosts'), 'the state directory is covered before the volumes are bound');
+  assert.ok(s.includes('--tmpfs /tmp --tmpfs /run --ro-bind-try /run/systemd/resolve /run/systemd/resolve --tmpfs /home/u/.kjob --hostname h --ro-bind /p/hosts /etc/hosts'), 'a private /run; the state directory is covered before the volumes are bound');
+  assert.ok(!s.includes('--ro-bind /run /run'), "the host's /run (other pods' network namespaces) is not bound");
   assert.ok(s.includes('--bind /p/volumes/v /input --ro-bind /data /d --chdir / --clearenv --setenv A 1 -- /bin/true'));
 });
 

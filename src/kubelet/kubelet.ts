@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { goQuote } from '../util/go.js';
-import type { KObject } from '../api/types.js';
+import { asKind, type Container, type KObject, type PodObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
@@ -57,7 +57,7 @@ export interface KubeletOptions {
   network?: PodNetwork;
 }
 
-interface Due { c: any; init: boolean; n: number }
+interface Due { c: Container; init: boolean; n: number }
 interface Computed { status: any; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
@@ -171,6 +171,7 @@ export class Kubelet {
   stop(): void {
     this.watcher?.close();
     this.watcher = undefined;
+    this.runtime.close?.();
   }
 
   hasRunningContainers(): boolean {
@@ -230,11 +231,11 @@ export class Kubelet {
     return Math.max(RELIST_MS, this.clock.fromReal(RELIST_MS) - this.clock.fromReal(0));
   }
 
-  private podDir(pod: KObject): string {
+  private podDir(pod: PodObject): string {
     return path.join(this.home, 'pods', pod.metadata.uid!);
   }
 
-  private event(pod: KObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+  private event(pod: PodObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     this.recorder.event(pod, type, reason, message, fieldPath);
   }
 
@@ -242,7 +243,7 @@ export class Kubelet {
    * A Warning about what this machine cannot do for the pod, recorded once per pod (and
    * container): a marker in the pod's runtime directory, which goes with the pod.
    */
-  private warnOnce(pod: KObject, reason: string, message: string | (() => string), container?: string): void {
+  private warnOnce(pod: PodObject, reason: string, message: string | (() => string), container?: string): void {
     const dir = path.join(this.podDir(pod), 'warned');
     const marker = path.join(dir, container ? `${reason}_${container}` : reason);
     try {
@@ -255,7 +256,7 @@ export class Kubelet {
   }
 
   /** The container's latest log, for hints; empty when it cannot be read. */
-  private lastLog(pod: KObject, container: string): string {
+  private lastLog(pod: PodObject, container: string): string {
     try {
       return readContainerLog(this.home, pod, container);
     } catch {
@@ -276,7 +277,7 @@ export class Kubelet {
       return { requeueAfterMs: r.requeueAfterMs ?? 0 };
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
-    if (TERMINAL.has(pod.status?.phase)) {
+    if (TERMINAL.has(pod.status?.phase ?? '')) {
       // Its containers have ended: the pod's network goes (the address stays in its status).
       // kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that
       // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
@@ -302,7 +303,7 @@ export class Kubelet {
   }
 
   /** The prober's view of a running container: ready, started, a kill it asks for. */
-  private probe(pod: KObject, c: any, L: AttemptState, now: Date): ProbeStatus | undefined {
+  private probe(pod: PodObject, c: Container, L: AttemptState, now: Date): ProbeStatus | undefined {
     if (!c.readinessProbe && !c.livenessProbe && !c.startupProbe) return undefined;
     const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
     let pid: number | undefined;
@@ -317,7 +318,7 @@ export class Kubelet {
       pid,
       sandboxed: this.sandboxed,
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
-      gracePeriodMs: (pod.spec.terminationGracePeriodSeconds ?? 30) * 1000,
+      gracePeriodMs: (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000,
     };
     const fp = this.fieldPath(pod, c.name);
     return this.prober.status(L.containerID, c, Date.parse(L.startedAt ?? '') || now.getTime(), now.getTime(), target, {
@@ -327,13 +328,13 @@ export class Kubelet {
   }
 
   /** killContainer for a failed liveness or startup probe: SIGTERM, SIGKILL after the grace period; the restart policy restarts it. */
-  private killUnhealthy(pod: KObject, kills: ProbeKill[], now: Date): void {
+  private killUnhealthy(pod: PodObject, kills: ProbeKill[], now: Date): void {
     for (const k of kills) {
       if (k.force) {
         this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGKILL', rfc3339(now));
         continue;
       }
-      const restart = (pod.spec.restartPolicy ?? 'Always') !== 'Never';
+      const restart = (pod.spec!.restartPolicy ?? 'Always') !== 'Never';
       const probe = k.type === 'Startup' ? 'startup' : 'liveness';
       this.event(pod, 'Normal', 'Killing', `Container ${k.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`, this.fieldPath(pod, k.name));
       this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
@@ -341,26 +342,26 @@ export class Kubelet {
     }
   }
 
-  private write(pod: KObject, c: Computed): KObject {
+  private write(pod: PodObject, c: Computed): KObject {
     const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
     for (const name of c.backoff) {
-      this.event(out, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
+      this.event(asKind('Pod', out), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
     }
     return out;
   }
 
-  private fieldPath(pod: KObject, container: string): string {
-    const init = (pod.spec.initContainers ?? []).some((c: any) => c.name === container);
+  private fieldPath(pod: PodObject, container: string): string {
+    const init = (pod.spec!.initContainers ?? []).some((c) => c.name === container);
     return init ? `spec.initContainers{${container}}` : `spec.containers{${container}}`;
   }
 
   /** Pod directory: hosts, hostname, emptyDir volumes. Idempotent. */
-  private ensureSandbox(pod: KObject): void {
+  private ensureSandbox(pod: PodObject): void {
     const dir = this.podDir(pod);
     const hostname = podHostname(pod);
     if (!fs.existsSync(path.join(dir, 'hosts'))) {
       mkdirPrivate(path.join(dir, 'volumes'));
-      for (const v of (pod.spec.volumes ?? []) as any[]) {
+      for (const v of pod.spec!.volumes ?? []) {
         if (!v.emptyDir) continue;
         // As the kubelet makes an emptyDir: writable by any user of the pod. The pod's directory
         // above it is private, so nobody outside the pod reaches it.
@@ -386,8 +387,8 @@ export class Kubelet {
   }
 
   /** Hostnames of the other pods of the same Indexed Job (they share the subdomain). */
-  private peerHostnames(pod: KObject): string[] {
-    if (!pod.spec.subdomain || pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION] === undefined) return [];
+  private peerHostnames(pod: PodObject): string[] {
+    if (!pod.spec!.subdomain || pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION] === undefined) return [];
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
     if (!owner) return [];
     const job = tryGet(this.api, 'Job', pod.metadata.namespace, owner.name);
@@ -403,9 +404,9 @@ export class Kubelet {
    * per message and keeps the pod in ContainerCreating; one set up before keeps its last files.
    * The engine syncs the pod again when a ConfigMap or Secret it reads changes.
    */
-  private setUpVolumes(pod: KObject): boolean {
+  private setUpVolumes(pod: PodObject): boolean {
     let ready = true;
-    for (const v of (pod.spec.volumes ?? []) as any[]) {
+    for (const v of pod.spec!.volumes ?? []) {
       if (!isObjectVolume(v)) continue;
       const dir = path.join(this.podDir(pod), 'volumes', v.name);
       const key = `${pod.metadata.uid}/${v.name}`;
@@ -425,7 +426,7 @@ export class Kubelet {
     return ready;
   }
 
-  private configError(pod: KObject, c: any): string | undefined {
+  private configError(pod: PodObject, c: Container): string | undefined {
     try {
       buildEnv(pod, c, { hostIP: this.hostIP, hostname: podHostname(pod), objects: this.objects });
     } catch (e) {
@@ -440,13 +441,13 @@ export class Kubelet {
     }
     for (const m of mounts) {
       if (!m.volumeRoot) continue;
-      const vm = (c.volumeMounts ?? []).find((x: any) => x.mountPath === m.target);
+      const vm = (c.volumeMounts ?? []).find((x) => x.mountPath === m.target);
       if (!prepareSubPath(m)) return subPathError(vm?.name ?? m.target, c.name);
     }
     return undefined;
   }
 
-  private startContainer(pod: KObject, d: Due, now: Date): void {
+  private startContainer(pod: PodObject, d: Due, now: Date): void {
     const c = d.c;
     const uid = pod.metadata.uid!;
     const fp = this.fieldPath(pod, c.name);
@@ -516,7 +517,7 @@ export class Kubelet {
     if (failure) {
       this.runtime.recordStartError(uid, c.name, d.n, id, failure, ts);
       this.event(pod, 'Warning', 'Failed', `Error: ${failure}`, fp);
-      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image) : undefined;
+      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image!) : undefined;
       if (hint) this.warnOnce(pod, 'ExecutableNotFound', hint, c.name);
       return;
     }
@@ -529,7 +530,7 @@ export class Kubelet {
    * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
    * real time and its size.
    */
-  private ensureImage(pod: KObject, c: any, fp: string, hostExe: string | undefined): void {
+  private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: string | undefined): void {
     const image: string = c.image ?? '';
     if (c.imagePullPolicy !== 'Always') {
       this.event(pod, 'Normal', 'Pulled', `Container image ${goQuote(image)} already present on machine`, fp);
@@ -551,10 +552,10 @@ export class Kubelet {
     this.event(pod, 'Normal', 'Pulled', `Successfully pulled image ${goQuote(image)} in ${ms} (${ms} including waiting). Image size: ${size} bytes.`, fp);
   }
 
-  private syncTerminating(pod: KObject, now: Date): { requeueAfterMs?: number } {
+  private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const uid = pod.metadata.uid!;
     const deadline = Date.parse(pod.metadata.deletionTimestamp!);
-    const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    const all = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers];
     let running = false;
     let unsignalled = false;
     for (const c of all) {
@@ -569,7 +570,7 @@ export class Kubelet {
       }
       if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
-    if (TERMINAL.has(pod.status?.phase) && !running) {
+    if (TERMINAL.has(pod.status?.phase ?? '') && !running) {
       this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
     }
@@ -586,8 +587,8 @@ export class Kubelet {
   }
 
   /** The status the kubelet would write now, and what is due to start. */
-  compute(pod: KObject, now: Date, terminating: boolean, volumesReady = true): Computed {
-    const spec = pod.spec;
+  compute(pod: PodObject, now: Date, terminating: boolean, volumesReady = true): Computed {
+    const spec = pod.spec!;
     const policy: string = spec.restartPolicy ?? 'Always';
     const old = pod.status ?? {};
     const uid = pod.metadata.uid!;

@@ -1,18 +1,18 @@
 // The kubelet's GetContainerLogs (the apiserver's pods/log proxies to it): which container
 // attempt's file, whether the container has started at all, and when a followed attempt has ended.
 // `kjob logs` and `kjob serve`'s pods/log both read a log through here.
-import type { KObject } from '../api/types.js';
+import { asKind, type ContainerStatus, type KObject, type PodObject } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { containerLogPath, containerLogPathFor, followLog, readLog, type Drain, type LogOptions } from './logs.js';
 
 /** The status of a container (init or not) of the pod. */
-export function containerStatus(pod: KObject, container: string): any {
+export function containerStatus(pod: PodObject, container: string): ContainerStatus | undefined {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: { name: string }) => s.name === container);
 }
 
 /** The kubelet refuses the logs of a container that has not started, or a previous one that does not exist. */
-export function checkContainerStarted(pod: KObject, container: string, previous: boolean): void {
+export function checkContainerStarted(pod: PodObject, container: string, previous: boolean): void {
   const st = containerStatus(pod, container);
   const podName = pod.metadata.name!;
   if (previous) {
@@ -30,14 +30,15 @@ export function checkContainerStarted(pod: KObject, container: string, previous:
  * container is no longer running): it is not running (terminated, or waiting to restart), a later
  * attempt started, or the pod finished or is gone. current() reads the pod as stored now.
  */
-export function attemptEnded(current: KObject | undefined, pod: KObject, container: string, restart: number): boolean {
+export function attemptEnded(stored: KObject | undefined, pod: PodObject, container: string, restart: number): boolean {
+  const current = stored && asKind('Pod', stored);
   if (!current || current.metadata.uid !== pod.metadata.uid || isPodTerminal(current)) return true;
   const s = containerStatus(current, container);
   return !s?.state?.running || (s.restartCount ?? 0) > restart;
 }
 
 /** The file to read for one container's stream: the latest (or previous) attempt, or, when following a container that has not written yet, the file it will write. */
-export function logPathFor(home: string, pod: KObject, container: string, opts: { previous?: boolean; follow?: boolean }): string | undefined {
+export function logPathFor(home: string, pod: PodObject, container: string, opts: { previous?: boolean; follow?: boolean }): string | undefined {
   let logPath = containerLogPathFor(home, pod, container, { previous: opts.previous });
   if (!logPath && opts.follow) {
     const st = containerStatus(pod, container);
@@ -52,7 +53,7 @@ export function logPathFor(home: string, pod: KObject, container: string, opts: 
  */
 export async function streamContainerLog(
   home: string,
-  pod: KObject,
+  pod: PodObject,
   container: string,
   opts: LogOptions & { follow?: boolean; previous?: boolean },
   write: (chunk: Buffer) => void,

@@ -5,7 +5,7 @@
 // nodefs.available<10%), as on a node with no kube-reserved or system-reserved.
 import fs from 'node:fs';
 import os from 'node:os';
-import type { KObject } from '../api/types.js';
+import { asKind, type NodeObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import type { APIServer } from '../apiserver/interface.js';
 import { NODES, tryGet } from '../client/client.js';
@@ -111,7 +111,7 @@ export interface NodeOptions {
 }
 
 /** The Node this kubelet registers (its status as the nodestatus setters write it). */
-export function machineNode(opts: NodeOptions): KObject {
+export function machineNode(opts: NodeOptions): NodeObject {
   const name = opts.name ?? NODE_NAME;
   const arch = goArch();
   const t = rfc3339(opts.now);
@@ -173,13 +173,13 @@ export function machineNode(opts: NodeOptions): KObject {
  * Heartbeat times move only when something else in the status changed, so an engine start does
  * not rewrite an unchanged node.
  */
-export function registerNode(api: APIServer, opts: NodeOptions): KObject {
+export function registerNode(api: APIServer, opts: NodeOptions): NodeObject {
   const fresh = machineNode(opts);
   const name = fresh.metadata.name!;
   const existing = tryGet(api, 'Node', undefined, name);
   if (!existing) {
     try {
-      return api.create(NODES, undefined, fresh).object;
+      return asKind('Node', api.create(NODES, undefined, fresh).object);
     } catch {
       // registered concurrently by another kjob process
       return tryGet(api, 'Node', undefined, name) ?? fresh;
@@ -189,15 +189,15 @@ export function registerNode(api: APIServer, opts: NodeOptions): KObject {
   const labels = { ...(existing.metadata.labels ?? {}), ...fresh.metadata.labels };
   const annotations = { ...(existing.metadata.annotations ?? {}), ...fresh.metadata.annotations };
   if (JSON.stringify(labels) !== JSON.stringify(existing.metadata.labels ?? {}) || JSON.stringify(annotations) !== JSON.stringify(existing.metadata.annotations ?? {})) {
-    out = api.update(NODES, undefined, name, { ...structuredClone(existing), metadata: { ...existing.metadata, labels, annotations } }).object;
+    out = asKind('Node', api.update(NODES, undefined, name, { ...structuredClone(existing), metadata: { ...existing.metadata, labels, annotations } }).object);
   }
   const oldStatus = existing.status ?? {};
   const status = { ...oldStatus, ...fresh.status };
   // Conditions keep their transition (and heartbeat) times while they hold.
-  status.conditions = fresh.status.conditions.map((c: any) => {
-    const prev = (oldStatus.conditions ?? []).find((p: any) => p.type === c.type);
+  status.conditions = (fresh.status?.conditions ?? []).map((c) => {
+    const prev = (oldStatus.conditions ?? []).find((p) => p.type === c.type);
     return prev && prev.status === c.status && prev.reason === c.reason ? prev : c;
   });
-  if (JSON.stringify(status) !== JSON.stringify(oldStatus)) out = api.updateStatus(NODES, undefined, name, { ...out, status }).object;
+  if (JSON.stringify(status) !== JSON.stringify(oldStatus)) out = asKind('Node', api.updateStatus(NODES, undefined, name, { ...out, status }).object);
   return out;
 }

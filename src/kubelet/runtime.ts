@@ -25,8 +25,8 @@ import { pidAlive } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
+import { Spawner } from './spawner.js';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { SHIM, shimArgs } from './shim.js';
 
@@ -76,6 +76,8 @@ export interface ContainerRuntime {
   podUids(): string[];
   /** SIGKILL whatever of the pod still runs (containers and shims), then remove its runtime state. */
   removePod(uid: string): void;
+  /** The engine stops: release what the runtime holds (its spawner). */
+  close?(): void;
 }
 
 /** A pod uid as used in file names: no path separators, not . or .. */
@@ -180,6 +182,14 @@ const CONTAINER_INIT = [
 ].join('\n');
 
 export class ProcessRuntime implements ContainerRuntime {
+  private spawner?: Spawner;
+
+  /** The engine stops: the spawner ends (the shims it started live on). */
+  close(): void {
+    this.spawner?.close();
+    this.spawner = undefined;
+  }
+
   /**
    * fromReal maps a real instant to the kubelet's clock: the shim records a container's finish in
    * real time, while under a simulated clock (`kjob clock`) every other pod time is simulated.
@@ -292,10 +302,10 @@ export class ProcessRuntime implements ContainerRuntime {
     const [exe, args] = perlExe
       ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv })]
       : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
-    const child = spawn(exe, args, { cwd: s.cwd, detached: true, stdio: 'ignore', env: shimEnv });
-    child.on('error', () => { /* recorded as a lost shim by attempts() */ });
-    if (child.pid) writeAtomic(path.join(d, 'shimpid'), `${child.pid}\n`);
-    child.unref();
+    // A failed spawn is recorded as a lost shim by attempts().
+    this.spawner ??= new Spawner(path.join(this.home, 'run'), perlExe);
+    const pid = this.spawner.spawnDetached(exe, args, { cwd: s.cwd, env: shimEnv });
+    if (pid) writeAtomic(path.join(d, 'shimpid'), `${pid}\n`);
   }
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
@@ -418,7 +428,7 @@ function reapAttempt(d: string, retries = 20): void {
   const pid = Number(readOpt(path.join(d, 'pid')));
   // A live process with that pid is a newer one: the container's had ended. A process group
   // keeps its id while it has members, so the group's are the container's.
-  if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
+  if (pid > 0 && !pidAlive(pid) && groupAlive(pid)) killGroup(pid);
   killCgroups(dirs);
   if (dirs.length && !removeCgroups(dirs)) {
     // Killed processes leave their cgroup a moment later; nobody may look at this attempt
@@ -483,7 +493,7 @@ function killAttempt(d: string): void {
   killCgroups(cgroupDirs(d));
   if (fs.existsSync(path.join(d, 'exit'))) {
     const pid = Number(readOpt(path.join(d, 'pid')));
-    if (pid > 0 && !pidAlive(pid) && processGroupMembers(pid).length) killGroup(pid);
+    if (pid > 0 && !pidAlive(pid) && groupAlive(pid)) killGroup(pid);
     return;
   }
   const shim = Number(readOpt(path.join(d, 'shimpid'))) || findShim(d) || 0;
@@ -526,4 +536,12 @@ function childrenOf(ppid: number): number[] {
   if (s !== undefined) return s.trim().split(/\s+/).filter(Boolean).map(Number);
   return processesWhere('ppid', ppid);
 }
-const processGroupMembers = (pgid: number) => processesWhere('pgid', pgid);
+/** Whether process group pgid has members: kill(-pgid, 0), not a scan of /proc. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { KObject } from '../api/types.js';
+import type { PodObject } from '../api/types.js';
 
 export const BWRAP = '/usr/bin/bwrap';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -111,7 +111,7 @@ export interface Mount {
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
  * skipped: there is no API server, so there is no token or CA to project. */
-export function containerMounts(pod: KObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
+export function containerMounts(pod: PodObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
   const volumes = new Map<string, any>(((pod.spec?.volumes ?? []) as any[]).map((v) => [v.name, v]));
   const mounts: Mount[] = [];
   for (const vm of (container.volumeMounts ?? []) as any[]) {
@@ -223,7 +223,12 @@ export interface BwrapSpec {
   hidden?: string[];
 }
 
-const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp']);
+// /run is the sandbox's own, as a container image's is: the host's holds other pods' network
+// namespaces (nsfs mounts that come and go, which made a recursive bind of it fail at random) and
+// sockets a pod has no business with. Only the stub resolver's directory is kept, for hosts whose
+// /etc/resolv.conf links into it.
+const SPECIAL_ROOT_ENTRIES = new Set(['dev', 'proc', 'tmp', 'run']);
+const RUN_KEPT = '/run/systemd/resolve';
 let rootBindsCache: string[] | undefined;
 
 /**
@@ -305,7 +310,7 @@ export function isolationFlags(): string[] {
 
 /** bwrap argv: read-only host directories, private /tmp, kjob's state hidden, the pod's namespaces, host network. */
 export function bwrapArgv(s: BwrapSpec): string[] {
-  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp'];
+  const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp', '--tmpfs', '/run', '--ro-bind-try', RUN_KEPT, RUN_KEPT];
   // Before the volumes: a volume's source lives under the state directory, but bwrap binds
   // sources from the host's view, so covering the directory in the sandbox does not hide them.
   for (const h of s.hidden ?? []) a.push('--tmpfs', h);
@@ -322,7 +327,7 @@ export function bwrapArgv(s: BwrapSpec): string[] {
 /** kubelet's managed /etc/hosts (plus, kjob only, the peers of an Indexed Job with a subdomain:
  * with the host network every pod has the node's IP, so `<job>-<i>.<subdomain>` resolves here
  * instead of through cluster DNS). */
-export function hostsFileContent(pod: KObject, hostname: string, podIP: string, peers: string[] = []): string {
+export function hostsFileContent(pod: PodObject, hostname: string, podIP: string, peers: string[] = []): string {
   let s = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
   const sub = pod.spec?.subdomain;
   const ns = pod.metadata.namespace ?? 'default';

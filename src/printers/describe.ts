@@ -3,7 +3,11 @@
 // (2 spaces per level), every Write escaped as printers.WriteEscaped does.
 import { findNodeRoles, printBoolPtr } from './tables.js';
 import { extractContainerResourceValue, formatQuantity, parseQuantity, podResources, quantityMilliValue, quantityValue, zeroQuantity, type Quantity, type ResourceList } from '../api/quantity.js';
-import type { KObject } from '../api/types.js';
+import type {
+  KObject, JobObject, CronJobObject, PodObject, NodeObject, EventObject, ConfigMapObject, SecretObject, ServiceAccountObject,
+  Container, ContainerState, ContainerStatus, EnvVar, PodTemplateSpec, Toleration, Volume,
+} from '../api/types.js';
+import type { Probe, ResourceRequirements, Taint } from 'kubernetes-types/core/v1.js';
 import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { goCompare, labelSelectorString } from './labels.js';
@@ -107,12 +111,12 @@ function printAnnotationsMultiline(w: PrefixWriter, title: string, ann: Record<s
   });
 }
 
-function printController(obj: KObject): string {
+function printController(obj: { metadata: KObject['metadata'] }): string {
   const ref = (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
   return ref ? `${ref.kind}/${ref.name}` : '';
 }
 
-function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: any[] | undefined): void {
+function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: Toleration[] | undefined): void {
   w.write(0, `${title}:\t`);
   const ts = [...(tolerations ?? [])];
   if (ts.length === 0) return w.writeLine('<none>');
@@ -131,23 +135,23 @@ function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: 
 // ---------------------------------------------------------------------------------------------
 // Containers
 
-type EnvResolver = ((e: any) => string) | null;
+type EnvResolver = ((e: EnvVar) => string) | null;
 
-function describeContainers(label: string, containers: any[] | undefined, statuses: any[] | undefined,
+function describeContainers(label: string, containers: Container[] | undefined, statuses: ContainerStatus[] | undefined,
   resolver: EnvResolver, w: PrefixWriter, space: string): void {
   const cs = containers ?? [];
-  const byName = new Map<string, any>();
+  const byName = new Map<string, ContainerStatus>();
   for (const s of statuses ?? []) byName.set(s.name, s);
   w.write(0, `${space}${label}:${cs.length === 0 ? ' <none>' : ''}\n`);
   for (const c of cs) {
     const st = byName.get(c.name);
-    const ok = statuses !== undefined && byName.has(c.name);
+    const ok = statuses !== undefined && st !== undefined;
     // basic info
     w.write(1, `${space.length > 0 ? ' ' : ''}${c.name}:\n`);
     if (ok) w.write(2, `Container ID:\t${st.containerID ?? ''}\n`);
     w.write(2, `Image:\t${c.image ?? ''}\n`);
     if (ok) w.write(2, `Image ID:\t${st.imageID ?? ''}\n`);
-    const ports: any[] = c.ports ?? [];
+    const ports = c.ports ?? [];
     const portString = ports.map((p) => `${p.containerPort}/${p.protocol ?? ''}`).join(', ');
     if (portString.includes(',')) w.write(2, `Ports:\t${portString}\n`);
     else w.write(2, `Port:\t${portString || '<none>'}\n`);
@@ -160,11 +164,11 @@ function describeContainers(label: string, containers: any[] | undefined, status
       if (sp.type === 'Localhost') w.write(3, `LocalhostProfile:\t${sp.localhostProfile ?? ''}\n`);
     }
     // command
-    if ((c.command ?? []).length > 0) {
+    if (c.command && c.command.length > 0) {
       w.write(2, 'Command:\n');
       for (const x of c.command) for (const s of String(x).split('\n')) w.write(3, `${s}\n`);
     }
-    if ((c.args ?? []).length > 0) {
+    if (c.args && c.args.length > 0) {
       w.write(2, 'Args:\n');
       for (const x of c.args) for (const s of String(x).split('\n')) w.write(3, `${s}\n`);
     }
@@ -182,7 +186,7 @@ function describeContainers(label: string, containers: any[] | undefined, status
   }
 }
 
-function describeState(name: string, state: any, w: PrefixWriter): void {
+function describeState(name: string, state: ContainerState, w: PrefixWriter): void {
   if (state.running) {
     w.write(2, `${name}:\tRunning\n`);
     w.write(3, `Started:\t${formatRFC1123Z(state.running.startedAt)}\n`);
@@ -204,16 +208,16 @@ function describeState(name: string, state: any, w: PrefixWriter): void {
 }
 
 /** SortedResourceNames: by name. */
-function describeResources(r: any, w: PrefixWriter): void {
+function describeResources(r: ResourceRequirements | undefined, w: PrefixWriter): void {
   if (!r) return;
   for (const [title, m] of [['Limits', r.limits], ['Requests', r.requests]] as const) {
     const keys = sortedKeys(m);
     if (keys.length > 0) w.write(2, `${title}:\n`);
-    for (const k of keys) w.write(3, `${k}:\t${String(m[k])}\n`);
+    for (const k of keys) w.write(3, `${k}:\t${String(m![k])}\n`);
   }
 }
 
-function describeProbe(p: any): string {
+function describeProbe(p: Probe): string {
   const attrs = `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 0}s period=${p.periodSeconds ?? 0}s #success=${p.successThreshold ?? 0} #failure=${p.failureThreshold ?? 0}`;
   if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`;
   if (p.httpGet) {
@@ -228,13 +232,13 @@ function describeProbe(p: any): string {
   return `unknown ${attrs}`;
 }
 
-function describeProbes(c: any, w: PrefixWriter): void {
+function describeProbes(c: Container, w: PrefixWriter): void {
   if (c.livenessProbe) w.write(2, `Liveness:\t${describeProbe(c.livenessProbe)}\n`);
   if (c.readinessProbe) w.write(2, `Readiness:\t${describeProbe(c.readinessProbe)}\n`);
   if (c.startupProbe) w.write(2, `Startup:\t${describeProbe(c.startupProbe)}\n`);
 }
 
-function describeEnvFrom(c: any, w: PrefixWriter): void {
+function describeEnvFrom(c: Container, w: PrefixWriter): void {
   w.write(2, 'Environment Variables from:\n');
   for (const e of c.envFrom ?? []) {
     let from = '';
@@ -242,11 +246,11 @@ function describeEnvFrom(c: any, w: PrefixWriter): void {
     let optional = false;
     if (e.configMapRef) {
       from = 'ConfigMap';
-      name = e.configMapRef.name;
+      name = e.configMapRef.name ?? '';
       optional = !!e.configMapRef.optional;
     } else if (e.secretRef) {
       from = 'Secret';
-      name = e.secretRef.name;
+      name = e.secretRef.name ?? '';
       optional = !!e.secretRef.optional;
     }
     if (!e.prefix) w.write(3, `${name}\t${from}\tOptional: ${optional}\n`);
@@ -254,8 +258,8 @@ function describeEnvFrom(c: any, w: PrefixWriter): void {
   }
 }
 
-function describeEnv(c: any, resolver: EnvResolver, w: PrefixWriter): void {
-  const env: any[] = c.env ?? [];
+function describeEnv(c: Container, resolver: EnvResolver, w: PrefixWriter): void {
+  const env = c.env ?? [];
   w.write(2, `Environment:${env.length === 0 ? '\t<none>' : ''}\n`);
   for (const e of env) {
     const vf = e.valueFrom;
@@ -287,8 +291,8 @@ function goQuote(s: string): string {
   return JSON.stringify(s);
 }
 
-function describeMounts(c: any, w: PrefixWriter): void {
-  const mounts: any[] = [...(c.volumeMounts ?? [])];
+function describeMounts(c: Container, w: PrefixWriter): void {
+  const mounts = [...(c.volumeMounts ?? [])];
   w.write(2, `Mounts:${mounts.length === 0 ? '\t<none>' : ''}\n`);
   mounts.sort((a, b) => goCompare(a.mountPath ?? '', b.mountPath ?? ''));
   for (const m of mounts) {
@@ -296,7 +300,7 @@ function describeMounts(c: any, w: PrefixWriter): void {
     if (m.subPath) flags.push(`path=${goQuote(m.subPath)}`);
     w.write(3, `${m.mountPath} from ${m.name} (${flags.join(',')})\n`);
   }
-  const devices: any[] = c.volumeDevices ?? [];
+  const devices = c.volumeDevices ?? [];
   if (devices.length > 0) {
     w.write(2, 'Devices:\n');
     for (const d of [...devices].sort((a, b) => goCompare(a.devicePath, b.devicePath))) {
@@ -309,7 +313,7 @@ function describeMounts(c: any, w: PrefixWriter): void {
  * EnvValueRetriever: kubectl's scheme only has the default field-label conversion
  * (metadata.name, metadata.namespace); any other path fails conversion and resolves to "".
  */
-function podFieldPath(pod: KObject, path: string): string {
+function podFieldPath(pod: PodObject, path: string): string {
   if (path === 'metadata.name') return pod.metadata.name ?? '';
   if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
   return '';
@@ -318,7 +322,7 @@ function podFieldPath(pod: KObject, path: string): string {
 // ---------------------------------------------------------------------------------------------
 // Volumes
 
-function describeVolumes(volumes: any[] | undefined, w: PrefixWriter, space: string): void {
+function describeVolumes(volumes: Volume[] | undefined, w: PrefixWriter, space: string): void {
   const vs = volumes ?? [];
   if (vs.length === 0) {
     w.write(0, `${space}Volumes:\t<none>\n`);
@@ -369,14 +373,14 @@ function goPtr(v: unknown): string {
   return v === undefined || v === null ? '<nil>' : String(v);
 }
 
-function describePodTemplate(t: any, w: PrefixWriter): void {
+function describePodTemplate(t: PodTemplateSpec | undefined, w: PrefixWriter): void {
   w.write(0, 'Pod Template:\n');
   if (!t) {
     w.write(1, '<unset>');
     return;
   }
   const meta = t.metadata ?? {};
-  const spec = t.spec ?? {};
+  const spec: Partial<NonNullable<PodTemplateSpec['spec']>> = t.spec ?? {};
   printLabelsMultiline(w, '  Labels', meta.labels);
   if (Object.keys(meta.annotations ?? {}).length > 0) printAnnotationsMultiline(w, '  Annotations', meta.annotations);
   if (spec.serviceAccountName) w.write(1, `Service Account:\t${spec.serviceAccountName}\n`);
@@ -391,17 +395,16 @@ function describePodTemplate(t: any, w: PrefixWriter): void {
 // ---------------------------------------------------------------------------------------------
 // Events
 
-function describeEvents(events: KObject[], w: PrefixWriter, now: Date): void {
+function describeEvents(events: EventObject[], w: PrefixWriter, now: Date): void {
   if (events.length === 0) {
     w.write(0, 'Events:\t<none>\n');
     return;
   }
   w.flush();
-  const sorted = [...events].sort((a: any, b: any) => (parseTime(a.lastTimestamp) ?? -Infinity) - (parseTime(b.lastTimestamp) ?? -Infinity));
+  const sorted = [...events].sort((a, b) => (parseTime(a.lastTimestamp) ?? -Infinity) - (parseTime(b.lastTimestamp) ?? -Infinity));
   w.write(0, 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n');
   w.write(1, '----\t------\t----\t----\t-------\n');
-  for (const ev of sorted) {
-    const e = ev as any;
+  for (const e of sorted) {
     let first = translateTimestampSince(e.eventTime, now);
     if (parseTime(e.eventTime) === undefined) first = translateTimestampSince(e.firstTimestamp, now);
     let interval: string;
@@ -424,9 +427,9 @@ function capIndexesListOrNone(indexes: string | undefined, softLimit: number): s
   return indexes.slice(0, ix) + ',...';
 }
 
-export function describeJob(job: KObject, events: KObject[], now: Date): string {
+export function describeJob(job: JobObject, events: EventObject[], now: Date): string {
   return tabbedString((w) => {
-    const spec = job.spec ?? {};
+    const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
     const st = job.status ?? {};
     w.write(0, `Name:\t${job.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${job.metadata.namespace ?? ''}\n`);
@@ -470,9 +473,9 @@ export function describeJob(job: KObject, events: KObject[], now: Date): string 
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
 /** `jobs` is accepted for callers' convenience; kubectl 1.32 lists Active Jobs from status.active. */
-export function describeCronJob(cj: KObject, _jobs: KObject[], events: KObject[], now: Date): string {
+export function describeCronJob(cj: CronJobObject, _jobs: KObject[], events: EventObject[], now: Date): string {
   return tabbedString((w) => {
-    const spec = cj.spec ?? {};
+    const spec: Partial<NonNullable<CronJobObject['spec']>> = cj.spec ?? {};
     const st = cj.status ?? {};
     w.write(0, `Name:\t${cj.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${cj.metadata.namespace ?? ''}\n`);
@@ -484,7 +487,7 @@ export function describeCronJob(cj: KObject, _jobs: KObject[], events: KObject[]
     w.write(0, `Successful Job History Limit:\t${isSet(spec.successfulJobsHistoryLimit) ? spec.successfulJobsHistoryLimit : '<unset>'}\n`);
     w.write(0, `Failed Job History Limit:\t${isSet(spec.failedJobsHistoryLimit) ? spec.failedJobsHistoryLimit : '<unset>'}\n`);
     w.write(0, `Starting Deadline Seconds:\t${isSet(spec.startingDeadlineSeconds) ? `${spec.startingDeadlineSeconds}s` : '<unset>'}\n`);
-    const jt = spec.jobTemplate?.spec ?? {};
+    const jt: Partial<NonNullable<NonNullable<typeof spec.jobTemplate>['spec']>> = spec.jobTemplate?.spec ?? {};
     w.write(0, `Selector:\t${jt.selector ? labelSelectorString(jt.selector) : '<unset>'}\n`);
     w.write(0, `Parallelism:\t${isSet(jt.parallelism) ? jt.parallelism : '<unset>'}\n`);
     w.write(0, `Completions:\t${isSet(jt.completions) ? jt.completions : '<unset>'}\n`);
@@ -492,7 +495,7 @@ export function describeCronJob(cj: KObject, _jobs: KObject[], events: KObject[]
     describePodTemplate(jt.template, w);
     w.write(0, `Last Schedule Time:\t${st.lastScheduleTime ? formatRFC1123Z(st.lastScheduleTime) : '<unset>'}\n`);
     w.write(0, 'Active Jobs:\t');
-    const active: any[] = st.active ?? [];
+    const active = st.active ?? [];
     if (active.length === 0) w.writeLine('<none>');
     else {
       w.write(0, active.map((j) => j.name ?? '').join(', '));
@@ -506,7 +509,7 @@ export function describeCronJob(cj: KObject, _jobs: KObject[], events: KObject[]
 // Pod
 
 /** kubectl util/qos.GetPodQOS: status.qosClass, else computed from requests and limits. */
-function podQOS(pod: KObject): string {
+function podQOS(pod: PodObject): string {
   if (pod.status?.qosClass) return pod.status.qosClass;
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   const requests: Record<string, boolean> = {};
@@ -527,15 +530,15 @@ function podQOS(pod: KObject): string {
     for (const c of containers) {
       const req = c.resources?.requests ?? {};
       const lim = c.resources?.limits ?? {};
-      for (const n of ['cpu', 'memory']) if (req[n] !== undefined && String(req[n]) !== String(lim[n])) isGuaranteed = false;
+      for (const n of ['cpu', 'memory']) if (req[n] !== undefined && String(req[n]) !== String(lim[n] as string | undefined)) isGuaranteed = false;
     }
   }
   return isGuaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-export function describePod(pod: KObject, events: KObject[], now: Date): string {
+export function describePod(pod: PodObject, events: EventObject[], now: Date): string {
   return tabbedString((w) => {
-    const spec = pod.spec ?? {};
+    const spec: Partial<NonNullable<PodObject['spec']>> = pod.spec ?? {};
     const st = pod.status ?? {};
     w.write(0, `Name:\t${pod.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${pod.metadata.namespace ?? ''}\n`);
@@ -562,7 +565,7 @@ export function describePod(pod: KObject, events: KObject[], now: Date): string 
       if (sp.type === 'Localhost') w.write(1, `LocalhostProfile:\t${sp.localhostProfile ?? ''}\n`);
     }
     w.write(0, `IP:\t${st.podIP ?? ''}\n`);
-    const ips: any[] = st.podIPs ?? [];
+    const ips = st.podIPs ?? [];
     if (ips.length === 0) w.write(0, 'IPs:\t<none>\n');
     else {
       w.write(0, 'IPs:\n');
@@ -571,20 +574,20 @@ export function describePod(pod: KObject, events: KObject[], now: Date): string 
     const cb = printController(pod);
     if (cb) w.write(0, `Controlled By:\t${cb}\n`);
     if (st.nominatedNodeName) w.write(0, `NominatedNodeName:\t${st.nominatedNodeName}\n`);
-    const resolver: EnvResolver = (e) => podFieldPath(pod, e.valueFrom.fieldRef.fieldPath);
+    const resolver: EnvResolver = (e) => podFieldPath(pod, e.valueFrom!.fieldRef!.fieldPath);
     if ((spec.initContainers ?? []).length > 0) {
       describeContainers('Init Containers', spec.initContainers, st.initContainerStatuses ?? [], resolver, w, '');
     }
     describeContainers('Containers', spec.containers, st.containerStatuses ?? [], resolver, w, '');
-    const gates: any[] = spec.readinessGates ?? [];
+    const gates = spec.readinessGates ?? [];
     if (gates.length > 0) {
       w.write(0, 'Readiness Gates:\n  Type\tStatus\n');
       for (const g of gates) {
-        const c = (st.conditions ?? []).find((c: any) => c.type === g.conditionType);
+        const c = (st.conditions ?? []).find((c) => c.type === g.conditionType);
         w.write(1, `${g.conditionType} \t${c ? c.status : '<none>'} \n`);
       }
     }
-    const conds: any[] = st.conditions ?? [];
+    const conds = st.conditions ?? [];
     if (conds.length > 0) {
       w.write(0, 'Conditions:\n  Type\tStatus\n');
       for (const c of conds) w.write(1, `${c.type} \t${c.status} \n`);
@@ -600,11 +603,11 @@ export function describePod(pod: KObject, events: KObject[], now: Date): string 
 // ---------------------------------------------------------------------------------------------
 // Node
 
-function printNodeTaintsMultiline(w: PrefixWriter, title: string, taints: any[] | undefined): void {
+function printNodeTaintsMultiline(w: PrefixWriter, title: string, taints: Taint[] | undefined): void {
   w.write(0, `${title}:\t`);
   const ts = [...(taints ?? [])];
   if (ts.length === 0) return w.writeLine('<none>');
-  const key = (t: any) => `${t.effect ?? ''},${t.key ?? ''}`;
+  const key = (t: Taint) => `${t.effect ?? ''},${t.key ?? ''}`;
   ts.sort((a, b) => goCompare(key(a), key(b)));
   ts.forEach((t, i) => {
     if (i !== 0) w.write(0, '\t');
@@ -626,7 +629,7 @@ const percent = (a: number, b: number): number => {
  * Succeeded or Failed). The Lease section is the kubelet's node lease as a cluster shows it: held by
  * the node, renewed at its last heartbeat.
  */
-export function describeNode(node: KObject, pods: KObject[], events: KObject[], now: Date): string {
+export function describeNode(node: NodeObject, pods: PodObject[], events: EventObject[], now: Date): string {
   return tabbedString((w) => {
     const st = node.status ?? {};
     const spec = node.spec ?? {};
@@ -638,12 +641,12 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
     w.write(0, `CreationTimestamp:\t${formatRFC1123Z(node.metadata.creationTimestamp)}\n`);
     printNodeTaintsMultiline(w, 'Taints', spec.taints);
     w.write(0, `Unschedulable:\t${spec.unschedulable === true}\n`);
-    const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
+    const ready = (st.conditions ?? []).find((c) => c.type === 'Ready');
     w.write(0, 'Lease:\n');
     w.write(1, `HolderIdentity:\t${node.metadata.name ?? ''}\n`);
     w.write(1, 'AcquireTime:\t<unset>\n');
     w.write(1, `RenewTime:\t${ready?.lastHeartbeatTime ? formatRFC1123Z(ready.lastHeartbeatTime) : '<unset>'}\n`);
-    const conds: any[] = st.conditions ?? [];
+    const conds = st.conditions ?? [];
     if (conds.length > 0) {
       w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
       w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
@@ -652,8 +655,8 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
       }
     }
     w.write(0, 'Addresses:\n');
-    for (const a of (st.addresses ?? []) as any[]) w.write(1, `${a.type}:\t${a.address}\n`);
-    const printResourceList = (list: Record<string, unknown>) => {
+    for (const a of st.addresses ?? []) w.write(1, `${a.type}:\t${a.address}\n`);
+    const printResourceList = (list: Record<string, unknown> | undefined = {}) => {
       for (const name of Object.keys(list).sort()) {
         const q = parseQuantity(list[name]);
         w.write(0, `  ${name}:\t${q ? formatQuantity(q) : String(list[name])}\n`);
@@ -667,7 +670,7 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
       w.write(0, 'Allocatable:\n');
       printResourceList(st.allocatable);
     }
-    const info = st.nodeInfo ?? {};
+    const info: Partial<NonNullable<typeof st.nodeInfo>> = st.nodeInfo ?? {};
     w.write(0, 'System Info:\n');
     w.write(0, `  Machine ID:\t${info.machineID ?? ''}\n`);
     w.write(0, `  System UUID:\t${info.systemUUID ?? ''}\n`);
@@ -680,19 +683,19 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
     w.write(0, `  Kubelet Version:\t${info.kubeletVersion ?? ''}\n`);
     w.write(0, `  Kube-Proxy Version:\t${info.kubeProxyVersion ?? ''}\n`);
     if (spec.podCIDR) w.write(0, `PodCIDR:\t${spec.podCIDR}\n`);
-    if ((spec.podCIDRs ?? []).length > 0) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
+    if (spec.podCIDRs && spec.podCIDRs.length > 0) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
     if (spec.providerID) w.write(0, `ProviderID:\t${spec.providerID}\n`);
     describeNodeResource(pods, node, w, now);
     describeEvents(events, w, now);
   });
 }
 
-function describeNodeResource(pods: KObject[], node: KObject, w: PrefixWriter, now: Date): void {
+function describeNodeResource(pods: PodObject[], node: NodeObject, w: PrefixWriter, now: Date): void {
   w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
   w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
   w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
   const st = node.status ?? {};
-  const raw: Record<string, unknown> = Object.keys(st.allocatable ?? {}).length > 0 ? st.allocatable : st.capacity ?? {};
+  const raw: Record<string, unknown> = (Object.keys(st.allocatable ?? {}).length > 0 ? st.allocatable : st.capacity) ?? {};
   const allocatable: ResourceList = {};
   for (const [k, v] of Object.entries(raw)) {
     const q = parseQuantity(v);
@@ -752,21 +755,21 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sortedDataKeys = (m: unknown) => Object.keys((m as object) ?? {}).sort(byteOrder);
 const decodedLength = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
 
-export function describeConfigMap(cm: KObject, events: KObject[], now: Date): string {
+export function describeConfigMap(cm: ConfigMapObject, events: EventObject[], now: Date): string {
   return tabbedString((w) => {
     w.write(0, `Name:\t${cm.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${cm.metadata.namespace ?? ''}\n`);
     printLabelsMultiline(w, 'Labels', cm.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', cm.metadata.annotations);
     w.write(0, '\nData\n====\n');
-    const data = (cm.data ?? {}) as Record<string, string>;
+    const data = cm.data ?? {};
     for (const k of sortedDataKeys(data)) {
       w.write(0, `${k}:\n----\n`);
       w.write(0, `${data[k] ?? ''}\n`);
       w.write(0, '\n');
     }
     w.write(0, '\nBinaryData\n====\n');
-    const bin = (cm.binaryData ?? {}) as Record<string, string>;
+    const bin = cm.binaryData ?? {};
     for (const k of sortedDataKeys(bin)) w.write(0, `${k}: ${decodedLength(bin[k])} bytes\n`);
     w.write(0, '\n');
     describeEvents(events, w, now);
@@ -774,7 +777,7 @@ export function describeConfigMap(cm: KObject, events: KObject[], now: Date): st
 }
 
 /** Byte counts only, never values (but the token of a service-account-token Secret, as kubectl). */
-export function describeSecret(secret: KObject): string {
+export function describeSecret(secret: SecretObject): string {
   return tabbedString((w) => {
     w.write(0, `Name:\t${secret.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${secret.metadata.namespace ?? ''}\n`);
@@ -782,7 +785,7 @@ export function describeSecret(secret: KObject): string {
     printAnnotationsMultiline(w, 'Annotations', secret.metadata.annotations);
     w.write(0, `\nType:\t${secret.type ?? ''}\n`);
     w.write(0, '\nData\n====\n');
-    const data = (secret.data ?? {}) as Record<string, string>;
+    const data = secret.data ?? {};
     for (const k of sortedDataKeys(data)) {
       if (k === 'token' && secret.type === 'kubernetes.io/service-account-token') {
         w.write(0, `${k}:\t${Buffer.from(data[k] ?? '', 'base64').toString('utf8')}\n`);
@@ -797,7 +800,7 @@ export function describeSecret(secret: KObject): string {
  * `secrets` are the Secrets of the account's namespace: its tokens (service-account-token
  * Secrets naming it by name and uid) and which referenced Secrets are missing.
  */
-export function describeServiceAccount(sa: KObject, secrets: KObject[], events: KObject[], now: Date): string {
+export function describeServiceAccount(sa: ServiceAccountObject, secrets: SecretObject[], events: EventObject[], now: Date): string {
   return tabbedString((w) => {
     w.write(0, `Name:\t${sa.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${sa.metadata.namespace ?? ''}\n`);
@@ -809,7 +812,7 @@ export function describeServiceAccount(sa: KObject, secrets: KObject[], events: 
       .filter((s) => s.metadata.annotations?.['kubernetes.io/service-account.name'] === sa.metadata.name
         && s.metadata.annotations?.['kubernetes.io/service-account.uid'] === sa.metadata.uid)
       .map((s) => s.metadata.name ?? '');
-    const names = (refs: unknown) => ((refs as { name?: string }[] | undefined) ?? []).map((r) => r?.name ?? '');
+    const names = (refs: { name?: string }[] | undefined) => (refs ?? []).map((r) => r?.name ?? '');
     const pull = names(sa.imagePullSecrets);
     const mount = names(sa.secrets);
     const missing = new Set([...pull, ...mount].filter((n) => !existing.has(n)));

@@ -1,5 +1,5 @@
 // kubectl's DeploymentDescriber and ReplicaSetDescriber (k8s.io/kubectl/pkg/describe).
-import type { KObject } from '../api/types.js';
+import type { EventObject, KObject } from '../api/types.js';
 import { formatLabelSelector } from './labels.js';
 import { formatRFC1123Z, tabbedString, printLabelsMultiline, printAnnotationsMultiline, printController, describePodTemplate, describeEvents, type PrefixWriter } from './describe.js';
 
@@ -23,7 +23,7 @@ const intOrString = (v: unknown) => (v === undefined || v === null ? '0' : Strin
  * describe deployment: newRS is the ReplicaSet of the current template (undefined when none),
  * oldRSs every other ReplicaSet the Deployment controls, in list order.
  */
-export function describeDeployment(d: KObject, newRS: KObject | undefined, oldRSs: KObject[], events: KObject[] | undefined, now: Date): string {
+export function describeDeployment(d: KObject, newRS: KObject | undefined, oldRSs: KObject[], events: EventObject[] | undefined, now: Date): string {
   const spec = d.spec ?? {};
   const st = d.status ?? {};
   return tabbedString((w) => {
@@ -49,7 +49,7 @@ export function describeDeployment(d: KObject, newRS: KObject | undefined, oldRS
 }
 
 /** describe replicaset: pods are the namespace's pods, counted when this ReplicaSet controls them. */
-export function describeReplicaSet(rs: KObject, pods: KObject[], events: KObject[] | undefined, now: Date): string {
+export function describeReplicaSet(rs: KObject, pods: KObject[], events: EventObject[] | undefined, now: Date): string {
   const spec = rs.spec ?? {};
   const st = rs.status ?? {};
   const counts = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 } as Record<string, number>;

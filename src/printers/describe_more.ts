@@ -2,7 +2,7 @@
 // describeService (its Endpoints line from the Service's EndpointSlices, as kubectl 1.32 reads them),
 // describeNamespace (no ResourceQuota or LimitRange kinds in kjob: the empty lists' lines), and
 // the genericDescriber an Event gets (every field, sorted, with smartLabelFor's labels).
-import type { KObject } from '../api/types.js';
+import type { KObject, ServiceObject, PodObject, NamespaceObject, EventObject } from '../api/types.js';
 import { formatLabels } from './labels.js';
 import { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, formatRFC1123Z, type PrefixWriter } from './describe.js';
 import { goFloatV } from './jsonpath.js';
@@ -61,7 +61,7 @@ export function formatEndpointSlices(slices: Slice[], portName: string | undefin
   return more ? `${ret} + ${count - max} more...` : ret;
 }
 
-export function describeService(svc: KObject, endpointSlices: KObject[], events: KObject[] | undefined, now: Date): string {
+export function describeService(svc: ServiceObject, endpointSlices: KObject[], events: EventObject[] | undefined, now: Date): string {
   const spec = svc.spec ?? {};
   const slices = slicesOf(endpointSlices);
   return tabbedString((w: PrefixWriter) => {
@@ -78,7 +78,7 @@ export function describeService(svc: KObject, endpointSlices: KObject[], events:
     if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(',')}\n`);
     if (spec.loadBalancerIP) w.write(0, `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`);
     if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
-    const ingress: { ip?: string; hostname?: string }[] = svc.status?.loadBalancer?.ingress ?? [];
+    const ingress = svc.status?.loadBalancer?.ingress ?? [];
     if (ingress.length) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname || '').filter(Boolean).join(', ')}\n`);
     for (const sp of spec.ports ?? []) {
       const name = sp.name || '<unset>';
@@ -101,13 +101,13 @@ export function describeService(svc: KObject, endpointSlices: KObject[], events:
 // ---------------------------------------------------------------------------------------------
 // Namespace
 
-export function describeNamespace(ns: KObject): string {
+export function describeNamespace(ns: NamespaceObject): string {
   return tabbedString((w: PrefixWriter) => {
     w.write(0, `Name:\t${ns.metadata.name}\n`);
     printLabelsMultiline(w, 'Labels', ns.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', ns.metadata.annotations);
     w.write(0, `Status:\t${ns.status?.phase ?? ''}\n`);
-    const conds: any[] = ns.status?.conditions ?? [];
+    const conds = ns.status?.conditions ?? [];
     if (conds.length > 0) {
       w.write(0, 'Conditions:\n');
       w.write(1, 'Type\tStatus\tLastTransitionTime\tReason\tMessage\n');
@@ -189,7 +189,7 @@ function printUnstructuredContent(w: PrefixWriter, level: number, content: Recor
   }
 }
 
-export function describeGeneric(obj: KObject, events: KObject[] | undefined, now: Date): string {
+export function describeGeneric(obj: KObject, events: EventObject[] | undefined, now: Date): string {
   return tabbedString((w: PrefixWriter) => {
     w.write(0, `Name:\t${obj.metadata.name ?? ''}\n`);
     w.write(0, `Namespace:\t${obj.metadata.namespace ?? ''}\n`);

@@ -1,7 +1,11 @@
 // The server-side Table conversion: a port of k8s.io/kubernetes/pkg/printers/internalversion
 // printers.go for the kinds kjob stores. The apiserver always generates the wide cells
 // (GenerateOptions{Wide: true}); the client (get.ts) hides priority>0 columns unless -o wide.
-import type { Kind, KObject } from '../api/types.js';
+import type {
+  Kind, KObject, PodObject, JobObject, CronJobObject, ServiceObject, NodeObject, NamespaceObject,
+  EventObject, ConfigMapObject, DeploymentObject, ReplicaSetObject, SecretObject, ServiceAccountObject, Container, PodStatusWire, JobStatus,
+} from '../api/types.js';
+import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
@@ -71,22 +75,37 @@ export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
 
 export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
   switch (kind) {
-    case 'Pod': return printPod(o, now);
-    case 'Job': return printJob(o, now);
-    case 'CronJob': return printCronJob(o, now);
-    case 'Deployment': return printDeployment(o, now);
-    case 'ReplicaSet': return printReplicaSet(o, now);
-    case 'Event': return printEvent(o, now);
-    case 'Service': return printService(o, now);
+    case 'Pod': return printPod(o as PodObject, now);
+    case 'Job': return printJob(o as JobObject, now);
+    case 'CronJob': return printCronJob(o as CronJobObject, now);
+    case 'Deployment': return printDeployment(o as DeploymentObject, now);
+    case 'ReplicaSet': return printReplicaSet(o as ReplicaSetObject, now);
+    case 'Event': return printEvent(o as EventObject, now);
+    case 'Service': return printService(o as ServiceObject, now);
     case 'Endpoints': return printEndpoints(o, now);
     case 'EndpointSlice': return printEndpointSlice(o, now);
-    case 'Namespace': return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
-    case 'Node': return printNode(o, now);
-    // printConfigMap, printSecret, printServiceAccount
-    case 'ConfigMap': return [o.metadata.name ?? '', String(count(o.data) + count(o.binaryData)), translateTimestampSince(o.metadata.creationTimestamp, now)];
-    case 'Secret': return [o.metadata.name ?? '', String(o.type ?? ''), String(count(o.data)), translateTimestampSince(o.metadata.creationTimestamp, now)];
-    case 'ServiceAccount': return [o.metadata.name ?? '', String(((o.secrets as unknown[]) ?? []).length), translateTimestampSince(o.metadata.creationTimestamp, now)];
+    case 'Namespace': return printNamespace(o as NamespaceObject, now);
+    case 'Node': return printNode(o as NodeObject, now);
+    case 'ConfigMap': return printConfigMap(o as ConfigMapObject, now);
+    case 'Secret': return printSecret(o as SecretObject, now);
+    case 'ServiceAccount': return printServiceAccount(o as ServiceAccountObject, now);
   }
+}
+
+function printNamespace(o: NamespaceObject, now: Date): string[] {
+  return [o.metadata.name ?? '', String(o.status?.phase ?? ''), translateTimestampSince(o.metadata.creationTimestamp, now)];
+}
+
+function printConfigMap(o: ConfigMapObject, now: Date): string[] {
+  return [o.metadata.name ?? '', String(count(o.data) + count(o.binaryData)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+}
+
+function printSecret(o: SecretObject, now: Date): string[] {
+  return [o.metadata.name ?? '', String(o.type ?? ''), String(count(o.data)), translateTimestampSince(o.metadata.creationTimestamp, now)];
+}
+
+function printServiceAccount(o: ServiceAccountObject, now: Date): string[] {
+  return [o.metadata.name ?? '', String((o.secrets ?? []).length), translateTimestampSince(o.metadata.creationTimestamp, now)];
 }
 
 const count = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).length : 0);
@@ -95,9 +114,9 @@ const count = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).lengt
 // Node
 
 /** findNodeRoles: node-role.kubernetes.io/<role> labels and a kubernetes.io/role value, sorted. */
-export function findNodeRoles(o: KObject): string[] {
+export function findNodeRoles(o: { metadata: KObject['metadata'] }): string[] {
   const roles = new Set<string>();
-  for (const [k, v] of Object.entries((o.metadata.labels ?? {}) as Record<string, string>)) {
+  for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
     if (k.startsWith('node-role.kubernetes.io/')) {
       const role = k.slice('node-role.kubernetes.io/'.length);
       if (role) roles.add(role);
@@ -106,16 +125,16 @@ export function findNodeRoles(o: KObject): string[] {
   return [...roles].sort();
 }
 
-function printNode(o: KObject, now: Date): string[] {
+function printNode(o: NodeObject, now: Date): string[] {
   const st = o.status ?? {};
   const status: string[] = [];
-  const ready = (st.conditions ?? []).find((c: any) => c.type === 'Ready');
+  const ready = (st.conditions ?? []).find((c) => c.type === 'Ready');
   if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
   if (status.length === 0) status.push('Unknown');
   if (o.spec?.unschedulable) status.push('SchedulingDisabled');
   const roles = findNodeRoles(o);
-  const address = (type: string) => (st.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
-  const info = st.nodeInfo ?? {};
+  const address = (type: string) => (st.addresses ?? []).find((a) => a.type === type)?.address ?? '<none>';
+  const info: Partial<NonNullable<typeof st.nodeInfo>> = st.nodeInfo ?? {};
   return [
     o.metadata.name ?? '', status.join(','), roles.join(',') || '<none>', translateTimestampSince(o.metadata.creationTimestamp, now), info.kubeletVersion ?? '',
     address('InternalIP'), address('ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>',
@@ -125,12 +144,12 @@ function printNode(o: KObject, now: Date): string[] {
 // ---------------------------------------------------------------------------------------------
 // Pod
 
-function isRestartableInitContainer(c: any): boolean {
+function isRestartableInitContainer(c: Container | undefined): boolean {
   return !!c && c.restartPolicy === 'Always';
 }
 
-function conditionTrue(status: any, type: string): boolean {
-  return (status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+function conditionTrue(status: PodStatusWire | JobStatus | undefined, type: string): boolean {
+  return (status?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
 /** The later of two timestamps (ms), a zero time being undefined. */
@@ -147,8 +166,8 @@ export interface PodSummary {
   restarts: string;
 }
 
-export function podSummary(pod: KObject, now: Date): PodSummary {
-  const spec = pod.spec ?? {};
+export function podSummary(pod: PodObject, now: Date): PodSummary {
+  const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
   let restarts = 0;
   let sidecarRestarts = 0;
@@ -157,21 +176,21 @@ export function podSummary(pod: KObject, now: Date): PodSummary {
   let lastRestart: number | undefined;
   let lastSidecarRestart: number | undefined;
 
-  const podPhase: string = status.phase ?? '';
+  const podPhase = status.phase ?? '';
   let reason = podPhase;
   if (status.reason) reason = status.reason;
   for (const c of status.conditions ?? []) {
     if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
   }
 
-  const initContainers = new Map<string, any>();
+  const initContainers = new Map<string, Container>();
   for (const c of spec.initContainers ?? []) {
     initContainers.set(c.name, c);
     if (isRestartableInitContainer(c)) totalContainers++;
   }
 
   let initializing = false;
-  const initStatuses: any[] = status.initContainerStatuses ?? [];
+  const initStatuses = status.initContainerStatuses ?? [];
   for (let i = 0; i < initStatuses.length; i++) {
     const cs = initStatuses[i];
     restarts += cs.restartCount ?? 0;
@@ -207,7 +226,7 @@ export function podSummary(pod: KObject, now: Date): PodSummary {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses: any[] = status.containerStatuses ?? [];
+    const statuses = status.containerStatuses ?? [];
     for (let i = statuses.length - 1; i >= 0; i--) {
       const cs = statuses[i];
       restarts += cs.restartCount ?? 0;
@@ -244,19 +263,19 @@ export function podSummary(pod: KObject, now: Date): PodSummary {
   return { ready: `${readyContainers}/${totalContainers}`, reason, restarts: restartsStr };
 }
 
-function printPod(pod: KObject, now: Date): string[] {
+function printPod(pod: PodObject, now: Date): string[] {
   const s = podSummary(pod, now);
-  const spec = pod.spec ?? {};
+  const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
   const podIP = (status.podIPs ?? [])[0]?.ip || '<none>';
   const nodeName = spec.nodeName || '<none>';
   const nominated = status.nominatedNodeName || '<none>';
   let gates = '<none>';
-  const rg: any[] = spec.readinessGates ?? [];
+  const rg = spec.readinessGates ?? [];
   if (rg.length > 0) {
     let t = 0;
     for (const g of rg) {
-      const c = (status.conditions ?? []).find((c: any) => c.type === g.conditionType);
+      const c = (status.conditions ?? []).find((c) => c.type === g.conditionType);
       if (c && c.status === 'True') t++;
     }
     gates = `${t}/${rg.length}`;
@@ -271,7 +290,7 @@ function printPod(pod: KObject, now: Date): string[] {
 // Job and CronJob
 
 
-export function jobStatus(job: KObject): string {
+export function jobStatus(job: JobObject): string {
   const st = job.status ?? {};
   if (conditionTrue(st, 'Complete')) return 'Complete';
   if (conditionTrue(st, 'Failed')) return 'Failed';
@@ -281,13 +300,13 @@ export function jobStatus(job: KObject): string {
   return 'Running';
 }
 
-function layoutContainerCells(containers: any[] | undefined): [string, string] {
+function layoutContainerCells(containers: Container[] | undefined): [string, string] {
   const cs = containers ?? [];
   return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
 }
 
-function printJob(job: KObject, now: Date): string[] {
-  const spec = job.spec ?? {};
+function printJob(job: JobObject, now: Date): string[] {
+  const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
   const st = job.status ?? {};
   const succeeded = st.succeeded ?? 0;
   let completions: string;
@@ -337,8 +356,8 @@ export function printBoolPtr(v: unknown): string {
   return v ? 'True' : 'False';
 }
 
-function printCronJob(cj: KObject, now: Date): string[] {
-  const spec = cj.spec ?? {};
+function printCronJob(cj: CronJobObject, now: Date): string[] {
+  const spec: Partial<NonNullable<CronJobObject['spec']>> = cj.spec ?? {};
   const st = cj.status ?? {};
   const last = st.lastScheduleTime ? translateTimestampSince(st.lastScheduleTime, now) : '<none>';
   const [names, images] = layoutContainerCells(spec.jobTemplate?.spec?.template?.spec?.containers);
@@ -352,13 +371,12 @@ function printCronJob(cj: KObject, now: Date): string[] {
 // ---------------------------------------------------------------------------------------------
 // Event
 
-function printEvent(ev: KObject, now: Date): string[] {
-  const e = ev as any;
+function printEvent(e: EventObject, now: Date): string[] {
   let first = translateTimestampSince(e.firstTimestamp, now);
   if (parseTime(e.firstTimestamp) === undefined) first = translateTimestampSince(e.eventTime, now);
   let last = translateTimestampSince(e.lastTimestamp, now);
   if (parseTime(e.lastTimestamp) === undefined) last = first;
-  let count: number = e.count ?? 0;
+  let count = e.count ?? 0;
   if (e.series) {
     last = translateTimestampSince(e.series.lastObservedTime, now);
     count = e.series.count ?? 0;
@@ -372,14 +390,14 @@ function printEvent(ev: KObject, now: Date): string[] {
   const source = instance ? `${component}, ${instance}` : component;
   return [
     last, e.type ?? '', e.reason ?? '', target, io.fieldPath ?? '', source,
-    String(e.message ?? '').trim(), first, String(count), ev.metadata.name ?? '',
+    String(e.message ?? '').trim(), first, String(count), e.metadata.name ?? '',
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Service
 
-function loadBalancerStatusStringer(lb: any, wide: boolean): string {
+function loadBalancerStatusStringer(lb: LoadBalancerStatus | undefined, wide: boolean): string {
   const result: string[] = [];
   for (const ing of lb?.ingress ?? []) {
     if (ing.ip) result.push(ing.ip);
@@ -390,9 +408,9 @@ function loadBalancerStatusStringer(lb: any, wide: boolean): string {
   return r;
 }
 
-function serviceExternalIP(svc: KObject, wide: boolean): string {
+function serviceExternalIP(svc: ServiceObject, wide: boolean): string {
   const spec = svc.spec ?? {};
-  const ext: string[] = spec.externalIPs ?? [];
+  const ext = spec.externalIPs ?? [];
   switch (spec.type) {
     case 'ClusterIP':
     case 'NodePort':
@@ -408,11 +426,11 @@ function serviceExternalIP(svc: KObject, wide: boolean): string {
   return '<unknown>';
 }
 
-function printService(svc: KObject, now: Date): string[] {
+function printService(svc: ServiceObject, now: Date): string[] {
   const spec = svc.spec ?? {};
   const clusterIP = (spec.clusterIPs ?? [])[0] ?? '<none>';
   const ports = (spec.ports ?? [])
-    .map((p: any) => (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol ?? ''}` : `${p.port}/${p.protocol ?? ''}`))
+    .map((p: ServicePort) => ((p.nodePort ?? 0) > 0 ? `${p.port}:${p.nodePort}/${p.protocol ?? ''}` : `${p.port}/${p.protocol ?? ''}`))
     .join(',');
   // The apiserver generates wide cells, but EXTERNAL-IP is computed once; kubectl shows the same cell.
   return [

@@ -5,7 +5,7 @@
 // segments are its pods' pending time, attempts, and the back-offs between them. Deleted pods are
 // gone from the store: the timeline says how many, from the Job's events and counters.
 import { jobState } from '../api/job_util.js';
-import type { KObject } from '../api/types.js';
+import type { JobObject, PodObject, EventObject, JobCondition, PodConditionWire } from '../api/types.js';
 
 export type SegmentKind = 'pending' | 'running' | 'succeeded' | 'failed' | 'backoff';
 
@@ -85,10 +85,9 @@ const time = (s: unknown): number | undefined => {
   return Number.isNaN(t) ? undefined : t;
 };
 
-type Cond = { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string };
 
 /** The pods of a Job: its controller-uid label (or owner reference). */
-export function podsOfJob(job: KObject, pods: KObject[]): KObject[] {
+export function podsOfJob(job: JobObject, pods: PodObject[]): PodObject[] {
   const uid = job.metadata.uid;
   return pods.filter(
     (p) =>
@@ -100,16 +99,15 @@ export function podsOfJob(job: KObject, pods: KObject[]): KObject[] {
 }
 
 /** The Job's events, and its pods' warnings (the routine Scheduled/Pulled/Started are left out). */
-export function eventsOfJob(job: KObject, pods: KObject[], events: KObject[]): TimelineEvent[] {
+export function eventsOfJob(job: JobObject, pods: PodObject[], events: EventObject[]): TimelineEvent[] {
   const podUids = new Set(pods.map((p) => p.metadata.uid));
   return events
     .filter((e) => {
-      const io = (e as { involvedObject?: { uid?: string; kind?: string; name?: string; namespace?: string } }).involvedObject ?? {};
+      const io = e.involvedObject ?? {};
       if (io.namespace !== undefined && io.namespace !== job.metadata.namespace) return false;
-      return io.uid === job.metadata.uid || (podUids.has(io.uid) && (e as { type?: string }).type === 'Warning');
+      return io.uid === job.metadata.uid || (podUids.has(io.uid) && e.type === 'Warning');
     })
-    .map((e) => {
-      const x = e as unknown as { involvedObject: { kind?: string; name?: string }; firstTimestamp?: string; lastTimestamp?: string; eventTime?: string; type?: string; reason?: string; message?: string; count?: number };
+    .map((x) => {
       return {
         at: time(x.lastTimestamp) ?? time(x.firstTimestamp) ?? time(x.eventTime) ?? 0,
         type: x.type ?? '',
@@ -122,8 +120,8 @@ export function eventsOfJob(job: KObject, pods: KObject[], events: KObject[]): T
     .sort((a, b) => a.at - b.at);
 }
 
-function firstCondition(job: KObject, type: string): Cond | undefined {
-  return ((job.status?.conditions ?? []) as Cond[]).find((c) => c.type === type);
+function firstCondition(job: JobObject, type: string): JobCondition | undefined {
+  return (job.status?.conditions ?? []).find((c) => c.type === type);
 }
 
 /** A Job's state in one word (api/job_util.ts). */
@@ -138,20 +136,20 @@ interface Attempt {
 }
 
 /** A pod's segments: pending until its first attempt, attempts, back-offs between them. */
-function podSegments(pod: KObject, now: number, notes: string[]): Segment[] {
+function podSegments(pod: PodObject, now: number, notes: string[]): Segment[] {
   const name = pod.metadata.name!;
   const created = time(pod.metadata.creationTimestamp) ?? now;
   const main = (pod.spec?.containers ?? [])[0]?.name;
-  const st = ((pod.status?.containerStatuses ?? []) as any[]).find((s) => s.name === main) ?? (pod.status?.containerStatuses ?? [])[0];
+  const st = (pod.status?.containerStatuses ?? []).find((s) => s.name === main) ?? (pod.status?.containerStatuses ?? [])[0];
   const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
   const deleted = time(pod.metadata.deletionTimestamp);
-  const restarts: number = st?.restartCount ?? 0;
+  const restarts = st?.restartCount ?? 0;
   const attempts: Attempt[] = [];
   const last = st?.lastState?.terminated;
   if (last && time(last.startedAt) !== undefined) {
     attempts.push({ start: time(last.startedAt)!, end: time(last.finishedAt), exitCode: last.exitCode, reason: last.reason, attempt: Math.max(0, restarts - 1) });
   }
-  const cur = st?.state ?? {};
+  const cur: NonNullable<NonNullable<typeof st>['state']> = st?.state ?? {};
   if (cur.terminated && time(cur.terminated.startedAt) !== undefined) {
     attempts.push({ start: time(cur.terminated.startedAt)!, end: time(cur.terminated.finishedAt), exitCode: cur.terminated.exitCode, reason: cur.terminated.reason, attempt: restarts });
   } else if (cur.running && time(cur.running.startedAt) !== undefined) {
@@ -185,12 +183,12 @@ function podSegments(pod: KObject, now: number, notes: string[]): Segment[] {
   return segs;
 }
 
-function conditionTime(pod: KObject, type: string): string | undefined {
-  return ((pod.status?.conditions ?? []) as Cond[]).find((c) => c.type === type)?.lastTransitionTime;
+function conditionTime(pod: PodObject, type: string): string | undefined {
+  return (pod.status?.conditions ?? []).find((c: PodConditionWire) => c.type === type)?.lastTransitionTime;
 }
 
 /** The timeline of one Job, from its pods and events as the store holds them. */
-export function jobTimeline(job: KObject, allPods: KObject[], allEvents: KObject[], now: number): JobTimeline {
+export function jobTimeline(job: JobObject, allPods: PodObject[], allEvents: EventObject[], now: number): JobTimeline {
   const pods = podsOfJob(job, allPods).sort(
     (a, b) => (time(a.metadata.creationTimestamp) ?? 0) - (time(b.metadata.creationTimestamp) ?? 0) || a.metadata.name!.localeCompare(b.metadata.name!),
   );
@@ -255,7 +253,7 @@ export function jobTimeline(job: KObject, allPods: KObject[], allEvents: KObject
     const m = /^(?:Created|Deleted) pod: (\S+)$/.exec(e.message);
     if (m && !kept.has(m[1])) gone.add(m[1]);
   }
-  const st = job.status ?? {};
+  const st: Partial<NonNullable<JobObject['status']>> = job.status ?? {};
   const counted = (st.succeeded ?? 0) + (st.failed ?? 0) + (st.active ?? 0);
   if (gone.size > 0) notes.push(`${gone.size} pod(s) are gone from the store (${[...gone].sort().join(', ')}): not drawn`);
   else if (counted > pods.length) notes.push(`the Job counts ${counted} pods, the store keeps ${pods.length}: the others were deleted and are not drawn`);

@@ -7,7 +7,7 @@ import { serveScale } from './scale.js';
 import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
-import type { KObject } from '../api/types.js';
+import { asKind, type KObject } from '../api/types.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, PatchType, WatchEvent } from '../apiserver/interface.js';
@@ -356,8 +356,8 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
 
   async function servePodLog(res: http.ServerResponse, ns: string | undefined, name: string, q: URLSearchParams): Promise<void> {
     const pods = RESOURCES.find((x) => x.kind === 'Pod')!;
-    const pod = api.get(pods, ns, name);
-    const containers = [...(pod.spec?.containers ?? [])].map((c: { name: string }) => c.name);
+    const pod = asKind('Pod', api.get(pods, ns, name));
+    const containers = [...(pod.spec?.containers ?? [])].map((c) => c.name);
     let container = q.get('container') ?? undefined;
     if (!container) {
       if (containers.length !== 1) {
@@ -393,7 +393,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
     // A follower sees the stream open at once (its checks first: a container that has not started
     // is a 400, not an empty stream).
     if (logOpts.follow) {
-      const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: { name: string }) => c.name);
+      const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c) => c.name);
       if (!all.includes(container)) throw new StatusError('BadRequest', `container ${container} is not valid for pod ${name}`);
       checkContainerStarted(pod, container, false);
       start();
@@ -431,8 +431,9 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
   return opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : http.createServer(listener);
 }
 
-function nodeLease(node: KObject): unknown {
-  const ready = ((node.status?.conditions ?? []) as { type: string; lastHeartbeatTime?: string }[]).find((c) => c.type === 'Ready');
+function nodeLease(stored: KObject): unknown {
+  const node = asKind('Node', stored);
+  const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const renew = ready?.lastHeartbeatTime ? ready.lastHeartbeatTime.replace(/Z$/, '.000000Z') : null;
   return {
     kind: 'Lease',

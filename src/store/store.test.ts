@@ -134,8 +134,22 @@ describe('open', () => {
     const db = new Database(path.join(home, 'state.db'));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => Store.open(home), (e: unknown) => e instanceof UserError && /newer kjob \(schema version 2/.test(e.message));
+    assert.throws(() => Store.open(home), (e: unknown) => e instanceof UserError && e.message.includes(`newer kjob (schema version ${SCHEMA_VERSION + 1};`));
     store = Store.open(tmpHome());
+  });
+
+  test('a version 1 file is migrated: Events and Pods get their reference index', () => {
+    const h = tmpHome();
+    const s1 = Store.open(h);
+    s1.create({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1', namespace: 'default', uid: 'e1' }, involvedObject: { uid: 'pod-1' }, reason: 'R' } as never);
+    s1.close();
+    const db = new Database(path.join(h, 'state.db'));
+    db.exec(`UPDATE objects SET aggkey = NULL; DROP INDEX objects_by_ref; CREATE INDEX objects_by_aggkey ON objects(aggkey) WHERE aggkey IS NOT NULL`);
+    db.pragma('user_version = 1');
+    db.close();
+    const s2 = Store.open(h);
+    assert.deepEqual(s2.list('Event', { namespace: 'default', fields: { 'involvedObject.uid': 'pod-1' } }).map((e) => e.metadata.name), ['e1']);
+    s2.close();
   });
 
   test('another application\'s database is refused', () => {
@@ -202,6 +216,19 @@ describe('create/get/list', () => {
     assert.deepEqual(keys(store.list('Pod', { fields: { 'metadata.labels.app': 'keep' } })), ['a-b/x', 'a/y']);
     assert.deepEqual(keys(store.list('Pod', { namespace: 'a', fields: { 'metadata.name': 'y' } })), ['a/y']);
     assert.deepEqual(store.list('Job'), []);
+  });
+
+  test('Events by involvedObject.uid come from the reference index, in key order, following updates', () => {
+    const ev = (name: string, ns: string, uid: string, reason = 'R') =>
+      ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns, uid: `u-${name}` }, involvedObject: { uid }, reason }) as never as KObject;
+    for (const [n, ns, uid] of [['b', 'default', 'p1'], ['a', 'default', 'p1'], ['c', 'default', 'p2'], ['d', 'other', 'p1']]) store.create(ev(n, ns, uid));
+    const names = (objs: KObject[]) => objs.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    assert.deepEqual(names(store.list('Event', { namespace: 'default', fields: { 'involvedObject.uid': 'p1' } })), ['default/a', 'default/b']);
+    assert.deepEqual(names(store.list('Event', { fields: { 'involvedObject.uid': 'p1' } })), ['default/a', 'default/b', 'other/d']);
+    assert.deepEqual(names(store.list('Event', { namespace: 'default', fields: { 'involvedObject.uid': 'p1', reason: 'X' } })), []);
+    const a = store.get('Event', 'default', 'a')!;
+    store.update({ ...a, involvedObject: { uid: 'p2' } } as KObject);
+    assert.deepEqual(names(store.list('Event', { namespace: 'default', fields: { 'involvedObject.uid': 'p2' } })), ['default/a', 'default/c']);
   });
 });
 

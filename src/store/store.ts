@@ -45,10 +45,16 @@ export interface Preconditions {
   resourceVersion?: string;
 }
 
-/** The schema version this build writes; older files are migrated, newer ones refused. */
-export const SCHEMA_VERSION = 1;
-/** How many change-log entries are kept (older ones are trimmed; a watch from before them is "too old"). */
-export const CHANGE_LOG_KEEP = 20_000;
+/** The schema version this build writes; older files are migrated, newer ones refused.
+ * 2: objects.ref (the aggkey column of version 1) holds the uid of the object an Event is about,
+ * or of a Pod's controller, indexed with kind and namespace. */
+export const SCHEMA_VERSION = 2;
+/**
+ * How many change-log entries are kept (older ones are trimmed; a watch from before them is "too
+ * old"): the compaction etcd does every 5 minutes for the apiserver. Each entry holds a whole
+ * object, so this bounds the state file (about 10,000 × 2-4 kB).
+ */
+export const CHANGE_LOG_KEEP = 10_000;
 const TRIM_EVERY = 500;
 /** etcd's --max-request-bytes (1.5 MiB): a larger object is refused as etcd refuses it. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -64,7 +70,7 @@ CREATE TABLE IF NOT EXISTS objects (
   name TEXT NOT NULL,
   uid TEXT NOT NULL,
   rv INTEGER NOT NULL,
-  aggkey TEXT,                -- unused since the apiserver layer (kept: the schema of version 1)
+  aggkey TEXT,                -- version 2: refKey(), the uid this object refers to (see SCHEMA_V2)
   body TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS objects_by_key ON objects(kind, key);
@@ -84,6 +90,29 @@ CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), rv IN
 INSERT OR IGNORE INTO counter (id, rv) VALUES (1, 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
+
+/** Version 2: the aggkey column becomes the reference index (filled by migrateV2). */
+const SCHEMA_V2 = `
+DROP INDEX IF EXISTS objects_by_aggkey;
+CREATE INDEX IF NOT EXISTS objects_by_ref ON objects(kind, namespace, aggkey, key) WHERE aggkey IS NOT NULL;
+`;
+
+/**
+ * The uid an object is looked up by besides its key: an Event's involvedObject.uid (the event
+ * recorder's correlation and describe's events list by it), a Pod's controller (its Job). Indexed,
+ * so those lists cost the number of objects found, not the number stored.
+ */
+export function refKey(obj: KObject): string | null {
+  if (obj.kind === 'Event') {
+    const uid = (obj as { involvedObject?: { uid?: unknown } }).involvedObject?.uid;
+    return typeof uid === 'string' && uid !== '' ? uid : null;
+  }
+  if (obj.kind === 'Pod') {
+    const owner = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+    return owner?.uid ? owner.uid : null;
+  }
+  return null;
+}
 
 interface Row {
   id: number;
@@ -137,8 +166,8 @@ export class Store {
       existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`).pluck(),
       listAll: p(`SELECT body FROM objects WHERE kind = ? ORDER BY key`).pluck(),
       listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`).pluck(),
-      insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`),
-      update: p(`UPDATE objects SET rv = ?, body = ? WHERE id = ?`),
+      insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      update: p(`UPDATE objects SET rv = ?, aggkey = ?, body = ? WHERE id = ?`),
       remove: p(`DELETE FROM objects WHERE id = ?`),
       bump: p(`UPDATE counter SET rv = rv + 1 WHERE id = 1 RETURNING rv`).pluck(),
       currentRV: p(`SELECT rv FROM counter WHERE id = 1`).pluck(),
@@ -230,16 +259,23 @@ export class Store {
       const info = info_(kind);
       const ns = info.namespaced && opts.namespace !== undefined ? opts.namespace : undefined;
       const fields = Object.entries(opts.fields ?? {});
+      // An Event's involvedObject.uid is the indexed reference (refKey).
+      const byRef = kind === 'Event' ? fields.findIndex(([f]) => f === 'involvedObject.uid') : -1;
+      let ref: string | undefined;
+      if (byRef >= 0) ref = fields.splice(byRef, 1)[0][1];
       let bodies: string[];
-      if (fields.length === 0) {
+      if (fields.length === 0 && ref === undefined) {
         bodies = (ns !== undefined ? this.s.listNs.all(kind, ns) : this.s.listAll.all(kind)) as string[];
       } else {
-        const where = fields.map(() => `json_extract(body, ?) IS ?`).join(' AND ');
-        const sql = `SELECT body FROM objects WHERE kind = ?${ns !== undefined ? ' AND namespace = ?' : ''} AND ${where} ORDER BY key`;
+        const where = [...(ref !== undefined ? ['aggkey = ?'] : []), ...fields.map(() => `json_extract(body, ?) IS ?`)].join(' AND ');
+        // Without statistics SQLite would walk objects_by_key for the ORDER BY: the reference index is named.
+        const from = ref !== undefined && ns !== undefined ? 'objects INDEXED BY objects_by_ref' : 'objects';
+        const sql = `SELECT body FROM ${from} WHERE kind = ?${ns !== undefined ? ' AND namespace = ?' : ''} AND ${where} ORDER BY key`;
         let stmt = this.filtered.get(sql);
         if (!stmt) this.filtered.set(sql, (stmt = this.db.prepare(sql).pluck()));
         const args: unknown[] = [kind];
         if (ns !== undefined) args.push(ns);
+        if (ref !== undefined) args.push(ref);
         for (const [p, v] of fields) args.push(jsonPath(p), v);
         bodies = stmt.all(...args) as string[];
       }
@@ -324,7 +360,7 @@ export class Store {
       const rv = this.nextRV();
       m.resourceVersion = String(rv);
       const body = bodyOf(obj);
-      this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, body);
+      this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, refKey(obj), body);
       this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
       return JSON.parse(body) as KObject;
     });
@@ -381,7 +417,7 @@ export class Store {
     const rv = this.nextRV();
     meta(next).resourceVersion = String(rv);
     const body = bodyOf(next);
-    this.s.update.run(rv, body, row.id);
+    this.s.update.run(rv, refKey(next), body, row.id);
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
     return JSON.parse(body) as KObject;
   }
@@ -428,7 +464,13 @@ function migrate(db: Database.Database, file: string): void {
         throw new UserError(`error: state file "${file}" is not a kjob state file (it holds other tables: ${tables.join(', ')})`);
       }
     }
-    db.exec(SCHEMA_V1);
+    if (version < 1) db.exec(SCHEMA_V1);
+    if (version < 2) {
+      db.exec(SCHEMA_V2);
+      const rows = db.prepare(`SELECT id, body FROM objects WHERE kind IN ('Event', 'Pod')`).all() as { id: number; body: string }[];
+      const set = db.prepare(`UPDATE objects SET aggkey = ? WHERE id = ?`);
+      for (const r of rows) set.run(refKey(JSON.parse(r.body) as KObject), r.id);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

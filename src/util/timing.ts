@@ -7,7 +7,11 @@ export interface Timing {
   /** Job controller: pod re-creation back-off base (10s), doubling, capped (10min). */
   podFailureBackoffBaseMs: number;
   podFailureBackoffMaxMs: number;
-  /** Job controller: batching delay after pod events (1s upstream). */
+  /**
+   * Job controller: batching delay after pod events. Upstream waits 1s (syncJobBatchPeriod) to
+   * shed load from a real cluster's apiserver; no user sees it, so kjob does not wait: every pod
+   * change drained in one round of the engine queues its Job once (the work queue coalesces).
+   */
   jobSyncBatchMs: number;
   /** Job controller: retry after a failed pod create (DefaultJobApiBackOff 1s, doubling, MaxJobApiBackOff 1min). */
   jobApiBackoffBaseMs: number;
@@ -24,7 +28,7 @@ export interface Timing {
 export const KUBERNETES_TIMING: Timing = {
   podFailureBackoffBaseMs: 10_000,
   podFailureBackoffMaxMs: 600_000,
-  jobSyncBatchMs: 1_000,
+  jobSyncBatchMs: 0,
   jobApiBackoffBaseMs: 1_000,
   jobApiBackoffMaxMs: 60_000,
   containerBackoffBaseMs: 10_000,

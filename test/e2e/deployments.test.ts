@@ -56,8 +56,12 @@ test('seed 004: a Deployment whose init container writes into an emptyDir; hash-
   const [pod] = live();
   assert.match(pod.metadata.name, new RegExp(`^nginx-${hash}-${SAFE}{5}$`));
   assert.deepEqual(pod.metadata.ownerReferences.map((r: any) => `${r.kind}/${r.name}`), [`ReplicaSet/${rs.metadata.name}`]);
-  // What `kubectl exec <pod> -- ls /mnt` shows: the file the init container made in the emptyDir.
-  assert.ok(fs.existsSync(path.join(sb.home, 'pods', pod.metadata.uid, 'volumes', 'init-volume', 'test-init.txt')));
+  // The tutorial's `kubectl exec nginx-... -- ls /mnt`: the file the init container made in the
+  // emptyDir, with kubectl's notice of the container it chose.
+  const ls = sb.kjob(['exec', pod.metadata.name, '--', 'ls', '/mnt']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stdout, 'test-init.txt\n');
+  assert.equal(ls.stderr, 'Defaulted container "nginx01" out of: nginx01, init-test (init)\n');
   await assertGolden('get-deploy-wide.txt', ['get', 'deploy,rs', '-o', 'wide']);
   await assertGolden('describe-deploy.txt', ['describe', 'deploy', 'nginx'], normaliseDescribe);
   await assertGolden('describe-rs.txt', ['describe', 'rs'], normaliseDescribe);
@@ -130,7 +134,7 @@ spec:
       containers:
       - name: web
         image: python:3
-        command: ["sh", "-c", "touch /tmp/healthy; sleep 2; python3 -m http.server ${port} & sleep 6; rm /tmp/healthy; wait"]
+        command: ["sh", "-c", "touch /tmp/healthy; sleep 2; python3 -m http.server ${port} & sleep 20; rm /tmp/healthy; wait"]
         readinessProbe:
           httpGet: {path: /, port: ${port}}
           periodSeconds: 1
@@ -143,8 +147,8 @@ spec:
   assert.equal(ok(['apply', '-f', '-'], manifest), 'deployment.apps/web created\n');
   const web = () => pods(sb).find((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
   // Not ready while nothing answers (the Readiness events below), ready once the server does.
-  await sb.until('ready once the server answers', () => !!web() && ready(web()), 30_000);
-  await sb.until('restarted by the liveness probe', () => web()?.status?.containerStatuses?.[0]?.restartCount >= 1, 60_000);
+  await sb.until('ready once the server answers', () => !!web() && ready(web()), 60_000);
+  await sb.until('restarted by the liveness probe', () => web()?.status?.containerStatuses?.[0]?.restartCount >= 1, 90_000);
   const events = readJSON(sb, ['get', 'events']).items.filter((e: any) => e.involvedObject.name === web().metadata.name).map((e: any) => `${e.type} ${e.reason} ${e.message}`);
   assert.ok(events.includes('Warning Unhealthy Liveness probe failed: cat: /tmp/healthy: No such file or directory\n'), events.join('\n'));
   assert.ok(events.includes('Normal Killing Container web failed liveness probe, will be restarted'), events.join('\n'));

@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { SECTIONS, stepEnv, startFileServer, renderStep, goldenOf } from './kubectl-write-helpers.js';
@@ -31,3 +32,28 @@ for (const section of Object.keys(SECTIONS)) {
     assert.equal(text, goldenOf(section));
   });
 }
+
+// Every flag of kubectl v1.32's --help for these verbs is in kjob's, but those kjob does not have
+// (kustomize, raw requests, subresources, template output, Windows line endings, run --expose and
+// --overrides, run's deletion flags for --rm, exec -f).
+test("each verb's --help lists kubectl's flags, but the ones kjob does not have", () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  const template = ['--allow-missing-template-keys', '--template'];
+  const missing: Record<string, string[]> = {
+    label: [...template, '--kustomize', '--local'],
+    annotate: [...template, '--kustomize', '--local'],
+    replace: [...template, '--kustomize', '--raw', '--subresource'],
+    edit: [...template, '--kustomize', '--subresource', '--windows-line-endings'],
+    run: [...template, '--cascade', '--expose', '--filename', '--force', '--grace-period', '--kustomize', '--override-type', '--overrides', '--recursive', '--save-config', '--timeout', '--wait'],
+    exec: ['--filename'],
+  };
+  for (const [verb, expected] of Object.entries(missing)) {
+    const kubectl = spawnSync('kubectl', [verb, '--help'], { encoding: 'utf8' }).stdout;
+    const flags = [...kubectl.matchAll(/^\s+(?:-[a-zA-Z], )?(--[a-z-]+)=/gm)].map((m) => m[1]);
+    assert.ok(flags.length > 3, `kubectl ${verb} --help`);
+    const help = sb.kjob([verb, '--help']).stdout;
+    const absent = flags.filter((f) => !new RegExp(`${f}(?![a-z-])`).test(help)).sort();
+    assert.deepEqual(absent, [...expected].sort(), verb);
+  }
+});

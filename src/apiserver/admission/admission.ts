@@ -2,7 +2,7 @@
 // plugins (AllOrderedPlugins): NamespaceLifecycle, ServiceAccount, Priority,
 // DefaultTolerationSeconds. Mutating plugins run on the decoded, defaulted object before the
 // registry names it; validating ones on the object the registry is about to store.
-import type { KObject } from '../../api/types.js';
+import { asKind, type KObject } from '../../api/types.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { namespaceLifecycle } from './namespace_lifecycle.js';
 import { admitServiceAccount } from './serviceaccount.js';
@@ -35,9 +35,10 @@ export interface AdmissionContext {
 export function admit(a: Attributes, ctx: AdmissionContext): void {
   namespaceLifecycle(a, ctx);
   if (a.resource.kind === 'Pod' && a.operation === 'CREATE' && !a.subresource && a.object) {
-    admitServiceAccount(a.object, ctx);
-    admitPriority(a.object);
-    admitDefaultTolerationSeconds(a.object);
+    const pod = asKind('Pod', a.object);
+    admitServiceAccount(pod, ctx);
+    admitPriority(pod);
+    admitDefaultTolerationSeconds(pod);
   }
 }
 

@@ -1,15 +1,15 @@
 // The Priority admission plugin (plugin/pkg/admission/priority): spec.priority from the pod's
 // priorityClassName (kjob knows the two built-in classes), never given by the pod itself.
 import { StatusError } from '../../errors.js';
-import type { KObject } from '../../api/types.js';
+import type { PodObject, PodSpec } from '../../api/types.js';
 
 const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
   'system-node-critical': 2000001000,
   'system-cluster-critical': 2000000000,
 };
 
-export function admitPriority(pod: KObject): void {
-  const spec = (pod.spec = pod.spec ?? {});
+export function admitPriority(pod: PodObject): void {
+  const spec = (pod.spec = pod.spec ?? ({} as PodSpec));
   let priority = 0;
   if (spec.priorityClassName) {
     const v = BUILTIN_PRIORITY_CLASSES[spec.priorityClassName];

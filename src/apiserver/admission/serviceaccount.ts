@@ -4,22 +4,22 @@
 // mounted in every container unless the pod or its account opts out; the account's
 // imagePullSecrets when the pod has none.
 import { StatusError } from '../../errors.js';
-import type { KObject } from '../../api/types.js';
+import { asKind, type PodObject, type PodSpec } from '../../api/types.js';
 import { SERVICE_ACCOUNT_MOUNT_PATH } from '../../api/defaults.js';
 import type { AdmissionContext } from './admission.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 
-export function admitServiceAccount(pod: KObject, ctx: AdmissionContext): void {
-  const spec = (pod.spec = pod.spec ?? {});
+export function admitServiceAccount(pod: PodObject, ctx: AdmissionContext): void {
+  const spec = (pod.spec = pod.spec ?? ({} as PodSpec));
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
   spec.serviceAccount = spec.serviceAccountName; // v1 conversion mirrors the deprecated field
   const ns = pod.metadata?.namespace || 'default';
-  const name: string = spec.serviceAccountName;
-  let sa = ctx.get('ServiceAccount', ns, name);
+  const name = spec.serviceAccountName;
+  let found = ctx.get('ServiceAccount', ns, name);
   // getServiceAccount retries "default" for a while: the serviceaccounts controller creates it.
-  if (!sa && name === DEFAULT_SERVICE_ACCOUNT) sa = ctx.ensureDefaultServiceAccount(ns);
-  if (!sa) {
+  if (!found && name === DEFAULT_SERVICE_ACCOUNT) found = ctx.ensureDefaultServiceAccount(ns);
+  if (!found) {
     // admission.NewForbidden names the object by generateName before a name is generated.
     const who = pod.metadata?.name || pod.metadata?.generateName || 'Unknown';
     throw new StatusError('Forbidden', `pods "${who}" is forbidden: error looking up service account ${ns}/${name}: serviceaccount "${name}" not found`, {
@@ -28,10 +28,11 @@ export function admitServiceAccount(pod: KObject, ctx: AdmissionContext): void {
     });
   }
   // shouldAutomount: the pod's preference, then the account's, else true.
-  const automount = spec.automountServiceAccountToken ?? (sa as { automountServiceAccountToken?: boolean }).automountServiceAccountToken ?? true;
+  const sa = asKind('ServiceAccount', found);
+  const automount = spec.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true;
   if (automount !== false) {
-    const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-    const needs = containers.some((c) => !(c.volumeMounts ?? []).some((m: { mountPath?: string }) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
+    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    const needs = containers.some((c) => !(c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
     if (needs) {
       const volName = `kube-api-access-${ctx.randomSuffix()}`;
       spec.volumes = [
@@ -49,12 +50,12 @@ export function admitServiceAccount(pod: KObject, ctx: AdmissionContext): void {
         },
       ];
       for (const c of containers) {
-        if ((c.volumeMounts ?? []).some((m: { mountPath?: string }) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
+        if ((c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
         c.volumeMounts = [...(c.volumeMounts ?? []), { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volName, readOnly: true }];
       }
     }
   }
-  const saSecrets = ((sa as { imagePullSecrets?: { name?: string }[] }).imagePullSecrets ?? []);
+  const saSecrets = sa.imagePullSecrets ?? [];
   if ((spec.imagePullSecrets ?? []).length === 0 && saSecrets.length > 0) {
     spec.imagePullSecrets = saSecrets.map((r) => ({ name: r?.name ?? '' }));
   }

@@ -3,8 +3,7 @@
 // (CheckGracefulDelete); binding (pods/binding) assigns the node.
 import { StatusError } from '../../errors.js';
 import type { StatusCause } from '../../errors.js';
-import type { KObject } from '../../api/types.js';
-import { rfc3339 } from '../../api/types.js';
+import { asKind, rfc3339, type KObject, type PodObject, type PodSpec } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { podQOSClass } from '../../api/defaults.js';
 import { validateCreate } from '../../api/validation.js';
@@ -15,21 +14,21 @@ export class PodStrategy extends BaseStrategy {
   constructor() {
     super(resourceForKind('Pod')!);
   }
-  override prepareForCreate(pod: KObject): void {
+  override prepareForCreate(pod: PodObject): void {
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
   }
-  override prepareForUpdate(pod: KObject, old: KObject): void {
+  override prepareForUpdate(pod: PodObject, old: PodObject): void {
     keepStatus(pod, old);
     // A pod's spec is immutable but for images, activeDeadlineSeconds and added tolerations, which
     // the kubelet here does not act on: the stored spec is kept (upstream refuses other changes
     // with a Forbidden error that renders a diff of the two specs).
     pod.spec = structuredClone(old.spec);
   }
-  override validateUpdate(pod: KObject, _old: KObject): StatusCause[] {
+  override validateUpdate(pod: PodObject, _old: PodObject): StatusCause[] {
     return validateCreate(this.info, pod);
   }
   /** CheckGracefulDelete: the pod's (or the request's) grace, 0 for a pod not on a node or already finished. */
-  gracePeriod(pod: KObject, requested: number | undefined): number {
+  gracePeriod(pod: PodObject, requested: number | undefined): number {
     let grace = requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     if (!(grace > 0)) grace = 0;
     grace = Math.floor(grace);
@@ -44,16 +43,17 @@ export class PodStrategy extends BaseStrategy {
  * The binding subresource (BindingREST.assignPod): the pod's node, and its PodScheduled
  * condition. Conflict when it is already bound or being deleted.
  */
-export function bindPod(pod: KObject, nodeName: string, now: Date): KObject {
+export function bindPod(stored: KObject, nodeName: string, now: Date): PodObject {
+  const pod = asKind('Pod', stored);
   const name = pod.metadata.name;
   if (pod.metadata.deletionTimestamp) throw new StatusError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`, { name });
   if (pod.spec?.nodeName) {
     throw new StatusError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, { name });
   }
-  const next: KObject = structuredClone(pod);
-  next.spec = { ...next.spec, nodeName };
+  const next = structuredClone(pod);
+  next.spec = { ...(next.spec as PodSpec), nodeName };
   const status = { ...(next.status ?? {}) };
-  const conditions = [...(status.conditions ?? [])].filter((c: { type?: string }) => c.type !== 'PodScheduled');
+  const conditions = [...(status.conditions ?? [])].filter((c) => c.type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(now) });
   status.conditions = conditions;
   if (!status.phase) status.phase = 'Pending';

@@ -1,6 +1,6 @@
 // pkg/registry/core/service: the ClusterIP and node ports are allocated on create (from the uid
 // here), kept on update when the request leaves them out; status is its own subresource.
-import type { KObject } from '../../api/types.js';
+import type { ServiceObject, ServiceSpec } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { allocateServiceAddresses } from '../../api/defaults.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
@@ -10,16 +10,19 @@ export class ServiceStrategy extends BaseStrategy {
   constructor() {
     super(resourceForKind('Service')!);
   }
-  override prepareForCreate(svc: KObject): void {
+  override prepareForCreate(svc: ServiceObject): void {
     allocateServiceAddresses(svc, svc.metadata.uid!);
     svc.status = { loadBalancer: {} };
   }
-  override prepareForUpdate(svc: KObject, old: KObject): void {
+  override prepareForUpdate(svc: ServiceObject, old: ServiceObject): void {
     keepStatus(svc, old);
     const spec = (svc.spec = svc.spec ?? {});
-    const o = old.spec ?? {};
-    for (const k of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy']) if (spec[k] == null && o[k] != null) spec[k] = o[k];
-    (spec.ports ?? []).forEach((p: { nodePort?: number }, i: number) => {
+    const o: ServiceSpec = old.spec ?? {};
+    const keep = <K extends keyof ServiceSpec>(k: K) => {
+      if (spec[k] == null && o[k] != null) spec[k] = o[k];
+    };
+    for (const k of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy'] as const) keep(k);
+    (spec.ports ?? []).forEach((p, i) => {
       if (p.nodePort == null && o.ports?.[i]?.nodePort != null) p.nodePort = o.ports[i].nodePort;
     });
   }

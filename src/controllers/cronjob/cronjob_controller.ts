@@ -4,7 +4,7 @@
 // missed time only), honouring suspend, startingDeadlineSeconds and the concurrency policy. It
 // asks to be requeued at the next scheduled time (+100ms).
 import type { CronJobObject, CronJobSpec, JobObject, ObjectReference } from '../../api/types.js';
-import { controllerOf, splitKey, rfc3339 } from '../../api/types.js';
+import { asKind, controllerOf, splitKey, rfc3339 } from '../../api/types.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
@@ -247,7 +247,7 @@ export class CronJobController {
     let created: JobObject;
     let alreadyExisted = false;
     try {
-      created = this.api.create(JOBS, cj.metadata.namespace, getJobFromTemplate(cj, scheduledTime)).object;
+      created = asKind('Job', this.api.create(JOBS, cj.metadata.namespace, getJobFromTemplate(cj, scheduledTime)).object);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.reason !== 'AlreadyExists') {

@@ -4,7 +4,7 @@
 // or the default account change; the ServiceAccount admission plugin (src/apiserver/admission)
 // waits for the same account when a pod needs it.
 // There is no token controller: no API server issues tokens, so no token Secrets are made.
-import type { KObject } from '../../api/types.js';
+import { asKind, type KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { StatusError } from '../../errors.js';
 import type { APIServer } from '../../apiserver/interface.js';
@@ -27,7 +27,8 @@ function getOrUndefined(api: APIServer, kind: 'Namespace' | 'ServiceAccount', na
 export function ensureDefaultServiceAccount(api: APIServer, namespace: string): KObject | undefined {
   const existing = getOrUndefined(api, 'ServiceAccount', namespace, DEFAULT_SERVICE_ACCOUNT);
   if (existing) return existing;
-  const ns = getOrUndefined(api, 'Namespace', undefined, namespace);
+  const found = getOrUndefined(api, 'Namespace', undefined, namespace);
+  const ns = found && asKind('Namespace', found);
   // kjob's "default" namespace always exists; others must be active.
   if (ns ? ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating' : namespace !== 'default') return undefined;
   try {

@@ -15,7 +15,13 @@
 // - No time within five years: robfig returns the zero time (null here); cron-parser would search
 //   further or throw.
 // - Next is strictly after the starting second, at whole seconds, as robfig's "upcoming second".
-import { CronDate, CronExpression, CronFieldCollection, CronSecond, CronMinute, CronHour, CronDayOfMonth, CronMonth, CronDayOfWeek } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type * as CronParser from 'cron-parser';
+import type { CronExpression } from 'cron-parser';
+
+// Loaded on first use: validation imports this module, and `kjob get` should not pay for it.
+let cronParser: typeof CronParser | undefined;
+const lib = (): typeof CronParser => (cronParser ??= createRequire(import.meta.url)('cron-parser') as typeof CronParser);
 import { localZone } from './zone.js';
 
 /** The field sets robfig's parser produces (bit sets as sorted value lists), and the star flags
@@ -45,7 +51,7 @@ export interface Zoned {
 
 /** The wall clock of instant t (ms) in zone tz (an IANA name), from cron-parser's CronDate. */
 export function zoned(t: number, tz: string): Zoned {
-  const d = new CronDate(t, tz);
+  const d = new (lib().CronDate)(t, tz);
   return {
     year: d.getFullYear(),
     month: d.getMonth() + 1,
@@ -124,15 +130,15 @@ export class RobfigSchedule {
     if (e !== undefined) return e;
     const f = this.f;
     try {
-      const fields = new CronFieldCollection({
-        second: new CronSecond(f.second as never),
-        minute: new CronMinute(f.minute as never),
-        hour: new CronHour(f.hour as never),
-        dayOfMonth: new CronDayOfMonth(f.dom as never, { wildcard: f.domStar }),
-        month: new CronMonth(f.month as never),
-        dayOfWeek: new CronDayOfWeek(f.dow as never, { wildcard: f.dowStar }),
+      const fields = new (lib().CronFieldCollection)({
+        second: new (lib().CronSecond)(f.second as never),
+        minute: new (lib().CronMinute)(f.minute as never),
+        hour: new (lib().CronHour)(f.hour as never),
+        dayOfMonth: new (lib().CronDayOfMonth)(f.dom as never, { wildcard: f.domStar }),
+        month: new (lib().CronMonth)(f.month as never),
+        dayOfWeek: new (lib().CronDayOfWeek)(f.dow as never, { wildcard: f.dowStar }),
       });
-      e = new CronExpression(fields, { tz, currentDate: 0 });
+      e = new (lib().CronExpression)(fields, { tz, currentDate: 0 });
     } catch {
       e = null;
     }
