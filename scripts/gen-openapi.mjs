@@ -51,6 +51,7 @@ const ROOTS = [
   'io.k8s.api.core.v1.ServiceAccount',
   'io.k8s.api.core.v1.Node',
   'io.k8s.api.core.v1.Endpoints',
+  'io.k8s.api.discovery.v1.EndpointSlice',
   'io.k8s.api.batch.v1.Job',
   'io.k8s.api.batch.v1.CronJob',
   'io.k8s.api.apps.v1.Deployment',

@@ -40,6 +40,17 @@ export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
     case 'ReplicaSet':
       defaultAppsWorkload(info.kind, o);
       break;
+    case 'Endpoints':
+      // SetDefaults_EndpointPort: TCP unless said otherwise.
+      for (const ss of (o.subsets ?? []) as any[]) for (const p of ss.ports ?? []) if (!p.protocol) p.protocol = 'TCP';
+      break;
+    case 'EndpointSlice':
+      // discovery/v1 SetDefaults_EndpointPort: name "" and TCP.
+      for (const p of (o.ports ?? []) as any[]) {
+        if (p.name == null) p.name = '';
+        if (!p.protocol) p.protocol = 'TCP';
+      }
+      break;
     case 'Pod': {
       const pod = asKind('Pod', o);
       pod.spec = defaultPodSpec(pod.spec ?? ({} as PodSpec), false);

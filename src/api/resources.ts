@@ -15,6 +15,7 @@ export interface ResourceInfo {
 export const RESOURCES: readonly ResourceInfo[] = [
   { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], group: '', version: 'v1', namespaced: true },
   { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], group: '', version: 'v1', namespaced: true },
+  { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], group: '', version: 'v1', namespaced: true },
   { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], group: '', version: 'v1', namespaced: true },
   { kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', shortNames: ['cm'], group: '', version: 'v1', namespaced: true },
   { kind: 'Secret', resource: 'secrets', singular: 'secret', shortNames: [], group: '', version: 'v1', namespaced: true },
@@ -25,6 +26,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], group: 'batch', version: 'v1', namespaced: true },
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', shortNames: ['deploy'], group: 'apps', version: 'v1', namespaced: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', shortNames: ['rs'], group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'EndpointSlice', resource: 'endpointslices', singular: 'endpointslice', shortNames: [], group: 'discovery.k8s.io', version: 'v1', namespaced: true },
 ];
 
 /** Resolve a command-line type as kubectl's RESTMapper does: pods, pod, po, jobs.batch, jobs.v1.batch. */

@@ -2,6 +2,8 @@
 // (JSON-compatible, defaults applied). kubernetes-types gives the exact shapes; KObject is the
 // common envelope the store, printers and controllers pass around.
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { Endpoints } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Job, CronJob, JobSpec, JobStatus, JobCondition, CronJobSpec, CronJobStatus, PodFailurePolicy, PodFailurePolicyRule, SuccessPolicy } from 'kubernetes-types/batch/v1.js';
 import type {
@@ -136,9 +138,11 @@ export type EventObject = FlatObject<Event>;
 export type ConfigMapObject = FlatObject<ConfigMap>;
 export type SecretObject = FlatObject<Secret>;
 export type ServiceAccountObject = FlatObject<ServiceAccount>;
+export type EndpointsObject = FlatObject<Endpoints>;
+export type EndpointSliceObject = FlatObject<EndpointSlice>;
 
 /** The kinds kjob stores. Event is written only by the engine (read-only to users). */
-export type Kind = 'Job' | 'CronJob' | 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
+export type Kind = 'Job' | 'CronJob' | 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Namespace' | 'Node' | 'Event' | 'ConfigMap' | 'Secret' | 'ServiceAccount';
 
 /** The typed object of each kind kjob stores. */
 export interface KindObjects {
@@ -154,6 +158,8 @@ export interface KindObjects {
   ServiceAccount: ServiceAccountObject;
   Deployment: DeploymentObject;
   ReplicaSet: ReplicaSetObject;
+  Endpoints: EndpointsObject;
+  EndpointSlice: EndpointSliceObject;
 }
 
 /** The typed object of a kind named by a literal; any other string gives the envelope. */
@@ -167,7 +173,7 @@ export function asKind<K extends string>(_kind: K, obj: KObject): ObjectOf<K> {
   return obj as ObjectOf<K>;
 }
 
-export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Pod', 'Event'];
+export const KINDS: readonly Kind[] = ['Namespace', 'Node', 'ServiceAccount', 'ConfigMap', 'Secret', 'Service', 'CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Pod', 'Endpoints', 'EndpointSlice', 'Event'];
 
 /** "namespace/name", the key work queues and caches use, as client-go's MetaNamespaceKeyFunc. */
 export function keyOf(obj: { metadata: ObjectMeta }): string {

@@ -992,6 +992,9 @@ export function validateCreate(info: ResourceInfo, obj: KObject, opts: ValidateO
       return dedupe(validateObjectMeta(obj.metadata, true, isDNS1123Subdomain));
     case 'Event':
       return [];
+    case 'Endpoints':
+    case 'EndpointSlice':
+      return dedupe(validateObjectMeta(obj.metadata, true, isDNS1123Subdomain));
     case 'Deployment':
     case 'ReplicaSet':
       return dedupe(validateAppsWorkload(info.kind, obj));

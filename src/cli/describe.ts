@@ -69,7 +69,9 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
       else if (obj.kind === 'ServiceAccount') {
         outputs.push(describeServiceAccount(obj as ServiceAccountObject, await list<SecretObject>('Secret', obj.metadata.namespace), events, now));
       } else if (obj.kind === 'Service') {
-        outputs.push(describeService(obj as ServiceObject, await list<PodObject>('Pod', obj.metadata.namespace), opts.showEvents === false ? undefined : events, now));
+        // describe.go lists the Service's EndpointSlices by the kubernetes.io/service-name label.
+        const slices = (await client.list(resourceForKind('EndpointSlice')!, { namespace: obj.metadata.namespace, labelSelector: `kubernetes.io/service-name=${obj.metadata.name}` })).items;
+        outputs.push(describeService(obj as ServiceObject, slices.map((o) => readable('EndpointSlice', o)), opts.showEvents === false ? undefined : events, now));
       } else if (obj.kind === 'Namespace') outputs.push(describeNamespace(obj as NamespaceObject));
       else if (obj.kind === 'Event') outputs.push(describeGeneric(obj, opts.showEvents === false ? undefined : events, now));
       else if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') outputs.push(await describeApps(obj, list, opts.showEvents === false ? undefined : events, now));

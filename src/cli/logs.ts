@@ -3,7 +3,11 @@
 // picks the pod and containers, and writes each stream line by line with --prefix; the kubelet
 // side applies --tail, --since, --since-time, --timestamps and --limit-bytes.
 import { isPodReady } from '../api/pod_util.js';
-import { asKind, type JobObject, type PodObject } from '../api/types.js';
+import { asKind, type JobObject, type KObject, type PodObject } from '../api/types.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+
+/** The kinds whose logs are those of a pod they select. */
+const SELECTS_PODS = new Set(['Job', 'ReplicaSet', 'Deployment', 'Service']);
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
 import { UserError, StatusError } from '../errors.js';
@@ -72,6 +76,7 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   };
   const target = args[0] ?? '';
   const slash = target.indexOf('/');
+  let owner: KObject | undefined;
   let job: JobObject | undefined;
   let pod: PodObject | undefined;
   let selected: PodObject[] | undefined;
@@ -81,10 +86,12 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   } else if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));
     const name = target.slice(slash + 1);
-    if (info.kind !== 'Job') throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and jobs`);
-    const found = await getOrUndefined(resourceForKind('Job')!, name);
-    job = found && asKind('Job', found);
-    if (!job) throw new StatusError('NotFound', `jobs.batch "${name}" not found`);
+    // polymorphichelpers.LogsForObject: an object that selects pods gives the logs of one of them.
+    if (!SELECTS_PODS.has(info.kind)) throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and of jobs, replicasets, deployments and services`);
+    const found = await getOrUndefined(info, name);
+    if (!found) throw new StatusError('NotFound', `${info.resource}${info.group ? `.${info.group}` : ''} "${name}" not found`);
+    owner = found;
+    if (info.kind === 'Job') job = asKind('Job', found);
   } else {
     const name = slash >= 0 ? target.slice(slash + 1) : target;
     const found = await getOrUndefined(PODS, name);
@@ -101,12 +108,15 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   if (sinceSeconds !== undefined && sinceSeconds < 0) throw new UserError('error: --since must be greater than 0');
   if (opts.tail !== undefined && opts.tail < -1) throw new UserError('error: --tail must be greater than or equal to -1');
 
-  if (job) {
-    const labelSelector = selectorFromLabelSelector(job.spec?.selector).string();
+  if (owner) {
+    // A Service selects with a plain map; the workloads with a LabelSelector.
+    const labelSelector = owner.kind === 'Service'
+      ? Object.entries(asKind('Service', owner).spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).sort().join(',')
+      : selectorFromLabelSelector((owner.spec as { selector?: LabelSelector } | undefined)?.selector).string();
     const list = async () => (await client.list(PODS, { namespace: ns, labelSelector: labelSelector || undefined })).items.map((p) => asKind('Pod', p)).sort(byLogging);
     let pods = await list();
     // kjob on a terminal: -f waits for the Job's first pod, saying so (logs_wait.ts).
-    if (pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
+    if (job && pods.length === 0 && opts.follow && !opts.previous && progress.mode !== 'off') pods = await waitForJobPods(ctx, job, list, progress);
     if (pods.length === 0) throw new UserError('error: timed out waiting for the condition');
     if (opts.allPods) selected = pods;
     else {

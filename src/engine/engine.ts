@@ -18,6 +18,8 @@ import { hasTrackingFinalizer } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { ReplicaSetController } from '../controllers/replicaset/replica_set.js';
 import { DeploymentController } from '../controllers/deployment/deployment_controller.js';
+import { EndpointsController } from '../controllers/endpoint/endpoints_controller.js';
+import { EndpointSliceController } from '../controllers/endpointslice/endpointslice_controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
@@ -95,6 +97,8 @@ export class Engine {
   private gc!: GarbageCollector;
   private replicasets!: ReplicaSetController;
   private deployments!: DeploymentController;
+  private endpoints!: EndpointsController;
+  private endpointSlices!: EndpointSliceController;
   private cronjobs!: CronJobController;
   /** last seen schedule/timeZone per CronJob key (the informer's old object, for updateCronJob) */
   private readonly cronSchedules = new Map<string, { schedule?: string; timeZone?: string | null }>();
@@ -149,6 +153,8 @@ export class Engine {
       this.gc = new GarbageCollector(view);
       this.replicasets = new ReplicaSetController({ api: view, clock: this.clock });
       this.deployments = new DeploymentController({ api: view, clock: this.clock });
+      this.endpoints = new EndpointsController({ api: view });
+      this.endpointSlices = new EndpointSliceController({ api: view });
       this.ttl = new TTLAfterFinishedController({ api: view, clock: this.clock });
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
       registerNode(this.api, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
@@ -267,6 +273,7 @@ export class Engine {
     for (const cj of this.store.list('CronJob')) this.queue.add(`cronjob:${keyOf(cj)}`, 0);
     for (const rs of this.store.list('ReplicaSet')) this.queue.add(`rs:${keyOf(rs)}`, 0);
     for (const d of this.store.list('Deployment')) this.queue.add(`deploy:${keyOf(d)}`, 0);
+    for (const svc of this.store.list('Service')) this.enqueueService(keyOf(svc), 0);
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
   }
@@ -372,6 +379,8 @@ export class Engine {
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();
       else if (kind === 'rs') requeueAfterMs = this.replicasets.syncReplicaSet(rest).requeueAfterMs;
+      else if (kind === 'ep') this.endpoints.syncService(rest);
+      else if (kind === 'eps') this.endpointSlices.syncService(rest);
       else if (kind === 'deploy') requeueAfterMs = this.deployments.syncDeployment(rest).requeueAfterMs;
       else if (kind === 'proxy') this.proxy?.sync(this.store.list('Service').map((o) => asKind('Service', readable('Service', o))), this.store.list('Pod').map((o) => asKind('Pod', readable('Pod', o))));
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
@@ -426,6 +435,12 @@ export class Engine {
     if (owner?.kind === 'Deployment') this.queue.add(`deploy:${namespace}/${owner.name}`, now);
   }
 
+  /** A Service key for the endpoints and the endpointslice controllers. */
+  private enqueueService(key: string, at: number): void {
+    this.queue.add(`ep:${key}`, at);
+    this.queue.add(`eps:${key}`, at);
+  }
+
   /** The informer: map every new change to the keys that must look at it. */
   private drainChanges(): boolean {
     let saw = false;
@@ -457,11 +472,24 @@ export class Engine {
     switch (c.kind) {
       case 'Service':
         this.queue.add('proxy', now);
+        this.enqueueService(key, now);
+        // A deleted Service's EndpointSlices are its dependents.
+        if (terminatingOrGone) this.queue.add('gc', now);
         break;
+      case 'Endpoints':
+      case 'EndpointSlice': {
+        // The controllers put back what someone else changed or deleted.
+        const svcName = c.kind === 'Endpoints' ? c.name : obj.metadata.labels?.['kubernetes.io/service-name'];
+        if (svcName && c.namespace && this.store.get('Service', c.namespace, svcName)) this.enqueueService(`${c.namespace}/${svcName}`, now);
+        break;
+      }
       case 'Pod': {
         if (c.type === 'DELETED' && obj.metadata.uid) this.kubelet.podRemoved(obj.metadata.uid);
         // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
         this.queue.add('proxy', now);
+        // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace
+        // (getPodServiceMemberships, for the old labels as well as the new).
+        for (const svc of this.store.list('Service', { namespace: c.namespace })) this.enqueueService(keyOf(svc), now);
         this.queue.add(`pod:${key}`, now);
         const owner = controllerOf(obj);
         // Pod events reach the Job controller batched (syncJobBatchPeriod).

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { smartLabelFor, camelcaseSplit, endpointSlicesFor, formatEndpointSlices, describeNamespace } from './describe_more.js';
+import { smartLabelFor, camelcaseSplit, slicesOf, formatEndpointSlices, describeNamespace } from './describe_more.js';
+import { desiredSlice } from '../controllers/endpointslice/endpointslice_controller.js';
 import type { KObject } from '../api/types.js';
 
 test("smartLabelFor and fatih/camelcase's Split", () => {
@@ -13,8 +14,11 @@ test("smartLabelFor and fatih/camelcase's Split", () => {
 });
 
 const pod = (name: string, ready: boolean, phase = 'Running'): KObject =>
-  ({ kind: 'Pod', metadata: { name, labels: { app: 'web' } }, spec: { containers: [{ ports: [{ name: 'http', containerPort: 8080 }] }] }, status: { phase, podIPs: [{ ip: `10.0.0.${name.length}` }], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } }) as unknown as KObject;
+  ({ kind: 'Pod', metadata: { name, labels: { app: 'web' } }, spec: { restartPolicy: 'Never', containers: [{ ports: [{ name: 'http', containerPort: 8080 }] }] }, status: { phase, podIPs: [{ ip: `10.0.0.${name.length}` }], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } }) as unknown as KObject;
 const svc = (selector?: Record<string, string>): KObject => ({ kind: 'Service', metadata: { name: 'web' }, spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }) as unknown as KObject;
+
+/** The slices the endpointslice controller keeps: none for a Service without a selector. */
+const endpointSlicesFor = (s: KObject, pods: KObject[]) => (s.spec?.selector ? slicesOf([desiredSlice(s, pods) as unknown as KObject]) : []);
 
 test('Endpoints: <none> without a selector, "" with no ready pod, host:port of ready pods, "+ N more..."', () => {
   assert.equal(formatEndpointSlices(endpointSlicesFor(svc(), [pod('a', true)]), 'http'), '<none>');

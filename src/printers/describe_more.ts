@@ -1,6 +1,5 @@
 // kubectl describe for Services, Namespaces and Events (k8s.io/kubectl/pkg/describe, v0.32):
-// describeService (its Endpoints from the EndpointSlices the endpointslice controller would keep
-// for it: kjob has no such objects, so they are computed from the pods the selector matches),
+// describeService (its Endpoints line from the Service's EndpointSlices, as kubectl 1.32 reads them),
 // describeNamespace (no ResourceQuota or LimitRange kinds in kjob: the empty lists' lines), and
 // the genericDescriber an Event gets (every field, sorted, with smartLabelFor's labels).
 import type { KObject, ServiceObject, PodObject, NamespaceObject, EventObject } from '../api/types.js';
@@ -20,53 +19,14 @@ interface Slice {
   endpoints: { address: string; ready: boolean }[];
 }
 
-const isReady = (p: PodObject) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-
-/**
- * The EndpointSlices the endpointslice controller keeps for a Service: none without a selector;
- * otherwise the pods the selector matches that have an IP and have not finished, grouped by the
- * target ports they resolve to (a named targetPort is the pod's container port of that name), or
- * one placeholder slice without ports or endpoints when no pod qualifies.
- */
-export function endpointSlicesFor(svc: ServiceObject, pods: PodObject[]): Slice[] {
-  const selector = svc.spec?.selector;
-  if (!selector || Object.keys(selector).length === 0) return [];
-  const matches = (p: PodObject) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v);
-  const slices = new Map<string, Slice>();
-  for (const p of pods) {
-    if (!matches(p) || p.metadata.deletionTimestamp) continue;
-    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
-    const ip = p.status?.podIPs?.[0]?.ip ?? p.status?.podIP;
-    if (!ip) continue;
-    const ports: SlicePort[] = [];
-    let ok = true;
-    for (const sp of svc.spec?.ports ?? []) {
-      const tp = sp.targetPort ?? sp.port;
-      let port: number | undefined;
-      if (typeof tp === 'number') port = tp;
-      else if (/^\d+$/.test(String(tp))) port = Number(tp);
-      else {
-        for (const c of p.spec?.containers ?? []) {
-          const cp = (c.ports ?? []).find((x) => x.name === tp && (x.protocol ?? 'TCP') === (sp.protocol ?? 'TCP'));
-          if (cp) {
-            port = cp.containerPort;
-            break;
-          }
-        }
-      }
-      if (port === undefined) {
-        ok = false;
-        continue;
-      }
-      ports.push({ name: sp.name ?? '', port });
-    }
-    if (!ok && ports.length === 0) continue;
-    const key = JSON.stringify(ports);
-    if (!slices.has(key)) slices.set(key, { ports, endpoints: [] });
-    slices.get(key)!.endpoints.push({ address: ip, ready: isReady(p) });
-  }
-  if (slices.size === 0) return [{ ports: [], endpoints: [] }];
-  return [...slices.values()];
+/** The EndpointSlice objects of a Service (listed by its kubernetes.io/service-name label) as
+ * formatEndpointSlices reads them: ports by name and number, each endpoint's first address and
+ * whether it is ready (a missing condition counts as ready). */
+export function slicesOf(objects: KObject[]): Slice[] {
+  return objects.map((o) => ({
+    ports: ((o.ports ?? []) as any[]).map((p) => ({ name: p.name ?? '', port: p.port ?? 0 })),
+    endpoints: ((o.endpoints ?? []) as any[]).map((e) => ({ address: e.addresses?.[0] ?? '', ready: e.conditions?.ready !== false })),
+  }));
 }
 
 /** describe.go formatEndpointSlices */
@@ -101,9 +61,9 @@ export function formatEndpointSlices(slices: Slice[], portName: string | undefin
   return more ? `${ret} + ${count - max} more...` : ret;
 }
 
-export function describeService(svc: ServiceObject, pods: PodObject[], events: EventObject[] | undefined, now: Date): string {
+export function describeService(svc: ServiceObject, endpointSlices: KObject[], events: EventObject[] | undefined, now: Date): string {
   const spec = svc.spec ?? {};
-  const slices = endpointSlicesFor(svc, pods);
+  const slices = slicesOf(endpointSlices);
   return tabbedString((w: PrefixWriter) => {
     w.write(0, `Name:\t${svc.metadata.name}\n`);
     w.write(0, `Namespace:\t${svc.metadata.namespace ?? ''}\n`);

@@ -8,6 +8,7 @@ import type {
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
 
 export interface Column {
@@ -55,6 +56,8 @@ export const COLUMNS: Record<Kind, Column[]> = {
   Service: [
     col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1),
   ],
+  Endpoints: [col('Name'), col('Endpoints'), col('Age')],
+  EndpointSlice: [col('Name'), col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
   Namespace: [col('Name'), col('Status'), col('Age')],
   Node: [
     col('Name'), col('Status'), col('Roles'), col('Age'), col('Version'),
@@ -80,6 +83,8 @@ export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
     case 'ReplicaSet': return printReplicaSet(o as ReplicaSetObject, now);
     case 'Event': return printEvent(o as EventObject, now);
     case 'Service': return printService(o as ServiceObject, now);
+    case 'Endpoints': return printEndpoints(o, now);
+    case 'EndpointSlice': return printEndpointSlice(o, now);
     case 'Namespace': return printNamespace(o as NamespaceObject, now);
     case 'Node': return printNode(o as NodeObject, now);
     case 'ConfigMap': return printConfigMap(o as ConfigMapObject, now);

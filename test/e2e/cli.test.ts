@@ -124,24 +124,25 @@ test('delete --all and a selector that matches nothing', () => {
 });
 
 test('api-resources lists what kjob serves, as kubectl prints discovery', () => {
-  // Captured from kubectl v1.32 api-resources against kube-mirror serving the same resources
-  // (with configmaps, secrets and serviceaccounts added to its table).
+  // Captured from kubectl v1.32 api-resources against kjob serve.
   assert.equal(
     sb.kjob(['api-resources']).stdout,
     [
-      'NAME              SHORTNAMES   APIVERSION   NAMESPACED   KIND',
-      'configmaps        cm           v1           true         ConfigMap',
-      'events            ev           v1           true         Event',
-      'namespaces        ns           v1           false        Namespace',
-      'nodes             no           v1           false        Node',
-      'pods              po           v1           true         Pod',
-      'secrets                        v1           true         Secret',
-      'serviceaccounts   sa           v1           true         ServiceAccount',
-      'services          svc          v1           true         Service',
-      'deployments       deploy       apps/v1      true         Deployment',
-      'replicasets       rs           apps/v1      true         ReplicaSet',
-      'cronjobs          cj           batch/v1     true         CronJob',
-      'jobs                           batch/v1     true         Job',
+      'NAME              SHORTNAMES   APIVERSION            NAMESPACED   KIND',
+      'configmaps        cm           v1                    true         ConfigMap',
+      'endpoints         ep           v1                    true         Endpoints',
+      'events            ev           v1                    true         Event',
+      'namespaces        ns           v1                    false        Namespace',
+      'nodes             no           v1                    false        Node',
+      'pods              po           v1                    true         Pod',
+      'secrets                        v1                    true         Secret',
+      'serviceaccounts   sa           v1                    true         ServiceAccount',
+      'services          svc          v1                    true         Service',
+      'deployments       deploy       apps/v1               true         Deployment',
+      'replicasets       rs           apps/v1               true         ReplicaSet',
+      'cronjobs          cj           batch/v1              true         CronJob',
+      'jobs                           batch/v1              true         Job',
+      'endpointslices                 discovery.k8s.io/v1   true         EndpointSlice',
       '',
     ].join('\n'),
   );

@@ -7,6 +7,7 @@ import { DeploymentStrategy, ReplicaSetStrategy } from './apps.js';
 import { PodStrategy } from './pod.js';
 import { ServiceStrategy } from './service.js';
 import { NamespaceStrategy } from './namespace.js';
+import { EndpointsStrategy, EndpointSliceStrategy } from './endpoints.js';
 import { ConfigMapStrategy, EventStrategy, NodeStrategy, SecretStrategy, ServiceAccountStrategy } from './simple.js';
 
 const STRATEGIES: Record<Kind, Strategy> = {
@@ -16,6 +17,8 @@ const STRATEGIES: Record<Kind, Strategy> = {
   ReplicaSet: new ReplicaSetStrategy(),
   Pod: new PodStrategy(),
   Service: new ServiceStrategy(),
+  Endpoints: new EndpointsStrategy(),
+  EndpointSlice: new EndpointSliceStrategy(),
   Namespace: new NamespaceStrategy(),
   ConfigMap: new ConfigMapStrategy(),
   Secret: new SecretStrategy(),

@@ -11,8 +11,8 @@ import type { APIServer } from '../../apiserver/interface.js';
 import { listItems, resource, tryGet } from '../../client/client.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-const DEPENDENT_KINDS: Kind[] = ['Job', 'ReplicaSet', 'Pod'];
-const OWNER_KINDS: Kind[] = ['CronJob', 'Job', 'Deployment', 'ReplicaSet'];
+const DEPENDENT_KINDS: Kind[] = ['Job', 'ReplicaSet', 'Pod', 'EndpointSlice'];
+const OWNER_KINDS: Kind[] = ['CronJob', 'Job', 'Deployment', 'ReplicaSet', 'Service'];
 
 export class GarbageCollector {
   constructor(private readonly api: APIServer) {}
