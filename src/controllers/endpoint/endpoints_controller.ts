@@ -4,7 +4,7 @@
 // Service port resolved in each pod (subsets repacked by port set); a Service that is gone has
 // its Endpoints deleted. Services without a selector, and ExternalName Services, are left alone
 // (their Endpoints, if any, are the user's). Written only when the subsets or labels change.
-import type { KObject } from '../../api/types.js';
+import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
 import { splitKey } from '../../api/types.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { listItems, resource, tryGet, isStatus } from '../../client/client.js';
@@ -68,14 +68,14 @@ export function repackSubsets(entries: { addr: Address; ready: boolean; port?: P
 }
 
 /** The subsets the endpoints controller computes for a Service from its pods. */
-export function desiredSubsets(svc: KObject, pods: KObject[]): Subset[] {
+export function desiredSubsets(svc: ServiceObject, pods: PodObject[]): Subset[] {
   const tolerateUnready = !!svc.spec?.publishNotReadyAddresses;
   const entries: { addr: Address; ready: boolean; port?: Port }[] = [];
   for (const pod of selectedPods(svc, pods)) {
     if (!shouldPodBeInEndpoints(pod, tolerateUnready)) continue;
     const addr: Address = {
       ip: podIP(pod),
-      ...(shouldSetHostname(pod, svc) ? { hostname: pod.spec.hostname } : {}),
+      ...(shouldSetHostname(pod, svc) ? { hostname: pod.spec?.hostname } : {}),
       ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! },
     };

@@ -2,17 +2,18 @@
 // k8s.io/endpointslice/util): which pods belong in a Service's endpoints, a port's number in a
 // pod (podutil.FindPort), the hostname rule, and the trigger-time tracker behind the
 // endpoints.kubernetes.io/last-change-trigger-time annotation.
-import type { KObject, PodObject } from '../../api/types.js';
+import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
+import type { ServicePort } from 'kubernetes-types/core/v1.js';
 import { isPodReady } from '../../api/pod_util.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 
 export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
-export const podReady = (pod: KObject): boolean => isPodReady(pod as PodObject);
+export const podReady = (pod: PodObject): boolean => isPodReady(pod);
 
 /** The pods a Service's selector picks in its namespace (none for a Service without a selector). */
-export function selectedPods(svc: KObject, pods: KObject[]): KObject[] {
+export function selectedPods(svc: ServiceObject, pods: PodObject[]): PodObject[] {
   const sel = svc.spec?.selector as Record<string, string> | undefined;
   if (!sel) return [];
   const selector = selectorFromLabelSelector({ matchLabels: sel });
@@ -20,7 +21,7 @@ export function selectedPods(svc: KObject, pods: KObject[]): KObject[] {
 }
 
 /** ShouldPodBeInEndpoints: an address, not terminating (unless asked), and not finished for good. */
-export function shouldPodBeInEndpoints(pod: KObject, includeTerminating: boolean): boolean {
+export function shouldPodBeInEndpoints(pod: PodObject, includeTerminating: boolean): boolean {
   if (!pod.status?.podIP && !(pod.status?.podIPs ?? []).length) return false;
   if (!includeTerminating && pod.metadata.deletionTimestamp) return false;
   const phase = pod.status?.phase;
@@ -31,12 +32,12 @@ export function shouldPodBeInEndpoints(pod: KObject, includeTerminating: boolean
 }
 
 /** ShouldSetHostname: the pod's hostname, when its subdomain is this Service's name. */
-export function shouldSetHostname(pod: KObject, svc: KObject): boolean {
+export function shouldSetHostname(pod: PodObject, svc: ServiceObject): boolean {
   return !!pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
 }
 
 /** podutil.FindPort: a Service port's targetPort as a number in this pod, or undefined. */
-export function findPort(pod: KObject, sp: any): number | undefined {
+export function findPort(pod: PodObject, sp: ServicePort): number | undefined {
   const t = sp.targetPort ?? sp.port;
   if (typeof t === 'number') return t;
   if (/^\d+$/.test(String(t))) return Number(t);
@@ -46,10 +47,10 @@ export function findPort(pod: KObject, sp: any): number | undefined {
   return undefined;
 }
 
-export const podIP = (pod: KObject): string => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP ?? '';
+export const podIP = (pod: PodObject): string => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP ?? '';
 
 /** The service labels as endpoints carry them: the Service's, and the headless marker. */
-export function endpointsLabels(svc: KObject): Record<string, string> {
+export function endpointsLabels(svc: ServiceObject): Record<string, string> {
   const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
   delete labels[HEADLESS_LABEL];
   if (svc.spec?.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
@@ -65,7 +66,7 @@ export function endpointsLabels(svc: KObject): Record<string, string> {
 export class TriggerTimeTracker {
   private readonly state = new Map<string, { svc: string; pods: Map<string, string> }>();
 
-  compute(key: string, svc: KObject, pods: KObject[]): string | undefined {
+  compute(key: string, svc: ServiceObject, pods: PodObject[]): string | undefined {
     const prev = this.state.get(key);
     const svcTime = svc.metadata.creationTimestamp ?? '';
     const next = { svc: svcTime, pods: new Map<string, string>() };

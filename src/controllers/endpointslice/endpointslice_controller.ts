@@ -6,7 +6,7 @@
 // conditions: ready (ready and not terminating, or publishNotReadyAddresses), serving (ready),
 // terminating (deletionTimestamp). With no endpoints, the slice is the placeholder kubernetes
 // keeps (no ports, no endpoints). Written only when something differs.
-import type { KObject } from '../../api/types.js';
+import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
 import { splitKey } from '../../api/types.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { listItems, resource, tryGet, isStatus } from '../../client/client.js';
@@ -22,7 +22,7 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const SLICES = resource('EndpointSlice');
 
 /** The ports and endpoints of a Service's slice, as the reconciler computes them. */
-export function desiredSlice(svc: KObject, pods: KObject[]): { ports: any[] | null; endpoints: any[] | null } {
+export function desiredSlice(svc: ServiceObject, pods: PodObject[]): { ports: any[] | null; endpoints: any[] | null } {
   const endpoints: any[] = [];
   let ports: any[] | null = null;
   for (const pod of selectedPods(svc, pods)) {
@@ -41,7 +41,7 @@ export function desiredSlice(svc: KObject, pods: KObject[]): { ports: any[] | nu
     endpoints.push({
       addresses: [podIP(pod)],
       conditions: { ready: !!svc.spec?.publishNotReadyAddresses || (serving && !terminating), serving, terminating },
-      ...(shouldSetHostname(pod, svc) ? { hostname: pod.spec.hostname } : {}),
+      ...(shouldSetHostname(pod, svc) ? { hostname: pod.spec?.hostname } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
       ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     });
