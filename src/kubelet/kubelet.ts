@@ -317,6 +317,7 @@ export class Kubelet {
     const target = {
       podKey,
       podIP: pod.status?.podIP ?? this.hostIP,
+      netns: this.podNetwork && pod.status?.podIP && pod.status.podIP !== this.hostIP ? this.podNetwork.nodeNsPath() : undefined,
       pid,
       sandboxed: this.sandboxed,
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },

@@ -6,7 +6,7 @@
 // Readiness drives the container's ready flag (and so READY and the Ready condition); a liveness
 // or startup failure past its threshold asks the kubelet to kill the container, which its restart
 // policy then restarts.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -32,6 +32,8 @@ interface ContainerProbes {
 export interface ProbeTarget {
   podKey: string;
   podIP: string;
+  /** The network namespace the pod's address is reached from (kjob's pod network), or undefined on the host's network. */
+  netns?: string;
   /** The container's process (the sandbox's outer process), for exec probes. */
   pid?: number;
   sandboxed: boolean;
@@ -152,11 +154,13 @@ export async function runProbe(_type: ProbeType, probe: any, container: any, tar
     const h = probe.httpGet;
     const port = resolvePort(h.port, container);
     if (port === undefined) return { result: 'failure', output: `unable to find port "${h.port}" in container` };
+    if (target.netns) return netnsProbe(target.netns, 'http', h.scheme === 'HTTPS' ? 'https' : 'http', h.host || target.podIP, port, h.path || '/', h.httpHeaders ?? [], timeout);
     return httpProbe(h.scheme === 'HTTPS' ? 'https' : 'http', h.host || target.podIP, port, h.path || '/', h.httpHeaders ?? [], timeout);
   }
   if (probe.tcpSocket) {
     const port = resolvePort(probe.tcpSocket.port, container);
     if (port === undefined) return { result: 'failure', output: `unable to find port "${probe.tcpSocket.port}" in container` };
+    if (target.netns) return netnsProbe(target.netns, 'tcp', 'http', probe.tcpSocket.host || target.podIP, port, '/', [], timeout);
     return tcpProbe(probe.tcpSocket.host || target.podIP, port, timeout);
   }
   return { result: 'failure', output: 'kjob: grpc probes are not supported' };
@@ -203,6 +207,50 @@ export function httpProbe(scheme: 'http' | 'https', host: string, port: number, 
       resolve({ result: 'failure', output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
     });
     req.on('error', (e) => resolve({ result: 'failure', output: `Get "${url}": ${dialError(host, port, e as NodeJS.ErrnoException)}` }));
+  });
+}
+
+// A pod's own address is reachable only from kjob's pod network (its bridge lives in a network
+// namespace of the state directory, nothing is routed from the host), so there the kubelet's
+// dial is made by a small perl program inside that namespace. It prints "ok", or the HTTP status,
+// or the dial's errno text, which is worded here as Go's net package words it.
+const NETNS_PROBE = `use strict; use IO::Socket::INET; use HTTP::Tiny;
+my ($mode, $url, $host, $port, $t, @h) = @ARGV;
+if ($mode eq 'tcp') { my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Proto => 'tcp', Timeout => $t); if ($s) { print "ok"; exit 0 } print $!; exit 1 }
+my %hd = ('User-Agent' => 'kube-probe/1.32', 'Accept' => '*/*'); while (@h) { my $k = shift @h; $hd{$k} = shift @h }
+my $r = HTTP::Tiny->new(timeout => $t, verify_SSL => 0)->get($url, { headers => \\%hd });
+if ($r->{status} == 599) { my $c = $r->{content} // ''; $c =~ s/^.*?: //s; $c =~ s/\\s+$//; print "error $c"; exit 1 }
+print "status $r->{status}"; exit 0`;
+
+function errnoText(text: string): string {
+  if (/refused/i.test(text)) return 'connect: connection refused';
+  if (/timed out|timeout/i.test(text)) return 'i/o timeout';
+  if (/no route/i.test(text)) return 'connect: no route to host';
+  return text;
+}
+
+export function netnsProbe(netns: string, mode: 'tcp' | 'http', scheme: 'http' | 'https', host: string, port: number, path: string, headers: { name: string; value: string }[], timeoutMs: number): Promise<{ result: Result; output: string }> {
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
+  const secs = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+  const args = [`--net=${netns}`, '--', 'perl', '-e', NETNS_PROBE, mode, url, host, String(port), secs, ...headers.flatMap((x) => [x.name, x.value])];
+  return new Promise((resolve) => {
+    execFile('/usr/bin/nsenter', args, { timeout: timeoutMs + 2000, encoding: 'utf8' }, (err, stdout) => {
+      const out = String(stdout ?? '').trim();
+      if (mode === 'tcp') {
+        if (out === 'ok') resolve({ result: 'success', output: '' });
+        else resolve({ result: 'failure', output: `dial tcp ${host}:${port}: ${errnoText(out || (err?.message ?? 'failed'))}` });
+        return;
+      }
+      const status = /^status (\d+)$/.exec(out);
+      if (status) {
+        const code = Number(status[1]);
+        resolve(code >= 200 && code < 400 ? { result: 'success', output: '' } : { result: 'failure', output: `HTTP probe failed with statuscode: ${code}` });
+      } else if (/^error /.test(out) && /timed out/i.test(out)) {
+        resolve({ result: 'failure', output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+      } else {
+        resolve({ result: 'failure', output: `Get "${url}": dial tcp ${host}:${port}: ${errnoText(out.replace(/^error /, '') || (err?.message ?? 'failed'))}` });
+      }
+    });
   });
 }
 
