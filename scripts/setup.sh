@@ -15,7 +15,7 @@ packages=(
   "bubblewrap|the pod sandbox: without it pods run as plain host processes (no own hostname, /tmp, PID namespace or volumes)"
   "libmath-bigint-perl|the pi Job (fixtures/job-pi.yaml): bookworm's stock Math::BigInt crashes on bpi(2000) with \"Can't use an undefined value as an ARRAY reference\""
   "perl|the pi Job (fixtures/job-pi.yaml) runs perl -Mbignum"
-  "iproute2|pods with their own network (a network namespace, veth and address per pod): without it pods share the host network
+  "iproute2|pods with their own network (a network namespace, veth and address per pod): without it pods share the host network"
   "iputils-ping|the pod-to-pod Job (fixtures/job-pod-to-pod.yaml) pings its peers"
   "bash|the indexed and pod-to-pod Jobs run bash"
   "util-linux|the indexed Job (fixtures/job-indexed.yaml) runs rev; kjob exec and debug enter a container with nsenter and setpriv"
