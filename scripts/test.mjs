@@ -1,19 +1,76 @@
 #!/usr/bin/env node
-// npm test's runner: node's built-in test runner over every *.test.ts (node 20 does not expand
-// globs itself). Unit tests sit beside the code in src/; end-to-end tests are in test/e2e.
-//   node scripts/test.mjs [unit|e2e]
-import { readdirSync } from 'node:fs';
+// npm test's runner: node's built-in test runner over every *.test.ts, one process per file, a few
+// files at a time. Unit tests sit beside the code in src/; end-to-end tests are in test/e2e.
+//   node scripts/test.mjs [unit|e2e] [PART-OF-PATH...]
+// Each file's output is kept until it ends: a passing file prints one line with its duration, a
+// failing one prints all it wrote. The slowest files are named at the end, so that the suite's time
+// (CI allows 15 minutes on two cores) is seen where it goes.
+//   KJOB_TEST_JOBS   files at a time (default 3: most end-to-end tests wait on pods and timers)
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? (e.name === 'node_modules' ? [] : find(join(dir, e.name))) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
   );
 }
-const which = process.argv[2];
-const files = [...(which === 'e2e' ? [] : find('src')), ...(which === 'unit' ? [] : find('test'))].sort();
-// Three files at a time: most end-to-end tests wait on pods and timers rather than compute, and
-// the suite must stay well inside CI's 15 minutes on two cores.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=3', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+
+const args = process.argv.slice(2);
+const which = ['unit', 'e2e'].includes(args[0]) ? args.shift() : 'all';
+const all = [...(which === 'e2e' ? [] : find('src')), ...(which === 'unit' ? [] : find('test'))].filter((f) => args.every((x) => f.includes(x))).sort();
+// The long files start first, so that the last minutes are not one long file running alone.
+// Which ones are long is known from their size (waiting tests are long files) and a short list.
+const LONG = ['fuzz.test.ts', 'network.test.ts', 'deployments.test.ts', 'cronjob-demo.test.ts', 'engine-crash.test.ts', 'jobs-deadline-ttl.test.ts', 'kubelet-node.test.ts', 'install.test.ts', 'apiserver.test.ts'];
+const weight = (f) => (LONG.some((l) => f.endsWith(l)) ? 1e9 : 0) + (f.startsWith('test') ? 1e6 : 0) + statSync(f).size;
+const queue = [...all].sort((a, b) => weight(b) - weight(a));
+const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 3));
+
+const t0 = Date.now();
+const results = [];
+const children = new Set();
+let stopping = false;
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    children.add(child);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      const seconds = (Date.now() - started) / 1000;
+      const count = (re) => Number(out.match(re)?.[1] ?? 0);
+      const r = { file, code: code ?? 1, signal, seconds, pass: count(/^ℹ pass (\d+)/m), fail: count(/^ℹ fail (\d+)/m), skipped: count(/^ℹ skipped (\d+)/m), out };
+      results.push(r);
+      const ok = r.code === 0;
+      const skips = r.skipped ? `, ${r.skipped} skipped` : '';
+      process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${file}  ${r.pass} passed${r.fail ? `, ${r.fail} failed` : ''}${skips}  ${seconds.toFixed(1)}s\n`);
+      if (!ok) process.stdout.write(out.replace(/^/gm, '    ') + '\n');
+      resolve();
+    });
+  });
+}
+
+async function worker() {
+  while (queue.length && !stopping) await runFile(queue.shift());
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true;
+    for (const c of children) c.kill('SIGTERM');
+  });
+}
+
+await Promise.all(Array.from({ length: Math.min(jobs, all.length) }, worker));
+const failed = results.filter((r) => r.code !== 0);
+const total = (Date.now() - t0) / 1000;
+const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 8);
+process.stdout.write(`\nslowest: ${slowest.map((r) => `${r.file.replace(/^.*\//, '')} ${r.seconds.toFixed(0)}s`).join(', ')}\n`);
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+process.stdout.write(`${results.length} files, ${sum('pass')} tests passed, ${sum('fail')} failed, ${sum('skipped')} skipped, in ${total.toFixed(0)}s (${jobs} files at a time)\n`);
+if (failed.length) process.stdout.write(`failed: ${failed.map((r) => r.file).join(' ')}\n`);
+process.exit(failed.length || stopping || results.length !== all.length ? 1 : 0);

@@ -144,3 +144,25 @@ test('a deadline after the end is named, not drawn', () => {
   const { elements } = checkXml(renderTimelineSvg(tl, { formatTime: String }));
   assert.ok(!elements.some((e) => e.name === 'line' && e.attrs.class === 'marker deadline'));
 });
+
+test('a Job that completes in the instant its last pod ends: the completion │ is drawn right of that ✓, in every row', () => {
+  const j = job(
+    { completionMode: 'Indexed', completions: 2, parallelism: 2 },
+    { startTime: at(0), completionTime: at(4), succeeded: 2, conditions: [{ type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastTransitionTime: at(4) }] },
+  );
+  const pods = [
+    pod('pi-0-aaaaa', 0, { state: terminated(1, 3, 0), restartCount: 0 }, { index: '0', phase: 'Succeeded' }),
+    pod('pi-1-bbbbb', 0, { state: terminated(1, 4, 0), restartCount: 0 }, { index: '1', phase: 'Succeeded' }),
+  ];
+  const tl = timeline('job.batch/pi', [jobTimeline(j, pods, [], T0 + 100_000)], T0 + 100_000);
+  assert.equal(tl.end, T0 + 4_000);
+  const text = renderTimelineText(tl, { width: 60, chalk: new Chalk({ level: 0 }), formatTime: (t) => new Date(t).toISOString() });
+  const rows = text.split('\n').filter((l) => l.startsWith('index '));
+  assert.equal(rows.length, 2);
+  assert.match(rows[1], /█✓│$/);
+  assert.match(rows[0], /✓ +│$/);
+  assert.equal(rows[0].indexOf('│'), rows[1].indexOf('│'));
+  // the marker's line points at the same column
+  const marker = text.split('\n').find((l) => /complete.*\+4s/.test(l))!;
+  assert.equal(marker.indexOf('▲'), rows[1].indexOf('│'), text);
+});

@@ -77,7 +77,9 @@ export function renderTimelineText(tl: Timeline, o: TextOptions): string {
   const labelW = Math.min(40, Math.max(8, ...labels.map((l) => l.length)) + 2);
   const W = Math.max(20, o.width - labelW - 1);
   const span = tl.end - tl.start;
-  const x = (t: number) => Math.max(0, Math.min(W - 1, Math.floor(((t - tl.start) / span) * (W - 1) + 1e-9)));
+  // Times map onto all cells but the last: a Job completes in the instant its last pod ends, in the
+  // same cell as that pod's ✓, and its completion marker then goes one cell to the right.
+  const x = (t: number) => Math.max(0, Math.min(W - 2, Math.floor(((t - tl.start) / span) * (W - 2) + 1e-9)));
   const out: string[] = [];
   out.push(`${c.bold(tl.subject)}  from ${o.formatTime(tl.start)}, ${shortDuration(span)} shown${tl.jobs.some((j) => !['Complete', 'Failed'].includes(j.state)) ? ' (until now)' : ''}`);
   for (const n of tl.notes) out.push(c.yellow(`note: ${n}`));
@@ -131,12 +133,13 @@ function jobLines(
   for (const n of j.notes) out.push(c.yellow(`note: ${n}`));
   // drawn down the rows when within the time shown (a deadline after a Job's end is only named)
   const drawn = j.markers.filter((m) => (m.kind === 'deadline' || m.kind === 'complete' || m.kind === 'failed') && m.at <= g.end);
+  // A Job's end is drawn in one column down every row: right of any pod bar that ends in its cell.
+  const segmentEnds = new Set(j.rows.flatMap((r) => r.segments.map((s) => Math.max(x(s.start), x(s.end)))));
+  const column = (m: Marker) => ((m.kind === 'complete' || m.kind === 'failed') && segmentEnds.has(x(m.at)) ? x(m.at) + 1 : x(m.at));
   for (const r of j.rows) {
     const cells: Cell[] = Array.from({ length: W }, () => ({ ch: ' ' }));
-    for (const m of drawn) {
-      const p = x(m.at);
-      if (m.at >= g.start && p < W) cells[p] = { ch: m.kind === 'deadline' ? '┆' : '│', paint: markerPaint(c, m) };
-    }
+    // markers lie under the bars
+    for (const m of drawn) if (m.at >= g.start) cells[column(m)] = { ch: m.kind === 'deadline' ? '┆' : '│', paint: markerPaint(c, m) };
     for (const s of r.segments) {
       const a = x(s.start);
       const b = Math.max(a, x(s.end));
@@ -158,7 +161,7 @@ function jobLines(
   if (j.rows.length === 0) out.push(pad + c.gray('(no pods)'));
   // the markers, one per line, under the rows
   for (const m of j.markers) {
-    const p = Math.min(W - 1, x(m.at));
+    const p = column(m);
     const beyond = m.at > g.end ? ', after the end →' : '';
     const text = `${m.text} ${c.gray(`+${shortDuration(m.at - g.start)}${beyond}`)}`;
     const plainLen = `${m.text} +${shortDuration(m.at - g.start)}${beyond}`.length;

@@ -67,9 +67,9 @@ test('-o svg FILE: well-formed XML with one bar per pod attempt; -o html -', () 
   assert.match(html, /<td>BackoffLimitExceeded<\/td>/);
 });
 
-// Skipped since the 2026-12-02 merges: with no 1 s batching the Job completes in the instant its last
-// pod ends, at the window's last cell, and the completion marker │ falls outside the rows. To be fixed next.
-test('an Indexed Job in parallel: one row per index, bars overlapping in time; a deleted pod noted', { skip: 'the completion marker falls past the window when the Job completes as its last pod ends: being fixed' }, async () => {
+// Without the 1 s batching the Job completes in the instant its last pod ends: its completion
+// marker │ must still be drawn, right of the ✓ in that cell.
+test('an Indexed Job in parallel: one row per index, bars overlapping in time; a deleted pod noted', async () => {
   assert.equal(sb.kjob(['apply', '-f', '-', '--wait'], { input: job('idx', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3', 'sleep 2') }).code, 0);
   const text = run(['timeline', 'job/idx', '--width', '90']);
   const rows = rowsOf(text, 'index ');
