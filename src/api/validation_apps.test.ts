@@ -2,9 +2,8 @@
 // validation with kube-apiserver's messages, the immutable selector, generation on update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestAPI } from '../apiserver/testing.js';
+import { openTestAPI, statusErrorOf as failure } from '../apiserver/testing.js';
 import { resolveResource } from './resources.js';
-import { StatusError } from '../errors.js';
 
 const DEPLOY = resolveResource('deploy')!;
 const RS = resolveResource('rs')!;
@@ -19,16 +18,6 @@ const deployment = (spec: Record<string, unknown> = {}) => ({
     ...spec,
   },
 });
-
-function failure(f: () => unknown): StatusError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-  assert.fail('expected a StatusError');
-}
 
 test('resources: rs and deploy short names, apps group', () => {
   assert.equal(DEPLOY.kind, 'Deployment');

@@ -2,11 +2,10 @@
 // validation (with kube-apiserver's messages), update rules, and the ServiceAccount admission.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareCreate, prepareUpdate, admitPod, defaultObject } from '../apiserver/testing.js';
+import { prepareCreate, prepareUpdate, admitPod, defaultObject, statusErrorOf as failure } from '../apiserver/testing.js';
 
 import { resourceForKind, resolveResource } from './resources.js';
 import { validateCreate } from './validation.js';
-import { StatusError } from '../errors.js';
 import { goBase64Decode } from '../util/go.js';
 import type { KObject } from './types.js';
 
@@ -20,16 +19,6 @@ const KEY_MSG =
 
 const cm = (extra: Record<string, unknown> = {}): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, ...extra });
 const secret = (extra: Record<string, unknown> = {}): KObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, ...extra });
-
-function failure(f: () => unknown): StatusError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-  assert.fail('expected a StatusError');
-}
 
 test('discovery: configmaps/cm, secrets, serviceaccounts/sa in the core group', () => {
   assert.equal(resolveResource('cm')?.kind, 'ConfigMap');

@@ -12,6 +12,7 @@ import { LocalAPIServer } from './apiserver.js';
 import { strategyFor } from './registry/index.js';
 import type { LocalAPIServer as LocalAPI } from './interface.js';
 import { admit } from './admission/admission.js';
+import { StatusError } from '../errors.js';
 
 export interface TestAPI {
   home: string;
@@ -147,4 +148,15 @@ export function admitPod(pod: KObject, opts: { randomSuffix: () => string; servi
     },
   );
   return p;
+}
+
+/** The StatusError a request fails with; a request that succeeds, or fails otherwise, fails the test. */
+export function statusErrorOf(f: () => unknown): StatusError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
+  throw new Error('expected a StatusError');
 }

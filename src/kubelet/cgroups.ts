@@ -139,6 +139,22 @@ function errnoReason(e: unknown, file: string): string {
 /** What a new container attempt's cgroups are: the directories (recorded with the attempt) and the cgroup.procs files its first process joins. */
 export interface AttemptCgroups { dirs: string[]; procs: string[] }
 
+/** Where this process's cgroups are and which hierarchies kjob may use, or why none can be. */
+function planForThisProcess(): ReturnType<typeof planCgroups> | string {
+  const read = (p: string) => {
+    try {
+      return fs.readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const mountinfo = read('/proc/self/mountinfo');
+  const self = read('/proc/self/cgroup');
+  if (mountinfo === undefined || self === undefined) return '/proc/self/mountinfo or /proc/self/cgroup cannot be read';
+  const plan = planCgroups(mountinfo, self, read);
+  return plan.hierarchies.length ? plan : (plan.reason ?? 'no cgroup hierarchy is usable');
+}
+
 /** A cgroup directory kjob made: only these are ever written to, emptied or removed. */
 export function isKjobCgroupDir(dir: string): boolean {
   return path.isAbsolute(dir) && dir.startsWith('/sys/fs/cgroup/') && /\/kjob\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[a-z0-9-]+_\d+)?$/.test(dir) && !dir.includes('..');
@@ -163,12 +179,8 @@ export class Cgroups {
    * unenforced, with the reason.
    */
   static detect(podPidsLimit = podPidsLimitFromEnv()): Cgroups {
-    const read = (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
-    const mountinfo = read('/proc/self/mountinfo');
-    const self = read('/proc/self/cgroup');
-    if (mountinfo === undefined || self === undefined) return Cgroups.disabled('/proc/self/mountinfo or /proc/self/cgroup cannot be read', podPidsLimit);
-    const plan = planCgroups(mountinfo, self, read);
-    if (!plan.hierarchies.length) return Cgroups.disabled(plan.reason ?? 'no cgroup hierarchy is usable', podPidsLimit);
+    const plan = planForThisProcess();
+    if (typeof plan === 'string') return Cgroups.disabled(plan, podPidsLimit);
     for (const h of plan.hierarchies) {
       let file = h.dir;
       try {
@@ -195,12 +207,8 @@ export class Cgroups {
    * engine runs): the plan, and whether kjob's directories could be made there.
    */
   static inspect(podPidsLimit = podPidsLimitFromEnv()): Cgroups {
-    const read = (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
-    const mountinfo = read('/proc/self/mountinfo');
-    const self = read('/proc/self/cgroup');
-    if (mountinfo === undefined || self === undefined) return Cgroups.disabled('/proc/self/mountinfo or /proc/self/cgroup cannot be read', podPidsLimit);
-    const plan = planCgroups(mountinfo, self, read);
-    if (!plan.hierarchies.length) return Cgroups.disabled(plan.reason ?? 'no cgroup hierarchy is usable', podPidsLimit);
+    const plan = planForThisProcess();
+    if (typeof plan === 'string') return Cgroups.disabled(plan, podPidsLimit);
     for (const h of plan.hierarchies) {
       const at = fs.existsSync(h.dir) ? h.dir : path.dirname(h.dir);
       try {

@@ -299,3 +299,15 @@ export function timeline(subject: string, jobs: JobTimeline[], now: number, note
   if (end <= start) end = start + 1000;
   return { subject, start, end, now, jobs, notes };
 }
+
+/** The line under a Job's name: its spec's shape and its counts, the same in every rendering. */
+export function jobSummary(j: JobTimeline): string {
+  const facts = [
+    j.indexed ? 'Indexed' : undefined,
+    j.parallelism !== undefined ? `parallelism ${j.parallelism}` : undefined,
+    j.completions !== undefined ? `completions ${j.completions}` : undefined,
+    j.backoffLimit !== undefined ? `backoffLimit ${j.backoffLimit}` : undefined,
+    j.activeDeadlineSeconds !== undefined ? `activeDeadlineSeconds ${j.activeDeadlineSeconds}` : undefined,
+  ].filter(Boolean);
+  return `${facts.join(', ')} · ${j.succeeded} succeeded, ${j.failed} failed · ${j.attempts} attempt${j.attempts === 1 ? '' : 's'} drawn`;
+}

@@ -1,6 +1,7 @@
 // The timeline as a picture to open and share: a standalone SVG (or an HTML page holding it and
 // the events). One bar per pod attempt (class "attempt"), the pending time and back-offs beside
 // them, the deadline and the end drawn across the Job's rows; each bar has a tooltip (<title>).
+import { jobSummary } from './timeline.js';
 import type { JobTimeline, Segment, Timeline } from './timeline.js';
 import { shortDuration, tickStep } from './timeline_text.js';
 
@@ -109,14 +110,7 @@ function jobSvg(j: JobTimeline, out: string[], g: { x: (t: number) => number; y:
   out.push(`<g class="job-timeline" data-job="${xmlEscape(j.name)}">`);
   out.push(`<text x="16" y="${y}" class="job">${xmlEscape(`job.batch/${j.name}`)}<tspan dx="10" fill="${stateColor}">${xmlEscape(j.state + why)}</tspan></text>`);
   y += 16;
-  const facts = [
-    j.indexed ? 'Indexed' : undefined,
-    j.parallelism !== undefined ? `parallelism ${j.parallelism}` : undefined,
-    j.completions !== undefined ? `completions ${j.completions}` : undefined,
-    j.backoffLimit !== undefined ? `backoffLimit ${j.backoffLimit}` : undefined,
-    j.activeDeadlineSeconds !== undefined ? `activeDeadlineSeconds ${j.activeDeadlineSeconds}` : undefined,
-  ].filter(Boolean);
-  out.push(`<text x="16" y="${y}" class="facts">${xmlEscape(`${facts.join(', ')} · ${j.succeeded} succeeded, ${j.failed} failed · ${j.attempts} attempt${j.attempts === 1 ? '' : 's'} drawn`)}</text>`);
+  out.push(`<text x="16" y="${y}" class="facts">${xmlEscape(jobSummary(j))}</text>`);
   for (const n of j.notes) {
     y += 15;
     out.push(`<text x="16" y="${y}" class="note">${xmlEscape(`note: ${n}`)}</text>`);

@@ -3,6 +3,7 @@
 // or ▶ still running; the deadline and the end drawn down the rows), and colour adds to it when
 // the chalk has a level (Complete/succeeded green, Failed red, Running blue, Pending grey).
 import type { ChalkInstance } from 'chalk';
+import { jobSummary } from './timeline.js';
 import type { JobTimeline, Marker, Segment, Timeline } from './timeline.js';
 
 const STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
@@ -122,14 +123,7 @@ function jobLines(
   const stateColour = j.state === 'Complete' ? c.green : j.state === 'Failed' ? c.red : j.state === 'Running' ? c.blue : j.state === 'Suspended' ? c.yellow : c.gray;
   const why = j.reason ? `: ${j.reason}${j.message ? `: ${j.message}` : ''}` : '';
   out.push(`${c.bold(`job.batch/${j.name}`)}  ${stateColour(j.state + why)}`);
-  const facts = [
-    j.indexed ? 'Indexed' : undefined,
-    j.parallelism !== undefined ? `parallelism ${j.parallelism}` : undefined,
-    j.completions !== undefined ? `completions ${j.completions}` : undefined,
-    j.backoffLimit !== undefined ? `backoffLimit ${j.backoffLimit}` : undefined,
-    j.activeDeadlineSeconds !== undefined ? `activeDeadlineSeconds ${j.activeDeadlineSeconds}` : undefined,
-  ].filter(Boolean);
-  out.push(c.gray(`${facts.join(', ')} · ${j.succeeded} succeeded, ${j.failed} failed · ${j.attempts} attempt${j.attempts === 1 ? '' : 's'} drawn`));
+  out.push(c.gray(jobSummary(j)));
   for (const n of j.notes) out.push(c.yellow(`note: ${n}`));
   // drawn down the rows when within the time shown (a deadline after a Job's end is only named)
   const drawn = j.markers.filter((m) => (m.kind === 'deadline' || m.kind === 'complete' || m.kind === 'failed') && m.at <= g.end);

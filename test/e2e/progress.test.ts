@@ -4,27 +4,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Sandbox } from './helpers.js';
+import { Sandbox, shJob } from './helpers.js';
 import { ESC, SPINNER_FRAMES, ptyRun, ptySpawn } from './pty.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const job = (name: string, extra: string, command: string) => `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-  completions: 2
-${extra}
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: c
-        image: busybox
-        command: ["sh", "-c", "${command}"]
-`;
+const job = (name: string, extra: string, command: string) => shJob(name, `  completions: 2\n${extra}`, command);
 
 const write = (name: string, body: string) => {
   const file = `${sb.home}/${name}.yaml`;

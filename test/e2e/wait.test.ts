@@ -1,25 +1,12 @@
 // kjob wait (condition, jsonpath, delete, timeouts, errors) and get -o jsonpath, end to end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox } from './helpers.js';
+import { Sandbox, shJob } from './helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const sleeper = `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: sleeper
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: c
-        image: busybox
-        command: ["sh", "-c", "sleep 300"]
-`;
+const sleeper = shJob('sleeper', '', 'sleep 300');
 
 test('wait --for=condition=complete prints "condition met" once the Job completes', () => {
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-echo.yaml']).stdout, 'job.batch/echo created\n');
