@@ -19,9 +19,9 @@ after(() => {
   for (const sb of boxes) sb.cleanup();
 });
 
-// The handler outlives the SIGTERM by 8s (long enough for several reads on a loaded machine); the loop keeps sleeping in short steps, so the handler
+// The handler outlives the SIGTERM by 12s (long enough for several reads on a loaded machine); the loop keeps sleeping in short steps, so the handler
 // runs promptly whether sh is PID 1 of its own PID namespace or an ordinary process.
-const handler = (exitCode = 0) => `trap 'echo term; sleep 8; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
+const handler = (exitCode = 0) => `trap 'echo term; sleep 12; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
 
 function termJob(name: string, extra = '', exitCode = 0): string {
   return `apiVersion: batch/v1
@@ -50,7 +50,7 @@ async function runningPod(sb: Sandbox, jobName: string): Promise<string> {
     if (!p) return false;
     name = p.metadata.name;
     return sb.kjob(['logs', name]).stdout.includes('started');
-  }, 20_000);
+  }, 40_000);
   return name;
 }
 
@@ -66,15 +66,15 @@ test('kjob delete pod of a Job: Terminating while its SIGTERM handler runs, coun
   await sb.until('the pod to show Terminating and the Job to count it', () => {
     const row = sb.kjob(['get', 'pods', name, '--no-headers']).stdout;
     return /\bTerminating\b/.test(row) && job(sb, 'term').status?.terminating === 1;
-  }, 10_000);
+  }, 30_000);
   assert.ok(podNamed(sb, name)?.metadata.deletionTimestamp);
   assert.equal(podNamed(sb, name)?.metadata.deletionGracePeriodSeconds, 30);
-  await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 10_000);
+  await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler sleeps');
   assert.ok(events(sb).some((e) => e.reason === 'Killing' && e.message === 'Stopping container c' && e.involvedObject.name === name));
 
-  await sb.until('the pod to be gone once the handler exits', () => !podNamed(sb, name), 20_000);
-  assert.ok(Date.now() - deletedAt >= 7500, 'the handler had its 8s');
+  await sb.until('the pod to be gone once the handler exits', () => !podNamed(sb, name), 40_000);
+  assert.ok(Date.now() - deletedAt >= 11_500, 'the handler had its 12s');
   await sb.until('status.terminating back to 0', () => job(sb, 'term').status?.terminating === 0, 10_000);
   const j = job(sb, 'term');
   assert.equal(j.status.failed, 1, 'the deleted pod counts as failed (podReplacementPolicy TerminatingOrFailed)');
@@ -106,10 +106,10 @@ test('kjob delete job: its pods are Terminating until their handlers exit', asyn
   const name = await runningPod(sb, 'bye');
   const r = sb.kjob(['delete', 'job', 'bye']);
   assert.equal(r.stdout, 'job.batch "bye" deleted\n', r.stderr);
-  await sb.until('the orphaned pod to show Terminating', () => /\bTerminating\b/.test(sb.kjob(['get', 'pods', '--no-headers']).stdout), 10_000);
-  await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 10_000);
+  await sb.until('the orphaned pod to show Terminating', () => /\bTerminating\b/.test(sb.kjob(['get', 'pods', '--no-headers']).stdout), 30_000);
+  await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler sleeps');
-  await sb.until('the pod to be gone', () => pods(sb).length === 0, 20_000);
+  await sb.until('the pod to be gone', () => pods(sb).length === 0, 40_000);
 });
 
 test('terminationGracePeriodSeconds: a container that ignores SIGTERM is killed when the grace period ends', async () => {
