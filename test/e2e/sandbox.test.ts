@@ -105,6 +105,8 @@ test('private state: directories 0700, files 0600, the socket its user\'s only, 
   const old = process.umask(0); // kjob and its engine inherit it
   try {
     const sb = sandbox();
+    // an engine that stays (one started by a command exits when idle, maybe before it is looked at)
+    assert.equal(sb.kjob(['controller', 'start']).code, 0);
     const volume = SANDBOX.sandboxed ? { podSpec: { volumes: [{ name: 'scratch', emptyDir: {} }] }, container: { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] } } : {};
     apply(sb, shJob('modes', 'echo hello; echo x > /tmp/x', volume));
     const pod = await finished(sb, 'modes');
