@@ -72,7 +72,8 @@ test('job-failed-demo (OnFailure): one pod restarted in place, CrashLoopBackOff,
   const pod = sb.kjob(['describe', 'pod']).stdout;
   assert.match(pod, /State: +Waiting\n +Reason: +CrashLoopBackOff\n +Last State: +Terminated\n +Reason: +StartError\n/);
   assert.match(pod, /Exit Code: +128\n/);
-  assert.match(pod, /Restart Count: +2\n/);
+  // 2, or more when this machine is slow enough that the next restart came before the engine stopped
+  assert.match(pod, /Restart Count: +[2-9]\n/);
   assert.match(pod, /Controlled By: +Job\/job-failed-demo\n/);
   const name = /^Name: +(\S+)/.exec(pod)![1];
   // Let it run to the end faster: restarts ≥ backoffLimit (6) fail the Job, and the pod is torn down.

@@ -21,13 +21,13 @@ const suspended = () => job(sb, NAME).status?.conditions?.find((c: any) => c.typ
 test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed without counting as failures', async () => {
   const manifest = fs.readFileSync(path.join(ROOT, 'fixtures/job-with-completions.yaml'), 'utf8');
   applyText(sb, manifest);
-  await sb.until('2 running pods', () => activePods().filter((p: any) => p.status.phase === 'Running').length === 2, 10_000);
+  await sb.until('2 running pods', () => activePods().filter((p: any) => p.status.phase === 'Running').length === 2, 30_000);
 
   // Merge patch (the default type for a built-in kind is strategic; the same for this field).
   let r = sb.kjob(['patch', 'job', NAME, '-p', '{"spec":{"suspend":true}}']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `job.batch/${NAME} patched\n`);
-  await sb.until('the Suspended condition and no pods', () => suspended()?.status === 'True' && pods(sb).length === 0, 10_000);
+  await sb.until('the Suspended condition and no pods', () => suspended()?.status === 'True' && pods(sb).length === 0, 30_000);
   let j = job(sb, NAME);
   assert.equal(suspended().reason, 'JobSuspended');
   assert.equal(j.status.failed, undefined, 'suspended pods are not failures');
@@ -39,7 +39,7 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   const before = Date.now();
   r = sb.kjob(['patch', 'job', NAME, '--type', 'json', '-p', '[{"op":"replace","path":"/spec/suspend","value":false}]']);
   assert.equal(r.stdout, `job.batch/${NAME} patched\n`, r.stderr);
-  await sb.until('2 active pods again', () => activePods().length === 2 && suspended()?.status === 'False', 10_000);
+  await sb.until('2 active pods again', () => activePods().length === 2 && suspended()?.status === 'False', 30_000);
   j = job(sb, NAME);
   assert.equal(suspended().reason, 'JobResumed');
   assert.ok(Date.parse(j.status.startTime) >= Math.floor(before / 1000) * 1000, 'startTime is reset on resume');
@@ -47,7 +47,7 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   // A re-apply with suspend: true suspends it again; the original manifest resumes it.
   r = sb.kjob(['apply', '-f', '-'], { input: manifest.replace('spec:\n  parallelism: 2', 'spec:\n  suspend: true\n  parallelism: 2') });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
-  await sb.until('suspended again', () => suspended()?.status === 'True' && pods(sb).length === 0, 10_000);
+  await sb.until('suspended again', () => suspended()?.status === 'True' && pods(sb).length === 0, 30_000);
   r = sb.kjob(['apply', '-f', '-'], { input: manifest });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
   await sb.until('the Job to complete', () => !!cond(job(sb, NAME), 'Complete'), 30_000);
