@@ -11,10 +11,13 @@ import { addWriteVerbs } from './write_verbs.js';
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
 // parser, the cron parser or the engine.
-const lazy =
-  <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
-  async (...args: M[K] extends (...a: infer A) => unknown ? A : never): Promise<Awaited<M[K] extends (...a: never[]) => infer R ? R : never>> =>
-    ((await load())[name] as (...a: unknown[]) => unknown)(...args) as never;
+// The module's promise is kept: a second main() in one process (the tests run many) does not ask
+// the module loader again, which under a loader hook (tsx) is a round trip to its thread.
+const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) => {
+  let loaded: Promise<M> | undefined;
+  return async (...args: M[K] extends (...a: infer A) => unknown ? A : never): Promise<Awaited<M[K] extends (...a: never[]) => infer R ? R : never>> =>
+    ((await (loaded ??= load()))[name] as (...a: unknown[]) => unknown)(...args) as never;
+};
 const applyOrCreate = lazy(() => import('./apply.js'), 'applyOrCreate');
 const get = lazy(() => import('./get.js'), 'get');
 const describe = lazy(() => import('./describe.js'), 'describe');
