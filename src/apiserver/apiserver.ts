@@ -410,7 +410,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   private decode(resource: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict'): { object: KObject; warnings: string[] } {
     if (!isPlainObject(body)) throw new StatusError('BadRequest', `the object provided is unrecognized (must be of type ${resource.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
     // A body is JSON: what is not JSON (undefined members) is not part of it.
-    const src = JSON.parse(JSON.stringify(body)) as Record<string, any>;
+    const src = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
     if (src.kind !== undefined && src.kind !== resource.kind) {
       throw decodeError(resource.kind, src, `json: cannot unmarshal into Go value of type ${resource.kind}`);
     }
@@ -436,7 +436,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
 // ---------------------------------------------------------------- helpers
 
-function isPlainObject(v: unknown): v is Record<string, any> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -520,7 +520,7 @@ function alreadyExistsError(info: ResourceInfo, store: Store, namespace: string 
   return new StatusError('AlreadyExists', existing?.metadata.deletionTimestamp ? `object is being deleted: ${msg}` : msg, { name, kind: info.resource, group: info.group });
 }
 
-function setOrDelete(m: Record<string, any>, key: string, value: unknown): void {
+function setOrDelete(m: Record<string, unknown>, key: string, value: unknown): void {
   if (value === undefined || value === null) delete m[key];
   else m[key] = value;
 }

@@ -218,7 +218,7 @@ function parseLastApplied(current: KObject): JSONMap {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** kubectl apply reads metadata.annotations as a map of strings (unstructured NestedStringMap);
  * anything else reads as none, and the annotations it writes back replace it. */

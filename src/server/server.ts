@@ -4,6 +4,7 @@
 // metav1.Status bodies with the apiserver's codes and messages, so clients print what they print
 // against a cluster. Every request needs the bearer token the kubeconfig carries (401 otherwise).
 import { serveScale } from './scale.js';
+import type { DeleteOptions as WireDeleteOptions } from 'kubernetes-types/meta/v1.js';
 import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
@@ -297,7 +298,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
       case 'DELETE': {
         if (!route.name) throw new StatusError('MethodNotAllowed', `kjob serve does not implement deletecollection: delete the objects one by one`);
         const text = await readBody(req);
-        const body = (text.trim() ? parseJSONBody(text, 'DELETE') : {}) as Record<string, any>;
+        const body = (text.trim() ? parseJSONBody(text, 'DELETE') : {}) as WireDeleteOptions;
         const grace = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
         const out = api.delete(r, ns, route.name, {
           dryRun: dryRun || (body.dryRun ?? []).includes('All'),
