@@ -3,14 +3,12 @@
 // registry strategies use at create time (Job selector generation, QoS class, Service addresses).
 // The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import { asKind, type KObject, type JobObject, type CronJobObject, type JobSpec, type PodSpec, type PodTemplateSpec, type Container, type Volume, type ServiceObject } from './types.js';
+import { asKind, ZERO_TIME, type KObject, type JobObject, type CronJobObject, type JobSpec, type PodSpec, type PodTemplateSpec, type Container, type Volume, type ServiceObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
 import type { DeploymentSpec } from 'kubernetes-types/apps/v1.js';
 
-/** The zero metav1.Time Go writes as null (kubernetes-types has no null for it). */
-const ZERO_TIME = null as unknown as string;
 
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';

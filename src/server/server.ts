@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { asKind, type KObject } from '../api/types.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
-import type { APIServer, PatchType, WatchEvent } from '../apiserver/interface.js';
+import type { APIServer, DeleteOptions, PatchType, WatchEvent } from '../apiserver/interface.js';
 import { AGGREGATED_V2, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, SUBRESOURCES, versionInfo } from './discovery.js';
 import { openAPIDocument, openAPIIndex } from './openapi.js';
 import { toServerTable, wantsTable, type IncludeObject } from './table.js';
@@ -303,9 +303,11 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
         const out = api.delete(r, ns, route.name, {
           dryRun: dryRun || (body.dryRun ?? []).includes('All'),
           gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-          propagationPolicy: q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined),
+          // Unchecked, as before: a string that is no policy is not refused here (the apiserver's
+          // ValidateDeleteOptions would refuse it; not yet done).
+          propagationPolicy: (q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
           preconditions: body.preconditions,
-        } as never);
+        });
         return sendJSON(res, out.removed ? 200 : 202, out.object, 'application/json', out.warnings);
       }
       default:
