@@ -3,14 +3,12 @@
 // registry strategies use at create time (Job selector generation, QoS class, Service addresses).
 // The strategies themselves are src/apiserver/registry; the admission plugins src/apiserver/admission.
 import { createHash } from 'node:crypto';
-import { asKind, type KObject, type JobObject, type CronJobObject, type JobSpec, type PodSpec, type PodTemplateSpec, type Container, type Volume, type ServiceObject } from './types.js';
+import { asKind, ZERO_TIME, type KObject, type JobObject, type CronJobObject, type JobSpec, type PodSpec, type PodTemplateSpec, type Container, type Volume, type ServiceObject } from './types.js';
 import type { ResourceInfo } from './resources.js';
 import type { HTTPGetAction, Probe, DownwardAPIVolumeFile, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { PodFailurePolicy } from 'kubernetes-types/batch/v1.js';
 import type { DeploymentSpec } from 'kubernetes-types/apps/v1.js';
 
-/** The zero metav1.Time Go writes as null (kubernetes-types has no null for it). */
-const ZERO_TIME = null as unknown as string;
 
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -42,11 +40,11 @@ export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
       break;
     case 'Endpoints':
       // SetDefaults_EndpointPort: TCP unless said otherwise.
-      for (const ss of (o.subsets ?? []) as any[]) for (const p of ss.ports ?? []) if (!p.protocol) p.protocol = 'TCP';
+      for (const ss of asKind('Endpoints', o).subsets ?? []) for (const p of ss.ports ?? []) if (!p.protocol) p.protocol = 'TCP';
       break;
     case 'EndpointSlice':
       // discovery/v1 SetDefaults_EndpointPort: name "" and TCP.
-      for (const p of (o.ports ?? []) as any[]) {
+      for (const p of asKind('EndpointSlice', o).ports ?? []) {
         if (p.name == null) p.name = '';
         if (!p.protocol) p.protocol = 'TCP';
       }
@@ -270,7 +268,8 @@ const VOLUME_SOURCES = [
 
 function defaultVolume(v: Volume): Volume {
   const vol = v ?? ({} as Volume);
-  if (!VOLUME_SOURCES.some((k) => (vol as unknown as Record<string, unknown>)[k] != null)) vol.emptyDir = {};
+  // (image is newer than kubernetes-types: read by its name all the same)
+  if (!VOLUME_SOURCES.some((k) => vol[k as keyof Volume] != null)) vol.emptyDir = {};
   if (vol.hostPath && vol.hostPath.type == null) vol.hostPath.type = '';
   if (vol.secret && vol.secret.defaultMode == null) vol.secret.defaultMode = 420;
   if (vol.configMap && vol.configMap.defaultMode == null) vol.configMap.defaultMode = 420;

@@ -8,6 +8,8 @@ import { RESOURCES, apiVersionOf, type ResourceInfo } from './resources.js';
 
 export interface ManifestDoc {
   source: string;
+  // any: the document as parsed, of any shape; callers read it as kubectl's unstructured objects do
+  // and the apiserver's decoding types it (a decoding boundary).
   object: Record<string, any>;
 }
 
@@ -107,12 +109,12 @@ export function parseManifestText(text: string, source: string): ManifestDoc[] {
       const t = Array.isArray(v) ? '[]interface {}' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool';
       throw new UserError(`error: unable to decode "${source}": json: cannot unmarshal ${Array.isArray(v) ? 'array' : t} into Go value of type map[string]interface {}`);
     }
-    expand(v as Record<string, any>, source, docs);
+    expand(v as Record<string, unknown>, source, docs);
   }
   return docs;
 }
 
-function expand(obj: Record<string, any>, source: string, out: ManifestDoc[]): void {
+function expand(obj: Record<string, unknown>, source: string, out: ManifestDoc[]): void {
   const kind = obj.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(obj.items)) {
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
@@ -157,7 +159,7 @@ function parseYAMLStream(text: string, source: string): unknown[] {
       version: '1.1', // go-yaml v2 is YAML 1.1 (yes/no booleans, 0777 octal)
       merge: true,
       // ...but it leaves timestamps and 12:30-style sexagesimals as strings when decoding to JSON
-      customTags: (tags) => tags.filter((t: any) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+      customTags: (tags) => tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && ('format' in t ? t.format : undefined) !== 'TIME')),
     });
     if (doc.errors.length > 0) {
       throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlMessage(doc.errors[0], docText)}`);
@@ -308,6 +310,7 @@ function jsonValueEnd(text: string, start: number): number {
  * Map apiVersion/kind to the resource, as kubectl's RESTMapper does (case-sensitive kind, exact
  * group/version). Throws UserError with kubectl's message.
  */
+// any: a parsed manifest of any shape (a decoding boundary); every field read is checked with typeof.
 export function resolveKind(obj: Record<string, any>, source: string): ResourceInfo {
   const kind = obj.kind;
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';

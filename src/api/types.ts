@@ -191,6 +191,13 @@ export function controllerOf(obj: { metadata: ObjectMeta }): OwnerReference | un
   return (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
 }
 
+/**
+ * The zero metav1.Time, which Go writes as null (`creationTimestamp: null` in what kubectl create
+ * --dry-run prints and in a template's metadata): kubernetes-types has no null for a time, so the
+ * one cast that says it is here.
+ */
+export const ZERO_TIME = null as unknown as string;
+
 /** RFC3339 with second precision, the way metav1.Time serialises. */
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

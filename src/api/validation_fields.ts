@@ -29,8 +29,10 @@ const invalid = (field: string, value: unknown, detail: string): StatusCause => 
 const tooLong = (field: string, max: number): StatusCause => ({ field, type: 'FieldValueTooLong', message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` });
 const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
 
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+// The objects here may be any shape (validation runs on what was decoded, and on what a state
+// file written before decoding was strict holds): every value is unknown until narrowed.
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** apimachinery ValidateAnnotations' size rule. */
@@ -195,7 +197,7 @@ export function validatePodSpecValues(spec: unknown, path: string): Errs {
 
 function templateValues(tpl: unknown, path: string): Errs {
   if (!isObj(tpl)) return [];
-  return [...validateAnnotationsSize(tpl.metadata?.annotations, `${path}.annotations`), ...validatePodSpecValues(tpl.spec, `${path}.spec`)];
+  return [...validateAnnotationsSize(isObj(tpl.metadata) ? tpl.metadata.annotations : undefined, `${path}.annotations`), ...validatePodSpecValues(tpl.spec, `${path}.spec`)];
 }
 
 export function validateJobValues(job: JobObject): Errs {

@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { StatusError, invalid, notFound, type StatusCause } from '../errors.js';
 import type { KObject, Kind } from '../api/types.js';
-import { rfc3339, KINDS } from '../api/types.js';
+import { asKind, rfc3339, KINDS } from '../api/types.js';
 import { apiVersionOf, groupResource, resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { randomSuffix } from '../api/names.js';
@@ -31,7 +31,7 @@ import { patchMetaForKind } from '../api/patch/meta.js';
 import { jsonMergePatch } from '../api/patch/merge.js';
 import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
 import type { JSONMap } from '../api/patch/gofmt.js';
-import { goV } from '../api/patch/gofmt.js';
+import { asJSONMap, goV } from '../api/patch/gofmt.js';
 import { goQuote } from '../util/go.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { Store } from '../store/store.js';
@@ -243,7 +243,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (status && !strategy.statusSubresource) throw new StatusError('NotFound', 'the server could not find the requested resource');
     if (ephemeral && info.kind !== 'Pod') throw new StatusError('NotFound', 'the server could not find the requested resource');
     let obj = strategy.defaults(decoded);
-    if (ephemeral) obj = prepareEphemeralUpdate(obj as never, old as never);
+    if (ephemeral) obj = prepareEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old));
     this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : ephemeral ? 'ephemeralcontainers' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
     // rest.BeforeUpdate
     const m = obj.metadata as Meta;
@@ -263,7 +263,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     mm.creationTimestamp = om.creationTimestamp;
     setOrDelete(mm, 'deletionTimestamp', om.deletionTimestamp);
     if (om.deletionGracePeriodSeconds != null && mm.deletionGracePeriodSeconds == null) mm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
-    const causes = status ? strategy.validateStatusUpdate(obj, old) : ephemeral ? validateEphemeralUpdate(obj as never, old as never) : strategy.validateUpdate(obj, old);
+    const causes = status ? strategy.validateStatusUpdate(obj, old) : ephemeral ? validateEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old)) : strategy.validateUpdate(obj, old);
     if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
     const out = mustDecode(info, obj);
     out.metadata.resourceVersion = stored.metadata.resourceVersion;
@@ -410,7 +410,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   private decode(resource: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict'): { object: KObject; warnings: string[] } {
     if (!isPlainObject(body)) throw new StatusError('BadRequest', `the object provided is unrecognized (must be of type ${resource.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
     // A body is JSON: what is not JSON (undefined members) is not part of it.
-    const src = JSON.parse(JSON.stringify(body)) as Record<string, any>;
+    const src = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
     if (src.kind !== undefined && src.kind !== resource.kind) {
       throw decodeError(resource.kind, src, `json: cannot unmarshal into Go value of type ${resource.kind}`);
     }
@@ -436,7 +436,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
 // ---------------------------------------------------------------- helpers
 
-function isPlainObject(v: unknown): v is Record<string, any> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -520,7 +520,7 @@ function alreadyExistsError(info: ResourceInfo, store: Store, namespace: string 
   return new StatusError('AlreadyExists', existing?.metadata.deletionTimestamp ? `object is being deleted: ${msg}` : msg, { name, kind: info.resource, group: info.group });
 }
 
-function setOrDelete(m: Record<string, any>, key: string, value: unknown): void {
+function setOrDelete(m: Record<string, unknown>, key: string, value: unknown): void {
   if (value === undefined || value === null) delete m[key];
   else m[key] = value;
 }
@@ -566,7 +566,7 @@ function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, p
   try {
     if (type === 'json') return applyJSONPatch(current, patch as unknown[]);
     if (type === 'merge') return jsonMergePatch(current, patch);
-    return strategicMergePatch(current as unknown as JSONMap, patch as JSONMap, patchMetaForKind(resource.kind));
+    return strategicMergePatch(asJSONMap(current), patch as JSONMap, patchMetaForKind(resource.kind));
   } catch (e) {
     // A JSON patch that cannot be applied: 422 without the library's words.
     if (e instanceof JSONPatchError) throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');

@@ -19,6 +19,7 @@
 // kubectl sends the object as Go marshals a map: keys sorted at every level. Which error is "first"
 // follows that order. Duplicate keys never reach the apiserver from kubectl (its YAML and JSON
 // readers keep the last value), so there is no duplicate-field case here.
+import type { KObject } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { goQuote } from '../util/go.js';
 import {
@@ -410,7 +411,7 @@ export function readable<T>(kind: string, obj: T): T {
 
 /** The decoding error of a stored object, or undefined when it decodes (cached per uid@resourceVersion). */
 const malformedCache = new Map<string, string | undefined>();
-export function storedDecodeError(kind: string, obj: Record<string, any>): string | undefined {
+export function storedDecodeError(kind: string, obj: KObject): string | undefined {
   if (!kindDefinition(kind)) return undefined;
   const key = `${kind}/${obj?.metadata?.uid}@${obj?.metadata?.resourceVersion}`;
   if (malformedCache.has(key)) return malformedCache.get(key);

@@ -3,7 +3,7 @@
 // by, and the error for any other), and the selectable fields of an object (the registries'
 // GetAttrs / ToSelectableFields).
 import { StatusError } from '../errors.js';
-import type { KObject, Kind } from '../api/types.js';
+import { asKind, type KObject, type Kind } from '../api/types.js';
 
 export interface FieldRequirement {
   field: string;
@@ -154,21 +154,22 @@ export function selectableFields(obj: KObject): Record<string, string> {
   const f: Record<string, string> = { 'metadata.name': str(m.name) };
   // Cluster-scoped objects have no metadata.namespace field (DefaultClusterScopedAttr).
   if (m.namespace !== undefined) f['metadata.namespace'] = str(m.namespace);
-  const spec = (obj.spec ?? {}) as Record<string, any>;
-  const status = (obj.status ?? {}) as Record<string, any>;
+  // The typed views read what is there; a stored object of the wrong shape gives '' (str).
   switch (obj.kind) {
-    case 'Pod':
-      f['spec.nodeName'] = str(spec.nodeName);
-      f['spec.restartPolicy'] = str(spec.restartPolicy);
-      f['spec.schedulerName'] = str(spec.schedulerName);
-      f['spec.serviceAccountName'] = str(spec.serviceAccountName);
-      f['spec.hostNetwork'] = spec.hostNetwork === true ? 'true' : 'false';
-      f['status.phase'] = str(status.phase);
-      f['status.podIP'] = str(status.podIPs?.[0]?.ip ?? status.podIP);
-      f['status.nominatedNodeName'] = str(status.nominatedNodeName);
+    case 'Pod': {
+      const { spec, status } = asKind('Pod', obj);
+      f['spec.nodeName'] = str(spec?.nodeName);
+      f['spec.restartPolicy'] = str(spec?.restartPolicy);
+      f['spec.schedulerName'] = str(spec?.schedulerName);
+      f['spec.serviceAccountName'] = str(spec?.serviceAccountName);
+      f['spec.hostNetwork'] = spec?.hostNetwork === true ? 'true' : 'false';
+      f['status.phase'] = str(status?.phase);
+      f['status.podIP'] = str(status?.podIPs?.[0]?.ip ?? status?.podIP);
+      f['status.nominatedNodeName'] = str(status?.nominatedNodeName);
       break;
+    }
     case 'Node':
-      f['spec.unschedulable'] = spec.unschedulable === true ? 'true' : 'false';
+      f['spec.unschedulable'] = asKind('Node', obj).spec?.unschedulable === true ? 'true' : 'false';
       break;
     case 'Event': {
       const io = (obj.involvedObject ?? {}) as Record<string, unknown>;
@@ -180,17 +181,19 @@ export function selectableFields(obj: KObject): Record<string, string> {
       break;
     }
     case 'Namespace':
-      f['status.phase'] = str(status.phase);
+      f['status.phase'] = str(asKind('Namespace', obj).status?.phase);
       break;
     case 'Secret':
       f.type = str(obj.type);
       break;
-    case 'Service':
-      f['spec.clusterIP'] = str(spec.clusterIP);
-      f['spec.type'] = str(spec.type);
+    case 'Service': {
+      const { spec } = asKind('Service', obj);
+      f['spec.clusterIP'] = str(spec?.clusterIP);
+      f['spec.type'] = str(spec?.type);
       break;
+    }
     case 'Job':
-      f['status.successful'] = String(Number(status.succeeded ?? 0) | 0);
+      f['status.successful'] = String(Number(asKind('Job', obj).status?.succeeded ?? 0) | 0);
       break;
   }
   return f;

@@ -78,19 +78,23 @@ export function recordingAPI<T extends LocalAPI>(api: T): T & { actions: Action[
       if (typeof v !== 'function') return v;
       const verb = String(prop) as Action['verb'];
       if (!['get', 'list', 'create', 'update', 'updateStatus', 'patch', 'delete', 'watch'].includes(verb)) return v.bind(target);
-      return (...args: any[]) => {
+      return (...args: unknown[]) => {
+        // The arguments of the APIServer's verbs, by position: (resource, namespace | list options, name | body, ..., options).
         const r = args[0] as ResourceInfo;
-        const a: Action = { verb, resource: r.resource, namespace: args[1] };
-        if (verb === 'get' || verb === 'update' || verb === 'updateStatus' || verb === 'patch' || verb === 'delete') a.name = args[2];
-        if (verb === 'list' || verb === 'watch') a.namespace = args[1]?.namespace;
+        const a: Action = { verb, resource: r.resource, namespace: args[1] as string | undefined };
+        if (verb === 'get' || verb === 'update' || verb === 'updateStatus' || verb === 'patch' || verb === 'delete') a.name = args[2] as string;
+        if (verb === 'list' || verb === 'watch') a.namespace = (args[1] as { namespace?: string } | undefined)?.namespace;
         if (verb === 'create') {
-          a.name = args[2]?.metadata?.name || (args[2]?.metadata?.generateName ? `${args[2].metadata.generateName}*` : undefined);
+          const body = args[2] as (Partial<KObject> & { reason?: string }) | undefined;
+          a.name = body?.metadata?.name || (body?.metadata?.generateName ? `${body.metadata.generateName}*` : undefined);
           // An Event is named by its reason (its name is a timestamp).
-          if (r.resource === 'events') a.name = args[2]?.reason;
-          if (args[3]?.subresource) a.subresource = args[3].subresource;
+          if (r.resource === 'events') a.name = body?.reason;
+          const opts = args[3] as { subresource?: string } | undefined;
+          if (opts?.subresource) a.subresource = opts.subresource;
         }
         if (verb === 'patch' && r.resource === 'events') a.name = undefined;
-        if (verb === 'patch' && args[5]?.subresource) a.subresource = args[5].subresource;
+        const patchOpts = args[5] as { subresource?: string } | undefined;
+        if (verb === 'patch' && patchOpts?.subresource) a.subresource = patchOpts.subresource;
         if (verb === 'updateStatus') a.subresource = 'status';
         actions.push(a);
         return v.apply(target, args);

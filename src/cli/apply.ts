@@ -16,7 +16,7 @@ import { sortKeys } from '../util/canonical.js';
 import { validationDirective } from '../apiserver/decode.js';
 import { createThreeWayMergePatch, PatchError } from '../api/patch/strategic.js';
 import { patchMetaForKind } from '../api/patch/meta.js';
-import type { JSONMap } from '../api/patch/gofmt.js';
+import { asJSONMap, type JSONMap } from '../api/patch/gofmt.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
@@ -161,7 +161,7 @@ async function applyOne(
  * own annotation (modified) and the live object (current). `{}` means unchanged.
  */
 export function applyPatchFor(info: ResourceInfo, manifest: KObject, current: KObject): JSONMap {
-  return createThreeWayMergePatch(parseLastApplied(current), withLastApplied(manifest) as unknown as JSONMap, current as unknown as JSONMap, patchMetaForKind(info.kind));
+  return createThreeWayMergePatch(parseLastApplied(current), asJSONMap(withLastApplied(manifest)), asJSONMap(current), patchMetaForKind(info.kind));
 }
 
 /** POST, with the "creating" source on errors; prints the apiserver's warnings. */
@@ -218,7 +218,7 @@ function parseLastApplied(current: KObject): JSONMap {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** kubectl apply reads metadata.annotations as a map of strings (unstructured NestedStringMap);
  * anything else reads as none, and the annotations it writes back replace it. */

@@ -1,7 +1,7 @@
 // `kjob create job|cronjob NAME ...`: kubectl's imperative generators (create_job.go,
 // create_cronjob.go). The object is built as kubectl builds it (a typed object: -o json follows
 // the Go struct field order, -o yaml sorts keys), then created through the apiserver path.
-import { asKind, type KObject } from '../api/types.js';
+import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
@@ -58,7 +58,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     job = {
       kind: 'Job',
       apiVersion: 'batch/v1',
-      metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+      metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
       spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [container], restartPolicy: 'Never' } } },
       status: {},
     };
@@ -101,7 +101,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   const cj: KObject = {
     kind: 'CronJob',
     apiVersion: 'batch/v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
     spec: {
       schedule: opts.schedule,
       jobTemplate: {
@@ -307,7 +307,7 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   const cm: KObject = {
     kind: 'ConfigMap',
     apiVersion: 'v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
   };
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
@@ -336,7 +336,7 @@ export async function createSecretGeneric(ctx: Context, names: string[], opts: C
   const secret: KObject = {
     kind: 'Secret',
     apiVersion: 'v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: null as unknown as string },
+    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
   };
   if (data.size > 0) secret.data = sortedRecord(data);
   if (opts.type) secret.type = opts.type;

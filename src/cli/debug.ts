@@ -93,7 +93,7 @@ export async function debug(ctx: Context, names: string[], args: string[], o: De
     try {
       patched = (await ctx.client.patch(PODS, ctx.namespace, podName, 'strategic', { spec: { ephemeralContainers: list } }, { subresource: 'ephemeralcontainers' })).object;
     } catch (e) {
-      if (e instanceof StatusError && e.reason === 'NotFound' && !(e as any).details?.name) {
+      if (e instanceof StatusError && e.reason === 'NotFound' && !e.details.name) {
         throw new UserError(`error: ephemeral containers are disabled for this cluster (error from server: ${JSON.stringify(e.message)})`);
       }
       throw e;
@@ -111,7 +111,7 @@ async function attachTo(ctx: Context, pod: KObject, name: string, o: DebugOption
   const podName = pod.metadata.name!;
   let said = '';
   let nudged = Date.now();
-  let s: any;
+  let s: ContainerStatus | undefined;
   for (;;) {
     let p: KObject;
     try {
@@ -134,7 +134,7 @@ async function attachTo(ctx: Context, pod: KObject, name: string, o: DebugOption
     }
   }
   const write = (c: Buffer) => io.out(c.toString('utf8'));
-  if (s.state.terminated) {
+  if (s?.state?.terminated) {
     await ctx.client.podLogs(ctx.namespace, podName, { container: name }, write);
     return 0;
   }

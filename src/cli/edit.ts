@@ -14,7 +14,7 @@ import { parseManifestText } from '../api/manifests.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { createTwoWayMergePatch, PatchError } from '../api/patch/strategic.js';
 import { patchMetaForKind } from '../api/patch/meta.js';
-import type { JSONMap } from '../api/patch/gofmt.js';
+import { asJSONMap, type JSONMap } from '../api/patch/gofmt.js';
 import { validationDirective } from '../apiserver/decode.js';
 import { UserError, StatusError } from '../errors.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
@@ -240,7 +240,7 @@ Example resource specifications include:
       }
       let patch: JSONMap;
       try {
-        patch = createTwoWayMergePatch(origObj as unknown as JSONMap, modified as unknown as JSONMap, patchMetaForKind(orig.info.kind));
+        patch = createTwoWayMergePatch(asJSONMap(origObj), asJSONMap(modified), patchMetaForKind(orig.info.kind));
       } catch (e) {
         if (e instanceof PatchError) preserved(`error: ${e.message}`, resultsFile, io);
         throw e;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventInterval, eventRow } from './events.js';
-import type { KObject } from '../api/types.js';
+import type { EventObject } from '../api/types.js';
 
 const now = new Date('2026-01-01T00:10:00Z');
-const ev = (e: object) => ({ kind: 'Event', metadata: { name: 'e', namespace: 'ns' }, ...e }) as unknown as KObject & Record<string, any>;
+const ev = (e: object) => ({ kind: 'Event', metadata: { name: 'e', namespace: 'ns' }, ...e }) as unknown as EventObject;
 
 test("kubectl events' LAST SEEN: first seen, or last seen (xN over first)", () => {
   assert.equal(eventInterval(ev({ firstTimestamp: '2026-01-01T00:09:00Z', lastTimestamp: '2026-01-01T00:09:00Z', count: 1 }), now), '60s');

@@ -3,7 +3,7 @@
 // seen (Go's sort.Sort), printed by its EventPrinter (LAST SEEN with "(xN over AGE)", the object
 // as Kind/name), or by -o json|yaml|name|jsonpath|go-template over the typed EventList; -w lists
 // them as a watch does (everything, unsorted, then what comes).
-import type { KObject } from '../api/types.js';
+import { asKind, type EventObject } from '../api/types.js';
 import { apiVersionOf, resolveResource } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import { readable } from '../apiserver/decode.js';
@@ -30,7 +30,7 @@ export interface EventsOptions {
 
 const EVENT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
-type Ev = KObject & Record<string, any>;
+type Ev = EventObject;
 
 /** eventTime(): series.lastObservedTime, else lastTimestamp, else eventTime. */
 function eventTime(e: Ev): number {
@@ -66,15 +66,16 @@ export function eventRow(e: Ev, now: Date, allNamespaces: boolean): string {
 const META_ORDER = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
 const REF_ORDER = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
 
-function ordered(o: Record<string, unknown> | undefined, order: string[]): Record<string, unknown> {
+function ordered(obj: object | undefined, order: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const o = obj as Record<string, unknown> | undefined;
   for (const k of order) if (o && o[k] !== undefined && o[k] !== '' && o[k] !== null) out[k] = o[k];
   return out;
 }
 
 /** An Event as encoding/json writes a corev1.Event (omitempty where the type says so). */
 function typedEvent(e: Ev): Record<string, unknown> {
-  const out: Record<string, unknown> = { kind: 'Event', apiVersion: 'v1', metadata: ordered(e.metadata as Record<string, unknown>, META_ORDER) };
+  const out: Record<string, unknown> = { kind: 'Event', apiVersion: 'v1', metadata: ordered(e.metadata, META_ORDER) };
   out.involvedObject = ordered(e.involvedObject, REF_ORDER);
   if (e.reason) out.reason = e.reason;
   if (e.message) out.message = e.message;
@@ -140,7 +141,7 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
   const ns = opts.allNamespaces ? undefined : ctx.namespace;
   const EVENTS = resourceForKind('Event')!;
   const listed = await ctx.client.list(EVENTS, { namespace: ns });
-  const list = listed.items.map((e) => readable('Event', e) as Ev).filter(wanted);
+  const list = listed.items.map((e) => asKind('Event', readable('Event', e))).filter(wanted);
   const now = ctx.now();
 
   if (!opts.watch) {
@@ -182,7 +183,7 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
   try {
     for await (const c of watch) {
       if (c.type === 'DELETED') continue;
-      const e = readable('Event', c.object) as Ev;
+      const e = asKind('Event', readable('Event', c.object));
       if (wanted(e)) printOne(e);
     }
   } finally {

@@ -11,10 +11,13 @@ import { addWriteVerbs } from './write_verbs.js';
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
 // parser, the cron parser or the engine.
-const lazy =
-  <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
-  async (...args: M[K] extends (...a: infer A) => unknown ? A : never): Promise<Awaited<M[K] extends (...a: never[]) => infer R ? R : never>> =>
-    ((await load())[name] as (...a: unknown[]) => unknown)(...args) as never;
+// The module's promise is kept: a second main() in one process (the tests run many) does not ask
+// the module loader again, which under a loader hook (tsx) is a round trip to its thread.
+const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) => {
+  let loaded: Promise<M> | undefined;
+  return async (...args: M[K] extends (...a: infer A) => unknown ? A : never): Promise<Awaited<M[K] extends (...a: never[]) => infer R ? R : never>> =>
+    ((await (loaded ??= load()))[name] as (...a: unknown[]) => unknown)(...args) as never;
+};
 const applyOrCreate = lazy(() => import('./apply.js'), 'applyOrCreate');
 const get = lazy(() => import('./get.js'), 'get');
 const describe = lazy(() => import('./describe.js'), 'describe');
@@ -403,7 +406,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--verbs <verbs>', 'only resources that support these verbs', collectSlice)
     .option('--categories <categories>', 'only resources in these categories', collectSlice)
     .option('--cached', 'use the cached list of resources (kjob: always current)')
-    .action(async (args: string[], o: Record<string, any>) => {
+    .action(async (args: string[], o: { output?: string; namespaced?: string | boolean; apiGroup?: string; headers?: boolean; sortBy?: string; verbs?: string[]; categories?: string[] }) => {
       const ns = o.namespaced === undefined ? undefined : o.namespaced === true || stripEq(String(o.namespaced)) !== 'false';
       const group = o.apiGroup === undefined ? undefined : stripEq(String(o.apiGroup));
       setExit(await apiResources(io, args, { output: o.output, namespaced: ns, apiGroup: group, noHeaders: o.headers === false, sortBy: o.sortBy, verbs: o.verbs, categories: o.categories }));
@@ -456,7 +459,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('--recursive', 'print the fields of fields (currently only one level deep is shown without it)')
     .option('--api-version <group/version>', 'the API version of the resource (e.g. batch/v1)', stripEq)
     .option('--output <format>', 'plaintext or plaintext-openapiv2', stripEq)
-    .action(async (args: string[], o: Record<string, any>) => setExit(await explainCommand(args, { recursive: o.recursive, apiVersion: o.apiVersion, output: o.output }, io)));
+    .action(async (args: string[], o: { recursive?: boolean; apiVersion?: string; output?: string }) => setExit(await explainCommand(args, { recursive: o.recursive, apiVersion: o.apiVersion, output: o.output }, io)));
 
   program
     .command('serve')

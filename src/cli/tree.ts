@@ -5,7 +5,7 @@
 // READY and REASON come from the object's "Ready" condition (--condition-types), STATUS is its
 // kstatus (sigs.k8s.io/cli-utils); colours as fatih/color gives them: on a terminal only,
 // unless NO_COLOR is set or --color says otherwise.
-import type { KObject, Kind } from '../api/types.js';
+import { asKind, type KObject, type Kind } from '../api/types.js';
 import { RESOURCES } from '../api/resources.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { UserError } from '../errors.js';
@@ -52,10 +52,11 @@ export function printPrefix(p: string): string {
 /** kstatus Compute, for what kjob stores: "Current", "InProgress", "Failed", "Terminating". */
 export function kstatus(o: KObject): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
-  const status = (o as { status?: Record<string, any> }).status;
+  // The fields kstatus reads from any kind's status (a kind's own ones are read through its type).
+  const status = o.status as { observedGeneration?: unknown; conditions?: unknown; phase?: unknown } | undefined;
   const gen = o.metadata.generation;
   if (gen !== undefined && status && status.observedGeneration !== undefined && status.observedGeneration !== gen) return 'InProgress';
-  const conds: { type?: string; status?: string }[] = Array.isArray(status?.conditions) ? status!.conditions : [];
+  const conds: { type?: string; status?: string }[] = Array.isArray(status?.conditions) ? (status.conditions as { type?: string; status?: string }[]) : [];
   for (const c of conds) {
     if (c.type === 'Reconciling' && c.status === 'True') return 'InProgress';
     if (c.type === 'Stalled' && c.status === 'True') return 'Failed';
@@ -68,7 +69,7 @@ export function kstatus(o: KObject): string {
         return 'Current';
       case 'Running': {
         if (has('Ready', 'True')) return 'Current';
-        const crash = (status.containerStatuses ?? []).some((s: any) => s.state?.waiting?.reason === 'CrashLoopBackOff');
+        const crash = (asKind('Pod', o).status?.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
         return crash ? 'Failed' : 'InProgress';
       }
       case 'Pending': {

@@ -4,6 +4,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import type { KObject } from '../api/types.js';
+import type { Status } from 'kubernetes-types/meta/v1.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { StatusError, UserError, type StatusReason } from '../errors.js';
 import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
@@ -72,28 +73,29 @@ export class HTTPClient implements Client {
   /** A non-2xx response as the StatusError it carries (kubectl prints those as `Error from server (...)`). */
   private check(res: Response): Response {
     if (res.code >= 200 && res.code < 300) return res;
-    let status: Record<string, any> | undefined;
+    let status: Status | undefined;
     try {
-      status = JSON.parse(res.body.toString('utf8'));
+      status = JSON.parse(res.body.toString('utf8')) as Status;
     } catch {
       /* not a Status */
     }
     if (res.code === 401) throw new UserError('error: You must be logged in to the server (Unauthorized)');
     if (status?.kind === 'Status') {
-      const reason = KNOWN_REASONS.has(status.reason) ? (status.reason as StatusReason) : 'BadRequest';
+      const reason = KNOWN_REASONS.has(status.reason ?? '') ? (status.reason as StatusReason) : 'BadRequest';
       const d = status.details ?? {};
       throw new StatusError(reason, status.message ?? '', {
         name: d.name,
         kind: reason === 'Invalid' ? d.kind : undefined,
         group: d.group,
-        causes: (d.causes ?? []).map((c: Record<string, string>) => ({ field: c.field ?? '', message: c.message ?? '', type: c.reason })),
+        causes: (d.causes ?? []).map((c) => ({ field: c.field ?? '', message: c.message ?? '', type: c.reason })),
       });
     }
     throw new UserError(`error: the server responded ${res.code}: ${res.body.toString('utf8').slice(0, 500)}`);
   }
 
-  private json(res: Response): any {
-    return JSON.parse(this.check(res).body.toString('utf8'));
+  /** A 2xx response's body, which the server wrote as T (its JSON is taken as that type, unchecked). */
+  private json<T>(res: Response): T {
+    return JSON.parse(this.check(res).body.toString('utf8')) as T;
   }
 
   private warnings(res: Response): string[] {
@@ -106,21 +108,21 @@ export class HTTPClient implements Client {
   }
 
   async version(): Promise<Record<string, string>> {
-    return this.json(await this.request('GET', '/version'));
+    return this.json<Record<string, string>>(await this.request('GET', '/version'));
   }
 
   async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
-    return this.json(await this.request('GET', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`));
+    return this.json<KObject>(await this.request('GET', `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`));
   }
 
   async list(r: ResourceInfo, opts: ListOptions = {}): Promise<{ items: KObject[]; resourceVersion: string }> {
     const q = new URLSearchParams();
     if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
     if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
-    const doc = this.json(await this.request('GET', `${collectionPath(r, opts.namespace)}?${q}`));
+    const doc = this.json<{ items?: Record<string, unknown>[]; metadata?: { resourceVersion?: string } }>(await this.request('GET', `${collectionPath(r, opts.namespace)}?${q}`));
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     // List items come without apiVersion/kind; kjob's printers want them, as kubectl's decoder adds them.
-    const items = (doc.items ?? []).map((o: Record<string, unknown>) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? r.kind }) as KObject);
+    const items = (doc.items ?? []).map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? r.kind }) as KObject);
     return { items, resourceVersion: doc.metadata?.resourceVersion ?? '' };
   }
 
@@ -171,7 +173,7 @@ export class HTTPClient implements Client {
         const line = partial.slice(0, nl).trim();
         partial = partial.slice(nl + 1);
         if (!line) continue;
-        const ev = JSON.parse(line) as { type: string; object: Record<string, any> };
+        const ev = JSON.parse(line) as { type: string; object: Record<string, unknown> & Status };
         if (ev.type === 'ERROR') {
           const s = ev.object;
           failure = new StatusError(s.reason === 'Expired' || s.code === 410 ? 'Expired' : 'BadRequest', s.message ?? 'watch error');

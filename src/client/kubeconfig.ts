@@ -30,10 +30,19 @@ interface Named<T> {
   value?: T;
 }
 
+/** One cluster, user or context entry as the kubeconfig file holds it: parsed YAML, narrowed where read. */
+type Entry = Record<string, unknown>;
+
+/** A kubeconfig value that should be a string; anything else counts as unset. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The entry a context names (by a string), if any. */
+const lookup = (m: Map<string, Entry>, name: unknown): Entry | undefined => (typeof name === 'string' ? m.get(name) : undefined);
+
 interface Config {
-  clusters: Map<string, Record<string, any>>;
-  users: Map<string, Record<string, any>>;
-  contexts: Map<string, Record<string, any>>;
+  clusters: Map<string, Entry>;
+  users: Map<string, Entry>;
+  contexts: Map<string, Entry>;
   currentContext?: string;
   /** For resolving relative file paths: the file each entry came from. */
   origin: Map<object, string>;
@@ -59,16 +68,18 @@ function load(files: string[]): Config {
       continue;
     }
     any = true;
-    let doc: any;
+    let parsed: unknown;
     try {
-      doc = parse(text) ?? {};
+      parsed = parse(text);
     } catch (e) {
       throw new UserError(`error: error loading config file "${file}": ${(e as Error).message.split('\n')[0]}`);
     }
-    const add = (list: Named<unknown>[] | undefined, into: Map<string, Record<string, any>>, key: string) => {
-      for (const item of list ?? []) {
+    const doc: Entry = typeof parsed === 'object' && parsed !== null ? (parsed as Entry) : {};
+    const add = (list: unknown, into: Map<string, Entry>, key: string) => {
+      for (const item of Array.isArray(list) ? (list as (Named<unknown> | null)[]) : []) {
         if (!item?.name || into.has(item.name)) continue;
-        const v = (item as Record<string, any>)[key] ?? {};
+        const raw = item[key];
+        const v: Entry = typeof raw === 'object' && raw !== null ? (raw as Entry) : {};
         into.set(item.name, v);
         cfg.origin.set(v, file);
       }
@@ -76,13 +87,13 @@ function load(files: string[]): Config {
     add(doc.clusters, cfg.clusters, 'cluster');
     add(doc.users, cfg.users, 'user');
     add(doc.contexts, cfg.contexts, 'context');
-    if (cfg.currentContext === undefined && doc['current-context']) cfg.currentContext = doc['current-context'];
+    if (cfg.currentContext === undefined && doc['current-context']) cfg.currentContext = String(doc['current-context']);
   }
   if (!any) throw new UserError('error: no configuration has been provided, try setting KUBERNETES_MASTER environment variable');
   return cfg;
 }
 
-function fileOrData(entry: Record<string, any>, fileKey: string, dataKey: string, origin: string | undefined): Buffer | undefined {
+function fileOrData(entry: Entry, fileKey: string, dataKey: string, origin: string | undefined): Buffer | undefined {
   if (entry[dataKey]) return Buffer.from(String(entry[dataKey]), 'base64');
   if (entry[fileKey]) {
     const f = path.resolve(origin ? path.dirname(origin) : process.cwd(), String(entry[fileKey]).replace(/^~(?=\/)/, os.homedir()));
@@ -102,18 +113,18 @@ export function resolveConnection(files: string[], opts: { context?: string; nam
   if (!contextName) throw new UserError('error: current-context is not set');
   const context = cfg.contexts.get(contextName);
   if (!context) throw new UserError(`error: context was not found for specified context: ${contextName}`);
-  const cluster = cfg.clusters.get(context.cluster);
+  const cluster = lookup(cfg.clusters, context.cluster);
   if (!cluster) throw new UserError(`error: cluster has no server defined`);
   if (!cluster.server) throw new UserError('error: cluster has no server defined');
-  const user = cfg.users.get(context.user) ?? {};
+  const user = lookup(cfg.users, context.user) ?? {};
   if (user.exec || user['auth-provider']) {
     throw new UserError(`error: kjob does not run kubeconfig ${user.exec ? 'exec credential plugins' : 'auth providers'} (user "${context.user}"): use a token or a client certificate, or kubectl itself`);
   }
-  let token: string | undefined = user.token;
-  if (!token && user.tokenFile) token = fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), user.tokenFile), 'utf8').trim();
+  let token: string | undefined = str(user.token);
+  if (!token && user.tokenFile) token = fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), String(user.tokenFile)), 'utf8').trim();
   return {
     server: String(cluster.server).replace(/\/+$/, ''),
-    namespace: opts.namespace ?? context.namespace ?? 'default',
+    namespace: opts.namespace ?? str(context.namespace) ?? 'default',
     context: contextName,
     token,
     ca: fileOrData(cluster, 'certificate-authority', 'certificate-authority-data', cfg.origin.get(cluster)),

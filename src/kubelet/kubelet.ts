@@ -732,7 +732,7 @@ export class Kubelet {
     else phase = anyStarted ? 'Running' : 'Pending';
     const terminal = TERMINAL.has(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
-    const ephStatuses = ((spec.ephemeralContainers ?? []) as any[]).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
+    const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
     if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));

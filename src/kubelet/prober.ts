@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type { Container, Probe } from 'kubernetes-types/core/v1.js';
 
 export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';
 type Result = 'success' | 'failure';
@@ -62,7 +63,7 @@ export interface ProbeStatus {
 
 const PROBE_FIELD: Record<ProbeType, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = { Startup: 'startupProbe', Readiness: 'readinessProbe', Liveness: 'livenessProbe' };
 
-export type ProbeRunner = (type: ProbeType, probe: any, container: any, target: ProbeTarget) => Promise<{ result: Result; output: string }>;
+export type ProbeRunner = (type: ProbeType, probe: Probe, container: Container, target: ProbeTarget) => Promise<{ result: Result; output: string }>;
 
 export class ProbeManager {
   private readonly containers = new Map<string, ContainerProbes>();
@@ -73,7 +74,7 @@ export class ProbeManager {
    * The probes of one running container attempt (containerID), started at startedAt: what its
    * ready and started flags are now, starting the probes that are due.
    */
-  status(containerID: string, container: any, startedAt: number, now: number, target: ProbeTarget, events: ProbeEvents): ProbeStatus {
+  status(containerID: string, container: Container, startedAt: number, now: number, target: ProbeTarget, events: ProbeEvents): ProbeStatus {
     let cp = this.containers.get(containerID);
     if (!cp) {
       cp = { workers: {}, started: !container.startupProbe };
@@ -83,6 +84,7 @@ export class ProbeManager {
     let nextMs: number | undefined;
     for (const type of active) {
       const probe = container[PROBE_FIELD[type]];
+      if (!probe) continue;
       let w = cp.workers[type];
       if (!w) {
         w = { successes: 0, failures: 0, nextAt: (type === 'Startup' || !container.startupProbe ? startedAt : now) + (probe.initialDelaySeconds ?? 0) * 1000, inflight: false };
@@ -117,7 +119,7 @@ export class ProbeManager {
     if (cp?.kill) cp.kill.sentAt = now;
   }
 
-  private record(cp: ContainerProbes, w: Worker, type: ProbeType, probe: any, result: Result, output: string, events: ProbeEvents): void {
+  private record(cp: ContainerProbes, w: Worker, type: ProbeType, probe: Probe, result: Result, output: string, events: ProbeEvents): void {
     w.inflight = false;
     const before = w.result;
     if (result === 'success') {
@@ -136,18 +138,18 @@ export class ProbeManager {
   }
 }
 
-const timeoutMsOf = (probe: any) => (probe.timeoutSeconds ?? 1) * 1000;
+const timeoutMsOf = (probe: Probe) => (probe.timeoutSeconds ?? 1) * 1000;
 
 /** The named or numbered port of a container. */
-function resolvePort(port: unknown, container: any): number | undefined {
+function resolvePort(port: unknown, container: Container): number | undefined {
   if (typeof port === 'number') return port;
   if (typeof port === 'string' && /^\d+$/.test(port)) return Number(port);
-  const p = (container.ports ?? []).find((x: any) => x.name === port);
+  const p = (container.ports ?? []).find((x) => x.name === port);
   return p?.containerPort;
 }
 
 /** Run one probe (prober.runProbe), with Go's wording of its failures. */
-export async function runProbe(_type: ProbeType, probe: any, container: any, target: ProbeTarget): Promise<{ result: Result; output: string }> {
+export async function runProbe(_type: ProbeType, probe: Probe, container: Container, target: ProbeTarget): Promise<{ result: Result; output: string }> {
   const timeout = timeoutMsOf(probe);
   if (probe.exec) return execProbe(probe.exec.command ?? [], target, timeout);
   if (probe.httpGet) {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { PodObject } from '../api/types.js';
+import type { PodObject, Container, Volume } from '../api/types.js';
 
 export const BWRAP = '/usr/bin/bwrap';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -111,10 +111,10 @@ export interface Mount {
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
  * skipped: there is no API server, so there is no token or CA to project. */
-export function containerMounts(pod: PodObject, container: any, podDir: string): { mounts: Mount[]; error?: string } {
-  const volumes = new Map<string, any>(((pod.spec?.volumes ?? []) as any[]).map((v) => [v.name, v]));
+export function containerMounts(pod: PodObject, container: Pick<Container, 'name' | 'volumeMounts'>, podDir: string): { mounts: Mount[]; error?: string } {
+  const volumes = new Map<string, Volume>((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
   const mounts: Mount[] = [];
-  for (const vm of (container.volumeMounts ?? []) as any[]) {
+  for (const vm of container.volumeMounts ?? []) {
     const v = volumes.get(vm.name);
     if (!v) return { mounts, error: `kjob: volume "${vm.name}" is not defined in the pod` };
     if (v.projected && (vm.mountPath === SA_MOUNT_PATH || String(v.name).startsWith('kube-api-access-'))) continue;

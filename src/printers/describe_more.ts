@@ -2,7 +2,7 @@
 // describeService (its Endpoints line from the Service's EndpointSlices, as kubectl 1.32 reads them),
 // describeNamespace (no ResourceQuota or LimitRange kinds in kjob: the empty lists' lines), and
 // the genericDescriber an Event gets (every field, sorted, with smartLabelFor's labels).
-import type { KObject, ServiceObject, PodObject, NamespaceObject, EventObject } from '../api/types.js';
+import { asKind, type KObject, type ServiceObject, type PodObject, type NamespaceObject, type EventObject } from '../api/types.js';
 import { formatLabels } from './labels.js';
 import { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, formatRFC1123Z, type PrefixWriter } from './describe.js';
 import { goFloatV } from './jsonpath.js';
@@ -23,10 +23,13 @@ interface Slice {
  * formatEndpointSlices reads them: ports by name and number, each endpoint's first address and
  * whether it is ready (a missing condition counts as ready). */
 export function slicesOf(objects: KObject[]): Slice[] {
-  return objects.map((o) => ({
-    ports: ((o.ports ?? []) as any[]).map((p) => ({ name: p.name ?? '', port: p.port ?? 0 })),
-    endpoints: ((o.endpoints ?? []) as any[]).map((e) => ({ address: e.addresses?.[0] ?? '', ready: e.conditions?.ready !== false })),
-  }));
+  return objects.map((obj) => {
+    const o = asKind('EndpointSlice', obj);
+    return {
+      ports: (o.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port ?? 0 })),
+      endpoints: (o.endpoints ?? []).map((e) => ({ address: e.addresses?.[0] ?? '', ready: e.conditions?.ready !== false })),
+    };
+  });
 }
 
 /** describe.go formatEndpointSlices */
@@ -195,7 +198,7 @@ export function describeGeneric(obj: KObject, events: EventObject[] | undefined,
     w.write(0, `Namespace:\t${obj.metadata.namespace ?? ''}\n`);
     printLabelsMultiline(w, 'Labels', obj.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', obj.metadata.annotations);
-    printUnstructuredContent(w, 0, obj as unknown as Record<string, unknown>, '', [
+    printUnstructuredContent(w, 0, obj, '', [
       '.metadata.managedFields',
       '.metadata.name',
       '.metadata.namespace',

@@ -1,21 +1,22 @@
 // printEndpoints and printEndpointSlice (pkg/printers/internalversion/printers.go): the ENDPOINTS
 // cells of `kubectl get ep` and `kubectl get endpointslices`.
-import type { KObject } from '../api/types.js';
+import { asKind, type KObject } from '../api/types.js';
+import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.js';
 import { translateTimestampSince } from './duration.js';
 
 const hostPort = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
 
 /** formatEndpoints with no port filter: ready addresses only, at most three, then "+ N more...". */
 export function formatEndpoints(ep: KObject): string {
-  const subsets = (ep.subsets ?? []) as any[];
+  const subsets = asKind('Endpoints', ep).subsets ?? [];
   if (subsets.length === 0) return '<none>';
   const list: string[] = [];
   const max = 3;
   let more = false;
   let count = 0;
   for (const ss of subsets) {
-    const addrs: any[] = ss.addresses ?? [];
-    const ports: any[] = ss.ports ?? [];
+    const addrs = ss.addresses ?? [];
+    const ports = ss.ports ?? [];
     if (ports.length === 0) {
       count += addrs.length;
       for (const a of addrs) {
@@ -49,7 +50,7 @@ function listWithMoreString(list: string[], more: boolean, count: number, max: n
 }
 
 /** formatDiscoveryPorts */
-export function formatDiscoveryPorts(ports: any[] | undefined): string {
+export function formatDiscoveryPorts(ports: EndpointPort[] | undefined): string {
   const list: string[] = [];
   const max = 3;
   let more = false;
@@ -63,7 +64,7 @@ export function formatDiscoveryPorts(ports: any[] | undefined): string {
 }
 
 /** formatDiscoveryEndpoints: every address, ready or not. */
-export function formatDiscoveryEndpoints(endpoints: any[] | undefined): string {
+export function formatDiscoveryEndpoints(endpoints: Endpoint[] | undefined): string {
   const list: string[] = [];
   const max = 3;
   let more = false;
@@ -82,9 +83,10 @@ export function printEndpoints(ep: KObject, now: Date): string[] {
   return [ep.metadata.name ?? '', formatEndpoints(ep), translateTimestampSince(ep.metadata.creationTimestamp, now)];
 }
 
-export function printEndpointSlice(s: KObject, now: Date): string[] {
+export function printEndpointSlice(obj: KObject, now: Date): string[] {
+  const s = asKind('EndpointSlice', obj);
   return [
-    s.metadata.name ?? '', String(s.addressType ?? ''), formatDiscoveryPorts(s.ports as any[]), formatDiscoveryEndpoints(s.endpoints as any[]),
+    s.metadata.name ?? '', String(s.addressType ?? ''), formatDiscoveryPorts(s.ports), formatDiscoveryEndpoints(s.endpoints),
     translateTimestampSince(s.metadata.creationTimestamp, now),
   ];
 }

@@ -6,9 +6,9 @@
 // field tree with --recursive. Refs are `allOf: [{$ref}]` as the apiserver's v3 documents have
 // them, and cycles stop where the template stops them.
 import { apiSchema, description } from '../api/openapi/schema.js';
-import { openAPISchemas } from '../api/openapi/v3.js';
+import { openAPISchemas, type OpenAPISchema } from '../api/openapi/v3.js';
 
-type Schema = Record<string, any>;
+type Schema = OpenAPISchema;
 
 const REF_PREFIX = '#/components/schemas/';
 
@@ -87,21 +87,24 @@ export function explain(req: ExplainRequest): string {
   const schemas = openAPISchemas();
   const resolveRef = (ref: unknown): Schema | undefined => {
     if (typeof ref !== 'string' || !ref.startsWith('#/')) return undefined;
-    let cur: any = { components: { schemas } };
+    let cur: unknown = { components: { schemas } };
     for (const k of ref.slice(2).split('/')) {
       if (!k) continue;
-      cur = cur?.[k];
+      cur = (cur as Record<string, unknown>)[k];
       if (!cur || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
     }
-    return cur;
+    return cur as Schema;
   };
   const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : isObj(v) ? Object.keys(v as object).length > 0 : !!v);
+  /** additionalProperties when it is a schema (not a boolean, not empty). */
+  const addl = (s: Schema): Schema | undefined => (nonEmpty(s.additionalProperties) && typeof s.additionalProperties !== 'boolean' ? s.additionalProperties : undefined);
 
   const typeGuess = (s: Schema): string => {
     if (s.items) return '[]' + typeGuess(s.items);
-    if (nonEmpty(s.additionalProperties) && typeof s.additionalProperties !== 'boolean') return 'map[string]' + typeGuess(s.additionalProperties);
-    if (nonEmpty(s.allOf) && !nonEmpty(s.properties) && s.allOf.length === 1) return typeGuess(s.allOf[0]);
+    const ap = addl(s);
+    if (ap) return 'map[string]' + typeGuess(ap);
+    if (s.allOf?.length === 1 && !nonEmpty(s.properties)) return typeGuess(s.allOf[0]);
     if (s.$ref) {
       const r = resolveRef(s.$ref);
       if (!r || !r.type || r.type === 'object') {
@@ -136,13 +139,14 @@ export function explain(req: ExplainRequest): string {
     if (r.description) out += r.description + '\n';
     for (const a of r.allOf ?? []) out += descriptionOf(a);
     if (r.items) out += descriptionOf(r.items);
-    if (nonEmpty(r.additionalProperties) && typeof r.additionalProperties !== 'boolean') out += descriptionOf(r.additionalProperties);
+    const ap = addl(r);
+    if (ap) out += descriptionOf(ap);
     return out;
   };
 
   const fieldDetail = (name: string, s: Schema, short: boolean, level: number): string => {
     const ind = level * 2;
-    const fs: Schema = s.properties[name];
+    const fs: Schema = s.properties?.[name] ?? {};
     let out = indent(ind, name) + '\t<' + typeGuess(fs) + '>';
     if (Array.isArray(s.required) && s.required.includes(name)) out += ' -required-';
     out += extractEnum(fs, false, 4, ind);
@@ -161,11 +165,12 @@ export function explain(req: ExplainRequest): string {
     let out = '';
     for (const k of goSortedKeys(r.properties ?? {})) {
       out += fieldDetail(k, r, req.recursive, level);
-      if (req.recursive) out += fieldList(r.properties[k], level + 1, next);
+      if (req.recursive) out += fieldList(r.properties![k], level + 1, next);
     }
     for (const a of r.allOf ?? []) out += fieldList(a, level, next);
     if (r.items) out += fieldList(r.items, level, next);
-    if (nonEmpty(r.additionalProperties) && typeof r.additionalProperties !== 'boolean') out += fieldList(r.additionalProperties, level, next);
+    const ap = addl(r);
+    if (ap) out += fieldList(ap, level, next);
     return out;
   };
 
@@ -180,14 +185,15 @@ export function explain(req: ExplainRequest): string {
       return out;
     }
     if (ref && history.has(ref)) return '';
-    if (isObj(r.properties) && r.properties[path[0]]) {
-      const sub = r.properties[path[0]];
+    const sub = isObj(r.properties) ? r.properties?.[path[0]] : undefined;
+    if (sub) {
       let out = '';
       if (path.length === 1) out += `FIELD: ${path[0]} <${typeGuess(sub)}>\n` + extractEnum(sub, true, -1) + '\n\n';
       return out + output(sub, new Set(), path.slice(1));
     }
     if (r.items) return output(r.items, next, path);
-    if (nonEmpty(r.additionalProperties) && typeof r.additionalProperties !== 'boolean') return output(r.additionalProperties, next, path);
+    const ap = addl(r);
+    if (ap) return output(ap, next, path);
     for (const a of r.allOf ?? []) {
       const o = output(a, next, path);
       if (o) return o;
@@ -200,7 +206,7 @@ export function explain(req: ExplainRequest): string {
   if (gvk.group) head += `GROUP:      ${gvk.group}\n`;
   head += `KIND:       ${gvk.kind}\nVERSION:    ${gvk.version}\n\n`;
   const root = Object.values(schemas).find((s) =>
-    (s['x-kubernetes-group-version-kind'] ?? []).some((g: { group: string; version: string; kind: string }) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind),
+    (s['x-kubernetes-group-version-kind'] ?? []).some((g) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind),
   );
   if (!root) throw Object.assign(new ExplainError(`error: GVK ${gvk.group}/${gvk.version}, Kind=${gvk.kind} not found in OpenAPI schema`), { partial: head });
   const body = output(root, new Set(), req.fieldPath);

@@ -329,7 +329,7 @@ class YamlEmitter {
       return;
     }
     if (typeof v === 'object') {
-      const keys = Object.keys(v as object).filter((k) => (v as any)[k] !== undefined);
+      const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
       if (keys.length === 0) return this.put(' {}');
       if (inSeq) {
         this.put(' ');

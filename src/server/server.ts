@@ -4,13 +4,14 @@
 // metav1.Status bodies with the apiserver's codes and messages, so clients print what they print
 // against a cluster. Every request needs the bearer token the kubeconfig carries (401 otherwise).
 import { serveScale } from './scale.js';
+import type { DeleteOptions as WireDeleteOptions } from 'kubernetes-types/meta/v1.js';
 import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
 import { asKind, type KObject } from '../api/types.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
-import type { APIServer, PatchType, WatchEvent } from '../apiserver/interface.js';
+import type { APIServer, DeleteOptions, PatchType, WatchEvent } from '../apiserver/interface.js';
 import { AGGREGATED_V2, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, SUBRESOURCES, versionInfo } from './discovery.js';
 import { openAPIDocument, openAPIIndex } from './openapi.js';
 import { toServerTable, wantsTable, type IncludeObject } from './table.js';
@@ -297,14 +298,16 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
       case 'DELETE': {
         if (!route.name) throw new StatusError('MethodNotAllowed', `kjob serve does not implement deletecollection: delete the objects one by one`);
         const text = await readBody(req);
-        const body = (text.trim() ? parseJSONBody(text, 'DELETE') : {}) as Record<string, any>;
+        const body = (text.trim() ? parseJSONBody(text, 'DELETE') : {}) as WireDeleteOptions;
         const grace = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
         const out = api.delete(r, ns, route.name, {
           dryRun: dryRun || (body.dryRun ?? []).includes('All'),
           gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-          propagationPolicy: q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined),
+          // Unchecked, as before: a string that is no policy is not refused here (the apiserver's
+          // ValidateDeleteOptions would refuse it; not yet done).
+          propagationPolicy: (q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
           preconditions: body.preconditions,
-        } as never);
+        });
         return sendJSON(res, out.removed ? 200 : 202, out.object, 'application/json', out.warnings);
       }
       default:

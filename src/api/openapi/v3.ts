@@ -5,8 +5,28 @@ import { apiSchema, description, type PropSchema } from './schema.js';
 
 export const REF = (name: string) => `#/components/schemas/${name}`;
 
-function prop(p: PropSchema, desc: string | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** A schema of components.schemas, as the apiserver's OpenAPI v3 documents write one. */
+export interface OpenAPISchema {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, OpenAPISchema>;
+  required?: string[];
+  items?: OpenAPISchema;
+  additionalProperties?: OpenAPISchema | boolean;
+  allOf?: OpenAPISchema[];
+  $ref?: string;
+  enum?: unknown[];
+  'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
+  'x-kubernetes-patch-merge-key'?: string;
+  'x-kubernetes-patch-strategy'?: string;
+  'x-kubernetes-list-type'?: string;
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-map-type'?: string;
+}
+
+function prop(p: PropSchema, desc: string | undefined): OpenAPISchema {
+  const out: OpenAPISchema = {};
   if (p.$ref) {
     out.allOf = [{ $ref: REF(p.$ref) }];
   } else {
@@ -24,14 +44,14 @@ function prop(p: PropSchema, desc: string | undefined): Record<string, unknown> 
   return out;
 }
 
-let schemasCache: Record<string, Record<string, any>> | undefined;
+let schemasCache: Record<string, OpenAPISchema> | undefined;
 
 /** components.schemas: every definition, refs as `allOf: [{$ref}]` the way the apiserver's v3 documents have them. */
-export function openAPISchemas(): Record<string, Record<string, any>> {
+export function openAPISchemas(): Record<string, OpenAPISchema> {
   if (schemasCache) return schemasCache;
-  const out: Record<string, Record<string, any>> = {};
+  const out: Record<string, OpenAPISchema> = {};
   for (const [name, d] of Object.entries(apiSchema().definitions)) {
-    const s: Record<string, any> = {};
+    const s: OpenAPISchema = {};
     const desc = description(name);
     if (desc) s.description = desc;
     if (d.properties) {

@@ -8,6 +8,9 @@ export interface JSONMap {
   [key: string]: JSONValue;
 }
 
+/** A decoded object (or a manifest) as the JSON it is: every value in it is a JSON value. */
+export const asJSONMap = (obj: object): JSONMap => obj as JSONMap;
+
 export const isMap = (v: unknown): v is JSONMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** strconv.FormatFloat(f, 'g', -1, 64), as fmt's %v prints a float64: the exponent form below 1e-4 and from 1e6 (1e+06). */

@@ -22,8 +22,8 @@ const FORBIDDEN = ['ports', 'lifecycle', 'livenessProbe', 'readinessProbe', 'sta
 
 export function validateEphemeralUpdate(pod: PodObject, old: PodObject): StatusCause[] {
   const causes: StatusCause[] = [];
-  const eph = (pod.spec?.ephemeralContainers ?? []) as any[];
-  const oldEph = (old.spec?.ephemeralContainers ?? []) as any[];
+  const eph = pod.spec?.ephemeralContainers ?? [];
+  const oldEph = old.spec?.ephemeralContainers ?? [];
   const others = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
   const seen = new Set(others);
   eph.forEach((c, i) => {

@@ -80,7 +80,7 @@ export function desiredSubsets(svc: ServiceObject, pods: PodObject[]): Subset[] 
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! },
     };
     const ready = tolerateUnready || podReady(pod);
-    const ports: any[] = svc.spec?.ports ?? [];
+    const ports = svc.spec?.ports ?? [];
     if (ports.length === 0) {
       // A headless Service without ports still lists its pods' addresses.
       if (svc.spec?.clusterIP === 'None') entries.push({ addr, ready });

@@ -41,8 +41,8 @@ export function findPort(pod: PodObject, sp: ServicePort): number | undefined {
   const t = sp.targetPort ?? sp.port;
   if (typeof t === 'number') return t;
   if (/^\d+$/.test(String(t))) return Number(t);
-  for (const c of (pod.spec?.containers ?? []) as any[]) {
-    for (const p of (c.ports ?? []) as any[]) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
   }
   return undefined;
 }
@@ -76,7 +76,7 @@ export class TriggerTimeTracker {
     };
     if (!prev || prev.svc !== svcTime) consider(svcTime);
     for (const p of pods) {
-      const ready = (p.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+      const ready = (p.status?.conditions ?? []).find((c) => c.type === 'Ready');
       const t: string = ready?.lastTransitionTime ?? '';
       next.pods.set(p.metadata.name!, t);
       if (!prev || prev.pods.get(p.metadata.name!) !== t) consider(t);

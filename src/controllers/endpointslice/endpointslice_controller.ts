@@ -7,6 +7,7 @@
 // terminating (deletionTimestamp). With no endpoints, the slice is the placeholder kubernetes
 // keeps (no ports, no endpoints). Written only when something differs.
 import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
+import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.js';
 import { splitKey } from '../../api/types.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { listItems, resource, tryGet, isStatus } from '../../client/client.js';
@@ -22,13 +23,13 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const SLICES = resource('EndpointSlice');
 
 /** The ports and endpoints of a Service's slice, as the reconciler computes them. */
-export function desiredSlice(svc: ServiceObject, pods: PodObject[]): { ports: any[] | null; endpoints: any[] | null } {
-  const endpoints: any[] = [];
-  let ports: any[] | null = null;
+export function desiredSlice(svc: ServiceObject, pods: PodObject[]): { ports: EndpointPort[] | null; endpoints: Endpoint[] | null } {
+  const endpoints: Endpoint[] = [];
+  let ports: EndpointPort[] | null = null;
   for (const pod of selectedPods(svc, pods)) {
     if (!shouldPodBeInEndpoints(pod, true)) continue;
-    const podPorts: any[] = [];
-    for (const sp of (svc.spec?.ports ?? []) as any[]) {
+    const podPorts: EndpointPort[] = [];
+    for (const sp of svc.spec?.ports ?? []) {
       const n = findPort(pod, sp);
       if (n === undefined) continue;
       podPorts.push({ name: sp.name ?? '', port: n, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
