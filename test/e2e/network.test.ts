@@ -81,6 +81,32 @@ test('a Service is reached by its names (queue, queue.default, queue.default.svc
   assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb1\nweb1\nweb1\n${ip}\nnxdomain\n`);
 });
 
+test('probes reach the pod at its own address from the first one on, never the host\'s 127.0.0.1', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  // A host program on 127.0.0.1:P; the pod listens on nothing. A probe sent to the host's
+  // loopback (as the first one was, before the pod's status carried its address) would pass.
+  const net = await import('node:net');
+  let connections = 0;
+  const srv = net.createServer((c) => { connections++; c.destroy(); });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  try {
+    apply(sb, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'idle' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '600'], readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } }] },
+    });
+    const unhealthy = () => JSON.parse(sb.kjob(['get', 'events', '-o', 'json']).stdout).items.filter((e: any) => e.reason === 'Unhealthy' && e.involvedObject.name === 'idle');
+    await sb.until('the probe failing', () => (unhealthy()[0]?.count ?? 0) >= 3, 60_000);
+    const ip = pod(sb, 'idle').status.podIP;
+    assert.equal(unhealthy()[0].message, `Readiness probe failed: dial tcp ${ip}:${port}: connect: connection refused`);
+    assert.equal(connections, 0);
+    assert.equal(pod(sb, 'idle').status.conditions.find((c: any) => c.type === 'Ready').status, 'False');
+  } finally {
+    srv.close();
+  }
+});
+
 /** GET http://127.0.0.1:port/ (or [::1]) with curl, as a user would. */
 function curl(url: string): string {
   return execFileSync('curl', ['-s', '-m', '10', url], { encoding: 'utf8' });
