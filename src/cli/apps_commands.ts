@@ -28,7 +28,7 @@ export function registerAppsCommands(program: Command, run: Run, io: IO): void {
     run(async (ctx, cmd) => {
       const o = cmd.opts();
       const { rollout: r } = await import('./rollout.js');
-      return r(ctx, name, cmd.args, { watch: o.watch === undefined ? undefined : o.watch !== 'false' && o.watch !== false, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision }, io);
+      return r(ctx, name, cmd.args, { watch: o.watch === undefined ? undefined : o.watch !== 'false' && o.watch !== false, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision, output: o.output }, io);
     });
   sub('status', 'Show the status of the rollout')
     .option('-w, --watch [bool]', 'watch the status of the rollout until it is done (default true)')
@@ -38,4 +38,6 @@ export function registerAppsCommands(program: Command, run: Run, io: IO): void {
   sub('history', 'View rollout history').option('--revision <n>', 'see the details of the revision specified', stripEq).action(go('history'));
   sub('undo', 'Undo a previous rollout').option('--to-revision <n>', 'the revision to roll back to (default 0: the last one)', stripEq).action(go('undo'));
   sub('restart', 'Restart a resource').action(go('restart'));
+  sub('pause', 'Mark the provided resource as paused').option('-o, --output <format>', 'output format: name', stripEq).action(go('pause'));
+  sub('resume', 'Resume a paused resource').option('-o, --output <format>', 'output format: name', stripEq).action(go('resume'));
 }

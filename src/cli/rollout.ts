@@ -1,4 +1,4 @@
-// `kjob rollout status|history|undo|restart TYPE NAME | TYPE/NAME`: kubectl rollout for
+// `kjob rollout status|history|undo|restart|pause|resume TYPE NAME | TYPE/NAME`: kubectl rollout for
 // Deployments, with its texts. status watches the Deployment (a line per change, as kubectl's
 // watch prints one per event) until the rollout is done; history lists the revisions of its
 // ReplicaSets; undo puts a revision's template back (DeploymentRollbacker); restart stamps the
@@ -31,6 +31,7 @@ export interface RolloutOptions {
   timeout?: string;
   toRevision?: string;
   revision?: string;
+  output?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -199,6 +200,11 @@ export async function rollout(ctx: Context, sub: string, args: string[], opts: R
       return undo(ctx, args, opts, io);
     case 'restart':
       return restart(ctx, args, opts, io);
+    case 'pause':
+    case 'resume': {
+      const { pauseResume } = await import('./rollout_pause.js');
+      return pauseResume(ctx, sub, args, { output: opts.output }, io);
+    }
     default:
       throw new UserError(`error: unknown command "${sub}" for "kjob rollout"`);
   }

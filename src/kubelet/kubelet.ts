@@ -314,10 +314,13 @@ export class Kubelet {
     } catch {
       pid = undefined;
     }
+    // The pod's address even before its status carries it (the first probe runs as the container
+    // starts): probing the host's 127.0.0.1 instead could reach another program on that port.
+    const podIP = this.podIPOf(pod);
     const target = {
       podKey,
-      podIP: pod.status?.podIP ?? this.hostIP,
-      netns: this.podNetwork && pod.status?.podIP && pod.status.podIP !== this.hostIP ? this.podNetwork.nodeNsPath() : undefined,
+      podIP,
+      netns: this.podNetwork && podIP !== this.hostIP ? this.podNetwork.nodeNsPath() : undefined,
       pid,
       sandboxed: this.sandboxed,
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },

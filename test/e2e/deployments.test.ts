@@ -1,6 +1,6 @@
 // Deployments and ReplicaSets (issue 14): seed 004's Deployment with an init container writing
 // to an emptyDir, pods named after the pod-template-hash, replicas kept after a pod is deleted
-// and after its container is killed, scale, a rolling update, rollout status|history|undo|restart,
+// and after its container is killed, scale, a rolling update, rollout status|history|undo|restart|pause|resume,
 // get and describe as kubectl prints them (goldens in test/golden/apps, captured from the real
 // kubectl against `kjob serve` with CAPTURE_GOLDEN=1).
 import { test, after } from 'node:test';
@@ -83,7 +83,7 @@ test('replicas are kept: a deleted pod is replaced, a killed container restarted
   assert.equal(events.filter((e: string) => e.startsWith('SuccessfulCreate Created pod: nginx-')).length, 2);
 });
 
-test('scale, a rolling update of the env, rollout history, undo and restart', async () => {
+test('scale, a rolling update of the env, rollout history, undo, restart, pause and resume', async () => {
   assert.equal(ok(['scale', 'deploy', 'nginx', '--replicas=3']), 'deployment.apps/nginx scaled\n');
   await sb.until('3 replicas', rolledOut(3), 60_000);
   const r = sb.kjob(['scale', 'deploy/nginx', '--replicas=2', '--current-replicas=5']);
@@ -105,6 +105,19 @@ test('scale, a rolling update of the env, rollout history, undo and restart', as
   assert.equal(ok(['rollout', 'history', 'deployment/nginx']), 'deployment.apps/nginx \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
   assert.equal(ok(['rollout', 'restart', 'deployment/nginx']), 'deployment.apps/nginx restarted\n');
   await sb.until('the restart', () => rolledOut(3)() && !!deploy().spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'], 60_000);
+  // Pause: a changed template is not rolled out (the controller observes it, and only scales);
+  // resume rolls it out. kubectl's texts, its errors included (checked against kubectl).
+  assert.equal(ok(['rollout', 'pause', 'deployment/nginx']), 'deployment.apps/nginx paused\n');
+  const again = sb.kjob(['rollout', 'pause', 'deploy', 'nginx']);
+  assert.deepEqual([again.code, again.stderr], [1, 'error: deployments.apps "nginx" is already paused\n']);
+  const rsBefore = readJSON(sb, ['get', 'rs']).items.map((x: any) => x.metadata.name).sort();
+  ok(['patch', 'deploy', 'nginx', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx01","env":[{"name":"VERSION","value":"3"}]}]}}}}']);
+  await sb.until('the paused change observed', () => deploy().status?.observedGeneration === deploy().metadata.generation, 60_000);
+  assert.deepEqual(readJSON(sb, ['get', 'rs']).items.map((x: any) => x.metadata.name).sort(), rsBefore);
+  assert.equal(ok(['rollout', 'resume', 'deployment/nginx']), 'deployment.apps/nginx resumed\n');
+  const notPaused = sb.kjob(['rollout', 'resume', 'deployment/nginx', 'rs/' + rsBefore[0]]);
+  assert.deepEqual([notPaused.code, notPaused.stderr], [1, `error: deployments.apps "nginx" is not paused\nerror: replicasets.apps "${rsBefore[0]}" resuming is not supported\n`]);
+  await sb.until('the resumed rollout', () => rolledOut(3)() && readJSON(sb, ['get', 'rs']).items.length === rsBefore.length + 1, 90_000);
   // Scale down: the surplus pods go.
   assert.equal(ok(['scale', 'deploy', 'nginx', '--replicas=1']), 'deployment.apps/nginx scaled\n');
   await sb.until('1 replica', rolledOut(1), 60_000);

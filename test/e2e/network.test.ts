@@ -81,6 +81,32 @@ test('a Service is reached by its names (queue, queue.default, queue.default.svc
   assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb1\nweb1\nweb1\n${ip}\nnxdomain\n`);
 });
 
+test('probes reach the pod at its own address from the first one on, never the host\'s 127.0.0.1', { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  // A host program on 127.0.0.1:P; the pod listens on nothing. A probe sent to the host's
+  // loopback (as the first one was, before the pod's status carried its address) would pass.
+  const net = await import('node:net');
+  let connections = 0;
+  const srv = net.createServer((c) => { connections++; c.destroy(); });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  try {
+    apply(sb, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'idle' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '600'], readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } }] },
+    });
+    const unhealthy = () => JSON.parse(sb.kjob(['get', 'events', '-o', 'json']).stdout).items.filter((e: any) => e.reason === 'Unhealthy' && e.involvedObject.name === 'idle');
+    await sb.until('the probe failing', () => (unhealthy()[0]?.count ?? 0) >= 3, 60_000);
+    const ip = pod(sb, 'idle').status.podIP;
+    assert.equal(unhealthy()[0].message, `Readiness probe failed: dial tcp ${ip}:${port}: connect: connection refused`);
+    assert.equal(connections, 0);
+    assert.equal(pod(sb, 'idle').status.conditions.find((c: any) => c.type === 'Ready').status, 'False');
+  } finally {
+    srv.close();
+  }
+});
+
 /** GET http://127.0.0.1:port/ (or [::1]) with curl, as a user would. */
 function curl(url: string): string {
   return execFileSync('curl', ['-s', '-m', '10', url], { encoding: 'utf8' });
@@ -111,10 +137,11 @@ test('port-forward pod/NAME and svc/NAME: kubectl\'s lines, one Handling line pe
   assert.equal(sb.kjob(['port-forward', 'pod/web1']).stderr, "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kjob port-forward -h' for help and examples\n");
 });
 
-// Skipped since the merge of probes, ReplicaSets and the pod network (2026-12-02): loading the
-// queue through port-forward works, but the consumers did not drain it within 90 s in the last
-// full run. To be found and fixed next session (see the session note); the story is not claimed.
-test('the work-queue story: a queue server behind the Service queue, loaded through port-forward, drained by five consumers; the Job completes', { skip: NO_NET || 'the consumers do not drain the queue since the 2026-12-02 merges: being fixed' }, async () => {
+// The story as a user types it, at its fastest: the consumers start as soon as the queue is loaded.
+// It broke once when probes landed (the fixture's readinessProbe kept the queue's pod out of the
+// Service for its first 10 s period, so the consumers met no endpoint and the Job hit its
+// backoffLimit): each consumer must reach the queue at its first attempt (no restart).
+test('the work-queue story: a queue server behind the Service queue, loaded through port-forward, drained by five consumers; the Job completes', { skip: NO_NET }, async () => {
   const sb = new Sandbox();
   sandboxes.push(sb);
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/queue-server.yaml']).stdout, 'configmap/memq created\nreplicaset.apps/queue created\nservice/queue created\n');
@@ -132,10 +159,19 @@ test('the work-queue story: a queue server behind the Service queue, loaded thro
   }
   assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 20, enqueued: 20, dequeued: 0, drained: 0 }] });
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-consumers.yaml']).stdout, 'job.batch/consumers created\n');
-  await sb.until('consumers Complete', () => /consumers +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 90_000);
+  try {
+    await sb.until('consumers Complete', () => /consumers +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 90_000);
+  } catch (e) {
+    const dump = [['get', 'pods', '-o', 'wide'], ['get', 'ep'], ['describe', 'job', 'consumers'], ['get', 'events']].map((a) => sb.kjob(a).stdout).join('\n');
+    const logs = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('\n').map((p) => `${p}:\n${sb.kjob(['logs', p]).stdout}${sb.kjob(['logs', p, '--previous']).stdout}`).join('\n');
+    console.error(dump, logs, await (await fetch(`${base}/stats`)).text());
+    throw e;
+  }
   assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 0, enqueued: 20, dequeued: 20, drained: 0 }] });
   const pods = sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'name']).stdout.trim().split('\n');
   assert.equal(pods.length, 5);
+  const restarts = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'json']).stdout).items.map((p: any) => p.status.containerStatuses[0].restartCount);
+  assert.deepEqual(restarts, [0, 0, 0, 0, 0]);
   let done = 0;
   for (const p of pods) {
     const log = sb.kjob(['logs', p]).stdout;

@@ -3,6 +3,8 @@
 import type { DeploymentObject, KObject, ReplicaSetObject } from '../../api/types.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { canonicalJSON } from '../../util/canonical.js';
+import { spewGoSyntax } from '../../util/spew.js';
+import { formatQuantity, parseQuantity } from '../../api/quantity.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -31,10 +33,10 @@ export function safeEncodeString(s: string): string {
   return out;
 }
 
-/** FNV-1a, 32 bits. */
-export function fnv32a(data: string): number {
+/** FNV-1a, 32 bits (hash/fnv's New32a), of a string's UTF-8 bytes or of bytes. */
+export function fnv32a(data: string | Uint8Array): number {
   let h = 0x811c9dc5;
-  for (const b of Buffer.from(data, 'utf8')) {
+  for (const b of typeof data === 'string' ? Buffer.from(data, 'utf8') : data) {
     h ^= b;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
@@ -42,20 +44,27 @@ export function fnv32a(data: string): number {
 }
 
 /**
- * ComputeHash: FNV-32a of the template (and the collision count, when set), encoded with
- * SafeEncodeString. Kubernetes hashes go-spew's printing of the Go struct; kjob hashes the
- * canonical JSON of the template, so the hash has Kubernetes' shape and stability (same template,
- * same hash) but not its exact value.
+ * controller.ComputeHash: FNV-32a of hashutil.DeepHashObject's printing of the template (go-spew's
+ * `%#v` of the v1.PodTemplateSpec Go struct, src/util/spew.ts), then, when the Deployment has a
+ * collisionCount, its 4 little-endian bytes padded to 8; the sum in decimal, encoded with
+ * SafeEncodeString. The template is the Deployment's, defaulted by the apiserver, without the
+ * pod-template-hash label. Checked against a cluster's names: seed 004's two Deployments
+ * (nginx-67f9b78699, nginx-5bdd68b495) with the Go types of Kubernetes 1.28 (src/util/spew.test.ts);
+ * kjob prints with v1.32's, whose PodSpec has more fields, so its names are v1.32's.
  */
 export function computeHash(template: unknown, collisionCount?: number | null): string {
-  let data = canonicalJSON(template ?? {});
+  let data = Buffer.from(spewGoSyntax('core.PodTemplateSpec', template ?? {}, { canonicalQuantity }), 'utf8');
   if (collisionCount != null) {
-    // The collision count is written after the template, as its 4 little-endian bytes.
-    const b = Buffer.alloc(4);
+    const b = Buffer.alloc(8);
     b.writeUInt32LE(collisionCount >>> 0);
-    data += b.toString('latin1');
+    data = Buffer.concat([data, b]);
   }
   return safeEncodeString(String(fnv32a(data)));
+}
+
+function canonicalQuantity(s: string): string {
+  const q = parseQuantity(s);
+  return q ? formatQuantity(q) : s;
 }
 
 /** A template without its pod-template-hash label (EqualIgnoreHash compares these). */
