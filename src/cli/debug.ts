@@ -2,8 +2,8 @@
 // an ephemeral container (debugByEphemeralContainer): the container (named debugger-xxxxx unless
 // -c names it, the general profile's SYS_PTRACE) is added through the pods/ephemeralcontainers
 // subresource with a strategic merge patch; with -i kubectl waits for it to run and attaches.
-// kjob's containers have no attachable stdio, so kjob follows the container's output (as `run -i`
-// does) until it ends; its stdin is not forwarded.
+// kjob sends its stdin to the container's (the kubelet's attach) and follows the container's
+// output (as `run -i` does) until it ends.
 import type { ContainerStatus, EphemeralContainer } from 'kubernetes-types/core/v1.js';
 import { asKind, type KObject } from '../api/types.js';
 import { randomSuffix } from '../api/names.js';
@@ -12,6 +12,7 @@ import { resolveType } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { REFERENCE } from './run.js';
+import { attachStdin } from '../kubelet/attach.js';
 
 export interface DebugOptions {
   image?: string;
@@ -27,6 +28,8 @@ export interface DebugOptions {
   argsOnly?: boolean;
   copyTo?: string;
   stdinIsTerminal?: boolean;
+  /** what -i sends to the container's stdin (process.stdin) */
+  input?: NodeJS.ReadableStream;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,6 +144,11 @@ async function attachTo(ctx: Context, pod: KObject, name: string, o: DebugOption
   // AttachOptions.Run: SetupTTY, then the prompt hint
   if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
   if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
-  await ctx.client.podLogs(ctx.namespace, podName, { container: name, follow: true }, write);
+  const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
+  try {
+    await ctx.client.podLogs(ctx.namespace, podName, { container: name, follow: true }, write);
+  } finally {
+    attached?.close();
+  }
   return 0;
 }

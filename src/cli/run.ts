@@ -1,9 +1,9 @@
 // `kjob run NAME --image=IMG [-- ARGS]`: kubectl's run.go with the run-pod/v1 generator
 // (generate/versioned/run.go): a bare Pod built field by field as kubectl builds it, created
 // through the apiserver. With -i (or --attach) kubectl waits for the pod to run and attaches to
-// it; kjob's containers have no attachable stdio, so kjob follows the container's output (its
-// log, from the start) until the container ends, then waits for the pod as kubectl does and
-// gives the container's exit code; --rm deletes the pod afterwards.
+// it: kjob sends its stdin to the container's (the kubelet's attach, src/kubelet/attach.ts) and
+// follows the container's output (its log, from the start) until the container ends, then waits
+// for the pod as kubectl does and gives the container's exit code; --rm deletes the pod afterwards.
 import type { KObject, PodObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
 import { resolveType } from './args.js';
@@ -14,6 +14,7 @@ import { isPodReady } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { attachStdin } from '../kubelet/attach.js';
 
 export interface RunOptions {
   image?: string;
@@ -35,6 +36,8 @@ export interface RunOptions {
   output?: string;
   podRunningTimeout?: string;
   stdinIsTerminal?: boolean;
+  /** what -i sends to the container's stdin (process.stdin) */
+  input?: NodeJS.ReadableStream;
 }
 
 const usage = (msg: string) => new UserError(`error: ${msg}\nSee 'kjob run -h' for help and examples`);
@@ -190,7 +193,13 @@ async function attachAndWait(ctx: Context, name: string, restart: string, timeou
     // AttachOptions.Run: SetupTTY, then the prompt hint
     if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
     if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
-    await ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write);
+    // -i: the user's input to the container's stdin, through the kubelet's attach
+    const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
+    try {
+      await ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write);
+    } finally {
+      attached?.close();
+    }
   }
   const waitForExit = !o.leaveStdinOpen && (restart === 'Never' || restart === 'OnFailure');
   if (!waitForExit) return 0;

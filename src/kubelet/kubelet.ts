@@ -504,7 +504,7 @@ export class Kubelet {
     if (!failure && ephArgv) {
       this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
       try {
-        this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/' });
+        this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/', stdin: c.stdin ? { once: !!c.stdinOnce } : undefined });
         this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
         return;
       } catch (e) {
@@ -519,7 +519,7 @@ export class Kubelet {
     if (!failure) {
       const full = [exe!, ...argv.slice(1)];
       const logPath = containerLogPath(this.home, pod, c.name, d.n);
-      const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes };
+      const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes, stdin: c.stdin ? { once: !!c.stdinOnce } : undefined };
       try {
         if (this.sandboxed) {
           for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755

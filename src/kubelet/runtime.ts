@@ -28,6 +28,7 @@ import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { SHIM, shimArgs } from './shim.js';
 
 export interface AttemptState {
@@ -60,6 +61,8 @@ export interface StartSpec {
   logPath: string;
   /** resources.limits.memory in bytes */
   memoryLimitBytes?: number;
+  /** spec.stdin (and stdinOnce): the container's stdin is attachable (shim.ts, attach.ts) */
+  stdin?: { once: boolean };
 }
 
 export interface ContainerRuntime {
@@ -299,8 +302,11 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
     const perlExe = perl();
+    // An attachable stdin: the FIFO attach writes to, private to kjob (mode 600, in the attempt).
+    let stdinFifo: string | undefined;
+    if (s.stdin && perlExe && spawnSync('mkfifo', ['-m', '600', path.join(d, 'stdin')]).status === 0) stdinFifo = path.join(d, 'stdin');
     const [exe, args] = perlExe
-      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv })]
+      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once })]
       : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
     // A failed spawn is recorded as a lost shim by attempts().
     this.spawner ??= new Spawner(path.join(this.home, 'run'), perlExe);

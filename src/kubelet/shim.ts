@@ -15,6 +15,13 @@
 //  1. opens the log file (append), makes two pipes, forks the container: own session (so the
 //     kubelet signals its process group and this shim survives to record the exit), stdin
 //     /dev/null, stdout and stderr to the pipes; writes <attempt>/pid (tmp + rename).
+//     A container with `stdin: true` gets a pipe for its stdin instead, which a relay (a fork of
+//     the shim, containerd's stdin copier) fills from the FIFO <attempt>/stdin, where an attach
+//     (kubectl run -i, attach, debug -i: src/kubelet/attach.ts) writes: the relay opens the FIFO
+//     (waiting for a client), copies until the client closes it, and then, with `stdinOnce`,
+//     closes the container's stdin (it reads EOF); without, it waits for the next client. The
+//     FIFO is in the attempt directory, under kjob's state directory, which no pod can see. The
+//     shim ends the relay once the container has ended.
 //  2. copies both pipes into the log in the CRI format, `<RFC3339Nano> <stdout|stderr> <F|P>
 //     <content>` per line: F for a whole line (its "\n", or "\r\n" as containerd drops it, not
 //     kept), P for a piece of a line longer than maxLine (containerd's max_container_log_line_size,
@@ -61,6 +68,10 @@ export interface ShimSpec {
   maxLine?: number;
   maxSize?: number;
   maxFiles?: number;
+  /** the FIFO an attach writes the container's stdin to (spec.stdin); none: /dev/null */
+  stdinFifo?: string;
+  /** spec.stdinOnce: the container's stdin closes after the first attach ends */
+  stdinOnce?: boolean;
 }
 
 /** perl's arguments for one container attempt. */
@@ -71,6 +82,7 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
     s.attemptDir, s.logPath, s.note,
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
+    s.stdinFifo ?? '', s.stdinOnce ? '1' : '0',
     ...s.argv,
   ];
 }
@@ -79,7 +91,7 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
 // above explains it; the names say the rest.
 export const SHIM = String.raw`use strict;
 umask 077;
-my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, @cmd) = @ARGV;
+my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, @cmd) = @ARGV;
 $_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock;
 my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};
 my $lf;
@@ -87,12 +99,16 @@ open($lf, '>>', $log) or open($lf, '>', '/dev/null') or die;
 my $size = -s $lf || 0;
 pipe(my $out_r, my $out_w) or die;
 pipe(my $err_r, my $err_w) or die;
+my ($in_r, $in_w, $relay);
+if (length $stdin) { pipe($in_r, $in_w) or die }
 my $pid = fork;
 die unless defined $pid;
 if (!$pid) {
   close $out_r; close $err_r; close $lf;
+  close $in_w if $in_w;
   syscall($sys_setsid) if $sys_setsid;
-  open(STDIN, '<', '/dev/null'); open(STDOUT, '>&', $out_w); open(STDERR, '>&', $err_w);
+  if ($in_r) { open(STDIN, '<&', $in_r); close $in_r } else { open(STDIN, '<', '/dev/null') }
+  open(STDOUT, '>&', $out_w); open(STDERR, '>&', $err_w);
   my @run = $sys_setsid ? @cmd : ('setsid', @cmd);
   exec { $run[0] } @run;
   my $errno = $! + 0; my $msg = "$!";
@@ -100,6 +116,27 @@ if (!$pid) {
   exit($errno == 2 ? 127 : 126);
 }
 close $out_w; close $err_w;
+if ($in_r) {
+  close $in_r;
+  $relay = fork;
+  if (defined $relay && !$relay) {
+    close $out_r; close $err_r; close $lf;
+    $SIG{PIPE} = 'DEFAULT';
+    while (1) {
+      open(my $f, '<', $stdin) or exit 0;
+      while (1) {
+        my $n = sysread($f, my $buf, 65536);
+        next if !defined $n && $! == 4;
+        last unless $n;
+        my $o = 0;
+        while ($o < $n) { my $w = syswrite($in_w, $buf, $n - $o, $o); if (!defined $w) { next if $! == 4; exit 0 } $o += $w }
+      }
+      close $f;
+      exit 0 if $once;
+    }
+  }
+  close $in_w;
+}
 sub wfile { my ($f, $s) = @_; open(my $h, '>', "$f.tmp") or return; print $h $s; close $h; rename "$f.tmp", $f }
 wfile("$dir/pid", "$pid\n");
 my $hires = !$sys_clock && eval { require Time::HiRes; 1 };
@@ -215,6 +252,7 @@ while (%open) {
 }
 if (!defined $status) { waitpid($pid, 0); $status = $? }
 my $code = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+if ($relay) { kill 'KILL', $relay; waitpid($relay, 0) }
 wfile("$dir/exit", "$code " . substr(stamp(), 0, 23) . "Z\n");
 if (open(my $t, '>', $note)) { close $t }
 pump(undef) while %open;

@@ -68,3 +68,9 @@ test('a second debug gets a new name; errors as kubectl and the apiserver say th
   assert.deepEqual(sb.kjob(['debug', 'web']), { stdout: '', stderr: 'error: you must specify --image when not using --copy-to.\n', code: 1 });
   assert.deepEqual(sb.kjob(['debug', 'web', '--image=busybox', '-t']).stderr.endsWith('error: -i/--stdin is required for containers with -t/--tty=true\n'), true);
 });
+
+test("debug -i sends kjob's stdin to the ephemeral container (the kubelet's attach)", () => {
+  const r = sb.kjob(['debug', 'web', '-i', '--image=busybox', '--profile=general', '--', 'sh', '-c', 'read a; read b; echo "got $a+$b"'], { input: 'one\ntwo\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Defaulting debug container name to debugger-\w{5}\.\ngot one\+two\n$/);
+});

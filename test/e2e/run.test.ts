@@ -51,3 +51,18 @@ test("no --image: cobra's required flag, through kubectl's klog line", () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ run\.go:72\] "command failed" err="required flag\(s\) \\"image\\" not set"\n$/);
 });
+
+test("run -i attaches kjob's stdin to the container: cat < file prints the file", () => {
+  const r = sb.kjob(['run', '-i', '--rm', 't', '--image=busybox', '--restart=Never', '--', 'cat'], { input: 'line one\nline two\n' });
+  assert.deepEqual(r, { stdout: 'line one\nline two\npod "t" deleted\n', stderr: HINT, code: 0 });
+  // stdinOnce: the end of kjob's input is the end of the container's
+  const w = sb.kjob(['run', '-i', 'wc', '--image=busybox', '--restart=Never', '--', 'wc', '-l'], { input: 'a\nb\nc\n' });
+  assert.deepEqual(w, { stdout: '3\n', stderr: HINT, code: 0 });
+});
+
+test('without -i the container gets no stdin (it reads end of file at once)', () => {
+  const r = sb.kjob(['run', 'noin', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'cat; echo "eof [$(ls -l /proc/self/fd/0 | sed "s/.*-> //")]"'], { input: 'ignored\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sb.kjob(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/noin', '--timeout=60s']).code, 0);
+  assert.equal(sb.kjob(['logs', 'noin']).stdout, 'eof [/dev/null]\n');
+});
