@@ -14,6 +14,7 @@ import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { describeTabWriter } from '../printers/tabwriter.js';
+import { describePodTemplate, PrefixWriter } from '../printers/describe.js';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
@@ -109,8 +110,13 @@ async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io
     const h = await history(ctx, d);
     const revision = opts.revision ? parseInt(opts.revision, 10) : 0;
     if (revision > 0) {
-      if (!h.has(revision)) throw new UserError(`error: unable to find the specified revision`);
-      throw new UserError('error: kjob does not print a single revision\'s pod template yet (rollout history --revision)');
+      const rs = h.get(revision);
+      if (!rs) throw new UserError(`error: unable to find the specified revision`);
+      // printTemplate: describe.DescribePodTemplate through a PrefixWriter with no tabwriter.
+      let text = '';
+      describePodTemplate(rs.spec?.template, new PrefixWriter({ write: (s: string) => void (text += s), flush: () => undefined }));
+      io.out(`${kindGroup(t.info)}/${t.name} with revision #${revision}\n${text}\n`);
+      continue;
     }
     // tabbedString: text/tabwriter(0, 8, 2, ' ', 0)
     let table = '';

@@ -46,7 +46,8 @@ export function formatRFC1123Z(ts: string | undefined | null, offsetFn: TzOffset
 // PrefixWriter
 
 class PrefixWriter {
-  constructor(private readonly tw: TabWriter) {}
+  /** tw: a TabWriter, or any writer (kubectl's printTemplate writes its PrefixWriter unaligned). */
+  constructor(private readonly tw: Pick<TabWriter, 'write' | 'flush'>) {}
   write(level: number, s: string): void {
     this.tw.write(escapeTerminal('  '.repeat(level) + s));
   }

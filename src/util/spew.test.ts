@@ -79,3 +79,10 @@ test('ComputeHash: the collision count is hashed after the template, as 8 bytes'
   assert.equal(computeHash(t), safeEncodeString(String(fnv32a(text))));
   assert.notEqual(computeHash(t, 0), computeHash(t));
 });
+
+test('ComputeHash hashes a quantity in the form the apiserver stores (Quantity.String()), as the informer parses it', () => {
+  const t = (cpu: string, memory: string) => defaultPodTemplate({ metadata: { labels: { app: 'x' } }, spec: { containers: [{ image: 'busybox', name: 'c', resources: { requests: { cpu, memory } } }] } });
+  assert.equal(computeHash(t('0.5', '1024Mi')), computeHash(t('500m', '1Gi')));
+  assert.notEqual(computeHash(t('0.5', '1Gi')), computeHash(t('1', '1Gi')));
+  assert.match(spewGoSyntax('core.PodTemplateSpec', t('500m', '1Gi')), /Requests:\(v1\.ResourceList\)map\[cpu:\{i:\(resource\.int64Amount\)\{value:\(int64\)500 scale:\(resource\.Scale\)-3\} d:\(resource\.infDecAmount\)\{Dec:\(\*inf\.Dec\)<nil>\} s:\(string\)500m Format:\(resource\.Format\)DecimalSI\} memory:/);
+});

@@ -98,6 +98,10 @@ test('scale, a rolling update of the env, rollout history, undo, restart, pause 
   assert.ok(msgs.includes('Scaled up replica set RS from 0 to 1'), msgs.join('\n'));
   assert.ok(msgs.includes('Scaled down replica set RS from 1 to 0'), msgs.join('\n'));
   assert.equal(ok(['rollout', 'history', 'deployment/nginx']), 'deployment.apps/nginx \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+  // One revision's pod template, as kubectl prints it (unaligned: no tabwriter).
+  await assertGolden('history-revision-2.txt', ['rollout', 'history', 'deployment/nginx', '--revision=2']);
+  const none = sb.kjob(['rollout', 'history', 'deployment/nginx', '--revision=9']);
+  assert.deepEqual([none.code, none.stderr], [1, 'error: unable to find the specified revision\n']);
   // Undo: revision 1's template comes back as revision 3.
   assert.equal(ok(['rollout', 'undo', 'deployment/nginx']), 'deployment.apps/nginx rolled back\n');
   await sb.until('the undo', () => rolledOut(3)() && deploy().metadata.annotations['deployment.kubernetes.io/revision'] === '3', 60_000);
