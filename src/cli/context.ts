@@ -1,7 +1,8 @@
 // What every command needs: the state directory, the namespace, the store, and the engine.
 import os from 'node:os';
 import path from 'node:path';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { openStore, releaseStore } from './shared_store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
 import { ensureEngine, ensureEngineRunning } from '../engine/daemon.js';
 import { hasPendingWork } from '../engine/work.js';
@@ -55,7 +56,7 @@ export class Context {
   /** The state file. Readers may use it; every write goes through `api`. */
   get store(): Store {
     if (!this.storeInstance) {
-      this.storeInstance = Store.open(this.home);
+      this.storeInstance = openStore(this.home);
       this.clock.load(this.storeInstance);
       this.apiInstance = new LocalAPIServer(this.storeInstance, { clock: this.clock });
       ensureBuiltinNamespaces(this.apiInstance);
@@ -113,7 +114,7 @@ export class Context {
   }
 
   close(): void {
-    this.storeInstance?.close();
+    if (this.storeInstance) releaseStore(this.storeInstance);
   }
 }
 
