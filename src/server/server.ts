@@ -11,13 +11,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { asKind, type KObject } from '../api/types.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
-import type { APIServer, DeleteOptions, PatchType, WatchEvent } from '../apiserver/interface.js';
+import type { APIServer, PatchType, WatchEvent } from '../apiserver/interface.js';
 import { AGGREGATED_V2, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, SUBRESOURCES, versionInfo } from './discovery.js';
 import { openAPIDocument, openAPIIndex } from './openapi.js';
 import { toServerTable, wantsTable, type IncludeObject } from './table.js';
 import { checkContainerStarted, streamContainerLog } from '../kubelet/log_server.js';
 import type { LogOptions } from '../kubelet/logs.js';
 import { parseGoRFC3339 } from '../util/go.js';
+import { deleteOptionsFromRequest } from './delete_options.js';
 import { decodeProtobufBody } from './protobuf.js';
 
 export interface ServerOptions {
@@ -62,7 +63,11 @@ function statusFromError(e: unknown, r?: ResourceInfo): Record<string, unknown> 
     const d = e.details;
     const details: Record<string, unknown> = {};
     if (d.name !== undefined) details.name = d.name;
-    if (r) {
+    if (e.reason === 'Invalid' && d.kind) {
+      // the object found invalid: the request's DeleteOptions rather than the resource
+      if (d.group) details.group = d.group;
+      details.kind = d.kind;
+    } else if (r) {
       if (r.group) details.group = r.group;
       details.kind = e.reason === 'Invalid' ? r.kind : r.resource;
     }
@@ -299,15 +304,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
         if (!route.name) throw new StatusError('MethodNotAllowed', `kjob serve does not implement deletecollection: delete the objects one by one`);
         const text = await readBody(req);
         const body = (text.trim() ? parseJSONBody(text, 'DELETE') : {}) as WireDeleteOptions;
-        const grace = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
-        const out = api.delete(r, ns, route.name, {
-          dryRun: dryRun || (body.dryRun ?? []).includes('All'),
-          gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-          // Unchecked, as before: a string that is no policy is not refused here (the apiserver's
-          // ValidateDeleteOptions would refuse it; not yet done).
-          propagationPolicy: (q.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
-          preconditions: body.preconditions,
-        });
+        const out = api.delete(r, ns, route.name, deleteOptionsFromRequest(q, body, dryRun));
         return sendJSON(res, out.removed ? 200 : 202, out.object, 'application/json', out.warnings);
       }
       default:
