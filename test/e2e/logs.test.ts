@@ -164,7 +164,9 @@ test("flag values refused as kubectl refuses them", async () => {
 });
 
 test('-f follows a running container across log rotations, byte for byte', async () => {
-  apply(job('stream', { c: "for i in 1 2 3; do echo tick $i; sleep 0.3; done; head -c 20971520 /dev/zero | tr '\\0' y | fold -w 100; echo; echo done" }));
+  // Each begins with a sleep: a container that ends within a second can go from Pending to
+  // Succeeded between two reads, and the test must see it running.
+  apply(job('stream', { c: "sleep 2; for i in 1 2 3; do echo tick $i; sleep 0.3; done; head -c 20971520 /dev/zero | tr '\\0' y | fold -w 100; echo; echo done" }));
   const pod = await running('stream');
   const f = sb.spawn(['logs', '-f', pod.name]);
   const code = await new Promise<number | null>((resolve) => f.child.on('exit', resolve));
@@ -177,7 +179,7 @@ test('-f follows a running container across log rotations, byte for byte', async
 });
 
 test('-f over all containers: whole lines with their prefix; --max-log-requests; -f --tail on a finished pod', async () => {
-  apply(job('pair', { a: 'for i in 1 2 3; do echo a$i; sleep 0.3; done', b: 'for i in 1 2; do echo b$i; sleep 0.4; done' }));
+  apply(job('pair', { a: 'sleep 2; for i in 1 2 3; do echo a$i; sleep 0.3; done', b: 'sleep 2; for i in 1 2; do echo b$i; sleep 0.4; done' }));
   const pod = await running('pair');
   const tooMany = sb.kjob(['logs', '-f', pod.name, '--all-containers', '--max-log-requests=1']);
   assert.equal(tooMany.stderr, 'error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit\n');
