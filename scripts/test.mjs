@@ -5,7 +5,9 @@
 // Each file's output is kept until it ends: a passing file prints one line with its duration, a
 // failing one prints all it wrote. The slowest files are named at the end, so that the suite's time
 // (CI allows 15 minutes on two cores) is seen where it goes.
-//   KJOB_TEST_JOBS   files at a time (default 3: most end-to-end tests wait on pods and timers)
+//   KJOB_TEST_JOBS          files at a time (default 3: most end-to-end tests wait on pods and timers)
+//   KJOB_TEST_FILE_TIMEOUT  seconds one file may take before it is stopped and failed (default 900):
+//                           a file that hangs must fail with its output, not hold CI until it is killed
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -25,6 +27,11 @@ const LONG = ['fuzz.test.ts', 'network.test.ts', 'deployments.test.ts', 'cronjob
 const weight = (f) => (LONG.some((l) => f.endsWith(l)) ? 1e9 : 0) + (f.startsWith('test') ? 1e6 : 0) + statSync(f).size;
 const queue = [...all].sort((a, b) => weight(b) - weight(a));
 const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 3));
+const fileTimeoutMs = Math.max(1, Number(process.env.KJOB_TEST_FILE_TIMEOUT ?? 900)) * 1000;
+if (all.length === 0) {
+  process.stderr.write(`no test file matches ${args.join(' ')}\n`);
+  process.exit(1);
+}
 
 const t0 = Date.now();
 const results = [];
@@ -37,15 +44,23 @@ function runFile(file) {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop(child);
+    }, fileTimeoutMs);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       children.delete(child);
+      if (timedOut) out += `\n(stopped after ${fileTimeoutMs / 1000}s: KJOB_TEST_FILE_TIMEOUT)\n`;
       const seconds = (Date.now() - started) / 1000;
       const count = (re) => Number(out.match(re)?.[1] ?? 0);
       const r = { file, code: code ?? 1, signal, seconds, pass: count(/^ℹ pass (\d+)/m), fail: count(/^ℹ fail (\d+)/m), skipped: count(/^ℹ skipped (\d+)/m), out };
       results.push(r);
-      const ok = r.code === 0;
+      const ok = r.code === 0 && !timedOut;
+      if (timedOut) r.code = 1;
       const skips = r.skipped ? `, ${r.skipped} skipped` : '';
       process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${file}  ${r.pass} passed${r.fail ? `, ${r.fail} failed` : ''}${skips}  ${seconds.toFixed(1)}s\n`);
       if (!ok) process.stdout.write(out.replace(/^/gm, '    ') + '\n');
@@ -58,10 +73,18 @@ async function worker() {
   while (queue.length && !stopping) await runFile(queue.shift());
 }
 
+/** SIGTERM, then SIGKILL after a grace period (a test file's after() hooks clean up on SIGTERM). */
+function stop(child) {
+  child.kill('SIGTERM');
+  setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 10_000).unref();
+}
+
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    // a second signal does not wait for the grace period
+    if (stopping) for (const c of children) c.kill('SIGKILL');
+    else for (const c of children) stop(c);
     stopping = true;
-    for (const c of children) c.kill('SIGTERM');
   });
 }
 

@@ -48,6 +48,10 @@ test('a Quantity as resource.ParseQuantity leaves it: its int64 amount, and its 
   assert.equal(quantity('1Gi'), q('1073741824 scale:(resource.Scale)0', '1Gi', 'BinarySI'));
   assert.equal(quantity('128Mi'), q('134217728 scale:(resource.Scale)0', '', 'BinarySI'));
   assert.equal(quantity('1500m'), q('1500 scale:(resource.Scale)-3', '1500m', 'DecimalSI'));
+  // an exponent is ParseQuantity's DecimalExponent, kept as written when canonical
+  assert.equal(quantity('1e3'), q('1 scale:(resource.Scale)3', '1e3', 'DecimalExponent'));
+  assert.equal(quantity('10e-3'), q('10 scale:(resource.Scale)-3', '10e-3', 'DecimalExponent'));
+  assert.notEqual(quantity('2e3'), quantity('1e3'));
 });
 
 const v128 = JSON.parse(fs.readFileSync(fileURLToPath(new URL('./testdata/gotypes-v1.28.json', import.meta.url)), 'utf8')) as GoTypes;
@@ -85,4 +89,8 @@ test('ComputeHash hashes a quantity in the form the apiserver stores (Quantity.S
   assert.equal(computeHash(t('0.5', '1024Mi')), computeHash(t('500m', '1Gi')));
   assert.notEqual(computeHash(t('0.5', '1Gi')), computeHash(t('1', '1Gi')));
   assert.match(spewGoSyntax('core.PodTemplateSpec', t('500m', '1Gi')), /Requests:\(v1\.ResourceList\)map\[cpu:\{i:\(resource\.int64Amount\)\{value:\(int64\)500 scale:\(resource\.Scale\)-3\} d:\(resource\.infDecAmount\)\{Dec:\(\*inf\.Dec\)<nil>\} s:\(string\)500m Format:\(resource\.Format\)DecimalSI\} memory:/);
+});
+
+test('a time that does not parse is hashed as the zero time, not a failed sync', () => {
+  assert.equal(spewGoSyntax('core.PodTemplateSpec', { metadata: { creationTimestamp: 'bogus' } }), spewGoSyntax('core.PodTemplateSpec', { metadata: {} }));
 });

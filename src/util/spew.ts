@@ -108,8 +108,10 @@ const SPECIAL: Record<string, (v: unknown) => string> = {
     // metav1.Time{Time: time.Time{wall, ext, loc}}; a zero time (null in JSON) is all zero.
     let wall = 0n;
     let ext = 0n;
-    if (typeof v === 'string' && v) {
-      const ms = Date.parse(v);
+    const ms = typeof v === 'string' && v ? Date.parse(v) : NaN;
+    // (a time that does not parse, which the apiserver refuses, is hashed as the zero time rather
+    // than failing the controller's sync)
+    if (Number.isFinite(ms)) {
       // time.Time without a monotonic reading: wall holds the nanoseconds, ext the seconds since year 1.
       wall = BigInt(Math.floor(((ms % 1000) + 1000) % 1000)) * 1_000_000n;
       ext = BigInt(Math.floor(ms / 1000)) + 62135596800n;
@@ -127,7 +129,7 @@ const SPECIAL: Record<string, (v: unknown) => string> = {
 export function quantity(str: string): string {
   const out = (value: bigint, scale: number, s: string, format: string) => `{i:(resource.int64Amount){value:(int64)${value} scale:(resource.Scale)${scale}} d:(resource.infDecAmount){Dec:(*inf.Dec)<nil>} s:(string)${s} Format:(resource.Format)${format}}`;
   if (str === '0') return out(0n, 0, '0', 'DecimalSI');
-  const m = /^([+-]?)0*(\d*)(?:\.(\d*))?([a-zA-Z]*)$/.exec(str);
+  const m = /^([+-]?)0*(\d*)(?:\.(\d*))?([eE][+-]?\d+|[a-zA-Z]*)$/.exec(str);
   if (!m) return out(0n, 0, '', '');
   const positive = m[1] !== '-';
   const num = m[2] || '0';
@@ -139,11 +141,12 @@ export function quantity(str: string): string {
   let exponent: number;
   if (suf in BIN) [format, exponent] = ['BinarySI', BIN[suf]];
   else if (suf in DEC) [format, exponent] = ['DecimalSI', DEC[suf]];
+  else if (/^[eE][+-]?\d+$/.test(suf)) [format, exponent] = ['DecimalExponent', Number(suf.slice(1))];
   else return out(0n, 0, '', 'DecimalExponent');
   let precision: number;
   let scale = 0;
   let mantissa = 1n;
-  if (format === 'DecimalSI') {
+  if (format === 'DecimalSI' || format === 'DecimalExponent') {
     scale = exponent;
     precision = 18 - (num.length + denom.length);
   } else if (exponent >= 0 && denom.length === 0) {
