@@ -1,13 +1,13 @@
 // The kubelet's attach (the CRI's Attach, which `kubectl run -i`, `kubectl attach -i` and
 // `kubectl debug -i` reach): the user's input goes to the stdin of a running container that asked
-// for one (`stdin: true`). The container's shim (shim.ts) relays the FIFO <attempt>/stdin into
+// for one (`stdin: true`). The container's shim (shim.ts) relays a FIFO (stdin_fifo.ts) into
 // the container's stdin pipe; attach writes to that FIFO. With `stdinOnce` the container's stdin
 // closes when this attach ends (the input's end of file); without it, a later attach may write
 // again. Output is not streamed here: the callers follow the container's log.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { findExecTarget } from './exec.js';
+import { stdinFifoPath } from './stdin_fifo.js';
 
 export interface Attached {
   /** resolves once the input has ended and was handed to the container (or the container is gone) */
@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function attachStdin(home: string, uid: string, container: string, input: NodeJS.ReadableStream, timeoutMs = 5000): Promise<Attached | undefined> {
   const target = findExecTarget(home, uid, container);
   if (!target) return undefined;
-  const fifo = path.join(target.attemptDir, 'stdin');
+  const fifo = stdinFifoPath(target.attemptDir);
   if (!fs.existsSync(fifo)) return undefined;
   // The shim's relay opens the FIFO for reading as soon as the container starts: until then,
   // a non-blocking open for writing fails with ENXIO.

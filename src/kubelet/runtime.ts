@@ -21,6 +21,7 @@
 // its number again. Only a container that ran (its pid was written) and lost its shim has failed.
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
+import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
 import { pidAlive } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
@@ -302,9 +303,10 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
     const perlExe = perl();
-    // An attachable stdin: the FIFO attach writes to, private to kjob (mode 600, in the attempt).
+    // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
     let stdinFifo: string | undefined;
-    if (s.stdin && perlExe && spawnSync('mkfifo', ['-m', '600', path.join(d, 'stdin')]).status === 0) stdinFifo = path.join(d, 'stdin');
+    const fifo = s.stdin && perlExe ? prepareStdinFifoDir(d) : undefined;
+    if (fifo && spawnSync('mkfifo', ['-m', '600', fifo]).status === 0) stdinFifo = fifo;
     const [exe, args] = perlExe
       ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once })]
       : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
@@ -393,6 +395,7 @@ export class ProcessRuntime implements ContainerRuntime {
       for (const n of ns) if (/^\d+$/.test(n)) attemptDirs.push(path.join(podDir, 'containers', c, n));
     }
     for (const d of attemptDirs) killAttempt(d);
+    for (const d of attemptDirs) removeStdinFifo(d);
     // A killed process leaves its cgroup a moment later; until every cgroup is gone, the pod's
     // runtime directory keeps the list, so that this (or the next engine's clean-up) finishes it.
     const cgroups = attemptDirs.flatMap(cgroupDirs);

@@ -16,7 +16,7 @@
 //     kubelet signals its process group and this shim survives to record the exit), stdin
 //     /dev/null, stdout and stderr to the pipes; writes <attempt>/pid (tmp + rename).
 //     A container with `stdin: true` gets a pipe for its stdin instead, which a relay (a fork of
-//     the shim, containerd's stdin copier) fills from the FIFO <attempt>/stdin, where an attach
+//     the shim, containerd's stdin copier) fills from the attempt's FIFO (stdin_fifo.ts), where an attach
 //     (kubectl run -i, attach, debug -i: src/kubelet/attach.ts) writes: the relay opens the FIFO
 //     (waiting for a client), copies until the client closes it, and then, with `stdinOnce`,
 //     closes the container's stdin (it reads EOF); without, it waits for the next client. The
