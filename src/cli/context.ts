@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { openStore, releaseStore } from './shared_store.js';
+import { registerStateDir } from '../kubelet/state_dirs.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
 import { ensureEngine, ensureEngineRunning } from '../engine/daemon.js';
 import { hasPendingWork } from '../engine/work.js';
@@ -57,6 +58,7 @@ export class Context {
   get store(): Store {
     if (!this.storeInstance) {
       this.storeInstance = openStore(this.home);
+      registerStateDir(this.home);
       this.clock.load(this.storeInstance);
       this.apiInstance = new LocalAPIServer(this.storeInstance, { clock: this.clock });
       ensureBuiltinNamespaces(this.apiInstance);

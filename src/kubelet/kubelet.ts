@@ -524,7 +524,8 @@ export class Kubelet {
         if (this.sandboxed) {
           for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
           const dir = this.podDir(pod);
-          this.hidden ??= hiddenPaths(this.home);
+          // read at each start: a state directory used since the last one is hidden too
+          this.hidden = hiddenPaths(this.home);
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });

@@ -6,6 +6,7 @@
 // read-only, a private /tmp, kjob's state directory hidden, and volumes only where declared. The
 // network is the host's, or the pod's own namespace (network.ts), which the runtime enters before
 // bubblewrap starts.
+import { knownStateDirs } from './state_dirs.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -78,13 +79,14 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
 
 /**
  * The directories a pod must not see: this state directory (its state.db, other pods' volumes
- * and logs, the engine's socket), and the default one (~/.kjob) when another is in use. Both as
+ * and logs, the engine's socket), the default one (~/.kjob) when another is in use, and every
+ * other state directory of this user that has been used (state_dirs.ts). Both as
  * given and resolved, since either may be how the sandbox reaches it. Under /tmp they are hidden
  * already: the pod's /tmp is its own.
  */
 export function hiddenPaths(home: string): string[] {
   const out = new Set<string>();
-  for (const h of [home, path.join(os.homedir(), '.kjob')]) {
+  for (const h of [home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()]) {
     for (const p of [path.resolve(h), realpathOr(h)]) {
       if (p === '/' || p === '/tmp' || p.startsWith('/tmp/')) continue;
       if (fs.existsSync(p)) out.add(p);
