@@ -7,6 +7,7 @@ import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
+import { addOptionsCommand, useKubectlHelp } from './help.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -455,7 +456,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .argument('[args...]', 'RESOURCE[.FIELD...]')
     .option('--recursive', 'print the fields of fields (currently only one level deep is shown without it)')
     .option('--api-version <group/version>', 'the API version of the resource (e.g. batch/v1)', stripEq)
-    .option('--output <format>', 'plaintext or plaintext-openapiv2', stripEq)
+    .option('-o, --output <format>', 'plaintext or plaintext-openapiv2', stripEq)
     .action(async (args: string[], o: Record<string, any>) => setExit(await explainCommand(args, { recursive: o.recursive, apiVersion: o.apiVersion, output: o.output }, io)));
 
   program
@@ -503,6 +504,8 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .argument('[action]')
     .action(run((ctx, cmd) => controller(ctx, cmd.args[0], io)));
 
+  addOptionsCommand(program, io.out);
+  useKubectlHelp(program);
   return program;
 }
 
