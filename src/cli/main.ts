@@ -8,6 +8,7 @@ import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
+import { addDeprecatedFlags } from './deprecated.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -505,6 +506,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .action(run((ctx, cmd) => controller(ctx, cmd.args[0], io)));
 
   addOptionsCommand(program, io.out);
+  addDeprecatedFlags(program, io.err);
   useKubectlHelp(program);
   return program;
 }
