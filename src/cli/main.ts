@@ -19,6 +19,7 @@ const lazy =
     ((await load())[name] as (...a: unknown[]) => unknown)(...args) as never;
 const applyOrCreate = lazy(() => import('./apply.js'), 'applyOrCreate');
 const get = lazy(() => import('./get.js'), 'get');
+const getArgs = lazy(() => import('./get_files.js'), 'getArgs');
 const describe = lazy(() => import('./describe.js'), 'describe');
 const logs = lazy(() => import('./logs.js'), 'logs');
 const del = lazy(() => import('./delete.js'), 'del');
@@ -209,12 +210,16 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
     .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
+    .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'process the directory used in -f recursively')
     .action(
-      run((ctx, cmd) => {
+      run(async (ctx, cmd) => {
         const o = cmd.opts();
-        return get(
+        const { args, failed } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), !!o.recursive, io.err);
+        if (failed && !args.length) return 1;
+        const code = await get(
           ctx,
-          cmd.args,
+          args,
           {
             output: o.output,
             allNamespaces: o.allNamespaces,
@@ -234,6 +239,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
           },
           io,
         );
+        return failed ? 1 : code;
       }),
     );
 

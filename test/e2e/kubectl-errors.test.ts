@@ -57,3 +57,20 @@ test('--record: deprecated, accepted where kubectl v1.32 still has it, unknown e
   assert.deepEqual(sb.kjob(['label', 'job', 'rec', 'a=b', '--record']), { stdout: 'job.batch/rec labeled\n', stderr: 'Flag --record has been deprecated, --record will be removed in the future\n', code: 0 });
   assert.deepEqual(sb.kjob(['delete', 'job', 'rec', '--record']), { stdout: '', stderr: "Error: unknown flag: --record\nSee 'kjob delete --help' for usage.\n", code: 1 });
 });
+
+test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints them; errors as kubectl words them', () => {
+  const d = path.join(sb.home, 'objs');
+  fs.mkdirSync(d);
+  const job = (name: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n`;
+  fs.writeFileSync(path.join(d, 'a.yaml'), job('ga'));
+  fs.writeFileSync(path.join(d, 'b.yaml'), job('gb'));
+  assert.equal(sb.kjob(['apply', '-f', d]).code, 0);
+  fs.writeFileSync(path.join(d, 'c.yaml'), job('gc')); // not applied
+  assert.deepEqual(sb.kjob(['get', '-f', path.join(d, 'a.yaml'), '-o', 'name']), { stdout: 'job.batch/ga\n', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['get', '-f', d, '-o', 'name']), { stdout: 'job.batch/ga\njob.batch/gb\n', stderr: 'Error from server (NotFound): jobs.batch "gc" not found\n', code: 1 });
+  const t = sb.kjob(['get', '-f', path.join(d, 'a.yaml')]);
+  assert.match(t.stdout, /^NAME   STATUS      COMPLETIONS   DURATION   AGE\nga     Suspended   0\/1                      \d+s\n$/);
+  assert.deepEqual(sb.kjob(['get', 'jobs', '-f', d]), { stdout: '', stderr: 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n', code: 1 });
+  const broken = file('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n');
+  assert.deepEqual(sb.kjob(['get', '-f', broken]), { stdout: '', stderr: `Error parsing ${broken}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`, code: 1 });
+});
