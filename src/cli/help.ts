@@ -91,6 +91,21 @@ function collects(o: Option): boolean {
   }
 }
 
+/** The synopsis of verbs whose arguments the definition leaves unnamed (kubectl's, for what kjob has). */
+const SYNOPSIS: Record<string, string> = {
+  get: '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ... | -f FILENAME) [flags]',
+  describe: '(TYPE [NAME_PREFIX | -l label] | TYPE/NAME)',
+  delete: '([-f FILENAME] | TYPE [(NAME | -l label | --all)])',
+  logs: '[-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]',
+  events: '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning]',
+  'api-resources': '[flags]',
+  patch: '(TYPE NAME | TYPE/NAME) [-p PATCH|--patch-file FILE]',
+  'port-forward': 'TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]',
+  scale: '[--resource-version=version] [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME)',
+  wait: "(resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+  completion: 'SHELL',
+};
+
 const flagName = (o: Option) => (o.long ?? o.short ?? '').replace(/^--?/, '');
 
 /** The value after `=`: pflag's DefValue, quoted for strings as kubectl's flagsUsages prints it. */
@@ -141,6 +156,8 @@ export function optionBlocks(cmd: Command, options: readonly Option[]): string {
 }
 
 function usageArgs(cmd: Command): string {
+  const synopsis = SYNOPSIS[commandPath(cmd).slice(1).join(' ')];
+  if (synopsis && !cmd.registeredArguments.some((a) => a.description)) return synopsis;
   const args = cmd.registeredArguments.map((a) => a.description || (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`));
   if (args.length) return args.join(' ');
   if (cmd.options.some((o) => o.long === '--filename')) return '-f FILENAME';

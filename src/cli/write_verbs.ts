@@ -131,7 +131,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
   program
     .command('exec')
     .description('Execute a command in a container')
-    .argument('[args...]', 'POD | TYPE/NAME, then -- COMMAND [args...]')
+    .argument('[args...]', '(POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]')
     .option('-c, --container <name>', 'container name; if omitted, the kubectl.kubernetes.io/default-container annotation or the first container', stripEq)
     .option('-i, --stdin', 'pass stdin to the container')
     .option('-t, --tty', 'stdin is a TTY')
@@ -149,7 +149,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
   program
     .command('debug')
     .description('Create debugging sessions for troubleshooting workloads: an ephemeral container in a running pod')
-    .argument('[args...]', 'POD | TYPE/NAME, then -- COMMAND [args...]')
+    .argument('[args...]', '(POD | TYPE/NAME) [ -- COMMAND [args...] ]')
     .option('--image <image>', 'container image to use for debug container', stripEq)
     .option('-c, --container <name>', 'container name to use for debug container', stripEq)
     .option('--target <name>', 'when using an ephemeral container, target processes in this container name', stripEq)
