@@ -99,9 +99,9 @@ const SYNOPSIS: Record<string, string> = {
   logs: '[-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]',
   events: '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning]',
   'api-resources': '[flags]',
-  patch: '(TYPE NAME | TYPE/NAME) [-p PATCH|--patch-file FILE]',
+  patch: '(TYPE NAME | TYPE/NAME) -p PATCH',
   'port-forward': 'TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]',
-  scale: '[--resource-version=version] [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME)',
+  scale: '[--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME)',
   wait: "(resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
   completion: 'SHELL',
 };
