@@ -65,7 +65,9 @@ test('directories: manifest extensions only, sorted, recursive only with -R', ()
   const rr = loadManifests([d], { recursive: true });
   assert.deepEqual(rr.docs.map((x) => x.object.metadata.name), ['a', 'b', 'c', 'd']);
   const empty = tmp();
-  assert.deepEqual(loadManifests([empty]), { docs: [], errors: [] });
+  // resource.Builder: a directory without one manifest is an error
+  const e = loadManifests([empty]);
+  assert.deepEqual([e.docs, e.errors.map((x) => x.message)], [[], [`error: error reading [${empty}]: recognized file extensions are [.json .yaml .yml]`]]);
 });
 
 test('stdin is read through the injected function, source STDIN', () => {

@@ -61,7 +61,10 @@ export function loadManifests(paths: string[], opts: { readStdin?: () => string;
       continue;
     }
     if (st.isDirectory()) {
-      for (const f of listManifestFiles(p, !!opts.recursive)) {
+      const files = listManifestFiles(p, !!opts.recursive);
+      // resource.Builder's Path: a directory without one manifest file is an error of its own
+      if (!files.length) errors.push(new UserError(`error: error reading [${p}]: recognized file extensions are [${MANIFEST_EXTENSIONS.join(' ')}]`));
+      for (const f of files) {
         addFile(f, readFileSync(f, 'utf8'));
       }
     } else {

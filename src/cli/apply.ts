@@ -6,6 +6,7 @@
 //    configuration (original), the manifest (modified) and the live object (current), sent as a
 //    PATCH; `{}` means unchanged. So fields a `kjob patch` set survive an apply that does not
 //    mention them, and fields the manifest no longer has are removed.
+import { checkKind } from './validate_kind.js';
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
 import { resolveKind } from '../api/manifests.js';
@@ -48,6 +49,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   let wrote = false;
   for (const doc of docs) {
     try {
+      if (validation !== 'Ignore') checkKind(doc.object, doc.source);
       const info = resolveKind(doc.object, doc.source);
       const manifest = structuredClone(doc.object) as KObject;
       if (verb === 'apply') dropUnreadableAnnotations(manifest);

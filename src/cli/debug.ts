@@ -12,7 +12,7 @@ import { resolveType } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { REFERENCE } from './run.js';
-import { attachStdin } from '../kubelet/attach.js';
+import { attachStdin, rawTerminal } from '../kubelet/attach.js';
 
 export interface DebugOptions {
   image?: string;
@@ -145,9 +145,11 @@ async function attachTo(ctx: Context, pod: KObject, name: string, o: DebugOption
   if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
   if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
   const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
+  const term = attached && o.tty && o.stdinIsTerminal && !o.input ? rawTerminal(process.stdin) : undefined;
   try {
     await ctx.client.podLogs(ctx.namespace, podName, { container: name, follow: true }, write);
   } finally {
+    term?.restore();
     attached?.close();
   }
   return 0;

@@ -22,7 +22,7 @@ export interface DescribeOptions {
 export async function describe(ctx: Context, args: string[], opts: DescribeOptions, io: IO): Promise<number> {
   if (args.length === 0) {
     throw new UserError(
-      "You must specify the type of resource to describe. Use \"kjob api-resources\" for a complete list of supported resources.\nerror: Required resource not specified.\nSee 'kjob describe -h' for help and examples",
+      'error: You must specify the type of resource to describe. Use "kjob api-resources" for a complete list of supported resources.',
     );
   }
   const requests = parseResourceArgs(args);

@@ -22,6 +22,7 @@ import { withLastApplied } from './apply.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { kindErrors } from './validate_kind.js';
 
 export interface EditOptions {
   filenames?: string[];
@@ -297,16 +298,6 @@ function validateBytes(text: string): string | undefined {
   } catch (e) {
     return (e as Error).message.replace(/^error: error parsing edited-file: error converting YAML to JSON: /, '').replace(/^error: /, '');
   }
-  const kindErrors = (o: unknown): string[] => {
-    if (!o || typeof o !== 'object' || Array.isArray(o)) return ['invalid object to validate'];
-    const f = o as Record<string, unknown>;
-    const errs: string[] = [];
-    if (f.apiVersion === undefined || f.apiVersion === null) errs.push('apiVersion not set');
-    else if (typeof f.apiVersion !== 'string') errs.push("apiVersion isn't string type");
-    if (f.kind === undefined || f.kind === null) errs.push('kind not set');
-    else if (typeof f.kind !== 'string') errs.push("kind isn't string type");
-    return errs;
-  };
   let errs = kindErrors(obj);
   const f = obj as Record<string, unknown>;
   if (!errs.length && f.apiVersion === 'v1' && f.kind === 'List') {

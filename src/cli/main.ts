@@ -7,6 +7,8 @@ import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
+import { addOptionsCommand, useKubectlHelp } from './help.js';
+import { addDeprecatedFlags } from './deprecated.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -20,6 +22,7 @@ const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) => {
 };
 const applyOrCreate = lazy(() => import('./apply.js'), 'applyOrCreate');
 const get = lazy(() => import('./get.js'), 'get');
+const getArgs = lazy(() => import('./get_files.js'), 'getArgs');
 const describe = lazy(() => import('./describe.js'), 'describe');
 const logs = lazy(() => import('./logs.js'), 'logs');
 const del = lazy(() => import('./delete.js'), 'del');
@@ -210,12 +213,16 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
     .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
+    .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'process the directory used in -f recursively')
     .action(
-      run((ctx, cmd) => {
+      run(async (ctx, cmd) => {
         const o = cmd.opts();
-        return get(
+        const { args, failed } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), !!o.recursive, io.err);
+        if (failed && !args.length) return 1;
+        const code = await get(
           ctx,
-          cmd.args,
+          args,
           {
             output: o.output,
             allNamespaces: o.allNamespaces,
@@ -235,6 +242,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
           },
           io,
         );
+        return failed ? 1 : code;
       }),
     );
 
@@ -458,7 +466,7 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .argument('[args...]', 'RESOURCE[.FIELD...]')
     .option('--recursive', 'print the fields of fields (currently only one level deep is shown without it)')
     .option('--api-version <group/version>', 'the API version of the resource (e.g. batch/v1)', stripEq)
-    .option('--output <format>', 'plaintext or plaintext-openapiv2', stripEq)
+    .option('-o, --output <format>', 'plaintext or plaintext-openapiv2', stripEq)
     .action(async (args: string[], o: { recursive?: boolean; apiVersion?: string; output?: string }) => setExit(await explainCommand(args, { recursive: o.recursive, apiVersion: o.apiVersion, output: o.output }, io)));
 
   program
@@ -506,6 +514,9 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .argument('[action]')
     .action(run((ctx, cmd) => controller(ctx, cmd.args[0], io)));
 
+  addOptionsCommand(program, io.out);
+  addDeprecatedFlags(program, io.err);
+  useKubectlHelp(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { validationDirective } from '../apiserver/decode.js';
+import { checkKind } from './validate_kind.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { withSource, withLastApplied } from './apply.js';
 import type { Context } from './context.js';
@@ -56,6 +57,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   const docs: Doc[] = [];
   for (const d of raw) {
     try {
+      if (validation !== 'Ignore') checkKind(d.object, d.source);
       const info = resolveKind(d.object, d.source);
       const manifest = structuredClone(d.object) as KObject;
       manifest.metadata ??= {} as KObject['metadata'];

@@ -12,9 +12,10 @@ import { UserError, StatusError } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
 import { isPodReady } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
+import { klogError } from './klog.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
-import { attachStdin } from '../kubelet/attach.js';
+import { attachStdin, rawTerminal } from '../kubelet/attach.js';
 
 export interface RunOptions {
   image?: string;
@@ -101,10 +102,10 @@ export function generatePod(name: string, args: string[], o: RunOptions, restart
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
+  // cobra's required flag (checked before the command runs), which kubectl's main reports through klog
+  if (o.image === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"image\\" not set"'));
   if (names.length === 0) throw usage('NAME is required for run');
   const timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;
-  // cobra's required flag, which kubectl's main reports through klog
-  if (o.image === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"image\\" not set"'));
   if (o.image === '') throw new UserError('error: --image is required');
   if (!REFERENCE.test(o.image)) throw new UserError(`error: Invalid image name ${JSON.stringify(o.image)}: invalid reference format`);
   if (o.tty && !o.stdin) throw usage('-i/--stdin is required for containers with -t/--tty=true');
@@ -193,11 +194,14 @@ async function attachAndWait(ctx: Context, name: string, restart: string, timeou
     // AttachOptions.Run: SetupTTY, then the prompt hint
     if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
     if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
-    // -i: the user's input to the container's stdin, through the kubelet's attach
+    // -i: the user's input to the container's stdin, through the kubelet's attach; -it on a
+    // terminal: the user's terminal raw, the container's its own
     const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
+    const term = attached && o.tty && o.stdinIsTerminal && !o.input ? rawTerminal(process.stdin) : undefined;
     try {
       await ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write);
     } finally {
+      term?.restore();
       attached?.close();
     }
   }
@@ -210,12 +214,4 @@ async function attachAndWait(ctx: Context, name: string, restart: string, timeou
   if (!term || !term.exitCode) throw new UserError(`error: pod ${ns}/${name} failed with unknown exit code`);
   // CodeExitError; CheckErr ends the message with one newline
   throw new UserError(`pod ${ns}/${name} terminated (${term.reason ?? ''})\n${term.message ?? ''}`.replace(/\n$/, ''), term.exitCode);
-}
-
-/** A klog error line (E MMDD hh:mm:ss.uuuuuu PID file:line] msg), as kubectl prints it. */
-function klogError(where: string, msg: string): string {
-  const d = new Date();
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  const us = String(d.getMilliseconds() * 1000).padStart(6, '0');
-  return `E${p2(d.getMonth() + 1)}${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${where}] ${msg}`;
 }

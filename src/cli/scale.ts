@@ -2,6 +2,7 @@
 // Deployments and ReplicaSets (and a Job's parallelism is not scaled: kubectl 1.32 no longer does
 // it either). kubectl sends the new size to the scale subresource; kjob patches spec.replicas,
 // which is what the apiserver's scale subresource does.
+import { klogError } from './klog.js';
 import { kindGroup } from '../api/resources.js';
 import { asKind } from '../api/types.js';
 import { UserError } from '../errors.js';
@@ -25,7 +26,7 @@ function parseCount(v: string | undefined, flag: string): number | undefined {
 export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io: IO): Promise<number> {
   const replicas = parseCount(opts.replicas, 'replicas');
   const current = parseCount(opts.currentReplicas, 'current-replicas') ?? -1;
-  if (replicas === undefined) throw new UserError('error: required flag(s) "replicas" not set');
+  if (replicas === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"replicas\\" not set"'));
   if (replicas < 0) throw new UserError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   if (args.length === 0) throw new UserError('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
   let wrote = false;

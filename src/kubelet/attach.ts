@@ -6,7 +6,7 @@
 // again. Output is not streamed here: the callers follow the container's log.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { findExecTarget } from './exec.js';
+import * as path from 'node:path';
 import { stdinFifoPath } from './stdin_fifo.js';
 
 export interface Attached {
@@ -22,13 +22,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Sends input to the stdin of the running container of pod uid; undefined when the container
  * has no attachable stdin (no `stdin: true`, not running, or its shim could not make one).
  */
-export async function attachStdin(home: string, uid: string, container: string, input: NodeJS.ReadableStream, timeoutMs = 5000): Promise<Attached | undefined> {
-  const target = findExecTarget(home, uid, container);
-  if (!target) return undefined;
-  const fifo = stdinFifoPath(target.attemptDir);
+export async function attachStdin(home: string, uid: string, container: string, input: NodeJS.ReadableStream, timeoutMs = 10_000): Promise<Attached | undefined> {
+  // The container's current attempt (the highest number); its FIFO exists from its start.
+  const base = path.join(home, 'pods', uid, 'containers', container);
+  let attempts: string[];
+  try {
+    attempts = fs.readdirSync(base).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return undefined;
+  }
+  if (!attempts.length) return undefined;
+  const dir = path.join(base, String(Math.max(...attempts.map(Number))));
+  const fifo = stdinFifoPath(dir);
   if (!fs.existsSync(fifo)) return undefined;
-  // The shim's relay opens the FIFO for reading as soon as the container starts: until then,
-  // a non-blocking open for writing fails with ENXIO.
+  // The shim's relay opens the FIFO for reading just after it starts the container: until then,
+  // a non-blocking open for writing fails with ENXIO. An attempt that ended takes no input.
   const end = Date.now() + timeoutMs;
   let fd: number | undefined;
   while (fd === undefined) {
@@ -36,7 +44,7 @@ export async function attachStdin(home: string, uid: string, container: string, 
       fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if ((code !== 'ENXIO' && code !== 'ENOENT') || Date.now() > end) return undefined;
+      if (code !== 'ENXIO' || Date.now() > end || fs.existsSync(path.join(dir, 'exit'))) return undefined;
       await sleep(20);
     }
   }
@@ -54,4 +62,15 @@ export async function attachStdin(home: string, uid: string, container: string, 
       (input as NodeJS.ReadableStream & { pause?: () => void }).pause?.();
     },
   };
+}
+
+/**
+ * SetupTTY for an attach with a terminal on both ends: the user's terminal goes raw (each key goes
+ * to the container's terminal, which echoes; libuv's raw mode keeps ONLCR, so the "\n" line ends
+ * of the container's log show as they would). restore() puts the terminal back.
+ */
+export function rawTerminal(input: NodeJS.ReadStream): { restore: () => void } {
+  if (!input.isTTY || typeof input.setRawMode !== 'function') return { restore: () => undefined };
+  input.setRawMode(true);
+  return { restore: () => input.setRawMode(false) };
 }

@@ -28,5 +28,5 @@ export function ephemeralArgv(home: string, pod: PodObject, c: EphemeralContaine
     return { error: `failed to create containerd task: failed to create shim task: OCI runtime create failed: the target container ${JSON.stringify(name ?? '')} is not running: unknown` };
   }
   const vars = [...env].map(([k, v]) => `${k}=${v}`);
-  return { argv: execArgv(target, { command: argv, workingDir: c.workingDir, env: vars }) };
+  return { argv: execArgv(target, { command: argv, workingDir: c.workingDir, env: vars, tty: !!c.tty }) };
 }

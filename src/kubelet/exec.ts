@@ -117,3 +117,13 @@ export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * A container with `tty: true`: its command runs on a terminal of its own, made by script(1) in
+ * the container (its stdin the container's stdin, its output the container's stdout), with
+ * TERM=xterm unless the container sets TERM, as the CRI runtime sets it for a tty.
+ */
+export function withTerminal(argv: string[], env: Map<string, string>): string[] {
+  if (!env.has('TERM')) env.set('TERM', 'xterm');
+  return [SCRIPT, '-q', '-e', '-c', argv.map(shellQuote).join(' '), '/dev/null'];
+}

@@ -22,6 +22,7 @@ import { PODS, tryGet } from '../client/client.js';
 import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
 import { ephemeralArgv } from './ephemeral.js';
+import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { bwrapArgv, containerMounts, hiddenPaths, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
@@ -504,7 +505,7 @@ export class Kubelet {
     if (!failure && ephArgv) {
       this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
       try {
-        this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/', stdin: c.stdin ? { once: !!c.stdinOnce } : undefined });
+        this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/', stdin: c.stdin ? { once: !!c.stdinOnce } : undefined, tty: !!c.tty });
         this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
         return;
       } catch (e) {
@@ -517,9 +518,9 @@ export class Kubelet {
     }
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
     if (!failure) {
-      const full = [exe!, ...argv.slice(1)];
+      const full = c.tty ? withTerminal([exe!, ...argv.slice(1)], env) : [exe!, ...argv.slice(1)];
       const logPath = containerLogPath(this.home, pod, c.name, d.n);
-      const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes, stdin: c.stdin ? { once: !!c.stdinOnce } : undefined };
+      const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes, stdin: c.stdin ? { once: !!c.stdinOnce } : undefined, tty: !!c.tty };
       try {
         if (this.sandboxed) {
           for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755

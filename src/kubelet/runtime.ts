@@ -64,6 +64,8 @@ export interface StartSpec {
   memoryLimitBytes?: number;
   /** spec.stdin (and stdinOnce): the container's stdin is attachable (shim.ts, attach.ts) */
   stdin?: { once: boolean };
+  /** spec.tty: the shim logs what the terminal shows as it comes, not only whole lines */
+  tty?: boolean;
 }
 
 export interface ContainerRuntime {
@@ -308,7 +310,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const fifo = s.stdin && perlExe ? prepareStdinFifoDir(d) : undefined;
     if (fifo && spawnSync('mkfifo', ['-m', '600', fifo]).status === 0) stdinFifo = fifo;
     const [exe, args] = perlExe
-      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once })]
+      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty })]
       : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
     // A failed spawn is recorded as a lost shim by attempts().
     this.spawner ??= new Spawner(path.join(this.home, 'run'), perlExe);

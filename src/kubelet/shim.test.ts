@@ -103,3 +103,28 @@ test('without the syscall numbers (an unknown architecture): setsid(1) and Time:
   assert.match(r.records[0].time, TIME);
   assert.equal(r.records[1].content.toString().trim(), fs.readFileSync(path.join(r.d, 'pid'), 'utf8').trim());
 });
+
+test('tty: a piece of a line is logged as it is read (a prompt shows), whole lines as before', () => {
+  const script = `printf 'prompt> '; sleep 0.1; echo done`;
+  assert.deepEqual(show(runShim(script, { tty: true }).records), ['stdout P "prompt> "', 'stdout F "done\\n"']);
+  assert.deepEqual(show(runShim(script).records), ['stdout F "prompt> done\\n"']);
+});
+
+test('stdin: the relay copies what an attach writes to the FIFO into the container; stdinOnce closes it at the end', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const fifo = path.join(d, 'stdin');
+  assert.equal(spawnSync('mkfifo', ['-m', '600', fifo]).status, 0);
+  const logPath = path.join(d, 'logs', '0.log');
+  fs.mkdirSync(path.dirname(logPath));
+  // the "attach" is a writer the container starts itself (no sandbox here): cat ends when it closes
+  const script = `(printf 'one\\ntwo\\n' > ${fifo}) & wc -l`;
+  const r = spawnSync('perl', shimArgs({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: ['/bin/sh', '-c', script], stdinFifo: fifo, stdinOnce: true }), {
+    stdio: 'ignore',
+    env: { PATH: '/usr/bin:/bin', TZ: 'UTC' },
+    timeout: 20_000,
+  });
+  assert.equal(r.status, 0);
+  const lines = fs.readFileSync(logPath, 'utf8').trim().split('\n').map((l) => l.replace(/^\S+ /, ''));
+  assert.deepEqual(lines, ['stdout F 2']);
+  assert.match(fs.readFileSync(path.join(d, 'exit'), 'utf8'), /^0 /);
+});

@@ -21,7 +21,9 @@
 //     (waiting for a client), copies until the client closes it, and then, with `stdinOnce`,
 //     closes the container's stdin (it reads EOF); without, it waits for the next client. The
 //     FIFO is in the attempt directory, under kjob's state directory, which no pod can see. The
-//     shim ends the relay once the container has ended.
+//     shim ends the relay once the container has ended. For a container with `tty: true` (its
+//     command runs under script(1), exec.ts withTerminal), a piece of a line is logged at once as
+//     a P record, so that an attached user sees a prompt that has no newline yet.
 //  2. copies both pipes into the log in the CRI format, `<RFC3339Nano> <stdout|stderr> <F|P>
 //     <content>` per line: F for a whole line (its "\n", or "\r\n" as containerd drops it, not
 //     kept), P for a piece of a line longer than maxLine (containerd's max_container_log_line_size,
@@ -72,6 +74,8 @@ export interface ShimSpec {
   stdinFifo?: string;
   /** spec.stdinOnce: the container's stdin closes after the first attach ends */
   stdinOnce?: boolean;
+  /** spec.tty: a piece of a line is logged (a P record) as soon as it is read, so that a prompt shows */
+  tty?: boolean;
 }
 
 /** perl's arguments for one container attempt. */
@@ -82,7 +86,7 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
     s.attemptDir, s.logPath, s.note,
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
-    s.stdinFifo ?? '', s.stdinOnce ? '1' : '0',
+    s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
     ...s.argv,
   ];
 }
@@ -91,7 +95,7 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
 // above explains it; the names say the rest.
 export const SHIM = String.raw`use strict;
 umask 077;
-my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, @cmd) = @ARGV;
+my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, $tty, @cmd) = @ARGV;
 $_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock;
 my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};
 my $lf;
@@ -178,6 +182,7 @@ sub take {
   }
   my $rest = substr($b, $end);
   $out .= $hp . substr($rest, 0, $maxline, '') . "\n" while length($rest) > $maxline;
+  if ($tty && length $rest) { $out .= $hp . $rest . "\n"; $rest = '' }
   $carry{$stream} = $rest;
   return $out;
 }

@@ -54,7 +54,8 @@ function expectError(args: string[], stderr: string | RegExp, opts: { input?: st
 
 test('a missing file', () => expectError(['apply', '-f', 'missing.yaml'], 'error: the path "missing.yaml" does not exist\n'));
 
-test('a directory with no manifests', () => expectError(['apply', '-f', path.join(dir, 'empty')], 'error: no objects passed to apply\n'));
+// kubectl v1.32 (resource.Builder's Path), against no server at all
+test('a directory with no manifests', () => expectError(['apply', '-f', path.join(dir, 'empty')], `error: error reading [${path.join(dir, 'empty')}]: recognized file extensions are [.json .yaml .yml]\n`));
 
 test('restartPolicy missing (defaulted to Always) is refused with the apiserver message', () =>
   expectError(

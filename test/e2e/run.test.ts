@@ -7,6 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sandbox } from './helpers.js';
+import { ptyRun } from './pty.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -65,4 +66,11 @@ test('without -i the container gets no stdin (it reads end of file at once)', ()
   assert.equal(r.code, 0, r.stderr);
   assert.equal(sb.kjob(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/noin', '--timeout=60s']).code, 0);
   assert.equal(sb.kjob(['logs', 'noin']).stdout, 'eof [/dev/null]\n');
+});
+
+test('run -it on a terminal: the container runs on a terminal of its own (TERM=xterm), a prompt without a newline shows', () => {
+  const r = ptyRun(sb, ['run', '-it', '--rm', 'tt', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'tty; echo "[$TERM]"; printf "prompt> "; sleep 1; echo done']);
+  assert.equal(r.code, 0, r.output);
+  // script(1), the test's terminal, sends its own end of input (^@ as the container's terminal echoes it)
+  assert.match(r.output.replace(/\^@/g, ''), /^If you don't see a command prompt, try pressing enter\.\r\n\/dev\/pts\/\d+\r\n\[xterm\]\r\nprompt> .*done\r\npod "tt" deleted\r\n$/s);
 });

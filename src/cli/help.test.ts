@@ -1,0 +1,62 @@
+// `kjob VERB --help` in kubectl v1.32's layout (templates.MainUsageTemplate, flagsUsages): pinned
+// for a few verbs; the flags each verb lists, and their defaults, are compared with the installed
+// kubectl's in test/e2e/kubectl-write.test.ts and kubectl-read.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from './main.js';
+
+async function help(args: string[]): Promise<string> {
+  let out = '';
+  const code = await main(args, { out: (s) => void (out += s), err: (s) => void (out += s) });
+  assert.equal(code, 0);
+  return out;
+}
+
+const TRAILER = 'Use "kjob options" for a list of global command-line options (applies to all commands).\n';
+
+test('version --help: description, Examples, Options (--flag=default: and a tab), Usage, the trailer', async () => {
+  assert.equal(
+    await help(['version', '--help']),
+    [
+      "Print kjob's version and the Kubernetes version it follows.",
+      '',
+      'Examples:',
+      '  # Print the client and server versions',
+      '  kjob version',
+      '',
+      'Options:',
+      '    --client=false:',
+      "\tkjob's own version only (there is no server to ask)",
+      '',
+      "    -o, --output='':",
+      '\tyaml or json.',
+      '',
+      'Usage:',
+      '  kjob version [flags] [options]',
+      '',
+      TRAILER,
+    ].join('\n'),
+  );
+});
+
+test('run --help: flags sorted by name, shorthands first, defaults typed as pflag prints them', async () => {
+  const h = await help(['run', '-h']);
+  const flags = [...h.matchAll(/^ {4}(.*):\n\t/gm)].map((m) => m[1]);
+  assert.deepEqual(flags.slice(0, 6), ['--annotations=[]', '--attach=false', '--command=false', "--dry-run='none'", '--env=[]', "--field-manager='kubectl-run'"]);
+  assert.ok(flags.includes("--restart='Always'") && flags.includes('--pod-running-timeout=1m0s') && flags.includes('-i, --stdin=false') && flags.includes("-l, --labels=''"));
+  assert.ok(!flags.some((f) => f.includes('--help')));
+  assert.ok(h.startsWith('Run a particular image in a pod.\n\nExamples:\n  # '));
+  assert.ok(h.endsWith('\nUsage:\n  kjob run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--command] -- [COMMAND] [args...] [options]\n\n' + TRAILER));
+});
+
+test('a verb with subcommands lists them as cobra does (padded to the longest name, at least 11, plus 3)', async () => {
+  const h = await help(['rollout', '--help']);
+  assert.ok(h.includes('\nAvailable Commands:\n  history       View rollout history\n'), h);
+  assert.ok(h.endsWith('Usage:\n  kjob rollout SUBCOMMAND [options]\n\nUse "kjob rollout <command> --help" for more information about a given command.\n' + TRAILER));
+});
+
+test('kjob options lists the global flags as kubectl options does', async () => {
+  const h = await help(['options']);
+  assert.ok(h.startsWith('The following options can be passed to any command:\n\n    --context=\'\':\n\tThe kubeconfig context to use.\n\n'), h);
+  assert.ok(h.includes("    -n, --namespace='':\n\tNamespace of the request.\n"));
+});

@@ -1,0 +1,76 @@
+// Issue 12's audit: the mistakes users make most, answered in kubectl v1.32's words. Each expected
+// text was printed by kubectl v1.32 against `kjob serve` for the same files and state (with
+// kubectl for kjob); where kubectl answers before it reaches a server, against no server at all.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sandbox } from './helpers.js';
+
+const sb = new Sandbox();
+after(() => sb.cleanup());
+const file = (name: string, text: string) => {
+  const p = path.join(sb.home, name);
+  fs.writeFileSync(p, text);
+  return p;
+};
+const TURN_OFF = '; if you choose to ignore these errors, turn validation off with --validate=false\n';
+const KLOG = /^E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ run\.go:72\] "command failed" err="(.*)"\n$/;
+
+test('a manifest without apiVersion or kind: client-side validation, unless --validate=false', () => {
+  const both = file('nokind.yaml', 'metadata:\n  name: x\nspec: {}\n');
+  const noApi = file('noapi.yaml', 'kind: Job\nmetadata:\n  name: x\n');
+  const noKind = file('nok.yaml', 'apiVersion: batch/v1\nmetadata:\n  name: x\n');
+  for (const verb of ['apply', 'create', 'replace']) {
+    assert.deepEqual(sb.kjob([verb, '-f', both]), { stdout: '', stderr: `error: error validating "${both}": error validating data: [apiVersion not set, kind not set]${TURN_OFF}`, code: 1 });
+  }
+  assert.deepEqual(sb.kjob(['apply', '-f', noApi]), { stdout: '', stderr: `error: error validating "${noApi}": error validating data: apiVersion not set${TURN_OFF}`, code: 1 });
+  assert.deepEqual(sb.kjob(['create', '-f', noKind]), { stdout: '', stderr: `error: error validating "${noKind}": error validating data: kind not set${TURN_OFF}`, code: 1 });
+  // --validate=false: the decoder's error
+  assert.equal(sb.kjob(['apply', '-f', both, '--validate=false']).stderr, `error: unable to decode "${both}": Object 'Kind' is missing in '{"metadata":{"name":"x"},"spec":{}}'\n`);
+  assert.equal(sb.kjob(['get', 'jobs', '-o', 'name']).stdout, '');
+});
+
+test('apply -f of a directory without manifests', () => {
+  fs.mkdirSync(path.join(sb.home, 'nomanifests'));
+  fs.writeFileSync(path.join(sb.home, 'nomanifests', 'notes.txt'), 'x\n');
+  const r = sb.kjob(['apply', '-f', 'nomanifests'], { cwd: sb.home });
+  assert.deepEqual(r, { stdout: '', stderr: 'error: error reading [nomanifests]: recognized file extensions are [.json .yaml .yml]\n', code: 1 });
+});
+
+test("cobra's required flags, all that are missing, through kubectl's klog line; before the arguments are looked at", () => {
+  assert.equal(KLOG.exec(sb.kjob(['create', 'cronjob']).stderr)?.[1], 'required flag(s) \\"image\\", \\"schedule\\" not set');
+  assert.equal(KLOG.exec(sb.kjob(['create', 'cronjob', 'c', '--schedule=x']).stderr)?.[1], 'required flag(s) \\"image\\" not set');
+  assert.equal(KLOG.exec(sb.kjob(['run']).stderr)?.[1], 'required flag(s) \\"image\\" not set');
+  assert.equal(KLOG.exec(sb.kjob(['scale', 'job', 'x']).stderr)?.[1], 'required flag(s) \\"replicas\\" not set');
+});
+
+test('describe without a type; get -a (removed); one missing object as json prints nothing on stdout', () => {
+  assert.deepEqual(sb.kjob(['describe']), { stdout: '', stderr: 'error: You must specify the type of resource to describe. Use "kjob api-resources" for a complete list of supported resources.\n', code: 1 });
+  assert.deepEqual(sb.kjob(['get', 'pod', '-l', 'job-name=oneshot', '-a']), { stdout: '', stderr: "Error: unknown shorthand flag: 'a' in -a\nSee 'kjob get --help' for usage.\n", code: 1 });
+  assert.deepEqual(sb.kjob(['get', 'job', 'nope', '-o', 'json']), { stdout: '', stderr: 'Error from server (NotFound): jobs.batch "nope" not found\n', code: 1 });
+});
+
+test('--record: deprecated, accepted where kubectl v1.32 still has it, unknown elsewhere', () => {
+  const job = file('job.yaml', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: rec\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n');
+  assert.deepEqual(sb.kjob(['apply', '-f', job, '--record']), { stdout: 'job.batch/rec created\n', stderr: 'Flag --record has been deprecated, --record will be removed in the future\n', code: 0 });
+  assert.deepEqual(sb.kjob(['label', 'job', 'rec', 'a=b', '--record']), { stdout: 'job.batch/rec labeled\n', stderr: 'Flag --record has been deprecated, --record will be removed in the future\n', code: 0 });
+  assert.deepEqual(sb.kjob(['delete', 'job', 'rec', '--record']), { stdout: '', stderr: "Error: unknown flag: --record\nSee 'kjob delete --help' for usage.\n", code: 1 });
+});
+
+test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints them; errors as kubectl words them', () => {
+  const d = path.join(sb.home, 'objs');
+  fs.mkdirSync(d);
+  const job = (name: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n`;
+  fs.writeFileSync(path.join(d, 'a.yaml'), job('ga'));
+  fs.writeFileSync(path.join(d, 'b.yaml'), job('gb'));
+  assert.equal(sb.kjob(['apply', '-f', d]).code, 0);
+  fs.writeFileSync(path.join(d, 'c.yaml'), job('gc')); // not applied
+  assert.deepEqual(sb.kjob(['get', '-f', path.join(d, 'a.yaml'), '-o', 'name']), { stdout: 'job.batch/ga\n', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['get', '-f', d, '-o', 'name']), { stdout: 'job.batch/ga\njob.batch/gb\n', stderr: 'Error from server (NotFound): jobs.batch "gc" not found\n', code: 1 });
+  const t = sb.kjob(['get', '-f', path.join(d, 'a.yaml')]);
+  assert.match(t.stdout, /^NAME   STATUS      COMPLETIONS   DURATION   AGE\nga     Suspended   0\/1                      \d+s\n$/);
+  assert.deepEqual(sb.kjob(['get', 'jobs', '-f', d]), { stdout: '', stderr: 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n', code: 1 });
+  const broken = file('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n');
+  assert.deepEqual(sb.kjob(['get', '-f', broken]), { stdout: '', stderr: `Error parsing ${broken}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`, code: 1 });
+});
