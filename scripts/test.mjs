@@ -5,7 +5,7 @@
 // Each file's output is kept until it ends: a passing file prints one line with its duration, a
 // failing one prints all it wrote. The slowest files are named at the end, so that the suite's time
 // (CI allows 15 minutes on two cores) is seen where it goes.
-//   KJOB_TEST_JOBS          files at a time (default 5: most end-to-end tests wait on pods and timers,
+//   KJOB_TEST_JOBS          files at a time (default 4: most end-to-end tests wait on pods and timers,
 //                           and the files' times add up to about 40 minutes)
 //   KJOB_TEST_FILE_TIMEOUT  seconds one file may take before it is stopped and failed (default 900):
 //                           a file that hangs must fail with its output, not hold CI until it is killed
@@ -24,10 +24,10 @@ const which = ['unit', 'e2e'].includes(args[0]) ? args.shift() : 'all';
 const all = [...(which === 'e2e' ? [] : find('src')), ...(which === 'unit' ? [] : find('test'))].filter((f) => args.length === 0 || args.some((x) => f.includes(x))).sort();
 // The long files start first, so that the last minutes are not one long file running alone.
 // Which ones are long is known from their size (waiting tests are long files) and a short list.
-const LONG = ['fuzz.test.ts', 'network.test.ts', 'deployments.test.ts', 'cronjob-demo.test.ts', 'engine-crash.test.ts', 'jobs-deadline-ttl.test.ts', 'kubelet-node.test.ts', 'install.test.ts', 'apiserver.test.ts'];
+const LONG = ['fuzz.test.ts', 'network.test.ts', 'deployments.test.ts', 'deployments-probes.test.ts', 'cronjob-demo.test.ts', 'engine-crash.test.ts', 'jobs-deadline-ttl.test.ts', 'kubelet-node.test.ts', 'apiserver.test.ts', 'kubectl-read.test.ts', 'kubectl-write.test.ts'];
 const weight = (f) => (LONG.some((l) => f.endsWith(l)) ? 1e9 : 0) + (f.startsWith('test') ? 1e6 : 0) + statSync(f).size;
 const queue = [...all].sort((a, b) => weight(b) - weight(a));
-const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 5));
+const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 4));
 const fileTimeoutMs = Math.max(1, Number(process.env.KJOB_TEST_FILE_TIMEOUT ?? 900)) * 1000;
 if (all.length === 0) {
   process.stderr.write(`no test file matches ${args.join(' ')}\n`);

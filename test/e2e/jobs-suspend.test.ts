@@ -47,7 +47,7 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   // A re-apply with suspend: true suspends it again; the original manifest resumes it.
   r = sb.kjob(['apply', '-f', '-'], { input: manifest.replace('spec:\n  parallelism: 2', 'spec:\n  suspend: true\n  parallelism: 2') });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
-  await sb.until('suspended again', () => suspended()?.status === 'True' && pods(sb).length === 0, 30_000);
+  await sb.until('suspended again', () => suspended()?.status === 'True' && pods(sb).length === 0, 60_000);
   r = sb.kjob(['apply', '-f', '-'], { input: manifest });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
   await sb.until('the Job to complete', () => !!cond(job(sb, NAME), 'Complete'), 30_000);

@@ -3,9 +3,28 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { Sandbox } from './helpers.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
 import { probeSandbox } from '../../src/kubelet/sandbox.js';
+
+/**
+ * One request on a connection of its own: the queue server closes an idle connection after 5 s
+ * (node's keep-alive timeout), and a pooled connection reused as that happens fails the request
+ * ("other side closed"), as with any keep-alive client.
+ */
+function request(url: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; text: () => string; json: () => any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? 'GET', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: () => body, json: () => JSON.parse(body) }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
 
 const NO_NET = process.getuid?.() !== 0 ? 'pods get their own network only as root' : !probeSandbox('auto').sandboxed ? 'no bubblewrap' : false;
 
@@ -151,23 +170,23 @@ test('the work-queue story: a queue server behind the Service queue, loaded thro
   const pf = sb.spawn(['port-forward', 'rs/queue', ':8080']);
   await sb.until('forwarding', () => /Forwarding from 127\.0\.0\.1:\d+/.test(pf.output()));
   const base = `http://127.0.0.1:${/127\.0\.0\.1:(\d+)/.exec(pf.output())![1]}/memq/server`;
-  assert.equal((await fetch(`${base}/queues/keygen`, { method: 'PUT' })).status, 200);
+  assert.equal((await request(`${base}/queues/keygen`, { method: 'PUT' })).status, 200);
   for (let i = 0; i < 20; i++) {
-    const msg = await (await fetch(`${base}/queues/keygen/enqueue`, { method: 'POST', body: `work-item-${i}` })).json();
+    const msg = (await request(`${base}/queues/keygen/enqueue`, { method: 'POST', body: `work-item-${i}` })).json();
     assert.equal(msg.kind, 'message');
     assert.equal(msg.body, `work-item-${i}`);
   }
-  assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 20, enqueued: 20, dequeued: 0, drained: 0 }] });
+  assert.deepEqual((await request(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 20, enqueued: 20, dequeued: 0, drained: 0 }] });
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-consumers.yaml']).stdout, 'job.batch/consumers created\n');
   try {
     await sb.until('consumers Complete', () => /consumers +Complete/.test(sb.kjob(['get', 'jobs']).stdout), 90_000);
   } catch (e) {
     const dump = [['get', 'pods', '-o', 'wide'], ['get', 'ep'], ['describe', 'job', 'consumers'], ['get', 'events']].map((a) => sb.kjob(a).stdout).join('\n');
     const logs = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('\n').map((p) => `${p}:\n${sb.kjob(['logs', p]).stdout}${sb.kjob(['logs', p, '--previous']).stdout}`).join('\n');
-    console.error(dump, logs, await (await fetch(`${base}/stats`)).text());
+    console.error(dump, logs, (await request(`${base}/stats`)).text());
     throw e;
   }
-  assert.deepEqual(await (await fetch(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 0, enqueued: 20, dequeued: 20, drained: 0 }] });
+  assert.deepEqual((await request(`${base}/stats`)).json(), { kind: 'stats', queues: [{ name: 'keygen', depth: 0, enqueued: 20, dequeued: 20, drained: 0 }] });
   const pods = sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'name']).stdout.trim().split('\n');
   assert.equal(pods.length, 5);
   const restarts = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'json']).stdout).items.map((p: any) => p.status.containerStatuses[0].restartCount);
