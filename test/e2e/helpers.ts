@@ -49,8 +49,10 @@ export class Sandbox {
     return { child, output: () => out };
   }
 
-  /** Poll until fn returns true (real processes take real time; this is not a unit test). */
-  async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 200): Promise<void> {
+  /** Poll until fn returns true (real processes take real time; this is not a unit test). Each poll
+   * usually runs kjob, a node start of its own: polling every half second rather than faster keeps
+   * the suite's CPU for the pods and engines it waits on. */
+  async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       if (fn()) return;

@@ -39,14 +39,18 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   const before = Date.now();
   r = sb.kjob(['patch', 'job', NAME, '--type', 'json', '-p', '[{"op":"replace","path":"/spec/suspend","value":false}]']);
   assert.equal(r.stdout, `job.batch/${NAME} patched\n`, r.stderr);
-  await sb.until('2 active pods again', () => activePods().length === 2 && suspended()?.status === 'False', 30_000);
-  j = job(sb, NAME);
-  assert.equal(suspended().reason, 'JobResumed');
-  assert.ok(Date.parse(j.status.startTime) >= Math.floor(before / 1000) * 1000, 'startTime is reset on resume');
-
-  // A re-apply with suspend: true suspends it again; the original manifest resumes it.
+  let resumed: any;
+  await sb.until('2 active pods again', () => {
+    if (activePods().length !== 2) return false;
+    resumed = job(sb, NAME);
+    return resumed.status?.conditions?.find((c: any) => c.type === 'Suspended')?.status === 'False';
+  }, 30_000, 100);
+  // A re-apply with suspend: true suspends it again, at once: its pods run for 5 s, and the story
+  // (8 pods created, 4 deleted) needs them still running; the original manifest then resumes it.
   r = sb.kjob(['apply', '-f', '-'], { input: manifest.replace('spec:\n  parallelism: 2', 'spec:\n  suspend: true\n  parallelism: 2') });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
+  assert.equal(resumed.status.conditions.find((c: any) => c.type === 'Suspended').reason, 'JobResumed');
+  assert.ok(Date.parse(resumed.status.startTime) >= Math.floor(before / 1000) * 1000, 'startTime is reset on resume');
   await sb.until('suspended again', () => suspended()?.status === 'True' && pods(sb).length === 0, 60_000);
   r = sb.kjob(['apply', '-f', '-'], { input: manifest });
   assert.equal(r.stdout, `job.batch/${NAME} configured\n`, r.stderr);
