@@ -12,7 +12,7 @@ import { resolveType } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { REFERENCE } from './run.js';
-import { attachStdin, rawTerminal } from '../kubelet/attach.js';
+import { attachSession } from './attach_session.js';
 
 export interface DebugOptions {
   image?: string;
@@ -141,16 +141,6 @@ async function attachTo(ctx: Context, pod: KObject, name: string, o: DebugOption
     await ctx.client.podLogs(ctx.namespace, podName, { container: name }, write);
     return 0;
   }
-  // AttachOptions.Run: SetupTTY, then the prompt hint
-  if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
-  if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
-  const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
-  const term = attached && o.tty && o.stdinIsTerminal && !o.input ? rawTerminal(process.stdin) : undefined;
-  try {
-    await ctx.client.podLogs(ctx.namespace, podName, { container: name, follow: true }, write);
-  } finally {
-    term?.restore();
-    attached?.close();
-  }
+  await attachSession(ctx, io, o, pod.metadata.uid!, name, () => ctx.client.podLogs(ctx.namespace, podName, { container: name, follow: true }, write));
   return 0;
 }

@@ -15,7 +15,7 @@ import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
-import { attachStdin, rawTerminal } from '../kubelet/attach.js';
+import { attachSession } from './attach_session.js';
 
 export interface RunOptions {
   image?: string;
@@ -192,18 +192,9 @@ async function attachAndWait(ctx: Context, name: string, restart: string, timeou
     await ctx.client.podLogs(ctx.namespace, name, { container: name }, write);
   } else {
     // AttachOptions.Run: SetupTTY, then the prompt hint
-    if (o.tty && !o.stdinIsTerminal && !o.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
-    if (!o.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
     // -i: the user's input to the container's stdin, through the kubelet's attach; -it on a
     // terminal: the user's terminal raw, the container's its own
-    const attached = o.stdin && !ctx.cluster ? await attachStdin(ctx.home, pod.metadata.uid!, name, o.input ?? process.stdin) : undefined;
-    const term = attached && o.tty && o.stdinIsTerminal && !o.input ? rawTerminal(process.stdin) : undefined;
-    try {
-      await ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write);
-    } finally {
-      term?.restore();
-      attached?.close();
-    }
+    await attachSession(ctx, io, o, pod.metadata.uid!, name, () => ctx.client.podLogs(ctx.namespace, name, { container: name, follow: true }, write));
   }
   const waitForExit = !o.leaveStdinOpen && (restart === 'Never' || restart === 'OnFailure');
   if (!waitForExit) return 0;

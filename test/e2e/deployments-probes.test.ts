@@ -9,11 +9,7 @@ import { readJSON, pods } from './jobs-helpers.js';
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const ok = (args: string[], input?: string) => {
-  const r = sb.kjob(args, { input });
-  assert.equal(r.code, 0, `kjob ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
+const ok = (args: string[], input?: string) => sb.ok(args, input);
 const ready = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 test('probes: READY follows the readiness probe, a failing liveness probe restarts the container', async () => {

@@ -14,11 +14,7 @@ import { readJSON, pods, normaliseDescribe } from './jobs-helpers.js';
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const ok = (args: string[], input?: string) => {
-  const r = sb.kjob(args, { input });
-  assert.equal(r.code, 0, `kjob ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
+const ok = (args: string[], input?: string) => sb.ok(args, input);
 const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
 const deploy = () => readJSON(sb, ['get', 'deploy', 'nginx']);
 const live = () => pods(sb).filter((p) => !p.metadata.deletionTimestamp);

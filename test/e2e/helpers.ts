@@ -39,6 +39,13 @@ export class Sandbox {
     return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
   }
 
+  /** kjob's stdout, for a command that must succeed (exit 0; its stderr in the failure otherwise). */
+  ok(args: string[], input?: string): string {
+    const r = this.kjob(args, { input });
+    if (r.code !== 0) throw new Error(`kjob ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+
   /** Start kjob in the background (e.g. `get pods -w`); stopped by cleanup() at the latest. */
   spawn(args: string[]): { child: ChildProcess; output: () => string } {
     const child = spawn(process.execPath, [KJOB, ...args], { env: this.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

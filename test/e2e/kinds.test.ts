@@ -11,11 +11,7 @@ import { CREATE_CASES, assertCreateGolden, assertDescribeGolden } from './kinds-
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-const ok = (args: string[], input?: string) => {
-  const r = sb.kjob(args, { input });
-  assert.equal(r.code, 0, `kjob ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
+const ok = (args: string[], input?: string) => sb.ok(args, input);
 const podOf = (jobName: string) => pods(sb).find((p) => p.metadata.labels?.['job-name'] === jobName);
 const eventsOf = (name: string) =>
   readJSON(sb, ['get', 'events']).items.filter((e: any) => e.involvedObject.name === name).map((e: any) => `${e.type} ${e.reason} ${e.message}`);
