@@ -1,6 +1,7 @@
 // Predicates over Pods (k8s.io/kubernetes/pkg/api/v1/pod, controller.IsPodActive) that the
 // controllers, the kubelet, the engine and the CLI share.
 import type { PodObject } from './types.js';
+import type { ServicePort } from 'kubernetes-types/core/v1.js';
 
 export function podPhase(pod: PodObject): string {
   return pod.status?.phase ?? 'Pending';
@@ -18,4 +19,15 @@ export function isPodActive(pod: PodObject): boolean {
 
 export function isPodReady(pod: PodObject): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** podutil.FindPort: a Service port's targetPort as a number in this pod, or undefined. */
+export function findPort(pod: PodObject, sp: ServicePort): number | undefined {
+  const t = sp.targetPort ?? sp.port;
+  if (typeof t === 'number') return t;
+  if (/^\d+$/.test(String(t))) return Number(t);
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+  }
+  return undefined;
 }

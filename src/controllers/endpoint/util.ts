@@ -3,8 +3,9 @@
 // pod (podutil.FindPort), the hostname rule, and the trigger-time tracker behind the
 // endpoints.kubernetes.io/last-change-trigger-time annotation.
 import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
-import type { ServicePort } from 'kubernetes-types/core/v1.js';
-import { isPodReady } from '../../api/pod_util.js';
+import { findPort, isPodReady } from '../../api/pod_util.js';
+
+export { findPort };
 import { selectorFromLabelSelector } from '../../api/labels.js';
 
 export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -34,17 +35,6 @@ export function shouldPodBeInEndpoints(pod: PodObject, includeTerminating: boole
 /** ShouldSetHostname: the pod's hostname, when its subdomain is this Service's name. */
 export function shouldSetHostname(pod: PodObject, svc: ServiceObject): boolean {
   return !!pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
-}
-
-/** podutil.FindPort: a Service port's targetPort as a number in this pod, or undefined. */
-export function findPort(pod: PodObject, sp: ServicePort): number | undefined {
-  const t = sp.targetPort ?? sp.port;
-  if (typeof t === 'number') return t;
-  if (/^\d+$/.test(String(t))) return Number(t);
-  for (const c of pod.spec?.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
-  }
-  return undefined;
 }
 
 export const podIP = (pod: PodObject): string => pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP ?? '';

@@ -3,9 +3,9 @@
 // (`<hostname>.<subdomain>`). The engine writes it to run/net/table.json after every change of a
 // Service or a Pod; netd.ts, inside the node's network namespace, serves it.
 import type { PodObject, ServiceObject } from '../../api/types.js';
-import type { ServicePort as ServiceSpecPort, ServiceSpec } from 'kubernetes-types/core/v1.js';
+import type { ServiceSpec } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
-import { isPodReady } from '../../api/pod_util.js';
+import { findPort, isPodReady } from '../../api/pod_util.js';
 import { CLUSTER_DOMAIN, DNS_IP } from '../network.js';
 
 export interface Backend { ip: string; port: number }
@@ -42,17 +42,6 @@ export function servicePods(svc: ServiceObject, pods: PodObject[]): PodObject[] 
     && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (svc.spec!.publishNotReadyAddresses || isPodReady(p)));
 }
 
-/** A Service port's targetPort in a pod: a number, or a container port's name (FindPort). */
-export function targetPortIn(pod: PodObject, sp: ServiceSpecPort): number | undefined {
-  const t = sp.targetPort ?? sp.port;
-  if (typeof t === 'number') return t;
-  if (/^\d+$/.test(String(t))) return Number(t);
-  for (const c of pod.spec?.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
-  }
-  return undefined;
-}
-
 export function buildTable(services: ServiceObject[], pods: PodObject[]): Table {
   const dns: Record<string, string[]> = {};
   const add = (name: string, ips: string[]) => {
@@ -80,7 +69,7 @@ export function buildTable(services: ServiceObject[], pods: PodObject[]): Table 
     for (const sp of spec.ports ?? []) {
       const backends: Backend[] = [];
       for (const p of backing) {
-        const port = targetPortIn(p, sp);
+        const port = findPort(p, sp);
         if (port !== undefined) backends.push({ ip: p.status!.podIP!, port });
       }
       out.push({ ip: spec.clusterIP, port: sp.port, protocol: sp.protocol ?? 'TCP', service: `${ns}/${svc.metadata.name}`, backends });
