@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The build: tsc, then the data files the compiled code reads beside itself (the API schema in
-// src/api/openapi/*.json) copied into dist/. package.json's build, prepare, prepack, test and
+// src/api/openapi/*.json) copied into dist/, then the bundle bin/kjob runs (scripts/bundle.mjs). package.json's build, prepare, prepack, test and
 // bench scripts run this.
 //
 // tsc writes into a scratch directory, and only the files that changed are moved into dist/, each
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -33,6 +34,8 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+// What bin/kjob runs: the CLI in one script with its code cache.
+await bundle();
 if (failure) process.exit(failure.status ?? 1);
 
 /** Put every file of `from` into `to`: unchanged files are left alone, changed ones replaced atomically. */

@@ -121,7 +121,7 @@ function defaultOf(cmd: Command, o: Option): string {
   else if (fromText !== undefined) v = fromText;
   else if (o.defaultValue !== undefined && typeof o.defaultValue !== 'object') v = String(o.defaultValue);
   else v = o.optional && /\[bool\]/.test(o.flags) ? 'false' : '';
-  return /^(-?\d+(\.\d+)?|true|false|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(v) ? v : `'${v}'`;
+  return /^(-?\d+(\.\d+)?|true|false|(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+)$/.test(v) ? v : `'${v}'`;
 }
 
 /** A "(default VALUE)" at the end of a description: the value the `=` shows. */

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
+import { sqliteAddon } from './sqlite_addon.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, alreadyExists, conflict, notFound } from '../errors.js';
@@ -204,7 +205,7 @@ export class Store {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(abs, { timeout: 10_000 });
+      db = new Database(abs, { timeout: 10_000, nativeBinding: sqliteAddon() });
       // SQLite creates the file 0644 (and its -wal and -shm with the file's mode): the state is
       // its user's only, so the file is made 0600 before the journal files exist.
       for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) {

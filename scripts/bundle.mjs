@@ -1,0 +1,72 @@
+// The CLI as one script with a V8 code cache, which is what bin/kjob runs: a command's fixed cost
+// was node's ES module loader resolving, reading and compiling ~190 modules (about half of a
+// `kjob get`'s 330 ms, by --cpu-prof); one CommonJS script whose compiled code comes from the
+// cache skips all of that.
+//
+//   dist/bundle/<sha>.cjs      dist/cli/main.js and everything it imports, dependencies included
+//                              (better-sqlite3's JavaScript too; its addon is loaded from
+//                              node_modules, src/store/sqlite_addon.ts)
+//   dist/bundle/<sha>.v8cache  V8's code cache of that script, made after running a few commands
+//                              so that the functions they call are in it too
+//   dist/bundle/current        "<sha>": written last, so a launcher never pairs a script with
+//                              another script's cache (V8 checks only the source's length)
+//
+// A module that finds files beside itself (the API schema, netd.js, package.json) keeps doing so:
+// each import.meta.url becomes that module's own URL under dist/.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const out = join(dist, 'bundle');
+
+export async function bundle() {
+  const esbuild = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
+  const moduleUrl = {
+    name: 'module-url',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(dist + '/')) return undefined;
+        const rel = relative(dist, args.path);
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        return { contents: text.replaceAll('import.meta.url', `__kjobModuleURL(${JSON.stringify(rel)})`), loader: 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: [join(dist, 'cli/main.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    plugins: [moduleUrl],
+    logLevel: 'warning',
+    // Smaller to read and to check against the cache; function names stay for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // One-byte source: a single non-ASCII character makes V8 hold (and decode) it as UTF-16.
+    charset: 'ascii',
+    // The launcher gives the script the dist directory it belongs to.
+    banner: { js: 'const __kjobModuleURL = (rel) => require("node:url").pathToFileURL(require("node:path").join(__kjobDist, rel)).href;' },
+  });
+  const code = result.outputFiles[0].text;
+  if (/[^\x00-\x7f]/.test(code)) throw new Error('the bundle has a non-ASCII character (a regular expression literal?): write it as \\u escape in the source');
+  const sha = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  mkdirSync(out, { recursive: true });
+  const script = join(out, `${sha}.cjs`);
+  writeFileSync(`${script}.tmp`, code);
+  renameSync(`${script}.tmp`, script);
+  // The cache is made by running the script in a child (a fresh V8, as a user's command has).
+  const warm = spawnSync(process.execPath, [join(root, 'scripts/bundle-warm.cjs'), sha], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, KJOB_ENGINE: 'off', NO_COLOR: '1' } });
+  if (warm.status !== 0) throw new Error(`making the code cache failed (exit ${warm.status}): ${warm.stderr}`);
+  writeFileSync(join(out, 'current.tmp'), sha);
+  renameSync(join(out, 'current.tmp'), join(out, 'current'));
+  // Older builds' files: a launcher that already read them holds them in memory.
+  for (const f of readdirSync(out)) if (!f.startsWith(sha) && f !== 'current') rmSync(join(out, f), { force: true });
+}
