@@ -1,8 +1,7 @@
 // -f URL: cli-runtime's URLVisitor. Each http(s) manifest is fetched (http.Get, redirects
 // followed) before the files are read; a 5xx or a failed connection is tried again after a second,
 // three times in all, as readHttpWithRetries does, and the errors are worded as Go words them.
-import http from 'node:http';
-import https from 'node:https';
+import { httpLibs } from '../util/http_libs.js';
 import { loadManifests, type LoadResult } from '../api/manifests.js';
 
 const ATTEMPTS = 3;
@@ -13,7 +12,7 @@ export function isURL(p: string): boolean {
 
 /** Go's http.Get: redirects followed (at most 10), the body read when the status is 200. */
 function httpGet(u: string, redirects = 0): Promise<{ status: number; statusText: string; text: string }> {
-  const lib = u.startsWith('https:') ? https : http;
+  const lib = u.startsWith('https:') ? httpLibs().https : httpLibs().http;
   return new Promise((resolve, reject) => {
     const req = lib.get(u, (res) => {
       const code = res.statusCode ?? 0;

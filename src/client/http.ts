@@ -3,7 +3,7 @@
 // watches as newline-delimited JSON streams, pod logs as a byte stream.
 import type https from 'node:https';
 import type http from 'node:http';
-import { createRequire } from 'node:module';
+import { httpLibs } from '../util/http_libs.js';
 import type { KObject } from '../api/types.js';
 import type { Status } from 'kubernetes-types/meta/v1.js';
 import type { ResourceInfo } from '../api/resources.js';
@@ -11,12 +11,6 @@ import { StatusError, UserError, type StatusReason } from '../errors.js';
 import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
 import type { Client, PodLogOptions, WatchStream } from './interface.js';
 import type { ClusterConnection } from './kubeconfig.js';
-
-// node:https brings TLS with it, about 15 ms of CPU at every command's start: loaded when a
-// cluster client is made, which a command on a state directory never does.
-const requireBuiltin = createRequire(import.meta.url);
-let libs: { http: typeof http; https: typeof https } | undefined;
-const httpLibs = () => (libs ??= { http: requireBuiltin('node:http') as typeof http, https: requireBuiltin('node:https') as typeof https });
 
 const KNOWN_REASONS = new Set(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'BadRequest', 'Forbidden', 'MethodNotAllowed', 'Expired', 'UnsupportedMediaType']);
 

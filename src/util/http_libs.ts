@@ -1,0 +1,12 @@
+// node:http and node:https, loaded on first use: node:https brings TLS and X.509 with it, about
+// 15 ms of CPU at a command's start, and only a cluster client or `-f URL` needs either.
+import type http from 'node:http';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+
+const requireBuiltin = createRequire(import.meta.url);
+let libs: { http: typeof http; https: typeof https } | undefined;
+
+export function httpLibs(): { http: typeof http; https: typeof https } {
+  return (libs ??= { http: requireBuiltin('node:http') as typeof http, https: requireBuiltin('node:https') as typeof https });
+}
