@@ -10,6 +10,7 @@ import { PodNetwork } from '../../src/kubelet/network.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KJOB = path.join(ROOT, 'bin/kjob');
 export const GOLDEN = path.join(ROOT, 'test/golden');
+const TIMEOUT_SCALE = Math.max(1, Number(process.env.KJOB_TEST_TIMEOUT_SCALE ?? 1) || 1);
 
 export interface Run {
   stdout: string;
@@ -58,9 +59,11 @@ export class Sandbox {
 
   /** Poll until fn returns true (real processes take real time; this is not a unit test). Each poll
    * usually runs kjob, a node start of its own: polling every half second rather than faster keeps
-   * the suite's CPU for the pods and engines it waits on. */
+   * the suite's CPU for the pods and engines it waits on. The timeout only bounds how long a failure
+   * takes to show: it is stretched by KJOB_TEST_TIMEOUT_SCALE (scripts/test.mjs sets 3 under CI,
+   * whose machine has run the suite at a third of this one's speed), never a pass made faster. */
   async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
-    const end = Date.now() + timeoutMs;
+    const end = Date.now() + timeoutMs * TIMEOUT_SCALE;
     while (Date.now() < end) {
       if (fn()) return;
       await new Promise((r) => setTimeout(r, intervalMs));

@@ -125,13 +125,14 @@ test('stdout and stderr, a line longer than 16 KiB, --timestamps, --since-time, 
 });
 
 test('--since counts back from now', async () => {
-  apply(job('slow', { c: 'echo old; sleep 6; echo new; sleep 60' }));
+  apply(job('slow', { c: 'echo old; sleep 10; echo new; sleep 60' }));
   const pod = await running('slow');
-  await sb.until('"new" logged', () => sb.kjob(['logs', pod.name]).stdout === 'old\nnew\n', 30_000, 100);
-  // A window that holds "new" and not "old", however long this machine takes to run kjob.
+  await sb.until('"new" logged', () => sb.kjob(['logs', pod.name]).stdout === 'old\nnew\n', 60_000, 200);
+  // A window that starts halfway between "old" and "new": it holds "new" and not "old" as long as
+  // the kjob below starts within 5 s (half the gap), however slow this machine is at the moment.
   const [tOld, tNew] = sb.kjob(['logs', pod.name, '--timestamps']).stdout.trim().split('\n').map((l) => Date.parse(l.slice(0, 30)));
-  const since = Math.ceil((Date.now() - tNew) / 1000) + 2;
-  assert.ok(since < (Date.now() - tOld) / 1000 - 1, `the read took too long to tell old from new (${since}s)`);
+  const since = Math.ceil((Date.now() - (tOld + tNew) / 2) / 1000);
+  assert.ok(tNew - tOld >= 9_000, `"new" came ${tNew - tOld} ms after "old"`);
   assert.equal(sb.kjob(['logs', pod.name, `--since=${since}s`]).stdout, 'new\n');
   assert.equal(sb.kjob(['logs', pod.name, '--since=1m']).stdout, 'old\nnew\n');
   assert.equal(sb.kjob(['delete', 'job', 'slow']).code, 0);
@@ -196,9 +197,9 @@ test('-f over all containers: whole lines with their prefix; --max-log-requests;
 test('a container whose leftover process keeps its stdout open: the exit is recorded at once, the leftover dies with the container', async () => {
   // As in a container: when PID 1 ends, the rest of the pod's processes end with it (the PID
   // namespace, or the cgroup without bubblewrap), so the leftover never writes "late".
-  apply(job('leftover', { c: '(sleep 8.123; echo late) & echo now' }));
+  apply(job('leftover', { c: '(sleep 60.123; echo late) & echo now' }));
   await sb.until('leftover Succeeded', () => podOf('leftover').phase === 'Succeeded', 7_000, 100);
   const pod = podOf('leftover');
-  await sb.until('the leftover sleep gone', () => spawnSync('pgrep', ['-f', 'sleep 8.123']).status === 1, 5_000, 100);
+  await sb.until('the leftover sleep gone', () => spawnSync('pgrep', ['-f', 'sleep 60.123']).status === 1, 5_000, 100);
   assert.equal(sb.kjob(['logs', pod.name]).stdout, 'now\n');
 });
