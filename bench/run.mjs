@@ -29,7 +29,9 @@ const FULL = process.env.BENCH_FULL === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const RUNS_READ = Number(process.env.BENCH_RUNS_READ ?? 5);
 const COMPLETIONS = process.env.BENCH_COMPLETIONS ? process.env.BENCH_COMPLETIONS.split(',').map(Number) : FULL ? [10, 100, 300, 1000] : [10, 100, 300];
-const SIZES = FULL ? [1000, 10_000, 100_000] : [1000, 10_000];
+const SIZES = FULL ? [100, 1000, 10_000, 100_000] : [100, 1000, 10_000];
+/** Jobs seeded with n pods: a tenth of n, at most JOBS_MAX, so that `get jobs` shows what finished pods cost it. */
+const JOBS_MAX = 1000;
 const LATENCY_RUNS = FULL ? 100 : 20;
 const COLD_RUNS = FULL ? 20 : 5;
 const SIM_HOURS = Number(process.env.BENCH_SIM_HOURS ?? (FULL ? 168 : 2));
@@ -175,7 +177,7 @@ function seed(home, n) {
   const store = Store.open(home);
   const t = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   // What `kjob` creates first (namespace, node) is left to the first command.
-  const jobs = Math.max(1, Math.floor(n / 10));
+  const jobs = seededJobs(n);
   const jobUids = [];
   store.transaction(() => {
     for (let j = 0; j < jobs; j++) {
@@ -213,13 +215,20 @@ function seed(home, n) {
   store.close();
 }
 
-function readBench(home, label, args, baseline, runs = RUNS_READ) {
+const seededJobs = (n) => Math.max(1, Math.min(JOBS_MAX, Math.floor(n / 10)));
+/** op -> [[objects stored, median ms, node -e 0 ms]]: how each read grows with the store. */
+const growth = new Map();
+function readRow(op, n, label, a, baseline) {
+  row(label, ms(a), `node -e 0 ${ms(baseline)}`, `${(a / baseline).toFixed(2)}x`);
+  if (!growth.has(op)) growth.set(op, []);
+  growth.get(op).push([n, a, baseline]);
+}
+function readBench(home, op, n, label, args, baseline, runs = RUNS_READ) {
   const r = kj(home, args);
   if (r.status !== 0) throw new Error(`kjob ${args.join(' ')}: ${r.stderr}`);
   const xs = [];
   for (let i = 0; i < runs; i++) xs.push(time(() => kj(home, args)));
-  const a = median(xs);
-  row(label, ms(a), `node -e 0 ${ms(baseline)}`, `${(a / baseline).toFixed(2)}x`);
+  readRow(op, n, label, median(xs), baseline);
 }
 
 async function reads() {
@@ -230,24 +239,33 @@ async function reads() {
     try {
       const t0 = now();
       seed(home, n);
-      console.log(`  (seeded ${n} pods and ${Math.floor(n / 10)} Jobs in ${ms(now() - t0)}, state.db ${(fs.statSync(path.join(home, 'state.db')).size / 1e6).toFixed(1)} MB)`);
+      console.log(`  (seeded ${n} pods and ${seededJobs(n)} Jobs in ${ms(now() - t0)}, state.db ${(fs.statSync(path.join(home, 'state.db')).size / 1e6).toFixed(1)} MB)`);
       kjOk(home, ['get', 'ns']); // the first command creates the default namespace and the node
       const base = nodeBase();
       const one = `seed-0-${String(0).padStart(6, '0')}`;
-      readBench(home, `get pods, ${n} pods`, ['get', 'pods'], base, n >= 100_000 ? 3 : RUNS_READ);
-      readBench(home, `get pod ONE, ${n} pods`, ['get', 'pod', one], base);
-      readBench(home, `describe pod ONE, ${n} pods`, ['describe', 'pod', one], base);
-      readBench(home, `get jobs, ${n} finished pods (${Math.floor(n / 10)} Jobs)`, ['get', 'jobs'], base);
+      readBench(home, 'get pods', n, `get pods, ${n} pods`, ['get', 'pods'], base, n >= 100_000 ? 3 : RUNS_READ);
+      readBench(home, 'get pod ONE', n, `get pod ONE, ${n} pods`, ['get', 'pod', one], base);
+      readBench(home, 'describe pod ONE', n, `describe pod ONE, ${n} pods`, ['describe', 'pod', one], base);
+      readBench(home, 'get jobs', n, `get jobs, ${n} finished pods (${seededJobs(n)} Jobs)`, ['get', 'jobs'], base);
       const applies = [];
       for (let i = 0; i < RUNS_READ; i++) {
         const m = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-${i}\ndata:\n  a: "1"\n`;
         applies.push(time(() => kjOk(home, ['apply', '-f', '-'], { input: m })));
       }
-      const a = median(applies);
-      row(`apply ONE (ConfigMap), ${n} pods`, ms(a), `node -e 0 ${ms(base)}`, `${(a / base).toFixed(2)}x`);
+      readRow('apply ONE', n, `apply ONE (ConfigMap), ${n} pods`, median(applies), base);
     } finally {
       cleanup(home);
     }
+  }
+  // Growth as a ratio of ratios (each against its own run's node -e 0), so a busier moment of the
+  // machine during one size does not read as growth.
+  console.log('  growth, smallest -> largest store (each as a multiple of node -e 0 in its own run):');
+  for (const [op, xs] of growth) {
+    const [n0, a0, b0] = xs[0];
+    const [n1, a1, b1] = xs[xs.length - 1];
+    const g = a1 / b1 / (a0 / b0);
+    console.log(`    ${op}: ${xs.map(([n, a]) => `${n}: ${ms(a)}`).join(', ')} -> x${g.toFixed(2)} for ${n1 / n0}x the objects`);
+    row(`${op}: growth from ${n0} to ${n1} objects`, `x${g.toFixed(2)}`, `${(a0 / b0).toFixed(2)}x -> ${(a1 / b1).toFixed(2)}x node -e 0`, '');
   }
 }
 
