@@ -105,6 +105,16 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
+  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean } = {}): { items: KObject[]; resourceVersion: string } | undefined {
+    if (opts.fieldSelector) return undefined;
+    const labels = parseLabelSelector(opts.labelSelector);
+    const ns = resource.namespaced ? opts.namespace : undefined;
+    return this.store.read(() => {
+      const items = this.store.listViews(resource.kind, { namespace: ns, labels: opts.withLabels, labelSelector: labels.empty() ? undefined : (l) => labels.matches(l) });
+      return items && { items, resourceVersion: String(this.store.currentRV()) };
+    });
+  }
+
   watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(resource.kind, opts.fieldSelector);

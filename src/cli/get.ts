@@ -60,7 +60,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   ctx.engineIfStopped();
   let startRV = '';
   const errors: string[] = [];
-  const results: { req: ResourceRequest; objects: KObject[] }[] = [];
+  const results: { req: ResourceRequest; objects: KObject[]; views?: boolean }[] = [];
+  // Tables only, in the stored order: the table views of the objects are enough.
+  const tableViews = !generic && !opts.sortBy && !watching;
   const labelSelector = selector.empty() ? undefined : selector.string();
   for (const req of requests) {
     const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
@@ -76,9 +78,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       }
       results.push({ req, objects });
     } else {
-      const list = await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
+      const list = await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector, tableViews, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0 });
       startRV = list.resourceVersion;
-      results.push({ req, objects: list.items });
+      results.push({ req, objects: list.items, views: list.views });
     }
   }
   const now = ctx.now();
@@ -116,7 +118,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     } else {
       if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
       let first = true;
-      for (const { req, objects } of results) {
+      for (const { req, objects, views } of results) {
         // get.go starts a new type when the objects it prints change type: a type with nothing
         // to print starts none (no blank line after the last table).
         if (objects.length === 0) continue;
@@ -133,7 +135,16 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
             throw e;
           }
         }
-        printer.printTable(tableOf(req.info.kind, sorted, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        let table = views ? viewTable(req.info.kind, sorted, now) : undefined;
+        if (!table) {
+          if (views) {
+            // A view the printers cannot read (an object stored before decoding was strict): the objects.
+            const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
+            sorted = (await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items;
+          }
+          table = tableOf(req.info.kind, sorted, now);
+        }
+        printer.printTable(table, { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
         printed = true;
       }
       printer.flush();
@@ -201,6 +212,17 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
     printer.printTable(tableOf(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
     printer.flush();
   }
+}
+
+/** The table of table views (api/table_view.ts); undefined when one is of a shape the printers cannot read. */
+function viewTable(kind: Kind, views: KObject[], now: Date): ReturnType<typeof toTable> | undefined {
+  try {
+    const table = toTable(kind, views, now);
+    if (table.rows.every((r) => r.cells.every((c) => typeof c === 'string'))) return table;
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+  }
+  return undefined;
 }
 
 /** The table of objects; an object stored before decoding was strict, of a shape the printers

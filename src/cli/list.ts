@@ -6,8 +6,22 @@ import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
 
-export async function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Promise<{ items: KObject[]; resourceVersion: string }> {
+export async function listObjects(
+  ctx: Context,
+  info: ResourceInfo,
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; tableViews?: boolean; withLabels?: boolean },
+): Promise<{ items: KObject[]; resourceVersion: string; views?: boolean }> {
   try {
+    // Only a table is printed: the objects' table views do, when the client has them.
+    if (opts.tableViews && ctx.client.listViews) {
+      const list = await ctx.client.listViews(info, {
+        namespace: opts.namespace,
+        labelSelector: opts.labelSelector || undefined,
+        fieldSelector: opts.fieldSelector || undefined,
+        withLabels: opts.withLabels,
+      });
+      if (list) return { ...list, views: true };
+    }
     return await ctx.client.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });
   } catch (e) {
     if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');

@@ -46,6 +46,10 @@ export class LocalClient implements Client {
     return this.o.api.list(r, opts);
   }
 
+  async listViews(r: ResourceInfo, opts?: ListOptions & { withLabels?: boolean }): Promise<{ items: KObject[]; resourceVersion: string } | undefined> {
+    return this.o.api.listViews?.(r, opts);
+  }
+
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
     return this.wrote(() => this.o.api.create(r, namespace, body, opts), opts);
   }
