@@ -105,13 +105,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
-  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean } = {}): { items: KObject[]; resourceVersion: string } | undefined {
+  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined {
     if (opts.fieldSelector) return undefined;
     const labels = parseLabelSelector(opts.labelSelector);
     const ns = resource.namespaced ? opts.namespace : undefined;
     return this.store.read(() => {
-      const items = this.store.listViews(resource.kind, { namespace: ns, labels: opts.withLabels, labelSelector: labels.empty() ? undefined : (l) => labels.matches(l) });
-      return items && { items, resourceVersion: String(this.store.currentRV()) };
+      const resourceVersion = String(this.store.currentRV());
+      const found = this.store.eachView(resource.kind, { namespace: ns, labels: opts.withLabels, labelSelector: labels.empty() ? undefined : (l) => labels.matches(l) }, each);
+      return found ? { resourceVersion } : undefined;
     });
   }
 

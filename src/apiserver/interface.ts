@@ -80,9 +80,10 @@ export interface APIServer {
   /**
    * A list for a table: each object's table view (api/table_view.ts), which the printers print
    * as they print the object. undefined when the kind has no views or a field selector is given
-   * (then list() is the way). The views have their labels only with opts.withLabels.
+   * (then list() is the way). Each view is given to each in list order, as it is read; the views
+   * have their labels only with opts.withLabels.
    */
-  listViews?(resource: ResourceInfo, opts?: ListOptions & { withLabels?: boolean }): { items: KObject[]; resourceVersion: string } | undefined;
+  listViews?(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined;
   /** POST: decode, admission (mutating), defaults, generateName, validation, admission (validating), store. */
   create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: CreateOptions): WriteResult;
   /** PUT: the same over the stored object; status is kept as stored (status is its own subresource). */

@@ -6,22 +6,27 @@ import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
 
-export async function listObjects(
+/**
+ * The objects' table views (api/table_view.ts), one at a time, for a table: undefined when the
+ * client or the kind has none, or a field selector is given (then listObjects).
+ */
+export async function listViews(
   ctx: Context,
   info: ResourceInfo,
-  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; tableViews?: boolean; withLabels?: boolean },
-): Promise<{ items: KObject[]; resourceVersion: string; views?: boolean }> {
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels?: boolean },
+  each: (view: KObject) => void,
+): Promise<{ resourceVersion: string } | undefined> {
+  if (!ctx.client.listViews || opts.fieldSelector) return undefined;
   try {
-    // Only a table is printed: the objects' table views do, when the client has them.
-    if (opts.tableViews && ctx.client.listViews) {
-      const list = await ctx.client.listViews(info, {
-        namespace: opts.namespace,
-        labelSelector: opts.labelSelector || undefined,
-        fieldSelector: opts.fieldSelector || undefined,
-        withLabels: opts.withLabels,
-      });
-      if (list) return { ...list, views: true };
-    }
+    return await ctx.client.listViews(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, withLabels: opts.withLabels }, each);
+  } catch (e) {
+    if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');
+    throw e;
+  }
+}
+
+export async function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Promise<{ items: KObject[]; resourceVersion: string }> {
+  try {
     return await ctx.client.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });
   } catch (e) {
     if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');

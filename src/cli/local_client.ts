@@ -46,8 +46,8 @@ export class LocalClient implements Client {
     return this.o.api.list(r, opts);
   }
 
-  async listViews(r: ResourceInfo, opts?: ListOptions & { withLabels?: boolean }): Promise<{ items: KObject[]; resourceVersion: string } | undefined> {
-    return this.o.api.listViews?.(r, opts);
+  async listViews(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): Promise<{ resourceVersion: string } | undefined> {
+    return this.o.api.listViews?.(r, opts, each);
   }
 
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult> {

@@ -16,7 +16,12 @@ interface Cell {
   htab: boolean;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+const CELL_END = /[\t\v\n\f]/;
+
 function runeCount(s: string): number {
+  // Without surrogate pairs every UTF-16 unit is a code point.
+  if (!SURROGATE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
@@ -57,6 +62,22 @@ export class TabWriter {
       }
     }
     this.cell += s.slice(start);
+  }
+
+  /** write(cells.join('\t') + '\n'), without scanning the text again when no cell holds a tab, newline or form feed. */
+  writeRow(cells: string[]): void {
+    if (cells.length === 0 || cells.some((c) => CELL_END.test(c))) {
+      this.write(cells.join('\t') + '\n');
+      return;
+    }
+    this.cell += cells[0];
+    for (let i = 1; i < cells.length; i++) {
+      this.terminateCell(true);
+      this.cell = cells[i];
+    }
+    const ncells = this.terminateCell(false);
+    this.lines.push([]);
+    if (ncells === 1) this.flushInternal();
   }
 
   flush(): void {
@@ -123,6 +144,14 @@ export class TabWriter {
     this.writeLines(line0, line1);
   }
 
+  private readonly pads: string[] = [];
+
+  /** n pad characters (none for n <= 0), remembered. */
+  private pad(n: number): string {
+    if (n <= 0) return '';
+    return (this.pads[n] ??= this.padChar.repeat(n));
+  }
+
   private writeLines(line0: number, line1: number): void {
     let s = '';
     for (let i = line0; i < line1; i++) {
@@ -130,7 +159,7 @@ export class TabWriter {
       for (let j = 0; j < line.length; j++) {
         const c = line[j];
         s += c.text;
-        if (j < this.widths.length) s += this.padChar.repeat(Math.max(0, this.widths[j] - c.width));
+        if (j < this.widths.length) s += this.pad(this.widths[j] - c.width);
       }
       if (i + 1 === this.lines.length) {
         s += this.cell;
@@ -153,7 +182,10 @@ export function describeTabWriter(out: (s: string) => void): TabWriter {
   return new TabWriter(out, { minWidth: 0, tabWidth: 8, padding: 2, padChar: ' ' });
 }
 
+const ESCAPED = /[\x1b\r]/;
+
 /** cli-runtime printers.EscapeTerminal / WriteEscaped: ESC -> "^[", CR -> "\\r". */
 export function escapeTerminal(s: string): string {
+  if (!ESCAPED.test(s)) return s;
   return s.replace(/\x1b/g, '^[').replace(/\r/g, '\\r');
 }

@@ -41,6 +41,9 @@ export interface ListOptions {
   fields?: Record<string, string>;
 }
 
+/** listViews' options: the views have their labels only with labels. */
+export type ViewListOptions = Pick<ListOptions, 'namespace' | 'labelSelector'> & { labels?: boolean };
+
 /** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
 export interface Preconditions {
   uid?: string;
@@ -211,8 +214,13 @@ export class Store {
     };
   }
 
-  /** Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or file. */
-  static open(home: string): Store {
+  /**
+   * Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or
+   * file. opts.mmapBytes: read the file through a memory map of up to that size (SQLite's
+   * mmap_size), which saves a copy of every page a large list reads; a command's choice (the
+   * pages read count in the process's resident memory).
+   */
+  static open(home: string, opts: { mmapBytes?: number } = {}): Store {
     const dir = path.resolve(home);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -247,6 +255,7 @@ export class Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       if (version < SCHEMA_VERSION) migrate(db, file);
+      if (opts.mmapBytes) db.pragma(`mmap_size = ${Math.floor(opts.mmapBytes)}`);
       return new Store(home, file, db);
     } catch (e) {
       try {
@@ -327,27 +336,35 @@ export class Store {
    * them (undefined otherwise): what `get` prints as a table, without reading the objects. The
    * views have their labels only with opts.labels.
    */
-  listViews(kind: Kind, opts: Pick<ListOptions, 'namespace' | 'labelSelector'> & { labels?: boolean } = {}): KObject[] | undefined {
-    if (!hasTableView(kind)) return undefined;
+  listViews(kind: Kind, opts: ViewListOptions = {}): KObject[] | undefined {
+    const out: KObject[] = [];
+    return this.eachView(kind, opts, (v) => void out.push(v)) ? out : undefined;
+  }
+
+  /**
+   * listViews one view at a time, as the rows are read (nothing else may use the store until it
+   * returns): a table of many objects is printed without holding them all. false for a kind
+   * without views.
+   */
+  eachView(kind: Kind, opts: ViewListOptions, fn: (view: KObject) => void): boolean {
+    if (!hasTableView(kind)) return false;
     return this.guard(() => {
       const info = info_(kind);
       const ns = info.namespaced && opts.namespace !== undefined ? opts.namespace : undefined;
       const sel = opts.labelSelector;
       if (!sel && !opts.labels) {
-        const bodies = (ns !== undefined ? this.s.viewsNs.all(kind, `${ns}/`, `${ns}0`) : this.s.viewsAll.all(kind)) as string[];
-        const out: KObject[] = new Array(bodies.length);
-        for (let i = 0; i < bodies.length; i++) out[i] = JSON.parse(bodies[i]) as KObject;
-        return out;
+        const rows = (ns !== undefined ? this.s.viewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.viewsAll.iterate(kind)) as IterableIterator<string>;
+        for (const body of rows) fn(JSON.parse(body) as KObject);
+        return true;
       }
-      const rows = (ns !== undefined ? this.s.labeledViewsNs.all(kind, `${ns}/`, `${ns}0`) : this.s.labeledViewsAll.all(kind)) as [string, string | null][];
-      const out: KObject[] = [];
+      const rows = (ns !== undefined ? this.s.labeledViewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.labeledViewsAll.iterate(kind)) as IterableIterator<[string, string | null]>;
       for (const [body, labels] of rows) {
         const l = labels === null ? undefined : (JSON.parse(labels) as Record<string, string>);
         if (sel && !sel(l ?? {})) continue;
         const v = JSON.parse(body) as KObject;
-        out.push(opts.labels && l !== undefined ? withLabels(v, l) : v);
+        fn(opts.labels && l !== undefined ? withLabels(v, l) : v);
       }
-      return out;
+      return true;
     });
   }
 
