@@ -26,7 +26,6 @@ const CONTAINERS_NAME_IMAGE: Spec = [{ name: true, image: true }];
 /** What each kind's table row reads (printPod, printJob, printCronJob). */
 const SPECS: Record<string, Spec> = {
   Pod: {
-    kind: true,
     metadata: METADATA,
     spec: {
       containers: [{}],
@@ -45,13 +44,11 @@ const SPECS: Record<string, Spec> = {
     },
   },
   Job: {
-    kind: true,
     metadata: METADATA,
     spec: { completions: true, parallelism: true, selector: true, template: { spec: { containers: CONTAINERS_NAME_IMAGE } } },
     status: { succeeded: true, startTime: true, completionTime: true, conditions: [{ type: true, status: true }] },
   },
   CronJob: {
-    kind: true,
     metadata: METADATA,
     spec: {
       schedule: true,

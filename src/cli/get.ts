@@ -81,7 +81,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       results.push({ req, objects });
     } else {
       const listOpts = { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
-      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0 }, now) : undefined;
+      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces }, now) : undefined;
       if (viewed?.table) {
         startRV = viewed.resourceVersion;
         results.push({ req, objects: [], table: viewed.table });
@@ -213,6 +213,8 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
   }
 }
 
+const NO_OBJECT = { metadata: {} } as KObject;
+
 /**
  * The table of a list made from the objects' table views (api/table_view.ts), a row as each is
  * read; the rows keep only what the printer reads besides the cells (namespace, labels).
@@ -222,12 +224,14 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
 async function tableOfViews(
   ctx: Context,
   info: ResourceInfo,
-  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean },
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean },
   now: Date,
 ): Promise<{ resourceVersion: string; table?: Table } | undefined> {
   const kind = info.kind;
   const rows: TableRow[] = [];
   let printable = true;
+  // What the printer reads of a row's object: the namespace with -A, the labels with -L or --show-labels.
+  const keep = opts.withNamespace || opts.withLabels;
   const listed = await listViews(ctx, info, opts, (view) => {
     if (!printable) return;
     let cells: string[];
@@ -245,7 +249,7 @@ async function tableOfViews(
       }
     }
     const m = view.metadata;
-    rows.push({ cells, object: { metadata: { namespace: m?.namespace, labels: m?.labels } } as KObject });
+    rows.push({ cells, object: keep ? ({ metadata: { namespace: m?.namespace, labels: m?.labels } } as KObject) : NO_OBJECT });
   });
   if (!listed) return undefined;
   return { resourceVersion: listed.resourceVersion, table: printable ? { columns: toTable(kind, [], now).columns, rows } : undefined };

@@ -180,5 +180,5 @@ test('a Pod view leaves out what no column shows', () => {
     spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'long script'], env: [{ name: 'A', value: 'B' }] }], volumes: [{ name: 'v' }] },
     status: { phase: 'Running', hostIP: '10.0.0.1' },
   } as unknown as KObject;
-  assert.deepEqual(tableView(pod), { kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } });
+  assert.deepEqual(tableView(pod), { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } });
 });
