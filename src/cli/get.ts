@@ -81,7 +81,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       results.push({ req, objects });
     } else {
       const listOpts = { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
-      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces }, now) : undefined;
+      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces, wide: fmt === 'wide' }, now) : undefined;
       if (viewed?.table) {
         startRV = viewed.resourceVersion;
         results.push({ req, objects: [], table: viewed.table });
@@ -224,7 +224,7 @@ const NO_OBJECT = { metadata: {} } as KObject;
 async function tableOfViews(
   ctx: Context,
   info: ResourceInfo,
-  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean },
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean; wide: boolean },
   now: Date,
 ): Promise<{ resourceVersion: string; table?: Table } | undefined> {
   const kind = info.kind;
@@ -236,7 +236,7 @@ async function tableOfViews(
     if (!printable) return;
     let cells: string[];
     try {
-      cells = cellsFor(kind, view, now);
+      cells = cellsFor(kind, view, now, opts.wide);
     } catch (e) {
       if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
       printable = false;
