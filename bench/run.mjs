@@ -65,7 +65,7 @@ function newHome(tag) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `kjob-bench-${tag}-`));
 }
 function kj(home, args, opts = {}) {
-  return spawnSync(process.execPath, [kjob, ...args], { env: { ...process.env, KJOB_HOME: home, ...opts.env }, encoding: 'utf8', input: opts.input, stdio: opts.input ? 'pipe' : ['ignore', 'pipe', 'pipe'] });
+  return spawnSync(process.execPath, [kjob, ...args], { env: { ...process.env, KJOB_HOME: home, ...opts.env }, encoding: 'utf8', maxBuffer: 1 << 30, input: opts.input, stdio: opts.input ? 'pipe' : ['ignore', 'pipe', 'pipe'] });
 }
 function kjOk(home, args, opts) {
   const r = kj(home, args, opts);

@@ -208,6 +208,8 @@ export function parseTime(ts: string | undefined | null): number | undefined {
   if (!ts) return undefined;
   const t = Date.parse(ts);
   if (Number.isNaN(t)) return undefined;
-  if (t === Date.parse('0001-01-01T00:00:00Z')) return undefined;
+  if (t === GO_ZERO_TIME_MS) return undefined;
   return t;
 }
+
+const GO_ZERO_TIME_MS = Date.parse('0001-01-01T00:00:00Z');

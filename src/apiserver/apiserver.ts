@@ -105,6 +105,17 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
+  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined {
+    if (opts.fieldSelector) return undefined;
+    const labels = parseLabelSelector(opts.labelSelector);
+    const ns = resource.namespaced ? opts.namespace : undefined;
+    return this.store.read(() => {
+      const resourceVersion = String(this.store.currentRV());
+      const found = this.store.eachView(resource.kind, { namespace: ns, labels: opts.withLabels, labelSelector: labels.empty() ? undefined : (l) => labels.matches(l) }, each);
+      return found ? { resourceVersion } : undefined;
+    });
+  }
+
   watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(resource.kind, opts.fieldSelector);

@@ -77,6 +77,13 @@ export interface CreateOptions extends WriteOptions {
 export interface APIServer {
   get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject;
   list(resource: ResourceInfo, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
+  /**
+   * A list for a table: each object's table view (api/table_view.ts), which the printers print
+   * as they print the object. undefined when the kind has no views or a field selector is given
+   * (then list() is the way). Each view is given to each in list order, as it is read; the views
+   * have their labels only with opts.withLabels.
+   */
+  listViews?(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined;
   /** POST: decode, admission (mutating), defaults, generateName, validation, admission (validating), store. */
   create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: CreateOptions): WriteResult;
   /** PUT: the same over the stored object; status is kept as stored (status is its own subresource). */

@@ -3,13 +3,13 @@ import type { KObject, Kind } from '../api/types.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
-import { toTable } from '../printers/tables.js';
+import { toTable, cellsFor, type Table, type TableRow } from '../printers/tables.js';
 import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { checkOutputFormat, genericPrinter, isGenericFormat, type GenericPrinter } from '../printers/generic.js';
 import { sortObjects, checkSortOverTables } from '../printers/sort.js';
-import { listObjects } from './list.js';
+import { listObjects, listViews } from './list.js';
 import { parseResourceArgs, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -60,7 +60,11 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   ctx.engineIfStopped();
   let startRV = '';
   const errors: string[] = [];
-  const results: { req: ResourceRequest; objects: KObject[] }[] = [];
+  // table: the rows made from the objects' table views, when only a table is printed, in the
+  // stored order (objects is then empty).
+  const results: { req: ResourceRequest; objects: KObject[]; table?: Table }[] = [];
+  const tableViews = !generic && !opts.sortBy && !watching;
+  const now = ctx.now();
   const labelSelector = selector.empty() ? undefined : selector.string();
   for (const req of requests) {
     const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
@@ -76,12 +80,18 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       }
       results.push({ req, objects });
     } else {
-      const list = await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector });
+      const listOpts = { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
+      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces, wide: fmt === 'wide' }, now) : undefined;
+      if (viewed?.table) {
+        startRV = viewed.resourceVersion;
+        results.push({ req, objects: [], table: viewed.table });
+        continue;
+      }
+      const list = await listObjects(ctx, req.info, listOpts);
       startRV = list.resourceVersion;
       results.push({ req, objects: list.items });
     }
   }
-  const now = ctx.now();
   const singleObject = requests.length === 1 && requests[0].names.length === 1;
   const printer = new TablePrinter(io.out, {
     noHeaders: opts.noHeaders,
@@ -116,10 +126,10 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     } else {
       if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
       let first = true;
-      for (const { req, objects } of results) {
+      for (const { req, objects, table } of results) {
         // get.go starts a new type when the objects it prints change type: a type with nothing
         // to print starts none (no blank line after the last table).
-        if (objects.length === 0) continue;
+        if ((table?.rows ?? objects).length === 0) continue;
         if (!first) printer.startNewType();
         first = false;
         let sorted = objects;
@@ -133,7 +143,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
             throw e;
           }
         }
-        printer.printTable(tableOf(req.info.kind, sorted, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
+        printer.printTable(table ?? tableOf(req.info.kind, sorted, now), { kindPrefix: kindGroup(req.info), eventType: opts.outputWatchEvents && watching ? 'ADDED' : undefined });
         printed = true;
       }
       printer.flush();
@@ -201,6 +211,48 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
     printer.printTable(tableOf(info.kind, [obj], now), { kindPrefix: kindGroup(info), eventType: opts.outputWatchEvents ? type : undefined });
     printer.flush();
   }
+}
+
+const NO_OBJECT = { metadata: {} } as KObject;
+
+/**
+ * The table of a list made from the objects' table views (api/table_view.ts), a row as each is
+ * read; the rows keep only what the printer reads besides the cells (namespace, labels).
+ * undefined when there are no views; table undefined when a view is of a shape the printers
+ * cannot read (an object stored before decoding was strict): then the objects are listed.
+ */
+async function tableOfViews(
+  ctx: Context,
+  info: ResourceInfo,
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean; wide: boolean },
+  now: Date,
+): Promise<{ resourceVersion: string; table?: Table } | undefined> {
+  const kind = info.kind;
+  const rows: TableRow[] = [];
+  let printable = true;
+  // What the printer reads of a row's object: the namespace with -A, the labels with -L or --show-labels.
+  const keep = opts.withNamespace || opts.withLabels;
+  const listed = await listViews(ctx, info, opts, (view) => {
+    if (!printable) return;
+    let cells: string[];
+    try {
+      cells = cellsFor(kind, view, now, opts.wide);
+    } catch (e) {
+      if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+      printable = false;
+      return;
+    }
+    for (let i = 0; i < cells.length; i++) {
+      if (typeof cells[i] !== 'string') {
+        printable = false;
+        return;
+      }
+    }
+    const m = view.metadata;
+    rows.push({ cells, object: keep ? ({ metadata: { namespace: m?.namespace, labels: m?.labels } } as KObject) : NO_OBJECT });
+  });
+  if (!listed) return undefined;
+  return { resourceVersion: listed.resourceVersion, table: printable ? { columns: toTable(kind, [], now).columns, rows } : undefined };
 }
 
 /** The table of objects; an object stored before decoding was strict, of a shape the printers

@@ -6,6 +6,25 @@ import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
 
+/**
+ * The objects' table views (api/table_view.ts), one at a time, for a table: undefined when the
+ * client or the kind has none, or a field selector is given (then listObjects).
+ */
+export async function listViews(
+  ctx: Context,
+  info: ResourceInfo,
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels?: boolean },
+  each: (view: KObject) => void,
+): Promise<{ resourceVersion: string } | undefined> {
+  if (!ctx.client.listViews || opts.fieldSelector) return undefined;
+  try {
+    return await ctx.client.listViews(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, withLabels: opts.withLabels }, each);
+  } catch (e) {
+    if (e instanceof StatusError) throw enhanceListError(e, info, opts.labelSelector ?? '', opts.fieldSelector ?? '');
+    throw e;
+  }
+}
+
 export async function listObjects(ctx: Context, info: ResourceInfo, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }): Promise<{ items: KObject[]; resourceVersion: string }> {
   try {
     return await ctx.client.list(info, { namespace: opts.namespace, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined });

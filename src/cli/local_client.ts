@@ -46,6 +46,10 @@ export class LocalClient implements Client {
     return this.o.api.list(r, opts);
   }
 
+  async listViews(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): Promise<{ resourceVersion: string } | undefined> {
+    return this.o.api.listViews?.(r, opts, each);
+  }
+
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult> {
     return this.wrote(() => this.o.api.create(r, namespace, body, opts), opts);
   }

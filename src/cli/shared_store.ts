@@ -33,7 +33,8 @@ export function openStore(home: string): Store {
     if (id && id.dev === kept.dev && id.ino === kept.ino) return kept.store;
     closeKept();
   }
-  const store = Store.open(home);
+  // A command's reads go through a memory map of the file (a list of many objects reads every page).
+  const store = Store.open(home, { mmapBytes: 1 << 30 });
   const id = identity(home);
   if (id) {
     kept = { home, store, ...id };

@@ -28,6 +28,8 @@ export interface Client {
   readonly location: string;
   get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject>;
   list(r: ResourceInfo, opts?: ListOptions): Promise<{ items: KObject[]; resourceVersion: string }>;
+  /** The objects' table views, one at a time, when the server keeps them (APIServer.listViews); undefined: use list. */
+  listViews?(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): Promise<{ resourceVersion: string } | undefined>;
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
   update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
   patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): Promise<WriteResult>;

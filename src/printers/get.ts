@@ -32,7 +32,10 @@ function formatEventType(t: string): string {
   return t.length < 8 ? t + ' '.repeat(8 - t.length) : t;
 }
 
+const SPECIAL = /[\f\n\r\x1b]/;
+
 function cellString(v: string): string {
+  if (!SPECIAL.test(v)) return v;
   let s = v;
   let truncated = false;
   const m = s.search(/[\f\n\r]/);
@@ -104,7 +107,7 @@ export class TablePrinter {
       const labels = (row.object.metadata.labels ?? {}) as Record<string, string>;
       for (const l of o.labelColumns ?? []) cells.push(cellString(labels[l] ?? ''));
       if (o.showLabels) cells.push(cellString(formatLabels(labels)));
-      this.tw.write(cells.join('\t') + '\n');
+      this.tw.writeRow(cells);
     }
   }
 

@@ -74,11 +74,15 @@ export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
   return { columns, rows };
 }
 
-export function cellsFor(kind: Kind, o: KObject, now: Date): string[] {
+/**
+ * The cells of an object's row. wide false: a table printed without -o wide, whose priority-1
+ * cells are not shown, may leave the costly ones empty (the label selectors of Jobs and CronJobs).
+ */
+export function cellsFor(kind: Kind, o: KObject, now: Date, wide = true): string[] {
   switch (kind) {
     case 'Pod': return printPod(o as PodObject, now);
-    case 'Job': return printJob(o as JobObject, now);
-    case 'CronJob': return printCronJob(o as CronJobObject, now);
+    case 'Job': return printJob(o as JobObject, now, wide);
+    case 'CronJob': return printCronJob(o as CronJobObject, now, wide);
     case 'Deployment': return printDeployment(o as DeploymentObject, now);
     case 'ReplicaSet': return printReplicaSet(o as ReplicaSetObject, now);
     case 'Event': return printEvent(o as EventObject, now);
@@ -306,7 +310,7 @@ function layoutContainerCells(containers: Container[] | undefined): [string, str
   return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
 }
 
-function printJob(job: JobObject, now: Date): string[] {
+function printJob(job: JobObject, now: Date, wide: boolean): string[] {
   const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
   const st = job.status ?? {};
   const succeeded = st.succeeded ?? 0;
@@ -324,7 +328,7 @@ function printJob(job: JobObject, now: Date): string[] {
   const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
   return [
     job.metadata.name ?? '', jobStatus(job), completions, dur, translateTimestampSince(job.metadata.creationTimestamp, now),
-    names, images, formatLabelSelector(spec.selector),
+    names, images, wide ? formatLabelSelector(spec.selector) : '',
   ];
 }
 
@@ -357,7 +361,7 @@ export function printBoolPtr(v: unknown): string {
   return v ? 'True' : 'False';
 }
 
-function printCronJob(cj: CronJobObject, now: Date): string[] {
+function printCronJob(cj: CronJobObject, now: Date, wide: boolean): string[] {
   const spec: Partial<NonNullable<CronJobObject['spec']>> = cj.spec ?? {};
   const st = cj.status ?? {};
   const last = st.lastScheduleTime ? translateTimestampSince(st.lastScheduleTime, now) : '<none>';
@@ -365,7 +369,7 @@ function printCronJob(cj: CronJobObject, now: Date): string[] {
   return [
     cj.metadata.name ?? '', spec.schedule ?? '', spec.timeZone ?? '<none>', printBoolPtr(spec.suspend),
     String((st.active ?? []).length), last, translateTimestampSince(cj.metadata.creationTimestamp, now),
-    names, images, formatLabelSelector(spec.jobTemplate?.spec?.selector),
+    names, images, wide ? formatLabelSelector(spec.jobTemplate?.spec?.selector) : '',
   ];
 }
 

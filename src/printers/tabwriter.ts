@@ -10,13 +10,12 @@ export interface TabWriterOptions {
   rememberWidths?: boolean;
 }
 
-interface Cell {
-  text: string;
-  width: number; // code points
-  htab: boolean;
-}
+const SURROGATE = /[\uD800-\uDFFF]/;
+const CELL_END = /[\t\v\n\f]/;
 
 function runeCount(s: string): number {
+  // Without surrogate pairs every UTF-16 unit is a code point.
+  if (!SURROGATE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
@@ -29,7 +28,11 @@ export class TabWriter {
   private readonly padChar: string;
   private readonly remember: boolean;
   private cell = '';
-  private lines: Cell[][] = [[]];
+  // The buffered lines, flat (a table of many rows is a few arrays, not an object per cell): the
+  // cells' texts and widths in code points, and where each line starts; the last line is open.
+  private texts: string[] = [];
+  private cellWidths: number[] = [];
+  private lineStarts: number[] = [0];
   private widths: number[] = [];
   private maxWidths: number[] = [];
   private pending = '';
@@ -49,14 +52,30 @@ export class TabWriter {
       if (ch === '\t' || ch === '\v' || ch === '\n' || ch === '\f') {
         this.cell += s.slice(start, i);
         start = i + 1;
-        const ncells = this.terminateCell(ch === '\t');
+        const ncells = this.terminateCell();
         if (ch === '\n' || ch === '\f') {
-          this.lines.push([]);
+          this.lineStarts.push(this.texts.length);
           if (ch === '\f' || ncells === 1) this.flushInternal();
         }
       }
     }
     this.cell += s.slice(start);
+  }
+
+  /** write(cells.join('\t') + '\n'), without scanning the text again when no cell holds a tab, newline or form feed. */
+  writeRow(cells: string[]): void {
+    if (cells.length === 0 || cells.some((c) => CELL_END.test(c))) {
+      this.write(cells.join('\t') + '\n');
+      return;
+    }
+    this.cell += cells[0];
+    for (let i = 1; i < cells.length; i++) {
+      this.terminateCell();
+      this.cell = cells[i];
+    }
+    const ncells = this.terminateCell();
+    this.lineStarts.push(this.texts.length);
+    if (ncells === 1) this.flushInternal();
   }
 
   flush(): void {
@@ -68,17 +87,25 @@ export class TabWriter {
     this.maxWidths = [];
   }
 
-  private terminateCell(htab: boolean): number {
-    const line = this.lines[this.lines.length - 1];
-    line.push({ text: this.cell, width: runeCount(this.cell), htab });
+  /** Ends the current cell; the number of cells of the current line. */
+  private terminateCell(): number {
+    this.texts.push(this.cell);
+    this.cellWidths.push(runeCount(this.cell));
     this.cell = '';
-    return line.length;
+    return this.texts.length - this.lineStarts[this.lineStarts.length - 1];
+  }
+
+  /** The number of cells of line i. */
+  private lineLength(i: number): number {
+    return (i + 1 < this.lineStarts.length ? this.lineStarts[i + 1] : this.texts.length) - this.lineStarts[i];
   }
 
   private flushInternal(): void {
-    if (this.cell.length > 0) this.terminateCell(false);
-    this.format(0, this.lines.length);
-    this.lines = [[]];
+    if (this.cell.length > 0) this.terminateCell();
+    this.format(0, this.lineStarts.length);
+    this.texts = [];
+    this.cellWidths = [];
+    this.lineStarts = [0];
     this.widths = [];
     this.cell = '';
     this.emit();
@@ -95,15 +122,13 @@ export class TabWriter {
   private format(line0: number, line1: number): void {
     const column = this.widths.length;
     for (let th = line0; th < line1; th++) {
-      let line = this.lines[th];
-      if (column >= line.length - 1) continue;
+      if (column >= this.lineLength(th) - 1) continue;
       this.writeLines(line0, th);
       line0 = th;
       let width = this.minWidth;
       for (; th < line1; th++) {
-        line = this.lines[th];
-        if (column >= line.length - 1) break;
-        const w = line[column].width + this.padding;
+        if (column >= this.lineLength(th) - 1) break;
+        const w = this.cellWidths[this.lineStarts[th] + column] + this.padding;
         if (w > width) width = w;
       }
       if (this.remember) {
@@ -123,16 +148,24 @@ export class TabWriter {
     this.writeLines(line0, line1);
   }
 
+  private readonly pads: string[] = [];
+
+  /** n pad characters (none for n <= 0), remembered. */
+  private pad(n: number): string {
+    if (n <= 0) return '';
+    return (this.pads[n] ??= this.padChar.repeat(n));
+  }
+
   private writeLines(line0: number, line1: number): void {
     let s = '';
     for (let i = line0; i < line1; i++) {
-      const line = this.lines[i];
-      for (let j = 0; j < line.length; j++) {
-        const c = line[j];
-        s += c.text;
-        if (j < this.widths.length) s += this.padChar.repeat(Math.max(0, this.widths[j] - c.width));
+      const start = this.lineStarts[i];
+      const n = this.lineLength(i);
+      for (let j = 0; j < n; j++) {
+        s += this.texts[start + j];
+        if (j < this.widths.length) s += this.pad(this.widths[j] - this.cellWidths[start + j]);
       }
-      if (i + 1 === this.lines.length) {
+      if (i + 1 === this.lineStarts.length) {
         s += this.cell;
         this.cell = '';
       } else {
@@ -153,7 +186,10 @@ export function describeTabWriter(out: (s: string) => void): TabWriter {
   return new TabWriter(out, { minWidth: 0, tabWidth: 8, padding: 2, padChar: ' ' });
 }
 
+const ESCAPED = /[\x1b\r]/;
+
 /** cli-runtime printers.EscapeTerminal / WriteEscaped: ESC -> "^[", CR -> "\\r". */
 export function escapeTerminal(s: string): string {
+  if (!ESCAPED.test(s)) return s;
   return s.replace(/\x1b/g, '^[').replace(/\r/g, '\\r');
 }

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { sqliteAddon } from './sqlite_addon.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
+import { hasTableView, tableView, tableViewLabels, withLabels, TABLE_VIEW_KINDS } from '../api/table_view.js';
 import { UserError, StatusError, alreadyExists, conflict, notFound } from '../errors.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -40,6 +41,9 @@ export interface ListOptions {
   fields?: Record<string, string>;
 }
 
+/** listViews' options: the views have their labels only with labels. */
+export type ViewListOptions = Pick<ListOptions, 'namespace' | 'labelSelector'> & { labels?: boolean };
+
 /** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
 export interface Preconditions {
   uid?: string;
@@ -48,8 +52,9 @@ export interface Preconditions {
 
 /** The schema version this build writes; older files are migrated, newer ones refused.
  * 2: objects.ref (the aggkey column of version 1) holds the uid of the object an Event is about,
- * or of a Pod's controller, indexed with kind and namespace. */
-export const SCHEMA_VERSION = 2;
+ * or of a Pod's controller, indexed with kind and namespace.
+ * 3: the views table, each object's table view (api/table_view.ts), for listing a kind as a table. */
+export const SCHEMA_VERSION = 3;
 /**
  * How many change-log entries are kept (older ones are trimmed; a watch from before them is "too
  * old"): the compaction etcd does every 5 minutes for the apiserver. Each entry holds a whole
@@ -60,7 +65,7 @@ const TRIM_EVERY = 500;
 /** etcd's --max-request-bytes (1.5 MiB): a larger object is refused as etcd refuses it. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
-const OWN_TABLES = new Set(['objects', 'changes', 'counter', 'meta']);
+const OWN_TABLES = new Set(['objects', 'changes', 'counter', 'meta', 'views']);
 
 const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS objects (
@@ -96,6 +101,20 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 const SCHEMA_V2 = `
 DROP INDEX IF EXISTS objects_by_aggkey;
 CREATE INDEX IF NOT EXISTS objects_by_ref ON objects(kind, namespace, aggkey, key) WHERE aggkey IS NOT NULL;
+`;
+
+/**
+ * Version 3: what `get` prints of each object of the kinds that have a table view, by the
+ * object's kind and key (so in the objects' list order), written with the object.
+ */
+const SCHEMA_V3 = `
+CREATE TABLE IF NOT EXISTS views (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL,         -- tableView(), without the labels
+  labels TEXT,                -- tableViewLabels(): read only when a table shows them or selects by them
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
 `;
 
 /**
@@ -152,6 +171,12 @@ export class Store {
     trim: Stmt;
     getMeta: Stmt;
     setMeta: Stmt;
+    setView: Stmt;
+    removeView: Stmt;
+    viewsAll: Stmt;
+    viewsNs: Stmt;
+    labeledViewsAll: Stmt;
+    labeledViewsNs: Stmt;
   };
   /** Prepared lists with field filters, by their SQL. */
   private readonly filtered = new Map<string, Stmt>();
@@ -179,11 +204,23 @@ export class Store {
       trim: p(`DELETE FROM changes WHERE rv <= ?`),
       getMeta: p(`SELECT value FROM meta WHERE key = ?`).pluck(),
       setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      setView: p(`INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES (?, ?, ?, ?)`),
+      removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
+      viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
+      // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
+      viewsNs: p(`SELECT body FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).pluck(),
+      labeledViewsAll: p(`SELECT body, labels FROM views WHERE kind = ? ORDER BY key`).raw(),
+      labeledViewsNs: p(`SELECT body, labels FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).raw(),
     };
   }
 
-  /** Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or file. */
-  static open(home: string): Store {
+  /**
+   * Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or
+   * file. opts.mmapBytes: read the file through a memory map of up to that size (SQLite's
+   * mmap_size), which saves a copy of every page a large list reads; a command's choice (the
+   * pages read count in the process's resident memory).
+   */
+  static open(home: string, opts: { mmapBytes?: number } = {}): Store {
     const dir = path.resolve(home);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -218,6 +255,7 @@ export class Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       if (version < SCHEMA_VERSION) migrate(db, file);
+      if (opts.mmapBytes) db.pragma(`mmap_size = ${Math.floor(opts.mmapBytes)}`);
       return new Store(home, file, db);
     } catch (e) {
       try {
@@ -293,6 +331,43 @@ export class Store {
     });
   }
 
+  /**
+   * The table views (api/table_view.ts) of a kind's objects, in list's order, for a kind that has
+   * them (undefined otherwise): what `get` prints as a table, without reading the objects. The
+   * views have their labels only with opts.labels.
+   */
+  listViews(kind: Kind, opts: ViewListOptions = {}): KObject[] | undefined {
+    const out: KObject[] = [];
+    return this.eachView(kind, opts, (v) => void out.push(v)) ? out : undefined;
+  }
+
+  /**
+   * listViews one view at a time, as the rows are read (nothing else may use the store until it
+   * returns): a table of many objects is printed without holding them all. false for a kind
+   * without views.
+   */
+  eachView(kind: Kind, opts: ViewListOptions, fn: (view: KObject) => void): boolean {
+    if (!hasTableView(kind)) return false;
+    return this.guard(() => {
+      const info = info_(kind);
+      const ns = info.namespaced && opts.namespace !== undefined ? opts.namespace : undefined;
+      const sel = opts.labelSelector;
+      if (!sel && !opts.labels) {
+        const rows = (ns !== undefined ? this.s.viewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.viewsAll.iterate(kind)) as IterableIterator<string>;
+        for (const body of rows) fn(JSON.parse(body) as KObject);
+        return true;
+      }
+      const rows = (ns !== undefined ? this.s.labeledViewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.labeledViewsAll.iterate(kind)) as IterableIterator<[string, string | null]>;
+      for (const [body, labels] of rows) {
+        const l = labels === null ? undefined : (JSON.parse(labels) as Record<string, string>);
+        if (sel && !sel(l ?? {})) continue;
+        const v = JSON.parse(body) as KObject;
+        fn(opts.labels && l !== undefined ? withLabels(v, l) : v);
+      }
+      return true;
+    });
+  }
+
   currentRV(): number {
     return this.guard(() => this.s.currentRV.get() as number);
   }
@@ -363,7 +438,9 @@ export class Store {
       const body = bodyOf(obj);
       this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, refKey(obj), body);
       this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
-      return JSON.parse(body) as KObject;
+      const stored = JSON.parse(body) as KObject;
+      this.writeView(info.kind, key, stored);
+      return stored;
     });
   }
 
@@ -403,6 +480,7 @@ export class Store {
       meta(obj).resourceVersion = String(rv);
       const body = JSON.stringify(obj);
       this.s.remove.run(row.id);
+      if (hasTableView(row.kind)) this.s.removeView.run(row.kind, row.key);
       this.s.addChange.run(rv, 'DELETED', row.kind, row.namespace, row.name, row.uid, body);
       return JSON.parse(body) as KObject;
     });
@@ -420,7 +498,15 @@ export class Store {
     const body = bodyOf(next);
     this.s.update.run(rv, refKey(next), body, row.id);
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
-    return JSON.parse(body) as KObject;
+    const stored = JSON.parse(body) as KObject;
+    this.writeView(row.kind, row.key, stored);
+    return stored;
+  }
+
+  /** The object's table view, in the transaction that writes the object. */
+  private writeView(kind: string, key: string, obj: KObject): void {
+    const view = tableView(obj);
+    if (view !== undefined) this.s.setView.run(kind, key, JSON.stringify(view), tableViewLabels(obj) ?? null);
   }
 
   private nextRV(): number {
@@ -471,6 +557,23 @@ function migrate(db: Database.Database, file: string): void {
       const rows = db.prepare(`SELECT id, body FROM objects WHERE kind IN ('Event', 'Pod')`).all() as { id: number; body: string }[];
       const set = db.prepare(`UPDATE objects SET aggkey = ? WHERE id = ?`);
       for (const r of rows) set.run(refKey(JSON.parse(r.body) as KObject), r.id);
+    }
+    if (version < 3) {
+      db.exec(SCHEMA_V3);
+      const set = db.prepare(`INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES (?, ?, ?, ?)`);
+      const kinds = TABLE_VIEW_KINDS.map((k) => `'${k}'`).join(', ');
+      // In batches: a large state file is not read into memory at once.
+      const batch = db.prepare(`SELECT id, kind, key, body FROM objects WHERE id > ? AND kind IN (${kinds}) ORDER BY id LIMIT 1000`);
+      for (let last = 0; ; ) {
+        const rows = batch.all(last) as { id: number; kind: string; key: string; body: string }[];
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          const obj = JSON.parse(r.body) as KObject;
+          const view = tableView(obj);
+          if (view !== undefined) set.run(r.kind, r.key, JSON.stringify(view), tableViewLabels(obj) ?? null);
+        }
+        last = rows[rows.length - 1].id;
+      }
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

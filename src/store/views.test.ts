@@ -1,0 +1,69 @@
+// The views table (schema version 3): each object's table view, written in the transaction that
+// writes the object, in list order, and built for a file of an older version when it is opened.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Store } from './store.js';
+import { tableView, withLabels } from '../api/table_view.js';
+import type { KObject } from '../api/types.js';
+
+const tmpHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-views-'));
+let uids = 0;
+function pod(name: string, ns = 'default', labels?: Record<string, string>, phase = 'Pending'): KObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, uid: `u-${++uids}`, ...(labels ? { labels } : {}) },
+    spec: { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] },
+    status: { phase },
+  } as KObject;
+}
+const views = (s: Store, ns?: string, sel?: (l: Record<string, string>) => boolean) => s.listViews('Pod', { namespace: ns, labelSelector: sel });
+const expected = (s: Store, ns?: string, sel?: (l: Record<string, string>) => boolean) => s.list('Pod', { namespace: ns, labelSelector: sel }).map((o) => tableView(o));
+
+test('views follow creates, updates and deletes, in list order, by namespace and labels', () => {
+  const h = tmpHome();
+  const s = Store.open(h);
+  try {
+    for (const [n, ns] of [['b', 'default'], ['a', 'default'], ['c', 'a-b'], ['a', 'a'], ['z', 'a'], ['x', 'default0']] as const) s.create(pod(n, ns, { app: n }));
+    const p = s.get('Pod', 'default', 'a')!;
+    s.update({ ...p, status: { phase: 'Running' } } as KObject);
+    s.delete('Pod', 'default', 'b');
+    s.create(pod('b', 'default', { app: 'again' }, 'Failed'));
+    assert.equal(s.listViews('ConfigMap'), undefined, 'a kind without views');
+    assert.deepEqual(views(s), expected(s));
+    for (const ns of ['default', 'a', 'a-b', 'default0', 'none']) assert.deepEqual(views(s, ns), expected(s, ns), ns);
+    const sel = (l: Record<string, string>) => l.app === 'a';
+    assert.deepEqual(views(s, undefined, sel), expected(s, undefined, sel));
+    assert.deepEqual(s.listViews('Pod', { labels: true }), s.list('Pod').map((o) => withLabels(tableView(o)!, o.metadata.labels)));
+    assert.equal(views(s, 'default')!.find((v) => v.metadata.name === 'a')!.status!.phase, 'Running');
+    assert.deepEqual(views(s, 'default')!.map((v) => v.metadata.name), ['a', 'b']);
+  } finally {
+    s.close();
+    fs.rmSync(h, { recursive: true, force: true });
+  }
+});
+
+test('a version 2 file gets its views when it is opened', () => {
+  const h = tmpHome();
+  try {
+    const s1 = Store.open(h);
+    for (let i = 0; i < 2500; i++) s1.create(pod(`p-${i}`));
+    s1.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default', uid: 'j' }, spec: { template: { spec: { containers: [] } } } } as KObject);
+    s1.close();
+    const db = new Database(path.join(h, 'state.db'));
+    db.exec('DROP TABLE views');
+    db.pragma('user_version = 2');
+    db.close();
+    const s2 = Store.open(h);
+    assert.equal(views(s2)!.length, 2500);
+    assert.deepEqual(views(s2), expected(s2));
+    assert.deepEqual(s2.listViews('Job'), s2.list('Job').map((o) => tableView(o)));
+    s2.close();
+  } finally {
+    fs.rmSync(h, { recursive: true, force: true });
+  }
+});
