@@ -382,7 +382,7 @@ export class Engine {
       else if (kind === 'ep') this.endpoints.syncService(rest);
       else if (kind === 'eps') this.endpointSlices.syncService(rest);
       else if (kind === 'deploy') requeueAfterMs = this.deployments.syncDeployment(rest).requeueAfterMs;
-      else if (kind === 'proxy') this.proxy?.sync(this.store.list('Service').map((o) => asKind('Service', readable('Service', o))), this.store.list('Pod').map((o) => asKind('Pod', readable('Pod', o))));
+      else if (kind === 'proxy') this.syncProxy();
       else if (kind === 'cronjob') requeueAfterMs = this.cronjobs.syncCronJob(rest).requeueAfterMs;
       else if (kind === 'serviceaccounts') ensureDefaultServiceAccount(this.api, rest);
       this.failures.delete(key);
@@ -395,6 +395,16 @@ export class Engine {
       requeueAfterMs = Math.min(300_000, 1000 * 2 ** Math.min(n - 1, 20));
     }
     if (requeueAfterMs !== undefined) this.queue.add(key, now + requeueAfterMs);
+  }
+
+  /** The service proxy's table: the Services, and the pods of the namespaces where a Service
+   * selects pods (no other pod is in the table; a Job's pods change often). */
+  private syncProxy(): void {
+    if (!this.proxy) return;
+    const services = this.store.list('Service').map((o) => asKind('Service', readable('Service', o)));
+    const namespaces = new Set(services.filter((s) => Object.keys(s.spec?.selector ?? {}).length > 0).map((s) => s.metadata.namespace ?? 'default'));
+    const pods = [...namespaces].flatMap((ns) => this.store.list('Pod', { namespace: ns }).map((o) => asKind('Pod', readable('Pod', o))));
+    this.proxy.sync(services, pods);
   }
 
   /**
