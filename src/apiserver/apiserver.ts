@@ -116,6 +116,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
+  listControlledPods(namespace: string, controllerUID: string): KObject[] {
+    return this.store.list('Pod', { namespace, ref: controllerUID });
+  }
+
   watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(resource.kind, opts.fieldSelector);

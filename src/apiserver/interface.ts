@@ -109,4 +109,9 @@ export interface APIServer {
 export interface LocalAPIServer extends APIServer {
   /** Runs fn's requests as one transaction of the store: all of them happen, or none. */
   atomic<T>(fn: () => T): T;
+  /**
+   * The pods of namespace whose controller (ownerReference with controller: true) has this uid,
+   * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
+   */
+  listControlledPods?(namespace: string, controllerUID: string): KObject[];
 }

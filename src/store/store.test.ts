@@ -230,6 +230,20 @@ describe('create/get/list', () => {
     store.update({ ...a, involvedObject: { uid: 'p2' } } as KObject);
     assert.deepEqual(names(store.list('Event', { namespace: 'default', fields: { 'involvedObject.uid': 'p2' } })), ['default/a', 'default/c']);
   });
+
+  test("Pods by their controller's uid (ref) come from the reference index, in key order; other owners do not count", () => {
+    const pod = (name: string, ns: string, owners: { uid: string; controller?: boolean }[]) =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, uid: `u-${name}`, ownerReferences: owners.map((o) => ({ apiVersion: 'batch/v1', kind: 'Job', name: 'j', ...o })) } }) as KObject;
+    store.create(pod('b', 'default', [{ uid: 'j1', controller: true }]));
+    store.create(pod('a', 'default', [{ uid: 'j1', controller: true }]));
+    store.create(pod('c', 'default', [{ uid: 'j1' }, { uid: 'j2', controller: true }]));
+    store.create(pod('d', 'other', [{ uid: 'j1', controller: true }]));
+    const names = (objs: KObject[]) => objs.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    assert.deepEqual(names(store.list('Pod', { namespace: 'default', ref: 'j1' })), ['default/a', 'default/b']);
+    assert.deepEqual(names(store.list('Pod', { namespace: 'default', ref: 'j2' })), ['default/c']);
+    assert.deepEqual(names(store.list('Pod', { ref: 'j1' })), ['default/a', 'default/b', 'other/d']);
+    assert.deepEqual(names(store.list('Pod', { namespace: 'default', ref: 'j3' })), []);
+  });
 });
 
 describe('update', () => {

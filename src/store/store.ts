@@ -39,6 +39,8 @@ export interface ListOptions {
    * so the objects that do not match are never decoded (the apiserver's field selectors use it).
    */
   fields?: Record<string, string>;
+  /** Only the objects whose refKey() is this uid (a Pod's controller): the index finds them. */
+  ref?: string;
 }
 
 /** listViews' options: the views have their labels only with labels. */
@@ -300,8 +302,13 @@ export class Store {
       const fields = Object.entries(opts.fields ?? {});
       // An Event's involvedObject.uid is the indexed reference (refKey).
       const byRef = kind === 'Event' ? fields.findIndex(([f]) => f === 'involvedObject.uid') : -1;
-      let ref: string | undefined;
-      if (byRef >= 0) ref = fields.splice(byRef, 1)[0][1];
+      let ref: string | undefined = opts.ref;
+      if (byRef >= 0) {
+        const v = fields.splice(byRef, 1)[0][1];
+        // Both: only a uid equal to both matches.
+        if (ref !== undefined && ref !== v) return [];
+        ref = v;
+      }
       let bodies: string[];
       if (fields.length === 0 && ref === undefined) {
         bodies = (ns !== undefined ? this.s.listNs.all(kind, ns) : this.s.listAll.all(kind)) as string[];

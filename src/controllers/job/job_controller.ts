@@ -5,7 +5,7 @@
 // of requests (kjob's controllers and apiserver share a process, so the upstream two-phase
 // uncountedTerminatedPods protocol collapses into one atomic write).
 import type { JobObject, JobSpec, JobStatus, PodObject, PodSpec, PodTemplateSpec } from '../../api/types.js';
-import { rfc3339, splitKey } from '../../api/types.js';
+import { asKind, rfc3339, splitKey } from '../../api/types.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
@@ -102,7 +102,11 @@ export class JobController {
   podsForJob(job: JobObject): PodObject[] {
     const uid = job.metadata.uid;
     const selector = selectorFromLabelSelector(job.spec?.selector);
-    return listItems(this.api, 'Pod', job.metadata.namespace).filter(
+    // By the store's index of pods by controller uid when the apiserver has it (the informer's index).
+    const candidates = this.api.listControlledPods
+      ? this.api.listControlledPods(job.metadata.namespace ?? 'default', uid!).map((o) => asKind('Pod', o))
+      : listItems(this.api, 'Pod', job.metadata.namespace);
+    return candidates.filter(
       (p) => selector.matches(p.metadata.labels ?? {}) && (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid),
     );
   }
