@@ -116,6 +116,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
+  currentResourceVersion(): string {
+    return String(this.store.currentRV());
+  }
+
   listControlledPods(namespace: string, controllerUID: string): KObject[] {
     return this.store.list('Pod', { namespace, ref: controllerUID });
   }

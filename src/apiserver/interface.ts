@@ -114,4 +114,6 @@ export interface LocalAPIServer extends APIServer {
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
    */
   listControlledPods?(namespace: string, controllerUID: string): KObject[];
+  /** The resourceVersion a list would return now, without listing. */
+  currentResourceVersion?(): string;
 }

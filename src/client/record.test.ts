@@ -89,3 +89,26 @@ test('expireEvents deletes Events not written for the TTL', () => {
   assert.equal(t.api.expireEvents(), 1);
   assert.deepEqual(events().map((e) => e.reason), ['New']);
 });
+
+test("one list per involved object: its later Events aggregate from the recorder's memory, an Event deleted meanwhile is written anew, and a new recorder (an engine restarted) still aggregates", () => {
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid', resourceVersion: '7' } };
+  const api = recordingAPI(t.api);
+  const r = new APIEventRecorder(api, { component: 'kubelet', host: 'node' }, t.clock);
+  for (const reason of ['Pulling', 'Pulled', 'Created', 'Started']) r.event(p, 'Normal', reason, `${reason} c`, 'spec.containers{c}');
+  r.event(p, 'Normal', 'Started', 'Started c', 'spec.containers{c}');
+  assert.equal(api.actions.filter((a) => a.verb === 'list').length, 1);
+  assert.deepEqual(events().map((e) => [e.reason, e.count]), [['Pulling', 1], ['Pulled', 1], ['Created', 1], ['Started', 2]]);
+  // Another component's Events about the same object are not this recorder's.
+  new APIEventRecorder(t.api, { component: 'default-scheduler' }, t.clock).event(p, 'Normal', 'Started', 'Started c', 'spec.containers{c}');
+  const started = events().find((e) => e.reason === 'Started' && e.source.component === 'kubelet');
+  t.api.delete(EVENTS, 'default', started.metadata.name);
+  t.clock.step(1000);
+  r.event(p, 'Normal', 'Started', 'Started c', 'spec.containers{c}');
+  r.event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
+  const byReason = (rs: string) => events().filter((e) => e.reason === rs && e.source.component === 'kubelet').map((e) => e.count);
+  assert.deepEqual(byReason('Started'), [1]);
+  assert.deepEqual(byReason('Pulled'), [2]);
+  new APIEventRecorder(t.api, { component: 'kubelet', host: 'node' }, t.clock).event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
+  assert.deepEqual(byReason('Pulled'), [3]);
+  assert.equal(events().filter((e) => e.source.component === 'default-scheduler').length, 1);
+});

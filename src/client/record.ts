@@ -26,7 +26,22 @@ const EVENTS = resourceForKind('Event')!;
 /** fields.EscapeValue */
 const escapeField = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/=/g, '\\=');
 
+/** How many involved objects' Events a recorder remembers (client-go's correlator keeps 4096 keys). */
+const CACHED_OBJECTS = 1024;
+
+/** The correlation key of an Event of this recorder's source (type, reason, message, fieldPath). */
+const aggKey = (type: string, reason: string, message: string, fieldPath: string | undefined) => `${type}\0${reason}\0${message}\0${fieldPath ?? ''}`;
+
 export class APIEventRecorder implements EventRecorder {
+  /**
+   * involvedObject.uid -> the Events of this source about it (correlation key -> namespace and
+   * name), read from the apiserver once, then kept up to date with this recorder's own writes, as
+   * client-go's correlator keeps its cache in memory: a pod's Scheduled, Pulling, Pulled, Created
+   * and Started cost one list, not five. Only with an apiserver that tells its resourceVersion
+   * without a list (Event names take it); an Event deleted meanwhile (expired) is written anew.
+   */
+  private readonly cache = new Map<string, Map<string, string>>();
+
   constructor(
     private readonly api: APIServer | LocalAPIServer,
     private readonly source: EventSource,
@@ -53,20 +68,58 @@ export class APIEventRecorder implements EventRecorder {
     const im = involved.metadata ?? {};
     const ns = im.namespace || 'default';
     const { component, host } = this.source;
-    // The correlator's aggregation: the Event of the same object, type, reason, message, source and fieldPath.
-    const { items, resourceVersion } = this.api.list(EVENTS, {
-      namespace: ns,
-      fieldSelector: `involvedObject.uid=${escapeField(String(im.uid ?? ''))},reason=${escapeField(reason)}`,
-    });
-    const same = items.find((e) => {
-      const io = (e.involvedObject ?? {}) as Record<string, unknown>;
-      const src = (e.source ?? {}) as Record<string, unknown>;
-      return e.type === type && e.message === message && (src.component ?? '') === component && (io.fieldPath ?? '') === (fieldPath ?? '');
-    });
-    if (same) {
-      const count = ((same.count as number | undefined) ?? 1) + 1;
-      this.api.patch(EVENTS, ns, same.metadata.name!, 'strategic', { count, lastTimestamp: ts });
-      return;
+    const uid = String(im.uid ?? '');
+    const key = aggKey(type, reason, message, fieldPath);
+    const api = this.api as Partial<LocalAPIServer>;
+    let known = uid && api.currentResourceVersion ? this.cache.get(`${ns}/${uid}`) : undefined;
+    let resourceVersion: string;
+    if (known) {
+      // Most recently used last.
+      this.cache.delete(`${ns}/${uid}`);
+      this.cache.set(`${ns}/${uid}`, known);
+      const name = known.get(key);
+      if (name !== undefined) {
+        let same: KObject | undefined;
+        try {
+          same = this.api.get(EVENTS, ns, name);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+        }
+        if (same) {
+          const count = ((same.count as number | undefined) ?? 1) + 1;
+          this.api.patch(EVENTS, ns, name, 'strategic', { count, lastTimestamp: ts });
+          return;
+        }
+        known.delete(key);
+      }
+      resourceVersion = api.currentResourceVersion!();
+    } else {
+      // The correlator's aggregation: the Event of the same object, type, reason, message, source and fieldPath.
+      const byUid = uid !== '' && !!api.currentResourceVersion;
+      const listed = this.api.list(EVENTS, {
+        namespace: ns,
+        fieldSelector: byUid ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
+      });
+      resourceVersion = listed.resourceVersion;
+      const mine = new Map<string, string>();
+      for (const e of listed.items) {
+        const io = (e.involvedObject ?? {}) as Record<string, unknown>;
+        const src = (e.source ?? {}) as Record<string, unknown>;
+        if ((src.component ?? '') !== component) continue;
+        const k = aggKey(String(e.type ?? ''), String(e.reason ?? ''), String(e.message ?? ''), (io.fieldPath as string | undefined) ?? '');
+        if (!mine.has(k)) mine.set(k, e.metadata.name!);
+      }
+      const name = mine.get(key);
+      if (name !== undefined) {
+        const same = listed.items.find((e) => e.metadata.name === name)!;
+        const count = ((same.count as number | undefined) ?? 1) + 1;
+        this.api.patch(EVENTS, ns, name, 'strategic', { count, lastTimestamp: ts });
+      }
+      if (byUid) {
+        if (this.cache.size >= CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
+        this.cache.set(`${ns}/${uid}`, (known = mine));
+      }
+      if (name !== undefined) return;
     }
     const involvedObject: Record<string, unknown> = {
       kind: involved.kind,
@@ -106,6 +159,7 @@ export class APIEventRecorder implements EventRecorder {
       };
       try {
         this.api.create(EVENTS, ns, ev);
+        known?.set(key, name);
         return;
       } catch (e) {
         if (!(e instanceof StatusError && e.reason === 'AlreadyExists') || attempt > 1000) throw e;
