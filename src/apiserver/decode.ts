@@ -314,8 +314,13 @@ function inOrderOf(original: Record<string, unknown>, decoded: Record<string, un
 
 /** Keys in the order Go's encoding/json writes a map: sorted by their UTF-8 bytes. */
 function sortedKeys(o: Record<string, unknown>): string[] {
-  return Object.keys(o).sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  const keys = Object.keys(o);
+  // ASCII keys (nearly all): UTF-16 order is UTF-8 byte order, and sort() compares without
+  // encoding each key twice per comparison (by --cpu-prof, 8% of the engine's time per pod).
+  if (keys.every((k) => ASCII.test(k))) return keys.sort();
+  return keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 }
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** strconv.Quote for the paths of strict errors. */
 function goStrconvQuote(s: string): string {
