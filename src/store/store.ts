@@ -497,17 +497,18 @@ export class Store {
 
   /** Writes obj over row (MODIFIED), unless nothing changed (then no write). */
   private writeUpdate(row: Row, obj: KObject): KObject {
-    meta(obj).resourceVersion = String(row.rv);
-    const next = norm(obj) as KObject;
-    if (jsonEqual(next, JSON.parse(row.body))) return next;
+    // obj is update()'s JSON copy of its input (normalised, and nobody else's): it is what is
+    // stored and returned, without more copies (a write's JSON round trips were most of its cost).
+    const next = obj;
+    meta(next).resourceVersion = String(row.rv);
+    if (JSON.stringify(next) === row.body || jsonEqual(next, JSON.parse(row.body))) return next;
     const rv = this.nextRV();
     meta(next).resourceVersion = String(rv);
     const body = bodyOf(next);
     this.s.update.run(rv, refKey(next), body, row.id);
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
-    const stored = JSON.parse(body) as KObject;
-    this.writeView(row.kind, row.key, stored);
-    return stored;
+    this.writeView(row.kind, row.key, next);
+    return next;
   }
 
   /** The object's table view, in the transaction that writes the object. */
@@ -673,10 +674,6 @@ function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
 
-/** JSON-normalised copy (drops undefined, as storage would). */
-function norm(x: unknown): unknown {
-  return x === undefined ? undefined : JSON.parse(JSON.stringify(x));
-}
 
 /**
  * The state directory is its user's only (0700): it holds every object, the logs and the engine's
