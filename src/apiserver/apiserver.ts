@@ -121,7 +121,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   }
 
   listControlledPods(namespace: string, controllerUID: string): KObject[] {
-    return this.store.list('Pod', { namespace, ref: controllerUID });
+    return this.store.listByRefShared('Pod', namespace, controllerUID) as KObject[];
   }
 
   watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {

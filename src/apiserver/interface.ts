@@ -112,6 +112,7 @@ export interface LocalAPIServer extends APIServer {
   /**
    * The pods of namespace whose controller (ownerReference with controller: true) has this uid,
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
+   * The objects may be shared between calls (an informer's cache): frozen, not to be changed.
    */
   listControlledPods?(namespace: string, controllerUID: string): KObject[];
   /** The resourceVersion a list would return now, without listing. */

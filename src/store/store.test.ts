@@ -243,6 +243,16 @@ describe('create/get/list', () => {
     assert.deepEqual(names(store.list('Pod', { namespace: 'default', ref: 'j2' })), ['default/c']);
     assert.deepEqual(names(store.list('Pod', { ref: 'j1' })), ['default/a', 'default/b', 'other/d']);
     assert.deepEqual(names(store.list('Pod', { namespace: 'default', ref: 'j3' })), []);
+    // Shared: the same frozen objects while they are unchanged, the new version once one changes.
+    const first = store.listByRefShared('Pod', 'default', 'j1');
+    assert.deepEqual(names([...first]), ['default/a', 'default/b']);
+    assert.ok(Object.isFrozen(first[0]) && Object.isFrozen(first[0].metadata.ownerReferences![0]));
+    const b = store.get('Pod', 'default', 'b')!;
+    store.update({ ...b, metadata: { ...b.metadata, labels: { x: '1' } } });
+    const second = store.listByRefShared('Pod', 'default', 'j1');
+    assert.equal(second[0], first[0]);
+    assert.notEqual(second[1], first[1]);
+    assert.deepEqual(second[1].metadata.labels, { x: '1' });
   });
 });
 
