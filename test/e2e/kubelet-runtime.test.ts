@@ -3,6 +3,7 @@
 // a process or wait; these do.)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,10 +24,13 @@ after(() => {
   for (const k of kubelets) {
     k.stop();
     const rt: any = k.runtime;
-    // kill anything still running that the tests started
-    if (!fs.existsSync(path.join(rt.home, 'pods'))) continue;
-    for (const d of fs.readdirSync(path.join(rt.home, 'pods'), { recursive: true }) as string[]) {
-      if (d.endsWith('/pid')) { try { process.kill(-Number(fs.readFileSync(path.join(rt.home, 'pods', d), 'utf8')), 'SIGKILL'); } catch { /* gone */ } }
+    // Kill what the tests started and is still running: the processes whose command line names
+    // this runtime's directory (shims, and the sandboxes of their containers), with their groups.
+    // Never by the pids the attempts recorded: those ended long ago, and with pid_max at 32768
+    // their numbers are soon another process's (another test file's container, killed with 255).
+    const r = spawnSync('pgrep', ['-f', rt.home], { encoding: 'utf8' });
+    for (const pid of (r.stdout ?? '').split('\n').filter(Boolean).map(Number)) {
+      for (const target of [-pid, pid]) try { process.kill(target, 'SIGKILL'); } catch { /* gone */ }
     }
   }
 });
