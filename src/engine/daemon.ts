@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pidAlive } from '../util/process.js';
+import { pidAlive, processStartTicks } from '../util/process.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -20,10 +20,27 @@ export function logPath(home: string): string {
 }
 
 
+/**
+ * The lock holds "<pid> <start ticks>": the pid of an engine killed with SIGKILL is soon another
+ * process's, which must neither keep every later engine from starting nor be taken for one.
+ */
+function lockHolder(text: string): number | undefined {
+  const [pidText, ticks] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!pidAlive(pid)) return undefined;
+  // A lock written without the start time (before it was recorded): liveness is all there is.
+  return ticks === undefined || processStartTicks(pid) === ticks ? pid : undefined;
+}
+
+let ownLockText: string | undefined;
+
+function lockText(): string {
+  return (ownLockText ??= `${process.pid} ${processStartTicks(process.pid) ?? ''}`.trim() + '\n');
+}
+
 export function readLockPid(home: string): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(lockPath(home), 'utf8').trim());
-    return pidAlive(pid) ? pid : undefined;
+    return lockHolder(fs.readFileSync(lockPath(home), 'utf8'));
   } catch {
     return undefined;
   }
@@ -36,7 +53,7 @@ export function readLockPid(home: string): number | undefined {
 export function acquireLock(home: string): boolean {
   const file = lockPath(home);
   const tmp = `${file}.${process.pid}`;
-  fs.writeFileSync(tmp, `${process.pid}\n`, { mode: 0o600 });
+  fs.writeFileSync(tmp, lockText(), { mode: 0o600 });
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -64,7 +81,7 @@ export function acquireLock(home: string): boolean {
 /** Whether this process still holds the engine lock (an engine that lost it stops). */
 export function holdsLock(home: string): boolean {
   try {
-    return Number(fs.readFileSync(lockPath(home), 'utf8').trim()) === process.pid;
+    return fs.readFileSync(lockPath(home), 'utf8') === lockText();
   } catch {
     return false;
   }
@@ -72,7 +89,7 @@ export function holdsLock(home: string): boolean {
 
 export function releaseLock(home: string): void {
   try {
-    if (Number(fs.readFileSync(lockPath(home), 'utf8').trim()) === process.pid) fs.rmSync(lockPath(home), { force: true });
+    if (fs.readFileSync(lockPath(home), 'utf8') === lockText()) fs.rmSync(lockPath(home), { force: true });
   } catch {
     /* already gone */
   }

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CAPABILITIES } from './sandbox.js';
+import { pidAlive, pidRecordedIn } from '../util/process.js';
 
 export const NSENTER = '/usr/bin/nsenter';
 export const SETPRIV = '/usr/bin/setpriv';
@@ -33,15 +34,6 @@ function readOpt(file: string): string | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The running attempt of a container and its init process, or undefined when it does not run. */
 export function findExecTarget(home: string, uid: string, container: string): ExecTarget | undefined {
   const base = path.join(home, 'pods', uid, 'containers', container);
@@ -55,12 +47,14 @@ export function findExecTarget(home: string, uid: string, container: string): Ex
   for (const n of names) {
     const d = path.join(base, n);
     if (readOpt(path.join(d, 'exit')) !== undefined) continue;
-    const pid = Number(readOpt(path.join(d, 'pid')));
-    if (!(pid > 0) || !alive(pid)) continue;
+    // The recorded pid only while it is still the container's: entering whoever has the number
+    // now would run the command in another pod, or on the host.
+    const pid = pidRecordedIn(path.join(d, 'pid'));
+    if (pid === undefined) continue;
     if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
       // bwrap --as-pid-1: its one child is the container's PID 1
       const init = Number((readOpt(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/)[0]);
-      if (init > 0 && alive(init)) return { pid: init, sandboxed: true, attemptDir: d };
+      if (init > 0 && pidAlive(init)) return { pid: init, sandboxed: true, attemptDir: d };
       continue;
     }
     return { pid, sandboxed: false, attemptDir: d };

@@ -4,6 +4,7 @@
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
 import { jsonEqual } from '../util/canonical.js';
+import { pidRecordedIn } from '../util/process.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -309,12 +310,7 @@ export class Kubelet {
   private probe(pod: PodObject, c: Container, L: AttemptState, now: Date): ProbeStatus | undefined {
     if (!c.readinessProbe && !c.livenessProbe && !c.startupProbe) return undefined;
     const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    let pid: number | undefined;
-    try {
-      pid = Number(fs.readFileSync(path.join(this.podDir(pod), 'containers', c.name, String(L.n), 'pid'), 'utf8').trim()) || undefined;
-    } catch {
-      pid = undefined;
-    }
+    const pid = pidRecordedIn(path.join(this.podDir(pod), 'containers', c.name, String(L.n), 'pid'));
     // The pod's address even before its status carries it (the first probe runs as the container
     // starts): probing the host's 127.0.0.1 instead could reach another program on that port.
     const podIP = this.podIPOf(pod);

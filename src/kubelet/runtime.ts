@@ -22,7 +22,7 @@
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
-import { pidAlive } from '../util/process.js';
+import { pidAlive, pidRecordedIn } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
@@ -255,7 +255,7 @@ export class ProcessRuntime implements ContainerRuntime {
             if (!shimAlive && readOpt(path.join(d, 'exit')) === undefined) continue;
             if (shimAlive) a.running = true;
             else ex = readOpt(path.join(d, 'exit'));
-          } else if (pidAlive(Number(pidText)) || shimAlive) a.running = true;
+          } else if (containerPid(d) !== undefined || shimAlive) a.running = true;
           // Both gone: the shim may have recorded the exit just before it ended; if not, it died
           // without recording it (killed, or the machine rebooted). Record the loss once, so the
           // finish time (and the restart back-off that counts from it) stays put.
@@ -337,10 +337,18 @@ export class ProcessRuntime implements ContainerRuntime {
    */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
-    const pid = Number(readOpt(path.join(d, 'pid')));
+    const recorded = Number(readOpt(path.join(d, 'pid')));
     // The shim writes the pid just after it spawns the container: until then there is nobody to
     // signal, and the caller tries again rather than recording a signal that was never sent.
-    if (!(pid > 0)) return false;
+    if (!(recorded > 0)) return false;
+    const pid = containerPid(d);
+    if (pid === undefined) {
+      // It has ended (its shim is recording the exit): the signal is recorded, and goes nowhere,
+      // least of all to whoever has its pid now.
+      writeAtomic(path.join(d, sig === 'SIGTERM' ? 'term' : 'kill'), at + '\n');
+      if (sig === 'SIGKILL') killCgroups(cgroupDirs(d));
+      return true;
+    }
     if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
       const init = childrenOf(pid)[0];
       if (sig === 'SIGTERM') {
@@ -454,21 +462,26 @@ function reapAttempt(d: string, retries = 20): void {
   writeOnce(path.join(d, 'reaped'), '');
 }
 
-/** Whether the shim of attempt directory d runs: by its recorded pid, or found in /proc by its argv (and then recorded). */
+/** Whether the shim of attempt directory d runs. */
 function shimRunning(d: string): boolean {
+  return liveShim(d) !== undefined;
+}
+
+/** The pid of attempt directory d's shim while it runs: by its recorded pid, whose command line
+ * must still be the shim's (else the pid is another process's now), or found in /proc by its
+ * argv (and then recorded). */
+function liveShim(d: string): number | undefined {
   const recorded = Number(readOpt(path.join(d, 'shimpid')));
-  if (recorded > 0 && pidAlive(recorded)) {
+  if (recorded > 0) {
+    if (!pidAlive(recorded)) return undefined;
     const argv = cmdline(recorded);
-    // A pid that is alive but is not this attempt's shim was reused by another process.
-    return argv === undefined || isShimOf(argv, d);
+    return argv === undefined || isShimOf(argv, d) ? recorded : undefined;
   }
-  if (recorded > 0) return false;
   const found = findShim(d);
   if (found !== undefined) {
     try { writeAtomic(path.join(d, 'shimpid'), `${found}\n`); } catch { /* removed meanwhile */ }
-    return true;
   }
-  return false;
+  return found;
 }
 
 function cmdline(pid: number): string[] | undefined {
@@ -503,18 +516,28 @@ function killAttempt(d: string): void {
   if (fs.existsSync(path.join(d, 'starterror'))) return;
   killCgroups(cgroupDirs(d));
   if (fs.existsSync(path.join(d, 'exit'))) {
+    // Reaped: nothing of it was left then, and its pid may be anyone's now.
+    if (fs.existsSync(path.join(d, 'reaped'))) return;
     const pid = Number(readOpt(path.join(d, 'pid')));
     if (pid > 0 && !pidAlive(pid) && groupAlive(pid)) killGroup(pid);
     return;
   }
-  const shim = Number(readOpt(path.join(d, 'shimpid'))) || findShim(d) || 0;
+  const shim = liveShim(d);
   const targets = new Set<number>();
-  if (pidAlive(shim)) for (const child of childrenOf(shim)) targets.add(child);
-  const pid = Number(readOpt(path.join(d, 'pid')));
-  if (pidAlive(pid)) targets.add(pid);
+  if (shim !== undefined) for (const child of childrenOf(shim)) targets.add(child);
+  const pid = containerPid(d);
+  if (pid !== undefined) targets.add(pid);
   for (const t of [...targets]) for (const c of childrenOf(t)) targets.add(c);
-  if (pidAlive(shim)) killGroup(shim);
+  if (shim !== undefined) killGroup(shim);
   for (const t of targets) killGroup(t);
+}
+
+/**
+ * The container's pid as the shim recorded it, while that process is still the container: one
+ * that started after the pid was written has only inherited the number (pid_max is often 32768).
+ */
+function containerPid(d: string): number | undefined {
+  return pidRecordedIn(path.join(d, 'pid'));
 }
 
 function killGroup(pid: number): void {

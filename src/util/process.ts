@@ -18,3 +18,59 @@ export function pidAlive(pid: number): boolean {
   const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
   return state !== 'Z' && state !== 'X';
 }
+
+/**
+ * When pid started, in clock ticks since boot (field 22 of /proc/<pid>/stat): with pid, the
+ * identity of a process. A pid alone names whoever has it now; pid_max is often 32768, so the
+ * pid of a process that ended is soon another's, and a signal sent by a recorded pid must first
+ * check that the process is still the one recorded. undefined: no such process (or no /proc).
+ */
+export function processStartTicks(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  let st: string;
+  try {
+    st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return st.slice(st.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+let bootTimeMs: number | undefined;
+
+/** When pid started, in ms since the epoch (to the kernel's tick, and btime's whole second). */
+export function processStartMs(pid: number): number | undefined {
+  const ticks = processStartTicks(pid);
+  if (ticks === undefined) return undefined;
+  if (bootTimeMs === undefined) {
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+    if (!btime) return undefined;
+    bootTimeMs = Number(btime[1]) * 1000;
+  }
+  // USER_HZ is 100 on every Linux architecture node runs on.
+  return bootTimeMs + Number(ticks) * 10;
+}
+
+/**
+ * Whether the live process pid is one that had started by epoch ms `recordedAt` (when its pid
+ * was written down): a pid reused since started later. Without /proc, liveness is all there is.
+ */
+export function pidStartedBy(pid: number, recordedAt: number): boolean {
+  if (!pidAlive(pid)) return false;
+  const started = processStartMs(pid);
+  // btime is whole seconds and follows the wall clock's adjustments since boot: allow 2 s.
+  return started === undefined || started <= recordedAt + 2000;
+}
+
+/** The pid written in file, while that process is still the one written down (see pidStartedBy). */
+export function pidRecordedIn(file: string): number | undefined {
+  let pid: number;
+  let recordedAt: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').trim());
+    recordedAt = fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  return pid > 0 && pidStartedBy(pid, recordedAt) ? pid : undefined;
+}

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readLockPid } from '../../src/engine/daemon.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,14 +72,10 @@ export class Sandbox {
     throw new Error(`timed out waiting for ${what}`);
   }
 
+  /** The engine's pid, by the lock as kjob reads it: a process that merely has the pid of an engine
+   * killed earlier is not it (a test that kills "the engine" must never kill another's process). */
   enginePid(): number | undefined {
-    try {
-      const pid = Number(fs.readFileSync(path.join(this.home, 'engine.pid'), 'utf8').trim());
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
+    return readLockPid(this.home);
   }
 
   /** Stop the engine and kill every process whose command line names this state directory (engine, container shims and their process groups). */
