@@ -19,23 +19,12 @@ import { decodeTyped } from '../apiserver/decode.js';
 import { validateCreate } from '../api/validation.js';
 import { resourceForKind } from '../api/resources.js';
 import type { Kind } from '../api/types.js';
+import { rng as prng } from '../util/prng.js';
 
 process.env.KJOB_ENGINE = 'off';
 
 const RUNS = Number(process.env.KJOB_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.KJOB_FUZZ_SEED ?? 20261202);
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = fs

@@ -5,20 +5,9 @@ import assert from 'node:assert/strict';
 import { cellsFor } from './tables.js';
 import { tableView, tableViewLabels, withLabels, TABLE_VIEW_KINDS } from '../api/table_view.js';
 import type { Kind, KObject } from '../api/types.js';
+import { rng } from '../util/prng.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
-
-/** A small deterministic PRNG (mulberry32), so a failure is reproducible by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gen(r: () => number) {
   const chance = (p: number) => r() < p;

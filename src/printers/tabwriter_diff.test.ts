@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TabWriter } from './tabwriter.js';
+import { rng } from '../util/prng.js';
 
 interface Cell {
   text: string;
@@ -136,17 +137,6 @@ class RefTabWriter {
     }
     this.pending += s;
   }
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('TabWriter writes what the reference writes (1,000 random sessions)', () => {
