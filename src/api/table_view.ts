@@ -63,7 +63,6 @@ const SPECS: Record<string, Spec> = {
 /** The kinds whose objects have a table view. */
 export const TABLE_VIEW_KINDS: readonly string[] = Object.keys(SPECS);
 
-
 export function hasTableView(kind: string): boolean {
   return Object.prototype.hasOwnProperty.call(SPECS, kind);
 }

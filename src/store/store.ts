@@ -39,11 +39,9 @@ export interface ListOptions {
    * so the objects that do not match are never decoded (the apiserver's field selectors use it).
    */
   fields?: Record<string, string>;
-  /** Only the objects whose refKey() is this uid (a Pod's controller): the index finds them. */
-  ref?: string;
 }
 
-/** listViews' options: the views have their labels only with labels. */
+/** eachView's options: the views have their labels only with labels. */
 export type ViewListOptions = Pick<ListOptions, 'namespace' | 'labelSelector'> & { labels?: boolean };
 
 /** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
@@ -209,7 +207,7 @@ export class Store {
       trim: p(`DELETE FROM changes WHERE rv <= ?`),
       getMeta: p(`SELECT value FROM meta WHERE key = ?`).pluck(),
       setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
-      setView: p(`INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES (?, ?, ?, ?)`),
+      setView: p(SET_VIEW),
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
       viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
@@ -333,13 +331,7 @@ export class Store {
       const fields = Object.entries(opts.fields ?? {});
       // An Event's involvedObject.uid is the indexed reference (refKey).
       const byRef = kind === 'Event' ? fields.findIndex(([f]) => f === 'involvedObject.uid') : -1;
-      let ref: string | undefined = opts.ref;
-      if (byRef >= 0) {
-        const v = fields.splice(byRef, 1)[0][1];
-        // Both: only a uid equal to both matches.
-        if (ref !== undefined && ref !== v) return [];
-        ref = v;
-      }
+      const ref = byRef >= 0 ? fields.splice(byRef, 1)[0][1] : undefined;
       let bodies: string[];
       if (fields.length === 0 && ref === undefined) {
         bodies = (ns !== undefined ? this.s.listNs.all(kind, ns) : this.s.listAll.all(kind)) as string[];
@@ -370,19 +362,10 @@ export class Store {
   }
 
   /**
-   * The table views (api/table_view.ts) of a kind's objects, in list's order, for a kind that has
-   * them (undefined otherwise): what `get` prints as a table, without reading the objects. The
-   * views have their labels only with opts.labels.
-   */
-  listViews(kind: Kind, opts: ViewListOptions = {}): KObject[] | undefined {
-    const out: KObject[] = [];
-    return this.eachView(kind, opts, (v) => void out.push(v)) ? out : undefined;
-  }
-
-  /**
-   * listViews one view at a time, as the rows are read (nothing else may use the store until it
-   * returns): a table of many objects is printed without holding them all. false for a kind
-   * without views.
+   * The table views (api/table_view.ts) of a kind's objects, in list's order, one at a time as the
+   * rows are read (nothing else may use the store until it returns): what `get` prints as a table,
+   * without reading the objects, nor holding them all. The views have their labels only with
+   * opts.labels. false for a kind without views.
    */
   eachView(kind: Kind, opts: ViewListOptions, fn: (view: KObject) => void): boolean {
     if (!hasTableView(kind)) return false;
@@ -530,22 +513,20 @@ export class Store {
   private writeUpdate(row: Row, obj: KObject): KObject {
     // obj is update()'s JSON copy of its input (normalised, and nobody else's): it is what is
     // stored and returned, without more copies (a write's JSON round trips were most of its cost).
-    const next = obj;
-    meta(next).resourceVersion = String(row.rv);
-    if (JSON.stringify(next) === row.body || jsonEqual(next, JSON.parse(row.body))) return next;
+    meta(obj).resourceVersion = String(row.rv);
+    if (JSON.stringify(obj) === row.body || jsonEqual(obj, JSON.parse(row.body))) return obj;
     const rv = this.nextRV();
-    meta(next).resourceVersion = String(rv);
-    const body = bodyOf(next);
-    this.s.update.run(rv, refKey(next), body, row.id);
+    meta(obj).resourceVersion = String(rv);
+    const body = bodyOf(obj);
+    this.s.update.run(rv, refKey(obj), body, row.id);
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
-    this.writeView(row.kind, row.key, next);
-    return next;
+    this.writeView(row.kind, row.key, obj);
+    return obj;
   }
 
   /** The object's table view, in the transaction that writes the object. */
   private writeView(kind: string, key: string, obj: KObject): void {
-    const view = tableView(obj);
-    if (view !== undefined) this.s.setView.run(kind, key, JSON.stringify(view), tableViewLabels(obj) ?? null);
+    setView(this.s.setView, kind, key, obj);
   }
 
   private nextRV(): number {
@@ -577,6 +558,14 @@ export class Store {
 
 // ---------------------------------------------------------------- helpers
 
+const SET_VIEW = `INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES (?, ?, ?, ?)`;
+
+/** Writes obj's table view (its kind has one) with the prepared SET_VIEW. */
+function setView(stmt: Database.Statement, kind: string, key: string, obj: KObject): void {
+  const view = tableView(obj);
+  if (view !== undefined) stmt.run(kind, key, JSON.stringify(view), tableViewLabels(obj) ?? null);
+}
+
 function migrate(db: Database.Database, file: string): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number; // re-read under the write lock
@@ -599,18 +588,14 @@ function migrate(db: Database.Database, file: string): void {
     }
     if (version < 3) {
       db.exec(SCHEMA_V3);
-      const set = db.prepare(`INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES (?, ?, ?, ?)`);
+      const set = db.prepare(SET_VIEW);
       const kinds = TABLE_VIEW_KINDS.map((k) => `'${k}'`).join(', ');
       // In batches: a large state file is not read into memory at once.
       const batch = db.prepare(`SELECT id, kind, key, body FROM objects WHERE id > ? AND kind IN (${kinds}) ORDER BY id LIMIT 1000`);
       for (let last = 0; ; ) {
         const rows = batch.all(last) as { id: number; kind: string; key: string; body: string }[];
         if (rows.length === 0) break;
-        for (const r of rows) {
-          const obj = JSON.parse(r.body) as KObject;
-          const view = tableView(obj);
-          if (view !== undefined) set.run(r.kind, r.key, JSON.stringify(view), tableViewLabels(obj) ?? null);
-        }
+        for (const r of rows) setView(set, r.kind, r.key, JSON.parse(r.body) as KObject);
         last = rows[rows.length - 1].id;
       }
     }
@@ -653,12 +638,6 @@ function info_(kind: string): ResourceInfo {
 function keyFor(info: ResourceInfo, namespace: string | undefined, name: string): string {
   return info.namespaced ? `${namespace || 'default'}/${name}` : name;
 }
-
-
-
-
-
-
 
 interface ChangeRow {
   rv: number;
@@ -704,7 +683,6 @@ function checkPreconditions(info: ResourceInfo, row: Row, p: Preconditions): voi
 function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
-
 
 /**
  * The state directory is its user's only (0700): it holds every object, the logs and the engine's

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Store } from './store.js';
+import { Store, type ViewListOptions } from './store.js';
 import { tableView, withLabels } from '../api/table_view.js';
-import type { KObject } from '../api/types.js';
+import type { Kind, KObject } from '../api/types.js';
 
 const tmpHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-views-'));
 let uids = 0;
@@ -21,7 +21,12 @@ function pod(name: string, ns = 'default', labels?: Record<string, string>, phas
     status: { phase },
   } as KObject;
 }
-const views = (s: Store, ns?: string, sel?: (l: Record<string, string>) => boolean) => s.listViews('Pod', { namespace: ns, labelSelector: sel });
+/** The views eachView gives, collected (undefined for a kind without views). */
+function listViews(s: Store, kind: Kind, opts: ViewListOptions = {}): KObject[] | undefined {
+  const out: KObject[] = [];
+  return s.eachView(kind, opts, (v) => void out.push(v)) ? out : undefined;
+}
+const views = (s: Store, ns?: string, sel?: (l: Record<string, string>) => boolean) => listViews(s, 'Pod', { namespace: ns, labelSelector: sel });
 const expected = (s: Store, ns?: string, sel?: (l: Record<string, string>) => boolean) => s.list('Pod', { namespace: ns, labelSelector: sel }).map((o) => tableView(o));
 
 test('views follow creates, updates and deletes, in list order, by namespace and labels', () => {
@@ -33,12 +38,12 @@ test('views follow creates, updates and deletes, in list order, by namespace and
     s.update({ ...p, status: { phase: 'Running' } } as KObject);
     s.delete('Pod', 'default', 'b');
     s.create(pod('b', 'default', { app: 'again' }, 'Failed'));
-    assert.equal(s.listViews('ConfigMap'), undefined, 'a kind without views');
+    assert.equal(listViews(s, 'ConfigMap'), undefined, 'a kind without views');
     assert.deepEqual(views(s), expected(s));
     for (const ns of ['default', 'a', 'a-b', 'default0', 'none']) assert.deepEqual(views(s, ns), expected(s, ns), ns);
     const sel = (l: Record<string, string>) => l.app === 'a';
     assert.deepEqual(views(s, undefined, sel), expected(s, undefined, sel));
-    assert.deepEqual(s.listViews('Pod', { labels: true }), s.list('Pod').map((o) => withLabels(tableView(o)!, o.metadata.labels)));
+    assert.deepEqual(listViews(s, 'Pod', { labels: true }), s.list('Pod').map((o) => withLabels(tableView(o)!, o.metadata.labels)));
     assert.equal(views(s, 'default')!.find((v) => v.metadata.name === 'a')!.status!.phase, 'Running');
     assert.deepEqual(views(s, 'default')!.map((v) => v.metadata.name), ['a', 'b']);
   } finally {
@@ -61,7 +66,7 @@ test('a version 2 file gets its views when it is opened', () => {
     const s2 = Store.open(h);
     assert.equal(views(s2)!.length, 2500);
     assert.deepEqual(views(s2), expected(s2));
-    assert.deepEqual(s2.listViews('Job'), s2.list('Job').map((o) => tableView(o)));
+    assert.deepEqual(listViews(s2, 'Job'), s2.list('Job').map((o) => tableView(o)));
     s2.close();
   } finally {
     fs.rmSync(h, { recursive: true, force: true });
