@@ -259,13 +259,11 @@ async function reads() {
   }
   // Growth as a ratio of ratios (each against its own run's node -e 0), so a busier moment of the
   // machine during one size does not read as growth.
-  console.log('  growth, smallest -> largest store (each as a multiple of node -e 0 in its own run):');
   for (const [op, xs] of growth) {
     const [n0, a0, b0] = xs[0];
     const [n1, a1, b1] = xs[xs.length - 1];
     const g = a1 / b1 / (a0 / b0);
-    console.log(`    ${op}: ${xs.map(([n, a]) => `${n}: ${ms(a)}`).join(', ')} -> x${g.toFixed(2)} for ${n1 / n0}x the objects`);
-    row(`${op}: growth from ${n0} to ${n1} objects`, `x${g.toFixed(2)}`, `${(a0 / b0).toFixed(2)}x -> ${(a1 / b1).toFixed(2)}x node -e 0`, '');
+    row(`${op}: growth from ${n0} to ${n1} objects (${xs.map(([n, a]) => `${n}: ${ms(a)}`).join(', ')})`, `x${g.toFixed(2)}`, `${(a0 / b0).toFixed(2)}x -> ${(a1 / b1).toFixed(2)}x node -e 0`, '');
   }
 }
 

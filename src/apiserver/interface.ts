@@ -114,7 +114,7 @@ export interface LocalAPIServer extends APIServer {
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
    * The objects may be shared between calls (an informer's cache): frozen, not to be changed.
    */
-  listControlledPods?(namespace: string, controllerUID: string): KObject[];
+  listControlledPods(namespace: string, controllerUID: string): KObject[];
   /** The resourceVersion a list would return now, without listing. */
-  currentResourceVersion?(): string;
+  currentResourceVersion(): string;
 }

@@ -62,8 +62,8 @@ export function decodedView<T extends LocalAPI>(api: T): T {
   return new Proxy(api, {
     get(target, prop) {
       if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
-      if (prop === 'listControlledPods' && target.listControlledPods) {
-        return (namespace: string, uid: string) => target.listControlledPods!(namespace, uid).map(view);
+      if (prop === 'listControlledPods') {
+        return (namespace: string, uid: string) => target.listControlledPods(namespace, uid).map(view);
       }
       if (prop === 'list') {
         return (r: ResourceInfo, opts?: ListOptions) => {

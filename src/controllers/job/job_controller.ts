@@ -10,7 +10,7 @@ import { selectorFromLabelSelector } from '../../api/labels.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
-import { JOBS, PODS, listItems, tryGet } from '../../client/client.js';
+import { JOBS, PODS, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
 import type { Timing } from '../../util/timing.js';
 import { canonicalJSON } from '../../util/canonical.js';
@@ -102,10 +102,8 @@ export class JobController {
   podsForJob(job: JobObject): PodObject[] {
     const uid = job.metadata.uid;
     const selector = selectorFromLabelSelector(job.spec?.selector);
-    // By the store's index of pods by controller uid when the apiserver has it (the informer's index).
-    const candidates = this.api.listControlledPods
-      ? this.api.listControlledPods(job.metadata.namespace ?? 'default', uid!).map((o) => asKind('Pod', o))
-      : listItems(this.api, 'Pod', job.metadata.namespace);
+    // By the store's index of pods by controller uid (the informer's index).
+    const candidates = this.api.listControlledPods(job.metadata.namespace ?? 'default', uid!).map((o) => asKind('Pod', o));
     return candidates.filter(
       (p) => selector.matches(p.metadata.labels ?? {}) && (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid),
     );
