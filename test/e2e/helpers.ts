@@ -78,17 +78,11 @@ export class Sandbox {
     return readLockPid(this.home);
   }
 
-  /** Stop the engine and kill every process whose command line names this state directory (engine, container shims and their process groups). */
+  /** Stop the engine and kill every process of this state directory (processesOf: engine, container shims and sandboxes, with their process groups). */
   cleanup(): void {
     const cgroups = this.podCgroups();
     for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
-    let pids: number[] = [];
-    try {
-      pids = execFileSync('pgrep', ['-f', this.home], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    } catch {
-      /* none */
-    }
-    for (const pid of pids) {
+    for (const pid of processesOf(this.home)) {
       for (const target of [-pid, pid]) {
         try {
           process.kill(target, 'SIGKILL');
@@ -166,4 +160,32 @@ ${spec}
         image: busybox
         command: ["sh", "-c", "${command}"]
 `;
+}
+
+/**
+ * The processes of state directory home: its engine (`--home home`), its shims and sandboxes (an
+ * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
+ * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
+ * too, to hide it from their pods (`--tmpfs home`), and killing those killed other test files' pods
+ * mid-run.
+ */
+export function processesOf(home: string): number[] {
+  const inside = home + '/';
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!(pid > 0) || pid === process.pid) continue;
+    let argv: string[];
+    let environ: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const mine =
+      argv.some((a, i) => a.startsWith(inside) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
+    if (mine) out.push(pid);
+  }
+  return out;
 }

@@ -7,13 +7,13 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Sandbox, ROOT } from './helpers.js';
+import { Sandbox, ROOT, processesOf } from './helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-/** Processes whose command line names this state directory (the engine, shims, containers, watches). */
-const leftovers = (home: string) => spawnSync('pgrep', ['-f', home], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+/** The processes of this state directory (the engine, shims, containers, watches): helpers' processesOf. */
+const leftovers = (home: string) => processesOf(home).map(String);
 
 function walkthrough(fixture: string, home: string) {
   const started = Date.now();

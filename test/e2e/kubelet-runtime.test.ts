@@ -3,10 +3,10 @@
 // a process or wait; these do.)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processesOf } from './helpers.js';
 import { realClock } from '../../src/util/clock.js';
 import { KUBERNETES_TIMING } from '../../src/util/timing.js';
 import type { KObject } from '../../src/api/types.js';
@@ -24,12 +24,11 @@ after(() => {
   for (const k of kubelets) {
     k.stop();
     const rt: any = k.runtime;
-    // Kill what the tests started and is still running: the processes whose command line names
-    // this runtime's directory (shims, and the sandboxes of their containers), with their groups.
-    // Never by the pids the attempts recorded: those ended long ago, and with pid_max at 32768
-    // their numbers are soon another process's (another test file's container, killed with 255).
-    const r = spawnSync('pgrep', ['-f', rt.home], { encoding: 'utf8' });
-    for (const pid of (r.stdout ?? '').split('\n').filter(Boolean).map(Number)) {
+    // Kill what the tests started and is still running: the shims and sandboxes of this runtime's
+    // directory, with their groups. Never by the pids the attempts recorded: those ended long ago
+    // and, with pid_max at 32768, their numbers are soon another process's (another test file's
+    // container, killed with 255).
+    for (const pid of processesOf(rt.home)) {
       for (const target of [-pid, pid]) try { process.kill(target, 'SIGKILL'); } catch { /* gone */ }
     }
   }

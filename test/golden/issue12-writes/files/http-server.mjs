@@ -22,6 +22,11 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/yaml' });
   res.end(fs.readFileSync(file));
 });
-server.listen(0, '127.0.0.1', () => fs.writeFileSync(process.argv[2], String(server.address().port)));
+// Written whole (a temporary file renamed): the test reads it as soon as it exists, and an empty
+// port made the first URLs go to port 80.
+server.listen(0, '127.0.0.1', () => {
+  fs.writeFileSync(`${process.argv[2]}.tmp`, String(server.address().port));
+  fs.renameSync(`${process.argv[2]}.tmp`, process.argv[2]);
+});
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
