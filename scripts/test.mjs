@@ -12,10 +12,8 @@
 //   KJOB_TEST_TIMEOUT_SCALE  stretches the e2e tests' waits for pods and timers (Sandbox.until); 3 when
 //                           CI is set, where the same suite has run three times slower than on an idle
 //                           machine. A wait's timeout only bounds how long a failure takes to show.
-//   KJOB_TEST_RETRY         0: no second run. Otherwise an end-to-end file that failed while others
-//                           ran beside it is run once more, alone, after the rest; if it passes then,
-//                           it is named as flaky under load at the end and does not fail the run. Unit
-//                           tests never wait on real time and are never run twice.
+// No file is run twice: a failure is a failure. (Failures that came and went while other files ran
+// were other files' clean-up killing this file's pods, not load: see helpers.ts processesOf.)
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -36,7 +34,6 @@ const weight = (f) => (LONG.some((l) => f.endsWith(l)) ? 1e9 : 0) + (f.startsWit
 const queue = [...all].sort((a, b) => weight(b) - weight(a));
 const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 4));
 if (process.env.CI && !process.env.KJOB_TEST_TIMEOUT_SCALE) process.env.KJOB_TEST_TIMEOUT_SCALE = '3';
-const retry = process.env.KJOB_TEST_RETRY !== '0';
 const fileTimeoutMs = Math.max(1, Number(process.env.KJOB_TEST_FILE_TIMEOUT ?? 900)) * 1000;
 if (all.length === 0) {
   process.stderr.write(`no test file matches ${args.join(' ')}\n`);
@@ -99,25 +96,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 await Promise.all(Array.from({ length: Math.min(jobs, all.length) }, worker));
-// The second run, alone: what fails again is a failure; what passes was starved by its neighbours.
-const flaky = [];
-const again = retry && !stopping ? results.filter((r) => r.code !== 0 && r.file.startsWith('test')) : [];
-if (again.length) process.stdout.write(`\nrunning ${again.length} failed end-to-end file(s) again, alone:\n`);
-for (const first of again) {
-  if (stopping) break;
-  await runFile(first.file);
-  const second = results.pop();
-  if (second.code === 0) {
-    flaky.push(first.file);
-    results[results.indexOf(first)] = second;
-  }
-}
 const failed = results.filter((r) => r.code !== 0);
 const total = (Date.now() - t0) / 1000;
 const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 8);
 process.stdout.write(`\nslowest: ${slowest.map((r) => `${r.file.replace(/^.*\//, '')} ${r.seconds.toFixed(0)}s`).join(', ')}\n`);
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 process.stdout.write(`${results.length} files, ${sum('pass')} tests passed, ${sum('fail')} failed, ${sum('skipped')} skipped, in ${total.toFixed(0)}s (${jobs} files at a time)\n`);
-if (flaky.length) process.stdout.write(`flaky under load (failed beside others, passed alone): ${flaky.join(' ')}\n`);
 if (failed.length) process.stdout.write(`failed: ${failed.map((r) => r.file).join(' ')}\n`);
 process.exit(failed.length || stopping || results.length !== all.length ? 1 : 0);
