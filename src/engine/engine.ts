@@ -190,6 +190,8 @@ export class Engine {
       const done = new Promise<void>((resolve) => (this.resolveDone = resolve));
       this.kick();
       await done;
+      // Pod networks being set up or removed in the background finish first.
+      await this.network?.drain();
       return true;
     } finally {
       this.shutdown();
@@ -256,6 +258,7 @@ export class Engine {
     } catch (e) {
       this.log(`removing the pod network failed: ${(e as Error).message}`);
     }
+    this.network?.close();
     this.server?.close();
     // An engine that lost the lock leaves the socket and lock of the one that holds it alone.
     if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });

@@ -74,6 +74,9 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
  */
 export const RELIST_MS = 2000;
 
+/** A pod whose network is being set up is looked at again after this at the latest (its end wakes it first). */
+const NETWORK_WAIT_MS = 1000;
+
 export class Kubelet {
   private readonly api: APIServer;
   private readonly recorder: EventRecorder;
@@ -289,17 +292,22 @@ export class Kubelet {
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }
-    this.ensureSandbox(pod);
+    // The pod's network is set up in the background: its containers start once it is ready
+    // (its end syncs the pod again), while the status is published meanwhile.
+    const netReady = this.ensureSandbox(pod);
     if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
     const volumesReady = this.setUpVolumes(pod);
 
     const c0 = this.compute(pod, now, false, volumesReady);
     this.killUnhealthy(pod, c0.kills, now);
+    const waitNet = (): { requeueAfterMs?: number } => ({ requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) });
     if (!jsonEqual(c0.status, pod.status)) {
       this.write(pod, c0);
+      if (c0.due.length && !netReady) return waitNet();
       return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
     }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
+    if (!netReady) return waitNet();
     for (const d of c0.due) this.startContainer(pod, d, now);
     const c1 = this.compute(pod, now, false, volumesReady);
     if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
@@ -359,8 +367,9 @@ export class Kubelet {
     return (pod.spec!.ephemeralContainers ?? []).some((c) => c.name === container) ? `spec.ephemeralContainers{${container}}` : `spec.containers{${container}}`;
   }
 
-  /** Pod directory: hosts, hostname, emptyDir volumes. Idempotent. */
-  private ensureSandbox(pod: PodObject): void {
+  /** Pod directory: hosts, hostname, emptyDir volumes, and the pod's network (in the background).
+   * Idempotent. Whether the pod's network is ready for its containers. */
+  private ensureSandbox(pod: PodObject): boolean {
     const dir = this.podDir(pod);
     const hostname = podHostname(pod);
     if (!fs.existsSync(path.join(dir, 'hosts'))) {
@@ -378,11 +387,18 @@ export class Kubelet {
       const net = this.podNetwork;
       // With its own network the pod has its own address and the cluster DNS finds its peers.
       if (net) writeAtomic(path.join(dir, 'resolv.conf'), resolvConf(pod.metadata.namespace ?? 'default'), 0o644);
-      const ip = net ? net.setUp(pod.metadata.uid!) : this.hostIP;
-      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, ip, net ? [] : this.peerHostnames(pod)), 0o644);
+      const r = net ? this.prepareNetwork(net, pod) : { ip: this.hostIP, ready: true };
+      writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, r.ip, net ? [] : this.peerHostnames(pod)), 0o644);
+      return r.ready;
     } else if (this.podNetwork && !pod.metadata.deletionTimestamp) {
-      this.podNetwork.setUp(pod.metadata.uid!); // idempotent: after a restart, or a torn-down namespace
+      return this.prepareNetwork(this.podNetwork, pod).ready; // idempotent: after a restart, or a torn-down namespace
     }
+    return true;
+  }
+
+  private prepareNetwork(net: PodNetwork, pod: PodObject): { ip: string; ready: boolean } {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    return net.prepare(pod.metadata.uid!, () => this.notifyPod?.(key));
   }
 
   /** The pod's address: its own where pods have their own network, else the node's. */
