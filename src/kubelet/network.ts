@@ -201,6 +201,7 @@ export class IpRunner {
     }
     const id = this.nextId++;
     this.waiting.set(id, done);
+    (this.child.stdout as Socket).ref(); // until it is answered
     this.child.stdin!.write(JSON.stringify({ id, steps }) + '\n');
   }
 
@@ -231,6 +232,7 @@ export class IpRunner {
 
   private checkIdle(): void {
     if (this.waiting.size) return;
+    (this.child.stdout as Socket).unref();
     const ws = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of ws) w();

@@ -189,6 +189,8 @@ const CONTAINER_INIT = [
 
 export class ProcessRuntime implements ContainerRuntime {
   private spawner?: Spawner;
+  /** Attempt directories whose shim is being spawned (its pid not known yet). */
+  private readonly spawning = new Set<string>();
 
   /** The engine stops: the spawner ends (the shims it started live on). */
   close(): void {
@@ -248,7 +250,7 @@ export class ProcessRuntime implements ContainerRuntime {
         let ex = readOpt(path.join(d, 'exit'));
         if (!ex) {
           const pidText = readOpt(path.join(d, 'pid'));
-          const shimAlive = shimRunning(d);
+          const shimAlive = this.spawning.has(d) || shimRunning(d);
           if (pidText === undefined) {
             // The shim has not written the container's pid: starting, if the shim lives; if not,
             // the engine that recorded the attempt was killed before the container could run.
@@ -312,10 +314,25 @@ export class ProcessRuntime implements ContainerRuntime {
     const [exe, args] = perlExe
       ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty })]
       : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
-    // A failed spawn is recorded as a lost shim by attempts().
+    // The shim's pid comes back without the engine waiting for it: until then attempts() counts
+    // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
+    // which finds none for the attempt (not started: it is started again).
     this.spawner ??= new Spawner(path.join(this.home, 'run'), perlExe);
-    const pid = this.spawner.spawnDetached(exe, args, { cwd: s.cwd, env: shimEnv });
-    if (pid) writeAtomic(path.join(d, 'shimpid'), `${pid}\n`);
+    this.spawning.add(d);
+    this.spawner.spawnDetached(exe, args, { cwd: s.cwd, env: shimEnv }, (pid) => {
+      this.spawning.delete(d);
+      if (!pid) {
+        try { fs.writeFileSync(note, ''); } catch { /* the pod is gone */ }
+        return;
+      }
+      try {
+        writeAtomic(path.join(d, 'shimpid'), `${pid}\n`);
+      } catch {
+        // Its pod was removed while the shim started: nothing of it may live on.
+        for (const child of childrenOf(pid)) killGroup(child);
+        killGroup(pid);
+      }
+    });
   }
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {

@@ -6,6 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Spawner } from './spawner.js';
 
+/** spawnDetached's pid, when it comes. */
+function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<number | undefined> {
+  return new Promise((resolve) => sp.spawnDetached(exe, args, opts, resolve));
+}
+
 const perl = ['/usr/bin/perl', '/bin/perl'].find((p) => fs.existsSync(p)) ?? null;
 
 async function waitFor(file: string): Promise<string> {
@@ -17,13 +22,13 @@ async function waitFor(file: string): Promise<string> {
   throw new Error(`${file} not written`);
 }
 
-test('starts a detached process in its own session with exactly the env and cwd given, and returns its pid', { skip: !perl && 'no perl' }, async () => {
+test('starts a detached process in its own session with exactly the env and cwd given, and gives its pid', { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
   const sp = new Spawner(path.join(dir, 'run'), perl);
   try {
     const out = path.join(dir, 'out');
     const script = `echo "$$ $(ps -o sid= -p $$ | tr -d ' ') $FOO $(pwd) \${HOME:-nohome}" > ${out}.tmp && mv ${out}.tmp ${out}`;
-    const pid = sp.spawnDetached('/bin/sh', ['-c', script], { cwd: '/usr', env: { FOO: 'a b=c', PATH: '/usr/bin:/bin' } });
+    const pid = await spawnPid(sp, '/bin/sh', ['-c', script], { cwd: '/usr', env: { FOO: 'a b=c', PATH: '/usr/bin:/bin' } });
     assert.ok(pid && pid > 0);
     const [p, sid, foo1, foo2, cwd, home] = (await waitFor(out)).trim().split(' ');
     assert.equal(Number(p), pid);
@@ -31,8 +36,9 @@ test('starts a detached process in its own session with exactly the env and cwd 
     assert.equal(`${foo1} ${foo2}`, 'a b=c');
     assert.equal(cwd, '/usr');
     assert.equal(home, 'nohome', 'nothing of the engine env');
-    // Many in a row, on the same spawner.
-    const pids = Array.from({ length: 20 }, () => sp.spawnDetached('/bin/true', [], { env: {} }));
+    // Many in a row, on the same spawner, each answered with its own pid.
+    const pids = await Promise.all(Array.from({ length: 20 }, () => spawnPid(sp, '/bin/true', [], { env: {} })));
+    assert.ok(pids.every((p) => p && p > 0));
     assert.equal(new Set(pids).size, 20);
   } finally {
     sp.close();
@@ -45,7 +51,7 @@ test('a child waits for its own children (SIGCHLD is not left ignored)', { skip:
   const sp = new Spawner(path.join(dir, 'run'), perl);
   try {
     const out = path.join(dir, 'out');
-    sp.spawnDetached('/bin/sh', ['-c', `sh -c 'exit 7'; echo $? > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
+    await spawnPid(sp, '/bin/sh', ['-c', `sh -c 'exit 7'; echo $? > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
     assert.equal((await waitFor(out)).trim(), '7');
   } finally {
     sp.close();
@@ -58,22 +64,22 @@ test('without perl it falls back to node spawn', async () => {
   const sp = new Spawner(path.join(dir, 'run'), null);
   try {
     const out = path.join(dir, 'out');
-    const pid = sp.spawnDetached('/bin/sh', ['-c', `echo $$ > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
+    const pid = await spawnPid(sp, '/bin/sh', ['-c', `echo $$ > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
     assert.equal(Number((await waitFor(out)).trim()), pid);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('the pid is returned once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, () => {
+test('the pid is given once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
   const sp = new Spawner(path.join(dir, 'run'), perl);
   try {
-    const pid = sp.spawnDetached('/bin/sleep', ['5'], { env: {} })!;
+    const pid = (await spawnPid(sp, '/bin/sleep', ['5'], { env: {} }))!;
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     assert.deepEqual(cmdline.slice(0, 2), ['/bin/sleep', '5']);
     process.kill(pid, 'SIGKILL');
-    assert.equal(sp.spawnDetached('/nonexistent/program', [], { env: {} }), undefined);
+    assert.equal(await spawnPid(sp, '/nonexistent/program', [], { env: {} }), undefined);
   } finally {
     sp.close();
     fs.rmSync(dir, { recursive: true, force: true });
