@@ -191,6 +191,12 @@ export class ProcessRuntime implements ContainerRuntime {
   private spawner?: Spawner;
   /** Attempt directories whose shim is being spawned (its pid not known yet). */
   private readonly spawning = new Set<string>();
+  /**
+   * Attempts that ended and were reaped, by directory: nothing of their state changes any more,
+   * so their ten or so files are read once (every sync of the pod, and every idle check of the
+   * engine over all pods, read them again).
+   */
+  private readonly ended = new Map<string, AttemptState>();
 
   /** The engine stops: the spawner ends (the shims it started live on). */
   close(): void {
@@ -237,6 +243,11 @@ export class ProcessRuntime implements ContainerRuntime {
     for (const nm of names) {
       if (!/^\d+$/.test(nm)) continue;
       const d = path.join(base, nm);
+      const ended = this.ended.get(d);
+      if (ended) {
+        out.push({ ...ended });
+        continue;
+      }
       const id = readOpt(path.join(d, 'id'))?.trim();
       if (!id) continue;
       const a: AttemptState = { n: Number(nm), containerID: id, startedAt: readOpt(path.join(d, 'started'))?.trim() ?? '', running: false };
@@ -270,6 +281,7 @@ export class ProcessRuntime implements ContainerRuntime {
           if (!fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
+          if (fs.existsSync(path.join(d, 'reaped'))) this.ended.set(d, { ...a });
         }
       }
       out.push(a);
@@ -286,6 +298,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   start(s: StartSpec): void {
     const d = this.attemptDir(s.uid, s.container, s.n);
+    this.ended.delete(d);
     // A directory left by an attempt that never started (see above) is replaced.
     fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
@@ -337,6 +350,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
     const d = this.attemptDir(uid, container, n);
+    this.ended.delete(d);
     fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
     writeAtomic(path.join(d, 'starterror'), JSON.stringify({ message, finishedAt }));
@@ -354,6 +368,7 @@ export class ProcessRuntime implements ContainerRuntime {
    */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
+    this.ended.delete(d);
     const recorded = Number(readOpt(path.join(d, 'pid')));
     // The shim writes the pid just after it spawns the container: until then there is nobody to
     // signal, and the caller tries again rather than recording a signal that was never sent.
@@ -413,6 +428,7 @@ export class ProcessRuntime implements ContainerRuntime {
   removePod(uid: string, retries = 20): void {
     if (!validUid(uid)) return;
     const podDir = path.join(this.home, 'pods', uid);
+    for (const d of this.ended.keys()) if (d.startsWith(podDir + path.sep)) this.ended.delete(d);
     const attemptDirs: string[] = [];
     let cs: string[] = [];
     try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
