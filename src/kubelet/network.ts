@@ -104,6 +104,7 @@ sub run1 {
   return (-1, "$!") unless defined $pid;
   if ($pid == 0) {
     close $iw; close $er;
+    $SIG{PIPE} = 'DEFAULT';
     open(STDIN, '<&', $ir); open(STDOUT, '>', '/dev/null'); open(STDERR, '>&', $ew);
     alarm 10;
     exec { $ip } $ip, @{$s->{args}};

@@ -78,6 +78,9 @@ test('the pid is given once the process runs its own program (not the spawner an
     const pid = (await spawnPid(sp, '/bin/sleep', ['5'], { env: {} }))!;
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     assert.deepEqual(cmdline.slice(0, 2), ['/bin/sleep', '5']);
+    // No signal the spawner ignores (SIGPIPE: its engine may go away) stays ignored in the child.
+    const ignored = BigInt('0x' + /SigIgn:\s+([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    assert.equal(ignored & (1n << 12n), 0n, 'SIGPIPE is not ignored');
     process.kill(pid, 'SIGKILL');
     assert.equal(await spawnPid(sp, '/nonexistent/program', [], { env: {} }), undefined);
   } finally {

@@ -35,6 +35,7 @@ while (defined(my $len = <$in>)) {
   if ($pid == 0) {
     close $er;
     $SIG{CHLD} = 'DEFAULT';
+    $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec: the shim gets the defaults
     POSIX::setsid();
     chdir($cwd) or POSIX::_exit(127);
     open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null');
