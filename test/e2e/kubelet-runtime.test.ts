@@ -146,7 +146,8 @@ function attemptFile(r: ReturnType<typeof run>, f: string): string {
 async function runningPod(r: ReturnType<typeof run>): Promise<number> {
   let res: { requeueAfterMs?: number } = {};
   for (let i = 0; i < 10; i++) if ((res = r.k.syncPod('default', 'p1')).requeueAfterMs !== 0) break;
-  await until(() => fs.existsSync(attemptFile(r, 'pid')));
+  // The shim's pid is recorded when the spawner's answer comes, which may be after the shim wrote the container's.
+  await until(() => fs.existsSync(attemptFile(r, 'pid')) && fs.existsSync(attemptFile(r, 'shimpid')));
   for (let i = 0; i < 10; i++) if ((res = r.k.syncPod('default', 'p1')).requeueAfterMs !== 0) break;
   assert.equal(r.pod().status.phase, 'Running');
   assert.equal(res.requeueAfterMs, RELIST_MS, 'a running container is relisted');
