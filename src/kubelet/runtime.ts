@@ -281,7 +281,10 @@ export class ProcessRuntime implements ContainerRuntime {
           if (!fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
-          if (fs.existsSync(path.join(d, 'reaped'))) this.ended.set(d, { ...a });
+          if (fs.existsSync(path.join(d, 'reaped'))) {
+            if (this.ended.size >= 100_000) this.ended.clear(); // a cache: read again when needed
+            this.ended.set(d, { ...a });
+          }
         }
       }
       out.push(a);
