@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PodNetwork, homeHash, networkStatusLine, resolvConf } from './network.js';
+import fs from 'node:fs';
+import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
   assert.equal(resolvConf('team-a'), 'search team-a.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
@@ -18,4 +19,26 @@ test('KJOB_NETWORK=host keeps the shared network, and controller status says wha
   const s = new PodNetwork('/tmp/h', { KJOB_NETWORK: 'host' }).expected();
   assert.deepEqual(s, { enabled: false, chosen: true, reason: 'KJOB_NETWORK=host' });
   assert.match(networkStatusLine(s), /^network: the host's \(KJOB_NETWORK=host\): every pod has the address 127\.0\.0\.1, two pods cannot listen on the same port/);
+});
+
+test('the ip runner runs steps in order and answers each request: skip, may-fail, done-if-ok, stdin, first error', { skip: !fs.existsSync(IP) && 'no iproute2' }, async () => {
+  const runner = IpRunner.start();
+  assert.ok(runner, 'perl and ip are here');
+  const run = (steps: IpStep[]) => new Promise<string | undefined>((resolve) => runner.run(steps, resolve));
+  try {
+    // Read-only ip commands: `link show lo` always works, a device named 'kjob-none0' never exists.
+    assert.equal(await run([{ args: ['link', 'show', 'lo'] }]), undefined);
+    assert.equal(await run([{ args: ['link', 'show', 'dev', 'kjob-none0'] }, { args: ['link', 'show', 'lo'] }]), 'ip link show dev kjob-none0: Device "kjob-none0" does not exist.');
+    assert.equal(await run([{ args: ['link', 'show', 'dev', 'kjob-none0'], mayFail: true }, { args: ['link', 'show', 'lo'] }]), undefined);
+    assert.equal(await run([{ args: ['link', 'show', 'dev', 'kjob-none0'], ifExists: '/nonexistent' }]), undefined, 'skipped');
+    assert.equal(await run([{ args: ['link', 'show', 'lo'], doneIfOk: true }, { args: ['link', 'show', 'dev', 'kjob-none0'] }]), undefined, 'ended by the first');
+    // -batch - reads its commands from the step's input, newlines and all.
+    assert.equal(await run([{ args: ['-batch', '-'], input: 'link show lo\nlink show dev kjob-none0\n' }]), 'ip -batch -: Device "kjob-none0" does not exist.\nCommand failed -:2');
+    // Requests sent together are answered in order.
+    const many = await Promise.all([1, 2, 3].map((i) => run([{ args: ['link', 'show', 'dev', `kjob-none${i}`], mayFail: i !== 2 }])));
+    assert.deepEqual(many, [undefined, 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.', undefined]);
+    await runner.idle(5000);
+  } finally {
+    runner.close();
+  }
 });

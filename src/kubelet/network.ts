@@ -88,16 +88,18 @@ export interface IpStep {
   doneIfOk?: boolean;
 }
 
-// The runner: one JSON request a line on stdin ({id, steps}), one JSON reply a line on stdout
-// ({id, err}; err empty when it went well), in order. Each ip runs with a 10 s alarm (kept
-// across exec), as spawnSync's timeout did. It exits when the engine closes its stdin.
-const RUNNER = String.raw`use strict; use POSIX (); use JSON::PP;
+// The runner: one request a line on stdin, one reply a line on stdout, in order. Only perl-base
+// (no JSON module: perl-modules may be missing): a request is "<id>\t<step>\t<step>..." and a step
+// "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f (mayFail)
+// and d (doneIfOk); a reply is "<id>\t<err in hex>" (empty when it went well). Each ip runs with a
+// 10 s alarm (kept across exec), as spawnSync's timeout did. It exits when the engine closes its
+// stdin.
+const RUNNER = String.raw`use strict; use POSIX ();
 my $ip = shift @ARGV;
-my $json = JSON::PP->new->canonical;
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 sub run1 {
-  my ($s) = @_;
+  my ($input, @args) = @_;
   pipe(my $ir, my $iw) or return (-1, "$!");
   pipe(my $er, my $ew) or return (-1, "$!");
   my $pid = fork();
@@ -107,11 +109,11 @@ sub run1 {
     $SIG{PIPE} = 'DEFAULT';
     open(STDIN, '<&', $ir); open(STDOUT, '>', '/dev/null'); open(STDERR, '>&', $ew);
     alarm 10;
-    exec { $ip } $ip, @{$s->{args}};
+    exec { $ip } $ip, @args;
     POSIX::_exit(127);
   }
   close $ir; close $ew;
-  print $iw $s->{input} if defined $s->{input};
+  print $iw $input;
   close $iw;
   my $e = do { local $/; <$er> } // '';
   close $er;
@@ -121,19 +123,30 @@ sub run1 {
   return ($code, $e);
 }
 while (defined(my $line = <STDIN>)) {
-  my $req = eval { $json->decode($line) } or next;
+  chomp $line;
+  my ($id, @steps) = split /\t/, $line;
   my $err = '';
-  for my $s (@{$req->{steps}}) {
-    next if defined $s->{ifExists} && !-e $s->{ifExists};
-    my ($code, $e) = run1($s);
-    if ($code == 0) { last if $s->{doneIfOk}; next; }
-    next if $s->{mayFail};
-    $err = "ip " . join(' ', @{$s->{args}}) . ": " . ($e ne '' ? $e : "exit status $code");
+  for my $step (@steps) {
+    my ($flags, $exists, $input, @args) = map { pack('H*', $_) } split /,/, $step, -1;
+    next if length $exists && !-e $exists;
+    my ($code, $e) = run1($input, @args);
+    if ($code == 0) { last if $flags =~ /d/; next; }
+    next if $flags =~ /f/;
+    $err = "ip " . join(' ', @args) . ": " . ($e ne '' ? $e : "exit status $code");
     last;
   }
-  print $json->encode({ id => $req->{id}, err => $err }), "\n";
+  print $id, "\t", unpack('H*', $err), "\n";
 }
 `;
+
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+
+/** A request line of RUNNER's protocol. */
+export function runnerRequest(id: number, steps: IpStep[]): string {
+  const step = (s: IpStep) =>
+    [(s.mayFail ? 'f' : '') + (s.doneIfOk ? 'd' : ''), s.ifExists ?? '', s.input ?? '', ...s.args].map(hex).join(',');
+  return [String(id), ...steps.map(step)].join('\t') + '\n';
+}
 
 function findPerl(): string | undefined {
   for (const p of ['/usr/bin/perl', '/bin/perl']) {
@@ -176,11 +189,10 @@ export class IpRunner {
       while ((i = this.buf.indexOf('\n')) >= 0) {
         const line = this.buf.slice(0, i);
         this.buf = this.buf.slice(i + 1);
-        let reply: { id: number; err: string };
-        try { reply = JSON.parse(line); } catch { continue; }
-        const cb = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
-        cb?.(reply.err || undefined);
+        const [id, err] = line.split('\t');
+        const cb = this.waiting.get(Number(id));
+        this.waiting.delete(Number(id));
+        cb?.(err ? Buffer.from(err, 'hex').toString('utf8') : undefined);
       }
       this.checkIdle();
     });
@@ -203,7 +215,7 @@ export class IpRunner {
     const id = this.nextId++;
     this.waiting.set(id, done);
     (this.child.stdout as Socket).ref(); // until it is answered
-    this.child.stdin!.write(JSON.stringify({ id, steps }) + '\n');
+    this.child.stdin!.write(runnerRequest(id, steps));
   }
 
   /** Resolves once every request sent has been answered (or after timeoutMs). */
