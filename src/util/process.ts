@@ -74,3 +74,31 @@ export function pidRecordedIn(file: string): number | undefined {
   }
   return pid > 0 && pidStartedBy(pid, recordedAt) ? pid : undefined;
 }
+
+/**
+ * The processes of state directory home: its engine (`--home home`), its shims and sandboxes (an
+ * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
+ * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
+ * too, to hide it from their pods (`--tmpfs home`), and killing those (the e2e tests' clean-up once did)
+ * kills other state directories' pods.
+ */
+export function processesOf(home: string): number[] {
+  const inside = home + '/';
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!(pid > 0) || pid === process.pid) continue;
+    let argv: string[];
+    let environ: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const mine =
+      argv.some((a, i) => a.startsWith(inside) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
+    if (mine) out.push(pid);
+  }
+  return out;
+}

@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLockPid } from '../../src/engine/daemon.js';
+import { processesOf } from '../../src/util/process.js';
+
+export { processesOf };
 import { PodNetwork } from '../../src/kubelet/network.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -160,32 +163,4 @@ ${spec}
         image: busybox
         command: ["sh", "-c", "${command}"]
 `;
-}
-
-/**
- * The processes of state directory home: its engine (`--home home`), its shims and sandboxes (an
- * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
- * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
- * too, to hide it from their pods (`--tmpfs home`), and killing those killed other test files' pods
- * mid-run.
- */
-export function processesOf(home: string): number[] {
-  const inside = home + '/';
-  const out: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!(pid > 0) || pid === process.pid) continue;
-    let argv: string[];
-    let environ: string[];
-    try {
-      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    const mine =
-      argv.some((a, i) => a.startsWith(inside) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
-    if (mine) out.push(pid);
-  }
-  return out;
 }
