@@ -25,6 +25,7 @@ const kjob = path.join(root, 'bin/kjob');
 const { Store } = await import(path.join(root, 'dist/store/store.js'));
 const { bwrapArgv, hiddenPaths, probeSandbox } = await import(path.join(root, 'dist/kubelet/sandbox.js'));
 const { processesOf } = await import(path.join(root, 'dist/util/process.js'));
+const { readLockPid } = await import(path.join(root, 'dist/engine/daemon.js'));
 
 const FULL = process.env.BENCH_FULL === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
@@ -73,13 +74,7 @@ function kjOk(home, args, opts) {
   if (r.status !== 0) throw new Error(`kjob ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
-function enginePid(home) {
-  try {
-    return Number(fs.readFileSync(path.join(home, 'engine.pid'), 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
+const enginePid = (home) => readLockPid(home);
 function procCpuMs(pid) {
   const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
