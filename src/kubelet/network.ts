@@ -275,8 +275,12 @@ export class PodNetwork {
   private readonly settingUp = new Set<string>();
   private readonly tearingDown = new Set<string>();
   private readonly failed = new Map<string, string>();
+  private readonly removeAfterSetUp = new Set<string>();
   /** undefined: not started yet; null: none (no perl), setups run synchronously */
   private runner?: IpRunner | null;
+  /** The runner of removals: a setup never waits behind a namespace's deletion (the kernel's
+   * slowest step, tens of ms), which made the next pod's start wait for the last pod's end. */
+  private remover?: IpRunner | null;
 
   constructor(home: string, env: NodeJS.ProcessEnv = process.env) {
     this.home = path.resolve(home);
@@ -415,7 +419,11 @@ export class PodNetwork {
     this.settingUp.add(uid);
     runner.run(this.setUpSteps(uid, ip), (err) => {
       this.settingUp.delete(uid);
-      if (err !== undefined) this.failed.set(uid, err);
+      if (this.removeAfterSetUp.delete(uid)) {
+        // Removed while it was being made: now that it exists, it goes (the remover runs apart).
+        this.tearingDown.delete(uid);
+        this.tearDown(uid);
+      } else if (err !== undefined) this.failed.set(uid, err);
       else if (!this.tearingDown.has(uid) && this.leaseMap().has(uid)) this.ready.add(uid);
       onDone();
     });
@@ -441,6 +449,12 @@ export class PodNetwork {
     if (this.runner === undefined) this.runner = IpRunner.start() ?? null;
     if (this.runner && !this.runner.alive) this.runner = null; // it died: synchronously from now on
     return this.runner ?? undefined;
+  }
+
+  private ipRemover(): IpRunner | undefined {
+    if (this.remover === undefined) this.remover = IpRunner.start() ?? null;
+    if (this.remover && !this.remover.alive) this.remover = null;
+    return this.remover ?? undefined;
   }
 
   private lease(uid: string): string {
@@ -475,9 +489,14 @@ export class PodNetwork {
     if (this.tearingDown.has(uid)) return;
     this.ready.delete(uid);
     this.failed.delete(uid);
-    const pending = this.settingUp.has(uid);
-    const runner = this.ipRunner();
-    if (runner && (pending || fs.existsSync(this.podNsPath(uid)))) {
+    if (this.settingUp.has(uid)) {
+      // Its setup runs in the other runner: removed once that has ended, not before it.
+      this.tearingDown.add(uid);
+      this.removeAfterSetUp.add(uid);
+      return;
+    }
+    const runner = this.ipRemover();
+    if (runner && fs.existsSync(this.podNsPath(uid))) {
       this.tearingDown.add(uid);
       runner.run([{ args: ['netns', 'del', this.podNsName(uid)], ifExists: this.podNsPath(uid), mayFail: true }], () => {
         this.tearingDown.delete(uid);
@@ -496,13 +515,14 @@ export class PodNetwork {
 
   /** Waits (up to timeoutMs) for the setups and removals under way: the engine stops. */
   async drain(timeoutMs = 10_000): Promise<void> {
-    await this.runner?.idle(timeoutMs);
+    await Promise.all([this.runner?.idle(timeoutMs), this.remover?.idle(timeoutMs)]);
   }
 
   /** The background runner ends (after drain). */
   close(): void {
     this.runner?.close();
-    this.runner = undefined;
+    this.remover?.close();
+    this.runner = this.remover = undefined;
   }
 
   /** Everything of this state directory: every pod's namespace and the node's. */
