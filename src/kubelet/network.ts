@@ -21,7 +21,7 @@
 // (by --cpu-prof they were half of its time per pod). Without perl, they run synchronously.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 
@@ -252,6 +252,34 @@ export class IpRunner {
   }
 }
 
+/** Spare namespaces kept ready for the next pods (makeSpares). */
+const SPARES = 2;
+
+/** A pod's (or a spare's) address and, unless named after its pod, its namespace. */
+interface Lease {
+  ip: string;
+  ns?: string;
+}
+
+/** The lease files of dir: "<ip>" or "<ip> <namespace>", by pod uid (or spare id). */
+function readLeases(dir: string): Map<string, Lease> {
+  const m = new Map<string, Lease>();
+  let names: string[] = [];
+  try { names = fs.readdirSync(dir).filter((f) => !f.includes('.')); } catch { /* none yet */ }
+  for (const name of names) {
+    try {
+      const [ip, ns] = fs.readFileSync(path.join(dir, name), 'utf8').trim().split(/\s+/);
+      if (ip) m.set(name, ns ? { ip, ns } : { ip });
+    } catch { /* removed meanwhile */ }
+  }
+  return m;
+}
+
+/** The node side of a pod's (or spare's) veth. */
+function hostVeth(id: string): string {
+  return `kv${createHash('sha256').update(id).digest('hex').slice(0, 10)}`;
+}
+
 export function homeHash(home: string): string {
   return createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 8);
 }
@@ -269,8 +297,12 @@ export class PodNetwork {
   /** Set up by this process (every pod is synced often: each `ip` run costs ~50 ms). */
   private nodeReady = false;
   private readonly ready = new Set<string>();
-  /** uid -> address, from the lease files (leaseMap) */
-  private leases?: Map<string, string>;
+  /** uid -> address and, for a pod that took a spare, its namespace's name (leaseMap) */
+  private leases?: Map<string, Lease>;
+  /** Spare namespaces, ready to be a pod's (see takeSpare): id -> lease; and those being made. */
+  private readonly spares = new Map<string, Lease>();
+  private sparesPending = 0;
+  private sparesCleared = false;
   /** Background setups and removals under way, and setups that failed (thrown by the next prepare). */
   private readonly settingUp = new Set<string>();
   private readonly tearingDown = new Set<string>();
@@ -296,8 +328,13 @@ export class PodNetwork {
     return path.join(NETNS_DIR, this.nodeNs);
   }
 
+  /** The pod's namespace: named after the pod, or the spare it took (its lease says which). */
   podNsName(uid: string): string {
-    return `${this.nodeNs}-${uid.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+    return this.leaseMap().get(uid)?.ns ?? `${this.nodeNs}-${uid.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+  }
+
+  private get spareDir(): string {
+    return path.join(this.home, 'run', 'net', 'spares');
   }
 
   podNsPath(uid: string): string {
@@ -361,22 +398,13 @@ export class PodNetwork {
 
   /** The pod's address, if it has one. */
   podIP(uid: string): string | undefined {
-    return this.leaseMap().get(uid);
+    return this.leaseMap().get(uid)?.ip;
   }
 
   /** The leases, read from their files once: only this process (the engine) changes them. */
-  private leaseMap(): Map<string, string> {
+  private leaseMap(): Map<string, Lease> {
     if (this.leases) return this.leases;
-    const m = new Map<string, string>();
-    let names: string[] = [];
-    try { names = fs.readdirSync(this.leaseDir).filter((f) => !f.includes('.')); } catch { /* none yet */ }
-    for (const uid of names) {
-      try {
-        const ip = fs.readFileSync(path.join(this.leaseDir, uid), 'utf8').trim();
-        if (ip) m.set(uid, ip);
-      } catch { /* removed meanwhile */ }
-    }
-    return (this.leases = m);
+    return (this.leases = readLeases(this.leaseDir));
   }
 
   /**
@@ -388,7 +416,7 @@ export class PodNetwork {
     const known = this.podIP(uid);
     if (known && this.ready.has(uid)) return known;
     const ip = known ?? this.lease(uid);
-    for (const s of this.setUpSteps(uid, ip)) {
+    for (const s of this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, fs.existsSync(this.podNsPath(uid)))) {
       if (s.ifExists !== undefined && !fs.existsSync(s.ifExists)) continue;
       const r = s.input !== undefined ? batchRun(s.args, s.input) : run(s.args);
       if (r.ok && s.doneIfOk) break;
@@ -414,10 +442,15 @@ export class PodNetwork {
       this.failed.delete(uid);
       throw new Error(failed);
     }
+    if (!known && !this.settingUp.has(uid)) {
+      const spare = this.takeSpare(uid);
+      this.makeSpares(runner);
+      if (spare) return { ip: spare, ready: true };
+    }
     const ip = known ?? this.lease(uid);
     if (this.settingUp.has(uid)) return { ip, ready: false };
     this.settingUp.add(uid);
-    runner.run(this.setUpSteps(uid, ip), (err) => {
+    runner.run(this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, fs.existsSync(this.podNsPath(uid))), (err) => {
       this.settingUp.delete(uid);
       if (this.removeAfterSetUp.delete(uid)) {
         // Removed while it was being made: now that it exists, it goes (the remover runs apart).
@@ -430,17 +463,69 @@ export class PodNetwork {
     return { ip, ready: false };
   }
 
+  /**
+   * A spare namespace made ahead (makeSpares) becomes the pod's: its lease names the namespace,
+   * and the spare's address is the pod's. A pod's start then waits for no `ip` at all (about
+   * 15 ms of namespace, veth and address set-up, most of a start's time with the engine running).
+   */
+  private takeSpare(uid: string): string | undefined {
+    const first = this.spares.entries().next();
+    if (first.done) return undefined;
+    const [id, lease] = first.value;
+    this.spares.delete(id);
+    fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(this.leaseDir, uid), `${lease.ip} ${lease.ns}\n`, { mode: 0o600 });
+    this.leaseMap().set(uid, lease);
+    fs.rmSync(path.join(this.spareDir, id), { force: true });
+    this.ready.add(uid);
+    return lease.ip;
+  }
+
+  /**
+   * Keeps SPARES namespaces ready for the next pods, made in the background. Spares an earlier
+   * engine left are removed first (whether it finished making them is not known).
+   */
+  private makeSpares(runner: IpRunner): void {
+    if (!this.sparesCleared) {
+      this.sparesCleared = true;
+      for (const [id, lease] of readLeases(this.spareDir)) {
+        const remover = this.ipRemover();
+        const done = () => fs.rmSync(path.join(this.spareDir, id), { force: true });
+        if (remover) remover.run([{ args: ['netns', 'del', lease.ns!], ifExists: path.join(NETNS_DIR, lease.ns!), mayFail: true }], done);
+        else done();
+      }
+    }
+    while (this.spares.size + this.sparesPending < SPARES) {
+      const id = randomBytes(4).toString('hex');
+      const ns = `${this.nodeNs}-s${id}`;
+      // The spare's address is held by its file from now on, as a lease is.
+      const ip = this.freeAddress();
+      fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(this.spareDir, id), `${ip} ${ns}\n`, { mode: 0o600 });
+      this.sparesPending++;
+      runner.run(this.setUpSteps(ns, hostVeth(id), ip, false), (err) => {
+        this.sparesPending--;
+        if (err === undefined && fs.existsSync(path.join(this.spareDir, id))) {
+          this.spares.set(id, { ip, ns });
+          return;
+        }
+        fs.rmSync(path.join(this.spareDir, id), { force: true });
+        this.ipRemover()?.run([{ args: ['netns', 'del', ns], ifExists: path.join(NETNS_DIR, ns), mayFail: true }], () => undefined);
+      });
+    }
+  }
+
   /** The ip runs of a pod's setup: its namespace, the veth from the bridge to its eth0, the address and route. */
-  private setUpSteps(uid: string, ip: string): IpStep[] {
-    const pns = this.podNsName(uid);
-    const host = `kv${createHash('sha256').update(uid).digest('hex').slice(0, 10)}`;
+  private setUpSteps(pns: string, host: string, ip: string, exists: boolean): IpStep[] {
     const steps: IpStep[] = [];
     // Already set up (an engine restarted, and found it)?
-    if (fs.existsSync(this.podNsPath(uid))) steps.push({ args: ['-n', pns, 'addr', 'show', 'dev', 'eth0'], mayFail: true, doneIfOk: true });
+    if (exists) steps.push({ args: ['-n', pns, 'addr', 'show', 'dev', 'eth0'], mayFail: true, doneIfOk: true });
     else steps.push({ args: ['netns', 'add', pns] });
     steps.push({ args: ['-n', this.nodeNs, 'link', 'del', host], mayFail: true }); // a half-done earlier attempt
-    // Two ip runs: the node's side, then the pod's.
-    steps.push({ args: ['-n', this.nodeNs, '-batch', '-'], input: [`link add ${host} type veth peer name eth0 netns ${pns}`, `link set ${host} master ${BRIDGE} up`].join('\n') + '\n' });
+    // Two ip runs: the node's side, then the pod's. An address comes back into use soon after its
+    // pod ended, and the node may still hold that pod's MAC for it (a stale neighbour entry sends
+    // the new pod's first replies to a veth that is gone): it is forgotten first.
+    steps.push({ args: ['-n', this.nodeNs, '-batch', '-'], input: [`neigh flush to ${ip} dev ${BRIDGE}`, `link add ${host} type veth peer name eth0 netns ${pns}`, `link set ${host} master ${BRIDGE} up`].join('\n') + '\n' });
     steps.push({ args: ['-n', pns, '-batch', '-'], input: ['link set lo up', `addr add ${ip}/24 dev eth0`, 'link set eth0 up', `route add ${SERVICE_CIDR} via ${GATEWAY}`].join('\n') + '\n' });
     return steps;
   }
@@ -459,15 +544,16 @@ export class PodNetwork {
 
   private lease(uid: string): string {
     fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
-    const leases = this.leaseMap();
-    const used = new Set(leases.values());
-    for (let n = 2; n < 255; n++) {
-      const ip = addr(n);
-      if (used.has(ip)) continue;
-      fs.writeFileSync(path.join(this.leaseDir, uid), ip + '\n', { mode: 0o600 });
-      leases.set(uid, ip);
-      return ip;
-    }
+    const ip = this.freeAddress();
+    fs.writeFileSync(path.join(this.leaseDir, uid), ip + '\n', { mode: 0o600 });
+    this.leaseMap().set(uid, { ip });
+    return ip;
+  }
+
+  /** An address no pod and no spare holds. */
+  private freeAddress(): string {
+    const used = new Set([...this.leaseMap().values(), ...readLeases(this.spareDir).values()].map((l) => l.ip));
+    for (let n = 2; n < 255; n++) if (!used.has(addr(n))) return addr(n);
     throw new Error(`no address left in ${POD_CIDR}`);
   }
 
@@ -533,6 +619,9 @@ export class PodNetwork {
       this.release(uid);
     }
     fs.rmSync(path.join(OWNERS_DIR, this.nodeNs), { force: true });
+    // The spares went with the namespaces above.
+    this.spares.clear();
+    fs.rmSync(this.spareDir, { recursive: true, force: true });
     this.nodeReady = false;
   }
 

@@ -4,6 +4,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
 import { probeSandbox } from '../../src/kubelet/sandbox.js';
@@ -71,11 +73,37 @@ test('two pods listen on the same port, each at its own address, and reach each 
   await sb.until('client done', () => pod(sb, 'client')?.status?.phase === 'Succeeded');
   const clientIP = pod(sb, 'client').status.podIP;
   assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb2\nno-route-out\n${clientIP}\n`);
+  // The engine keeps two namespaces ready for the next pods: a third pod takes one (its lease
+  // names it), is reached at the spare's address, and another spare is made in its place.
+  const spares = path.join(sb.home, 'run/net/spares');
+  await sb.until('two spares ready', () => fs.existsSync(spares) && fs.readdirSync(spares).length === 2);
+  const spareLeases = fs.readdirSync(spares).map((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim());
+  apply(sb, webPod('web3'));
+  await sb.until('web3 listening', () => sb.kjob(['logs', 'web3']).stdout.includes('listening'));
+  const web3 = pod(sb, 'web3');
+  const lease = fs.readFileSync(path.join(sb.home, 'run/net/pods', web3.metadata.uid), 'utf8').trim();
+  assert.match(lease, /^10\.244\.0\.\d+ kjob-[0-9a-f]{8}-s[0-9a-f]{8}$/);
+  assert.ok(spareLeases.includes(lease), `${lease} was one of the spares ${spareLeases.join(', ')}`);
+  assert.equal(lease.split(' ')[0], web3.status.podIP);
+  assert.ok(fs.existsSync(path.join('/run/netns', lease.split(' ')[1])));
+  apply(sb, {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client2' },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'curl', command: ['curl', '-s', `http://${web3.status.podIP}:8080`] }] },
+  });
+  await sb.until('client2 done', () => pod(sb, 'client2')?.status?.phase === 'Succeeded');
+  assert.equal(sb.kjob(['logs', 'client2']).stdout, 'web3\n');
+  await sb.until('a spare made in its place', () => fs.readdirSync(spares).length === 2 && !fs.readdirSync(spares).some((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim() === lease));
+  assert.equal(sb.kjob(['delete', 'pod', 'web3', '--grace-period=0', '--force']).code, 0);
   // The finished pod's namespace is gone; the running ones' are there.
   const net = new PodNetwork(sb.home);
   assert.equal(net.uids().length, 2);
   assert.equal(sb.kjob(['delete', 'pod', 'web1', 'web2', '--grace-period=0', '--force']).code, 0);
   await sb.until('the pods\' namespaces removed', () => net.uids().length === 0);
+  // Nothing of the state directory is left on the pod network once its engine is gone: the spares
+  // neither, with their namespaces.
+  await sb.until('the engine idle and gone', () => sb.enginePid() === undefined, 30_000);
+  assert.equal(fs.existsSync(spares), false);
+  assert.deepEqual(fs.readdirSync('/run/netns').filter((n) => n.startsWith(net.nodeNs)), []);
 });
 
 test('the pod-to-pod Job: its pods reach each other by <hostname>.<subdomain> through the cluster DNS, and it completes', { skip: NO_NET }, async () => {
