@@ -333,7 +333,7 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim's pid comes back without the engine waiting for it: until then attempts() counts
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
-    this.spawner ??= new Spawner(path.join(this.home, 'run'), perlExe);
+    this.spawner ??= new Spawner(perlExe);
     this.spawning.add(d);
     this.spawner.spawnDetached(exe, args, { cwd: s.cwd, env: shimEnv }, (pid) => {
       this.spawning.delete(d);

@@ -24,7 +24,7 @@ async function waitFor(file: string): Promise<string> {
 
 test('starts a detached process in its own session with exactly the env and cwd given, and gives its pid', { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
-  const sp = new Spawner(path.join(dir, 'run'), perl);
+  const sp = new Spawner(perl);
   try {
     const out = path.join(dir, 'out');
     const script = `echo "$$ $(ps -o sid= -p $$ | tr -d ' ') $FOO $(pwd) \${HOME:-nohome}" > ${out}.tmp && mv ${out}.tmp ${out}`;
@@ -48,7 +48,7 @@ test('starts a detached process in its own session with exactly the env and cwd 
 
 test('a child waits for its own children (SIGCHLD is not left ignored)', { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
-  const sp = new Spawner(path.join(dir, 'run'), perl);
+  const sp = new Spawner(perl);
   try {
     const out = path.join(dir, 'out');
     await spawnPid(sp, '/bin/sh', ['-c', `sh -c 'exit 7'; echo $? > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
@@ -61,7 +61,7 @@ test('a child waits for its own children (SIGCHLD is not left ignored)', { skip:
 
 test('without perl it falls back to node spawn', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
-  const sp = new Spawner(path.join(dir, 'run'), null);
+  const sp = new Spawner(null);
   try {
     const out = path.join(dir, 'out');
     const pid = await spawnPid(sp, '/bin/sh', ['-c', `echo $$ > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
@@ -73,7 +73,7 @@ test('without perl it falls back to node spawn', async () => {
 
 test('the pid is given once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
-  const sp = new Spawner(path.join(dir, 'run'), perl);
+  const sp = new Spawner(perl);
   try {
     const pid = (await spawnPid(sp, '/bin/sleep', ['5'], { env: {} }))!;
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

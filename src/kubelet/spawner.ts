@@ -61,11 +61,7 @@ export class Spawner {
   /** Requests sent, in order: the spawner replies in the same order. */
   private readonly waiting: SpawnDone[] = [];
 
-  /** runDir is no longer used (the spawner talks over its stdio); kept for the callers. */
-  constructor(
-    _runDir: string,
-    private readonly perl: string | null,
-  ) {}
+  constructor(private readonly perl: string | null) {}
 
   /**
    * Starts exe detached (own session, stdio /dev/null); done(pid) once it runs its program, or
