@@ -26,6 +26,7 @@ const { Store } = await import(path.join(root, 'dist/store/store.js'));
 const { bwrapArgv, hiddenPaths, probeSandbox } = await import(path.join(root, 'dist/kubelet/sandbox.js'));
 const { processesOf } = await import(path.join(root, 'dist/util/process.js'));
 const { readLockPid } = await import(path.join(root, 'dist/engine/daemon.js'));
+const { PodNetwork } = await import(path.join(root, 'dist/kubelet/network.js'));
 
 const FULL = process.env.BENCH_FULL === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
@@ -99,6 +100,8 @@ function cleanup(home) {
   kj(home, ['controller', 'stop']);
   // Whatever is left of this home's processes (containers outlive the engine by design).
   for (const p of processesOf(home)) for (const t of [-p, p]) try { process.kill(t, 'SIGKILL'); } catch {}
+  // Its pod network (root only): an engine stopped with pods left keeps it for them.
+  new PodNetwork(home).tearDownAll();
   fs.rmSync(home, { recursive: true, force: true });
 }
 function jobDone(store, name) {
