@@ -7,6 +7,7 @@ import { rfc3339 } from '../api/types.js';
 import { resourceForKind } from '../api/resources.js';
 import type { Clock } from '../util/clock.js';
 import { StatusError } from '../errors.js';
+import { tryGet } from './client.js';
 import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
 
 export type EventType = 'Normal' | 'Warning';
@@ -71,55 +72,42 @@ export class APIEventRecorder implements EventRecorder {
     const uid = String(im.uid ?? '');
     const key = aggKey(type, reason, message, fieldPath);
     const api = this.api as Partial<LocalAPIServer>;
-    let known = uid && api.currentResourceVersion ? this.cache.get(`${ns}/${uid}`) : undefined;
+    // Cached by involved object only where the apiserver tells its resourceVersion without a list.
+    const cacheKey = uid !== '' && api.currentResourceVersion ? `${ns}/${uid}` : undefined;
+    let known = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
     let resourceVersion: string;
+    let same: KObject | undefined;
     if (known) {
-      // Most recently used last.
-      this.cache.delete(`${ns}/${uid}`);
-      this.cache.set(`${ns}/${uid}`, known);
+      this.cache.delete(cacheKey!); // most recently used last
+      this.cache.set(cacheKey!, known);
       const name = known.get(key);
-      if (name !== undefined) {
-        let same: KObject | undefined;
-        try {
-          same = this.api.get(EVENTS, ns, name);
-        } catch (e) {
-          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
-        }
-        if (same) {
-          const count = ((same.count as number | undefined) ?? 1) + 1;
-          this.api.patch(EVENTS, ns, name, 'strategic', { count, lastTimestamp: ts });
-          return;
-        }
-        known.delete(key);
-      }
+      if (name !== undefined && !(same = tryGet(this.api, 'Event', ns, name))) known.delete(key);
       resourceVersion = api.currentResourceVersion!();
     } else {
       // The correlator's aggregation: the Event of the same object, type, reason, message, source and fieldPath.
-      const byUid = uid !== '' && !!api.currentResourceVersion;
       const listed = this.api.list(EVENTS, {
         namespace: ns,
-        fieldSelector: byUid ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
+        fieldSelector: cacheKey ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
       });
       resourceVersion = listed.resourceVersion;
-      const mine = new Map<string, string>();
+      const mine = new Map<string, KObject>();
       for (const e of listed.items) {
         const io = (e.involvedObject ?? {}) as Record<string, unknown>;
         const src = (e.source ?? {}) as Record<string, unknown>;
         if ((src.component ?? '') !== component) continue;
         const k = aggKey(String(e.type ?? ''), String(e.reason ?? ''), String(e.message ?? ''), (io.fieldPath as string | undefined) ?? '');
-        if (!mine.has(k)) mine.set(k, e.metadata.name!);
+        if (!mine.has(k)) mine.set(k, e);
       }
-      const name = mine.get(key);
-      if (name !== undefined) {
-        const same = listed.items.find((e) => e.metadata.name === name)!;
-        const count = ((same.count as number | undefined) ?? 1) + 1;
-        this.api.patch(EVENTS, ns, name, 'strategic', { count, lastTimestamp: ts });
-      }
-      if (byUid) {
+      same = mine.get(key);
+      if (cacheKey) {
         if (this.cache.size >= CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
-        this.cache.set(`${ns}/${uid}`, (known = mine));
+        this.cache.set(cacheKey, (known = new Map([...mine].map(([k, e]) => [k, e.metadata.name!]))));
       }
-      if (name !== undefined) return;
+    }
+    if (same) {
+      const count = ((same.count as number | undefined) ?? 1) + 1;
+      this.api.patch(EVENTS, ns, same.metadata.name!, 'strategic', { count, lastTimestamp: ts });
+      return;
     }
     const involvedObject: Record<string, unknown> = {
       kind: involved.kind,
