@@ -300,14 +300,11 @@ export class Kubelet {
 
     const c0 = this.compute(pod, now, false, volumesReady);
     this.killUnhealthy(pod, c0.kills, now);
-    const waitNet = (): { requeueAfterMs?: number } => ({ requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) });
-    if (!jsonEqual(c0.status, pod.status)) {
-      this.write(pod, c0);
-      if (c0.due.length && !netReady) return waitNet();
-      return { requeueAfterMs: c0.due.length ? 0 : c0.requeueMs };
-    }
+    const changed = !jsonEqual(c0.status, pod.status);
+    if (changed) this.write(pod, c0);
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
-    if (!netReady) return waitNet();
+    if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
+    if (changed) return { requeueAfterMs: 0 }; // watchers see the status first, then the start
     for (const d of c0.due) this.startContainer(pod, d, now);
     const c1 = this.compute(pod, now, false, volumesReady);
     if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
