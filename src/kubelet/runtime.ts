@@ -192,11 +192,11 @@ export class ProcessRuntime implements ContainerRuntime {
   /** Attempt directories whose shim is being spawned (its pid not known yet). */
   private readonly spawning = new Set<string>();
   /**
-   * Attempts that ended and were reaped, by directory: nothing of their state changes any more,
-   * so their ten or so files are read once (every sync of the pod, and every idle check of the
-   * engine over all pods, read them again).
+   * Attempts that ended and were reaped, by pod uid and attempt directory: nothing of their state
+   * changes any more, so their ten or so files are read once (every sync of the pod, and every
+   * idle check of the engine over all pods, read them again). Forgotten with the pod.
    */
-  private readonly ended = new Map<string, AttemptState>();
+  private readonly ended = new Map<string, Map<string, AttemptState>>();
 
   /** The engine stops: the spawner ends (the shims it started live on). */
   close(): void {
@@ -243,7 +243,7 @@ export class ProcessRuntime implements ContainerRuntime {
     for (const nm of names) {
       if (!/^\d+$/.test(nm)) continue;
       const d = path.join(base, nm);
-      const ended = this.ended.get(d);
+      const ended = this.ended.get(uid)?.get(d);
       if (ended) {
         out.push({ ...ended });
         continue;
@@ -261,7 +261,7 @@ export class ProcessRuntime implements ContainerRuntime {
         let ex = readOpt(path.join(d, 'exit'));
         if (!ex) {
           const pidText = readOpt(path.join(d, 'pid'));
-          const shimAlive = this.spawning.has(d) || shimRunning(d);
+          const shimAlive = this.spawning.has(d) || liveShim(d) !== undefined;
           if (pidText === undefined) {
             // The shim has not written the container's pid: starting, if the shim lives; if not,
             // the engine that recorded the attempt was killed before the container could run.
@@ -283,7 +283,9 @@ export class ProcessRuntime implements ContainerRuntime {
           if (reason) a.reason = reason;
           if (fs.existsSync(path.join(d, 'reaped'))) {
             if (this.ended.size >= 100_000) this.ended.clear(); // a cache: read again when needed
-            this.ended.set(d, { ...a });
+            let pod = this.ended.get(uid);
+            if (!pod) this.ended.set(uid, (pod = new Map()));
+            pod.set(d, { ...a });
           }
         }
       }
@@ -301,7 +303,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   start(s: StartSpec): void {
     const d = this.attemptDir(s.uid, s.container, s.n);
-    this.ended.delete(d);
+    this.ended.get(s.uid)?.delete(d);
     // A directory left by an attempt that never started (see above) is replaced.
     fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
@@ -353,7 +355,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
     const d = this.attemptDir(uid, container, n);
-    this.ended.delete(d);
+    this.ended.get(uid)?.delete(d);
     fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
     writeAtomic(path.join(d, 'starterror'), JSON.stringify({ message, finishedAt }));
@@ -371,7 +373,7 @@ export class ProcessRuntime implements ContainerRuntime {
    */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
-    this.ended.delete(d);
+    this.ended.get(uid)?.delete(d);
     const recorded = Number(readOpt(path.join(d, 'pid')));
     // The shim writes the pid just after it spawns the container: until then there is nobody to
     // signal, and the caller tries again rather than recording a signal that was never sent.
@@ -431,7 +433,7 @@ export class ProcessRuntime implements ContainerRuntime {
   removePod(uid: string, retries = 20): void {
     if (!validUid(uid)) return;
     const podDir = path.join(this.home, 'pods', uid);
-    for (const d of this.ended.keys()) if (d.startsWith(podDir + path.sep)) this.ended.delete(d);
+    this.ended.delete(uid);
     const attemptDirs: string[] = [];
     let cs: string[] = [];
     try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
@@ -496,11 +498,6 @@ function reapAttempt(d: string, retries = 20): void {
   }
   try { fs.rmSync(path.join(d, 'cgroup'), { force: true }); } catch { /* removed with the pod */ }
   writeOnce(path.join(d, 'reaped'), '');
-}
-
-/** Whether the shim of attempt directory d runs. */
-function shimRunning(d: string): boolean {
-  return liveShim(d) !== undefined;
 }
 
 /** The pid of attempt directory d's shim while it runs: by its recorded pid, whose command line
