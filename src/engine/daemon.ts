@@ -19,7 +19,6 @@ export function logPath(home: string): string {
   return path.join(home, 'engine.log');
 }
 
-
 /**
  * The lock holds "<pid> <start ticks>": the pid of an engine killed with SIGKILL is soon another
  * process's, which must neither keep every later engine from starting nor be taken for one.

@@ -22,7 +22,7 @@
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
-import { pidAlive, pidRecordedIn } from '../util/process.js';
+import { pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
@@ -589,10 +589,8 @@ function processesWhere(field: 'ppid' | 'pgid', value: number): number[] {
   try { names = fs.readdirSync('/proc'); } catch { return out; }
   for (const n of names) {
     if (!/^\d+$/.test(n)) continue;
-    const stat = readOpt(`/proc/${n}/stat`);
-    if (!stat) continue;
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[index]) === value) out.push(Number(n));
+    const stat = procStat(Number(n));
+    if (stat && Number(stat[index]) === value) out.push(Number(n));
   }
   return out;
 }

@@ -2,6 +2,21 @@
 // container whose init does not reap, a dead process lingers as a zombie that still answers kill(0).
 import fs from 'node:fs';
 
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses):
+ * [0] is field 3 (state), [1] the ppid, [2] the pgid, [19] the start time. undefined: no such
+ * process, or no /proc.
+ */
+export function procStat(pid: number): string[] | undefined {
+  let st: string;
+  try {
+    st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return st.slice(st.lastIndexOf(')') + 2).split(' ');
+}
+
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -9,13 +24,7 @@ export function pidAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  let st: string;
-  try {
-    st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return true;
-  }
-  const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
+  const state = procStat(pid)?.[0];
   return state !== 'Z' && state !== 'X';
 }
 
@@ -27,13 +36,7 @@ export function pidAlive(pid: number): boolean {
  */
 export function processStartTicks(pid: number): string | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  let st: string;
-  try {
-    st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return st.slice(st.lastIndexOf(')') + 2).split(' ')[19];
+  return procStat(pid)?.[19];
 }
 
 let bootTimeMs: number | undefined;
