@@ -22,8 +22,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { PerlWorker, findPerl } from './perl_worker.js';
 
 export const IP = '/usr/sbin/ip';
 export const NSENTER = '/usr/bin/nsenter';
@@ -88,12 +88,12 @@ export interface IpStep {
   doneIfOk?: boolean;
 }
 
-// The runner: one request a line on stdin, one reply a line on stdout, in order. Only perl-base
-// (no JSON module: perl-modules may be missing): a request is "<id>\t<step>\t<step>..." and a step
-// "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f (mayFail)
-// and d (doneIfOk); a reply is "<id>\t<err in hex>" (empty when it went well). Each ip runs with a
-// 10 s alarm (kept across exec), as spawnSync's timeout did. It exits when the engine closes its
-// stdin.
+// The runner (a PerlWorker): one request a line on stdin, one reply a line on stdout, in order.
+// Only perl-base (no JSON module: perl-modules may be missing): a request is "<step>\t<step>..."
+// and a step "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f
+// (mayFail) and d (doneIfOk); a reply is the first error in hex (empty when it went well). Each
+// ip runs with a 10 s alarm (kept across exec), as spawnSync's timeout did. It exits when the
+// engine closes its stdin.
 const RUNNER = String.raw`use strict; use POSIX ();
 my $ip = shift @ARGV;
 $| = 1;
@@ -124,7 +124,7 @@ sub run1 {
 }
 while (defined(my $line = <STDIN>)) {
   chomp $line;
-  my ($id, @steps) = split /\t/, $line;
+  my @steps = split /\t/, $line;
   my $err = '';
   for my $step (@steps) {
     my ($flags, $exists, $input, @args) = map { pack('H*', $_) } split /,/, $step, -1;
@@ -135,120 +135,47 @@ while (defined(my $line = <STDIN>)) {
     $err = "ip " . join(' ', @args) . ": " . ($e ne '' ? $e : "exit status $code");
     last;
   }
-  print $id, "\t", unpack('H*', $err), "\n";
+  print unpack('H*', $err), "\n";
 }
 `;
 
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 
 /** A request line of RUNNER's protocol. */
-export function runnerRequest(id: number, steps: IpStep[]): string {
+function runnerRequest(steps: IpStep[]): string {
   const step = (s: IpStep) =>
     [(s.mayFail ? 'f' : '') + (s.doneIfOk ? 'd' : ''), s.ifExists ?? '', s.input ?? '', ...s.args].map(hex).join(',');
-  return [String(id), ...steps.map(step)].join('\t') + '\n';
+  return steps.map(step).join('\t') + '\n';
 }
 
-function findPerl(): string | undefined {
-  for (const p of ['/usr/bin/perl', '/bin/perl']) {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch { /* next */ }
-  }
-  return undefined;
-}
-
-/** The background runner of ip commands (RUNNER); undefined from start() without perl. */
+/** The background runner of ip commands (RUNNER); undefined from start() without perl or ip. */
 export class IpRunner {
-  private readonly child: ChildProcess;
-  private nextId = 1;
-  private buf = '';
-  private readonly waiting = new Map<number, (err?: string) => void>();
-  private idleWaiters: (() => void)[] = [];
-  private dead = false;
+  private constructor(private readonly worker: PerlWorker) {}
 
   static start(): IpRunner | undefined {
     const perl = findPerl();
-    if (!perl || !fs.existsSync(IP)) return undefined;
-    try {
-      return new IpRunner(perl);
-    } catch {
-      return undefined;
-    }
-  }
-
-  private constructor(perl: string) {
-    this.child = spawn(perl, ['-e', RUNNER, IP], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child.on('error', () => this.fail('the ip runner could not start'));
-    this.child.on('exit', () => this.fail('the ip runner exited'));
-    this.child.stdin!.on('error', () => undefined);
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (d: string) => {
-      this.buf += d;
-      let i: number;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const line = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 1);
-        const [id, err] = line.split('\t');
-        const cb = this.waiting.get(Number(id));
-        this.waiting.delete(Number(id));
-        cb?.(err ? Buffer.from(err, 'hex').toString('utf8') : undefined);
-      }
-      this.checkIdle();
-    });
-    // The engine's life is its own: a runner waiting for requests keeps nothing alive.
-    this.child.unref();
-    (this.child.stdin as Socket).unref();
-    (this.child.stdout as Socket).unref();
+    return perl && fs.existsSync(IP) ? new IpRunner(new PerlWorker(perl, RUNNER, [IP])) : undefined;
   }
 
   get alive(): boolean {
-    return !this.dead;
+    return this.worker.alive;
   }
 
   /** Runs the steps in order; done(err) once they ended (err: the first failure that may not fail). */
   run(steps: IpStep[], done: (err?: string) => void): void {
-    if (this.dead) {
-      queueMicrotask(() => done('the ip runner exited'));
-      return;
-    }
-    const id = this.nextId++;
-    this.waiting.set(id, done);
-    (this.child.stdout as Socket).ref(); // until it is answered
-    this.child.stdin!.write(runnerRequest(id, steps));
+    this.worker.request(runnerRequest(steps), (line) => {
+      if (line === undefined) done('the ip runner exited');
+      else done(line ? Buffer.from(line, 'hex').toString('utf8') : undefined);
+    });
   }
 
   /** Resolves once every request sent has been answered (or after timeoutMs). */
   idle(timeoutMs: number): Promise<void> {
-    if (this.waiting.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    return this.worker.idle(timeoutMs);
   }
 
   close(): void {
-    this.dead = true;
-    try { this.child.stdin!.end(); } catch { /* gone */ }
-  }
-
-  private fail(why: string): void {
-    this.dead = true;
-    const cbs = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const cb of cbs) cb(why);
-    this.checkIdle();
-  }
-
-  private checkIdle(): void {
-    if (this.waiting.size) return;
-    (this.child.stdout as Socket).unref();
-    const ws = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of ws) w();
+    this.worker.close();
   }
 }
 

@@ -27,6 +27,7 @@ import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
+import { findPerl } from './perl_worker.js';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -162,16 +163,6 @@ const RAW_SHIM = [
   'echo "$code $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"',
   ': >"$note"',
 ].join('\n');
-
-/** The perl that runs the container shim (src/kubelet/shim.ts), looked up once. */
-let perlPath: string | null | undefined;
-function perl(): string | null {
-  if (perlPath === undefined) {
-    const dirs = ['/usr/bin', '/bin', ...(process.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'))];
-    perlPath = dirs.map((d) => path.join(d, 'perl')).find((p) => { try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; } }) ?? null;
-  }
-  return perlPath;
-}
 
 /** The shim's $0: with the attempt directory ($1) it identifies a shim in /proc. */
 const SHIM_NAME = 'kjob-shim';
@@ -324,7 +315,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
-    const perlExe = perl();
+    const perlExe = findPerl();
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
     let stdinFifo: string | undefined;
     const fifo = s.stdin && perlExe ? prepareStdinFifoDir(d) : undefined;

@@ -8,8 +8,8 @@
 // it exits when the engine closes its end, and the shims live on, as before; a request left in
 // the pipe by an engine that was killed is not carried out. Without perl, or if it fails, the
 // runtime falls back to node's spawn.
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { PerlWorker } from './perl_worker.js';
 
 const SPAWNER = String.raw`use strict; use POSIX ();
 my ($in, $out) = (\*STDIN, \*STDOUT);
@@ -55,11 +55,7 @@ while (defined(my $len = <$in>)) {
 export type SpawnDone = (pid: number | undefined) => void;
 
 export class Spawner {
-  private child?: ChildProcess;
-  private broken = false;
-  private buf = '';
-  /** Requests sent, in order: the spawner replies in the same order. */
-  private readonly waiting: SpawnDone[] = [];
+  private worker?: PerlWorker;
 
   constructor(private readonly perl: string | null) {}
 
@@ -68,15 +64,15 @@ export class Spawner {
    * done(undefined) when it could not. done may be called before this returns (node's spawn).
    */
   spawnDetached(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    const child = this.channel();
-    if (child) {
+    const worker = this.channel();
+    if (worker) {
       const env = Object.entries(opts.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
       const fields = [opts.cwd ?? process.cwd(), String(env.length), ...env, exe, ...args];
       if (!fields.some((f) => f.includes('\0'))) {
         const payload = Buffer.from(fields.join('\0'));
-        this.waiting.push(done);
-        (child.stdout as Socket).ref(); // until it is answered
-        child.stdin!.write(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]));
+        // A spawner gone before it answered is as a failed spawn: the kubelet finds no shim for
+        // the attempt and starts it again (with node's spawn from then on).
+        worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(Number(line) > 0 ? Number(line) : undefined));
         return;
       }
     }
@@ -84,44 +80,13 @@ export class Spawner {
   }
 
   close(): void {
-    const child = this.child;
-    this.child = undefined;
-    if (!child) return;
-    try { child.stdin!.end(); } catch { /* gone */ }
+    this.worker?.close();
   }
 
-  private channel(): ChildProcess | undefined {
-    if (this.child || this.broken || !this.perl) return this.child;
-    const child = spawn(this.perl, ['-e', SPAWNER], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    const gone = (): void => {
-      // The spawner is gone: node's spawn from now on; what it did not answer is as a failed
-      // spawn (the kubelet finds no shim for the attempt and starts it again).
-      if (this.child === child) this.child = undefined;
-      this.broken = true;
-      for (const done of this.waiting.splice(0)) done(undefined);
-    };
-    child.on('error', gone);
-    child.on('exit', gone);
-    child.stdin!.on('error', () => undefined);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      this.buf += d;
-      let i: number;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const line = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 1);
-        const done = this.waiting.shift();
-        const pid = Number(line);
-        done?.(pid > 0 ? pid : undefined);
-      }
-      if (this.waiting.length === 0) (child.stdout as Socket).unref();
-    });
-    // A spawner waiting for requests keeps nothing alive.
-    child.unref();
-    (child.stdin as Socket).unref();
-    (child.stdout as Socket).unref();
-    return child;
+  private channel(): PerlWorker | undefined {
+    if (!this.perl) return undefined;
+    if (!this.worker) this.worker = new PerlWorker(this.perl, SPAWNER);
+    return this.worker.alive ? this.worker : undefined;
   }
 }
 
