@@ -379,12 +379,10 @@ export class PodNetwork {
     this.settingUp.add(uid);
     runner.run(this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, fs.existsSync(this.podNsPath(uid))), (err) => {
       this.settingUp.delete(uid);
-      if (this.removeAfterSetUp.delete(uid)) {
-        // Removed while it was being made: now that it exists, it goes (the remover runs apart).
-        this.tearingDown.delete(uid);
-        this.tearDown(uid);
-      } else if (err !== undefined) this.failed.set(uid, err);
-      else if (!this.tearingDown.has(uid) && this.leaseMap().has(uid)) this.ready.add(uid);
+      // Removed while it was being made: now that it exists, it goes (the remover runs apart).
+      if (this.removeAfterSetUp.delete(uid)) this.tearDown(uid);
+      else if (err !== undefined) this.failed.set(uid, err);
+      else if (this.leaseMap().has(uid)) this.ready.add(uid);
       onDone();
     });
     return { ip, ready: false };
@@ -415,8 +413,8 @@ export class PodNetwork {
   private makeSpares(runner: IpRunner): void {
     if (!this.sparesCleared) {
       this.sparesCleared = true;
+      const remover = this.ipRemover();
       for (const [id, lease] of readLeases(this.spareDir)) {
-        const remover = this.ipRemover();
         const done = () => fs.rmSync(path.join(this.spareDir, id), { force: true });
         if (remover) remover.run([{ args: ['netns', 'del', lease.ns!], ifExists: path.join(NETNS_DIR, lease.ns!), mayFail: true }], done);
         else done();
@@ -504,7 +502,6 @@ export class PodNetwork {
     this.failed.delete(uid);
     if (this.settingUp.has(uid)) {
       // Its setup runs in the other runner: removed once that has ended, not before it.
-      this.tearingDown.add(uid);
       this.removeAfterSetUp.add(uid);
       return;
     }
