@@ -24,7 +24,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kjob = path.join(root, 'bin/kjob');
 const { Store } = await import(path.join(root, 'dist/store/store.js'));
 const { bwrapArgv, hiddenPaths, probeSandbox } = await import(path.join(root, 'dist/kubelet/sandbox.js'));
-const { processesOf } = await import(path.join(root, 'dist/util/process.js'));
+const { killProcessesOf } = await import(path.join(root, 'dist/util/process.js'));
 const { readLockPid } = await import(path.join(root, 'dist/engine/daemon.js'));
 const { PodNetwork } = await import(path.join(root, 'dist/kubelet/network.js'));
 
@@ -99,7 +99,7 @@ async function startEngine(home) {
 function cleanup(home) {
   kj(home, ['controller', 'stop']);
   // Whatever is left of this home's processes (containers outlive the engine by design).
-  for (const p of processesOf(home)) for (const t of [-p, p]) try { process.kill(t, 'SIGKILL'); } catch {}
+  killProcessesOf(home);
   // Its pod network (root only): an engine stopped with pods left keeps it for them.
   new PodNetwork(home).tearDownAll();
   fs.rmSync(home, { recursive: true, force: true });

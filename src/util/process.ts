@@ -105,3 +105,16 @@ export function processesOf(home: string): number[] {
   }
   return out;
 }
+
+/** SIGKILL the processes of state directory home (processesOf), each with its process group. */
+export function killProcessesOf(home: string): void {
+  for (const pid of processesOf(home)) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* gone, or no group of that id */
+      }
+    }
+  }
+}

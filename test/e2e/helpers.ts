@@ -6,9 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLockPid } from '../../src/engine/daemon.js';
-import { processesOf } from '../../src/util/process.js';
-
-export { processesOf };
+import { killProcessesOf } from '../../src/util/process.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,15 +83,7 @@ export class Sandbox {
   cleanup(): void {
     const cgroups = this.podCgroups();
     for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const pid of processesOf(this.home)) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
+    killProcessesOf(this.home);
     // The cgroups of containers killed here: nobody is left to remove them (a killed process
     // leaves its cgroup a moment later, hence the retries).
     for (let i = 0; i < 50 && cgroups.length; i++) {

@@ -7,13 +7,14 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Sandbox, ROOT, processesOf } from './helpers.js';
+import { Sandbox, ROOT } from './helpers.js';
+import { killProcessesOf, processesOf } from '../../src/util/process.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
 
-/** The processes of this state directory (the engine, shims, containers, watches): helpers' processesOf. */
-const leftovers = (home: string) => processesOf(home).map(String);
+/** The processes of this state directory (the engine, shims, containers, watches). */
+const leftovers = processesOf;
 
 function walkthrough(fixture: string, home: string) {
   const started = Date.now();
@@ -56,7 +57,7 @@ test('a failing Job ends the walkthrough at once with the reason and exit 1, not
     assert.ok(!leftovers(home).some((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-w')));
   } finally {
     spawnSync(process.execPath, [path.join(ROOT, 'bin/kjob'), '--home', home, 'controller', 'stop']);
-    for (const pid of leftovers(home)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    killProcessesOf(home);
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
@@ -117,7 +118,7 @@ test('npm pack makes a package that npm install -g turns into a working kjob', (
     assert.equal(run(['logs', 'job/echo']), 'Hello, Job\n');
     run(['controller', 'stop']);
   } finally {
-    for (const pid of leftovers(work)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    killProcessesOf(work);
     fs.rmSync(work, { recursive: true, force: true });
   }
 });

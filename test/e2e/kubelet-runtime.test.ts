@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { processesOf } from './helpers.js';
+import { killProcessesOf } from '../../src/util/process.js';
 import { realClock } from '../../src/util/clock.js';
 import { KUBERNETES_TIMING } from '../../src/util/timing.js';
 import type { KObject } from '../../src/api/types.js';
@@ -28,9 +28,7 @@ after(() => {
     // directory, with their groups. Never by the pids the attempts recorded: those ended long ago
     // and, with pid_max at 32768, their numbers are soon another process's (another test file's
     // container, killed with 255).
-    for (const pid of processesOf(rt.home)) {
-      for (const target of [-pid, pid]) try { process.kill(target, 'SIGKILL'); } catch { /* gone */ }
-    }
+    killProcessesOf(rt.home);
   }
 });
 
