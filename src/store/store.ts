@@ -173,6 +173,7 @@ export class Store {
     setMeta: Stmt;
     setView: Stmt;
     removeView: Stmt;
+    listRef: Stmt;
     viewsAll: Stmt;
     viewsNs: Stmt;
     labeledViewsAll: Stmt;
@@ -182,7 +183,6 @@ export class Store {
   private readonly filtered = new Map<string, Stmt>();
   /** listByRefShared's decoded objects, by row id, with the text they were decoded from. */
   private readonly shared = new Map<number, { body: string; obj: KObject }>();
-  private listRef?: Stmt;
 
   private constructor(home: string, file: string, db: Database.Database) {
     this.home = home;
@@ -209,6 +209,8 @@ export class Store {
       setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
       setView: p(SET_VIEW),
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
+      // Without statistics SQLite would walk objects_by_key for the ORDER BY: the index is named.
+      listRef: p(`SELECT id, body FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`),
       viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
       viewsNs: p(`SELECT body FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).pluck(),
@@ -303,9 +305,7 @@ export class Store {
    */
   listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
     return this.guard(() => {
-      // Prepared when first used: the index exists once the file is migrated (version 2).
-      this.listRef ??= this.db.prepare(`SELECT id, body FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`);
-      const rows = this.listRef.all(kind, namespace, ref) as { id: number; body: string }[];
+      const rows = this.s.listRef.all(kind, namespace, ref) as { id: number; body: string }[];
       const out: KObject[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const { id, body } = rows[i];
