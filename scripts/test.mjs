@@ -13,7 +13,7 @@
 //                           CI is set, where the same suite has run three times slower than on an idle
 //                           machine. A wait's timeout only bounds how long a failure takes to show.
 // No file is run twice: a failure is a failure. (Failures that came and went while other files ran
-// were other files' clean-up killing this file's pods, not load: see helpers.ts processesOf.)
+// were other files' clean-up killing this file's pods, not load: see src/util/process.ts processesOf.)
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
