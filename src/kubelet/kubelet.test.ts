@@ -318,6 +318,25 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   assert.deepEqual(store.deleted, ['d']);
 });
 
+test('the grace period counts from the SIGTERM, to the millisecond: a deletionTimestamp truncated to the second does not shorten it', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('g', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  settle(k, 'g');
+  clock.step(900 - (clock.now().getTime() % 1000)); // late in a second
+  const p = store.get('Pod', 'default', 'g')!;
+  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 2000).toISOString().replace(/\.\d{3}Z$/, 'Z'); // 1.1 s away
+  p.metadata.deletionGracePeriodSeconds = 2;
+  store.objs.set('Pod/default/g', p);
+  k.syncPod('default', 'g');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+  clock.step(1500);
+  k.syncPod('default', 'g');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM'], 'not killed at the truncated deletionTimestamp');
+  clock.step(500);
+  k.syncPod('default', 'g');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL'], 'killed two seconds after the SIGTERM');
+});
+
 test('relist: a running container is looked at again every 2s, and its loss is then seen', () => {
   const { store, clock, runtime, k } = setup();
   assert.equal(RELIST_MS, 2000);

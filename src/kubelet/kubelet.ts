@@ -98,6 +98,12 @@ export class Kubelet {
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();
+  /**
+   * When this kubelet sent a terminating pod its first SIGTERM (its clock, ms): the grace period
+   * counts from then, as the kubelet's StopContainer timeout does. deletionTimestamp holds the
+   * end only to the second, which cut up to a second off the grace period.
+   */
+  private readonly stoppingSince = new Map<string, number>();
   /** The configMapManager and secretManager: objects of the pod's namespace, read from the store. */
   private readonly objects: ObjectGetter = (kind, namespace, name) => tryGet(this.api, kind, namespace, name);
 
@@ -192,6 +198,7 @@ export class Kubelet {
    */
   podRemoved(uid: string): void {
     this.scheduler.forget(uid);
+    this.stoppingSince.delete(uid);
     if (!validUid(uid)) return;
     for (const k of this.mountErrors.keys()) if (k.startsWith(`${uid}/`)) this.mountErrors.delete(k);
     this.removeAll((u) => u === uid);
@@ -591,7 +598,10 @@ export class Kubelet {
 
   private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const uid = pod.metadata.uid!;
-    const deadline = Date.parse(pod.metadata.deletionTimestamp!);
+    const since = this.stoppingSince.get(uid);
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+    // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
+    const deadline = since !== undefined ? since + graceMs : Date.parse(pod.metadata.deletionTimestamp!);
     const all = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
     let running = false;
     let unsignalled = false;
@@ -602,6 +612,7 @@ export class Kubelet {
       running = true;
       if (!last.termSent) {
         if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) {
+          if (!this.stoppingSince.has(uid)) this.stoppingSince.set(uid, now.getTime());
           this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
         } else unsignalled = true;
       }
