@@ -1,6 +1,9 @@
 // node scripts/bundle-warm.cjs SHA: run the bundled CLI through the commands users run
 // most, in a throwaway state directory with no engine, then write V8's code cache of the bundle
 // (functions compiled on the way included) beside it. Called by scripts/bundle.mjs.
+// node ENGINE_NODE_FLAGS scripts/bundle-warm.cjs SHA engine: the engine bundle's cache, of its
+// modules' top levels only: a cache holds every function it was made with for the life of the
+// process, and an engine's functions compile once each anyway (engine start: npm run bench).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -14,7 +17,11 @@ const root = path.join(__dirname, '..');
 const fixture = path.join(root, 'fixtures', 'job-pi.yaml');
 const cronFixture = path.join(root, 'fixtures', 'cronjob-demo.yaml');
 
-(async () => {
+if (process.argv[3] === 'engine') {
+  const { script } = loadBundle({ sha, noCache: true, part: 'engine' });
+  fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.engine.v8cache`), script.createCachedData());
+  fs.rmSync(home, { recursive: true, force: true });
+} else (async () => {
   const { main, script } = loadBundle({ sha, noCache: true });
   const run = (...args) => main(['--home', home, ...args]);
   const commands = [

@@ -8,7 +8,11 @@
 //                              node_modules, src/store/sqlite_addon.ts)
 //   dist/bundle/<sha>.v8cache  V8's code cache of that script, made after running a few commands
 //                              so that the functions they call are in it too
-//   dist/bundle/current        "<sha>": written last, so a launcher never pairs a script with
+//   dist/bundle/<sha>.engine.cjs, .engine.v8cache
+//                              the same for dist/engine/main.js, which an engine started by a
+//                              command runs: its cache is made under the engine's node flags
+//                              (ENGINE_NODE_FLAGS), as V8 refuses a cache made under others
+//   dist/bundle/current        "<sha>" (of both scripts): written last, so a launcher never pairs a script with
 //                              another script's cache (V8 checks only the source's length)
 //
 // A module that finds files beside itself (the API schema, netd.js, package.json) keeps doing so:
@@ -17,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +29,8 @@ const dist = join(root, 'dist');
 const out = join(dist, 'bundle');
 
 export async function bundle() {
+  // The engine's node flags, from the compiled daemon (the build compiles before it bundles).
+  const { ENGINE_NODE_FLAGS } = await import(join(dist, 'engine/daemon.js'));
   const esbuild = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
   const moduleUrl = {
     name: 'module-url',
@@ -38,33 +44,43 @@ export async function bundle() {
       });
     },
   };
-  const result = await esbuild.build({
-    entryPoints: [join(dist, 'cli/main.js')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    plugins: [moduleUrl],
-    logLevel: 'warning',
-    // Smaller to read and to check against the cache; function names stay for stack traces.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    // One-byte source: a single non-ASCII character makes V8 hold (and decode) it as UTF-16.
-    charset: 'ascii',
-    // The launcher gives the script the dist directory it belongs to.
-    banner: { js: 'const __kjobModuleURL = (rel) => require("node:url").pathToFileURL(require("node:path").join(__kjobDist, rel)).href;' },
-  });
-  const code = result.outputFiles[0].text;
-  if (/[^\x00-\x7f]/.test(code)) throw new Error('the bundle has a non-ASCII character (a regular expression literal?): write it as \\u escape in the source');
-  const sha = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const build = async (entry) => {
+    const result = await esbuild.build({
+      entryPoints: [join(dist, entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      plugins: [moduleUrl],
+      logLevel: 'warning',
+      // Smaller to read and to check against the cache; function names stay for stack traces.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      // One-byte source: a single non-ASCII character makes V8 hold (and decode) it as UTF-16.
+      charset: 'ascii',
+      // The launcher gives the script the dist directory it belongs to.
+      banner: { js: 'const __kjobModuleURL = (rel) => require("node:url").pathToFileURL(require("node:path").join(__kjobDist, rel)).href;' },
+    });
+    const code = result.outputFiles[0].text;
+    if (/[^\x00-\x7f]/.test(code)) throw new Error(`the bundle of ${entry} has a non-ASCII character (a regular expression literal?): write it as \\u escape in the source`);
+    return code;
+  };
+  const parts = [
+    { name: '', code: await build('cli/main.js'), flags: [] },
+    { name: '.engine', code: await build('engine/main.js'), flags: ENGINE_NODE_FLAGS },
+  ];
+  const sha = createHash('sha256').update(parts.map((p) => p.code).join('\0')).digest('hex').slice(0, 16);
   mkdirSync(out, { recursive: true });
-  const script = join(out, `${sha}.cjs`);
-  writeFileSync(`${script}.tmp`, code);
-  renameSync(`${script}.tmp`, script);
-  // The cache is made by running the script in a child (a fresh V8, as a user's command has).
-  const warm = spawnSync(process.execPath, [join(root, 'scripts/bundle-warm.cjs'), sha], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, KJOB_ENGINE: 'off', NO_COLOR: '1' } });
-  if (warm.status !== 0) throw new Error(`making the code cache failed (exit ${warm.status}): ${warm.stderr}`);
+  for (const p of parts) {
+    const script = join(out, `${sha}${p.name}.cjs`);
+    writeFileSync(`${script}.tmp`, p.code);
+    renameSync(`${script}.tmp`, script);
+    // The cache is made by running the script in a child (a fresh V8, as a user's command has),
+    // under the node flags the script runs with: V8 refuses a cache made under other flags.
+    const warm = spawnSync(process.execPath, [...p.flags, join(root, 'scripts/bundle-warm.cjs'), sha, p.name.slice(1)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, KJOB_ENGINE: 'off', NO_COLOR: '1' } });
+    if (warm.status !== 0) throw new Error(`making the code cache of ${basename(script)} failed (exit ${warm.status}): ${warm.stderr}`);
+  }
   writeFileSync(join(out, 'current.tmp'), sha);
   renameSync(join(out, 'current.tmp'), join(out, 'current'));
   // Older builds' files: a launcher that already read them holds them in memory.

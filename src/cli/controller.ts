@@ -2,9 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { Engine } from '../engine/engine.js';
-import { EXIT_WHEN_IDLE_ENV, readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
-import { timingFromEnv } from '../util/timing.js';
+import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
+import { runEngine } from '../engine/main.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
 import { probeSandbox } from '../kubelet/sandbox.js';
@@ -59,18 +58,9 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       io.out(`engine: stopped (pods keep running; any kjob command restarts the engine)\n`);
       return 0;
     }
-    case 'run': {
-      fs.mkdirSync(ctx.home, { recursive: true });
+    case 'run':
       ctx.close();
-      const engine = new Engine({ home: ctx.home, timing: timingFromEnv(), exitWhenIdle: process.env[EXIT_WHEN_IDLE_ENV] === '1' });
-      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
-      const ran = await engine.run();
-      if (!ran) {
-        io.err(`kjob: an engine is already running for ${ctx.home} (pid ${readLockPid(ctx.home) ?? '?'})\n`);
-        return 1;
-      }
-      return 0;
-    }
+      return runEngine(ctx.home, io.err);
     default:
       throw new UserError(`error: unknown controller action "${action ?? ''}": use status, start, stop or run`);
   }

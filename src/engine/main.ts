@@ -1,0 +1,33 @@
+// The engine's process: `kjob --home DIR controller run`, started by spawnEngine (daemon.ts) or
+// by hand. The launcher runs this module's own bundle for the form spawnEngine uses (bin/kjob,
+// scripts/bundle.mjs): an engine needs about a third of the CLI's code, and a long-lived process
+// holds whatever it loaded, so it loads no printer, parser of flags or table it never uses.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Engine } from './engine.js';
+import { EXIT_WHEN_IDLE_ENV, readLockPid } from './daemon.js';
+import { timingFromEnv } from '../util/timing.js';
+
+/** Runs the engine of home until it is stopped (or, started by a command, idle); 1 if another one runs. */
+export async function runEngine(home: string, err: (s: string) => void): Promise<number> {
+  fs.mkdirSync(home, { recursive: true });
+  const engine = new Engine({ home, timing: timingFromEnv(), exitWhenIdle: process.env[EXIT_WHEN_IDLE_ENV] === '1' });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
+  const ran = await engine.run();
+  if (!ran) {
+    err(`kjob: an engine is already running for ${home} (pid ${readLockPid(home) ?? '?'})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The argv the engine bundle serves: exactly spawnEngine's (anything else goes to the CLI). */
+export function isEngineArgv(argv: string[]): boolean {
+  return argv.length === 4 && argv[0] === '--home' && argv[1] !== '' && argv[2] === 'controller' && argv[3] === 'run';
+}
+
+/** The engine bundle's entry point (bin/kjob calls it with isEngineArgv's argv). */
+export function main(argv: string[]): Promise<number> {
+  if (!isEngineArgv(argv)) throw new Error(`the engine entry point was given ${JSON.stringify(argv)}`);
+  return runEngine(path.resolve(argv[1]), (s) => process.stderr.write(s));
+}

@@ -1,0 +1,37 @@
+// What bin/kjob runs (scripts/bundle.mjs): the CLI's bundle and the engine's, each with a V8 code
+// cache that V8 accepts under the node flags it runs with. V8 refuses a cache made under other
+// flags without a word, and everything still works, only slower and bigger: so it is checked here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ROOT } from './helpers.js';
+import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
+
+const launcher = path.join(ROOT, 'bin', 'kjob');
+
+/** Loads a bundle in a fresh node with flags: whether V8 took its cache, and whether it has a main. */
+function load(flags: string[], part: string | undefined): { rejected: boolean; main: string } {
+  const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, main: typeof r.main }))`;
+  const r = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test("the CLI's bundle: its code cache is accepted by a plain node", () => {
+  assert.deepEqual(load([], undefined), { rejected: false, main: 'function' });
+});
+
+test("the engine's bundle: its code cache is accepted under the engine's node flags, and only under them", () => {
+  assert.deepEqual(load(ENGINE_NODE_FLAGS, 'engine'), { rejected: false, main: 'function' });
+  assert.deepEqual(load([], 'engine'), { rejected: true, main: 'function' });
+});
+
+test('the launcher runs the engine bundle for exactly the command line an engine is started with', () => {
+  const { isEngineArgv } = createRequire(import.meta.url)(launcher);
+  assert.equal(isEngineArgv(['--home', '/tmp/h', 'controller', 'run']), true);
+  for (const argv of [['controller', 'run'], ['--home', '/tmp/h', 'controller', 'status'], ['--home', '/tmp/h', 'controller', 'run', '-v'], ['-n', 'x', 'controller', 'run']]) {
+    assert.equal(isEngineArgv(argv), false, argv.join(' '));
+  }
+});
