@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pidAlive, processStartTicks } from '../util/process.js';
 
@@ -133,6 +133,19 @@ export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
  */
 export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=1'];
 
+/**
+ * Engines this process started that may not hold their lock yet, by state directory. A command
+ * that writes twice (a namespace, then its object) started a second engine while the first was
+ * still loading, which cost a cold start a node start on a busy machine.
+ */
+const startingHere = new Map<string, { child: ChildProcess; at: number }>();
+
+/** An engine is past its start once it answers or holds the lock, or when it ended; starts take well under 5 s. */
+function forgetStarted(home: string, pastStart: boolean): void {
+  const s = startingHere.get(home);
+  if (s && (pastStart || s.child.exitCode !== null || s.child.signalCode !== null || Date.now() - s.at > 5000)) startingHere.delete(home);
+}
+
 /** Start the engine in the background: one a command needs exits once idle, one started by hand does not. */
 export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -144,18 +157,20 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void
     env: { ...process.env, [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '' },
   });
   child.unref();
+  startingHere.set(home, { child, at: Date.now() });
   fs.closeSync(log);
 }
 
 /** Wake the engine if it runs; start it when there is work for it and it does not. */
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
   const reply = await sendToEngine(home, 'wake');
+  forgetStarted(home, reply !== undefined || readLockPid(home) !== undefined);
   if (reply === 'ok') return;
   if (reply === 'stopping') {
     // It is exiting (idle) and will not see our change: wait for it to let go, then start anew.
     const end = Date.now() + 5000;
     while (readLockPid(home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  } else if (readLockPid(home) !== undefined) {
+  } else if (readLockPid(home) !== undefined || startingHere.has(home)) {
     return; // starting up: it does a full resync anyway
   }
   if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
@@ -167,7 +182,9 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
  * a reader does not wait for a busy engine's reply.
  */
 export function ensureEngineRunning(home: string, hasWork: () => boolean): void {
-  if (readLockPid(home) !== undefined) return;
+  const held = readLockPid(home) !== undefined;
+  forgetStarted(home, held);
+  if (held || startingHere.has(home)) return;
   if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
 }
 

@@ -4,6 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Sandbox } from './helpers.js';
 
 const sb = new Sandbox();
@@ -14,6 +16,10 @@ test('kill -9 of the engine while the pi pod runs: the engine comes back and ado
   await sb.until('a running pod', () => /1\/1 +Running/.test(sb.kjob(['get', 'pods']).stdout), 30_000);
   const first = sb.enginePid();
   assert.ok(first, 'an engine runs');
+  // apply asks for an engine more than once: one starts, not a second that finds the first's lock.
+  const log = fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8');
+  assert.equal(log.match(/engine started/g)?.length, 1, log);
+  assert.doesNotMatch(log, /already running/);
   process.kill(first!, 'SIGKILL');
   await sb.until('the engine is dead', () => sb.enginePid() === undefined, 5_000);
 
