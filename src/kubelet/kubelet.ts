@@ -402,7 +402,11 @@ export class Kubelet {
 
   private prepareNetwork(net: PodNetwork, pod: PodObject): { ip: string; ready: boolean } {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    return net.prepare(pod.metadata.uid!, () => this.notifyPod?.(key));
+    const r = net.prepare(pod.metadata.uid!, () => this.notifyPod?.(key));
+    // A cold engine's first pod needs the sandbox probed too (about 30 ms of bwrap runs): done
+    // now, while the ip runner makes the namespace, rather than after it.
+    if (!r.ready) this.sandbox();
+    return r;
   }
 
   /** The pod's address: its own where pods have their own network, else the node's. */

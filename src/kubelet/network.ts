@@ -371,8 +371,10 @@ export class PodNetwork {
     }
     if (!known && !this.settingUp.has(uid)) {
       const spare = this.takeSpare(uid);
-      this.makeSpares(runner);
-      if (spare) return { ip: spare, ready: true };
+      if (spare) {
+        this.makeSpares(runner);
+        return { ip: spare, ready: true };
+      }
     }
     const ip = known ?? this.lease(uid);
     if (this.settingUp.has(uid)) return { ip, ready: false };
@@ -385,6 +387,9 @@ export class PodNetwork {
       else if (this.leaseMap().has(uid)) this.ready.add(uid);
       onDone();
     });
+    // With no spare ready (an engine's first pods), the pod's own set-up is queued first: the
+    // runner takes its work in order, and the spares are for the pods after it.
+    this.makeSpares(runner);
     return { ip, ready: false };
   }
 
