@@ -36,7 +36,7 @@ const SIZES = FULL ? [100, 1000, 10_000, 100_000] : [100, 1000, 10_000];
 /** Jobs seeded with n pods: a tenth of n, at most JOBS_MAX, so that `get jobs` shows what finished pods cost it. */
 const JOBS_MAX = 1000;
 const LATENCY_RUNS = FULL ? 100 : 20;
-const COLD_RUNS = FULL ? 20 : 5;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (FULL ? 20 : 5));
 const SIM_HOURS = Number(process.env.BENCH_SIM_HOURS ?? (FULL ? 168 : 2));
 const SIM_RATE = Number(process.env.BENCH_SIM_RATE ?? (FULL ? 600 : 300));
 const HZ = 100; // USER_HZ
