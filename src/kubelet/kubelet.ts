@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { goQuote } from '../util/go.js';
 import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
 import type { ContainerState, ContainerStateTerminated, ContainerStatus } from 'kubernetes-types/core/v1.js';
-import { rfc3339 } from '../api/types.js';
+import { controllerOf, rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
@@ -295,7 +295,9 @@ export class Kubelet {
       // Its containers have ended: the pod's network goes (the address stays in its status).
       // kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that
       // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
-      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!);
+      // A sandboxed pod's namespace may go to its controller's next pod (PodNetwork.keepForReuse);
+      // one whose processes ran as root with every capability could have changed it.
+      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandbox().sandboxed ? controllerOf(pod)?.uid : undefined);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }
@@ -402,7 +404,7 @@ export class Kubelet {
 
   private prepareNetwork(net: PodNetwork, pod: PodObject): { ip: string; ready: boolean } {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    const r = net.prepare(pod.metadata.uid!, () => this.notifyPod?.(key));
+    const r = net.prepare(pod.metadata.uid!, () => this.notifyPod?.(key), controllerOf(pod)?.uid);
     // A cold engine's first pod needs the sandbox probed too (about 30 ms of bwrap runs): done
     // now, while the ip runner makes the namespace, rather than after it.
     if (!r.ready) this.sandbox();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { IP, IpRunner, PodNetwork, homeHash, namespaceInUse, networkStatusLine, resolvConf, type IpStep } from './network.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
   assert.equal(resolvConf('team-a'), 'search team-a.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
@@ -40,5 +41,26 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     await runner.idle(5000);
   } finally {
     runner.close();
+  }
+});
+
+test("a namespace is in use while a process is in it, and not once none is (a finished pod's is kept only then)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+  const ns = `kjob-test-${process.pid}`;
+  const nsPath = `/run/netns/${ns}`;
+  execFileSync(IP, ['netns', 'add', ns]);
+  const inside = spawn(IP, ['netns', 'exec', ns, 'sleep', '30'], { stdio: 'ignore' });
+  try {
+    // Not in use until ip has entered it (it has once its program runs).
+    const entered = () => { try { return fs.readlinkSync(`/proc/${inside.pid}/exe`).endsWith('/sleep'); } catch { return false; } };
+    for (const end = Date.now() + 5000; !entered() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(entered(), 'sleep runs in the namespace');
+    assert.equal(namespaceInUse(nsPath), true);
+    inside.kill('SIGKILL');
+    await new Promise((r) => inside.once('exit', r));
+    assert.equal(namespaceInUse(nsPath), false);
+    assert.equal(namespaceInUse('/run/netns/kjob-test-none'), true, 'one that cannot be read is taken as in use');
+  } finally {
+    inside.kill('SIGKILL');
+    execFileSync(IP, ['netns', 'del', ns]);
   }
 });

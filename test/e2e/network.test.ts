@@ -107,6 +107,36 @@ test('two pods listen on the same port, each at its own address, and reach each 
   assert.deepEqual(fs.readdirSync('/run/netns').filter((n) => n.startsWith(net.nodeNs)), []);
 });
 
+test("a Job's next pod takes the namespace its last pod ended in; another workload's pod does not, and one no pod takes goes", { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  const env = [{ name: 'MY_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }];
+  apply(sb, {
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'seq' },
+    spec: { completions: 3, parallelism: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "$MY_IP"'], env }] } } },
+  });
+  await sb.until('seq Complete', () => /seq +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
+  const job = JSON.parse(sb.kjob(['get', 'job', 'seq', '-o', 'json']).stdout);
+  const spares = path.join(sb.home, 'run/net/spares');
+  const kept = fs.readdirSync(spares).map((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim().split(' ')).filter((l) => l.length === 3);
+  assert.equal(kept.length, 1, 'the last pod\'s namespace is kept for the Job');
+  const [keptIP, keptNs, owner] = kept[0];
+  assert.equal(owner, job.metadata.uid);
+  // One namespace, so one address, for the three pods in turn; each saw it as its own.
+  const pods = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=seq', '-o', 'json']).stdout).items;
+  assert.deepEqual(pods.map((p: any) => p.status.podIP), [keptIP, keptIP, keptIP]);
+  for (const p of pods) assert.equal(sb.kjob(['logs', p.metadata.name]).stdout, `${keptIP}\n`);
+  // A pod of another workload gets a namespace of its own while the Job's is still kept.
+  apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3'] }] } });
+  await sb.until('other running', () => pod(sb, 'other')?.status?.phase === 'Running');
+  const other = fs.readFileSync(path.join(sb.home, 'run/net/pods', pod(sb, 'other').metadata.uid), 'utf8').trim();
+  assert.notEqual(other.split(' ')[1] ?? '', keptNs);
+  assert.notEqual(pod(sb, 'other').status.podIP, keptIP);
+  // No pod of the Job is left to take it: it is removed, address and all, a few seconds on.
+  await sb.until('the kept namespace removed', () => !fs.existsSync(path.join('/run/netns', keptNs)), 20_000);
+  await sb.until('its file gone', () => !fs.existsSync(spares) || !fs.readdirSync(spares).some((f) => fs.readFileSync(path.join(spares, f), 'utf8').includes(keptNs)));
+});
+
 test('the pod-to-pod Job: its pods reach each other by <hostname>.<subdomain> through the cluster DNS, and it completes', { skip: NO_NET }, async () => {
   const sb = new Sandbox();
   sandboxes.push(sb);
@@ -219,7 +249,9 @@ test('the work-queue story: a queue server behind the Service queue, loaded thro
   const pods = sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'name']).stdout.trim().split('\n');
   assert.equal(pods.length, 5);
   const restarts = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'json']).stdout).items.map((p: any) => p.status.containerStatuses[0].restartCount);
-  assert.deepEqual(restarts, [0, 0, 0, 0, 0]);
+  // What a restarted consumer said before it ended, to tell why when this fails.
+  const previous = pods.map((p) => sb.kjob(['logs', p, '--previous']).stdout).join('');
+  assert.deepEqual(restarts, [0, 0, 0, 0, 0], `${previous}\n${sb.kjob(['get', 'events']).stdout}`);
   let done = 0;
   for (const p of pods) {
     const log = sb.kjob(['logs', p]).stdout;
