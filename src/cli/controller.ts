@@ -51,9 +51,13 @@ export async function controller(ctx: Context, action: string | undefined, io: I
         io.out(`engine: not running for ${ctx.home}\n`);
         return 0;
       }
-      await sendToEngine(ctx.home, 'stop');
+      // An engine that has its lock but is still starting does not answer yet: asked again until it does.
+      let asked = (await sendToEngine(ctx.home, 'stop')) !== undefined;
       const end = Date.now() + 10_000;
-      while (readLockPid(ctx.home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      while (readLockPid(ctx.home) !== undefined && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (!asked) asked = (await sendToEngine(ctx.home, 'stop', 500)) !== undefined;
+      }
       if (readLockPid(ctx.home) !== undefined) throw new UserError(`error: the engine (pid ${pid}) did not stop`);
       io.out(`engine: stopped (pods keep running; any kjob command restarts the engine)\n`);
       return 0;

@@ -135,8 +135,8 @@ export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /**
  * Engines this process started that may not hold their lock yet, by state directory. A command
- * that writes twice (a namespace, then its object) started a second engine while the first was
- * still loading, which cost a cold start a node start on a busy machine.
+ * that asks twice (apply, after its write and once more at its end) started a second engine while
+ * the first was still loading, which cost a cold start a node start on a busy machine.
  */
 const startingHere = new Map<string, { child: ChildProcess; at: number }>();
 
