@@ -21,7 +21,18 @@ import type { CronExpression } from 'cron-parser';
 
 // Loaded on first use: validation imports this module, and `kjob get` should not pay for it.
 let cronParser: typeof CronParser | undefined;
-const lib = (): typeof CronParser => (cronParser ??= createRequire(import.meta.url)('cron-parser') as typeof CronParser);
+const lib = (): typeof CronParser => (cronParser ??= loadCronParser());
+
+function loadCronParser(): typeof CronParser {
+  const req = createRequire(import.meta.url);
+  const parser = req('cron-parser') as typeof CronParser;
+  // cron-parser's luxon asks ICU for the system's locale on its first date (12 ms, and about 8 MB
+  // of ICU's data held by an engine for its life), though no date is ever formatted here: told
+  // one, it never asks. Its own copy of luxon, found from cron-parser's place.
+  const luxon = createRequire(req.resolve('cron-parser'))('luxon') as { Settings: { defaultLocale: string } };
+  luxon.Settings.defaultLocale = 'en-US';
+  return parser;
+}
 import { localZone } from './zone.js';
 
 /** The field sets robfig's parser produces (bit sets as sorted value lists), and the star flags
