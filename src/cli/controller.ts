@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
+import { engineProcess, readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
 import { runEngine } from '../engine/main.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
@@ -46,7 +46,11 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       return 0;
     }
     case 'stop': {
-      const pid = readLockPid(ctx.home);
+      let pid = readLockPid(ctx.home);
+      // One a command started a moment ago may not hold its lock yet: it is waited for, then stopped.
+      for (const end = Date.now() + 5000; pid === undefined && engineProcess(ctx.home) !== undefined && Date.now() < end; pid = readLockPid(ctx.home)) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       if (pid === undefined) {
         io.out(`engine: not running for ${ctx.home}\n`);
         return 0;

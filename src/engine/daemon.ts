@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pidAlive, processStartTicks } from '../util/process.js';
+import { pidAlive, processStartTicks, processesOf } from '../util/process.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -159,6 +159,21 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void
   child.unref();
   startingHere.set(home, { child, at: Date.now() });
   fs.closeSync(log);
+}
+
+/**
+ * An engine process of home, by its command line (spawnEngine's), whether or not it holds the
+ * lock yet: `controller stop` right after a command started one finds it before its lock does.
+ */
+export function engineProcess(home: string): number | undefined {
+  for (const pid of processesOf(home)) {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const i = argv.indexOf('--home');
+      if (i > 0 && argv[i + 1] === home && argv[i + 2] === 'controller' && argv[i + 3] === 'run') return pid;
+    } catch { /* gone */ }
+  }
+  return undefined;
 }
 
 /** Wake the engine if it runs; start it when there is work for it and it does not. */

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
+import { engineProcess } from '../../src/engine/daemon.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -49,4 +50,19 @@ test('controller status, stop and start', async () => {
   const stopped = sb.kjob(['controller', 'stop']);
   assert.match(stopped.stdout, /^engine: stopped/);
   assert.equal(sb.enginePid(), undefined);
+});
+
+test('controller stop right after a command started the engine stops it, lock taken or not', async () => {
+  // A CronJob keeps the engine from exiting when idle: only the stop can end it.
+  const fresh = new Sandbox();
+  try {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(fresh.kjob(['create', 'cronjob', `k${i}`, '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true']).code, 0);
+      const stopped = fresh.kjob(['controller', 'stop']);
+      assert.match(stopped.stdout, /^engine: stopped/, `run ${i}: ${stopped.stdout}`);
+      await fresh.until(`run ${i}: no engine left`, () => engineProcess(fresh.home) === undefined, 5_000);
+    }
+  } finally {
+    fresh.cleanup();
+  }
 });
