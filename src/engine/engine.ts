@@ -169,7 +169,7 @@ export class Engine {
         nodeName: NODE_NAME,
         hostIP: HOST_IP,
         cgroups: this.cgroups,
-        network: (this.network = new PodNetwork(this.home)),
+        network: (this.network = new PodNetwork(this.home, process.env, this.timing.netnsKeepMs)),
       });
       const net = this.network.probe();
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));

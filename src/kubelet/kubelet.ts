@@ -297,7 +297,7 @@ export class Kubelet {
       // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
       // A sandboxed pod's namespace may go to its controller's next pod (PodNetwork.keepForReuse);
       // one whose processes ran as root with every capability could have changed it.
-      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandbox().sandboxed ? controllerOf(pod)?.uid : undefined);
+      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandboxed ? controllerOf(pod)?.uid : undefined);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }

@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { PerlWorker, findPerl } from './perl_worker.js';
+import { KUBERNETES_TIMING } from '../util/timing.js';
 
 export const IP = '/usr/sbin/ip';
 export const NSENTER = '/usr/bin/nsenter';
@@ -182,9 +183,8 @@ export class IpRunner {
 /** Spare namespaces kept ready for the next pods (makeSpares). */
 const SPARES = 2;
 /** Finished pods' namespaces kept for the next pod of their controller (keepForReuse): at most
- * this many, for at most this long (a Job's next pods start within milliseconds of the last end). */
+ * this many, each for Timing.netnsKeepMs (a Job's next pods start within milliseconds of the last end). */
 const REUSE_MAX = 16;
-const REUSE_MS = 5000;
 
 /** A pod's (or a spare's) address and, unless named after its pod, its namespace. */
 interface Lease {
@@ -249,7 +249,7 @@ export class PodNetwork {
    * slowest step, tens of ms), which made the next pod's start wait for the last pod's end. */
   private remover?: IpRunner | null;
 
-  constructor(home: string, env: NodeJS.ProcessEnv = process.env) {
+  constructor(home: string, env: NodeJS.ProcessEnv = process.env, private readonly keepMs = KUBERNETES_TIMING.netnsKeepMs) {
     this.home = path.resolve(home);
     this.nodeNs = `kjob-${homeHash(home)}`;
     this.env = env;
@@ -452,34 +452,36 @@ export class PodNetwork {
     moveHolder(path.join(this.leaseDir, uid), path.join(this.spareDir, id), `${kept.ip} ${kept.ns} ${owner}\n`);
     this.leaseMap().delete(uid);
     this.reusable.set(id, { lease: kept, owner, at: Date.now() });
-    if (!this.reuseTimer) {
-      this.reuseTimer = setTimeout(() => this.expireKept(), REUSE_MS);
-      this.reuseTimer.unref();
-    }
+    if (!this.reuseTimer) this.expireKeptAt(this.keepMs);
     return true;
   }
 
-  /** Kept namespaces no pod took within REUSE_MS are removed (the Job has ended, or has no more pods to start). */
+  /** Kept namespaces no pod took within keepMs are removed (the Job has ended, or has no more pods to start). */
   private expireKept(): void {
     this.reuseTimer = undefined;
     const now = Date.now();
     for (const [id, kept] of this.reusable) {
-      if (now - kept.at < REUSE_MS) continue;
+      if (now - kept.at < this.keepMs) continue;
       this.reusable.delete(id);
       this.removeHeld(id, kept.lease.ns!);
     }
-    if (this.reusable.size) {
-      this.reuseTimer = setTimeout(() => this.expireKept(), REUSE_MS);
-      this.reuseTimer.unref();
-    }
+    // The next is the oldest left (the map keeps them in the order they were kept).
+    const next = this.reusable.values().next();
+    if (!next.done) this.expireKeptAt(next.value.at + this.keepMs - now);
+  }
+
+  private expireKeptAt(delayMs: number): void {
+    this.reuseTimer = setTimeout(() => this.expireKept(), delayMs);
+    this.reuseTimer.unref(); // the engine's life is its own
   }
 
   /** Removes a namespace held by a file of spareDir (a spare's, a kept one's); the file, and so the address, goes once it has. */
   private removeHeld(id: string, ns: string): void {
     const done = () => fs.rmSync(path.join(this.spareDir, id), { force: true });
     const remover = this.ipRemover();
-    if (remover) remover.run([{ args: ['netns', 'del', ns], ifExists: path.join(NETNS_DIR, ns), mayFail: true }], done);
-    else done();
+    if (remover) return remover.run([{ args: ['netns', 'del', ns], ifExists: path.join(NETNS_DIR, ns), mayFail: true }], done);
+    if (fs.existsSync(path.join(NETNS_DIR, ns))) run(['netns', 'del', ns]); // no runner: at once, as tearDown does
+    done();
   }
 
   /**
@@ -575,9 +577,10 @@ export class PodNetwork {
       this.removeAfterSetUp.add(uid);
       return;
     }
-    // A namespace named after this pod that went to its controller's next pod (keepForReuse) is
-    // that pod's now: a later sync of this one, with no lease left, must not remove it.
-    if (!this.leaseMap().has(uid) && this.held(this.podNsName(uid))) return;
+    // No lease, nothing of this pod's to remove: a lease is written before its namespace is made
+    // and goes only once the namespace has gone, or has gone to its controller's next pod
+    // (keepForReuse), which a later sync of this one must not take from it.
+    if (!this.leaseMap().has(uid)) return;
     const runner = this.ipRemover();
     if (runner && fs.existsSync(this.podNsPath(uid))) {
       if (reuseFor !== undefined && this.keepForReuse(uid, reuseFor)) return;
@@ -590,13 +593,6 @@ export class PodNetwork {
     }
     if (fs.existsSync(this.podNsPath(uid))) run(['netns', 'del', this.podNsName(uid)]);
     this.release(uid);
-  }
-
-  /** Whether a pod's lease or a kept namespace names ns. */
-  private held(ns: string): boolean {
-    for (const l of this.leaseMap().values()) if (l.ns === ns) return true;
-    for (const k of this.reusable.values()) if (k.lease.ns === ns) return true;
-    return false;
   }
 
   private release(uid: string): void {
@@ -646,12 +642,10 @@ export class PodNetwork {
  * file creations scan past it (README, "Tests and benchmarks"), and a Job's pods hand namespaces on at tens a second.
  */
 function moveHolder(from: string, to: string, text: string): void {
-  try {
-    fs.renameSync(from, to);
-  } catch {
-    /* gone (an earlier engine's, removed): written anew below */
-  }
-  fs.writeFileSync(to, text, { mode: 0o600 });
+  // The new text first, then the name: a file is never under its new name with its old text (an
+  // engine killed in between leaves the old holder whole). One that is gone is made anew.
+  fs.writeFileSync(from, text, { mode: 0o600 });
+  fs.renameSync(from, to);
 }
 
 /** Whether a process is in the network namespace mounted at nsPath (its /proc/<pid>/ns/net). */

@@ -23,6 +23,8 @@ export interface Timing {
   cronJobRequeueSlackMs: number;
   /** Engine: how long it stays up with nothing to do before exiting. */
   engineIdleExitMs: number;
+  /** Pod network: how long a finished pod's namespace waits for its controller's next pod (PodNetwork.keepForReuse). */
+  netnsKeepMs: number;
 }
 
 export const KUBERNETES_TIMING: Timing = {
@@ -35,6 +37,7 @@ export const KUBERNETES_TIMING: Timing = {
   containerBackoffMaxMs: 300_000,
   cronJobRequeueSlackMs: 100,
   engineIdleExitMs: 2_000,
+  netnsKeepMs: 5_000,
 };
 
 export function parseTimeScale(raw: string | undefined): number {
@@ -47,7 +50,7 @@ export function parseTimeScale(raw: string | undefined): number {
 export function scaledTiming(scale: number, base: Timing = KUBERNETES_TIMING): Timing {
   const out = { ...base };
   for (const k of Object.keys(out) as (keyof Timing)[]) {
-    if (k === 'engineIdleExitMs') continue; // not a Kubernetes delay
+    if (k === 'engineIdleExitMs' || k === 'netnsKeepMs') continue; // not Kubernetes delays
     out[k] = base[k] * scale;
   }
   return out;
