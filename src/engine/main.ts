@@ -21,13 +21,7 @@ export async function runEngine(home: string, err: (s: string) => void): Promise
   return 0;
 }
 
-/** The argv the engine bundle serves: exactly spawnEngine's (anything else goes to the CLI). */
-export function isEngineArgv(argv: string[]): boolean {
-  return argv.length === 4 && argv[0] === '--home' && argv[1] !== '' && argv[2] === 'controller' && argv[3] === 'run';
-}
-
-/** The engine bundle's entry point (bin/kjob calls it with isEngineArgv's argv). */
+/** The engine bundle's entry point: bin/kjob calls it only with spawnEngine's argv, `--home DIR controller run` (its isEngineArgv). */
 export function main(argv: string[]): Promise<number> {
-  if (!isEngineArgv(argv)) throw new Error(`the engine entry point was given ${JSON.stringify(argv)}`);
   return runEngine(path.resolve(argv[1]), (s) => process.stderr.write(s));
 }
