@@ -48,8 +48,10 @@ export async function controller(ctx: Context, action: string | undefined, io: I
     case 'stop': {
       let pid = readLockPid(ctx.home);
       // One a command started a moment ago may not hold its lock yet: it is waited for, then stopped.
-      for (const end = Date.now() + 5000; pid === undefined && engineProcess(ctx.home) !== undefined && Date.now() < end; pid = readLockPid(ctx.home)) {
+      const starting = Date.now() + 5000;
+      while (pid === undefined && engineProcess(ctx.home) !== undefined && Date.now() < starting) {
         await new Promise((r) => setTimeout(r, 20));
+        pid = readLockPid(ctx.home);
       }
       if (pid === undefined) {
         io.out(`engine: not running for ${ctx.home}\n`);

@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import type * as CronParser from 'cron-parser';
 import type { CronExpression } from 'cron-parser';
+import { localZone } from './zone.js';
 
 // Loaded on first use: validation imports this module, and `kjob get` should not pay for it.
 let cronParser: typeof CronParser | undefined;
@@ -33,7 +34,6 @@ function loadCronParser(): typeof CronParser {
   luxon.Settings.defaultLocale = 'en-US';
   return parser;
 }
-import { localZone } from './zone.js';
 
 /** The field sets robfig's parser produces (bit sets as sorted value lists), and the star flags
  * of the two day fields. */
