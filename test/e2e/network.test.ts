@@ -120,8 +120,11 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
   await sb.until('seq Complete', () => /seq +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
   const job = JSON.parse(sb.kjob(['get', 'job', 'seq', '-o', 'json']).stdout);
   const spares = path.join(sb.home, 'run/net/spares');
-  const kept = fs.readdirSync(spares).map((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim().split(' ')).filter((l) => l.length === 3);
-  assert.equal(kept.length, 1, 'the last pod\'s namespace is kept for the Job');
+  // The last pod's namespace is kept on the kubelet's sync of its end, which may come after the Job's.
+  const keptFiles = () => fs.readdirSync(spares).map((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim().split(' ')).filter((l) => l.length === 3);
+  await sb.until("the last pod's namespace kept for the Job", () => keptFiles().length > 0);
+  const kept = keptFiles();
+  assert.equal(kept.length, 1, 'one namespace is kept for the Job');
   const [keptIP, keptNs, owner] = kept[0];
   assert.equal(owner, job.metadata.uid);
   // One namespace, so one address, for the three pods in turn; each saw it as its own.
@@ -133,7 +136,9 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
   await sb.until('other running', () => pod(sb, 'other')?.status?.phase === 'Running');
   const other = fs.readFileSync(path.join(sb.home, 'run/net/pods', pod(sb, 'other').metadata.uid), 'utf8').trim();
   assert.notEqual(other.split(' ')[1] ?? '', keptNs);
-  assert.notEqual(pod(sb, 'other').status.podIP, keptIP);
+  // Its address is another while the Job's namespace still holds one (kept for 5 s: a machine
+  // slower than that has freed it by now, and may have given it to a new spare).
+  if (fs.existsSync(path.join('/run/netns', keptNs))) assert.notEqual(pod(sb, 'other').status.podIP, keptIP);
   // No pod of the Job is left to take it: it is removed, address and all, a few seconds on.
   await sb.until('the kept namespace removed', () => !fs.existsSync(path.join('/run/netns', keptNs)), 20_000);
   await sb.until('its file gone', () => !fs.readdirSync(spares).some((f) => fs.readFileSync(path.join(spares, f), 'utf8').includes(keptNs)));
