@@ -46,7 +46,7 @@ import type {
   WriteOptions,
   WriteResult,
 } from './interface.js';
-import { decodeTyped, decodeError, readable, type FieldValidation } from './decode.js';
+import { decodeTyped, decodeError, readable, storedDecoded, type FieldValidation } from './decode.js';
 import { strategyFor, type Strategy } from './registry/index.js';
 import { bindPod } from './registry/pod.js';
 import { prepareEphemeralUpdate, validateEphemeralUpdate } from './registry/pod_ephemeral.js';
@@ -176,7 +176,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       return { object: out, warnings: all };
     }
     try {
-      return { object: this.store.create(out), warnings: all };
+      return { object: storedAfterDecode(info.kind, this.store.create(out)), warnings: all };
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'AlreadyExists') throw alreadyExistsError(info, this.store, m.namespace, m.name!);
       throw e;
@@ -292,7 +292,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (om.deletionTimestamp && (out.metadata.finalizers ?? []).length === 0 && !om.deletionGracePeriodSeconds) {
       return { object: this.store.delete(info.kind, ns, name, { lastState: out, preconditions: { resourceVersion: stored.metadata.resourceVersion } }), warnings };
     }
-    return { object: this.store.update(out, { resourceVersion: stored.metadata.resourceVersion }), warnings };
+    return { object: storedAfterDecode(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion })), warnings };
   }
 
   // ================================================================ delete
@@ -522,6 +522,12 @@ function mustDecode(info: ResourceInfo, obj: KObject): KObject {
   const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true });
   if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
   return result!.object as KObject;
+}
+
+/** What was stored after mustDecode: its version is known to decode (storedDecoded). */
+function storedAfterDecode(kind: string, stored: KObject): KObject {
+  storedDecoded(kind, stored);
+  return stored;
 }
 
 function conflictError(info: ResourceInfo, name: string): StatusError {

@@ -416,14 +416,32 @@ export function readable<T>(kind: string, obj: T): T {
 
 /** The decoding error of a stored object, or undefined when it decodes (cached per uid@resourceVersion). */
 const malformedCache = new Map<string, string | undefined>();
+const versionKey = (kind: string, uid: unknown, rv: unknown) => `${kind}/${uid}@${rv}`;
+function remember(key: string, error: string | undefined): void {
+  if (malformedCache.size >= 100_000) malformedCache.clear();
+  malformedCache.set(key, error);
+}
 export function storedDecodeError(kind: string, obj: KObject): string | undefined {
   if (!kindDefinition(kind)) return undefined;
-  const key = `${kind}/${obj?.metadata?.uid}@${obj?.metadata?.resourceVersion}`;
+  const key = versionKey(kind, obj?.metadata?.uid, obj?.metadata?.resourceVersion);
   if (malformedCache.has(key)) return malformedCache.get(key);
   const { error } = decodeTyped(kind, obj, 'Ignore');
-  if (malformedCache.size > 10_000) malformedCache.clear();
-  malformedCache.set(key, error);
+  remember(key, error);
   return error;
+}
+
+/**
+ * The apiserver stored this version after decoding it strictly: it decodes, and a reader in this
+ * process (the engine's controllers read back what they wrote) need not decode it again.
+ */
+export function storedDecoded(kind: string, obj: KObject): void {
+  if (obj.metadata?.uid && obj.metadata.resourceVersion) remember(versionKey(kind, obj.metadata.uid, obj.metadata.resourceVersion), undefined);
+}
+
+/** Whether this version of an object is known to decode, without reading it. */
+export function knownToDecode(kind: string, uid: string, resourceVersion: string): boolean {
+  const key = versionKey(kind, uid, resourceVersion);
+  return malformedCache.has(key) && malformedCache.get(key) === undefined;
 }
 
 /** The struct with its fields read leniently; the same object when nothing had to change. */

@@ -38,7 +38,7 @@ import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath } from './daemon.js';
 import { hasPendingWork } from './work.js';
 import { EventExpiry } from './housekeeping.js';
-import { readable, storedDecodeError } from '../apiserver/decode.js';
+import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
 /**
@@ -47,18 +47,9 @@ import type { Kind, KObject } from '../api/types.js';
  * hold decoded objects. Requests other than get and list go to the apiserver unchanged.
  */
 export function decodedView<T extends LocalAPI>(api: T): T {
-  // Whether a version of an object decodes never changes: checked once per uid@resourceVersion.
-  const decodes = new Map<string, boolean>();
-  const view = (o: KObject) => {
-    const id = `${o.metadata?.uid}@${o.metadata?.resourceVersion}`;
-    let ok = decodes.get(id);
-    if (ok === undefined) {
-      ok = storedDecodeError(o.kind, o) === undefined;
-      if (decodes.size >= 100_000) decodes.clear();
-      if (o.metadata?.uid && o.metadata.resourceVersion) decodes.set(id, ok);
-    }
-    return ok ? o : readable(o.kind, o);
-  };
+  // Whether a version of an object decodes never changes: storedDecodeError checks it once per
+  // uid@resourceVersion (and not at all for what this process's apiserver stored).
+  const view = (o: KObject) => (storedDecodeError(o.kind, o) === undefined ? o : readable(o.kind, o));
   return new Proxy(api, {
     get(target, prop) {
       if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
@@ -422,7 +413,12 @@ export class Engine {
     const objKind: Kind | undefined = kind === 'job' || kind === 'ttl' ? 'Job' : kind === 'cronjob' ? 'CronJob' : kind === 'rs' ? 'ReplicaSet' : kind === 'deploy' ? 'Deployment' : kind === 'pod' || kind === 'orphan' ? 'Pod' : undefined;
     if (!objKind) return false;
     const slash = rest.indexOf('/');
-    const obj = slash < 0 ? undefined : this.store.get(objKind, rest.slice(0, slash), rest.slice(slash + 1));
+    if (slash < 0) return false;
+    const [ns, name] = [rest.slice(0, slash), rest.slice(slash + 1)];
+    // Most versions were stored by this engine's own apiserver, which decoded them: no read.
+    const v = this.store.version(objKind, ns, name);
+    if (!v || knownToDecode(objKind, v.uid, v.resourceVersion)) return false;
+    const obj = this.store.get(objKind, ns, name);
     if (!obj) return false;
     const error = storedDecodeError(objKind, obj);
     if (error === undefined) return false;

@@ -157,6 +157,7 @@ export class Store {
   private readonly s: {
     getByKey: Stmt;
     existsKey: Stmt;
+    versionByKey: Stmt;
     listAll: Stmt;
     listNs: Stmt;
     insert: Stmt;
@@ -193,6 +194,7 @@ export class Store {
     this.s = {
       getByKey: p(`SELECT ${cols} FROM objects WHERE kind = ? AND key = ?`),
       existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`).pluck(),
+      versionByKey: p(`SELECT uid, rv FROM objects WHERE kind = ? AND key = ?`),
       listAll: p(`SELECT body FROM objects WHERE kind = ? ORDER BY key`).pluck(),
       listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`).pluck(),
       insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -294,6 +296,14 @@ export class Store {
       const info = info_(kind);
       const row = this.s.getByKey.get(kind, keyFor(info, namespace, name)) as Row | undefined;
       return row ? (JSON.parse(row.body) as KObject) : undefined;
+    });
+  }
+
+  /** The stored object's uid and resourceVersion, without reading the object. */
+  version(kind: Kind, namespace: string | undefined, name: string): { uid: string; resourceVersion: string } | undefined {
+    return this.guard(() => {
+      const row = this.s.versionByKey.get(kind, keyFor(info_(kind), namespace, name)) as { uid: string; rv: number } | undefined;
+      return row && { uid: row.uid, resourceVersion: String(row.rv) };
     });
   }
 
