@@ -22,10 +22,11 @@ const isEmptyMap = (m: unknown) => m === undefined || m === null || Object.keys(
 /**
  * SetDefaults_<Kind>: a new object with the defaults the decoder fills in. Nothing here depends on
  * the object's name or uid (those are set later, by the registry); what does is in the strategies'
- * PrepareForCreate.
+ * PrepareForCreate. owned: obj is the caller's own copy (the apiserver's decoded body), defaulted
+ * in place, as the decoder defaults the object it has just made.
  */
-export function setDefaults(info: ResourceInfo, obj: KObject): KObject {
-  const o = clone(obj) as KObject;
+export function setDefaults(info: ResourceInfo, obj: KObject, owned = false): KObject {
+  const o = (owned ? obj : clone(obj)) as KObject;
   o.metadata = o.metadata ?? {};
   switch (info.kind) {
     case 'Job':
@@ -188,9 +189,10 @@ function defaultCronJob(o: CronJobObject): void {
 
 // ---------------------------------------------------------------- PodSpec
 
-/** SetDefaults_PodSpec + per-container/volume defaults; isTemplate=false adds SetDefaults_Pod. */
+/** SetDefaults_PodSpec + per-container/volume defaults; isTemplate=false adds SetDefaults_Pod. In
+ * place: the spec is part of setDefaults' own copy. */
 export function defaultPodSpec(spec: PodSpec, isTemplate: boolean): PodSpec {
-  const s: PodSpec = clone(spec ?? ({} as PodSpec));
+  const s: PodSpec = spec ?? ({} as PodSpec);
   if (!s.dnsPolicy) s.dnsPolicy = 'ClusterFirst';
   if (!s.restartPolicy) s.restartPolicy = 'Always';
   if (s.securityContext == null) s.securityContext = {};

@@ -141,13 +141,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const { object: decoded, warnings } = this.decode(resource, body, opts.fieldValidation);
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
-    const obj = strategy.defaults(decoded);
+    const obj = strategy.defaults(decoded, true); // decoded is this request's own copy
     return this.store.transaction(() => {
       this.admit({ operation: 'CREATE', resource, namespace: ns ?? '', name: obj.metadata.name ?? '', object: obj });
       const generated = !obj.metadata.name && !!obj.metadata.generateName;
       for (let attempt = 1; ; attempt++) {
         try {
-          return this.createObject(strategy, structuredClone(obj), warnings, opts.dryRun === true);
+          // createObject changes what it is given: a generated name's retry starts from a copy.
+          return this.createObject(strategy, generated ? structuredClone(obj) : obj, warnings, opts.dryRun === true);
         } catch (e) {
           if (!(generated && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < GENERATE_NAME_ATTEMPTS)) throw e;
         }
@@ -261,7 +262,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (rv !== undefined && rv !== '' && rv !== stored.metadata.resourceVersion) throw conflictError(info, name);
     if (status && !strategy.statusSubresource) throw new StatusError('NotFound', 'the server could not find the requested resource');
     if (ephemeral && info.kind !== 'Pod') throw new StatusError('NotFound', 'the server could not find the requested resource');
-    let obj = strategy.defaults(decoded);
+    let obj = strategy.defaults(decoded, true); // decoded is this request's own copy
     if (ephemeral) obj = prepareEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old));
     this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : ephemeral ? 'ephemeralcontainers' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
     // rest.BeforeUpdate

@@ -18,6 +18,6 @@ export class NamespaceStrategy extends BaseStrategy {
     keepStatus(ns, old);
     ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name! };
     // The spec (its finalizers) is the namespace controller's, through the finalize subresource.
-    if (old.spec !== undefined) ns.spec = structuredClone(old.spec);
+    if (old.spec !== undefined) ns.spec = old.spec;
   }
 }

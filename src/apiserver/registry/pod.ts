@@ -22,7 +22,7 @@ export class PodStrategy extends BaseStrategy {
     // A pod's spec is immutable but for images, activeDeadlineSeconds and added tolerations, which
     // the kubelet here does not act on: the stored spec is kept (upstream refuses other changes
     // with a Forbidden error that renders a diff of the two specs).
-    pod.spec = structuredClone(old.spec);
+    pod.spec = old.spec;
   }
   override validateUpdate(pod: PodObject, _old: PodObject): StatusCause[] {
     return validateCreate(this.info, pod);

@@ -14,16 +14,21 @@ export interface Strategy {
   readonly info: ResourceInfo;
   /** The kind has a status subresource: an update keeps the stored status, a status update changes only it. */
   readonly statusSubresource: boolean;
-  /** The decoder's defaulting (SetDefaults_<Kind>): applied to every body, before admission. */
-  defaults(obj: KObject): KObject;
+  /** The decoder's defaulting (SetDefaults_<Kind>): applied to every body, before admission; on a
+   * copy of obj unless owned (obj is the caller's own copy). */
+  defaults(obj: KObject, owned?: boolean): KObject;
   /** PrepareForCreate: once the object has its name, uid and creationTimestamp. Mutates obj. */
   prepareForCreate(obj: KObject): void;
   validate(obj: KObject): StatusCause[];
   warningsOnCreate(obj: KObject): string[];
-  /** PrepareForUpdate (mutates obj; old is the stored object). */
+  /**
+   * PrepareForUpdate (mutates obj). old is the stored object as this request read it, which
+   * nothing changes afterwards: obj may take its parts without copying them (as Go's strategies
+   * assign the old object's fields).
+   */
   prepareForUpdate(obj: KObject, old: KObject): void;
   validateUpdate(obj: KObject, old: KObject): StatusCause[];
-  /** The status strategy's PrepareForUpdate: everything but status as stored. */
+  /** The status strategy's PrepareForUpdate: everything but status as stored (old as for prepareForUpdate). */
   prepareForStatusUpdate(obj: KObject, old: KObject): void;
   validateStatusUpdate(obj: KObject, old: KObject): StatusCause[];
   /**
@@ -41,8 +46,8 @@ export interface Strategy {
 export class BaseStrategy implements Strategy {
   readonly statusSubresource: boolean = false;
   constructor(readonly info: ResourceInfo) {}
-  defaults(obj: KObject): KObject {
-    return setDefaults(this.info, obj);
+  defaults(obj: KObject, owned = false): KObject {
+    return setDefaults(this.info, obj, owned);
   }
   prepareForCreate(obj: KObject): void {
     if (this.statusSubresource) obj.status = {};
@@ -61,8 +66,8 @@ export class BaseStrategy implements Strategy {
   }
   prepareForStatusUpdate(obj: KObject, old: KObject): void {
     for (const k of Object.keys(obj)) if (k !== 'status' && k !== 'metadata') delete obj[k];
-    for (const [k, v] of Object.entries(old)) if (k !== 'status' && k !== 'metadata') obj[k] = structuredClone(v);
-    obj.metadata = { ...structuredClone(old.metadata), resourceVersion: obj.metadata?.resourceVersion };
+    for (const [k, v] of Object.entries(old)) if (k !== 'status' && k !== 'metadata') obj[k] = v;
+    obj.metadata = { ...old.metadata, resourceVersion: obj.metadata?.resourceVersion };
   }
   validateStatusUpdate(_obj: KObject, _old: KObject): StatusCause[] {
     return [];
@@ -74,7 +79,7 @@ export class BaseStrategy implements Strategy {
 
 /** The stored status (or none), whatever the request said. */
 export function keepStatus(obj: KObject, old: KObject): void {
-  if (old.status !== undefined) obj.status = structuredClone(old.status);
+  if (old.status !== undefined) obj.status = old.status;
   else delete obj.status;
 }
 
