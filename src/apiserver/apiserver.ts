@@ -136,7 +136,6 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
   create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts: CreateOptions = {}): WriteResult {
     if (opts.subresource === 'binding') return this.bind(resource, namespace, body, opts);
-    checkSize(body);
     const strategy = strategyFor(resource.kind);
     const { object: decoded, warnings } = this.decode(resource, body, opts.fieldValidation);
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
@@ -204,27 +203,24 @@ export class LocalAPIServer implements LocalAPIServerContract {
   // ================================================================ update, status, patch
 
   update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
-    checkSize(body);
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
     return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, false));
   }
 
   updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
-    checkSize(body);
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
     return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
   }
 
   /** PUT of pods/ephemeralcontainers: only spec.ephemeralContainers of the stored pod changes. */
   updateEphemeralContainers(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
-    checkSize(body);
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
     return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, 'ephemeralcontainers'));
   }
 
   patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patchIn: unknown, opts: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' } = {}): WriteResult {
-    checkSize(patchIn);
-    const patch = patchIn === undefined ? undefined : (JSON.parse(JSON.stringify(patchIn)) as unknown);
+    const text = sizeChecked(patchIn);
+    const patch = text === undefined ? undefined : (JSON.parse(text) as unknown);
     if (type !== 'json' && !isPlainObject(patch)) {
       // The apiserver reads a merge patch into a map first.
       throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
@@ -428,9 +424,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
   /** The create and update handlers' decoding of a body into the kind's Go type. */
   private decode(resource: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict'): { object: KObject; warnings: string[] } {
+    const text = sizeChecked(body);
     if (!isPlainObject(body)) throw new StatusError('BadRequest', `the object provided is unrecognized (must be of type ${resource.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
     // A body is JSON: what is not JSON (undefined members) is not part of it.
-    const src = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+    const src = JSON.parse(text!) as Record<string, unknown>;
     if (src.kind !== undefined && src.kind !== resource.kind) {
       throw decodeError(resource.kind, src, `json: cannot unmarshal into Go value of type ${resource.kind}`);
     }
@@ -496,14 +493,14 @@ function checkName(obj: KObject, name: string): void {
   obj.metadata.name = name;
 }
 
-function checkSize(body: unknown): void {
-  let n: number;
-  try {
-    n = Buffer.byteLength(JSON.stringify(body) ?? '');
-  } catch {
-    return;
+/** The body as JSON, refused (413) over the request limit; the text is also the request's own copy. */
+function sizeChecked(body: unknown): string | undefined {
+  const text = JSON.stringify(body);
+  // A string is never shorter in UTF-8 bytes than in UTF-16 units, nor longer than three per unit.
+  if (text !== undefined && text.length * 3 > MAX_REQUEST_BYTES && Buffer.byteLength(text) > MAX_REQUEST_BYTES) {
+    throw new StatusError('RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BYTES}`);
   }
-  if (n > MAX_REQUEST_BYTES) throw new StatusError('RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BYTES}`);
+  return text;
 }
 
 function parseLabelSelector(s: string | undefined): Selector {
