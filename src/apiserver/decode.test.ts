@@ -12,6 +12,9 @@ import { prepareCreate } from './testing.js';
 import { resourceForKind } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { KObject } from '../api/types.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 
 const container = () => ({ name: 'c', image: 'busybox', command: ['true'] });
 const BASES: Record<string, () => Record<string, any>> = {
@@ -188,6 +191,39 @@ test(`the generated battery has cases for every field (${ALL.length})`, () => {
     // each base decodes cleanly
     assert.deepEqual(decodeTyped(kind, BASES[kind](), 'Strict').error, undefined);
   }
+});
+
+test('the fast pass decodes as the exact pass: the same object, warnings and error, in every mode', () => {
+  const fixtures = path.join(import.meta.dirname, '..', '..', 'fixtures');
+  const manifests = fs
+    .readdirSync(fixtures)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(fixtures, f), 'utf8')).map((d) => d.toJS() as Record<string, unknown>))
+    .filter((o) => o && typeof o.kind === 'string' && resourceForKind(o.kind as string));
+  const objects = [
+    ...manifests.map((o) => ({ kind: o.kind as string, obj: o })),
+    ...Object.keys(BASES).map((kind) => ({ kind, obj: BASES[kind]() })),
+    ...ALL.map((c) => ({ kind: c.kind, obj: c.obj })),
+    // unknown fields, and a map and a list on the way to them
+    { kind: 'Pod', obj: { ...BASES.Pod(), zeta: 1, alpha: 2, metadata: { name: 'p', labels: { b: 'x', a: 'y' }, extra: true } } },
+    // empty lists and maps (omitEmpty), nulls, and times
+    { kind: 'Pod', obj: { ...BASES.Pod(), metadata: { name: 'p', labels: {}, finalizers: [], creationTimestamp: null }, status: { conditions: [], startTime: '2026-01-02T03:04:05Z' } } },
+  ];
+  assert.ok(manifests.length >= 20, `${manifests.length} fixture objects`);
+  let decoded = 0;
+  for (const { kind, obj } of objects) {
+    for (const validation of ['Strict', 'Warn', 'Ignore'] as const) {
+      for (const opts of [{}, { keepNullTimes: true, omitEmpty: true }]) {
+        const exact = decodeTyped(kind, structuredClone(obj), validation, { ...opts, exactOnly: true });
+        const both = decodeTyped(kind, structuredClone(obj), validation, opts);
+        assert.deepEqual(both, exact, `${kind} ${validation} ${JSON.stringify(opts)}: ${JSON.stringify(obj).slice(0, 200)}`);
+        // the same order of fields, too
+        assert.equal(JSON.stringify(both), JSON.stringify(exact));
+        if (exact.result) decoded++;
+      }
+    }
+  }
+  assert.ok(decoded > 100, `${decoded} objects decoded`);
 });
 
 test('a wrong type in any field is refused with encoding/json\'s message', () => {
