@@ -175,6 +175,7 @@ export class Store {
     setView: Stmt;
     removeView: Stmt;
     listRef: Stmt;
+    bodyById: Stmt;
     viewsAll: Stmt;
     viewsNs: Stmt;
     labeledViewsAll: Stmt;
@@ -186,7 +187,7 @@ export class Store {
    * fixed cost): it runs the function it is given. */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   /** listByRefShared's decoded objects, by row id, with the text they were decoded from. */
-  private readonly shared = new Map<number, { body: string; obj: KObject }>();
+  private readonly shared = new Map<number, { rv: number; obj: KObject }>();
 
   private constructor(home: string, file: string, db: Database.Database) {
     this.home = home;
@@ -216,7 +217,8 @@ export class Store {
       setView: p(SET_VIEW),
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
       // Without statistics SQLite would walk objects_by_key for the ORDER BY: the index is named.
-      listRef: p(`SELECT id, body FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`),
+      listRef: p(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`),
+      bodyById: p(`SELECT body FROM objects WHERE id = ?`).pluck(),
       viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
       viewsNs: p(`SELECT body FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).pluck(),
@@ -314,23 +316,24 @@ export class Store {
   /**
    * The objects of namespace whose refKey() is ref (a controller's pods), in key order, decoded
    * once per version and shared between calls, as an informer's cache shares them: frozen, so
-   * a caller cannot change them. A version is known by its stored text (compared, not parsed):
-   * a Job's sync reads all its pods, and parsing them again was most of its cost.
+   * a caller cannot change them. A version is known by its row and resourceVersion (every write
+   * gives a new one), and only the text of a version not seen yet is read: a Job's sync reads all
+   * its pods, and reading and parsing them again was most of its cost.
    */
   listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
     return this.guard(() => {
-      const rows = this.s.listRef.all(kind, namespace, ref) as { id: number; body: string }[];
+      const rows = this.s.listRef.all(kind, namespace, ref) as { id: number; rv: number }[];
       const out: KObject[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const { id, body } = rows[i];
+        const { id, rv } = rows[i];
         const hit = this.shared.get(id);
-        if (hit && hit.body === body) {
+        if (hit && hit.rv === rv) {
           out[i] = hit.obj;
           continue;
         }
-        const obj = deepFreeze(JSON.parse(body) as KObject);
+        const obj = deepFreeze(JSON.parse(this.s.bodyById.get(id) as string) as KObject);
         if (this.shared.size >= 50_000) this.shared.clear();
-        this.shared.set(id, { body, obj });
+        this.shared.set(id, { rv, obj });
         out[i] = obj;
       }
       return out;
