@@ -97,7 +97,9 @@ export function hiddenPaths(home: string): string[] {
 
 function realpathOr(p: string): string {
   try {
-    return fs.realpathSync(p);
+    // realpath(3) in one call: node's own realpathSync walks the path with an lstat per part,
+    // for every state directory at every container start.
+    return fs.realpathSync.native(p);
   } catch {
     return path.resolve(p);
   }
