@@ -480,9 +480,9 @@ export class Store {
       const body = bodyOf(obj);
       this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, refKey(obj), body);
       this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
-      const stored = JSON.parse(body) as KObject;
-      this.writeView(info.kind, key, stored);
-      return stored;
+      // obj is create()'s JSON copy of its input: what is stored, and returned without another.
+      this.writeView(info.kind, key, obj);
+      return obj;
     });
   }
 
