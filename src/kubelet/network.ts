@@ -212,6 +212,12 @@ function hostVeth(id: string): string {
   return `kv${createHash('sha256').update(id).digest('hex').slice(0, 10)}`;
 }
 
+/** The node bridge's (the pods' gateway's) fixed MAC address: locally administered, from the state directory. */
+export function bridgeMac(home: string): string {
+  const h = createHash('sha256').update(`bridge:${path.resolve(home)}`).digest();
+  return ['02', ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
 export function homeHash(home: string): string {
   return createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 8);
 }
@@ -309,10 +315,18 @@ export class PodNetwork {
       fs.writeFileSync(path.join(OWNERS_DIR, ns), this.home + '\n', { mode: 0o600 });
     }
     const links = spawnSync(IP, ['-n', ns, '-o', 'link', 'show', BRIDGE], { encoding: 'utf8' });
+    // The bridge's address is set, never left to the kernel: a bridge without one takes the
+    // lowest of its ports' addresses, which changes as pods' veths come and go, and every pod
+    // whose ARP cache held the gateway's old address lost its packets to the gateway (the
+    // cluster DNS, Services) until its kernel asked again, up to about 30 s later.
+    const mac = bridgeMac(this.home);
     if (links.status !== 0) {
       // Every address of the service range is this namespace's own: ClusterIPs and the DNS
       // address need no per-Service setup, the proxy binds them directly.
-      batch(ns, ['link set lo up', `link add ${BRIDGE} type bridge`, `addr add ${GATEWAY}/24 dev ${BRIDGE}`, `link set ${BRIDGE} up`, `route add local ${SERVICE_CIDR} dev lo`]);
+      batch(ns, ['link set lo up', `link add ${BRIDGE} address ${mac} type bridge`, `addr add ${GATEWAY}/24 dev ${BRIDGE}`, `link set ${BRIDGE} up`, `route add local ${SERVICE_CIDR} dev lo`]);
+    } else if (!links.stdout.includes(`link/ether ${mac} `)) {
+      // A node namespace made by an earlier kjob, whose bridge took its ports' addresses.
+      batch(ns, [`link set ${BRIDGE} address ${mac}`]);
     }
     this.nodeReady = true;
   }

@@ -7,7 +7,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
-import { PodNetwork } from '../../src/kubelet/network.js';
+import { BRIDGE, PodNetwork, bridgeMac } from '../../src/kubelet/network.js';
 import { probeSandbox } from '../../src/kubelet/sandbox.js';
 
 /**
@@ -96,6 +96,9 @@ test('two pods listen on the same port, each at its own address, and reach each 
   assert.equal(sb.kjob(['delete', 'pod', 'web3', '--grace-period=0', '--force']).code, 0);
   // The finished and deleted pods' namespaces go (in the background), the running ones' stay.
   const net = new PodNetwork(sb.home);
+  // The pods' gateway kept its own address while veths came and went: a bridge left to take its
+  // ports' addresses changes it, and pods that cached the old one lose their packets to it.
+  assert.match(execFileSync('ip', ['-n', net.nodeNs, '-o', 'link', 'show', BRIDGE], { encoding: 'utf8' }), new RegExp(`link/ether ${bridgeMac(sb.home)} `));
   const running = ['web1', 'web2'].map((n) => pod(sb, n).metadata.uid).sort().join(' ');
   await sb.until("only the running pods' namespaces left", () => net.uids().sort().join(' ') === running);
   assert.equal(sb.kjob(['delete', 'pod', 'web1', 'web2', '--grace-period=0', '--force']).code, 0);
@@ -259,6 +262,15 @@ test('the work-queue story: a queue server behind the Service queue, loaded thro
   const restarts = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'json']).stdout).items.map((p: any) => p.status.containerStatuses[0].restartCount);
   // What a restarted consumer said before it ended, to tell why when this fails.
   const previous = pods.map((p) => sb.kjob(['logs', p, '--previous']).stdout).join('');
+  // And what the engine and netd logged (netd's lines are in engine.log), with the pods' addresses.
+  const engineLog = () => {
+    try {
+      return fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8').split('\n').slice(-60).join('\n');
+    } catch (e) {
+      return String(e);
+    }
+  };
+  if (restarts.some((n: number) => n !== 0)) console.error(sb.kjob(['get', 'pods', '-o', 'wide']).stdout, engineLog());
   assert.deepEqual(restarts, [0, 0, 0, 0, 0], `${previous}\n${sb.kjob(['get', 'events']).stdout}`);
   let done = 0;
   for (const p of pods) {
