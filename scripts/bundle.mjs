@@ -44,6 +44,37 @@ export async function bundle() {
       });
     },
   };
+  // Two builtins cost milliseconds to load and most commands never call them: node:child_process
+  // (with the node:net, node:stream and node:dgram it brings; commander requires it as it loads,
+  // for executable subcommands kjob has none of) and node:crypto (streams and ciphers, for a
+  // uid, a hash, a random name). Each is loaded on first call instead (about 8 ms of a `kjob
+  // get`): the bundle imports a module of the same functions, each of which loads the real one.
+  // An ES module, so that esbuild binds the names directly (an interop wrapper would read every
+  // property at once); a property that is not a function is not offered (the build fails).
+  const requireHere = createRequire(import.meta.url);
+  const lazyBuiltins = {
+    name: 'lazy-builtins',
+    setup(build) {
+      build.onResolve({ filter: /^node:(child_process|crypto)$/ }, (args) =>
+        args.namespace === 'kjob-lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'kjob-lazy' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'kjob-lazy' }, (args) => {
+        const real = requireHere(args.path);
+        const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
+        return {
+          contents: [
+            `import { createRequire as kjobLazyRequire } from 'node:module';`,
+            `let m; const load = () => (m ??= kjobLazyRequire(__filename)(${JSON.stringify(args.path)}));`,
+            // A function called with new gets what the real constructor makes.
+            ...names.map((k) => `export function ${k}(...a) { return new.target ? new (load().${k})(...a) : load().${k}(...a); }`),
+            'export default new Proxy({}, { get: (_, k) => load()[k] });',
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
   const build = async (entry) => {
     const result = await esbuild.build({
       entryPoints: [join(dist, entry)],
@@ -52,7 +83,7 @@ export async function bundle() {
       format: 'cjs',
       target: 'node20',
       write: false,
-      plugins: [moduleUrl],
+      plugins: [moduleUrl, lazyBuiltins],
       logLevel: 'warning',
       // Smaller to read and to check against the cache; function names stay for stack traces.
       minifyWhitespace: true,

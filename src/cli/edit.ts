@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import YAML from 'yaml';
 import type { KObject } from '../api/types.js';
@@ -68,7 +68,7 @@ function launch(file: string, io: IO): void {
 /** os.CreateTemp(prefix*suffix): a new file named with random digits. */
 function tempFile(prefix: string, ext: string, content: string): string {
   for (;;) {
-    const name = path.join(os.tmpdir(), `${prefix}${crypto.randomInt(1e9, 4e9)}${ext}`);
+    const name = path.join(os.tmpdir(), `${prefix}${randomInt(1e9, 4e9)}${ext}`);
     try {
       fs.writeFileSync(name, content, { flag: 'wx', mode: 0o600 });
       return name;

@@ -3,14 +3,14 @@
 // sandbox's read-only view of the host (a FIFO on a read-only mount still opens for writing), but
 // in this user's runtime directory, which no sandbox shows (runtime_dir.ts). One private
 // directory per container attempt, named by a hash of the attempt's directory.
-import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { privateDir, userRuntimeDir } from './runtime_dir.js';
 
 /** The FIFO's path for a container attempt (it may not exist). */
 export function stdinFifoPath(attemptDir: string): string {
-  const id = crypto.createHash('sha256').update(path.resolve(attemptDir)).digest('hex').slice(0, 32);
+  const id = createHash('sha256').update(path.resolve(attemptDir)).digest('hex').slice(0, 32);
   return path.join(userRuntimeDir(), 'stdin', id, 'stdin');
 }
 
