@@ -1,7 +1,7 @@
 // This user's kjob directory under /run (root), $XDG_RUNTIME_DIR, or /tmp: places that every
 // sandbox replaces with a tmpfs of its own, so nothing kept there is seen by any pod. It holds the
-// containers' stdin FIFOs (stdin_fifo.ts) and the list of this user's state directories, which
-// every sandbox covers (state_dirs.ts).
+// containers' stdin FIFOs (stdin_fifo.ts), the list of this user's state directories, which
+// every sandbox covers (state_dirs.ts), and the record of a sandbox probe that passed (sandbox.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

@@ -7,6 +7,7 @@
 // network is the host's, or the pod's own namespace (network.ts), which the runtime enters before
 // bubblewrap starts.
 import { knownStateDirs } from './state_dirs.js';
+import { privateDir, userRuntimeDir } from './runtime_dir.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,7 +54,7 @@ export function sandboxModeFromEnv(env: NodeJS.ProcessEnv = process.env): Sandbo
  * an unprivileged container, or where user namespaces are disabled). mode 'bwrap' trusts it
  * without a run (tests that build argv only).
  */
-export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: string; env?: NodeJS.ProcessEnv } = {}): SandboxStatus {
+export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: string; env?: NodeJS.ProcessEnv; runtimeDir?: string } = {}): SandboxStatus {
   const env = opts.env ?? process.env;
   if (mode === 'none' || (mode !== 'bwrap' && sandboxModeFromEnv(env) === 'none')) {
     return { sandboxed: false, chosen: true, reason: 'KJOB_SANDBOX=none' };
@@ -64,6 +65,15 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
   } catch {
     return { sandboxed: false, reason: `bubblewrap is not installed (${BWRAP} not found)`, fix: INSTALL_BWRAP };
   }
+  // A probe that passed is not run again until bubblewrap, the kernel or the boot changes: it was
+  // two runs of bwrap (about 35 ms) on the way to a cold engine's first container. Only a pass is
+  // kept: were the record wrong, pods would fail to start with bwrap's words, never run unsandboxed.
+  const record = path.join(opts.runtimeDir ?? userRuntimeDir(), 'sandbox-probe');
+  const key = probeKey();
+  try {
+    const [k, version] = fs.readFileSync(record, 'utf8').split('\n');
+    if (key && k === key) return { sandboxed: true, version: version || undefined };
+  } catch { /* none yet */ }
   const v = spawnSync(BWRAP, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   const version = (v.stdout ?? '').trim().split('\n')[0] || undefined;
   const trueBin = ['/usr/bin/true', '/bin/true'].find((p) => fs.existsSync(p)) ?? '/bin/true';
@@ -72,9 +82,25 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
     env: new Map(), argv: [trueBin], hidden: opts.home ? hiddenPaths(opts.home) : [],
   });
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status === 0) return { sandboxed: true, version };
+  if (r.status === 0) {
+    if (key && privateDir(path.dirname(record))) {
+      try { fs.writeFileSync(record, `${key}\n${version ?? ''}\n`, { mode: 0o600 }); } catch { /* probed again next time */ }
+    }
+    return { sandboxed: true, version };
+  }
   const why = (r.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? (r.error ? r.error.message : `exit status ${r.status ?? r.signal}`);
   return { sandboxed: false, version, reason: `${version ?? 'bubblewrap'} cannot create a sandbox here: ${why}` };
+}
+
+/** What a probe's pass holds for: this bubblewrap binary, this kernel, this boot ('' when unknown). */
+function probeKey(): string {
+  try {
+    const st = fs.statSync(BWRAP);
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return [st.dev, st.ino, st.size, st.mtimeMs, os.release(), boot].join(' ');
+  } catch {
+    return '';
+  }
 }
 
 /**
