@@ -166,14 +166,10 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void
  * lock yet: `controller stop` right after a command started one finds it before its lock does.
  */
 export function engineProcess(home: string): number | undefined {
-  for (const pid of processesOf(home)) {
-    try {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const i = argv.indexOf('--home');
-      if (i > 0 && argv[i + 1] === home && argv[i + 2] === 'controller' && argv[i + 3] === 'run') return pid;
-    } catch { /* gone */ }
-  }
-  return undefined;
+  return processesOf(home, (argv) => {
+    const i = argv.indexOf('--home');
+    return i > 0 && argv[i + 1] === home && argv[i + 2] === 'controller' && argv[i + 3] === 'run';
+  })[0];
 }
 
 /** Wake the engine if it runs; start it when there is work for it and it does not. */

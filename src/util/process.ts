@@ -83,9 +83,9 @@ export function pidRecordedIn(file: string): number | undefined {
  * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
  * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
  * too, to hide it from their pods (`--tmpfs home`), and killing those (the e2e tests' clean-up once did)
- * kills other state directories' pods.
+ * kills other state directories' pods. where: only those whose command line it accepts.
  */
-export function processesOf(home: string): number[] {
+export function processesOf(home: string, where?: (argv: string[]) => boolean): number[] {
   const inside = home + '/';
   const out: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
@@ -101,7 +101,7 @@ export function processesOf(home: string): number[] {
     }
     const mine =
       argv.some((a, i) => a.startsWith(inside) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
-    if (mine) out.push(pid);
+    if (mine && (!where || where(argv))) out.push(pid);
   }
   return out;
 }
