@@ -50,7 +50,8 @@ export async function bundle() {
   // uid, a hash, a random name). Each is loaded on first call instead (about 8 ms of a `kjob
   // get`): the bundle imports a module of the same functions, each of which loads the real one.
   // An ES module, so that esbuild binds the names directly (an interop wrapper would read every
-  // property at once); a property that is not a function is not offered (the build fails).
+  // property at once); a default import, or one of a property that is not a function, is not
+  // offered: the build fails, rather than a command later.
   const requireHere = createRequire(import.meta.url);
   const lazyBuiltins = {
     name: 'lazy-builtins',
@@ -63,11 +64,10 @@ export async function bundle() {
         const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
         return {
           contents: [
-            `import { createRequire as kjobLazyRequire } from 'node:module';`,
-            `let m; const load = () => (m ??= kjobLazyRequire(__filename)(${JSON.stringify(args.path)}));`,
+            // The real module, required from here: resolved again by this plugin, as external.
+            `let m; const load = () => (m ??= require(${JSON.stringify(args.path)}));`,
             // A function called with new gets what the real constructor makes.
             ...names.map((k) => `export function ${k}(...a) { return new.target ? new (load().${k})(...a) : load().${k}(...a); }`),
-            'export default new Proxy({}, { get: (_, k) => load()[k] });',
           ].join('\n'),
           loader: 'js',
           resolveDir: root,
