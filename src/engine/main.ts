@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Engine } from './engine.js';
 import { EXIT_WHEN_IDLE_ENV, readLockPid } from './daemon.js';
 import { timingFromEnv } from '../util/timing.js';
+import { StatusError, UserError } from '../errors.js';
 
 /** Runs the engine of home until it is stopped (or, started by a command, idle); 1 if another one runs. */
 export async function runEngine(home: string, err: (s: string) => void): Promise<number> {
@@ -21,7 +22,19 @@ export async function runEngine(home: string, err: (s: string) => void): Promise
   return 0;
 }
 
-/** The engine bundle's entry point: bin/kjob calls it only with spawnEngine's argv, `--home DIR controller run` (its isEngineArgv). */
-export function main(argv: string[]): Promise<number> {
-  return runEngine(path.resolve(argv[1]), (s) => process.stderr.write(s));
+/**
+ * The engine bundle's entry point: bin/kjob calls it only with spawnEngine's argv, `--home DIR
+ * controller run` (its isEngineArgv). A user's error (an unusable state directory or file) is its
+ * message and exit 1, as the CLI reports it; anything else reaches the launcher as a bug.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const err = (s: string) => void process.stderr.write(s);
+  try {
+    return await runEngine(path.resolve(argv[1]), err);
+  } catch (e) {
+    if (e instanceof StatusError) err(e.kubectlMessage() + '\n');
+    else if (e instanceof UserError) err(e.message + '\n');
+    else throw e;
+    return e instanceof UserError ? e.exitCode : 1;
+  }
 }

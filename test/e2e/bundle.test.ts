@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers.js';
 import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
@@ -33,5 +35,17 @@ test('the launcher runs the engine bundle for exactly the command line an engine
   assert.equal(isEngineArgv(['--home', '/tmp/h', 'controller', 'run']), true);
   for (const argv of [['controller', 'run'], ['--home', '/tmp/h', 'controller', 'status'], ['--home', '/tmp/h', 'controller', 'run', '-v'], ['-n', 'x', 'controller', 'run']]) {
     assert.equal(isEngineArgv(argv), false, argv.join(' '));
+  }
+});
+
+test("the engine's bundle reports a user's error as the CLI does: its message, exit 1, no stack", () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-bundle-'));
+  try {
+    fs.writeFileSync(path.join(home, 'state.db'), 'not a database\n');
+    const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, launcher, '--home', home, 'controller', 'run'], { encoding: 'utf8' });
+    assert.equal(r.stderr, `error: state file "${home}/state.db" is unreadable or corrupt: file is not a database\n`);
+    assert.equal(r.status, 1);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
   }
 });
