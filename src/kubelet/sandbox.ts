@@ -65,13 +65,16 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
   } catch {
     return { sandboxed: false, reason: `bubblewrap is not installed (${BWRAP} not found)`, fix: INSTALL_BWRAP };
   }
-  // A probe that passed is not run again until bubblewrap, the kernel or the boot changes: it was
-  // two runs of bwrap (about 35 ms) on the way to a cold engine's first container. Only a pass is
-  // kept: were the record wrong, pods would fail to start with bwrap's words, never run unsandboxed.
-  const record = path.join(opts.runtimeDir ?? userRuntimeDir(), 'sandbox-probe');
+  // A probe that passed is not run again until bubblewrap, the kernel, the boot or the user
+  // namespace switches change: it was two runs of bwrap (about 35 ms) on the way to a cold
+  // engine's first container. Only a pass is kept: were the record wrong, pods would fail to start
+  // with bwrap's words, never run unsandboxed. Read and written only where the directory is this
+  // user's and private: in /tmp another user could have made it, and planted a record.
+  const dir = opts.runtimeDir ?? userRuntimeDir();
+  const record = privateDir(dir) ? path.join(dir, 'sandbox-probe') : undefined;
   const key = probeKey();
   try {
-    const [k, version] = fs.readFileSync(record, 'utf8').split('\n');
+    const [k, version] = record ? fs.readFileSync(record, 'utf8').split('\n') : [];
     if (key && k === key) return { sandboxed: true, version: version || undefined };
   } catch { /* none yet */ }
   const v = spawnSync(BWRAP, ['--version'], { encoding: 'utf8', timeout: 10_000 });
@@ -83,7 +86,7 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
   });
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status === 0) {
-    if (key && privateDir(path.dirname(record))) {
+    if (key && record) {
       try { fs.writeFileSync(record, `${key}\n${version ?? ''}\n`, { mode: 0o600 }); } catch { /* probed again next time */ }
     }
     return { sandboxed: true, version };
@@ -92,12 +95,18 @@ export function probeSandbox(mode: SandboxMode | undefined, opts: { home?: strin
   return { sandboxed: false, version, reason: `${version ?? 'bubblewrap'} cannot create a sandbox here: ${why}` };
 }
 
-/** What a probe's pass holds for: this bubblewrap binary, this kernel, this boot ('' when unknown). */
+/** The switches that let bubblewrap make namespaces, or not, without a reboot (absent ones read as ''). */
+const USERNS_SWITCHES = ['user/max_user_namespaces', 'kernel/unprivileged_userns_clone', 'kernel/apparmor_restrict_unprivileged_userns'];
+
+/** What a probe's pass holds for: this bubblewrap binary, this kernel and boot, these switches ('' when unknown). */
 function probeKey(): string {
   try {
     const st = fs.statSync(BWRAP);
     const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return [st.dev, st.ino, st.size, st.mtimeMs, os.release(), boot].join(' ');
+    const switches = USERNS_SWITCHES.map((f) => {
+      try { return fs.readFileSync(`/proc/sys/${f}`, 'utf8').trim(); } catch { return ''; }
+    });
+    return [st.dev, st.ino, st.size, st.mtimeMs, os.release(), boot, ...switches].join(' ');
   } catch {
     return '';
   }

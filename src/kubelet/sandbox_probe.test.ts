@@ -1,5 +1,6 @@
-// The sandbox probe runs bubblewrap once per bubblewrap binary, kernel and boot: a pass is
-// recorded in the runtime directory and trusted afterwards; a record of another bwrap is not.
+// The sandbox probe runs bubblewrap once per bubblewrap binary, kernel, boot and user namespace
+// switches: a pass is recorded in the runtime directory and trusted afterwards; a record of
+// another bwrap is not, nor one in a directory that is not private.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -41,4 +42,16 @@ test('a record of another bubblewrap, kernel or boot is not trusted: the probe r
   assert.equal(again.sandboxed, true);
   assert.notEqual(again.version, 'bubblewrap from the record');
   assert.notEqual(fs.readFileSync(path.join(dir, 'sandbox-probe'), 'utf8').split('\n')[0], '1 2 3 4 5.0.0 another-boot');
+});
+
+test('a record in a runtime directory others can write is not trusted', { skip }, () => {
+  const dir = runtimeDir();
+  probeSandbox('auto', { env: {}, runtimeDir: dir });
+  const file = path.join(dir, 'sandbox-probe');
+  const [key] = fs.readFileSync(file, 'utf8').split('\n');
+  fs.writeFileSync(file, `${key}\nbubblewrap from the record\n`);
+  fs.chmodSync(dir, 0o777);
+  assert.notEqual(probeSandbox('auto', { env: {}, runtimeDir: dir }).version, 'bubblewrap from the record');
+  fs.chmodSync(dir, 0o700);
+  assert.equal(probeSandbox('auto', { env: {}, runtimeDir: dir }).version, 'bubblewrap from the record');
 });
