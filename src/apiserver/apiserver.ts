@@ -176,7 +176,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       return { object: out, warnings: all };
     }
     try {
-      return { object: storedAfterDecode(info.kind, this.store.create(out)), warnings: all };
+      return { object: storedDecoded(info.kind, this.store.create(out)), warnings: all };
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'AlreadyExists') throw alreadyExistsError(info, this.store, m.namespace, m.name!);
       throw e;
@@ -289,7 +289,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (om.deletionTimestamp && (out.metadata.finalizers ?? []).length === 0 && !om.deletionGracePeriodSeconds) {
       return { object: this.store.delete(info.kind, ns, name, { lastState: out, preconditions: { resourceVersion: stored.metadata.resourceVersion } }), warnings };
     }
-    return { object: storedAfterDecode(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion })), warnings };
+    return { object: storedDecoded(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion })), warnings };
   }
 
   // ================================================================ delete
@@ -520,12 +520,6 @@ function mustDecode(info: ResourceInfo, obj: KObject): KObject {
   const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true });
   if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
   return result!.object as KObject;
-}
-
-/** What was stored after mustDecode: its version is known to decode (storedDecoded). */
-function storedAfterDecode(kind: string, stored: KObject): KObject {
-  storedDecoded(kind, stored);
-  return stored;
 }
 
 function conflictError(info: ResourceInfo, name: string): StatusError {

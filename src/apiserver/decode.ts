@@ -385,18 +385,19 @@ export function decodeTyped(
   kind: string,
   obj: Record<string, unknown>,
   validation: FieldValidation,
-  /** exactOnly: without the fast pass (tests compare the two). */
-  opts: { keepNullTimes?: boolean; omitEmpty?: boolean; exactOnly?: boolean } = {},
+  /** pass: that pass only (tests compare the two); the fast one alone returns neither a result nor an error when it gives up. */
+  opts: { keepNullTimes?: boolean; omitEmpty?: boolean; pass?: 'fast' | 'exact' } = {},
 ): { error?: string; result?: DecodeResult } {
   const root = kindDefinition(kind);
   if (!root) throw new Error(`kjob: no schema for kind ${kind}`);
   const rootCtx: Ctx = { via: 'root', name: '', struct: goStructName(root) };
   // Nearly every object decodes without a word to say: the fast pass; on any, the exact one.
-  if (!opts.exactOnly) {
+  if (opts.pass !== 'exact') {
     try {
       return { result: { object: new Decoder(validation !== 'Ignore', opts.keepNullTimes, opts.omitEmpty, true).struct(obj, root, rootCtx), warnings: [] } };
     } catch (e) {
       if (!(e instanceof Retry || e instanceof Fatal)) throw e;
+      if (opts.pass === 'fast') return {};
     }
   }
   const dec = new Decoder(validation !== 'Ignore', opts.keepNullTimes, opts.omitEmpty);
@@ -488,8 +489,9 @@ export function storedDecodeError(kind: string, obj: KObject): string | undefine
  * The apiserver stored this version after decoding it strictly: it decodes, and a reader in this
  * process (the engine's controllers read back what they wrote) need not decode it again.
  */
-export function storedDecoded(kind: string, obj: KObject): void {
+export function storedDecoded(kind: string, obj: KObject): KObject {
   if (obj.metadata?.uid && obj.metadata.resourceVersion) remember(versionKey(kind, obj.metadata.uid, obj.metadata.resourceVersion), undefined);
+  return obj;
 }
 
 /** Whether this version of an object is known to decode, without reading it. */
