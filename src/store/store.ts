@@ -186,7 +186,8 @@ export class Store {
   /** better-sqlite3's transaction wrapper, made once (making one per call was a write's largest
    * fixed cost): it runs the function it is given. */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
-  /** listByRefShared's decoded objects, by row id, with the text they were decoded from. */
+  /** listByRefShared's decoded objects, by row id, with the resourceVersion they were decoded at
+   * (forgotten when a transaction is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
 
   private constructor(home: string, file: string, db: Database.Database) {
@@ -441,7 +442,15 @@ export class Store {
   /** BEGIN IMMEDIATE; a nested call joins the outer transaction (as a savepoint: if it throws and the
    * caller catches, only the nested part is rolled back). */
   transaction<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? this.tx(fn) : this.tx.immediate(fn)) as T);
+    return this.guard(() => {
+      if (this.db.inTransaction) return this.tx(fn) as T;
+      try {
+        return this.tx.immediate(fn) as T;
+      } catch (e) {
+        this.shared.clear();
+        throw e;
+      }
+    });
   }
 
   /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
