@@ -20,10 +20,10 @@ const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 const isEmptyMap = (m: unknown) => m === undefined || m === null || Object.keys(m as object).length === 0;
 
 /**
- * SetDefaults_<Kind>: a new object with the defaults the decoder fills in. Nothing here depends on
- * the object's name or uid (those are set later, by the registry); what does is in the strategies'
- * PrepareForCreate. owned: obj is the caller's own copy (the apiserver's decoded body), defaulted
- * in place, as the decoder defaults the object it has just made.
+ * SetDefaults_<Kind>: the object with the defaults the decoder fills in, a new one unless owned
+ * (obj is the caller's own copy, the apiserver's decoded body: defaulted in place, as the decoder
+ * defaults the object it has just made). Nothing here depends on the object's name or uid (those
+ * are set later, by the registry); what does is in the strategies' PrepareForCreate.
  */
 export function setDefaults(info: ResourceInfo, obj: KObject, owned = false): KObject {
   const o = (owned ? obj : clone(obj)) as KObject;
@@ -139,9 +139,9 @@ function defaultPodFailurePolicy(spec: { podFailurePolicy?: PodFailurePolicy }):
 }
 
 /** PodTemplateSpec as serialised by a v1.32 apiserver: metadata always present with
- * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989). */
-export function defaultPodTemplate(t: PodTemplateSpec): PodTemplateSpec {
-  const tpl = { ...t };
+ * `creationTimestamp: null` (the zero metav1.Time; omitted only from v1.33, kubernetes#130989).
+ * In place, as defaultPodSpec: the template is part of setDefaults' own copy. */
+export function defaultPodTemplate(tpl: PodTemplateSpec): PodTemplateSpec {
   tpl.metadata = { creationTimestamp: ZERO_TIME, ...(tpl.metadata ?? {}) };
   if (tpl.metadata.creationTimestamp === undefined) tpl.metadata = { ...tpl.metadata, creationTimestamp: ZERO_TIME };
   tpl.spec = defaultPodSpec(tpl.spec ?? ({} as PodSpec), true);
