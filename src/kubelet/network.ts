@@ -656,8 +656,12 @@ export class PodNetwork {
  * file creations scan past it (README, "Tests and benchmarks"), and a Job's pods hand namespaces on at tens a second.
  */
 function moveHolder(from: string, to: string, text: string): void {
-  // The new text first, then the name: a file is never under its new name with its old text (an
-  // engine killed in between leaves the old holder whole). One that is gone is made anew.
+  // The new text first, then the name: a file is never under its new name with its old text (a
+  // pod's lease may name no namespace, a kept one's file must). An engine killed in between leaves
+  // the old name with the new text, which holds the same address and namespace; killed between the
+  // truncation and the write, an empty file, which holds none: the namespace then lives on,
+  // unheld, until the state directory's namespaces go with its engine's idle exit. One that is
+  // gone is made anew.
   fs.writeFileSync(from, text, { mode: 0o600 });
   fs.renameSync(from, to);
 }
