@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJSON, jsonEqual } from './canonical.js';
+import { jsonEqual, sortKeys } from './canonical.js';
+
+const canonicalJSON = (v: unknown) => JSON.stringify(sortKeys(v));
 
 // Each pair, with whether JSON would tell them apart once keys are sorted: jsonEqual must agree
 // with comparing canonicalJSON's strings, which is what it stands for.

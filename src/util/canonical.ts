@@ -1,8 +1,6 @@
 // Key-order independent comparison of JSON-like values, so a reconcile writes only real changes.
-export function canonicalJSON(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
-}
 
+/** The value with its objects' keys sorted and undefined members left out (JSON.stringify of it is canonical). */
 export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
@@ -18,7 +16,7 @@ export function sortKeys(v: unknown): unknown {
 
 /**
  * Equality of JSON-like values regardless of key order (undefined members count as absent), as
- * canonicalJSON(a) === canonicalJSON(b) but without building either: it stops at the first
+ * JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)) but without building either: it stops at the first
  * difference, and every store update that changes something asks it (two sorted copies and two
  * strings of each object were a cold engine's biggest single cost, by --cpu-prof).
  */

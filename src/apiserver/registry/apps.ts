@@ -6,7 +6,8 @@ import type { StatusCause } from '../../errors.js';
 import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { validateAppsWorkloadUpdate } from '../../api/validation_apps.js';
-import { BaseStrategy, keepStatus, sameJSON } from './strategy.js';
+import { BaseStrategy, keepStatus } from './strategy.js';
+import { jsonEqual as sameJSON } from '../../util/canonical.js';
 
 class AppsWorkloadStrategy extends BaseStrategy {
   override readonly statusSubresource = true;

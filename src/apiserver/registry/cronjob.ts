@@ -4,7 +4,8 @@ import type { StatusCause } from '../../errors.js';
 import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { validateCronJobUpdate } from '../../api/validation.js';
-import { BaseStrategy, keepStatus, sameJSON } from './strategy.js';
+import { BaseStrategy, keepStatus } from './strategy.js';
+import { jsonEqual as sameJSON } from '../../util/canonical.js';
 
 export class CronJobStrategy extends BaseStrategy {
   override readonly statusSubresource = true;

@@ -4,7 +4,8 @@
 // Service without a selector.
 import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
-import { BaseStrategy, sameJSON } from './strategy.js';
+import { BaseStrategy } from './strategy.js';
+import { jsonEqual as sameJSON } from '../../util/canonical.js';
 
 export class EndpointsStrategy extends BaseStrategy {
   constructor() {

@@ -7,7 +7,8 @@ import { resourceForKind } from '../../api/resources.js';
 import { generateJobSelector, mirrorJobLabels } from '../../api/defaults.js';
 import { validateJobUpdate } from '../../api/validation.js';
 import { isDNS1123Label } from '../../api/names.js';
-import { BaseStrategy, keepStatus, sameJSON, type GarbageCollectionPolicy } from './strategy.js';
+import { BaseStrategy, keepStatus, type GarbageCollectionPolicy } from './strategy.js';
+import { jsonEqual as sameJSON } from '../../util/canonical.js';
 
 export class JobStrategy extends BaseStrategy {
   override readonly statusSubresource = true;

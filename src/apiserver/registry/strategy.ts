@@ -82,18 +82,3 @@ export function keepStatus(obj: KObject, old: KObject): void {
   if (old.status !== undefined) obj.status = old.status;
   else delete obj.status;
 }
-
-/** Whether two JSON values are equal regardless of key order. */
-export function sameJSON(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortDeep(a)) === JSON.stringify(sortDeep(b));
-}
-
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) if ((v as Record<string, unknown>)[k] !== undefined) o[k] = sortDeep((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
-}

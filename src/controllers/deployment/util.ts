@@ -2,7 +2,7 @@
 // ComputeHash: revisions, replica annotations, surge and unavailability, the template hash.
 import type { DeploymentObject, KObject, ReplicaSetObject } from '../../api/types.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { canonicalJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 import { spewGoSyntax } from '../../util/spew.js';
 import { formatQuantity, parseQuantity } from '../../api/quantity.js';
 
@@ -78,7 +78,7 @@ export function templateWithoutHash(t: PodTemplateSpec | undefined): unknown {
 }
 
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return canonicalJSON(templateWithoutHash(a)) === canonicalJSON(templateWithoutHash(b));
+  return jsonEqual(templateWithoutHash(a), templateWithoutHash(b));
 }
 
 export function revisionOf(rs: KObject): number {

@@ -13,7 +13,7 @@ import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
 import { JOBS, PODS, tryGet } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
 import type { Timing } from '../../util/timing.js';
-import { canonicalJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 import {
   JOB_TRACKING_FINALIZER,
   type JobCondition,
@@ -563,7 +563,7 @@ export class JobController {
         if (status.active === 0) delete status.active;
       }
       const fresh = tryGet(api, 'Job', ns, job.metadata.name!);
-      if (fresh && fresh.metadata.uid === job.metadata.uid && canonicalJSON(fresh.status ?? {}) !== canonicalJSON(status)) {
+      if (fresh && fresh.metadata.uid === job.metadata.uid && !jsonEqual(fresh.status ?? {}, status)) {
         api.updateStatus(JOBS, ns, job.metadata.name!, { ...fresh, status: stripUndefined(status) });
       }
       for (const [type, reason, message] of events) this.recorder.event(fresh ?? job, type, reason, message);
