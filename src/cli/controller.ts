@@ -47,7 +47,8 @@ export async function controller(ctx: Context, action: string | undefined, io: I
     }
     case 'stop': {
       let pid = readLockPid(ctx.home);
-      // One a command started a moment ago may not hold its lock yet: it is waited for, then stopped.
+      // One started by hand (`controller run`) a moment ago may not hold its lock yet: it is waited
+      // for, then stopped. One spawnEngine started holds it from the start.
       const starting = Date.now() + 5000;
       while (pid === undefined && engineProcess(ctx.home) !== undefined && Date.now() < starting) {
         await new Promise((r) => setTimeout(r, 20));

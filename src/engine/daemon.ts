@@ -31,25 +31,48 @@ function lockHolder(text: string): number | undefined {
   return ticks === undefined || processStartTicks(pid) === ticks ? pid : undefined;
 }
 
+function lockTextOf(pid: number): string {
+  return `${pid} ${processStartTicks(pid) ?? ''}`.trim() + '\n';
+}
+
 let ownLockText: string | undefined;
 
 function lockText(): string {
-  return (ownLockText ??= `${process.pid} ${processStartTicks(process.pid) ?? ''}`.trim() + '\n');
+  return (ownLockText ??= lockTextOf(process.pid));
 }
 
-export function readLockPid(home: string): number | undefined {
+function readLockText(home: string): string | undefined {
   try {
-    return lockHolder(fs.readFileSync(lockPath(home), 'utf8'));
+    return fs.readFileSync(lockPath(home), 'utf8');
   } catch {
     return undefined;
   }
 }
 
+/** Replace the lock file whole (rename of a written temp file), so nobody reads half a pid. */
+function writeLock(home: string, text: string): void {
+  const tmp = `${lockPath(home)}.${process.pid}.next`;
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.renameSync(tmp, lockPath(home));
+}
+
+/**
+ * The variable by which spawnEngine tells the engine it starts which lock text it took for it: the
+ * engine takes that lock over, should it get there before spawnEngine wrote the engine's own pid.
+ */
+const LOCK_TAKEN_FOR_ENV = 'KJOB_ENGINE_LOCK_TAKEN_BY';
+
+export function readLockPid(home: string): number | undefined {
+  const text = readLockText(home);
+  return text === undefined ? undefined : lockHolder(text);
+}
+
 /**
  * Take the engine lock for this process; false when another live engine holds it. The lock file
- * appears complete (link of a written temp file), so nobody reads an empty pid.
+ * appears complete (link of a written temp file), so nobody reads an empty pid. An engine that
+ * spawnEngine started finds the lock already taken for it: its own pid, or its starter's.
  */
-export function acquireLock(home: string): boolean {
+export function acquireLock(home: string, takenFor = process.env[LOCK_TAKEN_FOR_ENV]): boolean {
   const file = lockPath(home);
   const tmp = `${file}.${process.pid}`;
   fs.writeFileSync(tmp, lockText(), { mode: 0o600 });
@@ -60,6 +83,12 @@ export function acquireLock(home: string): boolean {
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const held = readLockText(home);
+        if (held === lockText()) return true;
+        if (takenFor && held === takenFor) {
+          writeLock(home, lockText());
+          return true;
+        }
         if (readLockPid(home) !== undefined) return false;
         // A stale lock from an engine that was killed: move it aside atomically, then retry. Two
         // engines racing here could both win; holdsLock() makes the loser stop at once.
@@ -79,19 +108,11 @@ export function acquireLock(home: string): boolean {
 
 /** Whether this process still holds the engine lock (an engine that lost it stops). */
 export function holdsLock(home: string): boolean {
-  try {
-    return fs.readFileSync(lockPath(home), 'utf8') === lockText();
-  } catch {
-    return false;
-  }
+  return readLockText(home) === lockText();
 }
 
 export function releaseLock(home: string): void {
-  try {
-    if (fs.readFileSync(lockPath(home), 'utf8') === lockText()) fs.rmSync(lockPath(home), { force: true });
-  } catch {
-    /* already gone */
-  }
+  if (readLockText(home) === lockText()) fs.rmSync(lockPath(home), { force: true });
 }
 
 /** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
@@ -121,7 +142,6 @@ function cliEntry(): string {
   return fileURLToPath(new URL('../../bin/kjob', import.meta.url));
 }
 
-/** Start a detached engine for home; it outlives this process. */
 /** The variable by which a kjob command tells the engine it starts to exit once idle. */
 export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
 
@@ -134,31 +154,34 @@ export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
 export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /**
- * Engines this process started that may not hold their lock yet, by state directory. A command
- * that asks twice (apply, after its write and once more at its end) started a second engine while
- * the first was still loading, which cost a cold start a node start on a busy machine.
+ * Start the engine in the background: one a command needs exits once idle, one started by hand
+ * does not. The lock is taken here, for the engine, before it exists: from then on every other
+ * command sees an engine starting and starts none, though node takes a few hundred milliseconds
+ * to reach the engine's own acquireLock. False (nothing started) when another engine holds it.
  */
-const startingHere = new Map<string, { child: ChildProcess; at: number }>();
-
-/** An engine is past its start once it answers or holds the lock, or when it ended; starts take well under 5 s. */
-function forgetStarted(home: string, pastStart: boolean): void {
-  const s = startingHere.get(home);
-  if (s && (pastStart || s.child.exitCode !== null || s.child.signalCode !== null || Date.now() - s.at > 5000)) startingHere.delete(home);
-}
-
-/** Start the engine in the background: one a command needs exits once idle, one started by hand does not. */
-export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): void {
+export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): boolean {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  if (!acquireLock(home, undefined)) return false;
+  const starter = lockText();
+  let child: ChildProcess | undefined;
   const log = fs.openSync(logPath(home), 'a', 0o600);
-  try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
-  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, cliEntry(), '--home', home, 'controller', 'run'], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '' },
-  });
-  child.unref();
-  startingHere.set(home, { child, at: Date.now() });
-  fs.closeSync(log);
+  try {
+    try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
+    child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, cliEntry(), '--home', home, 'controller', 'run'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '', [LOCK_TAKEN_FOR_ENV]: starter },
+    });
+    child.unref();
+  } finally {
+    fs.closeSync(log);
+    // The engine's pid and start time, as it would write them itself; unless it already has.
+    if (readLockText(home) === starter) {
+      if (child?.pid !== undefined) writeLock(home, lockTextOf(child.pid));
+      else fs.rmSync(lockPath(home), { force: true });
+    }
+  }
+  return true;
 }
 
 /**
@@ -175,13 +198,12 @@ export function engineProcess(home: string): number | undefined {
 /** Wake the engine if it runs; start it when there is work for it and it does not. */
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
   const reply = await sendToEngine(home, 'wake');
-  forgetStarted(home, reply !== undefined || readLockPid(home) !== undefined);
   if (reply === 'ok') return;
   if (reply === 'stopping') {
     // It is exiting (idle) and will not see our change: wait for it to let go, then start anew.
     const end = Date.now() + 5000;
     while (readLockPid(home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  } else if (readLockPid(home) !== undefined || startingHere.has(home)) {
+  } else if (readLockPid(home) !== undefined) {
     return; // starting up: it does a full resync anyway
   }
   if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
@@ -193,10 +215,7 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
  * a reader does not wait for a busy engine's reply.
  */
 export function ensureEngineRunning(home: string, hasWork: () => boolean): void {
-  const held = readLockPid(home) !== undefined;
-  forgetStarted(home, held);
-  if (held || startingHere.has(home)) return;
-  if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
+  if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true });
 }
 
 /** Wait until an engine answers (after spawnEngine). */

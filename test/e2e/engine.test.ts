@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
-import { engineProcess } from '../../src/engine/daemon.js';
+import { engineProcess, waitForEngine } from '../../src/engine/daemon.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -17,7 +17,8 @@ test('kill -9 of the engine while the pi pod runs: the engine comes back and ado
   await sb.until('a running pod', () => /1\/1 +Running/.test(sb.kjob(['get', 'pods']).stdout), 30_000);
   const first = sb.enginePid();
   assert.ok(first, 'an engine runs');
-  // apply asks for an engine more than once: one starts, not a second that finds the first's lock.
+  // apply asks for an engine more than once, and every `get pods` since: one starts, not a second
+  // that finds the first's lock.
   const log = fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8');
   assert.equal(log.match(/engine started/g)?.length, 1, log);
   assert.doesNotMatch(log, /already running/);
@@ -62,6 +63,27 @@ test('controller stop right after a command started the engine stops it, lock ta
       assert.match(stopped.stdout, /^engine: stopped/, `run ${i}: ${stopped.stdout}`);
       await fresh.until(`run ${i}: no engine left`, () => engineProcess(fresh.home) === undefined, 5_000);
     }
+  } finally {
+    fresh.cleanup();
+  }
+});
+
+test('the command that starts the engine takes its lock for it: no other command starts a second', async () => {
+  const fresh = new Sandbox();
+  try {
+    assert.equal(fresh.kjob(['create', 'cronjob', 'c', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true']).code, 0);
+    // node needs a few hundred milliseconds to reach the engine's code; a reader that came in that
+    // time found no lock and started another engine, on a busy machine.
+    const pid = fresh.enginePid();
+    assert.ok(pid !== undefined, 'the lock is held as the command that started the engine returns');
+    assert.equal(pid, engineProcess(fresh.home), 'by the engine');
+    assert.equal(fresh.kjob(['get', 'cronjobs']).code, 0);
+    assert.ok(await waitForEngine(fresh.home), 'the engine answers');
+    assert.equal(fresh.enginePid(), pid, 'it kept the lock taken for it');
+    const log = fs.readFileSync(path.join(fresh.home, 'engine.log'), 'utf8');
+    assert.equal(log.match(/engine started/g)?.length, 1, log);
+    assert.doesNotMatch(log, /already running/);
+    assert.match(fresh.kjob(['controller', 'stop']).stdout, /^engine: stopped/);
   } finally {
     fresh.cleanup();
   }
