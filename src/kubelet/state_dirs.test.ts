@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { knownStateDirs, registerStateDir } from './state_dirs.js';
 import { hiddenPaths } from './sandbox.js';
+import { userRuntimeDir } from './runtime_dir.js';
 
 test("a state directory once used is hidden from another's pods; one under /tmp needs no listing; gone ones drop out", () => {
   // outside /tmp, as a user's state directory may be (the pods' /tmp is their own already)
@@ -21,6 +22,15 @@ test("a state directory once used is hidden from another's pods; one under /tmp 
     fs.rmSync(tmp, { recursive: true });
     fs.rmSync(other, { recursive: true });
     assert.ok(!knownStateDirs().includes(path.resolve(other)), 'a removed directory is not covered');
+    // Lines of directories that are gone cost every container start a check: a command drops them
+    // once there are more than a few, and keeps what exists.
+    const list = path.join(userRuntimeDir(), 'state-dirs');
+    const gone = Array.from({ length: 12 }, (_, i) => `${other}-gone-${i}`);
+    fs.appendFileSync(list, gone.map((d) => d + '\n').join(''));
+    registerStateDir(mine);
+    const lines = fs.readFileSync(list, 'utf8').split('\n');
+    assert.deepEqual(gone.filter((d) => lines.includes(d)), []);
+    assert.ok(lines.includes(fs.realpathSync(mine)));
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
     fs.rmSync(mine, { recursive: true, force: true });

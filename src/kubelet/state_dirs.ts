@@ -8,6 +8,12 @@ import { privateDir, userRuntimeDir } from './runtime_dir.js';
 
 const listFile = () => path.join(userRuntimeDir(), 'state-dirs');
 
+/**
+ * The lines of the list that are not a state directory any more (removed, or listed twice) it may
+ * keep: every container start checks each line (hiddenPaths), so they cost every pod a little.
+ */
+const STALE_LINES_MAX = 8;
+
 /** Adds home to the list (once). Failing to is not an error: the pods of this directory hide it anyway. */
 export function registerStateDir(home: string): void {
   let dir: string;
@@ -17,33 +23,39 @@ export function registerStateDir(home: string): void {
     return;
   }
   if (dir === '/tmp' || dir.startsWith('/tmp/')) return; // every pod's /tmp is its own
-  const known = knownStateDirs();
-  if (known.includes(dir)) return;
+  const lines = listedLines();
+  const known = existing(lines);
+  const listed = known.includes(dir);
+  const stale = lines.length - known.length;
+  if (listed && stale <= STALE_LINES_MAX) return;
   if (!privateDir(userRuntimeDir())) return;
   try {
-    // the list keeps what still exists, rewritten now and then rather than growing for ever
-    if (lineCount() > 2 * known.length + 100) fs.writeFileSync(listFile(), [...known, dir].map((d) => d + '\n').join(''), { mode: 0o600 });
-    else fs.appendFileSync(listFile(), dir + '\n', { mode: 0o600 });
+    if (stale > STALE_LINES_MAX) {
+      // Rewritten whole under another name, then renamed over it: a container starting meanwhile
+      // reads the old list or the new one, never a part. (A command of another state directory
+      // appending its first line meanwhile can lose it; its next command lists it again.)
+      const tmp = `${listFile()}.${process.pid}`;
+      fs.writeFileSync(tmp, [...known, ...(listed ? [] : [dir])].map((d) => d + '\n').join(''), { mode: 0o600 });
+      fs.renameSync(tmp, listFile());
+    } else fs.appendFileSync(listFile(), dir + '\n', { mode: 0o600 });
   } catch {
     /* not listed: see above */
   }
 }
 
-function lineCount(): number {
+function listedLines(): string[] {
   try {
-    return fs.readFileSync(listFile(), 'utf8').split('\n').length - 1;
+    return fs.readFileSync(listFile(), 'utf8').split('\n').filter((l) => l.startsWith('/'));
   } catch {
-    return 0;
+    return [];
   }
+}
+
+function existing(lines: string[]): string[] {
+  return [...new Set(lines)].filter((d) => fs.existsSync(d));
 }
 
 /** The listed state directories that still exist. */
 export function knownStateDirs(): string[] {
-  let text = '';
-  try {
-    text = fs.readFileSync(listFile(), 'utf8');
-  } catch {
-    return [];
-  }
-  return [...new Set(text.split('\n').filter((l) => l.startsWith('/')))].filter((d) => fs.existsSync(d));
+  return existing(listedLines());
 }
