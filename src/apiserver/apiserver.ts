@@ -399,7 +399,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
   private admit(a: Attributes): void {
     admit(a, {
-      get: (kind, ns, name) => this.store.get(kind, ns, name),
+      get: (kind, ns, name) => this.store.getShared(kind, ns, name),
       ensureDefaultServiceAccount: (ns) => this.ensureDefaultServiceAccount(ns),
       randomSuffix: () => randomSuffix(5),
     });

@@ -253,6 +253,19 @@ describe('create/get/list', () => {
     assert.notEqual(second[1], first[1]);
     assert.deepEqual(second[1].metadata.labels, { x: '1' });
   });
+
+  test('one object shared and frozen while its version stands, the new one once it changes, none once deleted', () => {
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } as KObject);
+    const first = store.getShared('Namespace', undefined, 'team')!;
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.metadata));
+    assert.equal(store.getShared('Namespace', undefined, 'team'), first);
+    store.update({ ...store.get('Namespace', undefined, 'team')!, metadata: { ...first.metadata, labels: { x: '1' } } });
+    const second = store.getShared('Namespace', undefined, 'team')!;
+    assert.notEqual(second, first);
+    assert.deepEqual(second.metadata.labels, { x: '1' });
+    store.delete('Namespace', undefined, 'team');
+    assert.equal(store.getShared('Namespace', undefined, 'team'), undefined);
+  });
 });
 
 describe('update', () => {

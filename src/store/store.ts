@@ -158,6 +158,7 @@ export class Store {
     getByKey: Stmt;
     existsKey: Stmt;
     versionByKey: Stmt;
+    idVersionByKey: Stmt;
     listAll: Stmt;
     listNs: Stmt;
     insert: Stmt;
@@ -201,6 +202,7 @@ export class Store {
       getByKey: p(`SELECT ${cols} FROM objects WHERE kind = ? AND key = ?`),
       existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`).pluck(),
       versionByKey: p(`SELECT uid, rv FROM objects WHERE kind = ? AND key = ?`),
+      idVersionByKey: p(`SELECT id, rv FROM objects WHERE kind = ? AND key = ?`),
       listAll: p(`SELECT body FROM objects WHERE kind = ? ORDER BY key`).pluck(),
       listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`).pluck(),
       insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -325,20 +327,30 @@ export class Store {
     return this.guard(() => {
       const rows = this.s.listRef.all(kind, namespace, ref) as { id: number; rv: number }[];
       const out: KObject[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const { id, rv } = rows[i];
-        const hit = this.shared.get(id);
-        if (hit && hit.rv === rv) {
-          out[i] = hit.obj;
-          continue;
-        }
-        const obj = deepFreeze(JSON.parse(this.s.bodyById.get(id) as string) as KObject);
-        if (this.shared.size >= 50_000) this.shared.clear();
-        this.shared.set(id, { rv, obj });
-        out[i] = obj;
-      }
+      for (let i = 0; i < rows.length; i++) out[i] = this.sharedVersion(rows[i].id, rows[i].rv);
       return out;
     });
+  }
+
+  /**
+   * The stored object, shared and frozen as listByRefShared's are: for readers that only look
+   * (admission's Namespace and ServiceAccount, read for every write in a namespace, as the
+   * apiserver's plugins read them from an informer's cache).
+   */
+  getShared(kind: Kind, namespace: string | undefined, name: string): KObject | undefined {
+    return this.guard(() => {
+      const row = this.s.idVersionByKey.get(kind, keyFor(info_(kind), namespace, name)) as { id: number; rv: number } | undefined;
+      return row && this.sharedVersion(row.id, row.rv);
+    });
+  }
+
+  private sharedVersion(id: number, rv: number): KObject {
+    const hit = this.shared.get(id);
+    if (hit && hit.rv === rv) return hit.obj;
+    const obj = deepFreeze(JSON.parse(this.s.bodyById.get(id) as string) as KObject);
+    if (this.shared.size >= 50_000) this.shared.clear();
+    this.shared.set(id, { rv, obj });
+    return obj;
   }
 
   /** Sorted as etcd keys are: by "<namespace>/<name>". */

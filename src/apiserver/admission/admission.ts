@@ -25,7 +25,8 @@ export interface Attributes {
 
 /** What the plugins read (listers) and, for the ServiceAccount plugin, the wait for the controller. */
 export interface AdmissionContext {
-  get(kind: 'Namespace' | 'ServiceAccount', namespace: string | undefined, name: string): KObject | undefined;
+  /** The stored object, shared with other readers: never changed (it is frozen). */
+  get(kind: 'Namespace' | 'ServiceAccount', namespace: string | undefined, name: string): Readonly<KObject> | undefined;
   /** The serviceaccounts controller's work that the ServiceAccount plugin waits for: the namespace's "default" account. */
   ensureDefaultServiceAccount(namespace: string): KObject | undefined;
   randomSuffix(): string;
