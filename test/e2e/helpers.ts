@@ -81,11 +81,13 @@ export class Sandbox {
 
   /** Stop the engine and kill every process of this state directory (processesOf: engine, container shims and sandboxes, with their process groups). */
   cleanup(): void {
-    const cgroups = this.podCgroups();
     for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
     killProcessesOf(this.home);
     // The cgroups of containers killed here: nobody is left to remove them (a killed process
-    // leaves its cgroup a moment later, hence the retries).
+    // leaves its cgroup a moment later, hence the retries). Read once the engine is gone: one
+    // read before could miss the attempt it started meanwhile (a restart's), whose cgroups then
+    // outlived the test.
+    const cgroups = this.podCgroups();
     for (let i = 0; i < 50 && cgroups.length; i++) {
       for (const d of [...cgroups]) {
         try { fs.rmdirSync(d); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') continue; }
@@ -99,8 +101,22 @@ export class Sandbox {
     fs.rmSync(this.home, { recursive: true, force: true });
   }
 
-  /** The cgroup directories kjob recorded for this state directory's container attempts. */
+  /**
+   * The cgroup directories kjob recorded for this state directory's container attempts, and any
+   * other attempt's beside them (one the engine made but had not recorded yet when it was killed).
+   */
   private podCgroups(): string[] {
+    const out: string[] = [];
+    const recorded = this.recordedCgroups();
+    for (const pod of new Set(recorded.map((d) => path.dirname(d)))) {
+      try {
+        for (const e of fs.readdirSync(pod, { withFileTypes: true })) if (e.isDirectory()) out.push(path.join(pod, e.name));
+      } catch { /* removed already */ }
+    }
+    return [...new Set([...recorded, ...out])];
+  }
+
+  private recordedCgroups(): string[] {
     const out: string[] = [];
     const pods = path.join(this.home, 'pods');
     let files: string[] = [];
