@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifests, parseManifestText, resolveKind } from './manifests.js';
 import { UserError } from '../errors.js';
+import { tempDir } from '../util/testing.js';
 
 const JOB = `apiVersion: batch/v1
 kind: Job
@@ -20,7 +20,7 @@ spec:
 `;
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'kjob-manifests-'));
+  return tempDir('manifests');
 }
 
 test('multi-document YAML, empty documents skipped', () => {

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../store/store.js';
 import { main } from '../cli/main.js';
@@ -14,6 +13,7 @@ import { KUBERNETES_TIMING } from '../util/timing.js';
 import type { KObject } from '../api/types.js';
 import { hasPendingWork } from '../engine/work.js';
 import { decodeTyped } from './decode.js';
+import { tempDir } from '../util/testing.js';
 
 process.env.KJOB_ENGINE = 'off';
 
@@ -38,7 +38,7 @@ export const MALFORMED: Record<string, any>[] = [
 ];
 
 function homeWithMalformed(): string {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shapes-'));
+  const home = tempDir('shapes');
   const store = Store.open(home);
   // as a store written before decoding was strict holds them (with the uids the old store gave)
   for (const o of MALFORMED) store.create({ ...structuredClone(o), metadata: { ...o.metadata, uid: randomUUID() } } as KObject);

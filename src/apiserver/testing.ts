@@ -2,8 +2,6 @@
 // create (for fixtures), and a recorder of the requests a controller makes (sample-controller
 // style: one reconcile step, then assert the actions).
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { KObject } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { Store } from '../store/store.js';
@@ -13,6 +11,7 @@ import { strategyFor } from './registry/index.js';
 import type { LocalAPIServer as LocalAPI } from './interface.js';
 import { admit } from './admission/admission.js';
 import { StatusError } from '../errors.js';
+import { tempDir } from '../util/testing.js';
 
 export interface TestAPI {
   home: string;
@@ -24,7 +23,7 @@ export interface TestAPI {
 }
 
 export function openTestAPI(prefix: string, start = '2026-11-23T12:00:00Z'): TestAPI {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), `kjob-${prefix}-`));
+  const home = tempDir(`${prefix}`);
   const clock = new FakeClock(start);
   const store = Store.open(home);
   const api = new LocalAPIServer(store, { clock });

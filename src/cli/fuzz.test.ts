@@ -9,7 +9,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -20,6 +19,7 @@ import { validateCreate } from '../api/validation.js';
 import { resourceForKind } from '../api/resources.js';
 import type { Kind } from '../api/types.js';
 import { rng as prng } from '../util/prng.js';
+import { tempDir } from '../util/testing.js';
 
 process.env.KJOB_ENGINE = 'off';
 
@@ -170,7 +170,7 @@ function fuzzer(rand: () => number) {
 }
 
 test(`fuzz: ${RUNS} manifests and command lines through main() (seed ${SEED})`, async () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-fuzz-'));
+  const home = tempDir('fuzz');
   const file = path.join(home, 'm.yaml');
   const rand = prng(SEED);
   const fz = fuzzer(rand);

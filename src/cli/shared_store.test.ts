@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { openStore, releaseStore, closeKept } from './shared_store.js';
+import { tempDir } from '../util/testing.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shared-'));
+const tmp = () => tempDir('shared');
 
 test('the next command of the process reuses the open state file; released, it stays open', () => {
   const home = tmp();

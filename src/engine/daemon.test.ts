@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { acquireLock, holdsLock, lockPath, readLockPid, releaseLock } from './daemon.js';
 import { processStartTicks } from '../util/process.js';
+import { tempDir } from '../util/testing.js';
 
 test('the engine lock names its holder by pid and start time, and a reused pid holds nothing', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-lock-'));
+  const home = tempDir('lock');
   assert.equal(acquireLock(home), true);
   assert.equal(fs.readFileSync(lockPath(home), 'utf8'), `${process.pid} ${processStartTicks(process.pid)}\n`);
   assert.equal(readLockPid(home), process.pid);

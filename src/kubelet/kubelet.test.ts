@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../util/clock.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
@@ -17,6 +16,7 @@ import { lookupExecutable } from './lookup.js';
 import { restartDelayMs, goDuration } from './status.js';
 import { bwrapArgv, type SandboxStatus } from './sandbox.js';
 import { containerLogPath } from './logs.js';
+import { tempDir } from '../util/testing.js';
 
 /** The objects the kubelet sees, and what it wrote: status updates (history), deletes, events. */
 class FakeStore {
@@ -99,7 +99,7 @@ function pod(name: string, spec: any, extra: any = {}): KObject {
 }
 
 function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string } } = {}) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kubelet-'));
+  const home = tempDir('kubelet');
   const store = new FakeStore();
   const clock = new FakeClock();
   const runtime = new FakeRuntime();

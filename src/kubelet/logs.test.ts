@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { findTailStart, fixedTimestamp, followLog, logFiles, parseCRIRecord, readLogSync, timestampMs, type LogOptions } from './logs.js';
+import { tempDir } from '../util/testing.js';
 
 const ALL: LogOptions = { tail: -1, limitBytes: -1, timestamps: false };
 
 function dir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-logs-'));
+  return tempDir('logs');
 }
 
 /** A CRI record at second s of a fixed minute. */

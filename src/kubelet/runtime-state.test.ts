@@ -3,19 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../util/clock.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
 import type { KObject } from '../api/types.js';
 import { Kubelet, type KubeletStore } from './kubelet.js';
 import { ProcessRuntime } from './runtime.js';
+import { tempDir } from '../util/testing.js';
 
 /** Above any pid_max (2^22): never a live process. */
 const DEAD_PID = 2 ** 30;
 
 function home(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rtstate-'));
+  return tempDir('rtstate');
 }
 
 /** An attempt directory as the runtime leaves it; files maps name to content. */

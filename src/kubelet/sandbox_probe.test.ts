@@ -4,13 +4,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { probeSandbox } from './sandbox.js';
+import { tempDir } from '../util/testing.js';
 
 const dirs: string[] = [];
 const runtimeDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-probe-'));
+  const d = tempDir('probe');
   fs.chmodSync(d, 0o700);
   dirs.push(d);
   return d;

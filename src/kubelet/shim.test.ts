@@ -4,16 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { shimArgs, type ShimSpec } from './shim.js';
 import { logFiles, parseCRIRecord } from './logs.js';
+import { tempDir } from '../util/testing.js';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
 
 function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const d = tempDir('shim');
   const logPath = path.join(d, 'logs', '0.log');
   fs.mkdirSync(path.dirname(logPath));
   const before = Date.now();
@@ -68,7 +68,7 @@ test('the container runs in its own session', () => {
 });
 
 test('a command that cannot be executed: exit 127 and the reason on stderr', () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const d = tempDir('shim');
   const logPath = path.join(d, '0.log');
   spawnSync('perl', shimArgs({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: [path.join(d, 'missing')] }), { stdio: 'ignore' });
   assert.equal(fs.readFileSync(path.join(d, 'exit'), 'utf8').split(' ')[0], '127');
@@ -111,7 +111,7 @@ test('tty: a piece of a line is logged as it is read (a prompt shows), whole lin
 });
 
 test('stdin: the relay copies what an attach writes to the FIFO into the container; stdinOnce closes it at the end', () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-shim-'));
+  const d = tempDir('shim');
   const fifo = path.join(d, 'stdin');
   assert.equal(spawnSync('mkfifo', ['-m', '600', fifo]).status, 0);
   const logPath = path.join(d, 'logs', '0.log');

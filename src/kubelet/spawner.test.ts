@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Spawner } from './spawner.js';
+import { tempDir } from '../util/testing.js';
 
 /** spawnDetached's pid, when it comes. */
 function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<number | undefined> {
@@ -23,7 +23,7 @@ async function waitFor(file: string): Promise<string> {
 }
 
 test('starts a detached process in its own session with exactly the env and cwd given, and gives its pid', { skip: !perl && 'no perl' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
+  const dir = tempDir('spawner');
   const sp = new Spawner(perl);
   try {
     const out = path.join(dir, 'out');
@@ -47,7 +47,7 @@ test('starts a detached process in its own session with exactly the env and cwd 
 });
 
 test('a child waits for its own children (SIGCHLD is not left ignored)', { skip: !perl && 'no perl' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
+  const dir = tempDir('spawner');
   const sp = new Spawner(perl);
   try {
     const out = path.join(dir, 'out');
@@ -60,7 +60,7 @@ test('a child waits for its own children (SIGCHLD is not left ignored)', { skip:
 });
 
 test('without perl it falls back to node spawn', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
+  const dir = tempDir('spawner');
   const sp = new Spawner(null);
   try {
     const out = path.join(dir, 'out');
@@ -72,7 +72,7 @@ test('without perl it falls back to node spawn', async () => {
 });
 
 test('the pid is given once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-spawner-'));
+  const dir = tempDir('spawner');
   const sp = new Spawner(perl);
   try {
     const pid = (await spawnPid(sp, '/bin/sleep', ['5'], { env: {} }))!;

@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { prepareStdinFifoDir, removeStdinFifo, stdinFifoPath } from './stdin_fifo.js';
 import { rootBinds } from './sandbox.js';
+import { tempDir } from '../util/testing.js';
 
 test('outside the state directory, in a place no sandbox binds from the host, private to this user', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-fifo-'));
+  const home = tempDir('fifo');
   try {
     const attempt = path.join(home, 'pods', 'u1', 'containers', 'c', '0');
     const fifo = prepareStdinFifoDir(attempt)!;

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KObject } from '../api/types.js';
 import { FakeClock } from '../util/clock.js';
@@ -16,6 +15,7 @@ import type { APIServer } from '../apiserver/interface.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { notFound } from '../errors.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
+import { tempDir } from '../util/testing.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const configMap = (name: string, data: Record<string, string>, binaryData?: Record<string, string>): KObject => ({
@@ -150,7 +150,7 @@ test('podReferences: env, envFrom and volumes, not the kube-api-access volume', 
 });
 
 test('AtomicWriter: ..data points at a timestamped directory, top-level symlinks, atomic refresh', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-aw-'));
+  const dir = tempDir('aw');
   try {
     const payload = (m: Record<string, string>): Payload => new Map(Object.entries(m).map(([k, v]) => [k, { data: Buffer.from(v), mode: 0o644 }]));
     assert.equal(writePayload(dir, payload({ a: '1', 'sub/b': '2' }), new Date()), true);
@@ -205,7 +205,7 @@ class Runtime implements ContainerRuntime {
 }
 
 function kubelet(sandbox: 'bwrap' | 'none') {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-kl-'));
+  const home = tempDir('kl');
   const store = new Store();
   const runtime = new Runtime();
   const recorder = { event: (_o: KObject, _t: string, reason: string, message: string) => void store.events.push({ reason, message }) };

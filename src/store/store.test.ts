@@ -1,7 +1,6 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,13 +8,14 @@ import Database from 'better-sqlite3';
 import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, type Change } from './store.js';
 import type { KObject } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
+import { tempDir } from '../util/testing.js';
 
 // The store keeps what it is given: names, namespaces and uids are the apiserver's to set
 // (src/apiserver); these objects come with them.
 let uids = 0;
 
 function tmpHome(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-store-'));
+  return tempDir('store');
 }
 
 function job(name: string, extra: Partial<KObject> = {}): KObject {

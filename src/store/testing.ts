@@ -1,9 +1,8 @@
 // For unit tests of reconcilers: a real Store in a throwaway directory on a FakeClock.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Store } from './store.js';
 import { FakeClock } from '../util/clock.js';
+import { tempDir } from '../util/testing.js';
 
 export interface TestStore {
   home: string;
@@ -14,7 +13,7 @@ export interface TestStore {
 }
 
 export function openTestStore(prefix: string, start = '2026-11-23T12:00:00Z'): TestStore {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), `kjob-${prefix}-`));
+  const home = tempDir(`${prefix}`);
   const clock = new FakeClock(start);
   const store = Store.open(home);
   return {

@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Store, type ViewListOptions } from './store.js';
 import { tableView, withLabels } from '../api/table_view.js';
 import type { Kind, KObject } from '../api/types.js';
+import { tempDir } from '../util/testing.js';
 
-const tmpHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-views-'));
+const tmpHome = () => tempDir('views');
 let uids = 0;
 function pod(name: string, ns = 'default', labels?: Record<string, string>, phase = 'Pending'): KObject {
   return {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pidRecordedIn, pidStartedBy, processStartMs, processStartTicks } from './process.js';
+import { tempDir } from './testing.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-process-'));
+const tmp = () => tempDir('process');
 
 test('a process started before its pid was written down is still the one written', () => {
   const started = processStartMs(process.pid)!;

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { linkedZone } from './zone.js';
+import { tempDir } from '../testing.js';
 
 test('the zone an /etc/localtime link names, as ICU and Go read it; none when it is not such a link', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-zone-'));
+  const dir = tempDir('zone');
   try {
     const link = (name: string, target: string) => {
       fs.symlinkSync(target, path.join(dir, name));
