@@ -552,12 +552,12 @@ export class Kubelet {
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
-          this.runtime.start({ ...base, argv: net ? net.wrap(uid, args) : args, cwd: '/' });
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid) });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.
           const net = this.podNetwork;
-          this.runtime.start({ ...base, argv: net ? net.wrap(uid, full) : full, cwd: workingDir, env });
+          this.runtime.start({ ...base, argv: full, cwd: workingDir, env, netns: net?.podNsPath(uid) });
         }
       } catch (e) {
         // runc fails the container when its cgroups cannot be made.

@@ -643,10 +643,6 @@ export class PodNetwork {
     this.nodeReady = false;
   }
 
-  /** argv that runs argv inside the pod's network namespace. */
-  wrap(uid: string, argv: string[]): string[] {
-    return [NSENTER, `--net=${this.podNsPath(uid)}`, '--', ...argv];
-  }
 }
 
 /**

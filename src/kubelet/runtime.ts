@@ -22,7 +22,7 @@
 // run/exits/<ns>_<pod>_<uid>_<container>_<attempt>: touched by the shim after `exit`; the
 // engine watches this one directory.
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
-import { pidAlive, pidRecordedIn, procStat } from '../util/process.js';
+import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
@@ -31,7 +31,8 @@ import { findPerl } from './perl_worker.js';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { SHIM, shimArgs } from './shim.js';
+import { SHIM, shimEntersNetns, shimOperands } from './shim.js';
+import { NSENTER } from './network.js';
 
 export interface AttemptState {
   n: number;
@@ -67,6 +68,8 @@ export interface StartSpec {
   stdin?: { once: boolean };
   /** spec.tty: the shim logs what the terminal shows as it comes, not only whole lines */
   tty?: boolean;
+  /** the pod's network namespace (a /run/netns file), entered before the command runs */
+  netns?: string;
 }
 
 export interface ContainerRuntime {
@@ -165,10 +168,10 @@ const RAW_SHIM = [
 ].join('\n');
 
 /** The shim's $0: with the attempt directory ($1) it identifies a shim in /proc. */
-const SHIM_NAME = 'kjob-shim';
+const SHIM_NAME = SHIM_TITLE;
 
-// What runs first in the container's process (the pid the shim records), before it becomes
-// bwrap or the command: the umask a container runtime gives (022), and the move into the
+// What runs first in the container's process under the shim without perl (the perl shim does the
+// same itself, shim.ts), the pid the shim records, before it becomes bwrap or the command: the umask a container runtime gives (022), and the move into the
 // attempt's cgroups (writing 0 to cgroup.procs moves the writer), so that everything the
 // container starts is accounted and limited there. Arguments: cgroup.procs files, "--", argv.
 const CONTAINER_INIT = [
@@ -311,24 +314,25 @@ export class ProcessRuntime implements ContainerRuntime {
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
     const command = s.env ? ['/usr/bin/env', '-i', ...[...s.env].map(([k, v]) => `${k}=${v}`), ...s.argv] : s.argv;
-    const argv = ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...command];
     const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
     const perlExe = findPerl();
+    // The perl shim moves the container into its cgroups and enters its network namespace
+    // itself; without perl (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
+    const netnsInShim = !!perlExe && shimEntersNetns();
+    const entered = s.netns && !netnsInShim ? [NSENTER, `--net=${s.netns}`, '--', ...command] : command;
+    const argv = perlExe ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
     let stdinFifo: string | undefined;
     const fifo = s.stdin && perlExe ? prepareStdinFifoDir(d) : undefined;
     if (fifo && spawnSync('mkfifo', ['-m', '600', fifo]).status === 0) stdinFifo = fifo;
-    const [exe, args] = perlExe
-      ? [perlExe, shimArgs({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty })]
-      : ['/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv]];
     // The shim's pid comes back without the engine waiting for it: until then attempts() counts
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
     this.spawner ??= new Spawner(perlExe);
     this.spawning.add(d);
-    this.spawner.spawnDetached(exe, args, { cwd: s.cwd, env: shimEnv }, (pid) => {
+    const shimStarted = (pid: number | undefined) => {
       this.spawning.delete(d);
       if (!pid) {
         try { fs.writeFileSync(note, ''); } catch { /* the pod is gone */ }
@@ -341,7 +345,13 @@ export class ProcessRuntime implements ContainerRuntime {
         for (const child of childrenOf(pid)) killGroup(child);
         killGroup(pid);
       }
-    });
+    };
+    const opts = { cwd: s.cwd, env: shimEnv };
+    if (perlExe) {
+      const netns = netnsInShim ? s.netns : undefined;
+      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroupProcs: cg.procs, netns }), opts, shimStarted);
+    }
+    else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
@@ -513,8 +523,12 @@ function cmdline(pid: number): string[] | undefined {
   return s === undefined ? undefined : s.split('\0');
 }
 
-/** A shim's command line: `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim <attempt dir> ...`. */
+/**
+ * A shim's command line: "kjob-shim <attempt dir>" (forked by the spawner), `perl -e SHIM --
+ * <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim <attempt dir> ...`.
+ */
 function isShimOf(argv: string[], d: string): boolean {
+  if (argv[0] === `${SHIM_NAME} ${d}` && argv.slice(1).every((a) => a === '')) return true;
   return argv[4] === d && (argv[3] === SHIM_NAME || (argv[3] === '--' && argv[1] === '-e' && argv[2] === SHIM));
 }
 

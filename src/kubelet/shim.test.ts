@@ -128,3 +128,19 @@ test('stdin: the relay copies what an attach writes to the FIFO into the contain
   assert.deepEqual(lines, ['stdout F 2']);
   assert.match(fs.readFileSync(path.join(d, 'exit'), 'utf8'), /^0 /);
 });
+
+test("before it execs, the container's process takes the runtime's umask, moves into its cgroups and enters its network namespace; a cgroup it cannot join is exit 128, a namespace it cannot enter exit 1", () => {
+  // A file stands in for cgroup.procs: the write of "0" is what joins a cgroup.
+  const dir = tempDir('shim-init');
+  const procs = [path.join(dir, 'a.procs'), path.join(dir, 'b.procs')];
+  for (const p of procs) fs.writeFileSync(p, '');
+  const ok = runShim('umask', { cgroupProcs: procs });
+  assert.deepEqual(show(ok.records), ['stdout F "0022\\n"']);
+  assert.match(ok.exit, /^0 /);
+  assert.deepEqual(procs.map((p) => fs.readFileSync(p, 'utf8')), ['0', '0']);
+  assert.match(runShim('echo ran', { cgroupProcs: [path.join(dir, 'missing', 'cgroup.procs')] }).exit, /^128 /);
+  const gone = path.join(dir, 'no-such-netns');
+  const r = runShim('echo ran', { netns: gone }, 'x64');
+  assert.match(r.exit, /^1 /);
+  assert.deepEqual(show(r.records), [`stderr F ${JSON.stringify(`kjob: cannot enter the network namespace ${gone}: No such file or directory\n`)}`]);
+});

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Spawner } from './spawner.js';
+import { SHIM, shimOperands } from './shim.js';
+import { SHIM_TITLE } from '../util/process.js';
 import { tempDir } from '../util/testing.js';
 
 /** spawnDetached's pid, when it comes. */
@@ -86,5 +88,30 @@ test('the pid is given once the process runs its own program (not the spawner an
   } finally {
     sp.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a shim is a fork of the spawner named after its attempt, which runs the container, logs it and records its exit; the same without perl", async () => {
+  for (const withPerl of perl ? [true, false] : [false]) {
+    const dir = tempDir('spawner');
+    const sp = new Spawner(withPerl ? perl : null);
+    try {
+      const attempt = path.join(dir, 'attempt');
+      fs.mkdirSync(attempt);
+      const log = path.join(dir, '0.log');
+      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 3'] });
+      const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
+      assert.ok(pid > 0);
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (withPerl) assert.deepEqual(cmdline.filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
+      else assert.deepEqual(cmdline.slice(1, 4).concat(cmdline[4]), ['-e', SHIM, '--', attempt]);
+      assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
+      assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out\n$/);
+      assert.ok(fs.existsSync(path.join(dir, 'note')), 'the exit note');
+      assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
+    } finally {
+      sp.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 });

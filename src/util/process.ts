@@ -79,6 +79,12 @@ export function pidRecordedIn(file: string): number | undefined {
 }
 
 /**
+ * The name a container's shim gives itself when the spawner forks it without an exec ($0):
+ * "kjob-shim <attempt dir>", its whole command line (kubelet/spawner.ts).
+ */
+export const SHIM_TITLE = 'kjob-shim';
+
+/**
  * The processes of state directory home: its engine (`--home home`), its shims and sandboxes (an
  * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
  * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
@@ -87,6 +93,7 @@ export function pidRecordedIn(file: string): number | undefined {
  */
 export function processesOf(home: string, where?: (argv: string[]) => boolean): number[] {
   const inside = home + '/';
+  const shimOfHome = `${SHIM_TITLE} ${inside}`;
   const out: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
     const pid = Number(name);
@@ -100,7 +107,7 @@ export function processesOf(home: string, where?: (argv: string[]) => boolean): 
       continue; // gone, or not ours to read
     }
     const mine =
-      argv.some((a, i) => a.startsWith(inside) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
+      argv.some((a, i) => a.startsWith(inside) || a.startsWith(shimOfHome) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
     if (mine && (!where || where(argv))) out.push(pid);
   }
   return out;
