@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { engineProcess, readLockPid, sendToEngine, spawnEngine, waitForEngine } from '../engine/daemon.js';
+import { engineProcess, readLockPid, sendToEngine, spawnEngine } from '../engine/daemon.js';
 import { runEngine } from '../engine/main.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
@@ -34,13 +34,14 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       return 0;
     }
     case 'start': {
-      if ((await sendToEngine(ctx.home, 'stay', 1000)) !== 'ok') {
-        // An engine exiting as idle still holds the lock: let it go first.
-        const end = Date.now() + 5000;
-        while (readLockPid(ctx.home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      // Asked until an engine stays: one a command started (still starting, or running) is told
+      // to stay; one exiting as idle is let go first, then ours starts.
+      let started = false;
+      for (const end = Date.now() + 10_000; (await sendToEngine(ctx.home, 'stay', 1000)) !== 'ok'; await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > end) throw new UserError(`error: the engine did not start; see ${ctx.home}/engine.log`);
+        if (started || readLockPid(ctx.home) !== undefined) continue;
         ctx.store; // create the state file before the engine opens it
-        spawnEngine(ctx.home, { exitWhenIdle: false });
-        if (!(await waitForEngine(ctx.home))) throw new UserError(`error: the engine did not start; see ${ctx.home}/engine.log`);
+        started = spawnEngine(ctx.home, { exitWhenIdle: false });
       }
       io.out(`engine: running (pid ${readLockPid(ctx.home)}) for ${ctx.home}\n`);
       return 0;

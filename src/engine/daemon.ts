@@ -106,6 +106,11 @@ export function acquireLock(home: string, takenFor = process.env[LOCK_TAKEN_FOR_
   }
 }
 
+/** The engine has its lock: the starter's note of it is not for the processes it starts. */
+export function forgetLockHandover(): void {
+  delete process.env[LOCK_TAKEN_FOR_ENV];
+}
+
 /** Whether this process still holds the engine lock (an engine that lost it stops). */
 export function holdsLock(home: string): boolean {
   return readLockText(home) === lockText();
@@ -164,8 +169,9 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): bool
   if (!acquireLock(home, undefined)) return false;
   const starter = lockText();
   let child: ChildProcess | undefined;
-  const log = fs.openSync(logPath(home), 'a', 0o600);
+  let log: number | undefined;
   try {
+    log = fs.openSync(logPath(home), 'a', 0o600);
     try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
     child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, cliEntry(), '--home', home, 'controller', 'run'], {
       detached: true,
@@ -174,7 +180,7 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): bool
     });
     child.unref();
   } finally {
-    fs.closeSync(log);
+    if (log !== undefined) fs.closeSync(log);
     // The engine's pid and start time, as it would write them itself; unless it already has.
     if (readLockText(home) === starter) {
       if (child?.pid !== undefined) writeLock(home, lockTextOf(child.pid));
@@ -200,12 +206,15 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
   const reply = await sendToEngine(home, 'wake');
   if (reply === 'ok') return;
   if (reply === 'stopping') {
-    // It is exiting (idle) and will not see our change: wait for it to let go, then start anew.
-    const end = Date.now() + 5000;
-    while (readLockPid(home) !== undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  } else if (readLockPid(home) !== undefined) {
-    return; // starting up: it does a full resync anyway
+    // It is exiting (idle) and will not see our change: once it lets go, a new one starts (ours,
+    // or another command's that came first).
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+      if (readLockPid(home) !== undefined) continue;
+      if (!hasWork() || spawnEngine(home, { exitWhenIdle: true })) return;
+    }
+    return;
   }
+  if (readLockPid(home) !== undefined) return; // starting up: it does a full resync anyway
   if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
 }
 

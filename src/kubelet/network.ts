@@ -192,8 +192,8 @@ interface Lease {
   ns?: string;
 }
 
-/** The lease files of dir: "<ip>" or "<ip> <namespace>", by pod uid (or spare id; a kept
- * namespace's file also names the controller it is kept for). */
+/** The lease files of dir: "<ip>" or "<ip> <namespace>", by pod uid (or spare or kept namespace's id;
+ * the controller a namespace is kept for is known to the engine only). */
 function readLeases(dir: string): Map<string, Lease> {
   const m = new Map<string, Lease>();
   let names: string[] = [];
@@ -668,10 +668,12 @@ function moveHolder(from: string, to: string, text?: string): void {
 /**
  * The network namespaces processes are in ("net:[<inode>]"), as last read from /proc in this turn
  * of the event loop: the pods of a Job end in bursts, and each one's check walked all of /proc (3%
- * of the engine's time per pod). Only its "not in use" is taken from it: within a turn no process
- * of kjob's enters a namespace (containers start through the spawner, after it), while a process
- * it saw may have ended since (a `true` ends within the turn it starts in), so "in use" is read
- * again.
+ * of the engine's time per pod). Only its "not in use" is taken from it, and only for a finished
+ * pod's namespace (keepForReuse): a container enters its namespace in its shim's fork, apart from
+ * the engine and at any time after its start was asked for, but a finished pod has no container
+ * left to start; what can still enter it (`kjob exec`, a probe) may do so right after a fresh walk
+ * as well. A process the walk saw may have ended since (a `true` ends within the turn it starts
+ * in), so "in use" is read again.
  */
 let namespacesThisTurn: Set<string> | undefined;
 

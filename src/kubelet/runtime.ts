@@ -31,7 +31,7 @@ import { findPerl } from './perl_worker.js';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { SHIM, shimEntersNetns, shimOperands } from './shim.js';
+import { shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './network.js';
 
 export interface AttemptState {
@@ -529,7 +529,8 @@ function cmdline(pid: number): string[] | undefined {
  */
 function isShimOf(argv: string[], d: string): boolean {
   if (argv[0] === `${SHIM_NAME} ${d}` && argv.slice(1).every((a) => a === '')) return true;
-  return argv[4] === d && (argv[3] === SHIM_NAME || (argv[3] === '--' && argv[1] === '-e' && argv[2] === SHIM));
+  // Any perl shim's program, not only this build's: one an earlier kjob started is still its attempt's.
+  return argv[4] === d && (argv[3] === SHIM_NAME || (argv[3] === '--' && argv[1] === '-e' && (argv[2] ?? '').startsWith('use strict;')));
 }
 
 function findShim(d: string): number | undefined {

@@ -138,7 +138,10 @@ test("before it execs, the container's process takes the runtime's umask, moves 
   assert.deepEqual(show(ok.records), ['stdout F "0022\\n"']);
   assert.match(ok.exit, /^0 /);
   assert.deepEqual(procs.map((p) => fs.readFileSync(p, 'utf8')), ['0', '0']);
-  assert.match(runShim('echo ran', { cgroupProcs: [path.join(dir, 'missing', 'cgroup.procs')] }).exit, /^128 /);
+  const missing = path.join(dir, 'missing', 'cgroup.procs');
+  const refused = runShim('echo ran', { cgroupProcs: [missing] });
+  assert.match(refused.exit, /^128 /);
+  assert.deepEqual(show(refused.records), [`stderr F ${JSON.stringify(`kjob: cannot join the cgroup ${missing}: No such file or directory\n`)}`]);
   const gone = path.join(dir, 'no-such-netns');
   const r = runShim('echo ran', { netns: gone }, 'x64');
   assert.match(r.exit, /^1 /);

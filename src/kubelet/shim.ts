@@ -97,7 +97,8 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
 
 /** The shim program's own arguments (its @ARGV) for one container attempt: the attempt directory first. */
 export function shimOperands(s: ShimSpec, arch: string = process.arch): string[] {
-  const sys = SYSCALLS[arch] ?? { setsid: 0, clockGettime: 0 };
+  const sys = SYSCALLS[arch] ?? { setsid: 0, clockGettime: 0, setns: 0 };
+  if (s.netns && !sys.setns) throw new Error(`the shim cannot enter a network namespace on ${arch}: nsenter must (shimEntersNetns)`);
   return [
     s.attemptDir, s.logPath, s.note,
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
@@ -131,7 +132,7 @@ if (!$pid) {
   if ($in_r) { open(STDIN, '<&', $in_r); close $in_r } else { open(STDIN, '<', '/dev/null') }
   open(STDOUT, '>&', $out_w); open(STDERR, '>&', $err_w);
   umask 022;
-  for my $p (split /\n/, $procs) { my $c; open($c, '>', $p) && defined(syswrite($c, "0")) or exit 128; close $c }
+  for my $p (split /\n/, $procs) { my $c; open($c, '>', $p) && defined(syswrite($c, "0")) or do { syswrite STDERR, "kjob: cannot join the cgroup $p: $!\n"; exit 128 }; close $c }
   if (length $netns) {
     my $n;
     open($n, '<', $netns) && syscall($sys_setns, fileno($n), 0x40000000) == 0 or do { syswrite STDERR, "kjob: cannot enter the network namespace $netns: $!\n"; exit 1 };

@@ -32,11 +32,19 @@ export function registerStateDir(home: string): void {
   try {
     if (stale > STALE_LINES_MAX) {
       // Rewritten whole under another name, then renamed over it: a container starting meanwhile
-      // reads the old list or the new one, never a part. (A command of another state directory
-      // appending its first line meanwhile can lose it; its next command lists it again.)
-      const tmp = `${listFile()}.${process.pid}`;
+      // reads the old list or the new one, never a part. A line another command appended to the
+      // old list meanwhile is found in it (kept by a second name until then) and appended again:
+      // a state directory missing from the list is one other pods are not kept from.
+      const file = listFile();
+      const tmp = `${file}.${process.pid}`;
+      const old = `${file}.${process.pid}.old`;
+      fs.rmSync(old, { force: true });
+      fs.linkSync(file, old);
       fs.writeFileSync(tmp, [...known, ...(listed ? [] : [dir])].map((d) => d + '\n').join(''), { mode: 0o600 });
-      fs.renameSync(tmp, listFile());
+      fs.renameSync(tmp, file);
+      const late = existing(readLines(old).filter((l) => !lines.includes(l)));
+      fs.rmSync(old, { force: true });
+      if (late.length) fs.appendFileSync(file, late.map((d) => d + '\n').join(''), { mode: 0o600 });
     } else fs.appendFileSync(listFile(), dir + '\n', { mode: 0o600 });
   } catch {
     /* not listed: see above */
@@ -44,8 +52,12 @@ export function registerStateDir(home: string): void {
 }
 
 function listedLines(): string[] {
+  return readLines(listFile());
+}
+
+function readLines(file: string): string[] {
   try {
-    return fs.readFileSync(listFile(), 'utf8').split('\n').filter((l) => l.startsWith('/'));
+    return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('/'));
   } catch {
     return [];
   }
