@@ -86,3 +86,14 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
   const msg = `${gk} "${name}" is invalid: ${body.length === 1 ? body[0] : `[${body.join(', ')}]`}`;
   return new StatusError('Invalid', msg, { kind, name, group, causes });
 }
+
+/**
+ * What a user's error (a StatusError, in kubectl's words, or a UserError) prints on stderr and its
+ * exit code; undefined for anything else, which is a bug. The CLI's exit point and the engine's
+ * (engine/main.ts) both report through it.
+ */
+export function userErrorReport(e: unknown): { stderr: string; exitCode: number } | undefined {
+  if (e instanceof StatusError) return { stderr: e.kubectlMessage() + '\n', exitCode: 1 };
+  if (e instanceof UserError) return { stderr: e.message + '\n', exitCode: e.exitCode };
+  return undefined;
+}

@@ -1,6 +1,6 @@
 // The kjob command line: one commander program, one file per verb, one exit point.
 import { Command, CommanderError } from 'commander';
-import { UserError, StatusError } from '../errors.js';
+import { UserError, userErrorReport } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { processIO, type IO } from './io.js';
 import { setNoColor } from './color.js';
@@ -597,13 +597,10 @@ function report(e: unknown, argv: string[], io: IO): number {
     io.err(`${e.message.replace(/^error: /, 'Error: ')}\nSee 'kjob ${sub} --help' for usage.\n`);
     return 1;
   }
-  if (e instanceof StatusError) {
-    io.err(e.kubectlMessage() + '\n');
-    return 1;
-  }
-  if (e instanceof UserError) {
-    io.err(e.message + '\n');
-    return e.exitCode;
+  const user = userErrorReport(e);
+  if (user) {
+    io.err(user.stderr);
+    return user.exitCode;
   }
   io.err(`kjob: this is a bug, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
   return 2;

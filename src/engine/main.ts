@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Engine } from './engine.js';
 import { EXIT_WHEN_IDLE_ENV, readLockPid } from './daemon.js';
 import { timingFromEnv } from '../util/timing.js';
-import { StatusError, UserError } from '../errors.js';
+import { userErrorReport } from '../errors.js';
 
 /** Runs the engine of home until it is stopped (or, started by a command, idle); 1 if another one runs. */
 export async function runEngine(home: string, err: (s: string) => void): Promise<number> {
@@ -32,9 +32,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runEngine(path.resolve(argv[1]), err);
   } catch (e) {
-    if (e instanceof StatusError) err(e.kubectlMessage() + '\n');
-    else if (e instanceof UserError) err(e.message + '\n');
-    else throw e;
-    return e instanceof UserError ? e.exitCode : 1;
+    const user = userErrorReport(e);
+    if (!user) throw e;
+    err(user.stderr);
+    return user.exitCode;
   }
 }
