@@ -24,10 +24,10 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { PerlWorker, findPerl } from './perl_worker.js';
+import { NSENTER } from './exec.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
 
 export const IP = '/usr/sbin/ip';
-export const NSENTER = '/usr/bin/nsenter';
 export const NETNS_DIR = '/run/netns';
 export const BRIDGE = 'kjob0';
 export const POD_CIDR = '10.244.0.0/24';
@@ -642,7 +642,6 @@ export class PodNetwork {
     fs.rmSync(this.spareDir, { recursive: true, force: true });
     this.nodeReady = false;
   }
-
 }
 
 /**

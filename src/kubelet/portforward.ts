@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { NSENTER, PodNetwork } from './network.js';
+import { PodNetwork } from './network.js';
+import { NSENTER } from './exec.js';
 
 /**
  * Relays stdin and stdout to localhost:port, IPv4 first, then IPv6 (as the CRI does). Perl, as

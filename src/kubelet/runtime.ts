@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { shimEntersNetns, shimOperands } from './shim.js';
-import { NSENTER } from './network.js';
+import { NSENTER } from './exec.js';
 
 export interface AttemptState {
   n: number;
@@ -167,13 +167,11 @@ const RAW_SHIM = [
   ': >"$note"',
 ].join('\n');
 
-/** The shim's $0: with the attempt directory ($1) it identifies a shim in /proc. */
-const SHIM_NAME = SHIM_TITLE;
-
 // What runs first in the container's process under the shim without perl (the perl shim does the
-// same itself, shim.ts), the pid the shim records, before it becomes bwrap or the command: the umask a container runtime gives (022), and the move into the
-// attempt's cgroups (writing 0 to cgroup.procs moves the writer), so that everything the
-// container starts is accounted and limited there. Arguments: cgroup.procs files, "--", argv.
+// same itself, shim.ts), the pid the shim records, before it becomes bwrap or the command: the
+// umask a container runtime gives (022), and the move into the attempt's cgroups (writing 0 to
+// cgroup.procs moves the writer), so that everything the container starts is accounted and
+// limited there. Arguments: cgroup.procs files, "--", argv.
 const CONTAINER_INIT = [
   'umask 022',
   'while [ "$1" != -- ]; do echo 0 >"$1" || exit 128; shift; done',
@@ -350,8 +348,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (perlExe) {
       const netns = netnsInShim ? s.netns : undefined;
       this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroupProcs: cg.procs, netns }), opts, shimStarted);
-    }
-    else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_NAME, d, s.logPath, note, ...argv], opts, shimStarted);
+    } else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
@@ -528,9 +525,9 @@ function cmdline(pid: number): string[] | undefined {
  * <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim <attempt dir> ...`.
  */
 function isShimOf(argv: string[], d: string): boolean {
-  if (argv[0] === `${SHIM_NAME} ${d}` && argv.slice(1).every((a) => a === '')) return true;
+  if (argv[0] === `${SHIM_TITLE} ${d}` && argv.slice(1).every((a) => a === '')) return true;
   // Any perl shim's program, not only this build's: one an earlier kjob started is still its attempt's.
-  return argv[4] === d && (argv[3] === SHIM_NAME || (argv[3] === '--' && argv[1] === '-e' && (argv[2] ?? '').startsWith('use strict;')));
+  return argv[4] === d && (argv[3] === SHIM_TITLE || (argv[3] === '--' && argv[1] === '-e' && (argv[2] ?? '').startsWith('use strict;')));
 }
 
 function findShim(d: string): number | undefined {

@@ -79,8 +79,9 @@ export function pidRecordedIn(file: string): number | undefined {
 }
 
 /**
- * The name a container's shim gives itself when the spawner forks it without an exec ($0):
- * "kjob-shim <attempt dir>", its whole command line (kubelet/spawner.ts).
+ * The name of a container's shim in /proc: its whole command line, "kjob-shim <attempt dir>", when
+ * the spawner forked it ($0, kubelet/spawner.ts); the $0 of the shim without perl, followed by the
+ * attempt directory (kubelet/runtime.ts).
  */
 export const SHIM_TITLE = 'kjob-shim';
 

@@ -7,7 +7,7 @@ import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { validateAppsWorkloadUpdate } from '../../api/validation_apps.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
-import { jsonEqual as sameJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 
 class AppsWorkloadStrategy extends BaseStrategy {
   override readonly statusSubresource = true;
@@ -20,8 +20,8 @@ class AppsWorkloadStrategy extends BaseStrategy {
   }
   override prepareForUpdate(obj: KObject, old: KObject): void {
     keepStatus(obj, old);
-    const annotationsChanged = this.kind === 'Deployment' && !sameJSON(obj.metadata.annotations ?? {}, old.metadata.annotations ?? {});
-    if (!sameJSON(obj.spec, old.spec) || annotationsChanged) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    const annotationsChanged = this.kind === 'Deployment' && !jsonEqual(obj.metadata.annotations ?? {}, old.metadata.annotations ?? {});
+    if (!jsonEqual(obj.spec, old.spec) || annotationsChanged) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   override validateUpdate(obj: KObject, old: KObject): StatusCause[] {
     return validateAppsWorkloadUpdate(this.kind, obj, old);

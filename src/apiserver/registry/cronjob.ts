@@ -5,7 +5,7 @@ import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { validateCronJobUpdate } from '../../api/validation.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
-import { jsonEqual as sameJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 
 export class CronJobStrategy extends BaseStrategy {
   override readonly statusSubresource = true;
@@ -18,7 +18,7 @@ export class CronJobStrategy extends BaseStrategy {
   }
   override prepareForUpdate(cj: KObject, old: KObject): void {
     keepStatus(cj, old);
-    if (!sameJSON(cj.spec, old.spec)) cj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (!jsonEqual(cj.spec, old.spec)) cj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   override validateUpdate(cj: KObject, old: KObject): StatusCause[] {
     return validateCronJobUpdate(old, cj);

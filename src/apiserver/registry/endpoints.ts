@@ -5,7 +5,7 @@
 import type { KObject } from '../../api/types.js';
 import { resourceForKind } from '../../api/resources.js';
 import { BaseStrategy } from './strategy.js';
-import { jsonEqual as sameJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 
 export class EndpointsStrategy extends BaseStrategy {
   constructor() {
@@ -23,7 +23,7 @@ export class EndpointSliceStrategy extends BaseStrategy {
   }
   override prepareForUpdate(obj: KObject, old: KObject): void {
     const strip = (o: KObject) => ({ ...o, metadata: undefined });
-    if (!sameJSON(strip(obj), strip(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (!jsonEqual(strip(obj), strip(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     else obj.metadata.generation = old.metadata.generation;
   }
 }

@@ -8,7 +8,7 @@ import { generateJobSelector, mirrorJobLabels } from '../../api/defaults.js';
 import { validateJobUpdate } from '../../api/validation.js';
 import { isDNS1123Label } from '../../api/names.js';
 import { BaseStrategy, keepStatus, type GarbageCollectionPolicy } from './strategy.js';
-import { jsonEqual as sameJSON } from '../../util/canonical.js';
+import { jsonEqual } from '../../util/canonical.js';
 
 export class JobStrategy extends BaseStrategy {
   override readonly statusSubresource = true;
@@ -31,7 +31,7 @@ export class JobStrategy extends BaseStrategy {
     keepStatus(job, old);
     mirrorJobLabels(job);
     // Any change of the spec is a new generation.
-    if (!sameJSON(job.spec, old.spec)) job.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (!jsonEqual(job.spec, old.spec)) job.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   override validateUpdate(job: JobObject, old: JobObject): StatusCause[] {
     return validateJobUpdate(old, job);

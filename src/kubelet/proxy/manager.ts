@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { PodObject, ServiceObject } from '../../api/types.js';
-import { NSENTER, type PodNetwork } from '../network.js';
+import type { PodNetwork } from '../network.js';
+import { NSENTER } from '../exec.js';
 import { buildTable } from './table.js';
 
 export class ServiceProxy {
