@@ -89,29 +89,30 @@ export class Spawner {
    * done(undefined) when it could not. done may be called before this returns (node's spawn).
    */
   spawnDetached(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    const worker = this.channel();
-    if (worker) {
-      const env = Object.entries(opts.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-      const fields = [opts.cwd ?? process.cwd(), String(env.length), ...env, exe, ...args];
-      if (!fields.some((f) => f.includes('\0'))) {
-        const payload = Buffer.from(fields.join('\0'));
-        // A spawner gone before it answered is as a failed spawn: the kubelet finds no shim for
-        // the attempt and starts it again (with node's spawn from then on).
-        worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(Number(line) > 0 ? Number(line) : undefined));
-        return;
-      }
-    }
-    done(nodeSpawn(exe, args, opts));
+    if (!this.request(exe, args, opts, done)) done(nodeSpawn(exe, args, opts));
   }
 
   /**
-   * Starts a container's shim (shim.ts; args: shimArgs() after its "--") detached, as
-   * spawnDetached would start `perl -e SHIM -- args`: a fork of the spawner that runs the shim's
-   * program, compiled once, named "kjob-shim <attempt dir>".
+   * Starts a container's shim (shim.ts; args: shimOperands()) detached, as spawnDetached would
+   * start `perl -e SHIM -- args`: a fork of the spawner that runs the shim's program, compiled
+   * once, named "kjob-shim <attempt dir>".
    */
   spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    if (this.channel()) this.spawnDetached('', args, opts, done);
-    else done(nodeSpawn(this.perl ?? 'perl', ['-e', SHIM, '--', ...args], opts));
+    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', ['-e', SHIM, '--', ...args], opts));
+  }
+
+  /** Asks the spawner to start exe ('': the shim itself); false when it cannot be asked. */
+  private request(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): boolean {
+    const worker = this.channel();
+    if (!worker) return false;
+    const env = Object.entries(opts.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+    const fields = [opts.cwd ?? process.cwd(), String(env.length), ...env, exe, ...args];
+    if (fields.some((f) => f.includes('\0'))) return false;
+    const payload = Buffer.from(fields.join('\0'));
+    // A spawner gone before it answered is as a failed spawn: the kubelet finds no shim for
+    // the attempt and starts it again (with node's spawn from then on).
+    worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(Number(line) > 0 ? Number(line) : undefined));
+    return true;
   }
 
   close(): void {
