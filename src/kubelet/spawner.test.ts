@@ -99,12 +99,16 @@ test("a shim is a fork of the spawner named after its attempt, which runs the co
       const attempt = path.join(dir, 'attempt');
       fs.mkdirSync(attempt);
       const log = path.join(dir, '0.log');
-      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 3'] });
+      // The container waits for the test to have looked at its shim, which lives until it ends.
+      const gate = path.join(dir, 'gate');
+      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; echo out; echo err >&2; exit 3`;
+      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', script] });
       const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
       assert.ok(pid > 0);
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      fs.writeFileSync(gate, '');
       if (withPerl) assert.deepEqual(cmdline.filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
-      else assert.deepEqual(cmdline.slice(1, 4).concat(cmdline[4]), ['-e', SHIM, '--', attempt]);
+      else assert.deepEqual(cmdline.slice(1, 5), ['-e', SHIM, '--', attempt]);
       assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
       assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out\n$/);
       assert.ok(fs.existsSync(path.join(dir, 'note')), 'the exit note');
