@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { engineProcess, readLockPid, sendToEngine, spawnEngine } from '../engine/daemon.js';
 import { runEngine } from '../engine/main.js';
 import { hasPendingWork } from '../engine/work.js';
@@ -37,11 +38,14 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       // Asked until an engine stays: one a command started (still starting, or running) is told
       // to stay; one exiting as idle is let go first, then ours starts.
       let started = false;
-      for (const end = Date.now() + 10_000; (await sendToEngine(ctx.home, 'stay', 1000)) !== 'ok'; await new Promise((r) => setTimeout(r, 50))) {
+      const end = Date.now() + 10_000;
+      while ((await sendToEngine(ctx.home, 'stay', 1000)) !== 'ok') {
         if (Date.now() > end) throw new UserError(`error: the engine did not start; see ${ctx.home}/engine.log`);
-        if (started || readLockPid(ctx.home) !== undefined) continue;
-        ctx.store; // create the state file before the engine opens it
-        started = spawnEngine(ctx.home, { exitWhenIdle: false });
+        if (!started && readLockPid(ctx.home) === undefined) {
+          ctx.store; // create the state file before the engine opens it
+          started = spawnEngine(ctx.home, { exitWhenIdle: false });
+        }
+        await sleep(50);
       }
       io.out(`engine: running (pid ${readLockPid(ctx.home)}) for ${ctx.home}\n`);
       return 0;
@@ -52,7 +56,7 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       // for, then stopped. One spawnEngine started holds it from the start.
       const starting = Date.now() + 5000;
       while (pid === undefined && engineProcess(ctx.home) !== undefined && Date.now() < starting) {
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
         pid = readLockPid(ctx.home);
       }
       if (pid === undefined) {
@@ -63,7 +67,7 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       let asked = (await sendToEngine(ctx.home, 'stop')) !== undefined;
       const end = Date.now() + 10_000;
       while (readLockPid(ctx.home) !== undefined && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
         if (!asked) asked = (await sendToEngine(ctx.home, 'stop', 500)) !== undefined;
       }
       if (readLockPid(ctx.home) !== undefined) throw new UserError(`error: the engine (pid ${pid}) did not stop`);

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pidAlive, processStartTicks, processesOf } from '../util/process.js';
 
 export function socketPath(home: string): string {
@@ -205,17 +206,17 @@ export function engineProcess(home: string): number | undefined {
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
   const reply = await sendToEngine(home, 'wake');
   if (reply === 'ok') return;
-  if (reply === 'stopping') {
-    // It is exiting (idle) and will not see our change: once it lets go, a new one starts (ours,
-    // or another command's that came first).
-    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-      if (readLockPid(home) !== undefined) continue;
-      if (!hasWork() || spawnEngine(home, { exitWhenIdle: true })) return;
-    }
+  if (reply !== 'stopping') {
+    if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true }); // else starting: it resyncs anyway
     return;
   }
-  if (readLockPid(home) !== undefined) return; // starting up: it does a full resync anyway
-  if (hasWork()) spawnEngine(home, { exitWhenIdle: true });
+  // It is exiting (idle) and will not see our change: once it lets go, a new one starts (ours,
+  // or another command's that came first).
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    if (readLockPid(home) === undefined && (!hasWork() || spawnEngine(home, { exitWhenIdle: true }))) return;
+    await sleep(20);
+  }
 }
 
 /**
@@ -225,14 +226,4 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
  */
 export function ensureEngineRunning(home: string, hasWork: () => boolean): void {
   if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true });
-}
-
-/** Wait until an engine answers (after spawnEngine). */
-export async function waitForEngine(home: string, timeoutMs = 10_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if ((await sendToEngine(home, 'ping', 500)) === 'pong') return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
 }
