@@ -15,7 +15,7 @@ test('the engine lock names its holder by pid and start time, and a reused pid h
   // Another live process holds it (this test's parent stands in for an engine).
   const other = `${process.ppid} ${processStartTicks(process.ppid)}\n`;
   fs.writeFileSync(lockPath(home), other);
-  assert.equal(acquireLock(home, undefined), false, 'a live holder keeps it');
+  assert.equal(acquireLock(home), false, 'a live holder keeps it');
   assert.equal(holdsLock(home), false);
   // spawnEngine took it for the engine it starts, and said so: the engine takes it over.
   assert.equal(acquireLock(home, other), true);

@@ -73,7 +73,7 @@ export function readLockPid(home: string): number | undefined {
  * appears complete (link of a written temp file), so nobody reads an empty pid. An engine that
  * spawnEngine started finds the lock already taken for it: its own pid, or its starter's.
  */
-export function acquireLock(home: string, takenFor = process.env[LOCK_TAKEN_FOR_ENV]): boolean {
+export function acquireLock(home: string, takenFor?: string): boolean {
   const file = lockPath(home);
   const tmp = `${file}.${process.pid}`;
   fs.writeFileSync(tmp, lockText(), { mode: 0o600 });
@@ -107,9 +107,14 @@ export function acquireLock(home: string, takenFor = process.env[LOCK_TAKEN_FOR_
   }
 }
 
-/** The engine has its lock: the starter's note of it is not for the processes it starts. */
-export function forgetLockHandover(): void {
+/**
+ * The lock text spawnEngine took for this engine (acquireLock's takenFor), read once: the note is
+ * not for the processes the engine starts.
+ */
+export function takeLockHandover(): string | undefined {
+  const text = process.env[LOCK_TAKEN_FOR_ENV];
   delete process.env[LOCK_TAKEN_FOR_ENV];
+  return text;
 }
 
 /** Whether this process still holds the engine lock (an engine that lost it stops). */
@@ -167,7 +172,7 @@ export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=1'];
  */
 export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): boolean {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  if (!acquireLock(home, undefined)) return false;
+  if (!acquireLock(home)) return false;
   const starter = lockText();
   let child: ChildProcess | undefined;
   let log: number | undefined;

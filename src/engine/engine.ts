@@ -35,7 +35,7 @@ import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
-import { acquireLock, forgetLockHandover, holdsLock, releaseLock, socketPath } from './daemon.js';
+import { acquireLock, holdsLock, releaseLock, socketPath, takeLockHandover } from './daemon.js';
 import { hasPendingWork } from './work.js';
 import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
@@ -132,8 +132,7 @@ export class Engine {
     // state, logs, the socket) is its user's only, whatever umask it was started with.
     process.umask(0o077);
     fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
-    if (!acquireLock(this.home)) return false;
-    forgetLockHandover();
+    if (!acquireLock(this.home, takeLockHandover())) return false;
     try {
       this.store = Store.open(this.home);
       this.api = new LocalAPIServer(this.store, { clock: this.clock });
