@@ -126,10 +126,14 @@ test("@kubernetes/client-node's informer lists and watches Jobs", async () => {
   informer.on('add', (j) => seen.push(`add ${j.metadata?.name}`));
   informer.on('update', (j) => seen.push(`update ${j.metadata?.name} ${j.status?.succeeded ?? 0}`));
   informer.on('delete', (j) => seen.push(`delete ${j.metadata?.name}`));
-  assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-echo.yaml']).code, 0);
+  // Created suspended, so that the list finds it with no pod yet: a Job that completed before the
+  // informer listed it would give no update to see (this test timed out so on a loaded machine).
+  const suspended = fs.readFileSync(path.join(ROOT, 'fixtures/job-echo.yaml'), 'utf8').replace(/^spec:\n/m, 'spec:\n  suspend: true\n');
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: suspended }).code, 0);
   await informer.start();
   try {
     await sb.until('the informer listed echo', () => seen.includes('add echo'), 10_000, 50);
+    assert.equal(sb.kjob(['patch', 'job', 'echo', '--type=merge', '-p', '{"spec":{"suspend":false}}']).code, 0);
     await sb.until('the informer saw it succeed', () => seen.some((s) => s === 'update echo 1'), 30_000, 50).catch((e) => {
       throw new Error(`${e.message}; the informer saw: ${seen.join(', ')}; kjob: ${sb.kjob(['get', 'job,pods', '-o', 'wide']).stdout}`);
     });
