@@ -170,7 +170,7 @@ test('restart back-off: 0, 10s, 20s … capped at 300s; a long run resets', () =
 });
 
 test('bwrap argv: sandbox flags, mounts, env', () => {
-  const a = bwrapArgv({ hostname: 'h', hostsFile: '/p/hosts', hostnameFile: '/p/hostname', mounts: [{ source: '/p/volumes/v', target: '/input', readOnly: false }, { source: '/data', target: '/d', readOnly: true }], workingDir: '/', env: new Map([['A', '1']]), argv: ['/bin/true'], hidden: ['/home/u/.kjob'] });
+  const a = bwrapArgv({ hostname: 'h', hostsFile: '/p/hosts', hostnameFile: '/p/hostname', mounts: [{ source: '/p/volumes/v', target: '/input', readOnly: false }, { source: '/data', target: '/d', readOnly: true }], workingDir: '/', env: new Map([['A', '1']]), argv: ['/bin/true'], hidden: [{ dir: '/home/u/.kjob', cover: '/home/u/.kjob/run/empty' }, { dir: '/srv/old' }] });
   const s = a.join(' ');
   assert.ok(s.startsWith('/usr/bin/bwrap ') && s.includes(' --ro-bind /usr /usr '), s);
   assert.ok(!s.includes('--ro-bind / /'), 'the host root is bound directory by directory, so mount points can be created');
@@ -179,7 +179,7 @@ test('bwrap argv: sandbox flags, mounts, env', () => {
   const caps = a.flatMap((x, i) => (a[i - 1] === '--cap-add' ? [x] : []));
   assert.deepEqual(caps, ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE']);
   assert.ok(!caps.includes('CAP_SYS_ADMIN'));
-  assert.ok(s.includes('--tmpfs /tmp --tmpfs /run --ro-bind-try /run/systemd/resolve /run/systemd/resolve --tmpfs /home/u/.kjob --hostname h --ro-bind /p/hosts /etc/hosts'), 'a private /run; the state directory is covered before the volumes are bound');
+  assert.ok(s.includes('--tmpfs /tmp --tmpfs /run --ro-bind-try /run/systemd/resolve /run/systemd/resolve --ro-bind-try /home/u/.kjob/run/empty /home/u/.kjob --tmpfs /srv/old --hostname h --ro-bind /p/hosts /etc/hosts'), 'a private /run; the state directories are covered (by their empty directory while it exists; by a tmpfs without one) before the volumes are bound');
   assert.ok(!s.includes('--ro-bind /run /run'), "the host's /run (other pods' network namespaces) is not bound");
   assert.ok(s.includes('--bind /p/volumes/v /input --ro-bind /data /d --chdir / --clearenv --setenv A 1 -- /bin/true'));
 });

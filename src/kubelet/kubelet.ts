@@ -26,7 +26,7 @@ import { ephemeralArgv } from './ephemeral.js';
 import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
-import { bwrapArgv, containerMounts, hiddenPaths, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, hiddenPaths, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, mkdirPrivate, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -87,7 +87,7 @@ export class Kubelet {
   private readonly hostIP: string;
   private readonly sandboxMode?: SandboxMode;
   private sandboxStatus?: SandboxStatus;
-  private hidden?: string[];
+  private hidden?: HiddenDir[];
   readonly runtime: ContainerRuntime;
   private readonly network?: PodNetwork;
   private watcher?: fs.FSWatcher;

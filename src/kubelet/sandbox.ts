@@ -6,7 +6,7 @@
 // read-only, a private /tmp, kjob's state directory hidden, and volumes only where declared. The
 // network is the host's, or the pod's own namespace (network.ts), which the runtime enters before
 // bubblewrap starts.
-import { knownStateDirs } from './state_dirs.js';
+import { coverDirOf, knownStateDirs } from './state_dirs.js';
 import { privateDir, userRuntimeDir } from './runtime_dir.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -119,15 +119,23 @@ function probeKey(): string {
  * given and resolved, since either may be how the sandbox reaches it. Under /tmp they are hidden
  * already: the pod's /tmp is its own.
  */
-export function hiddenPaths(home: string): string[] {
-  const out = new Set<string>();
+export function hiddenPaths(home: string): HiddenDir[] {
+  const out = new Map<string, HiddenDir>();
   for (const h of [home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()]) {
     for (const p of [path.resolve(h), realpathOr(h)]) {
-      if (p === '/' || p === '/tmp' || p.startsWith('/tmp/')) continue;
-      if (fs.existsSync(p)) out.add(p);
+      if (p === '/' || p === '/tmp' || p.startsWith('/tmp/') || out.has(p)) continue;
+      const cover = coverDirOf(p);
+      if (fs.existsSync(cover)) out.set(p, { dir: p, cover });
+      else if (fs.existsSync(p)) out.set(p, { dir: p });
     }
   }
-  return [...out];
+  return [...out.values()];
+}
+
+/** A state directory a sandbox covers: with its empty cover directory (state_dirs.ts coverDirOf), or, without one (made by an older kjob), a tmpfs. */
+export interface HiddenDir {
+  dir: string;
+  cover?: string;
 }
 
 function realpathOr(p: string): string {
@@ -258,8 +266,8 @@ export interface BwrapSpec {
   makeWorkingDir?: boolean;
   env: Map<string, string>;
   argv: string[];
-  /** host directories covered by an empty tmpfs (kjob's state directories: hiddenPaths) */
-  hidden?: string[];
+  /** host directories covered by an empty directory (kjob's state directories: hiddenPaths) */
+  hidden?: HiddenDir[];
 }
 
 // /run is the sandbox's own, as a container image's is: the host's holds other pods' network
@@ -352,7 +360,9 @@ export function bwrapArgv(s: BwrapSpec): string[] {
   const a = [BWRAP, ...rootBindsFor(s.mounts.map((m) => m.target)), ...isolationFlags(), '--tmpfs', '/tmp', '--tmpfs', '/run', '--ro-bind-try', RUN_KEPT, RUN_KEPT];
   // Before the volumes: a volume's source lives under the state directory, but bwrap binds
   // sources from the host's view, so covering the directory in the sandbox does not hide them.
-  for (const h of s.hidden ?? []) a.push('--tmpfs', h);
+  // A cover is bound only if it still exists (-try): a state directory removed since hiddenPaths
+  // looked is not there to hide, and its mount point could not be made on the read-only host.
+  for (const h of s.hidden ?? []) a.push(...(h.cover ? ['--ro-bind-try', h.cover, h.dir] : ['--tmpfs', h.dir]));
   a.push('--hostname', s.hostname, '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname');
   if (s.resolvFile) a.push('--ro-bind', s.resolvFile, '/etc/resolv.conf');
   for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);

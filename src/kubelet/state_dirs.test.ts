@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { knownStateDirs, registerStateDir } from './state_dirs.js';
-import { hiddenPaths } from './sandbox.js';
+import { coverDirOf, knownStateDirs, registerStateDir } from './state_dirs.js';
+import { bwrapArgv, hiddenPaths, probeSandbox } from './sandbox.js';
+import { spawnSync } from 'node:child_process';
+import { tempDir } from '../util/testing.js';
 import { userRuntimeDir } from './runtime_dir.js';
 
 test("a state directory once used is hidden from another's pods; one under /tmp needs no listing; gone ones drop out", () => {
@@ -15,7 +17,9 @@ test("a state directory once used is hidden from another's pods; one under /tmp 
     registerStateDir(other);
     registerStateDir(other);
     assert.equal(knownStateDirs().filter((d) => d === fs.realpathSync(other)).length, 1, 'listed once');
-    assert.ok(hiddenPaths(mine).includes(fs.realpathSync(other)), 'covered in the sandboxes of another state directory');
+    const real = fs.realpathSync(other);
+    assert.deepEqual(hiddenPaths(mine).find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) }, 'covered in the sandboxes of another state directory');
+    assert.deepEqual(fs.readdirSync(coverDirOf(real)), [], 'by its empty directory');
     const tmp = fs.mkdtempSync(path.join('/tmp', 'kjob-statedir-'));
     registerStateDir(tmp);
     assert.ok(!knownStateDirs().includes(fs.realpathSync(tmp)));
@@ -31,6 +35,36 @@ test("a state directory once used is hidden from another's pods; one under /tmp 
     const lines = fs.readFileSync(list, 'utf8').split('\n');
     assert.deepEqual(gone.filter((d) => lines.includes(d)), []);
     assert.ok(lines.includes(fs.realpathSync(mine)));
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+    fs.rmSync(mine, { recursive: true, force: true });
+  }
+});
+
+const probe = probeSandbox('auto', { env: {}, runtimeDir: (() => { const d = tempDir('statedir-probe'); fs.chmodSync(d, 0o700); return d; })() });
+
+test('a state directory removed after the engine listed it does not fail the container', { skip: !probe.sandboxed && `bubblewrap does not sandbox here: ${probe.reason}` }, () => {
+  const other = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  const mine = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  try {
+    registerStateDir(other);
+    const hidden = hiddenPaths(mine);
+    const real = fs.realpathSync(other);
+    assert.ok(hidden.some((h) => h.dir === real));
+    const run = (h: typeof hidden) => {
+      const a = bwrapArgv({ hostname: 'h', hostsFile: '/dev/null', hostnameFile: '/dev/null', mounts: [], workingDir: '/', env: new Map(), argv: ['/bin/sh', '-c', `ls -A ${real} | wc -l`], hidden: h });
+      return spawnSync(a[0], a.slice(1), { encoding: 'utf8', timeout: 10_000 });
+    };
+    fs.writeFileSync(path.join(other, 'state.db'), '');
+    assert.equal(run(hidden).stdout.trim(), '0', 'the cover hides what the directory holds');
+    // Removed between the engine's look (hiddenPaths) and bwrap's mounts, as another state
+    // directory's test cleanup or user may do at any moment.
+    fs.rmSync(other, { recursive: true });
+    const r = run(hidden);
+    assert.equal(r.status, 0, r.stderr);
+    // A tmpfs over it (a directory without a cover) fails so: bwrap cannot make the mount point.
+    const old = run(hidden.map((h) => ({ dir: h.dir })));
+    assert.match(old.stderr, /Can't mkdir .*Read-only file system/);
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
     fs.rmSync(mine, { recursive: true, force: true });

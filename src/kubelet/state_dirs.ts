@@ -14,7 +14,21 @@ const listFile = () => path.join(userRuntimeDir(), 'state-dirs');
  */
 const STALE_LINES_MAX = 8;
 
-/** Adds home to the list (once). Failing to is not an error: the pods of this directory hide it anyway. */
+/**
+ * The empty directory a state directory keeps for the sandboxes, which bind it read-only over the
+ * state directory (sandbox.ts bwrapArgv, with bwrap's --ro-bind-try): that covers the directory
+ * while it exists and is skipped once it is gone. A --tmpfs over a state directory removed after
+ * the engine listed it (another one's user, a test's cleanup) failed the container instead: bwrap
+ * could not make the mount point on the read-only host ("Can't mkdir ...: Read-only file system").
+ */
+export function coverDirOf(stateDir: string): string {
+  return path.join(stateDir, 'run', 'empty');
+}
+
+/**
+ * Adds home to the list (once), and gives it its cover directory. Failing to is not an error: the
+ * pods of this directory hide it anyway, and a directory without a cover is covered by a tmpfs.
+ */
 export function registerStateDir(home: string): void {
   let dir: string;
   try {
@@ -23,6 +37,11 @@ export function registerStateDir(home: string): void {
     return;
   }
   if (dir === '/tmp' || dir.startsWith('/tmp/')) return; // every pod's /tmp is its own
+  try {
+    fs.mkdirSync(coverDirOf(dir), { recursive: true, mode: 0o700 });
+  } catch {
+    /* covered by a tmpfs: see above */
+  }
   const lines = listedLines();
   const known = existing(lines);
   const listed = known.includes(dir);
