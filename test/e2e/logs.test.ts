@@ -127,7 +127,12 @@ test('stdout and stderr, a line longer than 16 KiB, --timestamps, --since-time, 
 test('--since counts back from now', async () => {
   apply(job('slow', { c: 'echo old; sleep 10; echo new; sleep 60' }));
   const pod = await running('slow');
-  await sb.until('"new" logged', () => sb.kjob(['logs', pod.name]).stdout === 'old\nnew\n', 60_000, 200);
+  await sb.until('"new" logged', () => sb.kjob(['logs', pod.name]).stdout === 'old\nnew\n', 60_000, 200).catch((e) => {
+    // Timed out once in a CI run (the pod was Running): say what the log and the pod held.
+    const logs = sb.kjob(['logs', pod.name, '--timestamps']);
+    const state = JSON.parse(sb.kjob(['get', 'pod', pod.name, '-o', 'json']).stdout || '{}').status;
+    throw new Error(`${e.message}; logs: ${JSON.stringify(logs.stdout)} ${JSON.stringify(logs.stderr)}; pod status: ${JSON.stringify(state)}; now ${new Date().toISOString()}`);
+  });
   // A window that starts halfway between "old" and "new": it holds "new" and not "old" as long as
   // the kjob below starts within 5 s (half the gap), however slow this machine is at the moment.
   const [tOld, tNew] = sb.kjob(['logs', pod.name, '--timestamps']).stdout.trim().split('\n').map((l) => Date.parse(l.slice(0, 30)));
