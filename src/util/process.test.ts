@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidRecordedIn, pidStartedBy, processStartMs, processStartTicks } from './process.js';
+import { spawn } from 'node:child_process';
+import { pidRecordedIn, pidStartedBy, processStartMs, processStartTicks, processesOf } from './process.js';
 import { tempDir } from './testing.js';
 
 const tmp = () => tempDir('process');
@@ -34,4 +35,24 @@ test('no process, no record: undefined, never a throw', () => {
   fs.writeFileSync(path.join(dir, 'pid'), 'garbage\n');
   assert.equal(pidRecordedIn(path.join(dir, 'pid')), undefined);
   fs.rmSync(dir, { recursive: true });
+});
+
+test("a state directory's processes: its pods' sandboxes, not every other sandbox that covers it", async () => {
+  const home = tempDir('processes-of');
+  const idle = (...args: string[]) => {
+    const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', ...args], { stdio: 'ignore' });
+    return Object.assign(c, { spawned: new Promise((r) => c.once('spawn', r)) });
+  };
+  // Every other state directory's sandbox names home to hide it from its pods.
+  const other = idle('--ro-bind-try', path.join(home, 'run', 'empty'), home, '--tmpfs', '/tmp');
+  const own = idle('--ro-bind', path.join(home, 'pods', 'u', 'hosts'), '/etc/hosts');
+  try {
+    await Promise.all([other.spawned, own.spawned]);
+    const found = processesOf(home);
+    assert.ok(found.includes(own.pid!), 'a sandbox that binds from inside home');
+    assert.ok(!found.includes(other.pid!), "another state directory's sandbox, which covers home");
+  } finally {
+    other.kill('SIGKILL');
+    own.kill('SIGKILL');
+  }
 });

@@ -89,8 +89,9 @@ export const SHIM_TITLE = 'kjob-shim';
  * The processes of state directory home: its engine (`--home home`), its shims and sandboxes (an
  * argument inside it: an attempt directory, a pod's bind mounts) and kjob commands run with
  * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
- * too, to hide it from their pods (`--tmpfs home`), and killing those (the e2e tests' clean-up once did)
- * kills other state directories' pods. where: only those whose command line it accepts.
+ * too, to hide it from their pods (`--ro-bind-try home/run/empty home`, or `--tmpfs home`), and
+ * killing those (the e2e tests' clean-up did, twice) kills other state directories' pods. where:
+ * only those whose command line it accepts.
  */
 export function processesOf(home: string, where?: (argv: string[]) => boolean): number[] {
   const inside = home + '/';
@@ -108,10 +109,16 @@ export function processesOf(home: string, where?: (argv: string[]) => boolean): 
       continue; // gone, or not ours to read
     }
     const mine =
-      argv.some((a, i) => a.startsWith(inside) || a.startsWith(shimOfHome) || (a === home && argv[i - 1] === '--home')) || environ.includes(`KJOB_HOME=${home}`);
+      argv.some((a, i) => (a.startsWith(inside) && !coversItsParent(argv, i)) || a.startsWith(shimOfHome) || (a === home && argv[i - 1] === '--home')) ||
+      environ.includes(`KJOB_HOME=${home}`);
     if (mine && (!where || where(argv))) out.push(pid);
   }
   return out;
+}
+
+/** argv[i] is the source of a bwrap bind that covers a directory with a part of itself: a state directory's cover, in any sandbox. */
+function coversItsParent(argv: string[], i: number): boolean {
+  return argv[i - 1] === '--ro-bind-try' && i + 1 < argv.length && argv[i].startsWith(argv[i + 1] + '/');
 }
 
 /** SIGKILL the processes of state directory home (processesOf), each with its process group. */
