@@ -254,6 +254,20 @@ describe('create/get/list', () => {
     assert.deepEqual(second[1].metadata.labels, { x: '1' });
   });
 
+  test('a rolled-back version is not served from the shared cache, whether the transaction or only a savepoint in it was rolled back', () => {
+    const ns = (name: string, label: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { v: label } } }) as KObject;
+    const fail = (fn: () => void) => assert.throws(() => store.transaction(() => { fn(); throw new Error('rolled back'); }), /rolled back/);
+    // The row id and the resourceVersion a rolled-back create used are used again by the next one.
+    fail(() => assert.equal(store.getShared('Namespace', undefined, store.create(ns('a', 'gone')).metadata.name!)!.metadata.labels!.v, 'gone'));
+    store.create(ns('a', 'kept'));
+    assert.equal(store.getShared('Namespace', undefined, 'a')!.metadata.labels!.v, 'kept');
+    store.transaction(() => {
+      fail(() => assert.equal(store.getShared('Namespace', undefined, store.create(ns('b', 'gone')).metadata.name!)!.metadata.labels!.v, 'gone'));
+      store.create(ns('b', 'kept'));
+      assert.equal(store.getShared('Namespace', undefined, 'b')!.metadata.labels!.v, 'kept');
+    });
+  });
+
   test('one object shared and frozen while its version stands, the new one once it changes, none once deleted', () => {
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } as KObject);
     const first = store.getShared('Namespace', undefined, 'team')!;

@@ -188,7 +188,7 @@ export class Store {
    * fixed cost): it runs the function it is given. */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   /** listByRefShared's decoded objects, by row id, with the resourceVersion they were decoded at
-   * (forgotten when a transaction is rolled back: a row id and an rv it used may be used again). */
+   * (forgotten when a transaction or a savepoint is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
 
   private constructor(home: string, file: string, db: Database.Database) {
@@ -455,10 +455,10 @@ export class Store {
    * caller catches, only the nested part is rolled back). */
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
-      if (this.db.inTransaction) return this.tx(fn) as T;
       try {
-        return this.tx.immediate(fn) as T;
+        return (this.db.inTransaction ? this.tx(fn) : this.tx.immediate(fn)) as T;
       } catch (e) {
+        // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
         this.shared.clear();
         throw e;
       }
