@@ -8,8 +8,9 @@
 // namespace, /run/netns/kjob-<hash>-<uid>, with a loopback, an eth0 (a veth whose peer is on the
 // bridge), an address from the pod CIDR and one route, to the service range through the bridge.
 // There is no default route and no interface in the host's namespace: nothing a pod sends can
-// leave the node namespace, and the host's own services are out of reach. Containers join their
-// pod's namespace through nsenter(1) in front of bubblewrap.
+// leave the node namespace, and the host's own services are out of reach. A container's process
+// enters its pod's namespace before it execs bubblewrap: the shim does setns(2) (shim.ts), or,
+// without perl, nsenter(1) runs in front of bubblewrap (runtime.ts).
 //
 // Leases (run/net/pods/<uid> = ip) are files in the state directory, so an engine that is
 // restarted finds every pod's address and removes those of pods that are gone. Needs root and

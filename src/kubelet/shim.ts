@@ -92,7 +92,12 @@ export interface ShimSpec {
 
 /** perl's arguments for one container attempt. */
 export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
-  return ['-e', SHIM, '--', ...shimOperands(s, arch)];
+  return perlShimArgs(shimOperands(s, arch));
+}
+
+/** perl's arguments that run the shim as a program of its own, with these operands (shimOperands()). */
+export function perlShimArgs(operands: string[]): string[] {
+  return ['-e', SHIM, '--', ...operands];
 }
 
 /** The shim program's own arguments (its @ARGV) for one container attempt: the attempt directory first. */

@@ -16,7 +16,7 @@
 // by which the runtime knows a shim in /proc (runtime.ts isShimOf).
 import { spawn } from 'node:child_process';
 import { PerlWorker } from './perl_worker.js';
-import { SHIM } from './shim.js';
+import { SHIM, perlShimArgs } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
 
 const SPAWNER = String.raw`use strict; use POSIX ();
@@ -98,7 +98,7 @@ export class Spawner {
    * once, named "kjob-shim <attempt dir>".
    */
   spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', ['-e', SHIM, '--', ...args], opts));
+    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', perlShimArgs(args), opts));
   }
 
   /** Asks the spawner to start exe ('': the shim itself); false when it cannot be asked. */
