@@ -112,6 +112,12 @@ function probeKey(): string {
   }
 }
 
+/** A state directory a sandbox covers: with its empty cover directory (state_dirs.ts coverDirOf), or, without one (made by an older kjob), a tmpfs. */
+export interface HiddenDir {
+  dir: string;
+  cover?: string;
+}
+
 /**
  * The directories a pod must not see: this state directory (its state.db, other pods' volumes
  * and logs, the engine's socket), the default one (~/.kjob) when another is in use, and every
@@ -130,12 +136,6 @@ export function hiddenPaths(home: string): HiddenDir[] {
     }
   }
   return [...out.values()];
-}
-
-/** A state directory a sandbox covers: with its empty cover directory (state_dirs.ts coverDirOf), or, without one (made by an older kjob), a tmpfs. */
-export interface HiddenDir {
-  dir: string;
-  cover?: string;
 }
 
 function realpathOr(p: string): string {

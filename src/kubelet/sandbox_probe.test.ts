@@ -1,23 +1,15 @@
 // The sandbox probe runs bubblewrap once per bubblewrap binary, kernel, boot and user namespace
 // switches: a pass is recorded in the runtime directory and trusted afterwards; a record of
 // another bwrap is not, nor one in a directory that is not private.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { probeSandbox } from './sandbox.js';
 import { tempDir } from '../util/testing.js';
 
-const dirs: string[] = [];
-const runtimeDir = () => {
-  const d = tempDir('probe');
-  fs.chmodSync(d, 0o700);
-  dirs.push(d);
-  return d;
-};
-after(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+// Private, as mkdtemp makes it (0700), and removed when the test process ends.
+const runtimeDir = () => tempDir('probe');
 
 const first = probeSandbox('auto', { env: {}, runtimeDir: runtimeDir() });
 const skip = !first.sandboxed && `bubblewrap does not sandbox here: ${first.reason}`;

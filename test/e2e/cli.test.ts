@@ -65,7 +65,8 @@ test('several types in one get: a table each, kind prefixes, a blank line betwee
   assert.match(jobs, /^NAME {14}STATUS {5}COMPLETIONS {3}DURATION {3}AGE\njob\.batch\/hello {3}Complete {3}2\/2 /);
   assert.match(pods, /^NAME {14}READY {3}STATUS {6}RESTARTS {3}AGE\npod\/hello-\w{5} {3}0\/1 {5}Completed /);
   const names = sb.kjob(['get', 'pods', '-n', 'team-a', '-o', 'name']).stdout.trim().split('\n');
-  // A third pod was seen once in a full run (not reproduced in 75 runs under load): say what it was.
+  // A third pod, should there be one, says what it was (once a pod that bwrap failed: a state
+  // directory removed while it started, sandbox.ts hiddenPaths).
   assert.equal(names.length, 2, `pods: ${sb.kjob(['get', 'pods', '-n', 'team-a', '-o', 'wide']).stdout}\nevents: ${sb.kjob(['get', 'events', '-n', 'team-a']).stdout}`);
   assert.ok(names.every((n) => /^pod\/hello-\w{5}$/.test(n)));
 });

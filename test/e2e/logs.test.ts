@@ -128,7 +128,8 @@ test('--since counts back from now', async () => {
   apply(job('slow', { c: 'echo old; sleep 10; echo new; sleep 60' }));
   const pod = await running('slow');
   await sb.until('"new" logged', () => sb.kjob(['logs', pod.name]).stdout === 'old\nnew\n', 60_000, 200).catch((e) => {
-    // Timed out once in a CI run (the pod was Running): say what the log and the pod held.
+    // Say what the log and the pod held (the container was once killed by another test's clean-up,
+    // which took it for one of its own: util/process.ts processesOf).
     const logs = sb.kjob(['logs', pod.name, '--timestamps']);
     const state = JSON.parse(sb.kjob(['get', 'pod', pod.name, '-o', 'json']).stdout || '{}').status;
     throw new Error(`${e.message}; logs: ${JSON.stringify(logs.stdout)} ${JSON.stringify(logs.stderr)}; pod status: ${JSON.stringify(state)}; now ${new Date().toISOString()}`);
