@@ -136,8 +136,23 @@ function errnoReason(e: unknown, file: string): string {
   return `${file}: ${(e as Error).message}`;
 }
 
-/** What a new container attempt's cgroups are: the directories (recorded with the attempt) and the cgroup.procs files its first process joins. */
-export interface AttemptCgroups { dirs: string[]; procs: string[] }
+/**
+ * One step of making an attempt's cgroups: a directory (one that exists is fine), a v2
+ * subtree_control handing controllers to the directory's children (only those not handed yet),
+ * a limit written to a file (optional: a file this kernel lacks is skipped).
+ */
+export type CgroupStep =
+  | { op: 'mkdir'; dir: string }
+  | { op: 'enable'; dir: string; controllers: Controller[] }
+  | { op: 'write'; file: string; value: string; optional?: boolean };
+
+/**
+ * What a new container attempt's cgroups are: the directories (recorded with the attempt), the
+ * steps that make them, in order, and the cgroup.procs files its first process joins once made.
+ * The shim's child takes the steps (shim.ts), so that the kernel's cgroup lock, which container
+ * starts and exits contend for, is waited for on the container's time and not the engine's.
+ */
+export interface AttemptCgroups { dirs: string[]; procs: string[]; steps: CgroupStep[] }
 
 /** Where this process's cgroups are and which hierarchies kjob may use, or why none can be. */
 function planForThisProcess(): ReturnType<typeof planCgroups> | string {
@@ -235,31 +250,32 @@ export class Cgroups {
   }
 
   /**
-   * Creates the cgroups of one container attempt: the pod's (its process limit) and the
-   * attempt's own below it (its memory limit). Throws with the errno's text when refused.
+   * The cgroups of one container attempt, without making them: the pod's (its process limit) and
+   * the attempt's own below it (its memory limit). Nothing when cgroups are not used.
    */
-  createAttempt(uid: string, container: string, n: number, limits: { memoryBytes?: number }): AttemptCgroups {
-    const out: AttemptCgroups = { dirs: [], procs: [] };
+  planAttempt(uid: string, container: string, n: number, limits: { memoryBytes?: number }): AttemptCgroups {
+    const out: AttemptCgroups = { dirs: [], procs: [], steps: [] };
     if (!this.status.enforced) return out;
+    const step = (s: CgroupStep) => out.steps.push(s);
     for (const h of this.hierarchies) {
       const podDir = path.join(h.dir, uid);
       // The kjob directory may have been removed by an engine that went idle (release()).
-      fs.mkdirSync(h.dir, { recursive: true });
-      if (h.version === 2) enableControllers(h.dir, h.controllers);
-      fs.mkdirSync(podDir, { recursive: true });
-      if (h.version === 2) enableControllers(podDir, h.controllers);
-      if (h.controllers.includes('pids')) writeCg(podDir, 'pids.max', this.podPidsLimit > 0 ? String(this.podPidsLimit) : 'max');
+      step({ op: 'mkdir', dir: h.dir });
+      if (h.version === 2) step({ op: 'enable', dir: h.dir, controllers: h.controllers });
+      step({ op: 'mkdir', dir: podDir });
+      if (h.version === 2) step({ op: 'enable', dir: podDir, controllers: h.controllers });
+      if (h.controllers.includes('pids')) step({ op: 'write', file: path.join(podDir, 'pids.max'), value: this.podPidsLimit > 0 ? String(this.podPidsLimit) : 'max' });
       const leaf = path.join(podDir, `${container}_${n}`);
-      fs.mkdirSync(leaf, { recursive: true });
+      step({ op: 'mkdir', dir: leaf });
       if (h.controllers.includes('memory') && limits.memoryBytes !== undefined) {
         const bytes = String(Math.max(1, Math.floor(limits.memoryBytes)));
         if (h.version === 1) {
-          writeCg(leaf, 'memory.limit_in_bytes', bytes);
+          step({ op: 'write', file: path.join(leaf, 'memory.limit_in_bytes'), value: bytes });
           // Nodes run without swap: a container at its limit is killed, not swapped out.
-          writeCg(leaf, 'memory.memsw.limit_in_bytes', bytes, true);
+          step({ op: 'write', file: path.join(leaf, 'memory.memsw.limit_in_bytes'), value: bytes, optional: true });
         } else {
-          writeCg(leaf, 'memory.max', bytes);
-          writeCg(leaf, 'memory.swap.max', '0', true);
+          step({ op: 'write', file: path.join(leaf, 'memory.max'), value: bytes });
+          step({ op: 'write', file: path.join(leaf, 'memory.swap.max'), value: '0', optional: true });
         }
       }
       out.dirs.push(leaf);
@@ -267,6 +283,40 @@ export class Cgroups {
     }
     return out;
   }
+}
+
+/**
+ * Takes an attempt's cgroup steps here (for a shim that cannot: the one without perl). Throws
+ * with what failed in runc's words ("mkdir DIR: permission denied").
+ */
+export function makeCgroups(steps: CgroupStep[]): void {
+  for (const s of steps) {
+    const at = s.op === 'write' ? s.file : s.dir;
+    try {
+      if (s.op === 'mkdir') fs.mkdirSync(s.dir, { recursive: true });
+      else if (s.op === 'enable') enableControllers(s.dir, s.controllers);
+      else writeCg(path.dirname(s.file), path.basename(s.file), s.value, s.optional);
+    } catch (e) {
+      throw new Error(`${s.op === 'mkdir' ? 'mkdir' : 'write'} ${at}: ${errnoText(e)}`);
+    }
+  }
+}
+
+/** A failed system call's error as Go's syscall.Errno prints it ("no space left on device"). */
+function errnoText(e: unknown): string {
+  const m = /^[A-Z]+: ([^,]+)/.exec((e as Error).message ?? '');
+  return m ? m[1] : String((e as Error).message ?? e);
+}
+
+/**
+ * The steps as the shim reads them: one per line, tab-separated ("mkdir DIR", "enable DIR
+ * memory pids", "write FILE VALUE", "write? FILE VALUE"); kjob's cgroup paths have neither tabs
+ * nor newlines (isKjobCgroupDir).
+ */
+export function cgroupStepsText(steps: CgroupStep[]): string {
+  return steps
+    .map((s) => (s.op === 'mkdir' ? `mkdir\t${s.dir}` : s.op === 'enable' ? `enable\t${s.dir}\t${s.controllers.join(' ')}` : `write${s.optional ? '?' : ''}\t${s.file}\t${s.value}`))
+    .join('\n');
 }
 
 function writeCg(dir: string, file: string, value: string, optional = false): void {

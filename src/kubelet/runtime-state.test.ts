@@ -156,3 +156,17 @@ test('cleanupOrphans: state and logs of uids not in the store go, live ones stay
   k.cleanupOrphans(new Set()); // a fresh home without pods/ or logs/ is fine too
   kubelet(home()).cleanupOrphans(new Set());
 });
+
+test("a cgroup the shim's child could not make is a StartError in runc's words, finished when it started", () => {
+  const h = home();
+  attempt(h, 'u1', 'c', 0, { starterror: '{"cgroup":"mkdir /sys/fs/cgroup/pids/kjob/u1: no space left on device"}', exit: '128 2026-11-23T12:00:01.000Z\n' });
+  const { rt } = runtime(h);
+  const [a] = rt.attempts('u1', 'c');
+  assert.equal(a.exitCode, 128);
+  assert.equal(a.finishedAt, '2026-11-23T12:00:00Z');
+  assert.equal(a.startedAt, '1970-01-01T00:00:00Z');
+  assert.equal(
+    a.startError,
+    'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply cgroup configuration: mkdir /sys/fs/cgroup/pids/kjob/u1: no space left on device: unknown',
+  );
+});

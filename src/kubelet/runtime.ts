@@ -14,7 +14,9 @@
 //             (real time, ms); or by the runtime when it finds the shim gone without one
 //   finished  finishedAt on the kubelet's clock, written once when the exit is first seen, so a
 //             later `kjob clock advance` or `kjob clock set` does not move it
-//   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128)
+//   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128);
+//             or {cgroup}, written by the shim's child when a cgroup could not be made (the
+//             attempt's start time is its finish)
 //   term, kill  times SIGTERM / SIGKILL were sent (deletion)
 // An attempt with an id but neither a pid nor a live shim was recorded by an engine killed before
 // the container could start: it is not an attempt (attempts() leaves it out), and start() uses
@@ -24,7 +26,7 @@
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
 import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
-import { Cgroups, killCgroups, oomKilled, removeCgroups } from './cgroups.js';
+import { Cgroups, cgroupStepsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
 import { findPerl } from './perl_worker.js';
@@ -93,6 +95,11 @@ export interface ContainerRuntime {
 /** A pod uid as used in file names: no path separators, not . or .. */
 export function validUid(uid: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(uid) && !uid.includes('..');
+}
+
+/** runc's words for a container whose cgroups could not be made (detail: what failed). */
+export function cgroupStartError(detail: string): string {
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply cgroup configuration: ${detail}: unknown`;
 }
 
 export function newContainerID(): string {
@@ -247,8 +254,9 @@ export class ProcessRuntime implements ContainerRuntime {
       a.killSent = readOpt(path.join(d, 'kill'))?.trim();
       const se = readOpt(path.join(d, 'starterror'));
       if (se) {
-        const j = JSON.parse(se);
-        Object.assign(a, { startedAt: '1970-01-01T00:00:00Z', exitCode: 128, finishedAt: j.finishedAt, startError: j.message });
+        const j = JSON.parse(se) as { message?: string; finishedAt?: string; cgroup?: string };
+        const finishedAt = j.finishedAt ?? (readOpt(path.join(d, 'started'))?.trim() || '1970-01-01T00:00:00Z');
+        Object.assign(a, { startedAt: '1970-01-01T00:00:00Z', exitCode: 128, finishedAt, startError: j.message ?? cgroupStartError(j.cgroup ?? '') });
       } else {
         let ex = readOpt(path.join(d, 'exit'));
         if (!ex) {
@@ -301,10 +309,14 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirPrivate(d);
     mkdirPrivate(path.dirname(s.logPath));
     mkdirPrivate(this.exitsDir());
-    let cg = { dirs: [] as string[], procs: [] as string[] };
+    const perlExe = findPerl();
+    let cg: AttemptCgroups = { dirs: [], procs: [], steps: [] };
     if (this.cgroups?.status.enforced) {
-      cg = this.cgroups.createAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
+      cg = this.cgroups.planAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
+      // Recorded before any is made: whoever cleans up after this attempt finds them all.
       writeAtomic(path.join(d, 'cgroup'), JSON.stringify(cg.dirs));
+      // The perl shim's child makes them, and the shim removes them once the container ended.
+      if (!perlExe) makeCgroups(cg.steps);
     }
     writeAtomic(path.join(d, 'started'), s.startedAt + '\n');
     writeAtomic(path.join(d, 'id'), s.containerID + '\n');
@@ -315,7 +327,6 @@ export class ProcessRuntime implements ContainerRuntime {
     const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
-    const perlExe = findPerl();
     // The perl shim moves the container into its cgroups and enters its network namespace
     // itself; without perl (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
     const netnsInShim = !!perlExe && shimEntersNetns();
@@ -347,7 +358,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (perlExe) {
       const netns = netnsInShim ? s.netns : undefined;
-      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroupProcs: cg.procs, netns }), opts, shimStarted);
+      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroupSteps: cgroupStepsText(cg.steps), cgroupProcs: cg.procs, netns }), opts, shimStarted);
     } else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

@@ -7,9 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { shimArgs, type ShimSpec } from './shim.js';
+import { Cgroups, cgroupStepsText } from './cgroups.js';
+import { pidAlive } from '../util/process.js';
 import { logFiles, parseCRIRecord } from './logs.js';
 import { tempDir } from '../util/testing.js';
 
+const CGROUPS = Cgroups.detect();
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
 
 function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) {
@@ -20,6 +23,7 @@ function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.
   const r = spawnSync('perl', shimArgs({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: ['/bin/sh', '-c', script], ...limits }, arch), {
     stdio: 'ignore',
     env: { PATH: '/usr/bin:/bin', TZ: 'UTC' },
+    timeout: 30_000,
   });
   assert.equal(r.status, 0, 'the shim itself exits 0');
   const records = logFiles(logPath).flatMap((f) =>
@@ -128,6 +132,47 @@ test('stdin: the relay copies what an attach writes to the FIFO into the contain
   assert.deepEqual(lines, ['stdout F 2']);
   assert.match(fs.readFileSync(path.join(d, 'exit'), 'utf8'), /^0 /);
 });
+
+test("a cgroup step that fails is a start error: starterror names what failed as runc does, exit 128, and the command never runs", () => {
+  const dir = tempDir('shim-cgstep');
+  const missing = path.join(dir, 'no-parent', 'pod');
+  const r = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'mkdir', dir: missing }]) });
+  assert.match(r.exit, /^128 /);
+  assert.deepEqual(show(r.records), []);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(r.d, 'starterror'), 'utf8')), { cgroup: `mkdir ${missing}: no such file or directory` });
+  // A limit file this kernel lacks is skipped only where optional.
+  const limit = path.join(dir, 'no-dir', 'memory.max');
+  const w = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'write', file: limit, value: '1', optional: true }]) });
+  assert.deepEqual(show(w.records), ['stdout F "ran\\n"']);
+  const refused = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'write', file: limit, value: '1' }]) });
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(refused.d, 'starterror'), 'utf8')), { cgroup: `write ${limit}: no such file or directory` });
+  // v2's subtree_control: only the controllers not handed yet are written.
+  const sub = path.join(dir, 'cgroup.subtree_control');
+  fs.writeFileSync(sub, 'memory\n');
+  runShim('true', { cgroupSteps: cgroupStepsText([{ op: 'enable', dir, controllers: ['memory', 'pids'] }]) });
+  assert.equal(fs.readFileSync(sub, 'utf8'), '+pids');
+});
+
+test(
+  "with real cgroups: the container's process makes its cgroups and runs in them; once it ended the shim kills what it left, records no OOM, removes the cgroups and says reaped",
+  { skip: !CGROUPS.status.enforced && `cgroups are not usable here: ${CGROUPS.status.reason}` },
+  () => {
+    const uid = `shimtest-${process.pid}`;
+    const cg = CGROUPS.planAttempt(uid, 'c', 0, { memoryBytes: 64 * 1024 * 1024 });
+    const r = runShim('cat /proc/self/cgroup; sleep 100 >/dev/null 2>&1 & echo $!', { cgroupSteps: cgroupStepsText(cg.steps), cgroupProcs: cg.procs });
+    const out = r.records.map((x) => x.content.toString());
+    const leftover = Number(out[out.length - 1]);
+    assert.equal(out.filter((l) => l.includes(`/kjob/${uid}/c_0`)).length, cg.dirs.length, out.join(''));
+    assert.match(r.exit, /^0 /);
+    assert.equal(fs.readFileSync(path.join(r.d, 'reason'), 'utf8'), '\n');
+    assert.ok(fs.existsSync(path.join(r.d, 'reaped')));
+    for (const d of cg.dirs) {
+      assert.equal(fs.existsSync(d), false, `${d} removed`);
+      assert.equal(fs.existsSync(path.dirname(d)), false, `the pod's ${path.dirname(d)} removed`);
+    }
+    assert.equal(pidAlive(leftover), false, 'what the container left running was killed');
+  },
+);
 
 test("before it execs, the container's process takes the runtime's umask, moves into its cgroups and enters its network namespace; a cgroup it cannot join is exit 128, a namespace it cannot enter exit 1", () => {
   // A file stands in for cgroup.procs: the write of "0" is what joins a cgroup.

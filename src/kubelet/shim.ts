@@ -84,6 +84,8 @@ export interface ShimSpec {
   stdinOnce?: boolean;
   /** spec.tty: a piece of a line is logged (a P record) as soon as it is read, so that a prompt shows */
   tty?: boolean;
+  /** the steps that make the attempt's cgroups (cgroupStepsText), taken by the container's process before it joins them */
+  cgroupSteps?: string;
   /** cgroup.procs files the container's process moves itself into before it execs (its cgroups) */
   cgroupProcs?: string[];
   /** the network namespace (a /run/netns file) it enters before it execs; only where shimEntersNetns() */
@@ -109,7 +111,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
     s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
-    (s.cgroupProcs ?? []).join('\n'), s.netns ?? '', String(s.netns ? sys.setns : 0),
+    [...(s.cgroupSteps ? [s.cgroupSteps] : []), ...(s.cgroupProcs ?? []).map((p) => `join\t${p}`)].join('\n'), s.netns ?? '', String(s.netns ? sys.setns : 0),
     ...s.argv,
   ];
 }
@@ -118,7 +120,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
 // above explains it; the names say the rest.
 export const SHIM = String.raw`use strict;
 umask 077;
-my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, $tty, $procs, $netns, $sys_setns, @cmd) = @ARGV;
+my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, $tty, $cg, $netns, $sys_setns, @cmd) = @ARGV;
 $_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $sys_setns;
 my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};
 my $lf;
@@ -137,7 +139,16 @@ if (!$pid) {
   if ($in_r) { open(STDIN, '<&', $in_r); close $in_r } else { open(STDIN, '<', '/dev/null') }
   open(STDOUT, '>&', $out_w); open(STDERR, '>&', $err_w);
   umask 022;
-  for my $p (split /\n/, $procs) { my $c; open($c, '>', $p) && defined(syswrite($c, "0")) or do { syswrite STDERR, "kjob: cannot join the cgroup $p: $!\n"; exit 128 }; close $c }
+  for (split /\n/, $cg) {
+    my ($op, $p, $v) = split /\t/;
+    if ($op eq 'join') { my $c; open($c, '>', $p) && defined(syswrite($c, "0")) or do { syswrite STDERR, "kjob: cannot join the cgroup $p: $!\n"; exit 128 }; close $c; next }
+    my $at = $op eq 'enable' ? "$p/cgroup.subtree_control" : $p;
+    next if $op eq 'mkdir' ? mkdir($p) || $! == 17 : $op eq 'enable' ? cgenable($at, $v) : cgwrite($p, $v, $op eq 'write?');
+    my $m = ($op eq 'mkdir' ? 'mkdir' : 'write') . " $at: " . lcfirst("$!");
+    $m =~ s/(["\\])/\\$1/g;
+    wfile("$dir/starterror", "{\"cgroup\":\"$m\"}");
+    exit 128;
+  }
   if (length $netns) {
     my $n;
     open($n, '<', $netns) && syscall($sys_setns, fileno($n), 0x40000000) == 0 or do { syswrite STDERR, "kjob: cannot enter the network namespace $netns: $!\n"; exit 1 };
@@ -172,6 +183,37 @@ if ($in_r) {
   close $in_w;
 }
 sub wfile { my ($f, $s) = @_; open(my $h, '>', "$f.tmp") or return; print $h $s; close $h; rename "$f.tmp", $f }
+sub cgwrite { my ($f, $v, $optional) = @_; my $h; open($h, '>', $f) or return $optional && $! == 2; defined(syswrite($h, $v)) or return 0; close $h; 1 }
+sub cgenable {
+  my ($f, $want) = @_;
+  open(my $h, '<', $f) or return 0;
+  my %have = map { $_ => 1 } split ' ', do { local $/; <$h> };
+  close $h;
+  my @add = grep { !$have{$_} } split ' ', $want;
+  return !@add || cgwrite($f, join(' ', map { "+$_" } @add));
+}
+sub reap {
+  my @leaves = map { m{^join\t(.*)/cgroup\.procs$} ? $1 : () } split /\n/, $cg;
+  my @pods = map { m{^(.*)/[^/]+$} } @leaves;
+  kill '-KILL', $pid;
+  my $oom = 0;
+  for my $l (@leaves) {
+    for my $f ('memory.events', 'memory.oom_control') { open(my $h, '<', "$l/$f") or next; my $s = do { local $/; <$h> }; $oom = 1 if $s =~ /^oom_kill (\d+)$/m && $1 > 0 }
+    my $k;
+    next if open($k, '>', "$l/cgroup.kill") && defined syswrite($k, '1');
+    for (1 .. 5) { open(my $h, '<', "$l/cgroup.procs") or last; my @p = grep { $_ } split /\n/, do { local $/; <$h> }; last unless @p; kill 'KILL', @p }
+  }
+  wfile("$dir/reason", $oom ? "OOMKilled\n" : "\n");
+  for my $try (1 .. 20) {
+    @leaves = grep { !rmdir($_) && $! != 2 } @leaves;
+    last unless @leaves;
+    select(undef, undef, undef, 0.01);
+  }
+  return if @leaves;
+  rmdir $_ for @pods;
+  unlink "$dir/cgroup";
+  wfile("$dir/reaped", '');
+}
 wfile("$dir/pid", "$pid\n");
 my $hires = !$sys_clock && eval { require Time::HiRes; 1 };
 my $tsbuf = "\0" x 16;
@@ -288,6 +330,7 @@ while (%open) {
 if (!defined $status) { waitpid($pid, 0); $status = $? }
 my $code = $status & 127 ? 128 + ($status & 127) : $status >> 8;
 if ($relay) { kill 'KILL', $relay; waitpid($relay, 0) }
+reap();
 wfile("$dir/exit", "$code " . substr(stamp(), 0, 23) . "Z\n");
 if (open(my $t, '>', $note)) { close $t }
 pump(undef) while %open;
