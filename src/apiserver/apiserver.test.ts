@@ -7,7 +7,7 @@ import type { KObject } from '../api/types.js';
 import { resourceForKind } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import { openTestAPI, type TestAPI } from './testing.js';
-import { MAX_REQUEST_BYTES } from './apiserver.js';
+import { LocalAPIServer, MAX_REQUEST_BYTES } from './apiserver.js';
 
 const JOBS = resourceForKind('Job')!;
 const PODS = resourceForKind('Pod')!;
@@ -97,6 +97,18 @@ describe('create', () => {
     assert.equal(r.object.spec.foo, undefined);
     const other = { ...job('y'), metadata: { name: 'y', namespace: 'team' } };
     assert.equal(failure(() => t.api.create(JOBS, 'default', other)).message, 'the namespace of the provided object does not match the namespace sent on the request');
+  });
+
+  test("typed clients (the engine's): a typed body is stored as a decoded one is; an ill-typed one is still refused, by the stored object's decoding", () => {
+    const typed = new LocalAPIServer(t.store, { clock: t.clock, typedClients: true });
+    const body = job('typed', { spec: { completions: 2, template: { spec: { containers: [{ name: 'c', image: 'busybox', args: [] }], restartPolicy: 'Never' } } } });
+    const a = typed.create(JOBS, 'default', body).object;
+    const b = t.api.create(JOBS, 'default', { ...body, metadata: { name: 'strict' } }).object;
+    const same = (o: KObject) => ({ ...o, metadata: { ...o.metadata, name: '', uid: '', resourceVersion: '', labels: {} }, spec: { ...o.spec, selector: {}, template: { ...o.spec.template, metadata: {} } } });
+    assert.deepEqual(same(a), same(b), 'the same object, empty lists left out in both');
+    assert.match(failure(() => typed.create(JOBS, 'default', job('bad', { spec: { completions: '2' } }))).message, /cannot unmarshal string into Go struct field JobSpec\.spec\.completions of type int32/);
+    assert.match(failure(() => typed.create(JOBS, 'default', job('bad', { spec: { foo: 1 } }))).message, /unknown field "spec\.foo"/);
+    assert.equal(t.store.get('Job', 'default', 'bad'), undefined);
   });
 
   test('NamespaceLifecycle: the namespace must exist and not be terminating; default and friends cannot be deleted', () => {

@@ -67,6 +67,14 @@ export const FINALIZER_ORPHAN = 'orphan';
 export interface LocalAPIServerOptions {
   /** creationTimestamp, deletionTimestamp: the state directory's clock */
   clock?: Clock;
+  /**
+   * Every client is in this process and writes objects it built from decoded ones with the API's
+   * types (the engine's controllers and kubelet, as client-go's typed clients do): decoding such a
+   * body into its Go type changes nothing, so a create's and an update's body is only copied. What
+   * is stored is decoded all the same (mustDecode), so an ill-typed body still fails. Never for an
+   * apiserver that takes what users wrote (the CLI's, `kjob serve`'s).
+   */
+  typedClients?: boolean;
 }
 
 type Meta = KObject['metadata'];
@@ -75,9 +83,12 @@ export class LocalAPIServer implements LocalAPIServerContract {
   readonly store: Store;
   readonly clock: Clock;
 
+  private readonly typedClients: boolean;
+
   constructor(store: Store, opts: LocalAPIServerOptions = {}) {
     this.store = store;
     this.clock = opts.clock ?? realClock;
+    this.typedClients = opts.typedClients === true;
   }
 
   atomic<T>(fn: () => T): T {
@@ -176,7 +187,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       return { object: out, warnings: all };
     }
     try {
-      return { object: storedDecoded(info.kind, this.store.create(out)), warnings: all };
+      return { object: storedDecoded(info.kind, this.store.create(out, { adopt: true })), warnings: all };
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'AlreadyExists') throw alreadyExistsError(info, this.store, m.namespace, m.name!);
       throw e;
@@ -289,7 +300,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (om.deletionTimestamp && (out.metadata.finalizers ?? []).length === 0 && !om.deletionGracePeriodSeconds) {
       return { object: this.store.delete(info.kind, ns, name, { lastState: out, preconditions: { resourceVersion: stored.metadata.resourceVersion } }), warnings };
     }
-    return { object: storedDecoded(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion })), warnings };
+    return { object: storedDecoded(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion }, { adopt: true })), warnings };
   }
 
   // ================================================================ delete
@@ -433,6 +444,11 @@ export class LocalAPIServer implements LocalAPIServerContract {
     }
     src.kind ??= resource.kind;
     src.apiVersion ??= apiVersionOf(resource);
+    if (this.typedClients) {
+      const object = src as KObject;
+      object.metadata ??= {} as Meta;
+      return { object, warnings: [] };
+    }
     const { error, result } = decodeTyped(resource.kind, src, validation, { keepNullTimes: true });
     if (error !== undefined) throw decodeError(resource.kind, src, error);
     const object = result!.object as KObject;

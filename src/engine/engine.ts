@@ -135,7 +135,8 @@ export class Engine {
     if (!acquireLock(this.home, takeLockHandover())) return false;
     try {
       this.store = Store.open(this.home);
-      this.api = new LocalAPIServer(this.store, { clock: this.clock });
+      // Its only clients are this process's controllers and kubelet (the CLI and `kjob serve` have apiservers of their own).
+      this.api = new LocalAPIServer(this.store, { clock: this.clock, typedClients: true });
       this.cgroups = Cgroups.detect();
       if (!this.cgroups.status.enforced) this.log(`cgroups: resource limits are not enforced: ${this.cgroups.status.reason}`);
       if (this.clock instanceof StateClock) this.clock.load(this.store);

@@ -320,6 +320,16 @@ describe('update', () => {
     assert.equal(store.currentRV(), rv);
     assert.deepEqual(same, created);
     assert.equal(store.changesSince(rv).length, 0);
+    // The same object with its keys in another order is the same object.
+    const reordered = Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(created))).reverse()) as typeof created;
+    store.update(reordered);
+    assert.equal(store.currentRV(), rv);
+    // A change that keeps the text's length is still a change.
+    const other = JSON.parse(JSON.stringify(created));
+    other.spec.template.spec.containers[0].image = 'busyfox';
+    assert.equal(JSON.stringify(other).length, JSON.stringify(created).length);
+    store.update(other);
+    assert.equal(store.currentRV(), rv + 1);
   });
 });
 

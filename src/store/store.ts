@@ -44,6 +44,15 @@ export interface ListOptions {
 /** eachView's options: the views have their labels only with labels. */
 export type ViewListOptions = Pick<ListOptions, 'namespace' | 'labelSelector'> & { labels?: boolean };
 
+/**
+ * adopt: the object was made for this write and nobody else holds it (the apiserver's decoded
+ * copy of a request): the store keeps, changes (its resourceVersion) and returns it, rather than a
+ * copy of it. It must be a JSON value (no undefined members, no shared parts).
+ */
+export interface WriteHow {
+  adopt?: boolean;
+}
+
 /** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
 export interface Preconditions {
   uid?: string;
@@ -486,9 +495,9 @@ export class Store {
    * Stores a new object as given (kind, metadata.name, metadata.namespace for a namespaced kind,
    * metadata.uid), with the next resourceVersion. AlreadyExists when the key is taken.
    */
-  create(input: KObject): KObject {
+  create(input: KObject, how: WriteHow = {}): KObject {
     return this.write(() => {
-      const obj = clone(input);
+      const obj = how.adopt ? input : clone(input);
       const info = info_(obj.kind);
       const m = meta(obj);
       const name = m?.name;
@@ -513,9 +522,9 @@ export class Store {
    * when nothing is stored. An object equal to the stored one is not written (no new
    * resourceVersion, no change), as etcd3's store skips a no-op update.
    */
-  update(input: KObject, preconditions: Preconditions = {}): KObject {
+  update(input: KObject, preconditions: Preconditions = {}, how: WriteHow = {}): KObject {
     return this.write(() => {
-      const obj = clone(input);
+      const obj = how.adopt ? input : clone(input);
       const info = info_(obj.kind);
       const name = obj.metadata?.name ?? '';
       const row = this.s.getByKey.get(info.kind, keyFor(info, obj.metadata?.namespace, name)) as Row | undefined;
@@ -556,7 +565,10 @@ export class Store {
     // obj is update()'s JSON copy of its input (normalised, and nobody else's): it is what is
     // stored and returned, without more copies (a write's JSON round trips were most of its cost).
     meta(obj).resourceVersion = String(row.rv);
-    if (JSON.stringify(obj) === row.body || jsonEqual(obj, JSON.parse(row.body))) return obj;
+    // Both are JSON.stringify's text of a JSON copy: equal values in another key order have the
+    // same length, so only a text of the same length can hold the same object (and is parsed to see).
+    const text = JSON.stringify(obj);
+    if (text === row.body || (text.length === row.body.length && jsonEqual(obj, JSON.parse(row.body)))) return obj;
     const rv = this.nextRV();
     meta(obj).resourceVersion = String(rv);
     const body = bodyOf(obj);
