@@ -54,12 +54,12 @@ export class StoreWatch implements Watch {
         // The change log was trimmed past this watch: what happened in between is lost.
         throw new StatusError('Expired', `too old resource version: ${this.rv} (${oldest - 1})`);
       }
-      const changes = this.store.changesSince(this.rv, BATCH);
+      const { changes, through } = this.store.changesOfKindSince(this.rv, this.filter.kind, BATCH);
       for (const c of changes) {
-        this.rv = c.rv;
         const e = this.event(c);
         if (e) out.push(e);
       }
+      this.rv = through;
       if (changes.length < BATCH) return out;
     }
   }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, type Change } from './store.js';
-import type { KObject } from '../api/types.js';
+import type { KObject, Kind } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { tempDir } from '../util/testing.js';
 
@@ -379,6 +379,15 @@ describe('change log', () => {
     assert.deepEqual(store.changesSince(2).map((c) => c.rv), [3, 4]);
     assert.deepEqual(store.changesSince(0, 2).map((c) => c.rv), [1, 2]);
     assert.deepEqual(store.changesSince(4), []);
+    // One kind's: read through the last rv, or through the last one returned when limited.
+    const of = (rv: number, kind: Kind, limit?: number) => {
+      const r = store.changesOfKindSince(rv, kind, limit);
+      return [r.changes.map((c) => c.rv), r.through];
+    };
+    assert.deepEqual(of(0, 'Job'), [[1, 2, 4], 4]);
+    assert.deepEqual(of(0, 'Pod'), [[3], 4]);
+    assert.deepEqual(of(0, 'Job', 2), [[1, 2], 2]);
+    assert.deepEqual(of(3, 'Pod'), [[], 4]);
     assert.equal(store.currentRV(), 4);
     assert.equal(store.oldestChangeRV(), 1);
     assert.equal(store.previousChange(j.metadata.uid!, 4)?.rv, 2);

@@ -177,6 +177,7 @@ export class Store {
     currentRV: Stmt;
     addChange: Stmt;
     changes: Stmt;
+    changesOfKind: Stmt;
     oldestChange: Stmt;
     previousChange: Stmt;
     trim: Stmt;
@@ -221,6 +222,7 @@ export class Store {
       currentRV: p(`SELECT rv FROM counter WHERE id = 1`).pluck(),
       addChange: p(`INSERT INTO changes (rv, type, kind, namespace, name, uid, object) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       changes: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE rv > ? ORDER BY rv LIMIT ?`),
+      changesOfKind: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE rv > ? AND rv <= ? AND kind = ? ORDER BY rv LIMIT ?`),
       oldestChange: p(`SELECT MIN(rv) FROM changes`).pluck(),
       previousChange: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE uid = ? AND rv < ? ORDER BY rv DESC LIMIT 1`),
       trim: p(`DELETE FROM changes WHERE rv <= ?`),
@@ -435,6 +437,18 @@ export class Store {
   /** Changes with rv > the given one, oldest first. */
   changesSince(rv: number, limit = 10_000): Change[] {
     return this.guard(() => (this.s.changes.all(rv, limit) as ChangeRow[]).map(changeOf));
+  }
+
+  /**
+   * The changes of one kind with rv > the given one, oldest first, and the rv the log was read
+   * through (a watch of the kind resumes after it): the other kinds' objects are not read.
+   */
+  changesOfKindSince(rv: number, kind: Kind, limit = 10_000): { changes: Change[]; through: number } {
+    return this.read(() => {
+      const bound = this.s.currentRV.get() as number;
+      const changes = (this.s.changesOfKind.all(rv, bound, kind, limit) as ChangeRow[]).map(changeOf);
+      return { changes, through: changes.length === limit ? changes[changes.length - 1].rv : Math.max(rv, bound) };
+    });
   }
 
   /** The change of the object with this uid just before rv (what a watch needs to know whether it matched before), if still logged. */
