@@ -138,6 +138,23 @@ describe('create', () => {
   });
 });
 
+describe('getShared', () => {
+  test("a lister's object: the same frozen object while its version stands, a new one once it changes, none once deleted", () => {
+    t.api.create(JOBS, 'default', job('pi'));
+    const a = t.api.getShared(JOBS, undefined, 'pi')!;
+    assert.equal(a.metadata.name, 'pi');
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.spec.template.spec.containers[0]));
+    assert.equal(t.api.getShared(JOBS, 'default', 'pi'), a);
+    assert.throws(() => { (a.metadata as { name: string }).name = 'x'; }, TypeError);
+    t.api.update(JOBS, 'default', 'pi', { ...t.api.get(JOBS, 'default', 'pi'), metadata: { ...a.metadata, labels: { ...a.metadata.labels, x: 'y' } } });
+    const b = t.api.getShared(JOBS, 'default', 'pi')!;
+    assert.notEqual(b, a);
+    assert.equal(b.metadata.labels?.x, 'y');
+    t.api.delete(JOBS, 'default', 'pi', { propagationPolicy: 'Background' });
+    assert.equal(t.api.getShared(JOBS, 'default', 'pi'), undefined);
+  });
+});
+
 describe('update and status', () => {
   test('optimistic concurrency; the status is kept by an update and is all a status update changes', () => {
     const j = t.api.create(JOBS, 'default', job('pi')).object;

@@ -131,6 +131,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return String(this.store.currentRV());
   }
 
+  getShared(resource: ResourceInfo, namespace: string | undefined, name: string): KObject | undefined {
+    return this.store.getShared(resource.kind, requestNamespace(resource, namespace), name);
+  }
+
   listControlledPods(namespace: string, controllerUID: string): KObject[] {
     return this.store.listByRefShared('Pod', namespace, controllerUID) as KObject[];
   }

@@ -115,6 +115,12 @@ export interface LocalAPIServer extends APIServer {
    * The objects may be shared between calls (an informer's cache): frozen, not to be changed.
    */
   listControlledPods(namespace: string, controllerUID: string): KObject[];
+  /**
+   * The stored object as a lister returns it from an informer's cache: shared between calls while
+   * its version stands, frozen, not to be changed (copy it first). undefined when there is none.
+   * For readers that only look: a get parses the object anew for every call.
+   */
+  getShared(resource: ResourceInfo, namespace: string | undefined, name: string): KObject | undefined;
   /** The resourceVersion a list would return now, without listing. */
   currentResourceVersion(): string;
 }

@@ -3,7 +3,7 @@
 import { asKind, type KObject, type Kind, type ObjectOf } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
-import type { APIServer } from '../apiserver/interface.js';
+import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
 
 export function resource(kind: Kind): ResourceInfo {
   return resourceForKind(kind)!;
@@ -15,6 +15,18 @@ export const PODS = resource('Pod');
 export const NODES = resource('Node');
 export const NAMESPACES = resource('Namespace');
 export const EVENTS = resource('Event');
+
+/**
+ * A lister's get: the object shared from the apiserver's cache where it keeps one (this process's:
+ * LocalAPIServer.getShared), frozen, for readers that only look, as client-go's listers hand out
+ * their informer's objects; a GET elsewhere. undefined when there is none.
+ */
+export function tryGetShared<K extends Kind>(api: APIServer, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {
+  const local = api as Partial<LocalAPIServer>;
+  if (typeof local.getShared !== 'function') return tryGet(api, kind, namespace, name);
+  const o = local.getShared(resource(kind), namespace, name);
+  return o && asKind(kind, o);
+}
 
 /** GET, with NotFound as undefined. */
 export function tryGet<K extends Kind>(api: APIServer, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {

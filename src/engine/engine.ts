@@ -53,6 +53,12 @@ export function decodedView<T extends LocalAPI>(api: T): T {
   return new Proxy(api, {
     get(target, prop) {
       if (prop === 'get') return (r: ResourceInfo, ns: string | undefined, name: string) => view(target.get(r, ns, name));
+      if (prop === 'getShared') {
+        return (r: ResourceInfo, ns: string | undefined, name: string) => {
+          const o = target.getShared(r, ns, name);
+          return o && view(o);
+        };
+      }
       if (prop === 'listControlledPods') {
         return (namespace: string, uid: string) => target.listControlledPods(namespace, uid).map(view);
       }

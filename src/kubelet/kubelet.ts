@@ -19,7 +19,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { SCHEDULER_NAME } from '../scheduler/scheduler.js';
 import type { APIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
-import { PODS, tryGet } from '../client/client.js';
+import { PODS, tryGet, tryGetShared } from '../client/client.js';
 import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
 import { ephemeralArgv } from './ephemeral.js';
@@ -124,7 +124,7 @@ export class Kubelet {
 
   /** The node's allocatable resources (the registered Node's, or this machine's). */
   private allocatable(): Record<string, string> {
-    const node = tryGet(this.api, 'Node', undefined, this.nodeName);
+    const node = tryGetShared(this.api, 'Node', undefined, this.nodeName);
     if (node?.status?.allocatable) return node.status.allocatable;
     return (this.machineAllocatable ??= machineResources(this.home).allocatable);
   }
@@ -279,7 +279,8 @@ export class Kubelet {
   }
 
   private sync(namespace: string, name: string): { requeueAfterMs?: number } {
-    const pod = tryGet(this.api, 'Pod', namespace, name);
+    // Shared and frozen: a sync reads the pod and writes a new status, never changing what it read.
+    const pod = tryGetShared(this.api, 'Pod', namespace, name);
     if (!pod) return {};
     const now = this.clock.now();
     if (!pod.spec?.nodeName) {
@@ -421,7 +422,7 @@ export class Kubelet {
     if (!pod.spec!.subdomain || pod.metadata.annotations?.[COMPLETION_INDEX_ANNOTATION] === undefined) return [];
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
     if (!owner) return [];
-    const job = tryGet(this.api, 'Job', pod.metadata.namespace, owner.name);
+    const job = tryGetShared(this.api, 'Job', pod.metadata.namespace, owner.name);
     const n: number = job?.spec?.completions ?? 0;
     const out: string[] = [];
     for (let i = 0; i < Math.min(n, 1000); i++) out.push(`${owner.name}-${i}`);

@@ -12,7 +12,7 @@ import { rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, Watch } from '../apiserver/interface.js';
 import type { EventRecorder } from '../client/record.js';
-import { PODS, tryGet } from '../client/client.js';
+import { PODS, tryGetShared } from '../client/client.js';
 import {
   compareQuantities,
   parseQuantityExact,
@@ -262,7 +262,7 @@ export class Scheduler {
    */
   schedule(pod: PodObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
     if (pod.spec?.nodeName) return {};
-    const node = tryGet(this.api, 'Node', undefined, nodeName);
+    const node = tryGetShared(this.api, 'Node', undefined, nodeName);
     const fit: FitResult = node ? findFit(pod, node as NodeObject, this.pods()) : { fits: true };
     const uid = pod.metadata.uid!;
     if (fit.fits) {

@@ -10,7 +10,7 @@ import { selectorFromLabelSelector } from '../../api/labels.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
-import { JOBS, PODS, tryGet } from '../../client/client.js';
+import { JOBS, PODS, tryGet, tryGetShared } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
 import type { Timing } from '../../util/timing.js';
 import { jsonEqual } from '../../util/canonical.js';
@@ -115,10 +115,10 @@ export class JobController {
    */
   syncOrphanPod(key: string): SyncResult {
     const { namespace, name } = splitKey(key);
-    const pod = tryGet(this.api, 'Pod', namespace, name);
+    const pod = tryGetShared(this.api, 'Pod', namespace, name);
     if (!pod || !hasTrackingFinalizer(pod)) return {};
     const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
-    if (owner && tryGet(this.api, 'Job', namespace, owner.name)?.metadata.uid === owner.uid) return {};
+    if (owner && tryGetShared(this.api, 'Job', namespace, owner.name)?.metadata.uid === owner.uid) return {};
     this.removeTrackingFinalizers([pod]);
     return {};
   }
@@ -574,7 +574,7 @@ export class JobController {
   /** The tracking finalizer removed, as the upstream controller patches it away. */
   private removeTrackingFinalizers(pods: PodObject[]): void {
     for (const p of pods) {
-      const cur = tryGet(this.api, 'Pod', p.metadata.namespace, p.metadata.name!);
+      const cur = tryGetShared(this.api, 'Pod', p.metadata.namespace, p.metadata.name!);
       if (!cur || cur.metadata.uid !== p.metadata.uid || !hasTrackingFinalizer(cur)) continue;
       this.api.patch(PODS, p.metadata.namespace, p.metadata.name!, 'strategic', { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } });
     }
