@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonEqual, sortKeys } from './canonical.js';
+import { jsonCopy, jsonEqual, sortKeys } from './canonical.js';
 
 const canonicalJSON = (v: unknown) => JSON.stringify(sortKeys(v));
 
@@ -34,4 +34,21 @@ test('jsonEqual agrees with comparing canonical JSON, key order and absent membe
   }
   assert.equal(jsonEqual({ a: 1, b: undefined }, { b: undefined, a: 1 }), true);
   assert.equal(jsonEqual({ a: 1 }, { a: 2 }), false);
+});
+
+test('jsonCopy copies as a JSON round trip does, sharing nothing', () => {
+  const values: unknown[] = [
+    ...cases.flat(),
+    { a: [1, undefined, NaN, Infinity, () => 1, { b: undefined, c: [null] }], d: new Date(0), e: -1.5, f: 'x', g: true, h: () => 1 },
+    [undefined],
+    { nested: { deep: { list: [{ x: 1 }, [2, [3]]] } } },
+  ];
+  for (const v of values) {
+    if (v === undefined) continue; // no JSON text at all
+    assert.deepEqual(jsonCopy(v), JSON.parse(JSON.stringify(v)), JSON.stringify(v));
+  }
+  const o = { a: { b: [{ c: 1 }] } };
+  const c = jsonCopy(o);
+  c.a.b[0].c = 2;
+  assert.equal(o.a.b[0].c, 1);
 });

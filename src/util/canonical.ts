@@ -45,3 +45,33 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   for (const k in y) if (Object.hasOwn(y, k) && y[k] !== undefined) n--;
   return n === 0;
 }
+
+/**
+ * A copy of a JSON-like value as JSON.parse(JSON.stringify(v)) makes it (undefined members left
+ * out, undefined elements and non-finite numbers null, -0 as 0, toJSON() honoured), without the text: a
+ * few times faster for the objects the engine writes, which it copies for every request.
+ */
+export function jsonCopy<T>(v: T): T {
+  return copyValue(v) as T;
+}
+
+function copyValue(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v || 0 : null; // -0 is written as 0
+  if (typeof v !== 'object' || v === null) return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v));
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : copyValue(x);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    out[k] = copyValue(x);
+  }
+  return out;
+}
