@@ -115,6 +115,12 @@ function settle(k: Kubelet, name: string) {
   throw new Error('no settle');
 }
 
+/** The PLEG's next relist: the sync after it reports what the last one started. */
+function relisted(k: Kubelet, clock: FakeClock, name: string) {
+  clock.step(KUBERNETES_TIMING.plegRelistMs);
+  return settle(k, name);
+}
+
 function statusOf(p: KObject): string {
   const cs = p.status?.containerStatuses?.[0];
   const ics = p.status?.initContainerStatuses?.[0];
@@ -198,6 +204,10 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   assert.equal(p.status.podIP, undefined);
   assert.equal(runtime.started.length, 0);
   r = settle(k, 'pi');
+  assert.equal(runtime.started.length, 1);
+  assert.equal(r.requeueAfterMs, KUBERNETES_TIMING.plegRelistMs, 'the start is reported at the next relist');
+  assert.equal(statusOf(store.get('Pod', 'default', 'pi')!), 'ContainerCreating');
+  r = relisted(k, clock, 'pi');
   p = store.get('Pod', 'default', 'pi')!;
   assert.equal(p.status.phase, 'Running');
   assert.equal(p.status.containerStatuses[0].ready, true);
@@ -212,17 +222,31 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   assert.equal(p.status.phase, 'Succeeded');
   assert.equal(statusOf(p), 'Completed');
   assert.deepEqual(p.status.conditions.map((c: any) => `${c.type}=${c.status}${c.reason ? '/' + c.reason : ''}`), ['PodReadyToStartContainers=False', 'Initialized=True', 'Ready=False/PodCompleted', 'ContainersReady=False/PodCompleted', 'PodScheduled=True']);
-  assert.equal(p.status.containerStatuses[0].state.terminated.finishedAt, '2026-11-23T12:00:05Z');
+  assert.equal(p.status.containerStatuses[0].state.terminated.finishedAt, '2026-11-23T12:00:06Z'); // 5s after the relist
   assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'Running', 'Completed']);
   const before = store.history.length;
   k.syncPod('default', 'pi');
   assert.equal(store.history.length, before, 'idempotent');
 });
 
+test('a container that ends before the PLEG relists is never seen Running: ContainerCreating, then Completed, as a cluster shows a short container', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('quick', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  const r = settle(k, 'quick');
+  assert.equal(runtime.started.length, 1);
+  assert.equal(r.requeueAfterMs, KUBERNETES_TIMING.plegRelistMs);
+  clock.step(30);
+  runtime.exit('uid-quick', 'c', 0, clock.now()); // its shim's note wakes the sync before the relist
+  settle(k, 'quick');
+  assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'Completed']);
+  assert.deepEqual(store.events.map((e) => e.reason), ['Scheduled', 'Pulled', 'Created', 'Started']);
+});
+
 test('executable not found with Never: StartError exit 128, epoch start, Failed', () => {
-  const { store, k } = setup();
+  const { store, clock, k } = setup();
   store.create(pod('f', { containers: [{ name: 'test-job', image: 'busybox', command: ['echo123', 'test failed job!'] }] }));
   settle(k, 'f');
+  relisted(k, clock, 'f');
   const p = store.get('Pod', 'default', 'f')!;
   assert.equal(p.status.phase, 'Failed');
   const t = p.status.containerStatuses[0].state.terminated;
@@ -260,6 +284,7 @@ test('OnFailure: failed container restarts in place, success ends Succeeded', ()
   settle(k, 'o');
   runtime.exit('uid-o', 'c', 3, clock.now());
   settle(k, 'o');
+  relisted(k, clock, 'o');
   let p = store.get('Pod', 'default', 'o')!;
   assert.equal(p.status.containerStatuses[0].restartCount, 1);
   assert.ok(p.status.containerStatuses[0].state.running);
@@ -277,8 +302,10 @@ test('init containers: Init:0/1 → PodInitializing → Running; volume mount wi
   const spec = { initContainers: [{ name: 'input', image: 'bash', command: ['sh', '-c', 'true'] }], containers: [{ name: 'worker', image: 'busybox', command: ['sh', '-c', 'true'] }] };
   store.create(pod('ix', spec));
   settle(k, 'ix');
+  relisted(k, clock, 'ix');
   runtime.exit('uid-ix', 'input', 0, clock.now());
   settle(k, 'ix');
+  relisted(k, clock, 'ix');
   const seq = store.history.map(statusOf);
   assert.deepEqual(seq, ['Pending', 'Init:0/1', 'Init:0/1', 'PodInitializing', 'Running']);
   const p = store.get('Pod', 'default', 'ix')!;
@@ -341,7 +368,8 @@ test('relist: a running container is looked at again every 2s, and its loss is t
   const { store, clock, runtime, k } = setup();
   assert.equal(RELIST_MS, 2000);
   store.create(pod('r', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
-  let r = settle(k, 'r');
+  settle(k, 'r');
+  let r = relisted(k, clock, 'r');
   assert.equal(store.get('Pod', 'default', 'r')!.status.phase, 'Running');
   assert.equal(r.requeueAfterMs, RELIST_MS);
   r = k.syncPod('default', 'r'); // nothing changed: still relisted
@@ -351,6 +379,7 @@ test('relist: a running container is looked at again every 2s, and its loss is t
   clock.step(RELIST_MS);
   runtime.exit('uid-r', 'c', 255, clock.now());
   settle(k, 'r');
+  relisted(k, clock, 'r');
   const p = store.get('Pod', 'default', 'r')!;
   assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 255);
   assert.equal(p.status.containerStatuses[0].restartCount, 1);
@@ -361,7 +390,8 @@ test('relist under a simulated clock: 2s of real time on the kubelet clock, neve
     const { store, clock, k } = setup();
     (clock as any).fromReal = (ms: number) => Math.floor(1e12 + ms * rate);
     store.create(pod('s', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
-    assert.equal(settle(k, 's').requeueAfterMs, want, `rate ${rate}`);
+    settle(k, 's');
+    assert.equal(relisted(k, clock, 's').requeueAfterMs, want, `rate ${rate}`);
   }
 });
 

@@ -316,9 +316,12 @@ export class Kubelet {
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
     if (changed) return { requeueAfterMs: 0 }; // watchers see the status first, then the start
     for (const d of c0.due) this.startContainer(pod, d, now);
+    // What was started is reported by the sync at the PLEG's next relist, or at the container's
+    // end if that comes first (Timing.plegRelistMs): not by this one, as the kubelet's SyncPod
+    // publishes the status it computed before its starts.
     const c1 = this.compute(pod, now, false, volumesReady);
-    if (!jsonEqual(c1.status, pod.status)) this.write(pod, c1);
-    return { requeueAfterMs: c1.due.length ? 0 : c1.requeueMs };
+    if (c1.due.length) return { requeueAfterMs: 0 };
+    return { requeueAfterMs: Math.min(c1.requeueMs ?? Infinity, this.timing.plegRelistMs) };
   }
 
   /** The prober's view of a running container: ready, started, a kill it asks for. */

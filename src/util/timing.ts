@@ -23,6 +23,13 @@ export interface Timing {
   cronJobRequeueSlackMs: number;
   /** Engine: how long it stays up with nothing to do before exiting. */
   engineIdleExitMs: number;
+  /**
+   * Kubelet: the generic PLEG's relist period (1s). The kubelet learns that a container it started
+   * runs at its next relist, and only then reports it (Running, ready, a start that failed); kjob
+   * learns of a container's end at once (its shim's note), so one that ends sooner is reported
+   * ended without ever being Running, as a cluster shows a short container.
+   */
+  plegRelistMs: number;
   /** Pod network: how long a finished pod's namespace waits for its controller's next pod (PodNetwork.keepForReuse). */
   netnsKeepMs: number;
 }
@@ -36,6 +43,7 @@ export const KUBERNETES_TIMING: Timing = {
   containerBackoffBaseMs: 10_000,
   containerBackoffMaxMs: 300_000,
   cronJobRequeueSlackMs: 100,
+  plegRelistMs: 1_000,
   engineIdleExitMs: 2_000,
   netnsKeepMs: 5_000,
 };

@@ -82,7 +82,7 @@ test('logs of a job/NAME and -c; hostname is the pod name', () => {
 });
 
 test('logs -f follows a running container to its end', async () => {
-  const r = sb.kjob(['apply', '-f', '-'], { input: job('ticker', 'default', 'for i in 1 2 3; do echo tick $i; sleep 0.5; done') });
+  const r = sb.kjob(['apply', '-f', '-'], { input: job('ticker', 'default', 'for i in 1 2 3; do echo tick $i; sleep 1; done') });
   assert.equal(r.code, 0);
   await sb.until('ticker running', () => /ticker-\w{5} +1\/1 +Running/.test(sb.kjob(['get', 'pods']).stdout), 20_000);
   const pod = sb.kjob(['get', 'pods', '-o', 'name']).stdout.trim().split('/')[1];

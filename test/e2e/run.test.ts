@@ -12,23 +12,25 @@ import { ptyRun } from './pty.js';
 const sb = new Sandbox();
 after(() => sb.cleanup());
 const HINT = "If you don't see a command prompt, try pressing enter.\n";
+// kubectl attaches once the pod is Running, which the kubelet reports at its PLEG's next relist
+// (1s after the start): a container that should be attached to runs for longer than that.
 
 test('run -i --rm --restart=Never: the output, the exit code, the pod deleted', () => {
-  const r = sb.kjob(['run', '-i', 'oneshot', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 1; echo hello; exit 3']);
+  const r = sb.kjob(['run', '-i', 'oneshot', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 3; echo hello; exit 3']);
   assert.deepEqual(r, { stdout: 'hello\npod "oneshot" deleted\n', stderr: `${HINT}pod default/oneshot terminated (Error)\n`, code: 3 });
   assert.equal(sb.kjob(['get', 'pod', 'oneshot']).stderr, 'Error from server (NotFound): pods "oneshot" not found\n');
 });
 
 test('run -i --restart=OnFailure --command, as the tutorial runs it: the output, then the pod Completed', () => {
-  const r = sb.kjob(['run', '-i', 'keygen', '--image=busybox', '--restart=OnFailure', '--command', '--', 'sh', '-c', 'sleep 1; echo key 1; echo key 2']);
+  const r = sb.kjob(['run', '-i', 'keygen', '--image=busybox', '--restart=OnFailure', '--command', '--', 'sh', '-c', 'sleep 3; echo key 1; echo key 2']);
   assert.deepEqual(r, { stdout: 'key 1\nkey 2\n', stderr: HINT, code: 0 });
   assert.equal(sb.kjob(['get', 'pod', 'keygen', '-o', 'jsonpath={.status.phase} {.spec.restartPolicy} {.spec.containers[0].stdin} {.spec.containers[0].stdinOnce}']).stdout, 'Succeeded OnFailure true true');
 });
 
 test('run -it without a terminal says so, as kubectl attach does; -q says nothing', () => {
-  const r = sb.kjob(['run', '-it', 't1', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 1; echo x']);
+  const r = sb.kjob(['run', '-it', 't1', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 3; echo x']);
   assert.deepEqual(r, { stdout: 'x\npod "t1" deleted\n', stderr: `Unable to use a TTY - input is not a terminal or the right kind of file\n${HINT}`, code: 0 });
-  const q = sb.kjob(['run', '-i', '-q', 'q1', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 1; echo quiet']);
+  const q = sb.kjob(['run', '-i', '-q', 'q1', '--image=busybox', '--restart=Never', '--rm', '--', 'sh', '-c', 'sleep 3; echo quiet']);
   assert.deepEqual(q, { stdout: 'quiet\n', stderr: '', code: 0 });
 });
 
@@ -69,7 +71,7 @@ test('without -i the container gets no stdin (it reads end of file at once)', ()
 });
 
 test('run -it on a terminal: the container runs on a terminal of its own (TERM=xterm), a prompt without a newline shows', () => {
-  const r = ptyRun(sb, ['run', '-it', '--rm', 'tt', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'tty; echo "[$TERM]"; printf "prompt> "; sleep 1; echo done']);
+  const r = ptyRun(sb, ['run', '-it', '--rm', 'tt', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'tty; echo "[$TERM]"; printf "prompt> "; sleep 3; echo done']);
   assert.equal(r.code, 0, r.output);
   // script(1), the test's terminal, sends its own end of input (^@ as the container's terminal echoes it)
   assert.match(r.output.replace(/\^@/g, ''), /^If you don't see a command prompt, try pressing enter\.\r\n\/dev\/pts\/\d+\r\n\[xterm\]\r\nprompt> .*done\r\npod "tt" deleted\r\n$/s);
