@@ -8,7 +8,8 @@
 //   pid       the container process (own session, pgid = pid), written by the shim: in the
 //             sandbox, bwrap, whose one child is the container's PID 1
 //   cgroup    JSON list of the attempt's cgroup directories (cgroups.ts), removed once they are
-//   reason    "OOMKilled" or empty: read from the cgroup once the container ended
+//   reason    "OOMKilled" or empty: read from the cgroup once the container ended (by the perl
+//             shim before it writes the exit, else by reapAttempt)
 //   reaped    the attempt ended and nothing of it is left (leftover processes, cgroups)
 //   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
 //             (real time, ms); or by the runtime when it finds the shim gone without one

@@ -9,10 +9,12 @@
 // times come from Time::HiRes (microseconds, padded to nine digits) or, without it, whole seconds.
 //
 // Its own files (pid, exit, the log, the note) are private (umask 077); the container gets a
-// runtime's usual 022 back. Before it execs, the container's process moves itself into its
-// cgroups (writing 0 to cgroup.procs moves the writer) and enters the pod's network namespace
-// (setns(2)), as the runtime's CONTAINER_INIT and nsenter(1) do for the shim without perl: two
-// programs fewer to start per container.
+// runtime's usual 022 back. Before it execs, the container's process makes its cgroups (the
+// runtime's plan: cgroups.ts planAttempt; a step that fails is a `starterror` in runc's words and
+// exit 128, the container never runs), moves itself into them (writing 0 to cgroup.procs moves the
+// writer) and enters the pod's network namespace (setns(2)), as the runtime, its CONTAINER_INIT
+// and nsenter(1) do for the shim without perl: two programs fewer to start per container, and the
+// kernel's cgroup lock waited for here rather than on the engine's one thread.
 //
 // What it does, in order:
 //  1. opens the log file (append), makes two pipes, forks the container: own session (so the
@@ -43,10 +45,14 @@
 //     the names ahead of the clock by a second per extra rotation. (The kubelet also gzips all but
 //     the newest rotated file; kjob does not.)
 //  4. once the container has ended and what it wrote is read (both pipes at EOF, or, when
-//     processes it left behind keep them open, whatever they hold right now), writes <attempt>/exit
+//     processes it left behind keep them open, whatever they hold right now), reaps it as the
+//     runtime's reapAttempt would: kills what is left of its process group and cgroups, writes
+//     <attempt>/reason (OOMKilled when the kernel OOM-killed in them), removes the cgroups (and the
+//     pod's, once empty) and writes <attempt>/reaped; cgroups still busy after 0.2 s are left to
+//     the runtime, without `reaped`. Then it writes <attempt>/exit
 //     "<code> <finishedAt, ms>" (tmp + rename; 128+signal for a signalled container, as sh's wait
 //     reports it) and touches the notification file: the protocol at the top of runtime.ts.
-//  5. keeps copying what such leftover processes still write until the pipes close.
+//  5. keeps copying what the pipes still hold until they close (what the killed leftovers wrote last).
 // As under containerd, a container that writes faster than its log is written waits on a full
 // pipe; one that closes its stdout and stderr early is still waited for.
 
