@@ -173,6 +173,10 @@ export class Engine {
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
       this.proxy = new ServiceProxy(this.network, this.log);
       await this.listen();
+      // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
+      // found no engine to wake, and the controllers would have kept the old clock (a CronJob on
+      // a clock set going after a stop never ran).
+      if (this.clock instanceof StateClock) this.clock.load(this.store);
       this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
       // Full resync first: everything that exists is looked at once.
       this.pruneEvents();

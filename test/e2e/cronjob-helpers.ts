@@ -1,6 +1,8 @@
 // The cronjob-demo story on a simulated clock, shared by the e2e tests and by
 // test/golden/cronjob/capture.ts (which records what the real kubectl prints for the same objects).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Store } from '../../src/store/store.js';
 import { normalise, type Sandbox } from './helpers.js';
 
@@ -78,12 +80,21 @@ export async function runDemo(sb: Sandbox): Promise<void> {
   const go = sb.kjob(['clock', 'set', `--rate=${DEMO_RATE}`]);
   assert.equal(go.code, 0, go.stderr);
   const last = demoJob(DEMO_RUNS);
-  await sb.until(
-    `${DEMO_RUNS} runs of cronjob-demo`,
-    () => cronJobEvents(sb.home).some((e) => e.reason === 'SawCompletedJob' && e.message.startsWith(`Saw completed job: ${last},`)),
-    60_000,
-    50,
-  );
+  try {
+    await sb.until(
+      `${DEMO_RUNS} runs of cronjob-demo`,
+      () => cronJobEvents(sb.home).some((e) => e.reason === 'SawCompletedJob' && e.message.startsWith(`Saw completed job: ${last},`)),
+      60_000,
+      50,
+    );
+  } catch (e) {
+    // What the runs were doing when they stopped: the clock, the objects, the events, the engine.
+    const show = (args: string[]) => `$ kjob ${args.join(' ')}\n${sb.kjob(args).stdout}${sb.kjob(args).stderr}`;
+    let log = '';
+    try { log = fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8').split('\n').slice(-40).join('\n'); } catch { /* none */ }
+    const views = [['clock'], ['get', 'cj,jobs,pods', '-o', 'wide'], ['get', 'events', '--sort-by=.lastTimestamp']].map(show).join('\n');
+    throw new Error(`${(e as Error).message}\n${views}\nengine.log:\n${log}`);
+  }
   const stop = sb.kjob(['clock', 'set', '--rate=0']);
   assert.equal(stop.code, 0, stop.stderr);
   // Then at a fixed instant just before the next slot, so every age printed (and so every column
