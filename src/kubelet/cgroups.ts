@@ -309,14 +309,16 @@ function errnoText(e: unknown): string {
 }
 
 /**
- * The steps as the shim reads them: one per line, tab-separated ("mkdir DIR", "enable DIR
- * memory pids", "write FILE VALUE", "write? FILE VALUE"); kjob's cgroup paths have neither tabs
- * nor newlines (isKjobCgroupDir).
+ * An attempt's cgroups as the shim reads them (its operand, shim.ts): the steps, then a "join"
+ * of each cgroup.procs file, one per line, tab-separated ("mkdir DIR", "enable DIR memory pids",
+ * "write FILE VALUE", "write? FILE VALUE", "join PROCS"); kjob's cgroup paths have neither tabs
+ * nor newlines (isKjobCgroupDir). The shim reaps the cgroups of the joins.
  */
-export function cgroupStepsText(steps: CgroupStep[]): string {
-  return steps
-    .map((s) => (s.op === 'mkdir' ? `mkdir\t${s.dir}` : s.op === 'enable' ? `enable\t${s.dir}\t${s.controllers.join(' ')}` : `write${s.optional ? '?' : ''}\t${s.file}\t${s.value}`))
-    .join('\n');
+export function cgroupsText(cg: Pick<AttemptCgroups, 'steps' | 'procs'>): string {
+  const steps = cg.steps.map((s) =>
+    s.op === 'mkdir' ? `mkdir\t${s.dir}` : s.op === 'enable' ? `enable\t${s.dir}\t${s.controllers.join(' ')}` : `write${s.optional ? '?' : ''}\t${s.file}\t${s.value}`,
+  );
+  return [...steps, ...cg.procs.map((p) => `join\t${p}`)].join('\n');
 }
 
 function writeCg(dir: string, file: string, value: string, optional = false): void {

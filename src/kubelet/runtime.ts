@@ -27,7 +27,7 @@
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
 import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
-import { Cgroups, cgroupStepsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
+import { Cgroups, cgroupsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
 import { findPerl } from './perl_worker.js';
@@ -359,7 +359,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (perlExe) {
       const netns = netnsInShim ? s.netns : undefined;
-      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroupSteps: cgroupStepsText(cg.steps), cgroupProcs: cg.procs, netns }), opts, shimStarted);
+      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns }), opts, shimStarted);
     } else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

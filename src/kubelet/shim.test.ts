@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { shimArgs, type ShimSpec } from './shim.js';
-import { Cgroups, cgroupStepsText } from './cgroups.js';
+import { Cgroups, cgroupsText, type CgroupStep } from './cgroups.js';
 import { pidAlive } from '../util/process.js';
 import { logFiles, parseCRIRecord } from './logs.js';
 import { tempDir } from '../util/testing.js';
@@ -31,6 +31,9 @@ function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.
   );
   return { d, logPath, before, after: Date.now(), records, exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
 }
+
+/** The shim's cgroups operand with these steps and no cgroup to join. */
+const steps = (list: CgroupStep[]) => cgroupsText({ steps: list, procs: [] });
 
 const show = (rs: { stream: string; partial: boolean; content: Buffer }[]) => rs.map((r) => `${r.stream} ${r.partial ? 'P' : 'F'} ${JSON.stringify(r.content.toString())}`);
 
@@ -136,20 +139,20 @@ test('stdin: the relay copies what an attach writes to the FIFO into the contain
 test("a cgroup step that fails is a start error: starterror names what failed as runc does, exit 128, and the command never runs", () => {
   const dir = tempDir('shim-cgstep');
   const missing = path.join(dir, 'no-parent', 'pod');
-  const r = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'mkdir', dir: missing }]) });
+  const r = runShim('echo ran', { cgroups: steps([{ op: 'mkdir', dir: missing }]) });
   assert.match(r.exit, /^128 /);
   assert.deepEqual(show(r.records), []);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(r.d, 'starterror'), 'utf8')), { cgroup: `mkdir ${missing}: no such file or directory` });
   // A limit file this kernel lacks is skipped only where optional.
   const limit = path.join(dir, 'no-dir', 'memory.max');
-  const w = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'write', file: limit, value: '1', optional: true }]) });
+  const w = runShim('echo ran', { cgroups: steps([{ op: 'write', file: limit, value: '1', optional: true }]) });
   assert.deepEqual(show(w.records), ['stdout F "ran\\n"']);
-  const refused = runShim('echo ran', { cgroupSteps: cgroupStepsText([{ op: 'write', file: limit, value: '1' }]) });
+  const refused = runShim('echo ran', { cgroups: steps([{ op: 'write', file: limit, value: '1' }]) });
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(refused.d, 'starterror'), 'utf8')), { cgroup: `write ${limit}: no such file or directory` });
   // v2's subtree_control: only the controllers not handed yet are written.
   const sub = path.join(dir, 'cgroup.subtree_control');
   fs.writeFileSync(sub, 'memory\n');
-  runShim('true', { cgroupSteps: cgroupStepsText([{ op: 'enable', dir, controllers: ['memory', 'pids'] }]) });
+  runShim('true', { cgroups: steps([{ op: 'enable', dir, controllers: ['memory', 'pids'] }]) });
   assert.equal(fs.readFileSync(sub, 'utf8'), '+pids');
 });
 
@@ -159,7 +162,7 @@ test(
   () => {
     const uid = `shimtest-${process.pid}`;
     const cg = CGROUPS.planAttempt(uid, 'c', 0, { memoryBytes: 64 * 1024 * 1024 });
-    const r = runShim('cat /proc/self/cgroup; sleep 100 >/dev/null 2>&1 & echo $!', { cgroupSteps: cgroupStepsText(cg.steps), cgroupProcs: cg.procs });
+    const r = runShim('cat /proc/self/cgroup; sleep 100 >/dev/null 2>&1 & echo $!', { cgroups: cgroupsText(cg) });
     const out = r.records.map((x) => x.content.toString());
     const leftover = Number(out[out.length - 1]);
     assert.equal(out.filter((l) => l.includes(`/kjob/${uid}/c_0`)).length, cg.dirs.length, out.join(''));
@@ -179,12 +182,12 @@ test("before it execs, the container's process takes the runtime's umask, moves 
   const dir = tempDir('shim-init');
   const procs = [path.join(dir, 'a.procs'), path.join(dir, 'b.procs')];
   for (const p of procs) fs.writeFileSync(p, '');
-  const ok = runShim('umask', { cgroupProcs: procs });
+  const ok = runShim('umask', { cgroups: cgroupsText({ steps: [], procs }) });
   assert.deepEqual(show(ok.records), ['stdout F "0022\\n"']);
   assert.match(ok.exit, /^0 /);
   assert.deepEqual(procs.map((p) => fs.readFileSync(p, 'utf8')), ['0', '0']);
   const missing = path.join(dir, 'missing', 'cgroup.procs');
-  const refused = runShim('echo ran', { cgroupProcs: [missing] });
+  const refused = runShim('echo ran', { cgroups: cgroupsText({ steps: [], procs: [missing] }) });
   assert.match(refused.exit, /^128 /);
   assert.deepEqual(show(refused.records), [`stderr F ${JSON.stringify(`kjob: cannot join the cgroup ${missing}: No such file or directory\n`)}`]);
   const gone = path.join(dir, 'no-such-netns');

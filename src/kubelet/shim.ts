@@ -90,10 +90,8 @@ export interface ShimSpec {
   stdinOnce?: boolean;
   /** spec.tty: a piece of a line is logged (a P record) as soon as it is read, so that a prompt shows */
   tty?: boolean;
-  /** the steps that make the attempt's cgroups (cgroupStepsText), taken by the container's process before it joins them */
-  cgroupSteps?: string;
-  /** cgroup.procs files the container's process moves itself into before it execs (its cgroups) */
-  cgroupProcs?: string[];
+  /** the attempt's cgroups (cgroups.ts cgroupsText): made by the container's process, which moves itself into them before it execs, and removed once it ended */
+  cgroups?: string;
   /** the network namespace (a /run/netns file) it enters before it execs; only where shimEntersNetns() */
   netns?: string;
 }
@@ -117,7 +115,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
     s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
-    [...(s.cgroupSteps ? [s.cgroupSteps] : []), ...(s.cgroupProcs ?? []).map((p) => `join\t${p}`)].join('\n'), s.netns ?? '', String(s.netns ? sys.setns : 0),
+    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0),
     ...s.argv,
   ];
 }
