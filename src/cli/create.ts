@@ -9,6 +9,7 @@ import { UserError, StatusError, notFound } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
+import { goErrnoText } from '../util/go.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -189,22 +190,11 @@ function parseFileSource(source: string): [string, string] {
   return [k, p];
 }
 
-/** Go's *os.PathError text for a failed read or stat. */
-function errnoText(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException)?.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'not a directory';
-    default: return (e as Error)?.message ?? String(e);
-  }
-}
-
 function statSource(p: string): fs.Stats {
   try {
     return fs.statSync(p);
   } catch (e) {
-    throw new UserError(`error: error reading ${p}: ${errnoText(e)}`);
+    throw new UserError(`error: error reading ${p}: ${goErrnoText(e)}`);
   }
 }
 
@@ -212,7 +202,7 @@ function readSource(p: string): Buffer {
   try {
     return fs.readFileSync(p);
   } catch (e) {
-    throw new UserError(`error: open ${p}: ${errnoText(e)}`);
+    throw new UserError(`error: open ${p}: ${goErrnoText(e)}`);
   }
 }
 
@@ -233,7 +223,7 @@ function dirFiles(dir: string, source: string): [string, string][] {
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UserError(`error: error listing files in ${dir}: ${errnoText(e)}`);
+    throw new UserError(`error: error listing files in ${dir}: ${goErrnoText(e)}`);
   }
   return entries
     .filter((e) => e.isFile())

@@ -11,6 +11,7 @@
 // memory and pids (the root at worst).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goErrnoText } from '../util/go.js';
 
 export type Controller = 'memory' | 'pids';
 const CONTROLLERS: Controller[] = ['memory', 'pids'];
@@ -297,15 +298,9 @@ export function makeCgroups(steps: CgroupStep[]): void {
       else if (s.op === 'enable') enableControllers(s.dir, s.controllers);
       else writeCg(path.dirname(s.file), path.basename(s.file), s.value, s.optional);
     } catch (e) {
-      throw new Error(`${s.op === 'mkdir' ? 'mkdir' : 'write'} ${at}: ${errnoText(e)}`);
+      throw new Error(`${s.op === 'mkdir' ? 'mkdir' : 'write'} ${at}: ${goErrnoText(e)}`);
     }
   }
-}
-
-/** A failed system call's error as Go's syscall.Errno prints it ("no space left on device"). */
-function errnoText(e: unknown): string {
-  const m = /^[A-Z]+: ([^,]+)/.exec((e as Error).message ?? '');
-  return m ? m[1] : String((e as Error).message ?? e);
 }
 
 /**

@@ -256,3 +256,26 @@ export function parseGoRFC3339(value: string): number {
   if (day < 1 || day > daysIn) throw range('day');
   return utc(year, month - 1, day, hour, minute, second) + Math.floor(fracMs) - offsetMin * 60_000;
 }
+
+/** Go's text of a system call's errno (syscall.Errno.Error()) where Node's (libuv's) differs. */
+const GO_ERRNO_TEXT: Record<string, string> = {
+  EBUSY: 'device or resource busy',
+  EEXIST: 'file exists',
+  EIO: 'input/output error',
+  EISDIR: 'is a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/**
+ * What Go prints for the errno of a failed file system call (os.PathError's Err: "permission
+ * denied", "no space left on device"): libuv's description of the code, which is Go's but for
+ * the few GO_ERRNO_TEXT holds; an error without a code, its message.
+ */
+export function goErrnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException | undefined;
+  const code = err?.code;
+  if (code && GO_ERRNO_TEXT[code]) return GO_ERRNO_TEXT[code];
+  const m = code ? new RegExp(`^${code}: ([^,]+)`).exec(err?.message ?? '') : null;
+  return m ? m[1] : (err?.message ?? String(e));
+}
