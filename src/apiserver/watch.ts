@@ -73,7 +73,6 @@ export class StoreWatch implements Watch {
 
   private event(c: Change): WatchEvent | undefined {
     const f = this.filter;
-    if (c.kind !== f.kind) return undefined;
     if (f.namespace !== undefined && c.namespace !== f.namespace) return undefined;
     if (!this.filtered) return { type: c.type, object: c.object };
     const cur = this.matches(c.object);

@@ -485,6 +485,8 @@ function cgroupDirs(d: string): string[] {
  * container `reason: OOMKilled`, as containerd reports it), then nothing of it is left: in the
  * sandbox its PID namespace ended with PID 1; plain processes it left in its process group or
  * cgroup are killed now, as their namespace would have been. Idempotent; `reaped` once done.
+ * The perl shim does the same before it writes the exit (shim.ts, step 4): this is for the shim
+ * without perl, one that was killed, and cgroups the shim found still busy.
  */
 const reapRetries = new Set<string>();
 

@@ -89,7 +89,10 @@ export async function runDemo(sb: Sandbox): Promise<void> {
     );
   } catch (e) {
     // What the runs were doing when they stopped: the clock, the objects, the events, the engine.
-    const show = (args: string[]) => `$ kjob ${args.join(' ')}\n${sb.kjob(args).stdout}${sb.kjob(args).stderr}`;
+    const show = (args: string[]) => {
+      const r = sb.kjob(args);
+      return `$ kjob ${args.join(' ')}\n${r.stdout}${r.stderr}`;
+    };
     let log = '';
     try { log = fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8').split('\n').slice(-40).join('\n'); } catch { /* none */ }
     const views = [['clock'], ['get', 'cj,jobs,pods', '-o', 'wide'], ['get', 'events', '--sort-by=.lastTimestamp']].map(show).join('\n');
