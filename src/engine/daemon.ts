@@ -6,7 +6,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pidAlive, processStartTicks, processesOf } from '../util/process.js';
+import { localNodeEnv, pidAlive, processStartTicks, processesOf } from '../util/process.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -182,7 +182,7 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): bool
     child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, cliEntry(), '--home', home, 'controller', 'run'], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '', [LOCK_TAKEN_FOR_ENV]: starter },
+      env: { ...localNodeEnv(process.env), [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '', [LOCK_TAKEN_FOR_ENV]: starter },
     });
     child.unref();
   } finally {

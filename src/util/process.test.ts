@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { pidRecordedIn, pidStartedBy, processStartMs, processStartTicks, processesOf } from './process.js';
+import { localNodeEnv, pidRecordedIn, pidStartedBy, processStartMs, processStartTicks, processesOf } from './process.js';
 import { tempDir } from './testing.js';
 
 const tmp = () => tempDir('process');
@@ -55,4 +55,10 @@ test("a state directory's processes: its pods' sandboxes, not every other sandbo
     other.kill('SIGKILL');
     own.kill('SIGKILL');
   }
+});
+
+test('localNodeEnv: the environment without NODE_EXTRA_CA_CERTS, the given one unchanged', () => {
+  const env = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', NODE_OPTIONS: '--no-warnings' };
+  assert.deepEqual(localNodeEnv(env), { PATH: '/bin', NODE_OPTIONS: '--no-warnings' });
+  assert.equal(env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt');
 });

@@ -41,9 +41,13 @@ test('kill -9 of the engine while the pi pod runs: the engine comes back and ado
 test('controller status, stop and start', async () => {
   await sb.until('the engine is idle and gone', () => sb.enginePid() === undefined, 20_000);
   assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: not running for /);
-  const started = sb.kjob(['controller', 'start']);
+  // An engine makes no TLS connection: it starts without the CA file node would parse first.
+  const started = sb.kjob(['controller', 'start'], { env: { NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', KJOB_TEST_MARK: '1' } });
   assert.equal(started.code, 0);
   assert.match(started.stdout, /^engine: running \(pid \d+\)/);
+  const environ = fs.readFileSync(`/proc/${sb.enginePid()}/environ`, 'utf8').split('\0');
+  assert.ok(environ.includes('KJOB_TEST_MARK=1'), 'the engine has the environment of the command that started it');
+  assert.ok(!environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), environ.join(' '));
   assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: running \(pid \d+\)/);
   // Started by hand, it outlives the idle exit (2 s) of an engine a command starts.
   await new Promise((r) => setTimeout(r, 3000));

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PodObject, ServiceObject } from '../../api/types.js';
 import type { PodNetwork } from '../network.js';
 import { NSENTER } from '../exec.js';
+import { localNodeEnv } from '../../util/process.js';
 import { buildTable } from './table.js';
 
 export class ServiceProxy {
@@ -35,7 +36,7 @@ export class ServiceProxy {
   private startNetd(): void {
     this.network.ensureNode();
     const script = fileURLToPath(new URL('./netd.js', import.meta.url));
-    const child = spawn(NSENTER, [`--net=${this.network.nodeNsPath()}`, '--', process.execPath, script, this.file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(NSENTER, [`--net=${this.network.nodeNsPath()}`, '--', process.execPath, script, this.file], { stdio: ['ignore', 'ignore', 'pipe'], env: localNodeEnv(process.env) });
     child.stderr!.on('data', (d) => this.log(String(d).trimEnd()));
     child.on('error', (e) => this.log(`netd: ${e.message}`));
     this.child = child;
