@@ -169,6 +169,8 @@ export class Engine {
         cgroups: this.cgroups,
         network: (this.network = new PodNetwork(this.home, process.env, this.timing.netnsKeepMs)),
       });
+      // The spawner's perl starts while the node's network is made (a cold start's first pod waits for both).
+      this.kubelet.warmRuntime();
       const net = this.network.probe();
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
       this.proxy = new ServiceProxy(this.network, this.log);

@@ -156,6 +156,11 @@ export class Kubelet {
     return path.join(this.home, 'run', 'exits');
   }
 
+  /** The engine starts: the runtime starts what a first container needs (runtime.warm). */
+  warmRuntime(): void {
+    this.runtime.warm?.();
+  }
+
   start(onExit: (podKey: string) => void): void {
     this.notifyPod = onExit;
     const dir = this.exitsDir();

@@ -310,18 +310,20 @@ export class PodNetwork {
     if (this.nodeReady && fs.existsSync(this.nodeNsPath())) return;
     this.collectAbandoned();
     const ns = this.nodeNs;
-    if (!fs.existsSync(this.nodeNsPath())) {
+    const made = !fs.existsSync(this.nodeNsPath());
+    if (made) {
       must(['netns', 'add', ns]);
       fs.mkdirSync(OWNERS_DIR, { recursive: true, mode: 0o700 });
       fs.writeFileSync(path.join(OWNERS_DIR, ns), this.home + '\n', { mode: 0o600 });
     }
-    const links = spawnSync(IP, ['-n', ns, '-o', 'link', 'show', BRIDGE], { encoding: 'utf8' });
+    // A namespace made just now has no bridge: not asked (an engine's cold start waits for this).
+    const links = made ? undefined : spawnSync(IP, ['-n', ns, '-o', 'link', 'show', BRIDGE], { encoding: 'utf8' });
     // The bridge's address is set, never left to the kernel: a bridge without one takes the
     // lowest of its ports' addresses, which changes as pods' veths come and go, and every pod
     // whose ARP cache held the gateway's old address lost its packets to the gateway (the
     // cluster DNS, Services) until its kernel asked again, up to about 30 s later.
     const mac = bridgeMac(this.home);
-    if (links.status !== 0) {
+    if (!links || links.status !== 0) {
       // Every address of the service range is this namespace's own: ClusterIPs and the DNS
       // address need no per-Service setup, the proxy binds them directly.
       batch(ns, ['link set lo up', `link add ${BRIDGE} address ${mac} type bridge`, `addr add ${GATEWAY}/24 dev ${BRIDGE}`, `link set ${BRIDGE} up`, `route add local ${SERVICE_CIDR} dev lo`]);

@@ -89,6 +89,8 @@ export interface ContainerRuntime {
   podUids(): string[];
   /** SIGKILL whatever of the pod still runs (containers and shims), then remove its runtime state. */
   removePod(uid: string): void;
+  /** The engine starts: start what the first container will need (its spawner), while the engine does other work. */
+  warm?(): void;
   /** The engine stops: release what the runtime holds (its spawner). */
   close?(): void;
 }
@@ -197,6 +199,16 @@ export class ProcessRuntime implements ContainerRuntime {
    * idle check of the engine over all pods, read them again). Forgotten with the pod.
    */
   private readonly ended = new Map<string, Map<string, AttemptState>>();
+
+  /**
+   * The spawner is a perl that compiles the shim's program as it starts (about 20 ms): started
+   * with the engine, it is ready by the time a cold engine's first pod has its network, where it
+   * used to start only then, on the way to that pod's first container.
+   */
+  warm(): void {
+    this.spawner ??= new Spawner(findPerl());
+    this.spawner.warm();
+  }
 
   /** The engine stops: the spawner ends (the shims it started live on). */
   close(): void {

@@ -115,6 +115,11 @@ export class Spawner {
     return true;
   }
 
+  /** Starts the spawner's perl now rather than at the first request. */
+  warm(): void {
+    this.channel();
+  }
+
   close(): void {
     this.worker?.close();
   }
