@@ -111,7 +111,8 @@ test("a shim is a fork of the spawner named after its attempt, which runs the co
       else assert.deepEqual(cmdline.slice(1, 5), ['-e', SHIM, '--', attempt]);
       assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
       assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out\n$/);
-      assert.ok(fs.existsSync(path.join(dir, 'note')), 'the exit note');
+      // The note comes just after the exit (the shim writes them in that order): waited for too.
+      assert.equal(await waitFor(path.join(dir, 'note')), '', 'the exit note');
       assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
     } finally {
       sp.close();
