@@ -44,30 +44,44 @@ export async function bundle() {
       });
     },
   };
-  // Two builtins cost milliseconds to load and most commands never call them: node:child_process
-  // (with the node:net, node:stream and node:dgram it brings; commander requires it as it loads,
-  // for executable subcommands kjob has none of) and node:crypto (streams and ciphers, for a
-  // uid, a hash, a random name). Each is loaded on first call instead (about 8 ms of a `kjob
-  // get`): the bundle imports a module of the same functions, each of which loads the real one.
+  // Modules that cost milliseconds to load, which most commands never call, are loaded on first
+  // call instead: the bundle imports a module of the same functions, each of which loads the real
+  // one. Builtins: node:child_process (commander requires it as it loads, for executable
+  // subcommands kjob has none of) and node:crypto (streams and ciphers, for a uid, a hash, a random
+  // name), about 8 ms of a `kjob get`; node:net and its streams, which every module importing it
+  // loaded, 2-3 ms (a command's output does not need them: cli/io.ts). Packages, still bundled
+  // (and in the code cache) but initialised on first call: yaml (its schemas and tags, built as it
+  // loads; `get` reads no YAML) and chalk (its support check loads node:tty, and with it node:net).
   // An ES module, so that esbuild binds the names directly (an interop wrapper would read every
   // property at once); a default import, or one of a property that is not a function, is not
   // offered: the build fails, rather than a command later.
   const requireHere = createRequire(import.meta.url);
-  const lazyBuiltins = {
-    name: 'lazy-builtins',
+  const lazyBuiltins = new Set(['node:child_process', 'node:crypto', 'node:net']);
+  const lazyDefaults = new Set(['ora']);
+  const realExports = async (id) => (lazyBuiltins.has(id) ? requireHere(id) : await import(createRequire(join(root, 'package.json')).resolve(id)));
+  const lazyModules = {
+    name: 'lazy-modules',
     setup(build) {
-      build.onResolve({ filter: /^node:(child_process|crypto)$/ }, (args) =>
-        args.namespace === 'kjob-lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'kjob-lazy' },
-      );
-      build.onLoad({ filter: /.*/, namespace: 'kjob-lazy' }, (args) => {
-        const real = requireHere(args.path);
-        const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
+      build.onResolve({ filter: /^(node:(child_process|crypto|net)|yaml|chalk|ora)$/ }, (args) => {
+        // A builtin is lazy for every importer (commander too); a package only for kjob's own
+        // imports: another package's (ora's of chalk) is bundled as it is, initialised with its importer.
+        if (args.namespace !== 'kjob-lazy' && (lazyBuiltins.has(args.path) || args.importer.startsWith(dist + '/'))) return { path: args.path, namespace: 'kjob-lazy' };
+        if (args.namespace !== 'kjob-lazy') return undefined;
+        // The real module, required from the lazy one: a builtin stays external, a package is bundled.
+        return lazyBuiltins.has(args.path) ? { path: args.path, external: true } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kjob-lazy' }, async (args) => {
+        const real = await realExports(args.path);
+        const names = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
+        // A package whose default export is its one function (ora): offered as the default too.
+        const defaultFn = lazyDefaults.has(args.path);
         return {
           contents: [
-            // The real module, required from here: resolved again by this plugin, as external.
+            // The real module, required from here: resolved again by this plugin, as external or bundled.
             `let m; const load = () => (m ??= require(${JSON.stringify(args.path)}));`,
             // A function called with new gets what the real constructor makes.
             ...names.map((k) => `export function ${k}(...a) { return new.target ? new (load().${k})(...a) : load().${k}(...a); }`),
+            ...(defaultFn ? ['export default function (...a) { return new.target ? new (load().default)(...a) : load().default(...a); }'] : []),
           ].join('\n'),
           loader: 'js',
           resolveDir: root,
@@ -83,7 +97,7 @@ export async function bundle() {
       format: 'cjs',
       target: 'node20',
       write: false,
-      plugins: [moduleUrl, lazyBuiltins],
+      plugins: [moduleUrl, lazyModules],
       logLevel: 'warning',
       // Smaller to read and to check against the cache; function names stay for stack traces.
       minifyWhitespace: true,

@@ -2,7 +2,7 @@
 // decoder) and the RESTMapper step that turns apiVersion/kind into a resource.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
+import * as YAML from 'yaml';
 import { UserError } from '../errors.js';
 import { RESOURCES, apiVersionOf, type ResourceInfo } from './resources.js';
 

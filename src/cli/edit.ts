@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import YAML from 'yaml';
+import * as YAML from 'yaml';
 import type { KObject } from '../api/types.js';
 import { parseManifestText } from '../api/manifests.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';

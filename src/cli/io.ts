@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { colorWarnings, warningColorAllowed } from './color.js';
 
 // Where a command writes. Commands never touch process.stdout directly, so tests can capture.
@@ -11,12 +12,87 @@ export interface IO {
   drain?(): Promise<void>;
 }
 
+/**
+ * What a command writes to fd 1 or 2, with write(2) while that works, without node's stream for
+ * it: making process.stdout loads node:net and its streams for a pipe (node:tty for a terminal),
+ * 2-3 ms of a `kjob get`. A descriptor that would block (EAGAIN: a non-blocking pipe whose reader
+ * is behind) or fails otherwise hands the rest, and everything after, to node's stream, which
+ * waits for the reader (drain) or reports as it always did; a reader gone (EPIPE) ends the command
+ * quietly. Writes to a pipe, a file or a terminal are synchronous in node's streams too, so output
+ * keeps its order whichever way it goes.
+ */
+class FdWriter {
+  private stream?: NodeJS.WriteStream;
+
+  constructor(private readonly fd: 1 | 2) {}
+
+  write(s: string): void {
+    if (this.stream) {
+      this.stream.write(s);
+      return;
+    }
+    const buf = Buffer.from(s, 'utf8');
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += fs.writeSync(this.fd, buf, off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+        this.stream = this.fd === 1 ? process.stdout : process.stderr;
+        this.stream.write(buf.subarray(off));
+        return;
+      }
+    }
+  }
+
+  drain(): Promise<void> {
+    const st = this.stream;
+    return st?.writableNeedDrain ? new Promise((resolve) => st.once('drain', resolve)) : Promise.resolve();
+  }
+}
+
+const stdout = new FdWriter(1);
+const stderr = new FdWriter(2);
+
 export const processIO: IO = {
-  out: (s) => void process.stdout.write(s),
+  out: (s) => stdout.write(s),
   // kubectl's one colour: "Warning:" in bold yellow on a terminal (color.ts).
-  err: (s) => void process.stderr.write(warningColorAllowed() ? colorWarnings(s) : s),
-  drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
+  err: (s) => stderr.write(warningColorAllowed() ? colorWarnings(s) : s),
+  drain: () => stdout.drain(),
 };
+
+/**
+ * `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl, also for
+ * what is written through process.stdout or process.stderr (a spinner, a progress line). The
+ * handler is added when something first makes the stream (process's own lazy getter, wrapped),
+ * so that a command that never does loads no stream at all.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  };
+  for (const name of ['stdout', 'stderr'] as const) {
+    const d = Object.getOwnPropertyDescriptor(process, name);
+    if (!d?.get || !d.configurable) {
+      process[name].on('error', onError);
+      continue;
+    }
+    const make = d.get;
+    let made: NodeJS.WriteStream | undefined;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: d.enumerable,
+      get() {
+        if (!made) {
+          made = make.call(process) as NodeJS.WriteStream;
+          made.on('error', onError);
+        }
+        return made;
+      },
+    });
+  }
+}
 
 /**
  * All of stdin, for `-f -`. Read as a stream: readFileSync(0) fails with EAGAIN when the parent

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, userErrorReport } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
-import { processIO, type IO } from './io.js';
+import { exitQuietlyOnClosedPipe, processIO, type IO } from './io.js';
 import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
@@ -539,12 +539,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   // `kjob get pods | head -1`: a closed pipe ends the command quietly, as it ends kubectl.
   if (!pipeHandlersInstalled) {
     pipeHandlersInstalled = true;
-    for (const s of [process.stdout, process.stderr]) {
-      s.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit(0);
-        throw e;
-      });
-    }
+    exitQuietlyOnClosedPipe();
   }
   let code = 0;
   currentArgv = argv;

@@ -2,7 +2,7 @@
 // parsed here (YAML or JSON, as kubectl reads -p) and sent to the apiserver, which applies it to
 // the stored object, decodes and defaults the result and takes it through the update path
 // (update validation, generation), retrying on conflicts itself.
-import YAML from 'yaml';
+import * as YAML from 'yaml';
 import { kindGroup } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import type { PatchType } from '../apiserver/interface.js';

@@ -1,7 +1,7 @@
 // One engine per state directory: a pid lock file taken with O_EXCL (stale locks of dead
 // processes are taken over), and a unix socket the CLI uses to wake or stop it.
 import fs from 'node:fs';
-import net from 'node:net';
+import * as net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

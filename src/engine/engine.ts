@@ -5,7 +5,7 @@
 // CLI's nudge over the socket, on a container's exit (the kubelet's exit watch), or on a timer;
 // there is no polling loop. It exits when nothing is left to do.
 import fs from 'node:fs';
-import net from 'node:net';
+import * as net from 'node:net';
 import os from 'node:os';
 import { asKind, keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';

@@ -10,7 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import * as net from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1.js';
 
 export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';

@@ -4,7 +4,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { KJOB, Sandbox } from './helpers.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -201,4 +202,26 @@ spec:
   assert.equal(sb.kjob(['patch', 'cj', 'nightly', '-p', '{"spec":{"schedule":"0 4 * * *"}}']).stdout, 'cronjob.batch/nightly patched\n');
   assert.equal(sb.kjob(['patch', 'cj', 'nightly', '-p', '{"spec":{"schedule":"0 4 * * *"}}']).stdout, 'cronjob.batch/nightly patched (no change)\n');
   assert.equal(sb.kjob(['delete', 'cj', 'nightly']).code, 0);
+});
+
+// A command writes its output with write(2) (src/cli/io.ts); these are the cases where that
+// hands over to node's stream, or stops.
+test('output larger than a pipe holds: complete through a non-blocking pipe read late, quiet when the reader is gone', () => {
+  sb.ok(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-output\ndata:\n  a: ${'x'.repeat(300_000)}\n`);
+  const expected = sb.ok(['get', 'configmap', 'big-output', '-o', 'yaml']);
+  assert.ok(expected.length > 300_000);
+  // The reader starts half a second late on a non-blocking pipe: write(2) fails with EAGAIN once
+  // the pipe is full, and the rest goes through node's stream, in order.
+  const late = spawnSync(
+    'perl',
+    ['-e', 'use Fcntl; pipe(R, W) or die; fcntl(W, F_SETFL, O_NONBLOCK) or die; my $pid = fork; if (!$pid) { close R; open(STDOUT, ">&W") or die; exec @ARGV; die } close W; select(undef, undef, undef, 0.5); local $/; my $all = <R>; waitpid($pid, 0); print $all; exit($? >> 8)', process.execPath, KJOB, 'get', 'configmap', 'big-output', '-o', 'yaml'],
+    { env: sb.env, encoding: 'utf8', maxBuffer: 1 << 24, timeout: 60_000 },
+  );
+  assert.equal(late.status, 0, late.stderr);
+  // (not assert.equal: its message would hold both texts)
+  assert.ok(late.stdout === expected, `${late.stdout.length} bytes read of ${expected.length}, or not the same`);
+  // `| head -c 10`: the reader leaves; the command ends quietly, exit 0, as kubectl does.
+  const gone = spawnSync('bash', ['-c', `"${process.execPath}" "${KJOB}" get configmap big-output -o yaml | head -c 10; echo " \${PIPESTATUS[0]}"`], { env: sb.env, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(gone.stdout, 'apiVersion 0\n');
+  assert.equal(gone.stderr, '');
 });
