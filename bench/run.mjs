@@ -432,6 +432,17 @@ async function idle() {
 }
 
 console.log(`kjob bench (${FULL ? 'BENCH_FULL' : 'default sizes; BENCH_FULL=1 for the big ones'}), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
+// node parses the file NODE_EXTRA_CA_CERTS names as it starts, whatever the program: on a machine
+// that sets it to the system's CA bundle, every node start, `node -e 0` included, pays for it, and
+// a ratio against `node -e 0` reads smaller than on a machine without it (most). The bench runs
+// without it (BENCH_KEEP_CA_CERTS=1 keeps it), and says what it costs here.
+if (process.env.NODE_EXTRA_CA_CERTS && process.env.BENCH_KEEP_CA_CERTS !== '1') {
+  const nodeStart = (env) => median(Array.from({ length: RUNS_READ * 2 }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore', env }))));
+  const withCerts = nodeStart(process.env);
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  const without = nodeStart(process.env);
+  row('node -e 0 with NODE_EXTRA_CA_CERTS as set here / without it (the bench runs without it)', `${ms(withCerts)} / ${ms(without)}`, '', '');
+}
 if (want('throughput')) await throughput();
 if (want('reads')) await reads();
 if (want('latency')) await latency();
