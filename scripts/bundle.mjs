@@ -38,6 +38,7 @@ export async function bundle() {
       build.onLoad({ filter: /\.js$/ }, (args) => {
         if (!args.path.startsWith(dist + '/')) return undefined;
         const rel = relative(dist, args.path);
+        if (!/^[A-Za-z0-9._/-]+$/.test(rel)) throw new Error(`${rel}: a module path __kjobModuleURL would have to escape`);
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes('import.meta.url')) return undefined;
         return { contents: text.replaceAll('import.meta.url', `__kjobModuleURL(${JSON.stringify(rel)})`), loader: 'js' };
@@ -89,6 +90,30 @@ export async function bundle() {
       });
     },
   };
+  // Every other builtin an ES module imports: one module of the bundle that requires it once and
+  // exports its properties, which every importer shares. esbuild gives each importer of a
+  // namespace or default import its own copy of the builtin's properties (__toESM: a getter per
+  // property; node:fs has about a hundred, and forty modules import it), 1-2 ms of every command.
+  // A property that is a getter (fs.promises) is not exported, so as not to run it as the bundle
+  // loads: an import of one fails the build (esbuild's undefined-import warning, made fatal below).
+  const sharedBuiltins = {
+    name: 'shared-builtins',
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, (args) => {
+        if (args.namespace === 'kjob-builtin' || args.kind !== 'import-statement') return { path: args.path, external: true };
+        return { path: args.path, namespace: 'kjob-builtin' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kjob-builtin' }, (args) => {
+        const real = requireHere(args.path);
+        const names = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && !Object.getOwnPropertyDescriptor(real, k).get);
+        return {
+          contents: [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((k) => `export const ${k} = m.${k};`)].join('\n'),
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
   const build = async (entry) => {
     const result = await esbuild.build({
       entryPoints: [join(dist, entry)],
@@ -97,7 +122,7 @@ export async function bundle() {
       format: 'cjs',
       target: 'node20',
       write: false,
-      plugins: [moduleUrl, lazyModules],
+      plugins: [moduleUrl, lazyModules, sharedBuiltins],
       logLevel: 'warning',
       // Smaller to read and to check against the cache; function names stay for stack traces.
       minifyWhitespace: true,
@@ -105,8 +130,12 @@ export async function bundle() {
       // One-byte source: a single non-ASCII character makes V8 hold (and decode) it as UTF-16.
       charset: 'ascii',
       // The launcher gives the script the dist directory it belongs to.
-      banner: { js: 'const __kjobModuleURL = (rel) => require("node:url").pathToFileURL(require("node:path").join(__kjobDist, rel)).href;' },
+      // A module's URL is the dist directory's (made once) and its path: module paths are plain
+      // (moduleUrl checks), so they need no escaping.
+      banner: { js: 'let __kjobDistURL; const __kjobModuleURL = (rel) => (__kjobDistURL ??= require("node:url").pathToFileURL(__kjobDist).href) + "/" + rel;' },
     });
+    // An import of something a module does not export (sharedBuiltins' getters) is a warning to esbuild.
+    if (result.warnings.length > 0) throw new Error(`the bundle of ${entry} has warnings (above)`);
     const code = result.outputFiles[0].text;
     if (/[^\x00-\x7f]/.test(code)) throw new Error(`the bundle of ${entry} has a non-ASCII character (a regular expression literal?): write it as \\u escape in the source`);
     return code;
