@@ -260,20 +260,31 @@ export class ProcessRuntime implements ContainerRuntime {
         out.push({ ...ended });
         continue;
       }
-      const id = readOpt(path.join(d, 'id'))?.trim();
+      // The attempt's files, listed once: most of the ones looked for do not exist while it runs
+      // (term, kill, starterror, exit, finished, reason), and a failed open costs a thrown error.
+      // A file written after the listing is read at the next sync (its writer wakes the pod);
+      // the checks for a shim that ended meanwhile read the file itself.
+      let present: Set<string>;
+      try {
+        present = new Set(fs.readdirSync(d));
+      } catch {
+        continue;
+      }
+      const file = (f: string) => (present.has(f) ? readOpt(path.join(d, f)) : undefined);
+      const id = file('id')?.trim();
       if (!id) continue;
-      const a: AttemptState = { n: Number(nm), containerID: id, startedAt: readOpt(path.join(d, 'started'))?.trim() ?? '', running: false };
-      a.termSent = readOpt(path.join(d, 'term'))?.trim();
-      a.killSent = readOpt(path.join(d, 'kill'))?.trim();
-      const se = readOpt(path.join(d, 'starterror'));
+      const a: AttemptState = { n: Number(nm), containerID: id, startedAt: file('started')?.trim() ?? '', running: false };
+      a.termSent = file('term')?.trim();
+      a.killSent = file('kill')?.trim();
+      const se = file('starterror');
       if (se) {
         const j = JSON.parse(se) as { message?: string; finishedAt?: string; cgroup?: string };
-        const finishedAt = j.finishedAt ?? (readOpt(path.join(d, 'started'))?.trim() || '1970-01-01T00:00:00Z');
+        const finishedAt = j.finishedAt ?? (file('started')?.trim() || '1970-01-01T00:00:00Z');
         Object.assign(a, { startedAt: '1970-01-01T00:00:00Z', exitCode: 128, finishedAt, startError: j.message ?? cgroupStartError(j.cgroup ?? '') });
       } else {
-        let ex = readOpt(path.join(d, 'exit'));
+        let ex = file('exit');
         if (!ex) {
-          const pidText = readOpt(path.join(d, 'pid'));
+          const pidText = file('pid');
           const shimAlive = this.spawning.has(d) || liveShim(d) !== undefined;
           if (pidText === undefined) {
             // The shim has not written the container's pid: starting, if the shim lives; if not,
@@ -288,10 +299,12 @@ export class ProcessRuntime implements ContainerRuntime {
           else ex = readOpt(path.join(d, 'exit')) ?? this.recordLost(d, a.killSent);
         }
         if (ex) {
+          // An exit read after the listing: the files the shim wrote before it (reason) are listed again.
+          if (!present.has('exit')) present = new Set(fs.readdirSync(d));
           const [code, fin] = ex.trim().split(/\s+/);
           a.exitCode = Number(code);
-          a.finishedAt = readOpt(path.join(d, 'finished'))?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin)) + '\n').trim();
-          if (!fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
+          a.finishedAt = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin)) + '\n').trim();
+          if (!present.has('reaped') && !fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
           if (fs.existsSync(path.join(d, 'reaped'))) {

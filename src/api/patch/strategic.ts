@@ -12,6 +12,7 @@
 // the Go code mutates its maps.
 import { byteOrder, deepEqual, goKind, goSliceStable, goTypeName, goV, isMap, sortByGoString, type JSONMap, type JSONValue } from './gofmt.js';
 import type { LookupPatchMeta } from './meta.js';
+import { jsonCopy } from '../../util/canonical.js';
 
 const DIRECTIVE = '$patch';
 const DELETE = 'delete';
@@ -54,7 +55,10 @@ interface MergeOptions {
   ignoreUnmatchedNulls: boolean;
 }
 
-const clone = <T>(v: T): T => (v === undefined ? v : (structuredClone(v) as T));
+// The values are JSON (a parsed patch, a stored object): copied as JSON, several times faster
+// than structuredClone (which was 1% of the engine's time during a Job: the Job controller
+// removes each finished pod's tracking finalizer with a strategic merge patch).
+const clone = <T>(v: T): T => (v === undefined ? v : jsonCopy(v));
 const has = (m: JSONMap, k: string) => Object.prototype.hasOwnProperty.call(m, k);
 
 // ================================================================ applying a patch
