@@ -47,7 +47,7 @@ import type {
   WriteOptions,
   WriteResult,
 } from './interface.js';
-import { decodeTyped, decodeError, readable, storedDecoded, type FieldValidation } from './decode.js';
+import { decodeTyped, decodeError, knownToDecode, readable, storedDecoded, type FieldValidation } from './decode.js';
 import { strategyFor, type Strategy } from './registry/index.js';
 import { bindPod } from './registry/pod.js';
 import { prepareEphemeralUpdate, validateEphemeralUpdate } from './registry/pod_ephemeral.js';
@@ -212,7 +212,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
       const pod = this.get(resource, namespace, name);
       const next = bindPod(pod, node, this.clock.now());
       if (opts.dryRun) return { object: next, warnings: [] };
-      return { object: this.store.update(next, { resourceVersion: pod.metadata.resourceVersion }), warnings: [] };
+      const bound = this.store.update(next, { resourceVersion: pod.metadata.resourceVersion }, { adopt: true });
+      // A binding sets a node name and a condition of a pod that decoded: so does the bound one (the
+      // engine's next sync of the pod need not decode it to see, as it did for every pod).
+      return { object: knownToDecode('Pod', pod.metadata.uid!, pod.metadata.resourceVersion!) ? storedDecoded('Pod', bound) : bound, warnings: [] };
     });
   }
 
@@ -254,12 +257,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
       // The stored object's resourceVersion, unless the patch named one (then it is a precondition).
       const patchRV = (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) as string | undefined;
       object.metadata.resourceVersion = patchRV ?? stored.metadata.resourceVersion;
-      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status');
+      // The stored object read above, not read again: nothing wrote it since (the same transaction),
+      // and the patch functions work on copies of it.
+      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status', stored);
     });
   }
 
   /** store.go Update with rest.BeforeUpdate, over a decoded body. Call inside a transaction. */
-  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers'): WriteResult {
+  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', storedRead?: KObject): WriteResult {
     const status = sub === true;
     const ephemeral = sub === 'ephemeralcontainers';
     const strategy = strategyFor(resource.kind);
@@ -267,7 +272,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
     checkName(decoded, name);
-    const stored = this.store.get(info.kind, ns, name);
+    const stored = storedRead ?? this.store.get(info.kind, ns, name);
     if (!stored) throw notFound(groupResource(info), name);
     const old = readable(info.kind, stored) as KObject;
     const rv = decoded.metadata.resourceVersion;

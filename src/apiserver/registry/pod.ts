@@ -8,6 +8,7 @@ import { resourceForKind } from '../../api/resources.js';
 import { podQOSClass } from '../../api/defaults.js';
 import { validateCreate } from '../../api/validation.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
+import { jsonCopy } from '../../util/canonical.js';
 
 export class PodStrategy extends BaseStrategy {
   override readonly statusSubresource = true;
@@ -50,7 +51,7 @@ export function bindPod(stored: KObject, nodeName: string, now: Date): PodObject
   if (pod.spec?.nodeName) {
     throw new StatusError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, { name });
   }
-  const next = structuredClone(pod);
+  const next = jsonCopy(pod);
   next.spec = { ...(next.spec as PodSpec), nodeName };
   const status = { ...(next.status ?? {}) };
   const conditions = [...(status.conditions ?? [])].filter((c) => c.type !== 'PodScheduled');
