@@ -182,6 +182,7 @@ export class Engine {
       // The spawner's perl starts while the node's network is made (a cold start's first pod waits for both).
       this.kubelet.warmRuntime();
       const net = this.network.probe();
+      if (net.enabled) this.network.warm();
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
       this.proxy = new ServiceProxy(this.network, this.log);
       await this.listen();

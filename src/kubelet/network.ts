@@ -544,6 +544,11 @@ export class PodNetwork {
     return steps;
   }
 
+  /** The engine starts: the runner of pods' set-ups starts now (a perl), not with the first pod's. */
+  warm(): void {
+    this.ipRunner();
+  }
+
   private ipRunner(): IpRunner | undefined {
     if (this.runner === undefined) this.runner = IpRunner.start() ?? null;
     if (this.runner && !this.runner.alive) this.runner = null; // it died: synchronously from now on
