@@ -52,8 +52,31 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 const collectSlice = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
 const stripEq = (v: string) => v.replace(/^=/, '');
 
-function buildProgram(io: IO, setExit: (code: number) => void): Command {
-  const program = new Command('kjob');
+/**
+ * A stand-in for a command that is not built (buildProgram's `only`): every method returns it,
+ * so that a verb's chain of options and actions runs through without making anything.
+ */
+const UNBUILT: Command = new Proxy(function unbuilt() {} as unknown as Command, {
+  get: (_t, prop) => (prop === 'commands' ? [] : () => UNBUILT),
+});
+
+/**
+ * The program. only: the one verb this command line runs (verbToBuild): the others are not
+ * built, as commander makes every option it is given (about 2 ms of every command for kjob's
+ * forty verbs); when no verb of that name (or alias) comes out, the whole program is built.
+ */
+function buildProgram(io: IO, setExit: (code: number) => void, only?: string): Command {
+  const whole = new Command('kjob');
+  // What the verbs are registered on: the program, whose command() builds only the verb `only`.
+  const program: Command = only === undefined
+    ? whole
+    : new Proxy(whole, {
+        get(target, prop) {
+          if (prop === 'command') return (nameAndArgs: string, ...rest: unknown[]) => (nameAndArgs.split(' ')[0] === only ? (target.command as (...a: unknown[]) => Command)(nameAndArgs, ...rest) : UNBUILT);
+          const v = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
   program
     .description('kubectl for Kubernetes Jobs and CronJobs, on one machine, with no cluster')
     .option('--home <dir>', 'state directory (default $KJOB_HOME or ~/.kjob)')
@@ -80,16 +103,17 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     }
   };
 
+  const applyOrCreateCmds: Partial<Record<'apply' | 'create', Command>> = {};
   for (const verb of ['apply', 'create'] as const) {
-    program
-      .command(verb)
+    const verbCmd = (applyOrCreateCmds[verb] = program.command(verb));
+    verbCmd
       .description(verb === 'apply' ? 'Apply a configuration to a resource by file name or stdin' : 'Create a resource from a file or from stdin')
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
       .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped');
-    if (verb === 'apply') program.commands.at(-1)!.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
-    program.commands.at(-1)!.action(
+    if (verb === 'apply') verbCmd.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
+    verbCmd.action(
       run((ctx, cmd) => {
         const o = cmd.opts();
         const dryRun = o.dryRun === true ? 'client' : o.dryRun;
@@ -99,14 +123,13 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
       }),
     );
   }
-  program
-    .commands.find((c) => c.name() === 'apply')!
+  applyOrCreateCmds.apply!
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
   // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run, so
   // commander may hand it to the parent: the subcommands read it from there too.
-  const createCmd = program.commands.find((c) => c.name() === 'create')!;
+  const createCmd = applyOrCreateCmds.create!;
   const dryRunOf = (cmd: Command) => {
     let v: unknown;
     for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts().dryRun;
@@ -515,9 +538,23 @@ function buildProgram(io: IO, setExit: (code: number) => void): Command {
     .action(run((ctx, cmd) => controller(ctx, cmd.args[0], io)));
 
   addOptionsCommand(program, io.out);
-  addDeprecatedFlags(program, io.err);
-  useKubectlHelp(program);
-  return program;
+  if (only !== undefined && !whole.commands.some((c) => c.name() === only || c.aliases().includes(only))) return buildProgram(io, setExit);
+  addDeprecatedFlags(whole, io.err);
+  useKubectlHelp(whole);
+  return whole;
+}
+
+/**
+ * The verb of argv when only it need be built: not for help (which lists the verbs), completion
+ * (which walks them) or no verb at all.
+ */
+function verbToBuild(argv: string[]): string | undefined {
+  const dd = argv.indexOf('--');
+  const flags = dd < 0 ? argv : argv.slice(0, dd);
+  if (flags.includes('-h') || flags.includes('--help')) return undefined;
+  const verb = subcommandOf(flags);
+  if (verb === '' || verb === 'help' || verb === 'completion' || verb.startsWith('__')) return undefined;
+  return verb;
 }
 
 let currentArgv: string[] = [];
@@ -546,7 +583,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   // --no-color (global, before `--`): read before any command writes.
   const dd = argv.indexOf('--');
   setNoColor((dd < 0 ? argv : argv.slice(0, dd)).includes('--no-color'));
-  const program = buildProgram(io, (c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -559,7 +596,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
 function subcommandOf(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--home' || a === '-n' || a === '--namespace') i++;
+    if (a === '--home' || a === '-n' || a === '--namespace' || a === '--kubeconfig' || a === '--context') i++;
     else if (!a.startsWith('-')) return a;
   }
   return '';
