@@ -56,7 +56,7 @@ const stripEq = (v: string) => v.replace(/^=/, '');
  * A stand-in for a command that is not built (buildProgram's `only`): every method returns it,
  * so that a verb's chain of options and actions runs through without making anything.
  */
-const UNBUILT: Command = new Proxy(function unbuilt() {} as unknown as Command, {
+const UNBUILT: Command = new Proxy(new Command('unbuilt'), {
   get: (_t, prop) => (prop === 'commands' ? [] : () => UNBUILT),
 });
 
