@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { PerlWorker, findPerl } from './perl_worker.js';
 import { NSENTER } from './exec.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
+import { CLUSTER_DOMAIN, DNS_IP } from './addresses.js';
 
 export const IP = '/usr/sbin/ip';
 export const NETNS_DIR = '/run/netns';
@@ -34,9 +35,7 @@ export const BRIDGE = 'kjob0';
 export const POD_CIDR = '10.244.0.0/24';
 export const GATEWAY = '10.244.0.1';
 export const SERVICE_CIDR = '10.96.0.0/12';
-/** kube-dns' ClusterIP in a kubeadm cluster. */
-export const DNS_IP = '10.96.0.10';
-export const CLUSTER_DOMAIN = 'cluster.local';
+export { DNS_IP, CLUSTER_DOMAIN };
 /** Where kjob notes which state directory a node namespace belongs to (tmpfs, like /run/netns). */
 const OWNERS_DIR = '/run/kjob-net';
 

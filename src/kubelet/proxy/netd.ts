@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { answer, parseQuery } from './dns.js';
-import { DNS_IP } from '../network.js';
+import { DNS_IP } from '../addresses.js';
 import type { ServicePort, Table } from './table.js';
 
 const file = process.argv[2];

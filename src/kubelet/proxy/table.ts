@@ -6,7 +6,7 @@ import type { PodObject, ServiceObject } from '../../api/types.js';
 import type { ServiceSpec } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { findPort, isPodReady } from '../../api/pod_util.js';
-import { CLUSTER_DOMAIN, DNS_IP } from '../network.js';
+import { CLUSTER_DOMAIN, DNS_IP } from '../addresses.js';
 
 export interface Backend { ip: string; port: number }
 export interface ServicePort { ip: string; port: number; protocol: string; service: string; backends: Backend[] }
