@@ -1,6 +1,9 @@
 // node scripts/bundle-warm.cjs SHA: run the bundled CLI through the commands users run
 // most, in a throwaway state directory with no engine, then write V8's code cache of the bundle
-// (functions compiled on the way included) beside it. Called by scripts/bundle.mjs.
+// (functions compiled on the way included) beside it. Called by scripts/bundle.mjs. Then, in that
+// state directory, a cache per verb of bin/kjob's VERB_CACHES (SHA.VERB.v8cache), each made by a
+// fresh node running only that verb's commands (node scripts/bundle-warm.cjs SHA verb:VERB HOME):
+// V8 takes every function a cache holds, and the whole CLI's are about 5 ms to take.
 // node ENGINE_NODE_FLAGS scripts/bundle-warm.cjs SHA engine: the engine bundle's cache, of its
 // modules' top levels only: a cache holds every function it was made with for the life of the
 // process, and an engine's functions compile once each anyway (engine start: npm run bench).
@@ -8,7 +11,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { loadBundle } = require('../bin/kjob');
+const { spawnSync } = require('node:child_process');
+const { loadBundle, VERB_CACHES } = require('../bin/kjob');
 
 // Output goes nowhere (bundle.mjs discards it): only the code paths matter.
 const sha = process.argv[2];
@@ -16,18 +20,51 @@ const root = path.join(__dirname, '..');
 const fixture = path.join(root, 'fixtures', 'job-pi.yaml');
 const cronFixture = path.join(root, 'fixtures', 'cronjob-demo.yaml');
 
+/** Each cached verb's commands, run in the state the whole CLI's warm-up leaves (a Job, a CronJob, a pod, a ConfigMap). */
+const verbCommands = (home) => ({
+  get: [['get', 'pods'], ['get', 'jobs'], ['get', 'cronjobs'], ['get', 'pod', 'warm-pod'], ['get', 'configmap', 'warm-cm'], ['get', 'job', 'warm', '-o', 'yaml'], ['get', 'job', 'warm', '-o', 'json'], ['get', 'events'], ['get', 'pod', 'nosuchpod']],
+  describe: [['describe', 'pod', 'warm-pod'], ['describe', 'job', 'warm'], ['describe', 'cronjob', 'cronjob-demo'], ['describe', 'configmap', 'warm-cm']],
+  apply: [['apply', '-f', fixture], ['apply', '-f', fixture], ['apply', '-f', path.join(home, 'cm.yaml')], ['apply', '-f', path.join(home, 'cm2.yaml')]],
+});
+
 if (process.argv[3] === 'engine') {
   const { script } = loadBundle({ sha, noCache: true, part: 'engine' });
   fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.engine.v8cache`), script.createCachedData());
+} else if (process.argv[3]?.startsWith('verb:')) {
+  warmVerb(process.argv[3].slice(5), process.argv[4]);
 } else {
   warmCli();
+}
+
+async function runAll(main, home, commands) {
+  for (const c of commands) {
+    try {
+      await main(['--home', home, ...c]);
+    } catch {
+      /* a command's failure is a path too */
+    }
+  }
+}
+
+function warmVerb(verb, home) {
+  (async () => {
+    const { main, script } = loadBundle({ sha, noCache: true });
+    await runAll(main, home, verbCommands(home)[verb]);
+    fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.${verb}.v8cache`), script.createCachedData());
+  })().catch((e) => {
+    process.stderr.write(`${e.stack ?? e}\n`);
+    process.exit(1);
+  });
 }
 
 function warmCli() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-warm-'));
   return (async () => {
     const { main, script } = loadBundle({ sha, noCache: true });
-    const run = (...args) => main(['--home', home, ...args]);
+    const manifest = (name, data) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "${data}"\n`;
+    fs.writeFileSync(path.join(home, 'cm.yaml'), manifest('warm-cm', '1'));
+    fs.writeFileSync(path.join(home, 'cm2.yaml'), manifest('warm-cm', '2'));
+    fs.writeFileSync(path.join(home, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm-pod\nspec:\n  containers:\n  - name: c\n    image: busybox\n');
     const commands = [
       ['apply', '-f', fixture],
       ['apply', '-f', cronFixture],
@@ -45,14 +82,15 @@ function warmCli() {
       ['--help'],
       ['get', 'nosuchkind'],
     ];
-    for (const c of commands) {
-      try {
-        await run(...c);
-      } catch {
-        /* a command's failure is a path too */
-      }
-    }
+    await runAll(main, home, commands);
     fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.v8cache`), script.createCachedData());
+    // The verbs' caches: the state the verbs' commands read (a pod and a ConfigMap besides the
+    // commands' above), then a fresh node for each, which runs only them.
+    await runAll(main, home, [['apply', '-f', path.join(home, 'pod.yaml')], ['apply', '-f', path.join(home, 'cm.yaml')]]);
+    for (const verb of VERB_CACHES) {
+      const r = spawnSync(process.execPath, [__filename, sha, `verb:${verb}`, home], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: process.env });
+      if (r.status !== 0) throw new Error(`the code cache of ${verb} (exit ${r.status}): ${r.stderr}`);
+    }
     fs.rmSync(home, { recursive: true, force: true });
   })().catch((e) => {
     process.stderr.write(`${e.stack ?? e}\n`);

@@ -14,8 +14,8 @@ import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
 const launcher = path.join(ROOT, 'bin', 'kjob');
 
 /** Loads a bundle in a fresh node with flags: whether V8 took its cache, and whether it has a main. */
-function load(flags: string[], part: string | undefined): { rejected: boolean; main: string } {
-  const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, main: typeof r.main }))`;
+function load(flags: string[], part: string | undefined, verb?: string): { rejected: boolean; main: string } {
+  const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)}, verb: ${JSON.stringify(verb)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, main: typeof r.main }))`;
   const r = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -23,6 +23,22 @@ function load(flags: string[], part: string | undefined): { rejected: boolean; m
 
 test("the CLI's bundle: its code cache is accepted by a plain node", () => {
   assert.deepEqual(load([], undefined), { rejected: false, main: 'function' });
+});
+
+test("the verbs' own code caches are there and accepted; the launcher finds a command line's verb past the global flags", () => {
+  const { VERB_CACHES, verbOf } = createRequire(import.meta.url)(launcher);
+  const bundle = path.join(ROOT, 'dist', 'bundle');
+  const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
+  assert.deepEqual(VERB_CACHES, ['get', 'describe', 'apply']);
+  for (const verb of VERB_CACHES) {
+    assert.ok(fs.existsSync(path.join(bundle, `${sha}.${verb}.v8cache`)), verb);
+    assert.deepEqual(load([], undefined, verb), { rejected: false, main: 'function' }, verb);
+  }
+  assert.equal(verbOf(['get', 'pods']), 'get');
+  assert.equal(verbOf(['--home', '/tmp/h', '-n', 'x', '--kubeconfig', 'k', '--context', 'c', 'describe', 'pod', 'p']), 'describe');
+  assert.equal(verbOf(['--no-color', '--home=/tmp/h', 'apply', '-f', 'x.yaml']), 'apply');
+  assert.equal(verbOf(['--', 'get']), '');
+  assert.equal(verbOf(['-n']), '');
 });
 
 test("the engine's bundle: its code cache is accepted under the engine's node flags, and only under them", () => {
