@@ -128,6 +128,9 @@ export function releaseLock(home: string): void {
 
 /** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
 export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | 'node' | 'stay', timeoutMs = 2000): Promise<string | undefined> {
+  // No socket, no engine listening (an engine makes it as it listens): a connection would fail
+  // with ENOENT, after loading node:net and its streams (about 2.5 ms of an `apply` with no engine).
+  if (!fs.existsSync(socketPath(home))) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const sock = net.createConnection(socketPath(home));
     let reply = '';
