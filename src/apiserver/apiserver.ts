@@ -19,7 +19,6 @@
 //
 // Sources: k8s.io/apiserver pkg/endpoints/handlers (create.go, update.go, patch.go, delete.go),
 // pkg/registry/generic/registry/store.go, pkg/registry/rest (create.go, update.go, delete.go).
-import { randomUUID } from 'node:crypto';
 import { StatusError, invalid, notFound, type StatusCause } from '../errors.js';
 import type { KObject, Kind } from '../api/types.js';
 import { asKind, rfc3339, KINDS } from '../api/types.js';
@@ -34,6 +33,7 @@ import type { JSONMap } from '../api/patch/gofmt.js';
 import { asJSONMap, goV } from '../api/patch/gofmt.js';
 import { goQuote } from '../util/go.js';
 import { jsonCopy } from '../util/canonical.js';
+import { newUID } from '../util/uid.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { Store } from '../store/store.js';
 import type {
@@ -177,7 +177,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const m = obj.metadata as Meta;
     // FillObjectMetaSystemFields
     m.creationTimestamp = rfc3339(this.clock.now());
-    m.uid = randomUUID();
+    m.uid = newUID();
     delete m.resourceVersion;
     for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink', 'managedFields'] as const) delete (m as Record<string, unknown>)[k];
     if (!m.name && m.generateName) m.name = m.generateName.slice(0, MAX_GENERATED_NAME_BASE) + randomSuffix(5);
