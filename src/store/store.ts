@@ -233,7 +233,8 @@ export class Store {
       setView: p(SET_VIEW),
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
       // Without statistics SQLite would walk objects_by_key for the ORDER BY: the index is named.
-      listRef: p(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`),
+      // Rows as arrays: a Job's sync lists all its pods, and an object per row was most of the list's cost.
+      listRef: () => db.prepare(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`).raw(),
       bodyById: () => db.prepare(`SELECT body FROM objects WHERE id = ?`).pluck(),
       viewsAll: () => db.prepare(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
@@ -338,9 +339,9 @@ export class Store {
    */
   listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
     return this.guard(() => {
-      const rows = this.s.listRef.all(kind, namespace, ref) as { id: number; rv: number }[];
+      const rows = this.s.listRef.all(kind, namespace, ref) as [number, number][];
       const out: KObject[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) out[i] = this.sharedVersion(rows[i].id, rows[i].rv);
+      for (let i = 0; i < rows.length; i++) out[i] = this.sharedVersion(rows[i][0], rows[i][1]);
       return out;
     });
   }
