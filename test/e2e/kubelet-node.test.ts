@@ -25,7 +25,13 @@ after(() => {
 // own PID namespace or an ordinary process.
 const handler = (exitCode = 0, held = false) =>
   `trap 'echo term; ${held ? 'while [ ! -e /tmp/release ]; do sleep 0.2; done' : 'sleep 12'}; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
-const release = (sb: Sandbox, pod: string) => assert.equal(sb.kjob(['exec', pod, '--', 'touch', '/tmp/release']).code, 0);
+// The file ends the container, and what is left in a container that ends is killed, an exec's
+// process too (as a runtime kills exec sessions with their container): on a loaded machine the
+// exec can still be on its way out then, and ends 137 (SIGKILL) after it made the file.
+const release = (sb: Sandbox, pod: string) => {
+  const r = sb.kjob(['exec', pod, '--', 'touch', '/tmp/release']);
+  assert.ok(r.code === 0 || r.code === 137, `exec ${r.code}: ${r.stderr}`);
+};
 
 function termJob(name: string, extra = '', exitCode = 0, held = false): string {
   return `apiVersion: batch/v1
