@@ -605,20 +605,22 @@ function subcommandOf(argv: string[]): string {
 function report(e: unknown, argv: string[], io: IO): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    // cobra's command path: "kjob get", or "kjob" for a flag before any verb (`kjob --version`)
     const sub = subcommandOf(argv);
+    const cmdPath = sub ? `kjob ${sub}` : 'kjob';
     // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {
       const flag = m[1];
       const what = flag.startsWith('--') ? `unknown flag: ${flag.split('=')[0]}` : `unknown shorthand flag: '${[...flag][1] ?? ''}' in ${flag}`;
-      io.err(`Error: ${what}\nSee 'kjob ${sub} --help' for usage.\n`);
+      io.err(`Error: ${what}\nSee '${cmdPath} --help' for usage.\n`);
       return 1;
     }
     const a = /option '(?:-(\S), )?(--[^ ']+)[^']*' argument missing/.exec(e.message);
     if (a) {
       const [, short, long] = a;
       const usedShort = short !== undefined && argv.lastIndexOf(`-${short}`) > argv.lastIndexOf(long);
-      io.err(`Error: flag needs an argument: ${usedShort ? `'${short}' in -${short}` : long}\nSee 'kjob ${sub} --help' for usage.\n`);
+      io.err(`Error: flag needs an argument: ${usedShort ? `'${short}' in -${short}` : long}\nSee '${cmdPath} --help' for usage.\n`);
       return 1;
     }
     const u = /unknown command '([^']+)'/.exec(e.message);
@@ -626,7 +628,7 @@ function report(e: unknown, argv: string[], io: IO): number {
       io.err(`Error: unknown command "${u[1]}" for "kjob"\nRun 'kjob --help' for usage.\n`);
       return 1;
     }
-    io.err(`${e.message.replace(/^error: /, 'Error: ')}\nSee 'kjob ${sub} --help' for usage.\n`);
+    io.err(`${e.message.replace(/^error: /, 'Error: ')}\nSee '${cmdPath} --help' for usage.\n`);
     return 1;
   }
   const user = userErrorReport(e);

@@ -89,6 +89,8 @@ test('an invalid name', () => expectError(['apply', '-f', path.join(dir, 'badnam
 test('command-line mistakes', () => {
   expectError(['get', 'foo'], 'error: the server doesn\'t have a resource type "foo"\n');
   expectError(['get', 'pods', '--foo'], "Error: unknown flag: --foo\nSee 'kjob get --help' for usage.\n");
+  // Before any verb, cobra's command path is the program's alone.
+  expectError(['--version'], "Error: unknown flag: --version\nSee 'kjob --help' for usage.\n");
   expectError(['get', 'pods', '-o', 'foo'], /^error: unable to match a printer suitable for the output format "foo", allowed formats are: /);
   expectError(['get', 'job', 'nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
   expectError(['delete', 'job', 'nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
