@@ -41,6 +41,9 @@ import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
+/** The kinds whose changes handleChange acts on (its switch's cases; informed_kinds.test checks). */
+export const INFORMED_KINDS: ReadonlySet<string> = new Set(['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Job', 'ReplicaSet', 'Deployment', 'CronJob', 'ConfigMap', 'Secret', 'Namespace', 'ServiceAccount']);
+
 /**
  * The apiserver as the controllers and the kubelet read it: an object stored before the apiserver
  * decoded strictly is seen with its fields' types (readable()), as an informer would only ever
@@ -514,6 +517,8 @@ export class Engine {
 
   private handleChange(c: Change): void {
     const now = this.queueNow();
+    // Kinds without a handler here (Events, half of a Job's changes; Nodes): their objects are not read.
+    if (!INFORMED_KINDS.has(c.kind)) return;
     const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
     const obj = readable(c.kind, c.object);
     const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;

@@ -730,8 +730,23 @@ interface ChangeRow {
   object: string;
 }
 
+/**
+ * A change, its object parsed when first read: the engine's informer reads every change and
+ * looks at the objects of the kinds it has handlers for, and half of a Job's changes are Events.
+ */
 function changeOf(r: ChangeRow): Change {
-  return { rv: r.rv, type: r.type, kind: r.kind, namespace: r.namespace, name: r.name, uid: r.uid, object: JSON.parse(r.object) as KObject };
+  let object: KObject | undefined;
+  return {
+    rv: r.rv,
+    type: r.type,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    uid: r.uid,
+    get object() {
+      return (object ??= JSON.parse(r.object) as KObject);
+    },
+  };
 }
 
 /** `involvedObject.uid` as an SQLite JSON path. */
