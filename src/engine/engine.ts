@@ -41,9 +41,6 @@ import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 
-/** The kinds whose changes handleChange acts on (its switch's cases; informed_kinds.test checks). */
-export const INFORMED_KINDS: ReadonlySet<string> = new Set(['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Job', 'ReplicaSet', 'Deployment', 'CronJob', 'ConfigMap', 'Secret', 'Namespace', 'ServiceAccount']);
-
 /**
  * The apiserver as the controllers and the kubelet read it: an object stored before the apiserver
  * decoded strictly is seen with its fields' types (readable()), as an informer would only ever
@@ -517,79 +514,81 @@ export class Engine {
 
   private handleChange(c: Change): void {
     const now = this.queueNow();
-    // Kinds without a handler here (Events, half of a Job's changes; Nodes): their objects are not read.
-    if (!INFORMED_KINDS.has(c.kind)) return;
     const key = c.namespace ? `${c.namespace}/${c.name}` : c.name;
-    const obj = readable(c.kind, c.object);
-    const terminatingOrGone = c.type === 'DELETED' || !!obj.metadata.deletionTimestamp;
+    // The object is parsed by the cases that read it, when they do (store.ts changeOf): half of a
+    // Job's changes are Events, which no case reads.
+    let parsed: KObject | undefined;
+    const obj = () => (parsed ??= readable(c.kind, c.object));
+    const terminatingOrGone = () => c.type === 'DELETED' || !!obj().metadata.deletionTimestamp;
     switch (c.kind) {
       case 'Service':
         this.queue.add('proxy', now);
         this.enqueueService(key, now);
         // A deleted Service's EndpointSlices are its dependents.
-        if (terminatingOrGone) this.queue.add('gc', now);
+        if (terminatingOrGone()) this.queue.add('gc', now);
         break;
       case 'Endpoints':
       case 'EndpointSlice': {
         // The controllers put back what someone else changed or deleted.
-        const svcName = c.kind === 'Endpoints' ? c.name : obj.metadata.labels?.['kubernetes.io/service-name'];
+        const svcName = c.kind === 'Endpoints' ? c.name : obj().metadata.labels?.['kubernetes.io/service-name'];
         if (svcName && c.namespace && this.store.get('Service', c.namespace, svcName)) this.enqueueService(`${c.namespace}/${svcName}`, now);
         break;
       }
       case 'Pod': {
-        if (c.type === 'DELETED' && obj.metadata.uid) this.kubelet.podRemoved(obj.metadata.uid);
+        const uid = obj().metadata.uid;
+        if (c.type === 'DELETED' && uid) this.kubelet.podRemoved(uid);
         // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
         this.queue.add('proxy', now);
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace
         // (getPodServiceMemberships, for the old labels as well as the new).
         for (const svc of this.store.list('Service', { namespace: c.namespace })) this.enqueueService(keyOf(svc), now);
         this.queue.add(`pod:${key}`, now);
-        const owner = controllerOf(obj);
+        const owner = controllerOf(obj());
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
-        if (hasTrackingFinalizer(obj) && (terminatingOrGone || isPodTerminal(asKind('Pod', obj)))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        if (hasTrackingFinalizer(obj()) && (terminatingOrGone() || isPodTerminal(asKind('Pod', obj())))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
         // The ReplicaSet controller's pod handlers: its owner, or for an orphan every ReplicaSet
         // that selects it (adoption).
         if (owner?.kind === 'ReplicaSet') {
           this.queue.add(`rs:${c.namespace}/${owner.name}`, now);
           // deletePod of the deployment controller: a Recreate rollout waits for old pods to go.
           if (c.type === 'DELETED') this.enqueueDeploymentOfReplicaSet(c.namespace!, owner.name, now);
-        } else if (!owner && c.type !== 'DELETED' && !obj.metadata.deletionTimestamp) {
-          for (const rs of this.replicasets.replicaSetsForPod(asKind('Pod', obj))) this.queue.add(`rs:${keyOf(rs)}`, now);
+        } else if (!owner && c.type !== 'DELETED' && !obj().metadata.deletionTimestamp) {
+          for (const rs of this.replicasets.replicaSetsForPod(asKind('Pod', obj()))) this.queue.add(`rs:${keyOf(rs)}`, now);
         }
         break;
       }
       case 'Job': {
-        const gen = obj.metadata.generation ?? 0;
+        const gen = obj().metadata.generation ?? 0;
         const seen = this.jobGenerations.get(key);
-        const immediate = c.type !== 'MODIFIED' || seen !== gen || terminatingOrGone;
+        const immediate = c.type !== 'MODIFIED' || seen !== gen || terminatingOrGone();
         this.jobGenerations.set(key, gen);
         if (c.type === 'DELETED') this.jobGenerations.delete(key);
         this.queue.add(`job:${key}`, immediate ? now : now + this.timing.jobSyncBatchMs);
-        if (terminatingOrGone) this.queue.add('gc', now);
+        if (terminatingOrGone()) this.queue.add('gc', now);
         // A Job controlled by a CronJob wakes its CronJob (addJob/updateJob/deleteJob handlers).
-        const cjOwner = controllerOf(obj);
+        const cjOwner = controllerOf(obj());
         if (cjOwner?.kind === 'CronJob') this.queue.add(`cronjob:${c.namespace}/${cjOwner.name}`, now);
         // ttl-after-finished: every update of a finished Job with a TTL re-checks it.
-        if (c.type !== 'DELETED' && needsCleanup(asKind('Job', obj))) this.queue.add(`ttl:${key}`, now);
+        if (c.type !== 'DELETED' && needsCleanup(asKind('Job', obj()))) this.queue.add(`ttl:${key}`, now);
         break;
       }
       case 'ReplicaSet': {
-        if (terminatingOrGone) this.queue.add('gc', now);
+        if (terminatingOrGone()) this.queue.add('gc', now);
         this.queue.add(`rs:${key}`, now);
-        const dOwner = controllerOf(obj);
+        const dOwner = controllerOf(obj());
         if (dOwner?.kind === 'Deployment') this.queue.add(`deploy:${c.namespace}/${dOwner.name}`, now);
-        else if (!dOwner && c.type !== 'DELETED') for (const d of this.deployments.deploymentsForReplicaSet(asKind('ReplicaSet', obj))) this.queue.add(`deploy:${keyOf(d)}`, now);
+        else if (!dOwner && c.type !== 'DELETED') for (const d of this.deployments.deploymentsForReplicaSet(asKind('ReplicaSet', obj()))) this.queue.add(`deploy:${keyOf(d)}`, now);
         break;
       }
       case 'Deployment': {
-        if (terminatingOrGone) this.queue.add('gc', now);
+        if (terminatingOrGone()) this.queue.add('gc', now);
         this.queue.add(`deploy:${key}`, now);
         break;
       }
       case 'CronJob': {
-        const cj = asKind('CronJob', obj);
-        if (terminatingOrGone) this.queue.add('gc', now);
+        const cj = asKind('CronJob', obj());
+        if (terminatingOrGone()) this.queue.add('gc', now);
         // updateCronJob: a new schedule or time zone requeues at its next time, anything else now.
         const old = this.cronSchedules.get(key);
         if (c.type === 'DELETED') this.cronSchedules.delete(key);
