@@ -208,39 +208,42 @@ export class Store {
     this.tx = db.transaction((fn: () => unknown) => fn());
     // Each statement is prepared when first used: a command uses two or three of them, and
     // preparing all of them was about 0.4 ms of every command.
-    const p = (sql: string) => () => db.prepare(sql);
+    const p = (sql: string, rows?: 'pluck' | 'raw') => () => {
+      const st = db.prepare(sql);
+      return rows === 'pluck' ? st.pluck() : rows === 'raw' ? st.raw() : st;
+    };
     const cols = 'id, kind, key, namespace, name, uid, rv, body';
     this.s = lazyStatements({
       getByKey: p(`SELECT ${cols} FROM objects WHERE kind = ? AND key = ?`),
-      existsKey: () => db.prepare(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`).pluck(),
+      existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`, 'pluck'),
       versionByKey: p(`SELECT uid, rv FROM objects WHERE kind = ? AND key = ?`),
       idVersionByKey: p(`SELECT id, rv FROM objects WHERE kind = ? AND key = ?`),
-      listAll: () => db.prepare(`SELECT body FROM objects WHERE kind = ? ORDER BY key`).pluck(),
-      listNs: () => db.prepare(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`).pluck(),
+      listAll: p(`SELECT body FROM objects WHERE kind = ? ORDER BY key`, 'pluck'),
+      listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`, 'pluck'),
       insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       update: p(`UPDATE objects SET rv = ?, aggkey = ?, body = ? WHERE id = ?`),
       remove: p(`DELETE FROM objects WHERE id = ?`),
-      bump: () => db.prepare(`UPDATE counter SET rv = rv + 1 WHERE id = 1 RETURNING rv`).pluck(),
-      currentRV: () => db.prepare(`SELECT rv FROM counter WHERE id = 1`).pluck(),
+      bump: p(`UPDATE counter SET rv = rv + 1 WHERE id = 1 RETURNING rv`, 'pluck'),
+      currentRV: p(`SELECT rv FROM counter WHERE id = 1`, 'pluck'),
       addChange: p(`INSERT INTO changes (rv, type, kind, namespace, name, uid, object) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       changes: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE rv > ? ORDER BY rv LIMIT ?`),
       changesOfKind: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE rv > ? AND rv <= ? AND kind = ? ORDER BY rv LIMIT ?`),
-      oldestChange: () => db.prepare(`SELECT MIN(rv) FROM changes`).pluck(),
+      oldestChange: p(`SELECT MIN(rv) FROM changes`, 'pluck'),
       previousChange: p(`SELECT rv, type, kind, namespace, name, uid, object FROM changes WHERE uid = ? AND rv < ? ORDER BY rv DESC LIMIT 1`),
       trim: p(`DELETE FROM changes WHERE rv <= ?`),
-      getMeta: () => db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck(),
+      getMeta: p(`SELECT value FROM meta WHERE key = ?`, 'pluck'),
       setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
       setView: p(SET_VIEW),
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
       // Without statistics SQLite would walk objects_by_key for the ORDER BY: the index is named.
       // Rows as arrays: a Job's sync lists all its pods, and an object per row was most of the list's cost.
-      listRef: () => db.prepare(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`).raw(),
-      bodyById: () => db.prepare(`SELECT body FROM objects WHERE id = ?`).pluck(),
-      viewsAll: () => db.prepare(`SELECT body FROM views WHERE kind = ? ORDER BY key`).pluck(),
+      listRef: p(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`, 'raw'),
+      bodyById: p(`SELECT body FROM objects WHERE id = ?`, 'pluck'),
+      viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`, 'pluck'),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
-      viewsNs: () => db.prepare(`SELECT body FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).pluck(),
-      labeledViewsAll: () => db.prepare(`SELECT body, labels FROM views WHERE kind = ? ORDER BY key`).raw(),
-      labeledViewsNs: () => db.prepare(`SELECT body, labels FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`).raw(),
+      viewsNs: p(`SELECT body FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`, 'pluck'),
+      labeledViewsAll: p(`SELECT body, labels FROM views WHERE kind = ? ORDER BY key`, 'raw'),
+      labeledViewsNs: p(`SELECT body, labels FROM views WHERE kind = ? AND key > ? AND key < ? ORDER BY key`, 'raw'),
     });
   }
 
