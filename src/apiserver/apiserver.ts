@@ -561,13 +561,13 @@ export function mustDecodeStatusUpdate(info: ResourceInfo, obj: KObject, old: KO
   const whole = obj as Record<string, unknown>;
   const stored = old as Record<string, unknown>;
   const partial: Record<string, unknown> = {};
-  let kept = 0;
+  let kept = false;
   for (const k of Object.keys(whole)) {
     const v = whole[k];
-    if (k !== 'status' && k !== 'metadata' && v !== null && typeof v === 'object' && v === stored[k]) kept++;
+    if (k !== 'status' && k !== 'metadata' && v !== null && typeof v === 'object' && v === stored[k]) kept = true;
     else partial[k] = v;
   }
-  if (kept === 0) return mustDecode(info, obj);
+  if (!kept) return mustDecode(info, obj);
   const decoded = mustDecode(info, partial as KObject) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(whole)) {

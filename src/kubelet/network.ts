@@ -35,7 +35,6 @@ export const BRIDGE = 'kjob0';
 export const POD_CIDR = '10.244.0.0/24';
 export const GATEWAY = '10.244.0.1';
 export const SERVICE_CIDR = '10.96.0.0/12';
-export { DNS_IP, CLUSTER_DOMAIN };
 /** Where kjob notes which state directory a node namespace belongs to (tmpfs, like /run/netns). */
 const OWNERS_DIR = '/run/kjob-net';
 
