@@ -552,7 +552,7 @@ function verbToBuild(argv: string[]): string | undefined {
   const dd = argv.indexOf('--');
   const flags = dd < 0 ? argv : argv.slice(0, dd);
   if (flags.includes('-h') || flags.includes('--help')) return undefined;
-  const verb = subcommandOf(flags);
+  const verb = subcommandOf(argv);
   if (verb === '' || verb === 'help' || verb === 'completion' || verb.startsWith('__')) return undefined;
   return verb;
 }
@@ -592,10 +592,15 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   }
 }
 
-/** The verb in argv, past the global flags and their values (for "See 'kjob get --help'"). */
-function subcommandOf(argv: string[]): string {
+/**
+ * The verb in argv, past the global flags and their values, before any `--` (for "See 'kjob get
+ * --help'", and the one verb built). bin/kjob's verbOf reads it the same way before the bundle
+ * loads (to pick the verb's code cache): test/e2e/bundle.test.ts checks that the two agree.
+ */
+export function subcommandOf(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') return '';
     if (a === '--home' || a === '-n' || a === '--namespace' || a === '--kubeconfig' || a === '--context') i++;
     else if (!a.startsWith('-')) return a;
   }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers.js';
 import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
+import { subcommandOf } from '../../src/cli/main.js';
 
 const launcher = path.join(ROOT, 'bin', 'kjob');
 
@@ -34,11 +35,20 @@ test("the verbs' own code caches are there and accepted; the launcher finds a co
     assert.ok(fs.existsSync(path.join(bundle, `${sha}.${verb}.v8cache`)), verb);
     assert.deepEqual(load([], undefined, verb), { rejected: false, main: 'function' }, verb);
   }
-  assert.equal(verbOf(['get', 'pods']), 'get');
-  assert.equal(verbOf(['--home', '/tmp/h', '-n', 'x', '--kubeconfig', 'k', '--context', 'c', 'describe', 'pod', 'p']), 'describe');
-  assert.equal(verbOf(['--no-color', '--home=/tmp/h', 'apply', '-f', 'x.yaml']), 'apply');
-  assert.equal(verbOf(['--', 'get']), '');
-  assert.equal(verbOf(['-n']), '');
+  const cases: [string[], string][] = [
+    [['get', 'pods'], 'get'],
+    [['--home', '/tmp/h', '-n', 'x', '--kubeconfig', 'k', '--context', 'c', 'describe', 'pod', 'p'], 'describe'],
+    [['--no-color', '--home=/tmp/h', 'apply', '-f', 'x.yaml'], 'apply'],
+    [['--namespace', 'get', 'describe'], 'describe'],
+    [['--', 'get'], ''],
+    [['-n'], ''],
+    [[], ''],
+  ];
+  for (const [argv, verb] of cases) {
+    assert.equal(verbOf(argv), verb, argv.join(' '));
+    // The CLI finds the same verb once it has loaded (the one it builds, the one its errors name).
+    assert.equal(subcommandOf(argv), verb, argv.join(' '));
+  }
 });
 
 test("the engine's bundle: its code cache is accepted under the engine's node flags, and only under them", () => {
