@@ -57,13 +57,17 @@ export async function bundle() {
   // property at once); a default import, or one of a property that is not a function, is not
   // offered: the build fails, rather than a command later.
   const requireHere = createRequire(import.meta.url);
+  /** A module's exports that an ES module can name (not its default). */
+  const exportedNames = (real) => Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
   const lazyBuiltins = new Set(['node:child_process', 'node:crypto', 'node:net']);
+  const lazyPackages = new Set(['yaml', 'chalk', 'ora']);
   const lazyDefaults = new Set(['ora']);
+  const lazyFilter = new RegExp(`^(${[...lazyBuiltins, ...lazyPackages].join('|')})$`);
   const realExports = async (id) => (lazyBuiltins.has(id) ? requireHere(id) : await import(createRequire(join(root, 'package.json')).resolve(id)));
   const lazyModules = {
     name: 'lazy-modules',
     setup(build) {
-      build.onResolve({ filter: /^(node:(child_process|crypto|net)|yaml|chalk|ora)$/ }, (args) => {
+      build.onResolve({ filter: lazyFilter }, (args) => {
         // A builtin is lazy for every importer (commander too); a package only for kjob's own
         // imports: another package's (ora's of chalk) is bundled as it is, initialised with its importer.
         if (args.namespace !== 'kjob-lazy' && (lazyBuiltins.has(args.path) || args.importer.startsWith(dist + '/'))) return { path: args.path, namespace: 'kjob-lazy' };
@@ -73,7 +77,7 @@ export async function bundle() {
       });
       build.onLoad({ filter: /.*/, namespace: 'kjob-lazy' }, async (args) => {
         const real = await realExports(args.path);
-        const names = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
+        const names = exportedNames(real).filter((k) => typeof real[k] === 'function');
         // A package whose default export is its one function (ora): offered as the default too.
         const defaultFn = lazyDefaults.has(args.path);
         return {
@@ -105,7 +109,7 @@ export async function bundle() {
       });
       build.onLoad({ filter: /.*/, namespace: 'kjob-builtin' }, (args) => {
         const real = requireHere(args.path);
-        const names = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && !Object.getOwnPropertyDescriptor(real, k).get);
+        const names = exportedNames(real).filter((k) => !Object.getOwnPropertyDescriptor(real, k).get);
         return {
           contents: [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((k) => `export const ${k} = m.${k};`)].join('\n'),
           loader: 'js',
