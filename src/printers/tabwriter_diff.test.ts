@@ -180,3 +180,40 @@ test('TabWriter writes what the reference writes (1,000 random sessions)', () =>
     assert.equal(a, b, `session ${session} at the end`);
   }
 });
+
+test('TabWriter writes what the reference writes for tables: rows of one length, as get writes them (1,000 random sessions)', () => {
+  const r = rng(12);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const word = () => pick(['', 'a', 'bb', 'seed-0-000001', '0/1', 'Completed', 'héllo', '日本', '😀x', 'a b', '<none>', '12m', 'a-very-long-name-of-an-object-0001']);
+  let tables = 0;
+  for (let session = 0; session < 1000; session++) {
+    const opts = pick([
+      { minWidth: 6, tabWidth: 4, padding: 3, padChar: ' ', rememberWidths: true },
+      { minWidth: 0, tabWidth: 8, padding: 2, padChar: ' ' },
+    ]);
+    let a = '';
+    let b = '';
+    const mine = new TabWriter((s) => (a += s), opts);
+    const ref = new RefTabWriter((s) => (b += s), opts);
+    const n = 2 + Math.floor(r() * 7);
+    for (let t = 0; t < 1 + Math.floor(r() * 4); t++) {
+      // A table (at times with a row of another length: then not a table), flushed as get flushes.
+      const rows = 1 + Math.floor(r() * 40);
+      for (let i = 0; i < rows; i++) {
+        const len = r() < 0.02 ? Math.floor(r() * 9) : n;
+        const cells = Array.from({ length: len }, word);
+        mine.writeRow(cells);
+        ref.write(cells.join('\t') + '\n');
+      }
+      mine.flush();
+      ref.flush();
+      tables++;
+      assert.equal(a, b, `session ${session}, table ${t}`);
+      if (r() < 0.2) {
+        mine.resetRememberedWidths();
+        ref.resetRememberedWidths();
+      }
+    }
+  }
+  assert.ok(tables > 1000);
+});
