@@ -14,7 +14,8 @@ const ALLOWED: Record<string, string[]> = {
   'errors.ts': [],
   util: ['errors.ts'],
   api: ['util', 'errors.ts'],
-  store: ['api', 'util', 'errors.ts'],
+  // The views table keeps each object's row as the printers make it (printers/table_view.ts).
+  store: ['printers/table_view', 'api', 'util', 'errors.ts'],
   apiserver: ['store', 'api', 'util', 'errors.ts'],
   // Clients of the apiserver see its contract (interface.ts), never its implementation.
   client: ['apiserver/interface', 'api', 'util', 'errors.ts'],

@@ -21,6 +21,7 @@
 // pkg/registry/generic/registry/store.go, pkg/registry/rest (create.go, update.go, delete.go).
 import { StatusError, invalid, notFound, type StatusCause } from '../errors.js';
 import type { KObject, Kind } from '../api/types.js';
+import type { TableViewRow } from '../api/table_view.js';
 import { asKind, rfc3339, KINDS } from '../api/types.js';
 import { apiVersionOf, groupResource, resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
@@ -117,7 +118,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
-  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined {
+  listViews(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (row: TableViewRow) => void): { resourceVersion: string } | undefined {
     if (opts.fieldSelector) return undefined;
     const labels = parseLabelSelector(opts.labelSelector);
     const ns = resource.namespaced ? opts.namespace : undefined;

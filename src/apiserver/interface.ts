@@ -7,6 +7,7 @@
 // AlreadyExists, Conflict, Invalid (with causes), BadRequest (decoding), Forbidden (admission),
 // Expired (a watch from a resourceVersion the change log no longer holds: 410 Gone).
 import type { KObject } from '../api/types.js';
+import type { TableViewRow } from '../api/table_view.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { FieldValidation } from './decode.js';
 
@@ -78,12 +79,12 @@ export interface APIServer {
   get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject;
   list(resource: ResourceInfo, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
   /**
-   * A list for a table: each object's table view (api/table_view.ts), which the printers print
-   * as they print the object. undefined when the kind has no views or a field selector is given
-   * (then list() is the way). Each view is given to each in list order, as it is read; the views
-   * have their labels only with opts.withLabels.
+   * A list for a table: each object's table view (api/table_view.ts), its row as the printers
+   * print it. undefined when the kind has no views or a field selector is given (then list() is
+   * the way). Each row is given to each in list order, as it is read; the rows have their labels
+   * only with opts.withLabels.
    */
-  listViews?(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): { resourceVersion: string } | undefined;
+  listViews?(resource: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (row: TableViewRow) => void): { resourceVersion: string } | undefined;
   /** POST: decode, admission (mutating), defaults, generateName, validation, admission (validating), store. */
   create(resource: ResourceInfo, namespace: string | undefined, body: unknown, opts?: CreateOptions): WriteResult;
   /** PUT: the same over the stored object; status is kept as stored (status is its own subresource). */

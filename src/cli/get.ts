@@ -3,7 +3,7 @@ import type { KObject, Kind } from '../api/types.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
-import { toTable, cellsFor, type Table, type TableRow } from '../printers/tables.js';
+import { toTable, printSince, type Table, type TableRow } from '../printers/tables.js';
 import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
@@ -81,7 +81,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       results.push({ req, objects });
     } else {
       const listOpts = { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
-      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces, wide: fmt === 'wide' }, now) : undefined;
+      const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces }, now) : undefined;
       if (viewed?.table) {
         startRV = viewed.resourceVersion;
         results.push({ req, objects: [], table: viewed.table });
@@ -216,43 +216,37 @@ function printWatchEvent(info: ResourceInfo, obj: KObject, type: string, opts: G
 const NO_OBJECT = { metadata: {} } as KObject;
 
 /**
- * The table of a list made from the objects' table views (api/table_view.ts), a row as each is
- * read; the rows keep only what the printer reads besides the cells (namespace, labels).
- * undefined when there are no views; table undefined when a view is of a shape the printers
- * cannot read (an object stored before decoding was strict): then the objects are listed.
+ * The table of a list made from the objects' table views (api/table_view.ts): their rows, the
+ * clock's cells printed now; a row keeps only what the printer reads besides the cells
+ * (namespace, labels). undefined when there are no views; table undefined when an object's row
+ * could not be made (one stored before decoding was strict): then the objects are listed.
  */
 async function tableOfViews(
   ctx: Context,
   info: ResourceInfo,
-  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean; wide: boolean },
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels: boolean; withNamespace: boolean },
   now: Date,
 ): Promise<{ resourceVersion: string; table?: Table } | undefined> {
-  const kind = info.kind;
   const rows: TableRow[] = [];
   let printable = true;
   // What the printer reads of a row's object: the namespace with -A, the labels with -L or --show-labels.
   const keep = opts.withNamespace || opts.withLabels;
   const listed = await listViews(ctx, info, opts, (view) => {
     if (!printable) return;
-    let cells: string[];
-    try {
-      cells = cellsFor(kind, view, now, opts.wide);
-    } catch (e) {
-      if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const cells = view.cells;
+    if (cells === undefined) {
       printable = false;
       return;
     }
+    // The row is this list's own: its clock's cells are printed in place.
     for (let i = 0; i < cells.length; i++) {
-      if (typeof cells[i] !== 'string') {
-        printable = false;
-        return;
-      }
+      const c = cells[i];
+      if (typeof c !== 'string') cells[i] = printSince(c, now);
     }
-    const m = view.metadata;
-    rows.push({ cells, object: keep ? ({ metadata: { namespace: m?.namespace, labels: m?.labels } } as KObject) : NO_OBJECT });
+    rows.push({ cells: cells as string[], object: keep ? ({ metadata: { namespace: view.namespace, labels: view.labels } } as KObject) : NO_OBJECT });
   });
   if (!listed) return undefined;
-  return { resourceVersion: listed.resourceVersion, table: printable ? { columns: toTable(kind, [], now).columns, rows } : undefined };
+  return { resourceVersion: listed.resourceVersion, table: printable ? { columns: toTable(info.kind, [], now).columns, rows } : undefined };
 }
 
 /** The table of objects; an object stored before decoding was strict, of a shape the printers

@@ -2,19 +2,20 @@
 // and field selectors (and refuses a field it cannot select by), with cli-runtime's
 // EnhanceListError around what it refuses.
 import { asKind, type KObject, type ObjectOf } from '../api/types.js';
+import type { TableViewRow } from '../api/table_view.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { Context } from './context.js';
 
 /**
- * The objects' table views (api/table_view.ts), one at a time, for a table: undefined when the
+ * The objects' table views (api/table_view.ts), their rows one at a time, for a table: undefined when the
  * client or the kind has none, or a field selector is given (then listObjects).
  */
 export async function listViews(
   ctx: Context,
   info: ResourceInfo,
   opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; withLabels?: boolean },
-  each: (view: KObject) => void,
+  each: (row: TableViewRow) => void,
 ): Promise<{ resourceVersion: string } | undefined> {
   if (!ctx.client.listViews || opts.fieldSelector) return undefined;
   try {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { asKind, type KObject } from '../api/types.js';
+import type { TableViewRow } from '../api/table_view.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
 import { parseGoRFC3339 } from '../util/go.js';
@@ -46,7 +47,7 @@ export class LocalClient implements Client {
     return this.o.api.list(r, opts);
   }
 
-  async listViews(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): Promise<{ resourceVersion: string } | undefined> {
+  async listViews(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (row: TableViewRow) => void): Promise<{ resourceVersion: string } | undefined> {
     return this.o.api.listViews?.(r, opts, each);
   }
 

@@ -3,6 +3,7 @@
 // The shape is the REST API's, as in src/apiserver/interface.ts, but asynchronous, with the two
 // streams the verbs need: watches and pod logs.
 import type { KObject } from '../api/types.js';
+import type { TableViewRow } from '../api/table_view.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
 
@@ -29,7 +30,7 @@ export interface Client {
   get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject>;
   list(r: ResourceInfo, opts?: ListOptions): Promise<{ items: KObject[]; resourceVersion: string }>;
   /** The objects' table views, one at a time, when the server keeps them (APIServer.listViews); undefined: use list. */
-  listViews?(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (view: KObject) => void): Promise<{ resourceVersion: string } | undefined>;
+  listViews?(r: ResourceInfo, opts: ListOptions & { withLabels?: boolean }, each: (row: TableViewRow) => void): Promise<{ resourceVersion: string } | undefined>;
   create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
   update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts?: WriteOptions): Promise<WriteResult>;
   patch(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): Promise<WriteResult>;

@@ -1,9 +1,10 @@
 // A table view (api/table_view.ts) prints as its object prints: the same cells, default and wide,
-// the same namespace and labels, on many generated objects (valid ones and odd shapes alike).
+// at any time, the same namespace and labels, on many generated objects (valid ones and odd shapes alike).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellsFor } from './tables.js';
-import { tableView, tableViewLabels, withLabels, TABLE_VIEW_KINDS } from '../api/table_view.js';
+import { cellsFor, printSince } from './tables.js';
+import { tableView } from './table_view.js';
+import { tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
 import type { Kind, KObject } from '../api/types.js';
 import { rng } from '../util/prng.js';
 
@@ -124,22 +125,29 @@ function gen(r: () => number) {
   return { Pod: pod, Job: job, CronJob: cronJob } as Record<string, () => KObject>;
 }
 
-/** What the printer shows of an object: its cells (or the error printing it), namespace and (with labels) labels. */
-function printed(kind: Kind, o: KObject, labels: boolean): unknown {
+/** What the printer shows of an object at a time: its cells (or the error printing it), namespace and (with labels) labels. */
+function printed(kind: Kind, o: KObject, at: Date, labels: boolean): unknown {
   let cells: unknown;
   try {
-    cells = cellsFor(kind, o, now);
+    cells = cellsFor(kind, o, at);
   } catch (e) {
     cells = `throws ${(e as Error).constructor.name}`;
   }
   return { cells, namespace: o.metadata?.namespace, ...(labels ? { labels: o.metadata?.labels } : {}) };
 }
 
-/** The view as the store keeps it and gives it back: JSON, the labels apart and put back when asked for. */
-function stored(obj: KObject, labels: boolean): KObject {
-  const view = JSON.parse(JSON.stringify(tableView(obj))) as KObject;
+/** The view as the store keeps it and gives it back (store.eachView): its text, the labels apart and put back when asked for. */
+function stored(obj: KObject, labels: boolean): TableViewRow {
+  const row = viewRow(tableView(obj)!);
   const l = tableViewLabels(obj);
-  return labels && l !== undefined ? withLabels(view, JSON.parse(l)) : view;
+  if (labels && l !== undefined) row.labels = JSON.parse(l);
+  return row;
+}
+
+/** What `get` prints of a stored row at a time (get.ts tableOfViews), as printed() tells it. */
+function printedRow(row: TableViewRow, at: Date, labels: boolean): unknown {
+  const cells = row.cells!.map((c) => (typeof c === 'string' ? c : printSince(c, at)));
+  return { cells, namespace: row.namespace, ...(labels ? { labels: row.labels } : {}) };
 }
 
 test('every kind with a table view has a generator here', () => {
@@ -147,27 +155,54 @@ test('every kind with a table view has a generator here', () => {
   assert.equal(tableView({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } as KObject), undefined);
 });
 
+// Printed when stored, and three days and a minute later: the clock's cells are printed when the row is.
+const later = new Date(now.getTime() + 3 * 86400_000 + 61_000);
+
 for (const kind of ['Pod', 'Job', 'CronJob'] as Kind[]) {
-  test(`a ${kind}'s table view prints as the ${kind} prints (2,000 generated objects)`, () => {
+  test(`a ${kind}'s table view prints as the ${kind} prints, at any time (2,000 generated objects)`, () => {
     const r = rng(0x5eed + kind.length);
     const make = gen(r)[kind];
+    let unprintable = 0;
     for (let i = 0; i < 2000; i++) {
       // Stored objects are JSON: both sides go through it, as the store's rows do.
       const obj = JSON.parse(JSON.stringify(make())) as KObject;
       for (const labels of [false, true]) {
-        assert.deepEqual(printed(kind, stored(obj, labels), labels), printed(kind, obj, labels), `object #${i}${labels ? ' with labels' : ''}: ${JSON.stringify(obj)}`);
+        const row = stored(obj, labels);
+        for (const at of [now, later]) {
+          const want = printed(kind, obj, at, labels) as { cells: unknown };
+          const what = `object #${i}${labels ? ' with labels' : ''} at ${at.toISOString()}: ${JSON.stringify(obj)}`;
+          if (row.cells === undefined) {
+            // Only an object the printers cannot print has no row: get lists the objects then.
+            assert.ok(typeof want.cells === 'string' || (want.cells as unknown[]).some((c) => typeof c !== 'string'), what);
+            unprintable++;
+          } else {
+            assert.deepEqual(printedRow(row, at, labels), want, what);
+          }
+        }
       }
     }
+    // The generator makes odd shapes too: both branches ran.
+    assert.ok(unprintable > 0 && unprintable < 2000 * 4, `${unprintable} unprintable`);
   });
 }
 
-test('a Pod view leaves out what no column shows', () => {
+test("a Pod view is its printed row, the clock's cells kept as the time they count from", () => {
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'p', namespace: 'default', uid: 'u', annotations: { a: 'b' }, managedFields: [{}] },
-    spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'long script'], env: [{ name: 'A', value: 'B' }] }], volumes: [{ name: 'v' }] },
-    status: { phase: 'Running', hostIP: '10.0.0.1' },
+    metadata: { name: 'p', namespace: 'default', uid: 'u', creationTimestamp: '2026-11-23T11:00:00Z', annotations: { a: 'b' }, managedFields: [{}] },
+    spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'long script'], env: [{ name: 'A', value: 'B' }] }], volumes: [{ name: 'v' }], nodeName: 'kjob-node' },
+    status: {
+      phase: 'Running',
+      hostIP: '10.0.0.1',
+      podIPs: [{ ip: '10.88.0.5' }],
+      containerStatuses: [{ name: 'c', ready: true, restartCount: 2, state: { running: {} }, lastState: { terminated: { exitCode: 1, finishedAt: '2026-11-23T11:55:00Z' } } }],
+    },
   } as unknown as KObject;
-  assert.deepEqual(tableView(pod), { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } });
+  const since = (ts: string) => Date.parse(ts);
+  assert.equal(
+    tableView(pod),
+    JSON.stringify(['p', '1/1', 'Running', { since: since('2026-11-23T11:55:00Z'), prefix: '2 (', suffix: ' ago)' }, { since: since('2026-11-23T11:00:00Z') }, '10.88.0.5', 'kjob-node', '<none>', '<none>', 'default']),
+  );
+  assert.deepEqual(printedRow(stored(pod, false), now, false), { cells: ['p', '1/1', 'Running', '2 (5m ago)', '60m', '10.88.0.5', 'kjob-node', '<none>', '<none>'], namespace: 'default' });
 });

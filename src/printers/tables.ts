@@ -7,6 +7,7 @@ import type {
 } from '../api/types.js';
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
+import { Since, type Cell } from '../api/table_view.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
@@ -75,14 +76,45 @@ export function toTable(kind: Kind, objects: KObject[], now: Date): Table {
 }
 
 /**
+ * The cells of a row of a kind with a table view (api/table_view.ts), its clock's cells as Since:
+ * printed by printCells at any time, they are the cells cellsFor prints then. wide false: as cellsFor.
+ */
+export function rowCells(kind: Kind, o: KObject, wide = true): Cell[] | undefined {
+  switch (kind) {
+    case 'Pod': return podRow(o as PodObject);
+    case 'Job': return jobRow(o as JobObject, wide);
+    case 'CronJob': return cronJobRow(o as CronJobObject, wide);
+    default: return undefined;
+  }
+}
+
+/** translateTimestampSince, with the clock read when the cell is printed. */
+const sinceCell = (ts: string | undefined | null): Cell => {
+  const t = parseTime(ts);
+  return t === undefined ? '<unknown>' : new Since(t);
+};
+
+/** A row's cells as printed at now; a cell that is neither text nor a Since is left as it is (an odd object's). */
+export function printCells(cells: readonly unknown[], now: Date): unknown[] {
+  return cells.map((c) => (c instanceof Since ? printSince(c, now) : c));
+}
+
+/** A Since as printed at now (also one read back from JSON, a plain object of the same fields). */
+export function printSince(c: { since: number; prefix?: string; suffix?: string }, now: Date): string {
+  return `${c.prefix ?? ''}${humanDuration(now.getTime() - c.since)}${c.suffix ?? ''}`;
+}
+
+/**
  * The cells of an object's row. wide false: a table printed without -o wide, whose priority-1
  * cells are not shown, may leave the costly ones empty (the label selectors of Jobs and CronJobs).
  */
 export function cellsFor(kind: Kind, o: KObject, now: Date, wide = true): string[] {
   switch (kind) {
-    case 'Pod': return printPod(o as PodObject, now);
-    case 'Job': return printJob(o as JobObject, now, wide);
-    case 'CronJob': return printCronJob(o as CronJobObject, now, wide);
+    case 'Pod':
+    case 'Job':
+    case 'CronJob':
+      // Not strings only for an object of an odd shape (get.ts checks every cell).
+      return printCells(rowCells(kind, o, wide)!, now) as string[];
     case 'Deployment': return printDeployment(o as DeploymentObject, now);
     case 'ReplicaSet': return printReplicaSet(o as ReplicaSetObject, now);
     case 'Event': return printEvent(o as EventObject, now);
@@ -172,6 +204,12 @@ export interface PodSummary {
 }
 
 export function podSummary(pod: PodObject, now: Date): PodSummary {
+  const s = podSummaryCells(pod);
+  return { ...s, restarts: printCells([s.restarts], now)[0] as string };
+}
+
+/** podSummary, its RESTARTS a Since when it tells how long ago the last restart was. */
+function podSummaryCells(pod: PodObject): { ready: string; reason: string; restarts: Cell } {
   const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
   let restarts = 0;
@@ -261,15 +299,13 @@ export function podSummary(pod: PodObject, now: Date): PodSummary {
     reason = 'Terminating';
   }
 
-  let restartsStr = String(restarts);
-  if (restarts !== 0 && lastRestart !== undefined) {
-    restartsStr = `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`;
-  }
-  return { ready: `${readyContainers}/${totalContainers}`, reason, restarts: restartsStr };
+  let restartsCell: Cell = String(restarts);
+  if (restarts !== 0 && lastRestart !== undefined) restartsCell = new Since(lastRestart, `${restarts} (`, ' ago)');
+  return { ready: `${readyContainers}/${totalContainers}`, reason, restarts: restartsCell };
 }
 
-function printPod(pod: PodObject, now: Date): string[] {
-  const s = podSummary(pod, now);
+function podRow(pod: PodObject): Cell[] {
+  const s = podSummaryCells(pod);
   const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
   const podIP = (status.podIPs ?? [])[0]?.ip || '<none>';
@@ -286,7 +322,7 @@ function printPod(pod: PodObject, now: Date): string[] {
     gates = `${t}/${rg.length}`;
   }
   return [
-    pod.metadata.name ?? '', s.ready, s.reason, s.restarts, translateTimestampSince(pod.metadata.creationTimestamp, now),
+    pod.metadata.name ?? '', s.ready, s.reason, s.restarts, sinceCell(pod.metadata.creationTimestamp),
     podIP, nodeName, nominated, gates,
   ];
 }
@@ -310,7 +346,7 @@ function layoutContainerCells(containers: Container[] | undefined): [string, str
   return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
 }
 
-function printJob(job: JobObject, now: Date, wide: boolean): string[] {
+function jobRow(job: JobObject, wide: boolean): Cell[] {
   const spec: Partial<NonNullable<JobObject['spec']>> = job.spec ?? {};
   const st = job.status ?? {};
   const succeeded = st.succeeded ?? 0;
@@ -321,13 +357,13 @@ function printJob(job: JobObject, now: Date, wide: boolean): string[] {
     const parallelism = spec.parallelism ?? 0;
     completions = parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
   }
-  let dur = '';
+  let dur: Cell = '';
   const start = parseTime(st.startTime);
   const end = parseTime(st.completionTime);
-  if (start !== undefined) dur = humanDuration((end ?? now.getTime()) - start);
+  if (start !== undefined) dur = end !== undefined ? humanDuration(end - start) : new Since(start);
   const [names, images] = layoutContainerCells(spec.template?.spec?.containers);
   return [
-    job.metadata.name ?? '', jobStatus(job), completions, dur, translateTimestampSince(job.metadata.creationTimestamp, now),
+    job.metadata.name ?? '', jobStatus(job), completions, dur, sinceCell(job.metadata.creationTimestamp),
     names, images, wide ? formatLabelSelector(spec.selector) : '',
   ];
 }
@@ -361,14 +397,14 @@ export function printBoolPtr(v: unknown): string {
   return v ? 'True' : 'False';
 }
 
-function printCronJob(cj: CronJobObject, now: Date, wide: boolean): string[] {
+function cronJobRow(cj: CronJobObject, wide: boolean): Cell[] {
   const spec: Partial<NonNullable<CronJobObject['spec']>> = cj.spec ?? {};
   const st = cj.status ?? {};
-  const last = st.lastScheduleTime ? translateTimestampSince(st.lastScheduleTime, now) : '<none>';
+  const last = st.lastScheduleTime ? sinceCell(st.lastScheduleTime) : '<none>';
   const [names, images] = layoutContainerCells(spec.jobTemplate?.spec?.template?.spec?.containers);
   return [
     cj.metadata.name ?? '', spec.schedule ?? '', spec.timeZone ?? '<none>', printBoolPtr(spec.suspend),
-    String((st.active ?? []).length), last, translateTimestampSince(cj.metadata.creationTimestamp, now),
+    String((st.active ?? []).length), last, sinceCell(cj.metadata.creationTimestamp),
     names, images, wide ? formatLabelSelector(spec.jobTemplate?.spec?.selector) : '',
   ];
 }

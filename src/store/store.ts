@@ -15,7 +15,8 @@ import Database from 'better-sqlite3';
 import { sqliteAddon } from './sqlite_addon.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
-import { hasTableView, tableView, tableViewLabels, withLabels, TABLE_VIEW_KINDS } from '../api/table_view.js';
+import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
+import { tableView } from '../printers/table_view.js';
 import { UserError, StatusError, alreadyExists, conflict, notFound } from '../errors.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -62,8 +63,9 @@ export interface Preconditions {
 /** The schema version this build writes; older files are migrated, newer ones refused.
  * 2: objects.ref (the aggkey column of version 1) holds the uid of the object an Event is about,
  * or of a Pod's controller, indexed with kind and namespace.
- * 3: the views table, each object's table view (api/table_view.ts), for listing a kind as a table. */
-export const SCHEMA_VERSION = 3;
+ * 3: the views table, each object's table view (api/table_view.ts), for listing a kind as a table.
+ * 4: a view is the object's printed row (its cells), not the fields the printers read of it. */
+export const SCHEMA_VERSION = 4;
 /**
  * How many change-log entries are kept (older ones are trimmed; a watch from before them is "too
  * old"): the compaction etcd does every 5 minutes for the apiserver. Each entry holds a whole
@@ -120,7 +122,7 @@ const SCHEMA_V3 = `
 CREATE TABLE IF NOT EXISTS views (
   kind TEXT NOT NULL,
   key TEXT NOT NULL,
-  body TEXT NOT NULL,         -- tableView(), without the labels
+  body TEXT NOT NULL,         -- printers/table_view.ts tableView(): the namespace and the row's cells
   labels TEXT,                -- tableViewLabels(): read only when a table shows them or selects by them
   PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
@@ -414,7 +416,7 @@ export class Store {
    * without reading the objects, nor holding them all. The views have their labels only with
    * opts.labels. false for a kind without views.
    */
-  eachView(kind: Kind, opts: ViewListOptions, fn: (view: KObject) => void): boolean {
+  eachView(kind: Kind, opts: ViewListOptions, fn: (row: TableViewRow) => void): boolean {
     if (!hasTableView(kind)) return false;
     return this.guard(() => {
       const info = info_(kind);
@@ -422,15 +424,16 @@ export class Store {
       const sel = opts.labelSelector;
       if (!sel && !opts.labels) {
         const rows = (ns !== undefined ? this.s.viewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.viewsAll.iterate(kind)) as IterableIterator<string>;
-        for (const body of rows) fn(JSON.parse(body) as KObject);
+        for (const body of rows) fn(viewRow(body));
         return true;
       }
       const rows = (ns !== undefined ? this.s.labeledViewsNs.iterate(kind, `${ns}/`, `${ns}0`) : this.s.labeledViewsAll.iterate(kind)) as IterableIterator<[string, string | null]>;
       for (const [body, labels] of rows) {
         const l = labels === null ? undefined : (JSON.parse(labels) as Record<string, string>);
         if (sel && !sel(l ?? {})) continue;
-        const v = JSON.parse(body) as KObject;
-        fn(opts.labels && l !== undefined ? withLabels(v, l) : v);
+        const row = viewRow(body);
+        if (opts.labels && l !== undefined) row.labels = l;
+        fn(row);
       }
       return true;
     });
@@ -647,7 +650,7 @@ const SET_VIEW = `INSERT OR REPLACE INTO views (kind, key, body, labels) VALUES 
 /** Writes obj's table view (its kind has one) with the prepared SET_VIEW. */
 function setView(stmt: Database.Statement, kind: string, key: string, obj: KObject): void {
   const view = tableView(obj);
-  if (view !== undefined) stmt.run(kind, key, JSON.stringify(view), tableViewLabels(obj) ?? null);
+  if (view !== undefined) stmt.run(kind, key, view, tableViewLabels(obj) ?? null);
 }
 
 function migrate(db: Database.Database, file: string): void {
@@ -670,8 +673,9 @@ function migrate(db: Database.Database, file: string): void {
       const set = db.prepare(`UPDATE objects SET aggkey = ? WHERE id = ?`);
       for (const r of rows) set.run(refKey(JSON.parse(r.body) as KObject), r.id);
     }
-    if (version < 3) {
-      db.exec(SCHEMA_V3);
+    if (version < 3) db.exec(SCHEMA_V3);
+    if (version < 4) {
+      db.exec(`DELETE FROM views`);
       const set = db.prepare(SET_VIEW);
       const kinds = TABLE_VIEW_KINDS.map((k) => `'${k}'`).join(', ');
       // In batches: a large state file is not read into memory at once.
