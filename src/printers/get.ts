@@ -34,6 +34,12 @@ function formatEventType(t: string): string {
 
 const SPECIAL = /[\f\n\r\x1b]/;
 
+/** No cell of the first n is changed by cellString. */
+function isPlainRow(cells: readonly string[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (SPECIAL.test(cells[i])) return false;
+  return true;
+}
+
 function cellString(v: string): string {
   if (!SPECIAL.test(v)) return v;
   let s = v;
@@ -85,6 +91,10 @@ export class TablePrinter {
     const eventType = o.watchEvents || opts.eventType ? opts.eventType : undefined;
 
     const visible = t.columns.map((c) => o.wide || c.priority === 0);
+    // A row printed as its cells are, its visible columns first (every kind's wide columns are
+    // last but the Event's): its first `shown` cells go to the tabwriter as they are.
+    const shown = visible.indexOf(false) === -1 ? visible.length : visible.indexOf(false);
+    const plainRows = eventType === undefined && !o.withNamespace && !prefix && !o.labelColumns?.length && !o.showLabels && visible.lastIndexOf(true) < shown;
     if (!noHeaders) {
       const h: string[] = [];
       if (eventType !== undefined) h.push('EVENT');
@@ -95,6 +105,10 @@ export class TablePrinter {
       this.tw.write(h.join('\t') + '\n');
     }
     for (const row of t.rows) {
+      if (plainRows && row.cells.length >= shown && isPlainRow(row.cells, shown)) {
+        this.tw.writeRow(row.cells, shown);
+        continue;
+      }
       const cells: string[] = [];
       if (eventType !== undefined) cells.push(formatEventType(eventType));
       if (o.withNamespace) cells.push(cellString(row.object.metadata.namespace ?? ''));

@@ -62,14 +62,19 @@ export class TabWriter {
     this.cell += s.slice(start);
   }
 
-  /** write(cells.join('\t') + '\n'), without scanning the text again when no cell holds a tab, newline or form feed. */
-  writeRow(cells: string[]): void {
-    if (cells.length === 0 || cells.some((c) => CELL_END.test(c))) {
-      this.write(cells.join('\t') + '\n');
+  /**
+   * write(cells.slice(0, n).join('\t') + '\n'), without scanning the text again when no cell
+   * holds a tab, newline or form feed.
+   */
+  writeRow(cells: readonly string[], n = cells.length): void {
+    let plain = n > 0;
+    for (let i = 0; i < n && plain; i++) plain = !CELL_END.test(cells[i]);
+    if (!plain) {
+      this.write(cells.slice(0, n).join('\t') + '\n');
       return;
     }
     this.cell += cells[0];
-    for (let i = 1; i < cells.length; i++) {
+    for (let i = 1; i < n; i++) {
       this.terminateCell();
       this.cell = cells[i];
     }
