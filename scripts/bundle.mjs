@@ -118,7 +118,7 @@ export async function bundle() {
       });
     },
   };
-  const build = async (entry) => {
+  const build = async (entry, { minifyIdentifiers }) => {
     const result = await esbuild.build({
       entryPoints: [join(dist, entry)],
       bundle: true,
@@ -128,9 +128,15 @@ export async function bundle() {
       write: false,
       plugins: [moduleUrl, lazyModules, sharedBuiltins],
       logLevel: 'warning',
-      // Smaller to read and to check against the cache; function names stay for stack traces.
+      // Smaller to read and to check against the cache.
       minifyWhitespace: true,
       minifySyntax: true,
+      // The CLI's names too: a quarter less to read and a smaller cache to take (1.28 -> 0.97 MB,
+      // the cache of get 587 -> 528 kB), about 2 ms of every command (CPU time, 31 runs of a one-
+      // ConfigMap get each way). Its stack traces name short identifiers (a bug report says how
+      // to see the modules' own: KJOB_NO_BUNDLE=1). The engine's keep their names: its log
+      // records the stack of a failed sync, and it starts once.
+      minifyIdentifiers,
       // One-byte source: a single non-ASCII character makes V8 hold (and decode) it as UTF-16.
       charset: 'ascii',
       // The launcher gives the script the dist directory it belongs to.
@@ -145,8 +151,8 @@ export async function bundle() {
     return code;
   };
   const parts = [
-    { name: '', code: await build('cli/main.js'), flags: [] },
-    { name: '.engine', code: await build('engine/main.js'), flags: ENGINE_NODE_FLAGS },
+    { name: '', code: await build('cli/main.js', { minifyIdentifiers: true }), flags: [] },
+    { name: '.engine', code: await build('engine/main.js', { minifyIdentifiers: false }), flags: ENGINE_NODE_FLAGS },
   ];
   const sha = createHash('sha256').update(parts.map((p) => p.code).join('\0')).digest('hex').slice(0, 16);
   mkdirSync(out, { recursive: true });

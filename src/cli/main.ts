@@ -641,7 +641,10 @@ function report(e: unknown, argv: string[], io: IO): number {
     io.err(user.stderr);
     return user.exitCode;
   }
-  io.err(`kjob: this is a bug, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
+  const stack = (e as Error)?.stack ?? String(e);
+  // The bundle's names are minified (scripts/bundle.mjs): the same command shows the modules' own without it.
+  const hint = stack.includes('/dist/bundle/') ? '(KJOB_NO_BUNDLE=1 runs the same command with the names and lines of the sources)\n' : '';
+  io.err(`kjob: this is a bug, please report it: ${stack}\n${hint}`);
   return 2;
 }
 
