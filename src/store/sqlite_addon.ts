@@ -28,3 +28,20 @@ export function sqliteAddon(): string | undefined {
   }
   return addon ?? undefined;
 }
+
+let binding: object | undefined;
+
+/**
+ * better-sqlite3's addon, loaded once (process.dlopen): given as an object, better-sqlite3 does not
+ * require() it, whose resolution of the path (stat and realpath of each part, the module cache)
+ * cost a command more than the dlopen itself (about 0.4 ms of 0.8). Its path, or undefined, when
+ * it is not where npm puts it (then better-sqlite3 loads it, and reports what is wrong).
+ */
+export function sqliteBinding(): object | string | undefined {
+  if (binding) return binding;
+  const file = sqliteAddon();
+  if (file === undefined) return undefined;
+  const m = { exports: {} as object };
+  process.dlopen(m, file);
+  return (binding = m.exports);
+}

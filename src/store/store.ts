@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
-import { sqliteAddon } from './sqlite_addon.js';
+import { sqliteBinding } from './sqlite_addon.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
@@ -277,7 +277,8 @@ export class Store {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(abs, { timeout: 10_000, nativeBinding: sqliteAddon() });
+      // better-sqlite3 takes the loaded addon too (lib/database.js); its types say a path only.
+      db = new Database(abs, { timeout: 10_000, nativeBinding: sqliteBinding() as string | undefined });
       // SQLite creates the file 0644 (and its -wal and -shm with the file's mode): the state is
       // its user's only, so the file is made 0600 before the journal files exist.
       for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) {
