@@ -16,7 +16,7 @@
 //                              another script's cache (V8 checks only the source's length)
 //
 // A module that finds files beside itself (the API schema, netd.js, package.json) keeps doing so:
-// each import.meta.url becomes that module's own URL under dist/.
+// each import.meta.url becomes that module's own URL under dist/ (fileURLToPath(import.meta.url) its path).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,9 @@ export async function bundle() {
         if (!/^[A-Za-z0-9._/-]+$/.test(rel)) throw new Error(`${rel}: a module path __kjobModuleURL would have to escape`);
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes('import.meta.url')) return undefined;
-        return { contents: text.replaceAll('import.meta.url', `__kjobModuleURL(${JSON.stringify(rel)})`), loader: 'js' };
+        // A module's own path is the dist directory's and its path, without a URL made and parsed back.
+        const contents = text.replaceAll('fileURLToPath(import.meta.url)', `__kjobModulePath(${JSON.stringify(rel)})`).replaceAll('import.meta.url', `__kjobModuleURL(${JSON.stringify(rel)})`);
+        return { contents, loader: 'js' };
       });
     },
   };
@@ -142,7 +144,7 @@ export async function bundle() {
       // The launcher gives the script the dist directory it belongs to.
       // A module's URL is the dist directory's (made once) and its path: module paths are plain
       // (moduleUrl checks), so they need no escaping.
-      banner: { js: 'let __kjobDistURL; const __kjobModuleURL = (rel) => (__kjobDistURL ??= require("node:url").pathToFileURL(__kjobDist).href) + "/" + rel;' },
+      banner: { js: 'let __kjobDistURL; const __kjobModuleURL = (rel) => (__kjobDistURL ??= require("node:url").pathToFileURL(__kjobDist).href) + "/" + rel; const __kjobModulePath = (rel) => require("node:path").join(__kjobDist, rel);' },
     });
     // An import of something a module does not export (sharedBuiltins' getters) is a warning to esbuild.
     if (result.warnings.length > 0) throw new Error(`the bundle of ${entry} has warnings (above)`);

@@ -648,7 +648,8 @@ function report(e: unknown, argv: string[], io: IO): number {
   return 2;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+// The name first: in the bundle (run by bin/kjob) the URLs are not made, which took node:url's pathToFileURL.
+const invokedDirectly = process.argv[1]?.endsWith('main.js') && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
