@@ -2,6 +2,7 @@
 // for where it comes from). v1.32.schema.json holds the types the decoder and validation need;
 // v1.32.descriptions.json the field documentation (paragraphs kept), loaded only when asked for.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface PropSchema {
@@ -51,7 +52,8 @@ export const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
  * dist/. A dist/ built by plain `tsc` in a checkout reads them from src/. */
 function dataFile(name: string): string {
   for (const rel of [`./${name}`, `../../../src/api/openapi/${name}`]) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
+    // Joined to this module's directory, not made a URL: in the bundle, its path is known (scripts/bundle.mjs).
+    const p = path.join(path.dirname(fileURLToPath(import.meta.url)), rel);
     if (existsSync(p)) return p;
   }
   throw new Error(`kjob: the API schema ${name} is missing from this installation (npm run build copies it into dist/)`);
