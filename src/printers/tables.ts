@@ -205,7 +205,7 @@ export interface PodSummary {
 
 export function podSummary(pod: PodObject, now: Date): PodSummary {
   const s = podSummaryCells(pod);
-  return { ...s, restarts: printCells([s.restarts], now)[0] as string };
+  return { ...s, restarts: s.restarts instanceof Since ? printSince(s.restarts, now) : s.restarts };
 }
 
 /** podSummary, its RESTARTS a Since when it tells how long ago the last restart was. */
