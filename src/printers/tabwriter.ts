@@ -12,6 +12,8 @@ export interface TabWriterOptions {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const CELL_END = /[\t\v\n\f]/;
+/** What writePlainRow leaves to writeRow: a cell's end, and what makes a width other than the length. */
+const NOT_PLAIN = /[\t\v\n\f\uD800-\uDFFF]/;
 
 function runeCount(s: string): number {
   // Without surrogate pairs every UTF-16 unit is a code point.
@@ -62,25 +64,37 @@ export class TabWriter {
     this.cell += s.slice(start);
   }
 
-  /**
-   * write(cells.slice(0, n).join('\t') + '\n'), without scanning the text again when no cell
-   * holds a tab, newline or form feed.
-   */
-  writeRow(cells: readonly string[], n = cells.length): void {
-    let plain = n > 0;
-    for (let i = 0; i < n && plain; i++) plain = !CELL_END.test(cells[i]);
-    if (!plain) {
-      this.write(cells.slice(0, n).join('\t') + '\n');
+  /** write(cells.join('\t') + '\n'), without scanning the text again when no cell holds a tab, newline or form feed. */
+  writeRow(cells: string[]): void {
+    if (cells.length === 0 || cells.some((c) => CELL_END.test(c))) {
+      this.write(cells.join('\t') + '\n');
       return;
     }
     this.cell += cells[0];
-    for (let i = 1; i < n; i++) {
+    for (let i = 1; i < cells.length; i++) {
       this.terminateCell();
       this.cell = cells[i];
     }
     const ncells = this.terminateCell();
     this.lineStarts.push(this.texts.length);
     if (ncells === 1) this.flushInternal();
+  }
+
+  /**
+   * writeRow(cells.slice(0, n)) for a row of at least two cells none of which holds a tab,
+   * vertical tab, newline, form feed or surrogate (their widths are their lengths): the cells are
+   * kept as they are, without the per-cell work of writeRow. false, and nothing written, for any
+   * other row, or while a cell is open (a write without its tab); then writeRow is the way.
+   */
+  writePlainRow(cells: readonly string[], n: number): boolean {
+    if (n < 2 || this.cell !== '') return false;
+    for (let i = 0; i < n; i++) if (NOT_PLAIN.test(cells[i])) return false;
+    for (let i = 0; i < n; i++) {
+      this.texts.push(cells[i]);
+      this.cellWidths.push(cells[i].length);
+    }
+    this.lineStarts.push(this.texts.length);
+    return true;
   }
 
   flush(): void {
