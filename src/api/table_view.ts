@@ -43,9 +43,13 @@ export interface TableViewRow {
 /**
  * A stored view's text (printers/table_view.ts tableView: [...cells, namespace], or [null,
  * namespace]) as a row. The namespace is last so that the cells are the parsed array itself.
+ * A view of schema 3 (an object: the fields the printers read), which an engine started by an
+ * older kjob may still write after a newer one migrated the file, has no row either: the table
+ * is listed from the objects.
  */
 export function viewRow(body: string): TableViewRow {
-  const v = JSON.parse(body) as NonNullable<TableViewRow['cells']> | [null, string];
+  const v = JSON.parse(body) as NonNullable<TableViewRow['cells']> | [null, string] | Record<string, unknown>;
+  if (!Array.isArray(v)) return { namespace: '', cells: undefined };
   const namespace = v.pop() as string;
   return { namespace, cells: v[0] === null ? undefined : (v as NonNullable<TableViewRow['cells']>) };
 }

@@ -96,3 +96,21 @@ test('a version 3 file, whose views are the fields the printers read, gets rows 
     fs.rmSync(h, { recursive: true, force: true });
   }
 });
+
+test("a view of schema 3's form in a version 4 file (written by an older kjob's engine still running) is no row: the table is listed from the objects", () => {
+  const h = tmpHome();
+  try {
+    const s1 = Store.open(h);
+    s1.create(pod('p', 'default', undefined, 'Running'));
+    s1.create(pod('q', 'default', undefined, 'Running'));
+    s1.close();
+    const db = new Database(path.join(h, 'state.db'));
+    db.prepare(`UPDATE views SET body = ? WHERE key = 'default/q'`).run(JSON.stringify({ metadata: { name: 'q', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } }));
+    db.close();
+    const s2 = Store.open(h);
+    assert.deepEqual(views(s2)!.map((v) => v.cells?.[0]), ['p', undefined]);
+    s2.close();
+  } finally {
+    fs.rmSync(h, { recursive: true, force: true });
+  }
+});
