@@ -1,5 +1,5 @@
 // What every command needs: the state directory, the namespace, the store, and the engine.
-import os from 'node:os';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { openStore, releaseStore } from './shared_store.js';
@@ -43,11 +43,11 @@ export class Context {
   private clientInstance?: Client;
 
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
-    this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(os.homedir(), '.kjob'));
+    this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
     // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
     // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
-    const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(os.homedir(), '.kube', 'config')] : undefined);
+    const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(homedir(), '.kube', 'config')] : undefined);
     if (files) this.cluster = resolveConnection(files, { context: opts.context, namespace: opts.namespace });
     this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.

@@ -4,7 +4,7 @@
 // patch. An invalid edit re-opens the file with the reasons on top; an edit left unchanged after
 // that keeps the file and says where.
 import fs from 'node:fs';
-import os from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -68,7 +68,7 @@ function launch(file: string, io: IO): void {
 /** os.CreateTemp(prefix*suffix): a new file named with random digits. */
 function tempFile(prefix: string, ext: string, content: string): string {
   for (;;) {
-    const name = path.join(os.tmpdir(), `${prefix}${randomInt(1e9, 4e9)}${ext}`);
+    const name = path.join(tmpdir(), `${prefix}${randomInt(1e9, 4e9)}${ext}`);
     try {
       fs.writeFileSync(name, content, { flag: 'wx', mode: 0o600 });
       return name;

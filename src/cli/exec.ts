@@ -3,7 +3,7 @@
 // environment, working directory, capabilities and cgroups; its exit code is kjob's, and kubectl's
 // `command terminated with exit code N` is said on stderr. With -it on a terminal the command gets
 // a terminal of the container's own.
-import os from 'node:os';
+import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import type { PodObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
@@ -42,6 +42,9 @@ export async function podFor(ctx: Context, ref: string): Promise<PodObject> {
   throw new UserError(`error: cannot attach to *v1.${info.kind}: not implemented`);
 }
 
+/** A signal's number. node:os is required when asked for: kjob's bundle offers its functions only, each loading it on first call (scripts/bundle.mjs). */
+const signalNumber = (signal: NodeJS.Signals): number | undefined => (createRequire(import.meta.url)('node:os') as typeof import('node:os')).constants.signals[signal];
+
 /** The exit code, as kubectl's CheckErr gives a command's (CodeExitError). */
 export function runInContainer(argv: string[], stdin: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +55,7 @@ export function runInContainer(argv: string[], stdin: boolean): Promise<number> 
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       process.off('SIGINT', ignore);
-      resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 1) : 1));
+      resolve(code ?? 128 + (signal ? (signalNumber(signal) ?? 1) : 1));
     });
   });
 }

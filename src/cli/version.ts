@@ -1,6 +1,6 @@
 // `kjob version`: kjob's own version and the Kubernetes version whose behaviour and output it
 // follows, in the shape of `kubectl version --client` (text, or -o json|yaml).
-import os from 'node:os';
+import { platform as osPlatform } from 'node:os';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import type { IO } from './io.js';
@@ -23,7 +23,7 @@ function info(semver: string, extra: Partial<VersionInfo> = {}): VersionInfo {
 
 /** server: the /version of the cluster kjob talks to in cluster mode (kubectl's Server Version). */
 export function version(opts: { output?: string }, io: IO, server?: Record<string, string>): number {
-  const platform = `${os.platform()}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const platform = `${osPlatform()}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
   const doc = {
     clientVersion: info(kjobVersion(), { platform, nodeVersion: process.version }),
     kubernetesVersion: info(KUBERNETES_VERSION),

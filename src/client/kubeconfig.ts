@@ -4,7 +4,7 @@
 // a bearer token (or token file), a client certificate and key, a CA, insecure-skip-tls-verify.
 // exec plugins and auth providers are not run: kjob says so.
 import fs from 'node:fs';
-import os from 'node:os';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -96,7 +96,7 @@ function load(files: string[]): Config {
 function fileOrData(entry: Entry, fileKey: string, dataKey: string, origin: string | undefined): Buffer | undefined {
   if (entry[dataKey]) return Buffer.from(String(entry[dataKey]), 'base64');
   if (entry[fileKey]) {
-    const f = path.resolve(origin ? path.dirname(origin) : process.cwd(), String(entry[fileKey]).replace(/^~(?=\/)/, os.homedir()));
+    const f = path.resolve(origin ? path.dirname(origin) : process.cwd(), String(entry[fileKey]).replace(/^~(?=\/)/, homedir()));
     try {
       return fs.readFileSync(f);
     } catch {

@@ -6,7 +6,7 @@
 // there is no polling loop. It exits when nothing is left to do.
 import fs from 'node:fs';
 import * as net from 'node:net';
-import os from 'node:os';
+import { hostname } from 'node:os';
 import { asKind, keyOf, controllerOf } from '../api/types.js';
 import { Store, type Change } from '../store/store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
@@ -190,7 +190,7 @@ export class Engine {
       // found no engine to wake, and the controllers would have kept the old clock (a CronJob on
       // a clock set going after a stop never ran).
       if (this.clock instanceof StateClock) this.clock.load(this.store);
-      this.log(`engine started (pid ${process.pid}, host ${os.hostname()})`);
+      this.log(`engine started (pid ${process.pid}, host ${hostname()})`);
       // Full resync first: everything that exists is looked at once.
       this.pruneEvents();
       this.lastRV = this.store.currentRV();

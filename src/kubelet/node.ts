@@ -4,7 +4,7 @@
 // minus the kubelet's default hard eviction thresholds (memory.available<100Mi,
 // nodefs.available<10%), as on a node with no kube-reserved or system-reserved.
 import fs from 'node:fs';
-import os from 'node:os';
+import * as os from 'node:os';
 import { asKind, type NodeObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import type { APIServer } from '../apiserver/interface.js';
