@@ -28,7 +28,7 @@ export type Cell = string | Since;
 export const TABLE_VIEW_KINDS: readonly string[] = ['Pod', 'Job', 'CronJob'];
 
 export function hasTableView(kind: string): boolean {
-  return kind === 'Pod' || kind === 'Job' || kind === 'CronJob';
+  return TABLE_VIEW_KINDS.includes(kind);
 }
 
 /** A stored table view as it is read: a Since is a plain object once it has been through JSON. */

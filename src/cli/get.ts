@@ -3,7 +3,8 @@ import type { KObject, Kind } from '../api/types.js';
 import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
-import { toTable, printSince, type Table, type TableRow } from '../printers/tables.js';
+import { toTable, type Table, type TableRow } from '../printers/tables.js';
+import { printStoredCells } from '../printers/table_view.js';
 import { readable } from '../apiserver/decode.js';
 import { TablePrinter } from '../printers/get.js';
 import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
@@ -238,12 +239,7 @@ async function tableOfViews(
       printable = false;
       return;
     }
-    // The row is this list's own: its clock's cells are printed in place.
-    for (let i = 0; i < cells.length; i++) {
-      const c = cells[i];
-      if (typeof c !== 'string') cells[i] = printSince(c, now);
-    }
-    rows.push({ cells: cells as string[], object: keep ? ({ metadata: { namespace: view.namespace, labels: view.labels } } as KObject) : NO_OBJECT });
+    rows.push({ cells: printStoredCells(cells, now), object: keep ? ({ metadata: { namespace: view.namespace, labels: view.labels } } as KObject) : NO_OBJECT });
   });
   if (!listed) return undefined;
   return { resourceVersion: listed.resourceVersion, table: printable ? { columns: toTable(info.kind, [], now).columns, rows } : undefined };

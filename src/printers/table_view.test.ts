@@ -2,8 +2,8 @@
 // at any time, the same namespace and labels, on many generated objects (valid ones and odd shapes alike).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellsFor, printSince } from './tables.js';
-import { tableView } from './table_view.js';
+import { cellsFor } from './tables.js';
+import { printStoredCells, tableView } from './table_view.js';
 import { tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
 import type { Kind, KObject } from '../api/types.js';
 import { rng } from '../util/prng.js';
@@ -146,7 +146,8 @@ function stored(obj: KObject, labels: boolean): TableViewRow {
 
 /** What `get` prints of a stored row at a time (get.ts tableOfViews), as printed() tells it. */
 function printedRow(row: TableViewRow, at: Date, labels: boolean): unknown {
-  const cells = row.cells!.map((c) => (typeof c === 'string' ? c : printSince(c, at)));
+  // A copy: printStoredCells prints in place, and a row is printed at two times here.
+  const cells = printStoredCells([...row.cells!], at);
   return { cells, namespace: row.namespace, ...(labels ? { labels: row.labels } : {}) };
 }
 
