@@ -641,11 +641,15 @@ function report(e: unknown, argv: string[], io: IO): number {
     io.err(user.stderr);
     return user.exitCode;
   }
-  const stack = (e as Error)?.stack ?? String(e);
-  // The bundle's names are minified (scripts/bundle.mjs): the same command shows the modules' own without it.
-  const hint = stack.includes('/dist/bundle/') ? '(KJOB_NO_BUNDLE=1 runs the same command with the names and lines of the sources)\n' : '';
-  io.err(`kjob: this is a bug, please report it: ${stack}\n${hint}`);
+  io.err(bugReport(e));
   return 2;
+}
+
+/** What a bug (anything but a user's error) prints: its stack, and from the bundle, whose names are minified (scripts/bundle.mjs), how to see the sources' own. */
+export function bugReport(e: unknown): string {
+  const stack = (e as Error)?.stack ?? String(e);
+  const hint = stack.includes('/dist/bundle/') ? '(KJOB_NO_BUNDLE=1 runs the same command with the names and lines of the sources)\n' : '';
+  return `kjob: this is a bug, please report it: ${stack}\n${hint}`;
 }
 
 // The name first: in the bundle (run by bin/kjob) the URLs are not made, which took node:url's pathToFileURL.
