@@ -57,60 +57,69 @@ test('views follow creates, updates and deletes, in list order, by namespace and
   }
 });
 
-test('a version 2 file gets its views when it is opened', () => {
+/**
+ * A state file made with store, changed behind the store's back with edit (as an older kjob left
+ * it), then opened again for check.
+ */
+function reopened(make: (s: Store) => void, edit: (db: Database.Database) => void, check: (s: Store) => void): void {
   const h = tmpHome();
   try {
     const s1 = Store.open(h);
-    for (let i = 0; i < 2500; i++) s1.create(pod(`p-${i}`));
-    s1.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default', uid: 'j' }, spec: { template: { spec: { containers: [] } } } } as KObject);
+    make(s1);
     s1.close();
     const db = new Database(path.join(h, 'state.db'));
-    db.exec('DROP TABLE views');
-    db.pragma('user_version = 2');
+    edit(db);
     db.close();
     const s2 = Store.open(h);
-    assert.equal(views(s2)!.length, 2500);
-    assert.deepEqual(views(s2), expected(s2));
-    assert.deepEqual(listViews(s2, 'Job'), s2.list('Job').map((o) => rowOf(o)));
-    s2.close();
+    try {
+      check(s2);
+    } finally {
+      s2.close();
+    }
   } finally {
     fs.rmSync(h, { recursive: true, force: true });
   }
+}
+
+/** What version 3 stored for a running Pod p. */
+const V3_VIEW = JSON.stringify({ metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } });
+
+test('a version 2 file gets its views when it is opened', () => {
+  reopened(
+    (s) => {
+      for (let i = 0; i < 2500; i++) s.create(pod(`p-${i}`));
+      s.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default', uid: 'j' }, spec: { template: { spec: { containers: [] } } } } as KObject);
+    },
+    (db) => {
+      db.exec('DROP TABLE views');
+      db.pragma('user_version = 2');
+    },
+    (s) => {
+      assert.equal(views(s)!.length, 2500);
+      assert.deepEqual(views(s), expected(s));
+      assert.deepEqual(listViews(s, 'Job'), s.list('Job').map((o) => rowOf(o)));
+    },
+  );
 });
 
 test('a version 3 file, whose views are the fields the printers read, gets rows when it is opened', () => {
-  const h = tmpHome();
-  try {
-    const s1 = Store.open(h);
-    s1.create(pod('p', 'default', { app: 'x' }, 'Running'));
-    s1.close();
-    const db = new Database(path.join(h, 'state.db'));
-    // What version 3 stored for that Pod.
-    db.prepare(`UPDATE views SET body = ?`).run(JSON.stringify({ metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } }));
-    db.pragma('user_version = 3');
-    db.close();
-    const s2 = Store.open(h);
-    assert.deepEqual(views(s2), [{ namespace: 'default', cells: ['p', '0/1', 'Running', '0', '<unknown>', '<none>', '<none>', '<none>', '<none>'] }]);
-    s2.close();
-  } finally {
-    fs.rmSync(h, { recursive: true, force: true });
-  }
+  reopened(
+    (s) => s.create(pod('p', 'default', { app: 'x' }, 'Running')),
+    (db) => {
+      db.prepare(`UPDATE views SET body = ?`).run(V3_VIEW);
+      db.pragma('user_version = 3');
+    },
+    (s) => assert.deepEqual(views(s), [{ namespace: 'default', cells: ['p', '0/1', 'Running', '0', '<unknown>', '<none>', '<none>', '<none>', '<none>'] }]),
+  );
 });
 
 test("a view of schema 3's form in a version 4 file (written by an older kjob's engine still running) is no row: the table is listed from the objects", () => {
-  const h = tmpHome();
-  try {
-    const s1 = Store.open(h);
-    s1.create(pod('p', 'default', undefined, 'Running'));
-    s1.create(pod('q', 'default', undefined, 'Running'));
-    s1.close();
-    const db = new Database(path.join(h, 'state.db'));
-    db.prepare(`UPDATE views SET body = ? WHERE key = 'default/q'`).run(JSON.stringify({ metadata: { name: 'q', namespace: 'default' }, spec: { containers: [{}] }, status: { phase: 'Running' } }));
-    db.close();
-    const s2 = Store.open(h);
-    assert.deepEqual(views(s2)!.map((v) => v.cells?.[0]), ['p', undefined]);
-    s2.close();
-  } finally {
-    fs.rmSync(h, { recursive: true, force: true });
-  }
+  reopened(
+    (s) => {
+      s.create(pod('p', 'default', undefined, 'Running'));
+      s.create(pod('q', 'default', undefined, 'Running'));
+    },
+    (db) => db.prepare(`UPDATE views SET body = ? WHERE key = 'default/p'`).run(V3_VIEW),
+    (s) => assert.deepEqual(views(s)!.map((v) => v.cells?.[0]), [undefined, 'q']),
+  );
 });
