@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rename
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundle } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +30,10 @@ try {
     mkdirSync(out, { recursive: true });
     for (const f of readdirSync(join(root, dir))) if (f.endsWith('.json')) copyFileSync(join(root, dir, f), join(out, f));
   }
+  // The API schema for lookups, each definition parsed when first asked for (src/api/openapi/schema.ts).
+  const { indexedSchemaJSON } = await import(pathToFileURL(join(scratch, 'api/openapi/schema.js')).href);
+  const schema = JSON.parse(readFileSync(join(root, 'src/api/openapi/v1.32.schema.json'), 'utf8'));
+  writeFileSync(join(scratch, 'api/openapi/v1.32.schema.indexed.json'), indexedSchemaJSON(schema));
   sync(scratch, join(root, 'dist'));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
