@@ -61,27 +61,24 @@ export async function bundle() {
   const requireHere = createRequire(import.meta.url);
   /** A module's exports that an ES module can name (not its default). */
   const exportedNames = (real) => Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
-  const lazyBuiltins = new Set(['node:child_process', 'node:crypto', 'node:net', 'node:timers/promises']);
-  // Lazy for kjob's own imports only, as the packages: node:os (compiled at a command's start for a
-  // homedir() most commands never call) is imported by chalk's support check as its default, and
-  // chalk is initialised on first call anyway.
-  const lazyOwnBuiltins = new Set(['node:os']);
-  const isLazyBuiltin = (id) => lazyBuiltins.has(id) || lazyOwnBuiltins.has(id);
-  const lazyPackages = new Set(['yaml', 'chalk', 'ora']);
+  // Lazy for every importer (commander's too).
+  const lazyForAll = new Set(['node:child_process', 'node:crypto', 'node:net', 'node:timers/promises']);
+  // Lazy for kjob's own imports only: another package's import (ora's of chalk, chalk's support
+  // check of node:os's default) is bundled as it is, initialised with its importer. node:os was
+  // compiled at a command's start for a homedir() most commands never call.
+  const lazyForOwn = new Set(['node:os', 'yaml', 'chalk', 'ora']);
   const lazyDefaults = new Set(['ora']);
-  const lazyFilter = new RegExp(`^(${[...lazyBuiltins, ...lazyOwnBuiltins, ...lazyPackages].join('|')})$`);
-  const realExports = async (id) => (isLazyBuiltin(id) ? requireHere(id) : await import(createRequire(join(root, 'package.json')).resolve(id)));
+  const isBuiltin = (id) => id.startsWith('node:');
+  const lazyFilter = new RegExp(`^(${[...lazyForAll, ...lazyForOwn].join('|')})$`);
+  const realExports = async (id) => (isBuiltin(id) ? requireHere(id) : await import(createRequire(join(root, 'package.json')).resolve(id)));
   const lazyModules = {
     name: 'lazy-modules',
     setup(build) {
       build.onResolve({ filter: lazyFilter }, (args) => {
-        // A builtin is lazy for every importer (commander too); a package (and node:os) only for
-        // kjob's own imports: another package's (ora's of chalk) is bundled as it is, initialised
-        // with its importer.
-        if (args.namespace !== 'kjob-lazy' && (lazyBuiltins.has(args.path) || args.importer.startsWith(dist + '/'))) return { path: args.path, namespace: 'kjob-lazy' };
+        if (args.namespace !== 'kjob-lazy' && (lazyForAll.has(args.path) || args.importer.startsWith(dist + '/'))) return { path: args.path, namespace: 'kjob-lazy' };
         if (args.namespace !== 'kjob-lazy') return undefined;
         // The real module, required from the lazy one: a builtin stays external, a package is bundled.
-        return isLazyBuiltin(args.path) ? { path: args.path, external: true } : undefined;
+        return isBuiltin(args.path) ? { path: args.path, external: true } : undefined;
       });
       build.onLoad({ filter: /.*/, namespace: 'kjob-lazy' }, async (args) => {
         const real = await realExports(args.path);
