@@ -13,12 +13,19 @@ import type { KObject } from './types.js';
  * " ago)" for RESTARTS). A class, so that a printer's own Since is told apart from a value an odd
  * object carries (printers/table_view.ts stores only rows of strings and Sinces).
  */
-export class Since {
+export class Since implements SinceFields {
   constructor(
     readonly since: number,
     readonly prefix?: string,
     readonly suffix?: string,
   ) {}
+}
+
+/** A Since's fields: all a stored one has once it has been through JSON. */
+export interface SinceFields {
+  since: number;
+  prefix?: string;
+  suffix?: string;
 }
 
 /** A row's cell: printed text, or the time it counts from. */
@@ -35,7 +42,7 @@ export function hasTableView(kind: string): boolean {
 export interface TableViewRow {
   namespace: string;
   /** undefined: the printers cannot print the object (then a table lists the objects instead). */
-  cells: (string | { since: number; prefix?: string; suffix?: string })[] | undefined;
+  cells: (string | SinceFields)[] | undefined;
   /** As stored (with ViewListOptions.labels): the object's labels, whatever their shape. */
   labels?: unknown;
 }

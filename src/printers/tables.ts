@@ -7,7 +7,7 @@ import type {
 } from '../api/types.js';
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
-import { Since, type Cell } from '../api/table_view.js';
+import { Since, type Cell, type SinceFields } from '../api/table_view.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
@@ -100,7 +100,7 @@ export function printCells(cells: readonly unknown[], now: Date): unknown[] {
 }
 
 /** A Since as printed at now (also one read back from JSON, a plain object of the same fields). */
-export function printSince(c: { since: number; prefix?: string; suffix?: string }, now: Date): string {
+export function printSince(c: SinceFields, now: Date): string {
   return `${c.prefix ?? ''}${humanDuration(now.getTime() - c.since)}${c.suffix ?? ''}`;
 }
 
