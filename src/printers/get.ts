@@ -105,7 +105,10 @@ export class TablePrinter {
       this.tw.write(h.join('\t') + '\n');
     }
     for (const row of t.rows) {
-      if (plainRows && row.cells.length >= shown && isPlainRow(row.cells, shown) && this.tw.writePlainRow(row.cells, shown)) continue;
+      if (plainRows && row.cells.length >= shown && isPlainRow(row.cells, shown)) {
+        this.tw.writeRow(row.cells, shown);
+        continue;
+      }
       const cells: string[] = [];
       if (eventType !== undefined) cells.push(formatEventType(eventType));
       if (o.withNamespace) cells.push(cellString(row.object.metadata.namespace ?? ''));

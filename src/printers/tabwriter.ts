@@ -12,8 +12,14 @@ export interface TabWriterOptions {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const CELL_END = /[\t\v\n\f]/;
-/** What writePlainRow leaves to writeRow: a cell's end, and what makes a width other than the length. */
+/** What keeps writeRow from taking a row's cells as they are: a cell's end, or a width other than the length. */
 const NOT_PLAIN = /[\t\v\n\f\uD800-\uDFFF]/;
+
+/** No cell of the first n matches re. */
+function noneMatch(re: RegExp, cells: readonly string[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (re.test(cells[i])) return false;
+  return true;
+}
 
 function runeCount(s: string): number {
   // Without surrogate pairs every UTF-16 unit is a code point.
@@ -64,37 +70,33 @@ export class TabWriter {
     this.cell += s.slice(start);
   }
 
-  /** write(cells.join('\t') + '\n'), without scanning the text again when no cell holds a tab, newline or form feed. */
-  writeRow(cells: string[]): void {
-    if (cells.length === 0 || cells.some((c) => CELL_END.test(c))) {
-      this.write(cells.join('\t') + '\n');
+  /**
+   * write(cells.slice(0, n).join('\t') + '\n'), without scanning the text again when no cell
+   * holds a tab, newline or form feed. A row of two cells or more with no surrogate either (a
+   * table's row, as get writes them), and no cell left open by a write, goes into the buffer as
+   * it is, each cell's width its length.
+   */
+  writeRow(cells: readonly string[], n = cells.length): void {
+    if (n >= 2 && this.cell === '' && noneMatch(NOT_PLAIN, cells, n)) {
+      for (let i = 0; i < n; i++) {
+        this.texts.push(cells[i]);
+        this.cellWidths.push(cells[i].length);
+      }
+      this.lineStarts.push(this.texts.length);
+      return;
+    }
+    if (n === 0 || !noneMatch(CELL_END, cells, n)) {
+      this.write(cells.slice(0, n).join('\t') + '\n');
       return;
     }
     this.cell += cells[0];
-    for (let i = 1; i < cells.length; i++) {
+    for (let i = 1; i < n; i++) {
       this.terminateCell();
       this.cell = cells[i];
     }
     const ncells = this.terminateCell();
     this.lineStarts.push(this.texts.length);
     if (ncells === 1) this.flushInternal();
-  }
-
-  /**
-   * writeRow(cells.slice(0, n)) for a row of at least two cells none of which holds a tab,
-   * vertical tab, newline, form feed or surrogate (their widths are their lengths): the cells are
-   * kept as they are, without the per-cell work of writeRow. false, and nothing written, for any
-   * other row, or while a cell is open (a write without its tab); then writeRow is the way.
-   */
-  writePlainRow(cells: readonly string[], n: number): boolean {
-    if (n < 2 || this.cell !== '') return false;
-    for (let i = 0; i < n; i++) if (NOT_PLAIN.test(cells[i])) return false;
-    for (let i = 0; i < n; i++) {
-      this.texts.push(cells[i]);
-      this.cellWidths.push(cells[i].length);
-    }
-    this.lineStarts.push(this.texts.length);
-    return true;
   }
 
   flush(): void {
