@@ -7,7 +7,6 @@ import { jsonEqual } from '../util/canonical.js';
 import { pidRecordedIn } from '../util/process.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { goQuote } from '../util/go.js';
 import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
 import type { ContainerState, ContainerStateTerminated, ContainerStatus } from 'kubernetes-types/core/v1.js';
@@ -26,6 +25,7 @@ import { ephemeralArgv } from './ephemeral.js';
 import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
+import { ExecutablePuller } from './images.js';
 import { bwrapArgv, containerMounts, hiddenPaths, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
@@ -98,6 +98,7 @@ export class Kubelet {
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();
+  private readonly images = new ExecutablePuller();
   /**
    * When this kubelet sent a terminating pod its first SIGTERM (its clock, ms): the grace period
    * counts from then, as the kubelet's StopContainer timeout does. deletionTimestamp holds the
@@ -597,16 +598,7 @@ export class Kubelet {
     }
     this.event(pod, 'Normal', 'Pulling', `Pulling image ${goQuote(image)}`, fp);
     const t0 = process.hrtime.bigint();
-    let size = 0;
-    if (hostExe) {
-      try {
-        const data = fs.readFileSync(hostExe);
-        createHash('sha256').update(data).digest();
-        size = data.length;
-      } catch {
-        /* unreadable: nothing pulled */
-      }
-    }
+    const size = hostExe ? this.images.pull(hostExe) : 0;
     const ms = goDuration(Number((process.hrtime.bigint() - t0) / 1_000_000n));
     this.event(pod, 'Normal', 'Pulled', `Successfully pulled image ${goQuote(image)} in ${ms} (${ms} including waiting). Image size: ${size} bytes.`, fp);
   }
