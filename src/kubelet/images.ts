@@ -12,7 +12,7 @@ export class ExecutablePuller {
 
   /**
    * Pulls the executable: its size in bytes (0 when unreadable). The first pull of a file reads
-   * it and checks its digest, as a pull downloads and verifies an image's layers; a later one of
+   * and hashes it, as a pull downloads an image's layers and verifies their digests; a later one of
    * the same unchanged file finds it present, as a pull of an image whose layers are already in
    * the content store only resolves the image. Reading and hashing the file for every pod of a
    * big Job was a twentieth of the engine's instructions.
