@@ -95,7 +95,7 @@ const sinceCell = (ts: string | undefined | null): Cell => {
 };
 
 /** A row's cells as printed at now; a cell that is neither text nor a Since is left as it is (an odd object's). */
-export function printCells(cells: readonly unknown[], now: Date): unknown[] {
+function printCells(cells: readonly unknown[], now: Date): unknown[] {
   return cells.map((c) => (c instanceof Since ? printSince(c, now) : c));
 }
 
