@@ -8,10 +8,9 @@
 // policy then restarts.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import * as net from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1.js';
+import { httpLibs } from '../util/http_libs.js';
 
 export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';
 type Result = 'success' | 'failure';
@@ -197,7 +196,7 @@ export function httpProbe(scheme: 'http' | 'https', host: string, port: number, 
   return new Promise((resolve) => {
     const h: Record<string, string> = { 'User-Agent': 'kube-probe/1.32', Accept: '*/*' };
     for (const x of headers) h[x.name] = x.value;
-    const mod = scheme === 'https' ? https : http;
+    const mod = httpLibs()[scheme];
     const req = mod.get(url, { headers: h, timeout: timeoutMs, ...(scheme === 'https' ? { rejectUnauthorized: false } : {}) }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;

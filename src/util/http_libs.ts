@@ -1,5 +1,6 @@
 // node:http and node:https, loaded on first use: node:https brings TLS and X.509 with it, about
-// 15 ms of CPU at a command's start, and only a cluster client or `-f URL` needs either.
+// 15 ms of CPU at a command's (or the engine's) start, and only a cluster client, `-f URL` or an
+// httpGet probe needs either.
 import type http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
