@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { IP, IpRunner, PodNetwork, homeHash, namespaceInUse, networkStatusLine, resolvConf, type IpStep } from './network.js';
 
@@ -62,5 +64,32 @@ test("a namespace is in use while a process is in it, and not once none is (a fi
   } finally {
     inside.kill('SIGKILL');
     execFileSync(IP, ['netns', 'del', ns]);
+  }
+});
+
+test("a cold engine's first pod claims a spare being made: the spare's namespace and address, ready when it is", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
+  const net = new PodNetwork(home, {});
+  try {
+    assert.deepEqual(net.probe(), { enabled: true });
+    net.warm(); // the engine's start: two spares are being made
+    const uid = 'b9a4e0a2-5d0e-4c9f-9d43-0d1f3f6e2a11';
+    let ended!: () => void;
+    const setUp = new Promise<void>((resolve) => (ended = resolve));
+    const first = net.prepare(uid, () => ended(), 'job-uid');
+    assert.equal(first.ready, false, 'the spare is still being made');
+    // The pod's lease names the spare's namespace: it waits for that, not for a setup of its own.
+    assert.match(net.podNsName(uid), new RegExp(`^${net.nodeNs}-s[0-9a-f]{8}$`));
+    assert.equal(net.podIP(uid), first.ip);
+    assert.equal(fs.readFileSync(path.join(home, 'run/net/pods', uid), 'utf8'), `${first.ip} ${net.podNsName(uid)}\n`);
+    await setUp;
+    assert.deepEqual(net.prepare(uid, () => assert.fail('no second setup'), 'job-uid'), { ip: first.ip, ready: true });
+    assert.ok(fs.existsSync(net.podNsPath(uid)));
+    assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${first.ip.replace(/\./g, '\\.')}/24`));
+  } finally {
+    await net.drain(); // a spare still being made would outlive the removal below
+    net.tearDownAll();
+    net.close();
+    fs.rmSync(home, { recursive: true, force: true });
   }
 });

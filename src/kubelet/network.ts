@@ -236,9 +236,10 @@ export class PodNetwork {
   private readonly ready = new Set<string>();
   /** uid -> address and, for a pod that took a spare, its namespace's name (leaseMap) */
   private leases?: Map<string, Lease>;
-  /** Spare namespaces, ready to be a pod's (see takeSpare): id -> lease; and those being made. */
+  /** Spare namespaces, ready to be a pod's (see takeSpare): id -> lease; and those being made,
+   * with the setup-ended handler of the pod that claimed one (claimPendingSpare). */
   private readonly spares = new Map<string, Lease>();
-  private sparesPending = 0;
+  private readonly sparesMaking = new Map<string, { lease: Lease; claimed?: (err?: string) => void }>();
   private sparesCleared = false;
   /** Finished pods' namespaces kept for their controller's next pod (keepForReuse): spare id -> ... */
   private readonly reusable = new Map<string, { lease: Lease; owner: string; at: number }>();
@@ -398,18 +399,17 @@ export class PodNetwork {
         this.makeSpares(runner);
         return { ip: spare, ready: true };
       }
+      const pending = this.claimPendingSpare(uid, onDone);
+      if (pending) {
+        this.makeSpares(runner);
+        return { ip: pending, ready: false };
+      }
     }
     const ip = known ?? this.lease(uid);
     if (this.settingUp.has(uid)) return { ip, ready: false };
     this.settingUp.add(uid);
-    runner.run(this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, fs.existsSync(this.podNsPath(uid))), (err) => {
-      this.settingUp.delete(uid);
-      // Removed while it was being made: now that it exists, it goes (the remover runs apart).
-      if (this.removeAfterSetUp.delete(uid)) this.tearDown(uid);
-      else if (err !== undefined) this.failed.set(uid, err);
-      else if (this.leaseMap().has(uid)) this.ready.add(uid);
-      onDone();
-    });
+    // A new lease: no earlier attempt left a veth of this pod's to remove.
+    runner.run(this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, fs.existsSync(this.podNsPath(uid)), !known), (err) => this.setUpEnded(uid, err, onDone));
     // With no spare ready (an engine's first pods), the pod's own set-up is queued first: the
     // runner takes its work in order, and the spares are for the pods after it.
     this.makeSpares(runner);
@@ -427,6 +427,41 @@ export class PodNetwork {
     const [id, lease] = first.value;
     this.spares.delete(id);
     return this.adopt(uid, id, lease);
+  }
+
+  /**
+   * A spare still being made becomes the pod's, and the pod waits for it: an engine's first pods
+   * find the spares warm() began, and a setup of their own would wait behind them in the runner.
+   * A spare that fails goes back to being one, and is removed; the pod's next sync makes its own.
+   */
+  private claimPendingSpare(uid: string, onDone: () => void): string | undefined {
+    for (const [id, making] of this.sparesMaking) {
+      if (making.claimed) continue;
+      fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
+      moveHolder(path.join(this.spareDir, id), path.join(this.leaseDir, uid));
+      this.leaseMap().set(uid, making.lease);
+      this.settingUp.add(uid);
+      making.claimed = (err) => {
+        if (err !== undefined && this.leaseMap().get(uid) === making.lease) {
+          moveHolder(path.join(this.leaseDir, uid), path.join(this.spareDir, id));
+          this.leaseMap().delete(uid);
+          this.removeHeld(id, making.lease.ns!);
+        }
+        this.setUpEnded(uid, err, onDone);
+      };
+      return making.lease.ip;
+    }
+    return undefined;
+  }
+
+  /** A pod's namespace setup (its own, or a spare it claimed) has ended. */
+  private setUpEnded(uid: string, err: string | undefined, onDone: () => void): void {
+    this.settingUp.delete(uid);
+    // Removed while it was being made: now that it exists, it goes (the remover runs apart).
+    if (this.removeAfterSetUp.delete(uid)) this.tearDown(uid);
+    else if (err !== undefined) this.failed.set(uid, err);
+    else if (this.leaseMap().has(uid)) this.ready.add(uid);
+    onDone();
   }
 
   /** A namespace kept for owner (keepForReuse) becomes the pod's, as a spare does. */
@@ -508,16 +543,18 @@ export class PodNetwork {
       this.sparesCleared = true;
       for (const [id, lease] of readLeases(this.spareDir)) if (!this.reusable.has(id)) this.removeHeld(id, lease.ns!);
     }
-    while (this.spares.size + this.sparesPending < SPARES) {
+    while (this.spares.size + this.sparesMaking.size < SPARES) {
       const id = randomBytes(4).toString('hex');
       const ns = `${this.nodeNs}-s${id}`;
       // The spare's address is held by its file from now on, as a lease is.
       const ip = this.freeAddress();
       fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(path.join(this.spareDir, id), `${ip} ${ns}\n`, { mode: 0o600 });
-      this.sparesPending++;
-      runner.run(this.setUpSteps(ns, hostVeth(id), ip, false), (err) => {
-        this.sparesPending--;
+      const making: { lease: Lease; claimed?: (err?: string) => void } = { lease: { ip, ns } };
+      this.sparesMaking.set(id, making);
+      runner.run(this.setUpSteps(ns, hostVeth(id), ip, false, true), (err) => {
+        this.sparesMaking.delete(id);
+        if (making.claimed) return making.claimed(err);
         if (err === undefined && fs.existsSync(path.join(this.spareDir, id))) {
           this.spares.set(id, { ip, ns });
           return;
@@ -528,12 +565,13 @@ export class PodNetwork {
   }
 
   /** The ip runs of a pod's setup: its namespace, the veth from the bridge to its eth0, the address and route. */
-  private setUpSteps(pns: string, host: string, ip: string, exists: boolean): IpStep[] {
+  private setUpSteps(pns: string, host: string, ip: string, exists: boolean, fresh = false): IpStep[] {
     const steps: IpStep[] = [];
     // Already set up (an engine restarted, and found it)?
     if (exists) steps.push({ args: ['-n', pns, 'addr', 'show', 'dev', 'eth0'], mayFail: true, doneIfOk: true });
     else steps.push({ args: ['netns', 'add', pns] });
-    steps.push({ args: ['-n', this.nodeNs, 'link', 'del', host], mayFail: true }); // a half-done earlier attempt
+    // A half-done earlier attempt's veth; a fresh id (a new lease, a spare) has had none.
+    if (!fresh) steps.push({ args: ['-n', this.nodeNs, 'link', 'del', host], mayFail: true });
     // Two ip runs: the node's side, then the pod's. An address comes back into use soon after its
     // pod ended, and the node may still hold that pod's MAC for it (a stale neighbour entry sends
     // the new pod's first replies to a veth that is gone): it is forgotten first.
@@ -542,9 +580,14 @@ export class PodNetwork {
     return steps;
   }
 
-  /** The engine starts: the runner of pods' set-ups starts now (a perl), not with the first pod's. */
+  /**
+   * The engine starts: the runner of pods' set-ups starts now (a perl), not with the first pod's,
+   * and makes the spares: a cold start's first pod (the one whose `kjob apply` started the
+   * engine) claims one being made (claimPendingSpare) rather than queueing a setup behind them.
+   */
   warm(): void {
-    this.ipRunner();
+    const runner = this.ipRunner();
+    if (runner) this.makeSpares(runner);
   }
 
   private ipRunner(): IpRunner | undefined {
