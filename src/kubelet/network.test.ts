@@ -93,3 +93,38 @@ test("a cold engine's first pod claims a spare being made: the spare's namespace
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("new namespaces asked for in one turn are made by one request: the pods' setups end together, each with its address", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
+  const net = new PodNetwork(home, {});
+  try {
+    assert.deepEqual(net.probe(), { enabled: true });
+    const uids = ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000003'];
+    const ended: string[] = [];
+    let endedAtFirstTurn = -1;
+    const all = new Promise<void>((resolve) => {
+      for (const uid of uids) {
+        const r = net.prepare(uid, () => {
+          ended.push(uid);
+          // One answer for all three: the others end in the same turn as the first.
+          if (ended.length === 1) setImmediate(() => (endedAtFirstTurn = ended.length));
+          if (ended.length === uids.length) setImmediate(resolve);
+        });
+        assert.equal(r.ready, false);
+      }
+    });
+    await all;
+    assert.equal(endedAtFirstTurn, uids.length);
+    const ips = uids.map((uid) => net.prepare(uid, () => assert.fail('no second setup')));
+    assert.ok(ips.every((r) => r.ready));
+    assert.equal(new Set(ips.map((r) => r.ip)).size, uids.length, 'an address each');
+    for (const [i, uid] of uids.entries()) {
+      assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${ips[i].ip.replace(/\./g, '\\.')}/24`));
+    }
+  } finally {
+    await net.drain();
+    net.tearDownAll();
+    net.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
