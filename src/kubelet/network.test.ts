@@ -121,6 +121,12 @@ test("new namespaces asked for in one turn are made by one request: the pods' se
     for (const [i, uid] of uids.entries()) {
       assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${ips[i].ip.replace(/\./g, '\\.')}/24`));
     }
+    // The engine's stop: the node's namespace goes, with the pods' and the spares'.
+    await net.drain();
+    const mine = () => fs.readdirSync('/run/netns').filter((n) => n === net.nodeNs || n.startsWith(`${net.nodeNs}-`));
+    assert.ok(mine().length >= 1 + uids.length, mine().join(' '));
+    net.tearDownAll();
+    assert.deepEqual(mine(), []);
   } finally {
     await net.drain();
     net.tearDownAll();

@@ -814,11 +814,16 @@ export function namespaceInUse(nsPath: string): boolean {
   return namespacesInUse().has(want);
 }
 
-/** Removes the namespace ns and the pods' namespaces named after it. */
+/**
+ * Removes the namespace ns and the pods' namespaces named after it, by one run of ip (-force goes
+ * on past one that fails): an engine's stop removed its node's, its spares' and its kept
+ * namespaces one run of ip after the other, about 9 ms each.
+ */
 function removeNamespaces(ns: string): void {
   let names: string[] = [];
   try { names = fs.readdirSync(NETNS_DIR); } catch { return; }
-  for (const n of names) if (n === ns || n.startsWith(`${ns}-`)) run(['netns', 'del', n]);
+  const mine = names.filter((n) => n === ns || n.startsWith(`${ns}-`));
+  if (mine.length > 0) batchRun(['-force', '-batch', '-'], mine.map((n) => `netns del ${n}\n`).join(''));
 }
 
 /** The pod's /etc/resolv.conf, as the kubelet writes it for dnsPolicy ClusterFirst. */
