@@ -94,27 +94,35 @@ test("a cold engine's first pod claims a spare being made: the spare's namespace
   }
 });
 
-test("new namespaces asked for in one turn are made by one request: the pods' setups end together, each with its address", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+test("new namespaces asked for in one turn are made by one request per group: the pods' own, then the spares (two of them claimed)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
   const net = new PodNetwork(home, {});
   try {
     assert.deepEqual(net.probe(), { enabled: true });
-    const uids = ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000003'];
-    const ended: string[] = [];
-    let endedAtFirstTurn = -1;
+    // Four pods in one turn: the first asks for its own namespace and two spares, the second and
+    // third claim those spares, the fourth asks for its own.
+    const uids = [1, 2, 3, 4].map((i) => `${i}a1b2c3d-0000-4000-8000-00000000000${i}`);
+    // The order setups end in, with '|' after each turn in which some ended.
+    const seq: string[] = [];
+    let marking = false;
     const all = new Promise<void>((resolve) => {
       for (const uid of uids) {
         const r = net.prepare(uid, () => {
-          ended.push(uid);
-          // One answer for all three: the others end in the same turn as the first.
-          if (ended.length === 1) setImmediate(() => (endedAtFirstTurn = ended.length));
-          if (ended.length === uids.length) setImmediate(resolve);
+          seq.push(uid);
+          if (marking) return;
+          marking = true;
+          setImmediate(() => {
+            seq.push('|');
+            marking = false;
+            if (seq.length === uids.length + 2 || seq.filter((x) => x !== '|').length === uids.length) resolve();
+          });
         });
         assert.equal(r.ready, false);
       }
     });
     await all;
-    assert.equal(endedAtFirstTurn, uids.length);
+    const turns = seq.join(' ').split('|').map((t) => t.trim().split(' ').filter(Boolean).sort()).filter((t) => t.length > 0);
+    assert.deepEqual(turns, [[uids[0], uids[3]], [uids[1], uids[2]]]);
     const ips = uids.map((uid) => net.prepare(uid, () => assert.fail('no second setup')));
     assert.ok(ips.every((r) => r.ready));
     assert.equal(new Set(ips.map((r) => r.ip)).size, uids.length, 'an address each');

@@ -184,7 +184,15 @@ interface FreshSetUp {
   pns: string;
   host: string;
   ip: string;
+  /** A spare's: made after the pods' asked for in the same turn, which do not wait for it. */
+  spare?: boolean;
   done: (err?: string) => void;
+}
+
+/** A spare being made, and the setup-ended handler of the pod that claimed it (claimPendingSpare). */
+interface MakingSpare {
+  lease: Lease;
+  claimed?: (err?: string) => void;
 }
 
 /** The most new namespaces made by one request to the ip runner (setUpFresh). */
@@ -264,7 +272,7 @@ export class PodNetwork {
   /** Spare namespaces, ready to be a pod's (see takeSpare): id -> lease; and those being made,
    * with the setup-ended handler of the pod that claimed one (claimPendingSpare). */
   private readonly spares = new Map<string, Lease>();
-  private readonly sparesMaking = new Map<string, { lease: Lease; claimed?: (err?: string) => void }>();
+  private readonly sparesMaking = new Map<string, MakingSpare>();
   private sparesCleared = false;
   /** Finished pods' namespaces kept for their controller's next pod (keepForReuse): spare id -> ... */
   private readonly reusable = new Map<string, { lease: Lease; owner: string; at: number }>();
@@ -440,8 +448,8 @@ export class PodNetwork {
     // A new lease: no earlier attempt left a namespace or veth of this pod's behind.
     if (!known && !exists) this.setUpFresh(runner, { pns: this.podNsName(uid), host: hostVeth(uid), ip, done });
     else runner.run(this.setUpSteps(this.podNsName(uid), hostVeth(uid), ip, exists), done);
-    // With no spare ready (an engine's first pods), the pod's own set-up is queued first: the
-    // runner takes its work in order, and the spares are for the pods after it.
+    // With no spare ready or being made, the pod's own set-up goes first (flushFresh), and the
+    // spares are for the pods after it.
     this.makeSpares(runner);
     return { ip, ready: false };
   }
@@ -580,12 +588,13 @@ export class PodNetwork {
       const ip = this.freeAddress();
       fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(path.join(this.spareDir, id), `${ip} ${ns}\n`, { mode: 0o600 });
-      const making: { lease: Lease; claimed?: (err?: string) => void } = { lease: { ip, ns } };
+      const making: MakingSpare = { lease: { ip, ns } };
       this.sparesMaking.set(id, making);
       this.setUpFresh(runner, {
         pns: ns,
         host: hostVeth(id),
         ip,
+        spare: true,
         done: (err) => {
           this.sparesMaking.delete(id);
           if (making.claimed) return making.claimed(err);
@@ -626,8 +635,12 @@ export class PodNetwork {
 
   private flushFresh(runner: IpRunner): void {
     const all = this.freshSetUps.splice(0);
-    for (let i = 0; i < all.length; i += FRESH_BATCH_MAX) {
-      const group = all.slice(i, i + FRESH_BATCH_MAX);
+    // The pods' first: the runner answers requests in order, and a pod's waits for its whole group.
+    const groups: FreshSetUp[][] = [];
+    for (const part of [all.filter((g) => !g.spare), all.filter((g) => g.spare)]) {
+      for (let i = 0; i < part.length; i += FRESH_BATCH_MAX) groups.push(part.slice(i, i + FRESH_BATCH_MAX));
+    }
+    for (const group of groups) {
       // One answer for the group: a failure fails each of them, and each pod's next sync sets its
       // namespace up alone (its lease is known by then); a spare is removed.
       runner.run(
