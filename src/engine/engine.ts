@@ -203,6 +203,7 @@ export class Engine {
         this.kick();
       });
       const done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+      if (this.stopped) this.resolveDone!(); // stopped (a signal, `controller stop`) while it started
       this.kick();
       await done;
       // Pod networks being set up or removed in the background finish first.
