@@ -418,6 +418,8 @@ export class Kubelet {
     // A cold engine's first pod needs the sandbox probed too (about 30 ms of bwrap runs): done
     // now, while the ip runner makes the namespace, rather than after it.
     if (!r.ready) this.sandbox();
+    // And the cluster DNS to answer: a container that looks a Service up as it starts needs it.
+    else if (!net.whenDnsServing(() => this.notifyPod?.(key))) return { ip: r.ip, ready: false };
     return r;
   }
 

@@ -18,6 +18,22 @@ test('namespace names: one per state directory, and one per pod named after it',
   assert.equal(net.podNsPath('82da975c-259f'), `/run/netns/${net.nodeNs}-82da975c259f`);
 });
 
+test("pods wait for the cluster DNS only while it is being started, and are woken once it answers", () => {
+  const net = new PodNetwork('/tmp/some-home', {});
+  let woken = 0;
+  assert.equal(net.whenDnsServing(() => woken++), true, 'none is being started (no pod network, or no proxy)');
+  net.dnsStarting();
+  assert.equal(net.whenDnsServing(() => woken++), false);
+  assert.equal(net.whenDnsServing(() => woken++), false);
+  assert.equal(woken, 0);
+  net.dnsServing();
+  assert.equal(woken, 2);
+  assert.equal(net.whenDnsServing(() => woken++), true);
+  net.dnsStarting(); // netd restarted later: pods no longer wait
+  assert.equal(net.whenDnsServing(() => woken++), true);
+  assert.equal(woken, 2);
+});
+
 test('KJOB_NETWORK=host keeps the shared network, and controller status says what that means', () => {
   const s = new PodNetwork('/tmp/h', { KJOB_NETWORK: 'host' }).expected();
   assert.deepEqual(s, { enabled: false, chosen: true, reason: 'KJOB_NETWORK=host' });

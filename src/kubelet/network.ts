@@ -277,6 +277,9 @@ export class PodNetwork {
   /** Finished pods' namespaces kept for their controller's next pod (keepForReuse): spare id -> ... */
   private readonly reusable = new Map<string, { lease: Lease; owner: string; at: number }>();
   private reuseTimer?: NodeJS.Timeout;
+  /** The cluster DNS: none started, starting, or answering (dnsStarting), and the pods waiting for it. */
+  private dns: 'none' | 'starting' | 'serving' = 'none';
+  private readonly dnsWaiters: (() => void)[] = [];
   /** New namespaces asked for in this turn (setUpFresh). */
   private freshSetUps: FreshSetUp[] = [];
   /** Background setups and removals under way, and setups that failed (thrown by the next prepare). */
@@ -380,6 +383,30 @@ export class PodNetwork {
       removeNamespaces(ns);
       fs.rmSync(path.join(OWNERS_DIR, ns), { force: true });
     }
+  }
+
+  /**
+   * The node's cluster DNS (netd, started by the engine's ServiceProxy as the engine starts) is
+   * being started: until it answers, whenDnsServing holds pods back. A cold engine started netd
+   * about as its first pod's container started, and a container that looked a Service up as it
+   * started found no DNS server (getent: not found, 2 of 3 cold starts).
+   */
+  dnsStarting(): void {
+    if (this.dns === 'none') this.dns = 'starting';
+  }
+
+  /** netd answers (or will not: it failed): the pods that waited go on. */
+  dnsServing(): void {
+    this.dns = 'serving';
+    const waiting = this.dnsWaiters.splice(0);
+    for (const cb of waiting) cb();
+  }
+
+  /** Whether pods may start (the DNS answers, or none is being started); if not, cb is called once they may. */
+  whenDnsServing(cb: () => void): boolean {
+    if (this.dns !== 'starting') return true;
+    this.dnsWaiters.push(cb);
+    return false;
   }
 
   /** The pod's address, if it has one. */

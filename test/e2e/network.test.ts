@@ -171,6 +171,21 @@ test('a Service is reached by its names (queue, queue.default, queue.default.svc
   assert.equal(sb.kjob(['logs', 'client']).stdout, `web1\nweb1\nweb1\nweb1\n${ip}\nnxdomain\n`);
 });
 
+test("a cold engine's first pod finds the cluster DNS answering: a Service's name resolves as the container starts", { skip: NO_NET }, async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  apply(sb, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'queue' }, spec: { selector: { app: 'none' }, ports: [{ port: 80 }] } });
+  const ip = JSON.parse(sb.kjob(['get', 'svc', 'queue', '-o', 'json']).stdout).spec.clusterIP;
+  // Three cold starts: the engine stopped, then a Job whose container looks the Service up at once
+  // (netd, which answers, starts with the engine; it was not always up for the first container).
+  for (const i of [1, 2, 3]) {
+    sb.kjob(['controller', 'stop']);
+    apply(sb, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `lookup${i}` }, spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'getent hosts queue | cut -d" " -f1 || echo not found'] }] } } } });
+    await sb.until(`lookup${i} done`, () => /lookup\d +(Complete|Failed)/.test(sb.kjob(['get', 'job', `lookup${i}`]).stdout), 60_000);
+    assert.equal(sb.kjob(['logs', `job/lookup${i}`]).stdout, `${ip}\n`, `cold start ${i}`);
+  }
+});
+
 test('probes reach the pod at its own address from the first one on, never the host\'s 127.0.0.1', { skip: NO_NET }, async () => {
   const sb = new Sandbox();
   sandboxes.push(sb);

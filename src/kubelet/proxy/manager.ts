@@ -17,6 +17,12 @@ export class ServiceProxy {
 
   constructor(private readonly network: PodNetwork, private readonly log: (m: string) => void) {
     this.file = path.join(network.home, 'run', 'net', 'table.json');
+    // netd starts with the engine, before its first sync writes the table (netd watches for it):
+    // pods wait for its DNS (PodNetwork.whenDnsServing), and node's start takes tens of ms.
+    if (network.probe().enabled) {
+      network.dnsStarting();
+      this.startNetd();
+    }
   }
 
   /** Brings the table up to date and netd up. */
@@ -36,9 +42,15 @@ export class ServiceProxy {
   private startNetd(): void {
     this.network.ensureNode();
     const script = fileURLToPath(new URL('./netd.js', import.meta.url));
-    const child = spawn(NSENTER, [`--net=${this.network.nodeNsPath()}`, '--', process.execPath, script, this.file], { stdio: ['ignore', 'ignore', 'pipe'], env: localNodeEnv(process.env) });
+    const child = spawn(NSENTER, [`--net=${this.network.nodeNsPath()}`, '--', process.execPath, script, this.file], { stdio: ['ignore', 'pipe', 'pipe'], env: localNodeEnv(process.env) });
     child.stderr!.on('data', (d) => this.log(String(d).trimEnd()));
-    child.on('error', (e) => this.log(`netd: ${e.message}`));
+    // Its one line, once its DNS answers; a netd that failed holds no pod back either.
+    child.stdout!.on('data', () => this.network.dnsServing());
+    child.on('error', (e) => {
+      this.log(`netd: ${e.message}`);
+      this.network.dnsServing();
+    });
+    child.on('exit', () => this.network.dnsServing());
     this.child = child;
   }
 

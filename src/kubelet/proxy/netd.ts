@@ -73,8 +73,18 @@ dns.on('message', (msg, rinfo) => {
   if (!q) return;
   dns.send(answer(q, records), rinfo.port, rinfo.address);
 });
-dns.on('error', (e) => log(`DNS on ${DNS_IP}:53: ${e.message}`));
-dns.bind(53, DNS_IP);
+// "ready" on stdout once the cluster DNS answers (ServiceProxy holds an engine's first pods until
+// then), or once it cannot: pods then go on without it, as they would without a pod network.
+let told = false;
+const ready = () => {
+  if (!told) process.stdout.write('ready\n');
+  told = true;
+};
+dns.on('error', (e) => {
+  log(`DNS on ${DNS_IP}:53: ${e.message}`);
+  ready();
+});
+dns.bind(53, DNS_IP, ready);
 
 load();
 fs.watch(path.dirname(file), (_ev, name) => {
