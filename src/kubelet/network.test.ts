@@ -158,3 +158,20 @@ test("new namespaces asked for in one turn are made by one request per group: th
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
+  const net = new PodNetwork(home, {});
+  const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-`));
+  try {
+    assert.deepEqual(net.probe(), { enabled: true });
+    net.warm(); // a spare asked for; its request would be sent once this turn ends
+    await net.drain();
+    assert.equal(mine().length, 1, 'the spare was made before drain resolved');
+  } finally {
+    await net.drain();
+    net.tearDownAll();
+    net.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});

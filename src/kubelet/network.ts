@@ -769,6 +769,8 @@ export class PodNetwork {
 
   /** Waits (up to timeoutMs) for the setups and removals under way: the engine stops. */
   async drain(timeoutMs = 10_000): Promise<void> {
+    // Namespaces asked for in this turn are sent now: their flush would come after the runner closed.
+    if (this.freshSetUps.length > 0 && this.runner) this.flushFresh(this.runner);
     await Promise.all([this.runner?.idle(timeoutMs), this.remover?.idle(timeoutMs)]);
   }
 
