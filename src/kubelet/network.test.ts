@@ -83,12 +83,24 @@ test("a namespace is in use while a process is in it, and not once none is (a fi
   }
 });
 
-test("a cold engine's first pod claims a spare being made: the spare's namespace and address, ready when it is", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
+/** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
+async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
   const net = new PodNetwork(home, {});
   try {
     assert.deepEqual(net.probe(), { enabled: true });
-    net.warm(); // the engine's start: two spares are being made
+    await fn(net, home);
+  } finally {
+    await net.drain(); // a spare still being made would outlive the removal below
+    net.tearDownAll();
+    net.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+test("a cold engine's first pod claims a spare being made: the spare's namespace and address, ready when it is", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net, home) => {
+    net.warm(); // the engine's start: a spare is being made
     const uid = 'b9a4e0a2-5d0e-4c9f-9d43-0d1f3f6e2a11';
     let ended!: () => void;
     const setUp = new Promise<void>((resolve) => (ended = resolve));
@@ -102,19 +114,10 @@ test("a cold engine's first pod claims a spare being made: the spare's namespace
     assert.deepEqual(net.prepare(uid, () => assert.fail('no second setup'), 'job-uid'), { ip: first.ip, ready: true });
     assert.ok(fs.existsSync(net.podNsPath(uid)));
     assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${first.ip.replace(/\./g, '\\.')}/24`));
-  } finally {
-    await net.drain(); // a spare still being made would outlive the removal below
-    net.tearDownAll();
-    net.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("new namespaces asked for in one turn are made by one request per group: the pods' own, then the spares (two of them claimed)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
-  const net = new PodNetwork(home, {});
-  try {
-    assert.deepEqual(net.probe(), { enabled: true });
+test("new namespaces asked for in one turn are made by one request per group: the pods' own, then the spares (two of them claimed)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net) => {
     // Four pods in one turn: the first asks for its own namespace and two spares, the second and
     // third claim those spares, the fourth asks for its own.
     const uids = [1, 2, 3, 4].map((i) => `${i}a1b2c3d-0000-4000-8000-00000000000${i}`);
@@ -151,27 +154,12 @@ test("new namespaces asked for in one turn are made by one request per group: th
     assert.ok(mine().length >= 1 + uids.length, mine().join(' '));
     net.tearDownAll();
     assert.deepEqual(mine(), []);
-  } finally {
-    await net.drain();
-    net.tearDownAll();
-    net.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
-  const net = new PodNetwork(home, {});
-  const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-`));
-  try {
-    assert.deepEqual(net.probe(), { enabled: true });
+test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net) => {
+      const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-`));
     net.warm(); // a spare asked for; its request would be sent once this turn ends
     await net.drain();
     assert.equal(mine().length, 1, 'the spare was made before drain resolved');
-  } finally {
-    await net.drain();
-    net.tearDownAll();
-    net.close();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
