@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { SECTIONS, stepEnv, startFileServer, renderStep, goldenOf } from './kubectl-write-helpers.js';
@@ -12,10 +13,16 @@ import { SECTIONS, stepEnv, startFileServer, renderStep, goldenOf } from './kube
 const sandboxes: Sandbox[] = [];
 after(() => sandboxes.forEach((s) => s.cleanup()));
 
+/** The files `kjob edit` keeps in the temp directory (src/cli/edit.ts names them). */
+const editCopies = () => fs.readdirSync(os.tmpdir()).filter((f) => /^kjob-edit-\d+\.(yaml|json)$/.test(f)).map((f) => path.join(os.tmpdir(), f));
+
 for (const section of Object.keys(SECTIONS)) {
   test(`${section}: as kubectl v1.32 against the same objects`, () => {
     const sb = new Sandbox();
     sandboxes.push(sb);
+    // A failed edit keeps the user's changes in the temp directory, as kubectl does: this test's go afterwards.
+    const editCopiesBefore = new Set(editCopies());
+    after(() => editCopies().filter((f) => !editCopiesBefore.has(f)).forEach((f) => fs.rmSync(f, { force: true })));
     let text = '';
     const files = startFileServer(sb.home);
     for (const [i, step] of SECTIONS[section].entries()) {

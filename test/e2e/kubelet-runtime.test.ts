@@ -29,6 +29,7 @@ after(() => {
     // and, with pid_max at 32768, their numbers are soon another process's (another test file's
     // container, killed with 255).
     killProcessesOf(rt.home);
+    fs.rmSync(rt.home, { recursive: true, force: true });
   }
 });
 
