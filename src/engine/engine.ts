@@ -185,6 +185,7 @@ export class Engine {
       if (net.enabled) this.network.warm();
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
       this.proxy = new ServiceProxy(this.network, this.log);
+      this.proxy.start();
       await this.listen();
       // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
       // found no engine to wake, and the controllers would have kept the old clock (a CronJob on

@@ -17,12 +17,16 @@ export class ServiceProxy {
 
   constructor(private readonly network: PodNetwork, private readonly log: (m: string) => void) {
     this.file = path.join(network.home, 'run', 'net', 'table.json');
-    // netd starts with the engine, before its first sync writes the table (netd watches for it):
-    // pods wait for its DNS (PodNetwork.whenDnsServing), and a node process takes tens of ms to start.
-    if (network.probe().enabled) {
-      network.dnsStarting();
-      this.startNetd();
-    }
+  }
+
+  /**
+   * netd starts with the engine, before its first sync writes the table (netd watches for it): a
+   * node process takes tens of ms to start, and pods wait for its DNS (PodNetwork.whenDnsServing).
+   */
+  start(): void {
+    if (!this.network.probe().enabled) return;
+    this.network.dnsStarting();
+    this.startNetd();
   }
 
   /** Brings the table up to date and netd up. */
