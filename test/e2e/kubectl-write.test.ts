@@ -17,12 +17,12 @@ after(() => sandboxes.forEach((s) => s.cleanup()));
 const editCopies = () => fs.readdirSync(os.tmpdir()).filter((f) => /^kjob-edit-\d+\.(yaml|json)$/.test(f)).map((f) => path.join(os.tmpdir(), f));
 
 for (const section of Object.keys(SECTIONS)) {
-  test(`${section}: as kubectl v1.32 against the same objects`, () => {
+  test(`${section}: as kubectl v1.32 against the same objects`, (t) => {
     const sb = new Sandbox();
     sandboxes.push(sb);
     // A failed edit keeps the user's changes in the temp directory, as kubectl does: this test's go afterwards.
     const editCopiesBefore = new Set(editCopies());
-    after(() => editCopies().filter((f) => !editCopiesBefore.has(f)).forEach((f) => fs.rmSync(f, { force: true })));
+    t.after(() => editCopies().filter((f) => !editCopiesBefore.has(f)).forEach((f) => fs.rmSync(f, { force: true })));
     let text = '';
     const files = startFileServer(sb.home);
     for (const [i, step] of SECTIONS[section].entries()) {
