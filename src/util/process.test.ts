@@ -39,9 +39,12 @@ test('no process, no record: undefined, never a throw', () => {
 
 test("a state directory's processes: its pods' sandboxes, not every other sandbox that covers it", async () => {
   const home = tempDir('processes-of');
+  // 'spawn' is not enough: the parent learns of the exec before the kernel has set the new
+  // program's argv, and /proc/<pid>/cmdline reads empty until then. The child's own first write
+  // comes after.
   const idle = (...args: string[]) => {
-    const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', ...args], { stdio: 'ignore' });
-    return Object.assign(c, { spawned: new Promise((r) => c.once('spawn', r)) });
+    const c = spawn(process.execPath, ['-e', 'process.stdout.write("up"); setTimeout(() => {}, 30000)', '--', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    return Object.assign(c, { spawned: new Promise((r) => c.stdout.once('data', r)) });
   };
   // Every other state directory's sandbox names home to hide it from its pods.
   const other = idle('--ro-bind-try', path.join(home, 'run', 'empty'), home, '--tmpfs', '/tmp');
