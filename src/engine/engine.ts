@@ -40,6 +40,7 @@ import { hasPendingWork } from './work.js';
 import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
+import { setUmask } from '../util/umask.js';
 
 /**
  * The apiserver as the controllers and the kubelet read it: an object stored before the apiserver
@@ -146,7 +147,7 @@ export class Engine {
   async run(): Promise<boolean> {
     // Everything the engine and its container shims create in the state directory (runtime
     // state, logs, the socket) is its user's only, whatever umask it was started with.
-    process.umask(0o077);
+    setUmask(0o077);
     fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
     if (!acquireLock(this.home, takeLockHandover())) return false;
     try {

@@ -27,7 +27,7 @@ import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './vo
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
 import { bwrapArgv, containerMounts, hiddenPaths, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
-import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, type AttemptState, type ContainerRuntime } from './runtime.js';
+import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
@@ -389,7 +389,10 @@ export class Kubelet {
     const dir = this.podDir(pod);
     const hostname = podHostname(pod);
     if (!fs.existsSync(path.join(dir, 'hosts'))) {
-      mkdirPrivate(path.join(dir, 'volumes'));
+      // volumes/ only for a pod with a volume the kubelet makes: a directory less per pod of a Job
+      // (on ext4 without a journal, each new inode scans past the ones removed in the last minutes).
+      const made = (pod.spec!.volumes ?? []).some((v) => v.emptyDir || isObjectVolume(v));
+      mkdirPrivate(made ? path.join(dir, 'volumes') : dir);
       for (const v of pod.spec!.volumes ?? []) {
         if (!v.emptyDir) continue;
         // As the kubelet makes an emptyDir: writable by any user of the pod. The pod's directory
@@ -399,10 +402,11 @@ export class Kubelet {
       }
       // The pod's /etc/hostname and /etc/hosts, readable by any user in the pod (0644, as the
       // kubelet writes them); private by the 0700 directories above.
-      writeAtomic(path.join(dir, 'hostname'), hostname + '\n', 0o644);
+      // hosts, written last and atomically, marks the pod's directory made: the files before it are written in place.
+      writeInPlace(path.join(dir, 'hostname'), hostname + '\n', 0o644);
       const net = this.podNetwork;
       // With its own network the pod has its own address and the cluster DNS finds its peers.
-      if (net) writeAtomic(path.join(dir, 'resolv.conf'), resolvConf(pod.metadata.namespace ?? 'default'), 0o644);
+      if (net) writeInPlace(path.join(dir, 'resolv.conf'), resolvConf(pod.metadata.namespace ?? 'default'), 0o644);
       const r = net ? this.prepareNetwork(net, pod) : { ip: this.hostIP, ready: true };
       writeAtomic(path.join(dir, 'hosts'), hostsFileContent(pod, hostname, r.ip, net ? [] : this.peerHostnames(pod)), 0o644);
       return r.ready;

@@ -36,6 +36,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
+import { umaskKeeps } from '../util/umask.js';
 
 export interface AttemptState {
   n: number;
@@ -112,15 +113,24 @@ export function newContainerID(): string {
 /** Runtime state is private to its user, whatever the umask. */
 export function writeAtomic(file: string, data: string, mode = 0o600): void {
   const tmp = `${file}.tmp${process.pid}`;
-  fs.writeFileSync(tmp, data, { mode });
-  fs.chmodSync(tmp, mode);
+  writeInPlace(tmp, data, mode);
   fs.renameSync(tmp, file);
+}
+
+/**
+ * A file written where it is (no temporary file and rename): for a file nobody reads until a
+ * marker written after it exists (an attempt's id, a pod's hosts), or whose reader takes it empty
+ * for missing. A small file is written by one write(2), so a killed engine leaves it whole or empty.
+ */
+export function writeInPlace(file: string, data: string, mode = 0o600): void {
+  fs.writeFileSync(file, data, { mode });
+  if (!umaskKeeps(mode)) fs.chmodSync(file, mode);
 }
 
 /** mkdir -p with private directories (0700), whatever the umask. */
 export function mkdirPrivate(dir: string): void {
   const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (first === undefined) return;
+  if (first === undefined || umaskKeeps(0o700)) return;
   // Every directory mkdir created, from the first down to dir.
   for (let d = dir; ; d = path.dirname(d)) {
     try { fs.chmodSync(d, 0o700); } catch { /* raced away */ }
@@ -340,11 +350,12 @@ export class ProcessRuntime implements ContainerRuntime {
     if (this.cgroups?.status.enforced) {
       cg = this.cgroups.planAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
       // Recorded before any is made: whoever cleans up after this attempt finds them all.
-      writeAtomic(path.join(d, 'cgroup'), JSON.stringify(cg.dirs));
+      writeInPlace(path.join(d, 'cgroup'), JSON.stringify(cg.dirs));
       // The perl shim's child makes them, and the shim removes them once the container ended.
       if (!perlExe) makeCgroups(cg.steps);
     }
-    writeAtomic(path.join(d, 'started'), s.startedAt + '\n');
+    // The attempt is read (attempts()) once its id exists: what comes before is written in place.
+    writeInPlace(path.join(d, 'started'), s.startedAt + '\n');
     writeAtomic(path.join(d, 'id'), s.containerID + '\n');
     const note = path.join(this.exitsDir(), `${s.namespace}_${s.pod}_${s.uid}_${s.container}_${s.n}`);
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
@@ -374,7 +385,7 @@ export class ProcessRuntime implements ContainerRuntime {
         return;
       }
       try {
-        writeAtomic(path.join(d, 'shimpid'), `${pid}\n`);
+        writeInPlace(path.join(d, 'shimpid'), `${pid}\n`); // empty: liveShim looks for the shim
       } catch {
         // Its pod was removed while the shim started: nothing of it may live on.
         for (const child of childrenOf(pid)) killGroup(child);
