@@ -67,6 +67,11 @@ export interface Watch {
   next(): WatchEvent[];
   /** The resourceVersion the watch has reached (for a BOOKMARK). */
   resourceVersion(): string;
+  /**
+   * Calls then when next() may have more: soon after another process commits a write, at the
+   * latest after pollMs. Once per next(); close() calls a pending then.
+   */
+  wait(pollMs: number, then: () => void): void;
   close(): void;
 }
 

@@ -7,6 +7,7 @@ import { StatusError } from '../errors.js';
 import type { KObject, Kind } from '../api/types.js';
 import type { Selector } from '../api/labels.js';
 import type { Store, Change } from '../store/store.js';
+import { ChangeNotices } from '../store/change_notices.js';
 import type { Watch, WatchEvent } from './interface.js';
 import { selectableFields, type FieldSelector } from './fieldselector.js';
 
@@ -26,6 +27,9 @@ export class StoreWatch implements Watch {
   /** Whether each object (by uid) matched the selectors in the last change this watch saw of it. */
   private readonly matched = new Map<string, { matches: boolean; object: KObject }>();
   private readonly filtered: boolean;
+  /** When to look again (wait), and whether the last look found the change log moved on. */
+  private notices?: ChangeNotices;
+  private advanced = false;
 
   constructor(
     private readonly store: Store,
@@ -43,10 +47,32 @@ export class StoreWatch implements Watch {
   close(): void {
     this.closed = true;
     this.matched.clear();
+    this.notices?.close();
+  }
+
+  wait(pollMs: number, then: () => void): void {
+    if (this.closed) return void setImmediate(then);
+    if (!this.notices) {
+      // Made at the first wait: a commit between the first look and now sent its notice to
+      // nobody, so this wait is a notice too.
+      this.notices = new ChangeNotices(this.store.home, pollMs);
+      this.notices.notice();
+    }
+    this.notices.after(this.advanced, then);
   }
 
   next(): WatchEvent[] {
     if (this.closed) return [];
+    this.notices?.looking();
+    const from = this.rv;
+    try {
+      return this.read();
+    } finally {
+      this.advanced = this.rv !== from;
+    }
+  }
+
+  private read(): WatchEvent[] {
     const out: WatchEvent[] = [];
     for (;;) {
       const oldest = this.store.oldestChangeRV();

@@ -1,7 +1,5 @@
 // The Client of this state directory: the apiserver in-process, the kubelet's log files read
 // directly, and the engine woken after every write (as the apiserver's watchers would be).
-import fs from 'node:fs';
-import path from 'node:path';
 import { asKind, type KObject } from '../api/types.js';
 import type { TableViewRow } from '../api/table_view.js';
 import type { ResourceInfo } from '../api/resources.js';
@@ -20,9 +18,6 @@ export interface LocalClientOptions {
   /** How often a watch looks at the change log. */
   watchPollMs?: number;
 }
-
-/** How many times a watch looks again, soon, after a notice of a write that it did not see yet. */
-const QUICK_LOOKS = 5;
 
 export class LocalClient implements Client {
   readonly remote = false;
@@ -72,56 +67,17 @@ export class LocalClient implements Client {
 
   watch(r: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): WatchStream {
     const w = this.o.api.watch(r, opts);
-    const poll = this.o.watchPollMs ?? 50;
+    const pollMs = this.o.watchPollMs ?? 50;
     let closed = false;
-    let timer: NodeJS.Timeout | undefined;
-    let wake: (() => void) | undefined;
-    // Every write is a commit to the state file's write-ahead log: watching that file wakes the
-    // watch at once (the poll remains, for file systems without notifications).
-    let noticed = false;
-    let notify: fs.FSWatcher | undefined;
-    try {
-      notify = fs.watch(path.join(this.o.home, 'state.db-wal'), { persistent: false }, () => {
-        noticed = true;
-        wake?.();
-      });
-      notify.on('error', () => undefined);
-    } catch {
-      /* no WAL yet, or no inotify: polling only */
-    }
     return {
       close: () => {
         closed = true;
-        if (timer) clearTimeout(timer);
-        notify?.close();
         w.close();
-        wake?.();
       },
       async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
-        let quick = 0;
         while (!closed) {
-          const afterNotice = noticed;
-          noticed = false;
-          let seen = false;
-          for (const e of w.next()) {
-            seen = true;
-            yield e;
-          }
-          // The notice comes with the commit's first write to the log; SQLite makes the commit
-          // visible a moment later (in the log's index, which sends none). A notice that found
-          // nothing is looked at again after 1, 2, 4, 8 and 16 ms: waiting for the poll instead
-          // was one change in a hundred shown 50 ms late.
-          quick = afterNotice && !seen ? quick + 1 : 0;
-          if (closed || noticed) continue; // noticed while the changes were read: read again
-          const delay = quick > 0 && quick <= QUICK_LOOKS ? 2 ** (quick - 1) : poll;
-          await new Promise<void>((resolve) => {
-            wake = () => {
-              if (timer) clearTimeout(timer);
-              wake = undefined;
-              resolve();
-            };
-            timer = setTimeout(wake, delay);
-          });
+          yield* w.next();
+          if (!closed) await new Promise<void>((resolve) => w.wait(pollMs, resolve));
         }
       },
     };

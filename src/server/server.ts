@@ -326,15 +326,16 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
     const timeoutS = Number(q.get('timeoutSeconds') ?? 0);
     let lastBookmark = Date.now();
-    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
     const stop = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      if (stopped) return;
+      stopped = true;
       watch.close();
       if (!res.writableEnded) res.end();
     };
     const end = timeoutS > 0 ? Date.now() + timeoutS * 1000 : Infinity;
     const tick = () => {
+      if (stopped) return;
       try {
         for (const e of watch.next()) emit(e.type, render(e));
         if (bookmarks && Date.now() - lastBookmark >= bookmarkMs) {
@@ -347,7 +348,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
         return stop();
       }
       if (Date.now() >= end) return stop();
-      timer = setTimeout(tick, pollMs);
+      watch.wait(pollMs, tick);
     };
     req.on('close', stop);
     res.on('close', stop);
