@@ -40,7 +40,7 @@ test('KJOB_NETWORK=host keeps the shared network, and controller status says wha
   assert.match(networkStatusLine(s), /^network: the host's \(KJOB_NETWORK=host\): every pod has the address 127\.0\.0\.1, two pods cannot listen on the same port/);
 });
 
-test('the ip runner runs steps in order and answers each request: skip, may-fail, done-if-ok, stdin, first error', { skip: !fs.existsSync(IP) && 'no iproute2' }, async () => {
+test('the ip runner runs steps in order and answers each request: skip, may-fail, done-if-ok, stdin, concurrent steps, first error', { skip: !fs.existsSync(IP) && 'no iproute2' }, async () => {
   const runner = IpRunner.start();
   assert.ok(runner, 'perl and ip are here');
   const run = (steps: IpStep[]) => new Promise<string | undefined>((resolve) => runner.run(steps, resolve));
@@ -53,6 +53,12 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     assert.equal(await run([{ args: ['link', 'show', 'lo'], doneIfOk: true }, { args: ['link', 'show', 'dev', 'kjob-none0'] }]), undefined, 'ended by the first');
     // -batch - reads its commands from the step's input, newlines and all.
     assert.equal(await run([{ args: ['-batch', '-'], input: 'link show lo\nlink show dev kjob-none0\n' }]), 'ip -batch -: Device "kjob-none0" does not exist.\nCommand failed -:2');
+    // Concurrent steps: each one runs (skips and may-fail as before), the first failure in step
+    // order is the error, and the steps after them run only when all went well.
+    const together = (name: string, more: Partial<IpStep> = {}): IpStep => ({ args: ['link', 'show', 'dev', name], concurrent: true, ...more });
+    assert.equal(await run([together('lo'), together('kjob-none1', { mayFail: true }), together('kjob-none2'), together('kjob-none3'), { args: ['link', 'show', 'lo'] }]), 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.');
+    assert.equal(await run([together('kjob-none1', { ifExists: '/nonexistent' }), together('lo'), { args: ['link', 'show', 'dev', 'kjob-none4'] }]), 'ip link show dev kjob-none4: Device "kjob-none4" does not exist.', 'the step after them runs');
+    assert.equal(await run([together('lo'), together('kjob-none5', { mayFail: true })]), undefined);
     // Requests sent together are answered in order.
     const many = await Promise.all([1, 2, 3].map((i) => run([{ args: ['link', 'show', 'dev', `kjob-none${i}`], mayFail: i !== 2 }])));
     assert.deepEqual(many, [undefined, 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.', undefined]);

@@ -79,31 +79,34 @@ function must(args: string[]): void {
 }
 
 /** One run of ip: args; input for -batch -; ifExists: skipped unless that path exists;
- * mayFail: a failure is not an error; doneIfOk: a success ends the request, successfully. */
+ * mayFail: a failure is not an error; doneIfOk: a success ends the request, successfully;
+ * concurrent: runs at the same time as the concurrent steps next to it, all ended before the
+ * step after them (their first failure in step order is the error). */
 export interface IpStep {
   args: string[];
   input?: string;
   ifExists?: string;
   mayFail?: boolean;
   doneIfOk?: boolean;
+  concurrent?: boolean;
 }
 
 // The runner (a PerlWorker): one request a line on stdin, one reply a line on stdout, in order.
 // Only perl-base (no JSON module: perl-modules may be missing): a request is "<step>\t<step>..."
 // and a step "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f
-// (mayFail) and d (doneIfOk); a reply is the first error in hex (empty when it went well). Each
+// (mayFail), d (doneIfOk) and p (concurrent); a reply is the first error in hex (empty when it went well). Each
 // ip runs with a 10 s alarm (kept across exec), as spawnSync's timeout did. It exits when the
 // engine closes its stdin.
 const RUNNER = String.raw`use strict; use POSIX ();
 my $ip = shift @ARGV;
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
-sub run1 {
+sub start1 {
   my ($input, @args) = @_;
-  pipe(my $ir, my $iw) or return (-1, "$!");
-  pipe(my $er, my $ew) or return (-1, "$!");
+  pipe(my $ir, my $iw) or return { err => "$!" };
+  pipe(my $er, my $ew) or return { err => "$!" };
   my $pid = fork();
-  return (-1, "$!") unless defined $pid;
+  return { err => "$!" } unless defined $pid;
   if ($pid == 0) {
     close $iw; close $er;
     $SIG{PIPE} = 'DEFAULT';
@@ -115,25 +118,46 @@ sub run1 {
   close $ir; close $ew;
   print $iw $input;
   close $iw;
+  return { pid => $pid, er => $er };
+}
+sub end1 {
+  my ($c) = @_;
+  return (-1, $c->{err}) if exists $c->{err};
+  my $er = $c->{er};
   my $e = do { local $/; <$er> } // '';
   close $er;
-  waitpid($pid, 0);
+  waitpid($c->{pid}, 0);
   my $code = $? & 127 ? 128 + ($? & 127) : $? >> 8;
   $e =~ s/^\s+|\s+$//g;
   return ($code, $e);
 }
+sub failed { my ($code, $e, @args) = @_; "ip " . join(' ', @args) . ": " . ($e ne '' ? $e : "exit status $code") }
 while (defined(my $line = <STDIN>)) {
   chomp $line;
-  my @steps = split /\t/, $line;
+  my @steps = map { [map { pack('H*', $_) } split /,/, $_, -1] } split /\t/, $line;
   my $err = '';
-  for my $step (@steps) {
-    my ($flags, $exists, $input, @args) = map { pack('H*', $_) } split /,/, $step, -1;
+  for (my $i = 0; $i < @steps && $err eq ''; $i++) {
+    if ($steps[$i][0] =~ /p/) {
+      # This step and the concurrent ones right after it: started together, then each ended in order.
+      my @started;
+      for (; $i < @steps && $steps[$i][0] =~ /p/; $i++) {
+        my ($flags, $exists, $input, @args) = @{$steps[$i]};
+        push @started, [$flags, start1($input, @args), @args] unless length $exists && !-e $exists;
+      }
+      $i--;
+      for my $s (@started) {
+        my ($flags, $c, @args) = @$s;
+        my ($code, $e) = end1($c);
+        $err = failed($code, $e, @args) if $code != 0 && $flags !~ /f/ && $err eq '';
+      }
+      next;
+    }
+    my ($flags, $exists, $input, @args) = @{$steps[$i]};
     next if length $exists && !-e $exists;
-    my ($code, $e) = run1($input, @args);
+    my ($code, $e) = end1(start1($input, @args));
     if ($code == 0) { last if $flags =~ /d/; next; }
     next if $flags =~ /f/;
-    $err = "ip " . join(' ', @args) . ": " . ($e ne '' ? $e : "exit status $code");
-    last;
+    $err = failed($code, $e, @args);
   }
   print unpack('H*', $err), "\n";
 }
@@ -144,7 +168,7 @@ const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 /** A request line of RUNNER's protocol. */
 function runnerRequest(steps: IpStep[]): string {
   const step = (s: IpStep) =>
-    [(s.mayFail ? 'f' : '') + (s.doneIfOk ? 'd' : ''), s.ifExists ?? '', s.input ?? '', ...s.args].map(hex).join(',');
+    [(s.mayFail ? 'f' : '') + (s.doneIfOk ? 'd' : '') + (s.concurrent ? 'p' : ''), s.ifExists ?? '', s.input ?? '', ...s.args].map(hex).join(',');
   return steps.map(step).join('\t') + '\n';
 }
 
@@ -674,7 +698,8 @@ export class PodNetwork {
         [
           { args: ['-batch', '-'], input: group.map((g) => `netns add ${g.pns}\n`).join('') },
           { args: ['-n', this.nodeNs, '-batch', '-'], input: group.map((g) => nodeSide(g.host, g.pns, g.ip)).join('') },
-          ...group.map((g) => ({ args: ['-n', g.pns, '-batch', '-'], input: podSide(g.ip) })),
+          // Each namespace's own side, at the same time: a run of ip is mostly its own start.
+          ...group.map((g) => ({ args: ['-n', g.pns, '-batch', '-'], input: podSide(g.ip), concurrent: true })),
         ],
         (err) => {
           for (const g of group) g.done(err);
