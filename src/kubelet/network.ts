@@ -411,7 +411,8 @@ export class PodNetwork {
 
   /**
    * The node's cluster DNS (netd, started by the engine's ServiceProxy as the engine starts) is
-   * being started: until it answers, whenDnsServing holds pods back. A cold engine started netd
+   * being started: until its socket is bound (a lookup then waits there for netd's answer) or it
+   * answers, whenDnsServing holds pods back. A cold engine started netd
    * about as its first pod's container started, and a container that looked a Service up as it
    * started found no DNS server (getent: not found, 2 of 3 cold starts).
    */
@@ -419,7 +420,7 @@ export class PodNetwork {
     if (this.dns === 'none') this.dns = 'starting';
   }
 
-  /** netd answers (or will not: it failed): the pods that waited go on. */
+  /** netd's DNS socket is bound, or it answers (or will not: it failed): the pods that waited go on. */
   dnsServing(): void {
     this.dns = 'serving';
     const waiting = this.dnsWaiters.splice(0);

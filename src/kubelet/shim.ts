@@ -75,6 +75,11 @@ export function shimEntersNetns(arch: string = process.arch): boolean {
   return (SYSCALLS[arch]?.setns ?? 0) > 0;
 }
 
+/** setns(2)'s number for perl's syscall() here, if known. */
+export function setnsSyscall(arch: string = process.arch): number | undefined {
+  return SYSCALLS[arch]?.setns;
+}
+
 export interface ShimSpec {
   attemptDir: string;
   logPath: string;

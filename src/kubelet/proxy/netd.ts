@@ -84,7 +84,11 @@ dns.on('error', (e) => {
   log(`DNS on ${DNS_IP}:53: ${e.message}`);
   ready();
 });
-dns.bind(53, DNS_IP, ready);
+// The socket its launcher (manager.ts) bound before node started, or one of its own.
+const dnsFd = Number(process.env.KJOB_NETD_DNS_FD);
+delete process.env.KJOB_NETD_DNS_FD;
+if (dnsFd > 0) dns.bind({ fd: dnsFd }, ready);
+else dns.bind(53, DNS_IP, ready);
 
 load();
 fs.watch(path.dirname(file), (_ev, name) => {
