@@ -55,10 +55,10 @@ export class StoreWatch implements Watch {
     if (!this.notices) {
       // Made at the first wait: a commit between the first look and now sent its notice to
       // nobody, so this wait is a notice too.
-      this.notices = new ChangeNotices(this.store.home, pollMs);
+      this.notices = new ChangeNotices(this.store.home);
       this.notices.notice();
     }
-    this.notices.after(this.advanced, then);
+    this.notices.after(this.advanced, pollMs, then);
   }
 
   next(): WatchEvent[] {

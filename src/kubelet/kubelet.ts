@@ -391,8 +391,8 @@ export class Kubelet {
     if (!fs.existsSync(path.join(dir, 'hosts'))) {
       // volumes/ only for a pod with a volume the kubelet makes: a directory less per pod of a Job
       // (on ext4 without a journal, each new inode scans past the ones removed in the last minutes).
-      const made = (pod.spec!.volumes ?? []).some((v) => v.emptyDir || isObjectVolume(v));
-      mkdirPrivate(made ? path.join(dir, 'volumes') : dir);
+      const kubeletVolumes = (pod.spec!.volumes ?? []).some((v) => v.emptyDir || isObjectVolume(v));
+      mkdirPrivate(kubeletVolumes ? path.join(dir, 'volumes') : dir);
       for (const v of pod.spec!.volumes ?? []) {
         if (!v.emptyDir) continue;
         // As the kubelet makes an emptyDir: writable by any user of the pod. The pod's directory

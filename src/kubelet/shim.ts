@@ -72,7 +72,7 @@ const SYSCALLS: Record<string, { setsid: number; clockGettime: number; setns: nu
 
 /** Whether the shim can enter a network namespace itself here (setns(2)); if not, nsenter(1) does. */
 export function shimEntersNetns(arch: string = process.arch): boolean {
-  return (SYSCALLS[arch]?.setns ?? 0) > 0;
+  return (setnsSyscall(arch) ?? 0) > 0;
 }
 
 /** setns(2)'s number for perl's syscall() here, if known. */

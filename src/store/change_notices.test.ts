@@ -23,16 +23,16 @@ test("the log's notice calls the waiting watch; a notice whose write was not vis
   const home = tempDir('notices');
   const wal = path.join(home, 'state.db-wal');
   fs.writeFileSync(wal, '');
-  const notices = new ChangeNotices(home, HOUR);
+  const notices = new ChangeNotices(home);
   try {
     notices.looking();
     assert.equal(await firstOf((then) => {
-      notices.after(false, then);
-      setTimeout(() => fs.appendFileSync(wal, 'frame'), 20);
+      notices.after(false, HOUR, then);
+      fs.appendFileSync(wal, 'frame');
     }), 'then', 'a write to the log woke the watch');
     // The look that notice woke found nothing (SQLite had not made the commit visible yet).
     notices.looking();
-    assert.equal(await firstOf((then) => notices.after(false, then)), 'then', 'looked again without another notice');
+    assert.equal(await firstOf((then) => notices.after(false, HOUR, then)), 'then', 'looked again without another notice');
   } finally {
     notices.close();
     fs.rmSync(home, { recursive: true });
@@ -41,11 +41,11 @@ test("the log's notice calls the waiting watch; a notice whose write was not vis
 
 test('a notice during a look is not lost: the next look is due at once', async () => {
   const home = tempDir('notices');
-  const notices = new ChangeNotices(home, HOUR); // no log file: no notices from the file system
+  const notices = new ChangeNotices(home); // no log file: no notices from the file system
   try {
     notices.looking();
     notices.notice(); // came while the changes were read
-    assert.equal(await firstOf((then) => notices.after(true, then)), 'then');
+    assert.equal(await firstOf((then) => notices.after(true, HOUR, then)), 'then');
   } finally {
     notices.close();
     fs.rmSync(home, { recursive: true });

@@ -1,6 +1,6 @@
 // When a watch of a state directory looks at its change log again (the apiserver's StoreWatch.wait):
 // as soon as another process commits a write (the notices of the state file's write-ahead log,
-// inotify on Linux), and at least every pollMs, for file systems that send no notices.
+// inotify on Linux), and at least every pollMs (the caller's), for file systems that send none.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,7 +20,7 @@ export class ChangeNotices {
   private pending?: () => void;
   private readonly watcher?: fs.FSWatcher;
 
-  constructor(home: string, private readonly pollMs: number) {
+  constructor(home: string) {
     try {
       this.watcher = fs.watch(path.join(home, 'state.db-wal'), { persistent: false }, () => {
         this.sawNotice = true;
@@ -45,16 +45,16 @@ export class ChangeNotices {
 
   /**
    * Call after the look, with whether it found the log moved on: then at the next notice (or one that came
-   * during the look), after 1, 2, 4, 8 and 16 ms when a notice found nothing yet, or at the poll.
+   * during the look), after 1, 2, 4, 8 and 16 ms when a notice found nothing yet, or after pollMs.
    */
-  after(seen: boolean, next: () => void): void {
+  after(seen: boolean, pollMs: number, next: () => void): void {
     if (seen) this.quick = 0;
     else if (this.afterNotice) this.quick = 1;
     else if (this.quick > 0) this.quick++; // still not visible: the next of the quick looks
     if (this.timer) clearTimeout(this.timer);
     this.pending = next;
     if (this.sawNotice) return void setImmediate(() => this.fire());
-    this.timer = setTimeout(() => this.fire(), this.quick > 0 && this.quick <= QUICK_LOOKS ? 2 ** (this.quick - 1) : this.pollMs);
+    this.timer = setTimeout(() => this.fire(), this.quick > 0 && this.quick <= QUICK_LOOKS ? 2 ** (this.quick - 1) : pollMs);
   }
 
   /** No more looks: a pending one runs now (its caller sees it was closed). */
