@@ -63,11 +63,11 @@ export const CONTAINER_LOG_MAX_SIZE = 10 * 1024 * 1024;
 /** The kubelet's containerLogMaxFiles default. */
 export const CONTAINER_LOG_MAX_FILES = 5;
 
-/** setsid, clock_gettime and setns by architecture (node's process.arch); others use the fallbacks. */
-const SYSCALLS: Record<string, { setsid: number; clockGettime: number; setns: number }> = {
-  x64: { setsid: 112, clockGettime: 228, setns: 308 },
-  arm64: { setsid: 157, clockGettime: 113, setns: 268 }, // asm-generic numbering
-  riscv64: { setsid: 157, clockGettime: 113, setns: 268 },
+/** setsid, clock_gettime, setns and exit_group by architecture (node's process.arch); others use the fallbacks. */
+const SYSCALLS: Record<string, { setsid: number; clockGettime: number; setns: number; exitGroup: number }> = {
+  x64: { setsid: 112, clockGettime: 228, setns: 308, exitGroup: 231 },
+  arm64: { setsid: 157, clockGettime: 113, setns: 268, exitGroup: 94 }, // asm-generic numbering
+  riscv64: { setsid: 157, clockGettime: 113, setns: 268, exitGroup: 94 },
 };
 
 /** Whether the shim can enter a network namespace itself here (setns(2)); if not, nsenter(1) does. */
@@ -78,6 +78,12 @@ export function shimEntersNetns(arch: string = process.arch): boolean {
 /** setns(2)'s number for perl's syscall() here, if known. */
 export function setnsSyscall(arch: string = process.arch): number | undefined {
   return SYSCALLS[arch]?.setns;
+}
+
+/** setsid(2) and exit_group(2) for perl's syscall() here (the spawner's), 0 where not known. */
+export function spawnerSyscalls(arch: string = process.arch): { setsid: number; exitGroup: number } {
+  const sys = SYSCALLS[arch];
+  return { setsid: sys?.setsid ?? 0, exitGroup: sys?.exitGroup ?? 0 };
 }
 
 export interface ShimSpec {
@@ -107,8 +113,8 @@ export function shimArgs(s: ShimSpec, arch: string = process.arch): string[] {
 }
 
 /** perl's arguments that run the shim as a program of its own, with these operands (shimOperands()). */
-export function perlShimArgs(operands: string[]): string[] {
-  return ['-e', SHIM, '--', ...operands];
+export function perlShimArgs(operands: string[], shim: string = SHIM): string[] {
+  return ['-e', shim, '--', ...operands];
 }
 
 /** The shim program's own arguments (its @ARGV) for one container attempt: the attempt directory first. */

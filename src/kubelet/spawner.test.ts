@@ -120,3 +120,25 @@ test("a shim is a fork of the spawner named after its attempt, which runs the co
     }
   }
 });
+
+test("a shim's fork shares a heap without POSIX and leaves by _exit, without perl's global destruction", { skip: !perl && 'no perl' }, async () => {
+  // Every page of the spawner's heap that a fork writes to is copied for it, and perl's own exit
+  // writes to every object it holds: a program that leaves an object for global destruction shows
+  // whether the fork went through it (DESTROY would write `destroyed`).
+  const dir = tempDir('spawner');
+  const probe = String.raw`our $kept = bless {}, 'KjobProbe';
+sub KjobProbe::DESTROY { open(my $f, '>', "$ARGV[0]/destroyed"); close $f }
+open(my $f, '>', "$ARGV[0]/ran.tmp") or die; print $f (exists $INC{'POSIX.pm'} ? "posix\n" : "no posix\n"); close $f; rename "$ARGV[0]/ran.tmp", "$ARGV[0]/ran";`;
+  const sp = new Spawner(perl, probe);
+  try {
+    const pid = await new Promise<number | undefined>((resolve) => sp.spawnShim([dir], { env: {} }, resolve));
+    assert.ok(pid && pid > 0);
+    assert.equal(await waitFor(path.join(dir, 'ran')), 'no posix\n', 'the spawner (and so its forks) loads no POSIX');
+    for (const end = Date.now() + 20_000; fs.existsSync(`/proc/${pid}`) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(fs.existsSync(`/proc/${pid}`), false, 'the fork has ended');
+    assert.equal(fs.existsSync(path.join(dir, 'destroyed')), false, 'no global destruction');
+  } finally {
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -16,16 +16,23 @@
 // by which the runtime knows a shim in /proc (runtime.ts isShimOf).
 import { spawn } from 'node:child_process';
 import { PerlWorker } from './perl_worker.js';
-import { SHIM, perlShimArgs } from './shim.js';
+import { SHIM, perlShimArgs, spawnerSyscalls } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
 
-const SPAWNER = String.raw`use strict; use POSIX ();
+const SPAWNER = String.raw`use strict;
 my ($in, $out) = (\*STDIN, \*STDOUT);
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = 'IGNORE';
 my $engine = getppid();
-my ($title, $shim_code) = @ARGV;
+my ($title, $shim_code, $sys_setsid, $sys_exit) = @ARGV;
+$_ += 0 for $sys_setsid, $sys_exit;
+# Raw syscalls rather than POSIX, whose thousands of names would be heap that every fork shares
+# and then copies a page at a time as either side writes; POSIX only where the numbers are not known.
+sub new_session { if ($sys_setsid) { syscall($sys_setsid) } else { require POSIX; POSIX::setsid() } }
+# A fork leaves by _exit(2): perl's own exit would first visit every object of the heap it shares
+# with the spawner, writing to (and so copying) each of its pages.
+sub hard_exit { syscall($sys_exit, $_[0]) if $sys_exit; require POSIX; POSIX::_exit($_[0]) }
 # A named sub, called once per fork: the shim's own named subs then share the variables of that
 # first call (nested in an anonymous sub they would see others, never set).
 my $shim = defined $shim_code && eval("sub kjob_shim_main {\n$shim_code\n}\n1") ? \&kjob_shim_main : undef;
@@ -48,8 +55,8 @@ while (defined(my $len = <$in>)) {
     close $er;
     $SIG{CHLD} = 'DEFAULT';
     $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec: the shim gets the defaults
-    POSIX::setsid();
-    chdir($cwd) or POSIX::_exit(127);
+    new_session();
+    chdir($cwd) or hard_exit(127);
     open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null');
     %ENV = map { my $i = index($_, '='); (substr($_, 0, $i), substr($_, $i + 1)) } @env;
     if ($exe eq '') {
@@ -61,13 +68,13 @@ while (defined(my $len = <$in>)) {
         close $ew;
         @ARGV = @args;
         eval { $shim->() };
-        exit($@ ? 255 : 0);
+        hard_exit($@ ? 255 : 0);
       }
       ($exe, @args) = ($^X, '-e', $shim_code, '--', @args);
     }
     exec { $exe } $exe, @args;
     syswrite($ew, "$!");
-    POSIX::_exit(127);
+    hard_exit(127);
   }
   close $ew;
   my $err = '';
@@ -82,7 +89,11 @@ export type SpawnDone = (pid: number | undefined) => void;
 export class Spawner {
   private worker?: PerlWorker;
 
-  constructor(private readonly perl: string | null) {}
+  /** shim: the program a shim's fork runs (shim.ts's SHIM; another only in tests). */
+  constructor(
+    private readonly perl: string | null,
+    private readonly shim: string = SHIM,
+  ) {}
 
   /**
    * Starts exe detached (own session, stdio /dev/null); done(pid) once it runs its program, or
@@ -98,7 +109,7 @@ export class Spawner {
    * once, named "kjob-shim <attempt dir>".
    */
   spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', perlShimArgs(args), opts));
+    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', perlShimArgs(args, this.shim), opts));
   }
 
   /** Asks the spawner to start exe ('': the shim itself); false when it cannot be asked. */
@@ -126,7 +137,10 @@ export class Spawner {
 
   private channel(): PerlWorker | undefined {
     if (!this.perl) return undefined;
-    if (!this.worker) this.worker = new PerlWorker(this.perl, SPAWNER, [SHIM_TITLE, SHIM]);
+    if (!this.worker) {
+      const sys = spawnerSyscalls();
+      this.worker = new PerlWorker(this.perl, SPAWNER, [SHIM_TITLE, this.shim, String(sys.setsid), String(sys.exitGroup)]);
+    }
     return this.worker.alive ? this.worker : undefined;
   }
 }
