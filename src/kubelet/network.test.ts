@@ -63,6 +63,9 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     const many = await Promise.all([1, 2, 3].map((i) => run([{ args: ['link', 'show', 'dev', `kjob-none${i}`], mayFail: i !== 2 }])));
     assert.deepEqual(many, [undefined, 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.', undefined]);
     await runner.idle(5000);
+    // A perl module loaded is time on a cold start's way to its first pod (POSIX: 12 ms) and heap
+    // that every fork of the runner copies.
+    assert.doesNotMatch(fs.readFileSync(`/proc/${runner.pid}/maps`, 'utf8'), /POSIX|Socket/, 'the runner loads no module with a library of its own');
   } finally {
     runner.close();
   }

@@ -96,8 +96,10 @@ export interface IpStep {
 // and a step "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f
 // (mayFail), d (doneIfOk) and p (concurrent); a reply is the first error in hex (empty when it went well). Each
 // ip runs with a 10 s alarm (kept across exec), as spawnSync's timeout did. It exits when the
-// engine closes its stdin.
-const RUNNER = String.raw`use strict; use POSIX ();
+// engine closes its stdin. No module is loaded (POSIX only in a child whose exec failed): POSIX
+// alone takes perl 12 ms to load here, on a cold start's way to its first pod, and is heap that
+// every fork copies.
+const RUNNER = String.raw`use strict;
 my $ip = shift @ARGV;
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
@@ -113,6 +115,7 @@ sub start1 {
     open(STDIN, '<&', $ir); open(STDOUT, '>', '/dev/null'); open(STDERR, '>&', $ew);
     alarm 10;
     exec { $ip } $ip, @args;
+    require POSIX;
     POSIX::_exit(127);
   }
   close $ir; close $ew;
@@ -183,6 +186,11 @@ export class IpRunner {
 
   get alive(): boolean {
     return this.worker.alive;
+  }
+
+  /** The runner's perl process. */
+  get pid(): number | undefined {
+    return this.worker.pid;
   }
 
   /** Runs the steps in order; done(err) once they ended (err: the first failure that may not fail). */

@@ -54,6 +54,11 @@ export class PerlWorker {
     return !this.dead;
   }
 
+  /** The worker's perl process. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Writes a request; reply(line) with its answer, or reply(undefined) if the worker is gone first. */
   request(data: string | Buffer, reply: Reply): void {
     if (this.dead) {

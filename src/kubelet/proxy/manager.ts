@@ -22,7 +22,7 @@ import { buildTable } from './table.js';
  * fails is left to netd, which reports it. Arguments: setns's number, the namespace, the DNS
  * address, then node's argv.
  */
-const NETD_LAUNCHER = String.raw`use strict; use Socket; use POSIX ();
+const NETD_LAUNCHER = String.raw`use strict;
 my ($sys_setns, $ns, $addr, @cmd) = @ARGV;
 open(my $n, '<', $ns) or die "kjob: cannot open the network namespace $ns: $!\n";
 syscall($sys_setns + 0, fileno($n), 0x40000000) == 0 or die "kjob: cannot enter the network namespace $ns: $!\n";
@@ -31,8 +31,10 @@ close $n;
 # copy (when the socket is not fd 3 already) never is.
 $^F = 3;
 my $s;
-if (socket($s, PF_INET, SOCK_DGRAM, 0) && bind($s, pack_sockaddr_in(53, inet_aton($addr)))) {
-  if (fileno($s) == 3 || POSIX::dup2(fileno($s), 3) == 3) { $ENV{KJOB_NETD_DNS_FD} = 3; $| = 1; print "bound\n" }
+# AF_INET and SOCK_DGRAM are 2 on every architecture setns is used on (shim.ts SYSCALLS), and a
+# sockaddr_in is the family (host order), the port and the address (network order), then 8 zeros.
+if (socket($s, 2, 2, 0) && bind($s, pack('S n C4 x8', 2, 53, split(/\./, $addr)))) {
+  if (fileno($s) == 3 || do { require POSIX; POSIX::dup2(fileno($s), 3) == 3 }) { $ENV{KJOB_NETD_DNS_FD} = 3; $| = 1; print "bound\n" }
 }
 exec { $cmd[0] } @cmd;
 die "kjob: cannot run $cmd[0]: $!\n";
