@@ -28,11 +28,13 @@ my $engine = getppid();
 my ($title, $shim_code, $sys_setsid, $sys_exit) = @ARGV;
 $_ += 0 for $sys_setsid, $sys_exit;
 # Raw syscalls rather than POSIX, whose thousands of names would be heap that every fork shares
-# and then copies a page at a time as either side writes; POSIX only where the numbers are not known.
-sub new_session { if ($sys_setsid) { syscall($sys_setsid) } else { require POSIX; POSIX::setsid() } }
+# and then copies a page at a time as either side writes; POSIX only where the numbers are not
+# known, loaded once here rather than in each fork.
+require POSIX if !$sys_setsid || !$sys_exit;
+sub new_session { $sys_setsid ? syscall($sys_setsid) : POSIX::setsid() }
 # A fork leaves by _exit(2): perl's own exit would first visit every object of the heap it shares
 # with the spawner, writing to (and so copying) each of its pages.
-sub hard_exit { syscall($sys_exit, $_[0]) if $sys_exit; require POSIX; POSIX::_exit($_[0]) }
+sub hard_exit { syscall($sys_exit, $_[0]) if $sys_exit; POSIX::_exit($_[0]) }
 # A named sub, called once per fork: the shim's own named subs then share the variables of that
 # first call (nested in an anonymous sub they would see others, never set).
 my $shim = defined $shim_code && eval("sub kjob_shim_main {\n$shim_code\n}\n1") ? \&kjob_shim_main : undef;
