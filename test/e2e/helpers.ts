@@ -59,6 +59,18 @@ export class Sandbox {
     return { child, output: () => out };
   }
 
+  /**
+   * Start a watch (`get ... -w`, `events -w`) and return once it is watching: it opens its inotify
+   * watch of the state file's log at its first wait, after its first list, so every change from
+   * then on reaches it. A watch with nothing to list prints nothing to wait for, and on a loaded
+   * machine its node can take seconds to start, while an engine brings a new pod past Pending.
+   */
+  async spawnWatch(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+    const w = this.spawn(args);
+    await this.until(`kjob ${args.join(' ')} to be watching`, () => isWatching(w.child.pid), 30_000, 20);
+    return w;
+  }
+
   /** Poll until fn returns true (real processes take real time; this is not a unit test). Each poll
    * usually runs kjob, a node start of its own: polling every half second rather than faster keeps
    * the suite's CPU for the pods and engines it waits on. The timeout only bounds how long a failure
@@ -169,4 +181,20 @@ ${spec}
         image: busybox
         command: ["sh", "-c", "${command}"]
 `;
+}
+
+/** Whether the process has an inotify descriptor open (a local watch's, see Sandbox.spawnWatch). */
+function isWatching(pid: number | undefined): boolean {
+  const fds = `/proc/${pid}/fd`;
+  try {
+    return fs.readdirSync(fds).some((fd) => {
+      try {
+        return fs.readlinkSync(`${fds}/${fd}`) === 'anon_inode:inotify';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }

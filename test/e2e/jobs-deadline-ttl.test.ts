@@ -58,7 +58,7 @@ spec:
 test('ttlSecondsAfterFinished: the Job and its pods are deleted after the TTL, in the foreground', async () => {
   const sb = ttl;
   // Watching from before the Job exists: a watch started later might start after the deletions.
-  const watch = sb.spawn(['get', 'pods', '-w', '--output-watch-events']);
+  const watch = await sb.spawnWatch(['get', 'pods', '-w', '--output-watch-events']);
   applyText(
     sb,
     `apiVersion: batch/v1

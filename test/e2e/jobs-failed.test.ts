@@ -4,7 +4,6 @@
 // KJOB_TIME_SCALE shortens the built-in back-offs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { Sandbox } from './helpers.js';
 import { assertDescribeGolden, cond, job, pods } from './jobs-helpers.js';
 
@@ -15,34 +14,9 @@ after(() => {
   onFailure.cleanup();
 });
 
-/**
- * `get pods -w` with its state file open, so that it sees the pods from their first state: a
- * watch with nothing to list prints nothing, and on a loaded machine node can take seconds to start.
- */
-async function watchPods(sb: Sandbox): Promise<ReturnType<Sandbox['spawn']>> {
-  const w = sb.spawn(['get', 'pods', '-w']);
-  const fds = `/proc/${w.child.pid}/fd`;
-  const opened = () => {
-    try {
-      return fs.readdirSync(fds).some((fd) => {
-        try {
-          return fs.readlinkSync(`${fds}/${fd}`).endsWith('/state.db');
-        } catch {
-          return false;
-        }
-      });
-    } catch {
-      return false;
-    }
-  };
-  await sb.until('the watch to open the state file', opened, 30_000, 50);
-  await new Promise((r) => setTimeout(r, 500)); // its list and the start of its watch
-  return w;
-}
-
 test('job-failed-demo (Never): 7 StartError pods, FailureTarget then Failed, BackoffLimitExceeded', async () => {
   const sb = never;
-  const watch = await watchPods(sb);
+  const watch = await sb.spawnWatch(['get', 'pods', '-w']);
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-failed-demo.yaml']).code, 0);
   await sb.until('the Job to fail', () => !!cond(job(sb, 'job-failed-demo'), 'Failed'), 30_000);
   const j = job(sb, 'job-failed-demo');
@@ -79,7 +53,7 @@ test('job-failed-demo (Never): 7 StartError pods, FailureTarget then Failed, Bac
 
 test('job-failed-demo (OnFailure): one pod restarted in place, CrashLoopBackOff, restarts count toward backoffLimit', async () => {
   const sb = onFailure;
-  const watch = await watchPods(sb);
+  const watch = await sb.spawnWatch(['get', 'pods', '-w']);
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-failed-demo-onfailure.yaml']).code, 0);
   // Container back-off at scale 0.2: restart at once, then 2s, 4s, ... In the 4s wait after the
   // third exit the pod shows CrashLoopBackOff with 2 restarts.

@@ -8,8 +8,7 @@ const sb = new Sandbox();
 after(() => sb.cleanup());
 
 test('job-indexed: indexed pods, init containers, logs, Completed Indexes 0-4', async () => {
-  const watch = sb.spawn(['get', 'pods', '-w']);
-  await sb.until('the watch to start', () => watch.output().length > 0 || true, 1000);
+  const watch = await sb.spawnWatch(['get', 'pods', '-w']);
   const r = sb.kjob(['apply', '-f', 'fixtures/job-indexed.yaml']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'job.batch/indexed-job created\n');

@@ -14,7 +14,7 @@ after(() => {
 
 test('job-para-demo: never more than 2 active, 8/8, 8 pods in all', async () => {
   const sb = para;
-  const watch = sb.spawn(['get', 'pods', '-w', '--output-watch-events']);
+  const watch = await sb.spawnWatch(['get', 'pods', '-w', '--output-watch-events']);
   assert.equal(sb.kjob(['apply', '-f', 'fixtures/job-para-demo.yaml']).code, 0);
   let maxActive = 0;
   await sb.until(

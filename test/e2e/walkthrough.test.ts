@@ -12,7 +12,9 @@ const jobJSON = () => JSON.parse(sb.kjob(['get', 'job', 'pi', '-o', 'json']).std
 const conditionTrue = (type: string) => (jobJSON().status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === type && c.status === 'True');
 
 test('the pi Job runs as on a cluster: apply, get, get -w, logs, describe, -o, delete', async (t) => {
-  const watch = sb.spawn(['get', 'pods', '-w']);
+  // The story's watch is there before the Job: it shows the pod from its creation (Pending). A
+  // watch that starts later lists the pod as it is by then, as kubectl does.
+  const watch = await sb.spawnWatch(['get', 'pods', '-w']);
 
   await t.test('apply creates the Job', () => {
     const r = sb.kjob(['apply', '-f', 'fixtures/job-pi.yaml']);
