@@ -15,13 +15,19 @@ function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string
 
 const perl = ['/usr/bin/perl', '/bin/perl'].find((p) => fs.existsSync(p)) ?? null;
 
-async function waitFor(file: string): Promise<string> {
-  // A real process writes it: polled until it appears (written by rename, so whole).
+/** Polls until done() holds: real processes act in their own time (this file starts them). */
+async function until(what: string, done: () => boolean): Promise<void> {
   for (const end = Date.now() + 20_000; Date.now() < end; ) {
-    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+    if (done()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`${file} not written`);
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A file a real process writes (by rename, so whole), once it is there. */
+async function waitFor(file: string): Promise<string> {
+  await until(`${file} to be written`, () => fs.existsSync(file));
+  return fs.readFileSync(file, 'utf8');
 }
 
 test('starts a detached process in its own session with exactly the env and cwd given, and gives its pid', { skip: !perl && 'no perl' }, async () => {
@@ -134,10 +140,10 @@ open(my $f, '>', "$ARGV[0]/ran.tmp") or die; print $f (exists $INC{'POSIX.pm'} ?
     const pid = await new Promise<number | undefined>((resolve) => sp.spawnShim([dir], { env: {} }, resolve));
     assert.ok(pid && pid > 0);
     // Where setsid's and exit_group's numbers are not known, the spawner loads POSIX for them.
-    const known = spawnerSyscalls().setsid > 0 && spawnerSyscalls().exitGroup > 0;
+    const sys = spawnerSyscalls();
+    const known = sys.setsid > 0 && sys.exitGroup > 0;
     assert.equal(await waitFor(path.join(dir, 'ran')), known ? 'no posix\n' : 'posix\n', 'the spawner (and so its forks) loads POSIX only where it must');
-    for (const end = Date.now() + 20_000; fs.existsSync(`/proc/${pid}`) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
-    assert.equal(fs.existsSync(`/proc/${pid}`), false, 'the fork has ended');
+    await until('the fork to end', () => !fs.existsSync(`/proc/${pid}`));
     assert.equal(fs.existsSync(path.join(dir, 'destroyed')), false, 'no global destruction');
   } finally {
     sp.close();
