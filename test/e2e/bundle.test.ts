@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, Sandbox } from './helpers.js';
 import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
 import { subcommandOf } from '../../src/cli/main.js';
 
@@ -73,5 +73,32 @@ test("the engine's bundle reports a user's error as the CLI does: its message, e
     assert.equal(r.status, 1);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("`kjob controller run` as a user types it runs the engine from the engine's bundle, which the CLI's does not hold", async () => {
+  const bundle = path.join(ROOT, 'dist', 'bundle');
+  const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
+  // The engine's log lines are in the engine's bundle only (src/engine/engine.ts).
+  assert.ok(fs.readFileSync(path.join(bundle, `${sha}.engine.cjs`), 'latin1').includes('engine started (pid'));
+  assert.ok(!fs.readFileSync(path.join(bundle, `${sha}.cjs`), 'latin1').includes('engine started (pid'));
+  const sb = new Sandbox();
+  try {
+    // Not the engine's own command line (isEngineArgv): the CLI parses it, then loads the engine.
+    const engine = sb.spawn(['controller', 'run']);
+    await sb.until('the engine to start', () => /engine started \(pid \d+/.test(engine.output()), 60_000, 50);
+    assert.equal(sb.ok(['create', 'configmap', 'by-hand']), 'configmap/by-hand created\n');
+    assert.match(sb.ok(['controller', 'status']), /^engine: running \(pid \d+\)/m);
+    const exited = new Promise<number | null>((resolve) => engine.child.once('exit', (code) => resolve(code)));
+    sb.ok(['controller', 'stop']);
+    assert.equal(await exited, 0);
+    // A user's error from the engine's bundle is its message and exit 1, as the CLI reports one.
+    fs.rmSync(path.join(sb.home, 'state.db'));
+    fs.writeFileSync(path.join(sb.home, 'state.db'), 'not a database\n');
+    const r = sb.kjob(['controller', 'run']);
+    assert.equal(r.stderr, `error: state file "${sb.home}/state.db" is unreadable or corrupt: file is not a database\n`);
+    assert.equal(r.code, 1);
+  } finally {
+    sb.cleanup();
   }
 });
