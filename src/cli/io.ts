@@ -95,11 +95,21 @@ export function exitQuietlyOnClosedPipe(): void {
 }
 
 /**
- * All of stdin, for `-f -`. Read as a stream: readFileSync(0) fails with EAGAIN when the parent
- * handed us a non-blocking pipe (a shell pipeline under some parents, node's spawn).
+ * All of stdin, for `-f -`: with read(2) while that works, as what a command writes goes out.
+ * process.stdin loads node:net and its streams for a pipe, 5 ms of an `apply -f -`. A descriptor
+ * that would block (EAGAIN: a pipe set non-blocking, as node sets one it reads as a stream, which
+ * the processes it starts may inherit) hands the rest to node's stream, which waits for the writer
+ * (node opens /dev/null on a closed fd 0 as it starts: never EBADF).
  */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  try {
+    for (let n; (n = fs.readSync(0, buf, 0, buf.length, null)) > 0; ) chunks.push(Buffer.from(buf.subarray(0, n)));
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -204,6 +204,23 @@ spec:
   assert.equal(sb.kjob(['delete', 'cj', 'nightly']).code, 0);
 });
 
+// `-f -` reads stdin with read(2) (src/cli/io.ts readStdin): on a non-blocking pipe whose writer
+// is behind, read(2) fails with EAGAIN after the first half, and node's stream reads the rest.
+test('a manifest on a non-blocking stdin written in two parts half a second apart: applied whole; a closed stdin is no objects', () => {
+  const late = spawnSync(
+    'perl',
+    ['-e', 'use Fcntl; pipe(R, W) or die; fcntl(R, F_SETFL, O_NONBLOCK) or die; syswrite(W, "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: late-stdin\\n"); my $pid = fork; if (!$pid) { close W; open(STDIN, "<&R") or die; exec @ARGV; die } close R; select(undef, undef, undef, 0.5); syswrite(W, "data:\\n  a: \\"" . ("x" x 100000) . "\\"\\n"); close W; waitpid($pid, 0); exit($? >> 8)', process.execPath, KJOB, 'apply', '-f', '-'],
+    { env: sb.env, encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(late.stderr, '');
+  assert.equal(late.stdout, 'configmap/late-stdin created\n');
+  assert.equal(sb.ok(['get', 'configmap', 'late-stdin', '-o', 'jsonpath={.data.a}']), 'x'.repeat(100_000));
+  const closed = spawnSync('bash', ['-c', `"${process.execPath}" "${KJOB}" apply -f - <&-`], { env: sb.env, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(closed.stderr, 'error: no objects passed to apply\n');
+  assert.equal(closed.status, 1);
+  sb.ok(['delete', 'configmap', 'late-stdin']);
+});
+
 // A command writes its output with write(2) (src/cli/io.ts); these are the cases where that
 // hands over to node's stream, or stops.
 test('output larger than a pipe holds: complete through a non-blocking pipe read late, quiet when the reader is gone', () => {
