@@ -133,10 +133,11 @@ export async function bundle() {
       });
     },
   };
-  // The engine is a third of the CLI's code, which no command but `kjob controller run` calls:
+  // The engine is a sixth of the CLI's code, which no command but `kjob controller run` calls:
   // cli/controller.js's import of it is a module whose runEngine loads the engine's own bundle (of
-  // this build: the same sha) and runs it as an engine started by a command runs. The CLI's bundle
-  // is about 150 kB smaller to read and to take from the cache for every other command.
+  // this build: the same sha) and runs it as an engine started by a command runs (its messages go to
+  // stderr, as that engine's do). The CLI's bundle is about 150 kB smaller to read and to take from
+  // the cache for every other command.
   const engineAsPart = {
     name: 'engine-as-part',
     setup(build) {
