@@ -31,9 +31,9 @@ try {
     for (const f of readdirSync(join(root, dir))) if (f.endsWith('.json')) copyFileSync(join(root, dir, f), join(out, f));
   }
   // The API schema for lookups, each definition parsed when first asked for (src/api/openapi/schema.ts).
-  const { indexedSchemaJSON } = await import(pathToFileURL(join(scratch, 'api/openapi/schema.js')).href);
+  const { indexedSchemaFile } = await import(pathToFileURL(join(scratch, 'api/openapi/schema.js')).href);
   const schema = JSON.parse(readFileSync(join(root, 'src/api/openapi/v1.32.schema.json'), 'utf8'));
-  writeFileSync(join(scratch, 'api/openapi/v1.32.schema.indexed.json'), indexedSchemaJSON(schema));
+  writeFileSync(join(scratch, 'api/openapi/v1.32.schema.index'), indexedSchemaFile(schema));
   sync(scratch, join(root, 'dist'));
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,13 +1,14 @@
-// The indexed schema the build writes (each definition as its JSON text, parsed when asked for)
-// gives every definition and kind as the schema does.
+// The indexed schema the build writes (a header line, then each definition's JSON text, parsed
+// when asked for) gives every definition and kind as the schema does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiSchema, indexedDefinition, indexedSchemaJSON, type DefinitionSchema, type IndexedSchema } from './schema.js';
+import { apiSchema, indexedDefinition, indexedSchemaFile, readIndexedSchema, type DefinitionSchema } from './schema.js';
 
 test('every definition of the indexed schema is the schema\'s own, parsed once; a name it lacks is none', () => {
   const full = apiSchema();
-  const ix = JSON.parse(indexedSchemaJSON(full)) as IndexedSchema;
+  const ix = readIndexedSchema(indexedSchemaFile(full));
   assert.deepEqual(ix.kinds, full.kinds);
+  assert.equal(ix.kubernetes, full.kubernetes);
   const parsed = new Map<string, DefinitionSchema>();
   const names = Object.keys(full.definitions);
   assert.ok(names.length > 100);
@@ -16,4 +17,14 @@ test('every definition of the indexed schema is the schema\'s own, parsed once; 
   assert.equal(indexedDefinition(ix, parsed, job), indexedDefinition(ix, parsed, job), 'parsed once, then the same object');
   assert.equal(indexedDefinition(ix, parsed, 'io.k8s.api.batch.v1.NoSuch'), undefined);
   assert.equal(indexedDefinition(ix, parsed, 'constructor'), undefined);
+});
+
+test('a definition whose text is not ASCII is found by its bytes', () => {
+  const full = apiSchema();
+  const odd = { kubernetes: full.kubernetes, sources: {}, kinds: { Odd: 'x.Odd' }, definitions: { 'x.First': { go: 'v1.Fïrst€' }, 'x.Odd': { go: 'v1.Odd', required: ['ä\nb'] } } };
+  const ix = readIndexedSchema(indexedSchemaFile(odd));
+  const parsed = new Map<string, DefinitionSchema>();
+  assert.deepEqual(indexedDefinition(ix, parsed, 'x.First'), odd.definitions['x.First']);
+  assert.deepEqual(indexedDefinition(ix, parsed, 'x.Odd'), odd.definitions['x.Odd']);
+  assert.deepEqual(ix.kinds, odd.kinds);
 });
