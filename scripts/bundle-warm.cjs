@@ -1,9 +1,10 @@
 // node scripts/bundle-warm.cjs SHA: run the bundled CLI through the commands users run
 // most, in a throwaway state directory with no engine, then write V8's code cache of the bundle
 // (functions compiled on the way included) beside it. Called by scripts/bundle.mjs. Then, in that
-// state directory, a cache per verb of bin/kjob's VERB_CACHES (SHA.VERB.v8cache), each made by a
-// fresh node running only that verb's commands (node scripts/bundle-warm.cjs SHA verb:VERB HOME):
-// V8 takes every function a cache holds, and the whole CLI's are about 5 ms to take.
+// state directory, the cache of each verb's own script (bin/kjob's VERB_PARTS: SHA.VERB.cjs,
+// SHA.VERB.v8cache), each made by a fresh node running only that verb's commands (node
+// scripts/bundle-warm.cjs SHA verb:VERB HOME): V8 takes every function a cache holds, and the
+// whole CLI's are about 5 ms to take.
 // node ENGINE_NODE_FLAGS scripts/bundle-warm.cjs SHA engine: the engine bundle's cache, of its
 // modules' top levels only: a cache holds every function it was made with for the life of the
 // process, and an engine's functions compile once each anyway (engine start: npm run bench).
@@ -12,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBundle, VERB_CACHES } = require('../bin/kjob');
+const { loadBundle, VERB_PARTS } = require('../bin/kjob');
 
 // Output goes nowhere (bundle.mjs discards it): only the code paths matter.
 const sha = process.argv[2];
@@ -48,7 +49,7 @@ async function runAll(main, home, commands) {
 
 function warmVerb(verb, home) {
   (async () => {
-    const { main, script } = loadBundle({ sha, noCache: true });
+    const { main, script } = loadBundle({ sha, noCache: true, part: verb });
     await runAll(main, home, verbCommands(home)[verb]);
     fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.${verb}.v8cache`), script.createCachedData());
   })().catch((e) => {
@@ -87,7 +88,7 @@ function warmCli() {
     // The verbs' caches: the state the verbs' commands read (a pod and a ConfigMap besides the
     // commands' above), then a fresh node for each, which runs only them.
     await runAll(main, home, [['apply', '-f', path.join(home, 'pod.yaml')], ['apply', '-f', path.join(home, 'cm.yaml')]]);
-    for (const verb of VERB_CACHES) {
+    for (const verb of VERB_PARTS) {
       const r = spawnSync(process.execPath, [__filename, sha, `verb:${verb}`, home], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: process.env });
       if (r.status !== 0) throw new Error(`the code cache of ${verb} (exit ${r.status}): ${r.stderr}`);
     }

@@ -10,6 +10,10 @@
 //                              as a function expression of the launcher's arguments (WRAPPER)
 //   dist/bundle/<sha>.v8cache  V8's code cache of that script, made after running a few commands
 //                              so that the functions they call are in it too
+//   dist/bundle/<sha>.<verb>.cjs, .<verb>.v8cache
+//                              for each verb of bin/kjob's VERB_PARTS (get, describe, apply): the
+//                              CLI without the other verbs' modules (verbOnly), and its cache
+//                              made by running only that verb's commands (scripts/bundle-warm.cjs)
 //   dist/bundle/<sha>.engine.cjs, .engine.v8cache
 //                              the same for dist/engine/main.js, which an engine started by a
 //                              command runs: its cache is made under the engine's node flags
@@ -147,7 +151,7 @@ export async function bundle() {
           "const path = require('node:path');",
           'export async function runEngine(home) {',
           "  const { loadBundle } = require(path.join(__kjobDist, '..', 'bin', 'kjob'));",
-          "  const engine = loadBundle({ part: 'engine', sha: path.basename(__filename, '.cjs') });",
+          "  const engine = loadBundle({ part: 'engine', sha: path.basename(__filename).split('.')[0] });",
           "  if (!engine) throw new Error(`the engine's bundle beside ${__filename} is missing: npm run build`);",
           "  return engine.main(['--home', home, 'controller', 'run']);",
           '}',
@@ -157,6 +161,30 @@ export async function bundle() {
       }));
     },
   };
+  // A verb's own script (bin/kjob's VERB_PARTS): the CLI with the modules only other verbs run
+  // left out, as the launcher runs it only for a command line of that verb, which builds that verb
+  // alone (src/cli/main.ts's buildProgram). A command pays for every byte of its script twice,
+  // read and then copied into V8's heap as a string: the whole CLI is 825 kB, about 7 ms of that
+  // on the development machine; `get`'s own script about half. What is left out is a module that
+  // a verb's registration loads on its first call (cli/main.js, write_verbs.js, apps_commands.js);
+  // in its place a module that says it is missing, should another verb's action ever run.
+  const VERB_MODULES = { get: ['get.js', 'get_files.js'], describe: ['describe.js'], apply: ['apply.js', 'apply_wait.js'] };
+  const { VERB_PARTS } = createRequire(import.meta.url)(join(root, 'bin', 'kjob'));
+  for (const verb of VERB_PARTS) if (!VERB_MODULES[verb]) throw new Error(`scripts/bundle.mjs: no modules named for bin/kjob's verb part ${verb}`);
+  const registrars = new Set(['main.js', 'write_verbs.js', 'apps_commands.js'].map((f) => join(dist, 'cli', f)));
+  const verbOnly = (verb) => ({
+    name: 'verb-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/[\w.]+\.js$/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || !registrars.has(args.importer) || VERB_MODULES[verb].includes(args.path.slice(2))) return undefined;
+        return { path: args.path, namespace: 'kjob-other-verb' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kjob-other-verb' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`kjob: cli/${args.path.slice(2)} is not in the script of \`kjob ${verb}\` (bin/kjob chose it by the command line's verb)`)});`,
+        loader: 'js',
+      }));
+    },
+  });
   const build = async (entry, { minifyIdentifiers, plugins = [] }) => {
     const result = await esbuild.build({
       entryPoints: [join(dist, entry)],
@@ -192,6 +220,8 @@ export async function bundle() {
   const parts = [
     { name: '', code: await build('cli/main.js', { minifyIdentifiers: true, plugins: [engineAsPart] }), flags: [] },
     { name: '.engine', code: await build('engine/main.js', { minifyIdentifiers: false }), flags: ENGINE_NODE_FLAGS },
+    // Their caches are made by the CLI's warm-up, which leaves the state their commands read.
+    ...(await Promise.all(VERB_PARTS.map(async (verb) => ({ name: `.${verb}`, code: await build('cli/main.js', { minifyIdentifiers: true, plugins: [engineAsPart, verbOnly(verb)] }), warmedByCli: true })))),
   ];
   const sha = createHash('sha256').update(parts.map((p) => p.code).join('\0')).digest('hex').slice(0, 16);
   mkdirSync(out, { recursive: true });
@@ -199,6 +229,10 @@ export async function bundle() {
     const script = join(out, `${sha}${p.name}.cjs`);
     writeFileSync(`${script}.tmp`, p.code);
     renameSync(`${script}.tmp`, script);
+  }
+  for (const p of parts) {
+    if (p.warmedByCli) continue;
+    const script = join(out, `${sha}${p.name}.cjs`);
     // The cache is made by running the script in a child (a fresh V8, as a user's command has),
     // under the node flags the script runs with: V8 refuses a cache made under other flags.
     const warm = spawnSync(process.execPath, [...p.flags, join(root, 'scripts/bundle-warm.cjs'), sha, p.name.slice(1)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, KJOB_ENGINE: 'off', NO_COLOR: '1' } });

@@ -15,8 +15,8 @@ import { subcommandOf } from '../../src/cli/main.js';
 const launcher = path.join(ROOT, 'bin', 'kjob');
 
 /** Loads a bundle in a fresh node with flags: whether V8 took its cache, and whether it has a main. */
-function load(flags: string[], part: string | undefined, verb?: string): { rejected: boolean; main: string } {
-  const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)}, verb: ${JSON.stringify(verb)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, main: typeof r.main }))`;
+function load(flags: string[], part: string | undefined): { rejected: boolean; main: string } {
+  const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, main: typeof r.main }))`;
   const r = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -26,14 +26,16 @@ test("the CLI's bundle: its code cache is accepted by a plain node", () => {
   assert.deepEqual(load([], undefined), { rejected: false, main: 'function' });
 });
 
-test("the verbs' own code caches are there and accepted; the launcher finds a command line's verb past the global flags", () => {
-  const { VERB_CACHES, verbOf } = createRequire(import.meta.url)(launcher);
+test("the verbs' own scripts are there, smaller than the CLI's, and their caches accepted; the launcher finds a command line's verb past the global flags", () => {
+  const { VERB_PARTS, verbOf } = createRequire(import.meta.url)(launcher);
   const bundle = path.join(ROOT, 'dist', 'bundle');
   const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
-  assert.deepEqual(VERB_CACHES, ['get', 'describe', 'apply']);
-  for (const verb of VERB_CACHES) {
+  assert.deepEqual(VERB_PARTS, ['get', 'describe', 'apply']);
+  const whole = fs.statSync(path.join(bundle, `${sha}.cjs`)).size;
+  for (const verb of VERB_PARTS) {
     assert.ok(fs.existsSync(path.join(bundle, `${sha}.${verb}.v8cache`)), verb);
-    assert.deepEqual(load([], undefined, verb), { rejected: false, main: 'function' }, verb);
+    assert.ok(fs.statSync(path.join(bundle, `${sha}.${verb}.cjs`)).size < 0.7 * whole, `${verb}'s script is not much smaller than the CLI's`);
+    assert.deepEqual(load([], verb), { rejected: false, main: 'function' }, verb);
   }
   const cases: [string[], string][] = [
     [['get', 'pods'], 'get'],
@@ -48,6 +50,47 @@ test("the verbs' own code caches are there and accepted; the launcher finds a co
     assert.equal(verbOf(argv), verb, argv.join(' '));
     // The CLI finds the same verb once it has loaded (the one it builds, the one its errors name).
     assert.equal(subcommandOf(argv), verb, argv.join(' '));
+  }
+});
+
+test("a verb's own script runs that verb's commands, its help and its errors as the CLI's does, and says so should another verb's action run", async () => {
+  const bundle = path.join(ROOT, 'dist', 'bundle');
+  const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
+  const sb = new Sandbox();
+  try {
+    // The same output and exit code from the verb's script as from the whole CLI's, each in a fresh node.
+    const viaPart = (argv: string[], part: string | undefined, input?: string) => {
+      const code = `require(${JSON.stringify(launcher)}).loadBundle({ part: ${JSON.stringify(part)} }).main(${JSON.stringify(argv)}).then((c) => { process.exitCode = c; })`;
+      const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', input, env: { ...process.env, KJOB_ENGINE: 'off' } });
+      // Ages masked: the two runs may fall in different seconds.
+      return { out: r.stdout.replace(/\b\d+s\n/g, 'AGE\n'), err: r.stderr, code: r.status };
+    };
+    const home = ['--home', sb.home];
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\ndata:\n  a: "1"\n';
+    assert.deepEqual(viaPart([...home, 'apply', '-f', '-'], 'apply', cm), { out: 'configmap/c1 created\n', err: '', code: 0 });
+    for (const [part, argv] of [
+      ['apply', [...home, 'apply', '-f', '-']],
+      ['apply', [...home, 'apply', '--help']],
+      ['apply', [...home, 'apply', '--nosuchflag']],
+      ['get', [...home, 'get', 'configmaps']],
+      ['get', [...home, 'get', 'configmap', 'c1', '-o', 'yaml']],
+      ['get', [...home, 'get', 'configmap', 'nosuch']],
+      ['get', [...home, 'get', '--help']],
+      ['describe', [...home, 'describe', 'configmap', 'c1']],
+      ['describe', [...home, 'describe', 'nosuchkind']],
+    ] as [string, string[]][]) {
+      const input = argv.includes('-') ? cm : undefined;
+      assert.deepEqual(viaPart(argv, part, input), viaPart(argv, undefined, input), argv.join(' '));
+    }
+    // Another verb's module is not in the script: its action fails saying so, rather than running something else.
+    const other = viaPart([...home, 'logs', 'x'], 'get');
+    assert.match(other.err, /cli\/logs\.js is not in the script of `kjob get`/);
+    assert.notEqual(other.code, 0);
+    const logsOnly = 'kjob reads logs of pods and of jobs'; // a message of cli/logs.ts
+    assert.ok(fs.readFileSync(path.join(bundle, `${sha}.cjs`), 'latin1').includes(logsOnly));
+    assert.ok(!fs.readFileSync(path.join(bundle, `${sha}.get.cjs`), 'latin1').includes(logsOnly));
+  } finally {
+    sb.cleanup();
   }
 });
 
