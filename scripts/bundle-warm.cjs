@@ -21,11 +21,13 @@ const root = path.join(__dirname, '..');
 const fixture = path.join(root, 'fixtures', 'job-pi.yaml');
 const cronFixture = path.join(root, 'fixtures', 'cronjob-demo.yaml');
 
-/** Each cached verb's commands, run in the state the whole CLI's warm-up leaves (a Job, a CronJob, a pod, a ConfigMap). */
+/** Each verb part's commands, run in the state the whole CLI's warm-up leaves (a Job, a CronJob, a pod, a ConfigMap). */
 const verbCommands = (home) => ({
   get: [['get', 'pods'], ['get', 'jobs'], ['get', 'cronjobs'], ['get', 'pod', 'warm-pod'], ['get', 'configmap', 'warm-cm'], ['get', 'job', 'warm', '-o', 'yaml'], ['get', 'job', 'warm', '-o', 'json'], ['get', 'events'], ['get', 'pod', 'nosuchpod']],
   describe: [['describe', 'pod', 'warm-pod'], ['describe', 'job', 'warm'], ['describe', 'cronjob', 'cronjob-demo'], ['describe', 'configmap', 'warm-cm']],
   apply: [['apply', '-f', fixture], ['apply', '-f', fixture], ['apply', '-f', path.join(home, 'cm.yaml')], ['apply', '-f', path.join(home, 'cm2.yaml')]],
+  logs: [['logs', 'warm-pod'], ['logs', 'job/warm'], ['logs', 'nosuchpod']],
+  delete: [['delete', 'configmap', 'warm-del'], ['delete', 'configmap', 'nosuch']],
 });
 
 if (process.argv[3] === 'engine') {
@@ -86,8 +88,8 @@ function warmCli() {
     await runAll(main, home, commands);
     fs.writeFileSync(path.join(root, 'dist', 'bundle', `${sha}.v8cache`), script.createCachedData());
     // The verbs' caches: the state the verbs' commands read (a pod and a ConfigMap besides the
-    // commands' above), then a fresh node for each, which runs only them.
-    await runAll(main, home, [['apply', '-f', path.join(home, 'pod.yaml')], ['apply', '-f', path.join(home, 'cm.yaml')]]);
+    // commands' above, and a ConfigMap for delete), then a fresh node for each, which runs only them.
+    await runAll(main, home, [['apply', '-f', path.join(home, 'pod.yaml')], ['apply', '-f', path.join(home, 'cm.yaml')], ['create', 'configmap', 'warm-del']]);
     for (const verb of VERB_PARTS) {
       const r = spawnSync(process.execPath, [__filename, sha, `verb:${verb}`, home], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: process.env });
       if (r.status !== 0) throw new Error(`the code cache of ${verb} (exit ${r.status}): ${r.stderr}`);
