@@ -28,6 +28,7 @@ const verbCommands = (home) => ({
   apply: [['apply', '-f', fixture], ['apply', '-f', fixture], ['apply', '-f', path.join(home, 'cm.yaml')], ['apply', '-f', path.join(home, 'cm2.yaml')]],
   logs: [['logs', 'warm-pod'], ['logs', 'job/warm'], ['logs', 'nosuchpod']],
   delete: [['delete', 'configmap', 'warm-del'], ['delete', 'configmap', 'nosuch']],
+  create: [['create', 'job', 'warm-c', '--image=busybox', '--', 'true'], ['create', 'cronjob', 'warm-cc', '--image=busybox', '--schedule=*/5 * * * *', '--', 'true'], ['create', 'configmap', 'warm-c2', '--from-literal=a=1'], ['create', '-f', path.join(home, 'cm.yaml')]],
 });
 
 if (process.argv[3] === 'engine') {
