@@ -30,7 +30,7 @@ const { PodNetwork } = await import(path.join(root, 'dist/kubelet/network.js'));
 
 const FULL = process.env.BENCH_FULL === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
-const RUNS_READ = Number(process.env.BENCH_RUNS_READ ?? 5);
+const RUNS_READ = Number(process.env.BENCH_RUNS_READ ?? 11);
 const COMPLETIONS = process.env.BENCH_COMPLETIONS ? process.env.BENCH_COMPLETIONS.split(',').map(Number) : FULL ? [10, 100, 300, 1000] : [10, 100, 300];
 const SIZES = FULL ? [100, 1000, 10_000, 100_000] : [100, 1000, 10_000];
 /** Jobs seeded with n pods: a tenth of n, at most JOBS_MAX, so that `get jobs` shows what finished pods cost it. */
@@ -242,17 +242,32 @@ function readRow(op, n, label, a, baseline) {
   if (!growth.has(op)) growth.set(op, []);
   growth.get(op).push([n, a, baseline]);
 }
-function readBench(home, op, n, label, args, baseline, runs = RUNS_READ) {
+/** One node -e 0, in ms: the baseline of a command's start. */
+const nodeOnce = () => time(() => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' }));
+/**
+ * A read's row: runs of the command each after a `node -e 0`, the ratio that of their medians.
+ * Alternated, so that the machine's speed, which drifts on this VM by a third within minutes,
+ * moves both alike (a baseline measured once before a size's rows made their ratios swing
+ * 1.2-1.8x between runs).
+ */
+function timedAgainstNode(run, runs = RUNS_READ) {
+  const xs = [];
+  const bs = [];
+  for (let i = 0; i < runs; i++) {
+    bs.push(nodeOnce());
+    xs.push(time(run));
+  }
+  return { a: median(xs), base: median(bs) };
+}
+function readBench(home, op, n, label, args, runs = RUNS_READ) {
   const r = kj(home, args);
   if (r.status !== 0) throw new Error(`kjob ${args.join(' ')}: ${r.stderr}`);
-  const xs = [];
-  for (let i = 0; i < runs; i++) xs.push(time(() => kj(home, args)));
-  readRow(op, n, label, median(xs), baseline);
+  const { a, base } = timedAgainstNode(() => kj(home, args), runs);
+  readRow(op, n, label, a, base);
 }
 
 async function reads() {
-  console.log('reads: one command against the number of objects stored (medians)');
-  const nodeBase = () => median(Array.from({ length: RUNS_READ }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' }))));
+  console.log('reads: one command against the number of objects stored (medians, each run after a node -e 0)');
   for (const n of SIZES) {
     const home = newHome(`read${n}`);
     try {
@@ -260,18 +275,17 @@ async function reads() {
       seed(home, n);
       console.log(`  (seeded ${n} pods and ${seededJobs(n)} Jobs in ${ms(now() - t0)}, state.db ${(fs.statSync(path.join(home, 'state.db')).size / 1e6).toFixed(1)} MB)`);
       kjOk(home, ['get', 'ns']); // the first command creates the default namespace and the node
-      const base = nodeBase();
       const one = `seed-0-${String(0).padStart(6, '0')}`;
-      readBench(home, 'get pods', n, `get pods, ${n} pods`, ['get', 'pods'], base, n >= 100_000 ? 3 : RUNS_READ);
-      readBench(home, 'get pod ONE', n, `get pod ONE, ${n} pods`, ['get', 'pod', one], base);
-      readBench(home, 'describe pod ONE', n, `describe pod ONE, ${n} pods`, ['describe', 'pod', one], base);
-      readBench(home, 'get jobs', n, `get jobs, ${n} finished pods (${seededJobs(n)} Jobs)`, ['get', 'jobs'], base);
-      const applies = [];
-      for (let i = 0; i < RUNS_READ; i++) {
-        const m = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-${i}\ndata:\n  a: "1"\n`;
-        applies.push(time(() => kjOk(home, ['apply', '-f', '-'], { input: m })));
-      }
-      readRow('apply ONE', n, `apply ONE (ConfigMap), ${n} pods`, median(applies), base);
+      readBench(home, 'get pods', n, `get pods, ${n} pods`, ['get', 'pods'], n >= 100_000 ? 3 : RUNS_READ);
+      readBench(home, 'get pod ONE', n, `get pod ONE, ${n} pods`, ['get', 'pod', one]);
+      readBench(home, 'describe pod ONE', n, `describe pod ONE, ${n} pods`, ['describe', 'pod', one]);
+      readBench(home, 'get jobs', n, `get jobs, ${n} finished pods (${seededJobs(n)} Jobs)`, ['get', 'jobs']);
+      let i = 0;
+      const { a, base } = timedAgainstNode(() => {
+        const m = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-${i++}\ndata:\n  a: "1"\n`;
+        kjOk(home, ['apply', '-f', '-'], { input: m });
+      });
+      readRow('apply ONE', n, `apply ONE (ConfigMap), ${n} pods`, a, base);
     } finally {
       cleanup(home);
     }
