@@ -21,7 +21,7 @@ const root = path.join(__dirname, '..');
 const fixture = path.join(root, 'fixtures', 'job-pi.yaml');
 const cronFixture = path.join(root, 'fixtures', 'cronjob-demo.yaml');
 
-/** Each verb part's commands, run in the state the whole CLI's warm-up leaves (a Job, a CronJob, a pod, a ConfigMap). */
+/** Each verb part's commands, run in the state the whole CLI's warm-up leaves (Jobs, a CronJob, a pod, ConfigMaps). */
 const verbCommands = (home) => ({
   get: [['get', 'pods'], ['get', 'jobs'], ['get', 'cronjobs'], ['get', 'pod', 'warm-pod'], ['get', 'configmap', 'warm-cm'], ['get', 'job', 'warm', '-o', 'yaml'], ['get', 'job', 'warm', '-o', 'json'], ['get', 'events'], ['get', 'pod', 'nosuchpod']],
   describe: [['describe', 'pod', 'warm-pod'], ['describe', 'job', 'warm'], ['describe', 'cronjob', 'cronjob-demo'], ['describe', 'configmap', 'warm-cm']],
