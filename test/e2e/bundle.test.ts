@@ -101,6 +101,36 @@ test("a verb's own script runs that verb's commands, its help and its errors as 
   }
 });
 
+test("the launcher runs a verb's own script for that verb's command line, the whole CLI's for another verb", () => {
+  const bundle = path.join(ROOT, 'dist', 'bundle');
+  const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-bundle-'));
+  // A preload (a node option, not a V8 flag: the caches are still taken) that records which of
+  // the bundle's files the launcher reads.
+  const preload = path.join(home, 'record-reads.cjs');
+  fs.writeFileSync(preload, `const fs = require('node:fs'); const read = fs.readFileSync; const seen = [];
+fs.readFileSync = function (p, ...rest) { if (typeof p === 'string' && p.startsWith(${JSON.stringify(bundle + '/')})) seen.push(p.slice(${bundle.length + 1})); return read.call(this, p, ...rest); };
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(path.join(home, 'seen'))}, seen.join('\\n')));`);
+  const filesRead = (args: string[]) => {
+    spawnSync(process.execPath, ['--require', preload, launcher, '--home', home, ...args], { env: { ...process.env, KJOB_ENGINE: 'off' } });
+    return fs.readFileSync(path.join(home, 'seen'), 'utf8').split('\n').filter((f) => f !== 'current');
+  };
+  try {
+    for (const [args, part] of [
+      [['get', 'pods'], 'get'],
+      [['-n', 'default', 'describe', 'pods'], 'describe'],
+      [['logs', 'nosuch'], 'logs'],
+      [['wait', '--for=condition=complete', 'job/nosuch', '--timeout=1s'], ''],
+      [['version', '--client'], ''],
+    ] as [string[], string][]) {
+      const base = part ? `${sha}.${part}` : sha;
+      assert.deepEqual(filesRead(args), [`${base}.cjs`, `${base}.v8cache`], args.join(' '));
+    }
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("the engine's bundle: its code cache is accepted under the engine's node flags, and only under them", () => {
   assert.deepEqual(load(ENGINE_NODE_FLAGS, 'engine'), { rejected: false, main: 'function' });
   assert.deepEqual(load([], 'engine'), { rejected: true, main: 'function' });
