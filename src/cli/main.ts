@@ -12,7 +12,9 @@ import { addDeprecatedFlags } from './deprecated.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
-// parser, the cron parser or the engine.
+// parser, the cron parser or the engine. The verbs with a script of their own (bin/kjob's
+// VERB_PARTS) keep only the modules scripts/bundle.mjs's VERB_MODULES names for them: a module a
+// verb's action starts to load here goes there too (else that verb's script says it is missing).
 // The module's promise is kept: a second main() in one process (the tests run many) does not ask
 // the module loader again, which under a loader hook (tsx) is a round trip to its thread.
 const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) => {
