@@ -28,6 +28,7 @@ const verbCommands = (home) => ({
   apply: [['apply', '-f', fixture], ['apply', '-f', fixture], ['apply', '-f', path.join(home, 'cm.yaml')], ['apply', '-f', path.join(home, 'cm2.yaml')]],
   logs: [['logs', 'warm-pod'], ['logs', 'job/warm'], ['logs', 'nosuchpod']],
   delete: [['delete', 'configmap', 'warm-del'], ['delete', 'configmap', 'nosuch']],
+  events: [['events'], ['events', '--for', 'job/warm'], ['events', '-A', '--types', 'Warning'], ['events', '--for', 'pod/nosuch']],
   create: [['create', 'job', 'warm-c', '--image=busybox', '--', 'true'], ['create', 'cronjob', 'warm-cc', '--image=busybox', '--schedule=*/5 * * * *', '--', 'true'], ['create', 'configmap', 'warm-c2', '--from-literal=a=1'], ['create', '-f', path.join(home, 'cm.yaml')]],
 });
 
@@ -69,8 +70,8 @@ function warmCli() {
     fs.writeFileSync(path.join(home, 'cm.yaml'), manifest('warm-cm', '1'));
     fs.writeFileSync(path.join(home, 'cm2.yaml'), manifest('warm-cm', '2'));
     fs.writeFileSync(path.join(home, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm-pod\nspec:\n  containers:\n  - name: c\n    image: busybox\n');
-    // The CLI's own cache serves the verbs without a script of their own (wait, events, run,
-    // label, ...): made from what every command runs (commander, the context, the store, an
+    // The CLI's own cache serves the verbs without a script of their own (wait, run, label,
+    // exec, ...): made from what every command runs (commander, the context, the store, an
     // error's report) rather than from the verbs' work, all of which V8 would deserialise for
     // each of them (a cache made by running apply, get, describe, create and delete was 860 kB;
     // `kjob wait` and `kjob events` took about 8 ms longer with it).

@@ -30,7 +30,7 @@ test("the verbs' own scripts are there, smaller than the CLI's, and their caches
   const { VERB_PARTS, verbOf } = createRequire(import.meta.url)(launcher);
   const bundle = path.join(ROOT, 'dist', 'bundle');
   const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
-  assert.deepEqual(VERB_PARTS, ['get', 'describe', 'apply', 'logs', 'delete', 'create']);
+  assert.deepEqual(VERB_PARTS, ['get', 'describe', 'apply', 'logs', 'delete', 'create', 'events']);
   const whole = fs.statSync(path.join(bundle, `${sha}.cjs`)).size;
   for (const verb of VERB_PARTS) {
     assert.ok(fs.existsSync(path.join(bundle, `${sha}.${verb}.v8cache`)), verb);
@@ -85,6 +85,8 @@ test("a verb's own script runs that verb's commands, its help and its errors as 
       ['create', [...home, 'create', 'configmap', 'c2', '--from-literal=a=1', '--dry-run=client', '-o', 'yaml']],
       ['create', [...home, 'create', 'job', 'j1', '--image=busybox', '--dry-run=client', '-o', 'json', '--', 'true']],
       ['create', [...home, 'create', '-f', '-']],
+      ['events', [...home, 'events']],
+      ['events', [...home, 'events', '--for', 'configmap/c1', '-o', 'json']],
     ] as [string, string[]][]) {
       const input = argv.includes('-') ? cm : undefined;
       assert.deepEqual(viaPart(argv, part, input), viaPart(argv, undefined, input), argv.join(' '));
