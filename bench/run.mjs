@@ -146,20 +146,27 @@ async function throughput() {
     hostname: 'bench', hostsFile: path.join(scratch, 'hosts'), hostnameFile: path.join(scratch, 'hostname'), mounts: [], workingDir: '/',
     env: new Map([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOSTNAME', 'bench']]), argv: [trueBin], hidden: hiddenPaths(scratch),
   });
-  for (const n of COMPLETIONS) {
-    let xargsSandbox;
-    let xargsMachine;
+  /**
+   * The sandboxed xargs of n: ms and the machine's CPU ms, or undefined when bwrap cannot run. Run
+   * before and after kjob's Job and averaged, so that the machine's speed, which drifts on this VM
+   * by a third within minutes, moves the baseline as it moves kjob's run between them.
+   */
+  const xargsInSandbox = (n) => {
+    if (!sandbox.sandboxed) return undefined;
     try {
-      if (sandbox.sandboxed) {
-        const m0 = machineCpuMs();
-        xargsSandbox = time(() => execFileSync('sh', ['-c', `seq ${n} | xargs -P16 -I{} "$@"`, 'sh', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }));
-        xargsMachine = machineCpuMs() - m0;
-      }
+      const m0 = machineCpuMs();
+      const t = time(() => execFileSync('sh', ['-c', `seq ${n} | xargs -P16 -I{} "$@"`, 'sh', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }));
+      return { ms: t, machine: machineCpuMs() - m0 };
     } catch (e) {
       console.log(`  (xargs in bwrap failed: ${String(e.stderr ?? e).trim().split('\n')[0]})`);
+      return undefined;
     }
+  };
+  for (const n of COMPLETIONS) {
+    const xargsBefore = xargsInSandbox(n);
     const xargsBare = time(() => execFileSync('sh', ['-c', `seq ${n} | xargs -P16 -I{} ${trueBin}`]));
     const home = newHome('job');
+    let kjobRun;
     try {
       // A CronJob due next New Year keeps the started engine up (it exits after 2 s idle).
       kjOk(home, ['create', 'cronjob', 'keepalive', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true']);
@@ -178,15 +185,22 @@ async function throughput() {
       const ok = store.get('Job', 'default', 'bench')?.status?.succeeded;
       store.close();
       if (ok !== n) throw new Error(`the bench Job did not complete: succeeded ${ok}`);
-      const base = xargsSandbox ?? xargsBare;
-      row(`Job ${n} x16 \`true\`, apply -> Complete`, `${ms(elapsed)} (${(n / (elapsed / 1000)).toFixed(0)} pods/s)`, `xargs -P16 in bwrap ${xargsSandbox === undefined ? 'n/a' : ms(xargsSandbox)}; bare ${ms(xargsBare)}`, `${(elapsed / base).toFixed(2)}x`);
-      row(`engine CPU per pod, Job of ${n}`, `${(cpu / n).toFixed(1)} ms (${ms(cpu)} total)`, '', '');
-      // Everything the Job cost the machine (the engine, its shims, spawner and ip runner, the
-      // sandboxes, the kernel's namespaces), against what the same commands in xargs cost it.
-      row(`machine CPU per pod, Job of ${n}`, `${(machine / n).toFixed(1)} ms`, xargsMachine === undefined ? '' : `xargs in bwrap ${(xargsMachine / n).toFixed(1)} ms`, xargsMachine ? `${(machine / xargsMachine).toFixed(2)}x` : '');
+      kjobRun = { elapsed, cpu, machine };
     } finally {
       cleanup(home);
     }
+    // After the engine has stopped, as before it started.
+    const xargsAfter = xargsBefore && xargsInSandbox(n);
+    const xargsSandbox = xargsBefore && xargsAfter ? (xargsBefore.ms + xargsAfter.ms) / 2 : undefined;
+    const xargsMachine = xargsBefore && xargsAfter ? (xargsBefore.machine + xargsAfter.machine) / 2 : undefined;
+    const { elapsed, cpu, machine } = kjobRun;
+    const base = xargsSandbox ?? xargsBare;
+    const xargsText = xargsSandbox === undefined ? 'n/a' : `${ms(xargsSandbox)} (${ms(xargsBefore.ms)} before, ${ms(xargsAfter.ms)} after)`;
+    row(`Job ${n} x16 \`true\`, apply -> Complete`, `${ms(elapsed)} (${(n / (elapsed / 1000)).toFixed(0)} pods/s)`, `xargs -P16 in bwrap ${xargsText}; bare ${ms(xargsBare)}`, `${(elapsed / base).toFixed(2)}x`);
+    row(`engine CPU per pod, Job of ${n}`, `${(cpu / n).toFixed(1)} ms (${ms(cpu)} total)`, '', '');
+    // Everything the Job cost the machine (the engine, its shims, spawner and ip runner, the
+    // sandboxes, the kernel's namespaces), against what the same commands in xargs cost it.
+    row(`machine CPU per pod, Job of ${n}`, `${(machine / n).toFixed(1)} ms`, xargsMachine === undefined ? '' : `xargs in bwrap ${(xargsMachine / n).toFixed(1)} ms`, xargsMachine ? `${(machine / xargsMachine).toFixed(2)}x` : '');
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 }
