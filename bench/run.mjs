@@ -478,10 +478,11 @@ console.log(`kjob bench (${FULL ? 'BENCH_FULL' : 'default sizes; BENCH_FULL=1 fo
 // a ratio against `node -e 0` reads smaller than on a machine without it (most). The bench runs
 // without it (BENCH_KEEP_CA_CERTS=1 keeps it), and says what it costs here.
 if (process.env.NODE_EXTRA_CA_CERTS && process.env.BENCH_KEEP_CA_CERTS !== '1') {
-  const nodeStart = (env) => median(Array.from({ length: RUNS_READ * 2 }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore', env }))));
-  const withCerts = nodeStart(process.env);
+  // nodeOnce starts node with process.env as it is at the time.
+  const nodeStart = () => median(Array.from({ length: RUNS_READ * 2 }, nodeOnce));
+  const withCerts = nodeStart();
   delete process.env.NODE_EXTRA_CA_CERTS;
-  const without = nodeStart(process.env);
+  const without = nodeStart();
   row('node -e 0 with NODE_EXTRA_CA_CERTS as set here / without it (the bench runs without it)', `${ms(withCerts)} / ${ms(without)}`, '', '');
 }
 if (want('throughput')) await throughput();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { IP, IpRunner, PodNetwork, homeHash, namespaceInUse, networkStatusLine, resolvConf, type IpStep } from './network.js';
+import { until } from '../util/testing.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
   assert.equal(resolvConf('team-a'), 'search team-a.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
@@ -79,8 +80,7 @@ test("a namespace is in use while a process is in it, and not once none is (a fi
   try {
     // Not in use until ip has entered it (it has once its program runs).
     const entered = () => { try { return fs.readlinkSync(`/proc/${inside.pid}/exe`).endsWith('/sleep'); } catch { return false; } };
-    for (const end = Date.now() + 5000; !entered() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
-    assert.ok(entered(), 'sleep runs in the namespace');
+    await until('sleep to run in the namespace', entered);
     assert.equal(namespaceInUse(nsPath), true);
     inside.kill('SIGKILL');
     await new Promise((r) => inside.once('exit', r));

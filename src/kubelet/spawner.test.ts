@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Spawner } from './spawner.js';
 import { SHIM, shimOperands, spawnerSyscalls } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
-import { tempDir } from '../util/testing.js';
+import { tempDir, until } from '../util/testing.js';
 
 /** spawnDetached's pid, when it comes. */
 function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<number | undefined> {
@@ -15,18 +15,9 @@ function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string
 
 const perl = ['/usr/bin/perl', '/bin/perl'].find((p) => fs.existsSync(p)) ?? null;
 
-/** Polls until done() holds: real processes act in their own time (this file starts them). */
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (const end = Date.now() + 20_000; Date.now() < end; ) {
-    if (done()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** A file a real process writes (by rename, so whole), once it is there. */
 async function waitFor(file: string): Promise<string> {
-  await until(`${file} to be written`, () => fs.existsSync(file));
+  await until(`${file} to be written`, () => fs.existsSync(file), 20_000);
   return fs.readFileSync(file, 'utf8');
 }
 
@@ -143,7 +134,7 @@ open(my $f, '>', "$ARGV[0]/ran.tmp") or die; print $f (exists $INC{'POSIX.pm'} ?
     const sys = spawnerSyscalls();
     const known = sys.setsid > 0 && sys.exitGroup > 0;
     assert.equal(await waitFor(path.join(dir, 'ran')), known ? 'no posix\n' : 'posix\n', 'the spawner (and so its forks) loads POSIX only where it must');
-    await until('the fork to end', () => !fs.existsSync(`/proc/${pid}`));
+    await until('the fork to end', () => !fs.existsSync(`/proc/${pid}`), 20_000);
     assert.equal(fs.existsSync(path.join(dir, 'destroyed')), false, 'no global destruction');
   } finally {
     sp.close();

@@ -23,3 +23,14 @@ function removeMade(): void {
     }
   }
 }
+
+/**
+ * Polls until done() holds, for tests of real processes, which act in their own time (kjob's own
+ * timing is tested on the injected clock instead). Fails after timeoutMs, naming what it waited for.
+ */
+export async function until(what: string, done: () => boolean, timeoutMs = 5000, everyMs = 5): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !done(); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -16,6 +16,10 @@ import type { ResourceInfo } from '../../src/api/resources.js';
 import { notFound } from '../../src/errors.js';
 import { readContainerLog } from '../../src/kubelet/logs.js';
 import { pidAlive } from '../../src/util/process.js';
+import { until as untilAfter } from '../../src/util/testing.js';
+
+/** This file's waits: 5 s, polled every 20 ms. */
+const until = (done: () => boolean, what = 'the kubelet') => untilAfter(what, done, 5000, 20);
 
 const NO_BWRAP = !fs.existsSync('/usr/bin/bwrap') && 'needs /usr/bin/bwrap';
 
@@ -61,13 +65,6 @@ class MiniStore {
   }
 }
 
-async function until(fn: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function run(sandbox: 'none' | 'bwrap', spec: any) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rt-'));
@@ -110,7 +107,7 @@ test('bwrap sandbox: hostname, private /tmp, emptyDir shared by init and main co
   for (let i = 0; i < 10; i++) if (r.k.syncPod('default', 'p1').requeueAfterMs !== 0) break;
   await until(() => r.exits.length > 0);
   await drive(r);
-  const p = await (async () => { await until(() => r.pod().status.phase === 'Succeeded' || (r.k.syncPod('default', 'p1'), false), 5000); return r.pod(); })();
+  const p = await (async () => { await until(() => r.pod().status.phase === 'Succeeded' || (r.k.syncPod('default', 'p1'), false)); return r.pod(); })();
   assert.equal(p.status.phase, 'Succeeded');
   assert.equal(readContainerLog(r.home, p, 'w'), 'foo\njob-0\n0\njob-0 y\n');
 });
