@@ -45,9 +45,6 @@ while (defined(my $len = <$in>)) {
   chomp $len;
   my $buf = '';
   while (length($buf) < $len) { my $n = read($in, $buf, $len - length($buf), length($buf)); exit 0 unless $n; }
-  my ($cwd, $nenv, @rest) = split /\0/, $buf, -1;
-  my @env = splice(@rest, 0, $nenv);
-  my ($exe, @args) = @rest;
   # Replied once the child has exec'd (the pipe closes on exec), as node's spawn does: until then
   # its command line is the spawner's, and the kubelet would not recognise the shim in /proc.
   pipe(my $er, my $ew) or do { print $out "E$!\n"; next; };
@@ -55,6 +52,12 @@ while (defined(my $len = <$in>)) {
   if (!defined $pid) { print $out "E$!\n"; close $er; close $ew; next; }
   if ($pid == 0) {
     close $er;
+    # The request is read here, not in the spawner: after each fork, every page the spawner
+    # writes is copied for it (copy-on-write), and the fields of a request (the pod's whole
+    # environment) were most of what it wrote between two forks.
+    my ($cwd, $nenv, @rest) = split /\0/, $buf, -1;
+    my @env = splice(@rest, 0, $nenv);
+    my ($exe, @args) = @rest;
     $SIG{CHLD} = 'DEFAULT';
     $SIG{PIPE} = 'DEFAULT'; # an ignored signal stays ignored across exec: the shim gets the defaults
     new_session();
