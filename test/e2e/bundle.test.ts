@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, Sandbox } from './helpers.js';
-import { ENGINE_NODE_FLAGS } from '../../src/engine/daemon.js';
+import { ENGINE_NODE_FLAGS, engineProcess } from '../../src/engine/daemon.js';
 import { subcommandOf } from '../../src/cli/main.js';
 
 const launcher = path.join(ROOT, 'bin', 'kjob');
@@ -155,6 +155,52 @@ test("the engine's bundle reports a user's error as the CLI does: its message, e
     assert.equal(r.status, 1);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("an engine leaves the code cache of what it compiled in its state directory, and the next engine there starts from it", async () => {
+  const bundle = path.join(ROOT, 'dist', 'bundle');
+  const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
+  const { engineCacheFile } = createRequire(import.meta.url)(launcher);
+  const sb = new Sandbox();
+  const tools = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-bundle-'));
+  // A preload (a node option, not a V8 flag: the engine's caches are still taken) recording the
+  // size of the cache each engine compiles its script with, and whether V8 took it.
+  const record = path.join(tools, 'caches');
+  const preload = path.join(tools, 'record-cache.cjs');
+  fs.writeFileSync(preload, `const vm = require('node:vm'); const fs = require('node:fs'); const S = vm.Script;
+vm.Script = class extends S { constructor(code, o) { super(code, o); if (o && o.cachedData && o.filename.endsWith('.engine.cjs')) fs.appendFileSync(${JSON.stringify(record)}, o.cachedData.length + ' ' + this.cachedDataRejected + '\\n'); } };`);
+  const own = engineCacheFile(sb.home, sha);
+  const engineRun = async (what: string) => {
+    const started = sb.kjob(['controller', 'start'], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    assert.match(started.stdout, /^engine: running/, `${what}: ${started.stderr}`);
+    sb.ok(['controller', 'stop']);
+    await sb.until(`${what}: the engine gone`, () => engineProcess(sb.home) === undefined, 20_000, 20);
+  };
+  const records = () => fs.readFileSync(record, 'utf8').trim().split('\n');
+  try {
+    const given = fs.statSync(path.join(bundle, `${sha}.engine.v8cache`)).size;
+    await engineRun('the first engine');
+    // It started from the bundle's cache (its modules' top levels) and left a larger one of its own.
+    assert.deepEqual(records(), [`${given} false`]);
+    assert.ok(fs.statSync(own).size > given, `${fs.statSync(own).size} > ${given}`);
+    assert.equal(fs.statSync(own).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.dirname(own)).mode & 0o777, 0o700);
+    // The next one starts from it (made under the engine's flags, so V8 takes it), and leaves it.
+    const left = fs.readFileSync(own);
+    await engineRun('the second engine');
+    assert.deepEqual(records().slice(1), [`${left.length} false`]);
+    assert.deepEqual(fs.readFileSync(own), left);
+    // Another bundle's cache is never taken, and goes once an engine writes its own.
+    fs.rmSync(own);
+    const stale = path.join(path.dirname(own), 'engine-0000000000000000.v8cache');
+    fs.writeFileSync(stale, left);
+    await engineRun('an engine after an upgrade');
+    assert.deepEqual(records().slice(2), [`${given} false`]);
+    assert.deepEqual(fs.readdirSync(path.dirname(own)), [path.basename(own)]);
+  } finally {
+    sb.cleanup();
+    fs.rmSync(tools, { recursive: true, force: true });
   }
 });
 
