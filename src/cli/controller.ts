@@ -71,6 +71,10 @@ export async function controller(ctx: Context, action: string | undefined, io: I
         if (!asked) asked = (await sendToEngine(ctx.home, 'stop', 500)) !== undefined;
       }
       if (readLockPid(ctx.home) !== undefined) throw new UserError(`error: the engine (pid ${pid}) did not stop`);
+      // And its process gone: an engine that has let go of its lock still writes its code cache
+      // (bin/kjob keepEngineCache) before it exits.
+      const exited = Date.now() + 5000;
+      while (engineProcess(ctx.home) !== undefined && Date.now() < exited) await sleep(10);
       io.out(`engine: stopped (pods keep running; any kjob command restarts the engine)\n`);
       return 0;
     }
