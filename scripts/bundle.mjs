@@ -152,10 +152,10 @@ export async function bundle() {
         contents: [
           "const path = require('node:path');",
           'export async function runEngine(home) {',
-          "  const { loadBundle } = require(path.join(__kjobDist, '..', 'bin', 'kjob'));",
-          "  const engine = loadBundle({ part: 'engine', sha: path.basename(__filename).split('.')[0] });",
+          "  const { loadEngine } = require(path.join(__kjobDist, '..', 'bin', 'kjob'));",
+          "  const engine = loadEngine(home, path.basename(__filename).split('.')[0]);",
           "  if (!engine) throw new Error(`the engine's bundle beside ${__filename} is missing: npm run build`);",
-          "  return engine.main(['--home', home, 'controller', 'run']);",
+          "  return engine.run(['--home', home, 'controller', 'run']);",
           '}',
         ].join('\n'),
         loader: 'js',

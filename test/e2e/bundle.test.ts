@@ -220,6 +220,9 @@ test("`kjob controller run` as a user types it runs the engine from the engine's
     const exited = new Promise<number | null>((resolve) => engine.child.once('exit', (code) => resolve(code)));
     sb.ok(['controller', 'stop']);
     assert.equal(await exited, 0);
+    // It keeps its code cache as an engine a command starts does (bin/kjob loadEngine).
+    const { engineCacheFile } = createRequire(import.meta.url)(launcher);
+    assert.ok(fs.existsSync(engineCacheFile(sb.home, sha)), 'the engine left its code cache');
     // A user's error from the engine's bundle is its message and exit 1, as the CLI reports one.
     fs.rmSync(path.join(sb.home, 'state.db'));
     fs.writeFileSync(path.join(sb.home, 'state.db'), 'not a database\n');
