@@ -34,6 +34,7 @@ import type {
   Volume,
   EnvVar,
 } from 'kubernetes-types/core/v1.js';
+import { twoDigits } from '../util/go.js';
 
 export type {
   ObjectMeta,
@@ -206,8 +207,7 @@ export const ZERO_TIME = null as unknown as string;
 export function rfc3339(d: Date): string {
   const y = d.getUTCFullYear();
   if (y < 0 || y > 9999) return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${String(y).padStart(4, '0')}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}Z`;
+  return `${String(y).padStart(4, '0')}-${twoDigits(d.getUTCMonth() + 1)}-${twoDigits(d.getUTCDate())}T${twoDigits(d.getUTCHours())}:${twoDigits(d.getUTCMinutes())}:${twoDigits(d.getUTCSeconds())}Z`;
 }
 
 /** Milliseconds since the epoch of an RFC3339 timestamp, or undefined for unset/zero. */

@@ -11,6 +11,7 @@ import { randomInt } from 'node:crypto';
 import type { KObject, PodObject, Volume } from '../api/types.js';
 import type { DownwardAPIVolumeFile, KeyToPath } from 'kubernetes-types/core/v1.js';
 import { dataOf, fieldRefValue, notFoundMessage, resourceFieldRefValue, type ObjectGetter } from './env.js';
+import { twoDigits } from '../util/go.js';
 
 export interface FileProjection {
   data: Buffer;
@@ -159,11 +160,10 @@ export function volumePayload(pod: PodObject, v: Volume, objects: ObjectGetter, 
 // AtomicWriter
 
 const DATA_DIR = '..data';
-const p2 = (n: number) => String(n).padStart(2, '0');
 
 /** `..2006_01_02_15_04_05.<digits>`: os.MkdirTemp(dir, time.Now().UTC().Format("..2006_01_02_15_04_05.")). */
 function timestampedDirName(now: Date): string {
-  return `..${now.getUTCFullYear()}_${p2(now.getUTCMonth() + 1)}_${p2(now.getUTCDate())}_${p2(now.getUTCHours())}_${p2(now.getUTCMinutes())}_${p2(now.getUTCSeconds())}.${randomInt(1e9)}`;
+  return `..${now.getUTCFullYear()}_${twoDigits(now.getUTCMonth() + 1)}_${twoDigits(now.getUTCDate())}_${twoDigits(now.getUTCHours())}_${twoDigits(now.getUTCMinutes())}_${twoDigits(now.getUTCSeconds())}.${randomInt(1e9)}`;
 }
 
 /** Whether the volume has been set up once (its `..data` link exists). */

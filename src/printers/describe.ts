@@ -11,6 +11,7 @@ import type { Probe, ResourceRequirements, Taint } from 'kubernetes-types/core/v
 import { describeTabWriter, escapeTerminal, type TabWriter } from './tabwriter.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { goCompare, labelSelectorString } from './labels.js';
+import { twoDigits } from '../util/go.js';
 
 // ---------------------------------------------------------------------------------------------
 // Time formatting: Go's time.RFC1123Z in the local zone (metav1.Time is unmarshalled .Local()).
@@ -27,7 +28,6 @@ export function setDescribeTimeZone(fn: TzOffsetFn | null): void {
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const p2 = (n: number) => String(n).padStart(2, '0');
 
 /** "Mon, 02 Jan 2006 15:04:05 -0700"; a zero/unset time is Go's zero time in UTC. */
 export function formatRFC1123Z(ts: string | undefined | null, offsetFn: TzOffsetFn = tzOffset): string {
@@ -38,8 +38,8 @@ export function formatRFC1123Z(ts: string | undefined | null, offsetFn: TzOffset
   const l = new Date(t + off * 60000);
   const sign = off < 0 ? '-' : '+';
   const a = Math.abs(off);
-  return `${DAYS[l.getUTCDay()]}, ${p2(l.getUTCDate())} ${MONTHS[l.getUTCMonth()]} ${String(l.getUTCFullYear()).padStart(4, '0')} ` +
-    `${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())} ${sign}${p2(Math.floor(a / 60))}${p2(a % 60)}`;
+  return `${DAYS[l.getUTCDay()]}, ${twoDigits(l.getUTCDate())} ${MONTHS[l.getUTCMonth()]} ${String(l.getUTCFullYear()).padStart(4, '0')} ` +
+    `${twoDigits(l.getUTCHours())}:${twoDigits(l.getUTCMinutes())}:${twoDigits(l.getUTCSeconds())} ${sign}${twoDigits(Math.floor(a / 60))}${twoDigits(a % 60)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

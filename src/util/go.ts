@@ -1,5 +1,8 @@
 // Go's formatting where kjob must print what Go programs print.
 
+/** A time layout's two-digit field ("01", "02", "15", "04", "05"): zero-padded to two. */
+export const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
 /** strconv.Quote (fmt's %q): printable runes as they are, the rest escaped as Go escapes them. */
 export function goQuote(s: string): string {
   let out = '"';
