@@ -439,6 +439,28 @@ describe('change log', () => {
     assert.deepEqual(store.list('Job').map((j) => j.metadata.name), ['a', 'b']);
     assert.equal(store.currentRV(), 2);
   });
+
+  test("savepoints keep their journal in memory: no temp file outside the state directory", () => {
+    // SQLite opens a temp file and unlinks it at once: only this process's descriptors show it.
+    const tempFiles = () =>
+      fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(`/proc/self/fd/${fd}`)].filter((l) => l.includes('etilqs_'));
+        } catch {
+          return [];
+        }
+      });
+    for (let i = 0; i < 100; i++) store.create(job(`j${i}`, { metadata: { name: `j${i}`, namespace: 'default', uid: `u${i}`, annotations: { pad: 'x'.repeat(2000) } } }));
+    store.transaction(() =>
+      // A nested transaction is a savepoint: its journal holds the pages stored before it that it
+      // changes (here more than the 64 KiB SQLite keeps in memory by default).
+      store.transaction(() => {
+        for (const j of store.list('Job')) store.update({ ...j, metadata: { ...j.metadata, labels: { n: '1' } } });
+        assert.deepEqual(tempFiles(), []);
+      }),
+    );
+    assert.equal(store.list('Job').filter((j) => j.metadata.labels?.n === '1').length, 100);
+  });
 });
 
 describe('meta', () => {
