@@ -6,7 +6,8 @@
 //   throughput   a Job of N completions x parallelism 16 of `true`, default settings, apply ->
 //                Complete (engine already up), against `xargs -P16` running the same `true` in
 //                the same bubblewrap sandbox with the same flags (sandbox.ts's bwrapArgv), and bare
-//   engine CPU   the engine's user+sys CPU during that Job, per pod
+//   engine CPU   the engine's user+sys CPU during that Job, per pod, and what it wrote per pod
+//                (the state file, its WAL; /proc/PID/io)
 //   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap) with 1k, 10k
 //                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`
 //   latency      apply returns -> the container's first instruction (it prints its clock),
@@ -80,6 +81,10 @@ function procCpuMs(pid) {
   const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / HZ; // utime + stime
+}
+/** What the process has written so far (bytes, /proc/PID/io wchar): the state file, its WAL, its journals. */
+function procWrittenBytes(pid) {
+  return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))[1]);
 }
 /** The machine's busy CPU time so far (all cores, ms): what a piece of work costs with every process it starts. */
 function machineCpuMs() {
@@ -173,6 +178,7 @@ async function throughput() {
       const pid = await startEngine(home);
       await sleep(500);
       const cpu0 = procCpuMs(pid);
+      const written0 = procWrittenBytes(pid);
       const store = Store.open(home);
       const m0 = machineCpuMs();
       const t0 = now();
@@ -181,11 +187,12 @@ async function throughput() {
       while (!jobDone(store, 'bench') && Date.now() < deadline) await sleep(10);
       const elapsed = now() - t0;
       const cpu = procCpuMs(pid) - cpu0;
+      const written = procWrittenBytes(pid) - written0;
       const machine = machineCpuMs() - m0;
       const ok = store.get('Job', 'default', 'bench')?.status?.succeeded;
       store.close();
       if (ok !== n) throw new Error(`the bench Job did not complete: succeeded ${ok}`);
-      kjobRun = { elapsed, cpu, machine };
+      kjobRun = { elapsed, cpu, machine, written };
     } finally {
       cleanup(home);
     }
@@ -193,11 +200,12 @@ async function throughput() {
     const xargsAfter = xargsBefore && xargsInSandbox(n);
     const xargsSandbox = xargsBefore && xargsAfter ? (xargsBefore.ms + xargsAfter.ms) / 2 : undefined;
     const xargsMachine = xargsBefore && xargsAfter ? (xargsBefore.machine + xargsAfter.machine) / 2 : undefined;
-    const { elapsed, cpu, machine } = kjobRun;
+    const { elapsed, cpu, machine, written } = kjobRun;
     const base = xargsSandbox ?? xargsBare;
     const xargsText = xargsSandbox === undefined ? 'n/a' : `${ms(xargsSandbox)} (${ms(xargsBefore.ms)} before, ${ms(xargsAfter.ms)} after)`;
     row(`Job ${n} x16 \`true\`, apply -> Complete`, `${ms(elapsed)} (${(n / (elapsed / 1000)).toFixed(0)} pods/s)`, `xargs -P16 in bwrap ${xargsText}; bare ${ms(xargsBare)}`, `${(elapsed / base).toFixed(2)}x`);
     row(`engine CPU per pod, Job of ${n}`, `${(cpu / n).toFixed(1)} ms (${ms(cpu)} total)`, '', '');
+    row(`engine writes per pod, Job of ${n}`, `${(written / n / 1024).toFixed(0)} KiB`, '', '');
     // Everything the Job cost the machine (the engine, its shims, spawner and ip runner, the
     // sandboxes, the kernel's namespaces), against what the same commands in xargs cost it.
     row(`machine CPU per pod, Job of ${n}`, `${(machine / n).toFixed(1)} ms`, xargsMachine === undefined ? '' : `xargs in bwrap ${(xargsMachine / n).toFixed(1)} ms`, xargsMachine ? `${(machine / xargsMachine).toFixed(2)}x` : '');
