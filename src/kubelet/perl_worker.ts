@@ -27,9 +27,9 @@ export class PerlWorker {
   private idleWaiters: (() => void)[] = [];
   private dead = false;
 
-  /** Starts `perl -e script args...`. */
-  constructor(perl: string, script: string, args: string[] = []) {
-    this.child = spawn(perl, ['-e', script, ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
+  /** Starts `perl -e script args...`, with env (default: the engine's). */
+  constructor(perl: string, script: string, args: string[] = [], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(perl, ['-e', script, ...args], { stdio: ['pipe', 'pipe', 'ignore'], ...(env ? { env } : {}) });
     this.child.on('error', () => this.gone());
     this.child.on('exit', () => this.gone());
     this.child.stdin!.on('error', () => undefined);
