@@ -120,20 +120,29 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
     apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'seq' },
     spec: { completions: 3, parallelism: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "$MY_IP"'], env }] } } },
   });
-  await sb.until('seq Complete', () => /seq +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
   const spares = path.join(sb.home, 'run/net/spares');
-  // One namespace, so one address, for the three pods in turn; each saw it as its own.
-  const pods = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=seq', '-o', 'json']).stdout).items;
-  const keptIP: string = pods[0].status.podIP;
-  assert.deepEqual(pods.map((p: any) => p.status.podIP), [keptIP, keptIP, keptIP]);
-  // The last pod's namespace is kept on the kubelet's sync of its end, which may come after the
-  // Job's: its file holds the address among the spares' ("<ip> <ns>").
-  const keptFiles = () => fs.readdirSync(spares).map((f) => fs.readFileSync(path.join(spares, f), 'utf8').trim().split(' ')).filter((l) => l[0] === keptIP);
-  await sb.until("the last pod's namespace kept for the Job", () => keptFiles().length > 0);
-  const kept = keptFiles();
+  const holders = (dir: string) => {
+    try {
+      return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split(' '));
+    } catch {
+      return []; // not made yet, or a file moved on between the listing and the read
+    }
+  };
+  // A pod's namespace is kept for 5 s after its end, which a loaded machine's `kjob get` polls
+  // can outlast: the files are polled instead, without a kjob run in between. The first pod's
+  // lease ("<ip> <ns>") gives the Job's address; a namespace kept for the Job holds it among the
+  // spares' files (a pod's end, the next one's start takes it back).
+  let keptIP: string | undefined;
+  await sb.until("the Job's first pod's address", () => (keptIP ??= holders(path.join(sb.home, 'run/net/pods'))[0]?.[0]) !== undefined, 60_000, 10);
+  let kept: string[][] = [];
+  await sb.until("a pod's namespace kept for the Job", () => (kept = holders(spares).filter((l) => l[0] === keptIP)).length > 0, 60_000, 10);
   assert.equal(kept.length, 1, 'one namespace is kept for the Job');
   const keptNs = kept[0][1];
   assert.ok(keptNs, 'the kept file names its namespace');
+  await sb.until('seq Complete', () => /seq +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
+  // One namespace, so one address, for the three pods in turn; each saw it as its own.
+  const pods = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=seq', '-o', 'json']).stdout).items;
+  assert.deepEqual(pods.map((p: any) => p.status.podIP), [keptIP, keptIP, keptIP]);
   for (const p of pods) assert.equal(sb.kjob(['logs', p.metadata.name]).stdout, `${keptIP}\n`);
   // A pod of another workload gets a namespace of its own while the Job's is still kept.
   apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3'] }] } });
