@@ -258,7 +258,7 @@ interface Lease {
 
 /** The lease files of dir: "<ip>" or "<ip> <namespace>", by pod uid (or spare or kept namespace's id;
  * the controller a namespace is kept for is known to the engine only). */
-function readLeases(dir: string): Map<string, Lease> {
+export function readLeases(dir: string): Map<string, Lease> {
   const m = new Map<string, Lease>();
   let names: string[] = [];
   try { names = fs.readdirSync(dir).filter((f) => !f.includes('.')); } catch { /* none yet */ }

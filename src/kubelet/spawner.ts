@@ -141,6 +141,11 @@ export class Spawner {
     return true;
   }
 
+  /** The spawner's perl process, once started. */
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
+
   /** Starts the spawner's perl now rather than at the first request. */
   warm(): void {
     this.channel();

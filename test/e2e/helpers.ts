@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readLockPid } from '../../src/engine/daemon.js';
 import { killProcessesOf } from '../../src/util/process.js';
 import { PodNetwork } from '../../src/kubelet/network.js';
+import { until } from '../../src/util/testing.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KJOB = path.join(ROOT, 'bin/kjob');
@@ -76,13 +77,8 @@ export class Sandbox {
    * the suite's CPU for the pods and engines it waits on. The timeout only bounds how long a failure
    * takes to show: it is stretched by KJOB_TEST_TIMEOUT_SCALE (scripts/test.mjs sets 3 under CI,
    * whose machine has run the suite at a third of this one's speed), never a pass made faster. */
-  async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
-    const end = Date.now() + timeoutMs * TIMEOUT_SCALE;
-    while (Date.now() < end) {
-      if (fn()) return;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-    throw new Error(`timed out waiting for ${what}`);
+  until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
+    return until(what, fn, timeoutMs * TIMEOUT_SCALE, intervalMs);
   }
 
   /** The engine's pid, by the lock as kjob reads it: a process that merely has the pid of an engine

@@ -65,7 +65,6 @@ class MiniStore {
   }
 }
 
-
 function run(sandbox: 'none' | 'bwrap', spec: any) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rt-'));
   const store = new MiniStore();

@@ -7,7 +7,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
-import { BRIDGE, PodNetwork, bridgeMac } from '../../src/kubelet/network.js';
+import { BRIDGE, PodNetwork, bridgeMac, readLeases } from '../../src/kubelet/network.js';
 import { probeSandbox } from '../../src/kubelet/sandbox.js';
 
 /**
@@ -121,23 +121,16 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
     spec: { completions: 3, parallelism: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "$MY_IP"'], env }] } } },
   });
   const spares = path.join(sb.home, 'run/net/spares');
-  const holders = (dir: string) => {
-    try {
-      return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split(' '));
-    } catch {
-      return []; // not made yet, or a file moved on between the listing and the read
-    }
-  };
   // A pod's namespace is kept for 5 s after its end, which a loaded machine's `kjob get` polls
   // can outlast: the files are polled instead, without a kjob run in between. The first pod's
   // lease ("<ip> <ns>") gives the Job's address; a namespace kept for the Job holds it among the
   // spares' files (a pod's end, the next one's start takes it back).
   let keptIP: string | undefined;
-  await sb.until("the Job's first pod's address", () => (keptIP ??= holders(path.join(sb.home, 'run/net/pods'))[0]?.[0]) !== undefined, 60_000, 10);
-  let kept: string[][] = [];
-  await sb.until("a pod's namespace kept for the Job", () => (kept = holders(spares).filter((l) => l[0] === keptIP)).length > 0, 60_000, 10);
+  await sb.until("the Job's first pod's address", () => (keptIP ??= [...readLeases(path.join(sb.home, 'run/net/pods')).values()][0]?.ip) !== undefined, 60_000, 10);
+  let kept: { ip: string; ns?: string }[] = [];
+  await sb.until("a pod's namespace kept for the Job", () => (kept = [...readLeases(spares).values()].filter((l) => l.ip === keptIP)).length > 0, 60_000, 10);
   assert.equal(kept.length, 1, 'one namespace is kept for the Job');
-  const keptNs = kept[0][1];
+  const keptNs = kept[0].ns!;
   assert.ok(keptNs, 'the kept file names its namespace');
   await sb.until('seq Complete', () => /seq +Complete +3\/3/.test(sb.kjob(['get', 'jobs']).stdout), 60_000);
   // One namespace, so one address, for the three pods in turn; each saw it as its own.
