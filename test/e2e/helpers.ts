@@ -77,8 +77,15 @@ export class Sandbox {
    * the suite's CPU for the pods and engines it waits on. The timeout only bounds how long a failure
    * takes to show: it is stretched by KJOB_TEST_TIMEOUT_SCALE (scripts/test.mjs sets 3 under CI,
    * whose machine has run the suite at a third of this one's speed), never a pass made faster. */
-  until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
-    return until(what, fn, timeoutMs * TIMEOUT_SCALE, intervalMs);
+  async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
+    try {
+      await until(what, fn, timeoutMs * TIMEOUT_SCALE, intervalMs);
+    } catch (e) {
+      // What the state directory held then, for a failure that is seen only under load.
+      let log = '';
+      try { log = fs.readFileSync(path.join(this.home, 'engine.log'), 'utf8').split('\n').slice(-20).join('\n'); } catch { /* no engine ran */ }
+      throw new Error(`${(e as Error).message}\n--- kjob get jobs,pods -A ---\n${this.kjob(['get', 'jobs,pods', '-A']).stdout}--- engine.log, last lines ---\n${log}`);
+    }
   }
 
   /** The engine's pid, by the lock as kjob reads it: a process that merely has the pid of an engine
