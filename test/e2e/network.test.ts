@@ -122,11 +122,11 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
   });
   const spares = path.join(sb.home, 'run/net/spares');
   // A pod's namespace is kept for 5 s after its end, which a loaded machine's `kjob get` polls
-  // can outlast: the files are polled instead, without a kjob run in between. The first pod's
-  // lease ("<ip> <ns>") gives the Job's address; a namespace kept for the Job holds it among the
-  // spares' files (a pod's end, the next one's start takes it back).
+  // can outlast: once a pod of the Job has its address (kept in its status), the spares' files
+  // ("<ip> <ns>") are polled without a kjob run in between for a namespace kept for the Job, which
+  // holds that address (a pod's end, the next one's start takes it back).
   let keptIP: string | undefined;
-  await sb.until("the Job's first pod's address", () => (keptIP ??= [...readLeases(path.join(sb.home, 'run/net/pods')).values()][0]?.ip) !== undefined, 60_000, 10);
+  await sb.until("a pod of the Job with an address", () => (keptIP = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=seq', '-o', 'json']).stdout).items.find((p: any) => p.status?.podIP)?.status.podIP) !== undefined, 60_000, 100);
   let kept: { ip: string; ns?: string }[] = [];
   await sb.until("a pod's namespace kept for the Job", () => (kept = [...readLeases(spares).values()].filter((l) => l.ip === keptIP)).length > 0, 60_000, 10);
   assert.equal(kept.length, 1, 'one namespace is kept for the Job');
