@@ -8,7 +8,7 @@
 // suite packs the package while other tests run), and tsc truncating and rewriting a module under
 // a process that is importing it makes that import fail ("does not provide an export named …").
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,7 +40,41 @@ try {
 }
 // What bin/kjob runs: the CLI in one script with its code cache.
 await bundle();
+buildNativeShim();
 if (failure) process.exit(failure.status ?? 1);
+
+/**
+ * The native container shim (src/kubelet/shim.c) into dist/kubelet/kjob-shim, where a C compiler
+ * is found ($CC, else cc): static where the C library allows it (no dynamic loader at each
+ * container's start), else dynamic. Without a compiler, or if it fails, there is no binary and
+ * the perl shim runs (src/kubelet/shim.ts nativeShim); that is said, not an error.
+ */
+function buildNativeShim() {
+  const source = join(root, 'src/kubelet/shim.c');
+  const out = join(root, 'dist/kubelet/kjob-shim');
+  try {
+    if (statSync(out).mtimeMs >= statSync(source).mtimeMs) return; // built from this source
+  } catch {
+    /* not built yet */
+  }
+  const tmp = `${out}.${process.pid}.tmp`;
+  const cc = process.env.CC || 'cc';
+  const flags = ['-O2', '-s', '-Wall', '-o', tmp, source];
+  let error;
+  for (const extra of [['-static'], []]) {
+    try {
+      execFileSync(cc, [...extra, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+      renameSync(tmp, out); // a running shim keeps its old file
+      return;
+    } catch (e) {
+      error = e;
+    }
+  }
+  rmSync(tmp, { force: true });
+  rmSync(out, { force: true }); // never one built from another source
+  const why = error.code === 'ENOENT' ? `no C compiler (${cc})` : `${cc} failed: ${String(error.stderr ?? error.message).trim().split('\n')[0]}`;
+  console.error(`kjob build: ${why}; containers' shims will run on perl (slower: see README)`);
+}
 
 /** Put every file of `from` into `to`: unchanged files are left alone, changed ones replaced atomically. */
 function sync(from, to) {

@@ -287,7 +287,7 @@ export class Cgroups {
 }
 
 /**
- * Takes an attempt's cgroup steps here (for a shim that cannot: the one without perl). Throws
+ * Takes an attempt's cgroup steps here (for a shim that cannot: the sh shim). Throws
  * with what failed in runc's words ("mkdir DIR: permission denied").
  */
 export function makeCgroups(steps: CgroupStep[]): void {

@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { PerlWorker, findPerl } from './perl_worker.js';
+import { HelperProcess, findPerl } from './helper_process.js';
 import { NSENTER } from './exec.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
 import { CLUSTER_DOMAIN, DNS_IP } from './addresses.js';
@@ -91,7 +91,7 @@ export interface IpStep {
   concurrent?: boolean;
 }
 
-// The runner (a PerlWorker): one request a line on stdin, one reply a line on stdout, in order.
+// The runner (a HelperProcess running perl): one request a line on stdin, one reply a line on stdout, in order.
 // Only perl-base (no JSON module: perl-modules may be missing): a request is "<step>\t<step>..."
 // and a step "<flags>,<ifExists>,<input>,<arg>,<arg>..." with every string in hex and the flags f
 // (mayFail), d (doneIfOk) and p (concurrent); a reply is the first error in hex (empty when it went well). Each
@@ -177,11 +177,11 @@ function runnerRequest(steps: IpStep[]): string {
 
 /** The background runner of ip commands (RUNNER); undefined from start() without perl or ip. */
 export class IpRunner {
-  private constructor(private readonly worker: PerlWorker) {}
+  private constructor(private readonly worker: HelperProcess) {}
 
   static start(): IpRunner | undefined {
     const perl = findPerl();
-    return perl && fs.existsSync(IP) ? new IpRunner(new PerlWorker(perl, RUNNER, [IP])) : undefined;
+    return perl && fs.existsSync(IP) ? new IpRunner(new HelperProcess(perl, ['-e', RUNNER, IP])) : undefined;
   }
 
   get alive(): boolean {

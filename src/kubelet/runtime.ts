@@ -8,8 +8,8 @@
 //   pid       the container process (own session, pgid = pid), written by the shim: in the
 //             sandbox, bwrap, whose one child is the container's PID 1
 //   cgroup    JSON list of the attempt's cgroup directories (cgroups.ts), removed once they are
-//   reason    "OOMKilled" or empty: read from the cgroup once the container ended (by the perl
-//             shim before it writes the exit, else by reapAttempt)
+//   reason    "OOMKilled" or empty: read from the cgroup once the container ended (by the shim,
+//             native or perl, before it writes the exit, else by reapAttempt)
 //   reaped    the attempt ended and nothing of it is left (leftover processes, cgroups)
 //   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
 //             (real time, ms); or by the runtime when it finds the shim gone without one
@@ -30,11 +30,11 @@ import { rfc3339 } from '../api/types.js';
 import { Cgroups, cgroupsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
-import { findPerl } from './perl_worker.js';
+import { findPerl } from './helper_process.js';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { shimEntersNetns, shimOperands } from './shim.js';
+import { SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
 import { umaskKeeps } from '../util/umask.js';
 
@@ -170,9 +170,9 @@ function readOpt(file: string): string | undefined {
 export { pidAlive };
 
 /**
- * Where no perl is installed: the container's stdout and stderr go raw into the log file, without
+ * Where neither the native shim was built nor perl is installed: the container's stdout and stderr go raw into the log file, without
  * timestamps or rotation (`kjob logs` prints such lines as they are). $1 attempt dir, $2 log
- * file, $3 notification file, then the command; the same exit protocol as the perl shim. The
+ * file, $3 notification file, then the command; the same exit protocol as the other shims. The
  * shim's files (pid, exit, the log, the note) are private: umask 077; the container itself gets a
  * runtime's usual 022 back from CONTAINER_INIT.
  */
@@ -187,8 +187,8 @@ const RAW_SHIM = [
   ': >"$note"',
 ].join('\n');
 
-// What runs first in the container's process under the shim without perl (the perl shim does the
-// same itself, shim.ts), the pid the shim records, before it becomes bwrap or the command: the
+// What runs first in the container's process under that sh shim (the native and perl shims do the
+// same themselves, shim.c and shim.ts), the pid the shim records, before it becomes bwrap or the command: the
 // umask a container runtime gives (022), and the move into the attempt's cgroups (writing 0 to
 // cgroup.procs moves the writer), so that everything the container starts is accounted and
 // limited there. Arguments: cgroup.procs files, "--", argv.
@@ -211,12 +211,12 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly ended = new Map<string, Map<string, AttemptState>>();
 
   /**
-   * The spawner is a perl that compiles the shim's program as it starts (about 20 ms): started
-   * with the engine, it is ready by the time a cold engine's first pod has its network, where it
-   * used to start only then, on the way to that pod's first container.
+   * The spawner (a perl that compiles the shim's program as it starts, about 20 ms, or the native
+   * shim) is started with the engine: it is ready by the time a cold engine's first pod has its
+   * network, where it used to start only then, on the way to that pod's first container.
    */
   warm(): void {
-    this.spawner ??= new Spawner(findPerl());
+    this.spawner ??= newSpawner();
     this.spawner.warm();
   }
 
@@ -345,14 +345,16 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirPrivate(d);
     mkdirPrivate(path.dirname(s.logPath));
     mkdirPrivate(this.exitsDir());
-    const perlExe = findPerl();
+    // A shim that can (the native one, or perl's) makes the cgroups, joins them and enters the
+    // network namespace itself; without either, the runtime's sh shim and CONTAINER_INIT do.
+    const shimDoesSetup = nativeShim() !== null || findPerl() !== null;
     let cg: AttemptCgroups = { dirs: [], procs: [], steps: [] };
     if (this.cgroups?.status.enforced) {
       cg = this.cgroups.planAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
       // Recorded before any is made: whoever cleans up after this attempt finds them all.
       writeInPlace(path.join(d, 'cgroup'), JSON.stringify(cg.dirs));
-      // The perl shim's child makes them, and the shim removes them once the container ended.
-      if (!perlExe) makeCgroups(cg.steps);
+      // The shim's child makes them, and the shim removes them once the container ended.
+      if (!shimDoesSetup) makeCgroups(cg.steps);
     }
     // The attempt is read (attempts()) once its id exists: what comes before is written in place.
     writeInPlace(path.join(d, 'started'), s.startedAt + '\n');
@@ -364,19 +366,19 @@ export class ProcessRuntime implements ContainerRuntime {
     const shimEnv: NodeJS.ProcessEnv = s.env ? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } : env;
     // The shim names rotated log files in local time, as the kubelet does: the engine's zone.
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
-    // The perl shim moves the container into its cgroups and enters its network namespace
-    // itself; without perl (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
-    const netnsInShim = !!perlExe && shimEntersNetns();
+    // The shim moves the container into its cgroups and enters its network namespace itself;
+    // without one (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
+    const netnsInShim = shimDoesSetup && shimEntersNetns();
     const entered = s.netns && !netnsInShim ? [NSENTER, `--net=${s.netns}`, '--', ...command] : command;
-    const argv = perlExe ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
+    const argv = shimDoesSetup ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
     let stdinFifo: string | undefined;
-    const fifo = s.stdin && perlExe ? prepareStdinFifoDir(d) : undefined;
+    const fifo = s.stdin && shimDoesSetup ? prepareStdinFifoDir(d) : undefined;
     if (fifo && spawnSync('mkfifo', ['-m', '600', fifo]).status === 0) stdinFifo = fifo;
     // The shim's pid comes back without the engine waiting for it: until then attempts() counts
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
-    this.spawner ??= new Spawner(perlExe);
+    this.spawner ??= newSpawner();
     this.spawning.add(d);
     const shimStarted = (pid: number | undefined) => {
       this.spawning.delete(d);
@@ -393,7 +395,7 @@ export class ProcessRuntime implements ContainerRuntime {
       }
     };
     const opts = { cwd: s.cwd, env: shimEnv };
-    if (perlExe) {
+    if (shimDoesSetup) {
       const netns = netnsInShim ? s.netns : undefined;
       this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns }), opts, shimStarted);
     } else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
@@ -521,8 +523,8 @@ function cgroupDirs(d: string): string[] {
  * container `reason: OOMKilled`, as containerd reports it), then nothing of it is left: in the
  * sandbox its PID namespace ended with PID 1; plain processes it left in its process group or
  * cgroup are killed now, as their namespace would have been. Idempotent; `reaped` once done.
- * The perl shim does the same before it writes the exit (shim.ts, step 4): this is for the shim
- * without perl, one that was killed, and cgroups the shim found still busy.
+ * The native and perl shims do the same before they write the exit (shim.ts, step 4): this is for
+ * the sh shim, one that was killed, and cgroups the shim found still busy.
  */
 const reapRetries = new Set<string>();
 
@@ -565,17 +567,25 @@ function liveShim(d: string): number | undefined {
   return found;
 }
 
+/** The spawner of this machine's shims: the native one where it was built, else perl's. */
+function newSpawner(): Spawner {
+  return new Spawner(findPerl(), SHIM, nativeShim());
+}
+
 function cmdline(pid: number): string[] | undefined {
   const s = readOpt(`/proc/${pid}/cmdline`);
   return s === undefined ? undefined : s.split('\0');
 }
 
 /**
- * A shim's command line: "kjob-shim <attempt dir>" (forked by the spawner), `perl -e SHIM --
- * <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim <attempt dir> ...`.
+ * A shim's command line: "kjob-shim <attempt dir>" (perl's forked by the spawner, or the native
+ * one once it has renamed itself), `kjob-shim <attempt dir> ...` (the native one before that: the
+ * spawner answers once it has exec'd), `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c
+ * RAW_SHIM kjob-shim <attempt dir> ...`.
  */
 function isShimOf(argv: string[], d: string): boolean {
   if (argv[0] === `${SHIM_TITLE} ${d}` && argv.slice(1).every((a) => a === '')) return true;
+  if (argv[0] === SHIM_TITLE && argv[1] === d) return true;
   // Any perl shim's program, not only this build's: one an earlier kjob started is still its attempt's.
   return argv[4] === d && (argv[3] === SHIM_TITLE || (argv[3] === '--' && argv[1] === '-e' && (argv[2] ?? '').startsWith('use strict;')));
 }

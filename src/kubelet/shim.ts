@@ -55,6 +55,34 @@
 //  5. keeps copying what the pipes still hold until they close (what the killed leftovers wrote last).
 // As under containerd, a container that writes faster than its log is written waits on a full
 // pipe; one that closes its stdout and stderr early is still waited for.
+//
+// The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
+// same files; this perl program is the shim where there was no C compiler.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The native shim (shim.c), built into dist/kubelet/kjob-shim by scripts/build.mjs where a C
+ * compiler was found; null where it was not (the perl shim runs), or with KJOB_NATIVE_SHIM=0 (to
+ * compare the two). Found from dist/kubelet/ and from src/kubelet/ (the tests) alike.
+ */
+export function nativeShim(): string | null {
+  if (nativeShimPath === undefined) {
+    const p = fileURLToPath(new URL('../../dist/kubelet/kjob-shim', import.meta.url));
+    nativeShimPath = process.env.KJOB_NATIVE_SHIM !== '0' && executable(p) ? p : null;
+  }
+  return nativeShimPath;
+}
+let nativeShimPath: string | null | undefined;
+
+function executable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;

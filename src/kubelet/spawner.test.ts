@@ -1,10 +1,11 @@
-// The spawner: shims forked by a small perl process, detached, with the given env and cwd.
+// The spawner: shims forked by a small process (perl's, or the native shim's), detached, with the
+// given env and cwd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Spawner } from './spawner.js';
-import { SHIM, shimOperands, spawnerSyscalls } from './shim.js';
+import { SHIM, nativeShim, shimOperands, spawnerSyscalls } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
 import { tempDir, until } from '../util/testing.js';
 
@@ -14,6 +15,13 @@ function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string
 }
 
 const perl = ['/usr/bin/perl', '/bin/perl'].find((p) => fs.existsSync(p)) ?? null;
+const native = nativeShim();
+
+/** Each spawner, and why it cannot run here, if it cannot. */
+const SPAWNERS: { name: string; skip: string | false; make(): Spawner }[] = [
+  { name: 'perl', skip: !perl && 'no perl', make: () => new Spawner(perl) },
+  { name: 'native', skip: !native && 'the native shim is not built here (no C compiler)', make: () => new Spawner(null, SHIM, native) },
+];
 
 /** A file a real process writes (by rename, so whole), once it is there. */
 async function waitFor(file: string): Promise<string> {
@@ -21,9 +29,9 @@ async function waitFor(file: string): Promise<string> {
   return fs.readFileSync(file, 'utf8');
 }
 
-test('starts a detached process in its own session with exactly the env and cwd given, and gives its pid', { skip: !perl && 'no perl' }, async () => {
+for (const kind of SPAWNERS) test(`${kind.name}: starts a detached process in its own session with exactly the env and cwd given, and gives its pid`, { skip: kind.skip }, async () => {
   const dir = tempDir('spawner');
-  const sp = new Spawner(perl);
+  const sp = kind.make();
   try {
     const out = path.join(dir, 'out');
     const script = `echo "$$ $(ps -o sid= -p $$ | tr -d ' ') $FOO $(pwd) \${HOME:-nohome}" > ${out}.tmp && mv ${out}.tmp ${out}`;
@@ -45,8 +53,8 @@ test('starts a detached process in its own session with exactly the env and cwd 
   }
 });
 
-test("the spawner holds none of the engine's environment: its forks would each copy and free it", { skip: !perl && 'no perl' }, () => {
-  const sp = new Spawner(perl);
+for (const kind of SPAWNERS) test(`${kind.name}: the spawner holds none of the engine's environment: its forks would each copy and free it`, { skip: kind.skip }, () => {
+  const sp = kind.make();
   process.env.KJOB_SPAWNER_TEST = 'engine';
   try {
     sp.warm();
@@ -59,9 +67,9 @@ test("the spawner holds none of the engine's environment: its forks would each c
   }
 });
 
-test('a child waits for its own children (SIGCHLD is not left ignored)', { skip: !perl && 'no perl' }, async () => {
+for (const kind of SPAWNERS) test(`${kind.name}: a child waits for its own children (SIGCHLD is not left ignored)`, { skip: kind.skip }, async () => {
   const dir = tempDir('spawner');
-  const sp = new Spawner(perl);
+  const sp = kind.make();
   try {
     const out = path.join(dir, 'out');
     await spawnPid(sp, '/bin/sh', ['-c', `sh -c 'exit 7'; echo $? > ${out}.tmp && mv ${out}.tmp ${out}`], { env: { PATH: '/usr/bin:/bin' } });
@@ -84,9 +92,9 @@ test('without perl it falls back to node spawn', async () => {
   }
 });
 
-test('the pid is given once the process runs its own program (not the spawner any more); a missing program is no pid', { skip: !perl && 'no perl' }, async () => {
+for (const kind of SPAWNERS) test(`${kind.name}: the pid is given once the process runs its own program (not the spawner any more); a missing program is no pid`, { skip: kind.skip }, async () => {
   const dir = tempDir('spawner');
-  const sp = new Spawner(perl);
+  const sp = kind.make();
   try {
     const pid = (await spawnPid(sp, '/bin/sleep', ['5'], { env: {} }))!;
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -102,10 +110,11 @@ test('the pid is given once the process runs its own program (not the spawner an
   }
 });
 
-test("a shim is a fork of the spawner named after its attempt, which runs the container, logs it and records its exit; the same without perl", async () => {
-  for (const withPerl of perl ? [true, false] : [false]) {
+test("a shim, from perl's spawner (a fork named after its attempt), the native one (that program, named so) or node's spawn, runs the container, logs it and records its exit", async () => {
+  const ways = [...(perl ? ['perl'] : []), ...(native ? ['native'] : []), 'node'];
+  for (const way of ways) {
     const dir = tempDir('spawner');
-    const sp = new Spawner(withPerl ? perl : null);
+    const sp = way === 'perl' ? new Spawner(perl) : way === 'native' ? new Spawner(null, SHIM, native) : new Spawner(null);
     try {
       const attempt = path.join(dir, 'attempt');
       fs.mkdirSync(attempt);
@@ -116,10 +125,14 @@ test("a shim is a fork of the spawner named after its attempt, which runs the co
       const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', script] });
       const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
       assert.ok(pid > 0);
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (way === 'perl') assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
+      else if (way === 'native') {
+        // exec'd as "kjob-shim <attempt dir> ...", it then renames itself as perl's fork is named
+        await until('the native shim to name itself', () => cmdline()[0] === `${SHIM_TITLE} ${attempt}`, 20_000);
+        assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
+      } else assert.deepEqual(cmdline().slice(1, 5), ['-e', SHIM, '--', attempt]);
       fs.writeFileSync(gate, '');
-      if (withPerl) assert.deepEqual(cmdline.filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
-      else assert.deepEqual(cmdline.slice(1, 5), ['-e', SHIM, '--', attempt]);
       assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
       assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out\n$/);
       // The note comes just after the exit (the shim writes them in that order): waited for too.

@@ -14,8 +14,12 @@
 // share of a Job's CPU (about 3.4 ms a shim: the exec, perl's start and the parse, against
 // 0.13 ms for the fork). The fork names itself "kjob-shim <attempt dir>" ($0), the command line
 // by which the runtime knows a shim in /proc (runtime.ts isShimOf).
+//
+// Where kjob's native shim was built (shim.c, `kjob-shim`), it is the spawner instead
+// (`kjob-shim --spawner`, the same requests and replies), and each shim is that program, exec'd
+// by a fork of it: no perl on a pod's way at all (shim.c's header says what that saved).
 import { spawn } from 'node:child_process';
-import { PerlWorker } from './perl_worker.js';
+import { HelperProcess } from './helper_process.js';
 import { SHIM, perlShimArgs, spawnerSyscalls } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
 
@@ -102,12 +106,17 @@ const SPAWNER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 export type SpawnDone = (pid: number | undefined) => void;
 
 export class Spawner {
-  private worker?: PerlWorker;
+  private worker?: HelperProcess;
 
-  /** shim: the program a shim's fork runs (shim.ts's SHIM; another only in tests). */
+  /**
+   * native: the native shim (shim.ts nativeShim()), which then spawns and runs the shims; else
+   * perl's spawner and shim. shim: the program a perl shim's fork runs (shim.ts's SHIM; another
+   * only in tests).
+   */
   constructor(
     private readonly perl: string | null,
     private readonly shim: string = SHIM,
+    private readonly native: string | null = null,
   ) {}
 
   /**
@@ -124,7 +133,9 @@ export class Spawner {
    * once, named "kjob-shim <attempt dir>".
    */
   spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    if (!this.request('', args, opts, done)) done(nodeSpawn(this.perl ?? 'perl', perlShimArgs(args, this.shim), opts));
+    if (this.request('', args, opts, done)) return;
+    // The native shim's argv[0] is its name, as its spawner execs it (runtime.ts isShimOf).
+    done(this.native ? nodeSpawn(this.native, args, opts, SHIM_TITLE) : nodeSpawn(this.perl ?? 'perl', perlShimArgs(args, this.shim), opts));
   }
 
   /** Asks the spawner to start exe ('': the shim itself); false when it cannot be asked. */
@@ -141,12 +152,12 @@ export class Spawner {
     return true;
   }
 
-  /** The spawner's perl process, once started. */
+  /** The spawner's process, once started. */
   get pid(): number | undefined {
     return this.worker?.pid;
   }
 
-  /** Starts the spawner's perl now rather than at the first request. */
+  /** Starts the spawner now rather than at the first request. */
   warm(): void {
     this.channel();
   }
@@ -155,18 +166,19 @@ export class Spawner {
     this.worker?.close();
   }
 
-  private channel(): PerlWorker | undefined {
-    if (!this.perl) return undefined;
-    if (!this.worker) {
+  private channel(): HelperProcess | undefined {
+    if (!this.worker && this.native) this.worker = new HelperProcess(this.native, ['--spawner'], SPAWNER_ENV);
+    if (!this.worker && this.perl) {
       const sys = spawnerSyscalls();
-      this.worker = new PerlWorker(this.perl, SPAWNER, [SHIM_TITLE, this.shim, String(sys.setsid), String(sys.exitGroup)], SPAWNER_ENV);
+      this.worker = new HelperProcess(this.perl, ['-e', SPAWNER, SHIM_TITLE, this.shim, String(sys.setsid), String(sys.exitGroup)], SPAWNER_ENV);
     }
+    if (!this.worker) return undefined;
     return this.worker.alive ? this.worker : undefined;
   }
 }
 
-function nodeSpawn(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): number | undefined {
-  const child = spawn(exe, args, { cwd: opts.cwd, detached: true, stdio: 'ignore', env: opts.env });
+function nodeSpawn(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, argv0?: string): number | undefined {
+  const child = spawn(exe, args, { cwd: opts.cwd, detached: true, stdio: 'ignore', env: opts.env, ...(argv0 ? { argv0 } : {}) });
   child.on('error', () => undefined);
   child.unref();
   return child.pid;

@@ -80,8 +80,9 @@ export function pidRecordedIn(file: string): number | undefined {
 
 /**
  * The name of a container's shim in /proc: its whole command line, "kjob-shim <attempt dir>", when
- * the spawner forked it ($0, kubelet/spawner.ts); the $0 of the shim without perl, followed by the
- * attempt directory (kubelet/runtime.ts).
+ * perl's spawner forked it ($0, kubelet/spawner.ts) or the native shim renamed itself (shim.c);
+ * the native shim's argv[0] before that, and the $0 of the sh shim, followed by the attempt
+ * directory (kubelet/runtime.ts).
  */
 export const SHIM_TITLE = 'kjob-shim';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PodObject, ServiceObject } from '../../api/types.js';
 import type { PodNetwork } from '../network.js';
 import { NSENTER } from '../exec.js';
-import { findPerl } from '../perl_worker.js';
+import { findPerl } from '../helper_process.js';
 import { setnsSyscall } from '../shim.js';
 import { DNS_IP } from '../addresses.js';
 import { localNodeEnv } from '../../util/process.js';

@@ -1,7 +1,7 @@
-// A long-lived perl helper of the engine: requests written on its stdin, one reply line each on
-// its stdout, in the order asked. The spawner (spawner.ts) and the ip runner (network.ts) are
-// such helpers: a fork of a small perl process costs the engine nothing, where node's spawn
-// forks the whole engine. A worker keeps nothing alive while it owes no reply; when it is gone
+// A long-lived helper process of the engine: requests written on its stdin, one reply line each on
+// its stdout, in the order asked. The spawner (spawner.ts: kjob-shim's native one, or perl) and
+// the ip runner (network.ts, perl) are such helpers: a fork of a small process costs the engine
+// nothing, where node's spawn forks the whole engine. A worker keeps nothing alive while it owes no reply; when it is gone
 // (it could not start, or exited), what it owed is answered undefined and it answers nothing more.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,16 +20,16 @@ export function findPerl(): string | null {
 
 export type Reply = (line: string | undefined) => void;
 
-export class PerlWorker {
+export class HelperProcess {
   private readonly child: ChildProcess;
   private buf = '';
   private readonly waiting: Reply[] = [];
   private idleWaiters: (() => void)[] = [];
   private dead = false;
 
-  /** Starts `perl -e script args...`, with env (default: the engine's). */
-  constructor(perl: string, script: string, args: string[] = [], env?: NodeJS.ProcessEnv) {
-    this.child = spawn(perl, ['-e', script, ...args], { stdio: ['pipe', 'pipe', 'ignore'], ...(env ? { env } : {}) });
+  /** Starts `exe args...` (for a perl helper: perl, ['-e', script, ...]), with env (default: the engine's). */
+  constructor(exe: string, args: string[], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'ignore'], ...(env ? { env } : {}) });
     this.child.on('error', () => this.gone());
     this.child.on('exit', () => this.gone());
     this.child.stdin!.on('error', () => undefined);
@@ -54,7 +54,7 @@ export class PerlWorker {
     return !this.dead;
   }
 
-  /** The worker's perl process. */
+  /** The helper's process. */
   get pid(): number | undefined {
     return this.child.pid;
   }
