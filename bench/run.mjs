@@ -5,7 +5,8 @@
 //
 //   throughput   a Job of N completions x parallelism 16 of `true`, default settings, apply ->
 //                Complete (engine already up), against `xargs -P16` running the same `true` in
-//                the same bubblewrap sandbox with the same flags (sandbox.ts's bwrapArgv), and bare
+//                the same bubblewrap sandbox with the same flags (sandbox.ts's bwrapArgv), and bare;
+//                the largest Job again with the perl shim, where the native one is built
 //   engine CPU   the engine's user+sys CPU during that Job, per pod, and what it wrote per pod
 //                (the state file, its WAL; /proc/PID/io)
 //   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap) with 1k, 10k
@@ -28,6 +29,7 @@ const { bwrapArgv, hiddenPaths, probeSandbox } = await import(path.join(root, 'd
 const { killProcessesOf } = await import(path.join(root, 'dist/util/process.js'));
 const { readLockPid } = await import(path.join(root, 'dist/engine/daemon.js'));
 const { PodNetwork } = await import(path.join(root, 'dist/kubelet/network.js'));
+const { nativeShim } = await import(path.join(root, 'dist/kubelet/shim.js'));
 
 const FULL = process.env.BENCH_FULL === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
@@ -94,8 +96,8 @@ function machineCpuMs() {
 function procRssMiB(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
-async function startEngine(home) {
-  kjOk(home, ['controller', 'start']);
+async function startEngine(home, env = {}) {
+  kjOk(home, ['controller', 'start'], { env });
   for (let i = 0; i < 200 && !enginePid(home); i++) await sleep(25);
   const pid = enginePid(home);
   if (!pid) throw new Error('the engine did not start');
@@ -103,8 +105,8 @@ async function startEngine(home) {
 }
 /** State directories stopped and left for the end: see cleanup. */
 const toRemove = [];
-function cleanup(home) {
-  kj(home, ['controller', 'stop']);
+function cleanup(home, env = {}) {
+  kj(home, ['controller', 'stop'], { env });
   // Whatever is left of this home's processes (containers outlive the engine by design).
   killProcessesOf(home);
   // Its pod network (root only): an engine stopped with pods left keeps it for them.
@@ -167,22 +169,20 @@ async function throughput() {
       return undefined;
     }
   };
-  for (const n of COMPLETIONS) {
-    const xargsBefore = xargsInSandbox(n);
-    const xargsBare = time(() => execFileSync('sh', ['-c', `seq ${n} | xargs -P16 -I{} ${trueBin}`]));
+  /** kjob's Job of n, engine already up: elapsed ms, the engine's CPU ms and bytes written, the machine's CPU ms. env: the engine's and commands' extra environment. */
+  const kjobJob = async (n, env = {}) => {
     const home = newHome('job');
-    let kjobRun;
     try {
       // A CronJob due next New Year keeps the started engine up (it exits after 2 s idle).
-      kjOk(home, ['create', 'cronjob', 'keepalive', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true']);
-      const pid = await startEngine(home);
+      kjOk(home, ['create', 'cronjob', 'keepalive', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true'], { env });
+      const pid = await startEngine(home, env);
       await sleep(500);
       const cpu0 = procCpuMs(pid);
       const written0 = procWrittenBytes(pid);
       const store = Store.open(home);
       const m0 = machineCpuMs();
       const t0 = now();
-      kjOk(home, ['apply', '-f', '-'], { input: jobManifest('bench', n, 16, ['true']) });
+      kjOk(home, ['apply', '-f', '-'], { input: jobManifest('bench', n, 16, ['true']), env });
       const deadline = Date.now() + 1200_000;
       while (!jobDone(store, 'bench') && Date.now() < deadline) await sleep(10);
       const elapsed = now() - t0;
@@ -192,10 +192,18 @@ async function throughput() {
       const ok = store.get('Job', 'default', 'bench')?.status?.succeeded;
       store.close();
       if (ok !== n) throw new Error(`the bench Job did not complete: succeeded ${ok}`);
-      kjobRun = { elapsed, cpu, machine, written };
+      return { elapsed, cpu, machine, written };
     } finally {
-      cleanup(home);
+      cleanup(home, env);
     }
+  };
+  for (const n of COMPLETIONS) {
+    const xargsBefore = xargsInSandbox(n);
+    const xargsBare = time(() => execFileSync('sh', ['-c', `seq ${n} | xargs -P16 -I{} ${trueBin}`]));
+    const kjobRun = await kjobJob(n);
+    // The largest Job again with the perl shim (KJOB_NATIVE_SHIM=0), where the native one is
+    // built: what the native shim saves, in the same minutes.
+    const perlRun = n === Math.max(...COMPLETIONS) && nativeShim() ? await kjobJob(n, { KJOB_NATIVE_SHIM: '0' }) : undefined;
     // After the engine has stopped, as before it started.
     const xargsAfter = xargsBefore && xargsInSandbox(n);
     const xargsSandbox = xargsBefore && xargsAfter ? (xargsBefore.ms + xargsAfter.ms) / 2 : undefined;
@@ -209,6 +217,10 @@ async function throughput() {
     // Everything the Job cost the machine (the engine, its shims, spawner and ip runner, the
     // sandboxes, the kernel's namespaces), against what the same commands in xargs cost it.
     row(`machine CPU per pod, Job of ${n}`, `${(machine / n).toFixed(1)} ms`, xargsMachine === undefined ? '' : `xargs in bwrap ${(xargsMachine / n).toFixed(1)} ms`, xargsMachine ? `${(machine / xargsMachine).toFixed(2)}x` : '');
+    if (perlRun) {
+      row(`Job ${n}, perl shim (KJOB_NATIVE_SHIM=0)`, `${ms(perlRun.elapsed)} (${(n / (perlRun.elapsed / 1000)).toFixed(0)} pods/s)`, `native shim ${ms(elapsed)}`, `${(perlRun.elapsed / elapsed).toFixed(2)}x`);
+      row(`machine CPU per pod, Job of ${n}, perl shim`, `${(perlRun.machine / n).toFixed(1)} ms`, `native shim ${(machine / n).toFixed(1)} ms`, `${(perlRun.machine / machine).toFixed(2)}x`);
+    }
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -24,11 +24,15 @@ packages=(
   "procps|kjob's tests and benchmarks find the processes they started with pgrep"
   "zsh|kjob's tests run the zsh completion script (skipped without it)"
 )
-# Only needed when better-sqlite3 has no prebuilt binary for this Node and must be compiled.
+# The build's tools: better-sqlite3 is compiled when it has no prebuilt binary for this Node, and
+# kjob's native container shim (src/kubelet/shim.c) always is (without a C compiler the perl shim
+# runs instead).
 build_packages=(
   "make|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "g++|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "python3|compiling better-sqlite3 (node-gyp; npm install fails without it when no prebuilt binary fits)"
+  "gcc|compiling kjob's native container shim: without it each container's shim runs on perl, which costs the machine more per pod"
+  "libc6-dev|compiling kjob's native container shim (the C library's headers and static library)"
 )
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | cut -c1-2)" = ii ]; }
