@@ -11,6 +11,7 @@ import { Cgroups, cgroupsText, type CgroupStep } from './cgroups.js';
 import { pidAlive } from '../util/process.js';
 import { logFiles, parseCRIRecord } from './logs.js';
 import { tempDir } from '../util/testing.js';
+import { rng } from '../util/prng.js';
 
 const CGROUPS = Cgroups.detect();
 
@@ -32,28 +33,31 @@ const steps = (list: CgroupStep[]) => cgroupsText({ steps: list, procs: [] });
 
 const show = (rs: { stream: string; partial: boolean; content: Buffer }[]) => rs.map((r) => `${r.stream} ${r.partial ? 'P' : 'F'} ${JSON.stringify(r.content.toString())}`);
 
+/** Runs one attempt of kind's shim on `sh -c script`, to its end: its files and log records. */
+function runShimOf(kind: ShimKind, script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) {
+  const d = tempDir('shim');
+  const logPath = path.join(d, 'logs', '0.log');
+  fs.mkdirSync(path.dirname(logPath));
+  const before = Date.now();
+  const r = spawnSync(...kind.command({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: ['/bin/sh', '-c', script], ...limits }, arch), {
+    stdio: 'ignore',
+    env: { PATH: '/usr/bin:/bin', TZ: 'UTC' },
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, 'the shim itself exits 0');
+  const records = logFiles(logPath).flatMap((f) =>
+    fs.readFileSync(f, 'latin1').split(/(?<=\n)/).filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l, 'latin1'))!),
+  );
+  return { d, logPath, before, after: Date.now(), records, exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
+}
+
 function shimCases(kind: ShimKind): void {
   const test = (name: string, ...rest: [() => void] | [{ skip?: string | false }, () => void]) =>
     rest.length === 1
       ? nodeTest(`${kind.name} shim: ${name}`, { skip: kind.skip }, rest[0])
       : nodeTest(`${kind.name} shim: ${name}`, { skip: kind.skip || rest[0].skip }, rest[1]);
 
-  function runShim(script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) {
-    const d = tempDir('shim');
-    const logPath = path.join(d, 'logs', '0.log');
-    fs.mkdirSync(path.dirname(logPath));
-    const before = Date.now();
-    const r = spawnSync(...kind.command({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: ['/bin/sh', '-c', script], ...limits }, arch), {
-      stdio: 'ignore',
-      env: { PATH: '/usr/bin:/bin', TZ: 'UTC' },
-      timeout: 30_000,
-    });
-    assert.equal(r.status, 0, 'the shim itself exits 0');
-    const records = logFiles(logPath).flatMap((f) =>
-      fs.readFileSync(f, 'latin1').split(/(?<=\n)/).filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l, 'latin1'))!),
-    );
-    return { d, logPath, before, after: Date.now(), records, exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
-  }
+  const runShim = (script: string, limits: Partial<ShimSpec> = {}, arch = process.arch) => runShimOf(kind, script, limits, arch);
 
   test('lines become records: F for whole lines, P for pieces past the max line size and for an unterminated end; stderr kept apart; CR LF as LF', () => {
     const r = runShim(`printf 'short\\nexactly8\\n123456789\\n\\nabc\\r\\n'; printf 'err\\n' >&2; sleep 0.1; printf 'end'`, { maxLine: 8 });
@@ -214,3 +218,35 @@ function shimCases(kind: ShimKind): void {
     assert.deepEqual(show(r.records), [`stderr F ${JSON.stringify(`kjob: cannot enter the network namespace ${gone}: No such file or directory\n`)}`]);
   });
 }
+
+nodeTest(
+  'the native and perl shims log the same records for the same output: random lines, CR LF and lone CRs, lines past the max line size, an unterminated end, rotation',
+  { skip: !NATIVE && 'the native shim is not built here (no C compiler: scripts/build.mjs)' },
+  () => {
+    for (const seed of [1, 2, 3]) {
+      const next = rng(seed);
+      const pick = (n: number) => Math.floor(next() * n);
+      // A CR only in lines that are never split (at most maxLine long with it): where a split
+      // falls in a long line depends on nothing but its length, so the records depend on the
+      // bytes alone, not on how the pipe's reads cut them.
+      const maxLine = 16;
+      let text = '';
+      for (let i = 0; i < 300; i++) {
+        const long = pick(4) === 0;
+        const len = long ? maxLine + pick(3 * maxLine) : pick(maxLine - 1);
+        const chars = Array.from({ length: len }, () => String.fromCharCode(32 + pick(95)));
+        if (!long && pick(3) === 0) chars.splice(pick(len + 1), 0, '\r');
+        text += chars.join('') + (!long && pick(4) === 0 ? '\r\n' : '\n');
+      }
+      text += 'no newline at the end';
+      const dir = tempDir('shim-same');
+      const input = path.join(dir, 'input');
+      fs.writeFileSync(input, text);
+      const limits = { maxLine, maxSize: 2000 + pick(4000), maxFiles: 3 + pick(3) };
+      const [perl, native] = KINDS.map((kind) => runShimOf(kind, `cat ${input}`, limits));
+      const kept = (r: ReturnType<typeof runShimOf>) => ({ files: logFiles(r.logPath).length, records: show(r.records) });
+      assert.ok(perl.records.length > 100, 'enough output to compare');
+      assert.deepEqual(kept(native), kept(perl), `seed ${seed}`);
+    }
+  },
+);
