@@ -190,10 +190,10 @@ static void container_setup(void) {
     }
     if (ok) continue;
     // runc's words: "mkdir <path>: <error>" / "write <path>: <error>", the error's first letter lower-cased.
-    char msg[8192];
-    snprintf(msg, sizeof msg, "%s %s: %s", !strcmp(op, "mkdir") ? "mkdir" : "write", at, strerror(errno));
-    char *m = strstr(msg, ": ") + 2;
-    if (*m >= 'A' && *m <= 'Z') *m += 'a' - 'A';
+    char msg[8192], why[256];
+    snprintf(why, sizeof why, "%s", strerror(errno));
+    if (why[0] >= 'A' && why[0] <= 'Z') why[0] += 'a' - 'A';
+    snprintf(msg, sizeof msg, "%s %s: %s", !strcmp(op, "mkdir") ? "mkdir" : "write", at, why);
     struct buf json = {0};
     adds(&json, "{\"cgroup\":\"");
     for (char *c = msg; *c; c++) {
@@ -498,6 +498,18 @@ static void reap(pid_t pid) {
 
 static void on_chld(int sig) { (void)sig; }
 
+/** close_range's fallback (kernels before 5.11): every descriptor from `from` on closes at exec. */
+static void mark_cloexec_from(int from) {
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    int fd = atoi(e->d_name);
+    if (fd >= from && fd != dirfd(d)) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  closedir(d);
+}
+
 /** The stdin relay: containerd's stdin copier, from the attempt's FIFO into the container. */
 static void relay_stdin(int in_w) {
   signal(SIGPIPE, SIG_DFL);
@@ -516,15 +528,29 @@ static void relay_stdin(int in_w) {
   }
 }
 
-/** Copies the operands out of argv, then overwrites argv's memory with "kjob-shim ATTEMPT_DIR",
- * the rest zeroed: /proc/PID/cmdline then names the shim as the perl shim's $0 does. */
+/**
+ * Copies the operands out of argv, then overwrites argv's memory with "kjob-shim ATTEMPT_DIR",
+ * the rest zeroed: /proc/PID/cmdline then names the shim as the perl shim's $0 does. The spawner
+ * has already said the shim runs, and the runtime may read its command line at any moment: so
+ * that it always reads one of the two forms it knows (runtime.ts isShimOf), what follows the
+ * attempt directory is zeroed first ("kjob-shim", ATTEMPT_DIR, then NULs), and then one byte
+ * turns that into the final form (the NUL after "kjob-shim" becomes a space).
+ */
 static char **take_operands(int argc, char **argv) {
   char **ops = calloc((size_t)argc, sizeof *ops);
   for (int i = 1; i < argc; i++) ops[i - 1] = strdup(argv[i]);
   char *start = argv[0], *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
-  size_t area = (size_t)(end - start);
-  memset(start, 0, area);
-  snprintf(start, area, "%s %s", TITLE, ops[0]);
+  size_t title = strlen(TITLE);
+  if (!strcmp(argv[0], TITLE) && argv[1] == argv[0] + title + 1) {
+    char *after_dir = argv[1] + strlen(argv[1]) + 1;
+    memset(after_dir, 0, (size_t)(end - after_dir));
+    __atomic_store_n(&argv[0][title], ' ', __ATOMIC_SEQ_CST);
+  } else {
+    // Started by another name (by hand): no reader to keep happy in between.
+    size_t area = (size_t)(end - start);
+    memset(start, 0, area);
+    snprintf(start, area, "%s %s", TITLE, ops[0]);
+  }
   prctl(PR_SET_NAME, start, 0, 0, 0);
   return ops;
 }
@@ -560,6 +586,12 @@ static int shim_main(int argc, char **argv) {
   int out[2], err[2], in[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) return 255;
   if (*stdin_fifo && pipe2(in, O_CLOEXEC)) return 255;
+  // The handler is in place before the container exists: whatever the shim's starter left
+  // SIGCHLD at (ignored, its end would reap it unseen), its end interrupts poll and is waited for.
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_chld; // no SA_RESTART: a container's end interrupts poll
+  sigaction(SIGCHLD, &sa, NULL);
   pid_t pid = fork();
   if (pid < 0) return 255;
   if (pid == 0) {
@@ -570,7 +602,7 @@ static int shim_main(int argc, char **argv) {
     dup2(err[1], 2);
     // Nothing else this shim was given reaches the container (perl's shim leaves a descriptor
     // its starter let through; kjob's spawners let none through).
-    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) mark_cloexec_from(3);
     umask(022);
     container_setup();
     execvp(cmd[0], cmd);
@@ -597,10 +629,6 @@ static int shim_main(int argc, char **argv) {
   wfile(dir, "pid", pidtext);
   fds[0] = out[0];
   fds[1] = err[0];
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_chld; // no SA_RESTART: a container's end interrupts poll
-  sigaction(SIGCHLD, &sa, NULL);
   int have_status = 0, status = 0, budget = 0;
   while (open_streams()) {
     int n = pump(have_status ? 0 : 1000);
@@ -610,10 +638,14 @@ static int shim_main(int argc, char **argv) {
     }
     if (have_status && (n == 0 || --budget <= 0)) break;
   }
-  if (!have_status)
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int lost = 0;
+  if (!have_status) {
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
     }
-  int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    lost = w != pid; // its status is gone (perl's shim records 255 then too)
+  }
+  int code = lost ? 255 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   if (relay > 0) {
     kill(relay, SIGKILL);
     while (waitpid(relay, NULL, 0) < 0 && errno == EINTR) {
@@ -707,7 +739,7 @@ static int spawner_main(const char *self) {
       for (size_t i = 0; i < len; i++)
         if (req[i] == 0) f[k++] = req + i + 1;
       size_t nenv = k > 1 ? strtoul(f[1], NULL, 10) : 0;
-      if (k < 3 + nenv) _exit(127);
+      if (nenv > k || k < 3 + nenv) _exit(127);
       char **env = calloc(nenv + 1, sizeof *env);
       for (size_t i = 0; i < nenv; i++) env[i] = f[2 + i];
       char **args = f + 2 + nenv; // the program, then its arguments, NULL-ended (calloc)
