@@ -15,8 +15,10 @@
 //   kjob-shim ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS CMD...
 // its command line then reads "kjob-shim ATTEMPT_DIR" (as the perl shim's $0 does: runtime.ts
 // isShimOf), or as
-//   kjob-shim --spawner
-// the spawner: the requests of spawner.ts on stdin, one reply line each on stdout.
+//   kjob-shim --spawner ROOM
+// the spawner: the requests of spawner.ts on stdin, one reply line each on stdout. Its shims are
+// its forks, which run the shim without an exec and write their name over its argv (ROOM, spaces,
+// makes that long enough for an attempt directory's path).
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -39,6 +41,8 @@
 extern char **environ;
 
 #define TITLE "kjob-shim"
+/** The shim's operands: 14 fixed ones and at least one word of the command. */
+#define OPERANDS 15
 
 /* ---- growable byte buffer ---- */
 
@@ -555,7 +559,8 @@ static char **take_operands(int argc, char **argv) {
   return ops;
 }
 
-static int shim_main(int argc, char **argv) {
+/** The shim, on its operands (ATTEMPT_DIR LOG NOTE ... CMD...; at least OPERANDS of them). */
+static int shim_main(char **ops) {
   // Descriptors 0-2 are someone's: the pipes and files below must not take them.
   int fd;
   while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {
@@ -563,7 +568,6 @@ static int shim_main(int argc, char **argv) {
   if (fd > 2) close(fd);
   umask(077);
   tzset();
-  char **ops = take_operands(argc, argv);
   dir = ops[0];
   logpath = ops[1];
   note = ops[2];
@@ -704,7 +708,11 @@ static void reply(const char *fmt, ...) {
   write_all(1, line, (size_t)n);
 }
 
-static int spawner_main(const char *self) {
+/**
+ * The spawner: self is this program's path (for a shim it cannot name in place), title the memory
+ * of its own argv (its last argument is room, spaces), where a fork writes its shim's name.
+ */
+static int spawner_main(const char *self, char *title, size_t room) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGCHLD, SIG_IGN); // the children are detached: nobody here waits for them
   pid_t engine = getppid();
@@ -754,6 +762,19 @@ static int spawner_main(const char *self) {
       if (nul > 2) close(nul);
       environ = env;
       if (!*args[0]) {
+        // A shim: this fork runs it, named "kjob-shim <attempt dir>" in the spawner's argv (whose
+        // last argument is room for that), before the spawner answers (the error pipe closes):
+        // an exec of this program again cost the machine 3-6 ms of CPU a shim here. Where the
+        // name does not fit, the shim is exec'd, and names itself (take_operands).
+        size_t nops = 0;
+        while (args[1 + nops]) nops++;
+        if (nops >= OPERANDS && strlen(TITLE) + 1 + strlen(args[1]) < room) {
+          memset(title, 0, room);
+          snprintf(title, room, "%s %s", TITLE, args[1]);
+          prctl(PR_SET_NAME, title, 0, 0, 0);
+          close(ep[1]);
+          _exit(shim_main(args + 1));
+        }
         args[0] = TITLE;
         execv(self, args);
       } else {
@@ -781,19 +802,23 @@ static int spawner_main(const char *self) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 2 && !strcmp(argv[1], "--spawner")) {
+  if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--spawner")) {
     // The shims are this program, by the path it was started by (a rebuild replaces the file
     // there); /proc/self/exe when that path is not absolute.
-    if (argv[0][0] == '/') return spawner_main(argv[0]);
     char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return 1;
-    self[n] = 0;
-    return spawner_main(self);
+    if (argv[0][0] == '/') {
+      snprintf(self, sizeof self, "%s", argv[0]);
+    } else {
+      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+      if (n <= 0) return 1;
+      self[n] = 0;
+    }
+    char *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+    return spawner_main(self, argv[0], (size_t)(end - argv[0]));
   }
-  if (argc < 16) {
-    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS CMD...\n       %s --spawner\n", TITLE, TITLE);
+  if (argc < 1 + OPERANDS) {
+    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS CMD...\n       %s --spawner [ROOM]\n", TITLE, TITLE);
     return 2;
   }
-  return shim_main(argc, argv);
+  return shim_main(take_operands(argc, argv));
 }

@@ -110,7 +110,7 @@ for (const kind of SPAWNERS) test(`${kind.name}: the pid is given once the proce
   }
 });
 
-test("a shim, from perl's spawner (a fork named after its attempt), the native one (that program, named so) or node's spawn, runs the container, logs it and records its exit", async () => {
+test("a shim, from perl's spawner or the native one (a fork named after its attempt) or node's spawn, runs the container with the request's env, logs it and records its exit", async () => {
   const ways = [...(perl ? ['perl'] : []), ...(native ? ['native'] : []), 'node'];
   for (const way of ways) {
     const dir = tempDir('spawner');
@@ -121,20 +121,21 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       const log = path.join(dir, '0.log');
       // The container waits for the test to have looked at its shim, which lives until it ends.
       const gate = path.join(dir, 'gate');
-      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; echo out; echo err >&2; exit 3`;
+      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3`;
       const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', script] });
-      const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
+      const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin', FOO: 'foo' } }, resolve)))!;
       assert.ok(pid > 0);
       const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (way === 'perl') assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
       else if (way === 'native') {
-        // exec'd as "kjob-shim <attempt dir> ...", it then renames itself as perl's fork is named
-        await until('the native shim to name itself', () => cmdline()[0] === `${SHIM_TITLE} ${attempt}`, 20_000);
+        // Named before the spawner answers, in the spawner's argv: a fork that did not exec (its
+        // environment as /proc shows it is still the spawner's; the container gets the request's).
         assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
+        assert.deepEqual(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/sbin:/usr/bin:/sbin:/bin']);
       } else assert.deepEqual(cmdline().slice(1, 5), ['-e', SHIM, '--', attempt]);
       fs.writeFileSync(gate, '');
       assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
-      assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out\n$/);
+      assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out foo\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out foo\n$/);
       // The note comes just after the exit (the shim writes them in that order): waited for too.
       assert.equal(await waitFor(path.join(dir, 'note')), '', 'the exit note');
       assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
@@ -142,6 +143,29 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       sp.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('a native shim whose name does not fit in the room of the spawner\'s argv is exec\'d, and names itself', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+  const dir = tempDir('spawner');
+  const sp = new Spawner(null, SHIM, native);
+  try {
+    // An attempt directory longer than the room (1 KiB), in path components a file system takes.
+    const attempt = path.join(dir, ...Array.from({ length: 6 }, (_, i) => `${i}`.repeat(200)));
+    fs.mkdirSync(attempt, { recursive: true });
+    const gate = path.join(dir, 'gate');
+    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 5`] });
+    const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
+    const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    await until('the exec\'d shim to name itself', () => cmdline()[0] === `${SHIM_TITLE} ${attempt}`, 20_000);
+    assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
+    // exec'd: its environment is the request's
+    assert.deepEqual(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/bin:/bin']);
+    fs.writeFileSync(gate, '');
+    assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
+  } finally {
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -16,8 +16,9 @@
 // by which the runtime knows a shim in /proc (runtime.ts isShimOf).
 //
 // Where kjob's native shim was built (shim.c, `kjob-shim`), it is the spawner instead
-// (`kjob-shim --spawner`, the same requests and replies), and each shim is that program, exec'd
-// by a fork of it: no perl on a pod's way at all (shim.c's header says what that saved).
+// (`kjob-shim --spawner ROOM`, the same requests and replies), and each shim is a fork of it that
+// runs the shim's code and names itself in the room of the spawner's argv, as perl's forks do: no
+// perl on a pod's way at all (shim.c's header says what that saved).
 import { spawn } from 'node:child_process';
 import { HelperProcess } from './helper_process.js';
 import { SHIM, perlShimArgs, spawnerSyscalls } from './shim.js';
@@ -103,6 +104,12 @@ while (defined(my $len = <$in>)) {
  */
 const SPAWNER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 
+/**
+ * The native spawner's last argument: room in its argv, which a fork overwrites with its shim's
+ * name, "kjob-shim <attempt dir>" (a longer one is exec'd instead, and names itself).
+ */
+const NATIVE_TITLE_ROOM = ' '.repeat(1024);
+
 export type SpawnDone = (pid: number | undefined) => void;
 
 export class Spawner {
@@ -167,7 +174,7 @@ export class Spawner {
   }
 
   private channel(): HelperProcess | undefined {
-    if (!this.worker && this.native) this.worker = new HelperProcess(this.native, ['--spawner'], SPAWNER_ENV);
+    if (!this.worker && this.native) this.worker = new HelperProcess(this.native, ['--spawner', NATIVE_TITLE_ROOM], SPAWNER_ENV);
     if (!this.worker && this.perl) {
       const sys = spawnerSyscalls();
       this.worker = new HelperProcess(this.perl, ['-e', SPAWNER, SHIM_TITLE, this.shim, String(sys.setsid), String(sys.exitGroup)], SPAWNER_ENV);
