@@ -23,6 +23,16 @@ const SPAWNERS: { name: string; skip: string | false; make(): Spawner }[] = [
   { name: 'native', skip: !native && 'the native shim is not built here (no C compiler)', make: () => new Spawner(null, SHIM, native) },
 ];
 
+/**
+ * Lets a container waiting on dir/gate end, and waits for its shim to end: a failed assertion
+ * before the test opened the gate would otherwise leave both running.
+ */
+async function releaseGate(dir: string, shim: number | undefined): Promise<void> {
+  const gate = path.join(dir, 'gate');
+  if (!fs.existsSync(gate)) fs.writeFileSync(gate, '');
+  if (shim) await until('the shim to end', () => !fs.existsSync(`/proc/${shim}`), 20_000);
+}
+
 /** A file a real process writes (by rename, so whole), once it is there. */
 async function waitFor(file: string): Promise<string> {
   await until(`${file} to be written`, () => fs.existsSync(file), 20_000);
@@ -115,6 +125,7 @@ test("a shim, from perl's spawner or the native one (a fork named after its atte
   for (const way of ways) {
     const dir = tempDir('spawner');
     const sp = way === 'perl' ? new Spawner(perl) : way === 'native' ? new Spawner(null, SHIM, native) : new Spawner(null);
+    let pid: number | undefined;
     try {
       const attempt = path.join(dir, 'attempt');
       fs.mkdirSync(attempt);
@@ -123,8 +134,8 @@ test("a shim, from perl's spawner or the native one (a fork named after its atte
       const gate = path.join(dir, 'gate');
       const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3`;
       const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', script] });
-      const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin', FOO: 'foo' } }, resolve)))!;
-      assert.ok(pid > 0);
+      pid = await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin', FOO: 'foo' } }, resolve));
+      assert.ok(pid && pid > 0);
       const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (way === 'perl') assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
       else if (way === 'native') {
@@ -140,6 +151,8 @@ test("a shim, from perl's spawner or the native one (a fork named after its atte
       assert.equal(await waitFor(path.join(dir, 'note')), '', 'the exit note');
       assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
     } finally {
+      // A failed assertion before the gate would leave the container (and its shim) waiting.
+      await releaseGate(dir, pid);
       sp.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -149,13 +162,15 @@ test("a shim, from perl's spawner or the native one (a fork named after its atte
 test('a native shim whose name does not fit in the room of the spawner\'s argv is exec\'d, and names itself', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
   const dir = tempDir('spawner');
   const sp = new Spawner(null, SHIM, native);
+  let pid: number | undefined;
   try {
     // An attempt directory longer than the room (1 KiB), in path components a file system takes.
     const attempt = path.join(dir, ...Array.from({ length: 6 }, (_, i) => `${i}`.repeat(200)));
     fs.mkdirSync(attempt, { recursive: true });
     const gate = path.join(dir, 'gate');
     const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 5`] });
-    const pid = (await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve)))!;
+    pid = await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+    assert.ok(pid && pid > 0);
     const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     await until('the exec\'d shim to name itself', () => cmdline()[0] === `${SHIM_TITLE} ${attempt}`, 20_000);
     assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
@@ -164,6 +179,7 @@ test('a native shim whose name does not fit in the room of the spawner\'s argv i
     fs.writeFileSync(gate, '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
   } finally {
+    await releaseGate(dir, pid);
     sp.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
