@@ -3,17 +3,17 @@
 // the ip runner (network.ts, perl) are such helpers: a fork of a small process costs the engine
 // nothing, where node's spawn forks the whole engine. A worker keeps nothing alive while it owes no reply; when it is gone
 // (it could not start, or exited), what it owed is answered undefined and it answers nothing more.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { isExecutableFile } from './lookup.js';
 
 /** This machine's perl (Debian's perl-base is Essential), looked up once; null without one. */
 let perlPath: string | null | undefined;
 export function findPerl(): string | null {
   if (perlPath === undefined) {
     const dirs = ['/usr/bin', '/bin', ...(process.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'))];
-    perlPath = dirs.map((d) => path.join(d, 'perl')).find((p) => { try { fs.accessSync(p, fs.constants.X_OK); return true; } catch { return false; } }) ?? null;
+    perlPath = dirs.map((d) => path.join(d, 'perl')).find(isExecutableFile) ?? null;
   }
   return perlPath;
 }

@@ -6,19 +6,20 @@ export type LookupResult = { ok: true; path: string } | { ok: false; message: st
 
 const OCI = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ';
 
+/** Whether file is a regular file this process may execute. */
+export function isExecutableFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile() && (fs.accessSync(file, fs.constants.X_OK), true);
+  } catch {
+    return false;
+  }
+}
+
 /** translate maps a path inside the container to the host path (volume mounts, private /tmp). */
 export function lookupExecutable(cmd: string, envPath: string, workingDir: string, translate: (p: string) => string | undefined = (p) => p): LookupResult {
   const isExec = (p: string): boolean => {
     const host = translate(p);
-    if (host === undefined) return false;
-    try {
-      const st = fs.statSync(host);
-      if (!st.isFile()) return false;
-      fs.accessSync(host, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
+    return host !== undefined && isExecutableFile(host);
   };
   if (cmd.includes('/')) {
     const abs = path.posix.resolve(workingDir || '/', cmd);

@@ -347,7 +347,8 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirPrivate(this.exitsDir());
     // A shim that can (the native one, or perl's) makes the cgroups, joins them and enters the
     // network namespace itself; without either, the runtime's sh shim and CONTAINER_INIT do.
-    const shimDoesSetup = nativeShim() !== null || findPerl() !== null;
+    const spawner = (this.spawner ??= newSpawner());
+    const shimDoesSetup = spawner.runsShims;
     let cg: AttemptCgroups = { dirs: [], procs: [], steps: [] };
     if (this.cgroups?.status.enforced) {
       cg = this.cgroups.planAttempt(s.uid, s.container, s.n, { memoryBytes: s.memoryLimitBytes });
@@ -378,7 +379,6 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim's pid comes back without the engine waiting for it: until then attempts() counts
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
-    this.spawner ??= newSpawner();
     this.spawning.add(d);
     const shimStarted = (pid: number | undefined) => {
       this.spawning.delete(d);
@@ -397,8 +397,8 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (shimDoesSetup) {
       const netns = netnsInShim ? s.netns : undefined;
-      this.spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns }), opts, shimStarted);
-    } else this.spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
+      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns }), opts, shimStarted);
+    } else spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
@@ -578,10 +578,11 @@ function cmdline(pid: number): string[] | undefined {
 }
 
 /**
- * A shim's command line: "kjob-shim <attempt dir>" (perl's forked by the spawner, or the native
- * one once it has renamed itself), `kjob-shim <attempt dir> ...` (the native one before that: the
- * spawner answers once it has exec'd), `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c
- * RAW_SHIM kjob-shim <attempt dir> ...`.
+ * A shim's command line: "kjob-shim <attempt dir>" (a fork of perl's spawner or of the native one,
+ * or a native shim that was exec'd once it has renamed itself), `kjob-shim <attempt dir> ...` (an
+ * exec'd native shim before that: one whose directory did not fit its spawner's room, or started
+ * by node's spawn), `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim
+ * <attempt dir> ...`.
  */
 function isShimOf(argv: string[], d: string): boolean {
   if (argv[0] === `${SHIM_TITLE} ${d}` && argv.slice(1).every((a) => a === '')) return true;

@@ -668,32 +668,15 @@ static int shim_main(char **ops) {
 
 /* ---- the spawner ---- */
 
-/** Reads exactly n bytes from fd 0 into p; 0 at EOF or error. */
-static int read_exact(char *p, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    ssize_t r = read(0, p + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return 0;
-    got += (size_t)r;
-  }
-  return 1;
-}
-
 /** One request: "LEN\n" and LEN bytes of NUL-separated fields: cwd, the number of env entries,
- * the entries, the program ('' for the shim itself) and its arguments. */
-static char *read_request(size_t *len) {
+ * the entries, the program ('' for the shim itself) and its arguments. Through stdio's buffer: a
+ * request is one read(2), not one a byte of its length. */
+static char *read_request(FILE *in, size_t *len) {
   char line[32];
-  size_t n = 0;
-  for (;;) {
-    if (!read_exact(line + n, 1)) return NULL;
-    if (line[n] == '\n') break;
-    if (++n >= sizeof line) return NULL;
-  }
-  line[n] = 0;
+  if (!fgets(line, sizeof line, in) || !strchr(line, '\n')) return NULL;
   *len = (size_t)strtoul(line, NULL, 10);
   char *p = malloc(*len + 1);
-  if (!p || !read_exact(p, *len)) return NULL;
+  if (!p || fread(p, 1, *len, in) != *len) return NULL;
   p[*len] = 0;
   return p;
 }
@@ -718,7 +701,7 @@ static int spawner_main(const char *self, char *title, size_t room) {
   pid_t engine = getppid();
   size_t len;
   char *req;
-  while ((req = read_request(&len))) {
+  while ((req = read_request(stdin, &len))) {
     // A request still in the pipe when its engine was killed is dropped: the next engine, finding
     // no shim for the attempt, starts it itself, and two shims must never run one attempt.
     if (getppid() != engine) return 0;

@@ -58,8 +58,8 @@
 //
 // The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
 // same files; this perl program is the shim where there was no C compiler.
-import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isExecutableFile } from './lookup.js';
 
 /**
  * The native shim (shim.c), built into dist/kubelet/kjob-shim by scripts/build.mjs where a C
@@ -69,20 +69,11 @@ import { fileURLToPath } from 'node:url';
 export function nativeShim(): string | null {
   if (nativeShimPath === undefined) {
     const p = fileURLToPath(new URL('../../dist/kubelet/kjob-shim', import.meta.url));
-    nativeShimPath = process.env.KJOB_NATIVE_SHIM !== '0' && executable(p) ? p : null;
+    nativeShimPath = process.env.KJOB_NATIVE_SHIM !== '0' && isExecutableFile(p) ? p : null;
   }
   return nativeShimPath;
 }
 let nativeShimPath: string | null | undefined;
-
-function executable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;

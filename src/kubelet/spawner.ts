@@ -134,14 +134,19 @@ export class Spawner {
     if (!this.request(exe, args, opts, done)) done(nodeSpawn(exe, args, opts));
   }
 
+  /** Whether there is a shim program here (the native one or perl's) for spawnShim. */
+  get runsShims(): boolean {
+    return this.native !== null || this.perl !== null;
+  }
+
   /**
    * Starts a container's shim (shim.ts; args: shimOperands()) detached, as spawnDetached would
-   * start `perl -e SHIM -- args`: a fork of the spawner that runs the shim's program, compiled
-   * once, named "kjob-shim <attempt dir>".
+   * start `kjob-shim args` or `perl -e SHIM -- args`: a fork of the spawner that runs the shim's
+   * code (perl's compiled once), named "kjob-shim <attempt dir>".
    */
   spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
     if (this.request('', args, opts, done)) return;
-    // The native shim's argv[0] is its name, as its spawner execs it (runtime.ts isShimOf).
+    // The native shim's argv[0] is its name, as when its spawner execs one (runtime.ts isShimOf).
     done(this.native ? nodeSpawn(this.native, args, opts, SHIM_TITLE) : nodeSpawn(this.perl ?? 'perl', perlShimArgs(args, this.shim), opts));
   }
 
