@@ -66,7 +66,8 @@ test('repeats aggregate: count+1, lastTimestamp moves, firstTimestamp stays', ()
 test('events about a cluster-scoped object go to default; same-instant events get distinct names, in order', () => {
   const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', uid: 'ns-uid' } };
   const r = new APIEventRecorder(t.api, { component: 'c' }, t.clock);
-  for (let i = 0; i < 20; i++) r.event(ns, 'Normal', 'R', `m${i}`);
+  // Reasons apart (similar Events would be combined from the tenth on).
+  for (let i = 0; i < 20; i++) r.event(ns, 'Normal', `R${i}`, `m${i}`);
   const evs = events('default');
   assert.equal(evs.length, 20);
   assert.deepEqual(evs.map((e) => e.message), Array.from({ length: 20 }, (_, i) => `m${i}`), 'listed by name: recording order');
@@ -90,7 +91,7 @@ test('expireEvents deletes Events not written for the TTL', () => {
   assert.deepEqual(events().map((e) => e.reason), ['New']);
 });
 
-test("one list per involved object: its later Events aggregate from the recorder's memory, an Event deleted meanwhile is written anew, and a new recorder (an engine restarted) still aggregates", () => {
+test("one list per involved object: its later Events aggregate from the recorder's memory, an Event deleted meanwhile is written anew with its count, and a new recorder (an engine restarted) still aggregates", () => {
   const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid', resourceVersion: '7' } };
   const api = recordingAPI(t.api);
   const r = new APIEventRecorder(api, { component: 'kubelet', host: 'node' }, t.clock);
@@ -106,9 +107,57 @@ test("one list per involved object: its later Events aggregate from the recorder
   r.event(p, 'Normal', 'Started', 'Started c', 'spec.containers{c}');
   r.event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
   const byReason = (rs: string) => events().filter((e) => e.reason === rs && e.source.component === 'kubelet').map((e) => e.count);
-  assert.deepEqual(byReason('Started'), [1]);
+  // client-go's recordEvent: the patch finds no Event, so it is created with the count observed.
+  assert.deepEqual(byReason('Started'), [3]);
   assert.deepEqual(byReason('Pulled'), [2]);
   new APIEventRecorder(t.api, { component: 'kubelet', host: 'node' }, t.clock).event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
   assert.deepEqual(byReason('Pulled'), [3]);
   assert.equal(events().filter((e) => e.source.component === 'default-scheduler').length, 1);
+});
+
+test("a Job's 300 SuccessfulCreate Events: nine, then one combined Event counted to 16 (25 a source may write about an object), the rest and Completed dropped until a token refills", () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'big', namespace: 'default', uid: 'job-uid', resourceVersion: '3' } };
+  const api = recordingAPI(t.api);
+  const r = new APIEventRecorder(api, { component: 'job-controller' }, t.clock);
+  for (let i = 1; i <= 300; i++) {
+    r.event(job, 'Normal', 'SuccessfulCreate', `Created pod: big-${i}`);
+    t.clock.step(10);
+  }
+  r.event(job, 'Normal', 'Completed', 'Job completed');
+  const writes = api.writes();
+  assert.equal(writes.filter((w) => w.startsWith('create')).length, 10);
+  assert.equal(writes.filter((w) => w.startsWith('patch')).length, 15);
+  let evs = events();
+  assert.deepEqual(evs.slice(0, 9).map((e) => [e.message, e.count]), Array.from({ length: 9 }, (_, i) => [`Created pod: big-${i + 1}`, 1]));
+  assert.equal(evs.length, 10);
+  const combined = evs[9];
+  assert.equal(combined.message, '(combined from similar events): Created pod: big-25');
+  assert.equal(combined.count, 16);
+  assert.equal(combined.firstTimestamp, '2026-11-23T12:00:00Z', 'the tenth Event\'s instant (to the second)');
+  // A Warning is another bucket.
+  r.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+  assert.equal(events().filter((e) => e.type === 'Warning').length, 1);
+  // Five minutes on, one token: the next similar Event updates the combined one, its count taking
+  // in every one dropped meanwhile (the correlator observed them).
+  t.clock.step(300_000);
+  r.event(job, 'Normal', 'SuccessfulCreate', 'Created pod: big-301');
+  r.event(job, 'Normal', 'Completed', 'Job completed');
+  evs = events();
+  assert.equal(evs.find((e) => e.metadata.name === combined.metadata.name).count, 292);
+  assert.equal(evs.find((e) => e.metadata.name === combined.metadata.name).message, '(combined from similar events): Created pod: big-301');
+  assert.equal(evs.filter((e) => e.reason === 'Completed').length, 0, 'no token left for it');
+});
+
+test('similar Events more than ten minutes apart are not combined; the scheduler\'s recorder neither combines nor drops', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid' } };
+  const r = new APIEventRecorder(t.api, { component: 'kubelet', host: 'node' }, t.clock);
+  for (let i = 0; i < 12; i++) {
+    r.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${i}`);
+    t.clock.step(601_000);
+  }
+  assert.equal(events().filter((e) => e.message.startsWith('(combined')).length, 0);
+  const s = new APIEventRecorder(t.api, { component: 'default-scheduler' }, t.clock, { correlate: false });
+  const other = { ...pod, metadata: { ...pod.metadata, name: 'q', uid: 'q-uid' } };
+  for (let i = 0; i < 40; i++) s.event(other, 'Warning', 'FailedScheduling', `0/1 nodes are available: ${i}`);
+  assert.equal(events().filter((e) => e.involvedObject.name === 'q').length, 40);
 });

@@ -1,13 +1,14 @@
-// client-go's event recorder (tools/record) with its EventCorrelator's aggregation: a repeat of
-// the same (involved object, type, reason, message, source component, fieldPath) bumps count and
-// lastTimestamp of the Event already written, instead of writing a new one. A client-side helper:
-// it reads and writes Events through the apiserver like any other client.
+// client-go's event recorder (tools/record) with its EventCorrelator (events_cache.ts): a repeat
+// of the same (involved object, type, reason, message, source, fieldPath) bumps count and
+// lastTimestamp of the Event already written instead of writing a new one, similar Events are
+// combined, and a source's Events about an object are rate-limited. A client-side helper: it
+// reads and writes Events through the apiserver like any other client.
 import type { KObject } from '../api/types.js';
 import { rfc3339 } from '../api/types.js';
 import { resourceForKind } from '../api/resources.js';
 import type { Clock } from '../util/clock.js';
 import { StatusError } from '../errors.js';
-import { tryGet } from './client.js';
+import { EventCorrelator, eventKey, type CorrelatedEvent } from './events_cache.js';
 import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
 
 export type EventType = 'Normal' | 'Warning';
@@ -30,24 +31,41 @@ const escapeField = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,')
 /** How many involved objects' Events a recorder remembers (client-go's correlator keeps 4096 keys). */
 const CACHED_OBJECTS = 1024;
 
-/** The correlation key of an Event of this recorder's source (type, reason, message, fieldPath). */
-const aggKey = (type: string, reason: string, message: string, fieldPath: string | undefined) => `${type}\0${reason}\0${message}\0${fieldPath ?? ''}`;
+/** What the recorder remembers of an Event it wrote (client-go's eventLog). */
+interface Observed {
+  name: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+export interface RecorderOptions {
+  /**
+   * client-go's EventCorrelator (events_cache.ts): similar Events combined, a source's Events
+   * about one object rate-limited. On by default, as for every legacy recorder; off for the
+   * scheduler, whose upstream recorder (events.k8s.io) has neither.
+   */
+  correlate?: boolean;
+}
 
 export class APIEventRecorder implements EventRecorder {
   /**
-   * involvedObject.uid -> the Events of this source about it (correlation key -> namespace and
-   * name), read from the apiserver once, then kept up to date with this recorder's own writes, as
+   * involvedObject.uid -> the Events of this source about it (event key -> what was written),
+   * read from the apiserver once, then kept up to date with this recorder's own writes, as
    * client-go's correlator keeps its cache in memory: a pod's Scheduled, Pulling, Pulled, Created
    * and Started cost one list, not five. Only with an apiserver that tells its resourceVersion
-   * without a list (Event names take it); an Event deleted meanwhile (expired) is written anew.
+   * without a list (Event names take it).
    */
-  private readonly cache = new Map<string, Map<string, string>>();
+  private readonly cache = new Map<string, Map<string, Observed>>();
+  private readonly correlator?: EventCorrelator;
 
   constructor(
     private readonly api: APIServer | LocalAPIServer,
     private readonly source: EventSource,
     private readonly clock: Clock,
-  ) {}
+    opts: RecorderOptions = {},
+  ) {
+    if (opts.correlate ?? true) this.correlator = new EventCorrelator();
+  }
 
   event(involved: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const api = this.api as Partial<LocalAPIServer>;
@@ -70,44 +88,29 @@ export class APIEventRecorder implements EventRecorder {
     const ns = im.namespace || 'default';
     const { component, host } = this.source;
     const uid = String(im.uid ?? '');
-    const key = aggKey(type, reason, message, fieldPath);
-    const api = this.api as Partial<LocalAPIServer>;
-    // Cached by involved object only where the apiserver tells its resourceVersion without a list.
-    const cacheKey = uid !== '' && api.currentResourceVersion ? `${ns}/${uid}` : undefined;
-    let known = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
-    let resourceVersion: string;
-    let same: KObject | undefined;
-    if (known) {
-      this.cache.delete(cacheKey!); // most recently used last
-      this.cache.set(cacheKey!, known);
-      const name = known.get(key);
-      if (name !== undefined && !(same = tryGet(this.api, 'Event', ns, name))) known.delete(key);
-      resourceVersion = api.currentResourceVersion!();
-    } else {
-      // The correlator's aggregation: the Event of the same object, type, reason, message, source and fieldPath.
-      const listed = this.api.list(EVENTS, {
-        namespace: ns,
-        fieldSelector: cacheKey ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
-      });
-      resourceVersion = listed.resourceVersion;
-      const mine = new Map<string, KObject>();
-      for (const e of listed.items) {
-        const io = (e.involvedObject ?? {}) as Record<string, unknown>;
-        const src = (e.source ?? {}) as Record<string, unknown>;
-        if ((src.component ?? '') !== component) continue;
-        const k = aggKey(String(e.type ?? ''), String(e.reason ?? ''), String(e.message ?? ''), (io.fieldPath as string | undefined) ?? '');
-        if (!mine.has(k)) mine.set(k, e);
+    const event: CorrelatedEvent = {
+      component,
+      host: host ?? '',
+      involved: { kind: involved.kind, namespace: im.namespace ?? '', name: im.name ?? '', uid, apiVersion: involved.apiVersion ?? '', fieldPath: fieldPath ?? '' },
+      type,
+      reason,
+      message,
+    };
+    // EventCorrelate: aggregate, observe (the count goes up even for an Event then dropped), filter.
+    const aggregated = this.correlator?.aggregate(event, now.getTime()) ?? { message, key: eventKey(event), combined: false };
+    const { observed, resourceVersion } = this.observedEvents(ns, uid, reason);
+    let seen = observed.get(aggregated.key);
+    if (seen) seen.count += 1;
+    else observed.set(aggregated.key, (seen = { name: '', count: 1, firstTimestamp: ts }));
+    if (this.correlator?.spam(event, now.getTime())) return;
+    if (seen.count > 1 && seen.name) {
+      try {
+        this.api.patch(EVENTS, ns, seen.name, 'strategic', { count: seen.count, lastTimestamp: ts, message: aggregated.message });
+        return;
+      } catch (e) {
+        // recordEvent: an Event deleted meanwhile (expired) is created again, with its count.
+        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
       }
-      same = mine.get(key);
-      if (cacheKey) {
-        if (this.cache.size >= CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
-        this.cache.set(cacheKey, (known = new Map([...mine].map(([k, e]) => [k, e.metadata.name!]))));
-      }
-    }
-    if (same) {
-      const count = ((same.count as number | undefined) ?? 1) + 1;
-      this.api.patch(EVENTS, ns, same.metadata.name!, 'strategic', { count, lastTimestamp: ts });
-      return;
     }
     const involvedObject: Record<string, unknown> = {
       kind: involved.kind,
@@ -135,11 +138,11 @@ export class APIEventRecorder implements EventRecorder {
         metadata: { name, namespace: ns },
         involvedObject,
         reason,
-        message,
+        message: aggregated.message,
         source: src,
-        firstTimestamp: ts,
+        firstTimestamp: seen.firstTimestamp,
         lastTimestamp: ts,
-        count: 1,
+        count: seen.count,
         type,
         eventTime: null,
         reportingComponent: component,
@@ -147,11 +150,53 @@ export class APIEventRecorder implements EventRecorder {
       };
       try {
         this.api.create(EVENTS, ns, ev);
-        known?.set(key, name);
+        seen.name = name;
         return;
       } catch (e) {
         if (!(e instanceof StatusError && e.reason === 'AlreadyExists') || attempt > 1000) throw e;
       }
     }
+  }
+
+  /**
+   * This source's Events about an object, by event key, and the resourceVersion they were read
+   * at: from memory once listed (where the apiserver tells its resourceVersion without a list),
+   * else listed. Combined Events are not found again by a list: like a restarted client-go
+   * correlator, a new recorder combines afresh.
+   */
+  private observedEvents(ns: string, uid: string, reason: string): { observed: Map<string, Observed>; resourceVersion: string } {
+    const api = this.api as Partial<LocalAPIServer>;
+    const cacheKey = uid !== '' && api.currentResourceVersion ? `${ns}/${uid}` : undefined;
+    const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
+    if (cached) {
+      this.cache.delete(cacheKey!); // most recently used last
+      this.cache.set(cacheKey!, cached);
+      return { observed: cached, resourceVersion: api.currentResourceVersion!() };
+    }
+    const listed = this.api.list(EVENTS, {
+      namespace: ns,
+      fieldSelector: cacheKey ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
+    });
+    const observed = new Map<string, Observed>();
+    const { component, host } = this.source;
+    for (const e of listed.items) {
+      const io = (e.involvedObject ?? {}) as Record<string, unknown>;
+      const src = (e.source ?? {}) as Record<string, unknown>;
+      if ((src.component ?? '') !== component || (src.host ?? '') !== (host ?? '')) continue;
+      const k = eventKey({
+        component,
+        host: host ?? '',
+        involved: { kind: String(io.kind ?? ''), namespace: String(io.namespace ?? ''), name: String(io.name ?? ''), uid: String(io.uid ?? ''), apiVersion: String(io.apiVersion ?? ''), fieldPath: String(io.fieldPath ?? '') },
+        type: String(e.type ?? ''),
+        reason: String(e.reason ?? ''),
+        message: String(e.message ?? ''),
+      });
+      if (!observed.has(k)) observed.set(k, { name: e.metadata.name!, count: Number(e.count ?? 1) || 1, firstTimestamp: String(e.firstTimestamp ?? '') });
+    }
+    if (cacheKey) {
+      if (this.cache.size >= CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(cacheKey, observed);
+    }
+    return { observed, resourceVersion: listed.resourceVersion };
   }
 }

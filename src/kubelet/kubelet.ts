@@ -120,7 +120,7 @@ export class Kubelet {
     this.sandboxStatus = opts.sandboxStatus;
     this.network = opts.network;
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
-    this.scheduler = new Scheduler(opts.api, opts.schedulerRecorder ?? new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock));
+    this.scheduler = new Scheduler(opts.api, opts.schedulerRecorder ?? new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock, { correlate: false }));
   }
 
   /** The node's allocatable resources (the registered Node's, or this machine's). */
