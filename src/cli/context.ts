@@ -43,7 +43,9 @@ export class Context {
   private clientInstance?: Client;
 
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
-    this.home = path.resolve(opts.home ?? env.KJOB_HOME ?? path.join(homedir(), '.kjob'));
+    // An empty $KJOB_HOME is unset, as shells' empty variables are to kubectl ($KUBECONFIG): not
+    // the current directory, where path.resolve('') would put the state file.
+    this.home = path.resolve(opts.home ?? (env.KJOB_HOME || undefined) ?? path.join(homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
     // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
     // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
