@@ -91,6 +91,11 @@ test('deleted pods: the events name them, the timeline says they are not drawn; 
   assert.equal(jt.state, 'Suspended');
   assert.deepEqual(jt.notes, ['1 pod(s) are gone from the store (pi-gone1): not drawn']);
   assert.deepEqual(jt.markers.map((m) => m.kind), ['created', 'suspended']);
+  // A big Job's pods gone: its events name a few (nine, then a combined one naming the last), its counters all.
+  const big = job({}, { succeeded: 40 });
+  const bigEvents = [event('SuccessfulCreate', 'Created pod: pi-a', 1), event('SuccessfulCreate', '(combined from similar events): Created pod: pi-b', 2)];
+  assert.deepEqual(jobTimeline(big, [], bigEvents, T0 + 10_000).notes, ['the Job counts 40 pods, the store keeps 0: the others were deleted and are not drawn']);
+  assert.deepEqual(jobTimeline(job({}, { succeeded: 2 }), [], bigEvents, T0 + 10_000).notes, ['2 pod(s) are gone from the store (pi-a, pi-b): not drawn']);
   // pods' routine events are left out, their warnings kept
   const p = pod('pi-zzzzz', 1, { state: terminated(2, 3, 1) }, { phase: 'Failed' });
   const jt2 = jobTimeline(job({}, {}), [p], [event('Started', 'Started container c', 2, 'Normal', 'uid-pi-zzzzz', 'Pod', 'pi-zzzzz'), event('BackOff', 'Back-off', 3, 'Warning', 'uid-pi-zzzzz', 'Pod', 'pi-zzzzz')], T0 + 5000);

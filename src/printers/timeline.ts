@@ -250,12 +250,14 @@ export function jobTimeline(job: JobObject, allPods: PodObject[], allEvents: Eve
   const kept = new Set(pods.map((p) => p.metadata.name));
   const gone = new Set<string>();
   for (const e of events) {
-    const m = /^(?:Created|Deleted) pod: (\S+)$/.exec(e.message);
+    // A combined Event (client-go's correlator, from the tenth of a Job's pods) names its last pod only.
+    const m = /^(?:\(combined from similar events\): )?(?:Created|Deleted) pod: (\S+)$/.exec(e.message);
     if (m && !kept.has(m[1])) gone.add(m[1]);
   }
   const st: Partial<NonNullable<JobObject['status']>> = job.status ?? {};
   const counted = (st.succeeded ?? 0) + (st.failed ?? 0) + (st.active ?? 0);
-  if (gone.size > 0) notes.push(`${gone.size} pod(s) are gone from the store (${[...gone].sort().join(', ')}): not drawn`);
+  // The events name every pod gone only while there were few: past that the counters tell more.
+  if (gone.size > 0 && gone.size >= counted - pods.length) notes.push(`${gone.size} pod(s) are gone from the store (${[...gone].sort().join(', ')}): not drawn`);
   else if (counted > pods.length) notes.push(`the Job counts ${counted} pods, the store keeps ${pods.length}: the others were deleted and are not drawn`);
   if (pods.length === 0 && gone.size === 0 && counted === 0) notes.push('no pods yet');
 
