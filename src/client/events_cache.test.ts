@@ -44,6 +44,11 @@ test('25 Events of a type about an object, then one a token: a token every five 
   assert.equal(c.spam(ev('y'), 150_000), true, 'half a token');
   assert.equal(c.spam(ev('y'), 300_000), false);
   assert.equal(c.spam(ev('y'), 300_000), true);
+  // A clock set back refills nothing until it passes the last Event let through.
+  const back = new EventCorrelator();
+  for (let i = 0; i < SPAM_BURST; i++) back.spam(ev('b'), 1_000_000);
+  assert.equal(back.spam(ev('b'), 0), true);
+  assert.equal(back.spam(ev('b'), 1_300_000), false);
   // A day later the bucket holds 25, not 288.
   const allowed = Array.from({ length: 30 }, () => c.spam(ev('z'), 86_400_000)).filter((d) => !d).length;
   assert.equal(allowed, SPAM_BURST);

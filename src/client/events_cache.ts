@@ -5,16 +5,17 @@
 // rest are dropped. So a Job of 300 pods shows nine "Created pod" Events, one "(combined from
 // similar events)" Event with its count, and, on a real cluster as here, no Completed Event when
 // it completes within minutes. The correlator lives in the recorder's memory, as in a
-// controller-manager or kubelet process: a restarted engine starts it afresh.
+// controller-manager or kubelet process: a restarted engine combines and rate-limits afresh (its
+// counts of Events already written are read back from the apiserver: record.ts).
 
 /** maxLruCacheEntries */
 const LRU_ENTRIES = 4096;
 /** defaultAggregateMaxEvents, defaultAggregateIntervalInSeconds */
 export const AGGREGATE_MAX_EVENTS = 10;
 const AGGREGATE_INTERVAL_MS = 600_000;
-/** defaultSpamBurst, defaultSpamQPS (per millisecond here) */
+/** defaultSpamBurst, defaultSpamQPS (a float32 upstream: a token takes a hair under 300 s), per millisecond here */
 export const SPAM_BURST = 25;
-const SPAM_TOKENS_PER_MS = 1 / 300_000;
+const SPAM_TOKENS_PER_MS = Math.fround(1 / 300) / 1000;
 
 /** EventAggregatorByReasonMessageFunc */
 export const COMBINED_PREFIX = '(combined from similar events): ';
@@ -102,15 +103,19 @@ export class EventCorrelator {
   /**
    * EventSourceObjectSpamFilter.Filter: true when the Event is dropped. A token bucket per source,
    * object and type (golang.org/x/time/rate behind flowcontrol's TryAccept): full at first,
-   * refilled at one token every 5 minutes. A count update spends a token like a new Event.
+   * refilled at one token every 5 minutes, changed only by an Event it lets through (its tokens
+   * and instant; an instant before the last, a clock set back, refills nothing). A count update
+   * spends a token like a new Event.
    */
   spam(e: CorrelatedEvent, nowMs: number): boolean {
     const key = spamKey(e);
     const b = this.buckets.get(key) ?? { tokens: SPAM_BURST, atMs: nowMs };
-    b.tokens = Math.min(SPAM_BURST, b.tokens + Math.max(0, nowMs - b.atMs) * SPAM_TOKENS_PER_MS);
-    b.atMs = Math.max(b.atMs, nowMs);
-    const dropped = b.tokens < 1;
-    if (!dropped) b.tokens -= 1;
+    const tokens = Math.min(SPAM_BURST, b.tokens + Math.max(0, nowMs - b.atMs) * SPAM_TOKENS_PER_MS);
+    const dropped = tokens < 1;
+    if (!dropped) {
+      b.tokens = tokens - 1;
+      b.atMs = nowMs;
+    }
     this.buckets.set(key, b);
     return dropped;
   }

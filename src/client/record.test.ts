@@ -107,8 +107,9 @@ test("one list per involved object: its later Events aggregate from the recorder
   r.event(p, 'Normal', 'Started', 'Started c', 'spec.containers{c}');
   r.event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
   const byReason = (rs: string) => events().filter((e) => e.reason === rs && e.source.component === 'kubelet').map((e) => e.count);
-  // client-go's recordEvent: the patch finds no Event, so it is created with the count observed.
+  // client-go's recordEvent: the patch finds no Event, so it is created with the count observed, under its name.
   assert.deepEqual(byReason('Started'), [3]);
+  assert.equal(events().find((e) => e.reason === 'Started' && e.source.component === 'kubelet').metadata.name, started.metadata.name);
   assert.deepEqual(byReason('Pulled'), [2]);
   new APIEventRecorder(t.api, { component: 'kubelet', host: 'node' }, t.clock).event(p, 'Normal', 'Pulled', 'Pulled c', 'spec.containers{c}');
   assert.deepEqual(byReason('Pulled'), [3]);
@@ -134,6 +135,8 @@ test("a Job's 300 SuccessfulCreate Events: nine, then one combined Event counted
   assert.equal(combined.message, '(combined from similar events): Created pod: big-25');
   assert.equal(combined.count, 16);
   assert.equal(combined.firstTimestamp, '2026-11-23T12:00:00Z', 'the tenth Event\'s instant (to the second)');
+  assert.deepEqual([combined.reportingComponent, combined.reportingInstance], ['', ''], 'the aggregator\'s own Event');
+  assert.equal(evs[0].reportingComponent, 'job-controller');
   // A Warning is another bucket.
   r.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   assert.equal(events().filter((e) => e.type === 'Warning').length, 1);

@@ -131,7 +131,8 @@ export class APIEventRecorder implements EventRecorder {
       // millisecond still get distinct names in the order they were recorded, and listing (by
       // name) gives kubectl's describers the recording order for equal timestamps.
       const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt((rv + 1 + attempt) % 1_000_000);
-      const name = base + nanos.toString(16).padStart(16, '0').slice(-16);
+      // An Event written before and deleted since is written again under its name, as client-go's observation keeps it.
+      const name = attempt === 0 && seen.name ? seen.name : base + nanos.toString(16).padStart(16, '0').slice(-16);
       const ev = {
         kind: 'Event',
         apiVersion: 'v1',
@@ -145,8 +146,9 @@ export class APIEventRecorder implements EventRecorder {
         count: seen.count,
         type,
         eventTime: null,
-        reportingComponent: component,
-        reportingInstance: host ?? '',
+        // The combined Event is a new one of the aggregator's, without the reporting fields.
+        reportingComponent: aggregated.combined ? '' : component,
+        reportingInstance: aggregated.combined ? '' : host ?? '',
       };
       try {
         this.api.create(EVENTS, ns, ev);
