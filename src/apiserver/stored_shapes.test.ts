@@ -110,6 +110,9 @@ test('the engine skips objects that do not decode, with one FailedSync event eac
     for (const k of ['Job/j1', 'Job/j2', 'Job/j3', 'CronJob/c1', 'CronJob/c2', 'Pod/p1', 'Pod/p2']) assert.ok(about.has(k), `no FailedSync event for ${k}: ${[...about].join(' ')}`);
     for (const e of events) assert.equal((e as any).count ?? 1, 1, 'one event per object version');
     assert.match((events.find((e: any) => e.involvedObject.name === 'j1') as any).message, /^kjob: the stored Job cannot be decoded and is skipped until it is fixed: quantities must match/);
+    // Each through its component's own recorder (one correlator a component): the kubelet's names its node.
+    const source = (name: string) => (events.find((e: any) => e.involvedObject.name === name) as any).source;
+    assert.deepEqual([source('j1'), source('c1'), source('p1')], [{ component: 'job-controller' }, { component: 'cronjob-controller' }, { component: 'kubelet', host: 'kjob-node' }]);
     // nothing was started for them
     assert.equal(store.list('Pod').filter((p) => p.metadata.name !== 'p1' && p.metadata.name !== 'p2').length, 0);
   } finally {

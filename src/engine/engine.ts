@@ -13,7 +13,7 @@ import { LocalAPIServer } from '../apiserver/apiserver.js';
 import type { LocalAPIServer as LocalAPI, ListOptions } from '../apiserver/interface.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { APIEventRecorder } from '../client/record.js';
-import { JobController } from '../controllers/job/job_controller.js';
+import { JobController, COMPONENT as JOB_CONTROLLER } from '../controllers/job/job_controller.js';
 import { hasTrackingFinalizer } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { ReplicaSetController } from '../controllers/replicaset/replica_set.js';
@@ -21,7 +21,7 @@ import { DeploymentController } from '../controllers/deployment/deployment_contr
 import { EndpointsController } from '../controllers/endpoint/endpoints_controller.js';
 import { EndpointSliceController } from '../controllers/endpointslice/endpointslice_controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
-import { CronJobController } from '../controllers/cronjob/cronjob_controller.js';
+import { CronJobController, COMPONENT as CRONJOB_CONTROLLER } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NODE_NAME, HOST_IP, registerNode } from '../kubelet/node.js';
@@ -113,6 +113,12 @@ export class Engine {
   private readonly cronSchedules = new Map<string, { schedule?: string; timeZone?: string | null }>();
   private ttl!: TTLAfterFinishedController;
   private kubelet!: Kubelet;
+  /**
+   * The Job and CronJob controllers' and the kubelet's event recorders, which the engine's own
+   * FailedSync Warnings about their objects go through too: one correlator (rate limit, combining)
+   * a component, as in the process upstream that records them.
+   */
+  private recorders!: Record<'Job' | 'CronJob' | 'Pod', APIEventRecorder>;
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
   private lastRV = 0;
@@ -160,8 +166,13 @@ export class Engine {
       // The controllers and the kubelet go through the apiserver, reading a view in which every
       // object decodes.
       const view = decodedView(this.api);
-      this.cronjobs = new CronJobController({ api: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs });
-      this.jobs = new JobController({ api: view, clock: this.clock, timing: this.timing });
+      this.recorders = {
+        Job: new APIEventRecorder(view, { component: JOB_CONTROLLER }, this.clock),
+        CronJob: new APIEventRecorder(view, { component: CRONJOB_CONTROLLER }, this.clock),
+        Pod: new APIEventRecorder(view, { component: 'kubelet', host: NODE_NAME }, this.clock),
+      };
+      this.cronjobs = new CronJobController({ api: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs, recorder: this.recorders.CronJob });
+      this.jobs = new JobController({ api: view, clock: this.clock, timing: this.timing, recorder: this.recorders.Job });
       this.gc = new GarbageCollector(view);
       this.replicasets = new ReplicaSetController({ api: view, clock: this.clock });
       this.deployments = new DeploymentController({ api: view, clock: this.clock });
@@ -177,6 +188,7 @@ export class Engine {
         home: this.home,
         nodeName: NODE_NAME,
         hostIP: HOST_IP,
+        recorder: this.recorders.Pod,
         cgroups: this.cgroups,
         network: (this.network = new PodNetwork(this.home, process.env, this.timing.netnsKeepMs)),
       });
@@ -464,9 +476,8 @@ export class Engine {
     const id = `${obj.metadata.uid}@${obj.metadata.resourceVersion}`;
     if (!this.reportedMalformed.has(id)) {
       this.reportedMalformed.add(id);
-      const component = objKind === 'Job' ? 'job-controller' : objKind === 'CronJob' ? 'cronjob-controller' : 'kubelet';
       try {
-        new APIEventRecorder(this.api, { component }, this.clock).event(
+        this.recorders[objKind === 'Job' || objKind === 'CronJob' ? objKind : 'Pod'].event(
           obj,
           'Warning',
           'FailedSync',
