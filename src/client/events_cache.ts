@@ -7,6 +7,7 @@
 // it completes within minutes. The correlator lives in the recorder's memory, as in a
 // controller-manager or kubelet process: a restarted engine combines and rate-limits afresh (its
 // counts of Events already written are read back from the apiserver: record.ts).
+import { LRU } from '../util/lru.js';
 
 /** maxLruCacheEntries */
 const LRU_ENTRIES = 4096;
@@ -28,25 +29,6 @@ export interface CorrelatedEvent {
   type: string;
   reason: string;
   message: string;
-}
-
-/** A Map that forgets its least recently used key past a size, as groupcache's lru.Cache. */
-class LRU<V> {
-  private readonly m = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(k: string): V | undefined {
-    const v = this.m.get(k);
-    if (v !== undefined) {
-      this.m.delete(k);
-      this.m.set(k, v);
-    }
-    return v;
-  }
-  set(k: string, v: V): void {
-    this.m.delete(k);
-    this.m.set(k, v);
-    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
-  }
 }
 
 const join = (parts: string[]) => parts.join('');

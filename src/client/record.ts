@@ -9,6 +9,7 @@ import { resourceForKind } from '../api/resources.js';
 import type { Clock } from '../util/clock.js';
 import { StatusError } from '../errors.js';
 import { EventCorrelator, eventKey, type CorrelatedEvent } from './events_cache.js';
+import { LRU } from '../util/lru.js';
 import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
 
 export type EventType = 'Normal' | 'Warning';
@@ -55,7 +56,7 @@ export class APIEventRecorder implements EventRecorder {
    * and Started cost one list, not five. Only with an apiserver that tells its resourceVersion
    * without a list (Event names take it).
    */
-  private readonly cache = new Map<string, Map<string, Observed>>();
+  private readonly cache = new LRU<Map<string, Observed>>(CACHED_OBJECTS);
   private readonly correlator?: EventCorrelator;
 
   constructor(
@@ -88,14 +89,16 @@ export class APIEventRecorder implements EventRecorder {
     const ns = im.namespace || 'default';
     const { component, host } = this.source;
     const uid = String(im.uid ?? '');
-    const event: CorrelatedEvent = {
-      component,
-      host: host ?? '',
-      involved: { kind: involved.kind, namespace: im.namespace ?? '', name: im.name ?? '', uid, apiVersion: involved.apiVersion ?? '', fieldPath: fieldPath ?? '' },
-      type,
-      reason,
-      message,
+    const involvedObject: Record<string, unknown> = {
+      kind: involved.kind,
+      ...(im.namespace ? { namespace: im.namespace } : {}),
+      name: im.name,
+      uid: im.uid,
+      apiVersion: involved.apiVersion,
+      resourceVersion: im.resourceVersion,
+      ...(fieldPath ? { fieldPath } : {}),
     };
+    const event = this.correlated(involvedObject, type, reason, message);
     // EventCorrelate: aggregate, observe (the count goes up even for an Event then dropped), filter.
     const aggregated = this.correlator?.aggregate(event, now.getTime()) ?? { message, key: eventKey(event), combined: false };
     const { observed, resourceVersion } = this.observedEvents(ns, uid, reason);
@@ -112,15 +115,6 @@ export class APIEventRecorder implements EventRecorder {
         if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
       }
     }
-    const involvedObject: Record<string, unknown> = {
-      kind: involved.kind,
-      ...(im.namespace ? { namespace: im.namespace } : {}),
-      name: im.name,
-      uid: im.uid,
-      apiVersion: involved.apiVersion,
-      resourceVersion: im.resourceVersion,
-      ...(fieldPath ? { fieldPath } : {}),
-    };
     const src: Record<string, string> = { component };
     if (host) src.host = host;
     const base = `${im.name ?? ''}.`;
@@ -160,6 +154,20 @@ export class APIEventRecorder implements EventRecorder {
     }
   }
 
+  /** An Event of this recorder's source, as the correlator keys it: one about involvedObject (an Event's field of that name). */
+  private correlated(involvedObject: Record<string, unknown>, type: string, reason: string, message: string): CorrelatedEvent {
+    const io = involvedObject;
+    const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+    return {
+      component: this.source.component,
+      host: this.source.host ?? '',
+      involved: { kind: str(io.kind), namespace: str(io.namespace), name: str(io.name), uid: str(io.uid), apiVersion: str(io.apiVersion), fieldPath: str(io.fieldPath) },
+      type,
+      reason,
+      message,
+    };
+  }
+
   /**
    * This source's Events about an object, by event key, and the resourceVersion they were read
    * at: from memory once listed (where the apiserver tells its resourceVersion without a list),
@@ -170,11 +178,7 @@ export class APIEventRecorder implements EventRecorder {
     const api = this.api as Partial<LocalAPIServer>;
     const cacheKey = uid !== '' && api.currentResourceVersion ? `${ns}/${uid}` : undefined;
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
-    if (cached) {
-      this.cache.delete(cacheKey!); // most recently used last
-      this.cache.set(cacheKey!, cached);
-      return { observed: cached, resourceVersion: api.currentResourceVersion!() };
-    }
+    if (cached) return { observed: cached, resourceVersion: api.currentResourceVersion!() };
     const listed = this.api.list(EVENTS, {
       namespace: ns,
       fieldSelector: cacheKey ? `involvedObject.uid=${escapeField(uid)}` : `involvedObject.uid=${escapeField(uid)},reason=${escapeField(reason)}`,
@@ -182,23 +186,12 @@ export class APIEventRecorder implements EventRecorder {
     const observed = new Map<string, Observed>();
     const { component, host } = this.source;
     for (const e of listed.items) {
-      const io = (e.involvedObject ?? {}) as Record<string, unknown>;
       const src = (e.source ?? {}) as Record<string, unknown>;
       if ((src.component ?? '') !== component || (src.host ?? '') !== (host ?? '')) continue;
-      const k = eventKey({
-        component,
-        host: host ?? '',
-        involved: { kind: String(io.kind ?? ''), namespace: String(io.namespace ?? ''), name: String(io.name ?? ''), uid: String(io.uid ?? ''), apiVersion: String(io.apiVersion ?? ''), fieldPath: String(io.fieldPath ?? '') },
-        type: String(e.type ?? ''),
-        reason: String(e.reason ?? ''),
-        message: String(e.message ?? ''),
-      });
+      const k = eventKey(this.correlated((e.involvedObject ?? {}) as Record<string, unknown>, String(e.type ?? ''), String(e.reason ?? ''), String(e.message ?? '')));
       if (!observed.has(k)) observed.set(k, { name: e.metadata.name!, count: Number(e.count ?? 1) || 1, firstTimestamp: String(e.firstTimestamp ?? '') });
     }
-    if (cacheKey) {
-      if (this.cache.size >= CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(cacheKey, observed);
-    }
+    if (cacheKey) this.cache.set(cacheKey, observed);
     return { observed, resourceVersion: listed.resourceVersion };
   }
 }
