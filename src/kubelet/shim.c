@@ -69,17 +69,24 @@ static void adds(struct buf *b, const char *s) { add(b, s, strlen(s)); }
 
 /* ---- small file helpers (perl's open '>' is O_CREAT|O_TRUNC, 0666 before the umask) ---- */
 
-static int write_all(int fd, const char *s, size_t n) {
+/** Writes all of s unless an error stops it: how much was written (n when all). */
+static size_t write_all(int fd, const char *s, size_t n) {
   size_t off = 0;
   while (off < n) {
     ssize_t w = write(fd, s + off, n - off);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return -1;
+      break;
     }
     off += (size_t)w;
   }
-  return 0;
+  return off;
+}
+
+/** The line after l in a NUL-ended text, NULL after the last. */
+static char *next_line(char *l) {
+  char *nl = strchr(l, '\n');
+  return nl ? nl + 1 : NULL;
 }
 
 /** tmp + rename, as shim.ts's wfile: a reader never sees half a file. */
@@ -175,13 +182,9 @@ static void container_setup(void) {
       }
     }
     if (!strcmp(op, "join")) {
-      int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-      if (fd < 0 || write(fd, "0", 1) < 0) {
-        dprintf(2, "kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
-        _exit(128);
-      }
-      close(fd);
-      continue;
+      if (cgwrite(p, "0", 0)) continue;
+      dprintf(2, "kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
+      _exit(128);
     }
     char at[4096];
     int ok;
@@ -349,18 +352,7 @@ static void rotate(void) {
   size = 0;
 }
 
-static void wr(const char *s, size_t n) {
-  size_t off = 0;
-  while (off < n) {
-    ssize_t w = write(lf, s + off, n - off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    off += (size_t)w;
-  }
-  size += (long long)off;
-}
+static void wr(const char *s, size_t n) { size += (long long)write_all(lf, s, n); }
 
 static void put(struct buf *out) {
   if (!out->len) return;
@@ -435,7 +427,7 @@ static int counts_oom_kill(const char *f) {
   char *s = slurp(f);
   if (!s) return 0;
   int oom = 0;
-  for (char *l = s; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+  for (char *l = s; l; l = next_line(l))
     if (!strncmp(l, "oom_kill ", 9) && strtol(l + 9, NULL, 10) > 0) oom = 1;
   free(s);
   return oom;
@@ -459,17 +451,14 @@ static void reap(pid_t pid) {
     snprintf(f, sizeof f, "%s/memory.oom_control", leaves[i]);
     oom |= counts_oom_kill(f);
     snprintf(f, sizeof f, "%s/cgroup.kill", leaves[i]);
-    int fd = open(f, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    int killed = fd >= 0 && write(fd, "1", 1) >= 0;
-    if (fd >= 0) close(fd);
-    if (killed) continue;
+    if (cgwrite(f, "1", 0)) continue;
     // cgroup v1: no cgroup.kill; what its cgroup.procs lists, a few times over (forks in between).
     snprintf(f, sizeof f, "%s/cgroup.procs", leaves[i]);
     for (int t = 0; t < 5; t++) {
       char *s = slurp(f);
       if (!s) break;
       int any = 0;
-      for (char *l = s; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+      for (char *l = s; l; l = next_line(l)) {
         long p = strtol(l, NULL, 10);
         if (p > 0) {
           kill((pid_t)p, SIGKILL);
@@ -525,7 +514,7 @@ static void relay_stdin(int in_w) {
       ssize_t n = read(f, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      if (write_all(in_w, chunk, (size_t)n) < 0) _exit(0);
+      if (write_all(in_w, chunk, (size_t)n) < (size_t)n) _exit(0);
     }
     close(f);
     if (once) _exit(0);
