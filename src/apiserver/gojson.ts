@@ -93,6 +93,48 @@ function daysIn(month: number, year: number): number {
  * instant, or Go's ParseError text.
  */
 export function parseGoTime(layout: typeof RFC3339 | typeof RFC3339_MICRO, value: string): { date?: Date; error?: string } {
+  const ms = canonicalTimeMs(layout, value);
+  return ms === undefined ? parseGoTimeExact(layout, value) : { date: new Date(ms) };
+}
+
+/** '0'-'9' at i: its value, else -1 (charCodeAt past the end is NaN: -1 too). */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * The instant of a time in the form kjob and Kubernetes write (2006-01-02T15:04:05Z, and with
+ * .000000 for MicroTime), every field in range; undefined for anything else, which the exact
+ * parser reads. Every object a write decodes holds several: the exact parser's slices were 7% of
+ * what the engine allocated during a Job.
+ */
+function canonicalTimeMs(layout: typeof RFC3339 | typeof RFC3339_MICRO, v: string): number | undefined {
+  const micro = layout === RFC3339_MICRO;
+  if (v.length !== (micro ? 27 : 20) || v.charCodeAt(v.length - 1) !== 90 /* Z */) return undefined;
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':') return undefined;
+  const num = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const d = digitAt(v, i);
+      if (d < 0) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  const year = num(0, 4), month = num(5, 7), day = num(8, 10), hour = num(11, 13), min = num(14, 16), sec = num(17, 19);
+  let usec = 0;
+  if (micro) {
+    if (v[19] !== '.') return undefined;
+    usec = num(20, 26);
+  }
+  if (year < 0 || usec < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour >= 24 || min < 0 || min >= 60 || sec < 0 || sec >= 60) return undefined;
+  if (day > daysIn(month, year)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, min, sec) + Math.floor((usec * 1000) / 1e6);
+}
+
+/** time.Parse, every case: parseGoTime without its fast path (exported for its test). */
+export function parseGoTimeExact(layout: typeof RFC3339 | typeof RFC3339_MICRO, value: string): { date?: Date; error?: string } {
   const pe = (layoutElem: string, valueElem: string, message = '') =>
     message
       ? { error: `parsing time ${goTimeQuote(value)}${message}` }
