@@ -158,7 +158,8 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
     const obj = strategy.defaults(decoded, true); // decoded is this request's own copy
-    return this.store.transaction(() => {
+    // One write: an AlreadyExists of a generated name is refused before anything is written.
+    return this.store.oneWrite(() => {
       this.admit({ operation: 'CREATE', resource, namespace: ns ?? '', name: obj.metadata.name ?? '', object: obj });
       const generated = !obj.metadata.name && !!obj.metadata.generateName;
       for (let attempt = 1; ; attempt++) {
@@ -209,7 +210,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (!node || (b.target?.kind && b.target.kind !== 'Node')) {
       throw invalid('Binding', '', name, [{ field: 'target.kind', message: 'Unsupported value: ' + goQuote(b?.target?.kind ?? '') + ': supported values: "Node"', type: 'FieldValueNotSupported' }]);
     }
-    return this.store.transaction(() => {
+    return this.store.oneWrite(() => {
       const pod = this.get(resource, namespace, name);
       const next = bindPod(pod, node, this.clock.now());
       if (opts.dryRun) return { object: next, warnings: [] };
@@ -224,18 +225,18 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
   update(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
-    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, false));
+    return this.store.oneWrite(() => this.updateObject(resource, namespace, name, object, warnings, opts, false));
   }
 
   updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
-    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
+    return this.store.oneWrite(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
   }
 
   /** PUT of pods/ephemeralcontainers: only spec.ephemeralContainers of the stored pod changes. */
   updateEphemeralContainers(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
     const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
-    return this.store.transaction(() => this.updateObject(resource, namespace, name, object, warnings, opts, 'ephemeralcontainers'));
+    return this.store.oneWrite(() => this.updateObject(resource, namespace, name, object, warnings, opts, 'ephemeralcontainers'));
   }
 
   patch(resource: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patchIn: unknown, opts: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' } = {}): WriteResult {
@@ -248,7 +249,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (type === 'json' && !Array.isArray(patch)) throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type jsonpatch.Patch`);
     // Read, patch and write in one transaction: no other writer comes in between, so the patch
     // is never refused with a Conflict (patch.go's retries of GuaranteedUpdate have nothing to do).
-    return this.store.transaction(() => {
+    return this.store.oneWrite(() => {
       const stored = this.store.get(resource.kind, requestNamespace(resource, namespace), name);
       if (!stored) throw notFound(groupResource(resource), name);
       // An object stored before decoding was strict is patched from its readable view.
@@ -264,7 +265,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     });
   }
 
-  /** store.go Update with rest.BeforeUpdate, over a decoded body. Call inside a transaction. */
+  /** store.go Update with rest.BeforeUpdate, over a decoded body: one store write (update, or delete of an object whose last finalizer goes). Call inside a transaction. */
   private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', storedRead?: KObject): WriteResult {
     const status = sub === true;
     const ephemeral = sub === 'ephemeralcontainers';

@@ -440,6 +440,29 @@ describe('change log', () => {
     assert.equal(store.currentRV(), 2);
   });
 
+  test("oneWrite: its own transaction at the top (all or nothing), the caller's without a savepoint inside one", () => {
+    assert.throws(() =>
+      store.oneWrite(() => {
+        store.create(job('a'));
+        throw new Error('refused after writing');
+      }),
+    );
+    assert.deepEqual(store.list('Job'), []);
+    // Inside a transaction nothing of it is undone on its own: a body that wrote before it threw
+    // would leave that write in the caller's transaction (so a body writes at most once, last).
+    store.transaction(() => {
+      assert.throws(() =>
+        store.oneWrite(() => {
+          store.create(job('b'));
+          throw new Error('refused after writing');
+        }),
+      );
+      assert.throws(() => store.oneWrite(() => store.create(job('b'))), /already exists/);
+      store.oneWrite(() => store.create(job('c')));
+    });
+    assert.deepEqual(store.list('Job').map((j) => j.metadata.name), ['b', 'c']);
+  });
+
   test("savepoints keep their journal in memory: no temp file outside the state directory", () => {
     // SQLite opens a temp file and unlinks it at once: only this process's descriptors show it.
     const tempFiles = () =>
