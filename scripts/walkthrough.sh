@@ -122,5 +122,8 @@ k describe job "$job"
 k describe pod "$pod"
 k get job "$job" -o wide
 k get job "$job" -o name
-k delete job "$job"
+# Foreground: kubectl returns once the Job is gone, which the garbage collector lets happen only
+# after its pods are: the listing after it is the same every run (with the default, background,
+# it may still show the pod, Terminating).
+k delete job "$job" --cascade=foreground
 k get pods

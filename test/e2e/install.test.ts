@@ -34,7 +34,10 @@ test('the walkthrough script ends with the Job: exit 0 when it completes, its wa
     const r = walkthrough('fixtures/job-echo.yaml', home);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\n\$ kjob logs echo-[a-z0-9]{5}\nHello, Job\n/);
-    assert.match(r.stdout, /\n\$ kjob delete job echo\njob\.batch "echo" deleted\n/);
+    assert.match(r.stdout, /\n\$ kjob delete job echo --cascade=foreground\njob\.batch "echo" deleted\n/);
+    // Its pods are gone with it: the last listing is the same every run.
+    assert.match(r.stdout + r.stderr, /\n\$ kjob get pods\n(.|\n)*No resources found in default namespace\.\n/);
+    assert.doesNotMatch(r.stdout.slice(r.stdout.lastIndexOf('$ kjob get pods')), /echo-[a-z0-9]{5}/);
     spawnSync(process.execPath, [path.join(ROOT, 'bin/kjob'), '--home', home, 'controller', 'stop']);
     assert.deepEqual(leftovers(home), []);
   } finally {
