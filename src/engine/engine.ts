@@ -337,27 +337,18 @@ export class Engine {
       // A long-lived engine (CronJobs keep it up) prunes every ten minutes of its clock.
       this.pruneEvents();
       // Rounds until nothing is left, yielding after about 20 ms so that the socket (a CLI's
-      // wake) and timers are served while a big Job runs. The rounds are one store transaction
-      // (each key's sync a savepoint in it): a commit costs as much as several writes, and the
-      // pages a pump's syncs share (the change log's, the indexes') are written once.
-      this.store.transaction(() => {
-        try {
-          const t0 = Date.now();
-          for (let round = 0; round < 1000; round++) {
-            const sawChanges = this.drainChanges();
-            const keys = this.queue.popDue(this.queueNow());
-            for (const key of keys) this.process(key);
-            if (!sawChanges && keys.length === 0) break;
-            if (Date.now() - t0 > 20) {
-              this.pumpAgain = true;
-              break;
-            }
-          }
-        } catch (e) {
-          // What was written before the bug is kept, as it was written (containers started).
-          this.log(`this is a bug: ${(e as Error).stack ?? e}`);
+      // wake) and timers are served while a big Job runs.
+      const t0 = Date.now();
+      for (let round = 0; round < 1000; round++) {
+        const sawChanges = this.drainChanges();
+        const keys = this.queue.popDue(this.queueNow());
+        for (const key of keys) this.process(key);
+        if (!sawChanges && keys.length === 0) break;
+        if (Date.now() - t0 > 20) {
+          this.pumpAgain = true;
+          break;
         }
-      });
+      }
     } catch (e) {
       this.log(`this is a bug: ${(e as Error).stack ?? e}`);
     } finally {
