@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { acquireLock, holdsLock, lockPath, readLockPid, releaseLock } from './daemon.js';
+import net from 'node:net';
+import path from 'node:path';
+import { acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, socketPath } from './daemon.js';
+import { waitingNotesDir } from '../store/waiting_notes.js';
 import { processStartTicks } from '../util/process.js';
 import { tempDir } from '../util/testing.js';
 
@@ -33,4 +36,32 @@ test('the engine lock names its holder by pid and start time, and a reused pid h
   fs.writeFileSync(lockPath(home), `${process.pid}\n`);
   assert.equal(readLockPid(home), process.pid);
   fs.rmSync(home, { recursive: true });
+});
+
+test('a wake the engine is slow to answer leaves a note that the command waits, taken away with the answer', async () => {
+  const home = tempDir('wake');
+  const note = path.join(waitingNotesDir(home), String(process.pid));
+  const seen: boolean[] = [];
+  // An engine busy for 100 ms before it serves the wake, then one that answers at once.
+  let delayMs = 100;
+  const server = net.createServer((conn) =>
+    conn.once('data', () => {
+      setTimeout(() => {
+        seen.push(fs.existsSync(note));
+        conn.end('ok\n');
+      }, delayMs);
+    }),
+  );
+  await new Promise<void>((r) => server.listen(socketPath(home), r));
+  try {
+    await ensureEngine(home, () => false);
+    assert.deepEqual(seen, [true], 'the note was there while the command waited');
+    assert.equal(fs.existsSync(note), false, 'and gone with the answer');
+    delayMs = 0;
+    await ensureEngine(home, () => false);
+    assert.deepEqual(seen, [true, false], 'an answer at once: no note');
+  } finally {
+    await new Promise((r) => server.close(r));
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localNodeEnv, pidAlive, processStartTicks, processesOf } from '../util/process.js';
+import { noteCommandWaiting } from '../store/waiting_notes.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -212,7 +213,7 @@ export function engineProcess(home: string): number | undefined {
 
 /** Wake the engine if it runs; start it when there is work for it and it does not. */
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
-  const reply = await sendToEngine(home, 'wake');
+  const reply = await wakeEngine(home);
   if (reply === 'ok') return;
   if (reply !== 'stopping') {
     if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true }); // else starting: it resyncs anyway
@@ -224,6 +225,25 @@ export async function ensureEngine(home: string, hasWork: () => boolean): Promis
   while (Date.now() < end) {
     if (readLockPid(home) === undefined && (!hasWork() || spawnEngine(home, { exitWhenIdle: true }))) return;
     await sleep(20);
+  }
+}
+
+/** How long a wake waits for the engine's answer before it leaves a note: an idle engine answers in about a millisecond. */
+const WAKE_NOTE_AFTER_MS = 25;
+
+/**
+ * 'wake', with a note that this command waits (store/waiting_notes.ts) once the answer is slow:
+ * a busy engine serves its socket between pumps of syncs, 20 ms each, and the note has it make
+ * way at once (0.1-0.2 s of a write during a big Job was this wait).
+ */
+async function wakeEngine(home: string): Promise<string | undefined> {
+  let note: { done(): void } | undefined;
+  const timer = setTimeout(() => (note = noteCommandWaiting(home)), WAKE_NOTE_AFTER_MS);
+  try {
+    return await sendToEngine(home, 'wake');
+  } finally {
+    clearTimeout(timer);
+    note?.done();
   }
 }
 

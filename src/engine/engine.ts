@@ -41,6 +41,7 @@ import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 import { setUmask } from '../util/umask.js';
+import { commandWaiting } from '../store/waiting_notes.js';
 
 /**
  * The apiserver as the controllers and the kubelet read it: an object stored before the apiserver
@@ -132,6 +133,8 @@ export class Engine {
   private timer?: NodeJS.Timeout;
   private pumping = false;
   private pumpAgain = false;
+  /** performance.now() of the last look for a command waiting on the engine (commandWaits). */
+  private lastWriterLook = -Infinity;
   private idleSince?: number;
   private eventExpiry?: EventExpiry;
   private stopped = false;
@@ -157,7 +160,7 @@ export class Engine {
     fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
     if (!acquireLock(this.home, takeLockHandover())) return false;
     try {
-      this.store = Store.open(this.home);
+      this.store = Store.open(this.home, { engine: true });
       // Its only clients are this process's controllers and kubelet (the CLI and `kjob serve` have apiservers of their own).
       this.api = new LocalAPIServer(this.store, { clock: this.clock, typedClients: true });
       this.cgroups = Cgroups.detect();
@@ -332,17 +335,30 @@ export class Engine {
 
   private pump(): void {
     if (this.stopped) return;
+    // A command waits for the state file's write lock or for an answer (store/waiting_notes.ts):
+    // no sync takes the lock, and the socket is served, until it has what it waits for.
+    if (this.commandWaits(true)) return this.makeWay();
     this.pumping = true;
+    let madeWay = false;
     try {
       // A long-lived engine (CronJobs keep it up) prunes every ten minutes of its clock.
       this.pruneEvents();
       // Rounds until nothing is left, yielding after about 20 ms so that the socket (a CLI's
       // wake) and timers are served while a big Job runs.
       const t0 = Date.now();
-      for (let round = 0; round < 1000; round++) {
+      rounds: for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
         const keys = this.queue.popDue(this.queueNow());
-        for (const key of keys) this.process(key);
+        for (let k = 0; k < keys.length; k++) {
+          if (this.commandWaits()) {
+            // The keys not synced yet stay due.
+            const now = this.queueNow();
+            for (const rest of keys.slice(k)) this.queue.add(rest, now);
+            madeWay = true;
+            break rounds;
+          }
+          this.process(keys[k]);
+        }
         if (!sawChanges && keys.length === 0) break;
         if (Date.now() - t0 > 20) {
           this.pumpAgain = true;
@@ -354,12 +370,30 @@ export class Engine {
     } finally {
       this.pumping = false;
     }
+    if (madeWay) return this.makeWay();
     if (this.pumpAgain) {
       this.pumpAgain = false;
       this.kick();
       return;
     }
     this.scheduleNext();
+  }
+
+  /**
+   * Whether a command waits on the engine (store/waiting_notes.ts): a look at the notes'
+   * directory, between syncs at most once a millisecond (a sync of a pod takes about that long).
+   */
+  private commandWaits(now = false): boolean {
+    const t = performance.now();
+    if (!now && t - this.lastWriterLook < 1) return false;
+    this.lastWriterLook = t;
+    return commandWaiting(this.home);
+  }
+
+  /** Pumps again in a millisecond, when it looks again whether the command has what it waits for. */
+  private makeWay(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), 1);
   }
 
   /** The work queue's clock: the engine's, except that a stopped simulated clock (`kjob clock set

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
 import { sqliteBinding } from './sqlite_addon.js';
+import { noteCommandWaiting } from './waiting_notes.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
@@ -75,6 +76,8 @@ export const CHANGE_LOG_KEEP = 10_000;
 const TRIM_EVERY = 500;
 /** etcd's --max-request-bytes (1.5 MiB): a larger object is refused as etcd refuses it. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+/** How long a process waits for another's write lock before it says the file is locked. */
+const BUSY_TIMEOUT_MS = 10_000;
 
 const OWN_TABLES = new Set(['objects', 'changes', 'counter', 'meta', 'views']);
 
@@ -207,7 +210,11 @@ export class Store {
    * (forgotten when a transaction or a savepoint is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
 
-  private constructor(home: string, file: string, db: Database.Database) {
+  /** Whether this process leaves a note when it waits for the write lock (waiting_notes.ts): every process but the engine, which is the one that makes way. */
+  private readonly noteWaits: boolean;
+
+  private constructor(home: string, file: string, db: Database.Database, noteWaits: boolean) {
+    this.noteWaits = noteWaits;
     this.home = home;
     this.file = file;
     this.db = db;
@@ -256,9 +263,10 @@ export class Store {
    * Opens (creating or migrating) `<home>/state.db`. Throws UserError for an unusable directory or
    * file. opts.mmapBytes: read the file through a memory map of up to that size (SQLite's
    * mmap_size), which saves a copy of every page a large list reads; a command's choice (the
-   * pages read count in the process's resident memory).
+   * pages read count in the process's resident memory). opts.engine: the engine's store, which
+   * leaves no note when it waits for the write lock (waiting_notes.ts): it is the one that makes way.
    */
-  static open(home: string, opts: { mmapBytes?: number } = {}): Store {
+  static open(home: string, opts: { mmapBytes?: number; engine?: boolean } = {}): Store {
     const dir = path.resolve(home);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -281,7 +289,7 @@ export class Store {
     let db: Database.Database | undefined;
     try {
       // better-sqlite3 takes the loaded addon too (lib/database.js); its types say a path only.
-      db = new Database(abs, { timeout: 10_000, nativeBinding: sqliteBinding() as string | undefined });
+      db = new Database(abs, { timeout: BUSY_TIMEOUT_MS, nativeBinding: sqliteBinding() as string | undefined });
       // SQLite creates the file 0644 (and its -wal and -shm with the file's mode): the state is
       // its user's only, so the file is made 0600 before the journal files exist.
       for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) {
@@ -299,7 +307,7 @@ export class Store {
       db.pragma('temp_store = MEMORY');
       if (version < SCHEMA_VERSION) migrate(db, file);
       if (opts.mmapBytes) db.pragma(`mmap_size = ${Math.floor(opts.mmapBytes)}`);
-      return new Store(home, file, db);
+      return new Store(home, file, db, !opts.engine);
     } catch (e) {
       try {
         db?.close();
@@ -488,7 +496,7 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.guard(() => void this.s.setMeta.run(key, value));
+    this.write(() => void this.s.setMeta.run(key, value));
   }
 
   // ---------------------------------------------------------------- transactions
@@ -498,7 +506,7 @@ export class Store {
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
       try {
-        return (this.db.inTransaction ? this.tx(fn) : this.tx.immediate(fn)) as T;
+        return (this.db.inTransaction ? this.tx(fn) : this.immediate(fn)) as T;
       } catch (e) {
         // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
         this.shared.clear();
@@ -537,7 +545,39 @@ export class Store {
    * error leaves a gap in the resourceVersions, as etcd's revisions have gaps.
    */
   private write<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? fn() : this.tx.immediate(fn)) as T);
+    return this.guard(() => (this.db.inTransaction ? fn() : this.immediate(fn)) as T);
+  }
+
+  /**
+   * BEGIN IMMEDIATE, fn, COMMIT. A process other than the engine first asks for the lock without
+   * waiting; when it is taken, it leaves a note that it waits (waiting_notes.ts), so that the engine
+   * makes way, and waits as SQLite's busy handler does.
+   */
+  private immediate<T>(fn: () => T): T {
+    if (!this.noteWaits) return this.tx.immediate(fn) as T;
+    let began = false;
+    const run = () => {
+      if (!began) {
+        began = true;
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      return fn();
+    };
+    this.db.pragma('busy_timeout = 0');
+    try {
+      return this.tx.immediate(run) as T;
+    } catch (e) {
+      // Taken at BEGIN: wait, with a note. Anything else (or a busy lock inside fn) is fn's error.
+      if (began || !(e instanceof Database.SqliteError && (e.code ?? '').startsWith('SQLITE_BUSY'))) throw e;
+    } finally {
+      if (!began) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+    const note = noteCommandWaiting(this.home);
+    try {
+      return this.tx.immediate(fn) as T;
+    } finally {
+      note.done();
+    }
   }
 
   // ---------------------------------------------------------------- writes

@@ -96,3 +96,27 @@ test('the command that starts the engine takes its lock for it: no other command
     fresh.cleanup();
   }
 });
+
+test('the engine makes way for a command waiting to write: no sync while its note is there, then it goes on', async () => {
+  const fresh = new Sandbox();
+  try {
+    // The note a command leaves while it waits for the write lock (src/store/waiting_notes.ts):
+    // this test's process, which lives.
+    const note = path.join(fresh.home, 'run', 'waiting', String(process.pid));
+    fs.mkdirSync(path.dirname(note), { recursive: true });
+    fs.writeFileSync(note, '');
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'waits' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } };
+    assert.equal(fresh.kjob(['apply', '-f', '-'], { input: JSON.stringify(job) }).code, 0);
+    await fresh.until('an engine', () => fresh.enginePid() !== undefined, 10_000);
+    // Well within the note's two seconds: the Job controller has not synced (no pod).
+    await new Promise((r) => setTimeout(r, 700));
+    const pods = () => fresh.kjob(['get', 'pods', '-o', 'name']).stdout.trim();
+    assert.equal(pods(), '', 'no pod while a command waits to write');
+    fs.rmSync(note);
+    await fresh.until('the Job complete', () => /Complete/.test(fresh.kjob(['get', 'job', 'waits']).stdout), 30_000);
+    assert.match(pods(), /^pod\/waits-\w{5}$/);
+  } finally {
+    fresh.kjob(['controller', 'stop']);
+    fresh.cleanup();
+  }
+});

@@ -1,0 +1,68 @@
+// A command that waits on the engine says so, and the engine makes way.
+//
+// SQLite gives its write lock to whoever asks at a moment it is free: a waiting writer's busy
+// handler looks again after 1, 2, 5, ... and then every 100 ms. While a big Job runs, the engine's
+// syncs hold the lock most of the time, one transaction after the other, and a command's write
+// seldom found it free: `kjob create configmap` during a Job of 600 waited 0.2-5.5 s (it reads in
+// 0.1 s), and at 10 s it would have given up ("locked by another process"). Its wake of the engine
+// then waited for the engine's event loop, which runs a socket's request between pumps of syncs
+// (20 ms each while busy): 0.1-0.2 s more. So a command that finds the lock taken, or that has no
+// answer to its wake at once, leaves a note, run/waiting/<pid>, for as long as it waits; the engine
+// looks for notes between its syncs and, while one is there, takes no lock and leaves its event
+// loop free.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pidAlive } from '../util/process.js';
+
+/** A note older than this is not waited for: its command is stuck (stopped, or a bug); it still gets in as it would without a note. */
+export const WAITING_NOTE_MAX_AGE_MS = 2000;
+
+export function waitingNotesDir(home: string): string {
+  return path.join(home, 'run', 'waiting');
+}
+
+/** Leaves this process's note; done() takes it away. Best effort: a note that cannot be written makes a slower command, nothing worse. */
+export function noteCommandWaiting(home: string): { done(): void } {
+  const file = path.join(waitingNotesDir(home), String(process.pid));
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, '', { mode: 0o600 });
+  } catch {
+    return { done: () => undefined };
+  }
+  return {
+    done: () => {
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        /* gone with its directory */
+      }
+    },
+  };
+}
+
+/**
+ * Whether another process waits on the engine: a note of a live process, younger than
+ * WAITING_NOTE_MAX_AGE_MS. The notes of processes that ended (killed while waiting) are removed.
+ */
+export function commandWaiting(home: string, nowMs: number = Date.now()): boolean {
+  const dir = waitingNotesDir(home);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return false;
+  }
+  let waiting = false;
+  for (const name of names) {
+    const pid = Number(name);
+    const file = path.join(dir, name);
+    if (pid === process.pid || !pidAlive(pid)) {
+      if (pid !== process.pid) fs.rmSync(file, { force: true });
+      continue;
+    }
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st && nowMs - st.mtimeMs < WAITING_NOTE_MAX_AGE_MS) waiting = true;
+  }
+  return waiting;
+}
