@@ -12,7 +12,8 @@
 //   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap) with 1k, 10k
 //                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`
 //   latency      apply returns -> the container's first instruction (it prints its clock),
-//                p50/p99, engine running and engine cold; a pod change -> its row in `get pods -w`
+//                p50/p99, engine running and engine cold; a command's write while a Job of 600
+//                keeps the engine busy, against a read; a pod change -> its row in `get pods -w`
 //   state        state.db after a simulated day (week) of an every-minute CronJob (kjob clock)
 //   idle         engine CPU and RSS with 100 CronJobs waiting for their schedule
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
@@ -375,6 +376,37 @@ async function latency() {
         xs.push(await startLatency(home, `cold-${i}`));
       }
       row(`apply -> container start, engine cold (${COLD_RUNS} runs)`, `p50 ${ms(pct(xs, 50))}, max ${ms(Math.max(...xs))}`, '', '');
+    } finally {
+      cleanup(home);
+    }
+  }
+  // A command's write while a Job keeps the engine busy: it waits for the write lock that the
+  // engine's syncs hold one after the other (src/store/writer_notes.ts: the engine makes way),
+  // against a read at the same moments, which takes no lock.
+  {
+    const home = newHome('busy');
+    try {
+      kjOk(home, ['create', 'cronjob', 'keepalive', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'true']);
+      await startEngine(home);
+      const store = Store.open(home);
+      kjOk(home, ['apply', '-f', '-'], { input: jobManifest('busy', 600, 16, ['true']) });
+      await sleep(300);
+      const writes = [];
+      const reads = [];
+      for (let i = 0; i < 15 && !jobDone(store, 'busy'); i++) {
+        reads.push(time(() => kjOk(home, ['get', 'ns', 'default'])));
+        writes.push(time(() => kjOk(home, ['create', 'configmap', `busy-${i}`, '--from-literal=a=b'])));
+        await sleep(50);
+      }
+      const deadline = Date.now() + 300_000;
+      while (!jobDone(store, 'busy') && Date.now() < deadline) await sleep(20);
+      store.close();
+      row(
+        `a command's write during a Job of 600 x16 (${writes.length} runs)`,
+        `p50 ${ms(pct(writes, 50))}, max ${ms(Math.max(...writes))}`,
+        `a read at the same moments: p50 ${ms(pct(reads, 50))}, max ${ms(Math.max(...reads))}`,
+        `${(pct(writes, 50) / pct(reads, 50)).toFixed(2)}x`,
+      );
     } finally {
       cleanup(home);
     }
