@@ -41,6 +41,13 @@ if [ -z "$job" ]; then
   exit 1
 fi
 k get job "$job"
+# The Job controller creates its pod a moment after the apply (after the engine's start, when no
+# engine ran): the listing comes once it has, as it would after a person typed the command (it
+# printed "No resources found" on a fast machine). At most about 10 s, for a Job that makes none.
+for _ in $(seq 80); do
+  [ -n "$(bin/kjob get pods -l "job-name=$job" -o name 2>/dev/null)" ] && break
+  sleep 0.1
+done
 k get pods -l "job-name=$job"
 printf '\n$ kjob get pods -l job-name=%s -w    # until the Job finishes (Ctrl-C stops a watch)\n' "$job"
 bin/kjob get pods -l "job-name=$job" -w &
