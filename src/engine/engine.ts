@@ -134,7 +134,7 @@ export class Engine {
   private pumping = false;
   private pumpAgain = false;
   /** performance.now() of the last look for a command waiting on the engine (commandWaits). */
-  private lastWriterLook = -Infinity;
+  private lastWaitLook = -Infinity;
   private idleSince?: number;
   private eventExpiry?: EventExpiry;
   private stopped = false;
@@ -385,8 +385,8 @@ export class Engine {
    */
   private commandWaits(now = false): boolean {
     const t = performance.now();
-    if (!now && t - this.lastWriterLook < 1) return false;
-    this.lastWriterLook = t;
+    if (!now && t - this.lastWaitLook < 1) return false;
+    this.lastWaitLook = t;
     return commandWaiting(this.home);
   }
 

@@ -524,8 +524,8 @@ export class Store {
    * A request whose reads end in at most one create, update or delete: a transaction of its own,
    * or the caller's without a savepoint, as the store's writes are (write()). A savepoint would
    * undo nothing: what the write refuses it refuses before writing. The engine's syncs make
-   * thousands of requests inside their pump's transaction, and each savepoint copied every page its
-   * write touched into a statement journal (5% of the engine's time during a Job).
+   * several requests each inside their own transaction, and each savepoint copied the pages its
+   * write touched into a statement journal.
    */
   oneWrite<T>(fn: () => T): T {
     const nested = this.db.inTransaction;
