@@ -130,7 +130,7 @@ function canonicalTimeMs(layout: typeof RFC3339 | typeof RFC3339_MICRO, v: strin
   }
   if (year < 0 || usec < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour >= 24 || min < 0 || min >= 60 || sec < 0 || sec >= 60) return undefined;
   if (day > daysIn(month, year)) return undefined;
-  return Date.UTC(year, month - 1, day, hour, min, sec) + Math.floor((usec * 1000) / 1e6);
+  return Date.UTC(year, month - 1, day, hour, min, sec) + Math.floor(usec / 1000);
 }
 
 /** time.Parse, every case: parseGoTime without its fast path (exported for its test). */

@@ -557,10 +557,8 @@ export class Store {
     if (!this.noteWaits) return this.tx.immediate(fn) as T;
     let began = false;
     const run = () => {
-      if (!began) {
-        began = true;
-        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      }
+      began = true;
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       return fn();
     };
     this.db.pragma('busy_timeout = 0');
