@@ -94,6 +94,20 @@ function machineCpuMs() {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
   return ((user + nice + system + irq + softirq + steal) * 1000) / HZ;
 }
+/**
+ * The engine's main thread so far (ms): on a CPU, and waiting on a run queue for one
+ * (/proc/PID/task/PID/schedstat, the scheduler's own accounting); undefined where the kernel
+ * keeps no schedstat. Over a Job, the main thread's time off a CPU and not waiting for one is
+ * time it had nothing to do or was blocked (disk, locks).
+ */
+function mainThreadMs(pid) {
+  try {
+    const [onCpu, waiting] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return { onCpu: onCpu / 1e6, waiting: waiting / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
 function procRssMiB(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
@@ -180,6 +194,7 @@ async function throughput() {
       await sleep(500);
       const cpu0 = procCpuMs(pid);
       const written0 = procWrittenBytes(pid);
+      const main0 = mainThreadMs(pid);
       const store = Store.open(home);
       const m0 = machineCpuMs();
       const t0 = now();
@@ -189,11 +204,13 @@ async function throughput() {
       const elapsed = now() - t0;
       const cpu = procCpuMs(pid) - cpu0;
       const written = procWrittenBytes(pid) - written0;
+      const main1 = mainThreadMs(pid);
+      const main = main0 && main1 ? { onCpu: main1.onCpu - main0.onCpu, waiting: main1.waiting - main0.waiting } : undefined;
       const machine = machineCpuMs() - m0;
       const ok = store.get('Job', 'default', 'bench')?.status?.succeeded;
       store.close();
       if (ok !== n) throw new Error(`the bench Job did not complete: succeeded ${ok}`);
-      return { elapsed, cpu, machine, written };
+      return { elapsed, cpu, machine, written, main };
     } finally {
       cleanup(home, env);
     }
@@ -209,11 +226,23 @@ async function throughput() {
     const xargsAfter = xargsBefore && xargsInSandbox(n);
     const xargsSandbox = xargsBefore && xargsAfter ? (xargsBefore.ms + xargsAfter.ms) / 2 : undefined;
     const xargsMachine = xargsBefore && xargsAfter ? (xargsBefore.machine + xargsAfter.machine) / 2 : undefined;
-    const { elapsed, cpu, machine, written } = kjobRun;
+    const { elapsed, cpu, machine, written, main } = kjobRun;
     const base = xargsSandbox ?? xargsBare;
     const xargsText = xargsSandbox === undefined ? 'n/a' : `${ms(xargsSandbox)} (${ms(xargsBefore.ms)} before, ${ms(xargsAfter.ms)} after)`;
     row(`Job ${n} x16 \`true\`, apply -> Complete`, `${ms(elapsed)} (${(n / (elapsed / 1000)).toFixed(0)} pods/s)`, `xargs -P16 in bwrap ${xargsText}; bare ${ms(xargsBare)}`, `${(elapsed / base).toFixed(2)}x`);
     row(`engine CPU per pod, Job of ${n}`, `${(cpu / n).toFixed(1)} ms (${ms(cpu)} total)`, '', '');
+    if (main) {
+      // Where the Job's time went on the engine's main thread, which every pod's steps pass through:
+      // its CPU (the rest of the engine's CPU is V8's threads: the optimising compiler, the
+      // collector), its wait for a CPU while the pods had them, and the rest (idle or blocked).
+      const other = Math.max(0, elapsed - main.onCpu - main.waiting);
+      row(
+        `engine main thread over the Job of ${n}`,
+        `on a CPU ${ms(main.onCpu)}, waiting for one ${ms(main.waiting)}, neither ${ms(other)}`,
+        `engine CPU ${ms(cpu)}, of it other threads ${ms(Math.max(0, cpu - main.onCpu))}`,
+        '',
+      );
+    }
     row(`engine writes per pod, Job of ${n}`, `${(written / n / 1024).toFixed(0)} KiB`, '', '');
     // Everything the Job cost the machine (the engine, its shims, spawner and ip runner, the
     // sandboxes, the kernel's namespaces), against what the same commands in xargs cost it.
@@ -223,7 +252,40 @@ async function throughput() {
       row(`machine CPU per pod, Job of ${n}, perl shim`, `${(perlRun.machine / n).toFixed(1)} ms`, `native shim ${(machine / n).toFixed(1)} ms`, `${(perlRun.machine / machine).toFixed(2)}x`);
     }
   }
+  if (FULL) await jobWithBusyHost(kjobJob);
   fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+/** Idle processes started for jobWithBusyHost: about what a desktop runs besides kjob. */
+const HOST_PROCESSES = 500;
+/**
+ * A Job of 300 on a machine with HOST_PROCESSES more processes (idle `sleep`s), against the same
+ * Job without them, alternated twice: what kjob's per-pod work costs that grows with the machine
+ * rather than with the Job (the kubelet's walk of /proc before it keeps a finished pod's network
+ * namespace for the Job's next pod).
+ */
+async function jobWithBusyHost(kjobJob) {
+  const n = 300;
+  const plain = [];
+  const busy = [];
+  for (let pair = 0; pair < 2; pair++) {
+    plain.push(await kjobJob(n));
+    const sleepers = Array.from({ length: HOST_PROCESSES }, () => spawn('sleep', ['600'], { stdio: 'ignore' }));
+    try {
+      await sleep(500);
+      busy.push(await kjobJob(n));
+    } finally {
+      for (const p of sleepers) p.kill('SIGKILL');
+    }
+  }
+  const cpuPerPod = (runs) => median(runs.map((r) => r.cpu / n));
+  const elapsed = (runs) => median(runs.map((r) => r.elapsed));
+  row(
+    `engine CPU per pod, Job of ${n}, ${HOST_PROCESSES} more processes on the machine`,
+    `${cpuPerPod(busy).toFixed(1)} ms (Job ${ms(elapsed(busy))})`,
+    `without them ${cpuPerPod(plain).toFixed(1)} ms (Job ${ms(elapsed(plain))})`,
+    `${(cpuPerPod(busy) / cpuPerPod(plain)).toFixed(2)}x`,
+  );
 }
 
 // ------------------------------------------------------------------ reads against store size
