@@ -837,7 +837,7 @@ export class PodNetwork {
  * The file that holds an address moves from one holder to the next (a spare's or kept namespace's
  * to a pod's lease, and back) by rename: the address is held all along, and no file is made or
  * removed. On ext4 without a journal each removed inode makes the next 30 s of
- * file creations scan past it (README, "Tests and benchmarks"), and a Job's pods hand namespaces on at tens a second.
+ * file creations scan past it (docs/performance.md), and a Job's pods hand namespaces on at tens a second.
  */
 function moveHolder(from: string, to: string, text?: string): void {
   // A spare's or a kept namespace's file and a lease of a namespace made ahead say the same ("<ip>
