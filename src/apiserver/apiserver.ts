@@ -141,6 +141,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return this.store.listByRefShared('Pod', namespace, controllerUID) as KObject[];
   }
 
+  listEventsAbout(namespace: string, uid: string): KObject[] {
+    return this.store.listByRefShared('Event', namespace, uid) as KObject[];
+  }
+
   watch(resource: ResourceInfo, opts: ListOptions & { resourceVersion?: string } = {}): Watch {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(resource.kind, opts.fieldSelector);

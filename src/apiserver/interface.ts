@@ -122,6 +122,13 @@ export interface LocalAPIServer extends APIServer {
    */
   listControlledPods(namespace: string, controllerUID: string): KObject[];
   /**
+   * The Events of namespace about the object with this uid (involvedObject.uid), as a list with
+   * that field selector returns them, by the store's reference index: an event recorder's lookup
+   * of what it wrote before, without a list request's selector parsing and copies. Shared and
+   * frozen, as listControlledPods' pods are.
+   */
+  listEventsAbout(namespace: string, uid: string): KObject[];
+  /**
    * The stored object as a lister returns it from an informer's cache: shared between calls while
    * its version stands, frozen, not to be changed (copy it first). undefined when there is none.
    * For readers that only look: a get parses the object anew for every call.

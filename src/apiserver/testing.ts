@@ -75,6 +75,13 @@ export function recordingAPI<T extends LocalAPI>(api: T): T & { actions: Action[
       }
       const v = Reflect.get(target, prop, target);
       if (typeof v !== 'function') return v;
+      // A recorder's lookup of the Events it wrote: a list of events, by the store's index.
+      if (prop === 'listEventsAbout') {
+        return (namespace: string, uid: string) => {
+          actions.push({ verb: 'list', resource: 'events', namespace });
+          return target.listEventsAbout(namespace, uid);
+        };
+      }
       const verb = String(prop) as Action['verb'];
       if (!['get', 'list', 'create', 'update', 'updateStatus', 'patch', 'delete', 'watch'].includes(verb)) return v.bind(target);
       return (...args: unknown[]) => {

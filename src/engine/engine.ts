@@ -69,8 +69,8 @@ export function decodedView<T extends LocalAPI>(api: T): T {
           return o && viewShared(o);
         };
       }
-      if (prop === 'listControlledPods') {
-        return (namespace: string, uid: string) => target.listControlledPods(namespace, uid).map(viewShared);
+      if (prop === 'listControlledPods' || prop === 'listEventsAbout') {
+        return (namespace: string, uid: string) => target[prop](namespace, uid).map(viewShared);
       }
       if (prop === 'list') {
         return (r: ResourceInfo, opts?: ListOptions) => {
