@@ -110,7 +110,10 @@ test('npm pack makes a package that npm install -g turns into a working kjob', (
     // Without install scripts: better-sqlite3's would compile its native addon again (minutes on a
     // loaded machine, when no prebuilt binary can be fetched); the one this checkout built is the
     // same Node's, and is copied in. What is checked is kjob's package: its files, bin and deps.
-    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', path.join(work, packed[0].filename)], { encoding: 'utf8', stdio: 'ignore', timeout: 300_000 });
+    // --prefer-offline: the dependencies `npm ci` has just fetched are in npm's cache; without it
+    // npm asks the registry about each one again, and a slow registry once held this test to its
+    // 300 s timeout.
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', path.join(work, packed[0].filename)], { encoding: 'utf8', stdio: 'ignore', timeout: 300_000 });
     fs.cpSync(path.join(ROOT, 'node_modules/better-sqlite3/build'), path.join(prefix, 'lib/node_modules/kjob/node_modules/better-sqlite3/build'), { recursive: true });
     const env = { ...process.env, PATH: `${path.join(prefix, 'bin')}:${process.env.PATH}`, KJOB_HOME: path.join(work, 'home') };
     const run = (args: string[]) => execFileSync('kjob', args, { env, encoding: 'utf8', cwd: work });
