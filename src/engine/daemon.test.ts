@@ -38,27 +38,43 @@ test('the engine lock names its holder by pid and start time, and a reused pid h
   fs.rmSync(home, { recursive: true });
 });
 
-test('a wake the engine is slow to answer leaves a note that the command waits, taken away with the answer', async () => {
+test('a wake the engine is slow to answer leaves a note that the command waits, taken away with the answer', { timeout: 10_000 }, async (t) => {
   const home = tempDir('wake');
-  const note = path.join(waitingNotesDir(home), String(process.pid));
+  const notes = waitingNotesDir(home);
+  const note = path.join(notes, String(process.pid));
+  fs.mkdirSync(notes, { recursive: true });
   const seen: boolean[] = [];
-  // An engine busy for 100 ms before it serves the wake, then one that answers at once.
-  let delayMs = 100;
+  // A busy engine answers a wake only once the command's note is there (it would make way for it
+  // then); a free one answers at once. No clock: the first wake leaves its note at once (without a
+  // note it would get no answer and the test fail), the second not before an hour.
+  let busy = true;
+  const open: { destroy(): void }[] = [];
+  // At the timeout: the unanswered wake ends (its socket closed), so the test fails and cleans up.
+  t.signal.addEventListener('abort', () => open.forEach((o) => o.destroy()));
   const server = net.createServer((conn) =>
     conn.once('data', () => {
-      setTimeout(() => {
+      open.push(conn);
+      const answer = () => {
         seen.push(fs.existsSync(note));
         conn.end('ok\n');
-      }, delayMs);
+      };
+      if (!busy) return answer();
+      const watcher = fs.watch(notes, () => {
+        if (!fs.existsSync(note)) return;
+        watcher.close();
+        answer();
+      });
+      open.push({ destroy: () => watcher.close() });
+      if (fs.existsSync(note)) watcher.emit('change');
     }),
   );
   await new Promise<void>((r) => server.listen(socketPath(home), r));
   try {
-    await ensureEngine(home, () => false);
+    await ensureEngine(home, () => false, { noteAfterMs: 0 });
     assert.deepEqual(seen, [true], 'the note was there while the command waited');
     assert.equal(fs.existsSync(note), false, 'and gone with the answer');
-    delayMs = 0;
-    await ensureEngine(home, () => false);
+    busy = false;
+    await ensureEngine(home, () => false, { noteAfterMs: 3600_000 });
     assert.deepEqual(seen, [true, false], 'an answer at once: no note');
   } finally {
     await new Promise((r) => server.close(r));

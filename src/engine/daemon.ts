@@ -211,9 +211,12 @@ export function engineProcess(home: string): number | undefined {
   })[0];
 }
 
-/** Wake the engine if it runs; start it when there is work for it and it does not. */
-export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
-  const reply = await wakeEngine(home);
+/**
+ * Wake the engine if it runs; start it when there is work for it and it does not. noteAfterMs:
+ * how long the wake waits for an answer before it leaves a note (tests set it).
+ */
+export async function ensureEngine(home: string, hasWork: () => boolean, opts: { noteAfterMs?: number } = {}): Promise<void> {
+  const reply = await wakeEngine(home, opts.noteAfterMs ?? WAKE_NOTE_AFTER_MS);
   if (reply === 'ok') return;
   if (reply !== 'stopping') {
     if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true }); // else starting: it resyncs anyway
@@ -236,9 +239,9 @@ const WAKE_NOTE_AFTER_MS = 25;
  * a busy engine serves its socket between pumps of syncs, 20 ms each, and the note has it make
  * way at once (0.1-0.2 s of a write during a big Job was this wait).
  */
-async function wakeEngine(home: string): Promise<string | undefined> {
+async function wakeEngine(home: string, noteAfterMs: number): Promise<string | undefined> {
   let note: { done(): void } | undefined;
-  const timer = setTimeout(() => (note = noteCommandWaiting(home)), WAKE_NOTE_AFTER_MS);
+  const timer = setTimeout(() => (note = noteCommandWaiting(home)), noteAfterMs);
   try {
     return await sendToEngine(home, 'wake');
   } finally {
