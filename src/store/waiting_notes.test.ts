@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { noteCommandWaiting, waitingNotesDir, commandWaiting, WAITING_NOTE_MAX_AGE_MS } from './waiting_notes.js';
+import { noteCommandWaiting, waitingNotesDir, commandWaiting, WAITING_NOTE_MAX_AGE_MS, SETTLED_MS, RELIST_MS } from './waiting_notes.js';
 import { Store } from './store.js';
 import { tempDir } from '../util/testing.js';
 
@@ -52,6 +52,36 @@ test('the note of a process that ended (killed while it waited) is removed, not 
   assert.equal(commandWaiting(h), false);
   assert.ok(!fs.existsSync(f));
   assert.deepEqual(fs.readdirSync(waitingNotesDir(h)), []);
+});
+
+test("a look that found nobody is remembered by the directory's change time: the next looks stat it instead of listing it, until it changes", (t) => {
+  const h = home();
+  fs.mkdirSync(waitingNotesDir(h), { recursive: true });
+  let listings = 0;
+  const readdir = fs.readdirSync;
+  t.mock.method(fs, 'readdirSync', (...args: Parameters<typeof fs.readdirSync>) => {
+    if (args[0] === waitingNotesDir(h)) listings++;
+    return readdir(...args);
+  });
+  const now = Date.now();
+  // Right after the directory changed, a change in the same tick of the file system's clock would
+  // leave its change time as it is: such a look is not remembered.
+  assert.equal(commandWaiting(h, now), false);
+  assert.equal(commandWaiting(h, now), false);
+  assert.equal(listings, 2);
+  const later = now + SETTLED_MS + 1000;
+  assert.equal(commandWaiting(h, later), false);
+  assert.equal(commandWaiting(h, later + 1), false);
+  assert.equal(listings, 3, 'the second look took the first one\'s word');
+  // Coarse file system clocks: listed again after RELIST_MS whatever the directory says.
+  assert.equal(commandWaiting(h, later + RELIST_MS), false);
+  assert.equal(listings, 4);
+  // A note made since changes the directory: listed, and seen.
+  noteOf(h, process.ppid);
+  assert.equal(commandWaiting(h, later + RELIST_MS + 1), true);
+  assert.equal(listings, 5);
+  assert.equal(commandWaiting(h, later + RELIST_MS + 2), true, 'a look that found a writer is not remembered');
+  assert.equal(listings, 6);
 });
 
 test('a write that finds the lock taken leaves a note while it waits, and takes it away once written', async () => {
