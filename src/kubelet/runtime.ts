@@ -32,7 +32,7 @@ import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
 import { findPerl } from './helper_process.js';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/uid.js';
 import { spawnSync } from 'node:child_process';
 import { SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
@@ -107,7 +107,7 @@ export function cgroupStartError(detail: string): string {
 }
 
 export function newContainerID(): string {
-  return 'containerd://' + randomBytes(32).toString('hex');
+  return 'containerd://' + randomHex(32);
 }
 
 /** Runtime state is private to its user, whatever the umask. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newUID } from './uid.js';
+import { newUID, randomHex } from './uid.js';
 
 test('newUID: version 4 UUIDs in the canonical form, none twice across several refills of its pool', () => {
   const seen = new Set<string>();
@@ -13,4 +13,18 @@ test('newUID: version 4 UUIDs in the canonical form, none twice across several r
   // Random bits everywhere else: every hex digit of the first group takes more than one value.
   const firsts = new Set([...seen].map((u) => u[0]));
   assert.ok(firsts.size > 8, [...firsts].join(''));
+});
+
+test('randomHex: as many random bytes as asked, in lowercase hex, none twice across refills of the pool it shares with newUID', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 600; i++) {
+    const h = randomHex(32);
+    assert.match(h, /^[0-9a-f]{64}$/);
+    assert.ok(!seen.has(h), h);
+    seen.add(h);
+    newUID(); // interleaved: the two draw different bytes of one pool
+  }
+  assert.match(randomHex(4096), /^[0-9a-f]{8192}$/);
+  const digits = new Set([...seen].join(''));
+  assert.equal(digits.size, 16);
 });
