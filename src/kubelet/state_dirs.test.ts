@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { coverDirOf, knownStateDirs, registerStateDir } from './state_dirs.js';
-import { bwrapArgv, hiddenPaths, probeSandbox } from './sandbox.js';
+import { bwrapArgv, hiddenPaths, hiddenPathsFor, HIDDEN_PATHS_KEPT_MS, probeSandbox } from './sandbox.js';
 import { spawnSync } from 'node:child_process';
 import { tempDir } from '../util/testing.js';
 import { userRuntimeDir } from './runtime_dir.js';
@@ -65,6 +65,28 @@ test('a state directory removed after the engine listed it does not fail the con
     // A tmpfs over it (a directory without a cover) fails so: bwrap cannot make the mount point.
     const old = run(hidden.map((h) => ({ dir: h.dir })));
     assert.match(old.stderr, /Can't mkdir .*Read-only file system/);
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+    fs.rmSync(mine, { recursive: true, force: true });
+  }
+});
+
+test('hiddenPathsFor keeps its answer while the list of state directories stays as it was, for a second at most', () => {
+  const mine = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  const other = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  try {
+    registerStateDir(mine);
+    const t0 = Date.now();
+    const first = hiddenPathsFor(mine, t0);
+    assert.equal(hiddenPathsFor(mine, t0 + 1), first, 'the same answer, not looked up again');
+    // A state directory used since: the list changed, so the next start covers it.
+    registerStateDir(other);
+    const real = fs.realpathSync(other);
+    const next = hiddenPathsFor(mine, t0 + 2);
+    assert.notEqual(next, first);
+    assert.deepEqual(next.find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
+    assert.equal(hiddenPathsFor(mine, t0 + 3), next);
+    assert.notEqual(hiddenPathsFor(mine, t0 + 2 + HIDDEN_PATHS_KEPT_MS), next, 'looked up again after HIDDEN_PATHS_KEPT_MS');
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
     fs.rmSync(mine, { recursive: true, force: true });

@@ -86,6 +86,15 @@ function existing(lines: string[]): string[] {
   return [...new Set(lines)].filter((d) => fs.existsSync(d));
 }
 
+/**
+ * Which version of the list is there now (its inode, size and change time; '' without one): a
+ * line appended or the list rewritten gives another.
+ */
+export function stateDirsListVersion(): string {
+  const st = fs.statSync(listFile(), { throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.ctimeMs}` : '';
+}
+
 /** The listed state directories that still exist. */
 export function knownStateDirs(): string[] {
   return existing(listedLines());
