@@ -56,22 +56,60 @@ function removeAt(doc: unknown, path: string[], raw: string): unknown {
   return doc;
 }
 
-/** The patched document (target is not modified). */
+/**
+ * doc, or a copy of it, in which the containers on the way to path's parent (path's tokens but
+ * the last) are copies this patch owns (in owned): changing that parent changes no container of
+ * the target. Missing steps throw as getAt does.
+ */
+function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown>): unknown {
+  const own = (c: unknown): unknown => {
+    if (owned.has(c)) return c;
+    const copy = Array.isArray(c) ? c.slice() : { ...(c as Record<string, unknown>) };
+    owned.add(copy);
+    return copy;
+  };
+  if (!Array.isArray(doc) && !isMap(doc)) return doc; // a scalar document: the op's own checks fail
+  const root = own(doc);
+  let cur = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const t = path[i];
+    let child: unknown;
+    if (Array.isArray(cur)) child = cur[Number(t)];
+    else if (isMap(cur)) child = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
+    if (child === undefined || (!Array.isArray(child) && !isMap(child))) {
+      // As getAt: a missing step, or one that cannot hold the next (checked by the op).
+      if (child === undefined) throw new JSONPatchError(`missing ${raw}`);
+      return root;
+    }
+    const mine = own(child);
+    (cur as Record<string, unknown>)[Array.isArray(cur) ? Number(t) : t] = mine;
+    cur = mine;
+  }
+  return root;
+}
+
+/**
+ * The patched document; target is not modified. What the patch did not change is shared with
+ * target, not copied (a deep copy of a pod was a fifth of each patch the Job controller makes to
+ * its pods' finalizers): the caller reads the result, or decodes it into its own copy.
+ */
 export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
-  let doc = structuredClone(target);
+  let doc = target;
+  const owned = new Set<unknown>();
   for (const op of ops as Record<string, unknown>[]) {
     const kind = isMap(op) ? op.op : undefined;
     const path = parsePointer(op?.path);
     const raw = String(op?.path);
     switch (kind) {
       case 'add':
-        doc = setAt(doc, path, structuredClone(op.value), 'add', raw);
+        doc = setAt(ownParent(doc, path, raw, owned), path, structuredClone(op.value), 'add', raw);
         break;
       case 'replace':
-        doc = setAt(doc, path, structuredClone(op.value), 'replace', raw);
+        doc = setAt(ownParent(doc, path, raw, owned), path, structuredClone(op.value), 'replace', raw);
         break;
       case 'remove':
-        doc = removeAt(doc, path, raw);
+        if (path.length === 0) throw new JSONPatchError('cannot remove the document');
+        doc = removeAt(ownParent(doc, path, raw, owned), path, raw);
         break;
       case 'test':
         if (!deepEqual(getAt(doc, path, raw), op.value)) throw new JSONPatchError(`testing value ${raw} failed`);
@@ -80,13 +118,16 @@ export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
       case 'copy': {
         const from = parsePointer(op.from);
         const v = structuredClone(getAt(doc, from, String(op.from)));
-        if (kind === 'move') doc = removeAt(doc, from, String(op.from));
-        doc = setAt(doc, path, v, 'add', raw);
+        if (kind === 'move') {
+          if (from.length === 0) throw new JSONPatchError('cannot remove the document');
+          doc = removeAt(ownParent(doc, from, String(op.from), owned), from, String(op.from));
+        }
+        doc = setAt(ownParent(doc, path, raw, owned), path, v, 'add', raw);
         break;
       }
       default:
         throw new JSONPatchError(`Unexpected kind: ${String(kind)}`);
     }
   }
-  return doc;
+  return doc === target ? structuredClone(target) : doc;
 }
