@@ -551,7 +551,9 @@ function parseLabelSelector(s: string | undefined): Selector {
  * and is what Go would write back: empty optional lists and maps left out.
  */
 export function mustDecode(info: ResourceInfo, obj: KObject): KObject {
-  const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true });
+  // obj is the request's own: what decodes to itself is kept, not copied (share), so that the
+  // engine's writes, whose objects nearly always decode unchanged, do not copy each one again.
+  const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true, share: true });
   if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
   return result!.object as KObject;
 }

@@ -213,11 +213,13 @@ test('the fast pass decodes as the exact pass: the same object, warnings and err
   let fast = 0;
   for (const { kind, obj } of objects) {
     for (const validation of ['Strict', 'Warn', 'Ignore'] as const) {
-      for (const opts of [{}, { keepNullTimes: true, omitEmpty: true }]) {
+      for (const opts of [{}, { keepNullTimes: true, omitEmpty: true }, { share: true }, { keepNullTimes: true, omitEmpty: true, share: true }]) {
         const what = `${kind} ${validation} ${JSON.stringify(opts)}: ${JSON.stringify(obj).slice(0, 200)}`;
         const exact = decodeTyped(kind, structuredClone(obj), validation, { ...opts, pass: 'exact' });
-        const both = decodeTyped(kind, structuredClone(obj), validation, opts);
+        const input = structuredClone(obj);
+        const both = decodeTyped(kind, input, validation, opts);
         assert.deepEqual(both, exact, what);
+        assert.deepEqual(input, obj, `${what}: the input is not changed, shared or not`);
         // the same order of fields, too
         assert.equal(JSON.stringify(both), JSON.stringify(exact));
         // The fast pass itself decodes what has nothing to report (it decodes strictly), and
@@ -231,6 +233,20 @@ test('the fast pass decodes as the exact pass: the same object, warnings and err
     }
   }
   assert.ok(fast > 100, `${fast} objects decoded by the fast pass`);
+});
+
+test("share: an object that decodes to itself is returned itself; what decoding changes is copied, the rest shared", () => {
+  const pod = { ...BASES.Pod(), metadata: { name: 'p', labels: { a: 'b' } } } as Record<string, unknown>;
+  const typed = decodeTyped('Pod', pod, 'Strict', { share: true }).result!.object;
+  assert.equal(typed, pod);
+  assert.notEqual(decodeTyped('Pod', pod, 'Strict').result!.object, pod, 'copied without share');
+  // A null label value (Go's zero value: "") and an empty list dropped (omitEmpty): those paths are
+  // copies, the input keeps its own values, and the spec is shared.
+  const odd = { ...pod, metadata: { name: 'p', labels: { a: null }, finalizers: [] } } as Record<string, unknown>;
+  const out = decodeTyped('Pod', odd, 'Strict', { share: true, omitEmpty: true }).result!.object as typeof odd & { metadata: Record<string, unknown> };
+  assert.deepEqual(out.metadata, { name: 'p', labels: { a: '' } });
+  assert.deepEqual(odd.metadata, { name: 'p', labels: { a: null }, finalizers: [] });
+  assert.equal(out.spec, pod.spec);
 });
 
 test('a wrong type in any field is refused with encoding/json\'s message', () => {

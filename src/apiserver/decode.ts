@@ -101,6 +101,12 @@ class Decoder {
      * What the fast pass returns is what the exact pass would: the same fields, in the object's order.
      */
     private readonly fast = false,
+    /**
+     * In the fast pass, a struct, list or map whose every value decodes to itself is returned
+     * itself, not copied (copy on change): for a caller that owns the object and only checks it
+     * (mustDecode of what is about to be stored).
+     */
+    private readonly share = false,
   ) {}
 
   /** The context of a child value: none is kept in the fast pass. */
@@ -138,6 +144,7 @@ class Decoder {
   struct(value: Record<string, unknown>, def: string, ctx: Ctx): Record<string, unknown> {
     const d = definition(def);
     const props = d.properties ?? {};
+    if (this.share) return this.sharedStruct(value, d, props, ctx);
     const out: Record<string, unknown> = {};
     const structName = goStructName(def);
     for (const key of this.fast ? Object.keys(value) : sortedKeys(value)) {
@@ -154,6 +161,30 @@ class Decoder {
     return this.fast ? out : inOrderOf(value, out);
   }
 
+  /** struct in the fast pass with share: value itself when every field decodes to itself. */
+  private sharedStruct(value: Record<string, unknown>, d: ReturnType<typeof definition>, props: Record<string, PropSchema>, ctx: Ctx): Record<string, unknown> {
+    const keys = Object.keys(value);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const was = value[key];
+      const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
+      let v: unknown = ABSENT;
+      if (!prop) this.unknown(ctx);
+      else {
+        v = this.value(was, prop, ctx);
+        if (v !== ABSENT && this.omitEmpty && !(d.required ?? []).includes(key) && isEmptyCollection(v, prop)) v = ABSENT;
+      }
+      if (v === was && out === undefined) continue;
+      if (out === undefined) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+      }
+      if (v !== ABSENT) out[key] = v;
+    }
+    return out ?? value;
+  }
+
   /** A value of a field (or list element, or map value) of schema s. */
   value(v: unknown, s: PropSchema, ctx: Ctx): unknown {
     if (s.$ref) return this.ref(v, s.$ref, ctx);
@@ -163,6 +194,18 @@ class Decoder {
         if (!Array.isArray(v)) {
           this.typeError(v, s.go, ctx);
           return ABSENT;
+        }
+        if (this.share) {
+          let out: unknown[] | undefined;
+          for (let i = 0; i < v.length; i++) {
+            const e = v[i];
+            const r0 = e === null ? zeroOf(s.items!) : this.value(e, s.items!, ctx);
+            const r = r0 === ABSENT ? zeroOf(s.items!) : r0;
+            if (r === e && out === undefined) continue;
+            out ??= v.slice(0, i);
+            out.push(r);
+          }
+          return out ?? v;
         }
         return v.map((e, i) => {
           const r = e === null ? zeroOf(s.items!) : this.value(e, s.items!, this.child(ctx, 'index', String(i), ctx.struct));
@@ -177,6 +220,22 @@ class Decoder {
         }
         const vs = s.additionalProperties;
         if (!vs) return v;
+        if (this.share) {
+          const keys = Object.keys(v);
+          let shared: Record<string, unknown> | undefined;
+          for (let i = 0; i < keys.length; i++) {
+            const e = v[keys[i]];
+            const r0 = e === null ? zeroOf(vs) : this.value(e, vs, ctx);
+            const r = r0 === ABSENT ? zeroOf(vs) : r0;
+            if (r === e && shared === undefined) continue;
+            if (shared === undefined) {
+              shared = {};
+              for (let j = 0; j < i; j++) shared[keys[j]] = v[keys[j]];
+            }
+            shared[keys[i]] = r;
+          }
+          return shared ?? v;
+        }
         const out: Record<string, unknown> = {};
         for (const k of this.fast ? Object.keys(v) : sortedKeys(v)) {
           const e = v[k];
@@ -385,8 +444,12 @@ export function decodeTyped(
   kind: string,
   obj: Record<string, unknown>,
   validation: FieldValidation,
-  /** pass: that pass only (tests compare the two); the fast one alone returns neither a result nor an error when it gives up. */
-  opts: { keepNullTimes?: boolean; omitEmpty?: boolean; pass?: 'fast' | 'exact' } = {},
+  /**
+   * pass: that pass only (tests compare the two); the fast one alone returns neither a result nor an
+   * error when it gives up. share: the result may be obj itself, or share parts with it (the
+   * Decoder's share): for a caller that owns obj and does not change it after.
+   */
+  opts: { keepNullTimes?: boolean; omitEmpty?: boolean; pass?: 'fast' | 'exact'; share?: boolean } = {},
 ): { error?: string; result?: DecodeResult } {
   const root = kindDefinition(kind);
   if (!root) throw new Error(`kjob: no schema for kind ${kind}`);
@@ -394,7 +457,7 @@ export function decodeTyped(
   // Nearly every object decodes without a word to say: the fast pass; on any, the exact one.
   if (opts.pass !== 'exact') {
     try {
-      return { result: { object: new Decoder(validation !== 'Ignore', opts.keepNullTimes, opts.omitEmpty, true).struct(obj, root, rootCtx), warnings: [] } };
+      return { result: { object: new Decoder(validation !== 'Ignore', opts.keepNullTimes, opts.omitEmpty, true, opts.share).struct(obj, root, rootCtx), warnings: [] } };
     } catch (e) {
       if (!(e instanceof Retry || e instanceof Fatal)) throw e;
       if (opts.pass === 'fast') return {};
@@ -480,7 +543,7 @@ export function storedDecodeError(kind: string, obj: KObject): string | undefine
   if (!kindDefinition(kind)) return undefined;
   const key = versionKey(kind, obj?.metadata?.uid, obj?.metadata?.resourceVersion);
   if (malformedCache.has(key)) return malformedCache.get(key);
-  const { error } = decodeTyped(kind, obj, 'Ignore');
+  const { error } = decodeTyped(kind, obj, 'Ignore', { share: true }); // only its error is kept
   remember(key, error);
   return error;
 }
