@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, type Change } from './store.js';
+import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type Change } from './store.js';
 import type { KObject, Kind } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { tempDir } from '../util/testing.js';
@@ -252,6 +252,51 @@ describe('create/get/list', () => {
     assert.equal(second[0], first[0]);
     assert.notEqual(second[1], first[1]);
     assert.deepEqual(second[1].metadata.labels, { x: '1' });
+  });
+
+  test("a controller's pods follow this connection's creates, updates and deletes, another connection's commits, and rollbacks", () => {
+    const pod = (name: string, owner: string) =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: owner, controller: true }] } }) as KObject;
+    const names = (ref: string) => store.listByRefShared('Pod', 'default', ref).map((o) => o.metadata.name);
+    // What the objects table says, by a query of its own each time.
+    const fromTable = (ref: string) => store.list('Pod', { namespace: 'default' }).filter((o) => refKey(o) === ref).map((o) => o.metadata.name);
+    const check = () => {
+      for (const ref of ['j1', 'j2']) assert.deepEqual(names(ref), fromTable(ref), ref);
+    };
+    store.create(pod('m', 'j1'));
+    store.create(pod('c', 'j1'));
+    check(); // read into the index
+    store.create(pod('a', 'j1'));
+    store.create(pod('z', 'j1'));
+    assert.deepEqual(names('j1'), ['a', 'c', 'm', 'z']);
+    const c = store.get('Pod', 'default', 'c')!;
+    store.update({ ...c, metadata: { ...c.metadata, ownerReferences: [{ ...c.metadata.ownerReferences![0], uid: 'j2' }] } });
+    check();
+    const m = store.get('Pod', 'default', 'm')!;
+    store.update({ ...m, metadata: { ...m.metadata, labels: { x: '1' } } });
+    assert.deepEqual(store.listByRefShared('Pod', 'default', 'j1')[1].metadata.labels, { x: '1' }, 'the new version');
+    store.delete('Pod', 'default', 'a');
+    check();
+    // Another connection's commit: the index is read again.
+    const other = Store.open(home);
+    try {
+      other.create(pod('b', 'j1'));
+      other.delete('Pod', 'default', 'z');
+    } finally {
+      other.close();
+    }
+    assert.deepEqual(names('j1'), ['b', 'm']);
+    check();
+    // Rolled back, the whole transaction or a savepoint in it: not in the index.
+    assert.throws(() => store.transaction(() => { store.create(pod('r', 'j1')); assert.deepEqual(names('j1'), ['b', 'm', 'r']); throw new Error('no'); }), /no/);
+    check();
+    store.transaction(() => {
+      assert.throws(() => store.transaction(() => { store.delete('Pod', 'default', 'b'); throw new Error('no'); }), /no/);
+      check();
+      store.create(pod('s', 'j2'));
+    });
+    assert.deepEqual(names('j2'), ['c', 's']);
+    check();
   });
 
   test('a rolled-back version is not served from the shared cache, whether the transaction or only a savepoint in it was rolled back', () => {

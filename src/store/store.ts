@@ -156,7 +156,29 @@ interface Row {
   name: string;
   uid: string;
   rv: number;
+  /** refKey() of the object, as stored */
+  aggkey: string | null;
   body: string;
+}
+
+/** One reference's objects (listByRefShared), in key order: their row ids and resourceVersions. */
+interface RefEntries {
+  keys: string[];
+  rows: Map<string, { id: number; rv: number }>;
+}
+
+const refIndexKey = (kind: string, namespace: string, ref: string) => `${kind}\0${namespace}\0${ref}`;
+
+/** The position of key in the sorted keys (where it would go when absent). */
+function keyPosition(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 type Stmt = Database.Statement;
@@ -191,6 +213,7 @@ export class Store {
     setView: Stmt;
     removeView: Stmt;
     listRef: Stmt;
+    dataVersion: Stmt;
     bodyById: Stmt;
     viewsAll: Stmt;
     viewsNs: Stmt;
@@ -209,6 +232,13 @@ export class Store {
   /** listByRefShared's decoded objects, by row id, with the resourceVersion they were decoded at
    * (forgotten when a transaction or a savepoint is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
+  /**
+   * listByRefShared's references, as read from the objects table and kept up to date by this
+   * connection's own writes (a Job's sync lists all its pods: the index scan was most of it). Read
+   * again once another connection has committed (SQLite's data_version), and forgotten with the
+   * shared objects when a transaction or a savepoint is rolled back.
+   */
+  private refIndex?: { dataVersion: number; byRef: Map<string, RefEntries> };
 
   /** Whether this process leaves a note when it waits for the write lock (waiting_notes.ts): every process but the engine, which is the one that makes way. */
   private readonly noteWaits: boolean;
@@ -224,7 +254,7 @@ export class Store {
       const st = db.prepare(sql);
       return rows === 'pluck' ? st.pluck() : rows === 'raw' ? st.raw() : st;
     };
-    const cols = 'id, kind, key, namespace, name, uid, rv, body';
+    const cols = 'id, kind, key, namespace, name, uid, rv, aggkey, body';
     this.s = lazyStatements({
       getByKey: p(`SELECT ${cols} FROM objects WHERE kind = ? AND key = ?`),
       existsKey: p(`SELECT 1 FROM objects WHERE kind = ? AND key = ?`, 'pluck'),
@@ -249,7 +279,8 @@ export class Store {
       removeView: p(`DELETE FROM views WHERE kind = ? AND key = ?`),
       // Without statistics SQLite would walk objects_by_key for the ORDER BY: the index is named.
       // Rows as arrays: a Job's sync lists all its pods, and an object per row was most of the list's cost.
-      listRef: p(`SELECT id, rv FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`, 'raw'),
+      listRef: p(`SELECT id, rv, key FROM objects INDEXED BY objects_by_ref WHERE kind = ? AND namespace = ? AND aggkey = ? ORDER BY key`, 'raw'),
+      dataVersion: p('PRAGMA data_version', 'pluck'),
       bodyById: p(`SELECT body FROM objects WHERE id = ?`, 'pluck'),
       viewsAll: p(`SELECT body FROM views WHERE kind = ? ORDER BY key`, 'pluck'),
       // "<namespace>/" up to "<namespace>0" ('0' follows '/'): one namespace's keys, in name order.
@@ -360,11 +391,62 @@ export class Store {
    */
   listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
     return this.guard(() => {
-      const rows = this.s.listRef.all(kind, namespace, ref) as [number, number][];
-      const out: KObject[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) out[i] = this.sharedVersion(rows[i][0], rows[i][1]);
+      const { keys, rows } = this.refEntries(kind, namespace, ref);
+      const out: KObject[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const r = rows.get(keys[i])!;
+        out[i] = this.sharedVersion(r.id, r.rv);
+      }
       return out;
     });
+  }
+
+  /** A reference's entries from the index, read from the table when not there (or stale). */
+  private refEntries(kind: Kind, namespace: string, ref: string): RefEntries {
+    const dataVersion = this.s.dataVersion.get() as number;
+    let index = this.refIndex;
+    if (!index || index.dataVersion !== dataVersion) index = this.refIndex = { dataVersion, byRef: new Map() };
+    const k = refIndexKey(kind, namespace, ref);
+    let entries = index.byRef.get(k);
+    if (!entries) {
+      const rows = this.s.listRef.all(kind, namespace, ref) as [number, number, string][];
+      entries = { keys: rows.map((r) => r[2]), rows: new Map(rows.map((r) => [r[2], { id: r[0], rv: r[1] }])) };
+      if (index.byRef.size >= 10_000) index.byRef.clear(); // a cache: read again when needed
+      index.byRef.set(k, entries);
+    }
+    return entries;
+  }
+
+  /** This connection wrote an object: the index's entry of its reference (when read) follows. */
+  private refWritten(kind: string, namespace: string, key: string, before: string | null, after: string | null, row?: { id: number; rv: number }): void {
+    const byRef = this.refIndex?.byRef;
+    if (!byRef) return;
+    if (before !== null && before === after && row) {
+      // The same reference (a pod's status, say): a new resourceVersion in place.
+      const e = byRef.get(refIndexKey(kind, namespace, before));
+      if (e) {
+        if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
+        e.rows.set(key, row);
+      }
+      return;
+    }
+    if (before !== null) {
+      const e = byRef.get(refIndexKey(kind, namespace, before));
+      if (e && e.rows.delete(key)) e.keys.splice(keyPosition(e.keys, key), 1);
+    }
+    if (after !== null && row) {
+      const e = byRef.get(refIndexKey(kind, namespace, after));
+      if (e) {
+        if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
+        e.rows.set(key, row);
+      }
+    }
+  }
+
+  /** A rollback: row ids and resourceVersions it used may be used again. */
+  private forgetShared(): void {
+    this.shared.clear();
+    this.refIndex = undefined;
   }
 
   /**
@@ -509,7 +591,7 @@ export class Store {
         return (this.db.inTransaction ? this.tx(fn) : this.immediate(fn)) as T;
       } catch (e) {
         // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
-        this.shared.clear();
+        this.forgetShared();
         throw e;
       }
     });
@@ -533,7 +615,7 @@ export class Store {
       return this.write(fn);
     } catch (e) {
       // A transaction of its own was rolled back: as transaction() does.
-      if (!nested) this.shared.clear();
+      if (!nested) this.forgetShared();
       throw e;
     }
   }
@@ -597,8 +679,10 @@ export class Store {
       const rv = this.nextRV();
       m.resourceVersion = String(rv);
       const body = bodyOf(obj);
-      this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, refKey(obj), body);
+      const ref = refKey(obj);
+      const { lastInsertRowid } = this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, ref, body);
       this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
+      if (ref !== null) this.refWritten(info.kind, info.namespaced ? m.namespace! : '', key, null, ref, { id: Number(lastInsertRowid), rv });
       // obj is create()'s JSON copy of its input: what is stored, and returned without another.
       this.writeView(info.kind, key, obj);
       return obj;
@@ -641,6 +725,7 @@ export class Store {
       meta(obj).resourceVersion = String(rv);
       const body = JSON.stringify(obj);
       this.s.remove.run(row.id);
+      if (row.aggkey !== null) this.refWritten(row.kind, row.namespace, row.key, row.aggkey, null);
       if (hasTableView(row.kind)) this.s.removeView.run(row.kind, row.key);
       this.s.addChange.run(rv, 'DELETED', row.kind, row.namespace, row.name, row.uid, body);
       return JSON.parse(body) as KObject;
@@ -661,7 +746,9 @@ export class Store {
     const rv = this.nextRV();
     meta(obj).resourceVersion = String(rv);
     const body = bodyOf(obj);
-    this.s.update.run(rv, refKey(obj), body, row.id);
+    const ref = refKey(obj);
+    this.s.update.run(rv, ref, body, row.id);
+    if (row.aggkey !== null || ref !== null) this.refWritten(row.kind, row.namespace, row.key, row.aggkey, ref, { id: row.id, rv });
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
     this.writeView(row.kind, row.key, obj);
     return obj;
