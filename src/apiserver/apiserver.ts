@@ -97,6 +97,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return this.store.transaction(fn);
   }
 
+  readThenWrite<T>(fn: () => T): T {
+    return this.store.oneWrite(fn);
+  }
+
   // ================================================================ reads
 
   get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject {

@@ -116,6 +116,12 @@ export interface LocalAPIServer extends APIServer {
   /** Runs fn's requests as one transaction of the store: all of them happen, or none. */
   atomic<T>(fn: () => T): T;
   /**
+   * Runs fn's reads and its one write (at most) with nothing written in between: in a
+   * transaction of its own, or in the caller's as it is, without a savepoint (a write the apiserver
+   * refuses is refused before anything is written, so there is nothing to undo).
+   */
+  readThenWrite<T>(fn: () => T): T;
+  /**
    * The pods of namespace whose controller (ownerReference with controller: true) has this uid,
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
    * The objects may be shared between calls (an informer's cache): frozen, not to be changed.

@@ -71,9 +71,11 @@ export class APIEventRecorder implements EventRecorder {
   event(involved: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const api = this.api as Partial<LocalAPIServer>;
     try {
-      // In one transaction when the apiserver offers it: the name's sub-millisecond digits come
-      // from the resourceVersion the lookup saw.
-      if (typeof api.atomic === 'function') api.atomic(() => this.record(involved, type, reason, message, fieldPath));
+      // With nothing written between the lookup and the write when the apiserver offers it: the
+      // name's sub-millisecond digits come from the resourceVersion the lookup saw. Inside a sync's
+      // transaction, without a savepoint of its own: the five Events of each pod each copied the
+      // pages they wrote into a statement journal.
+      if (typeof api.readThenWrite === 'function') api.readThenWrite(() => this.record(involved, type, reason, message, fieldPath));
       else this.record(involved, type, reason, message, fieldPath);
     } catch (e) {
       // Recording is best effort, as client-go's broadcaster drops an Event the apiserver refuses
