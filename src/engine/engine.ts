@@ -590,7 +590,7 @@ export class Engine {
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace
         // (getPodServiceMemberships, for the old labels as well as the new).
         for (const svc of this.store.list('Service', { namespace: c.namespace })) this.enqueueService(keyOf(svc), now);
-        this.queue.add(`pod:${key}`, now);
+        if (c.type === 'DELETED' || this.kubelet.changeNeedsSync(asKind('Pod', obj()))) this.queue.add(`pod:${key}`, now);
         const owner = controllerOf(obj());
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);

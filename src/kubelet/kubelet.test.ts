@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { asKind } from '../api/types.js';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -544,4 +545,23 @@ test('cgroups unavailable: a container with a memory limit gets a Warning that i
   settle(k, 'l');
   settle(k, 'l');
   assert.deepEqual(warnings(store), ['MemoryLimitNotEnforced spec.containers{a}: The memory limit of container a (50Mi) is not enforced: the cgroup filesystem is read-only (/sys/fs/cgroup/memory)']);
+});
+
+test("changeNeedsSync: a finished pod's later changes (its finalizer released, say) need no sync, unless it is being deleted", () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('done', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  settle(k, 'done');
+  const running = store.get('Pod', 'default', 'done')!;
+  assert.equal(k.changeNeedsSync(asKind('Pod', running)), true, 'not finished');
+  clock.step(30);
+  runtime.exit('uid-done', 'c', 0, clock.now());
+  settle(k, 'done');
+  const finished = store.get('Pod', 'default', 'done')!;
+  assert.equal(finished.status.phase, 'Succeeded');
+  // No pod network here: nothing is left of the pod for the kubelet to release.
+  assert.equal(k.changeNeedsSync(asKind('Pod', finished)), false);
+  assert.equal(k.changeNeedsSync(asKind('Pod', { ...finished, metadata: { ...finished.metadata, deletionTimestamp: '2026-11-23T12:01:00Z' } })), true, 'its deletion is the kubelet\'s to finish');
+  assert.equal(k.changeNeedsSync(asKind('Pod', { ...finished, spec: { ...finished.spec, nodeName: 'elsewhere' } })), true);
+  const unbound = pod('new', { containers: [{ name: 'c', image: 'busybox' }] });
+  assert.equal(k.changeNeedsSync(asKind('Pod', unbound)), true, 'to be scheduled');
 });

@@ -299,12 +299,7 @@ export class Kubelet {
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
     if (TERMINAL.has(pod.status?.phase ?? '')) {
-      // Its containers have ended: the pod's network goes (the address stays in its status).
-      // kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that
-      // the peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts).
-      // A sandboxed pod's namespace may go to its controller's next pod (PodNetwork.keepForReuse);
-      // one whose processes ran as root with every capability could have changed it.
-      if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandboxed ? controllerOf(pod)?.uid : undefined);
+      this.releaseNetwork(pod);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
     }
@@ -318,6 +313,9 @@ export class Kubelet {
     this.killUnhealthy(pod, c0.kills, now);
     const changed = !jsonEqual(c0.status, pod.status);
     if (changed) this.write(pod, c0);
+    // Finished: its network goes now, so that the syncs its later changes would have made (its
+    // status written, its finalizer released) are not needed at all (changeNeedsSync).
+    if (changed && TERMINAL.has(c0.status.phase ?? '')) this.releaseNetwork(pod);
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
     if (changed) return { requeueAfterMs: 0 }; // watchers see the status first, then the start
@@ -328,6 +326,28 @@ export class Kubelet {
     const c1 = this.compute(pod, now, false, volumesReady);
     if (c1.due.length) return { requeueAfterMs: 0 };
     return { requeueAfterMs: Math.min(c1.requeueMs ?? Infinity, this.timing.plegRelistMs) };
+  }
+
+  /**
+   * A finished pod's containers have ended: its network goes (the address stays in its status).
+   * kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that the
+   * peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts). A sandboxed pod's
+   * namespace may go to its controller's next pod (PodNetwork.keepForReuse); one whose processes
+   * ran as root with every capability could have changed it. Idempotent.
+   */
+  private releaseNetwork(pod: PodObject): void {
+    if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandboxed ? controllerOf(pod)?.uid : undefined);
+  }
+
+  /**
+   * Whether a change of this (stored) pod needs a sync: not for a pod of this node that has
+   * finished, is not being deleted, and has nothing of its network left, as upstream's pod worker
+   * ignores every update of a terminated pod but its deletion. Half of a Job's pod syncs were
+   * such (its status written, its finalizer released), each a transaction that found nothing to do.
+   */
+  changeNeedsSync(pod: PodObject): boolean {
+    if (!TERMINAL.has(pod.status?.phase ?? '') || pod.metadata.deletionTimestamp || pod.spec?.nodeName !== this.nodeName) return true;
+    return this.podNetwork?.holds(pod.metadata.uid!) ?? false;
   }
 
   /** The prober's view of a running container: ready, started, a kill it asks for. */
