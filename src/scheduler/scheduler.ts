@@ -235,13 +235,20 @@ export class Scheduler {
     private readonly recorder: EventRecorder,
   ) {}
 
-  /** Every pod, as the scheduler's informer sees them: a list, then its watch. */
+  /**
+   * The pods that hold a node's resources (bound, not finished), as the scheduler's cache keeps
+   * them from its informer: a list, then its watch. Only they count for a fit (podsOnNode); a
+   * Job's finished pods, kept by the cache and copied for each attempt, made every attempt cost
+   * the number of pods the Job had run.
+   */
   private pods(): PodObject[] {
+    const holds = (p: PodObject) => !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
     if (this.cache) {
       try {
         for (const e of this.cache.watch.next()) {
-          if (e.type === 'DELETED') this.cache.pods.delete(e.object.metadata.uid!);
-          else this.cache.pods.set(e.object.metadata.uid!, e.object as PodObject);
+          const p = e.object as PodObject;
+          if (e.type === 'DELETED' || !holds(p)) this.cache.pods.delete(p.metadata.uid!);
+          else this.cache.pods.set(p.metadata.uid!, p);
         }
       } catch (e) {
         if (!(e instanceof StatusError && e.reason === 'Expired')) throw e;
@@ -251,7 +258,8 @@ export class Scheduler {
     }
     if (!this.cache) {
       const { items, resourceVersion } = this.api.list(PODS);
-      this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(items.map((p) => [p.metadata.uid!, p as PodObject])) };
+      const holding = (items as PodObject[]).filter(holds);
+      this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(holding.map((p) => [p.metadata.uid!, p])) };
     }
     return [...this.cache.pods.values()];
   }
