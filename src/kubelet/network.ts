@@ -22,7 +22,8 @@
 // (by --cpu-prof they were half of its time per pod). Without perl, they run synchronously.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomHex } from '../util/uid.js';
 import { spawnSync } from 'node:child_process';
 import { HelperProcess, findPerl } from './helper_process.js';
 import { NSENTER } from './exec.js';
@@ -593,7 +594,7 @@ export class PodNetwork {
   private keepForReuse(uid: string, owner: string): boolean {
     const lease = this.leaseMap().get(uid);
     if (!lease || this.reusable.size >= REUSE_MAX || namespaceInUse(this.podNsPath(uid))) return false;
-    const id = randomBytes(4).toString('hex');
+    const id = randomHex(4);
     const kept: Lease = { ip: lease.ip, ns: this.podNsName(uid) };
     // The address is held by the kept namespace's file before the pod's lease lets go of it.
     fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
@@ -642,7 +643,7 @@ export class PodNetwork {
       for (const [id, lease] of readLeases(this.spareDir)) if (!this.reusable.has(id)) this.removeHeld(id, lease.ns!);
     }
     while (this.spares.size + this.sparesMaking.size < want) {
-      const id = randomBytes(4).toString('hex');
+      const id = randomHex(4);
       const ns = `${this.nodeNs}-s${id}`;
       // The spare's address is held by its file from now on, as a lease is.
       const ip = this.freeAddress();
