@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import { asKind } from '../api/types.js';
+import type { PodNetwork } from './network.js';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -99,13 +100,13 @@ function pod(name: string, spec: any, extra: any = {}): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: '2026-11-23T12:00:00Z', ...extra }, spec: { restartPolicy: 'Never', ...spec }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
 }
 
-function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string } } = {}) {
+function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string }; network?: PodNetwork } = {}) {
   const home = tempDir('kubelet');
   const store = new FakeStore();
   const clock = new FakeClock();
   const runtime = new FakeRuntime();
   if (opts.limits) runtime.limits = () => opts.limits!;
-  const k = new Kubelet({ api: store.api(), recorder: store.recorder(), schedulerRecorder: store.recorder(), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus });
+  const k = new Kubelet({ api: store.api(), recorder: store.recorder(), schedulerRecorder: store.recorder(), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus, network: opts.network });
   return { home, store, clock, runtime, k };
 }
 
@@ -564,4 +565,37 @@ test("changeNeedsSync: a finished pod's later changes (its finalizer released, s
   assert.equal(k.changeNeedsSync(asKind('Pod', { ...finished, spec: { ...finished.spec, nodeName: 'elsewhere' } })), true);
   const unbound = pod('new', { containers: [{ name: 'c', image: 'busybox' }] });
   assert.equal(k.changeNeedsSync(asKind('Pod', unbound)), true, 'to be scheduled');
+});
+
+/** A pod network that is always ready: each pod's lease held until it is torn down. */
+class FakeNetwork {
+  leases = new Set<string>();
+  tornDown: string[] = [];
+  probe() { return { enabled: true }; }
+  prepare(uid: string) { this.leases.add(uid); return { ip: '10.244.0.9', ready: true }; }
+  whenDnsServing() { return true; }
+  podIP(uid: string) { return this.leases.has(uid) ? '10.244.0.9' : undefined; }
+  podNsPath(uid: string) { return `/run/netns/fake-${uid}`; }
+  nodeNsPath() { return '/run/netns/fake-node'; }
+  uids() { return [...this.leases]; }
+  holds(uid: string) { return this.leases.has(uid); }
+  tearDown(uid: string) { this.tornDown.push(uid); this.leases.delete(uid); }
+}
+
+test("a finished pod's network goes in the sync that finishes it, unless it succeeded under a subdomain, which keeps it (and its syncs)", () => {
+  const network = new FakeNetwork();
+  const { store, clock, runtime, k } = setup('none', { network: network as unknown as PodNetwork });
+  store.create(pod('plain', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  store.create(pod('peer', { subdomain: 'svc', hostname: 'peer-0', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  for (const name of ['plain', 'peer']) settle(k, name);
+  assert.deepEqual(network.uids().sort(), ['uid-peer', 'uid-plain']);
+  clock.step(30);
+  for (const name of ['plain', 'peer']) runtime.exit(`uid-${name}`, 'c', 0, clock.now());
+  k.syncPod('default', 'plain');
+  k.syncPod('default', 'peer');
+  assert.equal(store.get('Pod', 'default', 'plain')!.status.phase, 'Succeeded');
+  assert.equal(store.get('Pod', 'default', 'peer')!.status.phase, 'Succeeded');
+  assert.deepEqual(network.tornDown, ['uid-plain'], 'torn down in the sync that wrote Succeeded; the peer keeps its address');
+  assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'plain')!)), false);
+  assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'peer')!)), true, 'it holds a network still');
 });

@@ -312,10 +312,13 @@ export class Kubelet {
     const c0 = this.compute(pod, now, false, volumesReady);
     this.killUnhealthy(pod, c0.kills, now);
     const changed = !jsonEqual(c0.status, pod.status);
-    if (changed) this.write(pod, c0);
-    // Finished: its network goes now, so that the syncs its later changes would have made (its
-    // status written, its finalizer released) are not needed at all (changeNeedsSync).
-    if (changed && TERMINAL.has(c0.status.phase ?? '')) this.releaseNetwork(pod);
+    if (changed) {
+      const written = asKind('Pod', this.write(pod, c0));
+      // Finished: its network goes now (unless the finished pod keeps it), so that the syncs its
+      // later changes would have made (its status written, its finalizer released) are not needed
+      // at all (changeNeedsSync).
+      if (TERMINAL.has(written.status?.phase ?? '')) this.releaseNetwork(written);
+    }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
     if (changed) return { requeueAfterMs: 0 }; // watchers see the status first, then the start
