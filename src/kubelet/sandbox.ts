@@ -141,21 +141,26 @@ export function hiddenPaths(home: string): HiddenDir[] {
 /** How long hiddenPathsFor keeps an answer while the list of state directories stays as it was. */
 export const HIDDEN_PATHS_KEPT_MS = 1000;
 
-const hiddenKept = new Map<string, { version: string; at: number; dirs: HiddenDir[] }>();
+const hiddenKept = new Map<string, { version: string; at: number; dirs: HiddenDir[]; uncovered: boolean }>();
 
 /**
  * hiddenPaths(home) for a container's start: looked up again once the list of state directories
- * changed (a state directory used since is covered from the next start on, as with a lookup per
- * start) or HIDDEN_PATHS_KEPT_MS after the last lookup, which the checks of every listed directory
- * and its realpath made 1.6% of the engine's time during a Job. A directory removed meanwhile is
- * skipped by bwrap (--ro-bind-try over its cover).
+ * changed or HIDDEN_PATHS_KEPT_MS after the last lookup, which the checks of every listed directory
+ * and its realpath made 1.6% of the engine's time during a Job. A state directory used since, for
+ * the first time or again after it was removed, is covered from the next start on, as with a
+ * lookup per start: its first command makes its cover directory, and then lists it or touches the
+ * list (state_dirs.ts registerStateDir). One removed meanwhile is skipped by bwrap (--ro-bind-try
+ * over its cover); one without a cover (made by an older kjob) is looked at again here, since
+ * bwrap's tmpfs over a directory that is gone fails the container.
  */
 export function hiddenPathsFor(home: string, nowMs: number = Date.now()): HiddenDir[] {
   const version = stateDirsListVersion();
   const kept = hiddenKept.get(home);
-  if (kept && kept.version === version && nowMs - kept.at >= 0 && nowMs - kept.at < HIDDEN_PATHS_KEPT_MS) return kept.dirs;
+  if (kept && kept.version === version && nowMs - kept.at >= 0 && nowMs - kept.at < HIDDEN_PATHS_KEPT_MS) {
+    return kept.uncovered ? kept.dirs.filter((h) => h.cover !== undefined || fs.existsSync(h.dir)) : kept.dirs;
+  }
   const dirs = hiddenPaths(home);
-  hiddenKept.set(home, { version, at: nowMs, dirs });
+  hiddenKept.set(home, { version, at: nowMs, dirs, uncovered: dirs.some((h) => h.cover === undefined) });
   return dirs;
 }
 

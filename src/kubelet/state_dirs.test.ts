@@ -92,3 +92,32 @@ test('hiddenPathsFor keeps its answer while the list of state directories stays 
     fs.rmSync(mine, { recursive: true, force: true });
   }
 });
+
+test('hiddenPathsFor: a listed state directory removed and used again is covered from the next start; one without a cover that is gone is left out', () => {
+  const mine = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  const again = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  const old = fs.mkdtempSync('/var/tmp/kjob-statedir-');
+  try {
+    registerStateDir(mine);
+    registerStateDir(again);
+    const real = fs.realpathSync(again);
+    fs.rmSync(again, { recursive: true });
+    const t0 = Date.now();
+    assert.equal(hiddenPathsFor(mine, t0).find((h) => h.dir === real), undefined, 'gone');
+    // Used again: its first command makes its cover and touches the list, already listing it.
+    fs.mkdirSync(again);
+    registerStateDir(again);
+    assert.deepEqual(hiddenPathsFor(mine, t0 + 1).find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
+    // A directory an older kjob listed, without a cover: covered by a tmpfs while it exists, and
+    // left out once it is gone, even by a kept lookup (bwrap cannot put a tmpfs where nothing is).
+    const oldReal = fs.realpathSync(old);
+    fs.appendFileSync(path.join(userRuntimeDir(), 'state-dirs'), oldReal + '\n');
+    const t1 = Date.now();
+    assert.deepEqual(hiddenPathsFor(mine, t1).find((h) => h.dir === oldReal), { dir: oldReal });
+    fs.rmSync(old, { recursive: true });
+    assert.equal(hiddenPathsFor(mine, t1 + 1).find((h) => h.dir === oldReal), undefined);
+  } finally {
+    for (const d of [mine, again, old]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+

@@ -37,8 +37,9 @@ export function registerStateDir(home: string): void {
     return;
   }
   if (dir === '/tmp' || dir.startsWith('/tmp/')) return; // every pod's /tmp is its own
+  let madeCover = false;
   try {
-    fs.mkdirSync(coverDirOf(dir), { recursive: true, mode: 0o700 });
+    madeCover = fs.mkdirSync(coverDirOf(dir), { recursive: true, mode: 0o700 }) !== undefined;
   } catch {
     /* covered by a tmpfs: see above */
   }
@@ -46,7 +47,19 @@ export function registerStateDir(home: string): void {
   const known = existing(lines);
   const listed = known.includes(dir);
   const stale = lines.length - known.length;
-  if (listed && stale <= STALE_LINES_MAX) return;
+  if (listed && stale <= STALE_LINES_MAX) {
+    // Listed, but new or made again since (removed and used anew): the list's change time moves,
+    // so that a kubelet's kept lookup, which found it missing, looks again (sandbox.ts hiddenPathsFor).
+    if (madeCover) {
+      try {
+        const now = new Date();
+        fs.utimesSync(listFile(), now, now);
+      } catch {
+        /* the list is gone: the next registration writes it */
+      }
+    }
+    return;
+  }
   if (!privateDir(userRuntimeDir())) return;
   try {
     if (stale > STALE_LINES_MAX) {
@@ -87,12 +100,13 @@ function existing(lines: string[]): string[] {
 }
 
 /**
- * Which version of the list is there now (its inode, size and change time; '' without one): a
- * line appended or the list rewritten gives another.
+ * Which version of the list is there now (its inode, size, change and modification times; ''
+ * without one): a line appended, the list rewritten, or its times set by registerStateDir give
+ * another (the times it sets are to the millisecond, finer than the kernel's tick).
  */
 export function stateDirsListVersion(): string {
   const st = fs.statSync(listFile(), { throwIfNoEntry: false });
-  return st ? `${st.ino}:${st.size}:${st.ctimeMs}` : '';
+  return st ? `${st.ino}:${st.size}:${st.ctimeMs}:${st.mtimeMs}` : '';
 }
 
 /** The listed state directories that still exist. */
