@@ -1,5 +1,5 @@
 // Every state directory of this user is covered in every sandbox, not only the pod's own.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,53 +71,50 @@ test('a state directory removed after the engine listed it does not fail the con
   }
 });
 
-test('hiddenPathsFor keeps its answer while the list of state directories stays as it was, for a second at most', () => {
-  const mine = fs.mkdtempSync('/var/tmp/kjob-statedir-');
-  const other = fs.mkdtempSync('/var/tmp/kjob-statedir-');
-  try {
-    registerStateDir(mine);
-    const t0 = Date.now();
-    const first = hiddenPathsFor(mine, t0);
-    assert.equal(hiddenPathsFor(mine, t0 + 1), first, 'the same answer, not looked up again');
-    // A state directory used since: the list changed, so the next start covers it.
-    registerStateDir(other);
-    const real = fs.realpathSync(other);
-    const next = hiddenPathsFor(mine, t0 + 2);
-    assert.notEqual(next, first);
-    assert.deepEqual(next.find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
-    assert.equal(hiddenPathsFor(mine, t0 + 3), next);
-    assert.notEqual(hiddenPathsFor(mine, t0 + 2 + HIDDEN_PATHS_KEPT_MS), next, 'looked up again after HIDDEN_PATHS_KEPT_MS');
-  } finally {
-    fs.rmSync(other, { recursive: true, force: true });
-    fs.rmSync(mine, { recursive: true, force: true });
-  }
+/** n new state directories outside /tmp (a user's may be anywhere), removed when the test ends. */
+function stateDirs(t: TestContext, n: number): string[] {
+  const dirs = Array.from({ length: n }, () => fs.mkdtempSync('/var/tmp/kjob-statedir-'));
+  t.after(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return dirs;
+}
+
+test('hiddenPathsFor keeps its answer while the list of state directories stays as it was, for a second at most', (t) => {
+  const [mine, other] = stateDirs(t, 2);
+  registerStateDir(mine);
+  const t0 = Date.now();
+  const first = hiddenPathsFor(mine, t0);
+  assert.equal(hiddenPathsFor(mine, t0 + 1), first, 'the same answer, not looked up again');
+  // A state directory used since: the list changed, so the next start covers it.
+  registerStateDir(other);
+  const real = fs.realpathSync(other);
+  const next = hiddenPathsFor(mine, t0 + 2);
+  assert.notEqual(next, first);
+  assert.deepEqual(next.find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
+  assert.equal(hiddenPathsFor(mine, t0 + 3), next);
+  assert.notEqual(hiddenPathsFor(mine, t0 + 2 + HIDDEN_PATHS_KEPT_MS), next, 'looked up again after HIDDEN_PATHS_KEPT_MS');
 });
 
-test('hiddenPathsFor: a listed state directory removed and used again is covered from the next start; one without a cover that is gone is left out', () => {
-  const mine = fs.mkdtempSync('/var/tmp/kjob-statedir-');
-  const again = fs.mkdtempSync('/var/tmp/kjob-statedir-');
-  const old = fs.mkdtempSync('/var/tmp/kjob-statedir-');
-  try {
-    registerStateDir(mine);
-    registerStateDir(again);
-    const real = fs.realpathSync(again);
-    fs.rmSync(again, { recursive: true });
-    const t0 = Date.now();
-    assert.equal(hiddenPathsFor(mine, t0).find((h) => h.dir === real), undefined, 'gone');
-    // Used again: its first command makes its cover and touches the list, already listing it.
-    fs.mkdirSync(again);
-    registerStateDir(again);
-    assert.deepEqual(hiddenPathsFor(mine, t0 + 1).find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
-    // A directory an older kjob listed, without a cover: covered by a tmpfs while it exists, and
-    // left out once it is gone, even by a kept lookup (bwrap cannot put a tmpfs where nothing is).
-    const oldReal = fs.realpathSync(old);
-    fs.appendFileSync(path.join(userRuntimeDir(), 'state-dirs'), oldReal + '\n');
-    const t1 = Date.now();
-    assert.deepEqual(hiddenPathsFor(mine, t1).find((h) => h.dir === oldReal), { dir: oldReal });
-    fs.rmSync(old, { recursive: true });
-    assert.equal(hiddenPathsFor(mine, t1 + 1).find((h) => h.dir === oldReal), undefined);
-  } finally {
-    for (const d of [mine, again, old]) fs.rmSync(d, { recursive: true, force: true });
-  }
+test('hiddenPathsFor: a listed state directory removed and used again is covered from the next start; one without a cover that is gone is left out', (t) => {
+  const [mine, again, old] = stateDirs(t, 3);
+  registerStateDir(mine);
+  registerStateDir(again);
+  const real = fs.realpathSync(again);
+  fs.rmSync(again, { recursive: true });
+  const t0 = Date.now();
+  assert.equal(hiddenPathsFor(mine, t0).find((h) => h.dir === real), undefined, 'gone');
+  // Used again: its first command makes its cover and touches the list, already listing it.
+  fs.mkdirSync(again);
+  registerStateDir(again);
+  assert.deepEqual(hiddenPathsFor(mine, t0 + 1).find((h) => h.dir === real), { dir: real, cover: coverDirOf(real) });
+  // A directory an older kjob listed, without a cover: covered by a tmpfs while it exists, and
+  // left out once it is gone, even by a kept lookup (bwrap cannot put a tmpfs where nothing is).
+  const oldReal = fs.realpathSync(old);
+  fs.appendFileSync(path.join(userRuntimeDir(), 'state-dirs'), oldReal + '\n');
+  const t1 = Date.now();
+  assert.deepEqual(hiddenPathsFor(mine, t1).find((h) => h.dir === oldReal), { dir: oldReal });
+  fs.rmSync(old, { recursive: true });
+  assert.equal(hiddenPathsFor(mine, t1 + 1).find((h) => h.dir === oldReal), undefined);
 });
 
