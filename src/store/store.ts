@@ -417,30 +417,23 @@ export class Store {
     return entries;
   }
 
-  /** This connection wrote an object: the index's entry of its reference (when read) follows. */
+  /**
+   * This connection wrote an object: the index's entries of its reference before and after the
+   * write (those read) follow. The same reference on both sides (a pod's status, say) keeps its
+   * key where it is, with the new resourceVersion.
+   */
   private refWritten(kind: string, namespace: string, key: string, before: string | null, after: string | null, row?: { id: number; rv: number }): void {
     const byRef = this.refIndex?.byRef;
     if (!byRef) return;
-    if (before !== null && before === after && row) {
-      // The same reference (a pod's status, say): a new resourceVersion in place.
-      const e = byRef.get(refIndexKey(kind, namespace, before));
-      if (e) {
-        if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
-        e.rows.set(key, row);
-      }
-      return;
-    }
-    if (before !== null) {
+    if (before !== null && before !== after) {
       const e = byRef.get(refIndexKey(kind, namespace, before));
       if (e && e.rows.delete(key)) e.keys.splice(keyPosition(e.keys, key), 1);
     }
-    if (after !== null && row) {
-      const e = byRef.get(refIndexKey(kind, namespace, after));
-      if (e) {
-        if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
-        e.rows.set(key, row);
-      }
-    }
+    if (after === null || !row) return;
+    const e = byRef.get(refIndexKey(kind, namespace, after));
+    if (!e) return;
+    if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
+    e.rows.set(key, row);
   }
 
   /** A rollback: row ids and resourceVersions it used may be used again. */
