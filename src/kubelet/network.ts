@@ -765,16 +765,16 @@ export class PodNetwork {
     }
   }
 
-  /**
-   * CNI DEL: the pod's namespace (its eth0 and the veth's peer go with it) and its lease. In the
-   * background when a namespace is there (or being made): the lease, and so the address, is
-   * released once it is gone.
-   */
   /** Whether anything of this pod's network is left: its lease, or a setup or teardown under way. */
   holds(uid: string): boolean {
     return this.leaseMap().has(uid) || this.settingUp.has(uid) || this.tearingDown.has(uid);
   }
 
+  /**
+   * CNI DEL: the pod's namespace (its eth0 and the veth's peer go with it) and its lease. In the
+   * background when a namespace is there (or being made): the lease, and so the address, is
+   * released once it is gone.
+   */
   tearDown(uid: string, reuseFor?: string): void {
     if (this.tearingDown.has(uid)) return;
     this.ready.delete(uid);
