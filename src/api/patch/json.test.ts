@@ -38,6 +38,7 @@ test('errors: a missing path, an index out of range, a value under a scalar, the
   assert.throws(() => apply({ foo: ['a'] }, [{ op: 'replace', path: '/foo/1', value: 'b' }]), new JSONPatchError('index out of range /foo/1'));
   assert.throws(() => apply({ foo: 'bar' }, [{ op: 'remove', path: '/nope' }]), new JSONPatchError('missing /nope'));
   assert.throws(() => apply({ foo: 'bar' }, [{ op: 'remove', path: '' }]), new JSONPatchError('cannot remove the document'));
+  assert.throws(() => apply({ foo: 'bar' }, [{ op: 'move', from: '', path: '/foo' }]), new JSONPatchError('cannot remove the document'));
   assert.throws(() => apply({ foo: 'bar' }, [{ op: 'frob', path: '/foo' }]), new JSONPatchError('Unexpected kind: frob'));
   // A failing op leaves the target as it was, whatever the ops before it did.
   const doc = { a: { b: [1, 2] } };

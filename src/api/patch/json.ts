@@ -76,11 +76,8 @@ function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown
     let child: unknown;
     if (Array.isArray(cur)) child = cur[Number(t)];
     else if (isMap(cur)) child = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
-    if (child === undefined || (!Array.isArray(child) && !isMap(child))) {
-      // As getAt: a missing step, or one that cannot hold the next (checked by the op).
-      if (child === undefined) throw new JSONPatchError(`missing ${raw}`);
-      return root;
-    }
+    if (child === undefined) throw new JSONPatchError(`missing ${raw}`); // as getAt
+    if (!Array.isArray(child) && !isMap(child)) return root; // cannot hold the next step: the op's own walk says so
     const mine = own(child);
     (cur as Record<string, unknown>)[Array.isArray(cur) ? Number(t) : t] = mine;
     cur = mine;
@@ -108,7 +105,6 @@ export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
         doc = setAt(ownParent(doc, path, raw, owned), path, structuredClone(op.value), 'replace', raw);
         break;
       case 'remove':
-        if (path.length === 0) throw new JSONPatchError('cannot remove the document');
         doc = removeAt(ownParent(doc, path, raw, owned), path, raw);
         break;
       case 'test':
@@ -118,10 +114,7 @@ export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
       case 'copy': {
         const from = parsePointer(op.from);
         const v = structuredClone(getAt(doc, from, String(op.from)));
-        if (kind === 'move') {
-          if (from.length === 0) throw new JSONPatchError('cannot remove the document');
-          doc = removeAt(ownParent(doc, from, String(op.from), owned), from, String(op.from));
-        }
+        if (kind === 'move') doc = removeAt(ownParent(doc, from, String(op.from), owned), from, String(op.from));
         doc = setAt(ownParent(doc, path, raw, owned), path, v, 'add', raw);
         break;
       }
