@@ -163,26 +163,15 @@ class Decoder {
 
   /** struct in the fast pass with share: value itself when every field decodes to itself. */
   private sharedStruct(value: Record<string, unknown>, d: ReturnType<typeof definition>, props: Record<string, PropSchema>, ctx: Ctx): Record<string, unknown> {
-    const keys = Object.keys(value);
-    let out: Record<string, unknown> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const was = value[key];
+    return copyOnChange(value, (key, was) => {
       const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
-      let v: unknown = ABSENT;
-      if (!prop) this.unknown(ctx);
-      else {
-        v = this.value(was, prop, ctx);
-        if (v !== ABSENT && this.omitEmpty && !(d.required ?? []).includes(key) && isEmptyCollection(v, prop)) v = ABSENT;
+      if (!prop) {
+        this.unknown(ctx);
+        return ABSENT;
       }
-      if (v === was && out === undefined) continue;
-      if (out === undefined) {
-        out = {};
-        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
-      }
-      if (v !== ABSENT) out[key] = v;
-    }
-    return out ?? value;
+      const v = this.value(was, prop, ctx);
+      return v !== ABSENT && this.omitEmpty && !(d.required ?? []).includes(key) && isEmptyCollection(v, prop) ? ABSENT : v;
+    });
   }
 
   /** A value of a field (or list element, or map value) of schema s. */
@@ -221,20 +210,10 @@ class Decoder {
         const vs = s.additionalProperties;
         if (!vs) return v;
         if (this.share) {
-          const keys = Object.keys(v);
-          let shared: Record<string, unknown> | undefined;
-          for (let i = 0; i < keys.length; i++) {
-            const e = v[keys[i]];
-            const r0 = e === null ? zeroOf(vs) : this.value(e, vs, ctx);
-            const r = r0 === ABSENT ? zeroOf(vs) : r0;
-            if (r === e && shared === undefined) continue;
-            if (shared === undefined) {
-              shared = {};
-              for (let j = 0; j < i; j++) shared[keys[j]] = v[keys[j]];
-            }
-            shared[keys[i]] = r;
-          }
-          return shared ?? v;
+          return copyOnChange(v, (_k, e) => {
+            const r = e === null ? zeroOf(vs) : this.value(e, vs, ctx);
+            return r === ABSENT ? zeroOf(vs) : r;
+          });
         }
         const out: Record<string, unknown> = {};
         for (const k of this.fast ? Object.keys(v) : sortedKeys(v)) {
@@ -340,6 +319,27 @@ class Decoder {
     this.typeError(v, '[]uint8', ctx);
     return ABSENT;
   }
+}
+
+/**
+ * A struct's or map's decoded values, copied only on change (the Decoder's share): o itself when
+ * decode gives every value back as it is; otherwise a copy, in o's key order, with what decode
+ * gave (ABSENT: the key left out).
+ */
+function copyOnChange(o: Record<string, unknown>, decode: (key: string, value: unknown) => unknown): Record<string, unknown> {
+  const keys = Object.keys(o);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const was = o[keys[i]];
+    const v = decode(keys[i], was);
+    if (v === was && out === undefined) continue;
+    if (out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
+    }
+    if (v !== ABSENT) out[keys[i]] = v;
+  }
+  return out ?? o;
 }
 
 /** resource.Quantity.UnmarshalJSON: the JSON text between quotes, or the literal, must parse. */
