@@ -25,6 +25,7 @@ test('randomHex: as many random bytes as asked, in lowercase hex, none twice acr
     newUID(); // interleaved: the two draw different bytes of one pool
   }
   assert.match(randomHex(4096), /^[0-9a-f]{8192}$/);
+  assert.match(randomHex(5000), /^[0-9a-f]{10000}$/, 'more than the pool holds: from node\'s generator');
   const digits = new Set([...seen].join(''));
   assert.equal(digits.size, 16);
 });

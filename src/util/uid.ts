@@ -49,14 +49,11 @@ export function newUID(): string {
 }
 
 /**
- * n random bytes (at most 4096) as lowercase hex, from the same pool: a container's id (32 bytes, as
+ * n random bytes as lowercase hex, from the same pool (more than it holds: node's generator): a container's id (32 bytes, as
  * containerd's) for each container the kubelet starts, where a getrandom(2) each was 0.5% of the
  * engine's time during a Job.
  */
 export function randomHex(n: number): string {
-  const o = take(n);
-  if (o === undefined) return randomBytes(n).toString('hex');
-  let out = '';
-  for (let i = 0; i < n; i++) out += HEX[pool![o + i]];
-  return out;
+  const o = n <= POOL_BYTES ? take(n) : undefined;
+  return o === undefined ? randomBytes(n).toString('hex') : pool!.toString('hex', o, o + n);
 }
