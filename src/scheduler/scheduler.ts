@@ -9,6 +9,7 @@
 import type { KObject, PodObject, TypedObject, PodConditionWire, Toleration } from '../api/types.js';
 import type { NodeSpec, NodeStatus, NodeSelectorRequirement, NodeSelectorTerm, Taint } from 'kubernetes-types/core/v1.js';
 import { rfc3339 } from '../api/types.js';
+import { isPodTerminal } from '../api/pod_util.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, Watch } from '../apiserver/interface.js';
 import type { EventRecorder } from '../client/record.js';
@@ -188,9 +189,14 @@ function nodeResourcesFit(pod: PodObject, node: NodeObject, others: PodObject[],
   return reasons.length ? { code: 'Unschedulable', reasons } : undefined;
 }
 
-/** Pods bound to the node that still hold its resources (not Succeeded or Failed). */
+/** Whether a pod holds its node's resources: bound to it, and not Succeeded or Failed. */
+function holdsNodeResources(p: PodObject): boolean {
+  return !!p.spec?.nodeName && !isPodTerminal(p);
+}
+
+/** Pods bound to the node that still hold its resources. */
 function podsOnNode(pods: PodObject[], nodeName: string, except: PodObject): PodObject[] {
-  return pods.filter((p) => p.spec?.nodeName === nodeName && p.metadata.uid !== except.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  return pods.filter((p) => p.spec?.nodeName === nodeName && p.metadata.uid !== except.metadata.uid && holdsNodeResources(p));
 }
 
 /** One scheduling attempt of pod on node (the only node): fits, or FitError's message. */
@@ -242,12 +248,11 @@ export class Scheduler {
    * the number of pods the Job had run.
    */
   private pods(): PodObject[] {
-    const holds = (p: PodObject) => !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
     if (this.cache) {
       try {
         for (const e of this.cache.watch.next()) {
           const p = e.object as PodObject;
-          if (e.type === 'DELETED' || !holds(p)) this.cache.pods.delete(p.metadata.uid!);
+          if (e.type === 'DELETED' || !holdsNodeResources(p)) this.cache.pods.delete(p.metadata.uid!);
           else this.cache.pods.set(p.metadata.uid!, p);
         }
       } catch (e) {
@@ -258,7 +263,7 @@ export class Scheduler {
     }
     if (!this.cache) {
       const { items, resourceVersion } = this.api.list(PODS);
-      const holding = (items as PodObject[]).filter(holds);
+      const holding = (items as PodObject[]).filter(holdsNodeResources);
       this.cache = { watch: this.api.watch(PODS, { resourceVersion }), pods: new Map(holding.map((p) => [p.metadata.uid!, p])) };
     }
     return [...this.cache.pods.values()];
