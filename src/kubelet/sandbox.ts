@@ -141,7 +141,7 @@ export function hiddenPaths(home: string): HiddenDir[] {
 /** How long hiddenPathsFor keeps an answer while the list of state directories stays as it was. */
 export const HIDDEN_PATHS_KEPT_MS = 1000;
 
-const hiddenKept = new Map<string, { version: string; at: number; dirs: HiddenDir[]; uncovered: boolean }>();
+const hiddenKept = new Map<string, { version: string; at: number; dirs: HiddenDir[] }>();
 
 /**
  * hiddenPaths(home) for a container's start: looked up again once the list of state directories
@@ -157,10 +157,10 @@ export function hiddenPathsFor(home: string, nowMs: number = Date.now()): Hidden
   const version = stateDirsListVersion();
   const kept = hiddenKept.get(home);
   if (kept && kept.version === version && nowMs - kept.at >= 0 && nowMs - kept.at < HIDDEN_PATHS_KEPT_MS) {
-    return kept.uncovered ? kept.dirs.filter((h) => h.cover !== undefined || fs.existsSync(h.dir)) : kept.dirs;
+    return kept.dirs.every((h) => h.cover !== undefined) ? kept.dirs : kept.dirs.filter((h) => h.cover !== undefined || fs.existsSync(h.dir));
   }
   const dirs = hiddenPaths(home);
-  hiddenKept.set(home, { version, at: nowMs, dirs, uncovered: dirs.some((h) => h.cover === undefined) });
+  hiddenKept.set(home, { version, at: nowMs, dirs });
   return dirs;
 }
 
