@@ -447,7 +447,7 @@ async function latency() {
     }
   }
   // A command's write while a Job keeps the engine busy: it waits for the write lock that the
-  // engine's syncs hold one after the other (src/store/writer_notes.ts: the engine makes way),
+  // engine's syncs hold one after the other (src/store/waiting_notes.ts: the engine makes way),
   // against a read at the same moments, which takes no lock.
   {
     const home = newHome('busy');
