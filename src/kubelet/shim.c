@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -166,6 +167,28 @@ static int cgenable(const char *f, const char *want) {
   return ok;
 }
 
+/**
+ * Takes the node's network namespace files (/run/netns: one mount each, a Job's running pods and
+ * the kept spares, 15-20 in a Job of parallelism 16) out of the mount table the container starts
+ * from. bubblewrap reads the whole of /proc/self/mountinfo once for each of its 25-odd bind mounts
+ * (to remount what lies under each read-only), so every host mount costs each sandbox's start
+ * that many times over: 20 more mounts made a sandboxed `xargs` of `true` take 1.6 ms more CPU a
+ * container (a fifth). Here the container's process gets a mount namespace of its own (a slave of
+ * the host's, so that nothing it unmounts goes back) without that directory. The sandbox hides
+ * /run anyway (a tmpfs), so the container sees no difference; where the kernel refuses (no
+ * CAP_SYS_ADMIN), it starts from the host's table as before.
+ */
+static void leave_netns_mounts(void) {
+  char at[4096];
+  snprintf(at, sizeof at, "%s", netns);
+  char *slash = strrchr(at, '/');
+  if (!slash || slash == at) return;
+  *slash = 0;
+  if (unshare(CLONE_NEWNS) != 0) return;
+  if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) return;
+  umount2(at, MNT_DETACH);
+}
+
 /** The container's process before it execs: its cgroups (the runtime's plan), its network namespace. */
 static void container_setup(void) {
   char *text = strdup(cg), *save = NULL;
@@ -219,6 +242,7 @@ static void container_setup(void) {
       _exit(1);
     }
     close(fd);
+    leave_netns_mounts();
   }
 }
 

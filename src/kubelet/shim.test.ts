@@ -5,9 +5,10 @@ import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { nativeShim, shimArgs, shimOperands, type ShimSpec } from './shim.js';
 import { Cgroups, cgroupsText, type CgroupStep } from './cgroups.js';
+import { IP, NETNS_DIR } from './network.js';
 import { pidAlive } from '../util/process.js';
 import { logFiles, parseCRIRecord } from './logs.js';
 import { tempDir } from '../util/testing.js';
@@ -247,6 +248,29 @@ nodeTest(
       const kept = (r: ReturnType<typeof runShimOf>) => ({ files: logFiles(r.logPath).length, records: show(r.records) });
       assert.ok(perl.records.length > 100, 'enough output to compare');
       assert.deepEqual(kept(native), kept(perl), `seed ${seed}`);
+    }
+  },
+);
+
+nodeTest(
+  "the native shim starts a container in its pod's network namespace from a mount table without the node's namespace files, and the host keeps them",
+  { skip: (!NATIVE && 'the native shim is not built here (no C compiler: scripts/build.mjs)') || ((process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2') },
+  () => {
+    const ns = `kjob-test-shim-${process.pid}`;
+    const nsPath = path.join(NETNS_DIR, ns);
+    execFileSync(IP, ['netns', 'add', ns]);
+    try {
+      const inNetnsDir = (mountinfo: string) => mountinfo.split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${NETNS_DIR}/`)).length;
+      const r = runShimOf(KINDS[1], 'readlink /proc/self/ns/net; cat /proc/self/mountinfo', { netns: nsPath });
+      assert.match(r.exit, /^0 /);
+      const out = r.records.map((x) => x.content.toString()).join('');
+      const [netnsLink] = out.split('\n');
+      assert.equal(netnsLink, execFileSync(IP, ['netns', 'exec', ns, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).trim(), "in the pod's namespace");
+      assert.equal(inNetnsDir(out), 0, 'the container sees none of the namespace files');
+      assert.ok(inNetnsDir(fs.readFileSync('/proc/self/mountinfo', 'utf8')) >= 1, 'the host still has them');
+      assert.ok(fs.existsSync(nsPath));
+    } finally {
+      execFileSync(IP, ['netns', 'del', ns]);
     }
   },
 );
