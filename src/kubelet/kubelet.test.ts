@@ -598,3 +598,19 @@ test("a finished pod's network goes in the sync that finishes it, unless it succ
   assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'plain')!)), false);
   assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'peer')!)), true, 'it holds a network still');
 });
+
+test("a sandbox in a pod's network namespace starts without the node's namespace files, unless a volume shows them", () => {
+  const network = new FakeNetwork();
+  const { store, runtime, k } = setup('bwrap', { network: network as unknown as PodNetwork });
+  const mounted = (name: string, hostPath?: string) => pod(name, {
+    containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: hostPath ? [{ name: 'v', mountPath: '/host' }] : [] }],
+    volumes: hostPath ? [{ name: 'v', hostPath: { path: hostPath } }] : [],
+  });
+  store.create(mounted('plain'));
+  store.create(mounted('host-run', '/run'));
+  for (const name of ['plain', 'host-run']) settle(k, name);
+  const started = (name: string) => runtime.started.find((s) => s.uid === `uid-${name}`)!;
+  assert.equal(started('plain').netns, '/run/netns/fake-uid-plain');
+  assert.equal(started('plain').leaveNetnsMounts, true);
+  assert.equal(started('host-run').leaveNetnsMounts, false, 'a hostPath of /run shows /run/netns');
+});

@@ -26,12 +26,12 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, hiddenPathsFor, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bindsHostPath, bwrapArgv, containerMounts, hiddenPathsFor, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
-import { PodNetwork, resolvConf, type NetworkStatus } from './network.js';
+import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
@@ -591,7 +591,8 @@ export class Kubelet {
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
-          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid) });
+          // The node's namespace files are of no use in the sandbox unless a volume shows them.
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), leaveNetnsMounts: !bindsHostPath(mounts, NETNS_DIR) });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.

@@ -182,6 +182,16 @@ export interface Mount {
   volumeRoot?: string;
 }
 
+/** Whether a volume binds hostPath, or a directory above it, into the sandbox: the sandbox then shows what the host has there. */
+export function bindsHostPath(mounts: Mount[], hostPath: string): boolean {
+  return mounts.some((m) => {
+    // As the bind mount resolves it: /var/run is /run on most hosts.
+    let source: string;
+    try { source = fs.realpathSync(m.source); } catch { source = path.resolve(m.source); }
+    return hostPath === source || hostPath.startsWith(source === '/' ? '/' : `${source}/`);
+  });
+}
+
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
  * skipped: there is no API server, so there is no token or CA to project. */
 export function containerMounts(pod: PodObject, container: Pick<Container, 'name' | 'volumeMounts'>, podDir: string): { mounts: Mount[]; error?: string } {

@@ -169,28 +169,30 @@ static int cgenable(const char *f, const char *want) {
 
 /**
  * Takes the node's network namespace files (/run/netns: one mount each, a Job's running pods and
- * the kept spares, 15-20 in a Job of parallelism 16) out of the mount table the container starts
- * from. bubblewrap reads the whole of /proc/self/mountinfo once for each of its 25-odd bind mounts
- * (to remount what lies under each read-only), so every host mount costs each sandbox's start
- * that many times over: 20 more mounts made a sandboxed `xargs` of `true` take 1.6 ms more CPU a
- * container (a fifth). Here the container's process gets a mount namespace of its own (a slave of
- * the host's, so that nothing it unmounts goes back) without that directory. The sandbox hides
- * /run anyway (a tmpfs), so the container sees no difference; where the kernel refuses (no
- * CAP_SYS_ADMIN), it starts from the host's table as before.
+ * the kept spares, 15-20 in a Job of parallelism 16) out of the mount table a sandbox starts
+ * from, when the runtime asks (LEAVE_NETNS_MOUNTS_ENV in shim.ts: for bubblewrap with no volume
+ * from /run/netns or above it). bubblewrap reads the whole of /proc/self/mountinfo once for each
+ * of its 25-odd bind mounts (to set each one's flags on it and on what lies under it), so every
+ * host mount costs each sandbox's start that many times over: 20 more mounts made a sandboxed
+ * `xargs` of `true` take 1.6 ms more CPU a container (a fifth). The container's process gets a
+ * mount namespace of its own, a slave of the host's so that nothing it unmounts goes back, without
+ * that directory; bubblewrap hides /run behind a tmpfs anyway. Where a step is refused (no
+ * CAP_SYS_ADMIN), bubblewrap starts from what is there: it makes its own namespace a slave before
+ * it mounts anything, so a namespace left shared by a refused step changes nothing.
  */
 static void leave_netns_mounts(void) {
-  char at[4096];
-  snprintf(at, sizeof at, "%s", netns);
-  char *slash = strrchr(at, '/');
-  if (!slash || slash == at) return;
-  *slash = 0;
+  static const char dir[] = "/run/netns";
+  if (strncmp(netns, dir, sizeof dir - 1) != 0 || netns[sizeof dir - 1] != '/') return;
   if (unshare(CLONE_NEWNS) != 0) return;
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) return;
-  umount2(at, MNT_DETACH);
+  umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 /** The container's process before it execs: its cgroups (the runtime's plan), its network namespace. */
 static void container_setup(void) {
+  // The runtime's word to this process, not the container's environment.
+  int leave = getenv("KJOB_SHIM_LEAVE_NETNS_MOUNTS") != NULL;
+  unsetenv("KJOB_SHIM_LEAVE_NETNS_MOUNTS");
   char *text = strdup(cg), *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char *op = line, *p = "", *v = "";
@@ -242,7 +244,7 @@ static void container_setup(void) {
       _exit(1);
     }
     close(fd);
-    leave_netns_mounts();
+    if (leave) leave_netns_mounts();
   }
 }
 

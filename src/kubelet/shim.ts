@@ -57,10 +57,9 @@
 // pipe; one that closes its stdout and stderr early is still waited for.
 //
 // The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
-// same files; this perl program is the shim where there was no C compiler. The native one also
-// starts a container that enters a pod's network namespace from a mount table without the node's
-// namespace files (shim.c leave_netns_mounts: bubblewrap's start costs more with every host
-// mount; the sandbox shows the container no difference); this one does not.
+// same files; this perl program is the shim where there was no C compiler. The native one also,
+// when the runtime asks (LEAVE_NETNS_MOUNTS_ENV), starts a sandbox from a mount table without the
+// node's network namespace files; this one does not.
 import { fileURLToPath } from 'node:url';
 import { isExecutableFile } from './lookup.js';
 
@@ -77,6 +76,15 @@ export function nativeShim(): string | null {
   return nativeShimPath;
 }
 let nativeShimPath: string | null | undefined;
+
+/**
+ * Set in the native shim's environment by the runtime for a sandbox in a pod's network namespace
+ * that needs none of /run/netns (StartSpec.leaveNetnsMounts): the container's process then takes
+ * that directory's mounts, one for each namespace of the node, out of the mount table bubblewrap
+ * starts from, since bubblewrap's start reads the whole table once for each of its bind mounts
+ * (shim.c leave_netns_mounts). The shim unsets it before the container runs.
+ */
+export const LEAVE_NETNS_MOUNTS_ENV = 'KJOB_SHIM_LEAVE_NETNS_MOUNTS';
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;
