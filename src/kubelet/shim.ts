@@ -82,7 +82,8 @@ let nativeShimPath: string | null | undefined;
  * that needs none of /run/netns (StartSpec.leaveNetnsMounts): the container's process then takes
  * that directory's mounts, one for each namespace of the node, out of the mount table bubblewrap
  * starts from, since bubblewrap's start reads the whole table once for each of its bind mounts
- * (shim.c leave_netns_mounts). The shim unsets it before the container runs.
+ * (shim.c leave_netns_mounts). The native shim unsets it before the container runs (the perl
+ * shim ignores it), and bubblewrap's --clearenv keeps it from the container either way.
  */
 export const LEAVE_NETNS_MOUNTS_ENV = 'KJOB_SHIM_LEAVE_NETNS_MOUNTS';
 
