@@ -26,7 +26,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bindsHostPath, bwrapArgv, containerMounts, hiddenPathsFor, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -592,7 +592,7 @@ export class Kubelet {
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
           // The node's namespace files are of no use in the sandbox unless a volume shows them.
-          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), leaveNetnsMounts: !bindsHostPath(mounts, NETNS_DIR) });
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachNetnsMounts: !exposesHostDir(mounts, NETNS_DIR) });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.

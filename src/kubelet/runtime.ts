@@ -34,7 +34,7 @@ import { findPerl } from './helper_process.js';
 import * as path from 'node:path';
 import { randomHex } from '../util/uid.js';
 import { spawnSync } from 'node:child_process';
-import { LEAVE_NETNS_MOUNTS_ENV, SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
+import { DETACH_NETNS_MOUNTS_ENV, SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
 import { umaskKeeps } from '../util/umask.js';
 
@@ -74,9 +74,9 @@ export interface StartSpec {
   tty?: boolean;
   /** the pod's network namespace (a /run/netns file), entered before the command runs */
   netns?: string;
-  /** argv is a sandbox that needs none of the host's network namespace files (no volume from
-   * /run/netns or above it): the native shim starts it without their mounts (LEAVE_NETNS_MOUNTS_ENV) */
-  leaveNetnsMounts?: boolean;
+  /** argv is a sandbox that needs none of the host's network namespace files (no volume reaches
+   * /run/netns): the native shim starts it with that directory detached (DETACH_NETNS_MOUNTS_ENV) */
+  detachNetnsMounts?: boolean;
 }
 
 export interface ContainerRuntime {
@@ -373,7 +373,7 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim moves the container into its cgroups and enters its network namespace itself;
     // without one (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
     const netnsInShim = shimDoesSetup && shimEntersNetns();
-    if (s.netns && s.leaveNetnsMounts && netnsInShim) shimEnv[LEAVE_NETNS_MOUNTS_ENV] = '1';
+    if (s.netns && s.detachNetnsMounts && netnsInShim && spawner.runsNativeShim) shimEnv[DETACH_NETNS_MOUNTS_ENV] = '1';
     const entered = s.netns && !netnsInShim ? [NSENTER, `--net=${s.netns}`, '--', ...command] : command;
     const argv = shimDoesSetup ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).

@@ -182,13 +182,16 @@ export interface Mount {
   volumeRoot?: string;
 }
 
-/** Whether a volume binds hostPath, or a directory above it, into the sandbox: the sandbox then shows what the host has there. */
-export function bindsHostPath(mounts: Mount[], hostPath: string): boolean {
+/**
+ * Whether a volume binds the host directory dir, a directory above it or anything inside it into
+ * the sandbox: the sandbox then shows what the host has there. Sources as the bind mount resolves
+ * them (/var/run is /run on most hosts); a relative one from the root, not the engine's cwd.
+ */
+export function exposesHostDir(mounts: Mount[], dir: string): boolean {
+  const under = (a: string, b: string) => a === b || a.startsWith(b === '/' ? '/' : `${b}/`);
   return mounts.some((m) => {
-    // As the bind mount resolves it: /var/run is /run on most hosts.
-    let source: string;
-    try { source = fs.realpathSync(m.source); } catch { source = path.resolve(m.source); }
-    return hostPath === source || hostPath.startsWith(source === '/' ? '/' : `${source}/`);
+    const source = realpathOr(path.resolve('/', m.source));
+    return under(dir, source) || under(source, dir);
   });
 }
 

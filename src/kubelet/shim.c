@@ -167,20 +167,24 @@ static int cgenable(const char *f, const char *want) {
   return ok;
 }
 
+/** shim.ts DETACH_NETNS_MOUNTS_ENV: "1" when the runtime asks for detach_netns_mounts. */
+#define DETACH_NETNS_MOUNTS_ENV "KJOB_SHIM_DETACH_NETNS_MOUNTS"
+
 /**
- * Takes the node's network namespace files (/run/netns: one mount each, a Job's running pods and
- * the kept spares, 15-20 in a Job of parallelism 16) out of the mount table a sandbox starts
- * from, when the runtime asks (LEAVE_NETNS_MOUNTS_ENV in shim.ts: for bubblewrap with no volume
- * from /run/netns or above it). bubblewrap reads the whole of /proc/self/mountinfo once for each
+ * Takes the node's network namespace files (/run/netns, network.ts NETNS_DIR: one mount each, a
+ * Job's running pods and the kept spares, 15-20 in a Job of parallelism 16) out of the mount table
+ * a sandbox starts from, when the runtime asks (for bubblewrap with no volume that reaches
+ * /run/netns). bubblewrap reads the whole of /proc/self/mountinfo once for each
  * of its 25-odd bind mounts (to set each one's flags on it and on what lies under it), so every
  * host mount costs each sandbox's start that many times over: 20 more mounts made a sandboxed
  * `xargs` of `true` take 1.6 ms more CPU a container (a fifth). The container's process gets a
  * mount namespace of its own, a slave of the host's so that nothing it unmounts goes back, without
  * that directory; bubblewrap hides /run behind a tmpfs anyway. Where a step is refused (no
- * CAP_SYS_ADMIN), bubblewrap starts from what is there: it makes its own namespace a slave before
- * it mounts anything, so a namespace left shared by a refused step changes nothing.
+ * CAP_SYS_ADMIN; /run/netns not a mount point, as when another tool made the files), bubblewrap
+ * starts from what is there, only without the saving: it makes its own namespace a slave before it
+ * mounts anything, so a namespace left shared by a refused step changes nothing.
  */
-static void leave_netns_mounts(void) {
+static void detach_netns_mounts(void) {
   static const char dir[] = "/run/netns";
   if (strncmp(netns, dir, sizeof dir - 1) != 0 || netns[sizeof dir - 1] != '/') return;
   if (unshare(CLONE_NEWNS) != 0) return;
@@ -188,11 +192,13 @@ static void leave_netns_mounts(void) {
   umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
-/** The container's process before it execs: its cgroups (the runtime's plan), its network namespace. */
+/** The container's process before it execs: its cgroups (the runtime's plan), its network
+ * namespace and, when asked, a mount namespace without the node's namespace files. */
 static void container_setup(void) {
   // The runtime's word to this process, not the container's environment.
-  int leave = getenv("KJOB_SHIM_LEAVE_NETNS_MOUNTS") != NULL;
-  unsetenv("KJOB_SHIM_LEAVE_NETNS_MOUNTS");
+  const char *detach_word = getenv(DETACH_NETNS_MOUNTS_ENV);
+  int detach = detach_word && !strcmp(detach_word, "1");
+  unsetenv(DETACH_NETNS_MOUNTS_ENV);
   char *text = strdup(cg), *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char *op = line, *p = "", *v = "";
@@ -244,7 +250,7 @@ static void container_setup(void) {
       _exit(1);
     }
     close(fd);
-    if (leave) leave_netns_mounts();
+    if (detach) detach_netns_mounts();
   }
 }
 

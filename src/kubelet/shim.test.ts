@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { LEAVE_NETNS_MOUNTS_ENV, nativeShim, shimArgs, shimEntersNetns, shimOperands, type ShimSpec } from './shim.js';
+import { DETACH_NETNS_MOUNTS_ENV, nativeShim, shimArgs, shimEntersNetns, shimOperands, type ShimSpec } from './shim.js';
 import { Cgroups, cgroupsText, type CgroupStep } from './cgroups.js';
 import { IP, NETNS_DIR } from './network.js';
 import { pidAlive } from '../util/process.js';
@@ -256,16 +256,16 @@ nodeTest(
   "asked by the runtime, the native shim starts a container in its pod's network namespace from a mount table without the node's namespace files, and the host keeps them; unasked, it leaves the table alone",
   { skip: (!NATIVE && 'the native shim is not built here (no C compiler: scripts/build.mjs)') || ((process.getuid?.() !== 0 || !fs.existsSync(IP) || !['/usr/bin/mount', '/bin/mount'].some((p) => fs.existsSync(p)) || !shimEntersNetns()) && 'needs root, iproute2, mount(8) and setns(2) in the shim') },
   () => {
-    // In a mount namespace of the test's own, with a /run/netns of its own (shared, as ip makes
-    // it): a shim whose unmount went back to its parent's table cannot touch the machine's, and
-    // everything made here goes with the namespace.
+    // In a mount namespace of the test's own, with a /run of its own (where ip makes /run/netns a
+    // shared mount): a shim whose unmount went back to its parent's table cannot touch the
+    // machine's, and everything made here goes with the namespace.
     const dir = tempDir('shim-netns');
     const ns = `kjob-test-shim-${process.pid}`;
     const nsPath = path.join(NETNS_DIR, ns);
     const shimRun = (name: string) => {
       const logPath = path.join(dir, name, 'logs', '0.log');
       fs.mkdirSync(path.dirname(logPath), { recursive: true });
-      const argv = ['/bin/sh', '-c', 'readlink /proc/self/ns/net; cat /proc/self/mountinfo'];
+      const argv = ['/bin/sh', '-c', `readlink /proc/self/ns/net; echo "\${${DETACH_NETNS_MOUNTS_ENV}-unset}"; cat /proc/self/mountinfo`];
       return { logPath, operands: shimOperands({ attemptDir: path.join(dir, name), logPath, note: path.join(dir, name, 'note'), argv, netns: nsPath }) };
     };
     const asked = shimRun('asked');
@@ -273,23 +273,24 @@ nodeTest(
     const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
     const script = [
       'set -e',
-      `mkdir -p ${NETNS_DIR}`,
-      `mount -t tmpfs kjob-test ${NETNS_DIR}`,
-      `mount --make-shared ${NETNS_DIR}`,
+      `mount -t tmpfs kjob-test ${path.dirname(NETNS_DIR)}`,
       `${IP} netns add ${ns}`,
+      `grep -c " ${NETNS_DIR} .* shared:" /proc/self/mountinfo`,
       `${IP} netns exec ${ns} readlink /proc/self/ns/net`,
-      `${LEAVE_NETNS_MOUNTS_ENV}=1 ${q([NATIVE!, ...asked.operands])}`,
+      `${DETACH_NETNS_MOUNTS_ENV}=1 ${q([NATIVE!, ...asked.operands])}`,
       q([NATIVE!, ...unasked.operands]),
       `grep -c " ${nsPath} " /proc/self/mountinfo`,
     ].join('\n');
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
-    const [podNetns, keptByHost] = r.stdout.trim().split('\n');
+    const [sharedAsIpMakesIt, podNetns, keptByHost] = r.stdout.trim().split('\n');
+    assert.equal(sharedAsIpMakesIt, '1', `ip made ${NETNS_DIR} a shared mount`);
     const output = (logPath: string) => logFiles(logPath).map((f) => fs.readFileSync(f, 'latin1')).join('').split('\n').filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l + '\n', 'latin1'))!.content.toString()).join('');
     const inNetnsDir = (mountinfo: string) => mountinfo.split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${NETNS_DIR}/`)).length;
     const a = output(asked.logPath);
     const u = output(unasked.logPath);
     assert.equal(a.split('\n')[0], podNetns, "asked: in the pod's namespace");
+    assert.equal(a.split('\n')[1], 'unset', 'the word to the shim is not in the container\'s environment');
     assert.equal(inNetnsDir(a), 0, 'asked: the container sees none of the namespace files');
     assert.equal(u.split('\n')[0], podNetns, "unasked: in the pod's namespace");
     assert.equal(inNetnsDir(u), 1, "unasked: the container's table has the namespace file");

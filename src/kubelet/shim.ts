@@ -58,7 +58,7 @@
 //
 // The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
 // same files; this perl program is the shim where there was no C compiler. The native one also,
-// when the runtime asks (LEAVE_NETNS_MOUNTS_ENV), starts a sandbox from a mount table without the
+// when the runtime asks (DETACH_NETNS_MOUNTS_ENV), starts a sandbox from a mount table without the
 // node's network namespace files; this one does not.
 import { fileURLToPath } from 'node:url';
 import { isExecutableFile } from './lookup.js';
@@ -78,14 +78,14 @@ export function nativeShim(): string | null {
 let nativeShimPath: string | null | undefined;
 
 /**
- * Set in the native shim's environment by the runtime for a sandbox in a pod's network namespace
- * that needs none of /run/netns (StartSpec.leaveNetnsMounts): the container's process then takes
- * that directory's mounts, one for each namespace of the node, out of the mount table bubblewrap
- * starts from, since bubblewrap's start reads the whole table once for each of its bind mounts
- * (shim.c leave_netns_mounts). The native shim unsets it before the container runs (the perl
- * shim ignores it), and bubblewrap's --clearenv keeps it from the container either way.
+ * "1" in the native shim's environment, set by the runtime for a sandbox in a pod's network
+ * namespace that needs none of /run/netns (StartSpec.detachNetnsMounts): the container's process
+ * then detaches that directory, whose every namespace file is a mount, from the mount table
+ * bubblewrap starts from, since bubblewrap's start reads the whole table once for each of its bind
+ * mounts (shim.c detach_netns_mounts, which spells the name again). The shim unsets it before the
+ * container runs. NETNS_DIR (network.ts) is the directory shim.c detaches.
  */
-export const LEAVE_NETNS_MOUNTS_ENV = 'KJOB_SHIM_LEAVE_NETNS_MOUNTS';
+export const DETACH_NETNS_MOUNTS_ENV = 'KJOB_SHIM_DETACH_NETNS_MOUNTS';
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;
