@@ -174,6 +174,12 @@ class Decoder {
     });
   }
 
+  /** A list element or map value of schema s: null, or what cannot be kept, is Go's zero value of s. */
+  private element(e: unknown, s: PropSchema, ctx: Ctx): unknown {
+    const r = e === null ? zeroOf(s) : this.value(e, s, ctx);
+    return r === ABSENT ? zeroOf(s) : r;
+  }
+
   /** A value of a field (or list element, or map value) of schema s. */
   value(v: unknown, s: PropSchema, ctx: Ctx): unknown {
     if (s.$ref) return this.ref(v, s.$ref, ctx);
@@ -187,19 +193,14 @@ class Decoder {
         if (this.share) {
           let out: unknown[] | undefined;
           for (let i = 0; i < v.length; i++) {
-            const e = v[i];
-            const r0 = e === null ? zeroOf(s.items!) : this.value(e, s.items!, ctx);
-            const r = r0 === ABSENT ? zeroOf(s.items!) : r0;
-            if (r === e && out === undefined) continue;
+            const r = this.element(v[i], s.items!, ctx);
+            if (r === v[i] && out === undefined) continue;
             out ??= v.slice(0, i);
             out.push(r);
           }
           return out ?? v;
         }
-        return v.map((e, i) => {
-          const r = e === null ? zeroOf(s.items!) : this.value(e, s.items!, this.child(ctx, 'index', String(i), ctx.struct));
-          return r === ABSENT ? zeroOf(s.items!) : r;
-        });
+        return v.map((e, i) => this.element(e, s.items!, this.child(ctx, 'index', String(i), ctx.struct)));
       }
       case 'object': {
         if (v === null || v === undefined) return ABSENT;
@@ -209,18 +210,9 @@ class Decoder {
         }
         const vs = s.additionalProperties;
         if (!vs) return v;
-        if (this.share) {
-          return copyOnChange(v, (_k, e) => {
-            const r = e === null ? zeroOf(vs) : this.value(e, vs, ctx);
-            return r === ABSENT ? zeroOf(vs) : r;
-          });
-        }
+        if (this.share) return copyOnChange(v, (_k, e) => this.element(e, vs, ctx));
         const out: Record<string, unknown> = {};
-        for (const k of this.fast ? Object.keys(v) : sortedKeys(v)) {
-          const e = v[k];
-          const r = e === null ? zeroOf(vs) : this.value(e, vs, this.child(ctx, 'key', k, ctx.struct));
-          out[k] = r === ABSENT ? zeroOf(vs) : r;
-        }
+        for (const k of this.fast ? Object.keys(v) : sortedKeys(v)) out[k] = this.element(v[k], vs, this.child(ctx, 'key', k, ctx.struct));
         return this.fast ? out : inOrderOf(v, out);
       }
       case 'string':
