@@ -188,11 +188,15 @@ export interface Mount {
  * them (/var/run is /run on most hosts); a relative one from the root, not the engine's cwd.
  */
 export function exposesHostDir(mounts: Mount[], dir: string): boolean {
-  const under = (a: string, b: string) => a === b || a.startsWith(b === '/' ? '/' : `${b}/`);
   return mounts.some((m) => {
     const source = realpathOr(path.resolve('/', m.source));
-    return under(dir, source) || under(source, dir);
+    return atOrUnder(dir, source) || atOrUnder(source, dir);
   });
+}
+
+/** Whether the absolute path p is dir or inside it. */
+function atOrUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is
@@ -274,7 +278,7 @@ export function prepareSubPath(m: Mount): boolean {
       fs.chmodSync(next, mode);
     }
     const real = realpathOr(next);
-    if (real !== rootReal && !real.startsWith(rootReal + '/')) return false;
+    if (!atOrUnder(real, rootReal)) return false;
     cur = real;
   }
   return true;
@@ -286,7 +290,7 @@ export function translatePath(p: string, mounts: Mount[], sandboxed: boolean): s
   let best: Mount | undefined;
   for (const m of mounts) {
     const t = m.target.replace(/\/+$/, '') || '/';
-    if (p === t || p.startsWith(t + '/')) if (!best || t.length > best.target.length) best = m;
+    if (atOrUnder(p, t)) if (!best || t.length > best.target.length) best = m;
   }
   if (best) return path.join(best.source, p.slice(best.target.replace(/\/+$/, '').length));
   if (p === '/tmp' || p.startsWith('/tmp/')) return undefined;
