@@ -2,27 +2,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessRuntime, type StartSpec } from './runtime.js';
-import { DETACH_NETNS_MOUNTS_ENV, shimEntersNetns } from './shim.js';
+import { shimEntersNetns, shimOperands } from './shim.js';
 import { tempDir } from '../util/testing.js';
 
 class RecordingSpawner {
-  envs: NodeJS.ProcessEnv[] = [];
-  constructor(readonly runsNativeShim: boolean) {}
+  operands: string[][] = [];
   get runsShims() { return true; }
-  spawnShim(_args: string[], opts: { env: NodeJS.ProcessEnv }) { this.envs.push(opts.env); }
+  spawnShim(args: string[]) { this.operands.push(args); }
 }
 
-test("the native shim is asked to detach the node's namespace files only for a sandbox in a pod's namespace that needs none of them", { skip: !shimEntersNetns() && 'the shim cannot enter a network namespace on this architecture' }, () => {
-  const start = (native: boolean, s: Partial<StartSpec>) => {
+/** The DETACH operand: the last of the shim's fixed operands, before the command. */
+const DETACH_AT = shimOperands({ attemptDir: '', logPath: '', note: '', argv: [] }).length - 1;
+
+test("the shim is asked to detach the node's namespace files only for a sandbox in a pod's namespace that needs none of them", { skip: !shimEntersNetns() && 'the shim cannot enter a network namespace on this architecture' }, () => {
+  const start = (s: Partial<StartSpec>) => {
     const home = tempDir('runtime');
     const rt = new ProcessRuntime(home);
-    const spawner = new RecordingSpawner(native);
+    const spawner = new RecordingSpawner();
     (rt as unknown as { spawner: RecordingSpawner }).spawner = spawner;
-    rt.start({ uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://x', startedAt: '2026-12-05T00:00:00Z', argv: ['/usr/bin/bwrap', '--', 'true'], cwd: '/', logPath: `${home}/logs/p/c/0.log`, ...s });
-    return spawner.envs[0][DETACH_NETNS_MOUNTS_ENV];
+    const argv = ['/usr/bin/bwrap', '--', 'true'];
+    rt.start({ uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://x', startedAt: '2026-12-05T00:00:00Z', argv, cwd: '/', logPath: `${home}/logs/p/c/0.log`, ...s });
+    const [ops] = spawner.operands;
+    assert.deepEqual(ops.slice(DETACH_AT + 1), argv, 'the command follows the operand');
+    return ops[DETACH_AT];
   };
-  assert.equal(start(true, { netns: '/run/netns/kjob-x-u1', detachNetnsMounts: true }), '1');
-  assert.equal(start(true, { netns: '/run/netns/kjob-x-u1', detachNetnsMounts: false }), undefined, 'a volume shows them');
-  assert.equal(start(true, { detachNetnsMounts: true }), undefined, 'the host network: nothing to detach from');
-  assert.equal(start(false, { netns: '/run/netns/kjob-x-u1', detachNetnsMounts: true }), undefined, "perl's shim does not detach");
+  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachNetnsMounts: true }), '1');
+  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachNetnsMounts: false }), '0', 'a volume shows them');
+  assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '0');
+  assert.equal(start({ detachNetnsMounts: true }), '0', 'the host network: nothing to detach from');
 });

@@ -34,7 +34,7 @@ import { findPerl } from './helper_process.js';
 import * as path from 'node:path';
 import { randomHex } from '../util/uid.js';
 import { spawnSync } from 'node:child_process';
-import { DETACH_NETNS_MOUNTS_ENV, SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
+import { SHIM, nativeShim, shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
 import { umaskKeeps } from '../util/umask.js';
 
@@ -75,7 +75,7 @@ export interface StartSpec {
   /** the pod's network namespace (a /run/netns file), entered before the command runs */
   netns?: string;
   /** argv is a sandbox that needs none of the host's network namespace files (no volume reaches
-   * /run/netns): the native shim starts it with that directory detached (DETACH_NETNS_MOUNTS_ENV) */
+   * /run/netns): the native shim starts it with that directory detached (ShimSpec.detachNetnsMounts) */
   detachNetnsMounts?: boolean;
 }
 
@@ -373,7 +373,6 @@ export class ProcessRuntime implements ContainerRuntime {
     // The shim moves the container into its cgroups and enters its network namespace itself;
     // without one (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
     const netnsInShim = shimDoesSetup && shimEntersNetns();
-    if (s.netns && s.detachNetnsMounts && netnsInShim && spawner.runsNativeShim) shimEnv[DETACH_NETNS_MOUNTS_ENV] = '1';
     const entered = s.netns && !netnsInShim ? [NSENTER, `--net=${s.netns}`, '--', ...command] : command;
     const argv = shimDoesSetup ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
@@ -401,7 +400,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (shimDoesSetup) {
       const netns = netnsInShim ? s.netns : undefined;
-      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns }), opts, shimStarted);
+      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachNetnsMounts: s.detachNetnsMounts }), opts, shimStarted);
     } else spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

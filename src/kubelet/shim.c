@@ -12,7 +12,7 @@
 // shimOperands; the syscall numbers among them are for perl and are not used here), so the
 // runtime reads either alike; shim.test.ts runs both on the same cases. See shim.ts's header for
 // the why of each step. Run as:
-//   kjob-shim ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS CMD...
+//   kjob-shim ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS DETACH CMD...
 // its command line then reads "kjob-shim ATTEMPT_DIR" (as the perl shim's $0 does: runtime.ts
 // isShimOf), or as
 //   kjob-shim --spawner ROOM
@@ -42,8 +42,8 @@
 extern char **environ;
 
 #define TITLE "kjob-shim"
-/** The shim's operands: 14 fixed ones and at least one word of the command. */
-#define OPERANDS 15
+/** The shim's operands: 15 fixed ones and at least one word of the command. */
+#define OPERANDS 16
 
 /* ---- growable byte buffer ---- */
 
@@ -122,6 +122,7 @@ static char *slurp(const char *f) {
 /* ---- the shim ---- */
 
 static const char *dir, *logpath, *note, *stdin_fifo, *cg, *netns;
+static int detach;
 static char *logdir, *logbase;
 static long maxline, maxsize, maxfiles;
 static int once, tty;
@@ -167,17 +168,15 @@ static int cgenable(const char *f, const char *want) {
   return ok;
 }
 
-/** shim.ts DETACH_NETNS_MOUNTS_ENV: "1" when the runtime asks for detach_netns_mounts. */
-#define DETACH_NETNS_MOUNTS_ENV "KJOB_SHIM_DETACH_NETNS_MOUNTS"
-
 /**
  * Takes the node's network namespace files (/run/netns, network.ts NETNS_DIR: one mount each, a
  * Job's running pods and the kept spares, 15-20 in a Job of parallelism 16) out of the mount table
- * a sandbox starts from, when the runtime asks (for bubblewrap with no volume that reaches
- * /run/netns). bubblewrap reads the whole of /proc/self/mountinfo once for each
- * of its 25-odd bind mounts (to set each one's flags on it and on what lies under it), so every
- * host mount costs each sandbox's start that many times over: 20 more mounts made a sandboxed
- * `xargs` of `true` take 1.6 ms more CPU a container (a fifth). The container's process gets a
+ * a sandbox starts from, when the runtime asks (the DETACH operand, shim.ts ShimSpec
+ * detachNetnsMounts: bubblewrap with no volume that reaches /run/netns). bubblewrap reads the whole
+ * of /proc/self/mountinfo once for each of its 25-odd bind mounts (to set each one's flags on it
+ * and on what lies under it), so every host mount costs each sandbox's start that many times over:
+ * 20 more mounts made a sandboxed `xargs` of `true` take 1.6 ms more CPU a container (a fifth).
+ * The container's process gets a
  * mount namespace of its own, a slave of the host's so that nothing it unmounts goes back, without
  * that directory; bubblewrap hides /run behind a tmpfs anyway. Where a step is refused (no
  * CAP_SYS_ADMIN; /run/netns not a mount point, as when another tool made the files), bubblewrap
@@ -195,10 +194,6 @@ static void detach_netns_mounts(void) {
 /** The container's process before it execs: its cgroups (the runtime's plan), its network
  * namespace and, when asked, a mount namespace without the node's namespace files. */
 static void container_setup(void) {
-  // The runtime's word to this process, not the container's environment.
-  const char *detach_word = getenv(DETACH_NETNS_MOUNTS_ENV);
-  int detach = detach_word && !strcmp(detach_word, "1");
-  unsetenv(DETACH_NETNS_MOUNTS_ENV);
   char *text = strdup(cg), *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char *op = line, *p = "", *v = "";
@@ -600,7 +595,8 @@ static int shim_main(char **ops) {
   tty = !strcmp(ops[10], "1");
   cg = ops[11];
   netns = ops[12];
-  cmd = ops + 14;
+  detach = !strcmp(ops[14], "1");
+  cmd = ops + 15;
   if (maxline < 1) maxline = 16 * 1024;
   char *slash = strrchr(logpath, '/');
   logdir = slash ? strndup(logpath, (size_t)(slash - logpath)) : strdup(".");
@@ -821,7 +817,7 @@ int main(int argc, char **argv) {
     return spawner_main(self, argv[0], (size_t)(end - argv[0]));
   }
   if (argc < 1 + OPERANDS) {
-    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS CMD...\n       %s --spawner [ROOM]\n", TITLE, TITLE);
+    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS DETACH CMD...\n       %s --spawner [ROOM]\n", TITLE, TITLE);
     return 2;
   }
   return shim_main(take_operands(argc, argv));

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DETACH_NETNS_MOUNTS_ENV, nativeShim, shimArgs, shimEntersNetns, shimOperands, type ShimSpec } from './shim.js';
+import { nativeShim, shimArgs, shimEntersNetns, shimOperands, type ShimSpec } from './shim.js';
 import { Cgroups, cgroupsText, type CgroupStep } from './cgroups.js';
 import { IP, NETNS_DIR } from './network.js';
+import { shellQuote } from './exec.js';
 import { pidAlive } from '../util/process.js';
 import { logFiles, parseCRIRecord } from './logs.js';
 import { tempDir } from '../util/testing.js';
@@ -46,10 +47,12 @@ function runShimOf(kind: ShimKind, script: string, limits: Partial<ShimSpec> = {
     timeout: 30_000,
   });
   assert.equal(r.status, 0, 'the shim itself exits 0');
-  const records = logFiles(logPath).flatMap((f) =>
-    fs.readFileSync(f, 'latin1').split(/(?<=\n)/).filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l, 'latin1'))!),
-  );
-  return { d, logPath, before, after: Date.now(), records, exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
+  return { d, logPath, before, after: Date.now(), records: recordsOf(logPath), exit: fs.readFileSync(path.join(d, 'exit'), 'utf8') };
+}
+
+/** The CRI records of an attempt's log files, oldest first. */
+function recordsOf(logPath: string) {
+  return logFiles(logPath).flatMap((f) => fs.readFileSync(f, 'latin1').split(/(?<=\n)/).filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l, 'latin1'))!));
 }
 
 function shimCases(kind: ShimKind): void {
@@ -262,35 +265,34 @@ nodeTest(
     const dir = tempDir('shim-netns');
     const ns = `kjob-test-shim-${process.pid}`;
     const nsPath = path.join(NETNS_DIR, ns);
-    const shimRun = (name: string) => {
+    const shimRun = (name: string, detachNetnsMounts: boolean) => {
       const logPath = path.join(dir, name, 'logs', '0.log');
       fs.mkdirSync(path.dirname(logPath), { recursive: true });
-      const argv = ['/bin/sh', '-c', `readlink /proc/self/ns/net; echo "\${${DETACH_NETNS_MOUNTS_ENV}-unset}"; cat /proc/self/mountinfo`];
-      return { logPath, operands: shimOperands({ attemptDir: path.join(dir, name), logPath, note: path.join(dir, name, 'note'), argv, netns: nsPath }) };
+      const argv = ['/bin/sh', '-c', 'readlink /proc/self/ns/net; cat /proc/self/mountinfo'];
+      const operands = shimOperands({ attemptDir: path.join(dir, name), logPath, note: path.join(dir, name, 'note'), argv, netns: nsPath, detachNetnsMounts });
+      return { logPath, command: [NATIVE!, ...operands].map(shellQuote).join(' ') };
     };
-    const asked = shimRun('asked');
-    const unasked = shimRun('unasked');
-    const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
+    const asked = shimRun('asked', true);
+    const unasked = shimRun('unasked', false);
     const script = [
       'set -e',
       `mount -t tmpfs kjob-test ${path.dirname(NETNS_DIR)}`,
       `${IP} netns add ${ns}`,
       `grep -c " ${NETNS_DIR} .* shared:" /proc/self/mountinfo`,
       `${IP} netns exec ${ns} readlink /proc/self/ns/net`,
-      `${DETACH_NETNS_MOUNTS_ENV}=1 ${q([NATIVE!, ...asked.operands])}`,
-      q([NATIVE!, ...unasked.operands]),
+      asked.command,
+      unasked.command,
       `grep -c " ${nsPath} " /proc/self/mountinfo`,
     ].join('\n');
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     const [sharedAsIpMakesIt, podNetns, keptByHost] = r.stdout.trim().split('\n');
     assert.equal(sharedAsIpMakesIt, '1', `ip made ${NETNS_DIR} a shared mount`);
-    const output = (logPath: string) => logFiles(logPath).map((f) => fs.readFileSync(f, 'latin1')).join('').split('\n').filter(Boolean).map((l) => parseCRIRecord(Buffer.from(l + '\n', 'latin1'))!.content.toString()).join('');
+    const output = (logPath: string) => recordsOf(logPath).map((r) => r.content.toString()).join('');
     const inNetnsDir = (mountinfo: string) => mountinfo.split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${NETNS_DIR}/`)).length;
     const a = output(asked.logPath);
     const u = output(unasked.logPath);
     assert.equal(a.split('\n')[0], podNetns, "asked: in the pod's namespace");
-    assert.equal(a.split('\n')[1], 'unset', 'the word to the shim is not in the container\'s environment');
     assert.equal(inNetnsDir(a), 0, 'asked: the container sees none of the namespace files');
     assert.equal(u.split('\n')[0], podNetns, "unasked: in the pod's namespace");
     assert.equal(inNetnsDir(u), 1, "unasked: the container's table has the namespace file");

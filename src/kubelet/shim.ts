@@ -58,8 +58,8 @@
 //
 // The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
 // same files; this perl program is the shim where there was no C compiler. The native one also,
-// when the runtime asks (DETACH_NETNS_MOUNTS_ENV), starts a sandbox from a mount table without the
-// node's network namespace files; this one does not.
+// when the runtime asks (ShimSpec.detachNetnsMounts), starts a sandbox from a mount table without
+// the node's network namespace files; this one takes the operand and does not.
 import { fileURLToPath } from 'node:url';
 import { isExecutableFile } from './lookup.js';
 
@@ -76,16 +76,6 @@ export function nativeShim(): string | null {
   return nativeShimPath;
 }
 let nativeShimPath: string | null | undefined;
-
-/**
- * "1" in the native shim's environment, set by the runtime for a sandbox in a pod's network
- * namespace that needs none of /run/netns (StartSpec.detachNetnsMounts): the container's process
- * then detaches that directory, whose every namespace file is a mount, from the mount table
- * bubblewrap starts from, since bubblewrap's start reads the whole table once for each of its bind
- * mounts (shim.c detach_netns_mounts, which spells the name again). The shim unsets it before the
- * container runs. NETNS_DIR (network.ts) is the directory shim.c detaches.
- */
-export const DETACH_NETNS_MOUNTS_ENV = 'KJOB_SHIM_DETACH_NETNS_MOUNTS';
 
 /** containerd's default max_container_log_line_size. */
 export const MAX_LOG_LINE = 16 * 1024;
@@ -136,6 +126,13 @@ export interface ShimSpec {
   cgroups?: string;
   /** the network namespace (a /run/netns file) it enters before it execs; only where shimEntersNetns() */
   netns?: string;
+  /**
+   * With netns, argv is a sandbox that needs none of the node's namespace files: the native shim's
+   * container process detaches /run/netns (network.ts NETNS_DIR), whose every file is a mount, from
+   * the mount table bubblewrap starts from, since bubblewrap's start reads the whole table once for
+   * each of its bind mounts (shim.c detach_netns_mounts). The perl shim does not.
+   */
+  detachNetnsMounts?: boolean;
 }
 
 /** perl's arguments for one container attempt. */
@@ -157,7 +154,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
     s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
-    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0),
+    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0), s.netns && s.detachNetnsMounts ? '1' : '0',
     ...s.argv,
   ];
 }
@@ -166,7 +163,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
 // above explains it; the names say the rest.
 export const SHIM = String.raw`use strict;
 umask 077;
-my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, $tty, $cg, $netns, $sys_setns, @cmd) = @ARGV;
+my ($dir, $log, $note, $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $stdin, $once, $tty, $cg, $netns, $sys_setns, $detach, @cmd) = @ARGV;
 $_ += 0 for $maxline, $maxsize, $maxfiles, $sys_setsid, $sys_clock, $sys_setns;
 my ($logdir, $logbase) = $log =~ m{^(.*)/([^/]+)$};
 my $lf;

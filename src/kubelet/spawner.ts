@@ -134,11 +134,6 @@ export class Spawner {
     if (!this.request(exe, args, opts, done)) done(nodeSpawn(exe, args, opts));
   }
 
-  /** Whether the shims are the native program's (shim.c), which does what perl's does and more. */
-  get runsNativeShim(): boolean {
-    return this.native !== null;
-  }
-
   /** Whether there is a shim program here (the native one or perl's) for spawnShim. */
   get runsShims(): boolean {
     return this.native !== null || this.perl !== null;
