@@ -21,13 +21,22 @@ const log = (m: string) => process.stderr.write(`${new Date().toISOString()} net
 
 let records = new Map<string, string[]>();
 const proxies = new Map<string, { server: net.Server; sp: ServicePort }>();
+/** Which table was last read: the engine replaces the file (rename), never rewrites it. */
+let loadedVersion = '';
+const versionOf = (st: fs.BigIntStats) => `${st.ino} ${st.mtimeNs} ${st.size}`;
 
 function load(): void {
   let t: Table;
   try {
-    t = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const fd = fs.openSync(file, 'r');
+    try {
+      loadedVersion = versionOf(fs.fstatSync(fd, { bigint: true }));
+      t = JSON.parse(fs.readFileSync(fd, 'utf8'));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
-    return; // not written yet, or being replaced
+    return; // not written yet
   }
   records = new Map(Object.entries(t.dns));
   const want = new Map(t.services.filter((s) => s.protocol === 'TCP').map((s) => [`${s.ip}:${s.port}`, s]));
@@ -71,6 +80,9 @@ const dns = dgram.createSocket('udp4');
 dns.on('message', (msg, rinfo) => {
   const q = parseQuery(msg);
   if (!q) return;
+  // A query is answered from the table the engine wrote last, not the one the watch last told of:
+  // a pod's lookup can be read before the watch's event for a table written before it.
+  if (tableReplaced()) load();
   dns.send(answer(q, records), rinfo.port, rinfo.address);
 });
 // "ready" on stdout once the cluster DNS answers (ServiceProxy holds an engine's first pods until
@@ -89,6 +101,14 @@ const dnsFd = Number(process.env.KJOB_NETD_DNS_FD);
 delete process.env.KJOB_NETD_DNS_FD;
 if (dnsFd > 0) dns.bind({ fd: dnsFd }, ready);
 else dns.bind(53, DNS_IP, ready);
+
+function tableReplaced(): boolean {
+  try {
+    return versionOf(fs.statSync(file, { bigint: true })) !== loadedVersion;
+  } catch {
+    return false;
+  }
+}
 
 load();
 fs.watch(path.dirname(file), (_ev, name) => {

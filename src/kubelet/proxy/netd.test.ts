@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPerl } from '../helper_process.js';
+import { buildQuery, parseResponse, RCODE_NOERROR, RCODE_NXDOMAIN } from './dns.js';
+import type { Table } from './table.js';
+
+const NETD = fileURLToPath(new URL('./netd.ts', import.meta.url));
+const perl = findPerl();
+
+/** What a process of the test's says, or a failure after 10 s rather than a test that waits forever. */
+function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} in 10 s`)), 10_000)))]).finally(() => clearTimeout(timer));
+}
+
+// netd on a socket of the test's (127.0.0.1, any port) handed to it as its launcher hands the
+// cluster DNS's: bound by perl, fd 3, KJOB_NETD_DNS_FD. Its port is perl's first line on stderr.
+const LAUNCHER = String.raw`use Socket; $^F = 3; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die;
+my ($port) = unpack_sockaddr_in(getsockname($s)); require POSIX; POSIX::dup2(fileno($s), 3) if fileno($s) != 3;
+print STDERR "$port\n"; $ENV{KJOB_NETD_DNS_FD} = 3; exec { $ARGV[0] } @ARGV; die "exec: $!";`;
+
+test("a lookup is answered from the table written last, though netd reads it before the watch's event", { skip: !perl && 'no perl' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-netd-'));
+  const file = path.join(dir, 'table.json');
+  const netd = spawn(perl!, ['-e', LAUNCHER, process.execPath, '--import', 'tsx', NETD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const client = dgram.createSocket('udp4');
+  try {
+    const port = await within('port', new Promise<number>((resolve, reject) => {
+      netd.stderr.once('data', (d) => resolve(Number(String(d).split('\n')[0])));
+      netd.once('exit', (code) => reject(new Error(`netd exited (${code})`)));
+    }));
+    await within('ready', new Promise((r) => netd.stdout.once('data', r)));
+    let id = 0;
+    const lookup = async () => {
+      const answered = new Promise<Buffer>((r) => client.once('message', r));
+      client.send(buildQuery(++id, 'queue.default.svc.cluster.local'), port, '127.0.0.1');
+      return parseResponse(await within('answer', answered));
+    };
+    assert.equal((await lookup()).rcode, RCODE_NXDOMAIN, 'no table yet');
+
+    // netd stopped: the lookup waits in its socket, then the engine replaces the table. Resumed,
+    // it finds the socket readable before the watch's event (the kernel lists them as they came).
+    netd.kill('SIGSTOP');
+    const answered = new Promise<Buffer>((r) => client.once('message', r));
+    await within('send', new Promise((r) => client.send(buildQuery(++id, 'queue.default.svc.cluster.local'), port, '127.0.0.1', r)));
+    const table: Table = { dns: { 'queue.default.svc.cluster.local': ['10.96.0.20'] }, services: [] };
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(table));
+    fs.renameSync(`${file}.tmp`, file);
+    netd.kill('SIGCONT');
+    assert.deepEqual(parseResponse(await within('answer', answered)), { id, rcode: RCODE_NOERROR, addresses: ['10.96.0.20'] });
+  } finally {
+    client.close();
+    const exited = new Promise((r) => netd.once('exit', r));
+    if (netd.exitCode === null && netd.signalCode === null && netd.kill('SIGKILL')) await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
