@@ -201,7 +201,13 @@ export class Engine {
       if (net.enabled) this.network.warm();
       if (!net.enabled && !net.chosen) this.log(networkStatusLine(net));
       this.proxy = new ServiceProxy(this.network, this.log);
-      this.proxy.start();
+      // The table before netd: its first answers know the Services that exist (the proxy key of
+      // the first resync retries a sync that fails here).
+      try {
+        this.syncProxy();
+      } catch (e) {
+        this.log(`sync proxy failed: ${(e as Error).stack ?? e}`);
+      }
       await this.listen();
       // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
       // found no engine to wake, and the controllers would have kept the old clock (a CronJob on
