@@ -1,8 +1,6 @@
 // The cronjob-demo story on a simulated clock, shared by the e2e tests and by
 // test/golden/cronjob/capture.ts (which records what the real kubectl prints for the same objects).
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Store } from '../../src/store/store.js';
 import { normalise, type Sandbox } from './helpers.js';
 
@@ -93,10 +91,8 @@ export async function runDemo(sb: Sandbox): Promise<void> {
       const r = sb.kjob(args);
       return `$ kjob ${args.join(' ')}\n${r.stdout}${r.stderr}`;
     };
-    let log = '';
-    try { log = fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8').split('\n').slice(-40).join('\n'); } catch { /* none */ }
     const views = [['clock'], ['get', 'cj,jobs,pods', '-o', 'wide'], ['get', 'events', '--sort-by=.lastTimestamp']].map(show).join('\n');
-    throw new Error(`${(e as Error).message}\n${views}\nengine.log:\n${log}`);
+    throw new Error(`${(e as Error).message}\n${views}\nengine.log:\n${sb.engineLog(40)}`);
   }
   const stop = sb.kjob(['clock', 'set', '--rate=0']);
   assert.equal(stop.code, 0, stop.stderr);

@@ -82,9 +82,16 @@ export class Sandbox {
       await until(what, fn, timeoutMs * TIMEOUT_SCALE, intervalMs);
     } catch (e) {
       // What the state directory held then, for a failure that is seen only under load.
-      let log = '';
-      try { log = fs.readFileSync(path.join(this.home, 'engine.log'), 'utf8').split('\n').slice(-20).join('\n'); } catch { /* no engine ran */ }
-      throw new Error(`${(e as Error).message}\n--- kjob get jobs,pods -A ---\n${this.kjob(['get', 'jobs,pods', '-A']).stdout}--- engine.log, last lines ---\n${log}`);
+      throw new Error(`${(e as Error).message}\n--- kjob get jobs,pods -A ---\n${this.kjob(['get', 'jobs,pods', '-A']).stdout}--- engine.log, last lines ---\n${this.engineLog(20)}`);
+    }
+  }
+
+  /** The last lines the engines (and netd, whose lines are in it) logged, for a failure's message. */
+  engineLog(lines: number): string {
+    try {
+      return fs.readFileSync(path.join(this.home, 'engine.log'), 'utf8').split('\n').slice(-lines).join('\n');
+    } catch (e) {
+      return String(e); // no engine ran
     }
   }
 

@@ -184,7 +184,7 @@ test("a cold engine's first pod finds the cluster DNS answering: a Service's nam
     sb.kjob(['controller', 'stop']);
     apply(sb, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `lookup${i}` }, spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'a=$(getent hosts queue) && echo "${a%% *}" || echo not found'] }] } } } });
     await sb.until(`lookup${i} done`, () => /lookup\d +(Complete|Failed)/.test(sb.kjob(['get', 'job', `lookup${i}`]).stdout), 60_000);
-    assert.equal(sb.kjob(['logs', `job/lookup${i}`]).stdout, `${ip}\n`, `cold start ${i}`);
+    assert.equal(sb.kjob(['logs', `job/lookup${i}`]).stdout, `${ip}\n`, `cold start ${i}; engine.log:\n${sb.engineLog(30)}`);
   }
 });
 
@@ -280,15 +280,8 @@ test('the work-queue story: a queue server behind the Service queue, loaded thro
   const restarts = JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=consumers', '-o', 'json']).stdout).items.map((p: any) => p.status.containerStatuses[0].restartCount);
   // What a restarted consumer said before it ended, to tell why when this fails.
   const previous = pods.map((p) => sb.kjob(['logs', p, '--previous']).stdout).join('');
-  // And what the engine and netd logged (netd's lines are in engine.log), with the pods' addresses.
-  const engineLog = () => {
-    try {
-      return fs.readFileSync(path.join(sb.home, 'engine.log'), 'utf8').split('\n').slice(-60).join('\n');
-    } catch (e) {
-      return String(e);
-    }
-  };
-  if (restarts.some((n: number) => n !== 0)) console.error(sb.kjob(['get', 'pods', '-o', 'wide']).stdout, engineLog());
+  // And what the engine and netd logged, with the pods' addresses.
+  if (restarts.some((n: number) => n !== 0)) console.error(sb.kjob(['get', 'pods', '-o', 'wide']).stdout, sb.engineLog(60));
   assert.deepEqual(restarts, [0, 0, 0, 0, 0], `${previous}\n${sb.kjob(['get', 'events']).stdout}`);
   let done = 0;
   for (const p of pods) {
