@@ -52,23 +52,32 @@ export class ServiceProxy {
   /**
    * Brings the table up to date and netd up. The engine's first sync is as it starts, before it
    * syncs anything else: netd starts with the table of the Services that exist, and the pods
-   * wait for its DNS (PodNetwork.whenDnsServing). A cold engine's first container looked a
-   * Service up before the table was written (getent: not found, once in a CI run).
+   * wait for its DNS (PodNetwork.whenDnsServing). A new state directory's first engine once
+   * started netd before any table existed, and its first container's lookup of a Service found
+   * nothing (getent: not found, once in CI; not reproduced): netd then learnt of the table only
+   * from its watch.
    */
   sync(services: ServiceObject[], pods: PodObject[]): void {
     if (!this.network.probe().enabled) return;
-    const data = JSON.stringify(buildTable(services, pods));
-    if (data !== this.last) {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.tmp`;
-      fs.writeFileSync(tmp, data, { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
-      this.last = data;
+    try {
+      const data = JSON.stringify(buildTable(services, pods));
+      if (data !== this.last) {
+        fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+        const tmp = `${this.file}.tmp`;
+        fs.writeFileSync(tmp, data, { mode: 0o600 });
+        fs.renameSync(tmp, this.file);
+        this.last = data;
+      }
+    } finally {
+      // A table that cannot be written (the disk full) leaves netd serving the last one, or none.
+      this.ensureNetd();
     }
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
-      this.network.dnsStarting(); // the first time only: pods do not wait for a restarted netd
-      this.startNetd();
-    }
+  }
+
+  /** netd up, whatever the table: the engine's answer to a first sync that failed (retried later). */
+  ensureNetd(): void {
+    if (!this.network.probe().enabled) return;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) this.startNetd();
   }
 
   private startNetd(): void {
@@ -90,6 +99,10 @@ export class ServiceProxy {
     });
     child.on('exit', () => this.network.dnsServing());
     this.child = child;
+    // Pods wait for it from now on, the first time only (a restarted netd holds none back): its
+    // output, its error or its exit, each asynchronous, lets them go. Not before the spawn, which
+    // can throw (the node's namespace gone) and leave nothing to let them go.
+    this.network.dnsStarting();
   }
 
   stop(): void {

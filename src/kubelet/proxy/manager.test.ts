@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PodNetwork } from '../network.js';
+import { until } from '../../util/testing.js';
+import { ServiceProxy } from './manager.js';
+
+/** The PodNetwork calls ServiceProxy makes, recorded; its node namespace is a path that does not exist. */
+function fakeNetwork(home: string, opts: { ensureNodeFails?: boolean } = {}) {
+  const calls: string[] = [];
+  const network = {
+    home,
+    probe: () => ({ enabled: true }),
+    ensureNode: () => {
+      calls.push('ensureNode');
+      if (opts.ensureNodeFails) throw new Error('Cannot create namespace file "/run/netns/kjob-x": No space left on device');
+    },
+    nodeNsPath: () => path.join(home, 'no-such-netns'),
+    dnsStarting: () => calls.push('dnsStarting'),
+    dnsServing: () => calls.push('dnsServing'),
+  };
+  return { network: network as unknown as PodNetwork, calls };
+}
+
+test('a table that cannot be written still starts netd, and the pods wait for it until it answers or ends', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-proxy-'));
+  fs.mkdirSync(path.join(home, 'run'));
+  fs.writeFileSync(path.join(home, 'run', 'net'), ''); // where the table's directory would be
+  const { network, calls } = fakeNetwork(home);
+  const proxy = new ServiceProxy(network, () => {});
+  try {
+    assert.throws(() => proxy.sync([], []), /ENOTDIR|EEXIST/);
+    assert.deepEqual(calls, ['ensureNode', 'dnsStarting']);
+    // This netd cannot enter its namespace: it ends, and the pods waiting for it go on.
+    await until('netd ended', () => calls.includes('dnsServing'));
+  } finally {
+    proxy.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a netd that cannot be started holds no pod back', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-proxy-'));
+  const { network, calls } = fakeNetwork(home, { ensureNodeFails: true });
+  const proxy = new ServiceProxy(network, () => {});
+  try {
+    assert.throws(() => proxy.sync([], []), /No space left/);
+    assert.deepEqual(calls, ['ensureNode'], 'pods wait only for a netd that is starting');
+    assert.ok(fs.existsSync(path.join(home, 'run', 'net', 'table.json')), 'the table is written first');
+  } finally {
+    proxy.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
