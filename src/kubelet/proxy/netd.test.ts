@@ -13,29 +13,46 @@ import type { Table } from './table.js';
 const NETD = fileURLToPath(new URL('./netd.ts', import.meta.url));
 const perl = findPerl();
 
-/** What a process of the test's says, or a failure after 10 s rather than a test that waits forever. */
-function within<T>(what: string, p: Promise<T>): Promise<T> {
+/** p, or a failure after 10 s (with what detail() then says) rather than a test that waits forever. */
+function within<T>(what: string, p: Promise<T>, detail = () => ''): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} in 10 s`)), 10_000)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} in 10 s ${detail()}`)), 10_000)))]).finally(() => clearTimeout(timer));
 }
 
 // netd on a socket of the test's (127.0.0.1, any port) handed to it as its launcher hands the
-// cluster DNS's: bound by perl, fd 3, KJOB_NETD_DNS_FD. Its port is perl's first line on stderr.
+// cluster DNS's: bound by perl, fd 3, KJOB_NETD_DNS_FD. perl says the port on stdout first.
 const LAUNCHER = String.raw`use Socket; $^F = 3; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die;
 my ($port) = unpack_sockaddr_in(getsockname($s)); require POSIX; POSIX::dup2(fileno($s), 3) if fileno($s) != 3;
-print STDERR "$port\n"; $ENV{KJOB_NETD_DNS_FD} = 3; exec { $ARGV[0] } @ARGV; die "exec: $!";`;
+$| = 1; print "port $port\n"; $ENV{KJOB_NETD_DNS_FD} = 3; exec { $ARGV[0] } @ARGV; die "exec: $!";`;
 
 test("a lookup is answered from the table written last, though netd reads it before the watch's event", { skip: !perl && 'no perl' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-netd-'));
   const file = path.join(dir, 'table.json');
   const netd = spawn(perl!, ['-e', LAUNCHER, process.execPath, '--import', 'tsx', NETD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  netd.stdout.on('data', (d) => (out += d));
+  netd.stderr.on('data', (d) => (err += d));
+  /** The first match of re in what netd (and perl before it) said on stdout. */
+  const says = (what: string, re: RegExp) => within(what, new Promise<RegExpMatchArray>((resolve, reject) => {
+    const look = () => {
+      const m = out.match(re);
+      if (m) done(() => resolve(m));
+    };
+    const exited = (code: number | null) => done(() => reject(new Error(`netd exited (${code}) before ${what}: ${err}`)));
+    const done = (then: () => void) => {
+      netd.stdout.off('data', look);
+      netd.off('exit', exited);
+      then();
+    };
+    netd.stdout.on('data', look);
+    netd.once('exit', exited);
+    look();
+  }), () => `(netd's stderr: ${err})`);
   const client = dgram.createSocket('udp4');
   try {
-    const port = await within('port', new Promise<number>((resolve, reject) => {
-      netd.stderr.once('data', (d) => resolve(Number(String(d).split('\n')[0])));
-      netd.once('exit', (code) => reject(new Error(`netd exited (${code})`)));
-    }));
-    await within('ready', new Promise((r) => netd.stdout.once('data', r)));
+    const port = Number((await says('port', /^port (\d+)$/m))[1]);
+    await says('ready', /^ready$/m);
     let id = 0;
     const lookup = async () => {
       const answered = new Promise<Buffer>((r) => client.once('message', r));
@@ -45,7 +62,7 @@ test("a lookup is answered from the table written last, though netd reads it bef
     assert.equal((await lookup()).rcode, RCODE_NXDOMAIN, 'no table yet');
 
     // netd stopped: the lookup waits in its socket, then the engine replaces the table. Resumed,
-    // it finds the socket readable before the watch's event (the kernel lists them as they came).
+    // netd has both to read, the lookup queued first; it may well read the lookup first.
     netd.kill('SIGSTOP');
     const answered = new Promise<Buffer>((r) => client.once('message', r));
     await within('send', new Promise((r) => client.send(buildQuery(++id, 'queue.default.svc.cluster.local'), port, '127.0.0.1', r)));

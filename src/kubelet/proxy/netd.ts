@@ -27,6 +27,8 @@ const versionOf = (st: fs.BigIntStats) => `${st.ino} ${st.mtimeNs} ${st.size}`;
 
 function load(): void {
   let t: Table;
+  let dnsRecords: Map<string, string[]>;
+  let want: Map<string, ServicePort>;
   try {
     const fd = fs.openSync(file, 'r');
     try {
@@ -35,11 +37,15 @@ function load(): void {
     } finally {
       fs.closeSync(fd);
     }
-  } catch {
-    return; // not written yet
+    dnsRecords = new Map(Object.entries(t.dns));
+    want = new Map(t.services.filter((s) => s.protocol === 'TCP').map((s) => [`${s.ip}:${s.port}`, s]));
+  } catch (e) {
+    // Not written yet; or not a table (only a bug of the engine's would write one): netd keeps
+    // serving what it had rather than end in the middle of a lookup.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log(`cannot read ${file}: ${(e as Error).message}`);
+    return;
   }
-  records = new Map(Object.entries(t.dns));
-  const want = new Map(t.services.filter((s) => s.protocol === 'TCP').map((s) => [`${s.ip}:${s.port}`, s]));
+  records = dnsRecords;
   for (const [k, p] of proxies) {
     if (!want.has(k)) {
       p.server.close();
@@ -81,12 +87,13 @@ dns.on('message', (msg, rinfo) => {
   const q = parseQuery(msg);
   if (!q) return;
   // A query is answered from the table the engine wrote last, not the one the watch last told of:
-  // a pod's lookup can be read before the watch's event for a table written before it.
+  // netd can read a pod's lookup before the watch's event of a table written before that read.
   if (tableReplaced()) load();
   dns.send(answer(q, records), rinfo.port, rinfo.address);
 });
-// "ready" on stdout once the cluster DNS answers (ServiceProxy holds an engine's first pods until
-// then), or once it cannot: pods then go on without it, as they would without a pod network.
+// "ready" on stdout once the cluster DNS answers (the kubelet holds an engine's first pods until
+// then: PodNetwork.whenDnsServing), or once it cannot: pods then go on without it, as they would
+// without a pod network.
 let told = false;
 const ready = () => {
   if (!told) process.stdout.write('ready\n');
@@ -111,12 +118,21 @@ function tableReplaced(): boolean {
 }
 
 load();
-fs.watch(path.dirname(file), (_ev, name) => {
-  if (!name || name === path.basename(file)) load();
-});
+// The watch brings the services' proxies up to date without a lookup; DNS answers look for
+// themselves. One that cannot be made (inotify's limits) leaves the periodic look below.
+try {
+  fs.watch(path.dirname(file), (_ev, name) => {
+    if ((!name || name === path.basename(file)) && tableReplaced()) load();
+  }).on('error', (e) => log(`watching ${path.dirname(file)}: ${e.message}`));
+} catch (e) {
+  log(`cannot watch ${path.dirname(file)}: ${(e as Error).message}`);
+}
 // With the engine: the parent is gone when this process is re-parented.
 const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) process.exit(0);
 }, 1000).unref();
-setInterval(load, 5000); // and a periodic look, should a watch event be missed
+// and a periodic look, should a watch event be missed
+setInterval(() => {
+  if (tableReplaced()) load();
+}, 5000);
