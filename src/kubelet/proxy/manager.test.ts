@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PodNetwork } from '../network.js';
-import { until } from '../../util/testing.js';
+import { tempDir, until } from '../../util/testing.js';
 import { ServiceProxy } from './manager.js';
 
 /** The PodNetwork calls ServiceProxy makes, recorded; its node namespace is a path that does not exist. */
@@ -25,7 +24,7 @@ function fakeNetwork(home: string, opts: { ensureNodeFails?: boolean } = {}) {
 }
 
 test('a table that cannot be written still starts netd, and the pods wait for it until it answers or ends', async () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-proxy-'));
+  const home = tempDir('proxy');
   fs.mkdirSync(path.join(home, 'run'));
   fs.writeFileSync(path.join(home, 'run', 'net'), ''); // where the table's directory would be
   const { network, calls } = fakeNetwork(home);
@@ -37,12 +36,11 @@ test('a table that cannot be written still starts netd, and the pods wait for it
     await until('netd ended', () => calls.includes('dnsServing'));
   } finally {
     proxy.stop();
-    fs.rmSync(home, { recursive: true, force: true });
   }
 });
 
 test('a netd that cannot be started holds no pod back', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-proxy-'));
+  const home = tempDir('proxy');
   const { network, calls } = fakeNetwork(home, { ensureNodeFails: true });
   const proxy = new ServiceProxy(network, () => {});
   try {
@@ -51,6 +49,5 @@ test('a netd that cannot be started holds no pod back', () => {
     assert.ok(fs.existsSync(path.join(home, 'run', 'net', 'table.json')), 'the table is written first');
   } finally {
     proxy.stop();
-    fs.rmSync(home, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,5 @@
 // The engine's side of the service proxy and the cluster DNS: writes the table (table.ts) when
 // Services or Pods change, and keeps netd running inside the node's network namespace.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import type { PodNetwork } from '../network.js';
 import { NSENTER } from '../exec.js';
 import { findPerl } from '../helper_process.js';
 import { setnsSyscall } from '../shim.js';
+import { mkdirPrivate, writeAtomic } from '../runtime.js';
 import { DNS_IP } from '../addresses.js';
 import { localNodeEnv } from '../../util/process.js';
 import { buildTable } from './table.js';
@@ -62,10 +62,8 @@ export class ServiceProxy {
     try {
       const data = JSON.stringify(buildTable(services, pods));
       if (data !== this.last) {
-        fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-        const tmp = `${this.file}.tmp`;
-        fs.writeFileSync(tmp, data, { mode: 0o600 });
-        fs.renameSync(tmp, this.file);
+        mkdirPrivate(path.dirname(this.file));
+        writeAtomic(this.file, data); // netd reads the old table or the new, never a part
         this.last = data;
       }
     } finally {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPerl } from '../helper_process.js';
+import { tempDir } from '../../util/testing.js';
 import { buildQuery, parseResponse, RCODE_NOERROR, RCODE_NXDOMAIN } from './dns.js';
 import type { Table } from './table.js';
 
@@ -26,7 +26,7 @@ my ($port) = unpack_sockaddr_in(getsockname($s)); require POSIX; POSIX::dup2(fil
 $| = 1; print "port $port\n"; $ENV{KJOB_NETD_DNS_FD} = 3; exec { $ARGV[0] } @ARGV; die "exec: $!";`;
 
 test("a lookup is answered from the table written last, though netd reads it before the watch's event", { skip: !perl && 'no perl' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-netd-'));
+  const dir = tempDir('netd');
   const file = path.join(dir, 'table.json');
   const netd = spawn(perl!, ['-e', LAUNCHER, process.execPath, '--import', 'tsx', NETD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -75,6 +75,5 @@ test("a lookup is answered from the table written last, though netd reads it bef
     client.close();
     const exited = new Promise((r) => netd.once('exit', r));
     if (netd.exitCode === null && netd.signalCode === null && netd.kill('SIGKILL')) await exited;
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

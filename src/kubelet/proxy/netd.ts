@@ -25,18 +25,22 @@ const proxies = new Map<string, { server: net.Server; sp: ServicePort }>();
 let loadedVersion = '';
 const versionOf = (st: fs.BigIntStats) => `${st.ino} ${st.mtimeNs} ${st.size}`;
 
+/** The table as it is now, and its version: both of the one file the name led to. */
+function readTable(): Table {
+  const fd = fs.openSync(file, 'r');
+  try {
+    loadedVersion = versionOf(fs.fstatSync(fd, { bigint: true }));
+    return JSON.parse(fs.readFileSync(fd, 'utf8'));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function load(): void {
-  let t: Table;
   let dnsRecords: Map<string, string[]>;
   let want: Map<string, ServicePort>;
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      loadedVersion = versionOf(fs.fstatSync(fd, { bigint: true }));
-      t = JSON.parse(fs.readFileSync(fd, 'utf8'));
-    } finally {
-      fs.closeSync(fd);
-    }
+    const t = readTable();
     dnsRecords = new Map(Object.entries(t.dns));
     want = new Map(t.services.filter((s) => s.protocol === 'TCP').map((s) => [`${s.ip}:${s.port}`, s]));
   } catch (e) {
