@@ -8,8 +8,11 @@ export function podPhase(pod: PodObject): string {
 }
 
 export function isPodTerminal(pod: PodObject): boolean {
-  const p = podPhase(pod);
-  return p === 'Succeeded' || p === 'Failed';
+  return isTerminalPhase(podPhase(pod));
+}
+
+export function isTerminalPhase(phase: string): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 /** controller.IsPodActive: not terminal and not being deleted. */

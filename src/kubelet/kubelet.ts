@@ -26,11 +26,12 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, type HiddenDir, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
+import { isPodTerminal, isTerminalPhase } from '../api/pod_util.js';
 import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
@@ -66,7 +67,6 @@ interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; back
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
 
-const TERMINAL = new Set(['Succeeded', 'Failed']);
 
 /**
  * How often a running container is looked at again without an exit note (the kubelet's PLEG
@@ -87,7 +87,6 @@ export class Kubelet {
   private readonly hostIP: string;
   private readonly sandboxMode?: SandboxMode;
   private sandboxStatus?: SandboxStatus;
-  private hidden?: HiddenDir[];
   readonly runtime: ContainerRuntime;
   private readonly network?: PodNetwork;
   private watcher?: fs.FSWatcher;
@@ -298,7 +297,7 @@ export class Kubelet {
       return { requeueAfterMs: r.requeueAfterMs ?? 0 };
     }
     if (pod.spec.nodeName !== this.nodeName) return {};
-    if (TERMINAL.has(pod.status?.phase ?? '')) {
+    if (isPodTerminal(pod)) {
       this.releaseNetwork(pod);
       if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
       return {};
@@ -317,7 +316,7 @@ export class Kubelet {
       // Finished: its network goes now (unless the finished pod keeps it), so that the syncs its
       // later changes would have made (its status written, its finalizer released) are not needed
       // at all (changeNeedsSync).
-      if (TERMINAL.has(written.status?.phase ?? '')) this.releaseNetwork(written);
+      if (isPodTerminal(written)) this.releaseNetwork(written);
     }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
@@ -349,7 +348,7 @@ export class Kubelet {
    * such (its status written, its finalizer released), each a transaction that found nothing to do.
    */
   changeNeedsSync(pod: PodObject): boolean {
-    if (!TERMINAL.has(pod.status?.phase ?? '') || pod.metadata.deletionTimestamp || pod.spec?.nodeName !== this.nodeName) return true;
+    if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp || pod.spec?.nodeName !== this.nodeName) return true;
     return this.podNetwork?.holds(pod.metadata.uid!) ?? false;
   }
 
@@ -587,10 +586,10 @@ export class Kubelet {
           for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
           const dir = this.podDir(pod);
           // looked at for each start: a state directory used since the last one is hidden too
-          this.hidden = hiddenPathsFor(this.home);
+          const hidden = hiddenPathsFor(this.home);
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
-          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden: this.hidden });
+          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
           // The node's namespace files are of no use in the sandbox unless a volume shows them.
           this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachNetnsMounts: !exposesHostDir(mounts, NETNS_DIR) });
         } else {
@@ -655,7 +654,7 @@ export class Kubelet {
       }
       if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
-    if (TERMINAL.has(pod.status?.phase ?? '') && !running) {
+    if (isPodTerminal(pod) && !running) {
       this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
     }
@@ -792,7 +791,7 @@ export class Kubelet {
     else if (allDone) phase = allOk ? 'Succeeded' : 'Failed';
     else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     else phase = anyStarted ? 'Running' : 'Pending';
-    const terminal = TERMINAL.has(phase);
+    const terminal = isTerminalPhase(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
     if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
