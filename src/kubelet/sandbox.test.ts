@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exposesHostDir, type Mount } from './sandbox.js';
+import { exposesHostDir, translatePath, type Mount } from './sandbox.js';
 import { tempDir } from '../util/testing.js';
 
 const bind = (source: string): Mount => ({ source, target: '/mnt', readOnly: true });
@@ -16,4 +16,22 @@ test('a volume exposes a host directory when its source is that directory, one a
   assert.equal(exposesHostDir([bind(link)], '/run/netns'), true, 'a symlink to /run, as /var/run is');
   for (const source of ['/run/net', '/run/netnsx', '/runx', '/home/kjob/pods/1/volumes/data', 'tmp']) assert.equal(exposesHostDir([bind(source)], '/run/netns'), false, source);
   assert.equal(exposesHostDir([bind('/tmp'), bind('/run')], '/run/netns'), true, 'any of them');
+});
+
+test('the directory is compared as resolved, as the sources are', () => {
+  const d = tempDir('sandbox');
+  fs.mkdirSync(path.join(d, 'real', 'netns'), { recursive: true });
+  fs.symlinkSync(path.join(d, 'real'), path.join(d, 'link'));
+  assert.equal(exposesHostDir([bind(path.join(d, 'real'))], path.join(d, 'link', 'netns')), true, 'the directory reached through a symlink');
+  assert.equal(exposesHostDir([bind(path.join(d, 'link'))], path.join(d, 'real', 'netns')), true, 'the source through one');
+});
+
+test("a path inside the sandbox is found under the deepest mount that holds it, the root's as well", () => {
+  const mounts: Mount[] = [{ source: '/h/root', target: '/', readOnly: false }, { source: '/h/data', target: '/data/', readOnly: false }];
+  assert.equal(translatePath('/etc/x', mounts, true), '/h/root/etc/x');
+  assert.equal(translatePath('/data', mounts, true), '/h/data');
+  assert.equal(translatePath('/data/a/b', mounts, true), '/h/data/a/b');
+  assert.equal(translatePath('/datax', mounts, true), '/h/root/datax');
+  assert.equal(translatePath('/tmp/x', [], true), undefined, 'the private /tmp');
+  assert.equal(translatePath('/etc/x', [], true), '/etc/x');
 });

@@ -129,7 +129,7 @@ export function hiddenPaths(home: string): HiddenDir[] {
   const out = new Map<string, HiddenDir>();
   for (const h of [home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()]) {
     for (const p of [path.resolve(h), realpathOr(h)]) {
-      if (p === '/' || p === '/tmp' || p.startsWith('/tmp/') || out.has(p)) continue;
+      if (p === '/' || atOrUnder(p, '/tmp') || out.has(p)) continue;
       const cover = coverDirOf(p);
       if (fs.existsSync(cover)) out.set(p, { dir: p, cover });
       else if (fs.existsSync(p)) out.set(p, { dir: p });
@@ -188,9 +188,11 @@ export interface Mount {
  * them (/var/run is /run on most hosts); a relative one from the root, not the engine's cwd.
  */
 export function exposesHostDir(mounts: Mount[], dir: string): boolean {
+  if (mounts.length === 0) return false;
+  const real = realpathOr(dir); // compared as resolved as the sources are
   return mounts.some((m) => {
     const source = realpathOr(path.resolve('/', m.source));
-    return atOrUnder(dir, source) || atOrUnder(source, dir);
+    return atOrUnder(real, source) || atOrUnder(source, real);
   });
 }
 
@@ -293,7 +295,7 @@ export function translatePath(p: string, mounts: Mount[], sandboxed: boolean): s
     if (atOrUnder(p, t)) if (!best || t.length > best.target.length) best = m;
   }
   if (best) return path.join(best.source, p.slice(best.target.replace(/\/+$/, '').length));
-  if (p === '/tmp' || p.startsWith('/tmp/')) return undefined;
+  if (atOrUnder(p, '/tmp')) return undefined;
   return p;
 }
 
