@@ -611,6 +611,6 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
   for (const name of ['plain', 'host-run']) settle(k, name);
   const started = (name: string) => runtime.started.find((s) => s.uid === `uid-${name}`)!;
   assert.equal(started('plain').netns, '/run/netns/fake-uid-plain');
-  assert.equal(started('plain').detachNetnsMounts, true);
-  assert.equal(started('host-run').detachNetnsMounts, false, 'a hostPath of /run shows /run/netns');
+  assert.equal(started('plain').detachMounts, '/run/netns');
+  assert.equal(started('host-run').detachMounts, undefined, 'a hostPath of /run shows /run/netns');
 });

@@ -591,7 +591,7 @@ export class Kubelet {
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
           // The node's namespace files are of no use in the sandbox unless a volume shows them.
-          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachNetnsMounts: !exposesHostDir(mounts, NETNS_DIR) });
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachMounts: exposesHostDir(mounts, NETNS_DIR) ? undefined : NETNS_DIR });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.

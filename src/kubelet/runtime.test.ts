@@ -26,8 +26,7 @@ test("the shim is asked to detach the node's namespace files only for a sandbox 
     assert.deepEqual(ops.slice(DETACH_AT + 1), argv, 'the command follows the operand');
     return ops[DETACH_AT];
   };
-  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachNetnsMounts: true }), '1');
-  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachNetnsMounts: false }), '0', 'a volume shows them');
-  assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '0');
-  assert.equal(start({ detachNetnsMounts: true }), '0', 'the host network: nothing to detach from');
+  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' }), '/run/netns');
+  assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '', 'none named: a volume shows them');
+  assert.equal(start({ detachMounts: '/run/netns' }), '', 'the host network: nothing to detach from');
 });

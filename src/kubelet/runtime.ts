@@ -74,9 +74,9 @@ export interface StartSpec {
   tty?: boolean;
   /** the pod's network namespace (a /run/netns file), entered before the command runs */
   netns?: string;
-  /** argv is a sandbox that needs none of the host's network namespace files (no volume reaches
-   * /run/netns): the native shim starts it with that directory detached (ShimSpec.detachNetnsMounts) */
-  detachNetnsMounts?: boolean;
+  /** a host directory of mounts argv, a sandbox, needs none of (the network namespace files, when
+   * no volume reaches /run/netns): the native shim starts it with that directory detached (ShimSpec.detachMounts) */
+  detachMounts?: string;
 }
 
 export interface ContainerRuntime {
@@ -400,7 +400,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (shimDoesSetup) {
       const netns = netnsInShim ? s.netns : undefined;
-      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachNetnsMounts: s.detachNetnsMounts }), opts, shimStarted);
+      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachMounts: s.detachMounts }), opts, shimStarted);
     } else spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

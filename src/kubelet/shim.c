@@ -121,8 +121,7 @@ static char *slurp(const char *f) {
 
 /* ---- the shim ---- */
 
-static const char *dir, *logpath, *note, *stdin_fifo, *cg, *netns;
-static int detach;
+static const char *dir, *logpath, *note, *stdin_fifo, *cg, *netns, *detach;
 static char *logdir, *logbase;
 static long maxline, maxsize, maxfiles;
 static int once, tty;
@@ -169,26 +168,24 @@ static int cgenable(const char *f, const char *want) {
 }
 
 /**
- * Takes the node's network namespace files (/run/netns, network.ts NETNS_DIR: one mount each, a
- * Job's running pods and the kept spares, 15-20 in a Job of parallelism 16) out of the mount table
- * a sandbox starts from, when the runtime asks (the DETACH operand, shim.ts ShimSpec
- * detachNetnsMounts: bubblewrap with no volume that reaches /run/netns). bubblewrap reads the whole
+ * Takes a directory of host mounts out of the mount table a sandbox starts from, when the runtime
+ * names one (the DETACH operand, shim.ts ShimSpec detachMounts): the node's network namespace files
+ * (/run/netns, network.ts NETNS_DIR: one mount each, a Job's running pods and the kept spares,
+ * 15-20 in a Job of parallelism 16), for bubblewrap with no volume that reaches them. bubblewrap reads the whole
  * of /proc/self/mountinfo once for each of its 25-odd bind mounts (to set each one's flags on it
  * and on what lies under it), so every host mount costs each sandbox's start that many times over:
  * 20 more mounts made a sandboxed `xargs` of `true` take 1.6 ms more CPU a container (a fifth).
  * The container's process gets a
  * mount namespace of its own, a slave of the host's so that nothing it unmounts goes back, without
  * that directory; bubblewrap hides /run behind a tmpfs anyway. Where a step is refused (no
- * CAP_SYS_ADMIN; /run/netns not a mount point, as when another tool made the files), bubblewrap
+ * CAP_SYS_ADMIN; the directory not a mount point, as when another tool made the files), bubblewrap
  * starts from what is there, only without the saving: it makes its own namespace a slave before it
  * mounts anything, so a namespace left shared by a refused step changes nothing.
  */
-static void detach_netns_mounts(void) {
-  static const char dir[] = "/run/netns";
-  if (strncmp(netns, dir, sizeof dir - 1) != 0 || netns[sizeof dir - 1] != '/') return;
+static void detach_mounts(const char *mounts_dir) {
   if (unshare(CLONE_NEWNS) != 0) return;
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) return;
-  umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW);
+  umount2(mounts_dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 /** The container's process before it execs: its cgroups (the runtime's plan), its network
@@ -245,7 +242,7 @@ static void container_setup(void) {
       _exit(1);
     }
     close(fd);
-    if (detach) detach_netns_mounts();
+    if (*detach) detach_mounts(detach);
   }
 }
 
@@ -595,7 +592,7 @@ static int shim_main(char **ops) {
   tty = !strcmp(ops[10], "1");
   cg = ops[11];
   netns = ops[12];
-  detach = !strcmp(ops[14], "1");
+  detach = ops[14];
   cmd = ops + 15;
   if (maxline < 1) maxline = 16 * 1024;
   char *slash = strrchr(logpath, '/');

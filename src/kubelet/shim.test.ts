@@ -265,15 +265,15 @@ nodeTest(
     const dir = tempDir('shim-netns');
     const ns = `kjob-test-shim-${process.pid}`;
     const nsPath = path.join(NETNS_DIR, ns);
-    const shimRun = (name: string, detachNetnsMounts: boolean) => {
+    const shimRun = (name: string, detachMounts: string | undefined) => {
       const logPath = path.join(dir, name, 'logs', '0.log');
       fs.mkdirSync(path.dirname(logPath), { recursive: true });
       const argv = ['/bin/sh', '-c', 'readlink /proc/self/ns/net; cat /proc/self/mountinfo'];
-      const operands = shimOperands({ attemptDir: path.join(dir, name), logPath, note: path.join(dir, name, 'note'), argv, netns: nsPath, detachNetnsMounts });
+      const operands = shimOperands({ attemptDir: path.join(dir, name), logPath, note: path.join(dir, name, 'note'), argv, netns: nsPath, detachMounts });
       return { logPath, command: [NATIVE!, ...operands].map(shellQuote).join(' ') };
     };
-    const asked = shimRun('asked', true);
-    const unasked = shimRun('unasked', false);
+    const asked = shimRun('asked', NETNS_DIR);
+    const unasked = shimRun('unasked', undefined);
     const script = [
       'set -e',
       `mount -t tmpfs kjob-test ${path.dirname(NETNS_DIR)}`,

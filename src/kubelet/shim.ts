@@ -58,7 +58,7 @@
 //
 // The same program in C (shim.c) is what runs where it was built (nativeShim): same operands,
 // same files; this perl program is the shim where there was no C compiler. The native one also,
-// when the runtime asks (ShimSpec.detachNetnsMounts), starts a sandbox from a mount table without
+// when the runtime asks (ShimSpec.detachMounts), starts a sandbox from a mount table without
 // the node's network namespace files; this one takes the operand and does not.
 import { fileURLToPath } from 'node:url';
 import { isExecutableFile } from './lookup.js';
@@ -127,12 +127,13 @@ export interface ShimSpec {
   /** the network namespace (a /run/netns file) it enters before it execs; only where shimEntersNetns() */
   netns?: string;
   /**
-   * With netns, argv is a sandbox that needs none of the node's namespace files: the native shim's
-   * container process detaches /run/netns (network.ts NETNS_DIR), whose every file is a mount, from
-   * the mount table bubblewrap starts from, since bubblewrap's start reads the whole table once for
-   * each of its bind mounts (shim.c detach_netns_mounts). The perl shim does not.
+   * With netns, a host directory of mounts the command needs none of (the node's namespace files,
+   * network.ts NETNS_DIR, for a sandbox no volume of which reaches them): the native shim's
+   * container process detaches it from the mount table bubblewrap starts from, since bubblewrap's
+   * start reads the whole table once for each of its bind mounts (shim.c detach_mounts). The perl
+   * shim does not.
    */
-  detachNetnsMounts?: boolean;
+  detachMounts?: string;
 }
 
 /** perl's arguments for one container attempt. */
@@ -154,7 +155,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
     s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
-    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0), s.netns && s.detachNetnsMounts ? '1' : '0',
+    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0), (s.netns && s.detachMounts) || '',
     ...s.argv,
   ];
 }
