@@ -63,7 +63,15 @@ test("a look that found nobody is remembered by the directory's change time: the
     if (args[0] === waitingNotesDir(h)) listings++;
     return readdir(...args);
   });
+  // The directory's change time as the test's clock has it: the kernel's may be a tick coarse,
+  // and the test's clock runs ahead of it.
   const now = Date.now();
+  let dirChanged = now;
+  const stat = fs.statSync;
+  t.mock.method(fs, 'statSync', (...args: Parameters<typeof fs.statSync>) => {
+    const st = stat(...args);
+    return args[0] === waitingNotesDir(h) && st ? Object.assign(st, { ctimeMs: dirChanged }) : st;
+  });
   // Right after the directory changed, a change in the same tick of the file system's clock would
   // leave its change time as it is: such a look is not remembered.
   assert.equal(commandWaiting(h, now), false);
@@ -78,6 +86,7 @@ test("a look that found nobody is remembered by the directory's change time: the
   assert.equal(listings, 4);
   // A note made since changes the directory: listed, and seen.
   noteOf(h, process.ppid);
+  dirChanged = later + RELIST_MS;
   assert.equal(commandWaiting(h, later + RELIST_MS + 1), true);
   assert.equal(listings, 5);
   assert.equal(commandWaiting(h, later + RELIST_MS + 2), true, 'a look that found a writer is not remembered');
