@@ -558,21 +558,10 @@ export function knownToDecode(kind: string, uid: string, resourceVersion: string
 /** The struct with its fields read leniently; the same object when nothing had to change. */
 function lenientStruct(v: Record<string, unknown>, def: string): Record<string, unknown> {
   const props = definition(def).properties ?? {};
-  let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    const x = v[k];
+  return copyOnChange(v, (k, x) => {
     const p = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
-    const r = p ? lenientValue(x, p) : x;
-    if (r === x && !out) continue;
-    if (!out) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
-    }
-    if (r !== ABSENT) out[k] = r;
-  }
-  return out ?? v;
+    return p ? lenientValue(x, p) : x;
+  });
 }
 
 function lenientValue(v: unknown, s: PropSchema): unknown {
