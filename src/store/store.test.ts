@@ -297,6 +297,17 @@ describe('create/get/list', () => {
     });
     assert.deepEqual(names('j2'), ['c', 's']);
     check();
+    // A write of its own transaction that fails after it noted the reference (here at its view):
+    // rolled back as a transaction() is, and not in the index either.
+    const writable = store as unknown as { writeView: () => void };
+    const writeView = writable.writeView;
+    writable.writeView = () => { throw new Error('no view'); };
+    try {
+      assert.throws(() => store.create(pod('v', 'j1')), /no view/);
+    } finally {
+      writable.writeView = writeView;
+    }
+    check();
   });
 
   test('a rolled-back version is not served from the shared cache, whether the transaction or only a savepoint in it was rolled back', () => {

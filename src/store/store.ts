@@ -571,7 +571,7 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.write(() => void this.s.setMeta.run(key, value));
+    this.oneWrite(() => void this.s.setMeta.run(key, value));
   }
 
   // ---------------------------------------------------------------- transactions
@@ -596,31 +596,26 @@ export class Store {
   }
 
   /**
-   * A request whose reads end in at most one create, update or delete: a transaction of its own,
-   * or the caller's without a savepoint, as the store's writes are (write()). A savepoint would
-   * undo nothing: what the write refuses it refuses before writing. The engine's syncs make
-   * several requests each inside their own transaction, and each savepoint copied the pages its
-   * write touched into a statement journal.
+   * A request whose reads end in at most one create, update or delete, and the store's own create,
+   * update and delete: a transaction of its own, or the caller's without a savepoint. A savepoint
+   * would undo nothing: what a write refuses (AlreadyExists, NotFound, Conflict, too large) it
+   * refuses before it writes, but for the resourceVersion counter (and its change log's trim): a
+   * caller that goes on after the error leaves a gap in the resourceVersions, as etcd's revisions
+   * have gaps. The engine's syncs make several requests each inside their own transaction, and each
+   * savepoint copied the pages its write touched into a statement journal.
    */
   oneWrite<T>(fn: () => T): T {
     const nested = this.db.inTransaction;
-    try {
-      return this.write(fn);
-    } catch (e) {
-      // A transaction of its own was rolled back: as transaction() does.
-      if (!nested) this.forgetShared();
-      throw e;
-    }
-  }
-
-  /**
-   * create, update and delete: their own transaction, or the caller's without a savepoint. What
-   * they refuse (AlreadyExists, NotFound, Conflict, too large) is refused before they write, but
-   * for the resourceVersion counter (and its change log's trim): a caller that goes on after the
-   * error leaves a gap in the resourceVersions, as etcd's revisions have gaps.
-   */
-  private write<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? fn() : this.immediate(fn)) as T);
+    return this.guard(() => {
+      try {
+        return (nested ? fn() : this.immediate(fn)) as T;
+      } catch (e) {
+        // A transaction of its own was rolled back: as transaction() does. (Inside the caller's,
+        // the caller's rollback does it.)
+        if (!nested) this.forgetShared();
+        throw e;
+      }
+    });
   }
 
   /**
@@ -660,7 +655,7 @@ export class Store {
    * metadata.uid), with the next resourceVersion. AlreadyExists when the key is taken.
    */
   create(input: KObject, how: WriteHow = {}): KObject {
-    return this.write(() => {
+    return this.oneWrite(() => {
       const obj = how.adopt ? input : clone(input);
       const info = info_(obj.kind);
       const m = meta(obj);
@@ -689,7 +684,7 @@ export class Store {
    * resourceVersion, no change), as etcd3's store skips a no-op update.
    */
   update(input: KObject, preconditions: Preconditions = {}, how: WriteHow = {}): KObject {
-    return this.write(() => {
+    return this.oneWrite(() => {
       const obj = how.adopt ? input : clone(input);
       const info = info_(obj.kind);
       const name = obj.metadata?.name ?? '';
@@ -708,7 +703,7 @@ export class Store {
    * preconditions do not hold.
    */
   delete(kind: Kind, namespace: string | undefined, name: string, opts: { preconditions?: Preconditions; lastState?: KObject } = {}): KObject {
-    return this.write(() => {
+    return this.oneWrite(() => {
       const info = info_(kind);
       const row = this.s.getByKey.get(kind, keyFor(info, namespace, name)) as Row | undefined;
       if (!row) throw notFound(groupResource(info), name);
