@@ -161,21 +161,22 @@ interface Row {
   body: string;
 }
 
-/** One reference's objects (listByRefShared), in key order: their row ids and resourceVersions. */
-interface RefEntries {
-  keys: string[];
-  rows: Map<string, { id: number; rv: number }>;
+/** One of a reference's objects (listByRefShared): its key, row id and resourceVersion. */
+interface RefEntry {
+  key: string;
+  id: number;
+  rv: number;
 }
 
 const refIndexKey = (kind: string, namespace: string, ref: string) => `${kind}\0${namespace}\0${ref}`;
 
-/** The position of key in the sorted keys (where it would go when absent). */
-function keyPosition(keys: string[], key: string): number {
+/** The position of key in entries sorted by key (where it would go when absent). */
+function keyPosition(entries: RefEntry[], key: string): number {
   let lo = 0;
-  let hi = keys.length;
+  let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
+    if (entries[mid].key < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -238,7 +239,8 @@ export class Store {
    * again once another connection has committed (SQLite's data_version), and forgotten with the
    * shared objects when a transaction or a savepoint is rolled back.
    */
-  private refIndex?: { dataVersion: number; byRef: Map<string, RefEntries> };
+  /** each reference's entries, in key order */
+  private refIndex?: { dataVersion: number; byRef: Map<string, RefEntry[]> };
 
   /** Whether this process leaves a note when it waits for the write lock (waiting_notes.ts): every process but the engine, which is the one that makes way. */
   private readonly noteWaits: boolean;
@@ -391,18 +393,12 @@ export class Store {
    */
   listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
     return this.guard(() => {
-      const { keys, rows } = this.refEntries(kind, namespace, ref);
-      const out: KObject[] = new Array(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        const r = rows.get(keys[i])!;
-        out[i] = this.sharedVersion(r.id, r.rv);
-      }
-      return out;
+      return this.refEntries(kind, namespace, ref).map((e) => this.sharedVersion(e.id, e.rv));
     });
   }
 
   /** A reference's entries from the index, read from the table when not there (or stale). */
-  private refEntries(kind: Kind, namespace: string, ref: string): RefEntries {
+  private refEntries(kind: Kind, namespace: string, ref: string): RefEntry[] {
     const dataVersion = this.s.dataVersion.get() as number;
     let index = this.refIndex;
     if (!index || index.dataVersion !== dataVersion) index = this.refIndex = { dataVersion, byRef: new Map() };
@@ -410,7 +406,7 @@ export class Store {
     let entries = index.byRef.get(k);
     if (!entries) {
       const rows = this.s.listRef.all(kind, namespace, ref) as [number, number, string][];
-      entries = { keys: rows.map((r) => r[2]), rows: new Map(rows.map((r) => [r[2], { id: r[0], rv: r[1] }])) };
+      entries = rows.map(([id, rv, key]) => ({ key, id, rv }));
       if (index.byRef.size >= 10_000) index.byRef.clear(); // a cache: read again when needed
       index.byRef.set(k, entries);
     }
@@ -427,13 +423,15 @@ export class Store {
     if (!byRef) return;
     if (before !== null && before !== after) {
       const e = byRef.get(refIndexKey(kind, namespace, before));
-      if (e && e.rows.delete(key)) e.keys.splice(keyPosition(e.keys, key), 1);
+      const i = e ? keyPosition(e, key) : 0;
+      if (e && e[i]?.key === key) e.splice(i, 1);
     }
     if (after === null || !row) return;
     const e = byRef.get(refIndexKey(kind, namespace, after));
     if (!e) return;
-    if (!e.rows.has(key)) e.keys.splice(keyPosition(e.keys, key), 0, key);
-    e.rows.set(key, row);
+    const i = keyPosition(e, key);
+    if (e[i]?.key === key) e[i] = { key, ...row };
+    else e.splice(i, 0, { key, ...row });
   }
 
   /** A rollback: row ids and resourceVersions it used may be used again. */
