@@ -1,6 +1,7 @@
 // JSON patch (RFC 6902): add, remove, replace, move, copy, test over JSON pointers. A failing
 // operation throws JSONPatchError; the apiserver answers 422 without repeating its text.
 import { deepEqual, isMap } from './gofmt.js';
+import { jsonCopy } from '../../util/canonical.js';
 
 export class JSONPatchError extends Error {}
 
@@ -25,9 +26,8 @@ function getAt(doc: unknown, path: string[], raw: string): unknown {
   return cur;
 }
 
-function setAt(doc: unknown, path: string[], value: unknown, mode: 'add' | 'replace', raw: string): unknown {
+function setAt(doc: unknown, parent: unknown, path: string[], value: unknown, mode: 'add' | 'replace', raw: string): unknown {
   if (path.length === 0) return value;
-  const parent = getAt(doc, path.slice(0, -1), raw);
   const last = path[path.length - 1];
   if (Array.isArray(parent)) {
     const i = last === '-' ? parent.length : Number(last);
@@ -43,9 +43,8 @@ function setAt(doc: unknown, path: string[], value: unknown, mode: 'add' | 'repl
   return doc;
 }
 
-function removeAt(doc: unknown, path: string[], raw: string): unknown {
+function removeAt(doc: unknown, parent: unknown, path: string[], raw: string): unknown {
   if (path.length === 0) throw new JSONPatchError('cannot remove the document');
-  const parent = getAt(doc, path.slice(0, -1), raw);
   const last = path[path.length - 1];
   if (Array.isArray(parent)) {
     const i = Number(last);
@@ -58,31 +57,31 @@ function removeAt(doc: unknown, path: string[], raw: string): unknown {
 
 /**
  * doc, or a copy of it, in which the containers on the way to path's parent (path's tokens but
- * the last) are copies this patch owns (in owned): changing that parent changes no container of
- * the target. Missing steps throw as getAt does.
+ * the last) are copies this patch owns (in owned), and that parent: changing it changes no
+ * container of the target. A step that is missing, or that cannot hold the next, throws as
+ * getAt does; the parent itself is checked by the operation.
  */
-function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown>): unknown {
+function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown>): { doc: unknown; parent: unknown } {
+  if (path.length === 0) return { doc, parent: undefined };
   const own = (c: unknown): unknown => {
     if (owned.has(c)) return c;
     const copy = Array.isArray(c) ? c.slice() : { ...(c as Record<string, unknown>) };
     owned.add(copy);
     return copy;
   };
-  if (!Array.isArray(doc) && !isMap(doc)) return doc; // a scalar document: the op's own checks fail
+  const container = (c: unknown) => Array.isArray(c) || isMap(c);
+  if (!container(doc)) throw new JSONPatchError(`missing ${raw}`);
   const root = own(doc);
   let cur = root;
   for (let i = 0; i < path.length - 1; i++) {
     const t = path[i];
-    let child: unknown;
-    if (Array.isArray(cur)) child = cur[Number(t)];
-    else if (isMap(cur)) child = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
-    if (child === undefined) throw new JSONPatchError(`missing ${raw}`); // as getAt
-    if (!Array.isArray(child) && !isMap(child)) return root; // cannot hold the next step: the op's own walk says so
+    const child = Array.isArray(cur) ? cur[Number(t)] : Object.prototype.hasOwnProperty.call(cur, t) ? (cur as Record<string, unknown>)[t] : undefined;
+    if (child === undefined || !container(child)) throw new JSONPatchError(`missing ${raw}`);
     const mine = own(child);
     (cur as Record<string, unknown>)[Array.isArray(cur) ? Number(t) : t] = mine;
     cur = mine;
   }
-  return root;
+  return { doc: root, parent: cur };
 }
 
 /**
@@ -93,19 +92,23 @@ function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown
 export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
   let doc = target;
   const owned = new Set<unknown>();
+  const at = (path: string[], raw: string): [unknown, unknown] => {
+    const o = ownParent(doc, path, raw, owned);
+    return [o.doc, o.parent];
+  };
   for (const op of ops as Record<string, unknown>[]) {
     const kind = isMap(op) ? op.op : undefined;
     const path = parsePointer(op?.path);
     const raw = String(op?.path);
     switch (kind) {
       case 'add':
-        doc = setAt(ownParent(doc, path, raw, owned), path, structuredClone(op.value), 'add', raw);
+        doc = setAt(...at(path, raw), path, jsonCopy(op.value), 'add', raw);
         break;
       case 'replace':
-        doc = setAt(ownParent(doc, path, raw, owned), path, structuredClone(op.value), 'replace', raw);
+        doc = setAt(...at(path, raw), path, jsonCopy(op.value), 'replace', raw);
         break;
       case 'remove':
-        doc = removeAt(ownParent(doc, path, raw, owned), path, raw);
+        doc = removeAt(...at(path, raw), path, raw);
         break;
       case 'test':
         if (!deepEqual(getAt(doc, path, raw), op.value)) throw new JSONPatchError(`testing value ${raw} failed`);
@@ -113,14 +116,15 @@ export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
       case 'move':
       case 'copy': {
         const from = parsePointer(op.from);
-        const v = structuredClone(getAt(doc, from, String(op.from)));
-        if (kind === 'move') doc = removeAt(ownParent(doc, from, String(op.from), owned), from, String(op.from));
-        doc = setAt(ownParent(doc, path, raw, owned), path, v, 'add', raw);
+        const v = jsonCopy(getAt(doc, from, String(op.from)));
+        if (kind === 'move') doc = removeAt(...at(from, String(op.from)), from, String(op.from));
+        doc = setAt(...at(path, raw), path, v, 'add', raw);
         break;
       }
       default:
         throw new JSONPatchError(`Unexpected kind: ${String(kind)}`);
     }
   }
-  return doc === target ? structuredClone(target) : doc;
+  // Only tests, or nothing: still a document of the caller's own, as any other patch's root is.
+  return doc === target ? jsonCopy(target) : doc;
 }
