@@ -28,4 +28,6 @@ test('randomHex: as many random bytes as asked, in lowercase hex, none twice acr
   assert.match(randomHex(5000), /^[0-9a-f]{10000}$/, 'more than the pool holds: from node\'s generator');
   const digits = new Set([...seen].join(''));
   assert.equal(digits.size, 16);
+  for (const n of [-1, 1.5, NaN]) assert.throws(() => randomHex(n), RangeError, `${n}: would move the pool's offset back or off its bytes`);
+  assert.equal(randomHex(0), '');
 });

@@ -54,6 +54,8 @@ export function newUID(): string {
  * engine's time during a Job.
  */
 export function randomHex(n: number): string {
+  // A count that is not a whole number of bytes would move the pool's offset back, or off bytes.
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randomHex: not a number of bytes: ${n}`);
   const o = n <= POOL_BYTES ? take(n) : undefined;
   return o === undefined ? randomBytes(n).toString('hex') : pool!.toString('hex', o, o + n);
 }
