@@ -118,7 +118,9 @@ export interface LocalAPIServer extends APIServer {
   /**
    * Runs fn's reads and its one write (at most) with nothing written in between: in a
    * transaction of its own, or in the caller's as it is, without a savepoint (a write the apiserver
-   * refuses is refused before anything is written, so there is nothing to undo).
+   * refuses is refused before it writes, so there is nothing of it to undo; admission may have
+   * created the namespace's default ServiceAccount first, which stays: the serviceaccounts
+   * controller makes it in every namespace anyway).
    */
   readThenWrite<T>(fn: () => T): T;
   /**
