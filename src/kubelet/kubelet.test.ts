@@ -199,15 +199,22 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   let p = store.get('Pod', 'default', 'pi')!;
   assert.equal(p.spec.nodeName, 'node-1');
   assert.equal(store.events[0].message, 'Successfully assigned default/pi to node-1');
+  // The status is written first, then the container starts, in one sync.
+  const statusAtStart: string[] = [];
+  const start = runtime.start.bind(runtime);
+  runtime.start = (s) => {
+    statusAtStart.push(statusOf(store.get('Pod', 'default', 'pi')!));
+    start(s);
+  };
   r = k.syncPod('default', 'pi');
   p = store.get('Pod', 'default', 'pi')!;
   assert.equal(statusOf(p), 'ContainerCreating');
   assert.equal(p.status.podIP, undefined);
-  assert.equal(runtime.started.length, 0);
-  r = settle(k, 'pi');
+  assert.deepEqual(statusAtStart, ['ContainerCreating'], 'the container starts once ContainerCreating is written');
+  assert.deepEqual(store.events.slice(1).map((e) => e.reason), ['Pulled', 'Created', 'Started']);
   assert.equal(runtime.started.length, 1);
   assert.equal(r.requeueAfterMs, KUBERNETES_TIMING.plegRelistMs, 'the start is reported at the next relist');
-  assert.equal(statusOf(store.get('Pod', 'default', 'pi')!), 'ContainerCreating');
+  assert.equal(k.changeNeedsSync(asKind('Pod', p)), false, 'nor by a sync for the status the kubelet wrote itself');
   r = relisted(k, clock, 'pi');
   p = store.get('Pod', 'default', 'pi')!;
   assert.equal(p.status.phase, 'Running');
@@ -552,7 +559,9 @@ test("changeNeedsSync: a finished pod's later changes (its finalizer released, s
   store.create(pod('done', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
   settle(k, 'done');
   const running = store.get('Pod', 'default', 'done')!;
-  assert.equal(k.changeNeedsSync(asKind('Pod', running)), true, 'not finished');
+  assert.equal(k.changeNeedsSync(asKind('Pod', running)), false, 'the status the kubelet wrote itself (ContainerCreating), as it wrote it');
+  const relabeled = { ...running, metadata: { ...running.metadata, labels: { a: 'b' }, resourceVersion: String(store.rv++) } };
+  assert.equal(k.changeNeedsSync(asKind('Pod', relabeled)), true, 'not finished, and changed by someone else');
   clock.step(30);
   runtime.exit('uid-done', 'c', 0, clock.now());
   settle(k, 'done');
