@@ -623,3 +623,29 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
   assert.equal(started('plain').detachMounts, '/run/netns');
   assert.equal(started('host-run').detachMounts, undefined, 'a hostPath of /run shows /run/netns');
 });
+
+test("a sync that fails after writing the pod's status (the engine rolls it back) does not take a later version for its own", () => {
+  const { store, k } = setup();
+  store.create(pod('p', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  k.syncPod('default', 'p'); // schedule
+  const push = store.events.push.bind(store.events);
+  store.events.push = (...es) => {
+    if (es.some((e) => e.reason === 'Pulled')) throw new Error('disk I/O error');
+    return push(...es);
+  };
+  assert.throws(() => k.syncPod('default', 'p'), /disk I\/O error/);
+  const written = store.get('Pod', 'default', 'p')!;
+  assert.equal(statusOf(written), 'ContainerCreating', 'written before the failure (the fake store rolls nothing back)');
+  assert.equal(k.changeNeedsSync(asKind('Pod', written)), true, "a rolled-back write's resourceVersion goes to the next write, maybe another's of this pod");
+});
+
+test('cleanupOrphans forgets what the kubelet kept of the pods that are gone, as podRemoved does', () => {
+  const { store, runtime, k } = setup();
+  store.create(pod('p', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  settle(k, 'p');
+  const p = store.get('Pod', 'default', 'p')!;
+  assert.equal(k.changeNeedsSync(asKind('Pod', p)), false, 'its own status');
+  k.cleanupOrphans(new Set(['uid-other']));
+  assert.deepEqual(runtime.removed, ['uid-p']);
+  assert.equal(k.changeNeedsSync(asKind('Pod', p)), true, 'forgotten with the pod');
+});

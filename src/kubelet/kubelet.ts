@@ -110,6 +110,8 @@ export class Kubelet {
    * asked for what is due next.
    */
   private readonly ownStatus = new Map<string, string>();
+  /** The uids whose status the current sync wrote (ownStatus entries to forget if it fails). */
+  private syncWrites: string[] = [];
   /** The configMapManager and secretManager: objects of the pod's namespace, read from the store. */
   private readonly objects: ObjectGetter = (kind, namespace, name) => tryGet(this.api, kind, namespace, name);
 
@@ -217,11 +219,15 @@ export class Kubelet {
   }
 
   /**
-   * Engine start-up: the same as podRemoved for every uid with runtime state or logs on disk that
-   * is not in liveUids (the uids of all Pods in the store, of every namespace).
+   * The same as podRemoved for every uid not in liveUids (the uids of all Pods in the store, of
+   * every namespace): at the engine's start-up, and when it relists after falling behind the
+   * change log, whose deletions it did not see.
    */
   cleanupOrphans(liveUids: Set<string>): void {
-    this.removeAll((u) => !liveUids.has(u));
+    const gone = (uid: string) => !liveUids.has(uid);
+    for (const m of [this.stoppingSince, this.ownStatus]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
+    this.removeAll(gone);
   }
 
   private removeAll(gone: (uid: string) => boolean): void {
@@ -238,11 +244,15 @@ export class Kubelet {
   }
 
   syncPod(namespace: string, name: string): { requeueAfterMs?: number } {
+    const written = (this.syncWrites = []);
     try {
       return this.sync(namespace, name);
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'Conflict') return { requeueAfterMs: 0 };
       if (e instanceof StatusError && e.reason === 'NotFound') return {};
+      // The engine rolls the sync's transaction back: what it wrote was never stored, and the
+      // store gives those resourceVersions to the next writes, which may be another's of the pod.
+      for (const uid of written) this.ownStatus.delete(uid);
       throw e;
     }
   }
@@ -411,7 +421,10 @@ export class Kubelet {
     const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
     const uid = pod.metadata.uid!;
     if (isPodTerminal(asKind('Pod', out))) this.ownStatus.delete(uid);
-    else this.ownStatus.set(uid, out.metadata.resourceVersion!);
+    else {
+      this.ownStatus.set(uid, out.metadata.resourceVersion!);
+      this.syncWrites.push(uid);
+    }
     for (const name of c.backoff) {
       this.event(asKind('Pod', out), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
     }
