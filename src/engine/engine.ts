@@ -555,6 +555,8 @@ export class Engine {
       this.log(`the change log was compacted past rv ${this.lastRV}: resyncing everything`);
       this.lastRV = this.store.currentRV();
       this.resyncAll();
+      // The pods deleted meanwhile, as at start-up: nothing of them may go on running.
+      this.kubelet.cleanupOrphans(new Set(this.store.list('Pod').map((p) => p.metadata.uid!)));
       saw = true;
     }
     for (;;) {
