@@ -194,20 +194,18 @@ test('bwrap argv: sandbox flags, mounts, env', () => {
 test('Never pod: Pending → ContainerCreating → Running → Completed, events, conditions', () => {
   const { store, clock, runtime, k } = setup();
   store.create(pod('pi', { containers: [{ name: 'pi', image: 'perl:5.34.0', command: ['sh', '-c', 'true'] }] }));
-  let r = k.syncPod('default', 'pi'); // schedule
-  assert.equal(r.requeueAfterMs, 0);
-  let p = store.get('Pod', 'default', 'pi')!;
-  assert.equal(p.spec.nodeName, 'node-1');
-  assert.equal(store.events[0].message, 'Successfully assigned default/pi to node-1');
-  // The status is written first, then the container starts, in one sync.
+  // One sync binds the pod, writes its status, then starts its container, in that order.
   const statusAtStart: string[] = [];
   const start = runtime.start.bind(runtime);
   runtime.start = (s) => {
     statusAtStart.push(statusOf(store.get('Pod', 'default', 'pi')!));
     start(s);
   };
-  r = k.syncPod('default', 'pi');
-  p = store.get('Pod', 'default', 'pi')!;
+  let r = k.syncPod('default', 'pi');
+  let p = store.get('Pod', 'default', 'pi')!;
+  assert.equal(p.spec.nodeName, 'node-1');
+  assert.equal(store.events[0].message, 'Successfully assigned default/pi to node-1');
+  assert.equal(statusOf(store.history[0]), 'Pending', 'bound first');
   assert.equal(statusOf(p), 'ContainerCreating');
   assert.equal(p.status.podIP, undefined);
   assert.deepEqual(statusAtStart, ['ContainerCreating'], 'the container starts once ContainerCreating is written');
@@ -215,6 +213,7 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   assert.equal(runtime.started.length, 1);
   assert.equal(r.requeueAfterMs, KUBERNETES_TIMING.plegRelistMs, 'the start is reported at the next relist');
   assert.equal(k.changeNeedsSync(asKind('Pod', p)), false, 'nor by a sync for the status the kubelet wrote itself');
+  assert.equal(k.changeNeedsSync(asKind('Pod', store.history[0])), false, 'or for the binding before it');
   r = relisted(k, clock, 'pi');
   p = store.get('Pod', 'default', 'pi')!;
   assert.equal(p.status.phase, 'Running');
@@ -627,7 +626,6 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
 test("a sync that fails after writing the pod's status (the engine rolls it back) does not take a later version for its own", () => {
   const { store, k } = setup();
   store.create(pod('p', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
-  k.syncPod('default', 'p'); // schedule
   const push = store.events.push.bind(store.events);
   store.events.push = (...es) => {
     if (es.some((e) => e.reason === 'Pulled')) throw new Error('disk I/O error');

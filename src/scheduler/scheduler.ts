@@ -8,7 +8,7 @@
 // Preemption itself is not implemented: where it could help, kjob reports that no victims were found.
 import type { KObject, PodObject, TypedObject, PodConditionWire, Toleration } from '../api/types.js';
 import type { NodeSpec, NodeStatus, NodeSelectorRequirement, NodeSelectorTerm, Taint } from 'kubernetes-types/core/v1.js';
-import { rfc3339 } from '../api/types.js';
+import { asKind, rfc3339 } from '../api/types.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, Watch } from '../apiserver/interface.js';
@@ -271,17 +271,17 @@ export class Scheduler {
 
   /**
    * One scheduling attempt. Returns after how long to try again when the pod stays unschedulable
-   * (it is also retried whenever it changes), or undefined once it is bound.
+   * (it is also retried whenever it changes), or the bound pod once this attempt bound it.
    */
-  schedule(pod: PodObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number } {
+  schedule(pod: PodObject, nodeName: string, now: Date, retryMs: number): { requeueAfterMs?: number; bound?: PodObject } {
     if (pod.spec?.nodeName) return {};
     const node = tryGetShared(this.api, 'Node', undefined, nodeName);
     const fit: FitResult = node ? findFit(pod, node as NodeObject, this.pods()) : { fits: true };
     const uid = pod.metadata.uid!;
     if (fit.fits) {
       this.recorded.delete(uid);
-      bindPod(this.api, this.recorder, pod, nodeName);
-      return {};
+      const bound = bindPod(this.api, this.recorder, pod, nodeName);
+      return bound ? { bound: asKind('Pod', bound) } : {};
     }
     const last = this.recorded.get(uid);
     const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
