@@ -101,6 +101,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return this.store.oneWrite(fn);
   }
 
+  afterTransaction(fn: (committed: boolean) => void): void {
+    this.store.afterTransaction(fn);
+  }
+
   // ================================================================ reads
 
   get(resource: ResourceInfo, namespace: string | undefined, name: string): KObject {

@@ -124,6 +124,13 @@ export interface LocalAPIServer extends APIServer {
    */
   readThenWrite<T>(fn: () => T): T;
   /**
+   * Calls fn(true) once the transaction this request runs in has committed (at once outside one),
+   * fn(false) once it is rolled back: what a caller remembers of its own writes (their
+   * resourceVersions) must not outlive them, as the store gives a rolled-back resourceVersion to
+   * the next write, and what it did beside them (processes started) may have to be undone.
+   */
+  afterTransaction(fn: (committed: boolean) => void): void;
+  /**
    * The pods of namespace whose controller (ownerReference with controller: true) has this uid,
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
    * The objects may be shared between calls (an informer's cache): frozen, not to be changed.

@@ -552,6 +552,34 @@ describe('meta', () => {
   });
 });
 
+describe('afterTransaction', () => {
+  test('told true once the outermost transaction has committed, false once it or the savepoint it was given in is rolled back', () => {
+    const told: string[] = [];
+    const tell = (what: string) => (committed: boolean) => void told.push(`${what} ${committed}`);
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) as KObject;
+    store.afterTransaction(tell('outside'));
+    assert.deepEqual(told, ['outside true'], 'at once outside a transaction: each write commits as it is made');
+    store.transaction(() => {
+      store.create(ns('a'));
+      store.afterTransaction(tell('a'));
+      assert.throws(() => store.transaction(() => { store.afterTransaction(tell('savepoint')); throw new Error('no'); }), /no/);
+      assert.deepEqual(told, ['outside true', 'savepoint false'], 'a savepoint rolled back: at once');
+      store.transaction(() => store.afterTransaction(tell('nested')));
+      store.oneWrite(() => store.afterTransaction(tell('oneWrite')));
+      assert.equal(told.length, 2, 'nothing before the commit');
+    });
+    assert.deepEqual(told.slice(2), ['a true', 'nested true', 'oneWrite true'], 'in the order given');
+    assert.throws(() => store.transaction(() => { store.create(ns('b')); store.afterTransaction(tell('b')); throw new Error('rolled back'); }), /rolled back/);
+    store.read(() => store.afterTransaction(tell('read')));
+    store.oneWrite(() => store.afterTransaction(tell('own oneWrite')));
+    assert.deepEqual(told.slice(5), ['b false', 'read true', 'own oneWrite true']);
+    // A callback that throws: the others still run, and its error follows the commit.
+    assert.throws(() => store.transaction(() => { store.afterTransaction(() => { throw new Error('callback'); }); store.afterTransaction(tell('after it')); }), /callback/);
+    assert.deepEqual(told.slice(8), ['after it true']);
+    assert.ok(store.get('Namespace', undefined, 'a') && !store.get('Namespace', undefined, 'b'));
+  });
+});
+
 describe('concurrency', () => {
   test('two Store instances on one file see each other and detect conflicts', () => {
     const other = Store.open(home);

@@ -242,6 +242,9 @@ export class Store {
   /** each reference's entries, in key order */
   private refIndex?: { dataVersion: number; byRef: Map<string, RefEntry[]> };
 
+  /** afterTransaction's callbacks, in the order given, for the outermost transaction's end. */
+  private settleCallbacks: ((committed: boolean) => void)[] = [];
+
   /** Whether this process leaves a note when it waits for the write lock (waiting_notes.ts): every process but the engine, which is the one that makes way. */
   private readonly noteWaits: boolean;
 
@@ -578,19 +581,60 @@ export class Store {
    * caller catches, only the nested part is rolled back). */
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
+      const nested = this.db.inTransaction;
+      const given = this.settleCallbacks.length;
       try {
-        return (this.db.inTransaction ? this.tx(fn) : this.immediate(fn)) as T;
+        return (nested ? this.tx(fn) : this.settled(() => this.immediate(fn))) as T;
       } catch (e) {
         // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
         this.forgetShared();
+        if (nested) for (const cb of this.settleCallbacks.splice(given)) cb(false);
         throw e;
       }
     });
   }
 
+  /**
+   * Calls fn(true) once the outermost transaction now running has committed, fn(false) once it,
+   * or the savepoint fn was given in, is rolled back; fn(true) at once when no transaction runs
+   * (each write commits as it is made).
+   */
+  afterTransaction(fn: (committed: boolean) => void): void {
+    if (this.db.inTransaction) this.settleCallbacks.push(fn);
+    else fn(true);
+  }
+
+  /**
+   * Runs an outermost transaction, then every callback given for its end; the first callback's
+   * error is thrown once all have run (after a rollback, the transaction's own error is).
+   */
+  private settled<T>(run: () => T): T {
+    const end = (committed: boolean): unknown => {
+      let failed: unknown;
+      for (const cb of this.settleCallbacks.splice(0)) {
+        try {
+          cb(committed);
+        } catch (e) {
+          failed ??= e;
+        }
+      }
+      return failed;
+    };
+    let out: T;
+    try {
+      out = run();
+    } catch (e) {
+      end(false);
+      throw e;
+    }
+    const failed = end(true);
+    if (failed !== undefined) throw failed;
+    return out;
+  }
+
   /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
   read<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? fn() : this.tx.deferred(fn)) as T);
+    return this.guard(() => (this.db.inTransaction ? fn() : this.settled(() => this.tx.deferred(fn))) as T);
   }
 
   /**
@@ -606,7 +650,7 @@ export class Store {
     const nested = this.db.inTransaction;
     return this.guard(() => {
       try {
-        return (nested ? fn() : this.immediate(fn)) as T;
+        return (nested ? fn() : this.settled(() => this.immediate(fn))) as T;
       } catch (e) {
         // A transaction of its own was rolled back: as transaction() does. (Inside the caller's,
         // the caller's rollback does it.)
