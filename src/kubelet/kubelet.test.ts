@@ -26,6 +26,9 @@ class FakeStore {
   history: KObject[] = [];
   rv = 1;
   deleted: string[] = [];
+  /** With transactions: afterTransaction's callbacks, until the test ends the transaction. */
+  settlers?: ((committed: boolean) => void)[];
+  endTransaction(committed: boolean) { for (const f of this.settlers!.splice(0)) f(committed); }
   key(kind: string, ns: string | undefined, name: string) { return `${kind}/${ns}/${name}`; }
   get(kind: string, ns: string | undefined, name: string) { const o = this.objs.get(this.key(kind, ns, name)); return o && structuredClone(o); }
   create(o: KObject) { o.metadata.resourceVersion = String(this.rv++); this.objs.set(this.key(o.kind, o.metadata.namespace, o.metadata.name!), structuredClone(o)); return o; }
@@ -68,6 +71,7 @@ class FakeStore {
         s.history.push(structuredClone(cur));
         return { object: structuredClone(cur), warnings: [] };
       },
+      ...(s.settlers ? { afterTransaction: (f: (committed: boolean) => void) => void s.settlers!.push(f) } : {}),
     };
     return api as unknown as APIServer;
   }
@@ -99,9 +103,10 @@ function pod(name: string, spec: any, extra: any = {}): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: '2026-11-23T12:00:00Z', ...extra }, spec: { restartPolicy: 'Never', ...spec }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
 }
 
-function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string }; network?: PodNetwork } = {}) {
+function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string }; network?: PodNetwork; transactions?: boolean } = {}) {
   const home = tempDir('kubelet');
   const store = new FakeStore();
+  if (opts.transactions) store.settlers = [];
   const clock = new FakeClock();
   const runtime = new FakeRuntime();
   if (opts.limits) runtime.limits = () => opts.limits!;
@@ -623,18 +628,28 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
   assert.equal(started('host-run').detachMounts, undefined, 'a hostPath of /run shows /run/netns');
 });
 
-test("a sync that fails after writing the pod's status (the engine rolls it back) does not take a later version for its own", () => {
-  const { store, k } = setup();
+test("what a sync wrote counts once its transaction commits; rolled back, the binding it made goes, and with it what it started", () => {
+  const { store, runtime, k } = setup('bwrap', { transactions: true });
+  store.create(pod('ok', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+  k.syncPod('default', 'ok');
+  const ok = store.get('Pod', 'default', 'ok')!;
+  assert.equal(statusOf(ok), 'ContainerCreating');
+  assert.equal(k.changeNeedsSync(asKind('Pod', ok)), true, 'not before the commit');
+  store.endTransaction(true);
+  assert.equal(k.changeNeedsSync(asKind('Pod', ok)), false, 'its own, once committed');
+
   store.create(pod('p', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
   const push = store.events.push.bind(store.events);
   store.events.push = (...es) => {
-    if (es.some((e) => e.reason === 'Pulled')) throw new Error('disk I/O error');
+    if (es.some((e) => e.reason === 'Started')) throw new Error('disk I/O error');
     return push(...es);
   };
   assert.throws(() => k.syncPod('default', 'p'), /disk I\/O error/);
-  const written = store.get('Pod', 'default', 'p')!;
-  assert.equal(statusOf(written), 'ContainerCreating', 'written before the failure (the fake store rolls nothing back)');
+  assert.deepEqual(runtime.started.map((st) => st.uid), ['uid-ok', 'uid-p'], 'started before the failure');
+  store.endTransaction(false);
+  const written = store.get('Pod', 'default', 'p')!; // the fake store keeps what a rollback undoes
   assert.equal(k.changeNeedsSync(asKind('Pod', written)), true, "a rolled-back write's resourceVersion goes to the next write, maybe another's of this pod");
+  assert.deepEqual(runtime.removed, ['uid-p'], 'unbound again by the rollback: nothing of it may go on running');
 });
 
 test('cleanupOrphans forgets what the kubelet kept of the pods that are gone, as podRemoved does', () => {

@@ -16,7 +16,7 @@ import type { Clock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { SCHEDULER_NAME } from '../scheduler/scheduler.js';
-import type { APIServer } from '../apiserver/interface.js';
+import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
 import { PODS, tryGet, tryGetShared } from '../client/client.js';
 import { machineResources } from './node.js';
@@ -111,8 +111,8 @@ export class Kubelet {
    * written by it, and it asked for what is due next.
    */
   private readonly syncedVersion = new Map<string, number>();
-  /** The uids the current sync wrote (syncedVersion entries to forget if it fails). */
-  private syncWrites: string[] = [];
+  /** What the current sync did that counts only once its transaction commits (afterSync). */
+  private syncDone: { written: [uid: string, version: number | undefined][]; bound?: string } = { written: [] };
   /** The configMapManager and secretManager: objects of the pod's namespace, read from the store. */
   private readonly objects: ObjectGetter = (kind, namespace, name) => tryGet(this.api, kind, namespace, name);
 
@@ -226,6 +226,7 @@ export class Kubelet {
    */
   cleanupOrphans(liveUids: Set<string>): void {
     const gone = (uid: string) => !liveUids.has(uid);
+    this.scheduler.forgetGone(gone);
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
     this.removeAll(gone);
@@ -245,17 +246,41 @@ export class Kubelet {
   }
 
   syncPod(namespace: string, name: string): { requeueAfterMs?: number } {
-    const written = (this.syncWrites = []);
+    const done = (this.syncDone = { written: [] });
     try {
-      return this.sync(namespace, name);
+      const r = this.sync(namespace, name);
+      this.afterSync(done);
+      return r;
     } catch (e) {
+      this.afterSync(done);
       if (e instanceof StatusError && e.reason === 'Conflict') return { requeueAfterMs: 0 };
       if (e instanceof StatusError && e.reason === 'NotFound') return {};
-      // The engine rolls the sync's transaction back: what it wrote was never stored, and the
-      // store gives those resourceVersions to the next writes, which may be another's of the pod.
-      for (const uid of written) this.syncedVersion.delete(uid);
       throw e;
     }
+  }
+
+  /**
+   * Once the sync's transaction (the engine's) has ended: committed, the versions it wrote are
+   * the pods' syncedVersion; rolled back, they were never stored (the store gives their
+   * resourceVersions to the next writes, maybe another's of the pod), and a binding it made is
+   * undone with them: the pod is unbound again, so nothing this sync started of it may go on (the
+   * sync that binds it anew starts it again).
+   */
+  private afterSync(done: Kubelet['syncDone']): void {
+    const settle = (committed: boolean) => {
+      if (committed) {
+        for (const [uid, version] of done.written) {
+          if (version === undefined) this.syncedVersion.delete(uid);
+          else this.syncedVersion.set(uid, version);
+        }
+      } else if (done.bound !== undefined) {
+        const bound = done.bound;
+        this.removeAll((uid) => uid === bound);
+      }
+    };
+    const local = this.api as Partial<LocalAPIServer>;
+    if (typeof local.afterTransaction === 'function') local.afterTransaction(settle);
+    else settle(true); // an apiserver without transactions: each write is stored as it is made
   }
 
   /**
@@ -318,6 +343,7 @@ export class Kubelet {
       // sync of its own for that was 5% of the engine's CPU a pod.
       pod = r.bound;
       this.wrote(pod);
+      this.syncDone.bound = pod.metadata.uid!;
     }
     if (pod.spec?.nodeName !== this.nodeName) return {};
     if (isPodTerminal(pod)) {
@@ -385,15 +411,9 @@ export class Kubelet {
     return this.podNetwork?.holds(pod.metadata.uid!) ?? false;
   }
 
-  /** A sync wrote this version of a pod (syncedVersion). */
+  /** The current sync wrote this version of a pod (its syncedVersion once committed; none once finished). */
   private wrote(pod: KObject): void {
-    const uid = pod.metadata.uid!;
-    if (isPodTerminal(asKind('Pod', pod))) {
-      this.syncedVersion.delete(uid);
-      return;
-    }
-    this.syncedVersion.set(uid, Number(pod.metadata.resourceVersion));
-    this.syncWrites.push(uid);
+    this.syncDone.written.push([pod.metadata.uid!, isPodTerminal(asKind('Pod', pod)) ? undefined : Number(pod.metadata.resourceVersion)]);
   }
 
   /** The prober's view of a running container: ready, started, a kill it asks for. */

@@ -120,6 +120,7 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(r.requeueAfterMs, undefined);
   assert.equal(get().spec.nodeName, 'kjob-node');
+  assert.deepEqual(r.bound, get(), 'the bound pod, as stored');
   assert.deepEqual(get().status.conditions.map((c: any) => `${c.type}=${c.status}`), ['PodScheduled=True']);
   assert.equal(events().at(-1).reason, 'Scheduled');
 });
@@ -145,4 +146,22 @@ test('the scheduler cache follows a watch: pods bound, finished or deleted since
   api.delete(PODS, 'default', 'b', { gracePeriodSeconds: 0 });
   s.schedule(get('c'), 'kjob-node', clock.now(), 2000);
   assert.equal(get('c').spec.nodeName, 'kjob-node', 'b deleted');
+});
+
+test('forgetGone: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {
+  const { api, clock, store } = t;
+  api.create(NODES, undefined, node());
+  api.create(PODS, 'default', pod('p', { nodeSelector: { disktype: 'ssd' } }));
+  const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
+  const get = () => api.get(PODS, 'default', 'p');
+  const events = () => api.list(EVENTS, { namespace: 'default' }).items as any[];
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  const uid = get().metadata.uid;
+  s.forgetGone((u) => u !== uid);
+  const rv = store.currentRV();
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(store.currentRV(), rv, 'kept: a retry with the same outcome writes nothing');
+  s.forgetGone((u) => u === uid);
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(events()[0].count, 2, 'forgotten: recorded again without the five minutes');
 });

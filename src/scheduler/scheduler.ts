@@ -298,6 +298,11 @@ export class Scheduler {
   forget(uid: string): void {
     this.recorded.delete(uid);
   }
+
+  /** forget for every pod gone says is gone (the uids it never saw deleted). */
+  forgetGone(gone: (uid: string) => boolean): void {
+    for (const uid of this.recorded.keys()) if (gone(uid)) this.recorded.delete(uid);
+  }
 }
 
 /** PodScheduled=False/Unschedulable with the message (podutil.UpdatePodCondition), and the FailedScheduling event. */
