@@ -91,12 +91,18 @@ let t: TestAPI;
 beforeEach(() => (t = openTestAPI('sched')));
 afterEach(() => t.dispose());
 
-test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedScheduling once per message, again after 5 minutes; bound once it fits', () => {
-  const { api, clock, store } = t;
+/** The node, a pod p whose node selector it does not match, a scheduler; p as stored, the Events. */
+function unschedulablePod() {
+  const { api, clock } = t;
   api.create(NODES, undefined, node());
   api.create(PODS, 'default', pod('p', { nodeSelector: { disktype: 'ssd' } }));
   const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
-  const get = () => api.get(PODS, 'default', 'p');
+  return { s, get: () => api.get(PODS, 'default', 'p'), events: () => api.list(EVENTS, { namespace: 'default' }).items as any[] };
+}
+
+test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedScheduling once per message, again after 5 minutes; bound once it fits', () => {
+  const { api, clock, store } = t;
+  const { s, get, events } = unschedulablePod();
   let r = s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(r.requeueAfterMs, 2000);
   const cond = get().status.conditions.find((c: any) => c.type === 'PodScheduled');
@@ -104,7 +110,6 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   assert.deepEqual(cond, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-11-23T12:00:00Z', reason: 'Unschedulable', message });
   assert.equal(get().spec.nodeName, undefined);
   assert.equal(get().status.phase, 'Pending');
-  const events = () => api.list(EVENTS, { namespace: 'default' }).items as any[];
   assert.deepEqual(events().map((e) => [e.type, e.reason, e.message, e.source.component, e.count]), [['Warning', 'FailedScheduling', message, 'default-scheduler', 1]]);
   const rv = store.currentRV();
   clock.step(2000);
@@ -149,12 +154,8 @@ test('the scheduler cache follows a watch: pods bound, finished or deleted since
 });
 
 test('forgetGone: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {
-  const { api, clock, store } = t;
-  api.create(NODES, undefined, node());
-  api.create(PODS, 'default', pod('p', { nodeSelector: { disktype: 'ssd' } }));
-  const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
-  const get = () => api.get(PODS, 'default', 'p');
-  const events = () => api.list(EVENTS, { namespace: 'default' }).items as any[];
+  const { clock, store } = t;
+  const { s, get, events } = unschedulablePod();
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
   const uid = get().metadata.uid;
   s.forgetGone((u) => u !== uid);
