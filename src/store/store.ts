@@ -588,7 +588,7 @@ export class Store {
       } catch (e) {
         // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
         this.forgetShared();
-        if (nested) for (const cb of this.settleCallbacks.splice(given)) cb(false);
+        if (nested) this.tellRolledBack(this.settleCallbacks.splice(given));
         throw e;
       }
     });
@@ -609,27 +609,34 @@ export class Store {
    * error is thrown once all have run (after a rollback, the transaction's own error is).
    */
   private settled<T>(run: () => T): T {
-    const end = (committed: boolean): unknown => {
-      let failed: unknown;
-      for (const cb of this.settleCallbacks.splice(0)) {
-        try {
-          cb(committed);
-        } catch (e) {
-          failed ??= e;
-        }
-      }
-      return failed;
-    };
     let out: T;
     try {
       out = run();
     } catch (e) {
-      end(false);
+      this.tellRolledBack(this.settleCallbacks.splice(0));
       throw e;
     }
-    const failed = end(true);
+    let failed: unknown;
+    for (const cb of this.settleCallbacks.splice(0)) {
+      try {
+        cb(true);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
     if (failed !== undefined) throw failed;
     return out;
+  }
+
+  /** Tells callbacks their writes were rolled back; what they throw gives way to the rollback's own error. */
+  private tellRolledBack(callbacks: ((committed: boolean) => void)[]): void {
+    for (const cb of callbacks) {
+      try {
+        cb(false);
+      } catch {
+        /* the error that rolled the transaction back is the one to report */
+      }
+    }
   }
 
   /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
