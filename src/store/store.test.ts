@@ -576,6 +576,10 @@ describe('afterTransaction', () => {
     // A callback that throws: the others still run, and its error follows the commit.
     assert.throws(() => store.transaction(() => { store.afterTransaction(() => { throw new Error('callback'); }); store.afterTransaction(tell('after it')); }), /callback/);
     assert.deepEqual(told.slice(8), ['after it true']);
+    // Told of a rollback, a callback that throws gives way to the error that rolled it back.
+    const throwing = () => { throw new Error('callback'); };
+    assert.throws(() => store.transaction(() => { store.afterTransaction(throwing); throw new Error('cause'); }), /cause/);
+    store.transaction(() => assert.throws(() => store.transaction(() => { store.afterTransaction(throwing); throw new Error('inner cause'); }), /inner cause/));
     assert.ok(store.get('Namespace', undefined, 'a') && !store.get('Namespace', undefined, 'b'));
   });
 });
