@@ -211,12 +211,8 @@ export class Kubelet {
    * exit notes and its logs (logs/<ns>_<pod>_<uid>). Idempotent.
    */
   podRemoved(uid: string): void {
-    this.scheduler.forget(uid);
-    this.stoppingSince.delete(uid);
-    this.syncedVersion.delete(uid);
-    if (!validUid(uid)) return;
-    for (const k of this.mountErrors.keys()) if (k.startsWith(`${uid}/`)) this.mountErrors.delete(k);
-    this.removeAll((u) => u === uid);
+    this.forgetPods((u) => u === uid);
+    if (validUid(uid)) this.removeAll((u) => u === uid);
   }
 
   /**
@@ -226,10 +222,15 @@ export class Kubelet {
    */
   cleanupOrphans(liveUids: Set<string>): void {
     const gone = (uid: string) => !liveUids.has(uid);
-    this.scheduler.forgetGone(gone);
+    this.forgetPods(gone);
+    this.removeAll(gone);
+  }
+
+  /** What the kubelet (and its scheduler) keeps in memory of each pod gone says is gone. */
+  private forgetPods(gone: (uid: string) => boolean): void {
+    this.scheduler.forget(gone);
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
-    this.removeAll(gone);
   }
 
   private removeAll(gone: (uid: string) => boolean): void {

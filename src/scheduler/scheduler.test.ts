@@ -153,16 +153,16 @@ test('the scheduler cache follows a watch: pods bound, finished or deleted since
   assert.equal(get('c').spec.nodeName, 'kjob-node', 'b deleted');
 });
 
-test('forgetGone: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {
+test('forget: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {
   const { clock, store } = t;
   const { s, get, events } = unschedulablePod();
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
   const uid = get().metadata.uid;
-  s.forgetGone((u) => u !== uid);
+  s.forget((u) => u !== uid);
   const rv = store.currentRV();
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(store.currentRV(), rv, 'kept: a retry with the same outcome writes nothing');
-  s.forgetGone((u) => u === uid);
+  s.forget((u) => u === uid);
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
   assert.equal(events()[0].count, 2, 'forgotten: recorded again without the five minutes');
 });

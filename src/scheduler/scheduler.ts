@@ -294,13 +294,8 @@ export class Scheduler {
     return { requeueAfterMs: Math.max(0, Math.min(retryMs, at + UNSCHEDULABLE_RETRY_MS - now.getTime())) };
   }
 
-  /** A pod that is gone needs no more attempts. */
-  forget(uid: string): void {
-    this.recorded.delete(uid);
-  }
-
-  /** forget for every pod gone says is gone (the uids it never saw deleted). */
-  forgetGone(gone: (uid: string) => boolean): void {
+  /** Pods that are gone need no more attempts: what was recorded of each uid gone says is gone. */
+  forget(gone: (uid: string) => boolean): void {
     for (const uid of this.recorded.keys()) if (gone(uid)) this.recorded.delete(uid);
   }
 }
