@@ -408,7 +408,11 @@ export class Kubelet {
    */
   changeNeedsSync(pod: PodObject): boolean {
     if (pod.metadata.deletionTimestamp || pod.spec?.nodeName !== this.nodeName) return true;
-    if (!isPodTerminal(pod)) return !(Number(pod.metadata.resourceVersion) <= (this.syncedVersion.get(pod.metadata.uid!) ?? -1));
+    if (!isPodTerminal(pod)) {
+      const synced = this.syncedVersion.get(pod.metadata.uid!);
+      // (a resourceVersion that is not a number is never one a sync wrote)
+      return synced === undefined || !(Number(pod.metadata.resourceVersion) <= synced);
+    }
     return this.podNetwork?.holds(pod.metadata.uid!) ?? false;
   }
 
