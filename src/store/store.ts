@@ -237,9 +237,9 @@ export class Store {
    * listByRefShared's references, as read from the objects table and kept up to date by this
    * connection's own writes (a Job's sync lists all its pods: the index scan was most of it). Read
    * again once another connection has committed (SQLite's data_version), and forgotten with the
-   * shared objects when a transaction or a savepoint is rolled back.
+   * shared objects when a transaction or a savepoint is rolled back. Each reference's entries are
+   * in key order.
    */
-  /** each reference's entries, in key order */
   private refIndex?: { dataVersion: number; byRef: Map<string, RefEntry[]> };
 
   /** afterTransaction's callbacks, in the order given, for the outermost transaction's end. */
@@ -437,12 +437,6 @@ export class Store {
     else e.splice(i, 0, { key, ...row });
   }
 
-  /** A rollback: row ids and resourceVersions it used may be used again. */
-  private forgetShared(): void {
-    this.shared.clear();
-    this.refIndex = undefined;
-  }
-
   /**
    * The stored object, shared and frozen as listByRefShared's are: for readers that only look
    * (admission's Namespace and ServiceAccount, read for every write in a namespace, as the
@@ -581,14 +575,13 @@ export class Store {
    * caller catches, only the nested part is rolled back). */
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
-      const nested = this.db.inTransaction;
+      if (!this.db.inTransaction) return this.outermost(() => this.immediate(fn));
       const given = this.settleCallbacks.length;
       try {
-        return (nested ? this.tx(fn) : this.settled(() => this.immediate(fn))) as T;
+        return this.tx(fn) as T;
       } catch (e) {
-        // Rolled back, the whole or a savepoint: the row ids and resourceVersions it used are used again.
-        this.forgetShared();
-        if (nested) this.tellRolledBack(this.settleCallbacks.splice(given));
+        // The savepoint was rolled back: as outermost() does for a whole transaction.
+        this.rolledBack(this.settleCallbacks.splice(given));
         throw e;
       }
     });
@@ -608,12 +601,12 @@ export class Store {
    * Runs an outermost transaction, then every callback given for its end; the first callback's
    * error is thrown once all have run (after a rollback, the transaction's own error is).
    */
-  private settled<T>(run: () => T): T {
+  private outermost<T>(run: () => T): T {
     let out: T;
     try {
       out = run();
     } catch (e) {
-      this.tellRolledBack(this.settleCallbacks.splice(0));
+      this.rolledBack(this.settleCallbacks.splice(0));
       throw e;
     }
     let failed: unknown;
@@ -628,8 +621,14 @@ export class Store {
     return out;
   }
 
-  /** Tells callbacks their writes were rolled back; what they throw gives way to the rollback's own error. */
-  private tellRolledBack(callbacks: ((committed: boolean) => void)[]): void {
+  /**
+   * A transaction or a savepoint was rolled back: the row ids and resourceVersions it used are
+   * used again (the shared objects and the reference index go), and its callbacks are told; what
+   * they throw gives way to the rollback's own error.
+   */
+  private rolledBack(callbacks: ((committed: boolean) => void)[]): void {
+    this.shared.clear();
+    this.refIndex = undefined;
     for (const cb of callbacks) {
       try {
         cb(false);
@@ -641,7 +640,7 @@ export class Store {
 
   /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
   read<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? fn() : this.settled(() => this.tx.deferred(fn))) as T);
+    return this.guard(() => (this.db.inTransaction ? fn() : this.outermost(() => this.tx.deferred(fn) as T)));
   }
 
   /**
@@ -654,17 +653,8 @@ export class Store {
    * savepoint copied the pages its write touched into a statement journal.
    */
   oneWrite<T>(fn: () => T): T {
-    const nested = this.db.inTransaction;
-    return this.guard(() => {
-      try {
-        return (nested ? fn() : this.settled(() => this.immediate(fn))) as T;
-      } catch (e) {
-        // A transaction of its own was rolled back: as transaction() does. (Inside the caller's,
-        // the caller's rollback does it.)
-        if (!nested) this.forgetShared();
-        throw e;
-      }
-    });
+    // Inside the caller's transaction, the caller's rollback forgets what a failure used.
+    return this.guard(() => (this.db.inTransaction ? fn() : this.outermost(() => this.immediate(fn))));
   }
 
   /**
