@@ -218,11 +218,7 @@ export class Engine {
       this.log(`engine started (pid ${process.pid}, host ${hostname()})`);
       // Full resync first: everything that exists is looked at once.
       this.pruneEvents();
-      this.lastRV = this.store.currentRV();
-      this.resyncAll();
-      // Runtime state and logs of pods removed while no engine ran; anything still running of
-      // them is killed (a force-deleted pod must not leave processes behind).
-      this.kubelet.cleanupOrphans(new Set(this.store.list('Pod').map((p) => p.metadata.uid!)));
+      this.relist();
       this.kubelet.start((podKey) => {
         this.queue.add(`pod:${podKey}`, 0);
         this.kick();
@@ -308,12 +304,21 @@ export class Engine {
     releaseLock(this.home);
   }
 
-  private resyncAll(): void {
+  /**
+   * An informer's relist, at start-up and after falling behind the change log: everything that
+   * exists is looked at once, from the log's present on; and the pods deleted meanwhile, whose
+   * deletions it never saw, are cleaned up (runtime state, logs, anything of them still running:
+   * a force-deleted pod must not leave processes behind).
+   */
+  private relist(): void {
+    this.lastRV = this.store.currentRV();
+    const liveUids = new Set<string>();
     for (const job of this.store.list('Job').map((j) => asKind('Job', readable('Job', j)))) {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
     for (const pod of this.store.list('Pod').map((p) => readable('Pod', p))) {
+      liveUids.add(pod.metadata.uid!);
       this.queue.add(`pod:${keyOf(pod)}`, 0);
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
     }
@@ -323,6 +328,7 @@ export class Engine {
     for (const svc of this.store.list('Service')) this.enqueueService(keyOf(svc), 0);
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
+    this.kubelet.cleanupOrphans(liveUids);
   }
 
   /** Run the loop soon. */
@@ -553,10 +559,7 @@ export class Engine {
     const oldest = this.store.oldestChangeRV();
     if (oldest > this.lastRV + 1) {
       this.log(`the change log was compacted past rv ${this.lastRV}: resyncing everything`);
-      this.lastRV = this.store.currentRV();
-      this.resyncAll();
-      // The pods deleted meanwhile, as at start-up: nothing of them may go on running.
-      this.kubelet.cleanupOrphans(new Set(this.store.list('Pod').map((p) => p.metadata.uid!)));
+      this.relist();
       saw = true;
     }
     for (;;) {
