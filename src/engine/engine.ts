@@ -203,13 +203,13 @@ export class Engine {
       this.proxy = new ServiceProxy(this.network, this.log);
       // The table before netd: its first answers know the Services that exist. A sync that fails
       // here (a stored Service that cannot be read) is retried by the proxy key of the first
-      // resync; netd starts all the same (pods wait for a netd that is starting, never for none).
+      // relist; netd starts all the same (pods wait for a netd that is starting, never for none).
       try {
         this.syncProxy();
       } catch (e) {
         this.log(`sync proxy failed: ${(e as Error).stack ?? e}`);
-        this.proxy.ensureNetd();
       }
+      this.proxy.ensureNetd();
       await this.listen();
       // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
       // found no engine to wake, and the controllers would have kept the old clock (a CronJob on

@@ -72,10 +72,19 @@ export class ServiceProxy {
     }
   }
 
-  /** netd up, whatever the table: the engine's answer to a first sync that failed (retried later). */
+  /**
+   * netd up, whatever the table. One that cannot be started (the node's namespace cannot be made)
+   * is logged and tried again at the next sync; no pod waits for it meanwhile (dnsStarting follows
+   * the spawn).
+   */
   ensureNetd(): void {
     if (!this.network.probe().enabled) return;
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) this.startNetd();
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
+    try {
+      this.startNetd();
+    } catch (e) {
+      this.log(`netd: cannot start: ${(e as Error).message}`);
+    }
   }
 
   private startNetd(): void {
