@@ -626,6 +626,12 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
   assert.equal(started('plain').netns, '/run/netns/fake-uid-plain');
   assert.equal(started('plain').detachMounts, '/run/netns');
   assert.equal(started('host-run').detachMounts, undefined, 'a hostPath of /run shows /run/netns');
+  // On the host network there are no namespace files to leave out.
+  const host = setup('bwrap');
+  host.store.create(mounted('plain'));
+  settle(host.k, 'plain');
+  assert.equal(host.runtime.started[0].netns, undefined);
+  assert.equal(host.runtime.started[0].detachMounts, undefined);
 });
 
 test("what a sync wrote counts once its transaction commits; rolled back, the binding it made goes, and with it what it started", () => {

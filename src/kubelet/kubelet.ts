@@ -660,8 +660,10 @@ export class Kubelet {
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
           const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
-          // The node's namespace files are of no use in the sandbox unless a volume shows them.
-          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachMounts: exposesHostDir(mounts, NETNS_DIR) ? undefined : NETNS_DIR });
+          // The node's namespace files (there are some only with pods' own network) are of no use
+          // in the sandbox unless a volume shows them.
+          const detachMounts = net && !exposesHostDir(mounts, NETNS_DIR) ? NETNS_DIR : undefined;
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachMounts });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.

@@ -175,9 +175,9 @@ static int cgenable(const char *f, const char *want) {
  * of /proc/self/mountinfo once for each of its 25-odd bind mounts (to set each one's flags on it
  * and on what lies under it), so every host mount costs each sandbox's start that many times over:
  * 20 more mounts made a sandboxed `xargs` of `true` take 1.6 ms more CPU a container (a fifth).
- * The container's process gets a
- * mount namespace of its own, a slave of the host's so that nothing it unmounts goes back, without
- * that directory; bubblewrap hides /run behind a tmpfs anyway. Where a step is refused (no
+ * The container's process gets a mount namespace of its own, a slave of the host's so that
+ * nothing it unmounts goes back, without that directory; bubblewrap hides /run behind a tmpfs
+ * anyway. Where a step is refused (no
  * CAP_SYS_ADMIN; the directory not a mount point, as when another tool made the files), bubblewrap
  * starts from what is there, only without the saving: it makes its own namespace a slave before it
  * mounts anything, so a namespace left shared by a refused step changes nothing.
@@ -242,8 +242,8 @@ static void container_setup(void) {
       _exit(1);
     }
     close(fd);
-    if (*detach) detach_mounts(detach);
   }
+  if (*detach) detach_mounts(detach);
 }
 
 /** Now, UTC, nanoseconds: "2006-01-02T15:04:05.000000000Z". */

@@ -127,8 +127,8 @@ export interface ShimSpec {
   /** the network namespace (a /run/netns file) it enters before it execs; only where shimEntersNetns() */
   netns?: string;
   /**
-   * With netns, a host directory of mounts the command needs none of (the node's namespace files,
-   * network.ts NETNS_DIR, for a sandbox no volume of which reaches them): the native shim's
+   * A host directory of mounts the command needs none of (the node's namespace files, network.ts
+   * NETNS_DIR, for a sandbox no volume of which reaches them; the kubelet decides): the native shim's
    * container process detaches it from the mount table bubblewrap starts from, since bubblewrap's
    * start reads the whole table once for each of its bind mounts (shim.c detach_mounts). The perl
    * shim does not.
@@ -155,7 +155,7 @@ export function shimOperands(s: ShimSpec, arch: string = process.arch): string[]
     String(s.maxLine ?? MAX_LOG_LINE), String(s.maxSize ?? CONTAINER_LOG_MAX_SIZE), String(s.maxFiles ?? CONTAINER_LOG_MAX_FILES),
     String(sys.setsid), String(sys.clockGettime),
     s.stdinFifo ?? '', s.stdinOnce ? '1' : '0', s.tty ? '1' : '0',
-    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0), (s.netns && s.detachMounts) || '',
+    s.cgroups ?? '', s.netns ?? '', String(s.netns ? sys.setns : 0), s.detachMounts ?? '',
     ...s.argv,
   ];
 }
