@@ -257,7 +257,7 @@ nodeTest(
 
 nodeTest(
   "asked by the runtime, the native shim starts a container in its pod's network namespace from a mount table without the node's namespace files, and the host keeps them; unasked, it leaves the table alone",
-  { skip: (!NATIVE && 'the native shim is not built here (no C compiler: scripts/build.mjs)') || ((process.getuid?.() !== 0 || !fs.existsSync(IP) || !['/usr/bin/mount', '/bin/mount'].some((p) => fs.existsSync(p)) || !shimEntersNetns()) && 'needs root, iproute2, mount(8) and setns(2) in the shim') },
+  { skip: (!NATIVE && 'the native shim is not built here (no C compiler: scripts/build.mjs)') || ((process.getuid?.() !== 0 || !fs.existsSync(IP) || !['mount', 'unshare'].every((t) => ['/usr/bin', '/bin'].some((d) => fs.existsSync(`${d}/${t}`))) || !shimEntersNetns()) && 'needs root, iproute2, mount(8), unshare(1) and setns(2) in the shim') },
   () => {
     // In a mount namespace of the test's own, with a /run of its own (where ip makes /run/netns a
     // shared mount): a shim whose unmount went back to its parent's table cannot touch the
