@@ -24,6 +24,13 @@ function removeMade(): void {
   }
 }
 
+/** p, or a failure after timeoutMs (with what detail() then says) rather than a test that waits forever. */
+export function within<T>(what: string, p: Promise<T>, detail = () => '', timeoutMs = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const late = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} in ${timeoutMs / 1000} s ${detail()}`)), timeoutMs)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Polls until done() holds, for tests of real processes, which act in their own time (kjob's own
  * timing is tested on the injected clock instead). Fails after timeoutMs, naming what it waited for.

@@ -2,22 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPerl } from '../helper_process.js';
-import { tempDir } from '../../util/testing.js';
+import { tempDir, within } from '../../util/testing.js';
+import { writeAtomic } from '../runtime.js';
 import { buildQuery, parseResponse, RCODE_NOERROR, RCODE_NXDOMAIN } from './dns.js';
 import type { Table } from './table.js';
 
 const NETD = fileURLToPath(new URL('./netd.ts', import.meta.url));
 const perl = findPerl();
-
-/** p, or a failure after 10 s (with what detail() then says) rather than a test that waits forever. */
-function within<T>(what: string, p: Promise<T>, detail = () => ''): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} in 10 s ${detail()}`)), 10_000)))]).finally(() => clearTimeout(timer));
-}
 
 // netd on a socket of the test's (127.0.0.1, any port) handed to it as its launcher hands the
 // cluster DNS's: bound by perl, fd 3, KJOB_NETD_DNS_FD. perl says the port on stdout first.
@@ -67,8 +61,7 @@ test("a lookup is answered from the table written last, though netd reads it bef
     const answered = new Promise<Buffer>((r) => client.once('message', r));
     await within('send', new Promise((r) => client.send(buildQuery(++id, 'queue.default.svc.cluster.local'), port, '127.0.0.1', r)));
     const table: Table = { dns: { 'queue.default.svc.cluster.local': ['10.96.0.20'] }, services: [] };
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(table));
-    fs.renameSync(`${file}.tmp`, file);
+    writeAtomic(file, JSON.stringify(table)); // as the engine's ServiceProxy replaces it
     netd.kill('SIGCONT');
     assert.deepEqual(parseResponse(await within('answer', answered)), { id, rcode: RCODE_NOERROR, addresses: ['10.96.0.20'] });
   } finally {
