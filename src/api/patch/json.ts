@@ -61,8 +61,8 @@ function removeAt(doc: unknown, parent: unknown, path: string[], raw: string): u
  * container of the target. A step that is missing, or that cannot hold the next, throws as
  * getAt does; the parent itself is checked by the operation.
  */
-function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown>): { doc: unknown; parent: unknown } {
-  if (path.length === 0) return { doc, parent: undefined };
+function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown>): [doc: unknown, parent: unknown] {
+  if (path.length === 0) return [doc, undefined];
   const own = (c: unknown): unknown => {
     if (owned.has(c)) return c;
     const copy = Array.isArray(c) ? c.slice() : { ...(c as Record<string, unknown>) };
@@ -81,7 +81,7 @@ function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown
     (cur as Record<string, unknown>)[Array.isArray(cur) ? Number(t) : t] = mine;
     cur = mine;
   }
-  return { doc: root, parent: cur };
+  return [root, cur];
 }
 
 /**
@@ -92,10 +92,7 @@ function ownParent(doc: unknown, path: string[], raw: string, owned: Set<unknown
 export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
   let doc = target;
   const owned = new Set<unknown>();
-  const at = (path: string[], raw: string): [unknown, unknown] => {
-    const o = ownParent(doc, path, raw, owned);
-    return [o.doc, o.parent];
-  };
+  const at = (path: string[], raw: string) => ownParent(doc, path, raw, owned);
   for (const op of ops as Record<string, unknown>[]) {
     const kind = isMap(op) ? op.op : undefined;
     const path = parsePointer(op?.path);
