@@ -11,7 +11,7 @@ export function isPodTerminal(pod: PodObject): boolean {
   return isTerminalPhase(podPhase(pod));
 }
 
-export function isTerminalPhase(phase: string): boolean {
+export function isTerminalPhase(phase: string | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import type { PodObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
+import { isTerminalPhase } from '../api/pod_util.js';
 import { UserError } from '../errors.js';
 import { resolveType } from './args.js';
 import type { Context } from './context.js';
@@ -69,7 +70,7 @@ export async function exec(ctx: Context, names: string[], command: string[], das
   }
   const pod = await podFor(ctx, names[0]);
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw new UserError(`error: cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (isTerminalPhase(phase)) throw new UserError(`error: cannot exec into a container in a completed pod; current phase is ${phase}`);
   const quietIO: IO = opts.quiet ? { out: io.out, err: () => undefined } : io;
   const container = opts.container || chooseContainer(pod, undefined, quietIO);
   // SetupTTY: a TTY only with stdin, and only when stdin is a terminal

@@ -10,7 +10,7 @@ import { resolveType } from './args.js';
 import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.js';
 import { UserError, StatusError } from '../errors.js';
 import { toYAML, nameOf } from '../printers/output.js';
-import { isPodReady } from '../api/pod_util.js';
+import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
 import type { Context } from './context.js';
@@ -184,7 +184,7 @@ async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (
 }
 
 async function attachAndWait(ctx: Context, name: string, restart: string, timeoutMs: number, o: RunOptions, io: IO): Promise<number> {
-  const done = (p: PodObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const done = (p: PodObject) => isPodTerminal(p);
   // handleAttachPod: running and ready, or already completed
   const pod = await waitForPod(ctx, name, timeoutMs, (p) => done(p) || (p.status?.phase === 'Running' && isPodReady(p)));
   const write = (c: Buffer) => io.out(c.toString('utf8'));

@@ -6,6 +6,7 @@
 // gone from the store: the timeline says how many, from the Job's events and counters.
 import { jobState } from '../api/job_util.js';
 import type { JobObject, PodObject, EventObject, JobCondition, PodConditionWire } from '../api/types.js';
+import { isPodTerminal } from '../api/pod_util.js';
 
 export type SegmentKind = 'pending' | 'running' | 'succeeded' | 'failed' | 'backoff';
 
@@ -141,7 +142,7 @@ function podSegments(pod: PodObject, now: number, notes: string[]): Segment[] {
   const created = time(pod.metadata.creationTimestamp) ?? now;
   const main = (pod.spec?.containers ?? [])[0]?.name;
   const st = (pod.status?.containerStatuses ?? []).find((s) => s.name === main) ?? (pod.status?.containerStatuses ?? [])[0];
-  const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  const terminal = isPodTerminal(pod);
   const deleted = time(pod.metadata.deletionTimestamp);
   const restarts = st?.restartCount ?? 0;
   const attempts: Attempt[] = [];

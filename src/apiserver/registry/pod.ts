@@ -4,6 +4,7 @@
 import { StatusError } from '../../errors.js';
 import type { StatusCause } from '../../errors.js';
 import { asKind, rfc3339, type KObject, type PodObject, type PodSpec } from '../../api/types.js';
+import { isTerminalPhase } from '../../api/pod_util.js';
 import { resourceForKind } from '../../api/resources.js';
 import { podQOSClass } from '../../api/defaults.js';
 import { validateCreate } from '../../api/validation.js';
@@ -35,7 +36,7 @@ export class PodStrategy extends BaseStrategy {
     grace = Math.floor(grace);
     if (!pod.spec?.nodeName) grace = 0;
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') grace = 0;
+    if (isTerminalPhase(phase)) grace = 0;
     return grace;
   }
 }

@@ -6,6 +6,7 @@
 // uncountedTerminatedPods protocol collapses into one atomic write).
 import type { JobObject, JobSpec, JobStatus, PodObject, PodSpec, PodTemplateSpec } from '../../api/types.js';
 import { asKind, rfc3339, splitKey } from '../../api/types.js';
+import { isTerminalPhase } from '../../api/pod_util.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { StatusError } from '../../errors.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
@@ -147,7 +148,7 @@ export class JobController {
     for (const p of pods) {
       if (!hasTrackingFinalizer(p)) continue;
       const phase = p.status?.phase;
-      const finished = phase === 'Succeeded' || phase === 'Failed' || (!!p.metadata.deletionTimestamp && this.terminatingCountsAsFailed(job));
+      const finished = isTerminalPhase(phase) || (!!p.metadata.deletionTimestamp && this.terminatingCountsAsFailed(job));
       if (!finished) continue;
       if (indexed && !validIndex(p, completions)) {
         released.push(p);
