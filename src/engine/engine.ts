@@ -317,7 +317,8 @@ export class Engine {
       this.queue.add(`job:${keyOf(job)}`, 0);
       if (needsCleanup(job)) this.queue.add(`ttl:${keyOf(job)}`, 0);
     }
-    for (const pod of this.store.list('Pod').map((p) => readable('Pod', p))) {
+    const pods = this.store.list('Pod').map((p) => asKind('Pod', readable('Pod', p)));
+    for (const pod of pods) {
       liveUids.add(pod.metadata.uid!);
       this.queue.add(`pod:${keyOf(pod)}`, 0);
       if (hasTrackingFinalizer(pod)) this.queue.add(`orphan:${keyOf(pod)}`, 0);
@@ -329,6 +330,7 @@ export class Engine {
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
     this.kubelet.cleanupOrphans(liveUids);
+    this.kubelet.scheduler.resync(pods);
   }
 
   /** Run the loop soon. */
@@ -598,6 +600,7 @@ export class Engine {
       case 'Pod': {
         const uid = obj().metadata.uid;
         if (c.type === 'DELETED' && uid) this.kubelet.podRemoved(uid);
+        this.kubelet.scheduler.podChanged(c.type, asKind('Pod', obj()));
         // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
         this.queue.add('proxy', now);
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace

@@ -93,7 +93,8 @@ export class Kubelet {
   /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
   private readonly prober = new ProbeManager();
   private notifyPod?: (podKey: string) => void;
-  private readonly scheduler: Scheduler;
+  /** The scheduler of this one-node cluster: the engine's informer keeps its cache (Scheduler.podChanged). */
+  readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();

@@ -130,27 +130,75 @@ test('an unschedulable pod: PodScheduled=False/Unschedulable and FailedSchedulin
   assert.equal(events().at(-1).reason, 'Scheduled');
 });
 
-test('the scheduler cache follows a watch: pods bound, finished or deleted since the last attempt count as they are now', () => {
+function cacheScheduler() {
   const { api, clock } = t;
   api.create(NODES, undefined, node());
   const s = new Scheduler(api, new APIEventRecorder(api, { component: 'default-scheduler' }, clock));
   const req = (cpu: string) => ({ container: { resources: { requests: { cpu } } } });
   const get = (n: string) => api.get(PODS, 'default', n);
+  const schedule = (n: string) => s.schedule(get(n), 'kjob-node', clock.now(), 2000);
+  const bound = (n: string) => get(n).spec.nodeName === 'kjob-node';
+  return { s, req, get, schedule, bound };
+}
+
+test('the scheduler cache: a pod it bound counts at once; finished or deleted, as the informer tells, it no longer does', () => {
+  const { api } = t;
+  const { s, req, get, schedule, bound } = cacheScheduler();
   api.create(PODS, 'default', pod('a', req('1500m')));
-  s.schedule(get('a'), 'kjob-node', clock.now(), 2000);
+  const unbound = get('a');
+  schedule('a');
   api.create(PODS, 'default', pod('b', req('1')));
-  s.schedule(get('b'), 'kjob-node', clock.now(), 2000);
-  assert.equal(get('b').spec.nodeName, undefined, 'a holds 1500m of 2');
+  schedule('b');
+  assert.equal(bound('b'), false, 'a, assumed, holds 1500m of 2 before the informer tells of its binding');
+  s.podChanged('ADDED', unbound);
+  schedule('b');
+  assert.equal(bound('b'), false, 'an older version of a, not bound, leaves it in the cache');
   const a = get('a');
-  api.updateStatus(PODS, 'default', 'a', { ...a, status: { ...a.status, phase: 'Succeeded' } });
-  s.schedule(get('b'), 'kjob-node', clock.now(), 2000);
-  assert.equal(get('b').spec.nodeName, 'kjob-node', 'a finished: its cpu is free');
+  s.podChanged('MODIFIED', api.updateStatus(PODS, 'default', 'a', { ...a, status: { ...a.status, phase: 'Succeeded' } }).object);
+  schedule('b');
+  assert.equal(bound('b'), true, 'a finished: its cpu is free');
   api.create(PODS, 'default', pod('c', req('1500m')));
-  s.schedule(get('c'), 'kjob-node', clock.now(), 2000);
-  assert.equal(get('c').spec.nodeName, undefined, 'b holds 1 of 2');
+  schedule('c');
+  assert.equal(bound('c'), false, 'b holds 1 of 2');
+  const b = get('b');
   api.delete(PODS, 'default', 'b', { gracePeriodSeconds: 0 });
-  s.schedule(get('c'), 'kjob-node', clock.now(), 2000);
-  assert.equal(get('c').spec.nodeName, 'kjob-node', 'b deleted');
+  s.podChanged('DELETED', b);
+  schedule('c');
+  assert.equal(bound('c'), true, 'b deleted');
+});
+
+test('the scheduler cache: a relist replaces it with the bound pods it lists', () => {
+  const { api } = t;
+  const { s, req, get, schedule, bound } = cacheScheduler();
+  api.create(PODS, 'default', pod('a', req('1500m')));
+  schedule('a');
+  s.resync([]);
+  api.create(PODS, 'default', pod('b', req('1')));
+  schedule('b');
+  assert.equal(bound('b'), true, 'a relist without a: nothing holds the cpu');
+  api.create(PODS, 'default', pod('c', req('1')));
+  s.resync([get('a'), get('b'), get('c')]);
+  schedule('c');
+  assert.equal(bound('c'), false, 'a and b, bound, are listed again: 2500m of 2 held; c, not bound, is not in the cache');
+});
+
+test('the scheduler cache: a binding rolled back with its transaction is forgotten (ForgetPod)', () => {
+  const { api, store } = t;
+  const { req, schedule, bound } = cacheScheduler();
+  api.create(PODS, 'default', pod('a', req('1500m')));
+  assert.throws(
+    () =>
+      store.transaction(() => {
+        schedule('a');
+        assert.equal(bound('a'), true);
+        throw new Error('the sync fails after the binding');
+      }),
+    /the sync fails/,
+  );
+  assert.equal(bound('a'), false, 'the binding was rolled back');
+  api.create(PODS, 'default', pod('b', req('1')));
+  schedule('b');
+  assert.equal(bound('b'), true, 'a, not bound after all, holds nothing');
 });
 
 test('forget: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {

@@ -315,6 +315,40 @@ spec:
   );
 });
 
+test('pods that need most of the node cpu run one after the other: the second is Unschedulable (Insufficient cpu) until the first ends', async () => {
+  const sb = sandbox();
+  // Each asks three fifths of the node's allocatable cpu (its cpus): one fits, two do not.
+  const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
+  const podYaml = (name: string, command: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox:1.36
+    command: ["sh", "-c", ${JSON.stringify(command)}]
+    resources:
+      requests:
+        cpu: ${cpu}
+`;
+  applyText(sb, podYaml('first', 'while [ ! -e /tmp/release ]; do sleep 0.2; done'));
+  await sb.until('first Running', () => podNamed(sb, 'first')?.status?.phase === 'Running');
+  applyText(sb, podYaml('second', 'true'));
+  await sb.until('second FailedScheduling', () => events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'FailedScheduling'));
+  assert.equal(
+    events(sb).find((e) => e.involvedObject.name === 'second' && e.reason === 'FailedScheduling').message,
+    '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+  );
+  assert.equal(podNamed(sb, 'second').spec.nodeName, undefined);
+  // The first ends: the scheduler's cache hears it from the engine's informer, and the second fits.
+  release(sb, 'first');
+  await sb.until('second Succeeded', () => podNamed(sb, 'second')?.status?.phase === 'Succeeded', 30_000);
+  assert.equal(podNamed(sb, 'first').status.phase, 'Succeeded');
+  assert.ok(events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'Scheduled'));
+});
+
 test('image pull events by policy: Always pulls (Pulling, Pulled with time and size), IfNotPresent and Never find the image present', async () => {
   const sb = sandbox();
   const podYaml = (name: string, image: string, policy?: string) => `apiVersion: v1
