@@ -496,6 +496,39 @@ describe('change log', () => {
     assert.equal(store.currentRV(), 2);
   });
 
+  test('the resourceVersions a transaction takes: consecutive, stored by its commit, given back by its rollback or its savepoint\'s', () => {
+    const other = Store.open(home);
+    try {
+      store.transaction(() => {
+        assert.equal(store.create(job('a')).metadata.resourceVersion, '1');
+        assert.equal(store.create(job('b')).metadata.resourceVersion, '2');
+        assert.equal(store.currentRV(), 2, 'the counter as this transaction sees it');
+        assert.throws(() =>
+          store.transaction(() => {
+            store.create(job('c'));
+            throw new Error('the savepoint fails');
+          }),
+        );
+        assert.equal(store.currentRV(), 2, 'the savepoint took 3 and gave it back');
+        assert.equal(store.create(job('d')).metadata.resourceVersion, '3');
+      });
+      assert.equal(other.currentRV(), 3, 'the commit stored the last one');
+      assert.deepEqual(other.changesSince(0).map((c) => `${c.rv} ${c.name}`), ['1 a', '2 b', '3 d']);
+      assert.throws(() =>
+        store.transaction(() => {
+          store.create(job('e'));
+          store.create(job('f'));
+          throw new Error('the transaction fails');
+        }),
+      );
+      assert.equal(store.currentRV(), 3, 'the rollback gave back 4 and 5');
+      assert.equal(store.create(job('g')).metadata.resourceVersion, '4');
+      assert.equal(other.create(job('h')).metadata.resourceVersion, '5', 'another connection counts on from the stored counter');
+    } finally {
+      other.close();
+    }
+  });
+
   test("oneWrite: its own transaction at the top (all or nothing), the caller's without a savepoint inside one", () => {
     assert.throws(() =>
       store.oneWrite(() => {
