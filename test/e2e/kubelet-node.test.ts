@@ -50,6 +50,18 @@ spec:${extra}
 `;
 }
 
+/** A pod of one container c that is not restarted; containerYaml goes on in the container (four spaces in). */
+const onePod = (name: string, image: string, containerYaml: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: ${image}
+${containerYaml}`;
+
 const podNamed = (sb: Sandbox, name: string) => pods(sb).find((p: any) => p.metadata.name === name);
 const events = (sb: Sandbox) => readJSON(sb, ['get', 'events']).items as any[];
 
@@ -294,20 +306,7 @@ spec:
   await assertDescribeGolden(sb, 'pod', name, 'describe-pod-unschedulable.txt');
 
   // Requests no node can hold: Insufficient cpu.
-  applyText(sb, `apiVersion: v1
-kind: Pod
-metadata:
-  name: huge
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: busybox:1.36
-    command: ["true"]
-    resources:
-      requests:
-        cpu: "100000"
-`);
+  applyText(sb, onePod('huge', 'busybox:1.36', '    command: ["true"]\n    resources:\n      requests:\n        cpu: "100000"\n'));
   await sb.until('Insufficient cpu', () => events(sb).some((e) => e.involvedObject.name === 'huge' && e.reason === 'FailedScheduling'), 15_000);
   assert.equal(
     events(sb).find((e) => e.involvedObject.name === 'huge').message,
@@ -319,20 +318,8 @@ test('pods that need most of the node cpu run one after the other: the second is
   const sb = sandbox();
   // Each asks three fifths of the node's allocatable cpu (its cpus): one fits, two do not.
   const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
-  const podYaml = (name: string, command: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: busybox:1.36
-    command: ["sh", "-c", ${JSON.stringify(command)}]
-    resources:
-      requests:
-        cpu: ${cpu}
-`;
+  const podYaml = (name: string, command: string) =>
+    onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
   applyText(sb, podYaml('first', 'while [ ! -e /tmp/release ]; do sleep 0.2; done'));
   await sb.until('first Running', () => podNamed(sb, 'first')?.status?.phase === 'Running');
   applyText(sb, podYaml('second', 'true'));
@@ -351,17 +338,7 @@ spec:
 
 test('image pull events by policy: Always pulls (Pulling, Pulled with time and size), IfNotPresent and Never find the image present', async () => {
   const sb = sandbox();
-  const podYaml = (name: string, image: string, policy?: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: ${image}
-${policy ? `    imagePullPolicy: ${policy}\n` : ''}    command: ["true"]
-`;
+  const podYaml = (name: string, image: string, policy?: string) => onePod(name, image, `${policy ? `    imagePullPolicy: ${policy}\n` : ''}    command: ["true"]\n`);
   applyText(sb, [podYaml('latest', 'busybox'), podYaml('tagged', 'busybox:1.36'), podYaml('never', 'busybox', 'Never'), podYaml('always', 'busybox:1.36', 'Always')].join('---\n'));
   const policy = (n: string) => readJSON(sb, ['get', 'pod', n]).spec.containers[0].imagePullPolicy;
   assert.deepEqual(['latest', 'tagged', 'never', 'always'].map(policy), ['Always', 'IfNotPresent', 'Never', 'Always'], 'the apiserver defaults the policy from the tag');
