@@ -200,6 +200,7 @@ export class Store {
     listNs: Stmt;
     insert: Stmt;
     update: Stmt;
+    updateSameRef: Stmt;
     remove: Stmt;
     bump: Stmt;
     currentRV: Stmt;
@@ -293,6 +294,7 @@ export class Store {
       listNs: p(`SELECT body FROM objects WHERE kind = ? AND namespace = ? ORDER BY name`, 'pluck'),
       insert: p(`INSERT INTO objects (kind, key, namespace, name, uid, rv, aggkey, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       update: p(`UPDATE objects SET rv = ?, aggkey = ?, body = ? WHERE id = ?`),
+      updateSameRef: p(`UPDATE objects SET rv = ?, body = ? WHERE id = ?`),
       remove: p(`DELETE FROM objects WHERE id = ?`),
       bump: p(`UPDATE counter SET rv = rv + 1 WHERE id = 1 RETURNING rv`, 'pluck'),
       currentRV: p(`SELECT rv FROM counter WHERE id = 1`, 'pluck'),
@@ -809,7 +811,10 @@ export class Store {
     meta(obj).resourceVersion = String(rv);
     const body = bodyOf(obj);
     const ref = refKey(obj);
-    this.s.update.run(rv, ref, body, row.id);
+    // An aggkey in the SET list makes SQLite rewrite objects_by_ref's entry even when its value is
+    // the same (a page more written per commit); a pod's reference, its Job, does not change.
+    if (ref === row.aggkey) this.s.updateSameRef.run(rv, body, row.id);
+    else this.s.update.run(rv, ref, body, row.id);
     if (row.aggkey !== null || ref !== null) this.refWritten(row.kind, row.namespace, row.key, row.aggkey, ref, { id: row.id, rv });
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
     this.writeView(row.kind, row.key, obj);
