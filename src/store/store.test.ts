@@ -529,6 +529,54 @@ describe('change log', () => {
     }
   });
 
+  test('the resourceVersions of a savepoint that took the first of its transaction go back with it', () => {
+    store.transaction(() => {
+      assert.throws(() =>
+        store.transaction(() => {
+          store.create(job('a'));
+          throw new Error('the savepoint fails');
+        }),
+      );
+      assert.equal(store.currentRV(), 0);
+      assert.equal(store.create(job('b')).metadata.resourceVersion, '1');
+    });
+    assert.equal(store.currentRV(), 1);
+  });
+
+  test('a transaction SQLite rolled back on its own (an I/O error): the writes after it count from the stored counter', () => {
+    const other = Store.open(home);
+    try {
+      const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+      assert.throws(
+        () =>
+          store.transaction(() => {
+            store.create(job('a'));
+            store.create(job('b'));
+            db.exec('ROLLBACK'); // as SQLite does on its own after an I/O error, under a caller that goes on
+            assert.equal(store.currentRV(), 0, 'what the rolled-back transaction counted is gone');
+            assert.equal(store.create(job('c')).metadata.resourceVersion, '1', 'a write of its own');
+            assert.equal(other.create(job('d')).metadata.resourceVersion, '2', 'another connection sees it stored');
+          }),
+        /no transaction is active/,
+      );
+      assert.deepEqual(other.changesSince(0).map((c) => `${c.rv} ${c.name}`), ['1 c', '2 d']);
+      assert.equal(store.create(job('e')).metadata.resourceVersion, '3');
+      assert.throws(
+        () =>
+          store.transaction(() => {
+            store.create(job('f'));
+            store.create(job('g'));
+            db.exec('ROLLBACK'); // and nothing written after it
+          }),
+        /no transaction is active/,
+      );
+      assert.equal(other.currentRV(), 3, 'the counter the rolled-back transaction counted on is not stored after it');
+      assert.equal(other.create(job('h')).metadata.resourceVersion, '4');
+    } finally {
+      other.close();
+    }
+  });
+
   test("oneWrite: its own transaction at the top (all or nothing), the caller's without a savepoint inside one", () => {
     assert.throws(() =>
       store.oneWrite(() => {

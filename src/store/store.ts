@@ -227,34 +227,53 @@ export class Store {
   private readonly filtered = new Map<string, Stmt>();
   /** better-sqlite3's transaction wrapper, made once (making one per call was a write's largest
    * fixed cost), when first used (it prepares its BEGIN, COMMIT and savepoint statements: about
-   * 0.2 ms of a command that only reads one object): it runs the function it is given. */
+   * 0.2 ms of a command that only reads one object): it runs the function it is given, which
+   * its callers wrap as a transaction's body (counted) or a savepoint's (givesBackRVs). */
   private txMade?: Database.Transaction<(fn: () => unknown) => unknown>;
   private get tx(): Database.Transaction<(fn: () => unknown) => unknown> {
-    return (this.txMade ??= this.db.transaction((fn: () => unknown) => {
-      // A savepoint's failure undoes the resourceVersions it took: the counter is where it began.
-      const saved = this.txRV && { ...this.txRV };
-      this.txDepth++;
+    return (this.txMade ??= this.db.transaction((fn: () => unknown) => fn()));
+  }
+  /**
+   * The resourceVersion counter inside a transaction's body (counted): its row was bumped by the
+   * first write (stored), the later writes count on in memory (last), and the row is set once,
+   * before the commit (storeRV). A sync of the engine writes six or so objects: the row's UPDATE
+   * for each was 2% of the engine's time. Nobody else writes while the transaction holds the write
+   * lock. Used only while SQLite says the transaction is open: one it rolled back on its own (an I/O
+   * error, a full disk) may be gone under a body that caught the error and went on.
+   */
+  private txRV?: { stored: number; last: number };
+  /** Inside a transaction's body (counted): a write's resourceVersion may be counted in memory. */
+  private countsRVs = false;
+
+  /** fn as the body of an outermost transaction, which stores the counter it counted on (txRV). */
+  private counted<T>(fn: () => T): () => T {
+    return () => {
+      const outer = this.countsRVs;
+      this.txRV = undefined;
+      this.countsRVs = true;
       try {
         const out = fn();
-        if (this.txDepth === 1) this.storeRV();
+        this.storeRV();
         return out;
+      } finally {
+        this.countsRVs = outer;
+        this.txRV = undefined;
+      }
+    };
+  }
+
+  /** fn as a savepoint's body: failing, it gives back the resourceVersions it took, as its rollback gives back the row. */
+  private givesBackRVs<T>(fn: () => T): () => T {
+    return () => {
+      const saved = this.txRV && { ...this.txRV };
+      try {
+        return fn();
       } catch (e) {
         this.txRV = saved;
         throw e;
-      } finally {
-        this.txDepth--;
       }
-    }));
+    };
   }
-  /** How deep in this.tx's transactions (1: the outermost, 2 and more: its savepoints). */
-  private txDepth = 0;
-  /**
-   * The resourceVersion counter inside a write transaction: its row was bumped by the first write
-   * (stored), the later writes count on in memory (last), and the row is set once, before the
-   * commit (storeRV). A sync of the engine writes six or so objects: the row's UPDATE for each was
-   * 2% of the engine's time. Nobody else writes while the transaction holds the write lock.
-   */
-  private txRV?: { stored: number; last: number };
   /** listByRefShared's decoded objects, by row id, with the resourceVersion they were decoded at
    * (forgotten when a transaction or a savepoint is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
@@ -565,7 +584,7 @@ export class Store {
 
   /** The counter as this connection sees it, the resourceVersions its transaction took included. */
   private counterRV(): number {
-    return this.txRV?.last ?? (this.s.currentRV.get() as number);
+    return (this.db.inTransaction ? this.txRV?.last : undefined) ?? (this.s.currentRV.get() as number);
   }
 
   /** Changes with rv > the given one, oldest first. */
@@ -615,7 +634,7 @@ export class Store {
       if (!this.db.inTransaction) return this.outermost(() => this.immediate(fn));
       const given = this.settleCallbacks.length;
       try {
-        return this.tx(fn) as T;
+        return this.tx(this.givesBackRVs(fn)) as T;
       } catch (e) {
         // The savepoint was rolled back: as outermost() does for a whole transaction.
         this.rolledBack(this.settleCallbacks.splice(given));
@@ -677,7 +696,7 @@ export class Store {
 
   /** A consistent snapshot for several reads (a deferred transaction); joins an outer one. */
   read<T>(fn: () => T): T {
-    return this.guard(() => (this.db.inTransaction ? fn() : this.outermost(() => this.tx.deferred(fn) as T)));
+    return this.guard(() => (this.db.inTransaction ? fn() : this.outermost(() => this.tx.deferred(this.counted(fn)) as T)));
   }
 
   /**
@@ -699,7 +718,8 @@ export class Store {
    * waiting; when it is taken, it leaves a note that it waits (waiting_notes.ts), so that the engine
    * makes way, and waits as SQLite's busy handler does.
    */
-  private immediate<T>(fn: () => T): T {
+  private immediate<T>(body: () => T): T {
+    const fn = this.counted(body);
     if (!this.noteWaits) return this.tx.immediate(fn) as T;
     let began = false;
     const run = () => {
@@ -828,11 +848,11 @@ export class Store {
 
   private nextRV(): number {
     let rv: number;
-    if (this.txRV) rv = ++this.txRV.last;
+    if (this.txRV && this.db.inTransaction) rv = ++this.txRV.last;
     else {
       rv = this.s.bump.get() as number;
-      // Counted on in memory only inside this.tx (storeRV writes it back before its commit).
-      if (this.txDepth > 0) this.txRV = { stored: rv, last: rv };
+      // Counted on in memory only in a transaction's body, which writes it back before its commit.
+      this.txRV = this.countsRVs && this.db.inTransaction ? { stored: rv, last: rv } : undefined;
     }
     if (rv % TRIM_EVERY === 0) this.s.trim.run(rv - CHANGE_LOG_KEEP);
     return rv;
@@ -842,7 +862,7 @@ export class Store {
   private storeRV(): void {
     const t = this.txRV;
     this.txRV = undefined;
-    if (t && t.last !== t.stored) this.s.setRV.run(t.last);
+    if (t && t.last !== t.stored && this.db.inTransaction) this.s.setRV.run(t.last);
   }
 
   /** SQLite failures after open, in kubectl-style words; everything else passes through. */
