@@ -599,8 +599,9 @@ export class Engine {
       }
       case 'Pod': {
         const uid = obj().metadata.uid;
-        if (c.type === 'DELETED' && uid) this.kubelet.podRemoved(uid);
+        // The scheduler's cache first: the removal of a pod's runtime state below may fail.
         this.kubelet.scheduler.podChanged(c.type, asKind('Pod', obj()));
+        if (c.type === 'DELETED' && uid) this.kubelet.podRemoved(uid);
         // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
         this.queue.add('proxy', now);
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace

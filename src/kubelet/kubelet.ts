@@ -93,7 +93,8 @@ export class Kubelet {
   /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
   private readonly prober = new ProbeManager();
   private notifyPod?: (podKey: string) => void;
-  /** The scheduler of this one-node cluster: the engine's informer keeps its cache (Scheduler.podChanged). */
+  /** The scheduler of this one-node cluster: the engine's informer keeps its cache (Scheduler.podChanged);
+   * without one, it counts only the pods it bound itself, until they are gone from it. */
   readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */

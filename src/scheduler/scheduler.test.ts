@@ -179,12 +179,12 @@ test('the scheduler cache: a relist replaces it with the bound pods it lists', (
   api.create(PODS, 'default', pod('c', req('1')));
   s.resync([get('a'), get('b'), get('c')]);
   schedule('c');
-  assert.equal(bound('c'), false, 'a and b, bound, are listed again: 2500m of 2 held; c, not bound, is not in the cache');
+  assert.equal(bound('c'), false, 'a and b, bound, are listed again: 2500m of 2 held');
 });
 
 test('the scheduler cache: a binding rolled back with its transaction is forgotten (ForgetPod)', () => {
   const { api, store } = t;
-  const { req, schedule, bound } = cacheScheduler();
+  const { s, req, get, schedule, bound } = cacheScheduler();
   api.create(PODS, 'default', pod('a', req('1500m')));
   assert.throws(
     () =>
@@ -199,6 +199,22 @@ test('the scheduler cache: a binding rolled back with its transaction is forgott
   api.create(PODS, 'default', pod('b', req('1')));
   schedule('b');
   assert.equal(bound('b'), true, 'a, not bound after all, holds nothing');
+  // The same for a binding made in a savepoint that fails, in a transaction that commits.
+  const bPod = get('b');
+  s.podChanged('MODIFIED', api.updateStatus(PODS, 'default', 'b', { ...bPod, status: { ...bPod.status, phase: 'Failed' } }).object);
+  api.create(PODS, 'default', pod('c', req('1500m')));
+  store.transaction(() => {
+    assert.throws(() =>
+      store.transaction(() => {
+        schedule('c');
+        throw new Error('the step after the binding fails');
+      }),
+    );
+  });
+  assert.equal(bound('c'), false);
+  api.create(PODS, 'default', pod('d', req('1500m')));
+  schedule('d');
+  assert.equal(bound('d'), true, 'c, its binding rolled back with the savepoint, holds nothing');
 });
 
 test('forget: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {

@@ -251,7 +251,9 @@ export class Scheduler {
   /**
    * A pod's change, as the informer saw it (addPodToCache, updatePodInCache, deletePodFromCache).
    * A pod not bound is the scheduling queue's, not the cache's: such a change is an older version
-   * of a pod this scheduler may have assumed since (a binding is never undone), and leaves it.
+   * of a pod this scheduler may have assumed since (a committed binding is never undone), and
+   * leaves it. The cache learns of a pod that finished or was deleted when the informer next reads
+   * the change log (the engine's next round): until then the pod still counts, as on a cluster.
    */
   podChanged(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: PodObject): void {
     const uid = pod.metadata.uid;
