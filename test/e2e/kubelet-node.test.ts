@@ -5,6 +5,7 @@
 // kube-mirror with KJOB_CAPTURE_GOLDEN=1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
 import { Sandbox } from './helpers.js';
 import { applyText, assertDescribeGolden, cond, job, pods, readJSON } from './jobs-helpers.js';
@@ -320,7 +321,11 @@ test('pods that need most of the node cpu run one after the other: the second is
   const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
   const podYaml = (name: string, command: string) =>
     onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
-  applyText(sb, podYaml('first', 'while [ ! -e /tmp/release ]; do sleep 0.2; done'));
+  // A file of this test's own: without a sandbox the pods' /tmp is the host's, where the other
+  // tests' /tmp/release may be left.
+  const go = `/tmp/kjob-e2e-cpu-${process.pid}`;
+  after(() => fs.rmSync(go, { force: true }));
+  applyText(sb, podYaml('first', `while [ ! -e ${go} ]; do sleep 0.2; done`));
   await sb.until('first Running', () => podNamed(sb, 'first')?.status?.phase === 'Running');
   applyText(sb, podYaml('second', 'true'));
   await sb.until('second FailedScheduling', () => events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'FailedScheduling'));
@@ -330,7 +335,9 @@ test('pods that need most of the node cpu run one after the other: the second is
   );
   assert.equal(podNamed(sb, 'second').spec.nodeName, undefined);
   // The first ends: the scheduler's cache hears it from the engine's informer, and the second fits.
-  release(sb, 'first');
+  const r = sb.kjob(['exec', 'first', '--', 'touch', go]);
+  // 137: the container ended, its exec with it, once the file was made (as release() says).
+  assert.ok(r.code === 0 || r.code === 137, `exec ${r.code}: ${r.stderr}`);
   await sb.until('second Succeeded', () => podNamed(sb, 'second')?.status?.phase === 'Succeeded', 30_000);
   assert.equal(podNamed(sb, 'first').status.phase, 'Succeeded');
   assert.ok(events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'Scheduled'));
