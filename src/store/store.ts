@@ -389,8 +389,9 @@ export class Store {
       db.pragma('temp_store = MEMORY');
       // The engine's page cache at 1 MiB rather than SQLite's 2: a B-tree split takes a page number
       // past the file's end as a swap slot (balance_nonroot), and the commit after it drops the
-      // cache's pages past the end by a walk of its whole hash table (pcache1TruncateUnsafe): 1% of
-      // the engine's CPU in a Job of 1,000 with 2 MiB, a tenth of that with 1, reads no more often.
+      // cache's pages past the end by a walk of its whole hash table and pages (pcache1TruncateUnsafe):
+      // 0.7-1% of the engine's CPU in a Job of 1,000 with 2 MiB, 0.1% with 1 (half the slots and
+      // pages; perf showed the tenth, not why more than half), and the file is read no more often.
       if (opts.engine) db.pragma('cache_size = -1024');
       if (version < SCHEMA_VERSION) migrate(db, file);
       if (opts.mmapBytes) db.pragma(`mmap_size = ${Math.floor(opts.mmapBytes)}`);
