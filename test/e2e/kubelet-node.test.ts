@@ -5,9 +5,12 @@
 // kube-mirror with KJOB_CAPTURE_GOLDEN=1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Sandbox } from './helpers.js';
+import { CHANGE_LOG_KEEP, Store } from '../../src/store/store.js';
 import { applyText, assertDescribeGolden, cond, job, pods, readJSON } from './jobs-helpers.js';
 
 const boxes: Sandbox[] = [];
@@ -341,6 +344,37 @@ test('pods that need most of the node cpu run one after the other: the second is
   await sb.until('second Succeeded', () => podNamed(sb, 'second')?.status?.phase === 'Succeeded', 30_000);
   assert.equal(podNamed(sb, 'first').status.phase, 'Succeeded');
   assert.ok(events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'Scheduled'));
+});
+
+test('an engine fallen behind the change log relists: a pod deleted in the gap is stopped, cleaned up, and no longer holds the node cpu', async () => {
+  const sb = sandbox();
+  const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
+  const podYaml = (name: string, command: string) =>
+    onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
+  applyText(sb, podYaml('hog', 'while :; do sleep 0.2; done'));
+  await sb.until('hog Running', () => podNamed(sb, 'hog')?.status?.phase === 'Running');
+  const uid = podNamed(sb, 'hog').metadata.uid;
+  assert.ok(fs.existsSync(path.join(sb.home, 'pods', uid)));
+  // In one transaction, which the engine cannot read into before its commit: the pod removed
+  // without a word to anyone, and more changes after it than the change log keeps.
+  const store = Store.open(sb.home);
+  try {
+    store.transaction(() => {
+      store.delete('Pod', 'default', 'hog');
+      store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'churn', namespace: 'default', uid: 'churn-uid' }, data: { n: '0' } });
+      for (let i = 1; i <= CHANGE_LOG_KEEP + 1000; i++) store.update({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'churn', namespace: 'default', uid: 'churn-uid' }, data: { n: String(i) } });
+    });
+  } finally {
+    store.close();
+  }
+  await sb.until('the engine to resync', () => sb.engineLog(50).includes('resyncing everything'));
+  await sb.until("the hog's runtime state to go", () => !fs.existsSync(path.join(sb.home, 'pods', uid)));
+  // Its shim's argv names its attempt directory, which has its uid: no process of it is left.
+  assert.equal(spawnSync('pgrep', ['-f', uid]).status, 1, `a process of the hog is left: ${spawnSync('pgrep', ['-af', uid], { encoding: 'utf8' }).stdout}`);
+  // The scheduler's cache was listed again too: a pod as big as the hog fits.
+  applyText(sb, podYaml('next', 'true'));
+  await sb.until('next Succeeded', () => podNamed(sb, 'next')?.status?.phase === 'Succeeded', 30_000);
+  assert.ok(!events(sb).some((e) => e.involvedObject.name === 'next' && e.reason === 'FailedScheduling'), 'next was never Unschedulable');
 });
 
 test('image pull events by policy: Always pulls (Pulling, Pulled with time and size), IfNotPresent and Never find the image present', async () => {
