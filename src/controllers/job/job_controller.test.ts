@@ -83,6 +83,26 @@ test('one sync, the requests it makes (sample-controller style): the pod, its ev
   assert.deepEqual(rec.writes(), [], 'a finished Job: nothing to write');
 });
 
+test('podsForJob follows a pod whose labels leave the selector and come back (each version is matched again)', () => {
+  createJob({ parallelism: 2, completions: 2 });
+  jc.syncJob('default/pi');
+  const names = () => jc.podsForJob(job() as any).map((p) => p.metadata.name).sort();
+  const all = names();
+  assert.equal(all.length, 2);
+  assert.deepEqual(names(), all, 'an unchanged pod, matched again from what was kept');
+  // The generated selector is the controller-uid label.
+  const uid = job().metadata.uid!;
+  const relabel = (name: string, controllerUid: string) => {
+    const p = api.get(PODS, 'default', name);
+    p.metadata.labels = { ...p.metadata.labels, 'batch.kubernetes.io/controller-uid': controllerUid, 'controller-uid': controllerUid };
+    api.update(PODS, 'default', name, p);
+  };
+  relabel(all[1], 'another-uid');
+  assert.deepEqual(names(), [all[0]], 'its new labels do not match the selector');
+  relabel(all[1], uid);
+  assert.deepEqual(names(), all);
+});
+
 test('the sync is idempotent: a second sync creates nothing more', () => {
   createJob({});
   jc.syncJob('default/pi');
