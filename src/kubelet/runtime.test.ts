@@ -1,6 +1,8 @@
 // What ProcessRuntime.start hands the shim, through a spawner that records instead of spawning.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ProcessRuntime, type StartSpec } from './runtime.js';
 import { shimEntersNetns, shimOperands } from './shim.js';
 import { tempDir } from '../util/testing.js';
@@ -28,4 +30,20 @@ test("the shim is handed the directory of mounts the kubelet asks it to detach (
   };
   assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' }), '/run/netns');
   assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '', 'none named (a volume shows them)');
+});
+
+test('start replaces what an attempt that never started left in its directory, and makes one where none is', () => {
+  const home = tempDir('runtime');
+  const rt = new ProcessRuntime(home);
+  (rt as unknown as { spawner: RecordingSpawner }).spawner = new RecordingSpawner();
+  const spec: StartSpec = { uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://new', startedAt: '2026-12-05T00:00:01Z', argv: ['true'], cwd: '/', logPath: `${home}/logs/p/c/0.log` };
+  rt.start(spec);
+  const d = rt.attemptDir('u1', 'c', 0);
+  assert.equal(fs.readFileSync(path.join(d, 'id'), 'utf8'), 'containerd://new\n');
+  // An engine killed after it recorded an attempt, before its container ran: an id, a stray file.
+  fs.writeFileSync(path.join(d, 'id'), 'containerd://old\n');
+  fs.writeFileSync(path.join(d, 'term'), '2026-12-05T00:00:00Z\n');
+  rt.start({ ...spec, containerID: 'containerd://again' });
+  assert.deepEqual(fs.readdirSync(d).filter((f) => f !== 'cgroup').sort(), ['id', 'started']);
+  assert.equal(fs.readFileSync(path.join(d, 'id'), 'utf8'), 'containerd://again\n');
 });
