@@ -329,8 +329,9 @@ export class Engine {
     for (const svc of this.store.list('Service')) this.enqueueService(keyOf(svc), 0);
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
-    this.kubelet.cleanupOrphans(liveUids);
+    // The scheduler's cache before the cleanup, which may fail (lastRV has moved on: no relist would redo it).
     this.kubelet.scheduler.resync(pods);
+    this.kubelet.cleanupOrphans(liveUids);
   }
 
   /** Run the loop soon. */
@@ -599,9 +600,17 @@ export class Engine {
       }
       case 'Pod': {
         const uid = obj().metadata.uid;
-        // The scheduler's cache first: the removal of a pod's runtime state below may fail.
         this.kubelet.scheduler.podChanged(c.type, asKind('Pod', obj()));
-        if (c.type === 'DELETED' && uid) this.kubelet.podRemoved(uid);
+        if (c.type === 'DELETED' && uid) {
+          // A removal that fails (a runtime directory that cannot be removed) is logged, and the
+          // rest of the change's handlers still run: the change log has moved past it, and its
+          // Job still has to see the pod gone. What is left goes at the engine's next start.
+          try {
+            this.kubelet.podRemoved(uid);
+          } catch (e) {
+            this.log(`removing what is left of pod ${key} (${uid}) failed: ${(e as Error).message ?? e}`);
+          }
+        }
         // kube-proxy and the cluster DNS follow the pods' addresses and readiness.
         this.queue.add('proxy', now);
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace
