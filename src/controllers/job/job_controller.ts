@@ -110,13 +110,14 @@ export class JobController {
   /** Pods controlled by this Job (by owner reference uid), as podsForJob without adoption. */
   podsForJob(job: JobObject): PodObject[] {
     const uid = job.metadata.uid!;
-    let selector: ReturnType<typeof selectorFromLabelSelector> | undefined;
+    // Parsed at every sync, whether a pod needs it or not: a selector that does not parse (stored
+    // without validation) fails the sync before it creates anything, as it always did.
+    const selector = selectorFromLabelSelector(job.spec?.selector);
     // By the store's index of pods by controller uid (the informer's index).
     const candidates = this.api.listControlledPods(job.metadata.namespace ?? 'default', uid).map((o) => asKind('Pod', o));
     return candidates.filter((p) => {
       let owned = this.podOwned.get(p);
       if (owned === undefined) {
-        selector ??= selectorFromLabelSelector(job.spec?.selector);
         owned = selector.matches(p.metadata.labels ?? {}) && (p.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === uid);
         this.podOwned.set(p, owned);
       }
