@@ -352,7 +352,11 @@ test('an engine fallen behind the change log relists: a pod deleted in the gap i
   const podYaml = (name: string, command: string) =>
     onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
   applyText(sb, podYaml('hog', 'while :; do sleep 0.2; done'));
-  await sb.until('hog Running', () => podNamed(sb, 'hog')?.status?.phase === 'Running');
+  // A pod that asks for no cpu keeps the engine from its idle exit: a new engine would list its
+  // scheduler's cache afresh, and the check below would not see the relist's.
+  applyText(sb, onePod('keeper', 'busybox:1.36', '    command: ["sh", "-c", "while :; do sleep 0.2; done"]\n'));
+  await sb.until('hog and keeper Running', () => ['hog', 'keeper'].every((n) => podNamed(sb, n)?.status?.phase === 'Running'));
+  const engine = sb.enginePid();
   const uid = podNamed(sb, 'hog').metadata.uid;
   assert.ok(fs.existsSync(path.join(sb.home, 'pods', uid)));
   // In one transaction, which the engine cannot read into before its commit: the pod removed
@@ -369,12 +373,14 @@ test('an engine fallen behind the change log relists: a pod deleted in the gap i
   }
   await sb.until('the engine to resync', () => sb.engineLog(50).includes('resyncing everything'));
   await sb.until("the hog's runtime state to go", () => !fs.existsSync(path.join(sb.home, 'pods', uid)));
-  // Its shim's argv names its attempt directory, which has its uid: no process of it is left.
-  assert.equal(spawnSync('pgrep', ['-f', uid]).status, 1, `a process of the hog is left: ${spawnSync('pgrep', ['-af', uid], { encoding: 'utf8' }).stdout}`);
+  // Its shim's and its sandbox's argv name its attempt directory, which has its uid (SIGKILLed
+  // just before the directory went: they may take a moment to be gone).
+  await sb.until('no process of the hog', () => spawnSync('pgrep', ['-f', uid]).status === 1);
   // The scheduler's cache was listed again too: a pod as big as the hog fits.
   applyText(sb, podYaml('next', 'true'));
   await sb.until('next Succeeded', () => podNamed(sb, 'next')?.status?.phase === 'Succeeded', 30_000);
   assert.ok(!events(sb).some((e) => e.involvedObject.name === 'next' && e.reason === 'FailedScheduling'), 'next was never Unschedulable');
+  assert.equal(sb.enginePid(), engine, 'the same engine throughout');
 });
 
 test('image pull events by policy: Always pulls (Pulling, Pulled with time and size), IfNotPresent and Never find the image present', async () => {
