@@ -543,32 +543,39 @@ describe('change log', () => {
     assert.equal(store.currentRV(), 1);
   });
 
-  test('a transaction SQLite rolled back on its own (an I/O error): the writes after it count from the stored counter', () => {
+  test('a transaction SQLite rolled back on its own (an I/O error), under a body that goes on: the store refuses the body everything, and undoes with it', () => {
     const other = Store.open(home);
     try {
       const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+      const told: boolean[] = [];
+      store.create(pod('p'));
       assert.throws(
         () =>
           store.transaction(() => {
             store.create(job('a'));
-            store.create(job('b'));
-            db.exec('ROLLBACK'); // as SQLite does on its own after an I/O error, under a caller that goes on
-            assert.equal(store.currentRV(), 0, 'what the rolled-back transaction counted is gone');
-            assert.equal(store.create(job('c')).metadata.resourceVersion, '1', 'a write of its own');
-            assert.equal(other.create(job('d')).metadata.resourceVersion, '2', 'another connection sees it stored');
+            store.afterTransaction((committed) => told.push(committed));
+            db.exec('ROLLBACK'); // as SQLite does on its own after an I/O error
+            assert.deepEqual(told, [], 'not told before the store sees the rollback');
+            // The body caught the error and goes on: its next use of the store fails.
+            assert.throws(() => store.create(job('b')), /transaction was rolled back after an earlier error/);
+            assert.deepEqual(told, [false], 'told of the rollback once the store has seen it');
+            assert.throws(() => store.currentRV(), /rolled back/);
+            assert.throws(() => store.afterTransaction(() => told.push(true)), /rolled back/);
+            assert.equal(other.create(job('c')).metadata.resourceVersion, '2', 'another connection counts on from the stored counter');
           }),
-        /no transaction is active/,
+        /rolled back after an earlier error/,
       );
-      assert.deepEqual(other.changesSince(0).map((c) => `${c.rv} ${c.name}`), ['1 c', '2 d']);
-      assert.equal(store.create(job('e')).metadata.resourceVersion, '3');
+      assert.deepEqual(told, [false]);
+      assert.deepEqual(other.changesSince(0).map((c) => `${c.rv} ${c.name}`), ['1 p', '2 c']);
+      assert.equal(store.create(job('d')).metadata.resourceVersion, '3', 'the next transaction is the store\'s as before');
       assert.throws(
         () =>
           store.transaction(() => {
             store.create(job('f'));
             store.create(job('g'));
-            db.exec('ROLLBACK'); // and nothing written after it
+            db.exec('ROLLBACK'); // and nothing used after it
           }),
-        /no transaction is active/,
+        /rolled back after an earlier error/,
       );
       assert.equal(other.currentRV(), 3, 'the counter the rolled-back transaction counted on is not stored after it');
       assert.equal(other.create(job('h')).metadata.resourceVersion, '4');

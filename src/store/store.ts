@@ -244,6 +244,8 @@ export class Store {
   private txRV?: { stored: number; last: number };
   /** Inside a transaction's body (counted): a write's resourceVersion may be counted in memory. */
   private countsRVs = false;
+  /** The transaction of the body now running was rolled back by SQLite itself (see alive). */
+  private bodyDead = false;
 
   /** fn as the body of an outermost transaction, which stores the counter it counted on (txRV). */
   private counted<T>(fn: () => T): () => T {
@@ -253,10 +255,12 @@ export class Store {
       this.countsRVs = true;
       try {
         const out = fn();
+        this.alive();
         this.storeRV();
         return out;
       } finally {
         this.countsRVs = outer;
+        this.bodyDead = false;
         this.txRV = undefined;
       }
     };
@@ -650,8 +654,26 @@ export class Store {
    * (each write commits as it is made).
    */
   afterTransaction(fn: (committed: boolean) => void): void {
+    this.alive();
     if (this.db.inTransaction) this.settleCallbacks.push(fn);
     else fn(true);
+  }
+
+  /**
+   * SQLite rolls a transaction back on its own after some errors (an I/O error, a full disk), and
+   * a body that catches the error may go on: nothing it does may then run outside the transaction
+   * it thinks it is in. What the rollback undid is undone here too, once (the callbacks told
+   * false, the shared objects and the reference index forgotten, the counter in memory dropped),
+   * and every use of the store until the body ends fails, as the transaction's commit would.
+   */
+  private alive(): void {
+    if (!this.countsRVs || this.db.inTransaction) return;
+    if (!this.bodyDead) {
+      this.bodyDead = true;
+      this.txRV = undefined;
+      this.rolledBack(this.settleCallbacks.splice(0));
+    }
+    throw new UserError(`error: cannot write state file "${this.file}": its transaction was rolled back after an earlier error`);
   }
 
   /**
@@ -869,6 +891,7 @@ export class Store {
   /** SQLite failures after open, in kubectl-style words; everything else passes through. */
   private guard<T>(fn: () => T): T {
     try {
+      this.alive();
       return fn();
     } catch (e) {
       if (!(e instanceof Database.SqliteError)) throw e;
