@@ -28,6 +28,17 @@ export function tryGetShared<K extends Kind>(api: APIServer, kind: K, namespace:
   return o && asKind(kind, o);
 }
 
+/**
+ * fn(true) once the transaction the caller's requests run in has committed, fn(false) once it is
+ * rolled back (LocalAPIServer.afterTransaction); fn(true) at once with an apiserver that has no
+ * transactions, where each write is stored as it is made.
+ */
+export function afterTransaction(api: APIServer, fn: (committed: boolean) => void): void {
+  const local = api as Partial<LocalAPIServer>;
+  if (typeof local.afterTransaction === 'function') local.afterTransaction(fn);
+  else fn(true);
+}
+
 /** GET, with NotFound as undefined. */
 export function tryGet<K extends Kind>(api: APIServer, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {
   try {

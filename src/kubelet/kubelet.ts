@@ -16,9 +16,9 @@ import type { Clock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { SCHEDULER_NAME } from '../scheduler/scheduler.js';
-import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
+import type { APIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
-import { PODS, tryGet, tryGetShared } from '../client/client.js';
+import { PODS, afterTransaction, tryGet, tryGetShared } from '../client/client.js';
 import { machineResources } from './node.js';
 import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
 import { ephemeralArgv } from './ephemeral.js';
@@ -281,9 +281,7 @@ export class Kubelet {
         this.removeAll((uid) => uid === bound);
       }
     };
-    const local = this.api as Partial<LocalAPIServer>;
-    if (typeof local.afterTransaction === 'function') local.afterTransaction(settle);
-    else settle(true); // an apiserver without transactions: each write is stored as it is made
+    afterTransaction(this.api, settle);
   }
 
   /**

@@ -10,9 +10,9 @@ import type { KObject, PodObject, TypedObject, PodConditionWire, Toleration } fr
 import type { NodeSpec, NodeStatus, NodeSelectorRequirement, NodeSelectorTerm, Taint } from 'kubernetes-types/core/v1.js';
 import { asKind, rfc3339 } from '../api/types.js';
 import { isPodTerminal } from '../api/pod_util.js';
-import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';
+import type { APIServer } from '../apiserver/interface.js';
 import type { EventRecorder } from '../client/record.js';
-import { PODS, tryGetShared } from '../client/client.js';
+import { PODS, afterTransaction, tryGetShared } from '../client/client.js';
 import {
   compareQuantities,
   parseQuantityExact,
@@ -276,7 +276,7 @@ export class Scheduler {
   private assume(pod: PodObject): void {
     const uid = pod.metadata.uid!;
     this.assigned.set(uid, pod);
-    (this.api as Partial<LocalAPIServer>).afterTransaction?.((committed) => {
+    afterTransaction(this.api, (committed) => {
       if (!committed && this.assigned.get(uid) === pod) this.assigned.delete(uid);
     });
   }
