@@ -238,8 +238,7 @@ export class Store {
    * first write (stored), the later writes count on in memory (last), and the row is set once,
    * before the commit (storeRV). A sync of the engine writes six or so objects: the row's UPDATE
    * for each was 2% of the engine's time. Nobody else writes while the transaction holds the write
-   * lock. Used only while SQLite says the transaction is open: one it rolled back on its own (an I/O
-   * error, a full disk) may be gone under a body that caught the error and went on.
+   * lock; a transaction SQLite rolled back on its own ends the body's use of the store (alive).
    */
   private txRV?: { stored: number; last: number };
   /** Inside a transaction's body (counted): a write's resourceVersion may be counted in memory. */
@@ -249,9 +248,8 @@ export class Store {
 
   /** fn as the body of an outermost transaction, which stores the counter it counted on (txRV). */
   private counted<T>(fn: () => T): () => T {
+    // (Never nested: inside a body the store joins its transaction, or alive() refuses.)
     return () => {
-      const outer = this.countsRVs;
-      this.txRV = undefined;
       this.countsRVs = true;
       try {
         const out = fn();
@@ -259,7 +257,7 @@ export class Store {
         this.storeRV();
         return out;
       } finally {
-        this.countsRVs = outer;
+        this.countsRVs = false;
         this.bodyDead = false;
         this.txRV = undefined;
       }
@@ -589,7 +587,7 @@ export class Store {
 
   /** The counter as this connection sees it, the resourceVersions its transaction took included. */
   private counterRV(): number {
-    return (this.db.inTransaction ? this.txRV?.last : undefined) ?? (this.s.currentRV.get() as number);
+    return this.txRV?.last ?? (this.s.currentRV.get() as number);
   }
 
   /** Changes with rv > the given one, oldest first. */
@@ -670,7 +668,6 @@ export class Store {
     if (!this.countsRVs || this.db.inTransaction) return;
     if (!this.bodyDead) {
       this.bodyDead = true;
-      this.txRV = undefined;
       this.rolledBack(this.settleCallbacks.splice(0));
     }
     throw new UserError(`error: cannot write state file "${this.file}": its transaction was rolled back after an earlier error`);
@@ -871,11 +868,11 @@ export class Store {
 
   private nextRV(): number {
     let rv: number;
-    if (this.txRV && this.db.inTransaction) rv = ++this.txRV.last;
+    if (this.txRV) rv = ++this.txRV.last;
     else {
       rv = this.s.bump.get() as number;
       // Counted on in memory only in a transaction's body, which writes it back before its commit.
-      this.txRV = this.countsRVs && this.db.inTransaction ? { stored: rv, last: rv } : undefined;
+      if (this.countsRVs) this.txRV = { stored: rv, last: rv };
     }
     if (rv % TRIM_EVERY === 0) this.s.trim.run(rv - CHANGE_LOG_KEEP);
     return rv;
@@ -885,7 +882,7 @@ export class Store {
   private storeRV(): void {
     const t = this.txRV;
     this.txRV = undefined;
-    if (t && t.last !== t.stored && this.db.inTransaction) this.s.setRV.run(t.last);
+    if (t && t.last !== t.stored) this.s.setRV.run(t.last);
   }
 
   /** SQLite failures after open, in kubectl-style words; everything else passes through. */
