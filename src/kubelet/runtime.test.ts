@@ -30,6 +30,9 @@ test("the shim is handed the directory of mounts the kubelet asks it to detach (
   };
   assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' }), '/run/netns');
   assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '', 'none named (a volume shows them)');
+  // Without a namespace the shim enters (none, or one nsenter enters where the shim cannot),
+  // nothing is detached: nsenter opens the namespace's file under that directory.
+  assert.equal(start({ detachMounts: '/run/netns' }), '', 'no namespace entered by the shim');
 });
 
 test('start replaces what an attempt that never started left in its directory, and makes one where none is', () => {

@@ -75,7 +75,8 @@ export interface StartSpec {
   /** the pod's network namespace (a /run/netns file), entered before the command runs */
   netns?: string;
   /** a host directory of mounts argv, a sandbox, needs none of (the network namespace files, when
-   * no volume reaches /run/netns): the native shim starts it with that directory detached (ShimSpec.detachMounts) */
+   * no volume reaches /run/netns): the native shim starts it with that directory detached
+   * (ShimSpec.detachMounts) once it has entered netns itself, and not where nsenter must find netns there */
   detachMounts?: string;
 }
 
@@ -401,7 +402,10 @@ export class ProcessRuntime implements ContainerRuntime {
     const opts = { cwd: s.cwd, env: shimEnv };
     if (shimDoesSetup) {
       const netns = netnsInShim ? s.netns : undefined;
-      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachMounts: s.detachMounts }), opts, shimStarted);
+      // Detached only after the shim has entered the namespace itself: nsenter, in front of the
+      // command where the shim cannot, opens the namespace's file under that directory.
+      const detachMounts = netns ? s.detachMounts : undefined;
+      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachMounts }), opts, shimStarted);
     } else spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

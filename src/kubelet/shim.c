@@ -189,7 +189,8 @@ static void detach_mounts(const char *mounts_dir) {
 }
 
 /** The container's process before it execs: its cgroups (the runtime's plan), its network
- * namespace and, when asked, a mount namespace without the node's namespace files. */
+ * namespace and, when asked, a mount namespace without the directory of mounts it is given
+ * (detached only after the namespace was entered: its file may be under that directory). */
 static void container_setup(void) {
   char *text = strdup(cg), *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
