@@ -203,13 +203,13 @@ export class Engine {
       this.proxy = new ServiceProxy(this.network, this.log);
       // The table before netd: its first answers know the Services that exist. A sync that fails
       // here (a stored Service that cannot be read) is retried by the proxy key of the first
-      // relist; netd starts all the same (pods wait for a netd that is starting, never for none).
+      // relist; netd starts all the same (ServiceProxy.sync: pods wait for a netd that is
+      // starting, never for none).
       try {
         this.syncProxy();
       } catch (e) {
         this.log(`sync proxy failed: ${(e as Error).stack ?? e}`);
       }
-      this.proxy.ensureNetd();
       await this.listen();
       // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
       // found no engine to wake, and the controllers would have kept the old clock (a CronJob on
@@ -487,11 +487,12 @@ export class Engine {
   /** The service proxy's table: the Services, and the pods of the namespaces where a Service
    * selects pods (no other pod is in the table; a Job's pods change often). */
   private syncProxy(): void {
-    if (!this.proxy) return;
-    const services = this.store.list('Service').map((o) => asKind('Service', readable('Service', o)));
-    const namespaces = new Set(services.filter((s) => Object.keys(s.spec?.selector ?? {}).length > 0).map((s) => s.metadata.namespace ?? 'default'));
-    const pods = [...namespaces].flatMap((ns) => this.store.list('Pod', { namespace: ns }).map((o) => asKind('Pod', readable('Pod', o))));
-    this.proxy.sync(services, pods);
+    this.proxy?.sync(() => {
+      const services = this.store.list('Service').map((o) => asKind('Service', readable('Service', o)));
+      const namespaces = new Set(services.filter((s) => Object.keys(s.spec?.selector ?? {}).length > 0).map((s) => s.metadata.namespace ?? 'default'));
+      const pods = [...namespaces].flatMap((ns) => this.store.list('Pod', { namespace: ns }).map((o) => asKind('Pod', readable('Pod', o))));
+      return { services, pods };
+    });
   }
 
   /**

@@ -55,11 +55,12 @@ export class ServiceProxy {
    * wait for its DNS (PodNetwork.whenDnsServing). A new state directory's first engine once
    * started netd before any table existed, and its first container's lookup of a Service found
    * nothing (getent: not found, once in CI; not reproduced): netd then learnt of the table only
-   * from its watch.
+   * from its watch. read gives the Services and the pods the table is made of (the store's).
    */
-  sync(services: ServiceObject[], pods: PodObject[]): void {
+  sync(read: () => { services: ServiceObject[]; pods: PodObject[] }): void {
     if (!this.network.probe().enabled) return;
     try {
+      const { services, pods } = read();
       const data = JSON.stringify(buildTable(services, pods));
       if (data !== this.last) {
         mkdirPrivate(path.dirname(this.file));
@@ -67,7 +68,8 @@ export class ServiceProxy {
         this.last = data;
       }
     } finally {
-      // A table that cannot be written (the disk full) leaves netd serving the last one, or none.
+      // A table that cannot be read or written (a stored Service that does not decode, the disk
+      // full) leaves netd serving the last one, or none: netd is up all the same.
       this.ensureNetd();
     }
   }
@@ -77,7 +79,7 @@ export class ServiceProxy {
    * is logged and tried again at the next sync; no pod waits for it meanwhile (dnsStarting follows
    * the spawn).
    */
-  ensureNetd(): void {
+  private ensureNetd(): void {
     if (!this.network.probe().enabled) return;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
     try {
@@ -107,8 +109,8 @@ export class ServiceProxy {
     child.on('exit', () => this.network.dnsServing());
     this.child = child;
     // Pods wait for it from now on, the first time only (a restarted netd holds none back): its
-    // output, its error or its exit, each asynchronous, lets them go. Not before the spawn, which
-    // can throw (the node's namespace gone) and leave nothing to let them go.
+    // output, its error or its exit, each asynchronous, lets them go. Not before ensureNode and the
+    // spawn, which can throw (the node's namespace cannot be made) and leave nothing to let them go.
     this.network.dnsStarting();
   }
 
