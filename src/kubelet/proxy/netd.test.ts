@@ -5,7 +5,7 @@ import * as dgram from 'node:dgram';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPerl } from '../helper_process.js';
-import { tempDir, within } from '../../util/testing.js';
+import { tempDir, until, within } from '../../util/testing.js';
 import { writeAtomic } from '../runtime.js';
 import { buildQuery, parseResponse, RCODE_NOERROR, RCODE_NXDOMAIN } from './dns.js';
 import type { Table } from './table.js';
@@ -19,7 +19,7 @@ const LAUNCHER = String.raw`use Socket; $^F = 3; socket(my $s, PF_INET, SOCK_DGR
 my ($port) = unpack_sockaddr_in(getsockname($s)); require POSIX; POSIX::dup2(fileno($s), 3) if fileno($s) != 3;
 $| = 1; print "port $port\n"; $ENV{KJOB_NETD_DNS_FD} = 3; exec { $ARGV[0] } @ARGV; die "exec: $!";`;
 
-test("a lookup is answered from the table written last, though netd reads it before the watch's event", { skip: !perl && 'no perl' }, async () => {
+test("a lookup is answered from the table written last, even when netd reads it before the watch's event", { skip: !perl && 'no perl' }, async () => {
   const dir = tempDir('netd');
   const file = path.join(dir, 'table.json');
   const netd = spawn(perl!, ['-e', LAUNCHER, process.execPath, '--import', 'tsx', NETD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,21 +28,15 @@ test("a lookup is answered from the table written last, though netd reads it bef
   netd.stdout.on('data', (d) => (out += d));
   netd.stderr.on('data', (d) => (err += d));
   /** The first match of re in what netd (and perl before it) said on stdout. */
-  const says = (what: string, re: RegExp) => within(what, new Promise<RegExpMatchArray>((resolve, reject) => {
-    const look = () => {
-      const m = out.match(re);
-      if (m) done(() => resolve(m));
-    };
-    const exited = (code: number | null) => done(() => reject(new Error(`netd exited (${code}) before ${what}: ${err}`)));
-    const done = (then: () => void) => {
-      netd.stdout.off('data', look);
-      netd.off('exit', exited);
-      then();
-    };
-    netd.stdout.on('data', look);
-    netd.once('exit', exited);
-    look();
-  }), () => `(netd's stderr: ${err})`);
+  const says = async (what: string, re: RegExp) => {
+    const exited = () => netd.exitCode !== null || netd.signalCode !== null;
+    await until(what, () => re.test(out) || exited(), 10_000).catch((e: Error) => {
+      throw new Error(`${e.message} (netd's stderr: ${err})`);
+    });
+    const m = out.match(re);
+    if (!m) throw new Error(`netd exited before ${what}: ${err}`);
+    return m;
+  };
   const client = dgram.createSocket('udp4');
   try {
     const port = Number((await says('port', /^port (\d+)$/m))[1]);
