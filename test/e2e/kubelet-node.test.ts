@@ -1,16 +1,17 @@
 // Stories of the kubelet, the scheduler and the Job controller against a real engine (issue 8):
 // graceful deletion of a Job's pod (kjob delete pod, kjob delete job), a Job created suspended and
-// resumed, the downward API's resourceFieldRef, a pod no node can take, image pull events by
+// resumed, the downward API's resourceFieldRef, a pod no node can take, pods that take turns for
+// the node's cpu, an engine that relists after falling behind the change log, image pull events by
 // policy, and the node itself. Expected describe output is kubectl's (goldens captured through
 // kube-mirror with KJOB_CAPTURE_GOLDEN=1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { CHANGE_LOG_KEEP, Store } from '../../src/store/store.js';
+import { processesOf } from '../../src/util/process.js';
 import { applyText, assertDescribeGolden, cond, job, pods, readJSON } from './jobs-helpers.js';
 
 const boxes: Sandbox[] = [];
@@ -23,17 +24,31 @@ after(() => {
   for (const sb of boxes) sb.cleanup();
 });
 
+/**
+ * The file a held container waits for, one per test's workload and run: without a sandbox a pod's
+ * /tmp is the host's, where a file made for one would release the next. Removed after the file.
+ */
+const releaseFiles = new Set<string>();
+const releaseFile = (owner: string) => {
+  const f = `/tmp/kjob-e2e-release-${process.pid}-${owner}`;
+  releaseFiles.add(f);
+  return f;
+};
+after(() => {
+  for (const f of releaseFiles) fs.rmSync(f, { force: true });
+});
+
 // The handler outlives the SIGTERM by 12s, or, held, until the test releases it (kjob exec ...
-// touch /tmp/release), so that what is checked while it runs does not race a slow machine's reads;
-// the loop keeps sleeping in short steps, so the handler runs promptly whether sh is PID 1 of its
-// own PID namespace or an ordinary process.
-const handler = (exitCode = 0, held = false) =>
-  `trap 'echo term; ${held ? 'while [ ! -e /tmp/release ]; do sleep 0.2; done' : 'sleep 12'}; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
+// touch its release file), so that what is checked while it runs does not race a slow machine's
+// reads; the loop keeps sleeping in short steps, so the handler runs promptly whether sh is PID 1
+// of its own PID namespace or an ordinary process.
+const handler = (exitCode: number, file?: string) =>
+  `trap 'echo term; ${file ? `while [ ! -e ${file} ]; do sleep 0.2; done` : 'sleep 12'}; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
 // The file ends the container, and what is left in a container that ends is killed, an exec's
 // process too (as a runtime kills exec sessions with their container): on a loaded machine the
 // exec can still be on its way out then, and ends 137 (SIGKILL) after it made the file.
-const release = (sb: Sandbox, pod: string) => {
-  const r = sb.kjob(['exec', pod, '--', 'touch', '/tmp/release']);
+const release = (sb: Sandbox, pod: string, owner: string) => {
+  const r = sb.kjob(['exec', pod, '--', 'touch', releaseFile(owner)]);
   assert.ok(r.code === 0 || (r.code === 137 && r.stderr === 'command terminated with exit code 137\n'), `exec ${r.code}: ${r.stderr}`);
 };
 
@@ -49,7 +64,7 @@ spec:${extra}
       containers:
       - name: c
         image: busybox:1.36
-        command: ["sh", "-c", ${JSON.stringify(handler(exitCode, held))}]
+        command: ["sh", "-c", ${JSON.stringify(handler(exitCode, held ? releaseFile(name) : undefined))}]
       restartPolicy: Never
 `;
 }
@@ -65,6 +80,10 @@ spec:
   - name: c
     image: ${image}
 ${containerYaml}`;
+
+/** A pod of `sh -c command` that asks three fifths of the node's allocatable cpu (its cpus): one fits, two do not. */
+const cpuHog = (name: string, command: string) =>
+  onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${Math.floor((os.cpus().length * 1000 * 3) / 5)}m\n`);
 
 const podNamed = (sb: Sandbox, name: string) => pods(sb).find((p: any) => p.metadata.name === name);
 const events = (sb: Sandbox) => readJSON(sb, ['get', 'events']).items as any[];
@@ -97,7 +116,7 @@ test('kjob delete pod of a Job: Terminating while its SIGTERM handler runs, coun
   await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler runs');
   assert.ok(events(sb).some((e) => e.reason === 'Killing' && e.message === 'Stopping container c' && e.involvedObject.name === name));
-  release(sb, name);
+  release(sb, name, 'term');
   // gone when its handler ends, long before its grace period (300 s)
   await sb.until('the pod to be gone once the handler exits', () => !podNamed(sb, name), 40_000);
   await sb.until('status.terminating back to 0', () => job(sb, 'term').status?.terminating === 0, 10_000);
@@ -134,7 +153,7 @@ test('kjob delete job: its pods are Terminating until their handlers exit', asyn
   await sb.until('the orphaned pod to show Terminating', () => /\bTerminating\b/.test(sb.kjob(['get', 'pods', '--no-headers']).stdout), 30_000);
   await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler runs');
-  release(sb, name);
+  release(sb, name, 'bye');
   await sb.until('the pod to be gone', () => pods(sb).length === 0, 40_000);
 });
 
@@ -320,17 +339,9 @@ spec:
 
 test('pods that need most of the node cpu run one after the other: the second is Unschedulable (Insufficient cpu) until the first ends', async () => {
   const sb = sandbox();
-  // Each asks three fifths of the node's allocatable cpu (its cpus): one fits, two do not.
-  const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
-  const podYaml = (name: string, command: string) =>
-    onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
-  // A file of this test's own: without a sandbox the pods' /tmp is the host's, where the other
-  // tests' /tmp/release may be left.
-  const go = `/tmp/kjob-e2e-cpu-${process.pid}`;
-  after(() => fs.rmSync(go, { force: true }));
-  applyText(sb, podYaml('first', `while [ ! -e ${go} ]; do sleep 0.2; done`));
+  applyText(sb, cpuHog('first', `while [ ! -e ${releaseFile('first')} ]; do sleep 0.2; done`));
   await sb.until('first Running', () => podNamed(sb, 'first')?.status?.phase === 'Running');
-  applyText(sb, podYaml('second', 'true'));
+  applyText(sb, cpuHog('second', 'true'));
   await sb.until('second FailedScheduling', () => events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'FailedScheduling'));
   assert.equal(
     events(sb).find((e) => e.involvedObject.name === 'second' && e.reason === 'FailedScheduling').message,
@@ -338,9 +349,7 @@ test('pods that need most of the node cpu run one after the other: the second is
   );
   assert.equal(podNamed(sb, 'second').spec.nodeName, undefined);
   // The first ends: the scheduler's cache hears it from the engine's informer, and the second fits.
-  const r = sb.kjob(['exec', 'first', '--', 'touch', go]);
-  // 137: the container ended, its exec with it, once the file was made (as release() says).
-  assert.ok(r.code === 0 || r.code === 137, `exec ${r.code}: ${r.stderr}`);
+  release(sb, 'first', 'first');
   await sb.until('second Succeeded', () => podNamed(sb, 'second')?.status?.phase === 'Succeeded', 30_000);
   assert.equal(podNamed(sb, 'first').status.phase, 'Succeeded');
   assert.ok(events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'Scheduled'));
@@ -348,10 +357,7 @@ test('pods that need most of the node cpu run one after the other: the second is
 
 test('an engine fallen behind the change log relists: a pod deleted in the gap is stopped, cleaned up, and no longer holds the node cpu', async () => {
   const sb = sandbox();
-  const cpu = `${Math.floor((os.cpus().length * 1000 * 3) / 5)}m`;
-  const podYaml = (name: string, command: string) =>
-    onePod(name, 'busybox:1.36', `    command: ["sh", "-c", ${JSON.stringify(command)}]\n    resources:\n      requests:\n        cpu: ${cpu}\n`);
-  applyText(sb, podYaml('hog', 'while :; do sleep 0.2; done'));
+  applyText(sb, cpuHog('hog', 'while :; do sleep 0.2; done'));
   // A pod that asks for no cpu keeps the engine from its idle exit: a new engine would list its
   // scheduler's cache afresh, and the check below would not see the relist's.
   applyText(sb, onePod('keeper', 'busybox:1.36', '    command: ["sh", "-c", "while :; do sleep 0.2; done"]\n'));
@@ -375,9 +381,9 @@ test('an engine fallen behind the change log relists: a pod deleted in the gap i
   await sb.until("the hog's runtime state to go", () => !fs.existsSync(path.join(sb.home, 'pods', uid)));
   // Its shim's and its sandbox's argv name its attempt directory, which has its uid (SIGKILLed
   // just before the directory went: they may take a moment to be gone).
-  await sb.until('no process of the hog', () => spawnSync('pgrep', ['-f', uid]).status === 1);
+  await sb.until('no process of the hog', () => processesOf(sb.home, (argv) => argv.some((a) => a.includes(uid))).length === 0);
   // The scheduler's cache was listed again too: a pod as big as the hog fits.
-  applyText(sb, podYaml('next', 'true'));
+  applyText(sb, cpuHog('next', 'true'));
   await sb.until('next Succeeded', () => podNamed(sb, 'next')?.status?.phase === 'Succeeded', 30_000);
   assert.ok(!events(sb).some((e) => e.involvedObject.name === 'next' && e.reason === 'FailedScheduling'), 'next was never Unschedulable');
   assert.equal(sb.enginePid(), engine, 'the same engine throughout');
