@@ -3,6 +3,7 @@
 // (2 spaces per level), every Write escaped as printers.WriteEscaped does.
 import { findNodeRoles, printBoolPtr } from './tables.js';
 import { extractContainerResourceValue, formatQuantity, parseQuantity, podResources, quantityMilliValue, quantityValue, zeroQuantity, type Quantity, type ResourceList } from '../api/quantity.js';
+import { isTerminalPhase } from '../api/pod_util.js';
 import type {
   KObject, JobObject, CronJobObject, PodObject, NodeObject, EventObject, ConfigMapObject, SecretObject, ServiceAccountObject,
   Container, ContainerState, ContainerStatus, EnvVar, PodTemplateSpec, Toleration, Volume,
@@ -552,7 +553,7 @@ export function describePod(pod: PodObject, events: EventObject[], now: Date): s
     if (st.startTime) w.write(0, `Start Time:\t${formatRFC1123Z(st.startTime)}\n`);
     printLabelsMultiline(w, 'Labels', pod.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', pod.metadata.annotations);
-    if (pod.metadata.deletionTimestamp && st.phase !== 'Failed' && st.phase !== 'Succeeded') {
+    if (pod.metadata.deletionTimestamp && !isTerminalPhase(st.phase)) {
       w.write(0, `Status:\tTerminating (lasts ${translateTimestampSince(pod.metadata.deletionTimestamp, now)})\n`);
       w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 0}s\n`);
     } else {

@@ -8,6 +8,7 @@ import type {
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { Since, type Cell, type SinceFields } from '../api/table_view.js';
+import { isTerminalPhase } from '../api/pod_util.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
@@ -295,7 +296,7 @@ function podSummaryCells(pod: PodObject): { ready: string; reason: string; resta
   const deleting = !!pod.metadata.deletionTimestamp;
   if (deleting && status.reason === 'NodeLost') {
     reason = 'Unknown';
-  } else if (deleting && podPhase !== 'Succeeded' && podPhase !== 'Failed') {
+  } else if (deleting && !isTerminalPhase(podPhase)) {
     reason = 'Terminating';
   }
 

@@ -8,6 +8,7 @@
 import type { DeploymentObject, ReplicaSetObject } from '../../api/types.js';
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { asKind, rfc3339, splitKey } from '../../api/types.js';
+import { isPodTerminal } from '../../api/pod_util.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
@@ -425,8 +426,7 @@ export class DeploymentController {
     return listItems(this.api, 'Pod', d.metadata.namespace).some((p) => {
       const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
       if (!ref || !oldUIDs.has(ref.uid) || ref.uid === newRS?.metadata.uid) return false;
-      const phase = p.status?.phase;
-      return phase !== 'Failed' && phase !== 'Succeeded';
+      return !isPodTerminal(p);
     });
   }
 

@@ -3,7 +3,7 @@
 // pod (podutil.FindPort), the hostname rule, and the trigger-time tracker behind the
 // endpoints.kubernetes.io/last-change-trigger-time annotation.
 import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
-import { findPort, isPodReady } from '../../api/pod_util.js';
+import { findPort, isPodReady, isTerminalPhase } from '../../api/pod_util.js';
 
 export { findPort };
 import { selectorFromLabelSelector } from '../../api/labels.js';
@@ -27,7 +27,7 @@ export function shouldPodBeInEndpoints(pod: PodObject, includeTerminating: boole
   if (!includeTerminating && pod.metadata.deletionTimestamp) return false;
   const phase = pod.status?.phase;
   const policy = pod.spec?.restartPolicy ?? 'Always';
-  if (policy === 'Never') return phase !== 'Failed' && phase !== 'Succeeded';
+  if (policy === 'Never') return !isTerminalPhase(phase);
   if (policy === 'OnFailure') return phase !== 'Succeeded';
   return true;
 }

@@ -5,7 +5,7 @@
 import type { PodObject, ServiceObject } from '../../api/types.js';
 import type { ServiceSpec } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
-import { findPort, isPodReady } from '../../api/pod_util.js';
+import { findPort, isPodReady, isPodTerminal } from '../../api/pod_util.js';
 import { CLUSTER_DOMAIN, DNS_IP } from '../addresses.js';
 
 export interface Backend { ip: string; port: number }
@@ -39,7 +39,7 @@ export function servicePods(svc: ServiceObject, pods: PodObject[]): PodObject[] 
   const selector = selectorFromLabelSelector({ matchLabels: sel });
   const ns = svc.metadata.namespace;
   return pods.filter((p) => p.metadata.namespace === ns && selector.matches(p.metadata.labels) && p.status?.podIP && !p.metadata.deletionTimestamp
-    && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (svc.spec!.publishNotReadyAddresses || isPodReady(p)));
+    && !isPodTerminal(p) && (svc.spec!.publishNotReadyAddresses || isPodReady(p)));
 }
 
 export function buildTable(services: ServiceObject[], pods: PodObject[]): Table {
