@@ -366,6 +366,12 @@ test('readable(): a stored object of the wrong shape reads with the right types'
   assert.deepEqual(r.metadata.labels, { a: '1' });
   const good = BASES.Job();
   assert.deepEqual(readable('Job', good), good);
+  // A map's values read leniently too: a null one left out, as Go's map leaves it; a map whose
+  // values all read as they are is the same object.
+  const mixed = readable('Job', { ...BASES.Job(), metadata: { name: 'x', labels: { a: 'b', n: null, k: 2 } } }) as any;
+  assert.deepEqual(mixed.metadata.labels, { a: 'b', k: '2' });
+  const fine = { ...BASES.Job(), metadata: { name: 'x', labels: { a: 'b' } } };
+  assert.equal((readable('Job', fine) as any).metadata.labels, fine.metadata.labels);
 });
 
 // ---------------------------------------------------------------- validation: signs, ranges, sizes

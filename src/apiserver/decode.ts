@@ -590,14 +590,11 @@ function lenientValue(v: unknown, s: PropSchema): unknown {
       if (!isPlainObject(v)) return ABSENT;
       const vs = s.additionalProperties;
       if (!vs) return v;
-      let same = true;
-      const out: Record<string, unknown> = {};
-      for (const [k, e] of Object.entries(v)) {
+      // (a null value is left out, as a map's in Go)
+      return copyOnChange(v, (_k, e) => {
         const r = lenientValue(e, vs);
-        if (r !== e || r === null) same = false;
-        if (r !== ABSENT && r !== null) out[k] = r;
-      }
-      return same ? v : out;
+        return r === null ? ABSENT : r;
+      });
     }
     case 'string':
       if (typeof v === 'string') return v;
