@@ -9,6 +9,7 @@
 // in each controller's hierarchy. v2 forbids processes in a cgroup whose controllers are handed to
 // children, so there the parent is the nearest ancestor of kjob's cgroup that already delegates
 // memory and pids (the root at worst).
+import { atOrUnder } from '../util/paths.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { goErrnoText } from '../util/go.js';
@@ -76,7 +77,7 @@ function parseSelfCgroup(text: string): { id: number; controllers: string[]; pat
 /** The mount's view of a cgroup path: paths in /proc/self/cgroup are relative to the hierarchy's root, a mount may show a subtree. */
 function underMount(m: MountEntry, cgPath: string): string | undefined {
   const root = m.root.replace(/\/+$/, '');
-  if (root && cgPath !== root && !cgPath.startsWith(root + '/')) return undefined;
+  if (root && !atOrUnder(cgPath, root)) return undefined;
   return path.join(m.mountPoint, cgPath.slice(root.length));
 }
 

@@ -6,6 +6,7 @@
 // read-only, a private /tmp, kjob's state directory hidden, and volumes only where declared. The
 // network is the host's, or the pod's own namespace (network.ts), which the runtime enters before
 // bubblewrap starts.
+import { atOrUnder } from '../util/paths.js';
 import { coverDirOf, knownStateDirs, stateDirsListVersion } from './state_dirs.js';
 import { privateDir, userRuntimeDir } from './runtime_dir.js';
 import * as fs from 'node:fs';
@@ -194,11 +195,6 @@ export function exposesHostDir(mounts: Mount[], dir: string): boolean {
     const source = realpathOr(path.resolve('/', m.source));
     return atOrUnder(real, source) || atOrUnder(source, real);
   });
-}
-
-/** Whether the absolute path p is dir or inside it. */
-function atOrUnder(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 
 /** The container's volume mounts as host bind mounts. The kube-api-access projected volume is

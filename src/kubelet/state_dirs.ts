@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { privateDir, userRuntimeDir } from './runtime_dir.js';
+import { atOrUnder } from '../util/paths.js';
 
 const listFile = () => path.join(userRuntimeDir(), 'state-dirs');
 
@@ -36,7 +37,7 @@ export function registerStateDir(home: string): void {
   } catch {
     return;
   }
-  if (dir === '/tmp' || dir.startsWith('/tmp/')) return; // every pod's /tmp is its own
+  if (atOrUnder(dir, '/tmp')) return; // every pod's /tmp is its own
   let madeCover = false;
   try {
     madeCover = fs.mkdirSync(coverDirOf(dir), { recursive: true, mode: 0o700 }) !== undefined;
