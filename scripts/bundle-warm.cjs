@@ -5,7 +5,7 @@
 // SHA.VERB.v8cache), each made by a fresh node running only that verb's commands (node
 // scripts/bundle-warm.cjs SHA verb:VERB HOME): V8 takes every function a cache holds, and the
 // whole CLI's are about 5 ms to take.
-// node ENGINE_NODE_FLAGS scripts/bundle-warm.cjs SHA engine: the engine bundle's cache, of its
+// node $(engineNodeFlags) scripts/bundle-warm.cjs SHA engine: the engine bundle's cache, of its
 // modules' top levels only (a build runs no containers). An engine leaving then writes the cache
 // of what it compiled into its state directory, which the next engine there starts from (bin/kjob
 // keepEngineCache: 12-20 ms less from a cold start's apply to its container).

@@ -19,7 +19,7 @@
 //   dist/bundle/<sha>.engine.cjs, .engine.v8cache
 //                              the same for dist/engine/main.js, which an engine started by a
 //                              command runs: its cache is made under the engine's node flags
-//                              (ENGINE_NODE_FLAGS), as V8 refuses a cache made under others
+//                              (engineNodeFlags), as V8 refuses a cache made under others
 //   dist/bundle/current        "<sha>" (of both scripts): written last, so a launcher never pairs a script with
 //                              another script's cache (V8 checks only the source's length)
 //
@@ -46,7 +46,7 @@ const out = join(dist, 'bundle');
 
 export async function bundle() {
   // The engine's node flags, from the compiled daemon (the build compiles before it bundles).
-  const { ENGINE_NODE_FLAGS } = await import(join(dist, 'engine/daemon.js'));
+  const { engineNodeFlags } = await import(join(dist, 'engine/daemon.js'));
   const esbuild = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
   const moduleUrl = {
     name: 'module-url',
@@ -221,7 +221,7 @@ export async function bundle() {
   };
   const parts = [
     { name: '', code: await build('cli/main.js', { minifyIdentifiers: true, plugins: [engineAsPart] }), flags: [] },
-    { name: '.engine', code: await build('engine/main.js', { minifyIdentifiers: false }), flags: ENGINE_NODE_FLAGS },
+    { name: '.engine', code: await build('engine/main.js', { minifyIdentifiers: false }), flags: engineNodeFlags() },
     // Their caches are made by the CLI's warm-up, which leaves the state their commands read.
     ...(await Promise.all(VERB_PARTS.map(async (verb) => ({ name: `.${verb}`, code: await build('cli/main.js', { minifyIdentifiers: true, plugins: [engineAsPart, verbOnly(verb)] }), warmedByCli: true })))),
   ];

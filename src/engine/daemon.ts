@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -161,12 +162,25 @@ function cliEntry(): string {
 export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
 
 /**
- * node's flags for an engine. V8 lets its young generation grow to 16 MiB a semi-space under the
- * bursts of a Job's pods and never gives it back, which was a fifth of an idle engine's memory;
- * 1 MiB costs the engine nothing measurable per pod (npm run bench). The engine bundle's code cache
- * is made under the same flags (scripts/bundle.mjs): V8 refuses a cache made under other ones.
+ * node's flags for an engine. The engine bundle's code cache is made under the same flags
+ * (scripts/bundle.mjs): V8 refuses a cache made under other ones.
+ * - V8 lets its young generation grow to 16 MiB a semi-space under the bursts of a Job's pods and
+ *   never gives it back, which was a fifth of an idle engine's memory; 1 MiB costs the engine
+ *   nothing measurable per pod (npm run bench).
+ * - On a machine of two CPUs or fewer, TurboFan's budget (how much bytecode a function runs
+ *   before V8 considers optimising it) at 8 times V8's 66 KiB. With the default, a fresh engine's
+ *   Job of 1,000 pods had about 275 functions optimised on V8's compiler threads, a few ms of CPU
+ *   each: 1.0-1.3 ms of CPU a pod, taken from the pods where there are two CPUs; with 8 times, about
+ *   60 (the hot ones) and 0.2-0.3 ms, while the main thread, running the lukewarm functions
+ *   unoptimised, takes 7-9% longer (twenty-sixth session, docs/performance.md: the engine's CPU
+ *   0.89-0.92x, the Job's time 0.97-0.98x). Where CPUs are to spare, the compilers cost the Job
+ *   nothing and their code shortens the main thread, the Job's critical path: V8's default stays.
+ *   The flag is as old as TurboFan's tiering, and still its budget where Maglev tiers first.
+ * A function, not a constant: node:os is loaded on first use, not with every command (scripts/bundle.mjs).
  */
-export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=1'];
+export function engineNodeFlags(): string[] {
+  return ['--max-semi-space-size=1', ...(availableParallelism() <= 2 ? [`--interrupt-budget=${8 * 66 * 1024}`] : [])];
+}
 
 /**
  * Start the engine in the background: one a command needs exits once idle, one started by hand
@@ -183,7 +197,7 @@ export function spawnEngine(home: string, opts: { exitWhenIdle: boolean }): bool
   try {
     log = fs.openSync(logPath(home), 'a', 0o600);
     try { fs.fchmodSync(log, 0o600); } catch { /* not ours to change */ }
-    child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, cliEntry(), '--home', home, 'controller', 'run'], {
+    child = spawn(process.execPath, [...engineNodeFlags(), cliEntry(), '--home', home, 'controller', 'run'], {
       detached: true,
       stdio: ['ignore', log, log],
       env: { ...localNodeEnv(process.env), [EXIT_WHEN_IDLE_ENV]: opts.exitWhenIdle ? '1' : '', [LOCK_TAKEN_FOR_ENV]: starter },

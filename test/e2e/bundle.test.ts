@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, Sandbox } from './helpers.js';
-import { ENGINE_NODE_FLAGS, engineProcess } from '../../src/engine/daemon.js';
+import { engineNodeFlags, engineProcess } from '../../src/engine/daemon.js';
 import { subcommandOf } from '../../src/cli/main.js';
 
 const launcher = path.join(ROOT, 'bin', 'kjob');
@@ -134,7 +134,7 @@ process.on('exit', () => fs.writeFileSync(${JSON.stringify(path.join(home, 'seen
 });
 
 test("the engine's bundle: its code cache is accepted under the engine's node flags, and only under them", () => {
-  assert.deepEqual(load(ENGINE_NODE_FLAGS, 'engine'), { rejected: false, main: 'function' });
+  assert.deepEqual(load(engineNodeFlags(), 'engine'), { rejected: false, main: 'function' });
   assert.deepEqual(load([], 'engine'), { rejected: true, main: 'function' });
 });
 
@@ -150,7 +150,7 @@ test("the engine's bundle reports a user's error as the CLI does: its message, e
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-bundle-'));
   try {
     fs.writeFileSync(path.join(home, 'state.db'), 'not a database\n');
-    const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, launcher, '--home', home, 'controller', 'run'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...engineNodeFlags(), launcher, '--home', home, 'controller', 'run'], { encoding: 'utf8' });
     assert.equal(r.stderr, `error: state file "${home}/state.db" is unreadable or corrupt: file is not a database\n`);
     assert.equal(r.status, 1);
   } finally {
