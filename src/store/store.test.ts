@@ -258,10 +258,12 @@ describe('create/get/list', () => {
     const pod = (name: string, owner: string) =>
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: owner, controller: true }] } }) as KObject;
     const names = (ref: string) => store.listByRefShared('Pod', 'default', ref).map((o) => o.metadata.name);
-    // What the objects table says, by a query of its own each time.
-    const fromTable = (ref: string) => store.list('Pod', { namespace: 'default' }).filter((o) => refKey(o) === ref).map((o) => o.metadata.name);
+    // What the objects table says, by a query of its own each time: each object at its version
+    // (the index's entries keep the object they listed, which must follow every write).
+    const versions = (objs: readonly KObject[]) => objs.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}:${JSON.stringify(o.metadata.labels ?? {})}`);
+    const fromTable = (ref: string) => versions(store.list('Pod', { namespace: 'default' }).filter((o) => refKey(o) === ref));
     const check = () => {
-      for (const ref of ['j1', 'j2']) assert.deepEqual(names(ref), fromTable(ref), ref);
+      for (const ref of ['j1', 'j2']) assert.deepEqual(versions(store.listByRefShared('Pod', 'default', ref)), fromTable(ref), ref);
     };
     store.create(pod('m', 'j1'));
     store.create(pod('c', 'j1'));
@@ -275,6 +277,21 @@ describe('create/get/list', () => {
     const m = store.get('Pod', 'default', 'm')!;
     store.update({ ...m, metadata: { ...m.metadata, labels: { x: '1' } } });
     assert.deepEqual(store.listByRefShared('Pod', 'default', 'j1')[1].metadata.labels, { x: '1' }, 'the new version');
+    check();
+    const relabel = (conn: Store, x: string) => {
+      const cur = conn.get('Pod', 'default', 'm')!;
+      conn.update({ ...cur, metadata: { ...cur.metadata, labels: { x } } });
+    };
+    relabel(store, '2');
+    check();
+    // Another connection's update of a listed pod, with nothing else changed: its new version.
+    const again = Store.open(home);
+    try {
+      relabel(again, '3');
+    } finally {
+      again.close();
+    }
+    check();
     store.delete('Pod', 'default', 'a');
     check();
     // Another connection's commit: the index is read again.
@@ -289,6 +306,13 @@ describe('create/get/list', () => {
     check();
     // Rolled back, the whole transaction or a savepoint in it: not in the index.
     assert.throws(() => store.transaction(() => { store.create(pod('r', 'j1')); assert.deepEqual(names('j1'), ['b', 'm', 'r']); throw new Error('no'); }), /no/);
+    check();
+    // A version listed inside a rolled-back transaction is not listed after it.
+    assert.throws(() => store.transaction(() => {
+      relabel(store, 'gone');
+      assert.deepEqual(store.listByRefShared('Pod', 'default', 'j1')[1].metadata.labels, { x: 'gone' });
+      throw new Error('no');
+    }), /no/);
     check();
     store.transaction(() => {
       assert.throws(() => store.transaction(() => { store.delete('Pod', 'default', 'b'); throw new Error('no'); }), /no/);
