@@ -259,7 +259,7 @@ describe('create/get/list', () => {
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: owner, controller: true }] } }) as KObject;
     const names = (ref: string) => store.listByRefShared('Pod', 'default', ref).map((o) => o.metadata.name);
     // What the objects table says, by a query of its own each time: each object at its version
-    // (the index's entries keep the object they listed, which must follow every write).
+    // (the index's entries, and the shared objects read through them, must follow every write).
     const versions = (objs: readonly KObject[]) => objs.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}:${JSON.stringify(o.metadata.labels ?? {})}`);
     const fromTable = (ref: string) => versions(store.list('Pod', { namespace: 'default' }).filter((o) => refKey(o) === ref));
     const check = () => {
