@@ -259,7 +259,7 @@ export class Scheduler {
     const uid = pod.metadata.uid;
     if (!uid) return;
     if (type === 'DELETED' || isPodTerminal(pod)) this.assigned.delete(uid);
-    else if (pod.spec?.nodeName) this.assigned.set(uid, pod);
+    else if (holdsNodeResources(pod)) this.assigned.set(uid, pod);
   }
 
   /** The informer listed every pod again (its start, or a relist after falling behind): the cache is what it listed. */
