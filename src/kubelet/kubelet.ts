@@ -634,16 +634,15 @@ export class Kubelet {
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
     if (!failure && ephArgv) {
       this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
-      let started = false;
       try {
         this.runtime.start({ uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath: containerLogPath(this.home, pod, c.name, d.n), argv: ephArgv, cwd: '/', stdin: c.stdin ? { once: !!c.stdinOnce } : undefined, tty: !!c.tty });
-        started = true;
       } catch (e) {
         failure = cgroupStartError((e as Error).message);
       }
-      // Outside the try: a failed Started event is the sync's failure, not the start's (a start
-      // error recorded for a container that runs would leave it running, unknown to the kubelet).
-      if (started) {
+      // Outside the try, as for any container below: a failed Started event is the sync's failure,
+      // not the start's (a start error recorded for a container that runs would leave it running,
+      // unknown to the kubelet).
+      if (!failure) {
         this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
         return;
       }
