@@ -236,7 +236,7 @@ export class Store {
   /**
    * The resourceVersion counter inside a transaction's body (counted): its row was bumped by the
    * first write (stored), the later writes count on in memory (last), and the row is set once,
-   * before the commit (storeRV). A sync of the engine writes six or so objects: the row's UPDATE
+   * before the commit (counted). A sync of the engine writes six or so objects: the row's UPDATE
    * for each was 2% of the engine's time. Nobody else writes while the transaction holds the write
    * lock; a transaction SQLite rolled back on its own ends the body's use of the store (alive).
    */
@@ -254,7 +254,9 @@ export class Store {
       try {
         const out = fn();
         this.alive();
-        this.storeRV();
+        // The counter's row takes the last resourceVersion the body took (see txRV).
+        const t = this.txRV;
+        if (t && t.last !== t.stored) this.s.setRV.run(t.last);
         return out;
       } finally {
         this.countsRVs = false;
@@ -876,13 +878,6 @@ export class Store {
     }
     if (rv % TRIM_EVERY === 0) this.s.trim.run(rv - CHANGE_LOG_KEEP);
     return rv;
-  }
-
-  /** The counter's row takes the last resourceVersion the transaction took (see txRV). */
-  private storeRV(): void {
-    const t = this.txRV;
-    this.txRV = undefined;
-    if (t && t.last !== t.stored) this.s.setRV.run(t.last);
   }
 
   /** SQLite failures after open, in kubectl-style words; everything else passes through. */
