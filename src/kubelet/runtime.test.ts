@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ProcessRuntime, type StartSpec } from './runtime.js';
 import { shimEntersNetns, shimOperands } from './shim.js';
+import { NSENTER } from './exec.js';
 import { tempDir } from '../util/testing.js';
 
 class RecordingSpawner {
@@ -16,23 +17,33 @@ class RecordingSpawner {
 /** The DETACH operand: the last of the shim's fixed operands, before the command. */
 const DETACH_AT = shimOperands({ attemptDir: '', logPath: '', note: '', argv: [] }).length - 1;
 
-test("the shim is handed the directory of mounts the kubelet asks it to detach (its DETACH operand), and none when none is asked", { skip: !shimEntersNetns() && 'the shim cannot enter a network namespace on this architecture' }, () => {
-  const start = (s: Partial<StartSpec>) => {
-    const home = tempDir('runtime');
-    const rt = new ProcessRuntime(home);
-    const spawner = new RecordingSpawner();
-    (rt as unknown as { spawner: RecordingSpawner }).spawner = spawner;
-    const argv = ['/usr/bin/bwrap', '--', 'true'];
-    rt.start({ uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://x', startedAt: '2026-12-05T00:00:00Z', argv, cwd: '/', logPath: `${home}/logs/p/c/0.log`, ...s });
-    const [ops] = spawner.operands;
-    assert.deepEqual(ops.slice(DETACH_AT + 1), argv, 'the command follows the operand');
+/** The shim's operands for a start on arch (the shim enters a network namespace itself on x64, not on an architecture whose setns(2) kjob does not know). */
+function startOperands(arch: string, s: Partial<StartSpec>): string[] {
+  const home = tempDir('runtime');
+  const rt = new ProcessRuntime(home, undefined, undefined, arch);
+  const spawner = new RecordingSpawner();
+  (rt as unknown as { spawner: RecordingSpawner }).spawner = spawner;
+  rt.start({ uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://x', startedAt: '2026-12-05T00:00:00Z', argv: ['/usr/bin/bwrap', '--', 'true'], cwd: '/', logPath: `${home}/logs/p/c/0.log`, ...s });
+  return spawner.operands[0];
+}
+
+test("the shim is handed the directory of mounts the kubelet asks it to detach (its DETACH operand), and none when none is asked", () => {
+  const detach = (s: Partial<StartSpec>) => {
+    const ops = startOperands('x64', s);
+    assert.deepEqual(ops.slice(DETACH_AT + 1), ['/usr/bin/bwrap', '--', 'true'], 'the command follows the operand');
     return ops[DETACH_AT];
   };
-  assert.equal(start({ netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' }), '/run/netns');
-  assert.equal(start({ netns: '/run/netns/kjob-x-u1' }), '', 'none named (a volume shows them)');
-  // Without a namespace the shim enters (none, or one nsenter enters where the shim cannot),
-  // nothing is detached: nsenter opens the namespace's file under that directory.
-  assert.equal(start({ detachMounts: '/run/netns' }), '', 'no namespace entered by the shim');
+  assert.equal(detach({ netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' }), '/run/netns');
+  assert.equal(detach({ netns: '/run/netns/kjob-x-u1' }), '', 'none named (a volume shows them)');
+  assert.equal(detach({ detachMounts: '/run/netns' }), '', 'no namespace entered by the shim: nothing to detach');
+});
+
+test('where the shim cannot enter the namespace, nsenter does in front of the command, and nothing is detached: nsenter opens the namespace file there', () => {
+  const arch = 'an-architecture-without-known-syscalls';
+  assert.equal(shimEntersNetns(arch), false);
+  const ops = startOperands(arch, { netns: '/run/netns/kjob-x-u1', detachMounts: '/run/netns' });
+  assert.equal(ops[DETACH_AT], '');
+  assert.deepEqual(ops.slice(DETACH_AT + 1), [NSENTER, '--net=/run/netns/kjob-x-u1', '--', '/usr/bin/bwrap', '--', 'true']);
 });
 
 test('start replaces what an attempt that never started left in its directory, and makes one where none is', () => {

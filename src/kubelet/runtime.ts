@@ -239,6 +239,8 @@ export class ProcessRuntime implements ContainerRuntime {
     private readonly home: string,
     private readonly fromReal: (realMs: number) => number = (ms) => ms,
     private readonly cgroups?: Cgroups,
+    /** node's process.arch, which says whether the shim can enter a namespace itself (shim.ts); another in tests. */
+    private readonly arch: string = process.arch,
   ) {}
 
   private clockTime(realMs: number): string {
@@ -374,7 +376,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (process.env.TZ) shimEnv.TZ = process.env.TZ;
     // The shim moves the container into its cgroups and enters its network namespace itself;
     // without one (or setns(2)'s number for this machine), CONTAINER_INIT and nsenter do.
-    const netnsInShim = shimDoesSetup && shimEntersNetns();
+    const netnsInShim = shimDoesSetup && shimEntersNetns(this.arch);
     const entered = s.netns && !netnsInShim ? [NSENTER, `--net=${s.netns}`, '--', ...command] : command;
     const argv = shimDoesSetup ? entered : ['/bin/sh', '-c', CONTAINER_INIT, 'kjob-init', ...cg.procs, '--', ...entered];
     // An attachable stdin: the FIFO attach writes to, this user's only (mode 600) and out of every pod's sight (stdin_fifo.ts).
@@ -405,7 +407,7 @@ export class ProcessRuntime implements ContainerRuntime {
       // Detached only after the shim has entered the namespace itself: nsenter, in front of the
       // command where the shim cannot, opens the namespace's file under that directory.
       const detachMounts = netns ? s.detachMounts : undefined;
-      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachMounts }), opts, shimStarted);
+      spawner.spawnShim(shimOperands({ attemptDir: d, logPath: s.logPath, note, argv, stdinFifo, stdinOnce: s.stdin?.once, tty: s.tty, cgroups: cgroupsText(cg), netns, detachMounts }, this.arch), opts, shimStarted);
     } else spawner.spawnDetached('/bin/sh', ['-c', RAW_SHIM, SHIM_TITLE, d, s.logPath, note, ...argv], opts, shimStarted);
   }
 

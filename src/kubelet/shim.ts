@@ -128,7 +128,8 @@ export interface ShimSpec {
   netns?: string;
   /**
    * A host directory of mounts the command needs none of (the node's namespace files, network.ts
-   * NETNS_DIR, for a sandbox no volume of which reaches them; the kubelet decides): the native shim's
+   * NETNS_DIR, for a sandbox no volume of which reaches them: the kubelet asks, and the runtime
+   * passes it on only with a netns the shim enters itself, as nsenter opens its file there): the native shim's
    * container process detaches it from the mount table bubblewrap starts from, since bubblewrap's
    * start reads the whole table once for each of its bind mounts (shim.c detach_mounts). The perl
    * shim does not.
