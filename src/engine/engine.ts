@@ -24,6 +24,7 @@ import { GarbageCollector } from '../controllers/gc/garbage_collector.js';
 import { CronJobController, COMPONENT as CRONJOB_CONTROLLER } from '../controllers/cronjob/cronjob_controller.js';
 import { TTLAfterFinishedController, needsCleanup } from '../controllers/ttl/ttl_controller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { SCHEDULER_NAME, Scheduler } from '../scheduler/scheduler.js';
 import { NODE_NAME, HOST_IP, registerNode } from '../kubelet/node.js';
 import { podReferences } from '../kubelet/volumes.js';
 import { ensureDefaultServiceAccount, DEFAULT_SERVICE_ACCOUNT } from '../controllers/serviceaccount/serviceaccounts_controller.js';
@@ -114,6 +115,7 @@ export class Engine {
   private readonly cronSchedules = new Map<string, { schedule?: string; timeZone?: string | null }>();
   private ttl!: TTLAfterFinishedController;
   private kubelet!: Kubelet;
+  private scheduler!: Scheduler;
   /**
    * The Job and CronJob controllers' and the kubelet's event recorders, which the engine's own
    * FailedSync Warnings about their objects go through too: one correlator (rate limit, combining)
@@ -184,8 +186,11 @@ export class Engine {
       this.ttl = new TTLAfterFinishedController({ api: view, clock: this.clock });
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
       registerNode(this.api, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
+      // The scheduler's cache is the engine informer's (podChanged, resync); the kubelet's syncs bind with it.
+      this.scheduler = new Scheduler(view, new APIEventRecorder(view, { component: SCHEDULER_NAME }, this.clock, { correlate: false }));
       this.kubelet = new Kubelet({
         api: view,
+        scheduler: this.scheduler,
         clock: this.clock,
         timing: this.timing,
         home: this.home,
@@ -330,7 +335,7 @@ export class Engine {
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
     // The scheduler's cache before the cleanup, which may fail (lastRV has moved on: no relist would redo it).
-    this.kubelet.scheduler.resync(pods);
+    this.scheduler.resync(pods);
     this.kubelet.cleanupOrphans(liveUids);
   }
 
@@ -601,7 +606,7 @@ export class Engine {
       }
       case 'Pod': {
         const uid = obj().metadata.uid;
-        this.kubelet.scheduler.podChanged(c.type, asKind('Pod', obj()));
+        this.scheduler.podChanged(c.type, asKind('Pod', obj()));
         if (c.type === 'DELETED' && uid) {
           // A removal that fails (a runtime directory that cannot be removed) is logged, and the
           // rest of the change's handlers still run: the change log has moved past it, and its

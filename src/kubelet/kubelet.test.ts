@@ -10,6 +10,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer } from '../apiserver/interface.js';
 import type { EventRecorder } from '../client/record.js';
 import { Kubelet, RELIST_MS } from './kubelet.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 import type { PodNetwork } from './network.js';
 import { expand, buildEnv, buildCommand } from './env.js';
@@ -110,7 +111,8 @@ function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: Sand
   const clock = new FakeClock();
   const runtime = new FakeRuntime();
   if (opts.limits) runtime.limits = () => opts.limits!;
-  const k = new Kubelet({ api: store.api(), recorder: store.recorder(), schedulerRecorder: store.recorder(), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus, network: opts.network });
+  const api = store.api();
+  const k = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus, network: opts.network });
   return { home, store, clock, runtime, k };
 }
 

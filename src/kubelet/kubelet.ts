@@ -43,8 +43,12 @@ export interface KubeletOptions {
   api: APIServer;
   /** default: Events through api, from kubelet on this node */
   recorder?: EventRecorder;
-  /** default: Events through api, from default-scheduler */
-  schedulerRecorder?: EventRecorder;
+  /**
+   * The scheduler the kubelet's syncs bind pods with: the engine's, whose cache its informer keeps
+   * (Scheduler.podChanged). Default: one of its own (Events through api, from default-scheduler),
+   * which counts every pod it bound itself (no informer tells it of their end): for tests.
+   */
+  scheduler?: Scheduler;
   clock: Clock;
   timing: Timing;
   home: string;
@@ -93,9 +97,8 @@ export class Kubelet {
   /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
   private readonly prober = new ProbeManager();
   private notifyPod?: (podKey: string) => void;
-  /** The scheduler of this one-node cluster: the engine's informer keeps its cache (Scheduler.podChanged);
-   * without one, it counts only the pods it bound itself, until they are gone from it. */
-  readonly scheduler: Scheduler;
+  /** The scheduler of this one-node cluster (KubeletOptions.scheduler). */
+  private readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();
@@ -130,7 +133,7 @@ export class Kubelet {
     this.sandboxStatus = opts.sandboxStatus;
     this.network = opts.network;
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
-    this.scheduler = new Scheduler(opts.api, opts.schedulerRecorder ?? new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock, { correlate: false }));
+    this.scheduler = opts.scheduler ?? new Scheduler(opts.api, new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock, { correlate: false }));
   }
 
   /** The node's allocatable resources (the registered Node's, or this machine's). */
@@ -228,9 +231,8 @@ export class Kubelet {
     this.removeAll(gone);
   }
 
-  /** What the kubelet (and its scheduler) keeps in memory of each pod gone says is gone. */
+  /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
-    this.scheduler.forget(gone);
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }

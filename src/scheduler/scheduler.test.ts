@@ -217,16 +217,19 @@ test('the scheduler cache: a binding rolled back with its transaction is forgott
   assert.equal(bound('d'), true, 'c, its binding rolled back with the savepoint, holds nothing');
 });
 
-test('forget: what was recorded of a pod that is gone goes (its next attempt, should it be back, records at once)', () => {
+test('what was recorded of a pod goes with it, as the informer tells (deleted, or not listed again): its next attempt, should it be back, records at once', () => {
   const { clock, store } = t;
   const { s, get, events } = unschedulablePod();
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
-  const uid = get().metadata.uid;
-  s.forget((u) => u !== uid);
   const rv = store.currentRV();
+  s.podChanged('MODIFIED', get());
+  s.resync([get()]);
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
-  assert.equal(store.currentRV(), rv, 'kept: a retry with the same outcome writes nothing');
-  s.forget((u) => u === uid);
+  assert.equal(store.currentRV(), rv, 'kept while the pod is there: a retry with the same outcome writes nothing');
+  s.podChanged('DELETED', get());
   s.schedule(get(), 'kjob-node', clock.now(), 2000);
-  assert.equal(events()[0].count, 2, 'forgotten: recorded again without the five minutes');
+  assert.equal(events()[0].count, 2, 'deleted: recorded again without the five minutes');
+  s.resync([]);
+  s.schedule(get(), 'kjob-node', clock.now(), 2000);
+  assert.equal(events()[0].count, 3, 'not listed by a relist: recorded again');
 });

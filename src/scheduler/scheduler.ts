@@ -258,13 +258,20 @@ export class Scheduler {
   podChanged(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: PodObject): void {
     const uid = pod.metadata.uid;
     if (!uid) return;
+    // A pod that is gone needs no more attempts: should it be back, its next attempt records at once.
+    if (type === 'DELETED') this.recorded.delete(uid);
     if (type === 'DELETED' || isPodTerminal(pod)) this.assigned.delete(uid);
     else if (holdsNodeResources(pod)) this.assigned.set(uid, pod);
   }
 
-  /** The informer listed every pod again (its start, or a relist after falling behind): the cache is what it listed. */
+  /**
+   * The informer listed every pod again (its start, or a relist after falling behind): the cache
+   * is what it listed, and what was recorded of a pod not listed (deleted meanwhile) goes.
+   */
   resync(pods: readonly PodObject[]): void {
     this.assigned.clear();
+    const listed = new Set(pods.map((p) => p.metadata.uid));
+    for (const uid of this.recorded.keys()) if (!listed.has(uid)) this.recorded.delete(uid);
     for (const p of pods) this.podChanged('ADDED', p);
   }
 
@@ -307,11 +314,6 @@ export class Scheduler {
     }
     const at = this.recorded.get(uid)!.at;
     return { requeueAfterMs: Math.max(0, Math.min(retryMs, at + UNSCHEDULABLE_RETRY_MS - now.getTime())) };
-  }
-
-  /** Pods that are gone need no more attempts: what was recorded of each uid gone says is gone. */
-  forget(gone: (uid: string) => boolean): void {
-    for (const uid of this.recorded.keys()) if (gone(uid)) this.recorded.delete(uid);
   }
 }
 
