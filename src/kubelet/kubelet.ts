@@ -253,14 +253,13 @@ export class Kubelet {
   syncPod(namespace: string, name: string): { requeueAfterMs?: number } {
     const done = (this.syncDone = { written: [] });
     try {
-      const r = this.sync(namespace, name);
-      this.afterSync(done);
-      return r;
+      return this.sync(namespace, name);
     } catch (e) {
-      this.afterSync(done);
       if (e instanceof StatusError && e.reason === 'Conflict') return { requeueAfterMs: 0 };
       if (e instanceof StatusError && e.reason === 'NotFound') return {};
       throw e;
+    } finally {
+      this.afterSync(done);
     }
   }
 
@@ -272,6 +271,7 @@ export class Kubelet {
    * sync that binds it anew starts it again).
    */
   private afterSync(done: Kubelet['syncDone']): void {
+    if (done.written.length === 0 && done.bound === undefined) return;
     const settle = (committed: boolean) => {
       if (committed) {
         for (const [uid, version] of done.written) {
