@@ -80,7 +80,6 @@ export class ServiceProxy {
    * the spawn).
    */
   private ensureNetd(): void {
-    if (!this.network.probe().enabled) return;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
     try {
       this.startNetd();
