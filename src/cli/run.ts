@@ -184,7 +184,7 @@ async function waitForPod(ctx: Context, name: string, timeoutMs: number, cond: (
 }
 
 async function attachAndWait(ctx: Context, name: string, restart: string, timeoutMs: number, o: RunOptions, io: IO): Promise<number> {
-  const done = (p: PodObject) => isPodTerminal(p);
+  const done = isPodTerminal;
   // handleAttachPod: running and ready, or already completed
   const pod = await waitForPod(ctx, name, timeoutMs, (p) => done(p) || (p.status?.phase === 'Running' && isPodReady(p)));
   const write = (c: Buffer) => io.out(c.toString('utf8'));

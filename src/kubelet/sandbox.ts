@@ -441,7 +441,7 @@ export function workingDirPlan(wd: string, mounts: Mount[], sandboxed: boolean, 
   if (host === undefined) return sandboxed ? 'mkdir-sandbox' : 'impossible'; // under the private /tmp
   if (fs.existsSync(host)) return 'exists';
   if (!sandboxed) return 'impossible';
-  if (host.startsWith(podDir + '/')) return 'mkdir-host';
+  if (atOrUnder(host, podDir)) return 'mkdir-host';
   const top = '/' + wd.split('/').filter(Boolean)[0];
   if (!fs.existsSync(top)) return 'mkdir-sandbox';
   return 'impossible';
