@@ -314,7 +314,7 @@ class Decoder {
 }
 
 /**
- * A struct's or map's decoded values, copied only on change (the Decoder's and lenientStruct's): o itself when
+ * A struct's or map's decoded values, copied only on change (the Decoder's, and lenientStruct's and lenientValue's maps'): o itself when
  * decode gives every value back as it is; otherwise a copy, in o's key order, with what decode
  * gave (ABSENT: the key left out).
  */

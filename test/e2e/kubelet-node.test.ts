@@ -26,7 +26,7 @@ after(() => {
 
 /**
  * The file a held container waits for, one per test's workload and run: without a sandbox a pod's
- * /tmp is the host's, where a file made for one would release the next. Removed after the file.
+ * /tmp is the host's, where a file made for one would release the next. Removed after the tests.
  */
 const releaseFiles = new Set<string>();
 const releaseFile = (owner: string) => {
