@@ -46,8 +46,10 @@ const handler = (exitCode: number, file?: string) =>
   `trap 'echo term; ${file ? `while [ ! -e ${file} ]; do sleep 0.2; done` : 'sleep 12'}; echo bye; exit ${exitCode}' TERM; echo started; while :; do sleep 0.2; done`;
 // The file ends the container, and what is left in a container that ends is killed, an exec's
 // process too (as a runtime kills exec sessions with their container): on a loaded machine the
-// exec can still be on its way out then, and ends 137 (SIGKILL) after it made the file.
-const release = (sb: Sandbox, pod: string, owner: string) => {
+// exec can still be on its way out then, and ends 137 (SIGKILL) after it made the file. A Job's
+// pods wait for their Job's file (termJob), a pod of its own for its own.
+const release = (sb: Sandbox, pod: string) => {
+  const owner = podNamed(sb, pod)?.metadata.labels?.['job-name'] ?? pod;
   const r = sb.kjob(['exec', pod, '--', 'touch', releaseFile(owner)]);
   assert.ok(r.code === 0 || (r.code === 137 && r.stderr === 'command terminated with exit code 137\n'), `exec ${r.code}: ${r.stderr}`);
 };
@@ -116,7 +118,7 @@ test('kjob delete pod of a Job: Terminating while its SIGTERM handler runs, coun
   await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler runs');
   assert.ok(events(sb).some((e) => e.reason === 'Killing' && e.message === 'Stopping container c' && e.involvedObject.name === name));
-  release(sb, name, 'term');
+  release(sb, name);
   // gone when its handler ends, long before its grace period (300 s)
   await sb.until('the pod to be gone once the handler exits', () => !podNamed(sb, name), 40_000);
   await sb.until('status.terminating back to 0', () => job(sb, 'term').status?.terminating === 0, 10_000);
@@ -153,7 +155,7 @@ test('kjob delete job: its pods are Terminating until their handlers exit', asyn
   await sb.until('the orphaned pod to show Terminating', () => /\bTerminating\b/.test(sb.kjob(['get', 'pods', '--no-headers']).stdout), 30_000);
   await sb.until('the handler to write to the log', () => sb.kjob(['logs', name]).stdout.includes('term\n'), 30_000);
   assert.ok(podNamed(sb, name), 'still there while the handler runs');
-  release(sb, name, 'bye');
+  release(sb, name);
   await sb.until('the pod to be gone', () => pods(sb).length === 0, 40_000);
 });
 
@@ -349,7 +351,7 @@ test('pods that need most of the node cpu run one after the other: the second is
   );
   assert.equal(podNamed(sb, 'second').spec.nodeName, undefined);
   // The first ends: the scheduler's cache hears it from the engine's informer, and the second fits.
-  release(sb, 'first', 'first');
+  release(sb, 'first');
   await sb.until('second Succeeded', () => podNamed(sb, 'second')?.status?.phase === 'Succeeded', 30_000);
   assert.equal(podNamed(sb, 'first').status.phase, 'Succeeded');
   assert.ok(events(sb).some((e) => e.involvedObject.name === 'second' && e.reason === 'Scheduled'));
