@@ -177,6 +177,10 @@ export const EXIT_WHEN_IDLE_ENV = 'KJOB_ENGINE_EXIT_WHEN_IDLE';
  *   nothing and their code shortens the main thread, the Job's critical path: V8's default stays.
  *   The flag is as old as TurboFan's tiering, and still its budget where Maglev tiers first.
  * A function, not a constant: node:os is loaded on first use, not with every command (scripts/bundle.mjs).
+ * A build's engine cache is made under its own machine's flags: an engine on a machine of the other
+ * kind (a package built elsewhere, a CPU affinity of one or two) finds it refused and compiles from
+ * source, 12-20 ms more of a cold start, once per state directory, which keeps the cache of that
+ * engine (bin/kjob keepEngineCache) for the next.
  */
 export function engineNodeFlags(): string[] {
   return ['--max-semi-space-size=1', ...(availableParallelism() <= 2 ? [`--interrupt-budget=${8 * 66 * 1024}`] : [])];
