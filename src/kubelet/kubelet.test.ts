@@ -593,7 +593,8 @@ class FakeNetwork {
   nodeNsPath() { return '/run/netns/fake-node'; }
   uids() { return [...this.leases]; }
   holds(uid: string) { return this.leases.has(uid); }
-  tearDown(uid: string) { this.tornDown.push(uid); this.leases.delete(uid); }
+  reusedFor = new Map<string, string | undefined>();
+  tearDown(uid: string, reuseFor?: string) { this.tornDown.push(uid); this.reusedFor.set(uid, reuseFor); this.leases.delete(uid); }
 }
 
 test("a finished pod's network goes in the sync that finishes it, unless it succeeded under a subdomain, which keeps it (and its syncs)", () => {
@@ -612,6 +613,25 @@ test("a finished pod's network goes in the sync that finishes it, unless it succ
   assert.deepEqual(network.tornDown, ['uid-plain'], 'torn down in the sync that wrote Succeeded; the peer keeps its address');
   assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'plain')!)), false);
   assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'peer')!)), true, 'it holds a network still');
+});
+
+test("a finished pod's namespace is offered to its controller's next pod only once none of its containers runs, and only when sandboxed", () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'uid-job', controller: true, blockOwnerDeletion: true };
+  const owned = (name: string, spec: any) => pod(name, spec, { ownerReferences: [job] });
+  for (const sandbox of ['bwrap', 'none'] as const) {
+    const network = new FakeNetwork();
+    const { store, clock, runtime, k } = setup(sandbox, { network: network as unknown as PodNetwork });
+    store.create(owned('done', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+    // An ephemeral container may go on after the pod's containers have ended (and the pod with them).
+    store.create(owned('debugged', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }], ephemeralContainers: [{ name: 'debug', image: 'busybox', command: ['sleep', '60'] }] }));
+    for (const name of ['done', 'debugged']) settle(k, name);
+    runtime.a.set('uid-debugged/debug', [{ n: 0, containerID: 'kjob://debug', startedAt: '2026-11-23T12:00:01Z', running: true }]);
+    clock.step(30);
+    for (const name of ['done', 'debugged']) runtime.exit(`uid-${name}`, 'c', 0, clock.now());
+    for (const name of ['done', 'debugged']) k.syncPod('default', name);
+    assert.equal(store.get('Pod', 'default', 'debugged')!.status.phase, 'Succeeded');
+    assert.deepEqual([...network.reusedFor], [['uid-done', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-debugged', undefined]], sandbox);
+  }
 });
 
 test("a sandbox in a pod's network namespace starts without the node's namespace files, unless a volume shows them", () => {

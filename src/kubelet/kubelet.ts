@@ -81,6 +81,11 @@ export const RELIST_MS = 2000;
 /** A pod whose network is being set up is looked at again after this at the latest (its end wakes it first). */
 const NETWORK_WAIT_MS = 1000;
 
+/** Every container of the pod: its init containers, its containers and its ephemeral containers. */
+function allContainers(pod: PodObject): Container[] {
+  return [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
+}
+
 export class Kubelet {
   private readonly api: APIServer;
   private readonly recorder: EventRecorder;
@@ -391,11 +396,22 @@ export class Kubelet {
    * A finished pod's containers have ended: its network goes (the address stays in its status).
    * kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that the
    * peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts). A sandboxed pod's
-   * namespace may go to its controller's next pod (PodNetwork.keepForReuse); one whose processes
-   * ran as root with every capability could have changed it. Idempotent.
+   * namespace may go to its controller's next pod (PodNetwork.keepForReuse) once every container of
+   * it has ended: each ran as PID 1 of a PID namespace of its own (bwrapArgv's --unshare-pid
+   * --as-pid-1), and the kernel kills every process of such a namespace when its PID 1 ends, before
+   * the shim can record that end, so no process the pod started is left in its network. One that
+   * ran unsandboxed, as root with every capability, could have changed it. Idempotent.
    */
   private releaseNetwork(pod: PodObject): void {
-    if (!keepsNetwork(pod)) this.podNetwork?.tearDown(pod.metadata.uid!, this.sandboxed ? controllerOf(pod)?.uid : undefined);
+    if (keepsNetwork(pod)) return;
+    const owner = this.sandboxed ? controllerOf(pod)?.uid : undefined;
+    this.podNetwork?.tearDown(pod.metadata.uid!, owner !== undefined && !this.anyContainerRunning(pod) ? owner : undefined);
+  }
+
+  /** Whether a container of the pod runs (an ephemeral one may outlive the pod's end). */
+  private anyContainerRunning(pod: PodObject): boolean {
+    const uid = pod.metadata.uid!;
+    return allContainers(pod).some((c) => this.runtime.attempts(uid, c.name).some((a) => a.running));
   }
 
   /**
@@ -717,10 +733,9 @@ export class Kubelet {
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
     // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
     const deadline = since !== undefined ? since + graceMs : Date.parse(pod.metadata.deletionTimestamp!);
-    const all = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
     let running = false;
     let unsignalled = false;
-    for (const c of all) {
+    for (const c of allContainers(pod)) {
       const as = this.runtime.attempts(uid, c.name);
       const last = as[as.length - 1];
       if (!last?.running) continue;

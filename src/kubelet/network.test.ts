@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
-import { IP, IpRunner, PodNetwork, homeHash, namespaceInUse, networkStatusLine, resolvConf, type IpStep } from './network.js';
-import { until } from '../util/testing.js';
+import { execFileSync } from 'node:child_process';
+import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
   assert.equal(resolvConf('team-a'), 'search team-a.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
@@ -69,26 +68,6 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     assert.doesNotMatch(fs.readFileSync(`/proc/${runner.pid}/maps`, 'utf8'), /POSIX|Socket/, 'the runner loads no module with a library of its own');
   } finally {
     runner.close();
-  }
-});
-
-test("a namespace is in use while a process is in it, and not once none is (a finished pod's is kept only then)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, async () => {
-  const ns = `kjob-test-${process.pid}`;
-  const nsPath = `/run/netns/${ns}`;
-  execFileSync(IP, ['netns', 'add', ns]);
-  const inside = spawn(IP, ['netns', 'exec', ns, 'sleep', '30'], { stdio: 'ignore' });
-  try {
-    // Not in use until ip has entered it (it has once its program runs).
-    const entered = () => { try { return fs.readlinkSync(`/proc/${inside.pid}/exe`).endsWith('/sleep'); } catch { return false; } };
-    await until('sleep to run in the namespace', entered);
-    assert.equal(namespaceInUse(nsPath), true);
-    inside.kill('SIGKILL');
-    await new Promise((r) => inside.once('exit', r));
-    assert.equal(namespaceInUse(nsPath), false);
-    assert.equal(namespaceInUse('/run/netns/kjob-test-none'), true, 'one that cannot be read is taken as in use');
-  } finally {
-    inside.kill('SIGKILL');
-    execFileSync(IP, ['netns', 'del', ns]);
   }
 });
 
