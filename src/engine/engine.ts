@@ -294,9 +294,13 @@ export class Engine {
     if (this.timer) clearTimeout(this.timer);
     this.kubelet?.stop();
     this.proxy?.stop();
-    // Nothing of this state directory left on the pod network: its node namespace goes too.
+    // Nothing of this state directory left on the pod network: its node namespace goes too. Pods
+    // that hold theirs keep them and the node's (their containers live on), but not the spares.
     try {
-      if (this.network?.probe().enabled && this.network.uids().length === 0) this.network.tearDownAll();
+      if (this.network?.probe().enabled) {
+        if (this.network.uids().length === 0) this.network.tearDownAll();
+        else this.network.removeSpares();
+      }
     } catch (e) {
       this.log(`removing the pod network failed: ${(e as Error).message}`);
     }

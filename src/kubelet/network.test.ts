@@ -104,6 +104,26 @@ test("a cold engine's first pod claims a spare being made: the spare's namespace
     assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${first.ip.replace(/\./g, '\\.')}/24`));
   }));
 
+test("an engine that stops while a pod holds its namespace removes the spares and kept ones, not the pod's nor the node's", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net, home) => {
+    net.warm();
+    const [running, finished] = ['c0ffee00-0000-4000-8000-000000000001', 'c0ffee00-0000-4000-8000-000000000002'];
+    await Promise.all([running, finished].map((uid) => new Promise<void>((resolve) => net.prepare(uid, resolve, 'job-uid'))));
+    await net.drain(); // the spares warm() asked for are made
+    net.tearDown(finished, 'job-uid'); // kept for the Job's next pod
+    net.warm(); // a spare is made again
+    await net.drain();
+    const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-`)).sort();
+    const spareFiles = () => fs.readdirSync(path.join(home, 'run/net/spares'));
+    assert.ok(spareFiles().length >= 2, 'a spare and the kept namespace');
+    assert.equal(mine().length, spareFiles().length + 1, `each held by a file, and the running pod's: ${mine().join(' ')}`);
+    net.removeSpares();
+    assert.deepEqual(mine(), [net.podNsName(running)]);
+    assert.deepEqual(spareFiles(), []);
+    assert.ok(fs.existsSync(`/run/netns/${net.nodeNs}`), "the node's namespace stays for the running pod");
+    assert.deepEqual(net.uids(), [running]);
+  }));
+
 test("new namespaces asked for in one turn are made by one request per group: the pods' own, then the spares (two of them claimed)", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net) => {
     // Four pods in one turn: the first asks for its own namespace and two spares, the second and
