@@ -615,7 +615,7 @@ test("a finished pod's network goes in the sync that finishes it, unless it succ
   assert.equal(k.changeNeedsSync(asKind('Pod', store.get('Pod', 'default', 'peer')!)), true, 'it holds a network still');
 });
 
-test("a finished pod's namespace is offered to its controller's next pod only once none of its containers runs, and only when sandboxed", () => {
+test("a finished pod's namespace is offered to its controller's next pod only when none of its containers runs or was killed, and only when sandboxed", () => {
   const job = { apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'uid-job', controller: true, blockOwnerDeletion: true };
   const owned = (name: string, spec: any) => pod(name, spec, { ownerReferences: [job] });
   for (const sandbox of ['bwrap', 'none'] as const) {
@@ -624,13 +624,18 @@ test("a finished pod's namespace is offered to its controller's next pod only on
     store.create(owned('done', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
     // An ephemeral container may go on after the pod's containers have ended (and the pod with them).
     store.create(owned('debugged', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }], ephemeralContainers: [{ name: 'debug', image: 'busybox', command: ['sleep', '60'] }] }));
-    for (const name of ['done', 'debugged']) settle(k, name);
+    // A killed container's bwrap ends at once, maybe before the kernel has emptied its PID namespace.
+    store.create(owned('killed', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'] }] }));
+    for (const name of ['done', 'debugged', 'killed']) settle(k, name);
     runtime.a.set('uid-debugged/debug', [{ n: 0, containerID: 'kjob://debug', startedAt: '2026-11-23T12:00:01Z', running: true }]);
+    runtime.signal('uid-killed', 'c', 0, 'SIGKILL', '2026-11-23T12:00:20Z');
     clock.step(30);
     for (const name of ['done', 'debugged']) runtime.exit(`uid-${name}`, 'c', 0, clock.now());
-    for (const name of ['done', 'debugged']) k.syncPod('default', name);
+    runtime.exit('uid-killed', 'c', 137, clock.now());
+    for (const name of ['done', 'debugged', 'killed']) k.syncPod('default', name);
     assert.equal(store.get('Pod', 'default', 'debugged')!.status.phase, 'Succeeded');
-    assert.deepEqual([...network.reusedFor], [['uid-done', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-debugged', undefined]], sandbox);
+    assert.equal(store.get('Pod', 'default', 'killed')!.status.phase, 'Failed');
+    assert.deepEqual([...network.reusedFor], [['uid-done', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-debugged', undefined], ['uid-killed', undefined]], sandbox);
   }
 });
 

@@ -397,21 +397,26 @@ export class Kubelet {
    * kjob only: a pod that succeeded under a subdomain keeps it until it is deleted, so that the
    * peers of an Indexed Job still find it by <hostname>.<subdomain> (table.ts). A sandboxed pod's
    * namespace may go to its controller's next pod (PodNetwork.keepForReuse) once every container of
-   * it has ended: each ran as PID 1 of a PID namespace of its own (bwrapArgv's --unshare-pid
-   * --as-pid-1), and the kernel kills every process of such a namespace when its PID 1 ends, before
-   * the shim can record that end, so no process the pod started is left in its network. One that
-   * ran unsandboxed, as root with every capability, could have changed it. Idempotent.
+   * it has ended by itself: each process of a sandboxed pod is in the PID namespace of one of its
+   * containers, whose PID 1 is the container's command (bwrapArgv's --unshare-pid --as-pid-1;
+   * ephemeral containers and `kjob exec` enter their target's), and when that PID 1 ends the kernel
+   * kills the rest of the namespace before bwrap, and so the shim, sees the end: no process the pod
+   * started is left in its network. Not after a kill, which ends bwrap at once, nor for a pod that
+   * ran unsandboxed, as root with every capability (it could have changed it). Idempotent.
    */
   private releaseNetwork(pod: PodObject): void {
     if (keepsNetwork(pod)) return;
     const owner = this.sandboxed ? controllerOf(pod)?.uid : undefined;
-    this.podNetwork?.tearDown(pod.metadata.uid!, owner !== undefined && !this.anyContainerRunning(pod) ? owner : undefined);
+    this.podNetwork?.tearDown(pod.metadata.uid!, owner !== undefined && this.endedByThemselves(pod) ? owner : undefined);
   }
 
-  /** Whether a container of the pod runs (an ephemeral one may outlive the pod's end). */
-  private anyContainerRunning(pod: PodObject): boolean {
+  /**
+   * Whether every container of the pod has ended, none of them killed (an ephemeral one may
+   * outlive the pod's end; a SIGKILL goes to bwrap too, which may end before the PID namespace is empty).
+   */
+  private endedByThemselves(pod: PodObject): boolean {
     const uid = pod.metadata.uid!;
-    return allContainers(pod).some((c) => this.runtime.attempts(uid, c.name).some((a) => a.running));
+    return allContainers(pod).every((c) => this.runtime.attempts(uid, c.name).every((a) => !a.running && a.killSent === undefined));
   }
 
   /**

@@ -593,8 +593,8 @@ export class PodNetwork {
    * namespaces took every process of theirs with them). It used to ask /proc whether any process
    * was in the namespace, a walk of every process on the machine: 0.3 ms a pod with 80 processes,
    * 2.3 ms with 600, more than the rest of a pod's network. What can still be in it is kjob's own,
-   * ending as the pod's processes have (a shim about to exit, a probe or a port-forward whose peer
-   * is gone), or a root user's `ip netns exec`.
+   * ending as the pod's processes have (an nsenter whose child is gone, a probe or a port-forward
+   * whose peer is gone), or a root user's `ip netns exec`.
    */
   private keepForReuse(uid: string, owner: string): boolean {
     const lease = this.leaseMap().get(uid);
@@ -839,6 +839,9 @@ export class PodNetwork {
     const held = readLeases(this.spareDir);
     this.spares.clear();
     this.reusable.clear();
+    // One still being made (a drain that timed out) is left to the next engine's start
+    // (makeSpares): gone from /run/netns now, it would be made after its address was freed.
+    for (const id of this.sparesMaking.keys()) held.delete(id);
     if (held.size === 0) return;
     const gone = (ns: string | undefined) => ns === undefined || !fs.existsSync(path.join(NETNS_DIR, ns));
     const present = [...held.values()].filter((l) => !gone(l.ns));
