@@ -14,6 +14,7 @@ import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { chooseContainer } from './logs.js';
 import { execArgv, findExecTarget } from '../kubelet/exec.js';
+import { probeSandbox } from '../kubelet/sandbox.js';
 
 export interface ExecOptions {
   container?: string;
@@ -79,7 +80,9 @@ export async function exec(ctx: Context, names: string[], command: string[], das
     tty = false;
     if (!opts.quiet) io.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
   }
-  const target = findExecTarget(ctx.home, pod.metadata.uid!, container);
+  // As the node runs containers (the engine's probe, kept): a sandboxed container is entered only
+  // once its sandbox runs, never as the host process that is still setting it up.
+  const target = findExecTarget(ctx.home, pod.metadata.uid!, container, probeSandbox(undefined, { home: ctx.home }).sandboxed);
   const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].find((c: { name: string }) => c.name === container);
   if (!target || !spec) throw new UserError(`error: unable to upgrade connection: container not found (${JSON.stringify(container)})`);
   const code = await runInContainer(execArgv(target, { command, workingDir: spec.workingDir, tty }), !!opts.stdin);

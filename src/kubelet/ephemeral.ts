@@ -18,12 +18,12 @@ export function ephemeralTarget(pod: PodObject, c: EphemeralContainer): string |
  * The argv that runs the ephemeral container's command in the target's namespaces, or the start
  * error the runtime reports when it cannot.
  */
-export function ephemeralArgv(home: string, pod: PodObject, c: EphemeralContainer, argv: string[], env: Map<string, string>): { argv: string[] } | { error: string } {
+export function ephemeralArgv(home: string, pod: PodObject, c: EphemeralContainer, argv: string[], env: Map<string, string>, sandboxed: boolean): { argv: string[] } | { error: string } {
   if (!argv.length) {
     return { error: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown' };
   }
   const name = ephemeralTarget(pod, c);
-  const target = name ? findExecTarget(home, pod.metadata.uid!, name) : undefined;
+  const target = name ? findExecTarget(home, pod.metadata.uid!, name, sandboxed) : undefined;
   if (!target) {
     return { error: `failed to create containerd task: failed to create shim task: OCI runtime create failed: the target container ${JSON.stringify(name ?? '')} is not running: unknown` };
   }

@@ -34,8 +34,11 @@ function readOpt(file: string): string | undefined {
   }
 }
 
-/** The running attempt of a container and its init process, or undefined when it does not run. */
-export function findExecTarget(home: string, uid: string, container: string): ExecTarget | undefined {
+/**
+ * The running attempt of a container and its init process, or undefined when it does not run.
+ * sandboxed: how this node runs containers (the kubelet's sandbox status).
+ */
+export function findExecTarget(home: string, uid: string, container: string, sandboxed: boolean): ExecTarget | undefined {
   const base = path.join(home, 'pods', uid, 'containers', container);
   let names: string[];
   try {
@@ -45,21 +48,30 @@ export function findExecTarget(home: string, uid: string, container: string): Ex
   }
   names.sort((a, b) => Number(b) - Number(a));
   for (const n of names) {
-    const d = path.join(base, n);
-    if (readOpt(path.join(d, 'exit')) !== undefined) continue;
-    // The recorded pid only while it is still the container's: entering whoever has the number
-    // now would run the command in another pod, or on the host.
-    const pid = pidRecordedIn(path.join(d, 'pid'));
-    if (pid === undefined) continue;
-    if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
-      // bwrap --as-pid-1: its one child is the container's PID 1
-      const init = Number((readOpt(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/)[0]);
-      if (init > 0 && pidAlive(init)) return { pid: init, sandboxed: true, attemptDir: d };
-      continue;
-    }
-    return { pid, sandboxed: false, attemptDir: d };
+    const target = attemptExecTarget(path.join(base, n), sandboxed);
+    if (target) return target;
   }
   return undefined;
+}
+
+/**
+ * The init process of one container attempt while it runs, or undefined. On a sandboxed node only
+ * once bwrap runs its command: before that the recorded pid is the shim's child still setting the
+ * container up (its cgroups, its network namespace) in the host's namespaces, and what entered
+ * those would run on the host, as kjob, not in the pod (an exec probe is a manifest's command).
+ */
+export function attemptExecTarget(d: string, sandboxed: boolean): ExecTarget | undefined {
+  if (readOpt(path.join(d, 'exit')) !== undefined) return undefined;
+  // The recorded pid only while it is still the container's: entering whoever has the number
+  // now would run the command in another pod, or on the host.
+  const pid = pidRecordedIn(path.join(d, 'pid'));
+  if (pid === undefined) return undefined;
+  if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
+    // bwrap --as-pid-1: its one child is the container's PID 1
+    const init = Number((readOpt(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/)[0]);
+    return init > 0 && pidAlive(init) ? { pid: init, sandboxed: true, attemptDir: d } : undefined;
+  }
+  return sandboxed ? undefined : { pid, sandboxed: false, attemptDir: d };
 }
 
 /** The environment the container's process started with (/proc/PID/environ). */

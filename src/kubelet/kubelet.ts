@@ -4,7 +4,6 @@
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
 import { jsonEqual } from '../util/canonical.js';
-import { pidRecordedIn } from '../util/process.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { goQuote } from '../util/go.js';
@@ -448,7 +447,7 @@ export class Kubelet {
   private probe(pod: PodObject, c: Container, L: AttemptState, now: Date): ProbeStatus | undefined {
     if (!c.readinessProbe && !c.livenessProbe && !c.startupProbe) return undefined;
     const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    const pid = pidRecordedIn(path.join(this.podDir(pod), 'containers', c.name, String(L.n), 'pid'));
+    const attemptDir = path.join(this.podDir(pod), 'containers', c.name, String(L.n));
     // The pod's address even before its status carries it (the first probe runs as the container
     // starts): probing the host's 127.0.0.1 instead could reach another program on that port.
     const podIP = this.podIPOf(pod);
@@ -456,7 +455,7 @@ export class Kubelet {
       podKey,
       podIP,
       netns: this.podNetwork && podIP !== this.hostIP ? this.podNetwork.nodeNsPath() : undefined,
-      pid,
+      attemptDir,
       sandboxed: this.sandboxed,
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
       gracePeriodMs: (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000,
@@ -640,7 +639,7 @@ export class Kubelet {
     let exe: string | undefined;
     let ephArgv: string[] | undefined;
     if (d.ephemeral) {
-      const r = ephemeralArgv(this.home, pod, c, argv, env);
+      const r = ephemeralArgv(this.home, pod, c, argv, env, this.sandboxed);
       if ('error' in r) failure = r.error;
       else ephArgv = r.argv;
       if (!failure) {

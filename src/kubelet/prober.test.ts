@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ProbeManager, tcpProbe, httpProbe, type ProbeType } from './prober.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ProbeManager, execProbe, tcpProbe, httpProbe, type ProbeType } from './prober.js';
 
 const target = { podKey: 'default/p', podIP: '127.0.0.1', sandboxed: false, env: {}, gracePeriodMs: 30_000 };
 
@@ -79,6 +82,43 @@ test('startup gates readiness and liveness until it succeeds', async () => {
   await s.answer();
   assert.deepEqual(s.calls, ['Startup', 'Startup', 'Readiness', 'Liveness']);
   assert.equal(m.status('id', c, 0, 2500, target, ev).ready, true);
+});
+
+test('a probe that could not run (no sandbox to enter yet) counts for nothing and is tried again within a second, not a period later', async () => {
+  const outcomes: ({ result: 'success' | 'failure'; output: string } | undefined)[] = [undefined, { result: 'success', output: '' }];
+  let calls = 0;
+  const m = new ProbeManager(async () => { calls++; return outcomes.shift(); });
+  const events: string[] = [];
+  const ev = { unhealthy: (t: ProbeType, o: string) => events.push(`${t}: ${o}`), changed: () => events.push('changed') };
+  const c = { name: 'c', readinessProbe: { exec: { command: ['true'] }, periodSeconds: 10 } };
+  assert.equal(m.status('id', c, 0, 0, target, ev).ready, false);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(events, ['changed'], 'no Unhealthy event: nothing ran');
+  const st = m.status('id', c, 0, 10, target, ev);
+  assert.equal(st.nextMs, 990, 'again within a second of the try, not periodSeconds after it');
+  m.status('id', c, 0, 1000, target, ev);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(calls, 2);
+  assert.equal(m.status('id', c, 0, 1001, target, ev).ready, true);
+});
+
+test('an exec probe of a sandboxed container whose sandbox is not there does not run its command at all', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-probe-'));
+  const marker = path.join(dir, 'ran');
+  try {
+    // No pid recorded (the shim has not started it), then the pid of a live process that is not bwrap (the shim's child setting it up).
+    for (const pid of [undefined, process.pid]) {
+      if (pid !== undefined) fs.writeFileSync(path.join(dir, 'pid'), `${pid}\n`);
+      const out = await execProbe(['touch', marker], { ...target, sandboxed: true, attemptDir: dir }, 5000);
+      assert.equal(out, undefined);
+      assert.equal(fs.existsSync(marker), false, `pid ${pid}`);
+    }
+    // Unsandboxed, the command runs as its container does: on the host.
+    assert.deepEqual(await execProbe(['touch', marker], { ...target, attemptDir: dir }, 5000), { result: 'success', output: '' });
+    assert.equal(fs.existsSync(marker), true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('tcp and http probes against a closed port say what Go says', async () => {

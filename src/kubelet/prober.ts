@@ -7,13 +7,18 @@
 // or startup failure past its threshold asks the kubelet to kill the container, which its restart
 // policy then restarts.
 import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import * as net from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1.js';
 import { httpLibs } from '../util/http_libs.js';
+import { attemptExecTarget, execArgv } from './exec.js';
 
 export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';
 type Result = 'success' | 'failure';
+/** A probe's result, or undefined when it could not run (thrown away, as the prober's worker throws away a probe error). */
+type Outcome = { result: Result; output: string } | undefined;
+
+/** A probe that could not run is tried again after this, at the latest (not a whole period later). */
+const NOT_RUN_RETRY_MS = 1000;
 
 interface Worker {
   result?: Result;
@@ -34,8 +39,8 @@ export interface ProbeTarget {
   podIP: string;
   /** The network namespace the pod's address is reached from (kjob's pod network), or undefined on the host's network. */
   netns?: string;
-  /** The container's process (the sandbox's outer process), for exec probes. */
-  pid?: number;
+  /** The container attempt's directory, for exec probes in a sandbox (exec.ts attemptExecTarget). */
+  attemptDir?: string;
   sandboxed: boolean;
   env: Record<string, string>;
   /** The pod's termination grace period, for a kill the container ignores. */
@@ -62,7 +67,7 @@ export interface ProbeStatus {
 
 const PROBE_FIELD: Record<ProbeType, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = { Startup: 'startupProbe', Readiness: 'readinessProbe', Liveness: 'livenessProbe' };
 
-export type ProbeRunner = (type: ProbeType, probe: Probe, container: Container, target: ProbeTarget) => Promise<{ result: Result; output: string }>;
+export type ProbeRunner = (type: ProbeType, probe: Probe, container: Container, target: ProbeTarget) => Promise<Outcome>;
 
 export class ProbeManager {
   private readonly containers = new Map<string, ContainerProbes>();
@@ -94,8 +99,14 @@ export class ProbeManager {
         w.nextAt = now + (probe.periodSeconds ?? 10) * 1000;
         const worker = w;
         const entry = cp;
+        const launched = now;
         this.run(type, probe, container, target).then(
-          ({ result, output }) => this.record(entry, worker, type, probe, result, output, events),
+          (outcome) => {
+            if (outcome) return this.record(entry, worker, type, probe, outcome.result, outcome.output, events);
+            worker.inflight = false;
+            worker.nextAt = Math.min(worker.nextAt, launched + NOT_RUN_RETRY_MS);
+            events.changed(); // the sync that asks again
+          },
           (e) => this.record(entry, worker, type, probe, 'failure', String((e as Error).message ?? e), events),
         );
       }
@@ -148,7 +159,7 @@ function resolvePort(port: unknown, container: Container): number | undefined {
 }
 
 /** Run one probe (prober.runProbe), with Go's wording of its failures. */
-export async function runProbe(_type: ProbeType, probe: Probe, container: Container, target: ProbeTarget): Promise<{ result: Result; output: string }> {
+export async function runProbe(_type: ProbeType, probe: Probe, container: Container, target: ProbeTarget): Promise<Outcome> {
   const timeout = timeoutMsOf(probe);
   if (probe.exec) return execProbe(probe.exec.command ?? [], target, timeout);
   if (probe.httpGet) {
@@ -255,24 +266,21 @@ export function netnsProbe(netns: string, mode: 'tcp' | 'http', scheme: 'http' |
   });
 }
 
-/** The container's first process inside the sandbox: the child of bubblewrap's outer process. */
-function sandboxChild(pid: number): number | undefined {
-  try {
-    const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return kids.length ? Number(kids[0]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** An exec probe: the command in the container's namespaces (nsenter), its output the failure message. */
-export function execProbe(command: string[], target: ProbeTarget, timeoutMs: number): Promise<{ result: Result; output: string }> {
+/**
+ * An exec probe (the CRI's ExecSync): the command in the container, as `kjob exec` runs one
+ * (execArgv: its namespaces, network included, its cgroups, environment and capabilities), its
+ * output the failure message. A manifest's command: in a sandboxed container it runs only inside
+ * the sandbox, and not at all while there is none to enter (the container still being set up, or
+ * ended), where it ran on the host, as kjob. A plain container's runs as the container does.
+ */
+export function execProbe(command: string[], target: ProbeTarget, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     if (command.length === 0) return resolve({ result: 'failure', output: 'no command specified' });
     let argv = command;
-    if (target.sandboxed && target.pid) {
-      const inner = sandboxChild(target.pid);
-      if (inner) argv = ['nsenter', '-t', String(inner), '-m', '-u', '-i', '-p', '-r', '-w', '--', ...command];
+    if (target.sandboxed) {
+      const inside = target.attemptDir === undefined ? undefined : attemptExecTarget(target.attemptDir, true);
+      if (!inside) return resolve(undefined);
+      argv = execArgv(inside, { command });
     }
     const child = spawn(argv[0], argv.slice(1), { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

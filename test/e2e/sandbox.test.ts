@@ -88,6 +88,21 @@ test('inside a pod: the command is PID 1, /proc shows only the pod, a remount an
   assert.equal(fs.existsSync('/etc/kjob-sandbox-test'), false);
 });
 
+test("a manifest's exec probes run inside the pod's sandbox, never on the host: not as its container starts, nor as it ends", { skip: NO_BWRAP }, async () => {
+  const sb = sandbox();
+  const marker = `/tmp/kjob-probe-${tag()}`;
+  // Several pods, so that probes meet containers as they start and as they end. The probe writes a
+  // file in the container's /tmp (a tmpfs of its own), which the container waits to see: the probe
+  // ran in its mount namespace. On the host the same path must never appear.
+  const probe = { exec: { command: ['touch', marker] }, periodSeconds: 1 };
+  const job = JSON.parse(shJob('probed', `for i in $$(seq 50); do [ -f ${marker} ] && exit 0; sleep 0.1; done; exit 1`, { container: { readinessProbe: probe, livenessProbe: probe } }));
+  Object.assign(job.spec, { completions: 6, parallelism: 3 });
+  apply(sb, JSON.stringify(job));
+  const r = sb.kjob(['wait', '--for=condition=complete', 'job/probed', '--timeout=90s']);
+  assert.equal(r.code, 0, r.stderr + sb.kjob(['get', 'pods']).stdout);
+  assert.equal(fs.existsSync(marker), false, 'a probe ran on the host');
+});
+
 test('the state directory is invisible from a pod, even under a directory the pod sees', { skip: NO_BWRAP }, async () => {
   // /var/tmp is visible (read-only) in a pod, unlike /tmp, which is the pod's own.
   const sb = sandbox({}, { parent: '/var/tmp' });
