@@ -102,18 +102,20 @@ export interface ExecSpec {
 
 /**
  * The argv that runs spec.command in the target's container: a shell that moves itself into the
- * container's cgroups, then nsenter into its namespaces and root, `env -i` with the container's
- * environment and working directory, setpriv with the container's capabilities, and, with a tty,
- * script(1) for a terminal of the container's own.
+ * container's cgroups, then nsenter into its namespaces and root, setpriv with the container's
+ * capabilities, `env -i` with the container's environment and working directory, and, with a tty,
+ * script(1) for a terminal of the container's own. setpriv comes before env, and env's variables
+ * after `--`: they are the manifest's (and PID 1 can rewrite its own), and a name such as
+ * `-S/bin/sh -c ...` before setpriv made env run that shell with every capability of root.
  */
 export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
-  const env = spec.env ? [...spec.env] : containerEnv(target.pid);
+  const env = (spec.env ? [...spec.env] : containerEnv(target.pid)).filter((e) => e.indexOf('=') > 0);
   if (spec.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
   const wd = spec.workingDir || '/';
   let cmd = spec.command;
   if (spec.tty) cmd = [SCRIPT, '-q', '-e', '-c', cmd.map(shellQuote).join(' '), '/dev/null'];
   const caps = ['-all', ...DEFAULT_CAPABILITIES.map((c) => '+' + c.replace(/^CAP_/, '').toLowerCase())].join(',');
-  const inner = ['/usr/bin/env', '-i', '-C', wd, ...env, SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', ...cmd];
+  const inner = [SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', '/usr/bin/env', '-i', '-C', wd, '--', ...env, ...cmd];
   const enter = target.sandboxed ? [NSENTER, '-t', String(target.pid), '-m', '-u', '-i', '-p', '-n', '-r', '-w', '--', ...inner] : inner;
   const procs = cgroupProcsFiles(target);
   // $0: the cgroup.procs files, newline-separated

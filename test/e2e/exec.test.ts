@@ -98,3 +98,22 @@ test('cluster mode says plainly that exec is not there yet', () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: kjob exec runs commands in the pods of a state directory; in the cluster at https:\/\/127.0.0.1:1, use kubectl exec/);
 });
+
+test("an environment variable named like an option of env(1) stays a variable: exec keeps to the container's capabilities", () => {
+  // Names are printable ASCII other than '=' (v1.32's relaxed validation): this one made env run
+  // its shell, before setpriv had dropped root's capabilities, at every exec and exec probe.
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'envopt' },
+    spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], env: [{ name: '-S/bin/sh -c "grep CapEff /proc/self/status" x', value: '1' }] }] },
+  };
+  const a = sb.kjob(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+  assert.equal(a.code, 0, a.stderr);
+  const w = sb.kjob(['wait', '--for=condition=ready', 'pod/envopt', '--timeout=120s']);
+  assert.equal(w.code, 0, w.stderr);
+  assert.deepEqual(sb.kjob(['exec', 'envopt', '--', 'true']), { stdout: '', stderr: '', code: 0 });
+  const effective = (file: string) => sb.kjob(['exec', 'envopt', '--', 'grep', 'CapEff', file]).stdout;
+  assert.match(effective('/proc/self/status'), /^CapEff:\s+[0-9a-f]+\n$/);
+  assert.equal(effective('/proc/self/status'), effective('/proc/1/status'), "the exec'd command has the container's capabilities, no more");
+  const env = sb.kjob(['exec', 'envopt', '--', 'env']).stdout;
+  assert.ok(env.includes('-S/bin/sh -c "grep CapEff /proc/self/status" x=1\n'), env);
+});
