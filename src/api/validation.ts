@@ -193,6 +193,7 @@ export function validatePodTemplateSpec(tpl: PodTemplateSpec | undefined, path: 
   errs.push(...validateLabels(tpl?.metadata?.labels, `${path}.labels`));
   errs.push(...validateAnnotations(tpl?.metadata?.annotations, `${path}.annotations`));
   errs.push(...validatePodSpec(tpl?.spec ?? {}, `${path}.spec`));
+  if (tpl?.spec?.ephemeralContainers?.length) errs.push(forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
   return errs;
 }
 

@@ -7,7 +7,7 @@ import { asKind, rfc3339, type KObject, type PodObject, type PodSpec } from '../
 import { isTerminalPhase } from '../../api/pod_util.js';
 import { resourceForKind } from '../../api/resources.js';
 import { podQOSClass } from '../../api/defaults.js';
-import { validateCreate } from '../../api/validation.js';
+import { forbidden, validateCreate } from '../../api/validation.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
 import { jsonCopy } from '../../util/canonical.js';
 
@@ -25,6 +25,12 @@ export class PodStrategy extends BaseStrategy {
     // the kubelet here does not act on: the stored spec is kept (upstream refuses other changes
     // with a Forbidden error that renders a diff of the two specs).
     pod.spec = old.spec;
+  }
+  /** ValidatePodCreate: ephemeral containers come only through pods/ephemeralcontainers. */
+  override validate(pod: PodObject): StatusCause[] {
+    const causes = validateCreate(this.info, pod);
+    if (pod.spec?.ephemeralContainers?.length) causes.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+    return causes;
   }
   override validateUpdate(pod: PodObject, _old: PodObject): StatusCause[] {
     return validateCreate(this.info, pod);

@@ -34,6 +34,8 @@ test('pods/ephemeralcontainers adds an ephemeral container and changes nothing e
 test('pods/ephemeralcontainers validation: names, forbidden fields, target, no change or removal', () => {
   const t = setup();
   assert.equal(message(() => patch(t, [{ name: 'c', image: 'busybox' }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].name: Duplicate value: "c"');
+  // A name names the container's directories, log and cgroup on the host: a DNS label, as every container's.
+  assert.match(message(() => patch(t, [{ name: '../../pods/x/volumes/data', image: 'busybox' }])), /^Pod "web" is invalid: spec\.ephemeralContainers\[0\]\.name: Invalid value: "\.\.\/\.\.\/pods\/x\/volumes\/data": a lowercase RFC 1123 label must consist of/);
   assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', ports: [{ containerPort: 80 }] }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container');
   assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', targetContainerName: 'x' }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].targetContainerName: Not found: "x"');
   patch(t, [{ name: 'd', image: 'busybox' }]);
@@ -47,4 +49,13 @@ test('a status update keeps ephemeralContainerStatuses', () => {
   const st = { name: 'd', state: { running: { startedAt: '2026-11-23T12:00:00Z' } }, lastState: {}, ready: false, restartCount: 0, image: 'busybox', imageID: '' };
   const out = t.api.updateStatus(PODS, 'default', 'web', { ...cur, status: { ...cur.status, ephemeralContainerStatuses: [st] } }).object;
   assert.equal(out.status?.ephemeralContainerStatuses?.[0]?.name, 'd');
+});
+
+test('ephemeral containers come only through the subresource: not on create, nor in a pod template', () => {
+  const t = openTestAPI('eph-create');
+  const eph = [{ name: 'debugger', image: 'busybox' }];
+  assert.equal(message(() => t.api.create(PODS, 'default', { ...pod, spec: { ...pod.spec, ephemeralContainers: eph } })), 'Pod "web" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create');
+  assert.equal(t.api.list(PODS, { namespace: 'default' }).items.length, 0, 'nothing stored');
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { template: { spec: { restartPolicy: 'Never', containers: pod.spec.containers, ephemeralContainers: eph } } } };
+  assert.equal(message(() => t.api.create(resolveType('jobs'), 'default', job)), 'Job.batch "j" is invalid: spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template');
 });

@@ -7,6 +7,8 @@
 import type { StatusCause } from '../../errors.js';
 import type { PodObject } from '../../api/types.js';
 import { goQuote } from '../../util/go.js';
+import { isDNS1123Label } from '../../api/names.js';
+import { invalid } from '../../api/validation.js';
 
 /** The pod as stored, with the request's ephemeral containers (PrepareForUpdate). */
 export function prepareEphemeralUpdate(pod: PodObject, old: PodObject): PodObject {
@@ -29,6 +31,8 @@ export function validateEphemeralUpdate(pod: PodObject, old: PodObject): StatusC
   eph.forEach((c, i) => {
     const f = `spec.ephemeralContainers[${i}]`;
     if (!c.name) causes.push({ field: `${f}.name`, message: 'Required value', type: 'FieldValueRequired' });
+    // A container's name names its directories, logs and cgroups on the host (validateContainerCommon).
+    else if (isDNS1123Label(c.name).length > 0) for (const msg of isDNS1123Label(c.name)) causes.push(invalid(`${f}.name`, c.name, msg));
     else if (seen.has(c.name)) causes.push({ field: `${f}.name`, message: `Duplicate value: ${goQuote(c.name)}`, type: 'FieldValueDuplicate' });
     else seen.add(c.name);
     if (!c.image) causes.push({ field: `${f}.image`, message: 'Required value', type: 'FieldValueRequired' });
