@@ -669,6 +669,20 @@ export class Kubelet {
         return;
       }
     }
+    // A subPath again at every start, not only the first (configError): a container that ended
+    // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
+    // follow. Bound where it resolved, not by its name.
+    if (!failure && this.sandboxed) {
+      for (const m of mounts) {
+        if (!m.volumeRoot) continue;
+        const real = prepareSubPath(m);
+        if (real === undefined) {
+          failure = subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name);
+          break;
+        }
+        m.source = real;
+      }
+    }
     if (!failure && wdPlan === 'mkdir-host') mkdirMode(translatePath(workingDir, mounts, true)!, 0o755);
     if (!failure && wdPlan === 'impossible') {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
@@ -680,7 +694,8 @@ export class Kubelet {
       const base = { uid, namespace: pod.metadata.namespace!, pod: pod.metadata.name!, container: c.name, n: d.n, containerID: id, startedAt: ts, logPath, memoryLimitBytes, stdin: c.stdin ? { once: !!c.stdinOnce } : undefined, tty: !!c.tty };
       try {
         if (this.sandboxed) {
-          for (const m of mounts) mkdirMode(m.source, 0o755); // hostPath: DirectoryOrCreate's 0755
+          // hostPath: DirectoryOrCreate's 0755 (a subPath's was made, one part at a time, above)
+          for (const m of mounts) if (!m.volumeRoot) mkdirMode(m.source, 0o755);
           const dir = this.podDir(pod);
           // looked at for each start: a state directory used since the last one is hidden too
           const hidden = hiddenPathsFor(this.home);

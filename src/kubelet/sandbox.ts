@@ -257,10 +257,10 @@ export function subPathError(volumeMount: string, container: string): string {
 /**
  * Creates a mount's subPath inside its volume as the kubelet does (doSafeMakeDir): one component
  * at a time, refusing any that resolves (through a symlink the pod may have planted) outside the
- * volume. Returns false when it would leave the volume.
+ * volume. Returns the real path it resolves to, undefined when it would leave the volume.
  */
-export function prepareSubPath(m: Mount): boolean {
-  if (!m.volumeRoot) return true;
+export function prepareSubPath(m: Mount): string | undefined {
+  if (!m.volumeRoot) return m.source;
   mkdirMode(m.volumeRoot, 0o755);
   const rootReal = realpathOr(m.volumeRoot);
   // The kubelet gives subPath directories the volume's own permissions.
@@ -276,10 +276,10 @@ export function prepareSubPath(m: Mount): boolean {
       fs.chmodSync(next, mode);
     }
     const real = realpathOr(next);
-    if (!atOrUnder(real, rootReal)) return false;
+    if (!atOrUnder(real, rootReal)) return undefined;
     cur = real;
   }
-  return true;
+  return cur;
 }
 
 /** Host path of a path inside the container (undefined: hidden, e.g. under the private /tmp). */

@@ -258,6 +258,29 @@ test('a subPath that leaves its volume through a symlink the pod planted is refu
   assert.equal(state.waiting.message, 'failed to prepare subPath for volumeMount "e" of container "c"');
 });
 
+test("a subPath is checked again when its container restarts: a symlink planted by the attempt before is refused, not followed", { skip: NO_BWRAP }, async () => {
+  const sb = sandbox();
+  // The first attempt turns its subPath into a symlink to the host's /etc and fails; the second
+  // would see the host's /etc at /sub had the kubelet bound the subPath by its name again.
+  const script = 'if [ -L /data/x ]; then ls /sub/passwd && echo LEAKED; exit 0; fi; rm -rf /data/x && ln -s /etc /data/x; exit 1';
+  apply(sb, JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'swap' },
+    spec: {
+      restartPolicy: 'OnFailure', volumes: [{ name: 'e', emptyDir: {} }],
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', script], volumeMounts: [{ name: 'e', mountPath: '/data' }, { name: 'e', mountPath: '/sub', subPath: 'x' }] }],
+    },
+  }));
+  const refused = 'failed to prepare subPath for volumeMount "e" of container "c"';
+  let cs: any;
+  const messages = () => [cs?.state?.waiting, cs?.state?.terminated, cs?.lastState?.terminated].map((s) => s?.message);
+  await sb.until('the restart to be refused', () => {
+    cs = JSON.parse(sb.kjob(['get', 'pod', 'swap', '-o', 'json']).stdout).status?.containerStatuses?.[0];
+    return messages().includes(refused) || cs?.state?.terminated?.exitCode === 0;
+  }, 60_000);
+  assert.ok(messages().includes(refused), JSON.stringify(cs));
+  assert.doesNotMatch(sb.kjob(['logs', 'swap']).stdout, /LEAKED/);
+});
+
 test('kjob controller status says what the sandbox isolates and whether limits are enforced', () => {
   const sb = sandbox();
   const out = sb.kjob(['controller', 'status']).stdout;
