@@ -25,7 +25,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -683,8 +683,14 @@ export class Kubelet {
         m.source = real;
       }
     }
-    if (!failure && wdPlan === 'mkdir-host') mkdirMode(translatePath(workingDir, mounts, true)!, 0o755);
-    if (!failure && wdPlan === 'impossible') {
+    // Made inside its volume one part at a time, as a subPath is: a part the pod made a symlink
+    // out of the volume is not followed (as root, it made directories anywhere on the host).
+    let cwdMade: string | undefined = '';
+    if (!failure && wdPlan === 'mkdir-host') {
+      const m = mountOf(workingDir, mounts);
+      cwdMade = m && prepareSubPath({ ...m, source: translatePath(workingDir, mounts, true)!, volumeRoot: m.source }, 0o755);
+    }
+    if (!failure && (wdPlan === 'impossible' || cwdMade === undefined)) {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
     }
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);

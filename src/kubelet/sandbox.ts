@@ -259,12 +259,12 @@ export function subPathError(volumeMount: string, container: string): string {
  * at a time, refusing any that resolves (through a symlink the pod may have planted) outside the
  * volume. Returns the real path it resolves to, undefined when it would leave the volume.
  */
-export function prepareSubPath(m: Mount): string | undefined {
+export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
   if (!m.volumeRoot) return m.source;
   mkdirMode(m.volumeRoot, 0o755);
   const rootReal = realpathOr(m.volumeRoot);
   // The kubelet gives subPath directories the volume's own permissions.
-  const mode = fs.statSync(rootReal).mode & 0o7777;
+  const mode = dirMode ?? fs.statSync(rootReal).mode & 0o7777;
   const rel = path.relative(m.volumeRoot, m.source);
   let cur = rootReal;
   for (const part of rel.split('/').filter(Boolean)) {
@@ -285,14 +285,20 @@ export function prepareSubPath(m: Mount): string | undefined {
 /** Host path of a path inside the container (undefined: hidden, e.g. under the private /tmp). */
 export function translatePath(p: string, mounts: Mount[], sandboxed: boolean): string | undefined {
   if (!sandboxed) return p;
+  const best = mountOf(p, mounts);
+  if (best) return path.join(best.source, p.slice(best.target.replace(/\/+$/, '').length));
+  if (atOrUnder(p, '/tmp')) return undefined;
+  return p;
+}
+
+/** The mount a path inside the container is on (the deepest one above it), if any. */
+export function mountOf(p: string, mounts: Mount[]): Mount | undefined {
   let best: Mount | undefined;
   for (const m of mounts) {
     const t = m.target.replace(/\/+$/, '') || '/';
     if (atOrUnder(p, t)) if (!best || t.length > best.target.length) best = m;
   }
-  if (best) return path.join(best.source, p.slice(best.target.replace(/\/+$/, '').length));
-  if (atOrUnder(p, '/tmp')) return undefined;
-  return p;
+  return best;
 }
 
 export interface BwrapSpec {

@@ -281,6 +281,37 @@ test("a subPath is checked again when its container restarts: a symlink planted 
   assert.doesNotMatch(sb.kjob(['logs', 'swap']).stdout, /LEAKED/);
 });
 
+test("a missing workingDir in a volume is made inside it: not through a symlink the pod planted out of it", { skip: NO_BWRAP }, async () => {
+  const sb = sandbox();
+  const victim = `/tmp/kjob-wd-${tag()}`;
+  fs.mkdirSync(victim);
+  try {
+    apply(sb, JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wd' },
+      spec: {
+        restartPolicy: 'Never', volumes: [{ name: 'e', emptyDir: {} }],
+        initContainers: [{ name: 'plant', image: 'busybox', command: ['ln', '-s', victim, '/e/a'], volumeMounts: [{ name: 'e', mountPath: '/e' }] }],
+        containers: [
+          { name: 'c', image: 'busybox', command: ['pwd'], workingDir: '/e/a/new', volumeMounts: [{ name: 'e', mountPath: '/e' }] },
+          { name: 'ok', image: 'busybox', command: ['pwd'], workingDir: '/e/b/new', volumeMounts: [{ name: 'e', mountPath: '/e' }] },
+        ],
+      },
+    }));
+    let pod: any;
+    await sb.until('the pod to finish', () => {
+      pod = JSON.parse(sb.kjob(['get', 'pod', 'wd', '-o', 'json']).stdout);
+      return pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
+    }, 60_000);
+    assert.equal(fs.existsSync(path.join(victim, 'new')), false, 'made on the host through the symlink');
+    const byName = Object.fromEntries(pod.status.containerStatuses.map((c: any) => [c.name, c.state.terminated]));
+    assert.equal(byName.c.reason, 'StartError');
+    assert.match(byName.c.message, /chdir to cwd \("\/e\/a\/new"\)/);
+    assert.equal(byName.ok.exitCode, 0, 'a plain missing one is still made');
+  } finally {
+    fs.rmSync(victim, { recursive: true, force: true });
+  }
+});
+
 test('kjob controller status says what the sandbox isolates and whether limits are enforced', () => {
   const sb = sandbox();
   const out = sb.kjob(['controller', 'status']).stdout;
