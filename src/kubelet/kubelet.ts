@@ -3,8 +3,11 @@
 // observed (one status write), and only when the stored status is already up to date acts
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
+import { atOrUnder } from '../util/paths.js';
 import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { knownStateDirs } from './state_dirs.js';
 import * as path from 'node:path';
 import { goQuote } from '../util/go.js';
 import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
@@ -25,7 +28,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -586,6 +589,24 @@ export class Kubelet {
     return ready;
   }
 
+  /**
+   * A hostPath volume at, above or inside a kjob state directory (this one's or another's): bwrap
+   * binds it after the covers that hide them, and the pod would see and change kjob's state, other
+   * pods' volumes and the runtime's files the engine acts on as root. Any other hostPath shows the
+   * host as on a cluster (the README says so). Volumes of the pod's own (emptyDir, configMap, ...)
+   * live in its directory and are not hostPaths.
+   */
+  private showsStateDir(pod: PodObject, mounts: Mount[]): string | undefined {
+    const own = this.podDir(pod);
+    for (const m of mounts) {
+      if (atOrUnder(path.resolve('/', m.source), own)) continue;
+      // Those under /tmp too, which the sandbox's private /tmp hides from every other pod.
+      const shown = [this.home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
+      if (shown) return `kjob: a hostPath volume (${m.source}) may not show a kjob state directory (${shown}) to a pod`;
+    }
+    return undefined;
+  }
+
   private configError(pod: PodObject, c: Container): string | undefined {
     try {
       buildEnv(pod, c, { hostIP: this.hostIP, hostname: podHostname(pod), objects: this.objects });
@@ -595,6 +616,8 @@ export class Kubelet {
     }
     const { mounts, error } = containerMounts(pod, c, this.podDir(pod));
     if (error) return error;
+    const stateShown = this.showsStateDir(pod, mounts);
+    if (stateShown) return stateShown;
     if (mounts.length && !this.sandboxed) {
       const sb = this.sandbox();
       return sb.fix || sb.chosen ? NEEDS_BWRAP : `kjob: volume mounts need bubblewrap, and ${sb.reason}`;
@@ -669,6 +692,9 @@ export class Kubelet {
         return;
       }
     }
+    // A volume that would show a state directory refused again at every start (configError):
+    // kjob's state, other pods' volumes and runtime files are out of every pod's sight.
+    if (!failure && this.sandboxed) failure = this.showsStateDir(pod, mounts);
     // A subPath again at every start, not only the first (configError): a container that ended
     // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
     // follow. Bound where it resolved, not by its name.

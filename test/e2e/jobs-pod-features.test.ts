@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { applyText, cond, job, pods } from './jobs-helpers.js';
@@ -11,8 +12,9 @@ const sb = new Sandbox();
 after(() => sb.cleanup());
 
 test('env fieldRef, emptyDir, hostPath, workingDir, two containers in an Indexed pod', async () => {
-  const hostDir = path.join(sb.home, 'hostdata');
-  fs.mkdirSync(hostDir);
+  // Beside the state directory, not in it: a hostPath may not show a state directory's contents.
+  const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-hostdata-'));
+  after(() => fs.rmSync(hostDir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(hostDir, 'f.txt'), 'from the host\n');
   applyText(
     sb,

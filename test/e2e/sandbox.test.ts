@@ -312,6 +312,25 @@ test("a missing workingDir in a volume is made inside it: not through a symlink 
   }
 });
 
+test("a hostPath volume may not show a state directory: at it, above it or inside it", { skip: NO_BWRAP }, async () => {
+  const sb = sandbox();
+  const paths = { above: path.dirname(sb.home), at: sb.home, inside: path.join(sb.home, 'pods') };
+  for (const [name, hostPath] of Object.entries(paths)) {
+    apply(sb, JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name },
+      spec: { restartPolicy: 'Never', volumes: [{ name: 'h', hostPath: { path: hostPath } }], containers: [{ name: 'c', image: 'busybox', command: ['ls', '-R', '/h'], volumeMounts: [{ name: 'h', mountPath: '/h' }] }] },
+    }));
+  }
+  for (const [name, hostPath] of Object.entries(paths)) {
+    let state: any;
+    await sb.until(`${name} to be refused`, () => {
+      state = JSON.parse(sb.kjob(['get', 'pod', name, '-o', 'json']).stdout).status?.containerStatuses?.[0]?.state;
+      return state?.waiting?.reason === 'CreateContainerConfigError' || state?.terminated !== undefined;
+    }, 30_000);
+    assert.equal(state.waiting?.message, `kjob: a hostPath volume (${hostPath}) may not show a kjob state directory (${sb.home}) to a pod`, name);
+  }
+});
+
 test('kjob controller status says what the sandbox isolates and whether limits are enforced', () => {
   const sb = sandbox();
   const out = sb.kjob(['controller', 'status']).stdout;
