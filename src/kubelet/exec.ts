@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CAPABILITIES } from './sandbox.js';
 import { pidAlive, pidRecordedIn } from '../util/process.js';
+import { findPerl } from './helper_process.js';
 
 export const NSENTER = '/usr/bin/nsenter';
 export const SETPRIV = '/usr/bin/setpriv';
@@ -69,9 +70,24 @@ export function attemptExecTarget(d: string, sandboxed: boolean): ExecTarget | u
   if (readOpt(`/proc/${pid}/comm`)?.trim() === 'bwrap') {
     // bwrap --as-pid-1: its one child is the container's PID 1
     const init = Number((readOpt(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/)[0]);
-    return init > 0 && pidAlive(init) ? { pid: init, sandboxed: true, attemptDir: d } : undefined;
+    if (!(init > 0 && pidAlive(init))) return undefined;
+    // bwrap's child sets the sandbox up (its mounts, pivot_root) before it becomes the command:
+    // entered until then, its root is the host's.
+    if (readOpt(`/proc/${init}/comm`)?.trim() === 'bwrap' || !hasOwnRoot(init)) return undefined;
+    return { pid: init, sandboxed: true, attemptDir: d };
   }
   return sandboxed ? undefined : { pid, sandboxed: false, attemptDir: d };
+}
+
+/** Whether process pid's root is not the host's (it is the sandbox's once bwrap has pivoted into it; gone: no). */
+function hasOwnRoot(pid: number): boolean {
+  try {
+    const own = fs.statSync(`/proc/${pid}/root`);
+    const host = fs.statSync('/');
+    return own.dev !== host.dev || own.ino !== host.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** The environment the container's process started with (/proc/PID/environ). */
@@ -100,13 +116,52 @@ export interface ExecSpec {
   env?: string[];
 }
 
+/** The capability numbers (linux/capability.h) of the container's set, DEFAULT_CAPABILITIES. */
+const CAPABILITY_NUMBERS: Record<string, number> = {
+  CAP_CHOWN: 0, CAP_DAC_OVERRIDE: 1, CAP_FOWNER: 3, CAP_FSETID: 4, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8,
+  CAP_NET_BIND_SERVICE: 10, CAP_NET_RAW: 13, CAP_SYS_CHROOT: 18, CAP_MKNOD: 27, CAP_AUDIT_WRITE: 29, CAP_SETFCAP: 31,
+};
+
+/** setns, capset and prctl by architecture (node's process.arch). */
+const ENTER_SYSCALLS: Record<string, { setns: number; capset: number; prctl: number }> = {
+  x64: { setns: 308, capset: 126, prctl: 157 },
+  arm64: { setns: 268, capset: 91, prctl: 167 }, // asm-generic numbering
+  riscv64: { setns: 268, capset: 91, prctl: 167 },
+};
+
+/**
+ * Enters a sandboxed container and drops to its capabilities before anything of the container's
+ * runs: nothing may be exec'd with root's capabilities once the container's mount namespace is
+ * entered, where its volumes may stand in for any file (a volume at /usr/bin/setpriv or at
+ * /etc/ld.so.preload ran the pod's code as root with every capability when nsenter -r then
+ * setpriv did this). Perl, started on the host: the namespaces' files and the root are opened
+ * first, then setns(2) into each, chroot to the container's root, a fork (the PID namespace is
+ * its children's), and in the child the bounding set, capset(2) and no_new_privs as the
+ * container has them, then the command (env -i ...) is exec'd. Arguments: pid, the syscalls'
+ * numbers, the capability mask, then the command.
+ */
+const ENTER = `use strict;
+my ($pid, $setns, $capset, $prctl, $keep) = map { 0 + $_ } splice(@ARGV, 0, 5);
+my @ns = map { open(my $h, '<', "/proc/$pid/ns/$_") or die "kjob exec: $_ namespace of $pid: $!\\n"; $h } qw(ipc uts net pid mnt);
+opendir(my $root, "/proc/$pid/root") or die "kjob exec: root of $pid: $!\\n";
+for my $h (@ns) { syscall($setns, fileno($h), 0) == 0 or die "kjob exec: setns: $!\\n" }
+chdir($root) && chroot('.') or die "kjob exec: chroot: $!\\n";
+my $child = fork() // die "kjob exec: fork: $!\\n";
+if ($child) { waitpid($child, 0); exit($? & 127 ? 128 + ($? & 127) : $? >> 8) }
+for my $cap (0 .. 63) { next if $cap < 32 && ($keep >> $cap) & 1; syscall($prctl, 24, $cap, 0, 0, 0) } # PR_CAPBSET_DROP
+my ($header, $data) = (pack('LL', 0x20080522, 0), pack('LLLLLL', $keep, $keep, 0, 0, 0, 0)); # _LINUX_CAPABILITY_VERSION_3
+syscall($capset, $header, $data) == 0 or die "kjob exec: capset: $!\\n";
+syscall($prctl, 38, 1, 0, 0, 0) == 0 or die "kjob exec: no_new_privs: $!\\n"; # PR_SET_NO_NEW_PRIVS
+exec { $ARGV[0] } @ARGV or exit 127;`;
+
 /**
  * The argv that runs spec.command in the target's container: a shell that moves itself into the
- * container's cgroups, then nsenter into its namespaces and root, setpriv with the container's
+ * container's cgroups, then (sandboxed) ENTER into its namespaces and root with the container's
  * capabilities, `env -i` with the container's environment and working directory, and, with a tty,
- * script(1) for a terminal of the container's own. setpriv comes before env, and env's variables
- * after `--`: they are the manifest's (and PID 1 can rewrite its own), and a name such as
- * `-S/bin/sh -c ...` before setpriv made env run that shell with every capability of root.
+ * script(1) for a terminal of the container's own. env's variables follow `--`: they are the
+ * manifest's (and PID 1 can rewrite its own), and a name such as `-S/bin/sh -c ...` is an option
+ * to env before it. A plain process's command runs on the host as the container does, after
+ * setpriv.
  */
 export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
   const env = (spec.env ? [...spec.env] : containerEnv(target.pid)).filter((e) => e.indexOf('=') > 0);
@@ -114,9 +169,18 @@ export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
   const wd = spec.workingDir || '/';
   let cmd = spec.command;
   if (spec.tty) cmd = [SCRIPT, '-q', '-e', '-c', cmd.map(shellQuote).join(' '), '/dev/null'];
-  const caps = ['-all', ...DEFAULT_CAPABILITIES.map((c) => '+' + c.replace(/^CAP_/, '').toLowerCase())].join(',');
-  const inner = [SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', '/usr/bin/env', '-i', '-C', wd, '--', ...env, ...cmd];
-  const enter = target.sandboxed ? [NSENTER, '-t', String(target.pid), '-m', '-u', '-i', '-p', '-n', '-r', '-w', '--', ...inner] : inner;
+  const run = ['/usr/bin/env', '-i', '-C', wd, '--', ...env, ...cmd];
+  let enter: string[];
+  if (target.sandboxed) {
+    const nr = ENTER_SYSCALLS[process.arch];
+    const perl = findPerl();
+    if (!nr || !perl) throw new Error(`kjob: cannot enter a container here (${!nr ? `no syscall numbers for ${process.arch}` : 'perl not found'})`);
+    const keep = DEFAULT_CAPABILITIES.reduce((m, c) => m | (1 << CAPABILITY_NUMBERS[c]), 0) >>> 0;
+    enter = [perl, '-e', ENTER, String(target.pid), String(nr.setns), String(nr.capset), String(nr.prctl), String(keep), ...run];
+  } else {
+    const caps = ['-all', ...DEFAULT_CAPABILITIES.map((c) => '+' + c.replace(/^CAP_/, '').toLowerCase())].join(',');
+    enter = [SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', ...run];
+  }
   const procs = cgroupProcsFiles(target);
   // $0: the cgroup.procs files, newline-separated
   return ['/bin/sh', '-c', 'IFS="\n"; for f in $0; do echo $$ > "$f" 2>/dev/null; done; exec "$@"', procs.join('\n'), ...enter];

@@ -117,3 +117,32 @@ test("an environment variable named like an option of env(1) stays a variable: e
   const env = sb.kjob(['exec', 'envopt', '--', 'env']).stdout;
   assert.ok(env.includes('-S/bin/sh -c "grep CapEff /proc/self/status" x=1\n'), env);
 });
+
+test("exec enters the container with its capabilities already dropped: a volume over /usr/bin/env or setpriv runs as the container, not as root", () => {
+  // The pod's own program stands in for the tools exec used to run with root's capabilities once
+  // inside the container (setpriv, from the container's root) and for the first one it runs now
+  // (env, after the drop): it records what it may do, for the container's PID 1 to print.
+  const record = '#!/bin/sh\ngrep CapEff /proc/self/status > /e/caps.$$\n';
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shadow' },
+    spec: {
+      restartPolicy: 'Never', volumes: [{ name: 'e', emptyDir: {} }],
+      initContainers: [{ name: 'plant', image: 'busybox', command: ['sh', '-c', `printf '${record.replace(/\n/g, '\\n')}' > /e/tool && chmod 755 /e/tool`], volumeMounts: [{ name: 'e', mountPath: '/e' }] }],
+      containers: [{
+        name: 'c', image: 'busybox',
+        command: ['sh', '-c', 'for i in $(seq 300); do ls /e/caps.* >/dev/null 2>&1 && break; sleep 0.1; done; sleep 0.2; cat /e/caps.*; grep CapEff /proc/self/status'],
+        volumeMounts: [{ name: 'e', mountPath: '/e' }, { name: 'e', mountPath: '/usr/bin/env', subPath: 'tool' }, { name: 'e', mountPath: '/usr/bin/setpriv', subPath: 'tool' }],
+      }],
+    },
+  };
+  const a = sb.kjob(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+  assert.equal(a.code, 0, a.stderr);
+  const w = sb.kjob(['wait', '--for=jsonpath={.status.phase}=Running', 'pod/shadow', '--timeout=120s']);
+  assert.equal(w.code, 0, w.stderr);
+  sb.kjob(['exec', 'shadow', '--', 'true']);
+  const done = sb.kjob(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/shadow', '--timeout=60s']);
+  assert.equal(done.code, 0, done.stderr + sb.kjob(['logs', 'shadow']).stdout);
+  const lines = sb.kjob(['logs', 'shadow']).stdout.trim().split('\n');
+  assert.ok(lines.length >= 2 && lines.every((l) => /^CapEff:\s+[0-9a-f]+$/.test(l)), lines.join('\n'));
+  assert.equal(new Set(lines).size, 1, `the stand-in ran with more than the container's capabilities:\n${lines.join('\n')}`);
+});
