@@ -8,6 +8,7 @@ import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { knownStateDirs } from './state_dirs.js';
+import { userRuntimeDir } from './runtime_dir.js';
 import * as path from 'node:path';
 import { goQuote } from '../util/go.js';
 import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
@@ -601,7 +602,7 @@ export class Kubelet {
     for (const m of mounts) {
       if (atOrUnder(path.resolve('/', m.source), own)) continue;
       // Those under /tmp too, which the sandbox's private /tmp hides from every other pod.
-      const shown = [this.home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
+      const shown = [this.home, path.join(os.homedir(), '.kjob'), ...knownStateDirs(), userRuntimeDir()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
       if (shown) return `kjob: a hostPath volume (${m.source}) may not show a kjob state directory (${shown}) to a pod`;
     }
     return undefined;

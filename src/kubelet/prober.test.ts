@@ -132,3 +132,14 @@ test('tcp and http probes against a closed port say what Go says', async () => {
     output: `Get "http://127.0.0.1:${port}/healthz": dial tcp 127.0.0.1:${port}: connect: connection refused`,
   });
 });
+
+test("an exec probe that times out is killed with everything it started, and its output is read up to 10 KiB", async () => {
+  const tagged = `sleep 9.${process.pid}`;
+  const out = await execProbe(['sh', '-c', `${tagged} & wait`], target, 200);
+  assert.deepEqual(out, { result: 'failure', output: `command "sh -c ${tagged} & wait" timed out` });
+  const left = () => fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).some((n) => { try { return fs.readFileSync(`/proc/${n}/cmdline`, 'utf8') === `sleep\0${tagged.slice(6)}\0`; } catch { return false; } });
+  for (let i = 0; i < 100 && left(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(left(), false, "the probe's own child is gone too");
+  const big = await execProbe(['sh', '-c', 'head -c 20000 /dev/zero | tr "\\0" x; exit 1'], target, 5000);
+  assert.equal(big?.output.length, 10 * 1024);
+});

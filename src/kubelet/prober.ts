@@ -17,6 +17,9 @@ type Result = 'success' | 'failure';
 /** A probe's result, or undefined when it could not run (thrown away, as the prober's worker throws away a probe error). */
 type Outcome = { result: Result; output: string } | undefined;
 
+/** pkg/kubelet/prober: an exec probe's output is read up to 10 KiB. */
+const EXEC_PROBE_MAX_OUTPUT = 10 * 1024;
+
 /** A probe that could not run is tried again after this, at the latest (not a whole period later). */
 const NOT_RUN_RETRY_MS = 1000;
 
@@ -161,7 +164,7 @@ function resolvePort(port: unknown, container: Container): number | undefined {
 /** Run one probe (prober.runProbe), with Go's wording of its failures. */
 export async function runProbe(_type: ProbeType, probe: Probe, container: Container, target: ProbeTarget): Promise<Outcome> {
   const timeout = timeoutMsOf(probe);
-  if (probe.exec) return execProbe(probe.exec.command ?? [], target, timeout);
+  if (probe.exec) return execProbe(probe.exec.command ?? [], target, timeout, container.workingDir);
   if (probe.httpGet) {
     const h = probe.httpGet;
     const port = resolvePort(h.port, container);
@@ -273,21 +276,27 @@ export function netnsProbe(netns: string, mode: 'tcp' | 'http', scheme: 'http' |
  * the sandbox, and not at all while there is none to enter (the container still being set up, or
  * ended), where it ran on the host, as kjob. A plain container's runs as the container does.
  */
-export function execProbe(command: string[], target: ProbeTarget, timeoutMs: number): Promise<Outcome> {
+export function execProbe(command: string[], target: ProbeTarget, timeoutMs: number, workingDir?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     if (command.length === 0) return resolve({ result: 'failure', output: 'no command specified' });
     let argv = command;
     if (target.sandboxed) {
       const inside = target.attemptDir === undefined ? undefined : attemptExecTarget(target.attemptDir, true);
       if (!inside) return resolve(undefined);
-      argv = execArgv(inside, { command });
+      argv = execArgv(inside, { command, workingDir });
     }
-    const child = spawn(argv[0], argv.slice(1), { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: at the timeout the command goes too, not only what entered the
+    // container for it (the command, orphaned, was the container's PID 1's to reap, which it may not).
+    const child = spawn(argv[0], argv.slice(1), { env: target.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    // The prober reads at most 10 KiB of a probe's output (maxReadLength).
+    const read = (d: Buffer) => {
+      if (out.length < EXEC_PROBE_MAX_OUTPUT) out = (out + d).slice(0, EXEC_PROBE_MAX_OUTPUT);
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
       resolve({ result: 'failure', output: `command "${command.join(' ')}" timed out` });
     }, timeoutMs);
     child.on('error', (e) => {

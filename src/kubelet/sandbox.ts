@@ -175,6 +175,22 @@ function realpathOr(p: string): string {
   }
 }
 
+/**
+ * Where p resolves to, also when it does not exist (yet): its nearest existing ancestor resolved,
+ * with the rest as written. A hostPath that does not exist is made (DirectoryOrCreate) through
+ * whatever symlinks lead to it.
+ */
+function realpathAhead(p: string): string {
+  const abs = path.resolve('/', p);
+  for (let dir = abs, rest = ''; ; rest = path.join(path.basename(dir), rest), dir = path.dirname(dir)) {
+    try {
+      return path.join(fs.realpathSync.native(dir), rest);
+    } catch {
+      if (dir === '/') return abs;
+    }
+  }
+}
+
 export interface Mount {
   source: string;
   target: string;
@@ -192,7 +208,7 @@ export function exposesHostDir(mounts: Mount[], dir: string): boolean {
   if (mounts.length === 0) return false;
   const real = realpathOr(dir); // compared as resolved as the sources are
   return mounts.some((m) => {
-    const source = realpathOr(path.resolve('/', m.source));
+    const source = realpathAhead(m.source);
     return atOrUnder(real, source) || atOrUnder(source, real);
   });
 }
@@ -260,6 +276,15 @@ export function subPathError(volumeMount: string, container: string): string {
  * volume. Returns the real path it resolves to, undefined when it would leave the volume.
  */
 export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
+  try {
+    return walkSubPath(m, dirMode);
+  } catch {
+    // A part the pod made a file, a dangling symlink or a race with the pod's own changes: refused.
+    return undefined;
+  }
+}
+
+function walkSubPath(m: Mount, dirMode?: number): string | undefined {
   if (!m.volumeRoot) return m.source;
   mkdirMode(m.volumeRoot, 0o755);
   const rootReal = realpathOr(m.volumeRoot);

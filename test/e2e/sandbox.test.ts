@@ -90,12 +90,14 @@ test('inside a pod: the command is PID 1, /proc shows only the pod, a remount an
 
 test("a manifest's exec probes run inside the pod's sandbox, never on the host: not as its container starts, nor as it ends", { skip: NO_BWRAP }, async () => {
   const sb = sandbox();
-  const marker = `/tmp/kjob-probe-${tag()}`;
+  const name = `kjob-probe-${tag()}`;
+  const marker = `/tmp/${name}`;
   // Several pods, so that probes meet containers as they start and as they end. The probe writes a
-  // file in the container's /tmp (a tmpfs of its own), which the container waits to see: the probe
-  // ran in its mount namespace. On the host the same path must never appear.
-  const probe = { exec: { command: ['touch', marker] }, periodSeconds: 1 };
-  const job = JSON.parse(shJob('probed', `for i in $$(seq 50); do [ -f ${marker} ] && exit 0; sleep 0.1; done; exit 1`, { container: { readinessProbe: probe, livenessProbe: probe } }));
+  // file in the container's /tmp (a tmpfs of its own; by a path relative to the container's
+  // workingDir, as ExecSync runs it there), which the container waits to see: the probe ran in its
+  // mount namespace. On the host the same path must never appear.
+  const probe = { exec: { command: ['touch', name] }, periodSeconds: 1 };
+  const job = JSON.parse(shJob('probed', `for i in $$(seq 50); do [ -f ${marker} ] && exit 0; sleep 0.1; done; exit 1`, { container: { workingDir: '/tmp', readinessProbe: probe, livenessProbe: probe } }));
   Object.assign(job.spec, { completions: 6, parallelism: 3 });
   apply(sb, JSON.stringify(job));
   const r = sb.kjob(['wait', '--for=condition=complete', 'job/probed', '--timeout=90s']);
@@ -314,7 +316,11 @@ test("a missing workingDir in a volume is made inside it: not through a symlink 
 
 test("a hostPath volume may not show a state directory: at it, above it or inside it", { skip: NO_BWRAP }, async () => {
   const sb = sandbox();
-  const paths = { above: path.dirname(sb.home), at: sb.home, inside: path.join(sb.home, 'pods') };
+  // And one that does not exist yet, through a symlink into the state directory (it would be made there).
+  const link = `/tmp/kjob-link-${tag()}`;
+  fs.symlinkSync(sb.home, link);
+  after(() => fs.rmSync(link, { force: true }));
+  const paths = { above: path.dirname(sb.home), at: sb.home, inside: path.join(sb.home, 'pods'), 'through-link': path.join(link, 'made') };
   for (const [name, hostPath] of Object.entries(paths)) {
     apply(sb, JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name },
