@@ -647,12 +647,12 @@ test("a sandbox in a pod's network namespace starts without the node's namespace
     volumes: hostPath ? [{ name: 'v', hostPath: { path: hostPath } }] : [],
   });
   store.create(mounted('plain'));
-  store.create(mounted('host-run', '/run'));
+  store.create(mounted('host-run', '/run/netns'));
   for (const name of ['plain', 'host-run']) settle(k, name);
   const started = (name: string) => runtime.started.find((s) => s.uid === `uid-${name}`)!;
   assert.equal(started('plain').netns, '/run/netns/fake-uid-plain');
   assert.equal(started('plain').detachMounts, '/run/netns');
-  assert.equal(started('host-run').detachMounts, undefined, 'a hostPath of /run shows /run/netns');
+  assert.equal(started('host-run').detachMounts, undefined, "a hostPath of /run/netns shows it (one of /run, which holds kjob's runtime directory, is refused)");
   // On the host network there are no namespace files to leave out.
   const host = setup('bwrap');
   host.store.create(mounted('plain'));

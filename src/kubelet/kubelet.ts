@@ -29,7 +29,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -83,6 +83,12 @@ export const RELIST_MS = 2000;
 
 /** A pod whose network is being set up is looked at again after this at the latest (its end wakes it first). */
 const NETWORK_WAIT_MS = 1000;
+
+/**
+ * How long a subPath's descriptor is held for bwrap to bind it by (openSubPath): a container's
+ * mounts are made within milliseconds of its start; one that comes later than this fails to start.
+ */
+const SUBPATH_HELD_MS = 60_000;
 
 /** Every container of the pod: its init containers, its containers and its ephemeral containers. */
 function allContainers(pod: PodObject): Container[] {
@@ -698,17 +704,25 @@ export class Kubelet {
     if (!failure && this.sandboxed) failure = this.showsStateDir(pod, mounts);
     // A subPath again at every start, not only the first (configError): a container that ended
     // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
-    // follow. Bound where it resolved, not by its name.
+    // follow. Bound by the descriptor of what the walk found (openSubPath), held until bwrap has
+    // long made its mounts: what a running container of the pod changes meanwhile does not count.
+    const held: number[] = [];
     if (!failure && this.sandboxed) {
       for (const m of mounts) {
         if (!m.volumeRoot) continue;
-        const real = prepareSubPath(m);
-        if (real === undefined) {
+        const sub = openSubPath(m);
+        if (sub === undefined || typeof sub === 'string') {
           failure = subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name);
           break;
         }
-        m.source = real;
+        held.push(sub.fd);
+        m.source = `/proc/${process.pid}/fd/${sub.fd}`;
       }
+    }
+    if (held.length > 0) {
+      const close = () => { for (const fd of held) try { fs.closeSync(fd); } catch { /* closed */ } };
+      if (failure) close();
+      else setTimeout(close, SUBPATH_HELD_MS).unref();
     }
     // Made inside its volume one part at a time, as a subPath is: a part the pod made a symlink
     // out of the volume is not followed (as root, it made directories anywhere on the host).

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exposesHostDir, translatePath, type Mount } from './sandbox.js';
+import { exposesHostDir, openSubPath, prepareSubPath, translatePath, type Mount } from './sandbox.js';
 import { tempDir } from '../util/testing.js';
 
 const bind = (source: string): Mount => ({ source, target: '/mnt', readOnly: true });
@@ -34,4 +34,30 @@ test("a path inside the sandbox is found under the deepest mount that holds it, 
   assert.equal(translatePath('/datax', mounts, true), '/h/root/datax');
   assert.equal(translatePath('/tmp/x', [], true), undefined, 'the private /tmp');
   assert.equal(translatePath('/etc/x', [], true), '/etc/x');
+});
+
+test('a subPath is held by what its walk found: a part swapped for a symlink afterwards does not move it', () => {
+  const root = tempDir('subpath');
+  fs.mkdirSync(path.join(root, 'x'));
+  const held = openSubPath({ source: path.join(root, 'x'), target: '/sub', readOnly: false, volumeRoot: root });
+  assert.ok(held !== undefined && typeof held !== 'string');
+  try {
+    assert.equal(held.real, path.join(fs.realpathSync(root), 'x'));
+    // What a running container of the pod can do between the walk and bwrap's bind.
+    fs.renameSync(path.join(root, 'x'), path.join(root, 'moved'));
+    fs.symlinkSync('/etc', path.join(root, 'x'));
+    assert.equal(fs.realpathSync(`/proc/self/fd/${held.fd}`), path.join(fs.realpathSync(root), 'moved'));
+  } finally {
+    fs.closeSync(held.fd);
+  }
+  // Walked now, the symlink out of the volume is refused; one inside it (a configMap's key) is followed.
+  assert.equal(openSubPath({ source: path.join(root, 'x'), target: '/sub', readOnly: false, volumeRoot: root }), undefined);
+  fs.mkdirSync(path.join(root, '..data'));
+  fs.writeFileSync(path.join(root, '..data', 'key'), 'v');
+  fs.symlinkSync('..data/key', path.join(root, 'key'));
+  assert.equal(prepareSubPath({ source: path.join(root, 'key'), target: '/k', readOnly: true, volumeRoot: root }), path.join(fs.realpathSync(root), '..data', 'key'));
+  // Missing parts are made, with the volume's permissions; a file in the middle is refused.
+  assert.equal(prepareSubPath({ source: path.join(root, 'a/b'), target: '/ab', readOnly: false, volumeRoot: root }), path.join(fs.realpathSync(root), 'a/b'));
+  assert.ok(fs.statSync(path.join(root, 'a/b')).isDirectory());
+  assert.equal(prepareSubPath({ source: path.join(root, '..data/key/c'), target: '/c', readOnly: false, volumeRoot: root }), undefined);
 });

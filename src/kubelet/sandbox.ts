@@ -276,35 +276,69 @@ export function subPathError(volumeMount: string, container: string): string {
  * volume. Returns the real path it resolves to, undefined when it would leave the volume.
  */
 export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
-  try {
-    return walkSubPath(m, dirMode);
-  } catch {
-    // A part the pod made a file, a dangling symlink or a race with the pod's own changes: refused.
-    return undefined;
-  }
+  const held = openSubPath(m, dirMode);
+  if (held === undefined || typeof held === 'string') return held;
+  fs.closeSync(held.fd);
+  return held.real;
 }
 
-function walkSubPath(m: Mount, dirMode?: number): string | undefined {
+/** O_PATH (asm-generic and x86): an fd that names a file without opening it for I/O. */
+const O_PATH = 0o10000000;
+/** A subPath's symlinks followed at most this many times (the kernel's MAXSYMLINKS). */
+const MAX_SYMLINKS = 40;
+
+/**
+ * prepareSubPath that holds what it resolved: an O_PATH descriptor of the subPath, found one part
+ * at a time from the volume's root, each part opened without following it (a symlink inside the
+ * volume is followed by walking its target from the root again). Bound by its /proc/<pid>/fd path
+ * (the kubelet's way), the mount is of that very directory: a container of the pod that swaps a part
+ * for a symlink after the walk, before bwrap binds it, changes nothing. The caller closes fd.
+ * A mount without a subPath: its source (kjob's own directory, or a hostPath).
+ */
+export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: string } | string | undefined {
   if (!m.volumeRoot) return m.source;
-  mkdirMode(m.volumeRoot, 0o755);
-  const rootReal = realpathOr(m.volumeRoot);
-  // The kubelet gives subPath directories the volume's own permissions.
-  const mode = dirMode ?? fs.statSync(rootReal).mode & 0o7777;
-  const rel = path.relative(m.volumeRoot, m.source);
-  let cur = rootReal;
-  for (const part of rel.split('/').filter(Boolean)) {
-    const next = path.join(cur, part);
-    let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(next); } catch { /* missing */ }
-    if (!st) {
-      fs.mkdirSync(next);
-      fs.chmodSync(next, mode);
+  let fd: number | undefined;
+  try {
+    mkdirMode(m.volumeRoot, 0o755);
+    const rootReal = realpathOr(m.volumeRoot);
+    // The kubelet gives subPath directories the volume's own permissions.
+    const mode = dirMode ?? fs.statSync(rootReal).mode & 0o7777;
+    const parts = path.relative(m.volumeRoot, m.source).split('/').filter((x) => x && x !== '.');
+    fd = fs.openSync(rootReal, O_PATH | fs.constants.O_DIRECTORY);
+    let real = rootReal;
+    for (let hops = 0; parts.length > 0; ) {
+      const part = parts.shift()!;
+      const at = `/proc/self/fd/${fd}/${part}`;
+      let st = fs.lstatSync(at, { throwIfNoEntry: false });
+      if (st?.isSymbolicLink()) {
+        // Inside the volume it is walked again from the root (lexically, part by part); out of it, refused.
+        const target = path.resolve(real, fs.readlinkSync(at));
+        if (++hops > MAX_SYMLINKS || !atOrUnder(target, rootReal)) throw new Error('leaves the volume');
+        parts.unshift(...path.relative(rootReal, target).split('/').filter(Boolean));
+        fs.closeSync(fd);
+        fd = fs.openSync(rootReal, O_PATH | fs.constants.O_DIRECTORY);
+        real = rootReal;
+        continue;
+      }
+      const made = st === undefined;
+      if (made) fs.mkdirSync(at);
+      const next = fs.openSync(at, O_PATH | fs.constants.O_NOFOLLOW);
+      st = fs.fstatSync(next);
+      if (st.isSymbolicLink() || (parts.length > 0 && !st.isDirectory())) {
+        fs.closeSync(next);
+        throw new Error('changed while walked');
+      }
+      if (made) fs.chmodSync(`/proc/self/fd/${next}`, mode);
+      fs.closeSync(fd);
+      fd = next;
+      real = path.join(real, part);
     }
-    const real = realpathOr(next);
-    if (!atOrUnder(real, rootReal)) return undefined;
-    cur = real;
+    return { fd, real };
+  } catch {
+    // A part the pod made a file, a dangling symlink or a race with the pod's own changes: refused.
+    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+    return undefined;
   }
-  return cur;
 }
 
 /** Host path of a path inside the container (undefined: hidden, e.g. under the private /tmp). */
