@@ -84,11 +84,12 @@ export const RELIST_MS = 2000;
 /** A pod whose network is being set up is looked at again after this at the latest (its end wakes it first). */
 const NETWORK_WAIT_MS = 1000;
 
-/**
- * How long a subPath's descriptor is held for bwrap to bind it by (openSubPath): a container's
- * mounts are made within milliseconds of its start; one that comes later than this fails to start.
- */
-const SUBPATH_HELD_MS = 60_000;
+/** bwrap gets a container's subPaths as descriptors 3 to 9 (the shell that opens them for it counts to 9). */
+const MAX_HELD_SUBPATHS = 7;
+
+function closeAll(fds: number[]): void {
+  for (const fd of fds) try { fs.closeSync(fd); } catch { /* closed */ }
+}
 
 /** Every container of the pod: its init containers, its containers and its ephemeral containers. */
 function allContainers(pod: PodObject): Container[] {
@@ -116,6 +117,8 @@ export class Kubelet {
   private machineAllocatable?: Record<string, string>;
   /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
   private readonly mountErrors = new Map<string, string>();
+  /** The subPath descriptors of each running container attempt ("<uid>/<containerID>"): bwrap binds them (openSubPath). */
+  private readonly heldSubPaths = new Map<string, number[]>();
   private readonly images = new ExecutablePuller();
   /**
    * When this kubelet sent a terminating pod its first SIGTERM (its clock, ms): the grace period
@@ -248,6 +251,7 @@ export class Kubelet {
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const k of [...this.heldSubPaths.keys()]) if (gone(k.slice(0, k.indexOf('/')))) this.releaseSubPaths(k);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }
 
@@ -614,6 +618,14 @@ export class Kubelet {
     return undefined;
   }
 
+  /** The subPath descriptors a container attempt was started with ("<uid>/<containerID>"): closed once it has ended. */
+  private releaseSubPaths(key: string): void {
+    const fds = this.heldSubPaths.get(key);
+    if (!fds) return;
+    this.heldSubPaths.delete(key);
+    closeAll(fds);
+  }
+
   private configError(pod: PodObject, c: Container): string | undefined {
     try {
       buildEnv(pod, c, { hostIP: this.hostIP, hostname: podHostname(pod), objects: this.objects });
@@ -704,32 +716,37 @@ export class Kubelet {
     if (!failure && this.sandboxed) failure = this.showsStateDir(pod, mounts);
     // A subPath again at every start, not only the first (configError): a container that ended
     // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
-    // follow. Bound by the descriptor of what the walk found (openSubPath), held until bwrap has
-    // long made its mounts: what a running container of the pod changes meanwhile does not count.
+    // follow. Bound by the descriptor of what the walk found (openSubPath, bwrap's --bind-fd),
+    // held until the attempt ends: what a running container of the pod changes meanwhile does not count.
     const held: number[] = [];
     if (!failure && this.sandboxed) {
       for (const m of mounts) {
         if (!m.volumeRoot) continue;
-        const sub = openSubPath(m);
+        const sub = held.length < MAX_HELD_SUBPATHS ? openSubPath(m) : undefined;
         if (sub === undefined || typeof sub === 'string') {
-          failure = subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name);
+          failure = held.length < MAX_HELD_SUBPATHS
+            ? subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name)
+            : `kjob: container ${c.name} has more than ${MAX_HELD_SUBPATHS} volume mounts with a subPath`;
           break;
         }
+        m.held = { fd: sub.fd, bindFd: 3 + held.length };
         held.push(sub.fd);
-        m.source = `/proc/${process.pid}/fd/${sub.fd}`;
+        m.source = sub.real;
       }
     }
     if (held.length > 0) {
-      const close = () => { for (const fd of held) try { fs.closeSync(fd); } catch { /* closed */ } };
-      if (failure) close();
-      else setTimeout(close, SUBPATH_HELD_MS).unref();
+      if (failure) closeAll(held);
+      else this.heldSubPaths.set(`${uid}/${id}`, held);
     }
     // Made inside its volume one part at a time, as a subPath is: a part the pod made a symlink
     // out of the volume is not followed (as root, it made directories anywhere on the host).
     let cwdMade: string | undefined = '';
     if (!failure && wdPlan === 'mkdir-host') {
       const m = mountOf(workingDir, mounts);
-      cwdMade = m && prepareSubPath({ ...m, source: translatePath(workingDir, mounts, true)!, volumeRoot: m.source }, 0o755);
+      // From the subPath's own descriptor where the mount is one (its path could be changed meanwhile).
+      const root = m?.held ? `/proc/self/fd/${m.held.fd}` : m?.source;
+      const rest = m ? workingDir.slice(m.target.replace(/\/+$/, '').length) : '';
+      cwdMade = m && prepareSubPath({ ...m, source: path.join(root!, rest), volumeRoot: root }, 0o755);
     }
     if (!failure && (wdPlan === 'impossible' || cwdMade === undefined)) {
       failure = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
@@ -748,7 +765,12 @@ export class Kubelet {
           const hidden = hiddenPathsFor(this.home);
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
-          const args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
+          let args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
+          if (held.length > 0) {
+            // The host's sh opens the engine's descriptors for bwrap (/proc/<pid>/fd/<n> opens that very file) as 3, 4, ...
+            const opens = held.map((_, i) => `${3 + i}<"$${i + 1}"`).join(' ');
+            args = ['/bin/sh', '-c', `exec ${opens}; shift ${held.length}; exec "$@"`, 'kjob-bind', ...held.map((fd) => `/proc/${process.pid}/fd/${fd}`), ...args];
+          }
           // The node's namespace files (there are some only with pods' own network) are of no use
           // in the sandbox unless a volume shows them.
           const detachMounts = net && !exposesHostDir(mounts, NETNS_DIR) ? NETNS_DIR : undefined;
@@ -889,6 +911,7 @@ export class Kubelet {
           this.warnOnce(pod, L.exitCode === 127 ? 'CommandNotFound' : 'CommandNotExecutable', () => exitCodeHint(L.exitCode!, c.name, c.image!, this.lastLog(pod, c.name))!.message, c.name);
         }
         this.prober.forget(L.containerID);
+        this.releaseSubPaths(`${uid}/${L.containerID}`);
         const ok = L.exitCode === 0 && !L.startError;
         const restart = !terminating && !ephemeral && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {

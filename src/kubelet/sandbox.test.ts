@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exposesHostDir, openSubPath, prepareSubPath, translatePath, type Mount } from './sandbox.js';
+import { bwrapArgv, exposesHostDir, openSubPath, prepareSubPath, translatePath, type Mount } from './sandbox.js';
 import { tempDir } from '../util/testing.js';
 
 const bind = (source: string): Mount => ({ source, target: '/mnt', readOnly: true });
@@ -60,4 +60,20 @@ test('a subPath is held by what its walk found: a part swapped for a symlink aft
   assert.equal(prepareSubPath({ source: path.join(root, 'a/b'), target: '/ab', readOnly: false, volumeRoot: root }), path.join(fs.realpathSync(root), 'a/b'));
   assert.ok(fs.statSync(path.join(root, 'a/b')).isDirectory());
   assert.equal(prepareSubPath({ source: path.join(root, '..data/key/c'), target: '/c', readOnly: false, volumeRoot: root }), undefined);
+});
+
+test("a held subPath is bound by its descriptor (bwrap's --bind-fd), never by its path, which bwrap would resolve again", () => {
+  const a = bwrapArgv({
+    hostname: 'p', hostsFile: '/dev/null', hostnameFile: '/dev/null', workingDir: '/', env: new Map(), argv: ['true'],
+    mounts: [
+      { source: '/state/pods/u/volumes/e/x', target: '/sub', readOnly: false, volumeRoot: '/state/pods/u/volumes/e', held: { fd: 41, bindFd: 3 } },
+      { source: '/state/pods/u/volumes/c/..data/k', target: '/k', readOnly: true, volumeRoot: '/state/pods/u/volumes/c', held: { fd: 42, bindFd: 4 } },
+      { source: '/state/pods/u/volumes/e', target: '/e', readOnly: false },
+    ],
+  });
+  const at = (flag: string, target: string) => a.findIndex((x, i) => x === flag && a[i + 2] === target);
+  assert.equal(a[at('--bind-fd', '/sub') + 1], '3');
+  assert.equal(a[at('--ro-bind-fd', '/k') + 1], '4');
+  assert.equal(a[at('--bind', '/e') + 1], '/state/pods/u/volumes/e');
+  assert.ok(!a.includes('/state/pods/u/volumes/e/x') && !a.includes('/state/pods/u/volumes/c/..data/k'));
 });

@@ -197,6 +197,12 @@ export interface Mount {
   readOnly: boolean;
   /** with a subPath: the volume's own directory, which the subPath must stay inside */
   volumeRoot?: string;
+  /**
+   * A subPath's descriptor in the engine (openSubPath), and its number in bwrap, which binds it
+   * with --bind-fd (bwrap resolves a --bind source to a path first, and a running container could
+   * change what that path leads to before the mount is made).
+   */
+  held?: { fd: number; bindFd: number };
 }
 
 /**
@@ -297,14 +303,21 @@ const MAX_SYMLINKS = 40;
  */
 export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: string } | string | undefined {
   if (!m.volumeRoot) return m.source;
+  let rootFd: number | undefined;
   let fd: number | undefined;
+  const close = (x: number | undefined) => { if (x !== undefined) try { fs.closeSync(x); } catch { /* closed */ } };
   try {
-    mkdirMode(m.volumeRoot, 0o755);
-    const rootReal = realpathOr(m.volumeRoot);
+    if (!m.volumeRoot.startsWith('/proc/')) mkdirMode(m.volumeRoot, 0o755);
+    // Opened itself (a /proc/<pid>/fd/<n> root is that very directory) and held for the whole
+    // walk; its path is for the containment of symlinks' targets only, the walk goes by descriptors.
+    rootFd = fs.openSync(m.volumeRoot, O_PATH | fs.constants.O_DIRECTORY);
+    const fromRoot = () => fs.openSync(`/proc/self/fd/${rootFd}`, O_PATH | fs.constants.O_DIRECTORY);
+    const rootReal = realpathOr(`/proc/self/fd/${rootFd}`);
     // The kubelet gives subPath directories the volume's own permissions.
-    const mode = dirMode ?? fs.statSync(rootReal).mode & 0o7777;
+    const mode = dirMode ?? fs.fstatSync(rootFd).mode & 0o7777;
     const parts = path.relative(m.volumeRoot, m.source).split('/').filter((x) => x && x !== '.');
-    fd = fs.openSync(rootReal, O_PATH | fs.constants.O_DIRECTORY);
+    if (parts.includes('..')) throw new Error('leaves the volume');
+    fd = fromRoot();
     let real = rootReal;
     for (let hops = 0; parts.length > 0; ) {
       const part = parts.shift()!;
@@ -315,28 +328,33 @@ export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: str
         const target = path.resolve(real, fs.readlinkSync(at));
         if (++hops > MAX_SYMLINKS || !atOrUnder(target, rootReal)) throw new Error('leaves the volume');
         parts.unshift(...path.relative(rootReal, target).split('/').filter(Boolean));
-        fs.closeSync(fd);
-        fd = fs.openSync(rootReal, O_PATH | fs.constants.O_DIRECTORY);
+        close(fd);
+        fd = undefined;
+        fd = fromRoot();
         real = rootReal;
         continue;
       }
       const made = st === undefined;
       if (made) fs.mkdirSync(at);
       const next = fs.openSync(at, O_PATH | fs.constants.O_NOFOLLOW);
-      st = fs.fstatSync(next);
-      if (st.isSymbolicLink() || (parts.length > 0 && !st.isDirectory())) {
-        fs.closeSync(next);
-        throw new Error('changed while walked');
+      try {
+        st = fs.fstatSync(next);
+        if (st.isSymbolicLink() || (parts.length > 0 && !st.isDirectory())) throw new Error('changed while walked');
+        if (made) fs.chmodSync(`/proc/self/fd/${next}`, mode);
+      } catch (e) {
+        close(next);
+        throw e;
       }
-      if (made) fs.chmodSync(`/proc/self/fd/${next}`, mode);
-      fs.closeSync(fd);
+      close(fd);
       fd = next;
       real = path.join(real, part);
     }
+    close(rootFd);
     return { fd, real };
   } catch {
     // A part the pod made a file, a dangling symlink or a race with the pod's own changes: refused.
-    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+    close(fd);
+    close(rootFd);
     return undefined;
   }
 }
@@ -471,7 +489,10 @@ export function bwrapArgv(s: BwrapSpec): string[] {
   for (const h of s.hidden ?? []) a.push(...(h.cover ? ['--ro-bind-try', h.cover, h.dir] : ['--tmpfs', h.dir]));
   a.push('--hostname', s.hostname, '--ro-bind', s.hostsFile, '/etc/hosts', '--ro-bind', s.hostnameFile, '/etc/hostname');
   if (s.resolvFile) a.push('--ro-bind', s.resolvFile, '/etc/resolv.conf');
-  for (const m of s.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
+  for (const m of s.mounts) {
+    if (m.held) a.push(m.readOnly ? '--ro-bind-fd' : '--bind-fd', String(m.held.bindFd), m.target);
+    else a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
+  }
   if (s.makeWorkingDir) a.push('--dir', s.workingDir);
   a.push('--chdir', s.workingDir || '/', '--clearenv');
   for (const [k, v] of s.env) a.push('--setenv', k, v);
