@@ -4,11 +4,15 @@
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 
+/** O_PATH (asm-generic and x86). */
+const O_PATH = 0o10000000;
+
 export class ExecutablePuller {
   /** The files pulled, by path: the identity (device, inode, size, mtime) each was read at. */
   private readonly pulled = new Map<string, string>();
 
-  constructor(private readonly readFile: (file: string) => Buffer = (f) => fs.readFileSync(f)) {}
+  /** readFile reads the opened file (fd) found at file: injected by tests to count the reads. */
+  constructor(private readonly readFile: (fd: number, file: string) => Buffer = (fd) => fs.readFileSync(fd)) {}
 
   /**
    * Pulls the executable: its size in bytes (0 when unreadable). The first pull of a file reads
@@ -18,16 +22,27 @@ export class ExecutablePuller {
    * big Job was a twentieth of the engine's instructions.
    */
   pull(file: string): number {
+    let found: number | undefined;
+    let fd: number | undefined;
     try {
-      const st = fs.statSync(file);
+      // The file may be in a pod's volume, which its running containers change: found without
+      // opening it (O_PATH), and opened, that very file, only if it is a regular one. Read as it was
+      // found, a FIFO swapped in after the lookup blocked the engine's only thread, and a device
+      // was opened as root (a watchdog's open starts it).
+      found = fs.openSync(file, O_PATH);
+      const st = fs.fstatSync(found);
+      if (!st.isFile()) return 0;
       const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
       if (this.pulled.get(file) === identity) return st.size;
-      const data = this.readFile(file);
+      fd = fs.openSync(`/proc/self/fd/${found}`, fs.constants.O_RDONLY);
+      const data = this.readFile(fd, file);
       createHash('sha256').update(data).digest();
       this.pulled.set(file, identity);
       return data.length;
     } catch {
       return 0; // unreadable: nothing pulled
+    } finally {
+      for (const x of [fd, found]) if (x !== undefined) fs.closeSync(x);
     }
   }
 }

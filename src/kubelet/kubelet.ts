@@ -29,7 +29,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -251,12 +251,13 @@ export class Kubelet {
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
-    for (const k of [...this.heldSubPaths.keys()]) if (gone(k.slice(0, k.indexOf('/')))) this.releaseSubPaths(k);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }
 
   private removeAll(gone: (uid: string) => boolean): void {
     for (const uid of this.runtime.podUids()) if (gone(uid)) this.runtime.removePod(uid);
+    // Once nothing of those pods runs (a shim still starting would open a reused number).
+    for (const k of [...this.heldSubPaths.keys()]) if (gone(k.slice(0, k.indexOf('/')))) this.releaseSubPaths(k);
     if (this.podNetwork) for (const uid of this.podNetwork.uids()) if (gone(uid)) this.podNetwork.tearDown(uid);
     // Exit notes (<ns>_<pod>_<uid>_<container>_<n>) of those pods: nobody is left to sync.
     let notes: string[] = [];
@@ -718,20 +719,26 @@ export class Kubelet {
     // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
     // follow. Bound by the descriptor of what the walk found (openSubPath, bwrap's --bind-fd),
     // held until the attempt ends: what a running container of the pod changes meanwhile does not count.
+    // Held: a subPath of a volume the pod can change (configMap, secret, downwardAPI and projected
+    // ones it cannot), a directory or a regular file (the host's sh opens it for bwrap: a FIFO would
+    // block it, a socket cannot be opened, a device would be), 7 at most (descriptors 3 to 9), where
+    // bwrap can bind descriptors; any other is bound by the real path its walk resolved to.
     const held: number[] = [];
     if (!failure && this.sandboxed) {
+      const byFd = bwrapBindsFds();
       for (const m of mounts) {
         if (!m.volumeRoot) continue;
-        const sub = held.length < MAX_HELD_SUBPATHS ? openSubPath(m) : undefined;
+        const sub = openSubPath(m);
         if (sub === undefined || typeof sub === 'string') {
-          failure = held.length < MAX_HELD_SUBPATHS
-            ? subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name)
-            : `kjob: container ${c.name} has more than ${MAX_HELD_SUBPATHS} volume mounts with a subPath`;
+          failure = subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name);
           break;
         }
-        m.held = { fd: sub.fd, bindFd: 3 + held.length };
-        held.push(sub.fd);
         m.source = sub.real;
+        const st = fs.fstatSync(sub.fd);
+        if (byFd && m.podWritable && held.length < MAX_HELD_SUBPATHS && (st.isDirectory() || st.isFile())) {
+          m.held = { fd: sub.fd, bindFd: 3 + held.length };
+          held.push(sub.fd);
+        } else fs.closeSync(sub.fd);
       }
     }
     if (held.length > 0) {

@@ -203,6 +203,8 @@ export interface Mount {
    * change what that path leads to before the mount is made).
    */
   held?: { fd: number; bindFd: number };
+  /** with a subPath: the volume is one the pod's containers can change (emptyDir, hostPath) */
+  podWritable?: boolean;
 }
 
 /**
@@ -240,7 +242,7 @@ export function containerMounts(pod: PodObject, container: Pick<Container, 'name
       // The apiserver refuses these; the kubelet checks again, as it does, for objects stored
       // before that check existed.
       if (!isLocalDescendingPath(vm.subPath)) return { mounts, error: subPathError(vm.name, container.name) };
-      mounts.push({ source: path.join(source, vm.subPath), target: vm.mountPath, readOnly, volumeRoot: source });
+      mounts.push({ source: path.join(source, vm.subPath), target: vm.mountPath, readOnly, volumeRoot: source, podWritable: !apiObject });
       continue;
     }
     mounts.push({ source, target: vm.mountPath, readOnly });
@@ -287,6 +289,20 @@ export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
   fs.closeSync(held.fd);
   return held.real;
 }
+
+/**
+ * Whether this machine's bubblewrap has --bind-fd (upstream 0.10; Debian 12 backported it to 0.8):
+ * asked once per bwrap binary. Without it a subPath is bound by the path its walk resolved to,
+ * which a running container of the pod could change in the moment before bwrap's mount.
+ */
+export function bwrapBindsFds(): boolean {
+  if (bindFdSupport === undefined) {
+    const r = spawnSync(BWRAP, ['--help'], { encoding: 'utf8', timeout: 10_000 });
+    bindFdSupport = /--bind-fd\b/.test(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  }
+  return bindFdSupport;
+}
+let bindFdSupport: boolean | undefined;
 
 /** O_PATH (asm-generic and x86): an fd that names a file without opening it for I/O. */
 const O_PATH = 0o10000000;
@@ -339,7 +355,7 @@ export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: str
       const next = fs.openSync(at, O_PATH | fs.constants.O_NOFOLLOW);
       try {
         st = fs.fstatSync(next);
-        if (st.isSymbolicLink() || (parts.length > 0 && !st.isDirectory())) throw new Error('changed while walked');
+        if (st.isSymbolicLink() || ((parts.length > 0 || made) && !st.isDirectory())) throw new Error('changed while walked');
         if (made) fs.chmodSync(`/proc/self/fd/${next}`, mode);
       } catch (e) {
         close(next);
