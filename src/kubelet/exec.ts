@@ -123,10 +123,10 @@ const CAPABILITY_NUMBERS: Record<string, number> = {
 };
 
 /** setns, capset and prctl by architecture (node's process.arch). */
-const ENTER_SYSCALLS: Record<string, { setns: number; capset: number; prctl: number }> = {
-  x64: { setns: 308, capset: 126, prctl: 157 },
-  arm64: { setns: 268, capset: 91, prctl: 167 }, // asm-generic numbering
-  riscv64: { setns: 268, capset: 91, prctl: 167 },
+const ENTER_SYSCALLS: Record<string, { setns: number; capset: number; prctl: number; setsid: number }> = {
+  x64: { setns: 308, capset: 126, prctl: 157, setsid: 112 },
+  arm64: { setns: 268, capset: 91, prctl: 167, setsid: 157 }, // asm-generic numbering
+  riscv64: { setns: 268, capset: 91, prctl: 167, setsid: 157 },
 };
 
 /**
@@ -141,7 +141,7 @@ const ENTER_SYSCALLS: Record<string, { setns: number; capset: number; prctl: num
  * numbers, the capability mask, then the command.
  */
 const ENTER = `use strict;
-my ($pid, $setns, $capset, $prctl, $keep) = map { 0 + $_ } splice(@ARGV, 0, 5);
+my ($pid, $setns, $capset, $prctl, $setsid, $keep) = map { 0 + $_ } splice(@ARGV, 0, 6);
 my @ns = map { open(my $h, '<', "/proc/$pid/ns/$_") or die "kjob exec: $_ namespace of $pid: $!\\n"; $h } qw(ipc uts net pid mnt);
 opendir(my $root, "/proc/$pid/root") or die "kjob exec: root of $pid: $!\\n";
 my ($rd, $ri) = stat($root); my ($hd, $hi) = stat('/');
@@ -157,6 +157,9 @@ for my $cap (0 .. 63) { # PR_CAPBSET_DROP; EINVAL (22): past the kernel's last c
 my ($header, $data) = (pack('LL', 0x20080522, 0), pack('LLLLLL', $keep, $keep, 0, 0, 0, 0)); # _LINUX_CAPABILITY_VERSION_3
 syscall($capset, $header, $data) == 0 or die "kjob exec: capset: $!\\n";
 syscall($prctl, 38, 1, 0, 0, 0) == 0 or die "kjob exec: no_new_privs: $!\\n"; # PR_SET_NO_NEW_PRIVS
+# A session of its own: the user's terminal is not its controlling one, whose input TIOCSTI could
+# fake (a command for the shell kjob exec was typed in); -t's terminal is script(1)'s own pty.
+syscall($setsid) >= 0 or die "kjob exec: setsid: $!\\n";
 exec { $ARGV[0] } @ARGV or exit 127;`;
 
 /**
@@ -181,7 +184,7 @@ export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
     const perl = findPerl();
     if (!nr || !perl) throw new Error(`kjob: cannot enter a container here (${!nr ? `no syscall numbers for ${process.arch}` : 'perl not found'})`);
     const keep = DEFAULT_CAPABILITIES.reduce((m, c) => m | (1 << CAPABILITY_NUMBERS[c]), 0) >>> 0;
-    enter = [perl, '-e', ENTER, String(target.pid), String(nr.setns), String(nr.capset), String(nr.prctl), String(keep), ...run];
+    enter = [perl, '-e', ENTER, String(target.pid), String(nr.setns), String(nr.capset), String(nr.prctl), String(nr.setsid), String(keep), ...run];
   } else {
     const caps = ['-all', ...DEFAULT_CAPABILITIES.map((c) => '+' + c.replace(/^CAP_/, '').toLowerCase())].join(',');
     enter = [SETPRIV, `--bounding-set=${caps}`, `--inh-caps=-all`, '--no-new-privs', '--', ...run];

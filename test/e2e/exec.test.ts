@@ -146,3 +146,13 @@ test("exec enters the container with its capabilities already dropped: a volume 
   assert.ok(lines.length >= 2 && lines.every((l) => /^CapEff:\s+[0-9a-f]+$/.test(l)), lines.join('\n'));
   assert.equal(new Set(lines).size, 1, `the stand-in ran with more than the container's capabilities:\n${lines.join('\n')}`);
 });
+
+test("an exec'd command has no controlling terminal: not the user's, whose input it could fake (TIOCSTI)", () => {
+  // Under a terminal of the test's own (script), as a user's shell would run kjob exec.
+  const r = ptyRun(sb, ['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'read a b c d e f g rest < /proc/self/stat; echo "tty=$g"']);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /tty=0\r?\n/);
+  // -t: a terminal of the container's own (script's pty), which is its controlling one.
+  const t = ptyRun(sb, ['exec', '-it', 'box', '-c', 'main', '--', 'sh', '-c', 'read a b c d e f g rest < /proc/self/stat; echo "tty=$g"']);
+  assert.match(t.output, /tty=[1-9]\d*\r?\n/);
+});
