@@ -243,8 +243,6 @@ export class Store {
   private txRV?: { stored: number; last: number };
   /** Inside a transaction's body (counted): a write's resourceVersion may be counted in memory. */
   private countsRVs = false;
-  /** The transaction of the body now running was rolled back by SQLite itself (see alive). */
-  private bodyDead = false;
 
   /** fn as the body of an outermost transaction, which stores the counter it counted on (txRV). */
   private counted<T>(fn: () => T): () => T {
@@ -260,7 +258,6 @@ export class Store {
         return out;
       } finally {
         this.countsRVs = false;
-        this.bodyDead = false;
         this.txRV = undefined;
       }
     };
@@ -654,26 +651,33 @@ export class Store {
    * (each write commits as it is made).
    */
   afterTransaction(fn: (committed: boolean) => void): void {
-    this.alive();
-    if (this.db.inTransaction) this.settleCallbacks.push(fn);
+    // Under a body whose transaction SQLite rolled back on its own, fn is told so at once, not
+    // refused: a caller's cleanup of what its transaction did (the kubelet's, in a finally) must
+    // run, and the error to report is the one that rolled it back.
+    if (this.rolledBackUnderBody()) fn(false);
+    else if (this.db.inTransaction) this.settleCallbacks.push(fn);
     else fn(true);
   }
 
   /**
    * SQLite rolls a transaction back on its own after some errors (an I/O error, a full disk), and
    * a body that catches the error may go on: nothing it does may then run outside the transaction
-   * it thinks it is in. What the rollback undid is undone here too, once (the callbacks told
-   * false, the shared objects and the reference index forgotten, the counter in memory dropped),
-   * and every use of the store until the body ends fails, as the transaction's commit would.
+   * it thinks it is in. What the rollback undid is undone here too (the callbacks told false, the
+   * shared objects and the reference index forgotten; the counter in memory goes when the body
+   * ends, counted), and every use of the store until the body ends fails, as the transaction's
+   * commit would.
    */
   private alive(): void {
-    if (!this.countsRVs || this.db.inTransaction) return;
-    if (!this.bodyDead) {
-      this.bodyDead = true;
-      this.rolledBack(this.settleCallbacks.splice(0));
-    }
-    throw new UserError(`error: cannot write state file "${this.file}": its transaction was rolled back after an earlier error`);
+    if (this.rolledBackUnderBody()) throw new UserError(`error: cannot write state file "${this.file}": its transaction was rolled back after an earlier error`);
   }
+
+  /** Whether a counted body's transaction was rolled back by SQLite itself; undone as alive() says (again: nothing is left to undo). */
+  private rolledBackUnderBody(): boolean {
+    if (!this.countsRVs || this.db.inTransaction) return false;
+    this.rolledBack(this.settleCallbacks.splice(0));
+    return true;
+  }
+
 
   /**
    * Runs an outermost transaction, then every callback given for its end; the first callback's
