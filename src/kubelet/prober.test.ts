@@ -7,6 +7,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { until } from '../util/testing.js';
 import { ProbeManager, execProbe, tcpProbe, httpProbe, type ProbeType } from './prober.js';
 
 const target = { podKey: 'default/p', podIP: '127.0.0.1', sandboxed: false, env: {}, gracePeriodMs: 30_000 };
@@ -138,8 +139,7 @@ test("an exec probe that times out is killed with everything it started, and its
   const out = await execProbe(['sh', '-c', `${tagged} & wait`], target, 200);
   assert.deepEqual(out, { result: 'failure', output: `command "sh -c ${tagged} & wait" timed out` });
   const left = () => fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).some((n) => { try { return fs.readFileSync(`/proc/${n}/cmdline`, 'utf8') === `sleep\0${tagged.slice(6)}\0`; } catch { return false; } });
-  for (let i = 0; i < 100 && left(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(left(), false, "the probe's own child is gone too");
+  await until("the probe's own child to be gone too", () => !left());
   const big = await execProbe(['sh', '-c', 'head -c 20000 /dev/zero | tr "\\0" x; exit 1'], target, 5000);
   assert.equal(big?.output.length, 10 * 1024);
 });

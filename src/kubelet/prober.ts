@@ -102,12 +102,11 @@ export class ProbeManager {
         w.nextAt = now + (probe.periodSeconds ?? 10) * 1000;
         const worker = w;
         const entry = cp;
-        const launched = now;
         this.run(type, probe, container, target).then(
           (outcome) => {
             if (outcome) return this.record(entry, worker, type, probe, outcome.result, outcome.output, events);
             worker.inflight = false;
-            worker.nextAt = Math.min(worker.nextAt, launched + NOT_RUN_RETRY_MS);
+            worker.nextAt = Math.min(worker.nextAt, now + NOT_RUN_RETRY_MS);
             events.changed(); // the sync that asks again
           },
           (e) => this.record(entry, worker, type, probe, 'failure', String((e as Error).message ?? e), events),

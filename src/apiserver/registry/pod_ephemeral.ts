@@ -30,9 +30,10 @@ export function validateEphemeralUpdate(pod: PodObject, old: PodObject): StatusC
   const seen = new Set(others);
   eph.forEach((c, i) => {
     const f = `spec.ephemeralContainers[${i}]`;
-    if (!c.name) causes.push({ field: `${f}.name`, message: 'Required value', type: 'FieldValueRequired' });
     // A container's name names its directories, logs and cgroups on the host (validateContainerCommon).
-    else if (isDNS1123Label(c.name).length > 0) for (const msg of isDNS1123Label(c.name)) causes.push(invalid(`${f}.name`, c.name, msg));
+    const nameErrors = c.name ? isDNS1123Label(c.name) : [];
+    if (!c.name) causes.push({ field: `${f}.name`, message: 'Required value', type: 'FieldValueRequired' });
+    else if (nameErrors.length > 0) for (const msg of nameErrors) causes.push(invalid(`${f}.name`, c.name, msg));
     else if (seen.has(c.name)) causes.push({ field: `${f}.name`, message: `Duplicate value: ${goQuote(c.name)}`, type: 'FieldValueDuplicate' });
     else seen.add(c.name);
     if (!c.image) causes.push({ field: `${f}.image`, message: 'Required value', type: 'FieldValueRequired' });
