@@ -10,6 +10,7 @@ import { killProcessesOf } from '../../src/util/process.js';
 import { realClock } from '../../src/util/clock.js';
 import { KUBERNETES_TIMING } from '../../src/util/timing.js';
 import type { KObject } from '../../src/api/types.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { Kubelet, RELIST_MS } from '../../src/kubelet/kubelet.js';
 import type { APIServer } from '../../src/apiserver/interface.js';
 import type { ResourceInfo } from '../../src/api/resources.js';
@@ -68,7 +69,8 @@ class MiniStore {
 function run(sandbox: 'none' | 'bwrap', spec: any) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-rt-'));
   const store = new MiniStore();
-  const k = new Kubelet({ api: store.api(), recorder: { event: () => undefined }, schedulerRecorder: { event: () => undefined }, clock: realClock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '127.0.0.1', sandbox });
+  const api = store.api();
+  const k = new Kubelet({ api, recorder: { event: () => undefined }, scheduler: new Scheduler(api, { event: () => undefined }), clock: realClock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '127.0.0.1', sandbox });
   kubelets.push(k);
   const p: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'default', uid: 'u-' + path.basename(home) }, spec: { restartPolicy: 'Never', ...spec }, status: {} };
   store.pods.set('default/p1', p);
