@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { DEFAULT_CAPABILITIES } from './sandbox.js';
 import { pidAlive, pidRecordedIn } from '../util/process.js';
 import { findPerl } from './helper_process.js';
+import { CAPABILITY_NUMBERS, syscallsFor } from './linux_abi.js';
 
 export const NSENTER = '/usr/bin/nsenter';
 export const SETPRIV = '/usr/bin/setpriv';
@@ -116,19 +117,6 @@ export interface ExecSpec {
   env?: string[];
 }
 
-/** The capability numbers (linux/capability.h) of the container's set, DEFAULT_CAPABILITIES. */
-const CAPABILITY_NUMBERS: Record<string, number> = {
-  CAP_CHOWN: 0, CAP_DAC_OVERRIDE: 1, CAP_FOWNER: 3, CAP_FSETID: 4, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8,
-  CAP_NET_BIND_SERVICE: 10, CAP_NET_RAW: 13, CAP_SYS_CHROOT: 18, CAP_MKNOD: 27, CAP_AUDIT_WRITE: 29, CAP_SETFCAP: 31,
-};
-
-/** setns, capset and prctl by architecture (node's process.arch). */
-const ENTER_SYSCALLS: Record<string, { setns: number; capset: number; prctl: number; setsid: number }> = {
-  x64: { setns: 308, capset: 126, prctl: 157, setsid: 112 },
-  arm64: { setns: 268, capset: 91, prctl: 167, setsid: 157 }, // asm-generic numbering
-  riscv64: { setns: 268, capset: 91, prctl: 167, setsid: 157 },
-};
-
 /**
  * Enters a sandboxed container and drops to its capabilities before anything of the container's
  * runs: nothing may be exec'd with root's capabilities once the container's mount namespace is
@@ -180,7 +168,7 @@ export function execArgv(target: ExecTarget, spec: ExecSpec): string[] {
   const run = ['/usr/bin/env', '-i', '-C', wd, '--', ...env, ...cmd];
   let enter: string[];
   if (target.sandboxed) {
-    const nr = ENTER_SYSCALLS[process.arch];
+    const nr = syscallsFor();
     const perl = findPerl();
     if (!nr || !perl) throw new Error(`kjob: cannot enter a container here (${!nr ? `no syscall numbers for ${process.arch}` : 'perl not found'})`);
     const keep = DEFAULT_CAPABILITIES.reduce((m, c) => m | (1 << CAPABILITY_NUMBERS[c]), 0) >>> 0;

@@ -3,9 +3,7 @@
 // file the container runs.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-
-/** O_PATH (asm-generic and x86). */
-const O_PATH = 0o10000000;
+import { O_PATH } from './linux_abi.js';
 
 export class ExecutablePuller {
   /** The files pulled, by path: the identity (device, inode, size, mtime) each was read at. */

@@ -62,6 +62,7 @@
 // the node's network namespace files; this one takes the operand and does not.
 import { fileURLToPath } from 'node:url';
 import { isExecutableFile } from './lookup.js';
+import { syscallsFor } from './linux_abi.js';
 
 /**
  * The native shim (shim.c), built into dist/kubelet/kjob-shim by scripts/build.mjs where a C
@@ -84,13 +85,6 @@ export const CONTAINER_LOG_MAX_SIZE = 10 * 1024 * 1024;
 /** The kubelet's containerLogMaxFiles default. */
 export const CONTAINER_LOG_MAX_FILES = 5;
 
-/** setsid, clock_gettime, setns and exit_group by architecture (node's process.arch); others use the fallbacks. */
-const SYSCALLS: Record<string, { setsid: number; clockGettime: number; setns: number; exitGroup: number }> = {
-  x64: { setsid: 112, clockGettime: 228, setns: 308, exitGroup: 231 },
-  arm64: { setsid: 157, clockGettime: 113, setns: 268, exitGroup: 94 }, // asm-generic numbering
-  riscv64: { setsid: 157, clockGettime: 113, setns: 268, exitGroup: 94 },
-};
-
 /** Whether the shim can enter a network namespace itself here (setns(2)); if not, nsenter(1) does. */
 export function shimEntersNetns(arch: string = process.arch): boolean {
   return (setnsSyscall(arch) ?? 0) > 0;
@@ -98,12 +92,12 @@ export function shimEntersNetns(arch: string = process.arch): boolean {
 
 /** setns(2)'s number for perl's syscall() here, if known. */
 export function setnsSyscall(arch: string = process.arch): number | undefined {
-  return SYSCALLS[arch]?.setns;
+  return syscallsFor(arch)?.setns;
 }
 
 /** setsid(2) and exit_group(2) for perl's syscall() here (the spawner's), 0 where not known. */
 export function spawnerSyscalls(arch: string = process.arch): { setsid: number; exitGroup: number } {
-  const sys = SYSCALLS[arch];
+  const sys = syscallsFor(arch);
   return { setsid: sys?.setsid ?? 0, exitGroup: sys?.exitGroup ?? 0 };
 }
 
@@ -149,7 +143,7 @@ export function perlShimArgs(operands: string[], shim: string = SHIM): string[] 
 
 /** The shim program's own arguments (its @ARGV) for one container attempt: the attempt directory first. */
 export function shimOperands(s: ShimSpec, arch: string = process.arch): string[] {
-  const sys = SYSCALLS[arch] ?? { setsid: 0, clockGettime: 0, setns: 0 };
+  const sys = syscallsFor(arch) ?? { setsid: 0, clockGettime: 0, setns: 0 };
   if (s.netns && !sys.setns) throw new Error(`the shim cannot enter a network namespace on ${arch}: nsenter must (shimEntersNetns)`);
   return [
     s.attemptDir, s.logPath, s.note,

@@ -31,7 +31,7 @@ close $n;
 # copy (when the socket is not fd 3 already) never is.
 $^F = 3;
 my $s;
-# AF_INET and SOCK_DGRAM are 2 on every architecture setns is used on (shim.ts SYSCALLS), and a
+# AF_INET and SOCK_DGRAM are 2 on every architecture setns is used on (linux_abi.ts), and a
 # sockaddr_in is the family (host order), the port and the address (network order), then 8 zeros.
 if (socket($s, 2, 2, 0) && bind($s, pack('S n C4 x8', 2, 53, split(/\./, $addr)))) {
   if (fileno($s) == 3 || do { require POSIX; POSIX::dup2(fileno($s), 3) == 3 }) { $ENV{KJOB_NETD_DNS_FD} = 3; $| = 1; print "bound\n" }
