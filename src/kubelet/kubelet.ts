@@ -6,8 +6,6 @@
 import { atOrUnder } from '../util/paths.js';
 import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import { knownStateDirs } from './state_dirs.js';
 import { userRuntimeDir } from './runtime_dir.js';
 import * as path from 'node:path';
 import { goQuote } from '../util/go.js';
@@ -17,8 +15,7 @@ import { controllerOf, rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import type { Timing } from '../util/timing.js';
-import { Scheduler } from '../scheduler/scheduler.js';
-import { SCHEDULER_NAME } from '../scheduler/scheduler.js';
+import { SCHEDULER_NAME, Scheduler } from '../scheduler/scheduler.js';
 import type { APIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
 import { PODS, afterTransaction, tryGet, tryGetShared } from '../client/client.js';
@@ -29,7 +26,7 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, type Mount, hostsFileContent, NEEDS_BWRAP, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, stateDirs, type Mount, hostsFileContent, NEEDS_BWRAP, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
@@ -613,7 +610,7 @@ export class Kubelet {
     for (const m of mounts) {
       if (atOrUnder(path.resolve('/', m.source), own)) continue;
       // Those under /tmp too, which the sandbox's private /tmp hides from every other pod.
-      const shown = [this.home, path.join(os.homedir(), '.kjob'), ...knownStateDirs(), userRuntimeDir()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
+      const shown = [...stateDirs(this.home), userRuntimeDir()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
       if (shown) return `kjob: a hostPath volume (${m.source}) may not show a kjob state directory (${shown}) to a pod`;
     }
     return undefined;
@@ -717,19 +714,18 @@ export class Kubelet {
     if (!failure && this.sandboxed) failure = this.showsStateDir(pod, mounts);
     // A subPath again at every start, not only the first (configError): a container that ended
     // could have made a part of it a symlink out of its volume since, which bwrap, as root, would
-    // follow. Bound by the descriptor of what the walk found (openSubPath, bwrap's --bind-fd),
-    // held until the attempt ends: what a running container of the pod changes meanwhile does not count.
-    // Held: a subPath of a volume the pod can change (configMap, secret, downwardAPI and projected
-    // ones it cannot), a directory or a regular file (the host's sh opens it for bwrap: a FIFO would
-    // block it, a socket cannot be opened, a device would be), 7 at most (descriptors 3 to 9), where
-    // bwrap can bind descriptors; any other is bound by the real path its walk resolved to.
+    // follow. Bound by the descriptor the walk found (openSubPath, bwrap's --bind-fd) and held until
+    // the attempt ends, so that a running container of the pod changes nothing meanwhile: where bwrap
+    // can, for a volume the pod can change (not configMap and the like), for a directory or regular
+    // file (the host's sh opens it for bwrap: a FIFO would block it, a socket cannot be opened, a
+    // device would be), 7 at most (descriptors 3 to 9). Any other by the real path it resolved to.
     const held: number[] = [];
     if (!failure && this.sandboxed) {
       const byFd = bwrapBindsFds();
       for (const m of mounts) {
         if (!m.volumeRoot) continue;
-        const sub = openSubPath(m);
-        if (sub === undefined || typeof sub === 'string') {
+        const sub = openSubPath(m.volumeRoot, m.source);
+        if (!sub) {
           failure = subPathError((c.volumeMounts ?? []).find((x) => x.mountPath === m.target)?.name ?? m.target, c.name);
           break;
         }

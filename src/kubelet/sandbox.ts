@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { PodObject, Container, Volume } from '../api/types.js';
+import { O_PATH } from './linux_abi.js';
 
 export const BWRAP = '/usr/bin/bwrap';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -120,15 +121,21 @@ export interface HiddenDir {
 }
 
 /**
- * The directories a pod must not see: this state directory (its state.db, other pods' volumes
- * and logs, the engine's socket), the default one (~/.kjob) when another is in use, and every
- * other state directory of this user that has been used (state_dirs.ts). Both as
- * given and resolved, since either may be how the sandbox reaches it. Under /tmp they are hidden
- * already: the pod's /tmp is its own.
+ * The state directories a pod must not see: this one (its state.db, other pods' volumes and logs,
+ * the engine's socket), the default one (~/.kjob) when another is in use, and every other state
+ * directory of this user that has been used (state_dirs.ts).
+ */
+export function stateDirs(home: string): string[] {
+  return [home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()];
+}
+
+/**
+ * The stateDirs a sandbox hides, both as given and resolved, since either may be how the sandbox
+ * reaches it. Under /tmp they are hidden already: the pod's /tmp is its own.
  */
 export function hiddenPaths(home: string): HiddenDir[] {
   const out = new Map<string, HiddenDir>();
-  for (const h of [home, path.join(os.homedir(), '.kjob'), ...knownStateDirs()]) {
+  for (const h of stateDirs(home)) {
     for (const p of [path.resolve(h), realpathOr(h)]) {
       if (p === '/' || atOrUnder(p, '/tmp') || out.has(p)) continue;
       const cover = coverDirOf(p);
@@ -284,8 +291,9 @@ export function subPathError(volumeMount: string, container: string): string {
  * volume. Returns the real path it resolves to, undefined when it would leave the volume.
  */
 export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
-  const held = openSubPath(m, dirMode);
-  if (held === undefined || typeof held === 'string') return held;
+  if (!m.volumeRoot) return m.source;
+  const held = openSubPath(m.volumeRoot, m.source, dirMode);
+  if (held === undefined) return undefined;
   fs.closeSync(held.fd);
   return held.real;
 }
@@ -304,34 +312,30 @@ export function bwrapBindsFds(): boolean {
 }
 let bindFdSupport: boolean | undefined;
 
-/** O_PATH (asm-generic and x86): an fd that names a file without opening it for I/O. */
-const O_PATH = 0o10000000;
 /** A subPath's symlinks followed at most this many times (the kernel's MAXSYMLINKS). */
 const MAX_SYMLINKS = 40;
 
 /**
- * prepareSubPath that holds what it resolved: an O_PATH descriptor of the subPath, found one part
+ * prepareSubPath that holds what it resolved: an O_PATH descriptor of source, found one part
  * at a time from the volume's root, each part opened without following it (a symlink inside the
  * volume is followed by walking its target from the root again). Bound by its /proc/<pid>/fd path
  * (the kubelet's way), the mount is of that very directory: a container of the pod that swaps a part
  * for a symlink after the walk, before bwrap binds it, changes nothing. The caller closes fd.
- * A mount without a subPath: its source (kjob's own directory, or a hostPath).
  */
-export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: string } | string | undefined {
-  if (!m.volumeRoot) return m.source;
+export function openSubPath(volumeRoot: string, source: string, dirMode?: number): { fd: number; real: string } | undefined {
   let rootFd: number | undefined;
   let fd: number | undefined;
   const close = (x: number | undefined) => { if (x !== undefined) try { fs.closeSync(x); } catch { /* closed */ } };
   try {
-    if (!m.volumeRoot.startsWith('/proc/')) mkdirMode(m.volumeRoot, 0o755);
+    if (!volumeRoot.startsWith('/proc/')) mkdirMode(volumeRoot, 0o755);
     // Opened itself (a /proc/<pid>/fd/<n> root is that very directory) and held for the whole
     // walk; its path is for the containment of symlinks' targets only, the walk goes by descriptors.
-    rootFd = fs.openSync(m.volumeRoot, O_PATH | fs.constants.O_DIRECTORY);
+    rootFd = fs.openSync(volumeRoot, O_PATH | fs.constants.O_DIRECTORY);
     const fromRoot = () => fs.openSync(`/proc/self/fd/${rootFd}`, O_PATH | fs.constants.O_DIRECTORY);
     const rootReal = realpathOr(`/proc/self/fd/${rootFd}`);
     // The kubelet gives subPath directories the volume's own permissions.
     const mode = dirMode ?? fs.fstatSync(rootFd).mode & 0o7777;
-    const parts = path.relative(m.volumeRoot, m.source).split('/').filter((x) => x && x !== '.');
+    const parts = path.relative(volumeRoot, source).split('/').filter((x) => x && x !== '.');
     if (parts.includes('..')) throw new Error('leaves the volume');
     fd = fromRoot();
     let real = rootReal;
@@ -344,9 +348,9 @@ export function openSubPath(m: Mount, dirMode?: number): { fd: number; real: str
         const target = path.resolve(real, fs.readlinkSync(at));
         if (++hops > MAX_SYMLINKS || !atOrUnder(target, rootReal)) throw new Error('leaves the volume');
         parts.unshift(...path.relative(rootReal, target).split('/').filter(Boolean));
+        const again = fromRoot();
         close(fd);
-        fd = undefined;
-        fd = fromRoot();
+        fd = again;
         real = rootReal;
         continue;
       }
