@@ -639,6 +639,24 @@ test("a finished pod's namespace is offered to its controller's next pod only wh
   }
 });
 
+test("an ephemeral container whose start fails is Created once, then Failed, as any container's", () => {
+  const { home, store, runtime, k } = setup('none');
+  store.create(pod('dbg', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'] }], ephemeralContainers: [{ name: 'debug', image: 'busybox', command: ['true'], targetContainerName: 'c' }] }));
+  // The target's process (a plain one here: this test's own, recorded as the shim records it).
+  const attempt = path.join(home, 'pods', 'uid-dbg', 'containers', 'c', '0');
+  fs.mkdirSync(attempt, { recursive: true });
+  fs.writeFileSync(path.join(attempt, 'pid'), `${process.pid}\n`);
+  const start = runtime.start.bind(runtime);
+  runtime.start = (s) => {
+    if (s.container === 'debug') throw new Error('mkdir /sys/fs/cgroup/x: no space left on device');
+    start(s);
+  };
+  settle(k, 'dbg'); // the target starts, then (the pod running) the ephemeral container
+  const about = store.events.filter((e) => e.fieldPath === 'spec.ephemeralContainers{debug}').map((e) => e.reason);
+  assert.deepEqual(about.filter((r) => r === 'Created' || r === 'Failed' || r === 'Started'), ['Created', 'Failed']);
+  assert.match(runtime.a.get('uid-dbg/debug')?.[0]?.startError ?? '', /no space left on device/);
+});
+
 test("a sandbox in a pod's network namespace starts without the node's namespace files, unless a volume shows them", () => {
   const network = new FakeNetwork();
   const { store, runtime, k } = setup('bwrap', { network: network as unknown as PodNetwork });

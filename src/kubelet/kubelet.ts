@@ -676,6 +676,13 @@ export class Kubelet {
       this.warnOnce(pod, 'MemoryLimitNotEnforced', `The memory limit of container ${c.name} (${memory}) is not enforced: ${limits.reason}`, c.name);
     }
     let failure: string | undefined;
+    // The start error the runtime records, after the Created event.
+    const startFailed = (message: string) => {
+      this.runtime.recordStartError(uid, c.name, d.n, id, message, ts);
+      this.event(pod, 'Warning', 'Failed', `Error: ${message}`, fp);
+      const hint = argv.length ? missingExecutableHint(message, argv[0], c.image!) : undefined;
+      if (hint) this.warnOnce(pod, 'ExecutableNotFound', hint, c.name);
+    };
     let exe: string | undefined;
     let ephArgv: string[] | undefined;
     if (d.ephemeral) {
@@ -704,10 +711,9 @@ export class Kubelet {
       // Outside the try, as for any container below: a failed Started event is the sync's failure,
       // not the start's (a start error recorded for a container that runs would leave it running,
       // unknown to the kubelet).
-      if (!failure) {
-        this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
-        return;
-      }
+      if (failure) return startFailed(failure);
+      this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+      return;
     }
     // A volume that would show a state directory refused again at every start (configError):
     // kjob's state, other pods' volumes and runtime files are out of every pod's sight.
@@ -789,13 +795,7 @@ export class Kubelet {
         failure = cgroupStartError((e as Error).message);
       }
     }
-    if (failure) {
-      this.runtime.recordStartError(uid, c.name, d.n, id, failure, ts);
-      this.event(pod, 'Warning', 'Failed', `Error: ${failure}`, fp);
-      const hint = argv.length ? missingExecutableHint(failure, argv[0], c.image!) : undefined;
-      if (hint) this.warnOnce(pod, 'ExecutableNotFound', hint, c.name);
-      return;
-    }
+    if (failure) return startFailed(failure);
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
   }
 
