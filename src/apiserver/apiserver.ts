@@ -145,8 +145,8 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return this.store.getShared(resource.kind, requestNamespace(resource, namespace), name);
   }
 
-  listControlledPods(namespace: string, controllerUID: string): KObject[] {
-    return this.store.listByRefShared('Pod', namespace, controllerUID) as KObject[];
+  listControlledPods(namespace: string, controllerUID: string, leaveOut?: (pod: KObject) => boolean): KObject[] {
+    return this.store.listByRefShared('Pod', namespace, controllerUID, leaveOut) as KObject[];
   }
 
   listEventsAbout(namespace: string, uid: string): KObject[] {

@@ -134,8 +134,10 @@ export interface LocalAPIServer extends APIServer {
    * The pods of namespace whose controller (ownerReference with controller: true) has this uid,
    * as list() orders them: a controller's informer-indexed lookup, at the cost of the pods found.
    * The objects may be shared between calls (an informer's cache): frozen, not to be changed.
+   * leaveOut: pods it says yes to are not listed; its verdict on a version of a pod may be
+   * remembered, so it must depend on the pod alone (a function kept, not made for each call).
    */
-  listControlledPods(namespace: string, controllerUID: string): KObject[];
+  listControlledPods(namespace: string, controllerUID: string, leaveOut?: (pod: KObject) => boolean): KObject[];
   /**
    * The Events of namespace about the object with this uid (involvedObject.uid), as a list with
    * that field selector returns them, by the store's reference index: an event recorder's lookup

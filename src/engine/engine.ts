@@ -70,9 +70,10 @@ export function decodedView<T extends LocalAPI>(api: T): T {
           return o && viewShared(o);
         };
       }
-      if (prop === 'listControlledPods' || prop === 'listEventsAbout') {
-        return (namespace: string, uid: string) => target[prop](namespace, uid).map(viewShared);
+      if (prop === 'listControlledPods') {
+        return (namespace: string, uid: string, leaveOut?: (pod: KObject) => boolean) => target.listControlledPods(namespace, uid, leaveOut).map(viewShared);
       }
+      if (prop === 'listEventsAbout') return (namespace: string, uid: string) => target.listEventsAbout(namespace, uid).map(viewShared);
       if (prop === 'list') {
         return (r: ResourceInfo, opts?: ListOptions) => {
           const l = target.list(r, opts);

@@ -254,6 +254,54 @@ describe('create/get/list', () => {
     assert.deepEqual(second[1].metadata.labels, { x: '1' });
   });
 
+  test("a controller's pods without those leaveOut says yes to: asked once per version, asked again once one changes or is rolled back", () => {
+    const pod = (name: string, phase: string) =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'j1', controller: true }] }, status: { phase } }) as KObject;
+    const asked: string[] = [];
+    const done = (o: KObject) => {
+      asked.push(`${o.metadata.name}@${o.metadata.resourceVersion}`);
+      return (o.status as { phase?: string }).phase === 'Done';
+    };
+    const listed = () => store.listByRefShared('Pod', 'default', 'j1', done).map((o) => o.metadata.name);
+    store.create(pod('a', 'Done'));
+    store.create(pod('b', 'Running'));
+    store.create(pod('c', 'Done'));
+    assert.deepEqual(listed(), ['b']);
+    assert.equal(asked.length, 3);
+    asked.length = 0;
+    assert.deepEqual(listed(), ['b']);
+    assert.deepEqual(asked, ['b@2'], 'a version left out is not looked at again; one listed is');
+    // Without leaveOut (or with another function) every pod is listed.
+    assert.deepEqual(store.listByRefShared('Pod', 'default', 'j1').map((o) => o.metadata.name), ['a', 'b', 'c']);
+    asked.length = 0;
+    assert.deepEqual(store.listByRefShared('Pod', 'default', 'j1', (o) => done(o) && o.metadata.name === 'a').map((o) => o.metadata.name), ['b', 'c']);
+    // A left-out pod that changes is asked about again.
+    const a = store.get('Pod', 'default', 'a')!;
+    store.update({ ...a, status: { phase: 'Running' } });
+    asked.length = 0;
+    assert.deepEqual(listed(), ['a', 'b']);
+    assert.deepEqual(asked, ['a@4', 'b@2']);
+    // A verdict given inside a rolled-back transaction does not outlive it.
+    assert.throws(() => store.transaction(() => {
+      const b = store.get('Pod', 'default', 'b')!;
+      store.update({ ...b, status: { phase: 'Done' } });
+      assert.deepEqual(listed(), ['a']);
+      throw new Error('no');
+    }), /no/);
+    assert.deepEqual(listed(), ['a', 'b']);
+    // Another connection's commit: the index is read again, and each version asked about again.
+    const other = Store.open(home);
+    try {
+      const b = other.get('Pod', 'default', 'b')!;
+      other.update({ ...b, status: { phase: 'Done' } });
+    } finally {
+      other.close();
+    }
+    asked.length = 0;
+    assert.deepEqual(listed(), ['a']);
+    assert.deepEqual(asked.sort(), ['a@4', 'b@5', 'c@3']);
+  });
+
   test("a controller's pods follow this connection's creates, updates and deletes, another connection's commits, and rollbacks", () => {
     const pod = (name: string, owner: string) =>
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: owner, controller: true }] } }) as KObject;

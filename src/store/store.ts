@@ -166,6 +166,8 @@ interface RefEntry {
   key: string;
   id: number;
   rv: number;
+  /** The leaveOut of listByRefShared that left this version out (a write of the object replaces the entry). */
+  leftOutBy?: (obj: KObject) => boolean;
 }
 
 const refIndexKey = (kind: string, namespace: string, ref: string) => `${kind}\0${namespace}\0${ref}`;
@@ -446,10 +448,23 @@ export class Store {
    * a caller cannot change them. A version is known by its row and resourceVersion (every write
    * gives a new one), and only the text of a version not seen yet is read: a Job's sync reads all
    * its pods, and reading and parsing them again was most of its cost.
+   *
+   * leaveOut: objects it says yes to are not listed, and its verdict on a version is remembered
+   * (a write of the object gives it a new entry), so it must depend on the object alone: a Job's
+   * finished and counted pods, which its syncs never look at again, were most of a big Job's list.
    */
-  listByRefShared(kind: Kind, namespace: string, ref: string): readonly KObject[] {
+  listByRefShared(kind: Kind, namespace: string, ref: string, leaveOut?: (obj: KObject) => boolean): readonly KObject[] {
     return this.guard(() => {
-      return this.refEntries(kind, namespace, ref).map((e) => this.sharedVersion(e.id, e.rv));
+      const entries = this.refEntries(kind, namespace, ref);
+      if (!leaveOut) return entries.map((e) => this.sharedVersion(e.id, e.rv));
+      const out: KObject[] = [];
+      for (const e of entries) {
+        if (e.leftOutBy === leaveOut) continue;
+        const obj = this.sharedVersion(e.id, e.rv);
+        if (leaveOut(obj)) e.leftOutBy = leaveOut;
+        else out.push(obj);
+      }
+      return out;
     });
   }
 

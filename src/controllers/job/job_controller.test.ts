@@ -103,6 +103,33 @@ test('podsForJob follows a pod whose labels leave the selector and come back (ea
   assert.deepEqual(names(), all);
 });
 
+test('podsForJob leaves out the settled pods (succeeded and counted), and the syncs count the same without them', () => {
+  const rec = recordingAPI(api);
+  const c = new JobController({ api: rec, clock, timing: KUBERNETES_TIMING });
+  createJob({ parallelism: 3, completions: 4, backoffLimit: 5 });
+  c.syncJob('default/pi');
+  const names = () => c.podsForJob(job() as any).map((p) => p.metadata.name).sort();
+  const [p0, p1, p2] = pods().map((p) => p.metadata.name!).sort();
+  finishPod(api.get(PODS, 'default', p0), 'Succeeded');
+  finishPod(api.get(PODS, 'default', p1), 'Failed');
+  assert.deepEqual(names(), [p0, p1, p2], 'finished, but not counted yet: their finalizers hold them');
+  c.syncJob('default/pi');
+  assert.deepEqual([job().status.succeeded, job().status.failed, job().status.active], [1, 1, 3]);
+  const all = pods().map((p) => p.metadata.name!);
+  assert.ok(all.includes(p0), 'a settled pod stays (only the list leaves it out)');
+  assert.deepEqual(names(), all.filter((n) => n !== p0).sort(), 'the counted failed pod is still listed (the failure checks look at it)');
+  // A settled pod a user deletes is listed again (deletionTimestamp) until it goes; a settled pod
+  // that changes is looked at again.
+  rec.actions.length = 0;
+  c.syncJob('default/pi');
+  assert.deepEqual(rec.writes(), [], 'nothing new: nothing written');
+  for (const p of pods().filter((p) => p.metadata.name !== p0 && p.metadata.name !== p1)) finishPod(p, 'Succeeded');
+  c.syncJob('default/pi');
+  assert.deepEqual([job().status.succeeded, job().status.failed, job().status.active ?? 0], [4, 1, 0]);
+  assert.equal(job().status.conditions?.find((x: { type: string }) => x.type === 'Complete')?.status, 'True');
+  assert.deepEqual(names(), [p1]);
+});
+
 test('the sync is idempotent: a second sync creates nothing more', () => {
   createJob({});
   jc.syncJob('default/pi');
