@@ -888,14 +888,18 @@ export class Kubelet {
       let ready = false;
       let started = false;
       let done: 'ok' | 'failed' | undefined; // finished for good
+      // generateContainerConfig fails before a start (the first or a restart): the container waits,
+      // and the kubelet says why once per message; it is tried again at the pod's next sync.
+      const configWait = (err: string) => {
+        if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError' || stored?.state?.waiting?.message !== err) {
+          this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
+        }
+        return { waiting: { reason: 'CreateContainerConfigError', message: err } };
+      };
       if (!L) {
         const err = turn ? this.configError(pod, c) : undefined;
-        if (err) {
-          state = { waiting: { reason: 'CreateContainerConfigError', message: err } };
-          if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError' || stored?.state?.waiting?.message !== err) {
-            this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
-          }
-        } else {
+        if (err) state = configWait(err);
+        else {
           state = { waiting: { reason: waitingReason } };
           if (turn) due.push({ c, init, n: 0, ephemeral });
         }
@@ -936,9 +940,16 @@ export class Kubelet {
             if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff') backoff.push(c.name);
             soon(remaining);
           } else {
-            state = stored!.state;
-            lastState = stored!.lastState;
-            if (turn) due.push({ c, init, n: L.n + 1 });
+            // A ConfigMap gone, a subPath that now leaves its volume: as at the first start, not a StartError.
+            const err = turn ? this.configError(pod, c) : undefined;
+            if (err) {
+              state = configWait(err);
+              lastState = { terminated: term(L) };
+            } else {
+              state = stored!.state;
+              lastState = stored!.lastState;
+              if (turn) due.push({ c, init, n: L.n + 1 });
+            }
           }
         }
       }

@@ -195,9 +195,14 @@ class Store {
 
 class Runtime implements ContainerRuntime {
   started: StartSpec[] = [];
-  attempts(_uid: string, c: string): AttemptState[] { return this.started.filter((s) => s.container === c).map((s) => ({ n: s.n, containerID: s.containerID, startedAt: s.startedAt, running: true })); }
+  /** Attempts that ended, by containerID: their exit code and finish time. */
+  exited = new Map<string, { exitCode: number; finishedAt: string }>();
+  startErrors: string[] = [];
+  attempts(_uid: string, c: string): AttemptState[] {
+    return this.started.filter((s) => s.container === c).map((s) => ({ n: s.n, containerID: s.containerID, startedAt: s.startedAt, running: !this.exited.has(s.containerID), ...this.exited.get(s.containerID) }));
+  }
   start(s: StartSpec) { this.started.push(s); }
-  recordStartError() { throw new Error('not expected'); }
+  recordStartError(_uid: string, _c: string, _n: number, _id: string, message: string) { this.startErrors.push(message); }
   signal() { return true; }
   anyRunning() { return this.started.length > 0; }
   podUids() { return []; }
@@ -209,8 +214,9 @@ function kubelet(sandbox: 'bwrap' | 'none') {
   const store = new Store();
   const runtime = new Runtime();
   const recorder = { event: (_o: KObject, _t: string, reason: string, message: string) => void store.events.push({ reason, message }) };
-  const k = new Kubelet({ api: store.api(), recorder, clock: new FakeClock('2026-11-23T12:00:00Z'), timing: KUBERNETES_TIMING, home, nodeName: 'kjob-node', hostIP: '127.0.0.1', sandbox, runtime });
-  return { home, store, runtime, k, sync: () => { for (let i = 0; i < 5; i++) k.syncPod('default', 'p'); } };
+  const clock = new FakeClock('2026-11-23T12:00:00Z');
+  const k = new Kubelet({ api: store.api(), recorder, clock, timing: KUBERNETES_TIMING, home, nodeName: 'kjob-node', hostIP: '127.0.0.1', sandbox, runtime });
+  return { home, store, runtime, k, clock, sync: () => { for (let i = 0; i < 5; i++) k.syncPod('default', 'p'); } };
 }
 
 test('kubelet: a missing ConfigMap in env keeps the container in CreateContainerConfigError (one event) until it exists', () => {
@@ -226,6 +232,33 @@ test('kubelet: a missing ConfigMap in env keeps the container in CreateContainer
     sync();
     assert.equal(runtime.started.length, 1);
     assert.equal(runtime.started[0].env?.get('A'), 'hello');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('kubelet: a restart whose ConfigMap went away waits in CreateContainerConfigError (lastState the exit), as at the first start, until it exists', () => {
+  const { home, store, runtime, sync } = kubelet('none');
+  try {
+    store.put(configMap('cfg', { a: 'hello' }));
+    store.put(pod({ restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['false'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
+    sync();
+    assert.equal(runtime.started.length, 1);
+    runtime.exited.set(runtime.started[0].containerID, { exitCode: 1, finishedAt: '2026-11-23T12:00:00Z' });
+    // Gone before the restart (the first one comes at once: the back-off starts after it).
+    store.objs.delete(store.key('ConfigMap', 'default', 'cfg'));
+    sync();
+    const cs = store.get('Pod', 'default', 'p')!.status.containerStatuses[0];
+    assert.deepEqual(cs.state, { waiting: { reason: 'CreateContainerConfigError', message: 'configmap "cfg" not found' } });
+    assert.equal(cs.lastState.terminated.exitCode, 1);
+    assert.equal(cs.restartCount, 0);
+    assert.equal(runtime.started.length, 1, 'not started');
+    assert.deepEqual(runtime.startErrors, [], 'not a StartError');
+    assert.deepEqual(store.events.filter((e) => e.reason === 'Failed'), [{ reason: 'Failed', message: 'Error: configmap "cfg" not found' }]);
+    store.put(configMap('cfg', { a: 'again' }));
+    sync();
+    assert.equal(runtime.started.length, 2);
+    assert.equal(runtime.started[1].env?.get('A'), 'again');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -280,6 +280,9 @@ test("a subPath is checked again when its container restarts: a symlink planted 
     return messages().includes(refused) || cs?.state?.terminated?.exitCode === 0;
   }, 60_000);
   assert.ok(messages().includes(refused), JSON.stringify(cs));
+  // As v1.32's kubelet refuses it (generateContainerConfig): the restart waits, it is no StartError.
+  assert.deepEqual(cs.state, { waiting: { reason: 'CreateContainerConfigError', message: refused } }, JSON.stringify(cs));
+  assert.equal(cs.lastState?.terminated?.exitCode, 1);
   assert.doesNotMatch(sb.kjob(['logs', 'swap']).stdout, /LEAKED/);
 });
 
