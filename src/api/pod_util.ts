@@ -3,6 +3,15 @@
 import type { PodObject } from './types.js';
 import type { ServicePort } from 'kubernetes-types/core/v1.js';
 
+/**
+ * IsRestartableInitContainer: an init container with restartPolicy Always, a sidecar (beta and on
+ * by default in v1.32): it starts in the init containers' order, runs beside the pod's
+ * containers, restarts whatever the pod's restartPolicy, and is stopped once they have ended.
+ */
+export function isRestartableInitContainer(c: { restartPolicy?: string } | undefined | null): boolean {
+  return c?.restartPolicy === 'Always';
+}
+
 export function podPhase(pod: PodObject): string {
   return pod.status?.phase ?? 'Pending';
 }

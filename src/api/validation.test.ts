@@ -33,6 +33,37 @@ test('restartPolicy rules', () => {
   ]);
 });
 
+test("a container's restartPolicy: Always on an init container (a sidecar), nothing else, nowhere else; a plain init container has no probes or lifecycle", () => {
+  const sidecar = { name: 'side', image: 'busybox', restartPolicy: 'Always', readinessProbe: { exec: { command: ['true'] } }, lifecycle: { preStop: { exec: { command: ['true'] } } } };
+  assert.deepEqual(msgs(job((s) => (s.template.spec.initContainers = [sidecar]))), []);
+  assert.deepEqual(msgs(job((s) => (s.template.spec.initContainers = [{ name: 'i', image: 'busybox', restartPolicy: 'Never' }]))), [
+    'spec.template.spec.initContainers[0].restartPolicy: Unsupported value: "Never": supported values: "Always"',
+  ]);
+  assert.deepEqual(msgs(job((s) => (s.template.spec.containers[0].restartPolicy = 'Always'))), ['spec.template.spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']);
+  // A plain init container's probes are refused, not looked into (no "must specify a handler type").
+  assert.deepEqual(msgs(job((s) => (s.template.spec.initContainers = [{ name: 'i', image: 'busybox', livenessProbe: {}, startupProbe: { exec: { command: ['true'] } }, lifecycle: {} }]))), [
+    'spec.template.spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always',
+    'spec.template.spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always',
+    'spec.template.spec.initContainers[0].startupProbe: Forbidden: may not be set for init containers without restartPolicy=Always',
+  ]);
+  // A sidecar's probe is a probe like any other.
+  assert.deepEqual(msgs(job((s) => (s.template.spec.initContainers = [{ name: 'side', image: 'busybox', restartPolicy: 'Always', livenessProbe: {} }]))), [
+    'spec.template.spec.initContainers[0].livenessProbe: Required value: must specify a handler type',
+  ]);
+});
+
+test('a probe or lifecycle hook has exactly one handler, and an exec handler a command', () => {
+  const c = (extra: object) => job((s) => Object.assign(s.template.spec.containers[0], extra));
+  assert.deepEqual(msgs(c({ livenessProbe: { periodSeconds: 5 } })), ['spec.template.spec.containers[0].livenessProbe: Required value: must specify a handler type']);
+  assert.deepEqual(msgs(c({ readinessProbe: { exec: { command: ['true'] }, tcpSocket: { port: 80 }, grpc: { port: 9 } } })), [
+    'spec.template.spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type',
+    'spec.template.spec.containers[0].readinessProbe.grpc: Forbidden: may not specify more than 1 handler type',
+  ]);
+  assert.deepEqual(msgs(c({ startupProbe: { exec: {} } })), ['spec.template.spec.containers[0].startupProbe.exec.command: Required value']);
+  assert.deepEqual(msgs(c({ livenessProbe: { tcpSocket: {} } })), ['spec.template.spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive']);
+  assert.deepEqual(msgs(c({ lifecycle: { preStop: {}, postStart: { sleep: { seconds: 1 } } } })), ['spec.template.spec.containers[0].lifecycle.preStop: Required value: must specify a handler type']);
+});
+
 test('kubectl rendering of several causes', () => {
   const causes = validateCreate(JOB, job((s) => { s.parallelism = -1; delete s.template.spec.restartPolicy; }));
   assert.equal(

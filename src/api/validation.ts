@@ -4,6 +4,7 @@
 import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
+import { isRestartableInitContainer } from './pod_util.js';
 import type { StatusCause } from '../errors.js';
 import { asKind, type KObject, type JobObject, type ServiceObject } from './types.js';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1.js';
@@ -223,12 +224,21 @@ export function validatePodSpec(spec: Partial<PodSpec>, path: string): Errs {
       errs.push(...validateContainerCommon(c ?? {}, p, volNames));
       if (names.has(c?.name)) errs.push(duplicate(`${p}.name`, c?.name ?? ''));
       else names.add(c?.name);
+      if (c?.restartPolicy != null) errs.push(forbidden(`${p}.restartPolicy`, 'may not be set for non-init containers'));
     });
   (spec.initContainers ?? []).forEach((c: Container, i: number) => {
     const p = `${path}.initContainers[${i}]`;
     errs.push(...validateContainerCommon(c ?? {}, p, volNames));
+    // validateInitContainers: Always (a sidecar) is the one restartPolicy of a container.
+    if (c?.restartPolicy != null && c.restartPolicy !== 'Always') errs.push(notSupported(`${p}.restartPolicy`, c.restartPolicy, ['Always']));
     if (names.has(c?.name)) errs.push(duplicate(`${p}.name`, c?.name ?? ''));
     else names.add(c?.name);
+    // What only a container that runs beside the others has: a plain init container runs to its end first.
+    if (!isRestartableInitContainer(c)) {
+      for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+        if (c?.[f] != null) errs.push(forbidden(`${p}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+      }
+    }
   });
   // restartPolicy, dnsPolicy
   const rp = spec.restartPolicy ?? '';

@@ -28,6 +28,7 @@ const invalid = (field: string, value: unknown, detail: string): StatusCause => 
  * "must have at most N bytes" to this; the value itself is never shown). */
 const tooLong = (field: string, max: number): StatusCause => ({ field, type: 'FieldValueTooLong', message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` });
 const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
+const required = (field: string, detail?: string): StatusCause => ({ field, type: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value' });
 
 // The objects here may be any shape (validation runs on what was decoded, and on what a state
 // file written before decoding was strict holds): every value is unknown until narrowed.
@@ -86,23 +87,40 @@ function validateResources(res: unknown, path: string): Errs {
 }
 
 /** ValidatePortNumOrName for an httpGet or tcpSocket port. */
-function validateHandlerPort(handler: unknown, path: string): Errs {
+/**
+ * validateHandler: exactly one of the handler types kinds names (a probe's, or a lifecycle hook's),
+ * a second one refused where it comes, and the one found checked: exec's command, the port of
+ * httpGet and tcpSocket (a missing port is IntOrString's 0).
+ */
+function validateHandler(handler: unknown, path: string, kinds: readonly string[]): Errs {
   const errs: Errs = [];
   if (!isObj(handler)) return errs;
-  for (const kind of ['httpGet', 'tcpSocket']) {
+  let found = 0;
+  for (const kind of kinds) {
     const h = handler[kind];
+    if (h === undefined || h === null) continue;
+    if (found++ > 0) {
+      errs.push(forbidden(`${path}.${kind}`, 'may not specify more than 1 handler type'));
+      continue;
+    }
     if (!isObj(h)) continue;
-    const port = h.port;
-    if (num(port) && (port < 1 || port > 65535)) errs.push(invalid(`${path}.${kind}.port`, port, PORT_RANGE_ERROR));
-    else if (typeof port === 'string' && port.length > 0) for (const msg of portNameErrors(port)) errs.push(invalid(`${path}.${kind}.port`, port, msg));
+    if (kind === 'exec' && list(h.command).length === 0) errs.push(required(`${path}.exec.command`));
+    if (kind === 'httpGet' || kind === 'tcpSocket') {
+      const port = h.port ?? 0;
+      if (num(port) && (port < 1 || port > 65535)) errs.push(invalid(`${path}.${kind}.port`, port, PORT_RANGE_ERROR));
+      else if (typeof port === 'string') for (const msg of port.length > 0 ? portNameErrors(port) : [PORT_RANGE_ERROR]) errs.push(invalid(`${path}.${kind}.port`, port, msg));
+    }
   }
+  if (found === 0) errs.push(required(path, 'must specify a handler type'));
   return errs;
 }
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
+const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'] as const;
 
 function validateProbe(probe: unknown, path: string): Errs {
   const errs: Errs = [];
   if (!isObj(probe)) return errs;
-  errs.push(...validateHandlerPort(probe, path));
+  errs.push(...validateHandler(probe, path, PROBE_HANDLERS));
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
     if (num(probe[f]) && probe[f] < 0) errs.push(invalid(`${path}.${f}`, probe[f], NON_NEGATIVE));
   }
@@ -127,7 +145,8 @@ function validateSecurityContextIDs(sc: unknown, path: string, podLevel: boolean
   return errs;
 }
 
-function validateContainer(c: unknown, path: string): Errs {
+/** plainInit: an init container that is no sidecar, whose probes and lifecycle are refused, not looked into (validateInitContainers). */
+function validateContainer(c: unknown, path: string, plainInit = false): Errs {
   const errs: Errs = [];
   if (!isObj(c)) return errs;
   if (typeof c.image === 'string' && c.image.length > 0 && c.image !== c.image.trim()) {
@@ -145,8 +164,10 @@ function validateContainer(c: unknown, path: string): Errs {
     }
   });
   errs.push(...validateResources(c.resources, `${path}.resources`));
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) errs.push(...validateProbe(c[probe], `${path}.${probe}`));
-  if (isObj(c.lifecycle)) for (const h of ['postStart', 'preStop']) errs.push(...validateHandlerPort(c.lifecycle[h], `${path}.lifecycle.${h}`));
+  if (!plainInit) {
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) errs.push(...validateProbe(c[probe], `${path}.${probe}`));
+    if (isObj(c.lifecycle)) for (const h of ['postStart', 'preStop']) errs.push(...validateHandler(c.lifecycle[h], `${path}.lifecycle.${h}`, LIFECYCLE_HANDLERS));
+  }
   errs.push(...validateSecurityContextIDs(c.securityContext, `${path}.securityContext`, false));
   return errs;
 }
@@ -178,7 +199,7 @@ export function validatePodSpecValues(spec: unknown, path: string): Errs {
   if (!isObj(spec)) return errs;
   errs.push(...validateVolumes(spec.volumes, `${path}.volumes`));
   list(spec.containers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.containers[${i}]`)));
-  list(spec.initContainers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.initContainers[${i}]`)));
+  list(spec.initContainers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.initContainers[${i}]`, !(isObj(c) && c.restartPolicy === 'Always'))));
   errs.push(...validateSecurityContextIDs(spec.securityContext, `${path}.securityContext`, true));
   list(spec.topologySpreadConstraints).forEach((t, i) => {
     if (isObj(t) && num(t.maxSkew) && t.maxSkew <= 0) errs.push(invalid(`${path}.topologySpreadConstraints[${i}].maxSkew`, t.maxSkew, 'must be greater than zero'));

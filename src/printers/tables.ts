@@ -8,7 +8,7 @@ import type {
 import type { LoadBalancerStatus, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { DeploymentSpec, DeploymentStatus, ReplicaSetSpec, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { Since, type Cell, type SinceFields } from '../api/table_view.js';
-import { isTerminalPhase } from '../api/pod_util.js';
+import { isRestartableInitContainer, isTerminalPhase } from '../api/pod_util.js';
 import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
 import { printEndpoints, printEndpointSlice } from './endpoints.js';
 import { formatLabels, formatLabelSelector } from './labels.js';
@@ -181,10 +181,6 @@ function printNode(o: NodeObject, now: Date): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Pod
-
-function isRestartableInitContainer(c: Container | undefined): boolean {
-  return !!c && c.restartPolicy === 'Always';
-}
 
 function conditionTrue(status: PodStatusWire | JobStatus | undefined, type: string): boolean {
   return (status?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
