@@ -137,6 +137,88 @@ function statusOf(p: KObject): string {
   return cs.state.waiting?.reason ?? cs.state.terminated?.reason ?? (cs.state.running ? 'Running' : p.status.phase);
 }
 
+test('a sidecar (init container, restartPolicy Always) starts first, runs beside the container, is stopped once it has ended, and its end does not count', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      terminationGracePeriodSeconds: 5,
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }, { name: 'setup', image: 'busybox', command: ['true'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['true'] }],
+    }));
+    const cur = () => store.get('Pod', 'default', 'p')!;
+    settle(k, 'p');
+    assert.deepEqual(runtime.started.map((s) => s.container), ['side', 'setup'], 'the sidecar first; the next init container once it has started, not ended');
+    assert.equal(runtime.a.get('uid-p/side')!.at(-1)!.running, true);
+    runtime.exit('uid-p', 'setup', 0, clock.now());
+    relisted(k, clock, 'p');
+    assert.deepEqual(runtime.started.map((s) => s.container), ['side', 'setup', 'main']);
+    relisted(k, clock, 'p');
+    let st = cur().status;
+    assert.equal(st.phase, 'Running');
+    assert.deepEqual(st.initContainerStatuses.map((s: any) => [s.name, s.ready, s.started]), [['side', true, true], ['setup', true, false]], 'the sidecar ready as it runs; the init container that succeeded, ready');
+    assert.equal(st.conditions.find((c: any) => c.type === 'ContainersReady').status, 'True');
+    // The sidecar ends while the container runs: restarted, whatever the pod's restartPolicy (Never).
+    runtime.exit('uid-p', 'side', 1, clock.now());
+    relisted(k, clock, 'p');
+    assert.equal(runtime.started.filter((s) => s.container === 'side').length, 2);
+    assert.deepEqual(runtime.signals, []);
+    // The container ends: the sidecar is stopped (SIGTERM, then SIGKILL after the grace period), not restarted.
+    runtime.exit('uid-p', 'main', 0, clock.now());
+    relisted(k, clock, 'p');
+    assert.deepEqual(runtime.signals, ['side:SIGTERM']);
+    assert.equal(cur().status.phase, 'Running', 'until the sidecar has gone');
+    assert.ok(store.events.some((e) => e.reason === 'Killing' && e.message === 'Stopping container side' && e.fieldPath === 'spec.initContainers{side}'));
+    clock.step(5000);
+    settle(k, 'p');
+    assert.deepEqual(runtime.signals, ['side:SIGTERM', 'side:SIGKILL']);
+    runtime.exit('uid-p', 'side', 137, clock.now());
+    relisted(k, clock, 'p');
+    st = cur().status;
+    assert.equal(st.phase, 'Succeeded', 'the sidecar killed (137) does not fail the pod');
+    assert.equal(runtime.started.filter((s) => s.container === 'side').length, 2, 'not restarted');
+    assert.deepEqual(st.conditions.map((c: any) => [c.type, c.status, c.reason]), [
+      ['PodReadyToStartContainers', 'False', undefined],
+      ['Initialized', 'True', 'PodCompleted'],
+      ['Ready', 'False', 'PodCompleted'],
+      ['ContainersReady', 'False', 'PodCompleted'],
+      ['PodScheduled', 'True', undefined],
+    ]);
+    assert.deepEqual(st.initContainerStatuses.map((s: any) => [s.name, s.ready]), [['side', false], ['setup', true]]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a failed pod says PodFailed in Ready and ContainersReady; a container waiting for its first start keeps the pod Pending', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('f', { nodeName: 'node-1', containers: [{ name: 'c', image: 'busybox', command: ['false'] }] }));
+    settle(k, 'f');
+    runtime.exit('uid-f', 'c', 1, clock.now());
+    relisted(k, clock, 'f');
+    const st = store.get('Pod', 'default', 'f')!.status;
+    assert.equal(st.phase, 'Failed');
+    assert.deepEqual(st.conditions.filter((c: any) => c.type.endsWith('Ready')).map((c: any) => [c.type, c.status, c.reason]), [
+      ['Ready', 'False', 'PodFailed'],
+      ['ContainersReady', 'False', 'PodFailed'],
+    ]);
+    assert.equal(st.conditions.find((c: any) => c.type === 'Initialized').reason, undefined);
+    // One container runs, the other waits for a ConfigMap that is not there: Pending (getPhase's waiting > 0).
+    store.create(pod('w', { nodeName: 'node-1', containers: [
+      { name: 'a', image: 'busybox', command: ['sleep', '9'] },
+      { name: 'b', image: 'busybox', command: ['true'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }] },
+    ] }));
+    relisted(k, clock, 'w');
+    relisted(k, clock, 'w'); // the start seen
+    const w = store.get('Pod', 'default', 'w')!.status;
+    assert.deepEqual(w.containerStatuses.map((s: any) => Object.keys(s.state)[0]), ['running', 'waiting']);
+    assert.equal(w.phase, 'Pending');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('expand: $(VAR), $$ escape, unknown and unterminated references', () => {
   const m = (n: string) => ({ A: 'x', B: 'y' } as any)[n];
   assert.equal(expand('$(A)-$(B)', m), 'x-y');
@@ -235,7 +317,7 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   p = store.get('Pod', 'default', 'pi')!;
   assert.equal(p.status.phase, 'Succeeded');
   assert.equal(statusOf(p), 'Completed');
-  assert.deepEqual(p.status.conditions.map((c: any) => `${c.type}=${c.status}${c.reason ? '/' + c.reason : ''}`), ['PodReadyToStartContainers=False', 'Initialized=True', 'Ready=False/PodCompleted', 'ContainersReady=False/PodCompleted', 'PodScheduled=True']);
+  assert.deepEqual(p.status.conditions.map((c: any) => `${c.type}=${c.status}${c.reason ? '/' + c.reason : ''}`), ['PodReadyToStartContainers=False', 'Initialized=True/PodCompleted', 'Ready=False/PodCompleted', 'ContainersReady=False/PodCompleted', 'PodScheduled=True']);
   assert.equal(p.status.containerStatuses[0].state.terminated.finishedAt, '2026-11-23T12:00:06Z'); // 5s after the relist
   assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'Running', 'Completed']);
   const before = store.history.length;

@@ -31,7 +31,7 @@ import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUi
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
-import { isPodTerminal, isTerminalPhase } from '../api/pod_util.js';
+import { isPodTerminal, isRestartableInitContainer, isTerminalPhase } from '../api/pod_util.js';
 import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
@@ -67,7 +67,9 @@ export interface KubeletOptions {
 }
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
-interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[] }
+interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: SidecarStop }
+/** The sidecar to stop now: the pod's containers have ended for good, and sidecars go last one first. */
+interface SidecarStop { name: string; n: number; termSent?: string; killSent?: string }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
 
@@ -378,6 +380,8 @@ export class Kubelet {
 
     const c0 = this.compute(pod, now, false, volumesReady);
     this.killUnhealthy(pod, c0.kills, now);
+    const stopMs = c0.sidecarStop ? this.stopSidecar(pod, c0.sidecarStop, now) : undefined;
+    if (stopMs !== undefined) c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, stopMs);
     // The pod as stored once this sync's status is written: what the starts below and the
     // status computed after them see, as a sync of the written pod would.
     let current = pod;
@@ -492,6 +496,24 @@ export class Kubelet {
       this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
       this.prober.killSent(k.containerID, now.getTime());
     }
+  }
+
+  /**
+   * Stops a sidecar once the pod's containers have ended (computePodActions' KillPod): SIGTERM,
+   * SIGKILL after the pod's grace period, as a deletion stops a container. When to look again (ms).
+   */
+  private stopSidecar(pod: PodObject, s: SidecarStop, now: Date): number {
+    const uid = pod.metadata.uid!;
+    const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+    if (!s.termSent) {
+      if (!this.runtime.signal(uid, s.name, s.n, 'SIGTERM', rfc3339(now))) return 50; // its pid not known yet
+      this.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`, this.fieldPath(pod, s.name));
+      return Math.min(graceMs, this.relistMs());
+    }
+    const left = Date.parse(s.termSent) + graceMs - now.getTime();
+    if (left > 0) return Math.min(left, this.relistMs());
+    if (!s.killSent) this.runtime.signal(uid, s.name, s.n, 'SIGKILL', rfc3339(now));
+    return this.relistMs();
   }
 
   private write(pod: PodObject, c: Computed): KObject {
@@ -868,6 +890,20 @@ export class Kubelet {
     const nowS = rfc3339(now);
     const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
     const storedOf = (list: ContainerStatus[] | undefined, n: string) => (list ?? []).find((s) => s.name === n);
+    const initSpecs: Container[] = spec.initContainers ?? [];
+    const hasSidecars = initSpecs.some(isRestartableInitContainer);
+    // computePodActions' keepCount == 0: every container of the pod has ended and none restarts,
+    // so its sidecars are stopped (and not restarted) and the pod can end.
+    const containersEnded =
+      hasSidecars &&
+      spec.containers.every((c) => {
+        const as = this.runtime.attempts(uid, c.name);
+        const L = as[as.length - 1];
+        const ok = !!L && L.exitCode === 0 && !L.startError;
+        return !!L && !L.running && !(policy === 'Always' || (policy === 'OnFailure' && !ok));
+      });
+    // HasAnyRegularContainerStarted: the pod was initialized; a sidecar restarting does not hold it back.
+    const containerStarted = hasSidecars && spec.containers.some((c) => this.runtime.attempts(uid, c.name).length > 0);
 
     const term = (a: AttemptState) => {
       const t: ContainerStateTerminated = { exitCode: a.exitCode! };
@@ -880,6 +916,9 @@ export class Kubelet {
     };
     // One container's status; turn: it may start now.
     const one = (c: Container, init: boolean, turn: boolean, waitingReason: string, stored: ContainerStatus | undefined, ephemeral = false) => {
+      // A sidecar runs beside the pod's containers: probed, ready and restarted as they are.
+      const sidecar = init && isRestartableInitContainer(c);
+      const runsBeside = !init || sidecar;
       const as = this.runtime.attempts(uid, c.name);
       const L = as[as.length - 1];
       const prev = as.length > 1 ? { terminated: term(as[as.length - 2]) } : {};
@@ -908,8 +947,8 @@ export class Kubelet {
         // Without a readiness probe a running container is ready, also while it is being stopped:
         // the kubelet writes its status before killing it, so a terminating pod stays 1/1 (its
         // Ready condition is what EndpointSlices call "serving"). Probes: src/kubelet/prober.ts.
-        const pr = init || ephemeral || terminating ? undefined : this.probe(pod, c, L, now);
-        ready = !init && !ephemeral && (pr ? pr.ready : true);
+        const pr = !runsBeside || ephemeral || terminating ? undefined : this.probe(pod, c, L, now);
+        ready = runsBeside && !ephemeral && (pr ? pr.ready : true);
         started = pr ? pr.started : true;
         if (pr && (pr.kill || pr.forceKill)) kills.push({ name: c.name, n: L.n, containerID: L.containerID, type: pr.kill, force: !!pr.forceKill });
         soon(Math.min(pr?.nextMs ?? Infinity, this.relistMs()));
@@ -920,10 +959,12 @@ export class Kubelet {
         this.prober.forget(L.containerID);
         this.releaseSubPaths(`${uid}/${L.containerID}`);
         const ok = L.exitCode === 0 && !L.startError;
-        const restart = !terminating && !ephemeral && (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
+        const restart = !terminating && !ephemeral && (sidecar ? !containersEnded : init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {
           state = { terminated: term(L) };
           done = ok ? 'ok' : 'failed';
+          // prober_manager's UpdatePodStatus: an init container that succeeded is ready.
+          if (init && !sidecar && ok) ready = true;
         } else {
           const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs);
           const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
@@ -959,13 +1000,23 @@ export class Kubelet {
       return { cs, done, started: !!L };
     };
 
-    const initSpecs: Container[] = spec.initContainers ?? [];
     const initStatuses: ContainerStatus[] = [];
     let initialized = true;
     let failed = false;
+    const notInit: string[] = [];
     for (const c of initSpecs) {
       const r = one(c, true, initialized && !terminating && volumesReady, 'PodInitializing', storedOf(old.initContainerStatuses, c.name));
       initStatuses.push(r.cs);
+      if (isRestartableInitContainer(c)) {
+        // isInitContainerInitialized: a sidecar once it has started (its startup probe passed);
+        // the next init container waits for that, not for its end.
+        if (!(r.cs.state?.running && r.cs.started)) {
+          notInit.push(c.name);
+          if (!containerStarted) initialized = false;
+        }
+        continue;
+      }
+      if (r.cs.state?.terminated?.exitCode !== 0) notInit.push(c.name);
       if (r.done === 'failed') failed = true;
       if (r.done !== 'ok') initialized = false;
     }
@@ -982,16 +1033,33 @@ export class Kubelet {
     }
     const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state?.running);
     const stopped = terminating && !anyRunning; // deletion: everything has exited
+    const sidecarRunning = initStatuses.some((s, i) => isRestartableInitContainer(initSpecs[i]) && s.state?.running);
+    // getPhase: a container waiting to start for the first time keeps the pod Pending.
+    const firstWait = mainStatuses.some((s) => s.state?.waiting && !s.lastState?.terminated);
     let phase: string;
     if (failed) phase = 'Failed';
     else if (!initialized) phase = stopped ? 'Failed' : 'Pending';
-    else if (allDone) phase = allOk ? 'Succeeded' : 'Failed';
+    // Its sidecars still running (being stopped): Running until they have gone; how they ended
+    // does not count.
+    else if (allDone) phase = sidecarRunning ? 'Running' : allOk ? 'Succeeded' : 'Failed';
     else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
-    else phase = anyStarted ? 'Running' : 'Pending';
+    else phase = anyStarted && !firstWait ? 'Running' : 'Pending';
     const terminal = isTerminalPhase(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
-    if (terminal) for (const s of [...initStatuses, ...mainStatuses]) s.ready = false;
+    // Ended, nothing of the pod is ready, but an init container that succeeded (it stays ready).
+    if (terminal) for (const s of [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses]) s.ready = false;
+    // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
+    // each waits for those defined after it), once every container has ended for good.
+    let sidecarStop: SidecarStop | undefined;
+    if (containersEnded && !terminating) {
+      for (let i = initSpecs.length - 1; i >= 0 && !sidecarStop; i--) {
+        if (!isRestartableInitContainer(initSpecs[i]) || !initStatuses[i].state?.running) continue;
+        const as = this.runtime.attempts(uid, initSpecs[i].name);
+        const L = as[as.length - 1];
+        if (L?.running) sidecarStop = { name: initSpecs[i].name, n: L.n, termSent: L.termSent, killSent: L.killSent };
+      }
+    }
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));
     const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
@@ -1002,15 +1070,26 @@ export class Kubelet {
       if (message) c.message = message;
       return c;
     };
-    const notInit = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-    const unready = mainStatuses.filter((s) => !s.ready).map((s) => s.name);
+    // status/generate.go: sidecars count with the pod's containers for readiness.
+    const unready = [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses].filter((s) => !s.ready).map((s) => s.name);
     const conditions: PodConditionWire[] = [
       // No sandbox before the volumes are set up.
       cond('PodReadyToStartContainers', !terminal && volumesReady),
-      initialized ? cond('Initialized', true) : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
+      phase === 'Succeeded'
+        ? cond('Initialized', true, 'PodCompleted')
+        : initialized
+          ? cond('Initialized', true)
+          : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
     ];
+    // A terminal phase says so (generateContainersReadyConditionForTerminalPhase).
     const readyC = (type: string) =>
-      unready.length === 0 ? cond(type, true) : terminal ? cond(type, false, 'PodCompleted') : cond(type, false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+      phase === 'Succeeded'
+        ? cond(type, false, 'PodCompleted')
+        : phase === 'Failed'
+          ? cond(type, false, 'PodFailed')
+          : unready.length === 0
+            ? cond(type, true)
+            : cond(type, false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
     conditions.push(readyC('Ready'), readyC('ContainersReady'));
     conditions.push(oldCond.get('PodScheduled') ?? cond('PodScheduled', true));
 
@@ -1030,6 +1109,6 @@ export class Kubelet {
     const ordered: Record<string, unknown> = {};
     for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass', 'ephemeralContainerStatuses']) if (st[k] !== undefined) ordered[k] = st[k];
     for (const k of Object.keys(st)) if (!(k in ordered)) ordered[k] = st[k];
-    return { status: ordered as PodStatusWire, due, requeueMs, backoff, kills };
+    return { status: ordered as PodStatusWire, due, requeueMs, backoff, kills, sidecarStop };
   }
 }

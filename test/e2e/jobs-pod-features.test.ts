@@ -63,3 +63,45 @@ spec:
   assert.equal(r.stderr, 'Defaulted container "main" out of: main, second\n');
   assert.match(sb.kjob(['get', 'pods']).stdout, new RegExp(`${name} +0/2 +Completed +0 `));
 });
+
+test('a sidecar (an init container with restartPolicy Always) runs beside the Job\'s container and is stopped when it ends; the Job completes', async () => {
+  applyText(
+    sb,
+    `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: with-sidecar
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      volumes:
+      - {name: shared, emptyDir: {}}
+      initContainers:
+      - name: logger
+        image: busybox
+        restartPolicy: Always
+        command: ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo up > /s/up; while true; do sleep 0.1; done"]
+        volumeMounts:
+        - {name: shared, mountPath: /s}
+      containers:
+      - name: main
+        image: busybox
+        command: ["cat", "/s/up"]
+        volumeMounts:
+        - {name: shared, mountPath: /s}
+`,
+  );
+  await sb.until('the Job to complete', () => !!cond(job(sb, 'with-sidecar'), 'Complete'), 30_000);
+  const [p] = pods(sb);
+  const name = p.metadata.name;
+  assert.equal(p.status.phase, 'Succeeded');
+  assert.equal(sb.kjob(['logs', name, '-c', 'main']).stdout, 'up\n', 'the sidecar ran first');
+  assert.equal(sb.kjob(['logs', name, '-c', 'logger']).stdout, 'stopping\n', 'and was stopped by SIGTERM');
+  const [side] = p.status.initContainerStatuses;
+  assert.equal(side.state.terminated.exitCode, 0);
+  assert.equal(side.restartCount, 0);
+  const events = sb.kjob(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}']).stdout;
+  assert.match(events, /^Killing Stopping container logger$/m);
+  assert.match(sb.kjob(['get', 'pod', name]).stdout, new RegExp(`^${name}\\s+0/2\\s+Completed\\s+0\\s`, 'm'));
+});
