@@ -631,7 +631,9 @@ export class Engine {
         const owner = controllerOf(obj());
         // Pod events reach the Job controller batched (syncJobBatchPeriod).
         if (owner?.kind === 'Job') this.queue.add(`job:${c.namespace}/${owner.name}`, now + this.timing.jobSyncBatchMs);
-        if (hasTrackingFinalizer(obj()) && (terminatingOrGone() || isPodTerminal(asKind('Pod', obj())))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
+        // enqueueOrphanPod: a pod the Job controller may have to release (its finalizer): one that
+        // ends or goes, and one with no controller (its Job deleted with --cascade=orphan).
+        if (hasTrackingFinalizer(obj()) && (!owner || terminatingOrGone() || isPodTerminal(asKind('Pod', obj())))) this.queue.add(`orphan:${key}`, now + this.timing.jobSyncBatchMs);
         // The ReplicaSet controller's pod handlers: its owner, or for an orphan every ReplicaSet
         // that selects it (adoption).
         if (owner?.kind === 'ReplicaSet') {
@@ -648,7 +650,11 @@ export class Engine {
         const seen = this.jobGenerations.get(key);
         const immediate = c.type !== 'MODIFIED' || seen !== gen || terminatingOrGone();
         this.jobGenerations.set(key, gen);
-        if (c.type === 'DELETED') this.jobGenerations.delete(key);
+        if (c.type === 'DELETED') {
+          this.jobGenerations.delete(key);
+          // cleanupPodFinalizers: the pods it still controls are released by syncOrphanPod.
+          for (const p of this.store.listByRefShared('Pod', c.namespace ?? '', c.uid)) if (hasTrackingFinalizer(p)) this.queue.add(`orphan:${keyOf(p)}`, now);
+        }
         this.queue.add(`job:${key}`, immediate ? now : now + this.timing.jobSyncBatchMs);
         if (terminatingOrGone()) this.queue.add('gc', now);
         // A Job controlled by a CronJob wakes its CronJob (addJob/updateJob/deleteJob handlers).

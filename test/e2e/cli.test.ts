@@ -103,6 +103,9 @@ test('delete --cascade=orphan leaves the pods running, without owner', async () 
     assert.equal(p.metadata.ownerReferences, undefined);
     assert.equal(p.status.phase, 'Running');
   }
+  // Orphans: the Job controller lets go of them (their tracking finalizer) while they run.
+  const finalizers = () => JSON.parse(sb.kjob(['get', 'pods', '-l', 'job-name=sleeper', '-o', 'json']).stdout).items.map((p: any) => p.metadata.finalizers ?? []);
+  await sb.until('the orphans to lose the tracking finalizer', () => finalizers().every((f: string[]) => f.length === 0), 10_000);
   const d = sb.kjob(['delete', 'pods', '-l', 'job-name=sleeper']);
   assert.equal(d.stdout.split('\n').filter((l) => / deleted$/.test(l)).length, 2);
   assert.equal(sb.kjob(['get', 'pods', '-l', 'job-name=sleeper']).stderr, 'No resources found in default namespace.\n');

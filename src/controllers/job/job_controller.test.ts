@@ -247,6 +247,36 @@ test('an orphaned pod (its Job deleted) loses the tracking finalizer', () => {
   assert.equal(api.get(PODS, 'default', pod.metadata.name!).metadata.finalizers, undefined);
 });
 
+test("syncOrphanPod: a pod without a controller is released; one of an unfinished Job, of a Job another controller manages, or of another kind of controller is not", () => {
+  createJob({ parallelism: 2, completions: 2 });
+  jc.syncJob('default/pi');
+  const [a, b] = pods().map((p) => p.metadata.name!);
+  const fin = (n: string) => api.get(PODS, 'default', n).metadata.finalizers;
+  jc.syncOrphanPod(`default/${a}`);
+  assert.deepEqual(fin(a), [JOB_TRACKING_FINALIZER], 'its Job runs');
+  const p = api.get(PODS, 'default', b);
+  p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }];
+  api.update(PODS, 'default', b, p);
+  jc.syncOrphanPod(`default/${b}`);
+  assert.deepEqual(fin(b), [JOB_TRACKING_FINALIZER], "another controller's pod");
+  p.metadata = api.get(PODS, 'default', b).metadata;
+  p.metadata.ownerReferences = [];
+  api.update(PODS, 'default', b, p);
+  jc.syncOrphanPod(`default/${b}`);
+  assert.equal(fin(b), undefined, 'no controller at all: released');
+});
+
+test('spec.managedBy another controller: the Job controller leaves the Job and its pods alone', () => {
+  createJob({ managedBy: 'example.com/queue' });
+  const rv = t.store.currentRV();
+  jc.syncJob('default/pi');
+  assert.equal(t.store.currentRV(), rv, 'nothing written');
+  assert.equal(pods().length, 0);
+  createJob({ managedBy: 'kubernetes.io/job-controller' }, 'own');
+  jc.syncJob('default/own');
+  assert.equal(pods().length, 1, 'its own name: synced');
+});
+
 test('a Job pod deleted with a grace period stays, counted in status.terminating, until the kubelet removes it', () => {
   createJob({});
   jc.syncJob('default/pi');

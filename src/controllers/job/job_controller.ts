@@ -73,6 +73,13 @@ interface FinishedCondition {
  * out first. Without it a Job's sync cost grew with its completions: a Job of 1,000 listed them
  * all at each of its ~300 syncs. Conservative: a pod of an unexpected shape is listed.
  */
+/** managedByExternalController: the controller named in spec.managedBy when it is not this one. */
+export function managedByExternalController(job: KObject): string | undefined {
+  const m = (job.spec as { managedBy?: unknown } | undefined)?.managedBy;
+  return typeof m === 'string' && m !== JOB_CONTROLLER_NAME ? m : undefined;
+}
+const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
+
 function settledPod(pod: KObject): boolean {
   const m = pod.metadata;
   if ((pod.status as { phase?: unknown } | undefined)?.phase !== 'Succeeded' || m.deletionTimestamp != null) return false;
@@ -113,6 +120,8 @@ export class JobController {
       this.createFailures.delete(key);
       return {};
     }
+    // spec.managedBy (JobManagedBy, beta and on in v1.32): another controller's Job, untouched.
+    if (managedByExternalController(job) !== undefined) return {};
     const pods = this.podsForJob(job);
     if (isJobFinished(job)) {
       // Pods that finish after the Job did (e.g. torn down by a deletion) are released.
@@ -149,8 +158,16 @@ export class JobController {
     const { namespace, name } = splitKey(key);
     const pod = tryGetShared(this.api, 'Pod', namespace, name);
     if (!pod || !hasTrackingFinalizer(pod)) return {};
-    const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
-    if (owner && tryGetShared(this.api, 'Job', namespace, owner.name)?.metadata.uid === owner.uid) return {};
+    const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
+    if (owner) {
+      // Another kind of controller's pod: not ours to release.
+      if (owner.kind !== 'Job' || owner.apiVersion !== 'batch/v1') return {};
+      const job = tryGetShared(this.api, 'Job', namespace, owner.name);
+      if (job && job.metadata.uid === owner.uid) {
+        // A Job another controller manages keeps its pods' finalizers; an unfinished one counts the pod itself.
+        if (managedByExternalController(job) !== undefined || !isJobFinished(job)) return {};
+      }
+    }
     this.removeTrackingFinalizers([pod]);
     return {};
   }
