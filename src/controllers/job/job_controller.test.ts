@@ -10,6 +10,7 @@ import { rfc3339, type KObject } from '../../api/types.js';
 import { JobController } from './job_controller.js';
 import { bindPod, createTestJob } from './testing.js';
 import { JOB_TRACKING_FINALIZER } from './utils.js';
+import { resourceForKind } from '../../api/resources.js';
 
 let t: TestAPI;
 let api: LocalAPIServer;
@@ -264,6 +265,24 @@ test("syncOrphanPod: a pod without a controller is released; one of an unfinishe
   api.update(PODS, 'default', b, p);
   jc.syncOrphanPod(`default/${b}`);
   assert.equal(fin(b), undefined, 'no controller at all: released');
+});
+
+test('slow start: creates go in batches of 1, 2, 4; after a refused one the rest wait for the next sync (one FailedCreate a sync)', () => {
+  const rec = recordingAPI(api);
+  const c = new JobController({ api: rec, clock, timing: KUBERNETES_TIMING });
+  createJob({ parallelism: 4, completions: 4, template: { spec: { serviceAccountName: 'nope', restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } });
+  const r = c.syncJob('default/pi');
+  assert.deepEqual(rec.writes().filter((w) => w.startsWith('create pods')), ['create pods pi-*'], 'the account is missing: one try, not four');
+  assert.equal(pods().length, 0);
+  assert.deepEqual(reasons().filter((x) => x === 'FailedCreate').length, 1);
+  assert.equal(job().status.active, undefined);
+  assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs > 0, 'retried later');
+  // Once it can, the batches double: 1 + 2 + 1 (what is left).
+  api.create(resourceForKind('ServiceAccount')!, 'default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'nope' } });
+  rec.actions.length = 0;
+  c.syncJob('default/pi');
+  assert.equal(rec.writes().filter((w) => w.startsWith('create pods')).length, 4);
+  assert.equal(job().status.active, 4);
 });
 
 test('spec.managedBy another controller: the Job controller leaves the Job and its pods alone', () => {

@@ -597,14 +597,24 @@ export class JobController {
           if (e.reason !== 'NotFound') this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`);
         }
       }
-      for (const p of creates) {
-        try {
-          const created = api.create(PODS, ns, p).object;
-          this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-        } catch (e) {
-          if (!(e instanceof StatusError)) throw e;
-          failedCreates++;
-          this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+      // manageJob's slow start: batches of 1, 2, 4, ... pods; after a batch with a refused create
+      // the rest are not tried (counted as not created) until the next sync, so a template the
+      // apiserver refuses costs one FailedCreate a sync, not one per missing pod.
+      for (let i = 0, batch = 1; i < creates.length; i += batch, batch *= 2) {
+        const before = failedCreates;
+        for (const p of creates.slice(i, i + batch)) {
+          try {
+            const created = api.create(PODS, ns, p).object;
+            this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+          } catch (e) {
+            if (!(e instanceof StatusError)) throw e;
+            failedCreates++;
+            this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+          }
+        }
+        if (failedCreates > before) {
+          failedCreates += Math.max(0, creates.length - i - batch); // skipped
+          break;
         }
       }
       if (failedCreates > 0 && typeof status.active === 'number') {
