@@ -81,7 +81,9 @@ spec:
       - name: logger
         image: busybox
         restartPolicy: Always
-        command: ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo up > /s/up; while true; do sleep 0.1; done"]
+        command: ["sh", "-c", "trap 'echo stopping; exit 0' TERM; sleep 0.3; echo up > /s/up; while true; do sleep 0.1; done"]
+        # Started (and the next container with it) once the file is there, not once its process runs.
+        startupProbe: {exec: {command: [cat, /s/up]}, periodSeconds: 1}
         volumeMounts:
         - {name: shared, mountPath: /s}
       containers:
@@ -93,7 +95,7 @@ spec:
 `,
   );
   await sb.until('the Job to complete', () => !!cond(job(sb, 'with-sidecar'), 'Complete'), 30_000);
-  const [p] = pods(sb);
+  const [p] = pods(sb).filter((x) => x.metadata.labels['job-name'] === 'with-sidecar');
   const name = p.metadata.name;
   assert.equal(p.status.phase, 'Succeeded');
   assert.equal(sb.kjob(['logs', name, '-c', 'main']).stdout, 'up\n', 'the sidecar ran first');
