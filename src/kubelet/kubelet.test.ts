@@ -190,6 +190,41 @@ test('a sidecar (init container, restartPolicy Always) starts first, runs beside
   }
 });
 
+test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has passed, its containers stopped and not restarted, their ends published", () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('d', { nodeName: 'node-1', restartPolicy: 'OnFailure', activeDeadlineSeconds: 5, terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+    settle(k, 'd');
+    const r = relisted(k, clock, 'd');
+    assert.equal(store.get('Pod', 'default', 'd')!.status.phase, 'Running');
+    assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs <= 5000, 'looked at again by its deadline');
+    clock.step(4000);
+    settle(k, 'd');
+    let st = store.get('Pod', 'default', 'd')!.status;
+    assert.equal(st.phase, 'Failed');
+    assert.equal(st.reason, 'DeadlineExceeded');
+    assert.equal(st.message, 'Pod was active on the node longer than the specified deadline');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+    assert.deepEqual(store.events.filter((e) => ['DeadlineExceeded', 'Killing'].includes(e.reason)).map((e) => `${e.type} ${e.reason} ${e.message}`), [
+      'Normal DeadlineExceeded Pod was active on the node longer than the specified deadline',
+      'Normal Killing Stopping container c',
+    ]);
+    clock.step(2000);
+    settle(k, 'd');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL'], 'after the grace period');
+    runtime.exit('uid-d', 'c', 137, clock.now());
+    settle(k, 'd');
+    st = store.get('Pod', 'default', 'd')!.status;
+    assert.equal(st.phase, 'Failed');
+    assert.equal(st.reason, 'DeadlineExceeded');
+    assert.equal(st.containerStatuses[0].state.terminated.exitCode, 137);
+    assert.equal(runtime.started.length, 1, 'not restarted, whatever its restartPolicy');
+    assert.equal(store.events.filter((e) => e.reason === 'DeadlineExceeded').length, 1);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a failed pod says PodFailed in Ready and ContainersReady; a container waiting for its first start keeps the pod Pending', () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

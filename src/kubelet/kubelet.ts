@@ -68,6 +68,8 @@ export interface KubeletOptions {
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
 interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: SidecarStop }
+/** active_deadline.go's verdict on a pod past its spec.activeDeadlineSeconds. */
+const DEADLINE_EXCEEDED = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
 /** The sidecar to stop now: the pod's containers have ended for good, and sidecars go last one first. */
 interface SidecarStop { name: string; n: number; termSent?: string; killSent?: string }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
@@ -368,9 +370,11 @@ export class Kubelet {
     }
     if (pod.spec?.nodeName !== this.nodeName) return {};
     if (isPodTerminal(pod)) {
-      this.releaseNetwork(pod);
-      if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
-      return {};
+      if (pod.metadata.deletionTimestamp) {
+        this.releaseNetwork(pod);
+        return this.syncTerminating(pod, now);
+      }
+      return this.syncEnded(pod, now);
     }
     // The pod's network is set up in the background: its containers start once it is ready
     // (its end syncs the pod again), while the status is published meanwhile.
@@ -389,8 +393,8 @@ export class Kubelet {
       current = asKind('Pod', this.write(pod, c0));
       // Finished: its network goes now (unless the finished pod keeps it), so that the syncs its
       // later changes would have made (its status written, its finalizer released) are not needed
-      // at all (changeNeedsSync).
-      if (isPodTerminal(current)) this.releaseNetwork(current);
+      // at all (changeNeedsSync); what still runs (its deadline passed) is stopped first.
+      if (isPodTerminal(current)) return this.syncEnded(current, now);
     }
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
@@ -840,12 +844,15 @@ export class Kubelet {
     this.event(pod, 'Normal', 'Pulled', `Successfully pulled image ${goQuote(image)} in ${ms} (${ms} including waiting). Image size: ${size} bytes.`, fp);
   }
 
-  private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
+  /**
+   * killPod: SIGTERM to each container still running (a Killing event each), SIGKILL once the
+   * grace period since the first has passed (deadline: when a restarted engine has no record of
+   * that first one).
+   */
+  private stopContainers(pod: PodObject, now: Date, graceMs: number, deadlineIfUnknown: number): { running: boolean; unsignalled: boolean; deadline: number } {
     const uid = pod.metadata.uid!;
     const since = this.stoppingSince.get(uid);
-    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
-    // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
-    const deadline = since !== undefined ? since + graceMs : Date.parse(pod.metadata.deletionTimestamp!);
+    const deadline = since !== undefined ? since + graceMs : deadlineIfUnknown;
     let running = false;
     let unsignalled = false;
     for (const c of allContainers(pod)) {
@@ -861,6 +868,39 @@ export class Kubelet {
       }
       if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
+    return { running, unsignalled, deadline };
+  }
+
+  /**
+   * A pod that reached a terminal phase with containers still running (its activeDeadlineSeconds
+   * passed): the pod worker terminates it, and the containers' ends are published (the phase
+   * stays). Nothing to do for a pod whose stored status shows nothing running.
+   */
+  private syncEnded(pod: PodObject, now: Date): { requeueAfterMs?: number } {
+    const st = pod.status ?? {};
+    if (![...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])].some((s) => s.state?.running)) {
+      this.releaseNetwork(pod);
+      return {};
+    }
+    const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs, now.getTime() + graceMs);
+    if (running) {
+      const left = deadline - now.getTime();
+      return { requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
+    }
+    const comp = this.compute(pod, now, true);
+    // A terminal phase never changes (generateAPIPodStatus refuses the transition).
+    comp.status.phase = st.phase;
+    if (!jsonEqual(comp.status, st)) this.write(pod, comp);
+    this.releaseNetwork(pod);
+    return {};
+  }
+
+  private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
+    const uid = pod.metadata.uid!;
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+    // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
+    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs, Date.parse(pod.metadata.deletionTimestamp!));
     if (isPodTerminal(pod) && !running) {
       this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
@@ -1044,6 +1084,21 @@ export class Kubelet {
     else if (allDone) phase = sidecarRunning ? 'Running' : allOk ? 'Succeeded' : 'Failed';
     else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     else phase = anyStarted && !firstWait ? 'Running' : 'Pending';
+    // active_deadline.go: spec.activeDeadlineSeconds since the pod's startTime ends it, Failed
+    // with DeadlineExceeded (an event each time it is found so), and its containers are stopped.
+    let evicted: { reason: string; message: string } | undefined;
+    const ads = spec.activeDeadlineSeconds;
+    if (ads != null && old.startTime) {
+      const left = Date.parse(old.startTime) + ads * 1000 - now.getTime();
+      // Once so, it stays so while its containers are stopped and their ends published.
+      if (old.reason === DEADLINE_EXCEEDED.reason) evicted = DEADLINE_EXCEEDED;
+      else if (isTerminalPhase(phase)) { /* ended before its deadline */ }
+      else if (left <= 0) {
+        evicted = DEADLINE_EXCEEDED;
+        this.event(pod, 'Normal', evicted.reason, evicted.message);
+      } else soon(left);
+      if (evicted) phase = 'Failed';
+    }
     const terminal = isTerminalPhase(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
@@ -1094,6 +1149,7 @@ export class Kubelet {
     conditions.push(oldCond.get('PodScheduled') ?? cond('PodScheduled', true));
 
     const status: PodStatusWire = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
+    if (evicted) Object.assign(status, evicted);
     if (anyStarted || initStatuses.some((s) => s.containerID)) {
       const ip = this.podIPOf(pod);
       status.podIP = ip;

@@ -93,3 +93,40 @@ spec:
   const events = sb.kjob(['get', 'events', '-o', 'json']);
   assert.ok(!events.stdout.includes('ttl-after-finished-controller'));
 });
+
+test("a pod's own activeDeadlineSeconds: the kubelet fails it (DeadlineExceeded) and stops its container; the Job counts the failure", async () => {
+  const sb = deadline;
+  applyText(
+    sb,
+    `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pod-deadline
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      activeDeadlineSeconds: 1
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox
+        command: ["sleep", "100"]
+`,
+  );
+  await sb.until('the Job to fail', () => !!cond(job(sb, 'pod-deadline'), 'Failed'), 20_000);
+  assert.equal(cond(job(sb, 'pod-deadline'), 'Failed')!.reason, 'BackoffLimitExceeded');
+  const [p] = pods(sb).filter((x) => x.metadata.labels['job-name'] === 'pod-deadline');
+  assert.equal(p.status.phase, 'Failed');
+  assert.equal(p.status.reason, 'DeadlineExceeded');
+  assert.equal(p.status.message, 'Pod was active on the node longer than the specified deadline');
+  assert.match(sb.kjob(['get', 'pod', p.metadata.name]).stdout, new RegExp(`^${p.metadata.name}\\s+0/1\\s+DeadlineExceeded\\s+0\\s`, 'm'));
+  // sleep, PID 1 of its container, ignores SIGTERM: killed after the grace period, its end published.
+  await sb.until('the container to be killed', () => readPod(sb, p.metadata.name).status.containerStatuses[0].state.terminated?.exitCode === 137, 20_000);
+  assert.equal(readPod(sb, p.metadata.name).status.reason, 'DeadlineExceeded');
+});
+
+function readPod(sb: Sandbox, name: string): any {
+  return JSON.parse(sb.kjob(['get', 'pod', name, '-o', 'json']).stdout);
+}
