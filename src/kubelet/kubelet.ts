@@ -26,15 +26,15 @@ import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
 import { ExecutablePuller } from './images.js';
-import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, stateDirs, type Mount, hostsFileContent, NEEDS_BWRAP, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
-import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
+import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, stateDirs, type Mount, hostsFileContent, NEEDS_BWRAP, terminationLogBindable, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
+import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, TERMINATION_LOG, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
 import { isPodTerminal, isRestartableInitContainer, isTerminalPhase } from '../api/pod_util.js';
 import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
-import { containerLogPath, readContainerLog, removePodLogs } from './logs.js';
+import { containerLogPath, readContainerLog, readLogSync, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
 import { ProbeManager, type ProbeStatus, type ProbeType } from './prober.js';
 
@@ -127,6 +127,8 @@ export class Kubelet {
    * end only to the second, which cut up to a second off the grace period.
    */
   private readonly stoppingSince = new Map<string, number>();
+  /** logTail's reads, by container ID. */
+  private readonly logTails = new Map<string, string>();
   /**
    * The resourceVersion of the last version of each unfinished pod a sync wrote (its binding, its
    * status): the changes up to it need no sync (changeNeedsSync). A sync reads the pod's latest
@@ -338,6 +340,27 @@ export class Kubelet {
       return; // already said (or the pod is being removed)
     }
     this.event(pod, 'Warning', reason, typeof message === 'string' ? message : message(), container ? this.fieldPath(pod, container) : undefined);
+  }
+
+  /**
+   * readLastStringFromContainerLogs: the last 2 KiB of an ended attempt's last 80 log lines, its
+   * termination message under FallbackToLogsOnError. Read once per attempt (its log is complete).
+   */
+  private logTail(pod: PodObject, container: string, a: AttemptState): string {
+    let tail = this.logTails.get(a.containerID);
+    if (tail === undefined) {
+      const chunks: Buffer[] = [];
+      try {
+        readLogSync(containerLogPath(this.home, pod, container, a.n), { tail: 80, limitBytes: -1, timestamps: false }, (b) => chunks.push(b));
+      } catch {
+        /* no log: no message */
+      }
+      const all = Buffer.concat(chunks);
+      tail = all.subarray(Math.max(0, all.length - 2048)).toString('utf8');
+      if (this.logTails.size >= 10_000) this.logTails.clear(); // a cache: read again when needed
+      this.logTails.set(a.containerID, tail);
+    }
+    return tail;
   }
 
   /** The container's latest log, for hints; empty when it cannot be read. */
@@ -800,7 +823,11 @@ export class Kubelet {
           const hidden = hiddenPathsFor(this.home);
           const net = this.podNetwork;
           const resolvFile = net ? path.join(dir, 'resolv.conf') : undefined;
-          let args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden });
+          // The kubelet's termination message file: what the container writes there is its
+          // terminated state's message (the runtime makes the file, empty, in the attempt's directory).
+          const tmPath: string = c.terminationMessagePath || '/dev/termination-log';
+          const terminationLog = terminationLogBindable(tmPath) ? { source: path.join(dir, 'containers', c.name, String(d.n), TERMINATION_LOG), target: tmPath } : undefined;
+          let args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden, terminationLog });
           if (held.length > 0) {
             // The host's sh opens the engine's descriptors for bwrap (/proc/<pid>/fd/<n> opens that very file) as 3, 4, ...
             const opens = held.map((_, i) => `${3 + i}<"$${i + 1}"`).join(' ');
@@ -809,7 +836,7 @@ export class Kubelet {
           // The node's namespace files (there are some only with pods' own network) are of no use
           // in the sandbox unless a volume shows them.
           const detachMounts = net && !exposesHostDir(mounts, NETNS_DIR) ? NETNS_DIR : undefined;
-          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachMounts });
+          this.runtime.start({ ...base, argv: args, cwd: '/', netns: net?.podNsPath(uid), detachMounts, terminationLog: !!terminationLog });
         } else {
           // No sandbox: the hostname, /etc/hosts and a private /tmp cannot be provided; the process
           // runs with the container's env and working directory only.
@@ -945,10 +972,12 @@ export class Kubelet {
     // HasAnyRegularContainerStarted: the pod was initialized; a sidecar restarting does not hold it back.
     const containerStarted = hasSidecars && spec.containers.some((c) => this.runtime.attempts(uid, c.name).length > 0);
 
-    const term = (a: AttemptState) => {
+    const term = (a: AttemptState, c: Container) => {
       const t: ContainerStateTerminated = { exitCode: a.exitCode! };
       t.reason = a.startError ? 'StartError' : a.reason === 'OOMKilled' ? 'OOMKilled' : a.exitCode === 0 ? 'Completed' : 'Error';
-      if (a.startError) t.message = a.startError;
+      // getTerminationMessage: the file's text; with FallbackToLogsOnError and a failure, else the log's end.
+      const message = a.startError ?? (a.message || (c.terminationMessagePolicy === 'FallbackToLogsOnError' && a.exitCode !== 0 ? this.logTail(pod, c.name, a) : ''));
+      if (message) t.message = message;
       t.startedAt = a.startedAt;
       t.finishedAt = a.finishedAt;
       t.containerID = a.containerID;
@@ -961,7 +990,7 @@ export class Kubelet {
       const runsBeside = !init || sidecar;
       const as = this.runtime.attempts(uid, c.name);
       const L = as[as.length - 1];
-      const prev = as.length > 1 ? { terminated: term(as[as.length - 2]) } : {};
+      const prev = as.length > 1 ? { terminated: term(as[as.length - 2], c) } : {};
       let state: ContainerState | undefined;
       let lastState: ContainerState | undefined = prev;
       let ready = false;
@@ -1001,7 +1030,7 @@ export class Kubelet {
         const ok = L.exitCode === 0 && !L.startError;
         const restart = !terminating && !ephemeral && (sidecar ? !containersEnded : init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
         if (!restart) {
-          state = { terminated: term(L) };
+          state = { terminated: term(L, c) };
           done = ok ? 'ok' : 'failed';
           // prober_manager's UpdatePodStatus: an init container that succeeded is ready.
           if (init && !sidecar && ok) ready = true;
@@ -1012,12 +1041,12 @@ export class Kubelet {
           if (!published) {
             if (L.startError) {
               state = { waiting: { reason: 'RunContainerError', message: L.startError } };
-              lastState = { terminated: term(L) };
-            } else state = { terminated: term(L) };
+              lastState = { terminated: term(L, c) };
+            } else state = { terminated: term(L, c) };
             soon(0);
           } else if (remaining > 0) {
             state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } };
-            lastState = { terminated: term(L) };
+            lastState = { terminated: term(L, c) };
             if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff') backoff.push(c.name);
             soon(remaining);
           } else {
@@ -1025,7 +1054,7 @@ export class Kubelet {
             const err = turn ? this.configError(pod, c) : undefined;
             if (err) {
               state = configWait(err);
-              lastState = { terminated: term(L) };
+              lastState = { terminated: term(L, c) };
             } else {
               state = stored!.state;
               lastState = stored!.lastState;

@@ -170,3 +170,13 @@ test("a cgroup the shim's child could not make is a StartError in runc's words, 
     'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply cgroup configuration: mkdir /sys/fs/cgroup/pids/kjob/u1: no space left on device: unknown',
   );
 });
+
+test("an ended attempt's termination message: the first 4 KiB of its termination-log file, none when it is empty", () => {
+  const h = home();
+  attempt(h, 'u1', 'c', 0, { exit: '3 2026-11-23T12:00:01.000000000Z\n', 'termination-log': 'x'.repeat(10_000) });
+  attempt(h, 'u1', 'd', 0, { exit: '0 2026-11-23T12:00:01.000000000Z\n', 'termination-log': '' });
+  const { rt } = runtime(h);
+  assert.equal(rt.attempts('u1', 'c')[0].message, 'x'.repeat(4096));
+  assert.equal(rt.attempts('u1', 'd')[0].message, undefined);
+  fs.rmSync(h, { recursive: true, force: true });
+});

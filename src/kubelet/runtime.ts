@@ -49,6 +49,8 @@ export interface AttemptState {
   startError?: string;
   /** "OOMKilled" when the kernel killed a process of the container for its memory limit */
   reason?: string;
+  /** what the container wrote to its termination message file (TERMINATION_LOG), at most 4 KiB */
+  message?: string;
   termSent?: string;
   killSent?: string;
 }
@@ -74,6 +76,8 @@ export interface StartSpec {
   tty?: boolean;
   /** the pod's network namespace (a /run/netns file), entered before the command runs */
   netns?: string;
+  /** the attempt's termination message file (TERMINATION_LOG) is made, empty, for argv to bind */
+  terminationLog?: boolean;
   /** a host directory of mounts argv, a sandbox, needs none of (the network namespace files, when
    * no volume reaches /run/netns): the native shim starts it with that directory detached
    * (ShimSpec.detachMounts) once it has entered netns itself, and not where nsenter must find netns there */
@@ -112,6 +116,26 @@ export function cgroupStartError(detail: string): string {
 
 export function newContainerID(): string {
   return 'containerd://' + randomHex(32);
+}
+
+/** An attempt's termination message file, bound at the container's terminationMessagePath. */
+export const TERMINATION_LOG = 'termination-log';
+/** kubecontainer.MaxContainerTerminationMessageLength: what is read of it. */
+const MAX_TERMINATION_MESSAGE_BYTES = 4096;
+
+/** The first max bytes of a file, as text ('' when there is none): a container may write any amount. */
+function readHead(file: string, max: number): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const buf = Buffer.alloc(max);
+    const n = fs.readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Runtime state is private to its user, whatever the umask. */
@@ -323,6 +347,10 @@ export class ProcessRuntime implements ContainerRuntime {
           if (!present.has('reaped') && !fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
+          if (present.has(TERMINATION_LOG)) {
+            const message = readHead(path.join(d, TERMINATION_LOG), MAX_TERMINATION_MESSAGE_BYTES);
+            if (message) a.message = message;
+          }
           if (fs.existsSync(path.join(d, 'reaped'))) {
             if (this.ended.size >= 100_000) this.ended.clear(); // a cache: read again when needed
             let pod = this.ended.get(uid);
@@ -352,6 +380,8 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirPrivate(d);
     mkdirPrivate(path.dirname(s.logPath));
     mkdirPrivate(this.exitsDir());
+    // Any user of the container may write it (the kubelet makes it 0666); the directory stays private.
+    if (s.terminationLog) writeInPlace(path.join(d, TERMINATION_LOG), '', 0o666);
     // A shim that can (the native one, or perl's) makes the cgroups, joins them and enters the
     // network namespace itself; without either, the runtime's sh shim and CONTAINER_INIT do.
     const spawner = (this.spawner ??= newSpawner());

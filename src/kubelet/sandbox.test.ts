@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bwrapArgv, exposesHostDir, openSubPath, prepareSubPath, translatePath, type Mount } from './sandbox.js';
+import { bwrapArgv, terminationLogBindable, exposesHostDir, openSubPath, prepareSubPath, translatePath, type Mount } from './sandbox.js';
 import { tempDir } from '../util/testing.js';
 
 const bind = (source: string): Mount => ({ source, target: '/mnt', readOnly: true });
@@ -76,4 +76,18 @@ test("a held subPath is bound by its descriptor (bwrap's --bind-fd), never by it
   assert.equal(a[at('--ro-bind-fd', '/k') + 1], '4');
   assert.equal(a[at('--bind', '/e') + 1], '/state/pods/u/volumes/e');
   assert.ok(!a.includes('/state/pods/u/volumes/e/x') && !a.includes('/state/pods/u/volumes/c/..data/k'));
+});
+
+test("the termination message file is bound read-write at its path, after the volumes (on top of one at /dev or /tmp); only in the sandbox's /dev or /tmp", () => {
+  const a = bwrapArgv({
+    hostname: 'p', hostsFile: '/dev/null', hostnameFile: '/dev/null', workingDir: '/', env: new Map(), argv: ['true'],
+    mounts: [{ source: '/state/pods/u/volumes/t', target: '/tmp', readOnly: false }],
+    terminationLog: { source: '/state/pods/u/containers/c/0/termination-log', target: '/dev/termination-log' },
+  });
+  const i = a.findIndex((x, j) => x === '--bind' && a[j + 2] === '/dev/termination-log');
+  assert.equal(a[i + 1], '/state/pods/u/containers/c/0/termination-log');
+  assert.ok(i > a.indexOf('/state/pods/u/volumes/t'));
+  assert.ok(i < a.indexOf('--'));
+  for (const p of ['/dev/termination-log', '/tmp/msg']) assert.equal(terminationLogBindable(p), true, p);
+  for (const p of ['/var/log/msg', '/dev/x/y', '/dev/..', '/tmp/.', 'dev/termination-log', '/etc/passwd']) assert.equal(terminationLogBindable(p), false, p);
 });

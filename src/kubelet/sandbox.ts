@@ -412,6 +412,8 @@ export interface BwrapSpec {
   argv: string[];
   /** host directories covered by an empty directory (kjob's state directories: hiddenPaths) */
   hidden?: HiddenDir[];
+  /** the attempt's termination message file, bound read-write at the container's terminationMessagePath */
+  terminationLog?: { source: string; target: string };
 }
 
 // /run is the sandbox's own, as a container image's is: the host's holds other pods' network
@@ -513,6 +515,7 @@ export function bwrapArgv(s: BwrapSpec): string[] {
     if (m.held) a.push(m.readOnly ? '--ro-bind-fd' : '--bind-fd', String(m.held.bindFd), m.target);
     else a.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   }
+  if (s.terminationLog) a.push('--bind', s.terminationLog.source, s.terminationLog.target);
   if (s.makeWorkingDir) a.push('--dir', s.workingDir);
   a.push('--chdir', s.workingDir || '/', '--clearenv');
   for (const [k, v] of s.env) a.push('--setenv', k, v);
@@ -535,6 +538,15 @@ export function hostsFileContent(pod: PodObject, hostname: string, podIP: string
     for (const p of others) s += line(p);
   }
   return s;
+}
+
+/**
+ * Where a terminationMessagePath can be bound: in the sandbox's own /dev or /tmp (the default is
+ * /dev/termination-log), where bwrap can make its mount point. Elsewhere (a read-only host
+ * directory, a volume) kjob does not bind it, and the container's message is not read.
+ */
+export function terminationLogBindable(p: string): boolean {
+  return /^\/(dev|tmp)\/[^/]+$/.test(p) && !p.endsWith('/..') && !p.endsWith('/.');
 }
 
 /**

@@ -107,3 +107,39 @@ spec:
   assert.match(events, /^Killing Stopping container logger$/m);
   assert.match(sb.kjob(['get', 'pod', name]).stdout, new RegExp(`^${name}\\s+0/2\\s+Completed\\s+0\\s`, 'm'));
 });
+
+test("termination messages: what the container writes to /dev/termination-log; with FallbackToLogsOnError and a failure, its log's end", async () => {
+  applyText(
+    sb,
+    `apiVersion: v1
+kind: Pod
+metadata:
+  name: termination-demo
+spec:
+  restartPolicy: Never
+  containers:
+  - name: termination-demo-container
+    image: debian
+    command: ["/bin/sh"]
+    args: ["-c", "echo Sleep expired > /dev/termination-log; exit 3"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: fallback
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox
+    terminationMessagePolicy: FallbackToLogsOnError
+    command: ["sh", "-c", "for i in $(seq 1 100); do echo line $i; done; exit 1"]
+`,
+  );
+  const message = (name: string) => JSON.parse(sb.kjob(['get', 'pod', name, '-o', 'json']).stdout).status?.containerStatuses?.[0]?.state?.terminated?.message;
+  await sb.until('both pods to end', () => message('termination-demo') !== undefined && message('fallback') !== undefined, 20_000);
+  assert.equal(message('termination-demo'), 'Sleep expired\n');
+  // The last 80 lines (readLastStringFromContainerLogs).
+  assert.equal(message('fallback'), Array.from({ length: 80 }, (_, i) => `line ${i + 21}\n`).join(''));
+  assert.match(sb.kjob(['describe', 'pod', 'termination-demo']).stdout, /\n {6}Reason: {3}Error\n {6}Message: {2}Sleep expired\n\n {6}Exit Code: {4}3\n/);
+});
