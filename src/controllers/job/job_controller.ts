@@ -448,8 +448,10 @@ export class JobController {
     const activeIdx = new Set(active.map(podIndex));
     const terminatingIdx = new Set(waitForTerminating ? terminatingPods.map(podIndex) : []);
     let requeueAfterMs: number | undefined;
-    for (const i of firstPendingIndexes(completions, completions, succeededIdx, activeIdx, failedIdx, terminatingIdx)) {
-      if (creates.length >= diff) break;
+    // The first diff pending indexes (firstPendingIndexes), then those of them whose back-off has
+    // passed (getPodCreationInfoForIndependentIndexes): an index still backing off holds its
+    // place, a later one does not start instead.
+    for (const i of firstPendingIndexes(diff, completions, succeededIdx, activeIdx, failedIdx, terminatingIdx)) {
       let failureCount = 0;
       let ignoredCount = 0;
       if (perIndex) {

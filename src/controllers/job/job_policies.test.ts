@@ -272,6 +272,19 @@ test('backoffLimitPerIndex: per-index failure count annotation, failed index rec
   assert.equal(job().status.failed, 2);
 });
 
+test('backoffLimitPerIndex: an index backing off holds its place: no later index starts instead of it', () => {
+  createJob({ completionMode: 'Indexed', completions: 3, parallelism: 2, backoffLimitPerIndex: 1 });
+  sync();
+  assert.deepEqual(live().map(indexOf).sort(), [0, 1]);
+  finish(byIndex(0), 1);
+  const r = sync();
+  assert.deepEqual(live().map(indexOf).sort(), [1], 'index 0 waits out its back-off; index 2 does not start');
+  assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs > 0 && r.requeueAfterMs <= 10_000);
+  clock.step(10_000);
+  sync();
+  assert.deepEqual(live().map(indexOf).sort(), [0, 1], 'then index 0 again');
+});
+
 test('backoffLimitPerIndex: the other running pods of a failed index are torn down and counted', () => {
   createJob({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 0 });
   sync();
