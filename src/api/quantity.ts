@@ -2,6 +2,7 @@
 // number, so the downward API's rounding (ceil of value / divisor) and the scheduler's sums are
 // free of floating-point error ("0.1" cpu is 100m, not 100.00000000000001m).
 import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import { isRestartableInitContainer } from './pod_util.js';
 
 export interface Rational {
   num: bigint;
@@ -156,7 +157,7 @@ export function podResources(pod: { spec?: Partial<PodSpec> }, which: 'requests'
   const initMax: ResourceList = {};
   for (const c of spec.initContainers ?? []) {
     let r: ResourceList;
-    if (c?.restartPolicy === 'Always') {
+    if (isRestartableInitContainer(c)) {
       addResourceList(total, c?.resources?.[which]);
       addResourceList(sidecars, c?.resources?.[which]);
       r = sidecars;

@@ -7,6 +7,7 @@ import type { KObject, JobObject, CronJobObject, PodObject, ServiceObject } from
 import { goQuote } from '../util/go.js';
 import { isQualifiedName } from './names.js';
 import { parseQuantity } from './defaults.js';
+import { isRestartableInitContainer } from './pod_util.js';
 
 type Errs = StatusCause[];
 
@@ -199,7 +200,7 @@ export function validatePodSpecValues(spec: unknown, path: string): Errs {
   if (!isObj(spec)) return errs;
   errs.push(...validateVolumes(spec.volumes, `${path}.volumes`));
   list(spec.containers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.containers[${i}]`)));
-  list(spec.initContainers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.initContainers[${i}]`, !(isObj(c) && c.restartPolicy === 'Always'))));
+  list(spec.initContainers).forEach((c, i) => errs.push(...validateContainer(c, `${path}.initContainers[${i}]`, !(isObj(c) && isRestartableInitContainer(c)))));
   errs.push(...validateSecurityContextIDs(spec.securityContext, `${path}.securityContext`, true));
   list(spec.topologySpreadConstraints).forEach((t, i) => {
     if (isObj(t) && num(t.maxSkew) && t.maxSkew <= 0) errs.push(invalid(`${path}.topologySpreadConstraints[${i}].maxSkew`, t.maxSkew, 'must be greater than zero'));
