@@ -137,10 +137,12 @@ test('private state: directories 0700, files 0600, the socket its user\'s only, 
         const rel = path.relative(sb.home, p);
         if (/\.tmp\d+$/.test(e.name)) continue; // a file being written
         const mode = fs.lstatSync(p).mode & 0o777;
-        // Exceptions a kubelet makes too: an emptyDir is writable by every user of the pod, and
-        // the pod's /etc/hosts, /etc/hostname and /etc/resolv.conf readable by them; the 0700 directories above
-        // keep them from everyone else.
-        const want = e.isDirectory() ? (/^pods\/[^/]+\/volumes\/[^/]+$/.test(rel) ? 0o777 : 0o700) : /^pods\/[^/]+\/(hosts|hostname|resolv\.conf)$/.test(rel) ? 0o644 : 0o600;
+        // Exceptions a kubelet makes too: an emptyDir and a container's termination message file
+        // are writable by every user of the pod, and the pod's /etc/hosts, /etc/hostname and
+        // /etc/resolv.conf readable by them; the 0700 directories above keep them from everyone else.
+        const want = e.isDirectory()
+          ? /^pods\/[^/]+\/volumes\/[^/]+$/.test(rel) ? 0o777 : 0o700
+          : /^pods\/[^/]+\/(hosts|hostname|resolv\.conf)$/.test(rel) ? 0o644 : /^pods\/[^/]+\/containers\/[^/]+\/\d+\/termination-log$/.test(rel) ? 0o666 : 0o600;
         if (mode !== want) wrong.push(`${rel} ${mode.toString(8)} (want ${want.toString(8)})`);
         if (e.isDirectory() && !(mode & 0o002)) walk(p);
       }
