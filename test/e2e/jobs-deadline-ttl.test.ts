@@ -108,7 +108,7 @@ spec:
     spec:
       restartPolicy: Never
       activeDeadlineSeconds: 1
-      terminationGracePeriodSeconds: 1
+      terminationGracePeriodSeconds: 3
       containers:
       - name: c
         image: busybox
@@ -121,10 +121,12 @@ spec:
   assert.equal(p.status.phase, 'Failed');
   assert.equal(p.status.reason, 'DeadlineExceeded');
   assert.equal(p.status.message, 'Pod was active on the node longer than the specified deadline');
+  // The pod's reason while its container is being stopped; once it has ended, kubectl shows the container's (Error).
   assert.match(sb.kjob(['get', 'pod', p.metadata.name]).stdout, new RegExp(`^${p.metadata.name}\\s+0/1\\s+DeadlineExceeded\\s+0\\s`, 'm'));
   // sleep, PID 1 of its container, ignores SIGTERM: killed after the grace period, its end published.
   await sb.until('the container to be killed', () => readPod(sb, p.metadata.name).status.containerStatuses[0].state.terminated?.exitCode === 137, 20_000);
   assert.equal(readPod(sb, p.metadata.name).status.reason, 'DeadlineExceeded');
+  assert.match(sb.kjob(['get', 'pod', p.metadata.name]).stdout, new RegExp(`^${p.metadata.name}\\s+0/1\\s+Error\\s+0\\s`, 'm'));
 });
 
 function readPod(sb: Sandbox, name: string): any {
