@@ -200,10 +200,10 @@ test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has pa
     assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs <= 5000, 'looked at again by its deadline');
     clock.step(4000);
     settle(k, 'd');
+    // mergePodStatus: not reported Failed while its container could still run.
     let st = store.get('Pod', 'default', 'd')!.status;
-    assert.equal(st.phase, 'Failed');
-    assert.equal(st.reason, 'DeadlineExceeded');
-    assert.equal(st.message, 'Pod was active on the node longer than the specified deadline');
+    assert.equal(st.phase, 'Running');
+    assert.equal(st.reason, undefined);
     assert.deepEqual(runtime.signals, ['c:SIGTERM']);
     assert.deepEqual(store.events.filter((e) => ['DeadlineExceeded', 'Killing'].includes(e.reason)).map((e) => `${e.type} ${e.reason} ${e.message}`), [
       'Normal DeadlineExceeded Pod was active on the node longer than the specified deadline',
@@ -217,9 +217,34 @@ test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has pa
     st = store.get('Pod', 'default', 'd')!.status;
     assert.equal(st.phase, 'Failed');
     assert.equal(st.reason, 'DeadlineExceeded');
+    assert.equal(st.message, 'Pod was active on the node longer than the specified deadline');
     assert.equal(st.containerStatuses[0].state.terminated.exitCode, 137);
     assert.equal(runtime.started.length, 1, 'not restarted, whatever its restartPolicy');
-    assert.equal(store.events.filter((e) => e.reason === 'DeadlineExceeded').length, 1);
+    settle(k, 'd');
+    assert.equal(runtime.started.length, 1);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a container stopped before an engine restart is killed at its grace period after the SIGTERM the runtime recorded', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('r', { nodeName: 'node-1', activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 3, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+    settle(k, 'r');
+    relisted(k, clock, 'r');
+    clock.step(1000);
+    settle(k, 'r');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+    // A new engine: no memory of that SIGTERM but the runtime's record of it.
+    const api = store.api();
+    const k2 = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox: 'none', runtime });
+    clock.step(1000);
+    settle(k2, 'r');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM'], 'within the grace period');
+    clock.step(2000);
+    settle(k2, 'r');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL'], 'three seconds after the recorded SIGTERM');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
@@ -739,7 +764,8 @@ test("a finished pod's namespace is offered to its controller's next pod only wh
     const network = new FakeNetwork();
     const { store, clock, runtime, k } = setup(sandbox, { network: network as unknown as PodNetwork });
     store.create(owned('done', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
-    // An ephemeral container may go on after the pod's containers have ended (and the pod with them).
+    // An ephemeral container still running when the pod's containers have ended is stopped before
+    // the pod ends (and its namespace, nothing left in it, offered then).
     store.create(owned('debugged', { containers: [{ name: 'c', image: 'busybox', command: ['true'] }], ephemeralContainers: [{ name: 'debug', image: 'busybox', command: ['sleep', '60'] }] }));
     // A killed container's bwrap ends at once, maybe before the kernel has emptied its PID namespace.
     store.create(owned('killed', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'] }] }));
@@ -750,9 +776,13 @@ test("a finished pod's namespace is offered to its controller's next pod only wh
     for (const name of ['done', 'debugged']) runtime.exit(`uid-${name}`, 'c', 0, clock.now());
     runtime.exit('uid-killed', 'c', 137, clock.now());
     for (const name of ['done', 'debugged', 'killed']) k.syncPod('default', name);
+    assert.equal(store.get('Pod', 'default', 'debugged')!.status.phase, 'Running', 'until its ephemeral container has gone');
+    assert.ok(runtime.signals.includes('debug:SIGTERM'));
+    runtime.exit('uid-debugged', 'debug', 143, clock.now());
+    k.syncPod('default', 'debugged');
     assert.equal(store.get('Pod', 'default', 'debugged')!.status.phase, 'Succeeded');
     assert.equal(store.get('Pod', 'default', 'killed')!.status.phase, 'Failed');
-    assert.deepEqual([...network.reusedFor], [['uid-done', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-debugged', undefined], ['uid-killed', undefined]], sandbox);
+    assert.deepEqual(new Map(network.reusedFor), new Map([['uid-done', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-debugged', sandbox === 'bwrap' ? 'uid-job' : undefined], ['uid-killed', undefined]]), sandbox);
   }
 });
 

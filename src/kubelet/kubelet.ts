@@ -67,7 +67,7 @@ export interface KubeletOptions {
 }
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
-interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: SidecarStop }
+interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: SidecarStop; stopAll?: boolean }
 /** active_deadline.go's verdict on a pod past its spec.activeDeadlineSeconds. */
 const DEADLINE_EXCEEDED = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
 /** The sidecar to stop now: the pod's containers have ended for good, and sidecars go last one first. */
@@ -406,6 +406,15 @@ export class Kubelet {
     const volumesReady = this.setUpVolumes(pod);
 
     const c0 = this.compute(pod, now, false, volumesReady);
+    if (c0.stopAll) {
+      // Ended (its deadline passed, an init container failed for good) with containers still
+      // running: the pod worker's killPod; the terminal phase is written once they have ended.
+      if (!jsonEqual(c0.status, pod.status)) this.write(pod, c0);
+      const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+      const { unsignalled, deadline } = this.stopContainers(pod, now, graceMs);
+      const left = deadline - now.getTime();
+      return { requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
+    }
     this.killUnhealthy(pod, c0.kills, now);
     const stopMs = c0.sidecarStop ? this.stopSidecar(pod, c0.sidecarStop, now) : undefined;
     if (stopMs !== undefined) c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, stopMs);
@@ -873,18 +882,22 @@ export class Kubelet {
 
   /**
    * killPod: SIGTERM to each container still running (a Killing event each), SIGKILL once the
-   * grace period since the first has passed (deadline: when a restarted engine has no record of
-   * that first one).
+   * grace period since the first has passed. Without a record of that first SIGTERM in this
+   * process (an engine restarted meanwhile; a sidecar stopped before the pod ended), the earliest
+   * one its runtime recorded, else deadlineIfUnknown (a deletion's), else a grace period from now.
    */
-  private stopContainers(pod: PodObject, now: Date, graceMs: number, deadlineIfUnknown: number): { running: boolean; unsignalled: boolean; deadline: number } {
+  private stopContainers(pod: PodObject, now: Date, graceMs: number, deadlineIfUnknown?: number): { running: boolean; unsignalled: boolean; deadline: number } {
     const uid = pod.metadata.uid!;
+    const lasts = allContainers(pod).map((c) => {
+      const as = this.runtime.attempts(uid, c.name);
+      return { c, last: as[as.length - 1] };
+    });
     const since = this.stoppingSince.get(uid);
-    const deadline = since !== undefined ? since + graceMs : deadlineIfUnknown;
+    const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
+    const deadline = since !== undefined ? since + graceMs : deadlineIfUnknown ?? (termsSent.length ? Math.min(...termsSent) + graceMs : now.getTime() + graceMs);
     let running = false;
     let unsignalled = false;
-    for (const c of allContainers(pod)) {
-      const as = this.runtime.attempts(uid, c.name);
-      const last = as[as.length - 1];
+    for (const { c, last } of lasts) {
       if (!last?.running) continue;
       running = true;
       if (!last.termSent) {
@@ -905,12 +918,12 @@ export class Kubelet {
    */
   private syncEnded(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const st = pod.status ?? {};
-    if (![...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])].some((s) => s.state?.running)) {
+    if (![...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])].some((s) => s.state?.running)) {
       this.releaseNetwork(pod);
       return {};
     }
     const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
-    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs, now.getTime() + graceMs);
+    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs);
     if (running) {
       const left = deadline - now.getTime();
       return { requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
@@ -945,7 +958,7 @@ export class Kubelet {
   }
 
   /** The status the kubelet would write now, and what is due to start. */
-  compute(pod: PodObject, now: Date, terminating: boolean, volumesReady = true): Computed {
+  compute(pod: PodObject, now: Date, deleting: boolean, volumesReady = true): Computed {
     const spec = pod.spec!;
     const policy: string = spec.restartPolicy ?? 'Always';
     const old = pod.status ?? {};
@@ -956,6 +969,20 @@ export class Kubelet {
     let requeueMs: number | undefined;
     const nowS = rfc3339(now);
     const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
+    // active_deadline.go: spec.activeDeadlineSeconds since the pod's startTime ends it, Failed
+    // with DeadlineExceeded (an event each time it is found so): nothing starts or restarts, and
+    // what runs is stopped (sync) before the phase is written.
+    let evicted: { reason: string; message: string } | undefined;
+    const ads = spec.activeDeadlineSeconds;
+    if (ads != null && old.startTime && !isTerminalPhase(old.phase)) {
+      const left = Date.parse(old.startTime) + ads * 1000 - now.getTime();
+      if (left <= 0) {
+        evicted = DEADLINE_EXCEEDED;
+        this.event(pod, 'Normal', evicted.reason, evicted.message);
+      } else soon(left);
+    }
+    // Being deleted, or past its deadline: the pod's containers are stopped, none is started.
+    const terminating = deleting || evicted !== undefined;
     const storedOf = (list: ContainerStatus[] | undefined, n: string) => (list ?? []).find((s) => s.name === n);
     const initSpecs: Container[] = spec.initContainers ?? [];
     const hasSidecars = initSpecs.some(isRestartableInitContainer);
@@ -1002,6 +1029,9 @@ export class Kubelet {
         if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError' || stored?.state?.waiting?.message !== err) {
           this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
         }
+        // Tried again as the pod worker retries a failed sync (its 10 s back-off): a ConfigMap or
+        // Secret that appears wakes the pod at once, a subPath made right again does not.
+        soon(this.timing.containerBackoffBaseMs);
         return { waiting: { reason: 'CreateContainerConfigError', message: err } };
       };
       if (!L) {
@@ -1101,7 +1131,7 @@ export class Kubelet {
       if (r.done !== 'ok') allOk = false;
     }
     const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state?.running);
-    const stopped = terminating && !anyRunning; // deletion: everything has exited
+    const stopped = deleting && !anyRunning; // deletion: everything has exited
     const sidecarRunning = initStatuses.some((s, i) => isRestartableInitContainer(initSpecs[i]) && s.state?.running);
     // getPhase: a container waiting to start for the first time keeps the pod Pending.
     const firstWait = mainStatuses.some((s) => s.state?.waiting && !s.lastState?.terminated);
@@ -1113,21 +1143,7 @@ export class Kubelet {
     else if (allDone) phase = sidecarRunning ? 'Running' : allOk ? 'Succeeded' : 'Failed';
     else if (stopped) phase = mainStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     else phase = anyStarted && !firstWait ? 'Running' : 'Pending';
-    // active_deadline.go: spec.activeDeadlineSeconds since the pod's startTime ends it, Failed
-    // with DeadlineExceeded (an event each time it is found so), and its containers are stopped.
-    let evicted: { reason: string; message: string } | undefined;
-    const ads = spec.activeDeadlineSeconds;
-    if (ads != null && old.startTime) {
-      const left = Date.parse(old.startTime) + ads * 1000 - now.getTime();
-      // Once so, it stays so while its containers are stopped and their ends published.
-      if (old.reason === DEADLINE_EXCEEDED.reason) evicted = DEADLINE_EXCEEDED;
-      else if (isTerminalPhase(phase)) { /* ended before its deadline */ }
-      else if (left <= 0) {
-        evicted = DEADLINE_EXCEEDED;
-        this.event(pod, 'Normal', evicted.reason, evicted.message);
-      } else soon(left);
-      if (evicted) phase = 'Failed';
-    }
+    if (evicted) phase = 'Failed';
     const terminal = isTerminalPhase(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
@@ -1179,6 +1195,14 @@ export class Kubelet {
 
     const status: PodStatusWire = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
     if (evicted) Object.assign(status, evicted);
+    // mergePodStatus: a pod whose containers could still run is not reported terminal yet (its
+    // phase, reason and message stay as they were) while the kubelet stops them; then it is.
+    const stillRunning = terminal && !isTerminalPhase(old.phase) && [...initStatuses, ...mainStatuses, ...ephStatuses].some((s) => s.state?.running);
+    if (stillRunning) {
+      status.phase = old.phase;
+      status.reason = old.reason;
+      status.message = old.message;
+    }
     if (anyStarted || initStatuses.some((s) => s.containerID)) {
       const ip = this.podIPOf(pod);
       status.podIP = ip;
@@ -1194,6 +1218,6 @@ export class Kubelet {
     const ordered: Record<string, unknown> = {};
     for (const k of ['observedGeneration', 'phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass', 'ephemeralContainerStatuses']) if (st[k] !== undefined) ordered[k] = st[k];
     for (const k of Object.keys(st)) if (!(k in ordered)) ordered[k] = st[k];
-    return { status: ordered as PodStatusWire, due, requeueMs, backoff, kills, sidecarStop };
+    return { status: ordered as PodStatusWire, due: terminal ? [] : due, requeueMs, backoff, kills, sidecarStop, stopAll: stillRunning };
   }
 }
