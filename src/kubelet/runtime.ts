@@ -49,7 +49,7 @@ export interface AttemptState {
   startError?: string;
   /** "OOMKilled" when the kernel killed a process of the container for its memory limit */
   reason?: string;
-  /** what the container wrote to its termination message file (TERMINATION_LOG), at most 4 KiB */
+  /** what the container wrote to its termination message file (TERMINATION_LOG): its last 4 KiB */
   message?: string;
   termSent?: string;
   killSent?: string;
@@ -123,13 +123,14 @@ export const TERMINATION_LOG = 'termination-log';
 /** kubecontainer.MaxContainerTerminationMessageLength: what is read of it. */
 const MAX_TERMINATION_MESSAGE_BYTES = 4096;
 
-/** The first max bytes of a file, as text ('' when there is none): a container may write any amount. */
-function readHead(file: string, max: number): string {
+/** tail.ReadAtMost: the last max bytes of a file, as text ('' when there is none): a container may write any amount. */
+function readTail(file: string, max: number): string {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    const buf = Buffer.alloc(max);
-    const n = fs.readSync(fd, buf, 0, max, 0);
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(max, size));
+    const n = fs.readSync(fd, buf, 0, buf.length, size - buf.length);
     return buf.subarray(0, n).toString('utf8');
   } catch {
     return '';
@@ -348,7 +349,7 @@ export class ProcessRuntime implements ContainerRuntime {
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
           if (present.has(TERMINATION_LOG)) {
-            const message = readHead(path.join(d, TERMINATION_LOG), MAX_TERMINATION_MESSAGE_BYTES);
+            const message = readTail(path.join(d, TERMINATION_LOG), MAX_TERMINATION_MESSAGE_BYTES);
             if (message) a.message = message;
           }
           if (fs.existsSync(path.join(d, 'reaped'))) {
