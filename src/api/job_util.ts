@@ -22,6 +22,15 @@ export function isJobFinished(job: JobObject): boolean {
   return hasTrueCondition(job, 'Complete') || hasTrueCondition(job, 'Failed');
 }
 
+/** The Job controller's name, the one spec.managedBy value that leaves a Job to it. */
+const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
+
+/** managedByExternalController (JobManagedBy, beta and on in v1.32): the controller named in spec.managedBy when it is another. */
+export function managedByExternalController(job: KObject): string | undefined {
+  const m = (job.spec as { managedBy?: unknown } | undefined)?.managedBy;
+  return typeof m === 'string' && m !== JOB_CONTROLLER_NAME ? m : undefined;
+}
+
 export function hasTrackingFinalizer(pod: KObject | PodObject): boolean {
   return (pod.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
 }

@@ -28,6 +28,14 @@ test('a Job created suspended is work until the Job controller has recorded it a
   assert.equal(hasPendingWork(store), true, 'resumed');
 });
 
+test('a Job another controller manages (spec.managedBy) is no work for the engine: it would never exit when idle', () => {
+  const { api, store } = t;
+  createTestJob(api, { managedBy: 'example.com/queue' }, 'elsewhere');
+  assert.equal(hasPendingWork(store), false);
+  createTestJob(api, { managedBy: 'kubernetes.io/job-controller' }, 'ours');
+  assert.equal(hasPendingWork(store), true);
+});
+
 test('"no work" is remembered with its resourceVersion; later questions look only at the changes since', () => {
   const { api, store } = t;
   assert.equal(hasPendingWork(store), false);

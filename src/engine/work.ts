@@ -5,7 +5,7 @@
 // question looks only at what changed since then in the change log, which is what every write
 // appends to. `kjob get pod X` with 100,000 finished pods stored costs the same as with none.
 import type { Change, Store } from '../store/store.js';
-import { isJobFinished, hasTrackingFinalizer, hasTrueCondition } from '../api/job_util.js';
+import { isJobFinished, hasTrackingFinalizer, hasTrueCondition, managedByExternalController } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
@@ -24,6 +24,8 @@ const decodes = (kind: Kind, o: KObject) => storedDecodeError(kind, o) === undef
 function jobIsWork(obj: KObject): boolean {
   const job = asKind('Job', obj);
   if (job.metadata.deletionTimestamp) return true;
+  // Another controller's Job: the Job controller leaves it alone; only a TTL can be work.
+  if (managedByExternalController(job) !== undefined) return isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null;
   if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
   // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
   // (condition Suspended=True, event Suspended); until then syncing it is work.

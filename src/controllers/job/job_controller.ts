@@ -18,6 +18,7 @@ import { jsonEqual } from '../../util/canonical.js';
 import {
   JOB_TRACKING_FINALIZER,
   type JobCondition,
+  managedByExternalController,
   findCondition,
   hasTrackingFinalizer,
   isJobFinished,
@@ -73,13 +74,6 @@ interface FinishedCondition {
  * out first. Without it a Job's sync cost grew with its completions: a Job of 1,000 listed them
  * all at each of its ~300 syncs. Conservative: a pod of an unexpected shape is listed.
  */
-/** managedByExternalController: the controller named in spec.managedBy when it is not this one. */
-export function managedByExternalController(job: KObject): string | undefined {
-  const m = (job.spec as { managedBy?: unknown } | undefined)?.managedBy;
-  return typeof m === 'string' && m !== JOB_CONTROLLER_NAME ? m : undefined;
-}
-const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
-
 function settledPod(pod: KObject): boolean {
   const m = pod.metadata;
   if ((pod.status as { phase?: unknown } | undefined)?.phase !== 'Succeeded' || m.deletionTimestamp != null) return false;

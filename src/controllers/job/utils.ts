@@ -1,7 +1,7 @@
 // The Job controller's helpers over pods; the shared predicates live in api/job_util and api/pod_util.
 import type { PodObject } from '../../api/types.js';
 
-export { JOB_TRACKING_FINALIZER, findCondition, hasTrueCondition, isJobFinished, hasTrackingFinalizer, type JobCondition } from '../../api/job_util.js';
+export { JOB_TRACKING_FINALIZER, findCondition, hasTrueCondition, isJobFinished, hasTrackingFinalizer, managedByExternalController, type JobCondition } from '../../api/job_util.js';
 export { podPhase, isPodTerminal, isPodActive, isPodReady } from '../../api/pod_util.js';
 
 /** Latest finish time of a pod, as backoff_utils getFinishedTime computes it. */
