@@ -390,3 +390,23 @@ describe('list and watch', () => {
     assert.deepEqual(t.api.list(EVENTS, { fieldSelector: 'source=c,type=Normal' }).items.length, 2);
   });
 });
+
+test('ratcheting: an object an older kjob stored, which a rule added since refuses, still takes an update that brings nothing new against the rules', () => {
+  const { api } = t;
+  // Created as it stands, then given what the rules now refuse, as an older kjob stored it.
+  const created = api.create(PODS, 'default', { ...pod('old', { finalizers: ['batch.kubernetes.io/job-tracking'] }), spec: { containers: [{ name: 'c', image: 'busybox' }], initContainers: [{ name: 'i', image: 'busybox' }] } }).object;
+  const stored = structuredClone(created);
+  stored.spec.initContainers[0].readinessProbe = { exec: { command: ['true'] } };
+  t.store.update(stored);
+  const refused = 'spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always';
+  // The Job controller's patch of its finalizer, and a label: accepted.
+  api.patch(PODS, 'default', 'old', 'strategic', { metadata: { '$deleteFromPrimitiveList/finalizers': ['batch.kubernetes.io/job-tracking'] } });
+  assert.equal(api.get(PODS, 'default', 'old').metadata.finalizers, undefined);
+  api.patch(PODS, 'default', 'old', 'merge', { metadata: { labels: { a: 'b' } } });
+  // What an update brings anew is still refused; a new object with the old fault too.
+  const e = failure(() => api.patch(PODS, 'default', 'old', 'merge', { metadata: { labels: { 'bad key!': 'x' } } }));
+  assert.ok(!e.message.includes(refused), e.message);
+  assert.match(e.message, /metadata\.labels/);
+  const c = failure(() => api.create(PODS, 'default', { ...pod('new'), spec: stored.spec }));
+  assert.match(c.message, /may not be set for init containers without restartPolicy=Always/);
+});

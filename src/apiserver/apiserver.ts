@@ -314,7 +314,15 @@ export class LocalAPIServer implements LocalAPIServerContract {
     mm.creationTimestamp = om.creationTimestamp;
     setOrDelete(mm, 'deletionTimestamp', om.deletionTimestamp);
     if (om.deletionGracePeriodSeconds != null && mm.deletionGracePeriodSeconds == null) mm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
-    const causes = status ? strategy.validateStatusUpdate(obj, old) : ephemeral ? validateEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old)) : strategy.validateUpdate(obj, old);
+    let causes = status ? strategy.validateStatusUpdate(obj, old) : ephemeral ? validateEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old)) : strategy.validateUpdate(obj, old);
+    // Ratcheting: what the stored object already was does not refuse an update of it. An older kjob
+    // stored what a rule added since refuses (a plain init container's probe), and such an object
+    // must still take its finalizers' removal, a label, its deletion; what an update brings anew is
+    // held to every rule.
+    if (causes.length > 0 && !status && !ephemeral) {
+      const stored = new Set(strategy.validate(old).map(causeKey));
+      causes = causes.filter((c) => !stored.has(causeKey(c)));
+    }
     if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
     const out = status ? mustDecodeStatusUpdate(info, obj, old) : mustDecode(info, obj);
     out.metadata.resourceVersion = stored.metadata.resourceVersion;
@@ -527,6 +535,8 @@ function ensureNamespace(resource: ResourceInfo, ns: string | undefined, meta: M
   if (own && own !== ns) throw new StatusError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
   meta.namespace = ns;
 }
+
+const causeKey = (c: StatusCause) => `${c.field ?? ''}\0${c.message ?? ''}`;
 
 /** checkName: the body's name is the URL's. */
 function checkName(obj: KObject, name: string): void {
