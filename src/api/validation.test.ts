@@ -61,6 +61,10 @@ test('a probe or lifecycle hook has exactly one handler, and an exec handler a c
   ]);
   assert.deepEqual(msgs(c({ startupProbe: { exec: {} } })), ['spec.template.spec.containers[0].startupProbe.exec.command: Required value']);
   assert.deepEqual(msgs(c({ livenessProbe: { tcpSocket: {} } })), ['spec.template.spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive']);
+  assert.deepEqual(msgs(c({ livenessProbe: { httpGet: { port: '' } } })), [
+    'spec.template.spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+    'spec.template.spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain at least one letter (a-z)',
+  ]);
   assert.deepEqual(msgs(c({ lifecycle: { preStop: {}, postStart: { sleep: { seconds: 1 } } } })), ['spec.template.spec.containers[0].lifecycle.preStop: Required value: must specify a handler type']);
 });
 

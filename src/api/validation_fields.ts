@@ -87,7 +87,6 @@ function validateResources(res: unknown, path: string): Errs {
   return errs;
 }
 
-/** ValidatePortNumOrName for an httpGet or tcpSocket port. */
 /**
  * validateHandler: exactly one of the handler types kinds names (a probe's, or a lifecycle hook's),
  * a second one refused where it comes, and the one found checked: exec's command, the port of
@@ -109,7 +108,8 @@ function validateHandler(handler: unknown, path: string, kinds: readonly string[
     if (kind === 'httpGet' || kind === 'tcpSocket') {
       const port = h.port ?? 0;
       if (num(port) && (port < 1 || port > 65535)) errs.push(invalid(`${path}.${kind}.port`, port, PORT_RANGE_ERROR));
-      else if (typeof port === 'string') for (const msg of port.length > 0 ? portNameErrors(port) : [PORT_RANGE_ERROR]) errs.push(invalid(`${path}.${kind}.port`, port, msg));
+      // ValidatePortNumOrName: a string, even an empty one, is a port name.
+      else if (typeof port === 'string') for (const msg of portNameErrors(port)) errs.push(invalid(`${path}.${kind}.port`, port, msg));
     }
   }
   if (found === 0) errs.push(required(path, 'must specify a handler type'));

@@ -10,6 +10,7 @@ import { rfc3339, type KObject } from '../../api/types.js';
 import { JobController } from './job_controller.js';
 import { bindPod, createTestJob } from './testing.js';
 import { JOB_TRACKING_FINALIZER } from './utils.js';
+import { StatusError } from '../../errors.js';
 import { resourceForKind } from '../../api/resources.js';
 
 let t: TestAPI;
@@ -277,11 +278,25 @@ test('slow start: creates go in batches of 1, 2, 4; after a refused one the rest
   assert.deepEqual(reasons().filter((x) => x === 'FailedCreate').length, 1);
   assert.equal(job().status.active, undefined);
   assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs > 0, 'retried later');
-  // Once it can, the batches double: 1 + 2 + 1 (what is left).
+  // Once it can, the batches double: 1 + 2 + 1 (what is left). A refusal in the batch of 2 (the
+  // third create here) leaves the last pod untried until the next sync.
   api.create(resourceForKind('ServiceAccount')!, 'default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'nope' } });
-  rec.actions.length = 0;
+  let podCreates = 0;
+  const flaky = new Proxy(api, {
+    get(target, prop, receiver) {
+      if (prop !== 'create') return Reflect.get(target, prop, receiver);
+      return (r: any, ns: any, body: any, opts: any) => {
+        if (r.kind === 'Pod' && ++podCreates === 3) throw new StatusError('Forbidden', 'exceeded quota');
+        return target.create(r, ns, body, opts);
+      };
+    },
+  });
+  new JobController({ api: flaky, clock, timing: KUBERNETES_TIMING }).syncJob('default/pi');
+  assert.equal(podCreates, 3, 'batches of 1 and 2; the third batch not tried');
+  assert.equal(pods().length, 2);
+  assert.equal(job().status.active, 2);
   c.syncJob('default/pi');
-  assert.equal(rec.writes().filter((w) => w.startsWith('create pods')).length, 4);
+  assert.equal(pods().length, 4);
   assert.equal(job().status.active, 4);
 });
 
