@@ -200,11 +200,15 @@ test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has pa
     assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs <= 5000, 'looked at again by its deadline');
     clock.step(4000);
     settle(k, 'd');
-    // mergePodStatus: not reported Failed while its container could still run.
+    // mergePodStatus: not reported Failed while its container could still run (still ready: no probe).
     let st = store.get('Pod', 'default', 'd')!.status;
     assert.equal(st.phase, 'Running');
     assert.equal(st.reason, undefined);
+    assert.equal(st.containerStatuses[0].ready, true);
     assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+    clock.step(1000);
+    settle(k, 'd');
+    assert.equal(store.events.filter((e) => e.reason === 'DeadlineExceeded').length, 1, 'once, not at every sync of its grace period');
     assert.deepEqual(store.events.filter((e) => ['DeadlineExceeded', 'Killing'].includes(e.reason)).map((e) => `${e.type} ${e.reason} ${e.message}`), [
       'Normal DeadlineExceeded Pod was active on the node longer than the specified deadline',
       'Normal Killing Stopping container c',
@@ -245,6 +249,32 @@ test('a container stopped before an engine restart is killed at its grace period
     clock.step(2000);
     settle(k2, 'r');
     assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL'], 'three seconds after the recorded SIGTERM');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('an init container failing for good beside a sidecar ends the pod: the sidecar is stopped, not restarted, and the pod written Failed', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('s', {
+      nodeName: 'node-1',
+      terminationGracePeriodSeconds: 5,
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }, { name: 'setup', image: 'busybox', command: ['false'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['true'] }],
+    }));
+    settle(k, 's');
+    runtime.exit('uid-s', 'setup', 1, clock.now());
+    relisted(k, clock, 's');
+    assert.deepEqual(runtime.signals, ['side:SIGTERM']);
+    assert.equal(store.get('Pod', 'default', 's')!.status.phase, 'Pending', 'until the sidecar has gone');
+    runtime.exit('uid-s', 'side', 143, clock.now());
+    relisted(k, clock, 's');
+    relisted(k, clock, 's');
+    const st = store.get('Pod', 'default', 's')!.status;
+    assert.equal(st.phase, 'Failed');
+    assert.deepEqual(st.initContainerStatuses.map((x: any) => Object.keys(x.state)[0]), ['terminated', 'terminated']);
+    assert.deepEqual(runtime.started.map((x) => x.container), ['side', 'setup'], 'neither restarted, main never started');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

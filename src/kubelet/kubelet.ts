@@ -127,6 +127,8 @@ export class Kubelet {
    * end only to the second, which cut up to a second off the grace period.
    */
   private readonly stoppingSince = new Map<string, number>();
+  /** Pods whose DeadlineExceeded event was recorded, by uid. */
+  private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
   private readonly logTails = new Map<string, string>();
   /**
@@ -254,6 +256,7 @@ export class Kubelet {
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }
 
@@ -978,7 +981,12 @@ export class Kubelet {
       const left = Date.parse(old.startTime) + ads * 1000 - now.getTime();
       if (left <= 0) {
         evicted = DEADLINE_EXCEEDED;
-        this.event(pod, 'Normal', evicted.reason, evicted.message);
+        // Once per pod (and engine): upstream's few status computations of a pod it stops, not
+        // every sync while its containers take their grace period.
+        if (!this.deadlineRecorded.has(uid)) {
+          this.deadlineRecorded.add(uid);
+          this.event(pod, 'Normal', evicted.reason, evicted.message);
+        }
       } else soon(left);
     }
     // Being deleted, or past its deadline: the pod's containers are stopped, none is started.
@@ -990,12 +998,19 @@ export class Kubelet {
     // so its sidecars are stopped (and not restarted) and the pod can end.
     const containersEnded =
       hasSidecars &&
-      spec.containers.every((c) => {
+      (spec.containers.every((c) => {
         const as = this.runtime.attempts(uid, c.name);
         const L = as[as.length - 1];
         const ok = !!L && L.exitCode === 0 && !L.startError;
         return !!L && !L.running && !(policy === 'Always' || (policy === 'OnFailure' && !ok));
-      });
+      }) ||
+        // A plain init container that failed for good ends the pod too (computePodActions kills it).
+        initSpecs.some((c) => {
+          if (isRestartableInitContainer(c)) return false;
+          const as = this.runtime.attempts(uid, c.name);
+          const L = as[as.length - 1];
+          return !!L && !L.running && policy === 'Never' && !(L.exitCode === 0 && !L.startError);
+        }));
     // HasAnyRegularContainerStarted: the pod was initialized; a sidecar restarting does not hold it back.
     const containerStarted = hasSidecars && spec.containers.some((c) => this.runtime.attempts(uid, c.name).length > 0);
 
@@ -1148,7 +1163,10 @@ export class Kubelet {
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
     // Ended, nothing of the pod is ready, but an init container that succeeded (it stays ready).
-    if (terminal) for (const s of [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses]) s.ready = false;
+    // mergePodStatus: a pod whose containers could still run is not reported terminal yet (its
+    // phase, reason and message stay as they were, below) while the kubelet stops them; then it is.
+    const stillRunning = terminal && !isTerminalPhase(old.phase) && [...initStatuses, ...mainStatuses, ...ephStatuses].some((s) => s.state?.running);
+    if (terminal && !stillRunning) for (const s of [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses]) s.ready = false;
     // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
     // each waits for those defined after it), once every container has ended for good.
     let sidecarStop: SidecarStop | undefined;
@@ -1195,9 +1213,6 @@ export class Kubelet {
 
     const status: PodStatusWire = { ...old, phase, conditions, hostIP: this.hostIP, hostIPs: [{ ip: this.hostIP }] };
     if (evicted) Object.assign(status, evicted);
-    // mergePodStatus: a pod whose containers could still run is not reported terminal yet (its
-    // phase, reason and message stay as they were) while the kubelet stops them; then it is.
-    const stillRunning = terminal && !isTerminalPhase(old.phase) && [...initStatuses, ...mainStatuses, ...ephStatuses].some((s) => s.state?.running);
     if (stillRunning) {
       status.phase = old.phase;
       status.reason = old.reason;
