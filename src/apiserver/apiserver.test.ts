@@ -409,4 +409,14 @@ test('ratcheting: an object an older kjob stored, which a rule added since refus
   assert.match(e.message, /metadata\.labels/);
   const c = failure(() => api.create(PODS, 'default', { ...pod('new'), spec: stored.spec }));
   assert.match(c.message, /may not be set for init containers without restartPolicy=Always/);
+  // A Job's template (which an update may change): the same fault at the same path, about another
+  // value the update brings, is refused.
+  const j = api.create(JOBS, 'default', job('tpl', { spec: { suspend: true, template: { spec: { containers: [{ name: 'c', image: 'busybox' }], initContainers: [{ name: 'i', image: 'busybox' }], restartPolicy: 'Never' } } } })).object;
+  const jo = structuredClone(j);
+  // As it was stored: defaulted.
+  jo.spec.template.spec.initContainers[0].readinessProbe = { exec: { command: ['true'] }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+  t.store.update(jo);
+  api.patch(JOBS, 'default', 'tpl', 'merge', { metadata: { labels: { a: 'b' } } });
+  const swapped = failure(() => api.patch(JOBS, 'default', 'tpl', 'merge', { spec: { template: { spec: { initContainers: [{ name: 'other', image: 'busybox', readinessProbe: { tcpSocket: { port: 80 } } }] } } } }));
+  assert.match(swapped.message, /initContainers\[0\]\.readinessProbe: Forbidden/);
 });

@@ -33,7 +33,7 @@ import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
 import type { JSONMap } from '../api/patch/gofmt.js';
 import { asJSONMap, goV } from '../api/patch/gofmt.js';
 import { goQuote } from '../util/go.js';
-import { jsonCopy } from '../util/canonical.js';
+import { jsonCopy, jsonEqual } from '../util/canonical.js';
 import { newUID } from '../util/uid.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { Store } from '../store/store.js';
@@ -321,7 +321,9 @@ export class LocalAPIServer implements LocalAPIServerContract {
     // held to every rule.
     if (causes.length > 0 && !status && !ephemeral) {
       const stored = new Set(strategy.validate(old).map(causeKey));
-      causes = causes.filter((c) => !stored.has(causeKey(c)));
+      // The same cause, about a value the update leaves as it was (a cause's path names a list
+      // item by its index: another item there is new).
+      causes = causes.filter((c) => !(stored.has(causeKey(c)) && sameAt(obj, old, c.field)));
     }
     if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
     const out = status ? mustDecodeStatusUpdate(info, obj, old) : mustDecode(info, obj);
@@ -537,6 +539,21 @@ function ensureNamespace(resource: ResourceInfo, ns: string | undefined, meta: M
 }
 
 const causeKey = (c: StatusCause) => `${c.field ?? ''}\0${c.message ?? ''}`;
+
+/** Whether a and b hold the same value at a cause's field path (spec.containers[0].name); false for a path not understood. */
+function sameAt(a: unknown, b: unknown, field: string | undefined): boolean {
+  if (!field) return false;
+  const parts = [...field.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)].map((m) => m[1] ?? m[2]);
+  let x = a;
+  let y = b;
+  for (const p of parts) {
+    if (!isPlainObject(x) && !Array.isArray(x)) return false;
+    if (!isPlainObject(y) && !Array.isArray(y)) return false;
+    x = (x as Record<string, unknown>)[p];
+    y = (y as Record<string, unknown>)[p];
+  }
+  return jsonEqual(x, y);
+}
 
 /** checkName: the body's name is the URL's. */
 function checkName(obj: KObject, name: string): void {
