@@ -461,7 +461,19 @@ test('OnFailure StartError: RunContainerError, immediate restart, then CrashLoop
   p = store.get('Pod', 'default', 'f')!;
   assert.equal(p.status.containerStatuses[0].restartCount, 2);
   assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
-  assert.equal(r.requeueAfterMs, 20_000);
+  assert.equal(p.status.containerStatuses[0].state.waiting.message, 'back-off 20s restarting failed container=c pod=f_default(uid-f)');
+  // doBackOff at each retried sync (every 10 s) of the 20 s back-off: BackOff again, no restart.
+  const backOffs = () => store.events.filter((e) => e.reason === 'BackOff').length;
+  const before = backOffs();
+  assert.equal(r.requeueAfterMs, 10_000);
+  clock.step(10_000);
+  r = settle(k, 'f');
+  assert.equal(backOffs(), before + 1);
+  assert.equal(store.get('Pod', 'default', 'f')!.status.containerStatuses[0].restartCount, 2);
+  assert.equal(r.requeueAfterMs, 10_000);
+  clock.step(10_000);
+  settle(k, 'f');
+  assert.equal(store.get('Pod', 'default', 'f')!.status.containerStatuses[0].restartCount, 3, 'restarted once the 20 s have passed');
 });
 
 test('OnFailure: failed container restarts in place, success ends Succeeded', () => {

@@ -127,6 +127,8 @@ export class Kubelet {
    * end only to the second, which cut up to a second off the grace period.
    */
   private readonly stoppingSince = new Map<string, number>();
+  /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
+  private readonly backOffRecorded = new Map<string, number>();
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
@@ -257,6 +259,7 @@ export class Kubelet {
   private forgetPods(gone: (uid: string) => boolean): void {
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
+    for (const key of this.backOffRecorded.keys()) if (gone(key.slice(0, key.indexOf('/')))) this.backOffRecorded.delete(key);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }
 
@@ -430,7 +433,7 @@ export class Kubelet {
       // later changes would have made (its status written, its finalizer released) are not needed
       // at all (changeNeedsSync); what still runs (its deadline passed) is stopped first.
       if (isPodTerminal(current)) return this.syncEnded(current, now);
-    }
+    } else this.recordBackOff(pod, c0.backoff);
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
     // The starts follow the status write in the same sync, as the kubelet's SyncPod hands the
@@ -558,10 +561,16 @@ export class Kubelet {
   private write(pod: PodObject, c: Computed): KObject {
     const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
     this.wrote(out);
-    for (const name of c.backoff) {
-      this.event(asKind('Pod', out), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
-    }
+    this.recordBackOff(asKind('Pod', out), c.backoff);
     return out;
+  }
+
+  /** The BackOff events compute found due (after the status that shows the back-off). */
+  private recordBackOff(pod: PodObject, names: string[]): void {
+    for (const name of names) {
+      this.backOffRecorded.set(`${pod.metadata.uid}/${name}`, this.clock.now().getTime());
+      this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, this.fieldPath(pod, name));
+    }
   }
 
   private fieldPath(pod: PodObject, container: string): string {
@@ -1092,8 +1101,12 @@ export class Kubelet {
           } else if (remaining > 0) {
             state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } };
             lastState = { terminated: term(L, c) };
-            if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff') backoff.push(c.name);
-            soon(remaining);
+            // doBackOff records BackOff at each SyncPod of the back-off, and the pod worker retries a
+            // sync that failed so every 10 s: not only as the back-off begins.
+            const period = this.timing.containerBackoffBaseMs;
+            const last = this.backOffRecorded.get(`${uid}/${c.name}`);
+            if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff' || last === undefined || now.getTime() - last >= period) backoff.push(c.name);
+            soon(Math.min(remaining, last === undefined ? period : Math.max(last + period - now.getTime(), 0) || period));
           } else {
             // A ConfigMap gone, a subPath that now leaves its volume: as at the first start, not a StartError.
             const err = turn ? this.configError(pod, c) : undefined;
