@@ -431,7 +431,7 @@ export class Kubelet {
       current = asKind('Pod', this.write(pod, c0));
       // Finished: its network goes now (unless the finished pod keeps it), so that the syncs its
       // later changes would have made (its status written, its finalizer released) are not needed
-      // at all (changeNeedsSync); what still runs (its deadline passed) is stopped first.
+      // at all (changeNeedsSync).
       if (isPodTerminal(current)) return this.syncEnded(current, now);
     } else this.recordBackOff(pod, c0.backoff);
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
@@ -924,9 +924,10 @@ export class Kubelet {
   }
 
   /**
-   * A pod that reached a terminal phase with containers still running (its activeDeadlineSeconds
-   * passed): the pod worker terminates it, and the containers' ends are published (the phase
-   * stays). Nothing to do for a pod whose stored status shows nothing running.
+   * A terminal pod whose stored status still shows a container running (written so by an older
+   * kjob, which reported a pod Failed as its deadline passed, before its containers had stopped):
+   * they are stopped and their ends published, the phase kept. Nothing to do for the usual
+   * terminal pod, whose status shows nothing running (compute holds a terminal phase until then).
    */
   private syncEnded(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const st = pod.status ?? {};
@@ -982,8 +983,8 @@ export class Kubelet {
     const nowS = rfc3339(now);
     const soon = (ms: number) => { requeueMs = requeueMs === undefined ? ms : Math.min(requeueMs, ms); };
     // active_deadline.go: spec.activeDeadlineSeconds since the pod's startTime ends it, Failed
-    // with DeadlineExceeded (an event each time it is found so): nothing starts or restarts, and
-    // what runs is stopped (sync) before the phase is written.
+    // with DeadlineExceeded (a Normal event of that reason): nothing starts or restarts, and what
+    // runs is stopped (sync) before the phase is written.
     let evicted: { reason: string; message: string } | undefined;
     const ads = spec.activeDeadlineSeconds;
     if (ads != null && old.startTime && !isTerminalPhase(old.phase)) {
