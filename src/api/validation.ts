@@ -5,6 +5,9 @@ import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
 import { isRestartableInitContainer } from './pod_util.js';
+import { GoValue, duplicate, forbidden, invalid, notFound, notSupported, required, tooMany } from './field_errors.js';
+
+export { GoValue, forbidden, invalid, notSupported, required };
 import type { StatusCause } from '../errors.js';
 import { asKind, type KObject, type JobObject, type ServiceObject } from './types.js';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1.js';
@@ -57,49 +60,9 @@ export interface ValidateOptions {
 /** What the apiserver validates schedules and time zones with (robfig/cron and the tz database). */
 export const CRON_VALIDATION: Required<ValidateOptions> = { validateSchedule: scheduleError, loadLocation: loadLocationError };
 
-// ---------------------------------------------------------------- field errors
+// ---------------------------------------------------------------- Go values in field errors
 
 type Errs = StatusCause[];
-
-/** How field.Error renders a bad value: strings %q, numbers/bools bare, nil → null, else the
- * caller passes a pre-rendered Go %#v string via GoValue. */
-export class GoValue {
-  constructor(public readonly text: string) {}
-}
-
-function render(v: unknown): string {
-  if (v instanceof GoValue) return v.text;
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
-/** Go %q for the common cases. */
-
-export const required = (field: string, detail = ''): StatusCause => ({
-  field,
-  type: 'FieldValueRequired',
-  message: detail ? `Required value: ${detail}` : 'Required value',
-});
-export const invalid = (field: string, value: unknown, detail: string): StatusCause => ({
-  field,
-  type: 'FieldValueInvalid',
-  message: `Invalid value: ${render(value)}${detail ? `: ${detail}` : ''}`,
-});
-export const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
-  field,
-  type: 'FieldValueNotSupported',
-  message: `Unsupported value: ${render(value)}${supported.length ? `: supported values: ${supported.map((s) => goQuote(s)).join(', ')}` : ''}`,
-});
-const duplicate = (field: string, value: unknown): StatusCause => ({ field, type: 'FieldValueDuplicate', message: `Duplicate value: ${render(value)}` });
-const notFound = (field: string, value: unknown): StatusCause => ({ field, type: 'FieldValueNotFound', message: `Not found: ${render(value)}` });
-export const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
-const tooMany = (field: string, n: number, max: number): StatusCause => ({
-  field,
-  type: 'FieldValueTooMany',
-  message: `Too many: ${n}: must have at most ${max} items`,
-});
 
 /** Go %#v of a map[string]string (keys sorted, as fmt prints maps). */
 export function goStringMap(m: Record<string, string> | undefined | null): string {

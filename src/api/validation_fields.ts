@@ -4,10 +4,10 @@
 // validateCreate (validation.ts) appends these to the rules it already has.
 import type { StatusCause } from '../errors.js';
 import type { KObject, JobObject, CronJobObject, PodObject, ServiceObject } from './types.js';
-import { goQuote } from '../util/go.js';
 import { isQualifiedName } from './names.js';
 import { parseQuantity } from './defaults.js';
 import { isRestartableInitContainer } from './pod_util.js';
+import { forbidden, invalid, required, tooLong } from './field_errors.js';
 
 type Errs = StatusCause[];
 
@@ -18,18 +18,6 @@ const PORT_RANGE_ERROR = 'must be between 1 and 65535, inclusive';
 const ID_RANGE_ERROR = 'must be between 0 and 2147483647, inclusive';
 const NON_NEGATIVE = 'must be greater than or equal to 0';
 const RELAXED_ENV_NAME_ERROR = "a valid environment variable name must consist only of printable ASCII characters other than '='";
-
-const render = (v: unknown) => (typeof v === 'string' ? goQuote(v) : String(v));
-const invalid = (field: string, value: unknown, detail: string): StatusCause => ({
-  field,
-  type: 'FieldValueInvalid',
-  message: `Invalid value: ${render(value)}: ${detail}`,
-});
-/** field.TooLong as of v1.32 (kubernetes#128553, merged for 1.32, changed the wording from
- * "must have at most N bytes" to this; the value itself is never shown). */
-const tooLong = (field: string, max: number): StatusCause => ({ field, type: 'FieldValueTooLong', message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` });
-const forbidden = (field: string, detail: string): StatusCause => ({ field, type: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
-const required = (field: string, detail?: string): StatusCause => ({ field, type: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value' });
 
 // The objects here may be any shape (validation runs on what was decoded, and on what a state
 // file written before decoding was strict holds): every value is unknown until narrowed.
