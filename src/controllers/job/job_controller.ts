@@ -42,6 +42,7 @@ import {
 } from './indexes.js';
 import { matchPodFailurePolicy, type PolicyMatch } from './pod_failure_policy.js';
 import { matchSuccessPolicy } from './success_policy.js';
+import { slowStartBatch } from '../controller_utils.js';
 
 export const COMPONENT = 'job-controller';
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -593,26 +594,20 @@ export class JobController {
           if (e.reason !== 'NotFound') this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`);
         }
       }
-      // manageJob's slow start: batches of 1, 2, 4, ... pods; after a batch with a refused create
-      // the rest are not tried (counted as not created) until the next sync, so a template the
-      // apiserver refuses costs one FailedCreate a sync, not one per missing pod.
-      for (let i = 0, batch = 1; i < creates.length; i += batch, batch *= 2) {
-        const before = failedCreates;
-        for (const p of creates.slice(i, i + batch)) {
-          try {
-            const created = api.create(PODS, ns, p).object;
-            this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-          } catch (e) {
-            if (!(e instanceof StatusError)) throw e;
-            failedCreates++;
-            this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
-          }
+      // manageJob's slow start: after a batch with a refused create the rest are not tried (nor
+      // counted active) until the next sync.
+      const { successes } = slowStartBatch(creates.length, (i) => {
+        try {
+          const created = api.create(PODS, ns, creates[i]).object;
+          this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+          return undefined;
+        } catch (e) {
+          if (!(e instanceof StatusError)) throw e;
+          this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+          return e;
         }
-        if (failedCreates > before) {
-          failedCreates += Math.max(0, creates.length - i - batch); // skipped
-          break;
-        }
-      }
+      });
+      failedCreates = creates.length - successes;
       if (failedCreates > 0 && typeof status.active === 'number') {
         status.active -= failedCreates;
         if (status.active === 0) delete status.active;

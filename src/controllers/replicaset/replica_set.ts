@@ -16,6 +16,7 @@ import { PODS, listItems, resource, tryGet } from '../../client/client.js';
 import { StatusError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import { jsonEqual as sameJSON } from '../../util/canonical.js';
+import { slowStartBatch } from '../controller_utils.js';
 
 export const COMPONENT = 'replicaset-controller';
 /** burstReplicas: at most this many creates or deletes per sync. */
@@ -213,24 +214,18 @@ export class ReplicaSetController {
     const diff = pods.length - want;
     if (diff < 0) {
       const count = Math.min(-diff, BURST_REPLICAS);
-      // slowStartBatch: 1, 2, 4, ... creates; a batch with an error ends the sync.
-      let remaining = count;
-      let batch = 1;
-      while (remaining > 0) {
-        const size = Math.min(batch, remaining);
-        for (let i = 0; i < size; i++) {
-          try {
-            const pod = asKind('Pod', this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs)).object);
-            this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
-          } catch (e) {
-            if (!(e instanceof StatusError)) throw e;
-            this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
-            return e.message;
-          }
+      const { error } = slowStartBatch(count, () => {
+        try {
+          const pod = asKind('Pod', this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs)).object);
+          this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+          return undefined;
+        } catch (e) {
+          if (!(e instanceof StatusError)) throw e;
+          this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+          return e.message;
         }
-        remaining -= size;
-        batch *= 2;
-      }
+      });
+      if (error !== undefined) return error;
     } else if (diff > 0) {
       const count = Math.min(diff, BURST_REPLICAS);
       // getPodsToDelete: ranked by the pods of the same owner (related pods) on each node.
