@@ -67,11 +67,10 @@ export interface KubeletOptions {
 }
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
-interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: SidecarStop; stopAll?: boolean }
+/** sidecarStop: the sidecar to stop now (the pod's containers have ended for good; the last one first). stopAll: the pod ended with containers running. */
+interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: string; stopAll?: boolean }
 /** active_deadline.go's verdict on a pod past its spec.activeDeadlineSeconds. */
 const DEADLINE_EXCEEDED = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
-/** The sidecar to stop now: the pod's containers have ended for good, and sidecars go last one first. */
-interface SidecarStop { name: string; n: number; termSent?: string; killSent?: string }
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
 interface ProbeKill { name: string; n: number; containerID: string; type?: ProbeType; force: boolean }
 
@@ -93,6 +92,9 @@ function closeAll(fds: number[]): void {
 }
 
 /** Every container of the pod: its init containers, its containers and its ephemeral containers. */
+/** terminationGracePeriodSeconds (default 30), in ms. */
+const terminationGraceMs = (pod: PodObject) => (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+
 function allContainers(pod: PodObject): Container[] {
   return [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
 }
@@ -328,6 +330,11 @@ export class Kubelet {
     return path.join(this.home, 'pods', pod.metadata.uid!);
   }
 
+  /** A container attempt's directory, as the runtime lays it out (ProcessRuntime.attemptDir). */
+  private attemptDir(pod: PodObject, container: string, n: number): string {
+    return path.join(this.podDir(pod), 'containers', container, String(n));
+  }
+
   private event(pod: PodObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     this.recorder.event(pod, type, reason, message, fieldPath);
   }
@@ -416,14 +423,13 @@ export class Kubelet {
       // Ended (its deadline passed, an init container failed for good) with containers still
       // running: the pod worker's killPod; the terminal phase is written once they have ended.
       if (!jsonEqual(c0.status, pod.status)) this.write(pod, c0);
-      const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
-      const { unsignalled, deadline } = this.stopContainers(pod, now, graceMs);
-      const left = deadline - now.getTime();
-      return { requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
+      return { requeueAfterMs: this.stopContainers(pod, now, terminationGraceMs(pod)).requeueAfterMs };
     }
     this.killUnhealthy(pod, c0.kills, now);
-    const stopMs = c0.sidecarStop ? this.stopSidecar(pod, c0.sidecarStop, now) : undefined;
-    if (stopMs !== undefined) c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, stopMs);
+    if (c0.sidecarStop) {
+      const { requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod), { only: c0.sidecarStop });
+      c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, requeueAfterMs);
+    }
     // The pod as stored once this sync's status is written: what the starts below and the
     // status computed after them see, as a sync of the written pod would.
     let current = pod;
@@ -505,7 +511,7 @@ export class Kubelet {
   private probe(pod: PodObject, c: Container, L: AttemptState, now: Date): ProbeStatus | undefined {
     if (!c.readinessProbe && !c.livenessProbe && !c.startupProbe) return undefined;
     const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    const attemptDir = path.join(this.podDir(pod), 'containers', c.name, String(L.n));
+    const attemptDir = this.attemptDir(pod, c.name, L.n);
     // The pod's address even before its status carries it (the first probe runs as the container
     // starts): probing the host's 127.0.0.1 instead could reach another program on that port.
     const podIP = this.podIPOf(pod);
@@ -516,7 +522,7 @@ export class Kubelet {
       attemptDir,
       sandboxed: this.sandboxed,
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
-      gracePeriodMs: (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000,
+      gracePeriodMs: terminationGraceMs(pod),
     };
     const fp = this.fieldPath(pod, c.name);
     return this.prober.status(L.containerID, c, Date.parse(L.startedAt ?? '') || now.getTime(), now.getTime(), target, {
@@ -538,24 +544,6 @@ export class Kubelet {
       this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
       this.prober.killSent(k.containerID, now.getTime());
     }
-  }
-
-  /**
-   * Stops a sidecar once the pod's containers have ended (computePodActions' KillPod): SIGTERM,
-   * SIGKILL after the pod's grace period, as a deletion stops a container. When to look again (ms).
-   */
-  private stopSidecar(pod: PodObject, s: SidecarStop, now: Date): number {
-    const uid = pod.metadata.uid!;
-    const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
-    if (!s.termSent) {
-      if (!this.runtime.signal(uid, s.name, s.n, 'SIGTERM', rfc3339(now))) return 50; // its pid not known yet
-      this.event(pod, 'Normal', 'Killing', `Stopping container ${s.name}`, this.fieldPath(pod, s.name));
-      return Math.min(graceMs, this.relistMs());
-    }
-    const left = Date.parse(s.termSent) + graceMs - now.getTime();
-    if (left > 0) return Math.min(left, this.relistMs());
-    if (!s.killSent) this.runtime.signal(uid, s.name, s.n, 'SIGKILL', rfc3339(now));
-    return this.relistMs();
   }
 
   private write(pod: PodObject, c: Computed): KObject {
@@ -847,7 +835,7 @@ export class Kubelet {
           // The kubelet's termination message file: what the container writes there is its
           // terminated state's message (the runtime makes the file, empty, in the attempt's directory).
           const tmPath: string = c.terminationMessagePath || '/dev/termination-log';
-          const terminationLog = terminationLogBindable(tmPath) ? { source: path.join(dir, 'containers', c.name, String(d.n), TERMINATION_LOG), target: tmPath } : undefined;
+          const terminationLog = terminationLogBindable(tmPath) ? { source: path.join(this.attemptDir(pod, c.name, d.n), TERMINATION_LOG), target: tmPath } : undefined;
           let args = bwrapArgv({ hostname, hostsFile: path.join(dir, 'hosts'), hostnameFile: path.join(dir, 'hostname'), resolvFile, mounts, workingDir, makeWorkingDir: wdPlan === 'mkdir-sandbox', env, argv: full, hidden, terminationLog });
           if (held.length > 0) {
             // The host's sh opens the engine's descriptors for bwrap (/proc/<pid>/fd/<n> opens that very file) as 3, 4, ...
@@ -893,20 +881,25 @@ export class Kubelet {
   }
 
   /**
-   * killPod: SIGTERM to each container still running (a Killing event each), SIGKILL once the
-   * grace period since the first has passed. Without a record of that first SIGTERM in this
-   * process (an engine restarted meanwhile; a sidecar stopped before the pod ended), the earliest
-   * one its runtime recorded, else deadlineIfUnknown (a deletion's), else a grace period from now.
+   * killPod (with only, the killContainer of one sidecar): SIGTERM to each container still running
+   * (a Killing event each), SIGKILL once the grace period since the first has passed. Without a
+   * record of that first SIGTERM in this process (an engine restarted meanwhile; a sidecar stopped
+   * before its pod ended), the earliest one the runtime recorded, else deadlineIfUnknown (a
+   * deletion's), else a grace period from now. requeueAfterMs: when to look again.
    */
-  private stopContainers(pod: PodObject, now: Date, graceMs: number, deadlineIfUnknown?: number): { running: boolean; unsignalled: boolean; deadline: number } {
+  private stopContainers(pod: PodObject, now: Date, graceMs: number, opts: { only?: string; deadlineIfUnknown?: number } = {}): { running: boolean; requeueAfterMs: number } {
     const uid = pod.metadata.uid!;
-    const lasts = allContainers(pod).map((c) => {
-      const as = this.runtime.attempts(uid, c.name);
-      return { c, last: as[as.length - 1] };
-    });
-    const since = this.stoppingSince.get(uid);
+    const lasts = allContainers(pod)
+      .filter((c) => opts.only === undefined || c.name === opts.only)
+      .map((c) => {
+        const as = this.runtime.attempts(uid, c.name);
+        return { c, last: as[as.length - 1] };
+      });
+    // The pod's first SIGTERM times the pod's stop; a sidecar stopped alone has its own.
+    const podStop = opts.only === undefined;
+    const since = podStop ? this.stoppingSince.get(uid) : undefined;
     const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
-    const deadline = since !== undefined ? since + graceMs : deadlineIfUnknown ?? (termsSent.length ? Math.min(...termsSent) + graceMs : now.getTime() + graceMs);
+    const deadline = since !== undefined ? since + graceMs : opts.deadlineIfUnknown ?? (termsSent.length ? Math.min(...termsSent) + graceMs : now.getTime() + graceMs);
     let running = false;
     let unsignalled = false;
     for (const { c, last } of lasts) {
@@ -914,13 +907,14 @@ export class Kubelet {
       running = true;
       if (!last.termSent) {
         if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) {
-          if (!this.stoppingSince.has(uid)) this.stoppingSince.set(uid, now.getTime());
+          if (podStop && !this.stoppingSince.has(uid)) this.stoppingSince.set(uid, now.getTime());
           this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
-        } else unsignalled = true;
+        } else unsignalled = true; // its pid not known yet
       }
       if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
     }
-    return { running, unsignalled, deadline };
+    const left = deadline - now.getTime();
+    return { running, requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
   }
 
   /**
@@ -935,12 +929,8 @@ export class Kubelet {
       this.releaseNetwork(pod);
       return {};
     }
-    const graceMs = (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
-    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs);
-    if (running) {
-      const left = deadline - now.getTime();
-      return { requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
-    }
+    const { running, requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod));
+    if (running) return { requeueAfterMs };
     const comp = this.compute(pod, now, true);
     // A terminal phase never changes (generateAPIPodStatus refuses the transition).
     comp.status.phase = st.phase;
@@ -951,9 +941,9 @@ export class Kubelet {
 
   private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const uid = pod.metadata.uid!;
-    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
+    const graceMs = pod.metadata.deletionGracePeriodSeconds != null ? pod.metadata.deletionGracePeriodSeconds * 1000 : terminationGraceMs(pod);
     // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
-    const { running, unsignalled, deadline } = this.stopContainers(pod, now, graceMs, Date.parse(pod.metadata.deletionTimestamp!));
+    const { running, requeueAfterMs } = this.stopContainers(pod, now, graceMs, { deadlineIfUnknown: Date.parse(pod.metadata.deletionTimestamp!) });
     if (isPodTerminal(pod) && !running) {
       this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
@@ -961,9 +951,7 @@ export class Kubelet {
     const comp = this.compute(pod, now, true);
     if (running) {
       if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
-      const left = deadline - now.getTime();
-      if (unsignalled) return { requeueAfterMs: 50 };
-      return { requeueAfterMs: Math.min(left > 0 ? left : 1000, this.relistMs()) };
+      return { requeueAfterMs };
     }
     if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
     this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
@@ -1004,25 +992,25 @@ export class Kubelet {
     const storedOf = (list: ContainerStatus[] | undefined, n: string) => (list ?? []).find((s) => s.name === n);
     const initSpecs: Container[] = spec.initContainers ?? [];
     const hasSidecars = initSpecs.some(isRestartableInitContainer);
-    // computePodActions' keepCount == 0: every container of the pod has ended and none restarts,
-    // so its sidecars are stopped (and not restarted) and the pod can end.
+    // The pod's restartPolicy for a container that ended (an init container's Always is OnFailure);
+    // a sidecar's own is Always, until the pod ends.
+    const restarts = (init: boolean, ok: boolean) => (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
+    const lastAttempt = (c: Container) => this.runtime.attempts(uid, c.name).at(-1);
+    const endedOk = (a: AttemptState) => a.exitCode === 0 && !a.startError;
+    // computePodActions' keepCount == 0: every container of the pod has ended and none restarts, or
+    // a plain init container failed for good; its sidecars are stopped (not restarted) and it ends.
     const containersEnded =
       hasSidecars &&
       (spec.containers.every((c) => {
-        const as = this.runtime.attempts(uid, c.name);
-        const L = as[as.length - 1];
-        const ok = !!L && L.exitCode === 0 && !L.startError;
-        return !!L && !L.running && !(policy === 'Always' || (policy === 'OnFailure' && !ok));
+        const L = lastAttempt(c);
+        return !!L && !L.running && !restarts(false, endedOk(L));
       }) ||
-        // A plain init container that failed for good ends the pod too (computePodActions kills it).
         initSpecs.some((c) => {
-          if (isRestartableInitContainer(c)) return false;
-          const as = this.runtime.attempts(uid, c.name);
-          const L = as[as.length - 1];
-          return !!L && !L.running && policy === 'Never' && !(L.exitCode === 0 && !L.startError);
+          const L = isRestartableInitContainer(c) ? undefined : lastAttempt(c);
+          return !!L && !L.running && !endedOk(L) && !restarts(true, false);
         }));
     // HasAnyRegularContainerStarted: the pod was initialized; a sidecar restarting does not hold it back.
-    const containerStarted = hasSidecars && spec.containers.some((c) => this.runtime.attempts(uid, c.name).length > 0);
+    const containerStarted = hasSidecars && spec.containers.some((c) => lastAttempt(c) !== undefined);
 
     const term = (a: AttemptState, c: Container) => {
       const t: ContainerStateTerminated = { exitCode: a.exitCode! };
@@ -1082,8 +1070,8 @@ export class Kubelet {
         }
         this.prober.forget(L.containerID);
         this.releaseSubPaths(`${uid}/${L.containerID}`);
-        const ok = L.exitCode === 0 && !L.startError;
-        const restart = !terminating && !ephemeral && (sidecar ? !containersEnded : init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
+        const ok = endedOk(L);
+        const restart = !terminating && !ephemeral && (sidecar ? !containersEnded : restarts(init, ok));
         if (!restart) {
           state = { terminated: term(L, c) };
           done = ok ? 'ok' : 'failed';
@@ -1161,7 +1149,8 @@ export class Kubelet {
     }
     const anyRunning = [...initStatuses, ...mainStatuses].some((s) => s.state?.running);
     const stopped = deleting && !anyRunning; // deletion: everything has exited
-    const sidecarRunning = initStatuses.some((s, i) => isRestartableInitContainer(initSpecs[i]) && s.state?.running);
+    const sidecarStatuses = initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i]));
+    const sidecarRunning = sidecarStatuses.some((s) => s.state?.running);
     // getPhase: a container waiting to start for the first time keeps the pod Pending.
     const firstWait = mainStatuses.some((s) => s.state?.waiting && !s.lastState?.terminated);
     let phase: string;
@@ -1176,22 +1165,14 @@ export class Kubelet {
     const terminal = isTerminalPhase(phase);
     // Ephemeral containers: started once the pod runs, never restarted, never ready.
     const ephStatuses = (spec.ephemeralContainers ?? []).map((c) => one(c, false, phase === 'Running' && !terminating, 'ContainerCreating', storedOf(old.ephemeralContainerStatuses, c.name), true).cs);
-    // Ended, nothing of the pod is ready, but an init container that succeeded (it stays ready).
     // mergePodStatus: a pod whose containers could still run is not reported terminal yet (its
-    // phase, reason and message stay as they were, below) while the kubelet stops them; then it is.
+    // phase, reason and message stay as they were, below) while the kubelet stops them; then it
+    // is, and nothing of it is ready but an init container that succeeded.
     const stillRunning = terminal && !isTerminalPhase(old.phase) && [...initStatuses, ...mainStatuses, ...ephStatuses].some((s) => s.state?.running);
-    if (terminal && !stillRunning) for (const s of [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses]) s.ready = false;
+    if (terminal && !stillRunning) for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
     // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
     // each waits for those defined after it), once every container has ended for good.
-    let sidecarStop: SidecarStop | undefined;
-    if (containersEnded && !terminating) {
-      for (let i = initSpecs.length - 1; i >= 0 && !sidecarStop; i--) {
-        if (!isRestartableInitContainer(initSpecs[i]) || !initStatuses[i].state?.running) continue;
-        const as = this.runtime.attempts(uid, initSpecs[i].name);
-        const L = as[as.length - 1];
-        if (L?.running) sidecarStop = { name: initSpecs[i].name, n: L.n, termSent: L.termSent, killSent: L.killSent };
-      }
-    }
+    const sidecarStop = containersEnded && !terminating ? [...sidecarStatuses].reverse().find((s) => s.state?.running)?.name : undefined;
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));
     const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
@@ -1203,7 +1184,7 @@ export class Kubelet {
       return c;
     };
     // status/generate.go: sidecars count with the pod's containers for readiness.
-    const unready = [...initStatuses.filter((_, i) => isRestartableInitContainer(initSpecs[i])), ...mainStatuses].filter((s) => !s.ready).map((s) => s.name);
+    const unready = [...sidecarStatuses, ...mainStatuses].filter((s) => !s.ready).map((s) => s.name);
     const conditions: PodConditionWire[] = [
       // No sandbox before the volumes are set up.
       cond('PodReadyToStartContainers', !terminal && volumesReady),
