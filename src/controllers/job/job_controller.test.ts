@@ -120,16 +120,20 @@ test('podsForJob leaves out the settled pods (succeeded and counted), and the sy
   const all = pods().map((p) => p.metadata.name!);
   assert.ok(all.includes(p0), 'a settled pod stays (only the list leaves it out)');
   assert.deepEqual(names(), all.filter((n) => n !== p0).sort(), 'the counted failed pod is still listed (the failure checks look at it)');
-  // A settled pod a user deletes is listed again (deletionTimestamp) until it goes; a settled pod
-  // that changes is looked at again.
   rec.actions.length = 0;
   c.syncJob('default/pi');
   assert.deepEqual(rec.writes(), [], 'nothing new: nothing written');
+  // A settled pod that changes is looked at again: one being deleted is listed.
+  const settled = api.get(PODS, 'default', p0);
+  settled.metadata.finalizers = ['example.com/hold'];
+  api.update(PODS, 'default', p0, settled);
+  api.delete(PODS, 'default', p0);
+  assert.ok(names().includes(p0), 'deletionTimestamp set: listed again');
   for (const p of pods().filter((p) => p.metadata.name !== p0 && p.metadata.name !== p1)) finishPod(p, 'Succeeded');
   c.syncJob('default/pi');
   assert.deepEqual([job().status.succeeded, job().status.failed, job().status.active ?? 0], [4, 1, 0]);
   assert.equal(job().status.conditions?.find((x: { type: string }) => x.type === 'Complete')?.status, 'True');
-  assert.deepEqual(names(), [p1]);
+  assert.deepEqual(names(), [p0, p1].sort(), 'the failed pod, and the one being deleted');
 });
 
 test('the sync is idempotent: a second sync creates nothing more', () => {
