@@ -280,6 +280,19 @@ test('an init container failing for good beside a sidecar ends the pod: the side
   }
 });
 
+test("a hostPath under the pod's own directory is a hostPath: refused, as it shows the state directory", () => {
+  const { home, store, k } = setup('bwrap');
+  try {
+    const own = path.join(home, 'pods', 'uid-h', 'volumes', 'x');
+    store.create(pod('h', { nodeName: 'node-1', volumes: [{ name: 'v', hostPath: { path: own } }], containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'v', mountPath: '/v' }] }] }));
+    settle(k, 'h');
+    const waiting = store.get('Pod', 'default', 'h')!.status.containerStatuses[0].state.waiting;
+    assert.deepEqual(waiting, { reason: 'CreateContainerConfigError', message: `kjob: a hostPath volume (${own}) may not show a kjob state directory (${home}) to a pod` });
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a failed pod says PodFailed in Ready and ContainersReady; a container waiting for its first start keeps the pod Pending', () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

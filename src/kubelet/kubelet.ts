@@ -3,7 +3,6 @@
 // observed (one status write), and only when the stored status is already up to date acts
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
-import { atOrUnder } from '../util/paths.js';
 import { jsonEqual } from '../util/canonical.js';
 import * as fs from 'node:fs';
 import { userRuntimeDir } from './runtime_dir.js';
@@ -664,11 +663,15 @@ export class Kubelet {
    * live in its directory and are not hostPaths.
    */
   private showsStateDir(pod: PodObject, mounts: Mount[]): string | undefined {
-    const own = this.podDir(pod);
+    let dirs: string[] | undefined;
     for (const m of mounts) {
-      if (atOrUnder(path.resolve('/', m.source), own)) continue;
-      // Those under /tmp too, which the sandbox's private /tmp hides from every other pod.
-      const shown = [...stateDirs(this.home), userRuntimeDir()].find((dir) => fs.existsSync(dir) && exposesHostDir([m], dir));
+      // A volume the kubelet made for the pod is under its own directory; a hostPath is the host's,
+      // wherever it points (a path under the pod's directory is no proof).
+      if (!m.hostPath) continue;
+      // Those under /tmp too, which the sandbox's private /tmp hides from every other pod. Looked
+      // for once a call, not once a mount.
+      dirs ??= [...stateDirs(this.home), userRuntimeDir()].filter((dir) => fs.existsSync(dir));
+      const shown = dirs.find((dir) => exposesHostDir([m], dir));
       if (shown) return `kjob: a hostPath volume (${m.source}) may not show a kjob state directory (${shown}) to a pod`;
     }
     return undefined;

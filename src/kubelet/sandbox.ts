@@ -212,6 +212,8 @@ export interface Mount {
   held?: { fd: number; bindFd: number };
   /** with a subPath: the volume is one the pod's containers can change (emptyDir, hostPath) */
   podWritable?: boolean;
+  /** a hostPath volume's: a directory of the host's, not one the kubelet made for the pod */
+  hostPath?: boolean;
 }
 
 /**
@@ -249,10 +251,10 @@ export function containerMounts(pod: PodObject, container: Pick<Container, 'name
       // The apiserver refuses these; the kubelet checks again, as it does, for objects stored
       // before that check existed.
       if (!isLocalDescendingPath(vm.subPath)) return { mounts, error: subPathError(vm.name, container.name) };
-      mounts.push({ source: path.join(source, vm.subPath), target: vm.mountPath, readOnly, volumeRoot: source, podWritable: !apiObject });
+      mounts.push({ source: path.join(source, vm.subPath), target: vm.mountPath, readOnly, volumeRoot: source, podWritable: !apiObject, ...(v.hostPath ? { hostPath: true } : {}) });
       continue;
     }
-    mounts.push({ source, target: vm.mountPath, readOnly });
+    mounts.push({ source, target: vm.mountPath, readOnly, ...(v.hostPath ? { hostPath: true } : {}) });
   }
   return { mounts };
 }
