@@ -29,7 +29,8 @@ export const INSTALL_BWRAP = 'apt-get install bubblewrap';
 export const DEFAULT_CAPABILITIES = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
   'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
+] as const;
+export type DefaultCapability = (typeof DEFAULT_CAPABILITIES)[number];
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 
