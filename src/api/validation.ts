@@ -224,7 +224,8 @@ export function validatePodSpec(spec: Partial<PodSpec>, path: string): Errs {
   return errs;
 }
 
-function validateContainerCommon(c: Partial<Container>, p: string, volNames: Set<string>): Errs {
+/** validateContainerCommon: what every container is held to (regular, init and ephemeral). */
+export function validateContainerCommon(c: Partial<Container>, p: string, volNames: Set<string>): Errs {
   const errs: Errs = [];
   if (!c.name) errs.push(required(`${p}.name`));
   else for (const msg of isDNS1123Label(c.name)) errs.push(invalid(`${p}.name`, c.name, msg));

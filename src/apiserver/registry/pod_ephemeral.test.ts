@@ -38,6 +38,9 @@ test('pods/ephemeralcontainers validation: names, forbidden fields, target, no c
   assert.match(message(() => patch(t, [{ name: '../../pods/x/volumes/data', image: 'busybox' }])), /^Pod "web" is invalid: spec\.ephemeralContainers\[0\]\.name: Invalid value: "\.\.\/\.\.\/pods\/x\/volumes\/data": a lowercase RFC 1123 label must consist of/);
   assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', ports: [{ containerPort: 80 }] }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container');
   assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', targetContainerName: 'x' }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].targetContainerName: Not found: "x"');
+  // What every container is held to (validateContainerCommon), and no subPath.
+  assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', volumeMounts: [{ name: 'nope', mountPath: '/n' }] }])), 'Pod "web" is invalid: spec.ephemeralContainers[0].volumeMounts[0].name: Not found: "nope"');
+  assert.equal(message(() => patch(t, [{ name: 'd', image: 'busybox', volumeMounts: [{ name: 'nope', mountPath: '/n', subPath: 'x' }] }])), 'Pod "web" is invalid: [spec.ephemeralContainers[0].volumeMounts[0].name: Not found: "nope", spec.ephemeralContainers[0].volumeMounts[0].subPath: Forbidden: cannot be set for an Ephemeral Container]');
   patch(t, [{ name: 'd', image: 'busybox' }]);
   assert.equal(message(() => t.api.patch(PODS, 'default', 'web', 'json', [{ op: 'remove', path: '/spec/ephemeralContainers/0' }], { subresource: 'ephemeralcontainers' })), 'Pod "web" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "d" may not be removed');
   assert.equal(message(() => patch(t, [{ name: 'd', image: 'alpine' }])), 'Pod "web" is invalid: spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "d" may not be changed');

@@ -7,8 +7,8 @@
 import type { StatusCause } from '../../errors.js';
 import type { PodObject } from '../../api/types.js';
 import { goQuote } from '../../util/go.js';
-import { isDNS1123Label } from '../../api/names.js';
-import { invalid } from '../../api/validation.js';
+import { validateContainerCommon } from '../../api/validation.js';
+import { duplicate, forbidden, notFound } from '../../api/field_errors.js';
 
 /** The pod as stored, with the request's ephemeral containers (PrepareForUpdate). */
 export function prepareEphemeralUpdate(pod: PodObject, old: PodObject): PodObject {
@@ -28,23 +28,24 @@ export function validateEphemeralUpdate(pod: PodObject, old: PodObject): StatusC
   const oldEph = old.spec?.ephemeralContainers ?? [];
   const others = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
   const seen = new Set(others);
+  const volNames = new Set((pod.spec?.volumes ?? []).map((v) => v.name));
   eph.forEach((c, i) => {
     const f = `spec.ephemeralContainers[${i}]`;
-    // A container's name names its directories, logs and cgroups on the host (validateContainerCommon).
-    const nameErrors = c.name ? isDNS1123Label(c.name) : [];
-    if (!c.name) causes.push({ field: `${f}.name`, message: 'Required value', type: 'FieldValueRequired' });
-    else if (nameErrors.length > 0) for (const msg of nameErrors) causes.push(invalid(`${f}.name`, c.name, msg));
-    else if (seen.has(c.name)) causes.push({ field: `${f}.name`, message: `Duplicate value: ${goQuote(c.name)}`, type: 'FieldValueDuplicate' });
-    else seen.add(c.name);
-    if (!c.image) causes.push({ field: `${f}.image`, message: 'Required value', type: 'FieldValueRequired' });
+    // Held to what every container is (its name names its directories, logs and cgroups on the host).
+    causes.push(...validateContainerCommon(c, f, volNames));
+    // Unique across all the pod's containers.
+    if (seen.has(c.name)) causes.push(duplicate(`${f}.name`, c.name));
+    else if (c.name) seen.add(c.name);
+    if (c.targetContainerName && !others.includes(c.targetContainerName)) causes.push(notFound(`${f}.targetContainerName`, c.targetContainerName));
     for (const k of FORBIDDEN) {
       const v = c[k];
       if (v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0)) continue;
-      causes.push({ field: `${f}.${k}`, message: 'Forbidden: cannot be set for an Ephemeral Container', type: 'FieldValueForbidden' });
+      causes.push(forbidden(`${f}.${k}`, 'cannot be set for an Ephemeral Container'));
     }
-    if (c.targetContainerName && !others.includes(c.targetContainerName)) {
-      causes.push({ field: `${f}.targetContainerName`, message: `Not found: ${goQuote(c.targetContainerName)}`, type: 'FieldValueNotFound' });
-    }
+    // A subPath is a bind mount left until the pod goes: none for an ephemeral container.
+    (c.volumeMounts ?? []).forEach((m, j) => {
+      if (m.subPath) causes.push(forbidden(`${f}.volumeMounts[${j}].subPath`, 'cannot be set for an Ephemeral Container'));
+    });
   });
   const byName = new Map(eph.map((c, i) => [c.name, i] as const));
   for (const o of oldEph) {
