@@ -303,8 +303,9 @@ export function prepareSubPath(m: Mount, dirMode?: number): string | undefined {
 
 /**
  * Whether this machine's bubblewrap has --bind-fd (upstream 0.10; Debian 12 backported it to 0.8):
- * asked once per bwrap binary. Without it a subPath is bound by the path its walk resolved to,
- * which a running container of the pod could change in the moment before bwrap's mount.
+ * asked once per process (the engine's first subPath a pod can write pays one run of bwrap --help;
+ * the sandbox probe's record does not keep it). Without it a subPath is bound by the path its walk
+ * resolved to, which a running container of the pod could change in the moment before bwrap's mount.
  */
 export function bwrapBindsFds(): boolean {
   if (bindFdSupport === undefined) {
