@@ -19,7 +19,7 @@ import type { APIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
 import { PODS, afterTransaction, tryGet, tryGetShared } from '../client/client.js';
 import { machineResources } from './node.js';
-import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, type ObjectGetter } from './env.js';
+import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, ContainerConfigError, DEFAULT_PATH, type ObjectGetter } from './env.js';
 import { ephemeralArgv } from './ephemeral.js';
 import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
@@ -130,6 +130,8 @@ export class Kubelet {
   private readonly stoppingSince = new Map<string, number>();
   /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
   private readonly backOffRecorded = new Map<string, number>();
+  /** When each container waiting in CreateContainerConfigError was last tried ("<uid>/<container>", ms): its image events and Failed. */
+  private readonly configTried = new Map<string, number>();
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
@@ -260,7 +262,7 @@ export class Kubelet {
   private forgetPods(gone: (uid: string) => boolean): void {
     for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
-    for (const key of this.backOffRecorded.keys()) if (gone(key.slice(0, key.indexOf('/')))) this.backOffRecorded.delete(key);
+    for (const m of [this.backOffRecorded, this.configTried]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
   }
 
@@ -870,6 +872,22 @@ export class Kubelet {
    * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
    * real time and its size.
    */
+  /**
+   * The host file a container's image "pull" reads (ensureImage) when its config cannot be made (a
+   * missing ConfigMap in its env): its command looked up as startContainer looks it up, with the
+   * variables it can have without the config (its own PATH, or the image's). undefined when not found.
+   */
+  private imageFileFor(pod: PodObject, c: Container): string | undefined {
+    const env = new Map<string, string>();
+    const ownPath = (c.env ?? []).find((e) => e.name === 'PATH' && e.valueFrom === undefined)?.value;
+    env.set('PATH', ownPath ?? DEFAULT_PATH);
+    const argv = buildCommand(c, env);
+    if (!argv.length) return undefined;
+    const { mounts } = containerMounts(pod, c, this.podDir(pod));
+    const r = lookupExecutable(argv[0], env.get('PATH')!, c.workingDir || '/', (p) => translatePath(p, mounts, this.sandboxed));
+    return r.ok ? translatePath(r.path, mounts, this.sandboxed) : undefined;
+  }
+
   private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: string | undefined): void {
     const image: string = c.image ?? '';
     if (c.imagePullPolicy !== 'Always') {
@@ -1039,15 +1057,24 @@ export class Kubelet {
       let ready = false;
       let started = false;
       let done: 'ok' | 'failed' | undefined; // finished for good
-      // generateContainerConfig fails before a start (the first or a restart): the container waits,
-      // and the kubelet says why once per message; it is tried again at the pod's next sync.
+      // generateContainerConfig fails before a start (the first or a restart): the container waits.
+      // Each try is startContainer's: the image first (its Pulling and Pulled, or "already
+      // present"), then the Failed event; the pod worker tries again as it retries a failed sync
+      // (its 10 s back-off), so a cluster's describe counts them "(x6 over 55s)". A ConfigMap or
+      // Secret that appears wakes the pod at once (kjob's, sooner than the back-off), a subPath made
+      // right again does not.
       const configWait = (err: string) => {
-        if (stored?.state?.waiting?.reason !== 'CreateContainerConfigError' || stored?.state?.waiting?.message !== err) {
-          this.event(pod, 'Warning', 'Failed', `Error: ${err}`, this.fieldPath(pod, c.name));
-        }
-        // Tried again as the pod worker retries a failed sync (its 10 s back-off): a ConfigMap or
-        // Secret that appears wakes the pod at once, a subPath made right again does not.
-        soon(this.timing.containerBackoffBaseMs);
+        const key = `${uid}/${c.name}`;
+        const period = this.timing.containerBackoffBaseMs;
+        const last = this.configTried.get(key);
+        const shown = stored?.state?.waiting?.reason === 'CreateContainerConfigError' && stored.state.waiting.message === err;
+        if (!shown || last === undefined || now.getTime() - last >= period) {
+          this.configTried.set(key, now.getTime());
+          const fp = this.fieldPath(pod, c.name);
+          this.ensureImage(pod, c, fp, this.imageFileFor(pod, c));
+          this.event(pod, 'Warning', 'Failed', `Error: ${err}`, fp);
+          soon(period);
+        } else soon(last + period - now.getTime());
         return { waiting: { reason: 'CreateContainerConfigError', message: err } };
       };
       if (!L) {

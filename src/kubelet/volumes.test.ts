@@ -237,6 +237,36 @@ test('kubelet: a missing ConfigMap in env keeps the container in CreateContainer
   }
 });
 
+test('kubelet: a container in CreateContainerConfigError is tried again every 10 s, its image first, as the pod worker retries startContainer', () => {
+  const { home, store, runtime, k, clock } = kubelet('none');
+  try {
+    store.put(pod({ containers: [{ name: 'c', image: 'busybox', imagePullPolicy: 'Always', command: ['true'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
+    const tries = () => store.events.map((e) => `${e.reason}${e.reason === 'Failed' ? ' ' + e.message : ''}`);
+    let r = k.syncPod('default', 'p');
+    // startContainer: the image (Pulling, Pulled) comes before generateContainerConfig fails.
+    assert.deepEqual(tries(), ['Pulling', 'Pulled', 'Failed Error: configmap "cfg" not found']);
+    assert.match(store.events[1].message, /^Successfully pulled image "busybox" in (\d+ms|0s) \(\1 including waiting\)\. Image size: [1-9]\d* bytes\.$/);
+    assert.equal(r.requeueAfterMs, 10_000);
+    // Synced again sooner (its status written, another container's event): not another try.
+    clock.step(4_000);
+    r = k.syncPod('default', 'p');
+    assert.equal(store.events.length, 3);
+    assert.equal(r.requeueAfterMs, 6_000);
+    clock.step(6_000);
+    k.syncPod('default', 'p');
+    assert.deepEqual(tries().slice(3), ['Pulling', 'Pulled', 'Failed Error: configmap "cfg" not found']);
+    assert.equal(runtime.started.length, 0);
+    assert.equal(store.get('Pod', 'default', 'p')!.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
+    // Created: the next sync starts it, the image again first.
+    store.put(configMap('cfg', { a: 'hello' }));
+    k.syncPod('default', 'p');
+    assert.equal(runtime.started.length, 1);
+    assert.deepEqual(tries().slice(6, 8), ['Pulling', 'Pulled']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('kubelet: a restart whose ConfigMap went away waits in CreateContainerConfigError (lastState the exit), as at the first start, until it exists', () => {
   const { home, store, runtime, sync } = kubelet('none');
   try {
