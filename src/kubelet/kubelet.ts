@@ -117,8 +117,11 @@ export class Kubelet {
   /** The scheduler of this one-node cluster (KubeletOptions.scheduler). */
   private readonly scheduler: Scheduler;
   private machineAllocatable?: Record<string, string>;
-  /** The last FailedMount message per pod uid and volume (the event is recorded once per message). */
-  private readonly mountErrors = new Map<string, string>();
+  /**
+   * The failing mounts by pod uid and volume: the last FailedMount's message, how many failed in a
+   * row, and when the next is recorded (the volume manager's exponential back-off, Timing.volumeMountRetry*).
+   */
+  private readonly mountErrors = new Map<string, { message: string; failures: number; nextMs: number }>();
   /** The subPath descriptors of each running container attempt ("<uid>/<containerID>"): bwrap binds them (openSubPath). */
   private readonly heldSubPaths = new Map<string, number[]>();
   private readonly images = new ExecutablePuller();
@@ -417,9 +420,11 @@ export class Kubelet {
     // (its end syncs the pod again), while the status is published meanwhile.
     const netReady = this.ensureSandbox(pod);
     if (pod.metadata.deletionTimestamp) return this.syncTerminating(pod, now);
-    const volumesReady = this.setUpVolumes(pod);
+    const volumes = this.setUpVolumes(pod, now);
+    const volumesReady = volumes.ready;
 
     const c0 = this.compute(pod, now, false, volumesReady);
+    if (volumes.retryAfterMs !== undefined) c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, volumes.retryAfterMs);
     if (c0.stopAll) {
       // Ended (its deadline passed, an init container failed for good) with containers still
       // running: the pod worker's killPod; the terminal phase is written once they have ended.
@@ -453,7 +458,7 @@ export class Kubelet {
     // publishes the status it computed before its starts.
     const c1 = this.compute(current, now, false, volumesReady);
     if (c1.due.length) return { requeueAfterMs: 0 };
-    return { requeueAfterMs: Math.min(c1.requeueMs ?? Infinity, this.timing.plegRelistMs) };
+    return { requeueAfterMs: Math.min(c1.requeueMs ?? Infinity, volumes.retryAfterMs ?? Infinity, this.timing.plegRelistMs) };
   }
 
   /**
@@ -631,30 +636,39 @@ export class Kubelet {
 
   /**
    * WaitForAttachAndMount for the API-object volumes: (re)write their files, and say whether every
-   * one has been set up. A volume whose SetUp fails (a missing ConfigMap) records FailedMount once
-   * per message and keeps the pod in ContainerCreating; one set up before keeps its last files.
-   * The engine syncs the pod again when a ConfigMap or Secret it reads changes.
+   * one has been set up. A volume whose SetUp fails (a missing ConfigMap) keeps the pod in
+   * ContainerCreating, and records FailedMount as the volume manager's reconciler retries the mount:
+   * after 0.5 s, then twice as long each time, up to 2 min 2 s (nestedpendingoperations), so a
+   * cluster's describe counts "(x7 over 45s)". One set up before keeps its last files. The engine
+   * syncs the pod again when a ConfigMap or Secret it reads changes (kjob's, sooner than the
+   * back-off); retryAfterMs: when the next FailedMount is due.
    */
-  private setUpVolumes(pod: PodObject): boolean {
+  private setUpVolumes(pod: PodObject, now: Date): { ready: boolean; retryAfterMs?: number } {
     let ready = true;
+    let retryAfterMs: number | undefined;
     for (const v of pod.spec!.volumes ?? []) {
       if (!isObjectVolume(v)) continue;
       const dir = path.join(this.podDir(pod), 'volumes', v.name);
       const key = `${pod.metadata.uid}/${v.name}`;
       const r = volumePayload(pod, v, this.objects, this.allocatable());
       if ('error' in r) {
-        const msg = `MountVolume.SetUp failed for volume "${v.name}" : ${r.error}`;
-        if (this.mountErrors.get(key) !== msg) {
-          this.mountErrors.set(key, msg);
-          this.event(pod, 'Warning', 'FailedMount', msg);
+        const message = `MountVolume.SetUp failed for volume "${v.name}" : ${r.error}`;
+        const last = this.mountErrors.get(key);
+        let next = last?.nextMs ?? 0;
+        if (!last || last.message !== message || now.getTime() >= last.nextMs) {
+          const failures = last ? last.failures + 1 : 1;
+          next = now.getTime() + Math.min(this.timing.volumeMountRetryBaseMs * 2 ** (failures - 1), this.timing.volumeMountRetryMaxMs);
+          this.mountErrors.set(key, { message, failures, nextMs: next });
+          this.event(pod, 'Warning', 'FailedMount', message);
         }
+        retryAfterMs = Math.min(retryAfterMs ?? Infinity, next - now.getTime());
         if (!volumeIsSetUp(dir)) ready = false;
         continue;
       }
       this.mountErrors.delete(key);
       writePayload(dir, r.payload, new Date());
     }
-    return ready;
+    return { ready, retryAfterMs };
   }
 
   /**

@@ -318,6 +318,33 @@ test('kubelet: a missing ConfigMap volume keeps the pod in ContainerCreating wit
   }
 });
 
+test('kubelet: FailedMount is recorded at each retry of the mount: after 0.5 s, then twice as long each time, up to 2 min 2 s', () => {
+  const { home, store, k, clock } = kubelet('bwrap');
+  try {
+    store.put(pod({
+      containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'config', mountPath: '/etc/config' }] }],
+      volumes: [{ name: 'config', configMap: { name: 'cfg' } }],
+    }));
+    const failedMounts = () => store.events.filter((e) => e.reason === 'FailedMount').length;
+    const due: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 12; i++) {
+      const r = k.syncPod('default', 'p');
+      due.push(r.requeueAfterMs!);
+      // A sync sooner than that (the pod's status written, a PLEG relist) records nothing.
+      clock.step(r.requeueAfterMs! / 2);
+      k.syncPod('default', 'p');
+      clock.step(r.requeueAfterMs! / 2);
+      t += r.requeueAfterMs!;
+    }
+    assert.deepEqual(due, [500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 122_000, 122_000, 122_000, 122_000]);
+    assert.equal(failedMounts(), 12);
+    assert.equal(t, 615_500);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('downwardAPI volume: resourceFieldRef of the named container, an unset limit as the node allocatable', () => {
   const p = {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' },

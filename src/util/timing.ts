@@ -19,6 +19,9 @@ export interface Timing {
   /** Kubelet: container restart back-off base (10s), doubling, capped (5min). */
   containerBackoffBaseMs: number;
   containerBackoffMaxMs: number;
+  /** Kubelet's volume manager: retry of a failed mount (nestedpendingoperations: 500ms, doubling, capped at 2min 2s). */
+  volumeMountRetryBaseMs: number;
+  volumeMountRetryMaxMs: number;
   /** CronJob controller: requeue slack after a schedule time (100ms upstream). */
   cronJobRequeueSlackMs: number;
   /** Engine: how long it stays up with nothing to do before exiting. */
@@ -42,6 +45,8 @@ export const KUBERNETES_TIMING: Timing = {
   jobApiBackoffMaxMs: 60_000,
   containerBackoffBaseMs: 10_000,
   containerBackoffMaxMs: 300_000,
+  volumeMountRetryBaseMs: 500,
+  volumeMountRetryMaxMs: 122_000,
   cronJobRequeueSlackMs: 100,
   plegRelistMs: 1_000,
   engineIdleExitMs: 2_000,
