@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ExecutablePuller } from './images.js';
+import { ExecutablePuller, normalizedImageRef } from './images.js';
 
 test('a pull reads an executable the first time and again only once it has changed; its size either way', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-images-'));
@@ -29,4 +29,20 @@ test('a pull reads an executable the first time and again only once it has chang
   // An executable that is a symlink (busybox's applets, /bin/sh) is pulled as what it leads to.
   fs.symlinkSync(file, path.join(dir, 'link'));
   assert.equal(puller.pull(path.join(dir, 'link')), 250);
+});
+
+test("normalizedImageRef: a created container's status names the image as containerd's store does", () => {
+  const cases: [string, string][] = [
+    ['busybox', 'docker.io/library/busybox:latest'],
+    ['perl:5.34.0', 'docker.io/library/perl:5.34.0'],
+    ['bitnami/kubectl:1.30', 'docker.io/bitnami/kubectl:1.30'],
+    ['registry.k8s.io/pause:3.9', 'registry.k8s.io/pause:3.9'],
+    ['localhost:5000/tools/x', 'localhost:5000/tools/x:latest'],
+    ['localhost/x', 'localhost/x:latest'],
+    ['index.docker.io/library/busybox', 'docker.io/library/busybox:latest'],
+    ['docker.io/busybox:1.36', 'docker.io/library/busybox:1.36'],
+    [`busybox@sha256:${'a'.repeat(64)}`, `docker.io/library/busybox@sha256:${'a'.repeat(64)}`],
+    [`busybox:1.36@sha256:${'a'.repeat(64)}`, 'docker.io/library/busybox:1.36'],
+  ];
+  for (const [image, want] of cases) assert.equal(normalizedImageRef(image), want, image);
 });

@@ -44,3 +44,34 @@ export class ExecutablePuller {
     }
   }
 }
+
+/**
+ * The image a created container's status names: the reference normalised as containerd's image
+ * store keeps it (distribution's ParseNormalizedNamed, then TagNameOnly): Docker Hub's domain and
+ * its "library/" for a one-part name, ":latest" when the reference has neither tag nor digest
+ * ("busybox" is "docker.io/library/busybox:latest"). A reference with a tag is named by it (the
+ * store's repo tag), one with only a digest by the digest.
+ */
+export function normalizedImageRef(image: string): string {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at) : '';
+  let name = at >= 0 ? image.slice(0, at) : image;
+  let tag = '';
+  const colon = name.lastIndexOf(':');
+  if (colon > name.lastIndexOf('/')) {
+    tag = name.slice(colon);
+    name = name.slice(0, colon);
+  }
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash);
+  let domain = 'docker.io';
+  let path = name;
+  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    domain = first === 'index.docker.io' ? 'docker.io' : first;
+    path = name.slice(slash + 1);
+  }
+  if (domain === 'docker.io' && !path.includes('/')) path = `library/${path}`;
+  const named = `${domain}/${path}`;
+  if (tag) return named + tag;
+  return digest ? named + digest : `${named}:latest`;
+}

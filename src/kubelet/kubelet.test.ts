@@ -400,6 +400,7 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   assert.equal(statusOf(store.history[0]), 'Pending', 'bound first');
   assert.equal(statusOf(p), 'ContainerCreating');
   assert.equal(p.status.podIP, undefined);
+  assert.equal(p.status.containerStatuses[0].image, 'perl:5.34.0', 'not created yet: the spec\'s image');
   assert.deepEqual(statusAtStart, ['ContainerCreating'], 'the container starts once ContainerCreating is written');
   assert.deepEqual(store.events.slice(1).map((e) => e.reason), ['Pulled', 'Created', 'Started']);
   assert.equal(runtime.started.length, 1);
@@ -411,6 +412,7 @@ test('Never pod: Pending → ContainerCreating → Running → Completed, events
   assert.equal(p.status.phase, 'Running');
   assert.equal(p.status.containerStatuses[0].ready, true);
   assert.match(p.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+  assert.equal(p.status.containerStatuses[0].image, 'docker.io/library/perl:5.34.0', 'created: the image as the runtime resolved it');
   assert.deepEqual(store.events.slice(1).map((e) => e.reason), ['Pulled', 'Created', 'Started']);
   assert.equal(store.events[1].fieldPath, 'spec.containers{pi}');
   assert.equal(store.events[1].message, 'Container image "perl:5.34.0" already present on machine');

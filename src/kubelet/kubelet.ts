@@ -24,7 +24,7 @@ import { ephemeralArgv } from './ephemeral.js';
 import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
 import { lookupExecutable } from './lookup.js';
-import { ExecutablePuller } from './images.js';
+import { ExecutablePuller, normalizedImageRef } from './images.js';
 import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, stateDirs, type Mount, hostsFileContent, NEEDS_BWRAP, terminationLogBindable, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
 import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, TERMINATION_LOG, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
@@ -1154,7 +1154,9 @@ export class Kubelet {
           }
         }
       }
-      const cs: ContainerStatus = { name: c.name, state, lastState, ready, restartCount: L ? L.n : 0, image: c.image!, imageID: '' };
+      // A container the runtime created is named by its image as the runtime resolved it; one not
+      // created yet (waiting for its turn, its config) by the spec's, as the kubelet fills it in.
+      const cs: ContainerStatus = { name: c.name, state, lastState, ready, restartCount: L ? L.n : 0, image: L ? normalizedImageRef(c.image!) : c.image!, imageID: '' };
       if (L) cs.containerID = L.containerID;
       cs.started = started;
       return { cs, done, started: !!L };
