@@ -64,8 +64,25 @@ test('liveness: a kill after failureThreshold consecutive failures, then SIGKILL
   const st = m.status('id', c, 0, 2000, target, ev);
   assert.equal(st.kill, 'Liveness');
   m.killSent('id', 2000);
-  assert.deepEqual([m.status('id', c, 0, 3000, target, ev).kill, m.status('id', c, 0, 3000, target, ev).forceKill], [undefined, false]);
+  assert.deepEqual([m.status('id', c, 0, 3000, target, ev).kill, m.status('id', c, 0, 3000, target, ev).forceKill, m.status('id', c, 0, 3000, target, ev).nextMs], [undefined, false, 29_001]);
   assert.equal(m.status('id', c, 0, 33_000, target, ev).forceKill, true);
+});
+
+test("a liveness kill takes the probe's own terminationGracePeriodSeconds over the pod's", async () => {
+  const s = scripted({ Readiness: [], Liveness: ['failure'], Startup: [] });
+  const m = new ProbeManager(s.run);
+  const ev = { unhealthy: () => undefined, changed: () => undefined };
+  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds: 3 } };
+  m.status('id', c, 0, 0, target, ev);
+  await s.answer();
+  assert.equal(m.status('id', c, 0, 1000, target, ev).kill, 'Liveness');
+  m.killSent('id', 1000);
+  let st = m.status('id', c, 0, 1000, target, ev);
+  assert.deepEqual([st.kill, st.forceKill, st.nextMs], [undefined, false, 3001], 'looked at again when the SIGKILL is due, not at once');
+  st = m.status('id', c, 0, 4000, target, ev);
+  assert.deepEqual([st.forceKill, st.nextMs], [false, 1]);
+  st = m.status('id', c, 0, 4001, target, ev);
+  assert.deepEqual([st.forceKill, st.nextMs], [true, undefined], '3 s, not the pod\'s 30; then at the relist');
 });
 
 test('startup gates readiness and liveness until it succeeds', async () => {

@@ -64,7 +64,7 @@ export interface ProbeStatus {
   nextMs?: number;
   /** A liveness or startup failure: the container must be killed. */
   kill?: ProbeType;
-  /** The kill was asked for longer ago than the grace period: SIGKILL it. */
+  /** The kill was asked for longer ago than the grace period (the probe's, else the pod's): SIGKILL it. */
   forceKill?: boolean;
 }
 
@@ -116,7 +116,19 @@ export class ProbeManager {
     }
     const readiness = cp.workers.Readiness;
     const ready = cp.started && (!container.readinessProbe || readiness?.result === 'success');
-    const forceKill = cp.kill?.sentAt !== undefined && now - cp.kill.sentAt > target.gracePeriodMs;
+    let forceKill = false;
+    if (cp.kill) {
+      // setTerminationGracePeriod: a liveness or startup kill takes the failed probe's own
+      // terminationGracePeriodSeconds, when it has one, over the pod's.
+      const probeGrace = container[PROBE_FIELD[cp.kill.type]]?.terminationGracePeriodSeconds;
+      const graceMs = probeGrace != null ? probeGrace * 1000 : target.gracePeriodMs;
+      // No probe runs while the kill is under way (the workers' due times are past): the next look
+      // is the SIGKILL's, then the relist's, not at once. A container that ignored the SIGTERM had
+      // the engine sync its pod without pause for the whole grace period.
+      const deadline = cp.kill.sentAt === undefined ? undefined : cp.kill.sentAt + graceMs + 1;
+      nextMs = deadline !== undefined && deadline > now ? deadline - now : undefined;
+      forceKill = deadline !== undefined && now >= deadline;
+    }
     return { ready, started: cp.started, nextMs, kill: cp.kill && cp.kill.sentAt === undefined ? cp.kill.type : undefined, forceKill };
   }
 
