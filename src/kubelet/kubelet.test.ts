@@ -10,6 +10,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import type { APIServer } from '../apiserver/interface.js';
 import type { EventRecorder } from '../client/record.js';
 import { Kubelet, RELIST_MS } from './kubelet.js';
+import type { ProbeRunner } from './prober.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { AttemptState, ContainerRuntime, StartSpec } from './runtime.js';
 import type { PodNetwork } from './network.js';
@@ -104,7 +105,7 @@ function pod(name: string, spec: any, extra: any = {}): KObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: '2026-11-23T12:00:00Z', ...extra }, spec: { restartPolicy: 'Never', ...spec }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
 }
 
-function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string }; network?: PodNetwork; transactions?: boolean } = {}) {
+function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: SandboxStatus; limits?: { enforced: boolean; reason?: string }; network?: PodNetwork; transactions?: boolean; probeRunner?: ProbeRunner } = {}) {
   const home = tempDir('kubelet');
   const store = new FakeStore();
   if (opts.transactions) store.settlers = [];
@@ -112,7 +113,7 @@ function setup(sandbox: 'none' | 'bwrap' = 'bwrap', opts: { sandboxStatus?: Sand
   const runtime = new FakeRuntime();
   if (opts.limits) runtime.limits = () => opts.limits!;
   const api = store.api();
-  const k = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus, network: opts.network });
+  const k = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox, runtime, sandboxStatus: opts.sandboxStatus, network: opts.network, probeRunner: opts.probeRunner });
   return { home, store, clock, runtime, k };
 }
 
@@ -185,6 +186,35 @@ test('a sidecar (init container, restartPolicy Always) starts first, runs beside
       ['PodScheduled', 'True', undefined],
     ]);
     assert.deepEqual(st.initContainerStatuses.map((s: any) => [s.name, s.ready]), [['side', false], ['setup', true]]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a liveness kill of a sidecar says "Init container", without "will be restarted"; of a container, "Container", with it', async () => {
+  // Every liveness probe fails at once (failureThreshold 1).
+  const probeRunner: ProbeRunner = async () => ({ result: 'failure', output: 'no' });
+  const { home, store, clock, runtime, k } = setup('none', { probeRunner });
+  try {
+    const liveness = { exec: { command: ['check'] }, periodSeconds: 1, failureThreshold: 1 };
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      restartPolicy: 'Always',
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'], livenessProbe: liveness }],
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'], livenessProbe: liveness }],
+    }));
+    settle(k, 'p');
+    for (let i = 0; i < 4; i++) {
+      relisted(k, clock, 'p');
+      await new Promise((r) => setImmediate(r)); // the probes' answers
+    }
+    const kills = store.events.filter((e) => e.reason === 'Killing').map((e) => `${e.fieldPath} ${e.message}`);
+    assert.ok(kills.includes('spec.initContainers{side} Init container side failed liveness probe'), kills.join('\n'));
+    assert.ok(kills.includes('spec.containers{main} Container main failed liveness probe, will be restarted'), kills.join('\n'));
+    assert.ok(runtime.signals.includes('side:SIGTERM') && runtime.signals.includes('main:SIGTERM'), runtime.signals.join(' '));
+    // Both ignore the SIGTERM here (the fake runtime keeps them running): the pod is looked at
+    // again at the relist or when the SIGKILL is due, not at once (the engine spun on it).
+    assert.ok(k.syncPod('default', 'p').requeueAfterMs! > 0);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

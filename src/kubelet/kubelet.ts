@@ -35,7 +35,7 @@ import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, readLogSync, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
-import { ProbeManager, type ProbeStatus, type ProbeType } from './prober.js';
+import { ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
 
 export interface KubeletOptions {
   /** Reads and writes go through the apiserver: status with updateStatus, never the spec. */
@@ -63,6 +63,8 @@ export interface KubeletOptions {
   runtime?: ContainerRuntime;
   /** A network namespace and address per pod (the engine's; without it pods share the host's network). */
   network?: PodNetwork;
+  /** How probes run (tests script their results); the real exec, tcp and http probes by default. */
+  probeRunner?: ProbeRunner;
 }
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
@@ -112,7 +114,7 @@ export class Kubelet {
   private readonly network?: PodNetwork;
   private watcher?: fs.FSWatcher;
   /** The prober (startup, readiness, liveness) and how it wakes the pod's sync. */
-  private readonly prober = new ProbeManager();
+  private readonly prober: ProbeManager;
   private notifyPod?: (podKey: string) => void;
   /** The scheduler of this one-node cluster (KubeletOptions.scheduler). */
   private readonly scheduler: Scheduler;
@@ -161,6 +163,7 @@ export class Kubelet {
     this.hostIP = opts.hostIP;
     this.sandboxMode = opts.sandbox;
     this.sandboxStatus = opts.sandboxStatus;
+    this.prober = new ProbeManager(opts.probeRunner);
     this.network = opts.network;
     this.runtime = opts.runtime ?? new ProcessRuntime(opts.home, opts.clock.fromReal?.bind(opts.clock), opts.cgroups);
     this.scheduler = opts.scheduler ?? new Scheduler(opts.api, new APIEventRecorder(opts.api, { component: SCHEDULER_NAME }, opts.clock, { correlate: false }));
@@ -544,9 +547,13 @@ export class Kubelet {
         this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGKILL', rfc3339(now));
         continue;
       }
-      const restart = (pod.spec!.restartPolicy ?? 'Always') !== 'Never';
       const probe = k.type === 'Startup' ? 'startup' : 'liveness';
-      this.event(pod, 'Normal', 'Killing', `Container ${k.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`, this.fieldPath(pod, k.name));
+      // computeInitContainerActions names a sidecar "Init container" and says nothing of its
+      // restart; computePodActions adds ", will be restarted" for a container its policy restarts.
+      const sidecar = (pod.spec!.initContainers ?? []).some((c) => c.name === k.name);
+      const restart = (pod.spec!.restartPolicy ?? 'Always') !== 'Never';
+      const message = sidecar ? `Init container ${k.name} failed ${probe} probe` : `Container ${k.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`;
+      this.event(pod, 'Normal', 'Killing', message, this.fieldPath(pod, k.name));
       this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
       this.prober.killSent(k.containerID, now.getTime());
     }
