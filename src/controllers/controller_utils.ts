@@ -1,4 +1,6 @@
 // What kube-controller-manager's controllers share (pkg/controller/controller_utils.go).
+import type { PodObject } from '../api/types.js';
+import { isPodReady } from '../api/pod_util.js';
 
 /**
  * slowStartBatch: calls create for count items in batches of 1, 2, 4, ... (SlowStartInitialBatchSize
@@ -18,4 +20,58 @@ export function slowStartBatch<E>(count: number, create: (i: number) => E | unde
     if (error !== undefined) return { successes, error };
   }
   return { successes };
+}
+
+const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/** podReadyTime: when a ready pod's Ready condition last became True (ms); undefined (Go's zero time) for one not ready. */
+export function podReadyTime(pod: PodObject): number | undefined {
+  if (!isPodReady(pod)) return undefined;
+  const c = (pod.status?.conditions ?? []).find((x) => x.type === 'Ready');
+  const t = Date.parse(c?.lastTransitionTime ?? '');
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** maxContainerRestarts: the most restarts of the pod's containers (not its init containers). */
+export function maxContainerRestarts(pod: PodObject): number {
+  return Math.max(0, ...(pod.status?.containerStatuses ?? []).map((s) => s.restartCount ?? 0));
+}
+
+/** The pod's phase as ActivePods ranks it: Pending < Unknown < Running (any other as Pending). */
+export function phaseOrdinal(pod: PodObject): number {
+  return PHASE_ORDINAL[pod.status?.phase ?? 'Pending'] ?? 0;
+}
+
+/** afterOrZero: whether t1 is after t2, a zero (undefined) time counting as after any other. */
+function afterOrZero(t1: number | undefined, t2: number | undefined): boolean {
+  if (t1 === undefined || t2 === undefined) return t1 === undefined;
+  return t1 > t2;
+}
+
+/**
+ * controller.ActivePods' Less as a comparator: the pods to delete first come first. Unscheduled
+ * before scheduled; Pending, Unknown, then Running; not ready before ready; of two ready pods the
+ * one ready for less time; more restarts before fewer; newer before older.
+ */
+export function compareActivePods(a: PodObject, b: PodObject): number {
+  const less = (x: PodObject, y: PodObject): boolean => {
+    const nx = x.spec?.nodeName ?? '', ny = y.spec?.nodeName ?? '';
+    if (nx !== ny && (nx === '' || ny === '')) return nx === '';
+    if (phaseOrdinal(x) !== phaseOrdinal(y)) return phaseOrdinal(x) < phaseOrdinal(y);
+    if (isPodReady(x) !== isPodReady(y)) return !isPodReady(x);
+    if (isPodReady(x) && isPodReady(y)) {
+      const tx = podReadyTime(x), ty = podReadyTime(y);
+      if (tx !== ty) return afterOrZero(tx, ty);
+    }
+    if (maxContainerRestarts(x) !== maxContainerRestarts(y)) return maxContainerRestarts(x) > maxContainerRestarts(y);
+    const cx = parseTime(x.metadata.creationTimestamp), cy = parseTime(y.metadata.creationTimestamp);
+    if (cx !== cy) return afterOrZero(cx, cy);
+    return false;
+  };
+  return less(a, b) ? -1 : less(b, a) ? 1 : 0;
+}
+
+function parseTime(t: string | undefined): number | undefined {
+  const ms = Date.parse(t ?? '');
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -244,6 +244,32 @@ test('a pod deleted by its Job being scaled down is not counted as failed', () =
   assert.equal(reasons().filter((r) => r === 'SuccessfulDelete').length, 2);
 });
 
+test('scaled down, a Job deletes the pod ready for less time first, as controller.ActivePods ranks them', () => {
+  createJob({ parallelism: 2, completions: 2 });
+  jc.syncJob('default/pi');
+  const [a, b] = pods();
+  // Both running and ready: a since 12:01 and restarted three times, b since 12:05.
+  const run = (pod: KObject, readySince: string, restarts: number) => {
+    bindPod(api, pod.metadata.name!);
+    const cur = api.get(PODS, 'default', pod.metadata.name!);
+    cur.status = {
+      ...(cur.status ?? {}),
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: readySince }],
+      containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: true, restartCount: restarts, state: { running: { startedAt: readySince } } }],
+    };
+    api.updateStatus(PODS, 'default', cur.metadata.name!, cur);
+  };
+  run(a, '2026-11-23T12:01:00Z', 3);
+  run(b, '2026-11-23T12:05:00Z', 0);
+  const j = job();
+  j.spec.parallelism = 1;
+  api.update(JOBS, 'default', 'pi', j);
+  jc.syncJob('default/pi');
+  const deleted = pods().filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+  assert.deepEqual(deleted, [b.metadata.name], 'the one ready for less time, not the one with more restarts');
+});
+
 test('an orphaned pod (its Job deleted) loses the tracking finalizer', () => {
   createJob({});
   jc.syncJob('default/pi');

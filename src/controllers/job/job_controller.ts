@@ -42,7 +42,7 @@ import {
 } from './indexes.js';
 import { matchPodFailurePolicy, type PolicyMatch } from './pod_failure_policy.js';
 import { matchSuccessPolicy } from './success_policy.js';
-import { slowStartBatch } from '../controller_utils.js';
+import { compareActivePods, slowStartBatch } from '../controller_utils.js';
 
 export const COMPONENT = 'job-controller';
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -394,7 +394,7 @@ export class JobController {
     const indexed = spec.completionMode === 'Indexed';
     const completions: number = spec.completions ?? 0;
     if (spec.suspend === true) {
-      return { creates: [], deletes: [...active].sort(deletionRank).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
+      return { creates: [], deletes: [...active].sort(compareActivePods).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
     }
     const parallelism: number = spec.parallelism ?? 1;
     let wantActive: number;
@@ -415,12 +415,12 @@ export class JobController {
         else byIndex.set(i, [...(byIndex.get(i) ?? []), p]);
       }
       for (const group of byIndex.values()) {
-        if (group.length > 1) deletes.push(...[...group].sort(deletionRank).slice(0, group.length - 1));
+        if (group.length > 1) deletes.push(...[...group].sort(compareActivePods).slice(0, group.length - 1));
       }
     }
     if (rmAtLeast > deletes.length) {
       const chosen = new Set(deletes.map((p) => p.metadata.uid));
-      const ranked = active.filter((p) => !chosen.has(p.metadata.uid)).sort(deletionRank);
+      const ranked = active.filter((p) => !chosen.has(p.metadata.uid)).sort(compareActivePods);
       deletes.push(...ranked.slice(0, rmAtLeast - deletes.length));
     }
     if (deletes.length > 0) return { creates: [], deletes: deletes.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC) };
@@ -641,25 +641,6 @@ function setCondition(conditions: JobCondition[], type: string, status: string, 
     return;
   }
   conditions.push({ type, status, reason, message, lastProbeTime: t, lastTransitionTime: t });
-}
-
-/**
- * controller.ActivePods ranking for deletion: unscheduled < scheduled, Pending < Unknown <
- * Running, not ready < ready, more restarts first, newer first.
- */
-function deletionRank(a: PodObject, b: PodObject): number {
-  const sched = (p: PodObject) => (p.spec?.nodeName ? 1 : 0);
-  if (sched(a) !== sched(b)) return sched(a) - sched(b);
-  const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
-  const pa = phaseRank[a.status?.phase ?? 'Pending'] ?? 0;
-  const pb = phaseRank[b.status?.phase ?? 'Pending'] ?? 0;
-  if (pa !== pb) return pa - pb;
-  const ra = isPodReady(a) ? 1 : 0;
-  const rb = isPodReady(b) ? 1 : 0;
-  if (ra !== rb) return ra - rb;
-  const restarts = (p: PodObject) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((s: { restartCount?: number }) => s.restartCount ?? 0));
-  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-  return Date.parse(b.metadata.creationTimestamp ?? '') - Date.parse(a.metadata.creationTimestamp ?? '');
 }
 
 function stripUndefined<T>(o: T): T {

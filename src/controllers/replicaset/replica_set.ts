@@ -16,7 +16,7 @@ import { PODS, listItems, resource, tryGet } from '../../client/client.js';
 import { StatusError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import { jsonEqual as sameJSON } from '../../util/canonical.js';
-import { slowStartBatch } from '../controller_utils.js';
+import { maxContainerRestarts, phaseOrdinal, podReadyTime, slowStartBatch } from '../controller_utils.js';
 
 export const COMPONENT = 'replicaset-controller';
 /** burstReplicas: at most this many creates or deletes per sync. */
@@ -55,15 +55,6 @@ function availableAt(pod: PodObject, minReadySeconds: number): number | undefine
   return Number.isFinite(t) ? t + minReadySeconds * 1000 : undefined;
 }
 
-const podReadyTime = (pod: PodObject): number | undefined => {
-  if (!isPodReady(pod)) return undefined;
-  const c = (pod.status?.conditions ?? []).find((x) => x.type === 'Ready');
-  const t = Date.parse(c?.lastTransitionTime ?? '');
-  return Number.isFinite(t) ? t : undefined;
-};
-
-const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
-const maxRestarts = (pod: PodObject) => Math.max(0, ...(pod.status?.containerStatuses ?? []).map((s) => s.restartCount ?? 0));
 const deletionCost = (pod: PodObject) => parseInt(pod.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost'] ?? '0', 10) || 0;
 
 /** logarithmicRankDiff: the difference of the log2 buckets of two ages (in nanoseconds). */
@@ -81,7 +72,7 @@ export function rankPodsForDeletion(pods: PodObject[], ranks: Map<string, number
   const less = (a: PodObject, b: PodObject): number => {
     const na = a.spec?.nodeName ?? '', nb = b.spec?.nodeName ?? '';
     if (na !== nb && (na === '' || nb === '')) return na === '' ? -1 : 1;
-    const pa = PHASE_RANK[a.status?.phase ?? 'Pending'] ?? 0, pb = PHASE_RANK[b.status?.phase ?? 'Pending'] ?? 0;
+    const pa = phaseOrdinal(a), pb = phaseOrdinal(b);
     if (pa !== pb) return pa - pb;
     if (isPodReady(a) !== isPodReady(b)) return isPodReady(a) ? 1 : -1;
     if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
@@ -96,7 +87,7 @@ export function rankPodsForDeletion(pods: PodObject[], ranks: Map<string, number
         return d;
       }
     }
-    if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(b) - maxRestarts(a);
+    if (maxContainerRestarts(a) !== maxContainerRestarts(b)) return maxContainerRestarts(b) - maxContainerRestarts(a);
     const ca = Date.parse(a.metadata.creationTimestamp ?? ''), cb = Date.parse(b.metadata.creationTimestamp ?? '');
     if (ca !== cb) {
       const d = logRankDiff(ca, cb, n);
