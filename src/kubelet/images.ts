@@ -47,15 +47,15 @@ export class ExecutablePuller {
 
 /**
  * The image a created container's status names: the reference normalised as containerd's image
- * store keeps it (distribution's ParseNormalizedNamed, then TagNameOnly): Docker Hub's domain and
- * its "library/" for a one-part name, ":latest" when the reference has neither tag nor digest
- * ("busybox" is "docker.io/library/busybox:latest"). A reference with a tag is named by it (the
- * store's repo tag), one with only a digest by the digest.
+ * store keeps its tag (distribution's ParseNormalizedNamed, then TagNameOnly): Docker Hub's domain
+ * and its "library/" for a one-part name, ":latest" when the reference has no tag ("busybox" is
+ * "docker.io/library/busybox:latest"). A reference with a digest is pulled by the digest alone, and
+ * containerd then names the image by its config's ID, which kjob's images (this machine's
+ * executables) do not have: the spec's reference is kept.
  */
 export function normalizedImageRef(image: string): string {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at) : '';
-  let name = at >= 0 ? image.slice(0, at) : image;
+  if (image.includes('@')) return image;
+  let name = image;
   let tag = '';
   const colon = name.lastIndexOf(':');
   if (colon > name.lastIndexOf('/')) {
@@ -71,7 +71,5 @@ export function normalizedImageRef(image: string): string {
     path = name.slice(slash + 1);
   }
   if (domain === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  const named = `${domain}/${path}`;
-  if (tag) return named + tag;
-  return digest ? named + digest : `${named}:latest`;
+  return `${domain}/${path}${tag || ':latest'}`;
 }

@@ -588,6 +588,24 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   assert.deepEqual(store.deleted, ['d']);
 });
 
+test('a kill always leaves 2 s between SIGTERM and SIGKILL (minimumGracePeriodInSeconds): `delete --now` (1 s), a grace period of 0', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('d', { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+  settle(k, 'd');
+  const p = store.get('Pod', 'default', 'd')!;
+  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  p.metadata.deletionGracePeriodSeconds = 1;
+  store.objs.set('Pod/default/d', p);
+  k.syncPod('default', 'd');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+  clock.step(1_500);
+  k.syncPod('default', 'd');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM'], 'not yet at 1.5 s');
+  clock.step(500);
+  k.syncPod('default', 'd');
+  assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGKILL']);
+});
+
 test('the grace period counts from the SIGTERM, to the millisecond: a deletionTimestamp truncated to the second does not shorten it', () => {
   const { store, clock, runtime, k } = setup();
   store.create(pod('g', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));

@@ -35,7 +35,7 @@ import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, readLogSync, removePodLogs } from './logs.js';
 import { goDuration, qosClass, restartDelayMs } from './status.js';
-import { ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
+import { MIN_GRACE_MS, ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
 
 export interface KubeletOptions {
   /** Reads and writes go through the apiserver: status with updateStatus, never the spec. */
@@ -84,6 +84,7 @@ export const RELIST_MS = 2000;
 
 /** A pod whose network is being set up is looked at again after this at the latest (its end wakes it first). */
 const NETWORK_WAIT_MS = 1000;
+
 
 /** bwrap gets a container's subPaths as descriptors 3 to 9 (the shell that opens them for it counts to 9). */
 const MAX_HELD_SUBPATHS = 7;
@@ -135,8 +136,12 @@ export class Kubelet {
   private readonly stoppingSince = new Map<string, number>();
   /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
   private readonly backOffRecorded = new Map<string, number>();
-  /** When each container waiting in CreateContainerConfigError was last tried ("<uid>/<container>", ms): its image events and Failed. */
-  private readonly configTried = new Map<string, number>();
+  /**
+   * Each container waiting in CreateContainerConfigError ("<uid>/<container>"): the attempt it
+   * waits to follow (-1: its first start), how many tries failed since, the last one's time (the
+   * kubelet's clock, ms) and message.
+   */
+  private readonly configTried = new Map<string, { after: number; tries: number; at: number; message: string }>();
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
@@ -888,12 +893,6 @@ export class Kubelet {
   }
 
   /**
-   * The image manager's EnsureImageExists, as its events tell it. Every image is present (kjob runs
-   * this machine's tools, nothing is downloaded), so IfNotPresent and Never find it on the
-   * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
-   * real time and its size.
-   */
-  /**
    * The host file a container's image "pull" reads (ensureImage) when its config cannot be made (a
    * missing ConfigMap in its env): its command looked up as startContainer looks it up, with the
    * variables it can have without the config (its own PATH, or the image's). undefined when not found.
@@ -905,10 +904,18 @@ export class Kubelet {
     const argv = buildCommand(c, env);
     if (!argv.length) return undefined;
     const { mounts } = containerMounts(pod, c, this.podDir(pod));
+    // Not through a subPath: the one a start checks (openSubPath) may be what refused the config.
+    if (mounts.some((m) => m.volumeRoot !== undefined)) return undefined;
     const r = lookupExecutable(argv[0], env.get('PATH')!, c.workingDir || '/', (p) => translatePath(p, mounts, this.sandboxed));
     return r.ok ? translatePath(r.path, mounts, this.sandboxed) : undefined;
   }
 
+  /**
+   * The image manager's EnsureImageExists, as its events tell it. Every image is present (kjob runs
+   * this machine's tools, nothing is downloaded), so IfNotPresent and Never find it on the
+   * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
+   * real time and its size.
+   */
   private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: string | undefined): void {
     const image: string = c.image ?? '';
     if (c.imagePullPolicy !== 'Always') {
@@ -941,7 +948,11 @@ export class Kubelet {
     const podStop = opts.only === undefined;
     const since = podStop ? this.stoppingSince.get(uid) : undefined;
     const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
-    const deadline = since !== undefined ? since + graceMs : opts.deadlineIfUnknown ?? (termsSent.length ? Math.min(...termsSent) + graceMs : now.getTime() + graceMs);
+    // killContainer always leaves a container MIN_GRACE_MS between its SIGTERM and the SIGKILL
+    // (minimumGracePeriodInSeconds), a grace period of 0 or a deletion's 1 s (`delete --now`) too.
+    const grace = Math.max(graceMs, MIN_GRACE_MS);
+    const firstTerm = since ?? (termsSent.length ? Math.min(...termsSent) : now.getTime());
+    const deadline = since !== undefined ? since + grace : Math.max(opts.deadlineIfUnknown ?? -Infinity, firstTerm + (opts.deadlineIfUnknown === undefined ? grace : MIN_GRACE_MS));
     let running = false;
     let unsignalled = false;
     for (const { c, last } of lasts) {
@@ -1084,18 +1095,22 @@ export class Kubelet {
       // (its 10 s back-off), so a cluster's describe counts them "(x6 over 55s)". A ConfigMap or
       // Secret that appears wakes the pod at once (kjob's, sooner than the back-off), a subPath made
       // right again does not.
+      // Gated by the kubelet's own record, not the stored status: compute runs twice a sync (its
+      // second status is not written), and a container whose turn came in the second was tried
+      // again by the next sync's first.
       const configWait = (err: string) => {
         const key = `${uid}/${c.name}`;
         const period = this.timing.containerBackoffBaseMs;
+        const after = L ? L.n : -1;
         const last = this.configTried.get(key);
-        const shown = stored?.state?.waiting?.reason === 'CreateContainerConfigError' && stored.state.waiting.message === err;
-        if (!shown || last === undefined || now.getTime() - last >= period) {
-          this.configTried.set(key, now.getTime());
+        const tried = last?.after === after ? last : undefined;
+        if (!tried || tried.message !== err || now.getTime() - tried.at >= period) {
+          this.configTried.set(key, { after, tries: (tried?.tries ?? 0) + 1, at: now.getTime(), message: err });
           const fp = this.fieldPath(pod, c.name);
           this.ensureImage(pod, c, fp, this.imageFileFor(pod, c));
           this.event(pod, 'Warning', 'Failed', `Error: ${err}`, fp);
           soon(period);
-        } else soon(last + period - now.getTime());
+        } else soon(tried.at + period - now.getTime());
         return { waiting: { reason: 'CreateContainerConfigError', message: err } };
       };
       if (!L) {
@@ -1129,15 +1144,31 @@ export class Kubelet {
           // prober_manager's UpdatePodStatus: an init container that succeeded is ready.
           if (init && !sidecar && ok) ready = true;
         } else {
-          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs);
+          // doBackOff before each try of the restart: a try that failed in its config (above) takes
+          // a step of the back-off as a start would (backOff.Next), from the same exit.
+          const tried = this.configTried.get(`${uid}/${c.name}`);
+          const triedThis = tried?.after === L.n ? tried : undefined;
+          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, triedThis?.tries ?? 0);
           const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
           const published = JSON.stringify(stored ?? {}).includes(L.containerID);
+          // After a try that failed in its config the pod worker syncs again 10 s later: until then
+          // the container waits in CreateContainerConfigError (a new message is recorded at once).
+          const waitsAfterTry = triedThis !== undefined && now.getTime() - triedThis.at < this.timing.containerBackoffBaseMs;
+          // A ConfigMap gone, a subPath that now leaves its volume: as at the first start, not a StartError.
+          const err = published && turn && (waitsAfterTry || remaining <= 0) ? this.configError(pod, c) : undefined;
           if (!published) {
             if (L.startError) {
               state = { waiting: { reason: 'RunContainerError', message: L.startError } };
               lastState = { terminated: term(L, c) };
             } else state = { terminated: term(L, c) };
             soon(0);
+          } else if (waitsAfterTry) {
+            if (err !== undefined) state = configWait(err);
+            else {
+              state = { waiting: { reason: 'CreateContainerConfigError', message: triedThis!.message } };
+              soon(triedThis!.at + this.timing.containerBackoffBaseMs - now.getTime());
+            }
+            lastState = { terminated: term(L, c) };
           } else if (remaining > 0) {
             state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } };
             lastState = { terminated: term(L, c) };
@@ -1148,8 +1179,6 @@ export class Kubelet {
             if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff' || last === undefined || now.getTime() - last >= period) backoff.push(c.name);
             soon(Math.min(remaining, last === undefined ? period : Math.max(last + period - now.getTime(), 0) || period));
           } else {
-            // A ConfigMap gone, a subPath that now leaves its volume: as at the first start, not a StartError.
-            const err = turn ? this.configError(pod, c) : undefined;
             if (err) {
               state = configWait(err);
               lastState = { terminated: term(L, c) };

@@ -85,6 +85,19 @@ test("a liveness kill takes the probe's own terminationGracePeriodSeconds over t
   assert.deepEqual([st.forceKill, st.nextMs], [true, undefined], '3 s, not the pod\'s 30; then at the relist');
 });
 
+test("a probe kill leaves at least 2 s before the SIGKILL, whatever the grace period says", async () => {
+  const s = scripted({ Readiness: [], Liveness: ['failure'], Startup: [] });
+  const m = new ProbeManager(s.run);
+  const ev = { unhealthy: () => undefined, changed: () => undefined };
+  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds: 1 } };
+  m.status('id', c, 0, 0, target, ev);
+  await s.answer();
+  assert.equal(m.status('id', c, 0, 1000, target, ev).kill, 'Liveness');
+  m.killSent('id', 1000);
+  assert.equal(m.status('id', c, 0, 2500, target, ev).forceKill, false);
+  assert.equal(m.status('id', c, 0, 3001, target, ev).forceKill, true);
+});
+
 test('startup gates readiness and liveness until it succeeds', async () => {
   const s = scripted({ Readiness: ['success'], Liveness: ['success'], Startup: ['failure', 'success'] });
   const m = new ProbeManager(s.run);

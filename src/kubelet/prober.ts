@@ -68,6 +68,9 @@ export interface ProbeStatus {
   forceKill?: boolean;
 }
 
+/** kuberuntime's minimumGracePeriodInSeconds: the least time between a container's SIGTERM and its SIGKILL. */
+export const MIN_GRACE_MS = 2000;
+
 const PROBE_FIELD: Record<ProbeType, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = { Startup: 'startupProbe', Readiness: 'readinessProbe', Liveness: 'livenessProbe' };
 
 export type ProbeRunner = (type: ProbeType, probe: Probe, container: Container, target: ProbeTarget) => Promise<Outcome>;
@@ -120,8 +123,9 @@ export class ProbeManager {
     if (cp.kill) {
       // setTerminationGracePeriod: a liveness or startup kill takes the failed probe's own
       // terminationGracePeriodSeconds, when it has one, over the pod's.
+      // killContainer then gives it at least 2 s (minimumGracePeriodInSeconds).
       const probeGrace = container[PROBE_FIELD[cp.kill.type]]?.terminationGracePeriodSeconds;
-      const graceMs = probeGrace != null ? probeGrace * 1000 : target.gracePeriodMs;
+      const graceMs = Math.max(probeGrace != null ? probeGrace * 1000 : target.gracePeriodMs, MIN_GRACE_MS);
       // No probe runs while the kill is under way (the workers' due times are past): the next look
       // is the SIGKILL's, then the relist's, not at once. A container that ignored the SIGTERM had
       // the engine sync its pod without pause for the whole grace period.

@@ -267,8 +267,51 @@ test('kubelet: a container in CreateContainerConfigError is tried again every 10
   }
 });
 
+test('kubelet: a container whose turn comes after a sidecar starts is tried once, not again by the next sync', () => {
+  const { home, store, k, clock } = kubelet('none');
+  try {
+    store.put(pod({
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
+      containers: [{ name: 'c', image: 'busybox', command: ['true'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }],
+    }));
+    k.syncPod('default', 'p'); // starts the sidecar; the container's turn comes in the same sync
+    clock.step(1_000);
+    k.syncPod('default', 'p');
+    assert.equal(store.events.filter((e) => e.reason === 'Failed').length, 1);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('kubelet: a restart that fails in its config takes a step of the crash back-off each time (tries at 0, 10, 20, 40, 80 s), CrashLoopBackOff between', () => {
+  const { home, store, runtime, k, clock } = kubelet('none');
+  try {
+    store.put(configMap('cfg', { a: 'hello' }));
+    store.put(pod({ restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['false'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
+    k.syncPod('default', 'p');
+    runtime.exited.set(runtime.started[0].containerID, { exitCode: 1, finishedAt: '2026-11-23T12:00:00Z' });
+    store.objs.delete(store.key('ConfigMap', 'default', 'cfg'));
+    const tries: number[] = [];
+    const states = new Set<string>();
+    for (let t = 0; t <= 120_000; t += 1_000) {
+      const before = store.events.filter((e) => e.reason === 'Failed').length;
+      for (let i = 0; i < 5 && k.syncPod('default', 'p').requeueAfterMs === 0; i++); // a requeue at once is a sync at once
+      if (store.events.filter((e) => e.reason === 'Failed').length > before) tries.push(t / 1000);
+      states.add(store.get('Pod', 'default', 'p')!.status.containerStatuses[0].state.waiting?.reason);
+      clock.step(1_000);
+    }
+    assert.deepEqual(tries, [0, 10, 20, 40, 80]);
+    assert.deepEqual([...states].sort(), ['CrashLoopBackOff', 'CreateContainerConfigError']);
+    assert.ok(store.events.some((e) => e.reason === 'BackOff'));
+    assert.equal(runtime.started.length, 1);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('kubelet: a restart whose ConfigMap went away waits in CreateContainerConfigError (lastState the exit), as at the first start, until it exists', () => {
-  const { home, store, runtime, sync } = kubelet('none');
+  const { home, store, runtime, sync, clock } = kubelet('none');
   try {
     store.put(configMap('cfg', { a: 'hello' }));
     store.put(pod({ restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['false'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
@@ -286,6 +329,10 @@ test('kubelet: a restart whose ConfigMap went away waits in CreateContainerConfi
     assert.deepEqual(runtime.startErrors, [], 'not a StartError');
     assert.deepEqual(store.events.filter((e) => e.reason === 'Failed'), [{ reason: 'Failed', message: 'Error: configmap "cfg" not found' }]);
     store.put(configMap('cfg', { a: 'again' }));
+    sync();
+    // The failed try took a step of the restart back-off (doBackOff's backOff.Next): 10 s.
+    assert.equal(runtime.started.length, 1, 'not before the pod worker syncs again');
+    clock.step(10_000);
     sync();
     assert.equal(runtime.started.length, 2);
     assert.equal(runtime.started[1].env?.get('A'), 'again');
