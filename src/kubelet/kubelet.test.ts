@@ -220,6 +220,42 @@ test('a liveness kill of a sidecar says "Init container", without "will be resta
   }
 });
 
+test('sidecars stopped after their pod\'s containers share one grace period, the last first, each with at least 2 s', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 10,
+      initContainers: [
+        { name: 'side1', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] },
+        { name: 'side2', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] },
+      ],
+      containers: [{ name: 'main', image: 'busybox', command: ['true'] }],
+    }));
+    settle(k, 'p');
+    relisted(k, clock, 'p');
+    relisted(k, clock, 'p');
+    assert.deepEqual(runtime.started.map((s) => s.container), ['side1', 'side2', 'main']);
+    runtime.exit('uid-p', 'main', 0, clock.now());
+    relisted(k, clock, 'p');
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM'], 'the last sidecar first');
+    // Neither ends on its SIGTERM: side2 is killed at the period's end, then side1 gets what is
+    // left of it, the 2 s minimum here, not a period of its own.
+    clock.step(10_000);
+    settle(k, 'p');
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL']);
+    runtime.exit('uid-p', 'side2', 137, clock.now());
+    settle(k, 'p');
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL', 'side1:SIGTERM']);
+    clock.step(2_000);
+    settle(k, 'p');
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL', 'side1:SIGTERM', 'side1:SIGKILL']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has passed, its containers stopped and not restarted, their ends published", () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

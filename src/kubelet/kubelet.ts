@@ -134,6 +134,8 @@ export class Kubelet {
    * end only to the second, which cut up to a second off the grace period.
    */
   private readonly stoppingSince = new Map<string, number>();
+  /** When the kubelet began stopping each pod's sidecars, its containers having ended (ms): their shared grace period counts from then. */
+  private readonly sidecarsStoppingSince = new Map<string, number>();
   /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
   private readonly backOffRecorded = new Map<string, number>();
   /**
@@ -271,7 +273,7 @@ export class Kubelet {
 
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
-    for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const m of [this.stoppingSince, this.sidecarsStoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
     for (const m of [this.backOffRecorded, this.configTried]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
@@ -441,7 +443,18 @@ export class Kubelet {
     }
     this.killUnhealthy(pod, c0.kills, now);
     if (c0.sidecarStop) {
-      const { requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod), { only: c0.sidecarStop });
+      // killContainersWithSyncResult: the pod's kill stops its sidecars one after the other (the
+      // last first), each waiting for its turn, and the wait comes off its grace period: the
+      // sidecars share one period from when the first was stopped (each keeps the 2 s minimum).
+      const uid = pod.metadata.uid!;
+      let since = this.sidecarsStoppingSince.get(uid);
+      if (since === undefined) {
+        // Another engine's stop (a restart since): its first SIGTERM, as the runtime recorded it.
+        const sent = (pod.spec!.initContainers ?? []).filter(isRestartableInitContainer).map((c) => this.runtime.attempts(uid, c.name).at(-1)?.termSent).filter((t): t is string => !!t);
+        since = sent.length ? Math.min(...sent.map((t) => Date.parse(t))) : now.getTime();
+        this.sidecarsStoppingSince.set(uid, since);
+      }
+      const { requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod), { only: c0.sidecarStop, since });
       c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, requeueAfterMs);
     }
     // The pod as stored once this sync's status is written: what the starts below and the
@@ -936,7 +949,7 @@ export class Kubelet {
    * before its pod ended), the earliest one the runtime recorded, else deadlineIfUnknown (a
    * deletion's), else a grace period from now. requeueAfterMs: when to look again.
    */
-  private stopContainers(pod: PodObject, now: Date, graceMs: number, opts: { only?: string; deadlineIfUnknown?: number } = {}): { running: boolean; requeueAfterMs: number } {
+  private stopContainers(pod: PodObject, now: Date, graceMs: number, opts: { only?: string; deadlineIfUnknown?: number; since?: number } = {}): { running: boolean; requeueAfterMs: number } {
     const uid = pod.metadata.uid!;
     const lasts = allContainers(pod)
       .filter((c) => opts.only === undefined || c.name === opts.only)
@@ -946,13 +959,19 @@ export class Kubelet {
       });
     // The pod's first SIGTERM times the pod's stop; a sidecar stopped alone has its own.
     const podStop = opts.only === undefined;
-    const since = podStop ? this.stoppingSince.get(uid) : undefined;
+    // opts.since: a period shared with containers stopped before (the pod's sidecars).
+    const since = podStop ? this.stoppingSince.get(uid) : opts.since;
     const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
     // killContainer always leaves a container MIN_GRACE_MS between its SIGTERM and the SIGKILL
     // (minimumGracePeriodInSeconds), a grace period of 0 or a deletion's 1 s (`delete --now`) too.
     const grace = Math.max(graceMs, MIN_GRACE_MS);
-    const firstTerm = since ?? (termsSent.length ? Math.min(...termsSent) : now.getTime());
-    const deadline = since !== undefined ? since + grace : Math.max(opts.deadlineIfUnknown ?? -Infinity, firstTerm + (opts.deadlineIfUnknown === undefined ? grace : MIN_GRACE_MS));
+    const firstTerm = termsSent.length ? Math.min(...termsSent) : now.getTime();
+    const deadline =
+      since !== undefined
+        ? Math.max(since + grace, (podStop ? since : firstTerm) + MIN_GRACE_MS)
+        : opts.deadlineIfUnknown !== undefined
+          ? Math.max(opts.deadlineIfUnknown, firstTerm + MIN_GRACE_MS)
+          : firstTerm + grace;
     let running = false;
     let unsignalled = false;
     for (const { c, last } of lasts) {
