@@ -68,34 +68,31 @@ test('liveness: a kill after failureThreshold consecutive failures, then SIGKILL
   assert.equal(m.status('id', c, 0, 33_000, target, ev).forceKill, true);
 });
 
-test("a liveness kill takes the probe's own terminationGracePeriodSeconds over the pod's", async () => {
+/** A container whose liveness probe fails once (threshold 1) with the probe's grace period given, killed (SIGTERM) at 1 s. */
+async function killedAtOneSecond(terminationGracePeriodSeconds: number) {
   const s = scripted({ Readiness: [], Liveness: ['failure'], Startup: [] });
   const m = new ProbeManager(s.run);
   const ev = { unhealthy: () => undefined, changed: () => undefined };
-  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds: 3 } };
+  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds } };
   m.status('id', c, 0, 0, target, ev);
   await s.answer();
   assert.equal(m.status('id', c, 0, 1000, target, ev).kill, 'Liveness');
   m.killSent('id', 1000);
-  let st = m.status('id', c, 0, 1000, target, ev);
-  assert.deepEqual([st.kill, st.forceKill, st.nextMs], [undefined, false, 3001], 'looked at again when the SIGKILL is due, not at once');
-  st = m.status('id', c, 0, 4000, target, ev);
-  assert.deepEqual([st.forceKill, st.nextMs], [false, 1]);
-  st = m.status('id', c, 0, 4001, target, ev);
-  assert.deepEqual([st.forceKill, st.nextMs], [true, undefined], '3 s, not the pod\'s 30; then at the relist');
-});
+  return (now: number) => m.status('id', c, 0, now, target, ev);
+}
 
-test("a probe kill leaves at least 2 s before the SIGKILL, whatever the grace period says", async () => {
-  const s = scripted({ Readiness: [], Liveness: ['failure'], Startup: [] });
-  const m = new ProbeManager(s.run);
-  const ev = { unhealthy: () => undefined, changed: () => undefined };
-  const c = { name: 'c', livenessProbe: { periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds: 1 } };
-  m.status('id', c, 0, 0, target, ev);
-  await s.answer();
-  assert.equal(m.status('id', c, 0, 1000, target, ev).kill, 'Liveness');
-  m.killSent('id', 1000);
-  assert.equal(m.status('id', c, 0, 2500, target, ev).forceKill, false);
-  assert.equal(m.status('id', c, 0, 3001, target, ev).forceKill, true);
+test("a liveness kill takes the probe's own terminationGracePeriodSeconds over the pod's, and at least 2 s", async () => {
+  let at = await killedAtOneSecond(3);
+  let st = at(1000);
+  assert.deepEqual([st.kill, st.forceKill, st.nextMs], [undefined, false, 3001], 'looked at again when the SIGKILL is due, not at once');
+  st = at(4000);
+  assert.deepEqual([st.forceKill, st.nextMs], [false, 1]);
+  st = at(4001);
+  assert.deepEqual([st.forceKill, st.nextMs], [true, undefined], '3 s, not the pod\'s 30; then at the relist');
+  // A grace period under 2 s: killContainer's minimum.
+  at = await killedAtOneSecond(1);
+  assert.equal(at(2500).forceKill, false);
+  assert.equal(at(3001).forceKill, true);
 });
 
 test('startup gates readiness and liveness until it succeeds', async () => {
