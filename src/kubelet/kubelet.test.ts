@@ -240,17 +240,49 @@ test('sidecars stopped after their pod\'s containers share one grace period, the
     runtime.exit('uid-p', 'main', 0, clock.now());
     relisted(k, clock, 'p');
     assert.deepEqual(runtime.signals, ['side2:SIGTERM'], 'the last sidecar first');
-    // Neither ends on its SIGTERM: side2 is killed at the period's end, then side1 gets what is
-    // left of it, the 2 s minimum here, not a period of its own.
-    clock.step(10_000);
+    // side1 waits for side2 to exit; neither ends on its SIGTERM. At the period's end side2 is
+    // killed and side1's wait for its turn is over: it gets what is left of the period, the 2 s
+    // minimum (killContainer's waitForTurn), not a period of its own.
+    clock.step(9_000);
     settle(k, 'p');
-    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL']);
-    runtime.exit('uid-p', 'side2', 137, clock.now());
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM']);
+    clock.step(1_000);
     settle(k, 'p');
-    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL', 'side1:SIGTERM']);
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side1:SIGTERM', 'side2:SIGKILL']);
     clock.step(2_000);
     settle(k, 'p');
-    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side2:SIGKILL', 'side1:SIGTERM', 'side1:SIGKILL']);
+    assert.deepEqual(runtime.signals, ['side2:SIGTERM', 'side1:SIGTERM', 'side2:SIGKILL', 'side1:SIGKILL']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a pod deleted with a sidecar: its container is stopped first, the sidecar once the container has exited', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      terminationGracePeriodSeconds: 30,
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
+    }));
+    settle(k, 'p');
+    relisted(k, clock, 'p');
+    assert.deepEqual(runtime.started.map((s) => s.container), ['side', 'main']);
+    const p = store.get('Pod', 'default', 'p')!;
+    p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    p.metadata.deletionGracePeriodSeconds = 30;
+    store.objs.set('Pod/default/p', p);
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM'], 'the sidecar waits for the container');
+    clock.step(3_000);
+    runtime.exit('uid-p', 'main', 143, clock.now());
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM', 'side:SIGTERM']);
+    // The period counts from the stop's start: the sidecar is killed 30 s after it, not after its own SIGTERM.
+    clock.step(27_000);
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM', 'side:SIGTERM', 'side:SIGKILL']);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -134,16 +134,14 @@ export class Kubelet {
    * end only to the second, which cut up to a second off the grace period.
    */
   private readonly stoppingSince = new Map<string, number>();
-  /** When the kubelet began stopping each pod's sidecars, its containers having ended (ms): their shared grace period counts from then. */
-  private readonly sidecarsStoppingSince = new Map<string, number>();
   /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
   private readonly backOffRecorded = new Map<string, number>();
   /**
-   * Each container waiting in CreateContainerConfigError ("<uid>/<container>"): the attempt it
-   * waits to follow (-1: its first start), how many tries failed since, the last one's time (the
-   * kubelet's clock, ms) and message.
+   * Each container that waited in CreateContainerConfigError ("<uid>/<container>"): the attempt the
+   * last try followed (-1: its first start), that try's time (the kubelet's clock, ms) and message,
+   * and how many tries failed after each attempt (the restart back-off counts them all).
    */
-  private readonly configTried = new Map<string, { after: number; tries: number; at: number; message: string }>();
+  private readonly configTried = new Map<string, { after: number; at: number; message: string; triesAfter: Map<number, number> }>();
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
@@ -273,7 +271,7 @@ export class Kubelet {
 
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
-    for (const m of [this.stoppingSince, this.sidecarsStoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
     for (const m of [this.backOffRecorded, this.configTried]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
     for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
@@ -443,18 +441,8 @@ export class Kubelet {
     }
     this.killUnhealthy(pod, c0.kills, now);
     if (c0.sidecarStop) {
-      // killContainersWithSyncResult: the pod's kill stops its sidecars one after the other (the
-      // last first), each waiting for its turn, and the wait comes off its grace period: the
-      // sidecars share one period from when the first was stopped (each keeps the 2 s minimum).
-      const uid = pod.metadata.uid!;
-      let since = this.sidecarsStoppingSince.get(uid);
-      if (since === undefined) {
-        // Another engine's stop (a restart since): its first SIGTERM, as the runtime recorded it.
-        const sent = (pod.spec!.initContainers ?? []).filter(isRestartableInitContainer).map((c) => this.runtime.attempts(uid, c.name).at(-1)?.termSent).filter((t): t is string => !!t);
-        since = sent.length ? Math.min(...sent.map((t) => Date.parse(t))) : now.getTime();
-        this.sidecarsStoppingSince.set(uid, since);
-      }
-      const { requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod), { only: c0.sidecarStop, since });
+      // The pod's containers have ended for good: killPod, whose ordering stops its sidecars.
+      const { requeueAfterMs } = this.stopContainers(pod, now, terminationGraceMs(pod));
       c0.requeueMs = Math.min(c0.requeueMs ?? Infinity, requeueAfterMs);
     }
     // The pod as stored once this sync's status is written: what the starts below and the
@@ -943,50 +931,59 @@ export class Kubelet {
   }
 
   /**
-   * killPod (with only, the killContainer of one sidecar): SIGTERM to each container still running
-   * (a Killing event each), SIGKILL once the grace period since the first has passed. Without a
-   * record of that first SIGTERM in this process (an engine restarted meanwhile; a sidecar stopped
-   * before its pod ended), the earliest one the runtime recorded, else deadlineIfUnknown (a
-   * deletion's), else a grace period from now. requeueAfterMs: when to look again.
+   * killPod: a Killing event and SIGTERM to each container still running, SIGKILL once the grace
+   * period has passed, as killContainersWithSyncResult with its termination ordering: the pod's
+   * containers (and plain init and ephemeral ones) at once; each sidecar once the containers and
+   * the sidecars after it have exited, or once the period is over, the last first. The period counts
+   * from the stop's start (this process's first look, to the millisecond: a deletionTimestamp is
+   * to the second; after an engine restart, the earliest SIGTERM the runtime recorded of a running
+   * container), and every container keeps MIN_GRACE_MS from its own SIGTERM
+   * (minimumGracePeriodInSeconds: a grace period of 0, a deletion's 1 s, a sidecar whose turn came
+   * late). requeueAfterMs: when to look again.
    */
-  private stopContainers(pod: PodObject, now: Date, graceMs: number, opts: { only?: string; deadlineIfUnknown?: number; since?: number } = {}): { running: boolean; requeueAfterMs: number } {
+  private stopContainers(pod: PodObject, now: Date, graceMs: number): { running: boolean; requeueAfterMs: number } {
     const uid = pod.metadata.uid!;
-    const lasts = allContainers(pod)
-      .filter((c) => opts.only === undefined || c.name === opts.only)
-      .map((c) => {
-        const as = this.runtime.attempts(uid, c.name);
-        return { c, last: as[as.length - 1] };
-      });
-    // The pod's first SIGTERM times the pod's stop; a sidecar stopped alone has its own.
-    const podStop = opts.only === undefined;
-    // opts.since: a period shared with containers stopped before (the pod's sidecars).
-    const since = podStop ? this.stoppingSince.get(uid) : opts.since;
-    const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
-    // killContainer always leaves a container MIN_GRACE_MS between its SIGTERM and the SIGKILL
-    // (minimumGracePeriodInSeconds), a grace period of 0 or a deletion's 1 s (`delete --now`) too.
+    const t = now.getTime();
     const grace = Math.max(graceMs, MIN_GRACE_MS);
-    const firstTerm = termsSent.length ? Math.min(...termsSent) : now.getTime();
-    const deadline =
-      since !== undefined
-        ? Math.max(since + grace, (podStop ? since : firstTerm) + MIN_GRACE_MS)
-        : opts.deadlineIfUnknown !== undefined
-          ? Math.max(opts.deadlineIfUnknown, firstTerm + MIN_GRACE_MS)
-          : firstTerm + grace;
+    const sidecars = (pod.spec!.initContainers ?? []).filter(isRestartableInitContainer).map((c) => c.name);
+    const lasts = allContainers(pod).map((c) => ({ c, last: this.runtime.attempts(uid, c.name).at(-1) }));
+    const runs = (name: string) => lasts.some((x) => x.c.name === name && x.last?.running);
+    let since = this.stoppingSince.get(uid);
+    if (since === undefined) {
+      const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
+      since = termsSent.length ? Math.min(...termsSent) : t;
+      this.stoppingSince.set(uid, since);
+    }
+    const deadline = since + grace;
     let running = false;
     let unsignalled = false;
+    let next = Infinity;
     for (const { c, last } of lasts) {
       if (!last?.running) continue;
       running = true;
-      if (!last.termSent) {
+      let termAt = last.termSent ? Date.parse(last.termSent) : undefined;
+      if (termAt === undefined) {
+        // A sidecar's turn: every container of the pod and the sidecar after it have exited.
+        const i = sidecars.indexOf(c.name);
+        const turn = i < 0 || t >= deadline || (!pod.spec!.containers.some((m) => runs(m.name)) && (i === sidecars.length - 1 || !runs(sidecars[i + 1])));
+        if (!turn) {
+          next = Math.min(next, deadline - t);
+          continue;
+        }
         if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) {
-          if (podStop && !this.stoppingSince.has(uid)) this.stoppingSince.set(uid, now.getTime());
+          termAt = t;
           this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
-        } else unsignalled = true; // its pid not known yet
+        } else {
+          unsignalled = true; // its pid not known yet
+          continue;
+        }
       }
-      if (now.getTime() >= deadline && !last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
+      const killAt = Math.max(deadline, termAt + MIN_GRACE_MS);
+      if (t >= killAt) {
+        if (!last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
+      } else next = Math.min(next, killAt - t);
     }
-    const left = deadline - now.getTime();
-    return { running, requeueAfterMs: unsignalled ? 50 : Math.min(left > 0 ? left : 1000, this.relistMs()) };
+    return { running, requeueAfterMs: unsignalled ? 50 : Math.min(next === Infinity ? 1000 : next, this.relistMs()) };
   }
 
   /**
@@ -1014,8 +1011,7 @@ export class Kubelet {
   private syncTerminating(pod: PodObject, now: Date): { requeueAfterMs?: number } {
     const uid = pod.metadata.uid!;
     const graceMs = pod.metadata.deletionGracePeriodSeconds != null ? pod.metadata.deletionGracePeriodSeconds * 1000 : terminationGraceMs(pod);
-    // Without a SIGTERM of this process (an engine restarted meanwhile), the stored deadline.
-    const { running, requeueAfterMs } = this.stopContainers(pod, now, graceMs, { deadlineIfUnknown: Date.parse(pod.metadata.deletionTimestamp!) });
+    const { running, requeueAfterMs } = this.stopContainers(pod, now, graceMs);
     if (isPodTerminal(pod) && !running) {
       this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
       return {};
@@ -1124,7 +1120,9 @@ export class Kubelet {
         const last = this.configTried.get(key);
         const tried = last?.after === after ? last : undefined;
         if (!tried || tried.message !== err || now.getTime() - tried.at >= period) {
-          this.configTried.set(key, { after, tries: (tried?.tries ?? 0) + 1, at: now.getTime(), message: err });
+          const triesAfter = last?.triesAfter ?? new Map<number, number>();
+          triesAfter.set(after, (triesAfter.get(after) ?? 0) + 1);
+          this.configTried.set(key, { after, at: now.getTime(), message: err, triesAfter });
           const fp = this.fieldPath(pod, c.name);
           this.ensureImage(pod, c, fp, this.imageFileFor(pod, c));
           this.event(pod, 'Warning', 'Failed', `Error: ${err}`, fp);
@@ -1167,7 +1165,7 @@ export class Kubelet {
           // a step of the back-off as a start would (backOff.Next), from the same exit.
           const tried = this.configTried.get(`${uid}/${c.name}`);
           const triedThis = tried?.after === L.n ? tried : undefined;
-          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, triedThis?.tries ?? 0);
+          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, (n) => tried?.triesAfter.get(n) ?? 0);
           const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
           const published = JSON.stringify(stored ?? {}).includes(L.containerID);
           // After a try that failed in its config the pod worker syncs again 10 s later: until then

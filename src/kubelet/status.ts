@@ -17,7 +17,7 @@ export function goDuration(ms: number): string {
 
 /** Delay before restarting after the last attempt exited (kubelet §13): the first exit restarts
  * at once; later ones wait base, 2×base … capped; an attempt that ran longer than 2×cap resets. */
-export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: number, failedTries = 0): number {
+export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: number, failedTriesAfter: (n: number) => number = () => 0): number {
   let entry = 0; // 0: no back-off entry
   let delay = 0;
   for (const a of attempts) {
@@ -30,12 +30,12 @@ export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: 
       delay = entry;
       entry = Math.min(entry * 2, maxMs);
     }
-  }
-  // Tries since the last attempt that failed before a start (CreateContainerConfigError): each took
-  // a step of the same back-off, counted from the same exit.
-  for (let i = 0; i < failedTries; i++) {
-    delay = entry;
-    entry = Math.min(entry * 2, maxMs);
+    // The tries after this attempt that failed before a start (CreateContainerConfigError): each
+    // took a step of the same back-off (doBackOff's backOff.Next), which the entry keeps.
+    for (let i = failedTriesAfter(a.n); i > 0; i--) {
+      delay = entry;
+      entry = Math.min(entry * 2, maxMs);
+    }
   }
   return Math.min(delay, maxMs);
 }

@@ -310,6 +310,33 @@ test('kubelet: a restart that fails in its config takes a step of the crash back
   }
 });
 
+test('kubelet: the back-off steps of failed config tries stay with the container after it starts again', () => {
+  const { home, store, runtime, k, clock } = kubelet('none');
+  try {
+    store.put(configMap('cfg', { a: 'hello' }));
+    store.put(pod({ restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['false'], env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }] }] }));
+    const syncNow = () => { for (let i = 0; i < 5 && k.syncPod('default', 'p').requeueAfterMs === 0; i++); };
+    syncNow();
+    runtime.exited.set(runtime.started[0].containerID, { exitCode: 1, finishedAt: clock.now().toISOString() });
+    store.objs.delete(store.key('ConfigMap', 'default', 'cfg'));
+    syncNow(); // the restart fails in its config at 0 s: back-off 10 s
+    store.put(configMap('cfg', { a: 'again' }));
+    const starts: number[] = [];
+    for (let t = 0; t <= 60; t++) {
+      const n = runtime.started.length;
+      syncNow();
+      if (runtime.started.length > n) starts.push(t);
+      // The restarted container fails 5 s after it started.
+      if (starts.length === 1 && t === starts[0] + 5) runtime.exited.set(runtime.started[1].containerID, { exitCode: 1, finishedAt: clock.now().toISOString() });
+      clock.step(1_000);
+    }
+    // Exit at 15: the next step of the back-off is 20 s (10 after the first exit, 20 after the failed try's step).
+    assert.deepEqual(starts, [10, 35]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('kubelet: a restart whose ConfigMap went away waits in CreateContainerConfigError (lastState the exit), as at the first start, until it exists', () => {
   const { home, store, runtime, sync, clock } = kubelet('none');
   try {
