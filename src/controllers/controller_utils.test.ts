@@ -37,4 +37,11 @@ test('compareActivePods (controller.ActivePods): unscheduled, Pending, not ready
   ), ['ready-later', 'ready-sooner']);
   assert.deepEqual(order(pod('restarted', { node: 'n', restarts: 2 }), pod('fresh', { node: 'n' })), ['restarted', 'fresh']);
   assert.deepEqual(order(pod('newer', { node: 'n', created: '2026-11-23T12:00:05Z' }), pod('older', { node: 'n' })), ['newer', 'older']);
+  // Go's zero time (afterOrZero): a ready pod without the condition's time, a pod without a creation time, first.
+  const readyNoTime = pod('ready-no-time', { node: 'n', readySince: '2026-11-23T12:00:10Z' });
+  delete (readyNoTime.status!.conditions![0] as { lastTransitionTime?: string }).lastTransitionTime;
+  assert.deepEqual(order(pod('ready', { node: 'n', readySince: '2026-11-23T12:00:10Z' }), readyNoTime), ['ready-no-time', 'ready']);
+  const uncreated = pod('no-creation-time', { node: 'n' });
+  delete (uncreated.metadata as { creationTimestamp?: string }).creationTimestamp;
+  assert.deepEqual(order(pod('created', { node: 'n', created: '2026-11-23T12:00:05Z' }), uncreated), ['no-creation-time', 'created']);
 });

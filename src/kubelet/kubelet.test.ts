@@ -275,6 +275,8 @@ test('a pod deleted with a sidecar: its container is stopped first, the sidecar 
     store.objs.set('Pod/default/p', p);
     k.syncPod('default', 'p');
     assert.deepEqual(runtime.signals, ['main:SIGTERM'], 'the sidecar waits for the container');
+    // Both say so at once (killContainer records Killing before it waits for the turn).
+    assert.deepEqual(store.events.filter((e) => e.reason === 'Killing').map((e) => e.message).sort(), ['Stopping container main', 'Stopping container side']);
     clock.step(3_000);
     runtime.exit('uid-p', 'main', 143, clock.now());
     k.syncPod('default', 'p');

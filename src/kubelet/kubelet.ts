@@ -931,7 +931,7 @@ export class Kubelet {
   }
 
   /**
-   * killPod: a Killing event and SIGTERM to each container still running, SIGKILL once the grace
+   * killPod: a Killing event for each container still running, SIGTERM, SIGKILL once the grace
    * period has passed, as killContainersWithSyncResult with its termination ordering: the pod's
    * containers (and plain init and ephemeral ones) at once; each sidecar once the containers and
    * the sidecars after it have exited, or once the period is over, the last first. The period counts
@@ -953,6 +953,11 @@ export class Kubelet {
       const termsSent = lasts.filter((x) => x.last?.running && x.last.termSent).map((x) => Date.parse(x.last!.termSent!));
       since = termsSent.length ? Math.min(...termsSent) : t;
       this.stoppingSince.set(uid, since);
+      // killContainer records Killing before it waits for the container's turn: every container
+      // the stop will signal says so now, a sidecar too (those an earlier engine signalled did).
+      for (const { c, last } of lasts) {
+        if (last?.running && !last.termSent) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
+      }
     }
     const deadline = since + grace;
     let running = false;
@@ -970,10 +975,8 @@ export class Kubelet {
           next = Math.min(next, deadline - t);
           continue;
         }
-        if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) {
-          termAt = t;
-          this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
-        } else {
+        if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) termAt = t;
+        else {
           unsignalled = true; // its pid not known yet
           continue;
         }
