@@ -290,6 +290,34 @@ test('a pod deleted with a sidecar: its container is stopped first, the sidecar 
   }
 });
 
+test('Initialized: a restarting sidecar beside containers all waiting in CrashLoopBackOff is not initialized (HasAnyRegularContainerStarted)', () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      restartPolicy: 'Always',
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['false'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['false'] }],
+    }));
+    settle(k, 'p');
+    relisted(k, clock, 'p');
+    const initialized = () => store.get('Pod', 'default', 'p')!.status.conditions.find((c: any) => c.type === 'Initialized');
+    assert.equal(initialized().status, 'True');
+    // Both fail twice: the second time both wait out a back-off.
+    for (let i = 0; i < 2; i++) {
+      runtime.exit('uid-p', 'side', 1, clock.now());
+      runtime.exit('uid-p', 'main', 1, clock.now());
+      relisted(k, clock, 'p');
+    }
+    const st = store.get('Pod', 'default', 'p')!.status;
+    assert.equal(st.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+    assert.equal(st.initContainerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+    assert.deepEqual(initialized(), { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [side]', lastProbeTime: null, lastTransitionTime: initialized().lastTransitionTime });
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has passed, its containers stopped and not restarted, their ends published", () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

@@ -1220,6 +1220,9 @@ export class Kubelet {
 
     const initStatuses: ContainerStatus[] = [];
     let initialized = true;
+    // The init containers as the Initialized condition sees them (every one done, every sidecar
+    // started), before HasAnyRegularContainerStarted (below) overrides it.
+    let initsComplete = true;
     let failed = false;
     const notInit: string[] = [];
     for (const c of initSpecs) {
@@ -1230,13 +1233,14 @@ export class Kubelet {
         // the next init container waits for that, not for its end.
         if (!(r.cs.state?.running && r.cs.started)) {
           notInit.push(c.name);
+          initsComplete = false;
           if (!containerStarted) initialized = false;
         }
         continue;
       }
       if (r.cs.state?.terminated?.exitCode !== 0) notInit.push(c.name);
       if (r.done === 'failed') failed = true;
-      if (r.done !== 'ok') initialized = false;
+      if (r.done !== 'ok') initialized = initsComplete = false;
     }
     const mainStatuses: ContainerStatus[] = [];
     let allDone = true;
@@ -1292,7 +1296,10 @@ export class Kubelet {
       cond('PodReadyToStartContainers', !terminal && volumesReady),
       phase === 'Succeeded'
         ? cond('Initialized', true, 'PodCompleted')
-        : initialized
+        : // GeneratePodInitializedCondition: initialized, or a container of the pod running or
+          // terminated in the status (HasAnyRegularContainerStarted: one waiting in
+          // CrashLoopBackOff does not count, though it lets a restarting sidecar's pod go on).
+          initsComplete || mainStatuses.some((cs) => cs.state?.running || cs.state?.terminated)
           ? cond('Initialized', true)
           : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
     ];
