@@ -5,9 +5,7 @@ import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
 import { isRestartableInitContainer } from './pod_util.js';
-import { GoValue, duplicate, forbidden, invalid, notFound, notSupported, required, tooMany } from './field_errors.js';
-
-export { GoValue, forbidden, invalid, notSupported, required };
+import { GoValue, duplicate, forbidden, invalid, notFound, notSupported, required, tooLong, tooMany } from './field_errors.js';
 import type { StatusCause } from '../errors.js';
 import { asKind, type KObject, type JobObject, type ServiceObject } from './types.js';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1.js';
@@ -438,12 +436,6 @@ function validateEnvFrom(envFrom: EnvFromSource[] | undefined, field: string): E
 /** core.MaxSecretSize: the total size of a ConfigMap's or a Secret's data (1 MiB). */
 export const MAX_SECRET_SIZE = 1024 * 1024;
 
-const tooLong = (field: string, max: number): StatusCause => ({
-  field,
-  type: 'FieldValueTooLong',
-  message: `Too long: may not be more than ${max} bytes`,
-});
-
 const base64Len = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
 const goSortedKeys = (m: unknown) => Object.keys((m as object) ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -628,7 +620,7 @@ function validateJobSpecCommon(spec: Partial<JobSpec>, path: string): Errs {
     const mb = String(spec.managedBy);
     const parts = mb.split('/');
     if (parts.length < 2 || parts[0] === '') errs.push(invalid(`${path}.managedBy`, mb, 'must be a domain-prefixed path (such as "acme.io/foo")'));
-    if (mb.length > 63) errs.push({ field: `${path}.managedBy`, type: 'FieldValueTooLong', message: 'Too long: may not be more than 63 bytes' });
+    if (mb.length > 63) errs.push(tooLong(`${path}.managedBy`, 63));
   }
   const mode = spec.completionMode;
   if (mode != null) {
@@ -790,7 +782,7 @@ function validateSuccessPolicy(spec: Partial<JobSpec>, path: string): Errs {
       const [n, err] = validateIndexesFormat(si, completions);
       total = n;
       if (err) errs.push(invalid(`${p}.succeededIndexes`, si, `error parsing succeededIndexes: ${err}`));
-      if (si.length > 64 * 1024) errs.push({ field: `${p}.succeededIndexes`, type: 'FieldValueTooLong', message: 'Too long: may not be more than 65536 bytes' });
+      if (si.length > 64 * 1024) errs.push(tooLong(`${p}.succeededIndexes`, 64 * 1024));
     }
     if (rule?.succeededCount != null) {
       const c = rule.succeededCount;

@@ -7,14 +7,10 @@ import type { DeploymentSpec, DeploymentStrategy } from 'kubernetes-types/apps/v
 import { isDNS1123Subdomain } from './names.js';
 import { selectorFromLabelSelector } from './labels.js';
 import { jsonEqual } from '../util/canonical.js';
+import { GoValue, forbidden, invalid, notSupported, required } from './field_errors.js';
 import {
-  GoValue,
   goLabelSelector,
   goStringMap,
-  invalid,
-  required,
-  notSupported,
-  forbidden,
   validateObjectMeta,
   validateObjectMetaUpdate,
   validatePodTemplateSpec,

@@ -3,7 +3,7 @@
 // (k8s.io/apimachinery/pkg/apis/meta/v1/validation).
 import type { DeleteOptions as WireDeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { invalid } from '../errors.js';
-import { invalid as invalidField, notSupported } from '../api/validation.js';
+import { invalid as invalidField, notSupported } from '../api/field_errors.js';
 import type { StatusCause } from '../errors.js';
 import type { DeleteOptions } from '../apiserver/interface.js';
 

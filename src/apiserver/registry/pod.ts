@@ -7,7 +7,8 @@ import { asKind, rfc3339, type KObject, type PodObject, type PodSpec } from '../
 import { isTerminalPhase } from '../../api/pod_util.js';
 import { resourceForKind } from '../../api/resources.js';
 import { podQOSClass } from '../../api/defaults.js';
-import { forbidden, validateCreate } from '../../api/validation.js';
+import { validateCreate } from '../../api/validation.js';
+import { forbidden } from '../../api/field_errors.js';
 import { BaseStrategy, keepStatus } from './strategy.js';
 import { jsonCopy } from '../../util/canonical.js';
 

@@ -1,9 +1,10 @@
 // The pods/ephemeralcontainers subresource (pkg/registry/core/pod/strategy.go's
 // podEphemeralContainersStrategy, validation.ValidatePodEphemeralContainersUpdate): an update that
-// changes only spec.ephemeralContainers of the stored pod; new ephemeral containers are validated
-// as the apiserver does (unique names across all containers, no ports, probes, resources,
-// lifecycle or restartPolicy, a targetContainerName naming a container); an existing ephemeral
-// container may be neither changed nor removed.
+// changes only spec.ephemeralContainers of the stored pod; new ephemeral containers are held to
+// what every container is (validateContainerCommon) and to the apiserver's own rules for them
+// (unique names across all containers, no ports, probes, resources, lifecycle, restartPolicy or
+// subPath, a targetContainerName naming a container); an existing ephemeral container may be
+// neither changed nor removed.
 import type { StatusCause } from '../../errors.js';
 import type { PodObject } from '../../api/types.js';
 import { goQuote } from '../../util/go.js';
@@ -51,9 +52,9 @@ export function validateEphemeralUpdate(pod: PodObject, old: PodObject): StatusC
   for (const o of oldEph) {
     const i = byName.get(o.name);
     if (i === undefined) {
-      causes.push({ field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers ${goQuote(o.name)} may not be removed`, type: 'FieldValueForbidden' });
+      causes.push(forbidden('spec.ephemeralContainers', `existing ephemeral containers ${goQuote(o.name)} may not be removed`));
     } else if (JSON.stringify(eph[i]) !== JSON.stringify(o)) {
-      causes.push({ field: `spec.ephemeralContainers[${i}]`, message: `Forbidden: existing ephemeral containers ${goQuote(o.name)} may not be changed`, type: 'FieldValueForbidden' });
+      causes.push(forbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers ${goQuote(o.name)} may not be changed`));
     }
   }
   return causes;
