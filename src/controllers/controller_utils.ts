@@ -1,5 +1,5 @@
 // What kube-controller-manager's controllers share (pkg/controller/controller_utils.go).
-import type { PodObject } from '../api/types.js';
+import { parseTime, type PodObject } from '../api/types.js';
 import { isPodReady } from '../api/pod_util.js';
 
 /**
@@ -27,9 +27,7 @@ const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running:
 /** podReadyTime: when a ready pod's Ready condition last became True (ms); undefined (Go's zero time) for one not ready. */
 export function podReadyTime(pod: PodObject): number | undefined {
   if (!isPodReady(pod)) return undefined;
-  const c = (pod.status?.conditions ?? []).find((x) => x.type === 'Ready');
-  const t = Date.parse(c?.lastTransitionTime ?? '');
-  return Number.isFinite(t) ? t : undefined;
+  return parseTime((pod.status?.conditions ?? []).find((x) => x.type === 'Ready')?.lastTransitionTime);
 }
 
 /** maxContainerRestarts: the most restarts of the pod's containers (not its init containers). */
@@ -69,9 +67,4 @@ export function compareActivePods(a: PodObject, b: PodObject): number {
     return false;
   };
   return less(a, b) ? -1 : less(b, a) ? 1 : 0;
-}
-
-function parseTime(t: string | undefined): number | undefined {
-  const ms = Date.parse(t ?? '');
-  return Number.isFinite(ms) ? ms : undefined;
 }
