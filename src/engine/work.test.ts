@@ -36,6 +36,20 @@ test('a Job another controller manages (spec.managedBy) is no work for the engin
   assert.equal(hasPendingWork(store), true);
 });
 
+test("another controller's Job that finished with a ttlSecondsAfterFinished is work: the TTL controller deletes it", () => {
+  const { api, store } = t;
+  createTestJob(api, { managedBy: 'example.com/queue', ttlSecondsAfterFinished: 60 }, 'elsewhere');
+  assert.equal(hasPendingWork(store), false);
+  const j = api.get(JOBS, 'default', 'elsewhere');
+  const now = '2026-11-23T12:00:00Z';
+  j.status = { ...j.status, startTime: now, completionTime: now, succeeded: 1, conditions: [
+    { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now },
+    { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now },
+  ] };
+  api.updateStatus(JOBS, 'default', 'elsewhere', j);
+  assert.equal(hasPendingWork(store), true);
+});
+
 test('"no work" is remembered with its resourceVersion; later questions look only at the changes since', () => {
   const { api, store } = t;
   assert.equal(hasPendingWork(store), false);

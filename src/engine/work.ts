@@ -24,8 +24,8 @@ const decodes = (kind: Kind, o: KObject) => storedDecodeError(kind, o) === undef
 function jobIsWork(obj: KObject): boolean {
   const job = asKind('Job', obj);
   if (job.metadata.deletionTimestamp) return true;
-  // Another controller's Job: the Job controller leaves it alone; only a TTL can be work.
-  if (managedByExternalController(job) !== undefined) return isJobFinished(job) && job.spec?.ttlSecondsAfterFinished != null;
+  // Another controller's unfinished Job: the Job controller leaves it alone (a finished one's TTL is work, below).
+  if (!isJobFinished(job) && managedByExternalController(job) !== undefined) return false;
   if (!isJobFinished(job) && job.spec?.suspend !== true) return true;
   // A suspended Job waits for nothing, once the Job controller has recorded it as suspended
   // (condition Suspended=True, event Suspended); until then syncing it is work.
