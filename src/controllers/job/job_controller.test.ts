@@ -296,6 +296,24 @@ test("syncOrphanPod: a pod without a controller is released; one of an unfinishe
   api.update(PODS, 'default', b, p);
   jc.syncOrphanPod(`default/${b}`);
   assert.equal(fin(b), undefined, 'no controller at all: released');
+  // A finished Job's pod is released, unless another controller manages that Job.
+  for (const [name, managedBy, kept] of [['done', undefined, false], ['external', 'example.com/queue', true]] as const) {
+    const j = createJob(managedBy ? { managedBy } : {}, name);
+    const now = rfc3339(clock.now());
+    const st = api.get(JOBS, 'default', name);
+    st.status = { ...st.status, startTime: now, completionTime: now, conditions: [
+      { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now },
+      { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now },
+    ] };
+    api.updateStatus(JOBS, 'default', name, st);
+    api.create(PODS, 'default', {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: `${name}-pod`, finalizers: [JOB_TRACKING_FINALIZER], ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: j.metadata.uid!, controller: true }] },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    jc.syncOrphanPod(`default/${name}-pod`);
+    assert.deepEqual(fin(`${name}-pod`), kept ? [JOB_TRACKING_FINALIZER] : undefined, kept ? "a finished Job another controller manages: its pod is that controller's" : 'a finished Job: released');
+  }
 });
 
 test('slow start: creates go in batches of 1, 2, 4; after a refused one the rest wait for the next sync (one FailedCreate a sync)', () => {
