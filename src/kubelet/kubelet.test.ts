@@ -325,8 +325,10 @@ test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has pa
     settle(k, 'd');
     const r = relisted(k, clock, 'd');
     assert.equal(store.get('Pod', 'default', 'd')!.status.phase, 'Running');
-    assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs <= 5000, 'looked at again by its deadline');
-    clock.step(4000);
+    assert.ok(r.requeueAfterMs !== undefined && r.requeueAfterMs <= 5000);
+    clock.step(3500);
+    assert.equal(settle(k, 'd').requeueAfterMs, 500, 'looked at again at its deadline');
+    clock.step(500);
     settle(k, 'd');
     // mergePodStatus: not reported Failed while its container could still run (still ready: no probe).
     let st = store.get('Pod', 'default', 'd')!.status;

@@ -401,7 +401,6 @@ test('kubelet: FailedMount is recorded at each retry of the mount: after 0.5 s, 
     }));
     const failedMounts = () => store.events.filter((e) => e.reason === 'FailedMount').length;
     const due: number[] = [];
-    let t = 0;
     for (let i = 0; i < 12; i++) {
       const r = k.syncPod('default', 'p');
       due.push(r.requeueAfterMs!);
@@ -409,11 +408,9 @@ test('kubelet: FailedMount is recorded at each retry of the mount: after 0.5 s, 
       clock.step(r.requeueAfterMs! / 2);
       k.syncPod('default', 'p');
       clock.step(r.requeueAfterMs! / 2);
-      t += r.requeueAfterMs!;
     }
     assert.deepEqual(due, [500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 122_000, 122_000, 122_000, 122_000]);
-    assert.equal(failedMounts(), 12);
-    assert.equal(t, 615_500);
+    assert.equal(failedMounts(), 12, 'one a retry: the syncs between record none');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
