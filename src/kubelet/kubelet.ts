@@ -4,6 +4,7 @@
 // (starts the containers whose turn it is). So watchers see Pending → ContainerCreating →
 // Running → Completed as separate updates, and a restarted engine picks up where it left off.
 import { jsonEqual } from '../util/canonical.js';
+import { LRU } from '../util/lru.js';
 import * as fs from 'node:fs';
 import { userRuntimeDir } from './runtime_dir.js';
 import * as path from 'node:path';
@@ -68,8 +69,8 @@ export interface KubeletOptions {
 }
 
 interface Due { c: Container; init: boolean; n: number; ephemeral?: boolean }
-/** sidecarStop: the sidecar to stop now (the pod's containers have ended for good; the last one first). stopAll: the pod ended with containers running. */
-interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: string; stopAll?: boolean }
+/** sidecarStop: the pod's containers have ended for good and a sidecar still runs (stopContainers stops them in turn). stopAll: the pod ended with containers running. */
+interface Computed { status: PodStatusWire; due: Due[]; requeueMs?: number; backoff: string[]; kills: ProbeKill[]; sidecarStop?: boolean; stopAll?: boolean }
 /** active_deadline.go's verdict on a pod past its spec.activeDeadlineSeconds. */
 const DEADLINE_EXCEEDED = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
 /** A container the prober wants killed (liveness or startup failure), or killed for good after its grace period. */
@@ -93,10 +94,10 @@ function closeAll(fds: number[]): void {
   for (const fd of fds) try { fs.closeSync(fd); } catch { /* closed */ }
 }
 
-/** Every container of the pod: its init containers, its containers and its ephemeral containers. */
 /** terminationGracePeriodSeconds (default 30), in ms. */
 const terminationGraceMs = (pod: PodObject) => (pod.spec!.terminationGracePeriodSeconds ?? 30) * 1000;
 
+/** Every container of the pod: its init containers, its containers and its ephemeral containers. */
 function allContainers(pod: PodObject): Container[] {
   return [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers, ...((pod.spec!.ephemeralContainers ?? []) as Container[])];
 }
@@ -129,9 +130,10 @@ export class Kubelet {
   private readonly heldSubPaths = new Map<string, number[]>();
   private readonly images = new ExecutablePuller();
   /**
-   * When this kubelet sent a terminating pod its first SIGTERM (its clock, ms): the grace period
-   * counts from then, as the kubelet's StopContainer timeout does. deletionTimestamp holds the
-   * end only to the second, which cut up to a second off the grace period.
+   * When this kubelet began stopping each pod (its clock, ms; stopContainers: a deletion, a
+   * deadline, an init container failed for good, its containers' end with sidecars running; after
+   * an engine restart, the earliest SIGTERM the runtime recorded): the grace period counts from
+   * then. deletionTimestamp holds the end only to the second, which cut up to a second off it.
    */
   private readonly stoppingSince = new Map<string, number>();
   /** When each container's last BackOff event was recorded ("<uid>/<container>", the kubelet's clock in ms). */
@@ -145,7 +147,7 @@ export class Kubelet {
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
   /** logTail's reads, by container ID. */
-  private readonly logTails = new Map<string, string>();
+  private readonly logTails = new LRU<string>(10_000);
   /**
    * The resourceVersion of the last version of each unfinished pod a sync wrote (its binding, its
    * status): the changes up to it need no sync (changeNeedsSync). A sync reads the pod's latest
@@ -271,10 +273,8 @@ export class Kubelet {
 
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
-    for (const m of [this.stoppingSince, this.syncedVersion]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
-    for (const uid of this.deadlineRecorded) if (gone(uid)) this.deadlineRecorded.delete(uid);
-    for (const m of [this.backOffRecorded, this.configTried]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
-    for (const k of this.mountErrors.keys()) if (gone(k.slice(0, k.indexOf('/')))) this.mountErrors.delete(k);
+    for (const m of [this.stoppingSince, this.syncedVersion, this.deadlineRecorded]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const m of [this.backOffRecorded, this.configTried, this.mountErrors]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
   }
 
   private removeAll(gone: (uid: string) => boolean): void {
@@ -382,7 +382,6 @@ export class Kubelet {
       }
       const all = Buffer.concat(chunks);
       tail = all.subarray(Math.max(0, all.length - 2048)).toString('utf8');
-      if (this.logTails.size >= 10_000) this.logTails.clear(); // a cache: read again when needed
       this.logTails.set(a.containerID, tail);
     }
     return tail;
@@ -453,8 +452,12 @@ export class Kubelet {
       // Finished: its network goes now (unless the finished pod keeps it), so that the syncs its
       // later changes would have made (its status written, its finalizer released) are not needed
       // at all (changeNeedsSync).
-      if (isPodTerminal(current)) return this.syncEnded(current, now);
-    } else this.recordBackOff(pod, c0.backoff);
+      if (isPodTerminal(current)) {
+        this.releaseNetwork(current);
+        return {};
+      }
+    }
+    this.recordBackOff(current, c0.backoff);
     if (!c0.due.length) return { requeueAfterMs: c0.requeueMs };
     if (!netReady) return { requeueAfterMs: Math.min(c0.requeueMs ?? NETWORK_WAIT_MS, NETWORK_WAIT_MS) };
     // The starts follow the status write in the same sync, as the kubelet's SyncPod hands the
@@ -489,8 +492,8 @@ export class Kubelet {
   }
 
   /**
-   * Whether every container of the pod has ended, none of them killed (an ephemeral one may
-   * outlive the pod's end; a SIGKILL goes to bwrap too, which may end before the PID namespace is empty).
+   * Whether every container of the pod has ended, none of them killed (a SIGKILL goes to bwrap
+   * too, which may end before the PID namespace is empty).
    */
   private endedByThemselves(pod: PodObject): boolean {
     const uid = pod.metadata.uid!;
@@ -536,7 +539,7 @@ export class Kubelet {
       netns: this.podNetwork && podIP !== this.hostIP ? this.podNetwork.nodeNsPath() : undefined,
       attemptDir,
       sandboxed: this.sandboxed,
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+      env: { PATH: DEFAULT_PATH },
       gracePeriodMs: terminationGraceMs(pod),
     };
     const fp = this.fieldPath(pod, c.name);
@@ -568,7 +571,6 @@ export class Kubelet {
   private write(pod: PodObject, c: Computed): KObject {
     const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
     this.wrote(out);
-    this.recordBackOff(asKind('Pod', out), c.backoff);
     return out;
   }
 
@@ -1020,11 +1022,8 @@ export class Kubelet {
       return {};
     }
     const comp = this.compute(pod, now, true);
-    if (running) {
-      if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
-      return { requeueAfterMs };
-    }
     if (!jsonEqual(comp.status, pod.status)) this.write(pod, comp);
+    if (running) return { requeueAfterMs };
     this.api.delete(PODS, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
     return {};
   }
@@ -1066,7 +1065,13 @@ export class Kubelet {
     // The pod's restartPolicy for a container that ended (an init container's Always is OnFailure);
     // a sidecar's own is Always, until the pod ends.
     const restarts = (init: boolean, ok: boolean) => (init ? policy !== 'Never' && !ok : policy === 'Always' || (policy === 'OnFailure' && !ok));
-    const lastAttempt = (c: Container) => this.runtime.attempts(uid, c.name).at(-1);
+    const attemptsMemo = new Map<string, AttemptState[]>();
+    const attemptsOf = (c: Container) => {
+      let as = attemptsMemo.get(c.name);
+      if (!as) attemptsMemo.set(c.name, (as = this.runtime.attempts(uid, c.name)));
+      return as;
+    };
+    const lastAttempt = (c: Container) => attemptsOf(c).at(-1);
     const endedOk = (a: AttemptState) => a.exitCode === 0 && !a.startError;
     // computePodActions' keepCount == 0: every container of the pod has ended and none restarts, or
     // a plain init container failed for good; its sidecars are stopped (not restarted) and it ends.
@@ -1080,7 +1085,8 @@ export class Kubelet {
           const L = isRestartableInitContainer(c) ? undefined : lastAttempt(c);
           return !!L && !L.running && !endedOk(L) && !restarts(true, false);
         }));
-    // HasAnyRegularContainerStarted: the pod was initialized; a sidecar restarting does not hold it back.
+    // hasAnyRegularContainerCreated (kuberuntime): the pod was initialized, so a sidecar restarting
+    // does not hold its containers back (the Initialized condition's rule is another, below).
     const containerStarted = hasSidecars && spec.containers.some((c) => lastAttempt(c) !== undefined);
 
     const term = (a: AttemptState, c: Container) => {
@@ -1099,7 +1105,7 @@ export class Kubelet {
       // A sidecar runs beside the pod's containers: probed, ready and restarted as they are.
       const sidecar = init && isRestartableInitContainer(c);
       const runsBeside = !init || sidecar;
-      const as = this.runtime.attempts(uid, c.name);
+      const as = attemptsOf(c);
       const L = as[as.length - 1];
       const prev = as.length > 1 ? { terminated: term(as[as.length - 2], c) } : {};
       let state: ContainerState | undefined;
@@ -1116,14 +1122,14 @@ export class Kubelet {
       // Gated by the kubelet's own record, not the stored status: compute runs twice a sync (its
       // second status is not written), and a container whose turn came in the second was tried
       // again by the next sync's first.
+      const key = `${uid}/${c.name}`;
+      const after = L ? L.n : -1;
+      const lastTry = this.configTried.get(key);
+      const tried = lastTry?.after === after ? lastTry : undefined;
       const configWait = (err: string) => {
-        const key = `${uid}/${c.name}`;
         const period = this.timing.containerBackoffBaseMs;
-        const after = L ? L.n : -1;
-        const last = this.configTried.get(key);
-        const tried = last?.after === after ? last : undefined;
         if (!tried || tried.message !== err || now.getTime() - tried.at >= period) {
-          const triesAfter = last?.triesAfter ?? new Map<number, number>();
+          const triesAfter = lastTry?.triesAfter ?? new Map<number, number>();
           triesAfter.set(after, (triesAfter.get(after) ?? 0) + 1);
           this.configTried.set(key, { after, at: now.getTime(), message: err, triesAfter });
           const fp = this.fieldPath(pod, c.name);
@@ -1166,14 +1172,12 @@ export class Kubelet {
         } else {
           // doBackOff before each try of the restart: a try that failed in its config (above) takes
           // a step of the back-off as a start would (backOff.Next), from the same exit.
-          const tried = this.configTried.get(`${uid}/${c.name}`);
-          const triedThis = tried?.after === L.n ? tried : undefined;
-          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, (n) => tried?.triesAfter.get(n) ?? 0);
+          const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, (n) => lastTry?.triesAfter.get(n) ?? 0);
           const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
           const published = JSON.stringify(stored ?? {}).includes(L.containerID);
           // After a try that failed in its config the pod worker syncs again 10 s later: until then
           // the container waits in CreateContainerConfigError (a new message is recorded at once).
-          const waitsAfterTry = triedThis !== undefined && now.getTime() - triedThis.at < this.timing.containerBackoffBaseMs;
+          const waitsAfterTry = tried !== undefined && now.getTime() - tried.at < this.timing.containerBackoffBaseMs;
           // A ConfigMap gone, a subPath that now leaves its volume: as at the first start, not a StartError.
           const err = published && turn && (waitsAfterTry || remaining <= 0) ? this.configError(pod, c) : undefined;
           if (!published) {
@@ -1182,12 +1186,8 @@ export class Kubelet {
               lastState = { terminated: term(L, c) };
             } else state = { terminated: term(L, c) };
             soon(0);
-          } else if (waitsAfterTry) {
-            if (err !== undefined) state = configWait(err);
-            else {
-              state = { waiting: { reason: 'CreateContainerConfigError', message: triedThis!.message } };
-              soon(triedThis!.at + this.timing.containerBackoffBaseMs - now.getTime());
-            }
+          } else if (waitsAfterTry || err) {
+            state = configWait(err ?? tried!.message);
             lastState = { terminated: term(L, c) };
           } else if (remaining > 0) {
             state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } };
@@ -1199,14 +1199,9 @@ export class Kubelet {
             if (stored?.state?.waiting?.reason !== 'CrashLoopBackOff' || last === undefined || now.getTime() - last >= period) backoff.push(c.name);
             soon(Math.min(remaining, last === undefined ? period : Math.max(last + period - now.getTime(), 0) || period));
           } else {
-            if (err) {
-              state = configWait(err);
-              lastState = { terminated: term(L, c) };
-            } else {
-              state = stored!.state;
-              lastState = stored!.lastState;
-              if (turn) due.push({ c, init, n: L.n + 1 });
-            }
+            state = stored!.state;
+            lastState = stored!.lastState;
+            if (turn) due.push({ c, init, n: L.n + 1 });
           }
         }
       }
@@ -1274,11 +1269,11 @@ export class Kubelet {
     // mergePodStatus: a pod whose containers could still run is not reported terminal yet (its
     // phase, reason and message stay as they were, below) while the kubelet stops them; then it
     // is, and nothing of it is ready but an init container that succeeded.
-    const stillRunning = terminal && !isTerminalPhase(old.phase) && [...initStatuses, ...mainStatuses, ...ephStatuses].some((s) => s.state?.running);
+    const stillRunning = terminal && !isTerminalPhase(old.phase) && (anyRunning || ephStatuses.some((s) => s.state?.running));
     if (terminal && !stillRunning) for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
     // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
     // each waits for those defined after it), once every container has ended for good.
-    const sidecarStop = containersEnded && !terminating ? [...sidecarStatuses].reverse().find((s) => s.state?.running)?.name : undefined;
+    const sidecarStop = containersEnded && !terminating && sidecarRunning;
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));
     const cond = (type: string, ok: boolean, reason?: string, message?: string) => {

@@ -60,7 +60,7 @@ export interface ProbeEvents {
 export interface ProbeStatus {
   ready: boolean;
   started: boolean;
-  /** Run the sync again in this many ms (the next probe is due). */
+  /** Run the sync again in this many ms (the next probe is due; during a kill, its SIGKILL). */
   nextMs?: number;
   /** A liveness or startup failure: the container must be killed. */
   kill?: ProbeType;
