@@ -24,10 +24,10 @@ import { buildCommand, buildEnv, podHostname, COMPLETION_INDEX_ANNOTATION, Conta
 import { ephemeralArgv } from './ephemeral.js';
 import { withTerminal } from './exec.js';
 import { isObjectVolume, volumeIsSetUp, volumePayload, writePayload } from './volumes.js';
-import { lookupExecutable } from './lookup.js';
+import { lookupExecutable, type LookupResult } from './lookup.js';
 import { ExecutablePuller, normalizedImageRef } from './images.js';
 import { bwrapArgv, containerMounts, exposesHostDir, hiddenPathsFor, mkdirMode, mountOf, stateDirs, type Mount, hostsFileContent, NEEDS_BWRAP, terminationLogBindable, bwrapBindsFds, openSubPath, prepareSubPath, probeSandbox, subPathError, translatePath, workingDirPlan, type SandboxMode, type SandboxStatus } from './sandbox.js';
-import { ProcessRuntime, cgroupStartError, mkdirPrivate, newContainerID, TERMINATION_LOG, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
+import { ProcessRuntime, attemptDirOf, cgroupStartError, mkdirPrivate, newContainerID, TERMINATION_LOG, validUid, writeAtomic, writeInPlace, type AttemptState, type ContainerRuntime } from './runtime.js';
 import type { Cgroups } from './cgroups.js';
 import { exitCodeHint, missingExecutableHint } from './hints.js';
 import { parseQuantity } from '../api/defaults.js';
@@ -342,9 +342,9 @@ export class Kubelet {
     return path.join(this.home, 'pods', pod.metadata.uid!);
   }
 
-  /** A container attempt's directory, as the runtime lays it out (ProcessRuntime.attemptDir). */
+  /** A container attempt's directory, as the runtime lays it out. */
   private attemptDir(pod: PodObject, container: string, n: number): string {
-    return path.join(this.podDir(pod), 'containers', container, String(n));
+    return attemptDirOf(this.home, pod.metadata.uid!, container, n);
   }
 
   private event(pod: PodObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
@@ -782,16 +782,16 @@ export class Kubelet {
       if ('error' in r) failure = r.error;
       else ephArgv = r.argv;
       if (!failure) {
-        const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
+        const r = this.lookup(argv[0], env.get('PATH') ?? '', workingDir, mounts);
         if (r.ok) exe = r.path;
       }
     } else if (!argv.length) failure = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: no command specified: unknown';
     else {
-      const r = lookupExecutable(argv[0], env.get('PATH') ?? '', workingDir, (p) => translatePath(p, mounts, this.sandboxed));
+      const r = this.lookup(argv[0], env.get('PATH') ?? '', workingDir, mounts);
       if (r.ok) exe = r.path;
       else failure = r.message;
     }
-    this.ensureImage(pod, c, fp, exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed));
+    this.ensureImage(pod, c, fp, () => (exe === undefined ? undefined : translatePath(exe, mounts, this.sandboxed)));
     const wdPlan = workingDirPlan(workingDir, mounts, this.sandboxed, this.podDir(pod));
     if (!failure && ephArgv) {
       this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
@@ -909,8 +909,13 @@ export class Kubelet {
     const { mounts } = containerMounts(pod, c, this.podDir(pod));
     // Not through a subPath: the one a start checks (openSubPath) may be what refused the config.
     if (mounts.some((m) => m.volumeRoot !== undefined)) return undefined;
-    const r = lookupExecutable(argv[0], env.get('PATH')!, c.workingDir || '/', (p) => translatePath(p, mounts, this.sandboxed));
+    const r = this.lookup(argv[0], env.get('PATH')!, c.workingDir || '/', mounts);
     return r.ok ? translatePath(r.path, mounts, this.sandboxed) : undefined;
+  }
+
+  /** runc's exec.LookPath inside the container's root: its paths read on the host through its mounts. */
+  private lookup(cmd: string, envPath: string, workingDir: string, mounts: Mount[]): LookupResult {
+    return lookupExecutable(cmd, envPath, workingDir, (p) => translatePath(p, mounts, this.sandboxed));
   }
 
   /**
@@ -919,15 +924,16 @@ export class Kubelet {
    * machine; Always "pulls" it: kjob reads the executable the container will run, and reports that
    * real time and its size.
    */
-  private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: string | undefined): void {
+  private ensureImage(pod: PodObject, c: Container, fp: string, hostExe: () => string | undefined): void {
     const image: string = c.image ?? '';
     if (c.imagePullPolicy !== 'Always') {
       this.event(pod, 'Normal', 'Pulled', `Container image ${goQuote(image)} already present on machine`, fp);
       return;
     }
     this.event(pod, 'Normal', 'Pulling', `Pulling image ${goQuote(image)}`, fp);
+    const file = hostExe(); // looked up only for a pull
     const t0 = process.hrtime.bigint();
-    const size = hostExe ? this.images.pull(hostExe) : 0;
+    const size = file ? this.images.pull(file) : 0;
     const ms = goDuration(Number((process.hrtime.bigint() - t0) / 1_000_000n));
     this.event(pod, 'Normal', 'Pulled', `Successfully pulled image ${goQuote(image)} in ${ms} (${ms} including waiting). Image size: ${size} bytes.`, fp);
   }
@@ -1133,7 +1139,7 @@ export class Kubelet {
           triesAfter.set(after, (triesAfter.get(after) ?? 0) + 1);
           this.configTried.set(key, { after, at: now.getTime(), message: err, triesAfter });
           const fp = this.fieldPath(pod, c.name);
-          this.ensureImage(pod, c, fp, this.imageFileFor(pod, c));
+          this.ensureImage(pod, c, fp, () => this.imageFileFor(pod, c));
           this.event(pod, 'Warning', 'Failed', `Error: ${err}`, fp);
           soon(period);
         } else soon(tried.at + period - now.getTime());

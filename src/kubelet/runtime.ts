@@ -120,6 +120,12 @@ export function newContainerID(): string {
 
 /** An attempt's termination message file, bound at the container's terminationMessagePath. */
 export const TERMINATION_LOG = 'termination-log';
+
+/** A container attempt's directory in the state directory home: pods/<uid>/containers/<name>/<n>. */
+export function attemptDirOf(home: string, uid: string, container: string, n: number): string {
+  return path.join(home, 'pods', uid, 'containers', container, String(n));
+}
+
 /** kubecontainer.MaxContainerTerminationMessageLength: what is read of it. */
 const MAX_TERMINATION_MESSAGE_BYTES = 4096;
 
@@ -281,7 +287,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   attemptDir(uid: string, container: string, n: number): string {
-    return path.join(this.home, 'pods', uid, 'containers', container, String(n));
+    return attemptDirOf(this.home, uid, container, n);
   }
 
   attempts(uid: string, container: string): AttemptState[] {
