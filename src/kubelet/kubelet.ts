@@ -819,7 +819,6 @@ export class Kubelet {
     // device would be), 7 at most (descriptors 3 to 9). Any other by the real path it resolved to.
     const held: number[] = [];
     if (!failure && this.sandboxed) {
-      const byFd = bwrapBindsFds();
       for (const m of mounts) {
         if (!m.volumeRoot) continue;
         const sub = openSubPath(m.volumeRoot, m.source);
@@ -829,7 +828,8 @@ export class Kubelet {
         }
         m.source = sub.real;
         const st = fs.fstatSync(sub.fd);
-        if (byFd && m.podWritable && held.length < MAX_HELD_SUBPATHS && (st.isDirectory() || st.isFile())) {
+        // bwrapBindsFds last: its one run of bwrap --help only for a subPath that could use it.
+        if (m.podWritable && held.length < MAX_HELD_SUBPATHS && (st.isDirectory() || st.isFile()) && bwrapBindsFds()) {
           m.held = { fd: sub.fd, bindFd: 3 + held.length };
           held.push(sub.fd);
         } else fs.closeSync(sub.fd);
