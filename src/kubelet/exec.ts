@@ -125,7 +125,8 @@ export interface ExecSpec {
  * setpriv did this). Perl, started on the host: the namespaces' files and the root are opened
  * first, then setns(2) into each, chroot to the container's root, a fork (the PID namespace is
  * its children's), and in the child the bounding set, capset(2) and no_new_privs as the
- * container has them, then the command (env -i ...) is exec'd. Arguments: pid, the syscalls'
+ * container has them, setsid(2) (a session of its own, away from the user's terminal), then the
+ * command (env -i ...) is exec'd. Arguments: pid, the setns, capset, prctl and setsid syscalls'
  * numbers, the capability mask, then the command.
  */
 const ENTER = `use strict;

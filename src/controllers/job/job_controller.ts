@@ -566,7 +566,8 @@ export class JobController {
 
   /**
    * Write everything decided in this sync: one status update, pod finalizers, creations,
-   * deletions, events. Returns how many pod creates the apiserver refused (they are not active).
+   * deletions, events. Returns how many pod creates did not make a pod (they are not active): the
+   * apiserver refused them, or slow start did not try them after a batch with a refusal.
    */
   private commit(
     job: JobObject,
