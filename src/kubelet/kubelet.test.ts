@@ -361,6 +361,35 @@ test("a pod's activeDeadlineSeconds: Failed with DeadlineExceeded once it has pa
   }
 });
 
+test("a pod's deadline counts from when this kubelet started it, not from the stored startTime's whole second; after an engine restart from the stored one", () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    // Started 900 ms into a second: the stored startTime says 900 ms earlier.
+    clock.step(900);
+    store.create(pod('d', { nodeName: 'node-1', activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
+    settle(k, 'd');
+    assert.equal(store.get('Pod', 'default', 'd')!.status.startTime, '2026-11-23T12:00:00Z');
+    clock.step(200);
+    assert.equal(settle(k, 'd').requeueAfterMs, 800, 'the status manager holds the start to the nanosecond');
+    assert.deepEqual(runtime.signals, []);
+    clock.step(800);
+    settle(k, 'd');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM']);
+    // A new engine has only the stored second (as a restarted kubelet has only the API's status).
+    clock.set('2026-11-23T12:00:00.900Z');
+    const fresh = pod('e', { nodeName: 'node-1', activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] });
+    store.create(fresh);
+    settle(k, 'e');
+    const api = store.api();
+    const k2 = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox: 'none', runtime });
+    clock.step(100);
+    settle(k2, 'e');
+    assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGTERM']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a container stopped before an engine restart is killed at its grace period after the SIGTERM the runtime recorded', () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

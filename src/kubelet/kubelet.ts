@@ -146,6 +146,13 @@ export class Kubelet {
   private readonly configTried = new Map<string, { after: number; at: number; message: string; triesAfter: Map<number, number> }>();
   /** Pods whose DeadlineExceeded event was recorded, by uid. */
   private readonly deadlineRecorded = new Set<string>();
+  /**
+   * When this kubelet gave each pod its startTime (its clock, ms), as the status manager keeps it
+   * in memory: active_deadline.go counts from that, not from the stored whole second, which would
+   * end a pod up to a second early. After an engine restart the stored startTime is all there is,
+   * as for a restarted kubelet.
+   */
+  private readonly startTimeMs = new Map<string, number>();
   /** logTail's reads, by container ID. */
   private readonly logTails = new LRU<string>(10_000);
   /**
@@ -273,7 +280,7 @@ export class Kubelet {
 
   /** What the kubelet keeps in memory of each pod gone says is gone (the scheduler's goes with the informer's news, Scheduler.podChanged). */
   private forgetPods(gone: (uid: string) => boolean): void {
-    for (const m of [this.stoppingSince, this.syncedVersion, this.deadlineRecorded]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
+    for (const m of [this.stoppingSince, this.syncedVersion, this.deadlineRecorded, this.startTimeMs]) for (const uid of m.keys()) if (gone(uid)) m.delete(uid);
     for (const m of [this.backOffRecorded, this.configTried, this.mountErrors]) for (const key of m.keys()) if (gone(key.slice(0, key.indexOf('/')))) m.delete(key);
   }
 
@@ -1052,7 +1059,7 @@ export class Kubelet {
     let evicted: { reason: string; message: string } | undefined;
     const ads = spec.activeDeadlineSeconds;
     if (ads != null && old.startTime && !isTerminalPhase(old.phase)) {
-      const left = Date.parse(old.startTime) + ads * 1000 - now.getTime();
+      const left = (this.startTimeMs.get(uid) ?? Date.parse(old.startTime)) + ads * 1000 - now.getTime();
       if (left <= 0) {
         evicted = DEADLINE_EXCEEDED;
         // Once per pod (and engine): upstream's few status computations of a pod it stops, not
@@ -1328,6 +1335,7 @@ export class Kubelet {
       status.podIP = ip;
       status.podIPs = [{ ip }];
     }
+    if (!old.startTime) this.startTimeMs.set(uid, now.getTime());
     status.startTime = old.startTime ?? nowS;
     if (initSpecs.length) status.initContainerStatuses = initStatuses;
     status.containerStatuses = mainStatuses;
