@@ -130,6 +130,14 @@ function relisted(k: Kubelet, clock: FakeClock, name: string) {
   return settle(k, name);
 }
 
+/** Marks the stored pod deleted as the apiserver does: its deletionTimestamp (whole seconds) graceSeconds from now. */
+function markDeleted(store: FakeStore, clock: FakeClock, name: string, graceSeconds = 30): void {
+  const p = store.get('Pod', 'default', name)!;
+  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + graceSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  p.metadata.deletionGracePeriodSeconds = graceSeconds;
+  store.objs.set(`Pod/default/${name}`, p);
+}
+
 function statusOf(p: KObject): string {
   const cs = p.status?.containerStatuses?.[0];
   const ics = p.status?.initContainerStatuses?.[0];
@@ -269,10 +277,7 @@ test('a pod deleted with a sidecar: its container is stopped first, the sidecar 
     settle(k, 'p');
     relisted(k, clock, 'p');
     assert.deepEqual(runtime.started.map((s) => s.container), ['side', 'main']);
-    const p = store.get('Pod', 'default', 'p')!;
-    p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    p.metadata.deletionGracePeriodSeconds = 30;
-    store.objs.set('Pod/default/p', p);
+    markDeleted(store, clock, 'p');
     k.syncPod('default', 'p');
     assert.deepEqual(runtime.signals, ['main:SIGTERM'], 'the sidecar waits for the container');
     // Both say so at once (killContainer records Killing before it waits for the turn).
@@ -695,10 +700,7 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   const { store, clock, runtime, k } = setup();
   store.create(pod('d', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
   settle(k, 'd');
-  const p = store.get('Pod', 'default', 'd')!;
-  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  p.metadata.deletionGracePeriodSeconds = 30;
-  store.objs.set('Pod/default/d', p);
+  markDeleted(store, clock, 'd');
   let r = k.syncPod('default', 'd');
   assert.deepEqual(runtime.signals, ['c:SIGTERM']);
   assert.equal(r.requeueAfterMs, RELIST_MS, 'relisted while it runs, though the grace period is longer');
@@ -717,14 +719,80 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
   assert.deepEqual(store.deleted, ['d']);
 });
 
+const STATUS_UNKNOWN = { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: null, finishedAt: null };
+const missingConfigMap = [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }];
+
+test("TerminatePod: a deleted pod's container that never started is written terminated, ContainerStatusUnknown (137), before the pod goes", () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('d', { containers: [
+    { name: 'a', image: 'busybox', command: ['sleep', '100'] },
+    { name: 'b', image: 'busybox', command: ['true'], env: missingConfigMap },
+  ] }));
+  settle(k, 'd');
+  relisted(k, clock, 'd');
+  assert.equal(store.get('Pod', 'default', 'd')!.status.containerStatuses[1].state.waiting.reason, 'CreateContainerConfigError');
+  markDeleted(store, clock, 'd');
+  k.syncPod('default', 'd');
+  runtime.exit('uid-d', 'a', 143, clock.now());
+  k.syncPod('default', 'd');
+  const last = store.history.at(-1)!.status;
+  assert.equal(last.phase, 'Failed');
+  assert.equal(last.containerStatuses[0].state.terminated.reason, 'Error', 'one that ran keeps its own end');
+  assert.deepEqual(last.containerStatuses[1].state, { terminated: STATUS_UNKNOWN });
+  assert.equal(last.containerStatuses[1].restartCount, 0);
+  assert.deepEqual(store.deleted, ['d']);
+});
+
+test("TerminatePod with init containers: before the pod has initialized its containers stay waiting; the init containers up to the last that tried are ContainerStatusUnknown", () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('i', {
+    initContainers: [{ name: 'setup', image: 'busybox', command: ['true'], env: missingConfigMap }, { name: 'more', image: 'busybox', command: ['true'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['true'] }],
+  }));
+  settle(k, 'i');
+  markDeleted(store, clock, 'i');
+  k.syncPod('default', 'i');
+  const last = store.history.at(-1)!.status;
+  assert.equal(last.phase, 'Failed');
+  // initializedContainers: all waiting, so the first.
+  assert.deepEqual(last.initContainerStatuses.map((s: any) => s.state), [{ terminated: STATUS_UNKNOWN }, { waiting: { reason: 'PodInitializing' } }]);
+  // hasPodInitialized: no container left waiting, no init container done.
+  assert.deepEqual(last.containerStatuses[0].state, { waiting: { reason: 'PodInitializing' } });
+  assert.deepEqual(store.deleted, ['i']);
+  // Its last init container done (exit 0): initialized, so the container that waited is marked too.
+  store.create(pod('j', {
+    initContainers: [{ name: 'setup', image: 'busybox', command: ['true'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['true'], env: missingConfigMap }],
+  }));
+  settle(k, 'j');
+  runtime.exit('uid-j', 'setup', 0, clock.now());
+  relisted(k, clock, 'j');
+  assert.equal(store.get('Pod', 'default', 'j')!.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
+  markDeleted(store, clock, 'j');
+  k.syncPod('default', 'j');
+  const j = store.history.at(-1)!.status;
+  assert.equal(j.initContainerStatuses[0].state.terminated.reason, 'Completed');
+  assert.deepEqual(j.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+});
+
+test("TerminatePod after activeDeadlineSeconds: a container that never started is ContainerStatusUnknown, the pod Failed with DeadlineExceeded", () => {
+  const { store, clock, k } = setup();
+  store.create(pod('e', { activeDeadlineSeconds: 5, containers: [{ name: 'c', image: 'busybox', command: ['true'], env: missingConfigMap }] }));
+  settle(k, 'e');
+  assert.equal(store.get('Pod', 'default', 'e')!.status.phase, 'Pending');
+  clock.step(5000);
+  settle(k, 'e');
+  const st = store.get('Pod', 'default', 'e')!.status;
+  assert.equal(st.phase, 'Failed');
+  assert.equal(st.reason, 'DeadlineExceeded');
+  assert.deepEqual(st.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+});
+
 test('a kill always leaves 2 s between SIGTERM and SIGKILL (minimumGracePeriodInSeconds): `delete --now` (1 s), a grace period of 0', () => {
   const { store, clock, runtime, k } = setup();
   store.create(pod('d', { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
   settle(k, 'd');
-  const p = store.get('Pod', 'default', 'd')!;
-  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  p.metadata.deletionGracePeriodSeconds = 1;
-  store.objs.set('Pod/default/d', p);
+  markDeleted(store, clock, 'd', 1);
   k.syncPod('default', 'd');
   assert.deepEqual(runtime.signals, ['c:SIGTERM']);
   clock.step(1_500);
@@ -740,10 +808,7 @@ test('the grace period counts from the SIGTERM, to the millisecond: a deletionTi
   store.create(pod('g', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
   settle(k, 'g');
   clock.step(900 - (clock.now().getTime() % 1000)); // late in a second
-  const p = store.get('Pod', 'default', 'g')!;
-  p.metadata.deletionTimestamp = new Date(clock.now().getTime() + 2000).toISOString().replace(/\.\d{3}Z$/, 'Z'); // 1.1 s away
-  p.metadata.deletionGracePeriodSeconds = 2;
-  store.objs.set('Pod/default/g', p);
+  markDeleted(store, clock, 'g', 2); // 1.1 s away
   k.syncPod('default', 'g');
   assert.deepEqual(runtime.signals, ['c:SIGTERM']);
   clock.step(1500);

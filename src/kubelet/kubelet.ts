@@ -35,7 +35,7 @@ import { isPodTerminal, isRestartableInitContainer, isTerminalPhase } from '../a
 import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, readLogSync, removePodLogs } from './logs.js';
-import { goDuration, qosClass, restartDelayMs } from './status.js';
+import { goDuration, qosClass, restartDelayMs, terminatePod } from './status.js';
 import { MIN_GRACE_MS, ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
 
 export interface KubeletOptions {
@@ -1283,7 +1283,10 @@ export class Kubelet {
     // phase, reason and message stay as they were, below) while the kubelet stops them; then it
     // is, and nothing of it is ready but an init container that succeeded.
     const stillRunning = terminal && !isTerminalPhase(old.phase) && (anyRunning || ephStatuses.some((s) => s.state?.running));
-    if (terminal && !stillRunning) for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
+    if (terminal && !stillRunning) {
+      for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
+      terminatePod(spec, old, initStatuses, mainStatuses);
+    }
     // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
     // each waits for those defined after it), once every container has ended for good.
     const sidecarStop = containersEnded && !terminating && sidecarRunning;

@@ -1,6 +1,7 @@
 // Pure pieces of the kubelet's status computation: back-off, durations, QoS, conditions.
 import type { AttemptState } from './runtime.js';
-import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, PodSpec } from 'kubernetes-types/core/v1.js';
+import { ZERO_TIME } from '../api/types.js';
 
 /** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms). */
 export function goDuration(ms: number): string {
@@ -55,4 +56,45 @@ export function qosClass(spec: PodSpec): string {
   }
   if (!any) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** What status_manager's TerminatePod writes for a container whose end the kubelet never saw. */
+export const CONTAINER_STATUS_UNKNOWN = 'The container could not be located when the pod was terminated';
+
+/**
+ * status_manager.go's TerminatePod, on the final statuses of a pod nothing of which runs any more
+ * (deleted, past its deadline, ended): a container with no end recorded (it never started) is
+ * reported terminated with ContainerStatusUnknown and exit code 137, so that the pod never reads as
+ * a success it was not. Regular containers only once the pod has initialized (hasPodInitialized,
+ * read from the stored status as upstream reads pod.Status); init containers up to the last one
+ * that tried to start (initializedContainers: at least the first).
+ */
+export function terminatePod(spec: PodSpec, stored: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }, initStatuses: ContainerStatus[], mainStatuses: ContainerStatus[]): void {
+  const unknown = (s: ContainerStatus) => {
+    if (s.state?.terminated) return;
+    s.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: CONTAINER_STATUS_UNKNOWN, startedAt: ZERO_TIME, finishedAt: ZERO_TIME } };
+  };
+  if (hasPodInitialized(spec, stored)) for (const s of mainStatuses) unknown(s);
+  for (const s of initializedContainers(initStatuses)) unknown(s);
+}
+
+function hasPodInitialized(spec: PodSpec, stored: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }): boolean {
+  if (!spec.initContainers?.length) return true;
+  // Any container that has ever left waiting.
+  if ((stored.containerStatuses ?? []).some((s) => s.lastState?.terminated || !s.state?.waiting)) return true;
+  const inits = stored.initContainerStatuses ?? [];
+  const last = inits.at(-1);
+  if (!last) return false;
+  const c = spec.initContainers[inits.length - 1];
+  if (!c || c.name !== last.name) return false; // GetContainerByIndex: spec and status disagree
+  if (c.restartPolicy === 'Always') return !!(last.state?.running && last.started);
+  return last.lastState?.terminated?.exitCode === 0 || last.state?.terminated?.exitCode === 0;
+}
+
+/** The statuses but the last run of those still waiting for a first start; at least the first. */
+function initializedContainers(statuses: ContainerStatus[]): ContainerStatus[] {
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    if (!statuses[i].state?.waiting || statuses[i].lastState?.terminated) return statuses.slice(0, i + 1);
+  }
+  return statuses.slice(0, 1);
 }
