@@ -381,15 +381,15 @@ test("a pod's deadline counts from when this kubelet started it, not from the st
     settle(k, 'd');
     assert.deepEqual(runtime.signals, ['c:SIGTERM']);
     // A new engine has only the stored second (as a restarted kubelet has only the API's status).
-    clock.set('2026-11-23T12:00:00.900Z');
-    const fresh = pod('e', { nodeName: 'node-1', activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] });
-    store.create(fresh);
+    clock.step(1000); // 12:00:02.900
+    store.create(pod('e', { nodeName: 'node-1', activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '100'] }] }));
     settle(k, 'e');
+    clock.step(100);
+    assert.equal(settle(k, 'e').requeueAfterMs, 900, 'this engine: 900 ms left');
     const api = store.api();
     const k2 = new Kubelet({ api, recorder: store.recorder(), scheduler: new Scheduler(api, store.recorder()), clock, timing: KUBERNETES_TIMING, home, nodeName: 'node-1', hostIP: '10.0.0.5', sandbox: 'none', runtime });
-    clock.step(100);
     settle(k2, 'e');
-    assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGTERM']);
+    assert.deepEqual(runtime.signals, ['c:SIGTERM', 'c:SIGTERM'], 'a new one: a second since the stored 12:00:02');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
@@ -775,8 +775,8 @@ test("TerminatePod with init containers: before the pod has initialized its cont
   assert.deepEqual(j.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
 });
 
-test("TerminatePod after activeDeadlineSeconds: a container that never started is ContainerStatusUnknown, the pod Failed with DeadlineExceeded", () => {
-  const { store, clock, k } = setup();
+test("TerminatePod after activeDeadlineSeconds: a container that never started, or waits in CrashLoopBackOff, is ContainerStatusUnknown, the pod Failed with DeadlineExceeded", () => {
+  const { store, clock, runtime, k } = setup();
   store.create(pod('e', { activeDeadlineSeconds: 5, containers: [{ name: 'c', image: 'busybox', command: ['true'], env: missingConfigMap }] }));
   settle(k, 'e');
   assert.equal(store.get('Pod', 'default', 'e')!.status.phase, 'Pending');
@@ -786,6 +786,43 @@ test("TerminatePod after activeDeadlineSeconds: a container that never started i
   assert.equal(st.phase, 'Failed');
   assert.equal(st.reason, 'DeadlineExceeded');
   assert.deepEqual(st.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+  // A container in CrashLoopBackOff at the deadline: still waiting to ShouldContainerBeRestarted,
+  // so ContainerStatusUnknown too, its last end kept as lastState.
+  store.create(pod('b', { restartPolicy: 'OnFailure', activeDeadlineSeconds: 30, containers: [{ name: 'c', image: 'busybox', command: ['false'] }] }));
+  settle(k, 'b');
+  for (let i = 0; i < 2; i++) {
+    runtime.exit('uid-b', 'c', 1, clock.now());
+    relisted(k, clock, 'b');
+  }
+  const before = store.get('Pod', 'default', 'b')!.status.containerStatuses[0];
+  assert.equal(before.state.waiting.reason, 'CrashLoopBackOff');
+  clock.step(30_000);
+  settle(k, 'b');
+  const after = store.get('Pod', 'default', 'b')!.status;
+  assert.equal(after.reason, 'DeadlineExceeded');
+  assert.deepEqual(after.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+  assert.deepEqual(after.containerStatuses[0].lastState, before.lastState);
+  assert.equal(after.containerStatuses[0].restartCount, before.restartCount);
+});
+
+test('TerminatePod changes no condition: a deleted pod whose sidecar had started and whose container never did is not Initialized', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('s', {
+    initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '100'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['true'], env: missingConfigMap }],
+  }));
+  settle(k, 's');
+  relisted(k, clock, 's');
+  assert.equal(store.get('Pod', 'default', 's')!.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
+  markDeleted(store, clock, 's');
+  k.syncPod('default', 's');
+  runtime.exit('uid-s', 'side', 143, clock.now());
+  k.syncPod('default', 's');
+  const last = store.history.at(-1)!.status;
+  // hasPodInitialized: the sidecar had started (the stored status), so the container is marked.
+  assert.deepEqual(last.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+  assert.deepEqual(last.conditions.find((c: any) => c.type === 'Initialized'), { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [side]', lastProbeTime: null, lastTransitionTime: last.conditions.find((c: any) => c.type === 'Initialized').lastTransitionTime });
+  assert.deepEqual(store.deleted, ['s']);
 });
 
 test('a kill always leaves 2 s between SIGTERM and SIGKILL (minimumGracePeriodInSeconds): `delete --now` (1 s), a grace period of 0', () => {

@@ -1177,7 +1177,16 @@ export class Kubelet {
         this.releaseSubPaths(`${uid}/${L.containerID}`);
         const ok = endedOk(L);
         const restart = !terminating && !ephemeral && (sidecar ? !containersEnded : restarts(init, ok));
-        if (!restart) {
+        // Past its deadline (not deleted), a container the last sync could not start again (its
+        // back-off, a config error: the kubelet's reasonCache) is still reported waiting after its
+        // end, as ShouldContainerBeRestarted does not look at the deadline; TerminatePod then
+        // writes that wait as ContainerStatusUnknown.
+        const stillWaiting = !restart && evicted !== undefined && !deleting && !ephemeral && !sidecar && stored?.state?.waiting !== undefined && stored.lastState?.terminated?.containerID === L.containerID;
+        if (stillWaiting) {
+          state = stored!.state;
+          lastState = { terminated: term(L, c) };
+          done = 'failed';
+        } else if (!restart) {
           state = { terminated: term(L, c) };
           done = ok ? 'ok' : 'failed';
           // prober_manager's UpdatePodStatus: an init container that succeeded is ready.
@@ -1283,10 +1292,7 @@ export class Kubelet {
     // phase, reason and message stay as they were, below) while the kubelet stops them; then it
     // is, and nothing of it is ready but an init container that succeeded.
     const stillRunning = terminal && !isTerminalPhase(old.phase) && (anyRunning || ephStatuses.some((s) => s.state?.running));
-    if (terminal && !stillRunning) {
-      for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
-      terminatePod(spec, old, initStatuses, mainStatuses);
-    }
+    if (terminal && !stillRunning) for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
     // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
     // each waits for those defined after it), once every container has ended for good.
     const sidecarStop = containersEnded && !terminating && sidecarRunning;
@@ -1340,6 +1346,8 @@ export class Kubelet {
     }
     if (!old.startTime) this.startTimeMs.set(uid, now.getTime());
     status.startTime = old.startTime ?? nowS;
+    // After the conditions, which generateAPIPodStatus made before TerminatePod changed a state.
+    if (terminal && !stillRunning) terminatePod(spec, old, initStatuses, mainStatuses);
     if (initSpecs.length) status.initContainerStatuses = initStatuses;
     status.containerStatuses = mainStatuses;
     status.qosClass = old.qosClass ?? qosClass(spec);
