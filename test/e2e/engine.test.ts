@@ -105,10 +105,14 @@ test('the engine makes way for a command waiting to write: no sync while its not
     const note = path.join(fresh.home, 'run', 'waiting', String(process.pid));
     fs.mkdirSync(path.dirname(note), { recursive: true });
     fs.writeFileSync(note, '');
+    // Dated a minute ahead: a note is waited for while it is younger than two seconds, and a cold
+    // engine's start on a loaded machine took longer than that (the Job synced, the test failed).
+    const ahead = new Date(Date.now() + 60_000);
+    fs.utimesSync(note, ahead, ahead);
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'waits' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } };
     assert.equal(fresh.kjob(['apply', '-f', '-'], { input: JSON.stringify(job) }).code, 0);
     await fresh.until('an engine', () => fresh.enginePid() !== undefined, 10_000);
-    // Well within the note's two seconds: the Job controller has not synced (no pod).
+    // While the note is young: the Job controller has not synced (no pod).
     await new Promise((r) => setTimeout(r, 700));
     const pods = () => fresh.kjob(['get', 'pods', '-o', 'name']).stdout.trim();
     assert.equal(pods(), '', 'no pod while a command waits to write');
