@@ -722,25 +722,31 @@ test('deletion: SIGTERM, Killing event, SIGKILL after grace, final status, then 
 const STATUS_UNKNOWN = { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: null, finishedAt: null };
 const missingConfigMap = [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }];
 
+/** Deletes a pod once a container of it waits for a missing ConfigMap, its container `running` ending by the SIGTERM (143): the last status written before it went. */
+function deletedWhileWaiting(t: ReturnType<typeof setup>, name: string, running: string) {
+  const { store, clock, runtime, k } = t;
+  settle(k, name);
+  relisted(k, clock, name);
+  assert.ok(store.get('Pod', 'default', name)!.status.containerStatuses.some((s: any) => s.state.waiting?.reason === 'CreateContainerConfigError'));
+  markDeleted(store, clock, name);
+  k.syncPod('default', name);
+  runtime.exit(`uid-${name}`, running, 143, clock.now());
+  k.syncPod('default', name);
+  assert.deepEqual(store.deleted, [name]);
+  return store.history.at(-1)!.status;
+}
+
 test("TerminatePod: a deleted pod's container that never started is written terminated, ContainerStatusUnknown (137), before the pod goes", () => {
-  const { store, clock, runtime, k } = setup();
-  store.create(pod('d', { containers: [
+  const t = setup();
+  t.store.create(pod('d', { containers: [
     { name: 'a', image: 'busybox', command: ['sleep', '100'] },
     { name: 'b', image: 'busybox', command: ['true'], env: missingConfigMap },
   ] }));
-  settle(k, 'd');
-  relisted(k, clock, 'd');
-  assert.equal(store.get('Pod', 'default', 'd')!.status.containerStatuses[1].state.waiting.reason, 'CreateContainerConfigError');
-  markDeleted(store, clock, 'd');
-  k.syncPod('default', 'd');
-  runtime.exit('uid-d', 'a', 143, clock.now());
-  k.syncPod('default', 'd');
-  const last = store.history.at(-1)!.status;
+  const last = deletedWhileWaiting(t, 'd', 'a');
   assert.equal(last.phase, 'Failed');
   assert.equal(last.containerStatuses[0].state.terminated.reason, 'Error', 'one that ran keeps its own end');
   assert.deepEqual(last.containerStatuses[1].state, { terminated: STATUS_UNKNOWN });
   assert.equal(last.containerStatuses[1].restartCount, 0);
-  assert.deepEqual(store.deleted, ['d']);
 });
 
 test("TerminatePod with init containers: before the pod has initialized its containers stay waiting; the init containers up to the last that tried are ContainerStatusUnknown", () => {
@@ -806,23 +812,15 @@ test("TerminatePod after activeDeadlineSeconds: a container that never started, 
 });
 
 test('TerminatePod changes no condition: a deleted pod whose sidecar had started and whose container never did is not Initialized', () => {
-  const { store, clock, runtime, k } = setup();
-  store.create(pod('s', {
+  const t = setup();
+  t.store.create(pod('s', {
     initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '100'] }],
     containers: [{ name: 'main', image: 'busybox', command: ['true'], env: missingConfigMap }],
   }));
-  settle(k, 's');
-  relisted(k, clock, 's');
-  assert.equal(store.get('Pod', 'default', 's')!.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
-  markDeleted(store, clock, 's');
-  k.syncPod('default', 's');
-  runtime.exit('uid-s', 'side', 143, clock.now());
-  k.syncPod('default', 's');
-  const last = store.history.at(-1)!.status;
+  const last = deletedWhileWaiting(t, 's', 'side');
   // hasPodInitialized: the sidecar had started (the stored status), so the container is marked.
   assert.deepEqual(last.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
   assert.deepEqual(last.conditions.find((c: any) => c.type === 'Initialized'), { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [side]', lastProbeTime: null, lastTransitionTime: last.conditions.find((c: any) => c.type === 'Initialized').lastTransitionTime });
-  assert.deepEqual(store.deleted, ['s']);
 });
 
 test('a kill always leaves 2 s between SIGTERM and SIGKILL (minimumGracePeriodInSeconds): `delete --now` (1 s), a grace period of 0', () => {
