@@ -779,6 +779,21 @@ test("TerminatePod with init containers: before the pod has initialized its cont
   const j = store.history.at(-1)!.status;
   assert.equal(j.initContainerStatuses[0].state.terminated.reason, 'Completed');
   assert.deepEqual(j.containerStatuses[0].state, { terminated: STATUS_UNKNOWN });
+  // hasPodInitialized reads the stored status (upstream's pod.Status): an init container whose
+  // success no sync had published yet does not count, though the final status shows it.
+  store.create(pod('k', {
+    initContainers: [{ name: 'setup', image: 'busybox', command: ['true'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['true'] }],
+  }));
+  settle(k, 'k');
+  relisted(k, clock, 'k');
+  assert.ok(store.get('Pod', 'default', 'k')!.status.initContainerStatuses[0].state.running);
+  runtime.exit('uid-k', 'setup', 0, clock.now());
+  markDeleted(store, clock, 'k');
+  k.syncPod('default', 'k');
+  const kst = store.history.at(-1)!.status;
+  assert.equal(kst.initContainerStatuses[0].state.terminated.reason, 'Completed');
+  assert.deepEqual(kst.containerStatuses[0].state, { waiting: { reason: 'PodInitializing' } });
 });
 
 test("TerminatePod after activeDeadlineSeconds: a container that never started, or waits in CrashLoopBackOff, is ContainerStatusUnknown, the pod Failed with DeadlineExceeded", () => {
