@@ -98,7 +98,7 @@ class FakeRuntime implements ContainerRuntime {
   podUids() { return [...new Set([...this.a.keys()].map((k) => k.split('/')[0]))]; }
   removed: string[] = [];
   removePod(uid: string) { this.removed.push(uid); for (const k of [...this.a.keys()]) if (k.startsWith(`${uid}/`)) this.a.delete(k); }
-  exit(uid: string, c: string, code: number, at: Date, reason?: string) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); if (reason) l.reason = reason; }
+  exit(uid: string, c: string, code: number, at: Date, reason?: string) { const l = this.a.get(`${uid}/${c}`)!.at(-1)!; l.running = false; l.exitCode = code; l.finishedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z'); l.finishedMs = at.getTime(); if (reason) l.reason = reason; }
 }
 
 function pod(name: string, spec: any, extra: any = {}): KObject {
@@ -621,6 +621,26 @@ test('executable not found with Never: StartError exit 128, epoch start, Failed'
   assert.match(t.message, /exec: "echo123": executable file not found in \$PATH: unknown$/);
   assert.deepEqual(store.history.map(statusOf), ['Pending', 'ContainerCreating', 'StartError']);
   assert.ok(store.events.some((e) => e.reason === 'Failed' && e.type === 'Warning' && e.message === `Error: ${t.message}`));
+});
+
+test('a restart back-off counts from the end to the millisecond, not from its whole second', () => {
+  const { store, clock, runtime, k } = setup();
+  store.create(pod('b', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['false'] }] }));
+  settle(k, 'b');
+  runtime.exit('uid-b', 'c', 1, clock.now());
+  relisted(k, clock, 'b'); // the first exit restarts at once
+  assert.equal(runtime.started.length, 2);
+  clock.step(900 - (clock.now().getTime() % 1000)); // late in a second
+  runtime.exit('uid-b', 'c', 1, clock.now());
+  const r = settle(k, 'b');
+  assert.equal(store.get('Pod', 'default', 'b')!.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+  assert.equal(r.requeueAfterMs, 10_000, 'ten seconds from the end, not from its whole second');
+  clock.step(9_500);
+  settle(k, 'b');
+  assert.equal(runtime.started.length, 2, 'not restarted 9.5 s after');
+  clock.step(500);
+  settle(k, 'b');
+  assert.equal(runtime.started.length, 3);
 });
 
 test('OnFailure StartError: RunContainerError, immediate restart, then CrashLoopBackOff 10s', () => {

@@ -1195,7 +1195,7 @@ export class Kubelet {
           // doBackOff before each try of the restart: a try that failed in its config (above) takes
           // a step of the back-off as a start would (backOff.Next), from the same exit.
           const delay = restartDelayMs(as, this.timing.containerBackoffBaseMs, this.timing.containerBackoffMaxMs, (n) => lastTry?.triesAfter.get(n) ?? 0);
-          const remaining = Date.parse(L.finishedAt!) + delay - now.getTime();
+          const remaining = (L.finishedMs ?? Date.parse(L.finishedAt!)) + delay - now.getTime();
           const published = JSON.stringify(stored ?? {}).includes(L.containerID);
           // After a try that failed in its config the pod worker syncs again 10 s later: until then
           // the container waits in CreateContainerConfigError (a new message is recorded at once).

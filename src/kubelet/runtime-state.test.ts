@@ -96,9 +96,16 @@ test('finish time is mapped onto the kubelet clock once, when the exit is first 
   const [a] = rt.attempts('u1', 'c');
   assert.equal(a.exitCode, 3);
   assert.equal(a.finishedAt, '2026-11-24T12:00:05Z');
-  assert.equal(fs.readFileSync(path.join(d, 'finished'), 'utf8').trim(), '2026-11-24T12:00:05Z');
+  // Kept to the millisecond (a restart's back-off counts from it); shown with whole seconds.
+  assert.equal(a.finishedMs, Date.parse('2026-11-24T12:00:05.123Z'));
+  assert.equal(fs.readFileSync(path.join(d, 'finished'), 'utf8').trim(), '2026-11-24T12:00:05.123Z');
   m.offset += 3_600_000; // kjob clock advance 1h
   assert.equal(rt.attempts('u1', 'c')[0].finishedAt, '2026-11-24T12:00:05Z');
+  assert.equal(rt.attempts('u1', 'c')[0].finishedMs, Date.parse('2026-11-24T12:00:05.123Z'));
+  // One an older kjob wrote, with whole seconds, reads as it did.
+  attempt(h, 'u2', 'c', 0, { exit: '3 2026-11-23T12:00:05.123Z\n', finished: '2026-11-23T12:00:05Z\n' });
+  const [b] = rt.attempts('u2', 'c');
+  assert.deepEqual([b.finishedAt, b.finishedMs], ['2026-11-23T12:00:05Z', Date.parse('2026-11-23T12:00:05Z')]);
 });
 
 class Store implements KubeletStore {

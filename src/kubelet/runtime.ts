@@ -13,8 +13,9 @@
 //   reaped    the attempt ended and nothing of it is left (leftover processes, cgroups)
 //   exit      "<exitCode> <finishedAt>", written by the shim via tmp+mv once the process ended
 //             (real time, ms); or by the runtime when it finds the shim gone without one
-//   finished  finishedAt on the kubelet's clock, written once when the exit is first seen, so a
-//             later `kjob clock advance` or `kjob clock set` does not move it
+//   finished  finishedAt on the kubelet's clock, to the millisecond (an older kjob wrote whole
+//             seconds), written once when the exit is first seen, so a later `kjob clock
+//             advance` or `kjob clock set` does not move it
 //   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128);
 //             or {cgroup}, written by the shim's child when a cgroup could not be made (the
 //             attempt's start time is its finish)
@@ -46,6 +47,11 @@ export interface AttemptState {
   running: boolean;
   exitCode?: number;
   finishedAt?: string;
+  /**
+   * finishedAt to the millisecond: a restart's back-off counts from it, as the kubelet's does from
+   * the runtime's nanoseconds (finishedAt has whole seconds, and cut up to one off the back-off).
+   */
+  finishedMs?: number;
   startError?: string;
   /** "OOMKilled" when the kernel killed a process of the container for its memory limit */
   reason?: string;
@@ -350,7 +356,11 @@ export class ProcessRuntime implements ContainerRuntime {
           if (!present.has('exit')) present = new Set(fs.readdirSync(d));
           const [code, fin] = ex.trim().split(/\s+/);
           a.exitCode = Number(code);
-          a.finishedAt = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin)) + '\n').trim();
+          // An exit without a readable time (cut short) finishes now rather than at an invalid date.
+          const finishedMs = this.fromReal(Date.parse(fin) || Date.now());
+          const finished = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), new Date(finishedMs).toISOString() + '\n').trim();
+          a.finishedMs = Date.parse(finished);
+          a.finishedAt = rfc3339(new Date(a.finishedMs));
           if (!present.has('reaped') && !fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
           const reason = readOpt(path.join(d, 'reason'))?.trim();
           if (reason) a.reason = reason;
