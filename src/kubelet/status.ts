@@ -1,6 +1,7 @@
 // Pure pieces of the kubelet's status computation: back-off, durations, QoS, conditions.
 import type { AttemptState } from './runtime.js';
-import type { ContainerStatus, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import { isRestartableInitContainer } from '../api/pod_util.js';
 import { ZERO_TIME } from '../api/types.js';
 
 /** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms). */
@@ -59,7 +60,10 @@ export function qosClass(spec: PodSpec): string {
 }
 
 /** What status_manager's TerminatePod writes for a container whose end the kubelet never saw. */
-export const CONTAINER_STATUS_UNKNOWN = 'The container could not be located when the pod was terminated';
+const CONTAINER_STATUS_UNKNOWN = 'The container could not be located when the pod was terminated';
+
+/** The container statuses as stored: what upstream's hasPodInitialized reads (pod.Status). */
+type StoredStatuses = Pick<PodStatus, 'initContainerStatuses' | 'containerStatuses'>;
 
 /**
  * status_manager.go's TerminatePod, on the final statuses of a pod nothing of which runs any more
@@ -69,7 +73,7 @@ export const CONTAINER_STATUS_UNKNOWN = 'The container could not be located when
  * read from the stored status as upstream reads pod.Status); init containers up to the last one
  * that tried to start (initializedContainers: at least the first).
  */
-export function terminatePod(spec: PodSpec, stored: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }, initStatuses: ContainerStatus[], mainStatuses: ContainerStatus[]): void {
+export function terminatePod(spec: PodSpec, stored: StoredStatuses, initStatuses: ContainerStatus[], mainStatuses: ContainerStatus[]): void {
   const unknown = (s: ContainerStatus) => {
     if (s.state?.terminated) return;
     s.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: CONTAINER_STATUS_UNKNOWN, startedAt: ZERO_TIME, finishedAt: ZERO_TIME } };
@@ -78,7 +82,7 @@ export function terminatePod(spec: PodSpec, stored: { initContainerStatuses?: Co
   for (const s of initializedContainers(initStatuses)) unknown(s);
 }
 
-function hasPodInitialized(spec: PodSpec, stored: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }): boolean {
+function hasPodInitialized(spec: PodSpec, stored: StoredStatuses): boolean {
   if (!spec.initContainers?.length) return true;
   // Any container that has ever left waiting.
   if ((stored.containerStatuses ?? []).some((s) => s.lastState?.terminated || !s.state?.waiting)) return true;
@@ -87,7 +91,7 @@ function hasPodInitialized(spec: PodSpec, stored: { initContainerStatuses?: Cont
   if (!last) return false;
   const c = spec.initContainers[inits.length - 1];
   if (!c || c.name !== last.name) return false; // GetContainerByIndex: spec and status disagree
-  if (c.restartPolicy === 'Always') return !!(last.state?.running && last.started);
+  if (isRestartableInitContainer(c)) return !!(last.state?.running && last.started);
   return last.lastState?.terminated?.exitCode === 0 || last.state?.terminated?.exitCode === 0;
 }
 
