@@ -64,7 +64,8 @@ test('liveness: a kill after failureThreshold consecutive failures, then SIGKILL
   const st = m.status('id', c, 0, 2000, target, ev);
   assert.equal(st.kill, 'Liveness');
   m.killSent('id', 2000);
-  assert.deepEqual([m.status('id', c, 0, 3000, target, ev).kill, m.status('id', c, 0, 3000, target, ev).forceKill, m.status('id', c, 0, 3000, target, ev).nextMs], [undefined, false, 29_001]);
+  const during = m.status('id', c, 0, 3000, target, ev);
+  assert.deepEqual([during.kill, during.forceKill, during.nextMs], [undefined, false, 29_001]);
   assert.equal(m.status('id', c, 0, 33_000, target, ev).forceKill, true);
 });
 
