@@ -265,6 +265,35 @@ test('sidecars stopped after their pod\'s containers share one grace period, the
   }
 });
 
+test("a sidecar's 2 s after its own SIGTERM count to the millisecond: one sent late in a second is not cut short", () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    store.create(pod('p', {
+      nodeName: 'node-1',
+      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
+    }));
+    settle(k, 'p');
+    relisted(k, clock, 'p');
+    clock.step(1000 - (clock.now().getTime() % 1000)); // the stop starts on a whole second
+    markDeleted(store, clock, 'p', 2);
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM']);
+    clock.step(1_900);
+    runtime.exit('uid-p', 'main', 143, clock.now());
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM', 'side:SIGTERM'], 'at .900 of a second');
+    clock.step(1_600);
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM', 'side:SIGTERM'], '1.6 s after its SIGTERM: not yet');
+    clock.step(400);
+    k.syncPod('default', 'p');
+    assert.deepEqual(runtime.signals, ['main:SIGTERM', 'side:SIGTERM', 'side:SIGKILL']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a pod deleted with a sidecar: its container is stopped first, the sidecar once the container has exited', () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {

@@ -560,7 +560,7 @@ export class Kubelet {
   private killUnhealthy(pod: PodObject, kills: ProbeKill[], now: Date): void {
     for (const k of kills) {
       if (k.force) {
-        this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGKILL', rfc3339(now));
+        this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGKILL', now.toISOString());
         continue;
       }
       const probe = k.type === 'Startup' ? 'startup' : 'liveness';
@@ -570,7 +570,7 @@ export class Kubelet {
       const restart = (pod.spec!.restartPolicy ?? 'Always') !== 'Never';
       const message = sidecar ? `Init container ${k.name} failed ${probe} probe` : `Container ${k.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`;
       this.event(pod, 'Normal', 'Killing', message, this.fieldPath(pod, k.name));
-      this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', rfc3339(now));
+      this.runtime.signal(pod.metadata.uid!, k.name, k.n, 'SIGTERM', now.toISOString());
       this.prober.killSent(k.containerID, now.getTime());
     }
   }
@@ -990,7 +990,7 @@ export class Kubelet {
           next = Math.min(next, deadline - t);
           continue;
         }
-        if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', rfc3339(now))) termAt = t;
+        if (this.runtime.signal(uid, c.name, last.n, 'SIGTERM', now.toISOString())) termAt = t;
         else {
           unsignalled = true; // its pid not known yet
           continue;
@@ -998,7 +998,7 @@ export class Kubelet {
       }
       const killAt = Math.max(deadline, termAt + MIN_GRACE_MS);
       if (t >= killAt) {
-        if (!last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', rfc3339(now))) unsignalled = true;
+        if (!last.killSent && !this.runtime.signal(uid, c.name, last.n, 'SIGKILL', now.toISOString())) unsignalled = true;
       } else next = Math.min(next, killAt - t);
     }
     return { running, requeueAfterMs: unsignalled ? 50 : Math.min(next === Infinity ? 1000 : next, this.relistMs()) };

@@ -19,7 +19,8 @@
 //   starterror  JSON {message, finishedAt}: the attempt never started (StartError, exit 128);
 //             or {cgroup}, written by the shim's child when a cgroup could not be made (the
 //             attempt's start time is its finish)
-//   term, kill  times SIGTERM / SIGKILL were sent (deletion)
+//   term, kill  times SIGTERM / SIGKILL were sent (the kubelet's clock, to the millisecond: the
+//             grace period and the 2 s minimum count from them; an older kjob wrote whole seconds)
 // An attempt with an id but neither a pid nor a live shim was recorded by an engine killed before
 // the container could start: it is not an attempt (attempts() leaves it out), and start() uses
 // its number again. Only a container that ran (its pid was written) and lost its shim has failed.
@@ -280,8 +281,9 @@ export class ProcessRuntime implements ContainerRuntime {
     private readonly arch: string = process.arch,
   ) {}
 
+  /** A real time on the kubelet's clock, to the millisecond (the status shows whole seconds of it). */
   private clockTime(realMs: number): string {
-    return rfc3339(new Date(this.fromReal(realMs)));
+    return new Date(this.fromReal(realMs)).toISOString();
   }
 
   limits(): { enforced: boolean; reason?: string } {
@@ -357,8 +359,7 @@ export class ProcessRuntime implements ContainerRuntime {
           const [code, fin] = ex.trim().split(/\s+/);
           a.exitCode = Number(code);
           // An exit without a readable time (cut short) finishes now rather than at an invalid date.
-          const finishedMs = this.fromReal(Date.parse(fin) || Date.now());
-          const finished = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), new Date(finishedMs).toISOString() + '\n').trim();
+          const finished = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin) || Date.now()) + '\n').trim();
           a.finishedMs = Date.parse(finished);
           a.finishedAt = rfc3339(new Date(a.finishedMs));
           if (!present.has('reaped') && !fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
