@@ -14,7 +14,7 @@ import type { ContainerState, ContainerStateTerminated, ContainerStatus } from '
 import { controllerOf, rfc3339 } from '../api/types.js';
 import { StatusError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
-import type { Timing } from '../util/timing.js';
+import { exponentialBackoffMs, type Timing } from '../util/timing.js';
 import { SCHEDULER_NAME, Scheduler } from '../scheduler/scheduler.js';
 import type { APIServer } from '../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../client/record.js';
@@ -679,7 +679,7 @@ export class Kubelet {
         let next = last?.nextMs ?? 0;
         if (!last || last.message !== message || now.getTime() >= last.nextMs) {
           const failures = last ? last.failures + 1 : 1;
-          next = now.getTime() + Math.min(this.timing.volumeMountRetryBaseMs * 2 ** (failures - 1), this.timing.volumeMountRetryMaxMs);
+          next = now.getTime() + exponentialBackoffMs(failures, this.timing.volumeMountRetryBaseMs, this.timing.volumeMountRetryMaxMs);
           this.mountErrors.set(key, { message, failures, nextMs: next });
           this.event(pod, 'Warning', 'FailedMount', message);
         }
@@ -1293,8 +1293,8 @@ export class Kubelet {
     // is, and nothing of it is ready but an init container that succeeded.
     const stillRunning = terminal && !isTerminalPhase(old.phase) && (anyRunning || ephStatuses.some((s) => s.state?.running));
     if (terminal && !stillRunning) for (const s of [...sidecarStatuses, ...mainStatuses]) s.ready = false;
-    // The sidecar to stop: the last one still running (killContainersWithSyncResult's order:
-    // each waits for those defined after it), once every container has ended for good.
+    // Every container has ended for good and a sidecar still runs: the sidecars are stopped
+    // (stopContainers, in killContainersWithSyncResult's order: each after those defined after it).
     const sidecarStop = containersEnded && !terminating && sidecarRunning;
 
     const oldCond = new Map<string, PodConditionWire>((old.conditions ?? []).map((c) => [c.type, c]));

@@ -1,7 +1,7 @@
 // The timing configuration: Kubernetes' delays a user sees, none it only needs to shed load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KUBERNETES_TIMING, scaledTiming } from './timing.js';
+import { KUBERNETES_TIMING, exponentialBackoffMs, scaledTiming } from './timing.js';
 import { DelayingQueue } from '../engine/queue.js';
 
 test('pod events reach the Job controller without a batching wait', () => {
@@ -22,4 +22,8 @@ test('many pod changes of one Job in a round queue it once, due at once', () => 
   for (let i = 0; i < 16; i++) q.add('job:default/pi', now + KUBERNETES_TIMING.jobSyncBatchMs);
   assert.deepEqual(q.popDue(now), ['job:default/pi']);
   assert.equal(q.size, 0);
+});
+
+test('exponentialBackoffMs: base, doubling, capped', () => {
+  assert.deepEqual([1, 2, 3, 9, 10].map((n) => exponentialBackoffMs(n, 500, 122_000)), [500, 1000, 2000, 122_000, 122_000]);
 });

@@ -72,3 +72,8 @@ export function scaledTiming(scale: number, base: Timing = KUBERNETES_TIMING): T
 export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): Timing {
   return scaledTiming(parseTimeScale(env.KJOB_TIME_SCALE));
 }
+
+/** An exponential back-off's nth wait (n ≥ 1): base, 2×base, 4×base, ... capped at max (client-go's, the kubelet's, the Job controller's). */
+export function exponentialBackoffMs(n: number, baseMs: number, maxMs: number): number {
+  return Math.min(baseMs * 2 ** (n - 1), maxMs);
+}

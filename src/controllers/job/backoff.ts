@@ -1,6 +1,6 @@
 // Pod re-creation back-off (backoff_utils.go): after failures, new pods wait
 // base * 2^(failures-1), capped, measured from the latest failure.
-import type { Timing } from '../../util/timing.js';
+import { exponentialBackoffMs, type Timing } from '../../util/timing.js';
 
 export interface BackoffRecord {
   failuresAfterLastSuccess: number;
@@ -25,8 +25,7 @@ export function updateBackoffRecord(prev: BackoffRecord | undefined, succeededAt
 
 export function backoffDelayMs(failures: number, timing: Timing): number {
   if (failures <= 0) return 0;
-  const d = timing.podFailureBackoffBaseMs * 2 ** (failures - 1);
-  return Math.min(d, timing.podFailureBackoffMaxMs);
+  return exponentialBackoffMs(failures, timing.podFailureBackoffBaseMs, timing.podFailureBackoffMaxMs);
 }
 
 /** How long pod creation must still wait, 0 when it may go ahead. */

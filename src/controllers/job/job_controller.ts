@@ -13,7 +13,7 @@ import type { LocalAPIServer } from '../../apiserver/interface.js';
 import { APIEventRecorder, type EventRecorder } from '../../client/record.js';
 import { JOBS, PODS, tryGet, tryGetShared } from '../../client/client.js';
 import type { Clock } from '../../util/clock.js';
-import type { Timing } from '../../util/timing.js';
+import { exponentialBackoffMs, type Timing } from '../../util/timing.js';
 import { jsonEqual } from '../../util/canonical.js';
 import {
   JOB_TRACKING_FINALIZER,
@@ -365,7 +365,7 @@ export class JobController {
       // The sync returns an error upstream: the key is requeued rate-limited (1s doubling to 1min).
       const n = (this.createFailures.get(key) ?? 0) + 1;
       this.createFailures.set(key, n);
-      const delay = Math.min(this.timing.jobApiBackoffBaseMs * 2 ** (n - 1), this.timing.jobApiBackoffMaxMs);
+      const delay = exponentialBackoffMs(n, this.timing.jobApiBackoffBaseMs, this.timing.jobApiBackoffMaxMs);
       requeueAfterMs = requeueAfterMs === undefined ? delay : Math.min(requeueAfterMs, delay);
     } else if (creates.length > 0) {
       this.createFailures.delete(key);
