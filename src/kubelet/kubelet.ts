@@ -35,8 +35,8 @@ import { isPodTerminal, isRestartableInitContainer, isTerminalPhase } from '../a
 import { NETNS_DIR, PodNetwork, resolvConf, type NetworkStatus } from './network.js';
 import { keepsNetwork } from './proxy/table.js';
 import { containerLogPath, readContainerLog, readLogSync, removePodLogs } from './logs.js';
-import { goDuration, qosClass, restartDelayMs, terminatePod } from './status.js';
-import { MIN_GRACE_MS, ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
+import { MIN_GRACE_MS, goDuration, qosClass, restartDelayMs, terminatePod } from './status.js';
+import { ProbeManager, type ProbeRunner, type ProbeStatus, type ProbeType } from './prober.js';
 
 export interface KubeletOptions {
   /** Reads and writes go through the apiserver: status with updateStatus, never the spec. */

@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1.js';
 import { httpLibs } from '../util/http_libs.js';
 import { attemptExecTarget, execArgv } from './exec.js';
+import { MIN_GRACE_MS } from './status.js';
 
 export type ProbeType = 'Startup' | 'Readiness' | 'Liveness';
 type Result = 'success' | 'failure';
@@ -67,9 +68,6 @@ export interface ProbeStatus {
   /** The kill was asked for longer ago than the grace period (the probe's, else the pod's): SIGKILL it. */
   forceKill?: boolean;
 }
-
-/** kuberuntime's minimumGracePeriodInSeconds: the least time between a container's SIGTERM and its SIGKILL. */
-export const MIN_GRACE_MS = 2000;
 
 const PROBE_FIELD: Record<ProbeType, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = { Startup: 'startupProbe', Readiness: 'readinessProbe', Liveness: 'livenessProbe' };
 

@@ -17,6 +17,9 @@ export function goDuration(ms: number): string {
   return `${s}s`;
 }
 
+/** kuberuntime's minimumGracePeriodInSeconds: the least time between a container's SIGTERM and its SIGKILL (every kill: a stop, a probe's). */
+export const MIN_GRACE_MS = 2000;
+
 /** Delay before restarting after the last attempt exited (kubelet §13): the first exit restarts
  * at once; later ones wait base, 2×base … capped; an attempt that ran longer than 2×cap resets. */
 export function restartDelayMs(attempts: AttemptState[], baseMs: number, maxMs: number, failedTriesAfter: (n: number) => number = () => 0): number {
