@@ -138,6 +138,18 @@ function markDeleted(store: FakeStore, clock: FakeClock, name: string, graceSeco
   store.objs.set(`Pod/default/${name}`, p);
 }
 
+/** Pod p of a sidecar and a container, both sleeping, started and seen running. */
+function runningWithSidecar(store: FakeStore, clock: FakeClock, k: Kubelet, spec: object): void {
+  store.create(pod('p', {
+    nodeName: 'node-1',
+    ...spec,
+    initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
+  }));
+  settle(k, 'p');
+  relisted(k, clock, 'p');
+}
+
 function statusOf(p: KObject): string {
   const cs = p.status?.containerStatuses?.[0];
   const ics = p.status?.initContainerStatuses?.[0];
@@ -268,13 +280,7 @@ test('sidecars stopped after their pod\'s containers share one grace period, the
 test("a sidecar's 2 s after its own SIGTERM count to the millisecond: one sent late in a second is not cut short", () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {
-    store.create(pod('p', {
-      nodeName: 'node-1',
-      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
-      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
-    }));
-    settle(k, 'p');
-    relisted(k, clock, 'p');
+    runningWithSidecar(store, clock, k, {});
     clock.step(1000 - (clock.now().getTime() % 1000)); // the stop starts on a whole second
     markDeleted(store, clock, 'p', 2);
     k.syncPod('default', 'p');
@@ -297,14 +303,7 @@ test("a sidecar's 2 s after its own SIGTERM count to the millisecond: one sent l
 test('a pod deleted with a sidecar: its container is stopped first, the sidecar once the container has exited', () => {
   const { home, store, clock, runtime, k } = setup('none');
   try {
-    store.create(pod('p', {
-      nodeName: 'node-1',
-      terminationGracePeriodSeconds: 30,
-      initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sleep', '1000'] }],
-      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
-    }));
-    settle(k, 'p');
-    relisted(k, clock, 'p');
+    runningWithSidecar(store, clock, k, { terminationGracePeriodSeconds: 30 });
     assert.deepEqual(runtime.started.map((s) => s.container), ['side', 'main']);
     markDeleted(store, clock, 'p');
     k.syncPod('default', 'p');
