@@ -72,9 +72,9 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
 });
 
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
-async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>): Promise<void> {
+async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>, reuseMax?: number): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
-  const net = new PodNetwork(home, {});
+  const net = new PodNetwork(home, {}, undefined, reuseMax);
   try {
     assert.deepEqual(net.probe(), { enabled: true });
     await fn(net, home);
@@ -171,3 +171,26 @@ test("drain (the engine's stop) waits for the namespaces asked for in this turn 
     await net.drain();
     assert.equal(mine().length, 1, 'the spare was made before drain resolved');
   }));
+
+test("a pool of kept namespaces full of another controller's: the oldest of them goes, and the next Job's pods reuse their own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net) => {
+    // Ready at once (a spare or a kept namespace taken), or once its setup has ended.
+    const setUp = (uid: string, owner: string) =>
+      new Promise<void>((resolve) => {
+        if (net.prepare(uid, resolve, owner).ready) resolve();
+      });
+    const [a1, a2, b1, b2] = ['a1', 'a2', 'b1', 'b2'].map((p) => `${p}00000-0000-4000-8000-000000000000`);
+    await setUp(a1, 'job-a');
+    await setUp(a2, 'job-a');
+    const a1Ns = net.podNsName(a1);
+    net.tearDown(a1, 'job-a');
+    net.tearDown(a2, 'job-a'); // Job a has ended: the pool (of 2) is full of its namespaces
+    await setUp(b1, 'job-b'); // not Job a's: a spare, or a new one
+    const b1Ns = net.podNsName(b1);
+    net.tearDown(b1, 'job-b');
+    await net.drain();
+    assert.equal(fs.existsSync(`/run/netns/${a1Ns}`), false, "Job a's oldest kept namespace made room");
+    const next = net.prepare(b2, () => assert.fail('no setup: it takes a kept namespace'), 'job-b');
+    assert.equal(next.ready, true);
+    assert.equal(net.podNsName(b2), b1Ns, "Job b's next pod takes its last pod's namespace");
+  }, 2));

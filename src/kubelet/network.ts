@@ -326,7 +326,12 @@ export class PodNetwork {
    * slowest step, tens of ms), which made the next pod's start wait for the last pod's end. */
   private remover?: IpRunner | null;
 
-  constructor(home: string, env: NodeJS.ProcessEnv = process.env, private readonly keepMs = KUBERNETES_TIMING.netnsKeepMs) {
+  constructor(
+    home: string,
+    env: NodeJS.ProcessEnv = process.env,
+    private readonly keepMs = KUBERNETES_TIMING.netnsKeepMs,
+    private readonly reuseMax = REUSE_MAX,
+  ) {
     this.home = path.resolve(home);
     this.nodeNs = `kjob-${homeHash(home)}`;
     this.env = env;
@@ -597,7 +602,7 @@ export class PodNetwork {
    */
   private keepForReuse(uid: string, owner: string): boolean {
     const lease = this.leaseMap().get(uid);
-    if (!lease || this.reusable.size >= REUSE_MAX) return false;
+    if (!lease || (this.reusable.size >= this.reuseMax && !this.makeRoomFor(owner))) return false;
     const id = randomHex(4);
     const kept: Lease = { ip: lease.ip, ns: this.podNsName(uid) };
     // The address is held by the kept namespace's file before the pod's lease lets go of it.
@@ -607,6 +612,23 @@ export class PodNetwork {
     this.reusable.set(id, { lease: kept, owner, at: Date.now() });
     if (!this.reuseTimer) this.expireKeptAt(this.keepMs);
     return true;
+  }
+
+  /**
+   * Room in a full pool for a namespace of owner's: the oldest kept for another controller goes.
+   * A Job that has ended leaves its last pods' namespaces kept for keepMs; a Job applied right
+   * after it found the pool full, and each of its pods made a namespace and removed it (three
+   * runs of ip and a namespace's deletion a pod, a seventh of the machine's CPU). None when all
+   * are owner's own: its next pods take those.
+   */
+  private makeRoomFor(owner: string): boolean {
+    for (const [id, kept] of this.reusable) {
+      if (kept.owner === owner) continue;
+      this.reusable.delete(id);
+      this.removeHeld(id, kept.lease.ns!);
+      return true;
+    }
+    return false;
   }
 
   /** Kept namespaces no pod took within keepMs are removed (the Job has ended, or has no more pods to start). */
