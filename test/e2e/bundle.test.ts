@@ -108,10 +108,10 @@ test("the launcher runs a verb's own script for that verb's command line, the wh
   const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-bundle-'));
   // A preload (a node option, not a V8 flag: the caches are still taken) that records which of
-  // the bundle's files the launcher reads.
+  // the bundle's files the launcher opens.
   const preload = path.join(home, 'record-reads.cjs');
-  fs.writeFileSync(preload, `const fs = require('node:fs'); const read = fs.readFileSync; const seen = [];
-fs.readFileSync = function (p, ...rest) { if (typeof p === 'string' && p.startsWith(${JSON.stringify(bundle + '/')})) seen.push(p.slice(${bundle.length + 1})); return read.call(this, p, ...rest); };
+  fs.writeFileSync(preload, `const fs = require('node:fs'); const open = fs.openSync; const seen = [];
+fs.openSync = function (p, ...rest) { if (typeof p === 'string' && p.startsWith(${JSON.stringify(bundle + '/')})) seen.push(p.slice(${bundle.length + 1})); return open.call(this, p, ...rest); };
 process.on('exit', () => fs.writeFileSync(${JSON.stringify(path.join(home, 'seen'))}, seen.join('\\n')));`);
   const filesRead = (args: string[]) => {
     spawnSync(process.execPath, ['--require', preload, launcher, '--home', home, ...args], { env: { ...process.env, KJOB_ENGINE: 'off' } });
