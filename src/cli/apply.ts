@@ -46,7 +46,6 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
   const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
-  let wrote = false;
   for (const doc of docs) {
     try {
       if (validation !== 'Ignore') checkKind(doc.object, doc.source);
@@ -62,7 +61,6 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         verb === 'create'
           ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
           : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
-      if (r.wrote) wrote = true;
       io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
     } catch (e) {
       if (e instanceof StatusError) messages.push(e.kubectlMessage());
@@ -70,7 +68,6 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       else throw e;
     }
   }
-  if (wrote) await ctx.engine();
   if (messages.length > 0) {
     // An aggregate of several errors drops the "error: " prefix of each (kubectl checkErr).
     const lines = messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages;
@@ -83,15 +80,14 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
 interface Outcome {
   name: string;
   verb: 'created' | 'configured' | 'unchanged';
-  wrote: boolean;
 }
 
 /** `kubectl create -f`: POST the manifest as it is. */
 async function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Promise<Outcome> {
   const name = String(manifest.metadata.name ?? '');
-  if (dryRun === 'client') return { name, verb: 'created', wrote: false };
+  if (dryRun === 'client') return { name, verb: 'created' };
   const res = await post(ctx, info, manifest, source, validation, dryRun === 'server', io);
-  return { name: res.metadata.name!, verb: 'created', wrote: dryRun !== 'server' };
+  return { name: res.metadata.name!, verb: 'created' };
 }
 
 /** applyOneObject: create with the last-applied annotation, or the three-way patch. */
@@ -121,12 +117,12 @@ async function applyOne(
     if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
   }
   if (!current) {
-    if (dryRun === 'client') return { name, verb: 'created', wrote: false };
+    if (dryRun === 'client') return { name, verb: 'created' };
     await post(ctx, info, modified, source, validation, dryRun === 'server', io);
-    return { name, verb: 'created', wrote: dryRun !== 'server' };
+    return { name, verb: 'created' };
   }
   // A client dry run computes nothing: kubectl says "configured (dry run)".
-  if (dryRun === 'client') return { name, verb: 'configured', wrote: false };
+  if (dryRun === 'client') return { name, verb: 'configured' };
   if (current.metadata.annotations?.[LAST_APPLIED] === undefined) {
     io.err(
       `Warning: resource ${info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
@@ -143,7 +139,7 @@ async function applyOne(
     );
   }
   const patchText = JSON.stringify(sortKeys(patch));
-  if (patchText === '{}') return { name, verb: 'unchanged', wrote: false };
+  if (patchText === '{}') return { name, verb: 'unchanged' };
   try {
     const r = await ctx.client.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server', fieldManager: 'kubectl-client-side-apply' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
@@ -154,7 +150,7 @@ async function applyOne(
     }
     throw e;
   }
-  return { name, verb: 'configured', wrote: dryRun !== 'server' };
+  return { name, verb: 'configured' };
 }
 
 /**

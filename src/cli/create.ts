@@ -136,7 +136,6 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
     if (e instanceof StatusError) throw new UserError(`error: failed to create ${what}: ${e.message}`);
     throw e;
   }
-  if (dryRun !== 'server') await ctx.engine();
   print(created, output, dryRun === 'server' ? ' (server dry run)' : '', io);
   return 0;
 }

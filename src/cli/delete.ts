@@ -114,7 +114,6 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
       else throw e;
     }
   }
-  if (deleted.length > 0) await ctx.engine();
   if (opts.wait !== false && deleted.length > 0) await waitForDeletion(ctx, deleted);
   if (errors.length > 0) {
     io.err(errors.join('\n') + '\n');

@@ -225,7 +225,6 @@ Example resource specifications include:
     let retryable = 0;
     let notfound = 0;
     let invalid = 0;
-    let wrote = false;
     for (const u of updated) {
       const orig = infos.find((i) => i.object.metadata.uid === u.metadata?.uid);
       if (!orig) preserved(`error: no original object found for ${JSON.stringify(u)}`, resultsFile, io);
@@ -250,7 +249,6 @@ Example resource specifications include:
       try {
         const r = await ctx.client.patch(orig.info, orig.namespace, orig.name, 'strategic', patch, { fieldValidation: validation, fieldManager: opts.fieldManager ?? 'kubectl-edit' });
         for (const w of r.warnings) io.err(`Warning: ${w}\n`);
-        wrote = true;
         if (opts.output === 'yaml') io.out(toYAML(r.object));
         else if (opts.output === 'json') io.out(toJSON(r.object));
         else io.out(`${kindGroup(orig.info)}/${orig.name} edited\n`);
@@ -270,7 +268,6 @@ Example resource specifications include:
         }
       }
     }
-    if (wrote) await ctx.engine();
     if (retryable > 0) {
       io.err(`You can run \`${program} replace -f ${resultsFile}\` to try this update again.\n`);
       return 1;

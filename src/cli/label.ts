@@ -104,19 +104,17 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
   const v = await visit(ctx, resources, { filenames: opts.filenames, recursive: opts.recursive, selector: opts.selector, fieldSelector: opts.fieldSelector, all: opts.all, allNamespaces: opts.allNamespaces });
   if (!v.single && opts.resourceVersion) throw new UserError('error: --resource-version may only be used with a single resource');
   const errors: string[] = [];
-  let wrote = false;
   for (const item of v.items) {
     if ('error' in item) {
       errors.push(errorText(item.error));
       continue;
     }
     try {
-      wrote = (await one(ctx, what, item, add, remove, opts, dryRun, v.single, io)) || wrote;
+      await one(ctx, what, item, add, remove, opts, dryRun, v.single, io);
     } catch (e) {
       errors.push(errorText(e));
     }
   }
-  if (wrote) await ctx.engine();
   if (errors.length) {
     io.err(errors.join('\n') + '\n');
     return 1;
@@ -124,8 +122,8 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
   return 0;
 }
 
-/** One object: returns whether the server was written to. */
-async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: string, single: boolean, io: IO): Promise<boolean> {
+/** One object: its labels or annotations changed (on the server unless a dry run) and printed. */
+async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: string, single: boolean, io: IO): Promise<void> {
   const obj = structuredClone(item.object);
   const field = what === 'label' ? 'labels' : 'annotations';
   const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
@@ -156,7 +154,6 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
   if (opts.resourceVersion) obj.metadata.resourceVersion = opts.resourceVersion;
   const after = compactJSON(obj);
   let out: KObject = obj;
-  let wrote = false;
   if (server) {
     // v1.32 sends the merge patch even when it is empty, as annotate does.
     const metadata: Record<string, unknown> = {};
@@ -168,7 +165,6 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
       fieldValidation: 'Strict',
     });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
-    wrote = dryRun !== 'server';
     // label prints the object it changed; annotate the server's answer.
     if (what === 'annotation') out = r.object;
   }
@@ -179,7 +175,7 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
       io.out(`Listing ${field} for ${item.object.kind}.${item.info.group}/${item.name}:\n`);
     }
     for (const [k, val] of Object.entries(out.metadata[field] ?? {})) io.out(`${indent}${k}=${val}\n`);
-    return wrote;
+    return;
   }
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   if (opts.output === 'yaml') io.out(toYAML(out));
@@ -190,7 +186,6 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
     const msg = what === 'annotation' ? 'annotated' : before === after ? 'not labeled' : !opts.overwrite && after.length < before.length ? 'unlabeled' : 'labeled';
     io.out(`${kindGroup(item.info)}/${item.name} ${msg}${suffix}\n`);
   }
-  return wrote;
 }
 
 /** encoding/json.Marshal of an unstructured object: keys sorted, no spaces. */

@@ -34,7 +34,6 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
     throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${patchDoc === null ? 'null' : typeof patchDoc === 'object' ? 'object' : typeof patchDoc === 'boolean' ? 'bool' : typeof patchDoc} into Go value of type jsonpatch.Patch`);
   }
   const requests = parseResourceArgs(args);
-  let wrote = false;
   for (const req of requests) {
     if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
     for (const name of req.names) {
@@ -48,10 +47,8 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
         io.out(`${label} patched (no change)\n`);
         continue;
       }
-      wrote = true;
       io.out(`${label} patched\n`);
     }
   }
-  if (wrote) await ctx.engine();
   return 0;
 }

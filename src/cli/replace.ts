@@ -76,7 +76,6 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
     }
   }
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
-  let wrote = false;
   const print = (obj: KObject, info: ResourceInfo, name: string) => {
     if (opts.output === 'yaml') io.out(toYAML(obj));
     else if (opts.output === 'json') io.out(toJSON(obj));
@@ -106,7 +105,6 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
           throw e instanceof StatusError ? withSource(e, 'replacing', d.source) : e;
         }
         for (const w of r.warnings) io.err(`Warning: ${w}\n`);
-        if (dryRun !== 'server') wrote = true;
         print(r.object, d.info, d.name);
       } catch (e) {
         errors.push(message(e));
@@ -122,13 +120,11 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         for (const w of res.warnings) io.err(`Warning: ${w}\n`);
         io.out(opts.output === 'name' ? `${kindGroup(d.info)}/${d.name}\n` : `${kindGroup(d.info)} "${d.name}" deleted\n`);
         deleted.push({ d, uid: res.object.metadata?.uid });
-        wrote = true;
       } catch (e) {
         if (e instanceof StatusError && e.reason === 'NotFound') deleted.push({ d });
         else errors.push(message(e));
       }
     }
-    if (wrote) await ctx.engine();
     const timeoutMs = opts.timeout ? goDurationMs(opts.timeout) || 5 * 60_000 : 5 * 60_000;
     const end = Date.now() + timeoutMs;
     for (const { d } of deleted) {
@@ -151,7 +147,6 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         const r = await ctx.client.create(d.info, d.namespace, body, { fieldValidation: validation, fieldManager: 'kubectl-replace' });
         for (const w of r.warnings) io.err(`Warning: ${w}\n`);
         count++;
-        wrote = true;
         print(r.object, d.info, d.name);
       } catch (e) {
         errors.push(message(e));
@@ -159,7 +154,6 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
     }
     if (count === 0 && errors.length === 0) errors.push('error: no objects passed to replace');
   }
-  if (wrote) await ctx.engine();
   if (errors.length) {
     io.err((errors.length > 1 ? errors.map((m) => m.replace(/^error: /, '')) : errors).join('\n') + '\n');
     return 1;

@@ -138,7 +138,6 @@ function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 
 async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  let wrote = false;
   for (const t of targets(args)) {
     requireDeployment(t.info, 'rollbacker');
     const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
@@ -165,10 +164,8 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO):
       { op: 'replace', path: '/spec/template', value: tpl },
       { op: 'replace', path: '/metadata/annotations', value: annotations },
     ]);
-    wrote = true;
     io.out(`${kindGroup(t.info)}/${t.name} rolled back\n`);
   }
-  if (wrote) await ctx.engine();
   return 0;
 }
 
@@ -181,7 +178,6 @@ function localRFC3339(d: Date): string {
 }
 
 async function restart(ctx: Context, args: string[], _opts: RolloutOptions, io: IO): Promise<number> {
-  let wrote = false;
   for (const t of targets(args)) {
     requireDeployment(t.info, 'restarter');
     const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
@@ -189,10 +185,8 @@ async function restart(ctx: Context, args: string[], _opts: RolloutOptions, io: 
     await ctx.client.patch(t.info, ctx.namespace, t.name, 'strategic', {
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },
     });
-    wrote = true;
     io.out(`${kindGroup(t.info)}/${t.name} restarted\n`);
   }
-  if (wrote) await ctx.engine();
   return 0;
 }
 

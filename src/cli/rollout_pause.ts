@@ -37,7 +37,6 @@ export async function pauseResume(ctx: Context, verb: 'pause' | 'resume', args: 
     }
   }
   const errors: string[] = [];
-  let wrote = false;
   for (const { info, obj } of infos) {
     const name = obj.metadata.name ?? '';
     if (info.kind !== 'Deployment') {
@@ -55,10 +54,8 @@ export async function pauseResume(ctx: Context, verb: 'pause' | 'resume', args: 
     }
     // ObjectResumer sets paused to false; the strategic merge patch kubectl computes carries null.
     await ctx.client.patch(info, ctx.namespace, name, 'strategic', { spec: { paused: verb === 'pause' ? true : null } });
-    wrote = true;
     io.out(opts.output === 'name' ? `${kindGroup(info)}/${name}\n` : `${kindGroup(info)}/${name} ${verb === 'pause' ? 'paused' : 'resumed'}\n`);
   }
-  if (wrote) await ctx.engine();
   const all = [...builderErrors, ...errors];
   if (all.length) throw new UserError(all.join('\n'));
   return 0;
