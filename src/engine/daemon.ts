@@ -136,10 +136,11 @@ export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | '
   return new Promise((resolve) => {
     const sock = net.createConnection(socketPath(home));
     let reply = '';
+    let answer: { v: string | undefined } | undefined;
     const done = (v: string | undefined) => {
+      answer ??= { v };
       clearTimeout(timer);
       sock.destroy();
-      resolve(v);
     };
     const timer = setTimeout(() => done(undefined), timeoutMs);
     sock.on('connect', () => sock.write(`${command}\n`));
@@ -148,7 +149,13 @@ export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | '
       if (reply.includes('\n')) done(reply.trim());
     });
     sock.on('error', () => done(undefined));
-    sock.on('close', () => done(reply ? reply.trim() : undefined));
+    // Answered once the connection is closed, not as the answer arrives: a command that then ends
+    // has nothing left open (bin/kjob's quick exit; with the socket still closing, node tore its
+    // heap down page by page, 3-5 ms of every write).
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve((answer ??= { v: reply ? reply.trim() : undefined }).v);
+    });
   });
 }
 
