@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, socketPath } from './daemon.js';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, sendToEngine, socketPath } from './daemon.js';
 import { waitingNotesDir } from '../store/waiting_notes.js';
 import { processStartTicks } from '../util/process.js';
 import { tempDir } from '../util/testing.js';
@@ -78,6 +80,25 @@ test('a wake the engine is slow to answer leaves a note that the command waits, 
     assert.deepEqual(seen, [true, false], 'an answer at once: no note');
   } finally {
     await new Promise((r) => server.close(r));
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("a wake's answer comes once its connection has closed: nothing of it keeps a command's loop alive", { timeout: 10_000 }, async () => {
+  const home = tempDir('wake-closed');
+  // The engine's side in a process of its own: this one's active handles are then the wake's alone.
+  const server = `require('node:net').createServer((c) => c.once('data', () => c.end('ok\\n'))).listen(${JSON.stringify(socketPath(home))})`;
+  const engine = spawn(process.execPath, ['-e', server], { stdio: 'ignore' });
+  engine.unref();
+  try {
+    while (!fs.existsSync(socketPath(home))) await sleep(10);
+    const pipes = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
+    const before = pipes();
+    assert.equal(await sendToEngine(home, 'wake'), 'ok');
+    // bin/kjob exits at once only when nothing is left open (else node tears its heap down first).
+    assert.equal(pipes(), before, 'the connection is closed by the time the answer is in');
+  } finally {
+    engine.kill();
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
