@@ -26,6 +26,19 @@ test("the CLI's bundle: its code cache is accepted by a plain node", () => {
   assert.deepEqual(load([], undefined), { rejected: false, main: 'function' });
 });
 
+test("a state directory's own cache that cannot be read (a directory in its place) leaves the bundle's cache to be taken, and named", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cache-'));
+  try {
+    const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ ownCache: () => ${JSON.stringify(dir)} }); console.log(JSON.stringify({ rejected: r.script.cachedDataRejected, cacheFile: r.cacheFile }))`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const sha = fs.readFileSync(path.join(ROOT, 'dist', 'bundle', 'current'), 'utf8').trim();
+    assert.deepEqual(JSON.parse(r.stdout), { rejected: false, cacheFile: path.join(ROOT, 'dist', 'bundle', `${sha}.v8cache`) });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the verbs' own scripts are there, smaller than the CLI's, and their caches accepted; the launcher finds a command line's verb past the global flags", () => {
   const { VERB_PARTS, verbOf } = createRequire(import.meta.url)(launcher);
   const bundle = path.join(ROOT, 'dist', 'bundle');
