@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -580,8 +581,26 @@ struct container_start {
   sigset_t mask;
 };
 
-/** container_main's stack: the shim is suspended while it runs (CLONE_VFORK), so one is enough. */
-static char container_stack[256 * 1024] __attribute__((aligned(16)));
+/**
+ * container_main's stack, mapped for it with a page below it that faults (the main stack's
+ * guard): 64 KiB for what it calls, and room for its command's argv twice over, as glibc's
+ * posix_spawn sizes its own (execvp runs a script without #! as `/bin/sh script args`, with the
+ * arguments copied on the stack). Only the pages it touches cost anything. NULL when it cannot be
+ * mapped; *size is what munmap takes.
+ */
+static char *container_stack(char **argv, size_t *size) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 0;
+  while (argv[n]) n++;
+  size_t want = 64 * 1024 + 2 * (n + 3) * sizeof(char *);
+  *size = page + (want + page - 1) / page * page;
+  char *m = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (m == MAP_FAILED) return NULL;
+  if (mprotect(m, page, PROT_NONE) != 0) {
+    munmap(m, *size);
+    return NULL;
+  }
+  return m;
+}
 
 /**
  * The container's process until it execs its command (bubblewrap): a clone that shares the shim's
@@ -660,8 +679,12 @@ static int shim_main(char **ops) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &start.mask);
-  pid_t pid = clone(container_main, container_stack + sizeof container_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  size_t stack_size;
+  char *stack = container_stack(cmd, &stack_size);
+  if (!stack) return 255;
+  pid_t pid = clone(container_main, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
   sigprocmask(SIG_SETMASK, &start.mask, NULL);
+  munmap(stack, stack_size); // the child has exec'd or ended: its stack is the shim's again to free
   if (pid < 0) return 255;
   close(out[1]);
   close(err[1]);

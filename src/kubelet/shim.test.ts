@@ -100,6 +100,18 @@ function shimCases(kind: ShimKind): void {
     assert.deepEqual([sid, pgid], [pid, pid]);
   });
 
+  test('a script without #! and 40,000 arguments runs through /bin/sh (execvp copies the arguments on the stack it starts from)', () => {
+    const d = tempDir('shim');
+    const logPath = path.join(d, '0.log');
+    const script = path.join(d, 'count');
+    fs.writeFileSync(script, 'echo "$# ${40000}"\n', { mode: 0o755 });
+    const args = Array.from({ length: 40_000 }, (_, i) => String(i + 1));
+    const r = spawnSync(...kind.command({ attemptDir: d, logPath, note: path.join(d, 'note'), argv: [script, ...args] }), { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' }, timeout: 30_000 });
+    assert.equal(r.status, 0, 'the shim itself exits 0');
+    assert.equal(fs.readFileSync(path.join(d, 'exit'), 'utf8').split(' ')[0], '0');
+    assert.equal(parseCRIRecord(fs.readFileSync(logPath))!.content.toString(), '40000 40000\n');
+  });
+
   test('a command that cannot be executed: exit 127 and the reason on stderr', () => {
     const d = tempDir('shim');
     const logPath = path.join(d, '0.log');
