@@ -10,11 +10,13 @@ import { tempDir } from '../util/testing.js';
 import type { IO } from './io.js';
 
 const CONFIGMAPS = resourceForKind('ConfigMap')!;
+// No engine is woken or started by these commands' writes (Context.engine reads the process's env).
+process.env.KJOB_ENGINE = 'off';
 
 /** A state directory with ConfigMaps a, b and c, whose client deletes b itself just before a delete of b is sent (as a collector would). */
 async function racing(): Promise<{ ctx: Context; home: string }> {
   const home = tempDir('delete');
-  const ctx = new Context({ home }, { ...process.env, KJOB_HOME: home, KJOB_ENGINE: 'off' });
+  const ctx = new Context({ home }, { ...process.env, KJOB_HOME: home });
   for (const name of ['a', 'b', 'c']) await ctx.client.create(CONFIGMAPS, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'demo' } } });
   const client = ctx.client;
   const send = client.delete.bind(client);

@@ -48,7 +48,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (opts.force && grace === undefined) grace = 0;
   // kubectl's Complete (v1.32): with --all or -l, and no --ignore-not-found given, an object that
   // is gone by the time its delete is sent (a Job's pods the collector took meanwhile) is no error.
-  const ignoreNotFound = opts.ignoreNotFound ?? (!!opts.all || opts.selector !== undefined);
+  const ignoreNotFound = opts.ignoreNotFound ?? (!!opts.all || !!opts.selector);
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
   const client = ctx.client;
   const targets: Target[] = [];

@@ -182,7 +182,7 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     const [a1, a2, b1, b2] = ['a1', 'a2', 'b1', 'b2'].map((p) => `${p}00000-0000-4000-8000-000000000000`);
     await setUp(a1, 'job-a');
     await setUp(a2, 'job-a');
-    const a1Ns = net.podNsName(a1);
+    const [a1Ns, a2Ns] = [net.podNsName(a1), net.podNsName(a2)];
     net.tearDown(a1, 'job-a');
     net.tearDown(a2, 'job-a'); // Job a has ended: the pool (of 2) is full of its namespaces
     await setUp(b1, 'job-b'); // not Job a's: a spare, or a new one
@@ -190,7 +190,19 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     net.tearDown(b1, 'job-b');
     await net.drain();
     assert.equal(fs.existsSync(`/run/netns/${a1Ns}`), false, "Job a's oldest kept namespace made room");
+    assert.equal(fs.existsSync(`/run/netns/${a2Ns}`), true, 'and only that one');
     const next = net.prepare(b2, () => assert.fail('no setup: it takes a kept namespace'), 'job-b');
     assert.equal(next.ready, true);
     assert.equal(net.podNsName(b2), b1Ns, "Job b's next pod takes its last pod's namespace");
+    // A pool full of Job b's own: nothing of it makes room, and the next one of Job b's goes.
+    const [b3, b4] = ['b3', 'b4'].map((p) => `${p}00000-0000-4000-8000-000000000000`);
+    await setUp(b3, 'job-b');
+    await setUp(b4, 'job-b');
+    const [b3Ns, b4Ns] = [net.podNsName(b3), net.podNsName(b4)];
+    net.tearDown(b2, 'job-b'); // makes room: Job a's last one goes
+    net.tearDown(b3, 'job-b'); // the pool is full: b2's and b3's
+    net.tearDown(b4, 'job-b');
+    await net.drain();
+    assert.equal(fs.existsSync(`/run/netns/${a2Ns}`), false);
+    assert.deepEqual([b1Ns, b3Ns, b4Ns].map((ns) => fs.existsSync(`/run/netns/${ns}`)), [true, true, false]);
   }, 2));
