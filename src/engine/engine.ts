@@ -34,7 +34,7 @@ import { PodNetwork, networkStatusLine } from '../kubelet/network.js';
 import { ServiceProxy } from '../kubelet/proxy/manager.js';
 import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
-import type { Timing } from '../util/timing.js';
+import { exponentialBackoffMs, type Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
 import { acquireLock, holdsLock, releaseLock, socketPath, takeLockHandover } from './daemon.js';
 import { hasPendingWork } from './work.js';
@@ -489,7 +489,7 @@ export class Engine {
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
       this.log(n === 1 ? `sync ${key} failed: ${(e as Error).stack ?? e}` : `sync ${key} failed again (${n} times): ${(e as Error).message ?? e}`);
-      requeueAfterMs = Math.min(300_000, 1000 * 2 ** Math.min(n - 1, 20));
+      requeueAfterMs = exponentialBackoffMs(n, 1000, 300_000);
     }
     if (requeueAfterMs !== undefined) this.queue.add(key, now + requeueAfterMs);
   }
