@@ -46,10 +46,10 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
+  if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
   // kubectl's Complete (v1.32): with --all or -l, and no --ignore-not-found given, an object that
   // is gone by the time its delete is sent (a Job's pods the collector took meanwhile) is no error.
   const ignoreNotFound = opts.ignoreNotFound ?? (!!opts.all || !!opts.selector);
-  if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
   const client = ctx.client;
   const targets: Target[] = [];
   const errors: string[] = [];

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, sendToEngine, socketPath } from './daemon.js';
 import { waitingNotesDir } from '../store/waiting_notes.js';
 import { processStartTicks } from '../util/process.js';
@@ -86,19 +86,20 @@ test('a wake the engine is slow to answer leaves a note that the command waits, 
 
 test("a wake's answer comes once its connection has closed: nothing of it keeps a command's loop alive", { timeout: 10_000 }, async () => {
   const home = tempDir('wake-closed');
-  // The engine's side in a process of its own: this one's active handles are then the wake's alone.
-  const server = `require('node:net').createServer((c) => c.once('data', () => c.end('ok\\n'))).listen(${JSON.stringify(socketPath(home))})`;
-  const engine = spawn(process.execPath, ['-e', server], { stdio: 'ignore' });
-  engine.unref();
+  // The engine's side on a thread of its own: its handles are its event loop's, so this loop's
+  // are then the wake's alone. It says when it listens.
+  const server = `const { parentPort } = require('node:worker_threads'); require('node:net').createServer((c) => c.once('data', () => c.end('ok\\n'))).listen(${JSON.stringify(socketPath(home))}, () => parentPort.postMessage('listening'))`;
+  const engine = new Worker(server, { eval: true });
   try {
-    while (!fs.existsSync(socketPath(home))) await sleep(10);
+    await once(engine, 'message');
+    engine.unref();
     const pipes = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
     const before = pipes();
     assert.equal(await sendToEngine(home, 'wake'), 'ok');
     // bin/kjob exits at once only when nothing is left open (else node tears its heap down first).
     assert.equal(pipes(), before, 'the connection is closed by the time the answer is in');
   } finally {
-    engine.kill();
+    await engine.terminate();
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
