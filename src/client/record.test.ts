@@ -4,7 +4,7 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestAPI, recordingAPI, type TestAPI } from '../apiserver/testing.js';
 import { resourceForKind } from '../api/resources.js';
-import { APIEventRecorder } from './record.js';
+import { APIEventRecorder, EventQueue } from './record.js';
 
 const T0 = '2026-11-23T12:00:00Z';
 const EVENTS = resourceForKind('Event')!;
@@ -163,4 +163,45 @@ test('similar Events more than ten minutes apart are not combined; the scheduler
   const other = { ...pod, metadata: { ...pod.metadata, name: 'q', uid: 'q-uid' } };
   for (let i = 0; i < 40; i++) s.event(other, 'Warning', 'FailedScheduling', `0/1 nodes are available: ${i}`);
   assert.equal(events().filter((e) => e.involvedObject.name === 'q').length, 40);
+});
+
+test("a queue holds the Events recorded during its work: written after it, in order, with the time and the object's version they were recorded at; none if the work throws", () => {
+  const api = recordingAPI(t.api);
+  const queue = new EventQueue();
+  const kubelet = new APIEventRecorder(api, { component: 'kubelet', host: 'node' }, t.clock, { queue });
+  const scheduler = new APIEventRecorder(api, { component: 'default-scheduler' }, t.clock, { correlate: false, queue });
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid', resourceVersion: '7' } };
+  const seenDuringWork: string[][] = [];
+  const out = queue.hold(() => {
+    scheduler.event(p, 'Normal', 'Scheduled', 'Successfully assigned default/p to node');
+    t.clock.step(1500);
+    // The object moves on during the work (its status written): the Event keeps the version it was about.
+    const later = { ...p, metadata: { ...p.metadata, resourceVersion: '9' } };
+    queue.hold(() => kubelet.event(later, 'Normal', 'Pulling', 'Pulling image "busybox"', 'spec.containers{c}'));
+    kubelet.event(later, 'Normal', 'Started', 'Started container c', 'spec.containers{c}');
+    seenDuringWork.push(api.writes());
+    t.clock.step(5000);
+    return 'done';
+  });
+  assert.equal(out, 'done');
+  assert.deepEqual(seenDuringWork, [[]], 'nothing written while the work runs (a nested hold too)');
+  assert.deepEqual(api.writes(), ['create events Scheduled', 'create events Pulling', 'create events Started'], 'in the order recorded, once the work returned');
+  const byReason = new Map(events().map((e) => [e.reason, e]));
+  assert.equal(byReason.get('Scheduled').firstTimestamp, T0);
+  assert.equal(byReason.get('Started').lastTimestamp, '2026-11-23T12:00:01Z', 'the time it was recorded at, not written at');
+  assert.equal(byReason.get('Scheduled').involvedObject.resourceVersion, '7');
+  assert.equal(byReason.get('Started').involvedObject.resourceVersion, '9');
+  // Names keep the recording order (listing by name gives describe that order for equal times).
+  assert.deepEqual(events().map((e) => e.reason), ['Scheduled', 'Pulling', 'Started']);
+
+  assert.throws(() =>
+    queue.hold(() => {
+      kubelet.event(p, 'Warning', 'Failed', 'Error: boom', 'spec.containers{c}');
+      throw new Error('the sync failed');
+    }),
+  /the sync failed/);
+  assert.equal(events().length, 3, "a failed work's Events are dropped with its writes");
+  // Outside a hold the recorder writes at once.
+  kubelet.event(p, 'Normal', 'Killing', 'Stopping container c', 'spec.containers{c}');
+  assert.equal(events().length, 4);
 });

@@ -32,6 +32,14 @@ const escapeField = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,')
 /** How many involved objects' Events a recorder remembers (client-go's correlator keeps 4096 keys). */
 const CACHED_OBJECTS = 1024;
 
+/** An involved object's reference, taken when its Event is recorded. */
+interface Reference {
+  ns: string;
+  name: string;
+  uid: string;
+  involvedObject: Record<string, unknown>;
+}
+
 /** What the recorder remembers of an Event it wrote (client-go's eventLog). */
 interface Observed {
   name: string;
@@ -39,7 +47,39 @@ interface Observed {
   firstTimestamp: string;
 }
 
+/**
+ * The broadcaster's queue: client-go's recorders hand an Event to a goroutine that writes it once
+ * the controller has moved on. While a queue holds (hold), the recorders sharing it keep the
+ * Events recorded, each with the time it was recorded at, and write them once the work has
+ * returned, in the order recorded; work that throws leaves none (its transaction is undone).
+ */
+export class EventQueue {
+  private held?: (() => void)[];
+
+  hold<T>(work: () => T): T {
+    if (this.held) return work();
+    const held: (() => void)[] = (this.held = []);
+    let out: T;
+    try {
+      out = work();
+    } finally {
+      this.held = undefined;
+    }
+    for (const write of held) write();
+    return out;
+  }
+
+  /** Keeps write for the end of the work held; false when nothing holds (the caller writes now). */
+  add(write: () => void): boolean {
+    if (!this.held) return false;
+    this.held.push(write);
+    return true;
+  }
+}
+
 export interface RecorderOptions {
+  /** Events written at the end of the work this queue holds, not as they are recorded. */
+  queue?: EventQueue;
   /**
    * client-go's EventCorrelator (events_cache.ts): similar Events combined, a source's Events
    * about one object rate-limited. On by default, as for every legacy recorder; off for the
@@ -58,6 +98,7 @@ export class APIEventRecorder implements EventRecorder {
    */
   private readonly cache = new LRU<Map<string, Observed>>(CACHED_OBJECTS);
   private readonly correlator?: EventCorrelator;
+  private readonly queue?: EventQueue;
 
   constructor(
     private readonly api: APIServer | LocalAPIServer,
@@ -66,17 +107,24 @@ export class APIEventRecorder implements EventRecorder {
     opts: RecorderOptions = {},
   ) {
     if (opts.correlate ?? true) this.correlator = new EventCorrelator();
+    this.queue = opts.queue;
   }
 
   event(involved: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    const now = this.clock.now();
+    const ref = this.reference(involved, fieldPath);
+    if (!this.queue?.add(() => this.write(ref, type, reason, message, now))) this.write(ref, type, reason, message, now);
+  }
+
+  private write(ref: Reference, type: EventType, reason: string, message: string, now: Date): void {
     const api = this.api as Partial<LocalAPIServer>;
     try {
       // With nothing written between the lookup and the write when the apiserver offers it: the
       // name's sub-millisecond digits come from the resourceVersion the lookup saw. Inside a sync's
       // transaction, without a savepoint of its own: the five Events of each pod each copied the
       // pages they wrote into a statement journal.
-      if (typeof api.readThenWrite === 'function') api.readThenWrite(() => this.record(involved, type, reason, message, fieldPath));
-      else this.record(involved, type, reason, message, fieldPath);
+      if (typeof api.readThenWrite === 'function') api.readThenWrite(() => this.record(ref, type, reason, message, now));
+      else this.record(ref, type, reason, message, now);
     } catch (e) {
       // Recording is best effort, as client-go's broadcaster drops an Event the apiserver refuses
       // (its namespace is gone or terminating): the controller's work does not fail with it.
@@ -84,22 +132,29 @@ export class APIEventRecorder implements EventRecorder {
     }
   }
 
-  private record(involved: KObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    const now = this.clock.now();
-    const ts = rfc3339(now);
+  /** The involved object's reference (ref.GetReference), as it is when the Event is recorded. */
+  private reference(involved: KObject, fieldPath?: string): Reference {
     const im = involved.metadata ?? {};
-    const ns = im.namespace || 'default';
-    const { component, host } = this.source;
-    const uid = String(im.uid ?? '');
-    const involvedObject: Record<string, unknown> = {
-      kind: involved.kind,
-      ...(im.namespace ? { namespace: im.namespace } : {}),
-      name: im.name,
-      uid: im.uid,
-      apiVersion: involved.apiVersion,
-      resourceVersion: im.resourceVersion,
-      ...(fieldPath ? { fieldPath } : {}),
+    return {
+      ns: im.namespace || 'default',
+      name: im.name ?? '',
+      uid: String(im.uid ?? ''),
+      involvedObject: {
+        kind: involved.kind,
+        ...(im.namespace ? { namespace: im.namespace } : {}),
+        name: im.name,
+        uid: im.uid,
+        apiVersion: involved.apiVersion,
+        resourceVersion: im.resourceVersion,
+        ...(fieldPath ? { fieldPath } : {}),
+      },
     };
+  }
+
+  private record(ref: Reference, type: EventType, reason: string, message: string, now: Date): void {
+    const ts = rfc3339(now);
+    const { ns, uid, involvedObject } = ref;
+    const { component, host } = this.source;
     const event = this.correlated(involvedObject, type, reason, message);
     // EventCorrelate: aggregate, observe (the count goes up even for an Event then dropped), filter.
     const aggregated = this.correlator?.aggregate(event, now.getTime()) ?? { message, key: eventKey(event), combined: false };
@@ -119,7 +174,7 @@ export class APIEventRecorder implements EventRecorder {
     }
     const src: Record<string, string> = { component };
     if (host) src.host = host;
-    const base = `${im.name ?? ''}.`;
+    const base = `${ref.name}.`;
     const rv = Number(resourceVersion) || 0;
     for (let attempt = 0; ; attempt++) {
       // client-go: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()). The clock has milliseconds, so the

@@ -12,7 +12,7 @@ import { Store, type Change } from '../store/store.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
 import type { LocalAPIServer as LocalAPI, ListOptions } from '../apiserver/interface.js';
 import type { ResourceInfo } from '../api/resources.js';
-import { APIEventRecorder } from '../client/record.js';
+import { APIEventRecorder, EventQueue } from '../client/record.js';
 import { JobController, COMPONENT as JOB_CONTROLLER } from '../controllers/job/job_controller.js';
 import { hasTrackingFinalizer } from '../api/job_util.js';
 import { isPodTerminal } from '../api/pod_util.js';
@@ -123,6 +123,8 @@ export class Engine {
    * a component, as in the process upstream that records them.
    */
   private recorders!: Record<'Job' | 'CronJob' | 'Pod', APIEventRecorder>;
+  /** The controllers' and the kubelet's Events, written at the end of the sync that recorded them (EventQueue). */
+  private readonly events = new EventQueue();
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
   private lastRV = 0;
@@ -172,10 +174,11 @@ export class Engine {
       // The controllers and the kubelet go through the apiserver, reading a view in which every
       // object decodes.
       const view = decodedView(this.api);
+      const queue = this.events;
       this.recorders = {
-        Job: new APIEventRecorder(view, { component: JOB_CONTROLLER }, this.clock),
-        CronJob: new APIEventRecorder(view, { component: CRONJOB_CONTROLLER }, this.clock),
-        Pod: new APIEventRecorder(view, { component: 'kubelet', host: NODE_NAME }, this.clock),
+        Job: new APIEventRecorder(view, { component: JOB_CONTROLLER }, this.clock, { queue }),
+        CronJob: new APIEventRecorder(view, { component: CRONJOB_CONTROLLER }, this.clock, { queue }),
+        Pod: new APIEventRecorder(view, { component: 'kubelet', host: NODE_NAME }, this.clock, { queue }),
       };
       this.cronjobs = new CronJobController({ api: view, clock: this.clock, requeueSlackMs: this.timing.cronJobRequeueSlackMs, recorder: this.recorders.CronJob });
       this.jobs = new JobController({ api: view, clock: this.clock, timing: this.timing, recorder: this.recorders.Job });
@@ -188,7 +191,7 @@ export class Engine {
       // The kubelet registers its node (and brings its status up to date) before syncing pods.
       registerNode(this.api, { name: NODE_NAME, hostIP: HOST_IP, home: this.home, now: this.clock.now() });
       // The scheduler's cache is the engine informer's (podChanged, resync); the kubelet's syncs bind with it.
-      this.scheduler = new Scheduler(view, new APIEventRecorder(view, { component: SCHEDULER_NAME }, this.clock, { correlate: false }));
+      this.scheduler = new Scheduler(view, new APIEventRecorder(view, { component: SCHEDULER_NAME }, this.clock, { correlate: false, queue }));
       this.kubelet = new Kubelet({
         api: view,
         scheduler: this.scheduler,
@@ -467,11 +470,13 @@ export class Engine {
     if (this.skipMalformed(kind, rest, key)) return;
     try {
       // A Job's or a pod's sync writes several objects (pods and their events; a status and the
-      // Scheduled, Pulling, Pulled, Created, Started events): one store transaction for all.
-      if (kind === 'job') requeueAfterMs = this.store.transaction(() => this.jobs.syncJob(rest)).requeueAfterMs;
+      // Scheduled, Pulling, Pulled, Created, Started events): one store transaction for all. Its
+      // Events are written at its end, as client-go's broadcaster writes them after the work
+      // (EventQueue): a pod's container starts without waiting for the four recorded before it.
+      if (kind === 'job') requeueAfterMs = this.store.transaction(() => this.events.hold(() => this.jobs.syncJob(rest))).requeueAfterMs;
       else if (kind === 'pod') {
         const [ns, name] = rest.split('/');
-        requeueAfterMs = this.store.transaction(() => this.kubelet.syncPod(ns, name)).requeueAfterMs;
+        requeueAfterMs = this.store.transaction(() => this.events.hold(() => this.kubelet.syncPod(ns, name))).requeueAfterMs;
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from './helpers.js';
 import { engineProcess, sendToEngine } from '../../src/engine/daemon.js';
+import { Store, type Change } from '../../src/store/store.js';
 
 const sb = new Sandbox();
 after(() => sb.cleanup());
@@ -119,6 +120,41 @@ test('the engine makes way for a command waiting to write: no sync while its not
     fs.rmSync(note);
     await fresh.until('the Job complete', () => /Complete/.test(fresh.kjob(['get', 'job', 'waits']).stdout), 30_000);
     assert.match(pods(), /^pod\/waits-\w{5}$/);
+  } finally {
+    fresh.kjob(['controller', 'stop']);
+    fresh.cleanup();
+  }
+});
+
+test("a pod's sync writes its Events at its end: the container starts without waiting for them, and watchers still see the pod's status first", async () => {
+  const fresh = new Sandbox();
+  try {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'order' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } };
+    assert.equal(fresh.kjob(['apply', '-f', '-'], { input: JSON.stringify(job) }).code, 0);
+    await fresh.until('the Job complete', () => /Complete/.test(fresh.kjob(['get', 'job', 'order']).stdout), 30_000);
+    const store = Store.open(fresh.home);
+    let changes: Change[];
+    try {
+      changes = store.changesSince(0, 100_000);
+    } finally {
+      store.close();
+    }
+    const podUid = changes.find((c) => c.kind === 'Pod')!.uid;
+    // The pod's own changes and the Events about it, in the change log's order.
+    const about = changes
+      .filter((c) => (c.kind === 'Pod' && c.uid === podUid) || (c.kind === 'Event' && c.type === 'ADDED' && (c.object as { involvedObject?: { uid?: string } }).involvedObject?.uid === podUid))
+      .map((c) => {
+        if (c.kind === 'Event') return (c.object as { reason?: string }).reason;
+        const pod = c.object as { spec?: { nodeName?: string }; status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } };
+        const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+        return `pod ${c.type}${waiting ? ` ${waiting}` : ''}`;
+      });
+    // Binding, then the status the kubelet computed before the start (ContainerCreating), then the
+    // five Events the sync recorded (the scheduler's and the kubelet's), which upstream's
+    // broadcasters write after the work too.
+    const creating = about.indexOf('pod MODIFIED ContainerCreating');
+    assert.ok(creating > 0, about.join(', '));
+    assert.deepEqual(about.slice(creating + 1, creating + 6), ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'], about.join(', '));
   } finally {
     fresh.kjob(['controller', 'stop']);
     fresh.cleanup();
