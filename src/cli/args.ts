@@ -20,6 +20,17 @@ export interface ResourceRequest {
   info: ResourceInfo;
   /** names asked for; empty means "list" */
   names: string[];
+  /** given as TYPE/NAME arguments (the builder's resource tuples) */
+  tuples?: boolean;
+}
+
+/**
+ * resource.Builder's visitBySelector: a selector (-l, --field-selector) or --all selects every
+ * object of a type, so a request that also names objects is refused.
+ */
+export function refuseNamesWithSelector(req: ResourceRequest): void {
+  if (req.names.length === 0) return;
+  throw new UserError(req.tuples ? 'error: selectors and the all flag cannot be used when passing resource/name arguments' : 'error: name cannot be provided when a selector is specified');
 }
 
 export function parseResourceArgs(args: string[]): ResourceRequest[] {
@@ -40,7 +51,7 @@ export function parseResourceArgs(args: string[]): ResourceRequest[] {
       const info = resolveType(type);
       const prev = out.find((r) => r.info === info);
       if (prev) prev.names.push(name);
-      else out.push({ info, names: [name] });
+      else out.push({ info, names: [name], tuples: true });
     }
     return out;
   }

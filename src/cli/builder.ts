@@ -7,7 +7,7 @@ import { resolveKind } from '../api/manifests.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { parseResourceArgs } from './args.js';
+import { parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { listObjects } from './list.js';
@@ -73,7 +73,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
   for (const req of requests) {
     const ns = req.info.namespaced ? ctx.namespace : undefined;
     if (req.names.length > 0) {
-      if (opts.all || opts.selector) throw new UserError('error: name cannot be provided when a selector is specified');
+      if (opts.all || opts.selector || opts.fieldSelector) refuseNamesWithSelector(req);
       for (const name of req.names) {
         count++;
         try {

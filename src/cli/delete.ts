@@ -6,7 +6,7 @@ import { loadManifestsWithURLs } from './urls.js';
 import { parseSelector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { NO_RESOURCES, parseResourceArgs } from './args.js';
+import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
 
@@ -47,6 +47,8 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default
+  // The builder's SelectAllParam (after -l), before anything is looked up.
+  if (opts.all && opts.selector) throw new UserError("error: setting 'all' parameter but found a non empty selector. ");
   // kubectl's Complete (v1.32): with --all or -l, and no --ignore-not-found given, an object that
   // is gone by the time its delete is sent (a Job's pods the collector took meanwhile) is no error.
   const ignoreNotFound = opts.ignoreNotFound ?? (!!opts.all || !!opts.selector);
@@ -73,6 +75,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     const requests = parseResourceArgs(args);
     for (const req of requests) {
       const ns = req.info.namespaced ? ctx.namespace : undefined;
+      if (opts.all || opts.selector) refuseNamesWithSelector(req);
       if (req.names.length > 0) {
         for (const name of req.names) targets.push({ info: req.info, namespace: ns, name });
       } else if (opts.all || opts.selector) {

@@ -11,7 +11,7 @@ import { toJSON, toYAML, asList, nameOf } from '../printers/output.js';
 import { checkOutputFormat, genericPrinter, isGenericFormat, type GenericPrinter } from '../printers/generic.js';
 import { sortObjects, checkSortOverTables } from '../printers/sort.js';
 import { listObjects, listViews } from './list.js';
-import { parseResourceArgs, type ResourceRequest } from './args.js';
+import { parseResourceArgs, refuseNamesWithSelector, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -50,6 +50,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   const generic = isGenericFormat(fmt) ? genericPrinter(fmt, { allowMissingTemplateKeys: opts.allowMissingTemplateKeys, noHeaders: opts.noHeaders, template: opts.template }) : undefined;
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const requests = parseResourceArgs(args);
+  if (opts.selector || opts.fieldSelector) requests.forEach(refuseNamesWithSelector);
   const selector = opts.selector ? parseSelector(opts.selector) : everything();
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');

@@ -9,6 +9,7 @@ import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
+import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -587,7 +588,10 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   setNoColor((dd < 0 ? argv : argv.slice(0, dd)).includes('--no-color'));
   const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const sub = subcommandOf(argv);
+    const bools = readGoBoolFlags(program, argv, sub ? `kjob ${sub}` : 'kjob');
+    program.hook('preAction', (_, command) => setFalseFlags(command, bools.falseFlags));
+    await program.parseAsync(bools.argv, { from: 'user' });
     return code;
   } catch (e) {
     return report(e, argv, io);

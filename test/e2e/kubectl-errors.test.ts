@@ -74,3 +74,40 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   const broken = file('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n');
   assert.deepEqual(sb.kjob(['get', '-f', broken]), { stdout: '', stderr: `Error parsing ${broken}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`, code: 1 });
 });
+
+test("names with a selector or --all: refused before anything is deleted or listed, as resource.Builder refuses them", () => {
+  assert.equal(sb.kjob(['create', 'configmap', 'keep', '--from-literal=x=y']).code, 0);
+  assert.equal(sb.kjob(['label', 'configmap', 'keep', 'app=keep']).code, 0);
+  const refused = (args: string[], stderr: string) => assert.deepEqual(sb.kjob(args), { stdout: '', stderr, code: 1 }, args.join(' '));
+  // Printed by kubectl v1.32 (against the mirror of a state holding the ConfigMap).
+  refused(['delete', 'cm', 'keep', '--all'], 'error: name cannot be provided when a selector is specified\n');
+  refused(['delete', 'cm/keep', '--all'], 'error: selectors and the all flag cannot be used when passing resource/name arguments\n');
+  refused(['delete', 'cm', 'keep', '-l', 'app=keep'], 'error: name cannot be provided when a selector is specified\n');
+  refused(['delete', 'cm', '--all', '-l', 'app=keep'], "error: setting 'all' parameter but found a non empty selector. \n");
+  refused(['get', 'cm', 'keep', '-l', 'app=keep'], 'error: name cannot be provided when a selector is specified\n');
+  refused(['get', 'cm/keep', '-l', 'app=keep'], 'error: selectors and the all flag cannot be used when passing resource/name arguments\n');
+  refused(['get', 'cm', 'keep', '--field-selector=metadata.name=keep'], 'error: name cannot be provided when a selector is specified\n');
+  assert.equal(sb.kjob(['get', 'cm', 'keep', '-o', 'name']).stdout, 'configmap/keep\n', 'nothing was deleted');
+  assert.equal(sb.kjob(['delete', 'cm', 'keep']).code, 0);
+});
+
+test("a boolean flag's value, as pflag reads it: --flag=false is the flag given false, and a value that is not a boolean is refused", () => {
+  // delete's --ignore-not-found given false keeps NotFound an error, even with --all's default.
+  assert.deepEqual(sb.kjob(['delete', 'cm', 'nosuch', '--ignore-not-found=false']), { stdout: '', stderr: 'Error from server (NotFound): configmaps "nosuch" not found\n', code: 1 });
+  assert.deepEqual(sb.kjob(['delete', 'cm', 'nosuch', '--ignore-not-found=true']), { stdout: '', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['delete', 'cm', 'nosuch', '--ignore-not-found=yes']), {
+    stdout: '',
+    stderr: 'Error: invalid argument "yes" for "--ignore-not-found" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob delete --help\' for usage.\n',
+    code: 1,
+  });
+  assert.equal(sb.kjob(['create', 'configmap', 'flags', '--from-literal=x=y']).code, 0);
+  // A negated flag: --no-headers=false leaves the headers on, =T (Go's ParseBool) takes them off.
+  assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers=false']).stdout, /^NAME +DATA +AGE\nflags +1 +/);
+  assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers=T']).stdout, /^flags +1 +\S+\n$/);
+  assert.match(sb.kjob(['get', 'cm', 'flags', '--show-labels=1']).stdout, /^NAME +DATA +AGE +LABELS\n/);
+  assert.equal(sb.kjob(['get', 'cm', '--no-headers=yes']).stderr, 'Error: invalid argument "yes" for "--no-headers" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.\n');
+  // After `--`, a container's own arguments are not kjob's flags.
+  const job = JSON.parse(sb.kjob(['create', 'job', 'j', '--image=busybox', '--dry-run=client', '-o', 'json', '--', 'echo', '--show-labels=yes', '--no-headers=false']).stdout);
+  assert.deepEqual(job.spec.template.spec.containers[0].command, ['echo', '--show-labels=yes', '--no-headers=false']);
+  assert.equal(sb.kjob(['delete', 'cm', 'flags']).code, 0);
+});

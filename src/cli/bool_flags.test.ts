@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
+import { UserError } from '../errors.js';
+
+function program(): { root: Command; del: Command } {
+  const root = new Command('kjob').option('--no-color', 'no colour').exitOverride();
+  const del = root
+    .command('delete')
+    .option('--ignore-not-found', 'ignore')
+    .option('--wait [bool]', 'wait', 'true')
+    .option('-o, --output <format>', 'format')
+    .action(() => undefined);
+  root.command('get').option('--no-headers', 'no headers').option('--output <format>', 'format');
+  return { root, del };
+}
+
+test("pflag's --flag=VALUE of a boolean flag: true is the bare flag, false drops it and is remembered; other flags and what follows -- are left alone", () => {
+  const { root } = program();
+  const r = readGoBoolFlags(root, ['delete', 'cm', '--ignore-not-found=false', '--no-color=True', '--no-headers=0', '--wait=false', '--output=name', '--', 'echo', '--ignore-not-found=x'], 'kjob delete');
+  assert.deepEqual(r.argv, ['delete', 'cm', '--no-color', '--wait=false', '--output=name', '--', 'echo', '--ignore-not-found=x']);
+  // A negated flag given false is only dropped: what it negates keeps its default.
+  assert.deepEqual(r.falseFlags, ['--ignore-not-found']);
+  assert.deepEqual(readGoBoolFlags(root, ['delete', '--ignore-not-found=t'], 'kjob delete').argv, ['delete', '--ignore-not-found']);
+});
+
+test('a value Go cannot read as a boolean is the flag error kubectl prints', () => {
+  const { root } = program();
+  assert.throws(
+    () => readGoBoolFlags(root, ['delete', '--ignore-not-found=yes'], 'kjob delete'),
+    (e: unknown) => e instanceof UserError && e.message === 'Error: invalid argument "yes" for "--ignore-not-found" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob delete --help\' for usage.',
+  );
+});
+
+test('a flag given false is set on the command that defines it, as given on the command line', async () => {
+  const { root, del } = program();
+  const r = readGoBoolFlags(root, ['delete', '--ignore-not-found=false'], 'kjob delete');
+  root.hook('preAction', (_, command) => setFalseFlags(command, r.falseFlags));
+  await root.parseAsync(r.argv, { from: 'user' });
+  assert.equal(del.opts().ignoreNotFound, false);
+  assert.equal(del.getOptionValueSource('ignoreNotFound'), 'cli');
+  // Not given at all: undefined, the verb's own default applies.
+  const other = program();
+  await other.root.parseAsync(['delete'], { from: 'user' });
+  assert.equal(other.del.opts().ignoreNotFound, undefined);
+});
