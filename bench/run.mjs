@@ -590,7 +590,38 @@ async function idle() {
   }
 }
 
+/**
+ * A note when the state directories are made on ext4 without a journal: there each new file scans
+ * past the inodes removed in the last minutes (ext4's recently_deleted, looked at only without a
+ * journal; docs/performance.md, thirtieth session), so right after a test run's thousands of
+ * removals the Job figures read 20-30% higher. Said, not avoided: a user's state directory is on
+ * such a filesystem too.
+ */
+function journalNote(dir) {
+  try {
+    const real = fs.realpathSync(dir);
+    let mount;
+    for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const f = line.split(' ');
+      const sep = f.indexOf('-');
+      if (sep < 0) continue;
+      const at = f[4];
+      const under = real === at || real.startsWith(at.endsWith('/') ? at : `${at}/`);
+      if (under && (!mount || at.length >= mount.at.length)) mount = { at, type: f[sep + 1], source: f[sep + 2] };
+    }
+    if (mount?.type !== 'ext4' || !mount.source.startsWith('/dev/')) return undefined;
+    const dev = path.basename(mount.source);
+    const journals = fs.existsSync('/proc/fs/jbd2') ? fs.readdirSync('/proc/fs/jbd2') : [];
+    if (journals.some((j) => j.startsWith(`${dev}-`))) return undefined;
+    return `note: the state directories are made in ${real}, on ext4 without a journal (${mount.source} on ${mount.at}): for some minutes after many files were removed (a test run), each file made costs more, and the Job figures read 20-30% higher`;
+  } catch {
+    return undefined; // no /proc: nothing to say
+  }
+}
+
 console.log(`kjob bench (${FULL ? 'BENCH_FULL' : 'default sizes; BENCH_FULL=1 for the big ones'}), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
+const note = journalNote(os.tmpdir());
+if (note) console.log(note);
 // node parses the file NODE_EXTRA_CA_CERTS names as it starts, whatever the program: on a machine
 // that sets it to the system's CA bundle, every node start, `node -e 0` included, pays for it, and
 // a ratio against `node -e 0` reads smaller than on a machine without it (most). The bench runs
