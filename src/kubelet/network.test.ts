@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,18 +71,33 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
   }
 });
 
+/**
+ * The networks of tests that have not ended. A test whose promise never settles is cancelled
+ * without its finally: its namespaces, veths and notes are removed once the file's tests are done.
+ */
+const unfinished = new Set<{ net: PodNetwork; home: string }>();
+function release({ net, home }: { net: PodNetwork; home: string }): void {
+  net.tearDownAll();
+  net.close();
+  fs.rmSync(home, { recursive: true, force: true });
+}
+after(() => {
+  for (const n of unfinished) release(n);
+});
+
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
 async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>, reuseMax?: number): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
   const net = new PodNetwork(home, {}, undefined, reuseMax);
+  const n = { net, home };
+  unfinished.add(n);
   try {
     assert.deepEqual(net.probe(), { enabled: true });
     await fn(net, home);
   } finally {
     await net.drain(); // a spare still being made would outlive the removal below
-    net.tearDownAll();
-    net.close();
-    fs.rmSync(home, { recursive: true, force: true });
+    unfinished.delete(n);
+    release(n);
   }
 }
 
