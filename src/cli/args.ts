@@ -25,11 +25,13 @@ export interface ResourceRequest {
 }
 
 /**
- * resource.Builder's visitBySelector: a selector (-l, --field-selector) or --all selects every
- * object of a type, so a request that also names objects is refused.
+ * resource.Builder's visitBySelector: a label or field selector (or delete's --all) selects every
+ * object of a type, so a request that also names objects is refused. sel names what selects:
+ * label, annotate and wait pass no --all, as kubectl's ResourceTypeOrNameArgs(all, ...) applies
+ * --all to a lone type only (`kubectl label cm a --all k=v` labels a).
  */
-export function refuseNamesWithSelector(req: ResourceRequest): void {
-  if (req.names.length === 0) return;
+export function refuseNamesWithSelector(req: ResourceRequest, sel: { all?: boolean; selector?: string; fieldSelector?: string }): void {
+  if (req.names.length === 0 || !(sel.all || sel.selector || sel.fieldSelector)) return;
   throw new UserError(req.tuples ? 'error: selectors and the all flag cannot be used when passing resource/name arguments' : 'error: name cannot be provided when a selector is specified');
 }
 

@@ -25,6 +25,18 @@ test("pflag's --flag=VALUE of a boolean flag: true is the bare flag, false drops
   assert.deepEqual(readGoBoolFlags(root, ['delete', '--ignore-not-found=t'], 'kjob delete').argv, ['delete', '--ignore-not-found']);
 });
 
+test('the last value of a boolean flag stands, as in pflag; a [bool] option has its value read by Go too', () => {
+  const { root } = program();
+  const read = (argv: string[]) => readGoBoolFlags(root, argv, 'kjob delete');
+  assert.deepEqual(read(['delete', '--ignore-not-found=false', '--ignore-not-found']), { argv: ['delete', '--ignore-not-found'], falseFlags: [] });
+  assert.deepEqual(read(['delete', '--ignore-not-found', 'cm', '--ignore-not-found=0']), { argv: ['delete', 'cm'], falseFlags: ['--ignore-not-found'] });
+  // A negated flag taken back: the headers stay.
+  assert.deepEqual(read(['get', '--no-headers', '--no-headers=false']), { argv: ['get'], falseFlags: [] });
+  assert.deepEqual(read(['delete', '--wait=F']).argv, ['delete', '--wait=false']);
+  assert.deepEqual(read(['delete', '--wait=1']).argv, ['delete', '--wait=true']);
+  assert.throws(() => read(['delete', '--wait=yes']), /invalid argument "yes" for "--wait" flag: strconv.ParseBool/);
+});
+
 test('a value Go cannot read as a boolean is the flag error kubectl prints', () => {
   const { root } = program();
   assert.throws(

@@ -73,7 +73,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
   for (const req of requests) {
     const ns = req.info.namespaced ? ctx.namespace : undefined;
     if (req.names.length > 0) {
-      if (opts.all || opts.selector || opts.fieldSelector) refuseNamesWithSelector(req);
+      refuseNamesWithSelector(req, { selector: opts.selector, fieldSelector: opts.fieldSelector });
       for (const name of req.names) {
         count++;
         try {

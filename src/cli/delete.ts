@@ -75,7 +75,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     const requests = parseResourceArgs(args);
     for (const req of requests) {
       const ns = req.info.namespaced ? ctx.namespace : undefined;
-      if (opts.all || opts.selector) refuseNamesWithSelector(req);
+      refuseNamesWithSelector(req, opts);
       if (req.names.length > 0) {
         for (const name of req.names) targets.push({ info: req.info, namespace: ns, name });
       } else if (opts.all || opts.selector) {

@@ -50,7 +50,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   const generic = isGenericFormat(fmt) ? genericPrinter(fmt, { allowMissingTemplateKeys: opts.allowMissingTemplateKeys, noHeaders: opts.noHeaders, template: opts.template }) : undefined;
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const requests = parseResourceArgs(args);
-  if (opts.selector || opts.fieldSelector) requests.forEach(refuseNamesWithSelector);
+  for (const req of requests) refuseNamesWithSelector(req, opts);
   const selector = opts.selector ? parseSelector(opts.selector) : everything();
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');

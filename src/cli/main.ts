@@ -583,13 +583,13 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   }
   let code = 0;
   currentArgv = argv;
-  // --no-color (global, before `--`): read before any command writes.
-  const dd = argv.indexOf('--');
-  setNoColor((dd < 0 ? argv : argv.slice(0, dd)).includes('--no-color'));
+  // --no-color (global, before `--`): read before any command writes; again once `--no-color=BOOL` is read.
+  const noColor = (args: string[]) => setNoColor((args.includes('--') ? args.slice(0, args.indexOf('--')) : args).includes('--no-color'));
+  noColor(argv);
   const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
   try {
-    const sub = subcommandOf(argv);
-    const bools = readGoBoolFlags(program, argv, sub ? `kjob ${sub}` : 'kjob');
+    const bools = readGoBoolFlags(program, argv, commandPath(argv));
+    noColor(bools.argv);
     program.hook('preAction', (_, command) => setFalseFlags(command, bools.falseFlags));
     await program.parseAsync(bools.argv, { from: 'user' });
     return code;
@@ -613,12 +613,16 @@ export function subcommandOf(argv: string[]): string {
   return '';
 }
 
+/** cobra's command path, for usage lines: "kjob get", or "kjob" for a flag before any verb (`kjob --version`). */
+function commandPath(argv: string[]): string {
+  const sub = subcommandOf(argv);
+  return sub ? `kjob ${sub}` : 'kjob';
+}
+
 function report(e: unknown, argv: string[], io: IO): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-    // cobra's command path: "kjob get", or "kjob" for a flag before any verb (`kjob --version`)
-    const sub = subcommandOf(argv);
-    const cmdPath = sub ? `kjob ${sub}` : 'kjob';
+    const cmdPath = commandPath(argv);
     // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {

@@ -7,7 +7,7 @@ import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
-import { NO_RESOURCES, parseResourceArgs } from './args.js';
+import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { createProgress, jobProgressText, type Progress } from './progress.js';
@@ -191,6 +191,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
   if (args.length === 0) throw new UserError(NO_RESOURCES);
   const requests = parseResourceArgs(args);
+  for (const req of requests) refuseNamesWithSelector(req, { selector: opts.selector, fieldSelector: opts.fieldSelector });
   const client = ctx.client;
   await ctx.engine();
   const deadline = Date.now() + timeoutMs;

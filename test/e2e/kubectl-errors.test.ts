@@ -87,7 +87,12 @@ test("names with a selector or --all: refused before anything is deleted or list
   refused(['get', 'cm', 'keep', '-l', 'app=keep'], 'error: name cannot be provided when a selector is specified\n');
   refused(['get', 'cm/keep', '-l', 'app=keep'], 'error: selectors and the all flag cannot be used when passing resource/name arguments\n');
   refused(['get', 'cm', 'keep', '--field-selector=metadata.name=keep'], 'error: name cannot be provided when a selector is specified\n');
+  refused(['wait', 'cm', 'keep', '-l', 'app=keep', '--for=delete', '--timeout=1s'], 'error: name cannot be provided when a selector is specified\n');
+  refused(['wait', 'cm/keep', '-l', 'app=keep', '--for=delete', '--timeout=1s'], 'error: selectors and the all flag cannot be used when passing resource/name arguments\n');
   assert.equal(sb.kjob(['get', 'cm', 'keep', '-o', 'name']).stdout, 'configmap/keep\n', 'nothing was deleted');
+  // label and annotate apply --all to a lone type only (kubectl v1.32 against `kjob serve`: "configmap/keep labeled").
+  assert.deepEqual(sb.kjob(['label', 'cm', 'keep', '--all', 'k=v']), { stdout: 'configmap/keep labeled\n', stderr: '', code: 0 });
+  assert.deepEqual(sb.kjob(['annotate', 'cm/keep', '--all', 'k=v']), { stdout: 'configmap/keep annotated\n', stderr: '', code: 0 });
   assert.equal(sb.kjob(['delete', 'cm', 'keep']).code, 0);
 });
 
@@ -105,6 +110,8 @@ test("a boolean flag's value, as pflag reads it: --flag=false is the flag given 
   assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers=false']).stdout, /^NAME +DATA +AGE\nflags +1 +/);
   assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers=T']).stdout, /^flags +1 +\S+\n$/);
   assert.match(sb.kjob(['get', 'cm', 'flags', '--show-labels=1']).stdout, /^NAME +DATA +AGE +LABELS\n/);
+  // The last value stands: headers back on.
+  assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers', '--no-headers=false']).stdout, /^NAME +DATA +AGE\n/);
   assert.equal(sb.kjob(['get', 'cm', '--no-headers=yes']).stderr, 'Error: invalid argument "yes" for "--no-headers" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.\n');
   // After `--`, a container's own arguments are not kjob's flags.
   const job = JSON.parse(sb.kjob(['create', 'job', 'j', '--image=busybox', '--dry-run=client', '-o', 'json', '--', 'echo', '--show-labels=yes', '--no-headers=false']).stdout);
