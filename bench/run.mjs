@@ -605,12 +605,14 @@ function journalNote(dir) {
       const f = line.split(' ');
       const sep = f.indexOf('-');
       if (sep < 0) continue;
-      const at = f[4];
+      const at = f[4].replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))); // \040 for a space
       const under = real === at || real.startsWith(at.endsWith('/') ? at : `${at}/`);
-      if (under && (!mount || at.length >= mount.at.length)) mount = { at, type: f[sep + 1], source: f[sep + 2] };
+      if (under && (!mount || at.length >= mount.at.length)) mount = { at, type: f[sep + 1], source: f[sep + 2], device: f[2] };
     }
-    if (mount?.type !== 'ext4' || !mount.source.startsWith('/dev/')) return undefined;
-    const dev = path.basename(mount.source);
+    if (mount?.type !== 'ext4') return undefined;
+    // jbd2 names a journal after the block device itself (vda1-8, dm-0-8), not the mount's source
+    // (/dev/mapper/..., /dev/root): by the device's number.
+    const dev = path.basename(fs.realpathSync(`/sys/dev/block/${mount.device}`));
     const journals = fs.existsSync('/proc/fs/jbd2') ? fs.readdirSync('/proc/fs/jbd2') : [];
     if (journals.some((j) => j.startsWith(`${dev}-`))) return undefined;
     return `note: the state directories are made in ${real}, on ext4 without a journal (${mount.source} on ${mount.at}): for some minutes after many files were removed (a test run), each file made costs more, and the Job figures read 20-30% higher`;
