@@ -81,8 +81,15 @@ function release({ net, home }: { net: PodNetwork; home: string }): void {
   net.close();
   fs.rmSync(home, { recursive: true, force: true });
 }
-after(() => {
-  for (const n of unfinished) release(n);
+after(async () => {
+  for (const n of unfinished) {
+    try {
+      await n.net.drain(); // as withNetwork's finally: a spare still being made would outlive the removal
+      release(n);
+    } catch (e) {
+      console.error(`removing a cancelled test's network: ${(e as Error).message}`);
+    }
+  }
 });
 
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
