@@ -205,3 +205,32 @@ test("a queue holds the Events recorded during its work: written after it, in or
   kubelet.event(p, 'Normal', 'Killing', 'Stopping container c', 'spec.containers{c}');
   assert.equal(events().length, 4);
 });
+
+test("a held Event whose write fails otherwise than by the apiserver's refusal fails the hold after the work, and the Events after it are not written", () => {
+  const queue = new EventQueue();
+  let creates = 0;
+  // An apiserver whose second Event write breaks (a bug, a full disk): not a StatusError.
+  const broken = new Proxy(t.api, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (prop !== 'create' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      return (...args: unknown[]) => {
+        if (++creates === 2) throw new Error('disk full');
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const r = new APIEventRecorder(broken, { component: 'kubelet', host: 'node' }, t.clock, { queue });
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid', resourceVersion: '7' } };
+  let workDone = false;
+  assert.throws(
+    () =>
+      queue.hold(() => {
+        for (const reason of ['Pulling', 'Pulled', 'Created']) r.event(p, 'Normal', reason, reason, 'spec.containers{c}');
+        workDone = true;
+      }),
+    /disk full/,
+  );
+  assert.ok(workDone, 'the work ran whole first');
+  assert.deepEqual(events().map((e) => e.reason), ['Pulling'], 'the Event after the failed one was not written');
+});

@@ -51,7 +51,10 @@ interface Observed {
  * The broadcaster's queue: client-go's recorders hand an Event to a goroutine that writes it once
  * the controller has moved on. While a queue holds (hold), the recorders sharing it keep the
  * Events recorded, each with the time it was recorded at, and write them once the work has
- * returned, in the order recorded; work that throws leaves none (its transaction is undone).
+ * returned, in the order recorded; work that throws leaves none (its transaction is undone). A
+ * write that fails otherwise than the apiserver refusing it (dropped, as before) throws from hold
+ * after the work, and the Events after it are not written: the caller's transaction then fails
+ * as its work would have.
  */
 export class EventQueue {
   private held?: (() => void)[];

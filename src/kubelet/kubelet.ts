@@ -416,8 +416,9 @@ export class Kubelet {
       const r = this.scheduler.schedule(pod, this.nodeName, now, this.relistMs());
       if (!r.bound) return { requeueAfterMs: r.requeueAfterMs ?? 0 };
       // Bound to this node: its kubelet takes it in the same sync (upstream it sees the binding by
-      // its watch), after the binding and the Scheduled event, as the change log orders them. A
-      // sync of its own for that was 5% of the engine's CPU a pod.
+      // its watch), after the binding, as the change log orders them (the Scheduled event, held
+      // by the engine's EventQueue, follows at the sync's end). A sync of its own for that was 5%
+      // of the engine's CPU a pod.
       pod = r.bound;
       this.wrote(pod);
       this.syncDone.bound = pod.metadata.uid!;
@@ -809,7 +810,8 @@ export class Kubelet {
       }
       // Outside the try, as for any container below: a failed Started event is the sync's failure,
       // not the start's (a start error recorded for a container that runs would leave it running,
-      // unknown to the kubelet).
+      // unknown to the kubelet). Where Events are held (the engine's EventQueue), the write fails
+      // at the sync's end instead, the same failure of the same transaction.
       if (failure) return startFailed(failure);
       this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
       return;

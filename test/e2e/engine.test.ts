@@ -126,7 +126,7 @@ test('the engine makes way for a command waiting to write: no sync while its not
   }
 });
 
-test("a pod's sync writes its Events at its end: the container starts without waiting for them, and watchers still see the pod's status first", async () => {
+test("a pod's sync writes its Events at its end (the container's start does not wait for them): the change log has the pod's binding and status first", async () => {
   const fresh = new Sandbox();
   try {
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'order' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } };
