@@ -101,7 +101,6 @@ export async function debug(ctx: Context, names: string[], args: string[], o: De
       }
       throw e;
     }
-    await ctx.engine();
     if (!attach) continue;
     code = await attachTo(ctx, patched, name, o, io);
   }

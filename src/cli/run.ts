@@ -140,7 +140,6 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   delete body.status;
   const created = await ctx.client.create(PODS, ctx.namespace, body, { dryRun: dryRun === 'server', fieldManager: 'kubectl-run' });
   for (const w of created.warnings) io.err(`Warning: ${w}\n`);
-  if (dryRun !== 'server') await ctx.engine();
   if (!attach) {
     print(created.object);
     return 0;
@@ -152,7 +151,6 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
       try {
         await ctx.client.delete(PODS, ctx.namespace, name, {});
         if (!o.quiet) io.out(`pod "${name}" deleted\n`);
-        await ctx.engine();
       } catch (e) {
         if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
       }

@@ -29,7 +29,6 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
   if (replicas === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"replicas\\" not set"'));
   if (replicas < 0) throw new UserError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   if (args.length === 0) throw new UserError('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
-  let wrote = false;
   for (const req of parseResourceArgs(args)) {
     if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
     for (const name of req.names) {
@@ -39,10 +38,8 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
       // ScalePrecondition: the size the user expects, checked against the scale's spec.replicas.
       if (current >= 0 && (obj.spec?.replicas ?? 1) !== current) throw new UserError(`error: Expected replicas to be ${current}, was ${obj.spec?.replicas ?? 1}`);
       await ctx.client.patch(req.info, ns, name, 'merge', { spec: { replicas } });
-      wrote = true;
       io.out(`${kindGroup(req.info)}/${name} scaled\n`);
     }
   }
-  if (wrote) await ctx.engine();
   return 0;
 }
