@@ -28,10 +28,10 @@ export function registerAppsCommands(program: Command, run: Run, io: IO): void {
     run(async (ctx, cmd) => {
       const o = cmd.opts();
       const { rollout: r } = await import('./rollout.js');
-      return r(ctx, name, cmd.args, { watch: o.watch === undefined ? undefined : o.watch !== 'false' && o.watch !== false, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision, output: o.output }, io);
+      return r(ctx, name, cmd.args, { watch: o.watch, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision, output: o.output }, io);
     });
   sub('status', 'Show the status of the rollout')
-    .option('-w, --watch [bool]', 'watch the status of the rollout until it is done (default true)')
+    .option('-w, --watch', 'watch the status of the rollout until it is done (default true)')
     .option('--timeout <duration>', 'the length of time to wait before ending watch, zero means never', stripEq)
     .option('--revision <n>', 'pin to a specific revision (not supported)', stripEq)
     .action(go('status'));

@@ -8,8 +8,9 @@ function program(): { root: Command; del: Command } {
   const root = new Command('kjob').option('--no-color', 'no colour').exitOverride();
   const del = root
     .command('delete')
+    .argument('[args...]')
     .option('--ignore-not-found', 'ignore')
-    .option('--wait [bool]', 'wait', 'true')
+    .option('--wait', 'wait', true)
     .option('-o, --output <format>', 'format')
     .action(() => undefined);
   root.command('get').option('--no-headers', 'no headers').option('--output <format>', 'format');
@@ -18,22 +19,22 @@ function program(): { root: Command; del: Command } {
 
 test("pflag's --flag=VALUE of a boolean flag: true is the bare flag, false drops it and is remembered; other flags and what follows -- are left alone", () => {
   const { root } = program();
-  const r = readGoBoolFlags(root, ['delete', 'cm', '--ignore-not-found=false', '--no-color=True', '--no-headers=0', '--wait=false', '--output=name', '--', 'echo', '--ignore-not-found=x'], 'kjob delete');
-  assert.deepEqual(r.argv, ['delete', 'cm', '--no-color', '--wait=false', '--output=name', '--', 'echo', '--ignore-not-found=x']);
+  const r = readGoBoolFlags(root, ['delete', 'cm', '--ignore-not-found=false', '--no-color=True', '--no-headers=0', '--output=name', '--', 'echo', '--ignore-not-found=x'], 'kjob delete');
+  assert.deepEqual(r.argv, ['delete', 'cm', '--no-color', '--output=name', '--', 'echo', '--ignore-not-found=x']);
   // A negated flag given false is only dropped: what it negates keeps its default.
   assert.deepEqual(r.falseFlags, ['--ignore-not-found']);
   assert.deepEqual(readGoBoolFlags(root, ['delete', '--ignore-not-found=t'], 'kjob delete').argv, ['delete', '--ignore-not-found']);
 });
 
-test('the last value of a boolean flag stands, as in pflag; a [bool] option has its value read by Go too', () => {
+test('the last value of a boolean flag stands, as in pflag; one whose default is true is given false the same way', () => {
   const { root } = program();
   const read = (argv: string[]) => readGoBoolFlags(root, argv, 'kjob delete');
   assert.deepEqual(read(['delete', '--ignore-not-found=false', '--ignore-not-found']), { argv: ['delete', '--ignore-not-found'], falseFlags: [] });
   assert.deepEqual(read(['delete', '--ignore-not-found', 'cm', '--ignore-not-found=0']), { argv: ['delete', 'cm'], falseFlags: ['--ignore-not-found'] });
   // A negated flag taken back: the headers stay.
   assert.deepEqual(read(['get', '--no-headers', '--no-headers=false']), { argv: ['get'], falseFlags: [] });
-  assert.deepEqual(read(['delete', '--wait=F']).argv, ['delete', '--wait=false']);
-  assert.deepEqual(read(['delete', '--wait=1']).argv, ['delete', '--wait=true']);
+  assert.deepEqual(read(['delete', '--wait=F']), { argv: ['delete'], falseFlags: ['--wait'] });
+  assert.deepEqual(read(['delete', '--wait=1']), { argv: ['delete', '--wait'], falseFlags: [] });
   assert.throws(() => read(['delete', '--wait=yes']), /invalid argument "yes" for "--wait" flag: strconv.ParseBool/);
 });
 
@@ -52,6 +53,10 @@ test('a flag given false is set on the command that defines it, as given on the 
   await root.parseAsync(r.argv, { from: 'user' });
   assert.equal(del.opts().ignoreNotFound, false);
   assert.equal(del.getOptionValueSource('ignoreNotFound'), 'cli');
+  // A bare flag takes no value: what follows it is an argument (`kjob delete --wait cm a`).
+  const third = program();
+  await third.root.parseAsync(['delete', '--wait', 'cm', 'a'], { from: 'user' });
+  assert.deepEqual([third.del.opts().wait, third.del.args], [true, ['cm', 'a']]);
   // Not given at all: undefined, the verb's own default applies.
   const other = program();
   await other.root.parseAsync(['delete'], { from: 'user' });

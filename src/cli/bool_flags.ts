@@ -5,7 +5,9 @@
 // flag is passed bare, where that last one was true, or not at all; a flag given false is then set
 // on the command as given (source 'cli'), for a verb whose default depends on whether the flag was
 // given (delete's --ignore-not-found with --all). A `--no-x` flag given false leaves x at its default.
-// The options kjob declares with an optional `[bool]` value (--wait) get their value read the same way.
+// So kjob's boolean flags are commander's bare options: one declared with an optional value
+// (`--wait [bool]`, as they were) took the next argument as its value (`kjob delete --wait cm a`
+// read `cm` as --wait's), where pflag never does.
 import type { Command, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { goQuote } from '../util/go.js';
@@ -14,35 +16,23 @@ const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** strconv.ParseBool of a flag's value, or pflag's error for it (cmdPath: `kjob get`, for its usage line). */
-export function parseGoBool(flag: string, value: string, cmdPath: string): boolean {
+function parseGoBool(flag: string, value: string, cmdPath: string): boolean {
   if (GO_TRUE.has(value)) return true;
   if (GO_FALSE.has(value)) return false;
   throw new UserError(`Error: invalid argument ${goQuote(value)} for "${flag}" flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax\nSee '${cmdPath} --help' for usage.`);
 }
 
-/**
- * The long flags of the commands of root's tree: bare (boolean or negated) wherever they are
- * defined, or with an optional `[bool]` value.
- */
-function flagKinds(root: Command): { bare: Set<string>; optionalBool: Set<string> } {
+/** The long flags of the commands of root's tree that are bare (boolean or negated) wherever they are defined. */
+function booleanFlags(root: Command): Set<string> {
   const bare = new Set<string>();
-  const optionalBool = new Set<string>();
-  const other = new Set<string>();
+  const valued = new Set<string>();
   const visit = (c: Command) => {
-    for (const o of c.options as Option[]) {
-      if (!o.long) continue;
-      if (o.isBoolean() || o.negate) bare.add(o.long);
-      else if (o.optional && o.flags.endsWith('[bool]')) optionalBool.add(o.long);
-      else other.add(o.long);
-    }
+    for (const o of c.options as Option[]) if (o.long) (o.isBoolean() || o.negate ? bare : valued).add(o.long);
     for (const sub of c.commands) visit(sub);
   };
   visit(root);
-  for (const f of other) {
-    bare.delete(f);
-    optionalBool.delete(f);
-  }
-  return { bare, optionalBool };
+  for (const f of valued) bare.delete(f);
+  return bare;
 }
 
 /**
@@ -51,7 +41,7 @@ function flagKinds(root: Command): { bare: Set<string>; optionalBool: Set<string
  * that is not a boolean.
  */
 export function readGoBoolFlags(program: Command, argv: string[], cmdPath: string): { argv: string[]; falseFlags: string[] } {
-  const { bare, optionalBool } = flagKinds(program);
+  const bare = booleanFlags(program);
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
   // Each bare flag's last occurrence and its value.
   const last = new Map<string, { at: number; value: boolean }>();
@@ -66,7 +56,6 @@ export function readGoBoolFlags(program: Command, argv: string[], cmdPath: strin
     if (eq < 0) continue;
     const flag = a.slice(0, eq);
     if (bare.has(flag)) last.set(flag, { at: i, value: parseGoBool(flag, a.slice(eq + 1), cmdPath) });
-    else if (optionalBool.has(flag)) out[i] = `${flag}=${parseGoBool(flag, a.slice(eq + 1), cmdPath)}`;
   }
   const falseFlags: string[] = [];
   for (const [flag, { at, value }] of last) {

@@ -10,7 +10,7 @@ export function addDeprecatedFlags(program: Command, err: (s: string) => void): 
   for (const c of program.commands) {
     if (!RECORD_VERBS.includes(c.name())) continue;
     // kjob does not write the kubernetes.io/change-cause annotation --record asks for
-    c.addOption(new Option('--record [bool]', 'record the command in the kubernetes.io/change-cause annotation (deprecated; kjob: not written)').hideHelp());
+    c.addOption(new Option('--record', 'record the command in the kubernetes.io/change-cause annotation (deprecated; kjob: not written)').hideHelp());
   }
   program.hook('preAction', (_root, action) => {
     if (RECORD_VERBS.includes(action.name()) && action.parent === program && action.opts().record !== undefined) {

@@ -115,7 +115,7 @@ function defaultOf(cmd: Command, o: Option): string {
   const known = VERB_DEFAULTS[`${path} ${name}`] ?? VERB_DEFAULTS[`${cmd.name()} ${name}`] ?? KNOWN_DEFAULTS[name];
   const fromText = DEFAULT_IN_TEXT.exec(o.description ?? '')?.[2];
   let v: string;
-  if (!o.required && !o.optional) v = o.defaultValue === true && !o.negate ? 'true' : 'false';
+  if (!o.required && !o.optional) v = known ?? fromText ?? (o.defaultValue === true && !o.negate ? 'true' : 'false');
   else if (o.variadic || /\(repeatable\)/.test(o.description ?? '') || collects(o)) return '[]';
   else if (known !== undefined) v = known;
   else if (fromText !== undefined) v = fromText;

@@ -90,6 +90,9 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
     .exitOverride();
+  // The flags given false (bool_flags.ts), set before any other hook reads them (--record=false
+  // is a deprecated flag given).
+  program.hook('preAction', (_, command) => setFalseFlags(command, currentFalseFlags));
 
   const ctxOf = (cmd: Command) => {
     const o = cmd.optsWithGlobals() as GlobalOptions;
@@ -238,7 +241,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--show-labels', 'show all labels as the last column')
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
-    .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
+    .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output', true)
     .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
     .option('-R, --recursive', 'process the directory used in -f recursively')
     .action(
@@ -264,7 +267,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
             showLabels: o.showLabels,
             labelColumns: (o.labelColumns ?? []).flatMap((s: string) => s.split(',')).filter(Boolean),
             ignoreNotFound: o.ignoreNotFound,
-            allowMissingTemplateKeys: o.allowMissingTemplateKeys !== 'false',
+            allowMissingTemplateKeys: o.allowMissingTemplateKeys !== false,
           },
           io,
         );
@@ -384,7 +387,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--grace-period <seconds>', 'seconds given to the pods to terminate gracefully', stripEq)
     .option('--force', 'immediate deletion')
     .option('--now', 'grace period 1')
-    .option('--wait [bool]', 'wait for the resources to be gone', 'true')
+    .option('--wait', 'wait for the resources to be gone', true)
     .option('--ignore-not-found', 'treat "resource not found" as a successful delete')
     .option('-o, --output <format>', 'name', stripEq)
     .action(
@@ -402,7 +405,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
             gracePeriod: o.gracePeriod,
             force: o.force,
             now: o.now,
-            wait: o.wait !== 'false' && o.wait !== false,
+            wait: o.wait !== false,
             ignoreNotFound: o.ignoreNotFound,
             output: o.output,
           },
@@ -433,17 +436,16 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .description('Print the supported API resources')
     .argument('[args...]')
     .option('-o, --output <format>', 'wide or name', stripEq)
-    .option('--namespaced [bool]', 'true: only namespaced resources; false: only cluster-scoped ones')
+    .option('--namespaced', 'true: only namespaced resources; false: only cluster-scoped ones (default: both)')
     .option('--api-group <group>', 'only the resources of this API group ("" for the core group)')
     .option('--no-headers', "don't print headers")
     .option('--sort-by <field>', 'name or kind', stripEq)
     .option('--verbs <verbs>', 'only resources that support these verbs', collectSlice)
     .option('--categories <categories>', 'only resources in these categories', collectSlice)
     .option('--cached', 'use the cached list of resources (kjob: always current)')
-    .action(async (args: string[], o: { output?: string; namespaced?: string | boolean; apiGroup?: string; headers?: boolean; sortBy?: string; verbs?: string[]; categories?: string[] }) => {
-      const ns = o.namespaced === undefined ? undefined : o.namespaced === true || stripEq(String(o.namespaced)) !== 'false';
+    .action(async (args: string[], o: { output?: string; namespaced?: boolean; apiGroup?: string; headers?: boolean; sortBy?: string; verbs?: string[]; categories?: string[] }) => {
       const group = o.apiGroup === undefined ? undefined : stripEq(String(o.apiGroup));
-      setExit(await apiResources(io, args, { output: o.output, namespaced: ns, apiGroup: group, noHeaders: o.headers === false, sortBy: o.sortBy, verbs: o.verbs, categories: o.categories }));
+      setExit(await apiResources(io, args, { output: o.output, namespaced: o.namespaced, apiGroup: group, noHeaders: o.headers === false, sortBy: o.sortBy, verbs: o.verbs, categories: o.categories }));
     });
 
   program
@@ -457,7 +459,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('-w, --watch', 'after listing the requested events, watch for more events')
     .option('--no-headers', "don't print headers")
     .option('--chunk-size <n>', 'list in chunks of this size (accepted; kjob lists at once)', stripEq)
-    .option('--allow-missing-template-keys [bool]', 'ignore missing fields and keys in jsonpath and go-template output (default true)', stripEq)
+    .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output', true)
     .option('--template <template>', 'the template for -o go-template or jsonpath', stripEq)
     .action(
       run((ctx, cmd) => {
@@ -465,7 +467,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
         return events(
           ctx,
           cmd.args,
-          { output: o.output, allNamespaces: o.allNamespaces, for: o.for, types: o.types?.map(stripEq), watch: o.watch, noHeaders: o.headers === false, allowMissingTemplateKeys: o.allowMissingTemplateKeys !== 'false', template: o.template },
+          { output: o.output, allNamespaces: o.allNamespaces, for: o.for, types: o.types?.map(stripEq), watch: o.watch, noHeaders: o.headers === false, allowMissingTemplateKeys: o.allowMissingTemplateKeys !== false, template: o.template },
           io,
         );
       }),
@@ -561,6 +563,8 @@ function verbToBuild(argv: string[]): string | undefined {
 }
 
 let currentArgv: string[] = [];
+/** The boolean flags the command line gives false (readGoBoolFlags), for buildProgram's hook. */
+let currentFalseFlags: string[] = [];
 
 /** NAME operands, and what follows `--` (the container command). */
 function splitDashDash(cmd: Command): { names: string[]; command: string[] } {
@@ -583,6 +587,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   }
   let code = 0;
   currentArgv = argv;
+  currentFalseFlags = [];
   // --no-color (global, before `--`): read before any command writes; again once `--no-color=BOOL` is read.
   const noColor = (args: string[]) => setNoColor((args.includes('--') ? args.slice(0, args.indexOf('--')) : args).includes('--no-color'));
   noColor(argv);
@@ -590,7 +595,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   try {
     const bools = readGoBoolFlags(program, argv, commandPath(argv));
     noColor(bools.argv);
-    program.hook('preAction', (_, command) => setFalseFlags(command, bools.falseFlags));
+    currentFalseFlags = bools.falseFlags;
     await program.parseAsync(bools.argv, { from: 'user' });
     return code;
   } catch (e) {

@@ -65,7 +65,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--grace-period <seconds>', 'period of time in seconds given to the resource to terminate gracefully (only with --force)', stripEq)
     .option('--cascade [policy]', 'must be "background", "orphan", or "foreground" (default background)', stripEq)
     .option('--timeout <duration>', 'the length of time to wait before giving up on a delete (only with --force)', stripEq)
-    .option('--wait [bool]', 'if true, wait for resources to be gone before returning', 'true')
+    .option('--wait', 'if true, wait for resources to be gone before returning', true)
     .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('--dry-run [mode]', 'none, server, or client')
@@ -155,7 +155,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--target <name>', 'when using an ephemeral container, target processes in this container name', stripEq)
     .option('-i, --stdin', 'keep stdin open on the container(s) in the pod, even if nothing is attached')
     .option('-t, --tty', 'allocate a TTY for the debugging container')
-    .option('--attach [bool]', 'if true, wait for the container to start running, and then attach as if kubectl attach ... were called (default false, unless -i)')
+    .option('--attach', 'if true, wait for the container to start running, and then attach as if kubectl attach ... were called (default false, unless -i)')
     .option('-q, --quiet', 'if true, suppress informational messages')
     .option('--env <key=value>', 'environment variables to set in the container (repeatable)', collect)
     .option('--image-pull-policy <policy>', 'the image pull policy for the container', stripEq)
@@ -167,12 +167,10 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
         const { debug } = await import('./debug.js');
-        const attach = o.attach === undefined ? undefined : o.attach === true || stripEq(String(o.attach)) !== 'false';
-        return debug(ctx, names, command, { image: o.image, container: o.container, target: o.target, stdin: o.stdin, tty: o.tty, attach, quiet: o.quiet, env: o.env, imagePullPolicy: o.imagePullPolicy, profile: o.profile, argsOnly: o.argumentsOnly, copyTo: o.copyTo, stdinIsTerminal: !!process.stdin.isTTY }, io);
+        return debug(ctx, names, command, { image: o.image, container: o.container, target: o.target, stdin: o.stdin, tty: o.tty, attach: o.attach, quiet: o.quiet, env: o.env, imagePullPolicy: o.imagePullPolicy, profile: o.profile, argsOnly: o.argumentsOnly, copyTo: o.copyTo, stdinIsTerminal: !!process.stdin.isTTY }, io);
       }),
     );
 
-  const bool = (v: unknown) => (v === undefined ? undefined : v === true || stripEq(String(v)) !== 'false');
   program
     .command('run')
     .description('Run a particular image in a pod')
@@ -182,7 +180,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--command', "use the extra arguments as the 'command' field in the container, rather than the 'args' field")
     .option('-i, --stdin', 'keep stdin open on the container in the pod, even if nothing is attached')
     .option('-t, --tty', 'allocate a TTY for the container in the pod')
-    .option('--attach [bool]', 'wait for the Pod to start running, then follow its output (default false, unless -i)')
+    .option('--attach', 'wait for the Pod to start running, then follow its output (default false, unless -i)')
     .option('--rm', 'delete the pod after it exits; only valid when attaching to the container')
     .option('--env <key=value>', 'environment variables to set in the container (repeatable)', collect)
     .option('-l, --labels <labels>', 'comma separated labels to apply to the pod (default run=NAME)', stripEq)
@@ -212,7 +210,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             command: o.command,
             stdin: o.stdin,
             tty: o.tty,
-            attach: bool(o.attach),
+            attach: o.attach,
             rm: o.rm,
             env: o.env,
             labels: o.labels,

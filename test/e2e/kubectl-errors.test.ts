@@ -113,6 +113,9 @@ test("a boolean flag's value, as pflag reads it: --flag=false is the flag given 
   // The last value stands: headers back on.
   assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers', '--no-headers=false']).stdout, /^NAME +DATA +AGE\n/);
   assert.equal(sb.kjob(['get', 'cm', '--no-headers=yes']).stderr, 'Error: invalid argument "yes" for "--no-headers" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.\n');
+  // A boolean flag takes no value from the next argument: `--wait cm flags` deletes configmap flags (it read cm as --wait's).
+  assert.equal(sb.kjob(['create', 'configmap', 'waited', '--from-literal=x=y']).code, 0);
+  assert.deepEqual(sb.kjob(['delete', '--wait', 'cm', 'waited']), { stdout: 'configmap "waited" deleted\n', stderr: '', code: 0 });
   // After `--`, a container's own arguments are not kjob's flags.
   const job = JSON.parse(sb.kjob(['create', 'job', 'j', '--image=busybox', '--dry-run=client', '-o', 'json', '--', 'echo', '--show-labels=yes', '--no-headers=false']).stdout);
   assert.deepEqual(job.spec.template.spec.containers[0].command, ['echo', '--show-labels=yes', '--no-headers=false']);
