@@ -61,3 +61,27 @@ test('start replaces what an attempt that never started left in its directory, a
   assert.deepEqual(fs.readdirSync(d).filter((f) => f !== 'cgroup').sort(), ['id', 'started']);
   assert.equal(fs.readFileSync(path.join(d, 'id'), 'utf8'), 'containerd://again\n');
 });
+
+test("a container's attempts are listed once and then kept with the runtime's own starts (the engine's runtime is their only maker), an attempt's id and start are read once, and both are forgotten with the pod", () => {
+  const home = tempDir('runtime');
+  const rt = new ProcessRuntime(home);
+  (rt as unknown as { spawner: RecordingSpawner }).spawner = new RecordingSpawner();
+  const spec: StartSpec = { uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://first', startedAt: '2026-12-05T00:00:01Z', argv: ['true'], cwd: '/', logPath: `${home}/logs/p/c/0.log` };
+  assert.deepEqual(rt.attempts('u1', 'c'), [], 'none started yet');
+  rt.start(spec);
+  const ids = () => rt.attempts('u1', 'c').map((a) => [a.n, a.containerID, a.startedAt]);
+  assert.deepEqual(ids(), [[0, 'containerd://first', '2026-12-05T00:00:01Z']], 'its own start, though the container had been listed with none');
+  // What only the runtime writes is not read again: an id rewritten under it, an attempt
+  // directory made by someone else.
+  fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 0), 'id'), 'containerd://rewritten\n');
+  fs.mkdirSync(rt.attemptDir('u1', 'c', 1));
+  fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 1), 'id'), 'containerd://stranger\n');
+  assert.deepEqual(ids(), [[0, 'containerd://first', '2026-12-05T00:00:01Z']]);
+  rt.start({ ...spec, n: 1, containerID: 'containerd://second', startedAt: '2026-12-05T00:00:09Z' });
+  assert.deepEqual(ids(), [[0, 'containerd://first', '2026-12-05T00:00:01Z'], [1, 'containerd://second', '2026-12-05T00:00:09Z']]);
+  rt.removePod('u1');
+  assert.equal(fs.existsSync(rt.attemptDir('u1', 'c', 0)), false);
+  fs.mkdirSync(rt.attemptDir('u1', 'c', 0), { recursive: true });
+  fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 0), 'id'), 'containerd://afresh\n');
+  assert.deepEqual(rt.attempts('u1', 'c').map((a) => a.containerID), ['containerd://afresh'], 'read afresh once the pod was forgotten');
+});

@@ -190,6 +190,7 @@ function writeOnce(file: string, data: string): string {
     fs.writeFileSync(tmp, data, { mode: 0o600 });
     try {
       fs.linkSync(tmp, file);
+      return data; // the first writer: the file is what was just written
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
@@ -253,6 +254,68 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly ended = new Map<string, Map<string, AttemptState>>();
 
   /**
+   * The attempt numbers of each pod's containers, by pod uid and container: listed from the pod's
+   * directory once, then kept up to date with the attempts this runtime makes (the engine's, the
+   * only maker of attempt directories), and forgotten with the pod. A pod's syncs read its
+   * containers' attempts three or four times each, and each read listed the directory again
+   * (a container not started yet: a readdir that fails, and its thrown error).
+   */
+  private readonly attemptNumbers = new Map<string, Map<string, number[]>>();
+
+  /**
+   * An attempt's id and start time, by pod uid and attempt directory: written before anything
+   * else reads the attempt (its id last), they never change after, so they are read once.
+   */
+  private readonly begun = new Map<string, Map<string, { containerID: string; startedAt: string }>>();
+
+  /** The attempt numbers of a container, oldest first, from memory once listed. */
+  private numbersOf(uid: string, container: string): number[] {
+    let pod = this.attemptNumbers.get(uid);
+    const known = pod?.get(container);
+    if (known) return known;
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(path.join(this.home, 'pods', uid, 'containers', container));
+    } catch {
+      /* none started yet */
+    }
+    const ns = names.filter((nm) => /^\d+$/.test(nm)).map(Number).sort((x, y) => x - y);
+    if (this.attemptNumbers.size >= 100_000) this.attemptNumbers.clear(); // a cache: listed again when needed
+    if (!pod) this.attemptNumbers.set(uid, (pod = new Map()));
+    pod.set(container, ns);
+    return ns;
+  }
+
+  /** The attempt's id and start time, read once its id is written; undefined before (not an attempt yet). */
+  private begunOf(uid: string, d: string, file: (f: string) => string | undefined): { containerID: string; startedAt: string } | undefined {
+    const known = this.begun.get(uid)?.get(d);
+    if (known) return known;
+    const containerID = file('id')?.trim();
+    if (!containerID) return undefined;
+    const b = { containerID, startedAt: file('started')?.trim() ?? '' };
+    this.rememberBegun(uid, d, b);
+    return b;
+  }
+
+  private rememberBegun(uid: string, d: string, b: { containerID: string; startedAt: string }): void {
+    if (this.begun.size >= 100_000) this.begun.clear(); // a cache: read again when needed
+    let pod = this.begun.get(uid);
+    if (!pod) this.begun.set(uid, (pod = new Map()));
+    pod.set(d, b);
+  }
+
+  /** This runtime made attempt n of a container (its directory exists now). */
+  private made(uid: string, container: string, n: number, d: string): void {
+    this.ended.get(uid)?.delete(d);
+    this.begun.get(uid)?.delete(d);
+    const ns = this.attemptNumbers.get(uid)?.get(container);
+    if (ns && !ns.includes(n)) {
+      ns.push(n);
+      ns.sort((x, y) => x - y);
+    }
+  }
+
+  /**
    * The spawner (a perl that compiles the shim's program as it starts, about 20 ms, or the native
    * shim) is started with the engine: it is ready by the time a cold engine's first pod has its
    * network, where it used to start only then, on the way to that pod's first container.
@@ -300,16 +363,9 @@ export class ProcessRuntime implements ContainerRuntime {
 
   attempts(uid: string, container: string): AttemptState[] {
     const base = path.join(this.home, 'pods', uid, 'containers', container);
-    let names: string[];
-    try {
-      names = fs.readdirSync(base);
-    } catch {
-      return [];
-    }
     const out: AttemptState[] = [];
-    for (const nm of names) {
-      if (!/^\d+$/.test(nm)) continue;
-      const d = path.join(base, nm);
+    for (const n of this.numbersOf(uid, container)) {
+      const d = path.join(base, String(n));
       const ended = this.ended.get(uid)?.get(d);
       if (ended) {
         out.push({ ...ended });
@@ -326,9 +382,9 @@ export class ProcessRuntime implements ContainerRuntime {
         continue;
       }
       const file = (f: string) => (present.has(f) ? readOpt(path.join(d, f)) : undefined);
-      const id = file('id')?.trim();
-      if (!id) continue;
-      const a: AttemptState = { n: Number(nm), containerID: id, startedAt: file('started')?.trim() ?? '', running: false };
+      const begun = this.begunOf(uid, d, file);
+      if (!begun) continue;
+      const a: AttemptState = { n, containerID: begun.containerID, startedAt: begun.startedAt, running: false };
       a.termSent = file('term')?.trim();
       a.killSent = file('kill')?.trim();
       const se = file('starterror');
@@ -379,7 +435,7 @@ export class ProcessRuntime implements ContainerRuntime {
       }
       out.push(a);
     }
-    return out.sort((x, y) => x.n - y.n);
+    return out;
   }
 
   /** The exit of an attempt whose shim vanished: 137 if a SIGKILL was sent (at that time), else 255 now. */
@@ -391,11 +447,11 @@ export class ProcessRuntime implements ContainerRuntime {
 
   start(s: StartSpec): void {
     const d = this.attemptDir(s.uid, s.container, s.n);
-    this.ended.get(s.uid)?.delete(d);
     // A directory left by an attempt that never started (see above) is replaced. Looked for first:
     // rmSync of nothing throws and catches an ENOENT inside: 12 µs against existsSync's 1.4.
     if (fs.existsSync(d)) fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
+    this.made(s.uid, s.container, s.n, d);
     mkdirPrivate(path.dirname(s.logPath));
     mkdirPrivate(this.exitsDir());
     // Any user of the container may write it (the kubelet makes it 0666); the directory stays private.
@@ -415,6 +471,7 @@ export class ProcessRuntime implements ContainerRuntime {
     // The attempt is read (attempts()) once its id exists: what comes before is written in place.
     writeInPlace(path.join(d, 'started'), s.startedAt + '\n');
     writeAtomic(path.join(d, 'id'), s.containerID + '\n');
+    this.rememberBegun(s.uid, d, { containerID: s.containerID, startedAt: s.startedAt });
     const note = path.join(this.exitsDir(), `${s.namespace}_${s.pod}_${s.uid}_${s.container}_${s.n}`);
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
@@ -461,9 +518,9 @@ export class ProcessRuntime implements ContainerRuntime {
 
   recordStartError(uid: string, container: string, n: number, containerID: string, message: string, finishedAt: string): void {
     const d = this.attemptDir(uid, container, n);
-    this.ended.get(uid)?.delete(d);
     fs.rmSync(d, { recursive: true, force: true });
     mkdirPrivate(d);
+    this.made(uid, container, n, d);
     writeAtomic(path.join(d, 'starterror'), JSON.stringify({ message, finishedAt }));
     writeAtomic(path.join(d, 'started'), '1970-01-01T00:00:00Z\n');
     writeAtomic(path.join(d, 'id'), containerID + '\n');
@@ -540,6 +597,8 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!validUid(uid)) return;
     const podDir = path.join(this.home, 'pods', uid);
     this.ended.delete(uid);
+    this.begun.delete(uid);
+    this.attemptNumbers.delete(uid);
     const attemptDirs: string[] = [];
     let cs: string[] = [];
     try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
