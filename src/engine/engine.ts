@@ -127,6 +127,12 @@ export class Engine {
   private readonly events = new EventQueue();
   private readonly queue = new DelayingQueue();
   private readonly jobGenerations = new Map<string, number>();
+  /**
+   * The Services of each namespace, by name, as the informer has seen them (the endpoints
+   * controllers' Service lister): every pod change looks its namespace's up, and reading the
+   * store for them was an SQL query a change, of a Job's five a pod.
+   */
+  private readonly servicesByNamespace = new Map<string, Set<string>>();
   private lastRV = 0;
   /** Keys whose sync failed, or whose object cannot be decoded: retries so far (exponential back-off). */
   private failures = new Map<string, number>();
@@ -341,7 +347,11 @@ export class Engine {
     for (const cj of this.store.list('CronJob')) this.queue.add(`cronjob:${keyOf(cj)}`, 0);
     for (const rs of this.store.list('ReplicaSet')) this.queue.add(`rs:${keyOf(rs)}`, 0);
     for (const d of this.store.list('Deployment')) this.queue.add(`deploy:${keyOf(d)}`, 0);
-    for (const svc of this.store.list('Service')) this.enqueueService(keyOf(svc), 0);
+    this.servicesByNamespace.clear();
+    for (const svc of this.store.list('Service')) {
+      this.serviceSeen('ADDED', svc.metadata.namespace ?? '', svc.metadata.name ?? '');
+      this.enqueueService(keyOf(svc), 0);
+    }
     this.queue.add('gc', 0);
     this.queue.add('proxy', 0);
     // The scheduler's cache before the cleanup, which may fail (lastRV has moved on: no relist would redo it).
@@ -573,6 +583,17 @@ export class Engine {
     if (owner?.kind === 'Deployment') this.queue.add(`deploy:${namespace}/${owner.name}`, now);
   }
 
+  private serviceSeen(type: Change['type'], namespace: string, name: string): void {
+    let names = this.servicesByNamespace.get(namespace);
+    if (type === 'DELETED') {
+      names?.delete(name);
+      if (names?.size === 0) this.servicesByNamespace.delete(namespace);
+      return;
+    }
+    if (!names) this.servicesByNamespace.set(namespace, (names = new Set()));
+    names.add(name);
+  }
+
   /** A Service key for the endpoints and the endpointslice controllers. */
   private enqueueService(key: string, at: number): void {
     this.queue.add(`ep:${key}`, at);
@@ -611,6 +632,7 @@ export class Engine {
     const terminatingOrGone = () => c.type === 'DELETED' || !!obj().metadata.deletionTimestamp;
     switch (c.kind) {
       case 'Service':
+        this.serviceSeen(c.type, c.namespace ?? '', c.name);
         this.queue.add('proxy', now);
         this.enqueueService(key, now);
         // A deleted Service's EndpointSlices are its dependents.
@@ -640,7 +662,7 @@ export class Engine {
         this.queue.add('proxy', now);
         // The endpoints and endpointslice controllers' pod handlers: the Services of its namespace
         // (getPodServiceMemberships, for the old labels as well as the new).
-        for (const svc of this.store.list('Service', { namespace: c.namespace })) this.enqueueService(keyOf(svc), now);
+        for (const svc of this.servicesByNamespace.get(c.namespace ?? '') ?? []) this.enqueueService(`${c.namespace}/${svc}`, now);
         if (c.type === 'DELETED' || this.kubelet.changeNeedsSync(asKind('Pod', obj()))) this.queue.add(`pod:${key}`, now);
         const owner = controllerOf(obj());
         // Pod events reach the Job controller batched (syncJobBatchPeriod).

@@ -88,3 +88,23 @@ test('Endpoints and EndpointSlice follow the pod readiness; they go with the Ser
   await sb.until('Endpoints and EndpointSlice gone', () => sb.kjob(['get', 'ep,endpointslices', '-o', 'name']).stdout === '');
   sb.kjob(['delete', 'pod', 'web', '--grace-period=0', '--force']);
 });
+
+test('a Service made while the engine runs follows its pod: a readiness change moves the address', async () => {
+  const sb = new Sandbox();
+  sandboxes.push(sb);
+  const [pod, svc] = objects;
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: JSON.stringify(pod) }).code, 0);
+  const json = (args: string[]) => {
+    const out = sb.kjob([...args, '-o', 'json']);
+    return out.code === 0 ? JSON.parse(out.stdout) : {};
+  };
+  const ready = () => (json(['get', 'pod', 'web']).status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  await sb.until('the pod ready', ready);
+  // The engine has been running since the pod: the Service reaches it through its change, not a relist.
+  assert.equal(sb.kjob(['apply', '-f', '-'], { input: JSON.stringify(svc) }).code, 0);
+  const ep = () => json(['get', 'ep', 'web']);
+  await sb.until('the pod ready in the Endpoints', () => (ep().subsets?.[0]?.addresses ?? []).length === 1);
+  assert.equal(sb.kjob(['exec', 'web', '--', 'rm', '/tmp/ready']).code, 0);
+  await sb.until('the address not ready', () => (ep().subsets?.[0]?.notReadyAddresses ?? []).length === 1, 20_000);
+  sb.kjob(['delete', 'pod', 'web', '--grace-period=0', '--force']);
+});
