@@ -137,3 +137,27 @@ test('Service and Namespace defaults', () => {
   assert.deepEqual(ns.spec, { finalizers: ['kubernetes'] });
   assert.deepEqual(ns.status, { phase: 'Active' });
 });
+
+test("defaulting sets nothing a status update keeps from its request (its status, a Deployment's annotations): the apiserver does not default a status update", async () => {
+  const { setDefaults } = await import('./defaults.js');
+  const template = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 80 }] }] } };
+  const status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], replicas: 1, active: 1, loadBalancer: {}, observedGeneration: 2 };
+  const annotations = { 'deployment.kubernetes.io/revision': '3', note: 'x' };
+  const objects: KObject[] = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations }, spec: template.spec, status },
+    { ...job(), metadata: { name: 'pi', annotations }, status },
+    { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', annotations }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: template.spec } } } }, status },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', annotations }, spec: { selector: { matchLabels: { app: 'a' } }, template }, status },
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', annotations }, spec: { selector: { matchLabels: { app: 'a' } }, template }, status },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', annotations }, spec: { selector: { app: 'a' }, ports: [{ port: 80 }] }, status },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', annotations }, status: { phase: '' } },
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node', annotations }, status },
+  ];
+  for (const o of objects) {
+    const before = structuredClone(o);
+    const d = setDefaults(info(o.kind), o);
+    if (o.kind !== 'Node') assert.notDeepEqual(d.spec ?? d.metadata, before.spec ?? before.metadata, `${o.kind}: defaulted at all (what the test relies on)`);
+    assert.deepEqual(d.status, before.status, `${o.kind}: status`);
+    assert.deepEqual(d.metadata.annotations, before.metadata.annotations, `${o.kind}: annotations`);
+  }
+});

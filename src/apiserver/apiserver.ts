@@ -241,7 +241,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   }
 
   updateStatus(resource: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
-    const { object, warnings } = this.decode(resource, body, opts.fieldValidation);
+    const { object, warnings } = this.decode(resource, this.typedClients ? statusUpdatePart(body) : body, opts.fieldValidation);
     return this.store.oneWrite(() => this.updateObject(resource, namespace, name, object, warnings, opts, true));
   }
 
@@ -293,7 +293,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (rv !== undefined && rv !== '' && rv !== stored.metadata.resourceVersion) throw conflictError(info, name);
     if (status && !strategy.statusSubresource) throw new StatusError('NotFound', 'the server could not find the requested resource');
     if (ephemeral && info.kind !== 'Pod') throw new StatusError('NotFound', 'the server could not find the requested resource');
-    let obj = strategy.defaults(decoded, true); // decoded is this request's own copy
+    // decoded is this request's own copy. Defaulting sets nothing a status update keeps from its
+    // request (its status, a Deployment's annotations: defaults.test.ts), and all else is the
+    // stored object's (prepareForStatusUpdate): a status update is not defaulted.
+    let obj = status ? decoded : strategy.defaults(decoded, true);
     if (ephemeral) obj = prepareEphemeralUpdate(asKind('Pod', obj), asKind('Pod', old));
     this.admit({ operation: 'UPDATE', resource, subresource: status ? 'status' : ephemeral ? 'ephemeralcontainers' : undefined, namespace: ns ?? '', name, object: obj, oldObject: old });
     // rest.BeforeUpdate
@@ -591,6 +594,18 @@ export function mustDecode(info: ResourceInfo, obj: KObject): KObject {
   const { error, result } = decodeTyped(info.kind, obj as Record<string, unknown>, 'Strict', { keepNullTimes: true, omitEmpty: true, share: true });
   if (error !== undefined) throw decodeError(info.kind, obj as Record<string, unknown>, error);
   return result!.object as KObject;
+}
+
+/**
+ * What a status update keeps of a typed client's body (its kind, apiVersion, metadata and status,
+ * in its order): the rest is the stored object's (prepareForStatusUpdate), so that the decoding's
+ * copy leaves it out (a pod's spec was most of the copy of each of the kubelet's status writes).
+ */
+function statusUpdatePart(body: unknown): unknown {
+  if (!isPlainObject(body)) return body;
+  const part: Record<string, unknown> = {};
+  for (const k of Object.keys(body)) if (k === 'kind' || k === 'apiVersion' || k === 'metadata' || k === 'status') part[k] = body[k];
+  return part;
 }
 
 /**
