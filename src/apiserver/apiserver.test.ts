@@ -157,6 +157,24 @@ describe('getShared', () => {
 });
 
 describe('update and status', () => {
+  test("a typed client's status update that only reads its result: the same write, from the stored object shared, its body's spec neither copied nor read", () => {
+    const typed = new LocalAPIServer(t.store, { clock: t.clock, typedClients: true });
+    typed.create(JOBS, 'default', job('a'));
+    typed.create(JOBS, 'default', job('b'));
+    const write = (name: string, opts: { readOnlyResult?: boolean }) => {
+      const stored = typed.getShared(JOBS, 'default', name)!;
+      // A spec that would not decode: a status update takes the stored one.
+      return typed.updateStatus(JOBS, 'default', name, { ...stored, spec: { completions: 'x' }, status: { active: 2 } }, opts).object;
+    };
+    const plain = write('a', {});
+    const shared = write('b', { readOnlyResult: true });
+    const same = (o: KObject) => ({ ...o, metadata: { ...o.metadata, name: '', uid: '', resourceVersion: '', labels: {} }, spec: { ...o.spec, selector: {}, template: { ...o.spec.template, metadata: {} } } });
+    assert.deepEqual(same(shared), same(plain));
+    assert.deepEqual(t.store.get('Job', 'default', 'b')!.status, { active: 2 });
+    assert.equal(Object.isFrozen(shared.spec), true, 'the spec is the shared stored one');
+    assert.equal(Object.isFrozen(plain.spec), false, 'without the option the result is all its own');
+  });
+
   test('optimistic concurrency; the status is kept by an update and is all a status update changes', () => {
     const j = t.api.create(JOBS, 'default', job('pi')).object;
     const s = t.api.updateStatus(JOBS, 'default', 'pi', { ...j, spec: { ...j.spec, parallelism: 5 }, status: { active: 1 } }).object;

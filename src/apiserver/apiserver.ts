@@ -286,7 +286,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
     checkName(decoded, name);
-    const stored = storedRead ?? this.store.get(info.kind, ns, name);
+    const stored = storedRead ?? (opts.readOnlyResult ? this.store.getShared(info.kind, ns, name) : this.store.get(info.kind, ns, name));
     if (!stored) throw notFound(groupResource(info), name);
     const old = readable(info.kind, stored) as KObject;
     const rv = decoded.metadata.resourceVersion;

@@ -17,6 +17,14 @@ export interface WriteOptions {
   /** fieldValidation: what to do with unknown fields of the body (default Strict, as kubectl sends). */
   fieldValidation?: FieldValidation;
   fieldManager?: string;
+  /**
+   * An in-process caller that only reads the object a write returns (the kubelet's and the Job
+   * controller's status writes): the write takes the stored object it replaces from the store's
+   * shared, frozen ones (the caller's own read of it, nearly always) instead of reading and
+   * parsing it again, and what it returns may share frozen parts with it, as an informer's
+   * objects are shared. An apiserver across a connection has nothing to share and ignores it.
+   */
+  readOnlyResult?: boolean;
 }
 
 export interface ListOptions {

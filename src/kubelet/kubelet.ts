@@ -577,7 +577,7 @@ export class Kubelet {
   }
 
   private write(pod: PodObject, c: Computed): KObject {
-    const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }).object;
+    const out = this.api.updateStatus(PODS, pod.metadata.namespace, pod.metadata.name!, { ...pod, status: c.status }, { readOnlyResult: true }).object;
     this.wrote(out);
     return out;
   }

@@ -613,9 +613,10 @@ export class JobController {
         status.active -= failedCreates;
         if (status.active === 0) delete status.active;
       }
-      const fresh = tryGet(api, 'Job', ns, job.metadata.name!);
+      // Read only (compared, spread into the status write, an Event's subject): the shared object.
+      const fresh = tryGetShared(api, 'Job', ns, job.metadata.name!);
       if (fresh && fresh.metadata.uid === job.metadata.uid && !jsonEqual(fresh.status ?? {}, status)) {
-        api.updateStatus(JOBS, ns, job.metadata.name!, { ...fresh, status: stripUndefined(status) });
+        api.updateStatus(JOBS, ns, job.metadata.name!, { ...fresh, status: stripUndefined(status) }, { readOnlyResult: true });
       }
       for (const [type, reason, message] of events) this.recorder.event(fresh ?? job, type, reason, message);
     });
