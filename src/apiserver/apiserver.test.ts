@@ -175,6 +175,21 @@ describe('update and status', () => {
     assert.equal(Object.isFrozen(plain.spec), false, 'without the option the result is all its own');
   });
 
+  test("a typed client's patch that only reads its result (the Job controller's finalizer removal) patches the stored object shared", () => {
+    const typed = new LocalAPIServer(t.store, { clock: t.clock, typedClients: true });
+    for (const name of ['a', 'b']) typed.create(PODS, 'default', pod(name, { finalizers: ['batch.kubernetes.io/job-tracking', 'x/y'] }));
+    const release = (name: string, opts: { readOnlyResult?: boolean }) =>
+      typed.patch(PODS, 'default', name, 'strategic', { metadata: { '$deleteFromPrimitiveList/finalizers': ['batch.kubernetes.io/job-tracking'] } }, opts).object;
+    const plain = release('a', {});
+    const shared = release('b', { readOnlyResult: true });
+    assert.deepEqual(shared.metadata.finalizers, ['x/y']);
+    assert.deepEqual(t.store.get('Pod', 'default', 'b')!.metadata.finalizers, ['x/y']);
+    const spec = (o: KObject) => JSON.stringify(o.spec).replace(/kube-api-access-[a-z0-9]{5}/g, 'kube-api-access-<suffix>');
+    assert.equal(spec(shared), spec(plain));
+    assert.equal(Object.isFrozen(shared.spec), true, 'the spec is the shared stored one');
+    assert.equal(Object.isFrozen(plain.spec), false);
+  });
+
   test('optimistic concurrency; the status is kept by an update and is all a status update changes', () => {
     const j = t.api.create(JOBS, 'default', job('pi')).object;
     const s = t.api.updateStatus(JOBS, 'default', 'pi', { ...j, spec: { ...j.spec, parallelism: 5 }, status: { active: 1 } }).object;

@@ -262,7 +262,8 @@ export class LocalAPIServer implements LocalAPIServerContract {
     // Read, patch and write in one transaction: no other writer comes in between, so the patch
     // is never refused with a Conflict (patch.go's retries of GuaranteedUpdate have nothing to do).
     return this.store.oneWrite(() => {
-      const stored = this.store.get(resource.kind, requestNamespace(resource, namespace), name);
+      const ns = requestNamespace(resource, namespace);
+      const stored = opts.readOnlyResult ? this.store.getShared(resource.kind, ns, name) : this.store.get(resource.kind, ns, name);
       if (!stored) throw notFound(groupResource(resource), name);
       // An object stored before decoding was strict is patched from its readable view.
       const current = readable(resource.kind, stored) as KObject;

@@ -628,7 +628,7 @@ export class JobController {
     for (const p of pods) {
       const cur = tryGetShared(this.api, 'Pod', p.metadata.namespace, p.metadata.name!);
       if (!cur || cur.metadata.uid !== p.metadata.uid || !hasTrackingFinalizer(cur)) continue;
-      this.api.patch(PODS, p.metadata.namespace, p.metadata.name!, 'strategic', { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } });
+      this.api.patch(PODS, p.metadata.namespace, p.metadata.name!, 'strategic', { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } }, { readOnlyResult: true });
     }
   }
 }
