@@ -223,10 +223,12 @@ export class LocalAPIServer implements LocalAPIServerContract {
       throw invalid('Binding', '', name, [{ field: 'target.kind', message: 'Unsupported value: ' + goQuote(b?.target?.kind ?? '') + ': supported values: "Node"', type: 'FieldValueNotSupported' }]);
     }
     return this.store.oneWrite(() => {
-      const pod = this.get(resource, namespace, name);
-      const next = bindPod(pod, node, this.clock.now());
+      const share = opts.readOnlyResult && !opts.dryRun;
+      const pod = share ? this.store.getShared(resource.kind, requestNamespace(resource, namespace), name) : this.get(resource, namespace, name);
+      if (!pod) throw notFound(groupResource(resource), name);
+      const next = bindPod(pod, node, this.clock.now(), share);
       if (opts.dryRun) return { object: next, warnings: [] };
-      const bound = this.store.update(next, { resourceVersion: pod.metadata.resourceVersion }, { adopt: true });
+      const bound = this.store.update(next, { resourceVersion: pod.metadata.resourceVersion }, { adopt: true, share });
       // A binding sets a node name and a condition of a pod that decoded: so does the bound one (the
       // engine's next sync of the pod need not decode it to see, as it did for every pod).
       return { object: knownToDecode('Pod', pod.metadata.uid!, pod.metadata.resourceVersion!) ? storedDecoded('Pod', bound) : bound, warnings: [] };
@@ -338,7 +340,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     if (om.deletionTimestamp && (out.metadata.finalizers ?? []).length === 0 && !om.deletionGracePeriodSeconds) {
       return { object: this.store.delete(info.kind, ns, name, { lastState: out, preconditions: { resourceVersion: stored.metadata.resourceVersion } }), warnings };
     }
-    return { object: storedDecoded(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion }, { adopt: true })), warnings };
+    return { object: storedDecoded(info.kind, this.store.update(out, { resourceVersion: stored.metadata.resourceVersion }, { adopt: true, share: opts.readOnlyResult })), warnings };
   }
 
   // ================================================================ delete

@@ -353,7 +353,8 @@ export function bindPod(api: APIServer, recorder: EventRecorder, pod: PodObject,
     metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
     target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
   };
-  const out = api.create(PODS, pod.metadata.namespace, binding, { subresource: 'binding' }).object;
+  // The bound pod is only read (the kubelet's sync goes on with it, frozen, as with every pod it reads).
+  const out = api.create(PODS, pod.metadata.namespace, binding, { subresource: 'binding', readOnlyResult: true }).object;
   recorder.event(out, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`);
   return out;
 }

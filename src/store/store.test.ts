@@ -254,6 +254,32 @@ describe('create/get/list', () => {
     assert.deepEqual(second[1].metadata.labels, { x: '1' });
   });
 
+  test('a write whose caller only reads its result (share) keeps it, frozen, as its version\'s shared object; a rollback forgets it', () => {
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'j1', controller: true }] } }) as KObject;
+    const created = store.create(pod('a'), { share: true });
+    assert.ok(Object.isFrozen(created) && Object.isFrozen(created.metadata.ownerReferences![0]));
+    assert.equal(store.getShared('Pod', 'default', 'a'), created);
+    assert.equal(store.listByRefShared('Pod', 'default', 'j1')[0], created);
+    const updated = store.update({ ...created, metadata: { ...created.metadata, labels: { x: '1' } } }, {}, { share: true });
+    assert.equal(store.getShared('Pod', 'default', 'a'), updated);
+    assert.deepEqual(updated.metadata.labels, { x: '1' });
+    const plain = store.update({ ...updated, metadata: { ...updated.metadata, labels: { x: '2' } } });
+    assert.equal(Object.isFrozen(plain), false, 'without share the result is the caller\'s own');
+    assert.notEqual(store.getShared('Pod', 'default', 'a'), plain);
+    let kept: KObject | undefined;
+    assert.throws(() =>
+      store.transaction(() => {
+        kept = store.update({ ...plain, metadata: { ...plain.metadata, labels: { x: '3' } } }, {}, { share: true });
+        throw new Error('rolled back');
+      }),
+    );
+    assert.deepEqual(store.getShared('Pod', 'default', 'a')!.metadata.labels, { x: '2' });
+    // The next write takes the rolled-back one's resourceVersion: its object, not the one rolled back.
+    const next = store.update({ ...plain, metadata: { ...plain.metadata, labels: { x: '4' } } });
+    assert.equal(next.metadata.resourceVersion, kept!.metadata.resourceVersion);
+    assert.deepEqual(store.getShared('Pod', 'default', 'a')!.metadata.labels, { x: '4' });
+  });
+
   test("a controller's pods without those leaveOut says yes to: asked once per version, asked again once one changes or is rolled back", () => {
     const pod = (name: string, phase: string) =>
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `u-${name}`, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'j1', controller: true }] }, status: { phase } }) as KObject;

@@ -53,6 +53,12 @@ export type ViewListOptions = Pick<ListOptions, 'namespace' | 'labelSelector'> &
  */
 export interface WriteHow {
   adopt?: boolean;
+  /**
+   * The caller only reads the object returned: it is frozen and kept as its version's shared
+   * object (getShared, listByRefShared), so that the readers of a version the engine wrote (the
+   * kubelet's next sync, the Job controller's list of its pods) do not read and parse it again.
+   */
+  share?: boolean;
 }
 
 /** storage.Preconditions: the write fails (Conflict) unless the stored object has these. */
@@ -517,6 +523,13 @@ export class Store {
     });
   }
 
+  /** A version this connection wrote, as its shared object (a rollback forgets them all: rolledBack). */
+  private keepShared(id: number, rv: number, obj: KObject): void {
+    deepFreeze(obj);
+    if (this.shared.size >= 50_000) this.shared.clear();
+    this.shared.set(id, { rv, obj });
+  }
+
   private sharedVersion(id: number, rv: number): KObject {
     const hit = this.shared.get(id);
     if (hit && hit.rv === rv) return hit.obj;
@@ -810,6 +823,7 @@ export class Store {
       if (ref !== null) this.refWritten(info.kind, info.namespaced ? m.namespace! : '', key, null, ref, { id: Number(lastInsertRowid), rv });
       // obj is create()'s JSON copy of its input: what is stored, and returned without another.
       this.writeView(info.kind, key, obj);
+      if (how.share) this.keepShared(Number(lastInsertRowid), rv, obj);
       return obj;
     });
   }
@@ -830,7 +844,9 @@ export class Store {
       checkPreconditions(info, row, preconditions);
       const givenRV = obj.metadata.resourceVersion;
       if (givenRV !== undefined && givenRV !== '' && givenRV !== String(row.rv)) throw conflict(groupResource(info), name);
-      return this.writeUpdate(row, obj);
+      const out = this.writeUpdate(row, obj);
+      if (how.share) this.keepShared(row.id, Number(out.metadata.resourceVersion), out);
+      return out;
     });
   }
 

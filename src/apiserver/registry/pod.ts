@@ -52,14 +52,18 @@ export class PodStrategy extends BaseStrategy {
  * The binding subresource (BindingREST.assignPod): the pod's node, and its PodScheduled
  * condition. Conflict when it is already bound or being deleted.
  */
-export function bindPod(stored: KObject, nodeName: string, now: Date): PodObject {
+/**
+ * The bound pod. shallow: stored is the store's shared, frozen object and the result is only read
+ * (WriteOptions.readOnlyResult): the parts the binding leaves are shared, not copied.
+ */
+export function bindPod(stored: KObject, nodeName: string, now: Date, shallow = false): PodObject {
   const pod = asKind('Pod', stored);
   const name = pod.metadata.name;
   if (pod.metadata.deletionTimestamp) throw new StatusError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`, { name });
   if (pod.spec?.nodeName) {
     throw new StatusError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, { name });
   }
-  const next = jsonCopy(pod);
+  const next = shallow ? { ...pod, metadata: { ...pod.metadata } } : jsonCopy(pod);
   next.spec = { ...(next.spec as PodSpec), nodeName };
   const status = { ...(next.status ?? {}) };
   const conditions = [...(status.conditions ?? [])].filter((c) => c.type !== 'PodScheduled');
