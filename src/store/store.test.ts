@@ -265,6 +265,13 @@ describe('create/get/list', () => {
     assert.deepEqual(updated.metadata.labels, { x: '1' });
     const plain = store.update({ ...updated, metadata: { ...updated.metadata, labels: { x: '2' } } });
     assert.equal(Object.isFrozen(plain), false, 'without share the result is the caller\'s own');
+    // The informer reading back what this connection wrote: the shared versions, not parsed again.
+    const changes = store.changesSince(Number(created.metadata.resourceVersion) - 1);
+    assert.deepEqual(changes.map((c) => c.type), ['ADDED', 'MODIFIED', 'MODIFIED']);
+    assert.equal(changes[0].object, created);
+    assert.equal(changes[1].object, updated);
+    assert.deepEqual(changes[2].object, plain);
+    assert.equal(Object.isFrozen(changes[2].object), false);
     assert.notEqual(store.getShared('Pod', 'default', 'a'), plain);
     let kept: KObject | undefined;
     assert.throws(() =>

@@ -286,6 +286,8 @@ export class Store {
   /** listByRefShared's decoded objects, by row id, with the resourceVersion they were decoded at
    * (forgotten when a transaction or a savepoint is rolled back: a row id and an rv it used may be used again). */
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
+  /** The versions this connection wrote with share, by resourceVersion, for their changes (changesSince). */
+  private readonly sharedWrites = new Map<number, KObject>();
   /**
    * listByRefShared's references, as read from the objects table and kept up to date by this
    * connection's own writes (a Job's sync lists all its pods: the index scan was most of it). Read
@@ -528,6 +530,8 @@ export class Store {
     deepFreeze(obj);
     if (this.shared.size >= 50_000) this.shared.clear();
     this.shared.set(id, { rv, obj });
+    if (this.sharedWrites.size >= 10_000) this.sharedWrites.clear(); // read back soon after, if at all
+    this.sharedWrites.set(rv, obj);
   }
 
   private sharedVersion(id: number, rv: number): KObject {
@@ -617,9 +621,13 @@ export class Store {
     return this.txRV?.last ?? (this.s.currentRV.get() as number);
   }
 
-  /** Changes with rv > the given one, oldest first. */
+  /**
+   * Changes with rv > the given one, oldest first. The change of a version this connection wrote
+   * with share (and still keeps) has that shared, frozen object, not a parse of its text: the
+   * engine's informer reads back the pods it has just written.
+   */
   changesSince(rv: number, limit = 10_000): Change[] {
-    return this.guard(() => (this.s.changes.all(rv, limit) as ChangeRow[]).map(changeOf));
+    return this.guard(() => (this.s.changes.all(rv, limit) as ChangeRow[]).map((r) => changeOf(r, this.sharedWrites.get(r.rv))));
   }
 
   /**
@@ -629,7 +637,7 @@ export class Store {
   changesOfKindSince(rv: number, kind: Kind, limit = 10_000): { changes: Change[]; through: number } {
     return this.read(() => {
       const bound = this.counterRV();
-      const changes = (this.s.changesOfKind.all(rv, bound, kind, limit) as ChangeRow[]).map(changeOf);
+      const changes = (this.s.changesOfKind.all(rv, bound, kind, limit) as ChangeRow[]).map((r) => changeOf(r));
       return { changes, through: changes.length === limit ? changes[changes.length - 1].rv : Math.max(rv, bound) };
     });
   }
@@ -738,6 +746,7 @@ export class Store {
    */
   private rolledBack(callbacks: ((committed: boolean) => void)[]): void {
     this.shared.clear();
+    this.sharedWrites.clear();
     this.refIndex = undefined;
     for (const cb of callbacks) {
       try {
@@ -1045,8 +1054,8 @@ interface ChangeRow {
  * A change, its object parsed when first read: the engine's informer reads every change and
  * looks at the objects of the kinds it has handlers for, and half of a Job's changes are Events.
  */
-function changeOf(r: ChangeRow): Change {
-  let object: KObject | undefined;
+function changeOf(r: ChangeRow, shared?: KObject): Change {
+  let object = shared;
   return {
     rv: r.rv,
     type: r.type,
