@@ -182,6 +182,10 @@ describe('update and status', () => {
       typed.patch(PODS, 'default', name, 'strategic', { metadata: { '$deleteFromPrimitiveList/finalizers': ['batch.kubernetes.io/job-tracking'] } }, opts).object;
     const plain = release('a', {});
     const shared = release('b', { readOnlyResult: true });
+    assert.equal(typed.getShared(PODS, 'default', 'b'), shared, 'the result is the new version\'s shared object');
+    const created = typed.create(PODS, 'default', pod('c'), { readOnlyResult: true }).object;
+    assert.ok(Object.isFrozen(created));
+    assert.equal(typed.getShared(PODS, 'default', 'c'), created);
     assert.deepEqual(shared.metadata.finalizers, ['x/y']);
     assert.deepEqual(t.store.get('Pod', 'default', 'b')!.metadata.finalizers, ['x/y']);
     const spec = (o: KObject) => JSON.stringify(o.spec).replace(/kube-api-access-[a-z0-9]{5}/g, 'kube-api-access-<suffix>');

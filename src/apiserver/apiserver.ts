@@ -177,7 +177,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       for (let attempt = 1; ; attempt++) {
         try {
           // createObject changes what it is given: a generated name's retry starts from a copy.
-          return this.createObject(strategy, generated ? structuredClone(obj) : obj, warnings, opts.dryRun === true);
+          return this.createObject(strategy, generated ? structuredClone(obj) : obj, warnings, opts.dryRun === true, opts.readOnlyResult === true);
         } catch (e) {
           if (!(generated && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < GENERATE_NAME_ATTEMPTS)) throw e;
         }
@@ -186,7 +186,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   }
 
   /** store.go create: system fields, the generated name, BeforeCreate, the store. */
-  private createObject(strategy: Strategy, obj: KObject, warnings: string[], dryRun: boolean): WriteResult {
+  private createObject(strategy: Strategy, obj: KObject, warnings: string[], dryRun: boolean, share: boolean): WriteResult {
     const info = strategy.info;
     const m = obj.metadata as Meta;
     // FillObjectMetaSystemFields
@@ -206,7 +206,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       return { object: out, warnings: all };
     }
     try {
-      return { object: storedDecoded(info.kind, this.store.create(out, { adopt: true })), warnings: all };
+      return { object: storedDecoded(info.kind, this.store.create(out, { adopt: true, share })), warnings: all };
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'AlreadyExists') throw alreadyExistsError(info, this.store, m.namespace, m.name!);
       throw e;

@@ -18,11 +18,13 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   fieldManager?: string;
   /**
-   * An in-process caller that only reads the object a write returns (the kubelet's and the Job
-   * controller's status writes): the write takes the stored object it replaces from the store's
-   * shared, frozen ones (the caller's own read of it, nearly always) instead of reading and
-   * parsing it again, and what it returns may share frozen parts with it, as an informer's
-   * objects are shared. An apiserver across a connection has nothing to share and ignores it.
+   * An in-process caller that only reads the object a write returns (the engine's controllers,
+   * scheduler and kubelet, for the writes of a pod's way through a Job): the write takes the
+   * stored object it replaces from the store's shared, frozen ones (the caller's own read of it,
+   * nearly always) instead of reading and parsing it again, and what it returns is frozen and
+   * kept as the new version's shared object (store WriteHow.share), as an informer's objects
+   * are shared: its next readers, the informer's handlers among them, do not parse it again. An
+   * apiserver across a connection has nothing to share and ignores it.
    */
   readOnlyResult?: boolean;
 }

@@ -272,6 +272,9 @@ describe('create/get/list', () => {
     assert.equal(changes[1].object, updated);
     assert.deepEqual(changes[2].object, plain);
     assert.equal(Object.isFrozen(changes[2].object), false);
+    const again = store.changesSince(Number(created.metadata.resourceVersion) - 1);
+    assert.notEqual(again[1].object, updated, 'given once: read again, a change is parsed');
+    assert.deepEqual(again[1].object, updated);
     assert.notEqual(store.getShared('Pod', 'default', 'a'), plain);
     let kept: KObject | undefined;
     assert.throws(() =>

@@ -530,7 +530,7 @@ export class Store {
     deepFreeze(obj);
     if (this.shared.size >= 50_000) this.shared.clear();
     this.shared.set(id, { rv, obj });
-    if (this.sharedWrites.size >= 10_000) this.sharedWrites.clear(); // read back soon after, if at all
+    if (this.sharedWrites.size >= 2_000) this.sharedWrites.clear(); // read back soon after (changesSince), if at all
     this.sharedWrites.set(rv, obj);
   }
 
@@ -623,11 +623,17 @@ export class Store {
 
   /**
    * Changes with rv > the given one, oldest first. The change of a version this connection wrote
-   * with share (and still keeps) has that shared, frozen object, not a parse of its text: the
-   * engine's informer reads back the pods it has just written.
+   * with share has that shared, frozen object the first time it is read, not a parse of its text:
+   * the engine's informer reads back the pods it has just written, once.
    */
   changesSince(rv: number, limit = 10_000): Change[] {
-    return this.guard(() => (this.s.changes.all(rv, limit) as ChangeRow[]).map((r) => changeOf(r, this.sharedWrites.get(r.rv))));
+    return this.guard(() =>
+      (this.s.changes.all(rv, limit) as ChangeRow[]).map((r) => {
+        const written = this.sharedWrites.get(r.rv);
+        if (written) this.sharedWrites.delete(r.rv);
+        return changeOf(r, written);
+      }),
+    );
   }
 
   /**

@@ -599,7 +599,7 @@ export class JobController {
       // counted active) until the next sync.
       const { successes } = slowStartBatch(creates.length, (i) => {
         try {
-          const created = api.create(PODS, ns, creates[i]).object;
+          const created = api.create(PODS, ns, creates[i], { readOnlyResult: true }).object;
           this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
           return undefined;
         } catch (e) {
