@@ -371,14 +371,6 @@ export class ProcessRuntime implements ContainerRuntime {
         out.push({ ...ended });
         continue;
       }
-      // Its shim being spawned (the sync that started it computes its status again): running,
-      // as a listing of its files would say a moment before the shim writes any; the exit of a
-      // container that ended at once is read at the sync its exit note wakes.
-      const begunHere = this.spawning.has(d) ? this.begun.get(uid)?.get(d) : undefined;
-      if (begunHere) {
-        out.push({ n, containerID: begunHere.containerID, startedAt: begunHere.startedAt, running: true });
-        continue;
-      }
       // The attempt's files, listed once: most of the ones looked for do not exist while it runs
       // (term, kill, starterror, exit, finished, reason), and a failed open costs a thrown error.
       // A file written after the listing is read at the next sync (its writer wakes the pod);
