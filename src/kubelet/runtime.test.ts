@@ -85,3 +85,17 @@ test("a container's attempts are listed once and then kept with the runtime's ow
   fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 0), 'id'), 'containerd://afresh\n');
   assert.deepEqual(rt.attempts('u1', 'c').map((a) => a.containerID), ['containerd://afresh'], 'read afresh once the pod was forgotten');
 });
+
+test("a container's directory that cannot be listed (not a missing one) is listed again next time, not kept as no attempts", () => {
+  const home = tempDir('runtime');
+  const rt = new ProcessRuntime(home);
+  const dir = path.dirname(rt.attemptDir('u1', 'c', 0));
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  fs.writeFileSync(dir, ''); // readdir fails with ENOTDIR
+  assert.deepEqual(rt.attempts('u1', 'c'), []);
+  fs.rmSync(dir);
+  fs.mkdirSync(rt.attemptDir('u1', 'c', 0), { recursive: true });
+  fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 0), 'id'), 'containerd://x\n');
+  fs.writeFileSync(path.join(rt.attemptDir('u1', 'c', 0), 'exit'), '0 2026-12-05T00:00:02Z\n');
+  assert.deepEqual(rt.attempts('u1', 'c').map((a) => [a.containerID, a.exitCode]), [['containerd://x', 0]]);
+});

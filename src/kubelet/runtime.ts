@@ -273,11 +273,14 @@ export class ProcessRuntime implements ContainerRuntime {
     let pod = this.attemptNumbers.get(uid);
     const known = pod?.get(container);
     if (known) return known;
-    let names: string[] = [];
+    let names: string[];
     try {
       names = fs.readdirSync(path.join(this.home, 'pods', uid, 'containers', container));
-    } catch {
-      /* none started yet */
+    } catch (e) {
+      // None started yet. Any other failure (out of file descriptors, say) is not kept: read
+      // again next time, it must not hide a running attempt from the syncs until the pod goes.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return [];
+      names = [];
     }
     const ns = names.filter((nm) => /^\d+$/.test(nm)).map(Number).sort((x, y) => x - y);
     if (this.attemptNumbers.size >= 100_000) this.attemptNumbers.clear(); // a cache: listed again when needed
