@@ -108,6 +108,16 @@ test('finish time is mapped onto the kubelet clock once, when the exit is first 
   assert.deepEqual([b.finishedAt, b.finishedMs], ['2026-11-23T12:00:05Z', Date.parse('2026-11-23T12:00:05Z')]);
 });
 
+test('a finish time left empty (an engine killed between the file\'s create and its write) is written when the exit is next seen', () => {
+  const h = home();
+  const d = attempt(h, 'u1', 'c', 0, { exit: '3 2026-11-23T12:00:05.123Z\n', finished: '' });
+  const { rt } = runtime(h);
+  const [a] = rt.attempts('u1', 'c');
+  assert.equal(a.finishedAt, '2026-11-23T12:00:05Z');
+  assert.equal(fs.readFileSync(path.join(d, 'finished'), 'utf8'), '2026-11-23T12:00:05.123Z\n');
+  assert.deepEqual(fs.readdirSync(d).filter((f) => f.includes('.tmp')), [], 'no temporary file left');
+});
+
 class Store implements KubeletStore {
   pods = new Map<string, KObject>();
   get(_k: string, ns: string | undefined, n: string) { return this.pods.get(`${ns}/${n}`); }

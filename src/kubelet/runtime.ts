@@ -202,6 +202,33 @@ function writeOnce(file: string, data: string): string {
   }
 }
 
+/**
+ * writeOnce for a file only this engine writes (an attempt's `finished`): made with O_EXCL, without
+ * writeOnce's temporary file and link (an inode and three syscalls a container). A file left
+ * empty, by an engine killed between its create and its one write, is written now.
+ */
+function writeOnceHere(file: string, data: string): string {
+  try {
+    const fd = fs.openSync(file, 'wx', 0o600);
+    try {
+      fs.writeSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return data;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return data; // e.g. the directory was removed meanwhile
+  }
+  const existing = readOpt(file);
+  if (existing) return existing;
+  try {
+    fs.writeFileSync(file, data, { mode: 0o600 });
+  } catch {
+    /* removed meanwhile */
+  }
+  return data;
+}
+
 function readOpt(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -273,9 +300,12 @@ export class ProcessRuntime implements ContainerRuntime {
     let pod = this.attemptNumbers.get(uid);
     const known = pod?.get(container);
     if (known) return known;
+    const dir = path.join(this.home, 'pods', uid, 'containers', container);
     let names: string[];
     try {
-      names = fs.readdirSync(path.join(this.home, 'pods', uid, 'containers', container));
+      // A pod's first sync looks before any start: a readdir's failure is a thrown error, dearer
+      // than the look.
+      names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     } catch (e) {
       // None started yet. Any other failure (out of file descriptors, say) is not kept: read
       // again next time, it must not hide a running attempt from the syncs until the pod goes.
@@ -418,7 +448,7 @@ export class ProcessRuntime implements ContainerRuntime {
           const [code, fin] = ex.trim().split(/\s+/);
           a.exitCode = Number(code);
           // An exit without a readable time (cut short) finishes now rather than at an invalid date.
-          const finished = file('finished')?.trim() || writeOnce(path.join(d, 'finished'), this.clockTime(Date.parse(fin) || Date.now()) + '\n').trim();
+          const finished = file('finished')?.trim() || writeOnceHere(path.join(d, 'finished'), this.clockTime(Date.parse(fin) || Date.now()) + '\n').trim();
           a.finishedMs = Date.parse(finished);
           a.finishedAt = rfc3339(new Date(a.finishedMs));
           if (!present.has('reaped') && !fs.existsSync(path.join(d, 'reaped'))) reapAttempt(d);
@@ -444,7 +474,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** The exit of an attempt whose shim vanished: 137 if a SIGKILL was sent (at that time), else 255 now. */
   private recordLost(d: string, killSent: string | undefined): string {
     const realNow = new Date().toISOString();
-    writeOnce(path.join(d, 'finished'), (killSent ?? this.clockTime(Date.parse(realNow))) + '\n');
+    writeOnceHere(path.join(d, 'finished'), (killSent ?? this.clockTime(Date.parse(realNow))) + '\n');
     return writeOnce(path.join(d, 'exit'), `${killSent ? 137 : 255} ${realNow}\n`);
   }
 
