@@ -269,36 +269,43 @@ const CONTAINER_INIT = [
   'exec "$@"',
 ].join('\n');
 
+/** What ProcessRuntime knows of a pod's attempts (ProcessRuntime.known). */
+interface KnownAttempts {
+  /**
+   * Each container's attempt numbers, oldest first: listed from its directory once, then kept up
+   * to date with the attempts this runtime makes (the engine's, the only maker of attempt directories).
+   */
+  numbers: Map<string, number[]>;
+  /** By attempt directory: its id and start time, read once its id is written. */
+  begun: Map<string, { containerID: string; startedAt: string }>;
+  /** By attempt directory: attempts that ended and were reaped, whose ten or so files are read once. */
+  ended: Map<string, AttemptState>;
+}
+
 export class ProcessRuntime implements ContainerRuntime {
   private spawner?: Spawner;
   /** Attempt directories whose shim is being spawned (its pid not known yet). */
   private readonly spawning = new Set<string>();
   /**
-   * Attempts that ended and were reaped, by pod uid and attempt directory: nothing of their state
-   * changes any more, so their ten or so files are read once (every sync of the pod, and every
-   * idle check of the engine over all pods, read them again). Forgotten with the pod.
+   * What this runtime knows of each pod's attempts without reading their files again, by pod uid:
+   * forgotten with the pod, and a cache (read again when needed). A pod's syncs read its
+   * containers' attempts three or four times each, and every idle check of the engine reads all
+   * pods': each read listed the directories and read the attempts' files again.
    */
-  private readonly ended = new Map<string, Map<string, AttemptState>>();
+  private readonly known = new Map<string, KnownAttempts>();
 
-  /**
-   * The attempt numbers of each pod's containers, by pod uid and container: listed from the pod's
-   * directory once, then kept up to date with the attempts this runtime makes (the engine's, the
-   * only maker of attempt directories), and forgotten with the pod. A pod's syncs read its
-   * containers' attempts three or four times each, and each read listed the directory again
-   * (a container not started yet: a readdir that fails, and its thrown error).
-   */
-  private readonly attemptNumbers = new Map<string, Map<string, number[]>>();
-
-  /**
-   * An attempt's id and start time, by pod uid and attempt directory: written before anything
-   * else reads the attempt (its id last), they never change after, so they are read once.
-   */
-  private readonly begun = new Map<string, Map<string, { containerID: string; startedAt: string }>>();
+  private knownOf(uid: string): KnownAttempts {
+    let k = this.known.get(uid);
+    if (!k) {
+      if (this.known.size >= 100_000) this.known.clear();
+      this.known.set(uid, (k = { numbers: new Map(), begun: new Map(), ended: new Map() }));
+    }
+    return k;
+  }
 
   /** The attempt numbers of a container, oldest first, from memory once listed. */
-  private numbersOf(uid: string, container: string): number[] {
-    let pod = this.attemptNumbers.get(uid);
-    const known = pod?.get(container);
+  private numbersOf(k: KnownAttempts, uid: string, container: string): number[] {
+    const known = k.numbers.get(container);
     if (known) return known;
     const dir = path.join(this.home, 'pods', uid, 'containers', container);
     let names: string[];
@@ -307,41 +314,23 @@ export class ProcessRuntime implements ContainerRuntime {
       // than the look.
       names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     } catch (e) {
-      // None started yet. Any other failure (out of file descriptors, say) is not kept: read
-      // again next time, it must not hide a running attempt from the syncs until the pod goes.
+      // Gone since the look: none. Any other failure (out of file descriptors, say) is not kept:
+      // listed again next time, it must not hide a running attempt from the syncs until the pod goes.
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return [];
       names = [];
     }
     const ns = names.filter((nm) => /^\d+$/.test(nm)).map(Number).sort((x, y) => x - y);
-    if (this.attemptNumbers.size >= 100_000) this.attemptNumbers.clear(); // a cache: listed again when needed
-    if (!pod) this.attemptNumbers.set(uid, (pod = new Map()));
-    pod.set(container, ns);
+    k.numbers.set(container, ns);
     return ns;
-  }
-
-  /** The attempt's id and start time, read once its id is written; undefined before (not an attempt yet). */
-  private begunOf(uid: string, d: string, file: (f: string) => string | undefined): { containerID: string; startedAt: string } | undefined {
-    const known = this.begun.get(uid)?.get(d);
-    if (known) return known;
-    const containerID = file('id')?.trim();
-    if (!containerID) return undefined;
-    const b = { containerID, startedAt: file('started')?.trim() ?? '' };
-    this.rememberBegun(uid, d, b);
-    return b;
-  }
-
-  private rememberBegun(uid: string, d: string, b: { containerID: string; startedAt: string }): void {
-    if (this.begun.size >= 100_000) this.begun.clear(); // a cache: read again when needed
-    let pod = this.begun.get(uid);
-    if (!pod) this.begun.set(uid, (pod = new Map()));
-    pod.set(d, b);
   }
 
   /** This runtime made attempt n of a container (its directory exists now). */
   private made(uid: string, container: string, n: number, d: string): void {
-    this.ended.get(uid)?.delete(d);
-    this.begun.get(uid)?.delete(d);
-    const ns = this.attemptNumbers.get(uid)?.get(container);
+    const k = this.known.get(uid);
+    if (!k) return;
+    k.ended.delete(d);
+    k.begun.delete(d);
+    const ns = k.numbers.get(container);
     if (ns && !ns.includes(n)) {
       ns.push(n);
       ns.sort((x, y) => x - y);
@@ -396,10 +385,11 @@ export class ProcessRuntime implements ContainerRuntime {
 
   attempts(uid: string, container: string): AttemptState[] {
     const base = path.join(this.home, 'pods', uid, 'containers', container);
+    const k = this.knownOf(uid);
     const out: AttemptState[] = [];
-    for (const n of this.numbersOf(uid, container)) {
+    for (const n of this.numbersOf(k, uid, container)) {
       const d = path.join(base, String(n));
-      const ended = this.ended.get(uid)?.get(d);
+      const ended = k.ended.get(d);
       if (ended) {
         out.push({ ...ended });
         continue;
@@ -415,8 +405,13 @@ export class ProcessRuntime implements ContainerRuntime {
         continue;
       }
       const file = (f: string) => (present.has(f) ? readOpt(path.join(d, f)) : undefined);
-      const begun = this.begunOf(uid, d, file);
-      if (!begun) continue;
+      // Its id and start time: written before anything reads the attempt (the id last), they never change after.
+      let begun = k.begun.get(d);
+      if (!begun) {
+        const containerID = file('id')?.trim();
+        if (!containerID) continue;
+        k.begun.set(d, (begun = { containerID, startedAt: file('started')?.trim() ?? '' }));
+      }
       const a: AttemptState = { n, containerID: begun.containerID, startedAt: begun.startedAt, running: false };
       a.termSent = file('term')?.trim();
       a.killSent = file('kill')?.trim();
@@ -458,12 +453,8 @@ export class ProcessRuntime implements ContainerRuntime {
             const message = readTail(path.join(d, TERMINATION_LOG), MAX_TERMINATION_MESSAGE_BYTES);
             if (message) a.message = message;
           }
-          if (fs.existsSync(path.join(d, 'reaped'))) {
-            if (this.ended.size >= 100_000) this.ended.clear(); // a cache: read again when needed
-            let pod = this.ended.get(uid);
-            if (!pod) this.ended.set(uid, (pod = new Map()));
-            pod.set(d, { ...a });
-          }
+          // Ended and reaped: nothing of its state changes any more.
+          if (fs.existsSync(path.join(d, 'reaped'))) k.ended.set(d, { ...a });
         }
       }
       out.push(a);
@@ -504,7 +495,7 @@ export class ProcessRuntime implements ContainerRuntime {
     // The attempt is read (attempts()) once its id exists: what comes before is written in place.
     writeInPlace(path.join(d, 'started'), s.startedAt + '\n');
     writeAtomic(path.join(d, 'id'), s.containerID + '\n');
-    this.rememberBegun(s.uid, d, { containerID: s.containerID, startedAt: s.startedAt });
+    this.knownOf(s.uid).begun.set(d, { containerID: s.containerID, startedAt: s.startedAt });
     const note = path.join(this.exitsDir(), `${s.namespace}_${s.pod}_${s.uid}_${s.container}_${s.n}`);
     const env = s.env ? Object.fromEntries(s.env) : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
     // Without a sandbox, the shim needs its own tools on a usable PATH; the container gets its env via env -i.
@@ -569,7 +560,7 @@ export class ProcessRuntime implements ContainerRuntime {
    */
   signal(uid: string, container: string, n: number, sig: 'SIGTERM' | 'SIGKILL', at: string): boolean {
     const d = this.attemptDir(uid, container, n);
-    this.ended.get(uid)?.delete(d);
+    this.known.get(uid)?.ended.delete(d);
     const recorded = Number(readOpt(path.join(d, 'pid')));
     // The shim writes the pid just after it spawns the container: until then there is nobody to
     // signal, and the caller tries again rather than recording a signal that was never sent.
@@ -629,9 +620,7 @@ export class ProcessRuntime implements ContainerRuntime {
   removePod(uid: string, retries = 20): void {
     if (!validUid(uid)) return;
     const podDir = path.join(this.home, 'pods', uid);
-    this.ended.delete(uid);
-    this.begun.delete(uid);
-    this.attemptNumbers.delete(uid);
+    this.known.delete(uid);
     const attemptDirs: string[] = [];
     let cs: string[] = [];
     try { cs = fs.readdirSync(path.join(podDir, 'containers')); } catch { /* none started */ }
