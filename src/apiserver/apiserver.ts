@@ -223,8 +223,8 @@ export class LocalAPIServer implements LocalAPIServerContract {
       throw invalid('Binding', '', name, [{ field: 'target.kind', message: 'Unsupported value: ' + goQuote(b?.target?.kind ?? '') + ': supported values: "Node"', type: 'FieldValueNotSupported' }]);
     }
     return this.store.oneWrite(() => {
-      const share = opts.readOnlyResult && !opts.dryRun;
-      const pod = share ? this.store.getShared(resource.kind, requestNamespace(resource, namespace), name) : this.get(resource, namespace, name);
+      const share = opts.readOnlyResult === true && !opts.dryRun;
+      const pod = this.stored(resource, requestNamespace(resource, namespace), name, { readOnlyResult: share });
       if (!pod) throw notFound(groupResource(resource), name);
       const next = bindPod(pod, node, this.clock.now(), share);
       if (opts.dryRun) return { object: next, warnings: [] };
@@ -264,8 +264,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     // Read, patch and write in one transaction: no other writer comes in between, so the patch
     // is never refused with a Conflict (patch.go's retries of GuaranteedUpdate have nothing to do).
     return this.store.oneWrite(() => {
-      const ns = requestNamespace(resource, namespace);
-      const stored = opts.readOnlyResult ? this.store.getShared(resource.kind, ns, name) : this.store.get(resource.kind, ns, name);
+      const stored = this.stored(resource, requestNamespace(resource, namespace), name, opts);
       if (!stored) throw notFound(groupResource(resource), name);
       // An object stored before decoding was strict is patched from its readable view.
       const current = readable(resource.kind, stored) as KObject;
@@ -289,7 +288,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
     checkName(decoded, name);
-    const stored = storedRead ?? (opts.readOnlyResult ? this.store.getShared(info.kind, ns, name) : this.store.get(info.kind, ns, name));
+    const stored = storedRead ?? this.stored(info, ns, name, opts);
     if (!stored) throw notFound(groupResource(info), name);
     const old = readable(info.kind, stored) as KObject;
     const rv = decoded.metadata.resourceVersion;
@@ -447,6 +446,14 @@ export class LocalAPIServer implements LocalAPIServerContract {
   }
 
   // ================================================================ internals
+
+  /**
+   * The stored object a write starts from: the store's shared, frozen one when the caller only
+   * reads what the write returns (WriteOptions.readOnlyResult), else a fresh copy of its own.
+   */
+  private stored(resource: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): KObject | undefined {
+    return opts.readOnlyResult ? this.store.getShared(resource.kind, namespace, name) : this.store.get(resource.kind, namespace, name);
+  }
 
   private admit(a: Attributes): void {
     admit(a, {

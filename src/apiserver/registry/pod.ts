@@ -50,11 +50,9 @@ export class PodStrategy extends BaseStrategy {
 
 /**
  * The binding subresource (BindingREST.assignPod): the pod's node, and its PodScheduled
- * condition. Conflict when it is already bound or being deleted.
- */
-/**
- * The bound pod. shallow: stored is the store's shared, frozen object and the result is only read
- * (WriteOptions.readOnlyResult): the parts the binding leaves are shared, not copied.
+ * condition. Conflict when it is already bound or being deleted. shallow: stored is the store's
+ * shared, frozen object and the result is only read (WriteOptions.readOnlyResult): the parts the
+ * binding leaves are shared, not copied.
  */
 export function bindPod(stored: KObject, nodeName: string, now: Date, shallow = false): PodObject {
   const pod = asKind('Pod', stored);
