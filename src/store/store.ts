@@ -1059,6 +1059,7 @@ interface ChangeRow {
 /**
  * A change, its object parsed when first read: the engine's informer reads every change and
  * looks at the objects of the kinds it has handlers for, and half of a Job's changes are Events.
+ * shared: the version's object this connection wrote and kept (changesSince), not parsed at all.
  */
 function changeOf(r: ChangeRow, shared?: KObject): Change {
   let object = shared;
