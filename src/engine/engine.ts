@@ -36,6 +36,7 @@ import type { Clock } from '../util/clock.js';
 import { StateClock } from '../util/clock.js';
 import { exponentialBackoffMs, type Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
+import { SyncRounds } from './rounds.js';
 import { acquireLock, holdsLock, releaseLock, socketPath, takeLockHandover } from './daemon.js';
 import { hasPendingWork } from './work.js';
 import { EventExpiry } from './housekeeping.js';
@@ -136,6 +137,14 @@ export class Engine {
   private lastRV = 0;
   /** Keys whose sync failed, or whose object cannot be decoded: retries so far (exponential back-off). */
   private failures = new Map<string, number>();
+  private readonly rounds = new SyncRounds({
+    transaction: (fn) => this.store.transaction(fn),
+    sync: (key) => this.process(key),
+    commandWaits: () => this.commandWaits(),
+    requeue: (key, atMs) => this.queue.add(key, atMs),
+    now: () => this.queueNow(),
+    log: (m) => this.log(m),
+  });
   /** "uid@resourceVersion" of malformed objects already reported with an event. */
   private reportedMalformed = new Set<string>();
   /** Objects (kind/namespace/name) seen to decode: skipMalformed. */
@@ -398,15 +407,9 @@ export class Engine {
       rounds: for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
         const keys = this.queue.popDue(this.queueNow());
-        for (let k = 0; k < keys.length; k++) {
-          if (this.commandWaits()) {
-            // The keys not synced yet stay due.
-            const now = this.queueNow();
-            for (const rest of keys.slice(k)) this.queue.add(rest, now);
-            madeWay = true;
-            break rounds;
-          }
-          this.process(keys[k]);
+        if (keys.length > 0 && this.rounds.run(keys)) {
+          madeWay = true;
+          break rounds;
         }
         if (!sawChanges && keys.length === 0) break;
         if (Date.now() - t0 > 20) {
@@ -480,6 +483,7 @@ export class Engine {
     this.timer = setTimeout(() => this.pump(), Math.min(2 ** 31 - 1, Math.max(0, delay)));
   }
 
+  /** One key's sync, inside its round's transaction (rounds.ts). */
   private process(key: string): void {
     const i = key.indexOf(':');
     const kind = i < 0 ? key : key.slice(0, i);
@@ -489,13 +493,15 @@ export class Engine {
     if (this.skipMalformed(kind, rest, key)) return;
     try {
       // A Job's or a pod's sync writes several objects (pods and their events; a status and the
-      // Scheduled, Pulling, Pulled, Created, Started events): one store transaction for all. Its
-      // Events are written at its end, as client-go's broadcaster writes them after the work
-      // (EventQueue): a pod's container starts without waiting for the four recorded before it.
-      if (kind === 'job') requeueAfterMs = this.store.transaction(() => this.events.hold(() => this.jobs.syncJob(rest))).requeueAfterMs;
+      // Scheduled, Pulling, Pulled, Created, Started events). Its Events are written at its end, as
+      // client-go's broadcaster writes them after the work (EventQueue): a pod's container starts
+      // without waiting for the four recorded before it. A sync that fails keeps what it wrote
+      // before the failure, as a controller's sync does against an apiserver, where each write
+      // stands on its own (no savepoint: it copied every page a sync wrote into a journal).
+      if (kind === 'job') requeueAfterMs = this.events.hold(() => this.jobs.syncJob(rest)).requeueAfterMs;
       else if (kind === 'pod') {
         const [ns, name] = rest.split('/');
-        requeueAfterMs = this.store.transaction(() => this.events.hold(() => this.kubelet.syncPod(ns, name))).requeueAfterMs;
+        requeueAfterMs = this.events.hold(() => this.kubelet.syncPod(ns, name)).requeueAfterMs;
       } else if (kind === 'orphan') requeueAfterMs = this.jobs.syncOrphanPod(rest).requeueAfterMs;
       else if (kind === 'ttl') requeueAfterMs = this.ttl.sync(rest).requeueAfterMs;
       else if (kind === 'gc') this.gc.sync();

@@ -158,8 +158,8 @@ export class Kubelet {
   /**
    * The resourceVersion of the last version of each unfinished pod a sync wrote (its binding, its
    * status): the changes up to it need no sync (changeNeedsSync). A sync reads the pod's latest
-   * version in its own write transaction, so every version up to the last it wrote was read or
-   * written by it, and it asked for what is due next.
+   * version inside a write transaction (the engine's round), so every version up to the last it
+   * wrote was read or written by it, and it asked for what is due next.
    */
   private readonly syncedVersion = new Map<string, number>();
   /** What the current sync did that counts only once its transaction commits (afterSync). */
@@ -313,8 +313,8 @@ export class Kubelet {
   }
 
   /**
-   * Once the sync's transaction (the engine's) has ended: committed, the versions it wrote are
-   * the pods' syncedVersion; rolled back, they were never stored (the store gives their
+   * Once the transaction the sync ran in (the engine's round) has ended: committed, the versions
+   * it wrote are the pods' syncedVersion; rolled back, they were never stored (the store gives their
    * resourceVersions to the next writes, maybe another's of the pod), and a binding it made is
    * undone with them: the pod is unbound again, so nothing this sync started of it may go on (the
    * sync that binds it anew starts it again).
