@@ -142,6 +142,7 @@ export class Engine {
     sync: (key) => this.process(key),
     commandWaits: () => this.commandWaits(),
     requeue: (key, atMs) => this.queue.add(key, atMs),
+    postpone: (key, atMs) => this.queue.postpone(key, atMs),
     now: () => this.queueNow(),
     log: (m) => this.log(m),
   });
@@ -490,8 +491,9 @@ export class Engine {
     const rest = key.slice(i + 1);
     const now = this.queueNow();
     let requeueAfterMs: number | undefined;
-    if (this.skipMalformed(kind, rest, key)) return;
     try {
+      // Inside the try: a failure is this key's (logged, retried), not its round's.
+      if (this.skipMalformed(kind, rest, key)) return;
       // A Job's or a pod's sync writes several objects (pods and their events; a status and the
       // Scheduled, Pulling, Pulled, Created, Started events). Its Events are written at its end, as
       // client-go's broadcaster writes them after the work (EventQueue): a pod's container starts

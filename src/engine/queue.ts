@@ -8,6 +8,11 @@ export class DelayingQueue {
     if (cur === undefined || atMs < cur) this.due.set(key, atMs);
   }
 
+  /** Holds key for atMs, later or sooner than it was (what asked for the earlier time did not happen). */
+  postpone(key: string, atMs: number): void {
+    this.due.set(key, atMs);
+  }
+
   /** Remove and return every key due at or before nowMs, earliest first. */
   popDue(nowMs: number): string[] {
     const ready = [...this.due.entries()].filter(([, t]) => t <= nowMs).sort((a, b) => a[1] - b[1]);

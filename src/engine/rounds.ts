@@ -8,8 +8,10 @@ export interface RoundDeps {
   sync(key: string): void;
   /** Whether a command waits for the write lock (or for an answer): the round makes way. */
   commandWaits(): boolean;
-  /** Puts a key back in the work queue, due at atMs (on now()'s clock). */
+  /** Puts a key back in the work queue, due at atMs (on now()'s clock) or sooner if it was asked for sooner. */
   requeue(key: string, atMs: number): void;
+  /** Puts a key back in the work queue, due at atMs whatever time it was asked for. */
+  postpone(key: string, atMs: number): void;
   now(): number;
   log(message: string): void;
 }
@@ -45,13 +47,15 @@ export class SyncRounds {
       return madeWay;
     } catch (e) {
       // Not committed: the write lock was not had in time, or SQLite rolled the transaction back
-      // (an I/O error, a full disk). Nothing the round's syncs wrote is stored, so each key is
+      // (an I/O error, a full disk). Nothing the round's syncs wrote is stored, nor the times they
+      // asked to be synced again (a pod just bound asks for at most a second, and each failed round
+      // undoes its binding: its containers would be started and killed every second). Each key is
       // synced again, later each time the round fails, as a rate-limited work queue retries.
       this.failures++;
       const retryMs = exponentialBackoffMs(this.failures, 1000, 300_000);
       this.d.log(`the syncs of ${keys.length} keys were not stored (${(e as Error).message ?? e}): again in ${retryMs / 1000}s`);
       const at = this.d.now() + retryMs;
-      for (const k of keys) this.d.requeue(k, at);
+      for (const k of keys) this.d.postpone(k, at);
       return false;
     }
   }
