@@ -165,7 +165,7 @@ test('similar Events more than ten minutes apart are not combined; the scheduler
   assert.equal(events().filter((e) => e.involvedObject.name === 'q').length, 40);
 });
 
-test("a queue holds the Events recorded during its work: written after it, in order, with the time and the object's version they were recorded at; none if the work throws", () => {
+test("a queue holds the Events recorded during its work: written after it, in order, with the time and the object's version they were recorded at, also when the work throws", () => {
   const api = recordingAPI(t.api);
   const queue = new EventQueue();
   const kubelet = new APIEventRecorder(api, { component: 'kubelet', host: 'node' }, t.clock, { queue });
@@ -197,13 +197,14 @@ test("a queue holds the Events recorded during its work: written after it, in or
   assert.throws(() =>
     queue.hold(() => {
       kubelet.event(p, 'Warning', 'Failed', 'Error: boom', 'spec.containers{c}');
+      assert.equal(events().length, 3, 'not while the work runs');
       throw new Error('the sync failed');
     }),
   /the sync failed/);
-  assert.equal(events().length, 3, "a failed work's Events are dropped with its writes");
+  assert.deepEqual(events().map((e) => e.reason), ['Scheduled', 'Pulling', 'Started', 'Failed'], "a failed work's Events are written, as its writes stay");
   // Outside a hold the recorder writes at once.
   kubelet.event(p, 'Normal', 'Killing', 'Stopping container c', 'spec.containers{c}');
-  assert.equal(events().length, 4);
+  assert.equal(events().length, 5);
 });
 
 test("a held Event whose write fails otherwise than by the apiserver's refusal fails the hold after the work, and the Events after it are not written", () => {
@@ -233,4 +234,28 @@ test("a held Event whose write fails otherwise than by the apiserver's refusal f
   );
   assert.ok(workDone, 'the work ran whole first');
   assert.deepEqual(events().map((e) => e.reason), ['Pulling'], 'the Event after the failed one was not written');
+});
+
+test("work that throws is reported by its own error, not by a held Event's failed write", () => {
+  const queue = new EventQueue();
+  const broken = new Proxy(t.api, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (prop !== 'create' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      return () => {
+        throw new Error('disk full');
+      };
+    },
+  });
+  const r = new APIEventRecorder(broken, { component: 'kubelet', host: 'node' }, t.clock, { queue });
+  const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'pod-uid', resourceVersion: '7' } };
+  assert.throws(
+    () =>
+      queue.hold(() => {
+        r.event(p, 'Normal', 'Pulling', 'Pulling image "busybox"', 'spec.containers{c}');
+        throw new Error('the sync failed');
+      }),
+    /the sync failed/,
+  );
+  assert.equal(events().length, 0);
 });

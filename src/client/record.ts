@@ -51,10 +51,12 @@ interface Observed {
  * The broadcaster's queue: client-go's recorders hand an Event to a goroutine that writes it once
  * the controller has moved on. While a queue holds (hold), the recorders sharing it keep the
  * Events recorded, each with the time it was recorded at, and write them once the work has
- * returned, in the order recorded; work that throws leaves none (its transaction is undone). A
- * write that fails otherwise than the apiserver refusing it (dropped, as before) throws from hold
- * after the work, and the Events after it are not written: the caller's transaction then fails
- * as its work would have.
+ * returned, in the order recorded. A write that fails otherwise than the apiserver refusing it
+ * (dropped, as before) throws from hold after the work, and the Events after it are not written:
+ * the caller's sync then fails as its work would have. Work that throws has its Events written
+ * too, as the broadcaster sends them whatever the controller does next: what the work wrote before
+ * it failed stays (the engine's syncs have no savepoint, as a controller's writes to an apiserver
+ * each stand alone), and a pod bound without its Scheduled Event would never get one.
  */
 export class EventQueue {
   private held?: (() => void)[];
@@ -65,6 +67,16 @@ export class EventQueue {
     let out: T;
     try {
       out = work();
+    } catch (e) {
+      this.held = undefined;
+      for (const write of held) {
+        try {
+          write();
+        } catch {
+          // The work's failure is the one to report (a store that failed it fails these as well).
+        }
+      }
+      throw e;
     } finally {
       this.held = undefined;
     }
