@@ -75,8 +75,7 @@ test('a round makes way for a waiting command: what it synced is stored, the res
 
 test("a round whose transaction does not commit syncs all its keys again, later each time, whatever its syncs asked for", () => {
   let commits = 0;
-  let d: ReturnType<typeof deps>;
-  d = deps({
+  const d: ReturnType<typeof deps> = deps({
     // A commit that fails (SQLite rolled the transaction back: a full disk), twice, then works.
     transaction: (fn) => {
       const out = fn();
