@@ -135,8 +135,8 @@ export class APIEventRecorder implements EventRecorder {
     const api = this.api as Partial<LocalAPIServer>;
     try {
       // With nothing written between the lookup and the write when the apiserver offers it: the
-      // name's sub-millisecond digits come from the resourceVersion the lookup saw. Inside a sync's
-      // transaction, without a savepoint of its own: the five Events of each pod each copied the
+      // name's sub-millisecond digits come from the resourceVersion the lookup saw. Inside the
+      // engine's round, without a savepoint of its own: the five Events of each pod each copied the
       // pages they wrote into a statement journal.
       if (typeof api.readThenWrite === 'function') api.readThenWrite(() => this.record(ref, type, reason, message, now));
       else this.record(ref, type, reason, message, now);

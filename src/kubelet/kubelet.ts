@@ -811,7 +811,7 @@ export class Kubelet {
       // Outside the try, as for any container below: a failed Started event is the sync's failure,
       // not the start's (a start error recorded for a container that runs would leave it running,
       // unknown to the kubelet). Where Events are held (the engine's EventQueue), the write fails
-      // at the sync's end instead, the same failure of the same transaction.
+      // at the sync's end instead, the same failure of the same sync.
       if (failure) return startFailed(failure);
       this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
       return;

@@ -277,7 +277,7 @@ export class Scheduler {
 
   /**
    * AssumePod: a pod this scheduler bound holds its node's resources from now on. Its binding
-   * rolled back with the transaction it was made in (the engine's sync failed after it), the pod
+   * rolled back with the transaction it was made in (the engine's round did not commit), the pod
    * is not bound after all, and goes (ForgetPod).
    */
   private assume(pod: PodObject): void {

@@ -244,8 +244,8 @@ export class Store {
   /**
    * The resourceVersion counter inside a transaction's body (counted): its row was bumped by the
    * first write (stored), the later writes count on in memory (last), and the row is set once,
-   * before the commit (counted). A sync of the engine writes six or so objects: the row's UPDATE
-   * for each was 2% of the engine's time. Nobody else writes while the transaction holds the write
+   * before the commit (counted). A round of the engine's syncs writes six or so objects a pod: the
+   * row's UPDATE for each was 2% of the engine's time. Nobody else writes while the transaction holds the write
    * lock; a transaction SQLite rolled back on its own ends the body's use of the store (alive).
    */
   private txRV?: { stored: number; last: number };
@@ -394,9 +394,10 @@ export class Store {
       if (version > SCHEMA_VERSION) throw newerSchema(file, version);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // A savepoint's journal (each nested transaction of the engine's syncs) stays in memory, as
-      // long as its transaction: by default SQLite spills it past 64 KiB to a temp file in /var/tmp,
-      // outside the state directory (a Job's syncs: 30 writes of 4 KiB a pod, 29% of the engine's).
+      // A savepoint's journal (each nested transaction in the engine's round: a delete, the Job
+      // controller's counting of finished pods) stays in memory, as long as its transaction: by
+      // default SQLite spills it past 64 KiB to a temp file in /var/tmp, outside the state
+      // directory (when each sync had a savepoint: 30 writes of 4 KiB a pod, 29% of the engine's).
       db.pragma('temp_store = MEMORY');
       // The engine's page cache at 1 MiB rather than SQLite's 2: a B-tree split takes a page number
       // past the file's end as a swap slot (balance_nonroot), and the commit after it drops the
@@ -774,7 +775,7 @@ export class Store {
    * would undo nothing: what a write refuses (AlreadyExists, NotFound, Conflict, too large) it
    * refuses before it writes, but for the resourceVersion counter (and its change log's trim): a
    * caller that goes on after the error leaves a gap in the resourceVersions, as etcd's revisions
-   * have gaps. The engine's syncs make several requests each inside their own transaction, and each
+   * have gaps. The engine's syncs make many requests inside its round's transaction, and each
    * savepoint copied the pages its write touched into a statement journal.
    */
   oneWrite<T>(fn: () => T): T {
