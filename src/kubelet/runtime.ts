@@ -129,8 +129,13 @@ export function newContainerID(): string {
 export const TERMINATION_LOG = 'termination-log';
 
 /** A container attempt's directory in the state directory home: pods/<uid>/containers/<name>/<n>. */
+/** A container's directory: its attempts' directories, one a number. */
+function containerDirOf(home: string, uid: string, container: string): string {
+  return path.join(home, 'pods', uid, 'containers', container);
+}
+
 export function attemptDirOf(home: string, uid: string, container: string, n: number): string {
-  return path.join(home, 'pods', uid, 'containers', container, String(n));
+  return path.join(containerDirOf(home, uid, container), String(n));
 }
 
 /** kubecontainer.MaxContainerTerminationMessageLength: what is read of it. */
@@ -303,11 +308,10 @@ export class ProcessRuntime implements ContainerRuntime {
     return k;
   }
 
-  /** The attempt numbers of a container, oldest first, from memory once listed. */
-  private numbersOf(k: KnownAttempts, uid: string, container: string): number[] {
+  /** The attempt numbers of a container (its directory dir), oldest first, from memory once listed. */
+  private numbersOf(k: KnownAttempts, container: string, dir: string): number[] {
     const known = k.numbers.get(container);
     if (known) return known;
-    const dir = path.join(this.home, 'pods', uid, 'containers', container);
     let names: string[];
     try {
       // A pod's first sync looks before any start: a readdir's failure is a thrown error, dearer
@@ -384,10 +388,10 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   attempts(uid: string, container: string): AttemptState[] {
-    const base = path.join(this.home, 'pods', uid, 'containers', container);
+    const base = containerDirOf(this.home, uid, container);
     const k = this.knownOf(uid);
     const out: AttemptState[] = [];
-    for (const n of this.numbersOf(k, uid, container)) {
+    for (const n of this.numbersOf(k, container, base)) {
       const d = path.join(base, String(n));
       const ended = k.ended.get(d);
       if (ended) {
