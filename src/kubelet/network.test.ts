@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
@@ -228,3 +229,40 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     assert.equal(fs.existsSync(`/run/netns/${a2Ns}`), false);
     assert.deepEqual([b1Ns, b3Ns, b4Ns].map((ns) => fs.existsSync(`/run/netns/${ns}`)), [true, true, false]);
   }, 2));
+
+test("a pod's start reads no spare's file: the addresses they hold are kept in memory, and each file still holds its own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
+  withNetwork(async (net, home) => {
+    const setUp = (uid: string) =>
+      new Promise<void>((resolve) => {
+        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
+      });
+    net.warm(); // the spares' directory is read once, as the engine starts
+    await net.drain();
+    const spares = path.join(home, 'run/net/spares');
+    const reads: string[] = [];
+    const { readFileSync, readdirSync } = fs;
+    const spy = <F extends (p: fs.PathOrFileDescriptor, ...rest: never[]) => unknown>(f: F) =>
+      ((p: fs.PathOrFileDescriptor, ...rest: never[]) => {
+        if (String(p).startsWith(spares)) reads.push(String(p));
+        return f(p, ...rest);
+      }) as unknown as F;
+    fs.readFileSync = spy(readFileSync);
+    fs.readdirSync = spy(readdirSync as never);
+    syncBuiltinESMExports();
+    const uids = [1, 2, 3].map((i) => `d${i}000000-0000-4000-8000-000000000000`);
+    try {
+      for (const uid of uids) await setUp(uid); // each takes a spare, and a new one is made with a free address
+      net.tearDown(uids[0], 'job-uid'); // kept for the Job's next pod: its address is held by a spare's file
+      await setUp('d4000000-0000-4000-8000-000000000000');
+      await net.drain();
+    } finally {
+      fs.readFileSync = readFileSync;
+      fs.readdirSync = readdirSync;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(reads, []);
+    const ipOf = (dir: string) => fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(' ')[0].trim());
+    const held = [...ipOf(spares), ...ipOf(path.join(home, 'run/net/pods'))];
+    assert.ok(held.length >= 5, held.join(' '));
+    assert.equal(new Set(held).size, held.length, `an address is held by one file: ${held.join(' ')}`);
+  }));

@@ -302,6 +302,13 @@ export class PodNetwork {
   private readonly ready = new Set<string>();
   /** uid -> address and, for a pod that took a spare, its namespace's name (leaseMap) */
   private leases?: Map<string, Lease>;
+  /**
+   * What spareDir's files hold, by id (spareHeld): read once, then kept with each change this
+   * process makes there, as leases are. The engine, holding the state directory's lock, is their
+   * only writer; each new spare's address was found by reading all of them again (a listing and
+   * four syscalls a file, at every pod's start).
+   */
+  private spareFiles?: Map<string, Lease>;
   /** Spare namespaces, ready to be a pod's (see takeSpare): id -> lease; and those being made,
    * with the setup-ended handler of the pod that claimed one (claimPendingSpare). */
   private readonly spares = new Map<string, Lease>();
@@ -459,6 +466,10 @@ export class PodNetwork {
     return (this.leases = readLeases(this.leaseDir));
   }
 
+  private spareHeld(): Map<string, Lease> {
+    return (this.spareFiles ??= readLeases(this.spareDir));
+  }
+
   /**
    * The pod's namespace, veth and address (CNI ADD); idempotent, and the address stays the pod's
    * for its life. Throws when the pod CIDR is full or a command fails.
@@ -541,13 +552,14 @@ export class PodNetwork {
   private claimPendingSpare(uid: string, onDone: () => void): string | undefined {
     for (const [id, making] of this.sparesMaking) {
       if (making.claimed) continue;
-      fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
       moveHolder(path.join(this.spareDir, id), path.join(this.leaseDir, uid));
+      this.spareHeld().delete(id);
       this.leaseMap().set(uid, making.lease);
       this.settingUp.add(uid);
       making.claimed = (err) => {
         if (err !== undefined && this.leaseMap().get(uid) === making.lease) {
           moveHolder(path.join(this.leaseDir, uid), path.join(this.spareDir, id));
+          this.spareHeld().set(id, making.lease);
           this.leaseMap().delete(uid);
           this.removeHeld(id, making.lease.ns!);
         }
@@ -580,8 +592,8 @@ export class PodNetwork {
 
   /** The held namespace id (a spare's or a kept one's file) is the pod's from now on. */
   private adopt(uid: string, id: string, lease: Lease): string {
-    fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
     moveHolder(path.join(this.spareDir, id), path.join(this.leaseDir, uid));
+    this.spareHeld().delete(id);
     this.leaseMap().set(uid, lease);
     this.ready.add(uid);
     return lease.ip;
@@ -606,8 +618,8 @@ export class PodNetwork {
     const id = randomHex(4);
     const kept: Lease = { ip: lease.ip, ns: this.podNsName(uid) };
     // The address is held by the kept namespace's file before the pod's lease lets go of it.
-    fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
     moveHolder(path.join(this.leaseDir, uid), path.join(this.spareDir, id), lease.ns === undefined ? `${kept.ip} ${kept.ns}\n` : undefined);
+    this.spareHeld().set(id, kept);
     this.leaseMap().delete(uid);
     this.reusable.set(id, { lease: kept, owner, at: Date.now() });
     if (!this.reuseTimer) this.expireKeptAt(this.keepMs);
@@ -652,7 +664,10 @@ export class PodNetwork {
 
   /** Removes a namespace held by a file of spareDir (a spare's, a kept one's); the file, and so the address, goes once it has. */
   private removeHeld(id: string, ns: string): void {
-    const done = () => fs.rmSync(path.join(this.spareDir, id), { force: true });
+    const done = () => {
+      fs.rmSync(path.join(this.spareDir, id), { force: true });
+      this.spareHeld().delete(id);
+    };
     const remover = this.ipRemover();
     if (remover) return remover.run([{ args: ['netns', 'del', ns], ifExists: path.join(NETNS_DIR, ns), mayFail: true }], done);
     if (fs.existsSync(path.join(NETNS_DIR, ns))) run(['netns', 'del', ns]); // no runner: at once, as tearDown does
@@ -666,15 +681,15 @@ export class PodNetwork {
   private makeSpares(runner: IpRunner, want = SPARES): void {
     if (!this.sparesCleared) {
       this.sparesCleared = true;
-      for (const [id, lease] of readLeases(this.spareDir)) if (!this.reusable.has(id)) this.removeHeld(id, lease.ns!);
+      for (const [id, lease] of [...this.spareHeld()]) if (!this.reusable.has(id)) this.removeHeld(id, lease.ns!);
     }
     while (this.spares.size + this.sparesMaking.size < want) {
       const id = randomHex(4);
       const ns = `${this.nodeNs}-s${id}`;
       // The spare's address is held by its file from now on, as a lease is.
       const ip = this.freeAddress();
-      fs.mkdirSync(this.spareDir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(path.join(this.spareDir, id), `${ip} ${ns}\n`, { mode: 0o600 });
+      writeHolder(path.join(this.spareDir, id), `${ip} ${ns}\n`);
+      this.spareHeld().set(id, { ip, ns });
       const making: MakingSpare = { lease: { ip, ns } };
       this.sparesMaking.set(id, making);
       this.setUpFresh(runner, {
@@ -685,7 +700,7 @@ export class PodNetwork {
         done: (err) => {
           this.sparesMaking.delete(id);
           if (making.claimed) return making.claimed(err);
-          if (err === undefined && fs.existsSync(path.join(this.spareDir, id))) {
+          if (err === undefined && this.spareHeld().has(id)) {
             this.spares.set(id, { ip, ns });
             return;
           }
@@ -768,16 +783,15 @@ export class PodNetwork {
   }
 
   private lease(uid: string): string {
-    fs.mkdirSync(this.leaseDir, { recursive: true, mode: 0o700 });
     const ip = this.freeAddress();
-    fs.writeFileSync(path.join(this.leaseDir, uid), ip + '\n', { mode: 0o600 });
+    writeHolder(path.join(this.leaseDir, uid), ip + '\n');
     this.leaseMap().set(uid, { ip });
     return ip;
   }
 
   /** An address no pod and no spare holds. */
   private freeAddress(): string {
-    const used = new Set([...this.leaseMap().values(), ...readLeases(this.spareDir).values()].map((l) => l.ip));
+    const used = new Set([...this.leaseMap().values(), ...this.spareHeld().values()].map((l) => l.ip));
     for (let n = 2; n < 255; n++) if (!used.has(addr(n))) return addr(n);
     throw new Error(`no address left in ${POD_CIDR}`);
   }
@@ -857,7 +871,7 @@ export class PodNetwork {
    * One run of ip; a file, and so its address, goes only with its namespace. After drain.
    */
   removeSpares(): void {
-    const held = readLeases(this.spareDir);
+    const held = new Map(this.spareHeld());
     this.spares.clear();
     this.reusable.clear();
     // One still being made (a drain that timed out) is left to the next engine's start
@@ -866,7 +880,11 @@ export class PodNetwork {
     if (held.size === 0) return;
     const gone = (ns: string | undefined) => ns === undefined || !fs.existsSync(path.join(NETNS_DIR, ns));
     deleteNamespaces([...held.values()].filter((l) => !gone(l.ns)).map((l) => l.ns!));
-    for (const [id, lease] of held) if (gone(lease.ns)) fs.rmSync(path.join(this.spareDir, id), { force: true });
+    for (const [id, lease] of held) {
+      if (!gone(lease.ns)) continue;
+      fs.rmSync(path.join(this.spareDir, id), { force: true });
+      this.spareHeld().delete(id);
+    }
   }
 
   /** Everything of this state directory: every pod's namespace and the node's. */
@@ -881,6 +899,7 @@ export class PodNetwork {
     this.spares.clear();
     this.reusable.clear();
     fs.rmSync(this.spareDir, { recursive: true, force: true });
+    this.spareFiles = new Map();
     this.nodeReady = false;
   }
 }
@@ -902,7 +921,26 @@ function moveHolder(from: string, to: string, text?: string): void {
   // holds none: the namespace then lives on, unheld, until the state directory's namespaces go
   // with its engine's idle exit. One that is gone is made anew.
   if (text !== undefined) fs.writeFileSync(from, text, { mode: 0o600 });
-  fs.renameSync(from, to);
+  try {
+    fs.renameSync(from, to);
+  } catch (e) {
+    // Its directory is made when first needed (a recursive mkdir before each move was two
+    // syscalls a move); a missing source fails again below, as before.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+    fs.renameSync(from, to);
+  }
+}
+
+/** A new holder's file (a lease, a spare's), its directory made when first needed. */
+function writeHolder(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text, { mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, text, { mode: 0o600 });
+  }
 }
 
 /**
