@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ProcessRuntime, type StartSpec } from './runtime.js';
+import { syncBuiltinESMExports } from 'node:module';
+import { ProcessRuntime, mkdirPrivateDown, type StartSpec } from './runtime.js';
 import { shimEntersNetns, shimOperands } from './shim.js';
 import { NSENTER } from './exec.js';
 import { tempDir } from '../util/testing.js';
@@ -60,6 +61,56 @@ test('start replaces what an attempt that never started left in its directory, a
   rt.start({ ...spec, containerID: 'containerd://again' });
   assert.deepEqual(fs.readdirSync(d).filter((f) => f !== 'cgroup').sort(), ['id', 'started']);
   assert.equal(fs.readFileSync(path.join(d, 'id'), 'utf8'), 'containerd://again\n');
+});
+
+test("a new pod's first attempt and log directories are made one part at a time down from the pod's and the logs' directories: no mkdir fails", () => {
+  const home = tempDir('runtime');
+  const rt = new ProcessRuntime(home);
+  (rt as unknown as { spawner: RecordingSpawner }).spawner = new RecordingSpawner();
+  fs.mkdirSync(path.join(home, 'pods', 'u1'), { recursive: true }); // the pod's sandbox files come first
+  fs.mkdirSync(path.join(home, 'logs'));
+  const spec: StartSpec = { uid: 'u1', namespace: 'default', pod: 'p', container: 'c', n: 0, containerID: 'containerd://x', startedAt: '2026-12-05T00:00:01Z', argv: ['true'], cwd: '/', logPath: `${home}/logs/default_p_u1/c/0.log` };
+  const mkdirs: [string, string][] = [];
+  const { mkdirSync } = fs;
+  fs.mkdirSync = ((p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+    try {
+      const r = mkdirSync(p, o);
+      mkdirs.push([path.relative(home, String(p)), 'ok']);
+      return r;
+    } catch (e) {
+      mkdirs.push([path.relative(home, String(p)), (e as NodeJS.ErrnoException).code!]);
+      throw e;
+    }
+  }) as typeof fs.mkdirSync;
+  syncBuiltinESMExports();
+  try {
+    rt.start(spec);
+  } finally {
+    fs.mkdirSync = mkdirSync;
+    syncBuiltinESMExports();
+  }
+  const made = mkdirs.filter(([d]) => !d.startsWith('run'));
+  assert.deepEqual(made, [
+    ['pods/u1/containers', 'ok'],
+    ['pods/u1/containers/c', 'ok'],
+    ['pods/u1/containers/c/0', 'ok'],
+    ['logs/default_p_u1', 'ok'],
+    ['logs/default_p_u1/c', 'ok'],
+  ]);
+  assert.ok(fs.statSync(rt.attemptDir('u1', 'c', 0)).isDirectory());
+});
+
+test('mkdirPrivateDown: the parts below an existing directory, each 0700; whether the last is new; a missing one made whole', () => {
+  const home = tempDir('runtime');
+  const mode = (d: string) => fs.statSync(d).mode & 0o777;
+  assert.equal(mkdirPrivateDown(home, path.join(home, 'a', 'b')), true);
+  assert.deepEqual([mode(path.join(home, 'a')), mode(path.join(home, 'a', 'b'))], [0o700, 0o700]);
+  assert.equal(mkdirPrivateDown(home, path.join(home, 'a', 'b')), false, 'there already');
+  assert.equal(mkdirPrivateDown(home, path.join(home, 'a', 'c')), true, 'a new one beside it');
+  assert.equal(mkdirPrivateDown(path.join(home, 'gone'), path.join(home, 'gone', 'x', 'y')), true, 'its ancestor missing: made whole');
+  assert.equal(mode(path.join(home, 'gone', 'x', 'y')), 0o700);
+  fs.writeFileSync(path.join(home, 'file'), '');
+  assert.throws(() => mkdirPrivateDown(home, path.join(home, 'file', 'x')), /ENOTDIR/);
 });
 
 test("a container's attempts are listed once and then kept with the runtime's own starts (the engine's runtime is their only maker), an attempt's id and start are read once, and both are forgotten with the pod", () => {

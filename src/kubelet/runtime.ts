@@ -186,6 +186,40 @@ export function mkdirPrivate(dir: string): void {
 }
 
 /**
+ * Makes dir, private (0700) as mkdirPrivate does, one part at a time down from its ancestor
+ * `below`, which exists as a rule (made whole when it does not); whether dir itself is new. mkdir
+ * -p tries the deepest part first and climbs up: a new pod's first attempt directory took five
+ * mkdirs, two of them failing, and its log directory three.
+ */
+export function mkdirPrivateDown(below: string, dir: string): boolean {
+  const rel = path.relative(below, dir);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    const existed = fs.existsSync(dir);
+    mkdirPrivate(dir);
+    return !existed;
+  }
+  const parts = rel.split(path.sep);
+  let at = below;
+  for (let i = 0; i < parts.length; i++) {
+    at = path.join(at, parts[i]);
+    try {
+      fs.mkdirSync(at, { mode: 0o700 });
+      if (!umaskKeeps(0o700)) fs.chmodSync(at, 0o700);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        if (i === parts.length - 1) return false;
+        continue;
+      }
+      if (code !== 'ENOENT' || i > 0) throw e;
+      mkdirPrivate(dir);
+      return true;
+    }
+  }
+  return true;
+}
+
+/**
  * Writes file atomically unless it already exists, and returns its content: the first writer
  * wins (link(2) does not replace), so a value derived once stays fixed for every later reader.
  */
@@ -291,6 +325,8 @@ export class ProcessRuntime implements ContainerRuntime {
   private spawner?: Spawner;
   /** Attempt directories whose shim is being spawned (its pid not known yet). */
   private readonly spawning = new Set<string>();
+  /** The exit notes' directory was made (by this runtime's first start): it stays with the state directory. */
+  private exitsDirMade = false;
   /**
    * What this runtime knows of each pod's attempts without reading their files again, by pod uid:
    * forgotten with the pod, and a cache (read again when needed). A pod's syncs read its
@@ -475,13 +511,17 @@ export class ProcessRuntime implements ContainerRuntime {
 
   start(s: StartSpec): void {
     const d = this.attemptDir(s.uid, s.container, s.n);
-    // A directory left by an attempt that never started (see above) is replaced. Looked for first:
-    // rmSync of nothing throws and catches an ENOENT inside: 12 µs against existsSync's 1.4.
-    if (fs.existsSync(d)) fs.rmSync(d, { recursive: true, force: true });
-    mkdirPrivate(d);
+    // A directory left by an attempt that never started (see above) is replaced.
+    if (!mkdirPrivateDown(path.join(this.home, 'pods', s.uid), d)) {
+      fs.rmSync(d, { recursive: true, force: true });
+      mkdirPrivate(d);
+    }
     this.made(s.uid, s.container, s.n, d);
-    mkdirPrivate(path.dirname(s.logPath));
-    mkdirPrivate(this.exitsDir());
+    mkdirPrivateDown(path.join(this.home, 'logs'), path.dirname(s.logPath));
+    if (!this.exitsDirMade) {
+      mkdirPrivate(this.exitsDir());
+      this.exitsDirMade = true;
+    }
     // Any user of the container may write it (the kubelet makes it 0666); the directory stays private.
     if (s.terminationLog) writeInPlace(path.join(d, TERMINATION_LOG), '', 0o666);
     // A shim that can (the native one, or perl's) makes the cgroups, joins them and enters the

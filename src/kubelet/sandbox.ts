@@ -561,7 +561,8 @@ export function terminationLogBindable(p: string): boolean {
 export function workingDirPlan(wd: string, mounts: Mount[], sandboxed: boolean, podDir: string): 'exists' | 'mkdir-host' | 'mkdir-sandbox' | 'impossible' {
   const host = translatePath(wd, mounts, sandboxed);
   if (host === undefined) return sandboxed ? 'mkdir-sandbox' : 'impossible'; // under the private /tmp
-  if (fs.existsSync(host)) return 'exists';
+  // The root, most containers' working directory, is not looked for at every start.
+  if (host === '/' || fs.existsSync(host)) return 'exists';
   if (!sandboxed) return 'impossible';
   if (atOrUnder(host, podDir)) return 'mkdir-host';
   const top = '/' + wd.split('/').filter(Boolean)[0];
