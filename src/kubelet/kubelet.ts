@@ -237,8 +237,11 @@ export class Kubelet {
       try { fs.unlinkSync(path.join(dir, f)); } catch { return; } // another event already took it
       onExit(`${parts[0]}/${parts[1]}`);
     };
-    // A note's removal (handle's own) is an event too: its unlink fails, as a look first would.
-    this.watcher = fs.watch(dir, (_ev, filename) => (filename ? handle(filename) : scan()));
+    this.watcher = fs.watch(dir, (_ev, filename) => {
+      if (filename) {
+        if (fs.existsSync(path.join(dir, filename))) handle(filename);
+      } else scan();
+    });
     // Exits that happened while no engine was running. Running containers need no adoption
     // beyond this: their state is on disk and the shim will notify when they end.
     scan();
