@@ -432,6 +432,35 @@ describe('create/get/list', () => {
     });
   });
 
+  test("getShared reads an object's version by SQL once, then follows this connection's writes, and reads again once another connection has committed", () => {
+    const ns = (name: string, label: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { v: label } } }) as KObject;
+    const stmt = (store as unknown as { s: { idVersionByKey: { get: (...a: unknown[]) => unknown } } }).s.idVersionByKey;
+    let lookups = 0;
+    const get = stmt.get.bind(stmt);
+    stmt.get = (...a: unknown[]) => (lookups++, get(...a));
+    const label = () => store.getShared('Namespace', undefined, 'team')?.metadata.labels?.v;
+    store.create(ns('team', 'created'));
+    assert.equal(label(), 'created');
+    assert.equal(label(), 'created');
+    store.update({ ...store.get('Namespace', undefined, 'team')!, metadata: { name: 'team', labels: { v: 'updated' } } });
+    assert.equal(label(), 'updated');
+    assert.equal(lookups, 1, 'one lookup: the second and the one after its own write were not');
+    const other = Store.open(home);
+    try {
+      other.update({ ...other.get('Namespace', undefined, 'team')!, metadata: { name: 'team', labels: { v: 'other' } } });
+      assert.equal(label(), 'other');
+      assert.equal(lookups, 2);
+      other.delete('Namespace', undefined, 'team');
+      assert.equal(label(), undefined);
+      other.create(ns('team', 'again'));
+      assert.equal(label(), 'again');
+    } finally {
+      other.close();
+    }
+    store.delete('Namespace', undefined, 'team');
+    assert.equal(label(), undefined, 'deleted by this connection');
+  });
+
   test('one object shared and frozen while its version stands, the new one once it changes, none once deleted', () => {
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } as KObject);
     const first = store.getShared('Namespace', undefined, 'team')!;

@@ -296,6 +296,14 @@ export class Store {
    * in key order.
    */
   private refIndex?: { dataVersion: number; byRef: Map<string, RefEntry[]> };
+  /**
+   * getShared's lookups: an object's row id and resourceVersion by kind and key, as read from the
+   * objects table and kept with this connection's own writes, like refIndex (read again once
+   * another connection has committed, forgotten with a rollback). The engine's syncs look up the
+   * same pods, their Node and their Namespace about 20 times a pod, and a lookup of a pod's row
+   * missed the engine's small page cache as often as not (a pread).
+   */
+  private versions?: { dataVersion: number; byKey: Map<string, { id: number; rv: number }> };
 
   /** afterTransaction's callbacks, in the order given, for the outermost transaction's end. */
   private settleCallbacks: ((committed: boolean) => void)[] = [];
@@ -521,9 +529,34 @@ export class Store {
    */
   getShared(kind: Kind, namespace: string | undefined, name: string): KObject | undefined {
     return this.guard(() => {
-      const row = this.s.idVersionByKey.get(kind, keyFor(info_(kind), namespace, name)) as { id: number; rv: number } | undefined;
+      const row = this.versionOf(kind, keyFor(info_(kind), namespace, name));
       return row && this.sharedVersion(row.id, row.rv);
     });
+  }
+
+  /** The row id and resourceVersion stored under kind and key (undefined: none), from versions where it can. */
+  private versionOf(kind: string, key: string): { id: number; rv: number } | undefined {
+    const dataVersion = this.s.dataVersion.get() as number;
+    let v = this.versions;
+    if (!v || v.dataVersion !== dataVersion) v = this.versions = { dataVersion, byKey: new Map() };
+    const k = `${kind}/${key}`;
+    let e = v.byKey.get(k);
+    if (e === undefined) {
+      // Nothing stored is not kept: an object looked for and not found is rare (a lookup before its create).
+      const row = this.s.idVersionByKey.get(kind, key) as { id: number; rv: number } | undefined;
+      if (!row) return undefined;
+      if (v.byKey.size >= 50_000) v.byKey.clear(); // a cache: read again when needed
+      v.byKey.set(k, (e = { id: row.id, rv: row.rv }));
+    }
+    return e;
+  }
+
+  /** This connection wrote (or removed: no row) the object under kind and key: versions follows. */
+  private versionWritten(kind: string, key: string, row?: { id: number; rv: number }): void {
+    const byKey = this.versions?.byKey;
+    if (!byKey) return;
+    if (row) byKey.set(`${kind}/${key}`, row);
+    else byKey.delete(`${kind}/${key}`);
   }
 
   /** A version this connection wrote, as its shared object (a rollback forgets them all: rolledBack). */
@@ -755,6 +788,7 @@ export class Store {
     this.shared.clear();
     this.sharedWrites.clear();
     this.refIndex = undefined;
+    this.versions = undefined;
     for (const cb of callbacks) {
       try {
         cb(false);
@@ -837,6 +871,7 @@ export class Store {
       const { lastInsertRowid } = this.s.insert.run(info.kind, key, info.namespaced ? m.namespace : '', name, m.uid ?? '', rv, ref, body);
       this.s.addChange.run(rv, 'ADDED', info.kind, info.namespaced ? m.namespace : '', name, m.uid ?? '', body);
       if (ref !== null) this.refWritten(info.kind, info.namespaced ? m.namespace! : '', key, null, ref, { id: Number(lastInsertRowid), rv });
+      this.versionWritten(info.kind, key, { id: Number(lastInsertRowid), rv });
       // obj is create()'s JSON copy of its input: what is stored, and returned without another.
       this.writeView(info.kind, key, obj);
       if (how.share) this.keepShared(Number(lastInsertRowid), rv, obj);
@@ -883,6 +918,7 @@ export class Store {
       const body = JSON.stringify(obj);
       this.s.remove.run(row.id);
       if (row.aggkey !== null) this.refWritten(row.kind, row.namespace, row.key, row.aggkey, null);
+      this.versionWritten(row.kind, row.key);
       if (hasTableView(row.kind)) this.s.removeView.run(row.kind, row.key);
       this.s.addChange.run(rv, 'DELETED', row.kind, row.namespace, row.name, row.uid, body);
       return JSON.parse(body) as KObject;
@@ -909,6 +945,7 @@ export class Store {
     if (ref === row.aggkey) this.s.updateSameRef.run(rv, body, row.id);
     else this.s.update.run(rv, ref, body, row.id);
     if (row.aggkey !== null || ref !== null) this.refWritten(row.kind, row.namespace, row.key, row.aggkey, ref, { id: row.id, rv });
+    this.versionWritten(row.kind, row.key, { id: row.id, rv });
     this.s.addChange.run(rv, 'MODIFIED', row.kind, row.namespace, row.name, row.uid, body);
     this.writeView(row.kind, row.key, obj);
     return obj;
