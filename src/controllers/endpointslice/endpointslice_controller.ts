@@ -94,7 +94,8 @@ export class EndpointSliceController {
     metadata.ownerReferences = ownerReferences;
     if (Object.keys(annotations).length) metadata.annotations = annotations;
     else delete metadata.annotations;
-    const body = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType: 'IPv4', endpoints, ports };
+    // No endpoints or ports: the fields left out, as the apiserver's decoding leaves them.
+    const body = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType: 'IPv4', ...(endpoints ? { endpoints } : {}), ...(ports ? { ports } : {}) };
     if (slice) this.api.update(SLICES, namespace, slice.metadata.name!, body);
     else this.api.create(SLICES, namespace, body);
   }
