@@ -34,6 +34,9 @@ const weight = (f) => (LONG.some((l) => f.endsWith(l)) ? 1e9 : 0) + (f.startsWit
 const queue = [...all].sort((a, b) => weight(b) - weight(a));
 const jobs = Math.max(1, Number(process.env.KJOB_TEST_JOBS ?? 4));
 if (process.env.CI && !process.env.KJOB_TEST_TIMEOUT_SCALE) process.env.KJOB_TEST_TIMEOUT_SCALE = '3';
+// The engine's writes are decoded and checked to decode to themselves (src/apiserver/apiserver.ts
+// asStored): a write that decoding would change fails the test that made it, as a bug.
+process.env.KJOB_CHECK_TYPED_WRITES ??= '1';
 const fileTimeoutMs = Math.max(1, Number(process.env.KJOB_TEST_FILE_TIMEOUT ?? 900)) * 1000;
 if (all.length === 0) {
   process.stderr.write(`no test file matches ${args.join(' ')}\n`);

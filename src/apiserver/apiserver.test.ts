@@ -100,16 +100,25 @@ describe('create', () => {
     assert.equal(failure(() => t.api.create(JOBS, 'default', other)).message, 'the namespace of the provided object does not match the namespace sent on the request');
   });
 
-  test("typed clients (the engine's): a typed body is stored as a decoded one is; an ill-typed one is still refused, by the stored object's decoding", () => {
-    const typed = new LocalAPIServer(t.store, { clock: t.clock, typedClients: true });
-    const body = job('typed', { spec: { completions: 2, template: { spec: { containers: [{ name: 'c', image: 'busybox', args: [] }], restartPolicy: 'Never' } } } });
-    const a = typed.create(JOBS, 'default', body).object;
+  test("typed clients (the engine's): a body is stored as built, not decoded; the test suite's check refuses, as a bug, one that decoding would change or refuse", () => {
+    const typed = (checkTypedWrites: boolean) => new LocalAPIServer(t.store, { clock: t.clock, typedClients: true, checkTypedWrites });
+    const body = job('typed', { spec: { completions: 2, template: { spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' } } } });
+    const a = typed(false).create(JOBS, 'default', body).object;
     const b = t.api.create(JOBS, 'default', { ...body, metadata: { name: 'strict' } }).object;
     const same = (o: KObject) => ({ ...o, metadata: { ...o.metadata, name: '', uid: '', resourceVersion: '', labels: {} }, spec: { ...o.spec, selector: {}, template: { ...o.spec.template, metadata: {} } } });
-    assert.deepEqual(same(a), same(b), 'the same object, empty lists left out in both');
-    assert.match(failure(() => typed.create(JOBS, 'default', job('bad', { spec: { completions: '2' } }))).message, /cannot unmarshal string into Go struct field JobSpec\.spec\.completions of type int32/);
-    assert.match(failure(() => typed.create(JOBS, 'default', job('bad', { spec: { foo: 1 } }))).message, /unknown field "spec\.foo"/);
+    assert.deepEqual(same(a), same(b), 'what a typed client built decodes to itself');
+    assert.deepEqual(same(typed(true).create(JOBS, 'default', { ...body, metadata: { name: 'checked' } }).object), same(b));
+    // An empty list Go's omitempty leaves out, a value of the wrong type, an unknown field.
+    const emptyArgs = job('empty-args', { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox', args: [] }], restartPolicy: 'Never' } } } });
+    assert.throws(() => typed(true).create(JOBS, 'default', emptyArgs), /^Error: kjob: this is a bug: a typed client wrote an object \(Job\) that decoding changes: .*"args":\[\]/);
+    assert.throws(() => typed(true).create(JOBS, 'default', job('bad', { spec: { completions: '2' } })), /^Error: kjob: this is a bug: a typed client wrote an object \(Job\) that decoding refuses: .*cannot unmarshal string into Go struct field JobSpec\.spec\.completions of type int32/);
+    assert.throws(() => typed(true).create(JOBS, 'default', job('bad', { spec: { foo: 1 } })), /decoding refuses: .*unknown field "spec\.foo"/);
     assert.equal(t.store.get('Job', 'default', 'bad'), undefined);
+    assert.equal(t.store.get('Job', 'default', 'empty-args'), undefined);
+    // Without the check, what the client built is what is stored.
+    assert.deepEqual(typed(false).create(JOBS, 'default', emptyArgs).object.spec.template.spec.containers[0].args, []);
+    // Users' bodies are decoded as ever: the CLI's apiserver is not a typed client's.
+    assert.match(failure(() => t.api.create(JOBS, 'default', job('bad', { spec: { completions: '2' } }))).message, /cannot unmarshal string into Go struct field JobSpec\.spec\.completions of type int32/);
   });
 
   test('NamespaceLifecycle: the namespace must exist and not be terminating; default and friends cannot be deleted', () => {

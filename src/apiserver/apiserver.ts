@@ -73,24 +73,35 @@ export interface LocalAPIServerOptions {
    * Every client is in this process and writes objects it built from decoded ones with the API's
    * types (the engine's controllers and kubelet, as client-go's typed clients do): decoding such a
    * body into its Go type changes nothing, so a create's and an update's body is only copied. What
-   * is stored is decoded all the same (mustDecode), so an ill-typed body still fails. Never for an
+   * is stored is the object itself (asStored), as decoding would give it back. Never for an
    * apiserver that takes what users wrote (the CLI's, `kjob serve`'s).
    */
   typedClients?: boolean;
+  /**
+   * Typed clients' objects are decoded all the same, and one that decoding changes is refused as a
+   * bug (asStored). Default: KJOB_CHECK_TYPED_WRITES=1 in the environment, which the test suite
+   * sets (scripts/test.mjs).
+   */
+  checkTypedWrites?: boolean;
 }
 
 type Meta = KObject['metadata'];
+
+/** How asStored's check refuses a typed client's object: a bug of the engine's (the e2e tests look for it in the engine's log). */
+export const TYPED_WRITE_BUG = 'kjob: this is a bug: a typed client wrote an object';
 
 export class LocalAPIServer implements LocalAPIServerContract {
   readonly store: Store;
   readonly clock: Clock;
 
   private readonly typedClients: boolean;
+  private readonly checkTypedWrites: boolean;
 
   constructor(store: Store, opts: LocalAPIServerOptions = {}) {
     this.store = store;
     this.clock = opts.clock ?? realClock;
     this.typedClients = opts.typedClients === true;
+    this.checkTypedWrites = opts.checkTypedWrites ?? process.env.KJOB_CHECK_TYPED_WRITES === '1';
   }
 
   atomic<T>(fn: () => T): T {
@@ -199,7 +210,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     strategy.prepareForCreate(obj);
     const causes = strategy.validate(obj);
     if (causes.length > 0) throw invalid(info.kind, info.group, m.name ?? '', causes);
-    const out = mustDecode(info, obj);
+    const out = this.asStored(info, obj, () => mustDecode(info, obj));
     const all = [...warnings, ...strategy.warningsOnCreate(out)];
     if (dryRun) {
       if (this.store.get(info.kind, m.namespace, m.name!)) throw alreadyExistsError(info, this.store, m.namespace, m.name!);
@@ -275,12 +286,12 @@ export class LocalAPIServer implements LocalAPIServerContract {
       object.metadata.resourceVersion = patchRV ?? stored.metadata.resourceVersion;
       // The stored object read above, not read again: nothing wrote it since (the same transaction),
       // and the patch functions work on copies of it.
-      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status', stored);
+      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status', stored, true);
     });
   }
 
   /** store.go Update with rest.BeforeUpdate, over a decoded body: one store write (update, or delete of an object whose last finalizer goes). Call inside a transaction. */
-  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', storedRead?: KObject): WriteResult {
+  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', storedRead?: KObject, patched = false): WriteResult {
     const status = sub === true;
     const ephemeral = sub === 'ephemeralcontainers';
     const strategy = strategyFor(resource.kind);
@@ -331,7 +342,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
       causes = causes.filter((c) => !(stored.has(causeKey(c)) && sameAt(obj, old, c.field)));
     }
     if (causes.length > 0) throw invalid(info.kind, info.group, name, causes);
-    const out = status ? mustDecodeStatusUpdate(info, obj, old) : mustDecode(info, obj);
+    // A patch's result is decoded, a typed client's too: what the patch leaves empty (a list of
+    // finalizers it emptied) goes, as Go's omitempty drops it.
+    const decode = () => (status ? mustDecodeStatusUpdate(info, obj, old) : mustDecode(info, obj));
+    const out = patched ? decode() : this.asStored(info, obj, decode);
     out.metadata.resourceVersion = stored.metadata.resourceVersion;
     if (opts.dryRun) return { object: out, warnings };
     // ShouldDeleteDuringUpdate: the last finalizer of an object being deleted is gone, and its grace
@@ -505,9 +519,44 @@ export class LocalAPIServer implements LocalAPIServerContract {
     return { object, warnings: result!.warnings };
   }
 
+  /**
+   * What is stored of a typed client's object (LocalAPIServerOptions.typedClients): the object
+   * itself, which decoding would give back unchanged. The engine's controllers and kubelet build
+   * theirs with the API's types from decoded objects, as client-go's typed clients build Go
+   * structs; decoding each of their writes again was a tenth of the engine's CPU during a Job
+   * (docs/performance.md, the thirty-fifth session). The test suite checks it instead
+   * (checkTypedWrites): there every such object is decoded, and one that decoding changes (a
+   * value's type, an empty field Go's omitempty leaves out, the order of the fields) or refuses
+   * fails the write, as a bug of the code that built it.
+   */
+  private asStored(info: ResourceInfo, obj: KObject, decode: () => KObject): KObject {
+    if (!this.typedClients) return decode();
+    if (!this.checkTypedWrites) return obj;
+    let decoded: KObject;
+    try {
+      decoded = decode();
+    } catch (e) {
+      throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) that decoding refuses: ${(e as Error).message}`);
+    }
+    const [was, is] = [JSON.stringify(obj), JSON.stringify(decoded)];
+    if (was !== is) {
+      let at = 0;
+      while (was[at] === is[at]) at++;
+      const around = (t: string) => t.slice(Math.max(0, at - 60), at + 60);
+      throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) that decoding changes: ...${around(was)}... decodes to ...${around(is)}...`);
+    }
+    return decoded;
+  }
+
   /** applyPatchToObject's decoding of the patched object: its errors are Invalid, about "patch". */
   private decodePatched(resource: ResourceInfo, patched: unknown, type: PatchType, patch: unknown, validation: FieldValidation): { object: KObject; warnings: string[] } {
     if (!isPlainObject(patched)) throw patchInvalid(type, patch, patched, `json: cannot unmarshal ${jsonKind(patched)} into Go value of type ${goTypeOf(resource)}`);
+    // A typed client's patched object is decoded once, as it is stored (updateObject's asStored).
+    if (this.typedClients) {
+      const object = patched as KObject;
+      object.metadata ??= {} as Meta;
+      return { object, warnings: [] };
+    }
     const { error, result } = decodeTyped(resource.kind, patched, validation, { keepNullTimes: true });
     if (error !== undefined) throw patchInvalid(type, patch, patched, error);
     const object = result!.object as KObject;
