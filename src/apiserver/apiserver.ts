@@ -538,22 +538,28 @@ export class LocalAPIServer implements LocalAPIServerContract {
     } catch (e) {
       throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) that decoding refuses: ${(e as Error).message}`);
     }
-    const [was, is] = [JSON.stringify(obj), JSON.stringify(decoded)];
+    // A member left undefined is not in the stored text, but would be in the object kept as its version's.
+    let undefinedAt: string | undefined;
+    const was = JSON.stringify(obj, (k, v: unknown) => ((undefinedAt ??= v === undefined ? k : undefined), v));
+    const is = JSON.stringify(decoded);
+    if (undefinedAt !== undefined) throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) with a member left undefined: ${undefinedAt}`);
     if (was !== is) {
       let at = 0;
       while (was[at] === is[at]) at++;
       const around = (t: string) => t.slice(Math.max(0, at - 60), at + 60);
       throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) that decoding changes: ...${around(was)}... decodes to ...${around(is)}...`);
     }
-    return decoded;
+    // What is stored outside the tests: the object as built.
+    return obj;
   }
 
   /** applyPatchToObject's decoding of the patched object: its errors are Invalid, about "patch". */
   private decodePatched(resource: ResourceInfo, patched: unknown, type: PatchType, patch: unknown, validation: FieldValidation): { object: KObject; warnings: string[] } {
     if (!isPlainObject(patched)) throw patchInvalid(type, patch, patched, `json: cannot unmarshal ${jsonKind(patched)} into Go value of type ${goTypeOf(resource)}`);
-    // A typed client's patched object is decoded once, as it is stored (updateObject's asStored).
+    // A typed client's patched object is decoded once, as it is stored (updateObject's asStored);
+    // copied, since a JSON patch shares what it leaves alone with the stored (maybe frozen) object.
     if (this.typedClients) {
-      const object = patched as KObject;
+      const object = jsonCopy(patched) as KObject;
       object.metadata ??= {} as Meta;
       return { object, warnings: [] };
     }
