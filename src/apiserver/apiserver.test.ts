@@ -203,6 +203,17 @@ describe('update and status', () => {
     assert.equal(Object.isFrozen(plain.spec), false);
   });
 
+  test("a typed client's JSON patch of an object stored shared (frozen): what the patch leaves alone is copied, not written into", () => {
+    const typed = new LocalAPIServer(t.store, { clock: t.clock, typedClients: true });
+    const stored = typed.create(PODS, 'default', pod('j', { finalizers: ['x/y'] }), { readOnlyResult: true }).object;
+    assert.ok(Object.isFrozen(stored.spec));
+    const patched = typed.patch(PODS, 'default', 'j', 'json', [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }], { readOnlyResult: true }).object;
+    assert.deepEqual(patched.metadata.labels, { a: 'b' });
+    assert.equal(stored.metadata.labels, undefined, 'the earlier version is as it was');
+    assert.deepEqual(t.store.get('Pod', 'default', 'j')!.metadata.labels, { a: 'b' });
+    assert.deepEqual(t.store.get('Pod', 'default', 'j')!.spec, JSON.parse(JSON.stringify(stored.spec)));
+  });
+
   test('optimistic concurrency; the status is kept by an update and is all a status update changes', () => {
     const j = t.api.create(JOBS, 'default', job('pi')).object;
     const s = t.api.updateStatus(JOBS, 'default', 'pi', { ...j, spec: { ...j.spec, parallelism: 5 }, status: { active: 1 } }).object;
