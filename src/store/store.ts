@@ -295,7 +295,7 @@ export class Store {
    * shared objects when a transaction or a savepoint is rolled back. Each reference's entries are
    * in key order.
    */
-  private refIndex?: { dataVersion: number; byRef: Map<string, RefEntry[]> };
+  private readonly refIndex = new UntilOthersCommit<RefEntry[]>(10_000);
   /**
    * getShared's lookups: an object's row id and resourceVersion by kind and key, as read from the
    * objects table and kept with this connection's own writes, like refIndex (read again once
@@ -303,7 +303,7 @@ export class Store {
    * same pods, their Node and their Namespace about 20 times a pod, and a lookup of a pod's row
    * missed the engine's small page cache as often as not (a pread).
    */
-  private versions?: { dataVersion: number; byKey: Map<string, { id: number; rv: number }> };
+  private readonly versions = new UntilOthersCommit<{ id: number; rv: number }>(50_000);
 
   /** afterTransaction's callbacks, in the order given, for the outermost transaction's end. */
   private settleCallbacks: ((committed: boolean) => void)[] = [];
@@ -487,16 +487,12 @@ export class Store {
 
   /** A reference's entries from the index, read from the table when not there (or stale). */
   private refEntries(kind: Kind, namespace: string, ref: string): RefEntry[] {
-    const dataVersion = this.s.dataVersion.get() as number;
-    let index = this.refIndex;
-    if (!index || index.dataVersion !== dataVersion) index = this.refIndex = { dataVersion, byRef: new Map() };
     const k = refIndexKey(kind, namespace, ref);
-    let entries = index.byRef.get(k);
+    let entries = this.refIndex.current(this.s.dataVersion.get() as number).get(k);
     if (!entries) {
       const rows = this.s.listRef.all(kind, namespace, ref) as [number, number, string][];
       entries = rows.map(([id, rv, key]) => ({ key, id, rv }));
-      if (index.byRef.size >= 10_000) index.byRef.clear(); // a cache: read again when needed
-      index.byRef.set(k, entries);
+      this.refIndex.set(k, entries);
     }
     return entries;
   }
@@ -507,8 +503,7 @@ export class Store {
    * key where it is, with the new resourceVersion.
    */
   private refWritten(kind: string, namespace: string, key: string, before: string | null, after: string | null, row?: { id: number; rv: number }): void {
-    const byRef = this.refIndex?.byRef;
-    if (!byRef) return;
+    const byRef = this.refIndex.entries;
     if (before !== null && before !== after) {
       const e = byRef.get(refIndexKey(kind, namespace, before));
       const i = e ? keyPosition(e, key) : 0;
@@ -536,27 +531,21 @@ export class Store {
 
   /** The row id and resourceVersion stored under kind and key (undefined: none), from versions where it can. */
   private versionOf(kind: string, key: string): { id: number; rv: number } | undefined {
-    const dataVersion = this.s.dataVersion.get() as number;
-    let v = this.versions;
-    if (!v || v.dataVersion !== dataVersion) v = this.versions = { dataVersion, byKey: new Map() };
     const k = `${kind}/${key}`;
-    let e = v.byKey.get(k);
+    let e = this.versions.current(this.s.dataVersion.get() as number).get(k);
     if (e === undefined) {
       // Nothing stored is not kept: an object looked for and not found is rare (a lookup before its create).
       const row = this.s.idVersionByKey.get(kind, key) as { id: number; rv: number } | undefined;
       if (!row) return undefined;
-      if (v.byKey.size >= 50_000) v.byKey.clear(); // a cache: read again when needed
-      v.byKey.set(k, (e = { id: row.id, rv: row.rv }));
+      this.versions.set(k, (e = { id: row.id, rv: row.rv }));
     }
     return e;
   }
 
   /** This connection wrote (or removed: no row) the object under kind and key: versions follows. */
   private versionWritten(kind: string, key: string, row?: { id: number; rv: number }): void {
-    const byKey = this.versions?.byKey;
-    if (!byKey) return;
-    if (row) byKey.set(`${kind}/${key}`, row);
-    else byKey.delete(`${kind}/${key}`);
+    if (row) this.versions.set(`${kind}/${key}`, row);
+    else this.versions.entries.delete(`${kind}/${key}`);
   }
 
   /** A version this connection wrote, as its shared object (a rollback forgets them all: rolledBack). */
@@ -787,8 +776,8 @@ export class Store {
   private rolledBack(callbacks: ((committed: boolean) => void)[]): void {
     this.shared.clear();
     this.sharedWrites.clear();
-    this.refIndex = undefined;
-    this.versions = undefined;
+    this.refIndex.forget();
+    this.versions.forget();
     for (const cb of callbacks) {
       try {
         cb(false);
@@ -991,6 +980,37 @@ export class Store {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * What a connection read, kept while no other connection has committed: SQLite's data_version
+ * changes with another's commit, not with the connection's own, whose writes keep the entries up
+ * to date themselves. Forgotten with a rollback; a cache, emptied when it holds max entries.
+ */
+class UntilOthersCommit<V> {
+  private dataVersion?: number;
+  readonly entries = new Map<string, V>();
+
+  constructor(private readonly max: number) {}
+
+  /** The entries as of dataVersion (the connection's now): none once another has committed since they were read. */
+  current(dataVersion: number): Map<string, V> {
+    if (dataVersion !== this.dataVersion) {
+      this.entries.clear();
+      this.dataVersion = dataVersion;
+    }
+    return this.entries;
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, value);
+  }
+
+  forget(): void {
+    this.entries.clear();
+    this.dataVersion = undefined;
+  }
+}
 
 /** An object of statements, each prepared by its maker when first read, then kept. */
 function lazyStatements<K extends string>(makers: Record<K, () => Stmt>): Record<K, Stmt> {
