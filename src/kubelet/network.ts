@@ -921,25 +921,26 @@ function moveHolder(from: string, to: string, text?: string): void {
   // holds none: the namespace then lives on, unheld, until the state directory's namespaces go
   // with its engine's idle exit. One that is gone is made anew.
   if (text !== undefined) fs.writeFileSync(from, text, { mode: 0o600 });
-  try {
-    fs.renameSync(from, to);
-  } catch (e) {
-    // Its directory is made when first needed (a recursive mkdir before each move was two
-    // syscalls a move); a missing source fails again below, as before.
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
-    fs.renameSync(from, to);
-  }
+  inItsDirectory(to, () => fs.renameSync(from, to));
 }
 
-/** A new holder's file (a lease, a spare's), its directory made when first needed. */
+/** A new holder's file (a lease, a spare's). */
 function writeHolder(file: string, text: string): void {
+  inItsDirectory(file, () => fs.writeFileSync(file, text, { mode: 0o600 }));
+}
+
+/**
+ * op, which makes or moves file, again once file's directory was made, when op found it missing
+ * (ENOENT): a holder's directory is made when first needed, where a recursive mkdir before every
+ * write or move was two syscalls. A source that is missing (a move's) fails op again, as before.
+ */
+function inItsDirectory(file: string, op: () => void): void {
   try {
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    op();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    op();
   }
 }
 
