@@ -540,7 +540,10 @@ export class LocalAPIServer implements LocalAPIServerContract {
     }
     // A member left undefined is not in the stored text, but would be in the object kept as its version's.
     let undefinedAt: string | undefined;
-    const was = JSON.stringify(obj, (k, v: unknown) => ((undefinedAt ??= v === undefined ? k : undefined), v));
+    const was = JSON.stringify(obj, (k, v: unknown) => {
+      if (v === undefined) undefinedAt ??= k;
+      return v;
+    });
     const is = JSON.stringify(decoded);
     if (undefinedAt !== undefined) throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) with a member left undefined: ${undefinedAt}`);
     if (was !== is) {
