@@ -115,6 +115,11 @@ describe('create', () => {
     assert.throws(() => typed(true).create(JOBS, 'default', job('bad', { spec: { foo: 1 } })), /decoding refuses: .*unknown field "spec\.foo"/);
     assert.equal(t.store.get('Job', 'default', 'bad'), undefined);
     assert.equal(t.store.get('Job', 'default', 'empty-args'), undefined);
+    // A member a strategy left undefined: not in the stored text, it would be in the object kept
+    // as the version's (a body's own are gone with its copy). Asked of the check directly.
+    const checked = typed(true) as unknown as { asStored(info: typeof JOBS, obj: KObject, decode: () => KObject): KObject };
+    const built = { ...job('u'), spec: { suspend: undefined } } as KObject;
+    assert.throws(() => checked.asStored(JOBS, built, () => job('u')), /^Error: kjob: this is a bug: a typed client wrote an object \(Job\) with a member left undefined: suspend$/);
     // Without the check, what the client built is what is stored.
     assert.deepEqual(typed(false).create(JOBS, 'default', emptyArgs).object.spec.template.spec.containers[0].args, []);
     // Users' bodies are decoded as ever: the CLI's apiserver is not a typed client's.
