@@ -138,9 +138,12 @@ test("a Job's next pod takes the namespace its last pod ended in; another worklo
   assert.deepEqual(pods.map((p: any) => p.status.podIP), [keptIP, keptIP, keptIP]);
   for (const p of pods) assert.equal(sb.kjob(['logs', p.metadata.name]).stdout, `${keptIP}\n`);
   // A pod of another workload gets a namespace of its own while the Job's is still kept.
-  apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3'] }] } });
-  await sb.until('other running', () => pod(sb, 'other')?.status?.phase === 'Running');
-  const other = fs.readFileSync(path.join(sb.home, 'run/net/pods', pod(sb, 'other').metadata.uid), 'utf8').trim();
+  // It runs past the reads below: a pod that has ended has given its lease back (a loaded
+  // machine's kjob runs took longer than a few seconds' sleep).
+  apply(sb, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '600'] }] } });
+  let otherUid = '';
+  await sb.until('other running', () => { const p = pod(sb, 'other'); otherUid = p?.metadata.uid; return p?.status?.phase === 'Running'; });
+  const other = fs.readFileSync(path.join(sb.home, 'run/net/pods', otherUid), 'utf8').trim();
   assert.notEqual(other.split(' ')[1] ?? '', keptNs);
   // Its address is another while the Job's namespace still holds one (kept for 5 s: a machine
   // slower than that has freed it by now, and may have given it to a new spare).
