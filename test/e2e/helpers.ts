@@ -16,6 +16,11 @@ export const KJOB = path.join(ROOT, 'bin/kjob');
 export const GOLDEN = path.join(ROOT, 'test/golden');
 const TIMEOUT_SCALE = Math.max(1, Number(process.env.KJOB_TEST_TIMEOUT_SCALE ?? 1) || 1);
 
+/** A test's own deadline, stretched as Sandbox.until's are (KJOB_TEST_TIMEOUT_SCALE). */
+export function scaledTimeout(ms: number): number {
+  return ms * TIMEOUT_SCALE;
+}
+
 export interface Run {
   stdout: string;
   stderr: string;
@@ -80,7 +85,7 @@ export class Sandbox {
    * whose machine has run the suite at a third of this one's speed), never a pass made faster. */
   async until(what: string, fn: () => boolean, timeoutMs = 60_000, intervalMs = 500): Promise<void> {
     try {
-      await until(what, fn, timeoutMs * TIMEOUT_SCALE, intervalMs);
+      await until(what, fn, scaledTimeout(timeoutMs), intervalMs);
     } catch (e) {
       // What the state directory held then, for a failure that is seen only under load.
       throw new Error(`${(e as Error).message}\n--- kjob get jobs,pods -A ---\n${this.kjob(['get', 'jobs,pods', '-A']).stdout}--- engine.log, last lines ---\n${this.engineLog(20)}`);
