@@ -43,7 +43,7 @@ test('SIGKILL of the engine at many points of a 30-completion Indexed Job: it en
       try { process.kill(pid, 'SIGKILL'); kills++; } catch { /* it just exited */ }
       await sb.until('the engine is dead', () => sb.enginePid() !== pid, 5_000, 10);
     }
-    // The lock names the command that started an engine until the engine writes its own pid: the
+    // The lock names the command that starts an engine until it has spawned it (spawnEngine): the
     // kill may have been the waker's, which then has no exit code, but a signal.
     if (waker.child.exitCode === null && waker.child.signalCode === null) await new Promise((r) => waker.child.once('exit', r));
     const now = status();
