@@ -62,3 +62,30 @@ test('a flag given false is set on the command that defines it, as given on the 
   await other.root.parseAsync(['delete'], { from: 'user' });
   assert.equal(other.del.opts().ignoreNotFound, undefined);
 });
+
+test("a shorthand's value after `=` (-A=false), and pflag's error naming the flag by both names; a shorthand that is a boolean in one verb and takes a value in another is left alone", () => {
+  const root = new Command('kjob').exitOverride();
+  root.command('get').option('-A, --all-namespaces', 'all').option('-w, --watch', 'watch').option('-o, --output <format>', 'format');
+  root.command('logs').option('-f, --follow', 'follow');
+  root.command('apply').option('-f, --filename <file>', 'file');
+  const read = (argv: string[]) => readGoBoolFlags(root, argv, 'kjob get');
+  assert.deepEqual(read(['get', 'pods', '-A=false']), { argv: ['get', 'pods'], falseFlags: ['--all-namespaces'] });
+  assert.deepEqual(read(['get', 'pods', '-A=true', '-w=F']), { argv: ['get', 'pods', '--all-namespaces'], falseFlags: ['--watch'] });
+  // The last value stands, whichever name gave it.
+  assert.deepEqual(read(['get', '-A', 'pods', '-A=0']), { argv: ['get', 'pods'], falseFlags: ['--all-namespaces'] });
+  assert.deepEqual(read(['get', '--all-namespaces=false', 'pods', '-A']), { argv: ['get', 'pods', '--all-namespaces'], falseFlags: [] });
+  // A valued shorthand keeps commander's reading, and so does one that is not a boolean everywhere.
+  assert.deepEqual(read(['get', '-o=wide', 'pods']).argv, ['get', '-o=wide', 'pods']);
+  assert.deepEqual(read(['apply', '-f=job.yaml']).argv, ['apply', '-f=job.yaml']);
+  const error = (argv: string[]) => {
+    try {
+      read(argv);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(error(['get', 'pods', '-A=yes']), 'Error: invalid argument "yes" for "-A, --all-namespaces" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.');
+  assert.equal(error(['get', 'pods', '--all-namespaces=yes']), error(['get', 'pods', '-A=yes']));
+  assert.match(error(['get', 'pods', '--watch=2']), /for "-w, --watch" flag/);
+});

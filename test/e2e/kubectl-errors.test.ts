@@ -113,6 +113,16 @@ test("a boolean flag's value, as pflag reads it: --flag=false is the flag given 
   // The last value stands: headers back on.
   assert.match(sb.kjob(['get', 'cm', 'flags', '--no-headers', '--no-headers=false']).stdout, /^NAME +DATA +AGE\n/);
   assert.equal(sb.kjob(['get', 'cm', '--no-headers=yes']).stderr, 'Error: invalid argument "yes" for "--no-headers" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.\n');
+  // A shorthand takes its value after `=`; pflag's error names a flag with one by both names.
+  assert.match(sb.kjob(['get', 'cm', 'flags', '-A=false']).stdout, /^NAME +DATA +AGE\nflags +1 +/);
+  assert.match(sb.kjob(['get', 'cm', '-A=true']).stdout, /^NAMESPACE +NAME +DATA +AGE\n/);
+  for (const flag of ['-A=yes', '--all-namespaces=yes']) {
+    assert.deepEqual(sb.kjob(['get', 'cm', flag]), {
+      stdout: '',
+      stderr: 'Error: invalid argument "yes" for "-A, --all-namespaces" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'kjob get --help\' for usage.\n',
+      code: 1,
+    });
+  }
   // A boolean flag takes no value from the next argument: `--wait cm flags` deletes configmap flags (it read cm as --wait's).
   assert.equal(sb.kjob(['create', 'configmap', 'waited', '--from-literal=x=y']).code, 0);
   assert.deepEqual(sb.kjob(['delete', '--wait', 'cm', 'waited']), { stdout: 'configmap "waited" deleted\n', stderr: '', code: 0 });
