@@ -19,8 +19,11 @@ function program(): { root: Command; del: Command } {
 
 test("pflag's --flag=VALUE of a boolean flag: true is the bare flag, false drops it and is remembered; other flags and what follows -- are left alone", () => {
   const { root } = program();
-  const r = readGoBoolFlags(root, ['delete', 'cm', '--ignore-not-found=false', '--no-color=True', '--no-headers=0', '--output=name', '--', 'echo', '--ignore-not-found=x'], 'kjob delete');
+  const r = readGoBoolFlags(root, ['delete', 'cm', '--ignore-not-found=false', '--no-color=True', '--output=name', '--', 'echo', '--ignore-not-found=x'], 'kjob delete');
   assert.deepEqual(r.argv, ['delete', 'cm', '--no-color', '--output=name', '--', 'echo', '--ignore-not-found=x']);
+  // Only the flags of the command run are read: get's --no-headers is no flag of delete's, and
+  // commander refuses it (kubectl's "unknown flag").
+  assert.deepEqual(readGoBoolFlags(root, ['delete', 'cm', '--no-headers=0'], 'kjob delete').argv, ['delete', 'cm', '--no-headers=0']);
   // A negated flag given false is only dropped: what it negates keeps its default.
   assert.deepEqual(r.falseFlags, ['--ignore-not-found']);
   assert.deepEqual(readGoBoolFlags(root, ['delete', '--ignore-not-found=t'], 'kjob delete').argv, ['delete', '--ignore-not-found']);
@@ -63,20 +66,31 @@ test('a flag given false is set on the command that defines it, as given on the 
   assert.equal(other.del.opts().ignoreNotFound, undefined);
 });
 
-test("a shorthand's value after `=` (-A=false), and pflag's error naming the flag by both names; a shorthand that is a boolean in one verb and takes a value in another is left alone", () => {
-  const root = new Command('kjob').exitOverride();
-  root.command('get').option('-A, --all-namespaces', 'all').option('-w, --watch', 'watch').option('-o, --output <format>', 'format');
+test("a shorthand's value after `=` (-A=false), and in a cluster (-wA=false); pflag's error names the flag by both names", () => {
+  const root = new Command('kjob').option('-n, --namespace <ns>', 'namespace').exitOverride();
+  root.command('get').option('-A, --all-namespaces', 'all').option('-w, --watch', 'watch').option('-o, --output <format>', 'format').option('-l, --selector <sel>', 'selector');
   root.command('logs').option('-f, --follow', 'follow');
   root.command('apply').option('-f, --filename <file>', 'file');
+  const rollout = root.command('rollout');
+  rollout.command('status').option('-w, --watch', 'watch', true);
+  rollout.command('pause');
   const read = (argv: string[]) => readGoBoolFlags(root, argv, 'kjob get');
   assert.deepEqual(read(['get', 'pods', '-A=false']), { argv: ['get', 'pods'], falseFlags: ['--all-namespaces'] });
-  assert.deepEqual(read(['get', 'pods', '-A=true', '-w=F']), { argv: ['get', 'pods', '--all-namespaces'], falseFlags: ['--watch'] });
-  // The last value stands, whichever name gave it.
+  assert.deepEqual(read(['get', 'pods', '-A=true', '-w=F']), { argv: ['get', 'pods', '-A'], falseFlags: ['--watch'] });
+  // The last value stands, whichever name or cluster gave it.
   assert.deepEqual(read(['get', '-A', 'pods', '-A=0']), { argv: ['get', 'pods'], falseFlags: ['--all-namespaces'] });
-  assert.deepEqual(read(['get', '--all-namespaces=false', 'pods', '-A']), { argv: ['get', 'pods', '--all-namespaces'], falseFlags: [] });
-  // A valued shorthand keeps commander's reading, and so does one that is not a boolean everywhere.
+  assert.deepEqual(read(['get', '--all-namespaces=false', 'pods', '-A']), { argv: ['get', 'pods', '-A'], falseFlags: [] });
+  assert.deepEqual(read(['get', 'pods', '-w=false', '-wA']), { argv: ['get', 'pods', '-w', '-A'], falseFlags: [] });
+  assert.deepEqual(read(['get', 'pods', '-wA=false']), { argv: ['get', 'pods', '-w'], falseFlags: ['--all-namespaces'] });
+  // Valued shorthands keep commander's reading; so does a value that looks like a flag (pflag
+  // takes the next argument as the value whatever it is), and a letter of another command's.
   assert.deepEqual(read(['get', '-o=wide', 'pods']).argv, ['get', '-o=wide', 'pods']);
+  assert.deepEqual(read(['get', 'pods', '-l', '-A=yes']).argv, ['get', 'pods', '-l', '-A=yes']);
+  assert.deepEqual(read(['-n', '-A', 'get', 'pods']).argv, ['-n', '-A', 'get', 'pods']);
   assert.deepEqual(read(['apply', '-f=job.yaml']).argv, ['apply', '-f=job.yaml']);
+  assert.deepEqual(read(['logs', 'p', '-f=false']), { argv: ['logs', 'p'], falseFlags: ['--follow'] });
+  assert.deepEqual(read(['rollout', 'status', 'deploy/x', '-w=false']), { argv: ['rollout', 'status', 'deploy/x'], falseFlags: ['--watch'] });
+  assert.deepEqual(read(['rollout', 'pause', 'deploy/x', '-w=false']), { argv: ['rollout', 'pause', 'deploy/x', '-w=false'], falseFlags: [] });
   const error = (argv: string[]) => {
     try {
       read(argv);

@@ -21,43 +21,54 @@ const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
  * strconv.ParseBool of a flag's value, or pflag's error for it, which names a flag with a
  * shorthand by both (cmdPath: `kjob get`, for its usage line).
  */
-function parseGoBool(flag: string, short: string | undefined, value: string, cmdPath: string): boolean {
+function parseGoBool(flag: Option & { long: string }, value: string, cmdPath: string): boolean {
   if (GO_TRUE.has(value)) return true;
   if (GO_FALSE.has(value)) return false;
-  const name = short ? `${short}, ${flag}` : flag;
+  const name = flag.short ? `${flag.short}, ${flag.long}` : flag.long;
   throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax\nSee '${cmdPath} --help' for usage.`);
 }
 
 /**
- * The long flags of the commands of root's tree that are bare (boolean or negated) wherever they
- * are defined, with their shorthands (shortOf, for pflag's error); and the shorthands that are one
- * of them wherever they are defined (longOf): `-f` is logs' --follow but apply's --filename, so
- * `-f=...` is left to commander.
+ * The commands argv runs, root first, as cobra finds them before pflag parses: each operand that
+ * names a subcommand of the last one found, skipping the value of a flag that takes one. Only
+ * their flags are read: `-w` is `rollout status`'s --watch, but no flag of `rollout pause`.
  */
-function booleanFlags(root: Command): { bare: Set<string>; longOf: Map<string, string>; shortOf: Map<string, string> } {
-  const bare = new Set<string>();
-  const valued = new Set<string>();
-  const shortUses = new Map<string, Set<string>>();
-  const shortOf = new Map<string, string>();
-  const visit = (c: Command) => {
-    for (const o of c.options as Option[]) {
-      if (!o.long) continue;
-      const isBare = o.isBoolean() || o.negate;
-      (isBare ? bare : valued).add(o.long);
-      if (!o.short) continue;
-      shortUses.set(o.short, (shortUses.get(o.short) ?? new Set()).add(isBare ? o.long : ''));
-      if (isBare) shortOf.set(o.long, o.short);
+function commandsRun(root: Command, argv: string[], end: number): Command[] {
+  const chain = [root];
+  for (let i = 0; i < end; i++) {
+    const a = argv[i];
+    if (a.startsWith('-')) {
+      if (takesNext(chain, a)) i++;
+      continue;
     }
-    for (const sub of c.commands) visit(sub);
-  };
-  visit(root);
-  for (const f of valued) bare.delete(f);
-  const longOf = new Map<string, string>();
-  for (const [short, longs] of shortUses) {
-    const [long] = longs;
-    if (longs.size === 1 && bare.has(long)) longOf.set(short, long);
+    const last = chain[chain.length - 1];
+    const sub = last.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (sub) chain.push(sub);
   }
-  return { bare, longOf, shortOf };
+  return chain;
+}
+
+/** The option of the commands run (the innermost first) with this long name or shorthand. */
+function optionOf(chain: Command[], name: string): Option | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const o = (chain[i].options as Option[]).find((x) => x.long === name || x.short === name);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+const isBare = (o: Option | undefined): o is Option & { long: string } => o !== undefined && o.long !== undefined && (o.isBoolean() || o.negate);
+
+/** A flag without `=` whose value is the next argument (pflag takes it whatever it is): `--tail 5`, `-l -A`, `-wn ns`. */
+function takesNext(chain: Command[], a: string): boolean {
+  if (a.includes('=')) return false;
+  if (a.startsWith('--')) return optionOf(chain, a)?.required === true;
+  // A shorthand cluster: its letters up to the first that takes a value, which takes the rest or the next argument.
+  for (let k = 1; k < a.length; k++) {
+    const o = optionOf(chain, `-${a[k]}`);
+    if (!isBare(o)) return o?.required === true && k === a.length - 1;
+  }
+  return false;
 }
 
 /**
@@ -66,36 +77,47 @@ function booleanFlags(root: Command): { bare: Set<string>; longOf: Map<string, s
  * that is not a boolean.
  */
 export function readGoBoolFlags(program: Command, argv: string[], cmdPath: string): { argv: string[]; falseFlags: string[] } {
-  const { bare, longOf, shortOf } = booleanFlags(program);
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
-  // Each bare flag's last occurrence and its value, and where else it was given (to drop).
-  const last = new Map<string, { at: number; value: boolean }>();
-  const given = new Map<string, number[]>();
-  const out: (string | undefined)[] = argv.slice(0, end);
-  const saw = (flag: string, at: number, value: boolean) => {
-    last.set(flag, { at, value });
-    given.set(flag, [...(given.get(flag) ?? []), at]);
-  };
+  const chain = commandsRun(program, argv, end);
+  // Each argument as pieces, one for each boolean flag it gives (a shorthand cluster, `-wA`, gives
+  // several); the pieces of a flag go, and its last one comes back where its last value was true.
+  const out: { text: string; flag?: string }[][] = argv.slice(0, end).map((text) => [{ text }]);
+  const last = new Map<string, { at: number; value: boolean; text: string }>();
   for (let i = 0; i < end; i++) {
     const a = argv[i];
-    const bareFlag = bare.has(a) ? a : longOf.get(a);
-    if (bareFlag !== undefined) {
-      saw(bareFlag, i, true);
+    if (takesNext(chain, a)) {
+      i++;
       continue;
     }
-    const eq = a.indexOf('=');
-    if (eq < 0 || !a.startsWith('-')) continue;
-    // --flag=VALUE, or -X=VALUE of a shorthand (one letter and `=`).
-    const flag = a.startsWith('--') ? a.slice(0, eq) : eq === 2 ? longOf.get(a.slice(0, 2)) : undefined;
-    if (flag !== undefined && bare.has(flag)) saw(flag, i, parseGoBool(flag, shortOf.get(flag), a.slice(eq + 1), cmdPath));
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const o = optionOf(chain, eq < 0 ? a : a.slice(0, eq));
+      if (!isBare(o)) continue;
+      last.set(o.long, { at: i, value: eq < 0 || parseGoBool(o, a.slice(eq + 1), cmdPath), text: o.long });
+      out[i] = [{ text: a, flag: o.long }];
+      continue;
+    }
+    // -X, -X=VALUE, a cluster -XY, -XY=VALUE (the value the last letter's): pflag's parseShortArg,
+    // when every letter is a boolean flag; any other is commander's to read.
+    const m = /^-([^-=][^=]*)(?:=(.*))?$/s.exec(a);
+    if (!m) continue;
+    const letters = [...m[1]];
+    const options = letters.map((l) => optionOf(chain, `-${l}`));
+    if (!options.every(isBare)) continue;
+    out[i] = letters.map((l, k) => {
+      const o = options[k]!;
+      const value = k === letters.length - 1 && m[2] !== undefined ? parseGoBool(o, m[2], cmdPath) : true;
+      last.set(o.long, { at: i, value, text: `-${l}` });
+      return { text: `-${l}`, flag: o.long };
+    });
   }
   const falseFlags: string[] = [];
-  for (const [flag, { at, value }] of last) {
-    for (const i of given.get(flag)!) out[i] = undefined;
-    if (value) out[at] = flag;
+  for (const [flag, { at, value, text }] of last) {
+    for (let i = 0; i < out.length; i++) out[i] = out[i].filter((p) => p.flag !== flag);
+    if (value) out[at].push({ text });
     else if (!flag.startsWith('--no-')) falseFlags.push(flag);
   }
-  return { argv: [...out.filter((a): a is string => a !== undefined), ...argv.slice(end)], falseFlags };
+  return { argv: [...out.flatMap((pieces) => pieces.map((p) => p.text)), ...argv.slice(end)], falseFlags };
 }
 
 /** Sets each flag given false on the command that defines it (the command run, or one above it). */
