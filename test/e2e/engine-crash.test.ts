@@ -45,7 +45,7 @@ test('SIGKILL of the engine at many points of a 30-completion Indexed Job: it en
     }
     // The lock names the command that starts an engine until it has spawned it (spawnEngine): the
     // kill may have been the waker's, which then has no exit code, but a signal.
-    if (waker.child.exitCode === null && waker.child.signalCode === null) await new Promise((r) => waker.child.once('exit', r));
+    await sb.until('the waker has exited', () => waker.child.exitCode !== null || waker.child.signalCode !== null, 60_000, 10);
     const now = status();
     if (done(now)) break;
     if ((now.succeeded ?? 0) > succeededBefore) {
