@@ -1257,3 +1257,29 @@ test('cleanupOrphans forgets what the kubelet kept of the pods that are gone, as
   assert.deepEqual(runtime.removed, ['uid-p']);
   assert.equal(k.changeNeedsSync(asKind('Pod', p)), true, 'forgotten with the pod');
 });
+
+test("termination messages share the pod's 12 KiB: six containers' 4 KiB messages are cut to 2,048 bytes each; one container keeps its 4 KiB", () => {
+  const { home, store, clock, runtime, k } = setup('none');
+  try {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    store.create(pod('six', { nodeName: 'node-1', containers: names.map((name) => ({ name, image: 'busybox', command: ['true'] })) }));
+    store.create(pod('one', { nodeName: 'node-1', containers: [{ name: 'a', image: 'busybox', command: ['true'] }] }));
+    for (const p of ['six', 'one']) settle(k, p);
+    // 4,096 bytes, a three-byte character across byte 2,048: the cut leaves two of its bytes.
+    const message = 'x'.repeat(2046) + '€' + 'y'.repeat(4096 - 2049);
+    assert.equal(Buffer.byteLength(message), 4096);
+    for (const [p, cs] of [['six', names], ['one', ['a']]] as const) {
+      for (const c of cs) {
+        runtime.exit(`uid-${p}`, c, 1, clock.now());
+        runtime.a.get(`uid-${p}/${c}`)!.at(-1)!.message = message;
+      }
+    }
+    for (const p of ['six', 'one']) relisted(k, clock, p);
+    const messages = (p: string) => store.get('Pod', 'default', p)!.status.containerStatuses.map((s: any) => s.state.terminated.message);
+    // Go's Message[:2048], written by encoding/json: the cut character's two bytes are two U+FFFD.
+    assert.deepEqual(messages('six'), names.map(() => 'x'.repeat(2046) + '\ufffd\ufffd'));
+    assert.deepEqual(messages('one'), [message]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -8,7 +8,7 @@ import { LRU } from '../util/lru.js';
 import * as fs from 'node:fs';
 import { userRuntimeDir } from './runtime_dir.js';
 import * as path from 'node:path';
-import { goQuote } from '../util/go.js';
+import { goBytesAsJSON, goQuote } from '../util/go.js';
 import { asKind, type Container, type KObject, type PodConditionWire, type PodObject, type PodStatusWire } from '../api/types.js';
 import type { ContainerState, ContainerStateTerminated, ContainerStatus } from 'kubernetes-types/core/v1.js';
 import { controllerOf, rfc3339 } from '../api/types.js';
@@ -1104,12 +1104,13 @@ export class Kubelet {
     // does not hold its containers back (the Initialized condition's rule is another, below).
     const containerStarted = hasSidecars && spec.containers.some((c) => lastAttempt(c) !== undefined);
 
+    const messageBytes = terminationMessageBudget(spec);
     const term = (a: AttemptState, c: Container) => {
       const t: ContainerStateTerminated = { exitCode: a.exitCode! };
       t.reason = a.startError ? 'StartError' : a.reason === 'OOMKilled' ? 'OOMKilled' : a.exitCode === 0 ? 'Completed' : 'Error';
       // getTerminationMessage: the file's text; with FallbackToLogsOnError and a failure, else the log's end.
       const message = a.startError ?? (a.message || (c.terminationMessagePolicy === 'FallbackToLogsOnError' && a.exitCode !== 0 ? this.logTail(pod, c.name, a) : ''));
-      if (message) t.message = message;
+      if (message) t.message = truncateMessage(message, messageBytes);
       t.startedAt = a.startedAt;
       t.finishedAt = a.finishedAt;
       t.containerID = a.containerID;
@@ -1361,4 +1362,25 @@ export class Kubelet {
     for (const k of Object.keys(st)) if (!(k in ordered)) ordered[k] = st[k];
     return { status: ordered as PodStatusWire, due: terminal ? [] : due, requeueMs, backoff, kills, sidecarStop, stopAll: stillRunning };
   }
+}
+
+/** The pod's termination messages together (kubecontainer.MaxPodTerminationMessageLogLength). */
+const MAX_POD_TERMINATION_MESSAGE_BYTES = 12 * 1024;
+
+/**
+ * normalizeStatus (the status manager's): each container's termination message, its state's and
+ * its last state's, gets an equal share of the pod's 12 KiB, counting its init and ephemeral
+ * containers. A pod of one to three containers keeps the 4 KiB each message is read at; one of
+ * six, 2,048 bytes each.
+ */
+export function terminationMessageBudget(spec: { containers?: unknown[]; initContainers?: unknown[]; ephemeralContainers?: unknown[] }): number {
+  const containers = (spec.containers?.length ?? 0) + (spec.initContainers?.length ?? 0) + (spec.ephemeralContainers?.length ?? 0);
+  return containers > 0 ? Math.floor(MAX_POD_TERMINATION_MESSAGE_BYTES / containers) : MAX_POD_TERMINATION_MESSAGE_BYTES;
+}
+
+/** Go's Message[:max]: the first max bytes, written as encoding/json writes a cut character. */
+export function truncateMessage(message: string, max: number): string {
+  if (message.length * 3 <= max) return message;
+  const bytes = Buffer.from(message, 'utf8');
+  return bytes.length <= max ? message : goBytesAsJSON(bytes.subarray(0, max));
 }

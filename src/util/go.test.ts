@@ -1,9 +1,9 @@
-// Go's wordings kjob prints: an errno as a Go program prints it.
+// Go's wordings and encodings kjob prints: an errno as a Go program prints it, a Go string's bytes as encoding/json writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { goErrnoText } from './go.js';
+import { goBytesAsJSON, goErrnoText } from './go.js';
 import { tempDir } from './testing.js';
 
 const failure = (fn: () => unknown): unknown => {
@@ -24,4 +24,18 @@ test("goErrnoText: a failed call's errno as Go's syscall.Errno prints it; an err
   assert.equal(goErrnoText(failure(() => fs.mkdirSync(path.join(dir, 'f')))), 'file exists');
   assert.equal(goErrnoText(failure(() => fs.readdirSync(path.join(dir, 'f')))), 'not a directory');
   assert.equal(goErrnoText(new Error('plain')), 'plain');
+});
+
+test('goBytesAsJSON: valid UTF-8 as it is; each byte that begins no valid sequence one U+FFFD, as encoding/json writes a Go string', () => {
+  const s = (...b: number[]) => goBytesAsJSON(Uint8Array.from(b));
+  assert.equal(goBytesAsJSON(Buffer.from('a€😀z')), 'a€😀z');
+  // A cut four-byte character: three replacements (a TextDecoder writes one).
+  assert.equal(s(0x61, 0xf0, 0x9f, 0x98), 'a\ufffd\ufffd\ufffd');
+  assert.equal(Buffer.from([0x61, 0xf0, 0x9f, 0x98]).toString('utf8'), 'a\ufffd');
+  // A lone continuation byte, an overlong encoding, a surrogate, past U+10FFFF.
+  assert.equal(s(0x80, 0x62), '\ufffdb');
+  assert.equal(s(0xc0, 0x80), '\ufffd\ufffd');
+  assert.equal(s(0xed, 0xa0, 0x80), '\ufffd\ufffd\ufffd');
+  assert.equal(s(0xf4, 0x90, 0x80, 0x80), '\ufffd\ufffd\ufffd\ufffd');
+  assert.equal(s(0xe2, 0x82), '\ufffd\ufffd');
 });

@@ -282,3 +282,30 @@ export function goErrnoText(e: unknown): string {
   const m = code ? new RegExp(`^${code}: ([^,]+)`).exec(err?.message ?? '') : null;
   return m ? m[1] : (err?.message ?? String(e));
 }
+
+/**
+ * Bytes of a Go string as encoding/json writes them: valid UTF-8 as it is, and each byte that
+ * does not begin a valid sequence one U+FFFD (utf8.DecodeRune's RuneError of width 1). A
+ * TextDecoder writes one U+FFFD for a whole cut sequence: a message cut inside a character
+ * (a Go slice of its bytes) ends in as many as the bytes left of it.
+ */
+export function goBytesAsJSON(buf: Uint8Array): string {
+  let out = '';
+  let validFrom = 0;
+  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < buf.length && buf[i] >= lo && buf[i] <= hi;
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    let n = 0;
+    if (b < 0x80) n = 1;
+    else if (b >= 0xc2 && b <= 0xdf) n = cont(i + 1) ? 2 : 0;
+    else if (b >= 0xe0 && b <= 0xef) n = cont(i + 1, b === 0xe0 ? 0xa0 : 0x80, b === 0xed ? 0x9f : 0xbf) && cont(i + 2) ? 3 : 0;
+    else if (b >= 0xf0 && b <= 0xf4) n = cont(i + 1, b === 0xf0 ? 0x90 : 0x80, b === 0xf4 ? 0x8f : 0xbf) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += Buffer.from(buf.subarray(validFrom, i)).toString('utf8') + '\ufffd';
+    validFrom = ++i;
+  }
+  return out + Buffer.from(buf.subarray(validFrom)).toString('utf8');
+}
