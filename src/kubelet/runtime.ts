@@ -29,6 +29,7 @@
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
 import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
+import { goBytesAsJSON } from '../util/go.js';
 import { Cgroups, cgroupsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
@@ -149,7 +150,7 @@ function readTail(file: string, max: number): string {
     const size = fs.fstatSync(fd).size;
     const buf = Buffer.alloc(Math.min(max, size));
     const n = fs.readSync(fd, buf, 0, buf.length, size - buf.length);
-    return buf.subarray(0, n).toString('utf8');
+    return goBytesAsJSON(buf.subarray(0, n));
   } catch {
     return '';
   } finally {
