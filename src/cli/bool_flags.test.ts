@@ -85,6 +85,9 @@ test("a shorthand's value after `=` (-A=false), and in a cluster (-wA=false); pf
   // Valued shorthands keep commander's reading; so does a value that looks like a flag (pflag
   // takes the next argument as the value whatever it is), and a letter of another command's.
   assert.deepEqual(read(['get', '-o=wide', 'pods']).argv, ['get', '-o=wide', 'pods']);
+  // An operand is no cluster of shorthands: `po` is not `-p -o`, whose -o would take the next argument.
+  assert.deepEqual(read(['get', 'po', '-A=false']), { argv: ['get', 'po'], falseFlags: ['--all-namespaces'] });
+  assert.deepEqual(read(['get', 'po', '-w=true']).argv, ['get', 'po', '-w']);
   assert.deepEqual(read(['get', 'pods', '-l', '-A=yes']).argv, ['get', 'pods', '-l', '-A=yes']);
   assert.deepEqual(read(['-n', '-A', 'get', 'pods']).argv, ['-n', '-A', 'get', 'pods']);
   assert.deepEqual(read(['apply', '-f=job.yaml']).argv, ['apply', '-f=job.yaml']);

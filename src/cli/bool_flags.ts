@@ -61,7 +61,8 @@ const isBare = (o: Option | undefined): o is Option & { long: string } => o !== 
 
 /** A flag without `=` whose value is the next argument (pflag takes it whatever it is): `--tail 5`, `-l -A`, `-wn ns`. */
 function takesNext(chain: Command[], a: string): boolean {
-  if (a.includes('=')) return false;
+  // An operand (`po`, a pod's name) is no cluster of shorthands; `-` is stdin.
+  if (!a.startsWith('-') || a === '-' || a.includes('=')) return false;
   if (a.startsWith('--')) return optionOf(chain, a)?.required === true;
   // A shorthand cluster: its letters up to the first that takes a value, which takes the rest or the next argument.
   for (let k = 1; k < a.length; k++) {
