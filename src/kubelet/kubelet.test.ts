@@ -1271,13 +1271,15 @@ test("termination messages share the pod's 12 KiB: six containers' 4 KiB message
     for (const [p, cs] of [['six', names], ['one', ['a']]] as const) {
       for (const c of cs) {
         runtime.exit(`uid-${p}`, c, 1, clock.now());
-        runtime.a.get(`uid-${p}/${c}`)!.at(-1)!.message = message;
+        runtime.a.get(`uid-${p}/${c}`)!.at(-1)!.message = Buffer.from(message);
       }
     }
+    // A byte that begins no character counts as one byte, as in Go, though it is written as U+FFFD's three.
+    runtime.a.get('uid-six/a')!.at(-1)!.message = Buffer.concat([Buffer.from([0x82]), Buffer.from('x'.repeat(4095))]);
     for (const p of ['six', 'one']) relisted(k, clock, p);
     const messages = (p: string) => store.get('Pod', 'default', p)!.status.containerStatuses.map((s: any) => s.state.terminated.message);
     // Go's Message[:2048], written by encoding/json: the cut character's two bytes are two U+FFFD.
-    assert.deepEqual(messages('six'), names.map(() => 'x'.repeat(2046) + '\ufffd\ufffd'));
+    assert.deepEqual(messages('six'), names.map((c) => (c === 'a' ? '\ufffd' + 'x'.repeat(2047) : 'x'.repeat(2046) + '\ufffd\ufffd')));
     assert.deepEqual(messages('one'), [message]);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });

@@ -154,7 +154,7 @@ export class Kubelet {
    */
   private readonly startTimeMs = new Map<string, number>();
   /** logTail's reads, by container ID. */
-  private readonly logTails = new LRU<string>(10_000);
+  private readonly logTails = new LRU<Uint8Array>(10_000);
   /**
    * The resourceVersion of the last version of each unfinished pod a sync wrote (its binding, its
    * status): the changes up to it need no sync (changeNeedsSync). A sync reads the pod's latest
@@ -376,9 +376,9 @@ export class Kubelet {
 
   /**
    * readLastStringFromContainerLogs: the last 2 KiB of an ended attempt's last 80 log lines, its
-   * termination message under FallbackToLogsOnError. Read once per attempt (its log is complete).
+   * termination message under FallbackToLogsOnError, as bytes. Read once per attempt (its log is complete).
    */
-  private logTail(pod: PodObject, container: string, a: AttemptState): string {
+  private logTail(pod: PodObject, container: string, a: AttemptState): Uint8Array {
     let tail = this.logTails.get(a.containerID);
     if (tail === undefined) {
       const chunks: Buffer[] = [];
@@ -388,7 +388,7 @@ export class Kubelet {
         /* no log: no message */
       }
       const all = Buffer.concat(chunks);
-      tail = all.subarray(Math.max(0, all.length - 2048)).toString('utf8');
+      tail = all.subarray(Math.max(0, all.length - 2048));
       this.logTails.set(a.containerID, tail);
     }
     return tail;
@@ -1109,8 +1109,8 @@ export class Kubelet {
       const t: ContainerStateTerminated = { exitCode: a.exitCode! };
       t.reason = a.startError ? 'StartError' : a.reason === 'OOMKilled' ? 'OOMKilled' : a.exitCode === 0 ? 'Completed' : 'Error';
       // getTerminationMessage: the file's text; with FallbackToLogsOnError and a failure, else the log's end.
-      const message = a.startError ?? (a.message || (c.terminationMessagePolicy === 'FallbackToLogsOnError' && a.exitCode !== 0 ? this.logTail(pod, c.name, a) : ''));
-      if (message) t.message = truncateMessage(message, messageBytes);
+      const message = a.startError !== undefined ? Buffer.from(a.startError) : a.message ?? (c.terminationMessagePolicy === 'FallbackToLogsOnError' && a.exitCode !== 0 ? this.logTail(pod, c.name, a) : undefined);
+      if (message?.length) t.message = truncateMessage(message, messageBytes);
       t.startedAt = a.startedAt;
       t.finishedAt = a.finishedAt;
       t.containerID = a.containerID;
@@ -1378,9 +1378,11 @@ export function terminationMessageBudget(spec: { containers?: unknown[]; initCon
   return containers > 0 ? Math.floor(MAX_POD_TERMINATION_MESSAGE_BYTES / containers) : MAX_POD_TERMINATION_MESSAGE_BYTES;
 }
 
-/** Go's Message[:max]: the first max bytes, written as encoding/json writes a cut character. */
-export function truncateMessage(message: string, max: number): string {
-  if (message.length * 3 <= max) return message;
-  const bytes = Buffer.from(message, 'utf8');
-  return bytes.length <= max ? message : goBytesAsJSON(bytes.subarray(0, max));
+/**
+ * Go's Message[:max] of a message's bytes (tail.ReadAtMost's, or a start error's), as encoding/json
+ * writes them: a character the cut or the file's end leaves incomplete, and any invalid byte, is
+ * a U+FFFD a byte.
+ */
+export function truncateMessage(message: Uint8Array, max: number): string {
+  return goBytesAsJSON(message.length <= max ? message : message.subarray(0, max));
 }

@@ -29,7 +29,6 @@
 import { prepareStdinFifoDir, removeStdinFifo } from './stdin_fifo.js';
 import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.js';
 import { rfc3339 } from '../api/types.js';
-import { goBytesAsJSON } from '../util/go.js';
 import { Cgroups, cgroupsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
 import { Spawner } from './spawner.js';
@@ -57,8 +56,8 @@ export interface AttemptState {
   startError?: string;
   /** "OOMKilled" when the kernel killed a process of the container for its memory limit */
   reason?: string;
-  /** what the container wrote to its termination message file (TERMINATION_LOG): its last 4 KiB */
-  message?: string;
+  /** what the container wrote to its termination message file (TERMINATION_LOG): its last 4 KiB, as bytes */
+  message?: Uint8Array;
   termSent?: string;
   killSent?: string;
 }
@@ -142,17 +141,20 @@ export function attemptDirOf(home: string, uid: string, container: string, n: nu
 /** kubecontainer.MaxContainerTerminationMessageLength: what is read of it. */
 const MAX_TERMINATION_MESSAGE_BYTES = 4096;
 
-/** tail.ReadAtMost: the last max bytes of a file, as text ('' when there is none): a container may write any amount. */
-function readTail(file: string, max: number): string {
+/**
+ * tail.ReadAtMost: the last max bytes of a file (none when it cannot be read): a container may
+ * write any amount. Bytes, as Go's: the status manager cuts them before they become text.
+ */
+function readTail(file: string, max: number): Buffer {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     const size = fs.fstatSync(fd).size;
     const buf = Buffer.alloc(Math.min(max, size));
     const n = fs.readSync(fd, buf, 0, buf.length, size - buf.length);
-    return goBytesAsJSON(buf.subarray(0, n));
+    return buf.subarray(0, n);
   } catch {
-    return '';
+    return Buffer.alloc(0);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -492,7 +494,7 @@ export class ProcessRuntime implements ContainerRuntime {
           if (reason) a.reason = reason;
           if (present.has(TERMINATION_LOG)) {
             const message = readTail(path.join(d, TERMINATION_LOG), MAX_TERMINATION_MESSAGE_BYTES);
-            if (message) a.message = message;
+            if (message.length > 0) a.message = message;
           }
           // Ended and reaped: nothing of its state changes any more.
           if (fs.existsSync(path.join(d, 'reaped'))) k.ended.set(d, { ...a });
