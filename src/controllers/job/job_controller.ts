@@ -224,6 +224,11 @@ export class JobController {
 
     let succeeded = indexed ? succeededIdx.size : (status.succeeded ?? 0) + newlySucceeded.length;
     let failed = (status.failed ?? 0) + newlyFailed.length;
+    // getPodsWithDelayedDeletionPerIndex: the last failed pod of an index that is tried again keeps
+    // its finalizer, so it is not in status.failed yet, until the index's next pod exists: its
+    // annotations carry the index's failure counts to that pod. It counts towards backoffLimit at
+    // once, and is counted in the status once the next pod runs or the Job finishes.
+    const delayed = perIndex && !beingDeleted ? this.podsWithDelayedDeletion(job, pods, completions, succeededIdx, failedIdx, active) : new Set<string>();
 
     if (!status.startTime && !suspended) status.startTime = rfc3339(now);
 
@@ -347,9 +352,11 @@ export class JobController {
       }
     }
 
+    // canRemoveFinalizer: a finishing Job lets every pod go.
+    const keep = finished ? new Set<string>() : delayed;
     status.conditions = conditions.length ? conditions : undefined;
     status.succeeded = succeeded;
-    status.failed = failed;
+    status.failed = failed - newlyFailed.filter((p) => keep.has(p.metadata.uid!)).length;
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating;
     if (indexed) status.completedIndexes = formatIndexes(succeededIdx) || undefined;
@@ -358,7 +365,8 @@ export class JobController {
     // JobStatus' plain int32 counters are omitempty; ready and terminating are pointers and stay.
     for (const k of ['active', 'succeeded', 'failed'] as const) if (status[k] === 0) delete status[k];
 
-    const failedCreates = this.commit(job, status, [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released], deletes, creates, events);
+    const finalized = [...newlySucceeded, ...newlyFailed, ...newlyIgnored, ...released].filter((p) => !keep.has(p.metadata.uid!));
+    const failedCreates = this.commit(job, status, finalized, deletes, creates, events);
     // Only once the writes succeeded: a retried sync must not count the same failures twice.
     this.backoff.set(key, record);
     if (failedCreates > 0) {
@@ -467,13 +475,34 @@ export class JobController {
     return { creates, deletes: [], requeueAfterMs };
   }
 
+  /**
+   * getPodsWithDelayedDeletionPerIndex: for each index neither succeeded, failed nor running, the
+   * uid of its most recently finished failed pod.
+   */
+  private podsWithDelayedDeletion(job: JobObject, pods: PodObject[], completions: number, succeededIdx: Set<number>, failedIdx: Set<number>, active: PodObject[]): Set<string> {
+    const activeIdx = new Set(active.map(podIndex));
+    const last = new Map<number, PodObject>();
+    for (const p of pods) {
+      if (!validIndex(p, completions)) continue;
+      const i = podIndex(p);
+      if (succeededIdx.has(i) || failedIdx.has(i) || activeIdx.has(i)) continue;
+      const best = last.get(i);
+      if (this.failedForJob(job, p) && (!best || podFinishTime(p) > podFinishTime(best))) last.set(i, p);
+    }
+    return new Set([...last.values()].map((p) => p.metadata.uid!));
+  }
+
+  /** isPodFailed: phase Failed, or terminating when the Job's replacement policy counts that as failed. */
+  private failedForJob(job: JobObject, p: PodObject): boolean {
+    return p.status?.phase === 'Failed' || (!!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && this.terminatingCountsAsFailed(job));
+  }
+
   /** The most recently finished failed pod of an index (its annotations carry the index's failure counts). */
   private lastFailedPodOfIndex(job: JobObject, pods: PodObject[], index: number): PodObject | undefined {
     let best: PodObject | undefined;
     for (const p of pods) {
       if (podIndex(p) !== index) continue;
-      const failedPod = p.status?.phase === 'Failed' || (!!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && this.terminatingCountsAsFailed(job));
-      if (!failedPod) continue;
+      if (!this.failedForJob(job, p)) continue;
       if (!best || podFinishTime(p) >= podFinishTime(best)) best = p;
     }
     return best;

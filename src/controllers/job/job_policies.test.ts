@@ -272,6 +272,43 @@ test('backoffLimitPerIndex: per-index failure count annotation, failed index rec
   assert.equal(job().status.failed, 2);
 });
 
+test("backoffLimitPerIndex: an index's last failed pod keeps its finalizer, uncounted, until the index's next pod exists; a failed index's pod, or a finishing Job's, goes at once", () => {
+  createJob({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1, activeDeadlineSeconds: 12 });
+  sync();
+  const first = byIndex(0);
+  finish(first, 1);
+  const hasFinalizer = (p: KObject) => (api.get(PODS, 'default', p.metadata.name!).metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
+  sync();
+  assert.equal(job().status.failed, undefined, 'not counted while index 0 backs off');
+  assert.equal(hasFinalizer(first), true);
+  clock.step(10_000);
+  sync();
+  const retry = byIndex(0);
+  assert.equal(retry.metadata.annotations!['batch.kubernetes.io/job-index-failure-count'], '1', 'the next pod takes the count from the pod kept');
+  assert.equal(job().status.failed, undefined, 'the sync that creates the next pod has not seen it yet');
+  sync();
+  assert.equal(job().status.failed, 1, 'counted once the next pod exists');
+  assert.equal(hasFinalizer(first), false);
+  // The index's limit reached: it has failed, and nothing waits for a next pod.
+  finish(retry, 1);
+  sync();
+  assert.equal(job().status.failedIndexes, '0');
+  assert.equal(job().status.failed, 2);
+  assert.equal(hasFinalizer(retry), false);
+  // Index 1's pod fails: kept while the index backs off, until the Job's deadline ends it, and a
+  // finishing Job lets every pod go.
+  const other = byIndex(1);
+  finish(other, 1);
+  sync();
+  assert.equal(job().status.failed, 2);
+  assert.equal(hasFinalizer(other), true);
+  clock.step(5_000);
+  sync();
+  assert.deepEqual(conds(), ['FailureTarget/DeadlineExceeded', 'Failed/DeadlineExceeded']);
+  assert.equal(job().status.failed, 3);
+  assert.equal(hasFinalizer(other), false);
+});
+
 test('backoffLimitPerIndex: an index backing off holds its place: no later index starts instead of it', () => {
   createJob({ completionMode: 'Indexed', completions: 3, parallelism: 2, backoffLimitPerIndex: 1 });
   sync();
