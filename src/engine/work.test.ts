@@ -2,7 +2,8 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestAPI, type TestAPI } from '../apiserver/testing.js';
-import { JOBS } from '../client/client.js';
+import { JOBS, PODS } from '../client/client.js';
+import { rfc3339 } from '../api/types.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
 import { JobController } from '../controllers/job/job_controller.js';
 import { createTestJob } from '../controllers/job/testing.js';
@@ -25,6 +26,30 @@ test('a Job created suspended is work until the Job controller has recorded it a
   const j = api.get(JOBS, 'default', 'later');
   j.spec.suspend = false;
   api.update(JOBS, 'default', 'later', j);
+  assert.equal(hasPendingWork(store), true, 'resumed');
+});
+
+test("an index's failed pod its suspended Job keeps uncounted (backoffLimitPerIndex) is no work: the engine would never exit when idle", () => {
+  const { api, store } = t;
+  createTestJob(api, { completionMode: 'Indexed', completions: 1, parallelism: 1, backoffLimitPerIndex: 1 }, 'held');
+  const jc = new JobController({ api, clock: t.clock, timing: KUBERNETES_TIMING });
+  jc.syncJob('default/held');
+  const pod = api.list(PODS, { namespace: 'default' }).items[0];
+  pod.status = { phase: 'Failed', containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'busybox', imageID: '', state: { terminated: { exitCode: 1, startedAt: rfc3339(t.clock.now()), finishedAt: rfc3339(t.clock.now()) } } }] };
+  api.updateStatus(PODS, 'default', pod.metadata.name!, pod);
+  jc.syncJob('default/held');
+  assert.ok(api.get(PODS, 'default', pod.metadata.name!).metadata.finalizers?.length, 'the index backs off: its failed pod is kept');
+  const j = api.get(JOBS, 'default', 'held');
+  j.spec.suspend = true;
+  api.update(JOBS, 'default', 'held', j);
+  jc.syncJob('default/held');
+  assert.ok(api.get(PODS, 'default', pod.metadata.name!).metadata.finalizers?.length, 'kept while suspended, as in v1.32');
+  assert.equal(hasPendingWork(store), false);
+  store.setMeta(IDLE_RV_META_KEY, 'none'); // no answer remembered: a full look
+  assert.equal(hasPendingWork(store), false, 'by a full look too');
+  const resumed = api.get(JOBS, 'default', 'held');
+  resumed.spec.suspend = false;
+  api.update(JOBS, 'default', 'held', resumed);
   assert.equal(hasPendingWork(store), true, 'resumed');
 });
 

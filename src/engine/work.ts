@@ -34,10 +34,20 @@ function jobIsWork(obj: KObject): boolean {
   return false;
 }
 
-function podIsWork(obj: KObject): boolean {
+function podIsWork(store: Store, obj: KObject): boolean {
   const pod = asKind('Pod', obj);
   if (!isPodTerminal(pod) || pod.metadata.deletionTimestamp) return true;
-  return hasTrackingFinalizer(pod); // finished but not yet counted by its Job
+  // Finished but not yet counted by its Job; unless the Job keeps it so while it is suspended
+  // (backoffLimitPerIndex: an index's last failed pod waits for the index's next pod).
+  return hasTrackingFinalizer(pod) && !keptBySuspendedJob(store, obj);
+}
+
+/** The pod's Job is suspended, and waits for nothing (jobIsWork): resuming it is the change that brings work. */
+function keptBySuspendedJob(store: Store, pod: KObject): boolean {
+  const ref = ((pod as Owned).metadata.ownerReferences ?? []).find((r) => (r as { controller?: boolean }).controller && r.kind === 'Job');
+  if (!ref) return false;
+  const job = store.get('Job', pod.metadata.namespace, ref.name ?? '');
+  return job !== undefined && job.metadata.uid === ref.uid && asKind('Job', job).spec?.suspend === true && !jobIsWork(job);
 }
 
 function cronJobIsWork(obj: KObject): boolean {
@@ -67,7 +77,7 @@ function scan(store: Store): boolean {
   const orphaned = (o: Owned) => (o.metadata.ownerReferences ?? []).length > 0 && o.metadata.ownerReferences!.every((r) => !owners.has(r.uid));
   if (jobs.some(orphaned)) return true;
   for (const pod of store.list('Pod')) {
-    if ((podIsWork(pod) || orphaned(pod)) && decodes('Pod', pod)) return true;
+    if ((podIsWork(store, pod) || orphaned(pod)) && decodes('Pod', pod)) return true;
   }
   if (jobs.some(jobIsWork)) return true;
   for (const kind of ['Deployment', 'ReplicaSet'] as const) {
@@ -85,7 +95,7 @@ function changeIsWork(store: Store, c: Change): boolean | undefined {
   const obj = store.get(c.kind, c.namespace, c.name);
   if (!obj || obj.metadata.uid !== c.uid || !decodes(c.kind, obj)) return false;
   if (c.kind === 'CronJob') return cronJobIsWork(obj);
-  if (c.kind === 'Pod' && podIsWork(obj)) return true;
+  if (c.kind === 'Pod' && podIsWork(store, obj)) return true;
   if (c.kind === 'Job' && jobIsWork(obj)) return true;
   if ((c.kind === 'Deployment' || c.kind === 'ReplicaSet') && appsIsWork(obj)) return true;
   // Orphaned: every owner gone. Owners are objects of the same namespace, by name.
