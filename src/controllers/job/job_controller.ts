@@ -487,7 +487,8 @@ export class JobController {
       const i = podIndex(p);
       if (succeededIdx.has(i) || failedIdx.has(i) || activeIdx.has(i)) continue;
       const best = last.get(i);
-      if (this.failedForJob(job, p) && (!best || podFinishTime(p) > podFinishTime(best))) last.set(i, p);
+      // The pod lastFailedPodOfIndex picks (the same order and ties), whose counts the next pod takes.
+      if (this.failedForJob(job, p) && (!best || podFinishTime(p) >= podFinishTime(best))) last.set(i, p);
     }
     return new Set([...last.values()].map((p) => p.metadata.uid!));
   }
