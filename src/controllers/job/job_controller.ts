@@ -224,11 +224,17 @@ export class JobController {
 
     let succeeded = indexed ? succeededIdx.size : (status.succeeded ?? 0) + newlySucceeded.length;
     let failed = (status.failed ?? 0) + newlyFailed.length;
-    // getPodsWithDelayedDeletionPerIndex: the last failed pod of an index that is tried again keeps
-    // its finalizer, so it is not in status.failed yet, until the index's next pod exists: its
-    // annotations carry the index's failure counts to that pod. It counts towards backoffLimit at
-    // once, and is counted in the status once the next pod runs or the Job finishes.
-    const delayed = perIndex && !beingDeleted ? this.podsWithDelayedDeletion(job, pods, completions, succeededIdx, failedIdx, active) : new Set<string>();
+    // Each index's most recently finished failed pod (backoffLimitPerIndex): its annotations carry
+    // the index's failure counts to the index's next pod (manageJob). Where that pod is still to
+    // come, it keeps its finalizer, so it is not in status.failed yet
+    // (getPodsWithDelayedDeletionPerIndex); it counts towards backoffLimit at once, and in the
+    // status once the next pod runs or the Job finishes.
+    const lastFailed = perIndex ? this.lastFailedPodPerIndex(job, pods, completions) : new Map<number, PodObject>();
+    const delayed = new Set<string>();
+    if (!beingDeleted && lastFailed.size > 0) {
+      const activeIdx = new Set(active.map(podIndex));
+      for (const [i, p] of lastFailed) if (!succeededIdx.has(i) && !failedIdx.has(i) && !activeIdx.has(i)) delayed.add(p.metadata.uid!);
+    }
 
     if (!status.startTime && !suspended) status.startTime = rfc3339(now);
 
@@ -309,7 +315,7 @@ export class JobController {
         terminating += doomed.length;
         active = active.filter((p) => !failedIdx.has(podIndex(p)));
       }
-      const plan = this.manageJob(job, pods, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
+      const plan = this.manageJob(job, lastFailed, active, terminatingPods, succeeded, succeededIdx, failedIdx, record, now);
       deletes.push(...plan.deletes);
       creates.push(...plan.creates);
       if (plan.requeueAfterMs !== undefined) requeue(plan.requeueAfterMs);
@@ -389,7 +395,7 @@ export class JobController {
   /** manageJob: how many pods should run, and which to create or delete now. */
   private manageJob(
     job: JobObject,
-    pods: PodObject[],
+    lastFailed: Map<number, PodObject>,
     active: PodObject[],
     terminatingPods: PodObject[],
     succeeded: number,
@@ -458,7 +464,7 @@ export class JobController {
       let failureCount = 0;
       let ignoredCount = 0;
       if (perIndex) {
-        const last = this.lastFailedPodOfIndex(job, pods, i);
+        const last = lastFailed.get(i);
         if (last) {
           const ignored = spec.podFailurePolicy && matchPodFailurePolicy(spec.podFailurePolicy, last)?.action === 'Ignore';
           failureCount = annotationCount(last, INDEX_FAILURE_COUNT) + (ignored ? 0 : 1);
@@ -475,38 +481,20 @@ export class JobController {
     return { creates, deletes: [], requeueAfterMs };
   }
 
-  /**
-   * getPodsWithDelayedDeletionPerIndex: for each index neither succeeded, failed nor running, the
-   * uid of its most recently finished failed pod.
-   */
-  private podsWithDelayedDeletion(job: JobObject, pods: PodObject[], completions: number, succeededIdx: Set<number>, failedIdx: Set<number>, active: PodObject[]): Set<string> {
-    const activeIdx = new Set(active.map(podIndex));
+  /** Each valid index's most recently finished failed pod (the last of equal finish times, in the pods' order). */
+  private lastFailedPodPerIndex(job: JobObject, pods: PodObject[], completions: number): Map<number, PodObject> {
     const last = new Map<number, PodObject>();
     for (const p of pods) {
-      if (!validIndex(p, completions)) continue;
-      const i = podIndex(p);
-      if (succeededIdx.has(i) || failedIdx.has(i) || activeIdx.has(i)) continue;
-      const best = last.get(i);
-      // The pod lastFailedPodOfIndex picks (the same order and ties), whose counts the next pod takes.
-      if (this.failedForJob(job, p) && (!best || podFinishTime(p) >= podFinishTime(best))) last.set(i, p);
+      if (!validIndex(p, completions) || !this.failedForJob(job, p)) continue;
+      const best = last.get(podIndex(p));
+      if (!best || podFinishTime(p) >= podFinishTime(best)) last.set(podIndex(p), p);
     }
-    return new Set([...last.values()].map((p) => p.metadata.uid!));
+    return last;
   }
 
   /** isPodFailed: phase Failed, or terminating when the Job's replacement policy counts that as failed. */
   private failedForJob(job: JobObject, p: PodObject): boolean {
     return p.status?.phase === 'Failed' || (!!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && this.terminatingCountsAsFailed(job));
-  }
-
-  /** The most recently finished failed pod of an index (its annotations carry the index's failure counts). */
-  private lastFailedPodOfIndex(job: JobObject, pods: PodObject[], index: number): PodObject | undefined {
-    let best: PodObject | undefined;
-    for (const p of pods) {
-      if (podIndex(p) !== index) continue;
-      if (!this.failedForJob(job, p)) continue;
-      if (!best || podFinishTime(p) >= podFinishTime(best)) best = p;
-    }
-    return best;
   }
 
   private replacementPolicy(job: JobObject): string {
