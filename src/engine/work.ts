@@ -9,7 +9,7 @@ import { isJobFinished, hasTrackingFinalizer, hasTrueCondition, managedByExterna
 import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
-import { asKind } from '../api/types.js';
+import { asKind, controllerOf } from '../api/types.js';
 
 /** The meta key: the resourceVersion at which the state was last found to hold no work. */
 export const IDLE_RV_META_KEY = 'engine.idleRV';
@@ -44,9 +44,9 @@ function podIsWork(store: Store, obj: KObject): boolean {
 
 /** The pod's Job is suspended, and waits for nothing (jobIsWork): resuming it is the change that brings work. */
 function keptBySuspendedJob(store: Store, pod: KObject): boolean {
-  const ref = ((pod as Owned).metadata.ownerReferences ?? []).find((r) => (r as { controller?: boolean }).controller && r.kind === 'Job');
-  if (!ref) return false;
-  const job = store.get('Job', pod.metadata.namespace, ref.name ?? '');
+  const ref = controllerOf(pod);
+  if (ref?.kind !== 'Job') return false;
+  const job = store.get('Job', pod.metadata.namespace, ref.name);
   return job !== undefined && job.metadata.uid === ref.uid && asKind('Job', job).spec?.suspend === true && !jobIsWork(job);
 }
 
