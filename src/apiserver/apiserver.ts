@@ -286,12 +286,16 @@ export class LocalAPIServer implements LocalAPIServerContract {
       object.metadata.resourceVersion = patchRV ?? stored.metadata.resourceVersion;
       // The stored object read above, not read again: nothing wrote it since (the same transaction),
       // and the patch functions work on copies of it.
-      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status', stored, true);
+      return this.updateObject(resource, namespace, name, object, warnings, opts, opts.subresource === 'ephemeralcontainers' ? 'ephemeralcontainers' : opts.subresource === 'status', stored);
     });
   }
 
-  /** store.go Update with rest.BeforeUpdate, over a decoded body: one store write (update, or delete of an object whose last finalizer goes). Call inside a transaction. */
-  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', storedRead?: KObject, patched = false): WriteResult {
+  /**
+   * store.go Update with rest.BeforeUpdate, over a decoded body: one store write (update, or delete
+   * of an object whose last finalizer goes). Call inside a transaction. patchedFrom: a patch's, the
+   * stored object it was applied to, read in this transaction.
+   */
+  private updateObject(resource: ResourceInfo, namespace: string | undefined, name: string, decoded: KObject, warnings: string[], opts: WriteOptions, sub: boolean | 'ephemeralcontainers', patchedFrom?: KObject): WriteResult {
     const status = sub === true;
     const ephemeral = sub === 'ephemeralcontainers';
     const strategy = strategyFor(resource.kind);
@@ -299,7 +303,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     const ns = requestNamespace(resource, namespace, decoded.metadata?.namespace);
     ensureNamespace(resource, ns, decoded.metadata);
     checkName(decoded, name);
-    const stored = storedRead ?? this.stored(info, ns, name, opts);
+    const stored = patchedFrom ?? this.stored(info, ns, name, opts);
     if (!stored) throw notFound(groupResource(info), name);
     const old = readable(info.kind, stored) as KObject;
     const rv = decoded.metadata.resourceVersion;
@@ -345,7 +349,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
     // A patch's result is decoded, a typed client's too: what the patch leaves empty (a list of
     // finalizers it emptied) goes, as Go's omitempty drops it.
     const decode = () => (status ? mustDecodeStatusUpdate(info, obj, old) : mustDecode(info, obj));
-    const out = patched ? decode() : this.asStored(info, obj, decode);
+    const out = patchedFrom ? decode() : this.asStored(info, obj, decode);
     out.metadata.resourceVersion = stored.metadata.resourceVersion;
     if (opts.dryRun) return { object: out, warnings };
     // ShouldDeleteDuringUpdate: the last finalizer of an object being deleted is gone, and its grace
@@ -544,8 +548,8 @@ export class LocalAPIServer implements LocalAPIServerContract {
       if (v === undefined) undefinedAt ??= k;
       return v;
     });
-    const is = JSON.stringify(decoded);
     if (undefinedAt !== undefined) throw new Error(`${TYPED_WRITE_BUG} (${info.kind}) with a member left undefined: ${undefinedAt}`);
+    const is = JSON.stringify(decoded);
     if (was !== is) {
       let at = 0;
       while (was[at] === is[at]) at++;
@@ -559,7 +563,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
   /** applyPatchToObject's decoding of the patched object: its errors are Invalid, about "patch". */
   private decodePatched(resource: ResourceInfo, patched: unknown, type: PatchType, patch: unknown, validation: FieldValidation): { object: KObject; warnings: string[] } {
     if (!isPlainObject(patched)) throw patchInvalid(type, patch, patched, `json: cannot unmarshal ${jsonKind(patched)} into Go value of type ${goTypeOf(resource)}`);
-    // A typed client's patched object is decoded once, as it is stored (updateObject's asStored);
+    // A typed client's patched object is decoded once, by updateObject (a patch's result always is);
     // copied, since a JSON patch shares what it leaves alone with the stored (maybe frozen) object.
     if (this.typedClients) {
       const object = jsonCopy(patched) as KObject;
