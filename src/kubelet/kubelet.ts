@@ -1373,7 +1373,7 @@ const MAX_POD_TERMINATION_MESSAGE_BYTES = 12 * 1024;
  * containers. A pod of one to three containers keeps the 4 KiB each message is read at; one of
  * six, 2,048 bytes each.
  */
-export function terminationMessageBudget(spec: { containers?: unknown[]; initContainers?: unknown[]; ephemeralContainers?: unknown[] }): number {
+function terminationMessageBudget(spec: { containers?: unknown[]; initContainers?: unknown[]; ephemeralContainers?: unknown[] }): number {
   const containers = (spec.containers?.length ?? 0) + (spec.initContainers?.length ?? 0) + (spec.ephemeralContainers?.length ?? 0);
   return containers > 0 ? Math.floor(MAX_POD_TERMINATION_MESSAGE_BYTES / containers) : MAX_POD_TERMINATION_MESSAGE_BYTES;
 }
@@ -1383,6 +1383,6 @@ export function terminationMessageBudget(spec: { containers?: unknown[]; initCon
  * writes them: a character the cut or the file's end leaves incomplete, and any invalid byte, is
  * a U+FFFD a byte.
  */
-export function truncateMessage(message: Uint8Array, max: number): string {
+function truncateMessage(message: Uint8Array, max: number): string {
   return goBytesAsJSON(message.length <= max ? message : message.subarray(0, max));
 }
