@@ -437,7 +437,10 @@ describe('create/get/list', () => {
     const stmt = (store as unknown as { s: { idVersionByKey: { get: (...a: unknown[]) => unknown } } }).s.idVersionByKey;
     let lookups = 0;
     const get = stmt.get.bind(stmt);
-    stmt.get = (...a: unknown[]) => (lookups++, get(...a));
+    stmt.get = (...a: unknown[]) => {
+      lookups++;
+      return get(...a);
+    };
     const label = () => store.getShared('Namespace', undefined, 'team')?.metadata.labels?.v;
     store.create(ns('team', 'created'));
     assert.equal(label(), 'created');
