@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
+import { nativeShim } from './shim.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
   assert.equal(resolvConf('team-a'), 'search team-a.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
@@ -60,6 +61,9 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     assert.equal(await run([together('lo'), together('kjob-none1', { mayFail: true }), together('kjob-none2'), together('kjob-none3'), { args: ['link', 'show', 'lo'] }]), 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.');
     assert.equal(await run([together('kjob-none1', { ifExists: '/nonexistent' }), together('lo'), { args: ['link', 'show', 'dev', 'kjob-none4'] }]), 'ip link show dev kjob-none4: Device "kjob-none4" does not exist.', 'the step after them runs');
     assert.equal(await run([together('lo'), together('kjob-none5', { mayFail: true })]), undefined);
+    // A step may run another program in ip's place (the native --pod-net), named by its path in errors.
+    assert.equal(await run([{ exe: '/bin/sh', args: ['-c', 'exit 0'] }, { exe: '/bin/sh', args: ['-c', 'echo no >&2; exit 3'] }]), '/bin/sh -c echo no >&2; exit 3: no');
+    assert.equal(await run([{ exe: '/bin/sh', args: ['-c', 'exit 4'], concurrent: true }, together('lo')]), '/bin/sh -c exit 4: exit status 4');
     // Requests sent together are answered in order.
     const many = await Promise.all([1, 2, 3].map((i) => run([{ args: ['link', 'show', 'dev', `kjob-none${i}`], mayFail: i !== 2 }])));
     assert.deepEqual(many, [undefined, 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.', undefined]);
@@ -94,9 +98,9 @@ after(async () => {
 });
 
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
-async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>, reuseMax?: number): Promise<void> {
+async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>, reuseMax?: number, env: NodeJS.ProcessEnv = {}): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
-  const net = new PodNetwork(home, {}, undefined, reuseMax);
+  const net = new PodNetwork(home, env, undefined, reuseMax);
   const n = { net, home };
   unfinished.add(n);
   try {
@@ -186,6 +190,46 @@ test("new namespaces asked for in one turn are made by one request per group: th
     net.tearDownAll();
     assert.deepEqual(mine(), []);
   }));
+
+test("the native program makes new namespaces as the runs of ip make them: addresses, routes, links, the veth's node side on the bridge", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
+  const uids = [1, 2, 3].map((i) => `${i}c4d5e6f-0000-4000-8000-00000000000${i}`);
+  /** What ip shows of the pods' namespaces and of their veths' node side, without what differs by chance (MACs, indexes, names made of random ids). */
+  const made = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
+    let shown: string[] = [];
+    await withNetwork(
+      async (net) => {
+        await Promise.all(uids.map((uid) => new Promise<void>((resolve) => assert.equal(net.prepare(uid, resolve).ready, false))));
+        const ip = (...args: string[]) => execFileSync(IP, args, { encoding: 'utf8' });
+        shown = uids.flatMap((uid) => {
+          const ns = net.podNsName(uid);
+          const host = ip('-n', ns, '-o', 'link', 'show', 'eth0').match(/eth0@if(\d+)/)![1];
+          return [
+            ip('-n', ns, '-d', 'link', 'show'),
+            ip('-n', ns, 'addr', 'show'),
+            ip('-n', ns, '-d', 'route', 'show', 'table', 'all'),
+            ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', ip('-n', net.nodeNs, '-o', 'link').match(new RegExp(`^${host}: (kv[0-9a-f]+)@`, 'm'))![1]),
+          ].map((text) =>
+            text
+              .replaceAll(ns, 'POD')
+              .replaceAll(net.nodeNs, 'NODE')
+              .replace(/([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}/g, 'MAC')
+              .replace(/\bkv[0-9a-f]{10}\b/g, 'VETH')
+              .replace(/@if\d+|^\d+:|fe80::\S+|port_(id|no) \S+|designated_port \S+|\w+_timer +\S+| tentative|\bid \d+/gm, ''),
+          );
+        });
+      },
+      undefined,
+      env,
+    );
+    return shown;
+  };
+  const byIp = await made({ KJOB_NATIVE_SHIM: '0' });
+  const native = await made({});
+  assert.match(byIp.join('\n'), /inet 10\.244\.0\.\d+\/24 scope global eth0/);
+  assert.match(byIp.join('\n'), /unicast 10\.96\.0\.0\/12 via 10\.244\.0\.1 dev eth0 table main proto boot scope global/);
+  assert.match(byIp.join('\n'), /master kjob0 state UP/);
+  assert.deepEqual(native, byIp);
+});
 
 test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net) => {
