@@ -191,7 +191,7 @@ test("new namespaces asked for in one turn are made by one request per group: th
     assert.deepEqual(mine(), []);
   }));
 
-test("the native program makes new namespaces as the runs of ip make them: addresses, routes, links, the veth's node side on the bridge", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
+test("the native program makes new namespaces as the runs of ip make them: the node's with its bridge, the pods' with their addresses, routes, links and veths on the bridge", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
   const uids = [1, 2, 3].map((i) => `${i}c4d5e6f-0000-4000-8000-00000000000${i}`);
   /** What ip shows of the pods' namespaces and of their veths' node side, without what differs by chance (MACs, indexes, names made of random ids). */
   const made = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
@@ -200,7 +200,15 @@ test("the native program makes new namespaces as the runs of ip make them: addre
       async (net) => {
         await Promise.all(uids.map((uid) => new Promise<void>((resolve) => assert.equal(net.prepare(uid, resolve).ready, false))));
         const ip = (...args: string[]) => execFileSync(IP, args, { encoding: 'utf8' });
-        shown = uids.flatMap((uid) => {
+        const node = [
+          ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', 'kjob0'),
+          ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', 'lo'),
+          // IPv4 only: the veths' IPv6 link-local routes come in the order their addresses settled.
+          ip('-n', net.nodeNs, '-4', 'addr', 'show', 'dev', 'kjob0'),
+          ip('-n', net.nodeNs, '-4', 'addr', 'show', 'dev', 'lo'),
+          ip('-n', net.nodeNs, '-4', '-d', 'route', 'show', 'table', 'all'),
+        ].map((text) => text.replaceAll(net.nodeNs, 'NODE').replace(/([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}/g, 'MAC').replace(/^\d+:|\w+_timer +\S+| tentative/gm, ''));
+        shown = node.concat(uids.flatMap((uid) => {
           const ns = net.podNsName(uid);
           const host = ip('-n', ns, '-o', 'link', 'show', 'eth0').match(/eth0@if(\d+)/)![1];
           return [
@@ -216,7 +224,7 @@ test("the native program makes new namespaces as the runs of ip make them: addre
               .replace(/\bkv[0-9a-f]{10}\b/g, 'VETH')
               .replace(/@if\d+|^\d+:|fe80::\S+|port_(id|no) \S+|designated_port \S+|\w+_timer +\S+| tentative|\bid \d+/gm, ''),
           );
-        });
+        }));
       },
       undefined,
       env,
@@ -228,6 +236,8 @@ test("the native program makes new namespaces as the runs of ip make them: addre
   assert.match(byIp.join('\n'), /inet 10\.244\.0\.\d+\/24 scope global eth0/);
   assert.match(byIp.join('\n'), /unicast 10\.96\.0\.0\/12 via 10\.244\.0\.1 dev eth0 table main proto boot scope global/);
   assert.match(byIp.join('\n'), /master kjob0 state UP/);
+  assert.match(byIp.join('\n'), /local 10\.96\.0\.0\/12 dev lo table local proto boot scope host/);
+  assert.match(byIp.join('\n'), /inet 10\.244\.0\.1\/24 scope global kjob0/);
   assert.deepEqual(native, byIp);
 });
 

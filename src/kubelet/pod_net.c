@@ -1,11 +1,13 @@
-// kjob-shim --pod-net: new pod network namespaces, set up as network.ts's `ip` runs set them up
-// (flushFresh: `netns add`, nodeSide, podSide), by netlink from this one small static process.
+// kjob-shim --pod-net and --node-net: new network namespaces, the pods' and a state directory's
+// node's, set up as network.ts's runs of `ip` set them up (flushFresh: `netns add`, nodeSide,
+// podSide; ensureNode), by netlink from this one small static process.
 //
 // Why: a run of `ip` is mostly its own start (its libraries: about 7 ms of CPU a run on the
 // development machine, whose page-table work is expensive), and a fresh namespace took three of
 // them, one after the other: 38 runs of `ip` and their perl forks were 5.3% of the machine's CPU
 // in a Job of 300 (nearly all at its start, while its first 16 pods wait for their namespaces),
-// and on a cold start the pod's namespace was 75 ms of the way from `apply` to its container.
+// and on a cold start the node's namespace and then the pod's were about 100 ms of the way from
+// `apply` to its container (five runs of ip, one after the other).
 //
 // Run as: kjob-shim --pod-net NODE_NS BRIDGE GATEWAY SERVICE_NET/PREFIX [POD_NS HOST_VETH IP]...
 // For each pod namespace, in the order of the ip runs it replaces:
@@ -116,6 +118,37 @@ static int link_up(int fd, int index, int master) {
   ifi->ifi_change = IFF_UP;
   ifi->ifi_flags = IFF_UP;
   if (master) nl_attr(&r, IFLA_MASTER, &master, sizeof master);
+  return nl_talk(fd, &r);
+}
+
+/** ip addr add IP/PREFIX dev DEV (by index): IFA_LOCAL and IFA_ADDRESS both the address, as ip sends them. */
+static int addr_add(int fd, int index, in_addr_t a, int prefix) {
+  struct nlreq r;
+  struct ifaddrmsg *ifa = nl_start(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+  ifa->ifa_family = AF_INET;
+  ifa->ifa_prefixlen = (unsigned char)prefix;
+  ifa->ifa_index = index;
+  nl_attr(&r, IFA_LOCAL, &a, sizeof a);
+  nl_attr(&r, IFA_ADDRESS, &a, sizeof a);
+  return nl_talk(fd, &r);
+}
+
+/**
+ * ip route add [local] NET/PREFIX (via GATEWAY | dev DEV): ip's defaults, protocol boot; a unicast
+ * route in table main, scope universe; a local one in table local, scope host.
+ */
+static int route_add(int fd, int type, in_addr_t dst, int prefix, in_addr_t via, int oif) {
+  struct nlreq r;
+  struct rtmsg *rt = nl_start(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+  rt->rtm_family = AF_INET;
+  rt->rtm_dst_len = (unsigned char)prefix;
+  rt->rtm_table = type == RTN_LOCAL ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
+  rt->rtm_protocol = RTPROT_BOOT;
+  rt->rtm_scope = type == RTN_LOCAL ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+  rt->rtm_type = (unsigned char)type;
+  nl_attr(&r, RTA_DST, &dst, sizeof dst);
+  if (via) nl_attr(&r, RTA_GATEWAY, &via, sizeof via);
+  if (oif) nl_attr(&r, RTA_OIF, &oif, sizeof oif);
   return nl_talk(fd, &r);
 }
 
@@ -242,7 +275,7 @@ static void node_side(int fd, const char *node, const char *bridge, const char *
 }
 
 /** The pod's side (network.ts podSide): in the pod's namespace, which the process is in. */
-static void pod_side(const char *pns, const char *ip, const char *gateway, const char *service_net, int service_prefix) {
+static void pod_side(const char *pns, const char *ip, const char *gateway, const char *service, in_addr_t service_net, int service_prefix) {
   char what[4200];
   int fd = nl_open();
   snprintf(what, sizeof what, "-n %s link set lo up", pns);
@@ -250,34 +283,36 @@ static void pod_side(const char *pns, const char *ip, const char *gateway, const
   if (err) pod_net_fail(what, err);
   snprintf(what, sizeof what, "-n %s addr add %s/24 dev eth0", pns, ip);
   int eth0 = index_of("eth0", what);
-  in_addr_t a = ipv4(ip);
-  struct nlreq r;
-  struct ifaddrmsg *ifa = nl_start(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
-  ifa->ifa_family = AF_INET;
-  ifa->ifa_prefixlen = 24;
-  ifa->ifa_index = eth0;
-  nl_attr(&r, IFA_LOCAL, &a, sizeof a);
-  nl_attr(&r, IFA_ADDRESS, &a, sizeof a);
-  err = nl_talk(fd, &r);
+  err = addr_add(fd, eth0, ipv4(ip), 24);
   if (err) pod_net_fail(what, err);
   snprintf(what, sizeof what, "-n %s link set eth0 up", pns);
   err = link_up(fd, eth0, 0);
   if (err) pod_net_fail(what, err);
-  // ip route add NET/PREFIX via GATEWAY: ip's defaults (table main, protocol boot, scope universe).
-  in_addr_t dst = ipv4(service_net), via = ipv4(gateway);
-  struct rtmsg *rt = nl_start(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-  rt->rtm_family = AF_INET;
-  rt->rtm_dst_len = (unsigned char)service_prefix;
-  rt->rtm_table = RT_TABLE_MAIN;
-  rt->rtm_protocol = RTPROT_BOOT;
-  rt->rtm_scope = RT_SCOPE_UNIVERSE;
-  rt->rtm_type = RTN_UNICAST;
-  nl_attr(&r, RTA_DST, &dst, sizeof dst);
-  nl_attr(&r, RTA_GATEWAY, &via, sizeof via);
-  err = nl_talk(fd, &r);
-  snprintf(what, sizeof what, "-n %s route add %s/%d via %s", pns, service_net, service_prefix, gateway);
+  snprintf(what, sizeof what, "-n %s route add %s via %s", pns, service, gateway);
+  err = route_add(fd, RTN_UNICAST, service_net, service_prefix, ipv4(gateway), 0);
   if (err) pod_net_fail(what, err);
   close(fd);
+}
+
+/** NET/PREFIX: the network's address and prefix length, or the usage's words. */
+static void parse_net(const char *s, in_addr_t *net, int *prefix) {
+  char addr[64];
+  snprintf(addr, sizeof addr, "%s", s);
+  char *slash = strchr(addr, '/');
+  if (!slash) {
+    dprintf(2, "kjob-shim: not a network: %s\n", s);
+    exit(2);
+  }
+  *slash = 0;
+  *net = ipv4(addr);
+  *prefix = atoi(slash + 1);
+}
+
+static void check_ns_name(const char *name) {
+  if (strchr(name, '/') || name[0] == '.' || !name[0]) {
+    dprintf(2, "kjob-shim: not a namespace name: %s\n", name);
+    exit(2);
+  }
 }
 
 /** kjob-shim --pod-net ...: argv past "--pod-net". */
@@ -286,25 +321,14 @@ int pod_net_main(int argc, char **argv) {
     dprintf(2, "usage: kjob-shim --pod-net NODE_NS BRIDGE GATEWAY SERVICE_NET/PREFIX [POD_NS HOST_VETH IP]...\n");
     return 2;
   }
-  const char *node = argv[0], *bridge = argv[1], *gateway = argv[2];
-  char service_net[64];
-  snprintf(service_net, sizeof service_net, "%s", argv[3]);
-  char *slash = strchr(service_net, '/');
-  if (!slash) {
-    dprintf(2, "kjob-shim --pod-net: not a network: %s\n", argv[3]);
-    return 2;
-  }
-  *slash = 0;
-  int service_prefix = atoi(slash + 1);
+  const char *node = argv[0], *bridge = argv[1], *gateway = argv[2], *service = argv[3];
+  in_addr_t service_net;
+  int service_prefix;
+  parse_net(service, &service_net, &service_prefix);
   char **pod = argv + 4;
   int pods = (argc - 4) / 3;
-  for (int i = -1; i < pods; i++) {
-    const char *name = i < 0 ? node : pod[3 * i];
-    if (strchr(name, '/') || name[0] == '.' || !name[0]) {
-      dprintf(2, "kjob-shim --pod-net: not a namespace name: %s\n", name);
-      return 2;
-    }
-  }
+  check_ns_name(node);
+  for (int i = 0; i < pods; i++) check_ns_name(pod[3 * i]);
   int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) pod_net_fail("(its own network namespace)", errno);
   for (int i = 0; i < pods; i++) {
@@ -321,7 +345,65 @@ int pod_net_main(int argc, char **argv) {
     int pfd = open_netns(pod[3 * i]);
     enter_netns(pfd, pod[3 * i]);
     close(pfd);
-    pod_side(pod[3 * i], pod[3 * i + 2], gateway, service_net, service_prefix);
+    pod_side(pod[3 * i], pod[3 * i + 2], gateway, service, service_net, service_prefix);
   }
+  return 0;
+}
+
+/**
+ * kjob-shim --node-net NODE_NS BRIDGE MAC GATEWAY SERVICE_NET/PREFIX: a state directory's new node
+ * namespace, as network.ts ensureNode's runs of ip make it:
+ *   ip netns add NODE_NS
+ *   ip -n NODE_NS link set lo up
+ *   ip -n NODE_NS link add BRIDGE address MAC type bridge
+ *   ip -n NODE_NS addr add GATEWAY/24 dev BRIDGE
+ *   ip -n NODE_NS link set BRIDGE up
+ *   ip -n NODE_NS route add local SERVICE_NET/PREFIX dev lo
+ */
+int node_net_main(int argc, char **argv) {
+  if (argc != 5) {
+    dprintf(2, "usage: kjob-shim --node-net NODE_NS BRIDGE MAC GATEWAY SERVICE_NET/PREFIX\n");
+    return 2;
+  }
+  const char *node = argv[0], *bridge = argv[1], *gateway = argv[3], *service = argv[4];
+  unsigned char mac[6];
+  char extra;
+  if (sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%c", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &extra) != 6) {
+    dprintf(2, "kjob-shim --node-net: not a MAC address: %s\n", argv[2]);
+    return 2;
+  }
+  in_addr_t service_net;
+  int service_prefix;
+  parse_net(service, &service_net, &service_prefix);
+  check_ns_name(node);
+  netns_add(node);
+  char what[4200];
+  int fd = nl_open();
+  snprintf(what, sizeof what, "-n %s link set lo up", node);
+  int lo = index_of("lo", what);
+  int err = link_up(fd, lo, 0);
+  if (err) pod_net_fail(what, err);
+  struct nlreq r;
+  struct ifinfomsg *ifi = nl_start(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi);
+  ifi->ifi_family = AF_UNSPEC;
+  nl_str(&r, IFLA_IFNAME, bridge);
+  nl_attr(&r, IFLA_ADDRESS, mac, sizeof mac);
+  struct rtattr *info = nl_attr(&r, IFLA_LINKINFO, NULL, 0);
+  nl_str(&r, IFLA_INFO_KIND, "bridge");
+  nl_end(&r, info);
+  err = nl_talk(fd, &r);
+  snprintf(what, sizeof what, "-n %s link add %s address %s type bridge", node, bridge, argv[2]);
+  if (err) pod_net_fail(what, err);
+  snprintf(what, sizeof what, "-n %s addr add %s/24 dev %s", node, gateway, bridge);
+  int br = index_of(bridge, what);
+  err = addr_add(fd, br, ipv4(gateway), 24);
+  if (err) pod_net_fail(what, err);
+  snprintf(what, sizeof what, "-n %s link set %s up", node, bridge);
+  err = link_up(fd, br, 0);
+  if (err) pod_net_fail(what, err);
+  snprintf(what, sizeof what, "-n %s route add local %s dev lo", node, service);
+  err = route_add(fd, RTN_LOCAL, service_net, service_prefix, 0, lo);
+  if (err) pod_net_fail(what, err);
+  close(fd);
   return 0;
 }
