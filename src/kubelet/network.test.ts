@@ -191,7 +191,7 @@ test("new namespaces asked for in one turn are made by one request per group: th
     assert.deepEqual(mine(), []);
   }));
 
-test("the native program makes new namespaces as the runs of ip make them: the node's with its bridge, the pods' with their addresses, routes, links and veths on the bridge", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
+test("the native program makes new namespaces as the runs of ip make them (the node's with its bridge, the pods' with their addresses, routes, links and veths on the bridge), and removes them as ip does", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
   const uids = [1, 2, 3].map((i) => `${i}c4d5e6f-0000-4000-8000-00000000000${i}`);
   /** What ip shows of the pods' namespaces and of their veths' node side, without what differs by chance (MACs, indexes, names made of random ids). */
   const made = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
@@ -225,6 +225,12 @@ test("the native program makes new namespaces as the runs of ip make them: the n
               .replace(/@if\d+|^\d+:|fe80::\S+|port_(id|no) \S+|designated_port \S+|\w+_timer +\S+| tentative|\bid \d+/gm, ''),
           );
         }));
+        // A pod's namespace removed (no controller keeps it): its mount and its file go.
+        const gone = net.podNsPath(uids[0]);
+        net.tearDown(uids[0]);
+        await net.drain();
+        assert.equal(fs.existsSync(gone), false, `${gone} removed`);
+        assert.doesNotMatch(fs.readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(` ${gone} `), 'its mount detached');
       },
       undefined,
       env,

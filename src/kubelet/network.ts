@@ -709,7 +709,7 @@ export class PodNetwork {
       this.spareHeld().delete(id);
     };
     const remover = this.ipRemover();
-    if (remover) return remover.run([{ args: ['netns', 'del', ns], ifExists: path.join(NETNS_DIR, ns), mayFail: true }], done);
+    if (remover) return remover.run([this.netnsDelStep(ns)], done);
     if (fs.existsSync(path.join(NETNS_DIR, ns))) run(['netns', 'del', ns]); // no runner: at once, as tearDown does
     done();
   }
@@ -792,11 +792,17 @@ export class PodNetwork {
     }
   }
 
+  /** `ip netns del ns` in the background, if it is there; by the native program where it was built (a run of ip is mostly its start). */
+  private netnsDelStep(ns: string): IpStep {
+    const native = this.nativePodNet();
+    return { ...(native ? { exe: native, args: ['--netns-del', ns] } : { args: ['netns', 'del', ns] }), ifExists: path.join(NETNS_DIR, ns), mayFail: true };
+  }
+
   /**
    * The native program that makes new namespaces as runs of ip would (shim.c's `--pod-net` for
-   * freshSteps', `--node-net` for ensureNode's; pod_net.c), where it was built: by netlink from one
-   * small process, where each run of ip is mostly its own start (ten pods' namespaces: 25 against
-   * 170-180 ms here).
+   * freshSteps', `--node-net` for ensureNode's; pod_net.c), and removes them (`--netns-del`), where
+   * it was built: by netlink from one small process, where each run of ip is mostly its own start
+   * (ten pods' namespaces: 25 against 170-180 ms here).
    */
   private nativePodNet(): string | null {
     return this.env.KJOB_NATIVE_SHIM === '0' ? null : nativeShim();
@@ -875,7 +881,7 @@ export class PodNetwork {
     if (runner && fs.existsSync(this.podNsPath(uid))) {
       if (reuseFor !== undefined && this.keepForReuse(uid, reuseFor)) return;
       this.tearingDown.add(uid);
-      runner.run([{ args: ['netns', 'del', this.podNsName(uid)], ifExists: this.podNsPath(uid), mayFail: true }], () => {
+      runner.run([this.netnsDelStep(this.podNsName(uid))], () => {
         this.tearingDown.delete(uid);
         this.release(uid);
       });

@@ -1,6 +1,7 @@
 // kjob-shim --pod-net and --node-net: new network namespaces, the pods' and a state directory's
 // node's, set up as network.ts's runs of `ip` set them up (flushFresh: `netns add`, nodeSide,
-// podSide; ensureNode), by netlink from this one small static process.
+// podSide; ensureNode), by netlink from this one small static process; and --netns-del, their
+// removal as `ip netns del` does it.
 //
 // Why: a run of `ip` is mostly its own start (its libraries: about 7 ms of CPU a run on the
 // development machine, whose page-table work is expensive), and a fresh namespace took three of
@@ -406,4 +407,24 @@ int node_net_main(int argc, char **argv) {
   if (err) pod_net_fail(what, err);
   close(fd);
   return 0;
+}
+
+/**
+ * kjob-shim --netns-del NAME...: ip netns del NAME for each, as ip does it: the namespace's bind
+ * mount detached, then its file removed (the kernel ends the namespace, with the pod's end of its
+ * veth and so the node's, once nothing else holds it). On past one that fails, as ip -force -batch.
+ */
+int netns_del_main(int argc, char **argv) {
+  int failed = 0;
+  for (int i = 0; i < argc; i++) {
+    check_ns_name(argv[i]);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", NETNS_RUN_DIR, argv[i]);
+    umount2(path, MNT_DETACH);
+    if (unlink(path) != 0) {
+      dprintf(2, "Cannot remove namespace file \"%s\": %s\n", path, strerror(errno));
+      failed = 1;
+    }
+  }
+  return failed;
 }

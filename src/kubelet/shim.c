@@ -19,8 +19,8 @@
 // the spawner: the requests of spawner.ts on stdin, one reply line each on stdout. Its shims are
 // its forks, which run the shim without an exec and write their name over its argv (ROOM, spaces,
 // makes that long enough for an attempt directory's path). Or as
-//   kjob-shim --pod-net ... / --node-net ...
-// new network namespaces (pod_net.c, compiled with this file).
+//   kjob-shim --pod-net ... / --node-net ... / --netns-del ...
+// new network namespaces and their removal (pod_net.c, compiled with this file).
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -862,10 +862,12 @@ static int spawner_main(const char *self, char *title, size_t room) {
 /** pod_net.c: new network namespaces by netlink (`kjob-shim --pod-net`, `--node-net`). */
 int pod_net_main(int argc, char **argv);
 int node_net_main(int argc, char **argv);
+int netns_del_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "--pod-net")) return pod_net_main(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "--node-net")) return node_net_main(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "--netns-del")) return netns_del_main(argc - 2, argv + 2);
   if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--spawner")) {
     // The shims are this program, by the path it was started by (a rebuild replaces the file
     // there); /proc/self/exe when that path is not absolute.
