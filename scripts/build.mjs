@@ -44,13 +44,13 @@ buildNativeShim();
 if (failure) process.exit(failure.status ?? 1);
 
 /**
- * The native container shim (src/kubelet/shim.c, with pod_net.c) into dist/kubelet/kjob-shim, where a C compiler
+ * The native container shim (src/kubelet/shim.c, with pod_net.c and ip_runner.c) into dist/kubelet/kjob-shim, where a C compiler
  * is found ($CC, else cc): static where the C library allows it (no dynamic loader at each
  * container's start), else dynamic. Without a compiler, or if it fails, there is no binary and
  * the perl shim runs (src/kubelet/shim.ts nativeShim); that is said, not an error.
  */
 function buildNativeShim() {
-  const sources = ['shim.c', 'pod_net.c'].map((f) => join(root, 'src/kubelet', f));
+  const sources = ['shim.c', 'pod_net.c', 'ip_runner.c'].map((f) => join(root, 'src/kubelet', f));
   const out = join(root, 'dist/kubelet/kjob-shim');
   try {
     if (sources.every((source) => statSync(out).mtimeMs >= statSync(source).mtimeMs)) return; // built from these sources

@@ -42,8 +42,9 @@ test('KJOB_NETWORK=host keeps the shared network, and controller status says wha
   assert.match(networkStatusLine(s), /^network: the host's \(KJOB_NETWORK=host\): every pod has the address 127\.0\.0\.1, two pods cannot listen on the same port/);
 });
 
-test('the ip runner runs steps in order and answers each request: skip, may-fail, done-if-ok, stdin, concurrent steps, first error', { skip: !fs.existsSync(IP) && 'no iproute2' }, async () => {
-  const runner = IpRunner.start();
+for (const kind of ['perl', 'native'] as const) {
+test(`the ip runner (${kind}) runs steps in order and answers each request: skip, may-fail, done-if-ok, stdin, concurrent steps, first error`, { skip: !fs.existsSync(IP) ? 'no iproute2' : kind === 'native' && !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
+  const runner = IpRunner.start(kind === 'native' ? nativeShim() : null);
   assert.ok(runner, 'perl and ip are here');
   const run = (steps: IpStep[]) => new Promise<string | undefined>((resolve) => runner.run(steps, resolve));
   try {
@@ -70,11 +71,13 @@ test('the ip runner runs steps in order and answers each request: skip, may-fail
     await runner.idle(5000);
     // A perl module loaded is time on a cold start's way to its first pod (POSIX: 12 ms) and heap
     // that every fork of the runner copies.
-    assert.doesNotMatch(fs.readFileSync(`/proc/${runner.pid}/maps`, 'utf8'), /POSIX|Socket/, 'the runner loads no module with a library of its own');
+    if (kind === 'perl') assert.doesNotMatch(fs.readFileSync(`/proc/${runner.pid}/maps`, 'utf8'), /POSIX|Socket/, 'the runner loads no module with a library of its own');
+    else assert.equal(fs.readlinkSync(`/proc/${runner.pid}/exe`), nativeShim());
   } finally {
     runner.close();
   }
 });
+}
 
 /**
  * The networks of tests that have not ended. A test whose promise never settles is cancelled

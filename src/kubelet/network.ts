@@ -17,9 +17,12 @@
 // iproute2; without them kjob keeps the shared host network (every pod has 127.0.0.1).
 //
 // A pod's namespace is set up and removed in the background (prepare, tearDown): the `ip` runs
-// (a few ms of CPU each, and the kernel's work on namespaces) go through one small perl process
-// that runs them one after the other and replies, so the engine neither forks nor waits for them
-// (by --cpu-prof they were half of its time per pod). Without perl, they run synchronously.
+// (a few ms of CPU each, and the kernel's work on namespaces) go through one small process, the
+// runner (the native program's --ip-runner, else a perl program), that runs them one after the
+// other and replies, so the engine neither forks nor waits for them (by --cpu-prof they were half
+// of its time per pod). Where the native program is built, most of its steps are that program's
+// own (pod_net.c: namespaces made and removed by netlink, without ip). Without perl or the native
+// program, they run synchronously.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -190,16 +193,22 @@ function runnerRequest(steps: IpStep[]): string {
 export class IpRunner {
   private constructor(private readonly worker: HelperProcess) {}
 
-  static start(): IpRunner | undefined {
+  /**
+   * native: the native program (shim.ts nativeShim()), whose `--ip-runner` serves the same requests
+   * (ip_runner.c: perl's fork of itself for each step was most of what a step cost); else perl's RUNNER.
+   */
+  static start(native: string | null = nativeShim()): IpRunner | undefined {
+    if (!fs.existsSync(IP)) return undefined;
+    if (native) return new IpRunner(new HelperProcess(native, ['--ip-runner', IP]));
     const perl = findPerl();
-    return perl && fs.existsSync(IP) ? new IpRunner(new HelperProcess(perl, ['-e', RUNNER, IP])) : undefined;
+    return perl ? new IpRunner(new HelperProcess(perl, ['-e', RUNNER, IP])) : undefined;
   }
 
   get alive(): boolean {
     return this.worker.alive;
   }
 
-  /** The runner's perl process. */
+  /** The runner's process. */
   get pid(): number | undefined {
     return this.worker.pid;
   }
@@ -820,13 +829,13 @@ export class PodNetwork {
   }
 
   private ipRunner(): IpRunner | undefined {
-    if (this.runner === undefined) this.runner = IpRunner.start() ?? null;
+    if (this.runner === undefined) this.runner = IpRunner.start(this.nativePodNet()) ?? null;
     if (this.runner && !this.runner.alive) this.runner = null; // it died: synchronously from now on
     return this.runner ?? undefined;
   }
 
   private ipRemover(): IpRunner | undefined {
-    if (this.remover === undefined) this.remover = IpRunner.start() ?? null;
+    if (this.remover === undefined) this.remover = IpRunner.start(this.nativePodNet()) ?? null;
     if (this.remover && !this.remover.alive) this.remover = null;
     return this.remover ?? undefined;
   }

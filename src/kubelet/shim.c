@@ -20,7 +20,9 @@
 // its forks, which run the shim without an exec and write their name over its argv (ROOM, spaces,
 // makes that long enough for an attempt directory's path). Or as
 //   kjob-shim --pod-net ... / --node-net ... / --netns-del ...
-// new network namespaces and their removal (pod_net.c, compiled with this file).
+// new network namespaces and their removal (pod_net.c, compiled with this file), or as
+//   kjob-shim --ip-runner IP
+// the runner of those and of ip for network.ts (ip_runner.c).
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -863,22 +865,30 @@ static int spawner_main(const char *self, char *title, size_t room) {
 int pod_net_main(int argc, char **argv);
 int node_net_main(int argc, char **argv);
 int netns_del_main(int argc, char **argv);
+/** ip_runner.c: network.ts's runner of ip (`kjob-shim --ip-runner IP`). */
+int ip_runner_main(int argc, char **argv, const char *self);
+
+/** This program's path, by which it was started (a rebuild replaces the file there); /proc/self/exe when that is not absolute. */
+static int self_path(const char *argv0, char *self, size_t size) {
+  if (argv0[0] == '/') {
+    snprintf(self, size, "%s", argv0);
+    return 0;
+  }
+  ssize_t n = readlink("/proc/self/exe", self, size - 1);
+  if (n <= 0) return -1;
+  self[n] = 0;
+  return 0;
+}
 
 int main(int argc, char **argv) {
+  char self[4096];
+  if (argc >= 2 && !strcmp(argv[1], "--ip-runner")) return self_path(argv[0], self, sizeof self) ? 1 : ip_runner_main(argc - 2, argv + 2, self);
   if (argc >= 2 && !strcmp(argv[1], "--pod-net")) return pod_net_main(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "--node-net")) return node_net_main(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "--netns-del")) return netns_del_main(argc - 2, argv + 2);
   if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--spawner")) {
-    // The shims are this program, by the path it was started by (a rebuild replaces the file
-    // there); /proc/self/exe when that path is not absolute.
-    char self[4096];
-    if (argv[0][0] == '/') {
-      snprintf(self, sizeof self, "%s", argv[0]);
-    } else {
-      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-      if (n <= 0) return 1;
-      self[n] = 0;
-    }
+    // The shims are this program.
+    if (self_path(argv[0], self, sizeof self)) return 1;
     char *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
     return spawner_main(self, argv[0], (size_t)(end - argv[0]));
   }
