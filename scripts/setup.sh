@@ -25,13 +25,13 @@ packages=(
   "zsh|kjob's tests run the zsh completion script (skipped without it)"
 )
 # The build's tools: better-sqlite3 is compiled when it has no prebuilt binary for this Node, and
-# kjob's native container shim (src/kubelet/shim.c) always is (without a C compiler the perl shim
-# runs instead).
+# kjob's native container shim (src/kubelet/shim.c, with the pod network's pod_net.c and
+# ip_runner.c) always is (without a C compiler the perl shim, and perl's runs of ip, take its place).
 build_packages=(
   "make|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "g++|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "python3|compiling better-sqlite3 (node-gyp; npm install fails without it when no prebuilt binary fits)"
-  "gcc|compiling kjob's native container shim: without it each container's shim runs on perl, which costs the machine more per pod"
+  "gcc|compiling kjob's native container shim: without it each container's shim runs on perl, and each pod network namespace is made by runs of ip, which cost the machine more per pod"
   "libc6-dev|compiling kjob's native container shim (the C library's headers and static library)"
 )
 

@@ -95,6 +95,7 @@ static int nl_talk(int fd, struct nlreq *r) {
       if (errno == EINTR) continue;
       return errno;
     }
+    if (n == 0) return EIO; // never from the kernel; not a loop if it were
     for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
       if (h->nlmsg_seq != r->h->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR) continue;
       return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
