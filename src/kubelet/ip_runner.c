@@ -174,7 +174,7 @@ static void run_request(char *line, const char *ip, const char *self, char *out,
     // f[0..2]: flags, ifExists, input; f[3]: room for the program (ip's path); then the args.
     size_t nf = 1;
     for (char *p = t; *p; p++) nf += *p == ',';
-    char **f = calloc(nf + 2, sizeof *f);
+    char **f = calloc((nf < 3 ? 3 : nf) + 2, sizeof *f); // the three fields, the room, the NULL, even when a step is short
     size_t m = 0;
     for (char *p = t;;) {
       char *comma = strchr(p, ',');

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
-import { IP, IpRunner, PodNetwork, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
+import { IP, IpRunner, PodNetwork, bridgeMac, homeHash, networkStatusLine, resolvConf, type IpStep } from './network.js';
 import { nativeShim } from './shim.js';
 
 test("a pod's resolv.conf: the cluster DNS and the kubelet's search path for its namespace, ndots:5", () => {
@@ -65,6 +65,9 @@ test(`the ip runner (${kind}) runs steps in order and answers each request: skip
     // A step may run another program in ip's place (the native --pod-net), named by its path in errors.
     assert.equal(await run([{ exe: '/bin/sh', args: ['-c', 'exit 0'] }, { exe: '/bin/sh', args: ['-c', 'echo no >&2; exit 3'] }]), '/bin/sh -c echo no >&2; exit 3: no');
     assert.equal(await run([{ exe: '/bin/sh', args: ['-c', 'exit 4'], concurrent: true }, together('lo')]), '/bin/sh -c exit 4: exit status 4');
+    // A program killed by a signal, and one that cannot be run: 128 + the signal, and exec's 127.
+    assert.equal(await run([{ exe: '/bin/sh', args: ['-c', 'kill -9 $$'] }]), '/bin/sh -c kill -9 $$: exit status 137');
+    assert.equal(await run([{ exe: '/nonexistent/kjob-none', args: ['x'] }]), '/nonexistent/kjob-none x: exit status 127');
     // Requests sent together are answered in order.
     const many = await Promise.all([1, 2, 3].map((i) => run([{ args: ['link', 'show', 'dev', `kjob-none${i}`], mayFail: i !== 2 }])));
     assert.deepEqual(many, [undefined, 'ip link show dev kjob-none2: Device "kjob-none2" does not exist.', undefined]);
@@ -200,9 +203,10 @@ test("the native program makes new namespaces as the runs of ip make them (the n
   const made = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
     let shown: string[] = [];
     await withNetwork(
-      async (net) => {
+      async (net, home) => {
         await Promise.all(uids.map((uid) => new Promise<void>((resolve) => assert.equal(net.prepare(uid, resolve).ready, false))));
         const ip = (...args: string[]) => execFileSync(IP, args, { encoding: 'utf8' });
+        assert.match(ip('-n', net.nodeNs, 'link', 'show', 'dev', 'kjob0'), new RegExp(`link/ether ${bridgeMac(home)} `), "the bridge's own MAC address");
         const node = [
           ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', 'kjob0'),
           ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', 'lo'),
@@ -249,6 +253,23 @@ test("the native program makes new namespaces as the runs of ip make them (the n
   assert.match(byIp.join('\n'), /inet 10\.244\.0\.1\/24 scope global kjob0/);
   assert.deepEqual(native, byIp);
 });
+
+test("the native program sets every pod's own side up even when one fails, and says the first failure as ip did", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, () =>
+  withNetwork(async (net) => {
+    // The first pod's address is off the pod network: its route via the gateway cannot be added.
+    const [a, b] = [`${net.nodeNs}-ta`, `${net.nodeNs}-tb`];
+    try {
+      const r = spawnSync(nativeShim()!, ['--pod-net', net.nodeNs, 'kjob0', '10.244.0.1', '10.96.0.0/12', a, 'kvtesta00001', '10.9.0.5', b, 'kvtestb00001', '10.244.0.77'], { encoding: 'utf8' });
+      assert.equal(r.stderr, `ip -n ${a} route add 10.96.0.0/12 via 10.244.0.1: RTNETLINK answers: Network is unreachable\n`);
+      assert.equal(r.status, 1);
+      const ip = (...args: string[]) => execFileSync(IP, args, { encoding: 'utf8' });
+      assert.match(ip('-n', b, '-4', 'addr', 'show', 'dev', 'eth0'), /inet 10\.244\.0\.77\/24 scope global eth0/);
+      assert.match(ip('-n', b, 'route'), /^10\.96\.0\.0\/12 via 10\.244\.0\.1 dev eth0/m);
+      assert.match(ip('-n', b, 'link', 'show', 'dev', 'lo'), /state UNKNOWN/, 'its loopback up');
+    } finally {
+      for (const ns of [a, b]) spawnSync(IP, ['netns', 'del', ns]);
+    }
+  }));
 
 test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net) => {

@@ -96,7 +96,7 @@ static int nl_talk(int fd, struct nlreq *r) {
       return errno;
     }
     if (n == 0) return EIO; // never from the kernel; not a loop if it were
-    for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+    for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
       if (h->nlmsg_seq != r->h->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR) continue;
       return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
     }
@@ -276,24 +276,36 @@ static void node_side(int fd, const char *node, const char *bridge, const char *
   if (err) pod_net_fail(what, err);
 }
 
-/** The pod's side (network.ts podSide): in the pod's namespace, which the process is in. */
-static void pod_side(const char *pns, const char *ip, const char *gateway, const char *service, in_addr_t service_net, int service_prefix) {
+/** A failure of one of pod_side's ip commands, said (when say) as pod_net_fail says it: 1. */
+static int pod_side_failed(const char *what, int err, int say) {
+  if (say) dprintf(2, "ip %s: RTNETLINK answers: %s\n", what, strerror(err));
+  return 1;
+}
+
+/**
+ * The pod's side (network.ts podSide): in the pod's namespace, which the process is in. 0, or 1
+ * once one of its commands failed (said on stderr): unlike the node's side, the next pod's own
+ * side is still set up, as its own run of ip was.
+ */
+static int pod_side(const char *pns, const char *ip, const char *gateway, const char *service, in_addr_t service_net, int service_prefix, int say) {
   char what[4200];
-  int fd = nl_open();
+  int fd = nl_open(), failed = 0;
   snprintf(what, sizeof what, "-n %s link set lo up", pns);
-  int err = link_up(fd, index_of("lo", what), 0);
-  if (err) pod_net_fail(what, err);
+  int lo = if_nametoindex("lo");
+  int err = lo ? link_up(fd, lo, 0) : ENODEV;
+  if (err) failed = pod_side_failed(what, err, say);
   snprintf(what, sizeof what, "-n %s addr add %s/24 dev eth0", pns, ip);
-  int eth0 = index_of("eth0", what);
-  err = addr_add(fd, eth0, ipv4(ip), 24);
-  if (err) pod_net_fail(what, err);
+  int eth0 = failed ? 0 : (int)if_nametoindex("eth0");
+  if (!failed) {
+    err = eth0 ? addr_add(fd, eth0, ipv4(ip), 24) : ENODEV;
+    if (err) failed = pod_side_failed(what, err, say);
+  }
   snprintf(what, sizeof what, "-n %s link set eth0 up", pns);
-  err = link_up(fd, eth0, 0);
-  if (err) pod_net_fail(what, err);
+  if (!failed && (err = link_up(fd, eth0, 0))) failed = pod_side_failed(what, err, say);
   snprintf(what, sizeof what, "-n %s route add %s via %s", pns, service, gateway);
-  err = route_add(fd, RTN_UNICAST, service_net, service_prefix, ipv4(gateway), 0);
-  if (err) pod_net_fail(what, err);
+  if (!failed && (err = route_add(fd, RTN_UNICAST, service_net, service_prefix, ipv4(gateway), 0))) failed = pod_side_failed(what, err, say);
   close(fd);
+  return failed;
 }
 
 /** NET/PREFIX: the network's address and prefix length, or the usage's words. */
@@ -311,8 +323,16 @@ static void parse_net(const char *s, in_addr_t *net, int *prefix) {
 }
 
 static void check_ns_name(const char *name) {
-  if (strchr(name, '/') || name[0] == '.' || !name[0]) {
+  if (strchr(name, '/') || name[0] == '.' || !name[0] || strlen(name) > 255) {
     dprintf(2, "kjob-shim: not a namespace name: %s\n", name);
+    exit(2);
+  }
+}
+
+/** An interface name the kernel takes (IFNAMSIZ with its NUL), as ip checks it. */
+static void check_dev_name(const char *name) {
+  if (!name[0] || strlen(name) >= IFNAMSIZ || strchr(name, '/') || strpbrk(name, " \t\n:")) {
+    dprintf(2, "kjob-shim: not an interface name: \"%s\"\n", name);
     exit(2);
   }
 }
@@ -330,10 +350,17 @@ int pod_net_main(int argc, char **argv) {
   char **pod = argv + 4;
   int pods = (argc - 4) / 3;
   check_ns_name(node);
-  for (int i = 0; i < pods; i++) check_ns_name(pod[3 * i]);
+  check_dev_name(bridge);
+  for (int i = 0; i < pods; i++) {
+    check_ns_name(pod[3 * i]);
+    check_dev_name(pod[3 * i + 1]);
+  }
   int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) pod_net_fail("(its own network namespace)", errno);
+  // Each command has the 10 s a run of ip had (the runner's alarm, kept across exec, is for the
+  // whole of this process): under the kernel's rtnl lock, a group of 32 is not one run's work.
   for (int i = 0; i < pods; i++) {
+    alarm(10);
     netns_add(pod[3 * i]);
     enter_netns(home, "(its own)");
   }
@@ -341,15 +368,23 @@ int pod_net_main(int argc, char **argv) {
   enter_netns(nfd, node);
   close(nfd);
   int fd = nl_open();
-  for (int i = 0; i < pods; i++) node_side(fd, node, bridge, pod[3 * i], pod[3 * i + 1], pod[3 * i + 2]);
-  close(fd);
   for (int i = 0; i < pods; i++) {
+    alarm(10);
+    node_side(fd, node, bridge, pod[3 * i], pod[3 * i + 1], pod[3 * i + 2]);
+  }
+  close(fd);
+  // Each pod's own side even after another's failed, as each was a run of ip of its own; the
+  // first failure is the one said (as the runner said the first failed run's).
+  int failed = 0;
+  for (int i = 0; i < pods; i++) {
+    alarm(10);
     int pfd = open_netns(pod[3 * i]);
     enter_netns(pfd, pod[3 * i]);
     close(pfd);
-    pod_side(pod[3 * i], pod[3 * i + 2], gateway, service, service_net, service_prefix);
+    failed |= pod_side(pod[3 * i], pod[3 * i + 2], gateway, service, service_net, service_prefix, !failed);
   }
-  return 0;
+  alarm(0);
+  return failed;
 }
 
 /**
@@ -378,6 +413,7 @@ int node_net_main(int argc, char **argv) {
   int service_prefix;
   parse_net(service, &service_net, &service_prefix);
   check_ns_name(node);
+  check_dev_name(bridge);
   netns_add(node);
   char what[4200];
   int fd = nl_open();
