@@ -762,9 +762,15 @@ export class PodNetwork {
   /** The ip runs of a pod's setup: its namespace, the veth from the bridge to its eth0, the address and route. */
   private setUpSteps(pns: string, host: string, ip: string, exists: boolean): IpStep[] {
     const steps: IpStep[] = [];
-    // Already set up (an engine restarted, and found it)?
-    if (exists) steps.push({ args: ['-n', pns, 'addr', 'show', 'dev', 'eth0'], mayFail: true, doneIfOk: true });
-    else steps.push({ args: ['netns', 'add', pns] });
+    // Already set up (an engine restarted, and found it)? Its route to Services, the pod's side's
+    // last step, is there only when all of it is (`addr show dev eth0` passed an eth0 without its
+    // address, as a failed set-up leaves it); otherwise the veth is made again and the rest after it.
+    if (exists) {
+      steps.push({ args: ['-n', pns, 'route', 'get', DNS_IP], mayFail: true, doneIfOk: true });
+      // The half-made veth goes from the pod's end: the node's end may be named after the spare
+      // whose namespace the pod took, not after the pod (hostVeth).
+      steps.push({ args: ['-n', pns, 'link', 'del', 'eth0'], mayFail: true });
+    } else steps.push({ args: ['netns', 'add', pns] });
     steps.push({ args: ['-n', this.nodeNs, 'link', 'del', host], mayFail: true }); // a half-done earlier attempt
     // Two ip runs: the node's side, then the pod's.
     steps.push({ args: ['-n', this.nodeNs, '-batch', '-'], input: nodeSide(host, pns, ip) });
