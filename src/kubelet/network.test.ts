@@ -220,8 +220,8 @@ test("the native program makes new namespaces as the runs of ip make them (the n
           const host = ip('-n', ns, '-o', 'link', 'show', 'eth0').match(/eth0@if(\d+)/)![1];
           return [
             ip('-n', ns, '-d', 'link', 'show'),
-            ip('-n', ns, 'addr', 'show'),
-            // IPv4 routes: the kernel's own IPv6 link-local ones come as the address settles.
+            ip('-n', ns, '-4', 'addr', 'show'),
+            // IPv4 only: the kernel's own IPv6 link-local address and routes come as the address settles.
             ip('-n', ns, '-4', '-d', 'route', 'show', 'table', 'all'),
             ip('-n', net.nodeNs, '-d', 'link', 'show', 'dev', ip('-n', net.nodeNs, '-o', 'link').match(new RegExp(`^${host}: (kv[0-9a-f]+)@`, 'm'))![1]),
           ].map((text) =>
