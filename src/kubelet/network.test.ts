@@ -298,6 +298,34 @@ test("a restarted engine finds a pod's namespace half set up (no address, no rou
     }
   }));
 
+test("where the native program fails, ip does its work: the node's namespace at once, a pod's namespace at its next sync", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) ? 'needs root and iproute2' : !nativeShim() && 'no native shim built (no C compiler)' }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
+  // A native program whose namespaces fail (as netlink might on a kernel kjob was not tried on),
+  // and whose runner works.
+  const failing = path.join(home, 'failing-native');
+  fs.writeFileSync(failing, `#!/bin/sh\ncase "$1" in --node-net|--pod-net) echo "made to fail: $1" >&2; exit 1;; esac\nexec ${nativeShim()} "$@"\n`, { mode: 0o755 });
+  const net = new PodNetwork(home, {}, undefined, undefined, failing);
+  const n = { net, home };
+  unfinished.add(n);
+  try {
+    assert.deepEqual(net.probe(), { enabled: true });
+    const ip = (...args: string[]) => execFileSync(IP, args, { encoding: 'utf8' });
+    assert.match(ip('-n', net.nodeNs, 'link', 'show', 'dev', 'kjob0'), new RegExp(`link/ether ${bridgeMac(home)} `), 'the bridge, made by ip');
+    const uid = '6e7f8091-0000-4000-8000-000000000001';
+    await new Promise<void>((resolve) => assert.equal(net.prepare(uid, resolve).ready, false));
+    assert.throws(() => net.prepare(uid, () => undefined), /made to fail: --pod-net/, "the group's failure, once");
+    const again = await new Promise<{ ip: string }>((resolve) => {
+      const r = net.prepare(uid, () => resolve(r));
+    });
+    assert.match(ip('-n', net.podNsName(uid), '-4', 'addr', 'show', 'dev', 'eth0'), new RegExp(`inet ${again.ip.replace(/\./g, '\\.')}/24`));
+    assert.match(ip('-n', net.podNsName(uid), 'route'), /^10\.96\.0\.0\/12 via 10\.244\.0\.1 dev eth0/m);
+  } finally {
+    await net.drain();
+    unfinished.delete(n);
+    release(n);
+  }
+});
+
 test("drain (the engine's stop) waits for the namespaces asked for in this turn too, not yet sent to the runner", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net) => {
     const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-`));

@@ -372,6 +372,8 @@ export class PodNetwork {
     env: NodeJS.ProcessEnv = process.env,
     private readonly keepMs = KUBERNETES_TIMING.netnsKeepMs,
     private readonly reuseMax = REUSE_MAX,
+    /** The native program (pod_net.c's modes, ip_runner.c); another only in tests. */
+    private readonly native: string | null = nativeShim(),
   ) {
     this.home = path.resolve(home);
     this.nodeNs = `kjob-${homeHash(home)}`;
@@ -426,22 +428,25 @@ export class PodNetwork {
     if (this.nodeReady && fs.existsSync(this.nodeNsPath())) return;
     this.collectAbandoned();
     const ns = this.nodeNs;
-    const made = !fs.existsSync(this.nodeNsPath());
     // The bridge's address is set, never left to the kernel: a bridge without one takes the
     // lowest of its ports' addresses, which changes as pods' veths come and go, and every pod
     // whose ARP cache held the gateway's old address lost its packets to the gateway (the
     // cluster DNS, Services) until its kernel asked again, up to about 30 s later.
     const mac = bridgeMac(this.home);
-    const native = made ? this.nativePodNet() : null;
+    const native = fs.existsSync(this.nodeNsPath()) ? null : this.nativePodNet();
     if (native) {
       // The namespace and what the batch below puts in it, by netlink (pod_net.c): on an engine's
       // cold start, one short run where two runs of ip were about 20 ms.
       const r = spawnSync(native, ['--node-net', ns, BRIDGE, mac, GATEWAY, SERVICE_CIDR], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'ignore', 'pipe'] });
-      if (fs.existsSync(this.nodeNsPath())) this.noteOwner(ns);
-      if (r.status !== 0) throw new Error((r.stderr ?? '').trim() || (r.error?.message ?? `${native} --node-net: exit status ${r.status}`));
-      this.nodeReady = true;
-      return;
+      if (r.status === 0) {
+        this.noteOwner(ns);
+        this.nodeReady = true;
+        return;
+      }
+      // Where it fails and ip might not, what it made goes and ip makes all of it (below).
+      if (fs.existsSync(this.nodeNsPath())) run(['netns', 'del', ns]);
     }
+    const made = !fs.existsSync(this.nodeNsPath());
     if (made) {
       must(['netns', 'add', ns]);
       this.noteOwner(ns);
@@ -820,7 +825,7 @@ export class PodNetwork {
    * (ten pods' namespaces: 25 against 170-180 ms here).
    */
   private nativePodNet(): string | null {
-    return this.env.KJOB_NATIVE_SHIM === '0' ? null : nativeShim();
+    return this.env.KJOB_NATIVE_SHIM === '0' ? null : this.native;
   }
 
   /**
