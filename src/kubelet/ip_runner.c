@@ -23,9 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int pod_net_main(int argc, char **argv);
-int node_net_main(int argc, char **argv);
-int netns_del_main(int argc, char **argv);
+int net_mode_main(int argc, char **argv);
 
 /** One step of a request, its strings decoded. */
 struct step {
@@ -54,16 +52,6 @@ static char *decode(char *s) {
   }
   *out = 0;
   return s;
-}
-
-/** This program's own steps, run in the fork rather than by an exec of it. */
-static int own_main(char **argv) {
-  int argc = 0;
-  while (argv[argc]) argc++;
-  if (argc >= 1 && !strcmp(argv[0], "--pod-net")) return pod_net_main(argc - 1, argv + 1);
-  if (argc >= 1 && !strcmp(argv[0], "--node-net")) return node_net_main(argc - 1, argv + 1);
-  if (argc >= 1 && !strcmp(argv[0], "--netns-del")) return netns_del_main(argc - 1, argv + 1);
-  return -1;
 }
 
 static void start(const struct step *s, const char *self, struct started *c) {
@@ -97,8 +85,11 @@ static void start(const struct step *s, const char *self, struct started *c) {
     dup2(nul, 1);
     dup2(er[1], 2);
     alarm(10);
+    // This program's own steps run in the fork rather than by an exec of it.
     if (!strcmp(s->argv[0], self)) {
-      int code = own_main(s->argv + 1);
+      int argc = 0;
+      while (s->argv[1 + argc]) argc++;
+      int code = net_mode_main(argc, s->argv + 1);
       if (code >= 0) _exit(code);
     }
     execv(s->argv[0], s->argv);

@@ -47,8 +47,11 @@
 /** Where `ip netns` keeps its namespaces' files (network.ts NETNS_DIR). */
 #define NETNS_RUN_DIR "/run/netns"
 
+/** A failed netlink request, in the words of the ip command it stands for. */
+static void say_failed(const char *what, int err) { dprintf(2, "ip %s: RTNETLINK answers: %s\n", what, strerror(err)); }
+
 static void pod_net_fail(const char *what, int err) {
-  dprintf(2, "ip %s: RTNETLINK answers: %s\n", what, strerror(err));
+  say_failed(what, err);
   exit(1);
 }
 
@@ -190,9 +193,8 @@ static void enter_netns(int fd, const char *name) {
  * process is left in the new namespace; a failure removes the file, as ip does.
  */
 static void netns_add(const char *name) {
-  char path[4096], what[4200];
+  char path[4096];
   snprintf(path, sizeof path, "%s/%s", NETNS_RUN_DIR, name);
-  snprintf(what, sizeof what, "netns add %s", name);
   if (mkdir(NETNS_RUN_DIR, 0755) != 0 && errno != EEXIST) {
     dprintf(2, "mkdir %s failed: %s\n", NETNS_RUN_DIR, strerror(errno));
     exit(1);
@@ -276,36 +278,37 @@ static void node_side(int fd, const char *node, const char *bridge, const char *
   if (err) pod_net_fail(what, err);
 }
 
-/** A failure of one of pod_side's ip commands, said (when say) as pod_net_fail says it: 1. */
-static int pod_side_failed(const char *what, int err, int say) {
-  if (say) dprintf(2, "ip %s: RTNETLINK answers: %s\n", what, strerror(err));
-  return 1;
+/**
+ * The pod's side (network.ts podSide), in the pod's namespace, which the process is in, on socket
+ * fd: 0, or the first failure's errno, its ip command into what.
+ */
+static int pod_side_steps(int fd, const char *pns, const char *ip, const char *gateway, const char *service, in_addr_t service_net, int service_prefix, char *what, size_t cap) {
+  snprintf(what, cap, "-n %s link set lo up", pns);
+  int lo = (int)if_nametoindex("lo");
+  int err = lo ? link_up(fd, lo, 0) : ENODEV;
+  if (err) return err;
+  snprintf(what, cap, "-n %s addr add %s/24 dev eth0", pns, ip);
+  int eth0 = (int)if_nametoindex("eth0");
+  if (!eth0) return ENODEV;
+  if ((err = addr_add(fd, eth0, ipv4(ip), 24))) return err;
+  snprintf(what, cap, "-n %s link set eth0 up", pns);
+  if ((err = link_up(fd, eth0, 0))) return err;
+  snprintf(what, cap, "-n %s route add %s via %s", pns, service, gateway);
+  return route_add(fd, RTN_UNICAST, service_net, service_prefix, ipv4(gateway), 0);
 }
 
 /**
- * The pod's side (network.ts podSide): in the pod's namespace, which the process is in. 0, or 1
- * once one of its commands failed (said on stderr): unlike the node's side, the next pod's own
- * side is still set up, as its own run of ip was.
+ * pod_side_steps on a socket of its own: 1 once one of them failed, said on stderr when say.
+ * Unlike the node's side, a failure does not end the program: the next pod's own side is still
+ * set up, as its own run of ip was.
  */
 static int pod_side(const char *pns, const char *ip, const char *gateway, const char *service, in_addr_t service_net, int service_prefix, int say) {
   char what[4200];
-  int fd = nl_open(), failed = 0;
-  snprintf(what, sizeof what, "-n %s link set lo up", pns);
-  int lo = if_nametoindex("lo");
-  int err = lo ? link_up(fd, lo, 0) : ENODEV;
-  if (err) failed = pod_side_failed(what, err, say);
-  snprintf(what, sizeof what, "-n %s addr add %s/24 dev eth0", pns, ip);
-  int eth0 = failed ? 0 : (int)if_nametoindex("eth0");
-  if (!failed) {
-    err = eth0 ? addr_add(fd, eth0, ipv4(ip), 24) : ENODEV;
-    if (err) failed = pod_side_failed(what, err, say);
-  }
-  snprintf(what, sizeof what, "-n %s link set eth0 up", pns);
-  if (!failed && (err = link_up(fd, eth0, 0))) failed = pod_side_failed(what, err, say);
-  snprintf(what, sizeof what, "-n %s route add %s via %s", pns, service, gateway);
-  if (!failed && (err = route_add(fd, RTN_UNICAST, service_net, service_prefix, ipv4(gateway), 0))) failed = pod_side_failed(what, err, say);
+  int fd = nl_open();
+  int err = pod_side_steps(fd, pns, ip, gateway, service, service_net, service_prefix, what, sizeof what);
   close(fd);
-  return failed;
+  if (err && say) say_failed(what, err);
+  return err != 0;
 }
 
 /** NET/PREFIX: the network's address and prefix length, or the usage's words. */
@@ -338,7 +341,7 @@ static void check_dev_name(const char *name) {
 }
 
 /** kjob-shim --pod-net ...: argv past "--pod-net". */
-int pod_net_main(int argc, char **argv) {
+static int pod_net_main(int argc, char **argv) {
   if (argc < 4 || (argc - 4) % 3 != 0) {
     dprintf(2, "usage: kjob-shim --pod-net NODE_NS BRIDGE GATEWAY SERVICE_NET/PREFIX [POD_NS HOST_VETH IP]...\n");
     return 2;
@@ -397,7 +400,7 @@ int pod_net_main(int argc, char **argv) {
  *   ip -n NODE_NS link set BRIDGE up
  *   ip -n NODE_NS route add local SERVICE_NET/PREFIX dev lo
  */
-int node_net_main(int argc, char **argv) {
+static int node_net_main(int argc, char **argv) {
   if (argc != 5) {
     dprintf(2, "usage: kjob-shim --node-net NODE_NS BRIDGE MAC GATEWAY SERVICE_NET/PREFIX\n");
     return 2;
@@ -451,7 +454,7 @@ int node_net_main(int argc, char **argv) {
  * mount detached, then its file removed (the kernel ends the namespace, with the pod's end of its
  * veth and so the node's, once nothing else holds it). On past one that fails, as ip -force -batch.
  */
-int netns_del_main(int argc, char **argv) {
+static int netns_del_main(int argc, char **argv) {
   int failed = 0;
   for (int i = 0; i < argc; i++) {
     check_ns_name(argv[i]);
@@ -464,4 +467,13 @@ int netns_del_main(int argc, char **argv) {
     }
   }
   return failed;
+}
+
+/** The native program's network modes (argv[0] the mode): its exit status, or -1 for no such mode. */
+int net_mode_main(int argc, char **argv) {
+  if (argc < 1) return -1;
+  if (!strcmp(argv[0], "--pod-net")) return pod_net_main(argc - 1, argv + 1);
+  if (!strcmp(argv[0], "--node-net")) return node_net_main(argc - 1, argv + 1);
+  if (!strcmp(argv[0], "--netns-del")) return netns_del_main(argc - 1, argv + 1);
+  return -1;
 }

@@ -861,10 +861,8 @@ static int spawner_main(const char *self, char *title, size_t room) {
   return 0;
 }
 
-/** pod_net.c: new network namespaces by netlink (`kjob-shim --pod-net`, `--node-net`). */
-int pod_net_main(int argc, char **argv);
-int node_net_main(int argc, char **argv);
-int netns_del_main(int argc, char **argv);
+/** pod_net.c: network namespaces made and removed by netlink (`kjob-shim --pod-net`, `--node-net`, `--netns-del`); -1 for another argv. */
+int net_mode_main(int argc, char **argv);
 /** ip_runner.c: network.ts's runner of ip (`kjob-shim --ip-runner IP`). */
 int ip_runner_main(int argc, char **argv, const char *self);
 
@@ -883,9 +881,8 @@ static int self_path(const char *argv0, char *self, size_t size) {
 int main(int argc, char **argv) {
   char self[4096];
   if (argc >= 2 && !strcmp(argv[1], "--ip-runner")) return self_path(argv[0], self, sizeof self) ? 1 : ip_runner_main(argc - 2, argv + 2, self);
-  if (argc >= 2 && !strcmp(argv[1], "--pod-net")) return pod_net_main(argc - 2, argv + 2);
-  if (argc >= 2 && !strcmp(argv[1], "--node-net")) return node_net_main(argc - 2, argv + 2);
-  if (argc >= 2 && !strcmp(argv[1], "--netns-del")) return netns_del_main(argc - 2, argv + 2);
+  int net = net_mode_main(argc - 1, argv + 1);
+  if (net >= 0) return net;
   if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--spawner")) {
     // The shims are this program.
     if (self_path(argv[0], self, sizeof self)) return 1;
