@@ -33,8 +33,9 @@ struct step {
   const char *name; // the program's name in errors
 };
 
-/** A started program: its pid and its stderr's read end, or the error that stopped its start. */
+/** A started program: its pid and its stderr's read end, or the error that stopped its start; or a step skipped (ifExists). */
 struct started {
+  int skipped;
   pid_t pid;
   int err_fd;
   char why[256];
@@ -189,37 +190,26 @@ static void run_request(char *line, const char *ip, const char *self, char *out,
       st->name = "ip";
     }
   }
+  // A step, or a concurrent step and the concurrent ones right after it: started together, then
+  // each ended in order. doneIfOk ends the request only after a step that is not concurrent.
   char err[8192];
-  for (size_t i = 0; i < k && !out[0]; i++) {
-    if (strchr(steps[i].flags, 'p')) {
-      // This step and the concurrent ones right after it: started together, then each ended in order.
-      size_t j = i;
+  struct started *c = calloc(k ? k : 1, sizeof *c);
+  for (size_t i = 0, j; i < k && !out[0]; i = j) {
+    j = i + 1;
+    if (strchr(steps[i].flags, 'p'))
       while (j < k && strchr(steps[j].flags, 'p')) j++;
-      struct started *c = calloc(j - i, sizeof *c);
-      for (size_t q = i; q < j; q++) {
-        if (skipped(&steps[q])) c[q - i].pid = -2;
-        else start(&steps[q], self, &c[q - i]);
-      }
-      for (size_t q = i; q < j; q++) {
-        if (c[q - i].pid == -2) continue;
-        int code = finish(&c[q - i], err, sizeof err);
-        if (code != 0 && !strchr(steps[q].flags, 'f') && !out[0]) failed(out, cap, &steps[q], code, err);
-      }
-      free(c);
-      i = j - 1;
-      continue;
+    for (size_t q = i; q < j; q++)
+      if (!(c[q].skipped = skipped(&steps[q]))) start(&steps[q], self, &c[q]);
+    int done = 0;
+    for (size_t q = i; q < j; q++) {
+      if (c[q].skipped) continue;
+      int code = finish(&c[q], err, sizeof err);
+      if (code == 0) done |= strchr(steps[q].flags, 'd') && !strchr(steps[q].flags, 'p');
+      else if (!strchr(steps[q].flags, 'f') && !out[0]) failed(out, cap, &steps[q], code, err);
     }
-    if (skipped(&steps[i])) continue;
-    struct started c;
-    start(&steps[i], self, &c);
-    int code = finish(&c, err, sizeof err);
-    if (code == 0) {
-      if (strchr(steps[i].flags, 'd')) break;
-      continue;
-    }
-    if (strchr(steps[i].flags, 'f')) continue;
-    failed(out, cap, &steps[i], code, err);
+    if (done) break;
   }
+  free(c);
   for (size_t i = 0; i < k; i++) free(steps[i].fields);
   free(steps);
 }
