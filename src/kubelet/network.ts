@@ -197,7 +197,7 @@ export class IpRunner {
    * native: the native program (shim.ts nativeShim()), whose `--ip-runner` serves the same requests
    * (ip_runner.c: perl's fork of itself for each step was most of what a step cost); else perl's RUNNER.
    */
-  static start(native: string | null = nativeShim()): IpRunner | undefined {
+  static start(native: string | null): IpRunner | undefined {
     if (!fs.existsSync(IP)) return undefined;
     if (native) return new IpRunner(new HelperProcess(native, ['--ip-runner', IP]));
     const perl = findPerl();
@@ -433,7 +433,7 @@ export class PodNetwork {
     // whose ARP cache held the gateway's old address lost its packets to the gateway (the
     // cluster DNS, Services) until its kernel asked again, up to about 30 s later.
     const mac = bridgeMac(this.home);
-    const native = fs.existsSync(this.nodeNsPath()) ? null : this.nativePodNet();
+    const native = fs.existsSync(this.nodeNsPath()) ? null : this.nativeNetwork();
     if (native) {
       // The namespace and what the batch below puts in it, by netlink (pod_net.c): on an engine's
       // cold start, one short run where two runs of ip were about 20 ms.
@@ -479,7 +479,7 @@ export class PodNetwork {
       let home = '';
       try { home = fs.readFileSync(path.join(OWNERS_DIR, ns), 'utf8').trim(); } catch { continue; }
       if (home && fs.existsSync(home)) continue;
-      removeNamespaces(ns, this.nativePodNet());
+      removeNamespaces(ns, this.nativeNetwork());
       fs.rmSync(path.join(OWNERS_DIR, ns), { force: true });
     }
   }
@@ -802,7 +802,7 @@ export class PodNetwork {
     for (const part of [all.filter((g) => !g.spare), all.filter((g) => g.spare)]) {
       for (let i = 0; i < part.length; i += FRESH_BATCH_MAX) groups.push(part.slice(i, i + FRESH_BATCH_MAX));
     }
-    const native = this.nativePodNet();
+    const native = this.nativeNetwork();
     for (const group of groups) {
       // One answer for the group: a failure fails each of them, and each pod's next sync sets its
       // namespace up alone (its lease is known by then); a spare is removed.
@@ -814,17 +814,18 @@ export class PodNetwork {
 
   /** `ip netns del ns` in the background, if it is there; by the native program where it was built (a run of ip is mostly its start). */
   private netnsDelStep(ns: string): IpStep {
-    const native = this.nativePodNet();
+    const native = this.nativeNetwork();
     return { ...(native ? { exe: native, args: ['--netns-del', ns] } : { args: ['netns', 'del', ns] }), ifExists: path.join(NETNS_DIR, ns), mayFail: true };
   }
 
   /**
-   * The native program that makes new namespaces as runs of ip would (shim.c's `--pod-net` for
-   * freshSteps', `--node-net` for ensureNode's; pod_net.c), and removes them (`--netns-del`), where
-   * it was built: by netlink from one small process, where each run of ip is mostly its own start
-   * (ten pods' namespaces: 25 against 170-180 ms here).
+   * The native program, where it was built (null: runs of ip and the perl runner): it makes new
+   * namespaces as runs of ip would (`--pod-net` for freshSteps', `--node-net` for ensureNode's;
+   * pod_net.c), removes them (`--netns-del`) and is the runner (`--ip-runner`), by netlink from one
+   * small process, where each run of ip is mostly its own start (ten pods' namespaces: 25 against
+   * 170-180 ms here).
    */
-  private nativePodNet(): string | null {
+  private nativeNetwork(): string | null {
     return this.env.KJOB_NATIVE_SHIM === '0' ? null : this.native;
   }
 
@@ -840,13 +841,13 @@ export class PodNetwork {
   }
 
   private ipRunner(): IpRunner | undefined {
-    if (this.runner === undefined) this.runner = IpRunner.start(this.nativePodNet()) ?? null;
+    if (this.runner === undefined) this.runner = IpRunner.start(this.nativeNetwork()) ?? null;
     if (this.runner && !this.runner.alive) this.runner = null; // it died: synchronously from now on
     return this.runner ?? undefined;
   }
 
   private ipRemover(): IpRunner | undefined {
-    if (this.remover === undefined) this.remover = IpRunner.start(this.nativePodNet()) ?? null;
+    if (this.remover === undefined) this.remover = IpRunner.start(this.nativeNetwork()) ?? null;
     if (this.remover && !this.remover.alive) this.remover = null;
     return this.remover ?? undefined;
   }
@@ -948,7 +949,7 @@ export class PodNetwork {
     for (const id of this.sparesMaking.keys()) held.delete(id);
     if (held.size === 0) return;
     const gone = (ns: string | undefined) => ns === undefined || !fs.existsSync(path.join(NETNS_DIR, ns));
-    deleteNamespaces([...held.values()].filter((l) => !gone(l.ns)).map((l) => l.ns!), this.nativePodNet());
+    deleteNamespaces([...held.values()].filter((l) => !gone(l.ns)).map((l) => l.ns!), this.nativeNetwork());
     for (const [id, lease] of held) {
       if (!gone(lease.ns)) continue;
       fs.rmSync(path.join(this.spareDir, id), { force: true });
@@ -958,7 +959,7 @@ export class PodNetwork {
 
   /** Everything of this state directory: every pod's namespace and the node's. */
   tearDownAll(): void {
-    removeNamespaces(this.nodeNs, this.nativePodNet());
+    removeNamespaces(this.nodeNs, this.nativeNetwork());
     for (const uid of this.uids()) {
       this.ready.delete(uid);
       this.release(uid);
