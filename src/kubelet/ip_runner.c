@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 int net_mode_main(int argc, char **argv);
+size_t write_all(int fd, const char *s, size_t n); // shim.c
 
 /** One step of a request, its strings decoded. */
 struct step {
@@ -98,13 +99,7 @@ static void start(const struct step *s, const char *self, struct started *c) {
   }
   close(in[0]);
   close(er[1]);
-  size_t n = strlen(s->input), off = 0;
-  while (off < n) {
-    ssize_t w = write(in[1], s->input + off, n - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) break;
-    off += (size_t)w;
-  }
+  write_all(in[1], s->input, strlen(s->input));
   close(in[1]);
   c->pid = pid;
   c->err_fd = er[0];
@@ -236,14 +231,9 @@ int ip_runner_main(int argc, char **argv, const char *self) {
       hex[2 * i + 1] = digits[(unsigned char)out[i] & 15];
     }
     hex[2 * len] = '\n';
-    size_t off = 0, total = 2 * len + 1;
-    while (off < total) {
-      ssize_t w = write(1, hex + off, total - off);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return 0; // the engine is gone
-      off += (size_t)w;
-    }
+    size_t total = 2 * len + 1, wrote = write_all(1, hex, total);
     free(hex);
+    if (wrote < total) return 0; // the engine is gone
   }
   return 0;
 }

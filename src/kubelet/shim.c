@@ -75,8 +75,8 @@ static void adds(struct buf *b, const char *s) { add(b, s, strlen(s)); }
 
 /* ---- small file helpers (perl's open '>' is O_CREAT|O_TRUNC, 0666 before the umask) ---- */
 
-/** Writes all of s unless an error stops it: how much was written (n when all). */
-static size_t write_all(int fd, const char *s, size_t n) {
+/** Writes all of s unless an error stops it: how much was written (n when all). ip_runner.c's too. */
+size_t write_all(int fd, const char *s, size_t n) {
   size_t off = 0;
   while (off < n) {
     ssize_t w = write(fd, s + off, n - off);
