@@ -59,7 +59,7 @@ function buildNativeShim() {
   }
   const tmp = `${out}.${process.pid}.tmp`;
   const cc = process.env.CC || 'cc';
-  const flags = ['-O2', '-s', '-Wall', '-o', tmp, ...sources];
+  const flags = ['-O2', '-s', '-Wall', '-pthread', '-o', tmp, ...sources];
   let error;
   for (const extra of [['-static'], []]) {
     try {

@@ -46,6 +46,31 @@ test('lost shim: recorded once as exit 255 with a fixed finish time', () => {
   assert.deepEqual(b, a, 'later reads see the same attempt');
 });
 
+test("a shim thread of the native spawner lives while the descriptor it recorded still names its attempt directory; then it is lost", () => {
+  const h = home();
+  const d = attempt(h, 'u1', 'c', 0, {});
+  const other = attempt(h, 'u2', 'c', 0, {});
+  // This process stands in for the spawner, its main thread for the shim thread.
+  const fd = fs.openSync(d, 'r');
+  const otherFd = fs.openSync(other, 'r');
+  try {
+    fs.writeFileSync(path.join(d, 'shimpid'), `${process.pid}:${process.pid}:${fd}\n`);
+    // A descriptor of the same thread that names another attempt's directory is not this shim.
+    fs.writeFileSync(path.join(other, 'shimpid'), `${process.pid}:${process.pid}:${fd}\n`);
+    const { rt } = runtime(h);
+    assert.equal(rt.attempts('u1', 'c')[0].running, true, 'the container ended, its shim is recording it');
+    assert.equal(fs.existsSync(path.join(d, 'exit')), false);
+    assert.equal(rt.attempts('u2', 'c')[0].exitCode, 255, 'not its shim: lost');
+    fs.closeSync(fd);
+    const [a] = rt.attempts('u1', 'c');
+    assert.equal(a.running, false);
+    assert.equal(a.exitCode, 255, 'the thread let go of its directory without an exit: lost');
+  } finally {
+    try { fs.closeSync(fd); } catch { /* closed */ }
+    fs.closeSync(otherFd);
+  }
+});
+
 test('an attempt recorded by an engine killed before its container started is no attempt: it is not failed', () => {
   const h = home();
   // The engine wrote id and started, then died before the shim ran (no shim pid), or after

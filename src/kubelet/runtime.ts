@@ -1,10 +1,13 @@
-// The container runtime: one detached shim per container attempt, state on disk.
+// The container runtime: one detached shim per container attempt (a process, or a thread of the
+// native spawner), state on disk.
 //
 // pods/<uid>/containers/<container>/<attempt>/
 //   id        containerd://<64 hex>
 //   started   RFC3339 start time (kubelet clock), written before the spawn
 //   shimpid   the shim's pid (session leader); its argv names this directory, so a shim whose
-//             pid was not written yet (the engine was killed just after the spawn) is found in /proc
+//             pid was not written yet (the engine was killed just after the spawn) is found in /proc.
+//             Or "PID:TID:FD", written by the shim itself: a thread of the native spawner, which
+//             holds this directory open as descriptor FD while it runs (liveShim)
 //   pid       the container process (own session, pgid = pid), written by the shim: in the
 //             sandbox, bwrap, whose one child is the container's PID 1
 //   cgroup    JSON list of the attempt's cgroup directories (cgroups.ts), removed once they are
@@ -386,7 +389,7 @@ export class ProcessRuntime implements ContainerRuntime {
    * network, where it used to start only then, on the way to that pod's first container.
    */
   warm(): void {
-    this.spawner ??= newSpawner();
+    this.spawner ??= newSpawner(this.home);
     this.spawner.warm();
   }
 
@@ -529,7 +532,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (s.terminationLog) writeInPlace(path.join(d, TERMINATION_LOG), '', 0o666);
     // A shim that can (the native one, or perl's) makes the cgroups, joins them and enters the
     // network namespace itself; without either, the runtime's sh shim and CONTAINER_INIT do.
-    const spawner = (this.spawner ??= newSpawner());
+    const spawner = (this.spawner ??= newSpawner(this.home));
     const shimDoesSetup = spawner.runsShims;
     let cg: AttemptCgroups = { dirs: [], procs: [], steps: [] };
     if (this.cgroups?.status.enforced) {
@@ -563,12 +566,14 @@ export class ProcessRuntime implements ContainerRuntime {
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
     this.spawning.add(d);
-    const shimStarted = (pid: number | undefined) => {
+    const shimStarted = (pid: number | string | undefined) => {
       this.spawning.delete(d);
       if (!pid) {
         try { fs.writeFileSync(note, ''); } catch { /* the pod is gone */ }
         return;
       }
+      // A shim thread has recorded itself, and kills its container if its pod is removed meanwhile.
+      if (typeof pid === 'string') return;
       try {
         writeInPlace(path.join(d, 'shimpid'), `${pid}\n`); // empty: liveShim looks for the shim
       } catch {
@@ -689,7 +694,13 @@ export class ProcessRuntime implements ContainerRuntime {
       if (retries > 0) setTimeout(() => this.removePod(uid, retries - 1), 100).unref();
       return;
     }
-    fs.rmSync(podDir, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      fs.rmSync(podDir, { recursive: true, force: true });
+    } catch {
+      // A shim thread, which is not killed (killAttempt), may still be recording its container's
+      // end, and put a file back as the directory goes: the next try finds it done.
+      if (retries > 0) setTimeout(() => this.removePod(uid, retries - 1), 100).unref();
+    }
   }
 }
 
@@ -736,26 +747,45 @@ function reapAttempt(d: string, retries = 20): void {
   writeOnce(path.join(d, 'reaped'), '');
 }
 
-/** The pid of attempt directory d's shim while it runs: by its recorded pid, whose command line
+/** A shim that runs: a process (pid), or a thread (tid) of the native spawner (pid). */
+interface LiveShim {
+  pid: number;
+  tid?: number;
+}
+
+/** Attempt directory d's shim while it runs. A thread by the directory it holds open (the
+ * descriptor the shim recorded still names d); a process by its recorded pid, whose command line
  * must still be the shim's (else the pid is another process's now), or found in /proc by its
  * argv (and then recorded). */
-function liveShim(d: string): number | undefined {
-  const recorded = Number(readOpt(path.join(d, 'shimpid')));
+function liveShim(d: string): LiveShim | undefined {
+  const text = readOpt(path.join(d, 'shimpid')) ?? '';
+  const thread = /^(\d+):(\d+):(\d+)\n$/.exec(text);
+  if (thread) {
+    const [pid, tid, fd] = thread.slice(1).map(Number);
+    try {
+      const held = fs.statSync(`/proc/${pid}/task/${tid}/fd/${fd}`);
+      const dir = fs.statSync(d);
+      return held.ino === dir.ino && held.dev === dir.dev ? { pid, tid } : undefined;
+    } catch {
+      return undefined; // the thread, or the directory, is gone
+    }
+  }
+  const recorded = Number(text);
   if (recorded > 0) {
     if (!pidAlive(recorded)) return undefined;
     const argv = cmdline(recorded);
-    return argv === undefined || isShimOf(argv, d) ? recorded : undefined;
+    return argv === undefined || isShimOf(argv, d) ? { pid: recorded } : undefined;
   }
   const found = findShim(d);
   if (found !== undefined) {
     try { writeAtomic(path.join(d, 'shimpid'), `${found}\n`); } catch { /* removed meanwhile */ }
   }
-  return found;
+  return found === undefined ? undefined : { pid: found };
 }
 
 /** The spawner of this machine's shims: the native one where it was built, else perl's. */
-function newSpawner(): Spawner {
-  return new Spawner(findPerl(), SHIM, nativeShim());
+function newSpawner(home: string): Spawner {
+  return new Spawner(findPerl(), SHIM, nativeShim(), home);
 }
 
 function cmdline(pid: number): string[] | undefined {
@@ -807,11 +837,13 @@ function killAttempt(d: string): void {
   }
   const shim = liveShim(d);
   const targets = new Set<number>();
-  if (shim !== undefined) for (const child of childrenOf(shim)) targets.add(child);
+  if (shim !== undefined) for (const child of shimChildren(shim)) targets.add(child);
   const pid = containerPid(d);
   if (pid !== undefined) targets.add(pid);
   for (const t of [...targets]) for (const c of childrenOf(t)) targets.add(c);
-  if (shim !== undefined) killGroup(shim);
+  // A shim thread is not killed (its spawner runs other pods' shims): it records its container's
+  // end, or, its attempt directory removed, nothing.
+  if (shim !== undefined && shim.tid === undefined) killGroup(shim.pid);
   for (const t of targets) killGroup(t);
 }
 
@@ -843,6 +875,13 @@ function processesWhere(field: 'ppid' | 'pgid', value: number): number[] {
     if (stat && Number(stat[index]) === value) out.push(Number(n));
   }
   return out;
+}
+
+/** A shim's children: a thread's own (its container, its stdin relay), never its spawner's others. */
+function shimChildren(shim: LiveShim): number[] {
+  if (shim.tid === undefined) return childrenOf(shim.pid);
+  const s = readOpt(`/proc/${shim.pid}/task/${shim.tid}/children`);
+  return s === undefined ? [] : s.trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
 /** The children of pid: /proc/<pid>/task/<pid>/children where the kernel has it, else a scan. */

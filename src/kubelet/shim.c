@@ -15,10 +15,9 @@
 //   kjob-shim ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS DETACH CMD...
 // its command line then reads "kjob-shim ATTEMPT_DIR" (as the perl shim's $0 does: runtime.ts
 // isShimOf), or as
-//   kjob-shim --spawner ROOM
+//   kjob-shim --spawner
 // the spawner: the requests of spawner.ts on stdin, one reply line each on stdout. Its shims are
-// its forks, which run the shim without an exec and write their name over its argv (ROOM, spaces,
-// makes that long enough for an attempt directory's path). Or as
+// its threads (spawner_main says why), each a shim as above in all but its process. Or as
 //   kjob-shim --pod-net ... / --node-net ... / --netns-del ...
 // new network namespaces and their removal (pod_net.c, compiled with this file), or as
 //   kjob-shim --ip-runner IP
@@ -28,7 +27,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -126,13 +128,26 @@ static char *slurp(const char *f) {
 
 /* ---- the shim ---- */
 
-static const char *dir, *logpath, *note, *stdin_fifo, *cg, *netns, *detach;
-static char *logdir, *logbase;
-static long maxline, maxsize, maxfiles;
-static int once, tty;
-static char **cmd;
-static int lf = -1;
-static long long size;
+// A shim's state. Thread-local: the native spawner runs each container's shim as a thread of its
+// own (spawner_main), and a shim exec'd or forked is a process with one thread.
+static __thread const char *dir, *logpath, *note, *stdin_fifo, *cg, *netns, *detach;
+static __thread char *logdir, *logbase;
+static __thread long maxline, maxsize, maxfiles;
+static __thread int once, tty;
+static __thread char **cmd;
+static __thread int lf = -1;
+static __thread long long size;
+/** A shim thread of the spawner: its attempt directory, held open (O_PATH) while it runs, which is
+ * how the runtime knows it lives (runtime.ts liveShim); -1 in a shim process. */
+static __thread int attempt_fd = -1;
+/** A shim thread's container's environment, working directory and program (found on that
+ * environment's PATH, as execvp would: the process's own environment is the spawner's); a shim
+ * process's are its own, and the program execvp's to find. */
+static __thread char **container_env;
+static __thread const char *container_cwd;
+static __thread char *container_program;
+/** The container's pidfd: readable once it ended (a thread has no SIGCHLD of its own); -1 without. */
+static __thread int container_pidfd = -1;
 
 /** Writes s to cgroup file f: shim.ts's cgwrite. 1: written (or, optional, the file is not there). */
 static int cgwrite(const char *f, const char *v, int optional) {
@@ -261,7 +276,7 @@ static void stamp(char out[96]) {
   snprintf(out, 96, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec);
 }
 
-static struct buf carry[2];
+static __thread struct buf carry[2];
 static const char *stream_names[2] = {"stdout", "stderr"};
 
 static void record(struct buf *out, const char *head, const char *s, size_t n) {
@@ -336,7 +351,7 @@ static int is_rotated_name(const char *n) {
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static time_t last_rotation;
+static __thread time_t last_rotation;
 
 /** The kubelet's rotation, as the file fills: shim.ts's rotate. */
 static void rotate(void) {
@@ -401,14 +416,17 @@ static void put(struct buf *out) {
   out->len = 0;
 }
 
-static int fds[2] = {-1, -1};
+static __thread int fds[2] = {-1, -1};
 
 static int open_streams(void) { return (fds[0] >= 0) + (fds[1] >= 0); }
 
-/** One round of copying: waits up to timeout ms (-1: until something comes); how many were ready. */
+static __thread struct buf out;
+
+/** One round of copying: waits up to timeout ms (-1: until something comes), or until the
+ * container's pidfd says it ended; how many were ready. */
 static int pump(int timeout) {
-  struct pollfd pf[2];
-  int idx[2], k = 0;
+  struct pollfd pf[3];
+  int idx[3], k = 0;
   for (int s = 0; s < 2; s++) {
     if (fds[s] < 0) continue;
     pf[k].fd = fds[s];
@@ -416,12 +434,17 @@ static int pump(int timeout) {
     pf[k].revents = 0;
     idx[k++] = s;
   }
+  if (container_pidfd >= 0) {
+    pf[k].fd = container_pidfd;
+    pf[k].events = POLLIN;
+    pf[k].revents = 0;
+    idx[k++] = -1;
+  }
   int n = poll(pf, (nfds_t)k, timeout);
   if (n <= 0) return 0;
-  static struct buf out;
-  static char chunk[65536];
+  char chunk[65536];
   for (int i = 0; i < k; i++) {
-    if (!pf[i].revents) continue;
+    if (!pf[i].revents || idx[i] < 0) continue;
     int s = idx[i];
     ssize_t r = read(fds[s], chunk, sizeof chunk);
     if (r < 0 && errno == EINTR) continue;
@@ -504,16 +527,25 @@ static void reap(pid_t pid) {
     int left = 0;
     for (int i = 0; i < nl; i++) {
       if (!leaves[i]) continue;
-      if (rmdir(leaves[i]) == 0 || errno == ENOENT) leaves[i] = NULL;
-      else left++;
+      if (rmdir(leaves[i]) == 0 || errno == ENOENT) {
+        free(leaves[i]);
+        leaves[i] = NULL;
+      } else left++;
     }
     if (!left) break;
     struct timespec ten_ms = {0, 10 * 1000 * 1000};
     nanosleep(&ten_ms, NULL);
   }
-  for (int i = 0; i < nl; i++)
-    if (leaves[i]) return; // still busy after 0.2 s: left to the runtime, without `reaped`
-  for (int i = 0; i < nl; i++) rmdir(pods[i]); // the pod's, once empty
+  int busy = 0;
+  for (int i = 0; i < nl; i++) {
+    busy |= leaves[i] != NULL; // still busy after 0.2 s: left to the runtime, without `reaped`
+    free(leaves[i]);
+  }
+  for (int i = 0; i < nl; i++) {
+    if (!busy) rmdir(pods[i]); // the pod's, once empty
+    free(pods[i]);
+  }
+  if (busy) return;
   snprintf(f, sizeof f, "%s/cgroup", dir);
   unlink(f);
   wfile(dir, "reaped", "");
@@ -536,6 +568,14 @@ static void mark_cloexec_from(int from) {
 /** The stdin relay: containerd's stdin copier, from the attempt's FIFO into the container. */
 static void relay_stdin(int in_w) {
   signal(SIGPIPE, SIG_DFL);
+  if (attempt_fd >= 0) {
+    // A fork of the spawner, which holds the other containers' pipes: a write end of one kept
+    // here would keep its shim from ever reading the end of that container's output.
+    if (dup2(in_w, 0) < 0) _exit(0);
+    in_w = 0;
+    if (close_range(1, ~0U, 0) != 0)
+      for (int fd = 1; fd < 65536; fd++) close(fd);
+  }
   static char chunk[65536];
   for (;;) {
     int f = open(stdin_fifo, O_RDONLY | O_CLOEXEC);
@@ -635,22 +675,61 @@ static int container_main(void *arg) {
   // its starter let through; kjob's spawners let none through).
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) mark_cloexec_from(3);
   umask(022);
+  if (container_cwd && chdir(container_cwd) != 0) {
+    dprintf(2, "chdir %s: %s\n", container_cwd, strerror(errno));
+    _exit(127);
+  }
   container_setup();
-  execvp(cmd[0], cmd);
+  execvpe(container_program ? container_program : cmd[0], cmd, container_env ? container_env : environ);
   int e = errno;
   dprintf(2, "exec %s: %s\n", cmd[0], strerror(e));
   _exit(e == ENOENT ? 127 : 126);
 }
 
+/** Where execvp would find program on env's PATH (as glibc's: a name with a slash as it is, the
+ * first executable file on the way, else the first that is there); NULL to let execvp say why not. */
+static char *on_path(const char *program, char **env) {
+  if (!*program || strchr(program, '/')) return NULL;
+  const char *path = "/bin:/usr/bin";
+  for (char **e = env; *e; e++)
+    if (!strncmp(*e, "PATH=", 5)) path = *e + 5;
+  char *found = NULL;
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    size_t dl = (size_t)(end - p);
+    char *f = malloc(dl + strlen(program) + 3);
+    if (!f) return found;
+    snprintf(f, dl + strlen(program) + 3, "%.*s/%s", dl ? (int)dl : 1, dl ? p : ".", program);
+    struct stat st;
+    if (access(f, X_OK) == 0 && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+      free(found);
+      return f;
+    }
+    if (!found && access(f, F_OK) == 0) found = f;
+    else free(f);
+    if (!*end) return found;
+    p = end;
+  }
+}
+
+/** A shim thread's attempt directory was removed (its pod was): what it would write goes nowhere. */
+static int attempt_removed(void) {
+  struct stat st;
+  return attempt_fd >= 0 && fstat(attempt_fd, &st) == 0 && st.st_nlink == 0;
+}
+
 /** The shim, on its operands (ATTEMPT_DIR LOG NOTE ... CMD...; at least OPERANDS of them). */
 static int shim_main(char **ops) {
-  // Descriptors 0-2 are someone's: the pipes and files below must not take them.
-  int fd;
-  while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {
+  if (attempt_fd < 0) {
+    // Descriptors 0-2 are someone's: the pipes and files below must not take them. (A shim
+    // thread's spawner did all this once, for all of them.)
+    int fd;
+    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {
+    }
+    if (fd > 2) close(fd);
+    umask(077);
+    tzset();
   }
-  if (fd > 2) close(fd);
-  umask(077);
-  tzset();
   dir = ops[0];
   logpath = ops[1];
   note = ops[2];
@@ -671,26 +750,47 @@ static int shim_main(char **ops) {
   lf = open_log();
   struct stat st;
   size = fstat(lf, &st) == 0 ? (long long)st.st_size : 0;
-  int out[2], err[2], in[2] = {-1, -1};
-  if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) return 255;
-  if (*stdin_fifo && pipe2(in, O_CLOEXEC)) return 255;
-  // The handler is in place before the container exists: whatever the shim's starter left
-  // SIGCHLD at (ignored, its end would reap it unseen), its end interrupts poll and is waited for.
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_chld; // no SA_RESTART: a container's end interrupts poll
-  sigaction(SIGCHLD, &sa, NULL);
+  int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
   size_t stack_size;
-  char *stack = container_stack(cmd, &stack_size);
-  if (!stack) return 255;
+  char *stack = NULL;
+  if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || (*stdin_fifo && pipe2(in, O_CLOEXEC)) || !(stack = container_stack(cmd, &stack_size))) {
+    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
+    for (int i = 0; i < 6; i++)
+      if (ends[i] >= 0) close(ends[i]);
+    return 255;
+  }
+  if (container_env) container_program = on_path(cmd[0], container_env);
+  int flags = CLONE_VM | CLONE_VFORK;
+  if (attempt_fd < 0) {
+    // The handler is in place before the container exists: whatever the shim's starter left
+    // SIGCHLD at (ignored, its end would reap it unseen), its end interrupts poll and is waited for.
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_chld; // no SA_RESTART: a container's end interrupts poll
+    sigaction(SIGCHLD, &sa, NULL);
+    flags |= SIGCHLD;
+  } else {
+    // A thread's container's SIGCHLD goes to whichever thread of the spawner the kernel picks:
+    // the container's pidfd wakes this thread's poll instead.
+    flags |= SIGCHLD | CLONE_PIDFD;
+  }
   struct container_start start = {.in = in[0], .out = out[1], .err = err[1]};
   sigset_t all;
   sigfillset(&all);
-  sigprocmask(SIG_BLOCK, &all, &start.mask);
-  pid_t pid = clone(container_main, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
-  sigprocmask(SIG_SETMASK, &start.mask, NULL);
+  pthread_sigmask(SIG_BLOCK, &all, &start.mask);
+  pid_t pid = clone(container_main, stack + stack_size, flags, &start, &container_pidfd);
+  if (pid < 0 && errno == EINVAL && (flags & CLONE_PIDFD)) {
+    container_pidfd = -1; // a kernel before 5.2: the thread's poll wakes every 20 ms to look
+    pid = clone(container_main, stack + stack_size, flags & ~CLONE_PIDFD, &start);
+  }
+  pthread_sigmask(SIG_SETMASK, &start.mask, NULL);
   munmap(stack, stack_size); // the child has exec'd or ended: its stack is the shim's again to free
-  if (pid < 0) return 255;
+  if (pid < 0) {
+    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
+    for (int i = 0; i < 6; i++)
+      if (ends[i] >= 0) close(ends[i]);
+    return 255;
+  }
   close(out[1]);
   close(err[1]);
   pid_t relay = 0;
@@ -708,21 +808,28 @@ static int shim_main(char **ops) {
   char pidtext[32];
   snprintf(pidtext, sizeof pidtext, "%d\n", (int)pid);
   wfile(dir, "pid", pidtext);
+  if (attempt_removed()) {
+    // Its pod was removed as it started: the runtime found no pid to kill.
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+  }
   fds[0] = out[0];
   fds[1] = err[0];
   int have_status = 0, status = 0, budget = 0;
   while (open_streams()) {
-    int n = pump(have_status ? 0 : 1000);
-    if (!have_status && waitpid(pid, &status, WNOHANG) == pid) {
+    int n = pump(have_status ? 0 : attempt_fd >= 0 && container_pidfd < 0 ? 20 : 1000);
+    if (!have_status && waitpid(pid, &status, WNOHANG | __WALL) == pid) {
       have_status = 1;
       budget = 16;
+      if (container_pidfd >= 0) close(container_pidfd);
+      container_pidfd = -1;
     }
     if (have_status && (n == 0 || --budget <= 0)) break;
   }
   int lost = 0;
   if (!have_status) {
     pid_t w;
-    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+    while ((w = waitpid(pid, &status, __WALL)) < 0 && errno == EINTR) {
     }
     lost = w != pid; // its status is gone (perl's shim records 255 then too)
   }
@@ -737,7 +844,7 @@ static int shim_main(char **ops) {
   stamp(ts);
   snprintf(exit_text, sizeof exit_text, "%d %.23sZ\n", code, ts);
   wfile(dir, "exit", exit_text);
-  int t = open(note, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  int t = attempt_removed() ? -1 : open(note, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (t >= 0) close(t);
   while (open_streams()) pump(-1);
   return 0;
@@ -768,73 +875,182 @@ static void reply(const char *fmt, ...) {
   write_all(1, line, (size_t)n);
 }
 
+/** A request's fields, split in place: its text, the working directory, the environment and the
+ * program ('' for the shim itself) with its arguments, each NULL-ended. */
+struct request {
+  char *text, *cwd;
+  char **fields, **env, **args;
+};
+
+static int split_request(char *text, size_t len, struct request *r) {
+  size_t nf = 1;
+  for (size_t i = 0; i < len; i++) nf += text[i] == 0;
+  char **f = calloc(nf + 2, sizeof *f);
+  if (!f) return -1;
+  size_t k = 0;
+  f[k++] = text;
+  for (size_t i = 0; i < len; i++)
+    if (text[i] == 0) f[k++] = text + i + 1;
+  size_t nenv = k > 1 ? strtoul(f[1], NULL, 10) : 0;
+  char **env = nenv > k || k < 3 + nenv ? NULL : calloc(nenv + 1, sizeof *env);
+  if (!env) {
+    free(f);
+    return -1;
+  }
+  for (size_t i = 0; i < nenv; i++) env[i] = f[2 + i];
+  *r = (struct request){.text = text, .cwd = f[0], .fields = f, .env = env, .args = f + 2 + nenv};
+  return 0;
+}
+
+static void free_request(struct request *r) {
+  free(r->env);
+  free(r->fields);
+  free(r->text);
+}
+
+/** What the spawner hands a shim thread, and what the thread tells it back. */
+struct shim_start {
+  struct request r;
+  int attempt_fd;
+  char ref[64];
+  sem_t told;
+};
+
+/** A shim's thread state freed, and its descriptors closed: a thread's end is not its process's. */
+static void shim_thread_end(void) {
+  for (int s = 0; s < 2; s++) {
+    if (fds[s] >= 0) close(fds[s]);
+    fds[s] = -1;
+    free(carry[s].p);
+    carry[s] = (struct buf){0};
+  }
+  free(out.p);
+  out = (struct buf){0};
+  if (lf >= 0) close(lf);
+  lf = -1;
+  if (container_pidfd >= 0) close(container_pidfd);
+  container_pidfd = -1;
+  free(logdir);
+  free(logbase);
+  free(container_program);
+  logdir = logbase = container_program = NULL;
+}
+
 /**
- * The spawner: self is this program's path (for a shim it cannot name in place), title the memory
- * of its own argv (its last argument is room, spaces), where a fork writes its shim's name.
+ * A container's shim as a thread of the spawner. It records which it is in the attempt directory
+ * (`shimpid`: "PID:TID:FD", the spawner's pid, the thread's id and the descriptor by which it holds
+ * the attempt directory open) before the spawner answers, and holds the directory open until its
+ * last write: runtime.ts liveShim reads /proc/PID/task/TID/fd/FD.
  */
-static int spawner_main(const char *self, char *title, size_t room) {
+static void *shim_thread(void *arg) {
+  struct shim_start *s = arg;
+  struct request r = s->r;
+  attempt_fd = s->attempt_fd;
+  container_env = r.env;
+  container_cwd = r.cwd;
+  snprintf(s->ref, sizeof s->ref, "%d:%d:%d", (int)getpid(), (int)syscall(SYS_gettid), attempt_fd);
+  char text[80];
+  snprintf(text, sizeof text, "%s\n", s->ref);
+  wfile(r.args[1], "shimpid", text);
+  sem_post(&s->told); // s is the spawner's, and gone from here on
+  shim_main(r.args + 1);
+  shim_thread_end();
+  free_request(&r);
+  close(attempt_fd);
+  attempt_fd = -1;
+  return NULL;
+}
+
+/**
+ * The spawner: self is this program's path (for a request for a shim that is not one).
+ *
+ * A container's shim is a thread of it: a process per shim (a fork of this one) cost the machine
+ * about 1.5 ms of CPU a container on the development machine (the fork's page tables, the pages
+ * either side then copies, the exit's unmapping) against a thread's, 5.2-5.7 against 3.8 ms for
+ * a shim of `true` in a loop of 16 at a time. So the spawner is also the monitor of its
+ * containers: it is a session of its own (its engine's group may be killed), and once its engine
+ * is gone it takes no more requests but lives until its last shim ends. A shim that does not fit
+ * a thread (too few operands to be one: a usage error to report) is still a fork.
+ */
+static int spawner_main(const char *self) {
   signal(SIGPIPE, SIG_IGN);
-  signal(SIGCHLD, SIG_IGN); // the children are detached: nobody here waits for them
+  // Not ignored: a child of a process that ignores SIGCHLD is reaped unseen as it ends, and each
+  // shim thread waits for its container's status. The other programs it starts are not its children.
+  signal(SIGCHLD, SIG_DFL);
+  setsid();
+  mode_t umask_given = umask(077); // the shims' files are private; the programs it starts get the given one
+  tzset();
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
   pid_t engine = getppid();
   size_t len;
-  char *req;
-  while ((req = read_request(stdin, &len))) {
+  char *text;
+  while ((text = read_request(stdin, &len))) {
     // A request still in the pipe when its engine was killed is dropped: the next engine, finding
     // no shim for the attempt, starts it itself, and two shims must never run one attempt.
-    if (getppid() != engine) return 0;
-    int ep[2];
-    if (pipe2(ep, O_CLOEXEC)) {
-      reply("E%s\n", strerror(errno));
-      free(req);
+    if (getppid() != engine) break;
+    struct request r;
+    if (split_request(text, len, &r)) {
+      reply("Ebad request\n");
+      free(text);
       continue;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-      reply("E%s\n", strerror(errno));
-      close(ep[0]);
-      close(ep[1]);
-      free(req);
+    size_t nops = 0;
+    while (r.args[0] && r.args[1 + nops]) nops++;
+    if (r.args[0] && !*r.args[0] && nops >= OPERANDS) {
+      struct shim_start s = {.r = r, .attempt_fd = open(r.args[1], O_PATH | O_DIRECTORY | O_CLOEXEC)};
+      pthread_t t;
+      int e = s.attempt_fd < 0 ? errno : sem_init(&s.told, 0, 0) ? errno : pthread_create(&t, &attr, shim_thread, &s);
+      if (e) {
+        if (s.attempt_fd >= 0) close(s.attempt_fd);
+        reply("E%s\n", strerror(e));
+        free_request(&r);
+        continue;
+      }
+      while (sem_wait(&s.told) != 0 && errno == EINTR) {
+      }
+      sem_destroy(&s.told);
+      reply("%s\n", s.ref);
       continue;
     }
-    if (pid == 0) {
-      // The request is split here, not in the spawner: the spawner stays as small as it started.
+    // Any other program is started by a child that ends at once: the program is then nobody's
+    // child here, as a detached one should be (the spawner reaps only its shims' containers).
+    int ep[2] = {-1, -1}, pp[2] = {-1, -1};
+    pid_t mid = pipe2(ep, O_CLOEXEC) || pipe2(pp, O_CLOEXEC) ? -1 : fork();
+    if (mid < 0) {
+      reply("E%s\n", strerror(errno));
+      int ends[] = {ep[0], ep[1], pp[0], pp[1]};
+      for (int i = 0; i < 4; i++)
+        if (ends[i] >= 0) close(ends[i]);
+      free_request(&r);
+      continue;
+    }
+    if (mid == 0) {
       close(ep[0]);
-      size_t nf = 1;
-      for (size_t i = 0; i < len; i++) nf += req[i] == 0;
-      char **f = calloc(nf + 2, sizeof *f);
-      size_t k = 0;
-      f[k++] = req;
-      for (size_t i = 0; i < len; i++)
-        if (req[i] == 0) f[k++] = req + i + 1;
-      size_t nenv = k > 1 ? strtoul(f[1], NULL, 10) : 0;
-      if (nenv > k || k < 3 + nenv) _exit(127);
-      char **env = calloc(nenv + 1, sizeof *env);
-      for (size_t i = 0; i < nenv; i++) env[i] = f[2 + i];
-      char **args = f + 2 + nenv; // the program, then its arguments, NULL-ended (calloc)
-      signal(SIGCHLD, SIG_DFL);
+      close(pp[0]);
+      pid_t pid = fork();
+      if (pid != 0) {
+        int told = pid > 0 ? pid : -errno;
+        write_all(pp[1], (const char *)&told, sizeof told);
+        _exit(0);
+      }
+      close(pp[1]);
+      char **args = r.args; // the program, then its arguments, NULL-ended
+      if (!args[0]) _exit(127);
       signal(SIGPIPE, SIG_DFL); // an ignored signal stays ignored across exec: the child gets the defaults
+      umask(umask_given);
       setsid();
-      if (chdir(f[0]) != 0) _exit(127);
+      if (chdir(r.cwd) != 0) _exit(127);
       int nul = open("/dev/null", O_RDWR);
       dup2(nul, 0);
       dup2(nul, 1);
       dup2(nul, 2);
       if (nul > 2) close(nul);
-      environ = env;
+      environ = r.env;
       if (!*args[0]) {
-        // A shim: this fork runs it, named "kjob-shim <attempt dir>" in the spawner's argv (whose
-        // last argument is room for that), before the spawner answers (the error pipe closes):
-        // an exec of this program again cost the machine 3-6 ms of CPU a shim here. Where the
-        // name does not fit, the shim is exec'd, and names itself (take_operands).
-        size_t nops = 0;
-        while (args[1 + nops]) nops++;
-        if (nops >= OPERANDS && strlen(TITLE) + 1 + strlen(args[1]) < room) {
-          memset(title, 0, room);
-          snprintf(title, room, "%s %s", TITLE, args[1]);
-          prctl(PR_SET_NAME, title, 0, 0, 0);
-          close(ep[1]);
-          _exit(shim_main(args + 1));
-        }
+        // A shim too short to be one: exec'd, to say so.
         args[0] = TITLE;
         execv(self, args);
       } else {
@@ -844,21 +1060,33 @@ static int spawner_main(const char *self, char *title, size_t room) {
       write_all(ep[1], m, strlen(m));
       _exit(127);
     }
-    free(req);
+    free_request(&r);
     close(ep[1]);
-    char err[512];
+    close(pp[1]);
+    while (waitpid(mid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    int pid = 0;
     ssize_t n;
-    while ((n = read(ep[0], err, sizeof err - 1)) < 0 && errno == EINTR) {
+    while ((n = read(pp[0], &pid, sizeof pid)) < 0 && errno == EINTR) {
+    }
+    close(pp[0]);
+    char err[512];
+    if (n != sizeof pid || pid <= 0) {
+      snprintf(err, sizeof err, "%s", n == sizeof pid ? strerror(-pid) : "fork failed");
+      n = (ssize_t)strlen(err);
+    } else {
+      while ((n = read(ep[0], err, sizeof err - 1)) < 0 && errno == EINTR) {
+      }
     }
     close(ep[0]);
     if (n > 0) {
       err[n] = 0;
       reply("E%s\n", err);
     } else {
-      reply("%d\n", (int)pid);
+      reply("%d\n", pid);
     }
   }
-  return 0;
+  pthread_exit(NULL); // the process ends with its last shim
 }
 
 /** pod_net.c: network namespaces made and removed by netlink (`kjob-shim --pod-net`, `--node-net`, `--netns-del`); -1 for another argv. */
@@ -883,14 +1111,9 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "--ip-runner")) return self_path(argv[0], self, sizeof self) ? 1 : ip_runner_main(argc - 2, argv + 2, self);
   int net = net_mode_main(argc - 1, argv + 1);
   if (net >= 0) return net;
-  if ((argc == 2 || argc == 3) && !strcmp(argv[1], "--spawner")) {
-    // The shims are this program.
-    if (self_path(argv[0], self, sizeof self)) return 1;
-    char *end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
-    return spawner_main(self, argv[0], (size_t)(end - argv[0]));
-  }
+  if (argc == 2 && !strcmp(argv[1], "--spawner")) return self_path(argv[0], self, sizeof self) ? 1 : spawner_main(self);
   if (argc < 1 + OPERANDS) {
-    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS DETACH CMD...\n       %s --spawner [ROOM]\n", TITLE, TITLE);
+    fprintf(stderr, "usage: %s ATTEMPT_DIR LOG NOTE MAXLINE MAXSIZE MAXFILES SYS_SETSID SYS_CLOCK STDIN ONCE TTY CGROUPS NETNS SYS_SETNS DETACH CMD...\n       %s --spawner\n", TITLE, TITLE);
     return 2;
   }
   return shim_main(take_operands(argc, argv));

@@ -27,10 +27,28 @@ const SPAWNERS: { name: string; skip: string | false; make(): Spawner }[] = [
  * Lets a container waiting on dir/gate end, and waits for its shim to end: a failed assertion
  * before the test opened the gate would otherwise leave both running.
  */
-async function releaseGate(dir: string, shim: number | undefined): Promise<void> {
+async function releaseGate(dir: string, shim: number | string | undefined): Promise<void> {
   const gate = path.join(dir, 'gate');
   if (!fs.existsSync(gate)) fs.writeFileSync(gate, '');
-  if (shim) await until('the shim to end', () => !fs.existsSync(`/proc/${shim}`), 20_000);
+  if (shim) await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
+}
+
+/** A shim's /proc directory: its process's, or a shim thread's ("PID:TID:FD"). */
+function shimProc(shim: number | string): string {
+  if (typeof shim === 'number') return `/proc/${shim}`;
+  const [pid, tid] = shim.split(':');
+  return `/proc/${pid}/task/${tid}`;
+}
+
+/** Whether shim thread ref ("PID:TID:FD") holds directory d open as its descriptor FD. */
+function holds(ref: string, d: string): boolean {
+  const [pid, tid, fd] = ref.split(':');
+  try {
+    const held = fs.statSync(`/proc/${pid}/task/${tid}/fd/${fd}`);
+    return held.ino === fs.statSync(d).ino;
+  } catch {
+    return false;
+  }
 }
 
 /** A file a real process writes (by rename, so whole), once it is there. */
@@ -120,66 +138,99 @@ for (const kind of SPAWNERS) test(`${kind.name}: the pid is given once the proce
   }
 });
 
-test("a shim, from perl's spawner or the native one (a fork named after its attempt) or node's spawn, runs the container with the request's env, logs it and records its exit", async () => {
+test("a shim, from perl's spawner (a fork named after its attempt), the native one (a thread of it) or node's spawn, runs the container with the request's env, logs it and records its exit", async () => {
   const ways = [...(perl ? ['perl'] : []), ...(native ? ['native'] : []), 'node'];
   for (const way of ways) {
     const dir = tempDir('spawner');
     const sp = way === 'perl' ? new Spawner(perl) : way === 'native' ? new Spawner(null, SHIM, native) : new Spawner(null);
-    let pid: number | undefined;
+    let shim: number | string | undefined;
     try {
       const attempt = path.join(dir, 'attempt');
       fs.mkdirSync(attempt);
       const log = path.join(dir, '0.log');
+      // The container's program is found on the request's PATH, not the spawner's.
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'kjob-test-say'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
       // The container waits for the test to have looked at its shim, which lives until it ends.
       const gate = path.join(dir, 'gate');
-      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3`;
-      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', script] });
-      pid = await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin', FOO: 'foo' } }, resolve));
-      assert.ok(pid && pid > 0);
-      const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (way === 'perl') assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
-      else if (way === 'native') {
-        // Named before the spawner answers, in the spawner's argv: a fork that did not exec (its
-        // environment as /proc shows it is still the spawner's; the container gets the request's).
-        assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
-        assert.deepEqual(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/sbin:/usr/bin:/sbin:/bin']);
-      } else assert.deepEqual(cmdline().slice(1, 5), ['-e', SHIM, '--', attempt]);
+      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; kjob-test-say out $FOO; echo err >&2; exit 3`;
+      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['sh', '-c', script] });
+      shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: `${bin}:/usr/bin:/bin`, FOO: 'foo' } }, resolve));
+      if (way === 'native') {
+        // A thread of the spawner, which recorded itself before the spawner answered, holding its
+        // attempt directory open (runtime.ts liveShim).
+        assert.match(String(shim), /^\d+:\d+:\d+$/);
+        const ref = String(shim);
+        assert.equal(Number(ref.split(':')[0]), sp.pid, "the spawner's thread");
+        assert.notEqual(ref.split(':')[1], ref.split(':')[0], 'not its main thread');
+        assert.equal(fs.readFileSync(path.join(attempt, 'shimpid'), 'utf8'), `${ref}\n`);
+        assert.ok(holds(ref, attempt), 'it holds its attempt directory open');
+      } else {
+        assert.ok(typeof shim === 'number' && shim > 0);
+        const cmdline = fs.readFileSync(`/proc/${shim}/cmdline`, 'utf8').split('\0');
+        if (way === 'perl') assert.deepEqual(cmdline.filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`], 'the fork names itself');
+        else assert.deepEqual(cmdline.slice(1, 5), ['-e', SHIM, '--', attempt]);
+      }
       fs.writeFileSync(gate, '');
       assert.match(await waitFor(path.join(attempt, 'exit')), /^3 \d{4}-\d\d-\d\dT/);
       assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stdout F out foo\n\S+ stderr F err\n$|^\S+ stderr F err\n\S+ stdout F out foo\n$/);
       // The note comes just after the exit (the shim writes them in that order): waited for too.
       assert.equal(await waitFor(path.join(dir, 'note')), '', 'the exit note');
       assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
+      if (way === 'native') await until('the shim thread to let go of its attempt directory', () => !holds(String(shim), attempt), 20_000);
     } finally {
       // A failed assertion before the gate would leave the container (and its shim) waiting.
-      await releaseGate(dir, pid);
+      await releaseGate(dir, shim);
       sp.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 });
 
-test('a native shim whose name does not fit in the room of the spawner\'s argv is exec\'d, and names itself', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+test('the native spawner, its engine gone, takes no more requests but lives until its last shim thread ends', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
   const dir = tempDir('spawner');
   const sp = new Spawner(null, SHIM, native);
-  let pid: number | undefined;
+  let shim: string | number | undefined;
   try {
-    // An attempt directory longer than the room (1 KiB), in path components a file system takes.
-    const attempt = path.join(dir, ...Array.from({ length: 6 }, (_, i) => `${i}`.repeat(200)));
-    fs.mkdirSync(attempt, { recursive: true });
+    const attempt = path.join(dir, 'attempt');
+    fs.mkdirSync(attempt);
     const gate = path.join(dir, 'gate');
     const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 5`] });
-    pid = await new Promise<number | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
-    assert.ok(pid && pid > 0);
-    const cmdline = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    await until('the exec\'d shim to name itself', () => cmdline()[0] === `${SHIM_TITLE} ${attempt}`, 20_000);
-    assert.deepEqual(cmdline().filter((a) => a !== ''), [`${SHIM_TITLE} ${attempt}`]);
-    // exec'd: its environment is the request's
-    assert.deepEqual(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/bin:/bin']);
+    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+    const spawner = sp.pid!;
+    // Its own session: a signal to its engine's process group does not reach its shims.
+    assert.equal(fs.readFileSync(`/proc/${spawner}/stat`, 'utf8').split(') ')[1].split(' ')[3], String(spawner), 'a session leader');
+    sp.close();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(fs.existsSync(`/proc/${spawner}/task/${String(shim).split(':')[1]}`), 'the shim still runs');
     fs.writeFileSync(gate, '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
+    await until('the spawner to end with its last shim', () => !fs.existsSync(`/proc/${spawner}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${spawner}/status`, 'utf8')), 20_000);
   } finally {
-    await releaseGate(dir, pid);
+    await releaseGate(dir, shim);
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a shim thread whose attempt directory was removed (its pod was) writes no exit note', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+  const dir = tempDir('spawner');
+  const sp = new Spawner(null, SHIM, native);
+  let shim: string | number | undefined;
+  try {
+    const attempt = path.join(dir, 'attempt');
+    fs.mkdirSync(attempt);
+    const gate = path.join(dir, 'gate');
+    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 0`] });
+    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+    await waitFor(path.join(attempt, 'pid'));
+    fs.rmSync(attempt, { recursive: true });
+    fs.writeFileSync(gate, '');
+    await until('the shim to end', () => !fs.existsSync(shimProc(shim!)), 20_000);
+    assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
+  } finally {
+    await releaseGate(dir, shim);
     sp.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,9 +16,10 @@
 // by which the runtime knows a shim in /proc (runtime.ts isShimOf).
 //
 // Where kjob's native shim was built (shim.c, `kjob-shim`), it is the spawner instead
-// (`kjob-shim --spawner ROOM`, the same requests and replies), and each shim is a fork of it that
-// runs the shim's code and names itself in the room of the spawner's argv, as perl's forks do: no
-// perl on a pod's way at all (shim.c's header says what that saved).
+// (`kjob-shim --spawner`, the same requests and replies), and each shim is a thread of it: no
+// perl on a pod's way at all, and no process per shim (shim.c's spawner_main says what that
+// saved). Its reply for a shim is then "PID:TID:FD" (runtime.ts liveShim), and the spawner, the
+// monitor of its containers' shims, lives on past its engine until its last shim ends.
 import { spawn } from 'node:child_process';
 import { HelperProcess } from './helper_process.js';
 import { SHIM, perlShimArgs, spawnerSyscalls } from './shim.js';
@@ -104,13 +105,9 @@ while (defined(my $len = <$in>)) {
  */
 const SPAWNER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 
-/**
- * The native spawner's last argument: room in its argv, which a fork overwrites with its shim's
- * name, "kjob-shim <attempt dir>" (a longer one is exec'd instead, and names itself).
- */
-const NATIVE_TITLE_ROOM = ' '.repeat(1024);
-
 export type SpawnDone = (pid: number | undefined) => void;
+/** A shim started: its pid, or the native spawner's "PID:TID:FD" for a shim thread (which has recorded that itself). */
+export type ShimDone = (shim: number | string | undefined) => void;
 
 export class Spawner {
   private worker?: HelperProcess;
@@ -124,6 +121,8 @@ export class Spawner {
     private readonly perl: string | null,
     private readonly shim: string = SHIM,
     private readonly native: string | null = null,
+    /** The state directory, in the native spawner's environment: its shims' processes are the home's (util/process.ts processesOf). */
+    private readonly home?: string,
   ) {}
 
   /**
@@ -131,7 +130,7 @@ export class Spawner {
    * done(undefined) when it could not. done may be called before this returns (node's spawn).
    */
   spawnDetached(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
-    if (!this.request(exe, args, opts, done)) done(nodeSpawn(exe, args, opts));
+    if (!this.request(exe, args, opts, (pid) => done(typeof pid === 'number' ? pid : undefined))) done(nodeSpawn(exe, args, opts));
   }
 
   /** Whether there is a shim program here (the native one or perl's) for spawnShim. */
@@ -141,17 +140,17 @@ export class Spawner {
 
   /**
    * Starts a container's shim (shim.ts; args: shimOperands()) detached, as spawnDetached would
-   * start `kjob-shim args` or `perl -e SHIM -- args`: a fork of the spawner that runs the shim's
-   * code (perl's compiled once), named "kjob-shim <attempt dir>".
+   * start `kjob-shim args` or `perl -e SHIM -- args`: a thread of the native spawner, or a fork of
+   * perl's that runs the shim's code (compiled once), named "kjob-shim <attempt dir>".
    */
-  spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): void {
+  spawnShim(args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: ShimDone): void {
     if (this.request('', args, opts, done)) return;
     // The native shim's argv[0] is its name, as when its spawner execs one (runtime.ts isShimOf).
     done(this.native ? nodeSpawn(this.native, args, opts, SHIM_TITLE) : nodeSpawn(this.perl ?? 'perl', perlShimArgs(args, this.shim), opts));
   }
 
   /** Asks the spawner to start exe ('': the shim itself); false when it cannot be asked. */
-  private request(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: SpawnDone): boolean {
+  private request(exe: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }, done: ShimDone): boolean {
     const worker = this.channel();
     if (!worker) return false;
     const env = Object.entries(opts.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
@@ -160,7 +159,7 @@ export class Spawner {
     const payload = Buffer.from(fields.join('\0'));
     // A spawner gone before it answered is as a failed spawn: the kubelet finds no shim for
     // the attempt and starts it again (with node's spawn from then on).
-    worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(Number(line) > 0 ? Number(line) : undefined));
+    worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(line !== undefined && /^\d+:\d+:\d+$/.test(line) ? line : Number(line) > 0 ? Number(line) : undefined));
     return true;
   }
 
@@ -179,7 +178,11 @@ export class Spawner {
   }
 
   private channel(): HelperProcess | undefined {
-    if (!this.worker && this.native) this.worker = new HelperProcess(this.native, ['--spawner', NATIVE_TITLE_ROOM], SPAWNER_ENV);
+    if (!this.worker && this.native) {
+      // Its threads' log names are in the engine's zone (shim.c rotate).
+      const env: NodeJS.ProcessEnv = { ...SPAWNER_ENV, ...(process.env.TZ ? { TZ: process.env.TZ } : {}), ...(this.home ? { KJOB_HOME: this.home } : {}) };
+      this.worker = new HelperProcess(this.native, ['--spawner'], env);
+    }
     if (!this.worker && this.perl) {
       const sys = spawnerSyscalls();
       this.worker = new HelperProcess(this.perl, ['-e', SPAWNER, SHIM_TITLE, this.shim, String(sys.setsid), String(sys.exitGroup)], SPAWNER_ENV);
