@@ -1086,6 +1086,14 @@ static int spawner_main(const char *self) {
       reply("%d\n", pid);
     }
   }
+  // Its engine's pipes are let go; /dev/null keeps 0 and 1 taken (container_main's dup2s assume
+  // that a pipe is never one of them).
+  int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (nul > 1) {
+    dup2(nul, 0);
+    dup2(nul, 1);
+    close(nul);
+  }
   pthread_exit(NULL); // the process ends with its last shim
 }
 

@@ -148,14 +148,13 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       const attempt = path.join(dir, 'attempt');
       fs.mkdirSync(attempt);
       const log = path.join(dir, '0.log');
-      // The container's program is found on the request's PATH, not the spawner's.
-      const bin = path.join(dir, 'bin');
-      fs.mkdirSync(bin);
-      fs.writeFileSync(path.join(bin, 'kjob-test-say'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
       // The container waits for the test to have looked at its shim, which lives until it ends.
       const gate = path.join(dir, 'gate');
-      const script = `while [ ! -e ${gate} ]; do sleep 0.01; done; kjob-test-say out $FOO; echo err >&2; exit 3`;
-      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['sh', '-c', script] });
+      // Its program is found on the request's PATH, not the spawner's.
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'kjob-test-run'), `#!/bin/sh\nwhile [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3\n`, { mode: 0o755 });
+      const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['kjob-test-run'] });
       shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: `${bin}:/usr/bin:/bin`, FOO: 'foo' } }, resolve));
       if (way === 'native') {
         // A thread of the spawner, which recorded itself before the spawner answered, holding its
@@ -202,8 +201,10 @@ test('the native spawner, its engine gone, takes no more requests but lives unti
     // Its own session: a signal to its engine's process group does not reach its shims.
     assert.equal(fs.readFileSync(`/proc/${spawner}/stat`, 'utf8').split(') ')[1].split(' ')[3], String(spawner), 'a session leader');
     sp.close();
-    await new Promise((r) => setTimeout(r, 200));
-    assert.ok(fs.existsSync(`/proc/${spawner}/task/${String(shim).split(':')[1]}`), 'the shim still runs');
+    const task = `/proc/${spawner}/task/${String(shim).split(':')[1]}`;
+    // It lets go of its engine's pipes (a shell's pipeline that started an engine is not held open).
+    await until('the spawner to let go of its pipes', () => ['0', '1'].every((fd) => fs.readlinkSync(`${task}/fd/${fd}`) === '/dev/null'), 20_000);
+    assert.ok(fs.existsSync(task), 'the shim still runs');
     fs.writeFileSync(gate, '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
     await until('the spawner to end with its last shim', () => !fs.existsSync(`/proc/${spawner}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${spawner}/status`, 'utf8')), 20_000);
