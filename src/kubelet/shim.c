@@ -916,6 +916,11 @@ struct shim_start {
   sem_t told;
 };
 
+/** The shim threads that run: the spawner, its engine gone, ends with the last (spawner_main). */
+static int shims_running;
+static pthread_mutex_t shims_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t shims_ended = PTHREAD_COND_INITIALIZER;
+
 /** A shim's thread state freed, and its descriptors closed: a thread's end is not its process's. */
 static void shim_thread_end(void) {
   for (int s = 0; s < 2; s++) {
@@ -958,6 +963,9 @@ static void *shim_thread(void *arg) {
   free_request(&r);
   close(attempt_fd);
   attempt_fd = -1;
+  pthread_mutex_lock(&shims_lock);
+  if (--shims_running == 0) pthread_cond_signal(&shims_ended);
+  pthread_mutex_unlock(&shims_lock);
   return NULL;
 }
 
@@ -1002,8 +1010,14 @@ static int spawner_main(const char *self) {
     if (r.args[0] && !*r.args[0] && nops >= OPERANDS) {
       struct shim_start s = {.r = r, .attempt_fd = open(r.args[1], O_PATH | O_DIRECTORY | O_CLOEXEC)};
       pthread_t t;
+      pthread_mutex_lock(&shims_lock);
+      shims_running++;
+      pthread_mutex_unlock(&shims_lock);
       int e = s.attempt_fd < 0 ? errno : sem_init(&s.told, 0, 0) ? errno : pthread_create(&t, &attr, shim_thread, &s);
       if (e) {
+        pthread_mutex_lock(&shims_lock);
+        shims_running--;
+        pthread_mutex_unlock(&shims_lock);
         if (s.attempt_fd >= 0) close(s.attempt_fd);
         reply("E%s\n", strerror(e));
         free_request(&r);
@@ -1094,7 +1108,12 @@ static int spawner_main(const char *self) {
     dup2(nul, 1);
     close(nul);
   }
-  pthread_exit(NULL); // the process ends with its last shim
+  // The process ends with its last shim (its main thread waits, rather than ending alone: ps
+  // would show the spawner as <defunct> while its shims run).
+  pthread_mutex_lock(&shims_lock);
+  while (shims_running > 0) pthread_cond_wait(&shims_ended, &shims_lock);
+  pthread_mutex_unlock(&shims_lock);
+  return 0;
 }
 
 /** pod_net.c: network namespaces made and removed by netlink (`kjob-shim --pod-net`, `--node-net`, `--netns-del`); -1 for another argv. */

@@ -205,6 +205,7 @@ test('the native spawner, its engine gone, takes no more requests but lives unti
     // It lets go of its engine's pipes (a shell's pipeline that started an engine is not held open).
     await until('the spawner to let go of its pipes', () => ['0', '1'].every((fd) => fs.readlinkSync(`${task}/fd/${fd}`) === '/dev/null'), 20_000);
     assert.ok(fs.existsSync(task), 'the shim still runs');
+    assert.doesNotMatch(fs.readFileSync(`/proc/${spawner}/status`, 'utf8'), /^State:\s+Z/m, 'not <defunct> in ps while its shims run');
     fs.writeFileSync(gate, '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
     await until('the spawner to end with its last shim', () => !fs.existsSync(`/proc/${spawner}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${spawner}/status`, 'utf8')), 20_000);
