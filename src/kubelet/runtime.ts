@@ -572,7 +572,7 @@ export class ProcessRuntime implements ContainerRuntime {
         try { fs.writeFileSync(note, ''); } catch { /* the pod is gone */ }
         return;
       }
-      // A shim thread has recorded itself, and kills its container if its pod is removed meanwhile.
+      // A shim thread has recorded itself, and kills its container once it finds its pod removed.
       if (typeof pid === 'string') return;
       try {
         writeInPlace(path.join(d, 'shimpid'), `${pid}\n`); // empty: liveShim looks for the shim
@@ -794,11 +794,11 @@ function cmdline(pid: number): string[] | undefined {
 }
 
 /**
- * A shim's command line: "kjob-shim <attempt dir>" (a fork of perl's spawner or of the native one,
- * or a native shim that was exec'd once it has renamed itself), `kjob-shim <attempt dir> ...` (an
- * exec'd native shim before that: one whose directory did not fit its spawner's room, or started
- * by node's spawn), `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim
- * <attempt dir> ...`.
+ * A shim process's command line: "kjob-shim <attempt dir>" (a fork of perl's spawner, or of an
+ * older kjob's native one, or a native shim that was exec'd once it has renamed itself),
+ * `kjob-shim <attempt dir> ...` (an exec'd native shim before that, as node's spawn starts one
+ * where the spawner cannot), `perl -e SHIM -- <attempt dir> ...` or `/bin/sh -c RAW_SHIM kjob-shim
+ * <attempt dir> ...`. (A shim thread has no command line of its own: liveShim.)
  */
 function isShimOf(argv: string[], d: string): boolean {
   if (argv[0] === `${SHIM_TITLE} ${d}` && argv.slice(1).every((a) => a === '')) return true;
@@ -819,8 +819,9 @@ function findShim(d: string): number | undefined {
 }
 
 /**
- * SIGKILL what is left of an attempt. One that has not ended (no exit recorded): the shim's
- * process group, so it records nothing more, and the container's, which has its own session
+ * SIGKILL what is left of an attempt. One that has not ended (no exit recorded): a shim process's
+ * group, so it records nothing more (a shim thread is left: it records the end, or nothing once
+ * its directory is gone), and the container's, which has its own session
  * (in the sandbox also bwrap's child, the container's PID 1, whose end ends its namespace); a
  * container whose pid the shim has not written yet is found as the shim's child. Its cgroups,
  * whatever escaped the groups. One that ended: what reapAttempt kills.

@@ -52,6 +52,10 @@ extern char **environ;
 /** The shim's operands: 15 fixed ones and at least one word of the command. */
 #define OPERANDS 16
 
+/** A shim thread of the spawner: its attempt directory, held open (O_PATH) while it runs, which is
+ * how the runtime knows it lives (runtime.ts liveShim); -1 in a shim process. */
+static __thread int attempt_fd = -1;
+
 /* ---- growable byte buffer ---- */
 
 struct buf {
@@ -64,7 +68,10 @@ static void add(struct buf *b, const char *s, size_t n) {
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n + 1) cap *= 2;
     char *p = realloc(b->p, cap);
-    if (!p) _exit(255);
+    // A shim process ends; a shim thread cannot end its spawner's other shims with it, and loses
+    // this piece (of a log line) instead.
+    if (!p && attempt_fd < 0) _exit(255);
+    if (!p) return;
     b->p = p;
     b->cap = cap;
   }
@@ -137,15 +144,9 @@ static __thread int once, tty;
 static __thread char **cmd;
 static __thread int lf = -1;
 static __thread long long size;
-/** A shim thread of the spawner: its attempt directory, held open (O_PATH) while it runs, which is
- * how the runtime knows it lives (runtime.ts liveShim); -1 in a shim process. */
-static __thread int attempt_fd = -1;
-/** A shim thread's container's environment, working directory and program (found on that
- * environment's PATH, as execvp would: the process's own environment is the spawner's); a shim
- * process's are its own, and the program execvp's to find. */
+/** A shim thread's container's environment and working directory; a shim process's are its own. */
 static __thread char **container_env;
 static __thread const char *container_cwd;
-static __thread char *container_program;
 /** The container's pidfd: readable once it ended (a thread has no SIGCHLD of its own); -1 without. */
 static __thread int container_pidfd = -1;
 
@@ -163,28 +164,28 @@ static int cgwrite(const char *f, const char *v, int optional) {
   return 1;
 }
 
-/** Hands the controllers in want (space-separated) to f's cgroup's children, unless already handed: shim.ts's cgenable. */
+/** Hands the controllers in want (space-separated) to f's cgroup's children, unless already handed:
+ * shim.ts's cgenable. On the stack alone, as all the container's process does before its exec
+ * (container_setup). */
 static int cgenable(const char *f, const char *want) {
-  char *have = slurp(f);
-  if (!have) return 0;
-  struct buf add_list = {0};
-  char *w = strdup(want), *save = NULL;
-  for (char *c = strtok_r(w, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+  char have[4096], w[1024], list[1024];
+  int fd = open(f, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, have, sizeof have - 1);
+  close(fd);
+  if (n < 0) return 0;
+  have[n] = 0;
+  snprintf(w, sizeof w, "%s", want);
+  size_t len = 0;
+  char *save = NULL;
+  for (char *c = strtok_r(w, " ", &save); c && len < sizeof list; c = strtok_r(NULL, " ", &save)) {
+    size_t cl = strlen(c);
     int found = 0;
-    char *h = strdup(have), *s2 = NULL;
-    for (char *x = strtok_r(h, " \t\n", &s2); x; x = strtok_r(NULL, " \t\n", &s2))
-      if (!strcmp(x, c)) found = 1;
-    free(h);
-    if (found) continue;
-    if (add_list.len) adds(&add_list, " ");
-    adds(&add_list, "+");
-    adds(&add_list, c);
+    for (const char *x = have; !found && (x = strstr(x, c)); x += cl)
+      found = (x == have || strchr(" \t\n", x[-1])) && strchr(" \t\n", x[cl]) != NULL; // x[cl] may be the NUL, which strchr finds
+    if (!found) len += (size_t)snprintf(list + len, sizeof list - len, "%s+%s", len ? " " : "", c);
   }
-  free(w);
-  free(have);
-  int ok = !add_list.len || cgwrite(f, add_list.p, 0);
-  free(add_list.p);
-  return ok;
+  return !len || cgwrite(f, list, 0);
 }
 
 /**
@@ -208,12 +209,25 @@ static void detach_mounts(const char *mounts_dir) {
   umount2(mounts_dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
-/** The container's process before it execs: its cgroups (the runtime's plan), its network
- * namespace and, when asked, a mount namespace without the directory of mounts it is given
- * (detached only after the namespace was entered: its file may be under that directory). */
-static void container_setup(void) {
-  char *text = strdup(cg), *save = NULL;
-  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+/** What the container's process says before its exec, on its stderr (its log). */
+static void say(const char *fmt, ...) {
+  char line[4400];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  write_all(2, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/** The container's process before it execs: its cgroups (the runtime's plan, a copy the shim made
+ * for it to take apart), its network namespace and, when asked, a mount namespace without the
+ * directory of mounts it is given (detached only after the namespace was entered: its file may be
+ * under that directory). It shares the shim's memory, and a shim thread's is its spawner's, whose
+ * other threads allocate meanwhile: it allocates nothing (a kill in the middle of a malloc would
+ * leave the heap's lock taken). */
+static void container_setup(char *plan) {
+  char *save = NULL;
+  for (char *line = strtok_r(plan, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char *op = line, *p = "", *v = "";
     char *t = strchr(op, '\t');
     if (t) {
@@ -227,7 +241,7 @@ static void container_setup(void) {
     }
     if (!strcmp(op, "join")) {
       if (cgwrite(p, "0", 0)) continue;
-      dprintf(2, "kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
+      say("kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
       _exit(128);
     }
     char at[4096];
@@ -245,21 +259,20 @@ static void container_setup(void) {
     snprintf(why, sizeof why, "%s", strerror(errno));
     if (why[0] >= 'A' && why[0] <= 'Z') why[0] += 'a' - 'A';
     snprintf(msg, sizeof msg, "%s %s: %s", !strcmp(op, "mkdir") ? "mkdir" : "write", at, why);
-    struct buf json = {0};
-    adds(&json, "{\"cgroup\":\"");
+    char json[2 * sizeof msg + 16];
+    size_t j = (size_t)snprintf(json, sizeof json, "{\"cgroup\":\"");
     for (char *c = msg; *c; c++) {
-      if (*c == '"' || *c == '\\') add(&json, "\\", 1);
-      add(&json, c, 1);
+      if (*c == '"' || *c == '\\') json[j++] = '\\';
+      json[j++] = *c;
     }
-    adds(&json, "\"}");
-    wfile(dir, "starterror", json.p);
+    snprintf(json + j, sizeof json - j, "\"}");
+    wfile(dir, "starterror", json);
     _exit(128);
   }
-  free(text);
   if (*netns) {
     int fd = open(netns, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
-      dprintf(2, "kjob: cannot enter the network namespace %s: %s\n", netns, strerror(errno));
+      say("kjob: cannot enter the network namespace %s: %s\n", netns, strerror(errno));
       _exit(1);
     }
     close(fd);
@@ -363,10 +376,13 @@ static void rotate(void) {
     while ((e = readdir(dh))) {
       if (!is_rotated_name(e->d_name)) continue;
       if (n == cap) {
+        char **more = realloc(old, (cap ? cap * 2 : 8) * sizeof *old);
+        if (!more) break;
+        old = more;
         cap = cap ? cap * 2 : 8;
-        old = realloc(old, cap * sizeof *old);
       }
-      old[n++] = strdup(e->d_name);
+      if (!(old[n] = strdup(e->d_name))) break;
+      n++;
     }
     closedir(dh);
     qsort(old, n, sizeof *old, cmp_names);
@@ -555,14 +571,20 @@ static void on_chld(int sig) { (void)sig; }
 
 /** close_range's fallback (kernels before 5.11): every descriptor from `from` on closes at exec. */
 static void mark_cloexec_from(int from) {
-  DIR *d = opendir("/proc/self/fd");
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    int fd = atoi(e->d_name);
-    if (fd >= from && fd != dirfd(d)) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  // By getdents64 into the stack: it runs in the container's process (container_setup says why no malloc).
+  int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d < 0) return;
+  char entries[4096];
+  long n;
+  while ((n = syscall(SYS_getdents64, d, entries, sizeof entries)) > 0) {
+    for (long off = 0; off < n;) {
+      struct dirent64 *e = (struct dirent64 *)(entries + off);
+      int fd = atoi(e->d_name);
+      if (fd >= from && fd != d) fcntl(fd, F_SETFD, FD_CLOEXEC);
+      off += e->d_reclen;
+    }
   }
-  closedir(d);
+  close(d);
 }
 
 /** The stdin relay: containerd's stdin copier, from the attempt's FIFO into the container. */
@@ -618,16 +640,50 @@ static char **take_operands(int argc, char **argv) {
   return ops;
 }
 
+/** execvp's search of PATH, on env's PATH rather than the process's environment (a shim thread's
+ * is its spawner's, and environ is one for all threads), on the stack (container_setup says why):
+ * each entry tried in turn (an empty one is the working directory), a script without #! run by
+ * /bin/sh as execvpe does; returns, with errno, only when none could be run. */
+static void exec_on_path(char **argv, char **env) {
+  const char *file = argv[0];
+  if (!*file || strchr(file, '/')) {
+    execvpe(file, argv, env);
+    return;
+  }
+  const char *path = "/bin:/usr/bin"; // glibc's, where PATH is not set
+  for (char **e = env; *e; e++)
+    if (!strncmp(*e, "PATH=", 5)) {
+      path = *e + 5;
+      break;
+    }
+  int denied = 0;
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    char full[4096];
+    int dl = (int)(end - p);
+    if (snprintf(full, sizeof full, "%.*s/%s", dl ? dl : 1, dl ? p : ".", file) < (int)sizeof full) {
+      execvpe(full, argv, env); // a path with a slash: execve, and /bin/sh for a script without #!
+      if (errno == EACCES) denied = 1;
+      else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE && errno != ENODEV && errno != ETIMEDOUT) return;
+    }
+    if (!*end) break;
+    p = end;
+  }
+  errno = denied ? EACCES : ENOENT;
+}
+
 /** What the container's process is given by the shim (container_main). */
 struct container_start {
   int in, out, err;
+  /** container_setup's plan, the shim's copy */
+  char *plan;
   /** the shim's signal mask before it blocked every signal for the clone */
   sigset_t mask;
 };
 
 /**
  * container_main's stack, mapped for it with a page below it that faults (the main stack's
- * guard): 64 KiB for what it calls, and room for its command's argv twice over, as glibc's
+ * guard): 128 KiB for what it calls (its buffers are on it: container_setup), and room for its command's argv twice over, as glibc's
  * posix_spawn sizes its own (execvp runs a script without #! as `/bin/sh script args`, with the
  * arguments copied on the stack). Only the pages it touches cost anything. NULL when it cannot be
  * mapped; *size is what munmap takes.
@@ -635,7 +691,7 @@ struct container_start {
 static char *container_stack(char **argv, size_t *size) {
   size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 0;
   while (argv[n]) n++;
-  size_t want = 64 * 1024 + 2 * (n + 3) * sizeof(char *);
+  size_t want = 128 * 1024 + 2 * (n + 3) * sizeof(char *);
   *size = page + (want + page - 1) / page * page;
   char *m = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (m == MAP_FAILED) return NULL;
@@ -665,6 +721,8 @@ static int container_main(void *arg) {
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &dfl, NULL);
+  // Nor does a signal the spawner ignores stay ignored across the exec (SIGPIPE: its engine may go).
+  sigaction(SIGPIPE, &dfl, NULL);
   sigprocmask(SIG_SETMASK, &c->mask, NULL);
   setsid();
   int nul = c->in >= 0 ? c->in : open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -676,40 +734,15 @@ static int container_main(void *arg) {
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) mark_cloexec_from(3);
   umask(022);
   if (container_cwd && chdir(container_cwd) != 0) {
-    dprintf(2, "chdir %s: %s\n", container_cwd, strerror(errno));
+    say("chdir %s: %s\n", container_cwd, strerror(errno));
     _exit(127);
   }
-  container_setup();
-  execvpe(container_program ? container_program : cmd[0], cmd, container_env ? container_env : environ);
+  container_setup(c->plan);
+  if (container_env) exec_on_path(cmd, container_env);
+  else execvp(cmd[0], cmd);
   int e = errno;
-  dprintf(2, "exec %s: %s\n", cmd[0], strerror(e));
+  say("exec %s: %s\n", cmd[0], strerror(e));
   _exit(e == ENOENT ? 127 : 126);
-}
-
-/** Where execvp would find program on env's PATH (as glibc's: a name with a slash as it is, the
- * first executable file on the way, else the first that is there); NULL to let execvp say why not. */
-static char *on_path(const char *program, char **env) {
-  if (!*program || strchr(program, '/')) return NULL;
-  const char *path = "/bin:/usr/bin";
-  for (char **e = env; *e; e++)
-    if (!strncmp(*e, "PATH=", 5)) path = *e + 5;
-  char *found = NULL;
-  for (const char *p = path;; p++) {
-    const char *end = strchrnul(p, ':');
-    size_t dl = (size_t)(end - p);
-    char *f = malloc(dl + strlen(program) + 3);
-    if (!f) return found;
-    snprintf(f, dl + strlen(program) + 3, "%.*s/%s", dl ? (int)dl : 1, dl ? p : ".", program);
-    struct stat st;
-    if (access(f, X_OK) == 0 && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
-      free(found);
-      return f;
-    }
-    if (!found && access(f, F_OK) == 0) found = f;
-    else free(f);
-    if (!*end) return found;
-    p = end;
-  }
 }
 
 /** A shim thread's attempt directory was removed (its pod was): what it would write goes nowhere. */
@@ -722,7 +755,7 @@ static int attempt_removed(void) {
 static int shim_main(char **ops) {
   if (attempt_fd < 0) {
     // Descriptors 0-2 are someone's: the pipes and files below must not take them. (A shim
-    // thread's spawner did all this once, for all of them.)
+    // thread's are its spawner's, and so taken; the spawner set its umask and zone once.)
     int fd;
     while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {
     }
@@ -759,7 +792,6 @@ static int shim_main(char **ops) {
       if (ends[i] >= 0) close(ends[i]);
     return 255;
   }
-  if (container_env) container_program = on_path(cmd[0], container_env);
   int flags = CLONE_VM | CLONE_VFORK;
   if (attempt_fd < 0) {
     // The handler is in place before the container exists: whatever the shim's starter left
@@ -774,17 +806,23 @@ static int shim_main(char **ops) {
     // the container's pidfd wakes this thread's poll instead.
     flags |= SIGCHLD | CLONE_PIDFD;
   }
-  struct container_start start = {.in = in[0], .out = out[1], .err = err[1]};
+  struct container_start start = {.in = in[0], .out = out[1], .err = err[1], .plan = strdup(cg)};
+  if (!start.plan) {
+    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
+    for (int i = 0; i < 6; i++)
+      if (ends[i] >= 0) close(ends[i]);
+    munmap(stack, stack_size);
+    return 255;
+  }
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &start.mask);
+  // A kernel before 5.2 ignores CLONE_PIDFD (once CLONE_PID's bit) and leaves container_pidfd at -1:
+  // the thread's poll then wakes every 20 ms to look.
   pid_t pid = clone(container_main, stack + stack_size, flags, &start, &container_pidfd);
-  if (pid < 0 && errno == EINVAL && (flags & CLONE_PIDFD)) {
-    container_pidfd = -1; // a kernel before 5.2: the thread's poll wakes every 20 ms to look
-    pid = clone(container_main, stack + stack_size, flags & ~CLONE_PIDFD, &start);
-  }
   pthread_sigmask(SIG_SETMASK, &start.mask, NULL);
-  munmap(stack, stack_size); // the child has exec'd or ended: its stack is the shim's again to free
+  munmap(stack, stack_size); // the child has exec'd or ended: its stack and plan are the shim's again to free
+  free(start.plan);
   if (pid < 0) {
     int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
     for (int i = 0; i < 6; i++)
@@ -808,15 +846,16 @@ static int shim_main(char **ops) {
   char pidtext[32];
   snprintf(pidtext, sizeof pidtext, "%d\n", (int)pid);
   wfile(dir, "pid", pidtext);
-  if (attempt_removed()) {
-    // Its pod was removed as it started: the runtime found no pid to kill.
-    kill(-pid, SIGKILL);
-    kill(pid, SIGKILL);
-  }
   fds[0] = out[0];
   fds[1] = err[0];
   int have_status = 0, status = 0, budget = 0;
   while (open_streams()) {
+    if (!have_status && attempt_removed()) {
+      // Its pod was removed (a shim thread is not killed with it: runtime.ts killAttempt), maybe
+      // before the runtime could read the container's pid.
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+    }
     int n = pump(have_status ? 0 : attempt_fd >= 0 && container_pidfd < 0 ? 20 : 1000);
     if (!have_status && waitpid(pid, &status, WNOHANG | __WALL) == pid) {
       have_status = 1;
@@ -846,7 +885,8 @@ static int shim_main(char **ops) {
   wfile(dir, "exit", exit_text);
   int t = attempt_removed() ? -1 : open(note, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (t >= 0) close(t);
-  while (open_streams()) pump(-1);
+  // What the container left running may still write; a shim thread stops copying it once its pod is gone.
+  while (open_streams() && !attempt_removed()) pump(attempt_fd >= 0 ? 1000 : -1);
   return 0;
 }
 
@@ -937,8 +977,7 @@ static void shim_thread_end(void) {
   container_pidfd = -1;
   free(logdir);
   free(logbase);
-  free(container_program);
-  logdir = logbase = container_program = NULL;
+  logdir = logbase = NULL;
 }
 
 /**
@@ -986,6 +1025,8 @@ static int spawner_main(const char *self) {
   // shim thread waits for its container's status. The other programs it starts are not its children.
   signal(SIGCHLD, SIG_DFL);
   setsid();
+  // It may outlive its engine: it keeps no directory of the engine's in use (its shims' paths are absolute).
+  if (chdir("/") != 0) return 1;
   mode_t umask_given = umask(077); // the shims' files are private; the programs it starts get the given one
   tzset();
   pthread_attr_t attr;

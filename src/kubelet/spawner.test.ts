@@ -153,7 +153,7 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       // Its program is found on the request's PATH, not the spawner's.
       const bin = path.join(dir, 'bin');
       fs.mkdirSync(bin);
-      fs.writeFileSync(path.join(bin, 'kjob-test-run'), `#!/bin/sh\nwhile [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'kjob-test-run'), `#!/bin/sh\ngrep SigIgn /proc/self/status > ${dir}/sigign; while [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3\n`, { mode: 0o755 });
       const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['kjob-test-run'] });
       shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: `${bin}:/usr/bin:/bin`, FOO: 'foo' } }, resolve));
       if (way === 'native') {
@@ -177,6 +177,9 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       // The note comes just after the exit (the shim writes them in that order): waited for too.
       assert.equal(await waitFor(path.join(dir, 'note')), '', 'the exit note');
       assert.equal(Number(fs.readFileSync(path.join(attempt, 'pid'), 'utf8')) > 0, true);
+      // No signal the spawner ignores (SIGPIPE) stays ignored in the container.
+      const ignored = BigInt('0x' + /SigIgn:\s+([0-9a-f]+)/.exec(fs.readFileSync(path.join(dir, 'sigign'), 'utf8'))![1]);
+      assert.equal(ignored & (1n << 12n), 0n, 'SIGPIPE is not ignored');
       if (way === 'native') await until('the shim thread to let go of its attempt directory', () => !holds(String(shim), attempt), 20_000);
     } finally {
       // A failed assertion before the gate would leave the container (and its shim) waiting.
@@ -209,6 +212,47 @@ test('the native spawner, its engine gone, takes no more requests but lives unti
     fs.writeFileSync(gate, '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
     await until('the spawner to end with its last shim', () => !fs.existsSync(`/proc/${spawner}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${spawner}/status`, 'utf8')), 20_000);
+  } finally {
+    await releaseGate(dir, shim);
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a shim thread finds its container's program on the request's PATH only: not there, it is exit 127", { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+  const dir = tempDir('spawner');
+  const sp = new Spawner(null, SHIM, native);
+  let shim: string | number | undefined;
+  try {
+    const attempt = path.join(dir, 'attempt');
+    fs.mkdirSync(attempt);
+    const log = path.join(dir, '0.log');
+    const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['sh', '-c', 'exit 0'] });
+    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: path.join(dir, 'nothing-here') } }, resolve));
+    assert.match(await waitFor(path.join(attempt, 'exit')), /^127 /);
+    assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stderr F exec sh: No such file or directory\n$/);
+  } finally {
+    await releaseGate(dir, shim);
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a shim thread whose attempt directory was removed while its container runs kills it, and writes no exit note', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+  const dir = tempDir('spawner');
+  const sp = new Spawner(null, SHIM, native);
+  let shim: string | number | undefined;
+  try {
+    const attempt = path.join(dir, 'attempt');
+    fs.mkdirSync(attempt);
+    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', 'sleep 60'] });
+    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+    const pid = Number(await waitFor(path.join(attempt, 'pid')));
+    // Removed as a runtime that could not yet read the pid removes it: nobody kills the container.
+    fs.rmSync(attempt, { recursive: true });
+    await until('the shim to kill its container', () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 20_000);
+    await until('the shim to end', () => !fs.existsSync(shimProc(shim!)), 20_000);
+    assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
   } finally {
     await releaseGate(dir, shim);
     sp.close();

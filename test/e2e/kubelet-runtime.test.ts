@@ -170,7 +170,7 @@ test('kill -9 of shim and container: the relist sees exit 255, recorded once', a
   process.kill(-shim.pid, 'SIGKILL');
   // The container's group may already be gone with its shim (the shim's pipes close on it).
   try { process.kill(-pid, 'SIGKILL'); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e; }
-  // A spawner's main thread shows as a zombie while its other threads still end.
+  // The thread, not the spawner's process, is the shim: its end is what the relist must see.
   await until(() => !fs.existsSync(shim.proc) && !pidAlive(pid));
   // No exit note comes; the engine's relist (syncPod again after requeueAfterMs) notices.
   const res = r.k.syncPod('default', 'p1');
