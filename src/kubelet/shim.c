@@ -209,14 +209,15 @@ static void detach_mounts(const char *mounts_dir) {
   umount2(mounts_dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
-/** What the container's process says before its exec, on its stderr (its log). */
-static void say(const char *fmt, ...) {
+/** dprintf on the stack (stdio may allocate): the spawner's replies, and what the container's
+ * process says before its exec on its stderr, its log (container_setup says why). */
+static void fdprintf(int fd, const char *fmt, ...) {
   char line[4400];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  write_all(2, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+  write_all(fd, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 /** The container's process before it execs: its cgroups (the runtime's plan, a copy the shim made
@@ -241,7 +242,7 @@ static void container_setup(char *plan) {
     }
     if (!strcmp(op, "join")) {
       if (cgwrite(p, "0", 0)) continue;
-      say("kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
+      fdprintf(2, "kjob: cannot join the cgroup %s: %s\n", p, strerror(errno));
       _exit(128);
     }
     char at[4096];
@@ -272,7 +273,7 @@ static void container_setup(char *plan) {
   if (*netns) {
     int fd = open(netns, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
-      say("kjob: cannot enter the network namespace %s: %s\n", netns, strerror(errno));
+      fdprintf(2, "kjob: cannot enter the network namespace %s: %s\n", netns, strerror(errno));
       _exit(1);
     }
     close(fd);
@@ -734,14 +735,14 @@ static int container_main(void *arg) {
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) mark_cloexec_from(3);
   umask(022);
   if (container_cwd && chdir(container_cwd) != 0) {
-    say("chdir %s: %s\n", container_cwd, strerror(errno));
+    fdprintf(2, "chdir %s: %s\n", container_cwd, strerror(errno));
     _exit(127);
   }
   container_setup(c->plan);
   if (container_env) exec_on_path(cmd, container_env);
   else execvp(cmd[0], cmd);
   int e = errno;
-  say("exec %s: %s\n", cmd[0], strerror(e));
+  fdprintf(2, "exec %s: %s\n", cmd[0], strerror(e));
   _exit(e == ENOENT ? 127 : 126);
 }
 
@@ -905,16 +906,6 @@ static char *read_request(FILE *in, size_t *len) {
   return p;
 }
 
-static void reply(const char *fmt, ...) {
-  char line[600];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
-  write_all(1, line, (size_t)n);
-}
-
 /** A request's fields, split in place: its text, the working directory, the environment and the
  * program ('' for the shim itself) with its arguments, each NULL-ended. */
 struct request {
@@ -1042,7 +1033,7 @@ static int spawner_main(const char *self) {
     if (getppid() != engine) break;
     struct request r;
     if (split_request(text, len, &r)) {
-      reply("Ebad request\n");
+      fdprintf(1, "Ebad request\n");
       free(text);
       continue;
     }
@@ -1060,14 +1051,14 @@ static int spawner_main(const char *self) {
         shims_running--;
         pthread_mutex_unlock(&shims_lock);
         if (s.attempt_fd >= 0) close(s.attempt_fd);
-        reply("E%s\n", strerror(e));
+        fdprintf(1, "E%s\n", strerror(e));
         free_request(&r);
         continue;
       }
       while (sem_wait(&s.told) != 0 && errno == EINTR) {
       }
       sem_destroy(&s.told);
-      reply("%s\n", s.ref);
+      fdprintf(1, "%s\n", s.ref);
       continue;
     }
     // Any other program is started by a child that ends at once: the program is then nobody's
@@ -1075,7 +1066,7 @@ static int spawner_main(const char *self) {
     int ep[2] = {-1, -1}, pp[2] = {-1, -1};
     pid_t mid = pipe2(ep, O_CLOEXEC) || pipe2(pp, O_CLOEXEC) ? -1 : fork();
     if (mid < 0) {
-      reply("E%s\n", strerror(errno));
+      fdprintf(1, "E%s\n", strerror(errno));
       int ends[] = {ep[0], ep[1], pp[0], pp[1]};
       for (int i = 0; i < 4; i++)
         if (ends[i] >= 0) close(ends[i]);
@@ -1136,9 +1127,9 @@ static int spawner_main(const char *self) {
     close(ep[0]);
     if (n > 0) {
       err[n] = 0;
-      reply("E%s\n", err);
+      fdprintf(1, "E%s\n", err);
     } else {
-      reply("%d\n", pid);
+      fdprintf(1, "%d\n", pid);
     }
   }
   // Its engine's pipes are let go; /dev/null keeps 0 and 1 taken (container_main's dup2s assume

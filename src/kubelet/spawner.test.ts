@@ -190,97 +190,78 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
   }
 });
 
-test('the native spawner, its engine gone, takes no more requests but lives until its last shim thread ends', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
+const NO_NATIVE = !native && 'the native shim is not built here (no C compiler)';
+
+/** What a test of a native shim thread looks at: its directory (dir/attempt, dir/0.log, dir/note, dir/gate), spawner and shim ("PID:TID:FD"). */
+interface ShimThread {
+  dir: string;
+  attempt: string;
+  sp: Spawner;
+  shim: string;
+}
+
+/** A native spawner's shim thread running command(dir) with env; what it started is ended and removed after body. */
+async function withShimThread(command: (dir: string) => string[], env: NodeJS.ProcessEnv, body: (t: ShimThread) => Promise<void>): Promise<void> {
   const dir = tempDir('spawner');
   const sp = new Spawner(null, SHIM, native);
   let shim: string | number | undefined;
   try {
     const attempt = path.join(dir, 'attempt');
     fs.mkdirSync(attempt);
-    const gate = path.join(dir, 'gate');
-    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 5`] });
-    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: command(dir) });
+    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env }, resolve));
+    assert.match(String(shim), /^\d+:\d+:\d+$/);
+    await body({ dir, attempt, sp, shim: String(shim) });
+  } finally {
+    await releaseGate(dir, shim);
+    sp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A command that waits for dir/gate, then ends with code. */
+const gated = (code: number) => (dir: string) => ['/bin/sh', '-c', `while [ ! -e ${path.join(dir, 'gate')} ]; do sleep 0.01; done; exit ${code}`];
+
+test('the native spawner, its engine gone, takes no more requests but lives until its last shim thread ends', { skip: NO_NATIVE }, () =>
+  withShimThread(gated(5), { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, sp, shim }) => {
     const spawner = sp.pid!;
     // Its own session: a signal to its engine's process group does not reach its shims.
     assert.equal(fs.readFileSync(`/proc/${spawner}/stat`, 'utf8').split(') ')[1].split(' ')[3], String(spawner), 'a session leader');
     sp.close();
-    const task = `/proc/${spawner}/task/${String(shim).split(':')[1]}`;
+    const task = shimProc(shim);
     // It lets go of its engine's pipes (a shell's pipeline that started an engine is not held open).
     await until('the spawner to let go of its pipes', () => ['0', '1'].every((fd) => fs.readlinkSync(`${task}/fd/${fd}`) === '/dev/null'), 20_000);
     assert.ok(fs.existsSync(task), 'the shim still runs');
     assert.doesNotMatch(fs.readFileSync(`/proc/${spawner}/status`, 'utf8'), /^State:\s+Z/m, 'not <defunct> in ps while its shims run');
-    fs.writeFileSync(gate, '');
+    fs.writeFileSync(path.join(dir, 'gate'), '');
     assert.match(await waitFor(path.join(attempt, 'exit')), /^5 /);
     await until('the spawner to end with its last shim', () => !fs.existsSync(`/proc/${spawner}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${spawner}/status`, 'utf8')), 20_000);
-  } finally {
-    await releaseGate(dir, shim);
-    sp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("a shim thread finds its container's program on the request's PATH only: not there, it is exit 127", { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
-  const dir = tempDir('spawner');
-  const sp = new Spawner(null, SHIM, native);
-  let shim: string | number | undefined;
-  try {
-    const attempt = path.join(dir, 'attempt');
-    fs.mkdirSync(attempt);
-    const log = path.join(dir, '0.log');
-    const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['sh', '-c', 'exit 0'] });
-    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: path.join(dir, 'nothing-here') } }, resolve));
+test("a shim thread finds its container's program on the request's PATH only: not there, it is exit 127", { skip: NO_NATIVE }, () =>
+  withShimThread(() => ['sh', '-c', 'exit 0'], { PATH: '/nothing-here' }, async ({ dir, attempt }) => {
     assert.match(await waitFor(path.join(attempt, 'exit')), /^127 /);
-    assert.match(fs.readFileSync(log, 'utf8'), /^\S+ stderr F exec sh: No such file or directory\n$/);
-  } finally {
-    await releaseGate(dir, shim);
-    sp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+    assert.match(fs.readFileSync(path.join(dir, '0.log'), 'utf8'), /^\S+ stderr F exec sh: No such file or directory\n$/);
+  }));
 
-test('a shim thread whose attempt directory was removed while its container runs kills it, and writes no exit note', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
-  const dir = tempDir('spawner');
-  const sp = new Spawner(null, SHIM, native);
-  let shim: string | number | undefined;
-  try {
-    const attempt = path.join(dir, 'attempt');
-    fs.mkdirSync(attempt);
-    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', 'sleep 60'] });
-    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+test('a shim thread whose attempt directory was removed while its container runs kills it, and writes no exit note', { skip: NO_NATIVE }, () =>
+  withShimThread(() => ['/bin/sh', '-c', 'sleep 60'], { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, shim }) => {
     const pid = Number(await waitFor(path.join(attempt, 'pid')));
     // Removed as a runtime that could not yet read the pid removes it: nobody kills the container.
     fs.rmSync(attempt, { recursive: true });
     await until('the shim to kill its container', () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 20_000);
-    await until('the shim to end', () => !fs.existsSync(shimProc(shim!)), 20_000);
+    await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
     assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
-  } finally {
-    await releaseGate(dir, shim);
-    sp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a shim thread whose attempt directory was removed (its pod was) writes no exit note', { skip: !native && 'the native shim is not built here (no C compiler)' }, async () => {
-  const dir = tempDir('spawner');
-  const sp = new Spawner(null, SHIM, native);
-  let shim: string | number | undefined;
-  try {
-    const attempt = path.join(dir, 'attempt');
-    fs.mkdirSync(attempt);
-    const gate = path.join(dir, 'gate');
-    const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: ['/bin/sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.01; done; exit 0`] });
-    shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: '/usr/bin:/bin' } }, resolve));
+test('a shim thread whose attempt directory was removed (its pod was) writes no exit note', { skip: NO_NATIVE }, () =>
+  withShimThread(gated(0), { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, shim }) => {
     await waitFor(path.join(attempt, 'pid'));
     fs.rmSync(attempt, { recursive: true });
-    fs.writeFileSync(gate, '');
-    await until('the shim to end', () => !fs.existsSync(shimProc(shim!)), 20_000);
+    fs.writeFileSync(path.join(dir, 'gate'), '');
+    await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
     assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
-  } finally {
-    await releaseGate(dir, shim);
-    sp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test("a shim's fork shares a heap without POSIX and leaves by _exit, without perl's global destruction", { skip: !perl && 'no perl' }, async () => {
   // Every page of the spawner's heap that a fork writes to is copied for it, and perl's own exit
