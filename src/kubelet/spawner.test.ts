@@ -153,7 +153,7 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       // Its program is found on the request's PATH, not the spawner's.
       const bin = path.join(dir, 'bin');
       fs.mkdirSync(bin);
-      fs.writeFileSync(path.join(bin, 'kjob-test-run'), `#!/bin/sh\ngrep SigIgn /proc/self/status > ${dir}/sigign; while [ ! -e ${gate} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'kjob-test-run'), `#!/bin/sh\ngrep SigIgn /proc/self/status > ${dir}/sigign; while [ ! -e ${gate} ] && [ -d ${dir} ]; do sleep 0.01; done; echo out $FOO; echo err >&2; exit 3\n`, { mode: 0o755 });
       const operands = shimOperands({ attemptDir: attempt, logPath: log, note: path.join(dir, 'note'), argv: ['kjob-test-run'] });
       shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env: { PATH: `${bin}:/usr/bin:/bin`, FOO: 'foo' } }, resolve));
       if (way === 'native') {
@@ -219,8 +219,8 @@ async function withShimThread(command: (dir: string) => string[], env: NodeJS.Pr
   }
 }
 
-/** A command that waits for dir/gate, then ends with code. */
-const gated = (code: number) => (dir: string) => ['/bin/sh', '-c', `while [ ! -e ${path.join(dir, 'gate')} ]; do sleep 0.01; done; exit ${code}`];
+/** A command that waits for dir/gate (or dir's removal, by a test's clean-up that failed to end it otherwise), then ends with code. */
+const gated = (code: number) => (dir: string) => ['/bin/sh', '-c', `while [ ! -e ${path.join(dir, 'gate')} ] && [ -d ${dir} ]; do sleep 0.01; done; exit ${code}`];
 
 test('the native spawner, its engine gone, takes no more requests but lives until its last shim thread ends', { skip: NO_NATIVE }, () =>
   withShimThread(gated(5), { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, sp, shim }) => {
