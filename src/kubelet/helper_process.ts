@@ -32,6 +32,9 @@ export class HelperProcess {
     this.child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'ignore'], ...(env ? { env } : {}) });
     this.child.on('error', () => this.gone());
     this.child.on('exit', () => this.gone());
+    // A helper that no longer answers, though it lives on (the native spawner, with shims to see
+    // to, once it stops reading): no request waits for it.
+    this.child.stdout!.on('end', () => this.gone());
     this.child.stdin!.on('error', () => undefined);
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (d: string) => {

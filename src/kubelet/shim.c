@@ -6,7 +6,7 @@
 // perl spawner took 28 ms of the machine's CPU a pod, against 11 ms for the pod's own bwrap and
 // `true`; a quarter of the shim's was page faults (perl's heap, shared copy-on-write with the
 // spawner and then with the container's fork, copied a page at a time as either side writes) and
-// as much again perl's interpreter. This process is a few pages: its forks copy almost nothing.
+// as much again perl's interpreter. This process is a few pages, and its shims are its threads.
 //
 // It does what shim.ts's SHIM does, step by step and with the same files and operands (shim.ts's
 // shimOperands; the syscall numbers among them are for perl and are not used here), so the
@@ -175,15 +175,23 @@ static int cgenable(const char *f, const char *want) {
   close(fd);
   if (n < 0) return 0;
   have[n] = 0;
-  snprintf(w, sizeof w, "%s", want);
+  if ((size_t)snprintf(w, sizeof w, "%s", want) >= sizeof w) {
+    errno = E2BIG;
+    return 0;
+  }
   size_t len = 0;
   char *save = NULL;
-  for (char *c = strtok_r(w, " ", &save); c && len < sizeof list; c = strtok_r(NULL, " ", &save)) {
+  for (char *c = strtok_r(w, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
     size_t cl = strlen(c);
     int found = 0;
     for (const char *x = have; !found && (x = strstr(x, c)); x += cl)
       found = (x == have || strchr(" \t\n", x[-1])) && strchr(" \t\n", x[cl]) != NULL; // x[cl] may be the NUL, which strchr finds
-    if (!found) len += (size_t)snprintf(list + len, sizeof list - len, "%s+%s", len ? " " : "", c);
+    if (found) continue;
+    len += (size_t)snprintf(list + len, sizeof list - len, "%s+%s", len ? " " : "", c);
+    if (len >= sizeof list) {
+      errno = E2BIG; // never a controller's name cut short
+      return 0;
+    }
   }
   return !len || cgwrite(f, list, 0);
 }
@@ -217,6 +225,7 @@ static void fdprintf(int fd, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
+  if (n < 0) return;
   write_all(fd, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
 }
 
@@ -657,20 +666,21 @@ static void exec_on_path(char **argv, char **env) {
       path = *e + 5;
       break;
     }
-  int denied = 0;
+  int denied = 0, last = ENOENT;
   for (const char *p = path;; p++) {
     const char *end = strchrnul(p, ':');
     char full[4096];
     int dl = (int)(end - p);
     if (snprintf(full, sizeof full, "%.*s/%s", dl ? dl : 1, dl ? p : ".", file) < (int)sizeof full) {
       execvpe(full, argv, env); // a path with a slash: execve, and /bin/sh for a script without #!
+      last = errno;
       if (errno == EACCES) denied = 1;
       else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE && errno != ENODEV && errno != ETIMEDOUT) return;
     }
     if (!*end) break;
     p = end;
   }
-  errno = denied ? EACCES : ENOENT;
+  errno = denied ? EACCES : last; // as glibc's: the last entry's error, unless one was denied
 }
 
 /** What the container's process is given by the shim (container_main). */
@@ -710,9 +720,8 @@ static char *container_stack(char **argv, size_t *size) {
  * took a copy-on-write fault for each page either side wrote before the exec: 1.8 ms of the
  * machine's CPU a container on the development machine (8.7 against 6.9 ms a shim of `true`),
  * where a page fault costs about 12 us.
- * What it calls may use the shim's heap (container_setup's plan and cgroup files): the shim has
- * one thread, stopped in clone(2), so the heap is as consistent as in a fork. Its descriptors,
- * umask and namespaces are its own (no CLONE_FILES, CLONE_FS or CLONE_NEWNS sharing).
+ * It allocates nothing (container_setup says why). Its descriptors, umask, working directory
+ * and namespaces are its own (no CLONE_FILES, CLONE_FS or CLONE_NEWNS sharing).
  */
 static int container_main(void *arg) {
   struct container_start *c = arg;
@@ -866,6 +875,16 @@ static int shim_main(char **ops) {
     }
     if (have_status && (n == 0 || --budget <= 0)) break;
   }
+  // Both streams closed before the container ended (it redirected them): a shim thread still looks
+  // for its pod's removal as it waits.
+  while (attempt_fd >= 0 && !have_status) {
+    if (attempt_removed()) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+    }
+    pump(container_pidfd >= 0 ? 1000 : 20);
+    if (waitpid(pid, &status, WNOHANG | __WALL) == pid) have_status = 1;
+  }
   int lost = 0;
   if (!have_status) {
     pid_t w;
@@ -1008,7 +1027,7 @@ static void *shim_thread(void *arg) {
  * a shim of `true` in a loop of 16 at a time. So the spawner is also the monitor of its
  * containers: it is a session of its own (its engine's group may be killed), and once its engine
  * is gone it takes no more requests but lives until its last shim ends. A shim that does not fit
- * a thread (too few operands to be one: a usage error to report) is still a fork.
+ * a thread (too few operands to be one: a usage error to report) is exec'd, as other programs are.
  */
 static int spawner_main(const char *self) {
   signal(SIGPIPE, SIG_IGN);
@@ -1045,8 +1064,9 @@ static int spawner_main(const char *self) {
       pthread_mutex_lock(&shims_lock);
       shims_running++;
       pthread_mutex_unlock(&shims_lock);
-      int e = s.attempt_fd < 0 ? errno : sem_init(&s.told, 0, 0) ? errno : pthread_create(&t, &attr, shim_thread, &s);
+      int told = 0, e = s.attempt_fd < 0 ? errno : (told = sem_init(&s.told, 0, 0) == 0) ? pthread_create(&t, &attr, shim_thread, &s) : errno;
       if (e) {
+        if (told) sem_destroy(&s.told);
         pthread_mutex_lock(&shims_lock);
         shims_running--;
         pthread_mutex_unlock(&shims_lock);

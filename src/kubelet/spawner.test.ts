@@ -254,6 +254,27 @@ test('a shim thread whose attempt directory was removed while its container runs
     assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
   }));
 
+test('a shim thread whose container closed its output still kills it when its attempt directory is removed', { skip: NO_NATIVE }, () =>
+  withShimThread(() => ['/bin/sh', '-c', 'exec >/dev/null 2>&1; sleep 60'], { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, shim }) => {
+    const pid = Number(await waitFor(path.join(attempt, 'pid')));
+    // The shim has read the end of both streams: the spawner holds none of its pipes (close-on-exec,
+    // unlike what the spawner may have inherited) any more.
+    const task = shimProc(shim);
+    const shimPipe = (fd: string): boolean => {
+      try {
+        const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`${task}/fdinfo/${fd}`, 'utf8'))![1];
+        return fs.readlinkSync(`${task}/fd/${fd}`).startsWith('pipe:') && (parseInt(flags, 8) & 0o2000000) !== 0;
+      } catch {
+        return false; // closed meanwhile
+      }
+    };
+    await until('the shim to see both streams end', () => !fs.readdirSync(`${task}/fd`).some(shimPipe), 20_000);
+    fs.rmSync(attempt, { recursive: true });
+    await until('the shim to kill its container', () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 20_000);
+    await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
+    assert.equal(fs.existsSync(path.join(dir, 'note')), false);
+  }));
+
 test('a shim thread whose attempt directory was removed (its pod was) writes no exit note', { skip: NO_NATIVE }, () =>
   withShimThread(gated(0), { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, shim }) => {
     await waitFor(path.join(attempt, 'pid'));

@@ -96,8 +96,8 @@ while (defined(my $len = <$in>)) {
 `;
 
 /**
- * The spawner's own environment, which no child keeps: each fork replaces it with its request's.
- * Not the engine's (a user's shell: tens of variables): a fork freeing them wrote to as many pages
+ * The spawner's own environment (the native one adds the engine's TZ and the state directory):
+ * the programs and shims it starts give theirs their request's environment. Not the engine's (a user's shell: tens of variables): a fork freeing them wrote to as many pages
  * of the heap it shares with the spawner, each then copied (a Job of 100 with this machine's 39
  * variables: 17 page faults a pod fewer). Not empty either: perl pads a changed $0 with spaces
  * when no environment follows argv in memory, and /proc/PID/cmdline would then not read as the
