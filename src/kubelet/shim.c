@@ -99,6 +99,12 @@ size_t write_all(int fd, const char *s, size_t n) {
 }
 
 /** The line after l in a NUL-ended text, NULL after the last. */
+/** Closes those of n descriptors that are open (-1: not). */
+static void close_each(const int *fds, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0) close(fds[i]);
+}
+
 static char *next_line(char *l) {
   char *nl = strchr(l, '\n');
   return nl ? nl + 1 : NULL;
@@ -796,12 +802,16 @@ static int shim_main(char **ops) {
   int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
   size_t stack_size;
   char *stack = NULL;
-  if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || (*stdin_fifo && pipe2(in, O_CLOEXEC)) || !(stack = container_stack(cmd, &stack_size))) {
-    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
-    for (int i = 0; i < 6; i++)
-      if (ends[i] >= 0) close(ends[i]);
+  // The container's process takes its cgroup plan apart: the shim's copy (container_setup).
+  struct container_start start = {.plan = strdup(cg)};
+  if (!start.plan || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || (*stdin_fifo && pipe2(in, O_CLOEXEC)) || !(stack = container_stack(cmd, &stack_size))) {
+    free(start.plan);
+    close_each((int[]){out[0], out[1], err[0], err[1], in[0], in[1]}, 6);
     return 255;
   }
+  start.in = in[0];
+  start.out = out[1];
+  start.err = err[1];
   int flags = CLONE_VM | CLONE_VFORK;
   if (attempt_fd < 0) {
     // The handler is in place before the container exists: whatever the shim's starter left
@@ -816,14 +826,6 @@ static int shim_main(char **ops) {
     // the container's pidfd wakes this thread's poll instead.
     flags |= SIGCHLD | CLONE_PIDFD;
   }
-  struct container_start start = {.in = in[0], .out = out[1], .err = err[1], .plan = strdup(cg)};
-  if (!start.plan) {
-    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
-    for (int i = 0; i < 6; i++)
-      if (ends[i] >= 0) close(ends[i]);
-    munmap(stack, stack_size);
-    return 255;
-  }
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &start.mask);
@@ -834,9 +836,7 @@ static int shim_main(char **ops) {
   munmap(stack, stack_size); // the child has exec'd or ended: its stack and plan are the shim's again to free
   free(start.plan);
   if (pid < 0) {
-    int ends[] = {out[0], out[1], err[0], err[1], in[0], in[1]};
-    for (int i = 0; i < 6; i++)
-      if (ends[i] >= 0) close(ends[i]);
+    close_each((int[]){out[0], out[1], err[0], err[1], in[0], in[1]}, 6);
     return 255;
   }
   close(out[1]);
@@ -859,10 +859,12 @@ static int shim_main(char **ops) {
   fds[0] = out[0];
   fds[1] = err[0];
   int have_status = 0, status = 0, budget = 0;
-  while (open_streams()) {
+  // Copies the streams until the container ended and they are drained. A shim thread also waits
+  // here once both streams are closed (the container redirected them), as it must look for its
+  // pod's removal at every wake: it is not killed with it (runtime.ts killAttempt), and the
+  // removal may have come before the runtime could read the container's pid.
+  while (open_streams() || (attempt_fd >= 0 && !have_status)) {
     if (!have_status && attempt_removed()) {
-      // Its pod was removed (a shim thread is not killed with it: runtime.ts killAttempt), maybe
-      // before the runtime could read the container's pid.
       kill(-pid, SIGKILL);
       kill(pid, SIGKILL);
     }
@@ -874,16 +876,6 @@ static int shim_main(char **ops) {
       container_pidfd = -1;
     }
     if (have_status && (n == 0 || --budget <= 0)) break;
-  }
-  // Both streams closed before the container ended (it redirected them): a shim thread still looks
-  // for its pod's removal as it waits.
-  while (attempt_fd >= 0 && !have_status) {
-    if (attempt_removed()) {
-      kill(-pid, SIGKILL);
-      kill(pid, SIGKILL);
-    }
-    pump(container_pidfd >= 0 ? 1000 : 20);
-    if (waitpid(pid, &status, WNOHANG | __WALL) == pid) have_status = 1;
   }
   int lost = 0;
   if (!have_status) {
@@ -971,6 +963,14 @@ static int shims_running;
 static pthread_mutex_t shims_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t shims_ended = PTHREAD_COND_INITIALIZER;
 
+/** A shim thread begins (+1) or ends (-1). */
+static void count_shim(int change) {
+  pthread_mutex_lock(&shims_lock);
+  shims_running += change;
+  if (shims_running == 0) pthread_cond_signal(&shims_ended);
+  pthread_mutex_unlock(&shims_lock);
+}
+
 /** A shim's thread state freed, and its descriptors closed: a thread's end is not its process's. */
 static void shim_thread_end(void) {
   for (int s = 0; s < 2; s++) {
@@ -1012,10 +1012,105 @@ static void *shim_thread(void *arg) {
   free_request(&r);
   close(attempt_fd);
   attempt_fd = -1;
-  pthread_mutex_lock(&shims_lock);
-  if (--shims_running == 0) pthread_cond_signal(&shims_ended);
-  pthread_mutex_unlock(&shims_lock);
+  count_shim(-1);
   return NULL;
+}
+
+/** Starts a shim thread on request r (which it then owns) and replies with its "PID:TID:FD". */
+static void start_shim_thread(struct request *r, const pthread_attr_t *attr) {
+  struct shim_start s = {.r = *r, .attempt_fd = open(r->args[1], O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  int e = s.attempt_fd < 0 || sem_init(&s.told, 0, 0) != 0 ? errno : 0;
+  if (!e) {
+    pthread_t t;
+    count_shim(+1);
+    if ((e = pthread_create(&t, attr, shim_thread, &s)) != 0) {
+      count_shim(-1);
+      sem_destroy(&s.told);
+    }
+  }
+  if (e) {
+    if (s.attempt_fd >= 0) close(s.attempt_fd);
+    fdprintf(1, "E%s\n", strerror(e));
+    free_request(r);
+    return;
+  }
+  while (sem_wait(&s.told) != 0 && errno == EINTR) {
+  }
+  sem_destroy(&s.told);
+  fdprintf(1, "%s\n", s.ref);
+}
+
+/**
+ * Starts request r's program (or a shim too short to be one, exec'd to say so) detached, and
+ * replies with its pid or why not. By a child that ends at once: the program is then nobody's
+ * child here, as a detached one should be (the spawner reaps only its shims' containers).
+ */
+static void start_program(struct request *r, const char *self, mode_t umask_given) {
+  int ep[2] = {-1, -1}, pp[2] = {-1, -1};
+  pid_t mid = pipe2(ep, O_CLOEXEC) || pipe2(pp, O_CLOEXEC) ? -1 : fork();
+  if (mid < 0) {
+    fdprintf(1, "E%s\n", strerror(errno));
+    close_each((int[]){ep[0], ep[1], pp[0], pp[1]}, 4);
+    free_request(r);
+    return;
+  }
+  if (mid == 0) {
+    close(ep[0]);
+    close(pp[0]);
+    pid_t pid = fork();
+    if (pid != 0) {
+      int told = pid > 0 ? pid : -errno;
+      write_all(pp[1], (const char *)&told, sizeof told);
+      _exit(0);
+    }
+    close(pp[1]);
+    char **args = r->args; // the program, then its arguments, NULL-ended
+    if (!args[0]) _exit(127);
+    signal(SIGPIPE, SIG_DFL); // an ignored signal stays ignored across exec: the child gets the defaults
+    umask(umask_given);
+    setsid();
+    if (chdir(r->cwd) != 0) _exit(127);
+    int nul = open("/dev/null", O_RDWR);
+    dup2(nul, 0);
+    dup2(nul, 1);
+    dup2(nul, 2);
+    if (nul > 2) close(nul);
+    environ = r->env;
+    if (!*args[0]) {
+      args[0] = TITLE;
+      execv(self, args);
+    } else {
+      execvp(args[0], args);
+    }
+    const char *m = strerror(errno);
+    write_all(ep[1], m, strlen(m));
+    _exit(127);
+  }
+  free_request(r);
+  close(ep[1]);
+  close(pp[1]);
+  while (waitpid(mid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  int pid = 0;
+  ssize_t n;
+  while ((n = read(pp[0], &pid, sizeof pid)) < 0 && errno == EINTR) {
+  }
+  close(pp[0]);
+  char err[512];
+  if (n != sizeof pid || pid <= 0) {
+    snprintf(err, sizeof err, "%s", n == sizeof pid ? strerror(-pid) : "fork failed");
+    n = (ssize_t)strlen(err);
+  } else {
+    while ((n = read(ep[0], err, sizeof err - 1)) < 0 && errno == EINTR) {
+    }
+  }
+  close(ep[0]);
+  if (n > 0) {
+    err[n] = 0;
+    fdprintf(1, "E%s\n", err);
+  } else {
+    fdprintf(1, "%d\n", pid);
+  }
 }
 
 /**
@@ -1058,99 +1153,8 @@ static int spawner_main(const char *self) {
     }
     size_t nops = 0;
     while (r.args[0] && r.args[1 + nops]) nops++;
-    if (r.args[0] && !*r.args[0] && nops >= OPERANDS) {
-      struct shim_start s = {.r = r, .attempt_fd = open(r.args[1], O_PATH | O_DIRECTORY | O_CLOEXEC)};
-      pthread_t t;
-      pthread_mutex_lock(&shims_lock);
-      shims_running++;
-      pthread_mutex_unlock(&shims_lock);
-      int told = 0, e = s.attempt_fd < 0 ? errno : (told = sem_init(&s.told, 0, 0) == 0) ? pthread_create(&t, &attr, shim_thread, &s) : errno;
-      if (e) {
-        if (told) sem_destroy(&s.told);
-        pthread_mutex_lock(&shims_lock);
-        shims_running--;
-        pthread_mutex_unlock(&shims_lock);
-        if (s.attempt_fd >= 0) close(s.attempt_fd);
-        fdprintf(1, "E%s\n", strerror(e));
-        free_request(&r);
-        continue;
-      }
-      while (sem_wait(&s.told) != 0 && errno == EINTR) {
-      }
-      sem_destroy(&s.told);
-      fdprintf(1, "%s\n", s.ref);
-      continue;
-    }
-    // Any other program is started by a child that ends at once: the program is then nobody's
-    // child here, as a detached one should be (the spawner reaps only its shims' containers).
-    int ep[2] = {-1, -1}, pp[2] = {-1, -1};
-    pid_t mid = pipe2(ep, O_CLOEXEC) || pipe2(pp, O_CLOEXEC) ? -1 : fork();
-    if (mid < 0) {
-      fdprintf(1, "E%s\n", strerror(errno));
-      int ends[] = {ep[0], ep[1], pp[0], pp[1]};
-      for (int i = 0; i < 4; i++)
-        if (ends[i] >= 0) close(ends[i]);
-      free_request(&r);
-      continue;
-    }
-    if (mid == 0) {
-      close(ep[0]);
-      close(pp[0]);
-      pid_t pid = fork();
-      if (pid != 0) {
-        int told = pid > 0 ? pid : -errno;
-        write_all(pp[1], (const char *)&told, sizeof told);
-        _exit(0);
-      }
-      close(pp[1]);
-      char **args = r.args; // the program, then its arguments, NULL-ended
-      if (!args[0]) _exit(127);
-      signal(SIGPIPE, SIG_DFL); // an ignored signal stays ignored across exec: the child gets the defaults
-      umask(umask_given);
-      setsid();
-      if (chdir(r.cwd) != 0) _exit(127);
-      int nul = open("/dev/null", O_RDWR);
-      dup2(nul, 0);
-      dup2(nul, 1);
-      dup2(nul, 2);
-      if (nul > 2) close(nul);
-      environ = r.env;
-      if (!*args[0]) {
-        // A shim too short to be one: exec'd, to say so.
-        args[0] = TITLE;
-        execv(self, args);
-      } else {
-        execvp(args[0], args);
-      }
-      const char *m = strerror(errno);
-      write_all(ep[1], m, strlen(m));
-      _exit(127);
-    }
-    free_request(&r);
-    close(ep[1]);
-    close(pp[1]);
-    while (waitpid(mid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    int pid = 0;
-    ssize_t n;
-    while ((n = read(pp[0], &pid, sizeof pid)) < 0 && errno == EINTR) {
-    }
-    close(pp[0]);
-    char err[512];
-    if (n != sizeof pid || pid <= 0) {
-      snprintf(err, sizeof err, "%s", n == sizeof pid ? strerror(-pid) : "fork failed");
-      n = (ssize_t)strlen(err);
-    } else {
-      while ((n = read(ep[0], err, sizeof err - 1)) < 0 && errno == EINTR) {
-      }
-    }
-    close(ep[0]);
-    if (n > 0) {
-      err[n] = 0;
-      fdprintf(1, "E%s\n", err);
-    } else {
-      fdprintf(1, "%d\n", pid);
-    }
+    if (r.args[0] && !*r.args[0] && nops >= OPERANDS) start_shim_thread(&r, &attr);
+    else start_program(&r, self, umask_given);
   }
   // Its engine's pipes are let go; /dev/null keeps 0 and 1 taken (container_main's dup2s assume
   // that a pipe is never one of them).
