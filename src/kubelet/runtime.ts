@@ -34,7 +34,7 @@ import { SHIM_TITLE, pidAlive, pidRecordedIn, procStat } from '../util/process.j
 import { rfc3339 } from '../api/types.js';
 import { Cgroups, cgroupsText, killCgroups, makeCgroups, oomKilled, removeCgroups, type AttemptCgroups } from './cgroups.js';
 import * as fs from 'node:fs';
-import { Spawner } from './spawner.js';
+import { Spawner, shimThreadRef } from './spawner.js';
 import { findPerl } from './helper_process.js';
 import * as path from 'node:path';
 import { randomHex } from '../util/uid.js';
@@ -566,20 +566,20 @@ export class ProcessRuntime implements ContainerRuntime {
     // the shim as running. A failed spawn leaves no shim: the exit note wakes the pod's sync,
     // which finds none for the attempt (not started: it is started again).
     this.spawning.add(d);
-    const shimStarted = (pid: number | string | undefined) => {
+    const shimStarted = (shim: number | string | undefined) => {
       this.spawning.delete(d);
-      if (!pid) {
+      if (!shim) {
         try { fs.writeFileSync(note, ''); } catch { /* the pod is gone */ }
         return;
       }
       // A shim thread has recorded itself, and kills its container once it finds its pod removed.
-      if (typeof pid === 'string') return;
+      if (typeof shim === 'string') return;
       try {
-        writeInPlace(path.join(d, 'shimpid'), `${pid}\n`); // empty: liveShim looks for the shim
+        writeInPlace(path.join(d, 'shimpid'), `${shim}\n`); // empty: liveShim looks for the shim
       } catch {
         // Its pod was removed while the shim started: nothing of it may live on.
-        for (const child of childrenOf(pid)) killGroup(child);
-        killGroup(pid);
+        for (const child of childrenOf(shim)) killGroup(child);
+        killGroup(shim);
       }
     };
     const opts = { cwd: s.cwd, env: shimEnv };
@@ -759,9 +759,9 @@ interface LiveShim {
  * argv (and then recorded). */
 function liveShim(d: string): LiveShim | undefined {
   const text = readOpt(path.join(d, 'shimpid')) ?? '';
-  const thread = /^(\d+):(\d+):(\d+)\n$/.exec(text);
+  const thread = shimThreadRef(text);
   if (thread) {
-    const [pid, tid, fd] = thread.slice(1).map(Number);
+    const { pid, tid, fd } = thread;
     try {
       const held = fs.statSync(`/proc/${pid}/task/${tid}/fd/${fd}`);
       const dir = fs.statSync(d);
@@ -880,16 +880,17 @@ function processesWhere(field: 'ppid' | 'pgid', value: number): number[] {
 
 /** A shim's children: a thread's own (its container, its stdin relay), never its spawner's others. */
 function shimChildren(shim: LiveShim): number[] {
-  if (shim.tid === undefined) return childrenOf(shim.pid);
-  const s = readOpt(`/proc/${shim.pid}/task/${shim.tid}/children`);
-  return s === undefined ? [] : s.trim().split(/\s+/).filter(Boolean).map(Number);
+  return shim.tid === undefined ? childrenOf(shim.pid) : (taskChildren(shim.pid, shim.tid) ?? []);
 }
 
 /** The children of pid: /proc/<pid>/task/<pid>/children where the kernel has it, else a scan. */
 function childrenOf(ppid: number): number[] {
-  const s = readOpt(`/proc/${ppid}/task/${ppid}/children`);
-  if (s !== undefined) return s.trim().split(/\s+/).filter(Boolean).map(Number);
-  return processesWhere('ppid', ppid);
+  return taskChildren(ppid, ppid) ?? processesWhere('ppid', ppid);
+}
+
+/** The children thread tid of process pid started (/proc/<pid>/task/<tid>/children); undefined where the kernel does not say. */
+function taskChildren(pid: number, tid: number): number[] | undefined {
+  return readOpt(`/proc/${pid}/task/${tid}/children`)?.trim().split(/\s+/).filter(Boolean).map(Number);
 }
 /** Whether process group pgid has members: kill(-pgid, 0), not a scan of /proc. */
 function groupAlive(pgid: number): boolean {

@@ -97,7 +97,8 @@ while (defined(my $len = <$in>)) {
 
 /**
  * The spawner's own environment (the native one adds the engine's TZ and the state directory):
- * the programs and shims it starts give theirs their request's environment. Not the engine's (a user's shell: tens of variables): a fork freeing them wrote to as many pages
+ * the programs and shims it starts give theirs their request's environment. Not the engine's (a
+ * user's shell: tens of variables): a fork freeing them wrote to as many pages
  * of the heap it shares with the spawner, each then copied (a Job of 100 with this machine's 39
  * variables: 17 page faults a pod fewer). Not empty either: perl pads a changed $0 with spaces
  * when no environment follows argv in memory, and /proc/PID/cmdline would then not read as the
@@ -108,6 +109,12 @@ const SPAWNER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 export type SpawnDone = (pid: number | undefined) => void;
 /** A shim started: its pid, or the native spawner's "PID:TID:FD" for a shim thread (which has recorded that itself). */
 export type ShimDone = (shim: number | string | undefined) => void;
+
+/** A shim thread's "PID:TID:FD" (shim.c shim_thread, in its reply and its attempt's `shimpid`), as numbers. */
+export function shimThreadRef(text: string): { pid: number; tid: number; fd: number } | undefined {
+  const m = /^(\d+):(\d+):(\d+)\n?$/.exec(text);
+  return m ? { pid: Number(m[1]), tid: Number(m[2]), fd: Number(m[3]) } : undefined;
+}
 
 export class Spawner {
   private worker?: HelperProcess;
@@ -159,7 +166,7 @@ export class Spawner {
     const payload = Buffer.from(fields.join('\0'));
     // A spawner gone before it answered is as a failed spawn: the kubelet finds no shim for
     // the attempt and starts it again (with node's spawn from then on).
-    worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(line !== undefined && /^\d+:\d+:\d+$/.test(line) ? line : Number(line) > 0 ? Number(line) : undefined));
+    worker.request(Buffer.concat([Buffer.from(`${payload.length}\n`), payload]), (line) => done(line !== undefined && shimThreadRef(line) ? line : Number(line) > 0 ? Number(line) : undefined));
     return true;
   }
 
