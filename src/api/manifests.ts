@@ -153,17 +153,70 @@ function splitYAMLDocuments(text: string): string[] {
   return docs;
 }
 
+/**
+ * go-yaml v2's reading of a plain scalar as a number (resolve.go's resolve): one that starts with a
+ * digit or a sign is an integer when, its underscores removed, strconv.ParseInt (base 0: 0x, 0o, 0b
+ * and a leading 0 for octal, in either case) or ParseUint takes it, else a float when it matches
+ * yamlStyleFloat and ParseFloat takes it; one that starts with '.' is a float when ParseFloat takes
+ * it as written. Anything else is a string. The yaml package's YAML 1.1 numbers differ at the edges:
+ * they read `e0`, `.` and `+.` as NaN (which the JSON conversion then refuses) and `0o17` as a string.
+ */
+const GO_YAML_INT = /^(?=[-+0-9])[-+]?_*(?:0_*[xX]_*(?:[0-9a-fA-F]_*)+|0_*[oO]_*(?:[0-7]_*)+|0_*[bB]_*(?:[01]_*)+|0_*(?:[0-7]_*)*|[1-9]_*(?:[0-9]_*)*)$/;
+const GO_YAML_FLOAT = /^(?:(?=[-+0-9])[-+]?_*(?:\._*(?:[0-9]_*)+|(?:[0-9]_*)+(?:\._*(?:[0-9]_*)*)?)(?:[eE]_*[-+]?_*(?:[0-9]_*)+)?|\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?)$/;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_END = 2n ** 64n;
+
+function resolveGoYamlInt(s: string): number | string {
+  const plain = s.replace(/_/g, '');
+  const signed = plain[0] === '-' || plain[0] === '+';
+  const body = signed ? plain.slice(1) : plain;
+  const n = BigInt(/^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body) * (plain[0] === '-' ? -1n : 1n);
+  if (n >= INT64_MIN && n < -INT64_MIN) return Number(n); // ParseInt
+  if (!signed && n < UINT64_END) return Number(n); // ParseUint (which takes no sign)
+  return /^[-+]?[0-9]+$/.test(plain) ? resolveGoYamlFloat(plain) : s; // yamlStyleFloat: decimal digits only
+}
+
+/** A float out of float64's range is ParseFloat's error: the scalar stays a string. */
+function resolveGoYamlFloat(s: string): number | string {
+  const f = parseFloat(s.replace(/_/g, ''));
+  return Number.isFinite(f) ? f : s;
+}
+
+const goYamlInt: YAML.ScalarTag = { identify: (v) => typeof v === 'number' && Number.isInteger(v), default: true, tag: 'tag:yaml.org,2002:int', test: GO_YAML_INT, resolve: resolveGoYamlInt };
+const goYamlFloat: YAML.ScalarTag = { identify: (v) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:float', test: GO_YAML_FLOAT, resolve: resolveGoYamlFloat };
+
+/**
+ * The yaml package's YAML 1.1 tags as go-yaml v2 resolves plain scalars: its booleans, nulls,
+ * .inf/.nan and merge keys as they are; its integers and floats replaced by go-yaml's (above); and
+ * no timestamps or 12:30-style sexagesimals, which go-yaml leaves as strings when decoding to JSON.
+ */
+function goYamlTags(tags: YAML.Tags): YAML.Tags {
+  const out: YAML.Tags = [];
+  for (const t of tags) {
+    if (typeof t === 'string') {
+      out.push(t);
+      continue;
+    }
+    const format = 'format' in t ? t.format : undefined;
+    if (t.tag === 'tag:yaml.org,2002:timestamp' || format === 'TIME') continue;
+    const isNumber = t.tag === 'tag:yaml.org,2002:int' || (t.tag === 'tag:yaml.org,2002:float' && t.test?.test('.nan') !== true);
+    if (!isNumber) out.push(t);
+    else if (!out.includes(goYamlInt)) out.push(goYamlInt, goYamlFloat);
+  }
+  return out;
+}
+
+/**
+ * The yaml package's options that read YAML as kubectl does (sigs.k8s.io/yaml, which is go-yaml v2:
+ * YAML 1.1's yes/no booleans and 0777 octals, merge keys, a repeated key's last value), for every
+ * YAML a user gives kjob: manifests, an edited object, a patch.
+ */
+export const GO_YAML_OPTIONS = { uniqueKeys: false, version: '1.1', merge: true, customTags: goYamlTags } as const;
+
 function parseYAMLStream(text: string, source: string): unknown[] {
   const out: unknown[] = [];
   for (const docText of splitYAMLDocuments(text)) {
-    const doc = YAML.parseDocument(docText, {
-      uniqueKeys: false,
-      prettyErrors: true,
-      version: '1.1', // go-yaml v2 is YAML 1.1 (yes/no booleans, 0777 octal)
-      merge: true,
-      // ...but it leaves timestamps and 12:30-style sexagesimals as strings when decoding to JSON
-      customTags: (tags) => tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && ('format' in t ? t.format : undefined) !== 'TIME')),
-    });
+    const doc = YAML.parseDocument(docText, { ...GO_YAML_OPTIONS, prettyErrors: true });
     if (doc.errors.length > 0) {
       throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlMessage(doc.errors[0], docText)}`);
     }

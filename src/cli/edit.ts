@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as YAML from 'yaml';
 import type { KObject } from '../api/types.js';
-import { parseManifestText } from '../api/manifests.js';
+import { GO_YAML_OPTIONS, parseManifestText } from '../api/manifests.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { createTwoWayMergePatch, PatchError } from '../api/patch/strategic.js';
 import { patchMetaForKind } from '../api/patch/meta.js';
@@ -89,7 +89,7 @@ function manualStrip(s: string): string {
 /** cmdutil.StripComments: the document as JSON when it parses, else without its comment lines. */
 function stripComments(s: string): string {
   try {
-    const docs = YAML.parseAllDocuments(s);
+    const docs = YAML.parseAllDocuments(s, GO_YAML_OPTIONS);
     if (docs.length <= 1 && !docs.some((d) => d.errors.length)) return JSON.stringify(docs[0]?.toJSON() ?? null);
   } catch {
     /* fall through */
@@ -307,7 +307,7 @@ function validateBytes(text: string): string | undefined {
 /** The first document of the text as YAML (or JSON) values, with go-yaml's errors (via the manifest reader). */
 function parseManifestTextRaw(text: string): unknown {
   const stripped = manualStrip(text);
-  const docs = YAML.parseAllDocuments(stripped);
+  const docs = YAML.parseAllDocuments(stripped, GO_YAML_OPTIONS);
   const first = docs[0];
   if (!first || first.errors.length) {
     // the manifest reader words YAML errors as go-yaml does

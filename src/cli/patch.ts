@@ -3,6 +3,7 @@
 // the stored object, decodes and defaults the result and takes it through the update path
 // (update validation, generation), retrying on conflicts itself.
 import * as YAML from 'yaml';
+import { GO_YAML_OPTIONS } from '../api/manifests.js';
 import { kindGroup } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import type { PatchType } from '../apiserver/interface.js';
@@ -26,7 +27,7 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   if (opts.patch === undefined || opts.patch === '') throw new UserError('error: must specify --patch or --patch-file containing the contents of the patch');
   let patchDoc: unknown;
   try {
-    patchDoc = YAML.parse(opts.patch);
+    patchDoc = YAML.parse(opts.patch, GO_YAML_OPTIONS);
   } catch (e) {
     throw new UserError(`error: unable to parse ${JSON.stringify(opts.patch)}: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -32,8 +32,9 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   assert.equal(suspended().reason, 'JobSuspended');
   assert.equal(j.status.failed, undefined, 'suspended pods are not failures');
   assert.match(sb.kjob(['get', 'job', NAME]).stdout, new RegExp(`${NAME} +Suspended +0/4 `));
-  r = sb.kjob(['patch', 'job', NAME, '--type=merge', '-p', '{"spec":{"suspend":true}}']);
-  assert.equal(r.stdout, `job.batch/${NAME} patched (no change)\n`);
+  // The patch read as kubectl reads -p (go-yaml v2, YAML 1.1): `yes` is true, so nothing changes.
+  r = sb.kjob(['patch', 'job', NAME, '--type=merge', '-p', 'spec: {suspend: yes}']);
+  assert.equal(r.stdout, `job.batch/${NAME} patched (no change)\n`, r.stderr);
 
   // JSON patch resumes it: Suspended=False/JobResumed, startTime reset.
   const before = Date.now();
