@@ -9,7 +9,7 @@
 import { checkKind } from './validate_kind.js';
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
-import { resolveKind } from '../api/manifests.js';
+import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
@@ -49,7 +49,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   for (const doc of docs) {
     try {
       if (validation !== 'Ignore') checkKind(doc.object, doc.source);
-      const info = resolveKind(doc.object, doc.source);
+      const info = mapManifest(doc.object, doc.source);
       const manifest = structuredClone(doc.object) as KObject;
       if (verb === 'apply') dropUnreadableAnnotations(manifest);
       manifest.metadata = isPlainObject(manifest.metadata) ? manifest.metadata : ({} as KObject['metadata']);

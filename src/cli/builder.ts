@@ -3,7 +3,7 @@
 // object fetched as it is now (Latest()), and the errors of the ones that could not be (NotFound)
 // kept in order beside them, as ContinueOnError keeps them.
 import type { KObject } from '../api/types.js';
-import { resolveKind } from '../api/manifests.js';
+import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
@@ -52,7 +52,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     for (const e of errors) items.push({ error: e });
     for (const d of docs) {
       try {
-        const info = resolveKind(d.object, d.source);
+        const info = mapManifest(d.object, d.source);
         const namespace = info.namespaced ? (d.object.metadata?.namespace ?? ctx.namespace) : undefined;
         if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== ctx.namespace) {
           throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);

@@ -1,7 +1,7 @@
 // `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
-import { resolveKind } from '../api/manifests.js';
+import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { parseSelector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
@@ -63,7 +63,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     errors.push(...loadErrors.map((e) => e.message));
     for (const d of docs) {
       try {
-        const info = resolveKind(d.object, d.source);
+        const info = mapManifest(d.object, d.source);
         targets.push({ info, namespace: info.namespaced ? d.object.metadata?.namespace ?? ctx.namespace : undefined, name: d.object.metadata?.name });
       } catch (e) {
         if (e instanceof UserError) errors.push(e.message);

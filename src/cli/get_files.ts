@@ -1,7 +1,7 @@
 // `kjob get -f FILE|DIR|URL|-`: kubectl's resource builder with filenames (FilenameParam): the
 // objects the manifests name, looked up on the server and printed as `get TYPE/NAME ...` prints
 // them. Errors reading the manifests are said on stderr, as the builder aggregates them.
-import { resolveKind } from '../api/manifests.js';
+import { mapManifest } from './mapper.js';
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
@@ -16,7 +16,7 @@ export async function argsFromFiles(ctx: Context, files: string[], recursive: bo
   let namespace: string | undefined;
   for (const d of docs) {
     try {
-      const info = resolveKind(d.object, d.source);
+      const info = mapManifest(d.object, d.source);
       const ns = d.object.metadata?.namespace as string | undefined;
       if (info.namespaced && ns) {
         if (ctx.explicitNamespace && ns !== ctx.namespace) {

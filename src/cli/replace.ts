@@ -3,7 +3,7 @@
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
 import type { KObject } from '../api/types.js';
-import { resolveKind } from '../api/manifests.js';
+import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
@@ -58,7 +58,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   for (const d of raw) {
     try {
       if (validation !== 'Ignore') checkKind(d.object, d.source);
-      const info = resolveKind(d.object, d.source);
+      const info = mapManifest(d.object, d.source);
       const manifest = structuredClone(d.object) as KObject;
       manifest.metadata ??= {} as KObject['metadata'];
       let namespace: string | undefined;

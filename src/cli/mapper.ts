@@ -1,0 +1,39 @@
+// cli-runtime's mapper (resource/mapper.go infoForData) for the documents of -f: each is decoded,
+// its metadata made sure to decode as ObjectMeta (the builder's metadataValidatingDecoder, so that a
+// mistyped name or label is refused before anything is sent), then mapped to its resource.
+import { resolveKind } from '../api/manifests.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { decodeTyped } from '../apiserver/decode.js';
+import { UserError } from '../errors.js';
+
+// any: a parsed manifest of any shape (a decoding boundary), as resolveKind takes it.
+export function mapManifest(obj: Record<string, any>, source: string): ResourceInfo {
+  // A document without a kind fails its decode before its metadata is looked at (resolveKind says so).
+  if (typeof obj.kind === 'string' && obj.kind !== '') {
+    const error = metadataDecodeError(obj);
+    if (error !== undefined) throw new UserError(`error: unable to decode "${source}": ${error}`);
+  }
+  return resolveKind(obj, source);
+}
+
+/**
+ * What encoding/json says decoding the document into metadataOnlyObject (TypeMeta and ObjectMeta):
+ * its first type error, apiVersion and kind before metadata as the converted YAML has its keys.
+ */
+function metadataDecodeError(obj: Record<string, unknown>): string | undefined {
+  for (const key of ['apiVersion', 'kind'] as const) {
+    const v = obj[key];
+    if (v !== undefined && v !== null && typeof v !== 'string') return `json: cannot unmarshal ${jsonKind(v)} into Go struct field metadataOnlyObject.${key} of type string`;
+  }
+  const meta = obj.metadata;
+  if (meta === undefined || meta === null) return undefined;
+  if (typeof meta !== 'object' || Array.isArray(meta)) return `json: cannot unmarshal ${jsonKind(meta)} into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta`;
+  // ObjectMeta is the same struct in every kind: any kind's schema decodes it.
+  return decodeTyped('ConfigMap', { metadata: meta }, 'Ignore').error;
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
