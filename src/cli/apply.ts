@@ -21,6 +21,8 @@ import { asJSONMap, type JSONMap } from '../api/patch/gofmt.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
+import { checkObjectOutputFormat, genericPrinter, type GenericPrinter } from '../printers/generic.js';
+import { toJSONAsGiven } from '../printers/output.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -32,6 +34,9 @@ export interface ApplyOptions {
   validate?: string | boolean;
   /** --server-side: not supported (refused) */
   serverSide?: boolean;
+  /** -o: name, json, yaml, jsonpath or a Go template (--template) */
+  output?: string;
+  template?: string;
 }
 
 export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
@@ -39,6 +44,10 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   if (verb === 'apply' && opts.serverSide) {
     throw new UserError('error: kjob: server-side apply (--server-side) is not supported; client-side apply (the default) keeps the last-applied configuration as kubectl does');
   }
+  // kubectl apply finds out that it cannot print only once it has applied; kjob refuses first, as
+  // kubectl create does, so that a bad -o changes nothing.
+  const fmt = checkObjectOutputFormat(opts.output);
+  const printer = fmt && fmt !== 'name' ? genericPrinter(fmt, { template: opts.template }) : undefined;
   const validation = validationDirective(opts.validate);
   const stdinText = opts.files.includes('-') ? await readStdin() : '';
   const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });
@@ -46,6 +55,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
   const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const results: KObject[] = [];
   for (const doc of docs) {
     try {
       if (validation !== 'Ignore') checkKind(doc.object, doc.source);
@@ -61,7 +71,10 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         verb === 'create'
           ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
           : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
-      io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
+      if (fmt === 'name') io.out(`${kindGroup(info)}/${r.name}\n`);
+      else if (!printer) io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
+      else if (verb === 'create') printCreated(printer, fmt, r.object, results.length, io);
+      results.push(r.object);
     } catch (e) {
       if (e instanceof StatusError) messages.push(e.kubectlMessage());
       else if (e instanceof UserError) messages.push(e.message);
@@ -74,20 +87,45 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
     io.err(lines.join('\n') + '\n');
     return 1;
   }
+  if (printer && verb === 'apply') printApplied(printer, fmt, results, io);
   return 0;
+}
+
+/**
+ * kubectl create prints each object as it is created (YAML documents after the first behind
+ * `---`, JSON objects one after another).
+ */
+function printCreated(printer: GenericPrinter, fmt: string, obj: KObject, printedBefore: number, io: IO): void {
+  if (fmt === 'yaml' && printedBefore > 0) io.out('---\n');
+  printer(obj, io.out);
+}
+
+/**
+ * kubectl apply (printObjects) prints once every object is applied, and only if none failed: one
+ * object as it is, several as a v1 List (a typed corev1.List, so its JSON has the struct's field
+ * order: kind, apiVersion, metadata, items).
+ */
+function printApplied(printer: GenericPrinter, fmt: string, objs: KObject[], io: IO): void {
+  if (objs.length === 0) return;
+  if (objs.length === 1) return printer(objs[0], io.out);
+  const list = { kind: 'List', apiVersion: 'v1', metadata: {}, items: objs.map((o) => sortKeys(o)) };
+  if (fmt === 'json') io.out(toJSONAsGiven(list));
+  else printer(list, io.out);
 }
 
 interface Outcome {
   name: string;
   verb: 'created' | 'configured' | 'unchanged';
+  /** What kubectl prints for -o: the object the server returned, or for a client dry run the manifest (the live object for one that exists). */
+  object: KObject;
 }
 
 /** `kubectl create -f`: POST the manifest as it is. */
 async function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Promise<Outcome> {
   const name = String(manifest.metadata.name ?? '');
-  if (dryRun === 'client') return { name, verb: 'created' };
+  if (dryRun === 'client') return { name, verb: 'created', object: manifest };
   const res = await post(ctx, info, manifest, source, validation, dryRun === 'server', io);
-  return { name: res.metadata.name!, verb: 'created' };
+  return { name: res.metadata.name!, verb: 'created', object: res };
 }
 
 /** applyOneObject: create with the last-applied annotation, or the three-way patch. */
@@ -117,12 +155,12 @@ async function applyOne(
     if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
   }
   if (!current) {
-    if (dryRun === 'client') return { name, verb: 'created' };
-    await post(ctx, info, modified, source, validation, dryRun === 'server', io);
-    return { name, verb: 'created' };
+    if (dryRun === 'client') return { name, verb: 'created', object: modified };
+    const created = await post(ctx, info, modified, source, validation, dryRun === 'server', io);
+    return { name, verb: 'created', object: created };
   }
   // A client dry run computes nothing: kubectl says "configured (dry run)".
-  if (dryRun === 'client') return { name, verb: 'configured' };
+  if (dryRun === 'client') return { name, verb: 'configured', object: current };
   if (current.metadata.annotations?.[LAST_APPLIED] === undefined) {
     io.err(
       `Warning: resource ${info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
@@ -139,10 +177,12 @@ async function applyOne(
     );
   }
   const patchText = JSON.stringify(sortKeys(patch));
-  if (patchText === '{}') return { name, verb: 'unchanged' };
+  if (patchText === '{}') return { name, verb: 'unchanged', object: current };
+  let patched: KObject;
   try {
     const r = await ctx.client.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server', fieldManager: 'kubectl-client-side-apply' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    patched = r.object;
   } catch (e) {
     // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
     if (e instanceof StatusError) {
@@ -150,7 +190,7 @@ async function applyOne(
     }
     throw e;
   }
-  return { name, verb: 'configured' };
+  return { name, verb: 'configured', object: patched };
 }
 
 /**

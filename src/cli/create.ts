@@ -6,7 +6,8 @@ import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
-import { toYAML, nameOf } from '../printers/output.js';
+import { toYAML, nameOf, toJSONAsGiven } from '../printers/output.js';
+import { OBJECT_FORMATS } from '../printers/generic.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import { goErrnoText } from '../util/go.js';
@@ -35,7 +36,7 @@ const OUTPUTS = ['json', 'yaml', 'name'];
 function checkArgs(what: string, names: string[], output: string | undefined, dryRun: string | undefined): string {
   if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
     throw new UserError(
-      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
+      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: ${OBJECT_FORMATS}`,
     );
   }
   if (dryRun !== undefined && !['none', 'client', 'server'].includes(dryRun)) {
@@ -142,20 +143,11 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
 
 function print(obj: KObject, output: string | undefined, suffix: string, io: IO): void {
   if (output === 'yaml') io.out(toYAML(obj));
-  else if (output === 'json') io.out(goJSON(obj));
+  else if (output === 'json') io.out(toJSONAsGiven(obj));
   else if (output === 'name') io.out(`${nameOf(obj)}\n`);
   else io.out(`${kindGroup(resourceForKind(obj.kind)!)}/${obj.metadata.name} created${suffix}\n`);
 }
 
-/** encoding/json MarshalIndent of a typed object: fields in the order given (struct order). */
-function goJSON(obj: unknown): string {
-  return (
-    JSON.stringify(obj, null, 4)
-      .replace(/</g, '\\u003c')
-      .replace(/>/g, '\\u003e')
-      .replace(/&/g, '\\u0026') + '\n'
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)

@@ -117,14 +117,17 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
-      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped');
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
+      .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
+      .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq);
     if (verb === 'apply') verbCmd.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
     verbCmd.action(
       run((ctx, cmd) => {
         const o = cmd.opts();
         const dryRun = o.dryRun === true ? 'client' : o.dryRun;
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
-        const go = (out: IO) => applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true }, out);
+        const go = (out: IO) =>
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, output: o.output, template: o.template }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -133,14 +136,19 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
-  // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run, so
-  // commander may hand it to the parent: the subcommands read it from there too.
+  // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run and
+  // -o, so commander may hand them to the parent: the subcommands read them from there too.
   const createCmd = applyOrCreateCmds.create!;
-  const dryRunOf = (cmd: Command) => {
+  const inherited = (cmd: Command, key: 'dryRun' | 'output'): unknown => {
     let v: unknown;
-    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts().dryRun;
+    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
+    return v;
+  };
+  const dryRunOf = (cmd: Command) => {
+    const v = inherited(cmd, 'dryRun');
     return v === true ? 'client' : v === undefined ? undefined : stripEq(String(v));
   };
+  const outputOf = (cmd: Command) => inherited(cmd, 'output') as string | undefined;
   createCmd
     .command('job')
     .description('Create a job with the specified name')
@@ -153,7 +161,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), output: o.output }, io);
+        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), output: outputOf(cmd) }, io);
       }),
     );
   createCmd
@@ -170,7 +178,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), output: o.output }, io);
+        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), output: outputOf(cmd) }, io);
       }),
     );
 
@@ -186,7 +194,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('-o, --output <format>', 'json, yaml or name', stripEq);
   const dataOpts = (cmd: Command) => {
     const o = cmd.opts();
-    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), output: o.output };
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), output: outputOf(cmd) };
   };
   dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),

@@ -43,6 +43,17 @@ export function checkOutputFormat(output: string | undefined): string {
   throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
 }
 
+/** The formats of a command that prints the objects it wrote (apply, create): no tables. */
+export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
+
+/** -o of apply or create -f: '' (the "created" lines) or a format genericPrinter takes, else kubectl's error. */
+export function checkObjectOutputFormat(output: string | undefined): string {
+  const fmt = (output ?? '').replace(/^=/, '');
+  const [base] = splitFormat(fmt);
+  if (['', 'json', 'yaml', 'name'].includes(fmt) || [...TEMPLATE_FORMATS, ...JSONPATH_FORMATS].includes(base)) return fmt;
+  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${OBJECT_FORMATS}`);
+}
+
 export function isGenericFormat(fmt: string): boolean {
   return fmt !== '' && fmt !== 'wide';
 }

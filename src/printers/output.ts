@@ -30,6 +30,16 @@ export function toJSON(objOrList: unknown): string {
   return s + '\n';
 }
 
+/** encoding/json MarshalIndent of a typed object: its fields in the order given (the struct's order). */
+export function toJSONAsGiven(obj: unknown): string {
+  return (
+    JSON.stringify(obj, null, 4)
+      .replace(/</g, '\\u003c')
+      .replace(/>/g, '\\u003e')
+      .replace(/&/g, '\\u0026') + '\n'
+  );
+}
+
 export function asList(items: KObject[]): object {
   return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
 }

@@ -150,3 +150,12 @@ test('a state directory that cannot be created gets a clear error', () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: cannot use state directory ".*plain-file\/home": /);
 });
+
+// kubectl apply learns that it cannot print only after applying (printObjects); kjob refuses
+// first, as kubectl create does, so that nothing changes.
+test('apply with an -o that has no printer changes nothing', () =>
+  expectError(['apply', '-f', '-', '-o', 'wide'], 'error: unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n', { input: JOB('printme') }));
+
+// cli-runtime's metadataValidatingDecoder, before anything is sent
+test('metadata that does not decode as ObjectMeta', () =>
+  expectError(['apply', '-f', '-'], 'error: unable to decode "STDIN": json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.name of type string\n', { input: JOB('on') }));

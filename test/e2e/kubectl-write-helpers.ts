@@ -165,7 +165,39 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['annotate', 'job', 'nope', 'a=1'] },
     { args: ['annotate', 'job', 'echo', 'n=1', '-o', 'name'] },
   ],
+  // apply and create -f with -o: one line a name, the objects the server returned (apply: once all
+  // are applied, several as a List; create: each as it is created), kubectl's errors for a bad -o.
+  output: [
+    { args: ['apply', '-f', '-', '-o', 'name'], input: cms('oa', 'ob') },
+    { args: ['apply', '-f', '-', '-o', 'yaml'], input: cms('oa', 'ob') },
+    { args: ['apply', '-f', '-', '-o', 'json'], input: cms('oa', 'ob') },
+    { args: ['apply', '-f', '-', '-o', 'yaml'], input: cms('oa').replace('a: "1"', 'a: "2"') },
+    { args: ['apply', '-f', '-', '-o', 'json'], input: cms('oc') },
+    { args: ['apply', '-f', '-', '-o', 'yaml', '--dry-run=client'], input: cms('od') },
+    { args: ['apply', '-f', '-', '-o', 'yaml', '--dry-run=client'], input: cms('oa') },
+    { args: ['apply', '-f', '-', '-o', 'yaml', '--dry-run=server'], input: cms('oe') },
+    { args: ['apply', '-f', '-', '-o', 'name', '--dry-run=client'], input: cms('oe') },
+    { args: ['apply', '-f', '-', '-o', 'jsonpath={.items[*].metadata.name}'], input: cms('oa', 'ob') },
+    { args: ['apply', '-f', '-', '-o', 'go-template', '--template={{.kind}} {{.metadata.name}}'], input: cms('oa') },
+    { args: ['apply', '-f', '-', '-o', 'yaml'], input: cms('og', 'Bad_Name') },
+    { args: ['apply', '-f', '-', '-o', 'name'], input: cms('oh', 'Bad_Name') },
+    { args: ['apply', '-f', '-', '-o', 'jsonpath'], input: cms('oa') },
+    { args: ['apply', '-f', '-', '-o', 'wide'], input: cms('oa') },
+    { args: ['create', '-f', '-', '-o', 'yaml'], input: cms('oi', 'oj') },
+    { args: ['create', '-f', '-', '-o', 'json'], input: cms('ok', 'ol') },
+    { args: ['create', '-f', '-', '-o', 'jsonpath={.metadata.name},'], input: cms('om', 'on') },
+    { args: ['create', '-f', '-', '-o', 'yaml', '--dry-run=client'], input: cms('oo') },
+    { args: ['create', '-f', '-', '-o', 'foo'], input: cms('oo') },
+    { args: ['get', 'configmaps', '-o', 'name'] },
+    { args: ['create', 'configmap', 'op', '--from-literal=a=1', '-o', 'name'] },
+    { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'name', '--dry-run=client'] },
+  ],
 };
+
+/** ConfigMaps named names, each with data a: "1", as one stream of YAML documents. */
+function cms(...names: string[]): string {
+  return names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  a: "1"\n`).join('---\n');
+}
 
 /** files/http-server.mjs, started for a run; args with URL/ get its address. */
 export function startFileServer(home: string): { args: (a: string[]) => string[]; stop: () => void } {
