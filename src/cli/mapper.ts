@@ -6,8 +6,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import { decodeTyped } from '../apiserver/decode.js';
 import { UserError } from '../errors.js';
 
-// any: a parsed manifest of any shape (a decoding boundary), as resolveKind takes it.
-export function mapManifest(obj: Record<string, any>, source: string): ResourceInfo {
+export function mapManifest(obj: Record<string, unknown>, source: string): ResourceInfo {
   // A document without a kind fails its decode before its metadata is looked at (resolveKind says so).
   if (typeof obj.kind === 'string' && obj.kind !== '') {
     const error = metadataDecodeError(obj);
