@@ -1,6 +1,5 @@
 // `kjob get`: list or fetch objects and print them as kubectl's get does (get.go), including -w.
 import type { KObject, Kind } from '../api/types.js';
-import { parseSelector, everything, type Selector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, notFound } from '../errors.js';
 import { toTable, type Table, type TableRow } from '../printers/tables.js';
@@ -51,7 +50,6 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const requests = parseResourceArgs(args);
   for (const req of requests) refuseNamesWithSelector(req, opts);
-  const selector = opts.selector ? parseSelector(opts.selector) : everything();
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');
   }
@@ -67,7 +65,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   const results: { req: ResourceRequest; objects: KObject[]; table?: Table }[] = [];
   const tableViews = !generic && !opts.sortBy && !watching;
   const now = ctx.now();
-  const labelSelector = selector.empty() ? undefined : selector.string();
+  // The selector goes to the apiserver as written: it parses it, and a bad one is its BadRequest
+  // (kubectl does not parse -l itself).
+  const labelSelector = opts.selector || undefined;
   for (const req of requests) {
     const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
     if (req.names.length > 0) {
