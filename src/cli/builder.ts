@@ -5,7 +5,7 @@
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
-import { groupResource, type ResourceInfo } from '../api/resources.js';
+import type { ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
@@ -79,8 +79,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
         try {
           items.push({ info: req.info, namespace: ns, name, object: await ctx.client.get(req.info, ns, name) });
         } catch (e) {
-          if (e instanceof StatusError && e.reason === 'NotFound') items.push({ error: new StatusError('NotFound', `${groupResource(req.info)} "${name}" not found`) });
-          else items.push({ error: e });
+          items.push({ error: e });
         }
       }
     } else if (opts.all || opts.selector || opts.fieldSelector) {

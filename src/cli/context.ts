@@ -17,6 +17,7 @@ import { kubeconfigFiles, resolveConnection, type ClusterConnection } from '../c
 import { HTTPClient } from '../client/http.js';
 import type { Client } from '../client/interface.js';
 import { LocalClient } from './local_client.js';
+import { withInfoGet } from './info_get.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -82,9 +83,9 @@ export class Context {
    */
   get client(): Client {
     if (!this.clientInstance) {
-      this.clientInstance = this.cluster
-        ? new HTTPClient(this.cluster)
-        : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() });
+      this.clientInstance = withInfoGet(
+        this.cluster ? new HTTPClient(this.cluster) : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() }),
+      );
     }
     return this.clientInstance;
   }

@@ -32,6 +32,10 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   const outputs: string[] = [];
   const errors: string[] = [];
   const now = ctx.now();
+  // `describe TYPE NAME` alone, with no object of that name, describes those whose names start
+  // with NAME (DescribeMatchingResources), each followed by a newline.
+  const byPrefix = args.length === 2 && requests.length === 1 && requests[0].names.length === 1 && !args[1].includes('/');
+  let matchedByPrefix = false;
   for (const req of requests) {
     if (!['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
       throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, deployments, replicasets, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
@@ -47,11 +51,12 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
           continue;
         } catch (e) {
           if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+          // The get's NotFound (the namespace's, when that is what is missing) unless NAME is a prefix.
+          const matches = byPrefix ? (await client.list(req.info, { namespace: ns })).items.filter((o) => o.metadata.name!.startsWith(name)) : [];
+          if (matches.length === 0) errors.push(e.kubectlMessage());
+          matchedByPrefix = matches.length > 0;
+          objects.push(...matches);
         }
-        // kubectl describes every object whose name starts with NAME when none is called NAME.
-        const byPrefix = (await client.list(req.info, { namespace: ns })).items.filter((o) => o.metadata.name!.startsWith(name));
-        if (byPrefix.length === 0) errors.push(notFound(groupResource(req.info), name).kubectlMessage());
-        objects.push(...byPrefix);
       }
     }
     // Objects stored before decoding was strict may be of the wrong shape: describe what reads.
@@ -81,7 +86,8 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
       }
     }
   }
-  if (outputs.length > 0) io.out(describeObjects(outputs));
+  if (matchedByPrefix) io.out(outputs.map((o) => `${o}\n`).join(''));
+  else if (outputs.length > 0) io.out(describeObjects(outputs));
   if (errors.length > 0) {
     io.err(errors.join('\n') + '\n');
     return 1;

@@ -66,11 +66,12 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   const client = ctx.client;
   const ns = ctx.namespace;
   const PODS = resourceForKind('Pod')!;
-  const getOrUndefined = async (info: ResourceInfo, name: string) => {
+  // kubectl logs words the builder's NotFound itself (the namespace's, when that is what is missing).
+  const getOrNotFound = async (info: ResourceInfo, name: string) => {
     try {
       return await client.get(info, ns, name);
     } catch (e) {
-      if (e instanceof StatusError && e.reason === 'NotFound') return undefined;
+      if (e instanceof StatusError && e.reason === 'NotFound') throw new UserError(`error: error from server (NotFound): ${e.message} in namespace "${ns}"`);
       throw e;
     }
   };
@@ -88,15 +89,12 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
     const name = target.slice(slash + 1);
     // polymorphichelpers.LogsForObject: an object that selects pods gives the logs of one of them.
     if (!SELECTS_PODS.has(info.kind)) throw new UserError(`error: cannot get the logs from ${info.resource}: kjob reads logs of pods and of jobs, replicasets, deployments and services`);
-    const found = await getOrUndefined(info, name);
-    if (!found) throw new StatusError('NotFound', `${info.resource}${info.group ? `.${info.group}` : ''} "${name}" not found`);
+    const found = await getOrNotFound(info, name);
     owner = found;
     if (info.kind === 'Job') job = asKind('Job', found);
   } else {
     const name = slash >= 0 ? target.slice(slash + 1) : target;
-    const found = await getOrUndefined(PODS, name);
-    pod = found && asKind('Pod', found);
-    if (!pod) throw new UserError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`);
+    pod = asKind('Pod', await getOrNotFound(PODS, name));
   }
 
   // Validate, in kubectl's order.

@@ -297,9 +297,16 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     const ns = req.info.namespaced ? ctx.namespace : undefined;
     if (req.names.length > 0) {
       for (const name of req.names) {
-        const obj = await current({ info: req.info, obj: { apiVersion: '', kind: req.info.kind, metadata: { namespace: ns, name } } });
-        if (obj) await visit({ info: req.info, obj });
-        else if (!isDelete) errors.push(new WaitFailure(`Error from server (NotFound): ${groupResource(req.info)} "${name}" not found`, true));
+        let obj: KObject;
+        try {
+          obj = await client.get(req.info, ns, name);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+          // The builder's NotFound (the namespace's, when that is what is missing); gone is what --for=delete waits for.
+          if (!isDelete) errors.push(new WaitFailure(e.kubectlMessage(), true));
+          continue;
+        }
+        await visit({ info: req.info, obj });
       }
     } else if (opts.all || opts.selector || opts.fieldSelector) {
       const listNs = opts.allNamespaces ? undefined : ns;

@@ -194,6 +194,34 @@ export const SECTIONS: Record<string, Step[]> = {
   ],
 };
 
+/**
+ * What kubectl's builder says when an object is not there: cli-runtime's Info.Get names the
+ * namespace when that is what is missing; describe TYPE NAME describes by prefix; a bad selector
+ * is the apiserver's BadRequest.
+ */
+SECTIONS.notfound = [
+  { args: JOB, setup: true },
+  { args: ['wait', '--for=condition=complete', 'job/echo', '--timeout=120s'], setup: true },
+  { args: ['get', 'job', 'nosuch'] },
+  { args: ['get', 'job', 'nosuch', '-n', 'other'] },
+  { args: ['get', 'job', 'echo', 'nosuch', '-n', 'other'] },
+  { args: ['describe', 'job', 'nosuch', '-n', 'other'] },
+  { args: ['describe', 'job', 'ech'] },
+  { args: ['describe', 'job/ech'] },
+  { args: ['describe', 'job', 'ech', 'nosuch'] },
+  { args: ['logs', 'job/nosuch'] },
+  { args: ['logs', 'job/nosuch', '-n', 'other'] },
+  { args: ['logs', 'nosuch', '-n', 'other'] },
+  { args: ['label', 'job', 'nosuch', 'a=b', '-n', 'other'] },
+  { args: ['annotate', 'job', 'nosuch', 'a=b'] },
+  { args: ['wait', '--for=condition=complete', 'job/nosuch', '-n', 'other', '--timeout=1s'] },
+  { args: ['wait', '--for=delete', 'job/nosuch', '-n', 'other', '--timeout=1s'] },
+  { args: ['delete', 'job', 'nosuch', '-n', 'other'] },
+  { args: ['get', 'jobs', '-l', 'bad selector'] },
+  { args: ['get', 'pods', '-l', 'a in (b', '-o', 'name'] },
+  { args: ['get', 'jobs', '-o', 'name', '--show-managed-fields=false'] },
+];
+
 /** ConfigMaps named names, each with data a: "1", as one stream of YAML documents. */
 function cms(...names: string[]): string {
   return names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  a: "1"\n`).join('---\n');
