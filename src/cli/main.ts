@@ -119,7 +119,8 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('--dry-run [mode]', 'none, client or server')
       .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
       .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
-      .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq);
+      .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq)
+      .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)');
     if (verb === 'apply') verbCmd.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
     verbCmd.action(
       run((ctx, cmd) => {
@@ -250,6 +251,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('-L, --label-columns <keys>', 'label columns (repeatable, comma separated)', collect)
     .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
     .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output', true)
+    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
     .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
     .option('-R, --recursive', 'process the directory used in -f recursively')
     .action(
