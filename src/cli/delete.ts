@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
-import { parseSelector } from '../api/labels.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
+import { listObjects } from './list.js';
 
 export interface DeleteOptions {
   filename?: string[];
@@ -22,6 +22,8 @@ export interface DeleteOptions {
   ignoreNotFound?: boolean;
   output?: string;
   allNamespaces?: boolean;
+  /** --dry-run: none, client (nothing sent), server (the apiserver checks, stores nothing) */
+  dryRun?: string;
 }
 
 
@@ -42,6 +44,9 @@ interface Target {
 
 export async function del(ctx: Context, args: string[], opts: DeleteOptions, io: IO): Promise<number> {
   const propagationPolicy = parseCascade(opts.cascade);
+  const dryRun = opts.dryRun ?? 'none';
+  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
   if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
   if (opts.now) grace = 1;
@@ -80,10 +85,9 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
         for (const name of req.names) targets.push({ info: req.info, namespace: ns, name });
       } else if (opts.all || opts.selector) {
         selected = true;
-        // kubectl parses nothing itself; the selector's errors are the parser's, as before.
-        const labelSelector = opts.selector ? parseSelector(opts.selector).string() : undefined;
+        // The selector goes to the apiserver as written: a bad one is the list's BadRequest.
         const listNs = opts.allNamespaces ? undefined : ns;
-        for (const o of (await client.list(req.info, { namespace: listNs, labelSelector })).items) {
+        for (const o of (await listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector })).items) {
           targets.push({ info: req.info, namespace: o.metadata.namespace, name: o.metadata.name! });
         }
       } else {
@@ -101,18 +105,27 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     );
   }
   const deleted: { info: ResourceInfo; namespace?: string; name: string; uid?: string }[] = [];
+  const printDeleted = (t: Target) => {
+    if (opts.output === 'name') io.out(`${kindGroup(t.info)}/${t.name}\n`);
+    else io.out(`${kindGroup(t.info)} "${t.name}" ${opts.force && grace === 0 ? 'force deleted' : 'deleted'}${suffix}\n`);
+  };
   for (const t of targets) {
+    // A client dry run sends nothing: every object named or listed reads as deleted.
+    if (dryRun === 'client') {
+      printDeleted(t);
+      continue;
+    }
     try {
       const res = await client.delete(t.info, t.namespace, t.name, {
         propagationPolicy,
         gracePeriodSeconds: t.info.kind === 'Pod' ? grace : undefined,
+        dryRun: dryRun === 'server',
       });
       for (const w of res.warnings) io.err(`Warning: ${w}\n`);
       // The deleted object, or (some servers, some kinds) a Status naming its uid.
       const uid = res.object.kind === 'Status' ? (res.object as { details?: { uid?: string } }).details?.uid : res.object.metadata?.uid;
-      deleted.push({ info: t.info, namespace: t.namespace, name: t.name, uid });
-      if (opts.output === 'name') io.out(`${kindGroup(t.info)}/${t.name}\n`);
-      else io.out(`${kindGroup(t.info)} "${t.name}" ${opts.force && grace === 0 ? 'force deleted' : 'deleted'}\n`);
+      if (dryRun === 'none') deleted.push({ info: t.info, namespace: t.namespace, name: t.name, uid });
+      printDeleted(t);
     } catch (e) {
       if (e instanceof StatusError && e.reason === 'NotFound') {
         if (!ignoreNotFound) errors.push(`Error from server (NotFound): ${groupResource(t.info)} "${t.name}" not found`);

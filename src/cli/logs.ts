@@ -9,7 +9,8 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 /** The kinds whose logs are those of a pod they select. */
 const SELECTS_PODS = new Set(['Job', 'ReplicaSet', 'Deployment', 'Service']);
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
-import { parseSelector, selectorFromLabelSelector } from '../api/labels.js';
+import { selectorFromLabelSelector } from '../api/labels.js';
+import { listObjects } from './list.js';
 import { UserError, StatusError } from '../errors.js';
 import { followLog, readLog, type LogOptions } from '../kubelet/logs.js';
 import { attemptEnded, checkContainerStarted, logPathFor } from '../kubelet/log_server.js';
@@ -82,7 +83,8 @@ export async function logs(ctx: Context, args: string[], opts: LogsOptions, io: 
   let pod: PodObject | undefined;
   let selected: PodObject[] | undefined;
   if (opts.selector) {
-    selected = (await client.list(PODS, { namespace: ns, labelSelector: parseSelector(opts.selector).string() || undefined })).items.map((p) => asKind('Pod', p));
+    // The selector goes to the apiserver as written: a bad one is the list's BadRequest.
+    selected = (await listObjects(ctx, PODS, { namespace: ns, labelSelector: opts.selector })).items.map((p) => asKind('Pod', p));
     if (selected.length === 0) io.err(`No resources found in ${ns} namespace.\n`);
   } else if (slash >= 0 && resolveType(target.slice(0, slash)).kind !== 'Pod') {
     const info = resolveType(target.slice(0, slash));

@@ -400,6 +400,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'wait for the resources to be gone', true)
     .option('--ignore-not-found', 'treat "resource not found" as a successful delete')
     .option('-o, --output <format>', 'name', stripEq)
+    .option('--dry-run [mode]', 'none, client (nothing sent) or server (checked by the apiserver, nothing deleted)')
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
@@ -418,6 +419,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
             wait: o.wait !== false,
             ignoreNotFound: o.ignoreNotFound,
             output: o.output,
+            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
           },
           io,
         );

@@ -3,9 +3,9 @@
 // it either). kubectl sends the new size to the scale subresource; kjob patches spec.replicas,
 // which is what the apiserver's scale subresource does.
 import { klogError } from './klog.js';
-import { kindGroup } from '../api/resources.js';
-import { asKind } from '../api/types.js';
-import { UserError } from '../errors.js';
+import { kindGroup, type ResourceInfo } from '../api/resources.js';
+import { asKind, type KObject } from '../api/types.js';
+import { StatusError, UserError } from '../errors.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -29,17 +29,35 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
   if (replicas === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"replicas\\" not set"'));
   if (replicas < 0) throw new UserError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   if (args.length === 0) throw new UserError('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
+  // The builder fetches every object named (ContinueOnError): the ones there are scaled, and the
+  // NotFounds are said after; with none there, kubectl has nothing to scale.
+  const ns = ctx.namespace;
+  const found: { info: ResourceInfo; name: string; obj: KObject }[] = [];
+  const missing: StatusError[] = [];
   for (const req of parseResourceArgs(args)) {
     if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
     for (const name of req.names) {
-      if (!SCALABLE.includes(req.info.kind)) throw new UserError(`error: no scaler has been implemented for {"${req.info.group}" "${req.info.kind}"}`);
-      const ns = ctx.namespace;
-      const obj = asKind(req.info.kind as 'Deployment' | 'ReplicaSet', await ctx.client.get(req.info, ns, name));
-      // ScalePrecondition: the size the user expects, checked against the scale's spec.replicas.
-      if (current >= 0 && (obj.spec?.replicas ?? 1) !== current) throw new UserError(`error: Expected replicas to be ${current}, was ${obj.spec?.replicas ?? 1}`);
-      await ctx.client.patch(req.info, ns, name, 'merge', { spec: { replicas } });
-      io.out(`${kindGroup(req.info)}/${name} scaled\n`);
+      try {
+        found.push({ info: req.info, name, obj: await ctx.client.get(req.info, ns, name) });
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+        missing.push(e);
+      }
     }
+  }
+  if (found.length === 0) throw new UserError(`error: no objects passed to scale ${missing.length === 1 ? missing[0].message : `[${missing.map((e) => e.message).join(', ')}]`}`);
+  for (const { info, name, obj } of found) {
+    // The scale subresource, which only the scalable kinds serve.
+    if (!SCALABLE.includes(info.kind)) throw new StatusError('NotFound', 'the server could not find the requested resource');
+    const scalable = asKind(info.kind as 'Deployment' | 'ReplicaSet', obj);
+    // ScalePrecondition: the size the user expects, checked against the scale's spec.replicas.
+    if (current >= 0 && (scalable.spec?.replicas ?? 1) !== current) throw new UserError(`error: Expected replicas to be ${current}, was ${scalable.spec?.replicas ?? 1}`);
+    await ctx.client.patch(info, ns, name, 'merge', { spec: { replicas } });
+    io.out(`${kindGroup(info)}/${name} scaled\n`);
+  }
+  if (missing.length > 0) {
+    io.err(missing.map((e) => e.kubectlMessage()).join('\n') + '\n');
+    return 1;
   }
   return 0;
 }

@@ -220,6 +220,20 @@ SECTIONS.notfound = [
   { args: ['get', 'jobs', '-l', 'bad selector'] },
   { args: ['get', 'pods', '-l', 'a in (b', '-o', 'name'] },
   { args: ['get', 'jobs', '-o', 'name', '--show-managed-fields=false'] },
+  { args: ['delete', 'jobs', '-l', 'a in (b'] },
+  { args: ['logs', '-l', 'a in (b'] },
+  { args: ['scale', 'job', 'echo', '--replicas=2'] },
+  { args: ['scale', 'job', 'nosuch', '--replicas=2'] },
+  { args: ['scale', 'deployment', 'nosuch', 'other', '--replicas=2'] },
+  // delete --dry-run: nothing sent (client) or the apiserver's checks only (server); nothing goes.
+  { args: ['delete', 'job', 'echo', '--dry-run=client'] },
+  { args: ['delete', 'job', 'nosuch', '--dry-run=client'] },
+  { args: ['delete', 'job', 'echo', '--dry-run=server', '-o', 'name'] },
+  { args: ['delete', 'job', 'nosuch', '--dry-run=server'] },
+  { args: ['delete', 'jobs', '--all', '--dry-run=server'] },
+  { args: ['delete', 'job', 'echo', '--force', '--grace-period=0', '--dry-run=client'] },
+  { args: ['delete', 'job', 'echo', '--dry-run=maybe'] },
+  { args: ['get', 'jobs', '-o', 'name'] },
 ];
 
 /** ConfigMaps named names, each with data a: "1", as one stream of YAML documents. */
