@@ -56,3 +56,10 @@ export function apiResources(io: IO, args: string[] = [], opts: APIResourcesOpti
   w.flush();
   return 0;
 }
+
+/** `kjob api-versions`: the group/versions discovery serves, one a line, sorted (pkg/cmd/apiresources/apiversions.go). */
+export function apiVersions(io: IO, args: string[] = []): number {
+  if (args.length) throw new UserError(`error: unexpected arguments: [${args.join(' ')}]\nSee 'kjob api-versions -h' for help and examples`);
+  io.out([...new Set(RESOURCES.map(apiVersionOf))].sort(cmp).map((v) => `${v}\n`).join(''));
+  return 0;
+}

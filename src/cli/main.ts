@@ -31,6 +31,7 @@ const logs = lazy(() => import('./logs.js'), 'logs');
 const del = lazy(() => import('./delete.js'), 'del');
 const controller = lazy(() => import('./controller.js'), 'controller');
 const apiResources = lazy(() => import('./api_resources.js'), 'apiResources');
+const apiVersions = lazy(() => import('./api_resources.js'), 'apiVersions');
 const createJob = lazy(() => import('./create.js'), 'createJob');
 const createCronJob = lazy(() => import('./create.js'), 'createCronJob');
 const createConfigMap = lazy(() => import('./create.js'), 'createConfigMap');
@@ -459,6 +460,12 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       const group = o.apiGroup === undefined ? undefined : stripEq(String(o.apiGroup));
       setExit(await apiResources(io, args, { output: o.output, namespaced: o.namespaced, apiGroup: group, noHeaders: o.headers === false, sortBy: o.sortBy, verbs: o.verbs, categories: o.categories }));
     });
+
+  program
+    .command('api-versions')
+    .description('Print the supported API versions on the server, in the form of "group/version"')
+    .argument('[args...]')
+    .action(async (args: string[]) => setExit(await apiVersions(io, args)));
 
   program
     .command('events')

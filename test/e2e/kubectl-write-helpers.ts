@@ -236,6 +236,13 @@ SECTIONS.notfound = [
   { args: ['get', 'jobs', '-o', 'name'] },
 ];
 
+/** Discovery's commands. */
+SECTIONS.discovery = [
+  { args: ['api-versions'] },
+  { args: ['api-versions', 'extra'] },
+  { args: ['api-resources', '--api-group=batch', '-o', 'name'] },
+];
+
 /** ConfigMaps named names, each with data a: "1", as one stream of YAML documents. */
 function cms(...names: string[]): string {
   return names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  a: "1"\n`).join('---\n');
