@@ -160,35 +160,44 @@ function splitYAMLDocuments(text: string): string[] {
  * yamlStyleFloat and ParseFloat takes it; one that starts with '.' is a float when ParseFloat takes
  * it as written. Anything else is a string. The yaml package's YAML 1.1 numbers differ at the edges:
  * they read `e0`, `.` and `+.` as NaN (which the JSON conversion then refuses) and `0o17` as a string.
+ * The tag's test only sees the first character, as resolve.go's hint table does: a test that
+ * recognised the whole number by itself was a regular expression costly enough to V8 that an
+ * `apply` then collected its young generation (2-4 ms); the exact rules run in resolve, on the
+ * number-like scalars only.
  */
-const GO_YAML_INT = /^(?=[-+0-9])[-+]?_*(?:0_*[xX]_*(?:[0-9a-fA-F]_*)+|0_*[oO]_*(?:[0-7]_*)+|0_*[bB]_*(?:[01]_*)+|0_*(?:[0-7]_*)*|[1-9]_*(?:[0-9]_*)*)$/;
-const GO_YAML_FLOAT = /^(?:(?=[-+0-9])[-+]?_*(?:\._*(?:[0-9]_*)+|(?:[0-9]_*)+(?:\._*(?:[0-9]_*)*)?)(?:[eE]_*[-+]?_*(?:[0-9]_*)+)?|\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?)$/;
+const GO_YAML_HINT = /^[-+.0-9]/;
+/** strconv.ParseInt's syntax with base 0, underscores removed. */
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+/** resolve.go's yamlStyleFloat, underscores removed. */
+const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/** strconv.ParseFloat of a scalar starting with '.': underscores only between digits. */
+const GO_DOT_FLOAT = /^\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?$/;
 const INT64_MIN = -(2n ** 63n);
 const UINT64_END = 2n ** 64n;
 
-function resolveGoYamlInt(s: string): number | string {
+function resolveGoYamlNumber(s: string): number | string {
+  if (s[0] === '.') return GO_DOT_FLOAT.test(s) ? finiteOr(parseFloat(s.replace(/_/g, '')), s) : s;
   const plain = s.replace(/_/g, '');
-  const signed = plain[0] === '-' || plain[0] === '+';
-  const body = signed ? plain.slice(1) : plain;
-  const n = BigInt(/^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body) * (plain[0] === '-' ? -1n : 1n);
-  if (n >= INT64_MIN && n < -INT64_MIN) return Number(n); // ParseInt
-  if (!signed && n < UINT64_END) return Number(n); // ParseUint (which takes no sign)
-  return /^[-+]?[0-9]+$/.test(plain) ? resolveGoYamlFloat(plain) : s; // yamlStyleFloat: decimal digits only
+  if (GO_INT.test(plain)) {
+    const signed = plain[0] === '-' || plain[0] === '+';
+    const body = signed ? plain.slice(1) : plain;
+    const n = BigInt(/^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body) * (plain[0] === '-' ? -1n : 1n);
+    if (n >= INT64_MIN && n < -INT64_MIN) return Number(n); // ParseInt
+    if (!signed && n < UINT64_END) return Number(n); // ParseUint (which takes no sign)
+  }
+  return YAML_STYLE_FLOAT.test(plain) ? finiteOr(parseFloat(plain), s) : s;
 }
 
 /** A float out of float64's range is ParseFloat's error: the scalar stays a string. */
-function resolveGoYamlFloat(s: string): number | string {
-  const f = parseFloat(s.replace(/_/g, ''));
-  return Number.isFinite(f) ? f : s;
-}
+const finiteOr = (f: number, s: string): number | string => (Number.isFinite(f) ? f : s);
 
-const goYamlInt: YAML.ScalarTag = { identify: (v) => typeof v === 'number' && Number.isInteger(v), default: true, tag: 'tag:yaml.org,2002:int', test: GO_YAML_INT, resolve: resolveGoYamlInt };
-const goYamlFloat: YAML.ScalarTag = { identify: (v) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:float', test: GO_YAML_FLOAT, resolve: resolveGoYamlFloat };
+const goYamlNumber: YAML.ScalarTag = { identify: (v) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:float', test: GO_YAML_HINT, resolve: resolveGoYamlNumber };
 
 /**
  * The yaml package's YAML 1.1 tags as go-yaml v2 resolves plain scalars: its booleans, nulls,
- * .inf/.nan and merge keys as they are; its integers and floats replaced by go-yaml's (above); and
- * no timestamps or 12:30-style sexagesimals, which go-yaml leaves as strings when decoding to JSON.
+ * .inf/.nan and merge keys as they are; its integers and floats replaced by go-yaml's (above),
+ * after .inf/.nan; and no timestamps or 12:30-style sexagesimals, which go-yaml leaves as strings
+ * when decoding to JSON.
  */
 function goYamlTags(tags: YAML.Tags): YAML.Tags {
   const out: YAML.Tags = [];
@@ -199,9 +208,9 @@ function goYamlTags(tags: YAML.Tags): YAML.Tags {
     }
     const format = 'format' in t ? t.format : undefined;
     if (t.tag === 'tag:yaml.org,2002:timestamp' || format === 'TIME') continue;
-    const isNumber = t.tag === 'tag:yaml.org,2002:int' || (t.tag === 'tag:yaml.org,2002:float' && t.test?.test('.nan') !== true);
-    if (!isNumber) out.push(t);
-    else if (!out.includes(goYamlInt)) out.push(goYamlInt, goYamlFloat);
+    const isNaNTag = t.tag === 'tag:yaml.org,2002:float' && t.test?.source.includes('nan') === true;
+    if (isNaNTag) out.push(t, goYamlNumber);
+    else if (t.tag !== 'tag:yaml.org,2002:int' && t.tag !== 'tag:yaml.org,2002:float') out.push(t);
   }
   return out;
 }
