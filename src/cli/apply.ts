@@ -21,7 +21,7 @@ import { asJSONMap, type JSONMap } from '../api/patch/gofmt.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
-import { checkObjectOutputFormat, genericPrinter, type GenericPrinter } from '../printers/generic.js';
+import type { GenericPrinter } from '../printers/generic.js';
 import { toJSONAsGiven } from '../printers/output.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -46,8 +46,10 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   }
   // kubectl apply finds out that it cannot print only once it has applied; kjob refuses first, as
   // kubectl create does, so that a bad -o changes nothing.
-  const fmt = checkObjectOutputFormat(opts.output);
-  const printer = fmt && fmt !== 'name' ? genericPrinter(fmt, { template: opts.template }) : undefined;
+  // The printers are loaded for an -o only: an apply without one does not pay for them.
+  const generic = opts.output ? await import('../printers/generic.js') : undefined;
+  const fmt = generic ? generic.checkObjectOutputFormat(opts.output) : '';
+  const printer = generic && fmt && fmt !== 'name' ? generic.genericPrinter(fmt, { template: opts.template }) : undefined;
   const validation = validationDirective(opts.validate);
   const stdinText = opts.files.includes('-') ? await readStdin() : '';
   const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });

@@ -3,7 +3,7 @@
 // custom-columns[-file]. Each takes what get prints (one object, or a List) and writes it.
 import fs from 'node:fs';
 import { UserError } from '../errors.js';
-import { toJSON, toYAML, nameOf } from './output.js';
+import { toJSON, toYAML, nameOf, OBJECT_FORMATS } from './output.js';
 import { jsonPathPrinter, JSONPathParseError, JSONPathExecError } from './jsonpath.js';
 import { goTemplatePrinter, GoTemplateParseError, GoTemplateExecError } from './gotemplate.js';
 import { CustomColumnsPrinter, columnsFromSpec, columnsFromFile } from './customcolumns.js';
@@ -43,8 +43,6 @@ export function checkOutputFormat(output: string | undefined): string {
   throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
 }
 
-/** The formats of a command that prints the objects it wrote (apply, create): no tables. */
-export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
 /** -o of apply or create -f: '' (the "created" lines) or a format genericPrinter takes, else kubectl's error. */
 export function checkObjectOutputFormat(output: string | undefined): string {

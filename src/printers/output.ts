@@ -30,6 +30,9 @@ export function toJSON(objOrList: unknown): string {
   return s + '\n';
 }
 
+/** The formats of a command that prints the objects it wrote (apply, create): no tables. */
+export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
+
 /** encoding/json MarshalIndent of a typed object: its fields in the order given (the struct's order). */
 export function toJSONAsGiven(obj: unknown): string {
   return (
