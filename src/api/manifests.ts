@@ -4,10 +4,13 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as YAML from 'yaml';
 import { UserError } from '../errors.js';
+import { GO_YAML_HINT, resolveGoYamlNumber } from './goyaml_number.js';
 import { RESOURCES, apiVersionOf, type ResourceInfo } from './resources.js';
 
 export interface ManifestDoc {
   source: string;
+  /** an item of a List document (kubectl's builder checks the List's own metadata, not its items') */
+  fromList?: boolean;
   // any: the document as parsed, of any shape; callers read it as kubectl's unstructured objects do
   // and the apiserver's decoding types it (a decoding boundary).
   object: Record<string, any>;
@@ -117,7 +120,7 @@ export function parseManifestText(text: string, source: string): ManifestDoc[] {
   return docs;
 }
 
-function expand(obj: Record<string, unknown>, source: string, out: ManifestDoc[]): void {
+function expand(obj: Record<string, unknown>, source: string, out: ManifestDoc[], fromList = false): void {
   const kind = obj.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(obj.items)) {
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
@@ -127,11 +130,11 @@ function expand(obj: Record<string, unknown>, source: string, out: ManifestDoc[]
       // typed lists (JobList) may omit the items' apiVersion/kind
       if (itemKind && o.kind === undefined) o.kind = itemKind;
       if (itemKind && o.apiVersion === undefined && obj.apiVersion !== undefined) o.apiVersion = obj.apiVersion;
-      expand(o, source, out);
+      expand(o, source, out, true);
     }
     return;
   }
-  out.push({ source, object: obj });
+  out.push(fromList ? { source, object: obj, fromList } : { source, object: obj });
 }
 
 // ---- YAML: k8s.io/apimachinery yaml.NewYAMLReader splits on "---" lines, and each document is
@@ -153,44 +156,6 @@ function splitYAMLDocuments(text: string): string[] {
   return docs;
 }
 
-/**
- * go-yaml v2's reading of a plain scalar as a number (resolve.go's resolve): one that starts with a
- * digit or a sign is an integer when, its underscores removed, strconv.ParseInt (base 0: 0x, 0o, 0b
- * and a leading 0 for octal, in either case) or ParseUint takes it, else a float when it matches
- * yamlStyleFloat and ParseFloat takes it; one that starts with '.' is a float when ParseFloat takes
- * it as written. Anything else is a string. The yaml package's YAML 1.1 numbers differ at the edges:
- * they read `e0`, `.` and `+.` as NaN (which the JSON conversion then refuses) and `0o17` as a string.
- * The tag's test only sees the first character, as resolve.go's hint table does: a test that
- * recognised the whole number by itself was a regular expression costly enough to V8 that an
- * `apply` then collected its young generation (2-4 ms); the exact rules run in resolve, on the
- * number-like scalars only.
- */
-const GO_YAML_HINT = /^[-+.0-9]/;
-/** strconv.ParseInt's syntax with base 0, underscores removed. */
-const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
-/** resolve.go's yamlStyleFloat, underscores removed. */
-const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-/** strconv.ParseFloat of a scalar starting with '.': underscores only between digits. */
-const GO_DOT_FLOAT = /^\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?$/;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_END = 2n ** 64n;
-
-function resolveGoYamlNumber(s: string): number | string {
-  if (s[0] === '.') return GO_DOT_FLOAT.test(s) ? finiteOr(parseFloat(s.replace(/_/g, '')), s) : s;
-  const plain = s.replace(/_/g, '');
-  if (GO_INT.test(plain)) {
-    const signed = plain[0] === '-' || plain[0] === '+';
-    const body = signed ? plain.slice(1) : plain;
-    const n = BigInt(/^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body) * (plain[0] === '-' ? -1n : 1n);
-    if (n >= INT64_MIN && n < -INT64_MIN) return Number(n); // ParseInt
-    if (!signed && n < UINT64_END) return Number(n); // ParseUint (which takes no sign)
-  }
-  return YAML_STYLE_FLOAT.test(plain) ? finiteOr(parseFloat(plain), s) : s;
-}
-
-/** A float out of float64's range is ParseFloat's error: the scalar stays a string. */
-const finiteOr = (f: number, s: string): number | string => (Number.isFinite(f) ? f : s);
-
 const goYamlNumber: YAML.ScalarTag = { identify: (v) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:float', test: GO_YAML_HINT, resolve: resolveGoYamlNumber };
 
 /**
@@ -208,10 +173,12 @@ function goYamlTags(tags: YAML.Tags): YAML.Tags {
     }
     const format = 'format' in t ? t.format : undefined;
     if (t.tag === 'tag:yaml.org,2002:timestamp' || format === 'TIME') continue;
-    const isNaNTag = t.tag === 'tag:yaml.org,2002:float' && t.test?.source.includes('nan') === true;
-    if (isNaNTag) out.push(t, goYamlNumber);
-    else if (t.tag !== 'tag:yaml.org,2002:int' && t.tag !== 'tag:yaml.org,2002:float') out.push(t);
+    // The yaml package's numbers go, but for .inf and .nan (a map entry in go-yaml too).
+    const isNaNTag = t.tag === 'tag:yaml.org,2002:float' && t.test?.test('.nan') === true;
+    if (isNaNTag || (t.tag !== 'tag:yaml.org,2002:int' && t.tag !== 'tag:yaml.org,2002:float')) out.push(t);
   }
+  // Last: no tag left before it takes a scalar that starts with a digit, a sign or a dot but .inf and .nan.
+  out.push(goYamlNumber);
   return out;
 }
 
@@ -234,11 +201,8 @@ function parseYAMLStream(text: string, source: string): unknown[] {
       // refuses an alias bomb at once; go-yaml refuses it with this message.
       const value = doc.toJS({ maxAliasCount: 100 });
       // .inf and .nan are YAML numbers that encoding/json cannot write (keys in Go's map order).
-      const bad = firstNonFinite(value);
-      if (bad !== undefined) {
-        const text = Number.isNaN(bad) ? 'NaN' : bad > 0 ? '+Inf' : '-Inf';
-        throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: json: unsupported value: ${text}`);
-      }
+      const bad = unsupportedJSONValue(value);
+      if (bad !== undefined) throw new UserError(`error: error parsing ${source}: error converting YAML to JSON: json: unsupported value: ${bad}`);
       out.push(value);
     } catch (e) {
       if (e instanceof ReferenceError && /alias/i.test(e.message)) {
@@ -248,6 +212,12 @@ function parseYAMLStream(text: string, source: string): unknown[] {
     }
   }
   return out;
+}
+
+/** encoding/json's word for the first number it cannot write (+Inf, -Inf, NaN), keys in Go's map order; undefined when there is none. */
+export function unsupportedJSONValue(v: unknown): string | undefined {
+  const bad = firstNonFinite(v);
+  return bad === undefined ? undefined : Number.isNaN(bad) ? 'NaN' : bad > 0 ? '+Inf' : '-Inf';
 }
 
 function firstNonFinite(v: unknown): number | undefined {

@@ -37,6 +37,10 @@ export interface ApplyOptions {
   /** -o: name, json, yaml, jsonpath or a Go template (--template) */
   output?: string;
   template?: string;
+  /** --allow-missing-template-keys (default true) */
+  allowMissingTemplateKeys?: boolean;
+  /** Told of each object applied (not in a dry run): `apply --wait` waits for the Jobs among them. */
+  onApplied?: (info: ResourceInfo, name: string) => void;
 }
 
 export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts: ApplyOptions, io: IO): Promise<number> {
@@ -49,7 +53,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   // The printers are loaded for an -o only: an apply without one does not pay for them.
   const generic = opts.output ? await import('../printers/generic.js') : undefined;
   const fmt = generic ? generic.checkObjectOutputFormat(opts.output) : '';
-  const printer = generic && fmt && fmt !== 'name' ? generic.genericPrinter(fmt, { template: opts.template }) : undefined;
+  const printer = generic && fmt && fmt !== 'name' ? generic.genericPrinter(fmt, { template: opts.template, allowMissingTemplateKeys: opts.allowMissingTemplateKeys }) : undefined;
   const validation = validationDirective(opts.validate);
   const stdinText = opts.files.includes('-') ? await readStdin() : '';
   const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });
@@ -61,7 +65,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   for (const doc of docs) {
     try {
       if (validation !== 'Ignore') checkKind(doc.object, doc.source);
-      const info = mapManifest(doc.object, doc.source);
+      const info = mapManifest(doc.object, doc.source, doc.fromList);
       const manifest = structuredClone(doc.object) as KObject;
       if (verb === 'apply') dropUnreadableAnnotations(manifest);
       manifest.metadata = isPlainObject(manifest.metadata) ? manifest.metadata : ({} as KObject['metadata']);
@@ -73,6 +77,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
         verb === 'create'
           ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
           : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
+      if (!dryRun) opts.onApplied?.(info, r.name);
       if (fmt === 'name') io.out(`${kindGroup(info)}/${r.name}\n`);
       else if (!printer) io.out(`${kindGroup(info)}/${r.name} ${r.verb}${suffix}\n`);
       else if (verb === 'create') printCreated(printer, fmt, r.object, results.length, io);

@@ -52,7 +52,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     for (const e of errors) items.push({ error: e });
     for (const d of docs) {
       try {
-        const info = mapManifest(d.object, d.source);
+        const info = mapManifest(d.object, d.source, d.fromList);
         const namespace = info.namespaced ? (d.object.metadata?.namespace ?? ctx.namespace) : undefined;
         if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== ctx.namespace) {
           throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);

@@ -3,12 +3,13 @@
 // the Go struct field order, -o yaml sorts keys), then created through the apiserver path.
 import { klogError } from './klog.js';
 import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
-import { resourceForKind, kindGroup, groupResource } from '../api/resources.js';
+import { resourceForKind, kindGroup } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
-import { UserError, StatusError, notFound } from '../errors.js';
+import { UserError, StatusError } from '../errors.js';
 import { toYAML, nameOf, toJSONAsGiven, OBJECT_FORMATS } from '../printers/output.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
 import { goErrnoText } from '../util/go.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 export interface CreateJobOptions {
   image?: string;
   from?: string;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
 }
 
@@ -26,20 +27,17 @@ export interface CreateCronJobOptions {
   image?: string;
   schedule?: string;
   restart?: string;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
 }
 
 const OUTPUTS = ['json', 'yaml', 'name'];
 
-function checkArgs(what: string, names: string[], output: string | undefined, dryRun: string | undefined): string {
+function checkArgs(what: string, names: string[], output: string | undefined): string {
   if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
     throw new UserError(
       `error: unable to match a printer suitable for the output format "${output}", allowed formats are: ${OBJECT_FORMATS}`,
     );
-  }
-  if (dryRun !== undefined && !['none', 'client', 'server'].includes(dryRun)) {
-    throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   }
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
@@ -49,7 +47,7 @@ function checkArgs(what: string, names: string[], output: string | undefined, dr
 
 /** `kjob create job NAME --image=IMG [-- CMD...]` or `kjob create job NAME --from=cronjob/CJ`. */
 export async function createJob(ctx: Context, names: string[], command: string[], opts: CreateJobOptions, io: IO): Promise<number> {
-  const name = checkArgs('job', names, opts.output, opts.dryRun);
+  const name = checkArgs('job', names, opts.output);
   if ((!opts.image && !opts.from) || (opts.image && opts.from)) throw new UserError('error: either --image or --from must be specified');
   if (opts.from && command.length > 0) throw new UserError('error: cannot specify --from and command');
   let job: KObject;
@@ -70,13 +68,8 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     if (slash <= 0 || !res) throw new UserError(`error: from must be of the form <resource>/<name>`);
     if (res.kind !== 'CronJob') throw new UserError(`error: unknown object type *v1.${res.kind}`);
     const cjName = opts.from!.slice(slash + 1);
-    let storedCj: KObject;
-    try {
-      storedCj = await ctx.client.get(res, ctx.namespace, cjName);
-    } catch (e) {
-      if (e instanceof StatusError && e.reason === 'NotFound') throw notFound(groupResource(res), cjName);
-      throw e;
-    }
+    // The builder's get: its NotFound as it is (the namespace's, when that is what is missing).
+    const storedCj = await ctx.client.get(res, ctx.namespace, cjName);
     const cj = asKind('CronJob', readable('CronJob', storedCj));
     const jt = cj.spec?.jobTemplate ?? {};
     const annotations: Record<string, string> = { 'cronjob.kubernetes.io/instantiate': 'manual', ...(jt.metadata?.annotations ?? {}) };
@@ -97,7 +90,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   // cobra's required flags, all that are missing, reported by kubectl's main through klog
   const missing = [opts.image === undefined ? 'image' : '', opts.schedule === undefined ? 'schedule' : ''].filter(Boolean);
   if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
-  const name = checkArgs('cronjob', names, opts.output, opts.dryRun);
+  const name = checkArgs('cronjob', names, opts.output);
   const container: Record<string, unknown> = { name, image: opts.image };
   if (command.length > 0) container.command = command;
   container.resources = {};
@@ -158,7 +151,7 @@ export interface CreateDataOptions {
   /** secret only */
   type?: string;
   saveConfig?: boolean;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
 }
 
@@ -266,7 +259,7 @@ function checkDataSources(opts: CreateDataOptions): void {
 
 /** `kjob create configmap NAME [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createConfigMap(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const name = checkArgs('configmap', names, opts.output, opts.dryRun);
+  const name = checkArgs('configmap', names, opts.output);
   checkDataSources(opts);
   const data = new Map<string, string>();
   const binary = new Map<string, string>();
@@ -299,7 +292,7 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
 
 /** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const name = checkArgs('secret generic', names, opts.output, opts.dryRun);
+  const name = checkArgs('secret generic', names, opts.output);
   checkDataSources(opts);
   const data = new Map<string, string>();
   const add = (key: string, value: Buffer | string) => {

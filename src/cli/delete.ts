@@ -7,6 +7,7 @@ import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js
 import { UserError, StatusError } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 import { listObjects } from './list.js';
 
@@ -23,7 +24,7 @@ export interface DeleteOptions {
   output?: string;
   allNamespaces?: boolean;
   /** --dry-run: none, client (nothing sent), server (the apiserver checks, stores nothing) */
-  dryRun?: string;
+  dryRun?: DryRun;
 }
 
 
@@ -45,7 +46,6 @@ interface Target {
 export async function del(ctx: Context, args: string[], opts: DeleteOptions, io: IO): Promise<number> {
   const propagationPolicy = parseCascade(opts.cascade);
   const dryRun = opts.dryRun ?? 'none';
-  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
   if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
@@ -68,8 +68,8 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     errors.push(...loadErrors.map((e) => e.message));
     for (const d of docs) {
       try {
-        const info = mapManifest(d.object, d.source);
-        targets.push({ info, namespace: info.namespaced ? d.object.metadata?.namespace ?? ctx.namespace : undefined, name: d.object.metadata?.name });
+        const info = mapManifest(d.object, d.source, d.fromList);
+        targets.push({ info, namespace: info.namespaced ? d.object.metadata?.namespace ?? ctx.namespace : undefined, name: d.object.metadata?.name ?? '' });
       } catch (e) {
         if (e instanceof UserError) errors.push(e.message);
         else throw e;

@@ -1,7 +1,7 @@
 // `kjob describe`: kubectl's client-side describers over the stored objects and their events.
 import type { KObject, JobObject, PodObject, NodeObject, ConfigMapObject, SecretObject, ServiceAccountObject, CronJobObject, EventObject, ServiceObject, NamespaceObject } from '../api/types.js';
-import { groupResource, resourceForKind } from '../api/resources.js';
-import { UserError, StatusError, notFound } from '../errors.js';
+import { resourceForKind } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';

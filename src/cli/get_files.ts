@@ -16,7 +16,7 @@ export async function argsFromFiles(ctx: Context, files: string[], recursive: bo
   let namespace: string | undefined;
   for (const d of docs) {
     try {
-      const info = mapManifest(d.object, d.source);
+      const info = mapManifest(d.object, d.source, d.fromList);
       const ns = d.object.metadata?.namespace as string | undefined;
       if (info.namespaced && ns) {
         if (ctx.explicitNamespace && ns !== ctx.namespace) {

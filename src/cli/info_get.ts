@@ -13,7 +13,7 @@ export function withInfoGet(client: Client): Client {
     try {
       return await client.get(r, namespace, name);
     } catch (e) {
-      if (e instanceof StatusError && e.reason === 'NotFound' && namespace && namespace !== 'default') {
+      if (e instanceof StatusError && e.reason === 'NotFound' && r.namespaced && namespace && namespace !== 'default') {
         try {
           await client.get(NAMESPACES, undefined, namespace);
         } catch (nsError) {

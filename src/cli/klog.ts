@@ -1,9 +1,12 @@
 // kubectl's main reports some errors (cobra's required flags) through klog, as a klog line.
 import { twoDigits } from '../util/go.js';
 
-/** A klog error line (E MMDD hh:mm:ss.uuuuuu PID file:line] msg), as kubectl prints it. */
-export function klogError(where: string, msg: string): string {
+/** A klog line (S MMDD hh:mm:ss.uuuuuu PID file:line] msg, S the severity), as kubectl prints it. */
+function klogLine(severity: 'E' | 'W', where: string, msg: string): string {
   const d = new Date();
   const us = String(d.getMilliseconds() * 1000).padStart(6, '0');
-  return `E${twoDigits(d.getMonth() + 1)}${twoDigits(d.getDate())} ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}:${twoDigits(d.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${where}] ${msg}`;
+  return `${severity}${twoDigits(d.getMonth() + 1)}${twoDigits(d.getDate())} ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}:${twoDigits(d.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${where}] ${msg}`;
 }
+
+export const klogError = (where: string, msg: string): string => klogLine('E', where, msg);
+export const klogWarning = (where: string, msg: string): string => klogLine('W', where, msg);

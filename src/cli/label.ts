@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 
 export interface MetaPairsOptions {
@@ -20,7 +21,7 @@ export interface MetaPairsOptions {
   fieldSelector?: string;
   filenames?: string[];
   recursive?: boolean;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
   resourceVersion?: string;
 }
@@ -89,7 +90,6 @@ export async function annotate(ctx: Context, args: string[], opts: MetaPairsOpti
 
 async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: string[], opts: MetaPairsOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun === undefined ? 'none' : opts.dryRun;
-  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   if (opts.output && !OUTPUTS.includes(opts.output)) {
     throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json,name,yaml`);
   }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { UserError, userErrorReport } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { exitQuietlyOnClosedPipe, processIO, type IO } from './io.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { dryRunStrategy } from './dry_run.js';
 import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
@@ -121,15 +123,16 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
       .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
       .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq)
+      .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output', true)
       .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)');
     if (verb === 'apply') verbCmd.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
     verbCmd.action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        const dryRun = o.dryRun === true ? 'client' : o.dryRun;
+        const dryRun = dryRunStrategy(o.dryRun, io.err);
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
-        const go = (out: IO) =>
-          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, output: o.output, template: o.template }, out);
+        const go = (out: IO, onApplied?: (info: ResourceInfo, name: string) => void) =>
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, output: o.output ?? (o.template ? 'go-template' : undefined), template: o.template, allowMissingTemplateKeys: o.allowMissingTemplateKeys !== false, onApplied }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -146,10 +149,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
     return v;
   };
-  const dryRunOf = (cmd: Command) => {
-    const v = inherited(cmd, 'dryRun');
-    return v === true ? 'client' : v === undefined ? undefined : stripEq(String(v));
-  };
+  const dryRunOf = (cmd: Command) => dryRunStrategy(inherited(cmd, 'dryRun'), io.err);
   const outputOf = (cmd: Command) => inherited(cmd, 'output') as string | undefined;
   createCmd
     .command('job')
@@ -420,7 +420,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
             wait: o.wait !== false,
             ignoreNotFound: o.ignoreNotFound,
             output: o.output,
-            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            dryRun: dryRunStrategy(o.dryRun, io.err),
           },
           io,
         );

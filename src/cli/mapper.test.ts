@@ -33,3 +33,9 @@ test('metadata that does not decode as ObjectMeta is refused before the kind is 
   assert.throws(() => mapManifest({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 7 } }, 'f.yaml'), { message: 'error: unable to decode "f.yaml": json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string' });
   assert.throws(() => mapManifest({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'a' } }, 'f.yaml'), /no matches for kind "Foo" in version "v1"/);
 });
+
+test("a List's items are not checked: kubectl's builder decodes the List document, then flattens it", () => {
+  const [item] = parseManifestText('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: x\n    labels: {a: 1}\n', 'l.yaml');
+  assert.equal(item.fromList, true);
+  assert.equal(mapManifest(item.object, item.source, item.fromList).kind, 'ConfigMap');
+});

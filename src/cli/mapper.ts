@@ -6,9 +6,10 @@ import type { ResourceInfo } from '../api/resources.js';
 import { decodeTyped } from '../apiserver/decode.js';
 import { UserError } from '../errors.js';
 
-export function mapManifest(obj: Record<string, unknown>, source: string): ResourceInfo {
-  // A document without a kind fails its decode before its metadata is looked at (resolveKind says so).
-  if (typeof obj.kind === 'string' && obj.kind !== '') {
+export function mapManifest(obj: Record<string, unknown>, source: string, fromList = false): ResourceInfo {
+  // A document without a kind fails its decode before its metadata is looked at (resolveKind says
+  // so). A List's items are not checked: the builder checks the List document, and flattens it after.
+  if (typeof obj.kind === 'string' && obj.kind !== '' && !fromList) {
     const error = metadataDecodeError(obj);
     if (error !== undefined) throw new UserError(`error: unable to decode "${source}": ${error}`);
   }
@@ -20,10 +21,9 @@ export function mapManifest(obj: Record<string, unknown>, source: string): Resou
  * its first type error, apiVersion and kind before metadata as the converted YAML has its keys.
  */
 function metadataDecodeError(obj: Record<string, unknown>): string | undefined {
-  for (const key of ['apiVersion', 'kind'] as const) {
-    const v = obj[key];
-    if (v !== undefined && v !== null && typeof v !== 'string') return `json: cannot unmarshal ${jsonKind(v)} into Go struct field metadataOnlyObject.${key} of type string`;
-  }
+  // (kind is a string: mapManifest asks only then)
+  const v = obj.apiVersion;
+  if (v !== undefined && v !== null && typeof v !== 'string') return `json: cannot unmarshal ${jsonKind(v)} into Go struct field metadataOnlyObject.apiVersion of type string`;
   const meta = obj.metadata;
   if (meta === undefined || meta === null) return undefined;
   if (typeof meta !== 'object' || Array.isArray(meta)) return `json: cannot unmarshal ${jsonKind(meta)} into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta`;

@@ -3,7 +3,7 @@
 // the stored object, decodes and defaults the result and takes it through the update path
 // (update validation, generation), retrying on conflicts itself.
 import * as YAML from 'yaml';
-import { GO_YAML_OPTIONS } from '../api/manifests.js';
+import { GO_YAML_OPTIONS, unsupportedJSONValue } from '../api/manifests.js';
 import { kindGroup } from '../api/resources.js';
 import { UserError } from '../errors.js';
 import type { PatchType } from '../apiserver/interface.js';
@@ -31,6 +31,9 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   } catch (e) {
     throw new UserError(`error: unable to parse ${JSON.stringify(opts.patch)}: ${(e as Error).message.split('\n')[0]}`);
   }
+  // .inf and .nan: the YAML reads, its conversion to JSON refuses them (yaml.ToJSON).
+  const unsupported = unsupportedJSONValue(patchDoc);
+  if (unsupported !== undefined) throw new UserError(`error: unable to parse ${JSON.stringify(opts.patch)}: json: unsupported value: ${unsupported}`);
   if (type === 'json' && !Array.isArray(patchDoc)) {
     throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${patchDoc === null ? 'null' : typeof patchDoc === 'object' ? 'object' : typeof patchDoc === 'boolean' ? 'bool' : typeof patchDoc} into Go value of type jsonpatch.Patch`);
   }

@@ -12,6 +12,7 @@ import { checkKind } from './validate_kind.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { withSource, withLastApplied } from './apply.js';
 import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 
 export interface ReplaceOptions {
@@ -22,7 +23,7 @@ export interface ReplaceOptions {
   cascade?: string | boolean;
   timeout?: string;
   wait?: boolean;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
   validate?: string | boolean;
   saveConfig?: boolean;
@@ -38,7 +39,6 @@ interface Doc {
 
 export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun ?? 'none';
-  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   if (opts.output && !['json', 'yaml', 'name'].includes(opts.output)) {
     throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json,name,yaml`);
   }
@@ -58,7 +58,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   for (const d of raw) {
     try {
       if (validation !== 'Ignore') checkKind(d.object, d.source);
-      const info = mapManifest(d.object, d.source);
+      const info = mapManifest(d.object, d.source, d.fromList);
       const manifest = structuredClone(d.object) as KObject;
       manifest.metadata ??= {} as KObject['metadata'];
       let namespace: string | undefined;

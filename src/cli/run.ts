@@ -14,6 +14,7 @@ import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
 import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
 
@@ -33,7 +34,7 @@ export interface RunOptions {
   privileged?: boolean;
   leaveStdinOpen?: boolean;
   quiet?: boolean;
-  dryRun?: string;
+  dryRun?: DryRun;
   output?: string;
   podRunningTimeout?: string;
   stdinIsTerminal?: boolean;
@@ -114,7 +115,6 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   const attach = o.attach ?? !!o.stdin;
   if (!attach && o.rm) throw usage('--rm should only be used for attached containers');
   const dryRun = o.dryRun ?? 'none';
-  if (!['none', 'client', 'server'].includes(dryRun)) throw new UserError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   if (attach && dryRun !== 'none') throw usage("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
   if (o.output && !['json', 'yaml', 'name'].includes(o.output)) {

@@ -33,14 +33,14 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
   // NotFounds are said after; with none there, kubectl has nothing to scale.
   const ns = ctx.namespace;
   const found: { info: ResourceInfo; name: string; obj: KObject }[] = [];
-  const missing: StatusError[] = [];
+  const missing: StatusError[] = []; // the builder's errors (NotFound, Forbidden, ...), said after
   for (const req of parseResourceArgs(args)) {
     if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
     for (const name of req.names) {
       try {
         found.push({ info: req.info, name, obj: await ctx.client.get(req.info, ns, name) });
       } catch (e) {
-        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+        if (!(e instanceof StatusError)) throw e;
         missing.push(e);
       }
     }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { dryRunStrategy } from './dry_run.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
 
@@ -48,7 +49,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             filenames: (o.filename ?? []).map(stripEq),
             recursive: o.recursive,
             resourceVersion: o.resourceVersion,
-            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            dryRun: dryRunStrategy(o.dryRun, io.err),
             output: o.output,
           };
           return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
@@ -85,7 +86,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             gracePeriod: o.gracePeriod,
             cascade: o.cascade,
             timeout: o.timeout,
-            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            dryRun: dryRunStrategy(o.dryRun, io.err),
             output: o.output,
             validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
             saveConfig: o.saveConfig,
@@ -220,7 +221,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             privileged: o.privileged,
             leaveStdinOpen: o.leaveStdinOpen,
             quiet: o.quiet,
-            dryRun: o.dryRun === true ? 'client' : o.dryRun === undefined ? undefined : stripEq(String(o.dryRun)),
+            dryRun: dryRunStrategy(o.dryRun, io.err),
             output: o.output,
             podRunningTimeout: o.podRunningTimeout,
             stdinIsTerminal: !!process.stdin.isTTY,

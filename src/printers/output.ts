@@ -4,6 +4,7 @@
 //         indented under their key, go-yaml's quoting and 80-column folding.
 import type { KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
+import { resolveGoYamlNumber } from '../api/goyaml_number.js';
 import { goCompare } from './labels.js';
 
 function sortKeys(v: unknown): unknown {
@@ -111,10 +112,7 @@ function resolvesToNonString(s: string): boolean {
   if (RESOLVE_MAP.has(s)) return true;
   const c = s[0];
   if ('+-.0123456789'.includes(c)) {
-    const plain = s.replace(/_/g, '');
-    if (/^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/.test(plain)) return true;
-    if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
-    if (/^-?0b[01]+$/.test(plain)) return true;
+    if (typeof resolveGoYamlNumber(s) === 'number') return true;
     if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true; // base 60
     if (isDigit0(c) && isTimestamp(s)) return true;
   }

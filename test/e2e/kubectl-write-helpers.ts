@@ -233,6 +233,15 @@ SECTIONS.notfound = [
   { args: ['delete', 'jobs', '--all', '--dry-run=server'] },
   { args: ['delete', 'job', 'echo', '--force', '--grace-period=0', '--dry-run=client'] },
   { args: ['delete', 'job', 'echo', '--dry-run=maybe'] },
+  // --dry-run's older forms: the flag alone and a boolean, with kubectl's warning.
+  { args: ['delete', 'job', 'echo', '--dry-run'] },
+  { args: ['delete', 'job', 'echo', '--dry-run=true', '-o', 'name'] },
+  { args: ['annotate', 'job', 'echo', 'a=b', '--dry-run=false'] },
+  { args: ['apply', '-f', 'fixtures/job-echo.yaml', '--dry-run=bogus'] },
+  { args: ['create', 'job', 'x', '--image=busybox', '--dry-run=bogus'] },
+  { args: ['patch', 'job', 'echo', '-p', 'spec: {x: .inf}'] },
+  { args: ['apply', '-f', '-', '-o', 'name', '--template={{.metadata.name}}'], input: cms('ot') },
+  { args: ['apply', '-f', '-', '--template={{.metadata.name}}'], input: cms('ot') },
   { args: ['get', 'jobs', '-o', 'name'] },
 ];
 

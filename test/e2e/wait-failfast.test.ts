@@ -63,6 +63,9 @@ test('apply --wait: apply, then the wait (with its fail-fast), when piped only t
     stderr: 'error: job.batch/bad failed: BackoffLimitExceeded: Job has reached the specified backoff limit\n',
     code: 1,
   });
+  // with -o the applied Jobs are still waited for (they are known from the apply, not its output)
+  const named = timed(['apply', '-f', '-', '--wait', '-o', 'name'], job('named', '  backoffLimit: 0', 'echo hi'));
+  assert.deepEqual({ stdout: named.stdout, stderr: named.stderr, code: named.code }, { stdout: 'job.batch/named\njob.batch/named condition met\n', stderr: '', code: 0 });
   // nothing to wait for: a dry run, or no Job
   assert.deepEqual(sb.kjob(['apply', '-f', '-', '--wait', '--dry-run=client'], { input: job('dry', '', 'true') }), { stdout: 'job.batch/dry created (dry run)\n', stderr: '', code: 0 });
 });

@@ -1,0 +1,23 @@
+// kubectl's --dry-run (cmdutil.GetDryRunStrategy): none, client or server. The flag alone and a
+// boolean are its older forms, taken with kubectl's warning (a klog line on stderr).
+import { UserError } from '../errors.js';
+import { klogWarning } from './klog.js';
+
+export type DryRun = 'none' | 'client' | 'server';
+
+/** The option's value as commander gives it (undefined, true for the flag alone, or its text). */
+export function dryRunStrategy(flag: unknown, warn: (line: string) => void): DryRun | undefined {
+  if (flag === undefined) return undefined;
+  if (flag === true) {
+    warn(klogWarning('helpers.go:702', '--dry-run is deprecated and can be replaced with --dry-run=client.') + '\n');
+    return 'client';
+  }
+  const v = String(flag).replace(/^=/, '');
+  if (v === 'true' || v === 'false') {
+    const to = v === 'true' ? 'client' : 'none';
+    warn(klogWarning(v === 'true' ? 'helpers.go:716' : 'helpers.go:719', `--dry-run=${v} is deprecated (boolean value) and can be replaced with --dry-run=${to}.`) + '\n');
+    return to;
+  }
+  if (v === 'none' || v === 'client' || v === 'server') return v;
+  throw new UserError(`error: Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
+}
