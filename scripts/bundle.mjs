@@ -187,6 +187,19 @@ export async function bundle() {
       }));
     },
   });
+  // ora's spinners: kjob names none, so ora takes `dots` (`line` where the terminal shows no
+  // Unicode). The other eighty-odd were 32 kB of every script that can show progress, which a
+  // command reads and holds as a young string (docs/performance.md, the thirty-ninth session).
+  const spinnersUsed = {
+    name: 'spinners-used',
+    setup(build) {
+      build.onLoad({ filter: /cli-spinners[\\/]spinners\.json$/ }, (args) => {
+        const all = JSON.parse(readFileSync(args.path, 'utf8'));
+        if (!all.dots || !all.line) throw new Error(`${args.path}: no dots or line spinner (ora's defaults)`);
+        return { contents: JSON.stringify({ dots: all.dots, line: all.line }), loader: 'json' };
+      });
+    },
+  };
   const build = async (entry, { minifyIdentifiers, plugins = [] }) => {
     const result = await esbuild.build({
       entryPoints: [join(dist, entry)],
@@ -195,7 +208,7 @@ export async function bundle() {
       format: 'cjs',
       target: 'node20',
       write: false,
-      plugins: [...plugins, moduleUrl, lazyModules, sharedBuiltins],
+      plugins: [...plugins, moduleUrl, lazyModules, sharedBuiltins, spinnersUsed],
       logLevel: 'warning',
       // Smaller to read and to check against the cache.
       minifyWhitespace: true,
