@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as YAML from 'yaml';
 import { UserError } from '../errors.js';
+import { jsonKind } from '../util/go.js';
 import { GO_YAML_HINT, resolveGoYamlNumber } from './goyaml_number.js';
 import { RESOURCES, apiVersionOf, type ResourceInfo } from './resources.js';
 
@@ -112,8 +113,7 @@ export function parseManifestText(text: string, source: string): ManifestDoc[] {
   for (const v of values) {
     if (v === null || v === undefined) continue;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      const t = Array.isArray(v) ? '[]interface {}' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool';
-      throw new UserError(`error: unable to decode "${source}": json: cannot unmarshal ${Array.isArray(v) ? 'array' : t} into Go value of type map[string]interface {}`);
+      throw new UserError(`error: unable to decode "${source}": json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`);
     }
     expand(v as Record<string, unknown>, source, docs);
   }

@@ -32,7 +32,7 @@ import { jsonMergePatch } from '../api/patch/merge.js';
 import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
 import type { JSONMap } from '../api/patch/gofmt.js';
 import { asJSONMap, goV } from '../api/patch/gofmt.js';
-import { goQuote } from '../util/go.js';
+import { goQuote, jsonKind } from '../util/go.js';
 import { jsonCopy, jsonEqual } from '../util/canonical.js';
 import { newUID } from '../util/uid.js';
 import { realClock, type Clock } from '../util/clock.js';
@@ -582,13 +582,6 @@ export class LocalAPIServer implements LocalAPIServerContract {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function jsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v === 'object' ? 'object' : typeof v;
 }
 
 function goTypeOf(r: ResourceInfo): string {

@@ -21,7 +21,7 @@
 // readers keep the last value), so there is no duplicate-field case here.
 import type { KObject } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
-import { goQuote } from '../util/go.js';
+import { goQuote, jsonKind } from '../util/go.js';
 import {
   definition,
   kindDefinition,
@@ -378,20 +378,6 @@ function isEmptyCollection(v: unknown, s: PropSchema): boolean {
   return !s.$ref && s.type === 'object' && !!s.additionalProperties && isPlainObject(v) && Object.keys(v).length === 0;
 }
 
-function jsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'object';
-  }
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -5,6 +5,7 @@ import { resolveKind } from '../api/manifests.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { decodeTyped } from '../apiserver/decode.js';
 import { UserError } from '../errors.js';
+import { jsonKind } from '../util/go.js';
 
 export function mapManifest(obj: Record<string, unknown>, source: string, fromList = false): ResourceInfo {
   // A document without a kind fails its decode before its metadata is looked at (resolveKind says
@@ -48,10 +49,4 @@ function plainlyDecodes(meta: Record<string, unknown>): boolean {
 
 function isStringMap(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-}
-
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v === 'object' ? 'object' : typeof v;
 }

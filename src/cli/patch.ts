@@ -6,6 +6,7 @@ import * as YAML from 'yaml';
 import { GO_YAML_OPTIONS, unsupportedJSONValue } from '../api/manifests.js';
 import { kindGroup } from '../api/resources.js';
 import { UserError } from '../errors.js';
+import { jsonKind } from '../util/go.js';
 import type { PatchType } from '../apiserver/interface.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
@@ -35,7 +36,7 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   const unsupported = unsupportedJSONValue(patchDoc);
   if (unsupported !== undefined) throw new UserError(`error: unable to parse ${JSON.stringify(opts.patch)}: json: unsupported value: ${unsupported}`);
   if (type === 'json' && !Array.isArray(patchDoc)) {
-    throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${patchDoc === null ? 'null' : typeof patchDoc === 'object' ? 'object' : typeof patchDoc === 'boolean' ? 'bool' : typeof patchDoc} into Go value of type jsonpatch.Patch`);
+    throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${jsonKind(patchDoc)} into Go value of type jsonpatch.Patch`);
   }
   const requests = parseResourceArgs(args);
   for (const req of requests) {

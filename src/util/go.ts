@@ -3,6 +3,14 @@
 /** A time layout's two-digit field ("01", "02", "15", "04", "05"): zero-padded to two. */
 export const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
+/** What encoding/json calls a JSON value in its type errors ("cannot unmarshal <kind> into ..."). */
+export function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'string' || typeof v === 'number' ? typeof v : 'object';
+}
+
 /** strconv.Quote (fmt's %q): printable runes as they are, the rest escaped as Go escapes them. */
 export function goQuote(s: string): string {
   let out = '"';
