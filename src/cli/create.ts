@@ -140,7 +140,6 @@ function print(obj: KObject, output: string | undefined, suffix: string, io: IO)
   else io.out(`${kindGroup(resourceForKind(obj.kind)!)}/${obj.metadata.name} created${suffix}\n`);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
 

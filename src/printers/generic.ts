@@ -32,25 +32,23 @@ export function splitFormat(output: string | undefined): [string, string | undef
   return eq < 0 ? [fmt, undefined] : [fmt.slice(0, eq), fmt.slice(eq + 1)];
 }
 
+/**
+ * The format -o names: one of simple as written, or one of the printers withArg (with its argument
+ * or without), else kubectl's error, which lists the allowed formats.
+ */
+function matchFormat(output: string | undefined, simple: string[], withArg: string[], allowed: string): string {
+  const fmt = (output ?? '').replace(/^=/, '');
+  if (simple.includes(fmt) || withArg.includes(splitFormat(fmt)[0])) return fmt;
+  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${allowed}`);
+}
+
 /** Whether -o asks for a table (none, wide) or a generic printer; kubectl's error for unknown formats. */
-export function checkOutputFormat(output: string | undefined): string {
-  const fmt = (output ?? '').replace(/^=/, '');
-  const [base, arg] = splitFormat(fmt);
-  if (['', 'wide', 'json', 'yaml', 'name'].includes(fmt)) return fmt;
-  if (arg !== undefined || [...TEMPLATE_FORMATS, ...JSONPATH_FORMATS, ...COLUMNS_FORMATS].includes(base)) {
-    if ([...TEMPLATE_FORMATS, ...JSONPATH_FORMATS, ...COLUMNS_FORMATS].includes(base)) return fmt;
-  }
-  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${ALLOWED_FORMATS}`);
-}
+export const checkOutputFormat = (output: string | undefined): string =>
+  matchFormat(output, ['', 'wide', 'json', 'yaml', 'name'], [...TEMPLATE_FORMATS, ...JSONPATH_FORMATS, ...COLUMNS_FORMATS], ALLOWED_FORMATS);
 
-
-/** -o of apply or create -f: '' (the "created" lines) or a format genericPrinter takes, else kubectl's error. */
-export function checkObjectOutputFormat(output: string | undefined): string {
-  const fmt = (output ?? '').replace(/^=/, '');
-  const [base] = splitFormat(fmt);
-  if (['', 'json', 'yaml', 'name'].includes(fmt) || [...TEMPLATE_FORMATS, ...JSONPATH_FORMATS].includes(base)) return fmt;
-  throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${OBJECT_FORMATS}`);
-}
+/** -o of apply or create -f: '' (the "created" lines) or a format genericPrinter takes (no tables). */
+export const checkObjectOutputFormat = (output: string | undefined): string =>
+  matchFormat(output, ['', 'json', 'yaml', 'name'], [...TEMPLATE_FORMATS, ...JSONPATH_FORMATS], OBJECT_FORMATS);
 
 export function isGenericFormat(fmt: string): boolean {
   return fmt !== '' && fmt !== 'wide';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toJSON, toYAML, asList, nameOf, yamlKeyLess } from './output.js';
+import { toJSON, toJSONAsGiven, toYAML, asList, nameOf, yamlKeyLess } from './output.js';
 import type { KObject } from '../api/types.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/golden/printers');
@@ -70,6 +70,8 @@ test('yaml key order is go-yaml natural order; json is bytewise', () => {
   assert.ok(yamlKeyLess('_x', 'B'));
   assert.ok(yamlKeyLess('B', 'a'));
   assert.equal(toJSON({ b: 1, a: '<&>' }), '{\n    "a": "\\u003c\\u0026\\u003e",\n    "b": 1\n}\n');
+  // A typed object's JSON keeps its fields' order, with the same escapes as encoding/json's.
+  assert.equal(toJSONAsGiven({ b: 1, a: '<\u2028\u2029>' }), '{\n    "b": 1,\n    "a": "\\u003c\\u2028\\u2029\\u003e"\n}\n');
 });
 
 test('nameOf', () => {

@@ -22,26 +22,24 @@ function sortKeys(v: unknown): unknown {
 }
 
 export function toJSON(objOrList: unknown): string {
-  const s = JSON.stringify(sortKeys(objOrList), null, 4)
+  return toJSONAsGiven(sortKeys(objOrList));
+}
+
+/** The formats of a command that prints the objects it wrote (apply, create): no tables. */
+export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
+
+/**
+ * encoding/json MarshalIndent of a typed object: its fields in the order given (the struct's
+ * order), with Go's HTML-safe escapes and U+2028/U+2029 escaped as Go escapes them.
+ */
+export function toJSONAsGiven(obj: unknown): string {
+  const s = JSON.stringify(obj, null, 4)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
   return s + '\n';
-}
-
-/** The formats of a command that prints the objects it wrote (apply, create): no tables. */
-export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
-
-/** encoding/json MarshalIndent of a typed object: its fields in the order given (the struct's order). */
-export function toJSONAsGiven(obj: unknown): string {
-  return (
-    JSON.stringify(obj, null, 4)
-      .replace(/</g, '\\u003c')
-      .replace(/>/g, '\\u003e')
-      .replace(/&/g, '\\u0026') + '\n'
-  );
 }
 
 export function asList(items: KObject[]): object {
