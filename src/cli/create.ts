@@ -6,7 +6,8 @@ import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { toYAML, nameOf, toJSONAsGiven, OBJECT_FORMATS } from '../printers/output.js';
+import { toJSONAsGiven } from '../printers/output.js';
+import { checkObjectOutputFormat, genericPrinter } from '../printers/generic.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import type { DryRun } from './dry_run.js';
@@ -31,14 +32,8 @@ export interface CreateCronJobOptions {
   output?: string;
 }
 
-const OUTPUTS = ['json', 'yaml', 'name'];
-
 function checkArgs(what: string, names: string[], output: string | undefined): string {
-  if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
-    throw new UserError(
-      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: ${OBJECT_FORMATS}`,
-    );
-  }
+  checkObjectOutputFormat(output);
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
   }
@@ -133,10 +128,11 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
   return 0;
 }
 
+/** The object kjob built is a typed one to kubectl: its JSON in the struct's field order; the other formats as for any object. */
 function print(obj: KObject, output: string | undefined, suffix: string, io: IO): void {
-  if (output === 'yaml') io.out(toYAML(obj));
-  else if (output === 'json') io.out(toJSONAsGiven(obj));
-  else if (output === 'name') io.out(`${nameOf(obj)}\n`);
+  const fmt = checkObjectOutputFormat(output);
+  if (fmt === 'json') io.out(toJSONAsGiven(obj));
+  else if (fmt !== '') genericPrinter(fmt)(obj, io.out);
   else io.out(`${kindGroup(resourceForKind(obj.kind)!)}/${obj.metadata.name} created${suffix}\n`);
 }
 

@@ -191,6 +191,9 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['get', 'configmaps', '-o', 'name'] },
     { args: ['create', 'configmap', 'op', '--from-literal=a=1', '-o', 'name'] },
     { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'name', '--dry-run=client'] },
+    { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'jsonpath={.spec.template.spec.containers[0].image}', '--dry-run=client'] },
+    { args: ['create', 'cronjob', 'or', '--image=busybox', '--schedule=*/5 * * * *', '-o', 'go-template={{.spec.schedule}}', '--dry-run=client'] },
+    { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'wide', '--dry-run=client'] },
   ],
 };
 
