@@ -98,13 +98,27 @@ size_t write_all(int fd, const char *s, size_t n) {
   return off;
 }
 
-/** The line after l in a NUL-ended text, NULL after the last. */
 /** Closes those of n descriptors that are open (-1: not). */
 static void close_each(const int *fds, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (fds[i] >= 0) close(fds[i]);
 }
 
+/**
+ * In a child that will exec: the signals back to their defaults. The spawner ignores SIGPIPE
+ * (spawner_main), and an ignored signal stays ignored across an exec; a shim's SIGCHLD handler
+ * must not run in a container's process, which shares the shim's memory until its exec. No
+ * allocation: a container's process calls it before its exec.
+ */
+static void restore_child_signals(void) {
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &dfl, NULL);
+  sigaction(SIGPIPE, &dfl, NULL);
+}
+
+/** The line after l in a NUL-ended text, NULL after the last. */
 static char *next_line(char *l) {
   char *nl = strchr(l, '\n');
   return nl ? nl + 1 : NULL;
@@ -271,7 +285,7 @@ static void container_setup(char *plan) {
     }
     if (ok) continue;
     // runc's words: "mkdir <path>: <error>" / "write <path>: <error>", the error's first letter lower-cased.
-    char msg[8192], why[256];
+    char why[256], msg[sizeof at + sizeof why + 16];
     snprintf(why, sizeof why, "%s", strerror(errno));
     if (why[0] >= 'A' && why[0] <= 'Z') why[0] += 'a' - 'A';
     snprintf(msg, sizeof msg, "%s %s: %s", !strcmp(op, "mkdir") ? "mkdir" : "write", at, why);
@@ -605,7 +619,7 @@ static void mark_cloexec_from(int from) {
 
 /** The stdin relay: containerd's stdin copier, from the attempt's FIFO into the container. */
 static void relay_stdin(int in_w) {
-  signal(SIGPIPE, SIG_DFL);
+  restore_child_signals();
   if (attempt_fd >= 0) {
     // A fork of the spawner, which holds the other containers' pipes: a write end of one kept
     // here would keep its shim from ever reading the end of that container's output.
@@ -731,14 +745,8 @@ static char *container_stack(char **argv, size_t *size) {
  */
 static int container_main(void *arg) {
   struct container_start *c = arg;
-  // The shim's SIGCHLD handler must not run here, in the shim's memory: the default, and only
-  // then the signals the shim blocked for the clone (exec keeps the mask).
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigaction(SIGCHLD, &dfl, NULL);
-  // Nor does a signal the spawner ignores stay ignored across the exec (SIGPIPE: its engine may go).
-  sigaction(SIGPIPE, &dfl, NULL);
+  // The defaults first, and only then the signals the shim blocked for the clone (exec keeps the mask).
+  restore_child_signals();
   sigprocmask(SIG_SETMASK, &c->mask, NULL);
   setsid();
   int nul = c->in >= 0 ? c->in : open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -1066,7 +1074,7 @@ static void start_program(struct request *r, const char *self, mode_t umask_give
     close(pp[1]);
     char **args = r->args; // the program, then its arguments, NULL-ended
     if (!args[0]) _exit(127);
-    signal(SIGPIPE, SIG_DFL); // an ignored signal stays ignored across exec: the child gets the defaults
+    restore_child_signals();
     umask(umask_given);
     setsid();
     if (chdir(r->cwd) != 0) _exit(127);
