@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Spawner } from './spawner.js';
+import { Spawner, shimThreadRef } from './spawner.js';
 import { SHIM, nativeShim, shimOperands, spawnerSyscalls } from './shim.js';
 import { SHIM_TITLE } from '../util/process.js';
 import { tempDir, until } from '../util/testing.js';
@@ -16,11 +16,12 @@ function spawnPid(sp: Spawner, exe: string, args: string[], opts: { cwd?: string
 
 const perl = ['/usr/bin/perl', '/bin/perl'].find((p) => fs.existsSync(p)) ?? null;
 const native = nativeShim();
+const NO_NATIVE = !native && 'the native shim is not built here (no C compiler)';
 
 /** Each spawner, and why it cannot run here, if it cannot. */
 const SPAWNERS: { name: string; skip: string | false; make(): Spawner }[] = [
   { name: 'perl', skip: !perl && 'no perl', make: () => new Spawner(perl) },
-  { name: 'native', skip: !native && 'the native shim is not built here (no C compiler)', make: () => new Spawner(null, SHIM, native) },
+  { name: 'native', skip: NO_NATIVE, make: () => new Spawner(null, SHIM, native) },
 ];
 
 /**
@@ -36,15 +37,15 @@ async function releaseGate(dir: string, shim: number | string | undefined): Prom
 /** A shim's /proc directory: its process's, or a shim thread's ("PID:TID:FD"). */
 function shimProc(shim: number | string): string {
   if (typeof shim === 'number') return `/proc/${shim}`;
-  const [pid, tid] = shim.split(':');
-  return `/proc/${pid}/task/${tid}`;
+  const t = shimThreadRef(shim)!;
+  return `/proc/${t.pid}/task/${t.tid}`;
 }
 
 /** Whether shim thread ref ("PID:TID:FD") holds directory d open as its descriptor FD. */
 function holds(ref: string, d: string): boolean {
-  const [pid, tid, fd] = ref.split(':');
+  const t = shimThreadRef(ref)!;
   try {
-    const held = fs.statSync(`/proc/${pid}/task/${tid}/fd/${fd}`);
+    const held = fs.statSync(`/proc/${t.pid}/task/${t.tid}/fd/${t.fd}`);
     return held.ino === fs.statSync(d).ino;
   } catch {
     return false;
@@ -159,10 +160,11 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
       if (way === 'native') {
         // A thread of the spawner, which recorded itself before the spawner answered, holding its
         // attempt directory open (runtime.ts liveShim).
-        assert.match(String(shim), /^\d+:\d+:\d+$/);
         const ref = String(shim);
-        assert.equal(Number(ref.split(':')[0]), sp.pid, "the spawner's thread");
-        assert.notEqual(ref.split(':')[1], ref.split(':')[0], 'not its main thread');
+        const t = shimThreadRef(ref);
+        assert.ok(t, `a thread's reference (PID:TID:FD): ${ref}`);
+        assert.equal(t.pid, sp.pid, "the spawner's thread");
+        assert.notEqual(t.tid, t.pid, 'not its main thread');
         assert.equal(fs.readFileSync(path.join(attempt, 'shimpid'), 'utf8'), `${ref}\n`);
         assert.ok(holds(ref, attempt), 'it holds its attempt directory open');
       } else {
@@ -190,7 +192,6 @@ test("a shim, from perl's spawner (a fork named after its attempt), the native o
   }
 });
 
-const NO_NATIVE = !native && 'the native shim is not built here (no C compiler)';
 
 /** What a test of a native shim thread looks at: its directory (dir/attempt, dir/0.log, dir/note, dir/gate), spawner and shim ("PID:TID:FD"). */
 interface ShimThread {
@@ -210,7 +211,7 @@ async function withShimThread(command: (dir: string) => string[], env: NodeJS.Pr
     fs.mkdirSync(attempt);
     const operands = shimOperands({ attemptDir: attempt, logPath: path.join(dir, '0.log'), note: path.join(dir, 'note'), argv: command(dir) });
     shim = await new Promise<number | string | undefined>((resolve) => sp.spawnShim(operands, { env }, resolve));
-    assert.match(String(shim), /^\d+:\d+:\d+$/);
+    assert.ok(shimThreadRef(String(shim)), `a thread's reference (PID:TID:FD): ${shim}`);
     await body({ dir, attempt, sp, shim: String(shim) });
   } finally {
     await releaseGate(dir, shim);
