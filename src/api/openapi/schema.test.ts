@@ -27,4 +27,11 @@ test('a definition whose text is not ASCII is found by its bytes', () => {
   assert.deepEqual(indexedDefinition(ix, parsed, 'x.First'), odd.definitions['x.First']);
   assert.deepEqual(indexedDefinition(ix, parsed, 'x.Odd'), odd.definitions['x.Odd']);
   assert.deepEqual(ix.kinds, odd.kinds);
+  assert.equal(indexedDefinition(ix, parsed, 'x.Od'), undefined, 'a name is found whole, not by its start');
+  assert.equal(indexedDefinition(ix, parsed, 'First'), undefined, 'nor by its end');
+});
+
+test('a definition name the index could not find again is refused when the index is made', () => {
+  const full = apiSchema();
+  assert.throws(() => indexedSchemaFile({ kubernetes: full.kubernetes, sources: {}, kinds: {}, definitions: { 'x.A\tB': { go: 'v1.A' } } }), /cannot be indexed/);
 });

@@ -68,50 +68,59 @@ export function apiSchema(): APISchema {
 
 /**
  * The schema for lookups, which the build writes into dist/ beside the schema
- * (v1.32.schema.index): a line of JSON with the kinds and where each definition's JSON text is,
- * then those texts one after another. The file is read as bytes, and a definition becomes a
- * string and is parsed when first asked for: a command that decodes or reads an object needs a
- * handful of the 199. Parsing them all was about 1.5 ms of such a command; then, as a JSON file of
- * strings, its text and its strings were 220 kB of the young generation (half of what pushes a
- * `describe` into a second scavenge, 3-4 ms on a machine where a page fault costs 16 us).
+ * (v1.32.schema.index): a line of JSON with the kinds; a table of one line per definition, its
+ * name and where its JSON text is, ended by an empty line; then those texts one after another. The
+ * file is read as bytes, and a definition becomes a string and is parsed when first asked for: a
+ * command that decodes or reads an object needs a handful of the 199. Parsing them all was about
+ * 1.5 ms of such a command; then, as a JSON file of strings, its text and its strings were 220 kB
+ * of the young generation (half of what pushes a `describe` into a second scavenge, 3-4 ms on a
+ * machine where a page fault costs 16 us). The table is searched as bytes too: as a JSON object of
+ * names, it was 53 kB more of every such command's young generation, which `apply` all but fills
+ * (docs/performance.md, the fortieth session).
  */
 export interface IndexedSchema extends Omit<APISchema, 'definitions'> {
-  /** definition name -> [start, end) of its JSON text in `texts` (bytes) */
-  at: Record<string, [number, number]>;
+  /** "\n" then, for each definition, "<name>\t<start>\t<end>\n": [start, end) of its JSON text in `texts` (bytes) */
+  table: Buffer;
   texts: Buffer;
 }
 
 /** The index file of a schema (scripts/build.mjs writes it). */
 export function indexedSchemaFile(full: APISchema): Buffer {
   const { definitions, ...rest } = full;
-  const at: Record<string, [number, number]> = {};
+  const table: string[] = [];
   const texts: Buffer[] = [];
   let offset = 0;
   for (const [name, d] of Object.entries(definitions)) {
+    // A name is found by its line: one with a tab or a newline could not be.
+    if (/[\t\n]/.test(name)) throw new Error(`kjob: the definition name ${JSON.stringify(name)} cannot be indexed`);
     const text = Buffer.from(JSON.stringify(d), 'utf8');
-    at[name] = [offset, offset + text.length];
+    table.push(`${name}\t${offset}\t${offset + text.length}\n`);
     texts.push(text);
     offset += text.length;
   }
-  // JSON.stringify escapes every newline in a string: the header is the file's first line.
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...rest, at })}\n`, 'utf8'), ...texts]);
+  // JSON.stringify escapes every newline in a string: the header is the file's first line, and the
+  // table's end (its empty line) comes before any text.
+  return Buffer.concat([Buffer.from(`${JSON.stringify(rest)}\n${table.join('')}\n`, 'utf8'), ...texts]);
 }
 
-/** An index file as read: its header parsed, the definitions' texts left as bytes. */
+/** An index file as read: its header parsed, the table and the definitions' texts left as bytes. */
 export function readIndexedSchema(file: Buffer): IndexedSchema {
   const nl = file.indexOf(10);
-  const header = JSON.parse(file.toString('utf8', 0, nl)) as Omit<IndexedSchema, 'texts'>;
-  return { ...header, texts: file.subarray(nl + 1) };
+  const header = JSON.parse(file.toString('utf8', 0, nl)) as Omit<IndexedSchema, 'table' | 'texts'>;
+  const tableEnd = file.indexOf('\n\n', nl);
+  return { ...header, table: file.subarray(nl, tableEnd + 1), texts: file.subarray(tableEnd + 2) };
 }
 
 /** A definition of an indexed schema, parsed once (undefined: none of that name). */
 export function indexedDefinition(ix: IndexedSchema, parsed: Map<string, DefinitionSchema>, name: string): DefinitionSchema | undefined {
   let d = parsed.get(name);
-  if (d === undefined && Object.prototype.hasOwnProperty.call(ix.at, name)) {
-    const [start, end] = ix.at[name];
-    d = JSON.parse(ix.texts.toString('utf8', start, end)) as DefinitionSchema;
-    parsed.set(name, d);
-  }
+  if (d !== undefined) return d;
+  const line = ix.table.indexOf(`\n${name}\t`);
+  if (line < 0) return undefined;
+  const from = line + 2 + Buffer.byteLength(name);
+  const [start, end] = ix.table.toString('latin1', from, ix.table.indexOf(10, from)).split('\t').map(Number);
+  d = JSON.parse(ix.texts.toString('utf8', start, end)) as DefinitionSchema;
+  parsed.set(name, d);
   return d;
 }
 
