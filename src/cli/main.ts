@@ -12,6 +12,7 @@ import { addWriteVerbs } from './write_verbs.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
+import { flagBeforePluginName, type RootFlag } from './plugin_args.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -611,6 +612,12 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   const noColor = (args: string[]) => setNoColor((args.includes('--') ? args.slice(0, args.indexOf('--')) : args).includes('--no-color'));
   noColor(argv);
   const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
+  // The one verb built is the command most lines name; any other is looked for among all.
+  const refused = flagBeforePluginName(argv, rootFlags(program), (name) => namesCommand(program, name) || namesCommand(buildProgram(io, () => undefined, undefined), name));
+  if (refused) {
+    io.err(refused);
+    return 1;
+  }
   try {
     const bools = readGoBoolFlags(program, argv, commandPath(argv));
     noColor(bools.argv);
@@ -635,6 +642,16 @@ export function subcommandOf(argv: string[]): string {
     else if (!a.startsWith('-')) return a;
   }
   return '';
+}
+
+/** The root command's flags, as cobra's Find tells a flag's value from a command's name. */
+function rootFlags(program: Command): RootFlag[] {
+  return program.options.map((o) => ({ names: [o.short, o.long].filter((n): n is string => n !== undefined), takesValue: o.required || o.optional }));
+}
+
+/** Whether name is a command of program (or an alias of one). */
+function namesCommand(program: Command, name: string): boolean {
+  return program.commands.some((c) => c.name() === name || c.aliases().includes(name));
 }
 
 /** cobra's command path, for usage lines: "kjob get", or "kjob" for a flag before any verb (`kjob --version`). */

@@ -51,6 +51,13 @@ test('describe without a type; get -a (removed); one missing object as json prin
   assert.deepEqual(sb.kjob(['get', 'job', 'nope', '-o', 'json']), { stdout: '', stderr: 'Error from server (NotFound): jobs.batch "nope" not found\n', code: 1 });
 });
 
+test('a flag before a line that names no command once the flag took a value: kubectl refuses it as before a plugin name', () => {
+  // kubectl v1.32 (KUBECONFIG=/dev/null): -A is unknown before the verb, so it takes "get" as its value.
+  assert.deepEqual(sb.kjob(['-A', 'get', 'pods']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -A\n', code: 1 });
+  assert.deepEqual(sb.kjob(['-n', 'default', 'bogus']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -n\n', code: 1 });
+  assert.equal(sb.kjob(['-n', 'default', 'get', 'jobs', 'nope']).stderr, 'Error from server (NotFound): jobs.batch "nope" not found\n');
+});
+
 test('--record: deprecated, accepted where kubectl v1.32 still has it, unknown elsewhere', () => {
   const job = file('job.yaml', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: rec\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n');
   assert.deepEqual(sb.kjob(['apply', '-f', job, '--record']), { stdout: 'job.batch/rec created\n', stderr: 'Flag --record has been deprecated, --record will be removed in the future\n', code: 0 });
