@@ -12,7 +12,7 @@ import { addWriteVerbs } from './write_verbs.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
-import { flagBeforePluginName, type RootFlag } from './plugin_args.js';
+import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -613,19 +613,20 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   noColor(argv);
   const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
   // The one verb built is the command most lines name; any other is looked for among all.
-  const refused = flagBeforePluginName(argv, rootFlags(program), (name) => namesCommand(program, name) || namesCommand(buildProgram(io, () => undefined, undefined), name));
+  const roots = rootFlags(program);
+  const refused = flagBeforePluginName(argv, roots, (name) => namesCommand(program, name) || namesCommand(buildProgram(io, () => undefined, undefined), name));
   if (refused) {
     io.err(refused);
     return 1;
   }
   try {
-    const bools = readGoBoolFlags(program, argv, commandPath(argv));
+    const bools = readGoBoolFlags(program, argv, commandPath(argv, roots));
     noColor(bools.argv);
     currentFalseFlags = bools.falseFlags;
     await program.parseAsync(bools.argv, { from: 'user' });
     return code;
   } catch (e) {
-    return report(e, argv, io);
+    return report(e, argv, io, roots);
   }
 }
 
@@ -654,16 +655,19 @@ function namesCommand(program: Command, name: string): boolean {
   return program.commands.some((c) => c.name() === name || c.aliases().includes(name));
 }
 
-/** cobra's command path, for usage lines: "kjob get", or "kjob" for a flag before any verb (`kjob --version`). */
-function commandPath(argv: string[]): string {
-  const sub = subcommandOf(argv);
-  return sub ? `kjob ${sub}` : 'kjob';
+/**
+ * cobra's command path, for usage lines: "kjob get", or "kjob" for a line whose flags leave no
+ * command to cobra's Find (`kjob --version`, or `kjob -A get`, where -A took "get" as its value).
+ */
+function commandPath(argv: string[], roots: RootFlag[]): string {
+  const verb = commandWords(argv, roots)[0];
+  return verb ? `kjob ${verb}` : 'kjob';
 }
 
-function report(e: unknown, argv: string[], io: IO): number {
+function report(e: unknown, argv: string[], io: IO, roots: RootFlag[]): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-    const cmdPath = commandPath(argv);
+    const cmdPath = commandPath(argv, roots);
     // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {

@@ -55,6 +55,8 @@ test('a flag before a line that names no command once the flag took a value: kub
   // kubectl v1.32 (KUBECONFIG=/dev/null): -A is unknown before the verb, so it takes "get" as its value.
   assert.deepEqual(sb.kjob(['-A', 'get', 'pods']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -A\n', code: 1 });
   assert.deepEqual(sb.kjob(['-n', 'default', 'bogus']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -n\n', code: 1 });
+  // -A takes no value when it is the last but one: cobra finds no command, and the usage is the root's.
+  assert.deepEqual(sb.kjob(['-A', 'get']), { stdout: '', stderr: "Error: unknown shorthand flag: 'A' in -A\nSee 'kjob --help' for usage.\n", code: 1 });
   assert.equal(sb.kjob(['-n', 'default', 'get', 'jobs', 'nope']).stderr, 'Error from server (NotFound): jobs.batch "nope" not found\n');
 });
 
