@@ -613,20 +613,24 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   noColor(argv);
   const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
   // The one verb built is the command most lines name; any other is looked for among all.
+  let all: Command | undefined;
+  const isCommand = (name: string) => namesCommand(program, name) || namesCommand((all ??= buildProgram(io, () => undefined, undefined)), name);
   const roots = rootFlags(program);
-  const refused = flagBeforePluginName(argv, roots, (name) => namesCommand(program, name) || namesCommand(buildProgram(io, () => undefined, undefined), name));
+  // Not the completion requests: cobra adds their command only as it runs, after kubectl's check.
+  const refused = flagBeforePluginName(argv, roots, (name) => !name.startsWith('__') && isCommand(name));
   if (refused) {
     io.err(refused);
     return 1;
   }
+  const cmdPath = commandPath(argv, roots, isCommand);
   try {
-    const bools = readGoBoolFlags(program, argv, commandPath(argv, roots));
+    const bools = readGoBoolFlags(program, argv, cmdPath);
     noColor(bools.argv);
     currentFalseFlags = bools.falseFlags;
     await program.parseAsync(bools.argv, { from: 'user' });
     return code;
   } catch (e) {
-    return report(e, argv, io, roots);
+    return report(e, argv, io, cmdPath);
   }
 }
 
@@ -659,15 +663,14 @@ function namesCommand(program: Command, name: string): boolean {
  * cobra's command path, for usage lines: "kjob get", or "kjob" for a line whose flags leave no
  * command to cobra's Find (`kjob --version`, or `kjob -A get`, where -A took "get" as its value).
  */
-function commandPath(argv: string[], roots: RootFlag[]): string {
+function commandPath(argv: string[], roots: RootFlag[], isCommand: (name: string) => boolean): string {
   const verb = commandWords(argv, roots)[0];
-  return verb ? `kjob ${verb}` : 'kjob';
+  return verb !== undefined && isCommand(verb) ? `kjob ${verb}` : 'kjob';
 }
 
-function report(e: unknown, argv: string[], io: IO, roots: RootFlag[]): number {
+function report(e: unknown, argv: string[], io: IO, cmdPath: string): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-    const cmdPath = commandPath(argv, roots);
     // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {

@@ -35,7 +35,7 @@ test('a known flag takes its value, or none; the refusal names the first argumen
 
 test('left to the command: a line that starts with a word, names no word, or whose first word is help', () => {
   assert.equal(refused('bogus'), undefined, 'kubectl: unknown command "bogus"');
-  assert.equal(refused('-A', 'get'), undefined, "the last argument is not taken: kubectl: unknown shorthand flag: 'A' in -A");
+  assert.equal(refused('-A', 'get'), undefined, "Find stops at a flag's value that is the last argument: kubectl: unknown shorthand flag: 'A' in -A");
   assert.equal(refused('-A', 'get', '-o', 'wide'), undefined, 'every word is a value');
   assert.equal(refused('-h', 'bogus'), undefined, '-h is unknown to Find: kubectl prints its help');
   assert.equal(refused('--bogus=1', 'get', 'pods'), undefined, 'kubectl: unknown flag: --bogus');
@@ -47,4 +47,5 @@ test('left to the command: a line that starts with a word, names no word, or who
 test('commandWords: what cobra stripFlags leaves', () => {
   assert.deepEqual(commandWords(['-n', 'a', 'get', '-A', 'pods', '--', 'x'], root), ['get']);
   assert.deepEqual(commandWords(['get', '-', 'pods'], root), ['get', 'pods']);
+  assert.deepEqual(commandWords(['', 'get'], root), ['get'], 'an empty argument is no word');
 });

@@ -57,6 +57,8 @@ test('a flag before a line that names no command once the flag took a value: kub
   assert.deepEqual(sb.kjob(['-n', 'default', 'bogus']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -n\n', code: 1 });
   // -A takes no value when it is the last but one: cobra finds no command, and the usage is the root's.
   assert.deepEqual(sb.kjob(['-A', 'get']), { stdout: '', stderr: "Error: unknown shorthand flag: 'A' in -A\nSee 'kjob --help' for usage.\n", code: 1 });
+  // A completion request's command is added by cobra after kubectl's check: it names no command there.
+  assert.deepEqual(sb.kjob(['-n', 'default', '__complete', 'get']), { stdout: '', stderr: 'Error: flags cannot be placed before plugin name: -n\n', code: 1 });
   assert.equal(sb.kjob(['-n', 'default', 'get', 'jobs', 'nope']).stderr, 'Error from server (NotFound): jobs.batch "nope" not found\n');
 });
 

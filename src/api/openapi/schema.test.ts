@@ -21,11 +21,13 @@ test('every definition of the indexed schema is the schema\'s own, parsed once; 
 
 test('a definition whose text is not ASCII is found by its bytes', () => {
   const full = apiSchema();
-  const odd = { kubernetes: full.kubernetes, sources: {}, kinds: { Odd: 'x.Odd' }, definitions: { 'x.First': { go: 'v1.Fïrst€' }, 'x.Odd': { go: 'v1.Odd', required: ['ä\nb'] } } };
+  const odd = { kubernetes: full.kubernetes, sources: {}, kinds: { Odd: 'x.Odd' }, definitions: { 'x.First': { go: 'v1.Fïrst€' }, 'x.Ä': { go: 'v1.A' }, 'x.Odd': { go: 'v1.Odd', required: ['ä\nb'] } } };
   const ix = readIndexedSchema(indexedSchemaFile(odd));
   const parsed = new Map<string, DefinitionSchema>();
   assert.deepEqual(indexedDefinition(ix, parsed, 'x.First'), odd.definitions['x.First']);
+  assert.deepEqual(indexedDefinition(ix, parsed, 'x.Ä'), odd.definitions['x.Ä'], 'a name is measured in bytes');
   assert.deepEqual(indexedDefinition(ix, parsed, 'x.Odd'), odd.definitions['x.Odd']);
+  assert.equal(indexedDefinition(ix, parsed, 'x.First\t0'), undefined, 'a tab in a name asked for');
   assert.deepEqual(ix.kinds, odd.kinds);
   assert.equal(indexedDefinition(ix, parsed, 'x.Od'), undefined, 'a name is found whole, not by its start');
   assert.equal(indexedDefinition(ix, parsed, 'First'), undefined, 'nor by its end');
@@ -34,4 +36,5 @@ test('a definition whose text is not ASCII is found by its bytes', () => {
 test('a definition name the index could not find again is refused when the index is made', () => {
   const full = apiSchema();
   assert.throws(() => indexedSchemaFile({ kubernetes: full.kubernetes, sources: {}, kinds: {}, definitions: { 'x.A\tB': { go: 'v1.A' } } }), /cannot be indexed/);
+  assert.throws(() => indexedSchemaFile({ kubernetes: full.kubernetes, sources: {}, kinds: {}, definitions: { 'x.A\nB': { go: 'v1.A' } } }), /cannot be indexed/);
 });

@@ -115,6 +115,8 @@ export function readIndexedSchema(file: Buffer): IndexedSchema {
 export function indexedDefinition(ix: IndexedSchema, parsed: Map<string, DefinitionSchema>, name: string): DefinitionSchema | undefined {
   let d = parsed.get(name);
   if (d !== undefined) return d;
+  // No name in the table has a tab or a newline (indexedSchemaFile): one that has would match across lines.
+  if (/[\t\n]/.test(name)) return undefined;
   const line = ix.table.indexOf(`\n${name}\t`);
   if (line < 0) return undefined;
   const from = line + 2 + Buffer.byteLength(name);
