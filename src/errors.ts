@@ -88,6 +88,14 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
 }
 
 /**
+ * What kubectl prints for the errors of one command (cmdutil.CheckErr): one as it is; several (an
+ * aggregate), each on a line of its own without its "error: " prefix.
+ */
+export function aggregateMessage(messages: string[]): string {
+  return (messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages).join('\n') + '\n';
+}
+
+/**
  * What a user's error (a StatusError, in kubectl's words, or a UserError) prints on stderr and its
  * exit code; undefined for anything else, which is a bug. The CLI's exit point and the engine's
  * (engine/main.ts) both report through it.

@@ -12,7 +12,7 @@ import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError } from '../errors.js';
+import { UserError, StatusError, aggregateMessage } from '../errors.js';
 import { sortKeys } from '../util/canonical.js';
 import { validationDirective } from '../apiserver/decode.js';
 import { createThreeWayMergePatch, PatchError } from '../api/patch/strategic.js';
@@ -89,9 +89,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
     }
   }
   if (messages.length > 0) {
-    // An aggregate of several errors drops the "error: " prefix of each (kubectl checkErr).
-    const lines = messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages;
-    io.err(lines.join('\n') + '\n');
+    io.err(aggregateMessage(messages));
     return 1;
   }
   if (printer && verb === 'apply') printApplied(printer, fmt, results, io);

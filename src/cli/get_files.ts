@@ -2,7 +2,7 @@
 // objects the manifests name, looked up on the server and printed as `get TYPE/NAME ...` prints
 // them. Errors reading the manifests are said on stderr, as the builder aggregates them.
 import { mapManifest } from './mapper.js';
-import { UserError } from '../errors.js';
+import { UserError, aggregateMessage } from '../errors.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { loadManifestsWithURLs } from './urls.js';
@@ -48,6 +48,6 @@ export async function getArgs(ctx: Context, args: string[], files: string[] | un
   // a YAML error as kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
   const visited = (m: string) => m.replace(/^error: unable to decode /, 'unable to decode ').replace(/^error: error parsing /, 'Error parsing ');
   const messages = r.errors.map(visited);
-  if (messages.length) err((messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages).join('\n') + '\n');
+  if (messages.length) err(aggregateMessage(messages));
   return { args: r.args, failed: r.errors.length > 0 };
 }

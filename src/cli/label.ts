@@ -5,7 +5,7 @@
 import type { KObject } from '../api/types.js';
 import { kindGroup } from '../api/resources.js';
 import { isValidLabelValue } from '../api/names.js';
-import { UserError } from '../errors.js';
+import { UserError, aggregateMessage } from '../errors.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
@@ -116,7 +116,7 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
     }
   }
   if (errors.length) {
-    io.err(errors.join('\n') + '\n');
+    io.err(aggregateMessage(errors));
     return 1;
   }
   return 0;

@@ -6,7 +6,7 @@ import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError } from '../errors.js';
+import { UserError, StatusError, aggregateMessage } from '../errors.js';
 import { validationDirective } from '../apiserver/decode.js';
 import { checkKind } from './validate_kind.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
@@ -155,7 +155,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
     if (count === 0 && errors.length === 0) errors.push('error: no objects passed to replace');
   }
   if (errors.length) {
-    io.err((errors.length > 1 ? errors.map((m) => m.replace(/^error: /, '')) : errors).join('\n') + '\n');
+    io.err(aggregateMessage(errors));
     return 1;
   }
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError('error: no objects passed to replace');

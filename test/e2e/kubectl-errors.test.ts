@@ -62,6 +62,14 @@ test('a flag before a line that names no command once the flag took a value: kub
   assert.equal(sb.kjob(['-n', 'default', 'get', 'jobs', 'nope']).stderr, 'Error from server (NotFound): jobs.batch "nope" not found\n');
 });
 
+test("label and annotate of several objects that each refuse: an aggregate, each message without its 'error: '", () => {
+  const cm = (n: string) => file(`${n}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n  labels:\n    z1: a\n  annotations:\n    z1: a\n`);
+  for (const n of ['agg1', 'agg2']) assert.equal(sb.kjob(['apply', '-f', cm(n)]).code, 0);
+  assert.deepEqual(sb.kjob(['label', 'cm', 'agg1', 'z1=c']), { stdout: '', stderr: "error: 'z1' already has a value (a), and --overwrite is false\n", code: 1 });
+  assert.deepEqual(sb.kjob(['label', 'cm', 'agg1', 'agg2', 'z1=c']), { stdout: '', stderr: "'z1' already has a value (a), and --overwrite is false\n".repeat(2), code: 1 });
+  assert.deepEqual(sb.kjob(['annotate', 'cm', 'agg1', 'agg2', 'z1=c']), { stdout: '', stderr: "--overwrite is false but found the following declared annotation(s): 'z1' already has a value (a)\n".repeat(2), code: 1 });
+});
+
 test('--record: deprecated, accepted where kubectl v1.32 still has it, unknown elsewhere', () => {
   const job = file('job.yaml', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: rec\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n');
   assert.deepEqual(sb.kjob(['apply', '-f', job, '--record']), { stdout: 'job.batch/rec created\n', stderr: 'Flag --record has been deprecated, --record will be removed in the future\n', code: 0 });
