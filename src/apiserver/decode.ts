@@ -378,7 +378,6 @@ function isEmptyCollection(v: unknown, s: PropSchema): boolean {
   return !s.$ref && s.type === 'object' && !!s.additionalProperties && isPlainObject(v) && Object.keys(v).length === 0;
 }
 
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

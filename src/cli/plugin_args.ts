@@ -24,8 +24,9 @@ export function commandWords(args: string[], rootFlags: RootFlag[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const s = args[i];
     if (s === '--') break;
-    const flagWithValue = !s.includes('=') && ((s.startsWith('--') && takesValue(s)) || (!s.startsWith('--') && s.startsWith('-') && s.length === 2 && takesValue(s)));
-    if (flagWithValue) {
+    // A long flag, or a lone shorthand ("-n", not "-wA"), written without "=".
+    const flag = (s.startsWith('--') || (s.startsWith('-') && s.length === 2)) && !s.includes('=');
+    if (flag && takesValue(s)) {
       // '-f arg': arg is the flag's, but for the last argument, which ends the search.
       if (args.length - i - 1 <= 1) break;
       i++;
