@@ -21,6 +21,7 @@ import { asJSONMap, type JSONMap } from '../api/patch/gofmt.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { GenericPrinter } from '../printers/generic.js';
 import { toJSONAsGiven } from '../printers/output.js';
 
@@ -29,7 +30,7 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export interface ApplyOptions {
   files: string[];
   recursive?: boolean;
-  dryRun?: 'none' | 'client' | 'server';
+  dryRun?: DryRun;
   /** --validate: strict|true (default), warn, ignore|false */
   validate?: string | boolean;
   /** --server-side: not supported (refused) */
@@ -60,7 +61,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
   const messages: string[] = loadErrors.map((e) => e.message);
   if (docs.length === 0 && loadErrors.length === 0) throw new UserError(`error: no objects passed to ${verb}`);
   const dryRun = opts.dryRun && opts.dryRun !== 'none' ? opts.dryRun : undefined;
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRun);
   const results: KObject[] = [];
   for (const doc of docs) {
     try {

@@ -10,7 +10,7 @@ import { toJSONAsGiven } from '../printers/output.js';
 import { checkObjectOutputFormat, genericPrinter } from '../printers/generic.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { goErrnoText } from '../util/go.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
@@ -105,10 +105,10 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   return finish(ctx, 'cronjob', cj, opts.dryRun, opts.output, io);
 }
 
-async function finish(ctx: Context, what: string, obj: KObject, dryRun: string | undefined, output: string | undefined, io: IO): Promise<number> {
+async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, output: string | undefined, io: IO): Promise<number> {
   const info = resourceForKind(obj.kind)!;
   if (dryRun === 'client') {
-    print(obj, output, ' (dry run)', io);
+    print(obj, output, dryRunSuffix('client'), io);
     return 0;
   }
   const manifest = structuredClone(obj);
@@ -124,7 +124,7 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: string |
     if (e instanceof StatusError) throw new UserError(`error: failed to create ${what}: ${e.message}`);
     throw e;
   }
-  print(created, output, dryRun === 'server' ? ' (server dry run)' : '', io);
+  print(created, output, dryRunSuffix(dryRun), io);
   return 0;
 }
 

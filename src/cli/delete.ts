@@ -7,7 +7,7 @@ import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js
 import { UserError, StatusError } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 import { listObjects } from './list.js';
 
@@ -46,7 +46,7 @@ interface Target {
 export async function del(ctx: Context, args: string[], opts: DeleteOptions, io: IO): Promise<number> {
   const propagationPolicy = parseCascade(opts.cascade);
   const dryRun = opts.dryRun ?? 'none';
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRun);
   let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
   if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
   if (opts.now) grace = 1;

@@ -5,6 +5,14 @@ import { klogWarning } from './klog.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
+/**
+ * What a verb's success line ends with under a dry run (cmdutil.PrintFlagsWithDryRunStrategy):
+ * "job.batch/pi created (dry run)", "... (server dry run)".
+ */
+export function dryRunSuffix(dryRun: DryRun | undefined): string {
+  return dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+}
+
 /** The option's value as commander gives it (undefined, true for the flag alone, or its text). */
 export function dryRunStrategy(flag: unknown, warn: (line: string) => void): DryRun | undefined {
   if (flag === undefined) return undefined;

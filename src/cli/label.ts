@@ -9,7 +9,7 @@ import { UserError, aggregateMessage } from '../errors.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 
 export interface MetaPairsOptions {
@@ -123,7 +123,7 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
 }
 
 /** One object: its labels or annotations changed (on the server unless a dry run) and printed. */
-async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: string, single: boolean, io: IO): Promise<void> {
+async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: DryRun, single: boolean, io: IO): Promise<void> {
   const obj = structuredClone(item.object);
   const field = what === 'label' ? 'labels' : 'annotations';
   const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
@@ -177,7 +177,7 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
     for (const [k, val] of Object.entries(out.metadata[field] ?? {})) io.out(`${indent}${k}=${val}\n`);
     return;
   }
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRun);
   if (opts.output === 'yaml') io.out(toYAML(out));
   else if (opts.output === 'json') io.out(toJSON(out));
   else if (opts.output === 'name') io.out(`${nameOf(out)}\n`);

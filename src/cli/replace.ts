@@ -12,7 +12,7 @@ import { checkKind } from './validate_kind.js';
 import { toYAML, toJSON, nameOf } from '../printers/output.js';
 import { withSource, withLastApplied } from './apply.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 
 export interface ReplaceOptions {
@@ -75,7 +75,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
       errors.push(message(e));
     }
   }
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRun);
   const print = (obj: KObject, info: ResourceInfo, name: string) => {
     if (opts.output === 'yaml') io.out(toYAML(obj));
     else if (opts.output === 'json') io.out(toJSON(obj));

@@ -14,7 +14,7 @@ import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
+import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
 
@@ -122,7 +122,7 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   }
   const name = names[0];
   const pod = generatePod(name, [...names.slice(1), ...args], o, restart);
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRun);
   const print = (obj: KObject) => {
     if (o.output === 'yaml') io.out(toYAML(obj));
     else if (o.output === 'json') io.out(JSON.stringify(obj, null, 4).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n');
