@@ -157,6 +157,8 @@ function splitYAMLDocuments(text: string): string[] {
 }
 
 const goYamlNumber: YAML.ScalarTag = { identify: (v) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:float', test: GO_YAML_HINT, resolve: resolveGoYamlNumber };
+/** An explicit `!!int` (`replicas: !!int "3"`): read by the same rules; plain scalars are goYamlNumber's. */
+const goYamlInt: YAML.ScalarTag = { ...goYamlNumber, default: false, tag: 'tag:yaml.org,2002:int' };
 
 /**
  * The yaml package's YAML 1.1 tags as go-yaml v2 resolves plain scalars: its booleans, nulls,
@@ -178,7 +180,7 @@ function goYamlTags(tags: YAML.Tags): YAML.Tags {
     if (isNaNTag || (t.tag !== 'tag:yaml.org,2002:int' && t.tag !== 'tag:yaml.org,2002:float')) out.push(t);
   }
   // Last: no tag left before it takes a scalar that starts with a digit, a sign or a dot but .inf and .nan.
-  out.push(goYamlNumber);
+  out.push(goYamlNumber, goYamlInt);
   return out;
 }
 

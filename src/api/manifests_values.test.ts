@@ -30,3 +30,9 @@ test('plain scalars are numbers exactly where go-yaml v2 reads numbers', () => {
   const [doc] = parseManifestText(text, 'nums.yaml');
   for (const [i, [v, want]] of KUBECTL_READS.entries()) assert.deepEqual([v, doc.object.x[`k${i}`]], [v, want]);
 });
+
+test('an explicit !!int or !!float tag reads its scalar as go-yaml does, quoted or not', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\nx:\n  a: !!int "3"\n  b: !!int 0x1F\n  c: !!int 3\n  d: !!float "1.5"\n  e: "3"\n';
+  const [doc] = parseManifestText(text, 'tags.yaml');
+  assert.deepEqual(doc.object.x, { a: 3, b: 31, c: 3, d: 1.5, e: '3' });
+});

@@ -21,7 +21,7 @@
 // readers keep the last value), so there is no duplicate-field case here.
 import type { KObject } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
-import { goQuote, jsonKind } from '../util/go.js';
+import { goParseBool, goQuote, jsonKind } from '../util/go.js';
 import {
   definition,
   kindDefinition,
@@ -477,8 +477,8 @@ export function validationDirective(flag: string | boolean | undefined): FieldVa
   if (flag === undefined || flag === true) return 'Strict';
   if (flag === false) return 'Ignore';
   const s = String(flag);
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return 'Strict';
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return 'Ignore';
+  const b = goParseBool(s);
+  if (b !== undefined) return b ? 'Strict' : 'Ignore';
   switch (s) {
     case 'strict':
       return 'Strict';

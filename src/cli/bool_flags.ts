@@ -12,18 +12,15 @@
 // read `cm` as --wait's), where pflag never does.
 import type { Command, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { goQuote } from '../util/go.js';
-
-const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+import { goParseBool, goQuote } from '../util/go.js';
 
 /**
  * strconv.ParseBool of a flag's value, or pflag's error for it, which names a flag with a
  * shorthand by both (cmdPath: `kjob get`, for its usage line).
  */
 function parseGoBool(flag: Option & { long: string }, value: string, cmdPath: string): boolean {
-  if (GO_TRUE.has(value)) return true;
-  if (GO_FALSE.has(value)) return false;
+  const b = goParseBool(value);
+  if (b !== undefined) return b;
   const name = flag.short ? `${flag.short}, ${flag.long}` : flag.long;
   throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax\nSee '${cmdPath} --help' for usage.`);
 }

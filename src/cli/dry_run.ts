@@ -2,6 +2,7 @@
 // boolean are its older forms, taken with kubectl's warning (a klog line on stderr).
 import { UserError } from '../errors.js';
 import { klogWarning } from './klog.js';
+import { goParseBool } from '../util/go.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -21,9 +22,11 @@ export function dryRunStrategy(flag: unknown, warn: (line: string) => void): Dry
     return 'client';
   }
   const v = String(flag).replace(/^=/, '');
-  if (v === 'true' || v === 'false') {
-    const to = v === 'true' ? 'client' : 'none';
-    warn(klogWarning(v === 'true' ? 'helpers.go:716' : 'helpers.go:719', `--dry-run=${v} is deprecated (boolean value) and can be replaced with --dry-run=${to}.`) + '\n');
+  // Its older boolean form, as strconv.ParseBool reads one (1, t, True, ...).
+  const b = goParseBool(v);
+  if (b !== undefined) {
+    const to = b ? 'client' : 'none';
+    warn(klogWarning(b ? 'helpers.go:716' : 'helpers.go:719', `--dry-run=${v} is deprecated (boolean value) and can be replaced with --dry-run=${to}.`) + '\n');
     return to;
   }
   if (v === 'none' || v === 'client' || v === 'server') return v;

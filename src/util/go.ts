@@ -11,6 +11,13 @@ export function jsonKind(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? typeof v : 'object';
 }
 
+/** strconv.ParseBool: true, false, or undefined for what it refuses. */
+export function goParseBool(s: string): boolean | undefined {
+  if (s === '1' || s === 't' || s === 'T' || s === 'TRUE' || s === 'true' || s === 'True') return true;
+  if (s === '0' || s === 'f' || s === 'F' || s === 'FALSE' || s === 'false' || s === 'False') return false;
+  return undefined;
+}
+
 /** strconv.Quote (fmt's %q): printable runes as they are, the rest escaped as Go escapes them. */
 export function goQuote(s: string): string {
   let out = '"';
