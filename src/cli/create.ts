@@ -17,19 +17,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
-export interface CreateJobOptions {
+/** -o and the template flags, which a create subcommand takes from the parent create. */
+export interface CreatedOutputOptions {
+  output?: string;
+  /** --template: with -o jsonpath or a Go template (alone: a Go template) */
+  template?: string;
+  /** --allow-missing-template-keys (default true) */
+  allowMissingTemplateKeys?: boolean;
+}
+
+export interface CreateJobOptions extends CreatedOutputOptions {
   image?: string;
   from?: string;
   dryRun?: DryRun;
-  output?: string;
 }
 
-export interface CreateCronJobOptions {
+export interface CreateCronJobOptions extends CreatedOutputOptions {
   image?: string;
   schedule?: string;
   restart?: string;
   dryRun?: DryRun;
-  output?: string;
 }
 
 function checkArgs(what: string, names: string[], output: string | undefined): string {
@@ -77,7 +84,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid, controller: true }];
     job = { kind: 'Job', apiVersion: 'batch/v1', metadata: metadata as KObject['metadata'], spec: structuredClone(jt.spec ?? {}), status: {} };
   }
-  return finish(ctx, 'job', job, opts.dryRun, opts.output, io);
+  return finish(ctx, 'job', job, opts.dryRun, opts, io);
 }
 
 /** `kjob create cronjob NAME --image=IMG --schedule=SPEC [--restart=OnFailure|Never] [-- CMD...]`. */
@@ -102,10 +109,10 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
     },
     status: {},
   };
-  return finish(ctx, 'cronjob', cj, opts.dryRun, opts.output, io);
+  return finish(ctx, 'cronjob', cj, opts.dryRun, opts, io);
 }
 
-async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, output: string | undefined, io: IO): Promise<number> {
+async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, output: CreatedOutputOptions, io: IO): Promise<number> {
   const info = resourceForKind(obj.kind)!;
   if (dryRun === 'client') {
     print(obj, output, dryRunSuffix('client'), io);
@@ -129,17 +136,17 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun |
 }
 
 /** The object kjob built is a typed one to kubectl: its JSON in the struct's field order; the other formats as for any object. */
-function print(obj: KObject, output: string | undefined, suffix: string, io: IO): void {
-  const fmt = checkObjectOutputFormat(output);
+function print(obj: KObject, output: CreatedOutputOptions, suffix: string, io: IO): void {
+  const fmt = checkObjectOutputFormat(output.output);
   if (fmt === 'json') io.out(toJSONAsGiven(obj));
-  else if (fmt !== '') genericPrinter(fmt)(obj, io.out);
+  else if (fmt !== '') genericPrinter(fmt, { template: output.template, allowMissingTemplateKeys: output.allowMissingTemplateKeys })(obj, io.out);
   else io.out(`${kindGroup(resourceForKind(obj.kind)!)}/${obj.metadata.name} created${suffix}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
 
-export interface CreateDataOptions {
+export interface CreateDataOptions extends CreatedOutputOptions {
   fromFile?: string[];
   fromLiteral?: string[];
   fromEnvFile?: string[];
@@ -147,7 +154,6 @@ export interface CreateDataOptions {
   type?: string;
   saveConfig?: boolean;
   dryRun?: DryRun;
-  output?: string;
 }
 
 /** util.ParseLiteralSource: `key=value`, split at the first '='. */
@@ -282,7 +288,7 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
   if (opts.saveConfig) saveConfig(cm);
-  return finish(ctx, 'configmap', cm, opts.dryRun, opts.output, io);
+  return finish(ctx, 'configmap', cm, opts.dryRun, opts, io);
 }
 
 /** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
@@ -311,7 +317,7 @@ export async function createSecretGeneric(ctx: Context, names: string[], opts: C
   if (data.size > 0) secret.data = sortedRecord(data);
   if (opts.type) secret.type = opts.type;
   if (opts.saveConfig) saveConfig(secret);
-  return finish(ctx, 'secret', secret, opts.dryRun, opts.output, io);
+  return finish(ctx, 'secret', secret, opts.dryRun, opts, io);
 }
 
 /** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation. */

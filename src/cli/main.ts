@@ -113,6 +113,18 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     }
   };
 
+  // A create subcommand's -o, --dry-run and template flags may be the parent create's (commander
+  // hands a flag both know to the parent): each is read from the nearest command that has it.
+  const inherited = (cmd: Command, key: string): unknown => {
+    let v: unknown;
+    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
+    return v;
+  };
+  /** -o and its template flags; --template alone is a Go template (kubectl's PrintFlags). */
+  const outputOf = (cmd: Command) => {
+    const template = inherited(cmd, 'template') as string | undefined;
+    return { output: (inherited(cmd, 'output') as string | undefined) ?? (template ? 'go-template' : undefined), template, allowMissingTemplateKeys: inherited(cmd, 'allowMissingTemplateKeys') !== false };
+  };
   const applyOrCreateCmds: Partial<Record<'apply' | 'create', Command>> = {};
   for (const verb of ['apply', 'create'] as const) {
     const verbCmd = (applyOrCreateCmds[verb] = program.command(verb));
@@ -133,7 +145,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
         const dryRun = dryRunStrategy(o.dryRun, io.err);
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
         const go = (out: IO, onApplied?: (info: ResourceInfo, name: string) => void) =>
-          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, output: o.output ?? (o.template ? 'go-template' : undefined), template: o.template, allowMissingTemplateKeys: o.allowMissingTemplateKeys !== false, onApplied }, out);
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, ...outputOf(cmd), onApplied }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -142,16 +154,9 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
-  // `create job|cronjob NAME ...` beside `create -f FILE`. The parent `create` knows --dry-run and
-  // -o, so commander may hand them to the parent: the subcommands read them from there too.
+  // `create job|cronjob NAME ...` beside `create -f FILE`; their -o and --dry-run as outputOf reads them.
   const createCmd = applyOrCreateCmds.create!;
-  const inherited = (cmd: Command, key: 'dryRun' | 'output'): unknown => {
-    let v: unknown;
-    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
-    return v;
-  };
   const dryRunOf = (cmd: Command) => dryRunStrategy(inherited(cmd, 'dryRun'), io.err);
-  const outputOf = (cmd: Command) => inherited(cmd, 'output') as string | undefined;
   createCmd
     .command('job')
     .description('Create a job with the specified name')
@@ -164,7 +169,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), output: outputOf(cmd) }, io);
+        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), ...outputOf(cmd) }, io);
       }),
     );
   createCmd
@@ -181,7 +186,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), output: outputOf(cmd) }, io);
+        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), ...outputOf(cmd) }, io);
       }),
     );
 
@@ -197,7 +202,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('-o, --output <format>', 'json, yaml or name', stripEq);
   const dataOpts = (cmd: Command) => {
     const o = cmd.opts();
-    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), output: outputOf(cmd) };
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), ...outputOf(cmd) };
   };
   dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
@@ -611,18 +616,19 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   // --no-color (global, before `--`): read before any command writes; again once `--no-color=BOOL` is read.
   const noColor = (args: string[]) => setNoColor((args.includes('--') ? args.slice(0, args.indexOf('--')) : args).includes('--no-color'));
   noColor(argv);
-  const program = buildProgram(io, (c) => (code = c), verbToBuild(argv));
+  const only = verbToBuild(argv);
+  const program = buildProgram(io, (c) => (code = c), only);
   // The one verb built is the command most lines name; any other is looked for among all.
-  let all: Command | undefined;
+  let all: Command | undefined = only === undefined ? program : undefined;
   const isCommand = (name: string) => namesCommand(program, name) || namesCommand((all ??= buildProgram(io, () => undefined, undefined)), name);
-  const roots = rootFlags(program);
+  const words = commandWords(argv, rootFlags(program));
   // Not the completion requests: cobra adds their command only as it runs, after kubectl's check.
-  const refused = flagBeforePluginName(argv, roots, (name) => !name.startsWith('__') && isCommand(name));
+  const refused = flagBeforePluginName(argv, words, (name) => !name.startsWith('__') && isCommand(name));
   if (refused) {
     io.err(refused);
     return 1;
   }
-  const cmdPath = commandPath(argv, roots, isCommand);
+  const cmdPath = commandPath(words, isCommand);
   try {
     const bools = readGoBoolFlags(program, argv, cmdPath);
     noColor(bools.argv);
@@ -649,9 +655,9 @@ export function subcommandOf(argv: string[]): string {
   return '';
 }
 
-/** The root command's flags, as cobra's Find tells a flag's value from a command's name. */
+/** The root command's flags, as cobra's Find tells a flag's value from a command's name (an optional value, pflag's NoOptDefVal, is never the next argument). */
 function rootFlags(program: Command): RootFlag[] {
-  return program.options.map((o) => ({ names: [o.short, o.long].filter((n): n is string => n !== undefined), takesValue: o.required || o.optional }));
+  return program.options.map((o) => ({ names: [o.short, o.long].filter((n): n is string => n !== undefined), takesValue: o.required }));
 }
 
 /** Whether name is a command of program (or an alias of one). */
@@ -663,8 +669,8 @@ function namesCommand(program: Command, name: string): boolean {
  * cobra's command path, for usage lines: "kjob get", or "kjob" for a line whose flags leave no
  * command to cobra's Find (`kjob --version`, or `kjob -A get`, where -A took "get" as its value).
  */
-function commandPath(argv: string[], roots: RootFlag[], isCommand: (name: string) => boolean): string {
-  const verb = commandWords(argv, roots)[0];
+function commandPath(words: string[], isCommand: (name: string) => boolean): string {
+  const verb = words[0];
   return verb !== undefined && isCommand(verb) ? `kjob ${verb}` : 'kjob';
 }
 

@@ -14,7 +14,7 @@ const root: RootFlag[] = [
   { names: ['--no-color'], takesValue: false },
 ];
 const commands = new Set(['get', 'describe', 'apply']);
-const refused = (...args: string[]) => flagBeforePluginName(args, root, (n) => commands.has(n));
+const refused = (...args: string[]) => flagBeforePluginName(args, commandWords(args, root), (n) => commands.has(n));
 
 test('an unknown flag takes the next argument as its value, so the line names the command after it', () => {
   assert.equal(refused('-A', 'get', 'pods'), 'Error: flags cannot be placed before plugin name: -A\n');
@@ -41,6 +41,7 @@ test('left to the command: a line that starts with a word, names no word, or who
   assert.equal(refused('--bogus=1', 'get', 'pods'), undefined, 'kubectl: unknown flag: --bogus');
   assert.equal(refused('-Aw', 'get', 'pods'), undefined, 'a group of shorthands is no flag to Find');
   assert.equal(refused('-A', 'help', 'pods'), undefined, 'kubectl looks for no plugin named by help');
+  assert.equal(refused('--no-color', '__complete', 'get'), undefined, 'nor by a completion request');
   assert.equal(refused('--', 'get', 'pods'), undefined);
 });
 

@@ -39,13 +39,12 @@ export function commandWords(args: string[], rootFlags: RootFlag[]): string[] {
 
 /**
  * kubectl's error for args (the command line past the program's name) when it starts with a flag
- * and Find names no command; undefined when it names one, or when kubectl would go on to its own
+ * and Find names no command (words: commandWords of args); undefined when it names one, or when kubectl would go on to its own
  * messages (the line starts with a word: a plugin is looked for by that name; or its first word is
  * help or a completion request).
  */
-export function flagBeforePluginName(args: string[], rootFlags: RootFlag[], isCommand: (name: string) => boolean): string | undefined {
+export function flagBeforePluginName(args: string[], words: string[], isCommand: (name: string) => boolean): string | undefined {
   if (!args[0]?.startsWith('-')) return undefined;
-  const words = commandWords(args, rootFlags);
   if (words.length === 0 || isCommand(words[0])) return undefined;
   const first = args.find((a) => !a.startsWith('-'));
   if (first === 'help' || first === '__complete' || first === '__completeNoDesc') return undefined;

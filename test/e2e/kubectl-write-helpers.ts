@@ -194,6 +194,10 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'jsonpath={.spec.template.spec.containers[0].image}', '--dry-run=client'] },
     { args: ['create', 'cronjob', 'or', '--image=busybox', '--schedule=*/5 * * * *', '-o', 'go-template={{.spec.schedule}}', '--dry-run=client'] },
     { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'wide', '--dry-run=client'] },
+    // The template flags are the parent create's: a subcommand takes them too.
+    { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'jsonpath', '--template={.metadata.name}', '--dry-run=client'] },
+    { args: ['create', 'job', 'oq', '--image=busybox', '--template={{.metadata.name}}', '--dry-run=client'] },
+    { args: ['create', 'configmap', 'os', '--from-literal=a=1', '-o', 'jsonpath={.metadata.nope}', '--allow-missing-template-keys=false', '--dry-run=client'] },
   ],
 };
 
