@@ -4,7 +4,7 @@ import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError } from '../errors.js';
+import { UserError, StatusError, aggregateMessage } from '../errors.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
@@ -135,7 +135,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   }
   if (opts.wait !== false && deleted.length > 0) await waitForDeletion(ctx, deleted);
   if (errors.length > 0) {
-    io.err(errors.join('\n') + '\n');
+    io.err(aggregateMessage(errors));
     return 1;
   }
   return 0;

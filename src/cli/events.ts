@@ -10,8 +10,8 @@ import { readable } from '../apiserver/decode.js';
 import { getTabWriter, escapeTerminal } from '../printers/tabwriter.js';
 import { humanDuration, parseTime } from '../printers/duration.js';
 import { goSort } from '../util/gosort.js';
-import { toYAML } from '../printers/output.js';
-import { genericPrinter, splitFormat } from '../printers/generic.js';
+import { toJSONAsGiven, toYAML } from '../printers/output.js';
+import { checkObjectOutputFormat, genericPrinter, splitFormat } from '../printers/generic.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { resourceForKind } from '../api/resources.js';
@@ -28,7 +28,6 @@ export interface EventsOptions {
   template?: string;
 }
 
-const EVENT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
 type Ev = EventObject;
 
@@ -93,12 +92,6 @@ function typedEvent(e: Ev): Record<string, unknown> {
   return out;
 }
 
-function typedJSON(v: unknown): string {
-  return (
-    JSON.stringify(v, null, 4).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n'
-  );
-}
-
 export async function events(ctx: Context, args: string[], opts: EventsOptions, io: IO): Promise<number> {
   if (args.length > 0) throw new UserError(`error: unknown command "${args[0]}" for "kjob events"`);
   // the printer first, as ToOptions makes it
@@ -113,15 +106,12 @@ export async function events(ctx: Context, args: string[], opts: EventsOptions, 
     forKind = { kind: info.kind, apiVersion: apiVersionOf(info), name: seg[1] };
   }
   const types = [...new Set(opts.types ?? [])].sort();
-  const fmt = (opts.output ?? '').replace(/^=/, '');
+  const fmt = checkObjectOutputFormat(opts.output);
   let print: ((list: Ev[], out: (s: string) => void) => void) | undefined;
   if (fmt !== '') {
     const [base] = splitFormat(fmt);
-    if (!EVENT_FORMATS.split(',').includes(base)) {
-      throw new UserError(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: ${EVENT_FORMATS}`);
-    }
     const listDoc = (items: Ev[]) => ({ kind: 'EventList', apiVersion: 'v1', metadata: {}, items: items.map(typedEvent) });
-    if (base === 'json') print = (items, out) => out(typedJSON(items.length === 1 && opts.watch ? typedEvent(items[0]) : listDoc(items)));
+    if (base === 'json') print = (items, out) => out(toJSONAsGiven(items.length === 1 && opts.watch ? typedEvent(items[0]) : listDoc(items)));
     else if (base === 'yaml') print = (items, out) => out(toYAML(items.length === 1 && opts.watch ? typedEvent(items[0]) : listDoc(items)));
     else if (base === 'name') print = () => undefined; // kubectl 1.32 prints nothing for the EventList
     else {

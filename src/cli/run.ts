@@ -9,7 +9,7 @@ import { asKind } from '../api/types.js';
 import { resolveType } from './args.js';
 import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.js';
 import { UserError, StatusError } from '../errors.js';
-import { toYAML, nameOf } from '../printers/output.js';
+import { toJSONAsGiven, toYAML, nameOf } from '../printers/output.js';
 import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
@@ -125,7 +125,7 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   const suffix = dryRunSuffix(dryRun);
   const print = (obj: KObject) => {
     if (o.output === 'yaml') io.out(toYAML(obj));
-    else if (o.output === 'json') io.out(JSON.stringify(obj, null, 4).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n');
+    else if (o.output === 'json') io.out(toJSONAsGiven(obj));
     else if (o.output === 'name') io.out(`${nameOf(obj)}\n`);
     else io.out(`pod/${obj.metadata.name} created${suffix}\n`);
   };
