@@ -1,7 +1,7 @@
 // `kjob describe`: kubectl's client-side describers over the stored objects and their events.
 import type { KObject, JobObject, PodObject, NodeObject, ConfigMapObject, SecretObject, ServiceAccountObject, CronJobObject, EventObject, ServiceObject, NamespaceObject } from '../api/types.js';
 import { resourceForKind } from '../api/resources.js';
-import { UserError, StatusError } from '../errors.js';
+import { UserError, StatusError, aggregateMessage } from '../errors.js';
 import { describeJob, describePod, describeCronJob, describeNode, describeObjects, describeConfigMap, describeSecret, describeServiceAccount } from '../printers/describe.js';
 import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
@@ -89,7 +89,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   if (matchedByPrefix) io.out(outputs.map((o) => `${o}\n`).join(''));
   else if (outputs.length > 0) io.out(describeObjects(outputs));
   if (errors.length > 0) {
-    io.err(errors.join('\n') + '\n');
+    io.err(aggregateMessage(errors));
     return 1;
   }
   if (outputs.length === 0) io.err(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${ctx.namespace} namespace.\n`);

@@ -32,6 +32,8 @@ test('metadata that does not decode as ObjectMeta is refused before the kind is 
   // A kind that does not map is refused for its metadata first, as kubectl decodes before it maps.
   assert.throws(() => mapManifest({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 7 } }, 'f.yaml'), { message: 'error: unable to decode "f.yaml": json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string' });
   assert.throws(() => mapManifest({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'a' } }, 'f.yaml'), /no matches for kind "Foo" in version "v1"/);
+  // apiVersion before metadata (kubectl v1.32, apply --validate=false of `apiVersion: 5`).
+  assert.throws(() => mapManifest({ apiVersion: 5, kind: 'ConfigMap', metadata: { name: 7 } }, 'f.yaml'), { message: 'error: unable to decode "f.yaml": json: cannot unmarshal number into Go struct field metadataOnlyObject.apiVersion of type string' });
 });
 
 test("a List's items are not checked: kubectl's builder decodes the List document, then flattens it", () => {

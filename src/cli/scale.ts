@@ -5,7 +5,7 @@
 import { klogError } from './klog.js';
 import { kindGroup, type ResourceInfo } from '../api/resources.js';
 import { asKind, type KObject } from '../api/types.js';
-import { StatusError, UserError } from '../errors.js';
+import { StatusError, UserError, aggregateMessage } from '../errors.js';
 import { parseResourceArgs } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -56,7 +56,7 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
     io.out(`${kindGroup(info)}/${name} scaled\n`);
   }
   if (missing.length > 0) {
-    io.err(missing.map((e) => e.kubectlMessage()).join('\n') + '\n');
+    io.err(aggregateMessage(missing.map((e) => e.kubectlMessage())));
     return 1;
   }
   return 0;

@@ -80,3 +80,10 @@ test('nameOf', () => {
   assert.equal(nameOf(get('CronJob', 'hello')), 'cronjob.batch/hello');
   assert.equal(nameOf({ kind: 'Event', apiVersion: 'v1', metadata: { name: 'pi.1' } }), 'event/pi.1');
 });
+
+// Expected as `kubectl create job x --image=busybox --dry-run=client -o yaml -- ARGS` prints them:
+// a string go-yaml would read back as a number is quoted; one it would not (1e400 overflows
+// float64, e0 has no digits before its exponent) is plain.
+test("yaml: a string is quoted exactly where go-yaml v2 would read it back as a number", () => {
+  assert.equal(toYAML({ command: ['1e400', '1e3', '0o17', 'e0', '.5', '1_000', '+.5', '0x_1'] }), 'command:\n- 1e400\n- "1e3"\n- "0o17"\n- e0\n- ".5"\n- "1_000"\n- "+.5"\n- "0x_1"\n');
+});
