@@ -9,7 +9,8 @@
 //                the largest Job again with the perl shim, where the native one is built
 //   engine CPU   the engine's user+sys CPU during that Job, per pod, and what it wrote per pod
 //                (the state file, its WAL; /proc/PID/io)
-//   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap) with 1k, 10k
+//   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap; at the first size
+//                also with an engine running) with 1k, 10k
 //                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`
 //   latency      apply returns -> the container's first instruction (it prints its clock),
 //                p50/p99, engine running and engine cold; a command's write while a Job of 600
@@ -387,6 +388,19 @@ async function reads() {
         kjOk(home, ['apply', '-f', '-'], { input: m });
       });
       readRow('apply ONE', n, `apply ONE (ConfigMap), ${n} pods`, a, base);
+      if (n === SIZES[0]) {
+        // The same with an engine running (a Job's, while it runs): the write wakes it.
+        kjOk(home, ['controller', 'start']);
+        try {
+          const { a, base } = timedAgainstNode(() => {
+            const m = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-e${i++}\ndata:\n  a: "1"\n`;
+            kjOk(home, ['apply', '-f', '-'], { input: m });
+          });
+          row(`apply ONE (ConfigMap), ${n} pods, engine running`, ms(a), `node -e 0 ${ms(base)}`, `${(a / base).toFixed(2)}x`);
+        } finally {
+          kjOk(home, ['controller', 'stop']);
+        }
+      }
     } finally {
       cleanup(home);
     }

@@ -14,7 +14,7 @@ export interface LocalClientOptions {
   api: APIServer;
   home: string;
   /** Called after a write (not a dry run): wake the engine. A verb that writes through the client
-   * need not wake it again (a second wake waited for a busy engine's answer, 15-20 ms of an apply). */
+   * need not wake it again (a second wake checked again for the engine's work). */
   afterWrite?: () => Promise<void>;
   /** How often a watch looks at the change log. */
   watchPollMs?: number;

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, sendToEngine, socketPath } from './daemon.js';
-import { waitingNotesDir } from '../store/waiting_notes.js';
+import { WAKE_SIGNAL, acquireLock, ensureEngine, holdsLock, lockPath, readLockPid, releaseLock, sendToEngine, socketPath, stoppingUnlessWork, unmarkStopping } from './daemon.js';
 import { processStartTicks } from '../util/process.js';
 import { tempDir } from '../util/testing.js';
 
@@ -40,46 +38,95 @@ test('the engine lock names its holder by pid and start time, and a reused pid h
   fs.rmSync(home, { recursive: true });
 });
 
-test('a wake the engine is slow to answer leaves a note that the command waits, taken away with the answer', { timeout: 10_000 }, async (t) => {
+/**
+ * Counts the wake signals this process (standing in for an engine) gets; off() stops counting.
+ * until(n): once n have come, or a failure after 5 s (node's signal handles keep no event loop
+ * alive: its timer keeps the test's while it waits).
+ */
+function wakesOfThisProcess(): { count(): number; until(n: number): Promise<void>; off(): void } {
+  let n = 0;
+  const waiting = new Set<() => void>();
+  const onWake = () => {
+    n++;
+    for (const w of waiting) w();
+  };
+  process.on(WAKE_SIGNAL, onWake);
+  return {
+    count: () => n,
+    until: (want) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${n} wakes of ${want} came`)), 5000);
+        const check = () => {
+          if (n < want) return;
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve();
+        };
+        waiting.add(check);
+        check();
+      }),
+    off: () => process.off(WAKE_SIGNAL, onWake),
+  };
+}
+
+test("a command's write wakes the engine holding the lock by a signal, and waits for no answer", { timeout: 10_000 }, async () => {
   const home = tempDir('wake');
-  const notes = waitingNotesDir(home);
-  const note = path.join(notes, String(process.pid));
-  fs.mkdirSync(notes, { recursive: true });
-  const seen: boolean[] = [];
-  // A busy engine answers a wake only once the command's note is there (it would make way for it
-  // then); a free one answers at once. No clock: the first wake leaves its note at once (without a
-  // note it would get no answer and the test fail), the second not before an hour.
-  let busy = true;
-  const open: { destroy(): void }[] = [];
-  // At the timeout: the unanswered wake ends (its socket closed), so the test fails and cleans up.
-  t.signal.addEventListener('abort', () => open.forEach((o) => o.destroy()));
-  const server = net.createServer((conn) =>
-    conn.once('data', () => {
-      open.push(conn);
-      const answer = () => {
-        seen.push(fs.existsSync(note));
-        conn.end('ok\n');
-      };
-      if (!busy) return answer();
-      const watcher = fs.watch(notes, () => {
-        if (!fs.existsSync(note)) return;
-        watcher.close();
-        answer();
-      });
-      open.push({ destroy: () => watcher.close() });
-      if (fs.existsSync(note)) watcher.emit('change');
-    }),
-  );
-  await new Promise<void>((r) => server.listen(socketPath(home), r));
+  assert.equal(acquireLock(home), true); // this process stands in for the engine
+  const wakes = wakesOfThisProcess();
   try {
-    await ensureEngine(home, () => false, { noteAfterMs: 0 });
-    assert.deepEqual(seen, [true], 'the note was there while the command waited');
-    assert.equal(fs.existsSync(note), false, 'and gone with the answer');
-    busy = false;
-    await ensureEngine(home, () => false, { noteAfterMs: 3600_000 });
-    assert.deepEqual(seen, [true, false], 'an answer at once: no note');
+    await ensureEngine(home, () => assert.fail('a running engine needs no look for work'));
+    await wakes.until(1);
+    assert.equal(fs.existsSync(socketPath(home)), false, 'no socket was asked');
+    // A stopping mark left by another engine (killed before it let go) names a lock nobody holds.
+    fs.writeFileSync(path.join(home, 'engine.stopping'), `${process.ppid} ${processStartTicks(process.ppid)}\n`);
+    await ensureEngine(home, () => assert.fail('a running engine needs no look for work'));
+    await wakes.until(2); // woken again
   } finally {
-    await new Promise((r) => server.close(r));
+    wakes.off();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('an engine marked as stopping is not woken: the command waits until it lets go, then starts one only for work', { timeout: 10_000 }, async () => {
+  const home = tempDir('wake-stopping');
+  assert.equal(acquireLock(home), true);
+  const wakes = wakesOfThisProcess();
+  try {
+    assert.equal(stoppingUnlessWork(home, () => false), true, 'no work: it stops');
+    let looked = 0;
+    const waking = ensureEngine(home, () => (looked++, false));
+    // The engine lets go of its lock, then of its mark (Engine.shutdown).
+    releaseLock(home);
+    unmarkStopping(home);
+    await waking;
+    assert.equal(wakes.count(), 0, 'a stopping engine would not see the change');
+    assert.equal(looked, 1, 'the command looked for work itself once the engine was gone');
+    assert.equal(fs.existsSync(path.join(home, 'engine.stopping')), false);
+  } finally {
+    wakes.off();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('an engine that finds work in its last look stays, and a command waiting for it to stop wakes it instead', { timeout: 10_000 }, async () => {
+  const home = tempDir('wake-stays');
+  assert.equal(acquireLock(home), true);
+  const wakes = wakesOfThisProcess();
+  try {
+    // The mark is written before the last look, so a change committed before a command found the
+    // engine unmarked is seen by that look.
+    const marked = () => fs.readFileSync(path.join(home, 'engine.stopping'), 'utf8');
+    assert.equal(stoppingUnlessWork(home, () => (assert.equal(marked(), fs.readFileSync(lockPath(home), 'utf8')), false)), true);
+    const waking = ensureEngine(home, () => assert.fail('the engine holds its lock throughout'));
+    // It found work after all (ensureEngine's own look, while the mark stood, came first).
+    unmarkStopping(home);
+    assert.equal(stoppingUnlessWork(home, () => true), false);
+    assert.equal(fs.existsSync(path.join(home, 'engine.stopping')), false, 'the mark is gone');
+    await waking;
+    await wakes.until(1);
+  } finally {
+    wakes.off();
+    releaseLock(home);
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
@@ -95,7 +142,7 @@ test("a wake's answer comes once its connection has closed: nothing of it keeps 
     engine.unref();
     const pipes = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
     const before = pipes();
-    assert.equal(await sendToEngine(home, 'wake'), 'ok');
+    assert.equal(await sendToEngine(home, 'ping'), 'ok');
     // bin/kjob exits at once only when nothing is left open (else node tears its heap down first).
     assert.equal(pipes(), before, 'the connection is closed by the time the answer is in');
   } finally {

@@ -1,5 +1,6 @@
 // One engine per state directory: a pid lock file taken with O_EXCL (stale locks of dead
-// processes are taken over), and a unix socket the CLI uses to wake or stop it.
+// processes are taken over); a signal the CLI wakes it with after a write, and a unix socket it
+// asks it over (stop, ping, its node's status).
 import fs from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
@@ -8,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localNodeEnv, pidAlive, processStartTicks, processesOf } from '../util/process.js';
-import { noteCommandWaiting } from '../store/waiting_notes.js';
 
 export function socketPath(home: string): string {
   return path.join(home, 'engine.sock');
@@ -129,7 +129,7 @@ export function releaseLock(home: string): void {
 }
 
 /** Send one command line to the engine; resolves with its reply, or undefined if none is listening. */
-export function sendToEngine(home: string, command: 'wake' | 'stop' | 'ping' | 'node' | 'stay', timeoutMs = 2000): Promise<string | undefined> {
+export function sendToEngine(home: string, command: 'stop' | 'ping' | 'node' | 'stay', timeoutMs = 2000): Promise<string | undefined> {
   // No socket, no engine listening (an engine makes it as it listens): a connection would fail
   // with ENOENT, after loading node:net and its streams (about 2.5 ms of an `apply` with no engine).
   if (!fs.existsSync(socketPath(home))) return Promise.resolve(undefined);
@@ -237,41 +237,94 @@ export function engineProcess(home: string): number | undefined {
 }
 
 /**
- * Wake the engine if it runs; start it when there is work for it and it does not. noteAfterMs:
- * how long the wake waits for an answer before it leaves a note (tests set it).
+ * How a command tells the engine that the state changed: a signal, sent after the change is
+ * committed. Its default action is to ignore it, so one that reaches an engine still starting,
+ * before its handler (Engine.run), does nothing, and that engine's first relist reads the change.
+ * A wake over the socket loaded node:net and waited for the engine's event loop: about 10 ms of
+ * every write while an engine runs (docs/performance.md, the forty-first session).
  */
-export async function ensureEngine(home: string, hasWork: () => boolean, opts: { noteAfterMs?: number } = {}): Promise<void> {
-  const reply = await wakeEngine(home, opts.noteAfterMs ?? WAKE_NOTE_AFTER_MS);
-  if (reply === 'ok') return;
-  if (reply !== 'stopping') {
-    if (readLockPid(home) === undefined && hasWork()) spawnEngine(home, { exitWhenIdle: true }); // else starting: it resyncs anyway
-    return;
-  }
-  // It is exiting (idle) and will not see our change: once it lets go, a new one starts (ours,
-  // or another command's that came first).
-  const end = Date.now() + 10_000;
-  while (Date.now() < end) {
-    if (readLockPid(home) === undefined && (!hasWork() || spawnEngine(home, { exitWhenIdle: true }))) return;
-    await sleep(20);
+export const WAKE_SIGNAL = 'SIGURG';
+
+function stoppingPath(home: string): string {
+  return path.join(home, 'engine.stopping');
+}
+
+/**
+ * An engine that stops says so first, in a file that holds its lock's text, and only then looks a
+ * last time for work (Engine.stopIfIdle): a command that committed its change before it read "not
+ * stopping" is seen by that look, and one that reads "stopping" starts the next engine itself. The
+ * file goes after the lock is released; one left by an engine killed names a lock nobody holds.
+ */
+export function markStopping(home: string): void {
+  const tmp = `${stoppingPath(home)}.${process.pid}.next`;
+  fs.writeFileSync(tmp, lockText(), { mode: 0o600 });
+  fs.renameSync(tmp, stoppingPath(home));
+}
+
+/**
+ * An idle engine's last look for work, made while it is marked as stopping: true, it stops (the
+ * mark stays until its lock is released); false, work came, and the mark is gone.
+ */
+export function stoppingUnlessWork(home: string, hasWork: () => boolean): boolean {
+  markStopping(home);
+  if (!hasWork()) return true;
+  unmarkStopping(home);
+  return false;
+}
+
+/** Takes this engine's stopping mark away (it found work after all, or it has let go of its lock). */
+export function unmarkStopping(home: string): void {
+  try {
+    if (fs.readFileSync(stoppingPath(home), 'utf8') === lockText()) fs.rmSync(stoppingPath(home), { force: true });
+  } catch {
+    /* none */
   }
 }
 
-/** How long a wake waits for the engine's answer before it leaves a note: an idle engine answers in about a millisecond. */
-const WAKE_NOTE_AFTER_MS = 25;
+/**
+ * The live engine holding the lock, and whether it stops; undefined: none. The lock is read again
+ * after the mark, as the mark goes after the lock does: the same lock on both sides of a look that
+ * found no mark was held throughout, by an engine that had not yet begun to stop.
+ */
+function engineState(home: string): { pid: number; stopping: boolean } | undefined {
+  const lock = readLockText(home);
+  const pid = lock === undefined ? undefined : lockHolder(lock);
+  if (pid === undefined) return undefined;
+  let mark: string | undefined;
+  try {
+    mark = fs.readFileSync(stoppingPath(home), 'utf8');
+  } catch {
+    /* not stopping */
+  }
+  return { pid, stopping: mark === lock || readLockText(home) !== lock };
+}
+
+/** False when the engine is gone (it died since its lock was read). */
+function signalEngine(pid: number): boolean {
+  try {
+    process.kill(pid, WAKE_SIGNAL);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // not ours to wake: the state directory is its user's
+  }
+}
 
 /**
- * 'wake', with a note that this command waits (store/waiting_notes.ts) once the answer is slow:
- * a busy engine serves its socket between pumps of syncs, 20 ms each, and the note has it make
- * way at once (0.1-0.2 s of a write during a big Job was this wait).
+ * After a change is committed: wake the engine if it runs; start it when there is work for it and
+ * none runs. Never waits for a running engine; only for one that stops, to start the next.
  */
-async function wakeEngine(home: string, noteAfterMs: number): Promise<string | undefined> {
-  let note: { done(): void } | undefined;
-  const timer = setTimeout(() => (note = noteCommandWaiting(home)), noteAfterMs);
-  try {
-    return await sendToEngine(home, 'wake');
-  } finally {
-    clearTimeout(timer);
-    note?.done();
+export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const engine = engineState(home);
+    if (engine && !engine.stopping && signalEngine(engine.pid)) return;
+    // None (else it is exiting and will not see our change: once it lets go, a new one starts,
+    // ours or another command's that came first; or it finds work after all, and stays).
+    if (!engine || !engine.stopping) {
+      if (!hasWork() || spawnEngine(home, { exitWhenIdle: true })) return;
+    }
+    if (Date.now() >= end) return;
+    await sleep(20);
   }
 }
 

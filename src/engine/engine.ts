@@ -2,8 +2,8 @@
 // Informer: it follows the store's change log and turns each change into work-queue keys (event
 // handlers only enqueue). Workers: the Job controller, the garbage collector and the kubelet
 // reconcile one key at a time and ask to be requeued when something is due later. It wakes on a
-// CLI's nudge over the socket, on a container's exit (the kubelet's exit watch), or on a timer;
-// there is no polling loop. It exits when nothing is left to do.
+// CLI's signal after a write (daemon.ts ensureEngine), on a container's exit (the kubelet's exit
+// watch), or on a timer; there is no polling loop. It exits when nothing is left to do.
 import fs from 'node:fs';
 import * as net from 'node:net';
 import { hostname } from 'node:os';
@@ -37,7 +37,7 @@ import { StateClock } from '../util/clock.js';
 import { exponentialBackoffMs, type Timing } from '../util/timing.js';
 import { DelayingQueue } from './queue.js';
 import { SyncRounds } from './rounds.js';
-import { acquireLock, holdsLock, releaseLock, socketPath, takeLockHandover } from './daemon.js';
+import { WAKE_SIGNAL, acquireLock, holdsLock, markStopping, releaseLock, socketPath, stoppingUnlessWork, takeLockHandover, unmarkStopping } from './daemon.js';
 import { hasPendingWork } from './work.js';
 import { EventExpiry } from './housekeeping.js';
 import { knownToDecode, readable, storedDecodeError } from '../apiserver/decode.js';
@@ -158,6 +158,8 @@ export class Engine {
   /** performance.now() of the last look for a command waiting on the engine (commandWaits). */
   private lastWaitLook = -Infinity;
   private idleSince?: number;
+  /** This engine's stopping mark is written (stopIfIdle, stop). */
+  private stoppingMarked = false;
   private eventExpiry?: EventExpiry;
   private stopped = false;
   private resolveDone?: () => void;
@@ -237,8 +239,10 @@ export class Engine {
         this.log(`sync proxy failed: ${(e as Error).stack ?? e}`);
       }
       await this.listen();
-      // Again once a wake can reach it: a `kjob clock set` between the first load and the listen
-      // found no engine to wake, and the controllers would have kept the old clock (a CronJob on
+      // Before the relist: a change committed after it was read has its wake handled.
+      process.on(WAKE_SIGNAL, this.onWake);
+      // Again once a wake can reach it: a `kjob clock set` between the first load and the handler
+      // found its signal ignored, and the controllers would have kept the old clock (a CronJob on
       // a clock set going after a stop never ran).
       if (this.clock instanceof StateClock) this.clock.load(this.store);
       this.log(`engine started (pid ${process.pid}, host ${hostname()})`);
@@ -274,15 +278,7 @@ export class Engine {
           buf = buf.slice(i + 1);
           if (cmd === 'ping') conn.end('pong\n');
           else if (cmd === 'node') conn.end(JSON.stringify(nodeStatus(this.kubelet.sandbox(), this.cgroups!, this.kubelet.networkStatus())) + '\n');
-          else if (cmd === 'wake' && this.stopped) {
-            // Too late: the CLI must start a new engine for its work.
-            conn.end('stopping\n');
-          } else if (cmd === 'wake') {
-            this.idleSince = undefined;
-            if (this.clock instanceof StateClock) this.clock.load(this.store); // `kjob clock` may have changed it
-            conn.end('ok\n');
-            this.kick();
-          } else if (cmd === 'stay' && !this.stopped) {
+          else if (cmd === 'stay' && !this.stopped) {
             // `kjob controller start` on an engine a command had started: keep it until stopped.
             this.exitWhenIdle = false;
             conn.end('ok\n');
@@ -304,8 +300,32 @@ export class Engine {
     });
   }
 
+  /**
+   * The idle exit. Marked as stopping first, then a last look for work: it sees every change a
+   * command committed before it found this engine not stopping, and so woke it rather than start
+   * the next (daemon.ts markStopping).
+   */
+  private stopIfIdle(): void {
+    if (stoppingUnlessWork(this.home, () => hasPendingWork(this.store))) {
+      this.stoppingMarked = true;
+      return this.stop('idle');
+    }
+    this.idleSince = undefined;
+    this.kick(); // a pump reads the change that brought the work
+  }
+
+  /** A command's change (daemon.ts ensureEngine). */
+  private readonly onWake = (): void => {
+    if (this.stopped) return;
+    this.idleSince = undefined;
+    if (this.clock instanceof StateClock) this.clock.load(this.store); // `kjob clock` may have changed it
+    this.kick();
+  };
+
   stop(reason: string): void {
     if (this.stopped) return;
+    // Commands from here on start the next engine for their changes rather than wake this one.
+    if (!this.stoppingMarked && holdsLock(this.home)) markStopping(this.home);
     this.stopped = true;
     this.log(`engine stopping: ${reason}`);
     this.resolveDone?.();
@@ -332,7 +352,9 @@ export class Engine {
     if (holdsLock(this.home)) fs.rmSync(socketPath(this.home), { force: true });
     this.store?.close();
     this.cgroups?.release();
+    process.off(WAKE_SIGNAL, this.onWake);
     releaseLock(this.home);
+    unmarkStopping(this.home);
   }
 
   /**
@@ -402,8 +424,8 @@ export class Engine {
     try {
       // A long-lived engine (CronJobs keep it up) prunes every ten minutes of its clock.
       this.pruneEvents();
-      // Rounds until nothing is left, yielding after about 20 ms so that the socket (a CLI's
-      // wake) and timers are served while a big Job runs.
+      // Rounds until nothing is left, yielding after about 20 ms so that signals, the socket
+      // and timers are served while a big Job runs.
       const t0 = Date.now();
       rounds: for (let round = 0; round < 1000; round++) {
         const sawChanges = this.drainChanges();
@@ -471,10 +493,7 @@ export class Engine {
       const realNow = Date.now();
       this.idleSince ??= realNow;
       const exitAt = this.idleSince + this.timing.engineIdleExitMs;
-      if (realNow >= exitAt) {
-        this.stop('idle');
-        return;
-      }
+      if (realNow >= exitAt) return this.stopIfIdle();
       delay = exitAt - realNow;
     } else {
       this.idleSince = undefined;

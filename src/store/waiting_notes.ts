@@ -4,12 +4,11 @@
 // handler looks again after 1, 2, 5, ... and then every 100 ms. While a big Job runs, the engine's
 // syncs hold the lock most of the time, one transaction after the other, and a command's write
 // seldom found it free: `kjob create configmap` during a Job of 600 waited 0.2-5.5 s (it reads in
-// 0.1 s), and at 10 s it would have given up ("locked by another process"). Its wake of the engine
-// then waited for the engine's event loop, which runs a socket's request between pumps of syncs
-// (20 ms each while busy): 0.1-0.2 s more. So a command that finds the lock taken, or that has no
-// answer to its wake at once, leaves a note, run/waiting/<pid>, for as long as it waits; the engine
-// looks for notes between its syncs and, while one is there, takes no lock and leaves its event
-// loop free.
+// 0.1 s), and at 10 s it would have given up ("locked by another process"). So a command that finds
+// the lock taken leaves a note, run/waiting/<pid>, for as long as it waits; the engine looks for
+// notes between its syncs and, while one is there, takes no lock and leaves its event loop free.
+// (A command's wake of the engine, once a request over its socket, also waited for that loop, 0.1-0.2
+// s during a big Job, and left a note too; it is now a signal, which waits for nothing.)
 import fs from 'node:fs';
 import path from 'node:path';
 import { pidAlive } from '../util/process.js';

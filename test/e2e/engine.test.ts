@@ -40,7 +40,10 @@ test('kill -9 of the engine while the pi pod runs: the engine comes back and ado
 });
 
 test('controller status, stop and start', async () => {
-  await sb.until('the engine is idle and gone', () => sb.enginePid() === undefined, 20_000);
+  await sb.until('the engine is idle and gone', () => sb.enginePid() === undefined && engineProcess(sb.home) === undefined, 20_000);
+  // It marked itself as stopping before its last look for work (daemon.ts), and took the mark away with its lock.
+  const stoppingMark = path.join(sb.home, 'engine.stopping');
+  assert.equal(fs.existsSync(stoppingMark), false);
   assert.match(sb.kjob(['controller', 'status']).stdout, /^engine: not running for /);
   // An engine makes no TLS connection: it starts without the CA file node would parse first.
   const started = sb.kjob(['controller', 'start'], { env: { NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', KJOB_TEST_MARK: '1' } });
@@ -56,6 +59,7 @@ test('controller status, stop and start', async () => {
   const stopped = sb.kjob(['controller', 'stop']);
   assert.match(stopped.stdout, /^engine: stopped/);
   assert.equal(sb.enginePid(), undefined);
+  assert.equal(fs.existsSync(stoppingMark), false);
 });
 
 test('controller stop right after a command started the engine stops it, lock taken or not', async () => {
