@@ -13,8 +13,9 @@
 //                also with an engine running) with 1k, 10k
 //                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`
 //   latency      apply returns -> the container's first instruction (it prints its clock),
-//                p50/p99, engine running (and from apply's start) and engine cold; a command's write while a Job of 600
-//                keeps the engine busy, against a read; a pod change -> its row in `get pods -w`
+//                p50/p99, engine running (and from apply's start) and engine cold; a command's
+//                write while a Job of 600 keeps the engine busy, against a read; a pod change ->
+//                its row in `get pods -w`
 //   state        state.db after a simulated day (week) of an every-minute CronJob (kjob clock)
 //   idle         engine CPU and RSS with 100 CronJobs waiting for their schedule
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
