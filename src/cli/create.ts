@@ -6,8 +6,8 @@ import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { toJSONAsGiven } from '../printers/output.js';
-import { checkObjectOutputFormat, genericPrinter } from '../printers/generic.js';
+import type { GenericPrinter } from '../printers/generic.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
@@ -17,14 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
-/** -o and the template flags, which a create subcommand takes from the parent create. */
-export interface CreatedOutputOptions {
-  output?: string;
-  /** --template: with -o jsonpath or a Go template (alone: a Go template) */
-  template?: string;
-  /** --allow-missing-template-keys (default true) */
-  allowMissingTemplateKeys?: boolean;
-}
+/** -o and the template flags, which a create subcommand takes from the parent create (object_output.ts). */
+export type CreatedOutputOptions = ObjectOutputOptions;
 
 export interface CreateJobOptions extends CreatedOutputOptions {
   image?: string;
@@ -39,17 +33,17 @@ export interface CreateCronJobOptions extends CreatedOutputOptions {
   dryRun?: DryRun;
 }
 
-function checkArgs(what: string, names: string[], output: string | undefined): string {
-  checkObjectOutputFormat(output);
+/** The one NAME, then the printer -o asks for, in the order of kubectl's Complete, which builds the printer before anything is created (a bad template creates nothing). */
+async function checkArgs(what: string, names: string[], output: CreatedOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
   }
-  return names[0];
+  return { name: names[0], printer: await objectPrinter(output, { typedJSON: true }) };
 }
 
 /** `kjob create job NAME --image=IMG [-- CMD...]` or `kjob create job NAME --from=cronjob/CJ`. */
 export async function createJob(ctx: Context, names: string[], command: string[], opts: CreateJobOptions, io: IO): Promise<number> {
-  const name = checkArgs('job', names, opts.output);
+  const { name, printer } = await checkArgs('job', names, opts);
   if ((!opts.image && !opts.from) || (opts.image && opts.from)) throw new UserError('error: either --image or --from must be specified');
   if (opts.from && command.length > 0) throw new UserError('error: cannot specify --from and command');
   let job: KObject;
@@ -84,7 +78,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid, controller: true }];
     job = { kind: 'Job', apiVersion: 'batch/v1', metadata: metadata as KObject['metadata'], spec: structuredClone(jt.spec ?? {}), status: {} };
   }
-  return finish(ctx, 'job', job, opts.dryRun, opts, io);
+  return finish(ctx, 'job', job, opts.dryRun, printer, io);
 }
 
 /** `kjob create cronjob NAME --image=IMG --schedule=SPEC [--restart=OnFailure|Never] [-- CMD...]`. */
@@ -92,7 +86,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   // cobra's required flags, all that are missing, reported by kubectl's main through klog
   const missing = [opts.image === undefined ? 'image' : '', opts.schedule === undefined ? 'schedule' : ''].filter(Boolean);
   if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
-  const name = checkArgs('cronjob', names, opts.output);
+  const { name, printer } = await checkArgs('cronjob', names, opts);
   const container: Record<string, unknown> = { name, image: opts.image };
   if (command.length > 0) container.command = command;
   container.resources = {};
@@ -109,13 +103,13 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
     },
     status: {},
   };
-  return finish(ctx, 'cronjob', cj, opts.dryRun, opts, io);
+  return finish(ctx, 'cronjob', cj, opts.dryRun, printer, io);
 }
 
-async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, output: CreatedOutputOptions, io: IO): Promise<number> {
+async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, printer: GenericPrinter | undefined, io: IO): Promise<number> {
   const info = resourceForKind(obj.kind)!;
   if (dryRun === 'client') {
-    print(obj, output, dryRunSuffix('client'), io);
+    print(obj, printer, dryRunSuffix('client'), io);
     return 0;
   }
   const manifest = structuredClone(obj);
@@ -131,15 +125,13 @@ async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun |
     if (e instanceof StatusError) throw new UserError(`error: failed to create ${what}: ${e.message}`);
     throw e;
   }
-  print(created, output, dryRunSuffix(dryRun), io);
+  print(created, printer, dryRunSuffix(dryRun), io);
   return 0;
 }
 
-/** The object kjob built is a typed one to kubectl: its JSON in the struct's field order; the other formats as for any object. */
-function print(obj: KObject, output: CreatedOutputOptions, suffix: string, io: IO): void {
-  const fmt = checkObjectOutputFormat(output.output);
-  if (fmt === 'json') io.out(toJSONAsGiven(obj));
-  else if (fmt !== '') genericPrinter(fmt, { template: output.template, allowMissingTemplateKeys: output.allowMissingTemplateKeys })(obj, io.out);
+/** -o's printer (its JSON in the Go struct's field order: the object kjob built is a typed one to kubectl), else the created line. */
+function print(obj: KObject, printer: GenericPrinter | undefined, suffix: string, io: IO): void {
+  if (printer) printer(obj, io.out);
   else io.out(`${kindGroup(resourceForKind(obj.kind)!)}/${obj.metadata.name} created${suffix}\n`);
 }
 
@@ -260,7 +252,7 @@ function checkDataSources(opts: CreateDataOptions): void {
 
 /** `kjob create configmap NAME [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createConfigMap(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const name = checkArgs('configmap', names, opts.output);
+  const { name, printer } = await checkArgs('configmap', names, opts);
   checkDataSources(opts);
   const data = new Map<string, string>();
   const binary = new Map<string, string>();
@@ -288,12 +280,12 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
   if (opts.saveConfig) saveConfig(cm);
-  return finish(ctx, 'configmap', cm, opts.dryRun, opts, io);
+  return finish(ctx, 'configmap', cm, opts.dryRun, printer, io);
 }
 
 /** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const name = checkArgs('secret generic', names, opts.output);
+  const { name, printer } = await checkArgs('secret generic', names, opts);
   checkDataSources(opts);
   const data = new Map<string, string>();
   const add = (key: string, value: Buffer | string) => {
@@ -317,7 +309,7 @@ export async function createSecretGeneric(ctx: Context, names: string[], opts: C
   if (data.size > 0) secret.data = sortedRecord(data);
   if (opts.type) secret.type = opts.type;
   if (opts.saveConfig) saveConfig(secret);
-  return finish(ctx, 'secret', secret, opts.dryRun, opts, io);
+  return finish(ctx, 'secret', secret, opts.dryRun, printer, io);
 }
 
 /** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation. */

@@ -42,7 +42,7 @@ test('version --help: description, Examples, Options (--flag=default: and a tab)
 test('run --help: flags sorted by name, shorthands first, defaults typed as pflag prints them', async () => {
   const h = await help(['run', '-h']);
   const flags = [...h.matchAll(/^ {4}(.*):\n\t/gm)].map((m) => m[1]);
-  assert.deepEqual(flags.slice(0, 6), ['--annotations=[]', '--attach=false', '--command=false', "--dry-run='none'", '--env=[]', "--field-manager='kubectl-run'"]);
+  assert.deepEqual(flags.slice(0, 6), ['--allow-missing-template-keys=true', '--annotations=[]', '--attach=false', '--command=false', "--dry-run='none'", '--env=[]']);
   assert.ok(flags.includes("--restart='Always'") && flags.includes('--pod-running-timeout=1m0s') && flags.includes('-i, --stdin=false') && flags.includes("-l, --labels=''"));
   assert.ok(!flags.some((f) => f.includes('--help')));
   assert.ok(h.startsWith('Run a particular image in a pod.\n\nExamples:\n  # '));

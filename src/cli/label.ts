@@ -6,13 +6,14 @@ import type { KObject } from '../api/types.js';
 import { kindGroup } from '../api/resources.js';
 import { isValidLabelValue } from '../api/names.js';
 import { UserError, aggregateMessage } from '../errors.js';
-import { toYAML, toJSON, nameOf } from '../printers/output.js';
+import type { GenericPrinter } from '../printers/generic.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 
-export interface MetaPairsOptions {
+export interface MetaPairsOptions extends ObjectOutputOptions {
   overwrite?: boolean;
   list?: boolean;
   all?: boolean;
@@ -22,7 +23,6 @@ export interface MetaPairsOptions {
   filenames?: string[];
   recursive?: boolean;
   dryRun?: DryRun;
-  output?: string;
   resourceVersion?: string;
 }
 
@@ -78,8 +78,6 @@ export function parseAnnotations(spec: string[]): { add: Map<string, string>; re
   return { add, remove };
 }
 
-const OUTPUTS = ['json', 'yaml', 'name'];
-
 export async function label(ctx: Context, args: string[], opts: MetaPairsOptions, io: IO): Promise<number> {
   return metaPairs(ctx, 'label', args, opts, io);
 }
@@ -90,9 +88,9 @@ export async function annotate(ctx: Context, args: string[], opts: MetaPairsOpti
 
 async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: string[], opts: MetaPairsOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun === undefined ? 'none' : opts.dryRun;
-  if (opts.output && !OUTPUTS.includes(opts.output)) {
-    throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json,name,yaml`);
-  }
+  // kubectl label (not annotate) builds its printer only after the write, so a bad -o or template
+  // fails once the labels are changed; kjob refuses it first, as annotate does: bad input changes nothing.
+  const printer = await objectPrinter(opts);
   const { resources, pairs } = resourcesAndPairs(args, what);
   const { add, remove } = what === 'label' ? parseLabels(pairs) : parseAnnotations(pairs);
   if (opts.list && opts.output) throw new UserError('error: --list and --output may not be specified together');
@@ -110,7 +108,7 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
       continue;
     }
     try {
-      await one(ctx, what, item, add, remove, opts, dryRun, v.single, io);
+      await one(ctx, what, item, add, remove, opts, dryRun, v.single, printer, io);
     } catch (e) {
       errors.push(errorText(e));
     }
@@ -123,7 +121,7 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
 }
 
 /** One object: its labels or annotations changed (on the server unless a dry run) and printed. */
-async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: DryRun, single: boolean, io: IO): Promise<void> {
+async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: DryRun, single: boolean, printer: GenericPrinter | undefined, io: IO): Promise<void> {
   const obj = structuredClone(item.object);
   const field = what === 'label' ? 'labels' : 'annotations';
   const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
@@ -178,9 +176,7 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
     return;
   }
   const suffix = dryRunSuffix(dryRun);
-  if (opts.output === 'yaml') io.out(toYAML(out));
-  else if (opts.output === 'json') io.out(toJSON(out));
-  else if (opts.output === 'name') io.out(`${nameOf(out)}\n`);
+  if (printer) printer(out, io.out);
   else {
     // label.go (v1.32) updateDataChangeMsg: the object's JSON before and after.
     const msg = what === 'annotation' ? 'annotated' : before === after ? 'not labeled' : !opts.overwrite && after.length < before.length ? 'unlabeled' : 'labeled';

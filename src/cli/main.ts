@@ -9,6 +9,7 @@ import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
+import { OUTPUT_FORMATS, addObjectOutputFlags, objectOutputOf } from './object_output.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
@@ -114,16 +115,12 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
   };
 
   // A create subcommand's -o, --dry-run and template flags may be the parent create's (commander
-  // hands a flag both know to the parent): each is read from the nearest command that has it.
+  // hands a flag both know to the parent): each is read from the nearest command that has it
+  // (objectOutputOf reads -o and the template flags so).
   const inherited = (cmd: Command, key: string): unknown => {
     let v: unknown;
     for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
     return v;
-  };
-  /** -o and its template flags; --template alone is a Go template (kubectl's PrintFlags). */
-  const outputOf = (cmd: Command) => {
-    const template = inherited(cmd, 'template') as string | undefined;
-    return { output: (inherited(cmd, 'output') as string | undefined) ?? (template ? 'go-template' : undefined), template, allowMissingTemplateKeys: inherited(cmd, 'allowMissingTemplateKeys') !== false };
   };
   const applyOrCreateCmds: Partial<Record<'apply' | 'create', Command>> = {};
   for (const verb of ['apply', 'create'] as const) {
@@ -133,11 +130,8 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('-f, --filename <file>', 'file, directory or - for stdin (repeatable)', collect)
       .option('-R, --recursive', 'process the directory used in -f recursively')
       .option('--dry-run [mode]', 'none, client or server')
-      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped')
-      .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
-      .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq)
-      .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output', true)
-      .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)');
+      .option('--validate [mode]', 'strict (or true), warn, ignore (or false): unknown fields refused, warned about, or dropped');
+    addObjectOutputFlags(verbCmd);
     if (verb === 'apply') verbCmd.option('--server-side', 'not supported: kjob applies client-side, as kubectl does by default');
     verbCmd.action(
       run((ctx, cmd) => {
@@ -145,7 +139,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
         const dryRun = dryRunStrategy(o.dryRun, io.err);
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
         const go = (out: IO, onApplied?: (info: ResourceInfo, name: string) => void) =>
-          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, ...outputOf(cmd), onApplied }, out);
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, ...objectOutputOf(cmd), onApplied }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -154,7 +148,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
-  // `create job|cronjob NAME ...` beside `create -f FILE`; their -o and --dry-run as outputOf reads them.
+  // `create job|cronjob NAME ...` beside `create -f FILE`; their -o and --dry-run as objectOutputOf reads them.
   const createCmd = applyOrCreateCmds.create!;
   const dryRunOf = (cmd: Command) => dryRunStrategy(inherited(cmd, 'dryRun'), io.err);
   createCmd
@@ -164,12 +158,12 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--image <image>', 'image name to run', stripEq)
     .option('--from <resource>', 'the name of the resource to create a Job from (only cronjob is supported)', stripEq)
     .option('--dry-run [mode]', 'none, client or server')
-    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), ...outputOf(cmd) }, io);
+        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) }, io);
       }),
     );
   createCmd
@@ -181,12 +175,12 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--schedule <schedule>', 'a schedule in the Cron format the job should be run with', stripEq)
     .option('--restart <policy>', "job's restart policy: OnFailure (default) or Never", stripEq)
     .option('--dry-run [mode]', 'none, client or server')
-    .option('-o, --output <format>', 'json, yaml or name', stripEq)
+    .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), ...outputOf(cmd) }, io);
+        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) }, io);
       }),
     );
 
@@ -199,10 +193,10 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice)
       .option('--save-config', 'save the configuration in the last-applied annotation')
       .option('--dry-run [mode]', 'none, client or server')
-      .option('-o, --output <format>', 'json, yaml or name', stripEq);
+      .option('-o, --output <format>', OUTPUT_FORMATS, stripEq);
   const dataOpts = (cmd: Command) => {
     const o = cmd.opts();
-    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), ...outputOf(cmd) };
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) };
   };
   dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
@@ -435,18 +429,18 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
 
   registerAppsCommands(program, run, io);
 
-  program
+  const patchCmd = program
     .command('patch')
     .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
     .argument('[args...]')
     .option('-p, --patch <patch>', 'the patch to be applied to the resource JSON file')
-    .option('--type <type>', 'the type of patch being provided; one of [json merge strategic]', stripEq)
-    .action(
-      run((ctx, cmd) => {
-        const o = cmd.opts();
-        return patch(ctx, cmd.args, { patch: o.patch, type: o.type }, io);
-      }),
-    );
+    .option('--type <type>', 'the type of patch being provided; one of [json merge strategic]', stripEq);
+  addObjectOutputFlags(patchCmd).action(
+    run((ctx, cmd) => {
+      const o = cmd.opts();
+      return patch(ctx, cmd.args, { patch: o.patch, type: o.type, ...objectOutputOf(cmd) }, io);
+    }),
+  );
 
   addWriteVerbs(program, run, io, splitDashDash);
 

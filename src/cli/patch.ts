@@ -9,10 +9,11 @@ import { UserError } from '../errors.js';
 import { jsonKind } from '../util/go.js';
 import type { PatchType } from '../apiserver/interface.js';
 import { parseResourceArgs } from './args.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
-export interface PatchOptions {
+export interface PatchOptions extends ObjectOutputOptions {
   patch?: string;
   type?: string;
 }
@@ -38,6 +39,9 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   if (type === 'json' && !Array.isArray(patchDoc)) {
     throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${jsonKind(patchDoc)} into Go value of type jsonpatch.Patch`);
   }
+  // kubectl patch builds its printer only once it has patched, so a bad -o or template fails after
+  // the change; kjob refuses it first: bad input changes nothing.
+  const printer = await objectPrinter(opts);
   const requests = parseResourceArgs(args);
   for (const req of requests) {
     if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
@@ -48,11 +52,8 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
       const r = await ctx.client.patch(req.info, ns, name, type as PatchType, patchDoc, { fieldValidation: 'Warn', fieldManager: 'kubectl-patch' });
       for (const w of r.warnings) io.err(`Warning: ${w}\n`);
       const label = `${kindGroup(req.info)}/${name}`;
-      if (r.object.metadata.resourceVersion === before.metadata.resourceVersion) {
-        io.out(`${label} patched (no change)\n`);
-        continue;
-      }
-      io.out(`${label} patched\n`);
+      if (printer) printer(r.object, io.out);
+      else io.out(`${label} patched${r.object.metadata.resourceVersion === before.metadata.resourceVersion ? ' (no change)' : ''}\n`);
     }
   }
   return 0;

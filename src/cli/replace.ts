@@ -9,13 +9,13 @@ import { kindGroup, groupResource, type ResourceInfo } from '../api/resources.js
 import { UserError, StatusError, aggregateMessage } from '../errors.js';
 import { validationDirective } from '../apiserver/decode.js';
 import { checkKind } from './validate_kind.js';
-import { toYAML, toJSON, nameOf } from '../printers/output.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { withSource, withLastApplied } from './apply.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 
-export interface ReplaceOptions {
+export interface ReplaceOptions extends ObjectOutputOptions {
   filenames: string[];
   recursive?: boolean;
   force?: boolean;
@@ -24,7 +24,6 @@ export interface ReplaceOptions {
   timeout?: string;
   wait?: boolean;
   dryRun?: DryRun;
-  output?: string;
   validate?: string | boolean;
   saveConfig?: boolean;
 }
@@ -39,9 +38,7 @@ interface Doc {
 
 export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun ?? 'none';
-  if (opts.output && !['json', 'yaml', 'name'].includes(opts.output)) {
-    throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json,name,yaml`);
-  }
+  const printer = await objectPrinter(opts);
   let grace = opts.gracePeriod === undefined ? -1 : Number(opts.gracePeriod);
   if (!Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob replace --help' for usage.`);
   if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
@@ -77,9 +74,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   }
   const suffix = dryRunSuffix(dryRun);
   const print = (obj: KObject, info: ResourceInfo, name: string) => {
-    if (opts.output === 'yaml') io.out(toYAML(obj));
-    else if (opts.output === 'json') io.out(toJSON(obj));
-    else if (opts.output === 'name') io.out(`${nameOf(obj)}\n`);
+    if (printer) printer(obj, io.out);
     else io.out(`${kindGroup(info)}/${name} replaced${suffix}\n`);
   };
 

@@ -9,7 +9,7 @@ import { asKind } from '../api/types.js';
 import { resolveType } from './args.js';
 import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.js';
 import { UserError, StatusError } from '../errors.js';
-import { toJSONAsGiven, toYAML, nameOf } from '../printers/output.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
 import { klogError } from './klog.js';
@@ -18,7 +18,7 @@ import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
 
-export interface RunOptions {
+export interface RunOptions extends ObjectOutputOptions {
   image?: string;
   restart?: string;
   command?: boolean;
@@ -35,7 +35,6 @@ export interface RunOptions {
   leaveStdinOpen?: boolean;
   quiet?: boolean;
   dryRun?: DryRun;
-  output?: string;
   podRunningTimeout?: string;
   stdinIsTerminal?: boolean;
   /** what -i sends to the container's stdin (process.stdin) */
@@ -117,16 +116,12 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   const dryRun = o.dryRun ?? 'none';
   if (attach && dryRun !== 'none') throw usage("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
-  if (o.output && !['json', 'yaml', 'name'].includes(o.output)) {
-    throw new UserError(`error: unable to match a printer suitable for the output format "${o.output}", allowed formats are: json,name,yaml`);
-  }
+  const printer = await objectPrinter(o, { typedJSON: true });
   const name = names[0];
   const pod = generatePod(name, [...names.slice(1), ...args], o, restart);
   const suffix = dryRunSuffix(dryRun);
   const print = (obj: KObject) => {
-    if (o.output === 'yaml') io.out(toYAML(obj));
-    else if (o.output === 'json') io.out(toJSONAsGiven(obj));
-    else if (o.output === 'name') io.out(`${nameOf(obj)}\n`);
+    if (printer) printer(obj, io.out);
     else io.out(`pod/${obj.metadata.name} created${suffix}\n`);
   };
   if (dryRun === 'client') {

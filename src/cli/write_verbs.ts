@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { dryRunStrategy } from './dry_run.js';
+import { addObjectOutputFlags, objectOutputOf } from './object_output.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
 
@@ -18,7 +19,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
   ] as const) {
-    program
+    const cmd = program
       .command(verb)
       .description(description)
       .argument('[args...]', `TYPE NAME | TYPE/NAME | -f FILE, then KEY_1=VAL_1 ... KEY_N=VAL_N (KEY- removes)`)
@@ -32,10 +33,8 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
       .option('--resource-version <version>', 'if non-empty, the update will only succeed if this is the current resource-version for the object', stripEq)
       .option('--dry-run [mode]', 'none, server, or client')
-      .option('-o, --output <format>', 'json, yaml or name', stripEq)
-      .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq)
-      .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
-      .action(
+      .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq);
+    addObjectOutputFlags(cmd).action(
         run(async (ctx, cmd) => {
           const o = cmd.opts();
           const m = await import('./label.js');
@@ -50,14 +49,14 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             recursive: o.recursive,
             resourceVersion: o.resourceVersion,
             dryRun: dryRunStrategy(o.dryRun, io.err),
-            output: o.output,
+            ...objectOutputOf(cmd),
           };
           return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
         }),
       );
   }
 
-  program
+  const replaceCmd = program
     .command('replace')
     .description('Replace a resource by file name or stdin')
     .option('-f, --filename <file>', 'the files that contain the configurations to replace', collect)
@@ -70,10 +69,8 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('--dry-run [mode]', 'none, server, or client')
-    .option('-o, --output <format>', 'json, yaml or name', stripEq)
-    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq)
-    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
-    .action(
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq);
+  addObjectOutputFlags(replaceCmd).action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
         const { replace } = await import('./replace.js');
@@ -87,7 +84,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             cascade: o.cascade,
             timeout: o.timeout,
             dryRun: dryRunStrategy(o.dryRun, io.err),
-            output: o.output,
+            ...objectOutputOf(cmd),
             validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
             saveConfig: o.saveConfig,
           },
@@ -172,7 +169,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       }),
     );
 
-  program
+  const runCmd = program
     .command('run')
     .description('Run a particular image in a pod')
     .argument('[args...]', 'NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--command] -- [COMMAND] [args...]')
@@ -192,11 +189,9 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--leave-stdin-open', 'leave stdin open after the first attach completes')
     .option('-q, --quiet', 'suppress prompt messages')
     .option('--dry-run [mode]', 'none, server, or client')
-    .option('-o, --output <format>', 'json, yaml or name', stripEq)
     .option('--pod-running-timeout <duration>', 'how long to wait until the pod is running (default 1m0s)', stripEq)
-    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-run")', stripEq)
-    .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
-    .action(
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-run")', stripEq);
+  addObjectOutputFlags(runCmd).action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
@@ -222,7 +217,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
             leaveStdinOpen: o.leaveStdinOpen,
             quiet: o.quiet,
             dryRun: dryRunStrategy(o.dryRun, io.err),
-            output: o.output,
+            ...objectOutputOf(cmd),
             podRunningTimeout: o.podRunningTimeout,
             stdinIsTerminal: !!process.stdin.isTTY,
           },

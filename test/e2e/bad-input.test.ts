@@ -159,3 +159,25 @@ test('apply with an -o that has no printer changes nothing', () =>
 // cli-runtime's metadataValidatingDecoder, before anything is sent
 test('metadata that does not decode as ObjectMeta', () =>
   expectError(['apply', '-f', '-'], 'error: unable to decode "STDIN": json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.name of type string\n', { input: JOB('on') }));
+
+// kubectl label and patch build their printer only once they have written, so a bad -o or
+// template fails after the change; kjob refuses first, as annotate, replace, run and create do.
+test('label and patch with an -o or a template that has no printer change nothing', () => {
+  assert.equal(sb.kjob(['create', 'configmap', 'printcm', '--from-literal=a=1']).code, 0);
+  const stored = () => sb.kjob(['get', 'configmap', 'printcm', '-o', 'json']).stdout;
+  const before = stored();
+  const formats = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
+  for (const [args, stderr] of [
+    [['label', 'configmap', 'printcm', 'x=1', '-o', 'jsonpath={.bad'], 'error: error parsing jsonpath {.bad, unclosed action\n'],
+    [['label', 'configmap', 'printcm', 'x=1', '-o', 'wide'], `error: unable to match a printer suitable for the output format "wide", allowed formats are: ${formats}\n`],
+    [['patch', 'configmap', 'printcm', '-p', '{"data":{"a":"2"}}', '-o', 'go-template={{.bad'], 'error: error parsing template {{.bad, template: output:1: unclosed action\n'],
+    [['patch', 'configmap', 'printcm', '-p', '{"data":{"a":"2"}}', '-o', 'foo'], `error: unable to match a printer suitable for the output format "foo", allowed formats are: ${formats}\n`],
+  ] as [string[], string | RegExp][]) {
+    const r = sb.kjob(args);
+    assert.equal(r.code, 1, `exit code of kjob ${args.join(' ')}`);
+    assert.equal(r.stdout, '');
+    if (typeof stderr === 'string') assert.equal(r.stderr, stderr);
+    else assert.match(r.stderr, stderr);
+  }
+  assert.equal(stored(), before, 'nothing changed');
+});

@@ -198,6 +198,28 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['create', 'job', 'oq', '--image=busybox', '-o', 'jsonpath', '--template={.metadata.name}', '--dry-run=client'] },
     { args: ['create', 'job', 'oq', '--image=busybox', '--template={{.metadata.name}}', '--dry-run=client'] },
     { args: ['create', 'configmap', 'os', '--from-literal=a=1', '-o', 'jsonpath={.metadata.nope}', '--allow-missing-template-keys=false', '--dry-run=client'] },
+    // A bad template is refused before anything is created (kubectl builds the printer first).
+    { args: ['create', 'configmap', 'ot', '--from-literal=a=1', '-o', 'jsonpath={.bad'] },
+    { args: ['get', 'configmap', 'ot'] },
+    // The verbs that print the object they changed take every format PrintFlags knows.
+    { args: ['label', 'configmap', 'op', 'x=1', '-o', 'jsonpath={.metadata.labels}'] },
+    { args: ['label', 'configmap', 'op', 'y=1', '--template={{.metadata.name}}'] },
+    { args: ['annotate', 'configmap', 'op', 'n=1', '-o', 'go-template={{index .metadata.annotations "n"}}'] },
+    { args: ['annotate', 'configmap', 'op', 'n=2', '--overwrite', '-o', 'jsonpath={.bad'] },
+    { args: ['get', 'configmap', 'op', '-o', 'jsonpath={.metadata.annotations.n}'] },
+    { args: ['annotate', 'configmap', 'op', 'n=3', '--overwrite', '-o', 'foo'] },
+    { args: ['patch', 'configmap', 'op', '-p', '{"data":{"b":"2"}}', '-o', 'jsonpath={.data}'] },
+    { args: ['patch', 'configmap', 'op', '-p', '{"data":{"b":"2"}}', '-o', 'name'] },
+    { args: ['patch', 'configmap', 'op', '-p', '{"data":{"b":"2"}}', '-o', 'go-template={{.data.b}}'] },
+    { args: ['replace', '-f', '-', '-o', 'jsonpath={.metadata.name} {.data}'], input: cms('op') },
+    { args: ['replace', '-f', '-', '-o', 'jsonpath={.bad'], input: cms('op') },
+    { args: ['run', 'ou', '--image=busybox', '--dry-run=client', '-o', 'jsonpath={.spec.containers[0].image}'] },
+    { args: ['run', 'ou', '--image=busybox', '-o', 'jsonpath={.bad'] },
+    { args: ['get', 'pod', 'ou'] },
+    // Last: kubectl label and patch build their printer after the write (kjob refuses first), so
+    // no step may read what these leave.
+    { args: ['label', 'configmap', 'op', 'z=1', '-o', 'jsonpath={.bad'] },
+    { args: ['patch', 'configmap', 'op', '-p', '{"data":{"c":"1"}}', '-o', 'foo'] },
   ],
 };
 
@@ -263,6 +285,14 @@ SECTIONS.discovery = [
 function cms(...names: string[]): string {
   return names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  a: "1"\n`).join('---\n');
 }
+
+/** The verbs whose --help kubectl-write.test.ts compares with kubectl's (help-flags.json, captured by capture.ts). */
+export const HELP_VERBS = ['label', 'annotate', 'replace', 'edit', 'run', 'exec'];
+
+/** The flags a --help lists (kubectl's form: `  -o, --output='':` or `      --all=false:`). */
+export const helpFlags = (help: string): string[] => [...help.matchAll(/^\s+(?:-[a-zA-Z], )?(--[a-z-]+)=/gm)].map((m) => m[1]);
+
+export const HELP_FLAGS_GOLDEN = path.join(WRITES, 'help-flags.json');
 
 /** files/http-server.mjs, started for a run; args with URL/ get its address. */
 export function startFileServer(home: string): { args: (a: string[]) => string[]; stop: () => void } {

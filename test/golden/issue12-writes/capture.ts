@@ -1,16 +1,23 @@
 // Captures <section>.txt for the sections of test/e2e/kubectl-write-helpers.ts: the real kubectl
 // v1.32 against `kjob serve` (this checkout's, built) of a fresh state directory, step by step;
 // the set-up steps run with kjob.
-//   node --import tsx test/golden/issue12-writes/capture.ts [SECTION...]   (needs kubectl)
+//   node --import tsx test/golden/issue12-writes/capture.ts [SECTION...|help-flags]   (needs kubectl)
+// help-flags: help-flags.json, the flags of kubectl's --help of each of HELP_VERBS.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Sandbox, ROOT, KJOB } from '../../e2e/helpers.js';
-import { SECTIONS, stepEnv, startFileServer, WRITES, renderStep } from '../../e2e/kubectl-write-helpers.js';
+import { SECTIONS, stepEnv, startFileServer, WRITES, renderStep, HELP_VERBS, HELP_FLAGS_GOLDEN, helpFlags } from '../../e2e/kubectl-write-helpers.js';
 
-const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SECTIONS);
-for (const section of names) {
+const names = process.argv.slice(2).length ? process.argv.slice(2) : [...Object.keys(SECTIONS), 'help-flags'];
+if (names.includes('help-flags')) {
+  // The flags of kubectl's --help for the verbs kubectl-write.test.ts compares.
+  const flags = Object.fromEntries(HELP_VERBS.map((verb) => [verb, helpFlags(spawnSync('kubectl', [verb, '--help'], { encoding: 'utf8' }).stdout)]));
+  fs.writeFileSync(HELP_FLAGS_GOLDEN, JSON.stringify(flags, null, 2) + '\n');
+  console.log('captured help-flags');
+}
+for (const section of names.filter((n) => n !== 'help-flags')) {
   const sb = new Sandbox();
   let serve: ReturnType<typeof spawn> | undefined;
   const stops: (() => void)[] = [];
