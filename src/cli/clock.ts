@@ -33,7 +33,7 @@ export async function clock(ctx: Context, action: string | undefined, args: stri
     }
     store.setMeta(CLOCK_META_KEY, s ? JSON.stringify(s) : '');
     ctx.clock.load(store);
-    await ctx.engine(); // a running engine re-reads the clock when woken
+    await ctx.engineClockChanged();
     io.out(describe(ctx.clock.simulated, ctx.clock.now()));
   };
   switch (action ?? 'show') {

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import { openStore, releaseStore } from './shared_store.js';
 import { registerStateDir } from '../kubelet/state_dirs.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
-import { ensureEngine, ensureEngineRunning } from '../engine/daemon.js';
+import { ensureEngine, ensureEngineRunning, sendToEngine } from '../engine/daemon.js';
 import { hasPendingWork } from '../engine/work.js';
 import { resourceForKind } from '../api/resources.js';
 import { StateClock } from '../util/clock.js';
@@ -104,17 +104,30 @@ export class Context {
     return this.clock.now();
   }
 
+  /** No engine here: cluster mode, or KJOB_ENGINE=off (in-process tests of the CLI never start or wake one). */
+  private get noEngine(): boolean {
+    return Boolean(this.cluster) || process.env.KJOB_ENGINE === 'off';
+  }
+
   /** Wake the engine, or start it when there is work for it. */
   async engine(): Promise<void> {
-    if (this.cluster) return;
-    // KJOB_ENGINE=off: never start or wake an engine (in-process tests of the CLI).
-    if (process.env.KJOB_ENGINE === 'off') return;
+    if (this.noEngine) return;
     await ensureEngine(this.home, () => hasPendingWork(this.store));
+  }
+
+  /**
+   * After `kjob clock` changed the clock: as engine(), and a running engine has taken the new
+   * setting by the time this returns (asked over its socket: a wake's signal is not waited for).
+   */
+  async engineClockChanged(): Promise<void> {
+    if (this.noEngine) return;
+    await this.engine();
+    await sendToEngine(this.home, 'clock');
   }
 
   /** For readers: start the engine when none runs and it has work; never wait for a running one. */
   engineIfStopped(): void {
-    if (this.cluster || process.env.KJOB_ENGINE === 'off') return;
+    if (this.noEngine) return;
     ensureEngineRunning(this.home, () => hasPendingWork(this.store));
   }
 

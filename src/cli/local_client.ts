@@ -14,7 +14,7 @@ export interface LocalClientOptions {
   api: APIServer;
   home: string;
   /** Called after a write (not a dry run): wake the engine. A verb that writes through the client
-   * need not wake it again (a second wake checked again for the engine's work). */
+   * need not wake it again (a second wake would look for the engine and its work again). */
   afterWrite?: () => Promise<void>;
   /** How often a watch looks at the change log. */
   watchPollMs?: number;

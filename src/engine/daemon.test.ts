@@ -131,18 +131,49 @@ test('an engine that finds work in its last look stays, and a command waiting fo
   }
 });
 
-test("a wake's answer comes once its connection has closed: nothing of it keeps a command's loop alive", { timeout: 10_000 }, async () => {
+test('a look that finds no mark counts only if the same lock held on both sides of it: an engine that stopped in between is not woken', { timeout: 10_000 }, async (t) => {
+  const home = tempDir('wake-between');
+  assert.equal(acquireLock(home), true);
+  const wakes = wakesOfThisProcess();
+  // As the command reads the mark, the engine marks itself, takes its last look, lets go of its
+  // lock and takes its mark away: the command finds no mark, and must not wake it.
+  const readFileSync = fs.readFileSync;
+  let between = false;
+  t.mock.method(fs, 'readFileSync', (...a: Parameters<typeof fs.readFileSync>) => {
+    if (!between && String(a[0]).endsWith('engine.stopping')) {
+      between = true;
+      t.mock.restoreAll();
+      assert.equal(stoppingUnlessWork(home, () => false), true);
+      releaseLock(home);
+      unmarkStopping(home);
+    }
+    return readFileSync(...a);
+  });
+  try {
+    let looked = 0;
+    await ensureEngine(home, () => (looked++, false));
+    assert.equal(between, true);
+    assert.equal(looked, 1, 'the command looked for work itself: no engine would read its change');
+    assert.equal(wakes.count(), 0);
+  } finally {
+    t.mock.restoreAll();
+    wakes.off();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("an answer over the socket comes once its connection has closed: nothing of it keeps a command's loop alive", { timeout: 10_000 }, async () => {
   const home = tempDir('wake-closed');
   // The engine's side on a thread of its own: its handles are its event loop's, so this loop's
-  // are then the wake's alone. It says when it listens.
-  const server = `const { parentPort } = require('node:worker_threads'); require('node:net').createServer((c) => c.once('data', () => c.end('ok\\n'))).listen(${JSON.stringify(socketPath(home))}, () => parentPort.postMessage('listening'))`;
+  // are then the request's alone. It says when it listens.
+  const server = `const { parentPort } = require('node:worker_threads'); require('node:net').createServer((c) => c.once('data', () => c.end('pong\\n'))).listen(${JSON.stringify(socketPath(home))}, () => parentPort.postMessage('listening'))`;
   const engine = new Worker(server, { eval: true });
   try {
     await once(engine, 'message');
     engine.unref();
     const pipes = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
     const before = pipes();
-    assert.equal(await sendToEngine(home, 'ping'), 'ok');
+    assert.equal(await sendToEngine(home, 'ping'), 'pong');
     // bin/kjob exits at once only when nothing is left open (else node tears its heap down first).
     assert.equal(pipes(), before, 'the connection is closed by the time the answer is in');
   } finally {

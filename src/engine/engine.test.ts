@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Engine } from './engine.js';
 import { KUBERNETES_TIMING } from '../util/timing.js';
+import { Store } from '../store/store.js';
+import { LocalAPIServer } from '../apiserver/apiserver.js';
+import { resourceForKind } from '../api/resources.js';
+import { WAKE_SIGNAL, lockPath } from './daemon.js';
 
 test('an engine stopped while it starts (a SIGTERM, `controller stop`) still ends', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-engine-'));
@@ -26,6 +30,44 @@ test('an engine stopped while it starts (a SIGTERM, `controller stop`) still end
       (engine as unknown as { resolveDone?: () => void }).resolveDone?.();
       await running;
     }
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+/** Resolves once cond() holds, looking at every turn of the event loop; false after ms. */
+async function eventually(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}
+
+test("a wake signal has an idle engine read a command's change at once; a stopping engine is marked until its lock is let go", { timeout: 30_000 }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-engine-'));
+  const logs: string[] = [];
+  const engine = new Engine({ home, timing: KUBERNETES_TIMING, exitWhenIdle: false, log: (m) => logs.push(m) });
+  const running = engine.run();
+  const store = Store.open(home);
+  try {
+    assert.ok(await eventually(() => logs.some((l) => l.startsWith('engine started')), 20_000), logs.join('\n'));
+    // A command's change: a suspended Job, whose sync records Suspended and starts no pod. Nothing
+    // else would have the engine look (it has no timer and no container).
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'woken' }, spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } };
+    new LocalAPIServer(store).create(resourceForKind('Job')!, 'default', job);
+    process.kill(process.pid, WAKE_SIGNAL);
+    const suspended = () => (store.get('Job', 'default', 'woken') as { status?: { conditions?: { type: string }[] } } | undefined)?.status?.conditions?.some((c) => c.type === 'Suspended') === true;
+    assert.ok(await eventually(suspended, 10_000), `the woken engine did not sync the Job:\n${logs.join('\n')}`);
+    engine.stop('test');
+    assert.equal(fs.readFileSync(path.join(home, 'engine.stopping'), 'utf8'), fs.readFileSync(lockPath(home), 'utf8'), 'marked with its lock');
+    await running;
+    assert.equal(fs.existsSync(lockPath(home)), false);
+    assert.equal(fs.existsSync(path.join(home, 'engine.stopping')), false, 'the mark goes with the lock');
+  } finally {
+    engine.stop('test');
+    await running;
+    store.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
 });

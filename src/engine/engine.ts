@@ -278,7 +278,11 @@ export class Engine {
           buf = buf.slice(i + 1);
           if (cmd === 'ping') conn.end('pong\n');
           else if (cmd === 'node') conn.end(JSON.stringify(nodeStatus(this.kubelet.sandbox(), this.cgroups!, this.kubelet.networkStatus())) + '\n');
-          else if (cmd === 'stay' && !this.stopped) {
+          else if (cmd === 'clock' && !this.stopped) {
+            // `kjob clock` changed it: from the answer on, every sync reads the new setting.
+            this.onWake();
+            conn.end('ok\n');
+          } else if (cmd === 'stay' && !this.stopped) {
             // `kjob controller start` on an engine a command had started: keep it until stopped.
             this.exitWhenIdle = false;
             conn.end('ok\n');
@@ -293,7 +297,7 @@ export class Engine {
     return new Promise((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(sock, () => {
-        // Only its user may wake or stop the engine (the state directory is private too).
+        // Only its user may ask or stop the engine (the state directory is private too).
         try { fs.chmodSync(sock, 0o600); } catch { /* removed meanwhile */ }
         resolve();
       });
@@ -416,8 +420,8 @@ export class Engine {
 
   private pump(): void {
     if (this.stopped) return;
-    // A command waits for the state file's write lock or for an answer (store/waiting_notes.ts):
-    // no sync takes the lock, and the socket is served, until it has what it waits for.
+    // A command waits for the state file's write lock (store/waiting_notes.ts): no sync takes the
+    // lock, and the event loop is free, until it has it.
     if (this.commandWaits(true)) return this.makeWay();
     this.pumping = true;
     let madeWay = false;
