@@ -318,11 +318,18 @@ function signalEngine(pid: number): boolean {
 }
 
 /**
+ * How long a command waits for a stopping engine to let go of its lock: longer than its longest
+ * stop, the drain of its pod networks (network.ts drain, 10 s), so that a change made meanwhile is
+ * not left without an engine.
+ */
+const STOPPING_WAIT_MS = 15_000;
+
+/**
  * After a change is committed: wake the engine if it runs; start it when there is work for it and
  * none runs. Never waits for a running engine; only for one that stops, to start the next.
  */
 export async function ensureEngine(home: string, hasWork: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
+  const end = Date.now() + STOPPING_WAIT_MS;
   for (;;) {
     const engine = engineState(home);
     if (engine && !engine.stopping && signalEngine(engine.pid)) return;
