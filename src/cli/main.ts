@@ -614,7 +614,8 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
   const program = buildProgram(io, (c) => (code = c), only);
   // The one verb built is the command most lines name; any other is looked for among all.
   let all: Command | undefined = only === undefined ? program : undefined;
-  const isCommand = (name: string) => namesCommand(program, name) || namesCommand((all ??= buildProgram(io, () => undefined, undefined)), name);
+  const commandOf = (name: string) => subcommandNamed(program, name) ?? subcommandNamed((all ??= buildProgram(io, () => undefined, undefined)), name);
+  const isCommand = (name: string) => commandOf(name) !== undefined;
   const words = commandWords(argv, rootFlags(program));
   // Not the completion requests: cobra adds their command only as it runs, after kubectl's check.
   const refused = flagBeforePluginName(argv, words, (name) => !name.startsWith('__') && isCommand(name));
@@ -622,7 +623,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
     io.err(refused);
     return 1;
   }
-  const cmdPath = commandPath(words, isCommand);
+  const cmdPath = commandPath(words, commandOf);
   try {
     const bools = readGoBoolFlags(program, argv, cmdPath);
     noColor(bools.argv);
@@ -655,17 +656,27 @@ function rootFlags(program: Command): RootFlag[] {
 }
 
 /** Whether name is a command of program (or an alias of one). */
-function namesCommand(program: Command, name: string): boolean {
-  return program.commands.some((c) => c.name() === name || c.aliases().includes(name));
+function subcommandNamed(cmd: Command, name: string): Command | undefined {
+  return cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
 }
 
 /**
- * cobra's command path, for usage lines: "kjob get", or "kjob" for a line whose flags leave no
- * command to cobra's Find (`kjob --version`, or `kjob -A get`, where -A took "get" as its value).
+ * cobra's command path, for usage lines: "kjob get", "kjob create configmap" (a subcommand by its
+ * name, as `create cm` finds it), or "kjob" for a line whose flags leave no command to cobra's
+ * Find (`kjob --version`, or `kjob -A get`, where -A took "get" as its value). Find goes down while
+ * the next word names a subcommand.
  */
-function commandPath(words: string[], isCommand: (name: string) => boolean): string {
-  const verb = words[0];
-  return verb !== undefined && isCommand(verb) ? `kjob ${verb}` : 'kjob';
+function commandPath(words: string[], commandOf: (name: string) => Command | undefined): string {
+  let cmd = words[0] === undefined ? undefined : commandOf(words[0]);
+  if (!cmd) return 'kjob';
+  const path = ['kjob', words[0]];
+  for (const word of words.slice(1)) {
+    const sub = subcommandNamed(cmd, word);
+    if (!sub) break;
+    path.push(sub.name());
+    cmd = sub;
+  }
+  return path.join(' ');
 }
 
 function report(e: unknown, argv: string[], io: IO, cmdPath: string): number {

@@ -62,6 +62,17 @@ test('a flag before a line that names no command once the flag took a value: kub
   assert.equal(sb.kjob(['-n', 'default', 'get', 'jobs', 'nope']).stderr, 'Error from server (NotFound): jobs.batch "nope" not found\n');
 });
 
+test("a subcommand's flag error points to the subcommand's help, by its name, as cobra's Find goes down", () => {
+  // kubectl v1.32 (KUBECONFIG=/dev/null), "kubectl" read as "kjob".
+  const usage = (path: string, flag: string) => ({ stdout: '', stderr: `Error: unknown flag: ${flag}\nSee '${path} --help' for usage.\n`, code: 1 });
+  assert.deepEqual(sb.kjob(['create', 'job', '--foo']), usage('kjob create job', '--foo'));
+  assert.deepEqual(sb.kjob(['create', 'cm', 'x', '--foo']), usage('kjob create configmap', '--foo'));
+  assert.deepEqual(sb.kjob(['create', 'secret', 'generic', 'x', '--foo']), usage('kjob create secret generic', '--foo'));
+  assert.deepEqual(sb.kjob(['rollout', 'history', '--foo']), usage('kjob rollout history', '--foo'));
+  assert.deepEqual(sb.kjob(['create', '--foo']), usage('kjob create', '--foo'));
+  assert.deepEqual(sb.kjob(['create', 'cj', 'x', '--wait=maybe']), usage('kjob create cronjob', '--wait'));
+});
+
 test("label and annotate of several objects that each refuse: an aggregate, each message without its 'error: '", () => {
   const cm = (n: string) => file(`${n}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n  labels:\n    z1: a\n  annotations:\n    z1: a\n`);
   for (const n of ['agg1', 'agg2']) assert.equal(sb.kjob(['apply', '-f', cm(n)]).code, 0);
