@@ -88,11 +88,13 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
 }
 
 /**
- * What kubectl prints for the errors of one command (cmdutil.CheckErr): one as it is; several (an
- * aggregate), each on a line of its own without its "error: " prefix.
+ * What kubectl prints for the errors of one command (cmdutil.CheckErr): one as it is, ended by a
+ * newline unless it has one; several (an aggregate), each without its "error: " prefix and followed
+ * by a newline (MultipleErrors), so a message that ends with one is followed by an empty line.
  */
 export function aggregateMessage(messages: string[]): string {
-  return (messages.length > 1 ? messages.map((m) => m.replace(/^error: /, '')) : messages).join('\n') + '\n';
+  if (messages.length === 1) return messages[0].endsWith('\n') ? messages[0] : messages[0] + '\n';
+  return messages.map((m) => m.replace(/^error: /, '') + '\n').join('');
 }
 
 /**
@@ -102,6 +104,7 @@ export function aggregateMessage(messages: string[]): string {
  */
 export function userErrorReport(e: unknown): { stderr: string; exitCode: number } | undefined {
   if (e instanceof StatusError) return { stderr: e.kubectlMessage() + '\n', exitCode: 1 };
-  if (e instanceof UserError) return { stderr: e.message + '\n', exitCode: e.exitCode };
+  // kubectl's CheckErr ends a message with a newline unless it has one.
+  if (e instanceof UserError) return { stderr: e.message.endsWith('\n') ? e.message : e.message + '\n', exitCode: e.exitCode };
   return undefined;
 }

@@ -7,7 +7,6 @@
 //    PATCH; `{}` means unchanged. So fields a `kjob patch` set survive an apply that does not
 //    mention them, and fields the manifest no longer has are removed.
 import { checkKind } from './validate_kind.js';
-import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
@@ -23,6 +22,7 @@ import type { Context } from './context.js';
 import { readStdin, type IO } from './io.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { GenericPrinter } from '../printers/generic.js';
+import { objectPrinter } from './object_output.js';
 import { toJSONAsGiven } from '../printers/output.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -50,11 +50,10 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
     throw new UserError('error: kjob: server-side apply (--server-side) is not supported; client-side apply (the default) keeps the last-applied configuration as kubectl does');
   }
   // kubectl apply finds out that it cannot print only once it has applied; kjob refuses first, as
-  // kubectl create does, so that a bad -o changes nothing.
-  // The printers are loaded for an -o only: an apply without one does not pay for them.
-  const generic = opts.output ? await import('../printers/generic.js') : undefined;
-  const fmt = generic ? generic.checkObjectOutputFormat(opts.output) : '';
-  const printer = generic && fmt && fmt !== 'name' ? generic.genericPrinter(fmt, { template: opts.template, allowMissingTemplateKeys: opts.allowMissingTemplateKeys }) : undefined;
+  // kubectl create does, so that a bad -o changes nothing. -o name is printed here, per object.
+  const objects = await objectPrinter(opts);
+  const fmt = objects?.format ?? '';
+  const printer = fmt !== 'name' ? objects : undefined;
   const validation = validationDirective(opts.validate);
   const stdinText = opts.files.includes('-') ? await readStdin() : '';
   const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.files, { readStdin: () => stdinText, recursive: opts.recursive });

@@ -17,16 +17,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
-/** -o and the template flags, which a create subcommand takes from the parent create (object_output.ts). */
-export type CreatedOutputOptions = ObjectOutputOptions;
 
-export interface CreateJobOptions extends CreatedOutputOptions {
+export interface CreateJobOptions extends ObjectOutputOptions {
   image?: string;
   from?: string;
   dryRun?: DryRun;
 }
 
-export interface CreateCronJobOptions extends CreatedOutputOptions {
+export interface CreateCronJobOptions extends ObjectOutputOptions {
   image?: string;
   schedule?: string;
   restart?: string;
@@ -34,7 +32,7 @@ export interface CreateCronJobOptions extends CreatedOutputOptions {
 }
 
 /** The one NAME, then the printer -o asks for, in the order of kubectl's Complete, which builds the printer before anything is created (a bad template creates nothing). */
-async function checkArgs(what: string, names: string[], output: CreatedOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
+async function checkArgs(what: string, names: string[], output: ObjectOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
   }
@@ -138,7 +136,7 @@ function print(obj: KObject, printer: GenericPrinter | undefined, suffix: string
 // ---------------------------------------------------------------------------------------------
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
 
-export interface CreateDataOptions extends CreatedOutputOptions {
+export interface CreateDataOptions extends ObjectOutputOptions {
   fromFile?: string[];
   fromLiteral?: string[];
   fromEnvFile?: string[];

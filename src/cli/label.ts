@@ -6,8 +6,7 @@ import type { KObject } from '../api/types.js';
 import { kindGroup } from '../api/resources.js';
 import { isValidLabelValue } from '../api/names.js';
 import { UserError, aggregateMessage } from '../errors.js';
-import type { GenericPrinter } from '../printers/generic.js';
-import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
+import { objectPrinterOnce, type ObjectOutputOptions, type ObjectPrinter } from './object_output.js';
 import { visit, errorText, type Info } from './builder.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
@@ -88,9 +87,11 @@ export async function annotate(ctx: Context, args: string[], opts: MetaPairsOpti
 
 async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: string[], opts: MetaPairsOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun === undefined ? 'none' : opts.dryRun;
-  // kubectl label (not annotate) builds its printer only after the write, so a bad -o or template
-  // fails once the labels are changed; kjob refuses it first, as annotate does: bad input changes nothing.
-  const printer = await objectPrinter(opts);
+  // kubectl annotate builds its printer first; label builds it for each object once that object is
+  // patched, so a bad -o or template fails after the change. kjob builds label's for each object
+  // just before its write: the same error in the same place, and nothing changed.
+  const printer = objectPrinterOnce(opts);
+  if (what === 'annotation') await printer();
   const { resources, pairs } = resourcesAndPairs(args, what);
   const { add, remove } = what === 'label' ? parseLabels(pairs) : parseAnnotations(pairs);
   if (opts.list && opts.output) throw new UserError('error: --list and --output may not be specified together');
@@ -121,7 +122,7 @@ async function metaPairs(ctx: Context, what: 'label' | 'annotation', args: strin
 }
 
 /** One object: its labels or annotations changed (on the server unless a dry run) and printed. */
-async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: DryRun, single: boolean, printer: GenericPrinter | undefined, io: IO): Promise<void> {
+async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: Map<string, string>, remove: string[], opts: MetaPairsOptions, dryRun: DryRun, single: boolean, printerOnce: () => Promise<ObjectPrinter | undefined>, io: IO): Promise<void> {
   const obj = structuredClone(item.object);
   const field = what === 'label' ? 'labels' : 'annotations';
   const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
@@ -136,6 +137,7 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
   }
   const server = dryRun !== 'client' && !opts.list;
   if (server && what === 'label') for (const r of remove) if (!(r in current)) io.out(`label ${JSON.stringify(r)} not found.\n`);
+  const printer = opts.list ? undefined : await printerOnce();
   const before = compactJSON(obj);
   const patch: Record<string, string | null> = {};
   for (const [k, val] of add) {

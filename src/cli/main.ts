@@ -9,7 +9,7 @@ import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
-import { OUTPUT_FORMATS, addObjectOutputFlags, objectOutputOf } from './object_output.js';
+import { OUTPUT_FORMATS, addObjectOutputFlags, nearestOption, objectOutputOf } from './object_output.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
@@ -114,14 +114,6 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     }
   };
 
-  // A create subcommand's -o, --dry-run and template flags may be the parent create's (commander
-  // hands a flag both know to the parent): each is read from the nearest command that has it
-  // (objectOutputOf reads -o and the template flags so).
-  const inherited = (cmd: Command, key: string): unknown => {
-    let v: unknown;
-    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
-    return v;
-  };
   const applyOrCreateCmds: Partial<Record<'apply' | 'create', Command>> = {};
   for (const verb of ['apply', 'create'] as const) {
     const verbCmd = (applyOrCreateCmds[verb] = program.command(verb));
@@ -148,9 +140,11 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
-  // `create job|cronjob NAME ...` beside `create -f FILE`; their -o and --dry-run as objectOutputOf reads them.
+  // `create job|cronjob NAME ...` beside `create -f FILE`. Their -o, --dry-run and template flags
+  // may be the parent create's (commander hands a flag both know to the parent): each is read from
+  // the nearest command that has it (nearestOption).
   const createCmd = applyOrCreateCmds.create!;
-  const dryRunOf = (cmd: Command) => dryRunStrategy(inherited(cmd, 'dryRun'), io.err);
+  const dryRunOf = (cmd: Command) => dryRunStrategy(nearestOption(cmd, 'dryRun'), io.err);
   createCmd
     .command('job')
     .description('Create a job with the specified name')
@@ -471,7 +465,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .command('events')
     .description('List events')
     .argument('[args...]')
-    .option('-o, --output <format>', 'json, yaml, name, go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file, template, templatefile', stripEq)
+    .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
     .option('-A, --all-namespaces', 'events of every namespace')
     .option('--for <TYPE/NAME>', 'only the events of this object', stripEq)
     .option('--types <types>', 'only events of these types (Normal, Warning)', collectSlice)

@@ -1,7 +1,9 @@
 // The -o of the verbs that print the object they wrote (apply, create, label, annotate, replace,
 // run, patch): kubectl's PrintFlags (cli-runtime genericclioptions: json and yaml, name, and the
-// template printers with --template and --allow-missing-template-keys). kubectl builds the printer
-// in each command's Complete, before anything is written: a bad -o or template changes nothing.
+// template printers with --template and --allow-missing-template-keys). Each verb builds its
+// printer where kubectl's does, relative to its other checks; kjob builds it before anything is
+// written even where kubectl writes first (label, patch, apply): a bad -o or template changes
+// nothing.
 import type { Command } from 'commander';
 import type { GenericPrinter } from '../printers/generic.js';
 import { toJSONAsGiven } from '../printers/output.js';
@@ -10,6 +12,7 @@ const stripEq = (v: string) => v.replace(/^=/, '');
 
 /** -o and its template flags, as a verb's options give them. */
 export interface ObjectOutputOptions {
+  /** -o as given (--template alone: a Go template, which objectPrinter reads so) */
   output?: string;
   /** --template: with -o jsonpath or a Go template (alone: a Go template) */
   template?: string;
@@ -30,30 +33,49 @@ export function addObjectOutputFlags(cmd: Command): Command {
 }
 
 /**
- * The flags as cmd has them, each from the nearest command that has it (commander hands a flag a
- * create subcommand and its parent both know to the parent). --template alone is a Go template.
+ * An option of cmd, from the nearest command that has it: commander hands a flag a create
+ * subcommand and its parent both know to the parent.
  */
+export function nearestOption(cmd: Command, key: string): unknown {
+  let v: unknown;
+  for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
+  return v;
+}
+
+/** The flags as cmd has them (nearestOption). */
 export function objectOutputOf(cmd: Command): ObjectOutputOptions {
-  const flag = (key: string): unknown => {
-    let v: unknown;
-    for (let c: Command | null = cmd; c && v === undefined; c = c.parent) v = c.opts()[key];
-    return v;
+  return {
+    output: nearestOption(cmd, 'output') as string | undefined,
+    template: nearestOption(cmd, 'template') as string | undefined,
+    allowMissingTemplateKeys: nearestOption(cmd, 'allowMissingTemplateKeys') !== false,
   };
-  const template = flag('template') as string | undefined;
-  return { output: (flag('output') as string | undefined) ?? (template ? 'go-template' : undefined), template, allowMissingTemplateKeys: flag('allowMissingTemplateKeys') !== false };
+}
+
+/** A printer, with the format -o named ('name', 'json', 'jsonpath=...'). */
+export type ObjectPrinter = GenericPrinter & { format: string };
+
+/**
+ * The printer -o asks for, or kubectl's error for it; undefined without -o or --template (the verb
+ * prints its own line). --template alone is a Go template (PrintFlags.ToPrinter). typedJSON: an
+ * object kjob built as kubectl builds a typed one (create, run), whose JSON follows the Go
+ * struct's field order. Loaded for an -o only: a verb without one does not pay for the printers.
+ */
+export async function objectPrinter(o: ObjectOutputOptions, opts: { typedJSON?: boolean } = {}): Promise<ObjectPrinter | undefined> {
+  const output = o.output ?? (o.template ? 'go-template' : undefined);
+  if (output === undefined) return undefined;
+  const { checkObjectOutputFormat, genericPrinter } = await import('../printers/generic.js');
+  const format = checkObjectOutputFormat(output);
+  if (format === '') return undefined;
+  const print: GenericPrinter = format === 'json' && opts.typedJSON ? (obj, out) => out(toJSONAsGiven(obj)) : genericPrinter(format, { template: o.template, allowMissingTemplateKeys: o.allowMissingTemplateKeys });
+  return Object.assign((obj: unknown, out: (s: string) => void) => print(obj, out), { format });
 }
 
 /**
- * The printer -o asks for, or kubectl's error for it; undefined without -o (the verb prints its
- * own line). typedJSON: an object kjob built as kubectl builds a typed one (create, run), whose
- * JSON follows the Go struct's field order. Loaded for an -o only: a verb without one does not
- * pay for the printers.
+ * A printer built once, where a verb builds it per object as kubectl does (label, patch: after
+ * their checks of that object), so that its error is that object's: each object it is asked for
+ * gets the same printer, or the same error again.
  */
-export async function objectPrinter(o: ObjectOutputOptions, opts: { typedJSON?: boolean } = {}): Promise<GenericPrinter | undefined> {
-  if (o.output === undefined) return undefined;
-  const { checkObjectOutputFormat, genericPrinter } = await import('../printers/generic.js');
-  const fmt = checkObjectOutputFormat(o.output);
-  if (fmt === '') return undefined;
-  if (fmt === 'json' && opts.typedJSON) return (obj, out) => out(toJSONAsGiven(obj));
-  return genericPrinter(fmt, { template: o.template, allowMissingTemplateKeys: o.allowMissingTemplateKeys });
+export function objectPrinterOnce(o: ObjectOutputOptions): () => Promise<ObjectPrinter | undefined> {
+  let made: Promise<ObjectPrinter | undefined> | undefined;
+  return () => (made ??= objectPrinter(o));
 }

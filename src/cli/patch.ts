@@ -5,11 +5,12 @@
 import * as YAML from 'yaml';
 import { GO_YAML_OPTIONS, unsupportedJSONValue } from '../api/manifests.js';
 import { kindGroup } from '../api/resources.js';
-import { UserError } from '../errors.js';
+import { UserError, aggregateMessage } from '../errors.js';
 import { jsonKind } from '../util/go.js';
 import type { PatchType } from '../apiserver/interface.js';
 import { parseResourceArgs } from './args.js';
-import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
+import { objectPrinterOnce, type ObjectOutputOptions } from './object_output.js';
+import { errorText } from './builder.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -39,22 +40,32 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   if (type === 'json' && !Array.isArray(patchDoc)) {
     throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${jsonKind(patchDoc)} into Go value of type jsonpatch.Patch`);
   }
-  // kubectl patch builds its printer only once it has patched, so a bad -o or template fails after
-  // the change; kjob refuses it first: bad input changes nothing.
-  const printer = await objectPrinter(opts);
   const requests = parseResourceArgs(args);
+  if (requests.some((req) => req.names.length === 0)) throw new UserError(`error: resource(s) were provided, but no name was specified`);
+  // kubectl patch builds its printer for each object once it has patched it, so a bad -o or
+  // template fails after the change. kjob builds it just before each write: the same error in the
+  // same place, and nothing changed. Each object's error is said after the others are patched.
+  const printer = objectPrinterOnce(opts);
+  const errors: string[] = [];
   for (const req of requests) {
-    if (req.names.length === 0) throw new UserError(`error: resource(s) were provided, but no name was specified`);
     for (const name of req.names) {
-      const ns = req.info.namespaced ? ctx.namespace : undefined;
-      const before = await ctx.client.get(req.info, ns, name);
-      // kubectl patch sends no fieldValidation: the apiserver's default is to warn about unknown fields.
-      const r = await ctx.client.patch(req.info, ns, name, type as PatchType, patchDoc, { fieldValidation: 'Warn', fieldManager: 'kubectl-patch' });
-      for (const w of r.warnings) io.err(`Warning: ${w}\n`);
-      const label = `${kindGroup(req.info)}/${name}`;
-      if (printer) printer(r.object, io.out);
-      else io.out(`${label} patched${r.object.metadata.resourceVersion === before.metadata.resourceVersion ? ' (no change)' : ''}\n`);
+      try {
+        const ns = req.info.namespaced ? ctx.namespace : undefined;
+        const before = await ctx.client.get(req.info, ns, name);
+        const print = await printer();
+        // kubectl patch sends no fieldValidation: the apiserver's default is to warn about unknown fields.
+        const r = await ctx.client.patch(req.info, ns, name, type as PatchType, patchDoc, { fieldValidation: 'Warn', fieldManager: 'kubectl-patch' });
+        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        if (print) print(r.object, io.out);
+        else io.out(`${kindGroup(req.info)}/${name} patched${r.object.metadata.resourceVersion === before.metadata.resourceVersion ? ' (no change)' : ''}\n`);
+      } catch (e) {
+        errors.push(errorText(e));
+      }
     }
+  }
+  if (errors.length) {
+    io.err(aggregateMessage(errors));
+    return 1;
   }
   return 0;
 }

@@ -38,15 +38,16 @@ interface Doc {
 
 export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun ?? 'none';
-  const printer = await objectPrinter(opts);
   let grace = opts.gracePeriod === undefined ? -1 : Number(opts.gracePeriod);
   if (!Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob replace --help' for usage.`);
   if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
+  // kubectl's Complete: the validation directive, then the printer; its Validate's checks after.
+  const validation = validationDirective(opts.validate);
+  const printer = await objectPrinter(opts);
   if (opts.filenames.length === 0) throw new UserError('error: must specify one of -f and -k');
   if (opts.gracePeriod !== undefined && Number(opts.gracePeriod) >= 0 && !opts.force) throw new UserError('error: --grace-period must have --force specified');
   if (opts.timeout !== undefined && opts.timeout !== '0s' && opts.timeout !== '0' && !opts.force) throw new UserError('error: --timeout must have --force specified');
   if (opts.force && dryRun !== 'none') throw new UserError('error: --dry-run can not be used when --force is set');
-  const validation = validationDirective(opts.validate);
 
   const stdinText = opts.filenames.includes('-') ? await readStdin() : '';
   const { docs: raw, errors: loadErrors } = await loadManifestsWithURLs(opts.filenames, { readStdin: () => stdinText, recursive: opts.recursive });
@@ -73,9 +74,12 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
     }
   }
   const suffix = dryRunSuffix(dryRun);
+  // One printer for all the objects, as kubectl's: its YAML separates each from the one before.
+  let printed = 0;
   const print = (obj: KObject, info: ResourceInfo, name: string) => {
-    if (printer) printer(obj, io.out);
-    else io.out(`${kindGroup(info)}/${name} replaced${suffix}\n`);
+    if (!printer) return io.out(`${kindGroup(info)}/${name} replaced${suffix}\n`);
+    if (printer.format === 'yaml' && printed++ > 0) io.out('---\n');
+    printer(obj, io.out);
   };
 
   if (!opts.force) {

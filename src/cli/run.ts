@@ -104,8 +104,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
   // cobra's required flag (checked before the command runs), which kubectl's main reports through klog
   if (o.image === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"image\\" not set"'));
+  let timeoutMs: number;
+  try {
+    timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;
+  } catch (e) {
+    // pflag's, as it parses the flag
+    throw new UserError(`Error: invalid argument "${o.podRunningTimeout}" for "--pod-running-timeout" flag: ${(e as Error).message}\nSee 'kjob run --help' for usage.`);
+  }
+  // kubectl builds the printer in Complete, before run's own checks.
+  const printer = await objectPrinter(o, { typedJSON: true });
   if (names.length === 0) throw usage('NAME is required for run');
-  const timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;
   if (o.image === '') throw new UserError('error: --image is required');
   if (!REFERENCE.test(o.image)) throw new UserError(`error: Invalid image name ${JSON.stringify(o.image)}: invalid reference format`);
   if (o.tty && !o.stdin) throw usage('-i/--stdin is required for containers with -t/--tty=true');
@@ -116,7 +124,6 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   const dryRun = o.dryRun ?? 'none';
   if (attach && dryRun !== 'none') throw usage("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
-  const printer = await objectPrinter(o, { typedJSON: true });
   const name = names[0];
   const pod = generatePod(name, [...names.slice(1), ...args], o, restart);
   const suffix = dryRunSuffix(dryRun);

@@ -87,7 +87,8 @@ export function genericPrinter(fmt: string, opts: GenericOptions = {}): GenericP
       try {
         out(print(doc));
       } catch (e) {
-        if (e instanceof JSONPathExecError) throw new UserError(`error: ${e.message.replace(/\n$/, '')}`);
+        // Its own last newline kept: several objects' errors are each followed by one more (aggregateMessage).
+        if (e instanceof JSONPathExecError) throw new UserError(`error: ${e.message}`);
         throw e;
       }
     };

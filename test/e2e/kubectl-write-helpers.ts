@@ -216,9 +216,26 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['run', 'ou', '--image=busybox', '--dry-run=client', '-o', 'jsonpath={.spec.containers[0].image}'] },
     { args: ['run', 'ou', '--image=busybox', '-o', 'jsonpath={.bad'] },
     { args: ['get', 'pod', 'ou'] },
+    // Which error wins: each verb builds its printer where kubectl's does among its other checks.
+    { args: ['label', 'configmap', 'op', '-o', 'foo'] },
+    { args: ['label', '-o', 'foo'] },
+    { args: ['label', 'configmap', 'op', 'x=2', '--list', '-o', 'jsonpath={.bad'] },
+    { args: ['label', 'configmap', 'nosuch', 'x=2', '-o', 'foo'] },
+    { args: ['label', 'configmap', 'op', '--list', '--template={{.kind}}'], sorted: true },
+    { args: ['patch', 'configmap', '-p', '{}', '-o', 'foo'] },
+    { args: ['patch', 'configmap', 'nosuch', '-p', '{}', '-o', 'foo'] },
+    { args: ['patch', 'configmap', 'op', 'nosuch', '-p', '{"data":{"b":"4"}}', '-o', 'name'] },
+    { args: ['run', '--image=busybox', '-o', 'foo'] },
+    { args: ['run', 'ov', '--image=busybox', '--restart=Bogus', '-o', 'foo'] },
+    { args: ['run', 'ov', '--image=busybox', '--pod-running-timeout=x'] },
+    { args: ['replace', '-f', '-', '--grace-period=x', '-o', 'foo'], input: cms('op') },
+    { args: ['replace', '-f', '-', '--validate=bogus', '-o', 'foo'], input: cms('op') },
+    // One printer for all of replace's objects: its YAML separates them.
+    { args: ['replace', '-f', '-', '-o', 'yaml', '--dry-run=client'], input: cms('op', 'oa') },
     // Last: kubectl label and patch build their printer after the write (kjob refuses first), so
     // no step may read what these leave.
     { args: ['label', 'configmap', 'op', 'z=1', '-o', 'jsonpath={.bad'] },
+    { args: ['label', 'configmap', 'op', 'oa', 'zz=2', '-o', 'foo'] },
     { args: ['patch', 'configmap', 'op', '-p', '{"data":{"c":"1"}}', '-o', 'foo'] },
   ],
 };
