@@ -126,6 +126,9 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
   const obj = structuredClone(item.object);
   const field = what === 'label' ? 'labels' : 'annotations';
   const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
+  const server = dryRun !== 'client' && !opts.list;
+  // RunLabel says which labels to remove are not there before it checks for overwrites.
+  if (server && what === 'label') for (const r of remove) if (!(r in current)) io.out(`label ${JSON.stringify(r)} not found.\n`);
   // validateNoOverwrites / validateNoAnnotationOverwrites
   if (!opts.overwrite) {
     const clashes = [...add].filter(([k, val]) => k in current && current[k] !== val && !(what === 'annotation' && k === 'kubernetes.io/change-cause'));
@@ -135,8 +138,6 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
       throw new UserError(`error: --overwrite is false but found the following declared annotation(s): ${each.join('; ')}`);
     }
   }
-  const server = dryRun !== 'client' && !opts.list;
-  if (server && what === 'label') for (const r of remove) if (!(r in current)) io.out(`label ${JSON.stringify(r)} not found.\n`);
   const printer = opts.list ? undefined : await printerOnce();
   const before = compactJSON(obj);
   const patch: Record<string, string | null> = {};

@@ -150,6 +150,8 @@ export const SECTIONS: Record<string, Step[]> = {
     { args: ['label', 'jobs', '--all', '-l', 'x=1', 'k=1'] },
     { args: ['label', 'job', 'echo', '--list', '-o', 'yaml'] },
     { args: ['label', 'job', 'echo', 'bad key=1'] },
+    // The labels to remove that are not there are said before the overwrite is refused.
+    { args: ['label', 'job', 'echo', 'w=2', 'nolabel-'] },
     { args: ['annotate', 'job', 'echo', 'note=hi'] },
     { args: ['annotate', 'job', 'echo', 'note=ho'] },
     { args: ['annotate', 'job', 'echo', 'note=ho', '--overwrite'] },
