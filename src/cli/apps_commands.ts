@@ -3,9 +3,9 @@
 import type { Command } from 'commander';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import { stripEq } from './option_values.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
-const stripEq = (v: string) => v.replace(/^=/, '');
 
 export function registerAppsCommands(program: Command, run: Run, io: IO): void {
   program

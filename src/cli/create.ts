@@ -17,7 +17,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
-
 export interface CreateJobOptions extends ObjectOutputOptions {
   image?: string;
   from?: string;

@@ -28,7 +28,6 @@ export interface EventsOptions {
   template?: string;
 }
 
-
 type Ev = EventObject;
 
 /** eventTime(): series.lastObservedTime, else lastTimestamp, else eventTime. */

@@ -14,6 +14,7 @@ import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
+import { collect, collectSlice, stripEq } from './option_values.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -55,10 +56,6 @@ const tree = lazy(() => import('./tree.js'), 'tree');
 const explainCommand = lazy(() => import('./explain.js'), 'explainCommand');
 const complete = lazy(() => import('./completion.js'), 'complete');
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-/** pflag's StringSlice: repeatable, and each value split at commas. */
-const collectSlice = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
-const stripEq = (v: string) => v.replace(/^=/, '');
 
 /**
  * A stand-in for a command that is not built (buildProgram's `only`): every method returns it,
@@ -649,7 +646,7 @@ function rootFlags(program: Command): RootFlag[] {
   return program.options.map((o) => ({ names: [o.short, o.long].filter((n): n is string => n !== undefined), takesValue: o.required }));
 }
 
-/** Whether name is a command of program (or an alias of one). */
+/** The command of cmd named name, or aliased so. */
 function subcommandNamed(cmd: Command, name: string): Command | undefined {
   return cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
 }

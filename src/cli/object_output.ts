@@ -7,8 +7,7 @@
 import type { Command } from 'commander';
 import type { GenericPrinter } from '../printers/generic.js';
 import { toJSONAsGiven } from '../printers/output.js';
-
-const stripEq = (v: string) => v.replace(/^=/, '');
+import { stripEq } from './option_values.js';
 
 /** -o and its template flags, as a verb's options give them. */
 export interface ObjectOutputOptions {

@@ -5,11 +5,9 @@ import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { dryRunStrategy } from './dry_run.js';
 import { addObjectOutputFlags, objectOutputOf } from './object_output.js';
+import { collect, stripEq } from './option_values.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-const stripEq = (v: string) => v.replace(/^=/, '');
 
 /** main.ts's split of the operands at `--`: NAME operands, and the command after it. */
 type SplitDashDash = (cmd: Command) => { names: string[]; command: string[] };
@@ -19,7 +17,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
   ] as const) {
-    const cmd = program
+    const verbCmd = program
       .command(verb)
       .description(description)
       .argument('[args...]', `TYPE NAME | TYPE/NAME | -f FILE, then KEY_1=VAL_1 ... KEY_N=VAL_N (KEY- removes)`)
@@ -34,26 +32,26 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       .option('--resource-version <version>', 'if non-empty, the update will only succeed if this is the current resource-version for the object', stripEq)
       .option('--dry-run [mode]', 'none, server, or client')
       .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq);
-    addObjectOutputFlags(cmd).action(
-        run(async (ctx, cmd) => {
-          const o = cmd.opts();
-          const m = await import('./label.js');
-          const opts = {
-            overwrite: o.overwrite,
-            list: o.list,
-            all: o.all,
-            allNamespaces: o.allNamespaces,
-            selector: o.selector,
-            fieldSelector: o.fieldSelector,
-            filenames: (o.filename ?? []).map(stripEq),
-            recursive: o.recursive,
-            resourceVersion: o.resourceVersion,
-            dryRun: dryRunStrategy(o.dryRun, io.err),
-            ...objectOutputOf(cmd),
-          };
-          return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
-        }),
-      );
+    addObjectOutputFlags(verbCmd).action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts();
+        const m = await import('./label.js');
+        const opts = {
+          overwrite: o.overwrite,
+          list: o.list,
+          all: o.all,
+          allNamespaces: o.allNamespaces,
+          selector: o.selector,
+          fieldSelector: o.fieldSelector,
+          filenames: (o.filename ?? []).map(stripEq),
+          recursive: o.recursive,
+          resourceVersion: o.resourceVersion,
+          dryRun: dryRunStrategy(o.dryRun, io.err),
+          ...objectOutputOf(cmd),
+        };
+        return verb === 'label' ? m.label(ctx, cmd.args, opts, io) : m.annotate(ctx, cmd.args, opts, io);
+      }),
+    );
   }
 
   const replaceCmd = program
@@ -71,27 +69,27 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--dry-run [mode]', 'none, server, or client')
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-replace")', stripEq);
   addObjectOutputFlags(replaceCmd).action(
-      run(async (ctx, cmd) => {
-        const o = cmd.opts();
-        const { replace } = await import('./replace.js');
-        return replace(
-          ctx,
-          {
-            filenames: (o.filename ?? []).map(stripEq),
-            recursive: o.recursive,
-            force: o.force,
-            gracePeriod: o.gracePeriod,
-            cascade: o.cascade,
-            timeout: o.timeout,
-            dryRun: dryRunStrategy(o.dryRun, io.err),
-            ...objectOutputOf(cmd),
-            validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
-            saveConfig: o.saveConfig,
-          },
-          io,
-        );
-      }),
-    );
+    run(async (ctx, cmd) => {
+      const o = cmd.opts();
+      const { replace } = await import('./replace.js');
+      return replace(
+        ctx,
+        {
+          filenames: (o.filename ?? []).map(stripEq),
+          recursive: o.recursive,
+          force: o.force,
+          gracePeriod: o.gracePeriod,
+          cascade: o.cascade,
+          timeout: o.timeout,
+          dryRun: dryRunStrategy(o.dryRun, io.err),
+          ...objectOutputOf(cmd),
+          validate: typeof o.validate === 'string' ? stripEq(o.validate) : o.validate,
+          saveConfig: o.saveConfig,
+        },
+        io,
+      );
+    }),
+  );
 
   program
     .command('edit')
@@ -192,37 +190,37 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     .option('--pod-running-timeout <duration>', 'how long to wait until the pod is running (default 1m0s)', stripEq)
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-run")', stripEq);
   addObjectOutputFlags(runCmd).action(
-      run(async (ctx, cmd) => {
-        const o = cmd.opts();
-        const { names, command } = splitDashDash(cmd);
-        const m = await import('./run.js');
-        return m.run(
-          ctx,
-          names,
-          command,
-          {
-            image: o.image,
-            restart: o.restart,
-            command: o.command,
-            stdin: o.stdin,
-            tty: o.tty,
-            attach: o.attach,
-            rm: o.rm,
-            env: o.env,
-            labels: o.labels,
-            annotations: o.annotations,
-            port: o.port,
-            imagePullPolicy: o.imagePullPolicy,
-            privileged: o.privileged,
-            leaveStdinOpen: o.leaveStdinOpen,
-            quiet: o.quiet,
-            dryRun: dryRunStrategy(o.dryRun, io.err),
-            ...objectOutputOf(cmd),
-            podRunningTimeout: o.podRunningTimeout,
-            stdinIsTerminal: !!process.stdin.isTTY,
-          },
-          io,
-        );
-      }),
-    );
+    run(async (ctx, cmd) => {
+      const o = cmd.opts();
+      const { names, command } = splitDashDash(cmd);
+      const m = await import('./run.js');
+      return m.run(
+        ctx,
+        names,
+        command,
+        {
+          image: o.image,
+          restart: o.restart,
+          command: o.command,
+          stdin: o.stdin,
+          tty: o.tty,
+          attach: o.attach,
+          rm: o.rm,
+          env: o.env,
+          labels: o.labels,
+          annotations: o.annotations,
+          port: o.port,
+          imagePullPolicy: o.imagePullPolicy,
+          privileged: o.privileged,
+          leaveStdinOpen: o.leaveStdinOpen,
+          quiet: o.quiet,
+          dryRun: dryRunStrategy(o.dryRun, io.err),
+          ...objectOutputOf(cmd),
+          podRunningTimeout: o.podRunningTimeout,
+          stdinIsTerminal: !!process.stdin.isTTY,
+        },
+        io,
+      );
+    }),
+  );
 }
