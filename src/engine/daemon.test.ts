@@ -69,11 +69,22 @@ function wakesOfThisProcess(): { count(): number; until(n: number): Promise<void
   };
 }
 
-test("a command's write wakes the engine holding the lock by a signal, and waits for no answer", { timeout: 10_000 }, async () => {
-  const home = tempDir('wake');
-  assert.equal(acquireLock(home), true); // this process stands in for the engine
+/** This process as the engine of a new state directory (it holds the lock), counting the wake signals it gets; the directory goes after. */
+async function asEngine(name: string, body: (home: string, wakes: ReturnType<typeof wakesOfThisProcess>) => Promise<void>): Promise<void> {
+  const home = tempDir(name);
+  assert.equal(acquireLock(home), true);
   const wakes = wakesOfThisProcess();
   try {
+    await body(home, wakes);
+  } finally {
+    wakes.off();
+    releaseLock(home);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+test("a command's write wakes the engine holding the lock by a signal, and waits for no answer", { timeout: 10_000 }, () =>
+  asEngine('wake', async (home, wakes) => {
     await ensureEngine(home, () => assert.fail('a running engine needs no look for work'));
     await wakes.until(1);
     assert.equal(fs.existsSync(socketPath(home)), false, 'no socket was asked');
@@ -81,17 +92,10 @@ test("a command's write wakes the engine holding the lock by a signal, and waits
     fs.writeFileSync(path.join(home, 'engine.stopping'), `${process.ppid} ${processStartTicks(process.ppid)}\n`);
     await ensureEngine(home, () => assert.fail('a running engine needs no look for work'));
     await wakes.until(2); // woken again
-  } finally {
-    wakes.off();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('an engine marked as stopping is not woken: the command waits until it lets go, then starts one only for work', { timeout: 10_000 }, async () => {
-  const home = tempDir('wake-stopping');
-  assert.equal(acquireLock(home), true);
-  const wakes = wakesOfThisProcess();
-  try {
+test('an engine marked as stopping is not woken: the command waits until it lets go, then starts one only for work', { timeout: 10_000 }, () =>
+  asEngine('wake-stopping', async (home, wakes) => {
     assert.equal(stoppingUnlessWork(home, () => false), true, 'no work: it stops');
     let looked = 0;
     const waking = ensureEngine(home, () => (looked++, false));
@@ -102,17 +106,10 @@ test('an engine marked as stopping is not woken: the command waits until it lets
     assert.equal(wakes.count(), 0, 'a stopping engine would not see the change');
     assert.equal(looked, 1, 'the command looked for work itself once the engine was gone');
     assert.equal(fs.existsSync(path.join(home, 'engine.stopping')), false);
-  } finally {
-    wakes.off();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('an engine that finds work in its last look stays, and a command waiting for it to stop wakes it instead', { timeout: 10_000 }, async () => {
-  const home = tempDir('wake-stays');
-  assert.equal(acquireLock(home), true);
-  const wakes = wakesOfThisProcess();
-  try {
+test('an engine that finds work in its last look stays, and a command waiting for it to stop wakes it instead', { timeout: 10_000 }, () =>
+  asEngine('wake-stays', async (home, wakes) => {
     // The mark is written before the last look, so a change committed before a command found the
     // engine unmarked is seen by that look.
     const marked = () => fs.readFileSync(path.join(home, 'engine.stopping'), 'utf8');
@@ -124,43 +121,34 @@ test('an engine that finds work in its last look stays, and a command waiting fo
     assert.equal(fs.existsSync(path.join(home, 'engine.stopping')), false, 'the mark is gone');
     await waking;
     await wakes.until(1);
-  } finally {
-    wakes.off();
-    releaseLock(home);
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a look that finds no mark counts only if the same lock held on both sides of it: an engine that stopped in between is not woken', { timeout: 10_000 }, async (t) => {
-  const home = tempDir('wake-between');
-  assert.equal(acquireLock(home), true);
-  const wakes = wakesOfThisProcess();
-  // As the command reads the mark, the engine marks itself, takes its last look, lets go of its
-  // lock and takes its mark away: the command finds no mark, and must not wake it.
-  const readFileSync = fs.readFileSync;
-  let between = false;
-  t.mock.method(fs, 'readFileSync', (...a: Parameters<typeof fs.readFileSync>) => {
-    if (!between && String(a[0]).endsWith('engine.stopping')) {
-      between = true;
+test('a look that finds no mark counts only if the same lock held on both sides of it: an engine that stopped in between is not woken', { timeout: 10_000 }, (t) =>
+  asEngine('wake-between', async (home, wakes) => {
+    // As the command reads the mark, the engine marks itself, takes its last look, lets go of its
+    // lock and takes its mark away: the command finds no mark, and must not wake it.
+    const readFileSync = fs.readFileSync;
+    let between = false;
+    t.mock.method(fs, 'readFileSync', (...a: Parameters<typeof fs.readFileSync>) => {
+      if (!between && String(a[0]).endsWith('engine.stopping')) {
+        between = true;
+        t.mock.restoreAll();
+        assert.equal(stoppingUnlessWork(home, () => false), true);
+        releaseLock(home);
+        unmarkStopping(home);
+      }
+      return readFileSync(...a);
+    });
+    try {
+      let looked = 0;
+      await ensureEngine(home, () => (looked++, false));
+      assert.equal(between, true);
+      assert.equal(looked, 1, 'the command looked for work itself: no engine would read its change');
+      assert.equal(wakes.count(), 0);
+    } finally {
       t.mock.restoreAll();
-      assert.equal(stoppingUnlessWork(home, () => false), true);
-      releaseLock(home);
-      unmarkStopping(home);
     }
-    return readFileSync(...a);
-  });
-  try {
-    let looked = 0;
-    await ensureEngine(home, () => (looked++, false));
-    assert.equal(between, true);
-    assert.equal(looked, 1, 'the command looked for work itself: no engine would read its change');
-    assert.equal(wakes.count(), 0);
-  } finally {
-    t.mock.restoreAll();
-    wakes.off();
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-});
+  }));
 
 test("an answer over the socket comes once its connection has closed: nothing of it keeps a command's loop alive", { timeout: 10_000 }, async () => {
   const home = tempDir('wake-closed');

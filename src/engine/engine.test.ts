@@ -34,12 +34,12 @@ test('an engine stopped while it starts (a SIGTERM, `controller stop`) still end
   }
 });
 
-/** Resolves once cond() holds, looking at every turn of the event loop; false after ms. */
+/** Resolves once cond() holds, looking again at every turn of the event loop (the engine runs in this one), without a timer; false after ms. */
 async function eventually(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
   }
   return true;
 }

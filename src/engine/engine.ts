@@ -158,8 +158,6 @@ export class Engine {
   /** performance.now() of the last look for a command waiting on the engine (commandWaits). */
   private lastWaitLook = -Infinity;
   private idleSince?: number;
-  /** This engine's stopping mark is written (stopIfIdle, stop). */
-  private stoppingMarked = false;
   private eventExpiry?: EventExpiry;
   private stopped = false;
   private resolveDone?: () => void;
@@ -310,10 +308,7 @@ export class Engine {
    * the next (daemon.ts markStopping).
    */
   private stopIfIdle(): void {
-    if (stoppingUnlessWork(this.home, () => hasPendingWork(this.store))) {
-      this.stoppingMarked = true;
-      return this.stop('idle');
-    }
+    if (stoppingUnlessWork(this.home, () => hasPendingWork(this.store))) return this.stop('idle');
     this.idleSince = undefined;
     this.kick(); // a pump reads the change that brought the work
   }
@@ -328,8 +323,9 @@ export class Engine {
 
   stop(reason: string): void {
     if (this.stopped) return;
-    // Commands from here on start the next engine for their changes rather than wake this one.
-    if (!this.stoppingMarked && holdsLock(this.home)) markStopping(this.home);
+    // Commands from here on start the next engine for their changes rather than wake this one (the
+    // idle exit marked it already: marked again, the same text).
+    if (holdsLock(this.home)) markStopping(this.home);
     this.stopped = true;
     this.log(`engine stopping: ${reason}`);
     this.resolveDone?.();
