@@ -93,9 +93,12 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
  * by a newline (MultipleErrors), so a message that ends with one is followed by an empty line.
  */
 export function aggregateMessage(messages: string[]): string {
-  if (messages.length === 1) return messages[0].endsWith('\n') ? messages[0] : messages[0] + '\n';
+  if (messages.length === 1) return endLine(messages[0]);
   return messages.map((m) => m.replace(/^error: /, '') + '\n').join('');
 }
+
+/** A message as CheckErr prints it: ended by a newline unless it has one. */
+const endLine = (message: string): string => (message.endsWith('\n') ? message : message + '\n');
 
 /**
  * What a user's error (a StatusError, in kubectl's words, or a UserError) prints on stderr and its
@@ -104,7 +107,6 @@ export function aggregateMessage(messages: string[]): string {
  */
 export function userErrorReport(e: unknown): { stderr: string; exitCode: number } | undefined {
   if (e instanceof StatusError) return { stderr: e.kubectlMessage() + '\n', exitCode: 1 };
-  // kubectl's CheckErr ends a message with a newline unless it has one.
-  if (e instanceof UserError) return { stderr: e.message.endsWith('\n') ? e.message : e.message + '\n', exitCode: e.exitCode };
+  if (e instanceof UserError) return { stderr: endLine(e.message), exitCode: e.exitCode };
   return undefined;
 }

@@ -66,7 +66,7 @@ export async function objectPrinter(o: ObjectOutputOptions, opts: { typedJSON?: 
   const format = checkObjectOutputFormat(output);
   if (format === '') return undefined;
   const print: GenericPrinter = format === 'json' && opts.typedJSON ? (obj, out) => out(toJSONAsGiven(obj)) : genericPrinter(format, { template: o.template, allowMissingTemplateKeys: o.allowMissingTemplateKeys });
-  return Object.assign((obj: unknown, out: (s: string) => void) => print(obj, out), { format });
+  return Object.assign(print, { format });
 }
 
 /**
