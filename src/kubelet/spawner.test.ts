@@ -245,12 +245,22 @@ test("a shim thread finds its container's program on the request's PATH only: no
     assert.match(fs.readFileSync(path.join(dir, '0.log'), 'utf8'), /^\S+ stderr F exec sh: No such file or directory\n$/);
   }));
 
+/** The process has ended: gone, or a zombie its parent has not reaped (its status read once: a look and then a read raced with the reaping). */
+function processEnded(pid: number): boolean {
+  try {
+    return /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+}
+
 test('a shim thread whose attempt directory was removed while its container runs kills it, and writes no exit note', { skip: NO_NATIVE }, () =>
   withShimThread(() => ['/bin/sh', '-c', 'sleep 60'], { PATH: '/usr/bin:/bin' }, async ({ dir, attempt, shim }) => {
     const pid = Number(await waitFor(path.join(attempt, 'pid')));
     // Removed as a runtime that could not yet read the pid removes it: nobody kills the container.
     fs.rmSync(attempt, { recursive: true });
-    await until('the shim to kill its container', () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 20_000);
+    await until('the shim to kill its container', () => processEnded(pid), 20_000);
     await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
     assert.equal(fs.existsSync(path.join(dir, 'note')), false, 'no note for a pod that is gone');
   }));
@@ -271,7 +281,7 @@ test('a shim thread whose container closed its output still kills it when its at
     };
     await until('the shim to see both streams end', () => !fs.readdirSync(`${task}/fd`).some(shimPipe), 20_000);
     fs.rmSync(attempt, { recursive: true });
-    await until('the shim to kill its container', () => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 20_000);
+    await until('the shim to kill its container', () => processEnded(pid), 20_000);
     await until('the shim to end', () => !fs.existsSync(shimProc(shim)), 20_000);
     assert.equal(fs.existsSync(path.join(dir, 'note')), false);
   }));
