@@ -170,7 +170,7 @@ export async function bundle() {
   // on the development machine; `describe`'s own script is 340 kB, `get`'s 493 kB. What is left out is a module that
   // a verb's registration loads on its first call (cli/main.js, write_verbs.js, apps_commands.js);
   // in its place a module that says it is missing, should another verb's action ever run.
-  const VERB_MODULES = { get: ['get.js', 'get_files.js'], describe: ['describe.js'], apply: ['apply.js', 'apply_wait.js'], logs: ['logs.js'], delete: ['delete.js'], create: ['create.js', 'apply.js'], events: ['events.js'] };
+  const VERB_MODULES = { get: ['get.js', 'get_files.js'], describe: ['describe.js'], apply: ['apply.js', 'apply_wait.js'], logs: ['logs.js'], delete: ['delete.js'], create: ['create.js', 'create_generators.js', 'apply.js'], events: ['events.js'] };
   const { VERB_PARTS } = createRequire(import.meta.url)(join(root, 'bin', 'kjob'));
   for (const verb of VERB_PARTS) if (!VERB_MODULES[verb]) throw new Error(`scripts/bundle.mjs: no modules named for bin/kjob's verb part ${verb}`);
   const registrars = new Set(['main.js', 'write_verbs.js', 'apps_commands.js'].map((f) => join(dist, 'cli', f)));

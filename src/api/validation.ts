@@ -1,6 +1,7 @@
 // The apiserver's create/update validation for the kinds kjob stores, with kube-apiserver's field
 // paths and messages (pkg/apis/batch/validation, pkg/apis/core/validation, apimachinery
 // field/errors.go). Validation runs on the defaulted object (defaultObject first).
+import { goUnmarshalMapError } from '../util/gojson.js';
 import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';
@@ -473,12 +474,8 @@ export function validateSecret(secret: KObject): Errs {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(data, k);
   const jsonCheck = (k: string) => {
     if (!has(k)) return errs.push(required(`data[${k}]`));
-    try {
-      const v = JSON.parse(Buffer.from(data[k] ?? '', 'base64').toString('utf8'));
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
-    } catch (e) {
-      errs.push(invalid(`data[${k}]`, '<secret contents redacted>', (e as Error).message));
-    }
+    const err = goUnmarshalMapError(Buffer.from(data[k] ?? '', 'base64'));
+    if (err) errs.push(invalid(`data[${k}]`, '<secret contents redacted>', err));
     return 0;
   };
   switch (secret.type) {

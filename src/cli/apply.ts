@@ -217,10 +217,17 @@ async function post(ctx: Context, info: ResourceInfo, obj: KObject, source: stri
   } catch (e) {
     throw e instanceof StatusError ? withSource(e, 'creating', source) : e;
   }
-  // The serviceaccounts controller gives a new namespace its "default" ServiceAccount.
-  // (A cluster's own controller does it there.)
-  if (info.kind === 'Namespace' && !dryRun && !ctx.cluster) ensureDefaultServiceAccount(ctx.api, created.metadata.name!);
+  if (!dryRun) namespaceCreated(ctx, info, created);
   return created;
+}
+
+/**
+ * The serviceaccounts controller's part in a namespace's creation, done by the command that
+ * created it: the namespace's "default" ServiceAccount is there when the command returns, as a
+ * cluster's own controller soon makes it there.
+ */
+export function namespaceCreated(ctx: Context, info: ResourceInfo, created: KObject): void {
+  if (info.kind === 'Namespace' && !ctx.cluster) ensureDefaultServiceAccount(ctx.api, created.metadata.name!);
 }
 
 function namespaceFor(ctx: Context, info: ResourceInfo, obj: KObject): string | undefined {

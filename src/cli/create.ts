@@ -11,7 +11,8 @@ import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { readable } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
-import { goErrnoText } from '../util/go.js';
+import { goErrnoText, goJSONEscapes } from '../util/go.js';
+import { namespaceCreated } from './apply.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,7 @@ export interface CreateCronJobOptions extends ObjectOutputOptions {
 }
 
 /** The one NAME, then the printer -o asks for, in the order of kubectl's Complete, which builds the printer before anything is created (a bad template creates nothing). */
-async function checkArgs(what: string, names: string[], output: ObjectOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
+export async function checkArgs(what: string, names: string[], output: ObjectOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
   }
@@ -75,7 +76,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid, controller: true }];
     job = { kind: 'Job', apiVersion: 'batch/v1', metadata: metadata as KObject['metadata'], spec: structuredClone(jt.spec ?? {}), status: {} };
   }
-  return finish(ctx, 'job', job, opts.dryRun, printer, io);
+  return finish(ctx, job, opts.dryRun, printer, io, failedToCreate('job'));
 }
 
 /** `kjob create cronjob NAME --image=IMG --schedule=SPEC [--restart=OnFailure|Never] [-- CMD...]`. */
@@ -100,28 +101,43 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
     },
     status: {},
   };
-  return finish(ctx, 'cronjob', cj, opts.dryRun, printer, io);
+  return finish(ctx, cj, opts.dryRun, printer, io, failedToCreate('cronjob'));
 }
 
-async function finish(ctx: Context, what: string, obj: KObject, dryRun: DryRun | undefined, printer: GenericPrinter | undefined, io: IO): Promise<number> {
+/**
+ * How a generator words the apiserver's refusal (kubectl's own text around it: create job's
+ * "failed to create job: ...", create secret docker-registry's "failed to create secret ..."), or
+ * undefined where kubectl hands the error on as it is ("Error from server (AlreadyExists): ...").
+ */
+export type CreateFailure = ((message: string) => string) | undefined;
+
+export const failedToCreate = (what: string): CreateFailure => (message) => `error: failed to create ${what}: ${message}`;
+
+/** create_secret.go's and its subcommands' wording, without the colon. */
+const failedToCreateSecret: CreateFailure = (message) => `error: failed to create secret ${message}`;
+
+/** The generator's object printed (--dry-run=client), or created, then the object the apiserver returned printed. */
+export async function finish(ctx: Context, obj: KObject, dryRun: DryRun | undefined, printer: GenericPrinter | undefined, io: IO, failure: CreateFailure): Promise<number> {
   const info = resourceForKind(obj.kind)!;
   if (dryRun === 'client') {
     print(obj, printer, dryRunSuffix('client'), io);
     return 0;
   }
   const manifest = structuredClone(obj);
-  manifest.metadata.namespace = ctx.namespace;
+  const namespace = info.namespaced ? ctx.namespace : undefined;
+  if (namespace !== undefined) manifest.metadata.namespace = namespace;
   delete manifest.metadata.creationTimestamp;
   delete manifest.status;
   let created: KObject;
   try {
-    const r = await ctx.client.create(info, ctx.namespace, manifest, { dryRun: dryRun === 'server', fieldManager: 'kubectl-create' });
+    const r = await ctx.client.create(info, namespace, manifest, { dryRun: dryRun === 'server', fieldManager: 'kubectl-create' });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     created = r.object;
   } catch (e) {
-    if (e instanceof StatusError) throw new UserError(`error: failed to create ${what}: ${e.message}`);
+    if (e instanceof StatusError && failure) throw new UserError(failure(e.message));
     throw e;
   }
+  if (dryRun !== 'server') namespaceCreated(ctx, info, created);
   print(created, printer, dryRunSuffix(dryRun), io);
   return 0;
 }
@@ -277,13 +293,14 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
   if (opts.saveConfig) saveConfig(cm);
-  return finish(ctx, 'configmap', cm, opts.dryRun, printer, io);
+  return finish(ctx, cm, opts.dryRun, printer, io, failedToCreate('configmap'));
 }
 
-/** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
-export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('secret generic', names, opts);
-  checkDataSources(opts);
+/**
+ * A Secret's data from --from-literal, --from-file and --from-env-file, in that order
+ * (create_secret.go's handleSecretFrom*Sources), base64 as the Secret keeps it.
+ */
+function secretData(opts: Pick<CreateDataOptions, 'fromLiteral' | 'fromFile' | 'fromEnvFile'>): Map<string, string> {
   const data = new Map<string, string>();
   const add = (key: string, value: Buffer | string) => {
     const errs = isConfigMapKey(key);
@@ -298,26 +315,76 @@ export async function createSecretGeneric(ctx: Context, names: string[], opts: C
     else add(key, readSource(file));
   }
   for (const file of opts.fromEnvFile ?? []) for (const [k, v] of envFileEntries(file, 'secret')) add(k, v);
+  return data;
+}
+
+/** newSecretObj: a Secret of this type; data, when there is any, in key order. */
+function secretOf(ctx: Context, name: string, data: Map<string, string>, type: string | undefined): KObject {
   const secret: KObject = {
     kind: 'Secret',
     apiVersion: 'v1',
     metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
   };
   if (data.size > 0) secret.data = sortedRecord(data);
-  if (opts.type) secret.type = opts.type;
-  if (opts.saveConfig) saveConfig(secret);
-  return finish(ctx, 'secret', secret, opts.dryRun, printer, io);
+  if (type) secret.type = type;
+  return secret;
 }
 
-/** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation. */
-function saveConfig(obj: KObject): void {
-  const value = JSON.stringify(obj).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n';
-  const meta = obj.metadata as Record<string, unknown>;
-  const { name, namespace, creationTimestamp } = meta;
-  obj.metadata = {
-    name,
-    ...(namespace !== undefined ? { namespace } : {}),
-    creationTimestamp,
-    annotations: { 'kubectl.kubernetes.io/last-applied-configuration': value },
-  } as KObject['metadata'];
+/** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
+export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
+  const { name, printer } = await checkArgs('secret generic', names, opts);
+  checkDataSources(opts);
+  const secret = secretOf(ctx, name, secretData(opts), opts.type);
+  if (opts.saveConfig) saveConfig(secret);
+  return finish(ctx, secret, opts.dryRun, printer, io, failedToCreateSecret);
+}
+
+export interface CreateDockerRegistryOptions extends ObjectOutputOptions {
+  dockerUsername?: string;
+  dockerPassword?: string;
+  dockerEmail?: string;
+  dockerServer?: string;
+  fromFile?: string[];
+  saveConfig?: boolean;
+  dryRun?: DryRun;
+}
+
+/** The key of a kubernetes.io/dockerconfigjson Secret (corev1.DockerConfigJsonKey). */
+const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+
+/**
+ * `kjob create secret docker-registry NAME --docker-username=U --docker-password=P
+ * [--docker-email=E] [--docker-server=S]` or `--from-file=[key=]config.json`.
+ */
+export async function createSecretDockerRegistry(ctx: Context, names: string[], opts: CreateDockerRegistryOptions, io: IO): Promise<number> {
+  const { name, printer } = await checkArgs('secret docker-registry', names, opts);
+  // A file without a key is the config's own key.
+  const fromFile = (opts.fromFile ?? []).map((f) => (f.includes('=') ? f : `${DOCKER_CONFIG_JSON_KEY}=${f}`));
+  const username = opts.dockerUsername ?? '';
+  const password = opts.dockerPassword ?? '';
+  const server = opts.dockerServer ?? 'https://index.docker.io/v1/';
+  if (name.length === 0) throw new UserError('error: name must be specified');
+  if (fromFile.length === 0 && (username.length === 0 || password.length === 0 || server.length === 0)) {
+    throw new UserError('error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required');
+  }
+  let data: Map<string, string>;
+  if (fromFile.length > 0) data = secretData({ fromFile });
+  else {
+    // DockerConfigJSON as encoding/json marshals it: the entry's empty fields left out.
+    const entry: Record<string, string> = {};
+    if (username) entry.username = username;
+    if (password) entry.password = password;
+    if (opts.dockerEmail) entry.email = opts.dockerEmail;
+    entry.auth = Buffer.from(`${username}:${password}`).toString('base64');
+    data = new Map([[DOCKER_CONFIG_JSON_KEY, Buffer.from(goJSONEscapes(JSON.stringify({ auths: { [server]: entry } }))).toString('base64')]]);
+  }
+  const secret = secretOf(ctx, name, data, 'kubernetes.io/dockerconfigjson');
+  if (opts.saveConfig) saveConfig(secret);
+  return finish(ctx, secret, opts.dryRun, printer, io, failedToCreateSecret);
+}
+
+/** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation, which follows the labels in ObjectMeta's order. */
+export function saveConfig(obj: KObject): void {
+  const value = goJSONEscapes(JSON.stringify(obj)) + '\n';
+  obj.metadata = { ...obj.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': value } };
 }

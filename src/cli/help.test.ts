@@ -55,6 +55,19 @@ test('a verb with subcommands lists them as cobra does (padded to the longest na
   assert.ok(h.endsWith('Usage:\n  kjob rollout SUBCOMMAND [options]\n\nUse "kjob rollout <command> --help" for more information about a given command.\n' + TRAILER));
 });
 
+test('a verb of subcommands run without one prints its help on stderr and exits 1 (DefaultSubCommandRun); --help exits 0', async () => {
+  for (const args of [['create', 'service'], ['create', 'secret'], ['rollout']]) {
+    let out = '';
+    let err = '';
+    const code = await main(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+    assert.equal(code, 1, args.join(' '));
+    assert.equal(out, '', args.join(' '));
+    assert.ok(err.includes('\nAvailable Commands:\n'), err);
+  }
+  const h = await help(['create', 'secret', '--help']);
+  assert.ok(h.includes('\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n'), h);
+});
+
 test('kjob options lists the global flags as kubectl options does', async () => {
   const h = await help(['options']);
   assert.ok(h.startsWith('The following options can be passed to any command:\n\n    --context=\'\':\n\tThe kubeconfig context to use.\n\n'), h);

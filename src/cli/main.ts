@@ -41,6 +41,11 @@ const createJob = lazy(() => import('./create.js'), 'createJob');
 const createCronJob = lazy(() => import('./create.js'), 'createCronJob');
 const createConfigMap = lazy(() => import('./create.js'), 'createConfigMap');
 const createSecretGeneric = lazy(() => import('./create.js'), 'createSecretGeneric');
+const createSecretDockerRegistry = lazy(() => import('./create.js'), 'createSecretDockerRegistry');
+const createNamespace = lazy(() => import('./create_generators.js'), 'createNamespace');
+const createServiceAccount = lazy(() => import('./create_generators.js'), 'createServiceAccount');
+const createDeployment = lazy(() => import('./create_generators.js'), 'createDeployment');
+const createService = lazy(() => import('./create_generators.js'), 'createService');
 const schedule = lazy(() => import('./schedule.js'), 'schedule');
 const clock = lazy(() => import('./clock.js'), 'clock');
 const patch = lazy(() => import('./patch.js'), 'patch');
@@ -192,10 +197,64 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
   dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
   );
-  const secretCmd = createCmd.command('secret').description('Create a secret (kjob: generic only)');
+  const secretCmd = createCmd.command('secret').description('Create a secret (generic or docker-registry; kjob has no tls)');
   dataFlags(secretCmd.command('generic').description('Create a secret from a local file, directory, or literal value'))
     .option('--type <type>', 'the type of secret to create', stripEq)
     .action(run((ctx, cmd) => createSecretGeneric(ctx, cmd.args, dataOpts(cmd), io)));
+
+  // The other generators: each takes --save-config, --dry-run and -o (kubectl's PrintFlags).
+  const generatorFlags = (cmd: Command) =>
+    cmd
+      .option('--save-config', 'save the configuration in the last-applied annotation')
+      .option('--dry-run [mode]', 'none, client or server')
+      .option('-o, --output <format>', OUTPUT_FORMATS, stripEq);
+  const generatorOpts = (cmd: Command) => ({ saveConfig: cmd.opts().saveConfig, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) });
+  generatorFlags(secretCmd.command('docker-registry').description('Create a secret for use with a Docker registry').argument('[args...]', 'NAME'))
+    .option('--docker-username <user>', 'username for Docker registry authentication', stripEq)
+    .option('--docker-password <password>', 'password for Docker registry authentication', stripEq)
+    .option('--docker-email <email>', 'email for Docker registry', stripEq)
+    .option('--docker-server <server>', 'server location for Docker registry (default https://index.docker.io/v1/)', stripEq)
+    .option('--from-file <[key=]source>', 'a Docker config file (key: .dockerconfigjson) or key=file (repeatable)', collectSlice)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const opts = { dockerUsername: o.dockerUsername, dockerPassword: o.dockerPassword, dockerEmail: o.dockerEmail, dockerServer: o.dockerServer, fromFile: o.fromFile };
+        return createSecretDockerRegistry(ctx, cmd.args, { ...opts, ...generatorOpts(cmd) }, io);
+      }),
+    );
+  generatorFlags(createCmd.command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[args...]', 'NAME')).action(
+    run((ctx, cmd) => createNamespace(ctx, splitDashDash(cmd).names, generatorOpts(cmd), io)),
+  );
+  generatorFlags(createCmd.command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('[args...]', 'NAME')).action(
+    run((ctx, cmd) => createServiceAccount(ctx, splitDashDash(cmd).names, generatorOpts(cmd), io)),
+  );
+  generatorFlags(createCmd.command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('[args...]', 'NAME --image=image -- [COMMAND] [args...]'))
+    .option('--image <image>', 'image names to run (repeatable: a container each)', collectSlice)
+    .option('--port <port>', 'the containerPort that this deployment exposes (default -1)', stripEq)
+    .option('-r, --replicas <n>', 'number of replicas to create (default 1)', stripEq)
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        const { names, command } = splitDashDash(cmd);
+        return createDeployment(ctx, names, command, { image: o.image, port: o.port, replicas: o.replicas, ...generatorOpts(cmd) }, io);
+      }),
+    );
+  const serviceCmd = createCmd.command('service').alias('svc').description('Create a service using a specified subcommand');
+  // create_service.go's subcommands; the generator knows each one's Service type.
+  const serviceSubcommands = { clusterip: 'Create a ClusterIP service', nodeport: 'Create a NodePort service', loadbalancer: 'Create a LoadBalancer service', externalname: 'Create an ExternalName service' };
+  for (const [sub, description] of Object.entries(serviceSubcommands) as [keyof typeof serviceSubcommands, string][]) {
+    const svcCmd = generatorFlags(serviceCmd.command(sub).description(description).argument('[args...]', 'NAME'));
+    svcCmd.option('--tcp <port:targetPort>', "port pairs as '<port>:<targetPort>' (repeatable)", collectSlice);
+    if (sub === 'clusterip') svcCmd.option('--clusterip <ip>', "assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing)", stripEq);
+    if (sub === 'nodeport') svcCmd.option('--node-port <port>', 'port used to expose the service on each node in a cluster (default 0)', stripEq);
+    if (sub === 'externalname') svcCmd.option('--external-name <name>', 'external name of service', stripEq);
+    svcCmd.action(
+      run((ctx, cmd) => {
+        const o = cmd.opts();
+        return createService(ctx, sub, splitDashDash(cmd).names, { tcp: o.tcp, clusterip: o.clusterip, nodePort: o.nodePort, externalName: o.externalName, ...generatorOpts(cmd) }, io);
+      }),
+    );
+  }
 
   program
     .command('schedule')
@@ -672,7 +731,10 @@ function commandPath(words: string[], commandOf: (name: string) => Command | und
 
 function report(e: unknown, argv: string[], io: IO, cmdPath: string): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    // A command of subcommands run without one (`kjob create secret`): its help on stderr and
+    // exit 1, as kubectl's DefaultSubCommandRun; `kjob help` exits 0.
+    if (e.code === 'commander.help') return e.exitCode;
     // pflag's words, which kubectl prints (with cobra's "Error: ")
     const m = /unknown option '([^']+)'/.exec(e.message);
     if (m) {

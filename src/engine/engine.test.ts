@@ -71,3 +71,21 @@ test("a wake signal has an idle engine read a command's change at once; a stoppi
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('a namespace made while no engine ran (through `kjob serve`) gets its "default" ServiceAccount when an engine starts', { timeout: 30_000 }, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-engine-'));
+  const store = Store.open(home);
+  new LocalAPIServer(store).create(resourceForKind('Namespace')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+  const logs: string[] = [];
+  const engine = new Engine({ home, timing: KUBERNETES_TIMING, exitWhenIdle: false, log: (m) => logs.push(m) });
+  const running = engine.run();
+  try {
+    const made = () => store.get('ServiceAccount', 'dev', 'default') !== undefined;
+    assert.ok(await eventually(made, 20_000), `no account made:\n${logs.join('\n')}`);
+  } finally {
+    engine.stop('test');
+    await running;
+    store.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -379,6 +379,8 @@ export class Engine {
     for (const cj of this.store.list('CronJob')) this.queue.add(`cronjob:${keyOf(cj)}`, 0);
     for (const rs of this.store.list('ReplicaSet')) this.queue.add(`rs:${keyOf(rs)}`, 0);
     for (const d of this.store.list('Deployment')) this.queue.add(`deploy:${keyOf(d)}`, 0);
+    // The serviceaccounts controller's informer lists the namespaces: one made while no engine ran gets its account.
+    for (const ns of this.store.list('Namespace')) this.queue.add(`serviceaccounts:${ns.metadata.name}`, 0);
     this.servicesByNamespace.clear();
     for (const svc of this.store.list('Service')) {
       this.serviceSeen('ADDED', svc.metadata.namespace ?? '', svc.metadata.name ?? '');

@@ -9,6 +9,7 @@ import { JobController } from '../controllers/job/job_controller.js';
 import { createTestJob } from '../controllers/job/testing.js';
 import { hasPendingWork, IDLE_RV_META_KEY } from './work.js';
 import { resourceForKind } from '../api/resources.js';
+import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 
 let t: TestAPI;
 
@@ -96,4 +97,25 @@ test('deleting an owner is decided by a full look (its dependents may be left to
   assert.equal(hasPendingWork(store), false);
   store.delete('Job', 'default', 'later');
   assert.equal(hasPendingWork(store), false, 'nothing depended on it');
+});
+
+test('a namespace without its "default" ServiceAccount is work (the serviceaccounts controller\'s), found by a change and by a full look', () => {
+  const { api, store } = t;
+  const NAMESPACES = resourceForKind('Namespace')!;
+  const SERVICE_ACCOUNTS = resourceForKind('ServiceAccount')!;
+  assert.equal(hasPendingWork(store), false);
+  api.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+  assert.equal(hasPendingWork(store), true, 'created through the API (kjob serve), without its account');
+  store.setMeta(IDLE_RV_META_KEY, 'none');
+  assert.equal(hasPendingWork(store), true, 'by a full look too');
+  ensureDefaultServiceAccount(api, 'dev');
+  assert.equal(hasPendingWork(store), false, 'made');
+  api.delete(SERVICE_ACCOUNTS, 'dev', 'default');
+  assert.equal(hasPendingWork(store), true, 'deleted: the controller makes it again');
+  ensureDefaultServiceAccount(api, 'dev');
+  api.create(SERVICE_ACCOUNTS, 'dev', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot', namespace: 'dev' } });
+  api.delete(SERVICE_ACCOUNTS, 'dev', 'bot');
+  assert.equal(hasPendingWork(store), false, 'another account deleted is nobody\'s work');
+  api.delete(NAMESPACES, undefined, 'dev');
+  assert.equal(hasPendingWork(store), false, 'a namespace going away needs no account');
 });

@@ -10,6 +10,7 @@ import { isPodTerminal } from '../api/pod_util.js';
 import { storedDecodeError } from '../apiserver/decode.js';
 import type { Kind, KObject } from '../api/types.js';
 import { asKind, controllerOf } from '../api/types.js';
+import { DEFAULT_SERVICE_ACCOUNT } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 
 /** The meta key: the resourceVersion at which the state was last found to hold no work. */
 export const IDLE_RV_META_KEY = 'engine.idleRV';
@@ -65,6 +66,17 @@ function appsIsWork(obj: KObject): boolean {
   return (o.status?.replicas ?? 0) !== (o.spec?.replicas ?? 1);
 }
 
+/**
+ * The serviceaccounts controller's work: an active namespace without its "default" ServiceAccount
+ * (one created or deleted through `kjob serve`, where no kjob verb makes it at once).
+ */
+function namespaceIsWork(store: Store, obj: KObject): boolean {
+  if (!decodes('Namespace', obj)) return false;
+  const ns = asKind('Namespace', obj);
+  if (ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') return false;
+  return store.get('ServiceAccount', ns.metadata.name, DEFAULT_SERVICE_ACCOUNT) === undefined;
+}
+
 /** The kinds that own others here (their dependents wait for the garbage collector once they are gone). */
 const OWNER_KINDS = new Set(['Job', 'CronJob', 'Deployment', 'ReplicaSet']);
 const WORK_KINDS = new Set(['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet']);
@@ -83,11 +95,16 @@ function scan(store: Store): boolean {
   for (const kind of ['Deployment', 'ReplicaSet'] as const) {
     if (store.list(kind).some((o) => (appsIsWork(o) || orphaned(o)) && decodes(kind, o))) return true;
   }
+  if (store.list('Namespace').some((ns) => namespaceIsWork(store, ns))) return true;
   return store.list('CronJob').some((cj) => cronJobIsWork(cj) && decodes('CronJob', cj));
 }
 
 /** Whether one change since a state without work brings work; undefined: cannot tell from it alone. */
 function changeIsWork(store: Store, c: Change): boolean | undefined {
+  if (c.kind === 'Namespace' || (c.kind === 'ServiceAccount' && c.type === 'DELETED' && c.name === DEFAULT_SERVICE_ACCOUNT)) {
+    const ns = store.get('Namespace', undefined, c.kind === 'Namespace' ? c.name : c.namespace);
+    return ns !== undefined && namespaceIsWork(store, ns);
+  }
   if (!WORK_KINDS.has(c.kind)) return false;
   // A deleted owner leaves dependents to the garbage collector.
   if (c.type === 'DELETED') return c.kind === 'Pod' ? false : undefined;

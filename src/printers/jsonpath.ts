@@ -1,7 +1,7 @@
 // kubectl's -o jsonpath: a port of k8s.io/client-go/util/jsonpath (parser.go, jsonpath.go) as
 // kubectl's JSONPathPrinter drives it, with the Go formatting it relies on (fmt %v, %#v,
 // encoding/json). Values are plain JSON values: integers are Go int64, other numbers float64.
-import { goQuote } from '../util/go.js';
+import { goJSONEscapes, goQuote } from '../util/go.js';
 import { goCompare } from './labels.js';
 
 /** A parse error: kubectl prints `error parsing jsonpath TEMPLATE, MESSAGE`. */
@@ -605,12 +605,7 @@ function goJSON(v: unknown, indent: boolean): string {
     }
     return x;
   };
-  return JSON.stringify(sort(v), null, indent ? 4 : undefined)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return goJSONEscapes(JSON.stringify(sort(v), null, indent ? 4 : undefined));
 }
 
 /** reflect.Type.String() of a JSON value. */

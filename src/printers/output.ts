@@ -6,6 +6,7 @@ import type { KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
 import { resolveGoYamlNumber } from '../api/goyaml_number.js';
 import { goCompare } from './labels.js';
+import { goJSONEscapes } from '../util/go.js';
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
@@ -33,13 +34,7 @@ export const OBJECT_FORMATS = 'go-template,go-template-file,json,jsonpath,jsonpa
  * order), with Go's HTML-safe escapes and U+2028/U+2029 escaped as Go escapes them.
  */
 export function toJSONAsGiven(obj: unknown): string {
-  const s = JSON.stringify(obj, null, 4)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-  return s + '\n';
+  return goJSONEscapes(JSON.stringify(obj, null, 4)) + '\n';
 }
 
 export function asList(items: KObject[]): object {

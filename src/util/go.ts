@@ -173,6 +173,11 @@ export function goBase64Decode(s: string): { data: Buffer } | { error: string } 
   }
 }
 
+/** encoding/json's escapes beyond JSON.stringify's: the HTML-safe <, > and &, and U+2028 and U+2029. */
+export function goJSONEscapes(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 /**
  * strconv.ParseInt(s, 0, 64), as pflag parses an int64 flag: an optional sign, then decimal, or
  * 0x/0o/0b/0-prefixed hex, octal, binary or octal, underscores between digits. Throws Error with

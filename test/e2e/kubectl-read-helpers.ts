@@ -35,7 +35,7 @@ export function setUpScenario(sb: Sandbox): void {
 export function normaliseRead(s: string): string {
   return normalise(s)
     .replace(/\.[0-9a-f]{16}\b/g, '.<hex>')
-    .replace(/^([FW])\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ /gm, '$1<klog header> ')
+    .replace(/^([EFW])\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ /gm, '$1<klog header> ')
     .replace(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g, '<ip>')
     .replace(/(resourceVersion"?:\s*"?|Resource Version:\s+)\d+/g, "$1<rv>");
 }

@@ -293,6 +293,63 @@ SECTIONS.notfound = [
   { args: ['get', 'jobs', '-o', 'name'] },
 ];
 
+/**
+ * create's generators for the core and apps kinds: each object as kubectl builds it (--dry-run=client
+ * prints it as built), kubectl's checks in its order, and how each words the apiserver's refusal.
+ * Deployments of 0 replicas, so that no pod runs.
+ */
+SECTIONS.generators = [
+  { args: ['create', 'namespace', 'dev'] },
+  { args: ['create', 'namespace', 'dev'] },
+  { args: ['create', 'ns', 'Bad_Name'] },
+  { args: ['create', 'namespace'] },
+  { args: ['create', 'namespace', 'a', 'b'] },
+  { args: ['create', 'ns', 'x', '-o', 'yaml', '--dry-run=client'] },
+  { args: ['create', 'ns', 'x', '-o', 'json', '--dry-run=client', '--save-config'] },
+  { args: ['create', 'ns', 'y', '--dry-run=server'] },
+  { args: ['create', 'serviceaccount', 'bot', '-n', 'dev'] },
+  { args: ['create', 'sa', 'bot', '-n', 'dev'] },
+  { args: ['create', 'sa', 'bot2', '-n', 'nosuch'] },
+  { args: ['create', 'sa', 'x', '-o', 'json', '--dry-run=client', '-n', 'dev'] },
+  { args: ['create', 'sa', 'x', '-o', 'yaml', '--dry-run=client'] },
+  { args: ['create', 'deployment', 'web', '--image=busybox', '--replicas=0', '--', 'sleep', '3600'] },
+  { args: ['create', 'deploy', 'web2', '--image=busybox:1.36,registry.k8s.io/pause:3.9', '--port=8080', '-r', '0', '-o', 'name'] },
+  { args: ['get', 'deploy', 'web', 'web2', '-o', 'jsonpath={range .items[*]}{.spec.template.spec.containers}{"\\n"}{end}'] },
+  { args: ['create', 'deploy', 'web3', '--image=a', '--image=b', '--', 'x'] },
+  { args: ['create', 'deploy', 'web3'] },
+  { args: ['create', 'deploy', 'web3', '--image=a', '--replicas=x'] },
+  { args: ['create', 'deploy', 'web3', '--image=a', '-r', '99999999999'] },
+  { args: ['create', 'deploy', 'web3', '--image=a', '--port=0x10', '--replicas=-1'] },
+  { args: ['create', 'deploy', 'web3', 'extra', '--image=a'] },
+  { args: ['create', 'deploy', 'web3', '--image=nginx', '--port=80', '-o', 'json', '--dry-run=client'] },
+  { args: ['create', 'deploy', 'web3', '--image=nginx', '--save-config', '-o', 'yaml', '--dry-run=client', '-n', 'dev'] },
+  { args: ['create', 'service', 'clusterip', 'web', '--tcp=80:8080', '--tcp=443:https', '-o', 'yaml', '--dry-run=client'] },
+  { args: ['create', 'service', 'clusterip', 'web', '--tcp=80:8080'] },
+  { args: ['get', 'svc', 'web', '-o', 'jsonpath={.spec.ports}'] },
+  { args: ['create', 'svc', 'clusterip', 'headless', '--clusterip=None'] },
+  { args: ['get', 'svc', 'headless', '-o', 'jsonpath={.spec.clusterIP}'] },
+  { args: ['create', 'svc', 'clusterip', 'noport'] },
+  { args: ['create', 'svc', 'nodeport', 'np', '--clusterip=None'] },
+  { args: ['create', 'svc', 'nodeport', 'np', '--tcp=80:8080', '--node-port=30080', '-o', 'json', '--dry-run=client'] },
+  { args: ['create', 'svc', 'nodeport', 'np', '--tcp=80', '--node-port=x'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=x'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=70000'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=80:0'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=80:Bad_Name'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=0'] },
+  { args: ['create', 'svc', 'externalname', 'ext'] },
+  { args: ['create', 'svc', 'externalname', 'ext', '--external-name=Bad_Name'] },
+  { args: ['create', 'svc', 'externalname', 'ext', '--external-name=example.com', '-o', 'yaml', '--dry-run=client'] },
+  { args: ['create', 'svc', 'externalname', 'ext', '--external-name=example.com'] },
+  { args: ['create', 'secret', 'docker-registry', 'reg', '--docker-username=u', '--docker-password=p<&', '--docker-email=e@x', '-o', 'yaml', '--dry-run=client'] },
+  { args: ['create', 'secret', 'docker-registry', 'reg', '--docker-username=u'] },
+  { args: ['create', 'secret', 'docker-registry', 'reg', '--docker-username=u', '--docker-password=p', '--docker-server=r.example.com'] },
+  { args: ['create', 'secret', 'docker-registry', 'reg2', '--from-file=' + F + 'docker-config.json', '-o', 'json', '--dry-run=client'] },
+  { args: ['create', 'secret', 'docker-registry', 'reg2', '--from-file=' + F + 'docker-bad.json'] },
+  { args: ['create', 'secret', 'generic', 'reg', '--from-literal=a=b'] },
+  { args: ['get', 'ns,sa,deploy,svc,secrets', '-o', 'name', '-A'] },
+];
+
 /** Discovery's commands. */
 SECTIONS.discovery = [
   { args: ['api-versions'] },

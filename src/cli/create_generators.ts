@@ -1,0 +1,180 @@
+// `kjob create namespace|serviceaccount|deployment|service ...`: kubectl's generators for the core
+// and apps kinds kjob serves beside its batch ones (create_namespace.go, create_serviceaccount.go,
+// create_deployment.go, create_service.go). Each builds its object as kubectl builds the typed one
+// (fields in the Go struct's order, which -o json keeps), checks what kubectl checks in the order
+// its Complete, Validate and Run check it, and creates it through the apiserver path (create.ts).
+import { ZERO_TIME, type KObject } from '../api/types.js';
+import { isDNS1123Subdomain, randomSuffix } from '../api/names.js';
+import { portNameErrors } from '../api/validation_fields.js';
+import { UserError } from '../errors.js';
+import { goQuote, parseGoInt } from '../util/go.js';
+import { klogError } from './klog.js';
+import { checkArgs, failedToCreate, finish, saveConfig } from './create.js';
+import type { ObjectOutputOptions } from './object_output.js';
+import type { Context } from './context.js';
+import type { DryRun } from './dry_run.js';
+import type { IO } from './io.js';
+
+/** The flags every one of these generators has besides -o's (AddApplyAnnotationFlags, AddDryRunFlag). */
+export interface GeneratorOptions extends ObjectOutputOptions {
+  saveConfig?: boolean;
+  dryRun?: DryRun;
+}
+
+/** An object's metadata as a generator sets it: the namespace only when the user named one (EnforceNamespace). */
+function metadataOf(ctx: Context, name: string, namespaced: boolean, labels?: Record<string, string>): KObject['metadata'] {
+  return {
+    name,
+    ...(namespaced && ctx.explicitNamespace ? { namespace: ctx.namespace } : {}),
+    creationTimestamp: ZERO_TIME,
+    ...(labels ? { labels } : {}),
+  };
+}
+
+/** The generator's object, with --save-config's annotation, printed or created. */
+function generated(ctx: Context, obj: KObject, opts: GeneratorOptions, printer: Awaited<ReturnType<typeof checkArgs>>['printer'], io: IO, failure: Parameters<typeof finish>[5]): Promise<number> {
+  if (opts.saveConfig) saveConfig(obj);
+  return finish(ctx, obj, opts.dryRun, printer, io, failure);
+}
+
+/** `kjob create namespace NAME`: the apiserver's refusal as it is ("Error from server (AlreadyExists): ..."). */
+export async function createNamespace(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
+  const { name, printer } = await checkArgs('namespace', names, opts);
+  if (name.length === 0) throw new UserError('error: name must be specified');
+  const ns: KObject = { kind: 'Namespace', apiVersion: 'v1', metadata: metadataOf(ctx, name, false), spec: {}, status: {} };
+  return generated(ctx, ns, opts, printer, io, undefined);
+}
+
+/** `kjob create serviceaccount NAME`. */
+export async function createServiceAccount(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
+  const { name, printer } = await checkArgs('serviceaccount', names, opts);
+  if (name.length === 0) throw new UserError('error: name must be specified');
+  const sa: KObject = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: metadataOf(ctx, name, true) };
+  return generated(ctx, sa, opts, printer, io, failedToCreate('serviceaccount'));
+}
+
+/**
+ * An int flag's value as pflag reads it (strconv.ParseInt(s, 0, bits)), or pflag's error for it,
+ * which names a flag with a shorthand by both; fallback when it is not given.
+ */
+function intFlag(value: string | undefined, name: string, bits: 32 | 64, cmdPath: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  try {
+    const n = parseGoInt(value);
+    if (bits === 32 && (n > 2147483647n || n < -2147483648n)) throw new Error(`strconv.ParseInt: parsing ${goQuote(value)}: value out of range`);
+    return Number(n);
+  } catch (e) {
+    throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: ${(e as Error).message}\nSee '${cmdPath} --help' for usage.`);
+  }
+}
+
+/** cobra's MarkFlagRequired, checked before the command runs, as kubectl's main reports it. */
+function requireFlags(given: Record<string, unknown>): void {
+  const missing = Object.keys(given).filter((f) => given[f] === undefined);
+  if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
+}
+
+export interface CreateDeploymentOptions extends GeneratorOptions {
+  image?: string[];
+  port?: string;
+  replicas?: string;
+}
+
+/** `kjob create deployment NAME --image=IMAGE [--image=...] [--replicas=N] [--port=N] [-- COMMAND [args...]]`. */
+export async function createDeployment(ctx: Context, names: string[], command: string[], opts: CreateDeploymentOptions, io: IO): Promise<number> {
+  // pflag's errors, then cobra's required flags, then kubectl's Complete and Validate.
+  const port = intFlag(opts.port, '--port', 32, 'kjob create deployment', -1);
+  const replicas = intFlag(opts.replicas, '-r, --replicas', 32, 'kjob create deployment', 1);
+  requireFlags({ image: opts.image });
+  const { name, printer } = await checkArgs('deployment', names, opts);
+  const images = opts.image ?? [];
+  if (images.length > 1 && command.length > 0) throw new UserError('error: cannot specify multiple --image options and command');
+  const labels = { app: name };
+  const containers = images.map((image, i) => {
+    // The container's name is the image's, without its registry, tag or digest (buildPodSpec).
+    let cname = image.split('/').pop()!.split(':')[0].split('@')[0];
+    if (/[_.]/.test(cname)) cname = `${cname.replace(/[_.]/g, '-')}-${randomSuffix(5)}`;
+    return { name: cname, image, ...(command.length > 0 ? { command } : {}), ...(i === 0 && port >= 0 ? { ports: [{ containerPort: port }] } : {}), resources: {} };
+  });
+  const deploy: KObject = {
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    metadata: metadataOf(ctx, name, true, labels),
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { creationTimestamp: null, labels }, spec: { containers } },
+      strategy: {},
+    },
+    status: {},
+  };
+  return generated(ctx, deploy, opts, printer, io, failedToCreate('deployment'));
+}
+
+/** create service's subcommands, and the type of Service each makes. */
+const SERVICE_TYPES = { clusterip: 'ClusterIP', nodeport: 'NodePort', loadbalancer: 'LoadBalancer', externalname: 'ExternalName' } as const;
+
+export interface CreateServiceOptions extends GeneratorOptions {
+  tcp?: string[];
+  clusterip?: string;
+  nodePort?: string;
+  externalName?: string;
+}
+
+/** strconv.ParseUint(s, 10, 16)'s value or error (utilsnet.ParsePort with zero allowed). */
+function parsePort(s: string): number {
+  if (!/^[0-9]+$/.test(s)) throw new UserError(`error: strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`);
+  const n = Number(s);
+  if (n > 65535) throw new UserError(`error: strconv.ParseUint: parsing ${goQuote(s)}: value out of range`);
+  return n;
+}
+
+/** strconv.Atoi's value, or undefined where it fails (a sign, then decimal digits, within int64). */
+function atoi(s: string): number | undefined {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n > (1n << 63n) - 1n || n < -(1n << 63n) ? undefined : Number(n);
+}
+
+/** create_service.go's parsePorts: `port` or `port:targetPort`, the target a number or a port's name. */
+function parsePorts(spec: string): { port: number; targetPort: number | string } {
+  const parts = spec.split(':');
+  const port = parsePort(parts[0]);
+  if (parts.length === 1) return { port, targetPort: port };
+  const target = parts[1];
+  const n = atoi(target);
+  if (n === undefined) {
+    const errs = portNameErrors(target);
+    if (errs.length) throw new UserError(`error: ${errs.join(',')}`);
+    return { port, targetPort: target };
+  }
+  if (n < 1 || n > 65535) throw new UserError('error: must be between 1 and 65535, inclusive');
+  return { port, targetPort: n };
+}
+
+/** `kjob create service clusterip|nodeport|loadbalancer|externalname NAME [--tcp=port[:targetPort]] ...`. */
+export async function createService(ctx: Context, sub: keyof typeof SERVICE_TYPES, names: string[], opts: CreateServiceOptions, io: IO): Promise<number> {
+  const type = SERVICE_TYPES[sub];
+  const nodePort = intFlag(opts.nodePort, '--node-port', 64, `kjob create service ${sub}`, 0);
+  if (type === 'ExternalName') requireFlags({ 'external-name': opts.externalName });
+  const { name, printer } = await checkArgs(`service ${sub}`, names, opts);
+  const clusterIP = opts.clusterip ?? '';
+  const tcp = opts.tcp ?? [];
+  if (clusterIP === 'None' && type !== 'ClusterIP') throw new UserError('error: ClusterIP=None can only be used with ClusterIP service type');
+  if (clusterIP !== 'None' && tcp.length === 0 && type !== 'ExternalName') throw new UserError('error: at least one tcp port specifier must be provided');
+  const externalName = opts.externalName ?? '';
+  if (type === 'ExternalName' && isDNS1123Subdomain(externalName).length) throw new UserError(`error: invalid service external name ${externalName}`);
+  const ports = tcp.map((spec) => {
+    const { port, targetPort } = parsePorts(spec);
+    return { name: spec.replace(/:/g, '-'), protocol: 'TCP', port, targetPort, ...(nodePort ? { nodePort } : {}) };
+  });
+  const spec: Record<string, unknown> = {};
+  if (ports.length) spec.ports = ports;
+  spec.selector = { app: name };
+  if (clusterIP) spec.clusterIP = clusterIP;
+  spec.type = type;
+  if (externalName) spec.externalName = externalName;
+  const svc: KObject = { kind: 'Service', apiVersion: 'v1', metadata: metadataOf(ctx, name, true, { app: name }), spec, status: { loadBalancer: {} } };
+  return generated(ctx, svc, opts, printer, io, failedToCreate(`${type} service`));
+}
+
