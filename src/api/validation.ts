@@ -1,7 +1,7 @@
 // The apiserver's create/update validation for the kinds kjob stores, with kube-apiserver's field
 // paths and messages (pkg/apis/batch/validation, pkg/apis/core/validation, apimachinery
 // field/errors.go). Validation runs on the defaulted object (defaultObject first).
-import { goUnmarshalMapError } from '../util/gojson.js';
+import { goUnmarshalMapError } from '../util/go_unmarshal.js';
 import { validateAppsWorkload } from './validation_apps.js';
 import { jsonEqual } from '../util/canonical.js';
 import { goQuote } from '../util/go.js';

@@ -484,11 +484,19 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
     .argument('[args...]')
     .option('-p, --patch <patch>', 'the patch to be applied to the resource JSON file')
-    .option('--type <type>', 'the type of patch being provided; one of [json merge strategic]', stripEq);
+    .option('--patch-file <file>', 'a file containing a patch to be applied to the resource', stripEq)
+    .option('--type <type>', 'the type of patch being provided; one of [json merge strategic] (default "strategic")', stripEq)
+    .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to update (repeatable)', collect)
+    .option('-R, --recursive', 'process the directory used in -f recursively')
+    .option('--local', 'patch the content of the file (-f), not the server-side resource')
+    .option('--dry-run [mode]', 'none, client or server')
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-patch")', stripEq);
   addObjectOutputFlags(patchCmd).action(
     run((ctx, cmd) => {
       const o = cmd.opts();
-      return patch(ctx, cmd.args, { patch: o.patch, type: o.type, ...objectOutputOf(cmd) }, io);
+      const dryRun = dryRunStrategy(o.dryRun, io.err);
+      const opts = { patch: o.patch, patchFile: o.patchFile, type: o.type, filenames: (o.filename ?? []).map(stripEq), recursive: o.recursive, local: o.local, dryRun, fieldManager: o.fieldManager };
+      return patch(ctx, cmd.args, { ...opts, ...objectOutputOf(cmd) }, io);
     }),
   );
 

@@ -350,6 +350,39 @@ SECTIONS.generators = [
   { args: ['get', 'ns,sa,deploy,svc,secrets', '-o', 'name', '-A'] },
 ];
 
+/**
+ * patch's other ways in: --patch-file, -f (the file names the object), --local (the file's object
+ * patched and printed, no server), --dry-run (client: patched here; server: the apiserver's checks,
+ * nothing stored), --field-manager; kubectl's checks in its order.
+ */
+SECTIONS.patch = [
+  { args: ['create', '-f', F + 'cm.yaml'], setup: true },
+  { args: ['patch', 'cm', 'settings', '-p', '{}', '--patch-file', F + 'patch.yaml'] },
+  { args: ['patch', 'cm', 'settings'] },
+  { args: ['patch', 'cm', 'settings', '--local', '-p', '{}'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '--dry-run=server', '-p', '{}'] },
+  { args: ['patch', 'cm', 'settings', '--type=foo', '-p', '{}'] },
+  { args: ['patch', 'cm', 'settings', '--type=MERGE', '-p', '{"data":{"m":"1"}}'] },
+  { args: ['patch', 'cm', 'settings', '--patch-file', F + 'nope.json'] },
+  { args: ['patch', 'cm', 'settings', '--patch-file', F + 'patch.yaml'] },
+  { args: ['patch', 'cm', 'settings', '--patch-file=' + F + 'patch.yaml', '--field-manager=me'] },
+  { args: ['patch', 'cm', 'settings', '-p', '{"data":{"z":"1"}}', '--dry-run=client'] },
+  { args: ['patch', 'cm', 'settings', '-p', '{"data":{"mode":"slow"}}', '--dry-run=client'] },
+  { args: ['patch', 'cm', 'settings', '-p', '{"data":{"z":"2"}}', '--dry-run=server', '-o', 'jsonpath={.data.z}'] },
+  { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '-p', '{"data":{"w":"2"}}'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '-p', '{"data":{"w":"2"}}', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '-p', '{"data":{"w":"3"}}', '-o', 'yaml'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '--type=merge', '-p', '{"metadata":{"labels":{"a":"b"}}}', '-o', 'name'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '--type=json', '-p', '[{"op":"add","path":"/data/n","value":"x"}]', '-o', 'json'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '-p', '{"data":{"mode":"fast"}}'] },
+  { args: ['patch', '-f', F + 'box.yaml', '--local', '-p', '{"spec":{"containers":[{"name":"side","image":"alpine"}]}}', '-o', 'jsonpath={range .spec.containers[*]}{.name}={.image} {end}'] },
+  { args: ['patch', '--local', '-p', '{}'] },
+  { args: ['patch', '-f', F + 'nope.yaml', '-p', '{}'] },
+  { args: ['patch', '-f', F + 'box.yaml', '-p', '{}'] },
+  { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'] },
+];
+
 /** Discovery's commands. */
 SECTIONS.discovery = [
   { args: ['api-versions'] },

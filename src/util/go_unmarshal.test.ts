@@ -1,7 +1,7 @@
 // goUnmarshalMapError against the messages of Go's encoding/json scanner (scanner.go) and Unmarshal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goUnmarshalMapError } from './gojson.js';
+import { goUnmarshalMapError } from './go_unmarshal.js';
 
 const err = (s: string | Uint8Array) => goUnmarshalMapError(typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
 
