@@ -308,7 +308,7 @@ describe('patch', () => {
     assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'merge', 5)).message, 'json: cannot unmarshal number into Go value of type map[string]interface {}');
     assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'strategic', { metadata: { '$deleteFromPrimitiveList': ['x'] } })).kubectlMessage(), 'Error from server (BadRequest): invalid patch format of primitive list');
     assert.equal(
-      failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [{ op: 'replace', path: '/spec/nope', value: 1 }])).kubectlMessage(),
+      failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [{ op: 'remove', path: '/spec/nope' }])).kubectlMessage(),
       'The request is invalid: the server rejected our request due to an error in our request',
     );
     assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'merge', { metadata: { resourceVersion: '999' } })).reason, 'Conflict');

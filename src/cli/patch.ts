@@ -74,13 +74,18 @@ function readPatch(opts: PatchOptions, type: PatchType): unknown {
 }
 
 /** getPatchedJSON: the patch applied here, with the errors of the libraries kubectl applies it with. */
-function patchedLocally(object: KObject, type: PatchType, patch: unknown): KObject {
+function patchedLocally(object: KObject, type: PatchType, patch: unknown): unknown {
   try {
-    if (type === 'json') return applyJSONPatch(structuredClone(object), patch as unknown[]) as KObject;
-    if (type === 'merge') return jsonMergePatch(structuredClone(object), patch) as unknown as KObject;
-    return strategicMergePatch(asJSONMap(structuredClone(object)), patch as JSONMap, patchMetaForKind(object.kind)) as unknown as KObject;
+    if (type === 'json') return applyJSONPatch(object, patch as unknown[]);
+    if (type === 'merge') return jsonMergePatch(structuredClone(object), patch);
+    return strategicMergePatch(asJSONMap(structuredClone(object)), patch as JSONMap, patchMetaForKind(object.kind));
   } catch (e) {
-    if (e instanceof JSONPatchError) throw new UserError(`error: ${e.message}`);
+    if (e instanceof JSONPatchError) {
+      // getPatchedJSON's own words for a replace whose key is missing.
+      const at = e.message.indexOf('key:');
+      if (e.message.includes('doc is missing key')) throw new UserError(`error: Object to be patched is missing field (${e.message.slice(at + 5)})`);
+      throw new UserError(`error: ${e.message}`);
+    }
     if (e instanceof PatchError) throw new UserError(`error: ${e.message}`);
     throw e;
   }
@@ -139,7 +144,7 @@ async function patchOne(
   // --local, whose mapping is not the server's and knows no scopes).
   const before = item.manifest && !opts.local && item.namespace !== undefined ? { ...item.manifest, metadata: { ...item.manifest.metadata, namespace: item.namespace } } : (item.manifest ?? item.object);
   if (opts.local || opts.dryRun === 'client') {
-    const patched = patchedLocally(before, type, patchDoc);
+    const patched = patchedLocally(before, type, patchDoc) as KObject;
     return { patched, changed: !deepEqual(before, patched) };
   }
   await printer();
