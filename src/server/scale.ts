@@ -21,8 +21,8 @@ export function toScale(obj: KObject): KObject {
   };
 }
 
-/** GET, PUT or PATCH (merge, strategic: the same for a Scale) of NAME/scale. */
-export function serveScale(api: APIServer, r: ResourceInfo, ns: string | undefined, name: string, method: string, body: unknown): KObject {
+/** GET, PUT or PATCH (merge, strategic: the same for a Scale) of NAME/scale; a dry run (?dryRun=All) stores nothing. */
+export function serveScale(api: APIServer, r: ResourceInfo, ns: string | undefined, name: string, method: string, body: unknown, dryRun = false): KObject {
   const current = api.get(r, ns, name);
   if (method === 'GET') return toScale(current);
   const b = (body ?? {}) as { metadata?: { resourceVersion?: string }; spec?: { replicas?: unknown } };
@@ -38,5 +38,5 @@ export function serveScale(api: APIServer, r: ResourceInfo, ns: string | undefin
       causes: [{ field: 'spec.replicas', type: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }],
     });
   }
-  return toScale(api.patch(r, ns, name, 'merge', { spec: { replicas } }).object);
+  return toScale(api.patch(r, ns, name, 'merge', { spec: { replicas } }, { dryRun }).object);
 }

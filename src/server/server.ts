@@ -258,7 +258,7 @@ export function createServer(opts: ServerOptions): http.Server | https.Server {
 
     if (route.name && route.subresource === 'scale') {
       const body = req.method === 'GET' ? undefined : parseJSONBody(await readBody(req), req.method ?? '');
-      return sendJSON(res, 200, serveScale(api, r, ns, route.name, req.method ?? 'GET', body));
+      return sendJSON(res, 200, serveScale(api, r, ns, route.name, req.method ?? 'GET', body, dryRun));
     }
     switch (req.method) {
       case 'GET': {
