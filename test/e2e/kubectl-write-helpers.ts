@@ -391,6 +391,35 @@ SECTIONS.patch = [
   { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'] },
 ];
 
+/** scale's ways in (-f, -l, --all), its checks in kubectl's order, its dry runs and preconditions, and --timeout's wait. */
+SECTIONS.scale = [
+  { args: ['apply', '-f', F + 'web.yaml'], setup: true },
+  { args: ['create', 'deployment', 'other', '--image=busybox', '--replicas=0'], setup: true },
+  { args: ['scale', 'deploy', 'web'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=x'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '--timeout=x'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=-1'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '--current-replicas=-2'] },
+  { args: ['scale', 'deploy', '--replicas=1'] },
+  { args: ['scale', '--replicas=1'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=3', '--dry-run=client'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=3', '--dry-run=server'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=3', '--dry-run=server', '-o', 'jsonpath={.spec.replicas}'] },
+  { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '--current-replicas=2'] },
+  { args: ['scale', '-f', F + 'web.yaml', '--replicas=0', '-o', 'name'] },
+  { args: ['scale', 'deploy', '-l', 'app=web', '--replicas=0'] },
+  { args: ['scale', 'deploy', '--all', '--replicas=0'] },
+  { args: ['scale', 'deploy', '--all', '--replicas=0', '--resource-version=1'] },
+  { args: ['scale', 'deploy', 'web', 'nosuch', '--replicas=0'] },
+  { args: ['scale', 'deploy', '-l', 'nope=x', '--replicas=1'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '-o', 'foo'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '--timeout=60s'] },
+  { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}/{.status.replicas}'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=0', '--timeout=60s'] },
+  { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}/{.status.replicas}'] },
+];
+
 /** Discovery's commands. */
 SECTIONS.discovery = [
   { args: ['api-versions'] },
