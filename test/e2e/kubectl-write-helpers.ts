@@ -433,7 +433,7 @@ function cms(...names: string[]): string {
 }
 
 /** The verbs whose --help kubectl-write.test.ts compares with kubectl's (help-flags.json, captured by capture.ts). */
-export const HELP_VERBS = ['label', 'annotate', 'replace', 'edit', 'run', 'exec'];
+export const HELP_VERBS = ['label', 'annotate', 'replace', 'edit', 'run', 'exec', 'patch', 'scale'];
 
 /** The flags a --help lists (kubectl's form: `  -o, --output='':` or `      --all=false:`). */
 export const helpFlags = (help: string): string[] => [...help.matchAll(/^\s+(?:-[a-zA-Z], )?(--[a-z-]+)=/gm)].map((m) => m[1]);
