@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { goErrnoText, goJSONEscapes } from '../util/go.js';
 import { namespaceCreated } from './apply.js';
+import { asTypedJSON } from '../api/typed_json.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -138,7 +139,8 @@ export async function finish(ctx: Context, obj: KObject, dryRun: DryRun | undefi
     throw e;
   }
   if (dryRun !== 'server') namespaceCreated(ctx, info, created);
-  print(created, printer, dryRunSuffix(dryRun), io);
+  // kubectl's typed client decodes the apiserver's answer into its Go struct before printing it.
+  print(printer ? asTypedJSON(created) : created, printer, dryRunSuffix(dryRun), io);
   return 0;
 }
 

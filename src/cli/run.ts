@@ -17,6 +17,7 @@ import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
+import { asTypedJSON } from '../api/typed_json.js';
 
 export interface RunOptions extends ObjectOutputOptions {
   image?: string;
@@ -143,7 +144,8 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   const created = await ctx.client.create(PODS, ctx.namespace, body, { dryRun: dryRun === 'server', fieldManager: 'kubectl-run' });
   for (const w of created.warnings) io.err(`Warning: ${w}\n`);
   if (!attach) {
-    print(created.object);
+    // kubectl's client for the mapping decodes the answer into its typed Pod before printing it.
+    print(printer ? asTypedJSON(created.object) : created.object);
     return 0;
   }
   try {

@@ -29,76 +29,9 @@
 // Not reproduced: int64 values past 2^53 lose precision as JSON.parse would; a Quantity keeps the
 // text it was sent with (Go would print its canonical form: clients send that anyway); fields the
 // v1.32 table does not know are skipped, as Go's decoder skips unknown fields.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-interface ProtoField {
-  number: number;
-  name: string;
-  type: string;
-  label?: 'repeated' | 'required';
-  typeName?: string;
-  pointer?: boolean;
-  json?: string;
-  goSlice?: boolean;
-}
-interface ProtoMessage {
-  fields: ProtoField[];
-  mapEntry?: boolean;
-}
-interface ProtoTable {
-  source: string;
-  kubectl: string;
-  messages: Record<string, ProtoMessage>;
-}
+import { META, QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION, message, fieldsByNumber, protoMessageFor, type ProtoField } from '../api/openapi/proto_table.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
-const QUANTITY = 'k8s.io.apimachinery.pkg.api.resource.Quantity';
-const INT_OR_STRING = 'k8s.io.apimachinery.pkg.util.intstr.IntOrString';
-const TIME = `${META}.Time`;
-const MICRO_TIME = `${META}.MicroTime`;
-const DURATION = `${META}.Duration`;
-const FIELDS_V1 = `${META}.FieldsV1`;
-const RAW_EXTENSION = 'k8s.io.apimachinery.pkg.runtime.RawExtension';
-
-let table: ProtoTable | undefined;
-function protoTable(): ProtoTable {
-  if (table) return table;
-  for (const rel of ['../api/openapi/v1.32.proto.json', '../../../src/api/openapi/v1.32.proto.json']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return (table = JSON.parse(readFileSync(p, 'utf8')) as ProtoTable);
-  }
-  throw new Error('kjob: the protobuf table v1.32.proto.json is missing from this installation (npm run build copies it into dist/)');
-}
-
-const byNumber = new Map<string, Map<number, ProtoField>>();
-function message(name: string): ProtoMessage {
-  const m = protoTable().messages[name];
-  if (!m) throw new Error(`protobuf body: no message ${name} in the v1.32 table`);
-  return m;
-}
-function fieldsByNumber(name: string): Map<number, ProtoField> {
-  let m = byNumber.get(name);
-  if (!m) byNumber.set(name, (m = new Map(message(name).fields.map((f) => [f.number, f]))));
-  return m;
-}
-
-/** The proto message of a kind: core v1 -> k8s.io.api.core.v1, batch/v1 -> k8s.io.api.batch.v1,
- * rbac.authorization.k8s.io/v1 -> k8s.io.api.rbac.v1 (the first label of the group), and
- * meta/v1 kinds (DeleteOptions, Status) under v1 or meta.k8s.io/v1. */
-export function protoMessageFor(apiVersion: string, kind: string): string | undefined {
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = apiVersion.slice(slash + 1);
-  const pkg = group === '' ? 'core' : group.split('.')[0];
-  const messages = protoTable().messages;
-  for (const name of [`k8s.io.api.${pkg}.${version}.${kind}`, `${META}.${kind}`]) {
-    if (name.startsWith(META) && !(group === '' || group === 'meta.k8s.io')) continue;
-    if (messages[name] && !messages[name].mapEntry) return name;
-  }
-  return undefined;
-}
 
 // ---------------------------------------------------------------- wire format
 
