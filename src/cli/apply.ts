@@ -35,6 +35,8 @@ export interface ApplyOptions {
   validate?: string | boolean;
   /** --server-side: not supported (refused) */
   serverSide?: boolean;
+  /** create's --field-manager (default kubectl-create); apply's is kubectl-client-side-apply */
+  fieldManager?: string;
   /** -o: name, json, yaml, jsonpath or a Go template (--template) */
   output?: string;
   template?: string;
@@ -75,7 +77,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       const name = typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '';
       const r =
         verb === 'create'
-          ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, io)
+          ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, opts.fieldManager ?? 'kubectl-create', io)
           : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
       if (!dryRun) opts.onApplied?.(info, r.name);
       if (fmt === 'name') io.out(`${kindGroup(info)}/${r.name}\n`);
@@ -126,10 +128,19 @@ interface Outcome {
 }
 
 /** `kubectl create -f`: POST the manifest as it is. */
-async function createOne(ctx: Context, info: ResourceInfo, manifest: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: string | undefined, io: IO): Promise<Outcome> {
+async function createOne(
+  ctx: Context,
+  info: ResourceInfo,
+  manifest: KObject,
+  source: string,
+  validation: ReturnType<typeof validationDirective>,
+  dryRun: string | undefined,
+  fieldManager: string,
+  io: IO,
+): Promise<Outcome> {
   const name = String(manifest.metadata.name ?? '');
   if (dryRun === 'client') return { name, verb: 'created', object: manifest };
-  const res = await post(ctx, info, manifest, source, validation, dryRun === 'server', io);
+  const res = await post(ctx, info, manifest, source, validation, dryRun === 'server', fieldManager, io);
   return { name: res.metadata.name!, verb: 'created', object: res };
 }
 
@@ -161,7 +172,7 @@ async function applyOne(
   }
   if (!current) {
     if (dryRun === 'client') return { name, verb: 'created', object: modified };
-    const created = await post(ctx, info, modified, source, validation, dryRun === 'server', io);
+    const created = await post(ctx, info, modified, source, validation, dryRun === 'server', 'kubectl-client-side-apply', io);
     return { name, verb: 'created', object: created };
   }
   // A client dry run computes nothing: kubectl says "configured (dry run)".
@@ -208,10 +219,19 @@ export function applyPatchFor(info: ResourceInfo, manifest: KObject, current: KO
 }
 
 /** POST, with the "creating" source on errors; prints the apiserver's warnings. */
-async function post(ctx: Context, info: ResourceInfo, obj: KObject, source: string, validation: ReturnType<typeof validationDirective>, dryRun: boolean, io: IO): Promise<KObject> {
+async function post(
+  ctx: Context,
+  info: ResourceInfo,
+  obj: KObject,
+  source: string,
+  validation: ReturnType<typeof validationDirective>,
+  dryRun: boolean,
+  fieldManager: string,
+  io: IO,
+): Promise<KObject> {
   let created: KObject;
   try {
-    const r = await ctx.client.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun, fieldManager: 'kubectl-client-side-apply' });
+    const r = await ctx.client.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun, fieldManager });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     created = r.object;
   } catch (e) {

@@ -3,23 +3,20 @@
 import type { Command } from 'commander';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
-import { collect, stripEq } from './option_values.js';
+import { addFilenameFlags, stripEq } from './option_values.js';
 import { addObjectOutputFlags, objectOutputOf } from './object_output.js';
 import { dryRunStrategy } from './dry_run.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
 
 export function registerAppsCommands(program: Command, run: Run, io: IO): void {
-  const scaleCmd = program
-    .command('scale')
+  const scaleCmd = addFilenameFlags(program.command('scale'), 'identifying the resource to set a new size')
     .description('Set a new size for a deployment or replica set')
     .argument('[args...]')
     .option('--replicas <count>', 'the new desired number of replicas (required)', stripEq)
     .option('--current-replicas <count>', 'precondition for the current size: the scale happens only if it is this (default -1: none)', stripEq)
     .option('--resource-version <version>', 'precondition for the resource version: the scale happens only if it is this', stripEq)
     .option('--timeout <duration>', "how long to wait for the replicas to match (0s, the default: don't wait)", stripEq)
-    .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to set a new size (repeatable)', collect)
-    .option('-R, --recursive', 'process the directory used in -f recursively')
     .option('-l, --selector <selector>', 'selector (label query) to filter on', stripEq)
     .option('--all', 'select all resources in the namespace of the specified resource types')
     .option('--dry-run [mode]', 'none, client or server');

@@ -8,7 +8,7 @@ import { resolveResource } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
 import type { GenericPrinter } from '../printers/generic.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
-import { readable } from '../apiserver/decode.js';
+import { readable, validationDirective } from '../apiserver/decode.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { goErrnoText, goJSONEscapes } from '../util/go.js';
@@ -19,30 +19,53 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
-export interface CreateJobOptions extends ObjectOutputOptions {
-  image?: string;
-  from?: string;
+/** The flags every create subcommand has (kubectl's PrintFlags, AddApplyAnnotationFlags, AddValidateFlags, AddDryRunFlag, AddFieldManagerFlagVar). */
+export interface CreateCommonOptions extends ObjectOutputOptions {
+  saveConfig?: boolean;
   dryRun?: DryRun;
+  /** --validate: strict|true (default), warn, ignore|false */
+  validate?: string | boolean;
+  fieldManager?: string;
 }
 
-export interface CreateCronJobOptions extends ObjectOutputOptions {
+export interface CreateJobOptions extends CreateCommonOptions {
+  image?: string;
+  from?: string;
+}
+
+export interface CreateCronJobOptions extends CreateCommonOptions {
   image?: string;
   schedule?: string;
   restart?: string;
-  dryRun?: DryRun;
 }
 
-/** The one NAME, then the printer -o asks for, in the order of kubectl's Complete, which builds the printer before anything is created (a bad template creates nothing). */
-export async function checkArgs(what: string, names: string[], output: ObjectOutputOptions): Promise<{ name: string; printer: GenericPrinter | undefined }> {
+/** What a generator's Complete settles before its own checks: the name, the printer, and how the object is to be created. */
+export interface Completed {
+  name: string;
+  printer: GenericPrinter | undefined;
+  saveConfig: boolean;
+  dryRun: DryRun | undefined;
+  fieldValidation: ReturnType<typeof validationDirective>;
+  fieldManager: string;
+}
+
+/**
+ * The one NAME, then the printer -o asks for, then the validation directive, in the order of
+ * kubectl's Complete, which builds the printer before anything is created (a bad template creates
+ * nothing).
+ */
+export async function checkArgs(what: string, names: string[], opts: CreateCommonOptions): Promise<Completed> {
   if (names.length !== 1) {
     throw new UserError(`error: exactly one NAME is required, got ${names.length}\nSee 'kjob create ${what} -h' for help and examples`);
   }
-  return { name: names[0], printer: await objectPrinter(output, { typedJSON: true }) };
+  const printer = await objectPrinter(opts, { typedJSON: true });
+  return { name: names[0], printer, saveConfig: opts.saveConfig === true, dryRun: opts.dryRun, fieldValidation: validationDirective(opts.validate), fieldManager: opts.fieldManager ?? 'kubectl-create' };
 }
 
 /** `kjob create job NAME --image=IMG [-- CMD...]` or `kjob create job NAME --from=cronjob/CJ`. */
 export async function createJob(ctx: Context, names: string[], command: string[], opts: CreateJobOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('job', names, opts);
+  const completed = await checkArgs('job', names, opts);
+  const { name } = completed;
   if ((!opts.image && !opts.from) || (opts.image && opts.from)) throw new UserError('error: either --image or --from must be specified');
   if (opts.from && command.length > 0) throw new UserError('error: cannot specify --from and command');
   let job: KObject;
@@ -65,7 +88,8 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     const cjName = opts.from!.slice(slash + 1);
     // The builder's get: its NotFound as it is (the namespace's, when that is what is missing).
     const storedCj = await ctx.client.get(res, ctx.namespace, cjName);
-    const cj = asKind('CronJob', readable('CronJob', storedCj));
+    // kubectl's typed client: the CronJob as its Go struct holds it (the template's fields in struct order).
+    const cj = asKind('CronJob', asTypedJSON(readable('CronJob', storedCj)));
     const jt = cj.spec?.jobTemplate ?? {};
     const annotations: Record<string, string> = { 'cronjob.kubernetes.io/instantiate': 'manual', ...(jt.metadata?.annotations ?? {}) };
     const metadata: Record<string, unknown> = { name };
@@ -77,7 +101,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid, controller: true }];
     job = { kind: 'Job', apiVersion: 'batch/v1', metadata: metadata as KObject['metadata'], spec: structuredClone(jt.spec ?? {}), status: {} };
   }
-  return finish(ctx, job, opts.dryRun, printer, io, failedToCreate('job'));
+  return finish(ctx, job, completed, io, failedToCreate('job'));
 }
 
 /** `kjob create cronjob NAME --image=IMG --schedule=SPEC [--restart=OnFailure|Never] [-- CMD...]`. */
@@ -85,7 +109,8 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   // cobra's required flags, all that are missing, reported by kubectl's main through klog
   const missing = [opts.image === undefined ? 'image' : '', opts.schedule === undefined ? 'schedule' : ''].filter(Boolean);
   if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
-  const { name, printer } = await checkArgs('cronjob', names, opts);
+  const completed = await checkArgs('cronjob', names, opts);
+  const { name } = completed;
   const container: Record<string, unknown> = { name, image: opts.image };
   if (command.length > 0) container.command = command;
   container.resources = {};
@@ -102,7 +127,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
     },
     status: {},
   };
-  return finish(ctx, cj, opts.dryRun, printer, io, failedToCreate('cronjob'));
+  return finish(ctx, cj, completed, io, failedToCreate('cronjob'));
 }
 
 /**
@@ -117,11 +142,12 @@ export const failedToCreate = (what: string): CreateFailure => (message) => `err
 /** create_secret.go's and its subcommands' wording, without the colon. */
 const failedToCreateSecret: CreateFailure = (message) => `error: failed to create secret ${message}`;
 
-/** The generator's object printed (--dry-run=client), or created, then the object the apiserver returned printed. */
-export async function finish(ctx: Context, obj: KObject, dryRun: DryRun | undefined, printer: GenericPrinter | undefined, io: IO, failure: CreateFailure): Promise<number> {
+/** The generator's object (with --save-config's annotation) printed (--dry-run=client), or created, then the object the apiserver returned printed. */
+export async function finish(ctx: Context, obj: KObject, c: Completed, io: IO, failure: CreateFailure): Promise<number> {
   const info = resourceForKind(obj.kind)!;
-  if (dryRun === 'client') {
-    print(obj, printer, dryRunSuffix('client'), io);
+  if (c.saveConfig) saveConfig(obj);
+  if (c.dryRun === 'client') {
+    print(obj, c.printer, dryRunSuffix('client'), io);
     return 0;
   }
   const manifest = structuredClone(obj);
@@ -131,16 +157,16 @@ export async function finish(ctx: Context, obj: KObject, dryRun: DryRun | undefi
   delete manifest.status;
   let created: KObject;
   try {
-    const r = await ctx.client.create(info, namespace, manifest, { dryRun: dryRun === 'server', fieldManager: 'kubectl-create' });
+    const r = await ctx.client.create(info, namespace, manifest, { dryRun: c.dryRun === 'server', fieldValidation: c.fieldValidation, fieldManager: c.fieldManager });
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     created = r.object;
   } catch (e) {
     if (e instanceof StatusError && failure) throw new UserError(failure(e.message));
     throw e;
   }
-  if (dryRun !== 'server') namespaceCreated(ctx, info, created);
+  if (c.dryRun !== 'server') namespaceCreated(ctx, info, created);
   // kubectl's typed client decodes the apiserver's answer into its Go struct before printing it.
-  print(printer ? asTypedJSON(created) : created, printer, dryRunSuffix(dryRun), io);
+  print(c.printer ? asTypedJSON(created) : created, c.printer, dryRunSuffix(c.dryRun), io);
   return 0;
 }
 
@@ -153,7 +179,7 @@ function print(obj: KObject, printer: GenericPrinter | undefined, suffix: string
 // ---------------------------------------------------------------------------------------------
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
 
-export interface CreateDataOptions extends ObjectOutputOptions {
+export interface CreateDataOptions extends CreateCommonOptions {
   fromFile?: string[];
   fromLiteral?: string[];
   fromEnvFile?: string[];
@@ -267,7 +293,8 @@ function checkDataSources(opts: CreateDataOptions): void {
 
 /** `kjob create configmap NAME [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createConfigMap(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('configmap', names, opts);
+  const completed = await checkArgs('configmap', names, opts);
+  const { name } = completed;
   checkDataSources(opts);
   const data = new Map<string, string>();
   const binary = new Map<string, string>();
@@ -294,8 +321,7 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   };
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
-  if (opts.saveConfig) saveConfig(cm);
-  return finish(ctx, cm, opts.dryRun, printer, io, failedToCreate('configmap'));
+  return finish(ctx, cm, completed, io, failedToCreate('configmap'));
 }
 
 /**
@@ -334,14 +360,13 @@ function secretOf(ctx: Context, name: string, data: Map<string, string>, type: s
 
 /** `kjob create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key=value] [--from-env-file=file]`. */
 export async function createSecretGeneric(ctx: Context, names: string[], opts: CreateDataOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('secret generic', names, opts);
+  const completed = await checkArgs('secret generic', names, opts);
   checkDataSources(opts);
-  const secret = secretOf(ctx, name, secretData(opts), opts.type);
-  if (opts.saveConfig) saveConfig(secret);
-  return finish(ctx, secret, opts.dryRun, printer, io, failedToCreateSecret);
+  const secret = secretOf(ctx, completed.name, secretData(opts), opts.type);
+  return finish(ctx, secret, completed, io, failedToCreateSecret);
 }
 
-export interface CreateDockerRegistryOptions extends ObjectOutputOptions {
+export interface CreateDockerRegistryOptions extends CreateCommonOptions {
   dockerUsername?: string;
   dockerPassword?: string;
   dockerEmail?: string;
@@ -359,7 +384,8 @@ const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
  * [--docker-email=E] [--docker-server=S]` or `--from-file=[key=]config.json`.
  */
 export async function createSecretDockerRegistry(ctx: Context, names: string[], opts: CreateDockerRegistryOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('secret docker-registry', names, opts);
+  const completed = await checkArgs('secret docker-registry', names, opts);
+  const { name } = completed;
   // A file without a key is the config's own key.
   const fromFile = (opts.fromFile ?? []).map((f) => (f.includes('=') ? f : `${DOCKER_CONFIG_JSON_KEY}=${f}`));
   const username = opts.dockerUsername ?? '';
@@ -380,13 +406,16 @@ export async function createSecretDockerRegistry(ctx: Context, names: string[], 
     entry.auth = Buffer.from(`${username}:${password}`).toString('base64');
     data = new Map([[DOCKER_CONFIG_JSON_KEY, Buffer.from(goJSONEscapes(JSON.stringify({ auths: { [server]: entry } }))).toString('base64')]]);
   }
-  const secret = secretOf(ctx, name, data, 'kubernetes.io/dockerconfigjson');
-  if (opts.saveConfig) saveConfig(secret);
-  return finish(ctx, secret, opts.dryRun, printer, io, failedToCreateSecret);
+  return finish(ctx, secretOf(ctx, name, data, 'kubernetes.io/dockerconfigjson'), completed, io, failedToCreateSecret);
 }
 
-/** --save-config: the object as kubectl encodes it (compact, struct order) in the last-applied annotation, which follows the labels in ObjectMeta's order. */
+/**
+ * --save-config (CreateOrUpdateAnnotation): the object as kubectl encodes it (compact, struct
+ * order), without the annotation itself, in the last-applied annotation beside the object's own
+ * (a map: sorted), which follow the labels in ObjectMeta's order.
+ */
 export function saveConfig(obj: KObject): void {
   const value = goJSONEscapes(JSON.stringify(obj)) + '\n';
-  obj.metadata = { ...obj.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': value } };
+  const annotations: Record<string, string> = { ...(obj.metadata.annotations ?? {}), 'kubectl.kubernetes.io/last-applied-configuration': value };
+  obj.metadata = { ...obj.metadata, annotations: Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]])) };
 }

@@ -9,17 +9,11 @@ import { portNameErrors } from '../api/validation_fields.js';
 import { UserError } from '../errors.js';
 import { goQuote, parseGoInt } from '../util/go.js';
 import { klogError } from './klog.js';
-import { checkArgs, failedToCreate, finish, saveConfig } from './create.js';
-import type { ObjectOutputOptions } from './object_output.js';
+import { checkArgs, failedToCreate, finish, type CreateCommonOptions } from './create.js';
 import type { Context } from './context.js';
-import type { DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 
-/** The flags every one of these generators has besides -o's (AddApplyAnnotationFlags, AddDryRunFlag). */
-export interface GeneratorOptions extends ObjectOutputOptions {
-  saveConfig?: boolean;
-  dryRun?: DryRun;
-}
+export type GeneratorOptions = CreateCommonOptions;
 
 /** An object's metadata as a generator sets it: the namespace only when the user named one (EnforceNamespace). */
 function metadataOf(ctx: Context, name: string, namespaced: boolean, labels?: Record<string, string>): KObject['metadata'] {
@@ -31,26 +25,22 @@ function metadataOf(ctx: Context, name: string, namespaced: boolean, labels?: Re
   };
 }
 
-/** The generator's object, with --save-config's annotation, printed or created. */
-function generated(ctx: Context, obj: KObject, opts: GeneratorOptions, printer: Awaited<ReturnType<typeof checkArgs>>['printer'], io: IO, failure: Parameters<typeof finish>[5]): Promise<number> {
-  if (opts.saveConfig) saveConfig(obj);
-  return finish(ctx, obj, opts.dryRun, printer, io, failure);
-}
-
 /** `kjob create namespace NAME`: the apiserver's refusal as it is ("Error from server (AlreadyExists): ..."). */
 export async function createNamespace(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('namespace', names, opts);
+  const completed = await checkArgs('namespace', names, opts);
+  const { name } = completed;
   if (name.length === 0) throw new UserError('error: name must be specified');
   const ns: KObject = { kind: 'Namespace', apiVersion: 'v1', metadata: metadataOf(ctx, name, false), spec: {}, status: {} };
-  return generated(ctx, ns, opts, printer, io, undefined);
+  return finish(ctx, ns, completed, io, undefined);
 }
 
 /** `kjob create serviceaccount NAME`. */
 export async function createServiceAccount(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
-  const { name, printer } = await checkArgs('serviceaccount', names, opts);
+  const completed = await checkArgs('serviceaccount', names, opts);
+  const { name } = completed;
   if (name.length === 0) throw new UserError('error: name must be specified');
   const sa: KObject = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: metadataOf(ctx, name, true) };
-  return generated(ctx, sa, opts, printer, io, failedToCreate('serviceaccount'));
+  return finish(ctx, sa, completed, io, failedToCreate('serviceaccount'));
 }
 
 /**
@@ -86,7 +76,8 @@ export async function createDeployment(ctx: Context, names: string[], command: s
   const port = intFlag(opts.port, '--port', 32, 'kjob create deployment', -1);
   const replicas = intFlag(opts.replicas, '-r, --replicas', 32, 'kjob create deployment', 1);
   requireFlags({ image: opts.image });
-  const { name, printer } = await checkArgs('deployment', names, opts);
+  const completed = await checkArgs('deployment', names, opts);
+  const { name } = completed;
   const images = opts.image ?? [];
   if (images.length > 1 && command.length > 0) throw new UserError('error: cannot specify multiple --image options and command');
   const labels = { app: name };
@@ -108,7 +99,7 @@ export async function createDeployment(ctx: Context, names: string[], command: s
     },
     status: {},
   };
-  return generated(ctx, deploy, opts, printer, io, failedToCreate('deployment'));
+  return finish(ctx, deploy, completed, io, failedToCreate('deployment'));
 }
 
 /** create service's subcommands, and the type of Service each makes. */
@@ -157,7 +148,8 @@ export async function createService(ctx: Context, sub: keyof typeof SERVICE_TYPE
   const type = SERVICE_TYPES[sub];
   const nodePort = intFlag(opts.nodePort, '--node-port', 64, `kjob create service ${sub}`, 0);
   if (type === 'ExternalName') requireFlags({ 'external-name': opts.externalName });
-  const { name, printer } = await checkArgs(`service ${sub}`, names, opts);
+  const completed = await checkArgs(`service ${sub}`, names, opts);
+  const { name } = completed;
   const clusterIP = opts.clusterip ?? '';
   const tcp = opts.tcp ?? [];
   if (clusterIP === 'None' && type !== 'ClusterIP') throw new UserError('error: ClusterIP=None can only be used with ClusterIP service type');
@@ -175,6 +167,6 @@ export async function createService(ctx: Context, sub: keyof typeof SERVICE_TYPE
   spec.type = type;
   if (externalName) spec.externalName = externalName;
   const svc: KObject = { kind: 'Service', apiVersion: 'v1', metadata: metadataOf(ctx, name, true, { app: name }), spec, status: { loadBalancer: {} } };
-  return generated(ctx, svc, opts, printer, io, failedToCreate(`${type} service`));
+  return finish(ctx, svc, completed, io, failedToCreate(`${type} service`));
 }
 

@@ -14,7 +14,7 @@ import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
-import { collect, collectSlice, stripEq } from './option_values.js';
+import { addFilenameFlags, collect, collectSlice, stripEq } from './option_values.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -133,7 +133,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
         const dryRun = dryRunStrategy(o.dryRun, io.err);
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
         const go = (out: IO, onApplied?: (info: ResourceInfo, name: string) => void) =>
-          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, ...objectOutputOf(cmd), onApplied }, out);
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, fieldManager: o.fieldManager, ...objectOutputOf(cmd), onApplied }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -142,43 +142,61 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--wait', 'kjob: then wait for the applied Jobs to complete (fails fast when one fails), with progress on a terminal')
     .option('--timeout <duration>', 'with --wait: how long to wait (Go duration; default: no limit)', stripEq);
 
-  // `create job|cronjob NAME ...` beside `create -f FILE`. Their -o, --dry-run and template flags
-  // may be the parent create's (commander hands a flag both know to the parent): each is read from
-  // the nearest command that has it (nearestOption).
+  // `create job|cronjob|configmap|... NAME ...` beside `create -f FILE`. Each subcommand has
+  // kubectl's flags of its generators (PrintFlags, AddApplyAnnotationFlags, AddValidateFlags,
+  // AddDryRunFlag, AddFieldManagerFlagVar); those the parent create has too are handed to the
+  // parent by commander, so each is read from the nearest command that has it (nearestOption),
+  // and a subcommand's own carries no default that would hide the parent's value.
   const createCmd = applyOrCreateCmds.create!;
+  createCmd.option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-create")', stripEq);
   const dryRunOf = (cmd: Command) => dryRunStrategy(nearestOption(cmd, 'dryRun'), io.err);
-  createCmd
-    .command('job')
-    .description('Create a job with the specified name')
-    .argument('[args...]', 'NAME [-- COMMAND [args...]]')
-    .option('--image <image>', 'image name to run', stripEq)
-    .option('--from <resource>', 'the name of the resource to create a Job from (only cronjob is supported)', stripEq)
-    .option('--dry-run [mode]', 'none, client or server')
-    .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
-    .action(
-      run((ctx, cmd) => {
-        const o = cmd.opts();
-        const { names, command } = splitDashDash(cmd);
-        return createJob(ctx, names, command, { image: o.image, from: o.from, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) }, io);
-      }),
-    );
-  createCmd
-    .command('cronjob')
-    .alias('cj')
-    .description('Create a cronjob with the specified name')
-    .argument('[args...]', 'NAME --image=image --schedule=\'0/5 * * * ?\' -- [COMMAND] [args...]')
-    .option('--image <image>', 'image name to run', stripEq)
-    .option('--schedule <schedule>', 'a schedule in the Cron format the job should be run with', stripEq)
-    .option('--restart <policy>', "job's restart policy: OnFailure (default) or Never", stripEq)
-    .option('--dry-run [mode]', 'none, client or server')
-    .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
-    .action(
-      run((ctx, cmd) => {
-        const o = cmd.opts();
-        const { names, command } = splitDashDash(cmd);
-        return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) }, io);
-      }),
-    );
+  const subcommandFlags = (cmd: Command) =>
+    cmd
+      .option('--save-config', 'save the configuration in the last-applied annotation')
+      .option('--dry-run [mode]', 'none, client or server')
+      .option('-o, --output <format>', OUTPUT_FORMATS, stripEq)
+      .option('--template <template>', 'the template or path to the template file for -o go-template, go-template-file, jsonpath or jsonpath-file', stripEq)
+      .option('--allow-missing-template-keys', 'ignore missing fields and keys in jsonpath and go-template output (default true)')
+      .option('--show-managed-fields', 'keep the managedFields when printing objects in JSON or YAML format (kjob keeps none)')
+      .option('--validate [mode]', "strict (or true, the default), warn, ignore (or false): the apiserver's field validation")
+      .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-create")', stripEq);
+  const subcommandOpts = (cmd: Command) => ({
+    saveConfig: cmd.opts().saveConfig,
+    dryRun: dryRunOf(cmd),
+    validate: nearestOption(cmd, 'validate') as string | boolean | undefined,
+    fieldManager: nearestOption(cmd, 'fieldManager') as string | undefined,
+    ...objectOutputOf(cmd),
+  });
+  subcommandFlags(
+    createCmd
+      .command('job')
+      .description('Create a job with the specified name')
+      .argument('[args...]', 'NAME [-- COMMAND [args...]]')
+      .option('--image <image>', 'image name to run', stripEq)
+      .option('--from <resource>', 'the name of the resource to create a Job from (only cronjob is supported)', stripEq),
+  ).action(
+    run((ctx, cmd) => {
+      const o = cmd.opts();
+      const { names, command } = splitDashDash(cmd);
+      return createJob(ctx, names, command, { image: o.image, from: o.from, ...subcommandOpts(cmd) }, io);
+    }),
+  );
+  subcommandFlags(
+    createCmd
+      .command('cronjob')
+      .alias('cj')
+      .description('Create a cronjob with the specified name')
+      .argument('[args...]', 'NAME --image=image --schedule=\'0/5 * * * ?\' -- [COMMAND] [args...]')
+      .option('--image <image>', 'image name to run', stripEq)
+      .option('--schedule <schedule>', 'a schedule in the Cron format the job should be run with', stripEq)
+      .option('--restart <policy>', "job's restart policy: OnFailure (default) or Never", stripEq),
+  ).action(
+    run((ctx, cmd) => {
+      const o = cmd.opts();
+      const { names, command } = splitDashDash(cmd);
+      return createCronJob(ctx, names, command, { image: o.image, schedule: o.schedule, restart: o.restart, ...subcommandOpts(cmd) }, io);
+    }),
+  );
 
   // `create configmap|cm NAME` and `create secret generic NAME`
   const dataFlags = (cmd: Command) =>
@@ -186,30 +204,20 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .argument('[args...]', 'NAME')
       .option('--from-file <[key=]source>', 'a file (key: its base name) or key=file, or a directory (repeatable)', collectSlice)
       .option('--from-literal <key=value>', 'a key and literal value (repeatable)', collect)
-      .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice)
-      .option('--save-config', 'save the configuration in the last-applied annotation')
-      .option('--dry-run [mode]', 'none, client or server')
-      .option('-o, --output <format>', OUTPUT_FORMATS, stripEq);
+      .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice);
   const dataOpts = (cmd: Command) => {
     const o = cmd.opts();
-    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, saveConfig: o.saveConfig, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) };
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, ...subcommandOpts(cmd) };
   };
-  dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value')).action(
+  subcommandFlags(dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value'))).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
   );
   const secretCmd = createCmd.command('secret').description('Create a secret (generic or docker-registry; kjob has no tls)');
-  dataFlags(secretCmd.command('generic').description('Create a secret from a local file, directory, or literal value'))
+  subcommandFlags(dataFlags(secretCmd.command('generic').description('Create a secret from a local file, directory, or literal value')))
     .option('--type <type>', 'the type of secret to create', stripEq)
     .action(run((ctx, cmd) => createSecretGeneric(ctx, cmd.args, dataOpts(cmd), io)));
 
-  // The other generators: each takes --save-config, --dry-run and -o (kubectl's PrintFlags).
-  const generatorFlags = (cmd: Command) =>
-    cmd
-      .option('--save-config', 'save the configuration in the last-applied annotation')
-      .option('--dry-run [mode]', 'none, client or server')
-      .option('-o, --output <format>', OUTPUT_FORMATS, stripEq);
-  const generatorOpts = (cmd: Command) => ({ saveConfig: cmd.opts().saveConfig, dryRun: dryRunOf(cmd), ...objectOutputOf(cmd) });
-  generatorFlags(secretCmd.command('docker-registry').description('Create a secret for use with a Docker registry').argument('[args...]', 'NAME'))
+  subcommandFlags(secretCmd.command('docker-registry').description('Create a secret for use with a Docker registry').argument('[args...]', 'NAME'))
     .option('--docker-username <user>', 'username for Docker registry authentication', stripEq)
     .option('--docker-password <password>', 'password for Docker registry authentication', stripEq)
     .option('--docker-email <email>', 'email for Docker registry', stripEq)
@@ -219,16 +227,16 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const opts = { dockerUsername: o.dockerUsername, dockerPassword: o.dockerPassword, dockerEmail: o.dockerEmail, dockerServer: o.dockerServer, fromFile: o.fromFile };
-        return createSecretDockerRegistry(ctx, cmd.args, { ...opts, ...generatorOpts(cmd) }, io);
+        return createSecretDockerRegistry(ctx, cmd.args, { ...opts, ...subcommandOpts(cmd) }, io);
       }),
     );
-  generatorFlags(createCmd.command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[args...]', 'NAME')).action(
-    run((ctx, cmd) => createNamespace(ctx, splitDashDash(cmd).names, generatorOpts(cmd), io)),
+  subcommandFlags(createCmd.command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[args...]', 'NAME')).action(
+    run((ctx, cmd) => createNamespace(ctx, splitDashDash(cmd).names, subcommandOpts(cmd), io)),
   );
-  generatorFlags(createCmd.command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('[args...]', 'NAME')).action(
-    run((ctx, cmd) => createServiceAccount(ctx, splitDashDash(cmd).names, generatorOpts(cmd), io)),
+  subcommandFlags(createCmd.command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('[args...]', 'NAME')).action(
+    run((ctx, cmd) => createServiceAccount(ctx, splitDashDash(cmd).names, subcommandOpts(cmd), io)),
   );
-  generatorFlags(createCmd.command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('[args...]', 'NAME --image=image -- [COMMAND] [args...]'))
+  subcommandFlags(createCmd.command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('[args...]', 'NAME --image=image -- [COMMAND] [args...]'))
     .option('--image <image>', 'image names to run (repeatable: a container each)', collectSlice)
     .option('--port <port>', 'the containerPort that this deployment exposes (default -1)', stripEq)
     .option('-r, --replicas <n>', 'number of replicas to create (default 1)', stripEq)
@@ -236,14 +244,14 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         const { names, command } = splitDashDash(cmd);
-        return createDeployment(ctx, names, command, { image: o.image, port: o.port, replicas: o.replicas, ...generatorOpts(cmd) }, io);
+        return createDeployment(ctx, names, command, { image: o.image, port: o.port, replicas: o.replicas, ...subcommandOpts(cmd) }, io);
       }),
     );
   const serviceCmd = createCmd.command('service').alias('svc').description('Create a service using a specified subcommand');
   // create_service.go's subcommands; the generator knows each one's Service type.
   const serviceSubcommands = { clusterip: 'Create a ClusterIP service', nodeport: 'Create a NodePort service', loadbalancer: 'Create a LoadBalancer service', externalname: 'Create an ExternalName service' };
   for (const [sub, description] of Object.entries(serviceSubcommands) as [keyof typeof serviceSubcommands, string][]) {
-    const svcCmd = generatorFlags(serviceCmd.command(sub).description(description).argument('[args...]', 'NAME'));
+    const svcCmd = subcommandFlags(serviceCmd.command(sub).description(description).argument('[args...]', 'NAME'));
     svcCmd.option('--tcp <port:targetPort>', "port pairs as '<port>:<targetPort>' (repeatable)", collectSlice);
     if (sub === 'clusterip') svcCmd.option('--clusterip <ip>', "assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing)", stripEq);
     if (sub === 'nodeport') svcCmd.option('--node-port <port>', 'port used to expose the service on each node in a cluster (default 0)', stripEq);
@@ -251,7 +259,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     svcCmd.action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        return createService(ctx, sub, splitDashDash(cmd).names, { tcp: o.tcp, clusterip: o.clusterip, nodePort: o.nodePort, externalName: o.externalName, ...generatorOpts(cmd) }, io);
+        return createService(ctx, sub, splitDashDash(cmd).names, { tcp: o.tcp, clusterip: o.clusterip, nodePort: o.nodePort, externalName: o.externalName, ...subcommandOpts(cmd) }, io);
       }),
     );
   }
@@ -479,15 +487,12 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
 
   registerAppsCommands(program, run, io);
 
-  const patchCmd = program
-    .command('patch')
+  const patchCmd = addFilenameFlags(program.command('patch'), 'identifying the resource to update')
     .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
     .argument('[args...]')
     .option('-p, --patch <patch>', 'the patch to be applied to the resource JSON file')
     .option('--patch-file <file>', 'a file containing a patch to be applied to the resource', stripEq)
     .option('--type <type>', 'the type of patch being provided; one of [json merge strategic] (default "strategic")', stripEq)
-    .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to update (repeatable)', collect)
-    .option('-R, --recursive', 'process the directory used in -f recursively')
     .option('--local', 'patch the content of the file (-f), not the server-side resource')
     .option('--dry-run [mode]', 'none, client or server')
     .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-patch")', stripEq);

@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { dryRunStrategy } from './dry_run.js';
 import { addObjectOutputFlags, objectOutputOf } from './object_output.js';
-import { collect, stripEq } from './option_values.js';
+import { addFilenameFlags, collect, stripEq } from './option_values.js';
 
 type Run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => (...a: unknown[]) => Promise<void>;
 
@@ -17,8 +17,7 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
   ] as const) {
-    const verbCmd = program
-      .command(verb)
+    const verbCmd = addFilenameFlags(program.command(verb), 'identifying the resource to update')
       .description(description)
       .argument('[args...]', `TYPE NAME | TYPE/NAME | -f FILE, then KEY_1=VAL_1 ... KEY_N=VAL_N (KEY- removes)`)
       .option('--overwrite', `if true, allow ${verb === 'label' ? 'labels' : 'annotations'} to be overwritten, otherwise reject updates that overwrite existing ones`)
@@ -27,8 +26,6 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
       .option('-A, --all-namespaces', 'if true, check the specified action in all namespaces')
       .option('-l, --selector <selector>', 'selector (label query) to filter on', stripEq)
       .option('--field-selector <selector>', "selector (field query) to filter on, supports '=', '==', and '!='", stripEq)
-      .option('-f, --filename <file>', 'filename, directory, or URL to files identifying the resource to update', collect)
-      .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
       .option('--resource-version <version>', 'if non-empty, the update will only succeed if this is the current resource-version for the object', stripEq)
       .option('--dry-run [mode]', 'none, server, or client')
       .option('--field-manager <name>', `name of the manager used to track field ownership (default "kubectl-${verb}")`, stripEq);
@@ -91,12 +88,9 @@ export function addWriteVerbs(program: Command, run: Run, io: IO, splitDashDash:
     }),
   );
 
-  program
-    .command('edit')
+  addFilenameFlags(program.command('edit'), 'to use to edit the resource')
     .description('Edit a resource on the server, with the editor of $KUBE_EDITOR or $EDITOR (default vi)')
     .argument('[args...]', 'TYPE NAME | TYPE/NAME')
-    .option('-f, --filename <file>', 'filename, directory, or URL to files to use to edit the resource', collect)
-    .option('-R, --recursive', 'process the directory used in -f, --filename recursively')
     .option('-o, --output <format>', 'the format to edit in (yaml or json) and to print the result in', stripEq)
     .option('--output-patch', 'output the patch if the resource is edited')
     .option('--save-config', 'if true, the configuration of current object will be saved in its annotation')

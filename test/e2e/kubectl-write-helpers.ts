@@ -347,6 +347,17 @@ SECTIONS.generators = [
   { args: ['create', 'secret', 'docker-registry', 'reg2', '--from-file=' + F + 'docker-config.json', '-o', 'json', '--dry-run=client'] },
   { args: ['create', 'secret', 'docker-registry', 'reg2', '--from-file=' + F + 'docker-bad.json'] },
   { args: ['create', 'secret', 'generic', 'reg', '--from-literal=a=b'] },
+  // The flags every create subcommand has.
+  { args: ['create', 'ns', 'v', '--validate=bogus'] },
+  { args: ['create', 'ns', 'v', '--validate=bogus', '-o', 'foo'] },
+  { args: ['create', 'deploy', 'v', '--image=a', '--validate=false', '--field-manager=me', '-o', 'name'] },
+  { args: ['create', 'ns', 'v', '-o', 'jsonpath', '--template={.metadata.name}', '--dry-run=client'] },
+  { args: ['create', 'ns', 'v', '-o', 'jsonpath={.nope}', '--allow-missing-template-keys=false', '--dry-run=client'] },
+  { args: ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=0 0 1 1 *', '--save-config', '-o', 'name'] },
+  { args: ['create', 'job', 'from-cj', '--from=cronjob/cj', '--save-config', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'job', 'j', '--image=busybox', '--save-config', '--dry-run=client', '-o', 'json'] },
+  { args: ['create', 'cm', 'c', '--from-literal=a=1', '--validate=warn', '--field-manager=x', '-o', 'yaml'] },
+  { args: ['create', '-f', F + 'cm.yaml', '--field-manager=me', '-o', 'name'] },
   { args: ['get', 'ns,sa,deploy,svc,secrets', '-o', 'name', '-A'] },
 ];
 
