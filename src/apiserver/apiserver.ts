@@ -29,7 +29,7 @@ import { randomSuffix } from '../api/names.js';
 import { strategicMergePatch, PatchError } from '../api/patch/strategic.js';
 import { patchMetaForKind } from '../api/patch/meta.js';
 import { jsonMergePatch } from '../api/patch/merge.js';
-import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
+import { applyJSONPatch, JSONPatchDecodeError, JSONPatchError } from '../api/patch/json.js';
 import type { JSONMap } from '../api/patch/gofmt.js';
 import { asJSONMap, goV } from '../api/patch/gofmt.js';
 import { goQuote, jsonKind } from '../util/go.js';
@@ -271,7 +271,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       // The apiserver reads a merge patch into a map first.
       throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
     }
-    if (type === 'json' && !Array.isArray(patch)) throw new StatusError('BadRequest', `json: cannot unmarshal ${jsonKind(patch)} into Go value of type jsonpatch.Patch`);
+    // A JSON patch is decoded where it is applied, to the object read (its NotFound first): applyPatch.
     // Read, patch and write in one transaction: no other writer comes in between, so the patch
     // is never refused with a Conflict (patch.go's retries of GuaranteedUpdate have nothing to do).
     return this.store.oneWrite(() => {
@@ -761,11 +761,12 @@ function markAsDeleting(obj: KObject, now: Date): void {
 /** The patch applied to the current object, with the apiserver's errors. */
 function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, patch: unknown): unknown {
   try {
-    if (type === 'json') return applyJSONPatch(current, patch as unknown[]);
+    if (type === 'json') return applyJSONPatch(current, patch);
     if (type === 'merge') return jsonMergePatch(current, patch);
     return strategicMergePatch(asJSONMap(current), patch as JSONMap, patchMetaForKind(resource.kind));
   } catch (e) {
     // A JSON patch that cannot be applied: 422 without the library's words.
+    if (e instanceof JSONPatchDecodeError) throw new StatusError('BadRequest', e.message);
     if (e instanceof JSONPatchError) throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');
     if (e instanceof PatchError) {
       if (e.kind === 'BadRequest') throw new StatusError('BadRequest', e.message);

@@ -37,6 +37,8 @@ export interface ApplyOptions {
   serverSide?: boolean;
   /** create's --field-manager (default kubectl-create); apply's is kubectl-client-side-apply */
   fieldManager?: string;
+  /** create's --save-config: the last-applied annotation, as apply would write it */
+  saveConfig?: boolean;
   /** -o: name, json, yaml, jsonpath or a Go template (--template) */
   output?: string;
   template?: string;
@@ -77,7 +79,7 @@ export async function applyOrCreate(ctx: Context, verb: 'apply' | 'create', opts
       const name = typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '';
       const r =
         verb === 'create'
-          ? await createOne(ctx, info, manifest, doc.source, validation, dryRun, opts.fieldManager ?? 'kubectl-create', io)
+          ? await createOne(ctx, info, opts.saveConfig ? withLastApplied(manifest) : manifest, doc.source, validation, dryRun, opts.fieldManager ?? 'kubectl-create', io)
           : await applyOne(ctx, info, manifest, name, doc.source, validation, dryRun, io);
       if (!dryRun) opts.onApplied?.(info, r.name);
       if (fmt === 'name') io.out(`${kindGroup(info)}/${r.name}\n`);

@@ -39,6 +39,9 @@ export function registerAppsCommands(program: Command, run: Run, io: IO): void {
     }),
   );
   const rollout = program.command('rollout').description('Manage the rollout of a deployment');
+  // Run without a subcommand, rollout's help goes to stdout (DefaultSubCommandRun(streams.Out));
+  // create secret's and create service's go to stderr.
+  rollout.configureOutput({ writeOut: io.out, writeErr: io.out, outputError: () => undefined });
   const sub = (name: string, description: string) =>
     rollout.command(name).description(description).argument('[args...]');
   const go = (name: string) =>

@@ -8,7 +8,7 @@ const ALL_CATEGORY = RESOURCES.filter((r) => resourceCategories(r).includes('all
   .sort((a, b) => (a.group === b.group ? (a.resource < b.resource ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1))
   .map((r) => r.resource);
 
-/** kubectl's message when a command that needs resources got none (delete, wait). */
+/** kubectl's message when a command that needs resources got none (delete, wait, patch, scale). */
 export const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
 Example resource specifications include:
    '-f rsrc.yaml'

@@ -19,7 +19,7 @@ export interface BuilderOptions {
   fieldSelector?: string;
   all?: boolean;
   allNamespaces?: boolean;
-  /** the objects of -f as the files have them, not fetched (replace, label --local) */
+  /** the objects of -f as the files have them, not fetched (replace, patch, scale: kubectl's builder fetches only what TYPE NAME names) */
   local?: boolean;
 }
 
@@ -92,6 +92,16 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     }
   }
   return { items, single: count === 1, listed };
+}
+
+/**
+ * The object as kubectl's builder hands it on: one read from the server as read; a file's (-f,
+ * not fetched) with the namespace it is sent to when its kind is namespaced (SetNamespace).
+ */
+export function builderObject(item: Info): KObject {
+  if (!item.manifest) return item.object;
+  if (item.namespace === undefined) return item.manifest;
+  return { ...item.manifest, metadata: { ...item.manifest.metadata, namespace: item.namespace } };
 }
 
 /** The errors of a visit, as cmdutil.CheckErr prints them (kubectl's `Error from server (...)` for the server's). */

@@ -1,7 +1,7 @@
 // `kjob create job|cronjob NAME ...`: kubectl's imperative generators (create_job.go,
 // create_cronjob.go). The object is built as kubectl builds it (a typed object: -o json follows
 // the Go struct field order, -o yaml sorts keys), then created through the apiserver path.
-import { klogError } from './klog.js';
+import { requireFlags } from './klog.js';
 import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
 import { resolveResource } from '../api/resources.js';
@@ -106,9 +106,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
 
 /** `kjob create cronjob NAME --image=IMG --schedule=SPEC [--restart=OnFailure|Never] [-- CMD...]`. */
 export async function createCronJob(ctx: Context, names: string[], command: string[], opts: CreateCronJobOptions, io: IO): Promise<number> {
-  // cobra's required flags, all that are missing, reported by kubectl's main through klog
-  const missing = [opts.image === undefined ? 'image' : '', opts.schedule === undefined ? 'schedule' : ''].filter(Boolean);
-  if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
+  requireFlags({ image: opts.image, schedule: opts.schedule });
   const completed = await checkArgs('cronjob', names, opts);
   const { name } = completed;
   const container: Record<string, unknown> = { name, image: opts.image };

@@ -7,8 +7,9 @@ import { ZERO_TIME, type KObject } from '../api/types.js';
 import { isDNS1123Subdomain, randomSuffix } from '../api/names.js';
 import { portNameErrors } from '../api/validation_fields.js';
 import { UserError } from '../errors.js';
-import { goQuote, parseGoInt } from '../util/go.js';
-import { klogError } from './klog.js';
+import { goAtoi, goQuote, parseGoInt } from '../util/go.js';
+import { requireFlags } from './klog.js';
+import { flagValue } from './option_values.js';
 import { checkArgs, failedToCreate, finish, type CreateCommonOptions } from './create.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -43,25 +44,14 @@ export async function createServiceAccount(ctx: Context, names: string[], opts: 
   return finish(ctx, sa, completed, io, failedToCreate('serviceaccount'));
 }
 
-/**
- * An int flag's value as pflag reads it (strconv.ParseInt(s, 0, bits)), or pflag's error for it,
- * which names a flag with a shorthand by both; fallback when it is not given.
- */
+/** An int flag's value as pflag reads it (strconv.ParseInt(s, 0, bits)), or pflag's error; fallback when it is not given. */
 function intFlag(value: string | undefined, name: string, bits: 32 | 64, cmdPath: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  try {
-    const n = parseGoInt(value);
-    if (bits === 32 && (n > 2147483647n || n < -2147483648n)) throw new Error(`strconv.ParseInt: parsing ${goQuote(value)}: value out of range`);
+  const parse = (v: string) => {
+    const n = parseGoInt(v);
+    if (bits === 32 && (n > 2147483647n || n < -2147483648n)) throw new Error(`strconv.ParseInt: parsing ${goQuote(v)}: value out of range`);
     return Number(n);
-  } catch (e) {
-    throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: ${(e as Error).message}\nSee '${cmdPath} --help' for usage.`);
-  }
-}
-
-/** cobra's MarkFlagRequired, checked before the command runs, as kubectl's main reports it. */
-function requireFlags(given: Record<string, unknown>): void {
-  const missing = Object.keys(given).filter((f) => given[f] === undefined);
-  if (missing.length) throw new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
+  };
+  return flagValue(name, value, parse, cmdPath) ?? fallback;
 }
 
 export interface CreateDeploymentOptions extends GeneratorOptions {
@@ -120,11 +110,13 @@ function parsePort(s: string): number {
   return n;
 }
 
-/** strconv.Atoi's value, or undefined where it fails (a sign, then decimal digits, within int64). */
+/** strconv.Atoi's value, or undefined where it fails. */
 function atoi(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s);
-  return n > (1n << 63n) - 1n || n < -(1n << 63n) ? undefined : Number(n);
+  try {
+    return Number(goAtoi(s));
+  } catch {
+    return undefined;
+  }
 }
 
 /** create_service.go's parsePorts: `port` or `port:targetPort`, the target a number or a port's name. */
@@ -167,6 +159,7 @@ export async function createService(ctx: Context, sub: keyof typeof SERVICE_TYPE
   spec.type = type;
   if (externalName) spec.externalName = externalName;
   const svc: KObject = { kind: 'Service', apiVersion: 'v1', metadata: metadataOf(ctx, name, true, { app: name }), spec, status: { loadBalancer: {} } };
-  return finish(ctx, svc, completed, io, failedToCreate(`${type} service`));
+  // ServiceOptions has --save-config but its Complete never reads it: no annotation.
+  return finish(ctx, svc, { ...completed, saveConfig: false }, io, failedToCreate(`${type} service`));
 }
 

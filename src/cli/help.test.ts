@@ -56,14 +56,28 @@ test('a verb with subcommands lists them as cobra does (padded to the longest na
 });
 
 test('a verb of subcommands run without one prints its help on stderr and exits 1 (DefaultSubCommandRun); --help exits 0', async () => {
-  for (const args of [['create', 'service'], ['create', 'secret'], ['rollout']]) {
+  const bare = async (args: string[]) => {
     let out = '';
     let err = '';
     const code = await main(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
-    assert.equal(code, 1, args.join(' '));
-    assert.equal(out, '', args.join(' '));
-    assert.ok(err.includes('\nAvailable Commands:\n'), err);
+    return { code, out, err };
+  };
+  for (const args of [['create', 'service'], ['create', 'secret']]) {
+    const r = await bare(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.out, '', args.join(' '));
+    assert.ok(r.err.includes('\nAvailable Commands:\n'), r.err);
   }
+  // rollout's DefaultSubCommandRun is given stdout.
+  const rollout = await bare(['rollout']);
+  assert.equal(rollout.code, 1);
+  assert.equal(rollout.err, '');
+  assert.ok(rollout.out.includes('\nAvailable Commands:\n'), rollout.out);
+  // An argument that names no subcommand: RequireNoArguments' usage error, all the arguments quoted as one.
+  const unknown = await bare(['create', 'secret', 'foo', 'bar']);
+  assert.deepEqual(unknown, { code: 1, out: '', err: `error: unknown command "foo bar"\nSee 'kjob create secret -h' for help and examples\n` });
+  assert.equal((await bare(['rollout', 'foo'])).err, `error: unknown command "foo"\nSee 'kjob rollout -h' for help and examples\n`);
+  assert.equal((await bare(['nope'])).err, `Error: unknown command "nope" for "kjob"\nRun 'kjob --help' for usage.\n`);
   const h = await help(['create', 'secret', '--help']);
   assert.ok(h.includes('\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n'), h);
 });

@@ -1,5 +1,6 @@
 // kubectl's main reports some errors (cobra's required flags) through klog, as a klog line.
 import { twoDigits } from '../util/go.js';
+import { UserError } from '../errors.js';
 
 /** A klog line (S MMDD hh:mm:ss.uuuuuu PID file:line] msg, S the severity), as kubectl prints it. */
 function klogLine(severity: 'E' | 'W', where: string, msg: string): string {
@@ -10,3 +11,14 @@ function klogLine(severity: 'E' | 'W', where: string, msg: string): string {
 
 export const klogError = (where: string, msg: string): string => klogLine('E', where, msg);
 export const klogWarning = (where: string, msg: string): string => klogLine('W', where, msg);
+
+/** cobra's error for required flags (MarkFlagRequired) not given, as kubectl's main reports it through klog. */
+export function requiredFlagsError(missing: string[]): UserError {
+  return new UserError(klogError('run.go:72', `"command failed" err="required flag(s) ${missing.map((m) => `\\"${m}\\"`).join(', ')} not set"`));
+}
+
+/** cobra's check of the required flags before a command runs: all the ones not given (undefined) are named. */
+export function requireFlags(given: Record<string, unknown>): void {
+  const missing = Object.keys(given).filter((f) => given[f] === undefined);
+  if (missing.length) throw requiredFlagsError(missing);
+}

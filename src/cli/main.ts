@@ -7,7 +7,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import { dryRunStrategy } from './dry_run.js';
 import { setNoColor } from './color.js';
 import { registerAppsCommands } from './apps_commands.js';
-import { parseGoDuration, parseGoInt } from '../util/go.js';
+import { goQuote, parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 import { OUTPUT_FORMATS, addObjectOutputFlags, nearestOption, objectOutputOf } from './object_output.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
@@ -133,7 +133,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
         const dryRun = dryRunStrategy(o.dryRun, io.err);
         const validate = typeof o.validate === 'string' ? stripEq(o.validate) : o.validate;
         const go = (out: IO, onApplied?: (info: ResourceInfo, name: string) => void) =>
-          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, fieldManager: o.fieldManager, ...objectOutputOf(cmd), onApplied }, out);
+          applyOrCreate(ctx, verb, { files: (o.filename ?? []).map(stripEq), recursive: o.recursive, dryRun, validate, serverSide: o.serverSide === true, fieldManager: o.fieldManager, saveConfig: o.saveConfig === true, ...objectOutputOf(cmd), onApplied }, out);
         return o.wait ? applyThenWait(ctx, go, o.timeout, io) : go(io);
       }),
     );
@@ -148,7 +148,9 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
   // parent by commander, so each is read from the nearest command that has it (nearestOption),
   // and a subcommand's own carries no default that would hide the parent's value.
   const createCmd = applyOrCreateCmds.create!;
-  createCmd.option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-create")', stripEq);
+  createCmd
+    .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-create")', stripEq)
+    .option('--save-config', 'save the configuration in the last-applied annotation');
   const dryRunOf = (cmd: Command) => dryRunStrategy(nearestOption(cmd, 'dryRun'), io.err);
   const subcommandFlags = (cmd: Command) =>
     cmd
@@ -161,7 +163,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .option('--validate [mode]', "strict (or true, the default), warn, ignore (or false): the apiserver's field validation")
       .option('--field-manager <name>', 'name of the manager used to track field ownership (default "kubectl-create")', stripEq);
   const subcommandOpts = (cmd: Command) => ({
-    saveConfig: cmd.opts().saveConfig,
+    saveConfig: nearestOption(cmd, 'saveConfig') === true,
     dryRun: dryRunOf(cmd),
     validate: nearestOption(cmd, 'validate') as string | boolean | undefined,
     fieldManager: nearestOption(cmd, 'fieldManager') as string | undefined,
@@ -694,7 +696,7 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
     await program.parseAsync(bools.argv, { from: 'user' });
     return code;
   } catch (e) {
-    return report(e, argv, io, cmdPath);
+    return report(e, argv, io, cmdPath, words);
   }
 }
 
@@ -742,7 +744,7 @@ function commandPath(words: string[], commandOf: (name: string) => Command | und
   return path.join(' ');
 }
 
-function report(e: unknown, argv: string[], io: IO, cmdPath: string): number {
+function report(e: unknown, argv: string[], io: IO, cmdPath: string, words: string[]): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
     // A command of subcommands run without one (`kjob create secret`): its help on stderr and
@@ -764,6 +766,12 @@ function report(e: unknown, argv: string[], io: IO, cmdPath: string): number {
       return 1;
     }
     const u = /unknown command '([^']+)'/.exec(e.message);
+    if (u && cmdPath !== 'kjob') {
+      // A command of subcommands (`kjob create secret foo`): DefaultSubCommandRun's RequireNoArguments.
+      const rest = words.slice(cmdPath.split(' ').length - 1);
+      io.err(`error: unknown command ${goQuote(rest.join(' '))}\nSee '${cmdPath} -h' for help and examples\n`);
+      return 1;
+    }
     if (u) {
       io.err(`Error: unknown command "${u[1]}" for "kjob"\nRun 'kjob --help' for usage.\n`);
       return 1;

@@ -1,6 +1,8 @@
 // How commander's options take their values as pflag does, for every verb's wiring (main.ts,
 // write_verbs.ts, apps_commands.ts, object_output.ts).
 import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { goQuote } from '../util/go.js';
 
 /** A value as pflag reads it: commander hands `-o=json` (a shorthand with "=") as "=json". */
 export const stripEq = (v: string): string => v.replace(/^=/, '');
@@ -16,4 +18,18 @@ export function addFilenameFlags(cmd: Command, usage: string): Command {
   return cmd
     .option('-f, --filename <file>', `filename, directory, or URL to files ${usage} (repeatable)`, collect)
     .option('-R, --recursive', 'process the directory used in -f, --filename recursively');
+}
+
+/**
+ * A flag's value as pflag parses it (parse: Go's parser, throwing Error with Go's message), or
+ * pflag's error, which cobra prints with the usage line; name is the flag as pflag names it
+ * (`--port`, or `-r, --replicas` for one with a shorthand). undefined when not given.
+ */
+export function flagValue<T>(name: string, value: string | undefined, parse: (v: string) => T, cmdPath: string): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parse(value);
+  } catch (e) {
+    throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: ${(e as Error).message}\nSee '${cmdPath} --help' for usage.`);
+  }
 }

@@ -10,7 +10,7 @@ import { GO_YAML_OPTIONS, unsupportedJSONValue } from '../api/manifests.js';
 import { kindGroup } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
 import { UserError, aggregateMessage } from '../errors.js';
-import { goErrnoText, jsonKind } from '../util/go.js';
+import { goErrnoText } from '../util/go.js';
 import type { PatchType } from '../apiserver/interface.js';
 import { applyJSONPatch, JSONPatchError } from '../api/patch/json.js';
 import { jsonMergePatch } from '../api/patch/merge.js';
@@ -18,7 +18,8 @@ import { strategicMergePatch, PatchError } from '../api/patch/strategic.js';
 import { patchMetaForKind } from '../api/patch/meta.js';
 import { asJSONMap, deepEqual, type JSONMap } from '../api/patch/gofmt.js';
 import { objectPrinterOnce, type ObjectOutputOptions } from './object_output.js';
-import { errorText, visit, type Info } from './builder.js';
+import { builderObject, errorText, visit, type Info } from './builder.js';
+import { NO_RESOURCES } from './args.js';
 import type { DryRun } from './dry_run.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -67,16 +68,15 @@ function readPatch(opts: PatchOptions, type: PatchType): unknown {
   // .inf and .nan: the YAML reads, its conversion to JSON refuses them (yaml.ToJSON).
   const unsupported = unsupportedJSONValue(doc);
   if (unsupported !== undefined) throw new UserError(`error: unable to parse ${quoted}: json: unsupported value: ${unsupported}`);
-  if (type === 'json' && !Array.isArray(doc)) {
-    throw new UserError(`error: unable to parse patch: json: cannot unmarshal ${jsonKind(doc)} into Go value of type jsonpatch.Patch`);
-  }
+  // A JSON patch that is not a list of operations is refused where it is applied (DecodePatch):
+  // the apiserver's BadRequest, or kubectl's own error with --local.
   return doc;
 }
 
 /** getPatchedJSON: the patch applied here, with the errors of the libraries kubectl applies it with. */
 function patchedLocally(object: KObject, type: PatchType, patch: unknown): unknown {
   try {
-    if (type === 'json') return applyJSONPatch(object, patch as unknown[]);
+    if (type === 'json') return applyJSONPatch(object, patch);
     if (type === 'merge') return jsonMergePatch(structuredClone(object), patch);
     return strategicMergePatch(asJSONMap(structuredClone(object)), patch as JSONMap, patchMetaForKind(object.kind));
   } catch (e) {
@@ -97,9 +97,10 @@ export async function patch(ctx: Context, args: string[], opts: PatchOptions, io
   const patchDoc = readPatch(opts, type);
   const filenames = opts.filenames ?? [];
   if (args.length === 0 && filenames.length === 0) {
-    throw new UserError(`error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`);
+    throw new UserError(NO_RESOURCES);
   }
-  const v = await visit(ctx, args, { filenames, recursive: opts.recursive, local: opts.local });
+  // kubectl's builder reads a file's objects without fetching them (the patch's NotFound says it).
+  const v = await visit(ctx, args, { filenames, recursive: opts.recursive, local: true });
   // kubectl patch builds its printer for each object once it has patched it, so a bad -o or
   // template fails after the change. kjob builds it just before each write: the same error in the
   // same place, and nothing changed. Each object's error is said after the others are patched.
@@ -138,11 +139,10 @@ async function patchOne(
   io: IO,
   printer: ReturnType<typeof objectPrinterOnce>,
 ): Promise<{ patched: KObject; changed: boolean }> {
-  // The object as the builder gave it: the file's with -f (kubectl's builder fetches only what it
-  // names by TYPE NAME), which is what a local patch patches and what "no change" compares with.
-  // The builder's SetNamespace gives a namespaced file object the namespace it is sent to (not with
-  // --local, whose mapping is not the server's and knows no scopes).
-  const before = item.manifest && !opts.local && item.namespace !== undefined ? { ...item.manifest, metadata: { ...item.manifest.metadata, namespace: item.namespace } } : (item.manifest ?? item.object);
+  // The object as the builder gave it, which is what a local patch patches and what "no change"
+  // compares with; with --local as the file has it (its mapping is not the server's and knows no
+  // scopes, so no namespace is set).
+  const before = opts.local ? (item.manifest ?? item.object) : builderObject(item);
   if (opts.local || opts.dryRun === 'client') {
     const patched = patchedLocally(before, type, patchDoc) as KObject;
     return { patched, changed: !deepEqual(before, patched) };

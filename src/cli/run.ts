@@ -12,7 +12,7 @@ import { UserError, StatusError } from '../errors.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { isPodReady, isPodTerminal } from '../api/pod_util.js';
 import { parseGoDuration } from '../util/go.js';
-import { klogError } from './klog.js';
+import { requiredFlagsError } from './klog.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
@@ -103,8 +103,7 @@ export function generatePod(name: string, args: string[], o: RunOptions, restart
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
-  // cobra's required flag (checked before the command runs), which kubectl's main reports through klog
-  if (o.image === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"image\\" not set"'));
+  if (o.image === undefined) throw requiredFlagsError(['image']);
   let timeoutMs: number;
   try {
     timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;

@@ -3,12 +3,14 @@
 // longer does it either). kubectl sends the new size to the scale subresource; kjob patches
 // spec.replicas, which is what the apiserver's scale subresource does, after the preconditions
 // (--current-replicas, --resource-version) are checked against the object as it is.
-import { klogError } from './klog.js';
+import { requiredFlagsError } from './klog.js';
+import { flagValue } from './option_values.js';
 import { kindGroup } from '../api/resources.js';
 import { asKind } from '../api/types.js';
 import { StatusError, UserError, aggregateMessage } from '../errors.js';
 import { parseGoDuration, parseGoInt } from '../util/go.js';
-import { errorText, visit, type Info } from './builder.js';
+import { builderObject, errorText, visit, type Info } from './builder.js';
+import { NO_RESOURCES } from './args.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { Context } from './context.js';
@@ -28,36 +30,27 @@ export interface ScaleOptions extends ObjectOutputOptions {
 
 const SCALABLE = ['Deployment', 'ReplicaSet'];
 
-/** A flag's value as pflag parses it, or its error (cobra's "Error: ...", then the usage line). */
-function flag<T>(name: string, value: string | undefined, parse: (v: string) => T): T | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parse(value);
-  } catch (e) {
-    throw new UserError(`Error: invalid argument "${value}" for "--${name}" flag: ${(e as Error).message}\nSee 'kjob scale --help' for usage.`);
-  }
-}
-
 /** How often a --timeout wait looks at the object (kubectl: every second; the outcome is the same, sooner). */
 const WAIT_POLL_MS = 100;
 
 export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io: IO): Promise<number> {
   const int = (v: string) => Number(parseGoInt(v));
-  const replicas = flag('replicas', opts.replicas, int);
-  const current = flag('current-replicas', opts.currentReplicas, int) ?? -1;
-  const timeoutMs = Number((flag('timeout', opts.timeout, parseGoDuration) ?? 0n) / 1_000_000n);
-  if (replicas === undefined) throw new UserError(klogError('run.go:72', '"command failed" err="required flag(s) \\"replicas\\" not set"'));
+  const replicas = flagValue('--replicas', opts.replicas, int, 'kjob scale');
+  const current = flagValue('--current-replicas', opts.currentReplicas, int, 'kjob scale') ?? -1;
+  const timeoutMs = Number((flagValue('--timeout', opts.timeout, parseGoDuration, 'kjob scale') ?? 0n) / 1_000_000n);
+  if (replicas === undefined) throw requiredFlagsError(['replicas']);
   // Complete: the printer (with the dry run's suffix), before anything is read.
   const printer = await objectPrinter(opts);
   if (replicas < 0) throw new UserError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   if (current < -1) throw new UserError('error: The --current-replicas must specify an integer of -1 or greater');
   const filenames = opts.filenames ?? [];
   if (args.length === 0 && filenames.length === 0) {
-    throw new UserError("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    throw new UserError(NO_RESOURCES);
   }
-  // The builder fetches every object named (ContinueOnError): the ones there are scaled, and the
-  // errors (NotFound, ...) are said after; with none there, kubectl has nothing to scale.
-  const v = await visit(ctx, args, { filenames, recursive: opts.recursive, selector: opts.selector, all: opts.all });
+  // The builder fetches every object named (ContinueOnError), not a file's: the ones there are
+  // scaled, and the errors (NotFound, ...) are said after; with none there, kubectl has nothing to
+  // scale. A file's object not on the server is the scale's own NotFound.
+  const v = await visit(ctx, args, { filenames, recursive: opts.recursive, selector: opts.selector, all: opts.all, local: true });
   const infos = v.items.filter((i): i is Info => !('error' in i));
   const errors = v.items.filter((i): i is { error: unknown } => 'error' in i).map((i) => i.error);
   if (opts.resourceVersion && infos.length > 1) throw new UserError('error: cannot use --resource-version with multiple resources');
@@ -71,7 +64,7 @@ export async function scale(ctx: Context, args: string[], opts: ScaleOptions, io
   for (const info of infos) {
     if (opts.dryRun !== 'client') await scaleOne(ctx, info, replicas, current, opts, timeoutMs);
     // The object as the builder read it, before the scale (kubectl prints info.Object).
-    if (printer) printer(info.manifest ?? info.object, io.out);
+    if (printer) printer(builderObject(info), io.out);
     else io.out(`${kindGroup(info.info)}/${info.name} scaled${suffix}\n`);
   }
   if (errors.length > 0) {
@@ -95,7 +88,7 @@ async function scaleOne(ctx: Context, info: Info, replicas: number, current: num
     }
   }
   await ctx.client.patch(info.info, info.namespace, info.name, 'merge', { spec: { replicas } }, { dryRun: opts.dryRun === 'server' });
-  if (timeoutMs > 0 && !opts.dryRun) await waitForReplicas(ctx, info, replicas, timeoutMs);
+  if (timeoutMs > 0 && (opts.dryRun ?? 'none') === 'none') await waitForReplicas(ctx, info, replicas, timeoutMs);
 }
 
 /** WaitForScaleHasDesiredReplicas: until status.replicas is the new size (or the size was changed by someone else). */

@@ -173,6 +173,14 @@ export function goBase64Decode(s: string): { data: Buffer } | { error: string } 
   }
 }
 
+/** strconv.Atoi: an optional sign, then decimal digits, within int64; throws Error with Go's message. */
+export function goAtoi(s: string): bigint {
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
+  const n = BigInt(s);
+  if (n > (1n << 63n) - 1n || n < -(1n << 63n)) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: value out of range`);
+  return n;
+}
+
 /** encoding/json's escapes beyond JSON.stringify's: the HTML-safe <, > and &, and U+2028 and U+2029. */
 export function goJSONEscapes(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));

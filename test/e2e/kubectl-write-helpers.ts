@@ -358,6 +358,10 @@ SECTIONS.generators = [
   { args: ['create', 'job', 'j', '--image=busybox', '--save-config', '--dry-run=client', '-o', 'json'] },
   { args: ['create', 'cm', 'c', '--from-literal=a=1', '--validate=warn', '--field-manager=x', '-o', 'yaml'] },
   { args: ['create', '-f', F + 'cm.yaml', '--field-manager=me', '-o', 'name'] },
+  { args: ['create', '--save-config', 'ns', 'sc', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', '-f', F + 'cm.yaml', '--save-config', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'svc', 'clusterip', 'sc', '--tcp=80', '--save-config', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'secret', 'foo', 'bar'] },
   { args: ['get', 'ns,sa,deploy,svc,secrets', '-o', 'name', '-A'] },
 ];
 
@@ -398,6 +402,12 @@ SECTIONS.patch = [
   { args: ['patch', '-f', F + 'box.yaml', '--local', '-p', '{"spec":{"containers":[{"name":"side","image":"alpine"}]}}', '-o', 'jsonpath={range .spec.containers[*]}{.name}={.image} {end}'] },
   { args: ['patch', '--local', '-p', '{}'] },
   { args: ['patch', '-f', F + 'nope.yaml', '-p', '{}'] },
+  { args: ['patch', '-f', F + 'nope.yaml', '-p', '{}', '--dry-run=client'] },
+  { args: ['patch', 'cm', 'settings', '--type=json', '-p', '{"a":1}'] },
+  { args: ['patch', 'cm', 'settings', '--type=json', '-p', '[1]'] },
+  { args: ['patch', 'cm', 'settings', '--type=json', '-p', 'null'] },
+  { args: ['patch', '-f', F + 'box.yaml', '--local', '--type=json', '-p', '[{"op":"replace","path":"/spec/containers/-1/image","value":"x"},{"op":"test","path":"/spec/containers/-2/name","value":"main"}]', '-o', 'jsonpath={.spec.containers[*].image}'] },
+  { args: ['patch', '-f', F + 'cm.yaml', '--local', '--type=json', '-p', '[{"op":"replace","path":"","value":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"q"}}}]', '-o', 'name'] },
   { args: ['patch', '-f', F + 'box.yaml', '-p', '{}'] },
   { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'] },
 ];
@@ -425,6 +435,10 @@ SECTIONS.scale = [
   { args: ['scale', 'deploy', 'web', 'nosuch', '--replicas=0'] },
   { args: ['scale', 'deploy', '-l', 'nope=x', '--replicas=1'] },
   { args: ['scale', 'deploy', 'web', '--replicas=1', '-o', 'foo'] },
+  // A file's object is not fetched: a client dry run prints it, a scale meets its NotFound.
+  { args: ['scale', '-f', F + 'ghost.yaml', '--replicas=1', '--dry-run=client', '-o', 'jsonpath={.metadata.namespace}/{.metadata.name}'] },
+  { args: ['scale', '-f', F + 'ghost.yaml', '--replicas=1'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=1', '--timeout=1ms', '--dry-run=none'] },
   { args: ['scale', 'deploy', 'web', '--replicas=1', '--timeout=60s'] },
   { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}/{.status.replicas}'] },
   { args: ['scale', 'deploy', 'web', '--replicas=0', '--timeout=60s'] },

@@ -2,7 +2,7 @@
 // document shares with its target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyJSONPatch, JSONPatchError } from './json.js';
+import { applyJSONPatch, JSONPatchDecodeError, JSONPatchError } from './json.js';
 
 const apply = (doc: unknown, ops: unknown[]) => {
   const before = structuredClone(doc);
@@ -94,4 +94,22 @@ test('the patched document shares what the patch did not change with its target,
   const added = applyJSONPatch({}, [{ op: 'add', path: '/x', value }]) as { x: { k: string } };
   value.k = 'changed';
   assert.equal(added.x.k, 'v');
+});
+
+test('json-patch v4.12: negative indices everywhere an index is read, the whole document by "", and DecodePatch', () => {
+  const pod = { spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }] } };
+  assert.deepEqual(apply(pod, [{ op: 'replace', path: '/spec/containers/-1/image', value: 'z' }]), { spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'z' }] } });
+  assert.deepEqual(apply(pod, [{ op: 'test', path: '/spec/containers/-2/name', value: 'a' }]), pod);
+  assert.deepEqual(apply(pod, [{ op: 'move', from: '/spec/containers/-1', path: '/spec/containers/0' }]), { spec: { containers: [{ name: 'b', image: 'y' }, { name: 'a', image: 'x' }] } });
+  assert.deepEqual(apply({ l: [1, 2] }, [{ op: 'replace', path: '/l/-2', value: 0 }]), { l: [0, 2] });
+  assert.throws(() => apply({ l: [1, 2] }, [{ op: 'replace', path: '/l/-3', value: 0 }]), new JSONPatchError('replace operation does not apply: doc is missing key: /l/-3: missing value'));
+  assert.throws(() => apply({ l: [1] }, [{ op: 'test', path: '/l/-2', value: 1 }]), new JSONPatchError("error in test for path: '/l/-2': Unable to access invalid index: -2: invalid index referenced"));
+  assert.deepEqual(apply({ a: 1 }, [{ op: 'replace', path: '', value: { b: 2 } }]), { b: 2 });
+  assert.deepEqual(apply({ a: 1 }, [{ op: 'replace', path: '', value: 5 }]), { a: 1 }, 'a scalar leaves the document (a nil error wrapped is nil)');
+  assert.deepEqual(apply({ a: 1 }, [{ op: 'test', path: '', value: { a: 1 } }]), { a: 1 });
+  assert.throws(() => apply({ a: 1 }, [{ op: 'test', path: '', value: 1 }]), new JSONPatchError('testing value  failed: test failed'));
+  assert.throws(() => apply({ a: 1 }, [{ op: 'replace', path: 5, value: 1 }]), new JSONPatchError('replace operation failed to decode path: json: cannot unmarshal number into Go value of type string'));
+  assert.deepEqual(apply({ a: 1 }, null as unknown as unknown[]), { a: 1 }, 'null: no operations');
+  assert.throws(() => applyJSONPatch({}, { a: 1 } as unknown as unknown[]), new JSONPatchDecodeError('json: cannot unmarshal object into Go value of type jsonpatch.Patch'));
+  assert.throws(() => applyJSONPatch({}, [1]), new JSONPatchDecodeError('json: cannot unmarshal number into Go value of type jsonpatch.Operation'));
 });

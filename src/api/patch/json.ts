@@ -6,9 +6,12 @@
 // "context: cause"); the apiserver answers 422 without them, kubectl --local prints them.
 import { isMap } from './gofmt.js';
 import { jsonCopy } from '../../util/canonical.js';
-import { jsonKind } from '../../util/go.js';
+import { goAtoi, jsonKind } from '../../util/go.js';
 
 export class JSONPatchError extends Error {}
+
+/** The patch itself is not a JSON patch (jsonpatch.DecodePatch's error): the apiserver answers 400 with it. */
+export class JSONPatchDecodeError extends JSONPatchError {}
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -23,21 +26,36 @@ const decodeKey = (k: string) => k.replace(/~[01]/g, (m) => (m === '~1' ? '/' : 
 
 /** strconv.Atoi of an array key, or its error. */
 function atoi(key: string): number {
-  if (!/^[+-]?[0-9]+$/.test(key)) throw new JSONPatchError(`strconv.Atoi: parsing ${JSON.stringify(key)}: invalid syntax`);
-  const n = Number(key);
-  if (!Number.isSafeInteger(n)) throw new JSONPatchError(`strconv.Atoi: parsing ${JSON.stringify(key)}: value out of range`);
-  return n;
+  try {
+    return Number(goAtoi(key));
+  } catch (e) {
+    throw new JSONPatchError((e as Error).message);
+  }
 }
 
 const isContainer = (v: unknown): v is Container => Array.isArray(v) || isMap(v);
 
+/** An array's index as partialArray.get and set take it: negative ones count from the end. */
+function arrayIndex(c: unknown[], key: string): number {
+  let idx = atoi(key);
+  if (idx < 0) {
+    if (idx < -c.length) throw invalidIndex(idx);
+    idx += c.length;
+  }
+  if (idx >= c.length) throw invalidIndex(idx);
+  return idx;
+}
+
 /** container.get: a map's key (undefined when missing, as Go's nil), an array's index (an error when out of range). */
 function get(c: Container, key: string): unknown {
   if (!Array.isArray(c)) return Object.prototype.hasOwnProperty.call(c, key) ? c[key] : undefined;
-  const idx = atoi(key);
-  // Go would index a negative one and panic; the apiserver's recovery answers no better.
-  if (idx >= c.length || idx < 0) throw invalidIndex(idx);
-  return c[idx];
+  return c[arrayIndex(c, key)];
+}
+
+/** container.set (replace): a key that get found. */
+function set(c: Container, key: string, value: unknown): void {
+  if (Array.isArray(c)) c[arrayIndex(c, key)] = value;
+  else c[key] = value;
 }
 
 /** container.add: a map's key set; into an array at an index (the end: "-"; negative: from the end). */
@@ -114,8 +132,7 @@ class Patching {
       if (!isContainer(next)) return undefined;
       if (forWrite) {
         const mine = this.own(next);
-        if (Array.isArray(cur)) cur[Number(decodeKey(part))] = mine;
-        else cur[decodeKey(part)] = mine;
+        set(cur, decodeKey(part), mine);
         next = mine;
       }
       cur = next as Container;
@@ -124,10 +141,12 @@ class Patching {
   }
 }
 
-/** Operation.Path / From: the field as a string, or the library's error for its absence. */
-function pointer(op: Record<string, unknown>, field: 'path' | 'from'): string | undefined {
+/** Operation.Path / From: the field as a string, or the library's error (absent or null: missing; else json's). */
+function pointer(op: Record<string, unknown>, field: 'path' | 'from'): { value: string } | { error: string } {
   const v = op[field];
-  return typeof v === 'string' ? v : undefined;
+  if (typeof v === 'string') return { value: v };
+  if (v === undefined || v === null) return { error: field === 'path' ? 'operation missing path field: missing value' : 'operation, missing from field: missing value' };
+  return { error: `json: cannot unmarshal ${jsonKind(v)} into Go value of type string` };
 }
 
 /** lazyNode.equal: objects by their keys and values, arrays by their elements, scalars by their JSON text. */
@@ -153,57 +172,69 @@ function equalV4(docValue: unknown, value: unknown): boolean {
  * The patched document; target is not modified. What the patch did not change is shared with
  * target: the caller reads the result, or decodes it into its own copy.
  */
-export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
+export function applyJSONPatch(target: unknown, ops: unknown): unknown {
+  // DecodePatch: a list of objects (null: no operations).
+  if (ops !== null && !Array.isArray(ops)) throw new JSONPatchDecodeError(`json: cannot unmarshal ${jsonKind(ops)} into Go value of type jsonpatch.Patch`);
+  for (const op of ops ?? []) {
+    if (op !== null && !isMap(op)) throw new JSONPatchDecodeError(`json: cannot unmarshal ${jsonKind(op)} into Go value of type jsonpatch.Operation`);
+  }
   if (!isContainer(target)) throw new JSONPatchError(`json: cannot unmarshal ${jsonKind(target)} into Go value of type jsonpatch.partialDoc`);
   const p = new Patching(target);
-  for (const raw of ops) {
+  for (const raw of (ops ?? []) as unknown[]) {
     const op = (isMap(raw) ? raw : {}) as Record<string, unknown>;
     const kind = typeof op.op === 'string' ? op.op : 'unknown';
     const path = pointer(op, 'path');
+    const pathOf = (context: string, wrapsCause: boolean): string => {
+      if ('value' in path) return path.value;
+      throw wrapsCause ? new JSONPatchError(`${context}: ${path.error}`) : missing(context);
+    };
     // op.value(): an absent value is nil, which the document keeps as null.
     const value = () => (Object.prototype.hasOwnProperty.call(op, 'value') ? jsonCopy(op.value) : null);
     switch (kind) {
       case 'add': {
-        if (path === undefined) throw missing('add operation failed to decode path');
-        const at = p.find(path, true);
-        if (!at) throw missing(`add operation does not apply: doc is missing path: "${path}"`);
+        const to = pathOf('add operation failed to decode path', false);
+        const at = p.find(to, true);
+        if (!at) throw missing(`add operation does not apply: doc is missing path: "${to}"`);
         try {
           add(at[0], at[1], value());
         } catch (e) {
-          throw wrapped(`error in add for path: '${path}'`, e as JSONPatchError);
+          throw wrapped(`error in add for path: '${to}'`, e as JSONPatchError);
         }
         break;
       }
       case 'remove': {
-        if (path === undefined) throw missing('remove operation failed to decode path');
-        const at = p.find(path, true);
-        if (!at) throw missing(`remove operation does not apply: doc is missing path: "${path}"`);
+        const to = pathOf('remove operation failed to decode path', false);
+        const at = p.find(to, true);
+        if (!at) throw missing(`remove operation does not apply: doc is missing path: "${to}"`);
         try {
           remove(at[0], at[1]);
         } catch (e) {
-          throw wrapped(`error in remove for path: '${path}'`, e as JSONPatchError);
+          throw wrapped(`error in remove for path: '${to}'`, e as JSONPatchError);
         }
         break;
       }
       case 'replace': {
-        if (path === undefined) throw missing('replace operation failed to decode path: operation missing path field');
-        const at = p.find(path, true);
-        if (!at) throw missing(`replace operation does not apply: doc is missing path: ${path}`);
+        const to = pathOf('replace operation failed to decode path', true);
+        if (to === '') {
+          // The whole document, by an object or an array; anything else leaves it (errors.Wrapf of a nil error is nil).
+          if (isContainer(op.value)) p.doc = jsonCopy(op.value) as Container;
+          break;
+        }
+        const at = p.find(to, true);
+        if (!at) throw missing(`replace operation does not apply: doc is missing path: ${to}`);
         try {
           get(at[0], at[1]);
         } catch {
-          throw missing(`replace operation does not apply: doc is missing key: ${path}`);
+          throw missing(`replace operation does not apply: doc is missing key: ${to}`);
         }
-        const [c, key] = at;
-        if (Array.isArray(c)) c[Number(key)] = value();
-        else c[key] = value();
+        set(at[0], at[1], value());
         break;
       }
       case 'move': {
         const from = pointer(op, 'from');
-        if (from === undefined) throw missing('move operation failed to decode from: operation, missing from field');
-        const src = p.find(from, true);
-        if (!src) throw missing(`move operation does not apply: doc is missing from path: ${from}`);
+        if ('error' in from) throw new JSONPatchError(`move operation failed to decode from: ${from.error}`);
+        const src = p.find(from.value, true);
+        if (!src) throw missing(`move operation does not apply: doc is missing from path: ${from.value}`);
         let moved: unknown;
         try {
           moved = get(src[0], src[1]);
@@ -211,45 +242,50 @@ export function applyJSONPatch(target: unknown, ops: unknown[]): unknown {
         } catch (e) {
           throw wrapped(`error in move for path: '${src[1]}'`, e as JSONPatchError);
         }
-        if (path === undefined) throw missing('move operation failed to decode path: operation missing path field');
-        const dst = p.find(path, true);
-        if (!dst) throw missing(`move operation does not apply: doc is missing destination path: ${path}`);
+        const to = pathOf('move operation failed to decode path', true);
+        const dst = p.find(to, true);
+        if (!dst) throw missing(`move operation does not apply: doc is missing destination path: ${to}`);
         try {
           add(dst[0], dst[1], moved ?? null);
         } catch (e) {
-          throw wrapped(`error in move for path: '${path}'`, e as JSONPatchError);
+          throw wrapped(`error in move for path: '${to}'`, e as JSONPatchError);
         }
         break;
       }
       case 'test': {
-        if (path === undefined) throw missing('test operation failed to decode path: operation missing path field');
-        const at = p.find(path, false);
-        if (!at) throw missing(`test operation does not apply: is missing path: ${path}`);
+        const at = pathOf('test operation failed to decode path', true);
+        const failed = () => new JSONPatchError(`testing value ${at} failed: test failed`);
+        if (at === '') {
+          if (!equalV4(p.doc, op.value ?? null)) throw failed();
+          break;
+        }
+        const found = p.find(at, false);
+        if (!found) throw missing(`test operation does not apply: is missing path: ${at}`);
         let current: unknown;
         try {
-          current = get(at[0], at[1]);
+          current = get(found[0], found[1]);
         } catch (e) {
-          throw wrapped(`error in test for path: '${path}'`, e as JSONPatchError);
+          throw wrapped(`error in test for path: '${at}'`, e as JSONPatchError);
         }
         const expected = op.value ?? null;
         const passes = current === undefined || current === null ? expected === null : Object.prototype.hasOwnProperty.call(op, 'value') && equalV4(current, expected);
-        if (!passes) throw new JSONPatchError(`testing value ${path} failed: test failed`);
+        if (!passes) throw failed();
         break;
       }
       case 'copy': {
         const from = pointer(op, 'from');
-        if (from === undefined) throw missing('copy operation failed to decode from: operation, missing from field');
-        const src = p.find(from, false);
-        if (!src) throw missing(`copy operation does not apply: doc is missing from path: ${from}`);
+        if ('error' in from) throw new JSONPatchError(`copy operation failed to decode from: ${from.error}`);
+        const src = p.find(from.value, false);
+        if (!src) throw missing(`copy operation does not apply: doc is missing from path: ${from.value}`);
         let copied: unknown;
         try {
           copied = get(src[0], src[1]);
         } catch (e) {
-          throw wrapped(`error in copy for from: '${from}'`, e as JSONPatchError);
+          throw wrapped(`error in copy for from: '${from.value}'`, e as JSONPatchError);
         }
-        if (path === undefined) throw missing('copy operation failed to decode path');
-        const dst = p.find(path, true);
-        if (!dst) throw missing(`copy operation does not apply: doc is missing destination path: ${path}`);
+        const to = pathOf('copy operation failed to decode path', false);
+        const dst = p.find(to, true);
+        if (!dst) throw missing(`copy operation does not apply: doc is missing destination path: ${to}`);
         try {
           add(dst[0], dst[1], copied === undefined ? null : jsonCopy(copied));
         } catch (e) {

@@ -3,7 +3,7 @@
 // here with its words), ConstantDelaySchedule (@every), and SpecSchedule, whose Next() is computed
 // by cron-parser through the one adapter that keeps robfig's semantics (robfig_adapter.ts: the
 // day-of-month/day-of-week rule, DST gaps and overlaps, the five-year limit). Zone names: zone.ts.
-import { goQuote, parseGoDuration } from '../../util/go.js';
+import { goAtoi, parseGoDuration } from '../../util/go.js';
 import { type Zone, loadLocation } from './zone.js';
 import { RobfigSchedule } from './robfig_adapter.js';
 
@@ -231,17 +231,13 @@ function parseIntOrName(expr: string, names: Record<string, number> | undefined)
   return mustParseInt(expr);
 }
 
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
-
 function mustParseInt(expr: string): bigint {
   let num: bigint;
-  // strconv.Atoi: an optional sign and decimal digits; range-checked to int64.
-  const m = /^([+-]?)([0-9]+)$/.exec(expr);
-  if (!m) throw new CronError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: invalid syntax`);
-  num = BigInt(m[2]);
-  if (m[1] === '-') num = -num;
-  if (num > INT64_MAX || num < INT64_MIN) throw new CronError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: value out of range`);
+  try {
+    num = goAtoi(expr);
+  } catch (e) {
+    throw new CronError(`failed to parse int from ${expr}: ${(e as Error).message}`);
+  }
   if (num < 0n) throw new CronError(`negative number (${num}) not allowed: ${expr}`);
   return num;
 }
