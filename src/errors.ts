@@ -33,7 +33,8 @@ export class StatusError extends Error {
   constructor(
     public readonly reason: StatusReason,
     message: string,
-    public readonly details: { kind?: string; name?: string; group?: string; causes?: StatusCause[] } = {},
+    /** unqualified: NewGenericServerResponse's Status for no resource (a JSON patch that cannot apply): details without a kind */
+    public readonly details: { kind?: string; name?: string; group?: string; causes?: StatusCause[]; unqualified?: boolean } = {},
   ) {
     super(message);
     this.name = 'StatusError';

@@ -311,6 +311,12 @@ describe('patch', () => {
       failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [{ op: 'remove', path: '/spec/nope' }])).kubectlMessage(),
       'The request is invalid: the server rejected our request due to an error in our request',
     );
+    // jsonPatcher decodes a JSON patch strictly into []jsonPatchOp unless the validation is Ignore; the library's DecodePatch then.
+    assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', { a: 1 }, { fieldValidation: 'Warn' })).kubectlMessage(), 'Error from server (BadRequest): error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
+    assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [1])).kubectlMessage(), 'Error from server (BadRequest): error decoding patch: json: cannot unmarshal number into Go value of type handlers.jsonPatchOp');
+    assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [{ op: 'remove', path: 5 }])).kubectlMessage(), 'Error from server (BadRequest): error decoding patch: json: cannot unmarshal number into Go struct field jsonPatchOp.path of type string');
+    assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'json', [1], { fieldValidation: 'Ignore' })).kubectlMessage(), 'Error from server (BadRequest): json: cannot unmarshal number into Go value of type jsonpatch.Operation');
+    assert.equal(t.api.patch(JOBS, 'default', 'pi', 'json', null, { fieldValidation: 'Warn' }).object.metadata.name, 'pi', 'null: no operations');
     assert.equal(failure(() => t.api.patch(JOBS, 'default', 'pi', 'merge', { metadata: { resourceVersion: '999' } })).reason, 'Conflict');
     assert.equal(failure(() => t.api.patch(JOBS, 'default', 'nope', 'merge', {})).kubectlMessage(), 'Error from server (NotFound): jobs.batch "nope" not found');
   });

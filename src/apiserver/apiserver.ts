@@ -279,7 +279,7 @@ export class LocalAPIServer implements LocalAPIServerContract {
       if (!stored) throw notFound(groupResource(resource), name);
       // An object stored before decoding was strict is patched from its readable view.
       const current = readable(resource.kind, stored) as KObject;
-      const patched = applyPatch(resource, current, type, patch);
+      const patched = applyPatch(resource, current, type, patch, opts.fieldValidation ?? 'Strict');
       const { object, warnings } = this.decodePatched(resource, patched, type, patch, opts.fieldValidation ?? 'Strict');
       // The stored object's resourceVersion, unless the patch named one (then it is a precondition).
       const patchRV = (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) as string | undefined;
@@ -758,8 +758,27 @@ function markAsDeleting(obj: KObject, now: Date): void {
   m.deletionGracePeriodSeconds = 0;
 }
 
+/**
+ * jsonPatcher's strict decoding of a JSON patch into []jsonPatchOp, which runs unless the field
+ * validation is Ignore (a request without one is Warn there): its BadRequest, before the library's.
+ */
+function checkJSONPatchOps(patch: unknown): void {
+  const bad = (what: string) => new StatusError('BadRequest', `error decoding patch: json: cannot unmarshal ${what}`);
+  if (patch === null) return;
+  if (!Array.isArray(patch)) throw bad(`${jsonKind(patch)} into Go value of type []handlers.jsonPatchOp`);
+  for (const op of patch) {
+    if (op === null) continue;
+    if (!isPlainObject(op)) throw bad(`${jsonKind(op)} into Go value of type handlers.jsonPatchOp`);
+    for (const field of ['op', 'path', 'from'] as const) {
+      const v = (op as Record<string, unknown>)[field];
+      if (v !== undefined && v !== null && typeof v !== 'string') throw bad(`${jsonKind(v)} into Go struct field jsonPatchOp.${field} of type string`);
+    }
+  }
+}
+
 /** The patch applied to the current object, with the apiserver's errors. */
-function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, patch: unknown): unknown {
+function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, patch: unknown, validation: FieldValidation): unknown {
+  if (type === 'json' && validation !== 'Ignore') checkJSONPatchOps(patch);
   try {
     if (type === 'json') return applyJSONPatch(current, patch);
     if (type === 'merge') return jsonMergePatch(current, patch);
@@ -767,7 +786,7 @@ function applyPatch(resource: ResourceInfo, current: KObject, type: PatchType, p
   } catch (e) {
     // A JSON patch that cannot be applied: 422 without the library's words.
     if (e instanceof JSONPatchDecodeError) throw new StatusError('BadRequest', e.message);
-    if (e instanceof JSONPatchError) throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');
+    if (e instanceof JSONPatchError) throw new StatusError('Invalid', 'the server rejected our request due to an error in our request', { unqualified: true });
     if (e instanceof PatchError) {
       if (e.kind === 'BadRequest') throw new StatusError('BadRequest', e.message);
       if (e.kind === 'Unprocessable') throw new StatusError('Invalid', 'the server rejected our request due to an error in our request');

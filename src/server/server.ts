@@ -63,7 +63,9 @@ function statusFromError(e: unknown, r?: ResourceInfo): Record<string, unknown> 
     const d = e.details;
     const details: Record<string, unknown> = {};
     if (d.name !== undefined) details.name = d.name;
-    if (e.reason === 'Invalid' && d.kind) {
+    if (d.unqualified) {
+      // no resource named: no group or kind
+    } else if (e.reason === 'Invalid' && d.kind) {
       // the object found invalid: the request's DeleteOptions rather than the resource
       if (d.group) details.group = d.group;
       details.kind = d.kind;

@@ -406,6 +406,7 @@ SECTIONS.patch = [
   { args: ['patch', 'cm', 'settings', '--type=json', '-p', '{"a":1}'] },
   { args: ['patch', 'cm', 'settings', '--type=json', '-p', '[1]'] },
   { args: ['patch', 'cm', 'settings', '--type=json', '-p', 'null'] },
+  { args: ['patch', 'cm', 'settings', '--type=json', '-p', '[{"op":"remove","path":"/nope"}]'] },
   { args: ['patch', '-f', F + 'box.yaml', '--local', '--type=json', '-p', '[{"op":"replace","path":"/spec/containers/-1/image","value":"x"},{"op":"test","path":"/spec/containers/-2/name","value":"main"}]', '-o', 'jsonpath={.spec.containers[*].image}'] },
   { args: ['patch', '-f', F + 'cm.yaml', '--local', '--type=json', '-p', '[{"op":"replace","path":"","value":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"q"}}}]', '-o', 'name'] },
   { args: ['patch', '-f', F + 'box.yaml', '-p', '{}'] },
