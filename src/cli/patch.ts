@@ -49,7 +49,7 @@ function validate(args: string[], opts: PatchOptions): void {
 }
 
 /** The patch as JSON (yaml.ToJSON of -p or of --patch-file's bytes); errors quote -p, as kubectl's do, even for a file. */
-function readPatch(opts: PatchOptions, type: PatchType): unknown {
+function readPatch(opts: PatchOptions): unknown {
   let text = opts.patch ?? '';
   if (opts.patchFile) {
     try {
@@ -94,7 +94,7 @@ function patchedLocally(object: KObject, type: PatchType, patch: unknown): unkno
 export async function patch(ctx: Context, args: string[], opts: PatchOptions, io: IO): Promise<number> {
   validate(args, opts);
   const type = (opts.type || 'strategic').toLowerCase() as PatchType;
-  const patchDoc = readPatch(opts, type);
+  const patchDoc = readPatch(opts);
   const filenames = opts.filenames ?? [];
   if (args.length === 0 && filenames.length === 0) {
     throw new UserError(NO_RESOURCES);
