@@ -458,8 +458,30 @@ function cms(...names: string[]): string {
   return names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  a: "1"\n`).join('---\n');
 }
 
-/** The verbs whose --help kubectl-write.test.ts compares with kubectl's (help-flags.json, captured by capture.ts). */
-export const HELP_VERBS = ['label', 'annotate', 'replace', 'edit', 'run', 'exec', 'patch', 'scale'];
+/** The verbs (and create's subcommands) whose --help kubectl-write.test.ts compares with kubectl's (help-flags.json, captured by capture.ts). */
+export const HELP_VERBS = [
+  'label',
+  'annotate',
+  'replace',
+  'edit',
+  'run',
+  'exec',
+  'patch',
+  'scale',
+  // create's subcommands (a command line of words)
+  'create job',
+  'create cronjob',
+  'create configmap',
+  'create secret generic',
+  'create secret docker-registry',
+  'create namespace',
+  'create serviceaccount',
+  'create deployment',
+  'create service clusterip',
+  'create service nodeport',
+  'create service loadbalancer',
+  'create service externalname',
+];
 
 /** The flags a --help lists (kubectl's form: `  -o, --output='':` or `      --all=false:`). */
 export const helpFlags = (help: string): string[] => [...help.matchAll(/^\s+(?:-[a-zA-Z], )?(--[a-z-]+)=/gm)].map((m) => m[1]);

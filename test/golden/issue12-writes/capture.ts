@@ -13,7 +13,7 @@ import { SECTIONS, stepEnv, startFileServer, WRITES, renderStep, HELP_VERBS, HEL
 const names = process.argv.slice(2).length ? process.argv.slice(2) : [...Object.keys(SECTIONS), 'help-flags'];
 if (names.includes('help-flags')) {
   // The flags of kubectl's --help for the verbs kubectl-write.test.ts compares.
-  const flags = Object.fromEntries(HELP_VERBS.map((verb) => [verb, helpFlags(spawnSync('kubectl', [verb, '--help'], { encoding: 'utf8' }).stdout)]));
+  const flags = Object.fromEntries(HELP_VERBS.map((verb) => [verb, helpFlags(spawnSync('kubectl', [...verb.split(' '), '--help'], { encoding: 'utf8' }).stdout)]));
   fs.writeFileSync(HELP_FLAGS_GOLDEN, JSON.stringify(flags, null, 2) + '\n');
   console.log('captured help-flags');
 }
