@@ -10,8 +10,8 @@ export const stripEq = (v: string): string => v.replace(/^=/, '');
 /** A repeatable flag (pflag's StringArray): each value as given. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-/** pflag's StringSlice: repeatable, and each value split at commas. */
-export const collectSlice = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
+/** pflag's StringSlice: repeatable, and each value split at commas (an empty one adds nothing: readAsCSV). */
+export const collectSlice = (v: string, prev: string[] = []): string[] => (v === '' ? prev : [...prev, ...v.split(',')]);
 
 /** cmdutil.AddFilenameOptionFlags: -f (repeatable: files, directories or URLs, "filename, directory, or URL to files " + usage) and -R. */
 export function addFilenameFlags(cmd: Command, usage: string): Command {

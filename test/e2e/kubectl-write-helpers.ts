@@ -321,6 +321,7 @@ SECTIONS.generators = [
   { args: ['create', 'deploy', 'web3', '--image=a', '-r', '99999999999'] },
   { args: ['create', 'deploy', 'web3', '--image=a', '--port=0x10', '--replicas=-1'] },
   { args: ['create', 'deploy', 'web3', 'extra', '--image=a'] },
+  { args: ['create', 'deploy', 'web3', '--image=', '-o', 'yaml', '--dry-run=client'] },
   { args: ['create', 'deploy', 'web3', '--image=nginx', '--port=80', '-o', 'json', '--dry-run=client'] },
   { args: ['create', 'deploy', 'web3', '--image=nginx', '--save-config', '-o', 'yaml', '--dry-run=client', '-n', 'dev'] },
   { args: ['create', 'service', 'clusterip', 'web', '--tcp=80:8080', '--tcp=443:https', '-o', 'yaml', '--dry-run=client'] },
