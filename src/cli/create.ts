@@ -16,6 +16,7 @@ import { namespaceCreated } from './apply.js';
 import { asTypedJSON } from '../api/typed_json.js';
 import type { IO } from './io.js';
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isConfigMapKey, isEnvVarName } from '../api/names.js';
 
@@ -178,6 +179,8 @@ function print(obj: KObject, printer: GenericPrinter | undefined, suffix: string
 // `kjob create configmap` and `kjob create secret generic` (create_configmap.go, create_secret.go)
 
 export interface CreateDataOptions extends CreateCommonOptions {
+  /** --append-hash: the name gets the hash of the object's content (hash.ConfigMapHash, SecretHash) */
+  appendHash?: boolean;
   fromFile?: string[];
   fromLiteral?: string[];
   fromEnvFile?: string[];
@@ -319,6 +322,8 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   };
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
+  // createConfigMap starts from empty maps: no data hashes as {}, and binaryData only when there is some.
+  if (opts.appendHash) cm.metadata.name = `${name}-${contentHash({ kind: 'ConfigMap', name, data: cm.data ?? {}, ...(cm.binaryData ? { binaryData: cm.binaryData } : {}) })}`;
   return finish(ctx, cm, completed, io, failedToCreate('configmap'));
 }
 
@@ -361,10 +366,12 @@ export async function createSecretGeneric(ctx: Context, names: string[], opts: C
   const completed = await checkArgs('secret generic', names, opts);
   checkDataSources(opts);
   const secret = secretOf(ctx, completed.name, secretData(opts), opts.type);
+  if (opts.appendHash) appendSecretHash(secret, opts.type ?? '');
   return finish(ctx, secret, completed, io, failedToCreateSecret);
 }
 
 export interface CreateDockerRegistryOptions extends CreateCommonOptions {
+  appendHash?: boolean;
   dockerUsername?: string;
   dockerPassword?: string;
   dockerEmail?: string;
@@ -404,7 +411,26 @@ export async function createSecretDockerRegistry(ctx: Context, names: string[], 
     entry.auth = Buffer.from(`${username}:${password}`).toString('base64');
     data = new Map([[DOCKER_CONFIG_JSON_KEY, Buffer.from(goJSONEscapes(JSON.stringify({ auths: { [server]: entry } }))).toString('base64')]]);
   }
-  return finish(ctx, secretOf(ctx, name, data, 'kubernetes.io/dockerconfigjson'), completed, io, failedToCreateSecret);
+  const secret = secretOf(ctx, name, data, 'kubernetes.io/dockerconfigjson');
+  if (opts.appendHash) appendSecretHash(secret, 'kubernetes.io/dockerconfigjson');
+  return finish(ctx, secret, completed, io, failedToCreateSecret);
+}
+
+/**
+ * kubectl's hash (pkg/util/hash): SHA-256 of the object's kind, name and content as encoding/json
+ * marshals a map (keys sorted), its first ten hex digits with 0, 1, 3, a and e swapped for g, h,
+ * k, m and t (so that the suffix spells no word), appended to the name by --append-hash.
+ */
+function contentHash(fields: Record<string, unknown>): string {
+  const sorted = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  const hex = createHash('sha256').update(goJSONEscapes(JSON.stringify(sorted))).digest('hex');
+  const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
+  return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
+}
+
+/** hash.SecretHash: kind, type, name and data (base64, as encoding/json writes []byte; {} for none: newSecretObj's empty map). */
+function appendSecretHash(secret: KObject, type: string): void {
+  secret.metadata.name = `${secret.metadata.name}-${contentHash({ kind: 'Secret', type, name: secret.metadata.name, data: secret.data ?? {} })}`;
 }
 
 /**

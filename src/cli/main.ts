@@ -206,10 +206,11 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       .argument('[args...]', 'NAME')
       .option('--from-file <[key=]source>', 'a file (key: its base name) or key=file, or a directory (repeatable)', collectSlice)
       .option('--from-literal <key=value>', 'a key and literal value (repeatable)', collect)
-      .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice);
+      .option('--from-env-file <file>', 'a file of KEY=VALUE lines (repeatable)', collectSlice)
+      .option('--append-hash', 'append a hash of the object to its name');
   const dataOpts = (cmd: Command) => {
     const o = cmd.opts();
-    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, ...subcommandOpts(cmd) };
+    return { fromFile: o.fromFile, fromLiteral: o.fromLiteral, fromEnvFile: o.fromEnvFile, type: o.type, appendHash: o.appendHash, ...subcommandOpts(cmd) };
   };
   subcommandFlags(dataFlags(createCmd.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value'))).action(
     run((ctx, cmd) => createConfigMap(ctx, cmd.args, dataOpts(cmd), io)),
@@ -225,10 +226,11 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .option('--docker-email <email>', 'email for Docker registry', stripEq)
     .option('--docker-server <server>', 'server location for Docker registry (default https://index.docker.io/v1/)', stripEq)
     .option('--from-file <[key=]source>', 'a Docker config file (key: .dockerconfigjson) or key=file (repeatable)', collectSlice)
+    .option('--append-hash', 'append a hash of the secret to its name')
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        const opts = { dockerUsername: o.dockerUsername, dockerPassword: o.dockerPassword, dockerEmail: o.dockerEmail, dockerServer: o.dockerServer, fromFile: o.fromFile };
+        const opts = { dockerUsername: o.dockerUsername, dockerPassword: o.dockerPassword, dockerEmail: o.dockerEmail, dockerServer: o.dockerServer, fromFile: o.fromFile, appendHash: o.appendHash };
         return createSecretDockerRegistry(ctx, cmd.args, { ...opts, ...subcommandOpts(cmd) }, io);
       }),
     );

@@ -363,6 +363,12 @@ SECTIONS.generators = [
   { args: ['create', '-f', F + 'cm.yaml', '--save-config', '--dry-run=client', '-o', 'yaml'] },
   { args: ['create', 'svc', 'clusterip', 'sc', '--tcp=80', '--save-config', '--dry-run=client', '-o', 'yaml'] },
   { args: ['create', 'secret', 'foo', 'bar'] },
+  // --append-hash: the name gets kubectl's hash of the object's kind, name, data (and type).
+  { args: ['create', 'cm', 'h', '--from-literal=a=1', '--from-literal=b=<&>', '--append-hash', '-o', 'name'] },
+  { args: ['create', 'cm', 'h', '--append-hash', '--save-config', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'secret', 'generic', 'h', '--from-literal=a=1', '--type=foo', '--append-hash', '-o', 'name'] },
+  { args: ['create', 'secret', 'generic', 'h', '--append-hash', '--dry-run=client', '-o', 'name'] },
+  { args: ['create', 'secret', 'docker-registry', 'h', '--docker-username=u', '--docker-password=p', '--append-hash', '--dry-run=client', '-o', 'name'] },
   { args: ['get', 'ns,sa,deploy,svc,secrets', '-o', 'name', '-A'] },
 ];
 
