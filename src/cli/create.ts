@@ -40,6 +40,16 @@ export interface CreateCronJobOptions extends CreateCommonOptions {
   restart?: string;
 }
 
+/** An object's metadata as a generator sets it: the namespace only when the user named one (EnforceNamespace). */
+export function generatedMetadata(ctx: Context, name: string, namespaced: boolean, labels?: Record<string, string>): KObject['metadata'] {
+  return {
+    name,
+    ...(namespaced && ctx.explicitNamespace ? { namespace: ctx.namespace } : {}),
+    creationTimestamp: ZERO_TIME,
+    ...(labels ? { labels } : {}),
+  };
+}
+
 /** What a generator's Complete settles before its own checks: the name, the printer, and how the object is to be created. */
 export interface Completed {
   name: string;
@@ -77,7 +87,7 @@ export async function createJob(ctx: Context, names: string[], command: string[]
     job = {
       kind: 'Job',
       apiVersion: 'batch/v1',
-      metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
+      metadata: generatedMetadata(ctx, name, true),
       spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [container], restartPolicy: 'Never' } } },
       status: {},
     };
@@ -116,7 +126,7 @@ export async function createCronJob(ctx: Context, names: string[], command: stri
   const cj: KObject = {
     kind: 'CronJob',
     apiVersion: 'batch/v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
+    metadata: generatedMetadata(ctx, name, true),
     spec: {
       schedule: opts.schedule,
       jobTemplate: {
@@ -318,7 +328,7 @@ export async function createConfigMap(ctx: Context, names: string[], opts: Creat
   const cm: KObject = {
     kind: 'ConfigMap',
     apiVersion: 'v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
+    metadata: generatedMetadata(ctx, name, true),
   };
   if (data.size > 0) cm.data = sortedRecord(data);
   if (binary.size > 0) cm.binaryData = sortedRecord(binary);
@@ -354,7 +364,7 @@ function secretOf(ctx: Context, name: string, data: Map<string, string>, type: s
   const secret: KObject = {
     kind: 'Secret',
     apiVersion: 'v1',
-    metadata: { name, ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}), creationTimestamp: ZERO_TIME },
+    metadata: generatedMetadata(ctx, name, true),
   };
   if (data.size > 0) secret.data = sortedRecord(data);
   if (type) secret.type = type;

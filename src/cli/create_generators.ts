@@ -3,44 +3,32 @@
 // create_deployment.go, create_service.go). Each builds its object as kubectl builds the typed one
 // (fields in the Go struct's order, which -o json keeps), checks what kubectl checks in the order
 // its Complete, Validate and Run check it, and creates it through the apiserver path (create.ts).
-import { ZERO_TIME, type KObject } from '../api/types.js';
+import type { KObject } from '../api/types.js';
 import { isDNS1123Subdomain, randomSuffix } from '../api/names.js';
 import { portNameErrors } from '../api/validation_fields.js';
 import { UserError } from '../errors.js';
 import { goAtoi, goQuote, parseGoInt } from '../util/go.js';
 import { requireFlags } from './klog.js';
 import { flagValue } from './option_values.js';
-import { checkArgs, failedToCreate, finish, type CreateCommonOptions } from './create.js';
+import { checkArgs, failedToCreate, finish, generatedMetadata, type CreateCommonOptions } from './create.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
-export type GeneratorOptions = CreateCommonOptions;
-
-/** An object's metadata as a generator sets it: the namespace only when the user named one (EnforceNamespace). */
-function metadataOf(ctx: Context, name: string, namespaced: boolean, labels?: Record<string, string>): KObject['metadata'] {
-  return {
-    name,
-    ...(namespaced && ctx.explicitNamespace ? { namespace: ctx.namespace } : {}),
-    creationTimestamp: ZERO_TIME,
-    ...(labels ? { labels } : {}),
-  };
-}
-
 /** `kjob create namespace NAME`: the apiserver's refusal as it is ("Error from server (AlreadyExists): ..."). */
-export async function createNamespace(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
+export async function createNamespace(ctx: Context, names: string[], opts: CreateCommonOptions, io: IO): Promise<number> {
   const completed = await checkArgs('namespace', names, opts);
   const { name } = completed;
   if (name.length === 0) throw new UserError('error: name must be specified');
-  const ns: KObject = { kind: 'Namespace', apiVersion: 'v1', metadata: metadataOf(ctx, name, false), spec: {}, status: {} };
+  const ns: KObject = { kind: 'Namespace', apiVersion: 'v1', metadata: generatedMetadata(ctx, name, false), spec: {}, status: {} };
   return finish(ctx, ns, completed, io, undefined);
 }
 
 /** `kjob create serviceaccount NAME`. */
-export async function createServiceAccount(ctx: Context, names: string[], opts: GeneratorOptions, io: IO): Promise<number> {
+export async function createServiceAccount(ctx: Context, names: string[], opts: CreateCommonOptions, io: IO): Promise<number> {
   const completed = await checkArgs('serviceaccount', names, opts);
   const { name } = completed;
   if (name.length === 0) throw new UserError('error: name must be specified');
-  const sa: KObject = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: metadataOf(ctx, name, true) };
+  const sa: KObject = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: generatedMetadata(ctx, name, true) };
   return finish(ctx, sa, completed, io, failedToCreate('serviceaccount'));
 }
 
@@ -54,7 +42,7 @@ function intFlag(value: string | undefined, name: string, bits: 32 | 64, cmdPath
   return flagValue(name, value, parse, cmdPath) ?? fallback;
 }
 
-export interface CreateDeploymentOptions extends GeneratorOptions {
+export interface CreateDeploymentOptions extends CreateCommonOptions {
   image?: string[];
   port?: string;
   replicas?: string;
@@ -80,7 +68,7 @@ export async function createDeployment(ctx: Context, names: string[], command: s
   const deploy: KObject = {
     kind: 'Deployment',
     apiVersion: 'apps/v1',
-    metadata: metadataOf(ctx, name, true, labels),
+    metadata: generatedMetadata(ctx, name, true, labels),
     spec: {
       replicas,
       selector: { matchLabels: labels },
@@ -95,7 +83,7 @@ export async function createDeployment(ctx: Context, names: string[], command: s
 /** create service's subcommands, and the type of Service each makes. */
 const SERVICE_TYPES = { clusterip: 'ClusterIP', nodeport: 'NodePort', loadbalancer: 'LoadBalancer', externalname: 'ExternalName' } as const;
 
-export interface CreateServiceOptions extends GeneratorOptions {
+export interface CreateServiceOptions extends CreateCommonOptions {
   tcp?: string[];
   clusterip?: string;
   nodePort?: string;
@@ -158,7 +146,7 @@ export async function createService(ctx: Context, sub: keyof typeof SERVICE_TYPE
   if (clusterIP) spec.clusterIP = clusterIP;
   spec.type = type;
   if (externalName) spec.externalName = externalName;
-  const svc: KObject = { kind: 'Service', apiVersion: 'v1', metadata: metadataOf(ctx, name, true, { app: name }), spec, status: { loadBalancer: {} } };
+  const svc: KObject = { kind: 'Service', apiVersion: 'v1', metadata: generatedMetadata(ctx, name, true, { app: name }), spec, status: { loadBalancer: {} } };
   // ServiceOptions has --save-config but its Complete never reads it: no annotation.
   return finish(ctx, svc, { ...completed, saveConfig: false }, io, failedToCreate(`${type} service`));
 }

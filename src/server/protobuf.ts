@@ -29,7 +29,7 @@
 // Not reproduced: int64 values past 2^53 lose precision as JSON.parse would; a Quantity keeps the
 // text it was sent with (Go would print its canonical form: clients send that anyway); fields the
 // v1.32 table does not know are skipped, as Go's decoder skips unknown fields.
-import { META, QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION, message, fieldsByNumber, protoMessageFor, type ProtoField } from '../api/openapi/proto_table.js';
+import { QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION, message, fieldsByNumber, protoMessageFor, type ProtoField } from '../api/openapi/proto_table.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
