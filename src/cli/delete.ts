@@ -1,4 +1,6 @@
 // `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
+import { flagValue } from './option_values.js';
+import { parseGoInt } from '../util/go.js';
 import fs from 'node:fs';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
@@ -47,8 +49,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   const propagationPolicy = parseCascade(opts.cascade);
   const dryRun = opts.dryRun ?? 'none';
   const suffix = dryRunSuffix(dryRun);
-  let grace = opts.gracePeriod !== undefined ? Number(opts.gracePeriod) : undefined;
-  if (grace !== undefined && !Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob delete --help' for usage.`);
+  let grace = flagValue('--grace-period', opts.gracePeriod, (v) => Number(parseGoInt(v)), 'kjob delete');
   if (opts.now) grace = 1;
   if (opts.force && grace === undefined) grace = 0;
   if (grace !== undefined && grace < 0) grace = undefined; // -1: use the object's default

@@ -1,6 +1,6 @@
 // The kjob command line: one commander program, one file per verb, one exit point.
 import { Command, CommanderError } from 'commander';
-import { UserError, userErrorReport } from '../errors.js';
+import { userErrorReport } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
 import { exitQuietlyOnClosedPipe, processIO, type IO } from './io.js';
 import type { ResourceInfo } from '../api/resources.js';
@@ -14,7 +14,7 @@ import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
-import { addFilenameFlags, collect, collectSlice, stripEq } from './option_values.js';
+import { addFilenameFlags, collect, collectSlice, flagValue, stripEq } from './option_values.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -357,7 +357,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        const timeout = o.podRunningTimeout === undefined ? undefined : Number(parseGoDuration(o.podRunningTimeout) / 1_000_000n);
+        const timeout = flagValue('--pod-running-timeout', o.podRunningTimeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob port-forward');
         return portForward(ctx, cmd.args, { address: (o.address ?? []).map(stripEq), podRunningTimeoutMs: timeout }, io);
       }),
     );
@@ -415,14 +415,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run((ctx, cmd) => {
         const o = cmd.opts();
         // pflag's parsing of each flag's value, with its error.
-        const flag = <T>(name: string, value: string | undefined, parse: (v: string) => T): T | undefined => {
-          if (value === undefined) return undefined;
-          try {
-            return parse(value);
-          } catch (e) {
-            throw new UserError(`Error: invalid argument "${value}" for "--${name}" flag: ${(e as Error).message}\nSee 'kjob logs --help' for usage.`);
-          }
-        };
+        const flag = <T>(name: string, value: string | undefined, parse: (v: string) => T) => flagValue(`--${name}`, value, parse, 'kjob logs');
         const int = (v: string) => Number(parseGoInt(v));
         return logs(
           ctx,

@@ -2,6 +2,8 @@
 // files is PUT as it is (with the live resourceVersion when the file has none, as the resource
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
+import { flagValue } from './option_values.js';
+import { parseGoDuration, parseGoInt } from '../util/go.js';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
@@ -38,8 +40,7 @@ interface Doc {
 
 export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promise<number> {
   const dryRun = opts.dryRun ?? 'none';
-  let grace = opts.gracePeriod === undefined ? -1 : Number(opts.gracePeriod);
-  if (!Number.isInteger(grace)) throw new UserError(`Error: invalid argument "${opts.gracePeriod}" for "--grace-period" flag: strconv.ParseInt: parsing "${opts.gracePeriod}": invalid syntax\nSee 'kjob replace --help' for usage.`);
+  let grace = flagValue('--grace-period', opts.gracePeriod, (v) => Number(parseGoInt(v)), 'kjob replace') ?? -1;
   if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
   // kubectl's Complete: the validation directive, then the printer; its Validate's checks after.
   const validation = validationDirective(opts.validate);
@@ -124,7 +125,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         else errors.push(message(e));
       }
     }
-    const timeoutMs = opts.timeout ? goDurationMs(opts.timeout) || 5 * 60_000 : 5 * 60_000;
+    const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob replace') || 5 * 60_000;
     const end = Date.now() + timeoutMs;
     for (const { d } of deleted) {
       for (;;) {
@@ -167,10 +168,5 @@ function message(e: unknown): string {
   throw e;
 }
 
-function goDurationMs(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s);
-  if (!m) throw new UserError(`Error: invalid argument "${s}" for "--timeout" flag: time: invalid duration "${s}"\nSee 'kjob replace --help' for usage.`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
-}
 
 void groupResource;

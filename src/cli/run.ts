@@ -17,6 +17,7 @@ import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
+import { flagValue } from './option_values.js';
 import { asTypedJSON } from '../api/typed_json.js';
 
 export interface RunOptions extends ObjectOutputOptions {
@@ -104,13 +105,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
   if (o.image === undefined) throw requiredFlagsError(['image']);
-  let timeoutMs: number;
-  try {
-    timeoutMs = Number(parseGoDuration(o.podRunningTimeout ?? '1m0s')) / 1e6;
-  } catch (e) {
-    // pflag's, as it parses the flag
-    throw new UserError(`Error: invalid argument "${o.podRunningTimeout}" for "--pod-running-timeout" flag: ${(e as Error).message}\nSee 'kjob run --help' for usage.`);
-  }
+  const timeoutMs = flagValue('--pod-running-timeout', o.podRunningTimeout ?? '1m0s', (v) => Number(parseGoDuration(v)) / 1e6, 'kjob run')!;
   // kubectl builds the printer in Complete, before run's own checks.
   const printer = await objectPrinter(o, { typedJSON: true });
   if (names.length === 0) throw usage('NAME is required for run');

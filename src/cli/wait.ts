@@ -2,9 +2,9 @@
 // --for=jsonpath='{...}'[=V], polling the store while the engine runs.
 import { parseGoDuration } from '../util/go.js';
 import { asKind, type JobObject, type KObject } from '../api/types.js';
-import { parseSelector, everything } from '../api/labels.js';
 import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
+import { flagValue } from './option_values.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
@@ -170,11 +170,7 @@ export function willNotCompleteMessage(label: string, why: { state: string; reas
 
 /** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
 export function parseTimeoutFlag(s: string): number {
-  try {
-    return Number(parseGoDuration(s)) / 1e6;
-  } catch (e) {
-    throw new UserError(`Error: invalid argument "${s}" for "--timeout" flag: ${(e as Error).message}\nSee 'kjob wait --help' for usage.`);
-  }
+  return flagValue('--timeout', s, (v) => Number(parseGoDuration(v)) / 1e6, 'kjob wait')!;
 }
 
 interface Target {
@@ -185,9 +181,10 @@ interface Target {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
+  // pflag's error for --timeout comes as the flags are parsed, before --for is read.
+  let timeoutMs = parseTimeoutFlag(opts.timeout ?? '30s');
   const cond = parseFor(opts.for ?? '');
   const failFast = cond.condition?.name === 'complete' && cond.condition.value === 'true';
-  let timeoutMs = parseTimeoutFlag(opts.timeout ?? '30s');
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
   if (args.length === 0) throw new UserError(NO_RESOURCES);
   const requests = parseResourceArgs(args);

@@ -453,6 +453,19 @@ SECTIONS.scale = [
   { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}/{.status.replicas}'] },
 ];
 
+/** pflag's errors for a flag's value (one flagValue for every verb), before the verb's own checks. */
+SECTIONS.flags = [
+  { args: ['logs', 'x', '--tail=q'] },
+  { args: ['wait', 'job/x', '--timeout=q'] },
+  { args: ['run', 'x', '--image=busybox', '--pod-running-timeout=q'] },
+  { args: ['replace', '-f', F + 'cm.yaml', '--force', '--grace-period=q'] },
+  { args: ['replace', '-f', F + 'cm.yaml', '--force', '--timeout=1h30q'] },
+  { args: ['delete', 'job', 'x', '--grace-period=1e3'] },
+  { args: ['port-forward', 'pod/x', '80', '--pod-running-timeout=q'] },
+  { args: ['scale', 'deploy', 'x', '--replicas=1', '--current-replicas=0x'] },
+  { args: ['create', 'deploy', 'x', '--image=a', '--port=99999999999'] },
+];
+
 /** Discovery's commands. */
 SECTIONS.discovery = [
   { args: ['api-versions'] },
