@@ -1,8 +1,6 @@
 // `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
 import { flagValue } from './option_values.js';
 import { parseGoInt } from '../util/go.js';
-import fs from 'node:fs';
-import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
