@@ -512,6 +512,14 @@ export function readable<T>(kind: string, obj: T): T {
 /** The decoding error of a stored object, or undefined when it decodes (cached per uid@resourceVersion). */
 const malformedCache = new Map<string, string | undefined>();
 const versionKey = (kind: string, uid: unknown, rv: unknown) => `${kind}/${uid}@${rv}`;
+/**
+ * Forgets every version's verdict: another state file (or the same one restored from a copy) can
+ * hold other objects under the same uid and resourceVersion. openStore calls it for each file it
+ * opens, so that a process running many commands (the command server) judges each as a new one would.
+ */
+export function forgetDecodedVersions(): void {
+  malformedCache.clear();
+}
 function remember(key: string, error: string | undefined): void {
   if (malformedCache.size >= 100_000) malformedCache.clear();
   malformedCache.set(key, error);

@@ -42,6 +42,7 @@ export class Context {
   /** In cluster mode: the cluster kubectl's rules pick from the kubeconfig; undefined: the state directory. */
   readonly cluster?: ClusterConnection;
   private clientInstance?: Client;
+  private httpClient?: HTTPClient;
 
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     // An empty $KJOB_HOME is unset, as shells' empty variables are to kubectl ($KUBECONFIG): not
@@ -84,7 +85,7 @@ export class Context {
   get client(): Client {
     if (!this.clientInstance) {
       this.clientInstance = withInfoGet(
-        this.cluster ? new HTTPClient(this.cluster) : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() }),
+        this.cluster ? (this.httpClient = new HTTPClient(this.cluster)) : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() }),
       );
     }
     return this.clientInstance;
@@ -133,6 +134,7 @@ export class Context {
 
   close(): void {
     if (this.storeInstance) releaseStore(this.storeInstance);
+    this.httpClient?.close();
   }
 }
 

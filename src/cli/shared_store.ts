@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Store } from '../store/store.js';
+import { forgetDecodedVersions } from '../apiserver/decode.js';
 
 let kept: { home: string; store: Store; dev: number; ino: number } | undefined;
 let exitHook = false;
@@ -35,6 +36,7 @@ export function openStore(home: string): Store {
   }
   // A command's reads go through a memory map of the file (a list of many objects reads every page).
   const store = Store.open(home, { mmapBytes: 1 << 30 });
+  forgetDecodedVersions();
   const id = identity(home);
   if (id) {
     kept = { home, store, ...id };

@@ -45,6 +45,14 @@ export class HTTPClient implements Client {
       : new http.Agent({ keepAlive: true });
   }
 
+  /**
+   * Its keep-alive connections closed: a command server (src/cli/command_server.ts) runs many
+   * commands in one process, and each command's client would otherwise leave its sockets open.
+   */
+  close(): void {
+    this.agent.destroy();
+  }
+
   /** One request; the response body in full, or, with onData, streamed (resolves when it ends). */
   private request(method: string, pathname: string, body?: unknown, contentType = 'application/json', onData?: (chunk: Buffer) => void, onRequest?: (req: http.ClientRequest) => void): Promise<Response> {
     const url = new URL(pathname, this.conn.server);
