@@ -11,7 +11,8 @@
 //                (the state file, its WAL; /proc/PID/io)
 //   reads        get pods / get pod ONE / describe pod ONE / apply ONE (a ConfigMap; at the first size
 //                also with an engine running) with 1k, 10k
-//                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`
+//                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`;
+//                each again sent to the state directory's command server (KJOB_COMMAND_SERVER=1)
 //   latency      apply returns -> the container's first instruction (it prints its clock),
 //                p50/p99, engine running (and from apply's start) and engine cold; a command's
 //                write while a Job of 600 keeps the engine busy, against a read; a pod change ->
@@ -362,11 +363,43 @@ function timedAgainstNode(run, runs = RUNS_READ) {
   }
   return { a: median(xs), base: median(bs) };
 }
-function readBench(home, op, n, label, args, runs = RUNS_READ) {
-  const r = kj(home, args);
+function readBench(home, op, n, label, args, runs = RUNS_READ, env = {}) {
+  const r = kj(home, args, { env });
   if (r.status !== 0) throw new Error(`kjob ${args.join(' ')}: ${r.stderr}`);
-  const { a, base } = timedAgainstNode(() => kj(home, args), runs);
+  const { a, base } = timedAgainstNode(() => kj(home, args, { env }), runs);
   readRow(op, n, label, a, base);
+}
+
+/** The environment of a command that goes to the state directory's command server (bin/command-client.js). */
+const VIA_SERVER = { KJOB_COMMAND_SERVER: '1' };
+/**
+ * Starts home's command server as a user's first command does (it runs here and starts one), and
+ * waits until it listens: ms from that command's start.
+ */
+async function startCommandServer(home) {
+  const t0 = now();
+  kjOk(home, ['get', 'ns', 'default'], { env: VIA_SERVER });
+  const sock = path.join(home, 'command.sock');
+  for (let i = 0; i < 400 && !fs.existsSync(sock); i++) await sleep(5);
+  if (!fs.existsSync(sock)) throw new Error('the command server did not start');
+  return now() - t0;
+}
+
+/** The reads again, each sent to a command server: their rows say "command server". */
+async function readsViaServer(home, n, one, i) {
+  const started = await startCommandServer(home);
+  if (n === SIZES[0]) row(`command server: first command until it listens`, ms(started), '', '');
+  readBench(home, 'get pods, command server', n, `get pods, ${n} pods, command server`, ['get', 'pods'], n >= 100_000 ? 3 : RUNS_READ, VIA_SERVER);
+  readBench(home, 'get pod ONE, command server', n, `get pod ONE, ${n} pods, command server`, ['get', 'pod', one], RUNS_READ, VIA_SERVER);
+  readBench(home, 'describe pod ONE, command server', n, `describe pod ONE, ${n} pods, command server`, ['describe', 'pod', one], RUNS_READ, VIA_SERVER);
+  readBench(home, 'get jobs, command server', n, `get jobs, ${n} finished pods (${seededJobs(n)} Jobs), command server`, ['get', 'jobs'], RUNS_READ, VIA_SERVER);
+  const { a, base } = timedAgainstNode(() => {
+    const m = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench-s${i.next++}\ndata:\n  a: "1"\n`;
+    kjOk(home, ['apply', '-f', '-'], { input: m, env: VIA_SERVER });
+  });
+  readRow('apply ONE, command server', n, `apply ONE (ConfigMap), ${n} pods, command server`, a, base);
+  // It stays (until idle) while the commands that follow run without it: stopped.
+  kjOk(home, ['controller', 'stop']);
 }
 
 async function reads() {
@@ -389,6 +422,7 @@ async function reads() {
         kjOk(home, ['apply', '-f', '-'], { input: m });
       });
       readRow('apply ONE', n, `apply ONE (ConfigMap), ${n} pods`, a, base);
+      await readsViaServer(home, n, one, { next: 0 });
       if (n === SIZES[0]) {
         // The same with an engine running (a Job's, while it runs): the write wakes it.
         kjOk(home, ['controller', 'start']);

@@ -94,6 +94,13 @@ export function exitQuietlyOnClosedPipe(): void {
   }
 }
 
+/** Where readStdin reads from instead of fd 0: the command server's client (command_server.ts). */
+let stdinSource: (() => Promise<string>) | undefined;
+
+export function setStdinSource(source: (() => Promise<string>) | undefined): void {
+  stdinSource = source;
+}
+
 /**
  * All of stdin, for `-f -`: with read(2) while that works, as what a command writes goes out.
  * process.stdin loads node:net and its streams for a pipe, 5 ms of an `apply -f -`. A descriptor
@@ -102,6 +109,7 @@ export function exitQuietlyOnClosedPipe(): void {
  * (node opens /dev/null on a closed fd 0 as it starts: never EBADF).
  */
 export async function readStdin(): Promise<string> {
+  if (stdinSource) return stdinSource();
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(64 * 1024);
   try {

@@ -696,6 +696,17 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
 }
 
 /**
+ * The command server of state directory home (command_server.ts): main() for the commands
+ * bin/kjob forwards, until it is idle for KJOB_COMMAND_SERVER_IDLE seconds (default 300). bin/kjob
+ * starts it; it returns at once when another server of home answers.
+ */
+export async function commandServer(home: string, sha: string, launcher: string): Promise<void> {
+  const { serveCommands } = await import('./command_server.js');
+  const idleSeconds = Number(process.env.KJOB_COMMAND_SERVER_IDLE || 300);
+  await serveCommands(home, { sha, launcher, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });
+}
+
+/**
  * The verb in argv, past the global flags and their values, before any `--` (for "See 'kjob get
  * --help'", and the one verb built). bin/kjob's verbOf reads it the same way before the bundle
  * loads (to pick the verb's code cache): test/e2e/bundle.test.ts checks that the two agree.

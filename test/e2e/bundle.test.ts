@@ -127,7 +127,8 @@ test("the launcher runs a verb's own script for that verb's command line, the wh
 fs.openSync = function (p, ...rest) { if (typeof p === 'string' && p.startsWith(${JSON.stringify(bundle + '/')})) seen.push(p.slice(${bundle.length + 1})); return open.call(this, p, ...rest); };
 process.on('exit', () => fs.writeFileSync(${JSON.stringify(path.join(home, 'seen'))}, seen.join('\\n')));`);
   const filesRead = (args: string[]) => {
-    spawnSync(process.execPath, ['--require', preload, launcher, '--home', home, ...args], { env: { ...process.env, KJOB_ENGINE: 'off' } });
+    // Run here, not sent to a command server (which reads no script at all).
+    spawnSync(process.execPath, ['--require', preload, launcher, '--home', home, ...args], { env: { ...process.env, KJOB_ENGINE: 'off', KJOB_COMMAND_SERVER: '0' } });
     return fs.readFileSync(path.join(home, 'seen'), 'utf8').split('\n').filter((f) => f !== 'current');
   };
   try {

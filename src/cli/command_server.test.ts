@@ -1,0 +1,260 @@
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import * as net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { commandSocketPath, sameEnvironment, serveCommands, stopCommandServer, type CommandServerOptions } from './command_server.js';
+import { FrameReader, frame, type FrameType } from './command_frames.js';
+import { readStdin, type IO } from './io.js';
+
+interface Answer {
+  frames: { type: FrameType; text: string }[];
+  /** stdout and stderr as the client would print them, in order */
+  printed: string;
+  code?: number;
+}
+
+/** One command through the socket, as bin/command-client.js sends it; stdin answers an I frame. */
+function request(home: string, req: object, stdin?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(commandSocketPath(home));
+    const reader = new FrameReader();
+    const answer: Answer = { frames: [], printed: '' };
+    sock.on('connect', () => sock.write(frame('Q', JSON.stringify(req))));
+    sock.on('data', (chunk: Buffer) => {
+      for (const f of reader.push(chunk)) {
+        const text = f.payload.toString('utf8');
+        answer.frames.push({ type: f.type, text });
+        if (f.type === 'O' || f.type === 'E') answer.printed += `${f.type}:${text}`;
+        if (f.type === 'X') answer.code = Number(text);
+        if (f.type === 'I') sock.write(Buffer.concat([frame('I', stdin ?? ''), frame('I')]));
+      }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(answer));
+  });
+}
+
+const SHA = 'bundle-1';
+
+describe('command server', () => {
+  let home: string;
+  let servers: net.Server[];
+  let exits: string[];
+  const baseEnv = () => ({ ...process.env }) as Record<string, string>;
+  const req = (argv: string[], extra: object = {}) => ({ sha: SHA, argv, env: baseEnv(), cwd: home, umask: 0o022, ...extra });
+  const start = async (run: CommandServerOptions['run'], more: Partial<CommandServerOptions> = {}) => {
+    const s = await serveCommands(home, { sha: SHA, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownProcessStreams: false, ...more });
+    assert.ok(s);
+    servers.push(s);
+    return s;
+  };
+
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cmdserver-'));
+    servers = [];
+    exits = [];
+  });
+  afterEach(async () => {
+    mock.timers.reset();
+    for (const s of servers) await new Promise((r) => s.close(r));
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it("runs main with the client's argv, environment and directory, and relays its output in order with its exit code", async () => {
+    const seen: unknown[] = [];
+    await start(async (argv, io) => {
+      seen.push(argv, process.env.PWD, process.cwd(), process.argv.slice(1));
+      io.out('one\n');
+      io.err('two\n');
+      io.out('three\n');
+      return 3;
+    });
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cmdserver-cwd-'));
+    const pwd = process.env.PWD;
+    try {
+      // The same environment but for what a shell sets per prompt (sameEnvironment), which the command sees as the client's.
+      const a = await request(home, req(['get', 'pods'], { env: { ...baseEnv(), PWD: cwd }, cwd }));
+      assert.deepEqual(a.frames[0], { type: 'A', text: '' });
+      assert.equal(a.printed, 'O:one\nE:two\nO:three\n');
+      assert.equal(a.code, 3);
+      assert.deepEqual(seen, [['get', 'pods'], cwd, fs.realpathSync(cwd), ['/kjob', 'get', 'pods']]);
+      // The server's own environment and directory again once the command is done.
+      assert.equal(process.env.PWD, pwd);
+      assert.notEqual(process.cwd(), fs.realpathSync(cwd));
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a command while another runs (the client runs it itself)', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const started = new Promise<void>((r) => (began = r));
+    await start(async (argv, io) => {
+      if (argv[0] === 'slow') {
+        began();
+        await held;
+      }
+      io.out(`${argv[0]}\n`);
+      return 0;
+    });
+    const slow = request(home, req(['slow']));
+    await started;
+    const refused = await request(home, req(['fast']));
+    assert.deepEqual(refused.frames, [{ type: 'R', text: 'busy' }]);
+    release();
+    assert.equal((await slow).printed, 'O:slow\n');
+    assert.equal((await request(home, req(['after']))).printed, 'O:after\n');
+  });
+
+  it('refuses another environment, another build (and then leaves), and a directory that is not there', async () => {
+    let runs = 0;
+    await start(async () => {
+      runs++;
+      return 0;
+    });
+    assert.deepEqual((await request(home, req(['get'], { env: { ...baseEnv(), KUBECONFIG: '/elsewhere' } }))).frames, [{ type: 'R', text: 'another environment' }]);
+    assert.deepEqual((await request(home, req(['get'], { cwd: path.join(home, 'gone') }))).frames, [{ type: 'R', text: 'its working directory' }]);
+    assert.deepEqual(exits, []);
+    assert.deepEqual((await request(home, req(['get'], { sha: 'bundle-2' }))).frames, [{ type: 'R', text: 'another build' }]);
+    assert.deepEqual(exits, ['another build asked']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+    assert.equal(runs, 0);
+  });
+
+  it("gives a command that reads stdin the client's", async () => {
+    await start(async (_argv, io) => {
+      io.out(`read ${JSON.stringify(await readStdin())}\n`);
+      return 0;
+    });
+    const a = await request(home, req(['apply', '-f', '-']), 'kind: ConfigMap\n');
+    assert.deepEqual(
+      a.frames.map((f) => f.type),
+      ['A', 'I', 'O', 'X'],
+    );
+    assert.equal(a.printed, 'O:read "kind: ConfigMap\\n"\n');
+  });
+
+  it('leaves after answering a command that left something running behind', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await start(async () => {
+      timer = setTimeout(() => undefined, 60_000);
+      return 0;
+    });
+    const a = await request(home, req(['get']));
+    clearTimeout(timer);
+    assert.equal(a.code, 0);
+    // The server's side of the connection closes after the client's: turns of the event loop, no sleep.
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, ['a command left work behind']);
+  });
+
+  it('leaves once idle, and not while a command runs', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const started = new Promise<void>((r) => (began = r));
+    await start(async () => {
+      began();
+      await held;
+      return 0;
+    }, { idleMs: 1000 });
+    const running = request(home, req(['delete', 'job', 'x', '--wait']));
+    await started;
+    mock.timers.tick(5000);
+    assert.deepEqual(exits, []);
+    release();
+    await running;
+    mock.timers.tick(999);
+    assert.deepEqual(exits, []);
+    mock.timers.tick(1);
+    assert.deepEqual(exits, ['idle']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+  });
+
+  it('leaves when its socket is removed (its state directory was)', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    await start(async () => 0, { checkMs: 100 });
+    mock.timers.tick(100);
+    assert.deepEqual(exits, []);
+    fs.rmSync(commandSocketPath(home));
+    mock.timers.tick(100);
+    assert.deepEqual(exits, ['its socket is gone']);
+  });
+
+  it('stops when asked (controller stop): at once when idle, else once its command has answered', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const started = new Promise<void>((r) => (began = r));
+    await start(async (_argv, io) => {
+      began();
+      await held;
+      io.out('done\n');
+      return 0;
+    });
+    const running = request(home, req(['delete', 'job', 'x']));
+    await started;
+    let stopped = false;
+    const stop = stopCommandServer(home).then(() => (stopped = true));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, []);
+    assert.deepEqual((await request(home, req(['get']))).frames, [{ type: 'R', text: 'busy' }]);
+    release();
+    assert.equal((await running).printed, 'O:done\n');
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, ['asked to stop']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+    assert.equal(stopped, false); // its connection closes as the process exits, which this test's exit() does not
+    (servers.pop() as net.Server).close();
+    void stop;
+  });
+
+  it('ends with a command whose client left (killed, or its reader gone), as its own process would', async () => {
+    let began!: () => void;
+    const started = new Promise<void>((r) => (began = r));
+    await start(async () => {
+      began();
+      await new Promise(() => undefined); // `apply --wait` of a Job that never ends
+      return 0;
+    });
+    const sock = net.connect(commandSocketPath(home));
+    sock.on('connect', () => sock.write(frame('Q', JSON.stringify(req(['apply', '-f', 'job.yaml', '--wait'])))));
+    sock.on('error', () => undefined);
+    await started;
+    sock.destroy();
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, ['its client left during the command']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+  });
+
+  it('answers a second server of the same directory by staying the only one', async () => {
+    await start(async () => 0);
+    assert.equal(await serveCommands(home, { sha: SHA, run: async () => 0, launcher: '/kjob', idleMs: 60_000, exit: () => undefined, ownProcessStreams: false }), undefined);
+  });
+
+  it('takes over the socket of a server that was killed', async () => {
+    // A socket file nobody listens on, as a killed server leaves it (a server that closes removes it).
+    spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(commandSocketPath(home))}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.ok(fs.existsSync(commandSocketPath(home)));
+    await start(async (_a, io: IO) => {
+      io.out('here\n');
+      return 0;
+    });
+    assert.equal((await request(home, req(['get']))).printed, 'O:here\n');
+  });
+});
+
+describe('sameEnvironment', () => {
+  it("ignores what a shell sets per prompt, and nothing else", () => {
+    assert.equal(sameEnvironment({ A: '1', PWD: '/a', _: '/bin/x', SHLVL: '2', OLDPWD: '/' }, { A: '1', PWD: '/b' }), true);
+    assert.equal(sameEnvironment({ A: '1' }, { A: '2' }), false);
+    assert.equal(sameEnvironment({ A: '1' }, { A: '1', B: '' }), false);
+    assert.equal(sameEnvironment({ A: '1', B: undefined }, { A: '1' }), true);
+  });
+});

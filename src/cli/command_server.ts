@@ -1,0 +1,394 @@
+// The command server: one long-lived node process per state directory that runs the commands
+// bin/kjob forwards to it (bin/command-client.js), one at a time, in the same process, so that a
+// command pays neither node's start nor loading kjob's code, and runs code V8 has already
+// compiled (measured: `apply` of a ConfigMap, the whole command, ran 20 ms cold in a fresh
+// process against about 3 warm). main() is the same function a fresh process runs; the tests run
+// it many times in one process, which is what keeps a second command from seeing a first one's
+// state. What the client decides before it forwards (no terminal, a verb that ends by itself)
+// is in bin/command-client.js.
+//
+// A command is refused, and the client runs it itself, when the server is busy with another, was
+// built from another bundle, or was started with another environment: the server runs every
+// command with the client's environment, but the modules read some of it as they load.
+import fs from 'node:fs';
+import * as net from 'node:net';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { FrameReader, frame, type FrameType } from './command_frames.js';
+import type { IO } from './io.js';
+import { setStdinSource } from './io.js';
+
+export function commandSocketPath(home: string): string {
+  return path.join(home, 'command.sock');
+}
+
+/** What a forwarded command carries. */
+export interface CommandRequest {
+  /** the bundle the client would have run (dist/bundle/current) */
+  sha: string;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** the client's umask: what a command makes (an engine it starts, and so its pods) has it too */
+  umask: number;
+}
+
+const MAX_RSS_BYTES = 1 << 30;
+
+/**
+ * Variables a shell sets per prompt or per process, which no command of kjob reads and which would
+ * otherwise refuse every command from another shell.
+ */
+const VOLATILE_ENV = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL']);
+
+export function sameEnvironment(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
+  const keys = (e: Record<string, string | undefined>) => Object.keys(e).filter((k) => !VOLATILE_ENV.has(k) && e[k] !== undefined).sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+export interface CommandServerOptions {
+  sha: string;
+  /** main(): runs one command line, resolves with its exit code */
+  run: (argv: string[], io: IO) => Promise<number>;
+  /** the launcher's path, as a fresh process's process.argv[1] */
+  launcher: string;
+  /** how long without a command before the server leaves */
+  idleMs: number;
+  /** how often it checks that its socket is still its own (a state directory removed, another server) */
+  checkMs?: number;
+  /** leaves (process.exit in the real server); tests observe it */
+  exit?: (why: string) => void;
+  /**
+   * Whether what a command writes to process.stdout and process.stderr itself goes to its client
+   * (the real server: true). The unit tests' own process reports through its stdout.
+   */
+  ownProcessStreams?: boolean;
+}
+
+/**
+ * Listen on home's command socket and serve until idle. Resolves with the server once it listens;
+ * undefined when another server answers there already.
+ */
+export async function serveCommands(home: string, opts: CommandServerOptions): Promise<net.Server | undefined> {
+  const sockPath = commandSocketPath(home);
+  const exitProcess = opts.exit ?? (() => process.exit(0));
+  let exited = false;
+  // Once: the idle timer, the socket's check and a command's end may each decide it in one turn.
+  const exit = (why: string) => {
+    if (exited) return;
+    exited = true;
+    clearInterval(check);
+    if (idle) clearTimeout(idle);
+    exitProcess(why);
+  };
+  const baseEnv = { ...process.env } as Record<string, string>;
+  const baseCwd = process.cwd();
+  let busy = false;
+  let stopping = false;
+  /** the connection whose command runs */
+  let runningFor: net.Socket | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let ownIno: number | undefined;
+  let check: NodeJS.Timeout | undefined;
+
+  // What the command writes to process.stdout or process.stderr itself goes to the client too;
+  // between commands, nowhere. Each a stable object: io.ts wraps the streams' getters once.
+  let current: { out(s: Buffer | string): void; err(s: Buffer | string): void } | undefined;
+  const relay = (which: 'out' | 'err') =>
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        current?.[which](chunk);
+        cb();
+      },
+    });
+  const streams = { stdout: relay('out'), stderr: relay('err') };
+  if (opts.ownProcessStreams !== false) {
+    for (const name of ['stdout', 'stderr'] as const) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => streams[name] });
+  }
+
+  let stdinWanted: ((s: string) => void) | undefined;
+  let stdinChunks: Buffer[] = [];
+  let sendFrame: ((t: FrameType, p?: Buffer | string) => void) | undefined;
+  setStdinSource(
+    () =>
+      new Promise<string>((resolve) => {
+        stdinWanted = resolve;
+        stdinChunks = [];
+        sendFrame?.('I');
+      }),
+  );
+
+  const armIdle = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (!busy) {
+        server.close();
+        removeOwnSocket();
+        exit('idle');
+      }
+    }, opts.idleMs);
+  };
+
+  const removeOwnSocket = () => {
+    try {
+      if (fs.statSync(sockPath).ino === ownIno) fs.rmSync(sockPath);
+    } catch {
+      /* gone already */
+    }
+  };
+
+  const handle = (sock: net.Socket) => {
+    const reader = new FrameReader();
+    let req: CommandRequest | undefined;
+    let gone = false;
+    const send = (t: FrameType, p?: Buffer | string) => {
+      if (!gone) sock.write(frame(t, p));
+    };
+    const refuse = (why: string) => {
+      sock.end(frame('R', why));
+    };
+    const closed = () => {
+      gone = true;
+      // A client gone during its command was killed (Ctrl-C, a timeout) or its reader was (`| head
+      // -1`): the command ends with it, as it would have in the client's own process, and the
+      // server with the command (the next command starts a new one).
+      if (runningFor === sock) {
+        server.close();
+        removeOwnSocket();
+        exit('its client left during the command');
+      }
+    };
+    sock.on('error', closed);
+    sock.on('close', closed);
+    sock.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = reader.push(chunk);
+      } catch {
+        sock.destroy();
+        return;
+      }
+      for (const f of frames) {
+        if (f.type === 'I' && stdinWanted) {
+          if (f.payload.length > 0) stdinChunks.push(Buffer.from(f.payload));
+          else {
+            const done = stdinWanted;
+            stdinWanted = undefined;
+            done(Buffer.concat(stdinChunks).toString('utf8'));
+          }
+        } else if (f.type === 'S' && !req) {
+          stopping = true;
+          // Leaves now, or once the command it runs has answered; the asker sees its socket close.
+          if (!busy) leave('asked to stop', sock);
+          else sock.pause();
+          return;
+        } else if (f.type === 'Q' && !req) {
+          try {
+            req = JSON.parse(f.payload.toString('utf8')) as CommandRequest;
+          } catch {
+            sock.destroy();
+            return;
+          }
+          const why = refusal(req);
+          if (why) {
+            req = undefined;
+            refuse(why);
+            if (why === 'another build') {
+              // This server's code is out of date: the next command starts a new one.
+              server.close();
+              removeOwnSocket();
+              exit('another build asked');
+            }
+            return;
+          }
+          send('A');
+          void runOne(req, sock, send);
+        } else {
+          sock.destroy();
+          return;
+        }
+      }
+    });
+  };
+
+  const refusal = (req: CommandRequest): string | undefined => {
+    if (busy || stopping) return 'busy';
+    if (req.sha !== opts.sha) return 'another build';
+    if (!sameEnvironment(req.env, baseEnv)) return 'another environment';
+    try {
+      if (!fs.statSync(req.cwd).isDirectory()) return 'its working directory';
+    } catch {
+      return 'its working directory';
+    }
+    return undefined;
+  };
+
+  const runOne = async (req: CommandRequest, sock: net.Socket, send: (t: FrameType, p?: Buffer | string) => void) => {
+    busy = true;
+    runningFor = sock;
+    if (idle) clearTimeout(idle);
+    try {
+      process.chdir(req.cwd);
+    } catch {
+      process.chdir('/'); // removed since the request: as a command started in it would run
+    }
+    setEnvironment(req.env);
+    const baseUmask = process.umask(req.umask);
+    process.argv = [process.execPath, opts.launcher, ...req.argv];
+    process.exitCode = undefined;
+    current = { out: (s) => send('O', s), err: (s) => send('E', s) };
+    sendFrame = send;
+    const io: IO = {
+      out: (s) => send('O', s),
+      err: (s) => send('E', s),
+      drain: () => (sock.writableNeedDrain ? new Promise((resolve) => sock.once('drain', resolve).once('close', resolve)) : Promise.resolve()),
+    };
+    const before = resourcesOfCommands();
+    let code: number;
+    try {
+      code = await opts.run(req.argv, io);
+    } catch (e) {
+      send('E', `kjob: this is a bug, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
+      code = 2;
+    }
+    if (process.exitCode !== undefined && code === 0) code = Number(process.exitCode);
+    // What the command left behind (a timer, a child it waits on) is not a finished command's:
+    // the server leaves once it has answered, and the next command starts a new one.
+    const leftBehind = resourcesOfCommands() > before;
+    current = undefined;
+    sendFrame = undefined;
+    stdinWanted = undefined;
+    sock.end(frame('X', String(code)));
+    setEnvironment(baseEnv);
+    process.umask(baseUmask);
+    process.exitCode = undefined;
+    try {
+      process.chdir(baseCwd);
+    } catch {
+      process.chdir('/');
+    }
+    busy = false;
+    runningFor = undefined;
+    // A process that runs commands for hours must not grow without end (a `get pods` of 100,000
+    // pods holds them all at once): past this, the next command starts a new one.
+    const grown = process.memoryUsage.rss() > MAX_RSS_BYTES;
+    if (leftBehind || stopping || grown) {
+      leave(stopping ? 'asked to stop' : leftBehind ? 'a command left work behind' : 'its memory grew', sock);
+      return;
+    }
+    armIdle();
+  };
+
+  /** Stops listening, then exits once sock (the last command's, or the stop's asker) has closed. */
+  const leave = (why: string, sock: net.Socket) => {
+    server.close();
+    removeOwnSocket();
+    if (sock.closed) exit(why);
+    else {
+      sock.once('close', () => exit(why));
+      sock.end();
+    }
+  };
+
+  const server = net.createServer(handle);
+  const listening = await listenOnce(server, sockPath);
+  if (!listening) return undefined;
+  ownIno = fs.statSync(sockPath).ino;
+  armIdle();
+  // A state directory removed (a test's), or this socket replaced by another server's: leave.
+  check = setInterval(() => {
+    let ino: number | undefined;
+    try {
+      ino = fs.statSync(sockPath).ino;
+    } catch {
+      /* removed */
+    }
+    if (ino !== ownIno && !busy) {
+      server.close();
+      exit('its socket is gone');
+    }
+  }, opts.checkMs ?? 2000);
+  check.unref();
+  server.on('close', () => {
+    clearInterval(check);
+    if (idle) clearTimeout(idle);
+    setStdinSource(undefined);
+  });
+  return server;
+}
+
+/**
+ * What keeps node running that a command could have left behind: timers, children, watches,
+ * network sockets. Not unix sockets, which are the server's own and its clients' (a command's
+ * connection to the engine's socket has a timer while it is open).
+ */
+function resourcesOfCommands(): number {
+  return process.getActiveResourcesInfo().filter((r) => !r.startsWith('Pipe')).length;
+}
+
+/** process.env made exactly env (node's process.env is not replaceable whole). */
+function setEnvironment(env: Record<string, string>): void {
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+  for (const [k, v] of Object.entries(env)) if (process.env[k] !== v) process.env[k] = v;
+}
+
+/**
+ * Listen on sockPath, only readable and writable by this user. A socket file no server answers on
+ * (one that was killed) is replaced; one another server answers on is left to it (false).
+ */
+async function listenOnce(server: net.Server, sockPath: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // A socket is made with 0777 less the umask: 0600.
+    const old = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(sockPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      if (await answers(sockPath)) return false;
+      fs.rmSync(sockPath, { force: true });
+    } finally {
+      process.umask(old);
+    }
+  }
+  return false;
+}
+
+function answers(sockPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(sockPath);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Asks home's command server to leave (`kjob controller stop`), and waits until it has (its
+ * connection closes as it exits), or for timeoutMs. Nothing to do without one.
+ */
+export function stopCommandServer(home: string, timeoutMs = 10_000): Promise<void> {
+  const sockPath = commandSocketPath(home);
+  if (!fs.existsSync(sockPath)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const c = net.connect(sockPath);
+    const timer = setTimeout(() => c.destroy(), timeoutMs);
+    c.once('connect', () => c.write(frame('S')));
+    c.on('data', () => undefined);
+    c.once('error', () => undefined);
+    c.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
