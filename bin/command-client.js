@@ -1,7 +1,7 @@
 // bin/kjob's side of the command server (src/cli/command_server.ts says what it is and why): the
 // forwarding, and starting a server. Loaded only for a command line bin/kjob's forwardable()
-// accepts. Its frames are src/cli/command_frames.ts's, written again here because
-// the launcher must not load the bundle to speak them (test/e2e/command-server.test.ts runs both).
+// accepts. Its frames are src/cli/command_frames.ts's, read here as they come, because the
+// launcher must not load the bundle to speak them (test/e2e/command-server.test.ts runs both).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -10,9 +10,17 @@ const os = require('node:os');
 /**
  * How long a server has to accept or refuse a command. One that does neither (stopped, or hung)
  * may still run it later, so the client does not run it too: it says so and fails, as kubectl
- * does when an apiserver does not answer.
+ * does when an apiserver does not answer. A server answers at once unless a command it runs holds
+ * its thread, which none does for long.
  */
-const ANSWER_TIMEOUT_MS = 10_000;
+const ANSWER_TIMEOUT_MS = 30_000;
+
+/**
+ * The longest socket path there can be a server on: sun_path's 108 bytes with its NUL, less the
+ * ".<pid>" the server listens on first (src/cli/command_server.ts listenOnce). A longer one would
+ * be cut short by the kernel's API, somewhere else: such a state directory has no server.
+ */
+const MAX_SOCKET_PATH = 107 - 8;
 
 /** The state directory argv names (--home), else $KJOB_HOME, else ~/.kjob: src/cli/context.ts's. */
 function homeOf(argv, env) {
@@ -23,7 +31,11 @@ function homeOf(argv, env) {
   return path.resolve(env.KJOB_HOME || path.join(os.homedir(), '.kjob'));
 }
 
-const socketOf = (home) => path.join(home, 'command.sock');
+/** home's command socket, or undefined where there can be none (too long a path). */
+function socketOf(home) {
+  const p = path.join(home, 'command.sock');
+  return Buffer.byteLength(p) <= MAX_SOCKET_PATH ? p : undefined;
+}
 
 function frame(type, payload) {
   const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload ?? '', 'utf8');
@@ -33,26 +45,23 @@ function frame(type, payload) {
   return Buffer.concat([head, body]);
 }
 
+const pauseOne = new Int32Array(new SharedArrayBuffer(4));
+
 /**
- * Writes buf to fd whole, as bin/kjob's command would (src/cli/io.ts's FdWriter): a reader gone
- * ends the client quietly, a descriptor that would block hands the rest to node's stream, and
- * `resume` runs once that stream has taken it.
+ * Writes buf to fd whole and in order: a reader gone ends the client quietly, as it ends a
+ * command (src/cli/io.ts); a descriptor that would block (a non-blocking pipe whose reader is
+ * behind) is waited for here, a millisecond at a time, holding everything after it, and the
+ * server, whose socket the client does not read meanwhile, waits in turn.
  */
-let streamed = false;
-function writeOut(fd, buf, pause, resume) {
+function writeOut(fd, buf) {
   let off = 0;
   while (off < buf.length) {
     try {
       off += fs.writeSync(fd, buf, off);
     } catch (e) {
       if (e.code === 'EPIPE') process.exit(0);
-      const stream = fd === 1 ? process.stdout : process.stderr;
-      streamed = true;
-      if (!stream.write(buf.subarray(off))) {
-        pause();
-        stream.once('drain', resume);
-      }
-      return;
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(pauseOne, 0, 0, 1);
     }
   }
 }
@@ -71,15 +80,63 @@ async function sendStdin(sock) {
   sock.write(frame('I'));
 }
 
+const bug = (what) => `kjob: this is a bug, please report it: ${what}\n`;
+
+/**
+ * Reads the server's frames as they come: the bytes of an O or E frame are written out as they
+ * arrive (a frame can be megabytes), the others kept until whole. onFrame(type, payload) gets
+ * each whole A, R, I and X.
+ */
+function frameParser(onFrame) {
+  let head = Buffer.alloc(0);
+  let type;
+  let left = 0;
+  let body = [];
+  return (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (type === undefined) {
+        const need = 5 - head.length;
+        head = Buffer.concat([head, chunk.subarray(at, at + need)]);
+        at += Math.min(need, chunk.length - at);
+        if (head.length < 5) return;
+        type = String.fromCharCode(head[0]);
+        left = head.readUInt32BE(1);
+        head = Buffer.alloc(0);
+        body = [];
+      }
+      const piece = chunk.subarray(at, at + left);
+      at += piece.length;
+      left -= piece.length;
+      if (type === 'O' || type === 'E') {
+        if (piece.length > 0) writeOut(type === 'O' ? 1 : 2, piece);
+      } else body.push(piece);
+      if (left === 0) {
+        const t = type;
+        type = undefined;
+        if (t !== 'O' && t !== 'E') onFrame(t, Buffer.concat(body));
+      }
+    }
+  };
+}
+
 /**
  * Runs argv in home's server: resolves with { code }, its exit code, or when no server took it
- * (none there, busy, another build or environment) with { startOne }:
- * whether no server is there to take the next (none, a dead one's socket, one of another build).
+ * (none there, busy, another build or environment) with { startOne }: whether no server is there
+ * to take the next (none, a dead one's socket, one of another build).
  */
 function forward(home, request) {
   const sockPath = socketOf(home);
-  // No socket, no server: not even node:net loaded (2-3 ms).
-  if (!fs.existsSync(sockPath)) return Promise.resolve({ startOne: true });
+  if (sockPath === undefined) return Promise.resolve({ startOne: false });
+  // No socket, no server: not even node:net loaded (2-3 ms). One that is not this user's own
+  // socket is not a server of this user's: the request carries the whole environment.
+  let st;
+  try {
+    st = fs.lstatSync(sockPath);
+  } catch {
+    return Promise.resolve({ startOne: true });
+  }
+  if (!st.isSocket() || st.uid !== process.getuid()) return Promise.resolve({ startOne: false });
   const net = require('node:net');
   return new Promise((resolve) => {
     let accepted = false;
@@ -94,44 +151,38 @@ function forward(home, request) {
     const sock = net.connect(sockPath);
     const timer = setTimeout(() => {
       sock.destroy();
-      writeOut(2, Buffer.from(`kjob: the command server of ${home} did not answer in ${ANSWER_TIMEOUT_MS / 1000}s, and may still run the command; stop it (its socket: ${sockPath}), or run kjob with KJOB_COMMAND_SERVER=0\n`), pause, resume);
+      writeOut(2, Buffer.from(`kjob: the command server of ${home} did not answer in ${ANSWER_TIMEOUT_MS / 1000}s, and may still run the command; stop it (its socket: ${sockPath}), or run kjob with KJOB_COMMAND_SERVER=0\n`));
       settle({ code: 1 });
     }, ANSWER_TIMEOUT_MS);
-    const pause = () => sock.pause();
-    const resume = () => sock.resume();
-    let pending = Buffer.alloc(0);
-    sock.on('connect', () => sock.write(frame('Q', JSON.stringify(request))));
-    sock.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 5 && pending.length >= 5 + pending.readUInt32BE(1)) {
-        const type = String.fromCharCode(pending[0]);
-        const payload = pending.subarray(5, 5 + pending.readUInt32BE(1));
-        pending = pending.subarray(5 + payload.length);
+    sock.write(frame('Q', JSON.stringify(request)));
+    sock.on(
+      'data',
+      frameParser((type, payload) => {
         if (type === 'A') {
           accepted = true;
           clearTimeout(timer);
         } else if (type === 'R') {
           sock.destroy();
           settle({ startOne: payload.toString() === 'another build' });
-        } else if (type === 'O') writeOut(1, payload, pause, resume);
-        else if (type === 'E') writeOut(2, payload, pause, resume);
-        else if (type === 'I') sendStdin(sock).catch(() => sock.write(frame('I')));
-        else if (type === 'X') {
-          const code = Number(payload.toString());
-          // Every byte written (not handed to a stream that waits for its reader): done.
-          if (!streamed) process.exit(code);
-          sock.destroy();
-          settle({ code });
+        } else if (type === 'I') {
+          sendStdin(sock).catch((e) => {
+            // As the command would have failed reading it in its own process.
+            writeOut(2, Buffer.from(bug(e && e.stack ? e.stack : e)));
+            process.exit(2);
+          });
+        } else if (type === 'X') {
+          // Every byte is written: done.
+          process.exit(Number(payload.toString()));
         }
-      }
-    });
+      }),
+    );
     // Nobody listening (a server killed, its socket left): the next command's server starts.
     sock.on('error', (e) => (startOne = e.code === 'ECONNREFUSED' || e.code === 'ENOENT'));
     sock.on('close', () => {
       if (settled) return;
       if (!accepted) return settle({ startOne });
       // Accepted and gone without an exit code: the command may have run, in part.
-      writeOut(2, Buffer.from('kjob: this is a bug, please report it: the command server ended before the command did\n'), pause, resume);
+      writeOut(2, Buffer.from(bug('the command server ended before the command did')));
       settle({ code: 2 });
     });
   });
@@ -143,7 +194,7 @@ function forward(home, request) {
  * which every command it runs must then have too.
  */
 function startServer(home, launcher) {
-  if (!fs.existsSync(home)) return;
+  if (socketOf(home) === undefined || !fs.existsSync(home)) return;
   const { spawn } = require('node:child_process');
   try {
     spawn(process.execPath, [launcher, '--home', home, '__command-server'], { detached: true, stdio: 'ignore', cwd: '/', env: process.env }).unref();
@@ -152,4 +203,4 @@ function startServer(home, launcher) {
   }
 }
 
-module.exports = { homeOf, socketOf, forward, startServer };
+module.exports = { homeOf, socketOf, forward, startServer, MAX_SOCKET_PATH };

@@ -43,12 +43,14 @@ describe('command server', () => {
   let home: string;
   let servers: net.Server[];
   let exits: string[];
+  let connections: net.Socket[];
   const baseEnv = () => ({ ...process.env }) as Record<string, string>;
   const req = (argv: string[], extra: object = {}) => ({ sha: SHA, argv, env: baseEnv(), cwd: home, umask: 0o022, ...extra });
   const start = async (run: CommandServerOptions['run'], more: Partial<CommandServerOptions> = {}) => {
     const s = await serveCommands(home, { sha: SHA, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownProcessStreams: false, ...more });
     assert.ok(s);
     servers.push(s);
+    s.on('connection', (c) => connections.push(c));
     return s;
   };
 
@@ -56,9 +58,12 @@ describe('command server', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cmdserver-'));
     servers = [];
     exits = [];
+    connections = [];
   });
   afterEach(async () => {
     mock.timers.reset();
+    // A server closes once its connections have: those a test left open (a stop's asker) go first.
+    for (const c of connections) c.destroy();
     for (const s of servers) await new Promise((r) => s.close(r));
     fs.rmSync(home, { recursive: true, force: true });
   });
@@ -170,6 +175,12 @@ describe('command server', () => {
     assert.deepEqual(exits, []);
     release();
     await running;
+    // The server's side of the connection closes after the client's (turns of the event loop).
+    const server = servers[0];
+    const open = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n)));
+    // Its count drops as the socket is destroyed, its 'close' (which arms the idle timer) a turn later.
+    for (let i = 0; i < 1000 && (await open()) > 0; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
     mock.timers.tick(999);
     assert.deepEqual(exits, []);
     mock.timers.tick(1);

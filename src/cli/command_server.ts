@@ -129,6 +129,8 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
         exit('idle');
       }
     }, opts.idleMs);
+    // The listening socket keeps the process; the timer only ends it.
+    idle.unref();
   };
 
   const removeOwnSocket = () => {
@@ -243,7 +245,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const io: IO = {
       out: (s) => send('O', s),
       err: (s) => send('E', s),
-      drain: () => (sock.writableNeedDrain ? new Promise((resolve) => sock.once('drain', resolve).once('close', resolve)) : Promise.resolve()),
+      drain: () => (sock.writableNeedDrain ? drained(sock) : Promise.resolve()),
     };
     const before = resourcesOfCommands();
     let code: number;
@@ -260,7 +262,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     current = undefined;
     sendFrame = undefined;
     stdinWanted = undefined;
-    sock.end(frame('X', String(code)));
+    runningFor = undefined;
     setEnvironment(baseEnv);
     process.umask(baseUmask);
     process.exitCode = undefined;
@@ -269,16 +271,17 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     } catch {
       process.chdir('/');
     }
-    busy = false;
-    runningFor = undefined;
-    // A process that runs commands for hours must not grow without end (a `get pods` of 100,000
-    // pods holds them all at once): past this, the next command starts a new one.
-    const grown = process.memoryUsage.rss() > MAX_RSS_BYTES;
-    if (leftBehind || stopping || grown) {
-      leave(stopping ? 'asked to stop' : leftBehind ? 'a command left work behind' : 'its memory grew', sock);
-      return;
-    }
-    armIdle();
+    // Busy until the client has read all of it and gone: nothing (the idle timer, a stop, a
+    // server of another build) ends this process while its output is still on its way.
+    sock.once('close', () => {
+      busy = false;
+      // A process that runs commands for hours must not grow without end (a `get pods` of
+      // 100,000 pods holds them all at once): past this, the next command starts a new one.
+      const grown = process.memoryUsage.rss() > MAX_RSS_BYTES;
+      if (leftBehind || stopping || grown) leave(stopping ? 'asked to stop' : leftBehind ? 'a command left work behind' : 'its memory grew', sock);
+      else armIdle();
+    });
+    sock.end(frame('X', String(code)));
   };
 
   /** Stops listening, then exits once sock (the last command's, or the stop's asker) has closed. */
@@ -293,9 +296,8 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   };
 
   const server = net.createServer(handle);
-  const listening = await listenOnce(server, sockPath);
-  if (!listening) return undefined;
-  ownIno = fs.statSync(sockPath).ino;
+  ownIno = await listenOnce(server, sockPath);
+  if (ownIno === undefined) return undefined;
   armIdle();
   // A state directory removed (a test's), or this socket replaced by another server's: leave.
   check = setInterval(() => {
@@ -325,7 +327,20 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
  * connection to the engine's socket has a timer while it is open).
  */
 function resourcesOfCommands(): number {
-  return process.getActiveResourcesInfo().filter((r) => !r.startsWith('Pipe')).length;
+  return process.getActiveResourcesInfo().filter((r) => !r.startsWith('Pipe') && !/WriteWrap|ShutdownWrap/.test(r)).length;
+}
+
+/** Resolves once sock has taken what it holds, or has closed; leaves no listener behind. */
+function drained(sock: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sock.off('drain', done);
+      sock.off('close', done);
+      resolve();
+    };
+    sock.on('drain', done);
+    sock.on('close', done);
+  });
 }
 
 /** process.env made exactly env (node's process.env is not replaceable whole). */
@@ -335,31 +350,41 @@ function setEnvironment(env: Record<string, string>): void {
 }
 
 /**
- * Listen on sockPath, only readable and writable by this user. A socket file no server answers on
- * (one that was killed) is replaced; one another server answers on is left to it (false).
+/**
+ * Listen on sockPath, only readable and writable by this user: on a name of this process's own,
+ * then renamed into place, because a server that closes removes the path it listened on (libuv),
+ * which must never be another server's socket. A socket no server answers on (one that was killed)
+ * is replaced; one another server answers on is left to it (false). Two servers that start at
+ * once both rename: the one replaced sees its socket gone and leaves.
  */
-async function listenOnce(server: net.Server, sockPath: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // A socket is made with 0777 less the umask: 0600.
-    const old = process.umask(0o177);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(sockPath, () => {
-          server.off('error', reject);
-          resolve();
-        });
+async function listenOnce(server: net.Server, sockPath: string): Promise<number | undefined> {
+  const own = `${sockPath}.${process.pid}`;
+  // sun_path's 108 bytes with its NUL: a longer path would be cut short, somewhere else (the
+  // client, bin/command-client.js, looks for no server there either).
+  if (Buffer.byteLength(own) > 107 || (await answers(sockPath))) return undefined;
+  fs.rmSync(own, { force: true });
+  // A socket is made with 0777 less the umask: 0600.
+  const old = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(own, () => {
+        server.off('error', reject);
+        resolve();
       });
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-      if (await answers(sockPath)) return false;
-      fs.rmSync(sockPath, { force: true });
-    } finally {
-      process.umask(old);
-    }
+    });
+  } finally {
+    process.umask(old);
   }
-  return false;
+  try {
+    // Its inode before the rename: another server's rename may follow at once.
+    const ino = fs.statSync(own).ino;
+    fs.renameSync(own, sockPath);
+    return ino;
+  } catch (e) {
+    server.close();
+    throw e;
+  }
 }
 
 function answers(sockPath: string): Promise<boolean> {

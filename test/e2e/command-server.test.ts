@@ -3,10 +3,12 @@
 // would in a process of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { KJOB, Sandbox, type Run } from './helpers.js';
+import { KJOB, ROOT, Sandbox, type Run } from './helpers.js';
 import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
 
@@ -133,4 +135,66 @@ test('which command lines go to the server: verbs that end by themselves, withou
   }
   assert.equal(forwardable(['get', 'pods'], 'get', { KJOB_COMMAND_SERVER: '0' }, () => false), false);
   for (const fd of [0, 1, 2]) assert.equal(forwardable(['get', 'pods'], 'get', env, (n) => n === fd), false, `a terminal on fd ${fd}`);
+});
+
+test('megabytes of output, a slow reader, and stdout that would block: the same bytes in the same order, the server still the one it was', async () => {
+  const sb = new Sandbox();
+  try {
+    // 300 ConfigMaps of 10 kB: `get -o yaml` prints about 3 MB in thousands of lines.
+    const items = Array.from({ length: 300 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${String(i).padStart(3, '0')}` }, data: { text: `${i} `.repeat(2500) } }));
+    sb.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const pid = await serverUp(sb);
+    // Sandbox.kjob's spawnSync keeps 1 MB of output.
+    const big = (env: NodeJS.ProcessEnv) => {
+      const r = spawnSync(process.execPath, [KJOB, 'get', 'cm', '-o', 'yaml'], { env: { ...sb.env, ...env }, cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
+      return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+    };
+    const served = big({});
+    const local = big(LOCAL);
+    assert.equal(served.code, 0, served.stderr);
+    assert.ok(served.stdout.length > 3_000_000, String(served.stdout.length));
+    assert.equal(served.stdout, local.stdout);
+    // A reader that takes its time, and a stdout set non-blocking (as a node parent's pipe can
+    // be): the client waits for it, in order.
+    const reader = `
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(sys.argv[1:], stdout=w, stdin=subprocess.DEVNULL)
+os.close(w)
+out = bytearray()
+while True:
+    b = os.read(r, 65536)
+    if not b: break
+    out += b
+    time.sleep(0.002)
+sys.stdout.buffer.write(out)
+sys.exit(p.wait())
+`;
+    const slow = spawnSync('python3', ['-c', reader, process.execPath, KJOB, 'get', 'cm', '-o', 'yaml'], { env: sb.env, cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
+    assert.equal(slow.status, 0, slow.stderr);
+    assert.equal(slow.stderr, '');
+    assert.equal(slow.stdout, local.stdout);
+    assert.deepEqual(serverPids(sb), [pid]);
+    assert.equal(ranIn(sb.kjob(['create', 'configmap', 'probe', '--dry-run'])), pid);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test('a state directory whose socket path would be too long for a unix socket has no server, and commands run as without one', async () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-long-'));
+  const deep = path.join(parent, 'd'.repeat(Math.max(1, 100 - parent.length)));
+  fs.mkdirSync(deep);
+  const sb = new Sandbox({}, { parent: deep });
+  try {
+    assert.ok(Buffer.byteLength(path.join(sb.home, 'command.sock')) > 99);
+    assert.equal(sb.ok(['get', 'ns', 'default', '-o', 'name']), 'namespace/default\n');
+    assert.equal(sb.ok(['get', 'ns', 'default', '-o', 'name']), 'namespace/default\n');
+    assert.deepEqual(serverPids(sb), []);
+    assert.deepEqual(fs.readdirSync(deep).filter((f) => f !== path.basename(sb.home)), []);
+  } finally {
+    sb.cleanup();
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
 });
