@@ -39,6 +39,15 @@ function request(home: string, req: object, stdin?: string): Promise<Answer> {
 
 const SHA = 'bundle-1';
 
+/** A command held until released: began() when it runs, started resolves then. */
+function gate() {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let began!: () => void;
+  const started = new Promise<void>((r) => (began = r));
+  return { began: () => began(), held, started, release: () => release() };
+}
+
 describe('command server', () => {
   let home: string;
   let servers: net.Server[];
@@ -95,10 +104,7 @@ describe('command server', () => {
   });
 
   it('refuses a command while another runs (the client runs it itself)', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let began!: () => void;
-    const started = new Promise<void>((r) => (began = r));
+    const { began, held, started, release } = gate();
     await start(async (argv, io) => {
       if (argv[0] === 'slow') {
         began();
@@ -160,10 +166,7 @@ describe('command server', () => {
 
   it('leaves once idle, and not while a command runs', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let began!: () => void;
-    const started = new Promise<void>((r) => (began = r));
+    const { began, held, started, release } = gate();
     await start(async () => {
       began();
       await held;
@@ -199,10 +202,7 @@ describe('command server', () => {
   });
 
   it('stops when asked (controller stop): at once when idle, else once its command has answered', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let began!: () => void;
-    const started = new Promise<void>((r) => (began = r));
+    const { began, held, started, release } = gate();
     await start(async (_argv, io) => {
       began();
       await held;
