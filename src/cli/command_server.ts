@@ -173,7 +173,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
         return;
       }
       for (const f of frames) {
-        if (f.type === 'I' && stdinWanted) {
+        if (f.type === 'I' && stdinWanted && runningFor === sock) {
           if (f.payload.length > 0) stdinChunks.push(Buffer.from(f.payload));
           else {
             const done = stdinWanted;
