@@ -53,17 +53,53 @@ const pauseOne = new Int32Array(new SharedArrayBuffer(4));
  * behind) is waited for here, a millisecond at a time, holding everything after it, and the
  * server, whose socket the client does not read meanwhile, waits in turn.
  */
+const failedFds = new Set();
 function writeOut(fd, buf) {
   let off = 0;
-  while (off < buf.length) {
+  while (off < buf.length && !failedFds.has(fd)) {
     try {
       off += fs.writeSync(fd, buf, off);
     } catch (e) {
       if (e.code === 'EPIPE') process.exit(0);
-      if (e.code !== 'EAGAIN') throw e;
-      Atomics.wait(pauseOne, 0, 0, 1);
+      // A descriptor that cannot take it (a full disk, /dev/full, EIO): what the command writes
+      // there is lost, as in its own process, and the command goes on.
+      if (e.code !== 'EAGAIN') failedFds.add(fd);
+      else Atomics.wait(pauseOne, 0, 0, 1);
     }
   }
+}
+
+/**
+ * What a process inherits besides its environment, directory and umask, and passes on to the
+ * engine and pods a command starts: its priority, groups, resource limits, cgroup, namespaces and
+ * CPUs. A server refuses a command whose client differs (src/cli/command_server.ts, which reads
+ * its own the same way).
+ */
+function processTraits() {
+  const read = (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const link = (f) => {
+    try {
+      return fs.readlinkSync(f);
+    } catch {
+      return '';
+    }
+  };
+  const status = read('/proc/self/status');
+  return [
+    os.getPriority(),
+    process.getgid(),
+    process.getgroups().join(','),
+    read('/proc/self/limits'),
+    read('/proc/self/cgroup'),
+    ['mnt', 'net', 'pid', 'user', 'ipc', 'uts'].map((n) => link(`/proc/self/ns/${n}`)).join(' '),
+    (/^Cpus_allowed_list:\s*(.*)$/m.exec(status) || [])[1] || '',
+  ].join('\n');
 }
 
 /** All of stdin as frames I, then an empty I (src/cli/io.ts's readStdin, over the socket). */
@@ -87,7 +123,7 @@ const bug = (what) => `kjob: this is a bug, please report it: ${what}\n`;
  * arrive (a frame can be megabytes), the others kept until whole. onFrame(type, payload) gets
  * each whole A, R, I and X.
  */
-function frameParser(onFrame) {
+function frameParser(onFrame, write = writeOut) {
   let head = Buffer.alloc(0);
   let type;
   let left = 0;
@@ -109,7 +145,7 @@ function frameParser(onFrame) {
       at += piece.length;
       left -= piece.length;
       if (type === 'O' || type === 'E') {
-        if (piece.length > 0) writeOut(type === 'O' ? 1 : 2, piece);
+        if (piece.length > 0) write(type === 'O' ? 1 : 2, piece);
       } else body.push(piece);
       if (left === 0) {
         const t = type;
@@ -203,4 +239,4 @@ function startServer(home, launcher) {
   }
 }
 
-module.exports = { homeOf, socketOf, forward, startServer, MAX_SOCKET_PATH };
+module.exports = { homeOf, socketOf, forward, startServer, processTraits, frameParser, MAX_SOCKET_PATH };

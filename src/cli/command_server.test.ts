@@ -38,6 +38,7 @@ function request(home: string, req: object, stdin?: string): Promise<Answer> {
 }
 
 const SHA = 'bundle-1';
+const TRAITS = 'nice 0\nlimits ...';
 
 /** A command held until released: began() when it runs, started resolves then. */
 function gate() {
@@ -54,9 +55,9 @@ describe('command server', () => {
   let exits: string[];
   let connections: net.Socket[];
   const baseEnv = () => ({ ...process.env }) as Record<string, string>;
-  const req = (argv: string[], extra: object = {}) => ({ sha: SHA, argv, env: baseEnv(), cwd: home, umask: 0o022, ...extra });
+  const req = (argv: string[], extra: object = {}) => ({ sha: SHA, argv, env: baseEnv(), cwd: home, umask: 0o022, traits: TRAITS, ...extra });
   const start = async (run: CommandServerOptions['run'], more: Partial<CommandServerOptions> = {}) => {
-    const s = await serveCommands(home, { sha: SHA, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownProcessStreams: false, ...more });
+    const s = await serveCommands(home, { sha: SHA, traits: TRAITS, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownProcessStreams: false, ...more });
     assert.ok(s);
     servers.push(s);
     s.on('connection', (c) => connections.push(c));
@@ -129,6 +130,7 @@ describe('command server', () => {
       return 0;
     });
     assert.deepEqual((await request(home, req(['get'], { env: { ...baseEnv(), KUBECONFIG: '/elsewhere' } }))).frames, [{ type: 'R', text: 'another environment' }]);
+    assert.deepEqual((await request(home, req(['get'], { traits: 'nice 10\nlimits ...' }))).frames, [{ type: 'R', text: 'another environment' }]);
     assert.deepEqual((await request(home, req(['get'], { cwd: path.join(home, 'gone') }))).frames, [{ type: 'R', text: 'its working directory' }]);
     assert.deepEqual(exits, []);
     assert.deepEqual((await request(home, req(['get'], { sha: 'bundle-2' }))).frames, [{ type: 'R', text: 'another build' }]);
@@ -244,9 +246,71 @@ describe('command server', () => {
     assert.equal(fs.existsSync(commandSocketPath(home)), false);
   });
 
+  it("takes stdin only from its command's client", async () => {
+    await start(async (_argv, io) => {
+      io.out(`read ${JSON.stringify(await readStdin())}\n`);
+      return 0;
+    });
+    const sock = net.connect(commandSocketPath(home));
+    const reader = new FrameReader();
+    let printed = '';
+    const done = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+    sock.on('data', (chunk: Buffer) => {
+      for (const f of reader.push(chunk)) {
+        if (f.type === 'O') printed += f.payload.toString();
+        if (f.type === 'I') {
+          // Another connection of the same user sends stdin first: not the command's.
+          const other = net.connect(commandSocketPath(home));
+          other.on('error', () => undefined);
+          // The server drops a connection that sends stdin unasked: then the client answers.
+          other.on('close', () => sock.write(Buffer.concat([frame('I', 'kind: ConfigMap\n'), frame('I')])));
+          other.write(Buffer.concat([frame('I', 'kind: Secret\n'), frame('I')]));
+        }
+      }
+    });
+    sock.write(frame('Q', JSON.stringify(req(['apply', '-f', '-']))));
+    await done;
+    assert.equal(printed, 'read "kind: ConfigMap\\n"\n');
+  });
+
+  it('is busy until its client has read the answer and gone', async () => {
+    await start(async (_argv, io) => {
+      io.out('x\n');
+      return 0;
+    });
+    // A client that keeps its side open after the exit code.
+    const sock = net.connect({ path: commandSocketPath(home), allowHalfOpen: true });
+    const reader = new FrameReader();
+    const answered = new Promise<void>((resolve) => sock.on('data', (c: Buffer) => reader.push(c).some((f) => f.type === 'X') && resolve()));
+    sock.write(frame('Q', JSON.stringify(req(['get']))));
+    await answered;
+    assert.deepEqual((await request(home, req(['get']))).frames, [{ type: 'R', text: 'busy' }]);
+    const closed = new Promise((r) => sock.on('close', r));
+    sock.end();
+    await closed;
+    const open = () => new Promise<number>((r) => servers[0].getConnections((_e, n) => r(n)));
+    for (let i = 0; i < 1000 && (await open()) > 0; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    assert.equal((await request(home, req(['get']))).printed, 'O:x\n');
+  });
+
+  it("closing never removes another server's socket (one that replaced it)", async () => {
+    const first = await start(async () => 0);
+    // Its socket replaced, as by a second server that found it gone (a removed state directory, made again).
+    fs.rmSync(commandSocketPath(home));
+    const second = await start(async (_a, io) => {
+      io.out('second\n');
+      return 0;
+    });
+    await new Promise((r) => first.close(r));
+    assert.ok(fs.existsSync(commandSocketPath(home)));
+    assert.equal((await request(home, req(['get']))).printed, 'O:second\n');
+    void second;
+  });
+
   it('answers a second server of the same directory by staying the only one', async () => {
     await start(async () => 0);
-    assert.equal(await serveCommands(home, { sha: SHA, run: async () => 0, launcher: '/kjob', idleMs: 60_000, exit: () => undefined, ownProcessStreams: false }), undefined);
+    assert.equal(await serveCommands(home, { sha: SHA, traits: TRAITS, run: async () => 0, launcher: '/kjob', idleMs: 60_000, exit: () => undefined, ownProcessStreams: false }), undefined);
   });
 
   it('takes over the socket of a server that was killed', async () => {

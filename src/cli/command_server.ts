@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { FrameReader, frame, type FrameType } from './command_frames.js';
 import type { IO } from './io.js';
-import { setStdinSource } from './io.js';
+import { clearStdinSource, setStdinSource } from './io.js';
 
 export function commandSocketPath(home: string): string {
   return path.join(home, 'command.sock');
@@ -31,6 +31,11 @@ export interface CommandRequest {
   cwd: string;
   /** the client's umask: what a command makes (an engine it starts, and so its pods) has it too */
   umask: number;
+  /**
+   * What else the client's process would pass on to an engine and pods a command starts (its
+   * priority, groups, limits, cgroup, namespaces, CPUs: bin/command-client.js processTraits)
+   */
+  traits: string;
 }
 
 const MAX_RSS_BYTES = 1 << 30;
@@ -50,6 +55,8 @@ export function sameEnvironment(a: Record<string, string | undefined>, b: Record
 
 export interface CommandServerOptions {
   sha: string;
+  /** this process's traits (CommandRequest.traits), read as the client reads its own */
+  traits: string;
   /** main(): runs one command line, resolves with its exit code */
   run: (argv: string[], io: IO) => Promise<number>;
   /** the launcher's path, as a fresh process's process.argv[1] */
@@ -111,14 +118,13 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   let stdinWanted: ((s: string) => void) | undefined;
   let stdinChunks: Buffer[] = [];
   let sendFrame: ((t: FrameType, p?: Buffer | string) => void) | undefined;
-  setStdinSource(
-    () =>
-      new Promise<string>((resolve) => {
-        stdinWanted = resolve;
-        stdinChunks = [];
-        sendFrame?.('I');
-      }),
-  );
+  const stdinSource = () =>
+    new Promise<string>((resolve) => {
+      stdinWanted = resolve;
+      stdinChunks = [];
+      sendFrame?.('I');
+    });
+  setStdinSource(stdinSource);
 
   const armIdle = () => {
     if (idle) clearTimeout(idle);
@@ -218,7 +224,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   const refusal = (req: CommandRequest): string | undefined => {
     if (busy || stopping) return 'busy';
     if (req.sha !== opts.sha) return 'another build';
-    if (!sameEnvironment(req.env, baseEnv)) return 'another environment';
+    if (!sameEnvironment(req.env, baseEnv) || req.traits !== opts.traits) return 'another environment';
     try {
       if (!fs.statSync(req.cwd).isDirectory()) return 'its working directory';
     } catch {
@@ -295,6 +301,27 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     }
   };
 
+  // A command's error thrown outside main()'s promise (a callback's) would end the server as it
+  // ends a command's own process: the command's client gets what that process would have printed,
+  // the stack and exit 1, and the server leaves.
+  const uncaught = (e: unknown) => {
+    const sock = runningFor;
+    if (!sock) {
+      exit('an error outside any command');
+      return;
+    }
+    runningFor = undefined;
+    sendFrame?.('E', `${(e as Error)?.stack ?? String(e)}\n`);
+    server.close();
+    removeOwnSocket();
+    sock.once('close', () => exit('a command threw'));
+    sock.end(frame('X', '1'));
+  };
+  if (opts.exit === undefined) {
+    process.on('uncaughtException', uncaught);
+    process.on('unhandledRejection', uncaught);
+  }
+
   const server = net.createServer(handle);
   ownIno = await listenOnce(server, sockPath);
   if (ownIno === undefined) return undefined;
@@ -316,7 +343,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   server.on('close', () => {
     clearInterval(check);
     if (idle) clearTimeout(idle);
-    setStdinSource(undefined);
+    clearStdinSource(stdinSource);
   });
   return server;
 }

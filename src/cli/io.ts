@@ -16,17 +16,19 @@ export interface IO {
  * What a command writes to fd 1 or 2, with write(2) while that works, without node's stream for
  * it: making process.stdout loads node:net and its streams for a pipe (node:tty for a terminal),
  * 2-3 ms of a `kjob get`. A descriptor that would block (EAGAIN: a non-blocking pipe whose reader
- * is behind) or fails otherwise hands the rest, and everything after, to node's stream, which
- * waits for the reader (drain) or reports as it always did; a reader gone (EPIPE) ends the command
- * quietly. Writes to a pipe, a file or a terminal are synchronous in node's streams too, so output
+ * is behind) hands the rest, and everything after, to node's stream, which waits for the reader
+ * (drain); a reader gone (EPIPE) ends the command quietly; one that fails otherwise (ENOSPC, EIO)
+ * takes nothing more, and the command goes on. Writes to a pipe, a file or a terminal are synchronous in node's streams too, so output
  * keeps its order whichever way it goes.
  */
 class FdWriter {
   private stream?: NodeJS.WriteStream;
+  private broken = false;
 
   constructor(private readonly fd: 1 | 2) {}
 
   write(s: string): void {
+    if (this.broken) return;
     if (this.stream) {
       this.stream.write(s);
       return;
@@ -37,7 +39,14 @@ class FdWriter {
       try {
         off += fs.writeSync(this.fd, buf, off);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') process.exit(0);
+        // A descriptor that cannot take it (a full disk, /dev/full, EIO): what is written there
+        // is lost and the command goes on, as Go's fmt.Fprint to a failing stdout lets kubectl.
+        if (code !== 'EAGAIN') {
+          this.broken = true;
+          return;
+        }
         this.stream = this.fd === 1 ? process.stdout : process.stderr;
         this.stream.write(buf.subarray(off));
         return;
@@ -97,8 +106,13 @@ export function exitQuietlyOnClosedPipe(): void {
 /** Where readStdin reads from instead of fd 0: the command server's client (command_server.ts). */
 let stdinSource: (() => Promise<string>) | undefined;
 
-export function setStdinSource(source: (() => Promise<string>) | undefined): void {
+export function setStdinSource(source: () => Promise<string>): void {
   stdinSource = source;
+}
+
+/** readStdin reads fd 0 again, unless another source has taken source's place since. */
+export function clearStdinSource(source: () => Promise<string>): void {
+  if (stdinSource === source) stdinSource = undefined;
 }
 
 /**

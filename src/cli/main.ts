@@ -700,10 +700,10 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
  * bin/kjob forwards, until it is idle for KJOB_COMMAND_SERVER_IDLE seconds (default 300). bin/kjob
  * starts it; it returns at once when another server of home answers.
  */
-export async function commandServer(home: string, sha: string, launcher: string): Promise<void> {
+export async function commandServer(home: string, sha: string, launcher: string, traits: string): Promise<void> {
   const { serveCommands } = await import('./command_server.js');
   const idleSeconds = Number(process.env.KJOB_COMMAND_SERVER_IDLE || 300);
-  await serveCommands(home, { sha, launcher, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });
+  await serveCommands(home, { sha, launcher, traits, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });
 }
 
 /**

@@ -8,12 +8,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import * as net from 'node:net';
 import { KJOB, ROOT, Sandbox, type Run } from './helpers.js';
 import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
 
 const LOCAL = { KJOB_COMMAND_SERVER: '0' };
 const { forwardable } = createRequire(import.meta.url)(KJOB) as { forwardable: (argv: string[], verb: string, env: NodeJS.ProcessEnv, terminal?: (fd: number) => boolean) => boolean };
+const { frameParser } = createRequire(import.meta.url)(path.join(path.dirname(KJOB), 'command-client.js')) as {
+  frameParser: (onFrame: (type: string, payload: Buffer) => void, write: (fd: number, b: Buffer) => void) => (chunk: Buffer) => void;
+};
+const frameOf = (type: string, payload: string) => {
+  const body = Buffer.from(payload);
+  const head = Buffer.alloc(5);
+  head[0] = type.charCodeAt(0);
+  head.writeUInt32BE(body.length, 1);
+  return Buffer.concat([head, body]);
+};
 
 const serverPids = (sb: Sandbox) => processesOf(sb.home, (argv) => argv.includes('__command-server'));
 
@@ -133,6 +144,11 @@ test('which command lines go to the server: verbs that end by themselves, withou
     assert.equal(forwardable(argv, verb, env, () => false), want, argv.join(' '));
   }
   assert.equal(forwardable(['get', 'pods'], 'get', { KJOB_COMMAND_SERVER: '0' }, () => false), false);
+  // Paths only the client can read, in the environment kjob reads; warnings node prints once a process.
+  assert.equal(forwardable(['get', 'pods'], 'get', { KUBECONFIG: '/dev/fd/63' }, () => false), false);
+  assert.equal(forwardable(['get', 'pods'], 'get', { KJOB_HOME: '/proc/self/cwd/h' }, () => false), false);
+  assert.equal(forwardable(['get', 'pods'], 'get', { NODE_TLS_REJECT_UNAUTHORIZED: '0' }, () => false), false);
+  assert.equal(forwardable(['get', 'pods'], 'get', { KUBECONFIG: '/home/me/.kube/config', SSH_TTY: '/dev/pts/0' }, () => false), true);
   for (const fd of [0, 1, 2]) assert.equal(forwardable(['get', 'pods'], 'get', env, (n) => n === fd), false, `a terminal on fd ${fd}`);
 });
 
@@ -195,5 +211,72 @@ test('a state directory whose socket path would be too long for a unix socket ha
   } finally {
     sb.cleanup();
     fs.rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test("the client reads the server's frames however the bytes arrive: output as it comes, the others whole", () => {
+  const stream = Buffer.concat([frameOf('A', ''), frameOf('O', 'hello\n'), frameOf('E', 'oops\n'), frameOf('O', 'x'.repeat(70_000)), frameOf('X', '3')]);
+  for (const size of [1, 2, 3, 5, 7, 4096, 65536, stream.length]) {
+    const out: Record<number, string> = { 1: '', 2: '' };
+    const frames: string[] = [];
+    const push = frameParser((t, p) => frames.push(`${t}${p.toString()}`), (fd, b) => (out[fd] += b.toString()));
+    for (let i = 0; i < stream.length; i += size) push(stream.subarray(i, i + size));
+    assert.deepEqual(frames, ['A', 'X3'], `chunks of ${size}`);
+    assert.equal(out[1], `hello\n${'x'.repeat(70_000)}`, `chunks of ${size}`);
+    assert.equal(out[2], 'oops\n', `chunks of ${size}`);
+  }
+});
+
+test('a client in a removed directory, writing to a full device, or reading a directory as stdin: as in its own process', async () => {
+  const sb = new Sandbox();
+  try {
+    sb.ok(['get', 'ns']);
+    const pid = await serverUp(sb);
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-gone-'));
+    const inGone = spawnSync('bash', ['-c', 'cd "$2" && rmdir "$2" && exec "$0" "$1" get ns default -o name', process.execPath, KJOB, gone], { env: sb.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.deepEqual([inGone.status, inGone.stdout, inGone.stderr], [0, 'namespace/default\n', '']);
+    for (const env of [{}, LOCAL]) {
+      const full = fs.openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [KJOB, 'create', 'configmap', 'probe', '--dry-run'], { env: { ...sb.env, ...env }, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      fs.closeSync(full);
+      assert.equal(r.status, 0, r.stderr);
+      // Its only output, stderr's klog line, says where it ran.
+      if (env === LOCAL) assert.notEqual(klogPid(r.stderr), pid);
+      else assert.equal(klogPid(r.stderr), pid);
+    }
+    for (const env of [{}, LOCAL]) {
+      const dir = fs.openSync(os.tmpdir(), 'r');
+      const r = spawnSync(process.execPath, [KJOB, 'apply', '-f', '-'], { env: { ...sb.env, ...env }, stdio: [dir, 'pipe', 'pipe'], encoding: 'utf8' });
+      fs.closeSync(dir);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^kjob: this is a bug, please report it: Error: EISDIR/);
+    }
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test("a socket its user does not own gets nothing of a command: it runs in its own process", { skip: process.getuid?.() !== 0 && 'needs root (to give the socket to another user)' }, async () => {
+  const sb = new Sandbox();
+  const planted = net.createServer();
+  let connections = 0;
+  planted.on('connection', (c) => {
+    connections++;
+    c.destroy();
+  });
+  try {
+    sb.ok(['get', 'ns']);
+    await serverUp(sb);
+    sb.ok(['controller', 'stop']);
+    const sock = path.join(sb.home, 'command.sock');
+    await new Promise<void>((resolve) => planted.listen(sock, resolve));
+    fs.chownSync(sock, 65534, 65534);
+    const r = sb.kjob(['create', 'configmap', 'probe', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(connections, 0);
+    assert.deepEqual(serverPids(sb), []); // nor does it start one in that socket's place
+  } finally {
+    await new Promise((r) => planted.close(r));
+    sb.cleanup();
   }
 });
