@@ -46,14 +46,17 @@ function frame(type, payload) {
 }
 
 const pauseOne = new Int32Array(new SharedArrayBuffer(4));
+/** Descriptors that failed otherwise than by blocking or a reader gone: they take nothing more. */
+const failedFds = new Set();
 
 /**
  * Writes buf to fd whole and in order: a reader gone ends the client quietly, as it ends a
  * command (src/cli/io.ts); a descriptor that would block (a non-blocking pipe whose reader is
  * behind) is waited for here, a millisecond at a time, holding everything after it, and the
- * server, whose socket the client does not read meanwhile, waits in turn.
+ * server, whose socket the client does not read meanwhile, waits in turn; one that cannot take it
+ * (a full disk, /dev/full, EIO) loses what the command writes there, as in its own process, and
+ * the command goes on.
  */
-const failedFds = new Set();
 function writeOut(fd, buf) {
   let off = 0;
   while (off < buf.length && !failedFds.has(fd)) {
@@ -61,8 +64,6 @@ function writeOut(fd, buf) {
       off += fs.writeSync(fd, buf, off);
     } catch (e) {
       if (e.code === 'EPIPE') process.exit(0);
-      // A descriptor that cannot take it (a full disk, /dev/full, EIO): what the command writes
-      // there is lost, as in its own process, and the command goes on.
       if (e.code !== 'EAGAIN') failedFds.add(fd);
       else Atomics.wait(pauseOne, 0, 0, 1);
     }
@@ -239,4 +240,4 @@ function startServer(home, launcher) {
   }
 }
 
-module.exports = { homeOf, socketOf, forward, startServer, processTraits, frameParser, MAX_SOCKET_PATH };
+module.exports = { homeOf, forward, startServer, processTraits, frameParser };

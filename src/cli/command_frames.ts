@@ -2,7 +2,7 @@
 // bin/command-client.js): frames of a type byte, a 32-bit big-endian length and that many bytes,
 // over a unix socket. One connection is one command.
 //
-//   client -> server   Q  the request: JSON { sha, argv, env, cwd }
+//   client -> server   Q  the request: JSON, command_server.ts's CommandRequest
 //                      I  stdin bytes, when the server asked for them; an empty I is its end
 //                      S  stop (`kjob controller stop`): the server leaves, after the command it runs
 //   server -> client   A  accepted: the command runs
@@ -13,7 +13,10 @@
 
 export type FrameType = 'Q' | 'S' | 'I' | 'A' | 'R' | 'O' | 'E' | 'X';
 
-/** The largest frame either side accepts: a request is argv and environment, output comes in chunks. */
+/**
+ * The largest frame the server accepts: a request is argv and environment, stdin comes in frames
+ * of 64 kB. (The client reads output frames of any size as they come.)
+ */
 export const MAX_FRAME = 16 << 20;
 
 export function frame(type: FrameType, payload: Buffer | string = ''): Buffer {

@@ -57,7 +57,7 @@ describe('command server', () => {
   const baseEnv = () => ({ ...process.env }) as Record<string, string>;
   const req = (argv: string[], extra: object = {}) => ({ sha: SHA, argv, env: baseEnv(), cwd: home, umask: 0o022, traits: TRAITS, ...extra });
   const start = async (run: CommandServerOptions['run'], more: Partial<CommandServerOptions> = {}) => {
-    const s = await serveCommands(home, { sha: SHA, traits: TRAITS, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownProcessStreams: false, ...more });
+    const s = await serveCommands(home, { sha: SHA, traits: TRAITS, run, launcher: '/kjob', idleMs: 60_000, exit: (why) => exits.push(why), ownsProcess: false, ...more });
     assert.ok(s);
     servers.push(s);
     s.on('connection', (c) => connections.push(c));
@@ -213,8 +213,8 @@ describe('command server', () => {
     });
     const running = request(home, req(['delete', 'job', 'x']));
     await started;
-    let stopped = false;
-    const stop = stopCommandServer(home).then(() => (stopped = true));
+    // Resolves when its connection closes, as the process exits: not with this test's exit().
+    void stopCommandServer(home);
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits, []);
     assert.deepEqual((await request(home, req(['get']))).frames, [{ type: 'R', text: 'busy' }]);
@@ -223,9 +223,15 @@ describe('command server', () => {
     for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits, ['asked to stop']);
     assert.equal(fs.existsSync(commandSocketPath(home)), false);
-    assert.equal(stopped, false); // its connection closes as the process exits, which this test's exit() does not
-    (servers.pop() as net.Server).close();
-    void stop;
+  });
+
+  it('stops at once when asked while idle, and its asker sees the connection close', async () => {
+    await start(async () => 0);
+    const stopped = stopCommandServer(home);
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, ['asked to stop']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+    await stopped;
   });
 
   it('ends with a command whose client left (killed, or its reader gone), as its own process would', async () => {
@@ -298,19 +304,18 @@ describe('command server', () => {
     const first = await start(async () => 0);
     // Its socket replaced, as by a second server that found it gone (a removed state directory, made again).
     fs.rmSync(commandSocketPath(home));
-    const second = await start(async (_a, io) => {
+    await start(async (_a, io) => {
       io.out('second\n');
       return 0;
     });
     await new Promise((r) => first.close(r));
     assert.ok(fs.existsSync(commandSocketPath(home)));
     assert.equal((await request(home, req(['get']))).printed, 'O:second\n');
-    void second;
   });
 
   it('answers a second server of the same directory by staying the only one', async () => {
     await start(async () => 0);
-    assert.equal(await serveCommands(home, { sha: SHA, traits: TRAITS, run: async () => 0, launcher: '/kjob', idleMs: 60_000, exit: () => undefined, ownProcessStreams: false }), undefined);
+    assert.equal(await serveCommands(home, { sha: SHA, traits: TRAITS, run: async () => 0, launcher: '/kjob', idleMs: 60_000, exit: () => undefined, ownsProcess: false }), undefined);
   });
 
   it('takes over the socket of a server that was killed', async () => {

@@ -4,8 +4,8 @@
 // compiled (measured: `apply` of a ConfigMap, the whole command, ran 20 ms cold in a fresh
 // process against about 3 warm). main() is the same function a fresh process runs; the tests run
 // it many times in one process, which is what keeps a second command from seeing a first one's
-// state. What the client decides before it forwards (no terminal, a verb that ends by itself)
-// is in bin/command-client.js.
+// state. Which command lines are forwarded (no terminal, a verb that ends by itself) is bin/kjob's
+// forwardable(); the client's side is bin/command-client.js.
 //
 // A command is refused, and the client runs it itself, when the server is busy with another, was
 // built from another bundle, or was started with another environment: the server runs every
@@ -40,6 +40,8 @@ export interface CommandRequest {
 
 const MAX_RSS_BYTES = 1 << 30;
 
+type Send = (type: FrameType, payload?: Buffer | string) => void;
+
 /**
  * Variables a shell sets per prompt or per process, which no command of kjob reads and which would
  * otherwise refuse every command from another shell.
@@ -68,10 +70,11 @@ export interface CommandServerOptions {
   /** leaves (process.exit in the real server); tests observe it */
   exit?: (why: string) => void;
   /**
-   * Whether what a command writes to process.stdout and process.stderr itself goes to its client
-   * (the real server: true). The unit tests' own process reports through its stdout.
+   * Whether the server owns its process (the real server: true): what a command writes to
+   * process.stdout and process.stderr itself goes to its client, and an error thrown outside a
+   * command's promise is that command's. The unit tests' own process keeps both.
    */
-  ownProcessStreams?: boolean;
+  ownsProcess?: boolean;
 }
 
 /**
@@ -94,46 +97,40 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   const baseCwd = process.cwd();
   let busy = false;
   let stopping = false;
-  /** the connection whose command runs */
-  let runningFor: net.Socket | undefined;
+  /** the command that runs: its client's connection, and how its frames go there */
+  let running: { sock: net.Socket; send: Send } | undefined;
   let idle: NodeJS.Timeout | undefined;
   let ownIno: number | undefined;
   let check: NodeJS.Timeout | undefined;
 
   // What the command writes to process.stdout or process.stderr itself goes to the client too;
   // between commands, nowhere. Each a stable object: io.ts wraps the streams' getters once.
-  let current: { out(s: Buffer | string): void; err(s: Buffer | string): void } | undefined;
-  const relay = (which: 'out' | 'err') =>
+  const relay = (type: 'O' | 'E') =>
     new Writable({
       write(chunk: Buffer, _enc, cb) {
-        current?.[which](chunk);
+        running?.send(type, chunk);
         cb();
       },
     });
-  const streams = { stdout: relay('out'), stderr: relay('err') };
-  if (opts.ownProcessStreams !== false) {
+  const streams = { stdout: relay('O'), stderr: relay('E') };
+  if (opts.ownsProcess !== false) {
     for (const name of ['stdout', 'stderr'] as const) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => streams[name] });
   }
 
   let stdinWanted: ((s: string) => void) | undefined;
   let stdinChunks: Buffer[] = [];
-  let sendFrame: ((t: FrameType, p?: Buffer | string) => void) | undefined;
   const stdinSource = () =>
     new Promise<string>((resolve) => {
       stdinWanted = resolve;
       stdinChunks = [];
-      sendFrame?.('I');
+      running?.send('I');
     });
   setStdinSource(stdinSource);
 
   const armIdle = () => {
     if (idle) clearTimeout(idle);
     idle = setTimeout(() => {
-      if (!busy) {
-        server.close();
-        removeOwnSocket();
-        exit('idle');
-      }
+      if (!busy) leave('idle');
     }, opts.idleMs);
     // The listening socket keeps the process; the timer only ends it.
     idle.unref();
@@ -151,7 +148,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const reader = new FrameReader();
     let req: CommandRequest | undefined;
     let gone = false;
-    const send = (t: FrameType, p?: Buffer | string) => {
+    const send: Send = (t, p) => {
       if (!gone) sock.write(frame(t, p));
     };
     const refuse = (why: string) => {
@@ -162,11 +159,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
       // A client gone during its command was killed (Ctrl-C, a timeout) or its reader was (`| head
       // -1`): the command ends with it, as it would have in the client's own process, and the
       // server with the command (the next command starts a new one).
-      if (runningFor === sock) {
-        server.close();
-        removeOwnSocket();
-        exit('its client left during the command');
-      }
+      if (running?.sock === sock) leave('its client left during the command');
     };
     sock.on('error', closed);
     sock.on('close', closed);
@@ -179,7 +172,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
         return;
       }
       for (const f of frames) {
-        if (f.type === 'I' && stdinWanted && runningFor === sock) {
+        if (f.type === 'I' && stdinWanted && running?.sock === sock) {
           if (f.payload.length > 0) stdinChunks.push(Buffer.from(f.payload));
           else {
             const done = stdinWanted;
@@ -203,12 +196,8 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
           if (why) {
             req = undefined;
             refuse(why);
-            if (why === 'another build') {
-              // This server's code is out of date: the next command starts a new one.
-              server.close();
-              removeOwnSocket();
-              exit('another build asked');
-            }
+            // This server's code is out of date: the next command starts a new one.
+            if (why === 'another build') leave('another build asked');
             return;
           }
           send('A');
@@ -233,9 +222,9 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     return undefined;
   };
 
-  const runOne = async (req: CommandRequest, sock: net.Socket, send: (t: FrameType, p?: Buffer | string) => void) => {
+  const runOne = async (req: CommandRequest, sock: net.Socket, send: Send) => {
     busy = true;
-    runningFor = sock;
+    running = { sock, send };
     if (idle) clearTimeout(idle);
     try {
       process.chdir(req.cwd);
@@ -246,8 +235,6 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const baseUmask = process.umask(req.umask);
     process.argv = [process.execPath, opts.launcher, ...req.argv];
     process.exitCode = undefined;
-    current = { out: (s) => send('O', s), err: (s) => send('E', s) };
-    sendFrame = send;
     const io: IO = {
       out: (s) => send('O', s),
       err: (s) => send('E', s),
@@ -265,10 +252,8 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     // What the command left behind (a timer, a child it waits on) is not a finished command's:
     // the server leaves once it has answered, and the next command starts a new one.
     const leftBehind = resourcesOfCommands() > before;
-    current = undefined;
-    sendFrame = undefined;
     stdinWanted = undefined;
-    runningFor = undefined;
+    running = undefined;
     setEnvironment(baseEnv);
     process.umask(baseUmask);
     process.exitCode = undefined;
@@ -290,11 +275,14 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     sock.end(frame('X', String(code)));
   };
 
-  /** Stops listening, then exits once sock (the last command's, or the stop's asker) has closed. */
-  const leave = (why: string, sock: net.Socket) => {
+  /**
+   * Stops listening and removes its socket (not another server's in its place), then exits: at
+   * once, or once sock (the last command's, or the stop's asker) has closed.
+   */
+  const leave = (why: string, sock?: net.Socket) => {
     server.close();
     removeOwnSocket();
-    if (sock.closed) exit(why);
+    if (!sock || sock.closed) exit(why);
     else {
       sock.once('close', () => exit(why));
       sock.end();
@@ -305,19 +293,14 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   // ends a command's own process: the command's client gets what that process would have printed,
   // the stack and exit 1, and the server leaves.
   const uncaught = (e: unknown) => {
-    const sock = runningFor;
-    if (!sock) {
-      exit('an error outside any command');
-      return;
-    }
-    runningFor = undefined;
-    sendFrame?.('E', `${(e as Error)?.stack ?? String(e)}\n`);
-    server.close();
-    removeOwnSocket();
-    sock.once('close', () => exit('a command threw'));
-    sock.end(frame('X', '1'));
+    const r = running;
+    running = undefined;
+    if (!r) return leave('an error outside any command');
+    r.send('E', `${(e as Error)?.stack ?? String(e)}\n`);
+    r.send('X', '1');
+    leave('a command threw', r.sock);
   };
-  if (opts.exit === undefined) {
+  if (opts.ownsProcess !== false) {
     process.on('uncaughtException', uncaught);
     process.on('unhandledRejection', uncaught);
   }
@@ -334,10 +317,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     } catch {
       /* removed */
     }
-    if (ino !== ownIno && !busy) {
-      server.close();
-      exit('its socket is gone');
-    }
+    if (ino !== ownIno && !busy) leave('its socket is gone');
   }, opts.checkMs ?? 2000);
   check.unref();
   server.on('close', () => {
@@ -377,12 +357,12 @@ function setEnvironment(env: Record<string, string>): void {
 }
 
 /**
-/**
  * Listen on sockPath, only readable and writable by this user: on a name of this process's own,
  * then renamed into place, because a server that closes removes the path it listened on (libuv),
  * which must never be another server's socket. A socket no server answers on (one that was killed)
- * is replaced; one another server answers on is left to it (false). Two servers that start at
- * once both rename: the one replaced sees its socket gone and leaves.
+ * is replaced; one another server answers on is left to it (undefined). Resolves with the inode of
+ * its socket. Two servers that start at once both rename: the one replaced sees its socket gone
+ * and leaves.
  */
 async function listenOnce(server: net.Server, sockPath: string): Promise<number | undefined> {
   const own = `${sockPath}.${process.pid}`;

@@ -18,8 +18,8 @@ export interface IO {
  * 2-3 ms of a `kjob get`. A descriptor that would block (EAGAIN: a non-blocking pipe whose reader
  * is behind) hands the rest, and everything after, to node's stream, which waits for the reader
  * (drain); a reader gone (EPIPE) ends the command quietly; one that fails otherwise (ENOSPC, EIO)
- * takes nothing more, and the command goes on. Writes to a pipe, a file or a terminal are synchronous in node's streams too, so output
- * keeps its order whichever way it goes.
+ * takes nothing more, and the command goes on. Writes to a pipe, a file or a terminal are
+ * synchronous in node's streams too, so output keeps its order whichever way it goes.
  */
 class FdWriter {
   private stream?: NodeJS.WriteStream;
