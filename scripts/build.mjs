@@ -40,18 +40,26 @@ try {
 }
 // What bin/kjob runs: the CLI in one script with its code cache.
 await bundle();
-buildNativeShim();
+buildNativePrograms();
 if (failure) process.exit(failure.status ?? 1);
 
 /**
- * The native container shim (src/kubelet/shim.c, with pod_net.c and ip_runner.c) into dist/kubelet/kjob-shim, where a C compiler
- * is found ($CC, else cc): static where the C library allows it (no dynamic loader at each
- * container's start), else dynamic. Without a compiler, or if it fails, there is no binary and
- * the perl shim runs (src/kubelet/shim.ts nativeShim); that is said, not an error.
+ * The native programs, where a C compiler is found ($CC, else cc): static where the C library
+ * allows it (no dynamic loader at each start), else dynamic. Without a compiler, or if it fails,
+ * there is no binary and what stands in for it runs; that is said, not an error.
+ * - The container shim (src/kubelet/shim.c, with pod_net.c and ip_runner.c) into
+ *   dist/kubelet/kjob-shim; else the perl shim runs (src/kubelet/shim.ts nativeShim).
+ * - The command client (src/cli/command_client.c) into dist/kjob-client; else bin/kjob's shell
+ *   part runs node, whose client (bin/command-client.js) forwards instead.
  */
-function buildNativeShim() {
-  const sources = ['shim.c', 'pod_net.c', 'ip_runner.c'].map((f) => join(root, 'src/kubelet', f));
-  const out = join(root, 'dist/kubelet/kjob-shim');
+function buildNativePrograms() {
+  buildNative(['kubelet/shim.c', 'kubelet/pod_net.c', 'kubelet/ip_runner.c'], 'dist/kubelet/kjob-shim', "containers' shims will run on perl (slower: see README)");
+  buildNative(['cli/command_client.c'], 'dist/kjob-client', 'commands will start node to reach the command server (slower: see README)');
+}
+
+function buildNative(files, target, without) {
+  const sources = files.map((f) => join(root, 'src', f));
+  const out = join(root, target);
   try {
     if (sources.every((source) => statSync(out).mtimeMs >= statSync(source).mtimeMs)) return; // built from these sources
   } catch {
@@ -64,7 +72,7 @@ function buildNativeShim() {
   for (const extra of [['-static'], []]) {
     try {
       execFileSync(cc, [...extra, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
-      renameSync(tmp, out); // a running shim keeps its old file
+      renameSync(tmp, out); // a running program keeps its old file
       return;
     } catch (e) {
       error = e;
@@ -73,7 +81,7 @@ function buildNativeShim() {
   rmSync(tmp, { force: true });
   rmSync(out, { force: true }); // never one built from another source
   const why = error.code === 'ENOENT' ? `no C compiler (${cc})` : `${cc} failed: ${String(error.stderr ?? error.message).trim().split('\n')[0]}`;
-  console.error(`kjob build: ${why}; containers' shims will run on perl (slower: see README)`);
+  console.error(`kjob build: ${why}; ${without}`);
 }
 
 /** Put every file of `from` into `to`: unchanged files are left alone, changed ones replaced atomically. */

@@ -14,7 +14,10 @@ import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
 
 const LOCAL = { KJOB_COMMAND_SERVER: '0' };
-const { forwardable } = createRequire(import.meta.url)(KJOB) as { forwardable: (argv: string[], verb: string, env: NodeJS.ProcessEnv, terminal?: (fd: number) => boolean) => boolean };
+const { forwardable, verbOf } = createRequire(import.meta.url)(KJOB) as {
+  forwardable: (argv: string[], verb: string, env: NodeJS.ProcessEnv, terminal?: (fd: number) => boolean) => boolean;
+  verbOf: (argv: string[]) => string;
+};
 const { frameParser } = createRequire(import.meta.url)(path.join(path.dirname(KJOB), 'command-client.js')) as {
   frameParser: (onFrame: (type: string, payload: Buffer) => void, write: (fd: number, b: Buffer) => void) => (chunk: Buffer) => void;
 };
@@ -28,8 +31,10 @@ const frameOf = (type: string, payload: string) => {
 
 const serverPids = (sb: Sandbox) => processesOf(sb.home, (argv) => argv.includes('__command-server'));
 
-async function serverUp(sb: Sandbox): Promise<number> {
-  await sb.until('the command server to listen', () => fs.existsSync(path.join(sb.home, 'command.sock')) && serverPids(sb).length === 1, 30_000, 50);
+/** The command server's pid, once it listens: its socket there, and not the one a killed server left (its inode). */
+async function serverUp(sb: Sandbox, leftBehind?: number): Promise<number> {
+  const listening = () => fs.statSync(path.join(sb.home, 'command.sock'), { throwIfNoEntry: false })?.ino;
+  await sb.until('the command server to listen', () => ![undefined, leftBehind].includes(listening()) && serverPids(sb).length === 1, 30_000, 50);
   return serverPids(sb)[0];
 }
 
@@ -91,12 +96,13 @@ test('a killed server: the next command runs in its own process and starts anoth
   try {
     sb.ok(['get', 'ns']);
     const first = await serverUp(sb);
+    const itsSocket = fs.statSync(path.join(sb.home, 'command.sock')).ino;
     process.kill(first, 'SIGKILL');
     await sb.until('the killed server to be gone', () => !serverPids(sb).includes(first), 10_000, 20);
     const r = sb.kjob(['create', 'configmap', 'probe', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
     assert.notEqual(ranIn(r), first);
-    const second = await serverUp(sb);
+    const second = await serverUp(sb, itsSocket);
     assert.notEqual(second, first);
     assert.equal(ranIn(sb.kjob(['create', 'configmap', 'probe', '--dry-run'])), second);
     sb.ok(['controller', 'stop']);
@@ -120,36 +126,69 @@ test("a terminal's command runs in its own process: colour, spinners and prompts
   }
 });
 
-test('which command lines go to the server: verbs that end by themselves, without a path only the client can read', () => {
-  const env = {};
-  for (const [argv, want] of [
-    [['get', 'pods'], true],
-    [['-n', 'x', 'describe', 'job', 'pi'], true],
-    [['apply', '-f', '-'], true],
-    [['get', 'pods', '-w'], false],
-    [['get', 'pods', '--watch-only'], false],
-    [['events', '--watch'], false],
-    [['logs', '-f', 'pi-x'], false],
-    [['logs', 'pi-x', '--follow'], false],
-    [['logs', 'pi-x', '--', '-f'], true],
-    [['delete', '-i', 'job', 'pi'], false],
-    [['apply', '-f', '/dev/stdin'], false],
-    [['apply', '-f', '/dev/fd/63'], false],
-    [['exec', 'pi-x', '--', 'true'], false],
-    [['edit', 'job', 'pi'], false],
-    [['wait', '--for=condition=complete', 'job/pi'], false],
-    [['controller', 'stop'], false],
-  ] as [string[], boolean][]) {
-    const verb = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '-n') as string;
-    assert.equal(forwardable(argv, verb, env, () => false), want, argv.join(' '));
-  }
-  assert.equal(forwardable(['get', 'pods'], 'get', { KJOB_COMMAND_SERVER: '0' }, () => false), false);
+/** The native client (src/cli/command_client.c), where the build made it. */
+const NATIVE_CLIENT = path.join(ROOT, 'dist/kjob-client');
+const noNativeClient = !fs.existsSync(NATIVE_CLIENT) && 'no native client built (no C compiler)';
+
+/** The native client's verdict on argv and env (KJOB_NATIVE_CLIENT=decide), with pipes on stdin, stdout and stderr. */
+function nativeForwards(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  const r = spawnSync(NATIVE_CLIENT, argv, { env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...env, KJOB_NATIVE_CLIENT: 'decide' }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, r.stderr);
+  return ({ server: true, here: false } as Record<string, boolean>)[r.stdout.trim()];
+}
+
+/** Command lines and environments, and whether they go to the server. */
+const FORWARDING_CASES: [string[], NodeJS.ProcessEnv, boolean][] = [
+  ...(
+    [
+      [['get', 'pods'], true],
+      [['-n', 'x', 'describe', 'job', 'pi'], true],
+      [['--home', '/tmp/h', 'get', 'cm'], true],
+      [['apply', '-f', '-'], true],
+      [['get', 'pods', '-w'], false],
+      [['get', 'pods', '-ow'], false], // -[a-zA-Z]*w: a w among short flags, as kjob's parser may read it
+      [['get', 'pods', '--watch-only'], false],
+      [['events', '--watch'], false],
+      [['logs', '-f', 'pi-x'], false],
+      [['logs', 'pi-x', '--follow'], false],
+      [['logs', 'pi-x', '--', '-f'], true],
+      [['delete', '-i', 'job', 'pi'], false],
+      [['apply', '-f', '/dev/stdin'], false],
+      [['apply', '-f', '/dev/fd/63'], false],
+      [['exec', 'pi-x', '--', 'true'], false],
+      [['edit', 'job', 'pi'], false],
+      [['wait', '--for=condition=complete', 'job/pi'], false],
+      [['controller', 'stop'], false],
+      [['--', 'get', 'pods'], false],
+    ] as [string[], boolean][]
+  ).map(([argv, want]): [string[], NodeJS.ProcessEnv, boolean] => [argv, {}, want]),
+  [['get', 'pods'], { KJOB_COMMAND_SERVER: '0' }, false],
+  [['get', 'pods'], { KJOB_NO_BUNDLE: '1' }, false],
   // Paths only the client can read, in the environment kjob reads; warnings node prints once a process.
-  assert.equal(forwardable(['get', 'pods'], 'get', { KUBECONFIG: '/dev/fd/63' }, () => false), false);
-  assert.equal(forwardable(['get', 'pods'], 'get', { KJOB_HOME: '/proc/self/cwd/h' }, () => false), false);
-  assert.equal(forwardable(['get', 'pods'], 'get', { NODE_TLS_REJECT_UNAUTHORIZED: '0' }, () => false), false);
-  assert.equal(forwardable(['get', 'pods'], 'get', { KUBECONFIG: '/home/me/.kube/config', SSH_TTY: '/dev/pts/0' }, () => false), true);
-  for (const fd of [0, 1, 2]) assert.equal(forwardable(['get', 'pods'], 'get', env, (n) => n === fd), false, `a terminal on fd ${fd}`);
+  [['get', 'pods'], { KUBECONFIG: '/dev/fd/63' }, false],
+  [['get', 'pods'], { KJOB_HOME: '/proc/self/cwd/h' }, false],
+  [['get', 'pods'], { NODE_TLS_REJECT_UNAUTHORIZED: '0' }, false],
+  [['get', 'pods'], { NODE_PENDING_DEPRECATION: '1' }, false],
+  [['get', 'pods'], { KUBECONFIG: '/home/me/.kube/config', SSH_TTY: '/dev/pts/0' }, true],
+];
+
+test('which command lines go to the server: verbs that end by themselves, without a path only the client can read', () => {
+  for (const [argv, env, want] of FORWARDING_CASES) assert.equal(forwardable(argv, verbOf(argv), env, () => false), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
+  for (const fd of [0, 1, 2]) assert.equal(forwardable(['get', 'pods'], 'get', {}, (n) => n === fd), false, `a terminal on fd ${fd}`);
+});
+
+test('the native client decides as bin/kjob does, for the same command lines and environments', { skip: noNativeClient }, () => {
+  for (const [argv, env, want] of FORWARDING_CASES) assert.equal(nativeForwards(argv, env), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
+  // A terminal on any of stdin, stdout, stderr (a pty through `script`); /dev/null is none.
+  const onPty = spawnSync('script', ['-qfec', `KJOB_NATIVE_CLIENT=decide ${NATIVE_CLIENT} get pods`, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  assert.equal(onPty.stdout.trim(), 'here', onPty.stdout + onPty.stderr);
+  const devNull = fs.openSync('/dev/null', 'r+');
+  try {
+    const r = spawnSync(NATIVE_CLIENT, ['get', 'pods'], { env: { ...process.env, KJOB_COMMAND_SERVER: '1', KJOB_NATIVE_CLIENT: 'decide' }, encoding: 'utf8', stdio: [devNull, 'pipe', 'pipe'] });
+    assert.equal(r.stdout.trim(), 'server');
+  } finally {
+    fs.closeSync(devNull);
+  }
 });
 
 test('megabytes of output, a slow reader, and stdout that would block: the same bytes in the same order, the server still the one it was', async () => {
