@@ -39,7 +39,7 @@ export class Sandbox {
   }
 
   kjob(args: string[], opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-    const r = spawnSync(process.execPath, [KJOB, ...args], {
+    const r = spawnSync(KJOB, args, {
       env: opts.env ? { ...this.env, ...opts.env } : this.env,
       cwd: opts.cwd ?? ROOT,
       input: opts.input ?? '',
@@ -58,7 +58,7 @@ export class Sandbox {
 
   /** Start kjob in the background (e.g. `get pods -w`); stopped by cleanup() at the latest. */
   spawn(args: string[]): { child: ChildProcess; output: () => string } {
-    const child = spawn(process.execPath, [KJOB, ...args], { env: this.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(KJOB, args, { env: this.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d.toString()));
     child.stderr!.on('data', (d) => (out += d.toString()));

@@ -88,7 +88,7 @@ test('--record: deprecated, accepted where kubectl v1.32 still has it, unknown e
   assert.deepEqual(sb.kjob(['delete', 'job', 'rec', '--record']), { stdout: '', stderr: "Error: unknown flag: --record\nSee 'kjob delete --help' for usage.\n", code: 1 });
 });
 
-test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints them; errors as kubectl words them', () => {
+test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints them; errors as kubectl words them', async () => {
   const d = path.join(sb.home, 'objs');
   fs.mkdirSync(d);
   const job = (name: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n        command: ["true"]\n`;
@@ -98,6 +98,8 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   fs.writeFileSync(path.join(d, 'c.yaml'), job('gc')); // not applied
   assert.deepEqual(sb.kjob(['get', '-f', path.join(d, 'a.yaml'), '-o', 'name']), { stdout: 'job.batch/ga\n', stderr: '', code: 0 });
   assert.deepEqual(sb.kjob(['get', '-f', d, '-o', 'name']), { stdout: 'job.batch/ga\njob.batch/gb\n', stderr: 'Error from server (NotFound): jobs.batch "gc" not found\n', code: 1 });
+  // Suspended once the Job controller has synced it (until then, as on a cluster, Running).
+  await sb.until('ga to be Suspended', () => sb.ok(['get', 'job', 'ga', '-o', 'jsonpath={.status.conditions[0].type}']) === 'Suspended', 30_000, 50);
   const t = sb.kjob(['get', '-f', path.join(d, 'a.yaml')]);
   assert.match(t.stdout, /^NAME   STATUS      COMPLETIONS   DURATION   AGE\nga     Suspended   0\/1                      \d+s\n$/);
   assert.deepEqual(sb.kjob(['get', 'jobs', '-f', d]), { stdout: '', stderr: 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n', code: 1 });

@@ -7,7 +7,7 @@ import { KJOB, ROOT, type Sandbox } from './helpers.js';
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function command(sb: Sandbox, args: string[]): string {
-  return [process.execPath, KJOB, '--home', sb.home, ...args].map(shq).join(' ');
+  return [KJOB, '--home', sb.home, ...args].map(shq).join(' ');
 }
 
 /** The pty's output (stdout and stderr as a terminal shows them, \r\n line ends) and the exit code. */
