@@ -13,7 +13,8 @@
 //                also with an engine running) with 1k, 10k
 //                (100k) pods stored, and get jobs with that many finished pods, against `node -e 0`;
 //                each in its own process (KJOB_COMMAND_SERVER=0) and sent to the state
-//                directory's command server (as a command without a terminal runs by default)
+//                directory's command server (as a command without a terminal runs by default),
+//                through bin/kjob's native client, and `get pod ONE` through node's (`node bin/kjob`)
 //   latency      apply returns -> the container's first instruction (it prints its clock),
 //                p50/p99, engine running (and from apply's start) and engine cold; a command's
 //                write while a Job of 600 keeps the engine busy, against a read; a pod change ->
@@ -75,8 +76,13 @@ const want = (name) => !ONLY || ONLY.has(name);
 function newHome(tag) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `kjob-bench-${tag}-`));
 }
+/**
+ * bin/kjob as a user runs it (its shell part, then the native command client where the build made
+ * one); opts.node: as `node bin/kjob`, node's own client (what a build without a C compiler runs).
+ */
 function kj(home, args, opts = {}) {
-  return spawnSync(process.execPath, [kjob, ...args], { env: { ...process.env, KJOB_HOME: home, ...opts.env }, encoding: 'utf8', maxBuffer: 1 << 30, input: opts.input, stdio: opts.input ? 'pipe' : ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = opts.node ? [process.execPath, [kjob, ...args]] : [kjob, args];
+  return spawnSync(file, argv, { env: { ...process.env, KJOB_HOME: home, ...opts.env }, encoding: 'utf8', maxBuffer: 1 << 30, input: opts.input, stdio: opts.input ? 'pipe' : ['ignore', 'pipe', 'pipe'] });
 }
 function kjOk(home, args, opts) {
   const r = kj(home, args, opts);
@@ -398,14 +404,15 @@ async function readsViaServer(home, n, one, i) {
   // A row whose commands did not all run in the one server (it left, one ran in its own process)
   // would time something else: it says so.
   const label = (text) => (serverPids(home).join() === String(pid) ? text : `${text} (NOT all in the server: it left during the row)`);
-  const viaServer = (op, text, args, runs = RUNS_READ) => {
-    const r = kj(home, args, { env: VIA_SERVER });
+  const viaServer = (op, text, args, runs = RUNS_READ, node = false) => {
+    const r = kj(home, args, { env: VIA_SERVER, node });
     if (r.status !== 0) throw new Error(`kjob ${args.join(' ')}: ${r.stderr}`);
-    const { a, base } = timedAgainstNode(() => kj(home, args, { env: VIA_SERVER }), runs);
+    const { a, base } = timedAgainstNode(() => kj(home, args, { env: VIA_SERVER, node }), runs);
     readRow(op, n, label(text), a, base);
   };
   viaServer('get pods, command server', `get pods, ${n} pods, command server`, ['get', 'pods'], n >= 100_000 ? 3 : RUNS_READ);
   viaServer('get pod ONE, command server', `get pod ONE, ${n} pods, command server`, ['get', 'pod', one]);
+  viaServer('get pod ONE, command server, node client', `get pod ONE, ${n} pods, command server, node's client (no C compiler)`, ['get', 'pod', one], RUNS_READ, true);
   viaServer('describe pod ONE, command server', `describe pod ONE, ${n} pods, command server`, ['describe', 'pod', one]);
   viaServer('get jobs, command server', `get jobs, ${n} finished pods (${seededJobs(n)} Jobs), command server`, ['get', 'jobs']);
   const { a, base } = timedAgainstNode(() => {
