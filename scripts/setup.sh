@@ -31,8 +31,8 @@ build_packages=(
   "make|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "g++|compiling better-sqlite3 (npm install fails without it when no prebuilt binary fits)"
   "python3|compiling better-sqlite3 (node-gyp; npm install fails without it when no prebuilt binary fits)"
-  "gcc|compiling kjob's native container shim: without it each container's shim runs on perl, and each pod network namespace is made by runs of ip, which cost the machine more per pod"
-  "libc6-dev|compiling kjob's native container shim (the C library's headers and static library)"
+  "gcc|compiling kjob's native container shim and command client: without it each container's shim runs on perl, each pod network namespace is made by runs of ip, which cost the machine more per pod, and each command starts node"
+  "libc6-dev|compiling kjob's native container shim and command client (the C library's headers and static library)"
 )
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | cut -c1-2)" = ii ]; }
