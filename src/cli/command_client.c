@@ -8,7 +8,8 @@
 // bin/kjob is a shell script and a node script at once: run as a program, its shell part execs
 // this binary when the build made it (dist/kjob-client, scripts/build.mjs), else node. This
 // program decides as bin/kjob's forwardable() does (the same rules, kept beside each other and
-// compared by test/e2e/command-client.test.ts), and speaks src/cli/command_frames.ts's frames.
+// compared by test/e2e/command-server.test.ts), but for a terminal's command, which it forwards
+// too (forwardable() says why), and speaks src/cli/command_frames.ts's frames.
 // A command it does not forward, or that no server takes, it execs node with (bin/kjob, the
 // same argv and environment) and KJOB_NATIVE_CLIENT set to what bin/kjob should do then: `local`
 // (run it), `start` (run it, then start a server for the next command), which bin/kjob reads and
@@ -221,7 +222,13 @@ static int forwardable(const char *verb) {
     if (((k == 10 && !strncmp(*e, "KUBECONFIG", 10)) || !strncmp(*e, "KJOB_", 5)) && clients_own(eq + 1)) return 0;
   }
   if (getenv("NODE_TLS_REJECT_UNAUTHORIZED") || getenv("NODE_PENDING_DEPRECATION")) return 0;
-  return !maybe_terminal(0) && !maybe_terminal(1) && !maybe_terminal(2);
+  // Unlike node's client, a terminal's command too (the request says which streams are
+  // terminals, and the server's streams say so to the command: the Warning: colour), but for
+  // those that may show progress, which needs the terminal itself: logs (a spinner while it
+  // waits for a container) and a --wait (apply's).
+  int progress = !strcmp(verb, "logs");
+  for (int i = 0; i < nargs && strcmp(args[i], "--"); i++) progress |= !strncmp(args[i], "--wait", 6);
+  return !progress || (!maybe_terminal(0) && !maybe_terminal(1) && !maybe_terminal(2));
 }
 
 // ---- paths: node's path.resolve and bin/command-client.js's homeOf ---------------------------
@@ -340,7 +347,7 @@ static void put_request(struct buf *b, const char *sha, const char *cwd) {
   put_json(b, cwd, strlen(cwd));
   mode_t mask = umask(0);
   umask(mask);
-  putf(b, ",\"umask\":%u,\"traits\":", (unsigned)mask);
+  putf(b, ",\"umask\":%u,\"tty\":[%s,%s,%s],\"traits\":", (unsigned)mask, isatty(0) ? "true" : "false", isatty(1) ? "true" : "false", isatty(2) ? "true" : "false");
   struct buf traits = {0};
   put_traits(&traits);
   put_json(b, traits.p ? traits.p : "", traits.n);

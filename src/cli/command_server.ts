@@ -4,8 +4,9 @@
 // compiled (measured: `apply` of a ConfigMap, the whole command, ran 20 ms cold in a fresh
 // process against about 3 warm). main() is the same function a fresh process runs; the tests run
 // it many times in one process, which is what keeps a second command from seeing a first one's
-// state. Which command lines are forwarded (no terminal, a verb that ends by itself) is bin/kjob's
-// forwardable(); the client's side is bin/command-client.js.
+// state. Which command lines are forwarded (a verb that ends by itself; no terminal, but for the
+// native client's) is bin/kjob's forwardable(); the clients are bin/command-client.js and, where
+// the build made it, the native src/cli/command_client.c, which bin/kjob's shell part runs first.
 //
 // A command is refused, and the client runs it itself, when the server is busy with another, was
 // built from another bundle, or was started with another environment: the server runs every
@@ -17,6 +18,7 @@ import { Writable } from 'node:stream';
 import { FrameReader, frame, type FrameType } from './command_frames.js';
 import type { IO } from './io.js';
 import { clearStdinSource, setStdinSource } from './io.js';
+import { colorWarnings, warningColorAllowed } from './color.js';
 
 export function commandSocketPath(home: string): string {
   return path.join(home, 'command.sock');
@@ -36,6 +38,11 @@ export interface CommandRequest {
    * priority, groups, limits, cgroup, namespaces, CPUs: bin/command-client.js processTraits)
    */
   traits: string;
+  /**
+   * Which of the client's stdin, stdout and stderr are terminals: the native client forwards a
+   * terminal's command too (src/cli/command_client.c); node's forwards none, and sends none.
+   */
+  tty?: [boolean, boolean, boolean];
 }
 
 const MAX_RSS_BYTES = 1 << 30;
@@ -112,7 +119,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
         cb();
       },
     });
-  const streams = { stdout: relay('O'), stderr: relay('E') };
+  const streams = { stdout: relay('O') as Writable & { isTTY: boolean }, stderr: relay('E') as Writable & { isTTY: boolean } };
   if (opts.ownsProcess !== false) {
     for (const name of ['stdout', 'stderr'] as const) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => streams[name] });
   }
@@ -235,9 +242,13 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const baseUmask = process.umask(req.umask);
     process.argv = [process.execPath, opts.launcher, ...req.argv];
     process.exitCode = undefined;
+    // The command's process.stdout and process.stderr are terminals where the client's are.
+    streams.stdout.isTTY = req.tty?.[1] === true;
+    streams.stderr.isTTY = req.tty?.[2] === true;
     const io: IO = {
       out: (s) => send('O', s),
-      err: (s) => send('E', s),
+      // kubectl's one colour, as processIO (io.ts) gives it: "Warning:" on a terminal's stderr.
+      err: (s) => send('E', warningColorAllowed() ? colorWarnings(s) : s),
       drain: () => (sock.writableNeedDrain ? drained(sock) : Promise.resolve()),
     };
     const before = resourcesOfCommands();
@@ -254,6 +265,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const leftBehind = resourcesOfCommands() > before;
     stdinWanted = undefined;
     running = undefined;
+    streams.stdout.isTTY = streams.stderr.isTTY = false;
     setEnvironment(baseEnv);
     process.umask(baseUmask);
     process.exitCode = undefined;

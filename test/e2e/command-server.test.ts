@@ -14,6 +14,10 @@ import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
 
 const LOCAL = { KJOB_COMMAND_SERVER: '0' };
+/** The native client (src/cli/command_client.c), where the build made it. */
+const NATIVE_CLIENT = path.join(ROOT, 'dist/kjob-client');
+const noNativeClient = !fs.existsSync(NATIVE_CLIENT) && 'no native client built (no C compiler)';
+
 const { forwardable, verbOf } = createRequire(import.meta.url)(KJOB) as {
   forwardable: (argv: string[], verb: string, env: NodeJS.ProcessEnv, terminal?: (fd: number) => boolean) => boolean;
   verbOf: (argv: string[]) => string;
@@ -113,22 +117,30 @@ test('a killed server: the next command runs in its own process and starts anoth
   }
 });
 
-test("a terminal's command runs in its own process: colour, spinners and prompts are the terminal's", async () => {
+test("a terminal's command: the native client sends it to the server, which gives it the terminal's Warning: colour; node's client runs it in its own process", async () => {
   const sb = new Sandbox();
   try {
     sb.ok(['get', 'ns']);
     const pid = await serverUp(sb);
     const r = ptyRun(sb, ['create', 'configmap', 'probe', '--dry-run']);
     assert.equal(r.code, 0, r.output);
-    assert.notEqual(klogPid(r.output), pid);
+    if (noNativeClient) assert.notEqual(klogPid(r.output), pid);
+    else assert.equal(klogPid(r.output), pid);
+    // A warning (an unknown field, --validate=warn) on the terminal, coloured as in the command's own process.
+    const manifest = path.join(sb.home, 'unknown-field.yaml');
+    fs.writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w1\n  bogus: 1\n');
+    const args = ['apply', '-f', manifest, '--validate=warn', '--dry-run=server'];
+    const served = ptyRun(sb, args);
+    assert.match(served.output, /^\x1b\[33;1mWarning:\x1b\[0m unknown field "metadata.bogus"\r\nconfigmap\/w1 created \(server dry run\)\r\n$/);
+    assert.deepEqual(served, ptyRun(sb, args, LOCAL));
+    assert.deepEqual(serverPids(sb), [pid]);
+    // node's client (bin/kjob run by node: no shell part, no native client) keeps it here.
+    const byNode = spawnSync('script', ['-qfec', `${process.execPath} ${KJOB} create configmap probe --dry-run`, '/dev/null'], { env: sb.env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.notEqual(klogPid(byNode.stdout), pid);
   } finally {
     sb.cleanup();
   }
 });
-
-/** The native client (src/cli/command_client.c), where the build made it. */
-const NATIVE_CLIENT = path.join(ROOT, 'dist/kjob-client');
-const noNativeClient = !fs.existsSync(NATIVE_CLIENT) && 'no native client built (no C compiler)';
 
 /** The native client's verdict on argv and env (KJOB_NATIVE_CLIENT=decide), with pipes on stdin, stdout and stderr. */
 function nativeForwards(argv: string[], env: NodeJS.ProcessEnv): boolean {
@@ -179,9 +191,12 @@ test('which command lines go to the server: verbs that end by themselves, withou
 
 test('the native client decides as bin/kjob does, for the same command lines and environments', { skip: noNativeClient }, () => {
   for (const [argv, env, want] of FORWARDING_CASES) assert.equal(nativeForwards(argv, env), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
-  // A terminal on any of stdin, stdout, stderr (a pty through `script`); /dev/null is none.
-  const onPty = spawnSync('script', ['-qfec', `KJOB_NATIVE_CLIENT=decide ${NATIVE_CLIENT} get pods`, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-  assert.equal(onPty.stdout.trim(), 'here', onPty.stdout + onPty.stderr);
+  // Unlike forwardable(), a terminal's command too (a pty through `script`), but for those that
+  // may show progress, which needs the terminal itself.
+  for (const [verb, want] of [['get pods', 'server'], ['apply -f job.yaml', 'server'], ['logs pi-x', 'here'], ['apply -f job.yaml --wait', 'here'], ['delete job pi --wait=false', 'here'], ['get pods -- --wait', 'server']]) {
+    const onPty = spawnSync('script', ['-qfec', `KJOB_NATIVE_CLIENT=decide ${NATIVE_CLIENT} ${verb}`, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    assert.equal(onPty.stdout.trim(), want, `${verb}: ${onPty.stdout}${onPty.stderr}`);
+  }
   const devNull = fs.openSync('/dev/null', 'r+');
   try {
     const r = spawnSync(NATIVE_CLIENT, ['get', 'pods'], { env: { ...process.env, KJOB_COMMAND_SERVER: '1', KJOB_NATIVE_CLIENT: 'decide' }, encoding: 'utf8', stdio: [devNull, 'pipe', 'pipe'] });
