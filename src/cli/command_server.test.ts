@@ -104,6 +104,30 @@ describe('command server', () => {
     }
   });
 
+  it("colours Warning: as on a terminal where the client's stderr is one (the native client's tty), and only there", async () => {
+    const saved = { TERM: process.env.TERM, NO_COLOR: process.env.NO_COLOR };
+    process.env.TERM = 'xterm';
+    delete process.env.NO_COLOR;
+    try {
+      await start(async (_argv, io) => {
+        io.err('Warning: unknown field "x"\n');
+        return 0;
+      });
+      const onTerminal = await request(home, req(['apply', '-f', 'x.yaml'], { tty: [true, true, true] }));
+      assert.equal(onTerminal.printed, 'E:\x1b[33;1mWarning:\x1b[0m unknown field "x"\n');
+      // stdout a terminal, stderr a pipe (2>&1 | cat, 2>file): as kubectl, no colour.
+      for (const tty of [[true, true, false], undefined]) {
+        const piped = await request(home, req(['apply', '-f', 'x.yaml'], { tty }));
+        assert.equal(piped.printed, 'E:Warning: unknown field "x"\n', JSON.stringify(tty));
+      }
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('refuses a command while another runs (the client runs it itself)', async () => {
     const { began, held, started, release } = gate();
     await start(async (argv, io) => {

@@ -248,7 +248,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const io: IO = {
       out: (s) => send('O', s),
       // kubectl's one colour, as processIO (io.ts) gives it: "Warning:" on a terminal's stderr.
-      err: (s) => send('E', warningColorAllowed() ? colorWarnings(s) : s),
+      err: (s) => send('E', warningColorAllowed(streams.stderr) ? colorWarnings(s) : s),
       drain: () => (sock.writableNeedDrain ? drained(sock) : Promise.resolve()),
     };
     const before = resourcesOfCommands();
@@ -265,7 +265,6 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const leftBehind = resourcesOfCommands() > before;
     stdinWanted = undefined;
     running = undefined;
-    streams.stdout.isTTY = streams.stderr.isTTY = false;
     setEnvironment(baseEnv);
     process.umask(baseUmask);
     process.exitCode = undefined;
