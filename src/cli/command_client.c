@@ -69,12 +69,18 @@ static void put(struct buf *b, const void *s, size_t n) {
 }
 static void puts_(struct buf *b, const char *s) { put(b, s, strlen(s)); }
 static void putf(struct buf *b, const char *fmt, ...) {
-  char tmp[64];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+  if (n <= 0) return;
+  char *tmp = malloc((size_t)n + 1);
+  if (!tmp) abort();
+  va_start(ap, fmt);
+  vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  put(b, tmp, (size_t)n);
+  free(tmp);
 }
 
 /** s as a JSON string: control characters, quotes and backslashes escaped, other bytes as they are. */
@@ -233,10 +239,10 @@ static int forwardable(const char *verb) {
 
 // ---- paths: node's path.resolve and bin/command-client.js's homeOf ---------------------------
 
-/** node's path.resolve(cwd, p): absolute, without ".", ".." or empty segments. */
-static void resolve(char *out, size_t size, const char *cwd, const char *p) {
+/** node's path.resolve(cwd, p): absolute, without ".", ".." or empty segments; 0 when too long for out. */
+static int resolve(char *out, size_t size, const char *cwd, const char *p) {
   char joined[PATH_MAX * 2];
-  snprintf(joined, sizeof joined, "%s/%s", p[0] == '/' ? "" : cwd, p);
+  if ((size_t)snprintf(joined, sizeof joined, "%s/%s", p[0] == '/' ? "" : cwd, p) >= sizeof joined) return 0;
   size_t n = 0;
   out[0] = 0;
   for (char *seg = joined, *next; seg; seg = next) {
@@ -250,33 +256,33 @@ static void resolve(char *out, size_t size, const char *cwd, const char *p) {
       out[n] = 0;
       continue;
     }
-    if (n + 1 + len + 1 > size) break;
+    if (n + 1 + len + 1 > size) return 0;
     out[n++] = '/';
     memcpy(out + n, seg, len);
     n += len;
     out[n] = 0;
   }
   if (n == 0) snprintf(out, size, "/");
+  return 1;
 }
 
 /**
- * The state directory argv names (--home), else $KJOB_HOME, else ~/.kjob; 0 without $HOME, where
- * node's os.homedir() asks the password database (NSS, which a static binary cannot load): node
- * decides then.
+ * The state directory argv names (--home), else $KJOB_HOME, else ~/.kjob; 0 where node decides
+ * instead: without $HOME, where node's os.homedir() asks the password database (NSS, which a
+ * static binary cannot load), or a path longer than this program takes.
  */
 static int home_of(char *out, size_t size, const char *cwd) {
   for (int i = 0; i < nargs && strcmp(args[i], "--"); i++) {
-    if (!strcmp(args[i], "--home") && i + 1 < nargs) return resolve(out, size, cwd, args[i + 1]), 1;
-    if (!strncmp(args[i], "--home=", 7)) return resolve(out, size, cwd, args[i] + 7), 1;
+    if (!strcmp(args[i], "--home") && i + 1 < nargs) return resolve(out, size, cwd, args[i + 1]);
+    if (!strncmp(args[i], "--home=", 7)) return resolve(out, size, cwd, args[i] + 7);
   }
   const char *h = getenv("KJOB_HOME");
-  if (h && *h) return resolve(out, size, cwd, h), 1;
+  if (h && *h) return resolve(out, size, cwd, h);
   const char *home = getenv("HOME"); // os.homedir()'s first answer, even when empty
   if (!home) return 0;
   char joined[PATH_MAX];
-  snprintf(joined, sizeof joined, "%s%s.kjob", home, *home ? "/" : "");
-  resolve(out, size, cwd, joined);
-  return 1;
+  if ((size_t)snprintf(joined, sizeof joined, "%s%s.kjob", home, *home ? "/" : "") >= sizeof joined) return 0;
+  return resolve(out, size, cwd, joined);
 }
 
 // ---- the request ----------------------------------------------------------------------------
@@ -289,14 +295,18 @@ static void put_traits(struct buf *b) {
   errno = 0;
   int prio = getpriority(PRIO_PROCESS, 0);
   putf(b, "%d\n%u\n", errno ? 0 : prio, (unsigned)getgid());
-  gid_t groups[NGROUPS_MAX + 1];
-  int ng = getgroups(NGROUPS_MAX, groups);
+  int ng = getgroups(0, NULL);
+  if (ng < 0) ng = 0;
+  gid_t *groups = malloc(((size_t)ng + 1) * sizeof *groups);
+  if (!groups) abort();
+  ng = getgroups(ng, groups);
   if (ng < 0) ng = 0;
   gid_t egid = getegid();
   int has = 0;
   for (int i = 0; i < ng; i++) has |= groups[i] == egid;
   if (!has) groups[ng++] = egid;
   for (int i = 0; i < ng; i++) putf(b, i ? ",%u" : "%u", (unsigned)groups[i]);
+  free(groups);
   puts_(b, "\n");
   put_file(b, "/proc/self/limits");
   puts_(b, "\n");
@@ -361,16 +371,41 @@ static void put_frame(struct buf *b, char type, const char *p, size_t n) {
   if (n) put(b, p, n);
 }
 
-/** All of b to the server; 0 when it is gone. */
-static int send_all(int sock, const char *p, size_t n) {
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/** Waits until sock has room (POLLOUT) or bytes (POLLIN); 0 when the deadline (-1: none) came first. */
+static int await_sock(int sock, short events, int64_t deadline) {
+  for (;;) {
+    int wait = -1;
+    if (deadline >= 0) {
+      int64_t left = deadline - now_ms();
+      if (left <= 0) return 0;
+      wait = (int)left;
+    }
+    struct pollfd q = {.fd = sock, .events = events};
+    int r = poll(&q, 1, wait);
+    if (r > 0) return 1;
+    if (r == 0) return 0;
+    if (errno != EINTR) return 1; // the read or write that follows says what is wrong
+  }
+}
+
+/** All of p to the (non-blocking) socket, waiting for room until deadline (-1: none): 1 sent, 0 the server gone, -1 the deadline came. */
+static int send_all(int sock, const char *p, size_t n, int64_t deadline) {
   while (n > 0) {
     ssize_t w = send(sock, p, n, MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EINTR) continue;
+    if (w >= 0) {
+      p += w;
+      n -= (size_t)w;
+    } else if (errno == EAGAIN) {
+      if (!await_sock(sock, POLLOUT, deadline)) return -1;
+    } else if (errno != EINTR) {
       return 0;
     }
-    p += w;
-    n -= (size_t)w;
   }
   return 1;
 }
@@ -395,11 +430,11 @@ static void send_stdin(int sock) {
     }
     f.n = 0;
     put_frame(&f, 'I', data, (size_t)r);
-    if (!send_all(sock, f.p, f.n)) break; // the server gone: its close says the rest
+    if (send_all(sock, f.p, f.n, -1) != 1) break; // the server gone: its close says the rest
   }
   f.n = 0;
   put_frame(&f, 'I', NULL, 0);
-  send_all(sock, f.p, f.n);
+  send_all(sock, f.p, f.n, -1);
   free(f.p);
 }
 
@@ -424,10 +459,20 @@ static _Noreturn void run_in_node(const char *verdict) {
   _exit(127);
 }
 
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+/**
+ * A server that neither took nor refused the command in time (stopped, or hung) may still run it
+ * later, so the client does not run it too: it says so and fails, as kubectl does when an
+ * apiserver does not answer.
+ */
+static _Noreturn void no_answer(const char *home, const char *sock_path) {
+  struct buf b = {0};
+  puts_(&b, "kjob: the command server of ");
+  puts_(&b, home);
+  putf(&b, " did not answer in %ds, and may still run the command; stop it (its socket: ", ANSWER_TIMEOUT_MS / 1000);
+  puts_(&b, sock_path);
+  puts_(&b, "), or run kjob with KJOB_COMMAND_SERVER=0\n");
+  write_out(2, b.p, b.n);
+  _exit(1);
 }
 
 /**
@@ -435,44 +480,35 @@ static int64_t now_ms(void) {
  * node when no server took it: "start" when none is there to take the next command.
  */
 static const char *forward(const char *sock_path, const char *home, const struct buf *request) {
-  int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int64_t deadline = now_ms() + ANSWER_TIMEOUT_MS;
+  int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (sock < 0) return "local";
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
   if (connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
     // Nobody listening (a server killed, its socket left): the next command's server starts.
+    // One whose backlog is full (EAGAIN) is there but not taking commands: run it here.
     int e = errno;
     close(sock);
     return e == ECONNREFUSED || e == ENOENT ? "start" : "local";
   }
-  if (!send_all(sock, request->p, request->n)) {
+  int sent = send_all(sock, request->p, request->n, deadline);
+  if (sent < 0) no_answer(home, sock_path);
+  if (sent == 0) {
     close(sock);
     return "local";
   }
   int accepted = 0;
-  int64_t deadline = now_ms() + ANSWER_TIMEOUT_MS;
   static char chunk[64 * 1024];
   unsigned char head[5];
   size_t head_n = 0, left = 0;
+  int in_frame = 0;
   char type = 0;
   struct buf body = {0};
   for (;;) {
-    if (!accepted) {
-      int64_t wait = deadline - now_ms();
-      struct pollfd q = {.fd = sock, .events = POLLIN};
-      if (wait <= 0 || poll(&q, 1, (int)wait) == 0) {
-        struct buf b = {0};
-        putf(&b, "kjob: the command server of ");
-        puts_(&b, home);
-        putf(&b, " did not answer in %ds, and may still run the command; stop it (its socket: ", ANSWER_TIMEOUT_MS / 1000);
-        puts_(&b, sock_path);
-        puts_(&b, "), or run kjob with KJOB_COMMAND_SERVER=0\n");
-        write_out(2, b.p, b.n);
-        _exit(1);
-      }
-    }
+    if (!await_sock(sock, POLLIN, accepted ? -1 : deadline)) no_answer(home, sock_path);
     ssize_t r = read(sock, chunk, sizeof chunk);
-    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (r <= 0) {
       // Accepted and gone without an exit code: the command may have run, in part.
       if (accepted) bug("the command server ended before the command did");
@@ -480,10 +516,11 @@ static const char *forward(const char *sock_path, const char *home, const struct
       return "local";
     }
     for (size_t at = 0; at < (size_t)r;) {
-      if (type == 0) {
+      if (!in_frame) {
         while (head_n < 5 && at < (size_t)r) head[head_n++] = (unsigned char)chunk[at++];
         if (head_n < 5) break;
         head_n = 0;
+        in_frame = 1;
         type = (char)head[0];
         left = (size_t)head[1] << 24 | (size_t)head[2] << 16 | (size_t)head[3] << 8 | head[4];
         body.n = 0;
@@ -496,16 +533,15 @@ static const char *forward(const char *sock_path, const char *home, const struct
       at += piece;
       left -= piece;
       if (left > 0) break;
-      char t = type;
-      type = 0;
-      if (t == 'A') {
+      in_frame = 0;
+      if (type == 'A') {
         accepted = 1;
-      } else if (t == 'R') {
+      } else if (type == 'R') {
         close(sock);
         return body.n == 13 && !memcmp(body.p, "another build", 13) ? "start" : "local";
-      } else if (t == 'I') {
+      } else if (type == 'I') {
         send_stdin(sock);
-      } else if (t == 'X') {
+      } else if (type == 'X') {
         // Every byte is written: done.
         _exit(body.p ? atoi(body.p) : 0);
       }
@@ -536,16 +572,28 @@ int main(int argc, char **argv) {
   nargs = argc - 1;
   args = argv + 1;
   signal(SIGPIPE, SIG_IGN);
+  // dist/ as bin/kjob's shell part named it (its path, symlinks and all, so that dist/../bin is
+  // that kjob's bin/); /proc/self/exe's only for a run by a name without a directory.
+  const char *self = argv[0];
   char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) {
-    say("kjob: cannot find its own program (/proc/self/exe)\n");
+  if (!strchr(self, '/')) {
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+      say("kjob: cannot find its own program (/proc/self/exe)\n");
+      return 2;
+    }
+    exe[n] = 0;
+    self = exe;
+  }
+  if ((size_t)snprintf(dist, sizeof dist, "%.*s", (int)(strrchr(self, '/') - self), self) >= sizeof dist) {
+    say("kjob: its own path is too long\n");
     return 2;
   }
-  exe[n] = 0;
-  snprintf(dist, sizeof dist, "%.*s", (int)(strrchr(exe, '/') - exe), exe);
+  // Read and removed at once: a value the user's environment had would otherwise be sent as
+  // part of the command's environment, which node's side never has.
   const char *mode = getenv("KJOB_NATIVE_CLIENT");
   int decide = mode && !strcmp(mode, "decide");
+  unsetenv("KJOB_NATIVE_CLIENT");
   // node's soft limit of open files is its hard one (it raises it at its start): the server
   // compares the limits it reads with the client's.
   struct rlimit nofile;

@@ -334,3 +334,67 @@ test("a socket its user does not own gets nothing of a command: it runs in its o
     sb.cleanup();
   }
 });
+
+/**
+ * A stand-in server in a process of its own (the test's own event loop waits while spawnSync runs
+ * the client): python listening on sock, then `mode`'s behaviour; resolves once it listens.
+ */
+async function fakeServer(sb: Sandbox, mode: 'backlog-full' | 'type-zero-frame') {
+  const script = `
+import os, socket, sys, time
+path, mode = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+if mode == 'backlog-full':
+    s.listen(0)
+    held = socket.socket(socket.AF_UNIX)
+    held.connect(path)  # the one connection a backlog of 0 queues: the next finds it full
+    print('ready', flush=True)
+    time.sleep(120)
+else:
+    s.listen(1)
+    print('ready', flush=True)
+    c, _ = s.accept()
+    head = c.recv(5, socket.MSG_WAITALL)
+    c.recv(int.from_bytes(head[1:5], 'big'), socket.MSG_WAITALL)
+    frame = lambda t, b: bytes([t]) + len(b).to_bytes(4, 'big') + b
+    out = frame(ord('A'), b'') + frame(0, frame(ord('O'), b'injected\\n')) + frame(ord('X'), b'0')
+    for i in range(len(out)):
+        c.sendall(out[i:i + 1])
+        time.sleep(0.002)
+    c.close()
+`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn('python3', ['-c', script, path.join(sb.home, 'command.sock'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the fake server exited ${code}`)));
+  });
+  return child;
+}
+
+test('an odd server: one whose backlog is full gets nothing (the command runs here at once); a frame of type 0 in pieces is a frame like another', { skip: noNativeClient }, async () => {
+  for (const mode of ['backlog-full', 'type-zero-frame'] as const) {
+    const sb = new Sandbox({ KJOB_ENGINE: 'off' });
+    const fake = await fakeServer(sb, mode);
+    try {
+      const r = sb.kjob(['create', 'configmap', 'probe', '--dry-run=client', '-o', 'name']);
+      if (mode === 'backlog-full') assert.deepEqual(r, { stdout: 'configmap/probe\n', stderr: '', code: 0 });
+      else assert.deepEqual(r, { stdout: '', stderr: '', code: 0 });
+    } finally {
+      fake.kill('SIGKILL');
+      sb.cleanup();
+    }
+  }
+});
+
+test('KJOB_NATIVE_CLIENT in the environment is not sent as part of it: the command is still served', { skip: noNativeClient }, async () => {
+  const sb = new Sandbox();
+  try {
+    sb.ok(['get', 'ns']);
+    const pid = await serverUp(sb);
+    assert.equal(ranIn(sb.kjob(['create', 'configmap', 'probe', '--dry-run'], { env: { KJOB_NATIVE_CLIENT: '1' } })), pid);
+  } finally {
+    sb.cleanup();
+  }
+});
