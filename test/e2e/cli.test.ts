@@ -154,9 +154,11 @@ test('api-resources lists what kjob serves, as kubectl prints discovery', () => 
   );
 });
 
-test('get all: the "all" category, pods, services, cronjobs, jobs, each table with kind prefixes', () => {
+test('get all: the "all" category, pods, services, cronjobs, jobs, each table with kind prefixes', async () => {
   const r = sb.kjob(['apply', '-f', 'fixtures/job-pod-to-pod.yaml', '-n', 'team-a']);
   assert.equal(r.stdout, 'service/headless-svc created\njob.batch/example-job created\n');
+  // The Job's pods once the Job controller has made them (a get at once can come first, as on a cluster).
+  await sb.until("example-job's pods", () => sb.kjob(['get', 'pods', '-n', 'team-a', '-o', 'name']).stdout.startsWith('pod/example-job-'), 30_000, 50);
   const names = sb.kjob(['get', 'all', '-n', 'team-a', '-o', 'name']).stdout.trim().split('\n');
   assert.ok(names[0].startsWith('pod/example-job-'));
   assert.deepEqual(names.slice(-2), ['service/headless-svc', 'job.batch/example-job']);
