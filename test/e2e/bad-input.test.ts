@@ -128,6 +128,9 @@ test('two applies at the same moment are serialised: both Jobs are stored', asyn
   assert.deepEqual(codes, [0, 0, 0]);
   const names = JSON.parse(sb.kjob(['get', 'jobs', '-o', 'json']).stdout).items.map((j: { metadata: { name: string } }) => j.metadata.name);
   for (const n of ['race-a', 'race-b', 'race-c']) assert.ok(names.includes(n), n);
+  // Done and idle before the next tests, which compare the store before and after a refused write.
+  await sb.until('the race Jobs finished', () => (sb.kjob(['get', 'jobs']).stdout.match(/race-. +Complete/g) ?? []).length === 3, 60_000);
+  await sb.until('the engine is idle', () => sb.enginePid() === undefined, 30_000);
 });
 
 test('a corrupt state file gets a clear error and is left as it was', () => {

@@ -88,6 +88,8 @@ test('completion: bash and zsh scripts complete verbs, types and names from the 
   assert.equal(bash(['kjob', 'get', 'jo']), 'jobs\n');
   assert.equal(bash(['kjob', 'describe', 'jobs', '']), 'echo\n');
   assert.equal(bash(['kjob', 'get', 'job/']), 'job/echo\n');
+  // A pod's name once the Job controller has made the pod (the engine started cold with the apply).
+  await sb.until("echo's pod", () => sb.kjob(['get', 'pods', '-l', 'job-name=echo', '-o', 'name']).stdout !== '', 30_000, 50);
   assert.match(bash(['kjob', 'logs', '']), /^echo-[a-z0-9]{5}\n$/);
   assert.equal(bash(['kjob', '-n', '']), 'default\n');
   assert.equal(bash(['kjob', 'controller', 'st']), 'status,start,stop\n');
