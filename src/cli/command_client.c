@@ -383,8 +383,7 @@ static int await_sock(int sock, short events, int64_t deadline) {
     int wait = -1;
     if (deadline >= 0) {
       int64_t left = deadline - now_ms();
-      if (left <= 0) return 0;
-      wait = (int)left;
+      wait = left > 0 ? (int)left : 0; // past it: one look at what is there already
     }
     struct pollfd q = {.fd = sock, .events = events};
     int r = poll(&q, 1, wait);
@@ -442,9 +441,12 @@ static void send_stdin(int sock) {
 
 /** bin/kjob under node, with what it should do (KJOB_NATIVE_CLIENT: local, start). */
 static _Noreturn void run_in_node(const char *verdict) {
-  char launcher[PATH_MAX + 16];
-  const char *up = strrchr(dist, '/'); // dist/'s parent: kjob's own directory
-  snprintf(launcher, sizeof launcher, "%.*s/bin/kjob", (int)(up ? up - dist : 0), dist);
+  // dist/'s parent, kjob's own directory, as the kernel finds it: the path may go through a
+  // symlink and then "..", which node would read as text (a bin/ reached through a link).
+  char parent[PATH_MAX], real[PATH_MAX], launcher[PATH_MAX + 16];
+  const char *up = strrchr(dist, '/');
+  snprintf(parent, sizeof parent, "%.*s", (int)(up ? up - dist : 0), dist);
+  snprintf(launcher, sizeof launcher, "%s/bin/kjob", realpath(*parent ? parent : "/", real) ? real : parent);
   char **argv = calloc((size_t)nargs + 3, sizeof *argv);
   if (!argv) abort();
   argv[0] = "node";

@@ -398,3 +398,16 @@ test('KJOB_NATIVE_CLIENT in the environment is not sent as part of it: the comma
     sb.cleanup();
   }
 });
+
+test("bin/ reached through a symlinked directory: a command not forwarded finds node's launcher as the kernel finds the path", () => {
+  const sb = new Sandbox({ KJOB_ENGINE: 'off' });
+  try {
+    const linked = path.join(sb.home, 'linked-bin');
+    fs.symlinkSync(path.join(ROOT, 'bin'), linked);
+    const r = spawnSync(path.join(linked, 'kjob'), ['version', '--client'], { env: sb.env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Client Version: v/);
+  } finally {
+    sb.cleanup();
+  }
+});
