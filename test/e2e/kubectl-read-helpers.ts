@@ -3,7 +3,7 @@
 // a Service with the running pod it selects.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox, normalise, GOLDEN } from './helpers.js';
+import { Sandbox, normalise, GOLDEN, scaledTimeout } from './helpers.js';
 
 export const ISSUE12 = path.join(GOLDEN, 'issue12');
 
@@ -29,6 +29,14 @@ export function setUpScenario(sb: Sandbox): void {
   step(['create', 'job', 'hello-manual', '--from=cronjob/hello']);
   step(['wait', '--for=condition=complete', 'job/echo', 'job/hello-manual', '--timeout=120s']);
   step(['wait', '--for=condition=ready', 'pod/web-1', '--timeout=120s']);
+  // The Service's endpoint (describe service shows it) once the EndpointSlice controller has seen
+  // web-1 ready, a sync after the pod's: a command moments after the wait can come first.
+  const endpoint = () => sb.kjob(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}']).stdout.trim();
+  const deadline = Date.now() + scaledTimeout(60_000);
+  while (endpoint() === '') {
+    if (Date.now() > deadline) throw new Error('the Service web has no endpoint after a minute');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
 }
 
 /** normalise(), and what else moves between runs here: event names, IPs, resourceVersions. */
