@@ -85,3 +85,8 @@ export function warningColorAllowed(stream: { isTTY?: boolean } = process.stderr
 export function colorWarnings(s: string): string {
   return s.replace(/(^|\n)Warning:/g, '$1\x1b[33;1mWarning:\x1b[0m');
 }
+
+/** What a command writes to stderr, as it reaches stream: its warnings coloured where warningColorAllowed. */
+export function forStderr(s: string, stream: { isTTY?: boolean } = process.stderr): string {
+  return warningColorAllowed(stream) ? colorWarnings(s) : s;
+}

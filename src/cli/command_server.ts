@@ -18,7 +18,7 @@ import { Writable } from 'node:stream';
 import { FrameReader, frame, type FrameType } from './command_frames.js';
 import type { IO } from './io.js';
 import { clearStdinSource, setStdinSource } from './io.js';
-import { colorWarnings, warningColorAllowed } from './color.js';
+import { forStderr } from './color.js';
 
 export function commandSocketPath(home: string): string {
   return path.join(home, 'command.sock');
@@ -112,14 +112,18 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
 
   // What the command writes to process.stdout or process.stderr itself goes to the client too;
   // between commands, nowhere. Each a stable object: io.ts wraps the streams' getters once.
+  // isTTY: whether the client's own stream is a terminal (CommandRequest.tty), for each command.
   const relay = (type: 'O' | 'E') =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        running?.send(type, chunk);
-        cb();
-      },
-    });
-  const streams = { stdout: relay('O') as Writable & { isTTY: boolean }, stderr: relay('E') as Writable & { isTTY: boolean } };
+    Object.assign(
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          running?.send(type, chunk);
+          cb();
+        },
+      }),
+      { isTTY: false },
+    );
+  const streams = { stdout: relay('O'), stderr: relay('E') };
   if (opts.ownsProcess !== false) {
     for (const name of ['stdout', 'stderr'] as const) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => streams[name] });
   }
@@ -248,7 +252,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
     const io: IO = {
       out: (s) => send('O', s),
       // kubectl's one colour, as processIO (io.ts) gives it: "Warning:" on a terminal's stderr.
-      err: (s) => send('E', warningColorAllowed(streams.stderr) ? colorWarnings(s) : s),
+      err: (s) => send('E', forStderr(s, streams.stderr)),
       drain: () => (sock.writableNeedDrain ? drained(sock) : Promise.resolve()),
     };
     const before = resourcesOfCommands();

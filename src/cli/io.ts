@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { colorWarnings, warningColorAllowed } from './color.js';
+import { forStderr } from './color.js';
 
 // Where a command writes. Commands never touch process.stdout directly, so tests can capture.
 export interface IO {
@@ -66,7 +66,7 @@ const stderr = new FdWriter(2);
 export const processIO: IO = {
   out: (s) => stdout.write(s),
   // kubectl's one colour: "Warning:" in bold yellow on a terminal (color.ts).
-  err: (s) => stderr.write(warningColorAllowed() ? colorWarnings(s) : s),
+  err: (s) => stderr.write(forStderr(s)),
   drain: () => stdout.drain(),
 };
 
