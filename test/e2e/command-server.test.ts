@@ -3,7 +3,7 @@
 // would in a process of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -364,7 +364,6 @@ else:
         time.sleep(0.002)
     c.close()
 `;
-  const { spawn } = await import('node:child_process');
   const child = spawn('python3', ['-c', script, path.join(sb.home, 'command.sock'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
