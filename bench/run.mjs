@@ -420,8 +420,32 @@ async function readsViaServer(home, n, one, i) {
     kjOk(home, ['apply', '-f', '-'], { input: m, env: VIA_SERVER });
   });
   readRow('apply ONE, command server', n, label(`apply ONE (ConfigMap), ${n} pods, command server`), a, base);
+  if (n === SIZES[0]) parallelReads(home, one);
   // It stays (until idle) while the commands that follow run without it: stopped.
   kjOk(home, ['controller', 'stop']);
+}
+
+/**
+ * Commands run in parallel, as a pipeline's `xargs -P` runs them: 40 `get pod ONE` against 40
+ * `node -e 0`, each by `xargs -P` of 2, 4 and 8 (medians of 3 alternated runs, after one that
+ * starts the servers of the state directory's pool).
+ */
+function parallelReads(home, one) {
+  const COMMANDS = 40;
+  const xargs = (p, command) =>
+    time(() => spawnSync('sh', ['-c', `seq ${COMMANDS} | xargs -P${p} -I{} ${command} >/dev/null`], { env: { ...process.env, KJOB_HOME: home, ...VIA_SERVER }, stdio: 'ignore' }));
+  for (const p of [2, 4, 8]) {
+    const command = `'${kjob}' get pod ${one}`;
+    xargs(p, command);
+    const xs = [];
+    const bs = [];
+    for (let i = 0; i < 3; i++) {
+      bs.push(xargs(p, `'${process.execPath}' -e 0`));
+      xs.push(xargs(p, command));
+    }
+    const [a, base] = [median(xs), median(bs)];
+    row(`${COMMANDS} × get pod ONE by xargs -P${p}, ${serverPids(home).length} command servers`, ms(a), `${COMMANDS} × node -e 0 by xargs -P${p} ${ms(base)}`, `${(a / base).toFixed(2)}x`);
+  }
 }
 
 async function reads() {

@@ -31,9 +31,19 @@ function homeOf(argv, env) {
   return path.resolve(env.KJOB_HOME || path.join(os.homedir(), '.kjob'));
 }
 
-/** home's command socket, or undefined where there can be none (too long a path). */
-function socketOf(home) {
-  const p = path.join(home, 'command.sock');
+/**
+ * How many command servers a state directory may have (src/cli/command_server.ts): the first
+ * takes commands run one after another; the others, started as commands come while it is busy,
+ * take those run in parallel. Each idle one holds about 60 MiB until its idle exit.
+ */
+const COMMAND_SERVERS = 4;
+
+/**
+ * The socket of home's command server in slot (src/cli/command_server.ts commandSocketPath), or
+ * undefined where there can be none (too long a path).
+ */
+function socketOf(home, slot) {
+  const p = path.join(home, slot === 0 ? 'command.sock' : `command-${slot}.sock`);
   return Buffer.byteLength(p) <= MAX_SOCKET_PATH ? p : undefined;
 }
 
@@ -158,27 +168,38 @@ function frameParser(onFrame, write = writeOut) {
 }
 
 /**
- * Runs argv in home's server: resolves with { code }, its exit code, or when no server took it
- * (none there, busy, another build or environment) with { startOne }: whether no server is there
- * to take the next (none, a dead one's socket, one of another build).
+ * Runs argv in one of home's servers, trying them in turn: resolves with { code }, its exit code,
+ * or when no server took it with { startSlot }: the slot whose server is missing (none there, a
+ * dead one's socket, one of another build), for the next command, if any is.
  */
-function forward(home, request) {
-  const sockPath = socketOf(home);
-  if (sockPath === undefined) return Promise.resolve({ startOne: false });
+async function forward(home, request) {
+  for (let slot = 0; slot < COMMAND_SERVERS; slot++) {
+    const answer = await forwardTo(home, slot, request);
+    // Busy with another command, or started with another environment: the next one may take it.
+    if (answer.refused === 'busy' || answer.refused === 'another environment') continue;
+    return answer;
+  }
+  return {};
+}
+
+/** Runs argv in home's server in slot: { code }, { refused: why }, { startSlot } or {} (run it here). */
+function forwardTo(home, slot, request) {
+  const sockPath = socketOf(home, slot);
+  if (sockPath === undefined) return Promise.resolve({});
   // No socket, no server: not even node:net loaded (2-3 ms). One that is not this user's own
   // socket is not a server of this user's: the request carries the whole environment.
   let st;
   try {
     st = fs.lstatSync(sockPath);
   } catch {
-    return Promise.resolve({ startOne: true });
+    return Promise.resolve({ startSlot: slot });
   }
-  if (!st.isSocket() || st.uid !== process.getuid()) return Promise.resolve({ startOne: false });
+  if (!st.isSocket() || st.uid !== process.getuid()) return Promise.resolve({});
   const net = require('node:net');
   return new Promise((resolve) => {
     let accepted = false;
     let settled = false;
-    let startOne = false;
+    let gone = false;
     const settle = (result) => {
       if (settled) return;
       settled = true;
@@ -200,7 +221,8 @@ function forward(home, request) {
           clearTimeout(timer);
         } else if (type === 'R') {
           sock.destroy();
-          settle({ startOne: payload.toString() === 'another build' });
+          const why = payload.toString();
+          settle(why === 'another build' ? { startSlot: slot } : { refused: why });
         } else if (type === 'I') {
           sendStdin(sock).catch((e) => {
             // As the command would have failed reading it in its own process.
@@ -214,10 +236,10 @@ function forward(home, request) {
       }),
     );
     // Nobody listening (a server killed, its socket left): the next command's server starts.
-    sock.on('error', (e) => (startOne = e.code === 'ECONNREFUSED' || e.code === 'ENOENT'));
+    sock.on('error', (e) => (gone = e.code === 'ECONNREFUSED' || e.code === 'ENOENT'));
     sock.on('close', () => {
       if (settled) return;
-      if (!accepted) return settle({ startOne });
+      if (!accepted) return settle(gone ? { startSlot: slot } : {});
       // Accepted and gone without an exit code: the command may have run, in part.
       writeOut(2, Buffer.from(bug('the command server ended before the command did')));
       settle({ code: 2 });
@@ -226,15 +248,17 @@ function forward(home, request) {
 }
 
 /**
- * Starts home's server in the background (it leaves when idle; one that finds another answering
- * leaves at once): `node bin/kjob --home HOME __command-server`, with this command's environment,
- * which every command it runs must then have too.
+ * Starts home's server in slot in the background (it leaves when idle; one that finds another
+ * answering there leaves at once): `node bin/kjob --home HOME __command-server [SLOT]`, with this
+ * command's environment, which every command it runs must then have too. A slot past the pool's
+ * (the native client tries on while sockets are there) starts none.
  */
-function startServer(home, launcher) {
-  if (socketOf(home) === undefined || !fs.existsSync(home)) return;
+function startServer(home, launcher, slot) {
+  if (!(slot >= 0 && slot < COMMAND_SERVERS) || socketOf(home, slot) === undefined || !fs.existsSync(home)) return;
   const { spawn } = require('node:child_process');
+  const argv = [launcher, '--home', home, '__command-server', ...(slot === 0 ? [] : [String(slot)])];
   try {
-    spawn(process.execPath, [launcher, '--home', home, '__command-server'], { detached: true, stdio: 'ignore', cwd: '/', env: process.env }).unref();
+    spawn(process.execPath, argv, { detached: true, stdio: 'ignore', cwd: '/', env: process.env }).unref();
   } catch {
     /* no server: every command runs as without one */
   }

@@ -39,6 +39,8 @@ extern char **environ;
 #define ANSWER_TIMEOUT_MS 30000
 /** bin/command-client.js's MAX_SOCKET_PATH: sun_path's 108 bytes less the NUL and ".<pid>". */
 #define MAX_SOCKET_PATH (107 - 8)
+/** More slots than any pool has (bin/command-client.js's COMMAND_SERVERS decides): a bound on the tries. */
+#define MAX_SLOTS 16
 /** src/cli/command_frames.ts's MAX_FRAME, for the frames kept whole (A, R, I, X). */
 #define MAX_FRAME (16 << 20)
 
@@ -476,14 +478,25 @@ static _Noreturn void no_answer(const char *home, const char *sock_path) {
   _exit(1);
 }
 
+static int refused_for(const struct buf *why, const char *what) {
+  return why->n == strlen(what) && !memcmp(why->p, what, why->n);
+}
+
+/** What forward() found when the server did not take the command. */
+enum untaken {
+  RUN_LOCAL, /* run it in node, start no server */
+  START_HERE, /* no server there to take the next command: run it in node, start one there */
+  TRY_NEXT, /* busy, or started with another environment: the next slot's server may take it */
+};
+
 /**
- * Runs the command in the server at sock_path: exits with its code, or returns the verdict for
- * node when no server took it: "start" when none is there to take the next command.
+ * Runs the command in the server at sock_path: exits with its code, or returns what to do when
+ * that server did not take it.
  */
-static const char *forward(const char *sock_path, const char *home, const struct buf *request) {
+static enum untaken forward(const char *sock_path, const char *home, const struct buf *request) {
   int64_t deadline = now_ms() + ANSWER_TIMEOUT_MS;
   int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (sock < 0) return "local";
+  if (sock < 0) return RUN_LOCAL;
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
   if (connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
@@ -491,13 +504,13 @@ static const char *forward(const char *sock_path, const char *home, const struct
     // One whose backlog is full (EAGAIN) is there but not taking commands: run it here.
     int e = errno;
     close(sock);
-    return e == ECONNREFUSED || e == ENOENT ? "start" : "local";
+    return e == ECONNREFUSED || e == ENOENT ? START_HERE : RUN_LOCAL;
   }
   int sent = send_all(sock, request->p, request->n, deadline);
   if (sent < 0) no_answer(home, sock_path);
   if (sent == 0) {
     close(sock);
-    return "local";
+    return RUN_LOCAL;
   }
   int accepted = 0;
   static char chunk[64 * 1024];
@@ -514,7 +527,7 @@ static const char *forward(const char *sock_path, const char *home, const struct
       // Accepted and gone without an exit code: the command may have run, in part.
       if (accepted) bug("the command server ended before the command did");
       close(sock);
-      return "local";
+      return RUN_LOCAL;
     }
     for (size_t at = 0; at < (size_t)r;) {
       if (!in_frame) {
@@ -539,7 +552,8 @@ static const char *forward(const char *sock_path, const char *home, const struct
         accepted = 1;
       } else if (type == 'R') {
         close(sock);
-        return body.n == 13 && !memcmp(body.p, "another build", 13) ? "start" : "local";
+        if (refused_for(&body, "another build")) return START_HERE;
+        return refused_for(&body, "busy") || refused_for(&body, "another environment") ? TRY_NEXT : RUN_LOCAL;
       } else if (type == 'I') {
         send_stdin(sock);
       } else if (type == 'X') {
@@ -611,18 +625,30 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!fwd) run_in_node("local");
-  char home[PATH_MAX], sock_path[PATH_MAX + 16];
+  char home[PATH_MAX];
   if (!home_of(home, sizeof home, cwd)) run_in_node("local");
-  snprintf(sock_path, sizeof sock_path, "%s%scommand.sock", home, strcmp(home, "/") ? "/" : "");
-  if (strlen(sock_path) > MAX_SOCKET_PATH) run_in_node("local");
-  // No socket, no server. One that is not this user's own socket is not a server of this
-  // user's: the request carries the whole environment.
-  struct stat st;
-  if (lstat(sock_path, &st) != 0) run_in_node("start");
-  if (!S_ISSOCK(st.st_mode) || st.st_uid != getuid()) run_in_node("local");
   struct buf q = {0}, request = {0};
   put_request(&q, sha, cwd);
   put_frame(&request, 'Q', q.p, q.n);
   free(q.p);
-  run_in_node(forward(sock_path, home, &request));
+  // The state directory's pool of servers (src/cli/command_server.ts), tried in turn while their
+  // sockets are there; node starts one in the first slot missing, if the pool has that slot
+  // (bin/command-client.js's COMMAND_SERVERS).
+  for (int slot = 0; slot < MAX_SLOTS; slot++) {
+    char sock_path[PATH_MAX + 32], verdict[32];
+    snprintf(sock_path, sizeof sock_path, "%s%s%s", home, strcmp(home, "/") ? "/" : "", "command");
+    size_t n = strlen(sock_path);
+    snprintf(sock_path + n, sizeof sock_path - n, slot ? "-%d.sock" : ".sock", slot);
+    if (strlen(sock_path) > MAX_SOCKET_PATH) run_in_node("local");
+    snprintf(verdict, sizeof verdict, "start:%d", slot);
+    // No socket, no server. One that is not this user's own socket is not a server of this
+    // user's: the request carries the whole environment.
+    struct stat st;
+    if (lstat(sock_path, &st) != 0) run_in_node(verdict);
+    if (!S_ISSOCK(st.st_mode) || st.st_uid != getuid()) run_in_node("local");
+    enum untaken u = forward(sock_path, home, &request);
+    if (u == START_HERE) run_in_node(verdict);
+    if (u == RUN_LOCAL) break;
+  }
+  run_in_node("local");
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { commandSocketPath, sameEnvironment, serveCommands, stopCommandServer, type CommandServerOptions } from './command_server.js';
+import { commandSocketPath, sameEnvironment, serveCommands, stopCommandServers, type CommandServerOptions } from './command_server.js';
 import { FrameReader, frame, type FrameType } from './command_frames.js';
 import { readStdin, type IO } from './io.js';
 
@@ -238,7 +238,7 @@ describe('command server', () => {
     const running = request(home, req(['delete', 'job', 'x']));
     await started;
     // Resolves when its connection closes, as the process exits: not with this test's exit().
-    void stopCommandServer(home);
+    void stopCommandServers(home);
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits, []);
     assert.deepEqual((await request(home, req(['get']))).frames, [{ type: 'R', text: 'busy' }]);
@@ -251,10 +251,21 @@ describe('command server', () => {
 
   it('stops at once when asked while idle, and its asker sees the connection close', async () => {
     await start(async () => 0);
-    const stopped = stopCommandServer(home);
+    const stopped = stopCommandServers(home);
     for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits, ['asked to stop']);
     assert.equal(fs.existsSync(commandSocketPath(home)), false);
+    await stopped;
+  });
+
+  it('a pool: each server listens on its own slot\'s socket, and a stop stops every one there', async () => {
+    await start(async () => 0);
+    await start(async () => 0, { slot: 2, exit: (why) => exits.push(`slot 2: ${why}`) });
+    assert.deepEqual(fs.readdirSync(home).sort(), ['command-2.sock', 'command.sock']);
+    const stopped = stopCommandServers(home);
+    for (let i = 0; i < 1000 && exits.length < 2; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits.sort(), ['asked to stop', 'slot 2: asked to stop']);
+    assert.deepEqual(fs.readdirSync(home), []);
     await stopped;
   });
 

@@ -8,9 +8,13 @@
 // native client's) is bin/kjob's forwardable(); the clients are bin/command-client.js and, where
 // the build made it, the native src/cli/command_client.c, which bin/kjob's shell part runs first.
 //
-// A command is refused, and the client runs it itself, when the server is busy with another, was
-// built from another bundle, or was started with another environment: the server runs every
-// command with the client's environment, but the modules read some of it as they load.
+// A command is refused when the server is busy with another, was built from another bundle, or was
+// started with another environment (the server runs every command with the client's environment,
+// but the modules read some of it as they load). A state directory has a small pool of servers,
+// each on a socket of its own (slots 0 to bin/command-client.js's COMMAND_SERVERS - 1): the client
+// tries them in turn, starts the first one missing, and runs the command itself when every one is
+// busy or refused it. So commands run in parallel (`xargs -P`) are each served, and two shells with
+// different environments each have one.
 import fs from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
@@ -20,8 +24,23 @@ import type { IO } from './io.js';
 import { clearStdinSource, setStdinSource } from './io.js';
 import { forStderr } from './color.js';
 
-export function commandSocketPath(home: string): string {
-  return path.join(home, 'command.sock');
+/** The socket of home's command server in slot (0: the one sequential commands use). */
+export function commandSocketPath(home: string, slot = 0): string {
+  return path.join(home, slot === 0 ? 'command.sock' : `command-${slot}.sock`);
+}
+
+/** The slots of home's command sockets there now (any server's, live or left by a killed one). */
+function commandSlots(home: string): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(home);
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => {
+    const m = /^command(?:-([1-9]\d*))?\.sock$/.exec(n);
+    return m ? [m[1] === undefined ? 0 : Number(m[1])] : [];
+  });
 }
 
 /** What a forwarded command carries. */
@@ -70,6 +89,8 @@ export interface CommandServerOptions {
   run: (argv: string[], io: IO) => Promise<number>;
   /** the launcher's path, as a fresh process's process.argv[1] */
   launcher: string;
+  /** which of home's command sockets it listens on (commandSocketPath); 0 unless given */
+  slot?: number;
   /** how long without a command before the server leaves */
   idleMs: number;
   /** how often it checks that its socket is still its own (a state directory removed, another server) */
@@ -89,7 +110,7 @@ export interface CommandServerOptions {
  * undefined when another server answers there already.
  */
 export async function serveCommands(home: string, opts: CommandServerOptions): Promise<net.Server | undefined> {
-  const sockPath = commandSocketPath(home);
+  const sockPath = commandSocketPath(home, opts.slot);
   const exitProcess = opts.exit ?? (() => process.exit(0));
   let exited = false;
   // Once: the idle timer, the socket's check and a command's end may each decide it in one turn.
@@ -421,12 +442,14 @@ function answers(sockPath: string): Promise<boolean> {
 }
 
 /**
- * Asks home's command server to leave (`kjob controller stop`), and waits until it has (its
+ * Asks home's command servers to leave (`kjob controller stop`), and waits until each has (its
  * connection closes as it exits), or for timeoutMs. Nothing to do without one.
  */
-export function stopCommandServer(home: string, timeoutMs = 10_000): Promise<void> {
-  const sockPath = commandSocketPath(home);
-  if (!fs.existsSync(sockPath)) return Promise.resolve();
+export async function stopCommandServers(home: string, timeoutMs = 10_000): Promise<void> {
+  await Promise.all(commandSlots(home).map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
+}
+
+function stopOne(sockPath: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const c = net.connect(sockPath);
     const timer = setTimeout(() => c.destroy(), timeoutMs);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { engineProcess, readLockPid, sendToEngine, spawnEngine } from '../engine/daemon.js';
-import { stopCommandServer } from './command_server.js';
+import { stopCommandServers } from './command_server.js';
 import { runEngine } from '../engine/main.js';
 import { hasPendingWork } from '../engine/work.js';
 import { Cgroups } from '../kubelet/cgroups.js';
@@ -53,7 +53,7 @@ export async function controller(ctx: Context, action: string | undefined, io: I
     }
     case 'stop': {
       // The state directory's command server too (command_server.ts): kjob leaves nothing running.
-      await stopCommandServer(ctx.home);
+      await stopCommandServers(ctx.home);
       let pid = readLockPid(ctx.home);
       // One started by hand (`controller run`) a moment ago may not hold its lock yet: it is waited
       // for, then stopped. One spawnEngine started holds it from the start.

@@ -696,14 +696,14 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
 }
 
 /**
- * The command server of state directory home (command_server.ts): main() for the commands
- * bin/kjob forwards, until it is idle for KJOB_COMMAND_SERVER_IDLE seconds (default 300). bin/kjob
- * starts it; it returns at once when another server of home answers.
+ * A command server of state directory home (command_server.ts), in slot of its pool: main() for
+ * the commands bin/kjob forwards, until it is idle for KJOB_COMMAND_SERVER_IDLE seconds (default
+ * 300). bin/kjob starts it; it returns at once when another server answers in that slot.
  */
-export async function commandServer(home: string, sha: string, launcher: string, traits: string): Promise<void> {
+export async function commandServer(home: string, sha: string, launcher: string, traits: string, slot: number): Promise<void> {
   const { serveCommands } = await import('./command_server.js');
   const idleSeconds = Number(process.env.KJOB_COMMAND_SERVER_IDLE || 300);
-  await serveCommands(home, { sha, launcher, traits, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });
+  await serveCommands(home, { sha, launcher, traits, slot, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });
 }
 
 /**

@@ -117,6 +117,97 @@ test('a killed server: the next command runs in its own process and starts anoth
   }
 });
 
+/** The pid of home's command server in slot (its argv's last word: none for slot 0), if one runs. */
+const serverInSlot = (sb: Sandbox, slot: number) =>
+  processesOf(sb.home, (argv) => {
+    const at = argv.indexOf('__command-server');
+    return at >= 0 && (argv[at + 1] || '0') === String(slot);
+  })[0];
+/**
+ * Whether the server at sockPath runs a command now, asked without taking it: a request with
+ * another environment is refused as `busy` by a busy server, as `another environment` by a free
+ * one, and changes nothing either way.
+ */
+function busy(sockPath: string): boolean {
+  const sha = fs.readFileSync(path.join(ROOT, 'dist/bundle/current'), 'utf8').trim();
+  const request = frameOf('Q', JSON.stringify({ sha, argv: [], env: {}, cwd: '/', umask: 0, traits: '' }));
+  const asker = `const s = require('node:net').connect(process.argv[1], () => s.end(Buffer.from(process.argv[2], 'base64'))); s.on('data', (d) => process.stdout.write(d)); s.on('error', () => {})`;
+  const r = spawnSync(process.execPath, ['-e', asker, sockPath, request.toString('base64')], { timeout: 10_000 });
+  return r.stdout.subarray(5).toString() === 'busy';
+}
+const commandSockets = (sb: Sandbox) => fs.readdirSync(sb.home).filter((n) => /^command.*\.sock$/.test(n)).sort();
+
+for (const client of ['native', 'node'] as const) {
+  const skip = client === 'native' && noNativeClient;
+  /** bin/kjob as a user runs it (its native client first), or node's client (`node bin/kjob`). */
+  const kjobBy = (sb: Sandbox, args: string[], env: NodeJS.ProcessEnv = {}): Run => {
+    if (client === 'native') return sb.kjob(args, { env });
+    const r = spawnSync(process.execPath, [KJOB, ...args], { env: { ...sb.env, ...env }, cwd: ROOT, input: '', encoding: 'utf8', timeout: 120_000 });
+    return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+  };
+  const dryRun = ['create', 'configmap', 'probe', '--dry-run'];
+
+  test(`commands run in parallel (${client} client): a busy server's command goes to the next of a pool of four, started as needed; past four, to its own process; controller stop stops them all`, { skip }, async () => {
+    const sb = new Sandbox();
+    const holders: { child: ReturnType<typeof spawn>; out: () => string }[] = [];
+    try {
+      sb.ok(['get', 'ns']);
+      const pool = [await serverUp(sb)];
+      for (let slot = 0; slot < 4; slot++) {
+        // A command that holds a server: apply -f - waits for the rest of its stdin.
+        const child = client === 'native' ? spawn(KJOB, ['apply', '-f', '-'], { env: sb.env, cwd: ROOT }) : spawn(process.execPath, [KJOB, 'apply', '-f', '-'], { env: sb.env, cwd: ROOT });
+        let out = '';
+        child.stdout!.on('data', (d) => (out += d));
+        child.stderr!.on('data', (d) => (out += d));
+        holders.push({ child, out: () => out });
+        await sb.until(`server ${slot} to be held`, () => busy(path.join(sb.home, slot === 0 ? 'command.sock' : `command-${slot}.sock`)), 30_000, 20);
+        // The next command finds every server busy: it runs in its own process, and starts the
+        // next server of the pool, which takes the command after it.
+        assert.ok(!serverPids(sb).includes(ranIn(kjobBy(sb, dryRun))));
+        if (slot < 3) {
+          await sb.until(`server ${slot + 1} to listen`, () => serverInSlot(sb, slot + 1) !== undefined && commandSockets(sb).includes(`command-${slot + 1}.sock`), 30_000, 20);
+          pool.push(serverInSlot(sb, slot + 1)!);
+          assert.equal(ranIn(kjobBy(sb, dryRun)), pool[slot + 1]);
+        }
+      }
+      // All four held: the last command ran in its own process and started no fifth.
+      assert.equal(pool.length, 4);
+      assert.deepEqual(serverPids(sb).sort(), [...pool].sort());
+      assert.deepEqual(commandSockets(sb), ['command-1.sock', 'command-2.sock', 'command-3.sock', 'command.sock']);
+      // Each held command ends as it would have alone.
+      const ends = holders.map(({ child }, i) => {
+        child.stdin!.end(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held-${i}\n`);
+        return new Promise<number | null>((resolve) => child.once('exit', resolve));
+      });
+      assert.deepEqual(await Promise.all(ends), [0, 0, 0, 0]);
+      assert.deepEqual(holders.map(({ out }) => out()).sort(), [0, 1, 2, 3].map((i) => `configmap/held-${i} created\n`));
+      assert.deepEqual(serverPids(sb).sort(), [...pool].sort());
+      sb.ok(['controller', 'stop']);
+      assert.deepEqual(processesOf(sb.home), []);
+      assert.deepEqual(commandSockets(sb), []);
+    } finally {
+      for (const { child } of holders) child.kill('SIGKILL');
+      sb.cleanup();
+    }
+  });
+
+  test(`a command with another environment than the first server's (${client} client) is served by another of the pool`, { skip }, async () => {
+    const sb = new Sandbox();
+    try {
+      sb.ok(['get', 'ns']);
+      const first = await serverUp(sb);
+      const other = { KJOB_E2E_OTHER_SHELL: '1' };
+      assert.notEqual(ranIn(kjobBy(sb, dryRun, other)), first);
+      await sb.until('a second server to listen', () => serverInSlot(sb, 1) !== undefined && commandSockets(sb).includes('command-1.sock'), 30_000, 20);
+      const second = serverInSlot(sb, 1)!;
+      assert.equal(ranIn(kjobBy(sb, dryRun, other)), second);
+      assert.equal(ranIn(kjobBy(sb, dryRun)), first);
+    } finally {
+      sb.cleanup();
+    }
+  });
+}
+
 test("a terminal's command: the native client sends it to the server, which gives it the terminal's Warning: colour; node's client runs it in its own process", async () => {
   const sb = new Sandbox();
   try {
