@@ -315,12 +315,13 @@ test('megabytes of output, a slow reader, and stdout that would block: the same 
     assert.ok(served.stdout.length > 3_000_000, String(served.stdout.length));
     assert.equal(served.stdout, local.stdout);
     // A reader that takes its time, and a stdout set non-blocking (as a node parent's pipe can
-    // be): the client waits for it, in order.
+    // be): the client waits for it, in order. The command gets the sandbox's environment as it
+    // is (a pyenv shim's python adds its own), so that the first server serves it.
     const reader = `
-import fcntl, os, subprocess, sys, time
+import fcntl, json, os, subprocess, sys, time
 r, w = os.pipe()
 fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
-p = subprocess.Popen(sys.argv[1:], stdout=w, stdin=subprocess.DEVNULL)
+p = subprocess.Popen(sys.argv[2:], stdout=w, stdin=subprocess.DEVNULL, env=json.loads(sys.argv[1]))
 os.close(w)
 out = bytearray()
 while True:
@@ -331,10 +332,11 @@ while True:
 sys.stdout.buffer.write(out)
 sys.exit(p.wait())
 `;
-    const slow = spawnSync('python3', ['-c', reader, process.execPath, KJOB, 'get', 'cm', '-o', 'yaml'], { env: sb.env, cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
+    const slow = spawnSync('python3', ['-c', reader, JSON.stringify(sb.env), process.execPath, KJOB, 'get', 'cm', '-o', 'yaml'], { env: sb.env, cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
     assert.equal(slow.status, 0, slow.stderr);
     assert.equal(slow.stderr, '');
     assert.equal(slow.stdout, local.stdout);
+    // Each ran in the first server: a command it refused would have started a second.
     assert.deepEqual(serverPids(sb), [pid]);
     assert.equal(ranIn(sb.kjob(['create', 'configmap', 'probe', '--dry-run'])), pid);
   } finally {
