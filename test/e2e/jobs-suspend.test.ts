@@ -27,7 +27,9 @@ test('suspend and resume: kjob patch (merge, json) and re-apply; pods removed wi
   let r = sb.kjob(['patch', 'job', NAME, '-p', '{"spec":{"suspend":true}}']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `job.batch/${NAME} patched\n`);
-  await sb.until('the Suspended condition and no pods', () => suspended()?.status === 'True' && pods(sb).length === 0, 30_000);
+  // No pods, and the Job's status written after their removal (terminating back to 0): a status
+  // write between the next patch's GET and its PATCH would make it "patched", as on a cluster.
+  await sb.until('the Suspended condition and no pods', () => suspended()?.status === 'True' && pods(sb).length === 0 && !job(sb, NAME).status?.terminating, 30_000);
   let j = job(sb, NAME);
   assert.equal(suspended().reason, 'JobSuspended');
   assert.equal(j.status.failed, undefined, 'suspended pods are not failures');
