@@ -250,8 +250,7 @@ function forwardTo(home, slot, request) {
 /**
  * Starts home's server in slot in the background (it leaves when idle; one that finds another
  * answering there leaves at once): `node bin/kjob --home HOME __command-server [SLOT]`, with this
- * command's environment, which every command it runs must then have too. A slot past the pool's
- * (the native client tries on while sockets are there) starts none.
+ * command's environment, which every command it runs must then have too.
  */
 function startServer(home, launcher, slot) {
   if (!(slot >= 0 && slot < COMMAND_SERVERS) || socketOf(home, slot) === undefined || !fs.existsSync(home)) return;
@@ -264,4 +263,4 @@ function startServer(home, launcher, slot) {
   }
 }
 
-module.exports = { homeOf, forward, startServer, processTraits, frameParser };
+module.exports = { homeOf, forward, startServer, processTraits, frameParser, COMMAND_SERVERS };

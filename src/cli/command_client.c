@@ -39,8 +39,8 @@ extern char **environ;
 #define ANSWER_TIMEOUT_MS 30000
 /** bin/command-client.js's MAX_SOCKET_PATH: sun_path's 108 bytes less the NUL and ".<pid>". */
 #define MAX_SOCKET_PATH (107 - 8)
-/** More slots than any pool has (bin/command-client.js's COMMAND_SERVERS decides): a bound on the tries. */
-#define MAX_SLOTS 16
+/** bin/command-client.js's COMMAND_SERVERS: the servers a state directory's pool may have. */
+#define COMMAND_SERVERS 4
 /** src/cli/command_frames.ts's MAX_FRAME, for the frames kept whole (A, R, I, X). */
 #define MAX_FRAME (16 << 20)
 
@@ -631,10 +631,9 @@ int main(int argc, char **argv) {
   put_request(&q, sha, cwd);
   put_frame(&request, 'Q', q.p, q.n);
   free(q.p);
-  // The state directory's pool of servers (src/cli/command_server.ts), tried in turn while their
-  // sockets are there; node starts one in the first slot missing, if the pool has that slot
-  // (bin/command-client.js's COMMAND_SERVERS).
-  for (int slot = 0; slot < MAX_SLOTS; slot++) {
+  // The state directory's pool of servers (src/cli/command_server.ts), tried in turn; node starts
+  // one in the first slot missing.
+  for (int slot = 0; slot < COMMAND_SERVERS; slot++) {
     char sock_path[PATH_MAX + 32], verdict[32];
     snprintf(sock_path, sizeof sock_path, "%s%s%s", home, strcmp(home, "/") ? "/" : "", "command");
     size_t n = strlen(sock_path);

@@ -6,7 +6,8 @@
 //                      I  stdin bytes, when the server asked for them; an empty I is its end
 //                      S  stop (`kjob controller stop`): the server leaves, after the command it runs
 //   server -> client   A  accepted: the command runs
-//                      R  refused (busy, another build, another environment): run it here
+//                      R  refused (busy, stopping, another build, another environment, its
+//                         working directory): another server of the pool, or the client, runs it
 //                      O  stdout bytes    E  stderr bytes
 //                      I  the command reads stdin: send it all
 //                      X  the exit code, in decimal; the last frame

@@ -243,7 +243,9 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   };
 
   const refusal = (req: CommandRequest): string | undefined => {
-    if (busy || stopping) return 'busy';
+    // Stopping: a command sent on to another server of the pool could start one the stop misses.
+    if (stopping) return 'stopping';
+    if (busy) return 'busy';
     if (req.sha !== opts.sha) return 'another build';
     if (!sameEnvironment(req.env, baseEnv) || req.traits !== opts.traits) return 'another environment';
     try {

@@ -191,6 +191,34 @@ for (const client of ['native', 'node'] as const) {
     }
   });
 
+  test(`controller stop while a server runs a command (${client} client): a command meanwhile runs in its own process and starts no server; nothing is left`, { skip }, async () => {
+    const sb = new Sandbox();
+    let holder: ReturnType<typeof spawn> | undefined;
+    let stop: ReturnType<typeof spawn> | undefined;
+    try {
+      sb.ok(['get', 'ns']);
+      const first = await serverUp(sb);
+      holder = spawn(KJOB, ['apply', '-f', '-'], { env: sb.env, cwd: ROOT });
+      await sb.until('the server to be held', () => busy(path.join(sb.home, 'command.sock')), 30_000, 20);
+      stop = spawn(KJOB, ['controller', 'stop'], { env: sb.env, cwd: ROOT, stdio: 'ignore' });
+      const stopped = new Promise((resolve) => stop!.once('exit', resolve));
+      // The server refuses as it stops once it has the stop (its connection stays open).
+      await sb.until('the server to be stopping', () => !busy(path.join(sb.home, 'command.sock')), 30_000, 20);
+      const r = kjobBy(sb, dryRun);
+      assert.equal(r.code, 0, r.stderr);
+      assert.notEqual(ranIn(r), first);
+      assert.deepEqual(serverPids(sb), [first]);
+      holder.stdin!.end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n');
+      await stopped;
+      assert.deepEqual(processesOf(sb.home), []);
+      assert.deepEqual(commandSockets(sb), []);
+    } finally {
+      holder?.kill('SIGKILL');
+      stop?.kill('SIGKILL');
+      sb.cleanup();
+    }
+  });
+
   test(`a command with another environment than the first server's (${client} client) is served by another of the pool`, { skip }, async () => {
     const sb = new Sandbox();
     try {
@@ -278,6 +306,12 @@ const FORWARDING_CASES: [string[], NodeJS.ProcessEnv, boolean][] = [
 test('which command lines go to the server: verbs that end by themselves, without a path only the client can read', () => {
   for (const [argv, env, want] of FORWARDING_CASES) assert.equal(forwardable(argv, verbOf(argv), env, () => false), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
   for (const fd of [0, 1, 2]) assert.equal(forwardable(['get', 'pods'], 'get', {}, (n) => n === fd), false, `a terminal on fd ${fd}`);
+});
+
+test("the native client's pool has node's client's size", { skip: noNativeClient }, () => {
+  const { COMMAND_SERVERS } = createRequire(import.meta.url)(path.join(path.dirname(KJOB), 'command-client.js')) as { COMMAND_SERVERS: number };
+  const native = /#define COMMAND_SERVERS (\d+)/.exec(fs.readFileSync(path.join(ROOT, 'src/cli/command_client.c'), 'utf8'));
+  assert.equal(Number(native?.[1]), COMMAND_SERVERS);
 });
 
 test('the native client decides as bin/kjob does, for the same command lines and environments', { skip: noNativeClient }, () => {
