@@ -22,7 +22,6 @@ import type {
   PodSpec,
   PodTemplateSpec,
   ServicePort,
-  ServiceSpec,
   Volume,
   VolumeMount,
   VolumeProjection,

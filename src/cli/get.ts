@@ -1,7 +1,7 @@
 // `kjob get`: list or fetch objects and print them as kubectl's get does (get.go), including -w.
 import type { KObject, Kind } from '../api/types.js';
-import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { UserError, StatusError, notFound } from '../errors.js';
+import { kindGroup, type ResourceInfo } from '../api/resources.js';
+import { UserError, StatusError } from '../errors.js';
 import { toTable, type Table, type TableRow } from '../printers/tables.js';
 import { printStoredCells } from '../printers/table_view.js';
 import { readable } from '../apiserver/decode.js';

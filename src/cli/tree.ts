@@ -5,7 +5,7 @@
 // READY and REASON come from the object's "Ready" condition (--condition-types), STATUS is its
 // kstatus (sigs.k8s.io/cli-utils); colours as fatih/color gives them: on a terminal only,
 // unless NO_COLOR is set or --color says otherwise.
-import { asKind, type KObject, type Kind } from '../api/types.js';
+import { asKind, type KObject } from '../api/types.js';
 import { RESOURCES } from '../api/resources.js';
 import { parseSelector, everything } from '../api/labels.js';
 import { UserError } from '../errors.js';

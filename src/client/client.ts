@@ -1,6 +1,6 @@
 // What the controllers and the kubelet need on top of the apiserver's requests, as client-go's
 // listers and typed clients give it: the resources by kind, and a get that answers "not there".
-import { asKind, type KObject, type Kind, type ObjectOf } from '../api/types.js';
+import { asKind, type Kind, type ObjectOf } from '../api/types.js';
 import { resourceForKind, type ResourceInfo } from '../api/resources.js';
 import { StatusError } from '../errors.js';
 import type { APIServer, LocalAPIServer } from '../apiserver/interface.js';

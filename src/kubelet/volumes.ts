@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { KObject, PodObject, Volume } from '../api/types.js';
 import type { DownwardAPIVolumeFile, KeyToPath } from 'kubernetes-types/core/v1.js';
-import { dataOf, fieldRefValue, notFoundMessage, resourceFieldRefValue, type ObjectGetter } from './env.js';
+import { fieldRefValue, notFoundMessage, resourceFieldRefValue, type ObjectGetter } from './env.js';
 import { twoDigits } from '../util/go.js';
 
 export interface FileProjection {

@@ -2,7 +2,7 @@
 // describeService (its Endpoints line from the Service's EndpointSlices, as kubectl 1.32 reads them),
 // describeNamespace (no ResourceQuota or LimitRange kinds in kjob: the empty lists' lines), and
 // the genericDescriber an Event gets (every field, sorted, with smartLabelFor's labels).
-import { asKind, type KObject, type ServiceObject, type PodObject, type NamespaceObject, type EventObject } from '../api/types.js';
+import { asKind, type KObject, type ServiceObject, type NamespaceObject, type EventObject } from '../api/types.js';
 import { formatLabels } from './labels.js';
 import { tabbedString, printLabelsMultiline, printAnnotationsMultiline, describeEvents, formatRFC1123Z, type PrefixWriter } from './describe.js';
 import { goFloatV } from './jsonpath.js';

@@ -5,12 +5,9 @@
 // (each `name\t<type>` with -required- and enum:, its description wrapped at 78 - indent), or the
 // field tree with --recursive. Refs are `allOf: [{$ref}]` as the apiserver's v3 documents have
 // them, and cycles stop where the template stops them.
-import { apiSchema, description } from '../api/openapi/schema.js';
 import { openAPISchemas, type OpenAPISchema } from '../api/openapi/v3.js';
 
 type Schema = OpenAPISchema;
-
-const REF_PREFIX = '#/components/schemas/';
 
 /** mitchellh/go-wordwrap v1.0.1 WrapString. */
 export function wrapString(s: string, lim: number): string {

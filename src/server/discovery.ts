@@ -1,7 +1,7 @@
 // What the apiserver tells clients about itself: /version, the legacy discovery documents (/api,
 // /apis, /api/v1, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io/v2, which
 // kubectl 1.32 asks for first), for the resources kjob serves.
-import { RESOURCES, apiVersionOf, resourceCategories, resourceVerbs, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, apiVersionOf, resourceCategories, resourceVerbs } from '../api/resources.js';
 import { versionInfo } from '../util/version.js';
 export { versionInfo };
 

@@ -2,7 +2,7 @@
 // k8s.io/endpointslice/util): which pods belong in a Service's endpoints, a port's number in a
 // pod (podutil.FindPort), the hostname rule, and the trigger-time tracker behind the
 // endpoints.kubernetes.io/last-change-trigger-time annotation.
-import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
+import type { PodObject, ServiceObject } from '../../api/types.js';
 import { findPort, isPodReady, isTerminalPhase } from '../../api/pod_util.js';
 
 export { findPort };

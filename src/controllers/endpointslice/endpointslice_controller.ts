@@ -6,7 +6,7 @@
 // conditions: ready (ready and not terminating, or publishNotReadyAddresses), serving (ready),
 // terminating (deletionTimestamp). With no endpoints, the slice is the placeholder kubernetes
 // keeps (no ports, no endpoints). Written only when something differs.
-import type { KObject, PodObject, ServiceObject } from '../../api/types.js';
+import type { PodObject, ServiceObject } from '../../api/types.js';
 import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.js';
 import { splitKey } from '../../api/types.js';
 import type { LocalAPIServer } from '../../apiserver/interface.js';
