@@ -124,16 +124,16 @@ const serverInSlot = (sb: Sandbox, slot: number) =>
     return at >= 0 && (argv[at + 1] || '0') === String(slot);
   })[0];
 /**
- * Whether the server at sockPath runs a command now, asked without taking it: a request with
- * another environment is refused as `busy` by a busy server, as `another environment` by a free
- * one, and changes nothing either way.
+ * What the server at sockPath says to a command it cannot take, asked without giving it one: a
+ * request with another environment is refused as `busy` by a busy server, as `stopping` by a
+ * stopping one, as `another environment` by a free one, and changes nothing either way.
  */
-function busy(sockPath: string): boolean {
+function refusalOf(sockPath: string): string {
   const sha = fs.readFileSync(path.join(ROOT, 'dist/bundle/current'), 'utf8').trim();
   const request = frameOf('Q', JSON.stringify({ sha, argv: [], env: {}, cwd: '/', umask: 0, traits: '' }));
   const asker = `const s = require('node:net').connect(process.argv[1], () => s.end(Buffer.from(process.argv[2], 'base64'))); s.on('data', (d) => process.stdout.write(d)); s.on('error', () => {})`;
   const r = spawnSync(process.execPath, ['-e', asker, sockPath, request.toString('base64')], { timeout: 10_000 });
-  return r.stdout.subarray(5).toString() === 'busy';
+  return r.stdout.subarray(5).toString();
 }
 const commandSockets = (sb: Sandbox) => fs.readdirSync(sb.home).filter((n) => /^command.*\.sock$/.test(n)).sort();
 
@@ -160,7 +160,7 @@ for (const client of ['native', 'node'] as const) {
         child.stdout!.on('data', (d) => (out += d));
         child.stderr!.on('data', (d) => (out += d));
         holders.push({ child, out: () => out });
-        await sb.until(`server ${slot} to be held`, () => busy(path.join(sb.home, slot === 0 ? 'command.sock' : `command-${slot}.sock`)), 30_000, 20);
+        await sb.until(`server ${slot} to be held`, () => refusalOf(path.join(sb.home, slot === 0 ? 'command.sock' : `command-${slot}.sock`)) === 'busy', 30_000, 20);
         // The next command finds every server busy: it runs in its own process, and starts the
         // next server of the pool, which takes the command after it.
         assert.ok(!serverPids(sb).includes(ranIn(kjobBy(sb, dryRun))));
@@ -199,11 +199,11 @@ for (const client of ['native', 'node'] as const) {
       sb.ok(['get', 'ns']);
       const first = await serverUp(sb);
       holder = spawn(KJOB, ['apply', '-f', '-'], { env: sb.env, cwd: ROOT });
-      await sb.until('the server to be held', () => busy(path.join(sb.home, 'command.sock')), 30_000, 20);
+      await sb.until('the server to be held', () => refusalOf(path.join(sb.home, 'command.sock')) === 'busy', 30_000, 20);
       stop = spawn(KJOB, ['controller', 'stop'], { env: sb.env, cwd: ROOT, stdio: 'ignore' });
       const stopped = new Promise((resolve) => stop!.once('exit', resolve));
       // The server refuses as it stops once it has the stop (its connection stays open).
-      await sb.until('the server to be stopping', () => !busy(path.join(sb.home, 'command.sock')), 30_000, 20);
+      await sb.until('the server to be stopping', () => refusalOf(path.join(sb.home, 'command.sock')) === 'stopping', 30_000, 20);
       const r = kjobBy(sb, dryRun);
       assert.equal(r.code, 0, r.stderr);
       assert.notEqual(ranIn(r), first);
