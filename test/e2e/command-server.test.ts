@@ -12,6 +12,7 @@ import * as net from 'node:net';
 import { KJOB, ROOT, Sandbox, type Run } from './helpers.js';
 import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
+import { commandSocketPath } from '../../src/cli/command_server.js';
 
 const LOCAL = { KJOB_COMMAND_SERVER: '0' };
 /** The native client (src/cli/command_client.c), where the build made it. */
@@ -160,7 +161,7 @@ for (const client of ['native', 'node'] as const) {
         child.stdout!.on('data', (d) => (out += d));
         child.stderr!.on('data', (d) => (out += d));
         holders.push({ child, out: () => out });
-        await sb.until(`server ${slot} to be held`, () => refusalOf(path.join(sb.home, slot === 0 ? 'command.sock' : `command-${slot}.sock`)) === 'busy', 30_000, 20);
+        await sb.until(`server ${slot} to be held`, () => refusalOf(commandSocketPath(sb.home, slot)) === 'busy', 30_000, 20);
         // The next command finds every server busy: it runs in its own process, and starts the
         // next server of the pool, which takes the command after it.
         assert.ok(!serverPids(sb).includes(ranIn(kjobBy(sb, dryRun))));
@@ -199,11 +200,11 @@ for (const client of ['native', 'node'] as const) {
       sb.ok(['get', 'ns']);
       const first = await serverUp(sb);
       holder = spawn(KJOB, ['apply', '-f', '-'], { env: sb.env, cwd: ROOT });
-      await sb.until('the server to be held', () => refusalOf(path.join(sb.home, 'command.sock')) === 'busy', 30_000, 20);
+      await sb.until('the server to be held', () => refusalOf(commandSocketPath(sb.home)) === 'busy', 30_000, 20);
       stop = spawn(KJOB, ['controller', 'stop'], { env: sb.env, cwd: ROOT, stdio: 'ignore' });
       const stopped = new Promise((resolve) => stop!.once('exit', resolve));
       // The server refuses as it stops once it has the stop (its connection stays open).
-      await sb.until('the server to be stopping', () => refusalOf(path.join(sb.home, 'command.sock')) === 'stopping', 30_000, 20);
+      await sb.until('the server to be stopping', () => refusalOf(commandSocketPath(sb.home)) === 'stopping', 30_000, 20);
       const r = kjobBy(sb, dryRun);
       assert.equal(r.code, 0, r.stderr);
       assert.notEqual(ranIn(r), first);
