@@ -3,7 +3,7 @@
 // a Service with the running pod it selects.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox, normalise, GOLDEN, scaledTimeout } from './helpers.js';
+import { Sandbox, normalise, GOLDEN } from './helpers.js';
 
 export const ISSUE12 = path.join(GOLDEN, 'issue12');
 
@@ -18,7 +18,7 @@ export function commands(): Command[] {
 }
 
 /** Set the scenario up in the sandbox; throws when a step fails. */
-export function setUpScenario(sb: Sandbox): void {
+export async function setUpScenario(sb: Sandbox): Promise<void> {
   const step = (args: string[]) => {
     const r = sb.kjob(args);
     if (r.code !== 0) throw new Error(`kjob ${args.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`);
@@ -32,11 +32,7 @@ export function setUpScenario(sb: Sandbox): void {
   // The Service's endpoint (describe service shows it) once the EndpointSlice controller has seen
   // web-1 ready, a sync after the pod's: a command moments after the wait can come first.
   const endpoint = () => sb.kjob(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}']).stdout.trim();
-  const deadline = Date.now() + scaledTimeout(60_000);
-  while (endpoint() === '') {
-    if (Date.now() > deadline) throw new Error('the Service web has no endpoint after a minute');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  }
+  await sb.until("the Service web's endpoint", () => endpoint() !== '', 60_000, 50);
 }
 
 /** normalise(), and what else moves between runs here: event names, IPs, resourceVersions. */

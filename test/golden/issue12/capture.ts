@@ -16,7 +16,7 @@ const serveDir = process.env.KJOB_SERVE_DIR ?? '/work/wt-serve';
 const sb = new Sandbox();
 const children: ReturnType<typeof spawn>[] = [];
 try {
-  setUpScenario(sb);
+  await setUpScenario(sb);
   const kubeconfig = path.join(sb.home, 'kubeconfig');
   const serve = spawn(process.execPath, [path.join(serveDir, 'bin/kjob'), 'serve', '--port', '0', '--kubeconfig', kubeconfig], { env: sb.env, stdio: 'ignore' });
   children.push(serve);
