@@ -104,9 +104,12 @@ after(async () => {
 });
 
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
-async function withNetwork(fn: (net: PodNetwork, home: string) => Promise<void>, reuseMax?: number, env: NodeJS.ProcessEnv = {}): Promise<void> {
+async function withNetwork(
+  fn: (net: PodNetwork, home: string) => Promise<void>,
+  opts: { reuseMax?: number; env?: NodeJS.ProcessEnv; later?: (refill: () => void) => () => void } = {},
+): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-net-'));
-  const net = new PodNetwork(home, env, undefined, reuseMax);
+  const net = new PodNetwork(home, opts.env ?? {}, undefined, opts.reuseMax, undefined, opts.later);
   const n = { net, home };
   unfinished.add(n);
   try {
@@ -367,7 +370,48 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     await net.drain();
     assert.equal(fs.existsSync(`/run/netns/${a2Ns}`), false);
     assert.deepEqual([b1Ns, b3Ns, b4Ns].map((ns) => fs.existsSync(`/run/netns/${ns}`)), [true, true, false]);
-  }, 2));
+  }, { reuseMax: 2 }));
+
+/** A taken spare's replacement asked for as soon as the taker's prepare returns (the engine's waits SPARE_REFILL_MS). */
+const soon = (refill: () => void) => {
+  let asked = true;
+  queueMicrotask(() => asked && refill());
+  return () => {
+    asked = false;
+  };
+};
+
+test("a taken spare is replaced later, not beside the start of the pod that took it; once, however many are taken meanwhile", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () => {
+  const refills: (() => void)[] = [];
+  return withNetwork(async (net, home) => {
+    const spareFiles = () => fs.readdirSync(path.join(home, 'run/net/spares'));
+    const mine = () => fs.readdirSync('/run/netns').filter((n) => n.startsWith(`${net.nodeNs}-s`));
+    net.warm(); // the engine's start: one spare
+    await net.drain();
+    assert.equal(spareFiles().length, 1);
+    const [p1, p2, p3] = [1, 2, 3].map((i) => `e${i}000000-0000-4000-8000-000000000000`);
+    assert.equal(net.prepare(p1, () => assert.fail('no setup: it takes the spare'), 'job-uid').ready, true);
+    assert.deepEqual(spareFiles(), [], 'nothing asked of the runner while the pod starts');
+    assert.equal(refills.length, 1, 'its replacement is asked for later');
+    refills.shift()!();
+    assert.equal(spareFiles().length, 2, 'then SPARES are asked for');
+    const setUp = (uid: string) =>
+      new Promise<void>((resolve) => {
+        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
+      });
+    await setUp(p2); // claims one being made
+    await setUp(p3);
+    assert.equal(refills.length, 1, 'two taken: one refill asked for');
+    refills.shift()!();
+    await net.drain();
+    assert.equal(spareFiles().length, 2);
+    assert.equal(mine().length, 5, `the three taken spares' namespaces (the pods' now) and two new spares: ${mine().join(' ')}`);
+    net.prepare('e4000000-0000-4000-8000-000000000000', () => {}, 'job-uid');
+    assert.equal(refills.length, 1);
+    await net.drain(); // the engine stops: the refill asked for is cancelled
+    assert.equal(spareFiles().length, 1, 'no spare made after the stop began');
+  }, { later: (refill) => { refills.push(refill); return () => { refills.splice(refills.indexOf(refill), 1); }; } });
+});
 
 test("a pod's start reads no spare's file: the addresses they hold are kept in memory, and each file still holds its own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net, home) => {
@@ -390,7 +434,7 @@ test("a pod's start reads no spare's file: the addresses they hold are kept in m
     syncBuiltinESMExports();
     const uids = [1, 2, 3].map((i) => `d${i}000000-0000-4000-8000-000000000000`);
     try {
-      for (const uid of uids) await setUp(uid); // each takes a spare, and a new one is made with a free address
+      for (const uid of uids) await setUp(uid); // each takes a spare, and a new one is made with a free address (as soon as it has taken it, here)
       net.tearDown(uids[0], 'job-uid'); // kept for the Job's next pod: its address is held by a spare's file
       await setUp('d4000000-0000-4000-8000-000000000000');
       await net.drain();
@@ -404,4 +448,4 @@ test("a pod's start reads no spare's file: the addresses they hold are kept in m
     const held = [...ipOf(spares), ...ipOf(path.join(home, 'run/net/pods'))];
     assert.ok(held.length >= 5, held.join(' '));
     assert.equal(new Set(held).size, held.length, `an address is held by one file: ${held.join(' ')}`);
-  }));
+  }, { later: soon }));

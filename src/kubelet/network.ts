@@ -281,6 +281,21 @@ function podNetArgs(nodeNs: string, group: FreshSetUp[]): string[] {
 
 /** Spare namespaces kept ready for the next pods (makeSpares). */
 const SPARES = 2;
+/**
+ * How long after a pod took a spare its replacement is asked for: past that pod's container start.
+ * Asked for at once, the replacement (a fork of the runner, the network's unshare, the namespace's
+ * bind mount, a veth) ran beside the shim and bubblewrap of the very pod that took the spare, which
+ * on a machine of two CPUs waited for it: apply → container start p50 19.9 against 16.9 ms in 30
+ * alternated pairs (bench/run.mjs's latency figure, the forty-sixth session). A burst that takes
+ * the spares sets up its other pods' own namespaces (prepare) and asks for spares beside them.
+ */
+const SPARE_REFILL_MS = 30;
+/** Runs fn after SPARE_REFILL_MS (a timer that keeps no process alive); the function cancels it. */
+function refillLater(fn: () => void): () => void {
+  const t = setTimeout(fn, SPARE_REFILL_MS);
+  t.unref();
+  return () => clearTimeout(t);
+}
 /** Finished pods' namespaces kept for the next pod of their controller (keepForReuse): at most
  * this many, each for Timing.netnsKeepMs (a Job's next pods start within milliseconds of the last end). */
 const REUSE_MAX = 16;
@@ -351,6 +366,8 @@ export class PodNetwork {
   /** Finished pods' namespaces kept for their controller's next pod (keepForReuse): spare id -> ... */
   private readonly reusable = new Map<string, { lease: Lease; owner: string; at: number }>();
   private reuseTimer?: NodeJS.Timeout;
+  /** Cancels the replacement of a taken spare that refillSpares asked for and that has not run yet. */
+  private cancelRefill?: () => void;
   /** The cluster DNS: none started, starting, or answering (dnsStarting), and the pods waiting for it. */
   private dns: 'none' | 'starting' | 'serving' = 'none';
   private readonly dnsWaiters: (() => void)[] = [];
@@ -374,6 +391,8 @@ export class PodNetwork {
     private readonly reuseMax = REUSE_MAX,
     /** The native program (pod_net.c's modes, ip_runner.c); another only in tests. */
     private readonly native: string | null = nativeShim(),
+    /** When a taken spare's replacement is asked for (refillSpares); tests run it themselves. */
+    private readonly later: (fn: () => void) => () => void = refillLater,
   ) {
     this.home = path.resolve(home);
     this.nodeNs = `kjob-${homeHash(home)}`;
@@ -562,12 +581,12 @@ export class PodNetwork {
     if (!known && !this.settingUp.has(uid)) {
       const spare = (owner !== undefined ? this.takeKept(uid, owner) : undefined) ?? this.takeSpare(uid);
       if (spare) {
-        this.makeSpares(runner);
+        this.refillSpares(runner);
         return { ip: spare, ready: true };
       }
       const pending = this.claimPendingSpare(uid, onDone);
       if (pending) {
-        this.makeSpares(runner);
+        this.refillSpares(runner);
         return { ip: pending, ready: false };
       }
     }
@@ -764,6 +783,14 @@ export class PodNetwork {
     }
   }
 
+  /** A spare was taken: SPARES again once the pod that took it has started (SPARE_REFILL_MS says why). */
+  private refillSpares(runner: IpRunner): void {
+    this.cancelRefill ??= this.later(() => {
+      this.cancelRefill = undefined;
+      if (this.runner === runner && runner.alive) this.makeSpares(runner);
+    });
+  }
+
   /** The ip runs of a pod's setup: its namespace, the veth from the bridge to its eth0, the address and route. */
   private setUpSteps(pns: string, host: string, ip: string, exists: boolean): IpStep[] {
     const steps: IpStep[] = [];
@@ -919,6 +946,9 @@ export class PodNetwork {
 
   /** Waits (up to timeoutMs) for the setups and removals under way: the engine stops. */
   async drain(timeoutMs = 10_000): Promise<void> {
+    // The engine stops: a spare asked for later would be made for no pod (removeSpares follows).
+    this.cancelRefill?.();
+    this.cancelRefill = undefined;
     // Namespaces asked for in this turn are sent now: their flush would come after the runner closed.
     if (this.freshSetUps.length > 0 && this.runner) this.flushFresh(this.runner);
     await Promise.all([this.runner?.idle(timeoutMs), this.remover?.idle(timeoutMs)]);
@@ -928,6 +958,8 @@ export class PodNetwork {
   close(): void {
     if (this.reuseTimer) clearTimeout(this.reuseTimer);
     this.reuseTimer = undefined;
+    this.cancelRefill?.();
+    this.cancelRefill = undefined;
     this.runner?.close();
     this.remover?.close();
     this.runner = this.remover = undefined;
