@@ -285,8 +285,9 @@ const SPARES = 2;
  * How long after a pod took a spare its replacement is asked for: past that pod's container start.
  * Asked for at once, the replacement (a fork of the runner, the network's unshare, the namespace's
  * bind mount, a veth) ran beside the shim and bubblewrap of the very pod that took the spare, which
- * on a machine of two CPUs waited for it: apply → container start p50 19.9 against 16.9 ms in 30
- * alternated pairs (bench/run.mjs's latency figure, the forty-sixth session). A burst that takes
+ * on a machine of two CPUs waited for it: apply → container start p50 19.2 and 17.1 against 15.3
+ * and 16.0 ms, two runs of 40 alternated pairs (the forty-sixth session). On a slower machine the
+ * refill may still meet a start, as every refill did before. A burst that takes
  * the spares sets up its other pods' own namespaces (prepare) and asks for spares beside them.
  */
 const SPARE_REFILL_MS = 30;
@@ -783,7 +784,7 @@ export class PodNetwork {
     }
   }
 
-  /** A spare was taken: SPARES again once the pod that took it has started (SPARE_REFILL_MS says why). */
+  /** A spare (or a kept namespace) was taken: SPARES again once the pod that took it has started (SPARE_REFILL_MS says why). */
   private refillSpares(runner: IpRunner): void {
     this.cancelRefill ??= this.later(() => {
       this.cancelRefill = undefined;
