@@ -196,7 +196,7 @@ static int flag_until_stopped(const char *a, char letter, const char *lng) {
   return 0;
 }
 
-static const char *SERVED_VERBS[] = {"get", "describe", "apply", "create", "delete", "label", "annotate", "patch", "scale", "logs", "events", NULL};
+static const char *SERVED_VERBS[] = {"get", "describe", "apply", "create", "delete", "label", "annotate", "patch", "scale", "logs", "events", "wait", NULL};
 
 /** A character device other than the memory devices (/dev/null, /dev/zero: major 1). */
 static int maybe_terminal(int fd) {
@@ -232,8 +232,8 @@ static int forwardable(const char *verb) {
   // Unlike node's client, a terminal's command too (the request says which streams are
   // terminals, and the server's streams say so to the command: the Warning: colour), but for
   // those that may show progress, which needs the terminal itself: logs (a spinner while it
-  // waits for a container) and a --wait (apply's).
-  int progress = !strcmp(verb, "logs");
+  // waits for a container), wait (a Job's counts) and a --wait (apply's).
+  int progress = !strcmp(verb, "logs") || !strcmp(verb, "wait");
   for (int i = 0; i < nargs && strcmp(args[i], "--"); i++) progress |= !strncmp(args[i], "--wait", 6);
   return !progress || (!maybe_terminal(0) && !maybe_terminal(1) && !maybe_terminal(2));
 }

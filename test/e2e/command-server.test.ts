@@ -71,6 +71,8 @@ test('the first command starts the command server, which runs the next ones as t
       [['patch', 'configmap', 'c1', '-p', '{"data":{"k":"w"}}']],
       [['patch', 'configmap', 'c1', '--type=json', '-p', '[{"op":"test","path":"/data/k","value":"nope"}]']],
       [['get', 'configmap', 'c1', '-o', 'jsonpath={.data.k} {.metadata.labels.team}']],
+      [['wait', '--for=jsonpath={.data.k}=w', 'configmap/c1', '--timeout=10s']],
+      [['wait', '--for=jsonpath={.data.k}=v', 'configmap/c1', '--timeout=0']], // not met: exit 1
       [['get', 'configmap', 'nope']],
       [['get', 'pods']], // nothing: "No resources found" on stderr
       [['get', '--bogus']],
@@ -289,7 +291,7 @@ const FORWARDING_CASES: [string[], NodeJS.ProcessEnv, boolean][] = [
       [['apply', '-f', '/dev/fd/63'], false],
       [['exec', 'pi-x', '--', 'true'], false],
       [['edit', 'job', 'pi'], false],
-      [['wait', '--for=condition=complete', 'job/pi'], false],
+      [['wait', '--for=condition=complete', 'job/pi'], true],
       [['controller', 'stop'], false],
       [['--', 'get', 'pods'], false],
     ] as [string[], boolean][]
@@ -319,7 +321,7 @@ test('the native client decides as bin/kjob does, for the same command lines and
   for (const [argv, env, want] of FORWARDING_CASES) assert.equal(nativeForwards(argv, env), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
   // Unlike forwardable(), a terminal's command too (a pty through `script`), but for those that
   // may show progress, which needs the terminal itself.
-  for (const [verb, want] of [['get pods', 'server'], ['apply -f job.yaml', 'server'], ['logs pi-x', 'here'], ['apply -f job.yaml --wait', 'here'], ['delete job pi --wait=false', 'here'], ['get pods -- --wait', 'server']]) {
+  for (const [verb, want] of [['get pods', 'server'], ['apply -f job.yaml', 'server'], ['logs pi-x', 'here'], ['wait --for=condition=complete job/pi', 'here'], ['apply -f job.yaml --wait', 'here'], ['delete job pi --wait=false', 'here'], ['get pods -- --wait', 'server']]) {
     const onPty = spawnSync('script', ['-qfec', `KJOB_NATIVE_CLIENT=decide ${NATIVE_CLIENT} ${verb}`, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
     assert.equal(onPty.stdout.trim(), want, `${verb}: ${onPty.stdout}${onPty.stderr}`);
   }
