@@ -16,7 +16,8 @@
 //                directory's command server (as a command without a terminal runs by default),
 //                through bin/kjob's native client, and `get pod ONE` through node's (`node bin/kjob`)
 //   latency      apply returns -> the container's first instruction (it prints its clock),
-//                p50/p99, engine running (and from apply's start) and engine cold; a command's
+//                p50/p99, engine running (and from apply's start) and engine cold; a script's
+//                `apply && wait` of a Job of one `true`, against `node -e 0`; a command's
 //                write while a Job of 600 keeps the engine busy, against a read; a pod change ->
 //                its row in `get pods -w`
 //   state        state.db after a simulated day (week) of an every-minute CronJob (kjob clock)
@@ -569,6 +570,20 @@ async function latency() {
       const total = [];
       for (let i = 0; i < LATENCY_RUNS; i++) xs.push(await startLatency(home, `lat-${i}`, total));
       row(`apply -> container start, engine running (${LATENCY_RUNS} runs)`, `p50 ${ms(pct(xs, 50))}, p99 ${ms(pct(xs, 99))}`, `from apply's start: p50 ${ms(pct(total, 50))}`, '');
+      // A script's `kjob apply -f job.yaml && kjob wait --for=condition=complete job/NAME`: both
+      // commands, from apply's start to wait's return, each pair after a `node -e 0`.
+      const pairs = [];
+      const bases = [];
+      for (let i = 0; i < LATENCY_RUNS; i++) {
+        bases.push(nodeOnce());
+        pairs.push(
+          time(() => {
+            kjOk(home, ['apply', '-f', '-'], { input: jobManifest(`aw-${i}`, 1, 1, ['true']) });
+            kjOk(home, ['wait', '--for=condition=complete', `job/aw-${i}`, '--timeout=60s']);
+          }),
+        );
+      }
+      row(`apply && wait for Complete, a Job of one \`true\`, engine running (${LATENCY_RUNS} runs)`, `p50 ${ms(pct(pairs, 50))}`, `node -e 0 p50 ${ms(pct(bases, 50))}`, `${(pct(pairs, 50) / pct(bases, 50)).toFixed(2)}x`);
     } finally {
       cleanup(home);
     }
