@@ -187,33 +187,59 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * One object's changes, for a wait that looks at it again when it changes rather than only every
  * POLL_MS: a Job that completes a few ms after a wait's first look was seen up to 100 ms late (a
  * wait right after an apply of a Job of `true` returned about 25 ms after the Job completed, with
- * half of it the poll). A watch of the object by name from the version the wait first saw, as
- * kubectl's wait watches it; a watch that fails (Expired: the change log was trimmed past that
- * version) leaves the polls alone.
+ * half of it the poll). A watch of the object by name from now, as kubectl's wait watches it (its
+ * caller reads the object after making it, so no change is missed); the change's object is what
+ * the wait checks, without a read of its own, as kubectl checks the watch's events. A watch that
+ * fails or ends leaves the polls alone.
  */
 export class ObjectChanges {
   private readonly events: AsyncIterator<WatchEvent>;
   private pending?: Promise<IteratorResult<WatchEvent>>;
   private failed = false;
 
-  constructor(private readonly watch: WatchStream) {
+  constructor(
+    private readonly watch: WatchStream,
+    private readonly pause: (ms: number) => Promise<unknown> = sleep,
+  ) {
     this.events = watch[Symbol.asyncIterator]();
   }
 
-  /** Resolves at the object's next change not yet waited for, or after ms, whichever comes first. */
-  async next(ms: number): Promise<void> {
-    if (this.failed) return void (await sleep(ms));
-    // A change that came after the last one waited for is still pending: it resolves at once.
+  /**
+   * The object as of its latest change not yet taken, once one comes (at once when one came
+   * meanwhile), or undefined after ms without one, or when it was deleted (the wait reads it then,
+   * as at a poll). Changes that came together, in one look of the watch, are taken together: one
+   * check of the last rather than one for each (a Job's status changes a few times a round of the
+   * engine's).
+   */
+  async next(ms: number): Promise<KObject | undefined> {
+    if (this.failed) {
+      await this.pause(ms);
+      return undefined;
+    }
     this.pending ??= this.events.next();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+    const timeout = new Promise<typeof NONE>((resolve) => (timer = setTimeout(() => resolve(NONE), ms)));
+    let latest: WatchEvent | undefined;
     try {
-      if ((await Promise.race([this.pending, timeout])) !== 'timeout') this.pending = undefined;
+      let r = await Promise.race([this.pending, timeout]);
+      while (r !== NONE) {
+        this.pending = undefined;
+        if (r.done) {
+          this.failed = true;
+          break;
+        }
+        latest = r.value;
+        // The rest of the same look is there before the event loop's next turn.
+        this.pending = this.events.next();
+        r = await Promise.race([this.pending, new Promise<typeof NONE>((resolve) => setImmediate(() => resolve(NONE)))]);
+      }
     } catch {
+      this.pending = undefined;
       this.failed = true;
     } finally {
       clearTimeout(timer);
     }
+    return latest && latest.type !== 'DELETED' ? latest.object : undefined;
   }
 
   close(): void {
@@ -222,6 +248,7 @@ export class ObjectChanges {
     this.pending?.catch(() => undefined);
   }
 }
+const NONE = Symbol('none');
 
 export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
   // pflag's error for --timeout comes as the flags are parsed, before --for is read.
@@ -290,7 +317,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   const changesOf = (t: Target): ObjectChanges | undefined => {
     if (client.remote) return undefined;
     try {
-      return new ObjectChanges(client.watch(t.info, { namespace: t.obj.metadata.namespace, fieldSelector: `metadata.name=${t.obj.metadata.name}`, resourceVersion: t.obj.metadata.resourceVersion }));
+      return new ObjectChanges(client.watch(t.info, { namespace: t.obj.metadata.namespace, fieldSelector: `metadata.name=${t.obj.metadata.name}` }));
     } catch (e) {
       if (e instanceof StatusError) return undefined;
       throw e;
@@ -338,16 +365,17 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     if (Date.now() >= deadline) throw timedOut(t);
     const changes = changesOf(t);
     try {
+      let cur = await current(t);
       for (;;) {
-        const cur = await current(t);
         if (!cur) throw notFoundOf(t);
         if (check(cur)) return;
         wontComplete(t, cur);
         show(t, cur);
         if (Date.now() >= deadline) throw timedOut(t);
         const ms = Math.min(POLL_MS, Math.max(1, deadline - Date.now()));
-        await (changes ? changes.next(ms) : sleep(ms));
+        const changed = changes ? await changes.next(ms) : void (await sleep(ms));
         await nudge();
+        cur = changed ?? (await current(t));
       }
     } finally {
       changes?.close();
