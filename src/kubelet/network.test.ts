@@ -372,6 +372,32 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     assert.deepEqual([b1Ns, b3Ns, b4Ns].map((ns) => fs.existsSync(`/run/netns/${ns}`)), [true, true, false]);
   }, { reuseMax: 2 }));
 
+test('a refill that runs at once (a later without a delay) asks again at the next take', { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () => {
+  let asked = 0;
+  return withNetwork(async (net, home) => {
+    const spareFiles = () => fs.readdirSync(path.join(home, 'run/net/spares'));
+    const setUp = (uid: string) =>
+      new Promise<void>((resolve) => {
+        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
+      });
+    net.warm();
+    await net.drain();
+    await setUp('f1000000-0000-4000-8000-000000000000'); // takes warm()'s spare
+    assert.equal(asked, 1);
+    assert.equal(spareFiles().length, 2, 'SPARES asked for at once');
+    for (const i of [2, 3]) {
+      await setUp(`f${i}000000-0000-4000-8000-000000000000`); // claims one being made
+      assert.equal(asked, i, `take ${i} asked for its refill too`);
+    }
+  }, {
+    later: (refill) => {
+      asked++;
+      refill();
+      return () => {};
+    },
+  });
+});
+
 /** A taken spare's replacement asked for as soon as the taker's prepare returns (the engine's waits SPARE_REFILL_MS). */
 const soon = (refill: () => void) => {
   let asked = true;
@@ -409,8 +435,17 @@ test("a taken spare is replaced later, not beside the start of the pod that took
     net.prepare('e4000000-0000-4000-8000-000000000000', () => {}, 'job-uid');
     assert.equal(refills.length, 1);
     await net.drain(); // the engine stops: the refill asked for is cancelled
+    assert.deepEqual(refills, [], 'cancelled');
     assert.equal(spareFiles().length, 1, 'no spare made after the stop began');
-  }, { later: (refill) => { refills.push(refill); return () => { refills.splice(refills.indexOf(refill), 1); }; } });
+  }, {
+    later: (refill) => {
+      refills.push(refill);
+      return () => {
+        const i = refills.indexOf(refill);
+        if (i >= 0) refills.splice(i, 1);
+      };
+    },
+  });
 });
 
 test("a pod's start reads no spare's file: the addresses they hold are kept in memory, and each file still holds its own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>

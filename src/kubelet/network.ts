@@ -786,10 +786,15 @@ export class PodNetwork {
 
   /** A spare (or a kept namespace) was taken: SPARES again once the pod that took it has started (SPARE_REFILL_MS says why). */
   private refillSpares(runner: IpRunner): void {
-    this.cancelRefill ??= this.later(() => {
+    if (this.cancelRefill) return;
+    let ran = false;
+    const cancel = this.later(() => {
+      ran = true;
       this.cancelRefill = undefined;
       if (this.runner === runner && runner.alive) this.makeSpares(runner);
     });
+    // A later that ran it already (at once) leaves nothing to cancel.
+    if (!ran) this.cancelRefill = cancel;
   }
 
   /** The ip runs of a pod's setup: its namespace, the veth from the bridge to its eth0, the address and route. */
