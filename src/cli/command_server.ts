@@ -445,9 +445,12 @@ function answers(sockPath: string): Promise<boolean> {
 
 /**
  * Asks home's command servers to leave (`kjob controller stop`), and waits until each has (its
- * connection closes as it exits), or for timeoutMs. Nothing to do without one.
+ * connection closes as it exits), or for timeoutMs. Nothing to do without one. A server busy with
+ * a command that does not end soon (a `wait`, an `apply --wait`, both served) refuses every command
+ * from the ask on and leaves once its command has ended, as that command's own process would still
+ * run after the stop: the stop does not wait for it (it waited 10 s, then went on all the same).
  */
-export async function stopCommandServers(home: string, timeoutMs = 10_000): Promise<void> {
+export async function stopCommandServers(home: string, timeoutMs = 2_000): Promise<void> {
   await Promise.all(commandSlots(home).map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
 }
 
