@@ -287,8 +287,8 @@ const SPARES = 2;
  * bind mount, a veth) ran beside the shim and bubblewrap of the very pod that took the spare, which
  * on a machine of two CPUs waited for it: apply → container start p50 19.2 and 17.1 against 15.3
  * and 16.0 ms, two runs of 40 alternated pairs (the forty-sixth session). On a slower machine the
- * refill may still meet a start, as every refill did before. A burst that takes
- * the spares sets up its other pods' own namespaces (prepare) and asks for spares beside them.
+ * refill may still meet a start, as every refill did before. A burst that takes the spares sets
+ * up its other pods' own namespaces (prepare) and asks for spares beside them, at once.
  */
 const SPARE_REFILL_MS = 30;
 /** Runs fn after SPARE_REFILL_MS (a timer that keeps no process alive); the function cancels it. */
