@@ -103,6 +103,13 @@ after(async () => {
   }
 });
 
+/** A pod's namespace prepared: at once (a spare or a kept namespace taken), or once its setup has ended. */
+function setUp(net: PodNetwork, uid: string, owner = 'job-uid'): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (net.prepare(uid, resolve, owner).ready) resolve();
+  });
+}
+
 /** A PodNetwork of a throwaway state directory, its node namespace made; everything it made is removed after fn. */
 async function withNetwork(
   fn: (net: PodNetwork, home: string) => Promise<void>,
@@ -127,14 +134,14 @@ test("a cold engine's first pod claims a spare being made: the spare's namespace
     net.warm(); // the engine's start: a spare is being made
     const uid = 'b9a4e0a2-5d0e-4c9f-9d43-0d1f3f6e2a11';
     let ended!: () => void;
-    const setUp = new Promise<void>((resolve) => (ended = resolve));
+    const setUpEnded = new Promise<void>((resolve) => (ended = resolve));
     const first = net.prepare(uid, () => ended(), 'job-uid');
     assert.equal(first.ready, false, 'the spare is still being made');
     // The pod's lease names the spare's namespace: it waits for that, not for a setup of its own.
     assert.match(net.podNsName(uid), new RegExp(`^${net.nodeNs}-s[0-9a-f]{8}$`));
     assert.equal(net.podIP(uid), first.ip);
     assert.equal(fs.readFileSync(path.join(home, 'run/net/pods', uid), 'utf8'), `${first.ip} ${net.podNsName(uid)}\n`);
-    await setUp;
+    await setUpEnded;
     assert.deepEqual(net.prepare(uid, () => assert.fail('no second setup'), 'job-uid'), { ip: first.ip, ready: true });
     assert.ok(fs.existsSync(net.podNsPath(uid)));
     assert.match(execFileSync(IP, ['-n', net.podNsName(uid), 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), new RegExp(`inet ${first.ip.replace(/\./g, '\\.')}/24`));
@@ -339,18 +346,13 @@ test("drain (the engine's stop) waits for the namespaces asked for in this turn 
 
 test("a pool of kept namespaces full of another controller's: the oldest of them goes, and the next Job's pods reuse their own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net) => {
-    // Ready at once (a spare or a kept namespace taken), or once its setup has ended.
-    const setUp = (uid: string, owner: string) =>
-      new Promise<void>((resolve) => {
-        if (net.prepare(uid, resolve, owner).ready) resolve();
-      });
     const [a1, a2, b1, b2] = ['a1', 'a2', 'b1', 'b2'].map((p) => `${p}00000-0000-4000-8000-000000000000`);
-    await setUp(a1, 'job-a');
-    await setUp(a2, 'job-a');
+    await setUp(net, a1, 'job-a');
+    await setUp(net, a2, 'job-a');
     const [a1Ns, a2Ns] = [net.podNsName(a1), net.podNsName(a2)];
     net.tearDown(a1, 'job-a');
     net.tearDown(a2, 'job-a'); // Job a has ended: the pool (of 2) is full of its namespaces
-    await setUp(b1, 'job-b'); // not Job a's: a spare, or a new one
+    await setUp(net, b1, 'job-b'); // not Job a's: a spare, or a new one
     const b1Ns = net.podNsName(b1);
     net.tearDown(b1, 'job-b');
     await net.drain();
@@ -361,8 +363,8 @@ test("a pool of kept namespaces full of another controller's: the oldest of them
     assert.equal(net.podNsName(b2), b1Ns, "Job b's next pod takes its last pod's namespace");
     // A pool full of Job b's own: nothing of it makes room, and the next one of Job b's goes.
     const [b3, b4] = ['b3', 'b4'].map((p) => `${p}00000-0000-4000-8000-000000000000`);
-    await setUp(b3, 'job-b');
-    await setUp(b4, 'job-b');
+    await setUp(net, b3, 'job-b');
+    await setUp(net, b4, 'job-b');
     const [b3Ns, b4Ns] = [net.podNsName(b3), net.podNsName(b4)];
     net.tearDown(b2, 'job-b'); // makes room: Job a's last one goes
     net.tearDown(b3, 'job-b'); // the pool is full: b2's and b3's
@@ -376,17 +378,13 @@ test('a refill that runs at once (a later without a delay) asks again at the nex
   let asked = 0;
   return withNetwork(async (net, home) => {
     const spareFiles = () => fs.readdirSync(path.join(home, 'run/net/spares'));
-    const setUp = (uid: string) =>
-      new Promise<void>((resolve) => {
-        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
-      });
     net.warm();
     await net.drain();
-    await setUp('f1000000-0000-4000-8000-000000000000'); // takes warm()'s spare
+    await setUp(net, 'f1000000-0000-4000-8000-000000000000'); // takes warm()'s spare
     assert.equal(asked, 1);
     assert.equal(spareFiles().length, 2, 'SPARES asked for at once');
     for (const i of [2, 3]) {
-      await setUp(`f${i}000000-0000-4000-8000-000000000000`); // claims one being made
+      await setUp(net, `f${i}000000-0000-4000-8000-000000000000`); // claims one being made
       assert.equal(asked, i, `take ${i} asked for its refill too`);
     }
   }, {
@@ -421,12 +419,8 @@ test("a taken spare is replaced later, not beside the start of the pod that took
     assert.equal(refills.length, 1, 'its replacement is asked for later');
     refills.shift()!();
     assert.equal(spareFiles().length, 2, 'then SPARES are asked for');
-    const setUp = (uid: string) =>
-      new Promise<void>((resolve) => {
-        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
-      });
-    await setUp(p2); // claims one being made
-    await setUp(p3);
+    await setUp(net, p2); // claims one being made
+    await setUp(net, p3);
     assert.equal(refills.length, 1, 'two taken: one refill asked for');
     refills.shift()!();
     await net.drain();
@@ -450,10 +444,6 @@ test("a taken spare is replaced later, not beside the start of the pod that took
 
 test("a pod's start reads no spare's file: the addresses they hold are kept in memory, and each file still holds its own", { skip: (process.getuid?.() !== 0 || !fs.existsSync(IP)) && 'needs root and iproute2' }, () =>
   withNetwork(async (net, home) => {
-    const setUp = (uid: string) =>
-      new Promise<void>((resolve) => {
-        if (net.prepare(uid, resolve, 'job-uid').ready) resolve();
-      });
     net.warm(); // the spares' directory is read once, as the engine starts
     await net.drain();
     const spares = path.join(home, 'run/net/spares');
@@ -469,9 +459,9 @@ test("a pod's start reads no spare's file: the addresses they hold are kept in m
     syncBuiltinESMExports();
     const uids = [1, 2, 3].map((i) => `d${i}000000-0000-4000-8000-000000000000`);
     try {
-      for (const uid of uids) await setUp(uid); // each takes a spare, and a new one is made with a free address (as soon as it has taken it, here)
+      for (const uid of uids) await setUp(net, uid); // each takes a spare, and a new one is made with a free address (as soon as it has taken it, here)
       net.tearDown(uids[0], 'job-uid'); // kept for the Job's next pod: its address is held by a spare's file
-      await setUp('d4000000-0000-4000-8000-000000000000');
+      await setUp(net, 'd4000000-0000-4000-8000-000000000000');
       await net.drain();
     } finally {
       fs.readFileSync = readFileSync;
