@@ -196,7 +196,8 @@ static int flag_until_stopped(const char *a, char letter, const char *lng) {
   return 0;
 }
 
-static const char *SERVED_VERBS[] = {"get", "describe", "apply", "create", "delete", "label", "annotate", "patch", "scale", "logs", "events", "wait", NULL};
+static const char *SERVED_VERBS[] = {"get", "describe", "apply", "create", "delete", "label", "annotate", "patch", "scale", "logs", "events",
+                                      "wait", "replace", "rollout", "version", "api-resources", "api-versions", "explain", NULL};
 
 /** A character device other than the memory devices (/dev/null, /dev/zero: major 1). */
 static int maybe_terminal(int fd) {

@@ -66,6 +66,8 @@ test('the first command starts the command server, which runs the next ones as t
       [['create', 'configmap', 'c1', '--from-literal=k=v']], // AlreadyExists: exit 1
       [['apply', '-f', '-'], cm],
       [['apply', '-f', '-'], cm], // unchanged
+      [['replace', '-f', '-'], cm],
+      [['replace', '--force', '-f', '-'], cm],
       [['label', 'configmap', 'c1', 'team=a']],
       [['annotate', 'configmap', 'c1', 'note=x']],
       [['patch', 'configmap', 'c1', '-p', '{"data":{"k":"w"}}']],
@@ -79,6 +81,15 @@ test('the first command starts the command server, which runs the next ones as t
       [['describe', 'configmap', 'c1']],
       [['logs', 'nosuch']],
       [['events']],
+      [['version']],
+      [['api-versions']],
+      [['api-resources']],
+      [['explain', 'job.spec.completions']],
+      [['explain', 'job.spec.nope']],
+      [['create', 'deployment', 'd', '--image=busybox', '--replicas=0', '--', 'true']],
+      [['rollout', 'history', 'deployment/d']],
+      [['rollout', 'restart', 'deployment/d']],
+      [['rollout', 'status', 'deployment/nope']],
       [['apply', '-f', 'no-such-file.yaml']],
       [['delete', 'configmap', 'c1', 'from-stdin']],
       [['delete', 'configmap', 'c1']],
@@ -296,6 +307,15 @@ const FORWARDING_CASES: [string[], NodeJS.ProcessEnv, boolean][] = [
       [['exec', 'pi-x', '--', 'true'], false],
       [['edit', 'job', 'pi'], false],
       [['wait', '--for=condition=complete', 'job/pi'], true],
+      [['rollout', 'status', 'deployment/d'], true],
+      [['replace', '--force', '-f', 'job.yaml'], true],
+      [['version'], true],
+      [['api-resources'], true],
+      [['api-versions'], true],
+      [['explain', 'job.spec'], true],
+      [['run', 'x', '--image=busybox'], false],
+      [['tree', 'job', 'pi'], false],
+      [['timeline', 'job', 'pi'], false],
       [['controller', 'stop'], false],
       [['--', 'get', 'pods'], false],
     ] as [string[], boolean][]
@@ -325,7 +345,7 @@ test('the native client decides as bin/kjob does, for the same command lines and
   for (const [argv, env, want] of FORWARDING_CASES) assert.equal(nativeForwards(argv, env), want, `${argv.join(' ')} ${JSON.stringify(env)}`);
   // Unlike forwardable(), a terminal's command too (a pty through `script`), but for those that
   // may show progress, which needs the terminal itself.
-  for (const [verb, want] of [['get pods', 'server'], ['apply -f job.yaml', 'server'], ['logs pi-x', 'here'], ['wait --for=condition=complete job/pi', 'here'], ['apply -f job.yaml --wait', 'here'], ['delete job pi --wait=false', 'here'], ['get pods -- --wait', 'server']]) {
+  for (const [verb, want] of [['get pods', 'server'], ['apply -f job.yaml', 'server'], ['rollout status deployment/d', 'server'], ['logs pi-x', 'here'], ['wait --for=condition=complete job/pi', 'here'], ['apply -f job.yaml --wait', 'here'], ['delete job pi --wait=false', 'here'], ['get pods -- --wait', 'server']]) {
     const onPty = spawnSync('script', ['-qfec', `KJOB_NATIVE_CLIENT=decide ${NATIVE_CLIENT} ${verb}`, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
     assert.equal(onPty.stdout.trim(), want, `${verb}: ${onPty.stdout}${onPty.stderr}`);
   }
