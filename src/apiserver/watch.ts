@@ -30,6 +30,8 @@ export class StoreWatch implements Watch {
   /** When to look again (wait), and whether the last look found the change log moved on. */
   private notices?: ChangeNotices;
   private advanced = false;
+  /** Store.beginWatch's end, once this watch waits. */
+  private endWatch?: () => void;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +50,7 @@ export class StoreWatch implements Watch {
     this.closed = true;
     this.matched.clear();
     this.notices?.close();
+    this.endWatch?.();
   }
 
   wait(pollMs: number, then: () => void): void {
@@ -57,6 +60,7 @@ export class StoreWatch implements Watch {
       // nobody, so this wait is a notice too.
       this.notices = new ChangeNotices(this.store.home);
       this.notices.notice();
+      this.endWatch = this.store.beginWatch();
     }
     this.notices.after(this.advanced, pollMs, then);
   }

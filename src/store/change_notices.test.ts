@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ChangeNotices } from './change_notices.js';
+import { ChangeNotices, commitNoticesPath } from './change_notices.js';
 import { tempDir } from '../util/testing.js';
 
 /** Resolves with what fired first: then, or a bound that only limits how long a failure takes. */
@@ -19,18 +19,70 @@ function firstOf(arm: (then: () => void) => void): Promise<'then' | 'bound'> {
 // An hour's poll: within the test, only a notice or a quick look can call then.
 const HOUR = 3_600_000;
 
-test("the log's notice calls the waiting watch; a notice whose write was not visible yet is looked at again soon", async () => {
+/** What a writer does once its transaction committed (Store.noticeCommit): a touch of the notice file. */
+function commit(home: string): void {
+  const now = Date.now() / 1000;
+  fs.utimesSync(commitNoticesPath(home), now, now);
+}
+
+test("a commit's notice calls the waiting watch; a write to the log alone does not, while every writer sends commit notices", async () => {
   const home = tempDir('notices');
   const wal = path.join(home, 'state.db-wal');
   fs.writeFileSync(wal, '');
   const notices = new ChangeNotices(home);
   try {
+    assert.ok(fs.existsSync(commitNoticesPath(home)), 'the watch made the notice file');
     notices.looking();
     assert.equal(await firstOf((then) => {
       notices.after(false, HOUR, then);
+      commit(home);
+    }), 'then', 'a commit woke the watch');
+    // A write to the log alone: the test's own watch of the log sees it, the watch is not woken
+    // (the commit is visible when its notice comes: nothing to look for before it).
+    notices.looking();
+    let woke = false;
+    notices.after(false, HOUR, () => (woke = true));
+    const logWatch = fs.watch(wal);
+    try {
+      const logWritten = new Promise((resolve) => logWatch.once('change', resolve));
+      fs.appendFileSync(wal, 'frame');
+      await logWritten;
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      logWatch.close();
+    }
+    assert.equal(woke, false, "the log's write woke the watch");
+    assert.equal(notices.listensToLog(), false);
+    assert.equal(await firstOf((then) => {
+      notices.after(false, HOUR, then);
+      commit(home);
+    }), 'then', 'the next commit woke it');
+  } finally {
+    notices.close();
+    fs.rmSync(home, { recursive: true });
+  }
+});
+
+test('a writer that sends no commit notices (an older kjob): once two polls in a row find its writes, the writes to the log wake the watch, and a notice that found nothing is looked at again soon', async () => {
+  const home = tempDir('notices');
+  const wal = path.join(home, 'state.db-wal');
+  fs.writeFileSync(wal, '');
+  // The looks' clock a minute ahead of the file's: the notice file was last touched long before the looks.
+  const notices = new ChangeNotices(home, () => Date.now() + 60_000);
+  try {
+    notices.looking();
+    assert.equal(await firstOf((then) => notices.after(false, 1, then)), 'then', 'the first poll');
+    // That look (woken by the poll) found a write, and no commit had sent a notice since the look
+    // before: a writer between its commit and its notice, or one that sends none.
+    notices.looking();
+    assert.equal(await firstOf((then) => notices.after(true, 1, then)), 'then', 'the second poll');
+    assert.equal(notices.listensToLog(), false, 'one write without a notice');
+    notices.looking();
+    assert.equal(await firstOf((then) => {
+      notices.after(true, HOUR, then);
+      assert.equal(notices.listensToLog(), true, 'the second in a row');
       fs.appendFileSync(wal, 'frame');
     }), 'then', 'a write to the log woke the watch');
-    // The look that notice woke found nothing (SQLite had not made the commit visible yet).
     notices.looking();
     assert.equal(await firstOf((then) => notices.after(false, HOUR, then)), 'then', 'looked again without another notice');
   } finally {
@@ -39,9 +91,29 @@ test("the log's notice calls the waiting watch; a notice whose write was not vis
   }
 });
 
+test('polls that find writes whose commits sent notices (not read yet): the log is not listened to', async () => {
+  const home = tempDir('notices');
+  fs.writeFileSync(path.join(home, 'state.db-wal'), '');
+  const notices = new ChangeNotices(home);
+  try {
+    for (let i = 0; i < 3; i++) {
+      notices.looking();
+      assert.equal(await firstOf((then) => notices.after(false, 1, then)), 'then', `poll ${i}`);
+      // The look that poll woke finds a write whose commit has just sent its notice, not read yet.
+      notices.looking();
+      commit(home);
+      assert.equal(await firstOf((then) => notices.after(true, HOUR, then)), 'then', `notice ${i}`);
+    }
+    assert.equal(notices.listensToLog(), false);
+  } finally {
+    notices.close();
+    fs.rmSync(home, { recursive: true });
+  }
+});
+
 test('a notice during a look is not lost: the next look is due at once', async () => {
   const home = tempDir('notices');
-  const notices = new ChangeNotices(home); // no log file: no notices from the file system
+  const notices = new ChangeNotices(home); // nothing writes: no notices from the file system
   try {
     notices.looking();
     notices.notice(); // came while the changes were read

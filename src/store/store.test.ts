@@ -9,6 +9,7 @@ import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type 
 import type { KObject, Kind } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { tempDir } from '../util/testing.js';
+import { commitNoticesPath } from './change_notices.js';
 
 // The store keeps what it is given: names, namespaces and uids are the apiserver's to set
 // (src/apiserver); these objects come with them.
@@ -769,6 +770,44 @@ describe('change log', () => {
       }),
     );
     assert.equal(store.list('Job').filter((j) => j.metadata.labels?.n === '1').length, 100);
+  });
+});
+
+describe('watches', () => {
+  test("a committed write touches the commit notice file, which the state directory's watches listen to; a refused one does not", () => {
+    const notices = commitNoticesPath(store.home);
+    store.create(job('first'));
+    fs.utimesSync(notices, 0, 0);
+    assert.throws(() => store.create(job('first')), (e: unknown) => e instanceof StatusError && e.reason === 'AlreadyExists');
+    assert.equal(fs.statSync(notices).mtimeMs, 0, 'a refused write sent a notice');
+    const before = Date.now();
+    store.create(job('second'));
+    assert.ok(fs.statSync(notices).mtimeMs >= before - 1, 'a write sent none');
+    assert.equal(fs.statSync(notices).mode & 0o777, 0o600);
+  });
+
+  test('while a watch waits, reads go through read(2), not the memory map; the map is back once the last watch ends', () => {
+    const home = tmpHome();
+    const mapped = Store.open(home, { mmapBytes: 1 << 20 });
+    const mmapSize = () => (mapped as unknown as { db: Database.Database }).db.pragma('mmap_size', { simple: true });
+    try {
+      assert.equal(mmapSize(), 1 << 20);
+      const endA = mapped.beginWatch();
+      const endB = mapped.beginWatch();
+      assert.equal(mmapSize(), 0);
+      endA();
+      endA(); // ended once only
+      assert.equal(mmapSize(), 0, 'the other watch still waits');
+      endB();
+      assert.equal(mmapSize(), 1 << 20);
+      // A store without a map keeps none.
+      const endC = store.beginWatch();
+      endC();
+      assert.equal((store as unknown as { db: Database.Database }).db.pragma('mmap_size', { simple: true }), 0);
+    } finally {
+      mapped.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
 import { sqliteBinding } from './sqlite_addon.js';
 import { noteCommandWaiting } from './waiting_notes.js';
+import { commitNoticesPath } from './change_notices.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
@@ -288,6 +289,11 @@ export class Store {
   private readonly shared = new Map<number, { rv: number; obj: KObject }>();
   /** The versions this connection wrote with share, by resourceVersion, for their changes (changesSince). */
   private readonly sharedWrites = new Map<number, KObject>();
+  /** The memory map's size asked for at open (opts.mmapBytes; 0: none), and the watches now waiting (beginWatch). */
+  private mappedBytes = 0;
+  private watches = 0;
+  /** The descriptor of the commit notice file (noticeCommit), once opened; -1: none to be had. */
+  private commitNotices?: number;
   /**
    * listByRefShared's references, as read from the objects table and kept up to date by this
    * connection's own writes (a Job's sync lists all its pods: the index scan was most of it). Read
@@ -414,8 +420,11 @@ export class Store {
       // pages; perf showed the tenth, not why more than half), and the file is read no more often.
       if (opts.engine) db.pragma('cache_size = -1024');
       if (version < SCHEMA_VERSION) migrate(db, file);
-      if (opts.mmapBytes) db.pragma(`mmap_size = ${Math.floor(opts.mmapBytes)}`);
-      return new Store(home, file, db, !opts.engine);
+      const mapped = Math.floor(opts.mmapBytes ?? 0);
+      if (mapped > 0) db.pragma(`mmap_size = ${mapped}`);
+      const store = new Store(home, file, db, !opts.engine);
+      store.mappedBytes = mapped;
+      return store;
     } catch (e) {
       try {
         db?.close();
@@ -438,6 +447,8 @@ export class Store {
   }
 
   close(): void {
+    if (this.commitNotices !== undefined && this.commitNotices >= 0) fs.closeSync(this.commitNotices);
+    this.commitNotices = -1;
     if (this.db.open) this.db.close();
   }
 
@@ -684,6 +695,23 @@ export class Store {
     return this.guard(() => (this.s.oldestChange.get() as number | null) ?? 0);
   }
 
+  /**
+   * A watch begins to wait for changes (the apiserver's StoreWatch): until the returned function is
+   * called, reads go through read(2) rather than the memory map. A watch looks at a few pages at
+   * each commit of another process, which makes the file grow, and each growth made SQLite map
+   * the file anew and fault its pages in again: a `kjob wait` on a busy Job spent most of its CPU
+   * there (a look about 8 times dearer than without the map).
+   */
+  beginWatch(): () => void {
+    if (this.watches++ === 0 && this.mappedBytes > 0) this.db.pragma('mmap_size = 0');
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.watches === 0 && this.mappedBytes > 0 && this.db.open) this.db.pragma(`mmap_size = ${this.mappedBytes}`);
+    };
+  }
+
   getMeta(key: string): string | undefined {
     return this.guard(() => this.s.getMeta.get(key) as string | undefined);
   }
@@ -812,6 +840,28 @@ export class Store {
    * makes way, and waits as SQLite's busy handler does.
    */
   private immediate<T>(body: () => T): T {
+    const out = this.immediateOnce(body);
+    this.noticeCommit();
+    return out;
+  }
+
+  /**
+   * Tells the state directory's watches that a write committed (change_notices.ts): a touch of its
+   * notice file, once the commit is visible. Without it (the file cannot be opened), the watches
+   * find the write at their polls.
+   */
+  private noticeCommit(): void {
+    if (this.commitNotices === -1) return;
+    try {
+      this.commitNotices ??= fs.openSync(commitNoticesPath(this.home), fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+      const now = Date.now() / 1000;
+      fs.futimesSync(this.commitNotices, now, now);
+    } catch {
+      this.commitNotices = -1;
+    }
+  }
+
+  private immediateOnce<T>(body: () => T): T {
     const fn = this.counted(body);
     if (!this.noteWaits) return this.tx.immediate(fn) as T;
     let began = false;
