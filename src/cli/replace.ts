@@ -42,6 +42,8 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   const dryRun = opts.dryRun ?? 'none';
   let grace = flagValue('--grace-period', opts.gracePeriod, (v) => Number(parseGoInt(v)), 'kjob replace') ?? -1;
   if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
+  // pflag reads --timeout with the other flags, before anything is deleted.
+  const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob replace') || 5 * 60_000;
   // kubectl's Complete: the validation directive, then the printer; its Validate's checks after.
   const validation = validationDirective(opts.validate);
   const printer = await objectPrinter(opts);
@@ -125,7 +127,6 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         else errors.push(message(e));
       }
     }
-    const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob replace') || 5 * 60_000;
     const end = Date.now() + timeoutMs;
     for (const { d } of deleted) {
       for (;;) {

@@ -11,6 +11,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { UserError } from '../errors.js';
 import { parseGoDuration } from '../util/go.js';
 import { parseResourceArgs } from './args.js';
+import { flagValue } from './option_values.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { describeTabWriter } from '../printers/tabwriter.js';
@@ -73,7 +74,8 @@ export function deploymentRolloutStatus(d: DeploymentObject): { text: string; do
 async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
   const [t] = targets(args);
   requireDeployment(t.info, 'status viewer');
-  const timeoutMs = opts.timeout && opts.timeout !== '0' && opts.timeout !== '0s' ? Number(parseGoDuration(opts.timeout) / 1_000_000n) : Infinity;
+  // pflag's error for a --timeout that is no duration; 0 (the default) waits without end.
+  const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob rollout status') || Infinity;
   const deadline = Date.now() + timeoutMs;
   let lastRV = '';
   for (;;) {

@@ -96,6 +96,8 @@ test('command-line mistakes', () => {
   expectError(['delete', 'job', 'nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
   expectError(['logs', 'nope'], 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
   expectError(['get', 'job', 'pi', 'pod/web-0'], /^error: there is no need to specify a resource type as a separate argument/);
+  // pflag's words, not "this is a bug" (it was read as the status began).
+  expectError(['rollout', 'status', 'deployment/nope', '--timeout=bogus'], 'Error: invalid argument "bogus" for "--timeout" flag: time: invalid duration "bogus"\nSee \'kjob rollout status --help\' for usage.\n');
 });
 
 test('in a multi-document file the valid documents are applied and each invalid one reported', () => {
@@ -176,6 +178,8 @@ test('label, patch, replace and run with an -o or a template that has no printer
     [['patch', 'configmap', 'printcm', '-p', '{"data":{"a":"2"}}', '-o', 'go-template={{.bad'], 'error: error parsing template {{.bad, template: output:1: unclosed action\n'],
     [['patch', 'configmap', 'printcm', '-p', '{"data":{"a":"2"}}', '-o', 'foo'], `error: unable to match a printer suitable for the output format "foo", allowed formats are: ${formats}\n`],
     [['replace', '-f', '-', '-o', 'jsonpath={.bad'], 'error: error parsing jsonpath {.bad, unclosed action\n'],
+    // pflag reads --timeout before anything runs: --force deleted the object first, then refused the flag.
+    [['replace', '--force', '-f', '-', '--timeout=bogus'], 'Error: invalid argument "bogus" for "--timeout" flag: time: invalid duration "bogus"\nSee \'kjob replace --help\' for usage.\n'],
     [['run', 'printpod', '--image=busybox', '-o', 'go-template={{.bad'], 'error: error parsing template {{.bad, template: output:1: unclosed action\n'],
   ] as [string[], string][]) {
     const r = sb.kjob(args, { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: printcm\ndata:\n  a: "3"\n' });
