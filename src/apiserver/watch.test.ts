@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resourceForKind } from '../api/resources.js';
 import { Store } from '../store/store.js';
 import type { Watch } from './interface.js';
+import { StoreWatch } from './watch.js';
 import { openTestAPI } from './testing.js';
 
 const CONFIGMAPS = resourceForKind('ConfigMap')!;
@@ -37,6 +38,27 @@ test("a watch waits for another process's write to the state file, not for its p
   } finally {
     watch.close();
     other.close();
+    t.dispose();
+  }
+});
+
+test('while a watch waits, its store reads without the memory map; once it is closed, with it again', () => {
+  const t = openTestAPI('watch-map');
+  const mapped = Store.open(t.home, { mmapBytes: 1 << 20 });
+  const mmapSize = () => (mapped as unknown as { db: { pragma(s: string, o: { simple: true }): unknown } }).db.pragma('mmap_size', { simple: true });
+  const watch = new StoreWatch(mapped, { kind: 'ConfigMap' }, mapped.currentRV());
+  try {
+    assert.deepEqual(watch.next(), []);
+    assert.equal(mmapSize(), 1 << 20, 'a look that does not wait');
+    watch.wait(HOUR, () => undefined);
+    assert.equal(mmapSize(), 0);
+  } finally {
+    watch.close();
+  }
+  try {
+    assert.equal(mmapSize(), 1 << 20);
+  } finally {
+    mapped.close();
     t.dispose();
   }
 });

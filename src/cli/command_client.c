@@ -221,6 +221,9 @@ static int forwardable(const char *verb) {
   else if (!strcmp(verb, "delete")) letter = 'i', lng = "--interactive";
   for (int i = 0; lng && i < nargs && strcmp(args[i], "--"); i++)
     if (flag_until_stopped(args[i], letter, lng)) return 0;
+  // `rollout status` waits without end unless given a --timeout: its Ctrl-C would end the server.
+  for (int i = 0; !strcmp(verb, "rollout") && i < nargs && strcmp(args[i], "--"); i++)
+    if (!strcmp(args[i], "status")) return 0;
   for (int i = 0; i < nargs; i++)
     if (clients_own(args[i])) return 0;
   for (char **e = environ; *e; e++) {

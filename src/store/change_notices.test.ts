@@ -63,21 +63,25 @@ test("a commit's notice calls the waiting watch; a write to the log alone does n
   }
 });
 
+/** The next look, woken by a poll of 1 ms (after the look before reported seen). */
+function nextPoll(notices: ChangeNotices, seen: boolean): Promise<'then' | 'bound'> {
+  return firstOf((then) => notices.after(seen, 1, then)).finally(() => notices.looking());
+}
+
 test('a writer that sends no commit notices (an older kjob): once two polls in a row find its writes, the writes to the log wake the watch, and a notice that found nothing is looked at again soon', async () => {
   const home = tempDir('notices');
   const wal = path.join(home, 'state.db-wal');
   fs.writeFileSync(wal, '');
-  // The looks' clock a minute ahead of the file's: the notice file was last touched long before the looks.
+  // The looks' clock a minute ahead of the file's: no commit touched the notice file since any look began.
   const notices = new ChangeNotices(home, () => Date.now() + 60_000);
   try {
     notices.looking();
-    assert.equal(await firstOf((then) => notices.after(false, 1, then)), 'then', 'the first poll');
-    // That look (woken by the poll) found a write, and no commit had sent a notice since the look
-    // before: a writer between its commit and its notice, or one that sends none.
-    notices.looking();
-    assert.equal(await firstOf((then) => notices.after(true, 1, then)), 'then', 'the second poll');
-    assert.equal(notices.listensToLog(), false, 'one write without a notice');
-    notices.looking();
+    assert.equal(await nextPoll(notices, false), 'then');
+    // A poll's look that found a write with no notice since the look before: a writer between its
+    // commit and its notice, or one that sends none. A look between two such starts the count again.
+    for (const seen of [true, false, true]) assert.equal(await nextPoll(notices, seen), 'then');
+    assert.equal(notices.listensToLog(), false, 'not two in a row');
+    assert.equal(await nextPoll(notices, true), 'then');
     assert.equal(await firstOf((then) => {
       notices.after(true, HOUR, then);
       assert.equal(notices.listensToLog(), true, 'the second in a row');
@@ -91,19 +95,16 @@ test('a writer that sends no commit notices (an older kjob): once two polls in a
   }
 });
 
-test('polls that find writes whose commits sent notices (not read yet): the log is not listened to', async () => {
+test('polls in a row that find writes whose commits touched the notice file since the look before (their notices not read yet): the log is not listened to', async () => {
   const home = tempDir('notices');
   fs.writeFileSync(path.join(home, 'state.db-wal'), '');
-  const notices = new ChangeNotices(home);
+  // The looks' clock a minute behind the file's: the notice file was touched after every look began.
+  const notices = new ChangeNotices(home, () => Date.now() - 60_000);
   try {
-    for (let i = 0; i < 3; i++) {
-      notices.looking();
-      assert.equal(await firstOf((then) => notices.after(false, 1, then)), 'then', `poll ${i}`);
-      // The look that poll woke finds a write whose commit has just sent its notice, not read yet.
-      notices.looking();
-      commit(home);
-      assert.equal(await firstOf((then) => notices.after(true, HOUR, then)), 'then', `notice ${i}`);
-    }
+    notices.looking();
+    assert.equal(await nextPoll(notices, false), 'then');
+    for (let i = 0; i < 3; i++) assert.equal(await nextPoll(notices, true), 'then', `poll ${i}`);
+    notices.after(true, HOUR, () => undefined);
     assert.equal(notices.listensToLog(), false);
   } finally {
     notices.close();
@@ -118,6 +119,37 @@ test('a notice during a look is not lost: the next look is due at once', async (
     notices.looking();
     notices.notice(); // came while the changes were read
     assert.equal(await firstOf((then) => notices.after(true, HOUR, then)), 'then');
+  } finally {
+    notices.close();
+    fs.rmSync(home, { recursive: true });
+  }
+});
+
+/** The inotify watches this process holds (node's one inotify descriptor lists them in its fdinfo). */
+function inotifyWatches(): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let link = '';
+    try {
+      link = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the directory's own descriptor, closed by now
+    }
+    if (link === 'anon_inode:inotify') n += fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+  }
+  return n;
+}
+
+test("close leaves no watch of the state directory's files behind", () => {
+  const home = tempDir('notices');
+  fs.writeFileSync(path.join(home, 'state.db-wal'), '');
+  const before = inotifyWatches();
+  const notices = new ChangeNotices(home);
+  try {
+    assert.equal(inotifyWatches(), before + 1, 'the notice file watched');
+    notices.close();
+    // Counted before the files go: the kernel drops a removed file's watches by itself.
+    assert.equal(inotifyWatches(), before);
   } finally {
     notices.close();
     fs.rmSync(home, { recursive: true });

@@ -8,13 +8,32 @@
 // pages one at a time, and each write woke every watch (about four wake-ups and looks a commit of
 // the engine's; a `kjob wait` on a Job of 600 spent about 4% of a CPU on them), most of them
 // before SQLite made the commit visible. Such a writer (an older kjob's engine or command) sends
-// no commit notices: a watch whose polls find writes it had no notice of listens to the log too.
+// no commit notices: a watch whose polls find writes it had no notice of twice in a row listens
+// to the log too (among a newer writer's notices, an older one's writes wait for the polls).
 import fs from 'node:fs';
 import path from 'node:path';
 
 /** The file whose touch tells a state directory's watches that a write committed. */
 export function commitNoticesPath(home: string): string {
   return path.join(home, 'state.db-commits');
+}
+
+/**
+ * The notice file, opened for its touch (made 0600 when missing). Made by root (`sudo kjob` on a
+ * user's state directory), it is given the state file's owner, as SQLite gives its log and
+ * index files: else that user's writers could not touch it, nor its watches watch it.
+ */
+export function openCommitNotices(home: string): number {
+  const fd = fs.openSync(commitNoticesPath(home), fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+  if (process.getuid?.() === 0) {
+    try {
+      const owner = fs.statSync(path.join(home, 'state.db'));
+      fs.fchownSync(fd, owner.uid, owner.gid);
+    } catch {
+      /* no state file yet: root's, as the state file will be */
+    }
+  }
+  return fd;
 }
 
 /**
@@ -52,7 +71,7 @@ export class ChangeNotices {
   ) {
     try {
       // Made here if no writer made it yet: a watch may begin before the first write.
-      fs.closeSync(fs.openSync(commitNoticesPath(home), 'a', 0o600));
+      fs.closeSync(openCommitNotices(home));
     } catch {
       /* not writable: the polls (and the log's notices, once a poll finds a write) */
     }
@@ -83,13 +102,12 @@ export class ChangeNotices {
    * yet, or after pollMs.
    */
   after(seen: boolean, pollMs: number, next: () => void): void {
-    if (seen && this.byPoll && !this.log) {
+    if (seen && this.byPoll && !this.log && !this.noticedSince(this.previousLookAt)) {
       // A write seen by a poll, with no commit notice since the look before: its writer sends none,
       // or it was between its commit and its notice (preempted there, it may stay a while). The
-      // second such in a row is taken for a writer that sends none.
-      if (this.noticedSince(this.previousLookAt)) this.unnoticed = 0;
-      else if (++this.unnoticed >= 2) this.log = this.listen(path.join(this.home, 'state.db-wal'));
-    }
+      // second such look in a row (no other look between them) is taken for a writer that sends none.
+      if (++this.unnoticed >= 2) this.log = this.listen(path.join(this.home, 'state.db-wal'));
+    } else this.unnoticed = 0;
     this.byPoll = false;
     if (seen) this.quick = 0;
     else if (this.afterNotice && this.log) this.quick = 1;

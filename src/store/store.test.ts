@@ -786,6 +786,37 @@ describe('watches', () => {
     assert.equal(fs.statSync(notices).mode & 0o777, 0o600);
   });
 
+  test("root's writes on another user's state directory make the notice file that user's, as SQLite's log is", { skip: process.getuid?.() !== 0 && 'needs root' }, () => {
+    const home = tmpHome();
+    const mine = Store.open(home);
+    try {
+      fs.chownSync(path.join(home, 'state.db'), 4321, 4321);
+      mine.create(job('owned'));
+      const st = fs.statSync(commitNoticesPath(home));
+      assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [4321, 4321, 0o600]);
+    } finally {
+      mine.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('the notice is sent once the commit is visible to the other connections', () => {
+    const other = Store.open(store.home);
+    const touch = fs.futimesSync;
+    const seen: boolean[] = [];
+    fs.futimesSync = (...args: Parameters<typeof fs.futimesSync>) => {
+      seen.push(other.get('Job', 'default', 'visible') !== undefined);
+      return touch(...args);
+    };
+    try {
+      store.create(job('visible'));
+    } finally {
+      fs.futimesSync = touch;
+      other.close();
+    }
+    assert.deepEqual(seen, [true]);
+  });
+
   test('while a watch waits, reads go through read(2), not the memory map; the map is back once the last watch ends', () => {
     const home = tmpHome();
     const mapped = Store.open(home, { mmapBytes: 1 << 20 });

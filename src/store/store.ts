@@ -14,7 +14,7 @@ import { jsonEqual } from '../util/canonical.js';
 import Database from 'better-sqlite3';
 import { sqliteBinding } from './sqlite_addon.js';
 import { noteCommandWaiting } from './waiting_notes.js';
-import { commitNoticesPath } from './change_notices.js';
+import { openCommitNotices } from './change_notices.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
@@ -651,7 +651,9 @@ export class Store {
    * against 0.5; 4% of a `kjob wait`'s CPU on a busy Job, which reads the change log at each commit).
    */
   private limited(sql: string, limit: number): Stmt {
-    const text = `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    // The callers' limits are constants: a few statements in all.
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a change log read's limit must be a positive integer, not ${limit}`);
+    const text = `${sql} LIMIT ${limit}`;
     let st = this.limitedStatements.get(text);
     if (!st) this.limitedStatements.set(text, (st = this.db.prepare(text)));
     return st;
@@ -864,10 +866,15 @@ export class Store {
   private noticeCommit(): void {
     if (this.commitNotices === -1) return;
     try {
-      this.commitNotices ??= fs.openSync(commitNoticesPath(this.home), fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+      this.commitNotices ??= openCommitNotices(this.home);
       const now = Date.now() / 1000;
       fs.futimesSync(this.commitNotices, now, now);
     } catch {
+      try {
+        if (this.commitNotices !== undefined) fs.closeSync(this.commitNotices);
+      } catch {
+        /* not open after all: nothing to release */
+      }
       this.commitNotices = -1;
     }
   }
