@@ -14,7 +14,7 @@ import { addOptionsCommand, useKubectlHelp } from './help.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
-import { addFilenameFlags, collect, collectSlice, flagValue, stripEq } from './option_values.js';
+import { addFilenameFlags, collect, collectSlice, flagValue, stripEq, durationFlagMs } from './option_values.js';
 
 
 // Each verb's module is loaded when that verb runs: `kjob get` does not pay for the manifest
@@ -357,7 +357,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        const timeout = flagValue('--pod-running-timeout', o.podRunningTimeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob port-forward');
+        const timeout = durationFlagMs('--pod-running-timeout', o.podRunningTimeout, 'kjob port-forward');
         return portForward(ctx, cmd.args, { address: (o.address ?? []).map(stripEq), podRunningTimeoutMs: timeout }, io);
       }),
     );

@@ -2,7 +2,7 @@
 // write_verbs.ts, apps_commands.ts, object_output.ts).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { goQuote } from '../util/go.js';
+import { goQuote, parseGoDuration } from '../util/go.js';
 
 /** A value as pflag reads it: commander hands `-o=json` (a shorthand with "=") as "=json". */
 export const stripEq = (v: string): string => v.replace(/^=/, '');
@@ -32,4 +32,9 @@ export function flagValue<T>(name: string, value: string | undefined, parse: (v:
   } catch (e) {
     throw new UserError(`Error: invalid argument ${goQuote(value)} for "${name}" flag: ${(e as Error).message}\nSee '${cmdPath} --help' for usage.`);
   }
+}
+
+/** A Go duration flag (time.ParseDuration) in milliseconds, or pflag's error; undefined when not given. */
+export function durationFlagMs(name: string, value: string | undefined, cmdPath: string): number | undefined {
+  return flagValue(name, value, (v) => Number(parseGoDuration(v)) / 1e6, cmdPath);
 }

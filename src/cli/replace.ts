@@ -2,8 +2,8 @@
 // files is PUT as it is (with the live resourceVersion when the file has none, as the resource
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
-import { flagValue } from './option_values.js';
-import { parseGoDuration, parseGoInt } from '../util/go.js';
+import { flagValue, durationFlagMs } from './option_values.js';
+import { parseGoInt } from '../util/go.js';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
@@ -43,7 +43,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
   let grace = flagValue('--grace-period', opts.gracePeriod, (v) => Number(parseGoInt(v)), 'kjob replace') ?? -1;
   if (grace === 0) grace = 1; // kubectl turns --grace-period=0 into 1 and waits
   // pflag reads --timeout with the other flags, before anything is deleted.
-  const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob replace') || 5 * 60_000;
+  const timeoutMs = durationFlagMs('--timeout', opts.timeout, 'kjob replace') || 5 * 60_000;
   // kubectl's Complete: the validation directive, then the printer; its Validate's checks after.
   const validation = validationDirective(opts.validate);
   const printer = await objectPrinter(opts);

@@ -9,9 +9,8 @@ import type { DeploymentObject, ReplicaSetObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { UserError } from '../errors.js';
-import { parseGoDuration } from '../util/go.js';
 import { parseResourceArgs } from './args.js';
-import { flagValue } from './option_values.js';
+import { durationFlagMs } from './option_values.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import { describeTabWriter } from '../printers/tabwriter.js';
@@ -75,7 +74,7 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO
   const [t] = targets(args);
   requireDeployment(t.info, 'status viewer');
   // pflag's error for a --timeout that is no duration; 0 (the default) waits without end.
-  const timeoutMs = flagValue('--timeout', opts.timeout, (v) => Number(parseGoDuration(v) / 1_000_000n), 'kjob rollout status') || Infinity;
+  const timeoutMs = durationFlagMs('--timeout', opts.timeout, 'kjob rollout status') || Infinity;
   const deadline = Date.now() + timeoutMs;
   let lastRV = '';
   for (;;) {

@@ -11,13 +11,12 @@ import { isEnvVarName, isValidLabelValue, isQualifiedName } from '../api/names.j
 import { UserError, StatusError } from '../errors.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import { isPodReady, isPodTerminal } from '../api/pod_util.js';
-import { parseGoDuration } from '../util/go.js';
 import { requiredFlagsError } from './klog.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import type { IO } from './io.js';
 import { attachSession } from './attach_session.js';
-import { flagValue } from './option_values.js';
+import { durationFlagMs } from './option_values.js';
 import { asTypedJSON } from '../api/typed_json.js';
 
 export interface RunOptions extends ObjectOutputOptions {
@@ -105,7 +104,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(ctx: Context, names: string[], args: string[], o: RunOptions, io: IO): Promise<number> {
   if (o.image === undefined) throw requiredFlagsError(['image']);
-  const timeoutMs = flagValue('--pod-running-timeout', o.podRunningTimeout ?? '1m0s', (v) => Number(parseGoDuration(v)) / 1e6, 'kjob run')!;
+  const timeoutMs = durationFlagMs('--pod-running-timeout', o.podRunningTimeout ?? '1m0s', 'kjob run')!;
   // kubectl builds the printer in Complete, before run's own checks.
   const printer = await objectPrinter(o, { typedJSON: true });
   if (names.length === 0) throw usage('NAME is required for run');

@@ -1,11 +1,10 @@
 // `kjob wait`: kubectl wait (cmd/wait) for --for=condition=C[=V], --for=delete and
 // --for=jsonpath='{...}'[=V]: each object is looked at again at each of its changes (a watch of it,
 // as kubectl's), and at least every POLL_MS while the engine runs.
-import { parseGoDuration } from '../util/go.js';
 import { asKind, type JobObject, type KObject } from '../api/types.js';
 import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
-import { flagValue } from './option_values.js';
+import { durationFlagMs } from './option_values.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
@@ -173,7 +172,7 @@ export function willNotCompleteMessage(label: string, why: { state: string; reas
 
 /** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
 export function parseTimeoutFlag(s: string): number {
-  return flagValue('--timeout', s, (v) => Number(parseGoDuration(v)) / 1e6, 'kjob wait')!;
+  return durationFlagMs('--timeout', s, 'kjob wait')!;
 }
 
 interface Target {
