@@ -445,8 +445,7 @@ export class Store {
   }
 
   close(): void {
-    if (this.commitNotices !== undefined && this.commitNotices >= 0) fs.closeSync(this.commitNotices);
-    this.commitNotices = -1;
+    this.dropCommitNotices();
     if (this.db.open) this.db.close();
   }
 
@@ -870,12 +869,19 @@ export class Store {
       const now = Date.now() / 1000;
       fs.futimesSync(this.commitNotices, now, now);
     } catch {
-      try {
-        if (this.commitNotices !== undefined) fs.closeSync(this.commitNotices);
-      } catch {
-        /* not open after all: nothing to release */
-      }
-      this.commitNotices = -1;
+      this.dropCommitNotices();
+    }
+  }
+
+  /** No more commit notices from this connection (closed, or the file could not be had). */
+  private dropCommitNotices(): void {
+    const fd = this.commitNotices;
+    this.commitNotices = -1;
+    if (fd === undefined || fd < 0) return;
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* not open after all: nothing to release */
     }
   }
 
