@@ -63,47 +63,79 @@ test("a commit's notice calls the waiting watch; a write to the log alone does n
   }
 });
 
-/** The next look, woken by a poll of 1 ms (after the look before reported seen). */
-function nextPoll(notices: ChangeNotices, seen: boolean): Promise<'then' | 'bound'> {
-  return firstOf((then) => notices.after(seen, 1, then)).finally(() => notices.looking());
+/** The watch's timers, fired by the test: the one now due (the last one asked for, not cancelled). */
+function manualTimers() {
+  let due: { fn: () => void; ms: number } | undefined;
+  return {
+    later(fn: () => void, ms: number): () => void {
+      const t = { fn, ms };
+      due = t;
+      return () => {
+        if (due === t) due = undefined;
+      };
+    },
+    /** Fires the timer now due; its delay. */
+    fire(): number {
+      const t = due;
+      assert.ok(t, 'a timer is due');
+      due = undefined;
+      t.fn();
+      return t.ms;
+    },
+  };
 }
+
+/** The next look, woken by the poll (after the look before reported seen). */
+function nextPoll(notices: ChangeNotices, timers: ReturnType<typeof manualTimers>, seen: boolean): void {
+  let woke = false;
+  notices.after(seen, POLL_MS, () => (woke = true));
+  assert.equal(timers.fire(), POLL_MS, 'the poll was due');
+  assert.ok(woke);
+  notices.looking();
+}
+const POLL_MS = 50;
 
 test('a writer that sends no commit notices (an older kjob): once two polls in a row find its writes, the writes to the log wake the watch, and a notice that found nothing is looked at again soon', async () => {
   const home = tempDir('notices');
   const wal = path.join(home, 'state.db-wal');
   fs.writeFileSync(wal, '');
+  const timers = manualTimers();
   // The looks' clock a minute ahead of the file's: no commit touched the notice file since any look began.
-  const notices = new ChangeNotices(home, () => Date.now() + 60_000);
+  const notices = new ChangeNotices(home, () => Date.now() + 60_000, timers.later);
   try {
     notices.looking();
-    assert.equal(await nextPoll(notices, false), 'then');
+    nextPoll(notices, timers, false);
     // A poll's look that found a write with no notice since the look before: a writer between its
     // commit and its notice, or one that sends none. A look between two such starts the count again.
-    for (const seen of [true, false, true]) assert.equal(await nextPoll(notices, seen), 'then');
+    for (const seen of [true, false, true]) nextPoll(notices, timers, seen);
     assert.equal(notices.listensToLog(), false, 'not two in a row');
-    assert.equal(await nextPoll(notices, true), 'then');
+    nextPoll(notices, timers, true);
     assert.equal(await firstOf((then) => {
       notices.after(true, HOUR, then);
       assert.equal(notices.listensToLog(), true, 'the second in a row');
       fs.appendFileSync(wal, 'frame');
     }), 'then', 'a write to the log woke the watch');
     notices.looking();
-    assert.equal(await firstOf((then) => notices.after(false, HOUR, then)), 'then', 'looked again without another notice');
+    let woke = false;
+    notices.after(false, HOUR, () => (woke = true));
+    assert.equal(timers.fire(), 1, 'the first quick look, 1 ms after a notice that found nothing');
+    assert.ok(woke);
   } finally {
     notices.close();
     fs.rmSync(home, { recursive: true });
   }
 });
 
-test('polls in a row that find writes whose commits touched the notice file since the look before (their notices not read yet): the log is not listened to', async () => {
+test('polls in a row that find writes whose commits touched the notice file since the look before (their notices not read yet): the log is not listened to', () => {
   const home = tempDir('notices');
   fs.writeFileSync(path.join(home, 'state.db-wal'), '');
+  const timers = manualTimers();
   // The looks' clock a minute behind the file's: the notice file was touched after every look began.
-  const notices = new ChangeNotices(home, () => Date.now() - 60_000);
+  const notices = new ChangeNotices(home, () => Date.now() - 60_000, timers.later);
   try {
     notices.looking();
-    assert.equal(await nextPoll(notices, false), 'then');
-    for (let i = 0; i < 3; i++) assert.equal(await nextPoll(notices, true), 'then', `poll ${i}`);
+    nextPoll(notices, timers, false);
+    for (let i = 0; i < 3; i++) nextPoll(notices, timers, true);
     notices.after(true, HOUR, () => undefined);
     assert.equal(notices.listensToLog(), false);
   } finally {

@@ -47,6 +47,12 @@ export const QUICK_LOOKS = 5;
 /** Linux keeps a file's times with the kernel's coarse clock: up to a tick (4-10 ms) behind. */
 const FILE_TIME_GRANULARITY_MS = 20;
 
+/** fn after ms, on node's timers; the function cancels it. */
+function afterMs(fn: () => void, ms: number): () => void {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+}
+
 export class ChangeNotices {
   private sawNotice = false;
   private afterNotice = false;
@@ -58,16 +64,18 @@ export class ChangeNotices {
   /** When the last two looks began (Date.now()). */
   private lookAt?: number;
   private previousLookAt?: number;
-  private timer?: NodeJS.Timeout;
+  /** Cancels the quick look or the poll now due, if any. */
+  private cancelTimer?: () => void;
   private pending?: () => void;
   private readonly commits?: fs.FSWatcher;
   /** The log's notices, once a write came without a commit notice. */
   private log?: fs.FSWatcher;
 
-  /** now: Date.now, or a test's clock for when the looks began. */
+  /** now: Date.now, or a test's clock for when the looks began; later: the timers of the quick looks and the polls (a test's, to fire them). */
   constructor(
     private readonly home: string,
     private readonly now: () => number = Date.now,
+    private readonly later: (fn: () => void, ms: number) => () => void = afterMs,
   ) {
     try {
       // Made here if no writer made it yet: a watch may begin before the first write.
@@ -112,12 +120,12 @@ export class ChangeNotices {
     if (seen) this.quick = 0;
     else if (this.afterNotice && this.log) this.quick = 1;
     else if (this.quick > 0) this.quick++; // still not visible: the next of the quick looks
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.pending = next;
     if (this.sawNotice) return void setImmediate(() => this.fire());
-    if (this.quick > 0 && this.quick <= QUICK_LOOKS) this.timer = setTimeout(() => this.fire(), 2 ** (this.quick - 1));
+    if (this.quick > 0 && this.quick <= QUICK_LOOKS) this.cancelTimer = this.later(() => this.fire(), 2 ** (this.quick - 1));
     else {
-      this.timer = setTimeout(() => {
+      this.cancelTimer = this.later(() => {
         this.byPoll = true;
         this.fire();
       }, pollMs);
@@ -158,8 +166,8 @@ export class ChangeNotices {
   }
 
   private fire(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     const next = this.pending;
     this.pending = undefined;
     next?.();
