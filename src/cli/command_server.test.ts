@@ -266,8 +266,21 @@ describe('command server', () => {
     const stopped = stopCommandServers(home);
     for (let i = 0; i < 1000 && exits.length < 2; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits.sort(), ['asked to stop', 'slot 2: asked to stop']);
-    assert.deepEqual(fs.readdirSync(home), []);
+    assert.deepEqual(fs.readdirSync(home), ['command-servers.stopped']);
     await stopped;
+  });
+
+  it('a server started before a stop that found no socket (it was not listening yet) leaves once it listens, before any command; one started after serves', async () => {
+    await stopCommandServers(home);
+    const stoppedAt = Number(fs.readFileSync(path.join(home, 'command-servers.stopped'), 'utf8'));
+    assert.ok(stoppedAt > 0);
+    await start(async () => 0, { startTicks: stoppedAt });
+    assert.deepEqual(exits, ['asked to stop']);
+    assert.equal(fs.existsSync(commandSocketPath(home)), false);
+    exits.length = 0;
+    await start(async (_argv, io) => (io.out('served\n'), 0), { startTicks: stoppedAt + 1 });
+    assert.equal((await request(home, req(['get']))).printed, 'O:served\n');
+    assert.deepEqual(exits, []);
   });
 
   it('ends with a command whose client left (killed, or its reader gone), as its own process would', async () => {

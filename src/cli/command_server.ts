@@ -23,6 +23,8 @@ import { FrameReader, frame, type FrameType } from './command_frames.js';
 import type { IO } from './io.js';
 import { clearStdinSource, setStdinSource } from './io.js';
 import { forStderr } from './color.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { processesOf, processStartTicks } from '../util/process.js';
 
 /** The socket of home's command server in slot (0: the one sequential commands use). */
 export function commandSocketPath(home: string, slot = 0): string {
@@ -41,6 +43,51 @@ function commandSlots(home: string): number[] {
     const m = /^command(?:-([1-9]\d*))?\.sock$/.exec(n);
     return m ? [m[1] === undefined ? 0 : Number(m[1])] : [];
   });
+}
+
+/**
+ * Where `controller stop` records when it last asked home's command servers to leave, in clock
+ * ticks since boot (the unit of a process's start time in /proc/<pid>/stat). A server a client
+ * started just before the stop is not listening yet when the stop looks for sockets: it reads
+ * this once it listens, and leaves if it was started no later than the stop.
+ */
+function stopNotePath(home: string): string {
+  return path.join(home, 'command-servers.stopped');
+}
+
+/** Now in clock ticks since boot (USER_HZ, 100 on Linux), as /proc/<pid>/stat's start time counts. */
+function ticksSinceBoot(): number | undefined {
+  try {
+    const seconds = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Number.isFinite(seconds) ? Math.floor(seconds * 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process started at startTicks started no later than home's last `controller stop` (stopNotePath). */
+function startedBeforeStop(home: string, startTicks: number): boolean {
+  let stoppedAt: number;
+  try {
+    stoppedAt = Number(fs.readFileSync(stopNotePath(home), 'utf8'));
+  } catch {
+    return false;
+  }
+  // A tick shared with the stop counts as before it: such a server leaves, and the next command starts another.
+  return Number.isFinite(stoppedAt) && startTicks <= stoppedAt;
+}
+
+/** home's command servers (by their command line, bin/command-client.js's), each with its slot. */
+function commandServerProcesses(home: string): { pid: number; slot: number }[] {
+  const slots: number[] = [];
+  // processesOf keeps a pid exactly when this says yes, in the order it asks.
+  const pids = processesOf(home, (argv) => {
+    const at = argv.indexOf('__command-server');
+    if (at < 2 || argv[at - 2] !== '--home' || argv[at - 1] !== home) return false;
+    slots.push(Number(argv[at + 1] || 0));
+    return true;
+  });
+  return pids.map((pid, i) => ({ pid, slot: slots[i] }));
 }
 
 /** What a forwarded command carries. */
@@ -103,6 +150,8 @@ export interface CommandServerOptions {
    * command's promise is that command's. The unit tests' own process keeps both.
    */
   ownsProcess?: boolean;
+  /** When the server's process started, in clock ticks since boot (default: its own, when it owns the process). */
+  startTicks?: number;
 }
 
 /**
@@ -346,6 +395,13 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   const server = net.createServer(handle);
   ownIno = await listenOnce(server, sockPath);
   if (ownIno === undefined) return undefined;
+  // Started before a `controller stop` that could not see it (it was not listening yet): it
+  // leaves before it takes any command (this runs before the server's first connection event).
+  const startTicks = opts.startTicks ?? (opts.ownsProcess !== false ? Number(processStartTicks(process.pid)) : NaN);
+  if (startTicks > 0 && startedBeforeStop(home, startTicks)) {
+    leave('asked to stop');
+    return server;
+  }
   armIdle();
   // A state directory removed (a test's), or this socket replaced by another server's: leave.
   check = setInterval(() => {
@@ -451,7 +507,14 @@ function answers(sockPath: string): Promise<boolean> {
  * run after the stop: the stop does not wait for it (it waited 10 s, then went on all the same).
  */
 export async function stopCommandServers(home: string, timeoutMs = 2_000): Promise<void> {
-  await Promise.all(commandSlots(home).map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
+  // Before the sockets are listed: a server that listens after the listing finds it (serveCommands).
+  const now = ticksSinceBoot();
+  if (now !== undefined && fs.existsSync(home)) fs.writeFileSync(stopNotePath(home), `${now}\n`, { mode: 0o600 });
+  const slots = commandSlots(home);
+  await Promise.all(slots.map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
+  // The servers that had no socket to be asked on, still starting: each leaves once it listens; waited for.
+  const end = Date.now() + timeoutMs;
+  while (commandServerProcesses(home).some((p) => !slots.includes(p.slot)) && Date.now() < end) await sleep(20);
 }
 
 function stopOne(sockPath: string, timeoutMs: number): Promise<void> {

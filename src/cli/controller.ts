@@ -52,8 +52,9 @@ export async function controller(ctx: Context, action: string | undefined, io: I
       return 0;
     }
     case 'stop': {
-      // The state directory's command servers too (command_server.ts): kjob leaves nothing running
-      // but a server still running a command, which leaves when that command ends.
+      // The state directory's command servers too (command_server.ts), those still starting
+      // included: kjob leaves nothing running but a server still running a command, which leaves
+      // when that command ends.
       await stopCommandServers(ctx.home);
       let pid = readLockPid(ctx.home);
       // One started by hand (`controller run`) a moment ago may not hold its lock yet: it is waited

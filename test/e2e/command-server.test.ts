@@ -131,6 +131,35 @@ test('a killed server: the next command runs in its own process and starts anoth
   }
 });
 
+test('controller stop right after a command started a server that does not listen yet: the stop waits for it, it leaves as it listens, nothing is left running', async () => {
+  const sb = new Sandbox();
+  let server: ReturnType<typeof spawn> | undefined;
+  let stop: ReturnType<typeof spawn> | undefined;
+  try {
+    sb.ok(['get', 'ns']);
+    await serverUp(sb);
+    sb.ok(['controller', 'stop']);
+    // A server as a client starts one (bin/command-client.js), held before it can listen: the
+    // stop that comes meanwhile finds no socket of it.
+    server = spawn(process.execPath, [KJOB, '--home', sb.home, '__command-server', '2'], { env: sb.env, cwd: '/', stdio: 'ignore' });
+    process.kill(server.pid!, 'SIGSTOP');
+    const note = path.join(sb.home, 'command-servers.stopped');
+    const noteBefore = fs.readFileSync(note, 'utf8');
+    stop = spawn(KJOB, ['controller', 'stop'], { env: sb.env, cwd: ROOT, stdio: 'ignore' });
+    const stopped = new Promise((resolve) => stop!.once('exit', resolve));
+    await sb.until('the stop to have recorded itself', () => fs.readFileSync(note, 'utf8') !== noteBefore, 30_000, 10);
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(server.pid!, 'SIGCONT');
+    assert.equal(await stopped, 0);
+    assert.deepEqual(processesOf(sb.home), []);
+    assert.deepEqual(commandSockets(sb), []);
+  } finally {
+    server?.kill('SIGKILL');
+    stop?.kill('SIGKILL');
+    sb.cleanup();
+  }
+});
+
 /** The pid of home's command server in slot (its argv's last word: none for slot 0), if one runs. */
 const serverInSlot = (sb: Sandbox, slot: number) =>
   processesOf(sb.home, (argv) => {
