@@ -270,6 +270,13 @@ describe('command server', () => {
     await stopped;
   });
 
+  it("root's stop of a user's state directory leaves its note to the directory's owner, whose servers read it", { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
+    fs.chownSync(home, 4242, 4343);
+    await stopCommandServers(home);
+    const note = fs.statSync(path.join(home, 'command-servers.stopped'));
+    assert.deepEqual([note.uid, note.gid, note.mode & 0o777], [4242, 4343, 0o600]);
+  });
+
   it('a server started before a stop that found no socket (it was not listening yet) leaves once it listens, before any command; one started after serves', async () => {
     await stopCommandServers(home);
     const stoppedAt = Number(fs.readFileSync(path.join(home, 'command-servers.stopped'), 'utf8'));

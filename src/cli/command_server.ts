@@ -509,12 +509,32 @@ function answers(sockPath: string): Promise<boolean> {
 export async function stopCommandServers(home: string, timeoutMs = 2_000): Promise<void> {
   // Before the sockets are listed: a server that listens after the listing finds it (serveCommands).
   const now = ticksSinceBoot();
-  if (now !== undefined && fs.existsSync(home)) fs.writeFileSync(stopNotePath(home), `${now}\n`, { mode: 0o600 });
+  if (now !== undefined) writeStopNote(home, now);
   const slots = commandSlots(home);
   await Promise.all(slots.map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
-  // The servers that had no socket to be asked on, still starting: each leaves once it listens; waited for.
+  if (now === undefined) return;
+  // The servers started before the stop that had no socket to be asked on, still starting: each
+  // leaves once it listens; waited for. (One a command starts after the stop stays.)
+  const startingBefore = () => commandServerProcesses(home).some((p) => !slots.includes(p.slot) && Number(processStartTicks(p.pid)) <= now);
   const end = Date.now() + timeoutMs;
-  while (commandServerProcesses(home).some((p) => !slots.includes(p.slot)) && Date.now() < end) await sleep(20);
+  while (startingBefore() && Date.now() < end) await sleep(20);
+}
+
+/**
+ * The stop's note, in a state directory that exists (a stop makes none). Written by root (`sudo
+ * kjob controller stop` of a user's state directory), it is given the directory's owner, whose
+ * servers must read it.
+ */
+function writeStopNote(home: string, ticks: number): void {
+  let owner: fs.Stats;
+  try {
+    owner = fs.statSync(home);
+  } catch {
+    return;
+  }
+  const file = stopNotePath(home);
+  fs.writeFileSync(file, `${ticks}\n`, { mode: 0o600 });
+  if (process.getuid?.() === 0 && owner.uid !== 0) fs.chownSync(file, owner.uid, owner.gid);
 }
 
 function stopOne(sockPath: string, timeoutMs: number): Promise<void> {
