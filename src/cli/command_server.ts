@@ -262,9 +262,15 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
           }
         } else if (f.type === 'S' && !req) {
           stopping = true;
-          // Leaves now, or once the command it runs has answered; the asker sees its socket close.
-          if (!busy) leave('asked to stop', sock);
-          else sock.pause();
+          // Leaves now, or once the command it runs has answered. The asker sees its socket close
+          // as this process exits, after its 'exit' handlers (the kept state file's close: the last
+          // connection's WAL checkpoint, with its fsyncs), not before them: the stop would return
+          // with this process still there. (An injected exit, the unit tests', returns: the asker
+          // is let go then.)
+          if (!busy) {
+            leave('asked to stop');
+            sock.end();
+          } else sock.pause();
           return;
         } else if (f.type === 'Q' && !req) {
           try {
@@ -364,7 +370,7 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
 
   /**
    * Stops listening and removes its socket (not another server's in its place), then exits: at
-   * once, or once sock (the last command's, or the stop's asker) has closed.
+   * once, or once sock (the last command's, whose answer must reach its client whole) has closed.
    */
   const leave = (why: string, sock?: net.Socket) => {
     server.close();
