@@ -527,7 +527,8 @@ export async function stopCommandServers(home: string, timeoutMs = 2_000): Promi
 }
 
 /**
- * The stop's note, in a state directory that exists (a stop makes none). Written by root (`sudo
+ * The stop's note, in a state directory that exists (a stop makes none), as far as it can be
+ * written. Written by root (`sudo
  * kjob controller stop` of a user's state directory), it is given the directory's owner, whose
  * servers must read it.
  */
@@ -539,8 +540,12 @@ function writeStopNote(home: string, ticks: number): void {
     return;
   }
   const file = stopNotePath(home);
-  fs.writeFileSync(file, `${ticks}\n`, { mode: 0o600 });
-  if (process.getuid?.() === 0 && owner.uid !== 0) fs.chownSync(file, owner.uid, owner.gid);
+  try {
+    fs.writeFileSync(file, `${ticks}\n`, { mode: 0o600 });
+    if (process.getuid?.() === 0 && owner.uid !== 0) fs.chownSync(file, owner.uid, owner.gid);
+  } catch {
+    // Not this user's to write: the servers listening are still asked; one still starting is not told.
+  }
 }
 
 function stopOne(sockPath: string, timeoutMs: number): Promise<void> {
