@@ -11,8 +11,9 @@
 //                      O  stdout bytes    E  stderr bytes
 //                      I  the command reads stdin: send it all
 //                      X  the exit code, in decimal; the last frame
+//                      L  to a stop: busy, it leaves once its command has ended
 
-export type FrameType = 'Q' | 'S' | 'I' | 'A' | 'R' | 'O' | 'E' | 'X';
+export type FrameType = 'Q' | 'S' | 'I' | 'A' | 'R' | 'O' | 'E' | 'X' | 'L';
 
 /**
  * The largest frame the server accepts: a request is argv and environment, stdin comes in frames

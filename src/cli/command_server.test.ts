@@ -250,6 +250,25 @@ describe('command server', () => {
     assert.equal(fs.existsSync(commandSocketPath(home)), false);
   });
 
+  it('a stop does not wait for a busy server\'s command: the server says it leaves after it (L), and does', { timeout: 30_000 }, async () => {
+    const { began, held, started, release } = gate();
+    await start(async (_argv, io) => {
+      began();
+      await held;
+      io.out('done\n');
+      return 0;
+    });
+    const running = request(home, req(['wait', '--for=condition=complete', 'job/x']));
+    await started;
+    // Without the server's word, the stop would wait for its connection to close: an hour here.
+    await stopCommandServers(home, 3_600_000);
+    assert.deepEqual(exits, []);
+    release();
+    assert.equal((await running).printed, 'O:done\n');
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(exits, ['asked to stop']);
+  });
+
   it('stops at once when asked while idle, and its asker sees the connection close', async () => {
     await start(async () => 0);
     const stopped = stopCommandServers(home);

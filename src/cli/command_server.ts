@@ -262,15 +262,16 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
           }
         } else if (f.type === 'S' && !req) {
           stopping = true;
-          // Leaves now, or once the command it runs has answered. The asker sees its socket close
-          // as this process exits, after its 'exit' handlers (the kept state file's close: the last
-          // connection's WAL checkpoint, with its fsyncs), not before them: the stop would return
-          // with this process still there. (An injected exit, the unit tests', returns: the asker
-          // is let go then.)
+          // Idle, it leaves now: the asker's connection closes as this process exits, after its
+          // 'exit' handlers (the kept state file's close: the last connection's WAL checkpoint,
+          // with its fsyncs), not before them, or the stop would return with this process still
+          // there. (An injected exit, the unit tests', returns: the asker is let go then.) Busy, it
+          // leaves once its command has answered, and tells the asker so: a stop does not wait
+          // for a command that may run for minutes.
           if (!busy) {
             leave('asked to stop');
             sock.end();
-          } else sock.pause();
+          } else sock.end(frame('L'));
           return;
         } else if (f.type === 'Q' && !req) {
           try {
@@ -510,9 +511,9 @@ function answers(sockPath: string): Promise<boolean> {
  * connection closes as it exits), or for timeoutMs. Nothing to do without one. A server busy with
  * a command that does not end soon (a `wait`, an `apply --wait`, both served) refuses every command
  * from the ask on and leaves once its command has ended, as that command's own process would still
- * run after the stop: the stop does not wait for it (it waited 10 s, then went on all the same).
+ * run after the stop: it says so (an L frame), and the stop does not wait for it.
  */
-export async function stopCommandServers(home: string, timeoutMs = 2_000): Promise<void> {
+export async function stopCommandServers(home: string, timeoutMs = 10_000): Promise<void> {
   // Before the sockets are listed: a server that listens after the listing finds it (serveCommands).
   const now = ticksSinceBoot();
   if (now !== undefined) writeStopNote(home, now);
@@ -552,8 +553,17 @@ function stopOne(sockPath: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const c = net.connect(sockPath);
     const timer = setTimeout(() => c.destroy(), timeoutMs);
+    const reader = new FrameReader();
     c.once('connect', () => c.write(frame('S')));
-    c.on('data', () => undefined);
+    c.on('data', (chunk: Buffer) => {
+      let later = false;
+      try {
+        later = reader.push(chunk).some((f) => f.type === 'L');
+      } catch {
+        later = true; // not a server of this format: not one to wait for
+      }
+      if (later) c.destroy();
+    });
     c.once('error', () => undefined);
     c.once('close', () => {
       clearTimeout(timer);
