@@ -237,7 +237,7 @@ describe('command server', () => {
     });
     const running = request(home, req(['delete', 'job', 'x']));
     await started;
-    // Resolves when its connection closes, as the process exits: not with this test's exit().
+    // Resolves once the busy server says it leaves after its command (L): not with this test's exit().
     void stopCommandServers(home);
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits, []);
@@ -269,13 +269,13 @@ describe('command server', () => {
     assert.deepEqual(exits, ['asked to stop']);
   });
 
-  it('stops at once when asked while idle, and its asker sees the connection close', async () => {
+  it('stops at once when asked while idle, and its asker sees the connection close only as it exits', async () => {
     await start(async () => 0);
-    const stopped = stopCommandServers(home);
-    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((r) => setImmediate(r));
+    // The asker is let go after the exit (here injected, and returning), not before it: a real
+    // server's exit closes its state file, a WAL checkpoint that may take a while.
+    await stopCommandServers(home);
     assert.deepEqual(exits, ['asked to stop']);
     assert.equal(fs.existsSync(commandSocketPath(home)), false);
-    await stopped;
   });
 
   it('a pool: each server listens on its own slot\'s socket, and a stop stops every one there', async () => {
@@ -285,28 +285,8 @@ describe('command server', () => {
     const stopped = stopCommandServers(home);
     for (let i = 0; i < 1000 && exits.length < 2; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(exits.sort(), ['asked to stop', 'slot 2: asked to stop']);
-    assert.deepEqual(fs.readdirSync(home), ['command-servers.stopped']);
+    assert.deepEqual(fs.readdirSync(home), []);
     await stopped;
-  });
-
-  it("root's stop of a user's state directory leaves its note to the directory's owner, whose servers read it", { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
-    fs.chownSync(home, 4242, 4343);
-    await stopCommandServers(home);
-    const note = fs.statSync(path.join(home, 'command-servers.stopped'));
-    assert.deepEqual([note.uid, note.gid, note.mode & 0o777], [4242, 4343, 0o600]);
-  });
-
-  it('a server started before a stop that found no socket (it was not listening yet) leaves once it listens, before any command; one started after serves', async () => {
-    await stopCommandServers(home);
-    const stoppedAt = Number(fs.readFileSync(path.join(home, 'command-servers.stopped'), 'utf8'));
-    assert.ok(stoppedAt > 0);
-    await start(async () => 0, { startTicks: stoppedAt });
-    assert.deepEqual(exits, ['asked to stop']);
-    assert.equal(fs.existsSync(commandSocketPath(home)), false);
-    exits.length = 0;
-    await start(async (_argv, io) => (io.out('served\n'), 0), { startTicks: stoppedAt + 1 });
-    assert.equal((await request(home, req(['get']))).printed, 'O:served\n');
-    assert.deepEqual(exits, []);
   });
 
   it('ends with a command whose client left (killed, or its reader gone), as its own process would', async () => {

@@ -46,35 +46,15 @@ function commandSlots(home: string): number[] {
 }
 
 /**
- * Where `controller stop` records when it last asked home's command servers to leave, in clock
- * ticks since boot (the unit of a process's start time in /proc/<pid>/stat). A server a client
- * started just before the stop is not listening yet when the stop looks for sockets: it reads
- * this once it listens, and leaves if it was started no later than the stop.
+ * Now, in the clock of a process's start time in /proc/<pid>/stat (clock ticks, USER_HZ, since
+ * boot): this process's own start time and how long it has run, read from the same place as
+ * every other process's, so that no other clock (/proc/uptime, which some containers rewrite) is
+ * compared with it. Rounded up and a few ticks late (node starts some ms after its fork): a
+ * server started just after the stop is taken for one started before it, and waited for too.
  */
-function stopNotePath(home: string): string {
-  return path.join(home, 'command-servers.stopped');
-}
-
-/** Now in clock ticks since boot (USER_HZ, 100 on Linux), as /proc/<pid>/stat's start time counts. */
-function ticksSinceBoot(): number | undefined {
-  try {
-    const seconds = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-    return Number.isFinite(seconds) ? Math.floor(seconds * 100) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process started at startTicks started no later than home's last `controller stop` (stopNotePath). */
-function startedBeforeStop(home: string, startTicks: number): boolean {
-  let stoppedAt: number;
-  try {
-    stoppedAt = Number(fs.readFileSync(stopNotePath(home), 'utf8'));
-  } catch {
-    return false;
-  }
-  // A tick shared with the stop counts as before it: such a server leaves, and the next command starts another.
-  return Number.isFinite(stoppedAt) && startTicks <= stoppedAt;
+function startTicksNow(): number | undefined {
+  const own = Number(processStartTicks(process.pid));
+  return own > 0 ? own + Math.ceil(process.uptime() * 100) + 5 : undefined;
 }
 
 /** home's command servers (by their command line, bin/command-client.js's), each with its slot. */
@@ -150,8 +130,6 @@ export interface CommandServerOptions {
    * command's promise is that command's. The unit tests' own process keeps both.
    */
   ownsProcess?: boolean;
-  /** When the server's process started, in clock ticks since boot (default: its own, when it owns the process). */
-  startTicks?: number;
 }
 
 /**
@@ -402,13 +380,6 @@ export async function serveCommands(home: string, opts: CommandServerOptions): P
   const server = net.createServer(handle);
   ownIno = await listenOnce(server, sockPath);
   if (ownIno === undefined) return undefined;
-  // Started before a `controller stop` that could not see it (it was not listening yet): it
-  // leaves before it takes any command (this runs before the server's first connection event).
-  const startTicks = opts.startTicks ?? (opts.ownsProcess !== false ? Number(processStartTicks(process.pid)) : NaN);
-  if (startTicks > 0 && startedBeforeStop(home, startTicks)) {
-    leave('asked to stop');
-    return server;
-  }
   armIdle();
   // A state directory removed (a test's), or this socket replaced by another server's: leave.
   check = setInterval(() => {
@@ -511,63 +482,65 @@ function answers(sockPath: string): Promise<boolean> {
  * connection closes as it exits), or for timeoutMs. Nothing to do without one. A server busy with
  * a command that does not end soon (a `wait`, an `apply --wait`, both served) refuses every command
  * from the ask on and leaves once its command has ended, as that command's own process would still
- * run after the stop: it says so (an L frame), and the stop does not wait for it.
+ * run after the stop: it says so (an L frame), and the stop does not wait for it. A server started
+ * before the stop that does not listen yet (a command started it a moment ago) is waited for and
+ * asked once it listens.
  */
 export async function stopCommandServers(home: string, timeoutMs = 10_000): Promise<void> {
-  // Before the sockets are listed: a server that listens after the listing finds it (serveCommands).
-  const now = ticksSinceBoot();
-  if (now !== undefined) writeStopNote(home, now);
-  const slots = commandSlots(home);
-  await Promise.all(slots.map((slot) => stopOne(commandSocketPath(home, slot), timeoutMs)));
-  if (now === undefined) return;
-  // The servers started before the stop that had no socket to be asked on, still starting: each
-  // leaves once it listens; waited for. (One a command starts after the stop stays.)
-  const startingBefore = () => commandServerProcesses(home).some((p) => !slots.includes(p.slot) && Number(processStartTicks(p.pid)) <= now);
   const end = Date.now() + timeoutMs;
-  while (startingBefore() && Date.now() < end) await sleep(20);
+  const stoppedAt = startTicksNow();
+  /** the sockets asked (by inode and change time: a server's socket may replace a dead one's), and the slots that answered busy */
+  const asked = new Set<string>();
+  const busy = new Set<number>();
+  const askNew = () =>
+    Promise.all(
+      commandSlots(home).map(async (slot) => {
+        const sockPath = commandSocketPath(home, slot);
+        const st = fs.statSync(sockPath, { throwIfNoEntry: false, bigint: true });
+        const id = st && `${st.ino}@${st.ctimeNs}`;
+        if (!id || asked.has(id)) return;
+        asked.add(id);
+        if ((await stopOne(sockPath, Math.max(0, end - Date.now()))) === 'busy') busy.add(slot);
+      }),
+    );
+  await askNew();
+  if (stoppedAt === undefined) return;
+  // A server a command started just before the stop may not listen yet: it is asked once it
+  // does. (One a command starts after the stop is not waited for; asked meanwhile, it leaves too,
+  // and the next command starts another.)
+  const starting = () => commandServerProcesses(home).some((p) => !busy.has(p.slot) && Number(processStartTicks(p.pid)) <= stoppedAt);
+  while (starting() && Date.now() < end) {
+    await sleep(20);
+    await askNew();
+  }
 }
 
 /**
- * The stop's note, in a state directory that exists (a stop makes none), as far as it can be
- * written. Written by root (`sudo
- * kjob controller stop` of a user's state directory), it is given the directory's owner, whose
- * servers must read it.
+ * Asks the server at sockPath to leave: 'busy' when it says it leaves after the command it runs,
+ * 'gone' once its connection closed (as it exited; or no server answered there), or when timeoutMs
+ * passed.
  */
-function writeStopNote(home: string, ticks: number): void {
-  let owner: fs.Stats;
-  try {
-    owner = fs.statSync(home);
-  } catch {
-    return;
-  }
-  const file = stopNotePath(home);
-  try {
-    fs.writeFileSync(file, `${ticks}\n`, { mode: 0o600 });
-    if (process.getuid?.() === 0 && owner.uid !== 0) fs.chownSync(file, owner.uid, owner.gid);
-  } catch {
-    // Not this user's to write: the servers listening are still asked; one still starting is not told.
-  }
-}
-
-function stopOne(sockPath: string, timeoutMs: number): Promise<void> {
+function stopOne(sockPath: string, timeoutMs: number): Promise<'busy' | 'gone'> {
   return new Promise((resolve) => {
+    let answer: 'busy' | 'gone' = 'gone';
     const c = net.connect(sockPath);
     const timer = setTimeout(() => c.destroy(), timeoutMs);
     const reader = new FrameReader();
     c.once('connect', () => c.write(frame('S')));
     c.on('data', (chunk: Buffer) => {
-      let later = false;
+      let frames;
       try {
-        later = reader.push(chunk).some((f) => f.type === 'L');
+        frames = reader.push(chunk);
       } catch {
-        later = true; // not a server of this format: not one to wait for
+        return void c.destroy(); // not a server of this format: not one to wait for
       }
-      if (later) c.destroy();
+      if (frames.some((f) => f.type === 'L')) answer = 'busy';
+      if (frames.length > 0) c.destroy();
     });
     c.once('error', () => undefined);
     c.once('close', () => {
       clearTimeout(timer);
-      resolve();
+      resolve(answer);
     });
   });
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ChangeNotices, commitNoticesPath } from './change_notices.js';
+import { ChangeNotices, commitNoticesPath, openCommitNotices } from './change_notices.js';
 import { tempDir } from '../util/testing.js';
 
 /** Resolves with what fired first: then, or a bound that only limits how long a failure takes. */
@@ -186,4 +186,25 @@ test("close leaves no watch of the state directory's files behind", () => {
     notices.close();
     fs.rmSync(home, { recursive: true });
   }
+});
+
+test("root's notice file on a user's state directory goes to the state file's owner; through a link planted there, nothing is opened or given away", { skip: process.getuid?.() !== 0 && 'not root' }, () => {
+  const home = tempDir('notices-owner');
+  fs.writeFileSync(path.join(home, 'state.db'), '');
+  fs.chownSync(path.join(home, 'state.db'), 4242, 4343);
+  fs.closeSync(openCommitNotices(home));
+  const made = fs.statSync(commitNoticesPath(home));
+  assert.deepEqual([made.uid, made.gid, made.mode & 0o777], [4242, 4343, 0o600]);
+
+  // A file of root's elsewhere, linked from the user's directory.
+  const roots = path.join(tempDir('notices-root'), 'secret');
+  fs.writeFileSync(roots, 'root only\n', { mode: 0o600 });
+  fs.rmSync(commitNoticesPath(home));
+  fs.symlinkSync(roots, commitNoticesPath(home));
+  assert.throws(() => openCommitNotices(home), /ELOOP/);
+  fs.rmSync(commitNoticesPath(home));
+  fs.linkSync(roots, commitNoticesPath(home));
+  fs.closeSync(openCommitNotices(home));
+  const after = fs.statSync(roots);
+  assert.deepEqual([after.uid, fs.readFileSync(roots, 'utf8')], [0, 'root only\n']);
 });
