@@ -33,7 +33,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kjob = path.join(root, 'bin/kjob');
 const { Store } = await import(path.join(root, 'dist/store/store.js'));
 const { bwrapArgv, hiddenPaths, probeSandbox } = await import(path.join(root, 'dist/kubelet/sandbox.js'));
-const { killProcessesOf, processesOf } = await import(path.join(root, 'dist/util/process.js'));
+const { killProcessesOf } = await import(path.join(root, 'dist/util/process.js'));
+const { commandServerProcesses } = await import(path.join(root, 'dist/cli/command_server.js'));
 const { readLockPid } = await import(path.join(root, 'dist/engine/daemon.js'));
 const { PodNetwork } = await import(path.join(root, 'dist/kubelet/network.js'));
 const { nativeShim } = await import(path.join(root, 'dist/kubelet/shim.js'));
@@ -431,7 +432,7 @@ async function startCommandServer(home) {
   return now() - t0;
 }
 
-const serverPids = (home) => processesOf(home, (argv) => argv.includes('__command-server'));
+const serverPids = (home) => commandServerProcesses(home).map((p) => p.pid);
 
 /** The reads again, each sent to a command server: their rows say "command server". */
 async function readsViaServer(home, n, one, i) {

@@ -58,16 +58,15 @@ function startTicksNow(): number | undefined {
 }
 
 /** home's command servers (by their command line, bin/command-client.js's), each with its slot. */
-function commandServerProcesses(home: string): { pid: number; slot: number }[] {
-  const slots: number[] = [];
-  // processesOf keeps a pid exactly when this says yes, in the order it asks.
-  const pids = processesOf(home, (argv) => {
+export function commandServerProcesses(home: string): { pid: number; slot: number }[] {
+  const out: { pid: number; slot: number }[] = [];
+  processesOf(home, (argv, pid) => {
     const at = argv.indexOf('__command-server');
-    if (at < 2 || argv[at - 2] !== '--home' || argv[at - 1] !== home) return false;
-    slots.push(Number(argv[at + 1] || 0));
-    return true;
+    const ours = at >= 2 && argv[at - 2] === '--home' && argv[at - 1] === home;
+    if (ours) out.push({ pid, slot: Number(argv[at + 1] || 0) });
+    return ours;
   });
-  return pids.map((pid, i) => ({ pid, slot: slots[i] }));
+  return out;
 }
 
 /** What a forwarded command carries. */

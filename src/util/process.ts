@@ -92,9 +92,9 @@ export const SHIM_TITLE = 'kjob-shim';
  * KJOB_HOME=home. Not every process that names it: every other state directory's sandboxes name it
  * too, to hide it from their pods (`--ro-bind-try home/run/empty home`, or `--tmpfs home`), and
  * killing those (the e2e tests' clean-up did, twice) kills other state directories' pods. where:
- * only those whose command line it accepts.
+ * only those whose command line it accepts (given each one's pid too).
  */
-export function processesOf(home: string, where?: (argv: string[]) => boolean): number[] {
+export function processesOf(home: string, where?: (argv: string[], pid: number) => boolean): number[] {
   const inside = home + '/';
   const shimOfHome = `${SHIM_TITLE} ${inside}`;
   const out: number[] = [];
@@ -112,7 +112,7 @@ export function processesOf(home: string, where?: (argv: string[]) => boolean): 
     const mine =
       argv.some((a, i) => (a.startsWith(inside) && !coversItsParent(argv, i)) || a.startsWith(shimOfHome) || (a === home && argv[i - 1] === '--home')) ||
       environ.includes(`KJOB_HOME=${home}`);
-    if (mine && (!where || where(argv))) out.push(pid);
+    if (mine && (!where || where(argv, pid))) out.push(pid);
   }
   return out;
 }

@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import { KJOB, ROOT, Sandbox, type Run } from './helpers.js';
 import { ptyRun } from './pty.js';
 import { processesOf } from '../../src/util/process.js';
-import { commandSocketPath } from '../../src/cli/command_server.js';
+import { commandServerProcesses, commandSocketPath } from '../../src/cli/command_server.js';
 
 const LOCAL = { KJOB_COMMAND_SERVER: '0' };
 /** The native client (src/cli/command_client.c), where the build made it. */
@@ -34,7 +34,7 @@ const frameOf = (type: string, payload: string) => {
   return Buffer.concat([head, body]);
 };
 
-const serverPids = (sb: Sandbox) => processesOf(sb.home, (argv) => argv.includes('__command-server'));
+const serverPids = (sb: Sandbox) => commandServerProcesses(sb.home).map((p) => p.pid);
 
 /** The command server's pid, once it listens: its socket there, and not the one a killed server left (its inode). */
 async function serverUp(sb: Sandbox, leftBehind?: number): Promise<number> {
@@ -160,12 +160,8 @@ test('controller stop right after a command started a server that does not liste
   }
 });
 
-/** The pid of home's command server in slot (its argv's last word: none for slot 0), if one runs. */
-const serverInSlot = (sb: Sandbox, slot: number) =>
-  processesOf(sb.home, (argv) => {
-    const at = argv.indexOf('__command-server');
-    return at >= 0 && (argv[at + 1] || '0') === String(slot);
-  })[0];
+/** The pid of home's command server in slot, if one runs. */
+const serverInSlot = (sb: Sandbox, slot: number) => commandServerProcesses(sb.home).find((p) => p.slot === slot)?.pid;
 /**
  * What the server at sockPath says to a command it cannot take, asked without giving it one: a
  * request with another environment is refused as `busy` by a busy server, as `stopping` by a
