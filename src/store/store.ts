@@ -288,7 +288,7 @@ export class Store {
   /** The versions this connection wrote with share, by resourceVersion, for their changes (changesSince). */
   private readonly sharedWrites = new Map<number, KObject>();
   /** The memory map's size asked for at open (opts.mmapBytes; 0: none), and the watches now waiting (beginWatch). */
-  private mappedBytes = 0;
+  private readonly mappedBytes: number;
   private watches = 0;
   /** limited()'s statements, by their SQL. */
   private readonly limitedStatements = new Map<string, Stmt>();
@@ -317,8 +317,9 @@ export class Store {
   /** Whether this process leaves a note when it waits for the write lock (waiting_notes.ts): every process but the engine, which is the one that makes way. */
   private readonly noteWaits: boolean;
 
-  private constructor(home: string, file: string, db: Database.Database, noteWaits: boolean) {
+  private constructor(home: string, file: string, db: Database.Database, noteWaits: boolean, mappedBytes: number) {
     this.noteWaits = noteWaits;
+    this.mappedBytes = mappedBytes;
     this.home = home;
     this.file = file;
     this.db = db;
@@ -420,9 +421,7 @@ export class Store {
       if (version < SCHEMA_VERSION) migrate(db, file);
       const mapped = Math.floor(opts.mmapBytes ?? 0);
       if (mapped > 0) db.pragma(`mmap_size = ${mapped}`);
-      const store = new Store(home, file, db, !opts.engine);
-      store.mappedBytes = mapped;
-      return store;
+      return new Store(home, file, db, !opts.engine, mapped);
     } catch (e) {
       try {
         db?.close();
