@@ -45,7 +45,7 @@ export function openCommitNotices(home: string): number {
  * visible a moment later, in the log's index, which sends none. Waiting for the poll instead
  * showed about one change in a hundred 50 ms late.
  */
-export const QUICK_LOOKS = 5;
+const QUICK_LOOKS = 5;
 
 /** Linux keeps a file's times with the kernel's coarse clock: up to a tick (4-10 ms) behind. */
 const FILE_TIME_GRANULARITY_MS = 20;
