@@ -252,8 +252,19 @@ function forwardTo(home, slot, request) {
  * answering there leaves at once): `node bin/kjob --home HOME __command-server [SLOT]`, with this
  * command's environment, which every command it runs must then have too.
  */
+/** The uid of path's owner; undefined when it cannot be read. */
+function ownerOf(path) {
+  try {
+    return fs.statSync(path).uid;
+  } catch {
+    return undefined;
+  }
+}
+
 function startServer(home, launcher, slot) {
-  if (!(slot >= 0 && slot < COMMAND_SERVERS) || socketOf(home, slot) === undefined || !fs.existsSync(home)) return;
+  // None for another user's state directory (src/store/store.ts refuseOthersStateDir: the command
+  // was refused), nor for one that is gone.
+  if (!(slot >= 0 && slot < COMMAND_SERVERS) || socketOf(home, slot) === undefined || ownerOf(home) !== process.geteuid()) return;
   const { spawn } = require('node:child_process');
   const argv = [launcher, '--home', home, '__command-server', ...(slot === 0 ? [] : [String(slot)])];
   try {

@@ -1,7 +1,7 @@
 // What every command needs: the state directory, the namespace, the store, and the engine.
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Store } from '../store/store.js';
+import { refuseOthersStateDir, type Store } from '../store/store.js';
 import { openStore, releaseStore } from './shared_store.js';
 import { registerStateDir } from '../kubelet/state_dirs.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
@@ -56,6 +56,7 @@ export class Context {
     this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.
     parseTimeScale(env.KJOB_TIME_SCALE);
+    if (!this.cluster) refuseOthersStateDir(this.home);
   }
 
   /** The state file. Readers may use it; every write goes through `api`. */

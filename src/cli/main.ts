@@ -701,6 +701,13 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
  * 300). bin/kjob starts it; it returns at once when another server answers in that slot.
  */
 export async function commandServer(home: string, sha: string, launcher: string, traits: string, slot: number): Promise<void> {
+  // Its sockets would be made in another user's directory (bin/command-client.js starts none there).
+  const { refuseOthersStateDir } = await import('../store/store.js');
+  try {
+    refuseOthersStateDir(home);
+  } catch {
+    return;
+  }
   const { serveCommands } = await import('./command_server.js');
   const idleSeconds = Number(process.env.KJOB_COMMAND_SERVER_IDLE || 300);
   await serveCommands(home, { sha, launcher, traits, slot, run: main, idleMs: (idleSeconds > 0 ? idleSeconds : 300) * 1000 });

@@ -19,24 +19,12 @@ export function commitNoticesPath(home: string): string {
 }
 
 /**
- * The notice file, opened for its touch (made 0600 when missing). Made by root (`sudo kjob` on a
- * user's state directory), it is given the state file's owner, as SQLite gives its log and
- * index files: else that user's writers could not touch it, nor its watches watch it. Never
- * through a symbolic link, and given away only when it is a file of its own (one link): that user
- * could have put a link to any file of root's there.
+ * The notice file, opened for its touch (made 0600 when missing), never through a symbolic link.
+ * The state directory is this user's (store.ts refuseOthersStateDir), so a link there is a
+ * mistake rather than an attack; a touch that followed one would still change another file's times.
  */
 export function openCommitNotices(home: string): number {
-  const fd = fs.openSync(commitNoticesPath(home), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
-  if (process.getuid?.() === 0) {
-    try {
-      const owner = fs.statSync(path.join(home, 'state.db'));
-      const own = fs.fstatSync(fd);
-      if (own.isFile() && own.nlink === 1) fs.fchownSync(fd, owner.uid, owner.gid);
-    } catch {
-      /* no state file yet: root's, as the state file will be */
-    }
-  }
-  return fd;
+  return fs.openSync(commitNoticesPath(home), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
 }
 
 /**

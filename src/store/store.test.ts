@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type Change } from './store.js';
+import { Store, refuseOthersStateDir, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type Change } from './store.js';
 import type { KObject, Kind } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { tempDir } from '../util/testing.js';
@@ -786,19 +786,27 @@ describe('watches', () => {
     assert.equal(fs.statSync(notices).mode & 0o777, 0o600);
   });
 
-  test("root's writes on another user's state directory make the notice file that user's, as SQLite's log is", { skip: process.getuid?.() !== 0 && 'needs root' }, () => {
-    const home = tmpHome();
-    const mine = Store.open(home);
-    try {
-      fs.chownSync(path.join(home, 'state.db'), 4321, 4321);
-      mine.create(job('owned'));
-      const st = fs.statSync(commitNoticesPath(home));
-      assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [4321, 4321, 0o600]);
-    } finally {
-      mine.close();
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+  test("another user's state directory is refused, and nothing is made or changed in it", { skip: process.getuid?.() !== 0 && 'needs root (to give the directory away)' }, () => {
+    const h = tmpHome();
+    // Its user's log, linked to a file of root's: what root's engine would have appended to.
+    const roots = path.join(tempDir('store-roots'), 'secret');
+    fs.writeFileSync(roots, 'root only\n', { mode: 0o644 });
+    fs.symlinkSync(roots, path.join(h, 'engine.log'));
+    fs.chownSync(h, 4321, 4321);
+    const message = `error: cannot use state directory "${h}": it belongs to another user (uid 4321); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`;
+    assert.throws(() => Store.open(h), (e: unknown) => e instanceof UserError && e.message === message);
+    assert.throws(() => refuseOthersStateDir(h), (e: unknown) => e instanceof UserError && e.message === message);
+    assert.deepEqual(fs.readdirSync(h), ['engine.log']);
+    assert.deepEqual([fs.statSync(roots).mode & 0o777, fs.readFileSync(roots, 'utf8')], [0o644, 'root only\n']);
+    // One of root's own, and one not made yet, are its to use.
+    fs.chownSync(h, 0, 0);
+    refuseOthersStateDir(h);
+    refuseOthersStateDir(path.join(h, 'not-yet'));
+    // One that cannot be made is left to Store.open's message.
+    fs.writeFileSync(path.join(h, 'file'), '');
+    refuseOthersStateDir(path.join(h, 'file', 'home'));
   });
+
 
   test('the notice is sent once the commit is visible to the other connections', () => {
     const other = Store.open(store.home);

@@ -378,9 +378,11 @@ export class Store {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const st = fs.statSync(dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      refuseOthersStateDir(home);
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
       makePrivate(dir, st);
     } catch (e) {
+      if (e instanceof UserError) throw e;
       throw new UserError(`error: cannot use state directory "${home}": ${errnoText(e)}`);
     }
     const file = path.join(home, 'state.db');
@@ -1241,13 +1243,33 @@ function clone<T>(x: T): T {
 }
 
 /**
+ * Refuses a state directory (as named) that belongs to another user, before anything in it is
+ * read or written, as git refuses a repository of another user's. A state directory is its user's
+ * only; root could open another's, but whatever it wrote there would follow the links that user
+ * can plant (the engine's log, the state file's journal, the pods' files, the command servers'
+ * sockets: into any file of root's), and what it made there that user could not use again (an
+ * engine of theirs then failed on root's cache directory). Missing: ours once made.
+ */
+export function refuseOthersStateDir(home: string): void {
+  const euid = process.geteuid?.();
+  let st: fs.Stats | undefined;
+  try {
+    st = euid === undefined ? undefined : fs.statSync(home);
+  } catch {
+    return; // missing, or not to be made (Store.open says why)
+  }
+  if (st && st.uid !== euid) {
+    throw new UserError(`error: cannot use state directory "${home}": it belongs to another user (uid ${st.uid}); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`);
+  }
+}
+
+/**
  * The state directory is its user's only (0700): it holds every object, the logs and the engine's
  * socket. An existing directory of ours is tightened too, unless it is a shared one such as /tmp
  * (sticky) that a state directory should not be anyway.
  */
 function makePrivate(dir: string, st: fs.Stats): void {
   if ((st.mode & 0o077) === 0 || (st.mode & 0o1000) !== 0 /* sticky */) return;
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return;
   fs.chmodSync(dir, 0o700);
 }
 

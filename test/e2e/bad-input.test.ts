@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Sandbox, KJOB } from './helpers.js';
+import { processesOf } from '../../src/util/process.js';
 
 const sb = new Sandbox();
 let dir: string;
@@ -154,6 +155,35 @@ test('a state directory that cannot be created gets a clear error', () => {
   const r = sb.kjob(['--home', path.join(notADir, 'home'), 'get', 'jobs']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: cannot use state directory ".*plain-file\/home": /);
+});
+
+// As git refuses a repository of another user's (src/store/store.ts refuseOthersStateDir): root's
+// engine appended its log through a link that user had planted, and made that file root's 0600.
+test("another user's state directory is refused by every way in, and nothing is made there or started", { skip: process.getuid?.() !== 0 && 'needs root (to give the directory away)' }, async () => {
+  const foreign = path.join(sb.home, 'foreign');
+  fs.mkdirSync(foreign, { mode: 0o700 });
+  const roots = path.join(sb.home, 'roots-file');
+  fs.writeFileSync(roots, 'root only\n', { mode: 0o644 });
+  fs.symlinkSync(roots, path.join(foreign, 'engine.log'));
+  fs.chownSync(foreign, 4321, 4321);
+  const message = `error: cannot use state directory "${foreign}": it belongs to another user (uid 4321); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)\n`;
+  for (const args of [
+    ['create', 'job', 'x', '--image=busybox', '--', 'true'],
+    ['apply', '-f', path.join(dir, 'badname.yaml')],
+    ['get', 'pods'],
+    ['controller', 'start'],
+    ['controller', 'run'],
+    ['controller', 'stop'],
+  ]) {
+    for (const r of [sb.kjob(['--home', foreign, ...args]), sb.kjob(args, { env: { KJOB_HOME: foreign } })]) {
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', message], args.join(' '));
+    }
+  }
+  // A command server a refused command would start comes after its exit, in the background.
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.deepEqual(processesOf(foreign), []);
+  assert.deepEqual(fs.readdirSync(foreign), ['engine.log']);
+  assert.deepEqual([fs.statSync(roots).uid, fs.statSync(roots).mode & 0o777, fs.readFileSync(roots, 'utf8')], [0, 0o644, 'root only\n']);
 });
 
 // kubectl apply learns that it cannot print only after applying (printObjects); kjob refuses
