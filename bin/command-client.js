@@ -247,11 +247,6 @@ function forwardTo(home, slot, request) {
   });
 }
 
-/**
- * Starts home's server in slot in the background (it leaves when idle; one that finds another
- * answering there leaves at once): `node bin/kjob --home HOME __command-server [SLOT]`, with this
- * command's environment, which every command it runs must then have too.
- */
 /** The uid of path's owner; undefined when it cannot be read. */
 function ownerOf(path) {
   try {
@@ -261,9 +256,14 @@ function ownerOf(path) {
   }
 }
 
+/**
+ * Starts home's server in slot in the background (it leaves when idle; one that finds another
+ * answering there leaves at once): `node bin/kjob --home HOME __command-server [SLOT]`, with this
+ * command's environment, which every command it runs must then have too. None for a state
+ * directory that is gone or another user's (the command was refused: the server would refuse it
+ * too, src/store/state_dir_safety.ts, after a node start).
+ */
 function startServer(home, launcher, slot) {
-  // None for another user's state directory (src/store/store.ts refuseOthersStateDir: the command
-  // was refused), nor for one that is gone.
   if (!(slot >= 0 && slot < COMMAND_SERVERS) || socketOf(home, slot) === undefined || ownerOf(home) !== process.geteuid()) return;
   const { spawn } = require('node:child_process');
   const argv = [launcher, '--home', home, '__command-server', ...(slot === 0 ? [] : [String(slot)])];

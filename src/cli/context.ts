@@ -1,7 +1,8 @@
 // What every command needs: the state directory, the namespace, the store, and the engine.
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { refuseOthersStateDir, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { refuseUnsafeStateDir } from '../store/state_dir_safety.js';
 import { openStore, releaseStore } from './shared_store.js';
 import { registerStateDir } from '../kubelet/state_dirs.js';
 import { LocalAPIServer } from '../apiserver/apiserver.js';
@@ -31,7 +32,8 @@ export interface GlobalOptions {
 }
 
 export class Context {
-  readonly home: string;
+  private readonly homeDir: string;
+  private homeChecked = false;
   readonly namespace: string;
   /** true when -n was given explicitly (kubectl's enforceNamespace) */
   readonly explicitNamespace: boolean;
@@ -47,7 +49,7 @@ export class Context {
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     // An empty $KJOB_HOME is unset, as shells' empty variables are to kubectl ($KUBECONFIG): not
     // the current directory, where path.resolve('') would put the state file.
-    this.home = path.resolve(opts.home ?? (env.KJOB_HOME || undefined) ?? path.join(homedir(), '.kjob'));
+    this.homeDir = path.resolve(opts.home ?? (env.KJOB_HOME || undefined) ?? path.join(homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
     // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
     // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
@@ -56,7 +58,16 @@ export class Context {
     this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.
     parseTimeScale(env.KJOB_TIME_SCALE);
-    if (!this.cluster) refuseOthersStateDir(this.home);
+  }
+
+  /**
+   * The state directory, refused (store/state_dir_safety.ts) at the first use: before anything in
+   * it is read or written, and only by the commands that use it (not `version --client`).
+   */
+  get home(): string {
+    if (!this.homeChecked && !this.cluster) refuseUnsafeStateDir(this.homeDir);
+    this.homeChecked = true;
+    return this.homeDir;
   }
 
   /** The state file. Readers may use it; every write goes through `api`. */

@@ -702,9 +702,9 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
  */
 export async function commandServer(home: string, sha: string, launcher: string, traits: string, slot: number): Promise<void> {
   // Its sockets would be made in another user's directory (bin/command-client.js starts none there).
-  const { refuseOthersStateDir } = await import('../store/store.js');
+  const { refuseUnsafeStateDir } = await import('../store/state_dir_safety.js');
   try {
-    refuseOthersStateDir(home);
+    refuseUnsafeStateDir(home);
   } catch {
     return;
   }

@@ -8,10 +8,15 @@ import { Engine } from './engine.js';
 import { EXIT_WHEN_IDLE_ENV, readLockPid } from './daemon.js';
 import { timingFromEnv } from '../util/timing.js';
 import { userErrorReport } from '../errors.js';
+import { refuseUnsafeStateDir } from '../store/state_dir_safety.js';
 
 /** Runs the engine of home until it is stopped (or, started by a command, idle); 1 if another one runs. */
 export async function runEngine(home: string, err: (s: string) => void): Promise<number> {
+  // Before its lock is written: the form spawnEngine starts is not a command, and no Context
+  // looked at the directory (a started engine's command did).
+  refuseUnsafeStateDir(home);
   fs.mkdirSync(home, { recursive: true });
+  refuseUnsafeStateDir(home); // made meanwhile by another user, where the path lets one (/tmp)
   const engine = new Engine({ home, timing: timingFromEnv(), exitWhenIdle: process.env[EXIT_WHEN_IDLE_ENV] === '1' });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));
   const ran = await engine.run();

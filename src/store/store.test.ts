@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { Store, refuseOthersStateDir, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type Change } from './store.js';
+import { Store, SCHEMA_VERSION, CHANGE_LOG_KEEP, MAX_OBJECT_BYTES, refKey, type Change } from './store.js';
 import type { KObject, Kind } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { tempDir } from '../util/testing.js';
@@ -795,18 +795,9 @@ describe('watches', () => {
     fs.chownSync(h, 4321, 4321);
     const message = `error: cannot use state directory "${h}": it belongs to another user (uid 4321); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`;
     assert.throws(() => Store.open(h), (e: unknown) => e instanceof UserError && e.message === message);
-    assert.throws(() => refuseOthersStateDir(h), (e: unknown) => e instanceof UserError && e.message === message);
     assert.deepEqual(fs.readdirSync(h), ['engine.log']);
     assert.deepEqual([fs.statSync(roots).mode & 0o777, fs.readFileSync(roots, 'utf8')], [0o644, 'root only\n']);
-    // One of root's own, and one not made yet, are its to use.
-    fs.chownSync(h, 0, 0);
-    refuseOthersStateDir(h);
-    refuseOthersStateDir(path.join(h, 'not-yet'));
-    // One that cannot be made is left to Store.open's message.
-    fs.writeFileSync(path.join(h, 'file'), '');
-    refuseOthersStateDir(path.join(h, 'file', 'home'));
   });
-
 
   test('the notice is sent once the commit is visible to the other connections', () => {
     const other = Store.open(store.home);

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { sqliteBinding } from './sqlite_addon.js';
 import { noteCommandWaiting } from './waiting_notes.js';
 import { openCommitNotices } from './change_notices.js';
+import { refuseUnsafeStateDir } from './state_dir_safety.js';
 import type { KObject, Kind, ObjectMeta } from '../api/types.js';
 import { resourceForKind, groupResource, type ResourceInfo } from '../api/resources.js';
 import { hasTableView, tableViewLabels, viewRow, TABLE_VIEW_KINDS, type TableViewRow } from '../api/table_view.js';
@@ -378,7 +379,7 @@ export class Store {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const st = fs.statSync(dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-      refuseOthersStateDir(home);
+      refuseUnsafeStateDir(home);
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
       makePrivate(dir, st);
     } catch (e) {
@@ -1240,27 +1241,6 @@ function checkPreconditions(info: ResourceInfo, row: Row, p: Preconditions): voi
 
 function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
-}
-
-/**
- * Refuses a state directory (as named) that belongs to another user, before anything in it is
- * read or written, as git refuses a repository of another user's. A state directory is its user's
- * only; root could open another's, but whatever it wrote there would follow the links that user
- * can plant (the engine's log, the state file's journal, the pods' files, the command servers'
- * sockets: into any file of root's), and what it made there that user could not use again (an
- * engine of theirs then failed on root's cache directory). Missing: ours once made.
- */
-export function refuseOthersStateDir(home: string): void {
-  const euid = process.geteuid?.();
-  let st: fs.Stats | undefined;
-  try {
-    st = euid === undefined ? undefined : fs.statSync(home);
-  } catch {
-    return; // missing, or not to be made (Store.open says why)
-  }
-  if (st && st.uid !== euid) {
-    throw new UserError(`error: cannot use state directory "${home}": it belongs to another user (uid ${st.uid}); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`);
-  }
 }
 
 /**

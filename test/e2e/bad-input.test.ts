@@ -157,32 +157,47 @@ test('a state directory that cannot be created gets a clear error', () => {
   assert.match(r.stderr, /^error: cannot use state directory ".*plain-file\/home": /);
 });
 
-// As git refuses a repository of another user's (src/store/store.ts refuseOthersStateDir): root's
-// engine appended its log through a link that user had planted, and made that file root's 0600.
+// As git refuses a repository of another user's (src/store/state_dir_safety.ts): root's engine
+// appended its log through a link that user had planted, and made that file root's 0600; the
+// engine's own form (`--home DIR controller run`) wrote its lock through such a link.
 test("another user's state directory is refused by every way in, and nothing is made there or started", { skip: process.getuid?.() !== 0 && 'needs root (to give the directory away)' }, async () => {
   const foreign = path.join(sb.home, 'foreign');
   fs.mkdirSync(foreign, { mode: 0o700 });
   const roots = path.join(sb.home, 'roots-file');
   fs.writeFileSync(roots, 'root only\n', { mode: 0o644 });
-  fs.symlinkSync(roots, path.join(foreign, 'engine.log'));
+  // The engine's log, and its lock's temporary name (engine.pid.<pid>) for the pids coming next.
+  const planted = ['engine.log'];
+  const lastPid = Number(fs.readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8'));
+  for (let pid = lastPid + 1; pid <= lastPid + 600; pid++) planted.push(`engine.pid.${pid}`);
+  for (const f of planted) fs.symlinkSync(roots, path.join(foreign, f));
   fs.chownSync(foreign, 4321, 4321);
-  const message = `error: cannot use state directory "${foreign}": it belongs to another user (uid 4321); run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)\n`;
-  for (const args of [
-    ['create', 'job', 'x', '--image=busybox', '--', 'true'],
-    ['apply', '-f', path.join(dir, 'badname.yaml')],
-    ['get', 'pods'],
-    ['controller', 'start'],
-    ['controller', 'run'],
-    ['controller', 'stop'],
-  ]) {
-    for (const r of [sb.kjob(['--home', foreign, ...args]), sb.kjob(args, { env: { KJOB_HOME: foreign } })]) {
-      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', message], args.join(' '));
+  // Root's own directory inside it: that user could swap it for one of theirs at any time.
+  const inside = path.join(foreign, 'roots-home');
+  const outcome = (home: string, why: string) => [1, '', `error: cannot use state directory "${home}": ${why}; run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)\n`];
+  const cases: [string, string][] = [
+    [foreign, 'it belongs to another user (uid 4321)'],
+    [inside, `"${foreign}" belongs to another user (uid 4321), who could replace what is in it`],
+  ];
+  for (const [home, why] of cases) {
+    for (const args of [
+      ['create', 'job', 'x', '--image=busybox', '--', 'true'],
+      ['apply', '-f', path.join(dir, 'badname.yaml')],
+      ['get', 'pods'],
+      ['controller', 'start'],
+      ['controller', 'run'],
+      ['controller', 'stop'],
+    ]) {
+      for (const r of [sb.kjob(['--home', home, ...args]), sb.kjob(args, { env: { KJOB_HOME: home } })]) {
+        assert.deepEqual([r.code, r.stdout, r.stderr], outcome(home, why), `${home}: ${args.join(' ')}`);
+      }
     }
   }
+  // What does not use the state directory is not refused.
+  assert.match(sb.ok(['--home', foreign, 'version', '--client']), /^Client Version: /);
   // A command server a refused command would start comes after its exit, in the background.
   await new Promise((r) => setTimeout(r, 1000));
-  assert.deepEqual(processesOf(foreign), []);
-  assert.deepEqual(fs.readdirSync(foreign), ['engine.log']);
+  assert.deepEqual([processesOf(foreign), processesOf(inside)], [[], []]);
+  assert.deepEqual(fs.readdirSync(foreign).sort(), planted.sort());
   assert.deepEqual([fs.statSync(roots).uid, fs.statSync(roots).mode & 0o777, fs.readFileSync(roots, 'utf8')], [0, 0o644, 'root only\n']);
 });
 

@@ -39,6 +39,27 @@ test("a state directory's own cache that cannot be read (a directory in its plac
   }
 });
 
+test("a state directory's own cache of another user's is not read (V8 would run what they compiled): the bundle's is", { skip: process.getuid?.() !== 0 && 'needs root (to give the file away)' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kjob-cache-'));
+  try {
+    const sha = fs.readFileSync(path.join(ROOT, 'dist', 'bundle', 'current'), 'utf8').trim();
+    const bundles = path.join(ROOT, 'dist', 'bundle', `${sha}.v8cache`);
+    const own = path.join(dir, 'own.v8cache');
+    fs.copyFileSync(bundles, own);
+    const cacheFile = () => {
+      const code = `const r = require(${JSON.stringify(launcher)}).loadBundle({ ownCache: () => ${JSON.stringify(own)} }); console.log(r.cacheFile)`;
+      const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(cacheFile(), own);
+    fs.chownSync(own, 4321, 4321);
+    assert.equal(cacheFile(), bundles);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the verbs' own scripts are there, smaller than the CLI's, and their caches accepted; the launcher finds a command line's verb past the global flags", () => {
   const { VERB_PARTS, verbOf } = createRequire(import.meta.url)(launcher);
   const bundle = path.join(ROOT, 'dist', 'bundle');

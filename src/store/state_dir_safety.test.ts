@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { refuseUnsafeStateDir, unsafeReason } from './state_dir_safety.js';
+import { UserError } from '../errors.js';
+import { tempDir } from '../util/testing.js';
+
+const root = process.getuid?.() === 0;
+const needsRoot = !root && 'needs root (to give files away)';
+const OTHER = 4321;
+const me = () => [process.geteuid!(), process.getegid!()] as const;
+const reason = (p: string) => unsafeReason(p, ...me());
+
+test('a state directory of its own, in /tmp or not made yet, is safe', () => {
+  const dir = tempDir('safety-own');
+  assert.equal(reason(dir), undefined);
+  assert.equal(reason(path.join(dir, 'not', 'yet')), undefined);
+  // A link of its own to a directory of its own.
+  fs.mkdirSync(path.join(dir, 'real'));
+  fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
+  assert.equal(reason(path.join(dir, 'link')), undefined);
+  assert.equal(reason(path.join(dir, 'link', '..', 'real')), undefined);
+});
+
+test('what the kernel would refuse is left to the caller', () => {
+  const dir = tempDir('safety-kernel');
+  fs.writeFileSync(path.join(dir, 'file'), '');
+  assert.equal(reason(path.join(dir, 'file')), undefined);
+  assert.equal(reason(path.join(dir, 'file', 'home')), undefined);
+  fs.symlinkSync('loop', path.join(dir, 'loop'));
+  assert.equal(reason(path.join(dir, 'loop')), undefined);
+});
+
+test('a directory on the way that others may write (not sticky) is refused', () => {
+  const dir = tempDir('safety-open');
+  const open = path.join(dir, 'open');
+  fs.mkdirSync(path.join(open, 'home'), { recursive: true });
+  fs.chmodSync(open, 0o777);
+  const expected = `"${open}" may be written by other users, who could replace what is in it`;
+  assert.equal(reason(path.join(open, 'home')), expected);
+  assert.equal(reason(path.join(open, 'missing')), expected);
+  // Through a link, too: the link's target is walked as the kernel walks it.
+  fs.symlinkSync(path.join(open, 'home'), path.join(dir, 'via'));
+  assert.equal(reason(path.join(dir, 'via')), expected);
+  // Sticky, as /tmp: each entry is its owner's.
+  fs.chmodSync(open, 0o1777);
+  assert.equal(reason(path.join(open, 'home')), undefined);
+  // Writable by its group: only where that group is this user's own.
+  fs.chmodSync(open, 0o775);
+  assert.equal(unsafeReason(path.join(open, 'home'), process.geteuid!(), process.getegid!() + 1), expected);
+  assert.equal(reason(path.join(open, 'home')), undefined);
+});
+
+test("another user's directory, or one on the way, or a link of theirs in /tmp, is refused; nothing is made", { skip: needsRoot }, () => {
+  const dir = tempDir('safety-other');
+  const theirs = path.join(dir, 'theirs');
+  fs.mkdirSync(path.join(theirs, 'home'), { recursive: true });
+  fs.chownSync(theirs, OTHER, OTHER);
+  assert.equal(reason(theirs), `it belongs to another user (uid ${OTHER})`);
+  const above = `"${theirs}" belongs to another user (uid ${OTHER}), who could replace what is in it`;
+  assert.equal(reason(path.join(theirs, 'home')), above); // root's own, in theirs: they can swap it
+  assert.equal(reason(path.join(theirs, 'new')), above);
+  // A link of theirs in a sticky directory: theirs to remove and point elsewhere later.
+  const sticky = path.join(dir, 'sticky');
+  fs.mkdirSync(path.join(sticky, 'target'), { recursive: true });
+  fs.chmodSync(sticky, 0o1777);
+  fs.symlinkSync(path.join(sticky, 'target'), path.join(sticky, 'link'));
+  fs.lchownSync(path.join(sticky, 'link'), OTHER, OTHER);
+  assert.equal(reason(path.join(sticky, 'link')), `"${path.join(sticky, 'link')}" belongs to another user (uid ${OTHER}), who could replace it`);
+  // A link of ours to theirs: refused by what it leads to.
+  fs.symlinkSync(theirs, path.join(dir, 'to-theirs'));
+  assert.equal(reason(path.join(dir, 'to-theirs')), `it belongs to another user (uid ${OTHER})`);
+  // The command's error; nothing made.
+  assert.throws(
+    () => refuseUnsafeStateDir(path.join(theirs, 'new')),
+    (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(theirs, 'new')}": ${above}; run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`,
+  );
+  assert.deepEqual(fs.readdirSync(theirs), ['home']);
+});
