@@ -102,7 +102,7 @@ const SYNOPSIS: Record<string, string> = {
   patch: '(TYPE NAME | TYPE/NAME) -p PATCH',
   'port-forward': 'TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]',
   scale: '[--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME)',
-  wait: "(resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+  wait: "([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
   completion: 'SHELL',
 };
 

@@ -362,22 +362,25 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       }),
     );
 
-  program
+  const waitCmd = program
     .command('wait')
     .description('Experimental: Wait for a specific condition on one or many resources')
     .argument('[args...]')
-    .option('--for <condition>', "delete, condition=NAME[=VALUE] or jsonpath='{...}'[=VALUE]", stripEq)
+    .option('--for <condition>', "create, delete, condition=NAME[=VALUE] or jsonpath='{...}'[=VALUE]", stripEq)
+    .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
+    .option('-R, --recursive', 'process the directory used in -f recursively (default true)')
     .option('--timeout <duration>', 'how long to wait (Go duration; 0 checks once, negative waits a week)', stripEq)
     .option('-l, --selector <selector>', 'label selector', stripEq)
     .option('--field-selector <selector>', 'field selector', stripEq)
     .option('--all', 'all resources of the type in the namespace')
-    .option('-A, --all-namespaces', 'across all namespaces')
-    .action(
-      run((ctx, cmd) => {
-        const o = cmd.opts();
-        return wait(ctx, cmd.args, { for: o.for, timeout: o.timeout, selector: o.selector, fieldSelector: o.fieldSelector, all: o.all, allNamespaces: o.allNamespaces }, io);
-      }),
-    );
+    .option('-A, --all-namespaces', 'across all namespaces');
+  addObjectOutputFlags(waitCmd).action(
+    run((ctx, cmd) => {
+      const o = cmd.opts();
+      const filenames = o.filename?.map(stripEq);
+      return wait(ctx, cmd.args, { for: o.for, timeout: o.timeout, selector: o.selector, fieldSelector: o.fieldSelector, all: o.all, allNamespaces: o.allNamespaces, filenames, recursive: o.recursive, ...objectOutputOf(cmd) }, io);
+    }),
+  );
 
   program
     .command('describe')

@@ -1,6 +1,7 @@
-// `kjob wait`: kubectl wait (cmd/wait) for --for=condition=C[=V], --for=delete and
-// --for=jsonpath='{...}'[=V]: each object is looked at again at each of its changes (a watch of it,
-// as kubectl's), and at least every POLL_MS while the engine runs.
+// `kjob wait`: kubectl wait (cmd/wait) for --for=condition=C[=V], --for=create, --for=delete and
+// --for=jsonpath='{...}'[=V], of objects named, selected or in files (-f): each object is looked
+// at again at each of its changes (a watch of it, as kubectl's), and at least every POLL_MS while
+// the engine runs; what is met is printed as -o says (PrintFlags("condition met")).
 import { asKind, type JobObject, type KObject } from '../api/types.js';
 import { listObjects } from './list.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
@@ -8,14 +9,20 @@ import { durationFlagMs } from './option_values.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
+import { errorText, visit as visitBuilder } from './builder.js';
+import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 import type { WatchEvent } from '../apiserver/interface.js';
 import type { WatchStream } from '../client/interface.js';
 import { createProgress, jobProgressText, type Progress } from './progress.js';
 
-export interface WaitOptions {
+export interface WaitOptions extends ObjectOutputOptions {
   for?: string;
+  /** -f: the objects these files' manifests name */
+  filenames?: string[];
+  /** -R (kubectl wait's default: true) */
+  recursive?: boolean;
   timeout?: string;
   selector?: string;
   /** --field-selector */
@@ -27,18 +34,21 @@ export interface WaitOptions {
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const POLL_MS = 100;
+/** How often a wait for create looks for the objects (RunWait's poll). */
+const CREATE_POLL_MS = 500;
 
 /** A check of one object: true when met; throws WaitFailure for an error that ends the wait. */
 type Check = (obj: KObject) => boolean;
 
 class WaitFailure extends Error {
-  constructor(message: string, readonly status = false) {
+  /** status: printed as it is (the server's `Error from server ...`, or a message with its `error: `); notFound: the server's NotFound */
+  constructor(message: string, readonly status = false, readonly notFound = false) {
     super(message);
   }
 }
 
 interface Condition {
-  kind: 'delete' | 'check';
+  kind: 'create' | 'delete' | 'check';
   check?: Check;
   /** condition=NAME[=VALUE], lower-cased: a wait for a Job's complete fails fast (jobWillNotComplete) */
   condition?: { name: string; value: string };
@@ -48,6 +58,7 @@ interface Condition {
 export function parseFor(condition: string): Condition {
   const lower = condition.toLowerCase();
   if (lower === 'delete') return { kind: 'delete' };
+  if (lower === 'create') return { kind: 'create' };
   if (condition.startsWith('condition=')) {
     let name = condition.slice('condition='.length);
     let value = 'true';
@@ -250,13 +261,15 @@ export class ObjectChanges {
 const NONE = Symbol('none');
 
 export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: IO, progress: Progress = createProgress()): Promise<number> {
-  // pflag's error for --timeout comes as the flags are parsed, before --for is read.
+  // pflag's error for --timeout comes as the flags are parsed, before -o's and --for's (ToOptions).
   let timeoutMs = parseTimeoutFlag(opts.timeout ?? '30s');
+  const printer = await objectPrinter(opts);
   const cond = parseFor(opts.for ?? '');
   const failFast = cond.condition?.name === 'complete' && cond.condition.value === 'true';
   if (timeoutMs < 0) timeoutMs = WEEK_MS;
-  if (args.length === 0) throw new UserError(NO_RESOURCES);
-  const requests = parseResourceArgs(args);
+  const files = opts.filenames ?? [];
+  if (args.length === 0 && files.length === 0) throw new UserError(NO_RESOURCES);
+  const requests = files.length > 0 ? [] : parseResourceArgs(args);
   for (const req of requests) refuseNamesWithSelector(req, { selector: opts.selector, fieldSelector: opts.fieldSelector });
   const client = ctx.client;
   await ctx.engine();
@@ -273,13 +286,55 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   let visitCount = 0;
   const isDelete = cond.kind === 'delete';
 
-  // What the resource builder finds: named objects are fetched, the others listed.
+  // What the resource builder finds, in order: each object named (by argument or in a file)
+  // fetched as it comes, the others listed; the ones not found as errors (gone is what
+  // --for=delete waits for: nothing).
+  // inFile: a file's object, whose NotFound ends a wait for create at once, as kubectl's (its file
+  // visitor hands on the error in an aggregate, which IsNotFound does not see through).
+  const fetched = async (info: ResourceInfo, ns: string | undefined, name: string, inFile = false): Promise<Target | WaitFailure | undefined> => {
+    try {
+      return { info, obj: await client.get(info, ns, name) };
+    } catch (e) {
+      if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+      // The builder's NotFound (the namespace's, when that is what is missing).
+      return isDelete ? undefined : new WaitFailure(e.kubectlMessage(), true, !inFile);
+    }
+  };
+  async function* found(): AsyncGenerator<Target | WaitFailure | undefined> {
+    if (files.length > 0) {
+      // The files' objects, then fetched one by one, as the names are (Latest()).
+      if (args.length > 0) throw new UserError('error: resource/name arguments cannot be provided when a path is specified');
+      for (const item of (await visitBuilder(ctx, [], { filenames: files, recursive: opts.recursive !== false, local: true })).items) {
+        // A file's error: with `error: ` alone, bare among others (cmdutil.CheckErr).
+        const failure = () => {
+          const text = errorText((item as { error: unknown }).error);
+          return text.startsWith('error: ') ? new WaitFailure(text.slice('error: '.length)) : new WaitFailure(text, true);
+        };
+        yield 'error' in item ? failure() : await fetched(item.info, item.namespace, item.name, true);
+      }
+      return;
+    }
+    for (const req of requests) {
+      const ns = req.info.namespaced ? ctx.namespace : undefined;
+      if (req.names.length > 0) {
+        for (const name of req.names) yield await fetched(req.info, ns, name);
+      } else if (opts.all || opts.selector || opts.fieldSelector) {
+        const listNs = opts.allNamespaces ? undefined : ns;
+        for (const obj of (await listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items) yield { info: req.info, obj };
+      } else {
+        throw new UserError('error: resource(s) were provided, but no name was specified');
+      }
+    }
+  }
+
   const visit = async (t: Target): Promise<void> => {
     visitCount++;
     try {
-      await (isDelete ? waitDeleted(t) : waitCondition(t, cond.check!));
+      // IsCreated: the object as found.
+      const final = cond.kind === 'create' ? t.obj : isDelete ? await waitDeleted(t) : await waitCondition(t, cond.check!);
       await finish(t, 'ok');
-      io.out(`${kindGroup(t.info)}/${t.obj.metadata.name} condition met\n`);
+      if (printer) printer(final, io.out);
+      else io.out(`${label(t)} condition met\n`);
     } catch (e) {
       if (e instanceof WaitFailure) {
         await finish(t, 'failed');
@@ -325,12 +380,14 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   const notFoundOf = (t: Target) => new WaitFailure(`Error from server (NotFound): ${groupResource(t.info)} "${t.obj.metadata.name}" not found`, true);
   const timedOut = (t: Target) => new WaitFailure(`timed out waiting for the condition on ${objectName(t)}`);
 
-  const waitDeleted = async (t: Target): Promise<void> => {
+  /** IsDeleted: the object as it was when the wait began (as found, when it was gone by then). */
+  const waitDeleted = async (t: Target): Promise<KObject> => {
     const gone = async () => {
       const cur = await current(t);
       return cur === undefined || cur.metadata.uid !== t.obj.metadata.uid;
     };
-    if (await gone()) return;
+    const first = await current(t);
+    if (first === undefined || first.metadata.uid !== t.obj.metadata.uid) return t.obj;
     if (timeoutMs === 0) throw new WaitFailure(`condition not met for ${objectName(t)}`);
     const changes = changesOf(t);
     try {
@@ -338,7 +395,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
         if (Date.now() >= deadline) throw timedOut(t);
         show(t, await current(t));
         await (changes ? changes.next(POLL_MS) : sleep(POLL_MS));
-        if (await gone()) return;
+        if (await gone()) return first;
         await nudge();
       }
     } finally {
@@ -351,7 +408,8 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     const why = jobWillNotComplete(asKind('Job', cur));
     if (why) throw new WaitFailure(willNotCompleteMessage(label(t), why));
   };
-  const waitCondition = async (t: Target, check: Check): Promise<void> => {
+  /** The object as it was when the condition was met. */
+  const waitCondition = async (t: Target, check: Check): Promise<KObject> => {
     if (timeoutMs === 0) {
       const cur = await current(t);
       if (!cur) throw notFoundOf(t);
@@ -359,7 +417,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
         wontComplete(t, cur);
         throw new WaitFailure(`condition not met for ${objectName(t)}`);
       }
-      return;
+      return cur;
     }
     if (Date.now() >= deadline) throw timedOut(t);
     const changes = changesOf(t);
@@ -367,7 +425,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
       let cur = await current(t);
       for (;;) {
         if (!cur) throw notFoundOf(t);
-        if (check(cur)) return;
+        if (check(cur)) return cur;
         wontComplete(t, cur);
         show(t, cur);
         if (Date.now() >= deadline) throw timedOut(t);
@@ -381,26 +439,29 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     }
   };
 
-  for (const req of requests) {
-    const ns = req.info.namespaced ? ctx.namespace : undefined;
-    if (req.names.length > 0) {
-      for (const name of req.names) {
-        let obj: KObject;
-        try {
-          obj = await client.get(req.info, ns, name);
-        } catch (e) {
-          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
-          // The builder's NotFound (the namespace's, when that is what is missing); gone is what --for=delete waits for.
-          if (!isDelete) errors.push(new WaitFailure(e.kubectlMessage(), true));
-          continue;
+  // RunWait's poll for create: until every object the builder names is found (one not found,
+  // or a list that finds none, is not an error yet); then the wait proper finds them.
+  if (cond.kind === 'create') {
+    for (;;) {
+      const missing: WaitFailure[] = [];
+      for await (const f of found()) if (f instanceof WaitFailure) missing.push(f);
+      if (missing.length === 1 && missing[0].notFound) {
+        if (Date.now() + CREATE_POLL_MS > deadline) {
+          io.err('error: timed out waiting for the condition\n');
+          return 1;
         }
-        await visit({ info: req.info, obj });
+        await sleep(CREATE_POLL_MS);
+        continue;
       }
-    } else if (opts.all || opts.selector || opts.fieldSelector) {
-      const listNs = opts.allNamespaces ? undefined : ns;
-      for (const obj of (await listObjects(ctx, req.info, { namespace: listNs, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items) await visit({ info: req.info, obj });
-    } else {
-      throw new UserError('error: resource(s) were provided, but no name was specified');
+      // Several errors end the poll (kubectl's aggregate of them is no NotFound), as any other.
+      errors.push(...missing);
+      break;
+    }
+  }
+  if (errors.length === 0) {
+    for await (const f of found()) {
+      if (f instanceof WaitFailure) errors.push(f);
+      else if (f) await visit(f);
     }
   }
 

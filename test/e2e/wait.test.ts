@@ -59,3 +59,23 @@ test('wait --for=delete returns when the Job is gone', async () => {
   // a Job that is already gone: nothing to wait for, nothing printed
   assert.deepEqual(sb.kjob(['wait', '--for=delete', 'job/sleeper']), { stdout: '', stderr: '', code: 0 });
 });
+
+// Each output below as kubectl v1.32 printed it against `kjob serve` of the same objects.
+test('wait -f, -o, and --for=create', async () => {
+  const echo = ['-f', 'fixtures/job-echo.yaml'];
+  assert.deepEqual(sb.kjob(['wait', '--for=condition=complete', ...echo]), { stdout: 'job.batch/echo condition met\n', stderr: '', code: 0 });
+  assert.equal(sb.kjob(['wait', '--for=condition=complete', ...echo, '-o', 'name']).stdout, 'job.batch/echo\n');
+  assert.equal(sb.kjob(['wait', '--for=condition=complete', ...echo, '-o', 'jsonpath={.status.succeeded}']).stdout, '1');
+  assert.equal(sb.kjob(['wait', '--for=create', ...echo, 'job/echo']).stderr, 'error: resource/name arguments cannot be provided when a path is specified\n');
+  // Not there yet: looked for every 500 ms until the timeout (one look with 0).
+  assert.deepEqual(sb.kjob(['wait', '--for=create', 'cm/nope', '--timeout=0']), { stdout: '', stderr: 'error: timed out waiting for the condition\n', code: 1 });
+  // Two missing end the wait at once, as does a file's (kubectl's aggregate of errors is no NotFound).
+  assert.equal(sb.kjob(['wait', '--for=create', 'cm/nope', 'cm/nope2', '--timeout=30s']).stderr, 'Error from server (NotFound): configmaps "nope" not found\nError from server (NotFound): configmaps "nope2" not found\n');
+  assert.equal(sb.kjob(['wait', '--for=create', '-f', 'fixtures/job-pi.yaml', '--timeout=30s']).stderr, 'Error from server (NotFound): jobs.batch "pi" not found\n');
+  const w = sb.spawn(['wait', '--for=create', 'cm/late', '--timeout=30s']);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(w.child.exitCode, null, 'still waiting while the ConfigMap is missing');
+  assert.equal(sb.kjob(['create', 'configmap', 'late']).stdout, 'configmap/late created\n');
+  await sb.until('wait to exit', () => w.child.exitCode !== null, 20_000);
+  assert.deepEqual([w.child.exitCode, w.output()], [0, 'configmap/late condition met\n']);
+});
