@@ -9,8 +9,7 @@ import { tempDir } from '../util/testing.js';
 const root = process.getuid?.() === 0;
 const needsRoot = !root && 'needs root (to give files away)';
 const OTHER = 4321;
-const me = () => [process.geteuid!(), process.getegid!()] as const;
-const reason = (p: string) => unsafeReason(p, ...me());
+const reason = (p: string) => unsafeReason(p, process.geteuid!())?.why;
 
 test('a state directory of its own, in /tmp or not made yet, is safe', () => {
   const dir = tempDir('safety-own');
@@ -20,7 +19,6 @@ test('a state directory of its own, in /tmp or not made yet, is safe', () => {
   fs.mkdirSync(path.join(dir, 'real'));
   fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
   assert.equal(reason(path.join(dir, 'link')), undefined);
-  assert.equal(reason(path.join(dir, 'link', '..', 'real')), undefined);
 });
 
 test('what the kernel would refuse is left to the caller', () => {
@@ -46,10 +44,34 @@ test('a directory on the way that others may write (not sticky) is refused', () 
   // Sticky, as /tmp: each entry is its owner's.
   fs.chmodSync(open, 0o1777);
   assert.equal(reason(path.join(open, 'home')), undefined);
-  // Writable by its group: only where that group is this user's own.
+  // Writable by its group, whichever (a POSIX ACL's entries show there too).
   fs.chmodSync(open, 0o775);
-  assert.equal(unsafeReason(path.join(open, 'home'), process.geteuid!(), process.getegid!() + 1), expected);
+  assert.equal(reason(path.join(open, 'home')), expected);
+  // The state directory itself, sticky or not.
+  fs.chmodSync(open, 0o755);
+  for (const mode of [0o1777, 0o770]) {
+    fs.chmodSync(path.join(open, 'home'), mode);
+    assert.equal(reason(path.join(open, 'home')), 'it may be written by other users');
+  }
+  fs.chmodSync(path.join(open, 'home'), 0o700);
   assert.equal(reason(path.join(open, 'home')), undefined);
+});
+
+test('".." in a link\'s target is walked as the kernel walks it: from where the link before it led', () => {
+  const dir = tempDir('safety-dotdot');
+  const open = path.join(dir, 'open');
+  fs.mkdirSync(path.join(open, 'sub'), { recursive: true });
+  fs.chmodSync(open, 0o777);
+  fs.mkdirSync(path.join(dir, 'safe'));
+  fs.symlinkSync(path.join(open, 'sub'), path.join(dir, 'to-sub'));
+  // dir/to-sub/../x is open/x to the kernel (dir/x to the text), where others may put anything.
+  fs.symlinkSync(`${path.join(dir, 'to-sub')}/../x`, path.join(dir, 'safe', 'home'));
+  assert.equal(reason(path.join(dir, 'safe', 'home')), `"${open}" may be written by other users, who could replace what is in it`);
+  // The same, relative to the link's own directory.
+  fs.symlinkSync('../to-sub/../x', path.join(dir, 'safe', 'relative'));
+  assert.equal(reason(path.join(dir, 'safe', 'relative')), `"${open}" may be written by other users, who could replace what is in it`);
+  fs.symlinkSync('../safe', path.join(dir, 'safe', 'fine'));
+  assert.equal(reason(path.join(dir, 'safe', 'fine')), undefined);
 });
 
 test("another user's directory, or one on the way, or a link of theirs in /tmp, is refused; nothing is made", { skip: needsRoot }, () => {
@@ -75,6 +97,12 @@ test("another user's directory, or one on the way, or a link of theirs in /tmp, 
   assert.throws(
     () => refuseUnsafeStateDir(path.join(theirs, 'new')),
     (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(theirs, 'new')}": ${above}; run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`,
+  );
+  // Where no other user is to blame, no other user is named.
+  fs.chmodSync(sticky, 0o777);
+  assert.throws(
+    () => refuseUnsafeStateDir(path.join(sticky, 'target')),
+    (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(sticky, 'target')}": "${sticky}" may be written by other users, who could replace what is in it; give it a state directory of your own (--home, $KJOB_HOME)`,
   );
   assert.deepEqual(fs.readdirSync(theirs), ['home']);
 });

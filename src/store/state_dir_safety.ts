@@ -26,24 +26,37 @@ const MAX_LINKS = 40;
 export function refuseUnsafeStateDir(home: string): void {
   const euid = process.geteuid?.();
   if (euid === undefined) return;
-  const why = unsafeReason(path.resolve(home), euid, process.getegid?.() ?? -1);
-  if (why) throw new UserError(`error: cannot use state directory "${home}": ${why}; run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`);
+  const unsafe = unsafeReason(path.resolve(home), euid);
+  if (unsafe) {
+    const advice = `${unsafe.otherUser ? 'run kjob as that user, or ' : ''}give it a state directory of your own (--home, $KJOB_HOME)`;
+    throw new UserError(`error: cannot use state directory "${home}": ${unsafe.why}; ${advice}`);
+  }
 }
 
-/** Why the absolute path p is not this user's to use safely; undefined when it is. */
-export function unsafeReason(p: string, euid: number, egid: number): string | undefined {
+/**
+ * Why the absolute path p is not this user's to use safely (otherUser: because another user owns
+ * something on the way, who could use it); undefined when it is.
+ */
+export function unsafeReason(p: string, euid: number): { why: string; otherUser: boolean } | undefined {
   let links = 0;
-  // A directory whose entries only this user and root can change: owned by one of them, and not
-  // writable by others (unless sticky, as /tmp: an entry there is its owner's to change). Writable
-  // by its group only where that group is this user's own (Debian's user private groups).
-  const othersMayChange = (dir: string, st: fs.Stats): string | undefined => {
-    if (st.uid !== euid && st.uid !== 0) return `"${dir}" belongs to another user (uid ${st.uid}), who could replace what is in it`;
-    const sticky = (st.mode & 0o1000) !== 0;
-    if (!sticky && ((st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== egid))) return `"${dir}" may be written by other users, who could replace what is in it`;
+  const otherUser = (why: string) => ({ why, otherUser: true });
+  const anyUser = (why: string) => ({ why, otherUser: false });
+  // Write access for others: by the mode's group and other bits (an ACL's entries show in the group
+  // bits, as its mask): so a group of this user's own counts too, as sshd's StrictModes counts it.
+  const writableByOthers = (st: fs.Stats) => (st.mode & 0o022) !== 0;
+  // A directory whose entries only this user and root can change: owned by one of them, and
+  // writable by nobody else, unless sticky (/tmp: an entry there is its owner's to change).
+  const othersMayChange = (dir: string, st: fs.Stats) => {
+    if (st.uid !== euid && st.uid !== 0) return otherUser(`"${dir}" belongs to another user (uid ${st.uid}), who could replace what is in it`);
+    if ((st.mode & 0o1000) === 0 && writableByOthers(st)) return anyUser(`"${dir}" may be written by other users, who could replace what is in it`);
     return undefined;
   };
-  // Walks p from "/", as the kernel resolves it, each link's target from where the link is.
-  const walk = (target: string): { real: string; st?: fs.Stats } | string => {
+  type Walked = { real: string; st?: fs.Stats } | { why: string; otherUser: boolean };
+  // Walks a path from "/" as the kernel resolves it: a link's target from the directory the link
+  // is in, and ".." from where the walk has got to (the target of the links before it), never
+  // from the text (path.resolve would take /link/.. to /, where the kernel goes to the parent of
+  // the link's target).
+  const walk = (target: string): Walked => {
     let cur = '/';
     let curSt = fs.statSync('/');
     const parts = target.split('/').filter((s) => s !== '' && s !== '.');
@@ -65,10 +78,11 @@ export function unsafeReason(p: string, euid: number, egid: number): string | un
       // In a sticky directory (/tmp) an entry is its owner's to remove and make again (the state
       // directory itself: refused below, as another user's).
       const last = i === parts.length - 1 && !st.isSymbolicLink();
-      if (!last && (curSt.mode & 0o1000) !== 0 && st.uid !== euid && st.uid !== 0) return `"${next}" belongs to another user (uid ${st.uid}), who could replace it`;
+      if (!last && (curSt.mode & 0o1000) !== 0 && st.uid !== euid && st.uid !== 0) return otherUser(`"${next}" belongs to another user (uid ${st.uid}), who could replace it`);
       if (st.isSymbolicLink()) {
         if (++links > MAX_LINKS) return { real: next };
-        return walk(path.resolve(cur, fs.readlinkSync(next), ...parts.slice(i + 1)));
+        const to = fs.readlinkSync(next);
+        return walk([to.startsWith('/') ? to : `${cur}/${to}`, ...parts.slice(i + 1)].join('/'));
       }
       if (i < parts.length - 1 && !st.isDirectory()) return { real: next }; // ENOTDIR: the caller's error
       cur = next;
@@ -76,14 +90,17 @@ export function unsafeReason(p: string, euid: number, egid: number): string | un
     }
     return { real: cur, st: curSt };
   };
-  let found: ReturnType<typeof walk>;
+  let found: Walked;
   try {
     found = walk(p);
   } catch {
     return undefined; // unreadable on the way: the caller's open fails with its own error
   }
-  if (typeof found === 'string') return found;
+  if ('why' in found) return found;
   const { st } = found;
-  if (st && st.isDirectory() && st.uid !== euid) return `it belongs to another user (uid ${st.uid})`;
+  if (!st?.isDirectory()) return undefined;
+  if (st.uid !== euid) return otherUser(`it belongs to another user (uid ${st.uid})`);
+  // Sticky or not: what others put in it, kjob would follow.
+  if (writableByOthers(st)) return anyUser('it may be written by other users');
   return undefined;
 }

@@ -53,6 +53,9 @@ test("a state directory's own cache of another user's is not read (V8 would run 
       return r.stdout.trim();
     };
     assert.equal(cacheFile(), own);
+    fs.chmodSync(own, 0o666);
+    assert.equal(cacheFile(), bundles);
+    fs.chmodSync(own, 0o600);
     fs.chownSync(own, 4321, 4321);
     assert.equal(cacheFile(), bundles);
   } finally {
