@@ -73,3 +73,12 @@ export function resolveType(type: string): ResourceInfo {
   if (!info) throw new UserError(`error: the server doesn't have a resource type "${type}"`);
   return info;
 }
+
+/**
+ * Resource arguments beside -f (cli-runtime's Builder): TYPE/NAME ones by visitorResult's check,
+ * a TYPE (with names) by visitByPaths'.
+ */
+export function refuseResourceArgsWithPaths(args: string[]): void {
+  if (args.some((a) => a.includes('/'))) throw new UserError('error: resource/name arguments cannot be provided when a path is specified');
+  if (args.length > 0) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+}

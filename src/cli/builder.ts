@@ -7,7 +7,7 @@ import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { parseResourceArgs, refuseNamesWithSelector } from './args.js';
+import { parseResourceArgs, refuseNamesWithSelector, refuseResourceArgsWithPaths } from './args.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { listObjects } from './list.js';
@@ -46,7 +46,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
   const items: Visit['items'] = [];
   const files = opts.filenames ?? [];
   if (files.length > 0) {
-    if (args.length > 0) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    refuseResourceArgsWithPaths(args);
     const stdinText = files.includes('-') ? await readStdin() : '';
     const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive: opts.recursive });
     for (const e of errors) items.push({ error: e });
@@ -54,8 +54,10 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
       try {
         const info = mapManifest(d.object, d.source, d.fromList);
         const namespace = info.namespaced ? (d.object.metadata?.namespace ?? ctx.namespace) : undefined;
-        if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== ctx.namespace) {
-          throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);
+        // -A leaves the builder no namespace (AllNamespaces), which an explicit -n is then compared with.
+        const given = opts.allNamespaces ? '' : ctx.namespace;
+        if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== given) {
+          throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${given}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);
         }
         const name = d.object.metadata?.name as string;
         const object = opts.local ? (d.object as KObject) : await ctx.client.get(info, namespace, name);

@@ -5,7 +5,7 @@ import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError, aggregateMessage } from '../errors.js';
-import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
+import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector, refuseResourceArgsWithPaths } from './args.js';
 import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
@@ -61,7 +61,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
   const errors: string[] = [];
   let selected = false;
   if (opts.filename && opts.filename.length > 0) {
-    if (args.length > 0) throw new UserError(`error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well`);
+    refuseResourceArgsWithPaths(args);
     const stdinText = opts.filename.includes('-') ? await readStdin() : '';
     const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.filename, { readStdin: () => stdinText });
     errors.push(...loadErrors.map((e) => e.message));

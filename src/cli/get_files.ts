@@ -6,6 +6,7 @@ import { UserError, aggregateMessage } from '../errors.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { loadManifestsWithURLs } from './urls.js';
+import { refuseResourceArgsWithPaths } from './args.js';
 
 /** TYPE/NAME arguments for the objects of the files, and the errors met reading them. */
 export async function argsFromFiles(ctx: Context, files: string[], recursive: boolean): Promise<{ args: string[]; namespace?: string; errors: string[] }> {
@@ -40,7 +41,7 @@ export async function argsFromFiles(ctx: Context, files: string[], recursive: bo
  */
 export async function getArgs(ctx: Context, args: string[], files: string[] | undefined, recursive: boolean, err: (s: string) => void): Promise<{ args: string[]; failed: boolean }> {
   if (!files?.length) return { args, failed: false };
-  if (args.length) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+  refuseResourceArgsWithPaths(args);
   const r = await argsFromFiles(ctx, files, recursive);
   // the objects' namespace when the command named none (the builder's DefaultNamespace)
   if (r.namespace && !ctx.explicitNamespace) (ctx as { namespace: string }).namespace = r.namespace;

@@ -10,6 +10,7 @@ import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
 import { errorText, visit as visitBuilder } from './builder.js';
+import { parseSelector } from '../api/labels.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -41,8 +42,11 @@ const CREATE_POLL_MS = 500;
 type Check = (obj: KObject) => boolean;
 
 class WaitFailure extends Error {
-  /** status: printed as it is (the server's `Error from server ...`, or a message with its `error: `); notFound: the server's NotFound */
-  constructor(message: string, readonly status = false, readonly notFound = false) {
+  /**
+   * status: printed as it is (the server's `Error from server ...`, or a message with its
+   * `error: `); notYet: an object not found that a wait for create goes on looking for
+   */
+  constructor(message: string, readonly status = false, readonly notYet = false) {
     super(message);
   }
 }
@@ -181,6 +185,16 @@ export function willNotCompleteMessage(label: string, why: { state: string; reas
   return `${label} ${why.state}: ${[why.reason, why.message].filter(Boolean).join(': ')}`;
 }
 
+/** -l for the objects of files (the builder's selector), or its error. */
+function selectorOf(selector: string): ReturnType<typeof parseSelector> {
+  try {
+    return parseSelector(selector);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`error: the provided selector ${JSON.stringify(selector)} is not valid: ${e.message}`);
+    throw e;
+  }
+}
+
 /** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
 export function parseTimeoutFlag(s: string): number {
   return durationFlagMs('--timeout', s, 'kjob wait')!;
@@ -189,6 +203,8 @@ export function parseTimeoutFlag(s: string): number {
 interface Target {
   info: ResourceInfo;
   obj: KObject;
+  /** a file's object without a name: not fetched (RetrieveLatest), refused when waited for */
+  nameless?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -291,6 +307,8 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   // --for=delete waits for: nothing).
   // inFile: a file's object, whose NotFound ends a wait for create at once, as kubectl's (its file
   // visitor hands on the error in an aggregate, which IsNotFound does not see through).
+  // -l with -f: the objects whose labels on the server match (FilterByLabelSelector).
+  const fileSelector = files.length > 0 && opts.selector !== undefined ? selectorOf(opts.selector) : undefined;
   const fetched = async (info: ResourceInfo, ns: string | undefined, name: string, inFile = false): Promise<Target | WaitFailure | undefined> => {
     try {
       return { info, obj: await client.get(info, ns, name) };
@@ -303,14 +321,21 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   async function* found(): AsyncGenerator<Target | WaitFailure | undefined> {
     if (files.length > 0) {
       // The files' objects, then fetched one by one, as the names are (Latest()).
-      if (args.length > 0) throw new UserError('error: resource/name arguments cannot be provided when a path is specified');
-      for (const item of (await visitBuilder(ctx, [], { filenames: files, recursive: opts.recursive !== false, local: true })).items) {
+      for (const item of (await visitBuilder(ctx, args, { filenames: files, recursive: opts.recursive !== false, local: true, allNamespaces: opts.allNamespaces })).items) {
         // A file's error: with `error: ` alone, bare among others (cmdutil.CheckErr).
         const failure = () => {
           const text = errorText((item as { error: unknown }).error);
           return text.startsWith('error: ') ? new WaitFailure(text.slice('error: '.length)) : new WaitFailure(text, true);
         };
-        yield 'error' in item ? failure() : await fetched(item.info, item.namespace, item.name, true);
+        if ('error' in item) yield failure();
+        else if (!item.name) yield { info: item.info, obj: item.object, nameless: true };
+        else if (opts.allNamespaces && item.info.namespaced && !item.manifest?.metadata?.namespace) {
+          // -A leaves the builder no namespace for what the file does not place (RetrieveLatest).
+          yield new WaitFailure(`no namespace set on resource ${item.info.group}/${item.info.version}, Resource=${item.info.resource} ${JSON.stringify(item.name)}`);
+        } else {
+          const f = await fetched(item.info, opts.allNamespaces ? item.manifest?.metadata?.namespace : item.namespace, item.name, true);
+          yield fileSelector && f && !(f instanceof WaitFailure) && !fileSelector.matches(f.obj.metadata.labels) ? undefined : f;
+        }
       }
       return;
     }
@@ -327,14 +352,24 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
     }
   }
 
+  let printed = 0;
   const visit = async (t: Target): Promise<void> => {
     visitCount++;
     try {
+      if (t.nameless) throw new WaitFailure('resource name must be provided');
       // IsCreated: the object as found.
       const final = cond.kind === 'create' ? t.obj : isDelete ? await waitDeleted(t) : await waitCondition(t, cond.check!);
       await finish(t, 'ok');
-      if (printer) printer(final, io.out);
-      else io.out(`${label(t)} condition met\n`);
+      if (!printer) io.out(`${label(t)} condition met\n`);
+      else {
+        if (printer.format === 'yaml' && printed++ > 0) io.out('---\n');
+        // RunWait does not look at what PrintObj returns: a template that fails fails no wait.
+        try {
+          printer(final, io.out);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+        }
+      }
     } catch (e) {
       if (e instanceof WaitFailure) {
         await finish(t, 'failed');
@@ -442,15 +477,18 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   // RunWait's poll for create: until every object the builder names is found (one not found,
   // or a list that finds none, is not an error yet); then the wait proper finds them.
   if (cond.kind === 'create') {
-    for (;;) {
+    // PollUntilContextTimeout: a look at once, then one each tick, the last at the deadline (the
+    // ticks count from where the timeout does).
+    for (let tick = deadline - timeoutMs; ; ) {
       const missing: WaitFailure[] = [];
       for await (const f of found()) if (f instanceof WaitFailure) missing.push(f);
-      if (missing.length === 1 && missing[0].notFound) {
-        if (Date.now() + CREATE_POLL_MS > deadline) {
+      if (missing.length === 1 && missing[0].notYet) {
+        tick += CREATE_POLL_MS;
+        if (tick > deadline) {
           io.err('error: timed out waiting for the condition\n');
           return 1;
         }
-        await sleep(CREATE_POLL_MS);
+        await sleep(tick - Date.now());
         continue;
       }
       // Several errors end the poll (kubectl's aggregate of them is no NotFound), as any other.

@@ -1,6 +1,8 @@
 // kjob wait (condition, jsonpath, delete, timeouts, errors) and get -o jsonpath, end to end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Sandbox, shJob } from './helpers.js';
 
 const sb = new Sandbox();
@@ -72,6 +74,28 @@ test('wait -f, -o, and --for=create', async () => {
   // Two missing end the wait at once, as does a file's (kubectl's aggregate of errors is no NotFound).
   assert.equal(sb.kjob(['wait', '--for=create', 'cm/nope', 'cm/nope2', '--timeout=30s']).stderr, 'Error from server (NotFound): configmaps "nope" not found\nError from server (NotFound): configmaps "nope2" not found\n');
   assert.equal(sb.kjob(['wait', '--for=create', '-f', 'fixtures/job-pi.yaml', '--timeout=30s']).stderr, 'Error from server (NotFound): jobs.batch "pi" not found\n');
+  // Files: -l filters by the labels on the server; a manifest without a name is not waited for;
+  // -A leaves no namespace for one the file does not place; resource arguments beside -f.
+  const files = path.join(sb.home, 'wait-files');
+  fs.mkdirSync(files);
+  fs.writeFileSync(path.join(files, 'two.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n  labels: {app: x}\n');
+  fs.writeFileSync(path.join(files, 'noname.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: g-\n');
+  assert.equal(sb.kjob(['apply', '-f', path.join(files, 'two.yaml')]).code, 0);
+  assert.equal(sb.kjob(['wait', '--for=create', '-f', path.join(files, 'two.yaml'), '-l', 'app=x']).stdout, 'configmap/c2 condition met\n');
+  assert.deepEqual(sb.kjob(['wait', '--for=create', '-f', path.join(files, 'noname.yaml'), '-f', path.join(files, 'two.yaml')]), {
+    stdout: 'configmap/c1 condition met\nconfigmap/c2 condition met\n',
+    stderr: 'error: resource name must be provided\n',
+    code: 1,
+  });
+  assert.deepEqual(sb.kjob(['wait', '--for=create', '-f', path.join(files, 'two.yaml'), '-A']), {
+    stdout: '',
+    stderr: 'no namespace set on resource /v1, Resource=configmaps "c1"\nno namespace set on resource /v1, Resource=configmaps "c2"\n',
+    code: 1,
+  });
+  assert.equal(sb.kjob(['wait', '--for=create', '-f', path.join(files, 'two.yaml'), 'cm', 'c1']).stderr, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n');
+  // -o yaml separates the objects; a template's error fails no wait (RunWait ignores PrintObj's).
+  assert.match(sb.kjob(['wait', '--for=create', 'cm', 'c1', 'c2', '-o', 'yaml']).stdout, /^apiVersion: v1\n(?:.*\n)*---\napiVersion: v1\n(?:.*\n)*  name: c2\n/);
+  assert.deepEqual(sb.kjob(['wait', '--for=create', 'cm/c1', '-o', 'jsonpath={.x}', '--allow-missing-template-keys=false']), { stdout: '', stderr: '', code: 0 });
   const w = sb.spawn(['wait', '--for=create', 'cm/late', '--timeout=30s']);
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(w.child.exitCode, null, 'still waiting while the ConfigMap is missing');
