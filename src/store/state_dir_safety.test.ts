@@ -30,12 +30,17 @@ test('what the kernel would refuse is left to the caller', () => {
   assert.equal(reason(path.join(dir, 'loop')), undefined);
 });
 
-test('a directory on the way that others may write (not sticky) is refused', () => {
-  const dir = tempDir('safety-open');
+/** A directory with open/sub in it, open writable by everyone (not sticky), and what a path through open is refused with. */
+function withOpenDir(prefix: string, sub: string): { dir: string; open: string; expected: string } {
+  const dir = tempDir(prefix);
   const open = path.join(dir, 'open');
-  fs.mkdirSync(path.join(open, 'home'), { recursive: true });
+  fs.mkdirSync(path.join(open, sub), { recursive: true });
   fs.chmodSync(open, 0o777);
-  const expected = `"${open}" may be written by other users, who could replace what is in it`;
+  return { dir, open, expected: `"${open}" may be written by other users, who could replace what is in it` };
+}
+
+test('a directory on the way that others may write (not sticky) is refused', () => {
+  const { dir, open, expected } = withOpenDir('safety-open', 'home');
   assert.equal(reason(path.join(open, 'home')), expected);
   assert.equal(reason(path.join(open, 'missing')), expected);
   // Through a link, too: the link's target is walked as the kernel walks it.
@@ -58,18 +63,15 @@ test('a directory on the way that others may write (not sticky) is refused', () 
 });
 
 test('".." in a link\'s target is walked as the kernel walks it: from where the link before it led', () => {
-  const dir = tempDir('safety-dotdot');
-  const open = path.join(dir, 'open');
-  fs.mkdirSync(path.join(open, 'sub'), { recursive: true });
-  fs.chmodSync(open, 0o777);
+  const { dir, open, expected } = withOpenDir('safety-dotdot', 'sub');
   fs.mkdirSync(path.join(dir, 'safe'));
   fs.symlinkSync(path.join(open, 'sub'), path.join(dir, 'to-sub'));
   // dir/to-sub/../x is open/x to the kernel (dir/x to the text), where others may put anything.
   fs.symlinkSync(`${path.join(dir, 'to-sub')}/../x`, path.join(dir, 'safe', 'home'));
-  assert.equal(reason(path.join(dir, 'safe', 'home')), `"${open}" may be written by other users, who could replace what is in it`);
+  assert.equal(reason(path.join(dir, 'safe', 'home')), expected);
   // The same, relative to the link's own directory.
   fs.symlinkSync('../to-sub/../x', path.join(dir, 'safe', 'relative'));
-  assert.equal(reason(path.join(dir, 'safe', 'relative')), `"${open}" may be written by other users, who could replace what is in it`);
+  assert.equal(reason(path.join(dir, 'safe', 'relative')), expected);
   fs.symlinkSync('../safe', path.join(dir, 'safe', 'fine'));
   assert.equal(reason(path.join(dir, 'safe', 'fine')), undefined);
 });
