@@ -15,7 +15,7 @@ export async function runEngine(home: string, err: (s: string) => void): Promise
   // Before its lock is written: the form spawnEngine starts is not a command, and no Context
   // looked at the directory (a started engine's command did).
   refuseUnsafeStateDir(home);
-  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   refuseUnsafeStateDir(home); // made meanwhile by another user, where the path lets one (/tmp)
   const engine = new Engine({ home, timing: timingFromEnv(), exitWhenIdle: process.env[EXIT_WHEN_IDLE_ENV] === '1' });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => engine.stop(sig));

@@ -21,6 +21,16 @@ test('a state directory of its own, in /tmp or not made yet, is safe', () => {
   assert.equal(reason(path.join(dir, 'link')), undefined);
 });
 
+test("links the walk cannot follow as the kernel does are refused: a target that is not UTF-8, /proc's", () => {
+  const dir = tempDir('safety-links');
+  fs.mkdirSync(path.join(dir, 'real'));
+  // The kernel follows the bytes; a name read as UTF-8 would be another (U+FFFD), and missing.
+  fs.symlinkSync(Buffer.from([...Buffer.from(path.join(dir, 'real')), 0xff]), path.join(dir, 'bytes'));
+  assert.equal(reason(path.join(dir, 'bytes')), `"${path.join(dir, 'bytes')}" links to a name that is not UTF-8`);
+  // /proc/self/root reads as "/", and is the process's root, which may be another mount namespace's.
+  assert.equal(reason(`/proc/self/root${dir}`), `"/proc/self" is a link of /proc's, which leads where its text does not say`);
+});
+
 test('what the kernel would refuse is left to the caller', () => {
   const dir = tempDir('safety-kernel');
   fs.writeFileSync(path.join(dir, 'file'), '');
@@ -100,11 +110,16 @@ test("another user's directory, or one on the way, or a link of theirs in /tmp, 
     () => refuseUnsafeStateDir(path.join(theirs, 'new')),
     (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(theirs, 'new')}": ${above}; run kjob as that user, or give it a state directory of your own (--home, $KJOB_HOME)`,
   );
-  // Where no other user is to blame, no other user is named.
+  // Where no other user is to blame, no other user is named; a directory of its own, it is told how to mend.
   fs.chmodSync(sticky, 0o777);
   assert.throws(
     () => refuseUnsafeStateDir(path.join(sticky, 'target')),
-    (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(sticky, 'target')}": "${sticky}" may be written by other users, who could replace what is in it; give it a state directory of your own (--home, $KJOB_HOME)`,
+    (e: unknown) => e instanceof UserError && e.message === `error: cannot use state directory "${path.join(sticky, 'target')}": "${sticky}" may be written by other users, who could replace what is in it; make it writable by its owner only (chmod go-w "${sticky}"), or give it a state directory of your own (--home, $KJOB_HOME)`,
   );
+  fs.chownSync(sticky, OTHER, OTHER);
+  fs.chownSync(path.join(sticky, 'target'), OTHER, OTHER);
+  assert.equal(unsafeReason(path.join(sticky, 'target'), OTHER)?.chmod, sticky);
+  fs.chownSync(sticky, 0, 0);
+  assert.deepEqual(unsafeReason(path.join(sticky, 'target'), OTHER), { why: `"${sticky}" may be written by other users, who could replace what is in it`, chmod: undefined });
   assert.deepEqual(fs.readdirSync(theirs), ['home']);
 });

@@ -201,6 +201,21 @@ test("another user's state directory is refused by every way in, and nothing is 
   assert.deepEqual([fs.statSync(roots).uid, fs.statSync(roots).mode & 0o777, fs.readFileSync(roots, 'utf8')], [0, 0o644, 'root only\n']);
 });
 
+// Under umask 002 (Debian's for users with a group of their own) the engine's own form made its
+// new state directory 0775, and then refused it as writable by others.
+test('a state directory kjob makes is 0700 and its own to use, whatever the umask', async () => {
+  const home = path.join(sb.home, 'umask-002', 'state');
+  const engine = spawn('/bin/sh', ['-c', `umask 002; exec "${KJOB}" --home "${home}" controller run`], { stdio: 'ignore' });
+  try {
+    await sb.until('the engine to hold its lock', () => fs.existsSync(path.join(home, 'engine.pid')) || engine.exitCode !== null, 30_000);
+    assert.equal(engine.exitCode, null, 'the engine refused its own state directory');
+    assert.deepEqual([fs.statSync(path.dirname(home)).mode & 0o777, fs.statSync(home).mode & 0o777], [0o700, 0o700]);
+  } finally {
+    sb.kjob(['--home', home, 'controller', 'stop']);
+    engine.kill('SIGKILL');
+  }
+});
+
 // kubectl apply learns that it cannot print only after applying (printObjects); kjob refuses
 // first, as kubectl create does, so that nothing changes.
 test('apply with an -o that has no printer changes nothing', () =>
