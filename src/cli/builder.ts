@@ -53,13 +53,15 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     for (const d of docs) {
       try {
         const info = mapManifest(d.object, d.source, d.fromList);
-        const namespace = info.namespaced ? (d.object.metadata?.namespace ?? ctx.namespace) : undefined;
-        // -A leaves the builder no namespace (AllNamespaces), which an explicit -n is then compared with.
+        // -A leaves the builder no namespace (AllNamespaces): an explicit -n is compared with none,
+        // and an object the file does not place has none (undefined).
         const given = opts.allNamespaces ? '' : ctx.namespace;
+        const namespace = info.namespaced ? (d.object.metadata?.namespace ?? (given || undefined)) : undefined;
         if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== given) {
           throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${given}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);
         }
         const name = d.object.metadata?.name as string;
+        if (!opts.local && info.namespaced && namespace === undefined) throw new UserError(`error: ${noNamespaceSet(info, name)}`);
         const object = opts.local ? (d.object as KObject) : await ctx.client.get(info, namespace, name);
         items.push({ info, namespace, name, object, manifest: d.object as KObject });
       } catch (e) {
@@ -94,6 +96,11 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     }
   }
   return { items, single: count === 1, listed };
+}
+
+/** RetrieveLatest's error for an object of a namespaced kind that has no namespace (-f with -A). */
+export function noNamespaceSet(info: ResourceInfo, name: string): string {
+  return `no namespace set on resource ${info.group}/${info.version}, Resource=${info.resource} ${JSON.stringify(name)}`;
 }
 
 /**

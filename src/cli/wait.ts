@@ -9,7 +9,7 @@ import { durationFlagMs } from './option_values.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
-import { errorText, visit as visitBuilder } from './builder.js';
+import { errorText, noNamespaceSet, visit as visitBuilder } from './builder.js';
 import { parseSelector } from '../api/labels.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import type { Context } from './context.js';
@@ -329,11 +329,9 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
         };
         if ('error' in item) yield failure();
         else if (!item.name) yield { info: item.info, obj: item.object, nameless: true };
-        else if (opts.allNamespaces && item.info.namespaced && !item.manifest?.metadata?.namespace) {
-          // -A leaves the builder no namespace for what the file does not place (RetrieveLatest).
-          yield new WaitFailure(`no namespace set on resource ${item.info.group}/${item.info.version}, Resource=${item.info.resource} ${JSON.stringify(item.name)}`);
-        } else {
-          const f = await fetched(item.info, opts.allNamespaces ? item.manifest?.metadata?.namespace : item.namespace, item.name, true);
+        else if (item.info.namespaced && item.namespace === undefined) yield new WaitFailure(noNamespaceSet(item.info, item.name));
+        else {
+          const f = await fetched(item.info, item.namespace, item.name, true);
           yield fileSelector && f && !(f instanceof WaitFailure) && !fileSelector.matches(f.obj.metadata.labels) ? undefined : f;
         }
       }

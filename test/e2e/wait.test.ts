@@ -92,6 +92,12 @@ test('wait -f, -o, and --for=create', async () => {
     stderr: 'no namespace set on resource /v1, Resource=configmaps "c1"\nno namespace set on resource /v1, Resource=configmaps "c2"\n',
     code: 1,
   });
+  // The builder's, for every verb that fetches a file's objects (label, here).
+  assert.deepEqual(sb.kjob(['label', '-f', path.join(files, 'two.yaml'), '-A', 'k=v', '--dry-run=client']), {
+    stdout: '',
+    stderr: 'no namespace set on resource /v1, Resource=configmaps "c1"\nno namespace set on resource /v1, Resource=configmaps "c2"\n',
+    code: 1,
+  });
   assert.equal(sb.kjob(['wait', '--for=create', '-f', path.join(files, 'two.yaml'), 'cm', 'c1']).stderr, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n');
   // -o yaml separates the objects; a template's error fails no wait (RunWait ignores PrintObj's).
   assert.match(sb.kjob(['wait', '--for=create', 'cm', 'c1', 'c2', '-o', 'yaml']).stdout, /^apiVersion: v1\n(?:.*\n)*---\napiVersion: v1\n(?:.*\n)*  name: c2\n/);
