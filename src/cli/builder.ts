@@ -11,6 +11,7 @@ import { parseResourceArgs, refuseNamesWithSelector, refuseResourceArgsWithPaths
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { listObjects } from './list.js';
+import { parseSelector, type Selector } from '../api/labels.js';
 
 export interface BuilderOptions {
   filenames?: string[];
@@ -47,6 +48,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
   const files = opts.filenames ?? [];
   if (files.length > 0) {
     refuseResourceArgsWithPaths(args);
+    const fileSelector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
     const stdinText = files.includes('-') ? await readStdin() : '';
     const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive: opts.recursive });
     for (const e of errors) items.push({ error: e });
@@ -63,6 +65,8 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
         const name = d.object.metadata?.name as string;
         if (!opts.local && info.namespaced && namespace === undefined) throw new UserError(`error: ${noNamespaceSet(info, name)}`);
         const object = opts.local ? (d.object as KObject) : await ctx.client.get(info, namespace, name);
+        // -l: the objects whose labels match, as fetched (FilterByLabelSelector, after RetrieveLatest).
+        if (fileSelector && !fileSelector.matches(object.metadata?.labels)) continue;
         items.push({ info, namespace, name, object, manifest: d.object as KObject });
       } catch (e) {
         items.push({ error: e });
@@ -96,6 +100,16 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
     }
   }
   return { items, single: count === 1, listed };
+}
+
+/** -l for the objects of files (the builder's LabelSelectorParam), or its error. */
+export function selectorOfFlag(selector: string): Selector {
+  try {
+    return parseSelector(selector);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`error: the provided selector ${JSON.stringify(selector)} is not valid: ${e.message}`);
+    throw e;
+  }
 }
 
 /** RetrieveLatest's error for an object of a namespaced kind that has no namespace (-f with -A). */

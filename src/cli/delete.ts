@@ -10,6 +10,7 @@ import type { Context } from './context.js';
 import { dryRunSuffix, type DryRun } from './dry_run.js';
 import { readStdin, type IO } from './io.js';
 import { listObjects } from './list.js';
+import { selectorOfFlag } from './builder.js';
 
 export interface DeleteOptions {
   filename?: string[];
@@ -65,9 +66,13 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
     const stdinText = opts.filename.includes('-') ? await readStdin() : '';
     const { docs, errors: loadErrors } = await loadManifestsWithURLs(opts.filename, { readStdin: () => stdinText });
     errors.push(...loadErrors.map((e) => e.message));
+    // -l: the files' objects whose labels (the file's: delete's builder fetches none) match.
+    const fileSelector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
+    selected = fileSelector !== undefined;
     for (const d of docs) {
       try {
         const info = mapManifest(d.object, d.source, d.fromList);
+        if (fileSelector && !fileSelector.matches(d.object.metadata?.labels)) continue;
         targets.push({ info, namespace: info.namespaced ? d.object.metadata?.namespace ?? ctx.namespace : undefined, name: d.object.metadata?.name ?? '' });
       } catch (e) {
         if (e instanceof UserError) errors.push(e.message);

@@ -9,8 +9,7 @@ import { durationFlagMs } from './option_values.js';
 import { UserError, StatusError } from '../errors.js';
 import { JSONPath, JSONPathParseError, JSONPathExecError, relaxedJSONPathExpression, goV } from '../printers/jsonpath.js';
 import { NO_RESOURCES, parseResourceArgs, refuseNamesWithSelector } from './args.js';
-import { errorText, noNamespaceSet, visit as visitBuilder } from './builder.js';
-import { parseSelector } from '../api/labels.js';
+import { errorText, noNamespaceSet, selectorOfFlag, visit as visitBuilder } from './builder.js';
 import { objectPrinter, type ObjectOutputOptions } from './object_output.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -185,16 +184,6 @@ export function willNotCompleteMessage(label: string, why: { state: string; reas
   return `${label} ${why.state}: ${[why.reason, why.message].filter(Boolean).join(': ')}`;
 }
 
-/** -l for the objects of files (the builder's selector), or its error. */
-function selectorOf(selector: string): ReturnType<typeof parseSelector> {
-  try {
-    return parseSelector(selector);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(`error: the provided selector ${JSON.stringify(selector)} is not valid: ${e.message}`);
-    throw e;
-  }
-}
-
 /** --timeout as kubectl parses it (Go's time.ParseDuration), in milliseconds. */
 export function parseTimeoutFlag(s: string): number {
   return durationFlagMs('--timeout', s, 'kjob wait')!;
@@ -308,7 +297,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
   // inFile: a file's object, whose NotFound ends a wait for create at once, as kubectl's (its file
   // visitor hands on the error in an aggregate, which IsNotFound does not see through).
   // -l with -f: the objects whose labels on the server match (FilterByLabelSelector).
-  const fileSelector = files.length > 0 && opts.selector !== undefined ? selectorOf(opts.selector) : undefined;
+  const fileSelector = files.length > 0 && opts.selector !== undefined ? selectorOfFlag(opts.selector) : undefined;
   const fetched = async (info: ResourceInfo, ns: string | undefined, name: string, inFile = false): Promise<Target | WaitFailure | undefined> => {
     try {
       return { info, obj: await client.get(info, ns, name) };

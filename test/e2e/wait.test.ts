@@ -1,4 +1,5 @@
-// kjob wait (condition, jsonpath, delete, timeouts, errors) and get -o jsonpath, end to end.
+// kjob wait (condition, jsonpath, create, delete, -f, -o, timeouts, errors), get -o jsonpath, and the
+// builder's rules for -f that wait shares with label and delete; end to end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -63,7 +64,7 @@ test('wait --for=delete returns when the Job is gone', async () => {
 });
 
 // Each output below as kubectl v1.32 printed it against `kjob serve` of the same objects.
-test('wait -f, -o, and --for=create', async () => {
+test("wait -f, -o, and --for=create; the builder's -f rules the other verbs share (-l, -A, resource arguments)", async () => {
   const echo = ['-f', 'fixtures/job-echo.yaml'];
   assert.deepEqual(sb.kjob(['wait', '--for=condition=complete', ...echo]), { stdout: 'job.batch/echo condition met\n', stderr: '', code: 0 });
   assert.equal(sb.kjob(['wait', '--for=condition=complete', ...echo, '-o', 'name']).stdout, 'job.batch/echo\n');
@@ -92,6 +93,11 @@ test('wait -f, -o, and --for=create', async () => {
     stderr: 'no namespace set on resource /v1, Resource=configmaps "c1"\nno namespace set on resource /v1, Resource=configmaps "c2"\n',
     code: 1,
   });
+  // -l with -f in the other verbs: by the labels fetched (label) or the file's (delete fetches none).
+  const two = path.join(files, 'two.yaml');
+  assert.equal(sb.kjob(['label', '-f', two, '-l', 'app=x', 'k=v', '--dry-run=client']).stdout, 'configmap/c2 labeled (dry run)\n');
+  assert.equal(sb.kjob(['delete', '-f', two, '-l', 'app=x', '--dry-run=client']).stdout, 'configmap "c2" deleted (dry run)\n');
+  assert.deepEqual(sb.kjob(['delete', '-f', two, '-l', 'app=y', '--dry-run=client']), { stdout: 'No resources found\n', stderr: '', code: 0 });
   // The builder's, for every verb that fetches a file's objects (label, here).
   assert.deepEqual(sb.kjob(['label', '-f', path.join(files, 'two.yaml'), '-A', 'k=v', '--dry-run=client']), {
     stdout: '',
