@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { userErrorReport } from '../errors.js';
 import { Context, type GlobalOptions } from './context.js';
+import { refuseUnsafeStateDir } from '../store/state_dir_safety.js';
 import { exitQuietlyOnClosedPipe, processIO, type IO } from './io.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { dryRunStrategy } from './dry_run.js';
@@ -362,13 +363,10 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       }),
     );
 
-  const waitCmd = program
-    .command('wait')
+  const waitCmd = addFilenameFlags(program.command('wait'), 'identifying the resource', { recursive: true })
     .description('Experimental: Wait for a specific condition on one or many resources')
     .argument('[args...]')
     .option('--for <condition>', "create, delete, condition=NAME[=VALUE] or jsonpath='{...}'[=VALUE]", stripEq)
-    .option('-f, --filename <file>', 'the objects the manifests of these files, directories or URLs name, or - for stdin (repeatable)', collect)
-    .option('-R, --recursive', 'process the directory used in -f recursively (default true)')
     .option('--timeout <duration>', 'how long to wait (Go duration; 0 checks once, negative waits a week)', stripEq)
     .option('-l, --selector <selector>', 'label selector', stripEq)
     .option('--field-selector <selector>', 'field selector', stripEq)
@@ -705,7 +703,6 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
  */
 export async function commandServer(home: string, sha: string, launcher: string, traits: string, slot: number): Promise<void> {
   // Its sockets would be made in another user's directory (bin/command-client.js starts none there).
-  const { refuseUnsafeStateDir } = await import('../store/state_dir_safety.js');
   try {
     refuseUnsafeStateDir(home);
   } catch {

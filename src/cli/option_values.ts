@@ -13,11 +13,14 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
 /** pflag's StringSlice: repeatable, and each value split at commas (an empty one adds nothing: readAsCSV). */
 export const collectSlice = (v: string, prev: string[] = []): string[] => (v === '' ? prev : [...prev, ...v.split(',')]);
 
-/** cmdutil.AddFilenameOptionFlags: -f (repeatable: files, directories or URLs, "filename, directory, or URL to files " + usage) and -R. */
-export function addFilenameFlags(cmd: Command, usage: string): Command {
+/**
+ * cmdutil.AddFilenameOptionFlags: -f (repeatable: files, directories or URLs, "filename, directory,
+ * or URL to files " + usage) and -R; recursive: -R's default (ResourceBuilderFlags': true).
+ */
+export function addFilenameFlags(cmd: Command, usage: string, opts: { recursive?: boolean } = {}): Command {
   return cmd
     .option('-f, --filename <file>', `filename, directory, or URL to files ${usage} (repeatable)`, collect)
-    .option('-R, --recursive', 'process the directory used in -f, --filename recursively');
+    .option('-R, --recursive', `process the directory used in -f, --filename recursively${opts.recursive ? ' (default true)' : ''}`);
 }
 
 /**

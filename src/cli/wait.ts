@@ -307,16 +307,16 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
       return isDelete ? undefined : new WaitFailure(e.kubectlMessage(), true, !inFile);
     }
   };
+  // A file's error: with `error: ` alone, bare among others (cmdutil.CheckErr).
+  const fileFailure = (e: unknown) => {
+    const text = errorText(e);
+    return text.startsWith('error: ') ? new WaitFailure(text.slice('error: '.length)) : new WaitFailure(text, true);
+  };
   async function* found(): AsyncGenerator<Target | WaitFailure | undefined> {
     if (files.length > 0) {
       // The files' objects, then fetched one by one, as the names are (Latest()).
       for (const item of (await visitBuilder(ctx, args, { filenames: files, recursive: opts.recursive !== false, local: true, allNamespaces: opts.allNamespaces })).items) {
-        // A file's error: with `error: ` alone, bare among others (cmdutil.CheckErr).
-        const failure = () => {
-          const text = errorText((item as { error: unknown }).error);
-          return text.startsWith('error: ') ? new WaitFailure(text.slice('error: '.length)) : new WaitFailure(text, true);
-        };
-        if ('error' in item) yield failure();
+        if ('error' in item) yield fileFailure(item.error);
         else if (!item.name) yield { info: item.info, obj: item.object, nameless: true };
         else if (item.info.namespaced && item.namespace === undefined) yield new WaitFailure(noNamespaceSet(item.info, item.name));
         else {
@@ -404,12 +404,9 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
 
   /** IsDeleted: the object as it was when the wait began (as found, when it was gone by then). */
   const waitDeleted = async (t: Target): Promise<KObject> => {
-    const gone = async () => {
-      const cur = await current(t);
-      return cur === undefined || cur.metadata.uid !== t.obj.metadata.uid;
-    };
+    const goneFrom = (cur: KObject | undefined) => cur === undefined || cur.metadata.uid !== t.obj.metadata.uid;
     const first = await current(t);
-    if (first === undefined || first.metadata.uid !== t.obj.metadata.uid) return t.obj;
+    if (goneFrom(first)) return t.obj;
     if (timeoutMs === 0) throw new WaitFailure(`condition not met for ${objectName(t)}`);
     const changes = changesOf(t);
     try {
@@ -417,7 +414,7 @@ export async function wait(ctx: Context, args: string[], opts: WaitOptions, io: 
         if (Date.now() >= deadline) throw timedOut(t);
         show(t, await current(t));
         await (changes ? changes.next(POLL_MS) : sleep(POLL_MS));
-        if (await gone()) return first;
+        if (goneFrom(await current(t))) return first!;
         await nudge();
       }
     } finally {

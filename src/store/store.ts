@@ -1249,8 +1249,7 @@ function clone<T>(x: T): T {
  * (sticky) that a state directory should not be anyway.
  */
 function makePrivate(dir: string, st: fs.Stats): void {
-  if ((st.mode & 0o077) === 0 || (st.mode & 0o1000) !== 0 /* sticky */) return;
-  fs.chmodSync(dir, 0o700);
+  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
 }
 
 /** Freezes o and everything in it. */
