@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeProtobufBody, goDuration } from './protobuf.js';
+import { decodeProtobufBody } from './protobuf.js';
+import { goDuration } from '../util/go.js';
 import { protoMessageFor } from '../api/openapi/proto_table.js';
 
 const testdata = fileURLToPath(new URL('./testdata/', import.meta.url));

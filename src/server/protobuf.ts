@@ -29,6 +29,7 @@
 // Not reproduced: int64 values past 2^53 lose precision as JSON.parse would; a Quantity keeps the
 // text it was sent with (Go would print its canonical form: clients send that anyway); fields the
 // v1.32 table does not know are skipped, as Go's decoder skips unknown fields.
+import { goDuration } from '../util/go.js';
 import { QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION, message, fieldsByNumber, protoMessageFor, type ProtoField } from '../api/openapi/proto_table.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -177,35 +178,6 @@ function rfc3339(seconds: bigint, nanos: number, digits: number): string {
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   const frac = digits ? '.' + pad(Math.floor(nanos / 10 ** (9 - digits)), digits) : '';
   return `${date}T${time}${frac}Z`;
-}
-
-/** Go's time.Duration.String: 1h2m3.5s, 150ms, 0s. */
-export function goDuration(ns: bigint): string {
-  if (ns === 0n) return '0s';
-  const neg = ns < 0n;
-  let u = neg ? -ns : ns;
-  let s: string;
-  if (u < 1_000_000_000n) {
-    // under a second: ns, µs or ms with a fraction
-    const [unit, div] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n];
-    s = fraction(u, div) + unit;
-  } else {
-    const h = u / 3_600_000_000_000n;
-    u %= 3_600_000_000_000n;
-    const m = u / 60_000_000_000n;
-    u %= 60_000_000_000n;
-    s = fraction(u, 1_000_000_000n) + 's';
-    if (h > 0n || m > 0n) s = `${m}m${s}`;
-    if (h > 0n) s = `${h}h${s}`;
-  }
-  return neg ? '-' + s : s;
-}
-function fraction(v: bigint, div: bigint): string {
-  const whole = v / div;
-  const rest = v % div;
-  if (rest === 0n) return String(whole);
-  const digits = String(div).length - 1;
-  return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
 function lastVarint(fields: Map<number, WireValue[]>, n: number): bigint {

@@ -337,3 +337,32 @@ export function goBytesAsJSON(buf: Uint8Array): string {
   }
   return out + Buffer.from(buf.subarray(validFrom)).toString('utf8');
 }
+
+/** Go's time.Duration.String: 1h2m3.5s, 150ms, 0s. */
+export function goDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  const neg = ns < 0n;
+  let u = neg ? -ns : ns;
+  let s: string;
+  if (u < 1_000_000_000n) {
+    // under a second: ns, µs or ms with a fraction
+    const [unit, div] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n];
+    s = fraction(u, div) + unit;
+  } else {
+    const h = u / 3_600_000_000_000n;
+    u %= 3_600_000_000_000n;
+    const m = u / 60_000_000_000n;
+    u %= 60_000_000_000n;
+    s = fraction(u, 1_000_000_000n) + 's';
+    if (h > 0n || m > 0n) s = `${m}m${s}`;
+    if (h > 0n) s = `${h}h${s}`;
+  }
+  return neg ? '-' + s : s;
+}
+function fraction(v: bigint, div: bigint): string {
+  const whole = v / div;
+  const rest = v % div;
+  if (rest === 0n) return String(whole);
+  const digits = String(div).length - 1;
+  return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
+}
