@@ -6,6 +6,7 @@
 //    configuration (original), the manifest (modified) and the live object (current), sent as a
 //    PATCH; `{}` means unchanged. So fields a `kjob patch` set survive an apply that does not
 //    mention them, and fields the manifest no longer has are removed.
+import { printServerWarnings } from './global_flags.js';
 import { checkKind } from './validate_kind.js';
 import type { KObject } from '../api/types.js';
 import { mapManifest } from './mapper.js';
@@ -199,7 +200,7 @@ async function applyOne(
   let patched: KObject;
   try {
     const r = await ctx.client.patch(info, manifest.metadata.namespace, name, 'strategic', patch, { fieldValidation: validation, dryRun: dryRun === 'server', fieldManager: 'kubectl-client-side-apply' });
-    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    printServerWarnings(io, r.warnings);
     patched = r.object;
   } catch (e) {
     // cmdutil.AddSourceToErr (an Invalid error is printed from its causes, without it)
@@ -234,7 +235,7 @@ async function post(
   let created: KObject;
   try {
     const r = await ctx.client.create(info, obj.metadata.namespace, obj, { fieldValidation: validation, dryRun, fieldManager });
-    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    printServerWarnings(io, r.warnings);
     created = r.object;
   } catch (e) {
     throw e instanceof StatusError ? withSource(e, 'creating', source) : e;

@@ -176,12 +176,23 @@ static _Noreturn void bug(const char *what) {
 
 // ---- the decision: bin/kjob's verbOf and forwardable ----------------------------------------
 
+/** The global flags that take a value: src/cli/global_flags.ts's GLOBAL_FLAGS_WITH_VALUE. */
+static const char *GLOBAL_FLAGS_WITH_VALUE[] = {"--home", "-n", "--namespace", "--kubeconfig", "--context", "--cluster", "--user", "-s", "--server", "--token",
+                                                "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name", "--as", "--as-group",
+                                                "--as-uid", "--username", "--password", "--request-timeout", "-v", "--v", NULL};
+
+static int takes_value(const char *a) {
+  for (const char **f = GLOBAL_FLAGS_WITH_VALUE; *f; f++)
+    if (!strcmp(*f, a)) return 1;
+  return 0;
+}
+
 /** argv's verb, past the global flags and their values. */
 static const char *verb_of(void) {
   for (int i = 0; i < nargs; i++) {
     const char *a = args[i];
     if (!strcmp(a, "--")) return "";
-    if (!strcmp(a, "--home") || !strcmp(a, "-n") || !strcmp(a, "--namespace") || !strcmp(a, "--kubeconfig") || !strcmp(a, "--context")) i++;
+    if (takes_value(a)) i++;
     else if (a[0] != '-') return a;
   }
   return "";

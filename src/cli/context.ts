@@ -14,11 +14,14 @@ import { parseTimeScale } from '../util/timing.js';
 import { NODE_NAME, registerNode } from '../kubelet/node.js';
 import { ensureDefaultServiceAccount } from '../controllers/serviceaccount/serviceaccounts_controller.js';
 import { UserError } from '../errors.js';
-import { kubeconfigFiles, resolveConnection, type ClusterConnection } from '../client/kubeconfig.js';
+import { kubeconfigFiles, resolveConnection, type ClusterConnection, type ConnectionOverrides } from '../client/kubeconfig.js';
 import { HTTPClient } from '../client/http.js';
 import type { Client } from '../client/interface.js';
 import { LocalClient } from './local_client.js';
 import { withInfoGet } from './info_get.js';
+import { klogInfo } from './klog.js';
+import { requestTimeoutNs } from './global_flags.js';
+import { versionInfo } from '../util/version.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -27,6 +30,25 @@ export interface GlobalOptions {
   kubeconfig?: string;
   /** --context: the kubeconfig context to use. */
   context?: string;
+  /** kubectl's other global flags (global_flags.ts): the cluster, the credentials, the client. */
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  tlsServerName?: string;
+  insecureSkipTlsVerify?: boolean;
+  as?: string;
+  asGroup?: string[];
+  asUid?: string;
+  requestTimeout?: string;
+  matchServerVersion?: boolean;
+  warningsAsErrors?: boolean;
+  v?: string;
   /** Always this state directory, whatever $KUBECONFIG says (kjob serve). */
   local?: boolean;
 }
@@ -46,15 +68,29 @@ export class Context {
   private clientInstance?: Client;
   private httpClient?: HTTPClient;
 
-  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+  /** klog's -v (validated by main's preAction): at 6 and up, a cluster's kubeconfig files and requests are logged. */
+  private readonly verbosity: number;
+  private requestTimeout?: bigint;
+
+  /** log: where klog's lines go (the command's stderr). */
+  constructor(
+    private readonly opts: GlobalOptions,
+    env: NodeJS.ProcessEnv = process.env,
+    private readonly log: (line: string) => void = (line) => process.stderr.write(line),
+  ) {
     // An empty $KJOB_HOME is unset, as shells' empty variables are to kubectl ($KUBECONFIG): not
     // the current directory, where path.resolve('') would put the state file.
     this.homeDir = path.resolve(opts.home ?? (env.KJOB_HOME || undefined) ?? path.join(homedir(), '.kjob'));
     this.explicitNamespace = opts.namespace !== undefined;
-    // Cluster mode: --kubeconfig or --context, or $KUBECONFIG unless a state directory was named
-    // (--home or $KJOB_HOME), which keeps kjob local for people whose shell sets KUBECONFIG.
-    const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env) ?? (opts.context ? kubeconfigFiles(undefined, env) ?? [path.join(homedir(), '.kube', 'config')] : undefined);
-    if (files) this.cluster = resolveConnection(files, { context: opts.context, namespace: opts.namespace });
+    // Cluster mode: --kubeconfig, or a flag that names a cluster (--context, --cluster, --user,
+    // --server), or $KUBECONFIG unless a state directory was named (--home or $KJOB_HOME), which
+    // keeps kjob local for people whose shell sets KUBECONFIG. The credentials' flags alone
+    // (--token, --as, ...) leave kjob local, where there is no authentication to give them to.
+    const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env);
+    const namesCluster = !opts.local && [opts.context, opts.cluster, opts.user, opts.server].some((v) => v !== undefined);
+    if (files || namesCluster) this.cluster = resolveConnection(files ?? kubeconfigFiles(undefined, env), connectionOverrides(opts));
+    this.verbosity = Number(opts.v ?? 0) || 0;
+    for (const f of this.cluster?.loadedFiles ?? []) this.klog('loader.go:402', `Config loaded from file:  ${f}`);
     this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.
     parseTimeScale(env.KJOB_TIME_SCALE);
@@ -70,9 +106,29 @@ export class Context {
     return this.homeDir;
   }
 
+  /** A klog line of level 6 (kubectl's requests and config loading). */
+  private klog(where: string, msg: string): void {
+    if (this.verbosity >= 6) this.log(klogInfo(where, msg) + '\n');
+  }
+
+  /**
+   * --request-timeout in ns, read as kubectl reads it: when a command first needs its client or
+   * its store (not `version --client`).
+   */
+  private requestTimeoutNs(): bigint {
+    return (this.requestTimeout ??= requestTimeoutNs(this.opts.requestTimeout));
+  }
+
+  /** --request-timeout in ms (0: none), for what reads the state directory without the client (a followed log). */
+  get requestTimeoutMs(): number {
+    const ns = this.requestTimeoutNs();
+    return ns > 0n ? Number(ns / 1_000_000n) || 1 : 0;
+  }
+
   /** The state file. Readers may use it; every write goes through `api`. */
   get store(): Store {
     if (!this.storeInstance) {
+      this.requestTimeoutNs();
       this.storeInstance = openStore(this.home);
       registerStateDir(this.home);
       this.clock.load(this.storeInstance);
@@ -96,8 +152,16 @@ export class Context {
    */
   get client(): Client {
     if (!this.clientInstance) {
+      const timeoutNs = this.requestTimeoutNs();
       this.clientInstance = withInfoGet(
-        this.cluster ? (this.httpClient = new HTTPClient(this.cluster)) : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine() }),
+        this.cluster
+          ? (this.httpClient = new HTTPClient(this.cluster, {
+              timeoutNs,
+              logRequest: (line) => this.klog('round_trippers.go:560', line),
+              // The client's version is what kjob serves as a server: kjob matches a kjob of its own version.
+              matchVersion: this.opts.matchServerVersion ? versionInfo() : undefined,
+            }))
+          : new LocalClient({ api: this.api, home: this.home, afterWrite: () => this.engine(), requestTimeoutMs: this.requestTimeoutMs }),
       );
     }
     return this.clientInstance;
@@ -148,6 +212,28 @@ export class Context {
     if (this.storeInstance) releaseStore(this.storeInstance);
     this.httpClient?.close();
   }
+}
+
+/** clientcmd.ConfigOverrides from the global flags. */
+function connectionOverrides(o: GlobalOptions): ConnectionOverrides {
+  return {
+    context: o.context,
+    namespace: o.namespace,
+    cluster: o.cluster,
+    user: o.user,
+    server: o.server,
+    token: o.token,
+    username: o.username,
+    password: o.password,
+    certificateAuthority: o.certificateAuthority,
+    clientCertificate: o.clientCertificate,
+    clientKey: o.clientKey,
+    tlsServerName: o.tlsServerName,
+    insecureSkipTLSVerify: o.insecureSkipTlsVerify,
+    as: o.as,
+    asGroups: o.asGroup,
+    asUid: o.asUid,
+  };
 }
 
 /** A new cluster has the default namespace, and in it the default ServiceAccount; kjob creates

@@ -1,6 +1,7 @@
 // `kjob create job|cronjob NAME ...`: kubectl's imperative generators (create_job.go,
 // create_cronjob.go). The object is built as kubectl builds it (a typed object: -o json follows
 // the Go struct field order, -o yaml sorts keys), then created through the apiserver path.
+import { printServerWarnings } from './global_flags.js';
 import { requireFlags } from './klog.js';
 import { asKind, ZERO_TIME, type KObject } from '../api/types.js';
 import { resourceForKind, kindGroup } from '../api/resources.js';
@@ -167,7 +168,7 @@ export async function finish(ctx: Context, obj: KObject, c: Completed, io: IO, f
   let created: KObject;
   try {
     const r = await ctx.client.create(info, namespace, manifest, { dryRun: c.dryRun === 'server', fieldValidation: c.fieldValidation, fieldManager: c.fieldManager });
-    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    printServerWarnings(io, r.warnings);
     created = r.object;
   } catch (e) {
     if (e instanceof StatusError && failure) throw new UserError(failure(e.message));

@@ -1,4 +1,5 @@
 // `kjob delete`: kubectl's delete with its cascade policies; it waits for the objects to be gone.
+import { printServerWarnings } from './global_flags.js';
 import { flagValue } from './option_values.js';
 import { parseGoInt } from '../util/go.js';
 import { mapManifest } from './mapper.js';
@@ -125,7 +126,7 @@ export async function del(ctx: Context, args: string[], opts: DeleteOptions, io:
         gracePeriodSeconds: t.info.kind === 'Pod' ? grace : undefined,
         dryRun: dryRun === 'server',
       });
-      for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+      printServerWarnings(io, res.warnings);
       // The deleted object, or (some servers, some kinds) a Status naming its uid.
       const uid = res.object.kind === 'Status' ? (res.object as { details?: { uid?: string } }).details?.uid : res.object.metadata?.uid;
       if (dryRun === 'none') deleted.push({ info: t.info, namespace: t.namespace, name: t.name, uid });

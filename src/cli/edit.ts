@@ -3,6 +3,7 @@
 // and opened in $KUBE_EDITOR, $EDITOR or vi; what changed is sent as a two-way strategic merge
 // patch. An invalid edit re-opens the file with the reasons on top; an edit left unchanged after
 // that keeps the file and says where.
+import { printServerWarnings } from './global_flags.js';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -248,7 +249,7 @@ Example resource specifications include:
       if (opts.outputPatch) io.out(`Patch: ${JSON.stringify(patch)}\n`);
       try {
         const r = await ctx.client.patch(orig.info, orig.namespace, orig.name, 'strategic', patch, { fieldValidation: validation, fieldManager: opts.fieldManager ?? 'kubectl-edit' });
-        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        printServerWarnings(io, r.warnings);
         if (opts.output === 'yaml') io.out(toYAML(r.object));
         else if (opts.output === 'json') io.out(toJSON(r.object));
         else io.out(`${kindGroup(orig.info)}/${orig.name} edited\n`);

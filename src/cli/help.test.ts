@@ -84,6 +84,10 @@ test('a verb of subcommands run without one prints its help on stderr and exits 
 
 test('kjob options lists the global flags as kubectl options does', async () => {
   const h = await help(['options']);
-  assert.ok(h.startsWith('The following options can be passed to any command:\n\n    --context=\'\':\n\tThe kubeconfig context to use.\n\n'), h);
+  assert.ok(h.startsWith("The following options can be passed to any command:\n\n    --as='':\n\tUsername to impersonate for the operation."), h);
+  assert.ok(h.includes("    --context='':\n\tThe name of the kubeconfig context to use: the cluster it names, instead of the state directory.\n"), h);
+  assert.ok(h.includes("    --request-timeout='0':\n"), h);
+  assert.ok(h.includes('    -v, --v=0:\n'), h);
+  assert.ok(h.includes('    --as-group=[]:\n'), h);
   assert.ok(h.includes("    -n, --namespace='':\n\tNamespace of the request.\n"));
 });

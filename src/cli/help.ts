@@ -20,7 +20,8 @@ const KNOWN_DEFAULTS: Record<string, string> = {
   since: '0s',
   'chunk-size': '500',
   'pod-running-timeout': '1m0s',
-  'request-timeout': '0',
+  'request-timeout': "'0'",
+  v: '0',
   timeout: '0s',
 };
 /** The same, for one verb's flag ("VERB --flag"). */
@@ -121,6 +122,8 @@ function defaultOf(cmd: Command, o: Option): string {
   else if (fromText !== undefined) v = fromText;
   else if (o.defaultValue !== undefined && typeof o.defaultValue !== 'object') v = String(o.defaultValue);
   else v = o.optional && /\[bool\]/.test(o.flags) ? 'false' : '';
+  // A string flag whose default looks like a number ('0') is quoted where it is known so.
+  if (v.startsWith("'")) return v;
   return /^(-?\d+(\.\d+)?|true|false|(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+)$/.test(v) ? v : `'${v}'`;
 }
 

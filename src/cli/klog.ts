@@ -3,7 +3,7 @@ import { twoDigits } from '../util/go.js';
 import { UserError } from '../errors.js';
 
 /** A klog line (S MMDD hh:mm:ss.uuuuuu PID file:line] msg, S the severity), as kubectl prints it. */
-function klogLine(severity: 'E' | 'W', where: string, msg: string): string {
+function klogLine(severity: 'E' | 'W' | 'I', where: string, msg: string): string {
   const d = new Date();
   const us = String(d.getMilliseconds() * 1000).padStart(6, '0');
   return `${severity}${twoDigits(d.getMonth() + 1)}${twoDigits(d.getDate())} ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}:${twoDigits(d.getSeconds())}.${us} ${String(process.pid).padStart(7)} ${where}] ${msg}`;
@@ -11,6 +11,7 @@ function klogLine(severity: 'E' | 'W', where: string, msg: string): string {
 
 export const klogError = (where: string, msg: string): string => klogLine('E', where, msg);
 export const klogWarning = (where: string, msg: string): string => klogLine('W', where, msg);
+export const klogInfo = (where: string, msg: string): string => klogLine('I', where, msg);
 
 /** cobra's error for required flags (MarkFlagRequired) not given, as kubectl's main reports it through klog. */
 export function requiredFlagsError(missing: string[]): UserError {

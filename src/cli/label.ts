@@ -2,6 +2,7 @@
 // the object as fetched, and what changed is sent as a JSON merge patch (jsonpatch.CreateMergePatch
 // of the two), which the apiserver applies to the stored object; --dry-run=client and --list change
 // nothing on the server.
+import { printServerWarnings } from './global_flags.js';
 import type { KObject } from '../api/types.js';
 import { kindGroup } from '../api/resources.js';
 import { isValidLabelValue } from '../api/names.js';
@@ -165,7 +166,7 @@ async function one(ctx: Context, what: 'label' | 'annotation', item: Info, add: 
       fieldManager: what === 'label' ? 'kubectl-label' : 'kubectl-annotate',
       fieldValidation: 'Strict',
     });
-    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    printServerWarnings(io, r.warnings);
     // label prints the object it changed; annotate the server's answer.
     if (what === 'annotation') out = r.object;
   }

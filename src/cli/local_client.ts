@@ -7,6 +7,8 @@ import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, Wa
 import { parseGoRFC3339 } from '../util/go.js';
 import { streamContainerLog } from '../kubelet/log_server.js';
 import { PODS, tryGet } from '../client/client.js';
+import { TIMEOUT_READING_BODY } from '../client/http.js';
+import { UserError } from '../errors.js';
 import { versionInfo } from '../util/version.js';
 import type { Client, PodLogOptions, WatchStream } from '../client/interface.js';
 
@@ -16,6 +18,11 @@ export interface LocalClientOptions {
   /** Called after a write (not a dry run): wake the engine. A verb that writes through the client
    * need not wake it again (a second wake would look for the engine and its work again). */
   afterWrite?: () => Promise<void>;
+  /**
+   * --request-timeout in ms (0: none): a watch ends after it, as a cluster's does, and a followed
+   * log fails after it, as client-go's body read does.
+   */
+  requestTimeoutMs?: number;
   /** How often a watch looks at the change log. */
   watchPollMs?: number;
 }
@@ -69,6 +76,7 @@ export class LocalClient implements Client {
   watch(r: ResourceInfo, opts?: ListOptions & { resourceVersion?: string }): WatchStream {
     const w = this.o.api.watch(r, opts);
     const pollMs = this.o.watchPollMs ?? 50;
+    const deadline = this.o.requestTimeoutMs ? Date.now() + this.o.requestTimeoutMs : Infinity;
     let closed = false;
     return {
       close: () => {
@@ -76,9 +84,13 @@ export class LocalClient implements Client {
         w.close();
       },
       async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
-        while (!closed) {
-          yield* w.next();
-          if (!closed) await new Promise<void>((resolve) => w.wait(pollMs, resolve));
+        try {
+          while (!closed && Date.now() < deadline) {
+            yield* w.next();
+            if (!closed) await new Promise<void>((resolve) => w.wait(Math.max(0, Math.min(pollMs, deadline - Date.now())), resolve));
+          }
+        } finally {
+          if (!closed) w.close();
         }
       },
     };
@@ -96,6 +108,23 @@ export class LocalClient implements Client {
       { tail: opts.tailLines ?? -1, limitBytes: opts.limitBytes ?? -1, sinceMs, timestamps: !!opts.timestamps, follow: opts.follow, previous: opts.previous },
       write,
       () => tryGet(this.o.api, 'Pod', namespace, name),
+      undefined,
+      followWaitFor(this.o.requestTimeoutMs),
     );
   }
+}
+
+/**
+ * A followed log's pause between reads (kubelet/logs.ts followLog's wait) for a request with
+ * --request-timeout ms (0: none, the default pause): the stream fails with client-go's error once
+ * that much time has passed since it began.
+ */
+export function followWaitFor(ms: number | undefined): (() => Promise<void>) | undefined {
+  if (!ms) return undefined;
+  const deadline = Date.now() + ms;
+  return async () => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new UserError(TIMEOUT_READING_BODY);
+    await new Promise((r) => setTimeout(r, Math.min(100, left)));
+  };
 }

@@ -13,6 +13,7 @@ import { selectorFromLabelSelector } from '../api/labels.js';
 import { listObjects } from './list.js';
 import { UserError, StatusError } from '../errors.js';
 import { followLog, readLog, type LogOptions } from '../kubelet/logs.js';
+import { followWaitFor } from './local_client.js';
 import { attemptEnded, checkContainerStarted, logPathFor } from '../kubelet/log_server.js';
 import { parseGoRFC3339 } from '../util/go.js';
 import { resolveType } from './args.js';
@@ -258,7 +259,7 @@ async function runStreams(ctx: Context, wanted: { pod: PodObject; container: str
     } else if (!follow) await readLog(s.logPath, logOpts, write, drain);
     else {
       const restart = Number(/(\d+)\.log$/.exec(s.logPath)![1]);
-      await followLog(s.logPath, logOpts, write, () => attemptEnded(ctx.store.get('Pod', s.pod.metadata.namespace, s.pod.metadata.name!), s.pod, s.container, restart), undefined, drain);
+      await followLog(s.logPath, logOpts, write, () => attemptEnded(ctx.store.get('Pod', s.pod.metadata.namespace, s.pod.metadata.name!), s.pod, s.container, restart), followWaitFor(ctx.requestTimeoutMs), drain);
     }
     sink.end();
   };

@@ -12,6 +12,7 @@ import { goQuote, parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 import { OUTPUT_FORMATS, addObjectOutputFlags, nearestOption, objectOutputOf } from './object_output.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
+import { GLOBAL_FLAGS_WITH_VALUE, addGlobalFlags, verbosity, warningsAsErrors } from './global_flags.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
@@ -88,24 +89,23 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
           return typeof v === 'function' ? v.bind(target) : v;
         },
       });
-  program
+  addGlobalFlags(program)
     .description('kubectl for Kubernetes Jobs and CronJobs, on one machine, with no cluster')
-    .option('--home <dir>', 'state directory (default $KJOB_HOME or ~/.kjob)')
-    .option('-n, --namespace <namespace>', 'namespace of the request', stripEq)
-    .option('--kubeconfig <file>', 'talk to the cluster of this kubeconfig instead of the state directory (also $KUBECONFIG)', stripEq)
-    .option('--context <name>', 'the kubeconfig context to use', stripEq)
-    .option('--no-color', "kjob's own views (timeline, schedule, progress) and kubectl's Warning: prefix without colour")
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
     .exitOverride();
   // The flags given false (bool_flags.ts), set before any other hook reads them (--record=false
   // is a deprecated flag given).
-  program.hook('preAction', (_, command) => setFalseFlags(command, currentFalseFlags));
+  program.hook('preAction', (_, command) => {
+    setFalseFlags(command, currentFalseFlags);
+    // pflag's check of klog's -v, before any command runs.
+    verbosity((command.optsWithGlobals() as GlobalOptions).v, currentCmdPath);
+  });
 
   const ctxOf = (cmd: Command) => {
     const o = cmd.optsWithGlobals() as GlobalOptions;
     // `kjob serve --kubeconfig FILE` names the kubeconfig it writes, not a cluster to talk to.
-    return new Context(cmd.name() === 'serve' ? { ...o, kubeconfig: undefined, local: true } : o);
+    return new Context(cmd.name() === 'serve' ? { ...o, kubeconfig: undefined, local: true } : o, process.env, io.err);
   };
   const run = (fn: (ctx: Context, cmd: Command) => Promise<number>) => async (...a: unknown[]) => {
     const cmd = a[a.length - 1] as Command;
@@ -643,6 +643,8 @@ function verbToBuild(argv: string[]): string | undefined {
 }
 
 let currentArgv: string[] = [];
+/** The command path of the line being run ("kjob get"), for pflag's errors of the root flags. */
+let currentCmdPath = 'kjob';
 /** The boolean flags the command line gives false (readGoBoolFlags), for buildProgram's hook. */
 let currentFalseFlags: string[] = [];
 
@@ -684,13 +686,13 @@ export async function main(argv: string[], io: IO = processIO): Promise<number> 
     io.err(refused);
     return 1;
   }
-  const cmdPath = commandPath(words, commandOf);
+  const cmdPath = (currentCmdPath = commandPath(words, commandOf));
   try {
     const bools = readGoBoolFlags(program, argv, cmdPath);
     noColor(bools.argv);
     currentFalseFlags = bools.falseFlags;
     await program.parseAsync(bools.argv, { from: 'user' });
-    return code;
+    return program.opts().warningsAsErrors ? warningsAsErrors(io, code) : code;
   } catch (e) {
     return report(e, argv, io, cmdPath, words);
   }
@@ -722,7 +724,7 @@ export function subcommandOf(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') return '';
-    if (a === '--home' || a === '-n' || a === '--namespace' || a === '--kubeconfig' || a === '--context') i++;
+    if (GLOBAL_FLAGS_WITH_VALUE.includes(a)) i++;
     else if (!a.startsWith('-')) return a;
   }
   return '';

@@ -4,6 +4,7 @@
 // through the update path (update validation, generation), retrying on conflicts itself. With
 // --dry-run=client or --local it is applied here instead, to the object as it is now or as the
 // file has it (patch.go getPatchedJSON), and only printed.
+import { printServerWarnings } from './global_flags.js';
 import fs from 'node:fs';
 import * as YAML from 'yaml';
 import { GO_YAML_OPTIONS, unsupportedJSONValue } from '../api/manifests.js';
@@ -154,6 +155,6 @@ async function patchOne(
     fieldManager: opts.fieldManager ?? 'kubectl-patch',
     dryRun: opts.dryRun === 'server',
   });
-  for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+  printServerWarnings(io, r.warnings);
   return { patched: r.object, changed: !deepEqual(before, r.object) };
 }

@@ -2,6 +2,7 @@
 // files is PUT as it is (with the live resourceVersion when the file has none, as the resource
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
+import { printServerWarnings } from './global_flags.js';
 import { flagValue, durationFlagMs } from './option_values.js';
 import { parseGoInt } from '../util/go.js';
 import type { KObject } from '../api/types.js';
@@ -106,7 +107,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         } catch (e) {
           throw e instanceof StatusError ? withSource(e, 'replacing', d.source) : e;
         }
-        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        printServerWarnings(io, r.warnings);
         print(r.object, d.info, d.name);
       } catch (e) {
         errors.push(message(e));
@@ -119,7 +120,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
     for (const d of docs) {
       try {
         const res = await ctx.client.delete(d.info, d.namespace, d.name, { propagationPolicy: cascade, gracePeriodSeconds: grace >= 0 && d.info.kind === 'Pod' ? grace : undefined });
-        for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+        printServerWarnings(io, res.warnings);
         io.out(opts.output === 'name' ? `${kindGroup(d.info)}/${d.name}\n` : `${kindGroup(d.info)} "${d.name}" deleted\n`);
         deleted.push({ d, uid: res.object.metadata?.uid });
       } catch (e) {
@@ -146,7 +147,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
         const body = structuredClone(d.manifest);
         delete body.metadata.resourceVersion;
         const r = await ctx.client.create(d.info, d.namespace, body, { fieldValidation: validation, fieldManager: 'kubectl-replace' });
-        for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+        printServerWarnings(io, r.warnings);
         count++;
         print(r.object, d.info, d.name);
       } catch (e) {

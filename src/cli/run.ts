@@ -4,6 +4,7 @@
 // it: kjob sends its stdin to the container's (the kubelet's attach, src/kubelet/attach.ts) and
 // follows the container's output (its log, from the start) until the container ends, then waits
 // for the pod as kubectl does and gives the container's exit code; --rm deletes the pod afterwards.
+import { printServerWarnings } from './global_flags.js';
 import type { KObject, PodObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
 import { resolveType } from './args.js';
@@ -135,7 +136,7 @@ export async function run(ctx: Context, names: string[], args: string[], o: RunO
   delete (body.metadata as Record<string, unknown>).creationTimestamp;
   delete body.status;
   const created = await ctx.client.create(PODS, ctx.namespace, body, { dryRun: dryRun === 'server', fieldManager: 'kubectl-run' });
-  for (const w of created.warnings) io.err(`Warning: ${w}\n`);
+  printServerWarnings(io, created.warnings);
   if (!attach) {
     // kubectl's client for the mapping decodes the answer into its typed Pod before printing it.
     print(printer ? asTypedJSON(created.object) : created.object);

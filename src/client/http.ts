@@ -11,6 +11,24 @@ import { StatusError, UserError, type StatusReason } from '../errors.js';
 import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
 import type { Client, PodLogOptions, WatchStream } from './interface.js';
 import type { ClusterConnection } from './kubeconfig.js';
+import { goDuration, goQuote } from '../util/go.js';
+
+/** kubectl's global flags that shape each request (cli/global_flags.ts). */
+export interface HTTPClientOptions {
+  /** --request-timeout, in ns (0 or less: none): sent as `timeout`, and the request given up after it. */
+  timeoutNs?: bigint;
+  /** klog at -v 6 and up: a line for each request (what follows `round_trippers.go:560] `). */
+  logRequest?: (line: string) => void;
+  /** --match-server-version: the client's version.Info, which the server's must match before the first request. */
+  matchVersion?: Record<string, string>;
+}
+
+/** client-go's errors for a request that --request-timeout cut: before the response's headers, and while its body was read. */
+const TIMEOUT_AWAITING_HEADERS = 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)';
+export const TIMEOUT_READING_BODY = 'error: context deadline exceeded (Client.Timeout or context cancellation while reading body)';
+
+/** The discovery client's own timeout when --request-timeout gives none (client-go's defaultTimeout). */
+const DISCOVERY_TIMEOUT_NS = 32_000_000_000n;
 
 const KNOWN_REASONS = new Set(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'BadRequest', 'Forbidden', 'MethodNotAllowed', 'Expired', 'UnsupportedMediaType']);
 
@@ -36,12 +54,16 @@ export class HTTPClient implements Client {
   readonly remote = true;
   readonly location: string;
   private readonly agent: https.Agent | http.Agent;
+  private versionMatched?: Promise<void>;
 
-  constructor(private readonly conn: ClusterConnection) {
+  constructor(
+    private readonly conn: ClusterConnection,
+    private readonly opts: HTTPClientOptions = {},
+  ) {
     this.location = conn.server;
     const { http, https } = httpLibs();
     this.agent = conn.server.startsWith('https:')
-      ? new https.Agent({ keepAlive: true, ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTLSVerify })
+      ? new https.Agent({ keepAlive: true, ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTLSVerify, servername: conn.tlsServerName })
       : new http.Agent({ keepAlive: true });
   }
 
@@ -53,31 +75,82 @@ export class HTTPClient implements Client {
     this.agent.destroy();
   }
 
-  /** One request; the response body in full, or, with onData, streamed (resolves when it ends). */
-  private request(method: string, pathname: string, body?: unknown, contentType = 'application/json', onData?: (chunk: Buffer) => void, onRequest?: (req: http.ClientRequest) => void): Promise<Response> {
-    const url = new URL(pathname, this.conn.server);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kjob' };
+  /** The headers of every request: the credentials, and the identity to act as. */
+  private headers(): Record<string, string | string[]> {
+    const headers: Record<string, string | string[]> = { Accept: 'application/json', 'User-Agent': 'kjob' };
     if (this.conn.token) headers.Authorization = `Bearer ${this.conn.token}`;
+    else if (this.conn.username || this.conn.password) headers.Authorization = `Basic ${Buffer.from(`${this.conn.username ?? ''}:${this.conn.password ?? ''}`).toString('base64')}`;
+    const as = this.conn.impersonate;
+    if (as?.user) headers['Impersonate-User'] = as.user;
+    if (as?.groups.length) headers['Impersonate-Group'] = as.groups;
+    if (as?.uid) headers['Impersonate-Uid'] = as.uid;
+    return headers;
+  }
+
+  /**
+   * One request; the response body in full, or, with onData, streamed (resolves when it ends).
+   * With a --request-timeout, the request is given up once it has run that long (Go's
+   * http.Client.Timeout): a stream then ends as the server had ended it (watch), or fails (the rest).
+   */
+  private async request(method: string, pathname: string, body?: unknown, contentType = 'application/json', onData?: (chunk: Buffer) => void, onRequest?: (req: http.ClientRequest) => void, opts: { endStreamOnTimeout?: boolean; discovery?: boolean } = {}): Promise<Response> {
+    // The discovery client's requests come before the check (it is one), with their own default timeout.
+    if (this.opts.matchVersion && !opts.discovery) await (this.versionMatched ??= this.matchServerVersion(this.opts.matchVersion));
+    const url = new URL(pathname, this.conn.server);
+    if (url.search === '?') url.search = '';
+    const timeoutNs = this.opts.timeoutNs !== undefined && this.opts.timeoutNs > 0n ? this.opts.timeoutNs : opts.discovery ? DISCOVERY_TIMEOUT_NS : 0n;
+    if (timeoutNs > 0n) url.searchParams.set('timeout', goDuration(timeoutNs));
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = this.headers();
     if (payload) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = String(payload.length);
     }
     const lib = url.protocol === 'https:' ? httpLibs().https : httpLibs().http;
+    const started = Date.now();
+    const log = (status: string) => this.opts.logRequest?.(`${method} ${url.href} ${status} in ${Date.now() - started} milliseconds`);
     return new Promise((resolve, reject) => {
+      let answered = false;
+      let timer: NodeJS.Timeout | undefined;
       const req = lib.request(url, { method, headers, agent: this.agent as https.Agent }, (res) => {
+        answered = true;
+        log(`${res.statusCode} ${res.statusMessage ?? ''}`);
         const chunks: Buffer[] = [];
         const streaming = onData && res.statusCode! < 300;
         res.on('data', (c: Buffer) => (streaming ? onData!(c) : chunks.push(c)));
-        res.on('end', () => resolve({ code: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
-        res.on('error', reject);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ code: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers });
+        });
+        res.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
       });
-      req.on('error', (e: NodeJS.ErrnoException) =>
-        reject(new UserError(`The connection to the server ${url.host} was refused - did you specify the right host or port?${e.code && e.code !== 'ECONNREFUSED' ? ` (${e.message})` : ''}`)),
-      );
+      if (timeoutNs > 0n) {
+        timer = setTimeout(() => {
+          if (!answered) {
+            log('');
+            reject(new UserError(TIMEOUT_AWAITING_HEADERS));
+          } else if (opts.endStreamOnTimeout) resolve({ code: 200, body: Buffer.alloc(0), headers: {} });
+          else reject(new UserError(TIMEOUT_READING_BODY));
+          req.destroy();
+        }, Number(timeoutNs / 1_000_000n));
+      }
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (!answered) log('');
+        reject(new UserError(`The connection to the server ${url.host} was refused - did you specify the right host or port?${e.code && e.code !== 'ECONNREFUSED' ? ` (${e.message})` : ''}`));
+      });
       onRequest?.(req);
       req.end(payload);
     });
+  }
+
+  /** discovery.MatchesServerVersion: the same gitVersion, gitCommit and gitTreeState, or kubectl's error naming both. */
+  private async matchServerVersion(client: Record<string, string>): Promise<void> {
+    const server = await this.versionOnce();
+    if (['gitVersion', 'gitCommit', 'gitTreeState'].every((k) => (server[k] ?? '') === (client[k] ?? ''))) return;
+    throw new UserError(`error: server version (&${goVersionInfo(server)}) differs from client version (${goVersionInfo(client)})`);
   }
 
   /** A non-2xx response as the StatusError it carries (kubectl prints those as `Error from server (...)`). */
@@ -118,7 +191,13 @@ export class HTTPClient implements Client {
   }
 
   async version(): Promise<Record<string, string>> {
-    return this.json<Record<string, string>>(await this.request('GET', '/version'));
+    if (this.opts.matchVersion) await (this.versionMatched ??= this.matchServerVersion(this.opts.matchVersion));
+    return this.versionOnce();
+  }
+
+  /** GET /version, as the discovery client asks it (its own 32 s timeout when no --request-timeout). */
+  private async versionOnce(): Promise<Record<string, string>> {
+    return this.json<Record<string, string>>(await this.request('GET', '/version', undefined, undefined, undefined, undefined, { discovery: true }));
   }
 
   async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
@@ -193,7 +272,7 @@ export class HTTPClient implements Client {
         }
         wake?.();
       }
-    }, (req) => (request = req))
+    }, (req) => (request = req), { endStreamOnTimeout: true })
       .then((res) => {
         if (res.code >= 300) this.check(res);
       })
@@ -232,4 +311,10 @@ export class HTTPClient implements Client {
     const res = await this.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log?${q}`, undefined, undefined, write);
     this.check(res);
   }
+}
+
+/** Go's %#v of a version.Info (k8s.io/apimachinery/pkg/version), as kubectl's version mismatch prints it. */
+function goVersionInfo(v: Record<string, string>): string {
+  const fields = ['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform'];
+  return `version.Info{${fields.map((f) => `${f[0].toUpperCase()}${f.slice(1)}:${goQuote(v[f] ?? '')}`).join(', ')}}`;
 }

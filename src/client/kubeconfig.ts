@@ -22,6 +22,35 @@ export interface ClusterConnection {
   cert?: Buffer;
   key?: Buffer;
   insecureSkipTLSVerify?: boolean;
+  /** --tls-server-name, or the cluster's tls-server-name: the name the server's certificate is checked for. */
+  tlsServerName?: string;
+  /** Basic authentication (--username, --password, or the user's). */
+  username?: string;
+  password?: string;
+  /** Impersonation (--as, --as-group, --as-uid, or the user's as, as-groups, as-uid). */
+  impersonate?: { user?: string; groups: string[]; uid?: string };
+  /** The kubeconfig files read, in order (klog's "Config loaded from file" at -v 6). */
+  loadedFiles: string[];
+}
+
+/** clientcmd.ConfigOverrides: kubectl's global flags over what the kubeconfig says. */
+export interface ConnectionOverrides {
+  context?: string;
+  namespace?: string;
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  tlsServerName?: string;
+  insecureSkipTLSVerify?: boolean;
+  username?: string;
+  password?: string;
+  as?: string;
+  asGroups?: string[];
+  asUid?: string;
 }
 
 interface Named<T> {
@@ -46,6 +75,8 @@ interface Config {
   currentContext?: string;
   /** For resolving relative file paths: the file each entry came from. */
   origin: Map<object, string>;
+  /** The files read. */
+  loaded: string[];
 }
 
 /** Which kubeconfig files apply, in precedence order; undefined when none is asked for (local mode). */
@@ -55,8 +86,17 @@ export function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv
   return undefined;
 }
 
-function load(files: string[]): Config {
-  const cfg: Config = { clusters: new Map(), users: new Map(), contexts: new Map(), origin: new Map() };
+/**
+ * The kubeconfig files merged. files undefined: kubectl's default, ~/.kube/config, which may be
+ * missing (then the flags alone say where the cluster is).
+ */
+function load(files: string[] | undefined): Config {
+  const cfg: Config = { clusters: new Map(), users: new Map(), contexts: new Map(), origin: new Map(), loaded: [] };
+  if (files === undefined) {
+    const home = path.join(homedir(), '.kube', 'config');
+    if (!fs.existsSync(home)) return cfg;
+    files = [home];
+  }
   let any = false;
   for (const file of files) {
     let text: string;
@@ -68,6 +108,7 @@ function load(files: string[]): Config {
       continue;
     }
     any = true;
+    cfg.loaded.push(file);
     let parsed: unknown;
     try {
       parsed = parse(text);
@@ -106,30 +147,73 @@ function fileOrData(entry: Entry, fileKey: string, dataKey: string, origin: stri
   return undefined;
 }
 
-/** The cluster, credentials and namespace kubectl would use. */
-export function resolveConnection(files: string[], opts: { context?: string; namespace?: string }): ClusterConnection {
+/** A path given on the command line: relative to the current directory, ~ for the home directory. */
+function readFlagFile(flag: string, file: string | undefined): Buffer | undefined {
+  if (file === undefined || file === '') return undefined;
+  const f = path.resolve(file.replace(/^~(?=\/)/, homedir()));
+  try {
+    return fs.readFileSync(f);
+  } catch {
+    throw new UserError(`error: unable to read ${flag} ${f}: no such file or directory`);
+  }
+}
+
+/**
+ * The cluster, credentials and namespace kubectl would use (clientcmd's DirectClientConfig): the
+ * context from --context or current-context; its cluster and user, or --cluster's and --user's;
+ * each flag of the cluster and the credentials over what they say. files undefined: the default
+ * kubeconfig, which may be missing.
+ */
+export function resolveConnection(files: string[] | undefined, opts: ConnectionOverrides): ClusterConnection {
   const cfg = load(files);
   const contextName = opts.context ?? cfg.currentContext;
-  if (!contextName) throw new UserError('error: current-context is not set');
-  const context = cfg.contexts.get(contextName);
-  if (!context) throw new UserError(`error: context was not found for specified context: ${contextName}`);
-  const cluster = lookup(cfg.clusters, context.cluster);
-  if (!cluster) throw new UserError(`error: cluster has no server defined`);
-  if (!cluster.server) throw new UserError('error: cluster has no server defined');
-  const user = lookup(cfg.users, context.user) ?? {};
-  if (user.exec || user['auth-provider']) {
-    throw new UserError(`error: kjob does not run kubeconfig ${user.exec ? 'exec credential plugins' : 'auth providers'} (user "${context.user}"): use a token or a client certificate, or kubectl itself`);
+  const context = contextName ? cfg.contexts.get(contextName) : undefined;
+  if (contextName && !context) throw new UserError(`Error in configuration: context was not found for specified context: ${contextName}`);
+  const clusterName = opts.cluster ?? str(context?.cluster);
+  const userName = opts.user ?? str(context?.user);
+  if (!context && !opts.cluster && !opts.server) throw new UserError('error: current-context is not set');
+  if (opts.user !== undefined && !cfg.users.has(opts.user)) throw new UserError(`error: auth info ${JSON.stringify(opts.user)} does not exist`);
+  const cluster = lookup(cfg.clusters, clusterName) ?? {};
+  const server = opts.server || str(cluster.server);
+  if (!server) throw new UserError(clusterName ? `error: no server found for cluster ${JSON.stringify(clusterName)}` : 'error: cluster has no server defined');
+  const user = lookup(cfg.users, userName) ?? {};
+  // A token or a certificate on the command line replaces the user's credentials, as clientcmd's
+  // override of the AuthInfo does; exec plugins and auth providers are then not needed.
+  const flagCredentials = Boolean(opts.token || opts.clientCertificate || opts.clientKey || opts.username || opts.password);
+  if (!flagCredentials && (user.exec || user['auth-provider'])) {
+    throw new UserError(`error: kjob does not run kubeconfig ${user.exec ? 'exec credential plugins' : 'auth providers'} (user "${userName}"): use a token or a client certificate, or kubectl itself`);
   }
-  let token: string | undefined = str(user.token);
-  if (!token && user.tokenFile) token = fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), String(user.tokenFile)), 'utf8').trim();
+  let token: string | undefined = opts.token || str(user.token);
+  if (!token && !opts.token && user.tokenFile) token = fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), String(user.tokenFile)), 'utf8').trim();
+  const ca = readFlagFile('certificate-authority', opts.certificateAuthority) ?? fileOrData(cluster, 'certificate-authority', 'certificate-authority-data', cfg.origin.get(cluster));
+  const cert = readFlagFile('client-certificate', opts.clientCertificate) ?? fileOrData(user, 'client-certificate', 'client-certificate-data', cfg.origin.get(user));
+  const key = readFlagFile('client-key', opts.clientKey) ?? fileOrData(user, 'client-key', 'client-key-data', cfg.origin.get(user));
+  const insecureSkipTLSVerify = opts.insecureSkipTLSVerify ?? cluster['insecure-skip-tls-verify'] === true;
+  const groups = opts.asGroups?.length ? opts.asGroups : Array.isArray(user['as-groups']) ? user['as-groups'].filter((g): g is string => typeof g === 'string') : [];
+  const as = opts.as || str(user.as);
+  const asUid = opts.asUid || str(user['as-uid']);
   return {
-    server: String(cluster.server).replace(/\/+$/, ''),
-    namespace: opts.namespace ?? str(context.namespace) ?? 'default',
-    context: contextName,
+    server: serverURL(server, Boolean(ca || cert || insecureSkipTLSVerify)),
+    namespace: opts.namespace ?? str(context?.namespace) ?? 'default',
+    context: contextName ?? '',
     token,
-    ca: fileOrData(cluster, 'certificate-authority', 'certificate-authority-data', cfg.origin.get(cluster)),
-    cert: fileOrData(user, 'client-certificate', 'client-certificate-data', cfg.origin.get(user)),
-    key: fileOrData(user, 'client-key', 'client-key-data', cfg.origin.get(user)),
-    insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
+    ca,
+    cert,
+    key,
+    insecureSkipTLSVerify,
+    tlsServerName: opts.tlsServerName || str(cluster['tls-server-name']),
+    username: opts.username || str(user.username),
+    password: opts.password || str(user.password),
+    impersonate: as || asUid || groups.length ? { user: as, groups, uid: asUid } : undefined,
+    loadedFiles: cfg.loaded,
   };
+}
+
+/**
+ * client-go's DefaultServerURL: a server without a scheme (`-s 127.0.0.1:6443`) is http, or https
+ * where TLS is configured (a CA, a client certificate, or insecure-skip-tls-verify).
+ */
+function serverURL(server: string, tls: boolean): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `${tls ? 'https' : 'http'}://${server}`;
+  return withScheme.replace(/\/+$/, '');
 }

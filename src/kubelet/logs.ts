@@ -487,14 +487,18 @@ export async function followLog(
   drain: Drain = async () => {},
 ): Promise<void> {
   const reader = new ContainerLogReader(logPath, opts, write, true);
-  for (;;) {
-    // Asked before reading: what the container wrote before it ended is read in this round.
-    const last = ended();
-    while (reader.read(last)) await drain();
-    if (last || reader.done) break;
-    await wait();
+  try {
+    for (;;) {
+      // Asked before reading: what the container wrote before it ended is read in this round.
+      const last = ended();
+      while (reader.read(last)) await drain();
+      if (last || reader.done) break;
+      // A wait may end the stream (a request's timeout) by throwing.
+      await wait();
+    }
+  } finally {
+    reader.close();
   }
-  reader.close();
 }
 
 /** The latest (or previous) attempt's log as text: what `kjob logs POD` prints. For tests and small logs. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ROOT, Sandbox } from './helpers.js';
 import { engineNodeFlags, engineProcess } from '../../src/engine/daemon.js';
 import { subcommandOf } from '../../src/cli/main.js';
+import { GLOBAL_FLAGS_WITH_VALUE } from '../../src/cli/global_flags.js';
 
 const launcher = path.join(ROOT, 'bin', 'kjob');
 
@@ -64,7 +65,10 @@ test("a state directory's own cache of another user's is not read (V8 would run 
 });
 
 test("the verbs' own scripts are there, smaller than the CLI's, and their caches accepted; the launcher finds a command line's verb past the global flags", () => {
-  const { VERB_PARTS, verbOf } = createRequire(import.meta.url)(launcher);
+  const { VERB_PARTS, verbOf, GLOBAL_FLAGS_WITH_VALUE: launcherFlags } = createRequire(import.meta.url)(launcher);
+  assert.deepEqual(launcherFlags, GLOBAL_FLAGS_WITH_VALUE, "the launcher's copy of the global flags that take a value");
+  const native = /GLOBAL_FLAGS_WITH_VALUE\[\] = \{([^}]*)\}/.exec(fs.readFileSync(path.join(ROOT, 'src', 'cli', 'command_client.c'), 'utf8'))![1];
+  assert.deepEqual([...native.matchAll(/"([^"]+)"/g)].map((m) => m[1]), GLOBAL_FLAGS_WITH_VALUE, "the native client's copy");
   const bundle = path.join(ROOT, 'dist', 'bundle');
   const sha = fs.readFileSync(path.join(bundle, 'current'), 'utf8').trim();
   assert.deepEqual(VERB_PARTS, ['get', 'describe', 'apply', 'logs', 'delete', 'create', 'events']);
@@ -79,6 +83,7 @@ test("the verbs' own scripts are there, smaller than the CLI's, and their caches
     [['--home', '/tmp/h', '-n', 'x', '--kubeconfig', 'k', '--context', 'c', 'describe', 'pod', 'p'], 'describe'],
     [['--no-color', '--home=/tmp/h', 'apply', '-f', 'x.yaml'], 'apply'],
     [['--namespace', 'get', 'describe'], 'describe'],
+    [['-v', '6', '--request-timeout', '5s', '-s', 'https://x', '--token', 't', '--as-group', 'g', '--warnings-as-errors', 'logs', 'p'], 'logs'],
     [['--', 'get'], ''],
     [['-n'], ''],
     [[], ''],

@@ -3,24 +3,17 @@
 // local state; verbs about the local engine say they are local.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Sandbox, KJOB, ROOT, normalise } from './helpers.js';
 
 const sb = new Sandbox({ KJOB_TIME_SCALE: '0.01' });
 const kubeconfig = path.join(sb.home, 'kubeconfig');
-let server: ChildProcess;
 
 before(async () => {
-  server = spawn(process.execPath, [KJOB, 'serve', '--port', '0', '--kubeconfig', kubeconfig], { env: sb.env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  server.stderr!.on('data', (d) => (err += d.toString()));
-  await sb.until('the server to listen', () => /kubeconfig written/.test(err), 15_000, 50);
+  await sb.serve(kubeconfig);
 });
-after(() => {
-  server?.kill('SIGTERM');
-  sb.cleanup();
-});
+after(() => sb.cleanup());
 
 /** kjob in cluster mode: no state directory named, the kubeconfig of the server. */
 const remote = (args: string[], input?: string) => {

@@ -28,10 +28,9 @@ const rolledOut = (n: number) => () => {
 /** What kubectl prints for the same state, through `kjob serve` (capture mode only). */
 async function kubectl(args: string[]): Promise<string> {
   const kc = path.join(sb.home, 'kubeconfig');
-  const serve = sb.spawn(['serve', '--port', '0', '--kubeconfig', kc]);
-  await sb.until('kjob serve', () => serve.output().includes('kubeconfig written'), 20_000);
+  const server = await sb.serve(kc);
   const r = spawnSync('kubectl', args, { env: { ...sb.env, KUBECONFIG: kc }, encoding: 'utf8' });
-  serve.child.kill('SIGTERM');
+  server.kill('SIGTERM');
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

@@ -66,6 +66,13 @@ export class Sandbox {
     return { child, output: () => out };
   }
 
+  /** `kjob serve` of this state directory, writing kubeconfig, once it listens; stopped by cleanup() at the latest. */
+  async serve(kubeconfig: string): Promise<ChildProcess> {
+    const server = this.spawn(['serve', '--port', '0', '--kubeconfig', kubeconfig]);
+    await this.until('kjob serve to listen', () => server.output().includes('kubeconfig written'), 20_000, 50);
+    return server.child;
+  }
+
   /**
    * Start a watch (`get ... -w`, `events -w`) and return once it is watching: it opens its inotify
    * watch of the state file's log at its first wait, after its first list, so every change from
