@@ -179,7 +179,8 @@ static _Noreturn void bug(const char *what) {
 /** The global flags that take a value: src/cli/global_flags.ts's GLOBAL_FLAGS_WITH_VALUE. */
 static const char *GLOBAL_FLAGS_WITH_VALUE[] = {"--home", "-n", "--namespace", "--kubeconfig", "--context", "--cluster", "--user", "-s", "--server", "--token",
                                                 "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name", "--as", "--as-group",
-                                                "--as-uid", "--username", "--password", "--request-timeout", "-v", "--v", NULL};
+                                                "--as-uid", "--username", "--password", "--request-timeout", "-v", "--v", "--cache-dir",
+                                                "--log-flush-frequency", "--vmodule", NULL};
 
 static int takes_value(const char *a) {
   for (const char **f = GLOBAL_FLAGS_WITH_VALUE; *f; f++)

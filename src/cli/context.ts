@@ -49,6 +49,10 @@ export interface GlobalOptions {
   matchServerVersion?: boolean;
   warningsAsErrors?: boolean;
   v?: string;
+  vmodule?: string;
+  logFlushFrequency?: string;
+  cacheDir?: string;
+  disableCompression?: boolean;
   /** Always this state directory, whatever $KUBECONFIG says (kjob serve). */
   local?: boolean;
 }

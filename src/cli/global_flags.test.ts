@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printServerWarnings, requestTimeoutNs, verbosity, warningsAsErrors } from './global_flags.js';
+import { checkLoggingFlags, printServerWarnings, requestTimeoutNs, verbosity, warningsAsErrors } from './global_flags.js';
 import type { IO } from './io.js';
 import { UserError } from '../errors.js';
 
@@ -33,6 +33,19 @@ test("-v is klog's Level: a decimal int32, or pflag's error", () => {
   });
   assert.throws(() => verbosity('0x6', 'kjob logs'), /parsing "0x6": invalid syntax\nSee 'kjob logs --help'/);
   assert.throws(() => verbosity('2147483648', 'kjob get'), /parsing "2147483648": value out of range/);
+});
+
+test('--vmodule and --log-flush-frequency are taken as klog and component-base check them (kubectl v1.32\'s errors)', () => {
+  checkLoggingFlags({ vmodule: 'a=1,b*=2,', logFlushFrequency: '10s' }, 'kjob get');
+  checkLoggingFlags({ vmodule: '' }, 'kjob get');
+  for (const bad of ['x', 'a=b', '=1', 'a=1=2']) {
+    assert.throws(() => checkLoggingFlags({ vmodule: bad }, 'kjob get'), {
+      message: `Error: invalid argument ${JSON.stringify(bad)} for "--vmodule" flag: syntax error: expect comma-separated list of filename=N\nSee 'kjob get --help' for usage.`,
+    });
+  }
+  assert.throws(() => checkLoggingFlags({ logFlushFrequency: 'x' }, 'kjob get'), {
+    message: `Error: invalid argument "x" for "--log-flush-frequency" flag: parse error\nSee 'kjob get --help' for usage.`,
+  });
 });
 
 function recording(): IO & { text: () => string } {

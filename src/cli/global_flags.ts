@@ -17,7 +17,7 @@ import type { IO } from './io.js';
 export const GLOBAL_FLAGS_WITH_VALUE = [
   '--home', '-n', '--namespace', '--kubeconfig', '--context', '--cluster', '--user', '-s', '--server', '--token',
   '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--as', '--as-group', '--as-uid',
-  '--username', '--password', '--request-timeout', '-v', '--v',
+  '--username', '--password', '--request-timeout', '-v', '--v', '--cache-dir', '--log-flush-frequency', '--vmodule',
 ];
 
 export function addGlobalFlags(program: Command): Command {
@@ -44,6 +44,10 @@ export function addGlobalFlags(program: Command): Command {
     .option('--match-server-version', 'require server version to match client version')
     .option('--warnings-as-errors', 'treat warnings received from the server as errors and exit with a non-zero exit code')
     .option('-v, --v <level>', 'number for the log level verbosity; from 6, a cluster\'s requests (a state directory makes none)', stripEq)
+    .option('--vmodule <pattern=N,...>', 'comma-separated list of pattern=N settings for file-filtered logging; kjob has no per-file levels', stripEq)
+    .option('--log-flush-frequency <duration>', 'maximum number of seconds between log flushes; kjob writes each line at once (default 5s)', stripEq)
+    .option('--cache-dir <dir>', 'default cache directory; kjob keeps no discovery or HTTP cache', stripEq)
+    .option('--disable-compression', 'if true, opt-out of response compression for all requests to the server; kjob asks for none')
     .option('--no-color', "kjob's own views (timeline, schedule, progress) and kubectl's Warning: prefix without colour");
 }
 
@@ -77,6 +81,28 @@ export function verbosity(value: string | undefined, cmdPath: string): number {
   const n = BigInt(value);
   if (n > 2147483647n || n < -2147483648n) throw bad('value out of range');
   return Number(n);
+}
+
+/**
+ * pflag's checks of the logging flags kjob takes without using: klog's --vmodule (a list of
+ * pattern=N) and component-base's --log-flush-frequency (a Go duration), each with kubectl's error.
+ */
+export function checkLoggingFlags(o: { vmodule?: string; logFlushFrequency?: string }, cmdPath: string): void {
+  const bad = (flag: string, value: string, why: string) => new UserError(`Error: invalid argument ${goQuote(value)} for "${flag}" flag: ${why}\nSee '${cmdPath} --help' for usage.`);
+  if (o.vmodule !== undefined && o.vmodule !== '') {
+    // Empty entries (a trailing comma) are skipped, as klog's parseFilter skips them.
+    for (const pat of o.vmodule.split(',').filter(Boolean)) {
+      const [pattern, level, ...rest] = pat.split('=');
+      if (rest.length || !pattern || level === undefined || !/^[+-]?\d+$/.test(level)) throw bad('--vmodule', o.vmodule, 'syntax error: expect comma-separated list of filename=N');
+    }
+  }
+  if (o.logFlushFrequency !== undefined) {
+    try {
+      parseGoDuration(o.logFlushFrequency);
+    } catch {
+      throw bad('--log-flush-frequency', o.logFlushFrequency, 'parse error');
+    }
+  }
 }
 
 /**

@@ -6,6 +6,8 @@
 // A commander help formatter: names, defaults and descriptions come from the option definitions,
 // in kjob's words.
 import { Command, type Help, type Option } from 'commander';
+import path from 'node:path';
+import { homedir } from 'node:os';
 
 /** Flags whose kubectl default the option definition does not carry (kjob reads it in the verb). */
 const KNOWN_DEFAULTS: Record<string, string> = {
@@ -22,6 +24,10 @@ const KNOWN_DEFAULTS: Record<string, string> = {
   'pod-running-timeout': '1m0s',
   'request-timeout': "'0'",
   v: '0',
+  'log-flush-frequency': '5s',
+  vmodule: '',
+  // kubectl's, where kjob would keep a cache were it to keep one.
+  'cache-dir': path.join(homedir(), '.kube', 'cache'),
   timeout: '0s',
 };
 /** The same, for one verb's flag ("VERB --flag"). */

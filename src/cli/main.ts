@@ -12,7 +12,7 @@ import { goQuote, parseGoDuration, parseGoInt } from '../util/go.js';
 import { addWriteVerbs } from './write_verbs.js';
 import { OUTPUT_FORMATS, addObjectOutputFlags, nearestOption, objectOutputOf } from './object_output.js';
 import { addOptionsCommand, useKubectlHelp } from './help.js';
-import { GLOBAL_FLAGS_WITH_VALUE, addGlobalFlags, verbosity, warningsAsErrors } from './global_flags.js';
+import { GLOBAL_FLAGS_WITH_VALUE, addGlobalFlags, checkLoggingFlags, verbosity, warningsAsErrors } from './global_flags.js';
 import { addDeprecatedFlags } from './deprecated.js';
 import { readGoBoolFlags, setFalseFlags } from './bool_flags.js';
 import { commandWords, flagBeforePluginName, type RootFlag } from './plugin_args.js';
@@ -98,8 +98,10 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
   // is a deprecated flag given).
   program.hook('preAction', (_, command) => {
     setFalseFlags(command, currentFalseFlags);
-    // pflag's check of klog's -v, before any command runs.
-    verbosity((command.optsWithGlobals() as GlobalOptions).v, currentCmdPath);
+    // pflag's checks of the logging flags' values, before any command runs.
+    const o = command.optsWithGlobals() as GlobalOptions;
+    verbosity(o.v, currentCmdPath);
+    checkLoggingFlags(o, currentCmdPath);
   });
 
   const ctxOf = (cmd: Command) => {

@@ -117,6 +117,10 @@ test("a state directory: bad values refused as kubectl refuses them, a watch's a
   });
   assert.equal(local.ok(['create', 'cm', 'c1']), 'configmap/c1 created\n');
   assert.deepEqual(local.kjob(['--token', 't', '--as', 'bob', '--as-group', 'g', '-v', '6', '--match-server-version', 'get', 'cm', 'c1', '-o', 'name']), { stdout: 'configmap/c1\n', stderr: '', code: 0 });
+  // The logging and cache flags kubectl scripts pass, taken (kjob keeps no cache: none is made).
+  const cacheDir = path.join(local.home, 'cache');
+  assert.deepEqual(local.kjob(['--vmodule', 'a=1,b*=2', '--log-flush-frequency=1s', '--cache-dir', cacheDir, '--disable-compression', 'get', 'cm', 'c1', '-o', 'name']), { stdout: 'configmap/c1\n', stderr: '', code: 0 });
+  assert.equal(fs.existsSync(cacheDir), false);
   const w = local.kjob(['--request-timeout', '1', 'get', 'cm', 'c1', '-w']);
   assert.deepEqual({ code: w.code, stderr: w.stderr }, { code: 0, stderr: '' });
   assert.match(w.stdout, /^NAME +DATA +AGE\nc1 +0 +\S+\n$/);
