@@ -13,6 +13,7 @@ import { listObjects, listViews } from './list.js';
 import { parseResourceArgs, refuseNamesWithSelector, type ResourceRequest } from './args.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
+import type { Selector } from '../api/labels.js';
 
 export interface GetOptions {
   output?: string;
@@ -34,6 +35,12 @@ export interface GetOptions {
   ignoreNotFound?: boolean;
   /** --allow-missing-template-keys (jsonpath); kubectl's default is true */
   allowMissingTemplateKeys?: boolean;
+  /**
+   * -f: the names come from the files (get_files.ts); paths: how many -f were given (one implies
+   * a single item, printed as itself rather than a List, when one is found); selector: -l, which
+   * the builder applies to what it fetched rather than sending it.
+   */
+  fromFiles?: { paths: number; selector?: Selector };
 }
 
 export { checkOutputFormat };
@@ -49,7 +56,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   const generic = isGenericFormat(fmt) ? genericPrinter(fmt, { allowMissingTemplateKeys: opts.allowMissingTemplateKeys, noHeaders: opts.noHeaders, template: opts.template }) : undefined;
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
   const requests = parseResourceArgs(args);
-  for (const req of requests) refuseNamesWithSelector(req, opts);
+  if (!opts.fromFiles) for (const req of requests) refuseNamesWithSelector(req, opts);
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');
   }
@@ -80,7 +87,11 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
           if (!opts.ignoreNotFound) errors.push(e.kubectlMessage());
         }
       }
-      results.push({ req, objects });
+      // -l with -f: the builder's FilterByLabelSelector over what it fetched. For a table that is the
+      // server's Table of the object, whose own labels are none: kubectl v1.32 prints every object
+      // for a selector that none satisfies (`!app`) and none for the rest.
+      const selector = opts.fromFiles?.selector;
+      results.push({ req, objects: selector ? objects.filter((o) => selector.matches(generic ? o.metadata?.labels : undefined)) : objects });
     } else {
       const listOpts = { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
       const viewed = tableViews ? await tableOfViews(ctx, req.info, { ...listOpts, withLabels: !!opts.showLabels || (opts.labelColumns?.length ?? 0) > 0, withNamespace: !!opts.allNamespaces }, now) : undefined;
@@ -94,7 +105,8 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
       results.push({ req, objects: list.items });
     }
   }
-  const singleObject = requests.length === 1 && requests[0].names.length === 1;
+  // kubectl's singleItemImplied: one name, or with -f one path.
+  const singleObject = opts.fromFiles ? opts.fromFiles.paths === 1 : requests.length === 1 && requests[0].names.length === 1;
   const printer = new TablePrinter(io.out, {
     noHeaders: opts.noHeaders,
     wide: fmt === 'wide',
@@ -126,7 +138,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
         }
       }
     } else {
-      if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, requests.reduce((n, r) => n + Math.max(1, r.names.length), 0));
+      // Over the Tables kubectl fetched: one a name, or with -f one an object the selector kept.
+      const tables = opts.fromFiles ? results.reduce((n, r) => n + r.objects.length, 0) : requests.reduce((n, r) => n + Math.max(1, r.names.length), 0);
+      if (opts.sortBy && !watching) checkSortOverTables(opts.sortBy, tables);
       let first = true;
       for (const { req, objects, table } of results) {
         // get.go starts a new type when the objects it prints change type: a type with nothing

@@ -7,6 +7,8 @@ import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { loadManifestsWithURLs } from './urls.js';
 import { refuseResourceArgsWithPaths } from './args.js';
+import { selectorOfFlag } from './builder.js';
+import type { GetOptions } from './get.js';
 
 /** TYPE/NAME arguments for the objects of the files, and the errors met reading them. */
 export async function argsFromFiles(ctx: Context, files: string[], recursive: boolean): Promise<{ args: string[]; namespace?: string; errors: string[] }> {
@@ -39,9 +41,18 @@ export async function argsFromFiles(ctx: Context, files: string[], recursive: bo
  * The arguments `get` runs with: its own, or with -f those of the files (errors said on io, and
  * `failed` set, as kubectl prints what it found and exits 1).
  */
-export async function getArgs(ctx: Context, args: string[], files: string[] | undefined, recursive: boolean, err: (s: string) => void): Promise<{ args: string[]; failed: boolean }> {
+export async function getArgs(
+  ctx: Context,
+  args: string[],
+  files: string[] | undefined,
+  recursive: boolean,
+  selector: string | undefined,
+  err: (s: string) => void,
+): Promise<{ args: string[]; failed: boolean; fromFiles?: GetOptions['fromFiles'] }> {
   if (!files?.length) return { args, failed: false };
   refuseResourceArgsWithPaths(args);
+  // -l filters what the files name (visitByPaths), a bad one refused before any file is read.
+  const fromFiles = { paths: files.length, selector: selector === undefined ? undefined : selectorOfFlag(selector) };
   const r = await argsFromFiles(ctx, files, recursive);
   // the objects' namespace when the command named none (the builder's DefaultNamespace)
   if (r.namespace && !ctx.explicitNamespace) (ctx as { namespace: string }).namespace = r.namespace;
@@ -50,5 +61,5 @@ export async function getArgs(ctx: Context, args: string[], files: string[] | un
   const visited = (m: string) => m.replace(/^error: unable to decode /, 'unable to decode ').replace(/^error: error parsing /, 'Error parsing ');
   const messages = r.errors.map(visited);
   if (messages.length) err(aggregateMessage(messages));
-  return { args: r.args, failed: r.errors.length > 0 };
+  return { args: r.args, failed: r.errors.length > 0, fromFiles };
 }

@@ -323,7 +323,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
-        const { args, failed } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), !!o.recursive, io.err);
+        const { args, failed, fromFiles } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), !!o.recursive, o.selector, io.err);
         if (failed && !args.length) return 1;
         const code = await get(
           ctx,
@@ -344,6 +344,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
             labelColumns: (o.labelColumns ?? []).flatMap((s: string) => s.split(',')).filter(Boolean),
             ignoreNotFound: o.ignoreNotFound,
             allowMissingTemplateKeys: o.allowMissingTemplateKeys !== false,
+            fromFiles,
           },
           io,
         );

@@ -98,6 +98,18 @@ test("wait -f, -o, and --for=create; the builder's -f rules the other verbs shar
   assert.equal(sb.kjob(['label', '-f', two, '-l', 'app=x', 'k=v', '--dry-run=client']).stdout, 'configmap/c2 labeled (dry run)\n');
   assert.equal(sb.kjob(['delete', '-f', two, '-l', 'app=x', '--dry-run=client']).stdout, 'configmap "c2" deleted (dry run)\n');
   assert.deepEqual(sb.kjob(['delete', '-f', two, '-l', 'app=y', '--dry-run=client']), { stdout: 'No resources found\n', stderr: '', code: 0 });
+  // get: by the labels fetched, printed as itself when one file gives one; a table is the server's
+  // Table, whose labels are none, so kubectl v1.32 shows all for `!app` and none for `app=x`.
+  assert.deepEqual(sb.kjob(['get', '-f', two, '-l', 'app=x', '-o', 'name']), { stdout: 'configmap/c2\n', stderr: '', code: 0 });
+  assert.equal(sb.kjob(['get', '-f', two, '-l', 'app=x', '-o', 'jsonpath={.kind}']).stdout, 'ConfigMap');
+  assert.deepEqual(sb.kjob(['get', '-f', two, '-l', 'app=x']), { stdout: '', stderr: 'No resources found in default namespace.\n', code: 0 });
+  assert.match(sb.kjob(['get', '-f', two, '-l', '!app']).stdout, /^NAME +DATA +AGE\nc1 +0 +\S+\nc2 +0 +\S+\n$/);
+  assert.deepEqual(sb.kjob(['get', '-f', two, '-l', 'app=x', '--sort-by=.metadata.name']), { stdout: '', stderr: 'No resources found in default namespace.\n', code: 0 });
+  assert.deepEqual(sb.kjob(['get', '-f', two, '-l', 'a b']), {
+    stdout: '',
+    stderr: "error: the provided selector \"a b\" is not valid: unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt\n",
+    code: 1,
+  });
   // The builder's, for every verb that fetches a file's objects (label, here).
   assert.deepEqual(sb.kjob(['label', '-f', path.join(files, 'two.yaml'), '-A', 'k=v', '--dry-run=client']), {
     stdout: '',
