@@ -22,6 +22,8 @@ export interface ResourceRequest {
   names: string[];
   /** given as TYPE/NAME arguments (the builder's resource tuples) */
   tuples?: boolean;
+  /** from files (-f): the namespace each name is looked up in, beside names (undefined: cluster-scoped) */
+  namespaces?: (string | undefined)[];
 }
 
 /**

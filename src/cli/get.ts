@@ -40,7 +40,7 @@ export interface GetOptions {
    * a single item, printed as itself rather than a List, when one is found); selector: -l, which
    * the builder applies to what it fetched rather than sending it.
    */
-  fromFiles?: { paths: number; selector?: Selector };
+  fromFiles?: { paths: number; selector?: Selector; requests: ResourceRequest[] };
 }
 
 export { checkOutputFormat };
@@ -55,7 +55,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   if (opts.showLabels && fmt !== '' && fmt !== 'wide') throw new UserError(`error: --show-labels option cannot be used with ${fmt} printer`);
   const generic = isGenericFormat(fmt) ? genericPrinter(fmt, { allowMissingTemplateKeys: opts.allowMissingTemplateKeys, noHeaders: opts.noHeaders, template: opts.template }) : undefined;
   if (args.length === 0) throw new UserError(NO_TYPE_MESSAGE);
-  const requests = parseResourceArgs(args);
+  const requests = opts.fromFiles?.requests ?? parseResourceArgs(args);
   if (!opts.fromFiles) for (const req of requests) refuseNamesWithSelector(req, opts);
   if (watching && requests.length > 1) {
     throw new UserError('error: watch is only supported on individual resources and resource collections - more than 1 resource was found');
@@ -79,9 +79,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     const ns = req.info.namespaced ? (opts.allNamespaces && req.names.length === 0 ? undefined : ctx.namespace) : undefined;
     if (req.names.length > 0) {
       const objects: KObject[] = [];
-      for (const name of req.names) {
+      for (const [i, name] of req.names.entries()) {
         try {
-          objects.push(await client.get(req.info, ns, name));
+          objects.push(await client.get(req.info, req.namespaces ? req.namespaces[i] : ns, name));
         } catch (e) {
           if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
           if (!opts.ignoreNotFound) errors.push(e.kubectlMessage());

@@ -323,7 +323,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts();
-        const { args, failed, fromFiles } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), !!o.recursive, o.selector, io.err);
+        const { args, failed, fromFiles } = await getArgs(ctx, cmd.args, o.filename?.map(stripEq), { recursive: !!o.recursive, selector: o.selector, allNamespaces: !!o.allNamespaces }, io.err);
         if (failed && !args.length) return 1;
         const code = await get(
           ctx,

@@ -103,6 +103,15 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   const t = sb.kjob(['get', '-f', path.join(d, 'a.yaml')]);
   assert.match(t.stdout, /^NAME   STATUS      COMPLETIONS   DURATION   AGE\nga     Suspended   0\/1                      \d+s\n$/);
   assert.deepEqual(sb.kjob(['get', 'jobs', '-f', d]), { stdout: '', stderr: 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n', code: 1 });
+  // Each object in its own namespace (the manifest's, else the command's); -A leaves one the file
+  // does not place without any (kubectl v1.32 against kjob serve of the same objects).
+  assert.equal(sb.kjob(['create', 'ns', 'other']).code, 0);
+  const spread = file('spread.yaml', ['m1', 'm2', 'm3'].map((n, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n${['  namespace: default\n', '  namespace: other\n', ''][i]}`).join('---\n'));
+  assert.equal(sb.kjob(['apply', '-f', spread]).code, 0);
+  assert.deepEqual(sb.kjob(['get', '-f', spread, '-o', 'name']), { stdout: 'configmap/m1\nconfigmap/m2\nconfigmap/m3\n', stderr: '', code: 0 });
+  const all = sb.kjob(['get', '-f', spread, '-A']);
+  assert.match(all.stdout, /^NAMESPACE   NAME   DATA   AGE\ndefault     m1     0      \S+\s*\nother       m2     0      \S+\s*\n$/);
+  assert.deepEqual({ stderr: all.stderr, code: all.code }, { stderr: 'no namespace set on resource /v1, Resource=configmaps "m3"\n', code: 1 });
   const broken = file('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n');
   assert.deepEqual(sb.kjob(['get', '-f', broken]), { stdout: '', stderr: `Error parsing ${broken}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`, code: 1 });
 });
