@@ -7,7 +7,9 @@ import { readable } from '../apiserver/decode.js';
 import { describeService, describeNamespace, describeGeneric } from '../printers/describe_more.js';
 import { listObjects } from './list.js';
 import { describeApps } from './describe_apps.js';
-import { parseResourceArgs } from './args.js';
+import { parseResourceArgs, refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
+import { requestsFromFiles } from './get_files.js';
+import { selectorOfFlag } from './builder.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -17,24 +19,35 @@ export interface DescribeOptions {
   fieldSelector?: string;
   allNamespaces?: boolean;
   showEvents?: boolean;
+  /** -f: the objects the manifests name (each in its own namespace), -R */
+  filenames?: string[];
+  recursive?: boolean;
 }
 
 export async function describe(ctx: Context, args: string[], opts: DescribeOptions, io: IO): Promise<number> {
-  if (args.length === 0) {
+  const errors: string[] = [];
+  let fromFiles: ResourceRequest[] | undefined;
+  if (opts.filenames?.length) {
+    refuseResourceArgsWithPaths(args);
+    // The builder's: -l over the files' own labels (describe fetches by name, after it).
+    const selector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
+    const r = await requestsFromFiles(ctx, opts.filenames, !!opts.recursive, false, selector);
+    errors.push(...r.errors);
+    fromFiles = r.requests;
+  } else if (args.length === 0) {
     throw new UserError(
       'error: You must specify the type of resource to describe. Use "kjob api-resources" for a complete list of supported resources.',
     );
   }
-  const requests = parseResourceArgs(args);
+  const requests = fromFiles ?? parseResourceArgs(args);
   const client = ctx.client;
   const list = async <T extends KObject>(kind: T['kind'], namespace?: string, fieldSelector?: string) =>
     (await client.list(resourceForKind(kind)!, { namespace, fieldSelector })).items.map((o) => readable(kind, o) as T);
   const outputs: string[] = [];
-  const errors: string[] = [];
   const now = ctx.now();
   // `describe TYPE NAME` alone, with no object of that name, describes those whose names start
   // with NAME (DescribeMatchingResources), each followed by a newline.
-  const byPrefix = args.length === 2 && requests.length === 1 && requests[0].names.length === 1 && !args[1].includes('/');
+  const byPrefix = !fromFiles && args.length === 2 && requests.length === 1 && requests[0].names.length === 1 && !args[1].includes('/');
   let matchedByPrefix = false;
   for (const req of requests) {
     if (!['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
@@ -45,9 +58,9 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
     if (req.names.length === 0) {
       objects = (await listObjects(ctx, req.info, { namespace: ns, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).items;
     } else {
-      for (const name of req.names) {
+      for (const [i, name] of req.names.entries()) {
         try {
-          objects.push(await client.get(req.info, ns, name));
+          objects.push(await client.get(req.info, req.namespaces ? req.namespaces[i] : ns, name));
           continue;
         } catch (e) {
           if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;

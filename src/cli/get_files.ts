@@ -9,6 +9,7 @@ import { loadManifestsWithURLs } from './urls.js';
 import { refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
 import { noNamespaceSet, selectorOfFlag } from './builder.js';
 import type { GetOptions } from './get.js';
+import type { Selector } from '../api/labels.js';
 
 /**
  * The objects of the files as get's requests, each name with the namespace it is looked up in (the
@@ -20,6 +21,8 @@ export async function requestsFromFiles(
   files: string[],
   recursive: boolean,
   allNamespaces: boolean,
+  /** -l over the manifests' own labels (describe's builder, which fetches nothing): the objects it does not select are left out */
+  manifestSelector?: Selector,
 ): Promise<{ requests: ResourceRequest[]; count: number; namespace?: string; errors: string[] }> {
   const stdinText = files.includes('-') ? await readStdin() : '';
   const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive });
@@ -32,6 +35,7 @@ export async function requestsFromFiles(
       const info = mapManifest(d.object, d.source, d.fromList);
       const ns = d.object.metadata?.namespace as string | undefined;
       const name = (d.object.metadata?.name as string | undefined) ?? '';
+      if (manifestSelector && !manifestSelector.matches(d.object.metadata?.labels as Record<string, string> | undefined)) continue;
       // get -A drops -n (its Complete clears ExplicitNamespace): no object is compared with it.
       if (info.namespaced && ns && ctx.explicitNamespace && !allNamespaces && ns !== ctx.namespace) {
         throw new UserError(`error: the namespace from the provided object "${ns}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${ns}' to perform this operation.`);

@@ -383,17 +383,18 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
     }),
   );
 
-  program
+  const describeCmd = program
     .command('describe')
     .description('Show details of a specific resource or group of resources')
     .argument('[args...]')
     .option('-l, --selector <selector>', 'label selector', stripEq)
     .option('-A, --all-namespaces', 'across all namespaces')
-    .option('--show-events <bool>', 'show events', 'true')
+    .option('--show-events <bool>', 'show events', 'true');
+  addFilenameFlags(describeCmd, 'containing the resource to describe')
     .action(
       run((ctx, cmd) => {
         const o = cmd.opts();
-        return describe(ctx, cmd.args, { selector: o.selector, fieldSelector: o.fieldSelector, allNamespaces: o.allNamespaces, showEvents: stripEq(String(o.showEvents)) !== 'false' }, io);
+        return describe(ctx, cmd.args, { selector: o.selector, fieldSelector: o.fieldSelector, allNamespaces: o.allNamespaces, showEvents: stripEq(String(o.showEvents)) !== 'false', filenames: o.filename?.map(stripEq), recursive: o.recursive }, io);
       }),
     );
 

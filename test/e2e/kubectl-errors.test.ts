@@ -112,6 +112,15 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   const all = sb.kjob(['get', '-f', spread, '-A']);
   assert.match(all.stdout, /^NAMESPACE   NAME   DATA   AGE\ndefault     m1     0      \S+\s*\nother       m2     0      \S+\s*\n$/);
   assert.deepEqual({ stderr: all.stderr, code: all.code }, { stderr: 'no namespace set on resource /v1, Resource=configmaps "m3"\n', code: 1 });
+  // describe -f: each in its own namespace, in the files' order; the builder's refusals and the
+  // describers' NotFound in one aggregate after what it described.
+  assert.deepEqual(sb.kjob(['describe', '-f', spread]).stdout.match(/^(Name|Namespace): .*$/gm), ['Name:         m1', 'Namespace:    default', 'Name:         m2', 'Namespace:    other', 'Name:         m3', 'Namespace:    default']);
+  const other = sb.kjob(['describe', '-f', spread, '-n', 'other']);
+  assert.deepEqual(other.stdout.match(/^Name: .*$/gm), ['Name:         m2']);
+  assert.deepEqual({ stderr: other.stderr, code: other.code }, {
+    stderr: 'the namespace from the provided object "default" does not match the namespace "other". You must pass \'--namespace=default\' to perform this operation.\nError from server (NotFound): configmaps "m3" not found\n',
+    code: 1,
+  });
   const broken = file('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n');
   assert.deepEqual(sb.kjob(['get', '-f', broken]), { stdout: '', stderr: `Error parsing ${broken}: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n`, code: 1 });
 });
