@@ -43,12 +43,13 @@ export function registerAppsCommands(program: Command, run: Run, io: IO): void {
   // create secret's and create service's go to stderr.
   rollout.configureOutput({ writeOut: io.out, writeErr: io.out, outputError: () => undefined });
   const sub = (name: string, description: string) =>
-    rollout.command(name).description(description).argument('[args...]');
+    addFilenameFlags(rollout.command(name).description(description).argument('[args...]'), 'identifying the resource to get from a server');
   const go = (name: string) =>
     run(async (ctx, cmd) => {
       const o = cmd.opts();
       const { rollout: r } = await import('./rollout.js');
-      return r(ctx, name, cmd.args, { watch: o.watch, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision, output: o.output }, io);
+      const files = { filenames: o.filename?.map(stripEq), recursive: o.recursive };
+      return r(ctx, name, cmd.args, { watch: o.watch, timeout: o.timeout, toRevision: o.toRevision, revision: o.revision, output: o.output, ...files }, io);
     });
   sub('status', 'Show the status of the rollout')
     .option('-w, --watch', 'watch the status of the rollout until it is done (default true)')

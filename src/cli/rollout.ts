@@ -3,13 +3,14 @@
 // watch prints one per event) until the rollout is done; history lists the revisions of its
 // ReplicaSets; undo puts a revision's template back (DeploymentRollbacker); restart stamps the
 // template with kubectl.kubernetes.io/restartedAt.
-import { kindGroup, type ResourceInfo } from '../api/resources.js';
+import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js';
 import { resourceForKind } from '../api/resources.js';
 import type { DeploymentObject, ReplicaSetObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { UserError } from '../errors.js';
-import { parseResourceArgs } from './args.js';
+import { UserError, aggregateMessage } from '../errors.js';
+import { parseResourceArgs, refuseResourceArgsWithPaths } from './args.js';
+import { requestsFromFiles } from './get_files.js';
 import { durationFlagMs } from './option_values.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
@@ -33,24 +34,59 @@ export interface RolloutOptions {
   toRevision?: string;
   revision?: string;
   output?: string;
+  /** -f, -R: the objects the manifests name, each in its own namespace */
+  filenames?: string[];
+  recursive?: boolean;
+}
+
+/** An object a rollout verb works on, and the namespace it is in. */
+export interface RolloutTarget {
+  info: ResourceInfo;
+  name: string;
+  namespace: string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function targets(args: string[]): { info: ResourceInfo; name: string }[] {
+/**
+ * What the builder finds: TYPE NAME / TYPE/NAME arguments in the command's namespace, or with -f
+ * the files' objects (FilenameParam), each in its manifest's namespace, else the command's.
+ */
+export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<RolloutOptions, 'filenames' | 'recursive'>): Promise<RolloutTarget[]> {
+  if (opts.filenames?.length) {
+    refuseResourceArgsWithPaths(args);
+    const r = await requestsFromFiles(ctx, opts.filenames, !!opts.recursive, false);
+    if (r.errors.length) throw new UserError(aggregateMessage(r.errors).replace(/\n$/, ''));
+    return r.requests.flatMap((q) => q.names.map((name, i) => ({ info: q.info, name, namespace: q.namespaces![i] })));
+  }
   if (args.length === 0) {
     throw new UserError("error: required resource not specified");
   }
-  const out: { info: ResourceInfo; name: string }[] = [];
+  const out: RolloutTarget[] = [];
   for (const req of parseResourceArgs(args)) {
     if (req.names.length === 0) throw new UserError('error: resource(s) were provided, but no name was specified');
-    for (const name of req.names) out.push({ info: req.info, name });
+    for (const name of req.names) out.push({ info: req.info, name, namespace: req.info.namespaced ? ctx.namespace : undefined });
   }
   return out;
 }
 
-function requireDeployment(info: ResourceInfo, what: string): void {
-  if (info.kind !== 'Deployment') throw new UserError(`error: no ${what} has been implemented for ${info.kind}${info.group ? `.${info.group}` : ''}`);
+/** The kinds polymorphichelpers' GroupKindElement visits (apps, batch and core workloads). */
+const VISITED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
+
+/**
+ * kjob's rollout verbs work on Deployments: any other kind gets what kubectl's helper for the verb
+ * says of it (StatusViewerFor, HistoryViewerFor, RollbackerFor, the restarter) for every kind it
+ * does not serve either.
+ */
+function requireDeployment(t: RolloutTarget, what: 'status viewer' | 'history' | 'rollbacker' | 'restarter'): void {
+  const { info } = t;
+  if (info.kind === 'Deployment') return;
+  const groupKind = `${info.kind}${info.group ? `.${info.group}` : ''}`;
+  if (what === 'status viewer') throw new UserError(`error: no status viewer has been implemented for ${groupKind}`);
+  if (what === 'restarter') throw new UserError(`error: ${groupResource(info)} ${JSON.stringify(t.name)} restarting is not supported`);
+  const noun = what === 'history' ? 'history viewer' : 'rollbacker';
+  if (VISITED_KINDS.has(info.kind)) throw new UserError(`error: no ${noun} has been implemented for ${JSON.stringify(groupKind)}`);
+  throw new UserError(`error: error retrieving ${what} for ${JSON.stringify(groupKind)}, no visitor method exists for {${info.group} ${info.kind}}`);
 }
 
 /** DeploymentStatusViewer.Status */
@@ -71,24 +107,30 @@ export function deploymentRolloutStatus(d: DeploymentObject): { text: string; do
 }
 
 async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  const [t] = targets(args);
-  requireDeployment(t.info, 'status viewer');
   // pflag's error for a --timeout that is no duration; 0 (the default) waits without end.
   const timeoutMs = durationFlagMs('--timeout', opts.timeout, 'kjob rollout status') || Infinity;
-  const deadline = Date.now() + timeoutMs;
-  let lastRV = '';
-  for (;;) {
-    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
-    if (d.metadata.resourceVersion !== lastRV) {
-      lastRV = d.metadata.resourceVersion ?? '';
-      const s = deploymentRolloutStatus(d);
-      if (s.error) throw new UserError(`error: ${s.error}`);
-      io.out(s.text);
-      if (s.done || opts.watch === false) return 0;
+  const ts = await rolloutTargets(ctx, args, opts);
+  // The builder's Latest: every object read (a NotFound said) before any is watched.
+  for (const t of ts) await ctx.client.get(t.info, t.namespace, t.name);
+  // Each in turn, each with the whole timeout (ContextWithOptionalTimeout in the visit).
+  for (const t of ts) {
+    requireDeployment(t, 'status viewer');
+    const deadline = Date.now() + timeoutMs;
+    let lastRV = '';
+    for (;;) {
+      const d = asKind('Deployment', await ctx.client.get(t.info, t.namespace, t.name));
+      if (d.metadata.resourceVersion !== lastRV) {
+        lastRV = d.metadata.resourceVersion ?? '';
+        const s = deploymentRolloutStatus(d);
+        if (s.error) throw new UserError(`error: ${s.error}`);
+        io.out(s.text);
+        if (s.done || opts.watch === false) break;
+      }
+      if (Date.now() >= deadline) throw new UserError('error: timed out waiting for the condition');
+      await sleep(Math.min(200, Math.max(1, deadline - Date.now())));
     }
-    if (Date.now() >= deadline) throw new UserError('error: timed out waiting for the condition');
-    await sleep(Math.min(200, Math.max(1, deadline - Date.now())));
   }
+  return 0;
 }
 
 /** The ReplicaSets a Deployment controls, by revision. */
@@ -105,9 +147,11 @@ async function history(ctx: Context, d: DeploymentObject): Promise<Map<number, R
 }
 
 async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of targets(args)) {
-    requireDeployment(t.info, 'history viewer');
-    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
+  for (const t of await rolloutTargets(ctx, args, opts)) {
+    // The builder's Latest first: a NotFound before the kind is looked at.
+    const obj = await ctx.client.get(t.info, t.namespace, t.name);
+    requireDeployment(t, 'history');
+    const d = asKind('Deployment', obj);
     const h = await history(ctx, d);
     const revision = opts.revision ? parseInt(opts.revision, 10) : 0;
     if (revision > 0) {
@@ -139,9 +183,11 @@ function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 
 async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of targets(args)) {
-    requireDeployment(t.info, 'rollbacker');
-    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
+  for (const t of await rolloutTargets(ctx, args, opts)) {
+    // The builder's Latest first: a NotFound before the kind is looked at.
+    const obj = await ctx.client.get(t.info, t.namespace, t.name);
+    requireDeployment(t, 'rollbacker');
+    const d = asKind('Deployment', obj);
     if (d.spec?.paused) throw new UserError("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     const h = await history(ctx, d);
     let to = opts.toRevision ? parseInt(opts.toRevision, 10) : 0;
@@ -161,7 +207,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO):
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) if (SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
     for (const [k, v] of Object.entries<string>(rs.metadata.annotations ?? {})) if (!SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
-    await ctx.client.patch(t.info, ctx.namespace, t.name, 'json', [
+    await ctx.client.patch(t.info, t.namespace, t.name, 'json', [
       { op: 'replace', path: '/spec/template', value: tpl },
       { op: 'replace', path: '/metadata/annotations', value: annotations },
     ]);
@@ -178,12 +224,14 @@ function localRFC3339(d: Date): string {
   return off === 0 ? `${local}Z` : `${local}${off > 0 ? '+' : '-'}${p(off / 60)}:${p(off % 60)}`;
 }
 
-async function restart(ctx: Context, args: string[], _opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of targets(args)) {
-    requireDeployment(t.info, 'restarter');
-    const d = asKind('Deployment', await ctx.client.get(t.info, ctx.namespace, t.name));
+async function restart(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
+  for (const t of await rolloutTargets(ctx, args, opts)) {
+    // The builder's Latest first: a NotFound before the kind is looked at.
+    const obj = await ctx.client.get(t.info, t.namespace, t.name);
+    requireDeployment(t, 'restarter');
+    const d = asKind('Deployment', obj);
     if (d.spec?.paused) throw new UserError(`error: ${kindGroup(t.info)}/${t.name} can't restart paused deployment (run rollout resume first)`);
-    await ctx.client.patch(t.info, ctx.namespace, t.name, 'strategic', {
+    await ctx.client.patch(t.info, t.namespace, t.name, 'strategic', {
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },
     });
     io.out(`${kindGroup(t.info)}/${t.name} restarted\n`);
@@ -204,7 +252,7 @@ export async function rollout(ctx: Context, sub: string, args: string[], opts: R
     case 'pause':
     case 'resume': {
       const { pauseResume } = await import('./rollout_pause.js');
-      return pauseResume(ctx, sub, args, { output: opts.output }, io);
+      return pauseResume(ctx, sub, args, { output: opts.output, filenames: opts.filenames, recursive: opts.recursive }, io);
     }
     default:
       throw new UserError(`error: unknown command "${sub}" for "kjob rollout"`);

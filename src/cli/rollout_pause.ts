@@ -7,21 +7,34 @@ import { groupResource, kindGroup, type ResourceInfo } from '../api/resources.js
 import type { KObject } from '../api/types.js';
 import { StatusError, UserError } from '../errors.js';
 import { parseResourceArgs } from './args.js';
+import { rolloutTargets } from './rollout.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
 export interface PauseOptions {
   output?: string;
+  filenames?: string[];
+  recursive?: boolean;
 }
 
 export async function pauseResume(ctx: Context, verb: 'pause' | 'resume', args: string[], opts: PauseOptions, io: IO): Promise<number> {
-  if (args.length === 0) throw new UserError('error: required resource not specified');
+  if (args.length === 0 && !opts.filenames?.length) throw new UserError('error: required resource not specified');
   if (opts.output !== undefined && opts.output !== '' && opts.output !== 'name') {
     throw new UserError(`error: unable to match a printer suitable for the output format "${opts.output}", allowed formats are: name`);
   }
   const builderErrors: string[] = [];
   const infos: { info: ResourceInfo; obj: KObject }[] = [];
-  for (const req of parseResourceArgs(args)) {
+  if (opts.filenames?.length) {
+    for (const t of await rolloutTargets(ctx, args, opts)) {
+      try {
+        infos.push({ info: t.info, obj: await ctx.client.get(t.info, t.namespace, t.name) });
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        builderErrors.push(e.kubectlMessage());
+      }
+    }
+  }
+  for (const req of opts.filenames?.length ? [] : parseResourceArgs(args)) {
     if (req.names.length === 0) {
       const list = await ctx.client.list(req.info, { namespace: ctx.namespace });
       for (const obj of list.items) infos.push({ info: req.info, obj });
@@ -53,7 +66,7 @@ export async function pauseResume(ctx: Context, verb: 'pause' | 'resume', args: 
       continue;
     }
     // ObjectResumer sets paused to false; the strategic merge patch kubectl computes carries null.
-    await ctx.client.patch(info, ctx.namespace, name, 'strategic', { spec: { paused: verb === 'pause' ? true : null } });
+    await ctx.client.patch(info, obj.metadata.namespace, name, 'strategic', { spec: { paused: verb === 'pause' ? true : null } });
     io.out(opts.output === 'name' ? `${kindGroup(info)}/${name}\n` : `${kindGroup(info)}/${name} ${verb === 'pause' ? 'paused' : 'resumed'}\n`);
   }
   const all = [...builderErrors, ...errors];

@@ -124,3 +124,34 @@ test('scale, a rolling update of the env, rollout history, undo, restart, pause 
   assert.equal(ok(['delete', 'deploy', 'nginx']), 'deployment.apps "nginx" deleted\n');
   await sb.until('the garbage collector', () => readJSON(sb, ['get', 'rs']).items.length === 0 && pods(sb).length === 0, 90_000);
 });
+
+test('rollout -f: the Deployments the manifests name, each in its own namespace; other kinds get what kubectl says of them', async () => {
+  ok(['create', 'ns', 'apps']);
+  const file = path.join(sb.home, 'web.yaml');
+  fs.writeFileSync(
+    file,
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: apps}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: busybox, command: [sleep, "3600"]}]\n' +
+      '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: webcm, namespace: apps}\n',
+  );
+  ok(['apply', '-f', file]);
+  // Printed by kubectl v1.32 against kjob serve: the Deployment's status, then the ConfigMap's refusal.
+  const st = sb.kjob(['rollout', 'status', '-f', file, '--timeout=90s']);
+  assert.match(st.stdout, /deployment "web" successfully rolled out\n$/);
+  assert.deepEqual([st.stderr, st.code], ['error: no status viewer has been implemented for ConfigMap\n', 1]);
+  const deployOnly = path.join(sb.home, 'web-only.yaml');
+  fs.writeFileSync(deployOnly, fs.readFileSync(file, 'utf8').split('---\n')[0]);
+  assert.equal(ok(['rollout', 'history', '-f', deployOnly]), 'deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n\n');
+  assert.equal(ok(['rollout', 'restart', '-f', deployOnly]), 'deployment.apps/web restarted\n');
+  assert.equal(ok(['rollout', 'pause', '-f', deployOnly]), 'deployment.apps/web paused\n');
+  assert.equal(ok(['-n', 'apps', 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.paused}']), 'true');
+  assert.equal(ok(['rollout', 'resume', '-f', deployOnly]), 'deployment.apps/web resumed\n');
+  assert.deepEqual(sb.kjob(['rollout', 'status', '-f', deployOnly, 'deploy/web']), { stdout: '', stderr: 'error: resource/name arguments cannot be provided when a path is specified\n', code: 1 });
+  // Other kinds, by each verb's helper in kubectl's words (a missing object: the builder's NotFound first).
+  ok(['create', 'job', 'hj', '--image=busybox', '--', 'true']);
+  const refused = (args: string[], stderr: string) => assert.deepEqual(sb.kjob(args), { stdout: '', stderr, code: 1 }, args.join(' '));
+  refused(['-n', 'apps', 'rollout', 'history', 'cm/webcm'], 'error: error retrieving history for "ConfigMap", no visitor method exists for { ConfigMap}\n');
+  refused(['-n', 'apps', 'rollout', 'undo', 'cm/webcm'], 'error: error retrieving rollbacker for "ConfigMap", no visitor method exists for { ConfigMap}\n');
+  refused(['-n', 'apps', 'rollout', 'restart', 'cm/webcm'], 'error: configmaps "webcm" restarting is not supported\n');
+  refused(['rollout', 'history', 'job/hj'], 'error: no history viewer has been implemented for "Job.batch"\n');
+  refused(['rollout', 'history', 'job/nope'], 'Error from server (NotFound): jobs.batch "nope" not found\n');
+});
