@@ -60,15 +60,17 @@ export interface GlobalOptions {
 export class Context {
   private readonly homeDir: string;
   private homeChecked = false;
-  readonly namespace: string;
+  /** The namespace the files of `get -f` place their objects in, when -n named none. */
+  private filesNamespace?: string;
   /** true when -n was given explicitly (kubectl's enforceNamespace) */
   readonly explicitNamespace: boolean;
   private storeInstance?: Store;
   private apiInstance?: LocalAPIServer;
   /** The state directory's clock (real, or simulated by `kjob clock set`); the store stamps with it. */
   readonly clock = new StateClock();
-  /** In cluster mode: the cluster kubectl's rules pick from the kubeconfig; undefined: the state directory. */
-  readonly cluster?: ClusterConnection;
+  /** The kubeconfig files to read (undefined: the default), when the command line asks for a cluster. */
+  private readonly clusterFiles?: { files: string[] | undefined };
+  private clusterInstance?: ClusterConnection;
   private clientInstance?: Client;
   private httpClient?: HTTPClient;
 
@@ -90,14 +92,31 @@ export class Context {
     // --server), or $KUBECONFIG unless a state directory was named (--home or $KJOB_HOME), which
     // keeps kjob local for people whose shell sets KUBECONFIG. The credentials' flags alone
     // (--token, --as, ...) leave kjob local, where there is no authentication to give them to.
+    // The kubeconfig is read when a command first needs it (not by `version --client`, as kubectl).
     const files = opts.local ? undefined : kubeconfigFiles(opts.kubeconfig, opts.home || env.KJOB_HOME ? {} : env);
     const namesCluster = !opts.local && [opts.context, opts.cluster, opts.user, opts.server].some((v) => v !== undefined);
-    if (files || namesCluster) this.cluster = resolveConnection(files ?? kubeconfigFiles(undefined, env), connectionOverrides(opts));
+    if (files || namesCluster) this.clusterFiles = { files: files ?? kubeconfigFiles(undefined, env) };
     this.verbosity = Number(opts.v ?? 0) || 0;
-    for (const f of this.cluster?.loadedFiles ?? []) this.klog('loader.go:402', `Config loaded from file:  ${f}`);
-    this.namespace = opts.namespace ?? this.cluster?.namespace ?? 'default';
     // Refused here, before anything is written, rather than by an engine started in the background.
     parseTimeScale(env.KJOB_TIME_SCALE);
+  }
+
+  /** In cluster mode: the cluster kubectl's rules pick from the kubeconfig; undefined: the state directory. */
+  get cluster(): ClusterConnection | undefined {
+    if (!this.clusterFiles || this.clusterInstance) return this.clusterInstance;
+    this.clusterInstance = resolveConnection(this.clusterFiles.files, connectionOverrides(this.opts));
+    for (const f of this.clusterInstance.loadedFiles) this.klog('loader.go:402', `Config loaded from file:  ${f}`);
+    return this.clusterInstance;
+  }
+
+  /** The namespace of the request: -n, else the kubeconfig context's in cluster mode, else "default". */
+  get namespace(): string {
+    return this.opts.namespace ?? this.filesNamespace ?? this.cluster?.namespace ?? 'default';
+  }
+
+  /** `get -f`: the files' objects' namespace, the builder's DefaultNamespace when -n named none. */
+  useFilesNamespace(namespace: string): void {
+    if (!this.explicitNamespace) this.filesNamespace = namespace;
   }
 
   /**

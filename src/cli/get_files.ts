@@ -75,7 +75,7 @@ export async function getArgs(
   const selector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
   const r = await requestsFromFiles(ctx, files, opts.recursive, opts.allNamespaces);
   // the objects' namespace when the command named none (the builder's DefaultNamespace)
-  if (r.namespace && !ctx.explicitNamespace) (ctx as { namespace: string }).namespace = r.namespace;
+  if (r.namespace) ctx.useFilesNamespace(r.namespace);
   // What the visitor meets reading a file comes back in get's aggregate, without "error: " (and
   // a YAML error as kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
   const visited = (m: string) => m.replace(/^error: unable to decode /, 'unable to decode ').replace(/^error: error parsing /, 'Error parsing ');

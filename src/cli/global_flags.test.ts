@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkLoggingFlags, printServerWarnings, requestTimeoutNs, verbosity, warningsAsErrors } from './global_flags.js';
+import { Command } from 'commander';
+import { GLOBAL_FLAGS_WITH_VALUE, addGlobalFlags, checkLoggingFlags, printServerWarnings, requestTimeoutNs, verbosity, warningsAsErrors } from './global_flags.js';
 import type { IO } from './io.js';
 import { UserError } from '../errors.js';
 
@@ -68,4 +69,11 @@ test("the server's warnings are printed once a command, and --warnings-as-errors
   assert.equal(other.text(), 'Warning: unknown field "foo"\n', "another command's (a command server's next) warnings are its own");
   warningsAsErrors(other, 0);
   assert.match(other.text(), /err="1 warning received"\n$/);
+});
+
+test('GLOBAL_FLAGS_WITH_VALUE (which the launchers copy to find the verb) is every global flag that takes a value', () => {
+  const names = addGlobalFlags(new Command())
+    .options.filter((o) => o.required)
+    .flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
+  assert.deepEqual([...names].sort(), [...GLOBAL_FLAGS_WITH_VALUE].sort());
 });

@@ -598,7 +598,7 @@ function buildProgram(io: IO, setExit: (code: number) => void, only?: string): C
       run(async (ctx, cmd) => {
         const o = cmd.opts() as { output?: string; client?: boolean };
         // In cluster mode, the server's version too, as kubectl version prints it (not with --client).
-        const server = ctx.cluster && !o.client ? await ctx.client.version() : undefined;
+        const server = !o.client && ctx.cluster ? await ctx.client.version() : undefined;
         return version({ output: o.output }, io, server);
       }),
     );

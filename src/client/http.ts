@@ -27,6 +27,12 @@ export interface HTTPClientOptions {
 const TIMEOUT_AWAITING_HEADERS = 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)';
 export const TIMEOUT_READING_BODY = 'error: context deadline exceeded (Client.Timeout or context cancellation while reading body)';
 
+/** node's words for a server certificate no trusted authority signed: Go's x509.UnknownAuthorityError. */
+const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+
+/** The longest delay setTimeout takes (a signed 32-bit count of ms). */
+const MAX_TIMER_MS = 2_147_483_647n;
+
 /** The discovery client's own timeout when --request-timeout gives none (client-go's defaultTimeout). */
 const DISCOVERY_TIMEOUT_NS = 32_000_000_000n;
 
@@ -107,7 +113,12 @@ export class HTTPClient implements Client {
     }
     const lib = url.protocol === 'https:' ? httpLibs().https : httpLibs().http;
     const started = Date.now();
-    const log = (status: string) => this.opts.logRequest?.(`${method} ${url.href} ${status} in ${Date.now() - started} milliseconds`);
+    let logged = false;
+    const log = (status: string) => {
+      if (logged) return;
+      logged = true;
+      this.opts.logRequest?.(`${method} ${url.href} ${status} in ${Date.now() - started} milliseconds`);
+    };
     return new Promise((resolve, reject) => {
       let answered = false;
       let timer: NodeJS.Timeout | undefined;
@@ -126,7 +137,8 @@ export class HTTPClient implements Client {
           reject(e);
         });
       });
-      if (timeoutNs > 0n) {
+      // A timeout beyond what a timer can hold (about 24.8 days) is as good as none.
+      if (timeoutNs > 0n && timeoutNs / 1_000_000n <= MAX_TIMER_MS) {
         timer = setTimeout(() => {
           if (!answered) {
             log('');
@@ -139,7 +151,8 @@ export class HTTPClient implements Client {
       req.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (!answered) log('');
-        reject(new UserError(`The connection to the server ${url.host} was refused - did you specify the right host or port?${e.code && e.code !== 'ECONNREFUSED' ? ` (${e.message})` : ''}`));
+        if (UNKNOWN_AUTHORITY.has(e.code ?? '')) reject(new UserError('Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority'));
+        else reject(new UserError(`The connection to the server ${url.host} was refused - did you specify the right host or port?${e.code && e.code !== 'ECONNREFUSED' ? ` (${e.message})` : ''}`));
       });
       onRequest?.(req);
       req.end(payload);

@@ -134,86 +134,117 @@ function load(files: string[] | undefined): Config {
   return cfg;
 }
 
-function fileOrData(entry: Entry, fileKey: string, dataKey: string, origin: string | undefined): Buffer | undefined {
-  if (entry[dataKey]) return Buffer.from(String(entry[dataKey]), 'base64');
-  if (entry[fileKey]) {
-    const f = path.resolve(origin ? path.dirname(origin) : process.cwd(), String(entry[fileKey]).replace(/^~(?=\/)/, homedir()));
-    try {
-      return fs.readFileSync(f);
-    } catch {
-      throw new UserError(`error: unable to read ${fileKey} ${f}: no such file or directory`);
-    }
-  }
+/** Where a certificate or key comes from: the kubeconfig's data, or a file (the kubeconfig's, resolved from its own directory, or a flag's). */
+type Source = { data: Buffer } | { file: string } | undefined;
+
+function sourceOf(entry: Entry, fileKey: string, dataKey: string, origin: string | undefined): Source {
+  if (entry[dataKey]) return { data: Buffer.from(String(entry[dataKey]), 'base64') };
+  if (entry[fileKey]) return { file: path.resolve(origin ? path.dirname(origin) : process.cwd(), String(entry[fileKey]).replace(/^~(?=\/)/, homedir())) };
   return undefined;
 }
 
 /** A path given on the command line: relative to the current directory, ~ for the home directory. */
-function readFlagFile(flag: string, file: string | undefined): Buffer | undefined {
-  if (file === undefined || file === '') return undefined;
-  const f = path.resolve(file.replace(/^~(?=\/)/, homedir()));
+function flagSource(file: string | undefined): Source {
+  return file ? { file: path.resolve(file.replace(/^~(?=\/)/, homedir())) } : undefined;
+}
+
+/** Go's words for a failed os.Open (syscall.Errno's text). */
+const ERRNO_TEXT: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory', ELOOP: 'too many levels of symbolic links' };
+
+/**
+ * The bytes of a source, or clientcmd's errors: its validation's for a file it cannot open
+ * ("unable to read client-cert X for NAME due to open X: ..."), and the TLS loader's for one it
+ * opened and cannot read (a directory).
+ */
+function readSource(src: Source, what: string, forName: string): Buffer | undefined {
+  if (!src) return undefined;
+  if ('data' in src) return src.data;
   try {
-    return fs.readFileSync(f);
-  } catch {
-    throw new UserError(`error: unable to read ${flag} ${f}: no such file or directory`);
+    return fs.readFileSync(src.file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EISDIR') throw new UserError(`error: read ${src.file}: is a directory`);
+    throw new UserError(`error: unable to read ${what} ${src.file} for ${forName} due to open ${src.file}: ${ERRNO_TEXT[code] ?? (e as Error).message}`);
   }
 }
 
 /**
  * The cluster, credentials and namespace kubectl would use (clientcmd's DirectClientConfig): the
  * context from --context or current-context; its cluster and user, or --cluster's and --user's;
- * each flag of the cluster and the credentials over what they say. files undefined: the default
- * kubeconfig, which may be missing.
+ * each flag of the cluster and the credentials over what they say, then clientcmd's checks of
+ * what that makes (ConfirmUsable). files undefined: the default kubeconfig, which may be missing.
  */
 export function resolveConnection(files: string[] | undefined, opts: ConnectionOverrides): ClusterConnection {
   const cfg = load(files);
   const contextName = opts.context ?? cfg.currentContext;
   const context = contextName ? cfg.contexts.get(contextName) : undefined;
   if (contextName && !context) throw new UserError(`Error in configuration: context was not found for specified context: ${contextName}`);
-  const clusterName = opts.cluster ?? str(context?.cluster);
-  const userName = opts.user ?? str(context?.user);
+  const clusterName = opts.cluster ?? str(context?.cluster) ?? '';
+  const userName = opts.user ?? str(context?.user) ?? '';
   if (!context && !opts.cluster && !opts.server) throw new UserError('error: current-context is not set');
   if (opts.user !== undefined && !cfg.users.has(opts.user)) throw new UserError(`error: auth info ${JSON.stringify(opts.user)} does not exist`);
   const cluster = lookup(cfg.clusters, clusterName) ?? {};
   const server = opts.server || str(cluster.server);
   if (!server) throw new UserError(clusterName ? `error: no server found for cluster ${JSON.stringify(clusterName)}` : 'error: cluster has no server defined');
   const user = lookup(cfg.users, userName) ?? {};
-  // A token or a certificate on the command line replaces the user's credentials, as clientcmd's
-  // override of the AuthInfo does; exec plugins and auth providers are then not needed.
-  const flagCredentials = Boolean(opts.token || opts.clientCertificate || opts.clientKey || opts.username || opts.password);
-  if (!flagCredentials && (user.exec || user['auth-provider'])) {
-    throw new UserError(`error: kjob does not run kubeconfig ${user.exec ? 'exec credential plugins' : 'auth providers'} (user "${userName}"): use a token or a client certificate, or kubectl itself`);
-  }
-  let token: string | undefined = opts.token || str(user.token);
-  if (!token && !opts.token && user.tokenFile) token = fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), String(user.tokenFile)), 'utf8').trim();
-  const ca = readFlagFile('certificate-authority', opts.certificateAuthority) ?? fileOrData(cluster, 'certificate-authority', 'certificate-authority-data', cfg.origin.get(cluster));
-  const cert = readFlagFile('client-certificate', opts.clientCertificate) ?? fileOrData(user, 'client-certificate', 'client-certificate-data', cfg.origin.get(user));
-  const key = readFlagFile('client-key', opts.clientKey) ?? fileOrData(user, 'client-key', 'client-key-data', cfg.origin.get(user));
-  const insecureSkipTLSVerify = opts.insecureSkipTLSVerify ?? cluster['insecure-skip-tls-verify'] === true;
+
+  // The cluster's TLS: --insecure-skip-tls-verify=true or --certificate-authority replaces both of
+  // the kubeconfig's (a false one alone changes nothing: mergo keeps what is not set).
+  const tlsOverride = opts.insecureSkipTLSVerify === true || Boolean(opts.certificateAuthority);
+  const insecureSkipTLSVerify = tlsOverride ? opts.insecureSkipTLSVerify === true : cluster['insecure-skip-tls-verify'] === true;
+  const caSource = tlsOverride ? flagSource(opts.certificateAuthority) : sourceOf(cluster, 'certificate-authority', 'certificate-authority-data', cfg.origin.get(cluster));
+
+  // The user's credentials, each flag over the kubeconfig's field.
+  const token = opts.token || str(user.token);
+  const tokenFile = opts.token ? undefined : str(user.tokenFile);
+  const username = opts.username || str(user.username);
+  const password = opts.password || str(user.password);
+  const certSource = opts.clientCertificate ? flagSource(opts.clientCertificate) : sourceOf(user, 'client-certificate', 'client-certificate-data', cfg.origin.get(user));
+  const keySource = opts.clientKey ? flagSource(opts.clientKey) : sourceOf(user, 'client-key', 'client-key-data', cfg.origin.get(user));
   const groups = opts.asGroups?.length ? opts.asGroups : Array.isArray(user['as-groups']) ? user['as-groups'].filter((g): g is string => typeof g === 'string') : [];
   const as = opts.as || str(user.as);
   const asUid = opts.asUid || str(user['as-uid']);
-  return {
-    server: serverURL(server, Boolean(ca || cert || insecureSkipTLSVerify)),
+
+  // ConfirmUsable: the cluster's checks, then the user's, each in clientcmd's words.
+  const ca = readSource(caSource, 'certificate-authority', clusterName);
+  const methods = [...(token || tokenFile ? ['token'] : []), ...(username || password ? ['basicAuth'] : [])];
+  if (certSource && !keySource) throw new UserError(`error: client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.`);
+  const cert = certSource ? readSource(certSource, 'client-cert', userName) : undefined;
+  const key = certSource ? readSource(keySource, 'client-key', userName) : undefined;
+  if (methods.length > 1) throw new UserError(`error: more than one authentication method found for ${userName}; found [${methods.join(' ')}], only one is allowed`);
+  if ((asUid || groups.length) && !as) throw new UserError(`error: requesting uid, groups or user-extra for ${userName} without impersonating a user`);
+  if (!methods.length && !certSource && (user.exec || user['auth-provider'])) {
+    throw new UserError(`error: kjob does not run kubeconfig ${user.exec ? 'exec credential plugins' : 'auth providers'} (user "${userName}"): use a token or a client certificate, or kubectl itself`);
+  }
+
+  const base = {
+    server: serverURL(server),
     namespace: opts.namespace ?? str(context?.namespace) ?? 'default',
     context: contextName ?? '',
-    token,
+    loadedFiles: cfg.loaded,
+  };
+  // clientcmd gives the user's identity (credentials, impersonation) and the cluster's TLS only to
+  // a server reached over TLS: nothing of them goes out in the clear.
+  if (!base.server.startsWith('https:')) return base;
+  return {
+    ...base,
+    token: token || (tokenFile ? fs.readFileSync(path.resolve(path.dirname(cfg.origin.get(user) ?? '.'), tokenFile), 'utf8').trim() : undefined),
     ca,
     cert,
     key,
     insecureSkipTLSVerify,
     tlsServerName: opts.tlsServerName || str(cluster['tls-server-name']),
-    username: opts.username || str(user.username),
-    password: opts.password || str(user.password),
+    username,
+    password,
     impersonate: as || asUid || groups.length ? { user: as, groups, uid: asUid } : undefined,
-    loadedFiles: cfg.loaded,
   };
 }
 
 /**
- * client-go's DefaultServerURL: a server without a scheme (`-s 127.0.0.1:6443`) is http, or https
- * where TLS is configured (a CA, a client certificate, or insecure-skip-tls-verify).
+ * client-go's DefaultServerURL as clientcmd reaches it, before any TLS setting is merged: a server
+ * without a scheme (`-s 127.0.0.1:6443`) is http.
  */
-function serverURL(server: string, tls: boolean): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `${tls ? 'https' : 'http'}://${server}`;
+function serverURL(server: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`;
   return withScheme.replace(/\/+$/, '');
 }

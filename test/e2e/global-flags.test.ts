@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import http from 'node:http';
 import path from 'node:path';
 import { Sandbox, KJOB, ROOT } from './helpers.js';
 
@@ -56,9 +57,13 @@ test('cluster mode: -v 6 logs the kubeconfig and each request; --request-timeout
   assert.ok(Date.now() - started < 30_000);
   // -s and --token alone: no kubeconfig at all.
   assert.deepEqual(bare(['-s', serverURL, '--token', token, '--insecure-skip-tls-verify', 'get', 'cm', 'c1', '-o', 'name']), { stdout: 'configmap/c1\n', stderr: '', code: 0 });
-  const unverified = bare(['-s', serverURL, '--token', token, 'get', 'cm', 'c1']);
-  assert.equal(unverified.code, 1);
-  assert.match(unverified.stderr, /self-signed certificate/);
+  assert.deepEqual(bare(['-s', serverURL, '--token', token, 'get', 'cm', 'c1']), {
+    stdout: '',
+    stderr: 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n',
+    code: 1,
+  });
+  // kubectl reads no kubeconfig for version --client.
+  assert.equal(bare(['--context', 'nope', 'version', '--client']).code, 0);
   // The kubeconfig's user and cluster, named by flags.
   assert.equal(remote(['--cluster', 'kjob', '--user', 'kjob', 'get', 'cm', 'c1', '-o', 'name']).stdout, 'configmap/c1\n');
   assert.deepEqual(remote(['--cluster', 'nope', 'get', 'cm']), { stdout: '', stderr: 'error: no server found for cluster "nope"\n', code: 1 });
@@ -69,22 +74,61 @@ test('cluster mode: -v 6 logs the kubeconfig and each request; --request-timeout
   assert.deepEqual(remote(['--match-server-version', 'get', 'cm', 'c1', '-o', 'name']), { stdout: 'configmap/c1\n', stderr: '', code: 0 });
 });
 
+/** kjob run in the background (the servers below answer in this process), without a kubeconfig. */
+function kjobAsync(args: string[]): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...sb.env, HOME: sb.home };
+    delete env.KJOB_HOME;
+    delete env.KUBECONFIG;
+    const child = spawn(process.execPath, [KJOB, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d.toString()));
+    child.stderr!.on('data', (d) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ stdout, stderr, code }));
+  });
+}
+
 test("--request-timeout gives up on a server that does not answer, with client-go's words", async () => {
   const silent = net.createServer(() => undefined);
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   try {
     const port = (silent.address() as net.AddressInfo).port;
-    const r = await new Promise<{ stderr: string; code: number | null }>((resolve) => {
-      const env: NodeJS.ProcessEnv = { ...sb.env, HOME: sb.home };
-      delete env.KJOB_HOME;
-      const child = spawn(process.execPath, [KJOB, '-s', `http://127.0.0.1:${port}`, '--request-timeout=1s', 'get', 'cm'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr += d.toString()));
-      child.on('exit', (code) => resolve({ stderr, code }));
-    });
-    assert.deepEqual(r, { stderr: 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)\n', code: 1 });
+    const r = await kjobAsync(['-s', `http://127.0.0.1:${port}`, '--request-timeout=1s', '-v=6', 'get', 'cm']);
+    assert.equal(r.code, 1);
+    // One request line, without a status, then the error.
+    assert.match(r.stderr, new RegExp(`^${KLOG('round_trippers\\.go:560')} GET http://127\\.0\\.0\\.1:${port}/api/v1/namespaces/default/configmaps\\?timeout=1s  in \\d+ milliseconds\nUnable to connect to the server: net/http: request canceled \\(Client\\.Timeout exceeded while awaiting headers\\)\n$`));
   } finally {
     silent.close();
+  }
+});
+
+test('a server reached without TLS gets no credentials; --match-server-version says how the versions differ', async () => {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const urls: string[] = [];
+  const api = http.createServer((req, res) => {
+    seen.push(req.headers);
+    urls.push(req.url!);
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url!.startsWith('/version')) res.end(JSON.stringify({ major: '1', minor: '32', gitVersion: 'v1.32.4', gitCommit: 'abc', gitTreeState: 'clean', buildDate: 'b', goVersion: 'go1.23.8', compiler: 'gc', platform: 'linux/amd64' }));
+    else res.end(JSON.stringify({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] }));
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  try {
+    const server = `127.0.0.1:${(api.address() as net.AddressInfo).port}`;
+    // A server without a scheme is http; kubectl sends no token, password or identity over it.
+    assert.deepEqual(await kjobAsync(['-s', server, '--token', 'SECRET', '--as', 'bob', 'get', 'cm']), { stdout: '', stderr: 'No resources found in default namespace.\n', code: 0 });
+    assert.deepEqual([seen.length, seen[0].authorization, seen[0]['impersonate-user']], [1, undefined, undefined]);
+    const m = await kjobAsync(['-s', `http://${server}`, '--match-server-version', 'get', 'cm']);
+    assert.equal(m.code, 1);
+    assert.match(
+      m.stderr,
+      /^error: server version \(&version\.Info\{Major:"1", Minor:"32", GitVersion:"v1\.32\.4", GitCommit:"abc", GitTreeState:"clean", BuildDate:"b", GoVersion:"go1\.23\.8", Compiler:"gc", Platform:"linux\/amd64"\}\) differs from client version \(version\.Info\{Major:"1", Minor:"32", GitVersion:"v1\.32\.4\+kjob\.[^"]+", GitCommit:"", GitTreeState:"clean", BuildDate:"", GoVersion:"node[^"]+", Compiler:"kjob", Platform:"[^"]+"\}\)\n$/,
+    );
+    // The discovery client's one request, with its own timeout, and nothing after the mismatch.
+    assert.deepEqual(urls.slice(1), ['/version?timeout=32s']);
+  } finally {
+    api.close();
   }
 });
 
