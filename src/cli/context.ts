@@ -60,8 +60,6 @@ export interface GlobalOptions {
 export class Context {
   private readonly homeDir: string;
   private homeChecked = false;
-  /** The namespace the files of `get -f` place their objects in, when -n named none. */
-  private filesNamespace?: string;
   /** true when -n was given explicitly (kubectl's enforceNamespace) */
   readonly explicitNamespace: boolean;
   private storeInstance?: Store;
@@ -111,12 +109,7 @@ export class Context {
 
   /** The namespace of the request: -n, else the kubeconfig context's in cluster mode, else "default". */
   get namespace(): string {
-    return this.opts.namespace ?? this.filesNamespace ?? this.cluster?.namespace ?? 'default';
-  }
-
-  /** `get -f`: the files' objects' namespace, the builder's DefaultNamespace when -n named none. */
-  useFilesNamespace(namespace: string): void {
-    if (!this.explicitNamespace) this.filesNamespace = namespace;
+    return this.opts.namespace ?? this.cluster?.namespace ?? 'default';
   }
 
   /**

@@ -51,7 +51,9 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   let matchedByPrefix = false;
   for (const req of requests) {
     if (!['Job', 'Pod', 'CronJob', 'Deployment', 'ReplicaSet', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Namespace', 'Event'].includes(req.info.kind)) {
-      throw new UserError(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, deployments, replicasets, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
+      // Said with the other errors, after what could be described.
+      errors.push(`error: kjob cannot describe ${req.info.resource} yet; it describes jobs, cronjobs, deployments, replicasets, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events`);
+      continue;
     }
     const ns = req.info.namespaced ? (opts.allNamespaces ? undefined : ctx.namespace) : undefined;
     let objects: KObject[] = [];

@@ -36,11 +36,11 @@ export interface GetOptions {
   /** --allow-missing-template-keys (jsonpath); kubectl's default is true */
   allowMissingTemplateKeys?: boolean;
   /**
-   * -f: the names come from the files (get_files.ts); paths: how many -f were given (one implies
-   * a single item, printed as itself rather than a List, when one is found); selector: -l, which
+   * -f: the names come from the files (get_files.ts); singleItem: one file was given, which implies
+   * a single item (printed as itself rather than a List when one is found); selector: -l, which
    * the builder applies to what it fetched rather than sending it.
    */
-  fromFiles?: { paths: number; selector?: Selector; requests: ResourceRequest[] };
+  fromFiles?: { singleItem: boolean; selector?: Selector; requests: ResourceRequest[] };
 }
 
 export { checkOutputFormat };
@@ -106,7 +106,7 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     }
   }
   // kubectl's singleItemImplied: one name, or with -f one path.
-  const singleObject = opts.fromFiles ? opts.fromFiles.paths === 1 : requests.length === 1 && requests[0].names.length === 1;
+  const singleObject = opts.fromFiles ? opts.fromFiles.singleItem : requests.length === 1 && requests[0].names.length === 1;
   const printer = new TablePrinter(io.out, {
     noHeaders: opts.noHeaders,
     wide: fmt === 'wide',
@@ -118,7 +118,9 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   });
 
   let printed = false;
-  if (!opts.watchOnly) {
+  // A watch of the files' objects with one not found prints only the error (the builder's, before any watch).
+  const watchRefused = watching && opts.fromFiles !== undefined && errors.length > 0;
+  if (!opts.watchOnly && !watchRefused) {
     if (generic) {
       let all = results.flatMap((r) => r.objects);
       if (singleObject && all.length === 0 && errors.length > 0) {
@@ -173,10 +175,17 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     }
     return errors.length > 0 ? 1 : 0;
   }
+  if (opts.fromFiles) {
+    // The builder's objects first: a watch is of one of them, found (kubectl's watch() refuses the rest).
+    if (errors.length > 0) return 1;
+    const found = results.reduce((n, r) => n + r.objects.length, 0);
+    if (found !== 1) throw new UserError(`error: watch is only supported on individual resources and resource collections - ${found} resources were found`);
+  }
   const req = requests[0];
+  const watchNs = req.namespaces?.[0] ?? ctx.namespace;
   // A watch of named objects starts after a list of the type, as kubectl's does.
-  if (!startRV) startRV = (await listObjects(ctx, req.info, { namespace: req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).resourceVersion;
-  await watchChanges(ctx, req, labelSelector, opts, fmt, printer, startRV, io, generic);
+  if (!startRV) startRV = (await listObjects(ctx, req.info, { namespace: req.info.namespaced && !opts.allNamespaces ? watchNs : undefined, labelSelector: opts.selector, fieldSelector: opts.fieldSelector })).resourceVersion;
+  await watchChanges(ctx, req, labelSelector, opts, fmt, printer, startRV, io, generic, watchNs);
   return 0;
 }
 
@@ -195,9 +204,10 @@ async function watchChanges(
   printer: TablePrinter,
   startRV: string,
   io: IO,
-  generic?: GenericPrinter,
+  generic: GenericPrinter | undefined,
+  namespace: string,
 ): Promise<void> {
-  const ns = req.info.namespaced && !opts.allNamespaces ? ctx.namespace : undefined;
+  const ns = req.info.namespaced && !opts.allNamespaces ? namespace : undefined;
   const w = ctx.client.watch(req.info, { namespace: ns, labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: startRV });
   const onSignal = () => w.close();
   process.once('SIGINT', onSignal);

@@ -23,13 +23,14 @@ export async function requestsFromFiles(
   allNamespaces: boolean,
   /** -l over the manifests' own labels (describe's builder, which fetches nothing): the objects it does not select are left out */
   manifestSelector?: Selector,
-): Promise<{ requests: ResourceRequest[]; count: number; namespace?: string; errors: string[] }> {
+): Promise<{ requests: ResourceRequest[]; count: number; sources: number; errors: string[] }> {
   const stdinText = files.includes('-') ? await readStdin() : '';
   const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive });
-  const messages = errors.map((e) => e.message);
+  // What the visitor meets reading a file comes back without "error: " (a YAML error as
+  // kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
+  const messages = errors.map((e) => visited(e.message));
   const requests: ResourceRequest[] = [];
   let count = 0;
-  let namespace: string | undefined;
   for (const d of docs) {
     try {
       const info = mapManifest(d.object, d.source, d.fromList);
@@ -42,20 +43,28 @@ export async function requestsFromFiles(
       }
       // RetrieveLatest's error: -A leaves an object the file does not place without a namespace.
       if (info.namespaced && !ns && allNamespaces) throw new UserError(noNamespaceSet(info, name));
-      if (info.namespaced && ns) namespace ??= ns;
       const lookIn = info.namespaced ? (ns ?? ctx.namespace) : undefined;
-      const prev = requests.find((r) => r.info === info);
-      if (prev) {
+      // In the files' order: a run of one kind is one request (get prints a table for each run).
+      const prev = requests.at(-1);
+      if (prev?.info === info) {
         prev.names.push(name);
         prev.namespaces!.push(lookIn);
       } else requests.push({ info, names: [name], namespaces: [lookIn], tuples: true });
       count++;
     } catch (e) {
-      if (e instanceof UserError) messages.push(e.message);
+      if (e instanceof UserError) messages.push(visited(e.message));
       else throw e;
     }
   }
-  return { requests, count, namespace, errors: messages };
+  return { requests, count, sources: new Set(docs.map((d) => d.source)).size, errors: messages };
+}
+
+/** A file's error as the builder's visitor hands it on: kubectl prints these without "error: ". */
+function visited(m: string): string {
+  return m
+    .replace(/^error: unable to decode /, 'unable to decode ')
+    .replace(/^error: error parsing /, 'Error parsing ')
+    .replace(/^error: (resource mapping not found |unable to read URL )/, '$1');
 }
 
 /**
@@ -74,15 +83,11 @@ export async function getArgs(
   // -l filters what the files name (visitByPaths), a bad one refused before any file is read.
   const selector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
   const r = await requestsFromFiles(ctx, files, opts.recursive, opts.allNamespaces);
-  // the objects' namespace when the command named none (the builder's DefaultNamespace)
-  if (r.namespace) ctx.useFilesNamespace(r.namespace);
-  // What the visitor meets reading a file comes back in get's aggregate, without "error: " (and
-  // a YAML error as kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
-  const visited = (m: string) => m.replace(/^error: unable to decode /, 'unable to decode ').replace(/^error: error parsing /, 'Error parsing ');
-  const messages = r.errors.map(visited);
-  if (messages.length) err(aggregateMessage(messages));
+  if (r.errors.length) err(aggregateMessage(r.errors));
   const failed = r.errors.length > 0;
   // The names as arguments, for get's checks of what it was given (none: nothing to get).
   const named = r.requests.flatMap((q) => q.names.map((n) => `${q.info.resource}/${n}`));
-  return { args: named, failed, fromFiles: { paths: files.length, selector, requests: r.requests } };
+  // singleItemImplied: one -f that is one file (not stdin, nor a directory of several).
+  const singleItem = files.length === 1 && files[0] !== '-' && r.sources === 1;
+  return { args: named, failed, fromFiles: { singleItem, selector, requests: r.requests } };
 }

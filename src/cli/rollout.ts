@@ -8,7 +8,7 @@ import { resourceForKind } from '../api/resources.js';
 import type { DeploymentObject, ReplicaSetObject } from '../api/types.js';
 import { asKind } from '../api/types.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { UserError, aggregateMessage } from '../errors.js';
+import { StatusError, UserError, aggregateMessage } from '../errors.js';
 import { parseResourceArgs, refuseResourceArgsWithPaths } from './args.js';
 import { requestsFromFiles } from './get_files.js';
 import { durationFlagMs } from './option_values.js';
@@ -50,13 +50,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * What the builder finds: TYPE NAME / TYPE/NAME arguments in the command's namespace, or with -f
- * the files' objects (FilenameParam), each in its manifest's namespace, else the command's.
+ * the files' objects (FilenameParam), each in its manifest's namespace, else the command's; the
+ * files' errors go to errors.
  */
-export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<RolloutOptions, 'filenames' | 'recursive'>): Promise<RolloutTarget[]> {
+export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<RolloutOptions, 'filenames' | 'recursive'>, errors: string[]): Promise<RolloutTarget[]> {
   if (opts.filenames?.length) {
     refuseResourceArgsWithPaths(args);
+    // What the files' visitor refuses is said with the other errors, after the objects it found.
     const r = await requestsFromFiles(ctx, opts.filenames, !!opts.recursive, false);
-    if (r.errors.length) throw new UserError(aggregateMessage(r.errors).replace(/\n$/, ''));
+    errors.push(...r.errors);
     return r.requests.flatMap((q) => q.names.map((name, i) => ({ info: q.info, name, namespace: q.namespaces![i] })));
   }
   if (args.length === 0) {
@@ -68,6 +70,25 @@ export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<Ro
     for (const name of req.names) out.push({ info: req.info, name, namespace: req.info.namespaced ? ctx.namespace : undefined });
   }
   return out;
+}
+
+/**
+ * The builder's ContinueOnError visit: fn for each object in turn, an object's error kept for the
+ * end, where they are said together (one as CheckErr says it, several as MultipleErrors: a
+ * server's with its "Error from server", kjob's own without "error: "), exit 1.
+ */
+async function visitEach(ts: RolloutTarget[], errors: string[], fn: (t: RolloutTarget) => Promise<void>): Promise<number> {
+  for (const t of ts) {
+    try {
+      await fn(t);
+    } catch (e) {
+      if (e instanceof StatusError) errors.push(e.kubectlMessage());
+      else if (e instanceof UserError) errors.push(e.message);
+      else throw e;
+    }
+  }
+  if (errors.length) throw new UserError(aggregateMessage(errors).replace(/\n$/, ''));
+  return 0;
 }
 
 /** The kinds polymorphichelpers' GroupKindElement visits (apps, batch and core workloads). */
@@ -109,11 +130,11 @@ export function deploymentRolloutStatus(d: DeploymentObject): { text: string; do
 async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
   // pflag's error for a --timeout that is no duration; 0 (the default) waits without end.
   const timeoutMs = durationFlagMs('--timeout', opts.timeout, 'kjob rollout status') || Infinity;
-  const ts = await rolloutTargets(ctx, args, opts);
-  // The builder's Latest: every object read (a NotFound said) before any is watched.
-  for (const t of ts) await ctx.client.get(t.info, t.namespace, t.name);
+  const errors: string[] = [];
+  const ts = await rolloutTargets(ctx, args, opts, errors);
   // Each in turn, each with the whole timeout (ContextWithOptionalTimeout in the visit).
-  for (const t of ts) {
+  return visitEach(ts, errors, async (t) => {
+    await ctx.client.get(t.info, t.namespace, t.name);
     requireDeployment(t, 'status viewer');
     const deadline = Date.now() + timeoutMs;
     let lastRV = '';
@@ -124,13 +145,12 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO
         const s = deploymentRolloutStatus(d);
         if (s.error) throw new UserError(`error: ${s.error}`);
         io.out(s.text);
-        if (s.done || opts.watch === false) break;
+        if (s.done || opts.watch === false) return;
       }
       if (Date.now() >= deadline) throw new UserError('error: timed out waiting for the condition');
       await sleep(Math.min(200, Math.max(1, deadline - Date.now())));
     }
-  }
-  return 0;
+  });
 }
 
 /** The ReplicaSets a Deployment controls, by revision. */
@@ -147,7 +167,8 @@ async function history(ctx: Context, d: DeploymentObject): Promise<Map<number, R
 }
 
 async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of await rolloutTargets(ctx, args, opts)) {
+  const errors: string[] = [];
+  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
     // The builder's Latest first: a NotFound before the kind is looked at.
     const obj = await ctx.client.get(t.info, t.namespace, t.name);
     requireDeployment(t, 'history');
@@ -161,7 +182,7 @@ async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io
       let text = '';
       describePodTemplate(rs.spec?.template, new PrefixWriter({ write: (s: string) => void (text += s), flush: () => undefined }));
       io.out(`${kindGroup(t.info)}/${t.name} with revision #${revision}\n${text}\n`);
-      continue;
+      return;
     }
     // tabbedString: text/tabwriter(0, 8, 2, ' ', 0)
     let table = '';
@@ -170,8 +191,7 @@ async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io
     for (const r of [...h.keys()].sort((a, b) => a - b)) tw.write(`${r}\t${h.get(r)!.metadata.annotations?.[CHANGE_CAUSE] || '<none>'}\n`);
     tw.flush();
     io.out(`${kindGroup(t.info)}/${t.name} \n${table}\n`);
-  }
-  return 0;
+  });
 }
 
 function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
@@ -183,7 +203,8 @@ function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 
 async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of await rolloutTargets(ctx, args, opts)) {
+  const errors: string[] = [];
+  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
     // The builder's Latest first: a NotFound before the kind is looked at.
     const obj = await ctx.client.get(t.info, t.namespace, t.name);
     requireDeployment(t, 'rollbacker');
@@ -202,7 +223,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO):
     const tpl = withoutHash(rs.spec?.template);
     if (canonical(tpl) === canonical(withoutHash(d.spec?.template))) {
       io.out(`${kindGroup(t.info)}/${t.name} skipped rollback (current template already matches revision ${to})\n`);
-      continue;
+      return;
     }
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) if (SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
@@ -212,8 +233,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO):
       { op: 'replace', path: '/metadata/annotations', value: annotations },
     ]);
     io.out(`${kindGroup(t.info)}/${t.name} rolled back\n`);
-  }
-  return 0;
+  });
 }
 
 /** Go's time.Now().Format(time.RFC3339), in the local zone. */
@@ -225,7 +245,8 @@ function localRFC3339(d: Date): string {
 }
 
 async function restart(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  for (const t of await rolloutTargets(ctx, args, opts)) {
+  const errors: string[] = [];
+  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
     // The builder's Latest first: a NotFound before the kind is looked at.
     const obj = await ctx.client.get(t.info, t.namespace, t.name);
     requireDeployment(t, 'restarter');
@@ -235,8 +256,7 @@ async function restart(ctx: Context, args: string[], opts: RolloutOptions, io: I
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },
     });
     io.out(`${kindGroup(t.info)}/${t.name} restarted\n`);
-  }
-  return 0;
+  });
 }
 
 export async function rollout(ctx: Context, sub: string, args: string[], opts: RolloutOptions, io: IO): Promise<number> {

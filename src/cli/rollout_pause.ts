@@ -25,7 +25,7 @@ export async function pauseResume(ctx: Context, verb: 'pause' | 'resume', args: 
   const builderErrors: string[] = [];
   const infos: { info: ResourceInfo; obj: KObject }[] = [];
   if (opts.filenames?.length) {
-    for (const t of await rolloutTargets(ctx, args, opts)) {
+    for (const t of await rolloutTargets(ctx, args, opts, builderErrors)) {
       try {
         infos.push({ info: t.info, obj: await ctx.client.get(t.info, t.namespace, t.name) });
       } catch (e) {

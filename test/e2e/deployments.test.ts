@@ -145,6 +145,22 @@ test('rollout -f: the Deployments the manifests name, each in its own namespace;
   assert.equal(ok(['rollout', 'pause', '-f', deployOnly]), 'deployment.apps/web paused\n');
   assert.equal(ok(['-n', 'apps', 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.paused}']), 'true');
   assert.equal(ok(['rollout', 'resume', '-f', deployOnly]), 'deployment.apps/web resumed\n');
+  // Every object is visited, the errors said at the end (kubectl's ContinueOnError): a ConfigMap
+  // first, a Deployment missing between two that are there.
+  const cmFirst = path.join(sb.home, 'cm-first.yaml');
+  fs.writeFileSync(cmFirst, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: webcm, namespace: apps}\n---\n' + fs.readFileSync(deployOnly, 'utf8'));
+  const cmStatus = sb.kjob(['rollout', 'status', '-f', cmFirst, '--timeout=90s']);
+  assert.match(cmStatus.stdout, /deployment "web" successfully rolled out\n$/);
+  assert.deepEqual([cmStatus.stderr, cmStatus.code], ['error: no status viewer has been implemented for ConfigMap\n', 1]);
+  const missingBetween = path.join(sb.home, 'missing-between.yaml');
+  const web = fs.readFileSync(deployOnly, 'utf8');
+  fs.writeFileSync(missingBetween, [web, web.replace('name: web,', 'name: gone,'), web].join('---\n'));
+  const oneHistory = ok(['rollout', 'history', '-f', deployOnly]);
+  assert.deepEqual(sb.kjob(['rollout', 'history', '-f', missingBetween]), {
+    stdout: oneHistory.repeat(2),
+    stderr: 'Error from server (NotFound): deployments.apps "gone" not found\n',
+    code: 1,
+  });
   assert.deepEqual(sb.kjob(['rollout', 'status', '-f', deployOnly, 'deploy/web']), { stdout: '', stderr: 'error: resource/name arguments cannot be provided when a path is specified\n', code: 1 });
   // Other kinds, by each verb's helper in kubectl's words (a missing object: the builder's NotFound first).
   ok(['create', 'job', 'hj', '--image=busybox', '--', 'true']);

@@ -112,6 +112,24 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   const all = sb.kjob(['get', '-f', spread, '-A']);
   assert.match(all.stdout, /^NAMESPACE   NAME   DATA   AGE\ndefault     m1     0      \S+\s*\nother       m2     0      \S+\s*\n$/);
   assert.deepEqual({ stderr: all.stderr, code: all.code }, { stderr: 'no namespace set on resource /v1, Resource=configmaps "m3"\n', code: 1 });
+  // In the files' order, a table for each run of one kind (kubectl v1.32 against kjob serve).
+  const mix = file('mix.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x1}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: x2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x3, namespace: other}\n');
+  assert.equal(sb.kjob(['apply', '-f', mix]).code, 0);
+  assert.deepEqual(sb.kjob(['get', '-f', mix, '-o', 'name']), { stdout: 'configmap/x1\nsecret/x2\nconfigmap/x3\n', stderr: '', code: 0 });
+  assert.match(sb.kjob(['get', '-f', mix]).stdout, /^NAME +DATA +AGE\nconfigmap\/x1 .*\n\nNAME +TYPE +DATA +AGE\nsecret\/x2 .*\n\nNAME +DATA +AGE\nconfigmap\/x3 .*\n$/);
+  // A watch is of one object: several of a kind are printed, then refused; several kinds at once.
+  const w = sb.kjob(['get', '-f', spread, '-w']);
+  assert.match(w.stdout, /^NAME +DATA +AGE\nm1 .*\nm2 .*\nm3 .*\n$/);
+  assert.deepEqual([w.stderr, w.code], ['error: watch is only supported on individual resources and resource collections - 3 resources were found\n', 1]);
+  assert.deepEqual(sb.kjob(['get', '-f', mix, '-w']), { stdout: '', stderr: 'error: watch is only supported on individual resources and resource collections - more than 1 resource was found\n', code: 1 });
+  // describe -f goes on past a kind it cannot describe, and says so with the other errors.
+  const someUndescribable = file('undescribable.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x1}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: e1}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope8}\n');
+  const u = sb.kjob(['describe', '-f', someUndescribable]);
+  assert.deepEqual([u.stdout.match(/^Name: .*$/gm), u.stderr, u.code], [
+    ['Name:         x1'],
+    'kjob cannot describe endpoints yet; it describes jobs, cronjobs, deployments, replicasets, pods, nodes, configmaps, secrets, serviceaccounts, services, namespaces and events\nError from server (NotFound): configmaps "nope8" not found\n',
+    1,
+  ]);
   // describe -f: each in its own namespace, in the files' order; the builder's refusals and the
   // describers' NotFound in one aggregate after what it described.
   assert.deepEqual(sb.kjob(['describe', '-f', spread]).stdout.match(/^(Name|Namespace): .*$/gm), ['Name:         m1', 'Namespace:    default', 'Name:         m2', 'Namespace:    other', 'Name:         m3', 'Namespace:    default']);
