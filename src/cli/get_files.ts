@@ -23,14 +23,13 @@ export async function requestsFromFiles(
   allNamespaces: boolean,
   /** -l over the manifests' own labels (describe's builder, which fetches nothing): the objects it does not select are left out */
   manifestSelector?: Selector,
-): Promise<{ requests: ResourceRequest[]; count: number; sources: number; errors: string[] }> {
+): Promise<{ requests: ResourceRequest[]; sources: number; errors: string[] }> {
   const stdinText = files.includes('-') ? await readStdin() : '';
   const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive });
   // What the visitor meets reading a file comes back without "error: " (a YAML error as
   // kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
   const messages = errors.map((e) => visited(e.message));
   const requests: ResourceRequest[] = [];
-  let count = 0;
   for (const d of docs) {
     try {
       const info = mapManifest(d.object, d.source, d.fromList);
@@ -50,13 +49,12 @@ export async function requestsFromFiles(
         prev.names.push(name);
         prev.namespaces!.push(lookIn);
       } else requests.push({ info, names: [name], namespaces: [lookIn], tuples: true });
-      count++;
     } catch (e) {
       if (e instanceof UserError) messages.push(visited(e.message));
       else throw e;
     }
   }
-  return { requests, count, sources: new Set(docs.map((d) => d.source)).size, errors: messages };
+  return { requests, sources: new Set(docs.map((d) => d.source)).size, errors: messages };
 }
 
 /** A file's error as the builder's visitor hands it on: kubectl prints these without "error: ". */
