@@ -6,6 +6,7 @@
 //    configuration (original), the manifest (modified) and the live object (current), sent as a
 //    PATCH; `{}` means unchanged. So fields a `kjob patch` set survive an apply that does not
 //    mention them, and fields the manifest no longer has are removed.
+import { namespaceMismatch } from './args.js';
 import { printServerWarnings } from './global_flags.js';
 import { checkKind } from './validate_kind.js';
 import type { KObject } from '../api/types.js';
@@ -257,9 +258,7 @@ function namespaceFor(ctx: Context, info: ResourceInfo, obj: KObject): string | 
   if (!info.namespaced) return undefined;
   const own = typeof obj.metadata.namespace === 'string' ? obj.metadata.namespace : '';
   if (own && ctx.explicitNamespace && own !== ctx.namespace) {
-    throw new UserError(
-      `error: the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${own}' to perform this operation.`,
-    );
+    throw new UserError(namespaceMismatch(own, ctx.namespace));
   }
   return own || ctx.namespace;
 }

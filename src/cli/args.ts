@@ -84,3 +84,11 @@ export function refuseResourceArgsWithPaths(args: string[]): void {
   if (args.some((a) => a.includes('/'))) throw new UserError('error: resource/name arguments cannot be provided when a path is specified');
   if (args.length > 0) throw new UserError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
 }
+
+/**
+ * The builder's RequireNamespace refusal (FilenameParam with enforceNamespace, -n given): an object
+ * whose manifest places it in another namespace than the one the command names.
+ */
+export function namespaceMismatch(own: string, given: string): string {
+  return `error: the namespace from the provided object "${own}" does not match the namespace "${given}". You must pass '--namespace=${own}' to perform this operation.`;
+}

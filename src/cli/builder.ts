@@ -7,7 +7,7 @@ import { mapManifest } from './mapper.js';
 import { loadManifestsWithURLs } from './urls.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { UserError, StatusError } from '../errors.js';
-import { parseResourceArgs, refuseNamesWithSelector, refuseResourceArgsWithPaths } from './args.js';
+import { namespaceMismatch, parseResourceArgs, refuseNamesWithSelector, refuseResourceArgsWithPaths } from './args.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { listObjects } from './list.js';
@@ -60,7 +60,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
         const given = opts.allNamespaces ? '' : ctx.namespace;
         const namespace = info.namespaced ? (d.object.metadata?.namespace ?? (given || undefined)) : undefined;
         if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== given) {
-          throw new UserError(`error: the namespace from the provided object "${d.object.metadata.namespace}" does not match the namespace "${given}". You must pass '--namespace=${d.object.metadata.namespace}' to perform this operation.`);
+          throw new UserError(namespaceMismatch(d.object.metadata.namespace, given));
         }
         const name = d.object.metadata?.name as string;
         if (!opts.local && info.namespaced && namespace === undefined) throw new UserError(`error: ${noNamespaceSet(info, name)}`);

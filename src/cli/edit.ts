@@ -3,6 +3,7 @@
 // and opened in $KUBE_EDITOR, $EDITOR or vi; what changed is sent as a two-way strategic merge
 // patch. An invalid edit re-opens the file with the reasons on top; an edit left unchanged after
 // that keeps the file and says where.
+import { namespaceMismatch } from './args.js';
 import { printServerWarnings } from './global_flags.js';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,7 +221,7 @@ Example resource specifications include:
     for (const u of updated) {
       const ns = u.metadata?.namespace;
       if (ns && ns !== ctx.namespace && infos.find((i) => i.object.metadata.uid === u.metadata?.uid)?.info.namespaced) {
-        preserved(`error: the namespace from the provided object "${ns}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${ns}' to perform this operation.`, file, io);
+        preserved(namespaceMismatch(ns, ctx.namespace), file, io);
       }
     }
     let retryable = 0;

@@ -6,7 +6,7 @@ import { UserError, aggregateMessage } from '../errors.js';
 import type { Context } from './context.js';
 import { readStdin } from './io.js';
 import { loadManifestsWithURLs } from './urls.js';
-import { refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
+import { namespaceMismatch, refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
 import { noNamespaceSet, selectorOfFlag } from './builder.js';
 import type { GetOptions } from './get.js';
 import type { Selector } from '../api/labels.js';
@@ -38,7 +38,7 @@ export async function requestsFromFiles(
       if (manifestSelector && !manifestSelector.matches(d.object.metadata?.labels as Record<string, string> | undefined)) continue;
       // get -A drops -n (its Complete clears ExplicitNamespace): no object is compared with it.
       if (info.namespaced && ns && ctx.explicitNamespace && !allNamespaces && ns !== ctx.namespace) {
-        throw new UserError(`error: the namespace from the provided object "${ns}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${ns}' to perform this operation.`);
+        throw new UserError(namespaceMismatch(ns, ctx.namespace));
       }
       // RetrieveLatest's error: -A leaves an object the file does not place without a namespace.
       if (info.namespaced && !ns && allNamespaces) throw new UserError(noNamespaceSet(info, name));

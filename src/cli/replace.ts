@@ -2,6 +2,7 @@
 // files is PUT as it is (with the live resourceVersion when the file has none, as the resource
 // helper's Replace(overwrite=true) does); with --force each is deleted, waited for and created
 // again: the way to rerun a Job with a changed template, which an update may not change.
+import { namespaceMismatch } from './args.js';
 import { printServerWarnings } from './global_flags.js';
 import { flagValue, durationFlagMs } from './option_values.js';
 import { parseGoInt } from '../util/go.js';
@@ -67,7 +68,7 @@ export async function replace(ctx: Context, opts: ReplaceOptions, io: IO): Promi
       if (info.namespaced) {
         const own = manifest.metadata.namespace;
         if (own && ctx.explicitNamespace && own !== ctx.namespace) {
-          throw new UserError(`error: the namespace from the provided object "${own}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${own}' to perform this operation.`);
+          throw new UserError(namespaceMismatch(own, ctx.namespace));
         }
         namespace = own || ctx.namespace;
         manifest.metadata.namespace = namespace;
