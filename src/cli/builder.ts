@@ -22,6 +22,8 @@ export interface BuilderOptions {
   allNamespaces?: boolean;
   /** the objects of -f as the files have them, not fetched (replace, patch, scale: kubectl's builder fetches only what TYPE NAME names) */
   local?: boolean;
+  /** FilenameParam's enforceNamespace: a file's object in another namespace than -n's is refused (default: -n was given; get -A clears it) */
+  enforceNamespace?: boolean;
 }
 
 export interface Info {
@@ -41,6 +43,8 @@ export interface Visit {
   single: boolean;
   /** listed by selector or --all (kubectl says "No resources found" when empty) */
   listed: boolean;
+  /** IntoSingleItemImplied itself: one path that is one file (not stdin, nor a directory of several), or one name */
+  singleItemImplied: boolean;
 }
 
 export async function visit(ctx: Context, args: string[], opts: BuilderOptions): Promise<Visit> {
@@ -59,7 +63,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
         // and an object the file does not place has none (undefined).
         const given = opts.allNamespaces ? '' : ctx.namespace;
         const namespace = info.namespaced ? (d.object.metadata?.namespace ?? (given || undefined)) : undefined;
-        if (ctx.explicitNamespace && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== given) {
+        if ((opts.enforceNamespace ?? ctx.explicitNamespace) && info.namespaced && d.object.metadata?.namespace && d.object.metadata.namespace !== given) {
           throw new UserError(namespaceMismatch(d.object.metadata.namespace, given));
         }
         const name = d.object.metadata?.name as string;
@@ -72,7 +76,8 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
         items.push({ error: e });
       }
     }
-    return { items, single: docs.length === 1 && errors.length === 0 && files.length === 1 && files[0] !== '-' && !/\/$/.test(files[0]), listed: false };
+    const singleItemImplied = files.length === 1 && files[0] !== '-' && new Set(docs.map((d) => d.source)).size === 1;
+    return { items, single: docs.length === 1 && errors.length === 0 && files.length === 1 && files[0] !== '-' && !/\/$/.test(files[0]), listed: false, singleItemImplied };
   }
   const requests = parseResourceArgs(args);
   if (requests.length === 0) throw new UserError('error: one or more resources must be specified as <resource> <name> or <resource>/<name>');
@@ -99,7 +104,7 @@ export async function visit(ctx: Context, args: string[], opts: BuilderOptions):
       throw new UserError('error: resource(s) were provided, but no name was specified');
     }
   }
-  return { items, single: count === 1, listed };
+  return { items, single: count === 1, listed, singleItemImplied: count === 1 };
 }
 
 /** -l for the objects of files (the builder's LabelSelectorParam), or its error. */

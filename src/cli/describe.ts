@@ -9,7 +9,6 @@ import { listObjects } from './list.js';
 import { describeApps } from './describe_apps.js';
 import { parseResourceArgs, refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
 import { requestsFromFiles } from './get_files.js';
-import { selectorOfFlag } from './builder.js';
 import type { Context } from './context.js';
 import type { IO } from './io.js';
 
@@ -30,8 +29,7 @@ export async function describe(ctx: Context, args: string[], opts: DescribeOptio
   if (opts.filenames?.length) {
     refuseResourceArgsWithPaths(args);
     // The builder's: -l over the files' own labels (describe fetches by name, after it).
-    const selector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
-    const r = await requestsFromFiles(ctx, opts.filenames, !!opts.recursive, false, selector);
+    const r = await requestsFromFiles(ctx, opts.filenames, { recursive: !!opts.recursive, manifestSelector: opts.selector });
     errors.push(...r.errors);
     fromFiles = r.requests;
   } else if (args.length === 0) {

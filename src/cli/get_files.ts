@@ -1,60 +1,48 @@
 // `kjob get -f FILE|DIR|URL|-`: kubectl's resource builder with filenames (FilenameParam): the
 // objects the manifests name, each looked up in its own namespace and printed as `get TYPE/NAME
 // ...` prints them. Errors reading the manifests are said on stderr, as the builder aggregates them.
-import { mapManifest } from './mapper.js';
-import { UserError, aggregateMessage } from '../errors.js';
+import { aggregateMessage } from '../errors.js';
 import type { Context } from './context.js';
-import { readStdin } from './io.js';
-import { loadManifestsWithURLs } from './urls.js';
-import { namespaceMismatch, refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
-import { noNamespaceSet, selectorOfFlag } from './builder.js';
+import { refuseResourceArgsWithPaths, type ResourceRequest } from './args.js';
+import { errorText, noNamespaceSet, selectorOfFlag, visit } from './builder.js';
 import type { GetOptions } from './get.js';
-import type { Selector } from '../api/labels.js';
 
 /**
- * The objects of the files as get's requests, each name with the namespace it is looked up in (the
- * manifest's, else the command's; none with -A, which kubectl's get refuses for such an object),
- * and the errors met reading them.
+ * The objects of the files as get's and describe's requests (the builder's visit, the objects not
+ * fetched: the verbs look each up), each name with the namespace it is looked up in (the
+ * manifest's, else the command's), in the files' order, and the errors met reading them.
+ * allNamespaces: get -A, which compares no object with -n (its Complete clears ExplicitNamespace)
+ * and refuses one the file does not place (RetrieveLatest has no namespace for it).
+ * manifestSelector: -l over the manifests' own labels (describe's builder, which fetches nothing).
  */
 export async function requestsFromFiles(
   ctx: Context,
   files: string[],
-  recursive: boolean,
-  allNamespaces: boolean,
-  /** -l over the manifests' own labels (describe's builder, which fetches nothing): the objects it does not select are left out */
-  manifestSelector?: Selector,
-): Promise<{ requests: ResourceRequest[]; sources: number; errors: string[] }> {
-  const stdinText = files.includes('-') ? await readStdin() : '';
-  const { docs, errors } = await loadManifestsWithURLs(files, { readStdin: () => stdinText, recursive });
-  // What the visitor meets reading a file comes back without "error: " (a YAML error as
-  // kubectl's StandardErrorMessage words it); what the builder refuses keeps it.
-  const messages = errors.map((e) => visited(e.message));
+  opts: { recursive: boolean; allNamespaces?: boolean; manifestSelector?: string },
+): Promise<{ requests: ResourceRequest[]; singleItemImplied: boolean; errors: string[] }> {
+  const v = await visit(ctx, [], { filenames: files, recursive: opts.recursive, local: true, selector: opts.manifestSelector, enforceNamespace: ctx.explicitNamespace && !opts.allNamespaces });
+  const errors: string[] = [];
   const requests: ResourceRequest[] = [];
-  for (const d of docs) {
-    try {
-      const info = mapManifest(d.object, d.source, d.fromList);
-      const ns = d.object.metadata?.namespace as string | undefined;
-      const name = (d.object.metadata?.name as string | undefined) ?? '';
-      if (manifestSelector && !manifestSelector.matches(d.object.metadata?.labels as Record<string, string> | undefined)) continue;
-      // get -A drops -n (its Complete clears ExplicitNamespace): no object is compared with it.
-      if (info.namespaced && ns && ctx.explicitNamespace && !allNamespaces && ns !== ctx.namespace) {
-        throw new UserError(namespaceMismatch(ns, ctx.namespace));
-      }
-      // RetrieveLatest's error: -A leaves an object the file does not place without a namespace.
-      if (info.namespaced && !ns && allNamespaces) throw new UserError(noNamespaceSet(info, name));
-      const lookIn = info.namespaced ? (ns ?? ctx.namespace) : undefined;
-      // In the files' order: a run of one kind is one request (get prints a table for each run).
-      const prev = requests.at(-1);
-      if (prev?.info === info) {
-        prev.names.push(name);
-        prev.namespaces!.push(lookIn);
-      } else requests.push({ info, names: [name], namespaces: [lookIn], tuples: true });
-    } catch (e) {
-      if (e instanceof UserError) messages.push(visited(e.message));
-      else throw e;
+  for (const item of v.items) {
+    if ('error' in item) {
+      errors.push(visited(errorText(item.error)));
+      continue;
     }
+    const { info } = item;
+    // A manifest without a name (generateName) is looked up by the empty name.
+    const name: string = item.name ?? '';
+    if (opts.allNamespaces && info.namespaced && !item.manifest?.metadata.namespace) {
+      errors.push(noNamespaceSet(info, name));
+      continue;
+    }
+    // A run of one kind is one request (get prints a table for each run).
+    const prev = requests.at(-1);
+    if (prev?.info === info) {
+      prev.names.push(name);
+      prev.namespaces!.push(item.namespace);
+    } else requests.push({ info, names: [name], namespaces: [item.namespace], tuples: true });
   }
-  return { requests, sources: new Set(docs.map((d) => d.source)).size, errors: messages };
+  return { requests, singleItemImplied: v.singleItemImplied, errors };
 }
 
 /** A file's error as the builder's visitor hands it on: kubectl prints these without "error: ". */
@@ -80,12 +68,10 @@ export async function getArgs(
   refuseResourceArgsWithPaths(args);
   // -l filters what the files name (visitByPaths), a bad one refused before any file is read.
   const selector = opts.selector === undefined ? undefined : selectorOfFlag(opts.selector);
-  const r = await requestsFromFiles(ctx, files, opts.recursive, opts.allNamespaces);
+  const r = await requestsFromFiles(ctx, files, { recursive: opts.recursive, allNamespaces: opts.allNamespaces });
   if (r.errors.length) err(aggregateMessage(r.errors));
   const failed = r.errors.length > 0;
   // The names as arguments, for get's checks of what it was given (none: nothing to get).
   const named = r.requests.flatMap((q) => q.names.map((n) => `${q.info.resource}/${n}`));
-  // singleItemImplied: one -f that is one file (not stdin, nor a directory of several).
-  const singleItem = files.length === 1 && files[0] !== '-' && r.sources === 1;
-  return { args: named, failed, fromFiles: { singleItem, selector, requests: r.requests } };
+  return { args: named, failed, fromFiles: { singleItem: r.singleItemImplied, selector, requests: r.requests } };
 }

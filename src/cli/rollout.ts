@@ -57,7 +57,7 @@ export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<Ro
   if (opts.filenames?.length) {
     refuseResourceArgsWithPaths(args);
     // What the files' visitor refuses is said with the other errors, after the objects it found.
-    const r = await requestsFromFiles(ctx, opts.filenames, !!opts.recursive, false);
+    const r = await requestsFromFiles(ctx, opts.filenames, { recursive: !!opts.recursive });
     errors.push(...r.errors);
     return r.requests.flatMap((q) => q.names.map((name, i) => ({ info: q.info, name, namespace: q.namespaces![i] })));
   }
