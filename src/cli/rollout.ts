@@ -73,14 +73,25 @@ export async function rolloutTargets(ctx: Context, args: string[], opts: Pick<Ro
 }
 
 /**
- * The builder's ContinueOnError visit: fn for each object in turn, an object's error kept for the
- * end, where they are said together (one as CheckErr says it, several as MultipleErrors: a
- * server's with its "Error from server", kjob's own without "error: "), exit 1.
+ * The builder's visit for a rollout verb: each object the arguments or files name in turn, read
+ * first (Latest: a NotFound before its kind is looked at), then refused unless a Deployment, as
+ * kubectl's helper for the verb refuses it, then fn. As ContinueOnError, an object's error is kept
+ * for the end, where they are said together (one as CheckErr says it, several as MultipleErrors:
+ * a server's with its "Error from server", kjob's own without "error: "), exit 1.
  */
-async function visitEach(ts: RolloutTarget[], errors: string[], fn: (t: RolloutTarget) => Promise<void>): Promise<number> {
-  for (const t of ts) {
+async function eachDeployment(
+  ctx: Context,
+  args: string[],
+  opts: RolloutOptions,
+  helper: Parameters<typeof requireDeployment>[1],
+  fn: (t: RolloutTarget, d: DeploymentObject) => Promise<void>,
+): Promise<number> {
+  const errors: string[] = [];
+  for (const t of await rolloutTargets(ctx, args, opts, errors)) {
     try {
-      await fn(t);
+      const obj = await ctx.client.get(t.info, t.namespace, t.name);
+      requireDeployment(t, helper);
+      await fn(t, asKind('Deployment', obj));
     } catch (e) {
       if (e instanceof StatusError) errors.push(e.kubectlMessage());
       else if (e instanceof UserError) errors.push(e.message);
@@ -130,16 +141,11 @@ export function deploymentRolloutStatus(d: DeploymentObject): { text: string; do
 async function status(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
   // pflag's error for a --timeout that is no duration; 0 (the default) waits without end.
   const timeoutMs = durationFlagMs('--timeout', opts.timeout, 'kjob rollout status') || Infinity;
-  const errors: string[] = [];
-  const ts = await rolloutTargets(ctx, args, opts, errors);
   // Each in turn, each with the whole timeout (ContextWithOptionalTimeout in the visit).
-  return visitEach(ts, errors, async (t) => {
-    await ctx.client.get(t.info, t.namespace, t.name);
-    requireDeployment(t, 'status viewer');
+  return eachDeployment(ctx, args, opts, 'status viewer', async (t, first) => {
     const deadline = Date.now() + timeoutMs;
     let lastRV = '';
-    for (;;) {
-      const d = asKind('Deployment', await ctx.client.get(t.info, t.namespace, t.name));
+    for (let d = first; ; d = asKind('Deployment', await ctx.client.get(t.info, t.namespace, t.name))) {
       if (d.metadata.resourceVersion !== lastRV) {
         lastRV = d.metadata.resourceVersion ?? '';
         const s = deploymentRolloutStatus(d);
@@ -167,12 +173,7 @@ async function history(ctx: Context, d: DeploymentObject): Promise<Map<number, R
 }
 
 async function historyCmd(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  const errors: string[] = [];
-  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
-    // The builder's Latest first: a NotFound before the kind is looked at.
-    const obj = await ctx.client.get(t.info, t.namespace, t.name);
-    requireDeployment(t, 'history');
-    const d = asKind('Deployment', obj);
+  return eachDeployment(ctx, args, opts, 'history', async (t, d) => {
     const h = await history(ctx, d);
     const revision = opts.revision ? parseInt(opts.revision, 10) : 0;
     if (revision > 0) {
@@ -203,12 +204,7 @@ function withoutHash(tpl: PodTemplateSpec | undefined): PodTemplateSpec {
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 
 async function undo(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  const errors: string[] = [];
-  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
-    // The builder's Latest first: a NotFound before the kind is looked at.
-    const obj = await ctx.client.get(t.info, t.namespace, t.name);
-    requireDeployment(t, 'rollbacker');
-    const d = asKind('Deployment', obj);
+  return eachDeployment(ctx, args, opts, 'rollbacker', async (t, d) => {
     if (d.spec?.paused) throw new UserError("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     const h = await history(ctx, d);
     let to = opts.toRevision ? parseInt(opts.toRevision, 10) : 0;
@@ -245,12 +241,7 @@ function localRFC3339(d: Date): string {
 }
 
 async function restart(ctx: Context, args: string[], opts: RolloutOptions, io: IO): Promise<number> {
-  const errors: string[] = [];
-  return visitEach(await rolloutTargets(ctx, args, opts, errors), errors, async (t) => {
-    // The builder's Latest first: a NotFound before the kind is looked at.
-    const obj = await ctx.client.get(t.info, t.namespace, t.name);
-    requireDeployment(t, 'restarter');
-    const d = asKind('Deployment', obj);
+  return eachDeployment(ctx, args, opts, 'restarter', async (t, d) => {
     if (d.spec?.paused) throw new UserError(`error: ${kindGroup(t.info)}/${t.name} can't restart paused deployment (run rollout resume first)`);
     await ctx.client.patch(t.info, t.namespace, t.name, 'strategic', {
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': localRFC3339(new Date()) } } } },
