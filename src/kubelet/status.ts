@@ -3,18 +3,11 @@ import type { AttemptState } from './runtime.js';
 import type { ContainerStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { isRestartableInitContainer } from '../api/pod_util.js';
 import { ZERO_TIME } from '../api/types.js';
+import { goDuration as goDurationOfNs } from '../util/go.js';
 
-/** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms). */
+/** Go time.Duration.String() for whole milliseconds (10s, 1m20s, 5m0s, 500ms): util/go.ts's, in ms. */
 export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  const totalS = ms / 1000;
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS - h * 3600) / 60);
-  const s = +(totalS - h * 3600 - m * 60).toFixed(3);
-  if (h) return `${h}h${m}m${s}s`;
-  if (m) return `${m}m${s}s`;
-  return `${s}s`;
+  return goDurationOfNs(BigInt(Math.round(ms)) * 1_000_000n);
 }
 
 /** kuberuntime's minimumGracePeriodInSeconds: the least time between a container's SIGTERM and its SIGKILL (every kill: a stop, a probe's). */
