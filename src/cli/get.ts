@@ -118,8 +118,10 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
   });
 
   let printed = false;
-  // A watch of the files' objects with one not found prints only the error (the builder's, before any watch).
-  const watchRefused = watching && opts.fromFiles !== undefined && errors.length > 0;
+  // A watch of named objects (TYPE NAME, TYPE/NAME, -f) is refused with only the error when one is
+  // not found: kubectl's builder says it before any watch.
+  const namedWatch = watching && requests.some((r) => r.names.length > 0);
+  const watchRefused = namedWatch && errors.length > 0;
   if (!opts.watchOnly && !watchRefused) {
     if (generic) {
       let all = results.flatMap((r) => r.objects);
@@ -175,11 +177,13 @@ export async function get(ctx: Context, args: string[], opts: GetOptions, io: IO
     }
     return errors.length > 0 ? 1 : 0;
   }
-  if (opts.fromFiles) {
-    // The builder's objects first: a watch is of one of them, found (kubectl's watch() refuses the rest).
-    if (errors.length > 0) return 1;
+  if (namedWatch) {
+    // A watch is of one named object, found; several are printed, then refused, in kubectl's words
+    // for the files' objects and for the arguments'.
+    if (watchRefused) return 1;
     const found = results.reduce((n, r) => n + r.objects.length, 0);
-    if (found !== 1) throw new UserError(`error: watch is only supported on individual resources and resource collections - ${found} resources were found`);
+    if (opts.fromFiles && found !== 1) throw new UserError(`error: watch is only supported on individual resources and resource collections - ${found} resources were found`);
+    if (!opts.fromFiles && found > 1) throw new UserError('error: you may only watch a single resource or type of resource at a time');
   }
   const req = requests[0];
   const watchNs = req.namespaces?.[0] ?? ctx.namespace;

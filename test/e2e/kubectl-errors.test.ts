@@ -121,6 +121,11 @@ test('get -f FILE|DIR: the objects the manifests name, as get TYPE/NAME prints t
   const w = sb.kjob(['get', '-f', spread, '-w']);
   assert.match(w.stdout, /^NAME +DATA +AGE\nm1 .*\nm2 .*\nm3 .*\n$/);
   assert.deepEqual([w.stderr, w.code], ['error: watch is only supported on individual resources and resource collections - 3 resources were found\n', 1]);
+  // The same for objects named by arguments, in kubectl's words for them; a missing one ends it at once.
+  const named = sb.kjob(['get', 'cm', 'm1', 'x1', '-w']);
+  assert.match(named.stdout, /^NAME +DATA +AGE\nm1 .*\nx1 .*\n$/);
+  assert.deepEqual([named.stderr, named.code], ['error: you may only watch a single resource or type of resource at a time\n', 1]);
+  assert.deepEqual(sb.kjob(['get', 'cm', 'm1', 'nope', '-w']), { stdout: '', stderr: 'Error from server (NotFound): configmaps "nope" not found\n', code: 1 });
   assert.deepEqual(sb.kjob(['get', '-f', mix, '-w']), { stdout: '', stderr: 'error: watch is only supported on individual resources and resource collections - more than 1 resource was found\n', code: 1 });
   // describe -f goes on past a kind it cannot describe, and says so with the other errors.
   const someUndescribable = file('undescribable.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x1}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: e1}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope8}\n');
