@@ -7,10 +7,9 @@ import type { APIServer, DeleteOptions, DeleteResult, ListOptions, PatchType, Wa
 import { parseGoRFC3339 } from '../util/go.js';
 import { streamContainerLog } from '../kubelet/log_server.js';
 import { PODS, tryGet } from '../client/client.js';
-import { TIMEOUT_READING_BODY } from '../client/http.js';
 import { UserError } from '../errors.js';
 import { versionInfo } from '../util/version.js';
-import type { Client, PodLogOptions, WatchStream } from '../client/interface.js';
+import { TIMEOUT_READING_BODY, type Client, type PodLogOptions, type WatchStream } from '../client/interface.js';
 
 export interface LocalClientOptions {
   api: APIServer;

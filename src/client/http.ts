@@ -9,7 +9,7 @@ import type { Status } from 'kubernetes-types/meta/v1.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { StatusError, UserError, type StatusReason } from '../errors.js';
 import { PATCH_CONTENT_TYPES, type DeleteOptions, type DeleteResult, type ListOptions, type PatchType, type WatchEvent, type WriteOptions, type WriteResult } from '../apiserver/interface.js';
-import type { Client, PodLogOptions, WatchStream } from './interface.js';
+import { TIMEOUT_READING_BODY, type Client, type PodLogOptions, type WatchStream } from './interface.js';
 import type { ClusterConnection } from './kubeconfig.js';
 import { goDuration, goQuote } from '../util/go.js';
 
@@ -25,7 +25,6 @@ export interface HTTPClientOptions {
 
 /** client-go's errors for a request that --request-timeout cut: before the response's headers, and while its body was read. */
 const TIMEOUT_AWAITING_HEADERS = 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)';
-export const TIMEOUT_READING_BODY = 'error: context deadline exceeded (Client.Timeout or context cancellation while reading body)';
 
 /** node's words for a server certificate no trusted authority signed: Go's x509.UnknownAuthorityError. */
 const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);

@@ -7,6 +7,12 @@ import type { TableViewRow } from '../api/table_view.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { DeleteOptions, DeleteResult, ListOptions, PatchType, WatchEvent, WriteOptions, WriteResult } from '../apiserver/interface.js';
 
+/**
+ * What a stream cut by --request-timeout while its body is read ends with, from either client (a
+ * followed log): client-go's words.
+ */
+export const TIMEOUT_READING_BODY = 'error: context deadline exceeded (Client.Timeout or context cancellation while reading body)';
+
 export interface PodLogOptions {
   container: string;
   follow?: boolean;
